@@ -1,0 +1,134 @@
+"""Shared fixtures: a company, users of every role, a counterparty factory.
+
+App-specific fixtures live in `dunwell/<app>/tests/conftest.py`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from dunwell.accounts.models import Role, User
+from dunwell.ledger.models import Company, Contract, Counterparty, Document, Segment
+
+
+@pytest.fixture
+def company(db: None) -> Company:
+    return Company.objects.create(
+        name="Demo Supply LLC",
+        code="demo",
+        country="RO",
+        currency="RON",
+        tax_id="RO18547290",
+        time_zone="Europe/Bucharest",
+        calendar_country="RO",
+    )
+
+
+@pytest.fixture
+def make_user(db: None) -> Callable[..., User]:
+    def make(username: str, role: str = Role.COLLECTOR, **extra: Any) -> User:
+        return User.objects.create_user(
+            username=username, password="pw-" + username, role=role, **extra
+        )
+
+    return make
+
+
+@pytest.fixture
+def supervisor(make_user: Callable[..., User]) -> User:
+    return make_user("sofia", Role.SUPERVISOR)
+
+
+@pytest.fixture
+def collector(make_user: Callable[..., User], supervisor: User) -> User:
+    return make_user("colin", Role.COLLECTOR, supervisor=supervisor)
+
+
+@pytest.fixture
+def teammate(make_user: Callable[..., User], supervisor: User) -> User:
+    return make_user("tanya", Role.COLLECTOR, supervisor=supervisor)
+
+
+@pytest.fixture
+def outsider(make_user: Callable[..., User]) -> User:
+    return make_user("otto", Role.COLLECTOR)
+
+
+@pytest.fixture
+def director(make_user: Callable[..., User]) -> User:
+    return make_user("diana", Role.DIRECTOR)
+
+
+@pytest.fixture
+def make_counterparty(company: Company) -> Callable[..., Counterparty]:
+    counter = {"n": 0}
+
+    def make(**fields: Any) -> Counterparty:
+        counter["n"] += 1
+        n = counter["n"]
+        defaults: dict[str, Any] = {
+            "company": company,
+            "external_id": f"CP{n:05d}",
+            "name": f"Customer {n} SRL",
+            "country": "RO",
+            "language": "ro",
+            "time_zone": "Europe/Bucharest",
+            "segment": Segment.objects.get(code="standard"),
+        }
+        defaults.update(fields)
+        return Counterparty.objects.create(**defaults)
+
+    return make
+
+
+@pytest.fixture
+def make_document(company: Company) -> Callable[..., Document]:
+    """An open document (no payments yet). Payments go through the ledger services."""
+    counter = {"n": 0}
+
+    def make(counterparty: Counterparty, amount: str = "1000.00", **fields: Any) -> Document:
+        counter["n"] += 1
+        n = counter["n"]
+        defaults: dict[str, Any] = {
+            "company": company,
+            "counterparty": counterparty,
+            "external_id": f"D{n:06d}",
+            "kind": "invoice",
+            "number": f"INV-{n}",
+            "date": date(2026, 1, 5),
+            "due_date": date(2026, 2, 4),
+            "amount": Decimal(amount),
+            "open_amount": Decimal(amount),
+            "currency": company.currency,
+        }
+        defaults.update(fields)
+        return Document.objects.create(**defaults)
+
+    return make
+
+
+@pytest.fixture
+def make_contract(company: Company) -> Callable[..., Contract]:
+    counter = {"n": 0}
+
+    def make(counterparty: Counterparty, **fields: Any) -> Contract:
+        counter["n"] += 1
+        n = counter["n"]
+        defaults: dict[str, Any] = {
+            "company": company,
+            "counterparty": counterparty,
+            "external_id": f"K{n:05d}",
+            "number": f"{n}/2026",
+            "date": date(2026, 1, 1),
+            "currency": company.currency,
+            "payment_days": 30,
+        }
+        defaults.update(fields)
+        return Contract.objects.create(**defaults)
+
+    return make

@@ -1,0 +1,1 @@
+"""Dunwell: a collections CRM for B2B receivables."""

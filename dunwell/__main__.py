@@ -1,0 +1,3 @@
+from dunwell.cli import main
+
+main()

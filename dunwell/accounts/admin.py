@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from dunwell.accounts.models import User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ("username", "first_name", "last_name", "role", "supervisor", "is_active")
+    list_filter = ("role", "is_active", "is_staff")
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        (_("Dunwell"), {"fields": ("role", "supervisor", "language", "time_zone")}),
+    )

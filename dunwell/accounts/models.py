@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    COLLECTOR = "collector", _("Collector")
+    SALES = "sales", _("Sales manager")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    FINANCE = "finance", _("Finance")
+    LAWYER = "lawyer", _("Lawyer")
+    DIRECTOR = "director", _("Director")
+    ADMIN = "admin", _("Administrator")
+
+
+# Roles that see every counterparty (DESIGN §3: finance and director see everything).
+SEES_ALL = frozenset({Role.FINANCE, Role.DIRECTOR, Role.ADMIN})
+
+
+class User(AbstractUser):
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.COLLECTOR)
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+    time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    supervisor = models.ForeignKey(
+        "self",
+        verbose_name=_("supervisor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="team",
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def sees_all(self) -> bool:
+        return self.is_superuser or self.role in SEES_ALL
+
+
+class LoginFailure(models.Model):
+    """Failed login attempts, for throttling (DESIGN §3)."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    ip = models.GenericIPAddressField(null=True)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("failed login")
+        verbose_name_plural = _("failed logins")

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DunwellConfig(AppConfig):
+    name = "dunwell"
+    label = "dunwell"
+    verbose_name = "Dunwell"

@@ -1,0 +1,100 @@
+from django.contrib import admin
+
+from dunwell.ledger import models
+
+
+@admin.register(models.Company)
+class CompanyAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "country", "currency", "tax_id", "time_zone")
+
+
+@admin.register(models.NonWorkingDay)
+class NonWorkingDayAdmin(admin.ModelAdmin):
+    list_display = ("company", "day", "note")
+    list_filter = ("company",)
+
+
+@admin.register(models.Segment)
+class SegmentAdmin(admin.ModelAdmin):
+    list_display = ("code", "name")
+
+
+class ContactInline(admin.TabularInline):
+    model = models.Contact
+    extra = 0
+    fields = ("name", "position", "decides_payments", "accountant", "phone", "email")
+
+
+@admin.register(models.Counterparty)
+class CounterpartyAdmin(admin.ModelAdmin):
+    list_display = ("name", "tax_id", "country", "segment", "collector", "stop_shipments", "legal")
+    list_filter = ("company", "country", "segment", "stop_shipments", "legal", "written_off")
+    search_fields = ("name", "tax_id", "external_id")
+    raw_id_fields = ("collector", "sales_manager")
+    inlines = [ContactInline]
+
+
+@admin.register(models.Contact)
+class ContactAdmin(admin.ModelAdmin):
+    list_display = ("name", "counterparty", "position", "decides_payments", "phone", "email")
+    search_fields = ("name", "phone", "email", "counterparty__name")
+    raw_id_fields = ("counterparty",)
+
+
+class InstalmentInline(admin.TabularInline):
+    model = models.ContractInstalment
+    extra = 0
+
+
+@admin.register(models.Contract)
+class ContractAdmin(admin.ModelAdmin):
+    list_display = ("number", "date", "counterparty", "currency", "payment_days", "penalty_rate")
+    search_fields = ("number", "external_id", "counterparty__name")
+    raw_id_fields = ("counterparty",)
+    inlines = [InstalmentInline]
+
+
+@admin.register(models.Document)
+class DocumentAdmin(admin.ModelAdmin):
+    list_display = ("number", "kind", "date", "due_date", "counterparty", "amount", "open_amount")
+    list_filter = ("kind", "currency", "company")
+    search_fields = ("number", "external_id", "counterparty__name")
+    raw_id_fields = ("counterparty", "contract")
+    date_hierarchy = "due_date"
+    # Open amounts change only through allocation, never by hand.
+    readonly_fields = ("open_amount",)
+
+
+class AllocationInline(admin.TabularInline):
+    model = models.Allocation
+    extra = 0
+    raw_id_fields = ("document",)
+    readonly_fields = ("document", "amount", "paid_on", "explicit")
+    can_delete = False
+
+
+@admin.register(models.Payment)
+class PaymentAdmin(admin.ModelAdmin):
+    list_display = ("external_id", "date", "counterparty", "amount", "currency", "unallocated")
+    search_fields = ("external_id", "payer", "counterparty__name")
+    raw_id_fields = ("counterparty", "contract", "document")
+    readonly_fields = ("unallocated",)
+    inlines = [AllocationInline]
+
+
+@admin.register(models.TimelineEntry)
+class TimelineEntryAdmin(admin.ModelAdmin):
+    list_display = ("at", "counterparty", "kind", "actor", "summary")
+    list_filter = ("kind",)
+    raw_id_fields = ("counterparty",)
+
+
+@admin.register(models.ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    list_display = ("id", "kind", "file_name", "status", "rows_done", "rows_total", "rejected")
+    list_filter = ("kind", "status")
+
+
+@admin.register(models.ColumnMapping)
+class ColumnMappingAdmin(admin.ModelAdmin):
+    list_display = ("kind", "name", "signature", "updated_at")

@@ -1,0 +1,470 @@
+"""The receivables ledger: what accounting says we are owed, by whom, under which contract.
+
+Every hot table carries `company` and `counterparty` so that queries filter or group by
+counterparty (the distribution key on the scale-out path, DESIGN §2).
+Open amounts are kept on the row (`Document.open_amount`, `Payment.unallocated`) and changed
+only by the allocation service in the same transaction as the allocations, so the invariants
+(allocations never exceed the payment, open amounts never negative) hold at every commit;
+database CHECK constraints enforce them too.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+MONEY = {"max_digits": 18, "decimal_places": 2}
+
+
+class Company(models.Model):
+    """One of our own legal entities (the creditor)."""
+
+    name = models.CharField(_("name"), max_length=255)
+    country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166 code"))
+    currency = models.CharField(_("currency"), max_length=3)
+    tax_id = models.CharField(_("tax id"), max_length=32, blank=True)
+    time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    calendar_country = models.CharField(
+        _("working calendar country"), max_length=2, help_text=_("ISO 3166 code")
+    )
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+
+    class Meta:
+        verbose_name = _("company")
+        verbose_name_plural = _("companies")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class NonWorkingDay(models.Model):
+    """A company's own closed day, on top of the country's public holidays."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="closed_days")
+    day = models.DateField(_("day"))
+    note = models.CharField(_("note"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("non-working day")
+        verbose_name_plural = _("non-working days")
+        constraints = [models.UniqueConstraint(fields=["company", "day"], name="uniq_closed_day")]
+
+
+class Segment(models.Model):
+    """Customer segment (key / standard / new / …): picks the collection strategy."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("segment")
+        verbose_name_plural = _("segments")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Counterparty(models.Model):
+    """A customer who owes us (the debtor)."""
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="counterparties")
+    external_id = models.CharField(_("external id"), max_length=64)
+    name = models.CharField(_("name"), max_length=255)
+    tax_id = models.CharField(_("tax id"), max_length=32, blank=True)
+    country = models.CharField(_("country"), max_length=2)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    segment = models.ForeignKey(
+        Segment, verbose_name=_("segment"), on_delete=models.PROTECT, related_name="+"
+    )
+    collector = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible collector"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="collected_counterparties",
+    )
+    sales_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible sales manager"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="sold_counterparties",
+    )
+    stop_shipments = models.BooleanField(_("shipments stopped"), default=False)
+    legal = models.BooleanField(_("on the legal track"), default=False)
+    written_off = models.BooleanField(_("written off"), default=False)
+    address = models.TextField(_("address"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("counterparty")
+        verbose_name_plural = _("counterparties")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "external_id"], name="uniq_counterparty_external"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["collector"]),
+            models.Index(fields=["tax_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ContactRole(models.TextChoices):
+    ORDERS = "orders", _("Orders goods")
+    ACCEPTS = "accepts", _("Accepts goods")
+    ACCOUNTANT = "accountant", _("Accountant")
+    DECIDES_PAYMENTS = "decides_payments", _("Decides payments")
+    SIGNS = "signs", _("Signs documents")
+
+
+class Contact(models.Model):
+    """A person at a counterparty; roles say whom to ask for what (DESIGN §1.5)."""
+
+    counterparty = models.ForeignKey(Counterparty, on_delete=models.CASCADE, related_name="contacts")
+    external_id = models.CharField(_("external id"), max_length=64, blank=True)
+    name = models.CharField(_("name"), max_length=255)
+    position = models.CharField(_("position"), max_length=255, blank=True)
+    orders = models.BooleanField(_("orders goods"), default=False)
+    accepts = models.BooleanField(_("accepts goods"), default=False)
+    accountant = models.BooleanField(_("accountant"), default=False)
+    decides_payments = models.BooleanField(_("decides payments"), default=False)
+    signs = models.BooleanField(_("signs documents"), default=False)
+    phone = models.CharField(_("phone (E.164)"), max_length=20, blank=True)
+    phone_alt = models.CharField(_("second phone (E.164)"), max_length=20, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    abusive = models.BooleanField(_("flagged abusive"), default=False)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["counterparty", "external_id"],
+                condition=~Q(external_id=""),
+                name="uniq_contact_external",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def roles(self) -> list[str]:
+        return [role.value for role in ContactRole if getattr(self, role.value)]
+
+
+class TermsDayKind(models.TextChoices):
+    CALENDAR = "calendar", _("calendar days")
+    BANKING = "banking", _("banking days")
+
+
+class TermsFrom(models.TextChoices):
+    DOCUMENT = "document", _("from the document date")
+    ACCEPTANCE = "acceptance", _("from acceptance")
+
+
+class RatePeriod(models.TextChoices):
+    DAY = "day", _("per day")
+    YEAR = "year", _("per year")
+
+
+class Contract(models.Model):
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="contracts")
+    counterparty = models.ForeignKey(
+        Counterparty, on_delete=models.CASCADE, related_name="contracts"
+    )
+    external_id = models.CharField(_("external id"), max_length=64)
+    number = models.CharField(_("number"), max_length=64)
+    date = models.DateField(_("date"))
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    currency = models.CharField(_("currency"), max_length=3)
+    payment_days = models.PositiveIntegerField(_("payment term, days"), default=0)
+    payment_day_kind = models.CharField(
+        _("payment term counted in"),
+        max_length=8,
+        choices=TermsDayKind.choices,
+        default=TermsDayKind.CALENDAR,
+    )
+    payment_from = models.CharField(
+        _("payment term runs"), max_length=10, choices=TermsFrom.choices, default=TermsFrom.DOCUMENT
+    )
+    prepayment_percent = models.DecimalField(
+        _("prepayment, %"), max_digits=5, decimal_places=2, default=Decimal("0")
+    )
+    prepayment_days = models.PositiveIntegerField(_("prepayment term, days"), default=0)
+    credit_limit = models.DecimalField(_("credit limit"), null=True, blank=True, **MONEY)
+    penalty_rate = models.DecimalField(
+        _("penalty rate, %"), max_digits=9, decimal_places=4, null=True, blank=True
+    )
+    penalty_period = models.CharField(
+        _("penalty rate period"), max_length=4, choices=RatePeriod.choices, default=RatePeriod.DAY
+    )
+    penalty_cap_percent = models.DecimalField(
+        _("penalty cap, % of the debt"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    penalty_from_day = models.PositiveIntegerField(
+        _("penalty accrues from day"),
+        default=1,
+        help_text=_("1 = the day after the due date"),
+    )
+    pretension_days = models.PositiveIntegerField(_("pretension (claim) period, days"), default=30)
+    claims_days = models.PositiveIntegerField(
+        _("acceptance/claims period, days"), null=True, blank=True
+    )
+    governing_law = models.CharField(_("governing law country"), max_length=2, blank=True)
+
+    class Meta:
+        verbose_name = _("contract")
+        verbose_name_plural = _("contracts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "external_id"], name="uniq_contract_external"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.date:%d.%m.%Y})"
+
+
+class ContractInstalment(models.Model):
+    """A contractual payment schedule line (expected cash for the forecast)."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="instalments")
+    due_date = models.DateField(_("due date"))
+    amount = models.DecimalField(_("amount"), **MONEY)
+
+    class Meta:
+        verbose_name = _("contract instalment")
+        verbose_name_plural = _("contract instalments")
+        ordering = ["due_date"]
+
+
+class DocumentKind(models.TextChoices):
+    INVOICE = "invoice", _("Invoice")
+    SHIPMENT = "shipment", _("Shipment / delivery note")
+    ACT = "act", _("Act of services")
+
+
+class Document(models.Model):
+    """A receivable: an invoice, shipment or act the counterparty must pay."""
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="documents")
+    counterparty = models.ForeignKey(
+        Counterparty, on_delete=models.CASCADE, related_name="documents"
+    )
+    contract = models.ForeignKey(
+        Contract, null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+    )
+    external_id = models.CharField(_("external id"), max_length=64)
+    kind = models.CharField(_("kind"), max_length=10, choices=DocumentKind.choices)
+    number = models.CharField(_("number"), max_length=64)
+    date = models.DateField(_("date"))
+    due_date = models.DateField(_("due date"))
+    amount = models.DecimalField(_("amount"), **MONEY)
+    currency = models.CharField(_("currency"), max_length=3)
+    accepted = models.BooleanField(_("accepted"), default=False)
+    accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
+    open_amount = models.DecimalField(_("open amount"), **MONEY)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "external_id"], name="uniq_document_external"
+            ),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="document_amount_gte_0"),
+            models.CheckConstraint(
+                condition=Q(open_amount__gte=0) & Q(open_amount__lte=F("amount")),
+                name="document_open_within_amount",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["counterparty", "due_date"]),
+            models.Index(
+                fields=["company", "due_date"],
+                condition=Q(open_amount__gt=0),
+                name="document_open_by_due",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number} ({self.date:%d.%m.%Y})"
+
+
+class Payment(models.Model):
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="payments")
+    counterparty = models.ForeignKey(
+        Counterparty, on_delete=models.CASCADE, related_name="payments"
+    )
+    contract = models.ForeignKey(
+        Contract, null=True, blank=True, on_delete=models.SET_NULL, related_name="payments"
+    )
+    document = models.ForeignKey(
+        Document,
+        verbose_name=_("document named by the source"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="named_payments",
+    )
+    external_id = models.CharField(_("external id"), max_length=64)
+    date = models.DateField(_("date"))
+    amount = models.DecimalField(_("amount"), **MONEY)
+    currency = models.CharField(_("currency"), max_length=3)
+    payer = models.CharField(_("payer"), max_length=255, blank=True)
+    unallocated = models.DecimalField(_("unallocated credit"), **MONEY)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        constraints = [
+            models.UniqueConstraint(fields=["company", "external_id"], name="uniq_payment_external"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_gt_0"),
+            models.CheckConstraint(
+                condition=Q(unallocated__gte=0) & Q(unallocated__lte=F("amount")),
+                name="payment_unallocated_within_amount",
+            ),
+        ]
+        indexes = [models.Index(fields=["counterparty", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency} {self.date:%d.%m.%Y}"
+
+
+class Allocation(models.Model):
+    """Part of a payment applied to a document. `paid_on` copies the payment date so that
+    historic aging ("open as of D") needs no join to payments.
+    """
+
+    payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="allocations")
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="allocations")
+    counterparty = models.ForeignKey(Counterparty, on_delete=models.CASCADE, related_name="+")
+    amount = models.DecimalField(_("amount"), **MONEY)
+    paid_on = models.DateField(_("paid on"))
+    explicit = models.BooleanField(_("named by the source"), default=False)
+
+    class Meta:
+        verbose_name = _("allocation")
+        verbose_name_plural = _("allocations")
+        constraints = [
+            models.UniqueConstraint(fields=["payment", "document"], name="uniq_allocation"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="allocation_amount_gt_0"),
+        ]
+        indexes = [
+            models.Index(fields=["document", "paid_on"]),
+            models.Index(fields=["counterparty"]),
+        ]
+
+
+class TimelineEntry(models.Model):
+    """Everything that happens to a counterparty (DESIGN §2): who, when, what changed.
+
+    Other apps write here too (tasks, calls, promises, documents generated); `kind` is a dotted
+    name such as "ledger.import" or "ladder.task_created", `data` holds what changed.
+    """
+
+    counterparty = models.ForeignKey(
+        Counterparty, on_delete=models.CASCADE, related_name="timeline"
+    )
+    at = models.DateTimeField(_("at"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    kind = models.CharField(_("kind"), max_length=64)
+    summary = models.TextField(_("what"))
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("timeline entry")
+        verbose_name_plural = _("timeline entries")
+        indexes = [models.Index(fields=["counterparty", "-at"])]
+        ordering = ["-at", "-id"]
+
+
+class ImportKind(models.TextChoices):
+    COUNTERPARTIES = "counterparties", _("Counterparties")
+    CONTACTS = "contacts", _("Contacts")
+    CONTRACTS = "contracts", _("Contracts")
+    INSTALMENTS = "instalments", _("Contract payment schedules")
+    DOCUMENTS = "documents", _("Documents (invoices, shipments, acts)")
+    PAYMENTS = "payments", _("Payments")
+
+
+class ColumnMapping(models.Model):
+    """A saved mapping from a file's headers to our fields, reused for files with the same
+    headers (`signature` is a hash of the normalised header row)."""
+
+    kind = models.CharField(_("kind"), max_length=16, choices=ImportKind.choices)
+    signature = models.CharField(max_length=64)
+    name = models.CharField(_("name"), max_length=255, blank=True)
+    mapping = models.JSONField(_("mapping"), help_text=_("file header -> field"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("column mapping")
+        verbose_name_plural = _("column mappings")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "signature"], name="uniq_mapping_signature")
+        ]
+
+
+class ImportRun(models.Model):
+    """One import of one file: its progress (for the progress bar) and its outcome."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("rejected")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=ImportKind.choices)
+    company = models.ForeignKey(Company, null=True, blank=True, on_delete=models.SET_NULL)
+    file_name = models.CharField(_("file"), max_length=255)
+    stored_file = models.FileField(upload_to="imports/", blank=True)
+    partial = models.BooleanField(_("apply valid rows only"), default=False)
+    mapping = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    rejected_file = models.FileField(upload_to="imports/rejected/", blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-id"]

@@ -1,0 +1,55 @@
+"""The main menu. Each app's pages are listed here once; an entry whose URL name is not
+(yet) registered is skipped, so the menu never links to a missing page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    url_name: str
+    label: str | Promise
+    roles: frozenset[str] | None = None  # None: everybody signed in
+
+
+MENU: tuple[MenuEntry, ...] = (
+    MenuEntry("work:worklist", _("My day")),
+    MenuEntry(
+        "work:team", _("Team"), frozenset({"supervisor", "director", "admin", "finance"})
+    ),
+    MenuEntry("work:calendar", _("Calendar")),
+    MenuEntry("ledger:counterparties", _("Debtors")),
+    MenuEntry("ledger:aging", _("Aging")),
+    MenuEntry("ladder:policies", _("Pressure scale")),
+    MenuEntry("legal:cases", _("Legal")),
+    MenuEntry(
+        "ledger:imports", _("Import"), frozenset({"finance", "director", "admin", "supervisor"})
+    ),
+)
+
+
+def menu_for(request: HttpRequest) -> list[dict[str, object]]:
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    items = []
+    for entry in MENU:
+        if entry.roles is not None and not (user.is_superuser or user.role in entry.roles):
+            continue
+        try:
+            url = reverse(entry.url_name)
+        except NoReverseMatch:
+            continue
+        items.append({"url": url, "label": entry.label, "active": request.path.startswith(url)})
+    return items
+
+
+def main_menu(request: HttpRequest) -> dict[str, object]:
+    """Context processor."""
+    return {"main_menu": menu_for(request)}

@@ -1,0 +1,152 @@
+"""Django settings, read from environment variables (see README "Configuration")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+
+from dunwell.env import EnvError, env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(env_str("DUNWELL_DATA_DIR", str(BASE_DIR / "var")))
+
+DEBUG = env_bool("DUNWELL_DEBUG", False)
+_DEV_KEY = "dunwell-insecure-development-key-change-me"  # noqa: S105 - only for DEBUG/demo
+SECRET_KEY = env_str("DUNWELL_SECRET_KEY", _DEV_KEY if DEBUG else "")
+if not SECRET_KEY:
+    raise EnvError("DUNWELL_SECRET_KEY must be set when DUNWELL_DEBUG is off")
+ALLOWED_HOSTS = env_list("DUNWELL_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env_list("DUNWELL_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
+    "dunwell",
+    "dunwell.accounts",
+    "dunwell.ledger",
+    "dunwell.ladder",
+    "dunwell.work",
+    "dunwell.legal",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "dunwell.accounts.middleware.UserLanguageMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "dunwell.urls"
+WSGI_APPLICATION = "dunwell.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "dunwell" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "dunwell.menu.main_menu",
+            ],
+        },
+    },
+]
+
+_SQLITE_URL = f"sqlite:///{DATA_DIR / 'dunwell.sqlite3'}"
+_db_url = env_str("DATABASE_URL", _SQLITE_URL)
+try:
+    _db = dj_database_url.parse(_db_url, conn_max_age=env_int("DUNWELL_DB_CONN_MAX_AGE", 60))
+except ValueError as exc:
+    raise EnvError(f"DATABASE_URL={_db_url!r}: {exc}") from None
+if _db["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers run during the daily run; IMMEDIATE transactions take the write lock
+    # up front so two writers queue instead of failing with "database is locked" mid-way.
+    _db["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+    }
+    _db["CONN_MAX_AGE"] = 0
+elif _db["ENGINE"] not in {"django.db.backends.postgresql"}:
+    raise EnvError(f"DATABASE_URL={_db_url!r}: only sqlite:// and postgres:// are supported")
+DATABASES = {"default": _db}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+# Login throttling (DESIGN §3): failed attempts per username+IP within the window.
+LOGIN_MAX_FAILURES = env_int("DUNWELL_LOGIN_MAX_FAILURES", 5, minimum=1)
+LOGIN_FAILURE_WINDOW_SECONDS = env_int("DUNWELL_LOGIN_FAILURE_WINDOW", 900, minimum=1)
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "dunwell_cache",
+    }
+}
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", "English"),
+    ("ru", "Русский"),
+    ("uk", "Українська"),
+    ("ro", "Română"),
+]
+LOCALE_PATHS = [BASE_DIR / "dunwell" / "locale"]
+TIME_ZONE = env_str("DUNWELL_TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+MEDIA_URL = "media/"
+MEDIA_ROOT = Path(env_str("DUNWELL_MEDIA_ROOT", str(DATA_DIR / "media")))
+WHITENOISE_USE_FINDERS = True
+
+TASKS = {
+    "default": {
+        "BACKEND": env_str("DUNWELL_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env_bool("DUNWELL_SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+X_FRAME_OPTIONS = "DENY"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("DUNWELL_LOG_LEVEL", "INFO")},
+}
+
+# WhiteNoise serves from STATIC_ROOT (after collectstatic) and from the finders in DEBUG; the
+# folder must exist or it warns on every start.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from dunwell import views
+from dunwell.accounts.views import LoginView
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("ledger/", include("dunwell.ledger.urls")),
+    path("ladder/", include("dunwell.ladder.urls")),
+    path("work/", include("dunwell.work.urls")),
+    path("legal/", include("dunwell.legal.urls")),
+    path("api/", include("dunwell.api_urls")),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
