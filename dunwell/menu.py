@@ -20,9 +20,7 @@ class MenuEntry:
 
 MENU: tuple[MenuEntry, ...] = (
     MenuEntry("work:worklist", _("My day")),
-    MenuEntry(
-        "work:team", _("Team"), frozenset({"supervisor", "director", "admin", "finance"})
-    ),
+    MenuEntry("work:team", _("Team"), frozenset({"supervisor", "director", "admin", "finance"})),
     MenuEntry("work:calendar", _("Calendar")),
     MenuEntry("ledger:counterparties", _("Debtors")),
     MenuEntry("ledger:aging", _("Aging")),
@@ -38,7 +36,7 @@ def menu_for(request: HttpRequest) -> list[dict[str, object]]:
     user = request.user
     if not user.is_authenticated:
         return []
-    items = []
+    items: list[dict[str, object]] = []
     for entry in MENU:
         if entry.roles is not None and not (user.is_superuser or user.role in entry.roles):
             continue

@@ -10,6 +10,6 @@ class UserAdmin(BaseUserAdmin):
     list_display = ("username", "first_name", "last_name", "role", "supervisor", "is_active")
     list_filter = ("role", "is_active", "is_staff")
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         (_("Dunwell"), {"fields": ("role", "supervisor", "language", "time_zone")}),
     )

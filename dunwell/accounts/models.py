@@ -57,3 +57,6 @@ class LoginFailure(models.Model):
     class Meta:
         verbose_name = _("failed login")
         verbose_name_plural = _("failed logins")
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.at:%Y-%m-%d %H:%M}"

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -14,9 +15,9 @@ def client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR")
 
 
-class ThrottledAuthenticationForm(auth_views.AuthenticationForm):
+class ThrottledAuthenticationForm(AuthenticationForm):
     error_messages = {
-        **auth_views.AuthenticationForm.error_messages,
+        **AuthenticationForm.error_messages,
         "throttled": _("Too many failed attempts. Try again in a few minutes."),
     }
 

@@ -11,13 +11,18 @@ database CHECK constraints enforce them too.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
-MONEY = {"max_digits": 18, "decimal_places": 2}
+
+def money_field(verbose_name: StrOrPromise, **options: Any) -> models.DecimalField:
+    """An amount of money: Decimal with cents; the currency lives in a sibling field."""
+    return models.DecimalField(verbose_name, max_digits=18, decimal_places=2, **options)
 
 
 class Company(models.Model):
@@ -52,6 +57,9 @@ class NonWorkingDay(models.Model):
         verbose_name = _("non-working day")
         verbose_name_plural = _("non-working days")
         constraints = [models.UniqueConstraint(fields=["company", "day"], name="uniq_closed_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day:%d.%m.%Y} {self.note}".strip()
 
 
 class Segment(models.Model):
@@ -132,7 +140,9 @@ class ContactRole(models.TextChoices):
 class Contact(models.Model):
     """A person at a counterparty; roles say whom to ask for what (DESIGN §1.5)."""
 
-    counterparty = models.ForeignKey(Counterparty, on_delete=models.CASCADE, related_name="contacts")
+    counterparty = models.ForeignKey(
+        Counterparty, on_delete=models.CASCADE, related_name="contacts"
+    )
     external_id = models.CharField(_("external id"), max_length=64, blank=True)
     name = models.CharField(_("name"), max_length=255)
     position = models.CharField(_("position"), max_length=255, blank=True)
@@ -207,7 +217,7 @@ class Contract(models.Model):
         _("prepayment, %"), max_digits=5, decimal_places=2, default=Decimal("0")
     )
     prepayment_days = models.PositiveIntegerField(_("prepayment term, days"), default=0)
-    credit_limit = models.DecimalField(_("credit limit"), null=True, blank=True, **MONEY)
+    credit_limit = money_field(_("credit limit"), null=True, blank=True)
     penalty_rate = models.DecimalField(
         _("penalty rate, %"), max_digits=9, decimal_places=4, null=True, blank=True
     )
@@ -246,12 +256,15 @@ class ContractInstalment(models.Model):
 
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="instalments")
     due_date = models.DateField(_("due date"))
-    amount = models.DecimalField(_("amount"), **MONEY)
+    amount = money_field(_("amount"))
 
     class Meta:
         verbose_name = _("contract instalment")
         verbose_name_plural = _("contract instalments")
         ordering = ["due_date"]
+
+    def __str__(self) -> str:
+        return f"{self.due_date:%d.%m.%Y} {self.amount}"
 
 
 class DocumentKind(models.TextChoices):
@@ -275,11 +288,11 @@ class Document(models.Model):
     number = models.CharField(_("number"), max_length=64)
     date = models.DateField(_("date"))
     due_date = models.DateField(_("due date"))
-    amount = models.DecimalField(_("amount"), **MONEY)
+    amount = money_field(_("amount"))
     currency = models.CharField(_("currency"), max_length=3)
     accepted = models.BooleanField(_("accepted"), default=False)
     accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
-    open_amount = models.DecimalField(_("open amount"), **MONEY)
+    open_amount = money_field(_("open amount"))
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -326,17 +339,19 @@ class Payment(models.Model):
     )
     external_id = models.CharField(_("external id"), max_length=64)
     date = models.DateField(_("date"))
-    amount = models.DecimalField(_("amount"), **MONEY)
+    amount = money_field(_("amount"))
     currency = models.CharField(_("currency"), max_length=3)
     payer = models.CharField(_("payer"), max_length=255, blank=True)
-    unallocated = models.DecimalField(_("unallocated credit"), **MONEY)
+    unallocated = money_field(_("unallocated credit"))
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
         constraints = [
-            models.UniqueConstraint(fields=["company", "external_id"], name="uniq_payment_external"),
+            models.UniqueConstraint(
+                fields=["company", "external_id"], name="uniq_payment_external"
+            ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_gt_0"),
             models.CheckConstraint(
                 condition=Q(unallocated__gte=0) & Q(unallocated__lte=F("amount")),
@@ -357,7 +372,7 @@ class Allocation(models.Model):
     payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="allocations")
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="allocations")
     counterparty = models.ForeignKey(Counterparty, on_delete=models.CASCADE, related_name="+")
-    amount = models.DecimalField(_("amount"), **MONEY)
+    amount = money_field(_("amount"))
     paid_on = models.DateField(_("paid on"))
     explicit = models.BooleanField(_("named by the source"), default=False)
 
@@ -372,6 +387,9 @@ class Allocation(models.Model):
             models.Index(fields=["document", "paid_on"]),
             models.Index(fields=["counterparty"]),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.paid_on:%d.%m.%Y}"
 
 
 class TimelineEntry(models.Model):
@@ -403,6 +421,9 @@ class TimelineEntry(models.Model):
         indexes = [models.Index(fields=["counterparty", "-at"])]
         ordering = ["-at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"
+
 
 class ImportKind(models.TextChoices):
     COUNTERPARTIES = "counterparties", _("Counterparties")
@@ -432,6 +453,9 @@ class ColumnMapping(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["kind", "signature"], name="uniq_mapping_signature")
         ]
+
+    def __str__(self) -> str:
+        return self.name or f"{self.kind} {self.signature[:8]}"
 
 
 class ImportRun(models.Model):
@@ -468,3 +492,6 @@ class ImportRun(models.Model):
         verbose_name = _("import")
         verbose_name_plural = _("imports")
         ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.file_name}"
