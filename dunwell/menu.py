@@ -22,10 +22,11 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry("work:worklist", _("My day")),
     MenuEntry("work:team", _("Team"), frozenset({"supervisor", "director", "admin", "finance"})),
     MenuEntry("work:calendar", _("Calendar")),
-    MenuEntry("ledger:counterparties", _("Debtors")),
-    MenuEntry("ledger:aging", _("Aging")),
+    MenuEntry("work:debtors", _("Debtors")),
+    MenuEntry("insight:aging", _("Aging")),
     MenuEntry("ladder:policies", _("Pressure scale")),
     MenuEntry("legal:cases", _("Legal")),
+    MenuEntry("legal:calculator", _("Interest calculator")),
     MenuEntry(
         "ledger:imports", _("Import"), frozenset({"finance", "director", "admin", "supervisor"})
     ),

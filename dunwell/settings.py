@@ -36,6 +36,9 @@ INSTALLED_APPS = [
     "dunwell.ladder",
     "dunwell.work",
     "dunwell.legal",
+    "dunwell.interest",
+    "dunwell.insight",
+    "dunwell.demo",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,8 @@ urlpatterns = [
     path("ladder/", include("dunwell.ladder.urls")),
     path("work/", include("dunwell.work.urls")),
     path("legal/", include("dunwell.legal.urls")),
+    path("interest/", include("dunwell.interest.urls")),
+    path("reports/", include("dunwell.insight.urls")),
     path("api/", include("dunwell.api_urls")),
 ]
 if settings.DEBUG:
