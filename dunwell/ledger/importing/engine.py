@@ -908,7 +908,7 @@ def _insert_extras(kind: str) -> tuple[list[str], list[str]]:
     if kind == "payments":
         return ["unallocated"], [f"{STAGE}.f_amount"]
     if kind == "contacts":
-        return [], []
+        return ["abusive"], ["FALSE"]
     if kind == "counterparties":
         return ["stop_shipments", "legal", "written_off"], ["FALSE", "FALSE", "FALSE"]
     return [], []

@@ -46,7 +46,7 @@ COUNTERPARTIES = Kind(
         F("name", required=True),
         F("tax_id", max_length=32),
         F("kpp", max_length=32),
-        F("country", "upper", required=True, max_length=2),
+        F("country", "upper", required=True, max_length=64),
         F("language", "lower", max_length=8, choices=("en", "ru", "uk", "ro")),
         F("time_zone", max_length=64),
         F("segment", "lower", max_length=32),
