@@ -251,7 +251,10 @@ def test_utf8_bom_ukrainian_and_romanian_headers(company: Company, write_csv: Wr
         "counterparties",
         write_csv("r.csv", "Cod;Denumire;Cod fiscal;Tara\nR1;Alfa SRL;RO18547290;RO\n"),
     )
-    body = "Cod;Partener;Nr document;Data;Scadență;Suma;Valuta\nF1;R1;F-1;05.01.2026;05.02.2026;1.234,56;RON\n"
+    body = (
+        "Cod;Partener;Nr document;Data;Scadență;Suma;Valuta\n"
+        "F1;R1;F-1;05.01.2026;05.02.2026;1.234,56;RON\n"
+    )
     import_file("documents", write_csv("f.csv", body))
     assert Counterparty.objects.get(external_id="U1").tax_id == "32855961"
     assert Document.objects.get(external_id="F1").amount == Decimal("1234.56")
