@@ -47,8 +47,16 @@ def test_json_has_rows_and_totals_per_currency(ledger: None) -> None:
 def test_csv_has_a_header_rows_and_totals(ledger: None) -> None:
     text = run("--as-of=2026-03-31", "--by=currency", "--format=csv", "--buckets=30,90")
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0] == ["Currency", "Currency", "Current", "1–30", "31–90", "90+", "Total",
-                       "Documents"]
+    assert rows[0] == [
+        "Currency",
+        "Currency",
+        "Current",
+        "1–30",
+        "31–90",
+        "90+",
+        "Total",
+        "Documents",
+    ]
     assert ["EUR", "EUR", "0.00", "0.00", "0.00", "50.00", "50.00", "1"] in rows
     assert ["Total", "RON", "0.00", "100.00", "0.00", "0.00", "100.00", "1"] in rows
 

@@ -63,7 +63,9 @@ def test_anonymous_is_sent_to_login(client: Client) -> None:
     assert client.get(reverse("insight:aging_export")).status_code == 302
 
 
-def test_owner_collector_sees_own_debtor_only(client: Client, ledger: object, collector: User) -> None:
+def test_owner_collector_sees_own_debtor_only(
+    client: Client, ledger: object, collector: User
+) -> None:
     html = page(client, collector)
     assert "Mine SRL" in html
     assert "Elsewhere SRL" not in html
