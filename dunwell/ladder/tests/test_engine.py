@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 import time_machine
@@ -37,7 +38,7 @@ def tasks(**filters: object) -> list[tuple[str, str]]:
     )
 
 
-def state() -> tuple[object, ...]:
+def state() -> tuple[Any, ...]:
     return (
         sorted(Task.objects.values_list("key", "status", "assignee_id", "due_at")),
         sorted(DocumentProgress.objects.values_list("document_id", "step_order", "next_due_on")),
