@@ -1,0 +1,247 @@
+"""Read side of the workspace: debtor list, debtor card, worklist, team view, calendar.
+
+Each function returns plain data built with a fixed number of queries, whatever the size of
+the ledger (the page tests bound the query count).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, DecimalField, Min, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from dunwell.accounts.models import User
+from dunwell.accounts.visibility import visible_counterparties
+from dunwell.ledger.models import Contact, Contract, Counterparty, Document, TimelineEntry
+from dunwell.work import ladder_bridge
+from dunwell.work.logic import DEFAULT_BUCKETS, bucket_labels
+from dunwell.work.models import CallActivity, Meeting, Reassignment, StallingAlert
+
+ZERO = Decimal("0.00")
+MONEY = DecimalField(max_digits=18, decimal_places=2)
+
+
+def visible_counterparty(user: User, counterparty_id: int) -> Counterparty:
+    """The counterparty if `user` may see it, else 404 (never reveal that it exists)."""
+    try:
+        return (
+            visible_counterparties(user)
+            .select_related("segment", "collector", "sales_manager", "company")
+            .get(pk=counterparty_id)
+        )
+    except Counterparty.DoesNotExist:
+        raise Http404 from None
+
+
+def debtor_list(
+    user: User, today: date, search: str = "", only_overdue: bool = False
+) -> QuerySet[Counterparty]:
+    """Visible counterparties with their open and overdue totals, largest overdue first."""
+    open_docs = Q(documents__open_amount__gt=0)
+    qs = (
+        visible_counterparties(user)
+        .select_related("segment", "collector")
+        .annotate(
+            total_due=Coalesce(
+                Sum("documents__open_amount", filter=open_docs), Value(ZERO), output_field=MONEY
+            ),
+            overdue=Coalesce(
+                Sum("documents__open_amount", filter=open_docs & Q(documents__due_date__lt=today)),
+                Value(ZERO),
+                output_field=MONEY,
+            ),
+        )
+    )
+    search = search.strip()
+    if search:
+        qs = qs.filter(
+            Q(name__icontains=search) | Q(tax_id__icontains=search) | Q(external_id=search)
+        )
+    if only_overdue:
+        qs = qs.filter(overdue__gt=0)
+    return qs.order_by("-overdue", "name")
+
+
+@dataclass
+class Header:
+    currency: str
+    total_due: Decimal
+    overdue: Decimal
+    buckets: list[tuple[str, Decimal]]
+    credit_limit: Decimal | None
+    credit_used_percent: int | None
+    oldest_due: date | None
+    max_days_overdue: int
+    open_documents: int
+
+
+def debtor_header(counterparty: Counterparty, today: date) -> Header:
+    """Totals and aging buckets in one aggregate query, credit limit in a second."""
+    bounds = DEFAULT_BUCKETS
+    aggregates: dict[str, Any] = {
+        "total": Coalesce(Sum("open_amount"), Value(ZERO), output_field=MONEY),
+        "overdue": Coalesce(
+            Sum("open_amount", filter=Q(due_date__lt=today)), Value(ZERO), output_field=MONEY
+        ),
+        "oldest": Min("due_date"),
+        "count": Count("id"),
+    }
+    # Bucket i holds documents with days overdue in (bounds[i-1], bounds[i]]; comparing due
+    # dates with fixed cut-off dates keeps this portable between SQLite and PostgreSQL.
+    for index in range(len(bounds) + 1):
+        condition = Q()
+        if index < len(bounds):
+            condition &= Q(due_date__gte=today - timedelta(days=bounds[index]))
+        if index > 0:
+            condition &= Q(due_date__lt=today - timedelta(days=bounds[index - 1]))
+        aggregates[f"b{index}"] = Coalesce(
+            Sum("open_amount", filter=condition), Value(ZERO), output_field=MONEY
+        )
+    row = Document.objects.filter(counterparty=counterparty, open_amount__gt=0).aggregate(
+        **aggregates
+    )
+    labels = bucket_labels(bounds)
+    limit = Contract.objects.filter(counterparty=counterparty).aggregate(limit=Sum("credit_limit"))[
+        "limit"
+    ]
+    used = None
+    if limit:
+        used = int(row["total"] * 100 / limit)
+    oldest: date | None = row["oldest"]
+    return Header(
+        currency=counterparty.company.currency,
+        total_due=row["total"],
+        overdue=row["overdue"],
+        buckets=[(labels[i], row[f"b{i}"]) for i in range(len(bounds) + 1)],
+        credit_limit=limit,
+        credit_used_percent=used,
+        oldest_due=oldest,
+        max_days_overdue=max((today - oldest).days, 0) if oldest else 0,
+        open_documents=row["count"],
+    )
+
+
+TIMELINE_FILTERS: dict[str, tuple[str, ...]] = {
+    "ledger": ("ledger.",),
+    "calls": ("work.call", "work.outcome"),
+    "tasks": ("ladder.task", "ladder.step"),
+    "promises": ("ladder.promise", "work.promise"),
+    "disputes": ("ladder.dispute", "work.dispute"),
+    "documents": ("legal.",),
+    "work": ("work.",),
+}
+
+
+@dataclass
+class DebtorCard:
+    counterparty: Counterparty
+    header: Header
+    contracts: list[Contract]
+    documents: list[dict[str, Any]]
+    documents_total: int
+    contacts: list[Contact]
+    timeline: list[TimelineEntry]
+    calls: list[CallActivity]
+    stalling: StallingAlert | None
+    reassignments: list[Reassignment]
+    meetings: list[Meeting]
+    ladder: ladder_bridge.LadderFacts = field(default_factory=ladder_bridge.LadderFacts)
+
+
+DOCUMENTS_ON_CARD = 200
+
+
+def debtor_card(counterparty: Counterparty, today: date, timeline_filter: str = "") -> DebtorCard:
+    documents = list(
+        Document.objects.filter(counterparty=counterparty, open_amount__gt=0)
+        .select_related("contract")
+        .order_by("due_date", "id")[:DOCUMENTS_ON_CARD]
+    )
+    header = debtor_header(counterparty, today)
+    timeline_qs = TimelineEntry.objects.filter(counterparty=counterparty).select_related("actor")
+    prefixes = TIMELINE_FILTERS.get(timeline_filter)
+    if prefixes:
+        condition = Q()
+        for prefix in prefixes:
+            condition |= Q(kind__startswith=prefix)
+        timeline_qs = timeline_qs.filter(condition)
+    facts = ladder_bridge.facts_for(counterparty, today)
+    disputed = facts.disputed_documents
+    return DebtorCard(
+        counterparty=counterparty,
+        header=header,
+        contracts=list(Contract.objects.filter(counterparty=counterparty).order_by("-date")),
+        documents=[
+            {
+                "document": d,
+                "days_overdue": max((today - d.due_date).days, 0),
+                "disputed": d.pk in disputed,
+            }
+            for d in documents
+        ],
+        documents_total=header.open_documents,
+        contacts=list(
+            Contact.objects.filter(counterparty=counterparty).order_by("-decides_payments", "name")
+        ),
+        timeline=list(timeline_qs.order_by("-at", "-id")[:100]),
+        calls=list(
+            CallActivity.objects.filter(counterparty=counterparty)
+            .select_related("user", "contact")
+            .order_by("-at", "-id")[:20]
+        ),
+        stalling=StallingAlert.objects.filter(
+            counterparty=counterparty, closed_at__isnull=True
+        ).first(),
+        reassignments=list(
+            Reassignment.objects.filter(counterparty=counterparty).select_related(
+                "from_user", "to_user", "by"
+            )[:10]
+        ),
+        meetings=list(Meeting.objects.filter(counterparty=counterparty)[:10]),
+        ladder=facts,
+    )
+
+
+def open_documents_for_export(counterparty: Counterparty) -> QuerySet[Document]:
+    return (
+        Document.objects.filter(counterparty=counterparty, open_amount__gt=0)
+        .select_related("contract")
+        .order_by("due_date", "id")
+    )
+
+
+def reassignment_candidates(counterparty: Counterparty, by: User) -> list[User]:
+    """Active collectors and sales managers the supervisor may assign, who never worked with
+    this counterparty (never its collector, sales manager, or author of a call on it)."""
+    worked = set(
+        Reassignment.objects.filter(counterparty=counterparty).values_list(
+            "from_user_id", flat=True
+        )
+    )
+    worked |= set(
+        CallActivity.objects.filter(counterparty=counterparty).values_list("user_id", flat=True)
+    )
+    worked |= {counterparty.collector_id, counterparty.sales_manager_id}
+    qs = User.objects.filter(is_active=True, role__in=["collector", "sales", "director"])
+    if not by.sees_all:
+        qs = qs.filter(Q(supervisor=by) | Q(pk=by.pk))
+    return [u for u in qs.order_by("username") if u.pk not in worked]
+
+
+def unread_notifications(user: User) -> int:
+    from dunwell.work.models import Notification
+
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def team_members(user: User) -> QuerySet[User]:
+    if user.sees_all:
+        return User.objects.filter(is_active=True, role__in=["collector", "sales"]).order_by(
+            "username"
+        )
+    return User.objects.filter(is_active=True, supervisor=user).order_by("username")
