@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
@@ -106,3 +108,32 @@ class MeetingForm(forms.ModelForm):
             "questions": forms.Textarea(attrs={"rows": 3}),
             "protocol": forms.Textarea(attrs={"rows": 5}),
         }
+
+
+class AgreementForm(forms.Form):
+    """A repayment schedule typed as lines "YYYY-MM-DD amount"."""
+
+    signed_on = forms.DateField(
+        label=_("Signed on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    schedule = forms.CharField(
+        label=_("Instalments, one per line: date amount"),
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "2026-04-15 5000.00"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        lines = [ln.split() for ln in data.get("schedule", "").splitlines() if ln.strip()]
+        instalments = []
+        for number, parts in enumerate(lines, start=1):
+            try:
+                due = date.fromisoformat(parts[0])
+                amount = Decimal(parts[1].replace(",", "."))
+            except (IndexError, ValueError, InvalidOperation):
+                raise forms.ValidationError(
+                    _("Line %(n)s: write a date (YYYY-MM-DD) and an amount."),
+                    params={"n": number},
+                ) from None
+            instalments.append((due, amount))
+        data["instalments"] = instalments
+        return data

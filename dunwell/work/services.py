@@ -21,6 +21,7 @@ from dunwell.accounts.models import Role, User
 from dunwell.accounts.visibility import can_see_counterparty
 from dunwell.ledger.models import Contact, Counterparty, TimelineEntry
 from dunwell.work import ladder_bridge
+from dunwell.work.errors import WorkError
 from dunwell.work.logic import StallingRule, stalling_reason
 from dunwell.work.models import (
     CalendarFeedToken,
@@ -36,14 +37,6 @@ from dunwell.work.models import (
 # Who may edit call scripts and reassign debtors.
 MANAGERS = frozenset({Role.SUPERVISOR, Role.DIRECTOR, Role.ADMIN})
 ABUSIVE_CALL_BACK = timedelta(minutes=30)
-
-
-class WorkError(Exception):
-    """A user action in the workspace that cannot be done; the message is translatable."""
-
-    def __init__(self, message: StrOrPromise) -> None:
-        super().__init__(str(message))
-        self.message = message
 
 
 def stalling_rule() -> StallingRule:
@@ -314,7 +307,7 @@ def detect_stalling(counterparty_id: int, now: datetime | None = None) -> Stalli
     since = now - timedelta(days=rule.window_days)
     with transaction.atomic():
         counterparty = (
-            Counterparty.objects.select_for_update()
+            Counterparty.objects.select_for_update(of=("self",))
             .select_related("collector__supervisor")
             .get(pk=counterparty_id)
         )
@@ -341,7 +334,7 @@ def detect_stalling(counterparty_id: int, now: datetime | None = None) -> Stalli
             with translation.override(collector.language):
                 title = gettext("Reach the person who decides payments")
             ladder_bridge.create_call_back_task(
-                collector, counterparty, now + timedelta(hours=1), title, assignee=collector
+                None, counterparty, now + timedelta(hours=1), title, assignee=collector
             )
         _timeline(
             counterparty,
@@ -466,3 +459,76 @@ def save_meeting(
         {"meeting": meeting.pk, "status": meeting.status},
     )
     return meeting
+
+
+# --- approvals and scheduled notices -------------------------------------------------------
+
+
+def approve(by: User, task: Any, comment: str) -> Any:
+    """Approve a ladder step; the ladder audit-logs it on the debtor's timeline."""
+    from dunwell.ladder import services as ladder
+
+    try:
+        return ladder.approve_task(task, user=by, comment=comment)
+    except ladder.LadderError as exc:
+        raise WorkError(exc.message) from exc
+
+
+def reject(by: User, task: Any, comment: str) -> Any:
+    from dunwell.ladder import services as ladder
+
+    try:
+        return ladder.reject_task(task, user=by, comment=comment)
+    except ladder.LadderError as exc:
+        raise WorkError(exc.message) from exc
+
+
+def send_scheduled_notices(now: datetime | None = None) -> int:
+    """Supervisors learn of tasks still open a day after their due time (day +1), approvers
+    of steps waiting for them. Idempotent: each notice has a key, so re-runs add nothing."""
+    from dunwell.ladder.models import Task, TaskStatus
+
+    now = now or timezone.now()
+    sent = 0
+    late = Task.objects.filter(
+        status=TaskStatus.OPEN,
+        due_at__lt=now - timedelta(days=1),
+        assignee__supervisor__isnull=False,
+    ).select_related("assignee__supervisor", "counterparty")
+    for task in late.iterator(chunk_size=500):
+        assert task.assignee is not None and task.assignee.supervisor is not None
+        sent += bool(
+            notify(
+                task.assignee.supervisor,
+                Notification.Kind.OVERDUE_DAY_ONE,
+                _("%(who)s has not done “%(task)s” for %(debtor)s (due %(due)s)."),
+                task.counterparty,
+                reverse("work:debtor", args=[task.counterparty_id]),
+                key=f"overdue:{task.pk}",
+                params={
+                    "who": str(task.assignee),
+                    "task": task.title,
+                    "debtor": task.counterparty.name,
+                    "due": timezone.localtime(task.due_at).strftime("%Y-%m-%d %H:%M"),
+                },
+            )
+        )
+    waiting = Task.objects.filter(status=TaskStatus.AWAITING_APPROVAL).select_related(
+        "counterparty"
+    )
+    for task in waiting.iterator(chunk_size=500):
+        for approver in ladder_bridge.approvers_for(task):
+            if not can_see_counterparty(approver, task.counterparty_id):
+                continue
+            sent += bool(
+                notify(
+                    approver,
+                    Notification.Kind.APPROVAL,
+                    _("“%(task)s” for %(debtor)s waits for your approval."),
+                    task.counterparty,
+                    reverse("work:approvals"),
+                    key=f"approval:{task.pk}",
+                    params={"task": task.title, "debtor": task.counterparty.name},
+                )
+            )
+    return sent

@@ -22,3 +22,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("calendar/", views.calendar, name="calendar"),
     path("calendar/feed/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]
+urlpatterns += [
+    path("", views.worklist, name="worklist"),
+    path("team/", views.team, name="team"),
+    path("approvals/", views.approvals, name="approvals"),
+]

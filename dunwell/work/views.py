@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib import messages
@@ -17,9 +18,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dunwell.accounts.models import User
+from dunwell.ladder.models import Task
 from dunwell.work import calendar as work_calendar
 from dunwell.work import exports, ladder_bridge, selectors, services
 from dunwell.work.forms import (
+    AgreementForm,
     LanguageForm,
     MeetingForm,
     OutcomeForm,
@@ -224,8 +227,30 @@ def meeting(
     instance = None
     if meeting_id is not None:
         instance = get_object_or_404(Meeting, pk=meeting_id, counterparty=counterparty)
-    form = MeetingForm(request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
+    agreement_form: AgreementForm | None = None
+    if request.method == "POST" and request.POST.get("form") == "agreement" and instance:
+        agreement_form = AgreementForm(request.POST)
+        if agreement_form.is_valid():
+            try:
+                ladder_bridge.create_agreement(
+                    user,
+                    counterparty,
+                    agreement_form.cleaned_data["signed_on"],
+                    agreement_form.cleaned_data["instalments"],
+                    instance.good_relations_until,
+                    instance.protocol,
+                )
+            except services.WorkError as exc:
+                messages.error(request, str(exc.message))
+            else:
+                messages.success(request, _("Repayment agreement saved."))
+                return redirect("work:meeting", counterparty.pk, instance.pk)
+        else:
+            messages.error(request, _("Please correct the repayment schedule."))
+    form = MeetingForm(
+        request.POST if request.POST.get("form") != "agreement" else None, instance=instance
+    )
+    if request.method == "POST" and request.POST.get("form") != "agreement" and form.is_valid():
         try:
             saved = services.save_meeting(user, counterparty, form.cleaned_data, instance)
         except services.WorkError as exc:
@@ -233,9 +258,10 @@ def meeting(
         else:
             messages.success(request, _("Meeting saved."))
             return redirect("work:meeting", counterparty.pk, saved.pk)
-    agreement_form = None
-    if instance is not None:
-        agreement_form = ladder_bridge.agreement_form(request, counterparty)
+    if instance is None:
+        agreement_form = None
+    elif request.method != "POST" or request.POST.get("form") != "agreement":
+        agreement_form = AgreementForm()
     return render(
         request,
         "work/meeting.html",
@@ -262,12 +288,11 @@ def scripts(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Call script saved."))
             return redirect(f"{reverse('work:scripts')}?language={form.cleaned_data['language']}")
     language = request.GET.get("language") or user.language
-    rows = [
-        {"situation": value, "label": label, "script": None} for value, label in Situation.choices
-    ]
     by_situation = {s.situation: s for s in CallScript.objects.filter(language=language)}
-    for row in rows:
-        row["script"] = by_situation.get(str(row["situation"]))
+    rows: list[dict[str, Any]] = [
+        {"situation": value, "label": label, "script": by_situation.get(value)}
+        for value, label in Situation.choices
+    ]
     return render(
         request,
         "work/scripts.html",
@@ -350,3 +375,60 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     now = timezone.now()
     body = work_calendar.ical(user, now - timedelta(days=30), now + timedelta(days=90))
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+
+
+def _decimal_or_none(text: str) -> Decimal | None:
+    try:
+        return Decimal(text) if text.strip() else None
+    except InvalidOperation:
+        return None
+
+
+@login_required
+def worklist(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    filters = {
+        "action": request.GET.get("action", ""),
+        "segment": request.GET.get("segment", ""),
+        "country": request.GET.get("country", ""),
+        "min_amount": request.GET.get("min_amount", ""),
+    }
+    data = selectors.worklist(
+        user,
+        timezone.now(),
+        action=filters["action"],
+        segment=filters["segment"],
+        country=filters["country"],
+        min_amount=_decimal_or_none(filters["min_amount"]),
+    )
+    return render(request, "work/worklist.html", {"wl": data, "filters": filters})
+
+
+@login_required
+def team(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not (services.is_manager(user) or user.sees_all):
+        return HttpResponseForbidden(_("The team view is for supervisors and the director."))
+    rows = selectors.team(user, timezone.now())
+    return render(request, "work/team.html", {"rows": rows})
+
+
+@login_required
+def approvals(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if request.method == "POST":
+        task = get_object_or_404(Task, pk=request.POST.get("task"))
+        if task not in selectors.approvals(user):
+            raise Http404
+        comment = request.POST.get("comment", "")
+        try:
+            if request.POST.get("decision") == "approve":
+                services.approve(user, task, comment)
+            else:
+                services.reject(user, task, comment)
+        except services.WorkError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("Decision saved."))
+        return redirect("work:approvals")
+    return render(request, "work/approvals.html", {"tasks": selectors.approvals(user)})
