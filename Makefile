@@ -2,7 +2,6 @@
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
-export DJANGO_SETTINGS_MODULE ?= dunwell.settings
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # Test workers: pytest-xdist processes; 0 runs in one process.

@@ -76,7 +76,7 @@ TEMPLATES = [
 ]
 
 _SQLITE_URL = f"sqlite:///{DATA_DIR / 'dunwell.sqlite3'}"
-_db_url = env_str("DATABASE_URL", _SQLITE_URL)
+_db_url = env_str("DATABASE_URL", "") or _SQLITE_URL  # empty means the default
 try:
     _db = dj_database_url.parse(_db_url, conn_max_age=env_int("DUNWELL_DB_CONN_MAX_AGE", 60))
 except ValueError as exc:

@@ -1,1 +1,503 @@
-"""Models of the ladder app."""
+"""The pressure scale: policies (ladders) and their steps, where each document stands on its
+ladder, the tasks the daily run puts into people's calendars, and the things that pause or
+resume the ladder (grace, promises, disputes, repayment agreements).
+
+Tasks are written only by `dunwell.ladder.services` and `dunwell.ladder.engine`; every task has
+a unique `key` so the daily run can never create the same task twice (DESIGN §3).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from dunwell.accounts.models import Role
+from dunwell.ledger.models import Counterparty, Document, Segment, money_field
+
+
+class Trigger(models.TextChoices):
+    DUE_OFFSET = "due_offset", _("days after the due date")
+    AFTER_PREVIOUS = "after_previous", _("days after the previous step")
+    EVENT = "event", _("on an event")
+
+
+class Event(models.TextChoices):
+    PROMISE_BROKEN = "promise_broken", _("promise broken")
+    DISPUTE_RESOLVED = "dispute_resolved", _("dispute resolved")
+    PRETENSION_DEADLINE_PASSED = "pretension_deadline_passed", _("pretension deadline passed")
+    INSTALMENT_MISSED = "instalment_missed", _("agreement instalment missed")
+    GOOD_RELATIONS_ENDED = "good_relations_ended", _("time for good relations ended")
+
+
+class Action(models.TextChoices):
+    CALL = "call", _("Call")
+    EMAIL = "email", _("Email")
+    LETTER = "letter", _("Letter")
+    MEETING = "meeting", _("Meeting")
+    NOTIFY_SUPERVISOR = "notify_supervisor", _("Notify supervisor")
+    PRETENSION = "pretension", _("Pretension (claim letter)")
+    STOP_SHIPMENTS = "stop_shipments", _("Stop shipments")
+    HAND_TO_LAWYER = "hand_to_lawyer", _("Hand to lawyer")
+    COURT_FILING = "court_filing", _("Prepare court filing")
+    COLLECTION_AGENCY = "collection_agency", _("Hand to collection agency")
+    DIRECTOR_DECISION = "director_decision", _("Director decision")
+    FINAL_WARNING = "final_warning", _("Final warning")
+
+
+class AssigneeRole(models.TextChoices):
+    COLLECTOR = "collector", _("responsible collector")
+    SALES_MANAGER = "sales_manager", _("sales manager")
+    SUPERVISOR = "supervisor", _("supervisor")
+    LAWYER = "lawyer", _("lawyer")
+    DIRECTOR = "director", _("director")
+    USER = "user", _("a named user")
+
+
+class Scope(models.TextChoices):
+    DOCUMENT = "document", _("per document")
+    COUNTERPARTY = "counterparty", _("once per counterparty")
+
+
+class Policy(models.Model):
+    """A pressure scale: an ordered ladder of steps."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("policy")
+        verbose_name_plural = _("policies")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PolicyStep(models.Model):
+    """One rung of a ladder: when, what, by whom, in which window, with which approval."""
+
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="steps")
+    order = models.PositiveIntegerField(_("order"))
+    name = models.CharField(_("name"), max_length=200)
+    trigger = models.CharField(
+        _("trigger"), max_length=16, choices=Trigger.choices, default=Trigger.DUE_OFFSET
+    )
+    days = models.IntegerField(
+        _("days"), default=0, help_text=_("negative = before the due date (due-date trigger)")
+    )
+    event = models.CharField(_("event"), max_length=32, choices=Event.choices, blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    window_start = models.TimeField(_("window start (debtor's time)"), null=True, blank=True)
+    window_end = models.TimeField(_("window end (debtor's time)"), null=True, blank=True)
+    assignee_role = models.CharField(
+        _("who"), max_length=16, choices=AssigneeRole.choices, default=AssigneeRole.COLLECTOR
+    )
+    assignee_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("named user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    needs_approval = models.BooleanField(_("needs approval"), default=False)
+    approval_role = models.CharField(
+        _("approved by role"), max_length=16, choices=Role.choices, blank=True
+    )
+    scope = models.CharField(
+        _("scope"), max_length=12, choices=Scope.choices, default=Scope.COUNTERPARTY
+    )
+    min_overdue_amount = money_field(_("minimum overdue amount"), default=Decimal("0"))
+    instructions = models.TextField(_("instructions"), blank=True)
+
+    class Meta:
+        verbose_name = _("policy step")
+        verbose_name_plural = _("policy steps")
+        ordering = ["policy", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "order"], name="uniq_step_order"),
+            models.CheckConstraint(
+                condition=~Q(trigger="event") | ~Q(event=""), name="event_step_names_event"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.policy} #{self.order} {self.name}"
+
+
+class SegmentPolicy(models.Model):
+    """The policy a segment's counterparties follow unless they have their own."""
+
+    segment = models.OneToOneField(Segment, on_delete=models.CASCADE, related_name="+")
+    policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="segments")
+
+    class Meta:
+        verbose_name = _("segment policy")
+        verbose_name_plural = _("segment policies")
+
+    def __str__(self) -> str:
+        return f"{self.segment} → {self.policy}"
+
+
+class CounterpartyPolicy(models.Model):
+    """A per-counterparty override of the segment's policy."""
+
+    counterparty = models.OneToOneField(
+        Counterparty, on_delete=models.CASCADE, related_name="policy_override"
+    )
+    policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="overrides")
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assigned_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("counterparty policy")
+        verbose_name_plural = _("counterparty policies")
+
+    def __str__(self) -> str:
+        return f"{self.counterparty} → {self.policy}"
+
+
+class Grace(models.Model):
+    """A management-approved grace: "this delay is forgiven until DATE" (DESIGN §1.4)."""
+
+    counterparty = models.ForeignKey(Counterparty, on_delete=models.CASCADE, related_name="graces")
+    until = models.DateField(_("forgiven until"))
+    reason = models.TextField(_("reason"))
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approved at"))
+
+    class Meta:
+        verbose_name = _("grace")
+        verbose_name_plural = _("graces")
+        indexes = [models.Index(fields=["counterparty", "until"])]
+
+    def __str__(self) -> str:
+        return f"{self.counterparty} until {self.until:%d.%m.%Y}"
+
+
+class DocumentProgress(models.Model):
+    """Where one document stands on its ladder. `next_due_on` is the first date on which the
+    daily run has anything to decide for it (NULL: nothing more on the ladder), so a re-run
+    reads only the documents whose day has come."""
+
+    document = models.OneToOneField(
+        Document, primary_key=True, on_delete=models.CASCADE, related_name="ladder_progress"
+    )
+    counterparty = models.ForeignKey(Counterparty, on_delete=models.CASCADE, related_name="+")
+    policy = models.ForeignKey(Policy, null=True, on_delete=models.SET_NULL, related_name="+")
+    step_order = models.PositiveIntegerField(_("last step reached"), default=0)
+    reached_on = models.DateField(_("reached on"), null=True)
+    next_due_on = models.DateField(_("next decision on"), null=True)
+
+    class Meta:
+        verbose_name = _("document progress")
+        verbose_name_plural = _("document progress")
+        indexes = [models.Index(fields=["counterparty", "next_due_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} @ {self.step_order}"
+
+
+class TaskStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    AWAITING_APPROVAL = "awaiting_approval", _("awaiting approval")
+    DONE = "done", _("done")
+    SKIPPED = "skipped", _("skipped")
+    CANCELLED_PAID = "cancelled_paid", _("cancelled: paid")
+    REJECTED = "rejected", _("rejected")
+
+
+OPEN_STATUSES = (TaskStatus.OPEN, TaskStatus.AWAITING_APPROVAL)
+
+
+class Task(models.Model):
+    """A piece of work in someone's calendar, made by the ladder or by hand (a call-back)."""
+
+    counterparty = models.ForeignKey(Counterparty, on_delete=models.CASCADE, related_name="tasks")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="ladder_tasks",
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    title = models.CharField(_("title"), max_length=255)
+    instructions = models.TextField(_("instructions"), blank=True)
+    step = models.ForeignKey(
+        PolicyStep, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks"
+    )
+    documents = models.ManyToManyField(
+        Document, through="TaskDocument", related_name="ladder_tasks", blank=True
+    )
+    due_at = models.DateTimeField(_("due"))
+    window_start = models.DateTimeField(_("window start"), null=True, blank=True)
+    window_end = models.DateTimeField(_("window end"), null=True, blank=True)
+    amount = money_field(_("amount at stake"), default=Decimal("0"))
+    currency = models.CharField(_("currency"), max_length=3, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=TaskStatus.choices, default=TaskStatus.OPEN
+    )
+    result = models.TextField(_("result"), blank=True)
+    skip_reason = models.TextField(_("reason skipped"), blank=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approval_role = models.CharField(
+        _("approved by role"), max_length=16, choices=Role.choices, blank=True
+    )
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    approval_comment = models.TextField(_("approval comment"), blank=True)
+    deadline = models.DateField(
+        _("debtor's deadline"),
+        null=True,
+        blank=True,
+        help_text=_("for a pretension: the date the claim period ends"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    key = models.CharField(max_length=120, unique=True, help_text=_("idempotency key"))
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        indexes = [
+            models.Index(fields=["assignee", "status", "due_at"]),
+            models.Index(fields=["counterparty", "status"]),
+            models.Index(fields=["status", "due_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class TaskDocument(models.Model):
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="+")
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("task document")
+        verbose_name_plural = _("task documents")
+        constraints = [
+            models.UniqueConstraint(fields=["task", "document"], name="uniq_task_document")
+        ]
+        indexes = [models.Index(fields=["document"])]
+
+    def __str__(self) -> str:
+        return f"{self.task_id}:{self.document_id}"
+
+
+class PromiseStatus(models.TextChoices):
+    ACTIVE = "active", _("active")
+    KEPT = "kept", _("kept")
+    BROKEN = "broken", _("broken")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class Promise(models.Model):
+    """A promise to pay: pauses the ladder for its amount until date + grace (DESIGN §1.6)."""
+
+    counterparty = models.ForeignKey(
+        Counterparty, on_delete=models.CASCADE, related_name="promises"
+    )
+    documents = models.ManyToManyField(Document, related_name="promises", blank=True)
+    amount = money_field(_("amount"))
+    currency = models.CharField(_("currency"), max_length=3)
+    promised_date = models.DateField(_("promised date"))
+    promised_by = models.CharField(_("who promised"), max_length=255, blank=True)
+    promised_by_contact = models.CharField(_("contact"), max_length=255, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+    grace_days = models.PositiveIntegerField(_("grace, days"), default=0)
+    status = models.CharField(
+        _("status"), max_length=10, choices=PromiseStatus.choices, default=PromiseStatus.ACTIVE
+    )
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("promise to pay")
+        verbose_name_plural = _("promises to pay")
+        indexes = [models.Index(fields=["status", "promised_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency} by {self.promised_date:%d.%m.%Y}"
+
+
+class DisputeReason(models.TextChoices):
+    QUALITY = "quality", _("quality")
+    QUANTITY = "quantity", _("quantity")
+    DOCUMENTS_MISSING = "documents_missing", _("documents missing")
+    PRICE = "price", _("price")
+    OTHER = "other", _("other")
+
+
+class DisputeStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    RESOLVED = "resolved", _("resolved")
+    REJECTED = "rejected", _("rejected")
+
+
+class Dispute(models.Model):
+    """A customer's claim: the disputed amount is held out of escalation (DESIGN §1.7)."""
+
+    counterparty = models.ForeignKey(
+        Counterparty, on_delete=models.CASCADE, related_name="disputes"
+    )
+    documents = models.ManyToManyField(Document, related_name="disputes", blank=True)
+    reason = models.CharField(_("reason"), max_length=20, choices=DisputeReason.choices)
+    amount = money_field(_("disputed amount"))
+    currency = models.CharField(_("currency"), max_length=3)
+    description = models.TextField(_("description"), blank=True)
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=DisputeStatus.choices, default=DisputeStatus.OPEN
+    )
+    resolution = models.TextField(_("resolution"), blank=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    registered_at = models.DateTimeField(_("registered at"))
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("dispute")
+        verbose_name_plural = _("disputes")
+        indexes = [models.Index(fields=["status", "counterparty"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} {self.amount} {self.currency}"
+
+
+class AgreementStatus(models.TextChoices):
+    ACTIVE = "active", _("active")
+    COMPLETED = "completed", _("completed")
+    BROKEN = "broken", _("broken")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class Agreement(models.Model):
+    """A repayment schedule the debtor signed (DESIGN §1.8)."""
+
+    counterparty = models.ForeignKey(
+        Counterparty, on_delete=models.CASCADE, related_name="agreements"
+    )
+    signed_on = models.DateField(_("signed on"))
+    total = money_field(_("total"))
+    currency = models.CharField(_("currency"), max_length=3)
+    good_relations_until = models.DateField(_("good relations until"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=AgreementStatus.choices, default=AgreementStatus.ACTIVE
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("repayment agreement")
+        verbose_name_plural = _("repayment agreements")
+
+    def __str__(self) -> str:
+        return f"{self.counterparty} {self.signed_on:%d.%m.%Y}"
+
+
+class InstalmentStatus(models.TextChoices):
+    PENDING = "pending", _("pending")
+    PAID = "paid", _("paid")
+    MISSED = "missed", _("missed")
+
+
+class AgreementInstalment(models.Model):
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="instalments")
+    due_date = models.DateField(_("due date"))
+    amount = money_field(_("amount"))
+    status = models.CharField(
+        _("status"),
+        max_length=8,
+        choices=InstalmentStatus.choices,
+        default=InstalmentStatus.PENDING,
+    )
+
+    class Meta:
+        verbose_name = _("agreement instalment")
+        verbose_name_plural = _("agreement instalments")
+        ordering = ["due_date"]
+
+    def __str__(self) -> str:
+        return f"{self.due_date:%d.%m.%Y} {self.amount}"
+
+
+class LadderEvent(models.Model):
+    """Something that fires the event steps of a counterparty's ladder (a broken promise, a
+    resolved dispute …). `key` names its source, so the same event is never recorded twice;
+    the daily run processes unprocessed events and marks them in the same transaction."""
+
+    counterparty = models.ForeignKey(Counterparty, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("event"), max_length=32, choices=Event.choices)
+    occurred_on = models.DateField(_("occurred on"))
+    key = models.CharField(max_length=120, unique=True)
+    data = models.JSONField(default=dict, blank=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ladder event")
+        verbose_name_plural = _("ladder events")
+        indexes = [models.Index(fields=["processed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.occurred_on:%d.%m.%Y}"
+
+
+class DailyRun(models.Model):
+    """One morning's run (or one shard of it). Workers claim it with a conditional update."""
+
+    as_of = models.DateField(_("as of"))
+    shard = models.CharField(max_length=16, default="1/1")
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("daily run")
+        verbose_name_plural = _("daily runs")
+        constraints = [models.UniqueConstraint(fields=["as_of", "shard"], name="uniq_daily_run")]
+
+    def __str__(self) -> str:
+        return f"{self.as_of:%Y-%m-%d} {self.shard}"

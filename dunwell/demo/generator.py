@@ -1,0 +1,965 @@
+"""Synthetic receivables data in the import formats (docs/import-formats.md).
+
+`generate()` writes users, counterparties, contacts, contracts, instalments, documents and
+payments as UTF-8 CSV files with the canonical headers. The data is meant to look like a real
+supplier's ledger: debtors in several countries with valid tax ids, contracts with varied
+payment terms and penalty clauses, seasonal sales, and a payment behaviour per debtor (reliable,
+slow, chronic late, disputer, partial payer, defaulter) that decides when and how much is paid.
+
+Rules the generator keeps:
+- deterministic: the same arguments give byte-identical files (one `random.Random` per stream,
+  seeded from the seed and the stream's name; no dict/set iteration order, no clock);
+- streaming: rows are written debtor by debtor; memory holds one debtor's documents at a time;
+- fast: dates are integer ordinals with precomputed ISO strings and working-day tables, amounts
+  are integer cents, rows are plain tuples.
+
+No Django import: the benchmarks and the demo call it directly.
+"""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import math
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import IO, Any
+
+from stdnum.iso7064 import mod_11_10
+from stdnum.md import idno
+from stdnum.ro import cui
+from stdnum.ru import inn
+from stdnum.ua import edrpou
+
+from dunwell.workdays import WorkCalendar
+
+Progress = Callable[[str, int, int], None]
+
+BEHAVIOURS = ("reliable", "slow", "chronic_late", "disputer", "partial_payer", "defaulter")
+# Share of debtors per behaviour (same order as BEHAVIOURS).
+BEHAVIOUR_WEIGHTS = (35, 20, 15, 10, 10, 10)
+
+HISTORY_DAYS = 548  # documents are dated over the ~18 months before as_of
+
+FILES = (
+    "users",
+    "counterparties",
+    "contacts",
+    "contracts",
+    "instalments",
+    "documents",
+    "payments",
+)
+
+HEADERS: dict[str, tuple[str, ...]] = {
+    "users": ("username", "role", "first_name", "last_name", "supervisor"),
+    "counterparties": (
+        "external_id",
+        "name",
+        "tax_id",
+        "country",
+        "language",
+        "time_zone",
+        "segment",
+        "collector",
+        "sales_manager",
+        "address",
+    ),
+    "contacts": (
+        "external_id",
+        "counterparty",
+        "name",
+        "position",
+        "roles",
+        "phone",
+        "phone_alt",
+        "email",
+        "language",
+        "notes",
+    ),
+    "contracts": (
+        "external_id",
+        "counterparty",
+        "number",
+        "date",
+        "valid_from",
+        "valid_to",
+        "currency",
+        "payment_days",
+        "payment_day_kind",
+        "payment_from",
+        "prepayment_percent",
+        "prepayment_days",
+        "credit_limit",
+        "penalty_rate",
+        "penalty_period",
+        "penalty_cap_percent",
+        "penalty_from_day",
+        "pretension_days",
+        "claims_days",
+        "governing_law",
+    ),
+    "instalments": ("contract", "due_date", "amount"),
+    "documents": (
+        "external_id",
+        "kind",
+        "counterparty",
+        "contract",
+        "number",
+        "date",
+        "due_date",
+        "amount",
+        "currency",
+        "accepted",
+        "accepted_on",
+    ),
+    "payments": (
+        "external_id",
+        "counterparty",
+        "contract",
+        "document",
+        "date",
+        "amount",
+        "currency",
+        "payer",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Country:
+    code: str
+    currency: str
+    languages: tuple[str, ...]
+    time_zones: tuple[str, ...]
+    weight: int
+    # How many units of the local currency buy what 1 EUR buys (scales invoice amounts).
+    scale: float
+    legal_forms: tuple[str, ...]
+    cities: tuple[str, ...]
+    banking_terms: float  # share of contracts counting banking days
+
+
+COUNTRIES: tuple[Country, ...] = (
+    Country(
+        "RO",
+        "RON",
+        ("ro",),
+        ("Europe/Bucharest",),
+        30,
+        5.0,
+        ("{} SRL", "{} SA"),
+        ("București", "Cluj-Napoca", "Iași", "Timișoara", "Constanța", "Brașov"),
+        0.2,
+    ),
+    Country(
+        "MD",
+        "MDL",
+        ("ro", "ro", "ru"),
+        ("Europe/Chisinau",),
+        15,
+        19.0,
+        ("{} SRL", "ÎM {} SRL", "{} SA"),
+        ("Chișinău", "Bălți", "Cahul", "Orhei"),
+        0.3,
+    ),
+    Country(
+        "RU",
+        "RUB",
+        ("ru",),
+        (
+            "Europe/Moscow",
+            "Europe/Moscow",
+            "Europe/Moscow",
+            "Europe/Samara",
+            "Asia/Yekaterinburg",
+            "Asia/Novosibirsk",
+        ),
+        20,
+        95.0,
+        ("ООО «{}»", "АО «{}»", "ПАО «{}»"),
+        ("Москва", "Санкт-Петербург", "Казань", "Самара", "Екатеринбург", "Новосибирск"),
+        0.6,
+    ),
+    Country(
+        "UA",
+        "UAH",
+        ("uk",),
+        ("Europe/Kyiv",),
+        15,
+        45.0,
+        ("ТОВ «{}»", "ПрАТ «{}»", "ПП «{}»"),
+        ("Київ", "Львів", "Одеса", "Дніпро", "Харків"),
+        0.5,
+    ),
+    Country(
+        "DE",
+        "EUR",
+        ("en",),
+        ("Europe/Berlin",),
+        10,
+        1.0,
+        ("{} GmbH", "{} AG", "{} KG"),
+        ("Berlin", "München", "Hamburg", "Köln", "Leipzig"),
+        0.1,
+    ),
+    Country(
+        "PL",
+        "EUR",
+        ("en",),
+        ("Europe/Warsaw",),
+        10,
+        1.0,
+        ("{} sp. z o.o.", "{} S.A."),
+        ("Warszawa", "Kraków", "Poznań", "Wrocław", "Gdańsk"),
+        0.1,
+    ),
+)
+_COUNTRY_CUM = [sum(c.weight for c in COUNTRIES[: i + 1]) for i in range(len(COUNTRIES))]
+
+_NAME_WORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    # (company name stems, suffix words)
+    "RO": (
+        ("Agro", "Construct", "Distrib", "Trans", "Med", "Electro", "Tehno", "Prod", "Comex"),
+        ("Nord", "Vest", "Carpați", "Dunărea", "Prim", "Expert", "Grup", "Plus", "Trade"),
+    ),
+    "MD": (
+        ("Agro", "Moldo", "Vin", "Trans", "Farm", "Constr", "Lact", "Bio", "Euro"),
+        ("Prut", "Nistru", "Codru", "Plus", "Grup", "Service", "Trade", "Nord", "Sud"),
+    ),
+    "RU": (
+        ("Торг", "Строй", "Агро", "Энерго", "Пром", "Транс", "Мед", "Техно", "Снаб"),
+        ("Сервис", "Инвест", "Альянс", "Групп", "Волга", "Урал", "Сибирь", "Холдинг", "Плюс"),
+    ),
+    "UA": (
+        ("Агро", "Буд", "Торг", "Енерго", "Пром", "Транс", "Мед", "Техно", "Пост"),
+        ("Сервіс", "Інвест", "Альянс", "Груп", "Дніпро", "Карпати", "Поділля", "Плюс", "Трейд"),
+    ),
+    "DE": (
+        ("Nord", "Süd", "Rhein", "Elb", "Berg", "Stahl", "Bau", "Medi", "Agrar"),
+        ("handel", "technik", "logistik", "werk", "bau", "versand", "service", "systeme", "tec"),
+    ),
+    "PL": (
+        ("Pol", "Bud", "Agro", "Trans", "Med", "Elektro", "Stal", "Wis", "Tech"),
+        ("mex", "pol", "bud", "trans", "ex", "med", "rol", "serwis", "hurt"),
+    ),
+}
+
+_PEOPLE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "RO": (
+        ("Andrei", "Ioana", "Mihai", "Elena", "Alexandru", "Maria", "Cristina", "Vlad", "Ana"),
+        ("Popescu", "Ionescu", "Dumitrescu", "Stan", "Georgescu", "Matei", "Radu", "Stoica"),
+    ),
+    "MD": (
+        ("Ion", "Natalia", "Vasile", "Olga", "Sergiu", "Tatiana", "Victor", "Irina", "Dorin"),
+        ("Rusu", "Ceban", "Munteanu", "Lungu", "Cojocaru", "Botnaru", "Sârbu", "Țurcanu"),
+    ),
+    "RU": (
+        ("Алексей", "Ольга", "Дмитрий", "Елена", "Сергей", "Наталья", "Андрей", "Ирина"),
+        ("Иванов", "Смирнов", "Кузнецов", "Попов", "Соколов", "Лебедев", "Козлов", "Новиков"),
+    ),
+    "UA": (
+        ("Олександр", "Оксана", "Андрій", "Наталія", "Сергій", "Ірина", "Богдан", "Олена"),
+        ("Шевченко", "Бондаренко", "Коваленко", "Ткаченко", "Кравченко", "Мельник", "Бойко"),
+    ),
+    "DE": (
+        ("Thomas", "Anna", "Michael", "Julia", "Stefan", "Katrin", "Andreas", "Sabine"),
+        ("Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Becker", "Hoffmann", "Wagner"),
+    ),
+    "PL": (
+        ("Piotr", "Anna", "Tomasz", "Katarzyna", "Marcin", "Agnieszka", "Paweł", "Magdalena"),
+        ("Nowak", "Kowalski", "Wiśniewski", "Wójcik", "Kamiński", "Lewandowski", "Zieliński"),
+    ),
+}
+
+_POSITIONS: dict[str, dict[str, str]] = {
+    "ru": {
+        "decides_payments": "Финансовый директор",
+        "accountant": "Главный бухгалтер",
+        "orders": "Менеджер по закупкам",
+        "accepts": "Заведующий складом",
+        "signs": "Генеральный директор",
+    },
+    "uk": {
+        "decides_payments": "Фінансовий директор",
+        "accountant": "Головний бухгалтер",
+        "orders": "Менеджер із закупівель",
+        "accepts": "Завідувач складу",
+        "signs": "Директор",
+    },
+    "ro": {
+        "decides_payments": "Director financiar",
+        "accountant": "Contabil-șef",
+        "orders": "Responsabil achiziții",
+        "accepts": "Șef depozit",
+        "signs": "Administrator",
+    },
+    "en": {
+        "decides_payments": "CFO",
+        "accountant": "Accountant",
+        "orders": "Purchasing manager",
+        "accepts": "Warehouse manager",
+        "signs": "Managing director",
+    },
+}
+
+# Mobile number patterns that libphonenumber accepts: (national prefixes, digits after them).
+_PHONES: dict[str, tuple[str, tuple[str, ...], int]] = {
+    "RO": ("+40", ("721", "722", "723", "744", "745", "751", "766", "771", "788"), 6),
+    "MD": ("+373", ("60", "62", "67", "68", "69", "78", "79"), 6),
+    "RU": ("+7", ("903", "905", "915", "916", "925", "926", "985", "912", "913"), 7),
+    "UA": ("+380", ("50", "63", "66", "67", "68", "73", "93", "97", "98", "99"), 7),
+    "DE": ("+49", ("151", "152", "157", "160", "170", "171", "175", "176"), 8),
+    "PL": ("+48", ("501", "502", "600", "601", "661", "691", "721", "791", "881"), 6),
+}
+_EMAIL_DOMAINS = {
+    "RO": "ro",
+    "MD": "md",
+    "RU": "ru",
+    "UA": "com.ua",
+    "DE": "de",
+    "PL": "pl",
+}
+
+_DOC_PREFIX = {
+    # kind -> prefix per language family of the country
+    "invoice": {"ru": "СЧ", "uk": "РФ", "ro": "FCT", "en": "INV"},
+    "shipment": {"ru": "УПД", "uk": "ВН", "ro": "AVZ", "en": "LS"},
+    "act": {"ru": "АКТ", "uk": "АКТ", "ro": "PV", "en": "SRV"},
+}
+
+_MONTH_SEASON = (0.7, 0.85, 1.05, 1.0, 0.95, 1.0, 0.9, 0.8, 1.1, 1.15, 1.2, 1.3)
+_WEEKDAY_SEASON = (1.0, 1.0, 1.0, 1.0, 1.0, 0.12, 0.02)
+
+
+def _rng(seed: int, stream: str) -> random.Random:
+    # A string seed is hashed with SHA-512 by random.seed(version=2): stable across runs.
+    return random.Random(f"dunwell:{seed}:{stream}")
+
+
+def _cents(value: int) -> str:
+    return f"{value // 100}.{value % 100:02d}"
+
+
+def _weighted_index(rng: random.Random, cumulative: list[int] | list[float]) -> int:
+    return bisect.bisect_right(cumulative, rng.random() * cumulative[-1])
+
+
+def behaviours(debtors: int, seed: int) -> list[str]:
+    """The payment behaviour of each debtor, in counterparty order (CP000001 first). The first
+    debtors cycle through every behaviour so that even a tiny data set has each one."""
+    rng = _rng(seed, "behaviours")
+    cumulative = [sum(BEHAVIOUR_WEIGHTS[: i + 1]) for i in range(len(BEHAVIOURS))]
+    result = list(BEHAVIOURS[:debtors])
+    result.extend(BEHAVIOURS[_weighted_index(rng, cumulative)] for _ in range(len(result), debtors))
+    return result
+
+
+# --- tax ids -------------------------------------------------------------------------------
+
+
+def _unique(index: int, digits: int, salt: int) -> str:
+    """A digit string unique per index (an affine permutation of 0..10**digits-1)."""
+    modulus = 10**digits
+    return f"{(index * 7_919_471 + salt) % modulus:0{digits}d}"
+
+
+def tax_id_for(country: str, index: int) -> str:
+    """A tax id valid for the country (check digits computed by python-stdnum), unique per
+    index: RU INN (10 digits), UA EDRPOU, RO CUI, MD IDNO, DE and PL VAT numbers."""
+    if country == "RU":
+        regions = ("77", "78", "50", "16", "63", "66", "54")
+        body = regions[index % len(regions)] + _unique(index, 7, 1_234_567)
+        return body + inn.calc_company_check_digit(body)
+    if country == "UA":
+        body = "3" + _unique(index, 6, 345_678)
+        return body + edrpou.calc_check_digit(body)
+    if country == "RO":
+        body = str(1 + index % 4) + _unique(index, 7, 2_345_678)
+        return body + cui.calc_check_digit(body)
+    if country == "MD":
+        body = "100" + _unique(index, 9, 456_789_012)
+        return body + idno.calc_check_digit(body)
+    if country == "DE":
+        body = str(1 + index % 9) + _unique(index, 7, 3_456_789)
+        return "DE" + body + mod_11_10.calc_check_digit(body)
+    if country == "PL":
+        weights = (6, 5, 7, 2, 3, 4, 5, 6, 7)
+        salt = 0
+        while True:
+            body = str(5 + index % 4) + _unique(index, 8, 4_567_890 + salt)
+            check = sum(w * int(d) for w, d in zip(weights, body, strict=True)) % 11
+            if check < 10:
+                return "PL" + body + str(check)
+            salt += 1
+    raise ValueError(f"no tax id scheme for {country}")
+
+
+# --- calendars -----------------------------------------------------------------------------
+
+
+class _Days:
+    """ISO strings and working-day arithmetic over a fixed ordinal range."""
+
+    def __init__(self, first: int, last: int) -> None:
+        self.first = first
+        self.iso = [date.fromordinal(o).isoformat() for o in range(first, last + 1)]
+        self.last = last
+        self._working: dict[str, tuple[list[int], list[int]]] = {}
+
+    def s(self, ordinal: int) -> str:
+        offset = ordinal - self.first
+        if 0 <= offset < len(self.iso):
+            return self.iso[offset]
+        return date.fromordinal(ordinal).isoformat()
+
+    def _tables(self, country: str) -> tuple[list[int], list[int]]:
+        tables = self._working.get(country)
+        if tables is None:
+            calendar = WorkCalendar(country)
+            working: list[int] = []
+            count_upto: list[int] = []  # working days <= ordinal
+            for o in range(self.first, self.last + 1):
+                if calendar.is_working_day(date.fromordinal(o)):
+                    working.append(o)
+                count_upto.append(len(working))
+            tables = (working, count_upto)
+            self._working[country] = tables
+        return tables
+
+    def add_banking(self, country: str, ordinal: int, days: int) -> int:
+        working, count_upto = self._tables(country)
+        target = count_upto[ordinal - self.first] + days - 1
+        if target >= len(working):
+            return ordinal + days * 7 // 5 + 2
+        return working[target]
+
+    def next_working(self, country: str, ordinal: int) -> int:
+        if ordinal > self.last:
+            return ordinal
+        working, count_upto = self._tables(country)
+        # count_upto[o] counts working days <= o; the first working day >= o is at that index
+        # minus one when o itself is working.
+        index = count_upto[ordinal - self.first - 1] if ordinal > self.first else 0
+        return working[index] if index < len(working) else ordinal
+
+
+# --- the generator -------------------------------------------------------------------------
+
+
+@dataclass
+class _Contract:
+    external_id: str
+    currency: str
+    payment_days: int
+    banking: bool
+    from_acceptance: bool
+
+
+class _Writer:
+    def __init__(self, out: Path, name: str) -> None:
+        self.path = out / f"{name}.csv"
+        self.handle: IO[str] = self.path.open("w", encoding="utf-8", newline="")
+        self.writer = csv.writer(self.handle, lineterminator="\n")
+        self.writer.writerow(HEADERS[name])
+        self.rows = 0
+
+    def row(self, values: tuple[Any, ...]) -> None:
+        self.writer.writerow(values)
+        self.rows += 1
+
+    def rows_many(self, rows: list[tuple[Any, ...]]) -> None:
+        self.writer.writerows(rows)
+        self.rows += len(rows)
+
+    def close(self) -> None:
+        self.handle.close()
+
+
+def staff_counts(debtors: int) -> tuple[int, int, int]:
+    """(supervisors, collectors, sales managers) for a portfolio of `debtors`: about a hundred
+    debtors per collector, eight collectors per supervisor."""
+    collectors = max(3, math.ceil(debtors / 100))
+    sales = max(2, math.ceil(debtors / 150))
+    supervisors = max(1, math.ceil(collectors / 8))
+    return supervisors, collectors, sales
+
+
+def _staff(seed: int, debtors: int) -> Iterator[tuple[str, str, str, str, str]]:
+    rng = _rng(seed, "users")
+    supervisors, collectors, sales = staff_counts(debtors)
+    first, last = _PEOPLE["RO"]
+    for n in range(1, supervisors + 1):
+        yield (f"supervisor{n}", "supervisor", rng.choice(first), rng.choice(last), "")
+    for n in range(1, collectors + 1):
+        boss = f"supervisor{(n - 1) // 8 + 1}"
+        yield (f"collector{n}", "collector", rng.choice(first), rng.choice(last), boss)
+    for n in range(1, sales + 1):
+        boss = f"supervisor{(n - 1) % supervisors + 1}"
+        yield (f"sales{n}", "sales", rng.choice(first), rng.choice(last), boss)
+
+
+def _document_counts(rng: random.Random, debtors: int, documents: int) -> list[int]:
+    """Spread `documents` over debtors with a heavy tail (a few big customers), exactly."""
+    weights = [min(rng.paretovariate(1.3), 60.0) for _ in range(debtors)]
+    total = sum(weights)
+    raw = [w * documents / total for w in weights]
+    counts = [int(r) for r in raw]
+    short = documents - sum(counts)
+    # Largest remainders first; ties broken by index so the result is deterministic.
+    order = sorted(range(debtors), key=lambda i: (counts[i] - raw[i], i))
+    for i in order[:short]:
+        counts[i] += 1
+    return counts
+
+
+def generate(
+    out: Path,
+    *,
+    debtors: int,
+    documents: int,
+    seed: int,
+    as_of: date,
+    progress: Progress | None = None,
+) -> dict[str, Path]:
+    """Write the synthetic data set into `out`; return the path of each file by kind
+    ("users", "counterparties", "contacts", "contracts", "instalments", "documents",
+    "payments"). `progress(stage, done, total)` is called now and then."""
+    if debtors < 1:
+        raise ValueError("debtors must be at least 1")
+    if documents < 0:
+        raise ValueError("documents must not be negative")
+    out.mkdir(parents=True, exist_ok=True)
+    writers = {name: _Writer(out, name) for name in FILES}
+    try:
+        for user in _staff(seed, debtors):
+            writers["users"].row(user)
+        _Generation(writers, debtors, documents, seed, as_of, progress).run()
+    finally:
+        for writer in writers.values():
+            writer.close()
+    return {name: writer.path for name, writer in writers.items()}
+
+
+class _Generation:
+    def __init__(
+        self,
+        writers: dict[str, _Writer],
+        debtors: int,
+        documents: int,
+        seed: int,
+        as_of: date,
+        progress: Progress | None,
+    ) -> None:
+        self.w = writers
+        self.debtors = debtors
+        self.documents = documents
+        self.seed = seed
+        self.as_of = as_of.toordinal()
+        self.progress = progress
+        self.start = self.as_of - HISTORY_DAYS
+        self.days = _Days(self.start - 1200, self.as_of + 800)
+        self.rng_cp = _rng(seed, "counterparties")
+        self.rng_doc = _rng(seed, "documents")
+        self.rng_pay = _rng(seed, "payments")
+        self.supervisors, self.collectors, self.sales = staff_counts(debtors)
+        self.behaviours = behaviours(debtors, seed)
+        # Seasonal weights over the document window, cumulative for bisect sampling.
+        cumulative: list[float] = []
+        running = 0.0
+        for o in range(self.start, self.as_of + 1):
+            day = date.fromordinal(o)
+            trend = 1.0 + 0.25 * (o - self.start) / HISTORY_DAYS
+            running += _MONTH_SEASON[day.month - 1] * _WEEKDAY_SEASON[day.weekday()] * trend
+            cumulative.append(running)
+        self.season = cumulative
+        self.contract_seq = 0
+        self.contact_seq = 0
+        self.document_seq = 0
+        self.payment_seq = 0
+
+    # -- counterparties, contacts, contracts ------------------------------------------------
+
+    def run(self) -> None:
+        counts = _document_counts(self.rng_doc, self.debtors, self.documents)
+        done_docs = 0
+        step = max(1, self.debtors // 50)
+        for index in range(self.debtors):
+            self.debtor(index, counts[index])
+            done_docs += counts[index]
+            if self.progress is not None and (index % step == 0 or index == self.debtors - 1):
+                self.progress("documents", done_docs, self.documents)
+
+    def debtor(self, index: int, n_documents: int) -> None:
+        rng = self.rng_cp
+        country = COUNTRIES[_weighted_index(rng, _COUNTRY_CUM)]
+        behaviour = self.behaviours[index]
+        segment_roll = rng.random()
+        segment = "key" if segment_roll < 0.1 else "new" if segment_roll < 0.3 else "standard"
+        external_id = f"CP{index + 1:06d}"
+        stems, suffixes = _NAME_WORDS[country.code]
+        # "ТоргСервис", "AgroNord", "Rheinlogistik": names repeat, tax ids tell them apart.
+        name = rng.choice(country.legal_forms).format(rng.choice(stems) + rng.choice(suffixes))
+        language = rng.choice(country.languages)
+        time_zone = rng.choice(country.time_zones)
+        collector = ""
+        if rng.random() > 0.04:  # a few debtors are not assigned yet
+            collector = f"collector{rng.randrange(self.collectors) + 1}"
+        sales_manager = f"sales{rng.randrange(self.sales) + 1}"
+        city = rng.choice(country.cities)
+        address = f"{city}, {rng.randrange(1, 180)}"
+        self.w["counterparties"].row(
+            (
+                external_id,
+                name,
+                tax_id_for(country.code, index),
+                country.code,
+                language,
+                time_zone,
+                segment,
+                collector,
+                sales_manager,
+                address,
+            )
+        )
+        self.contacts(external_id, country, language, name)
+        # The debtor's active window: new customers started recently; others at any time.
+        if segment == "new":
+            first_day = self.as_of - rng.randrange(30, 150)
+        else:
+            first_day = self.start + int(rng.random() ** 2 * HISTORY_DAYS * 0.5)
+        contracts = self.contracts(external_id, country, behaviour, first_day)
+        self.documents_and_payments(
+            external_id, country, language, name, behaviour, contracts, first_day, n_documents
+        )
+
+    def contacts(self, counterparty: str, country: Country, language: str, firm: str) -> None:
+        rng = self.rng_cp
+        firsts, lasts = _PEOPLE[country.code]
+        positions = _POSITIONS[language]
+        # Most debtors have the person who decides payments on file; some we still must find.
+        role_sets: list[tuple[str, ...]] = []
+        if rng.random() < 0.85:
+            role_sets.append(
+                ("decides_payments", "signs") if rng.random() < 0.4 else ("decides_payments",)
+            )
+        role_sets.append(("accountant",))
+        if rng.random() < 0.7:
+            role_sets.append(("orders",))
+        if rng.random() < 0.5:
+            role_sets.append(("accepts",))
+        prefix, mobiles, digits = _PHONES[country.code]
+        domain = f"{counterparty.lower()}.example.{_EMAIL_DOMAINS[country.code]}"
+        for roles in role_sets:
+            self.contact_seq += 1
+            first, last = rng.choice(firsts), rng.choice(lasts)
+            number = rng.choice(mobiles) + "".join(str(rng.randrange(10)) for _ in range(digits))
+            phone = f"{prefix} {number}"
+            if country.code == "RO" and rng.random() < 0.5:
+                phone = f"0{number[:3]} {number[3:6]} {number[6:]}"  # national format
+            elif country.code == "RU" and rng.random() < 0.5:
+                phone = f"8 ({number[:3]}) {number[3:6]}-{number[6:8]}-{number[8:]}"
+            phone_alt = ""
+            if rng.random() < 0.2:
+                alt = rng.choice(mobiles) + "".join(str(rng.randrange(10)) for _ in range(digits))
+                phone_alt = f"{prefix}{alt}"
+            email = f"{roles[0].split('_')[0]}@{domain}" if rng.random() < 0.8 else ""
+            notes = ""
+            if roles[0] == "decides_payments" and rng.random() < 0.3:
+                notes = "Approves payments on Tuesdays and Thursdays"
+            self.w["contacts"].row(
+                (
+                    f"CT{self.contact_seq:07d}",
+                    counterparty,
+                    f"{first} {last}",
+                    positions[roles[0]],
+                    "|".join(roles),
+                    phone,
+                    phone_alt,
+                    email,
+                    language,
+                    notes,
+                )
+            )
+
+    def contracts(
+        self, counterparty: str, country: Country, behaviour: str, first_day: int
+    ) -> list[_Contract]:
+        rng = self.rng_cp
+        result: list[_Contract] = []
+        n = 1 if rng.random() < 0.7 else 2 if rng.random() < 0.8 else 3
+        for k in range(n):
+            self.contract_seq += 1
+            external_id = f"K{self.contract_seq:07d}"
+            currency = country.currency
+            if k > 0 and country.code in ("RO", "MD", "UA") and rng.random() < 0.5:
+                currency = "EUR"  # an export/import contract in euro beside the local one
+            signed = first_day - rng.randrange(0, 400) + k * 90
+            banking = rng.random() < country.banking_terms
+            payment_days = rng.choice((0, 7, 10, 14, 15, 20, 30, 30, 30, 45, 60, 90))
+            if banking:
+                payment_days = rng.choice((5, 10, 15, 20, 30))
+            from_acceptance = rng.random() < 0.2
+            prepay_percent = ""
+            prepay_days = ""
+            if rng.random() < 0.1:
+                prepay_percent = rng.choice(("30", "50", "100"))
+                prepay_days = str(rng.choice((3, 5, 10)))
+            per_year = country.code in ("DE", "PL") or rng.random() < 0.2
+            if rng.random() < 0.15:
+                penalty_rate = penalty_period = cap = ""
+                from_day = ""
+            elif per_year:
+                penalty_rate = rng.choice(("9.0000", "12.0000", "18.0000", "24.0000"))
+                penalty_period = "year"
+                cap = rng.choice(("", "", "10.00"))
+                from_day = "1"
+            else:
+                penalty_rate = rng.choice(("0.0300", "0.0500", "0.1000", "0.1000", "0.2000"))
+                penalty_period = "day"
+                cap = rng.choice(("10.00", "10.00", "20.00", "100.00", ""))
+                from_day = rng.choice(("1", "1", "1", "6", "11"))
+            limit = ""
+            if behaviour != "defaulter" or rng.random() < 0.5:
+                limit = str(rng.choice((5, 10, 20, 50, 100, 200)) * 1000 * round(country.scale))
+            valid_to = ""
+            if rng.random() < 0.6:  # fixed-term contracts, extended so far
+                valid_to = self.days.s(self.as_of + rng.randrange(30, 700))
+            self.w["contracts"].row(
+                (
+                    external_id,
+                    counterparty,
+                    f"{rng.randrange(1, 999)}/{date.fromordinal(signed).year}",
+                    self.days.s(signed),
+                    self.days.s(signed),
+                    valid_to,
+                    currency,
+                    payment_days,
+                    "banking" if banking else "calendar",
+                    "acceptance" if from_acceptance else "document",
+                    prepay_percent,
+                    prepay_days,
+                    limit,
+                    penalty_rate,
+                    penalty_period,
+                    cap,
+                    from_day,
+                    rng.choice((10, 15, 20, 30, 30, 30)),
+                    rng.choice(("", "5", "10", "14")),
+                    rng.choice((country.code, country.code, "RO")),
+                )
+            )
+            if rng.random() < 0.05:
+                # A contractual payment schedule (e.g. equipment on instalments).
+                months = rng.randrange(3, 13)
+                amount = rng.randrange(1000, 20000) * 100 * max(1, round(country.scale))
+                for m in range(months):
+                    self.w["instalments"].row(
+                        (external_id, self.days.s(signed + 30 * (m + 1)), _cents(amount))
+                    )
+            result.append(_Contract(external_id, currency, payment_days, banking, from_acceptance))
+        return result
+
+    # -- documents and payments -------------------------------------------------------------
+
+    def documents_and_payments(
+        self,
+        counterparty: str,
+        country: Country,
+        language: str,
+        payer: str,
+        behaviour: str,
+        contracts: list[_Contract],
+        first_day: int,
+        n_documents: int,
+    ) -> None:
+        if n_documents == 0:
+            return
+        rng = self.rng_doc
+        pay = self.rng_pay
+        days = self.days
+        as_of = self.as_of
+        season = self.season
+        lo = season[max(0, first_day - self.start) - 1] if first_day > self.start else 0.0
+        hi = season[-1]
+        # Defaulters stop paying at some point in the past and never pay again.
+        stop_paying = as_of - pay.randrange(60, 360) if behaviour == "defaulter" else as_of + 1
+        scale = country.scale * (3.0 if pay.random() < 0.1 else 1.0)
+        median = rng.lognormvariate(7.0, 0.8)  # in EUR-equivalent per document
+        lang = "en" if language not in ("ru", "uk", "ro") else language
+        dates = sorted(
+            self.start + bisect.bisect_left(season, lo + rng.random() * (hi - lo))
+            for _ in range(n_documents)
+        )
+        doc_rows: list[tuple[Any, ...]] = []
+        pay_rows: list[tuple[int, int, str, str, str]] = []
+        for doc_date in dates:
+            self.document_seq += 1
+            doc_id = f"D{self.document_seq:08d}"
+            roll = rng.random()
+            kind = "invoice" if roll < 0.55 else "shipment" if roll < 0.9 else "act"
+            if rng.random() < 0.03:
+                contract = None
+                currency = country.currency
+            else:
+                contract = contracts[0] if rng.random() < 0.75 else rng.choice(contracts)
+                currency = contract.currency
+            factor = scale if currency != "EUR" else 1.0
+            amount = max(100, int(median * rng.lognormvariate(0.0, 0.6) * factor * 100))
+            accepted = ""
+            accepted_on = ""
+            base = doc_date
+            if contract is not None and contract.from_acceptance:
+                acceptance = doc_date + rng.randrange(0, 8)
+                base = acceptance
+                if acceptance <= as_of:
+                    accepted, accepted_on = "1", days.s(acceptance)
+            elif kind == "shipment" and rng.random() < 0.7:
+                acceptance = doc_date + rng.randrange(0, 4)
+                if acceptance <= as_of:
+                    accepted, accepted_on = "1", days.s(acceptance)
+            if contract is None:
+                due = doc_date + 30
+            elif contract.banking:
+                due = days.add_banking(country.code, base, contract.payment_days)
+            else:
+                due = base + contract.payment_days
+            # Leave some due dates for the importer to compute from the contract's terms.
+            due_text = days.s(due)
+            if (
+                contract is not None
+                and not contract.banking
+                and not contract.from_acceptance
+                and rng.random() < 0.05
+            ):
+                due_text = ""
+            prefix = _DOC_PREFIX[kind][lang]
+            doc_rows.append(
+                (
+                    doc_id,
+                    kind,
+                    counterparty,
+                    contract.external_id if contract else "",
+                    f"{prefix}-{self.document_seq}",
+                    days.s(doc_date),
+                    due_text,
+                    _cents(amount),
+                    currency,
+                    accepted,
+                    accepted_on,
+                )
+            )
+            contract_id = contract.external_id if contract else ""
+            for when, paid in self.schedule(behaviour, due, amount, stop_paying):
+                # Banks do not book on weekends and holidays; nobody pays before the invoice.
+                when = days.next_working(country.code, max(when, doc_date))
+                if when > as_of:
+                    continue
+                pay_rows.append((when, paid, doc_id, contract_id, currency))
+        self.w["documents"].rows_many(doc_rows)
+        self.write_payments(counterparty, payer, behaviour, pay_rows)
+
+    def schedule(
+        self, behaviour: str, due: int, amount: int, stop_paying: int
+    ) -> list[tuple[int, int]]:
+        """(date, cents) of the payments a debtor of this behaviour makes for one document."""
+        r = self.rng_pay
+        if behaviour == "reliable":
+            return [(due + r.randrange(-7, 4), amount)]
+        if behaviour == "slow":
+            return [(due + r.randrange(5, 45), amount)]
+        if behaviour == "chronic_late":
+            if r.random() < 0.1:
+                return []  # forgotten invoices pile up in the old buckets
+            return [(due + int(r.expovariate(1 / 60)) + 20, amount)]
+        if behaviour == "disputer":
+            if r.random() < 0.3:
+                disputed = amount * r.randrange(10, 60) // 100
+                payments = [(due + r.randrange(15, 70), amount - disputed)]
+                if r.random() < 0.3:  # the claim was settled and the rest paid much later
+                    payments.append((due + r.randrange(90, 200), disputed))
+                return payments
+            return [(due + r.randrange(0, 25), amount)]
+        if behaviour == "partial_payer":
+            parts = r.randrange(2, 5)
+            paid = 0
+            when = due + r.randrange(0, 20)
+            payments = []
+            for k in range(parts):
+                chunk = amount - paid if k == parts - 1 else amount * r.randrange(20, 45) // 100
+                chunk = min(chunk, amount - paid)
+                if chunk <= 0:
+                    break
+                if k == parts - 1 and r.random() < 0.35:
+                    break  # the last part never comes
+                payments.append((when, chunk))
+                paid += chunk
+                when += r.randrange(10, 40)
+            return payments
+        # defaulter: paid slowly until they stopped paying altogether.
+        when = due + r.randrange(10, 60)
+        return [(when, amount)] if when < stop_paying else []
+
+    def write_payments(
+        self,
+        counterparty: str,
+        payer: str,
+        behaviour: str,
+        rows: list[tuple[int, int, str, str, str]],
+    ) -> None:
+        """Turn planned (date, cents, document, contract, currency) into payment rows: some name
+        the document, some only the contract, some neither; same-day payments on one contract
+        are often one bank transfer; a few overpay."""
+        if not rows:
+            return
+        r = self.rng_pay
+        rows.sort(key=lambda row: (row[0], row[2]))
+        names_document = 0.8 if behaviour == "reliable" else 0.5
+        merged: list[list[Any]] = []
+        for when, cents, document, contract, currency in rows:
+            roll = r.random()
+            if roll < names_document:
+                merged.append([when, cents, document, contract, currency])
+                continue
+            reference = contract if roll < names_document + (1 - names_document) * 0.7 else ""
+            last = merged[-1] if merged else None
+            if (
+                last is not None
+                and last[0] == when
+                and last[2] == ""
+                and last[3] == reference
+                and last[4] == currency
+            ):
+                last[1] += cents  # one transfer paying several documents
+            else:
+                merged.append([when, cents, "", reference, currency])
+        write = self.w["payments"].row
+        for when, cents, document, contract, currency in merged:
+            if r.random() < 0.02:
+                # Overpayment: a rounded-up transfer leaves unallocated credit.
+                cents = (cents // 10_000 + 1) * 10_000
+            self.payment_seq += 1
+            write(
+                (
+                    f"PM{self.payment_seq:08d}",
+                    counterparty,
+                    contract,
+                    document,
+                    self.days.s(when),
+                    _cents(cents),
+                    currency,
+                    payer,
+                )
+            )
+
+
+def describe(paths: dict[str, Path]) -> dict[str, int]:
+    """Row counts per file (headers excluded)."""
+    counts: dict[str, int] = {}
+    for name, path in paths.items():
+        with path.open(encoding="utf-8") as handle:
+            counts[name] = sum(1 for _ in handle) - 1
+    return counts

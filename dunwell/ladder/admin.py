@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from dunwell.ladder.models import (
+    Agreement,
+    AgreementInstalment,
+    CounterpartyPolicy,
+    DailyRun,
+    Dispute,
+    DocumentProgress,
+    Grace,
+    LadderEvent,
+    Policy,
+    PolicyStep,
+    Promise,
+    SegmentPolicy,
+    Task,
+    TaskDocument,
+)
+
+
+class PolicyStepInline(admin.TabularInline):
+    model = PolicyStep
+    extra = 0
+    fields = (
+        "order", "name", "trigger", "days", "event", "action", "window_start", "window_end",
+        "assignee_role", "assignee_user", "needs_approval", "approval_role", "scope",
+        "min_overdue_amount",
+    )  # fmt: skip
+
+
+@admin.register(Policy)
+class PolicyAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "active")
+    inlines = [PolicyStepInline]
+
+
+@admin.register(SegmentPolicy)
+class SegmentPolicyAdmin(admin.ModelAdmin):
+    list_display = ("segment", "policy")
+
+
+@admin.register(CounterpartyPolicy)
+class CounterpartyPolicyAdmin(admin.ModelAdmin):
+    list_display = ("counterparty", "policy", "assigned_by", "assigned_at")
+    raw_id_fields = ("counterparty",)
+
+
+@admin.register(Grace)
+class GraceAdmin(admin.ModelAdmin):
+    list_display = ("counterparty", "until", "approved_by", "approved_at")
+    raw_id_fields = ("counterparty",)
+
+
+class TaskDocumentInline(admin.TabularInline):
+    model = TaskDocument
+    extra = 0
+    raw_id_fields = ("document",)
+
+
+@admin.register(Task)
+class TaskAdmin(admin.ModelAdmin):
+    list_display = ("title", "counterparty", "assignee", "action", "due_at", "status")
+    list_filter = ("status", "action")
+    search_fields = ("title", "counterparty__name")
+    raw_id_fields = ("counterparty", "step")
+    date_hierarchy = "due_at"
+    inlines = [TaskDocumentInline]
+
+
+@admin.register(Promise)
+class PromiseAdmin(admin.ModelAdmin):
+    list_display = ("counterparty", "amount", "currency", "promised_date", "status")
+    list_filter = ("status",)
+    raw_id_fields = ("counterparty", "documents")
+
+
+@admin.register(Dispute)
+class DisputeAdmin(admin.ModelAdmin):
+    list_display = ("counterparty", "reason", "amount", "currency", "status", "deadline")
+    list_filter = ("status", "reason")
+    raw_id_fields = ("counterparty", "documents")
+
+
+class AgreementInstalmentInline(admin.TabularInline):
+    model = AgreementInstalment
+    extra = 0
+
+
+@admin.register(Agreement)
+class AgreementAdmin(admin.ModelAdmin):
+    list_display = ("counterparty", "signed_on", "total", "currency", "status")
+    raw_id_fields = ("counterparty",)
+    inlines = [AgreementInstalmentInline]
+
+
+@admin.register(LadderEvent)
+class LadderEventAdmin(admin.ModelAdmin):
+    list_display = ("kind", "counterparty", "occurred_on", "processed_at")
+    raw_id_fields = ("counterparty",)
+
+
+@admin.register(DocumentProgress)
+class DocumentProgressAdmin(admin.ModelAdmin):
+    list_display = ("document", "policy", "step_order", "reached_on", "next_due_on")
+    raw_id_fields = ("document", "counterparty")
+
+
+@admin.register(DailyRun)
+class DailyRunAdmin(admin.ModelAdmin):
+    list_display = ("as_of", "shard", "enqueued_at", "started_at", "finished_at")

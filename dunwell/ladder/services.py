@@ -1,0 +1,496 @@
+"""State changes of the pressure scale, one function per user action.
+
+Each runs in one transaction and writes a `TimelineEntry` in it. They raise `LadderError` (a
+translatable message) for anything the user can correct. Signatures are documented in
+docs/pressure-scale.md.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
+
+from dunwell.accounts.models import Role, User
+from dunwell.ladder.models import (
+    OPEN_STATUSES,
+    Action,
+    Agreement,
+    AgreementInstalment,
+    CounterpartyPolicy,
+    Dispute,
+    DisputeReason,
+    DisputeStatus,
+    DocumentProgress,
+    Event,
+    Grace,
+    LadderEvent,
+    Policy,
+    Promise,
+    PromiseStatus,
+    SegmentPolicy,
+    Task,
+    TaskDocument,
+    TaskStatus,
+)
+from dunwell.ledger.models import Counterparty, Document, Segment, TimelineEntry
+
+DEFAULT_PRETENSION_DAYS = 30
+# Actions that put the counterparty on the legal track (lawyers see legal counterparties).
+LEGAL_ACTIONS = frozenset({Action.PRETENSION, Action.HAND_TO_LAWYER, Action.COURT_FILING})
+
+
+class LadderError(Exception):
+    """A pressure-scale action that cannot be done; the message is translatable."""
+
+    def __init__(self, message: StrOrPromise) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+def _timeline(
+    counterparty_id: int, actor: User | None, kind: str, summary: str, **data: Any
+) -> None:
+    TimelineEntry.objects.create(
+        counterparty_id=counterparty_id,
+        at=timezone.now(),
+        actor=actor if actor is not None and actor.pk else None,
+        kind=f"ladder.{kind}",
+        summary=summary,
+        data=data,
+    )
+
+
+def _documents_of(counterparty: Counterparty, documents: Iterable[Document]) -> list[Document]:
+    docs = list(documents)
+    for doc in docs:
+        if doc.counterparty_id != counterparty.pk:
+            raise LadderError(_("A document belongs to another counterparty."))
+    return docs
+
+
+def _recheck(counterparty_id: int, on: date) -> None:
+    """Make the daily run look at the counterparty's documents again on `on`."""
+    DocumentProgress.objects.filter(counterparty_id=counterparty_id).update(next_due_on=on)
+
+
+def apply_task_effects(task: Task) -> None:
+    """What a ladder task does to the counterparty once it is live (created without approval,
+    or approved): stop shipments, put the debtor on the legal track."""
+    if task.action == Action.STOP_SHIPMENTS:
+        Counterparty.objects.filter(pk=task.counterparty_id).update(stop_shipments=True)
+    elif task.action in LEGAL_ACTIONS:
+        Counterparty.objects.filter(pk=task.counterparty_id).update(legal=True)
+
+
+# --- promises, disputes, agreements ---------------------------------------------------------
+
+
+@transaction.atomic
+def record_promise(
+    *,
+    counterparty: Counterparty,
+    amount: Decimal,
+    promised_date: date,
+    user: User | None,
+    documents: Iterable[Document] = (),
+    currency: str | None = None,
+    promised_by: str = "",
+    promised_by_contact: str = "",
+    grace_days: int = 0,
+) -> Promise:
+    """A promise to pay `amount` by `promised_date`: the ladder pauses for that amount until
+    the date plus `grace_days`."""
+    if amount <= 0:
+        raise LadderError(_("The promised amount must be positive."))
+    docs = _documents_of(counterparty, documents)
+    if grace_days < 0:
+        raise LadderError(_("Grace days must not be negative."))
+    promise = Promise.objects.create(
+        counterparty=counterparty,
+        amount=amount,
+        currency=currency or (docs[0].currency if docs else counterparty.company.currency),
+        promised_date=promised_date,
+        promised_by=promised_by,
+        promised_by_contact=promised_by_contact,
+        recorded_by=user,
+        recorded_at=timezone.now(),
+        grace_days=grace_days,
+    )
+    if docs:
+        promise.documents.set(docs)
+    _timeline(
+        counterparty.pk,
+        user,
+        "promise_recorded",
+        f"Promise to pay {amount} {promise.currency} by {promised_date:%d.%m.%Y}",
+        promise=promise.pk,
+        amount=str(amount),
+        promised_date=promised_date.isoformat(),
+        promised_by=promised_by,
+    )
+    return promise
+
+
+@transaction.atomic
+def cancel_promise(promise: Promise, *, user: User | None) -> Promise:
+    """Withdraw a promise recorded by mistake: the ladder resumes at the next run."""
+    if promise.status != PromiseStatus.ACTIVE:
+        raise LadderError(_("Only an active promise can be cancelled."))
+    promise.status = PromiseStatus.CANCELLED
+    promise.resolved_at = timezone.now()
+    promise.save(update_fields=["status", "resolved_at"])
+    _recheck(promise.counterparty_id, timezone.localdate())
+    _timeline(
+        promise.counterparty_id, user, "promise_cancelled", "Promise cancelled", promise=promise.pk
+    )
+    return promise
+
+
+@transaction.atomic
+def register_dispute(
+    *,
+    counterparty: Counterparty,
+    reason: str,
+    amount: Decimal,
+    user: User | None,
+    documents: Iterable[Document] = (),
+    currency: str | None = None,
+    description: str = "",
+    responsible: User | None = None,
+    deadline: date | None = None,
+) -> Dispute:
+    """Register a claim; the disputed amount is held out of escalation while it is open."""
+    if reason not in DisputeReason.values:
+        raise LadderError(_("Unknown dispute reason."))
+    if amount <= 0:
+        raise LadderError(_("The disputed amount must be positive."))
+    docs = _documents_of(counterparty, documents)
+    dispute = Dispute.objects.create(
+        counterparty=counterparty,
+        reason=reason,
+        amount=amount,
+        currency=currency or (docs[0].currency if docs else counterparty.company.currency),
+        description=description,
+        responsible=responsible,
+        deadline=deadline,
+        registered_by=user,
+        registered_at=timezone.now(),
+    )
+    if docs:
+        dispute.documents.set(docs)
+    _timeline(
+        counterparty.pk,
+        user,
+        "dispute_registered",
+        f"Dispute ({reason}) for {amount} {dispute.currency}",
+        dispute=dispute.pk,
+        reason=reason,
+        amount=str(amount),
+    )
+    return dispute
+
+
+@transaction.atomic
+def resolve_dispute(
+    dispute: Dispute, *, user: User | None, resolution: str, rejected: bool = False
+) -> Dispute:
+    """Close a dispute. The disputed amount returns to the ladder, and the policy's
+    "dispute resolved" step fires at the next run (ask again for a payment date)."""
+    dispute = Dispute.objects.select_for_update().get(pk=dispute.pk)
+    if dispute.status != DisputeStatus.OPEN:
+        raise LadderError(_("This dispute is already closed."))
+    today = timezone.localdate()
+    dispute.status = DisputeStatus.REJECTED if rejected else DisputeStatus.RESOLVED
+    dispute.resolution = resolution
+    dispute.resolved_at = timezone.now()
+    dispute.resolved_by = user
+    dispute.save(update_fields=["status", "resolution", "resolved_at", "resolved_by"])
+    LadderEvent.objects.get_or_create(
+        key=f"dispute_resolved:{dispute.pk}",
+        defaults={
+            "counterparty_id": dispute.counterparty_id,
+            "kind": Event.DISPUTE_RESOLVED,
+            "occurred_on": today,
+            "data": {"dispute": dispute.pk},
+        },
+    )
+    _recheck(dispute.counterparty_id, today)
+    _timeline(
+        dispute.counterparty_id,
+        user,
+        "dispute_resolved",
+        f"Dispute {dispute.get_status_display()}: {resolution}",
+        dispute=dispute.pk,
+        status=dispute.status,
+    )
+    return dispute
+
+
+@transaction.atomic
+def create_agreement(
+    *,
+    counterparty: Counterparty,
+    signed_on: date,
+    instalments: Sequence[tuple[date, Decimal]],
+    user: User | None,
+    good_relations_until: date | None = None,
+    currency: str | None = None,
+    notes: str = "",
+) -> Agreement:
+    """A signed repayment schedule; a missed instalment fires the "instalment missed" step."""
+    if not instalments:
+        raise LadderError(_("A repayment schedule needs at least one instalment."))
+    if any(amount <= 0 for _day, amount in instalments):
+        raise LadderError(_("Every instalment must be positive."))
+    total = sum((amount for _day, amount in instalments), Decimal("0"))
+    agreement = Agreement.objects.create(
+        counterparty=counterparty,
+        signed_on=signed_on,
+        total=total,
+        currency=currency or counterparty.company.currency,
+        good_relations_until=good_relations_until,
+        notes=notes,
+        created_by=user,
+    )
+    AgreementInstalment.objects.bulk_create(
+        AgreementInstalment(agreement=agreement, due_date=day, amount=amount)
+        for day, amount in sorted(instalments)
+    )
+    _timeline(
+        counterparty.pk,
+        user,
+        "agreement_created",
+        f"Repayment agreement of {signed_on:%d.%m.%Y}: {total} {agreement.currency} "
+        f"in {len(instalments)} instalments",
+        agreement=agreement.pk,
+    )
+    return agreement
+
+
+# --- tasks -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_manual_task(
+    *,
+    counterparty: Counterparty,
+    assignee: User | None,
+    action: str,
+    due_at: datetime,
+    title: str,
+    user: User | None,
+    instructions: str = "",
+    documents: Iterable[Document] = (),
+    window_minutes: int = 30,
+) -> Task:
+    """A task made by hand, e.g. a call-back in 30 minutes after an abusive call."""
+    if action not in Action.values:
+        raise LadderError(_("Unknown action."))
+    if timezone.is_naive(due_at):
+        raise LadderError(_("The due time must carry a time zone."))
+    docs = _documents_of(counterparty, documents)
+    task = Task.objects.create(
+        counterparty=counterparty,
+        assignee=assignee,
+        action=action,
+        title=title,
+        instructions=instructions,
+        due_at=due_at,
+        window_start=due_at,
+        window_end=due_at + timedelta(minutes=window_minutes),
+        currency=counterparty.company.currency,
+        key=f"manual:{uuid.uuid4().hex}",
+    )
+    TaskDocument.objects.bulk_create(TaskDocument(task=task, document=doc) for doc in docs)
+    _timeline(
+        counterparty.pk,
+        user,
+        "task_created",
+        title,
+        task=task.pk,
+        action=action,
+        due_at=due_at.isoformat(),
+    )
+    return task
+
+
+def _lock_open(task: Task) -> Task:
+    locked = Task.objects.select_for_update().get(pk=task.pk)
+    if locked.status not in OPEN_STATUSES:
+        raise LadderError(_("This task is already closed."))
+    return locked
+
+
+def _pretension_days(task: Task) -> int:
+    days = (
+        Document.objects.filter(pk__in=TaskDocument.objects.filter(task=task).values("document"))
+        .exclude(contract=None)
+        .aggregate(days=Max("contract__pretension_days"))["days"]
+    )
+    return int(days) if days else DEFAULT_PRETENSION_DAYS
+
+
+@transaction.atomic
+def complete_task(task: Task, *, user: User, result: str) -> Task:
+    """Mark a task done with its result. A pretension starts the debtor's claim period (the
+    contract's, 30 days by default): when it passes, the "pretension deadline passed" step
+    fires."""
+    task = _lock_open(task)
+    if task.status == TaskStatus.AWAITING_APPROVAL:
+        raise LadderError(_("This task is waiting for approval."))
+    now = timezone.now()
+    task.status = TaskStatus.DONE
+    task.result = result
+    task.done_at = now
+    task.done_by = user
+    fields = ["status", "result", "done_at", "done_by"]
+    if task.action == Action.PRETENSION:
+        task.deadline = timezone.localdate(now) + timedelta(days=_pretension_days(task))
+        fields.append("deadline")
+    task.save(update_fields=fields)
+    _timeline(
+        task.counterparty_id,
+        user,
+        "task_done",
+        f"{task.title}: {result}",
+        task=task.pk,
+        action=task.action,
+        deadline=task.deadline.isoformat() if task.deadline else None,
+    )
+    return task
+
+
+@transaction.atomic
+def skip_task(task: Task, *, user: User, reason: str) -> Task:
+    """Close a task without doing it; the reason is required and kept."""
+    if not reason.strip():
+        raise LadderError(_("Say why the task is skipped."))
+    task = _lock_open(task)
+    task.status = TaskStatus.SKIPPED
+    task.skip_reason = reason
+    task.done_at = timezone.now()
+    task.done_by = user
+    task.save(update_fields=["status", "skip_reason", "done_at", "done_by"])
+    _timeline(task.counterparty_id, user, "task_skipped", f"{task.title}: {reason}", task=task.pk)
+    return task
+
+
+def can_approve(user: User, task: Task) -> bool:
+    if user.is_superuser or user.role == Role.ADMIN:
+        return True
+    return bool(task.approval_role) and user.role == task.approval_role
+
+
+def _decide(task: Task, user: User, comment: str, approve: bool) -> Task:
+    task = _lock_open(task)
+    if task.status != TaskStatus.AWAITING_APPROVAL:
+        raise LadderError(_("This task does not need approval."))
+    if not can_approve(user, task):
+        raise LadderError(_("Your role cannot approve this task."))
+    task.status = TaskStatus.OPEN if approve else TaskStatus.REJECTED
+    task.approver = user
+    task.decided_at = timezone.now()
+    task.approval_comment = comment
+    task.save(update_fields=["status", "approver", "decided_at", "approval_comment"])
+    if approve:
+        apply_task_effects(task)
+    _timeline(
+        task.counterparty_id,
+        user,
+        "task_approved" if approve else "task_rejected",
+        f"{task.title}: {'approved' if approve else 'rejected'}. {comment}".strip(),
+        task=task.pk,
+    )
+    return task
+
+
+@transaction.atomic
+def approve_task(task: Task, *, user: User, comment: str = "") -> Task:
+    """Approve a step that needs approval (e.g. legal steps for key customers: director)."""
+    return _decide(task, user, comment, approve=True)
+
+
+@transaction.atomic
+def reject_task(task: Task, *, user: User, comment: str) -> Task:
+    if not comment.strip():
+        raise LadderError(_("Say why the step is rejected."))
+    return _decide(task, user, comment, approve=False)
+
+
+# --- grace and policy assignment -------------------------------------------------------------
+
+
+@transaction.atomic
+def set_grace(*, counterparty: Counterparty, until: date, reason: str, user: User) -> Grace:
+    """Management forgives the delay until `until`: no ladder step fires before the day after.
+    Only supervisors, the director and admins may grant it."""
+    if not (user.is_superuser or user.role in {Role.SUPERVISOR, Role.DIRECTOR, Role.ADMIN}):
+        raise LadderError(_("Only management can grant a grace period."))
+    if not reason.strip():
+        raise LadderError(_("A grace period needs a reason."))
+    grace = Grace.objects.create(
+        counterparty=counterparty,
+        until=until,
+        reason=reason,
+        approved_by=user,
+        approved_at=timezone.now(),
+    )
+    _recheck(counterparty.pk, timezone.localdate())
+    _timeline(
+        counterparty.pk,
+        user,
+        "grace_granted",
+        f"Delay forgiven until {until:%d.%m.%Y}: {reason}",
+        grace=grace.pk,
+        until=until.isoformat(),
+    )
+    return grace
+
+
+@transaction.atomic
+def assign_policy(
+    *, counterparty: Counterparty, policy: Policy | None, user: User | None
+) -> CounterpartyPolicy | None:
+    """Give one counterparty its own policy (None: back to its segment's policy)."""
+    if policy is None:
+        CounterpartyPolicy.objects.filter(counterparty=counterparty).delete()
+        override = None
+    else:
+        override, _created = CounterpartyPolicy.objects.update_or_create(
+            counterparty=counterparty, defaults={"policy": policy, "assigned_by": user}
+        )
+    _recheck(counterparty.pk, timezone.localdate())
+    _timeline(
+        counterparty.pk,
+        user,
+        "policy_assigned",
+        f"Pressure scale: {policy.name if policy else 'segment default'}",
+        policy=policy.pk if policy else None,
+    )
+    return override
+
+
+@transaction.atomic
+def assign_segment_policy(*, segment: Segment, policy: Policy) -> SegmentPolicy:
+    """Attach a policy to a segment; its counterparties are re-examined at the next run."""
+    link, _created = SegmentPolicy.objects.update_or_create(
+        segment=segment, defaults={"policy": policy}
+    )
+    DocumentProgress.objects.filter(counterparty__segment=segment).update(
+        next_due_on=timezone.localdate()
+    )
+    return link
+
+
+def policy_changed(policy: Policy) -> None:
+    """After a policy's steps change, every document on it is re-examined at the next run."""
+    DocumentProgress.objects.filter(policy=policy).update(next_due_on=timezone.localdate())

@@ -1,0 +1,191 @@
+"""Ledger services: the only way documents and payments enter the ledger outside the bulk
+importer. Each runs in one transaction, reallocates the counterparty's payments and writes a
+TimelineEntry in the same transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
+
+from dunwell.accounts.models import User
+from dunwell.ledger import terms
+from dunwell.ledger.allocation import reallocate
+from dunwell.ledger.models import (
+    Company,
+    Contract,
+    Counterparty,
+    Document,
+    DocumentKind,
+    Payment,
+    TimelineEntry,
+)
+from dunwell.workdays import WorkCalendar
+
+
+class LedgerError(Exception):
+    """A ledger change that cannot be made; `message` is translatable and shown to the user."""
+
+    def __init__(self, message: StrOrPromise) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+def work_calendar(company: Company, country: str) -> WorkCalendar:
+    """Banking days of `country` plus the company's own closed days."""
+    closed = company.closed_days.values_list("day", flat=True)
+    return WorkCalendar(country or company.calendar_country, closed)
+
+
+def contract_due_date(
+    contract: Contract,
+    document_date: date,
+    accepted_on: date | None = None,
+    calendar: WorkCalendar | None = None,
+) -> date:
+    """The due date of a document under `contract`'s payment terms."""
+    if calendar is None and contract.payment_day_kind == terms.BANKING:
+        calendar = work_calendar(contract.company, contract.counterparty.country)
+    return terms.due_date(
+        document_date,
+        days=contract.payment_days,
+        day_kind=contract.payment_day_kind,
+        runs_from=contract.payment_from,
+        accepted_on=accepted_on,
+        calendar=calendar,
+    )
+
+
+def _check_owner(
+    company: Company, counterparty: Counterparty, contract: Contract | None, currency: str
+) -> None:
+    if counterparty.company_id != company.pk:
+        raise LedgerError(_("The counterparty belongs to another company."))
+    if contract is not None:
+        if contract.counterparty_id != counterparty.pk:
+            raise LedgerError(_("The contract belongs to another counterparty."))
+        if contract.currency != currency:
+            raise LedgerError(
+                _("Currency %(currency)s does not match the contract's %(contract)s.")
+                % {"currency": currency, "contract": contract.currency}
+            )
+
+
+@transaction.atomic
+def add_document(
+    company: Company,
+    counterparty: Counterparty,
+    *,
+    external_id: str,
+    number: str,
+    date: date,
+    amount: Decimal,
+    currency: str | None = None,
+    due_date: date | None = None,
+    contract: Contract | None = None,
+    kind: str = DocumentKind.INVOICE,
+    accepted: bool = False,
+    accepted_on: date | None = None,
+    user: User | None = None,
+) -> Document:
+    """Record a receivable and apply the counterparty's unallocated payments to it.
+
+    Without `due_date` it is computed from the contract's payment terms (the document date
+    when there is no contract). `currency` defaults to the contract's, then the company's.
+    """
+    currency = currency or (contract.currency if contract else company.currency)
+    _check_owner(company, counterparty, contract, currency)
+    if amount < 0:
+        raise LedgerError(_("A document amount must not be negative."))
+    if due_date is None:
+        due_date = contract_due_date(contract, date, accepted_on) if contract else date
+    document = Document.objects.create(
+        company=company,
+        counterparty=counterparty,
+        contract=contract,
+        external_id=external_id,
+        kind=kind,
+        number=number,
+        date=date,
+        due_date=due_date,
+        amount=amount,
+        open_amount=amount,
+        currency=currency,
+        accepted=accepted or accepted_on is not None,
+        accepted_on=accepted_on,
+    )
+    reallocate([counterparty.pk])
+    TimelineEntry.objects.create(
+        counterparty=counterparty,
+        at=timezone.now(),
+        actor=user,
+        kind="ledger.document_added",
+        summary=f"{document.get_kind_display()} {number} {amount} {currency}",
+        data={
+            "document": document.pk,
+            "amount": str(amount),
+            "currency": currency,
+            "due_date": due_date.isoformat(),
+        },
+    )
+    document.refresh_from_db()
+    return document
+
+
+@transaction.atomic
+def add_payment(
+    company: Company,
+    counterparty: Counterparty,
+    date: date,
+    amount: Decimal,
+    currency: str,
+    external_id: str,
+    *,
+    document: Document | None = None,
+    contract: Contract | None = None,
+    payer: str = "",
+    user: User | None = None,
+) -> Payment:
+    """Record a payment and allocate it: the named `document` first, then the oldest-due
+    documents of `contract`, then of the counterparty (same currency); the rest is credit.
+    """
+    _check_owner(company, counterparty, contract, currency)
+    if amount <= 0:
+        raise LedgerError(_("A payment amount must be greater than zero."))
+    if document is not None and document.counterparty_id != counterparty.pk:
+        raise LedgerError(_("The document belongs to another counterparty."))
+    if contract is None and document is not None and document.contract_id is not None:
+        contract = document.contract
+    payment = Payment.objects.create(
+        company=company,
+        counterparty=counterparty,
+        contract=contract,
+        document=document,
+        external_id=external_id,
+        date=date,
+        amount=amount,
+        currency=currency,
+        payer=payer,
+        unallocated=amount,
+    )
+    reallocate([counterparty.pk])
+    payment.refresh_from_db()
+    TimelineEntry.objects.create(
+        counterparty=counterparty,
+        at=timezone.now(),
+        actor=user,
+        kind="ledger.payment_added",
+        summary=f"{amount} {currency} {date:%d.%m.%Y}",
+        data={
+            "payment": payment.pk,
+            "amount": str(amount),
+            "currency": currency,
+            "unallocated": str(payment.unallocated),
+        },
+    )
+    return payment

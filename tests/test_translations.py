@@ -1,0 +1,74 @@
+"""Every user-facing string is translated into ru, uk and ro (DESIGN §2, brief)."""
+
+from __future__ import annotations
+
+import ast
+import gettext
+import re
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+ROOT = Path(__file__).resolve().parent.parent / "dunwell"
+CATALOGUES = sorted(ROOT.glob("**/locale/*/LC_MESSAGES/django.po"))
+ENTRY = re.compile(r'^(#.*\n)*msgid ((?:".*"\n)+)msgstr ((?:".*"\n)+)', re.MULTILINE)
+
+
+def test_every_language_has_catalogues() -> None:
+    languages = {path.parts[-3] for path in CATALOGUES}
+    assert {"ru", "uk", "ro"} <= languages
+
+
+@pytest.mark.parametrize("catalogue", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_catalogue_is_complete_and_compiled(catalogue: Path) -> None:
+    text = catalogue.read_text(encoding="utf-8")
+    untranslated = []
+    for match in ENTRY.finditer(text):
+        header, msgid, msgstr = match.group(0), match.group(2), match.group(3)
+        if msgid.strip() == '""':
+            continue  # the catalogue header
+        if "#, fuzzy" in header or msgstr.strip() == '""':
+            untranslated.append(msgid.strip())
+    assert not untranslated, f"{catalogue}: untranslated or fuzzy: {untranslated[:10]}"
+    compiled = catalogue.with_suffix(".mo")
+    assert compiled.exists(), f"{compiled} missing: run compilemessages"
+    with compiled.open("rb") as handle:
+        translations = gettext.GNUTranslations(handle)
+    stale = []
+    for match in ENTRY.finditer(text):
+        header, msgid, msgstr = match.group(0), _unquote(match.group(2)), _unquote(match.group(3))
+        if not msgid or "msgctxt" in header or "msgid_plural" in header:
+            continue
+        if translations.gettext(msgid) != msgstr:
+            stale.append(msgid)
+    assert not stale, f"{compiled} is older than its .po (run compilemessages): {stale[:5]}"
+
+
+def _unquote(block: str) -> str:
+    return "".join(ast.literal_eval(line) for line in block.strip().splitlines())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "Sign in to Dunwell"),
+        ("ru", "Вход в Dunwell"),
+        ("uk", "Вхід до Dunwell"),
+        ("ro", "Autentificare în Dunwell"),
+    ],
+)
+def test_login_page_speaks_the_language(language: str, expected: str) -> None:
+    response = Client().get(reverse("login"), HTTP_ACCEPT_LANGUAGE=language)
+    assert expected in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_user_language_applies_after_login(make_user) -> None:
+    make_user("rita", "finance", language="ro")
+    client = Client()
+    client.login(username="rita", password="pw-rita")
+    response = client.get(reverse("home"), follow=True)
+    assert 'lang="ro"' in response.content.decode()
