@@ -9,18 +9,24 @@ the rest of the EU the late-payment directive 2011/7/EU.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-EU = frozenset(
-    "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT SE SI SK".split()
-)
 COUNTRY_RULES = {"RU": "ru-395", "UA": "ua-625", "RO": "ro-legal", "MD": "md-legal"}
-RULES = ("contract", "ru-395", "ru-317.1", "ua-625", "ua-penalty", "ro-legal", "md-legal",
-         "eu-directive")  # fmt: skip
+RULES = (
+    "contract",
+    "ru-395",
+    "ru-317.1",
+    "ua-625",
+    "ua-penalty",
+    "ro-legal",
+    "md-legal",
+    "eu-directive",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,10 +34,10 @@ class ClaimItem:
     """One debt claimed: a ledger document or figures entered by hand."""
 
     label: str
-    date: date | None
-    due: date
+    date: dt.date | None
+    due: dt.date
     amount: Decimal
-    payments: tuple[tuple[date, Decimal], ...] = ()
+    payments: tuple[tuple[dt.date, Decimal], ...] = ()
 
     @property
     def paid(self) -> Decimal:

@@ -45,9 +45,13 @@ def heading(text: str, **fields: str) -> Block:
     return Block("heading", text, fields)
 
 
-NUMBER_DATE = Block("subtitle", N_("No. %(number)s of %(date)s"), {"number": "number", "date": "date"})
+NUMBER_DATE = Block(
+    "subtitle", N_("No. %(number)s of %(date)s"), {"number": "number", "date": "date"}
+)
 PARTIES = (
-    para(N_("Creditor: %(name)s, tax id %(tax_id)s"), name="creditor.name", tax_id="creditor.tax_id"),
+    para(
+        N_("Creditor: %(name)s, tax id %(tax_id)s"), name="creditor.name", tax_id="creditor.tax_id"
+    ),
     para(N_("Debtor: %(name)s, tax id %(tax_id)s"), name="debtor.name", tax_id="debtor.tax_id"),
     para(N_("Address: %(address)s"), when="debtor.address", address="debtor.address"),
 )
@@ -157,8 +161,11 @@ LAYOUTS: dict[str, tuple[Block, ...]] = {
             end="end",
         ),
         NUMBER_DATE,
-        para(N_("According to the records of %(creditor)s, in %(currency)s:"),
-             creditor="creditor.name", currency="currency"),  # fmt: skip
+        para(
+            N_("According to the records of %(creditor)s, in %(currency)s:"),
+            creditor="creditor.name",
+            currency="currency",
+        ),
         Block(
             "table",
             columns=(
@@ -170,10 +177,12 @@ LAYOUTS: dict[str, tuple[Block, ...]] = {
             rows="rows",
             head=((N_("Opening balance"), {"debit": "opening_debit", "credit": "opening_credit"}),),
             foot=(
-                (N_("Turnover for the period"),
-                 {"debit": "debit_turnover", "credit": "credit_turnover"}),
+                (
+                    N_("Turnover for the period"),
+                    {"debit": "debit_turnover", "credit": "credit_turnover"},
+                ),
                 (N_("Closing balance"), {"debit": "closing_debit", "credit": "closing_credit"}),
-            ),  # fmt: skip
+            ),
         ),
         para(
             N_("As of %(end)s: %(in_favour)s, %(amount)s %(currency)s (%(words)s)."),
@@ -196,8 +205,11 @@ LAYOUTS: dict[str, tuple[Block, ...]] = {
         title(N_("STATEMENT OF ACCOUNT")),
         NUMBER_DATE,
         *PARTIES,
-        para(N_("Open documents as of %(as_of)s, in %(currency)s:"), as_of="as_of",
-             currency="currency"),  # fmt: skip
+        para(
+            N_("Open documents as of %(as_of)s, in %(currency)s:"),
+            as_of="as_of",
+            currency="currency",
+        ),
         Block(
             "table",
             columns=(*DOC_COLUMNS, (N_("Days overdue"), "days_late", True)),
@@ -223,8 +235,9 @@ LAYOUTS: dict[str, tuple[Block, ...]] = {
         NUMBER_DATE,
         *PARTIES,
         para(N_("Despite our earlier reminders, the following documents remain unpaid:")),
-        Block("table", columns=(*DOC_COLUMNS, (N_("Days overdue"), "days_late", True)),
-              rows="rows"),  # fmt: skip
+        Block(
+            "table", columns=(*DOC_COLUMNS, (N_("Days overdue"), "days_late", True)), rows="rows"
+        ),
         para(
             N_("The overdue debt is %(amount)s %(currency)s (%(words)s)."),
             bold=True,
@@ -339,6 +352,26 @@ def _fill(text: str, fields: Mapping[str, str], data: Mapping[str, Any]) -> str:
     return translated % {name: lookup(data, path) for name, path in fields.items()}
 
 
+def _table(block: Block, data: Mapping[str, Any]) -> dict[str, Any]:
+    keys = [key for _h, key, _n in block.columns]
+    numeric = [numeric for _h, _k, numeric in block.columns]
+
+    def extra(label: str, cells: Mapping[str, str]) -> list[tuple[str, bool]]:
+        row = [str(lookup(data, cells[key])) if key in cells else "" for key in keys]
+        row[0] = gettext(label)
+        return list(zip(row, numeric, strict=True))
+
+    rows = lookup(data, block.rows) or []
+    return {
+        "columns": [(gettext(h), n) for h, _k, n in block.columns],
+        "head": [extra(label, cells) for label, cells in block.head],
+        "rows": [
+            list(zip([str(row.get(key, "")) for key in keys], numeric, strict=True)) for row in rows
+        ],
+        "foot": [extra(label, cells) for label, cells in block.foot],
+    }
+
+
 def resolve(kind: str, data: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The blocks of `kind` with texts translated (in the active language) and filled in."""
     out: list[dict[str, Any]] = []
@@ -351,26 +384,7 @@ def resolve(kind: str, data: Mapping[str, Any]) -> list[dict[str, Any]]:
         if block.kind in {"title", "subtitle", "para", "heading"}:
             item["text"] = _fill(block.text, block.fields, data)
         elif block.kind == "table":
-            keys = [key for _h, key, _n in block.columns]
-            item["columns"] = [(gettext(h), numeric) for h, _k, numeric in block.columns]
-            item["numeric"] = [numeric for _h, _k, numeric in block.columns]
-
-            def extra(label: str, cells: Mapping[str, str]) -> list[str]:
-                row = [str(lookup(data, cells[key])) if key in cells else "" for key in keys]
-                row[0] = gettext(label)
-                return row
-
-            numeric = item["numeric"]
-
-            def marked(row: list[str]) -> list[tuple[str, bool]]:
-                return list(zip(row, numeric, strict=True))
-
-            item["head"] = [marked(extra(label, cells)) for label, cells in block.head]
-            item["rows"] = [
-                marked([str(row.get(key, "")) for key in keys])
-                for row in lookup(data, block.rows) or []
-            ]
-            item["foot"] = [marked(extra(label, cells)) for label, cells in block.foot]
+            item.update(_table(block, data))
         elif block.kind == "bullets":
             item["items"] = [str(x) for x in lookup(data, block.rows) or []]
         elif block.kind == "signatures":

@@ -17,8 +17,12 @@ from django.db.models import DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from dunwell.ladder.models import Agreement
+from dunwell.ledger.models import Allocation, Contract, Counterparty, Document, Payment
 from dunwell.legal.calc import Calculation, ClaimItem, calculate_claim, pick_rule
+from dunwell.legal.errors import LegalError
 from dunwell.legal.models import PaperKind
 from dunwell.legal.reconciliation import Entry, reconcile
 from dunwell.legal.words import (
@@ -27,7 +31,6 @@ from dunwell.legal.words import (
     format_date,
     format_percent,
 )
-from dunwell.ledger.models import Allocation, Contract, Counterparty, Document, Payment
 
 ZERO = Decimal("0.00")
 DEFAULT_PRETENSION_DAYS = 30
@@ -50,7 +53,9 @@ class Money:
         return amount_in_words(amount, self.currency, self.language)
 
 
-def main_contract(counterparty: Counterparty, documents: Iterable[Document] = ()) -> Contract | None:
+def main_contract(
+    counterparty: Counterparty, documents: Iterable[Document] = ()
+) -> Contract | None:
     """The contract the documents were issued under (the most recent one), else the
     counterparty's latest contract."""
     ids = {d.contract_id for d in documents if d.contract_id}
@@ -460,10 +465,18 @@ def schedule_data(
     language: str,
     today: date,
     *,
-    instalments: Sequence[tuple[date, Decimal]],
+    instalments: Sequence[tuple[date, Decimal]] = (),
+    agreement_id: int | None = None,
     currency: str = "",
 ) -> Snapshot:
-    """The repayment-schedule agreement: the debt acknowledged and its instalments."""
+    """The repayment-schedule agreement: the debt acknowledged and its instalments, from the
+    ladder's signed Agreement when one is named, else as entered."""
+    if agreement_id is not None:
+        agreement = Agreement.objects.get(pk=agreement_id, counterparty=counterparty)
+        currency = currency or agreement.currency
+        instalments = list(agreement.instalments.values_list("due_date", "amount"))
+    if not instalments:
+        raise LegalError(gettext_lazy("A repayment schedule needs at least one instalment."))
     currency = currency or currency_for(counterparty)
     money = Money(currency, language)
     total = sum((amount for _, amount in instalments), ZERO)

@@ -17,7 +17,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dunwell.accounts.models import Role, User
+from dunwell.ledger.models import Contract, Counterparty, TimelineEntry
 from dunwell.legal import selectors
+from dunwell.legal.deadlines import schedule_task
+from dunwell.legal.errors import LegalError
 from dunwell.legal.models import (
     FINAL_STAGES,
     Approval,
@@ -31,7 +34,6 @@ from dunwell.legal.models import (
     PaperKind,
 )
 from dunwell.legal.rendering import render_docx, render_pdf
-from dunwell.ledger.models import Contract, Counterparty, TimelineEntry
 
 KEY_SEGMENT = "key"
 DEADLINE_HOUR = time(10, 0)  # deadlines land in the lawyer's calendar at 10:00 local time
@@ -47,19 +49,10 @@ PREFIXES = {
 }
 
 
-class LegalError(Exception):
-    """A legal-track action that cannot be done; the message is shown to the user."""
-
-    def __init__(self, message: Any) -> None:
-        super().__init__(str(message))
-        self.message = message
-
-
 def can_work_cases(user: User) -> bool:
     """Lawyers, finance and the director run legal cases; collectors only look."""
     return bool(
-        user.is_superuser
-        or user.role in {Role.LAWYER, Role.FINANCE, Role.DIRECTOR, Role.ADMIN}
+        user.is_superuser or user.role in {Role.LAWYER, Role.FINANCE, Role.DIRECTOR, Role.ADMIN}
     )
 
 
@@ -109,8 +102,8 @@ def generate_document(
     today = today or timezone.localdate()
     try:
         data = selectors.snapshot(kind, counterparty, language, today, **params)
-    except LookupError as exc:  # e.g. no rate for the period in the calculator's tables
-        raise LegalError(_("The calculation failed: %(error)s") % {"error": exc}) from exc
+    except (LookupError, ValueError) as exc:  # e.g. no rate for the period in the rate tables
+        raise LegalError(_("The document cannot be made: %(error)s") % {"error": exc}) from exc
     data["number"] = _number(counterparty, kind, today)
     docx_bytes = render_docx(kind, language, data)
     pdf_bytes = render_pdf(kind, language, data) if pdf else b""
@@ -137,9 +130,14 @@ def generate_document(
                 saved.append(paper.pdf)
             paper.save()
             if case is not None and kind == PaperKind.PRETENSION and case.stage == CaseStage.NEW:
-                _advance(case, user, CaseStage.PRETENSION_PREPARED, "pretension_prepared",
-                         _("Pretension %(number)s prepared") % {"number": paper.number},
-                         {"document": paper.pk})  # fmt: skip
+                _advance(
+                    case,
+                    user,
+                    CaseStage.PRETENSION_PREPARED,
+                    "pretension_prepared",
+                    _("Pretension %(number)s prepared") % {"number": paper.number},
+                    {"document": paper.pk},
+                )
             _timeline(
                 counterparty,
                 user,
@@ -211,9 +209,11 @@ def open_case(
     counterparty on the legal track, so lawyers see it."""
     with transaction.atomic():
         Counterparty.objects.select_for_update().filter(pk=counterparty.pk).first()
-        if LegalCase.objects.filter(counterparty=counterparty).exclude(
-            stage__in=FINAL_STAGES
-        ).exists():
+        if (
+            LegalCase.objects.filter(counterparty=counterparty)
+            .exclude(stage__in=FINAL_STAGES)
+            .exists()
+        ):
             raise LegalError(gettext_lazy("This counterparty already has an open legal case."))
         if lawyer is None and user is not None and user.role == Role.LAWYER:
             lawyer = user
@@ -231,9 +231,14 @@ def open_case(
         case.documents.set(list(docs.values_list("pk", flat=True)))
         Counterparty.objects.filter(pk=counterparty.pk).update(legal=True)
         counterparty.legal = True
-        _step(case, user, "case_opened", _("Legal case opened"),
-              {"documents": sorted(case.documents.values_list("pk", flat=True))},
-              source_task_id)  # fmt: skip
+        _step(
+            case,
+            user,
+            "case_opened",
+            _("Legal case opened"),
+            {"documents": sorted(case.documents.values_list("pk", flat=True))},
+            source_task_id,
+        )
     return case
 
 
@@ -249,9 +254,13 @@ def _gate(case: LegalCase, action: str, user: User) -> None:
     if not needs_approval(case, action):
         return
     if can_approve(user):
-        _step(case, user, "approval_implied",
-              _("%(step)s done by the director") % {"step": GatedAction(action).label},
-              {"action": action})  # fmt: skip
+        _step(
+            case,
+            user,
+            "approval_implied",
+            _("%(step)s done by the director") % {"step": GatedAction(action).label},
+            {"action": action},
+        )
         return
     approved = (
         Approval.objects.select_for_update()
@@ -284,9 +293,13 @@ def request_approval(case: LegalCase, action: str, user: User, reason: str = "")
             requested_by=user,
             requested_at=timezone.now(),
         )
-        _step(case, user, "approval_requested",
-              _("Director's approval requested: %(step)s") % {"step": GatedAction(action).label},
-              {"approval": approval.pk, "action": action, "reason": reason})  # fmt: skip
+        _step(
+            case,
+            user,
+            "approval_requested",
+            _("Director's approval requested: %(step)s") % {"step": GatedAction(action).label},
+            {"approval": approval.pk, "action": action, "reason": reason},
+        )
     return approval
 
 
@@ -303,9 +316,13 @@ def decide_approval(approval: Approval, user: User, *, approve: bool, note: str 
         approval.decision_note = note
         approval.save()
         verb = _("approved") if approve else _("rejected")
-        _step(approval.case, user, "approval_decided",
-              f"{GatedAction(approval.action).label}: {verb}",
-              {"approval": approval.pk, "approved": approve, "note": note})  # fmt: skip
+        _step(
+            approval.case,
+            user,
+            "approval_decided",
+            f"{GatedAction(approval.action).label}: {verb}",
+            {"approval": approval.pk, "approved": approve, "note": note},
+        )
     return approval
 
 
@@ -322,12 +339,8 @@ def _add_deadline(
     case: LegalCase, user: User | None, kind: str, due_at: datetime, title: str
 ) -> CaseDeadline:
     deadline = CaseDeadline.objects.create(case=case, kind=kind, due_at=due_at, title=title)
-    from dunwell.legal.deadlines import schedule_task
-
-    task_id = schedule_task(case, deadline, user)
-    if task_id is not None:
-        deadline.task_id = task_id
-        deadline.save(update_fields=["task_id"])
+    deadline.task_id = schedule_task(case, deadline, user)
+    deadline.save(update_fields=["task_id"])
     return deadline
 
 
@@ -353,13 +366,27 @@ def record_pretension_sent(
         if proof is not None:
             case.pretension_proof.save(proof.name or "proof", proof, save=False)
         case.save()
-        _add_deadline(case, user, DeadlineKind.RESPONSE, _local_deadline(case, case.response_due),
-                      _("Pretension response due: %(debtor)s") % {"debtor": case.counterparty})  # fmt: skip
-        _advance(case, user, CaseStage.AWAITING_RESPONSE, "pretension_sent",
-                 _("Pretension sent on %(date)s; response due %(due)s")
-                 % {"date": f"{sent_on:%d.%m.%Y}", "due": f"{case.response_due:%d.%m.%Y}"},
-                 {"sent_on": sent_on, "channel": channel, "response_due": case.response_due,
-                  "days": days})  # fmt: skip
+        _add_deadline(
+            case,
+            user,
+            DeadlineKind.RESPONSE,
+            _local_deadline(case, case.response_due),
+            _("Pretension response due: %(debtor)s") % {"debtor": case.counterparty},
+        )
+        _advance(
+            case,
+            user,
+            CaseStage.AWAITING_RESPONSE,
+            "pretension_sent",
+            _("Pretension sent on %(date)s; response due %(due)s")
+            % {"date": f"{sent_on:%d.%m.%Y}", "due": f"{case.response_due:%d.%m.%Y}"},
+            {
+                "sent_on": sent_on,
+                "channel": channel,
+                "response_due": case.response_due,
+                "days": days,
+            },
+        )
     return case
 
 
@@ -385,11 +412,22 @@ def file_lawsuit(
         case.claim_interest = interest
         case.claim_state_fee = state_fee
         case.save()
-        _advance(case, user, CaseStage.LAWSUIT_FILED, "lawsuit_filed",
-                 _("Lawsuit filed with %(court)s, case %(number)s")
-                 % {"court": court, "number": case_number},
-                 {"court": court, "case_number": case_number, "filed_on": filed_on,
-                  "principal": principal, "interest": interest, "state_fee": state_fee})  # fmt: skip
+        _advance(
+            case,
+            user,
+            CaseStage.LAWSUIT_FILED,
+            "lawsuit_filed",
+            _("Lawsuit filed with %(court)s, case %(number)s")
+            % {"court": court, "number": case_number},
+            {
+                "court": court,
+                "case_number": case_number,
+                "filed_on": filed_on,
+                "principal": principal,
+                "interest": interest,
+                "state_fee": state_fee,
+            },
+        )
     return case
 
 
@@ -403,9 +441,14 @@ def schedule_hearing(case: LegalCase, user: User, *, at: datetime, note: str = "
         }
         deadline = _add_deadline(case, user, DeadlineKind.HEARING, at, title)
         stage = CaseStage.HEARINGS if case.stage == CaseStage.LAWSUIT_FILED else case.stage
-        _advance(case, user, stage, "hearing_scheduled",
-                 _("Hearing on %(at)s") % {"at": f"{timezone.localtime(at):%d.%m.%Y %H:%M}"},
-                 {"at": at, "note": note, "deadline": deadline.pk})  # fmt: skip
+        _advance(
+            case,
+            user,
+            stage,
+            "hearing_scheduled",
+            _("Hearing on %(at)s") % {"at": f"{timezone.localtime(at):%d.%m.%Y %H:%M}"},
+            {"at": at, "note": note, "deadline": deadline.pk},
+        )
     return deadline
 
 
@@ -419,11 +462,15 @@ def record_judgment(
         case.judgment_amount = amount
         case.judgment_note = note
         case.save()
-        _advance(case, user, CaseStage.JUDGMENT, "judgment",
-                 _("Judgment of %(date)s: %(amount)s %(currency)s awarded")
-                 % {"date": f"{judgment_on:%d.%m.%Y}", "amount": amount,
-                    "currency": case.currency},
-                 {"judgment_on": judgment_on, "amount": amount, "note": note})  # fmt: skip
+        _advance(
+            case,
+            user,
+            CaseStage.JUDGMENT,
+            "judgment",
+            _("Judgment of %(date)s: %(amount)s %(currency)s awarded")
+            % {"date": f"{judgment_on:%d.%m.%Y}", "amount": amount, "currency": case.currency},
+            {"judgment_on": judgment_on, "amount": amount, "note": note},
+        )
     return case
 
 
@@ -436,9 +483,14 @@ def start_enforcement(
         case.enforcement_on = started_on
         case.enforcement_ref = reference
         case.save()
-        _advance(case, user, CaseStage.ENFORCEMENT, "enforcement",
-                 _("Enforcement started on %(date)s") % {"date": f"{started_on:%d.%m.%Y}"},
-                 {"started_on": started_on, "reference": reference})  # fmt: skip
+        _advance(
+            case,
+            user,
+            CaseStage.ENFORCEMENT,
+            "enforcement",
+            _("Enforcement started on %(date)s") % {"date": f"{started_on:%d.%m.%Y}"},
+            {"started_on": started_on, "reference": reference},
+        )
     return case
 
 
@@ -452,8 +504,14 @@ def close_case(case: LegalCase, user: User, *, closed_on: date, note: str = "") 
         case.closing_note = note
         case.save()
         Counterparty.objects.filter(pk=case.counterparty_id).update(legal=False)
-        _advance(case, user, CaseStage.CLOSED, "case_closed", _("Legal case closed"),
-                 {"closed_on": closed_on, "note": note})  # fmt: skip
+        _advance(
+            case,
+            user,
+            CaseStage.CLOSED,
+            "case_closed",
+            _("Legal case closed"),
+            {"closed_on": closed_on, "note": note},
+        )
     return case
 
 
@@ -467,8 +525,14 @@ def write_off(case: LegalCase, user: User, *, closed_on: date, note: str = "") -
         case.closing_note = note
         case.save()
         Counterparty.objects.filter(pk=case.counterparty_id).update(written_off=True)
-        _advance(case, user, CaseStage.WRITTEN_OFF, "written_off", _("Debt written off"),
-                 {"closed_on": closed_on, "note": note})  # fmt: skip
+        _advance(
+            case,
+            user,
+            CaseStage.WRITTEN_OFF,
+            "written_off",
+            _("Debt written off"),
+            {"closed_on": closed_on, "note": note},
+        )
     return case
 
 
@@ -482,6 +546,9 @@ def open_case_for_task(task: Any, user: User | None) -> LegalCase | None:
     done = CaseStep.objects.filter(source_task_id=task.pk).select_related("case").first()
     if done is not None:
         return done.case
+    own = CaseDeadline.objects.filter(task_id=task.pk).select_related("case").first()
+    if own is not None:  # a task this app made for a case deadline, not a ladder step
+        return own.case
     try:
         with transaction.atomic():
             Counterparty.objects.select_for_update().filter(pk=counterparty.pk).first()
@@ -497,21 +564,39 @@ def open_case_for_task(task: Any, user: User | None) -> LegalCase | None:
                     return case
                 source = None
             if action == "pretension" and case.stage == CaseStage.NEW:
-                _advance(case, user, CaseStage.PRETENSION_PREPARED, "pretension_due",
-                         _("The pressure scale calls for a pretension"), {"task": task.pk},
-                         source_task_id=source)  # fmt: skip
+                _advance(
+                    case,
+                    user,
+                    CaseStage.PRETENSION_PREPARED,
+                    "pretension_due",
+                    _("The pressure scale calls for a pretension"),
+                    {"task": task.pk},
+                    source_task_id=source,
+                )
             elif action == "court_filing" and case.stage not in {
                 CaseStage.LAWSUIT_FILED,
                 CaseStage.HEARINGS,
                 CaseStage.JUDGMENT,
                 CaseStage.ENFORCEMENT,
             }:
-                _advance(case, user, CaseStage.LAWSUIT_PREPARING, "court_filing_due",
-                         _("The pressure scale calls for a lawsuit"), {"task": task.pk},
-                         source_task_id=source)  # fmt: skip
+                _advance(
+                    case,
+                    user,
+                    CaseStage.LAWSUIT_PREPARING,
+                    "court_filing_due",
+                    _("The pressure scale calls for a lawsuit"),
+                    {"task": task.pk},
+                    source_task_id=source,
+                )
             elif source is not None:
-                _step(case, user, "ladder_step", _("Legal step of the pressure scale: %(action)s")
-                      % {"action": action}, {"task": task.pk}, source_task_id=source)  # fmt: skip
+                _step(
+                    case,
+                    user,
+                    "ladder_step",
+                    _("Legal step of the pressure scale: %(action)s") % {"action": action},
+                    {"task": task.pk},
+                    source_task_id=source,
+                )
             return case
     except IntegrityError:
         # A concurrent call applied the same task first.

@@ -48,8 +48,9 @@ class FakeResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def fake_calculate(rule: str, *, debt: Decimal, due: date, to: date, payments: Any = (),
-                   options: Any = None) -> FakeResult:  # fmt: skip
+def fake_calculate(
+    rule: str, *, debt: Decimal, due: date, to: date, payments: Any = (), options: Any = None
+) -> FakeResult:
     """0.1% per day on the unpaid base, one line per base change; EUR-40-style compensation
     for ro-legal. Enough to exercise the documents; the real maths is the interest app's."""
     lines = []
@@ -61,8 +62,9 @@ def fake_calculate(rule: str, *, debt: Decimal, due: date, to: date, payments: A
         if end >= start:
             days = (end - start).days + 1
             amount_line = (base * Decimal("0.001") * days).quantize(Decimal("0.01"))
-            lines.append(FakeLine("penalty", start, end, days, base, Decimal("0.1"), 365,
-                                  amount_line))  # fmt: skip
+            lines.append(
+                FakeLine("penalty", start, end, days, base, Decimal("0.1"), 365, amount_line)
+            )
             start = end + timedelta(days=1)
         base -= amount
     total = sum((line.amount for line in lines), Decimal("0.00"))
@@ -122,9 +124,21 @@ def debtor(
         name="Șantierul Nord SRL", collector=collector, tax_id="RO123", address="Cluj"
     )
     contract = make_contract(cp, penalty_rate=Decimal("0.1"), pretension_days=15)
-    first = make_document(cp, "1000.00", number="INV-1", contract=contract,
-                          date=date(2026, 1, 5), due_date=date(2026, 2, 4))  # fmt: skip
-    make_document(cp, "2500.50", number="INV-2", contract=contract,
-                  date=date(2026, 2, 1), due_date=date(2026, 3, 3))  # fmt: skip
+    first = make_document(
+        cp,
+        "1000.00",
+        number="INV-1",
+        contract=contract,
+        date=date(2026, 1, 5),
+        due_date=date(2026, 2, 4),
+    )
+    make_document(
+        cp,
+        "2500.50",
+        number="INV-2",
+        contract=contract,
+        date=date(2026, 2, 1),
+        due_date=date(2026, 3, 3),
+    )
     pay(first, date(2026, 2, 20), "400.00")
     return cp
