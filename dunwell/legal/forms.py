@@ -75,7 +75,7 @@ class CalculatorForm(forms.Form):
     )
     rate_per_day = forms.DecimalField(label=_("Rate, % per day"), required=False)
     rate_per_year = forms.DecimalField(label=_("Rate, % per year"), required=False)
-    cap_percent = forms.DecimalField(label=_("Cap, % of the debt"), required=False)
+    cap_percent = forms.DecimalField(label=_("Cap as a percentage of the debt"), required=False)
     debtor_kind = forms.ChoiceField(
         label=_("Debtor"),
         required=False,

@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext
-from django.utils.translation import gettext_noop as N_
+
+# Marked with `_` (gettext_noop) so makemessages collects them; translated when rendered.
+from django.utils.translation import gettext_noop as _
 
 
 @dataclass(frozen=True)
@@ -46,33 +48,33 @@ def heading(text: str, **fields: str) -> Block:
 
 
 NUMBER_DATE = Block(
-    "subtitle", N_("No. %(number)s of %(date)s"), {"number": "number", "date": "date"}
+    "subtitle", _("No. %(number)s of %(date)s"), {"number": "number", "date": "date"}
 )
 PARTIES = (
     para(
-        N_("Creditor: %(name)s, tax id %(tax_id)s"), name="creditor.name", tax_id="creditor.tax_id"
+        _("Creditor: %(name)s, tax id %(tax_id)s"), name="creditor.name", tax_id="creditor.tax_id"
     ),
-    para(N_("Debtor: %(name)s, tax id %(tax_id)s"), name="debtor.name", tax_id="debtor.tax_id"),
-    para(N_("Address: %(address)s"), when="debtor.address", address="debtor.address"),
+    para(_("Debtor: %(name)s, tax id %(tax_id)s"), name="debtor.name", tax_id="debtor.tax_id"),
+    para(_("Address: %(address)s"), when="debtor.address", address="debtor.address"),
 )
 DOC_COLUMNS = (
-    (N_("Document"), "label", False),
-    (N_("Date"), "date", False),
-    (N_("Due date"), "due", False),
-    (N_("Amount"), "amount", True),
-    (N_("Paid"), "paid", True),
-    (N_("Outstanding"), "open", True),
+    (_("Document"), "label", False),
+    (_("Date"), "date", False),
+    (_("Due date"), "due", False),
+    (_("Amount"), "amount", True),
+    (_("Paid"), "paid", True),
+    (_("Outstanding"), "open", True),
 )
 CREDITOR_SIGNS = Block("signatures", both_sides=False)
 BOTH_SIGN = Block("signatures", both_sides=True)
 
 LAYOUTS: dict[str, tuple[Block, ...]] = {
     "pretension": (
-        title(N_("PRETENSION (PRE-TRIAL CLAIM)")),
+        title(_("PRETENSION (PRE-TRIAL CLAIM)")),
         NUMBER_DATE,
         *PARTIES,
         para(
-            N_(
+            _(
                 "Under contract No. %(number)s of %(date)s, %(creditor)s supplied goods (works, "
                 "services) to %(debtor)s that have not been paid on time:"
             ),
@@ -83,7 +85,7 @@ LAYOUTS: dict[str, tuple[Block, ...]] = {
             debtor="debtor.name",
         ),
         para(
-            N_(
+            _(
                 "%(creditor)s supplied goods (works, services) to %(debtor)s that have not been "
                 "paid on time:"
             ),
@@ -93,33 +95,33 @@ LAYOUTS: dict[str, tuple[Block, ...]] = {
         ),
         Block("table", columns=DOC_COLUMNS, rows="items"),
         para(
-            N_("The outstanding principal is %(amount)s %(currency)s (%(words)s)."),
+            _("The outstanding principal is %(amount)s %(currency)s (%(words)s)."),
             amount="principal",
             currency="currency",
             words="principal_words",
         ),
         para(
-            N_("%(rule)s up to %(to)s: %(amount)s %(currency)s; the calculation is attached."),
+            _("%(rule)s up to %(to)s: %(amount)s %(currency)s; the calculation is attached."),
             rule="calc.rule_label",
             to="calc.to",
             amount="calc.total",
             currency="currency",
         ),
         para(
-            N_("Fixed compensation for recovery costs: %(amount)s %(currency)s."),
+            _("Fixed compensation for recovery costs: %(amount)s %(currency)s."),
             when="calc.compensation",
             amount="calc.compensation",
             currency="currency",
         ),
         para(
-            N_("Total claim: %(amount)s %(currency)s (%(words)s)."),
+            _("Total claim: %(amount)s %(currency)s (%(words)s)."),
             bold=True,
             amount="claim_total",
             currency="currency",
             words="claim_total_words",
         ),
         para(
-            N_(
+            _(
                 "We demand that you pay the total claim within %(days)s days of this letter, by "
                 "%(deadline)s. Otherwise we will go to court to recover the debt, the penalty or "
                 "interest and the legal costs, including the state fee."
@@ -129,29 +131,29 @@ LAYOUTS: dict[str, tuple[Block, ...]] = {
         ),
         CREDITOR_SIGNS,
         Block("pagebreak"),
-        heading(N_("Appendix to the pretension No. %(number)s: calculation"), number="number"),
+        heading(_("Appendix to the pretension No. %(number)s: calculation"), number="number"),
         para("%(rule)s", rule="calc.rule_label"),
         Block(
             "table",
             columns=(
-                (N_("Document"), "item", False),
-                (N_("Component"), "component", False),
-                (N_("From"), "start", False),
-                (N_("To"), "end", False),
-                (N_("Days"), "days", True),
-                (N_("Base"), "base", True),
-                (N_("Rate"), "rate", True),
-                (N_("Year"), "year_basis", True),
-                (N_("Amount"), "amount", True),
+                (_("Document"), "item", False),
+                (_("Component"), "component", False),
+                (_("From"), "start", False),
+                (_("To"), "end", False),
+                (_("Days"), "days", True),
+                (_("Base"), "base", True),
+                (_("Rate"), "rate", True),
+                (_("Year"), "year_basis", True),
+                (_("Amount"), "amount", True),
             ),
             rows="calc.lines",
-            foot=((N_("Total"), {"amount": "calc.total"}),),
+            foot=((_("Total"), {"amount": "calc.total"}),),
         ),
     ),
     "reconciliation": (
-        title(N_("RECONCILIATION STATEMENT")),
+        title(_("RECONCILIATION STATEMENT")),
         para(
-            N_(
+            _(
                 "of mutual settlements between %(creditor)s and %(debtor)s for the period from "
                 "%(start)s to %(end)s"
             ),
@@ -162,30 +164,30 @@ LAYOUTS: dict[str, tuple[Block, ...]] = {
         ),
         NUMBER_DATE,
         para(
-            N_("According to the records of %(creditor)s, in %(currency)s:"),
+            _("According to the records of %(creditor)s, in %(currency)s:"),
             creditor="creditor.name",
             currency="currency",
         ),
         Block(
             "table",
             columns=(
-                (N_("Date"), "date", False),
-                (N_("Document"), "label", False),
-                (N_("Debit"), "debit", True),
-                (N_("Credit"), "credit", True),
+                (_("Date"), "date", False),
+                (_("Document"), "label", False),
+                (_("Debit"), "debit", True),
+                (_("Credit"), "credit", True),
             ),
             rows="rows",
-            head=((N_("Opening balance"), {"debit": "opening_debit", "credit": "opening_credit"}),),
+            head=((_("Opening balance"), {"debit": "opening_debit", "credit": "opening_credit"}),),
             foot=(
                 (
-                    N_("Turnover for the period"),
+                    _("Turnover for the period"),
                     {"debit": "debit_turnover", "credit": "credit_turnover"},
                 ),
-                (N_("Closing balance"), {"debit": "closing_debit", "credit": "closing_credit"}),
+                (_("Closing balance"), {"debit": "closing_debit", "credit": "closing_credit"}),
             ),
         ),
         para(
-            N_("As of %(end)s: %(in_favour)s, %(amount)s %(currency)s (%(words)s)."),
+            _("As of %(end)s: %(in_favour)s, %(amount)s %(currency)s (%(words)s)."),
             bold=True,
             end="end",
             in_favour="in_favour",
@@ -194,7 +196,7 @@ LAYOUTS: dict[str, tuple[Block, ...]] = {
             words="closing_words",
         ),
         para(
-            N_(
+            _(
                 "Please sign this statement and return a copy to us, or send us your "
                 "objections, within 10 days of receiving it."
             )
@@ -202,22 +204,22 @@ LAYOUTS: dict[str, tuple[Block, ...]] = {
         BOTH_SIGN,
     ),
     "statement": (
-        title(N_("STATEMENT OF ACCOUNT")),
+        title(_("STATEMENT OF ACCOUNT")),
         NUMBER_DATE,
         *PARTIES,
         para(
-            N_("Open documents as of %(as_of)s, in %(currency)s:"),
+            _("Open documents as of %(as_of)s, in %(currency)s:"),
             as_of="as_of",
             currency="currency",
         ),
         Block(
             "table",
-            columns=(*DOC_COLUMNS, (N_("Days overdue"), "days_late", True)),
+            columns=(*DOC_COLUMNS, (_("Days overdue"), "days_late", True)),
             rows="rows",
-            foot=((N_("Total"), {"open": "total"}),),
+            foot=((_("Total"), {"open": "total"}),),
         ),
         para(
-            N_(
+            _(
                 "Total outstanding: %(amount)s %(currency)s (%(words)s), of which overdue: "
                 "%(overdue)s %(currency)s."
             ),
@@ -227,26 +229,24 @@ LAYOUTS: dict[str, tuple[Block, ...]] = {
             words="total_words",
             overdue="overdue",
         ),
-        para(N_("Please check this statement against your records and pay the overdue amount.")),
+        para(_("Please check this statement against your records and pay the overdue amount.")),
         CREDITOR_SIGNS,
     ),
     "final_warning": (
-        title(N_("FINAL WARNING")),
+        title(_("FINAL WARNING")),
         NUMBER_DATE,
         *PARTIES,
-        para(N_("Despite our earlier reminders, the following documents remain unpaid:")),
-        Block(
-            "table", columns=(*DOC_COLUMNS, (N_("Days overdue"), "days_late", True)), rows="rows"
-        ),
+        para(_("Despite our earlier reminders, the following documents remain unpaid:")),
+        Block("table", columns=(*DOC_COLUMNS, (_("Days overdue"), "days_late", True)), rows="rows"),
         para(
-            N_("The overdue debt is %(amount)s %(currency)s (%(words)s)."),
+            _("The overdue debt is %(amount)s %(currency)s (%(words)s)."),
             bold=True,
             amount="overdue",
             currency="currency",
             words="overdue_words",
         ),
         para(
-            N_(
+            _(
                 "This is our final request before legal action. Unless the debt is paid within "
                 "%(days)s days, by %(deadline)s, we will hand the matter to our lawyers, send a "
                 "formal pretension, claim the penalty or statutory interest and go to court."
@@ -255,7 +255,7 @@ LAYOUTS: dict[str, tuple[Block, ...]] = {
             deadline="deadline",
         ),
         para(
-            N_(
+            _(
                 "If you believe this request is wrong, or you wish to agree a repayment "
                 "schedule, contact us before that date."
             )
@@ -263,11 +263,11 @@ LAYOUTS: dict[str, tuple[Block, ...]] = {
         CREDITOR_SIGNS,
     ),
     "schedule": (
-        title(N_("REPAYMENT-SCHEDULE AGREEMENT")),
+        title(_("REPAYMENT-SCHEDULE AGREEMENT")),
         NUMBER_DATE,
         *PARTIES,
         para(
-            N_(
+            _(
                 "%(debtor)s (the Debtor) acknowledges its debt to %(creditor)s (the Creditor) of "
                 "%(amount)s %(currency)s (%(words)s) and undertakes to pay it in the following "
                 "instalments:"
@@ -281,21 +281,21 @@ LAYOUTS: dict[str, tuple[Block, ...]] = {
         Block(
             "table",
             columns=(
-                (N_("No."), "n", False),
-                (N_("Due date"), "due", False),
-                (N_("Amount"), "amount", True),
+                (_("No."), "n", False),
+                (_("Due date"), "due", False),
+                (_("Amount"), "amount", True),
             ),
             rows="instalments",
-            foot=((N_("Total"), {"amount": "total"}),),
+            foot=((_("Total"), {"amount": "total"}),),
         ),
         para(
-            N_("The debt arises under contract No. %(number)s of %(date)s."),
+            _("The debt arises under contract No. %(number)s of %(date)s."),
             when="contract",
             number="contract.number",
             date="contract.date",
         ),
         para(
-            N_(
+            _(
                 "If an instalment is not paid in full on its due date, the whole remaining debt "
                 "becomes due at once and the Creditor may claim it together with the penalty or "
                 "statutory interest."
@@ -304,17 +304,17 @@ LAYOUTS: dict[str, tuple[Block, ...]] = {
         BOTH_SIGN,
     ),
     "protocol": (
-        title(N_("MEETING PROTOCOL")),
+        title(_("MEETING PROTOCOL")),
         NUMBER_DATE,
         para(
-            N_("Meeting between %(creditor)s and %(debtor)s on %(meeting_date)s, %(place)s."),
+            _("Meeting between %(creditor)s and %(debtor)s on %(meeting_date)s, %(place)s."),
             creditor="creditor.name",
             debtor="debtor.name",
             meeting_date="meeting_date",
             place="place",
         ),
         para(
-            N_(
+            _(
                 "Debt on the day of the meeting: %(amount)s %(currency)s (%(words)s), of which "
                 "overdue: %(overdue)s %(currency)s."
             ),
@@ -323,18 +323,18 @@ LAYOUTS: dict[str, tuple[Block, ...]] = {
             words="total_words",
             overdue="overdue",
         ),
-        heading(N_("Participants")),
+        heading(_("Participants")),
         Block("bullets", rows="participants"),
-        heading(N_("Agreed")),
+        heading(_("Agreed")),
         Block("bullets", rows="agreed"),
-        heading(N_("Next steps")),
+        heading(_("Next steps")),
         Block("bullets", rows="next_steps"),
         BOTH_SIGN,
     ),
 }
 
-SIGN_CREDITOR = N_("For the creditor")
-SIGN_DEBTOR = N_("For the debtor")
+SIGN_CREDITOR = _("For the creditor")
+SIGN_DEBTOR = _("For the debtor")
 SIGN_LINE = "_______________ / _______________"
 
 

@@ -4,6 +4,7 @@ in words (num2words). Pure Python, no Django import.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -38,6 +39,9 @@ CURRENCY_NAMES: dict[str, dict[str, tuple[str, str]]] = {
         "MDL": ("lei moldovenești", "bani"),
     },
 }
+
+# Pairs where num2words has currency words but declines them wrongly ("сто леї").
+NO_CURRENCY_WORDS = frozenset({("uk", "RON"), ("uk", "MDL")})
 
 
 def _cents(amount: Decimal) -> Decimal:
@@ -85,11 +89,16 @@ def amount_in_words(amount: Decimal, currency: str, language: str) -> str:
         sign = {"en": "minus ", "ru": "минус ", "uk": "мінус ", "ro": "minus "}[language]
         amount = -amount
     try:
+        if (language, currency) in NO_CURRENCY_WORDS:
+            raise NotImplementedError
         words = num2words(amount, lang=language, to="currency", currency=currency)
     except (NotImplementedError, IndexError, KeyError):
         whole = int(amount)
         cents = int((amount - whole) * 100)
         major, minor = CURRENCY_NAMES.get(language, {}).get(currency, (currency, ""))
         words = f"{num2words(whole, lang=language)} {major} {cents:02d} {minor}".strip()
+    if language == "ro":
+        # num2words' currency mode writes "una mie"; Romanian says "o mie" (as its plain mode does).
+        words = re.sub(r"\buna (mie|sută)\b", r"o \1", words)
     text = sign + words
     return text[:1].upper() + text[1:]
