@@ -1,0 +1,65 @@
+"""The Django side of the calculator: rates from the database, errors and warnings translated.
+
+`calculate` only reads; `import_rates` changes the rate tables (no counterparty is involved, so
+no timeline entry: the command's output is the record).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from dunwell.interest import calc
+from dunwell.interest.calc import CalcError, PaymentEvent, Result
+from dunwell.interest.calc.rules import NO_OPTIONS
+from dunwell.interest.errors import InterestError
+from dunwell.interest.loading import UpsertCounts, upsert_rates
+from dunwell.interest.models import RateSeries, RateValue
+from dunwell.interest.ratefiles import RateFileError, parse_rates
+from dunwell.interest.selectors import rate_book
+
+
+def _translated(template: str, params: Mapping[str, object]) -> str:
+    text = gettext(template)
+    return text % dict(params) if params else text
+
+
+def calculate(
+    rule: str,
+    *,
+    debt: Decimal,
+    due: date,
+    to: date,
+    payments: Sequence[PaymentEvent] = (),
+    options: Mapping[str, str] = NO_OPTIONS,
+    today: date | None = None,
+) -> Result:
+    """`calc.calculate` with the rates from the database; warnings in the active language
+    (including one per stale series used). Raises InterestError on bad input."""
+    book = rate_book(today or timezone.localdate())
+    try:
+        result = calc.calculate(
+            rule, debt=debt, due=due, to=to, payments=payments, options=options, rates=book
+        )
+    except CalcError as exc:
+        raise InterestError(_translated(exc.template, exc.params)) from exc
+    return dataclasses.replace(
+        result, warnings=[_translated(n.template, n.params) for n in result.notices]
+    )
+
+
+def import_rates(name: str, text: str) -> UpsertCounts:
+    """Upsert the values of one rate file; all or nothing. Raises InterestError naming the
+    file, row and column of the first bad cell."""
+    try:
+        rows = parse_rates(name, text, RateSeries.objects.values_list("code", flat=True))
+    except RateFileError as exc:
+        raise InterestError(_translated(exc.template, exc.params)) from exc
+    with transaction.atomic():
+        return upsert_rates(RateSeries, RateValue, rows)
