@@ -16,6 +16,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from dunwell.legal.errors import LegalError
+
 COUNTRY_RULES = {"RU": "ru-395", "UA": "ua-625", "RO": "ro-legal", "MD": "md-legal"}
 RULES = (
     "contract",
@@ -72,6 +74,9 @@ class Calculation:
     lines: list[CalcLine] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
+    # The fixed EUR 40 per claim stays in euro unless the options give `eur_rate`.
+    compensation_currency: str = ""
+
     @property
     def compensation(self) -> Decimal:
         return self.components.get("compensation", Decimal("0.00"))
@@ -101,11 +106,15 @@ def pick_rule(
 
 
 def _calculate(rule: str, **kwargs: Any) -> Any:
-    # Imported here: the interest app is a separate engine and the documents must not fail to
-    # import (or be tested) without it.
+    from dunwell.interest.calc import PaymentEvent
+    from dunwell.interest.errors import InterestError
     from dunwell.interest.services import calculate
 
-    return calculate(rule, **kwargs)
+    kwargs["payments"] = tuple(PaymentEvent(day, amount) for day, amount in kwargs["payments"])
+    try:
+        return calculate(rule, **kwargs)
+    except InterestError as exc:
+        raise LegalError(exc.message) from exc
 
 
 def calculate_claim(
@@ -114,9 +123,11 @@ def calculate_claim(
     options: dict[str, str],
     to: date,
     penalty_from_day: int = 1,
+    currency: str = "",
 ) -> Calculation:
     """Interest or penalty on each item up to `to` (inclusive), summed."""
     result = Calculation(rule=rule, options=dict(options), to=to)
+    result.compensation_currency = currency if options.get("eur_rate") else "EUR"
     for item in items:
         # penalty_from_day 1 = the day after the due date, which is where the calculator starts.
         due = item.due + timedelta(days=max(penalty_from_day, 1) - 1)

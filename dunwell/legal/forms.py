@@ -76,6 +76,9 @@ class CalculatorForm(forms.Form):
     rate_per_day = forms.DecimalField(label=_("Rate, % per day"), required=False)
     rate_per_year = forms.DecimalField(label=_("Rate, % per year"), required=False)
     cap_percent = forms.DecimalField(label=_("Cap as a percentage of the debt"), required=False)
+    eur_rate = forms.DecimalField(
+        label=_("EUR exchange rate for the EUR 40 compensation"), required=False, min_value=0
+    )
     debtor_kind = forms.ChoiceField(
         label=_("Debtor"),
         required=False,
@@ -103,7 +106,7 @@ class CalculatorForm(forms.Form):
         if docs and cp and any(d.counterparty_id != cp.pk for d in docs):
             self.add_error("documents", _("The documents must belong to the debtor."))
         options: dict[str, str] = {}
-        for key in ("rate_per_day", "rate_per_year", "cap_percent"):
+        for key in ("rate_per_day", "rate_per_year", "cap_percent", "eur_rate"):
             if data.get(key) is not None:
                 options[key] = str(data[key])
         if data.get("debtor_kind"):

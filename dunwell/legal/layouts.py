@@ -111,7 +111,7 @@ LAYOUTS: dict[str, tuple[Block, ...]] = {
             _("Fixed compensation for recovery costs: %(amount)s %(currency)s."),
             when="calc.compensation",
             amount="calc.compensation",
-            currency="currency",
+            currency="calc.compensation_currency",
         ),
         para(
             _("Total claim: %(amount)s %(currency)s (%(words)s)."),

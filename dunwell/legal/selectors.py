@@ -168,7 +168,7 @@ def _calc_block(calc: Calculation, money: Money, language: str) -> Snapshot:
                 "rate": format_percent(line.rate, language),
                 "year_basis": line.year_basis,
                 "amount": money(line.amount),
-                "note": line.note,
+                "note": _(line.note) if line.note else "",
             }
             for line in calc.lines
         ],
@@ -178,6 +178,7 @@ def _calc_block(calc: Calculation, money: Money, language: str) -> Snapshot:
         ],
         "total": money(calc.total),
         "compensation": money(calc.compensation) if calc.compensation else "",
+        "compensation_currency": calc.compensation_currency,
         "warnings": list(calc.warnings),
     }
 
@@ -238,10 +239,13 @@ def pretension_data(
             options or {},
             as_of,
             penalty_from_day=contract.penalty_from_day if contract else 1,
+            currency=currency,
         )
     money = Money(currency, language)
     principal = sum((item.open for item in items), ZERO)
-    claim = principal + calculation.total + calculation.compensation
+    claim = principal + calculation.total
+    if calculation.compensation_currency == currency:
+        claim += calculation.compensation
     days = contract.pretension_days if contract and contract.pretension_days else None
     days = days or DEFAULT_PRETENSION_DAYS
     deadline = today + timedelta(days=days)

@@ -94,10 +94,13 @@ def _calculate(
         options = {**defaults, **options}
     try:
         return calculate_claim(
-            items, rule, options, data["to"], contract.penalty_from_day if contract else 1
+            items,
+            rule,
+            options,
+            data["to"],
+            contract.penalty_from_day if contract else 1,
+            currency=selectors.currency_for(counterparty) if counterparty else "",
         )
-    except ImportError as exc:
-        raise LegalError(_("The interest calculator is not installed.")) from exc
     except (LookupError, ValueError) as exc:
         raise LegalError(str(exc)) from exc
 
@@ -318,8 +321,6 @@ def debtor_documents(request: HttpRequest, counterparty_id: int) -> HttpResponse
             return redirect("legal:debtor_documents", counterparty_id=counterparty.pk)
         except LegalError as exc:
             messages.error(request, exc.message)
-        except ImportError:
-            messages.error(request, _("The interest calculator is not installed."))
     today = timezone.localdate()
     return render(
         request,

@@ -106,7 +106,7 @@ def pdf_text(pdf: Path) -> str:
 @pytest.mark.parametrize("language", ["en", "ru", "uk", "ro"])
 @pytest.mark.parametrize("kind", list(PARAMS))
 def test_every_kind_renders_in_every_language(
-    kind: str, language: str, debtor: Any, lawyer: Any, fake_calculator: Any, tmp_path: Path
+    kind: str, language: str, debtor: Any, lawyer: Any, tmp_path: Path
 ) -> None:
     paper = generate_document(debtor, kind, lawyer, language=language, today=TODAY, **PARAMS[kind])
     text = docx_text(paper.docx.read())
@@ -128,12 +128,12 @@ def test_every_kind_renders_in_every_language(
 
 
 def test_pretension_carries_the_calculation_and_the_contract_deadline(
-    debtor: Any, lawyer: Any, fake_calculator: Any
+    debtor: Any, lawyer: Any
 ) -> None:
     paper = generate_document(debtor, "pretension", lawyer, language="ru", today=TODAY)
     text = docx_text(paper.docx.read())
-    # fake calculator: 0.1%/day; INV-1 1000.00 for 16 days, then 600.00 for 54 days; INV-2
-    # 2500.50 for 43 days -> 16.00 + 32.40 + 107.52 = 155.92
+    # contract penalty 0.1%/day (computed by the interest app): INV-1 1000.00 for 16 days,
+    # then 600.00 for 54 days; INV-2 2500.50 for 43 days -> 16.00 + 32.40 + 107.52 = 155.92
     assert "155,92" in text
     assert "3\u00a0256,42" in text  # principal + penalty
     assert "Три тысячи двести пятьдесят шесть румынских леев 42 бань" in text
@@ -160,3 +160,46 @@ def test_schedule_prints_the_ladder_agreement(debtor: Any, lawyer: Any) -> None:
     assert "10.05.2026" in text and "50.25" in text and "150.25" in text
     assert "One hundred and fifty lei, twenty-five bani" in text
     assert GeneratedDocument.objects.filter(counterparty=debtor, kind="schedule").count() == 1
+
+
+def test_eu_debtor_gets_directive_interest_and_the_euro_compensation(
+    make_counterparty: Any, make_document: Any, lawyer: Any
+) -> None:
+    berlin = make_counterparty(name="Bau GmbH", country="DE", language="en")
+    make_document(berlin, "10000.00", currency="EUR", date=date(2025, 11, 1),
+                  due_date=date(2025, 12, 1))  # fmt: skip
+    paper = generate_document(berlin, "pretension", lawyer, today=TODAY, pdf=False)
+    raw = paper.data["raw"]
+    assert raw["rule"] == "eu-directive"
+    assert Decimal(raw["interest"]) > 0
+    assert raw["compensation"] == "40.00"
+    # EUR debt: the EUR 40 is part of the claim
+    total = Decimal("10000.00") + Decimal(raw["interest"]) + Decimal("40.00")
+    assert Decimal(raw["claim_total"]) == total
+    text = docx_text(paper.docx.read())
+    assert "Fixed compensation for recovery costs: 40.00 EUR." in text
+    assert "Late-payment interest under Directive 2011/7/EU" in text
+
+
+def test_euro_compensation_stays_out_of_a_lei_claim(debtor: Any, lawyer: Any) -> None:
+    paper = generate_document(debtor, "pretension", lawyer, language="en", today=TODAY,
+                              rule="eu-directive", pdf=False)  # fmt: skip
+    raw = paper.data["raw"]
+    assert raw["compensation"] == "80.00"  # two invoices, EUR 40 each
+    assert Decimal(raw["claim_total"]) == Decimal("3100.50") + Decimal(raw["interest"])
+    assert "80.00 EUR" in docx_text(paper.docx.read())
+
+
+def test_a_calculation_the_rates_cannot_cover_is_refused_clearly(
+    debtor: Any, lawyer: Any, monkeypatch: Any
+) -> None:
+    from dunwell.interest.errors import InterestError
+    from dunwell.legal.errors import LegalError
+
+    def no_rates(*args: Any, **kwargs: Any) -> Any:
+        raise InterestError("Rate series ro_reference_rate is not loaded.")
+
+    monkeypatch.setattr("dunwell.interest.services.calculate", no_rates)
+    with pytest.raises(LegalError, match="not loaded"):
+        generate_document(debtor, "pretension", lawyer, today=TODAY, pdf=False)
+    assert not GeneratedDocument.objects.exists()

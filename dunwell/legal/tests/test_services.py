@@ -222,9 +222,7 @@ def test_generating_notes_the_document_on_the_timeline(debtor: Counterparty, law
     assert paper.data["raw"]["total"] == "3100.50"
 
 
-def test_pretension_for_an_open_case_marks_it_prepared(
-    debtor: Counterparty, lawyer: Any, fake_calculator: Any
-) -> None:
+def test_pretension_for_an_open_case_marks_it_prepared(debtor: Counterparty, lawyer: Any) -> None:
     case = services.open_case(debtor, lawyer)
     services.generate_document(debtor, "pretension", lawyer, today=date(2026, 4, 15), case=case,
                                pdf=False)  # fmt: skip

@@ -177,9 +177,7 @@ def test_open_case_from_the_panel(
 
 @pytest.mark.parametrize(("who", "sees"), [("collector", True), ("teammate", False),
                                            ("outsider", False)])  # fmt: skip
-def test_calculator_for_a_debtor(
-    request: Any, debtor: Counterparty, fake_calculator: Any, who: str, sees: bool
-) -> None:
+def test_calculator_for_a_debtor(request: Any, debtor: Counterparty, who: str, sees: bool) -> None:
     client = client_for(request.getfixturevalue(who))
     query: dict[str, Any] = {"counterparty": debtor.pk, "to": "2026-04-15"}
     response = client.get(reverse("legal:calculator"), query)
@@ -196,7 +194,7 @@ def test_calculator_for_a_debtor(
         assert post["Location"] == reverse("legal:download", args=[made.get().pk, "pdf"])
 
 
-def test_calculator_by_hand_with_a_rule(outsider: Any, fake_calculator: Any) -> None:
+def test_calculator_by_hand_with_a_rule(outsider: Any) -> None:
     response = client_for(outsider).get(
         reverse("legal:calculator"),
         {"debt": "1000", "due": "2026-01-31", "to": "2026-02-10", "rule": "contract",
