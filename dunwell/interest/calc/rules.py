@@ -428,7 +428,7 @@ def rule_ua_625(ctx: Context) -> list[Line]:
     the delay plus 3% per year (unless the contract or a law sets another rate — option
     `rate_per_year`). Not a penalty: no cap and no six-month limit."""
     rate = ctx.decimal("rate_per_year")
-    rate = Decimal(3) if rate is None else rate
+    rate = Decimal("3.00") if rate is None else rate
     start = ctx.first_day()
     periods = ctx.periods(start=start)
     lines = engine.accrue_annual(
