@@ -1,1 +1,50 @@
-"""Models of the insight app."""
+"""Saved settings of the reports."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from dunwell.insight.buckets import DEFAULT_EDGES, BucketError, parse_edges
+
+
+def validate_edges_text(value: str) -> None:
+    try:
+        parse_edges(value)
+    except BucketError:
+        raise ValidationError(
+            _("Enter increasing whole numbers of days separated by commas, e.g. 30,60,90,180.")
+        ) from None
+
+
+class AgingBuckets(models.Model):
+    """The company-wide aging buckets (DESIGN §1.13: configurable). The most recently saved
+    row is used; reports may override it per request."""
+
+    edges = models.CharField(
+        _("bucket edges, days past due"),
+        max_length=100,
+        default=",".join(str(edge) for edge in DEFAULT_EDGES),
+        validators=[validate_edges_text],
+        help_text=_("30,60,90,180 gives current, 1–30, 31–60, 61–90, 91–180 and 180+."),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("aging buckets")
+        verbose_name_plural = _("aging buckets")
+
+    def __str__(self) -> str:
+        return self.edges
+
+
+def saved_edges() -> tuple[int, ...]:
+    """The saved bucket edges, or the defaults when none are saved."""
+    row = AgingBuckets.objects.order_by("-updated_at", "-id").first()
+    if row is None:
+        return DEFAULT_EDGES
+    try:
+        return parse_edges(row.edges)
+    except BucketError:
+        return DEFAULT_EDGES

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from datetime import date
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dunwell.insight.buckets import BucketError, parse_edges
+from dunwell.insight.selectors import GroupBy
+
+GROUP_CHOICES = [
+    (GroupBy.COUNTERPARTY.value, _("Counterparty")),
+    (GroupBy.COLLECTOR.value, _("Collector")),
+    (GroupBy.SEGMENT.value, _("Segment")),
+    (GroupBy.COMPANY.value, _("Company")),
+    (GroupBy.CURRENCY.value, _("Currency")),
+]
+
+
+class AgingFilterForm(forms.Form):
+    as_of = forms.DateField(
+        label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    by = forms.ChoiceField(label=_("Group by"), choices=GROUP_CHOICES, required=False)
+    currency = forms.CharField(label=_("Currency"), max_length=3, required=False)
+    buckets = forms.CharField(
+        label=_("Buckets"),
+        max_length=100,
+        required=False,
+        help_text=_("Days past due, e.g. 30,60,90,180"),
+    )
+
+    def clean_currency(self) -> str:
+        return str(self.cleaned_data.get("currency") or "").upper()
+
+    def clean_buckets(self) -> tuple[int, ...] | None:
+        text = self.cleaned_data.get("buckets") or ""
+        if not text.strip():
+            return None
+        try:
+            return parse_edges(text)
+        except BucketError:
+            raise forms.ValidationError(
+                _("Enter increasing whole numbers of days separated by commas.")
+            ) from None
+
+    def as_of_or(self, today: date) -> date:
+        return self.cleaned_data.get("as_of") or today
+
+    def group_by(self) -> GroupBy:
+        return GroupBy(self.cleaned_data.get("by") or GroupBy.COUNTERPARTY.value)

@@ -1,0 +1,139 @@
+"""The aging page and its XLSX export: filters, totals, and who sees what."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from dunwell.accounts.models import User
+from dunwell.ledger.models import Counterparty, Document
+
+TODAY = date(2026, 3, 31)
+
+
+@pytest.fixture(autouse=True)
+def frozen() -> object:
+    with time_machine.travel("2026-03-31 09:00:00+00:00", tick=False):
+        yield
+
+
+@pytest.fixture
+def ledger(
+    make_counterparty: Callable[..., Counterparty],
+    make_document: Callable[..., Document],
+    collector: User,
+    outsider: User,
+) -> tuple[Counterparty, Counterparty]:
+    mine = make_counterparty(collector=collector, name="Mine SRL")
+    other = make_counterparty(name="Elsewhere SRL")
+    make_document(mine, "1234.50", due_date=date(2026, 3, 20))
+    make_document(other, "999.00", due_date=date(2026, 1, 10))
+    return mine, other
+
+
+def page(client: Client, user: User | None, **params: str) -> str:
+    if user is not None:
+        client.force_login(user)
+    response = client.get(reverse("insight:aging"), params)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def export_rows(client: Client, user: User, **params: str) -> list[tuple[object, ...]]:
+    client.force_login(user)
+    response = client.get(reverse("insight:aging_export"), params)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(response.content), read_only=True).active
+    assert sheet is not None
+    return [tuple(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def test_anonymous_is_sent_to_login(client: Client) -> None:
+    response = client.get(reverse("insight:aging"))
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
+    assert client.get(reverse("insight:aging_export")).status_code == 302
+
+
+def test_owner_collector_sees_own_debtor_only(
+    client: Client, ledger: object, collector: User
+) -> None:
+    html = page(client, collector)
+    assert "Mine SRL" in html
+    assert "Elsewhere SRL" not in html
+    assert "1,234.50" in html or "1234.50" in html
+    assert 'id="aging-chart-data"' in html
+    assert "vendor/chartjs/chart.umd.min.js" in html
+
+
+def test_teammate_does_not_see_the_collectors_debtor(
+    client: Client, ledger: object, teammate: User
+) -> None:
+    html = page(client, teammate)
+    assert "Mine SRL" not in html
+    assert "No open receivables" in html
+
+
+def test_outsider_gets_nothing_in_page_and_export(
+    client: Client, ledger: object, outsider: User
+) -> None:
+    html = page(client, outsider)
+    assert "Mine SRL" not in html and "Elsewhere SRL" not in html
+    rows = export_rows(client, outsider)
+    assert len(rows) == 2  # title and header only
+
+
+def test_director_sees_everything_in_page_and_export(
+    client: Client, ledger: object, director: User
+) -> None:
+    html = page(client, director)
+    assert "Mine SRL" in html and "Elsewhere SRL" in html
+    rows = export_rows(client, director)
+    labels = [row[0] for row in rows[2:]]
+    assert any("Mine SRL" in str(label) for label in labels)
+    assert any("Elsewhere SRL" in str(label) for label in labels)
+    total = rows[-1]
+    assert total[0] == "Total" and total[1] == "RON"
+    assert float(str(total[-2])) == pytest.approx(2233.50)
+
+
+def test_collector_export_holds_only_own_rows(
+    client: Client, ledger: object, collector: User
+) -> None:
+    rows = export_rows(client, collector)
+    assert len(rows) == 4  # title, header, one counterparty, one total
+    assert "Mine SRL" in str(rows[2][0])
+
+
+def test_filters_change_as_of_grouping_and_buckets(
+    client: Client, ledger: object, director: User
+) -> None:
+    html = page(client, director, as_of="2026-02-01", by="collector", buckets="10,100")
+    assert "Aging as of 01.02.2026" in html
+    assert "Not assigned" in html
+    assert "11–100" in html
+    assert "Mine SRL" not in html  # grouped by collector: no counterparty names
+
+
+def test_bad_buckets_fall_back_to_the_defaults_with_a_message(
+    client: Client, ledger: object, director: User
+) -> None:
+    html = page(client, director, buckets="90,30")
+    assert "Enter increasing whole numbers" in html
+    assert "91–180" in html
+
+
+def test_the_page_is_translated(client: Client, ledger: object, director: User) -> None:
+    director.language = "ro"
+    director.save()
+    html = page(client, director, HTTP_ACCEPT_LANGUAGE="ro")
+    assert "Vechimea creanțelor la 31.03.2026" in html
+    assert "În termen" in html

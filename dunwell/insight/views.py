@@ -1,0 +1,84 @@
+"""The aging page and its XLSX export. Both go through the selector with the signed-in user,
+so a collector sees (and exports) only their own counterparties."""
+
+from __future__ import annotations
+
+import io
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from dunwell.accounts.models import User
+from dunwell.insight.export import bucket_label, write_xlsx
+from dunwell.insight.forms import AgingFilterForm
+from dunwell.insight.selectors import AgingReport, aging
+
+PAGE_ROWS = 200  # the page shows the largest debts; the export has every row
+CHART_GROUPS = 15
+
+
+def _report(request: HttpRequest) -> tuple[AgingFilterForm, AgingReport]:
+    form = AgingFilterForm(request.GET or None)
+    today = timezone.localdate()
+    if form.is_bound and form.is_valid():
+        as_of, by, edges = form.as_of_or(today), form.group_by(), form.cleaned_data["buckets"]
+        currency = form.cleaned_data["currency"] or None
+    else:
+        as_of, by, edges, currency = today, None, None, None
+    assert isinstance(request.user, User)
+    report = aging(as_of, by or "counterparty", user=request.user, edges=edges, currency=currency)
+    return form, report
+
+
+@login_required
+def aging_page(request: HttpRequest) -> HttpResponse:
+    form, report = _report(request)
+    currencies = report.currencies
+    chart_currency = form.data.get("currency", "").upper() if form.is_bound else ""
+    if chart_currency not in currencies:
+        chart_currency = currencies[0] if currencies else ""
+    labels = [bucket_label(b) for b in report.buckets]
+    chart_rows = [r for r in report.rows if r.currency == chart_currency][:CHART_GROUPS]
+    chart = {
+        "currency": chart_currency,
+        "groups": [r.label for r in chart_rows],
+        "buckets": labels,
+        # Chart.js needs numbers; the figures shown in the table stay Decimal.
+        "series": [[str(r.amounts[i]) for r in chart_rows] for i in range(len(labels))],
+    }
+    totals = [
+        {
+            "currency": currency,
+            "amounts": report.totals[currency],
+            "total": report.total(currency),
+            "documents": report.documents[currency],
+        }
+        for currency in currencies
+    ]
+    context = {
+        "form": form,
+        "report": report,
+        "bucket_labels": labels,
+        "totals": totals,
+        "rows": report.rows[:PAGE_ROWS],
+        "hidden_rows": max(0, len(report.rows) - PAGE_ROWS),
+        "chart": chart,
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "insight/aging.html", context)
+
+
+@login_required
+def aging_export(request: HttpRequest) -> HttpResponse:
+    _, report = _report(request)
+    buffer = io.BytesIO()
+    write_xlsx(report, buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = f"aging-{report.by.value}-{report.as_of.isoformat()}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
