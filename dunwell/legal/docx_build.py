@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from django.utils import translation
-from django.utils.translation import gettext
 from docx import Document as new_docx
 from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -20,6 +19,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.table import Table
 
+from dunwell.legal.i18n import doc_gettext as gettext
 from dunwell.legal.layouts import LAYOUTS, SIGN_CREDITOR, SIGN_DEBTOR, SIGN_LINE, Block
 
 LANGUAGES = ("en", "ru", "uk", "ro")

@@ -13,10 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.translation import gettext
-
 # Marked with `_` (gettext_noop) so makemessages collects them; translated when rendered.
 from django.utils.translation import gettext_noop as _
+
+from dunwell.legal.i18n import doc_gettext as gettext
 
 
 @dataclass(frozen=True)

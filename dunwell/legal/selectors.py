@@ -16,13 +16,13 @@ from typing import Any
 from django.db.models import DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import translation
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from dunwell.ladder.models import Agreement
 from dunwell.ledger.models import Allocation, Contract, Counterparty, Document, Payment
 from dunwell.legal.calc import Calculation, ClaimItem, calculate_claim, pick_rule
 from dunwell.legal.errors import LegalError
+from dunwell.legal.i18n import doc_gettext as _
 from dunwell.legal.models import PaperKind
 from dunwell.legal.reconciliation import Entry, reconcile
 from dunwell.legal.words import (
@@ -168,7 +168,7 @@ def _calc_block(calc: Calculation, money: Money, language: str) -> Snapshot:
                 "rate": format_percent(line.rate, language),
                 "year_basis": line.year_basis,
                 "amount": money(line.amount),
-                "note": _(line.note) if line.note else "",
+                "note": gettext(line.note) if line.note else "",  # interest app's phrase
             }
             for line in calc.lines
         ],
