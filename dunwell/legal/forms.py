@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -9,10 +10,11 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from docxtpl import DocxTemplate
 
 from dunwell.ledger.models import Counterparty, Document
 from dunwell.legal.calc import RULES
-from dunwell.legal.models import Channel, GatedAction, PaperKind
+from dunwell.legal.models import Channel, DocumentTemplate, GatedAction, PaperKind
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -237,3 +239,24 @@ class DecisionForm(forms.Form):
         choices=[("yes", _("Approve")), ("no", _("Reject"))],
     )
     note = forms.CharField(label=_("Note"), required=False)
+
+
+class DocumentTemplateForm(forms.ModelForm):
+    """An uploaded DOCX must open and its docxtpl tags must parse."""
+
+    class Meta:
+        model = DocumentTemplate
+        fields = ["kind", "language", "file", "note"]
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        try:
+            upload.seek(0)
+            DocxTemplate(io.BytesIO(upload.read())).get_undeclared_template_variables()
+        except Exception as exc:  # noqa: BLE001 - any failure means an unusable template
+            raise forms.ValidationError(
+                _("This is not a usable DOCX template: %(error)s"), params={"error": exc}
+            ) from None
+        finally:
+            upload.seek(0)
+        return upload
