@@ -86,14 +86,23 @@ class CalculatorForm(forms.Form):
         required=False,
         choices=[("", "—"), ("business", _("business")), ("consumer", _("consumer"))],
     )
-    language = forms.ChoiceField(label=_("Language"), required=False, choices=settings.LANGUAGES)
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        choices=[("", _("The debtor's language")), *settings.LANGUAGES],
+    )
 
     def __init__(self, *args: Any, counterparties: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["counterparty"].queryset = counterparties.order_by("name")  # type: ignore[attr-defined]
-        self.fields["documents"].queryset = Document.objects.filter(  # type: ignore[attr-defined]
-            counterparty__in=counterparties
-        )
+        documents = Document.objects.filter(counterparty__in=counterparties, open_amount__gt=0)
+        chosen = self.data.get("counterparty") if self.is_bound else None
+        if chosen and str(chosen).isdigit():
+            # only the chosen debtor's open documents are offered
+            documents = documents.filter(counterparty_id=int(chosen))
+        else:
+            documents = documents.none()
+        self.fields["documents"].queryset = documents.order_by("due_date")  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
