@@ -165,3 +165,23 @@ def test_pages_use_a_bounded_number_of_queries(
     url = reverse(name, args=[debtor.pk]) if needs_debtor else reverse(name)
     with django_assert_max_num_queries(limit):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "money"),
+    [
+        ("en", "My day", "1,500.00"),
+        ("ru", "Мой день", "1\xa0500,00"),
+        ("uk", "Мій день", "1\xa0500,00"),
+        ("ro", "Ziua mea", "1.500,00"),
+    ],
+)
+def test_worklist_speaks_the_users_language_and_formats_money(
+    language: str, title: str, money: str, debtor: Counterparty, collector: User
+) -> None:
+    collector.language = language
+    collector.save()
+    call_task(debtor, collector)
+    page = client_for(collector).get(reverse("work:worklist")).content.decode()
+    assert title in page
+    assert money in page
