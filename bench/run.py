@@ -76,7 +76,7 @@ def load(documents: int, counterparties: int) -> None:
             [users[0], collectors],
         )
         c.execute("SELECT id, code FROM ledger_segment")
-        segments = dict((code, sid) for sid, code in c.fetchall())
+        segments = {code: sid for sid, code in c.fetchall()}
         t = time.perf_counter()
         c.execute(
             """INSERT INTO ledger_counterparty (company_id, external_id, name, tax_id, country,
