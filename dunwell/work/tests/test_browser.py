@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Iterator
 from datetime import timedelta
@@ -21,9 +22,23 @@ from dunwell.work.models import StallingAlert
 # itself are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(autouse=True)
+def seed_data(transactional_db: None) -> None:
+    """Transactional tests start from an emptied database: put back what the data migrations
+    give every installation (segments, call scripts). (serialized_rollback clashes with the
+    content types that post_migrate recreates.)"""
+    from django.apps import apps
+
+    for module, function in (
+        ("dunwell.ledger.migrations.0002_default_segments", "add_segments"),
+        ("dunwell.work.migrations.0002_default_call_scripts", "add_scripts"),
+    ):
+        getattr(importlib.import_module(module), function)(apps, None)
 
 
 @pytest.fixture
