@@ -21,13 +21,13 @@ class UserLanguageMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         signed_in = user is not None and user.is_authenticated
-        language = request.GET.get("lang") or (user.language if signed_in else None)
+        language = request.GET.get("lang") or (user.language if user and signed_in else None)
         if language not in _LANGUAGES:
             language = None
         if language:
             translation.activate(language)
             request.LANGUAGE_CODE = translation.get_language()
-        if signed_in:
+        if user and signed_in:
             try:
                 timezone.activate(zoneinfo.ZoneInfo(user.time_zone))
             except (zoneinfo.ZoneInfoNotFoundError, ValueError):
