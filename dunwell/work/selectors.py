@@ -438,16 +438,3 @@ def team(user: User, now: datetime) -> list[TeamRow]:
     ):
         rows[k["collector_id"]].debtors = k["n"]
     return list(rows.values())
-
-
-def approvals(user: User) -> list[Any]:
-    """Tasks waiting for a decision that `user` may take, on debtors `user` may see."""
-    from dunwell.accounts.visibility import counterparty_filter
-    from dunwell.ladder.models import Task, TaskStatus
-
-    qs = Task.objects.filter(status=TaskStatus.AWAITING_APPROVAL).select_related(
-        "counterparty", "assignee", "step"
-    )
-    if not (user.is_superuser or user.role == "admin"):
-        qs = qs.filter(approval_role=user.role).filter(counterparty_filter(user, "counterparty__"))
-    return list(qs.order_by("due_at")[:200])
