@@ -1,12 +1,14 @@
 from django.contrib import admin
 
 from dunwell.legal import models
+from dunwell.legal.forms import DocumentTemplateForm
 
 
 @admin.register(models.DocumentTemplate)
 class DocumentTemplateAdmin(admin.ModelAdmin):
     """Upload a lawyer-edited DOCX to replace the shipped template of a kind and language."""
 
+    form = DocumentTemplateForm
     list_display = ("kind", "language", "file", "note", "uploaded_by", "uploaded_at")
     list_filter = ("kind", "language")
     readonly_fields = ("uploaded_by",)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -9,10 +10,11 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from docxtpl import DocxTemplate
 
 from dunwell.ledger.models import Counterparty, Document
 from dunwell.legal.calc import RULES
-from dunwell.legal.models import Channel, GatedAction, PaperKind
+from dunwell.legal.models import Channel, DocumentTemplate, GatedAction, PaperKind
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -84,14 +86,23 @@ class CalculatorForm(forms.Form):
         required=False,
         choices=[("", "—"), ("business", _("business")), ("consumer", _("consumer"))],
     )
-    language = forms.ChoiceField(label=_("Language"), required=False, choices=settings.LANGUAGES)
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        choices=[("", _("The debtor's language")), *settings.LANGUAGES],
+    )
 
     def __init__(self, *args: Any, counterparties: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["counterparty"].queryset = counterparties.order_by("name")  # type: ignore[attr-defined]
-        self.fields["documents"].queryset = Document.objects.filter(  # type: ignore[attr-defined]
-            counterparty__in=counterparties
-        )
+        documents = Document.objects.filter(counterparty__in=counterparties, open_amount__gt=0)
+        chosen = self.data.get("counterparty") if self.is_bound else None
+        if chosen and str(chosen).isdigit():
+            # only the chosen debtor's open documents are offered
+            documents = documents.filter(counterparty_id=int(chosen))
+        else:
+            documents = documents.none()
+        self.fields["documents"].queryset = documents.order_by("due_date")  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -237,3 +248,24 @@ class DecisionForm(forms.Form):
         choices=[("yes", _("Approve")), ("no", _("Reject"))],
     )
     note = forms.CharField(label=_("Note"), required=False)
+
+
+class DocumentTemplateForm(forms.ModelForm):
+    """An uploaded DOCX must open and its docxtpl tags must parse."""
+
+    class Meta:
+        model = DocumentTemplate
+        fields = ["kind", "language", "file", "note"]
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        try:
+            upload.seek(0)
+            DocxTemplate(io.BytesIO(upload.read())).get_undeclared_template_variables()
+        except Exception as exc:  # noqa: BLE001 - any failure means an unusable template
+            raise forms.ValidationError(
+                _("This is not a usable DOCX template: %(error)s"), params={"error": exc}
+            ) from None
+        finally:
+            upload.seek(0)
+        return upload

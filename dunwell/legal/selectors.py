@@ -146,13 +146,17 @@ def claim_items(
     ]
 
 
-def _calc_block(calc: Calculation, money: Money, language: str) -> Snapshot:
-    names = {
+def component_labels() -> dict[str, str]:
+    return {
         "interest": _("Interest"),
         "penalty": _("Penalty"),
         "inflation": _("Inflation losses"),
         "compensation": _("Fixed recovery compensation"),
     }
+
+
+def _calc_block(calc: Calculation, money: Money, language: str) -> Snapshot:
+    names = component_labels()
     return {
         "rule": calc.rule,
         "rule_label": RULE_LABELS().get(calc.rule, calc.rule),

@@ -338,6 +338,10 @@ def _local_deadline(case: LegalCase, day: date) -> datetime:
 def _add_deadline(
     case: LegalCase, user: User | None, kind: str, due_at: datetime, title: str
 ) -> CaseDeadline:
+    if case.lawyer_id is None and user is not None and user.role == Role.LAWYER:
+        # The first lawyer to act on an unassigned case takes it (and its calendar tasks).
+        case.lawyer = user
+        case.save(update_fields=["lawyer"])
     deadline = CaseDeadline.objects.create(case=case, kind=kind, due_at=due_at, title=title)
     deadline.task_id = schedule_task(case, deadline, user)
     deadline.save(update_fields=["task_id"])

@@ -133,8 +133,18 @@ def calculator(request: HttpRequest) -> HttpResponse:
                 )
                 fmt = "pdf" if request.POST.get("format") == "pdf" else "docx"
                 return redirect("legal:download", pk=paper.pk, fmt=fmt)
+            labels = selectors.component_labels()
             context.update(
                 {
+                    "components": [
+                        (
+                            labels.get(name, name),
+                            amount,
+                            calc.compensation_currency if name == "compensation" else currency,
+                        )
+                        for name, amount in calc.components.items()
+                    ],
+                    "labels": labels,
                     "calc": calc,
                     "items": items,
                     "currency": currency,

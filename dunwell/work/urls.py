@@ -23,7 +23,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("calendar/feed/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]
 urlpatterns += [
-    path("", views.worklist, name="worklist"),
+    path("day/", views.worklist, name="worklist"),
     path("team/", views.team, name="team"),
     path("approvals/", views.approvals, name="approvals"),
 ]

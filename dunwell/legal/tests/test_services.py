@@ -228,3 +228,13 @@ def test_pretension_for_an_open_case_marks_it_prepared(debtor: Counterparty, law
                                pdf=False)  # fmt: skip
     case.refresh_from_db()
     assert case.stage == CaseStage.PRETENSION_PREPARED
+
+
+def test_the_first_lawyer_to_act_takes_an_unassigned_case(
+    debtor: Counterparty, lawyer: Any, director: Any
+) -> None:
+    case = services.open_case(debtor, director)
+    assert case.lawyer is None
+    case = services.record_pretension_sent(case, lawyer, sent_on=date(2026, 4, 16), channel="post")
+    assert case.lawyer == lawyer
+    assert task_of(case.deadlines.get()).assignee == lawyer

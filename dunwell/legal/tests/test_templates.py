@@ -67,3 +67,32 @@ def test_shipped_templates_use_only_snapshot_fields() -> None:
     for path in SHIPPED.glob("*.docx"):
         variables = DocxTemplate(str(path)).get_undeclared_template_variables()
         assert variables <= known_roots, (path.name, variables - known_roots)
+
+
+@pytest.mark.django_db
+def test_a_broken_template_upload_is_refused() -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils.datastructures import MultiValueDict
+
+    from dunwell.legal.forms import DocumentTemplateForm
+
+    doc = open_docx()
+    doc.add_paragraph("Dear {{ debtor.name }, {% if %}")
+    blob = io.BytesIO()
+    doc.save(blob)
+    for content in (blob.getvalue(), b"not a docx"):
+        form = DocumentTemplateForm(
+            {"kind": "pretension", "language": "ro"},
+            MultiValueDict({"file": [SimpleUploadedFile("t.docx", content)]}),
+        )
+        assert not form.is_valid()
+        assert "not a usable DOCX template" in str(form.errors["file"])
+    good = open_docx()
+    good.add_paragraph("{{ debtor.name }}")
+    blob = io.BytesIO()
+    good.save(blob)
+    form = DocumentTemplateForm(
+        {"kind": "pretension", "language": "ro"},
+        MultiValueDict({"file": [SimpleUploadedFile("t.docx", blob.getvalue())]}),
+    )
+    assert form.is_valid(), form.errors

@@ -220,3 +220,16 @@ def test_pages_need_a_login(case: LegalCase) -> None:
         response = Client().get(url)
         assert response.status_code == 302
         assert reverse("login") in response["Location"]
+
+
+def test_calculator_offers_only_the_chosen_debtors_open_documents(
+    debtor: Counterparty, make_counterparty: Any, make_document: Any, collector: Any
+) -> None:
+    other = make_counterparty(name="Other SRL", collector=collector)
+    make_document(other, "10.00", number="OTHER-1")
+    page = client_for(collector).get(
+        reverse("legal:calculator"), {"counterparty": str(debtor.pk), "to": "2026-04-15"}
+    )
+    options = page.content.decode()
+    assert "INV-2" in options and "OTHER-1" not in options
+    assert "Penalty" in options  # components carry their names, not codes
