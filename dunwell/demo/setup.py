@@ -18,7 +18,7 @@ from django.db import transaction
 
 from dunwell.accounts.models import Role, User
 from dunwell.demo.generator import generate
-from dunwell.ledger.models import Company
+from dunwell.ledger.models import Company, Segment
 
 DEMO_SEED = 42
 DEMO_COMPANY_CODE = "demo"
@@ -44,7 +44,15 @@ class Login:
     role: str
 
 
+def ensure_segments() -> None:
+    """The segments the generator uses (a migration creates them; a flushed database may
+    have lost them)."""
+    for code, name in (("key", "Key customer"), ("standard", "Standard"), ("new", "New customer")):
+        Segment.objects.get_or_create(code=code, defaults={"name": name})
+
+
 def ensure_company() -> Company:
+    ensure_segments()
     company, _ = Company.objects.get_or_create(
         code=DEMO_COMPANY_CODE,
         defaults={
