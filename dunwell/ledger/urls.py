@@ -1,4 +1,12 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from dunwell.ledger import views
 
 app_name = "ledger"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("imports/", views.imports, name="imports"),
+    path("imports/new/", views.import_new, name="import_new"),
+    path("imports/<int:pk>/mapping/", views.import_preview, name="import_preview"),
+    path("imports/<int:pk>/", views.import_detail, name="import_detail"),
+    path("imports/<int:pk>/rejected.csv", views.import_rejected, name="import_rejected"),
+]

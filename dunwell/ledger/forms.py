@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dunwell.ledger.importing.kinds import KINDS
+from dunwell.ledger.models import Company, ImportKind
+
+ALLOWED_SUFFIXES = {".csv", ".txt", ".xlsx"}
+
+
+class UploadForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What the file holds"), choices=ImportKind.choices)
+    file = forms.FileField(label=_("CSV or XLSX file"))
+    company = forms.ModelChoiceField(
+        label=_("Company"), queryset=Company.objects.all(), required=False
+    )
+    partial = forms.BooleanField(
+        label=_("Apply the valid rows and give me the rejected ones as a file"), required=False
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if Path(upload.name).suffix.lower() not in ALLOWED_SUFFIXES:
+            raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
+        return upload
+
+
+class MappingForm(forms.Form):
+    """One select per file header: which field the column holds (or ignore it)."""
+
+    def __init__(
+        self, *args: Any, kind: str, headers: list[str], initial_mapping: dict[str, str], **kw: Any
+    ) -> None:
+        super().__init__(*args, **kw)
+        choices = [("", _("— ignore —"))] + [(name, name) for name in KINDS[kind].field_names]
+        self.headers = headers
+        for index, header in enumerate(headers):
+            self.fields[f"col_{index}"] = forms.ChoiceField(
+                label=header,
+                choices=choices,
+                required=False,
+                initial=initial_mapping.get(header, ""),
+            )
+
+    def mapping(self) -> dict[str, str]:
+        return {
+            header: self.cleaned_data[f"col_{index}"]
+            for index, header in enumerate(self.headers)
+            if self.cleaned_data.get(f"col_{index}")
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        chosen = [v for k, v in data.items() if k.startswith("col_") and v]
+        duplicates = sorted({v for v in chosen if chosen.count(v) > 1})
+        if duplicates:
+            raise forms.ValidationError(
+                _("Each field may be chosen for one column only: %(fields)s")
+                % {"fields": ", ".join(duplicates)}
+            )
+        return data

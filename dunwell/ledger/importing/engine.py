@@ -1,0 +1,957 @@
+"""The import engine: read → parse rows in Python (types, required values, tax ids) → stream
+into a temporary staging table in batches (COPY on PostgreSQL, executemany on SQLite) →
+resolve references and validate set-based in SQL → apply with set-based upserts in one
+transaction → reallocate the affected counterparties → one timeline entry per counterparty.
+
+Nothing touches the ledger tables before the apply transaction, so a rejected import
+changes nothing, and a crash mid-way leaves the ledger as it was (re-running is safe: the
+upsert is keyed on the external id).
+"""
+
+# Table and column names in the SQL below come from the fixed kind definitions, never from
+# the file: S608 does not apply.
+# ruff: noqa: S608
+from __future__ import annotations
+
+import csv
+import json
+import zoneinfo
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dunwell.accounts.models import User
+from dunwell.ledger import terms
+from dunwell.ledger.allocation import reallocate_query
+from dunwell.ledger.importing.headers import header_signature, recognise
+from dunwell.ledger.importing.kinds import KINDS, Field, Kind
+from dunwell.ledger.importing.readers import ReadError, Table, read_table
+from dunwell.ledger.models import ColumnMapping, Company, ImportRun, NonWorkingDay
+from dunwell.ledger.parsing import ParseError, parse_bool, parse_date, parse_decimal, parse_money
+from dunwell.ledger.phones import PhoneError, normalize_phone
+from dunwell.ledger.taxids import TaxIdError, normalize_tax_id
+from dunwell.workdays import WorkCalendar
+
+BATCH = 20_000
+MAX_ERRORS_KEPT = 10_000
+STAGE = "dunwell_import_stage"
+
+LANGUAGE_BY_COUNTRY = {"RU": "ru", "UA": "uk", "RO": "ro", "MD": "ro", "BY": "ru", "KZ": "ru"}
+ZONE_BY_COUNTRY = {
+    "RU": "Europe/Moscow",
+    "UA": "Europe/Kyiv",
+    "RO": "Europe/Bucharest",
+    "MD": "Europe/Chisinau",
+    "BY": "Europe/Minsk",
+    "KZ": "Asia/Almaty",
+    "DE": "Europe/Berlin",
+    "PL": "Europe/Warsaw",
+    "BG": "Europe/Sofia",
+    "HU": "Europe/Budapest",
+    "FR": "Europe/Paris",
+    "IT": "Europe/Rome",
+    "AT": "Europe/Vienna",
+    "NL": "Europe/Amsterdam",
+    "CZ": "Europe/Prague",
+    "GB": "Europe/London",
+}
+ROLE_WORDS = {
+    "orders": "orders",
+    "accepts": "accepts",
+    "accountant": "accountant",
+    "decides_payments": "decides_payments",
+    "signs": "signs",
+    "заказывает": "orders",
+    "принимает": "accepts",
+    "бухгалтер": "accountant",
+    "решает оплату": "decides_payments",
+    "подписывает": "signs",
+    "замовляє": "orders",
+    "приймає": "accepts",
+    "вирішує оплату": "decides_payments",
+    "підписує": "signs",
+    "comenzi": "orders",
+    "receptie": "accepts",
+    "contabil": "accountant",
+    "decide plati": "decides_payments",
+    "semneaza": "signs",
+}
+ROLES = ("orders", "accepts", "accountant", "decides_payments", "signs")
+
+
+@dataclass(frozen=True)
+class RowError:
+    file: str
+    row: int
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.row}:{self.column}: {self.reason}"
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    deleted: int = 0
+
+
+class ImportRejected(Exception):
+    """The file has bad rows and the import was all-or-nothing: nothing was changed."""
+
+    def __init__(self, errors: list[RowError], rejected: int | None = None) -> None:
+        super().__init__(f"{len(errors)} error(s); first: {errors[0] if errors else '-'}")
+        self.errors = errors
+        self.rejected = len({e.row for e in errors}) if rejected is None else rejected
+
+
+@lru_cache(maxsize=1)
+def _zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def _sql_type(f: Field) -> str:
+    return {
+        "money": "NUMERIC(18,2)",
+        "decimal": "NUMERIC(18,4)",
+        "int": "BIGINT",
+        "date": "DATE",
+        "bool": "BOOLEAN",
+    }.get(f.type, "TEXT")
+
+
+def _stage_columns(kind: Kind) -> list[tuple[str, str]]:
+    columns = [("line", "BIGINT PRIMARY KEY")]
+    for f in kind.fields:
+        if f.type == "roles":
+            columns += [(f"r_{role}", "BOOLEAN") for role in ROLES]
+        else:
+            columns.append((f"f_{f.name}", _sql_type(f)))
+    return columns
+
+
+RESOLVED = [
+    ("company_id", "BIGINT"),
+    ("target_id", "BIGINT"),
+    ("is_new", "BOOLEAN"),
+    ("changed", "BOOLEAN"),
+    ("cp_id", "BIGINT"),
+    ("cp_country", "TEXT"),
+    ("old_cp_id", "BIGINT"),
+    ("contract_id", "BIGINT"),
+    ("k_cp_id", "BIGINT"),
+    ("k_currency", "TEXT"),
+    ("document_id", "BIGINT"),
+    ("d_cp_id", "BIGINT"),
+    ("d_contract_id", "BIGINT"),
+    ("segment_id", "BIGINT"),
+    ("collector_id", "BIGINT"),
+    ("sales_manager_id", "BIGINT"),
+]
+
+
+class _Rejections:
+    """Row errors, keeping every bad line number but a bounded number of messages."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.errors: list[RowError] = []
+        self.lines: dict[int, list[str]] = {}
+
+    def add(self, row: int, column: str, reason: str) -> None:
+        self.lines.setdefault(row, []).append(f"{column}: {reason}")
+        if len(self.errors) < MAX_ERRORS_KEPT:
+            self.errors.append(RowError(self.file, row, column, reason))
+
+    def __bool__(self) -> bool:
+        return bool(self.lines)
+
+
+class _RowParser:
+    """Turns file rows into staging tuples for one kind and one header mapping."""
+
+    def __init__(self, kind: Kind, headers: list[str], mapping: dict[str, str]) -> None:
+        self.kind = kind
+        self.header_of: dict[str, str] = {}
+        self.plan: list[tuple[int, Field]] = []
+        index_of = {h: i for i, h in enumerate(headers)}
+        for header, name in mapping.items():
+            if name and name in kind.field_names and header in index_of:
+                self.header_of[name] = header
+                self.plan.append((index_of[header], kind.get(name)))
+        present = set(self.header_of)
+        self.slots = list(kind.fields)
+        self.absent = [f for f in kind.fields if f.name not in present]
+        self.sqlite = connection.vendor == "sqlite"
+
+    def column(self, name: str) -> str:
+        return self.header_of.get(name, name)
+
+    def parse(self, line: int, row: list[str], errors: _Rejections) -> tuple[Any, ...] | None:
+        values: dict[str, Any] = {}
+        ok = True
+        width = len(row)
+        for index, f in self.plan:
+            text = row[index].strip() if index < width else ""
+            if not text:
+                if f.required:
+                    errors.add(line, self.column(f.name), _("missing required value"))
+                    ok = False
+                continue
+            try:
+                values[f.name] = self._convert(f, text)
+            except ParseError as exc:
+                errors.add(line, self.column(f.name), str(exc))
+                ok = False
+        if ok:
+            ok = self._row_rules(line, values, errors)
+        if not ok:
+            return None
+        out: list[Any] = [line]
+        for f in self.slots:
+            if f.type == "roles":
+                roles = values.get(f.name)
+                out += [None if roles is None else (role in roles) for role in ROLES]
+            else:
+                out.append(values.get(f.name))
+        if self.sqlite:
+            out = [_sqlite_value(v) for v in out]
+        return tuple(out)
+
+    def _convert(self, f: Field, text: str) -> Any:
+        kind = f.type
+        if kind == "money":
+            try:
+                return parse_money(text)
+            except ParseError:
+                raise ParseError(_("bad number %(value)s") % {"value": repr(text)}) from None
+        if kind == "decimal":
+            try:
+                return parse_decimal(text)
+            except ParseError:
+                raise ParseError(_("bad number %(value)s") % {"value": repr(text)}) from None
+        if kind == "int":
+            try:
+                number = parse_decimal(text)
+            except ParseError:
+                number = Decimal("0.5")
+            if number != number.to_integral_value() or number < 0:
+                raise ParseError(_("not a whole number of days: %(value)s") % {"value": repr(text)})
+            return int(number)
+        if kind == "date":
+            try:
+                return parse_date(text)
+            except ParseError:
+                raise ParseError(
+                    _("bad date %(value)s (expected DD.MM.YYYY or YYYY-MM-DD)")
+                    % {"value": repr(text)}
+                ) from None
+        if kind == "bool":
+            try:
+                return parse_bool(text)
+            except ParseError:
+                raise ParseError(
+                    _("not a yes/no value: %(value)s") % {"value": repr(text)}
+                ) from None
+        if kind == "roles":
+            roles = set()
+            for word in text.replace("|", ",").replace(";", ",").split(","):
+                word = " ".join(word.lower().split())
+                if not word:
+                    continue
+                if word not in ROLE_WORDS:
+                    raise ParseError(_("unknown contact role %(value)s") % {"value": repr(word)})
+                roles.add(ROLE_WORDS[word])
+            return roles
+        if kind == "upper":
+            text = text.upper()
+        elif kind == "lower":
+            text = text.lower()
+        if len(text) > f.max_length:
+            raise ParseError(_("longer than %(n)d characters") % {"n": f.max_length})
+        if f.choices and text not in f.choices:
+            raise ParseError(
+                _("unknown value %(value)s (expected one of: %(choices)s)")
+                % {"value": repr(text), "choices": ", ".join(f.choices)}
+            )
+        return text
+
+    def _row_rules(self, line: int, values: dict[str, Any], errors: _Rejections) -> bool:
+        kind = self.kind.name
+        amount = values.get("amount")
+        if amount is not None:
+            if kind == "payments" and amount <= 0:
+                errors.add(line, self.column("amount"), _("amount must be greater than zero"))
+                return False
+            if amount < 0:
+                errors.add(
+                    line, self.column("amount"), _("negative amount %(value)s") % {"value": amount}
+                )
+                return False
+        if "currency" in values and (
+            len(values["currency"]) != 3 or not values["currency"].isalpha()
+        ):
+            errors.add(
+                line,
+                self.column("currency"),
+                _("not an ISO 4217 currency code: %(value)s") % {"value": repr(values["currency"])},
+            )
+            return False
+        if kind == "counterparties":
+            country = values.get("country", "")
+            if len(country) != 2 or not country.isalpha():
+                errors.add(
+                    line,
+                    self.column("country"),
+                    _("not an ISO 3166 country code: %(value)s") % {"value": repr(country)},
+                )
+                return False
+            if values.get("tax_id"):
+                try:
+                    values["tax_id"] = normalize_tax_id(country, values["tax_id"])
+                except TaxIdError as exc:
+                    errors.add(line, self.column("tax_id"), str(exc))
+                    return False
+            zone = values.get("time_zone")
+            if zone and zone not in _zones():
+                errors.add(
+                    line,
+                    self.column("time_zone"),
+                    _("unknown time zone %(value)s") % {"value": repr(zone)},
+                )
+                return False
+        if kind == "documents" and values.get("accepted_on") and "accepted" not in values:
+            values["accepted"] = True
+        return True
+
+
+def _sqlite_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+class Importer:
+    def __init__(
+        self,
+        kind: Kind,
+        path: Path,
+        *,
+        company: Company | None,
+        partial: bool,
+        mapping: dict[str, str] | None,
+        user: User | None,
+        run: ImportRun | None,
+        progress: Callable[[int, int], None] | None,
+        display_name: str | None = None,
+    ) -> None:
+        self.kind = kind
+        self.path = path
+        self.company = company
+        self.partial = partial
+        self.mapping = mapping
+        self.user = user
+        self.run = run
+        self.progress = progress
+        self.file = display_name or path.name
+        self.errors = _Rejections(self.file)
+        self.postgres = connection.vendor == "postgresql"
+        self.result = ImportResult()
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def resolve_mapping(self, headers: list[str]) -> dict[str, str]:
+        if self.mapping is not None:
+            return dict(self.mapping)
+        saved = ColumnMapping.objects.filter(
+            kind=self.kind.name, signature=header_signature(headers)
+        ).first()
+        if saved is not None:
+            return dict(saved.mapping)
+        return recognise(self.kind.name, self.kind.field_names, headers)
+
+    def _report(self, done: int, total: int) -> None:
+        if self.run is not None:
+            ImportRun.objects.filter(pk=self.run.pk).update(rows_done=done, rows_total=total)
+        if self.progress is not None:
+            self.progress(done, total)
+
+    def load(self, cursor: CursorWrapper, table: Table, parser: _RowParser) -> int:
+        columns = _stage_columns(self.kind)
+        names = [c for c, _t in columns]
+        cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+        ddl = ", ".join(f"{c} {t}" for c, t in columns + RESOLVED)
+        cursor.execute(f"CREATE TEMP TABLE {STAGE} ({ddl})")
+        total = max(table.total, 1)
+        done = 0
+        batch: list[tuple[Any, ...]] = []
+        insert = (
+            f"INSERT INTO {STAGE} ({', '.join(names)}) VALUES ({', '.join(['%s'] * len(names))})"
+        )
+        self._report(0, table.total)
+
+        def flush() -> None:
+            if not batch:
+                return
+            if self.postgres:
+                with cursor.cursor.copy(f"COPY {STAGE} ({', '.join(names)}) FROM STDIN") as copy:
+                    for values in batch:
+                        copy.write_row(values)
+            else:
+                cursor.executemany(insert, batch)
+            batch.clear()
+
+        for line, row in table.rows:
+            done += 1
+            values = parser.parse(line, row, self.errors)
+            if values is not None:
+                batch.append(values)
+            if len(batch) >= BATCH:
+                flush()
+                self._report(done, max(total, done))
+        flush()
+        self._report(done, max(table.total, done))
+        return done
+
+    # --- resolving and checking (SQL) ------------------------------------------------------
+
+    def _sql_errors(
+        self, cursor: CursorWrapper, sql: str, column: str, reason: Callable[..., str]
+    ) -> None:
+        cursor.execute(sql)
+        for row in cursor.fetchall():
+            self.errors.add(int(row[0]), column, reason(*row[1:]))
+
+    def resolve(self, cursor: CursorWrapper, parser: _RowParser) -> None:
+        present = set(parser.header_of)
+        col = parser.column
+        # Company: the file's code, else the one given, else the only one.
+        if "company" in present:
+            cursor.execute(
+                f"UPDATE {STAGE} SET company_id = (SELECT c.id FROM ledger_company c "
+                f"WHERE c.code = {STAGE}.f_company) WHERE f_company IS NOT NULL"
+            )
+            self._sql_errors(
+                cursor,
+                f"SELECT line, f_company FROM {STAGE} WHERE f_company IS NOT NULL "
+                "AND company_id IS NULL ORDER BY line",
+                col("company"),
+                lambda v: _("unknown company %(value)s") % {"value": repr(v)},
+            )
+        default = self.company
+        if default is None:
+            companies = list(Company.objects.all()[:2])
+            default = companies[0] if len(companies) == 1 else None
+        if default is not None:
+            cursor.execute(
+                f"UPDATE {STAGE} SET company_id = %s WHERE company_id IS NULL", [default.pk]
+            )
+        else:
+            self._sql_errors(
+                cursor,
+                f"SELECT line FROM {STAGE} WHERE company_id IS NULL AND f_company IS NULL "
+                "ORDER BY line"
+                if "company" in present
+                else f"SELECT line FROM {STAGE} WHERE company_id IS NULL ORDER BY line",
+                col("company"),
+                lambda: _("which company? Give its code in a company column or choose one"),
+            )
+        kind = self.kind.name
+        names = self.kind.field_names
+        if "counterparty" in names:
+            cursor.execute(
+                f"UPDATE {STAGE} SET cp_id = c.id, cp_country = c.country "
+                f"FROM ledger_counterparty c WHERE c.company_id = {STAGE}.company_id "
+                f"AND c.external_id = {STAGE}.f_counterparty"
+            )
+            # A counterparty may also be named by its tax id when that id is unique.
+            cursor.execute(
+                f"UPDATE {STAGE} SET cp_id = c.id, cp_country = c.country FROM ("
+                "SELECT company_id, tax_id, MIN(id) AS id, MIN(country) AS country "
+                "FROM ledger_counterparty WHERE tax_id <> '' GROUP BY company_id, tax_id "
+                f"HAVING COUNT(*) = 1) c WHERE {STAGE}.cp_id IS NULL "
+                f"AND c.company_id = {STAGE}.company_id AND c.tax_id = {STAGE}.f_counterparty"
+            )
+            self._sql_errors(
+                cursor,
+                f"SELECT line, f_counterparty FROM {STAGE} WHERE cp_id IS NULL "
+                "AND company_id IS NOT NULL ORDER BY line",
+                col("counterparty"),
+                lambda v: _("unknown counterparty %(value)s") % {"value": repr(v)},
+            )
+        if "contract" in names:
+            cursor.execute(
+                f"UPDATE {STAGE} SET contract_id = k.id, k_cp_id = k.counterparty_id, "
+                f"k_currency = k.currency FROM ledger_contract k "
+                f"WHERE k.company_id = {STAGE}.company_id AND k.external_id = {STAGE}.f_contract"
+            )
+            self._sql_errors(
+                cursor,
+                f"SELECT line, f_contract FROM {STAGE} WHERE f_contract IS NOT NULL "
+                "AND contract_id IS NULL AND company_id IS NOT NULL ORDER BY line",
+                col("contract"),
+                lambda v: _("unknown contract %(value)s") % {"value": repr(v)},
+            )
+            if kind == "instalments":
+                cursor.execute(f"UPDATE {STAGE} SET cp_id = k_cp_id")
+            else:
+                self._sql_errors(
+                    cursor,
+                    f"SELECT line, f_contract FROM {STAGE} WHERE contract_id IS NOT NULL "
+                    "AND cp_id IS NOT NULL AND k_cp_id <> cp_id ORDER BY line",
+                    col("contract"),
+                    lambda v: (
+                        _("contract %(value)s belongs to another counterparty") % {"value": repr(v)}
+                    ),
+                )
+                self._sql_errors(
+                    cursor,
+                    f"SELECT line, f_currency, k_currency FROM {STAGE} "
+                    "WHERE contract_id IS NOT NULL AND k_currency <> f_currency ORDER BY line",
+                    col("currency"),
+                    lambda v, k: (
+                        _("currency %(value)s does not match the contract's %(contract)s")
+                        % {"value": v, "contract": k}
+                    ),
+                )
+        if "document" in names:
+            cursor.execute(
+                f"UPDATE {STAGE} SET document_id = d.id, d_cp_id = d.counterparty_id, "
+                f"d_contract_id = d.contract_id FROM ledger_document d "
+                f"WHERE d.company_id = {STAGE}.company_id AND d.external_id = {STAGE}.f_document"
+            )
+            self._sql_errors(
+                cursor,
+                f"SELECT line, f_document FROM {STAGE} WHERE f_document IS NOT NULL "
+                "AND document_id IS NULL AND company_id IS NOT NULL ORDER BY line",
+                col("document"),
+                lambda v: _("unknown document %(value)s") % {"value": repr(v)},
+            )
+            self._sql_errors(
+                cursor,
+                f"SELECT line, f_document FROM {STAGE} WHERE document_id IS NOT NULL "
+                "AND cp_id IS NOT NULL AND d_cp_id <> cp_id ORDER BY line",
+                col("document"),
+                lambda v: (
+                    _("document %(value)s belongs to another counterparty") % {"value": repr(v)}
+                ),
+            )
+            # The contract of the named document, when the payment names none.
+            cursor.execute(
+                f"UPDATE {STAGE} SET contract_id = d_contract_id "
+                "WHERE contract_id IS NULL AND d_cp_id = cp_id"
+            )
+        if kind == "counterparties":
+            cursor.execute(
+                f"UPDATE {STAGE} SET segment_id = (SELECT s.id FROM ledger_segment s "
+                f"WHERE s.code = {STAGE}.f_segment) WHERE f_segment IS NOT NULL"
+            )
+            self._sql_errors(
+                cursor,
+                f"SELECT line, f_segment FROM {STAGE} WHERE f_segment IS NOT NULL "
+                "AND segment_id IS NULL ORDER BY line",
+                col("segment"),
+                lambda v: _("unknown segment %(value)s") % {"value": repr(v)},
+            )
+            for role in ("collector", "sales_manager"):
+                cursor.execute(
+                    f"UPDATE {STAGE} SET {role}_id = (SELECT u.id FROM accounts_user u "
+                    f"WHERE u.username = {STAGE}.f_{role}) WHERE f_{role} IS NOT NULL"
+                )
+                self._sql_errors(
+                    cursor,
+                    f"SELECT line, f_{role} FROM {STAGE} WHERE f_{role} IS NOT NULL "
+                    f"AND {role}_id IS NULL ORDER BY line",
+                    col(role),
+                    lambda v: _("unknown user %(value)s") % {"value": repr(v)},
+                )
+        if "external_id" in names:
+            scope = "cp_id" if kind == "contacts" else "company_id"
+            self._sql_errors(
+                cursor,
+                f"SELECT line, f_external_id, first FROM (SELECT line, f_external_id, "
+                f"MIN(line) OVER (PARTITION BY {scope}, f_external_id) AS first "
+                f"FROM {STAGE}) x WHERE line > first ORDER BY line",
+                col("external_id"),
+                lambda v, first: (
+                    _("duplicate external id %(value)s (first on row %(row)d)")
+                    % {"value": repr(v), "row": first}
+                ),
+            )
+        if kind == "contacts":
+            self._check_phones(cursor, parser)
+        if kind == "documents":
+            self._due_dates(cursor)
+
+    def _check_phones(self, cursor: CursorWrapper, parser: _RowParser) -> None:
+        present = [p for p in ("phone", "phone_alt") if p in parser.header_of]
+        if not present:
+            return
+        cursor.execute(
+            f"SELECT line, cp_country, {', '.join('f_' + p for p in present)} FROM {STAGE} "
+            "WHERE cp_id IS NOT NULL ORDER BY line"
+        )
+        updates: list[tuple[Any, ...]] = []
+        for line, country, *phones in cursor.fetchall():
+            fixed: list[str] = []
+            for name, value in zip(present, phones, strict=True):
+                try:
+                    fixed.append(normalize_phone(value or "", country or ""))
+                except PhoneError:
+                    self.errors.add(
+                        line,
+                        parser.column(name),
+                        _("not a phone number: %(value)s") % {"value": repr(value)},
+                    )
+                    fixed.append(value or "")
+            updates.append((*fixed, line))
+        sets = ", ".join(f"f_{p} = %s" for p in present)
+        cursor.executemany(f"UPDATE {STAGE} SET {sets} WHERE line = %s", updates)
+
+    def _due_dates(self, cursor: CursorWrapper) -> None:
+        """Documents without a due date: from the contract's terms, else the document date."""
+        cursor.execute(
+            f"UPDATE {STAGE} SET f_due_date = f_date "
+            "WHERE f_due_date IS NULL AND contract_id IS NULL"
+        )
+        cursor.execute(
+            f"SELECT s.line, s.f_date, s.f_accepted_on, k.payment_days, k.payment_day_kind, "
+            f"k.payment_from, s.cp_country, s.company_id FROM {STAGE} s "
+            "JOIN ledger_contract k ON k.id = s.contract_id WHERE s.f_due_date IS NULL"
+        )
+        rows = cursor.fetchall()
+        if not rows:
+            return
+        calendars: dict[tuple[str, int], WorkCalendar] = {}
+        updates: list[tuple[Any, int]] = []
+        for line, doc_date, accepted_on, days, day_kind, runs_from, country, company_id in rows:
+            doc_date = _as_date(doc_date)
+            key = (country or "", company_id)
+            if key not in calendars:
+                closed = NonWorkingDay.objects.filter(company_id=company_id).values_list(
+                    "day", flat=True
+                )
+                calendars[key] = WorkCalendar(country or "", closed)
+            due = terms.due_date(
+                doc_date,
+                days=days,
+                day_kind=day_kind,
+                runs_from=runs_from,
+                accepted_on=_as_date(accepted_on) if accepted_on else None,
+                calendar=calendars[key],
+            )
+            updates.append((due.isoformat() if not self.postgres else due, line))
+        cursor.executemany(f"UPDATE {STAGE} SET f_due_date = %s WHERE line = %s", updates)
+
+    # --- applying --------------------------------------------------------------------------
+
+    def apply(self, cursor: CursorWrapper, parser: _RowParser) -> None:
+        if self.kind.name == "instalments":
+            self._apply_instalments(cursor)
+            return
+        kind = self.kind
+        target = kind.target
+        key = "cp_id" if kind.name == "contacts" else "company_id"
+        tkey = "counterparty_id" if kind.name == "contacts" else "company_id"
+        cp_col = "counterparty_id" if kind.name != "counterparties" else "id"
+        cursor.execute(
+            f"UPDATE {STAGE} SET target_id = t.id, old_cp_id = t.{cp_col} FROM {target} t "
+            f"WHERE t.{tkey} = {STAGE}.{key} AND t.external_id = {STAGE}.f_external_id"
+        )
+        cursor.execute(f"UPDATE {STAGE} SET is_new = (target_id IS NULL)")
+        present = set(parser.header_of)
+        columns = list(kind.columns)
+        # Columns the file does not carry keep their stored values.
+        for stage_col, db_col, source in columns:
+            if source and source not in present:
+                cursor.execute(
+                    f"UPDATE {STAGE} SET {stage_col} = t.{db_col} FROM {target} t "
+                    f"WHERE t.id = {STAGE}.target_id"
+                )
+        for stage_col, default in _defaults(kind.name).items():
+            cursor.execute(f"UPDATE {STAGE} SET {stage_col} = {default} WHERE {stage_col} IS NULL")
+        distinct = "IS DISTINCT FROM" if self.postgres else "IS NOT"
+        differs = " OR ".join(f"t.{db} {distinct} {STAGE}.{st}" for st, db, _s in columns)
+        cursor.execute(
+            f"UPDATE {STAGE} SET changed = (is_new OR EXISTS (SELECT 1 FROM {target} t "
+            f"WHERE t.id = {STAGE}.target_id AND ({differs})))"
+        )
+        cursor.execute(
+            f"SELECT SUM(CASE WHEN is_new THEN 1 ELSE 0 END), "
+            f"SUM(CASE WHEN changed AND NOT is_new THEN 1 ELSE 0 END), COUNT(*) FROM {STAGE}"
+        )
+        created, updated, total = (int(v or 0) for v in cursor.fetchone())
+        self.result.created, self.result.updated = created, updated
+        self.result.unchanged = total - created - updated
+        if not created and not updated:
+            return
+
+        now = timezone.now()
+        db_cols = [db for _st, db, _s in columns]
+        stage_cols = [f"{STAGE}.{st}" for st, _db, _s in columns]
+        extra_db, extra_stage = _insert_extras(kind.name)
+        all_db = [tkey if kind.name != "contacts" else "counterparty_id", "external_id"]
+        all_stage = [f"{STAGE}.{key}", f"{STAGE}.f_external_id"]
+        insert_cols = all_db + db_cols + extra_db
+        insert_vals = all_stage + stage_cols + extra_stage
+        params: list[Any] = []
+        if kind.name in {"counterparties", "documents", "payments"}:
+            insert_cols.append("updated_at")
+            insert_vals.append("%s")
+            params.append(now)
+        if kind.name == "counterparties":
+            insert_cols.append("created_at")
+            insert_vals.append("%s")
+            params.append(now)
+        updates = [f"{db} = excluded.{db}" for db in db_cols]
+        if kind.name in {"documents", "payments"}:
+            updates += [f"{db} = excluded.{db}" for db in extra_db]
+        if kind.name in {"counterparties", "documents", "payments"}:
+            updates.append("updated_at = excluded.updated_at")
+        if kind.name == "contacts":
+            cursor.execute(
+                f"UPDATE {target} SET {', '.join(f'{db} = s.{st}' for st, db, _x in columns)} "
+                f"FROM {STAGE} s WHERE s.target_id = {target}.id AND s.changed AND NOT s.is_new"
+            )
+            cursor.execute(
+                f"INSERT INTO {target} ({', '.join(insert_cols)}) "
+                f"SELECT {', '.join(insert_vals)} FROM {STAGE} WHERE is_new",
+                params,
+            )
+        else:
+            cursor.execute(
+                f"INSERT INTO {target} ({', '.join(insert_cols)}) "
+                f"SELECT {', '.join(insert_vals)} FROM {STAGE} WHERE changed "
+                f"ON CONFLICT (company_id, external_id) DO UPDATE SET {', '.join(updates)}",
+                params,
+            )
+        if kind.name == "counterparties":
+            cursor.execute(
+                f"UPDATE {STAGE} SET cp_id = t.id FROM {target} t "
+                f"WHERE t.company_id = {STAGE}.company_id AND t.external_id = {STAGE}.f_external_id"
+            )
+        if kind.name in {"documents", "payments"}:
+            reallocate_query(
+                f"SELECT cp_id AS id FROM {STAGE} WHERE changed UNION "
+                f"SELECT old_cp_id FROM {STAGE} WHERE changed AND old_cp_id IS NOT NULL"
+            )
+        self._timeline(cursor, now)
+
+    def _apply_instalments(self, cursor: CursorWrapper) -> None:
+        cursor.execute(
+            f"UPDATE {STAGE} SET target_id = (SELECT MIN(i.id) FROM ledger_contractinstalment i "
+            f"WHERE i.contract_id = {STAGE}.contract_id AND i.due_date = {STAGE}.f_due_date "
+            f"AND i.amount = {STAGE}.f_amount)"
+        )
+        cursor.execute(
+            f"UPDATE {STAGE} SET is_new = (target_id IS NULL), changed = (target_id IS NULL)"
+        )
+        cursor.execute(
+            "DELETE FROM ledger_contractinstalment WHERE contract_id IN "
+            f"(SELECT contract_id FROM {STAGE}) AND id NOT IN "
+            f"(SELECT target_id FROM {STAGE} WHERE target_id IS NOT NULL)"
+        )
+        self.result.deleted = max(cursor.rowcount, 0)
+        cursor.execute(
+            "INSERT INTO ledger_contractinstalment (contract_id, due_date, amount) "
+            f"SELECT contract_id, f_due_date, f_amount FROM {STAGE} WHERE is_new"
+        )
+        self.result.created = max(cursor.rowcount, 0)
+        cursor.execute(f"SELECT COUNT(*) FROM {STAGE}")
+        self.result.unchanged = int(cursor.fetchone()[0]) - self.result.created
+        if self.result.created or self.result.deleted:
+            cursor.execute(f"UPDATE {STAGE} SET changed = TRUE")
+            self._timeline(cursor, timezone.now())
+
+    def _timeline(self, cursor: CursorWrapper, now: Any) -> None:
+        summary = _("Import of %(kind)s from %(file)s") % {
+            "kind": self.kind.name,
+            "file": self.file,
+        }
+        run_id = self.run.pk if self.run is not None else None
+        prefix = json.dumps({"kind": self.kind.name, "file": self.file, "run": run_id})[:-1]
+        data = (
+            "%s || ', \"created\": ' || CAST(c AS TEXT) || ', \"updated\": ' "
+            "|| CAST(u AS TEXT) || '}'"
+        )
+        if self.postgres:
+            data = f"CAST({data} AS jsonb)"
+        cursor.execute(
+            "INSERT INTO ledger_timelineentry (counterparty_id, at, actor_id, kind, summary, data) "
+            f"SELECT cp_id, %s, %s, 'ledger.import', %s || ': +' || CAST(c AS TEXT) || ' ~' "
+            f"|| CAST(u AS TEXT), {data} FROM (SELECT cp_id, "
+            "SUM(CASE WHEN is_new THEN 1 ELSE 0 END) AS c, "
+            f"SUM(CASE WHEN is_new THEN 0 ELSE 1 END) AS u FROM {STAGE} WHERE changed "
+            "GROUP BY cp_id) x",
+            [now, self.user.pk if self.user else None, summary, prefix],
+        )
+
+    # --- the whole run ---------------------------------------------------------------------
+
+    def execute(self) -> ImportResult:
+        try:
+            table = read_table(self.path)
+        except (ReadError, OSError) as exc:
+            raise ImportRejected([RowError(self.file, 0, "", str(exc))]) from None
+        mapping = self.resolve_mapping(table.headers)
+        parser = _RowParser(self.kind, table.headers, mapping)
+        missing = [
+            f.name for f in self.kind.fields if f.required and f.name not in parser.header_of
+        ]
+        if missing:
+            raise ImportRejected(
+                [RowError(self.file, 1, name, _("missing required column")) for name in missing]
+            )
+        with connection.cursor() as cursor:
+            try:
+                self.load(cursor, table, parser)
+                with transaction.atomic():
+                    self.resolve(cursor, parser)
+                    if self.errors and not self.partial:
+                        raise ImportRejected(
+                            sorted(self.errors.errors, key=lambda e: (e.row, e.column)),
+                            len(self.errors.lines),
+                        )
+                    if self.errors.lines:
+                        bad = sorted(self.errors.lines)
+                        cursor.executemany(
+                            f"DELETE FROM {STAGE} WHERE line = %s", [(n,) for n in bad]
+                        )
+                    self.apply(cursor, parser)
+            finally:
+                cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+        self.result.rejected = len(self.errors.lines)
+        self.result.errors = sorted(self.errors.errors, key=lambda e: (e.row, e.column))
+        return self.result
+
+    def write_rejected(self, out: Path) -> None:
+        """The rejected rows as they were in the file, with a `reason` column."""
+        table = read_table(self.path)
+        with out.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, delimiter=";")
+            writer.writerow([*table.headers, "reason"])
+            for line, row in table.rows:
+                reasons = self.errors.lines.get(line)
+                if reasons:
+                    writer.writerow([*row, "; ".join(reasons)])
+
+
+def _as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _country_case(mapping: dict[str, str], default: str) -> str:
+    whens = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in mapping.items())
+    return f"(CASE f_country {whens} ELSE '{default}' END)"
+
+
+def _defaults(kind: str) -> dict[str, str]:
+    """SQL for the value a NOT NULL column takes when the file leaves it empty."""
+    if kind == "counterparties":
+        return {
+            "f_tax_id": "''",
+            "f_language": _country_case(LANGUAGE_BY_COUNTRY, "en"),
+            "f_time_zone": _country_case(ZONE_BY_COUNTRY, "UTC"),
+            "segment_id": "(SELECT id FROM ledger_segment WHERE code = 'standard')",
+            "f_address": "''",
+        }
+    if kind == "contacts":
+        defaults = {f"r_{role}": "FALSE" for role in ROLES}
+        defaults.update(
+            {
+                f"f_{n}": "''"
+                for n in ("position", "phone", "phone_alt", "email", "language", "notes")
+            }
+        )
+        return defaults
+    if kind == "contracts":
+        return {
+            "f_payment_days": "0",
+            "f_payment_day_kind": "'calendar'",
+            "f_payment_from": "'document'",
+            "f_prepayment_percent": "0",
+            "f_prepayment_days": "0",
+            "f_penalty_period": "'day'",
+            "f_penalty_from_day": "1",
+            "f_pretension_days": "30",
+            "f_governing_law": "''",
+        }
+    if kind == "documents":
+        return {"f_kind": "'invoice'", "f_accepted": "FALSE"}
+    if kind == "payments":
+        return {"f_payer": "''"}
+    return {}
+
+
+def _insert_extras(kind: str) -> tuple[list[str], list[str]]:
+    """Columns set on insert and on update besides the file's: the open amounts start whole
+    (reallocate fixes them in the same transaction); payments' and documents' company."""
+    if kind == "documents":
+        return ["open_amount"], [f"{STAGE}.f_amount"]
+    if kind == "payments":
+        return ["unallocated"], [f"{STAGE}.f_amount"]
+    if kind == "contacts":
+        return ["abusive"], ["FALSE"]
+    if kind == "counterparties":
+        return ["stop_shipments", "legal", "written_off"], ["FALSE", "FALSE", "FALSE"]
+    return [], []
+
+
+def import_file(
+    kind: str,
+    path: Path,
+    *,
+    company: Company | None = None,
+    partial: bool = False,
+    mapping: dict[str, str] | None = None,
+    user: User | None = None,
+    run: ImportRun | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    rejected_out: Path | None = None,
+    display_name: str | None = None,
+) -> ImportResult:
+    """Import one file of `kind` (docs/import-formats.md).
+
+    All-or-nothing unless `partial`: with any bad row it raises ImportRejected and changes
+    nothing. With `partial` the valid rows are applied and the bad ones written, with a
+    `reason` column, to `rejected_out`. Idempotent on (company, external id).
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown import kind {kind!r}; expected one of {', '.join(KINDS)}")
+    importer = Importer(
+        KINDS[kind],
+        Path(path),
+        company=company,
+        partial=partial,
+        mapping=mapping,
+        user=user,
+        run=run,
+        progress=progress,
+        display_name=display_name,
+    )
+    result = importer.execute()
+    if rejected_out is not None and importer.errors.lines:
+        importer.write_rejected(rejected_out)
+    return result
+
+
+def iter_errors(errors: Sequence[RowError]) -> Iterator[str]:
+    for error in errors:
+        yield str(error)

@@ -1,0 +1,339 @@
+"""The importer: every kind of bad input rejected precisely, idempotent re-imports, formats."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from dunwell.accounts.models import User
+from dunwell.ledger.importing import ImportRejected, import_file
+from dunwell.ledger.models import (
+    Allocation,
+    ColumnMapping,
+    Company,
+    Contact,
+    Contract,
+    ContractInstalment,
+    Counterparty,
+    Document,
+    ImportRun,
+    Payment,
+    TimelineEntry,
+)
+
+Writer = Callable[..., Path]
+
+COUNTERPARTIES = (
+    "external_id;name;tax_id;country;segment;collector\n"
+    "C1;Alpha SRL;RO18547290;RO;key;colin\n"
+    "C2;Beta LLC;7707083893;RU;;\n"
+)
+CONTRACTS = (
+    "external_id,counterparty,number,date,currency,payment_days,payment_day_kind\n"
+    "K1,C1,1/2025,2025-01-10,RON,1,banking\n"
+    "K2,C2,7-Д,2025-02-01,RUB,30,calendar\n"
+)
+DOCUMENTS = (
+    "external_id,counterparty,contract,number,date,due_date,amount,currency\n"
+    'D1,C1,K1,F-1,31.12.2025,,"1 234,56",RON\n'
+    "D2,C1,,F-2,2026-01-10,2026-02-10,100,RON\n"
+    'D3,C2,K2,R-3,2026-01-05,,"2.000,00",RUB\n'
+)
+
+
+def ledger_snapshot() -> list[object]:
+    return [
+        list(Counterparty.objects.order_by("id").values()),
+        list(Contract.objects.order_by("id").values()),
+        list(Document.objects.order_by("id").values()),
+        list(Payment.objects.order_by("id").values()),
+        list(Allocation.objects.order_by("id").values()),
+        TimelineEntry.objects.count(),
+    ]
+
+
+@pytest.fixture
+def loaded(company: Company, collector: User, write_csv: Writer) -> Company:
+    import_file("counterparties", write_csv("cp.csv", COUNTERPARTIES))
+    import_file("contracts", write_csv("k.csv", CONTRACTS))
+    import_file("documents", write_csv("d.csv", DOCUMENTS))
+    return company
+
+
+def test_counterparties_are_created_with_normalised_tax_ids(
+    loaded: Company, collector: User
+) -> None:
+    alpha = Counterparty.objects.get(external_id="C1")
+    assert alpha.tax_id == "18547290"
+    assert alpha.segment.code == "key"
+    assert alpha.collector == collector
+    assert alpha.language == "ro" and alpha.time_zone == "Europe/Bucharest"
+    beta = Counterparty.objects.get(external_id="C2")
+    assert beta.segment.code == "standard" and beta.language == "ru"
+
+
+def test_due_date_from_banking_day_terms_skips_the_new_year_holidays(loaded: Company) -> None:
+    # K1: 1 banking day; 1-2 January are Romanian holidays, 3-4 January 2026 a weekend.
+    assert Document.objects.get(external_id="D1").due_date == date(2026, 1, 5)
+    assert Document.objects.get(external_id="D2").due_date == date(2026, 2, 10)
+    assert Document.objects.get(external_id="D3").due_date == date(2026, 2, 4)
+    assert Document.objects.get(external_id="D1").amount == Decimal("1234.56")
+    assert Document.objects.get(external_id="D3").amount == Decimal("2000.00")
+
+
+def test_reimport_of_the_same_file_changes_nothing(loaded: Company, write_csv: Writer) -> None:
+    before = ledger_snapshot()
+    result = import_file("documents", write_csv("d.csv", DOCUMENTS))
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 3)
+    result = import_file("counterparties", write_csv("cp.csv", COUNTERPARTIES))
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 2)
+    assert ledger_snapshot() == before
+
+
+def test_updated_file_updates_only_changed_rows(loaded: Company, write_csv: Writer) -> None:
+    changed = DOCUMENTS.replace("F-2,2026-01-10,2026-02-10,100,", "F-2,2026-01-10,2026-02-10,90,")
+    changed += "D4,C2,,R-4,2026-01-06,2026-01-20,5,RUB\n"
+    result = import_file("documents", write_csv("d2.csv", changed))
+    assert (result.created, result.updated, result.unchanged) == (1, 1, 2)
+    assert Document.objects.get(external_id="D2").amount == Decimal("90.00")
+    assert Document.objects.count() == 4
+
+
+def test_a_file_without_optional_columns_keeps_stored_values(
+    loaded: Company, write_csv: Writer
+) -> None:
+    result = import_file(
+        "counterparties", write_csv("n.csv", "external_id,name,country\nC1,Alpha SA,RO\n")
+    )
+    assert (result.created, result.updated) == (0, 1)
+    alpha = Counterparty.objects.get(external_id="C1")
+    assert alpha.name == "Alpha SA" and alpha.segment.code == "key" and alpha.collector is not None
+
+
+def test_payments_allocate_and_write_the_timeline(loaded: Company, write_csv: Writer) -> None:
+    payments = (
+        "external_id,counterparty,document,date,amount,currency,payer\n"
+        "P1,C1,D2,2026-01-20,150,RON,Alpha SRL\n"
+        'P2,C2,,2026-01-21,"2 500,00",RUB,\n'
+    )
+    result = import_file("payments", write_csv("p.csv", payments))
+    assert result.created == 2
+    assert Document.objects.get(external_id="D2").open_amount == Decimal("0.00")
+    assert Document.objects.get(external_id="D1").open_amount == Decimal("1184.56")
+    assert Payment.objects.get(external_id="P2").unallocated == Decimal("500.00")
+    entry = TimelineEntry.objects.filter(
+        kind="ledger.import", counterparty__external_id="C2"
+    ).first()
+    assert entry is not None and entry.data["created"] == 1 and entry.data["kind"] == "payments"
+    again = import_file("payments", write_csv("p.csv", payments))
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+
+
+BAD_DOCUMENTS = [
+    ("D9,C9,,N,2026-01-01,,10,RON", "counterparty", "unknown counterparty 'C9'"),
+    ("D9,C1,K9,N,2026-01-01,,10,RON", "contract", "unknown contract 'K9'"),
+    ("D9,C1,K2,N,2026-01-01,,10,RUB", "contract", "contract 'K2' belongs to another counterparty"),
+    ("D9,C1,K1,N,2026-01-01,,10,EUR", "currency", "currency EUR does not match the contract's RON"),
+    ("D9,C1,,N,31.02.2026,,10,RON", "date", "bad date '31.02.2026'"),
+    ("D9,C1,,N,2026-01-01,,1O0,RON", "amount", "bad number '1O0'"),
+    ("D9,C1,,N,2026-01-01,,-10,RON", "amount", "negative amount -10.00"),
+    ("D9,C1,,,2026-01-01,,10,RON", "number", "missing required value"),
+    ("D1,C1,,N,2026-01-01,,10,RON", "external_id", "duplicate external id 'D1' (first on row 2)"),
+]
+
+
+@pytest.mark.parametrize(("row", "column", "reason"), BAD_DOCUMENTS)
+def test_each_bad_document_is_rejected_precisely_and_nothing_changes(
+    loaded: Company, write_csv: Writer, row: str, column: str, reason: str
+) -> None:
+    before = ledger_snapshot()
+    body = DOCUMENTS.replace("D1,", "DX,", 1) if "duplicate" not in reason else DOCUMENTS
+    body = body.splitlines()[0] + "\n" + body.splitlines()[1] + "\n" + row + "\n"
+    if "duplicate" in reason:
+        body = DOCUMENTS.splitlines()[0] + "\nD1,C1,,A,2026-01-01,,1,RON\n" + row + "\n"
+    path = write_csv("bad.csv", body)
+    with pytest.raises(ImportRejected) as caught:
+        import_file("documents", path)
+    errors = caught.value.errors
+    assert [(e.file, e.row, e.column) for e in errors] == [("bad.csv", 3, column)]
+    assert errors[0].reason.startswith(reason)
+    assert str(errors[0]).startswith(f"bad.csv:3:{column}: ")
+    assert ledger_snapshot() == before
+
+
+def test_bad_counterparty_rows_name_tax_id_segment_and_user(
+    company: Company, write_csv: Writer
+) -> None:
+    body = (
+        "external_id,name,tax_id,country,segment,collector\n"
+        "C1,Alpha,7707083894,RU,,\n"
+        "C2,Beta,,RO,vip,\n"
+        "C3,Gamma,,RO,,nobody\n"
+        "C4,Delta,,Romania,,\n"
+    )
+    with pytest.raises(ImportRejected) as caught:
+        import_file("counterparties", write_csv("c.csv", body))
+    got = [(e.row, e.column, e.reason.split(":")[0]) for e in caught.value.errors]
+    assert got == [
+        (2, "tax_id", "invalid INN '7707083894'"),
+        (3, "segment", "unknown segment 'vip'"),
+        (4, "collector", "unknown user 'nobody'"),
+        (5, "country", "not an ISO 3166 country code"),
+    ]
+    assert not Counterparty.objects.exists()
+
+
+def test_missing_required_column_is_reported_on_the_header_row(
+    company: Company, write_csv: Writer
+) -> None:
+    with pytest.raises(ImportRejected) as caught:
+        import_file(
+            "documents", write_csv("d.csv", "external_id,counterparty,date\nD1,C1,2026-01-01\n")
+        )
+    assert {(e.row, e.column) for e in caught.value.errors} == {
+        (1, "number"),
+        (1, "amount"),
+        (1, "currency"),
+    }
+
+
+def test_partial_applies_valid_rows_and_writes_the_rejected_ones(
+    loaded: Company, write_csv: Writer, tmp_path: Path
+) -> None:
+    body = (
+        DOCUMENTS.splitlines()[0] + "\nD7,C1,,A,2026-01-01,,10,RON\nD8,C9,,B,2026-01-01,,10,RON\n"
+    )
+    out = tmp_path / "rejected.csv"
+    result = import_file("documents", write_csv("p.csv", body), partial=True, rejected_out=out)
+    assert (result.created, result.rejected) == (1, 1)
+    assert Document.objects.filter(external_id="D7").exists()
+    assert not Document.objects.filter(external_id="D8").exists()
+    with out.open(encoding="utf-8") as handle:
+        rows = list(csv.reader(handle, delimiter=";"))
+    assert rows[0][-1] == "reason"
+    assert rows[1][:2] == ["D8", "C9"] and "unknown counterparty 'C9'" in rows[1][-1]
+
+
+def test_windows_1251_with_semicolons_and_1c_russian_headers(
+    company: Company, write_csv: Writer
+) -> None:
+    import_file(
+        "counterparties",
+        write_csv("c.csv", "Код;Наименование;ИНН;Страна\nC1;ООО Ромашка;7707083893;RU\n", "cp1251"),
+    )
+    body = (
+        "Код;Контрагент;Договор;Номер;Дата;Срок оплаты;Сумма;Валюта\n"
+        "D1;C1;;00000123;15.01.2026;14.02.2026;1 500,00;RUB\n"
+    )
+    result = import_file("documents", write_csv("d.csv", body, "cp1251"))
+    assert result.created == 1
+    doc = Document.objects.get(external_id="D1")
+    assert doc.counterparty.name == "ООО Ромашка"
+    assert (doc.number, doc.amount, doc.due_date) == (
+        "00000123",
+        Decimal("1500.00"),
+        date(2026, 2, 14),
+    )
+
+
+def test_utf8_bom_ukrainian_and_romanian_headers(company: Company, write_csv: Writer) -> None:
+    import_file(
+        "counterparties",
+        write_csv("c.csv", "\ufeffКод,Найменування,ЄДРПОУ,Країна\nU1,ТОВ Сонце,32855961,UA\n"),
+    )
+    import_file(
+        "counterparties",
+        write_csv("r.csv", "Cod;Denumire;Cod fiscal;Tara\nR1;Alfa SRL;RO18547290;RO\n"),
+    )
+    body = (
+        "Cod;Partener;Nr document;Data;Scadență;Suma;Valuta\n"
+        "F1;R1;F-1;05.01.2026;05.02.2026;1.234,56;RON\n"
+    )
+    import_file("documents", write_csv("f.csv", body))
+    assert Counterparty.objects.get(external_id="U1").tax_id == "32855961"
+    assert Document.objects.get(external_id="F1").amount == Decimal("1234.56")
+
+
+def test_xlsx_file(company: Company, write_csv: Writer, tmp_path: Path) -> None:
+    import_file("counterparties", write_csv("c.csv", "external_id,name,country\nC1,Alpha,RO\n"))
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["external_id", "counterparty", "number", "date", "amount", "currency"])
+    sheet.append([1001, "C1", "F-1", date(2026, 1, 5), 1234.56, "RON"])
+    sheet.append(["1002", "C1", "F-2", "06.01.2026", "99,90", "RON"])
+    path = tmp_path / "docs.xlsx"
+    book.save(path)
+    result = import_file("documents", path)
+    assert result.created == 2
+    doc = Document.objects.get(external_id="1001")
+    assert (doc.date, doc.amount, doc.due_date) == (
+        date(2026, 1, 5),
+        Decimal("1234.56"),
+        date(2026, 1, 5),
+    )
+    assert Document.objects.get(external_id="1002").amount == Decimal("99.90")
+
+
+def test_saved_column_mapping_is_reused(company: Company, write_csv: Writer) -> None:
+    from dunwell.ledger.importing.headers import header_signature
+
+    headers = ["Ref", "Firm", "Land"]
+    ColumnMapping.objects.create(
+        kind="counterparties",
+        signature=header_signature(headers),
+        mapping={"Ref": "external_id", "Firm": "name", "Land": "country"},
+    )
+    result = import_file("counterparties", write_csv("c.csv", "Ref,Firm,Land\nC1,Alpha,RO\n"))
+    assert result.created == 1 and Counterparty.objects.get().name == "Alpha"
+
+
+def test_contacts_phones_are_normalised_with_the_counterparty_country(
+    loaded: Company, write_csv: Writer
+) -> None:
+    body = (
+        "external_id,counterparty,name,roles,phone,email\n"
+        "P1,C1,Ana Pop,accountant|decides_payments,0721 234 567,ANA@alpha.ro\n"
+        "P2,C2,Иван Петров,бухгалтер,8 (495) 123-45-67,\n"
+    )
+    assert import_file("contacts", write_csv("p.csv", body)).created == 2
+    ana = Contact.objects.get(external_id="P1")
+    assert ana.phone == "+40721234567" and ana.decides_payments and ana.accountant
+    assert ana.email == "ana@alpha.ro"
+    assert Contact.objects.get(external_id="P2").phone == "+74951234567"
+    bad = "external_id,counterparty,name,phone\nP3,C1,X,12\n"
+    with pytest.raises(ImportRejected) as caught:
+        import_file("contacts", write_csv("b.csv", bad))
+    assert [(e.row, e.column) for e in caught.value.errors] == [(2, "phone")]
+
+
+def test_instalments_replace_the_schedule(loaded: Company, write_csv: Writer) -> None:
+    body = "contract,due_date,amount\nK1,2026-03-01,100\nK1,2026-04-01,100\n"
+    assert import_file("instalments", write_csv("i.csv", body)).created == 2
+    again = import_file("instalments", write_csv("i.csv", body))
+    assert (again.created, again.unchanged) == (0, 2)
+    changed = import_file(
+        "instalments", write_csv("i2.csv", "contract,due_date,amount\nK1,2026-03-01,200\n")
+    )
+    assert (changed.created, changed.deleted) == (1, 2)
+    assert list(ContractInstalment.objects.values_list("amount", flat=True)) == [Decimal("200.00")]
+
+
+def test_progress_is_reported_on_the_run(loaded: Company, write_csv: Writer) -> None:
+    run = ImportRun.objects.create(kind="documents", file_name="d.csv")
+    seen: list[tuple[int, int]] = []
+    import_file(
+        "documents",
+        write_csv("d.csv", DOCUMENTS),
+        run=run,
+        progress=lambda d, t: seen.append((d, t)),
+    )
+    run.refresh_from_db()
+    assert (run.rows_done, run.rows_total) == (3, 3)
+    assert seen[-1] == (3, 3)

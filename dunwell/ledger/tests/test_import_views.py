@@ -1,0 +1,131 @@
+"""The upload page: permissions, preview with recognised mapping, run, progress and result."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from dunwell.accounts.models import Role, User
+from dunwell.ledger.models import ColumnMapping, Company, Counterparty, ImportRun
+
+
+@pytest.fixture(autouse=True)
+def media(settings: Any, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def finance(make_user: Callable[..., User]) -> User:
+    return make_user("fiona", Role.FINANCE)
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def upload(client: Client, body: str, name: str = "cp.csv", partial: bool = False) -> Any:
+    data: dict[str, Any] = {
+        "kind": "counterparties",
+        "file": SimpleUploadedFile(name, body.encode()),
+    }
+    if partial:
+        data["partial"] = "on"
+    return client.post(reverse("ledger:import_new"), data)
+
+
+@pytest.mark.parametrize("url_name", ["ledger:imports", "ledger:import_new"])
+def test_collectors_teammates_and_outsiders_are_refused(
+    collector: User, teammate: User, outsider: User, url_name: str
+) -> None:
+    for user in (collector, teammate, outsider):
+        assert client_for(user).get(reverse(url_name)).status_code == 403
+
+
+def test_finance_and_supervisor_may_open_the_pages(finance: User, supervisor: User) -> None:
+    for user in (finance, supervisor):
+        assert client_for(user).get(reverse("ledger:imports")).status_code == 200
+        assert client_for(user).get(reverse("ledger:import_new")).status_code == 200
+
+
+def test_anonymous_is_sent_to_login() -> None:
+    response = Client().get(reverse("ledger:imports"))
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_collector_cannot_see_a_run(collector: User, finance: User) -> None:
+    run = ImportRun.objects.create(kind="documents", file_name="x.csv", user=finance)
+    assert (
+        client_for(collector).get(reverse("ledger:import_detail", args=[run.pk])).status_code == 403
+    )
+
+
+def test_upload_preview_confirm_and_result(
+    company: Company, finance: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    client = client_for(finance)
+    response = upload(client, "Код;Наименование;Страна;Примечание\nC1;ООО Ромашка;RU;x\n")
+    assert response.status_code == 302
+    run = ImportRun.objects.get()
+    preview = client.get(response["Location"])
+    assert preview.status_code == 200
+    form = preview.context["form"]
+    assert [form[f"col_{i}"].initial for i in range(4)] == ["external_id", "name", "country", ""]
+    assert "ООО Ромашка" in preview.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmed = client.post(
+            response["Location"],
+            {"col_0": "external_id", "col_1": "name", "col_2": "country", "col_3": ""},
+        )
+    assert confirmed.status_code == 302
+    run.refresh_from_db()
+    assert (run.status, run.created, run.rows_done, run.rows_total) == ("done", 1, 1, 1)
+    assert Counterparty.objects.get().name == "ООО Ромашка"
+    mapping = ColumnMapping.objects.get(kind="counterparties")
+    assert mapping.mapping == {"Код": "external_id", "Наименование": "name", "Страна": "country"}
+    page = client.get(reverse("ledger:import_detail", args=[run.pk]), HTTP_HX_REQUEST="true")
+    assert b"hx-trigger" not in page.content  # finished: no more polling
+
+
+def test_rejected_rows_are_listed_and_downloadable(
+    company: Company, finance: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    client = client_for(finance)
+    response = upload(
+        client, "external_id,name,country\nC1,Alpha,RO\nC2,Beta,Romania\n", partial=True
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            response["Location"], {"col_0": "external_id", "col_1": "name", "col_2": "country"}
+        )
+    run = ImportRun.objects.get()
+    assert (run.status, run.created, run.rejected) == ("done", 1, 1)
+    assert run.errors[0]["row"] == 3 and run.errors[0]["column"] == "country"
+    page = client.get(reverse("ledger:import_detail", args=[run.pk])).content.decode()
+    assert "not an ISO 3166 country code" in page
+    download = client.get(reverse("ledger:import_rejected", args=[run.pk]))
+    body = b"".join(download.streaming_content).decode()  # type: ignore[attr-defined]
+    assert "C2;Beta;Romania;country: not an ISO 3166 country code" in body
+
+
+def test_a_running_import_polls_for_progress(finance: User) -> None:
+    run = ImportRun.objects.create(
+        kind="documents", file_name="d.csv", status="running", rows_done=5, rows_total=10
+    )
+    page = client_for(finance).get(reverse("ledger:import_detail", args=[run.pk])).content.decode()
+    assert 'hx-trigger="every 1s"' in page and 'value="5" max="10"' in page
+
+
+def test_the_same_field_twice_is_refused(company: Company, finance: User) -> None:
+    client = client_for(finance)
+    response = upload(client, "a,b,c\n1,2,RO\n")
+    page = client.post(response["Location"], {"col_0": "name", "col_1": "name", "col_2": "country"})
+    assert page.status_code == 200 and "one column only" in page.content.decode()
+    assert ImportRun.objects.get().status == "pending"

@@ -1,0 +1,119 @@
+"""The import pages: upload → preview and column mapping → progress → result."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from dunwell.accounts.models import Role, User
+from dunwell.ledger.forms import MappingForm, UploadForm
+from dunwell.ledger.importing.headers import header_signature, recognise
+from dunwell.ledger.importing.kinds import KINDS
+from dunwell.ledger.importing.readers import ReadError, sniff_preview
+from dunwell.ledger.models import ColumnMapping, ImportRun
+from dunwell.ledger.tasks import start_import
+
+IMPORTERS = frozenset({Role.FINANCE, Role.DIRECTOR, Role.ADMIN, Role.SUPERVISOR})
+
+
+def _importer(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User) or not (user.is_superuser or user.role in IMPORTERS):
+        raise PermissionDenied
+    return user
+
+
+@login_required
+def imports(request: HttpRequest) -> HttpResponse:
+    _importer(request)
+    runs = ImportRun.objects.select_related("user", "company")[:50]
+    return render(request, "ledger/imports.html", {"runs": runs})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_new(request: HttpRequest) -> HttpResponse:
+    user = _importer(request)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        run = ImportRun(
+            kind=form.cleaned_data["kind"],
+            company=form.cleaned_data["company"],
+            file_name=Path(upload.name).name,
+            partial=form.cleaned_data["partial"],
+            user=user,
+        )
+        run.stored_file.save(Path(upload.name).name, upload, save=False)
+        run.save()
+        return redirect("ledger:import_preview", run.pk)
+    return render(request, "ledger/import_new.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _importer(request)
+    run = get_object_or_404(ImportRun, pk=pk)
+    if run.status != ImportRun.Status.PENDING or run.started_at is not None:
+        return redirect("ledger:import_detail", run.pk)
+    try:
+        headers, rows = sniff_preview(Path(run.stored_file.path))
+    except (ReadError, OSError) as exc:
+        return render(request, "ledger/import_preview.html", {"run": run, "read_error": exc})
+    signature = header_signature(headers)
+    saved = ColumnMapping.objects.filter(kind=run.kind, signature=signature).first()
+    initial = saved.mapping if saved else recognise(run.kind, KINDS[run.kind].field_names, headers)
+    form = MappingForm(
+        request.POST or None, kind=run.kind, headers=headers, initial_mapping=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        mapping = form.mapping()
+        with transaction.atomic():
+            ColumnMapping.objects.update_or_create(
+                kind=run.kind,
+                signature=signature,
+                defaults={"mapping": mapping, "created_by": user, "name": run.file_name},
+            )
+            run.mapping = mapping
+            run.save(update_fields=["mapping"])
+            start_import(run)
+        return redirect("ledger:import_detail", run.pk)
+    table = [[(row[i] if i < len(row) else "") for i in range(len(headers))] for row in rows]
+    return render(
+        request,
+        "ledger/import_preview.html",
+        {"run": run, "form": form, "headers": headers, "rows": table, "saved": saved},
+    )
+
+
+@login_required
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _importer(request)
+    run = get_object_or_404(ImportRun, pk=pk)
+    template = (
+        "ledger/_import_status.html"
+        if request.headers.get("HX-Request")
+        else "ledger/import_detail.html"
+    )
+    return render(request, template, {"run": run})
+
+
+@login_required
+def import_rejected(request: HttpRequest, pk: int) -> FileResponse:
+    _importer(request)
+    run = get_object_or_404(ImportRun, pk=pk)
+    if not run.rejected_file:
+        raise Http404
+    return FileResponse(
+        run.rejected_file.open("rb"),
+        as_attachment=True,
+        filename=f"rejected-{Path(run.file_name).stem}.csv",
+        content_type="text/csv",
+    )
