@@ -31,7 +31,7 @@ from dunwell.accounts.visibility import counterparty_filter
 from dunwell.insight.buckets import Bucket, due_date_thresholds, make_buckets
 from dunwell.insight.models import saved_edges
 from dunwell.ledger.models import Company, Counterparty, Segment
-from dunwell.money import CENT, ZERO
+from dunwell.money import ZERO
 
 
 class GroupBy(StrEnum):
@@ -42,17 +42,26 @@ class GroupBy(StrEnum):
     CURRENCY = "currency"
 
 
-@dataclass
+@dataclass(slots=True)
 class AgingRow:
     key: int | str | None  # counterparty/collector/segment/company id, or the currency
     label: str
     currency: str
-    amounts: list[Decimal]  # one per bucket
+    cents: list[int]  # one per bucket, in cents (exact)
     documents: int
-    total: Decimal = ZERO
+    total_cents: int = 0
 
     def __post_init__(self) -> None:
-        self.total = sum(self.amounts, ZERO)
+        self.total_cents = sum(self.cents)
+
+    @property
+    def amounts(self) -> list[Decimal]:
+        # Built on demand: a report over 100,000 counterparties shows 200 rows on the page.
+        return [Decimal(value).scaleb(-2) for value in self.cents]
+
+    @property
+    def total(self) -> Decimal:
+        return Decimal(self.total_cents).scaleb(-2)
 
 
 @dataclass
@@ -71,18 +80,6 @@ class AgingReport:
     @property
     def currencies(self) -> list[str]:
         return sorted(self.totals)
-
-
-def _money(value: Any) -> Decimal:
-    # PostgreSQL returns numeric sums as Decimal with cents already; SQLite's SUM returns a
-    # float (or an int): round it to cents.
-    if value.__class__ is Decimal and value.as_tuple().exponent == -2:
-        return value  # type: ignore[no-any-return]
-    if value is None:
-        return ZERO
-    if isinstance(value, Decimal):
-        return value.quantize(CENT)
-    return Decimal(repr(value)).quantize(CENT)
 
 
 def _visible_sql(user: User | None) -> tuple[str, list[Any]] | None:
@@ -131,19 +128,24 @@ def aging(
     labels = _labels(by, {row[0] for row in raw}) if by != GroupBy.COUNTERPARTY else {}
     n = len(buckets)
     rows = report.rows
+    # Sums arrive as integer cents (exact on SQLite too, and much cheaper for PostgreSQL to
+    # aggregate than numeric); Decimal(cents).scaleb(-2) is exact.
+    cent_totals: dict[str, list[int]] = {}
     for row in raw:
         key, row_currency, label, documents = row[0], row[1], row[2], row[3]
-        amounts = [_money(value) for value in row[4 : 4 + n]]
+        cents = list(row[4 : 4 + n])
         label = label if label is not None else labels.get(key, "")
-        rows.append(AgingRow(key, label, row_currency, amounts, int(documents)))
-        totals = report.totals.get(row_currency)
+        rows.append(AgingRow(key, label, row_currency, cents, documents))
+        totals = cent_totals.get(row_currency)
         if totals is None:
-            totals = report.totals[row_currency] = [ZERO] * n
+            totals = cent_totals[row_currency] = [0] * n
             report.documents[row_currency] = 0
         for i in range(n):
-            totals[i] += amounts[i]
-        report.documents[row_currency] += int(documents)
-    rows.sort(key=lambda r: (r.currency, -r.total, r.label))
+            totals[i] += cents[i]
+        report.documents[row_currency] += documents
+    for row_currency, totals in cent_totals.items():
+        report.totals[row_currency] = [Decimal(value).scaleb(-2) for value in totals]
+    rows.sort(key=lambda r: (r.currency, -r.total_cents, r.label))
     return report
 
 
@@ -178,13 +180,15 @@ def _aging_sql(
         # Fast path: nothing has been paid after today, so the open amount is the answer.
         inner = (
             "SELECT d.counterparty_id AS cp, d.company_id AS co, d.currency AS cur, "  # noqa: S608
-            "d.due_date AS due, d.open_amount AS amount FROM ledger_document d "
+            "d.due_date AS due, CAST(ROUND(d.open_amount * 100) AS BIGINT) AS amount "
+            "FROM ledger_document d "
             f"WHERE d.open_amount > 0 AND {' AND '.join(conditions)}"
         )
     else:
         inner = (
             "SELECT d.counterparty_id AS cp, d.company_id AS co, d.currency AS cur, "  # noqa: S608
-            "d.due_date AS due, d.open_amount + COALESCE(a.later, 0) AS amount "
+            "d.due_date AS due, "
+            "CAST(ROUND((d.open_amount + COALESCE(a.later, 0)) * 100) AS BIGINT) AS amount "
             "FROM ledger_document d "
             "LEFT JOIN (SELECT document_id, SUM(amount) AS later FROM ledger_allocation "
             "WHERE paid_on > %s GROUP BY document_id) a ON a.document_id = d.id "
@@ -205,7 +209,9 @@ def _aging_sql(
         if i > 0:
             parts.append("x.due < %s")
             bucket_params.append(thresholds[i - 1])
-        sums.append(f"SUM(CASE WHEN {' AND '.join(parts)} THEN x.amount ELSE 0 END) AS b{i}")
+        sums.append(
+            f"CAST(SUM(CASE WHEN {' AND '.join(parts)} THEN x.amount ELSE 0 END) AS BIGINT) AS b{i}"
+        )
     columns = [f"b{i}" for i in range(len(sums))]
     key = {GroupBy.COMPANY: "x.co", GroupBy.CURRENCY: "x.cur"}.get(by, "x.cp")
     grouped = (
@@ -223,7 +229,7 @@ def _aging_sql(
         column = "c.collector_id" if by == GroupBy.COLLECTOR else "c.segment_id"
         sql = (
             f"SELECT {column}, g.cur, NULL, SUM(g.n), "  # noqa: S608
-            f"{', '.join(f'SUM(g.{c})' for c in columns)} "
+            f"{', '.join(f'CAST(SUM(g.{c}) AS BIGINT)' for c in columns)} "
             f"FROM ({grouped}) g JOIN ledger_counterparty c ON c.id = g.grp "
             f"GROUP BY {column}, g.cur"
         )
