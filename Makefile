@@ -26,10 +26,15 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 # The demo: SQLite database under var/, demo company with generated data, web server.
+# A background worker (imports uploaded on the web page, the morning ladder run) runs beside
+# the web server and stops with it.
 run: install
 	DUNWELL_DEBUG=1 $(BIN)/dunwell migrate --no-input
 	DUNWELL_DEBUG=1 $(BIN)/dunwell demo
-	DUNWELL_DEBUG=1 $(BIN)/dunwell runserver $(HOST):$(PORT)
+	@DUNWELL_DEBUG=1 $(BIN)/dunwell worker > var/worker.log 2>&1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	echo "Background worker started (log: var/worker.log)"; \
+	DUNWELL_DEBUG=1 $(BIN)/dunwell runserver --noreload $(HOST):$(PORT)
 
 # The whole suite on SQLite; and again on PostgreSQL when DATABASE_URL is set (.ci/run sets it).
 test: install-test

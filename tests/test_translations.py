@@ -72,3 +72,21 @@ def test_user_language_applies_after_login(make_user) -> None:
     client.login(username="rita", password="pw-rita")
     response = client.get(reverse("home"), follow=True)
     assert 'lang="ro"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_request_does_not_leave_its_language_behind(make_user) -> None:
+    from django.utils import translation
+
+    make_user("ruslan", "finance", language="ru")
+    client = Client()
+    client.login(username="ruslan", password="pw-ruslan")
+    client.get(reverse("home"), follow=True)
+    assert translation.get_language() in (None, "en", "en-us")
+
+
+@pytest.mark.django_db
+def test_unknown_language_parameter_is_ignored() -> None:
+    response = Client().get(reverse("login") + "?lang=xx")
+    assert response.status_code == 200
+    assert "Sign in to Dunwell" in response.content.decode()

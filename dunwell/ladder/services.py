@@ -494,3 +494,23 @@ def assign_segment_policy(*, segment: Segment, policy: Policy) -> SegmentPolicy:
 def policy_changed(policy: Policy) -> None:
     """After a policy's steps change, every document on it is re-examined at the next run."""
     DocumentProgress.objects.filter(policy=policy).update(next_due_on=timezone.localdate())
+
+
+@transaction.atomic
+def save_policy(policy_form: Any, step_formset: Any, *, user: User) -> Policy:
+    """Save a policy and its steps from the editor (validated forms); documents on it are
+    re-examined at the next run."""
+    if not (user.is_superuser or user.role in EDITOR_ROLES):
+        raise LadderError(_("Only supervisors, the director and admins edit the pressure scale."))
+    policy: Policy = policy_form.save()
+    step_formset.instance = policy
+    step_formset.save()
+    policy_changed(policy)
+    return policy
+
+
+EDITOR_ROLES = frozenset({Role.SUPERVISOR, Role.DIRECTOR, Role.ADMIN})
+
+
+def can_edit_policies(user: User) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or user.role in EDITOR_ROLES))

@@ -1,4 +1,15 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from dunwell.ladder import views
 
 app_name = "ladder"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.policies, name="policies"),
+    path("new/", views.policy_edit, name="policy_new"),
+    path("<int:pk>/", views.policy_edit, name="policy_edit"),
+    path("approvals/", views.approvals, name="approvals"),
+    path("tasks/<int:pk>/decide/", views.decide, name="decide"),
+    path("overdue/", views.overdue, name="overdue"),
+    path("punctuality/", views.punctuality, name="punctuality"),
+    path("tasks/", views.my_tasks, name="tasks"),
+]

@@ -1,1 +1,271 @@
-"""Models of the work app."""
+"""The collector's workspace: call scripts, call activities and their outcomes, stalling
+alerts, reassignments, negotiation meetings, in-app notifications and calendar feed tokens.
+
+Promises, disputes, agreements and tasks belong to the ladder app; the workspace records them
+through the ladder's services and keeps here only what the collector's day needs on top.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from dunwell.ledger.models import Contact, Counterparty
+
+
+class Situation(models.TextChoices):
+    FIRST_CALL = "first_call", _("First call")
+    REPEAT_CALL = "repeat_call", _("Repeat call")
+    AFTER_BROKEN_PROMISE = "after_broken_promise", _("After a broken promise")
+    AFTER_DISPUTE_RESOLVED = "after_dispute_resolved", _("After a resolved dispute")
+    DECISION_MAKER = "decision_maker", _("Talking to the decision-maker")
+
+
+class CallScript(models.Model):
+    """What to say in a situation, in one language. Placeholders in braces ({debtor},
+    {overdue}, {oldest_document}, {days_overdue}, {collector}, {company}, {contact}) are filled
+    on the call card."""
+
+    situation = models.CharField(_("situation"), max_length=32, choices=Situation.choices)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    text = models.TextField(_("text"))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("call script")
+        verbose_name_plural = _("call scripts")
+        ordering = ["situation", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["situation", "language"], name="uniq_call_script")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_situation_display()} ({self.language})"
+
+
+class Outcome(models.TextChoices):
+    PROMISE = "promise", _("Promise to pay")
+    DISPUTE = "dispute", _("Dispute")
+    CALL_BACK = "call_back", _("Call back")
+    WRONG_PERSON = "wrong_person", _("Wrong person")
+    NO_ANSWER = "no_answer", _("No answer")
+    REFUSED = "refused", _("Refused")
+    ABUSIVE = "abusive", _("Abusive")
+
+
+class CallActivity(models.Model):
+    """One contact attempt and its outcome (DESIGN §1.6), with an optional recording."""
+
+    counterparty = models.ForeignKey(
+        Counterparty, on_delete=models.CASCADE, related_name="call_activities"
+    )
+    contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("at"))
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
+    note = models.TextField(_("note"), blank=True)
+    recording = models.FileField(_("recording"), upload_to="calls/%Y/%m/", blank=True)
+    call_back_at = models.DateTimeField(_("call back at"), null=True, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["counterparty", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.outcome}"
+
+
+class StallingAlert(models.Model):
+    """The counterparty is stalling (DESIGN §1.5): repeated call-backs without a promise, or
+    repeated broken promises. Open while `closed_at` is empty; one open alert per debtor."""
+
+    class Reason(models.TextChoices):
+        CALL_BACKS = "call_backs", _("Repeated call-backs without a promise")
+        BROKEN_PROMISES = "broken_promises", _("Repeated broken promises")
+
+    counterparty = models.ForeignKey(
+        Counterparty, on_delete=models.CASCADE, related_name="stalling_alerts"
+    )
+    reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices)
+    count = models.PositiveIntegerField(_("count"))
+    detected_at = models.DateTimeField(_("detected"))
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("stalling alert")
+        verbose_name_plural = _("stalling alerts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["counterparty"],
+                condition=models.Q(closed_at__isnull=True),
+                name="uniq_open_stalling_alert",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.counterparty_id} {self.reason}"
+
+
+class Reassignment(models.Model):
+    """A change of the responsible collector (fresh eyes, DESIGN §1.9); history is kept."""
+
+    counterparty = models.ForeignKey(
+        Counterparty, on_delete=models.CASCADE, related_name="reassignments"
+    )
+    from_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("at"))
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("reassignment")
+        verbose_name_plural = _("reassignments")
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["counterparty", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.counterparty_id} {self.from_user_id}->{self.to_user_id}"
+
+
+class Meeting(models.Model):
+    """A negotiation meeting (DESIGN §1.8): preparation checklist, then the protocol."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        HELD = "held", _("Held")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    counterparty = models.ForeignKey(Counterparty, on_delete=models.CASCADE, related_name="+")
+    organiser = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    duration_minutes = models.PositiveIntegerField(_("duration, minutes"), default=60)
+    place = models.CharField(_("place"), max_length=255, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
+    )
+    # Preparation checklist: each item ticked plus free notes.
+    authority_checked = models.BooleanField(
+        _("their negotiator's authority checked"), default=False
+    )
+    history_reviewed = models.BooleanField(_("payment history reviewed"), default=False)
+    documents_copied = models.BooleanField(_("copies of documents prepared"), default=False)
+    economic_situation = models.TextField(_("the debtor's economic situation"), blank=True)
+    ideal_terms = models.TextField(_("ideal repayment terms"), blank=True)
+    acceptable_terms = models.TextField(_("acceptable repayment terms"), blank=True)
+    questions = models.TextField(_("questions to ask"), blank=True)
+    protocol = models.TextField(_("protocol"), blank=True)
+    good_relations_until = models.DateField(
+        _("good relations until"),
+        null=True,
+        blank=True,
+        help_text=_("After this date a final warning is sent and the case goes to the lawyers."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("negotiation meeting")
+        verbose_name_plural = _("negotiation meetings")
+        ordering = ["-starts_at"]
+
+    def __str__(self) -> str:
+        return f"{self.counterparty_id} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def checklist_done(self) -> int:
+        items = [
+            self.authority_checked,
+            self.history_reviewed,
+            self.documents_copied,
+            bool(self.economic_situation.strip()),
+            bool(self.ideal_terms.strip()),
+            bool(self.acceptable_terms.strip()),
+            bool(self.questions.strip()),
+        ]
+        return sum(items)
+
+
+class Notification(models.Model):
+    """A message inside the app. The text is rendered in the recipient's language when it is
+    created, so the reader never sees another user's language."""
+
+    class Kind(models.TextChoices):
+        OVERDUE_DAY_ONE = "overdue_day_one", _("Task overdue")
+        STALLING = "stalling", _("Stalling")
+        REASSIGNED = "reassigned", _("Reassignment")
+        APPROVAL = "approval", _("Approval waiting")
+        DISPUTE = "dispute", _("Dispute")
+        OTHER = "other", _("Other")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    counterparty = models.ForeignKey(
+        Counterparty, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    message = models.TextField(_("message"))
+    url = models.CharField(max_length=500, blank=True)
+    # Makes a notification idempotent: the same key for the same recipient is stored once.
+    key = models.CharField(max_length=120, blank=True)
+    created_at = models.DateTimeField(_("created"))
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "key"],
+                condition=~models.Q(key=""),
+                name="uniq_notification_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.message[:60]
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeedToken(models.Model):
+    """The secret in a user's iCal feed URL; revoking it kills every subscribed copy."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_tokens"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar feed token")
+        verbose_name_plural = _("calendar feed tokens")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {'revoked' if self.revoked_at else 'active'}"

@@ -1,4 +1,29 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from dunwell.work import views
 
 app_name = "work"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("debtors/", views.debtors, name="debtors"),
+    path("debtors/<int:counterparty_id>/", views.debtor, name="debtor"),
+    path("debtors/<int:counterparty_id>/export.xlsx", views.debtor_export, name="debtor_export"),
+    path("debtors/<int:counterparty_id>/call/", views.call_card, name="call"),
+    path("debtors/<int:counterparty_id>/reassign/", views.reassign, name="reassign"),
+    path("debtors/<int:counterparty_id>/meetings/new/", views.meeting, name="meeting_new"),
+    path(
+        "debtors/<int:counterparty_id>/meetings/<int:meeting_id>/",
+        views.meeting,
+        name="meeting",
+    ),
+    path("scripts/", views.scripts, name="scripts"),
+    path("preferences/", views.preferences, name="preferences"),
+    path("preferences/calendar/revoke/", views.revoke_feed, name="revoke_feed"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("calendar/", views.calendar, name="calendar"),
+    path("calendar/feed/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+]
+urlpatterns += [
+    path("day/", views.worklist, name="worklist"),
+    path("team/", views.team, name="team"),
+    path("approvals/", views.approvals, name="approvals"),
+]

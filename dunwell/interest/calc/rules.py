@@ -7,7 +7,7 @@ import calendar
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from types import MappingProxyType
 
 from dunwell.interest.calc import engine
@@ -200,7 +200,9 @@ def _cap(ctx: Context, lines: list[Line]) -> list[Line]:
     cap_percent = ctx.decimal("cap_percent")
     if cap_percent is None:
         return lines
-    capped, reached = engine.apply_cap(lines, money(ctx.debt * cap_percent / HUNDRED))
+    # Rounded down: the cent that rounding would add is above the cap.
+    cap = (ctx.debt * cap_percent / HUNDRED).quantize(engine.CENT, rounding=ROUND_DOWN)
+    capped, reached = engine.apply_cap(lines, cap)
     if reached:
         ctx.notices.append(
             Notice(
@@ -246,6 +248,16 @@ def _ru_395_schedule(ctx: Context, start: date, end: date) -> Schedule:
         )
     if start < RU_KEY_FROM and end >= RU_DEPOSIT_FROM:
         district = ctx.options["district"]
+        ctx.notices.append(
+            Notice(
+                gettext_noop(
+                    "From 01.06.2015 to 31.07.2016 art. 395 used the average deposit rates of "
+                    "the creditor's federal district (option district=%(district)s); check "
+                    "that it is the creditor's district."
+                ),
+                {"district": district},
+            )
+        )
         code = RU_DEPOSIT_PREFIX + district
         schedule += ctx.steps(
             code, max(start, RU_DEPOSIT_FROM), min(end, RU_KEY_FROM - ONE_DAY), DEPOSIT_NOTE
@@ -416,7 +428,7 @@ def rule_ua_625(ctx: Context) -> list[Line]:
     the delay plus 3% per year (unless the contract or a law sets another rate — option
     `rate_per_year`). Not a penalty: no cap and no six-month limit."""
     rate = ctx.decimal("rate_per_year")
-    rate = Decimal(3) if rate is None else rate
+    rate = Decimal("3.00") if rate is None else rate
     start = ctx.first_day()
     periods = ctx.periods(start=start)
     lines = engine.accrue_annual(

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from dunwell.interest.calc import RateBook
 from dunwell.interest.ratefiles import shipped_ratebook
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """Messages in English: a page test elsewhere can leave another language active."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(scope="session")

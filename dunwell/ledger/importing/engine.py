@@ -85,6 +85,32 @@ ROLE_WORDS = {
     "decide plati": "decides_payments",
     "semneaza": "signs",
 }
+# The value an empty cell of an optional column stands for (set while parsing, so that the
+# database does not rewrite the staging table to fill defaults).
+EMPTY_CELL: dict[str, dict[str, Any]] = {
+    "counterparties": {"tax_id": "", "address": ""},
+    "contacts": {
+        "position": "",
+        "phone": "",
+        "phone_alt": "",
+        "email": "",
+        "language": "",
+        "notes": "",
+    },
+    "contracts": {
+        "payment_days": 0,
+        "payment_day_kind": "calendar",
+        "payment_from": "document",
+        "prepayment_percent": Decimal(0),
+        "prepayment_days": 0,
+        "penalty_period": "day",
+        "penalty_from_day": 1,
+        "pretension_days": 30,
+        "governing_law": "",
+    },
+    "documents": {"kind": "invoice", "accepted": False},
+    "payments": {"payer": ""},
+}
 ROLES = ("orders", "accepts", "accountant", "decides_payments", "signs")
 
 
@@ -134,7 +160,7 @@ def _sql_type(f: Field) -> str:
 
 
 def _stage_columns(kind: Kind) -> list[tuple[str, str]]:
-    columns = [("line", "BIGINT PRIMARY KEY")]
+    columns = [("line", "BIGINT PRIMARY KEY"), ("company_id", "BIGINT")]
     for f in kind.fields:
         if f.type == "roles":
             columns += [(f"r_{role}", "BOOLEAN") for role in ROLES]
@@ -144,9 +170,7 @@ def _stage_columns(kind: Kind) -> list[tuple[str, str]]:
 
 
 RESOLVED = [
-    ("company_id", "BIGINT"),
     ("target_id", "BIGINT"),
-    ("is_new", "BOOLEAN"),
     ("changed", "BOOLEAN"),
     ("cp_id", "BIGINT"),
     ("cp_country", "TEXT"),
@@ -196,6 +220,8 @@ class _RowParser:
         self.slots = list(kind.fields)
         self.absent = [f for f in kind.fields if f.name not in present]
         self.sqlite = connection.vendor == "sqlite"
+        self.empty = EMPTY_CELL.get(kind.name, {})
+        self.company_id: int | None = None
 
     def column(self, name: str) -> str:
         return self.header_of.get(name, name)
@@ -210,6 +236,8 @@ class _RowParser:
                 if f.required:
                     errors.add(line, self.column(f.name), _("missing required value"))
                     ok = False
+                elif f.name in self.empty:
+                    values[f.name] = self.empty[f.name]
                 continue
             try:
                 values[f.name] = self._convert(f, text)
@@ -220,7 +248,7 @@ class _RowParser:
             ok = self._row_rules(line, values, errors)
         if not ok:
             return None
-        out: list[Any] = [line]
+        out: list[Any] = [line, self.company_id]
         for f in self.slots:
             if f.type == "roles":
                 roles = values.get(f.name)
@@ -439,6 +467,13 @@ class Importer:
         for row in cursor.fetchall():
             self.errors.add(int(row[0]), column, reason(*row[1:]))
 
+    @property
+    def default_company(self) -> Company | None:
+        if self.company is not None:
+            return self.company
+        companies = list(Company.objects.all()[:2])
+        return companies[0] if len(companies) == 1 else None
+
     def resolve(self, cursor: CursorWrapper, parser: _RowParser) -> None:
         present = set(parser.header_of)
         col = parser.column
@@ -455,21 +490,11 @@ class Importer:
                 col("company"),
                 lambda v: _("unknown company %(value)s") % {"value": repr(v)},
             )
-        default = self.company
-        if default is None:
-            companies = list(Company.objects.all()[:2])
-            default = companies[0] if len(companies) == 1 else None
-        if default is not None:
-            cursor.execute(
-                f"UPDATE {STAGE} SET company_id = %s WHERE company_id IS NULL", [default.pk]
-            )
-        else:
+        if self.default_company is None:
             self._sql_errors(
                 cursor,
                 f"SELECT line FROM {STAGE} WHERE company_id IS NULL AND f_company IS NULL "
-                "ORDER BY line"
-                if "company" in present
-                else f"SELECT line FROM {STAGE} WHERE company_id IS NULL ORDER BY line",
+                "ORDER BY line",
                 col("company"),
                 lambda: _("which company? Give its code in a company column or choose one"),
             )
@@ -675,7 +700,6 @@ class Importer:
             f"UPDATE {STAGE} SET target_id = t.id, old_cp_id = t.{cp_col} FROM {target} t "
             f"WHERE t.{tkey} = {STAGE}.{key} AND t.external_id = {STAGE}.f_external_id"
         )
-        cursor.execute(f"UPDATE {STAGE} SET is_new = (target_id IS NULL)")
         present = set(parser.header_of)
         columns = list(kind.columns)
         # Columns the file does not carry keep their stored values.
@@ -690,12 +714,13 @@ class Importer:
         distinct = "IS DISTINCT FROM" if self.postgres else "IS NOT"
         differs = " OR ".join(f"t.{db} {distinct} {STAGE}.{st}" for st, db, _s in columns)
         cursor.execute(
-            f"UPDATE {STAGE} SET changed = (is_new OR EXISTS (SELECT 1 FROM {target} t "
-            f"WHERE t.id = {STAGE}.target_id AND ({differs})))"
+            f"UPDATE {STAGE} SET changed = TRUE WHERE target_id IS NULL OR EXISTS (SELECT 1 "
+            f"FROM {target} t WHERE t.id = {STAGE}.target_id AND ({differs}))"
         )
         cursor.execute(
-            f"SELECT SUM(CASE WHEN is_new THEN 1 ELSE 0 END), "
-            f"SUM(CASE WHEN changed AND NOT is_new THEN 1 ELSE 0 END), COUNT(*) FROM {STAGE}"
+            f"SELECT SUM(CASE WHEN target_id IS NULL THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN changed AND target_id IS NOT NULL THEN 1 ELSE 0 END), "
+            f"COUNT(*) FROM {STAGE}"
         )
         created, updated, total = (int(v or 0) for v in cursor.fetchone())
         self.result.created, self.result.updated = created, updated
@@ -728,11 +753,11 @@ class Importer:
         if kind.name == "contacts":
             cursor.execute(
                 f"UPDATE {target} SET {', '.join(f'{db} = s.{st}' for st, db, _x in columns)} "
-                f"FROM {STAGE} s WHERE s.target_id = {target}.id AND s.changed AND NOT s.is_new"
+                f"FROM {STAGE} s WHERE s.target_id = {target}.id AND s.changed"
             )
             cursor.execute(
                 f"INSERT INTO {target} ({', '.join(insert_cols)}) "
-                f"SELECT {', '.join(insert_vals)} FROM {STAGE} WHERE is_new",
+                f"SELECT {', '.join(insert_vals)} FROM {STAGE} WHERE target_id IS NULL",
                 params,
             )
         else:
@@ -760,9 +785,7 @@ class Importer:
             f"WHERE i.contract_id = {STAGE}.contract_id AND i.due_date = {STAGE}.f_due_date "
             f"AND i.amount = {STAGE}.f_amount)"
         )
-        cursor.execute(
-            f"UPDATE {STAGE} SET is_new = (target_id IS NULL), changed = (target_id IS NULL)"
-        )
+        cursor.execute(f"UPDATE {STAGE} SET changed = TRUE WHERE target_id IS NULL")
         cursor.execute(
             "DELETE FROM ledger_contractinstalment WHERE contract_id IN "
             f"(SELECT contract_id FROM {STAGE}) AND id NOT IN "
@@ -771,7 +794,7 @@ class Importer:
         self.result.deleted = max(cursor.rowcount, 0)
         cursor.execute(
             "INSERT INTO ledger_contractinstalment (contract_id, due_date, amount) "
-            f"SELECT contract_id, f_due_date, f_amount FROM {STAGE} WHERE is_new"
+            f"SELECT contract_id, f_due_date, f_amount FROM {STAGE} WHERE target_id IS NULL"
         )
         self.result.created = max(cursor.rowcount, 0)
         cursor.execute(f"SELECT COUNT(*) FROM {STAGE}")
@@ -797,8 +820,8 @@ class Importer:
             "INSERT INTO ledger_timelineentry (counterparty_id, at, actor_id, kind, summary, data) "
             f"SELECT cp_id, %s, %s, 'ledger.import', %s || ': +' || CAST(c AS TEXT) || ' ~' "
             f"|| CAST(u AS TEXT), {data} FROM (SELECT cp_id, "
-            "SUM(CASE WHEN is_new THEN 1 ELSE 0 END) AS c, "
-            f"SUM(CASE WHEN is_new THEN 0 ELSE 1 END) AS u FROM {STAGE} WHERE changed "
+            "SUM(CASE WHEN target_id IS NULL THEN 1 ELSE 0 END) AS c, "
+            f"SUM(CASE WHEN target_id IS NULL THEN 0 ELSE 1 END) AS u FROM {STAGE} WHERE changed "
             "GROUP BY cp_id) x",
             [now, self.user.pk if self.user else None, summary, prefix],
         )
@@ -812,6 +835,8 @@ class Importer:
             raise ImportRejected([RowError(self.file, 0, "", str(exc))]) from None
         mapping = self.resolve_mapping(table.headers)
         parser = _RowParser(self.kind, table.headers, mapping)
+        default = self.default_company
+        parser.company_id = default.pk if default is not None else None
         missing = [
             f.name for f in self.kind.fields if f.required and f.name not in parser.header_of
         ]

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 
 @pytest.fixture
@@ -16,3 +17,10 @@ def write_csv(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return write
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """Messages are asserted in English whatever language an earlier test left active."""
+    with translation.override("en"):
+        yield

@@ -120,7 +120,8 @@ def result_as_table(result: Result) -> str:
         suffix = " " + gettext("(not in the total)") if name == "compensation" else ""
         out.append(f"{label}: {amount}{suffix}")
     currency = f" {result.currency}" if result.currency else ""
-    out.append(f"{gettext('Total')}: {result.total}{currency}")
+    total_label = gettext("Total")
+    out.append(f"{total_label}: {result.total}{currency}")
     for warning in result.warnings:
         out.append(gettext("Warning: %(text)s") % {"text": warning})
     return "\n".join(out)

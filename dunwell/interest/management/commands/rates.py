@@ -16,7 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from dunwell.interest.errors import InterestError
-from dunwell.interest.ratefiles import DATA_DIR, SERIES_FILE
+from dunwell.interest.loading import upsert_series
+from dunwell.interest.models import RateSeries
+from dunwell.interest.ratefiles import DATA_DIR, SERIES_FILE, shipped_series
 from dunwell.interest.selectors import series_status
 from dunwell.interest.services import import_rates
 
@@ -40,6 +42,8 @@ class Command(BaseCommand):
 
     def import_files(self, files: list[Path], *, shipped: bool) -> None:
         if shipped:
+            # New series first: a value file may only name known series.
+            upsert_series(RateSeries, shipped_series())
             files = [*files, *sorted(p for p in DATA_DIR.glob("*.csv") if p != SERIES_FILE)]
         if not files:
             raise CommandError(gettext("Give at least one FILE or --shipped."), returncode=2)

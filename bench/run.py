@@ -1,0 +1,168 @@
+"""Benchmark of the daily ladder run on PostgreSQL (DESIGN §4).
+
+    DATABASE_URL=postgres://dunwell:dunwell@127.0.0.1:5432/dunwell_ladder \
+        /work/main/.venv/bin/python bench/run.py --documents 1000000 --counterparties 100000
+
+Loads synthetic open documents straight into the ledger tables with set-based SQL
+(generate_series; due dates spread over the last 60 days and the next 20, amounts varied),
+then times, each in a fresh subprocess (so peak memory is the run's own):
+  floor   a full scan of the open documents (count + sum of open_amount);
+  first   the first run for the day (decide + write tasks);
+  rerun   the same day again, nothing changed.
+WARNING: it empties the ledger and ladder tables of the database it is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dunwell.settings")
+os.environ.setdefault("DUNWELL_DEBUG", "1")
+AS_OF = date(2026, 3, 16)
+
+
+def _setup() -> None:
+    import django
+
+    django.setup()
+
+
+def load(documents: int, counterparties: int) -> None:
+    _setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    with connection.cursor() as c:
+        c.execute(
+            "TRUNCATE ladder_taskdocument, ladder_task, ladder_documentprogress, "
+            "ladder_ladderevent, ladder_grace, ladder_promise_documents, ladder_promise, "
+            "ladder_dispute_documents, ladder_dispute, ladder_agreementinstalment, "
+            "ladder_agreement, ladder_counterpartypolicy, ladder_dailyrun, "
+            "ledger_allocation, ledger_payment, ledger_timelineentry, ledger_document, "
+            "ledger_contact, ledger_contractinstalment, ledger_contract, ledger_counterparty, "
+            "ledger_nonworkingday, ledger_company CASCADE"
+        )
+        c.execute("DELETE FROM accounts_user WHERE username LIKE 'bench%%'")
+        c.execute(
+            "INSERT INTO ledger_company (name, country, currency, tax_id, time_zone, "
+            "calendar_country, code) VALUES ('Bench', 'RO', 'RON', '', 'Europe/Bucharest', "
+            "'RO', 'bench') RETURNING id"
+        )
+        company = c.fetchone()[0]
+        c.execute(
+            """INSERT INTO accounts_user (password, is_superuser, username, first_name,
+               last_name, email, is_staff, is_active, date_joined, role, language, time_zone)
+               SELECT '', false, 'bench' || g, '', '', '', false, true, now(),
+                      CASE WHEN g <= 5 THEN 'supervisor' WHEN g <= 8 THEN 'lawyer'
+                           WHEN g = 9 THEN 'director' ELSE 'collector' END, 'en', 'UTC'
+               FROM generate_series(1, 60) g"""
+        )
+        c.execute("SELECT id FROM accounts_user WHERE username LIKE 'bench%%' ORDER BY id")
+        users = [r[0] for r in c.fetchall()]
+        collectors = users[9:]
+        c.execute(
+            "UPDATE accounts_user SET supervisor_id = %s WHERE id = ANY(%s)",
+            [users[0], collectors],
+        )
+        c.execute("SELECT id, code FROM ledger_segment")
+        segments = {code: sid for sid, code in c.fetchall()}
+        t = time.perf_counter()
+        c.execute(
+            """INSERT INTO ledger_counterparty (company_id, external_id, name, tax_id, country,
+                 language, time_zone, segment_id, collector_id, sales_manager_id,
+                 stop_shipments, legal, written_off, address, created_at, updated_at)
+               SELECT %s, 'CP' || g, 'Debtor ' || g, '', 'RO', 'ro', 'Europe/Bucharest',
+                      CASE WHEN g %% 10 = 0 THEN %s WHEN g %% 10 = 1 THEN %s ELSE %s END,
+                      (%s::bigint[])[1 + g %% %s], NULL, false, false, false, '', now(), now()
+               FROM generate_series(1, %s) g""",
+            [company, segments["key"], segments["new"], segments["standard"], collectors,
+             len(collectors), counterparties],
+        )  # fmt: skip
+        c.execute("SELECT min(id) FROM ledger_counterparty")
+        first_cp = c.fetchone()[0]
+        c.execute(
+            """INSERT INTO ledger_document (company_id, counterparty_id, contract_id,
+                 external_id, kind, number, date, due_date, amount, currency, accepted,
+                 accepted_on, open_amount, updated_at)
+               SELECT %s, %s + (g %% %s), NULL, 'D' || g, 'invoice', 'INV-' || g,
+                      %s::date - 90 + (g * 7919 %% 80)::int, %s::date - 60 + (g * 7919 %% 80)::int,
+                      a, 'RON', true, NULL, CASE WHEN g %% 5 = 0 THEN round(a / 2, 2) ELSE a END,
+                      now()
+               FROM (SELECT g, round((100 + (g * 104729 %% 50000))::numeric, 2) AS a
+                     FROM generate_series(1::bigint, %s) g) s""",
+            [company, first_cp, counterparties, AS_OF, AS_OF, documents],
+        )
+        c.execute("ANALYZE")
+        print(f"loaded {counterparties} counterparties, {documents} documents "
+              f"in {time.perf_counter() - t:.1f} s")  # fmt: skip
+
+
+def phase(name: str) -> dict[str, float]:
+    _setup()
+    from django.db import connection
+
+    from dunwell.ladder.engine import run
+
+    started = time.perf_counter()
+    result: dict[str, float] = {}
+    if name == "floor":
+        with connection.cursor() as c:
+            c.execute(
+                "SELECT count(*), sum(open_amount) FROM ledger_document WHERE open_amount > 0"
+            )
+            result["rows"] = c.fetchone()[0]
+    else:
+        summary = run(AS_OF)
+        result["examined"] = summary.documents_examined
+        result["tasks"] = sum(summary.tasks_created.values())
+    result["seconds"] = time.perf_counter() - started
+    result["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return result
+
+
+def measure(name: str) -> dict[str, float]:
+    out = subprocess.run(
+        [sys.executable, __file__, "--phase", name], capture_output=True, text=True, check=True
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--documents", type=int, default=1_000_000)
+    parser.add_argument("--counterparties", type=int, default=100_000)
+    parser.add_argument("--phase")
+    args = parser.parse_args()
+    if args.phase:
+        print(json.dumps(phase(args.phase)))
+        return
+    if "postgres" not in os.environ.get("DATABASE_URL", ""):
+        sys.exit("bench/run.py needs DATABASE_URL=postgres://… (it empties that database)")
+    load(args.documents, args.counterparties)
+    floor = measure("floor")
+    first = measure("first")
+    rerun = measure("rerun")
+    floor2 = measure("floor")
+    base = min(floor["seconds"], floor2["seconds"])
+    print(f"floor (full scan of open documents): {base:.2f} s ({int(floor['rows'])} rows)")
+    for label, r in (("first run", first), ("re-run", rerun)):
+        print(
+            f"{label}: {r['seconds']:.2f} s = {r['seconds'] / base:.1f}× floor, "
+            f"examined {int(r['examined'])}, tasks {int(r['tasks'])}, "
+            f"peak {r['peak_mib']:.0f} MiB"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,50 @@
+"""services.calculate: rates from the database, translated errors and warnings."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.utils import translation
+
+from dunwell.interest.errors import InterestError
+from dunwell.interest.models import RateValue
+from dunwell.interest.services import calculate
+
+pytestmark = pytest.mark.django_db
+
+
+def test_uses_the_rates_in_the_database() -> None:
+    # 01.07-31.12.2023 184 d at 4.00 + 8 = 12%: 604.93; with the MRO of 21.06.2023 edited to
+    # 5.00 the half-year rate is 13%: 10000*0.13*184/365 = 655.34
+    args: dict[str, Any] = {
+        "debt": Decimal("10000"),
+        "due": date(2023, 6, 30),
+        "to": date(2023, 12, 31),
+    }
+    assert calculate("eu-directive", today=date(2024, 1, 5), **args).total == Decimal("604.93")
+    RateValue.objects.filter(series__code="eu_ecb_mro", effective_from="2023-06-21").update(
+        value=Decimal("5.00")
+    )
+    assert calculate("eu-directive", today=date(2024, 1, 5), **args).total == Decimal("655.34")
+
+
+def test_error_is_a_translated_domain_error() -> None:
+    with translation.override("ru"), pytest.raises(InterestError) as caught:
+        calculate("nope", debt=Decimal(1), due=date(2024, 1, 1), to=date(2024, 2, 1))
+    assert "nope" in caught.value.message
+    assert "Unknown rule" not in caught.value.message
+
+
+def test_stale_warning_only_after_the_update_cycle() -> None:
+    args: dict[str, Any] = {
+        "debt": Decimal("10000"),
+        "due": date(2023, 6, 30),
+        "to": date(2023, 12, 31),
+    }
+    fresh = calculate("eu-directive", today=date(2025, 11, 1), **args)
+    assert fresh.warnings == []
+    stale = calculate("eu-directive", today=date(2026, 11, 23), **args)
+    assert len(stale.warnings) == 1 and "eu_ecb_mro" in stale.warnings[0]

@@ -1,0 +1,151 @@
+"""Pressure-scale pages: collectors read policies, management edits; every page is checked
+with the owner collector, a teammate and an outsider."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from dunwell.accounts.models import User
+from dunwell.ladder.models import Policy, Task, TaskStatus
+from dunwell.ledger.models import Counterparty
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def debtor(make_counterparty: Callable[..., Counterparty], collector: User) -> Counterparty:
+    return make_counterparty(collector=collector, name="Overdue Trading SRL")
+
+
+def _task(debtor: Counterparty, assignee: User, **fields: object) -> Task:
+    defaults: dict[str, object] = {
+        "counterparty": debtor, "assignee": assignee, "action": "call", "title": "Call them",
+        "due_at": timezone.now() - timedelta(days=1), "key": f"t{Task.objects.count()}",
+    }  # fmt: skip
+    defaults.update(fields)
+    return Task.objects.create(**defaults)
+
+
+def test_everyone_reads_policies_only_management_edits(
+    collector: User, teammate: User, outsider: User, supervisor: User
+) -> None:
+    standard = Policy.objects.get(code="standard")
+    for user in (collector, teammate, outsider):
+        c = client_for(user)
+        page = c.get(reverse("ladder:policies"))
+        assert page.status_code == 200 and "Second-level call" in page.content.decode()
+        assert c.get(reverse("ladder:policy_edit", args=[standard.pk])).status_code == 403
+        assert c.post(reverse("ladder:policy_new"), {"name": "x"}).status_code == 403
+    assert (
+        client_for(supervisor).get(reverse("ladder:policy_edit", args=[standard.pk])).status_code
+        == 200
+    )
+
+
+def test_supervisor_creates_a_policy_with_a_step(supervisor: User) -> None:
+    data = {
+        "name": "Soft", "code": "soft", "description": "", "active": "on",
+        "steps-TOTAL_FORMS": "1", "steps-INITIAL_FORMS": "0",
+        "steps-MIN_NUM_FORMS": "0", "steps-MAX_NUM_FORMS": "1000",
+        "steps-0-order": "10", "steps-0-name": "Call", "steps-0-trigger": "due_offset",
+        "steps-0-days": "5", "steps-0-action": "call", "steps-0-assignee_role": "collector",
+        "steps-0-scope": "counterparty", "steps-0-min_overdue_amount": "0",
+        "steps-0-window_start": "10:00", "steps-0-window_end": "11:00",
+    }  # fmt: skip
+    response = client_for(supervisor).post(reverse("ladder:policy_new"), data)
+    assert response.status_code == 302
+    soft = Policy.objects.get(code="soft")
+    assert list(soft.steps.values_list("days", "action")) == [(5, "call")]
+
+
+def test_editor_rejects_an_event_step_without_event(supervisor: User) -> None:
+    standard = Policy.objects.get(code="standard")
+    page = client_for(supervisor).get(reverse("ladder:policy_edit", args=[standard.pk]))
+    formset = page.context["formset"]
+    data = {"name": standard.name, "code": standard.code, "active": "on"}
+    data.update({f"steps-{k}": v for k, v in formset.management_form.initial.items()})
+    data.update({"steps-TOTAL_FORMS": "1", "steps-INITIAL_FORMS": "0"})
+    data.update({"steps-0-order": "999", "steps-0-name": "x", "steps-0-trigger": "event",
+                 "steps-0-days": "0", "steps-0-action": "call",
+                 "steps-0-assignee_role": "collector", "steps-0-scope": "counterparty",
+                 "steps-0-min_overdue_amount": "0"})  # fmt: skip
+    response = client_for(supervisor).post(reverse("ladder:policy_edit", args=[standard.pk]), data)
+    assert response.status_code == 200 and "must name its event" in response.content.decode()
+
+
+def test_overdue_and_punctuality_are_for_management(
+    debtor: Counterparty, collector: User, teammate: User, outsider: User, supervisor: User,
+    make_user: Callable[..., User],
+) -> None:  # fmt: skip
+    _task(debtor, collector)
+    for user in (collector, teammate, outsider):
+        assert client_for(user).get(reverse("ladder:overdue")).status_code == 403
+        assert client_for(user).get(reverse("ladder:punctuality")).status_code == 403
+    page = client_for(supervisor).get(reverse("ladder:overdue"))
+    assert "Overdue Trading SRL" in page.content.decode()
+    other_boss = make_user("boris", "supervisor")
+    assert (
+        "Overdue Trading SRL"
+        not in client_for(other_boss).get(reverse("ladder:overdue")).content.decode()
+    )
+
+
+def test_punctuality_counts_tasks_done_inside_their_window(
+    debtor: Counterparty, collector: User, supervisor: User
+) -> None:
+    from dunwell.ladder.models import PolicyStep
+
+    step = PolicyStep.objects.filter(policy__code="standard").first()
+    start = timezone.now() - timedelta(days=2)
+    for n, done_at in enumerate([start + timedelta(minutes=10), start + timedelta(hours=5)]):
+        _task(debtor, collector, step=step, due_at=start + timedelta(hours=1),
+              window_start=start, window_end=start + timedelta(hours=1),
+              status=TaskStatus.DONE, done_at=done_at, key=f"p{n}")  # fmt: skip
+    rows = client_for(supervisor).get(reverse("ladder:punctuality")).context["rows"]
+    assert rows == [{"assignee": "colin", "total": 2, "done": 2, "on_time": 1, "share": 50}]
+
+
+def test_my_tasks_shows_only_mine(
+    debtor: Counterparty, collector: User, teammate: User, outsider: User
+) -> None:
+    _task(debtor, collector)
+    assert (
+        "Overdue Trading SRL" in client_for(collector).get(reverse("ladder:tasks")).content.decode()
+    )
+    for user in (teammate, outsider):
+        assert (
+            "Overdue Trading SRL"
+            not in client_for(user).get(reverse("ladder:tasks")).content.decode()
+        )
+
+
+def test_approvals_only_for_the_approval_role(
+    debtor: Counterparty, collector: User, teammate: User, outsider: User, director: User
+) -> None:
+    task = _task(debtor, collector, status=TaskStatus.AWAITING_APPROVAL, approval_role="director",
+                 action="stop_shipments", due_at=datetime(2026, 3, 1, tzinfo=UTC))  # fmt: skip
+    url = reverse("ladder:decide", args=[task.pk])
+    for user in (collector, teammate, outsider):
+        assert (
+            "Overdue Trading"
+            not in client_for(user).get(reverse("ladder:approvals")).content.decode()
+        )
+        assert client_for(user).post(url, {"decision": "approve"}).status_code == 403
+    c = client_for(director)
+    assert "Overdue Trading" in c.get(reverse("ladder:approvals")).content.decode()
+    assert c.post(url, {"decision": "approve", "comment": "ok"}).status_code == 302
+    task.refresh_from_db()
+    debtor.refresh_from_db()
+    assert task.status == TaskStatus.OPEN and debtor.stop_shipments

@@ -1,0 +1,133 @@
+"""Pressure-scale pages: policies (read for everyone, edited by management), approvals,
+overdue tasks and punctuality."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dunwell.accounts.models import Role, User
+from dunwell.ladder import selectors, services
+from dunwell.ladder.forms import PolicyForm, StepFormSet
+from dunwell.ladder.models import Policy, SegmentPolicy, Task
+
+MANAGEMENT = frozenset({Role.SUPERVISOR, Role.DIRECTOR, Role.ADMIN, Role.FINANCE})
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _require_management(user: User) -> None:
+    if not (user.is_superuser or user.role in MANAGEMENT):
+        raise PermissionDenied
+
+
+@login_required
+def policies(request: HttpRequest) -> HttpResponse:
+    """Every signed-in user may read the pressure scale; management edits it."""
+    items = Policy.objects.prefetch_related("steps").order_by("name")
+    segments = {
+        link.policy_id: link.segment for link in SegmentPolicy.objects.select_related("segment")
+    }
+    return render(
+        request,
+        "ladder/policies.html",
+        {
+            "policies": [(p, segments.get(p.pk)) for p in items],
+            "can_edit": services.can_edit_policies(_user(request)),
+        },
+    )
+
+
+@login_required
+def policy_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    user = _user(request)
+    if not services.can_edit_policies(user):
+        raise PermissionDenied
+    policy = get_object_or_404(Policy, pk=pk) if pk is not None else Policy()
+    form = PolicyForm(request.POST or None, instance=policy)
+    formset = StepFormSet(request.POST or None, instance=policy)
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            saved = services.save_policy(form, formset, user=user)
+        except services.LadderError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("The pressure scale was saved."))
+            return redirect("ladder:policy_edit", pk=saved.pk)
+    return render(
+        request, "ladder/policy_edit.html", {"form": form, "formset": formset, "policy": policy}
+    )
+
+
+@login_required
+def approvals(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    return render(
+        request, "ladder/approvals.html", {"tasks": selectors.awaiting_approval(user)[:500]}
+    )
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    task = get_object_or_404(Task, pk=pk)
+    if not services.can_approve(user, task):
+        raise PermissionDenied
+    comment = request.POST.get("comment", "")
+    try:
+        if request.POST.get("decision") == "approve":
+            services.approve_task(task, user=user, comment=comment)
+            messages.success(request, _("Approved."))
+        else:
+            services.reject_task(task, user=user, comment=comment)
+            messages.success(request, _("Rejected."))
+    except services.LadderError as exc:
+        messages.error(request, str(exc.message))
+    return redirect("ladder:approvals")
+
+
+@login_required
+def overdue(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    _require_management(user)
+    tasks = selectors.overdue_tasks(user, timezone.now())[:500]
+    return render(request, "ladder/overdue.html", {"tasks": tasks})
+
+
+@login_required
+def punctuality(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    _require_management(user)
+    try:
+        days = max(1, min(int(request.GET.get("days", "30")), 366))
+    except ValueError:
+        days = 30
+    until = timezone.now()
+    rows = selectors.punctuality(user, until - timedelta(days=days), until)
+    return render(request, "ladder/punctuality.html", {"rows": rows, "days": days})
+
+
+@login_required
+def my_tasks(request: HttpRequest) -> HttpResponse:
+    """The ladder's tasks assigned to me, open first, by due time."""
+    user = _user(request)
+    tasks = (
+        selectors.visible_tasks(user)
+        .filter(assignee=user, status__in=["open", "awaiting_approval"])
+        .select_related("counterparty")
+        .order_by("due_at")[:500]
+    )
+    return render(request, "ladder/tasks.html", {"tasks": tasks})

@@ -1,0 +1,32 @@
+from django.contrib import admin
+
+from dunwell.legal import models
+from dunwell.legal.forms import DocumentTemplateForm
+
+
+@admin.register(models.DocumentTemplate)
+class DocumentTemplateAdmin(admin.ModelAdmin):
+    """Upload a lawyer-edited DOCX to replace the shipped template of a kind and language."""
+
+    form = DocumentTemplateForm
+    list_display = ("kind", "language", "file", "note", "uploaded_by", "uploaded_at")
+    list_filter = ("kind", "language")
+    readonly_fields = ("uploaded_by",)
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(models.GeneratedDocument)
+class GeneratedDocumentAdmin(admin.ModelAdmin):
+    list_display = ("number", "kind", "language", "counterparty", "created_by", "created_at")
+    list_filter = ("kind", "language")
+    raw_id_fields = ("counterparty", "case")
+
+
+@admin.register(models.LegalCase)
+class LegalCaseAdmin(admin.ModelAdmin):
+    list_display = ("counterparty", "stage", "lawyer", "court", "case_number", "opened_at")
+    list_filter = ("stage",)
+    raw_id_fields = ("counterparty", "documents")

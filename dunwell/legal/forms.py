@@ -1,0 +1,271 @@
+"""Forms of the legal pages: validate input at the edge, hand plain values to the services."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from docxtpl import DocxTemplate
+
+from dunwell.ledger.models import Counterparty, Document
+from dunwell.legal.calc import RULES
+from dunwell.legal.models import Channel, DocumentTemplate, GatedAction, PaperKind
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def parse_pairs(text: str, field: str) -> list[tuple[date, Decimal]]:
+    """Lines "YYYY-MM-DD amount" (or "DD.MM.YYYY amount") into (date, amount) pairs."""
+    pairs = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        line = line.strip().replace(":", " ").replace(";", " ")
+        if not line:
+            continue
+        parts = line.split()
+        try:
+            raw_day, raw_amount = parts[0], "".join(parts[1:]).replace(",", ".")
+            if "." in raw_day:
+                d, m, y = raw_day.split(".")
+                day = date(int(y), int(m), int(d))
+            else:
+                day = date.fromisoformat(raw_day)
+            amount = Decimal(raw_amount)
+        except (ValueError, IndexError, InvalidOperation):
+            raise forms.ValidationError(
+                _("%(field)s, line %(n)s: write a date and an amount, e.g. 2026-03-01 1500.00"),
+                params={"field": field, "n": n},
+            ) from None
+        if amount <= 0:
+            raise forms.ValidationError(
+                _("%(field)s, line %(n)s: the amount must be positive"),
+                params={"field": field, "n": n},
+            )
+        pairs.append((day, amount))
+    return pairs
+
+
+def lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class CalculatorForm(forms.Form):
+    counterparty = forms.ModelChoiceField(
+        Counterparty.objects.none(), label=_("Debtor"), required=False
+    )
+    documents = forms.ModelMultipleChoiceField(
+        Document.objects.none(),
+        label=_("Documents (none chosen: all overdue)"),
+        required=False,
+    )
+    debt = forms.DecimalField(label=_("Debt (by hand)"), required=False, min_value=Decimal("0.01"))
+    due = forms.DateField(label=_("Due date (by hand)"), required=False, widget=DATE)
+    payments = forms.CharField(
+        label=_("Payments (by hand): one per line, date and amount"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    to = forms.DateField(label=_("Calculate up to (inclusive)"), widget=DATE)
+    rule = forms.ChoiceField(
+        label=_("Rule"),
+        required=False,
+        choices=[("", _("From the contract and the debtor's country"))] + [(r, r) for r in RULES],
+    )
+    rate_per_day = forms.DecimalField(label=_("Rate, % per day"), required=False)
+    rate_per_year = forms.DecimalField(label=_("Rate, % per year"), required=False)
+    cap_percent = forms.DecimalField(label=_("Cap as a percentage of the debt"), required=False)
+    eur_rate = forms.DecimalField(
+        label=_("EUR exchange rate for the EUR 40 compensation"), required=False, min_value=0
+    )
+    debtor_kind = forms.ChoiceField(
+        label=_("Debtor"),
+        required=False,
+        choices=[("", "—"), ("business", _("business")), ("consumer", _("consumer"))],
+    )
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        choices=[("", _("The debtor's language")), *settings.LANGUAGES],
+    )
+
+    def __init__(self, *args: Any, counterparties: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["counterparty"].queryset = counterparties.order_by("name")  # type: ignore[attr-defined]
+        documents = Document.objects.filter(counterparty__in=counterparties, open_amount__gt=0)
+        chosen = self.data.get("counterparty") if self.is_bound else None
+        if chosen and str(chosen).isdigit():
+            # only the chosen debtor's open documents are offered
+            documents = documents.filter(counterparty_id=int(chosen))
+        else:
+            documents = documents.none()
+        self.fields["documents"].queryset = documents.order_by("due_date")  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["payment_pairs"] = parse_pairs(data.get("payments") or "", str(_("Payments")))
+        hand = data.get("debt") is not None
+        if hand and not data.get("due"):
+            self.add_error("due", _("Enter the due date of the debt."))
+        if not hand and not data.get("counterparty"):
+            raise forms.ValidationError(_("Pick a debtor, or enter the debt and its due date."))
+        docs = data.get("documents")
+        cp = data.get("counterparty")
+        if docs and cp and any(d.counterparty_id != cp.pk for d in docs):
+            self.add_error("documents", _("The documents must belong to the debtor."))
+        options: dict[str, str] = {}
+        for key in ("rate_per_day", "rate_per_year", "cap_percent", "eur_rate"):
+            if data.get(key) is not None:
+                options[key] = str(data[key])
+        if data.get("debtor_kind"):
+            options["debtor"] = data["debtor_kind"]
+        data["options"] = options
+        return data
+
+
+class GenerateForm(forms.Form):
+    """One form for every kind; the fields a kind needs are checked in clean()."""
+
+    kind = forms.ChoiceField(label=_("Document"), choices=PaperKind.choices)
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    start = forms.DateField(label=_("Period from"), required=False, widget=DATE)
+    end = forms.DateField(label=_("Period to"), required=False, widget=DATE)
+    as_of = forms.DateField(label=_("As of"), required=False, widget=DATE)
+    days = forms.IntegerField(label=_("Days to pay"), required=False, min_value=1, max_value=90)
+    instalments = forms.CharField(
+        label=_("Instalments: one per line, date and amount"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    agreement = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    meeting_date = forms.DateField(label=_("Meeting date"), required=False, widget=DATE)
+    place = forms.CharField(label=_("Place"), required=False, max_length=255)
+    participants = forms.CharField(
+        label=_("Participants, one per line"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    agreed = forms.CharField(
+        label=_("Agreed points, one per line"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    next_steps = forms.CharField(
+        label=_("Next steps, one per line"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kind = data.get("kind")
+        params: dict[str, Any] = {}
+        if kind == PaperKind.RECONCILIATION:
+            if not data.get("start") or not data.get("end"):
+                raise forms.ValidationError(_("Enter the period of the statement."))
+            if data["end"] < data["start"]:
+                raise forms.ValidationError(_("The period ends before it starts."))
+            params = {"start": data["start"], "end": data["end"]}
+        elif kind == PaperKind.STATEMENT or kind == PaperKind.PRETENSION:
+            params = {"as_of": data.get("as_of")} if data.get("as_of") else {}
+        elif kind == PaperKind.FINAL_WARNING:
+            params = {"days": data["days"]} if data.get("days") else {}
+        elif kind == PaperKind.SCHEDULE:
+            if data.get("agreement"):
+                params = {"agreement_id": data["agreement"]}
+            else:
+                pairs = parse_pairs(data.get("instalments") or "", str(_("Instalments")))
+                if not pairs:
+                    raise forms.ValidationError(_("Enter at least one instalment."))
+                params = {"instalments": pairs}
+        elif kind == PaperKind.PROTOCOL:
+            if not data.get("meeting_date"):
+                raise forms.ValidationError(_("Enter the date of the meeting."))
+            params = {
+                "meeting_date": data["meeting_date"],
+                "place": data.get("place") or "",
+                "participants": lines(data.get("participants") or ""),
+                "agreed": lines(data.get("agreed") or ""),
+                "next_steps": lines(data.get("next_steps") or ""),
+            }
+        data["params"] = params
+        return data
+
+
+class PretensionSentForm(forms.Form):
+    sent_on = forms.DateField(label=_("Sent on"), widget=DATE)
+    channel = forms.ChoiceField(label=_("Sent by"), choices=Channel.choices)
+    proof = forms.FileField(label=_("Proof of delivery"), required=False)
+
+
+class LawsuitForm(forms.Form):
+    court = forms.CharField(label=_("Court"), max_length=255)
+    case_number = forms.CharField(label=_("Court case number"), max_length=64)
+    filed_on = forms.DateField(label=_("Filed on"), widget=DATE)
+    principal = forms.DecimalField(label=_("Principal claimed"), min_value=0, decimal_places=2)
+    interest = forms.DecimalField(
+        label=_("Penalty / interest claimed"), min_value=0, decimal_places=2
+    )
+    state_fee = forms.DecimalField(label=_("State fee"), min_value=0, decimal_places=2)
+
+
+class HearingForm(forms.Form):
+    at = forms.DateTimeField(
+        label=_("Hearing date and time"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+
+class JudgmentForm(forms.Form):
+    judgment_on = forms.DateField(label=_("Judgment date"), widget=DATE)
+    amount = forms.DecimalField(label=_("Amount awarded"), min_value=0, decimal_places=2)
+    note = forms.CharField(label=_("Judgment"), required=False, widget=forms.Textarea)
+
+
+class EnforcementForm(forms.Form):
+    started_on = forms.DateField(label=_("Enforcement started on"), widget=DATE)
+    reference = forms.CharField(label=_("Enforcement reference"), required=False, max_length=128)
+
+
+class ClosingForm(forms.Form):
+    closed_on = forms.DateField(label=_("Date"), widget=DATE)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea)
+
+
+class ApprovalRequestForm(forms.Form):
+    action = forms.ChoiceField(label=_("Step"), choices=GatedAction.choices)
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea)
+
+
+class DecisionForm(forms.Form):
+    approve = forms.TypedChoiceField(
+        label=_("Decision"),
+        coerce=lambda v: v == "yes",
+        choices=[("yes", _("Approve")), ("no", _("Reject"))],
+    )
+    note = forms.CharField(label=_("Note"), required=False)
+
+
+class DocumentTemplateForm(forms.ModelForm):
+    """An uploaded DOCX must open and its docxtpl tags must parse."""
+
+    class Meta:
+        model = DocumentTemplate
+        fields = ["kind", "language", "file", "note"]
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        try:
+            upload.seek(0)
+            DocxTemplate(io.BytesIO(upload.read())).get_undeclared_template_variables()
+        except Exception as exc:  # noqa: BLE001 - any failure means an unusable template
+            raise forms.ValidationError(
+                _("This is not a usable DOCX template: %(error)s"), params={"error": exc}
+            ) from None
+        finally:
+            upload.seek(0)
+        return upload

@@ -1,0 +1,396 @@
+"""The wording and layout of each document, written once and used twice: to build the shipped
+DOCX templates (`manage.py legal_build_templates`, placeholders become docxtpl tags) and to
+print the PDF (placeholders become the snapshot's values). The texts are translated through
+this app's gettext catalogue, so a document reads the same in DOCX and PDF in each language.
+
+Placeholders name paths in the snapshot ("debtor.name"); `when`/`unless` name a path whose
+truth shows or hides the block.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+# Marked with `_` (gettext_noop) so makemessages collects them; translated when rendered.
+from django.utils.translation import gettext_noop as _
+
+from dunwell.legal.i18n import doc_gettext as gettext
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str  # title, subtitle, para, heading, table, bullets, signatures, pagebreak
+    text: str = ""
+    fields: Mapping[str, str] = field(default_factory=dict)
+    when: str = ""
+    unless: str = ""
+    bold: bool = False
+    # tables: (header, key, numeric); rows: the snapshot path of the list
+    columns: tuple[tuple[str, str, bool], ...] = ()
+    rows: str = ""
+    head: tuple[tuple[str, Mapping[str, str]], ...] = ()
+    foot: tuple[tuple[str, Mapping[str, str]], ...] = ()
+    both_sides: bool = True
+
+
+def title(text: str) -> Block:
+    return Block("title", text)
+
+
+def para(text: str, when: str = "", unless: str = "", bold: bool = False, **fields: str) -> Block:
+    return Block("para", text, fields, when=when, unless=unless, bold=bold)
+
+
+def heading(text: str, **fields: str) -> Block:
+    return Block("heading", text, fields)
+
+
+NUMBER_DATE = Block(
+    "subtitle", _("No. %(number)s of %(date)s"), {"number": "number", "date": "date"}
+)
+PARTIES = (
+    para(
+        _("Creditor: %(name)s, tax id %(tax_id)s"), name="creditor.name", tax_id="creditor.tax_id"
+    ),
+    para(_("Debtor: %(name)s, tax id %(tax_id)s"), name="debtor.name", tax_id="debtor.tax_id"),
+    para(_("Address: %(address)s"), when="debtor.address", address="debtor.address"),
+)
+DOC_COLUMNS = (
+    (_("Document"), "label", False),
+    (_("Date"), "date", False),
+    (_("Due date"), "due", False),
+    (_("Amount"), "amount", True),
+    (_("Paid"), "paid", True),
+    (_("Outstanding"), "open", True),
+)
+CREDITOR_SIGNS = Block("signatures", both_sides=False)
+BOTH_SIGN = Block("signatures", both_sides=True)
+
+LAYOUTS: dict[str, tuple[Block, ...]] = {
+    "pretension": (
+        title(_("PRETENSION (PRE-TRIAL CLAIM)")),
+        NUMBER_DATE,
+        *PARTIES,
+        para(
+            _(
+                "Under contract No. %(number)s of %(date)s, %(creditor)s supplied goods (works, "
+                "services) to %(debtor)s that have not been paid on time:"
+            ),
+            when="contract",
+            number="contract.number",
+            date="contract.date",
+            creditor="creditor.name",
+            debtor="debtor.name",
+        ),
+        para(
+            _(
+                "%(creditor)s supplied goods (works, services) to %(debtor)s that have not been "
+                "paid on time:"
+            ),
+            unless="contract",
+            creditor="creditor.name",
+            debtor="debtor.name",
+        ),
+        Block("table", columns=DOC_COLUMNS, rows="items"),
+        para(
+            _("The outstanding principal is %(amount)s %(currency)s (%(words)s)."),
+            amount="principal",
+            currency="currency",
+            words="principal_words",
+        ),
+        para(
+            _("%(rule)s up to %(to)s: %(amount)s %(currency)s; the calculation is attached."),
+            rule="calc.rule_label",
+            to="calc.to",
+            amount="calc.total",
+            currency="currency",
+        ),
+        para(
+            _("Fixed compensation for recovery costs: %(amount)s %(currency)s."),
+            when="calc.compensation",
+            amount="calc.compensation",
+            currency="calc.compensation_currency",
+        ),
+        para(
+            _("Total claim: %(amount)s %(currency)s (%(words)s)."),
+            bold=True,
+            amount="claim_total",
+            currency="currency",
+            words="claim_total_words",
+        ),
+        para(
+            _(
+                "We demand that you pay the total claim within %(days)s days of this letter, by "
+                "%(deadline)s. Otherwise we will go to court to recover the debt, the penalty or "
+                "interest and the legal costs, including the state fee."
+            ),
+            days="deadline_days",
+            deadline="deadline",
+        ),
+        CREDITOR_SIGNS,
+        Block("pagebreak"),
+        heading(_("Appendix to the pretension No. %(number)s: calculation"), number="number"),
+        para("%(rule)s", rule="calc.rule_label"),
+        Block(
+            "table",
+            columns=(
+                (_("Document"), "item", False),
+                (_("Component"), "component", False),
+                (_("From"), "start", False),
+                (_("To"), "end", False),
+                (_("Days"), "days", True),
+                (_("Base"), "base", True),
+                (_("Rate"), "rate", True),
+                (_("Year"), "year_basis", True),
+                (_("Amount"), "amount", True),
+            ),
+            rows="calc.lines",
+            foot=((_("Total"), {"amount": "calc.total"}),),
+        ),
+    ),
+    "reconciliation": (
+        title(_("RECONCILIATION STATEMENT")),
+        para(
+            _(
+                "of mutual settlements between %(creditor)s and %(debtor)s for the period from "
+                "%(start)s to %(end)s"
+            ),
+            creditor="creditor.name",
+            debtor="debtor.name",
+            start="start",
+            end="end",
+        ),
+        NUMBER_DATE,
+        para(
+            _("According to the records of %(creditor)s, in %(currency)s:"),
+            creditor="creditor.name",
+            currency="currency",
+        ),
+        Block(
+            "table",
+            columns=(
+                (_("Date"), "date", False),
+                (_("Document"), "label", False),
+                (_("Debit"), "debit", True),
+                (_("Credit"), "credit", True),
+            ),
+            rows="rows",
+            head=((_("Opening balance"), {"debit": "opening_debit", "credit": "opening_credit"}),),
+            foot=(
+                (
+                    _("Turnover for the period"),
+                    {"debit": "debit_turnover", "credit": "credit_turnover"},
+                ),
+                (_("Closing balance"), {"debit": "closing_debit", "credit": "closing_credit"}),
+            ),
+        ),
+        para(
+            _("As of %(end)s: %(in_favour)s, %(amount)s %(currency)s (%(words)s)."),
+            bold=True,
+            end="end",
+            in_favour="in_favour",
+            amount="closing",
+            currency="currency",
+            words="closing_words",
+        ),
+        para(
+            _(
+                "Please sign this statement and return a copy to us, or send us your "
+                "objections, within 10 days of receiving it."
+            )
+        ),
+        BOTH_SIGN,
+    ),
+    "statement": (
+        title(_("STATEMENT OF ACCOUNT")),
+        NUMBER_DATE,
+        *PARTIES,
+        para(
+            _("Open documents as of %(as_of)s, in %(currency)s:"),
+            as_of="as_of",
+            currency="currency",
+        ),
+        Block(
+            "table",
+            columns=(*DOC_COLUMNS, (_("Days overdue"), "days_late", True)),
+            rows="rows",
+            foot=((_("Total"), {"open": "total"}),),
+        ),
+        para(
+            _(
+                "Total outstanding: %(amount)s %(currency)s (%(words)s), of which overdue: "
+                "%(overdue)s %(currency)s."
+            ),
+            bold=True,
+            amount="total",
+            currency="currency",
+            words="total_words",
+            overdue="overdue",
+        ),
+        para(_("Please check this statement against your records and pay the overdue amount.")),
+        CREDITOR_SIGNS,
+    ),
+    "final_warning": (
+        title(_("FINAL WARNING")),
+        NUMBER_DATE,
+        *PARTIES,
+        para(_("Despite our earlier reminders, the following documents remain unpaid:")),
+        Block("table", columns=(*DOC_COLUMNS, (_("Days overdue"), "days_late", True)), rows="rows"),
+        para(
+            _("The overdue debt is %(amount)s %(currency)s (%(words)s)."),
+            bold=True,
+            amount="overdue",
+            currency="currency",
+            words="overdue_words",
+        ),
+        para(
+            _(
+                "This is our final request before legal action. Unless the debt is paid within "
+                "%(days)s days, by %(deadline)s, we will hand the matter to our lawyers, send a "
+                "formal pretension, claim the penalty or statutory interest and go to court."
+            ),
+            days="deadline_days",
+            deadline="deadline",
+        ),
+        para(
+            _(
+                "If you believe this request is wrong, or you wish to agree a repayment "
+                "schedule, contact us before that date."
+            )
+        ),
+        CREDITOR_SIGNS,
+    ),
+    "schedule": (
+        title(_("REPAYMENT-SCHEDULE AGREEMENT")),
+        NUMBER_DATE,
+        *PARTIES,
+        para(
+            _(
+                "%(debtor)s (the Debtor) acknowledges its debt to %(creditor)s (the Creditor) of "
+                "%(amount)s %(currency)s (%(words)s) and undertakes to pay it in the following "
+                "instalments:"
+            ),
+            debtor="debtor.name",
+            creditor="creditor.name",
+            amount="total",
+            currency="currency",
+            words="total_words",
+        ),
+        Block(
+            "table",
+            columns=(
+                (_("No."), "n", False),
+                (_("Due date"), "due", False),
+                (_("Amount"), "amount", True),
+            ),
+            rows="instalments",
+            foot=((_("Total"), {"amount": "total"}),),
+        ),
+        para(
+            _("The debt arises under contract No. %(number)s of %(date)s."),
+            when="contract",
+            number="contract.number",
+            date="contract.date",
+        ),
+        para(
+            _(
+                "If an instalment is not paid in full on its due date, the whole remaining debt "
+                "becomes due at once and the Creditor may claim it together with the penalty or "
+                "statutory interest."
+            )
+        ),
+        BOTH_SIGN,
+    ),
+    "protocol": (
+        title(_("MEETING PROTOCOL")),
+        NUMBER_DATE,
+        para(
+            _("Meeting between %(creditor)s and %(debtor)s on %(meeting_date)s, %(place)s."),
+            creditor="creditor.name",
+            debtor="debtor.name",
+            meeting_date="meeting_date",
+            place="place",
+        ),
+        para(
+            _(
+                "Debt on the day of the meeting: %(amount)s %(currency)s (%(words)s), of which "
+                "overdue: %(overdue)s %(currency)s."
+            ),
+            amount="total",
+            currency="currency",
+            words="total_words",
+            overdue="overdue",
+        ),
+        heading(_("Participants")),
+        Block("bullets", rows="participants"),
+        heading(_("Agreed")),
+        Block("bullets", rows="agreed"),
+        heading(_("Next steps")),
+        Block("bullets", rows="next_steps"),
+        BOTH_SIGN,
+    ),
+}
+
+SIGN_CREDITOR = _("For the creditor")
+SIGN_DEBTOR = _("For the debtor")
+SIGN_LINE = "_______________ / _______________"
+
+
+def lookup(data: Mapping[str, Any], path: str) -> Any:
+    value: Any = data
+    for part in path.split("."):
+        if not isinstance(value, Mapping):
+            return ""
+        value = value.get(part, "")
+    return value
+
+
+def _fill(text: str, fields: Mapping[str, str], data: Mapping[str, Any]) -> str:
+    translated = gettext(text) if text else ""
+    return translated % {name: lookup(data, path) for name, path in fields.items()}
+
+
+def _table(block: Block, data: Mapping[str, Any]) -> dict[str, Any]:
+    keys = [key for _h, key, _n in block.columns]
+    numeric = [numeric for _h, _k, numeric in block.columns]
+
+    def extra(label: str, cells: Mapping[str, str]) -> list[tuple[str, bool]]:
+        row = [str(lookup(data, cells[key])) if key in cells else "" for key in keys]
+        row[0] = gettext(label)
+        return list(zip(row, numeric, strict=True))
+
+    rows = lookup(data, block.rows) or []
+    return {
+        "columns": [(gettext(h), n) for h, _k, n in block.columns],
+        "head": [extra(label, cells) for label, cells in block.head],
+        "rows": [
+            list(zip([str(row.get(key, "")) for key in keys], numeric, strict=True)) for row in rows
+        ],
+        "foot": [extra(label, cells) for label, cells in block.foot],
+    }
+
+
+def resolve(kind: str, data: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The blocks of `kind` with texts translated (in the active language) and filled in."""
+    out: list[dict[str, Any]] = []
+    for block in LAYOUTS[kind]:
+        if block.when and not lookup(data, block.when):
+            continue
+        if block.unless and lookup(data, block.unless):
+            continue
+        item: dict[str, Any] = {"kind": block.kind, "bold": block.bold}
+        if block.kind in {"title", "subtitle", "para", "heading"}:
+            item["text"] = _fill(block.text, block.fields, data)
+        elif block.kind == "table":
+            item.update(_table(block, data))
+        elif block.kind == "bullets":
+            item["items"] = [str(x) for x in lookup(data, block.rows) or []]
+        elif block.kind == "signatures":
+            item["sides"] = [(gettext(SIGN_CREDITOR), lookup(data, "creditor.name"))]
+            if block.both_sides:
+                item["sides"].append((gettext(SIGN_DEBTOR), lookup(data, "debtor.name")))
+            item["line"] = SIGN_LINE
+        out.append(item)
+    return out

@@ -1,0 +1,610 @@
+"""Legal-track actions: generate documents, open and advance legal cases, gate steps that need
+the director's approval. Each runs in one transaction and writes the counterparty's timeline.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.core.files.base import ContentFile, File
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from dunwell.accounts.models import Role, User
+from dunwell.ledger.models import Contract, Counterparty, TimelineEntry
+from dunwell.legal import selectors
+from dunwell.legal.deadlines import schedule_task
+from dunwell.legal.errors import LegalError
+from dunwell.legal.models import (
+    FINAL_STAGES,
+    Approval,
+    CaseDeadline,
+    CaseStage,
+    CaseStep,
+    DeadlineKind,
+    GatedAction,
+    GeneratedDocument,
+    LegalCase,
+    PaperKind,
+)
+from dunwell.legal.rendering import render_docx, render_pdf
+
+KEY_SEGMENT = "key"
+DEADLINE_HOUR = time(10, 0)  # deadlines land in the lawyer's calendar at 10:00 local time
+# The ladder's legal steps that create or advance a case (see open_case_for_task).
+LEGAL_TASK_ACTIONS = frozenset({"pretension", "hand_to_lawyer", "court_filing"})
+PREFIXES = {
+    PaperKind.PRETENSION: "PR",
+    PaperKind.RECONCILIATION: "RS",
+    PaperKind.STATEMENT: "SA",
+    PaperKind.SCHEDULE: "AG",
+    PaperKind.PROTOCOL: "MP",
+    PaperKind.FINAL_WARNING: "FW",
+}
+
+
+def can_work_cases(user: User) -> bool:
+    """Lawyers, finance and the director run legal cases; collectors only look."""
+    return bool(
+        user.is_superuser or user.role in {Role.LAWYER, Role.FINANCE, Role.DIRECTOR, Role.ADMIN}
+    )
+
+
+def can_approve(user: User) -> bool:
+    return bool(user.is_superuser or user.role in {Role.DIRECTOR, Role.ADMIN})
+
+
+def _timeline(
+    counterparty: Counterparty, user: User | None, kind: str, summary: str, data: dict[str, Any]
+) -> TimelineEntry:
+    return TimelineEntry.objects.create(
+        counterparty=counterparty,
+        at=timezone.now(),
+        actor=user,
+        kind=kind,
+        summary=summary,
+        data=data,
+    )
+
+
+def _jsonable(value: Any) -> Any:
+    return json.loads(json.dumps(value, default=str))
+
+
+# --- documents -------------------------------------------------------------------------------
+
+
+def _number(counterparty: Counterparty, kind: str, today: date) -> str:
+    n = GeneratedDocument.objects.filter(counterparty=counterparty, kind=kind).count() + 1
+    return f"{PREFIXES[PaperKind(kind)]}-{today:%Y%m%d}-{counterparty.pk}-{n}"
+
+
+def generate_document(
+    counterparty: Counterparty,
+    kind: str,
+    user: User | None,
+    *,
+    language: str = "",
+    today: date | None = None,
+    case: LegalCase | None = None,
+    pdf: bool = True,
+    **params: Any,
+) -> GeneratedDocument:
+    """Render a document of `kind` for the counterparty (DOCX and PDF) in its language, store
+    it with the data it was made from and note it on the timeline, in one transaction."""
+    language = language or counterparty.language or "en"
+    today = today or timezone.localdate()
+    try:
+        data = selectors.snapshot(kind, counterparty, language, today, **params)
+    except (LookupError, ValueError) as exc:  # e.g. no rate for the period in the rate tables
+        raise LegalError(_("The document cannot be made: %(error)s") % {"error": exc}) from exc
+    data["number"] = _number(counterparty, kind, today)
+    docx_bytes = render_docx(kind, language, data)
+    pdf_bytes = render_pdf(kind, language, data) if pdf else b""
+    stem = f"{data['number']}.{language}"
+    saved: list[Any] = []
+    try:
+        with transaction.atomic():
+            paper = GeneratedDocument(
+                company=counterparty.company,
+                counterparty=counterparty,
+                case=case,
+                kind=kind,
+                language=language,
+                number=data["number"],
+                data=data,
+                inputs=_jsonable(params),
+                created_by=user,
+                created_at=timezone.now(),
+            )
+            paper.docx.save(f"{stem}.docx", ContentFile(docx_bytes), save=False)
+            saved.append(paper.docx)
+            if pdf_bytes:
+                paper.pdf.save(f"{stem}.pdf", ContentFile(pdf_bytes), save=False)
+                saved.append(paper.pdf)
+            paper.save()
+            if case is not None and kind == PaperKind.PRETENSION and case.stage == CaseStage.NEW:
+                _advance(
+                    case,
+                    user,
+                    CaseStage.PRETENSION_PREPARED,
+                    "pretension_prepared",
+                    _("Pretension %(number)s prepared") % {"number": paper.number},
+                    {"document": paper.pk},
+                )
+            _timeline(
+                counterparty,
+                user,
+                "legal.document_generated",
+                _("%(kind)s %(number)s generated (%(language)s)")
+                % {"kind": paper.get_kind_display(), "number": paper.number, "language": language},
+                {"document": paper.pk, "kind": kind, "language": language, "number": paper.number},
+            )
+    except Exception:
+        for field_file in saved:  # nothing half-written: no orphan files for a rolled-back row
+            field_file.storage.delete(field_file.name)
+        raise
+    return paper
+
+
+# --- cases -----------------------------------------------------------------------------------
+
+
+def _step(
+    case: LegalCase,
+    user: User | None,
+    kind: str,
+    summary: str,
+    data: dict[str, Any] | None = None,
+    source_task_id: int | None = None,
+) -> CaseStep:
+    data = _jsonable(data or {})
+    step = CaseStep.objects.create(
+        case=case,
+        kind=kind,
+        at=timezone.now(),
+        actor=user,
+        summary=summary,
+        data=data,
+        source_task_id=source_task_id,
+    )
+    _timeline(case.counterparty, user, f"legal.{kind}", summary, {"case": case.pk, **data})
+    return step
+
+
+def _advance(
+    case: LegalCase,
+    user: User | None,
+    stage: str,
+    kind: str,
+    summary: str,
+    data: dict[str, Any] | None = None,
+    source_task_id: int | None = None,
+) -> None:
+    case.stage = stage
+    case.save(update_fields=["stage"])
+    _step(case, user, kind, summary, {"stage": stage, **(data or {})}, source_task_id)
+
+
+def _ensure_open(case: LegalCase) -> None:
+    if case.stage in FINAL_STAGES:
+        raise LegalError(gettext_lazy("The case is closed."))
+
+
+def open_case(
+    counterparty: Counterparty,
+    user: User | None,
+    *,
+    lawyer: User | None = None,
+    document_ids: list[int] | None = None,
+    source_task_id: int | None = None,
+) -> LegalCase:
+    """Open a legal case for the counterparty (at most one open at a time) and put the
+    counterparty on the legal track, so lawyers see it."""
+    with transaction.atomic():
+        Counterparty.objects.select_for_update().filter(pk=counterparty.pk).first()
+        if (
+            LegalCase.objects.filter(counterparty=counterparty)
+            .exclude(stage__in=FINAL_STAGES)
+            .exists()
+        ):
+            raise LegalError(gettext_lazy("This counterparty already has an open legal case."))
+        if lawyer is None and user is not None and user.role == Role.LAWYER:
+            lawyer = user
+        case = LegalCase.objects.create(
+            company=counterparty.company,
+            counterparty=counterparty,
+            lawyer=lawyer,
+            currency=selectors.currency_for(counterparty),
+            opened_at=timezone.now(),
+            opened_by=user,
+        )
+        docs = counterparty.documents.filter(open_amount__gt=0)
+        if document_ids:
+            docs = counterparty.documents.filter(pk__in=document_ids)
+        case.documents.set(list(docs.values_list("pk", flat=True)))
+        Counterparty.objects.filter(pk=counterparty.pk).update(legal=True)
+        counterparty.legal = True
+        _step(
+            case,
+            user,
+            "case_opened",
+            _("Legal case opened"),
+            {"documents": sorted(case.documents.values_list("pk", flat=True))},
+            source_task_id,
+        )
+    return case
+
+
+def needs_approval(case: LegalCase, action: str) -> bool:
+    """Writing a debt off always needs the director; key customers go to legal (pretension,
+    lawsuit) only with the director's approval (DESIGN §1.4)."""
+    if action == GatedAction.WRITE_OFF:
+        return True
+    return case.counterparty.segment.code == KEY_SEGMENT
+
+
+def _gate(case: LegalCase, action: str, user: User) -> None:
+    if not needs_approval(case, action):
+        return
+    if can_approve(user):
+        _step(
+            case,
+            user,
+            "approval_implied",
+            _("%(step)s done by the director") % {"step": GatedAction(action).label},
+            {"action": action},
+        )
+        return
+    approved = (
+        Approval.objects.select_for_update()
+        .filter(case=case, action=action, status=Approval.Status.APPROVED)
+        .first()
+    )
+    if approved is None:
+        raise LegalError(
+            gettext_lazy("This step needs the director's approval: %(step)s")
+            % {"step": GatedAction(action).label}
+        )
+    approved.status = Approval.Status.USED
+    approved.save(update_fields=["status"])
+
+
+def request_approval(case: LegalCase, action: str, user: User, reason: str = "") -> Approval:
+    with transaction.atomic():
+        _ensure_open(case)
+        pending = Approval.objects.filter(
+            case=case,
+            action=action,
+            status__in=[Approval.Status.PENDING, Approval.Status.APPROVED],
+        ).first()
+        if pending is not None:
+            return pending
+        approval = Approval.objects.create(
+            case=case,
+            action=action,
+            reason=reason,
+            requested_by=user,
+            requested_at=timezone.now(),
+        )
+        _step(
+            case,
+            user,
+            "approval_requested",
+            _("Director's approval requested: %(step)s") % {"step": GatedAction(action).label},
+            {"approval": approval.pk, "action": action, "reason": reason},
+        )
+    return approval
+
+
+def decide_approval(approval: Approval, user: User, *, approve: bool, note: str = "") -> Approval:
+    if not can_approve(user):
+        raise LegalError(gettext_lazy("Only the director can decide on this step."))
+    with transaction.atomic():
+        approval = Approval.objects.select_for_update().get(pk=approval.pk)
+        if approval.status != Approval.Status.PENDING:
+            raise LegalError(gettext_lazy("This request has already been decided."))
+        approval.status = Approval.Status.APPROVED if approve else Approval.Status.REJECTED
+        approval.decided_by = user
+        approval.decided_at = timezone.now()
+        approval.decision_note = note
+        approval.save()
+        verb = _("approved") if approve else _("rejected")
+        _step(
+            approval.case,
+            user,
+            "approval_decided",
+            f"{GatedAction(approval.action).label}: {verb}",
+            {"approval": approval.pk, "approved": approve, "note": note},
+        )
+    return approval
+
+
+def _case_contract(case: LegalCase) -> Contract | None:
+    return selectors.main_contract(case.counterparty, case.documents.all())
+
+
+def _local_deadline(case: LegalCase, day: date) -> datetime:
+    zone = ZoneInfo(case.company.time_zone or "UTC")
+    return datetime.combine(day, DEADLINE_HOUR, tzinfo=zone)
+
+
+def _add_deadline(
+    case: LegalCase, user: User | None, kind: str, due_at: datetime, title: str
+) -> CaseDeadline:
+    if case.lawyer_id is None and user is not None and user.role == Role.LAWYER:
+        # The first lawyer to act on an unassigned case takes it (and its calendar tasks).
+        case.lawyer = user
+        case.save(update_fields=["lawyer"])
+    deadline = CaseDeadline.objects.create(case=case, kind=kind, due_at=due_at, title=title)
+    deadline.task_id = schedule_task(case, deadline, user)
+    deadline.save(update_fields=["task_id"])
+    return deadline
+
+
+def record_pretension_sent(
+    case: LegalCase,
+    user: User,
+    *,
+    sent_on: date,
+    channel: str,
+    proof: File | None = None,
+) -> LegalCase:
+    """The pretension went out: its response deadline (the contract's pretension period, 30
+    days by default) becomes a task for the lawyer."""
+    with transaction.atomic():
+        case = LegalCase.objects.select_for_update().get(pk=case.pk)
+        _ensure_open(case)
+        _gate(case, GatedAction.PRETENSION, user)
+        contract = _case_contract(case)
+        days = (contract.pretension_days if contract else 0) or selectors.DEFAULT_PRETENSION_DAYS
+        case.pretension_sent_on = sent_on
+        case.pretension_channel = channel
+        case.response_due = sent_on + timedelta(days=days)
+        if proof is not None:
+            case.pretension_proof.save(proof.name or "proof", proof, save=False)
+        case.save()
+        _add_deadline(
+            case,
+            user,
+            DeadlineKind.RESPONSE,
+            _local_deadline(case, case.response_due),
+            _("Pretension response due: %(debtor)s") % {"debtor": case.counterparty},
+        )
+        _advance(
+            case,
+            user,
+            CaseStage.AWAITING_RESPONSE,
+            "pretension_sent",
+            _("Pretension sent on %(date)s; response due %(due)s")
+            % {"date": f"{sent_on:%d.%m.%Y}", "due": f"{case.response_due:%d.%m.%Y}"},
+            {
+                "sent_on": sent_on,
+                "channel": channel,
+                "response_due": case.response_due,
+                "days": days,
+            },
+        )
+    return case
+
+
+def file_lawsuit(
+    case: LegalCase,
+    user: User,
+    *,
+    court: str,
+    case_number: str,
+    filed_on: date,
+    principal: Decimal,
+    interest: Decimal,
+    state_fee: Decimal,
+) -> LegalCase:
+    with transaction.atomic():
+        case = LegalCase.objects.select_for_update().get(pk=case.pk)
+        _ensure_open(case)
+        _gate(case, GatedAction.LAWSUIT, user)
+        case.court = court
+        case.case_number = case_number
+        case.filed_on = filed_on
+        case.claim_principal = principal
+        case.claim_interest = interest
+        case.claim_state_fee = state_fee
+        case.save()
+        _advance(
+            case,
+            user,
+            CaseStage.LAWSUIT_FILED,
+            "lawsuit_filed",
+            _("Lawsuit filed with %(court)s, case %(number)s")
+            % {"court": court, "number": case_number},
+            {
+                "court": court,
+                "case_number": case_number,
+                "filed_on": filed_on,
+                "principal": principal,
+                "interest": interest,
+                "state_fee": state_fee,
+            },
+        )
+    return case
+
+
+def schedule_hearing(case: LegalCase, user: User, *, at: datetime, note: str = "") -> CaseDeadline:
+    with transaction.atomic():
+        case = LegalCase.objects.select_for_update().get(pk=case.pk)
+        _ensure_open(case)
+        title = _("Court hearing: %(debtor)s, case %(number)s") % {
+            "debtor": case.counterparty,
+            "number": case.case_number or "—",
+        }
+        deadline = _add_deadline(case, user, DeadlineKind.HEARING, at, title)
+        stage = CaseStage.HEARINGS if case.stage == CaseStage.LAWSUIT_FILED else case.stage
+        _advance(
+            case,
+            user,
+            stage,
+            "hearing_scheduled",
+            _("Hearing on %(at)s") % {"at": f"{timezone.localtime(at):%d.%m.%Y %H:%M}"},
+            {"at": at, "note": note, "deadline": deadline.pk},
+        )
+    return deadline
+
+
+def record_judgment(
+    case: LegalCase, user: User, *, judgment_on: date, amount: Decimal, note: str = ""
+) -> LegalCase:
+    with transaction.atomic():
+        case = LegalCase.objects.select_for_update().get(pk=case.pk)
+        _ensure_open(case)
+        case.judgment_on = judgment_on
+        case.judgment_amount = amount
+        case.judgment_note = note
+        case.save()
+        _advance(
+            case,
+            user,
+            CaseStage.JUDGMENT,
+            "judgment",
+            _("Judgment of %(date)s: %(amount)s %(currency)s awarded")
+            % {"date": f"{judgment_on:%d.%m.%Y}", "amount": amount, "currency": case.currency},
+            {"judgment_on": judgment_on, "amount": amount, "note": note},
+        )
+    return case
+
+
+def start_enforcement(
+    case: LegalCase, user: User, *, started_on: date, reference: str = ""
+) -> LegalCase:
+    with transaction.atomic():
+        case = LegalCase.objects.select_for_update().get(pk=case.pk)
+        _ensure_open(case)
+        case.enforcement_on = started_on
+        case.enforcement_ref = reference
+        case.save()
+        _advance(
+            case,
+            user,
+            CaseStage.ENFORCEMENT,
+            "enforcement",
+            _("Enforcement started on %(date)s") % {"date": f"{started_on:%d.%m.%Y}"},
+            {"started_on": started_on, "reference": reference},
+        )
+    return case
+
+
+def close_case(case: LegalCase, user: User, *, closed_on: date, note: str = "") -> LegalCase:
+    """The debt was recovered (or settled): the case closes and the counterparty leaves the
+    legal track."""
+    with transaction.atomic():
+        case = LegalCase.objects.select_for_update().get(pk=case.pk)
+        _ensure_open(case)
+        case.closed_on = closed_on
+        case.closing_note = note
+        case.save()
+        Counterparty.objects.filter(pk=case.counterparty_id).update(legal=False)
+        _advance(
+            case,
+            user,
+            CaseStage.CLOSED,
+            "case_closed",
+            _("Legal case closed"),
+            {"closed_on": closed_on, "note": note},
+        )
+    return case
+
+
+def write_off(case: LegalCase, user: User, *, closed_on: date, note: str = "") -> LegalCase:
+    """Give up the debt as unrecoverable: always the director's decision."""
+    with transaction.atomic():
+        case = LegalCase.objects.select_for_update().get(pk=case.pk)
+        _ensure_open(case)
+        _gate(case, GatedAction.WRITE_OFF, user)
+        case.closed_on = closed_on
+        case.closing_note = note
+        case.save()
+        Counterparty.objects.filter(pk=case.counterparty_id).update(written_off=True)
+        _advance(
+            case,
+            user,
+            CaseStage.WRITTEN_OFF,
+            "written_off",
+            _("Debt written off"),
+            {"closed_on": closed_on, "note": note},
+        )
+    return case
+
+
+def open_case_for_task(task: Any, user: User | None) -> LegalCase | None:
+    """Create or advance the legal case for a ladder task whose action is a legal step
+    (hand_to_lawyer, pretension, court_filing). Idempotent: a task is applied once."""
+    action = str(getattr(task, "action", ""))
+    if action not in LEGAL_TASK_ACTIONS:
+        return None
+    counterparty: Counterparty = task.counterparty
+    done = CaseStep.objects.filter(source_task_id=task.pk).select_related("case").first()
+    if done is not None:
+        return done.case
+    own = CaseDeadline.objects.filter(task_id=task.pk).select_related("case").first()
+    if own is not None:  # a task this app made for a case deadline, not a ladder step
+        return own.case
+    try:
+        with transaction.atomic():
+            Counterparty.objects.select_for_update().filter(pk=counterparty.pk).first()
+            case = (
+                LegalCase.objects.filter(counterparty=counterparty)
+                .exclude(stage__in=FINAL_STAGES)
+                .first()
+            )
+            source: int | None = task.pk  # the first step written for the task carries it
+            if case is None:
+                case = open_case(counterparty, user, source_task_id=source)
+                if action == "hand_to_lawyer":
+                    return case
+                source = None
+            if action == "pretension" and case.stage == CaseStage.NEW:
+                _advance(
+                    case,
+                    user,
+                    CaseStage.PRETENSION_PREPARED,
+                    "pretension_due",
+                    _("The pressure scale calls for a pretension"),
+                    {"task": task.pk},
+                    source_task_id=source,
+                )
+            elif action == "court_filing" and case.stage not in {
+                CaseStage.LAWSUIT_FILED,
+                CaseStage.HEARINGS,
+                CaseStage.JUDGMENT,
+                CaseStage.ENFORCEMENT,
+            }:
+                _advance(
+                    case,
+                    user,
+                    CaseStage.LAWSUIT_PREPARING,
+                    "court_filing_due",
+                    _("The pressure scale calls for a lawsuit"),
+                    {"task": task.pk},
+                    source_task_id=source,
+                )
+            elif source is not None:
+                _step(
+                    case,
+                    user,
+                    "ladder_step",
+                    _("Legal step of the pressure scale: %(action)s") % {"action": action},
+                    {"task": task.pk},
+                    source_task_id=source,
+                )
+            return case
+    except IntegrityError:
+        # A concurrent call applied the same task first.
+        done = CaseStep.objects.filter(source_task_id=task.pk).select_related("case").first()
+        if done is None:
+            raise
+        return done.case

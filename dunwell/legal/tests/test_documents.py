@@ -1,0 +1,205 @@
+"""Every kind renders in every language as DOCX (checked with python-docx) and PDF (page 1
+rendered with pdftoppm, text extracted with pdftotext)."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from docx import Document as open_docx
+from PIL import Image
+
+from dunwell.legal.models import GeneratedDocument
+from dunwell.legal.services import generate_document
+
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+
+TODAY = date(2026, 4, 15)
+# The debtor owes 1000.00 - 400.00 + 2500.50 = 3100.50 RON on TODAY.
+OWED = {"en": "3,100.50", "ru": "3\u00a0100,50", "uk": "3\u00a0100,50", "ro": "3.100,50"}
+OWED_WORDS = {
+    "en": "Three thousand, one hundred lei, fifty bani",
+    "ru": "Три тысячи сто румынских леев 50 бань",
+    "uk": "Три тисячі сто румунських леїв 50 бані",
+    "ro": "Trei mii o sută de lei și cincizeci de bani",
+}
+TITLES = {
+    "pretension": {"en": "PRETENSION", "ru": "ПРЕТЕНЗИЯ", "uk": "ПРЕТЕНЗІЯ", "ro": "NOTIFICARE"},
+    "reconciliation": {
+        "en": "RECONCILIATION STATEMENT",
+        "ru": "АКТ СВЕРКИ",
+        "uk": "АКТ ЗВІРЯННЯ",
+        "ro": "ACT DE RECONCILIERE",
+    },
+    "statement": {
+        "en": "STATEMENT OF ACCOUNT",
+        "ru": "ВЫПИСКА",
+        "uk": "ВИПИСКА",
+        "ro": "EXTRAS DE CONT",
+    },
+    "final_warning": {
+        "en": "FINAL WARNING",
+        "ru": "ПОСЛЕДНЕЕ ПРЕДУПРЕЖДЕНИЕ",
+        "uk": "ОСТАННЄ ПОПЕРЕДЖЕННЯ",
+        "ro": "ULTIM AVERTISMENT",
+    },
+    "schedule": {
+        "en": "REPAYMENT-SCHEDULE",
+        "ru": "ГРАФИКЕ ПОГАШЕНИЯ",
+        "uk": "ГРАФІК ПОГАШЕННЯ",
+        "ro": "GRAFICUL DE PLATĂ",
+    },
+    "protocol": {
+        "en": "MEETING PROTOCOL",
+        "ru": "ПРОТОКОЛ ВСТРЕЧИ",
+        "uk": "ПРОТОКОЛ ЗУСТРІЧІ",
+        "ro": "PROCES-VERBAL",
+    },
+}
+PARAMS: dict[str, dict[str, Any]] = {
+    "pretension": {},
+    "reconciliation": {"start": date(2026, 2, 1), "end": date(2026, 3, 31)},
+    "statement": {},
+    "final_warning": {"days": 5},
+    "schedule": {
+        "instalments": [
+            (date(2026, 5, 1), Decimal("1500.00")),
+            (date(2026, 6, 1), Decimal("1600.50")),
+        ]
+    },
+    "protocol": {
+        "meeting_date": TODAY,
+        "place": "Cluj-Napoca",
+        "participants": ["Ion Popescu", "Lena Lawyer"],
+        "agreed": ["Pay 1500.00 by 01.05.2026"],
+        "next_steps": ["Sign the schedule"],
+    },
+}
+
+
+def docx_text(blob: bytes) -> str:
+    doc = open_docx(io.BytesIO(blob))
+    parts = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        for row in table.rows:
+            parts.extend(cell.text for cell in row.cells)
+    return "\n".join(parts)
+
+
+def pdf_page_one(pdf: Path, tmp_path: Path) -> Image.Image:
+    stem = tmp_path / "page"
+    subprocess.run(["pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "1", "-singlefile",
+                    str(pdf), str(stem)], check=True)  # fmt: skip
+    return Image.open(f"{stem}.png")
+
+
+def pdf_text(pdf: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,
+                          capture_output=True, text=True).stdout  # fmt: skip
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "uk", "ro"])
+@pytest.mark.parametrize("kind", list(PARAMS))
+def test_every_kind_renders_in_every_language(
+    kind: str, language: str, debtor: Any, lawyer: Any, tmp_path: Path
+) -> None:
+    paper = generate_document(debtor, kind, lawyer, language=language, today=TODAY, **PARAMS[kind])
+    text = docx_text(paper.docx.read())
+    assert "{{" not in text and "{%" not in text
+    assert TITLES[kind][language] in text
+    assert "Șantierul Nord SRL" in text
+    assert "Demo Supply LLC" in text
+    assert OWED[language] in text
+    assert OWED_WORDS[language] in text
+    assert paper.number in text
+
+    image = pdf_page_one(Path(paper.pdf.path), tmp_path)
+    assert image.size[0] > 300
+    darkest = image.convert("L").getextrema()[0]
+    assert isinstance(darkest, int | float) and darkest < 100  # there is ink on the page
+    extracted = " ".join(pdf_text(Path(paper.pdf.path)).split())
+    assert TITLES[kind][language] in extracted
+    assert "Șantierul Nord SRL" in extracted
+
+
+def test_pretension_carries_the_calculation_and_the_contract_deadline(
+    debtor: Any, lawyer: Any
+) -> None:
+    paper = generate_document(debtor, "pretension", lawyer, language="ru", today=TODAY)
+    text = docx_text(paper.docx.read())
+    # contract penalty 0.1%/day (computed by the interest app): INV-1 1000.00 for 16 days,
+    # then 600.00 for 54 days; INV-2 2500.50 for 43 days -> 16.00 + 32.40 + 107.52 = 155.92
+    assert "155,92" in text
+    assert "3\u00a0256,42" in text  # principal + penalty
+    assert "Три тысячи двести пятьдесят шесть румынских леев 42 бань" in text
+    assert "в течение 15 дней" in text  # the contract's pretension period
+    assert "30.04.2026" in text
+    assert "04.03.2026" in text and "107,52" in text  # a line of the appendix
+    assert paper.data["raw"]["claim_total"] == "3256.42"
+    assert paper.data["raw"]["rule"] == "contract"
+    assert paper.data["raw"]["options"] == {"rate_per_day": "0.1000"}
+
+
+def test_schedule_prints_the_ladder_agreement(debtor: Any, lawyer: Any) -> None:
+    from dunwell.ladder.services import create_agreement
+
+    agreement = create_agreement(
+        counterparty=debtor,
+        signed_on=TODAY,
+        instalments=[(date(2026, 5, 10), Decimal("100.00")), (date(2026, 6, 10), Decimal("50.25"))],
+        user=lawyer,
+    )
+    paper = generate_document(debtor, "schedule", lawyer, language="en", today=TODAY,
+                              agreement_id=agreement.pk)  # fmt: skip
+    text = docx_text(paper.docx.read())
+    assert "10.05.2026" in text and "50.25" in text and "150.25" in text
+    assert "One hundred and fifty lei, twenty-five bani" in text
+    assert GeneratedDocument.objects.filter(counterparty=debtor, kind="schedule").count() == 1
+
+
+def test_eu_debtor_gets_directive_interest_and_the_euro_compensation(
+    make_counterparty: Any, make_document: Any, lawyer: Any
+) -> None:
+    berlin = make_counterparty(name="Bau GmbH", country="DE", language="en")
+    make_document(berlin, "10000.00", currency="EUR", date=date(2025, 11, 1),
+                  due_date=date(2025, 12, 1))  # fmt: skip
+    paper = generate_document(berlin, "pretension", lawyer, today=TODAY, pdf=False)
+    raw = paper.data["raw"]
+    assert raw["rule"] == "eu-directive"
+    assert Decimal(raw["interest"]) > 0
+    assert raw["compensation"] == "40.00"
+    # EUR debt: the EUR 40 is part of the claim
+    total = Decimal("10000.00") + Decimal(raw["interest"]) + Decimal("40.00")
+    assert Decimal(raw["claim_total"]) == total
+    text = docx_text(paper.docx.read())
+    assert "Fixed compensation for recovery costs: 40.00 EUR." in text
+    assert "Late-payment interest under Directive 2011/7/EU" in text
+
+
+def test_euro_compensation_stays_out_of_a_lei_claim(debtor: Any, lawyer: Any) -> None:
+    paper = generate_document(debtor, "pretension", lawyer, language="en", today=TODAY,
+                              rule="eu-directive", pdf=False)  # fmt: skip
+    raw = paper.data["raw"]
+    assert raw["compensation"] == "80.00"  # two invoices, EUR 40 each
+    assert Decimal(raw["claim_total"]) == Decimal("3100.50") + Decimal(raw["interest"])
+    assert "80.00 EUR" in docx_text(paper.docx.read())
+
+
+def test_a_calculation_the_rates_cannot_cover_is_refused_clearly(
+    debtor: Any, lawyer: Any, monkeypatch: Any
+) -> None:
+    from dunwell.interest.errors import InterestError
+    from dunwell.legal.errors import LegalError
+
+    def no_rates(*args: Any, **kwargs: Any) -> Any:
+        raise InterestError("Rate series ro_reference_rate is not loaded.")
+
+    monkeypatch.setattr("dunwell.interest.services.calculate", no_rates)
+    with pytest.raises(LegalError, match="not loaded"):
+        generate_document(debtor, "pretension", lawyer, today=TODAY, pdf=False)
+    assert not GeneratedDocument.objects.exists()

@@ -1,0 +1,98 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dunwell.legal.reconciliation import Entry, reconcile
+from dunwell.legal.selectors import reconciliation_data
+
+D = Decimal
+
+
+def test_opening_turnovers_and_closing_balance() -> None:
+    entries = [
+        Entry(date(2026, 1, 10), "inv 1", debit=D("1000")),
+        Entry(date(2026, 1, 20), "pay 1", credit=D("300")),  # before the period
+        Entry(date(2026, 2, 5), "pay 2", credit=D("200")),  # inside
+        Entry(date(2026, 2, 5), "inv 2", debit=D("500")),  # inside, same day
+        Entry(date(2026, 3, 1), "pay 3", credit=D("100")),  # after
+    ]
+    statement = reconcile(entries, date(2026, 2, 1), date(2026, 2, 28))
+    assert statement.opening == D("700")
+    assert [row.label for row in statement.rows] == ["inv 2", "pay 2"]
+    assert statement.debit_turnover == D("500")
+    assert statement.credit_turnover == D("200")
+    assert statement.closing == D("1000")
+
+
+def test_period_boundaries_are_inclusive() -> None:
+    entries = [
+        Entry(date(2026, 2, 1), "a", debit=D("1")),
+        Entry(date(2026, 2, 28), "b", D("0"), D("1")),
+    ]
+    statement = reconcile(entries, date(2026, 2, 1), date(2026, 2, 28))
+    assert len(statement.rows) == 2
+    assert statement.opening == 0
+
+
+def test_a_period_ending_before_it_starts_is_refused() -> None:
+    with pytest.raises(ValueError):
+        reconcile([], date(2026, 2, 2), date(2026, 2, 1))
+
+
+entry = st.builds(
+    Entry,
+    day=st.dates(date(2025, 1, 1), date(2026, 12, 31)),
+    label=st.sampled_from(["a", "b"]),
+    debit=st.decimals(0, 10000, places=2),
+    credit=st.decimals(0, 10000, places=2),
+)
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(entry, max_size=15),
+    st.dates(date(2025, 1, 1), date(2026, 12, 31)),
+    st.integers(0, 400),
+)
+def test_closing_is_opening_plus_debit_minus_credit_and_chains(
+    entries: list[Entry], start: date, length: int
+) -> None:
+    from datetime import timedelta
+
+    end = start + timedelta(days=length)
+    statement = reconcile(entries, start, end)
+    assert (
+        statement.closing
+        == statement.opening + statement.debit_turnover - statement.credit_turnover
+    )
+    # The closing balance of a period is the opening balance of the next one.
+    after = reconcile(entries, end + timedelta(days=1), end + timedelta(days=30))
+    assert after.opening == statement.closing
+
+
+@pytest.mark.django_db
+def test_statement_from_the_ledger_balances(debtor, make_document, pay) -> None:
+    # debtor: INV-1 1000.00 (05.01), INV-2 2500.50 (01.02), payment 400.00 on 20.02
+    early = debtor.documents.get(number="INV-1")
+    pay(early, date(2026, 1, 15), "100.00")  # before the period
+    late = make_document(
+        debtor, "300.00", number="INV-3", date=date(2026, 4, 2), due_date=date(2026, 5, 2)
+    )
+    pay(late, date(2026, 4, 10), "50.00")  # after the period
+    data = reconciliation_data(
+        debtor, "en", date(2026, 4, 15), start=date(2026, 2, 1), end=date(2026, 3, 31)
+    )
+    raw = data["raw"]
+    assert D(raw["opening"]) == D("900.00")
+    assert D(raw["debit_turnover"]) == D("2500.50")
+    assert D(raw["credit_turnover"]) == D("400.00")
+    assert D(raw["closing"]) == D("3000.50")
+    assert D(raw["closing"]) == D(raw["opening"]) + D(raw["debit_turnover"]) - D(
+        raw["credit_turnover"]
+    )
+    assert [row["label"] for row in data["rows"]] == ["Invoice No. INV-2", "Payment No. PAY00001"]
+    assert data["closing_debit"] == "3,000.50"
+    assert data["in_favour"].startswith("Debt of Șantierul Nord SRL")

@@ -1,0 +1,235 @@
+"""Every legal page with the owner collector, a teammate, an outsider and a lawyer."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from django.core.files.base import ContentFile
+from django.test import Client
+from django.urls import reverse
+
+from dunwell.ledger.models import Counterparty
+from dunwell.legal import services
+from dunwell.legal.models import CaseStage, GeneratedDocument, LegalCase
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def case(debtor: Counterparty, director: Any, lawyer: Any) -> LegalCase:
+    """An open case: the debtor is on the legal track, so lawyers see it."""
+    case = services.open_case(debtor, director, lawyer=lawyer)
+    return services.record_pretension_sent(
+        case, director, sent_on=date(2026, 4, 16), channel="post",
+        proof=ContentFile(b"receipt", name="receipt.pdf"),
+    )  # fmt: skip
+
+
+@pytest.fixture
+def paper(debtor: Counterparty, collector: Any) -> GeneratedDocument:
+    return services.generate_document(debtor, "statement", collector, today=date(2026, 4, 15))
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [("collector", 200), ("teammate", 404), ("outsider", 404), ("lawyer", 200)]
+)
+def test_case_page(request: Any, case: LegalCase, who: str, status: int) -> None:
+    response = client_for(request.getfixturevalue(who)).get(reverse("legal:case", args=[case.pk]))
+    assert response.status_code == status
+    if status == 200:
+        assert "Șantierul Nord SRL" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [("collector", 200), ("teammate", 404), ("outsider", 404), ("lawyer", 200)]
+)
+def test_proof_of_delivery_download(request: Any, case: LegalCase, who: str, status: int) -> None:
+    response = client_for(request.getfixturevalue(who)).get(reverse("legal:proof", args=[case.pk]))
+    assert response.status_code == status
+
+
+@pytest.mark.parametrize(
+    ("who", "listed"),
+    [("collector", True), ("teammate", False), ("outsider", False), ("lawyer", True),
+     ("director", True)],
+)  # fmt: skip
+def test_case_list_shows_only_visible_cases(
+    request: Any, case: LegalCase, who: str, listed: bool
+) -> None:
+    response = client_for(request.getfixturevalue(who)).get(reverse("legal:cases"))
+    assert response.status_code == 200
+    assert ("Șantierul Nord SRL" in response.content.decode()) is listed
+
+
+def test_lawyer_does_not_see_debtors_off_the_legal_track(debtor: Counterparty, lawyer: Any) -> None:
+    client = client_for(lawyer)
+    url = reverse("legal:debtor_documents", args=[debtor.pk])
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("collector", 403), ("teammate", 404), ("outsider", 404), ("lawyer", 302)],
+)
+def test_case_actions_are_for_legal_staff(
+    request: Any, case: LegalCase, who: str, status: int
+) -> None:
+    url = reverse("legal:case_action", args=[case.pk, "hearing"])
+    response = client_for(request.getfixturevalue(who)).post(url, {"at": "2026-06-03T09:30"})
+    assert response.status_code == status
+    assert case.deadlines.filter(kind="hearing").exists() is (status == 302)
+
+
+def test_case_action_refused_by_the_gate_shows_the_reason(case: LegalCase, lawyer: Any) -> None:
+    url = reverse("legal:case_action", args=[case.pk, "write_off"])
+    response = client_for(lawyer).post(url, {"closed_on": "2026-09-01"}, follow=True)
+    assert "approval" in response.content.decode()
+    case.refresh_from_db()
+    assert case.stage == CaseStage.AWAITING_RESPONSE
+
+
+@pytest.mark.parametrize(("who", "status"), [("lawyer", 403), ("outsider", 404), ("director", 302)])
+def test_only_the_director_decides_approvals(
+    request: Any, case: LegalCase, lawyer: Any, who: str, status: int
+) -> None:
+    approval = services.request_approval(case, "write_off", lawyer)
+    url = reverse("legal:decide", args=[approval.pk])
+    response = client_for(request.getfixturevalue(who)).post(url, {"approve": "yes"})
+    assert response.status_code == status
+    approval.refresh_from_db()
+    assert (approval.status == "approved") is (status == 302)
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [("collector", 200), ("teammate", 404), ("outsider", 404)]
+)
+def test_debtor_documents_panel(request: Any, debtor: Counterparty, paper: Any, who: str,
+                                status: int) -> None:  # fmt: skip
+    url = reverse("legal:debtor_documents", args=[debtor.pk])
+    response = client_for(request.getfixturevalue(who)).get(url)
+    assert response.status_code == status
+    if status == 200:
+        assert paper.number in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [("collector", 302), ("teammate", 404), ("outsider", 404)]
+)
+def test_generate_from_the_documents_panel(
+    request: Any, debtor: Counterparty, who: str, status: int
+) -> None:
+    url = reverse("legal:debtor_documents", args=[debtor.pk])
+    response = client_for(request.getfixturevalue(who)).post(
+        url, {"kind": "reconciliation", "language": "uk", "start": "2026-01-01",
+              "end": "2026-03-31"},
+    )  # fmt: skip
+    assert response.status_code == status
+    made = GeneratedDocument.objects.filter(counterparty=debtor, kind="reconciliation")
+    assert made.exists() is (status == 302)
+    if status == 302:
+        assert made.get().language == "uk"
+
+
+def test_generate_with_a_bad_period_explains(debtor: Counterparty, collector: Any) -> None:
+    url = reverse("legal:debtor_documents", args=[debtor.pk])
+    response = client_for(collector).post(
+        url, {"kind": "reconciliation", "language": "en", "start": "2026-03-01",
+              "end": "2026-01-01"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "The period ends before it starts." in response.content.decode()
+    assert not GeneratedDocument.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("collector", 200), ("teammate", 404), ("outsider", 404)],
+)
+def test_document_download(request: Any, paper: GeneratedDocument, who: str, status: int) -> None:
+    client = client_for(request.getfixturevalue(who))
+    for fmt in ("docx", "pdf"):
+        response = client.get(reverse("legal:download", args=[paper.pk, fmt]))
+        assert response.status_code == status
+        if status == 200:
+            body = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+            assert body.startswith(b"PK" if fmt == "docx" else b"%PDF")
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [("collector", 403), ("teammate", 404), ("director", 302)]
+)
+def test_open_case_from_the_panel(
+    request: Any, debtor: Counterparty, who: str, status: int
+) -> None:
+    url = reverse("legal:open_case", args=[debtor.pk])
+    response = client_for(request.getfixturevalue(who)).post(url)
+    assert response.status_code == status
+    assert LegalCase.objects.filter(counterparty=debtor).exists() is (status == 302)
+
+
+@pytest.mark.parametrize(("who", "sees"), [("collector", True), ("teammate", False),
+                                           ("outsider", False)])  # fmt: skip
+def test_calculator_for_a_debtor(request: Any, debtor: Counterparty, who: str, sees: bool) -> None:
+    client = client_for(request.getfixturevalue(who))
+    query: dict[str, Any] = {"counterparty": debtor.pk, "to": "2026-04-15"}
+    response = client.get(reverse("legal:calculator"), query)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert ('id="calc-total"' in page) is sees
+    if sees:
+        assert "155.92" in page and "107.52" in page
+    post = client.post(reverse("legal:calculator"), {**query, "format": "pdf"})
+    made = GeneratedDocument.objects.filter(counterparty=debtor, kind="pretension")
+    assert made.exists() is sees
+    if sees:
+        assert post.status_code == 302
+        assert post["Location"] == reverse("legal:download", args=[made.get().pk, "pdf"])
+
+
+def test_calculator_by_hand_with_a_rule(outsider: Any) -> None:
+    response = client_for(outsider).get(
+        reverse("legal:calculator"),
+        {"debt": "1000", "due": "2026-01-31", "to": "2026-02-10", "rule": "contract",
+         "rate_per_day": "0.1", "payments": "2026-02-05 500"},
+    )  # fmt: skip
+    page = response.content.decode()
+    # 1000 x 0.1% x 5 days + 500 x 0.1% x 5 days
+    assert "7.50" in page
+
+
+def test_calculator_refuses_bad_payment_lines(outsider: Any) -> None:
+    response = client_for(outsider).get(
+        reverse("legal:calculator"),
+        {"debt": "1000", "due": "2026-01-31", "to": "2026-02-10", "rule": "contract",
+         "payments": "yesterday lots"},
+    )  # fmt: skip
+    assert "line 1" in response.content.decode()
+
+
+def test_pages_need_a_login(case: LegalCase) -> None:
+    for url in (reverse("legal:cases"), reverse("legal:calculator"),
+                reverse("legal:case", args=[case.pk])):  # fmt: skip
+        response = Client().get(url)
+        assert response.status_code == 302
+        assert reverse("login") in response["Location"]
+
+
+def test_calculator_offers_only_the_chosen_debtors_open_documents(
+    debtor: Counterparty, make_counterparty: Any, make_document: Any, collector: Any
+) -> None:
+    other = make_counterparty(name="Other SRL", collector=collector)
+    make_document(other, "10.00", number="OTHER-1")
+    page = client_for(collector).get(
+        reverse("legal:calculator"), {"counterparty": str(debtor.pk), "to": "2026-04-15"}
+    )
+    options = page.content.decode()
+    assert "INV-2" in options and "OTHER-1" not in options
+    assert "Penalty" in options  # components carry their names, not codes

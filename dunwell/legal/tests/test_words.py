@@ -1,0 +1,58 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from dunwell.legal.words import amount_in_words, format_amount, format_date, format_percent
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "1,234,567.89"),
+        ("ru", "1\u00a0234\u00a0567,89"),
+        ("uk", "1\u00a0234\u00a0567,89"),
+        ("ro", "1.234.567,89"),
+    ],
+)
+def test_amounts_use_the_language_separators(language: str, expected: str) -> None:
+    assert format_amount(Decimal("1234567.891"), language) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "currency", "expected"),
+    [
+        ("ru", "RUB", "Одна тысяча двести тридцать четыре рубля, пятьдесят шесть копеек"),
+        ("uk", "UAH", "Одна тисяча двісті тридцять чотири гривні, п'ятдесят шість копійок"),
+        ("ro", "RON", "O mie două sute treizeci și patru de lei și cincizeci și șase de bani"),
+        ("en", "EUR", "One thousand, two hundred and thirty-four euro, fifty-six cents"),
+    ],
+)
+def test_amount_in_words_with_currency_words(language: str, currency: str, expected: str) -> None:
+    assert amount_in_words(Decimal("1234.56"), currency, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "currency", "expected"),
+    [
+        ("ro", "MDL", "O mie două sute treizeci și patru lei moldovenești 56 bani"),
+        ("en", "UAH", "One thousand, two hundred and thirty-four hryvnias 56 kopiykas"),
+        ("ru", "RON", "Одна тысяча двести тридцать четыре румынских леев 56 бань"),
+        ("ro", "EUR", "O mie două sute treizeci și patru euro 56 cenți"),
+    ],
+)
+def test_amount_in_words_falls_back_to_words_and_currency_name(
+    language: str, currency: str, expected: str
+) -> None:
+    assert amount_in_words(Decimal("1234.56"), currency, language) == expected
+
+
+def test_amount_in_words_rounds_to_cents_and_keeps_the_sign() -> None:
+    assert amount_in_words(Decimal("-1.005"), "EUR", "en") == "Minus one euro, one cent"
+
+
+def test_dates_and_rates_are_written_as_courts_write_them() -> None:
+    assert format_date(date(2026, 3, 4)) == "04.03.2026"
+    assert format_date(None) == ""
+    assert format_percent(Decimal("0.1000"), "ru") == "0,1%"
+    assert format_percent(Decimal("16.00"), "en") == "16%"

@@ -1,0 +1,373 @@
+"""Pages of the legal track: the calculator, the lawyers' case list, a case, a debtor's
+documents. Every page filters counterparties through dunwell.accounts.visibility."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Min, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dunwell.accounts.models import User
+from dunwell.accounts.visibility import counterparty_filter, visible_counterparties
+from dunwell.ledger.models import Counterparty
+from dunwell.legal import forms, selectors, services
+from dunwell.legal.calc import Calculation, ClaimItem, calculate_claim
+from dunwell.legal.errors import LegalError
+from dunwell.legal.models import (
+    FINAL_STAGES,
+    Approval,
+    CaseStage,
+    GeneratedDocument,
+    LegalCase,
+    PaperKind,
+)
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _visible_counterparty(request: HttpRequest, pk: int) -> Counterparty:
+    return get_object_or_404(
+        visible_counterparties(_user(request)).select_related("company", "segment"), pk=pk
+    )
+
+
+def _visible_case(request: HttpRequest, pk: int) -> LegalCase:
+    cases = LegalCase.objects.filter(counterparty_filter(_user(request), "counterparty__"))
+    return get_object_or_404(
+        cases.select_related("counterparty", "counterparty__segment", "company", "lawyer"), pk=pk
+    )
+
+
+# --- calculator ------------------------------------------------------------------------------
+
+
+def _claim(data: dict[str, Any]) -> tuple[Counterparty | None, list[ClaimItem], str, str]:
+    """The items claimed, the currency and the rule, from the calculator form."""
+    counterparty: Counterparty | None = data.get("counterparty")
+    to: date = data["to"]
+    if data.get("debt") is not None:
+        item = ClaimItem(
+            label=_("Debt"),
+            date=None,
+            due=data["due"],
+            amount=data["debt"],
+            payments=tuple(sorted(data["payment_pairs"])),
+        )
+        currency = selectors.currency_for(counterparty) if counterparty else ""
+        return counterparty, [item], currency, data.get("rule") or ""
+    assert counterparty is not None
+    currency = selectors.currency_for(counterparty)
+    ids = [d.pk for d in data["documents"]] or None
+    return (
+        counterparty,
+        selectors.claim_items(counterparty, to, currency, ids),
+        currency,
+        (data.get("rule") or ""),
+    )
+
+
+def _calculate(
+    counterparty: Counterparty | None, items: list[ClaimItem], rule: str, data: dict[str, Any]
+) -> Calculation:
+    options = dict(data["options"])
+    contract = selectors.main_contract(counterparty) if counterparty else None
+    if not rule:
+        if counterparty is None:
+            raise LegalError(_("Pick a rule, or a debtor whose country decides it."))
+        rule, defaults = selectors.rule_for(counterparty, contract)
+        options = {**defaults, **options}
+    try:
+        return calculate_claim(
+            items,
+            rule,
+            options,
+            data["to"],
+            contract.penalty_from_day if contract else 1,
+            currency=selectors.currency_for(counterparty) if counterparty else "",
+        )
+    except (LookupError, ValueError) as exc:
+        raise LegalError(str(exc)) from exc
+
+
+@login_required
+def calculator(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    source = request.POST if request.method == "POST" else request.GET
+    form = forms.CalculatorForm(
+        source or None, counterparties=visible_counterparties(user).select_related("company")
+    )
+    context: dict[str, Any] = {"form": form}
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        try:
+            counterparty, items, currency, rule = _claim(data)
+            calc = _calculate(counterparty, items, rule, data)
+            if request.method == "POST":
+                if counterparty is None:
+                    raise LegalError(_("Pick the debtor the pretension is addressed to."))
+                paper = services.generate_document(
+                    counterparty,
+                    PaperKind.PRETENSION,
+                    user,
+                    language=data.get("language") or counterparty.language,
+                    as_of=data["to"],
+                    items=items,
+                    calculation=calc,
+                    currency=currency,
+                )
+                fmt = "pdf" if request.POST.get("format") == "pdf" else "docx"
+                return redirect("legal:download", pk=paper.pk, fmt=fmt)
+            labels = selectors.component_labels()
+            context.update(
+                {
+                    "components": [
+                        (
+                            labels.get(name, name),
+                            amount,
+                            calc.compensation_currency if name == "compensation" else currency,
+                        )
+                        for name, amount in calc.components.items()
+                    ],
+                    "labels": labels,
+                    "calc": calc,
+                    "items": items,
+                    "currency": currency,
+                    "principal": sum((i.open for i in items), Decimal("0.00")),
+                    "counterparty": counterparty,
+                }
+            )
+        except LegalError as exc:
+            context["error"] = exc.message
+    return render(request, "legal/calculator.html", context)
+
+
+# --- cases -----------------------------------------------------------------------------------
+
+
+@login_required
+def cases(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    show = request.GET.get("show", "open")
+    rows = LegalCase.objects.filter(counterparty_filter(user, "counterparty__"))
+    if show == "open":
+        rows = rows.exclude(stage__in=FINAL_STAGES)
+    elif show in CaseStage.values:
+        rows = rows.filter(stage=show)
+    rows = (
+        rows.select_related("counterparty", "lawyer")
+        .annotate(
+            next_deadline=Min("deadlines__due_at", filter=Q(deadlines__due_at__gte=timezone.now())),
+            pending_approvals=Min(
+                "approvals__id", filter=Q(approvals__status=Approval.Status.PENDING)
+            ),
+        )
+        .order_by("next_deadline", "-opened_at")
+    )
+    return render(
+        request,
+        "legal/cases.html",
+        {
+            "cases": rows[:500],
+            "show": show,
+            "stages": CaseStage.choices,
+            "can_work": services.can_work_cases(user),
+        },
+    )
+
+
+@login_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    case = _visible_case(request, pk)
+    today = timezone.localdate()
+    return render(
+        request,
+        "legal/case.html",
+        {
+            "case": case,
+            "steps": case.steps.select_related("actor")[:200],
+            "deadlines": case.deadlines.all(),
+            "approvals": case.approvals.select_related("requested_by", "decided_by"),
+            "papers": case.counterparty.generated_documents.all()[:50],
+            "documents": case.documents.order_by("due_date"),
+            "can_work": services.can_work_cases(user) and case.is_open,
+            "can_approve": services.can_approve(user),
+            "forms": {
+                "pretension_sent": forms.PretensionSentForm(initial={"sent_on": today}),
+                "lawsuit": forms.LawsuitForm(initial={"filed_on": today}),
+                "hearing": forms.HearingForm(),
+                "judgment": forms.JudgmentForm(initial={"judgment_on": today}),
+                "enforcement": forms.EnforcementForm(initial={"started_on": today}),
+                "close": forms.ClosingForm(initial={"closed_on": today}),
+                "write_off": forms.ClosingForm(initial={"closed_on": today}),
+                "request_approval": forms.ApprovalRequestForm(),
+            },
+            "decision_form": forms.DecisionForm(),
+        },
+    )
+
+
+def _pretension_sent(case: LegalCase, user: User, data: dict[str, Any]) -> Any:
+    return services.record_pretension_sent(
+        case, user, sent_on=data["sent_on"], channel=data["channel"], proof=data.get("proof")
+    )
+
+
+CASE_ACTIONS: dict[str, tuple[type[Any], Callable[[LegalCase, User, dict[str, Any]], Any]]] = {
+    "pretension_sent": (forms.PretensionSentForm, _pretension_sent),
+    "lawsuit": (forms.LawsuitForm, lambda c, u, d: services.file_lawsuit(c, u, **d)),
+    "hearing": (forms.HearingForm, lambda c, u, d: services.schedule_hearing(c, u, **d)),
+    "judgment": (forms.JudgmentForm, lambda c, u, d: services.record_judgment(c, u, **d)),
+    "enforcement": (forms.EnforcementForm, lambda c, u, d: services.start_enforcement(c, u, **d)),
+    "close": (forms.ClosingForm, lambda c, u, d: services.close_case(c, u, **d)),
+    "write_off": (forms.ClosingForm, lambda c, u, d: services.write_off(c, u, **d)),
+    "request_approval": (
+        forms.ApprovalRequestForm,
+        lambda c, u, d: services.request_approval(c, d["action"], u, d["reason"]),
+    ),
+}
+
+
+@login_required
+@require_POST
+def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    user = _user(request)
+    case = _visible_case(request, pk)
+    if action not in CASE_ACTIONS:
+        raise Http404
+    if not services.can_work_cases(user):
+        raise PermissionDenied
+    form_class, run = CASE_ACTIONS[action]
+    form = form_class(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("legal:case", pk=case.pk)
+    try:
+        run(case, user, form.cleaned_data)
+        messages.success(request, _("Saved."))
+    except LegalError as exc:
+        messages.error(request, exc.message)
+    return redirect("legal:case", pk=case.pk)
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    approval = get_object_or_404(
+        Approval.objects.filter(counterparty_filter(user, "case__counterparty__")), pk=pk
+    )
+    form = forms.DecisionForm(request.POST)
+    if not services.can_approve(user):
+        raise PermissionDenied
+    if form.is_valid():
+        try:
+            services.decide_approval(
+                approval, user, approve=form.cleaned_data["approve"], note=form.cleaned_data["note"]
+            )
+            messages.success(request, _("Saved."))
+        except LegalError as exc:
+            messages.error(request, exc.message)
+    return redirect("legal:case", pk=approval.case_id)
+
+
+@login_required
+@require_POST
+def open_case(request: HttpRequest, counterparty_id: int) -> HttpResponse:
+    user = _user(request)
+    counterparty = _visible_counterparty(request, counterparty_id)
+    if not services.can_work_cases(user):
+        raise PermissionDenied
+    try:
+        case = services.open_case(counterparty, user)
+    except LegalError as exc:
+        messages.error(request, exc.message)
+        return redirect("legal:debtor_documents", counterparty_id=counterparty.pk)
+    return redirect("legal:case", pk=case.pk)
+
+
+# --- documents -------------------------------------------------------------------------------
+
+
+@login_required
+def debtor_documents(request: HttpRequest, counterparty_id: int) -> HttpResponse:
+    user = _user(request)
+    counterparty = _visible_counterparty(request, counterparty_id)
+    form = forms.GenerateForm(request.POST or None, initial={"language": counterparty.language})
+    if request.method == "POST" and form.is_valid():
+        case = (
+            LegalCase.objects.filter(counterparty=counterparty)
+            .exclude(stage__in=FINAL_STAGES)
+            .first()
+        )
+        try:
+            paper = services.generate_document(
+                counterparty,
+                form.cleaned_data["kind"],
+                user,
+                language=form.cleaned_data["language"],
+                case=case,
+                **form.cleaned_data["params"],
+            )
+            messages.success(request, _("%(number)s is ready.") % {"number": paper.number})
+            return redirect("legal:debtor_documents", counterparty_id=counterparty.pk)
+        except LegalError as exc:
+            messages.error(request, exc.message)
+    today = timezone.localdate()
+    return render(
+        request,
+        "legal/debtor_documents.html",
+        {
+            "counterparty": counterparty,
+            "papers": counterparty.generated_documents.select_related("created_by")[:100],
+            "form": form,
+            "kinds": PaperKind.choices,
+            "today": today,
+            "year_start": today.replace(month=1, day=1),
+            "case": LegalCase.objects.filter(counterparty=counterparty)
+            .exclude(stage__in=FINAL_STAGES)
+            .first(),
+            "can_work": services.can_work_cases(user),
+            "calculator_url": reverse("legal:calculator") + f"?counterparty={counterparty.pk}",
+        },
+    )
+
+
+@login_required
+def download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
+    paper = get_object_or_404(
+        GeneratedDocument.objects.filter(counterparty_filter(_user(request), "counterparty__")),
+        pk=pk,
+    )
+    field = paper.pdf if fmt == "pdf" else paper.docx if fmt == "docx" else None
+    if not field:
+        raise Http404
+    return FileResponse(
+        field.open("rb"), as_attachment=True, filename=f"{paper.number}.{paper.language}.{fmt}"
+    )
+
+
+@login_required
+def proof(request: HttpRequest, pk: int) -> FileResponse:
+    case = _visible_case(request, pk)
+    if not case.pretension_proof:
+        raise Http404
+    return FileResponse(case.pretension_proof.open("rb"), as_attachment=True)

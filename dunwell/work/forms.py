@@ -1,0 +1,139 @@
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from dunwell.work.models import Meeting, Outcome, Situation
+
+DISPUTE_REASONS = [
+    ("quality", _("Quality")),
+    ("quantity", _("Quantity")),
+    ("documents_missing", _("Documents missing")),
+    ("price", _("Price")),
+    ("other", _("Other")),
+]
+
+
+class OutcomeForm(forms.Form):
+    """Every outcome posts here; the service checks what each outcome needs."""
+
+    outcome = forms.ChoiceField(choices=Outcome.choices, widget=forms.HiddenInput)
+    task = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    contact = forms.IntegerField(required=False)
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    recording = forms.FileField(label=_("Recording"), required=False)
+    promised_on = forms.DateField(
+        label=_("Promised date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    promised_amount = forms.DecimalField(
+        label=_("Amount"), required=False, max_digits=18, decimal_places=2, min_value=0
+    )
+    promised_by = forms.CharField(label=_("Who promised"), required=False, max_length=255)
+    dispute_reason = forms.ChoiceField(
+        label=_("Reason"), required=False, choices=[("", "—"), *DISPUTE_REASONS]
+    )
+    dispute_amount = forms.DecimalField(
+        label=_("Disputed amount"), required=False, max_digits=18, decimal_places=2, min_value=0
+    )
+    dispute_documents = forms.TypedMultipleChoiceField(
+        label=_("Documents"), required=False, coerce=int, choices=[]
+    )
+    call_back_at = forms.DateTimeField(
+        label=_("Call back at"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    decider_name = forms.CharField(label=_("Who decides payments"), required=False)
+    decider_position = forms.CharField(label=_("Position"), required=False)
+    decider_phone = forms.CharField(label=_("Phone"), required=False, max_length=20)
+    decider_email = forms.EmailField(label=_("Email"), required=False)
+
+    def __init__(self, *args: Any, documents: list[tuple[int, str]] | None = None, **kw: Any):
+        super().__init__(*args, **kw)
+        self.fields["dispute_documents"].choices = documents or []  # type: ignore[attr-defined]
+
+
+class ReassignForm(forms.Form):
+    to_user = forms.TypedChoiceField(label=_("New responsible"), coerce=int, choices=[])
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea({"rows": 2}))
+
+    def __init__(self, *args: Any, candidates: list[tuple[int, str]], **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.fields["to_user"].choices = candidates  # type: ignore[attr-defined]
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+
+
+class ScriptForm(forms.Form):
+    situation = forms.ChoiceField(choices=Situation.choices, widget=forms.HiddenInput)
+    language = forms.ChoiceField(choices=settings.LANGUAGES, widget=forms.HiddenInput)
+    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class MeetingForm(forms.ModelForm):
+    class Meta:
+        model = Meeting
+        fields = [
+            "starts_at",
+            "duration_minutes",
+            "place",
+            "status",
+            "authority_checked",
+            "history_reviewed",
+            "documents_copied",
+            "economic_situation",
+            "ideal_terms",
+            "acceptable_terms",
+            "questions",
+            "protocol",
+            "good_relations_until",
+        ]
+        widgets = {
+            "starts_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "good_relations_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "economic_situation": forms.Textarea(attrs={"rows": 2}),
+            "ideal_terms": forms.Textarea(attrs={"rows": 2}),
+            "acceptable_terms": forms.Textarea(attrs={"rows": 2}),
+            "questions": forms.Textarea(attrs={"rows": 3}),
+            "protocol": forms.Textarea(attrs={"rows": 5}),
+        }
+
+
+class AgreementForm(forms.Form):
+    """A repayment schedule typed as lines "YYYY-MM-DD amount"."""
+
+    signed_on = forms.DateField(
+        label=_("Signed on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    schedule = forms.CharField(
+        label=_("Instalments, one per line: date amount"),
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "2026-04-15 5000.00"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        lines = [ln.split() for ln in data.get("schedule", "").splitlines() if ln.strip()]
+        instalments = []
+        for number, parts in enumerate(lines, start=1):
+            try:
+                due = date.fromisoformat(parts[0])
+                amount = Decimal(parts[1].replace(",", "."))
+            except (IndexError, ValueError, InvalidOperation):
+                raise forms.ValidationError(
+                    _("Line %(n)s: write a date (YYYY-MM-DD) and an amount."),
+                    params={"n": number},
+                ) from None
+            instalments.append((due, amount))
+        data["instalments"] = instalments
+        return data

@@ -1,0 +1,368 @@
+"""The workspace's one door to the pressure scale (the ladder app): it reads promises,
+disputes, agreements, the current step and tasks, and calls the ladder's services, turning a
+LadderError into the workspace's WorkError. Keeping it in one module means the views never
+depend on the ladder's internals."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Max, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dunwell.accounts.models import Role, User
+from dunwell.ladder import services as ladder
+from dunwell.ladder.models import (
+    OPEN_STATUSES,
+    Action,
+    Agreement,
+    CounterpartyPolicy,
+    Dispute,
+    DisputeStatus,
+    DocumentProgress,
+    Grace,
+    PolicyStep,
+    Promise,
+    PromiseStatus,
+    SegmentPolicy,
+    Task,
+)
+from dunwell.ledger.models import Counterparty, Document
+from dunwell.work.errors import WorkError
+from dunwell.workdays import WorkCalendar
+
+STATUS_CSS = {
+    "active": "warn",
+    "kept": "good",
+    "broken": "bad",
+    "open": "warn",
+    "resolved": "good",
+    "rejected": "",
+    "pending": "",
+    "paid": "good",
+    "missed": "bad",
+    "completed": "good",
+}
+DISPUTE_DAYS = 5  # working days the responsible person has to settle a claim
+
+
+@dataclass
+class LadderFacts:
+    policy: str = ""
+    step: str = ""
+    paused_until: date | None = None
+    promises: list[dict[str, Any]] = field(default_factory=list)
+    disputes: list[dict[str, Any]] = field(default_factory=list)
+    agreements: list[dict[str, Any]] = field(default_factory=list)
+    open_tasks: list[Task] = field(default_factory=list)
+    disputed_documents: set[int] = field(default_factory=set)
+    broken_promises: int = 0
+    resolved_dispute_since_last_call: bool = False
+
+
+def policy_name(counterparty: Counterparty) -> tuple[int | None, str]:
+    override = (
+        CounterpartyPolicy.objects.filter(counterparty=counterparty)
+        .select_related("policy")
+        .first()
+    )
+    if override is not None:
+        return override.policy_id, override.policy.name
+    by_segment = (
+        SegmentPolicy.objects.filter(segment_id=counterparty.segment_id)
+        .select_related("policy")
+        .first()
+    )
+    if by_segment is not None:
+        return by_segment.policy_id, by_segment.policy.name
+    return None, ""
+
+
+def facts_for(counterparty: Counterparty, today: date, window_days: int = 60) -> LadderFacts:
+    facts = LadderFacts()
+    policy_id, facts.policy = policy_name(counterparty)
+    progress = DocumentProgress.objects.filter(counterparty=counterparty).aggregate(
+        step=Max("step_order"), policy=Max("policy_id")
+    )
+    step_policy: int | None = progress["policy"] or policy_id
+    if progress["step"] and step_policy is not None:
+        step = PolicyStep.objects.filter(policy_id=step_policy, order=progress["step"]).first()
+        facts.step = f"{progress['step']}. {step.name}" if step else str(progress["step"])
+    since = timezone.now() - timedelta(days=window_days)
+    promises = list(Promise.objects.filter(counterparty=counterparty).order_by("-recorded_at")[:20])
+    for p in promises:
+        facts.promises.append(
+            {
+                "due_on": p.promised_date,
+                "amount": p.amount,
+                "currency": p.currency,
+                "who": p.promised_by,
+                "status": p.get_status_display(),
+                "css": STATUS_CSS.get(p.status, ""),
+            }
+        )
+        if p.status == PromiseStatus.ACTIVE:
+            until = p.promised_date + timedelta(days=p.grace_days)
+            facts.paused_until = max(facts.paused_until or until, until)
+        if p.status == PromiseStatus.BROKEN and (p.resolved_at or p.recorded_at) >= since:
+            facts.broken_promises += 1
+    grace = Grace.objects.filter(counterparty=counterparty, until__gte=today).aggregate(
+        until=Max("until")
+    )["until"]
+    if grace:
+        facts.paused_until = max(facts.paused_until or grace, grace)
+    disputes = list(
+        Dispute.objects.filter(counterparty=counterparty)
+        .select_related("responsible")
+        .prefetch_related("documents")
+        .order_by("-registered_at")[:20]
+    )
+    for d in disputes:
+        facts.disputes.append(
+            {
+                "reason": d.get_reason_display(),
+                "amount": d.amount,
+                "currency": d.currency,
+                "deadline": d.deadline,
+                "assignee": d.responsible,
+                "status": d.get_status_display(),
+                "css": STATUS_CSS.get(d.status, ""),
+                "resolved_at": d.resolved_at,
+            }
+        )
+        if d.status == DisputeStatus.OPEN:
+            facts.disputed_documents.update(doc.pk for doc in d.documents.all())
+    resolved = [d.resolved_at for d in disputes if d.status == DisputeStatus.RESOLVED]
+    if resolved:
+        from dunwell.work.models import CallActivity
+
+        last_call = (
+            CallActivity.objects.filter(counterparty=counterparty).aggregate(at=Max("at")).get("at")
+        )
+        facts.resolved_dispute_since_last_call = any(
+            at is not None and (last_call is None or at > last_call) for at in resolved
+        )
+    for a in Agreement.objects.filter(counterparty=counterparty).prefetch_related("instalments")[
+        :5
+    ]:
+        facts.agreements.append(
+            {
+                "signed_on": a.signed_on,
+                "total": a.total,
+                "currency": a.currency,
+                "status": a.get_status_display(),
+                "good_relations_until": a.good_relations_until,
+                "instalments": [
+                    {
+                        "due_on": i.due_date,
+                        "amount": i.amount,
+                        "status": i.get_status_display(),
+                        "css": STATUS_CSS.get(i.status, ""),
+                    }
+                    for i in a.instalments.all()
+                ],
+            }
+        )
+    facts.open_tasks = list(
+        Task.objects.filter(counterparty=counterparty, status__in=OPEN_STATUSES)
+        .select_related("assignee")
+        .order_by("due_at")[:20]
+    )
+    return facts
+
+
+def _documents(counterparty: Counterparty, ids: Sequence[int]) -> list[Document]:
+    return list(Document.objects.filter(counterparty=counterparty, pk__in=ids))
+
+
+def record_promise(
+    by: User,
+    counterparty: Counterparty,
+    on: date,
+    amount: Decimal,
+    who: str,
+    task_id: int | None,
+) -> int:
+    try:
+        promise = ladder.record_promise(
+            counterparty=counterparty,
+            amount=amount,
+            promised_date=on,
+            user=by,
+            promised_by=who,
+            promised_by_contact=who,
+        )
+    except ladder.LadderError as exc:
+        raise WorkError(exc.message) from exc
+    return promise.pk
+
+
+def dispute_route(counterparty: Counterparty, reason: str) -> User | None:
+    """Who fixes the claim: goods and price go to the sales manager who sold them; missing
+    documents and anything else to the collector's supervisor; failing both, the collector."""
+    collector = counterparty.collector
+    supervisor = collector.supervisor if collector else None
+    if reason in ("quality", "quantity", "price") and counterparty.sales_manager is not None:
+        return counterparty.sales_manager
+    return supervisor or counterparty.sales_manager or collector
+
+
+def register_dispute(
+    by: User,
+    counterparty: Counterparty,
+    reason: str,
+    amount: Decimal | None,
+    document_ids: Sequence[int],
+    note: str,
+) -> int:
+    docs = _documents(counterparty, document_ids)
+    if amount is None or amount <= 0:
+        amount = sum((d.open_amount for d in docs), Decimal("0"))
+    if amount <= 0:
+        amount = Document.objects.filter(counterparty=counterparty, open_amount__gt=0).aggregate(
+            s=Sum("open_amount")
+        )["s"] or Decimal("0")
+    responsible = dispute_route(counterparty, reason)
+    calendar = WorkCalendar(counterparty.company.calendar_country)
+    deadline = calendar.add_working_days(timezone.localdate(), DISPUTE_DAYS)
+    try:
+        dispute = ladder.register_dispute(
+            counterparty=counterparty,
+            reason=reason,
+            amount=amount,
+            user=by,
+            documents=docs,
+            description=note,
+            responsible=responsible,
+            deadline=deadline,
+        )
+    except ladder.LadderError as exc:
+        raise WorkError(exc.message) from exc
+    if responsible is not None and responsible.pk != by.pk:
+        from django.urls import reverse
+
+        from dunwell.work.models import Notification
+        from dunwell.work.services import notify
+
+        notify(
+            responsible,
+            Notification.Kind.DISPUTE,
+            _("Claim from %(debtor)s to settle by %(deadline)s."),
+            counterparty,
+            reverse("work:debtor", args=[counterparty.pk]),
+            params={"debtor": counterparty.name, "deadline": deadline.isoformat()},
+        )
+    return dispute.pk
+
+
+def create_call_back_task(
+    by: User | None,
+    counterparty: Counterparty,
+    at: datetime,
+    title: str,
+    assignee: User | None = None,
+) -> int:
+    try:
+        task = ladder.create_manual_task(
+            counterparty=counterparty,
+            assignee=assignee or counterparty.collector or by,
+            action=Action.CALL,
+            due_at=at,
+            title=title,
+            user=by,
+        )
+    except ladder.LadderError as exc:
+        raise WorkError(exc.message) from exc
+    return task.pk
+
+
+def complete_task(by: User, counterparty: Counterparty, task_id: int, outcome: str) -> None:
+    from dunwell.work.models import Outcome
+
+    task = Task.objects.filter(pk=task_id, counterparty=counterparty).first()
+    if task is None:
+        raise WorkError(_("This task belongs to another debtor."))
+    if not task.is_open:
+        return  # done already (a double click): the outcome is still recorded
+    try:
+        ladder.complete_task(task, user=by, result=str(Outcome(outcome).label))
+    except ladder.LadderError as exc:
+        raise WorkError(exc.message) from exc
+
+
+def promise_times(
+    counterparty: Counterparty, since: datetime
+) -> tuple[list[datetime], list[datetime]]:
+    """(when promises were recorded, when promises were found broken) since `since`."""
+    rows = Promise.objects.filter(counterparty=counterparty).filter(
+        Q(recorded_at__gte=since) | Q(resolved_at__gte=since)
+    )
+    made = [p.recorded_at for p in rows if p.recorded_at >= since]
+    broken = [p.resolved_at or p.recorded_at for p in rows if p.status == PromiseStatus.BROKEN]
+    return made, broken
+
+
+def move_open_tasks(counterparty: Counterparty, old: User | None, new: User) -> int:
+    """Open tasks of the previous collector follow the debtor to the new one. (The ladder has
+    no reassignment service yet: a thin, set-based update.)"""
+    qs = Task.objects.filter(counterparty=counterparty, status__in=OPEN_STATUSES)
+    qs = qs.filter(assignee=old) if old is not None else qs.filter(assignee__isnull=True)
+    return qs.update(assignee=new)
+
+
+def task_events(user: User, start: datetime, end: datetime) -> list[Any]:
+    from django.urls import reverse
+
+    from dunwell.work.calendar import CalendarEvent
+
+    tasks = Task.objects.filter(assignee=user, due_at__gte=start, due_at__lt=end).select_related(
+        "counterparty"
+    )
+    events = []
+    for task in tasks.exclude(status__in=["cancelled_paid", "rejected", "skipped"]):
+        ends = task.window_end or task.due_at + timedelta(minutes=30)
+        events.append(
+            CalendarEvent(
+                uid=f"task-{task.pk}@dunwell",
+                starts=task.window_start or task.due_at,
+                ends=ends,
+                title=f"{task.title} — {task.counterparty.name}",
+                url=reverse("work:call", args=[task.counterparty_id]) + f"?task={task.pk}",
+                kind="task",
+                done=task.status == "done",
+            )
+        )
+    return events
+
+
+def approvers_for(task: Task) -> list[User]:
+    if not task.approval_role:
+        return list(User.objects.filter(is_active=True, role=Role.ADMIN))
+    return list(User.objects.filter(is_active=True, role=task.approval_role))
+
+
+def create_agreement(
+    by: User,
+    counterparty: Counterparty,
+    signed_on: date,
+    instalments: Sequence[tuple[date, Decimal]],
+    good_relations_until: date | None,
+    notes: str,
+) -> int:
+    try:
+        agreement = ladder.create_agreement(
+            counterparty=counterparty,
+            signed_on=signed_on,
+            instalments=instalments,
+            user=by,
+            good_relations_until=good_relations_until,
+            notes=notes,
+        )
+    except ladder.LadderError as exc:
+        raise WorkError(exc.message) from exc
+    return agreement.pk

@@ -1,0 +1,534 @@
+"""State changes of the workspace: one function per user action, one transaction each, with
+its timeline entry written in the same transaction (STYLE: services)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
+
+from dunwell.accounts.models import Role, User
+from dunwell.accounts.visibility import can_see_counterparty
+from dunwell.ledger.models import Contact, Counterparty, TimelineEntry
+from dunwell.work import ladder_bridge
+from dunwell.work.errors import WorkError
+from dunwell.work.logic import StallingRule, stalling_reason
+from dunwell.work.models import (
+    CalendarFeedToken,
+    CallActivity,
+    CallScript,
+    Meeting,
+    Notification,
+    Outcome,
+    Reassignment,
+    StallingAlert,
+)
+
+# Who may edit call scripts and reassign debtors.
+MANAGERS = frozenset({Role.SUPERVISOR, Role.DIRECTOR, Role.ADMIN})
+ABUSIVE_CALL_BACK = timedelta(minutes=30)
+
+
+def stalling_rule() -> StallingRule:
+    """Thresholds from settings (WORK_STALLING_CALL_BACKS, WORK_STALLING_BROKEN_PROMISES,
+    WORK_STALLING_WINDOW_DAYS) or the brief's defaults: 3 call-backs, 2 broken promises,
+    60 days."""
+    return StallingRule(
+        call_backs=getattr(settings, "WORK_STALLING_CALL_BACKS", 3),
+        broken_promises=getattr(settings, "WORK_STALLING_BROKEN_PROMISES", 2),
+        window_days=getattr(settings, "WORK_STALLING_WINDOW_DAYS", 60),
+    )
+
+
+def is_manager(user: User) -> bool:
+    return user.is_superuser or user.role in MANAGERS
+
+
+def _timeline(
+    counterparty: Counterparty,
+    actor: User | None,
+    kind: str,
+    summary: str,
+    data: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> TimelineEntry:
+    return TimelineEntry.objects.create(
+        counterparty=counterparty,
+        at=at or timezone.now(),
+        actor=actor,
+        kind=kind,
+        summary=summary,
+        data=data or {},
+    )
+
+
+def _check_access(user: User, counterparty: Counterparty) -> None:
+    if not can_see_counterparty(user, counterparty.pk):
+        raise WorkError(_("You do not have access to this debtor."))
+
+
+# --- notifications -----------------------------------------------------------------------
+
+
+def notify(
+    recipient: User,
+    kind: str,
+    message: StrOrPromise,
+    counterparty: Counterparty | None = None,
+    url: str = "",
+    key: str = "",
+    params: dict[str, Any] | None = None,
+) -> Notification | None:
+    """Store a notification rendered in the recipient's language. With a `key`, a second call
+    for the same recipient and key does nothing (idempotent daily checks)."""
+    with translation.override(recipient.language or settings.LANGUAGE_CODE):
+        text = str(message) % (params or {})
+    if key and Notification.objects.filter(recipient=recipient, key=key).exists():
+        return None
+    try:
+        with transaction.atomic():
+            return Notification.objects.create(
+                recipient=recipient,
+                kind=kind,
+                counterparty=counterparty,
+                message=text,
+                url=url,
+                key=key,
+                created_at=timezone.now(),
+            )
+    except IntegrityError:  # a concurrent run stored it first
+        return None
+
+
+def mark_notifications_read(user: User, ids: list[int] | None = None) -> int:
+    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return qs.update(read_at=timezone.now())
+
+
+# --- preferences, scripts, calendar tokens -----------------------------------------------
+
+
+def set_language(user: User, language: str) -> None:
+    if language not in dict(settings.LANGUAGES):
+        raise WorkError(_("Unknown language."))
+    user.language = language
+    user.save(update_fields=["language"])
+
+
+def save_call_script(by: User, situation: str, language: str, text: str) -> CallScript:
+    if not is_manager(by):
+        raise WorkError(_("Only supervisors, the director and administrators edit call scripts."))
+    if not text.strip():
+        raise WorkError(_("A call script cannot be empty."))
+    script, _created = CallScript.objects.update_or_create(
+        situation=situation, language=language, defaults={"text": text, "updated_by": by}
+    )
+    return script
+
+
+def calendar_token(user: User) -> CalendarFeedToken:
+    """The user's active feed token, created on first use."""
+    token = CalendarFeedToken.objects.filter(user=user, revoked_at__isnull=True).first()
+    return token or CalendarFeedToken.objects.create(user=user)
+
+
+@transaction.atomic
+def revoke_calendar_token(user: User) -> CalendarFeedToken:
+    """Revoke every active token of the user and issue a new one."""
+    CalendarFeedToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    return CalendarFeedToken.objects.create(user=user)
+
+
+# --- calls and outcomes --------------------------------------------------------------------
+
+
+@dataclass
+class OutcomeInput:
+    outcome: str
+    note: str = ""
+    contact_id: int | None = None
+    task_id: int | None = None
+    promised_on: date | None = None
+    promised_amount: Decimal | None = None
+    promised_by: str = ""
+    dispute_reason: str = ""
+    dispute_amount: Decimal | None = None
+    dispute_document_ids: tuple[int, ...] = ()
+    call_back_at: datetime | None = None
+    decider_name: str = ""
+    decider_phone: str = ""
+    decider_email: str = ""
+    decider_position: str = ""
+    recording: UploadedFile | None = None
+
+
+_OUTCOME_SUMMARY: dict[str, StrOrPromise] = {
+    Outcome.PROMISE: _("Call: promise to pay %(amount)s by %(date)s (%(who)s)"),
+    Outcome.DISPUTE: _("Call: dispute registered (%(reason)s)"),
+    Outcome.CALL_BACK: _("Call: asked to call back at %(when)s"),
+    Outcome.WRONG_PERSON: _("Call: wrong person; payments are decided by %(who)s"),
+    Outcome.NO_ANSWER: _("Call: no answer"),
+    Outcome.REFUSED: _("Call: refused to pay"),
+    Outcome.ABUSIVE: _("Call: abusive, ended; call back at %(when)s"),
+}
+
+
+@transaction.atomic
+def record_call_outcome(
+    by: User, counterparty: Counterparty, data: OutcomeInput, now: datetime | None = None
+) -> CallActivity:
+    """Record one call and its outcome, and set the next step: a promise pauses the ladder,
+    a dispute is routed, a call-back becomes a task, a wrong person yields the decider's
+    contact, abuse flags the contact and schedules a call-back 30 minutes later."""
+    _check_access(by, counterparty)
+    now = now or timezone.now()
+    if data.outcome not in Outcome.values:
+        raise WorkError(_("Unknown outcome."))
+    contact = None
+    if data.contact_id:
+        contact = Contact.objects.filter(pk=data.contact_id, counterparty=counterparty).first()
+        if contact is None:
+            raise WorkError(_("This contact does not belong to the debtor."))
+    params: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    call_back_at = None
+    if data.outcome == Outcome.PROMISE:
+        if data.promised_on is None or not data.promised_amount or data.promised_amount <= 0:
+            raise WorkError(_("A promise needs a date and a positive amount."))
+        if data.promised_on < timezone.localdate(now):
+            raise WorkError(_("The promised date is in the past."))
+        who = data.promised_by or (contact.name if contact else "")
+        promise_id = ladder_bridge.record_promise(
+            by, counterparty, data.promised_on, data.promised_amount, who, data.task_id
+        )
+        extra = {"promise": promise_id, "date": data.promised_on.isoformat()}
+        extra["amount"] = str(data.promised_amount)
+        params = {"amount": data.promised_amount, "date": data.promised_on, "who": who or "—"}
+    elif data.outcome == Outcome.DISPUTE:
+        if not data.dispute_reason:
+            raise WorkError(_("Choose the reason of the dispute."))
+        dispute_id = ladder_bridge.register_dispute(
+            by,
+            counterparty,
+            data.dispute_reason,
+            data.dispute_amount,
+            data.dispute_document_ids,
+            data.note,
+        )
+        extra = {"dispute": dispute_id, "reason": data.dispute_reason}
+        params = {"reason": data.dispute_reason}
+    elif data.outcome in (Outcome.CALL_BACK, Outcome.ABUSIVE):
+        if data.outcome == Outcome.ABUSIVE:
+            call_back_at = now + ABUSIVE_CALL_BACK
+            if contact is not None:
+                contact.abusive = True
+                contact.save(update_fields=["abusive"])
+        else:
+            if data.call_back_at is None or data.call_back_at <= now:
+                raise WorkError(_("Give a future time to call back."))
+            call_back_at = data.call_back_at
+        title = (
+            gettext("Call back (the last call was abusive)")
+            if data.outcome == Outcome.ABUSIVE
+            else gettext("Call back as asked")
+        )
+        extra = {"task": ladder_bridge.create_call_back_task(by, counterparty, call_back_at, title)}
+        params = {"when": timezone.localtime(call_back_at).strftime("%Y-%m-%d %H:%M")}
+    elif data.outcome == Outcome.WRONG_PERSON:
+        if not data.decider_name.strip():
+            raise WorkError(_("Write down who decides payments."))
+        decider = save_decider(counterparty, data)
+        extra = {"decider": decider.pk}
+        params = {"who": decider.name}
+    if data.task_id:
+        ladder_bridge.complete_task(by, counterparty, data.task_id, data.outcome)
+    activity = CallActivity.objects.create(
+        counterparty=counterparty,
+        contact=contact,
+        user=by,
+        at=now,
+        outcome=data.outcome,
+        note=data.note,
+        call_back_at=call_back_at,
+        data=extra,
+    )
+    if data.recording is not None:
+        activity.recording.save(data.recording.name or "call.bin", data.recording, save=True)
+    summary = str(_OUTCOME_SUMMARY[data.outcome]) % params
+    _timeline(
+        counterparty,
+        by,
+        f"work.call.{data.outcome}",
+        summary + (f" — {data.note}" if data.note else ""),
+        {"activity": activity.pk, **extra},
+        at=now,
+    )
+    transaction.on_commit(lambda: detect_stalling(counterparty.pk))
+    return activity
+
+
+def save_decider(counterparty: Counterparty, data: OutcomeInput) -> Contact:
+    """Create or update the contact who decides payments (matched by name)."""
+    contact = Contact.objects.filter(
+        counterparty=counterparty, name__iexact=data.decider_name.strip()
+    ).first()
+    if contact is None:
+        contact = Contact(counterparty=counterparty, name=data.decider_name.strip())
+    contact.decides_payments = True
+    contact.phone = data.decider_phone or contact.phone
+    contact.email = data.decider_email or contact.email
+    contact.position = data.decider_position or contact.position
+    contact.save()
+    return contact
+
+
+# --- stalling and reassignment -------------------------------------------------------------
+
+
+def detect_stalling(counterparty_id: int, now: datetime | None = None) -> StallingAlert | None:
+    """Open a stalling alert when the rule fires: a task to reach the decider for the
+    collector, a notice for the supervisor. Idempotent: one open alert per debtor."""
+    now = now or timezone.now()
+    rule = stalling_rule()
+    since = now - timedelta(days=rule.window_days)
+    with transaction.atomic():
+        counterparty = (
+            Counterparty.objects.select_for_update(of=("self",))
+            .select_related("collector__supervisor")
+            .get(pk=counterparty_id)
+        )
+        if StallingAlert.objects.filter(counterparty=counterparty, closed_at__isnull=True).exists():
+            return None
+        calls = CallActivity.objects.filter(
+            counterparty=counterparty, at__gte=since, outcome=Outcome.CALL_BACK
+        ).values_list("at", flat=True)
+        promises, broken = ladder_bridge.promise_times(counterparty, since)
+        promises = promises + list(
+            CallActivity.objects.filter(
+                counterparty=counterparty, at__gte=since, outcome=Outcome.PROMISE
+            ).values_list("at", flat=True)
+        )
+        found = stalling_reason(list(calls), promises, broken, now, rule)
+        if found is None:
+            return None
+        reason, count = found
+        alert = StallingAlert.objects.create(
+            counterparty=counterparty, reason=reason, count=count, detected_at=now
+        )
+        collector = counterparty.collector
+        if collector is not None:
+            with translation.override(collector.language):
+                title = gettext("Reach the person who decides payments")
+            ladder_bridge.create_call_back_task(
+                None, counterparty, now + timedelta(hours=1), title, assignee=collector
+            )
+        _timeline(
+            counterparty,
+            None,
+            "work.stalling",
+            str(StallingAlert.Reason(reason).label) + f" ({count})",
+            {"alert": alert.pk, "reason": reason, "count": count},
+            at=now,
+        )
+        url = reverse("work:debtor", args=[counterparty.pk])
+        supervisor = collector.supervisor if collector else None
+        for recipient in {u for u in (supervisor,) if u is not None}:
+            notify(
+                recipient,
+                Notification.Kind.STALLING,
+                _("%(debtor)s is stalling: consider reassigning it."),
+                counterparty,
+                url,
+                key=f"stalling:{alert.pk}",
+                params={"debtor": counterparty.name},
+            )
+        return alert
+
+
+@transaction.atomic
+def reassign_counterparty(
+    by: User, counterparty: Counterparty, to_user: User, reason: str = ""
+) -> Reassignment:
+    """Give the debtor to fresh eyes (DESIGN §1.9): history kept, open tasks follow, the old
+    collector is told, an open stalling alert is closed."""
+    if not is_manager(by):
+        raise WorkError(_("Only a supervisor or the director reassigns debtors."))
+    _check_access(by, counterparty)
+    if to_user.pk == counterparty.collector_id:
+        raise WorkError(_("This person is already responsible for the debtor."))
+    if not by.sees_all and to_user.supervisor_id != by.pk and to_user.pk != by.pk:
+        raise WorkError(_("You can reassign only to members of your team."))
+    now = timezone.now()
+    old = counterparty.collector
+    Counterparty.objects.filter(pk=counterparty.pk).update(collector=to_user, updated_at=now)
+    counterparty.collector = to_user
+    moved = ladder_bridge.move_open_tasks(counterparty, old, to_user)
+    record = Reassignment.objects.create(
+        counterparty=counterparty, from_user=old, to_user=to_user, by=by, at=now, reason=reason
+    )
+    StallingAlert.objects.filter(counterparty=counterparty, closed_at__isnull=True).update(
+        closed_at=now
+    )
+    _timeline(
+        counterparty,
+        by,
+        "work.reassigned",
+        gettext("Reassigned from %(old)s to %(new)s") % {"old": old or "—", "new": to_user},
+        {"from": old.pk if old else None, "to": to_user.pk, "tasks_moved": moved},
+        at=now,
+    )
+    url = reverse("work:debtor", args=[counterparty.pk])
+    if old is not None:
+        notify(
+            old,
+            Notification.Kind.REASSIGNED,
+            _("%(debtor)s was reassigned to %(new)s."),
+            counterparty,
+            url,
+            params={"debtor": counterparty.name, "new": str(to_user)},
+        )
+    notify(
+        to_user,
+        Notification.Kind.REASSIGNED,
+        _("%(debtor)s is now yours."),
+        counterparty,
+        url,
+        params={"debtor": counterparty.name},
+    )
+    return record
+
+
+# --- meetings ------------------------------------------------------------------------------
+
+MEETING_FIELDS = (
+    "starts_at",
+    "duration_minutes",
+    "place",
+    "status",
+    "authority_checked",
+    "history_reviewed",
+    "documents_copied",
+    "economic_situation",
+    "ideal_terms",
+    "acceptable_terms",
+    "questions",
+    "protocol",
+    "good_relations_until",
+)
+
+
+@transaction.atomic
+def save_meeting(
+    by: User, counterparty: Counterparty, values: dict[str, Any], meeting: Meeting | None = None
+) -> Meeting:
+    """Plan a negotiation meeting or update its checklist and protocol."""
+    _check_access(by, counterparty)
+    created = meeting is None
+    if meeting is None:
+        meeting = Meeting(counterparty=counterparty, organiser=by)
+    elif meeting.counterparty_id != counterparty.pk:
+        raise WorkError(_("This meeting belongs to another debtor."))
+    for name in MEETING_FIELDS:
+        if name in values:
+            setattr(meeting, name, values[name])
+    meeting.save()
+    _timeline(
+        counterparty,
+        by,
+        "work.meeting.planned" if created else "work.meeting.updated",
+        (
+            gettext("Negotiation meeting planned for %(when)s")
+            if created
+            else gettext("Negotiation meeting updated (%(when)s)")
+        )
+        % {"when": timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d %H:%M")},
+        {"meeting": meeting.pk, "status": meeting.status},
+    )
+    return meeting
+
+
+# --- approvals and scheduled notices -------------------------------------------------------
+
+
+def approve(by: User, task: Any, comment: str) -> Any:
+    """Approve a ladder step; the ladder audit-logs it on the debtor's timeline."""
+    from dunwell.ladder import services as ladder
+
+    try:
+        return ladder.approve_task(task, user=by, comment=comment)
+    except ladder.LadderError as exc:
+        raise WorkError(exc.message) from exc
+
+
+def reject(by: User, task: Any, comment: str) -> Any:
+    from dunwell.ladder import services as ladder
+
+    try:
+        return ladder.reject_task(task, user=by, comment=comment)
+    except ladder.LadderError as exc:
+        raise WorkError(exc.message) from exc
+
+
+def send_scheduled_notices(now: datetime | None = None) -> int:
+    """Supervisors learn of tasks still open a day after their due time (day +1), approvers
+    of steps waiting for them. Idempotent: each notice has a key, so re-runs add nothing."""
+    from dunwell.ladder.models import Task, TaskStatus
+
+    now = now or timezone.now()
+    sent = 0
+    late = Task.objects.filter(
+        status=TaskStatus.OPEN,
+        due_at__lt=now - timedelta(days=1),
+        assignee__supervisor__isnull=False,
+    ).select_related("assignee__supervisor", "counterparty")
+    for task in late.iterator(chunk_size=500):
+        assert task.assignee is not None and task.assignee.supervisor is not None
+        sent += bool(
+            notify(
+                task.assignee.supervisor,
+                Notification.Kind.OVERDUE_DAY_ONE,
+                _("%(who)s has not done “%(task)s” for %(debtor)s (due %(due)s)."),
+                task.counterparty,
+                reverse("work:debtor", args=[task.counterparty_id]),
+                key=f"overdue:{task.pk}",
+                params={
+                    "who": str(task.assignee),
+                    "task": task.title,
+                    "debtor": task.counterparty.name,
+                    "due": timezone.localtime(task.due_at).strftime("%Y-%m-%d %H:%M"),
+                },
+            )
+        )
+    waiting = Task.objects.filter(status=TaskStatus.AWAITING_APPROVAL).select_related(
+        "counterparty"
+    )
+    for task in waiting.iterator(chunk_size=500):
+        for approver in ladder_bridge.approvers_for(task):
+            if not can_see_counterparty(approver, task.counterparty_id):
+                continue
+            sent += bool(
+                notify(
+                    approver,
+                    Notification.Kind.APPROVAL,
+                    _("“%(task)s” for %(debtor)s waits for your approval."),
+                    task.counterparty,
+                    reverse("work:approvals"),
+                    key=f"approval:{task.pk}",
+                    params={"task": task.title, "debtor": task.counterparty.name},
+                )
+            )
+    return sent

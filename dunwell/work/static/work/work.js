@@ -1,0 +1,26 @@
+// Worklist keyboard navigation: j/k or arrow keys move, Enter opens the call card.
+document.addEventListener("DOMContentLoaded", () => {
+  const table = document.querySelector("table.worklist");
+  if (!table) return;
+  const rows = Array.from(table.querySelectorAll("tbody tr[data-href]"));
+  if (!rows.length) return;
+  let index = 0;
+  const select = (i) => {
+    rows[index].classList.remove("selected");
+    index = Math.max(0, Math.min(rows.length - 1, i));
+    rows[index].classList.add("selected");
+    rows[index].scrollIntoView({ block: "nearest" });
+  };
+  select(0);
+  document.addEventListener("keydown", (event) => {
+    const tag = (event.target.tagName || "").toLowerCase();
+    if (["input", "textarea", "select"].includes(tag) || event.ctrlKey || event.metaKey) return;
+    if (event.key === "j" || event.key === "ArrowDown") { select(index + 1); event.preventDefault(); }
+    else if (event.key === "k" || event.key === "ArrowUp") { select(index - 1); event.preventDefault(); }
+    else if (event.key === "Enter") { window.location.href = rows[index].dataset.href; event.preventDefault(); }
+  });
+  rows.forEach((row, i) => row.addEventListener("click", (event) => {
+    if (event.target.closest("a, button, form")) return;
+    select(i);
+  }));
+});

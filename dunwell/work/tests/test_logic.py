@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+from dunwell.work.logic import (
+    PriorityInput,
+    StallingRule,
+    aging,
+    bucket_labels,
+    fill_script,
+    priority,
+    stalling_reason,
+)
+
+NOW = datetime(2026, 3, 10, 9, tzinfo=UTC)
+
+
+def test_aging_puts_amounts_into_the_right_buckets() -> None:
+    today = date(2026, 3, 10)
+    items = [
+        (today, Decimal("1")),  # due today: current
+        (today - timedelta(days=1), Decimal("10")),
+        (today - timedelta(days=30), Decimal("100")),
+        (today - timedelta(days=31), Decimal("1000")),
+        (today - timedelta(days=91), Decimal("10000")),
+    ]
+    assert aging(items, today) == [
+        Decimal("1"),
+        Decimal("110"),
+        Decimal("1000"),
+        Decimal("0"),
+        Decimal("10000"),
+    ]
+    assert bucket_labels() == ["current", "1-30", "31-60", "61-90", "90+"]
+
+
+def test_priority_explains_each_part_and_grows_with_risk() -> None:
+    small = priority(PriorityInput(Decimal("1000"), 10, 0, 1, 0))
+    big = priority(PriorityInput(Decimal("100000"), 10, 0, 1, 0))
+    broken = priority(PriorityInput(Decimal("1000"), 10, 2, 1, 0))
+    assert big.score > small.score
+    assert broken.score == small.score + 30
+    assert {name for name, _ in broken.reasons} == {"amount", "days", "broken", "step"}
+    assert sum(points for _, points in broken.reasons) == broken.score
+
+
+def test_three_call_backs_after_the_last_promise_are_stalling() -> None:
+    calls = [NOW - timedelta(days=d) for d in (1, 2, 3)]
+    assert stalling_reason(calls, [], [], NOW) == ("call_backs", 3)
+    # a promise after the second call-back resets the count
+    assert stalling_reason(calls, [NOW - timedelta(days=1, hours=12)], [], NOW) is None
+
+
+def test_two_broken_promises_within_the_window_are_stalling() -> None:
+    broken = [NOW - timedelta(days=10), NOW - timedelta(days=59)]
+    assert stalling_reason([], [], broken, NOW) == ("broken_promises", 2)
+    old = [NOW - timedelta(days=10), NOW - timedelta(days=61)]
+    assert stalling_reason([], [], old, NOW) is None
+    assert stalling_reason([], [], old, NOW, StallingRule(broken_promises=1)) == (
+        "broken_promises",
+        1,
+    )
+
+
+def test_fill_script_keeps_unknown_placeholders_visible() -> None:
+    assert fill_script("Hi {contact}, {oops}", {"contact": "Ana"}) == "Hi Ana, {oops}"

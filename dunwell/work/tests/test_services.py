@@ -1,0 +1,266 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from dunwell.accounts.models import Role, User
+from dunwell.ladder import services as ladder
+from dunwell.ladder.models import Dispute, Promise, PromiseStatus, Task, TaskStatus
+from dunwell.ledger.models import Contact, Counterparty, TimelineEntry
+from dunwell.work import services
+from dunwell.work.models import CallActivity, Notification, Outcome, Reassignment, StallingAlert
+from dunwell.work.services import OutcomeInput, WorkError
+
+pytestmark = pytest.mark.usefixtures("frozen")
+
+
+def record(user: User, cp: Counterparty, outcome: str, **kw: object) -> CallActivity:
+    with_commit = kw.pop("commit", True)
+    activity = services.record_call_outcome(user, cp, OutcomeInput(outcome=outcome, **kw))  # type: ignore[arg-type]
+    if with_commit:
+        services.detect_stalling(cp.pk)
+    return activity
+
+
+def test_promise_is_recorded_in_the_ladder_and_on_the_timeline(
+    debtor: Counterparty, collector: User
+) -> None:
+    record(
+        collector,
+        debtor,
+        Outcome.PROMISE,
+        promised_on=date(2026, 3, 20),
+        promised_amount=Decimal("1500.00"),
+        promised_by="Ana Pop",
+    )
+    promise = Promise.objects.get(counterparty=debtor)
+    assert promise.amount == Decimal("1500.00")
+    assert promise.promised_date == date(2026, 3, 20)
+    assert promise.status == PromiseStatus.ACTIVE
+    assert TimelineEntry.objects.filter(counterparty=debtor, kind="work.call.promise").exists()
+    from dunwell.work.ladder_bridge import facts_for
+
+    assert facts_for(debtor, date(2026, 3, 10)).paused_until == date(2026, 3, 20)
+
+
+def test_a_promise_in_the_past_is_refused(debtor: Counterparty, collector: User) -> None:
+    with pytest.raises(WorkError):
+        record(
+            collector,
+            debtor,
+            Outcome.PROMISE,
+            promised_on=date(2026, 3, 1),
+            promised_amount=Decimal("10"),
+        )
+    assert not Promise.objects.exists()
+
+
+def test_abusive_call_flags_the_contact_and_schedules_a_call_back_in_30_minutes(
+    debtor: Counterparty, collector: User
+) -> None:
+    contact = Contact.objects.get(counterparty=debtor)
+    record(collector, debtor, Outcome.ABUSIVE, contact_id=contact.pk)
+    contact.refresh_from_db()
+    assert contact.abusive
+    task = Task.objects.get(counterparty=debtor)
+    assert task.assignee == collector
+    assert task.due_at == timezone.now() + timedelta(minutes=30)
+
+
+def test_dispute_is_routed_to_the_supervisor_with_a_deadline(
+    debtor: Counterparty, collector: User, supervisor: User
+) -> None:
+    doc = debtor.documents.order_by("due_date").first()
+    assert doc is not None
+    record(
+        collector,
+        debtor,
+        Outcome.DISPUTE,
+        dispute_reason="documents_missing",
+        dispute_document_ids=(doc.pk,),
+    )
+    dispute = Dispute.objects.get(counterparty=debtor)
+    assert dispute.responsible == supervisor
+    assert dispute.amount == doc.open_amount
+    assert dispute.deadline is not None and dispute.deadline > date(2026, 3, 10)
+    assert Notification.objects.filter(recipient=supervisor, kind="dispute").exists()
+
+
+def test_wrong_person_records_who_decides_payments(debtor: Counterparty, collector: User) -> None:
+    record(collector, debtor, Outcome.WRONG_PERSON, decider_name="Ion Rusu", decider_phone="+373")
+    decider = Contact.objects.get(counterparty=debtor, name="Ion Rusu")
+    assert decider.decides_payments and decider.phone == "+373"
+    record(collector, debtor, Outcome.WRONG_PERSON, decider_name="ion rusu", decider_email="i@x.md")
+    assert Contact.objects.filter(counterparty=debtor, decides_payments=True).count() == 1
+
+
+def test_outcome_completes_the_task_it_came_from(debtor: Counterparty, collector: User) -> None:
+    task = ladder.create_manual_task(
+        counterparty=debtor,
+        assignee=collector,
+        action="call",
+        due_at=timezone.now(),
+        title="Call",
+        user=None,
+    )
+    record(collector, debtor, Outcome.NO_ANSWER, task_id=task.pk)
+    task.refresh_from_db()
+    assert task.status == TaskStatus.DONE
+
+
+def test_a_teammate_cannot_record_on_someone_elses_debtor(
+    debtor: Counterparty, teammate: User
+) -> None:
+    with pytest.raises(WorkError):
+        record(teammate, debtor, Outcome.NO_ANSWER)
+    assert not CallActivity.objects.exists()
+
+
+def test_three_call_backs_without_a_promise_raise_a_stalling_alert_once(
+    debtor: Counterparty, collector: User, supervisor: User
+) -> None:
+    for hours in (1, 2, 3):
+        record(
+            collector,
+            debtor,
+            Outcome.CALL_BACK,
+            call_back_at=timezone.now() + timedelta(hours=hours),
+        )
+    alert = StallingAlert.objects.get(counterparty=debtor)
+    assert alert.reason == "call_backs" and alert.count == 3
+    assert (
+        Task.objects.filter(counterparty=debtor, title__icontains="decides payments").count() == 1
+    )
+    assert Notification.objects.filter(recipient=supervisor, kind="stalling").count() == 1
+    record(collector, debtor, Outcome.CALL_BACK, call_back_at=timezone.now() + timedelta(hours=5))
+    assert StallingAlert.objects.filter(counterparty=debtor).count() == 1
+
+
+def test_two_broken_promises_raise_a_stalling_alert(debtor: Counterparty, collector: User) -> None:
+    for days in (5, 20):
+        p = ladder.record_promise(
+            counterparty=debtor, amount=Decimal("100"), promised_date=date(2026, 3, 1), user=None
+        )
+        Promise.objects.filter(pk=p.pk).update(
+            status=PromiseStatus.BROKEN, resolved_at=timezone.now() - timedelta(days=days)
+        )
+    alert = services.detect_stalling(debtor.pk)
+    assert alert is not None and alert.reason == "broken_promises"
+
+
+def test_reassignment_moves_tasks_keeps_history_and_tells_the_old_collector(
+    debtor: Counterparty, collector: User, teammate: User, supervisor: User
+) -> None:
+    ladder.create_manual_task(
+        counterparty=debtor,
+        assignee=collector,
+        action="call",
+        due_at=timezone.now(),
+        title="Call",
+        user=None,
+    )
+    StallingAlert.objects.create(
+        counterparty=debtor, reason="call_backs", count=3, detected_at=timezone.now()
+    )
+    services.reassign_counterparty(supervisor, debtor, teammate, "fresh eyes")
+    debtor.refresh_from_db()
+    assert debtor.collector == teammate
+    assert Task.objects.get(counterparty=debtor).assignee == teammate
+    assert Reassignment.objects.get(counterparty=debtor).from_user == collector
+    assert Notification.objects.filter(recipient=collector, kind="reassigned").exists()
+    assert not StallingAlert.objects.filter(closed_at__isnull=True).exists()
+
+
+def test_only_managers_reassign_and_only_within_their_team(
+    debtor: Counterparty,
+    collector: User,
+    teammate: User,
+    outsider: User,
+    supervisor: User,
+) -> None:
+    with pytest.raises(WorkError):
+        services.reassign_counterparty(collector, debtor, teammate)
+    with pytest.raises(WorkError):
+        services.reassign_counterparty(supervisor, debtor, outsider)
+
+
+def test_reassignment_candidates_exclude_people_who_worked_with_the_debtor(
+    debtor: Counterparty,
+    collector: User,
+    teammate: User,
+    supervisor: User,
+    make_user: Callable[..., User],
+) -> None:
+    fresh = make_user("frank", Role.COLLECTOR, supervisor=supervisor)
+    CallActivity.objects.create(
+        counterparty=debtor, user=teammate, at=timezone.now(), outcome="no_answer"
+    )
+    from dunwell.work.selectors import reassignment_candidates
+
+    candidates = reassignment_candidates(debtor, supervisor)
+    assert fresh in candidates
+    assert teammate not in candidates and collector not in candidates
+
+
+def test_notifications_are_written_in_the_recipients_language(
+    debtor: Counterparty, collector: User, teammate: User, supervisor: User
+) -> None:
+    collector.language = "ru"
+    collector.save()
+    services.reassign_counterparty(supervisor, debtor, teammate)
+    note = Notification.objects.get(recipient=collector)
+    assert debtor.name in note.message
+
+
+def test_day_plus_one_notice_goes_to_the_supervisor_once(
+    debtor: Counterparty, collector: User, supervisor: User
+) -> None:
+    ladder.create_manual_task(
+        counterparty=debtor,
+        assignee=collector,
+        action="call",
+        due_at=timezone.now() - timedelta(days=2),
+        title="Call",
+        user=None,
+    )
+    assert services.send_scheduled_notices() == 1
+    assert services.send_scheduled_notices() == 0
+    assert Notification.objects.filter(recipient=supervisor, kind="overdue_day_one").count() == 1
+
+
+def test_calendar_token_revocation_issues_a_new_token(collector: User) -> None:
+    first = services.calendar_token(collector)
+    assert services.calendar_token(collector) == first
+    second = services.revoke_calendar_token(collector)
+    first.refresh_from_db()
+    assert first.revoked_at is not None and second.token != first.token
+
+
+def test_meeting_and_agreement(debtor: Counterparty, collector: User) -> None:
+    meeting = services.save_meeting(
+        collector,
+        debtor,
+        {
+            "starts_at": datetime(2026, 3, 12, 10, tzinfo=timezone.get_current_timezone()),
+            "authority_checked": True,
+            "ideal_terms": "all in April",
+        },
+    )
+    assert meeting.checklist_done == 2
+    from dunwell.work.ladder_bridge import create_agreement
+
+    create_agreement(
+        collector,
+        debtor,
+        date(2026, 3, 12),
+        [(date(2026, 4, 1), Decimal("500")), (date(2026, 5, 1), Decimal("1000"))],
+        date(2026, 6, 1),
+        "",
+    )
+    from dunwell.ladder.models import Agreement
+
+    assert Agreement.objects.get(counterparty=debtor).total == Decimal("1500")

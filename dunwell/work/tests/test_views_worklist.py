@@ -1,0 +1,187 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from dunwell.accounts.models import Role, User
+from dunwell.ladder import services as ladder
+from dunwell.ladder.models import Task, TaskStatus
+from dunwell.ledger.models import Counterparty, Document
+
+pytestmark = pytest.mark.usefixtures("frozen")
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def call_task(cp: Counterparty, user: User, **kw: Any) -> Task:
+    return ladder.create_manual_task(
+        counterparty=cp,
+        assignee=user,
+        action=kw.pop("action", "call"),
+        due_at=kw.pop("due_at", timezone.now()),
+        title=kw.pop("title", f"Call {cp.name}"),
+        user=None,
+    )
+
+
+def test_worklist_shows_only_my_tasks(
+    debtor: Counterparty, collector: User, teammate: User, outsider: User
+) -> None:
+    call_task(debtor, collector, title="Ring them")
+    url = reverse("work:worklist")
+    assert "Ring them" in client_for(collector).get(url).content.decode()
+    assert "Ring them" not in client_for(teammate).get(url).content.decode()
+    assert "Ring them" not in client_for(outsider).get(url).content.decode()
+
+
+def test_worklist_orders_by_priority_and_counts_done_and_left(
+    debtor: Counterparty,
+    collector: User,
+    make_counterparty: Callable[..., Counterparty],
+    make_document: Callable[..., Document],
+) -> None:
+    big = make_counterparty(collector=collector, name="Big Debtor")
+    make_document(big, "900000.00")
+    call_task(debtor, collector, title="small first")
+    call_task(big, collector, title="big second", due_at=timezone.now() + timedelta(hours=2))
+    done = call_task(debtor, collector, title="done one")
+    ladder.complete_task(done, user=collector, result="ok")
+    from dunwell.work.selectors import worklist
+
+    wl = worklist(collector, timezone.now())
+    assert [i.task.title for i in wl.items] == ["big second", "small first"]
+    assert (wl.done_today, wl.left) == (1, 2)
+    assert wl.items[0].priority.reasons
+    page = client_for(collector).get(reverse("work:worklist"), {"min_amount": "100000"})
+    assert "big second" in page.content.decode() and "small first" not in page.content.decode()
+
+
+def test_tomorrows_tasks_are_not_on_todays_list(debtor: Counterparty, collector: User) -> None:
+    call_task(debtor, collector, title="later", due_at=timezone.now() + timedelta(days=1))
+    assert "later" not in client_for(collector).get(reverse("work:worklist")).content.decode()
+
+
+def test_team_view_is_for_supervisors(
+    debtor: Counterparty, collector: User, teammate: User, outsider: User, supervisor: User
+) -> None:
+    call_task(debtor, collector, due_at=timezone.now() - timedelta(days=2))
+    url = reverse("work:team")
+    for user in (collector, teammate, outsider):
+        assert client_for(user).get(url).status_code == 403
+    response = client_for(supervisor).get(url)
+    assert response.status_code == 200
+    row = next(r for r in response.context["rows"] if r.user == collector)
+    assert row.overdue_tasks == 1 and row.debtors == 1
+
+
+def test_approvals_only_for_the_approving_role(
+    debtor: Counterparty,
+    collector: User,
+    teammate: User,
+    outsider: User,
+    make_user: Callable[..., User],
+) -> None:
+    director = make_user("dora", Role.DIRECTOR)
+    task = call_task(debtor, collector, action="hand_to_lawyer", title="To the lawyers")
+    Task.objects.filter(pk=task.pk).update(
+        status=TaskStatus.AWAITING_APPROVAL, approval_role=Role.DIRECTOR, amount=Decimal("1")
+    )
+    url = reverse("work:approvals")
+    for user in (collector, teammate, outsider):
+        assert "To the lawyers" not in client_for(user).get(url).content.decode()
+        client_for(user).post(url, {"task": task.pk, "decision": "approve"})
+        task.refresh_from_db()
+        assert task.status == TaskStatus.AWAITING_APPROVAL
+    assert "To the lawyers" in client_for(director).get(url).content.decode()
+    client_for(director).post(url, {"task": task.pk, "decision": "approve", "comment": "go"})
+    task.refresh_from_db()
+    assert task.status == TaskStatus.OPEN and task.approval_comment == "go"
+
+
+def test_call_card_records_a_promise_and_the_card_shows_the_pause(
+    debtor: Counterparty, collector: User
+) -> None:
+    client = client_for(collector)
+    response = client.post(
+        reverse("work:call", args=[debtor.pk]),
+        {"outcome": "promise", "promised_on": "2026-03-20", "promised_amount": "1500.00"},
+    )
+    assert response.status_code == 302
+    card = client.get(reverse("work:debtor", args=[debtor.pk])).content.decode()
+    assert 'id="ladder-paused"' in card
+
+
+def test_call_card_shows_the_script_in_the_debtors_language(
+    debtor: Counterparty, collector: User
+) -> None:
+    page = client_for(collector).get(reverse("work:call", args=[debtor.pk])).content.decode()
+    assert "Bună ziua, Ana Pop" in page  # debtor speaks Romanian; first call script
+    assert 'href="tel:+40721000000"' in page
+
+
+@pytest.mark.parametrize(
+    ("name", "needs_debtor", "limit"),
+    [
+        ("work:worklist", False, 14),
+        ("work:debtor", True, 26),
+        ("work:call", True, 28),
+        ("work:debtors", False, 10),
+        ("work:team", False, 14),
+    ],
+)
+def test_pages_use_a_bounded_number_of_queries(
+    name: str,
+    needs_debtor: bool,
+    limit: int,
+    debtor: Counterparty,
+    collector: User,
+    supervisor: User,
+    make_counterparty: Callable[..., Counterparty],
+    make_document: Callable[..., Document],
+    django_assert_max_num_queries: Any,
+) -> None:
+    for _n in range(15):  # more debtors, documents and tasks must not mean more queries
+        cp = make_counterparty(collector=collector)
+        for _ in range(3):
+            make_document(cp, "100.00")
+        call_task(cp, collector)
+        call_task(debtor, collector)
+        ladder.record_promise(
+            counterparty=debtor, amount=Decimal("1"), promised_date=timezone.localdate(), user=None
+        )
+    user = supervisor if name == "work:team" else collector
+    client = client_for(user)
+    url = reverse(name, args=[debtor.pk]) if needs_debtor else reverse(name)
+    with django_assert_max_num_queries(limit):
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "money"),
+    [
+        ("en", "My day", "1,500.00"),
+        ("ru", "Мой день", "1\xa0500,00"),
+        ("uk", "Мій день", "1\xa0500,00"),
+        ("ro", "Ziua mea", "1.500,00"),
+    ],
+)
+def test_worklist_speaks_the_users_language_and_formats_money(
+    language: str, title: str, money: str, debtor: Counterparty, collector: User
+) -> None:
+    collector.language = language
+    collector.save()
+    call_task(debtor, collector)
+    page = client_for(collector).get(reverse("work:worklist")).content.decode()
+    assert title in page
+    assert money in page

@@ -1,0 +1,434 @@
+"""Pages of the workspace. Views stay thin: check input, call one selector or service."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dunwell.accounts.models import User
+from dunwell.ladder.models import Task
+from dunwell.work import calendar as work_calendar
+from dunwell.work import exports, ladder_bridge, selectors, services
+from dunwell.work.forms import (
+    AgreementForm,
+    LanguageForm,
+    MeetingForm,
+    OutcomeForm,
+    ReassignForm,
+    ScriptForm,
+)
+from dunwell.work.logic import fill_script
+from dunwell.work.models import CallScript, Meeting, Notification, Outcome, Situation
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _url_or_empty(name: str, *args: Any) -> str:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+@login_required
+def debtors(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    search = request.GET.get("q", "")
+    only_overdue = request.GET.get("overdue") == "1"
+    qs = selectors.debtor_list(user, timezone.localdate(), search, only_overdue)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "work/debtors.html",
+        {"page": page, "q": search, "only_overdue": only_overdue},
+    )
+
+
+@login_required
+def debtor(request: HttpRequest, counterparty_id: int) -> HttpResponse:
+    user = _user(request)
+    counterparty = selectors.visible_counterparty(user, counterparty_id)
+    timeline_filter = request.GET.get("timeline", "")
+    card = selectors.debtor_card(counterparty, timezone.localdate(), timeline_filter)
+    return render(
+        request,
+        "work/debtor.html",
+        {
+            "card": card,
+            "cp": counterparty,
+            "timeline_filter": timeline_filter,
+            "timeline_filters": list(selectors.TIMELINE_FILTERS),
+            "can_reassign": services.is_manager(user),
+            "documents_url": _url_or_empty("legal:debtor_documents", counterparty.pk),
+        },
+    )
+
+
+@login_required
+def debtor_export(request: HttpRequest, counterparty_id: int) -> HttpResponse:
+    counterparty = selectors.visible_counterparty(_user(request), counterparty_id)
+    content = exports.open_documents_xlsx(counterparty, timezone.localdate())
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    filename = f"open-documents-{counterparty.external_id}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _situation(card: selectors.DebtorCard, contact_decides: bool) -> str:
+    if contact_decides:
+        return Situation.DECISION_MAKER
+    if card.ladder.broken_promises:
+        return Situation.AFTER_BROKEN_PROMISE
+    if card.ladder.resolved_dispute_since_last_call:
+        return Situation.AFTER_DISPUTE_RESOLVED
+    return Situation.REPEAT_CALL if card.calls else Situation.FIRST_CALL
+
+
+@login_required
+def call_card(request: HttpRequest, counterparty_id: int) -> HttpResponse:
+    user = _user(request)
+    counterparty = selectors.visible_counterparty(user, counterparty_id)
+    today = timezone.localdate()
+    card = selectors.debtor_card(counterparty, today)
+    documents = [
+        (row["document"].pk, f"{row['document'].number} · {row['document'].open_amount}")
+        for row in card.documents
+    ]
+    if request.method == "POST":
+        form = OutcomeForm(request.POST, request.FILES, documents=documents)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.record_call_outcome(
+                    user,
+                    counterparty,
+                    services.OutcomeInput(
+                        outcome=data["outcome"],
+                        note=data["note"],
+                        contact_id=data["contact"],
+                        task_id=data["task"],
+                        promised_on=data["promised_on"],
+                        promised_amount=data["promised_amount"],
+                        promised_by=data["promised_by"],
+                        dispute_reason=data["dispute_reason"],
+                        dispute_amount=data["dispute_amount"],
+                        dispute_document_ids=tuple(data["dispute_documents"]),
+                        call_back_at=data["call_back_at"],
+                        decider_name=data["decider_name"],
+                        decider_phone=data["decider_phone"],
+                        decider_email=data["decider_email"],
+                        decider_position=data["decider_position"],
+                        recording=data["recording"],
+                    ),
+                )
+            except services.WorkError as exc:
+                messages.error(request, str(exc.message))
+            else:
+                messages.success(
+                    request, _("Outcome recorded: %s") % Outcome(data["outcome"]).label
+                )
+                if data["task"]:
+                    return redirect("work:worklist")
+                return redirect("work:debtor", counterparty.pk)
+        else:
+            messages.error(request, _("Please correct the outcome form."))
+    else:
+        form = OutcomeForm(documents=documents)
+    contacts = card.contacts
+    contact_id = request.GET.get("contact")
+    contact = next((c for c in contacts if str(c.pk) == contact_id), None)
+    if contact is None:
+        contact = next((c for c in contacts if c.decides_payments), None) or (
+            contacts[0] if contacts else None
+        )
+    situation = request.GET.get("situation") or _situation(
+        card, bool(contact and contact.decides_payments)
+    )
+    language = counterparty.language
+    scripts = {s.situation: s for s in CallScript.objects.filter(language=language)}
+    oldest = card.documents[0]["document"] if card.documents else None
+    from dunwell.work.templatetags.work_tags import money
+
+    values = {
+        "debtor": counterparty.name,
+        "contact": contact.name if contact else "",
+        "collector": str(user),
+        "company": counterparty.company.name,
+        "overdue": money(card.header.overdue, card.header.currency),
+        "total": money(card.header.total_due, card.header.currency),
+        "days_overdue": str(card.header.max_days_overdue),
+        "oldest_document": oldest.number if oldest else "",
+    }
+    script = scripts.get(situation)
+    return render(
+        request,
+        "work/call.html",
+        {
+            "card": card,
+            "cp": counterparty,
+            "form": form,
+            "contact": contact,
+            "situation": situation,
+            "situations": Situation.choices,
+            "script_text": fill_script(script.text, values) if script else "",
+            "task_id": request.GET.get("task", ""),
+            "outcomes": Outcome,
+            "now_local": (timezone.localtime() + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+
+
+@login_required
+def reassign(request: HttpRequest, counterparty_id: int) -> HttpResponse:
+    user = _user(request)
+    if not services.is_manager(user):
+        return HttpResponseForbidden(_("Only a supervisor or the director reassigns debtors."))
+    counterparty = selectors.visible_counterparty(user, counterparty_id)
+    candidates = selectors.reassignment_candidates(counterparty, user)
+    choices = [(u.pk, str(u)) for u in candidates]
+    form = ReassignForm(request.POST or None, candidates=choices)
+    if request.method == "POST" and form.is_valid():
+        target = get_object_or_404(User, pk=form.cleaned_data["to_user"])
+        try:
+            services.reassign_counterparty(user, counterparty, target, form.cleaned_data["reason"])
+        except services.WorkError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("Reassigned to %s.") % target)
+            return redirect("work:debtor", counterparty.pk)
+    return render(request, "work/reassign.html", {"cp": counterparty, "form": form})
+
+
+@login_required
+def meeting(
+    request: HttpRequest, counterparty_id: int, meeting_id: int | None = None
+) -> HttpResponse:
+    user = _user(request)
+    counterparty = selectors.visible_counterparty(user, counterparty_id)
+    instance = None
+    if meeting_id is not None:
+        instance = get_object_or_404(Meeting, pk=meeting_id, counterparty=counterparty)
+    agreement_form: AgreementForm | None = None
+    if request.method == "POST" and request.POST.get("form") == "agreement" and instance:
+        agreement_form = AgreementForm(request.POST)
+        if agreement_form.is_valid():
+            try:
+                ladder_bridge.create_agreement(
+                    user,
+                    counterparty,
+                    agreement_form.cleaned_data["signed_on"],
+                    agreement_form.cleaned_data["instalments"],
+                    instance.good_relations_until,
+                    instance.protocol,
+                )
+            except services.WorkError as exc:
+                messages.error(request, str(exc.message))
+            else:
+                messages.success(request, _("Repayment agreement saved."))
+                return redirect("work:meeting", counterparty.pk, instance.pk)
+        else:
+            messages.error(request, _("Please correct the repayment schedule."))
+    form = MeetingForm(
+        request.POST if request.POST.get("form") != "agreement" else None, instance=instance
+    )
+    if request.method == "POST" and request.POST.get("form") != "agreement" and form.is_valid():
+        try:
+            saved = services.save_meeting(user, counterparty, form.cleaned_data, instance)
+        except services.WorkError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("Meeting saved."))
+            return redirect("work:meeting", counterparty.pk, saved.pk)
+    if instance is None:
+        agreement_form = None
+    elif request.method != "POST" or request.POST.get("form") != "agreement":
+        agreement_form = AgreementForm()
+    return render(
+        request,
+        "work/meeting.html",
+        {
+            "cp": counterparty,
+            "form": form,
+            "meeting": instance,
+            "agreement_form": agreement_form,
+            "agreements": ladder_bridge.facts_for(counterparty, timezone.localdate()).agreements,
+        },
+    )
+
+
+@login_required
+def scripts(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    editable = services.is_manager(user)
+    if request.method == "POST":
+        if not editable:
+            return HttpResponseForbidden(_("Only managers edit call scripts."))
+        form = ScriptForm(request.POST)
+        if form.is_valid():
+            services.save_call_script(user, **form.cleaned_data)
+            messages.success(request, _("Call script saved."))
+            return redirect(f"{reverse('work:scripts')}?language={form.cleaned_data['language']}")
+    language = request.GET.get("language") or user.language
+    by_situation = {s.situation: s for s in CallScript.objects.filter(language=language)}
+    rows: list[dict[str, Any]] = [
+        {"situation": value, "label": label, "script": by_situation.get(value)}
+        for value, label in Situation.choices
+    ]
+    return render(
+        request,
+        "work/scripts.html",
+        {"rows": rows, "language": language, "editable": editable},
+    )
+
+
+@login_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = LanguageForm(request.POST or None, initial={"language": user.language})
+    if request.method == "POST" and form.is_valid():
+        services.set_language(user, form.cleaned_data["language"])
+        return redirect("work:preferences")
+    token = services.calendar_token(user)
+    feed_url = request.build_absolute_uri(reverse("work:calendar_feed", args=[token.token]))
+    return render(request, "work/preferences.html", {"form": form, "feed_url": feed_url})
+
+
+@login_required
+@require_POST
+def revoke_feed(request: HttpRequest) -> HttpResponse:
+    services.revoke_calendar_token(_user(request))
+    messages.success(request, _("The old calendar link no longer works; here is a new one."))
+    return redirect("work:preferences")
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if request.method == "POST":
+        services.mark_notifications_read(user)
+        return redirect("work:notifications")
+    items = Notification.objects.filter(recipient=user).select_related("counterparty")[:100]
+    return render(request, "work/notifications.html", {"items": items})
+
+
+def _calendar_range(request: HttpRequest) -> tuple[str, Any, Any]:
+    view = "day" if request.GET.get("view") == "day" else "week"
+    start = parse_date(request.GET.get("date", "")) or timezone.localdate()
+    if view == "week":
+        start = start - timedelta(days=start.weekday())
+    end = start + timedelta(days=1 if view == "day" else 7)
+    return view, start, end
+
+
+@login_required
+def calendar(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    view, start, end = _calendar_range(request)
+    tz = timezone.get_current_timezone()
+    events = work_calendar.events_for(
+        user,
+        datetime.combine(start, time.min, tzinfo=tz),
+        datetime.combine(end, time.min, tzinfo=tz),
+    )
+    days = [start + timedelta(days=i) for i in range((end - start).days)]
+    by_day = {d: [e for e in events if timezone.localtime(e.starts).date() == d] for d in days}
+    step = timedelta(days=1 if view == "day" else 7)
+    return render(
+        request,
+        "work/calendar.html",
+        {
+            "view": view,
+            "days": days,
+            "by_day": by_day,
+            "start": start,
+            "prev": start - step,
+            "next": start + step,
+        },
+    )
+
+
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The iCal feed: authenticated by the secret token in the URL only (calendar apps cannot
+    log in); a revoked token answers 404."""
+    user = work_calendar.user_for_token(token)
+    if user is None:
+        raise Http404
+    now = timezone.now()
+    body = work_calendar.ical(user, now - timedelta(days=30), now + timedelta(days=90))
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+
+
+def _decimal_or_none(text: str) -> Decimal | None:
+    try:
+        return Decimal(text) if text.strip() else None
+    except InvalidOperation:
+        return None
+
+
+@login_required
+def worklist(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    filters = {
+        "action": request.GET.get("action", ""),
+        "segment": request.GET.get("segment", ""),
+        "country": request.GET.get("country", ""),
+        "min_amount": request.GET.get("min_amount", ""),
+    }
+    data = selectors.worklist(
+        user,
+        timezone.now(),
+        action=filters["action"],
+        segment=filters["segment"],
+        country=filters["country"],
+        min_amount=_decimal_or_none(filters["min_amount"]),
+    )
+    return render(request, "work/worklist.html", {"wl": data, "filters": filters})
+
+
+@login_required
+def team(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not (services.is_manager(user) or user.sees_all):
+        return HttpResponseForbidden(_("The team view is for supervisors and the director."))
+    rows = selectors.team(user, timezone.now())
+    return render(request, "work/team.html", {"rows": rows})
+
+
+@login_required
+def approvals(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if request.method == "POST":
+        task = get_object_or_404(Task, pk=request.POST.get("task"))
+        if task not in selectors.approvals(user):
+            raise Http404
+        comment = request.POST.get("comment", "")
+        try:
+            if request.POST.get("decision") == "approve":
+                services.approve(user, task, comment)
+            else:
+                services.reject(user, task, comment)
+        except services.WorkError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("Decision saved."))
+        return redirect("work:approvals")
+    return render(request, "work/approvals.html", {"tasks": selectors.approvals(user)})
