@@ -54,6 +54,5 @@ def test_lawyer_prepares_documents_and_opens_the_deadline(
     assert "01.05.2026" in deadlines and "in the calendar" in deadlines
     kinds = set(GeneratedDocument.objects.values_list("kind", "language"))
     assert kinds == {("pretension", "ru"), ("reconciliation", "uk")}
-    deadline = case.deadlines.get()
-    task = Task.objects.get(pk=deadline.task_id)
+    task = Task.objects.get(pk=case.deadlines.values_list("task_id", flat=True).get())
     assert task.assignee == lawyer  # the first lawyer to act took the case
