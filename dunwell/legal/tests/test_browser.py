@@ -54,5 +54,7 @@ def test_lawyer_prepares_documents_and_opens_the_deadline(
     assert "01.05.2026" in deadlines and "in the calendar" in deadlines
     kinds = set(GeneratedDocument.objects.values_list("kind", "language"))
     assert kinds == {("pretension", "ru"), ("reconciliation", "uk")}
-    task = Task.objects.get(pk=case.deadlines.values_list("task_id", flat=True).get())
+    task_id = case.deadlines.values_list("task_id", flat=True).get()
+    assert task_id is not None
+    task = Task.objects.get(pk=task_id)
     assert task.assignee == lawyer  # the first lawyer to act took the case
