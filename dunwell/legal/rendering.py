@@ -57,11 +57,11 @@ def render_html(kind: str, language: str, data: dict[str, Any]) -> str:
 
 
 def render_pdf(kind: str, language: str, data: dict[str, Any]) -> bytes:
+    # Its progress messages ("Step 1 - Fetching and parsing HTML") log at INFO for every page,
+    # some while it is imported.
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     # WeasyPrint is heavy to import; only the code paths that print pay for it.
     from weasyprint import HTML
-
-    # Its progress messages ("Step 1 - Fetching and parsing HTML") log at INFO for every page.
-    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
     html = render_html(kind, language, data)
     return bytes(HTML(string=html, base_url=str(SHIPPED)).write_pdf())
