@@ -9,15 +9,33 @@ from typing import Any
 import pytest
 
 from dunwell.ladder.models import Task
+from dunwell.ledger.models import Segment
 from dunwell.legal import services
 from dunwell.legal.models import GeneratedDocument
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True),
+]
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
+@pytest.fixture
+def segments() -> None:
+    """The segments of the ledger's data migration: an earlier transactional test's flush may
+    have emptied the table."""
+    for code, name in (("key", "Key customer"), ("standard", "Standard"), ("new", "New")):
+        Segment.objects.get_or_create(code=code, defaults={"name": name})
+
+
 def test_lawyer_prepares_documents_and_opens_the_deadline(
-    live_server: Any, debtor: Any, director: Any, lawyer: Any, monkeypatch: pytest.MonkeyPatch
+    segments: None,
+    live_server: Any,
+    debtor: Any,
+    director: Any,
+    lawyer: Any,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     playwright = pytest.importorskip("playwright.sync_api")
     if not os.path.exists("/usr/bin/chromium"):
