@@ -298,6 +298,14 @@ PROGRESS_COLUMNS = (
 )
 
 
+def _write_progress(new: list[tuple[Any, ...]], known: list[tuple[Any, ...]]) -> None:
+    """Progress rows: `new` for documents that had none when the batch read them (inside this
+    transaction; shards are disjoint and a shard runs once at a time) go in with a plain COPY,
+    `known` ones are upserted."""
+    _insert(DocumentProgress._meta.db_table, PROGRESS_COLUMNS, new)
+    _upsert_progress(known)
+
+
 def _upsert_progress(rows: list[tuple[Any, ...]]) -> None:
     if not rows:
         return
@@ -371,7 +379,7 @@ def write_tasks(ctx: Context, drafts: list[TaskDraft], summary: RunSummary) -> l
     ids = _reserve_task_ids(len(drafts))
     task_rows: list[tuple[Any, ...]] = []
     link_rows: list[tuple[Any, ...]] = []
-    timeline_rows: list[tuple[Any, ...]] = []
+    per_counterparty: dict[int, list[dict[str, Any]]] = defaultdict(list)
     stop_shipments: set[int] = set()
     legal: set[int] = set()
     for task_id, draft in zip(ids, drafts, strict=True):
@@ -403,24 +411,16 @@ def write_tasks(ctx: Context, drafts: list[TaskDraft], summary: RunSummary) -> l
             )  # fmt: skip
         )
         link_rows.extend((task_id, doc_id) for doc_id in draft.document_ids)
-        timeline_rows.append(
-            (
-                cp.id,
-                now,
-                None,
-                "ladder.task_created",
-                title,
-                json.dumps(
-                    {
-                        "task": task_id,
-                        "step": info.step.id,
-                        "action": info.step.action,
-                        "documents": len(draft.document_ids),
-                        "amount": str(draft.amount),
-                        "status": str(status),
-                    }
-                ),
-            )
+        per_counterparty[cp.id].append(
+            {
+                "task": task_id,
+                "title": info.name,
+                "step": info.step.id,
+                "action": info.step.action,
+                "documents": len(draft.document_ids),
+                "amount": str(draft.amount),
+                "status": str(status),
+            }
         )
         summary.tasks_created[info.step.action] += 1
         if not info.needs_approval:
@@ -430,7 +430,23 @@ def write_tasks(ctx: Context, drafts: list[TaskDraft], summary: RunSummary) -> l
                 legal.add(cp.id)
     _insert(Task._meta.db_table, TASK_COLUMNS, task_rows)
     _insert(TaskDocument._meta.db_table, ("task_id", "document_id"), link_rows)
-    _insert(TimelineEntry._meta.db_table, TIMELINE_COLUMNS, timeline_rows)
+    # One timeline entry per counterparty and run (not one per task): what the user reads
+    # on the debtor's card is "the daily run created these tasks".
+    _insert(
+        TimelineEntry._meta.db_table,
+        TIMELINE_COLUMNS,
+        [
+            (
+                cp_id,
+                now,
+                None,
+                "ladder.tasks_created",
+                "; ".join(t["title"] for t in created)[:1000],
+                json.dumps({"tasks": created}),
+            )
+            for cp_id, created in per_counterparty.items()
+        ],
+    )
     if stop_shipments:
         changed = Counterparty.objects.filter(pk__in=stop_shipments, stop_shipments=False).update(
             stop_shipments=True
@@ -851,7 +867,8 @@ def _document_batch(
             return
         summary.documents_examined += len(rows)
         holds = _holds(as_of, lo, hi, shard)
-        progress: list[tuple[Any, ...]] = []
+        progress: list[tuple[Any, ...]] = []  # documents with a progress row already
+        fresh: list[tuple[Any, ...]] = []  # documents without one
         groups: dict[tuple[int, str, int], list[tuple[int, Decimal, str]]] = {}
         cache: dict[tuple[Any, ...], Decision] = {}
         for (
@@ -859,9 +876,10 @@ def _document_batch(
             step_order, reached_raw,
         ) in rows:  # fmt: skip
             policy = ctx.policy_for(policy_id)
+            out = progress if has_progress is not None else fresh
             if policy is None:
                 summary.skipped["no active policy"] += 1
-                progress.append((doc_id, cp_id, None, 0, None, None))
+                out.append((doc_id, cp_id, None, 0, None, None))
                 continue
             if has_progress is None or old_policy != policy_id:
                 step_order, reached_on = 0, None
@@ -887,7 +905,7 @@ def _document_batch(
                     step_order=step_order, reached_on=reached_on, paused_until=paused_until,
                     pause_kind=pause_kind,
                 )  # fmt: skip
-            progress.append(
+            out.append(
                 (doc_id, cp_id, policy_id, decision.step_order, decision.reached_on,
                  decision.next_due_on)
             )  # fmt: skip
@@ -925,7 +943,7 @@ def _document_batch(
                 )
         write_tasks(ctx, drafts, summary)
         _crash_point(summary.batches + 1)
-        _upsert_progress(progress)
+        _write_progress(fresh, progress)
 
 
 def _crash_point(batch: int) -> None:
@@ -935,9 +953,31 @@ def _crash_point(batch: int) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
-def _counterparty_ranges(shard: tuple[int, int], size: int) -> list[tuple[int, int]]:
-    qs = _shard_ids(Counterparty, "id", shard).order_by("id").values_list("id", flat=True)
-    ids = list(qs)
+PENDING_SQL = """
+SELECT p.counterparty_id FROM ladder_documentprogress p
+WHERE p.next_due_on <= %s {shard_p}
+UNION
+SELECT d.counterparty_id FROM ledger_document d
+WHERE d.open_amount > 0 AND d.due_date <= %s {shard_d}
+  AND NOT EXISTS (SELECT 1 FROM ladder_documentprogress q WHERE q.document_id = d.id)
+"""
+
+
+def _pending_counterparties(ctx: Context, shard: tuple[int, int]) -> list[int]:
+    """The counterparties with at least one document whose day has come: progress rows due
+    (an index range scan on `next_due_on`) and open documents without progress (one anti-join).
+    A re-run with nothing changed finds none and writes nothing."""
+    shard_p = f"AND {_in_shard('p.counterparty_id', shard)}" if shard[1] > 1 else ""
+    shard_d = f"AND {_in_shard('d.counterparty_id', shard)}" if shard[1] > 1 else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            PENDING_SQL.format(shard_p=shard_p, shard_d=shard_d),
+            [ctx.as_of, ctx.as_of - timedelta(days=ctx.first_offset)],
+        )
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+def _counterparty_ranges(ids: list[int], size: int) -> list[tuple[int, int]]:
     return [(ids[i], ids[min(i + size, len(ids)) - 1]) for i in range(0, len(ids), size)]
 
 
@@ -956,7 +996,7 @@ def run(
     _pretension_deadlines(as_of, shard, summary)
     _cancel_paid(shard, summary)
     _events(ctx, shard, summary)
-    ranges = _counterparty_ranges(shard, batch_size)
+    ranges = _counterparty_ranges(_pending_counterparties(ctx, shard), batch_size)
     for index, (lo, hi) in enumerate(ranges, start=1):
         _document_batch(ctx, lo, hi, shard, summary)
         summary.batches = index

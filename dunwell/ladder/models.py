@@ -197,8 +197,15 @@ class DocumentProgress(models.Model):
     document = models.OneToOneField(
         Document, primary_key=True, on_delete=models.CASCADE, related_name="ladder_progress"
     )
-    counterparty = models.ForeignKey(Counterparty, on_delete=models.CASCADE, related_name="+")
-    policy = models.ForeignKey(Policy, null=True, on_delete=models.SET_NULL, related_name="+")
+    # Copies kept for the daily run's filters (the document says both): no database-level
+    # foreign key, so writing a million rows does not lock-check a million parents; Django
+    # still cascades / nulls them when a counterparty or policy is deleted.
+    counterparty = models.ForeignKey(
+        Counterparty, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    policy = models.ForeignKey(
+        Policy, null=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
+    )
     step_order = models.PositiveIntegerField(_("last step reached"), default=0)
     reached_on = models.DateField(_("reached on"), null=True)
     next_due_on = models.DateField(_("next decision on"), null=True)
@@ -206,7 +213,15 @@ class DocumentProgress(models.Model):
     class Meta:
         verbose_name = _("document progress")
         verbose_name_plural = _("document progress")
-        indexes = [models.Index(fields=["counterparty", "next_due_on"])]
+        indexes = [
+            models.Index(fields=["counterparty", "next_due_on"]),
+            # the re-run reads only the rows whose day has come: an index range scan
+            models.Index(
+                fields=["next_due_on"],
+                name="ladder_progress_next_due",
+                condition=Q(next_due_on__isnull=False),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.document_id} @ {self.step_order}"

@@ -1,0 +1,267 @@
+"""Web benchmark: the worklist and the debtor card under concurrent users.
+
+Loads a PostgreSQL database with set-based INSERT … SELECT generate_series (as fast as COPY
+for synthetic rows): N debtors spread over the collectors, D open documents, and a day's
+worth of tasks per collector. Then starts gunicorn and drives it with U concurrent users, each
+alternating "My day" and the card of one of its debtors, and prints p50/p95/max per page.
+
+    DATABASE_URL=postgres://dunwell:dunwell@127.0.0.1:5432/dunwell_bench \
+        .venv/bin/python bench/web.py --documents 1000000 --debtors 100000 --users 50
+
+The floor reported next to the figures is a bare `SELECT 1` round trip through Django's
+connection (the cost no page can go under).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dunwell.settings")
+os.environ.setdefault("DUNWELL_DEBUG", "1")
+# The server must read the sessions this process signs: one key for both.
+os.environ.setdefault("DUNWELL_SECRET_KEY", "bench-not-secret")
+
+
+def progress(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def load(documents: int, debtors: int, collectors: int, tasks_per_collector: int) -> None:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from dunwell.accounts.models import Role, User
+    from dunwell.ledger.models import Company, Counterparty, Segment
+
+    call_command("migrate", verbosity=0)
+    if Counterparty.objects.filter(external_id__startswith="B").count() >= debtors:
+        progress("ledger already loaded")
+        load_tasks(tasks_per_collector * collectors)
+        return
+    progress("creating users")
+    company, _ = Company.objects.get_or_create(
+        code="bench",
+        defaults={
+            "name": "Bench Supply",
+            "country": "RO",
+            "currency": "RON",
+            "time_zone": "Europe/Bucharest",
+            "calendar_country": "RO",
+        },
+    )
+    boss, _ = User.objects.get_or_create(username="bench-boss", defaults={"role": Role.SUPERVISOR})
+    ids = []
+    for n in range(collectors):
+        user, _ = User.objects.get_or_create(
+            username=f"bench-c{n:03d}", defaults={"role": Role.COLLECTOR, "supervisor": boss}
+        )
+        ids.append(user.pk)
+    segment = Segment.objects.get(code="standard")
+    first, step = min(ids), 1
+    assert ids == list(range(first, first + collectors)), "collector ids must be consecutive"
+    with connection.cursor() as cur:
+        progress(f"inserting {debtors:,} debtors")
+        cur.execute(
+            """
+            INSERT INTO ledger_counterparty (company_id, external_id, name, tax_id, country,
+                language, time_zone, segment_id, collector_id, stop_shipments, legal,
+                written_off, address, created_at, updated_at)
+            SELECT %s, 'B' || g, 'Debtor ' || g || ' SRL', '', 'RO', 'ro', 'Europe/Bucharest',
+                %s, %s + (g %% %s) * %s, false, false, false, '', now(), now()
+            FROM generate_series(1, %s) g
+            """,
+            [company.pk, segment.pk, first, collectors, step, debtors],
+        )
+        cur.execute("SELECT min(id) FROM ledger_counterparty WHERE external_id LIKE 'B%%'")
+        cp0 = cur.fetchone()[0]
+        progress(f"inserting {documents:,} documents")
+        cur.execute(
+            """
+            INSERT INTO ledger_document (company_id, counterparty_id, external_id, kind, number,
+                date, due_date, amount, currency, accepted, open_amount, updated_at)
+            SELECT %s, %s + (g %% %s), 'BD' || g, 'invoice', 'INV-' || g,
+                current_date - (g %% 200), current_date - (g %% 200) + 30,
+                100 + (g %% 5000), 'RON', (g %% 3) = 0, 100 + (g %% 5000), now()
+            FROM generate_series(1, %s) g
+            """,
+            [company.pk, cp0, debtors, documents],
+        )
+    load_tasks(tasks_per_collector * collectors)
+    progress("data loaded")
+
+
+def load_tasks(count: int) -> None:
+    """Today's open call tasks, each for a debtor of its assignee (round robin)."""
+    from django.db import connection
+
+    progress(f"inserting {count:,} tasks")
+    with connection.cursor() as cur:
+        cur.execute("DELETE FROM ladder_task WHERE key LIKE 'bench:%%'")
+        cur.execute(
+            """
+            INSERT INTO ladder_task (counterparty_id, assignee_id, action, title, instructions,
+                due_at, amount, currency, status, result, skip_reason, approval_role,
+                approval_comment, created_at, key)
+            SELECT c.id, c.collector_id, 'call', 'Reminder call', '',
+                date_trunc('day', now()) + interval '9 hours' + (c.id %% 8) * interval '1 hour',
+                0, 'RON', 'open', '', '', '', '', now(), 'bench:' || c.id
+            FROM ledger_counterparty c
+            WHERE c.external_id LIKE 'B%%' AND c.collector_id IS NOT NULL
+            ORDER BY c.id LIMIT %s
+            """,
+            [count],
+        )
+        cur.execute("ANALYZE")
+
+
+def sessions(collectors: int) -> list[tuple[str, list[int]]]:
+    import django
+
+    django.setup()
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from dunwell.accounts.models import User
+    from dunwell.ladder.models import Task
+
+    out = []
+    for user in User.objects.filter(username__startswith="bench-c").order_by("pk")[:collectors]:
+        store = SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.create()
+        debtors = list(
+            Task.objects.filter(assignee=user).values_list("counterparty_id", flat=True)[:20]
+        )
+        out.append((store.session_key or "", debtors))
+    return out
+
+
+def floor(samples: int = 200) -> float:
+    from django.db import connection
+
+    times = []
+    for _ in range(samples):
+        start = time.perf_counter()
+        with connection.cursor() as cur:
+            cur.execute("SELECT 1")
+            cur.fetchone()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def drive(port: int, users: list[tuple[str, list[int]]], seconds: float) -> dict[str, list[float]]:
+    results: dict[str, list[float]] = {"worklist": [], "debtor": [], "errors": []}
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def user_loop(session: str, debtors: list[int]) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        headers = {"Cookie": f"sessionid={session}", "Host": "127.0.0.1"}
+        i = 0
+        while time.monotonic() < deadline:
+            page = "worklist" if i % 2 == 0 else "debtor"
+            path = (
+                "/work/day/"
+                if page == "worklist"
+                else f"/work/debtors/{debtors[i % len(debtors)]}/"
+            )
+            start = time.perf_counter()
+            try:
+                conn.request("GET", path, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                ok = response.status == 200
+            except (OSError, http.client.HTTPException):
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                ok = False
+            elapsed = (time.perf_counter() - start) * 1000
+            with lock:
+                results[page if ok else "errors"].append(elapsed)
+            i += 1
+
+    threads = [threading.Thread(target=user_loop, args=u) for u in users]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+def p(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--documents", type=int, default=1_000_000)
+    parser.add_argument("--debtors", type=int, default=100_000)
+    parser.add_argument("--collectors", type=int, default=50)
+    parser.add_argument("--tasks", type=int, default=60, help="open tasks per collector today")
+    parser.add_argument("--users", type=int, default=50, help="concurrent users")
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args()
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        sys.exit("set DATABASE_URL to a PostgreSQL database used only for this benchmark")
+    load(args.documents, args.debtors, args.collectors, args.tasks)
+    users = sessions(args.collectors)
+    users = [users[i % len(users)] for i in range(args.users)]
+    base = floor()
+    env = dict(os.environ, DUNWELL_DEBUG="0")
+    env["DUNWELL_LOG_LEVEL"] = "WARNING"
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "dunwell.wsgi",
+            f"--workers={args.workers}",
+            f"--bind=127.0.0.1:{args.port}",
+            "--log-level=warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        time.sleep(4)
+        progress("warming up")
+        drive(args.port, users[:5], 3)
+        progress(f"{args.users} users for {args.seconds:.0f} s")
+        results = drive(args.port, users, args.seconds)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    print(
+        f"\ndata: {args.documents:,} documents, {args.debtors:,} debtors, "
+        f"{args.collectors} collectors x {args.tasks} tasks; {args.users} users, "
+        f"gunicorn {args.workers} workers"
+    )
+    print(f"floor (SELECT 1 round trip): {base:.2f} ms")
+    for page, target in (("worklist", 100), ("debtor", 150)):
+        values = results[page]
+        print(
+            f"{page:9s} n={len(values):6d} p50={p(values, 0.5):7.1f} ms "
+            f"p95={p(values, 0.95):7.1f} ms max={max(values, default=0):7.1f} ms "
+            f"(target p95 <= {target} ms)"
+        )
+    print(f"errors: {len(results['errors'])}")
+
+
+if __name__ == "__main__":
+    main()

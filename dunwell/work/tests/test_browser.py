@@ -1,0 +1,141 @@
+"""The collector's day in a real browser (Debian's Chromium through Playwright)."""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from dunwell.accounts.models import User
+from dunwell.ladder import services as ladder
+from dunwell.ladder.models import Task
+from dunwell.ledger.models import Counterparty
+from dunwell.work.models import StallingAlert
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls made by the test
+# itself are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+SHOTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(autouse=True)
+def seed_data(transactional_db: None) -> None:
+    """Transactional tests start from an emptied database: put back what the data migrations
+    give every installation (segments, call scripts). (serialized_rollback clashes with the
+    content types that post_migrate recreates.)"""
+    from django.apps import apps
+
+    for module, function in (
+        ("dunwell.ledger.migrations.0002_default_segments", "add_segments"),
+        ("dunwell.work.migrations.0002_default_call_scripts", "add_scripts"),
+    ):
+        getattr(importlib.import_module(module), function)(apps, None)
+
+
+@pytest.fixture
+def chromium_page() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.set_default_timeout(15000)
+        yield page
+        browser.close()
+
+
+def log_in(page: Any, live_server: Any, user: User) -> None:
+    page.goto(f"{live_server.url}/login/")
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", "pw-" + user.username)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/work/**")
+
+
+def test_collector_works_the_list_and_records_a_promise(
+    chromium_page: Any, live_server: Any, debtor: Counterparty, collector: User
+) -> None:
+    page = chromium_page
+    ladder.create_manual_task(
+        counterparty=debtor,
+        assignee=collector,
+        action="call",
+        due_at=timezone.now() - timedelta(hours=1),
+        title="First reminder call",
+        user=None,
+    )
+    log_in(page, live_server, collector)
+    assert "First reminder call" in page.inner_text("table.worklist")
+    page.screenshot(path=str(SHOTS / "worklist.png"), full_page=True)
+    page.keyboard.press("j")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/call/**")
+    assert "Bună ziua" in page.inner_text("#script")
+    page.screenshot(path=str(SHOTS / "call-card.png"), full_page=True)
+    promised = (timezone.localdate() + timedelta(days=7)).isoformat()
+    page.fill("#promise-form input[name=promised_on]", promised)
+    page.fill("#promise-form input[name=promised_amount]", "1500.00")
+    page.click("#promise-form button[type=submit]")
+    page.wait_for_url("**/work/day/")  # back on the worklist: the task is done
+    assert "First reminder call" not in page.inner_text("table.worklist")
+    page.goto(f"{live_server.url}/work/debtors/{debtor.pk}/")
+    assert page.is_visible("#ladder-paused")
+    page.screenshot(path=str(SHOTS / "debtor-card.png"), full_page=True)
+
+
+def test_abusive_call_schedules_a_call_back_in_30_minutes(
+    chromium_page: Any, live_server: Any, debtor: Counterparty, collector: User
+) -> None:
+    page = chromium_page
+    log_in(page, live_server, collector)
+    page.goto(f"{live_server.url}/work/debtors/{debtor.pk}/call/")
+    before = timezone.now()
+    page.click("button[data-outcome=abusive]")
+    page.wait_for_url(f"**/work/debtors/{debtor.pk}/")
+    task = Task.objects.get(counterparty=debtor)
+    assert timedelta(minutes=29) < task.due_at - before < timedelta(minutes=31)
+    assert "abusive" in page.inner_text("#open-tasks").lower()
+    page.goto(f"{live_server.url}/work/calendar/?view=day")
+    assert debtor.name in page.inner_text(".calendar")
+    page.screenshot(path=str(SHOTS / "calendar.png"), full_page=True)
+
+
+def test_supervisor_reassigns_a_stalling_debtor(
+    chromium_page: Any,
+    live_server: Any,
+    debtor: Counterparty,
+    supervisor: User,
+    teammate: User,
+) -> None:
+    page = chromium_page
+    StallingAlert.objects.create(
+        counterparty=debtor, reason="call_backs", count=3, detected_at=timezone.now()
+    )
+    log_in(page, live_server, supervisor)
+    page.goto(f"{live_server.url}/work/team/")
+    page.screenshot(path=str(SHOTS / "team.png"), full_page=True)
+    page.goto(f"{live_server.url}/work/debtors/{debtor.pk}/")
+    assert page.is_visible("#stalling-banner")
+    page.click("#reassign-suggestion")
+    page.select_option("select[name=to_user]", str(teammate.pk))
+    page.click("#reassign-submit")
+    page.wait_for_url(f"**/work/debtors/{debtor.pk}/")
+    assert page.inner_text("#responsible") == str(teammate)
+    assert not page.is_visible("#stalling-banner")
+    debtor.refresh_from_db()
+    assert debtor.collector == teammate
