@@ -158,6 +158,9 @@ _LOAD_OLD = """INSERT INTO dunwell_rl_old (id, payment, doc, cp, cents, paid_on,
         CAST(ROUND(a.amount * 100) AS BIGINT), a.paid_on, a.explicit
     FROM ledger_allocation a JOIN dunwell_rl_doc d ON d.id = a.document_id"""
 
+# New allocations go in in (payment, document) order: the unique, payment and counterparty
+# indexes and the foreign-key lookups then touch their pages in order instead of at random
+# (at 1M rows the random order thrashed the buffer cache: minutes instead of seconds).
 _WRITE = [
     # Allocations that are no longer wanted (including those of payments or documents that
     # moved to another counterparty).
@@ -177,7 +180,8 @@ _WRITE = [
     SELECT n.payment, n.doc, n.cp, n.cents / 100.0, n.paid_on, n.explicit
     FROM dunwell_rl_new n
     LEFT JOIN dunwell_rl_old o ON o.payment = n.payment AND o.doc = n.doc
-    WHERE o.id IS NULL""",
+    WHERE o.id IS NULL
+    ORDER BY n.payment, n.doc""",
     f"""UPDATE ledger_document SET open_amount = r.rem / 100.0
     FROM dunwell_rl_doc r
     WHERE r.id = ledger_document.id

@@ -297,12 +297,17 @@ class _RowParser:
                 return general(f, text)
 
             return iso_date
-        if f.type == "text" and not f.choices:
+        if f.type in {"text", "upper", "lower"}:
             limit = f.max_length
+            choices = frozenset(f.choices)
             general = self._convert
+            case = {"upper": str.upper, "lower": str.lower}.get(f.type)
 
             def plain(f: Field, text: str) -> Any:
-                return text if len(text) <= limit else general(f, text)
+                value = case(text) if case is not None else text
+                if len(value) <= limit and (not choices or value in choices):
+                    return value
+                return general(f, text)
 
             return plain
         return self._convert

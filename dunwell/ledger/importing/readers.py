@@ -67,7 +67,7 @@ def read_csv(path: Path) -> Table:
         try:
             line = reader.line_num
             for row in reader:
-                if any(cell.strip() for cell in row):
+                if (row and row[0].strip()) or any(cell.strip() for cell in row):
                     yield line + 1, row
                 line = reader.line_num
         except UnicodeDecodeError as exc:
