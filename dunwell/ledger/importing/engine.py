@@ -743,7 +743,7 @@ class Importer:
         if not rows:
             return
         calendars: dict[tuple[str, int], WorkCalendar] = {}
-        updates: list[tuple[Any, int]] = []
+        updates: list[tuple[int, Any]] = []
         for line, doc_date, accepted_on, days, day_kind, runs_from, country, company_id in rows:
             doc_date = _as_date(doc_date)
             key = (country or "", company_id)
