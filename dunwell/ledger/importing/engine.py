@@ -25,7 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -944,6 +944,8 @@ class Importer:
                 [RowError(self.file, 1, name, _("missing required column")) for name in missing]
             )
         with connection.cursor() as cursor:
+            if self.postgres:
+                _large_temp_buffers(cursor)
             try:
                 self.load(cursor, table, parser)
                 if self.postgres:
@@ -983,6 +985,17 @@ class Importer:
                 reasons = self.errors.lines.get(line)
                 if reasons:
                     writer.writerow([*row, "; ".join(reasons)])
+
+
+def _large_temp_buffers(cursor: CursorWrapper) -> None:
+    """Temporary tables live in the session's own buffers (8 MB by default): a million-row
+    staging table and the reallocation's work tables then go through the disk on every pass.
+    PostgreSQL allows the change only before the session first touches a temporary table."""
+    try:
+        with transaction.atomic():
+            cursor.execute("SET temp_buffers = '256MB'")
+    except DatabaseError:
+        pass  # this session already used temporary tables: keep its setting
 
 
 def _as_date(value: Any) -> date:
