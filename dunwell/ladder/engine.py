@@ -449,6 +449,7 @@ def write_tasks(ctx: Context, drafts: list[TaskDraft], summary: RunSummary) -> l
             ) as copy:
                 for row in group_rows:
                     copy.write_row(row)
+            cursor.execute("ANALYZE ladder_newtask")
             cursor.execute(
                 "INSERT INTO ladder_taskdocument (task_id, document_id) "
                 "SELECT t.task_id, h.doc_id FROM ladder_hit h "
@@ -1146,6 +1147,7 @@ def _document_batch_sql(
         ]
         _copy(cursor, "ladder_hit", ("step_id", "ref", "doc_id", "cp_id", "amount", "currency"),
               hits)  # fmt: skip
+        cursor.execute("ANALYZE ladder_hit")
         cursor.execute(
             "SELECT h.step_id, h.ref, min(h.cp_id), sum(h.amount), min(h.currency), count(*) "
             "FROM ladder_hit h GROUP BY h.step_id, h.ref"
