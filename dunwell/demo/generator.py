@@ -492,14 +492,20 @@ def _staff(seed: int, debtors: int) -> Iterator[tuple[str, str, str, str, str]]:
     rng = _rng(seed, "users")
     supervisors, collectors, sales = staff_counts(debtors)
     first, last = _PEOPLE["RO"]
+    everyone = supervisors + collectors + sales
+    # Distinct names while they last (a big portfolio has more staff than name pairs).
+    pairs = [(f, surname) for f in first for surname in last]
+    rng.shuffle(pairs)
+    names = [pairs[i % len(pairs)] for i in range(everyone)]
+    n_name = iter(names)
     for n in range(1, supervisors + 1):
-        yield (f"supervisor{n}", "supervisor", rng.choice(first), rng.choice(last), "")
+        yield (f"supervisor{n}", "supervisor", *next(n_name), "")
     for n in range(1, collectors + 1):
         boss = f"supervisor{(n - 1) // 8 + 1}"
-        yield (f"collector{n}", "collector", rng.choice(first), rng.choice(last), boss)
+        yield (f"collector{n}", "collector", *next(n_name), boss)
     for n in range(1, sales + 1):
         boss = f"supervisor{(n - 1) % supervisors + 1}"
-        yield (f"sales{n}", "sales", rng.choice(first), rng.choice(last), boss)
+        yield (f"sales{n}", "sales", *next(n_name), boss)
 
 
 def _document_counts(rng: random.Random, debtors: int, documents: int) -> list[int]:

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from dunwell.accounts.models import User
 from dunwell.insight.export import bucket_label, write_xlsx
-from dunwell.insight.forms import AgingFilterForm
+from dunwell.insight.forms import GROUP_CHOICES, AgingFilterForm
 from dunwell.insight.selectors import AgingReport, aging
 
 PAGE_ROWS = 200  # the page shows the largest debts; the export has every row
@@ -61,6 +61,7 @@ def aging_page(request: HttpRequest) -> HttpResponse:
         "form": form,
         "report": report,
         "bucket_labels": labels,
+        "group_label": dict(GROUP_CHOICES)[report.by.value],
         "totals": totals,
         "rows": report.rows[:PAGE_ROWS],
         "hidden_rows": max(0, len(report.rows) - PAGE_ROWS),

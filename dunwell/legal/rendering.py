@@ -9,6 +9,7 @@ the file shipped in dunwell/legal/docx/<kind>.<language>.docx (built by
 from __future__ import annotations
 
 import io
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,9 @@ def render_html(kind: str, language: str, data: dict[str, Any]) -> str:
 
 
 def render_pdf(kind: str, language: str, data: dict[str, Any]) -> bytes:
+    # Its progress messages ("Step 1 - Fetching and parsing HTML") log at INFO for every page,
+    # some while it is imported.
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     # WeasyPrint is heavy to import; only the code paths that print pay for it.
     from weasyprint import HTML
 

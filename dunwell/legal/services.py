@@ -4,6 +4,7 @@ the director's approval. Each runs in one transaction and writes the counterpart
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -73,8 +74,14 @@ def _timeline(
     )
 
 
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+    return str(value)  # dates, decimals
+
+
 def _jsonable(value: Any) -> Any:
-    return json.loads(json.dumps(value, default=str))
+    return json.loads(json.dumps(value, default=_plain))
 
 
 # --- documents -------------------------------------------------------------------------------

@@ -125,6 +125,9 @@ def facts_for(counterparty: Counterparty, today: date, window_days: int = 60) ->
     for d in disputes:
         facts.disputes.append(
             {
+                "id": d.pk,
+                "open": d.status == DisputeStatus.OPEN,
+                "responsible_id": d.responsible_id,
                 "reason": d.get_reason_display(),
                 "amount": d.amount,
                 "currency": d.currency,
@@ -366,3 +369,19 @@ def create_agreement(
     except ladder.LadderError as exc:
         raise WorkError(exc.message) from exc
     return agreement.pk
+
+
+def resolve_dispute(
+    by: User, counterparty: Counterparty, dispute_id: int, resolution: str, rejected: bool
+) -> None:
+    """Close a claim. The ladder's "dispute resolved" step then puts the call "ask for the
+    payment date" into the collector's day at the next run."""
+    dispute = Dispute.objects.filter(pk=dispute_id, counterparty=counterparty).first()
+    if dispute is None:
+        raise WorkError(_("This dispute belongs to another debtor."))
+    if not resolution.strip():
+        raise WorkError(_("Write how the dispute was settled."))
+    try:
+        ladder.resolve_dispute(dispute, user=by, resolution=resolution, rejected=rejected)
+    except ladder.LadderError as exc:
+        raise WorkError(exc.message) from exc

@@ -14,7 +14,9 @@ from typing import Any
 from django.db.models import Count, DecimalField, Min, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from dunwell.accounts.models import User
 from dunwell.accounts.visibility import visible_counterparties
@@ -256,6 +258,9 @@ class WorkItem:
     broken_promises: int
     priority: Any
     late: bool
+    call_url: str = ""
+    debtor_url: str = ""
+    reasons: str = ""
 
 
 @dataclass
@@ -345,6 +350,7 @@ def worklist(
             )
         )
     items.sort(key=lambda i: (-i.priority.score, i.task.due_at))
+    _decorate(items)
     done_today = Task.objects.filter(
         done_by=user, status="done", done_at__gte=start_of_day, done_at__lt=end_of_day
     ).count()
@@ -356,6 +362,31 @@ def worklist(
         segments=list(Segment.objects.order_by("name")),
         countries=sorted({t.counterparty.country for t in tasks}),
     )
+
+
+REASON_LABELS = {
+    "amount": _("amount"),
+    "days": _("days overdue"),
+    "broken": _("broken promises"),
+    "step": _("ladder step"),
+    "late": _("task late"),
+}
+_MARK = 987654321
+
+
+def _decorate(items: list[WorkItem]) -> None:
+    """URLs and the priority explanation for each row, built once per page rather than
+    once per row in the template (reverse() and gettext are the page's hottest calls)."""
+    call = reverse("work:call", args=[_MARK])
+    card = reverse("work:debtor", args=[_MARK])
+    labels = {name: str(label) for name, label in REASON_LABELS.items()}
+    for item in items:
+        cp_id = str(item.task.counterparty_id)
+        item.call_url = call.replace(str(_MARK), cp_id) + f"?task={item.task.pk}"
+        item.debtor_url = card.replace(str(_MARK), cp_id)
+        item.reasons = ", ".join(
+            f"{labels[name]} +{points}" for name, points in item.priority.reasons
+        )
 
 
 @dataclass
@@ -438,16 +469,3 @@ def team(user: User, now: datetime) -> list[TeamRow]:
     ):
         rows[k["collector_id"]].debtors = k["n"]
     return list(rows.values())
-
-
-def approvals(user: User) -> list[Any]:
-    """Tasks waiting for a decision that `user` may take, on debtors `user` may see."""
-    from dunwell.accounts.visibility import counterparty_filter
-    from dunwell.ladder.models import Task, TaskStatus
-
-    qs = Task.objects.filter(status=TaskStatus.AWAITING_APPROVAL).select_related(
-        "counterparty", "assignee", "step"
-    )
-    if not (user.is_superuser or user.role == "admin"):
-        qs = qs.filter(approval_role=user.role).filter(counterparty_filter(user, "counterparty__"))
-    return list(qs.order_by("due_at")[:200])

@@ -526,7 +526,7 @@ def send_scheduled_notices(now: datetime | None = None) -> int:
                     Notification.Kind.APPROVAL,
                     _("“%(task)s” for %(debtor)s waits for your approval."),
                     task.counterparty,
-                    reverse("work:approvals"),
+                    reverse("ladder:approvals"),
                     key=f"approval:{task.pk}",
                     params={"task": task.title, "debtor": task.counterparty.name},
                 )

@@ -15,6 +15,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.meeting,
         name="meeting",
     ),
+    path(
+        "debtors/<int:counterparty_id>/disputes/<int:dispute_id>/resolve/",
+        views.resolve_dispute,
+        name="resolve_dispute",
+    ),
     path("scripts/", views.scripts, name="scripts"),
     path("preferences/", views.preferences, name="preferences"),
     path("preferences/calendar/revoke/", views.revoke_feed, name="revoke_feed"),
@@ -25,5 +30,4 @@ urlpatterns: list[URLPattern | URLResolver] = [
 urlpatterns += [
     path("day/", views.worklist, name="worklist"),
     path("team/", views.team, name="team"),
-    path("approvals/", views.approvals, name="approvals"),
 ]

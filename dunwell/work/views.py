@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dunwell.accounts.models import User
-from dunwell.ladder.models import Task
 from dunwell.work import calendar as work_calendar
 from dunwell.work import exports, ladder_bridge, selectors, services
 from dunwell.work.forms import (
@@ -414,21 +413,20 @@ def team(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def approvals(request: HttpRequest) -> HttpResponse:
+@require_POST
+def resolve_dispute(request: HttpRequest, counterparty_id: int, dispute_id: int) -> HttpResponse:
     user = _user(request)
-    if request.method == "POST":
-        task = get_object_or_404(Task, pk=request.POST.get("task"))
-        if task not in selectors.approvals(user):
-            raise Http404
-        comment = request.POST.get("comment", "")
-        try:
-            if request.POST.get("decision") == "approve":
-                services.approve(user, task, comment)
-            else:
-                services.reject(user, task, comment)
-        except services.WorkError as exc:
-            messages.error(request, str(exc.message))
-        else:
-            messages.success(request, _("Decision saved."))
-        return redirect("work:approvals")
-    return render(request, "work/approvals.html", {"tasks": selectors.approvals(user)})
+    counterparty = selectors.visible_counterparty(user, counterparty_id)
+    try:
+        ladder_bridge.resolve_dispute(
+            user,
+            counterparty,
+            dispute_id,
+            request.POST.get("resolution", ""),
+            rejected=request.POST.get("decision") == "reject",
+        )
+    except services.WorkError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Dispute closed; the collector will ask for a payment date."))
+    return redirect("work:debtor", counterparty.pk)

@@ -121,6 +121,7 @@ def test_filters_change_as_of_grouping_and_buckets(
     assert "Not assigned" in html
     assert "11–100" in html
     assert "Mine SRL" not in html  # grouped by collector: no counterparty names
+    assert "<th>Collector</th>" in html
 
 
 def test_bad_buckets_fall_back_to_the_defaults_with_a_message(

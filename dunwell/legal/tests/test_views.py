@@ -233,3 +233,17 @@ def test_calculator_offers_only_the_chosen_debtors_open_documents(
     options = page.content.decode()
     assert "INV-2" in options and "OTHER-1" not in options
     assert "Penalty" in options  # components carry their names, not codes
+
+
+def test_pretension_from_the_calculator_keeps_its_inputs(
+    debtor: Counterparty, collector: Any
+) -> None:
+    client_for(collector).post(
+        reverse("legal:calculator"),
+        {"counterparty": str(debtor.pk), "to": "2026-04-15", "format": "docx"},
+    )
+    paper = GeneratedDocument.objects.get(kind="pretension")
+    assert paper.inputs["as_of"] == "2026-04-15"
+    first = paper.inputs["items"][0]
+    assert first["amount"] == "1000.00" and first["payments"] == [["2026-02-20", "400.00"]]
+    assert paper.inputs["calculation"]["total"] == "155.92"

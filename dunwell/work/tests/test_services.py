@@ -264,3 +264,24 @@ def test_meeting_and_agreement(debtor: Counterparty, collector: User) -> None:
     from dunwell.ladder.models import Agreement
 
     assert Agreement.objects.get(counterparty=debtor).total == Decimal("1500")
+
+
+def test_approvers_are_told_once_that_a_step_waits_for_them(
+    debtor: Counterparty, collector: User, make_user: Callable[..., User]
+) -> None:
+    director = make_user("dora", Role.DIRECTOR)
+    task = ladder.create_manual_task(
+        counterparty=debtor,
+        assignee=collector,
+        action="hand_to_lawyer",
+        due_at=timezone.now() + timedelta(hours=1),
+        title="To the lawyers",
+        user=None,
+    )
+    Task.objects.filter(pk=task.pk).update(
+        status=TaskStatus.AWAITING_APPROVAL, approval_role=Role.DIRECTOR
+    )
+    assert services.send_scheduled_notices() == 1
+    assert services.send_scheduled_notices() == 0
+    note = Notification.objects.get(recipient=director)
+    assert note.kind == "approval" and note.url == "/ladder/approvals/"

@@ -10,9 +10,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from dunwell.accounts.models import Role, User
+from dunwell.accounts.models import User
 from dunwell.ladder import services as ladder
-from dunwell.ladder.models import Task, TaskStatus
+from dunwell.ladder.models import Task
 from dunwell.ledger.models import Counterparty, Document
 
 pytestmark = pytest.mark.usefixtures("frozen")
@@ -83,30 +83,6 @@ def test_team_view_is_for_supervisors(
     assert response.status_code == 200
     row = next(r for r in response.context["rows"] if r.user == collector)
     assert row.overdue_tasks == 1 and row.debtors == 1
-
-
-def test_approvals_only_for_the_approving_role(
-    debtor: Counterparty,
-    collector: User,
-    teammate: User,
-    outsider: User,
-    make_user: Callable[..., User],
-) -> None:
-    director = make_user("dora", Role.DIRECTOR)
-    task = call_task(debtor, collector, action="hand_to_lawyer", title="To the lawyers")
-    Task.objects.filter(pk=task.pk).update(
-        status=TaskStatus.AWAITING_APPROVAL, approval_role=Role.DIRECTOR, amount=Decimal("1")
-    )
-    url = reverse("work:approvals")
-    for user in (collector, teammate, outsider):
-        assert "To the lawyers" not in client_for(user).get(url).content.decode()
-        client_for(user).post(url, {"task": task.pk, "decision": "approve"})
-        task.refresh_from_db()
-        assert task.status == TaskStatus.AWAITING_APPROVAL
-    assert "To the lawyers" in client_for(director).get(url).content.decode()
-    client_for(director).post(url, {"task": task.pk, "decision": "approve", "comment": "go"})
-    task.refresh_from_db()
-    assert task.status == TaskStatus.OPEN and task.approval_comment == "go"
 
 
 def test_call_card_records_a_promise_and_the_card_shows_the_pause(
@@ -185,3 +161,38 @@ def test_worklist_speaks_the_users_language_and_formats_money(
     page = client_for(collector).get(reverse("work:worklist")).content.decode()
     assert title in page
     assert money in page
+
+
+def test_dispute_is_settled_from_the_card_by_those_who_see_the_debtor(
+    debtor: Counterparty, collector: User, teammate: User, outsider: User, supervisor: User
+) -> None:
+    from dunwell.ladder.models import Dispute, DisputeStatus, LadderEvent
+
+    dispute = ladder.register_dispute(
+        counterparty=debtor, reason="quality", amount=Decimal("100"), user=None
+    )
+    url = reverse("work:resolve_dispute", args=[debtor.pk, dispute.pk])
+    for user in (teammate, outsider):
+        assert client_for(user).post(url, {"resolution": "x"}).status_code == 404
+    assert Dispute.objects.get().status == DisputeStatus.OPEN
+    client_for(supervisor).post(url, {"resolution": "credit note issued", "decision": "resolve"})
+    assert Dispute.objects.get().status == DisputeStatus.RESOLVED
+    # the ladder's "dispute resolved" step will ask for the payment date
+    assert LadderEvent.objects.filter(kind="dispute_resolved").exists()
+    assert client_for(collector).get(reverse("work:debtor", args=[debtor.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "uk", "ro"])
+@pytest.mark.parametrize(
+    "name", ["work:debtor", "work:call", "work:meeting_new", "work:debtors", "work:calendar"]
+)
+def test_every_page_renders_in_every_language(
+    language: str, name: str, debtor: Counterparty, collector: User
+) -> None:
+    collector.language = language
+    collector.save()
+    per_debtor = name in ("work:debtor", "work:call", "work:meeting_new")
+    url = reverse(name, args=[debtor.pk]) if per_debtor else reverse(name)
+    response = client_for(collector).get(url)
+    assert response.status_code == 200
+    assert response["Content-Language"] == language

@@ -1,0 +1,204 @@
+"""Helpers for the benchmarks: Django set-up on a chosen database, timing, peak memory, fast
+bulk loading (COPY on PostgreSQL) and a plain report.
+
+Benchmarks are scripts, not tests: `python bench/<name>.py --help`. They wipe the ledger of the
+database they run on, so point DATABASE_URL at a database you can spare.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+ROOT = Path(__file__).resolve().parent.parent
+T = TypeVar("T")
+
+
+def setup_django(database_url: str | None = None, *, migrate: bool = True) -> None:
+    """Configure Django on `database_url` (None: the environment's DATABASE_URL, else the
+    SQLite default) and migrate it."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    if database_url is not None:
+        os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DUNWELL_DEBUG", "1")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dunwell.settings")
+    import django
+
+    django.setup()
+    if migrate:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+
+
+def vendor() -> str:
+    from django.db import connection
+
+    return connection.vendor
+
+
+def describe_database() -> str:
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            version = cursor.fetchone()[0]
+        return f"PostgreSQL {version} ({connection.settings_dict['NAME']})"
+    import sqlite3
+
+    return f"SQLite {sqlite3.sqlite_version} ({connection.settings_dict['NAME']})"
+
+
+@dataclass
+class Timing:
+    seconds: float = 0.0
+
+
+@contextmanager
+def timed() -> Iterator[Timing]:
+    timing = Timing()
+    started = time.perf_counter()
+    try:
+        yield timing
+    finally:
+        timing.seconds = time.perf_counter() - started
+
+
+def best_of(function: Callable[[], T], repeat: int = 3) -> tuple[float, float, T]:
+    """(first, best) wall time in seconds over `repeat` calls, and the last result."""
+    times: list[float] = []
+    result: T | None = None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = function()
+        times.append(time.perf_counter() - started)
+    assert result is not None
+    return times[0], min(times), result
+
+
+def peak_rss_mib() -> float:
+    """Peak resident memory of this process so far (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def python_peak_mib(function: Callable[[], Any]) -> float:
+    """Peak Python heap allocated while `function` runs (tracemalloc; slows it down, so do not
+    time the same call)."""
+    tracemalloc.start()
+    try:
+        function()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak / 2**20
+
+
+def _copy_text(value: Any) -> str:
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    text = str(value)
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        for raw, escaped in (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r")):
+            text = text.replace(raw, escaped)
+    return text
+
+
+def bulk_load(
+    table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], batch: int = 20_000
+) -> int:
+    """Append rows to `table`: COPY FROM STDIN on PostgreSQL, executemany on SQLite.
+    Returns the number of rows."""
+    from django.db import connection, transaction
+
+    count = 0
+    column_list = ", ".join(columns)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            raw = cursor.cursor  # the psycopg cursor
+            with raw.copy(f"COPY {table} ({column_list}) FROM STDIN") as copy:
+                lines: list[str] = []
+                for row in rows:
+                    lines.append("\t".join(_copy_text(v) for v in row))
+                    count += 1
+                    if len(lines) >= batch:
+                        copy.write("\n".join(lines) + "\n")
+                        lines.clear()
+                if lines:
+                    copy.write("\n".join(lines) + "\n")
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            sql = f"INSERT INTO {table} ({column_list}) VALUES ({marks})"  # noqa: S608
+            chunk: list[Sequence[Any]] = []
+            for row in rows:
+                chunk.append(row)
+                count += 1
+                if len(chunk) >= batch:
+                    cursor.executemany(sql, chunk)
+                    chunk.clear()
+            if chunk:
+                cursor.executemany(sql, chunk)
+    return count
+
+
+def wipe_ledger() -> None:
+    """Empty the ledger tables (and what hangs off them) of the benchmark database."""
+    from django.apps import apps
+    from django.db import connection
+
+    ledger_tables = [
+        model._meta.db_table
+        for model in apps.get_app_config("ledger").get_models()
+        if model._meta.db_table not in {"ledger_segment"}
+    ]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"TRUNCATE {', '.join(ledger_tables)} RESTART IDENTITY CASCADE")
+        else:
+            # Children first; SQLite has no TRUNCATE … CASCADE.
+            order = [
+                "ledger_allocation",
+                "ledger_payment",
+                "ledger_document",
+                "ledger_contractinstalment",
+                "ledger_contract",
+                "ledger_contact",
+                "ledger_timelineentry",
+            ]
+            cursor.execute("PRAGMA foreign_keys = OFF")
+            for table in order + [t for t in ledger_tables if t not in order]:
+                cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+            cursor.execute("PRAGMA foreign_keys = ON")
+
+
+def analyze() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+@dataclass
+class Report:
+    title: str
+    lines: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, label: str, value: str) -> None:
+        self.lines.append((label, value))
+        print(f"  {label}: {value}", flush=True)
+
+    def render(self) -> str:
+        width = max((len(label) for label, _ in self.lines), default=0)
+        body = "\n".join(f"{label.ljust(width)}  {value}" for label, value in self.lines)
+        return f"{self.title}\n{body}\n"

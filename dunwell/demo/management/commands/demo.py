@@ -1,0 +1,63 @@
+"""`dunwell demo`: the demo company with its staff and a realistic generated ledger."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command, get_commands
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from dunwell.accounts.models import User
+from dunwell.demo.setup import (
+    ensure_company,
+    ensure_users,
+    generate_demo_data,
+    load_demo_data,
+)
+
+URL = "http://127.0.0.1:8000/"
+
+
+class Command(BaseCommand):
+    help = "Create the demo company, its users and generated data (idempotent)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--debtors", type=int, default=300)
+        parser.add_argument("--documents", type=int, default=4000)
+        parser.add_argument(
+            "--no-run", action="store_true", help="do not run the pressure scale afterwards"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from dunwell.ledger.importing import ImportRejected
+
+        started = time.perf_counter()
+        as_of = timezone.localdate()
+        out = settings.DATA_DIR / "demo"
+        self.stdout.write(f"Generating {options['documents']:,} documents as of {as_of} in {out}")
+        paths = generate_demo_data(
+            out, debtors=options["debtors"], documents=options["documents"], as_of=as_of
+        )
+        company = ensure_company()
+        logins = ensure_users(paths["users"])
+        self.stdout.write(f"Loading into {company.name}")
+        try:
+            admin = User.objects.filter(username="admin").first()
+            load_demo_data(company, paths, user=admin, say=self.stdout.write)
+        except ImportRejected as exc:
+            lines = "\n".join(str(error) for error in exc.errors[:10])
+            raise CommandError(f"the demo data was rejected:\n{lines}") from None
+        if "run" in get_commands() and not options["no_run"]:
+            self.stdout.write("Running the pressure scale for today")
+            call_command("run", stdout=self.stdout, stderr=self.stderr)
+        self.stdout.write(f"Done in {time.perf_counter() - started:.1f} s\n")
+        width = max(len(login.username) for login in logins)
+        self.stdout.write(f"{'username'.ljust(width)}  {'password'.ljust(12)}  role")
+        for login in logins:
+            self.stdout.write(
+                f"{login.username.ljust(width)}  {login.password.ljust(12)}  {login.role}"
+            )
+        self.stdout.write(f"\nOpen {URL} and sign in with one of the logins above.")

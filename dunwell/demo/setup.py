@@ -1,0 +1,143 @@
+"""The demo company: a Romanian distributor with its staff and a generated ledger.
+
+Everything here is idempotent: the company and users are created once (never overwritten),
+the data is generated deterministically (seed 42, as of the given day) and loaded through the
+ledger importer, which is idempotent on external ids. Running the demo twice on the same day
+therefore changes nothing and creates no duplicate.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from django.db import transaction
+
+from dunwell.accounts.models import Role, User
+from dunwell.demo.generator import generate
+from dunwell.ledger.models import Company, Segment
+
+DEMO_SEED = 42
+DEMO_COMPANY_CODE = "demo"
+# One password for every demo login: this is a local demo, printed on the screen anyway.
+DEMO_PASSWORD = "dunwell-demo"  # noqa: S105
+
+# Load order of docs/import-formats.md.
+IMPORT_ORDER = ("counterparties", "contacts", "contracts", "instalments", "documents", "payments")
+
+# The people beside the generated supervisors, collectors and sales managers.
+OFFICE: tuple[tuple[str, str, str, str], ...] = (
+    ("admin", Role.ADMIN, "Adrian", "Admin"),
+    ("director", Role.DIRECTOR, "Daniela", "Dinu"),
+    ("finance", Role.FINANCE, "Florin", "Florea"),
+    ("lawyer", Role.LAWYER, "Laura", "Lupu"),
+)
+
+
+@dataclass(frozen=True)
+class Login:
+    username: str
+    password: str
+    role: str
+
+
+def ensure_segments() -> None:
+    """The segments the generator uses (a migration creates them; a flushed database may
+    have lost them)."""
+    for code, name in (("key", "Key customer"), ("standard", "Standard"), ("new", "New customer")):
+        Segment.objects.get_or_create(code=code, defaults={"name": name})
+
+
+def ensure_company() -> Company:
+    ensure_segments()
+    company, _ = Company.objects.get_or_create(
+        code=DEMO_COMPANY_CODE,
+        defaults={
+            "name": "Carpați Distribuție SRL",
+            "country": "RO",
+            "currency": "RON",
+            "tax_id": "18547290",  # a valid CUI
+            "time_zone": "Europe/Bucharest",
+            "calendar_country": "RO",
+        },
+    )
+    return company
+
+
+def _ensure_user(
+    username: str, role: str, first: str, last: str, supervisor: User | None = None
+) -> User:
+    user = User.objects.filter(username=username).first()
+    if user is not None:
+        return user  # never overwrite: a second run must change nothing
+    user = User(
+        username=username,
+        role=role,
+        first_name=first,
+        last_name=last,
+        supervisor=supervisor,
+        language="en",
+        time_zone="Europe/Bucharest",
+        email=f"{username}@demo.dunwell.invalid",
+        is_staff=role == Role.ADMIN,
+        is_superuser=role == Role.ADMIN,
+    )
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    return user
+
+
+@transaction.atomic
+def ensure_users(users_csv: Path) -> list[Login]:
+    """The office (admin, director, finance, lawyer) and every user the generator's users.csv
+    names (supervisors first, so that collectors and sales managers can point at them)."""
+    logins: list[Login] = []
+    for username, role, first, last in OFFICE:
+        _ensure_user(username, role, first, last)
+        logins.append(Login(username, DEMO_PASSWORD, str(role)))
+    with users_csv.open(encoding="utf-8", newline="") as handle:
+        staff = list(csv.DictReader(handle))
+    staff.sort(key=lambda row: row["role"] != Role.SUPERVISOR)
+    for row in staff:
+        boss = (
+            User.objects.filter(username=row["supervisor"]).first() if row["supervisor"] else None
+        )
+        _ensure_user(row["username"], row["role"], row["first_name"], row["last_name"], boss)
+        logins.append(Login(row["username"], DEMO_PASSWORD, row["role"]))
+    return logins
+
+
+def generate_demo_data(out: Path, *, debtors: int, documents: int, as_of: date) -> dict[str, Path]:
+    return generate(out, debtors=debtors, documents=documents, seed=DEMO_SEED, as_of=as_of)
+
+
+def load_demo_data(
+    company: Company,
+    paths: dict[str, Path],
+    *,
+    user: User | None = None,
+    say: Callable[[str], None] = lambda _: None,
+) -> dict[str, tuple[int, int, int]]:
+    """Import the generated files in order; (created, updated, unchanged) per kind."""
+    from dunwell.ledger.importing import import_file
+
+    outcome: dict[str, tuple[int, int, int]] = {}
+    for kind in IMPORT_ORDER:
+        last = [-1]
+
+        def progress(done: int, total: int, kind: str = kind, last: list[int] = last) -> None:
+            percent = 100 * done // total if total else 100
+            if percent // 10 != last[0]:
+                last[0] = percent // 10
+                say(f"  {kind}: {done:,}/{total:,}")
+
+        result = import_file(kind, paths[kind], company=company, user=user, progress=progress)
+        outcome[kind] = (result.created, result.updated, result.unchanged)
+        say(
+            f"  {kind}: {result.created} created, {result.updated} updated, "
+            f"{result.unchanged} unchanged"
+        )
+    return outcome

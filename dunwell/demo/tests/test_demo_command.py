@@ -1,0 +1,99 @@
+"""`dunwell demo`: idempotent, and every printed login works."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.test import Client
+
+from dunwell.accounts.models import Role, User
+from dunwell.demo.setup import DEMO_PASSWORD
+from dunwell.ledger.models import (
+    Allocation,
+    Company,
+    Contact,
+    Contract,
+    Counterparty,
+    Document,
+    Payment,
+)
+
+MODELS = (User, Company, Counterparty, Contact, Contract, Document, Payment, Allocation)
+
+
+def counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+def run_demo() -> str:
+    out = io.StringIO()
+    with time_machine.travel("2026-03-31 08:00:00+00:00", tick=False):
+        call_command("demo", "--debtors=30", "--documents=400", "--no-run", stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def data_dir(settings: Any, tmp_path: Path) -> Path:
+    settings.DATA_DIR = tmp_path
+    return tmp_path
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_running_the_demo_twice_changes_nothing(data_dir: Path) -> None:
+    run_demo()
+    first = counts()
+    assert first["Company"] == 1
+    assert first["Counterparty"] == 30
+    assert first["Document"] == 400
+    assert first["Payment"] > 100
+    assert first["Allocation"] > 100
+    documents = list(Document.objects.order_by("external_id").values_list("open_amount", flat=True))
+    run_demo()
+    assert counts() == first
+    assert (
+        list(Document.objects.order_by("external_id").values_list("open_amount", flat=True))
+        == documents
+    )
+    assert (data_dir / "demo" / "documents.csv").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_every_printed_login_works_and_roles_are_set(data_dir: Path) -> None:
+    text = run_demo()
+    assert "http://127.0.0.1:8000/" in text
+    roles = {user.username: user.role for user in User.objects.all()}
+    for username in (
+        "admin",
+        "director",
+        "finance",
+        "lawyer",
+        "supervisor1",
+        "collector1",
+        "collector2",
+        "collector3",
+        "sales1",
+        "sales2",
+    ):
+        assert f"{username}" in text
+        assert Client().login(username=username, password=DEMO_PASSWORD), username
+    assert roles["admin"] == Role.ADMIN and User.objects.get(username="admin").is_superuser
+    assert roles["supervisor1"] == Role.SUPERVISOR
+    team = User.objects.filter(supervisor__username="supervisor1", role=Role.COLLECTOR)
+    assert team.count() == 3
+    assert roles["sales1"] == Role.SALES
+    company = Company.objects.get()
+    assert (company.country, company.currency, company.time_zone) == (
+        "RO",
+        "RON",
+        "Europe/Bucharest",
+    )
+    # Collectors were assigned the generated debtors, and see them in the aging report.
+    collector = User.objects.get(username="collector1")
+    assert Counterparty.objects.filter(collector=collector).exists()

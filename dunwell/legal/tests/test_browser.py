@@ -1,0 +1,78 @@
+"""A lawyer's first session, in headless Chromium: find the case, make the pretension and the
+reconciliation statement, record the pretension as sent and see its deadline in the calendar."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+
+from dunwell.ladder.models import Task
+from dunwell.ledger.models import Segment
+from dunwell.legal import services
+from dunwell.legal.models import GeneratedDocument
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True),
+]
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture
+def segments() -> None:
+    """The segments of the ledger's data migration: an earlier transactional test's flush may
+    have emptied the table."""
+    for code, name in (("key", "Key customer"), ("standard", "Standard"), ("new", "New")):
+        Segment.objects.get_or_create(code=code, defaults={"name": name})
+
+
+def test_lawyer_prepares_documents_and_opens_the_deadline(
+    segments: None,
+    live_server: Any,
+    debtor: Any,
+    director: Any,
+    lawyer: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not os.path.exists("/usr/bin/chromium"):
+        pytest.skip("no Chromium")
+    case = services.open_case(debtor, director)
+    # Playwright's sync API runs an event loop in this thread; the ORM calls below are ours.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = browser.new_page(accept_downloads=True)
+        page.goto(live_server.url + "/login/")
+        page.fill("input[name=username]", "lena")
+        page.fill("input[name=password]", "pw-lena")
+        page.click("button[type=submit]")
+        page.goto(live_server.url + "/legal/")
+        page.click("text=Șantierul Nord SRL")
+        page.click("a:text-is('Documents')")
+        for label, language in (("Pretension (claim letter)", "ru"),
+                                ("Reconciliation statement", "uk")):  # fmt: skip
+            details = page.locator("details", has=page.locator(f"summary:text-is('{label}')"))
+            details.locator("summary").click()
+            details.locator("select[name=language]").select_option(language)
+            details.locator("button[type=submit]").click()
+            assert "is ready" in page.locator(".flash").first.inner_text()
+        with page.expect_download() as download:
+            page.locator("table.data a:text-is('PDF')").first.click()
+        assert download.value.suggested_filename.endswith(".uk.pdf")
+        page.click("text=Legal case:")
+        page.locator("summary:text-is('Pretension sent')").click()
+        page.fill("form[action$='/do/pretension_sent/'] input[name=sent_on]", "2026-04-16")
+        page.locator("form[action$='/do/pretension_sent/'] button").click()
+        deadlines = page.locator("article:has(h3:text-is('Deadlines'))").inner_text()
+        browser.close()
+    assert "01.05.2026" in deadlines and "in the calendar" in deadlines
+    kinds = set(GeneratedDocument.objects.values_list("kind", "language"))
+    assert kinds == {("pretension", "ru"), ("reconciliation", "uk")}
+    task_id = case.deadlines.values_list("task_id", flat=True).get()
+    assert task_id is not None
+    task = Task.objects.get(pk=task_id)
+    assert task.assignee == lawyer  # the first lawyer to act took the case
