@@ -48,8 +48,17 @@ _TEMP_TABLES = (
     """CREATE TEMP TABLE IF NOT EXISTS dunwell_rl_new (
         payment BIGINT NOT NULL, doc BIGINT NOT NULL, cp BIGINT NOT NULL, cents BIGINT NOT NULL,
         paid_on DATE NOT NULL, explicit BOOLEAN NOT NULL, PRIMARY KEY (payment, doc))""",
+    """CREATE TEMP TABLE IF NOT EXISTS dunwell_rl_old (
+        id BIGINT PRIMARY KEY, payment BIGINT NOT NULL, doc BIGINT NOT NULL, cp BIGINT NOT NULL,
+        cents BIGINT NOT NULL, paid_on DATE NOT NULL, explicit BOOLEAN NOT NULL)""",
 )
-_WORK_TABLES = ("dunwell_rl_pay", "dunwell_rl_doc", "dunwell_rl_alloc", "dunwell_rl_new")
+_WORK_TABLES = (
+    "dunwell_rl_pay",
+    "dunwell_rl_doc",
+    "dunwell_rl_alloc",
+    "dunwell_rl_new",
+    "dunwell_rl_old",
+)
 
 
 def _least(a: str, b: str) -> str:
@@ -135,34 +144,37 @@ _COMPUTE = [
     GROUP BY a.payment, a.doc, p.cp, p.pdate""",
 ]
 
+# The existing allocations of the scope are copied to a temporary table first, so that the
+# diff below joins temporary tables (hash joins on analysed tables) instead of probing
+# ledger_allocation row by row while inserting into it (quadratic when its statistics are stale).
+_LOAD_OLD = """INSERT INTO dunwell_rl_old (id, payment, doc, cp, cents, paid_on, explicit)
+    SELECT a.id, a.payment_id, a.document_id, a.counterparty_id,
+        CAST(ROUND(a.amount * 100) AS BIGINT), a.paid_on, a.explicit
+    FROM ledger_allocation a
+    WHERE a.counterparty_id IN (SELECT id FROM dunwell_rl_scope)
+    OR a.payment_id IN (SELECT id FROM dunwell_rl_pay)
+    OR a.document_id IN (SELECT id FROM dunwell_rl_doc)"""
+
 _WRITE = [
-    """DELETE FROM ledger_allocation
-    WHERE counterparty_id IN (SELECT id FROM dunwell_rl_scope)
-    AND NOT EXISTS (SELECT 1 FROM dunwell_rl_new n
-        WHERE n.payment = ledger_allocation.payment_id
-        AND n.doc = ledger_allocation.document_id)""",
-    # Allocations of payments that moved to a counterparty outside the scope would survive the
-    # delete above; so would those of documents that moved. Both are caught here.
-    """DELETE FROM ledger_allocation
-    WHERE (payment_id IN (SELECT id FROM dunwell_rl_pay)
-           OR document_id IN (SELECT id FROM dunwell_rl_doc))
-    AND NOT EXISTS (SELECT 1 FROM dunwell_rl_new n
-        WHERE n.payment = ledger_allocation.payment_id
-        AND n.doc = ledger_allocation.document_id)""",
-    f"""UPDATE ledger_allocation SET amount = n.cents / 100.0, paid_on = n.paid_on,
-        explicit = n.explicit, counterparty_id = n.cp
-    FROM dunwell_rl_new n
-    WHERE n.payment = ledger_allocation.payment_id AND n.doc = ledger_allocation.document_id
-    AND ({_CENTS.format(col="ledger_allocation.amount")} <> n.cents
-         OR ledger_allocation.paid_on <> n.paid_on
-         OR ledger_allocation.explicit <> n.explicit
-         OR ledger_allocation.counterparty_id <> n.cp)""",
+    # Allocations that are no longer wanted (including those of payments or documents that
+    # moved to another counterparty).
+    """DELETE FROM ledger_allocation WHERE id IN (
+        SELECT o.id FROM dunwell_rl_old o
+        LEFT JOIN dunwell_rl_new n ON n.payment = o.payment AND n.doc = o.doc
+        WHERE n.payment IS NULL)""",
+    """UPDATE ledger_allocation SET amount = x.cents / 100.0, paid_on = x.paid_on,
+        explicit = x.explicit, counterparty_id = x.cp
+    FROM (SELECT o.id, n.cents, n.paid_on, n.explicit, n.cp
+          FROM dunwell_rl_old o JOIN dunwell_rl_new n ON n.payment = o.payment AND n.doc = o.doc
+          WHERE o.cents <> n.cents OR o.paid_on <> n.paid_on OR o.explicit <> n.explicit
+             OR o.cp <> n.cp) x
+    WHERE ledger_allocation.id = x.id""",
     """INSERT INTO ledger_allocation (payment_id, document_id, counterparty_id, amount, paid_on,
         explicit)
     SELECT n.payment, n.doc, n.cp, n.cents / 100.0, n.paid_on, n.explicit
     FROM dunwell_rl_new n
-    WHERE NOT EXISTS (SELECT 1 FROM ledger_allocation a
-        WHERE a.payment_id = n.payment AND a.document_id = n.doc)""",
+    LEFT JOIN dunwell_rl_old o ON o.payment = n.payment AND o.doc = n.doc
+    WHERE o.id IS NULL""",
     f"""UPDATE ledger_document SET open_amount = r.rem / 100.0
     FROM dunwell_rl_doc r
     WHERE r.id = ledger_document.id
@@ -198,6 +210,10 @@ def _run(cursor: CursorWrapper) -> None:
         cursor.execute("ANALYZE dunwell_rl_doc")
     for sql in _COMPUTE:
         cursor.execute(sql)
+    cursor.execute(_LOAD_OLD)
+    if postgres:
+        cursor.execute("ANALYZE dunwell_rl_new")
+        cursor.execute("ANALYZE dunwell_rl_old")
     for sql in _WRITE:
         cursor.execute(sql)
 

@@ -767,6 +767,10 @@ class Importer:
                 f"ON CONFLICT (company_id, external_id) DO UPDATE SET {', '.join(updates)}",
                 params,
             )
+        if self.postgres and created > 10_000:
+            # A bulk load outruns autovacuum's statistics; the next joins (reallocation, the
+            # next file's lookups) would otherwise be planned for an empty table.
+            cursor.execute(f"ANALYZE {target}")
         if kind.name == "counterparties":
             cursor.execute(
                 f"UPDATE {STAGE} SET cp_id = t.id FROM {target} t "
@@ -847,6 +851,9 @@ class Importer:
         with connection.cursor() as cursor:
             try:
                 self.load(cursor, table, parser)
+                if self.postgres:
+                    # Temporary tables are never auto-analysed; the joins below need row counts.
+                    cursor.execute(f"ANALYZE {STAGE}")
                 with transaction.atomic():
                     self.resolve(cursor, parser)
                     if self.errors and not self.partial:

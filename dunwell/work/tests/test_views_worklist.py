@@ -180,3 +180,19 @@ def test_dispute_is_settled_from_the_card_by_those_who_see_the_debtor(
     # the ladder's "dispute resolved" step will ask for the payment date
     assert LadderEvent.objects.filter(kind="dispute_resolved").exists()
     assert client_for(collector).get(reverse("work:debtor", args=[debtor.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "uk", "ro"])
+@pytest.mark.parametrize(
+    "name", ["work:debtor", "work:call", "work:meeting_new", "work:debtors", "work:calendar"]
+)
+def test_every_page_renders_in_every_language(
+    language: str, name: str, debtor: Counterparty, collector: User
+) -> None:
+    collector.language = language
+    collector.save()
+    per_debtor = name in ("work:debtor", "work:call", "work:meeting_new")
+    url = reverse(name, args=[debtor.pk]) if per_debtor else reverse(name)
+    response = client_for(collector).get(url)
+    assert response.status_code == 200
+    assert response["Content-Language"] == language
