@@ -25,6 +25,7 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry("work:debtors", _("Debtors")),
     MenuEntry("insight:aging", _("Aging")),
     MenuEntry("ladder:policies", _("Pressure scale")),
+    MenuEntry("ladder:approvals", _("Approvals"), frozenset({"supervisor", "director", "admin"})),
     MenuEntry("legal:cases", _("Legal")),
     MenuEntry("legal:calculator", _("Interest calculator")),
     MenuEntry(
@@ -45,7 +46,12 @@ def menu_for(request: HttpRequest) -> list[dict[str, object]]:
             url = reverse(entry.url_name)
         except NoReverseMatch:
             continue
-        items.append({"url": url, "label": entry.label, "active": request.path.startswith(url)})
+        items.append({"url": url, "label": entry.label, "active": False})
+    # Only the longest matching prefix is the current page (/work/ must not light up on
+    # /work/calendar/).
+    matching = [item for item in items if request.path.startswith(str(item["url"]))]
+    if matching:
+        max(matching, key=lambda item: len(str(item["url"])))["active"] = True
     return items
 
 

@@ -15,3 +15,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Browser tests' live server opens its own connections; closing them after each request lets
+# PostgreSQL drop the test database cleanly at teardown.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

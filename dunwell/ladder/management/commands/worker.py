@@ -1,5 +1,6 @@
 """`dunwell worker`: the background worker. Runs django-tasks-db's `db_worker` and, once each
-morning at DUNWELL_RUN_HOUR (company time, default 6), enqueues the daily ladder run. Any
+morning at DUNWELL_RUN_HOUR (company time, default 6), enqueues the daily ladder run, and
+every minute sends the workspace's scheduled notices. Any
 number of workers may run: the morning run is claimed with a conditional update."""
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.utils import timezone
 
 from dunwell.env import env_int
 from dunwell.ladder.tasks import claim_daily_run
+from dunwell.work.services import send_scheduled_notices
 
 
 class Command(BaseCommand):
@@ -36,6 +38,8 @@ class Command(BaseCommand):
                     with transaction.atomic():
                         if claim_daily_run(now.date(), options["shards"]):
                             self.stdout.write(f"enqueued the daily run for {now.date()}")
+                # Day +1 and approvals-waiting notices; idempotent, so every worker may send.
+                send_scheduled_notices()
                 stop.wait(options["check_every"])
 
         thread = threading.Thread(target=scheduler, name="ladder-scheduler", daemon=True)
