@@ -662,14 +662,23 @@ def _pretension_deadlines(as_of: date, shard: tuple[int, int], summary: RunSumma
 
 def _cancel_paid(shard: tuple[int, int], summary: RunSummary) -> None:
     """Open tasks whose documents are all paid are closed as cancelled_paid."""
-    links = TaskDocument.objects.filter(task=OuterRef("pk"))
-    ids = list(
-        _shard_ids(Task, "counterparty_id", shard)
-        .filter(status__in=OPEN_STATUSES)
-        .filter(Exists(links))
-        .exclude(Exists(links.filter(document__open_amount__gt=0)))
-        .values_list("id", "counterparty_id", "title")
-    )
+    # Per open task, probe its documents until an open one is found ("OFFSET 0" keeps
+    # PostgreSQL from turning this into a hash anti-join over every task document and every
+    # open document): the cost follows the open tasks, not the whole history.
+    shard_sql = f"AND {_in_shard('t.counterparty_id', shard)}" if shard[1] > 1 else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT t.id, t.counterparty_id, t.title FROM ladder_task t
+                WHERE t.status IN (%s, %s) {shard_sql}
+                  AND EXISTS (SELECT 1 FROM ladder_taskdocument u WHERE u.task_id = t.id)
+                  AND NOT EXISTS (
+                    SELECT 1 FROM ladder_taskdocument u
+                    JOIN ledger_document d ON d.id = u.document_id
+                    WHERE u.task_id = t.id AND d.open_amount > 0
+                    {"OFFSET 0" if _is_postgres() else ""})""",  # noqa: S608 - ints only
+            list(OPEN_STATUSES),
+        )
+        ids = cursor.fetchall()
     if not ids:
         return
     now = timezone.now()
