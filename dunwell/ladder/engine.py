@@ -3,10 +3,14 @@
 Shape of a run (docs/pressure-scale.md):
 1. transitions — promises kept/broken, agreement instalments paid/missed, pretension deadlines
    passed, tasks of paid documents cancelled, and the event steps those fire;
-2. documents — in batches of counterparties, one SQL query returns only the open documents
-   whose day has come (no progress yet and old enough, or `next_due_on <= as_of`); the pure
-   `decide()` runs over those plain tuples; tasks, task documents, timeline entries and the new
-   progress rows are written with COPY (PostgreSQL) or executemany (SQLite).
+2. documents — first one query lists the counterparties with something due (progress rows
+   whose `next_due_on` has come, via a partial index, plus open documents without progress),
+   then only those are processed, in batches of counterparties. On PostgreSQL a batch stays
+   in the database: its candidates go into a temporary table, the pure `decide()` runs once
+   per distinct (policy, due date, position), and progress rows and task documents are
+   written by INSERT … SELECT joins; documents with a hold are decided row by row. On SQLite
+   the candidates are decided row by row in Python (slower; for orientation). Tasks are
+   written with COPY / executemany, with one timeline entry per counterparty and run.
 
 Each batch commits in one transaction, and each task has a unique key, so a run killed at any
 point and started again ends exactly as one clean run (DESIGN §3); a second run for the same
