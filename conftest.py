@@ -5,15 +5,24 @@ App-specific fixtures live in `dunwell/<app>/tests/conftest.py`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from dunwell.accounts.models import Role, User
 from dunwell.ledger.models import Company, Contract, Counterparty, Document, Segment
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default() -> Iterator[None]:
+    """Each test starts in English, whatever language an earlier test left active."""
+    translation.activate("en")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

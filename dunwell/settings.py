@@ -148,6 +148,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DUNWELL_LOG_LEVEL", "INFO")},
+    # WeasyPrint logs every rendered page at INFO.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }
 
 # WhiteNoise serves from STATIC_ROOT (after collectstatic) and from the finders in DEBUG; the

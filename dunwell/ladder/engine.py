@@ -3,10 +3,14 @@
 Shape of a run (docs/pressure-scale.md):
 1. transitions — promises kept/broken, agreement instalments paid/missed, pretension deadlines
    passed, tasks of paid documents cancelled, and the event steps those fire;
-2. documents — in batches of counterparties, one SQL query returns only the open documents
-   whose day has come (no progress yet and old enough, or `next_due_on <= as_of`); the pure
-   `decide()` runs over those plain tuples; tasks, task documents, timeline entries and the new
-   progress rows are written with COPY (PostgreSQL) or executemany (SQLite).
+2. documents — first one query lists the counterparties with something due (progress rows
+   whose `next_due_on` has come, via a partial index, plus open documents without progress),
+   then only those are processed, in batches of counterparties. On PostgreSQL a batch stays
+   in the database: its candidates go into a temporary table, the pure `decide()` runs once
+   per distinct (policy, due date, position), and progress rows and task documents are
+   written by INSERT … SELECT joins; documents with a hold are decided row by row. On SQLite
+   the candidates are decided row by row in Python (slower; for orientation). Tasks are
+   written with COPY / executemany, with one timeline entry per counterparty and run.
 
 Each batch commits in one transaction, and each task has a unique key, so a run killed at any
 point and started again ends exactly as one clean run (DESIGN §3); a second run for the same
@@ -145,9 +149,11 @@ class TaskDraft:
     key: str
     step: StepInfo
     counterparty: CounterpartyInfo
-    document_ids: list[int]
+    document_ids: list[int] | None  # None: the links come from the batch's `ladder_hit` rows
     amount: Decimal
     currency: str
+    group: tuple[int, int] = (0, 0)  # (step id, document or counterparty id) for SQL links
+    documents: int = 0
 
 
 def parse_shard(text: str) -> tuple[int, int]:
@@ -375,10 +381,12 @@ def write_tasks(ctx: Context, drafts: list[TaskDraft], summary: RunSummary) -> l
     drafts = [d for d in drafts if d.key not in existing]
     if not drafts:
         return []
+    drafts.sort(key=lambda d: (d.counterparty.id, d.step.step.order, d.key))
     now = timezone.now()
     ids = _reserve_task_ids(len(drafts))
     task_rows: list[tuple[Any, ...]] = []
     link_rows: list[tuple[Any, ...]] = []
+    group_rows: list[tuple[int, int, int]] = []
     per_counterparty: dict[int, list[dict[str, Any]]] = defaultdict(list)
     stop_shipments: set[int] = set()
     legal: set[int] = set()
@@ -410,14 +418,17 @@ def write_tasks(ctx: Context, drafts: list[TaskDraft], summary: RunSummary) -> l
                 draft.key,
             )  # fmt: skip
         )
-        link_rows.extend((task_id, doc_id) for doc_id in draft.document_ids)
+        if draft.document_ids is None:
+            group_rows.append((task_id, *draft.group))
+        else:
+            link_rows.extend((task_id, doc_id) for doc_id in draft.document_ids)
         per_counterparty[cp.id].append(
             {
                 "task": task_id,
                 "title": info.name,
                 "step": info.step.id,
                 "action": info.step.action,
-                "documents": len(draft.document_ids),
+                "documents": draft.documents or len(draft.document_ids or ()),
                 "amount": str(draft.amount),
                 "status": str(status),
             }
@@ -430,6 +441,24 @@ def write_tasks(ctx: Context, drafts: list[TaskDraft], summary: RunSummary) -> l
                 legal.add(cp.id)
     _insert(Task._meta.db_table, TASK_COLUMNS, task_rows)
     _insert(TaskDocument._meta.db_table, ("task_id", "document_id"), link_rows)
+    if group_rows:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS ladder_newtask")
+            cursor.execute(
+                "CREATE TEMP TABLE ladder_newtask (task_id bigint, step_id bigint, ref bigint) "
+                "ON COMMIT DROP"
+            )
+            with cursor.cursor.copy(  # type: ignore[attr-defined]
+                "COPY ladder_newtask (task_id, step_id, ref) FROM STDIN"
+            ) as copy:
+                for row in group_rows:
+                    copy.write_row(row)
+            cursor.execute("ANALYZE ladder_newtask")
+            cursor.execute(
+                "INSERT INTO ladder_taskdocument (task_id, document_id) "
+                "SELECT t.task_id, h.doc_id FROM ladder_hit h "
+                "JOIN ladder_newtask t ON t.step_id = h.step_id AND t.ref = h.ref"
+            )
     # One timeline entry per counterparty and run (not one per task): what the user reads
     # on the debtor's card is "the daily run created these tasks".
     _insert(
@@ -637,14 +666,23 @@ def _pretension_deadlines(as_of: date, shard: tuple[int, int], summary: RunSumma
 
 def _cancel_paid(shard: tuple[int, int], summary: RunSummary) -> None:
     """Open tasks whose documents are all paid are closed as cancelled_paid."""
-    links = TaskDocument.objects.filter(task=OuterRef("pk"))
-    ids = list(
-        _shard_ids(Task, "counterparty_id", shard)
-        .filter(status__in=OPEN_STATUSES)
-        .filter(Exists(links))
-        .exclude(Exists(links.filter(document__open_amount__gt=0)))
-        .values_list("id", "counterparty_id", "title")
-    )
+    # Per open task, probe its documents until an open one is found ("OFFSET 0" keeps
+    # PostgreSQL from turning this into a hash anti-join over every task document and every
+    # open document): the cost follows the open tasks, not the whole history.
+    shard_sql = f"AND {_in_shard('t.counterparty_id', shard)}" if shard[1] > 1 else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT t.id, t.counterparty_id, t.title FROM ladder_task t
+                WHERE t.status IN (%s, %s) {shard_sql}
+                  AND EXISTS (SELECT 1 FROM ladder_taskdocument u WHERE u.task_id = t.id)
+                  AND NOT EXISTS (
+                    SELECT 1 FROM ladder_taskdocument u
+                    JOIN ledger_document d ON d.id = u.document_id
+                    WHERE u.task_id = t.id AND d.open_amount > 0
+                    {"OFFSET 0" if _is_postgres() else ""})""",  # noqa: S608 - ints only
+            list(OPEN_STATUSES),
+        )
+        ids = cursor.fetchall()
     if not ids:
         return
     now = timezone.now()
@@ -851,9 +889,108 @@ def _holds(as_of: date, lo: int, hi: int, shard: tuple[int, int]) -> Holds:
     return Holds(grace, paused, held, promise_until)
 
 
+Group = tuple[int, str, int]  # (step id, "d" document / "c" counterparty, its id)
+
+
+@dataclass
+class Decided:
+    """What the per-document decisions of a batch produced."""
+
+    known: list[tuple[Any, ...]] = field(default_factory=list)  # progress rows to upsert
+    fresh: list[tuple[Any, ...]] = field(default_factory=list)  # progress rows to insert
+    groups: dict[Group, list[tuple[int, Decimal, str]]] = field(default_factory=dict)
+    doc_cp: dict[int, int] = field(default_factory=dict)  # documents that fired a step
+
+
+def _count(summary: RunSummary, decision: Decision, n: int) -> None:
+    if decision.paused:
+        summary.skipped[f"paused: {decision.paused}"] += n
+    if decision.stale:
+        summary.skipped["stale step (catch-up)"] += len(decision.stale) * n
+    if decision.below_minimum:
+        summary.skipped["below minimum amount"] += len(decision.below_minimum) * n
+
+
+def _decide_rows(
+    ctx: Context, rows: Sequence[Sequence[Any]], holds: Holds, summary: RunSummary
+) -> Decided:
+    """Decide each candidate row (the columns of CANDIDATES_SQL) in Python."""
+    as_of = ctx.as_of
+    out = Decided()
+    cache: dict[tuple[Any, ...], Decision] = {}
+    for (
+        doc_id, cp_id, due_raw, open_raw, currency, policy_id, has_progress, old_policy,
+        step_order, reached_raw,
+    ) in rows:  # fmt: skip
+        policy = ctx.policy_for(policy_id)
+        target = out.known if has_progress is not None else out.fresh
+        if policy is None:
+            summary.skipped["no active policy"] += 1
+            target.append((doc_id, cp_id, None, 0, None, None))
+            continue
+        if has_progress is None or old_policy != policy_id:
+            step_order, reached_on = 0, None
+        else:
+            reached_on = _as_date(reached_raw)
+        due_date = _as_date(due_raw)
+        assert due_date is not None
+        amount = _as_money(open_raw) - holds.held.get(doc_id, Decimal("0"))
+        paused_until: date | None = None
+        pause_kind = ""
+        if cp_id in holds.grace_until:
+            paused_until, pause_kind = holds.grace_until[cp_id], "grace"
+        elif cp_id in holds.paused_cps:
+            paused_until, pause_kind = as_of, "agreement"
+        elif amount <= 0 and doc_id in holds.promise_until:
+            paused_until, pause_kind = holds.promise_until[doc_id], "promise"
+        amount_key: Any = amount if policy.has_document_minimum else (amount > 0)
+        key = (policy_id, due_date, step_order, reached_on, paused_until, amount_key)
+        decision = cache.get(key)
+        if decision is None:
+            decision = cache[key] = decide(
+                policy.ladder, due_date=due_date, as_of=as_of, amount=amount,
+                step_order=step_order, reached_on=reached_on, paused_until=paused_until,
+                pause_kind=pause_kind,
+            )  # fmt: skip
+        target.append(
+            (doc_id, cp_id, policy_id, decision.step_order, decision.reached_on,
+             decision.next_due_on)
+        )  # fmt: skip
+        _count(summary, decision, 1)
+        for step in decision.fire:
+            group = (step.id, "d", doc_id) if step.scope == "document" else (step.id, "c", cp_id)
+            out.groups.setdefault(group, []).append((doc_id, amount, currency))
+            out.doc_cp[doc_id] = cp_id
+    return out
+
+
+def _draft(
+    ctx: Context,
+    summary: RunSummary,
+    group: Group,
+    cp: CounterpartyInfo,
+    total: Decimal,
+    currency: str,
+    document_ids: list[int] | None,
+    documents: int,
+) -> TaskDraft | None:
+    step_id, kind, ref = group
+    info = ctx.steps[step_id]
+    total = quantize(total)
+    if kind == "c" and total < info.step.min_amount:
+        summary.skipped["below minimum amount"] += 1
+        return None
+    as_of = ctx.as_of
+    key = f"s{step_id}:c{ref}:{as_of.isoformat()}" if kind == "c" else f"s{step_id}:d{ref}"
+    return TaskDraft(key, info, cp, document_ids, total, currency, (step_id, ref), documents)
+
+
 def _document_batch(
     ctx: Context, lo: int, hi: int, shard: tuple[int, int], summary: RunSummary
 ) -> None:
+    if _is_postgres():
+        _document_batch_sql(ctx, lo, hi, shard, summary)
+        return
     as_of = ctx.as_of
     shard_sql = f"AND {_in_shard('d.counterparty_id', shard)}" if shard[1] > 1 else ""
     with transaction.atomic():
@@ -866,84 +1003,186 @@ def _document_batch(
         if not rows:
             return
         summary.documents_examined += len(rows)
-        holds = _holds(as_of, lo, hi, shard)
-        progress: list[tuple[Any, ...]] = []  # documents with a progress row already
-        fresh: list[tuple[Any, ...]] = []  # documents without one
-        groups: dict[tuple[int, str, int], list[tuple[int, Decimal, str]]] = {}
-        cache: dict[tuple[Any, ...], Decision] = {}
-        for (
-            doc_id, cp_id, due_raw, open_raw, currency, policy_id, has_progress, old_policy,
-            step_order, reached_raw,
-        ) in rows:  # fmt: skip
-            policy = ctx.policy_for(policy_id)
-            out = progress if has_progress is not None else fresh
-            if policy is None:
-                summary.skipped["no active policy"] += 1
-                out.append((doc_id, cp_id, None, 0, None, None))
-                continue
-            if has_progress is None or old_policy != policy_id:
-                step_order, reached_on = 0, None
-            else:
-                reached_on = _as_date(reached_raw)
-            due_date = _as_date(due_raw)
-            assert due_date is not None
-            amount = _as_money(open_raw) - holds.held.get(doc_id, Decimal("0"))
-            paused_until: date | None = None
-            pause_kind = ""
-            if cp_id in holds.grace_until:
-                paused_until, pause_kind = holds.grace_until[cp_id], "grace"
-            elif cp_id in holds.paused_cps:
-                paused_until, pause_kind = as_of, "agreement"
-            elif amount <= 0 and doc_id in holds.promise_until:
-                paused_until, pause_kind = holds.promise_until[doc_id], "promise"
-            amount_key: Any = amount if policy.has_document_minimum else (amount > 0)
-            key = (policy_id, due_date, step_order, reached_on, paused_until, amount_key)
-            decision = cache.get(key)
-            if decision is None:
-                decision = cache[key] = decide(
-                    policy.ladder, due_date=due_date, as_of=as_of, amount=amount,
-                    step_order=step_order, reached_on=reached_on, paused_until=paused_until,
-                    pause_kind=pause_kind,
-                )  # fmt: skip
-            out.append(
-                (doc_id, cp_id, policy_id, decision.step_order, decision.reached_on,
-                 decision.next_due_on)
-            )  # fmt: skip
-            if decision.paused:
-                summary.skipped[f"paused: {decision.paused}"] += 1
-            if decision.stale:
-                summary.skipped["stale step (catch-up)"] += len(decision.stale)
-            if decision.below_minimum:
-                summary.skipped["below minimum amount"] += len(decision.below_minimum)
-            for step in decision.fire:
-                group = (
-                    (step.id, "d", doc_id) if step.scope == "document" else (step.id, "c", cp_id)
-                )
-                groups.setdefault(group, []).append((doc_id, amount, currency))
+        decided = _decide_rows(ctx, rows, _holds(as_of, lo, hi, shard), summary)
         drafts: list[TaskDraft] = []
-        if groups:
-            cps = _counterparty_infos({cp for (_s, kind, cp) in groups if kind == "c"})
+        if decided.groups:
             doc_cp = {row[0]: row[1] for row in rows}
-            missing = {doc_cp[ref] for (_s, kind, ref) in groups if kind == "d"} - set(cps)
-            cps.update(_counterparty_infos(missing))
-            for (step_id, kind, ref), docs in groups.items():
-                info = ctx.steps[step_id]
-                total = quantize(sum((d[1] for d in docs), Decimal("0")))
-                if kind == "c" and total < info.step.min_amount:
-                    summary.skipped["below minimum amount"] += 1
-                    continue
-                cp = cps[ref] if kind == "c" else cps[doc_cp[ref]]
-                task_key = (
-                    f"s{step_id}:c{ref}:{as_of.isoformat()}"
-                    if kind == "c"
-                    else f"s{step_id}:d{ref}"
+            cps = _counterparty_infos(
+                {ref if kind == "c" else doc_cp[ref] for (_s, kind, ref) in decided.groups}
+            )
+            for group, docs in decided.groups.items():
+                _s, kind, ref = group
+                cp = cps[ref if kind == "c" else doc_cp[ref]]
+                total = sum((d[1] for d in docs), Decimal("0"))
+                draft = _draft(
+                    ctx, summary, group, cp, total, docs[0][2], [d[0] for d in docs], len(docs)
                 )
-                drafts.append(
-                    TaskDraft(task_key, info, cp, [d[0] for d in docs], total, docs[0][2])
-                )
+                if draft is not None:
+                    drafts.append(draft)
         write_tasks(ctx, drafts, summary)
         _crash_point(summary.batches + 1)
-        _write_progress(fresh, progress)
+        _write_progress(decided.fresh, decided.known)
+
+
+# PostgreSQL: the batch stays in the database. Candidates go into a temporary table; Python
+# decides once per distinct (policy, due date, position) and sends the small decision table
+# back; progress rows, the documents each task covers ("hits") and the task documents are
+# written by INSERT … SELECT joins. Only documents with a hold (grace, agreement, promise,
+# dispute) or on a policy with per-document minimums are decided row by row.
+CANDIDATES_TEMP_SQL = """
+CREATE TEMP TABLE ladder_cand ON COMMIT DROP AS
+SELECT x.*,
+       (x.cp_id = ANY(%s) OR x.doc_id = ANY(%s) OR x.policy_id = ANY(%s)) AS special,
+       COALESCE(x.policy_id, 0) AS pkey,
+       CASE WHEN x.same THEN x.old_order ELSE 0 END AS step_order,
+       CASE WHEN x.same THEN COALESCE(x.old_reached, %s) ELSE %s END AS rkey
+FROM (
+  SELECT d.id AS doc_id, d.counterparty_id AS cp_id, d.due_date, d.open_amount, d.currency,
+         COALESCE(o.policy_id, s.policy_id) AS policy_id, p.document_id AS had,
+         p.policy_id AS old_policy, p.step_order AS old_order, p.reached_on AS old_reached,
+         (p.document_id IS NOT NULL
+          AND p.policy_id IS NOT DISTINCT FROM COALESCE(o.policy_id, s.policy_id)) AS same
+  FROM ledger_document d
+  JOIN ledger_counterparty c ON c.id = d.counterparty_id
+  LEFT JOIN ladder_counterpartypolicy o ON o.counterparty_id = c.id
+  LEFT JOIN ladder_segmentpolicy s ON s.segment_id = c.segment_id
+  LEFT JOIN ladder_documentprogress p ON p.document_id = d.id
+  WHERE d.open_amount > 0 AND c.written_off = %s
+    AND d.counterparty_id >= %s AND d.counterparty_id <= %s {shard}
+    AND ((p.document_id IS NULL AND d.due_date <= %s) OR p.next_due_on <= %s)
+) x
+"""
+NO_DATE = date(1900, 1, 1)
+KEY_JOIN = (
+    "d.pkey = c.pkey AND d.due_date = c.due_date AND d.step_order = c.step_order "
+    "AND d.rkey = c.rkey"
+)
+PROGRESS_FROM_DECISIONS = (
+    "INSERT INTO ladder_documentprogress (document_id, counterparty_id, policy_id, step_order, "  # noqa: S608
+    "reached_on, next_due_on) SELECT c.doc_id, c.cp_id, c.policy_id, d.new_order, "
+    "d.new_reached, d.new_next FROM ladder_cand c JOIN ladder_dec d ON " + KEY_JOIN + " "
+    "WHERE NOT c.special AND c.had IS {} NULL"
+)
+
+
+def _copy(cursor: Any, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def _document_batch_sql(
+    ctx: Context, lo: int, hi: int, shard: tuple[int, int], summary: RunSummary
+) -> None:
+    as_of = ctx.as_of
+    shard_sql = f"AND {_in_shard('d.counterparty_id', shard)}" if shard[1] > 1 else ""
+    with transaction.atomic(), connection.cursor() as cursor:
+        # dropped at commit; dropped here too when the run is nested in an outer transaction
+        cursor.execute("DROP TABLE IF EXISTS ladder_cand, ladder_dec, ladder_fire, ladder_hit")
+        holds = _holds(as_of, lo, hi, shard)
+        row_by_row = [p.id for p in ctx.policies.values() if p.has_document_minimum]
+        cursor.execute(
+            CANDIDATES_TEMP_SQL.format(shard=shard_sql),
+            [
+                sorted(set(holds.grace_until) | holds.paused_cps),
+                sorted(holds.held),
+                row_by_row,
+                NO_DATE,
+                NO_DATE,
+                False,
+                lo,
+                hi,
+                as_of - timedelta(days=ctx.first_offset),
+                as_of,
+            ],
+        )
+        examined = cursor.rowcount
+        if not examined:
+            return
+        summary.documents_examined += examined
+        cursor.execute("ANALYZE ladder_cand")
+        # 1. the documents decided row by row
+        cursor.execute(
+            "SELECT doc_id, cp_id, due_date, open_amount, currency, policy_id, had, old_policy, "
+            "old_order, old_reached FROM ladder_cand WHERE special"
+        )
+        decided = _decide_rows(ctx, cursor.fetchall(), holds, summary)
+        # 2. the rest, once per distinct key
+        cursor.execute(
+            "SELECT pkey, due_date, step_order, rkey, count(*) FROM ladder_cand "
+            "WHERE NOT special GROUP BY 1, 2, 3, 4"
+        )
+        decisions: list[tuple[Any, ...]] = []
+        fires: list[tuple[Any, ...]] = []
+        for pkey, due_date, step_order, rkey, n in cursor.fetchall():
+            policy = ctx.policy_for(pkey or None)
+            if policy is None:
+                summary.skipped["no active policy"] += n
+                decisions.append((pkey, due_date, step_order, rkey, 0, None, None))
+                continue
+            reached_on = None if rkey == NO_DATE else rkey
+            decision = decide(
+                policy.ladder, due_date=due_date, as_of=as_of, amount=Decimal("1"),
+                step_order=step_order, reached_on=reached_on,
+            )  # fmt: skip
+            _count(summary, decision, n)
+            decisions.append(
+                (pkey, due_date, step_order, rkey, decision.step_order, decision.reached_on,
+                 decision.next_due_on)
+            )  # fmt: skip
+            fires.extend(
+                (pkey, due_date, step_order, rkey, step.id, step.scope == "document")
+                for step in decision.fire
+            )
+        cursor.execute(
+            "CREATE TEMP TABLE ladder_dec (pkey bigint, due_date date, step_order int, "
+            "rkey date, new_order int, new_reached date, new_next date) ON COMMIT DROP"
+        )
+        _copy(cursor, "ladder_dec", ("pkey", "due_date", "step_order", "rkey", "new_order",
+                                     "new_reached", "new_next"), decisions)  # fmt: skip
+        cursor.execute(
+            "CREATE TEMP TABLE ladder_fire (pkey bigint, due_date date, step_order int, "
+            "rkey date, step_id bigint, per_document boolean) ON COMMIT DROP"
+        )
+        _copy(cursor, "ladder_fire", ("pkey", "due_date", "step_order", "rkey", "step_id",
+                                      "per_document"), fires)  # fmt: skip
+        # 3. what each fired step covers: one row per (step, document)
+        cursor.execute(
+            "CREATE TEMP TABLE ladder_hit ON COMMIT DROP AS "
+            "SELECT d.step_id, CASE WHEN d.per_document THEN c.doc_id ELSE c.cp_id END AS ref, "
+            "c.doc_id, c.cp_id, c.open_amount AS amount, c.currency "
+            "FROM ladder_cand c JOIN ladder_fire d ON " + KEY_JOIN + " WHERE NOT c.special"  # noqa: S608
+        )
+        hits = [
+            (step_id, ref, doc_id, decided.doc_cp[doc_id], amount, currency)
+            for (step_id, _kind, ref), docs in decided.groups.items()
+            for doc_id, amount, currency in docs
+        ]
+        _copy(cursor, "ladder_hit", ("step_id", "ref", "doc_id", "cp_id", "amount", "currency"),
+              hits)  # fmt: skip
+        cursor.execute("ANALYZE ladder_hit")
+        cursor.execute(
+            "SELECT h.step_id, h.ref, min(h.cp_id), sum(h.amount), min(h.currency), count(*) "
+            "FROM ladder_hit h GROUP BY h.step_id, h.ref"
+        )
+        groups = cursor.fetchall()
+        cps = _counterparty_infos({row[2] for row in groups})
+        drafts: list[TaskDraft] = []
+        for step_id, ref, cp_id, total, currency, n in groups:
+            kind = "d" if ctx.steps[step_id].step.scope == "document" else "c"
+            draft = _draft(ctx, summary, (step_id, kind, ref), cps[cp_id], total, currency,
+                           None, n)  # fmt: skip
+            if draft is not None:
+                drafts.append(draft)
+        write_tasks(ctx, drafts, summary)
+        _crash_point(summary.batches + 1)
+        cursor.execute(PROGRESS_FROM_DECISIONS.format(""))
+        cursor.execute(
+            PROGRESS_FROM_DECISIONS.format("NOT")
+            + " ON CONFLICT (document_id) DO UPDATE SET "
+            + ", ".join(f"{c} = excluded.{c}" for c in PROGRESS_COLUMNS[1:])
+        )
+        _write_progress(decided.fresh, decided.known)
 
 
 def _crash_point(batch: int) -> None:

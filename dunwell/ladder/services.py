@@ -357,6 +357,12 @@ def complete_task(task: Task, *, user: User, result: str) -> Task:
         task.deadline = timezone.localdate(now) + timedelta(days=_pretension_days(task))
         fields.append("deadline")
     task.save(update_fields=fields)
+    if task.action in LEGAL_ACTIONS:
+        # The legal steps of the scale create and advance the debtor's case record (issue 5).
+        # Imported here: the legal app builds on the ladder's models.
+        from dunwell.legal.services import open_case_for_task
+
+        open_case_for_task(task, user)
     _timeline(
         task.counterparty_id,
         user,

@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Min, Q
+from django.db.models import F, Min, OuterRef, Q, Subquery
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from dunwell.accounts.models import User
 from dunwell.accounts.visibility import counterparty_filter, visible_counterparties
+from dunwell.ladder.models import OPEN_STATUSES, Task
 from dunwell.ledger.models import Counterparty
 from dunwell.legal import forms, selectors, services
 from dunwell.legal.calc import Calculation, ClaimItem, calculate_claim
@@ -28,6 +29,7 @@ from dunwell.legal.errors import LegalError
 from dunwell.legal.models import (
     FINAL_STAGES,
     Approval,
+    CaseDeadline,
     CaseStage,
     GeneratedDocument,
     LegalCase,
@@ -172,12 +174,20 @@ def cases(request: HttpRequest) -> HttpResponse:
     rows = (
         rows.select_related("counterparty", "lawyer")
         .annotate(
-            next_deadline=Min("deadlines__due_at", filter=Q(deadlines__due_at__gte=timezone.now())),
+            # the earliest deadline whose calendar task is still open (overdue ones included)
+            next_deadline=Subquery(
+                CaseDeadline.objects.filter(
+                    case=OuterRef("pk"),
+                    task_id__in=Task.objects.filter(status__in=OPEN_STATUSES).values("pk"),
+                )
+                .order_by("due_at")
+                .values("due_at")[:1]
+            ),
             pending_approvals=Min(
                 "approvals__id", filter=Q(approvals__status=Approval.Status.PENDING)
             ),
         )
-        .order_by("next_deadline", "-opened_at")
+        .order_by(F("next_deadline").asc(nulls_last=True), "-opened_at")
     )
     return render(
         request,

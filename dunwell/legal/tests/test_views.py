@@ -247,3 +247,25 @@ def test_pretension_from_the_calculator_keeps_its_inputs(
     first = paper.inputs["items"][0]
     assert first["amount"] == "1000.00" and first["payments"] == [["2026-02-20", "400.00"]]
     assert paper.inputs["calculation"]["total"] == "155.92"
+
+
+def test_cases_with_the_nearest_deadline_come_first(
+    case: LegalCase, make_counterparty: Any, director: Any
+) -> None:
+    quiet = make_counterparty(name="Quiet SRL")
+    services.open_case(quiet, director)  # no deadline yet
+    page = client_for(director).get(reverse("legal:cases")).content.decode()
+    assert page.index("Șantierul Nord SRL") < page.index("Quiet SRL")
+
+
+def test_a_done_deadline_is_no_longer_the_next_one(case: LegalCase, director: Any) -> None:
+    from dunwell.ladder.models import Task
+    from dunwell.ladder.services import complete_task
+
+    url = reverse("legal:cases")
+    assert "01.05.2026" in client_for(director).get(url).content.decode()
+    task_id = case.deadlines.values_list("task_id", flat=True).get()
+    assert task_id is not None
+    task = Task.objects.get(pk=task_id)
+    complete_task(task, user=director, result="no answer; filing")
+    assert "01.05.2026" not in client_for(director).get(url).content.decode()
