@@ -859,6 +859,9 @@ class Importer:
             cursor.execute(
                 f"INSERT INTO {target} ({', '.join(insert_cols)}) "
                 f"SELECT {', '.join(insert_vals)} FROM {STAGE} WHERE {CHANGED} "
+                # In file order: new rows get their ids (the allocation's last tie-break) in
+                # the order of the file, whatever the staging updates did to the row order.
+                f"ORDER BY {STAGE}.line "
                 f"ON CONFLICT (company_id, external_id) DO UPDATE SET {', '.join(updates)}",
                 params,
             )
@@ -957,6 +960,8 @@ class Importer:
                         # millions of row-level checks of a bulk load queue up in memory and
                         # ran ~3 minutes at 1M rows.
                         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                        # Sorts and hash joins over a million staging rows: keep them in memory.
+                        cursor.execute("SET LOCAL work_mem = '128MB'")
                     self.resolve(cursor, parser)
                     if self.errors and not self.partial:
                         raise ImportRejected(
