@@ -1,7 +1,7 @@
 """Benchmark of the daily ladder run on PostgreSQL (DESIGN §4).
 
     DATABASE_URL=postgres://dunwell:dunwell@127.0.0.1:5432/dunwell_ladderperf \
-        /work/main/.venv/bin/python bench/run.py --documents 1000000 --counterparties 100000
+        .venv/bin/python bench/run.py --documents 1000000 --counterparties 100000
 
 Loads synthetic open documents straight into the ledger tables with set-based SQL
 (generate_series; due dates spread over the last 60 days and the next 20, amounts varied),
