@@ -1,12 +1,25 @@
-"""Money is a Decimal amount with its currency: never a float, never a bare number."""
+"""Money is a Decimal amount with its currency: never a float, never a bare number.
+
+The one home of money (STYLE "One home per concept"): the `Money` value, `Amounts` (totals kept
+per currency, which is what every page shows when a debtor owes in several currencies),
+conversion to a reporting currency with an explicit rate table, parsing what a user types and
+formatting per language. No Django import: selectors, the ladder engine and templates all use it.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
+
+
+class CurrencyMismatch(ValueError):
+    """Two amounts of different currencies were combined."""
 
 
 def quantize(amount: Decimal) -> Decimal:
@@ -24,6 +37,18 @@ def to_decimal(value: object) -> Decimal:
         raise ValueError(f"not a number: {value!r}") from None
 
 
+@functools.cache
+def _currencies() -> frozenset[str]:
+    from babel.numbers import list_currencies
+
+    return frozenset(list_currencies())
+
+
+def is_currency_code(code: str) -> bool:
+    """An ISO 4217 code known to CLDR (Babel's list, kept up to date with the standard)."""
+    return len(code) == 3 and code.isupper() and code in _currencies()
+
+
 @dataclass(frozen=True, slots=True)
 class Money:
     amount: Decimal
@@ -36,8 +61,10 @@ class Money:
             raise ValueError(f"not an ISO 4217 currency code: {self.currency!r}")
 
     def _same(self, other: Money) -> None:
+        if not isinstance(other, Money):
+            raise TypeError(f"cannot combine Money with {type(other).__name__}")
         if other.currency != self.currency:
-            raise ValueError(f"cannot mix {self.currency} and {other.currency}")
+            raise CurrencyMismatch(f"cannot mix {self.currency} and {other.currency}")
 
     def __add__(self, other: Money) -> Money:
         self._same(other)
@@ -47,5 +74,236 @@ class Money:
         self._same(other)
         return Money(self.amount - other.amount, self.currency)
 
+    def __neg__(self) -> Money:
+        return Money(-self.amount, self.currency)
+
+    def __lt__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount < other.amount
+
+    def __le__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount <= other.amount
+
+    def __gt__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount > other.amount
+
+    def __ge__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount >= other.amount
+
+    def __bool__(self) -> bool:
+        return self.amount != 0
+
     def __str__(self) -> str:
         return f"{quantize(self.amount):,} {self.currency}"
+
+
+@dataclass(frozen=True)
+class Amounts:
+    """Totals per currency: what "1,032.44 EUR + 94,232.67 MDL" means. Adding two Amounts adds
+    each currency separately; nothing here ever adds two currencies together.
+
+    Iteration yields `Money` values ordered by currency code (stable on every page)."""
+
+    by_currency: Mapping[str, Decimal] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, rows: Iterable[tuple[str, Decimal | None]]) -> Amounts:
+        """From (currency, amount) pairs, e.g. a GROUP BY currency query; None counts as 0."""
+        totals: dict[str, Decimal] = {}
+        for currency, amount in rows:
+            if amount is None:
+                continue
+            Money(to_decimal(amount), currency)  # validates the code
+            totals[currency] = totals.get(currency, ZERO) + to_decimal(amount)
+        return cls(totals)
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, str] | None) -> Amounts:
+        return cls.of((c, Decimal(a)) for c, a in (data or {}).items())
+
+    def to_json(self) -> dict[str, str]:
+        return {m.currency: str(quantize(m.amount)) for m in self}
+
+    def __iter__(self) -> Iterator[Money]:
+        for currency in sorted(self.by_currency):
+            yield Money(self.by_currency[currency], currency)
+
+    def __len__(self) -> int:
+        return len(self.by_currency)
+
+    def __add__(self, other: Amounts | Money) -> Amounts:
+        items = [other] if isinstance(other, Money) else list(other)
+        pairs = [(m.currency, m.amount) for m in (*self, *items)]
+        return Amounts.of(pairs)
+
+    def __bool__(self) -> bool:
+        """True when any currency has a non-zero total."""
+        return any(amount != 0 for amount in self.by_currency.values())
+
+    @property
+    def currencies(self) -> list[str]:
+        return sorted(self.by_currency)
+
+    def get(self, currency: str) -> Money:
+        return Money(self.by_currency.get(currency, ZERO), currency)
+
+    def nonzero(self) -> Amounts:
+        return Amounts({c: a for c, a in self.by_currency.items() if a != 0})
+
+    def single(self) -> Money | None:
+        """The one Money when all of it is in one currency, else None."""
+        if len(self.by_currency) != 1:
+            return None
+        return next(iter(self))
+
+    def __str__(self) -> str:
+        return " + ".join(str(m) for m in self) if self.by_currency else "0.00"
+
+
+# --- conversion to a reporting currency ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rate:
+    """Units of `quote` for one unit of `base`, in force from `effective_from`."""
+
+    base: str
+    quote: str
+    value: Decimal
+    effective_from: date
+
+
+@dataclass
+class RateTable:
+    """Official exchange rates as of a day, used only to *compare* amounts (priority, step
+    minimums, sorting): converted figures are never shown as if they were the debt.
+
+    Direct rates, their inverse, and one cross through a third currency are tried in turn."""
+
+    as_of: date
+    rates: dict[tuple[str, str], Rate] = field(default_factory=dict)
+    stale_after_days: int = 7
+
+    def add(self, rate: Rate) -> None:
+        self.rates[(rate.base, rate.quote)] = rate
+
+    def _one(self, base: str, quote: str) -> tuple[Decimal, date] | None:
+        direct = self.rates.get((base, quote))
+        if direct is not None:
+            return direct.value, direct.effective_from
+        inverse = self.rates.get((quote, base))
+        if inverse is not None and inverse.value:
+            return Decimal(1) / inverse.value, inverse.effective_from
+        return None
+
+    def rate(self, base: str, quote: str) -> tuple[Decimal, date] | None:
+        """(units of quote per base, the oldest date the figure rests on) or None."""
+        if base == quote:
+            return Decimal(1), self.as_of
+        found = self._one(base, quote)
+        if found is not None:
+            return found
+        # A cross rate through one third currency (e.g. MDL -> EUR -> RON from ECB and BNR).
+        pivots = {c for pair in self.rates for c in pair} - {base, quote}
+        for pivot in sorted(pivots):
+            first, second = self._one(base, pivot), self._one(pivot, quote)
+            if first is not None and second is not None:
+                return first[0] * second[0], min(first[1], second[1])
+        return None
+
+    def convert(self, money: Money, to: str) -> Money | None:
+        """`money` in currency `to`, or None when no rate links the two."""
+        found = self.rate(money.currency, to)
+        if found is None:
+            return None
+        return Money(quantize(money.amount * found[0]), to)
+
+    def equivalent(self, amounts: Amounts, to: str) -> tuple[Money, list[str]]:
+        """The sum of `amounts` converted into `to`, and the currencies that had no rate (left
+        out of the sum, so that the caller can say so)."""
+        total = Money(ZERO, to)
+        missing: list[str] = []
+        for money in amounts:
+            converted = self.convert(money, to)
+            if converted is None:
+                missing.append(money.currency)
+            else:
+                total = total + converted
+        return total, missing
+
+    def stale(self, base: str, quote: str) -> bool:
+        found = self.rate(base, quote)
+        return found is not None and (self.as_of - found[1]).days > self.stale_after_days
+
+
+# --- what users type and read ----------------------------------------------------------------
+
+# Separators per language: 1,234.56 (en); 1 234,56 (ru, uk, with a no-break space); 1.234,56 (ro).
+_GROUP = {"en": ",", "ru": "\u00a0", "uk": "\u00a0", "ro": "."}
+_DECIMAL = {"en": ".", "ru": ",", "uk": ",", "ro": ","}
+
+
+def _base_language(language: str | None) -> str:
+    return (language or "en").split("-")[0].lower()
+
+
+def format_amount(amount: Decimal, language: str | None) -> str:
+    """Digits with the language's separators and two decimals."""
+    lang = _base_language(language)
+    text = f"{quantize(amount):,.2f}"  # 1,234.56
+    if lang not in _GROUP or lang == "en":
+        return text
+    whole, fraction = text.split(".")
+    return whole.replace(",", _GROUP[lang]) + _DECIMAL[lang] + fraction
+
+
+def format_input_amount(amount: Decimal, language: str | None) -> str:
+    """An amount as a form field shows it for editing: two decimals, the language's decimal
+    mark, no grouping (so that what is pre-filled is exactly what `parse_amount` reads back)."""
+    text = f"{quantize(amount):.2f}"
+    return text.replace(".", _DECIMAL.get(_base_language(language), "."))
+
+
+def format_money(money: Money, language: str | None) -> str:
+    return f"{format_amount(money.amount, language)}\u00a0{money.currency}"
+
+
+def format_amounts(amounts: Amounts, language: str | None, separator: str = " + ") -> str:
+    if not amounts.by_currency:
+        return format_amount(ZERO, language)
+    return separator.join(format_money(m, language) for m in amounts)
+
+
+class AmountError(ValueError):
+    """What the user typed is not an amount of money."""
+
+
+def parse_amount(text: str, language: str | None) -> Decimal:
+    """Read an amount as a user of `language` types it: "1 234,56", "1234,56", "1.234,56" (ro),
+    "1,234.56" / "1234.56" (en). A dot is also accepted as the decimal mark in every language
+    when it is the only separator and is followed by one or two digits (what a number keypad
+    and a copy from a spreadsheet give). At most two decimals."""
+    lang = _base_language(language)
+    raw = text.strip().replace("\u00a0", " ").replace("\u202f", " ")
+    if not raw:
+        raise AmountError("empty")
+    group, decimal_mark = _GROUP.get(lang, ","), _DECIMAL.get(lang, ".")
+    s = raw.replace(" ", "").replace("'", "")
+    if decimal_mark == "," and "," not in s and s.count(".") == 1 and len(s.split(".")[1]) <= 2:
+        pass  # "1234.56" typed in ru/uk/ro: a decimal point
+    else:
+        if group in (",", "."):
+            s = s.replace(group, "")
+        s = s.replace(decimal_mark, ".")
+    try:
+        value = Decimal(s)
+    except InvalidOperation:
+        raise AmountError(text) from None
+    if not value.is_finite():
+        raise AmountError(text)
+    if value != value.quantize(CENT, rounding=ROUND_HALF_UP):
+        raise AmountError(text)
+    return quantize(value)

@@ -35,6 +35,7 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from dunwell.accounts.models import Role, User
+from dunwell.interest.fx import rate_table
 from dunwell.ladder.decide import (
     EVENT,
     Decision,
@@ -69,8 +70,15 @@ from dunwell.ladder.models import (
     TaskStatus,
 )
 from dunwell.ladder.services import LEGAL_ACTIONS
-from dunwell.ledger.models import Counterparty, Document, NonWorkingDay, Payment, TimelineEntry
-from dunwell.money import quantize
+from dunwell.ledger.models import (
+    Company,
+    Counterparty,
+    Document,
+    NonWorkingDay,
+    Payment,
+    TimelineEntry,
+)
+from dunwell.money import Amounts, Money, quantize
 from dunwell.workdays import WorkCalendar
 
 Progress = Callable[[int, int, "RunSummary"], None]
@@ -150,10 +158,15 @@ class TaskDraft:
     step: StepInfo
     counterparty: CounterpartyInfo
     document_ids: list[int] | None  # None: the links come from the batch's `ladder_hit` rows
-    amount: Decimal
-    currency: str
+    amounts: Amounts  # per currency: a task never adds two currencies
     group: tuple[int, int] = (0, 0)  # (step id, document or counterparty id) for SQL links
     documents: int = 0
+
+    @property
+    def single(self) -> tuple[Decimal, str]:
+        """(amount, currency) for the task's plain columns: only when one currency."""
+        one = self.amounts.single()
+        return (quantize(one.amount), one.currency) if one else (Decimal("0"), "")
 
 
 def parse_shard(text: str) -> tuple[int, int]:
@@ -224,8 +237,41 @@ class Context:
         self.closed: dict[int, list[date]] = defaultdict(list)
         for company_id, day in NonWorkingDay.objects.values_list("company_id", "day"):
             self.closed[company_id].append(day)
+        self.rates = rate_table(as_of)
+        self.company_currency = dict(Company.objects.values_list("id", "currency"))
+        self.no_rate: set[tuple[str, str]] = set()
         self._days: dict[tuple[int, str], date] = {}
         self._windows: dict[tuple[str, date, time | None, time | None], tuple[datetime, ...]] = {}
+
+    def meets_minimum(
+        self, amounts: Amounts, minimum: Decimal, company_id: int | None, summary: RunSummary
+    ) -> bool:
+        """Whether `amounts` reach a step minimum written in the company currency, converted
+        at the official rates of the run's day. A currency with no rate cannot be compared:
+        the step fires (escalating is safer than silently skipping) and the run says so."""
+        if minimum <= 0:
+            return True
+        target = self.company_currency.get(company_id or 0) or next(
+            iter(self.company_currency.values()), ""
+        )
+        total, missing = self.rates.equivalent(amounts, target)
+        for currency in missing:
+            summary.skipped[f"no exchange rate {currency}->{target}: minimum not checked"] += 1
+        return bool(missing) or total.amount >= minimum
+
+    def comparable(
+        self, amount: Decimal, currency: str, company_id: int | None, summary: RunSummary
+    ) -> Decimal:
+        """`amount` in the company currency for comparing with a per-document minimum; with no
+        rate the document counts as reaching every minimum (see `meets_minimum`)."""
+        target = self.company_currency.get(company_id or 0) or next(
+            iter(self.company_currency.values()), currency
+        )
+        converted = self.rates.convert(Money(amount, currency), target)
+        if converted is None:
+            summary.skipped[f"no exchange rate {currency}->{target}: minimum not checked"] += 1
+            return Decimal("1e15")
+        return converted.amount
 
     def policy_for(self, policy_id: int | None) -> PolicyInfo | None:
         return self.policies.get(policy_id) if policy_id is not None else None
@@ -361,7 +407,7 @@ def _reserve_task_ids(count: int) -> list[int]:
 
 TASK_COLUMNS = (
     "id", "counterparty_id", "assignee_id", "action", "title", "instructions", "step_id",
-    "due_at", "window_start", "window_end", "amount", "currency", "status", "result",
+    "due_at", "window_start", "window_end", "amount", "currency", "amounts", "status", "result",
     "skip_reason", "approval_role", "approval_comment", "created_at", "key",
 )  # fmt: skip
 TIMELINE_COLUMNS = ("counterparty_id", "at", "actor_id", "kind", "summary", "data")
@@ -407,8 +453,8 @@ def write_tasks(ctx: Context, drafts: list[TaskDraft], summary: RunSummary) -> l
                 ends,
                 begins,
                 ends,
-                draft.amount,
-                draft.currency,
+                *draft.single,
+                json.dumps(draft.amounts.to_json()),
                 status,
                 "",
                 "",
@@ -429,7 +475,7 @@ def write_tasks(ctx: Context, drafts: list[TaskDraft], summary: RunSummary) -> l
                 "step": info.step.id,
                 "action": info.step.action,
                 "documents": draft.documents or len(draft.document_ids or ()),
-                "amount": str(draft.amount),
+                "amounts": draft.amounts.to_json(),
                 "status": str(status),
             }
         )
@@ -527,23 +573,36 @@ def _promises(as_of: date, shard: tuple[int, int], summary: RunSummary) -> None:
     active = list(
         _shard_ids(Promise, "counterparty_id", shard)
         .filter(status=PromiseStatus.ACTIVE)
-        .values("id", "counterparty_id", "amount", "promised_date", "grace_days", "recorded_at")
+        .values(
+            "id",
+            "counterparty_id",
+            "amount",
+            "currency",
+            "promised_date",
+            "grace_days",
+            "recorded_at",
+        )
     )
     if not active:
         return
     cp_ids = {p["counterparty_id"] for p in active}
     earliest = min(timezone.localdate(p["recorded_at"]) for p in active)
-    payments: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
-    for cp_id, day, amount in Payment.objects.filter(
+    # A promise in EUR is kept by EUR payments only: amounts of two currencies never add up.
+    payments: dict[tuple[int, str], list[tuple[date, Decimal]]] = defaultdict(list)
+    for cp_id, currency, day, amount in Payment.objects.filter(
         counterparty_id__in=cp_ids, date__gte=earliest, date__lte=as_of
-    ).values_list("counterparty_id", "date", "amount"):
-        payments[cp_id].append((day, amount))
+    ).values_list("counterparty_id", "currency", "date", "amount"):
+        payments[(cp_id, currency)].append((day, amount))
     kept: list[int] = []
     broken: list[dict[str, Any]] = []
     for promise in active:
         since = timezone.localdate(promise["recorded_at"])
         paid = sum(
-            (amt for day, amt in payments[promise["counterparty_id"]] if day >= since),
+            (
+                amt
+                for day, amt in payments[(promise["counterparty_id"], promise["currency"])]
+                if day >= since
+            ),
             Decimal("0"),
         )
         if paid >= promise["amount"]:
@@ -577,7 +636,7 @@ def _agreements(as_of: date, shard: tuple[int, int], summary: RunSummary) -> Non
     agreements = list(
         _shard_ids(Agreement, "counterparty_id", shard)
         .filter(status__in=[AgreementStatus.ACTIVE, AgreementStatus.BROKEN])
-        .values("id", "counterparty_id", "signed_on", "good_relations_until", "status")
+        .values("id", "counterparty_id", "currency", "signed_on", "good_relations_until", "status")
     )
     if not agreements:
         return
@@ -591,6 +650,7 @@ def _agreements(as_of: date, shard: tuple[int, int], summary: RunSummary) -> Non
         for agreement_id, agreement in by_id.items():
             paid = Payment.objects.filter(
                 counterparty_id=agreement["counterparty_id"],
+                currency=agreement["currency"],
                 date__gte=agreement["signed_on"],
                 date__lte=as_of,
             ).aggregate(total=Sum("amount"))["total"] or Decimal("0")
@@ -764,8 +824,7 @@ def _events(ctx: Context, shard: tuple[int, int], summary: RunSummary) -> None:
                         step=info,
                         counterparty=cp,
                         document_ids=[d[0] for d in docs],
-                        amount=quantize(sum((d[1] for d in docs), Decimal("0"))),
-                        currency=docs[0][2],
+                        amounts=Amounts.of((d[2], d[1]) for d in docs),
                     )
                 )
             summary.transitions[f"event {event['kind']}"] += 1
@@ -842,49 +901,51 @@ def _holds(as_of: date, lo: int, hi: int, shard: tuple[int, int]) -> Holds:
             counterparty_id__gte=lo, counterparty_id__lte=hi, status=AgreementStatus.ACTIVE
         ).values_list("counterparty_id", flat=True)
     )
-    promise_holds: dict[int, list[tuple[Decimal, list[int], date]]] = defaultdict(list)
+    # Keyed by (counterparty, currency): a promise or dispute holds documents of its own
+    # currency only.
+    promise_holds: dict[tuple[int, str], list[tuple[Decimal, list[int], date]]] = defaultdict(list)
     promise_docs: dict[int, list[int]] = defaultdict(list)
     promises = list(
         Promise.objects.filter(
             counterparty_id__gte=lo, counterparty_id__lte=hi, status=PromiseStatus.ACTIVE
-        ).values_list("id", "counterparty_id", "amount", "promised_date", "grace_days")
+        ).values_list("id", "counterparty_id", "currency", "amount", "promised_date", "grace_days")
     )
     for promise_id, doc_id in Promise.documents.through.objects.filter(
         promise_id__in=[p[0] for p in promises]
     ).values_list("promise_id", "document_id"):
         promise_docs[promise_id].append(doc_id)
-    for promise_id, cp, amount, promised, grace_days in promises:
-        promise_holds[cp].append(
+    for promise_id, cp, currency, amount, promised, grace_days in promises:
+        promise_holds[(cp, currency)].append(
             (amount, promise_docs[promise_id], promised + timedelta(days=grace_days))
         )
-    dispute_holds: dict[int, list[tuple[Decimal, list[int]]]] = defaultdict(list)
+    dispute_holds: dict[tuple[int, str], list[tuple[Decimal, list[int]]]] = defaultdict(list)
     disputes = list(
         Dispute.objects.filter(
             counterparty_id__gte=lo, counterparty_id__lte=hi, status=DisputeStatus.OPEN
-        ).values_list("id", "counterparty_id", "amount")
+        ).values_list("id", "counterparty_id", "currency", "amount")
     )
     dispute_docs: dict[int, list[int]] = defaultdict(list)
     for dispute_id, doc_id in Dispute.documents.through.objects.filter(
         dispute_id__in=[d[0] for d in disputes]
     ).values_list("dispute_id", "document_id"):
         dispute_docs[dispute_id].append(doc_id)
-    for dispute_id, cp, amount in disputes:
-        dispute_holds[cp].append((amount, dispute_docs[dispute_id]))
+    for dispute_id, cp, currency, amount in disputes:
+        dispute_holds[(cp, currency)].append((amount, dispute_docs[dispute_id]))
     held: dict[int, Decimal] = {}
     promise_until: dict[int, date] = {}
-    cps = set(promise_holds) | set(dispute_holds)
-    if cps:
-        docs: dict[int, list[tuple[int, date, Decimal]]] = defaultdict(list)
-        for doc_id, cp, due, amount in Document.objects.filter(
-            counterparty_id__in=cps, open_amount__gt=0
-        ).values_list("id", "counterparty_id", "due_date", "open_amount"):
-            docs[cp].append((doc_id, due, amount))
-        for cp in cps:
-            p_holds = [(a, ids) for a, ids, _end in promise_holds.get(cp, [])]
-            by_promise = held_amounts(docs[cp], p_holds)
-            held.update(held_amounts(docs[cp], p_holds + dispute_holds.get(cp, [])))
+    keys = set(promise_holds) | set(dispute_holds)
+    if keys:
+        docs: dict[tuple[int, str], list[tuple[int, date, Decimal]]] = defaultdict(list)
+        for doc_id, cp, currency, due, amount in Document.objects.filter(
+            counterparty_id__in={cp for cp, _c in keys}, open_amount__gt=0
+        ).values_list("id", "counterparty_id", "currency", "due_date", "open_amount"):
+            docs[(cp, currency)].append((doc_id, due, amount))
+        for key in keys:
+            p_holds = [(a, ids) for a, ids, _end in promise_holds.get(key, [])]
+            by_promise = held_amounts(docs[key], p_holds)
+            held.update(held_amounts(docs[key], p_holds + dispute_holds.get(key, [])))
             if by_promise:
-                end = max(e for _a, _ids, e in promise_holds[cp])
+                end = max(e for _a, _ids, e in promise_holds[key])
                 promise_until.update(dict.fromkeys(by_promise, end))
     return Holds(grace, paused, held, promise_until)
 
@@ -918,6 +979,15 @@ def _decide_rows(
     as_of = ctx.as_of
     out = Decided()
     cache: dict[tuple[Any, ...], Decision] = {}
+    # Per-document minimums are written in the company currency: compare converted amounts.
+    targets = set(ctx.company_currency.values())
+    company_of: dict[int, int] = {}
+    if len(targets) > 1:
+        company_of = dict(
+            Counterparty.objects.filter(pk__in={row[1] for row in rows}).values_list(
+                "id", "company_id"
+            )
+        )
     for (
         doc_id, cp_id, due_raw, open_raw, currency, policy_id, has_progress, old_policy,
         step_order, reached_raw,
@@ -943,12 +1013,15 @@ def _decide_rows(
             paused_until, pause_kind = as_of, "agreement"
         elif amount <= 0 and doc_id in holds.promise_until:
             paused_until, pause_kind = holds.promise_until[doc_id], "promise"
-        amount_key: Any = amount if policy.has_document_minimum else (amount > 0)
+        compared = amount
+        if policy.has_document_minimum and amount > 0:
+            compared = ctx.comparable(amount, currency, company_of.get(cp_id), summary)
+        amount_key: Any = compared if policy.has_document_minimum else (amount > 0)
         key = (policy_id, due_date, step_order, reached_on, paused_until, amount_key)
         decision = cache.get(key)
         if decision is None:
             decision = cache[key] = decide(
-                policy.ladder, due_date=due_date, as_of=as_of, amount=amount,
+                policy.ladder, due_date=due_date, as_of=as_of, amount=compared,
                 step_order=step_order, reached_on=reached_on, paused_until=paused_until,
                 pause_kind=pause_kind,
             )  # fmt: skip
@@ -969,20 +1042,18 @@ def _draft(
     summary: RunSummary,
     group: Group,
     cp: CounterpartyInfo,
-    total: Decimal,
-    currency: str,
+    amounts: Amounts,
     document_ids: list[int] | None,
     documents: int,
 ) -> TaskDraft | None:
     step_id, kind, ref = group
     info = ctx.steps[step_id]
-    total = quantize(total)
-    if kind == "c" and total < info.step.min_amount:
+    if kind == "c" and not ctx.meets_minimum(amounts, info.step.min_amount, cp.company_id, summary):
         summary.skipped["below minimum amount"] += 1
         return None
     as_of = ctx.as_of
     key = f"s{step_id}:c{ref}:{as_of.isoformat()}" if kind == "c" else f"s{step_id}:d{ref}"
-    return TaskDraft(key, info, cp, document_ids, total, currency, (step_id, ref), documents)
+    return TaskDraft(key, info, cp, document_ids, amounts, (step_id, ref), documents)
 
 
 def _document_batch(
@@ -1013,10 +1084,8 @@ def _document_batch(
             for group, docs in decided.groups.items():
                 _s, kind, ref = group
                 cp = cps[ref if kind == "c" else doc_cp[ref]]
-                total = sum((d[1] for d in docs), Decimal("0"))
-                draft = _draft(
-                    ctx, summary, group, cp, total, docs[0][2], [d[0] for d in docs], len(docs)
-                )
+                amounts = Amounts.of((d[2], d[1]) for d in docs)
+                draft = _draft(ctx, summary, group, cp, amounts, [d[0] for d in docs], len(docs))
                 if draft is not None:
                     drafts.append(draft)
         write_tasks(ctx, drafts, summary)
@@ -1162,15 +1231,19 @@ def _document_batch_sql(
               hits)  # fmt: skip
         cursor.execute("ANALYZE ladder_hit")
         cursor.execute(
-            "SELECT h.step_id, h.ref, min(h.cp_id), sum(h.amount), min(h.currency), count(*) "
-            "FROM ladder_hit h GROUP BY h.step_id, h.ref"
+            "SELECT h.step_id, h.ref, min(h.cp_id), h.currency, sum(h.amount), count(*) "
+            "FROM ladder_hit h GROUP BY h.step_id, h.ref, h.currency"
         )
-        groups = cursor.fetchall()
-        cps = _counterparty_infos({row[2] for row in groups})
+        grouped: dict[tuple[int, int], list[Any]] = {}
+        for step_id, ref, cp_id, currency, total, n in cursor.fetchall():
+            entry = grouped.setdefault((step_id, ref), [cp_id, [], 0])
+            entry[1].append((currency, total))
+            entry[2] += n
+        cps = _counterparty_infos({entry[0] for entry in grouped.values()})
         drafts: list[TaskDraft] = []
-        for step_id, ref, cp_id, total, currency, n in groups:
+        for (step_id, ref), (cp_id, pairs, n) in grouped.items():
             kind = "d" if ctx.steps[step_id].step.scope == "document" else "c"
-            draft = _draft(ctx, summary, (step_id, kind, ref), cps[cp_id], total, currency,
+            draft = _draft(ctx, summary, (step_id, kind, ref), cps[cp_id], Amounts.of(pairs),
                            None, n)  # fmt: skip
             if draft is not None:
                 drafts.append(draft)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dunwell.accounts.models import Role
 from dunwell.ledger.models import Counterparty, Document, Segment, money_field
+from dunwell.money import Amounts
 
 
 class Trigger(models.TextChoices):
@@ -263,8 +264,15 @@ class Task(models.Model):
     due_at = models.DateTimeField(_("due"))
     window_start = models.DateTimeField(_("window start"), null=True, blank=True)
     window_end = models.DateTimeField(_("window end"), null=True, blank=True)
-    amount = money_field(_("amount at stake"), default=Decimal("0"))
+    amount = money_field(
+        _("amount at stake"),
+        default=Decimal("0"),
+        help_text=_("Only when all of it is in one currency; see amounts."),
+    )
     currency = models.CharField(_("currency"), max_length=3, blank=True)
+    amounts = models.JSONField(
+        _("amounts at stake per currency"), default=dict, blank=True, help_text=_('{"EUR": "1.00"}')
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=TaskStatus.choices, default=TaskStatus.OPEN
     )
@@ -302,6 +310,15 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def at_stake(self) -> Amounts:
+        """What the task is about, per currency (never one sum across currencies)."""
+        if self.amounts:
+            return Amounts.from_json(self.amounts)
+        if self.currency and self.amount:
+            return Amounts.of([(self.currency, self.amount)])
+        return Amounts()
 
     @property
     def is_open(self) -> bool:

@@ -42,6 +42,7 @@ from dunwell.ladder.models import (
     TaskStatus,
 )
 from dunwell.ledger.models import Counterparty, Document, Segment, TimelineEntry
+from dunwell.money import is_currency_code
 
 DEFAULT_PRETENSION_DAYS = 30
 # Actions that put the counterparty on the legal track (lawyers see legal counterparties).
@@ -75,6 +76,44 @@ def _documents_of(counterparty: Counterparty, documents: Iterable[Document]) -> 
         if doc.counterparty_id != counterparty.pk:
             raise LadderError(_("A document belongs to another counterparty."))
     return docs
+
+
+def currency_of(
+    counterparty: Counterparty, documents: Sequence[Document], currency: str | None
+) -> str:
+    """The currency of a promise, dispute or agreement: the documents' own, else the one the
+    user chose, else the only currency the debtor owes in. Never guessed when the debtor owes
+    in several: amounts of different currencies are never mixed."""
+    named = sorted({d.currency for d in documents})
+    if len(named) > 1:
+        raise LadderError(
+            _("The chosen documents are in several currencies (%(list)s): one per currency.")
+            % {"list": ", ".join(named)}
+        )
+    if currency:
+        if not is_currency_code(currency):
+            raise LadderError(_("Unknown currency %(code)s.") % {"code": currency})
+        if named and currency != named[0]:
+            raise LadderError(
+                _("The chosen documents are in %(docs)s, not in %(given)s.")
+                % {"docs": named[0], "given": currency}
+            )
+        return currency
+    if named:
+        return named[0]
+    owed = sorted(
+        set(
+            Document.objects.filter(counterparty=counterparty, open_amount__gt=0)
+            .values_list("currency", flat=True)
+            .distinct()
+        )
+    )
+    if len(owed) > 1:
+        raise LadderError(
+            _("The debtor owes in several currencies (%(list)s): choose one.")
+            % {"list": ", ".join(owed)}
+        )
+    return owed[0] if owed else counterparty.company.currency
 
 
 def _recheck(counterparty_id: int, on: date) -> None:
@@ -117,7 +156,7 @@ def record_promise(
     promise = Promise.objects.create(
         counterparty=counterparty,
         amount=amount,
-        currency=currency or (docs[0].currency if docs else counterparty.company.currency),
+        currency=currency_of(counterparty, docs, currency),
         promised_date=promised_date,
         promised_by=promised_by,
         promised_by_contact=promised_by_contact,
@@ -178,7 +217,7 @@ def register_dispute(
         counterparty=counterparty,
         reason=reason,
         amount=amount,
-        currency=currency or (docs[0].currency if docs else counterparty.company.currency),
+        currency=currency_of(counterparty, docs, currency),
         description=description,
         responsible=responsible,
         deadline=deadline,
@@ -256,7 +295,7 @@ def create_agreement(
         counterparty=counterparty,
         signed_on=signed_on,
         total=total,
-        currency=currency or counterparty.company.currency,
+        currency=currency_of(counterparty, [], currency),
         good_relations_until=good_relations_until,
         notes=notes,
         created_by=user,
@@ -307,7 +346,6 @@ def create_manual_task(
         due_at=due_at,
         window_start=due_at,
         window_end=due_at + timedelta(minutes=window_minutes),
-        currency=counterparty.company.currency,
         key=f"manual:{uuid.uuid4().hex}",
     )
     TaskDocument.objects.bulk_create(TaskDocument(task=task, document=doc) for doc in docs)

@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from dunwell.forms import AmountField
 from dunwell.work.models import Meeting, Outcome, Situation
 
 DISPUTE_REASONS = [
@@ -32,16 +33,14 @@ class OutcomeForm(forms.Form):
     promised_on = forms.DateField(
         label=_("Promised date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    promised_amount = forms.DecimalField(
-        label=_("Amount"), required=False, max_digits=18, decimal_places=2, min_value=0
-    )
+    promised_amount = AmountField(label=_("Amount"), required=False)
+    promised_currency = forms.ChoiceField(label=_("Currency"), required=False, choices=[])
     promised_by = forms.CharField(label=_("Who promised"), required=False, max_length=255)
     dispute_reason = forms.ChoiceField(
         label=_("Reason"), required=False, choices=[("", "—"), *DISPUTE_REASONS]
     )
-    dispute_amount = forms.DecimalField(
-        label=_("Disputed amount"), required=False, max_digits=18, decimal_places=2, min_value=0
-    )
+    dispute_amount = AmountField(label=_("Disputed amount"), required=False)
+    dispute_currency = forms.ChoiceField(label=_("Currency"), required=False, choices=[])
     dispute_documents = forms.TypedMultipleChoiceField(
         label=_("Documents"), required=False, coerce=int, choices=[]
     )
@@ -55,9 +54,17 @@ class OutcomeForm(forms.Form):
     decider_phone = forms.CharField(label=_("Phone"), required=False, max_length=20)
     decider_email = forms.EmailField(label=_("Email"), required=False)
 
-    def __init__(self, *args: Any, documents: list[tuple[int, str]] | None = None, **kw: Any):
+    def __init__(
+        self,
+        *args: Any,
+        documents: list[tuple[int, str]] | None = None,
+        currencies: list[str] | None = None,
+        **kw: Any,
+    ):
         super().__init__(*args, **kw)
         self.fields["dispute_documents"].choices = documents or []  # type: ignore[attr-defined]
+        for name in ("promised_currency", "dispute_currency"):
+            self.fields[name].choices = [(c, c) for c in currencies or []]  # type: ignore[attr-defined]
 
 
 class ReassignForm(forms.Form):

@@ -188,13 +188,14 @@ def record_promise(
     counterparty: Counterparty,
     on: date,
     amount: Decimal,
+    currency: str | None,
     who: str,
-    task_id: int | None,
-) -> int:
+) -> Promise:
     try:
         promise = ladder.record_promise(
             counterparty=counterparty,
             amount=amount,
+            currency=currency,
             promised_date=on,
             user=by,
             promised_by=who,
@@ -202,7 +203,7 @@ def record_promise(
         )
     except ladder.LadderError as exc:
         raise WorkError(exc.message) from exc
-    return promise.pk
+    return promise
 
 
 def dispute_route(counterparty: Counterparty, reason: str) -> User | None:
@@ -220,16 +221,22 @@ def register_dispute(
     counterparty: Counterparty,
     reason: str,
     amount: Decimal | None,
+    currency: str | None,
     document_ids: Sequence[int],
     note: str,
 ) -> int:
     docs = _documents(counterparty, document_ids)
+    try:
+        currency = ladder.currency_of(counterparty, docs, currency)
+    except ladder.LadderError as exc:
+        raise WorkError(exc.message) from exc
     if amount is None or amount <= 0:
+        # No amount given: the chosen documents, else all that is open in that currency.
         amount = sum((d.open_amount for d in docs), Decimal("0"))
     if amount <= 0:
-        amount = Document.objects.filter(counterparty=counterparty, open_amount__gt=0).aggregate(
-            s=Sum("open_amount")
-        )["s"] or Decimal("0")
+        amount = Document.objects.filter(
+            counterparty=counterparty, currency=currency, open_amount__gt=0
+        ).aggregate(s=Sum("open_amount"))["s"] or Decimal("0")
     responsible = dispute_route(counterparty, reason)
     calendar = WorkCalendar(counterparty.company.calendar_country)
     deadline = calendar.add_working_days(timezone.localdate(), DISPUTE_DAYS)
@@ -238,6 +245,7 @@ def register_dispute(
             counterparty=counterparty,
             reason=reason,
             amount=amount,
+            currency=currency,
             user=by,
             documents=docs,
             description=note,

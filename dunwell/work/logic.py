@@ -43,10 +43,10 @@ def aging(
 
 @dataclass(frozen=True)
 class PriorityInput:
-    amount_overdue: Decimal
+    amount_overdue: Decimal  # in the company currency (converted at official rates)
     max_days_overdue: int
     broken_promises: int
-    step_order: int
+    step_rank: int  # 1 for the first step of the debtor's ladder, 2 for the next…
     task_late_days: int  # how many days past its due date the task itself is
 
 
@@ -56,24 +56,35 @@ class Priority:
     reasons: list[tuple[str, int]] = field(default_factory=list)
 
 
+# Each part has a ceiling, so that no single part decides the order on its own (docs/workspace.md
+# "Priority"): amount up to 40, days overdue up to 30, ladder step up to 15, broken promises up
+# to 20, a task left undone up to 10 — 115 at most.
+AMOUNT_POINTS, DAYS_POINTS, STEP_POINTS, BROKEN_POINTS, LATE_POINTS = 40, 30, 15, 20, 10
+
+
 def priority(item: PriorityInput) -> Priority:
     """A score where each part can be explained to the collector.
 
-    Amount at risk counts logarithmically (a 100,000 debt is not 100 times as urgent as a
-    1,000 one); days overdue grow linearly up to half a year; every broken promise within the
-    window and every step up the ladder adds a fixed weight; a task left undone is pushed up.
+    - amount: 5 points per tenfold of the overdue amount in the company currency (10 → 5,
+      1,000 → 15, 100,000 → 25, 10,000,000 → 35), at most 40;
+    - days overdue: one point per 6 days of the oldest overdue document, at most 30 (180 days);
+    - ladder step: 3 points per step up the debtor's ladder, at most 15;
+    - broken promises in the last 60 days: 10 points each, at most 20;
+    - the task itself late: 2 points per day, at most 10.
     """
     reasons: list[tuple[str, int]] = []
     if item.amount_overdue > 0:
-        reasons.append(("amount", round(10 * math.log10(float(item.amount_overdue) + 1))))
+        points = round(5 * math.log10(float(item.amount_overdue) + 1))
+        reasons.append(("amount", min(points, AMOUNT_POINTS)))
     if item.max_days_overdue > 0:
-        reasons.append(("days", min(item.max_days_overdue, 180) // 3))
+        reasons.append(("days", min(item.max_days_overdue // 6, DAYS_POINTS)))
+    if item.step_rank > 0:
+        reasons.append(("step", min(3 * item.step_rank, STEP_POINTS)))
     if item.broken_promises:
-        reasons.append(("broken", 15 * item.broken_promises))
-    if item.step_order:
-        reasons.append(("step", 5 * item.step_order))
+        reasons.append(("broken", min(10 * item.broken_promises, BROKEN_POINTS)))
     if item.task_late_days > 0:
-        reasons.append(("late", min(item.task_late_days, 10) * 3))
+        reasons.append(("late", min(2 * item.task_late_days, LATE_POINTS)))
+    reasons = [(name, points) for name, points in reasons if points > 0]
     return Priority(score=sum(points for _, points in reasons), reasons=reasons)
 
 

@@ -6,12 +6,14 @@ the ledger (the page tests bound the query count).
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, DecimalField, Min, Q, QuerySet, Sum, Value
+from django.db.models import Case, Count, DecimalField, F, Min, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
@@ -20,13 +22,16 @@ from django.utils.translation import gettext_lazy as _
 
 from dunwell.accounts.models import User
 from dunwell.accounts.visibility import visible_counterparties
+from dunwell.interest.fx import rate_table
 from dunwell.ledger.models import Contact, Contract, Counterparty, Document, TimelineEntry
+from dunwell.money import Amounts, Money, RateTable
 from dunwell.work import ladder_bridge
 from dunwell.work.logic import DEFAULT_BUCKETS, bucket_labels
 from dunwell.work.models import CallActivity, Meeting, Reassignment, StallingAlert
 
 ZERO = Decimal("0.00")
 MONEY = DecimalField(max_digits=18, decimal_places=2)
+RATE = DecimalField(max_digits=30, decimal_places=8)
 
 
 def visible_counterparty(user: User, counterparty_id: int) -> Counterparty:
@@ -41,23 +46,50 @@ def visible_counterparty(user: User, counterparty_id: int) -> Counterparty:
         raise Http404 from None
 
 
+def company_currencies() -> dict[int, str]:
+    from dunwell.ledger.models import Company
+
+    return dict(Company.objects.values_list("id", "currency"))
+
+
+def equivalent_expression(table: RateTable, prefix: str = "", filter: Q | None = None) -> Any:
+    """SUM of open amounts converted into each row's company currency, in SQL: used only to
+    sort and rank (a CASE over the few (company currency, document currency) pairs). Amounts
+    with no rate count as 0 here; pages still show them in their own currency."""
+    targets = set(company_currencies().values())
+    sources = {c for pair in table.rates for c in pair} | targets
+    whens = []
+    for company_currency in sorted(targets):
+        for currency in sorted(sources):
+            found = table.rate(currency, company_currency)
+            if found is None:
+                continue
+            match = {f"{prefix}company__currency": company_currency, f"{prefix}currency": currency}
+            whens.append(
+                When(
+                    Q(**match), then=F(f"{prefix}open_amount") * Value(found[0], output_field=RATE)
+                )
+            )
+    if not whens:
+        return Value(ZERO, output_field=MONEY)
+    converted = Case(*whens, default=Value(ZERO), output_field=RATE)
+    return Coalesce(Sum(converted, filter=filter), Value(ZERO), output_field=RATE)
+
+
 def debtor_list(
     user: User, today: date, search: str = "", only_overdue: bool = False
 ) -> QuerySet[Counterparty]:
-    """Visible counterparties with their open and overdue totals, largest overdue first."""
+    """Visible counterparties, largest overdue first (ranked by the company-currency equivalent
+    at today's official rates); `with_amounts` adds the per-currency totals to a page."""
     open_docs = Q(documents__open_amount__gt=0)
+    overdue_docs = open_docs & Q(documents__due_date__lt=today)
+    table = rate_table(today)
     qs = (
         visible_counterparties(user)
         .select_related("segment", "collector")
         .annotate(
-            total_due=Coalesce(
-                Sum("documents__open_amount", filter=open_docs), Value(ZERO), output_field=MONEY
-            ),
-            overdue=Coalesce(
-                Sum("documents__open_amount", filter=open_docs & Q(documents__due_date__lt=today)),
-                Value(ZERO),
-                output_field=MONEY,
-            ),
+            overdue_rank=equivalent_expression(table, "documents__", overdue_docs),
+            has_overdue=Count("documents", filter=overdue_docs),
         )
     )
     search = search.strip()
@@ -66,25 +98,71 @@ def debtor_list(
             Q(name__icontains=search) | Q(tax_id__icontains=search) | Q(external_id=search)
         )
     if only_overdue:
-        qs = qs.filter(overdue__gt=0)
-    return qs.order_by("-overdue", "name")
+        qs = qs.filter(has_overdue__gt=0)
+    return qs.order_by("-overdue_rank", "name")
+
+
+def with_amounts(counterparties: Iterable[Counterparty], today: date) -> list[Counterparty]:
+    """Set `total_due` and `overdue` (Amounts, per currency) on each counterparty of a page:
+    one grouped query."""
+    rows = list(counterparties)
+    totals: dict[int, list[tuple[str, Decimal]]] = defaultdict(list)
+    overdue: dict[int, list[tuple[str, Decimal]]] = defaultdict(list)
+    for cp_id, currency, total, late in (
+        Document.objects.filter(counterparty__in=[c.pk for c in rows], open_amount__gt=0)
+        .values("counterparty_id", "currency")
+        .annotate(
+            total=Sum("open_amount"),
+            late=Coalesce(
+                Sum("open_amount", filter=Q(due_date__lt=today)), Value(ZERO), output_field=MONEY
+            ),
+        )
+        .values_list("counterparty_id", "currency", "total", "late")
+    ):
+        totals[cp_id].append((currency, total))
+        overdue[cp_id].append((currency, late))
+    for cp in rows:
+        cp.total_due = Amounts.of(totals[cp.pk])  # type: ignore[attr-defined]
+        cp.overdue = Amounts.of(overdue[cp.pk]).nonzero()  # type: ignore[attr-defined]
+    return rows
+
+
+@dataclass
+class CreditLine:
+    """One contract's credit limit and how much of it the open documents use, in its currency."""
+
+    contract: Contract
+    limit: Money
+    used: Money
+
+    @property
+    def percent(self) -> int:
+        return int(self.used.amount * 100 / self.limit.amount) if self.limit.amount else 0
 
 
 @dataclass
 class Header:
-    currency: str
-    total_due: Decimal
-    overdue: Decimal
-    buckets: list[tuple[str, Decimal]]
-    credit_limit: Decimal | None
-    credit_used_percent: int | None
+    company_currency: str
+    total_due: Amounts
+    overdue: Amounts
+    buckets: list[tuple[str, Amounts]]
+    credit: list[CreditLine]
     oldest_due: date | None
     max_days_overdue: int
     open_documents: int
 
+    @property
+    def currencies(self) -> list[str]:
+        return self.total_due.currencies
+
+    @property
+    def aging_rows(self) -> list[tuple[str, list[Money]]]:
+        """One row per currency, one cell per bucket (the aging table of the card)."""
+        return [(c, [amounts.get(c) for _label, amounts in self.buckets]) for c in self.currencies]
+
 
 def debtor_header(counterparty: Counterparty, today: date) -> Header:
-    """Totals and aging buckets in one aggregate query, credit limit in a second."""
+    """Totals and aging buckets per currency in one grouped query; credit lines in two more."""
     bounds = DEFAULT_BUCKETS
     aggregates: dict[str, Any] = {
         "total": Coalesce(Sum("open_amount"), Value(ZERO), output_field=MONEY),
@@ -105,28 +183,54 @@ def debtor_header(counterparty: Counterparty, today: date) -> Header:
         aggregates[f"b{index}"] = Coalesce(
             Sum("open_amount", filter=condition), Value(ZERO), output_field=MONEY
         )
-    row = Document.objects.filter(counterparty=counterparty, open_amount__gt=0).aggregate(
-        **aggregates
+    rows = list(
+        Document.objects.filter(counterparty=counterparty, open_amount__gt=0)
+        .values("currency")
+        .annotate(**aggregates)
+        .order_by("currency")
     )
     labels = bucket_labels(bounds)
-    limit = Contract.objects.filter(counterparty=counterparty).aggregate(limit=Sum("credit_limit"))[
-        "limit"
-    ]
-    used = None
-    if limit:
-        used = int(row["total"] * 100 / limit)
-    oldest: date | None = row["oldest"]
+    oldest_days = [r["oldest"] for r in rows if r["oldest"] is not None]
+    oldest: date | None = min(oldest_days) if oldest_days else None
     return Header(
-        currency=counterparty.company.currency,
-        total_due=row["total"],
-        overdue=row["overdue"],
-        buckets=[(labels[i], row[f"b{i}"]) for i in range(len(bounds) + 1)],
-        credit_limit=limit,
-        credit_used_percent=used,
+        company_currency=counterparty.company.currency,
+        total_due=Amounts.of((r["currency"], r["total"]) for r in rows),
+        overdue=Amounts.of((r["currency"], r["overdue"]) for r in rows).nonzero(),
+        buckets=[
+            (labels[i], Amounts.of((r["currency"], r[f"b{i}"]) for r in rows).nonzero())
+            for i in range(len(bounds) + 1)
+        ],
+        credit=credit_lines(counterparty),
         oldest_due=oldest,
         max_days_overdue=max((today - oldest).days, 0) if oldest else 0,
-        open_documents=row["count"],
+        open_documents=sum(r["count"] for r in rows),
     )
+
+
+def credit_lines(counterparty: Counterparty) -> list[CreditLine]:
+    """Each contract with a credit limit against the open documents of that contract in the
+    contract's currency (limits of two contracts are two limits, not one sum)."""
+    contracts = list(
+        Contract.objects.filter(counterparty=counterparty, credit_limit__isnull=False).order_by(
+            "-date", "id"
+        )
+    )
+    if not contracts:
+        return []
+    used = {
+        (r["contract_id"], r["currency"]): r["total"]
+        for r in Document.objects.filter(contract__in=contracts, open_amount__gt=0)
+        .values("contract_id", "currency")
+        .annotate(total=Sum("open_amount"))
+    }
+    return [
+        CreditLine(
+            contract=c,
+            limit=Money(c.credit_limit or ZERO, c.currency),
+            used=Money(used.get((c.pk, c.currency), ZERO), c.currency),
+        )
+        for c in contracts
+    ]
 
 
 TIMELINE_FILTERS: dict[str, tuple[str, ...]] = {
@@ -236,6 +340,23 @@ def reassignment_candidates(counterparty: Counterparty, by: User) -> list[User]:
     return [u for u in qs.order_by("username") if u.pk not in worked]
 
 
+def step_ranks(policy_ids: Iterable[int]) -> dict[int, int]:
+    """Step id -> its position (1, 2, 3…) in its policy: the priority counts how far up the
+    ladder a debtor is, not the order numbers a manager typed (10, 20, …)."""
+    ranks: dict[int, int] = {}
+    position: dict[int, int] = defaultdict(int)
+    from dunwell.ladder.models import PolicyStep
+
+    for step_id, policy_id in (
+        PolicyStep.objects.filter(policy_id__in=list(policy_ids))
+        .order_by("policy_id", "order", "id")
+        .values_list("id", "policy_id")
+    ):
+        position[policy_id] += 1
+        ranks[step_id] = position[policy_id]
+    return ranks
+
+
 def unread_notifications(user: User) -> int:
     from dunwell.work.models import Notification
 
@@ -253,11 +374,13 @@ def team_members(user: User) -> QuerySet[User]:
 @dataclass
 class WorkItem:
     task: Any
-    overdue: Decimal
+    overdue: Amounts
     max_days_overdue: int
     broken_promises: int
     priority: Any
     late: bool
+    equivalent: Money | None = None  # ranking figure, shown only for several currencies
+    no_rate: list[str] = field(default_factory=list)
     call_url: str = ""
     debtor_url: str = ""
     reasons: str = ""
@@ -308,12 +431,16 @@ def worklist(
         qs = qs.filter(counterparty__country=country.upper())
     tasks = list(qs[:limit])
     ids = {t.counterparty_id for t in tasks}
-    overdue_rows = (
+    overdue: dict[int, list[tuple[str, Decimal]]] = defaultdict(list)
+    oldest_due: dict[int, date] = {}
+    for cp_id, currency, total, oldest in (
         Document.objects.filter(counterparty_id__in=ids, open_amount__gt=0, due_date__lt=today)
-        .values("counterparty_id")
+        .values("counterparty_id", "currency")
         .annotate(total=Sum("open_amount"), oldest=Min("due_date"))
-    )
-    overdue = {r["counterparty_id"]: (r["total"], r["oldest"]) for r in overdue_rows}
+        .values_list("counterparty_id", "currency", "total", "oldest")
+    ):
+        overdue[cp_id].append((currency, total))
+        oldest_due[cp_id] = min(oldest, oldest_due.get(cp_id, oldest))
     since = now - timedelta(days=60)
     broken = dict(
         Promise.objects.filter(
@@ -323,30 +450,38 @@ def worklist(
         .annotate(n=Count("id"))
         .values_list("counterparty_id", "n")
     )
+    table = rate_table(today)
+    currencies = company_currencies()
+    ranks = step_ranks({t.step.policy_id for t in tasks if t.step})
     items = []
     for task in tasks:
-        total, oldest = overdue.get(task.counterparty_id, (ZERO, None))
-        if min_amount is not None and total < min_amount:
+        amounts = Amounts.of(overdue.get(task.counterparty_id, []))
+        own = currencies.get(task.counterparty.company_id, "")
+        equivalent, missing = table.equivalent(amounts, own) if own else (None, [])
+        if min_amount is not None and (equivalent is None or equivalent.amount < min_amount):
             continue
+        oldest = oldest_due.get(task.counterparty_id)
         days = (today - oldest).days if oldest else 0
         late_days = (today - timezone.localtime(task.due_at).date()).days
         prio = priority(
             PriorityInput(
-                amount_overdue=total,
+                amount_overdue=equivalent.amount if equivalent else ZERO,
                 max_days_overdue=days,
                 broken_promises=broken.get(task.counterparty_id, 0),
-                step_order=task.step.order if task.step else 0,
+                step_rank=ranks.get(task.step_id, 0) if task.step_id else 0,
                 task_late_days=late_days,
             )
         )
         items.append(
             WorkItem(
                 task=task,
-                overdue=total,
+                overdue=amounts,
                 max_days_overdue=days,
                 broken_promises=broken.get(task.counterparty_id, 0),
                 priority=prio,
                 late=task.due_at < start_of_day,
+                equivalent=equivalent if len(amounts) > 1 or missing else None,
+                no_rate=missing,
             )
         )
     items.sort(key=lambda i: (-i.priority.score, i.task.due_at))
@@ -398,7 +533,7 @@ class TeamRow:
     done_30: int = 0
     on_time_30: int = 0
     promises_30: int = 0
-    promised_amount_30: Decimal = ZERO
+    promised_amount_30: Amounts = field(default_factory=Amounts)
     calls_30: int = 0
     debtors: int = 0
 
@@ -426,7 +561,8 @@ def team(user: User, now: datetime) -> list[TeamRow]:
         .values("assignee_id")
         .annotate(
             total=Count("id"),
-            late=Count("id", filter=Q(due_at__lt=start_of_day)),
+            # the same definition as the overdue page (ladder.selectors.overdue_tasks)
+            late=Count("id", filter=Q(due_at__lt=now)),
         )
     )
     for r in open_rows:
@@ -448,14 +584,17 @@ def team(user: User, now: datetime) -> list[TeamRow]:
     for d in done_rows:
         row = rows[d["done_by_id"]]
         row.done_30, row.done_today, row.on_time_30 = d["total"], d["today"], d["on_time"]
-    promise_rows = (
+    promised: dict[int, list[tuple[str, Decimal]]] = defaultdict(list)
+    for recorder, currency, n, amount in (
         Promise.objects.filter(recorded_by_id__in=ids, recorded_at__gte=since)
-        .values("recorded_by_id")
+        .values("recorded_by_id", "currency")
         .annotate(n=Count("id"), amount=Sum("amount"))
-    )
-    for p in promise_rows:
-        rows[p["recorded_by_id"]].promises_30 = p["n"]
-        rows[p["recorded_by_id"]].promised_amount_30 = p["amount"] or ZERO
+        .values_list("recorded_by_id", "currency", "n", "amount")
+    ):
+        rows[recorder].promises_30 += n
+        promised[recorder].append((currency, amount))
+    for recorder, pairs in promised.items():
+        rows[recorder].promised_amount_30 = Amounts.of(pairs)
     for c in (
         CallActivity.objects.filter(user_id__in=ids, at__gte=since)
         .values("user_id")

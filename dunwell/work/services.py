@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
@@ -20,6 +21,8 @@ from django_stubs_ext import StrOrPromise
 from dunwell.accounts.models import Role, User
 from dunwell.accounts.visibility import can_see_counterparty
 from dunwell.ledger.models import Contact, Counterparty, TimelineEntry
+from dunwell.money import Money
+from dunwell.money_l10n import money_text
 from dunwell.work import ladder_bridge
 from dunwell.work.errors import WorkError
 from dunwell.work.logic import StallingRule, stalling_reason
@@ -164,9 +167,11 @@ class OutcomeInput:
     task_id: int | None = None
     promised_on: date | None = None
     promised_amount: Decimal | None = None
+    promised_currency: str = ""
     promised_by: str = ""
     dispute_reason: str = ""
     dispute_amount: Decimal | None = None
+    dispute_currency: str = ""
     dispute_document_ids: tuple[int, ...] = ()
     call_back_at: datetime | None = None
     decider_name: str = ""
@@ -212,12 +217,22 @@ def record_call_outcome(
         if data.promised_on < timezone.localdate(now):
             raise WorkError(_("The promised date is in the past."))
         who = data.promised_by or (contact.name if contact else "")
-        promise_id = ladder_bridge.record_promise(
-            by, counterparty, data.promised_on, data.promised_amount, who, data.task_id
+        promise = ladder_bridge.record_promise(
+            by,
+            counterparty,
+            data.promised_on,
+            data.promised_amount,
+            data.promised_currency or None,
+            who,
         )
-        extra = {"promise": promise_id, "date": data.promised_on.isoformat()}
+        extra = {"promise": promise.pk, "date": data.promised_on.isoformat()}
         extra["amount"] = str(data.promised_amount)
-        params = {"amount": data.promised_amount, "date": data.promised_on, "who": who or "—"}
+        extra["currency"] = promise.currency
+        params = {
+            "amount": money_text(Money(promise.amount, promise.currency)),
+            "date": date_format(data.promised_on, "SHORT_DATE_FORMAT"),
+            "who": who or "—",
+        }
     elif data.outcome == Outcome.DISPUTE:
         if not data.dispute_reason:
             raise WorkError(_("Choose the reason of the dispute."))
@@ -226,6 +241,7 @@ def record_call_outcome(
             counterparty,
             data.dispute_reason,
             data.dispute_amount,
+            data.dispute_currency or None,
             data.dispute_document_ids,
             data.note,
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -14,10 +14,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dunwell.accounts.models import User
+from dunwell.money import AmountError, Money, format_amounts, parse_amount
+from dunwell.money_l10n import money_text
 from dunwell.work import calendar as work_calendar
 from dunwell.work import exports, ladder_bridge, selectors, services
 from dunwell.work.forms import (
@@ -52,6 +55,7 @@ def debtors(request: HttpRequest) -> HttpResponse:
     only_overdue = request.GET.get("overdue") == "1"
     qs = selectors.debtor_list(user, timezone.localdate(), search, only_overdue)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_amounts(page.object_list, timezone.localdate())
     return render(
         request,
         "work/debtors.html",
@@ -102,6 +106,16 @@ def _situation(card: selectors.DebtorCard, contact_decides: bool) -> str:
     return Situation.REPEAT_CALL if card.calls else Situation.FIRST_CALL
 
 
+def _promise_choices(card: selectors.DebtorCard) -> list[tuple[str, Any]]:
+    """Each currency the debtor owes in, with the amount to pre-fill: what is overdue in it,
+    else all that is open in it."""
+    header = card.header
+    return [
+        (c, header.overdue.get(c).amount or header.total_due.get(c).amount)
+        for c in header.currencies
+    ]
+
+
 @login_required
 def call_card(request: HttpRequest, counterparty_id: int) -> HttpResponse:
     user = _user(request)
@@ -109,11 +123,16 @@ def call_card(request: HttpRequest, counterparty_id: int) -> HttpResponse:
     today = timezone.localdate()
     card = selectors.debtor_card(counterparty, today)
     documents = [
-        (row["document"].pk, f"{row['document'].number} · {row['document'].open_amount}")
+        (
+            row["document"].pk,
+            f"{row['document'].number} · "
+            + money_text(Money(row["document"].open_amount, row["document"].currency)),
+        )
         for row in card.documents
     ]
+    currencies = card.header.currencies
     if request.method == "POST":
-        form = OutcomeForm(request.POST, request.FILES, documents=documents)
+        form = OutcomeForm(request.POST, request.FILES, documents=documents, currencies=currencies)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -127,9 +146,11 @@ def call_card(request: HttpRequest, counterparty_id: int) -> HttpResponse:
                         task_id=data["task"],
                         promised_on=data["promised_on"],
                         promised_amount=data["promised_amount"],
+                        promised_currency=data["promised_currency"],
                         promised_by=data["promised_by"],
                         dispute_reason=data["dispute_reason"],
                         dispute_amount=data["dispute_amount"],
+                        dispute_currency=data["dispute_currency"],
                         dispute_document_ids=tuple(data["dispute_documents"]),
                         call_back_at=data["call_back_at"],
                         decider_name=data["decider_name"],
@@ -149,9 +170,15 @@ def call_card(request: HttpRequest, counterparty_id: int) -> HttpResponse:
                     return redirect("work:worklist")
                 return redirect("work:debtor", counterparty.pk)
         else:
-            messages.error(request, _("Please correct the outcome form."))
+            problems = "; ".join(
+                f"{form.fields[name].label}: {' '.join(errors)}"
+                if name in form.fields
+                else " ".join(errors)
+                for name, errors in form.errors.items()
+            )
+            messages.error(request, _("Please correct the outcome form: %s") % problems)
     else:
-        form = OutcomeForm(documents=documents)
+        form = OutcomeForm(documents=documents, currencies=currencies)
     contacts = card.contacts
     contact_id = request.GET.get("contact")
     contact = next((c for c in contacts if str(c.pk) == contact_id), None)
@@ -165,15 +192,14 @@ def call_card(request: HttpRequest, counterparty_id: int) -> HttpResponse:
     language = counterparty.language
     scripts = {s.situation: s for s in CallScript.objects.filter(language=language)}
     oldest = card.documents[0]["document"] if card.documents else None
-    from dunwell.work.templatetags.work_tags import money
-
     values = {
         "debtor": counterparty.name,
         "contact": contact.name if contact else "",
         "collector": str(user),
         "company": counterparty.company.name,
-        "overdue": money(card.header.overdue, card.header.currency),
-        "total": money(card.header.total_due, card.header.currency),
+        # The script is read to the debtor: amounts in the debtor's language, per currency.
+        "overdue": format_amounts(card.header.overdue, language),
+        "total": format_amounts(card.header.total_due, language),
         "days_overdue": str(card.header.max_days_overdue),
         "oldest_document": oldest.number if oldest else "",
     }
@@ -192,6 +218,7 @@ def call_card(request: HttpRequest, counterparty_id: int) -> HttpResponse:
             "task_id": request.GET.get("task", ""),
             "outcomes": Outcome,
             "now_local": (timezone.localtime() + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+            "promise_choices": _promise_choices(card),
         },
     )
 
@@ -377,9 +404,10 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _decimal_or_none(text: str) -> Decimal | None:
+    """A filter amount as the user types it in their language; unreadable -> no filter."""
     try:
-        return Decimal(text) if text.strip() else None
-    except InvalidOperation:
+        return parse_amount(text, get_language()) if text.strip() else None
+    except AmountError:
         return None
 
 

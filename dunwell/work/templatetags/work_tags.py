@@ -6,18 +6,23 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
-from django.utils.formats import number_format
+
+from dunwell.money import Amounts, Money
+from dunwell.money_l10n import money_text
+from dunwell.templatetags.money import amount_input, money_lines
 
 register = template.Library()
 
 
 @register.filter
-def money(value: Decimal | None, currency: str = "") -> str:
-    """1234567.5, "RON" -> "1,234,567.50 RON" (en) / "1 234 567,50 RON" (ru)."""
-    if value is None:
-        return "—"
-    text = number_format(value, 2, use_l10n=True, force_grouping=True)
-    return f"{text} {currency}".strip()
+def money(value: Decimal | Money | Amounts | None, currency: str = "") -> str:
+    """The project's money formatting (dunwell/templatetags/money.py), for templates that
+    load work_tags."""
+    return money_text(value, currency)
+
+
+register.filter("money_lines", money_lines)
+register.filter("amount_input", amount_input)
 
 
 @register.filter

@@ -39,10 +39,20 @@ def test_priority_explains_each_part_and_grows_with_risk() -> None:
     small = priority(PriorityInput(Decimal("1000"), 10, 0, 1, 0))
     big = priority(PriorityInput(Decimal("100000"), 10, 0, 1, 0))
     broken = priority(PriorityInput(Decimal("1000"), 10, 2, 1, 0))
-    assert big.score > small.score
-    assert broken.score == small.score + 30
-    assert {name for name, _ in broken.reasons} == {"amount", "days", "broken", "step"}
+    assert big.score == small.score + 10  # 5 points per tenfold
+    assert broken.score == small.score + 20
+    assert dict(broken.reasons) == {"amount": 15, "days": 1, "step": 3, "broken": 20}
     assert sum(points for _, points in broken.reasons) == broken.score
+
+
+def test_no_part_of_the_priority_outweighs_the_others() -> None:
+    """The old formula gave 5 points per step *order number* (10, 20, …): a step at order 30
+    outweighed a debt 1000 times larger. Each part now has a ceiling."""
+    far_up_the_ladder = priority(PriorityInput(Decimal("100"), 5, 0, 12, 0))
+    large_and_old = priority(PriorityInput(Decimal("1000000"), 150, 0, 1, 0))
+    assert large_and_old.score > far_up_the_ladder.score
+    worst = priority(PriorityInput(Decimal("10") ** 12, 10_000, 50, 50, 50))
+    assert dict(worst.reasons) == {"amount": 40, "days": 30, "step": 15, "broken": 20, "late": 10}
 
 
 def test_three_call_backs_after_the_last_promise_are_stalling() -> None:

@@ -24,3 +24,14 @@ document.addEventListener("DOMContentLoaded", () => {
     select(i);
   }));
 });
+
+// Promise form: choosing another currency pre-fills what the debtor owes in it.
+document.addEventListener("DOMContentLoaded", () => {
+  const select = document.getElementById("promised-currency");
+  const form = select && select.form;
+  if (!form) return;
+  select.addEventListener("change", () => {
+    const option = select.options[select.selectedIndex];
+    if (option && option.dataset.amount) form.elements.promised_amount.value = option.dataset.amount;
+  });
+});

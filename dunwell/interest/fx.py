@@ -1,0 +1,43 @@
+"""Exchange rates as of a day, read from the `fx_<base>_<quote>` rate series.
+
+The series are imported like every other official series (`dunwell rates import`, with the
+usual staleness warnings in `dunwell rates status`); their value is the number of `quote` units
+for one `base` unit, as central banks publish them (NBR: RON per 1 EUR).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from dunwell.interest.models import RateSeries, RateValue
+from dunwell.money import Rate, RateTable
+
+FX_PREFIX = "fx_"
+
+
+def parse_fx_code(code: str) -> tuple[str, str] | None:
+    """ "fx_eur_ron" -> ("EUR", "RON"); None for a series that is not an exchange rate."""
+    parts = code.split("_")
+    if len(parts) != 3 or parts[0] != "fx" or not all(len(p) == 3 for p in parts[1:]):
+        return None
+    return parts[1].upper(), parts[2].upper()
+
+
+def rate_table(as_of: date) -> RateTable:
+    """The latest value of every exchange-rate series on or before `as_of` (one query over a
+    small table); a rate is stale when older than its series' usual update cycle."""
+    cycles = dict(
+        RateSeries.objects.filter(code__startswith=FX_PREFIX).values_list(
+            "code", "update_cycle_days"
+        )
+    )
+    table = RateTable(as_of=as_of, stale_after_days=max(cycles.values(), default=7))
+    for code, day, value in (
+        RateValue.objects.filter(series__code__startswith=FX_PREFIX, effective_from__lte=as_of)
+        .order_by("series__code", "effective_from")
+        .values_list("series__code", "effective_from", "value")
+    ):
+        pair = parse_fx_code(code)
+        if pair is not None and value > 0:
+            table.add(Rate(pair[0], pair[1], value, day))  # later days overwrite earlier ones
+    return table

@@ -1,0 +1,23 @@
+"""Money in the active language (the Django side of dunwell.money's formatting): used by
+templates, call scripts, timeline summaries and exports alike."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils.translation import get_language
+
+from dunwell.money import Amounts, Money, format_amount, format_amounts, format_money
+
+
+def money_text(value: Decimal | Money | Amounts | None, currency: str = "") -> str:
+    """ "1 234,56 RUB" in ru, "1,234.56 RUB" in en; Amounts as "… EUR + … MDL"."""
+    language = get_language()
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, Amounts):
+        return format_amounts(value, language)
+    if isinstance(value, Money):
+        return format_money(value, language)
+    text = format_amount(Decimal(value), language)
+    return f"{text}\u00a0{currency}" if currency else text

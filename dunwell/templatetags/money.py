@@ -1,0 +1,42 @@
+"""Money in templates, in the active language: `{{ value|money:currency }}` for an amount and
+its currency, `{{ money_or_amounts|money }}` for a `Money` or an `Amounts` (one line per
+currency, never a sum across currencies), `{{ amount|amount_input }}` to pre-fill a field."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
+
+from dunwell.money import Amounts, Money, format_input_amount
+from dunwell.money import format_money as format_one
+from dunwell.money_l10n import money_text
+
+register = template.Library()
+
+
+@register.filter
+def money(value: Decimal | Money | Amounts | None, currency: str = "") -> str:
+    return money_text(value, currency)
+
+
+@register.filter
+def money_lines(value: Amounts | None) -> SafeString | str:
+    """Amounts one currency per line (tables with several currencies in one cell)."""
+    if not value:
+        return money_text(value if value is not None else None)
+    language = get_language()
+    return format_html_join(
+        "", '<span class="money">{}</span><br>', ((format_one(m, language),) for m in value)
+    )
+
+
+@register.filter
+def amount_input(value: Decimal | Money | None) -> str:
+    if value is None:
+        return ""
+    amount = value.amount if isinstance(value, Money) else Decimal(value)
+    return format_input_amount(amount, get_language())
