@@ -9,10 +9,7 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from dunwell.money import AmountError, format_input_amount, parse_amount
-
-# Amount columns are NUMERIC(18, 2): at most 16 digits before the decimal mark.
-MAX_AMOUNT = Decimal("9999999999999999.99")
+from dunwell.money import MAX_AMOUNT, AmountError, format_input_amount, parse_amount
 
 
 class AmountInput(forms.TextInput):

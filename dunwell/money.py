@@ -16,6 +16,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
+# Amount columns are NUMERIC(18, 2): at most 16 digits before the decimal mark.
+MAX_AMOUNT = Decimal("9999999999999999.99")
 
 
 class CurrencyMismatch(ValueError):

@@ -40,6 +40,7 @@ from dunwell.ledger.models import ColumnMapping, Company, ImportRun, NonWorkingD
 from dunwell.ledger.parsing import ParseError, parse_bool, parse_date, parse_decimal, parse_money
 from dunwell.ledger.phones import PhoneError, normalize_phone
 from dunwell.ledger.taxids import TaxIdError, normalize_tax_id
+from dunwell.money import MAX_AMOUNT, is_currency_code
 from dunwell.workdays import WorkCalendar
 
 BATCH = 20_000
@@ -382,9 +383,17 @@ class _RowParser:
                     line, self.column("amount"), _("negative amount %(value)s") % {"value": amount}
                 )
                 return False
-        if "currency" in values and (
-            len(values["currency"]) != 3 or not values["currency"].isalpha()
-        ):
+            if amount > MAX_AMOUNT:
+                # NUMERIC(18, 2) holds 16 digits before the decimal mark; SQLite would store a
+                # larger figure as a float and every page showing it would fail.
+                errors.add(
+                    line,
+                    self.column("amount"),
+                    _("amount %(value)s is too large (at most %(max)s)")
+                    % {"value": amount, "max": MAX_AMOUNT},
+                )
+                return False
+        if "currency" in values and not is_currency_code(values["currency"]):
             errors.add(
                 line,
                 self.column("currency"),

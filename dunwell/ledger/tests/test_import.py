@@ -143,6 +143,13 @@ BAD_DOCUMENTS = [
     ("D9,C1,,N,31.02.2026,,10,RON", "date", "bad date '31.02.2026'"),
     ("D9,C1,,N,2026-01-01,,1O0,RON", "amount", "bad number '1O0'"),
     ("D9,C1,,N,2026-01-01,,-10,RON", "amount", "negative amount -10.00"),
+    ("D9,C1,,N,2026-01-01,,10,XYZ", "currency", "not an ISO 4217 currency code: 'XYZ'"),
+    ("D9,C1,,N,2026-01-01,,10,LEI", "currency", "not an ISO 4217 currency code: 'LEI'"),
+    (
+        "D9,C1,,N,2026-01-01,,12345678901234567.00,RON",
+        "amount",
+        "amount 12345678901234567.00 is too large (at most 9999999999999999.99)",
+    ),
     ("D9,C1,,,2026-01-01,,10,RON", "number", "missing required value"),
     ("D1,C1,,N,2026-01-01,,10,RON", "external_id", "duplicate external id 'D1' (first on row 2)"),
 ]
