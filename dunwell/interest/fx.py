@@ -10,17 +10,10 @@ from __future__ import annotations
 from datetime import date
 
 from dunwell.interest.models import RateSeries, RateValue
+from dunwell.interest.ratefiles import parse_fx_code
 from dunwell.money import Rate, RateTable
 
 FX_PREFIX = "fx_"
-
-
-def parse_fx_code(code: str) -> tuple[str, str] | None:
-    """ "fx_eur_ron" -> ("EUR", "RON"); None for a series that is not an exchange rate."""
-    parts = code.split("_")
-    if len(parts) != 3 or parts[0] != "fx" or not all(len(p) == 3 for p in parts[1:]):
-        return None
-    return parts[1].upper(), parts[2].upper()
 
 
 def rate_table(as_of: date) -> RateTable:

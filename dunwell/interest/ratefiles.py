@@ -67,6 +67,18 @@ def _reader(name: str, text: str, columns: tuple[str, ...]) -> csv.DictReader[st
     return reader
 
 
+def parse_fx_code(code: str) -> tuple[str, str] | None:
+    """ "fx_eur_ron" -> ("EUR", "RON"): an exchange-rate series, created on first import."""
+    parts = code.split("_")
+    if (
+        len(parts) != 3
+        or parts[0] != "fx"
+        or not all(len(p) == 3 and p.isalpha() for p in parts[1:])
+    ):
+        return None
+    return parts[1].upper(), parts[2].upper()
+
+
 def parse_rates(name: str, text: str, known_series: Iterable[str] | None = None) -> list[RateRow]:
     """All rows of a rate file, or RateFileError on the first bad cell."""
     known = set(known_series) if known_series is not None else None
@@ -76,7 +88,9 @@ def parse_rates(name: str, text: str, known_series: Iterable[str] | None = None)
         if not any((v or "").strip() for v in raw.values() if isinstance(v, str)):
             continue
         series = (raw["series"] or "").strip()
-        if not series or (known is not None and series not in known):
+        if not series or (
+            known is not None and series not in known and parse_fx_code(series) is None
+        ):
             raise RateFileError(
                 gettext_noop("%(file)s, row %(row)s, column series: unknown series %(value)r."),
                 file=name,

@@ -19,10 +19,14 @@ from dunwell.interest import calc
 from dunwell.interest.calc import CalcError, PaymentEvent, Result
 from dunwell.interest.calc.rules import NO_OPTIONS
 from dunwell.interest.errors import InterestError
-from dunwell.interest.loading import UpsertCounts, upsert_rates
+from dunwell.interest.fxfiles import is_fx_file, parse_fx_file
+from dunwell.interest.loading import UpsertCounts, upsert_rates, upsert_series
 from dunwell.interest.models import RateSeries, RateValue
-from dunwell.interest.ratefiles import RateFileError, parse_rates
+from dunwell.interest.ratefiles import RateFileError, SeriesRow, parse_fx_code, parse_rates
 from dunwell.interest.selectors import rate_book
+
+# Exchange rates are published every working day: a week without one is stale.
+FX_UPDATE_CYCLE = 7
 
 
 def _translated(template: str, params: Mapping[str, object]) -> str:
@@ -54,12 +58,29 @@ def calculate(
     )
 
 
-def import_rates(name: str, text: str) -> UpsertCounts:
+def import_rates(name: str, content: str | bytes) -> UpsertCounts:
     """Upsert the values of one rate file; all or nothing. Raises InterestError naming the
-    file, row and column of the first bad cell."""
+    file, row and column of the first bad cell. Besides our CSV, the exchange-rate files of the
+    ECB, NBR, Bank of Russia, NBM and NBU are read as published (dunwell/interest/fxfiles.py);
+    an exchange-rate series seen for the first time is created."""
+    raw = content.encode("utf-8") if isinstance(content, str) else content
     try:
-        rows = parse_rates(name, text, RateSeries.objects.values_list("code", flat=True))
+        if is_fx_file(raw):
+            rows = parse_fx_file(name, raw)
+        else:
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                raise InterestError(gettext("%(file)s: not UTF-8 text.") % {"file": name}) from None
+            rows = parse_rates(name, text, RateSeries.objects.values_list("code", flat=True))
     except RateFileError as exc:
         raise InterestError(_translated(exc.template, exc.params)) from exc
     with transaction.atomic():
+        known = set(RateSeries.objects.values_list("code", flat=True))
+        new = []
+        for code in sorted({r.series for r in rows} - known):
+            pair = parse_fx_code(code)
+            if pair is not None:
+                new.append(SeriesRow(code, f"{pair[1]} per 1 {pair[0]}", name, FX_UPDATE_CYCLE))
+        upsert_series(RateSeries, new)
         return upsert_rates(RateSeries, RateValue, rows)

@@ -50,8 +50,8 @@ class Command(BaseCommand):
         texts = []
         for path in files:
             try:
-                texts.append((path, path.read_text(encoding="utf-8")))
-            except (OSError, UnicodeDecodeError) as exc:
+                texts.append((path, path.read_bytes()))
+            except OSError as exc:
                 raise CommandError(
                     gettext("%(file)s: cannot read it (%(error)s).") % {"file": path, "error": exc}
                 ) from None
