@@ -122,6 +122,7 @@ LANGUAGES = [
     ("ro", "Română"),
 ]
 LOCALE_PATHS = [BASE_DIR / "dunwell" / "locale"]
+FORMAT_MODULE_PATH = ["dunwell.formats"]
 TIME_ZONE = env_str("DUNWELL_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

@@ -424,6 +424,13 @@ class TimelineEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"
 
+    @property
+    def label(self) -> StrOrPromise:
+        """The kind as a reader says it, in the active language ("Task done")."""
+        from dunwell.ledger.timeline import kind_label
+
+        return kind_label(self.kind)
+
 
 class ImportKind(models.TextChoices):
     COUNTERPARTIES = "counterparties", _("Counterparties")

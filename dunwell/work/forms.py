@@ -1,14 +1,15 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from dunwell.forms import AmountField
+from dunwell.money import parse_amount
 from dunwell.work.models import Meeting, Outcome, Situation
 
 DISPUTE_REASONS = [
@@ -123,10 +124,15 @@ class AgreementForm(forms.Form):
     signed_on = forms.DateField(
         label=_("Signed on"), widget=forms.DateInput(attrs={"type": "date"})
     )
+    currency = forms.ChoiceField(label=_("Currency"), choices=[])
     schedule = forms.CharField(
         label=_("Instalments, one per line: date amount"),
         widget=forms.Textarea(attrs={"rows": 4, "placeholder": "2026-04-15 5000.00"}),
     )
+
+    def __init__(self, *args: Any, currencies: list[str] | None = None, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.fields["currency"].choices = [(c, c) for c in currencies or []]  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -135,8 +141,8 @@ class AgreementForm(forms.Form):
         for number, parts in enumerate(lines, start=1):
             try:
                 due = date.fromisoformat(parts[0])
-                amount = Decimal(parts[1].replace(",", "."))
-            except (IndexError, ValueError, InvalidOperation):
+                amount = parse_amount("".join(parts[1:]), get_language())
+            except (IndexError, ValueError):
                 raise forms.ValidationError(
                     _("Line %(n)s: write a date (YYYY-MM-DD) and an amount."),
                     params={"n": number},

@@ -364,10 +364,12 @@ def create_agreement(
     instalments: Sequence[tuple[date, Decimal]],
     good_relations_until: date | None,
     notes: str,
+    currency: str | None = None,
 ) -> int:
     try:
         agreement = ladder.create_agreement(
             counterparty=counterparty,
+            currency=currency,
             signed_on=signed_on,
             instalments=instalments,
             user=by,

@@ -106,6 +106,12 @@ def _situation(card: selectors.DebtorCard, contact_decides: bool) -> str:
     return Situation.REPEAT_CALL if card.calls else Situation.FIRST_CALL
 
 
+def _open_currencies(counterparty: Any) -> list[str]:
+    return selectors.debtor_header(counterparty, timezone.localdate()).currencies or [
+        counterparty.company.currency
+    ]
+
+
 def _promise_choices(card: selectors.DebtorCard) -> list[tuple[str, Any]]:
     """Each currency the debtor owes in, with the amount to pre-fill: what is overdue in it,
     else all that is open in it."""
@@ -255,7 +261,7 @@ def meeting(
         instance = get_object_or_404(Meeting, pk=meeting_id, counterparty=counterparty)
     agreement_form: AgreementForm | None = None
     if request.method == "POST" and request.POST.get("form") == "agreement" and instance:
-        agreement_form = AgreementForm(request.POST)
+        agreement_form = AgreementForm(request.POST, currencies=_open_currencies(counterparty))
         if agreement_form.is_valid():
             try:
                 ladder_bridge.create_agreement(
@@ -265,6 +271,7 @@ def meeting(
                     agreement_form.cleaned_data["instalments"],
                     instance.good_relations_until,
                     instance.protocol,
+                    agreement_form.cleaned_data["currency"],
                 )
             except services.WorkError as exc:
                 messages.error(request, str(exc.message))
@@ -287,7 +294,7 @@ def meeting(
     if instance is None:
         agreement_form = None
     elif request.method != "POST" or request.POST.get("form") != "agreement":
-        agreement_form = AgreementForm()
+        agreement_form = AgreementForm(currencies=_open_currencies(counterparty))
     return render(
         request,
         "work/meeting.html",

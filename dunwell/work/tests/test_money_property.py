@@ -78,9 +78,7 @@ def test_every_total_is_the_per_currency_sum(
             run(TODAY)
             listed = {
                 cp.pk: cp
-                for cp in selectors.with_amounts(
-                    selectors.debtor_list(collector, TODAY), TODAY
-                )
+                for cp in selectors.with_amounts(selectors.debtor_list(collector, TODAY), TODAY)
             }
             worklist = selectors.worklist(collector, datetime(2026, 3, 16, 20, 0, tzinfo=UTC))
         shown_in_my_day = {item.task.counterparty_id: item.overdue for item in worklist.items}
