@@ -285,27 +285,34 @@ class AmountError(ValueError):
 
 def parse_amount(text: str, language: str | None) -> Decimal:
     """Read an amount as a user of `language` types it: "1 234,56", "1234,56", "1.234,56" (ro),
-    "1,234.56" / "1234.56" (en). A dot is also accepted as the decimal mark in every language
-    when it is the only separator and is followed by one or two digits (what a number keypad
-    and a copy from a spreadsheet give). At most two decimals."""
+    "1,234.56" / "1234.56" (en). A dot is also accepted as the decimal mark in ru/uk/ro when it
+    is the only separator and is followed by one or two digits (what a number keypad and a copy
+    from a spreadsheet give). Grouped digits come in threes; at most two decimals."""
     lang = _base_language(language)
-    raw = text.strip().replace("\u00a0", " ").replace("\u202f", " ")
-    if not raw:
+    s = text.strip().replace("\u00a0", " ").replace("\u202f", " ").replace("'", "")
+    if not s:
         raise AmountError("empty")
-    group, decimal_mark = _GROUP.get(lang, ","), _DECIMAL.get(lang, ".")
-    s = raw.replace(" ", "").replace("'", "")
-    if decimal_mark == "," and "," not in s and s.count(".") == 1 and len(s.split(".")[1]) <= 2:
-        pass  # "1234.56" typed in ru/uk/ro: a decimal point
-    else:
-        if group in (",", "."):
-            s = s.replace(group, "")
-        s = s.replace(decimal_mark, ".")
-    try:
-        value = Decimal(s)
-    except InvalidOperation:
-        raise AmountError(text) from None
-    if not value.is_finite():
+    group = _GROUP.get(lang, ",").replace("\u00a0", " ")
+    mark = _DECIMAL.get(lang, ".")
+    if mark == "," and "," not in s and s.count(".") == 1 and len(s.rsplit(".", 1)[1]) <= 2:
+        mark = "."
+    whole, has_mark, fraction = s.partition(mark)
+    sign = ""
+    if whole[:1] in ("-", "+"):
+        sign, whole = whole[0], whole[1:]
+    separators = {group, " "} - {mark}
+    if any(sep in whole for sep in separators):
+        for sep in separators:
+            whole = whole.replace(sep, "\x00")
+        groups = whole.split("\x00")
+        if not (1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])):
+            raise AmountError(text)
+        whole = "".join(groups)
+    if not (whole.isascii() and whole.isdigit()) or (
+        has_mark and not (fraction.isascii() and fraction.isdigit())
+    ):
         raise AmountError(text)
+    value = Decimal(sign + whole + ("." + fraction if has_mark else ""))
     if value != value.quantize(CENT, rounding=ROUND_HALF_UP):
         raise AmountError(text)
     return quantize(value)

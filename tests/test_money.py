@@ -62,10 +62,15 @@ def test_what_users_type_is_read(language: str, typed: str, amount: str) -> None
     assert parse_amount(typed, language) == Decimal(amount)
 
 
-@pytest.mark.parametrize("typed", ["", "abc", "1,2,3", "454657.360000001", "NaN", "1e5x"])
-def test_what_is_not_an_amount_is_refused(typed: str) -> None:
+@pytest.mark.parametrize(
+    ("language", "typed"),
+    [("ru", ""), ("ru", "abc"), ("ru", "1,2,3"), ("ru", "454657.360000001"), ("ru", "NaN"),
+     ("ru", "1e5"), ("en", "12,34,56"), ("en", "1234,56"), ("ro", "1.00,5"), ("ru", "1 00"),
+     ("ru", "²")],
+)  # fmt: skip
+def test_what_is_not_an_amount_is_refused(language: str, typed: str) -> None:
     with pytest.raises(AmountError):
-        parse_amount(typed, "ru")
+        parse_amount(typed, language)
 
 
 @given(
