@@ -274,3 +274,158 @@ def step_fields(order: int, spec: dict[str, Any]) -> dict[str, Any]:
         "scope": spec.get("scope", "counterparty"),
         "instructions": spec.get("instructions", ""),
     }
+
+
+# The shipped names in the other UI languages (English is the `name`). Managers edit them per
+# language on the policy page; the data migration fills rows still carrying the shipped name.
+TRANSLATIONS: dict[str, dict[str, str]] = {
+    # segments
+    "Key customer": {"ru": "Ключевой клиент", "uk": "Ключовий клієнт", "ro": "Client cheie"},
+    "Standard": {"ru": "Стандартный", "uk": "Стандартний", "ro": "Standard"},
+    "New customer": {"ru": "Новый клиент", "uk": "Новий клієнт", "ro": "Client nou"},
+    # policy descriptions
+    "The collection regulation: manager and supervisor notified on day +1, 10 days of "
+    "negotiation, then pretension and stopped shipments, then court.": {
+        "ru": "Регламент взыскания: на 1-й день уведомляются менеджер и руководитель, 10 дней "
+        "на переговоры, затем претензия и остановка отгрузок, затем суд.",
+        "uk": "Регламент стягнення: на 1-й день повідомляються менеджер і керівник, 10 днів "
+        "на переговори, потім претензія та зупинка відвантажень, потім суд.",
+        "ro": "Regulamentul de recuperare: în ziua +1 sunt anunțați managerul și supervizorul, "
+        "10 zile de negocieri, apoi somația și oprirea livrărilor, apoi instanța.",
+    },
+    "Privileged customers: management grants grace per counterparty; legal steps only with "
+    "the director's approval.": {
+        "ru": "Привилегированные клиенты: руководство даёт отсрочку каждому контрагенту; "
+        "юридические шаги только с одобрения директора.",
+        "uk": "Привілейовані клієнти: керівництво надає відстрочку кожному контрагенту; "
+        "юридичні кроки лише зі схвалення директора.",
+        "ro": "Clienți privilegiați: conducerea acordă păsuire fiecărui partener; pașii "
+        "juridici numai cu aprobarea directorului.",
+    },
+    "Stricter and earlier: a reminder before the due date, pretension on day +7.": {
+        "ru": "Строже и раньше: напоминание до срока оплаты, претензия на 7-й день.",
+        "uk": "Суворіше й раніше: нагадування до строку оплати, претензія на 7-й день.",
+        "ro": "Mai strict și mai devreme: un memento înainte de scadență, somația în ziua +7.",
+    },
+    # steps
+    "Payment missed: notify the manager and the supervisor": {
+        "ru": "Платёж пропущен: уведомить менеджера и руководителя",
+        "uk": "Платіж пропущено: повідомити менеджера і керівника",
+        "ro": "Plată ratată: anunțați managerul și supervizorul",
+    },
+    "First friendly call": {
+        "ru": "Первый дружеский звонок",
+        "uk": "Перший дружній дзвінок",
+        "ro": "Primul apel amical",
+    },
+    "Second-level call to the person who decides payments": {
+        "ru": "Звонок второго уровня лицу, принимающему решения об оплате",
+        "uk": "Дзвінок другого рівня особі, яка ухвалює рішення про оплату",
+        "ro": "Apel de nivelul doi către persoana care decide plățile",
+    },
+    "Personal written reminder with a statement": {
+        "ru": "Личное письменное напоминание с выпиской",
+        "uk": "Особисте письмове нагадування з випискою",
+        "ro": "Memento scris personal cu extras de cont",
+    },
+    "Pretension (claim letter) with the contract's period": {
+        "ru": "Претензия со сроком по договору",
+        "uk": "Претензія зі строком за договором",
+        "ro": "Somație cu termenul din contract",
+    },
+    "Stop shipments": {
+        "ru": "Остановить отгрузки",
+        "uk": "Зупинити відвантаження",
+        "ro": "Oprirea livrărilor",
+    },
+    "Pretension deadline passed: prepare the court filing": {
+        "ru": "Срок претензии истёк: подготовить иск в суд",
+        "uk": "Строк претензії сплив: підготувати позов до суду",
+        "ro": "Termenul somației a expirat: pregătiți cererea de chemare în judecată",
+    },
+    "Promise broken: call the decision-maker at once": {
+        "ru": "Обещание нарушено: сразу позвонить лицу, принимающему решения",
+        "uk": "Обіцянку порушено: одразу зателефонувати особі, яка ухвалює рішення",
+        "ro": "Promisiune încălcată: sunați imediat persoana care decide",
+    },
+    "Dispute resolved: ask again for a payment date": {
+        "ru": "Спор урегулирован: снова спросить дату оплаты",
+        "uk": "Спір урегульовано: знову запитати дату оплати",
+        "ro": "Litigiu rezolvat: cereți din nou o dată de plată",
+    },
+    "Instalment missed: call about the repayment schedule": {
+        "ru": "Платёж по графику пропущен: позвонить о графике погашения",
+        "uk": "Платіж за графіком пропущено: зателефонувати щодо графіка погашення",
+        "ro": "Rată ratată: sunați despre graficul de rambursare",
+    },
+    "Good relations ended: sincere final warning": {
+        "ru": "Время добрых отношений истекло: искреннее последнее предупреждение",
+        "uk": "Час добрих стосунків сплив: щире останнє попередження",
+        "ro": "Relațiile bune s-au încheiat: ultim avertisment sincer",
+    },
+    "Friendly call from the account manager": {
+        "ru": "Дружеский звонок от менеджера клиента",
+        "uk": "Дружній дзвінок від менеджера клієнта",
+        "ro": "Apel amical de la managerul de cont",
+    },
+    "Notify the supervisor": {
+        "ru": "Уведомить руководителя",
+        "uk": "Повідомити керівника",
+        "ro": "Anunțați supervizorul",
+    },
+    "Call the person who decides payments": {
+        "ru": "Позвонить лицу, принимающему решения об оплате",
+        "uk": "Зателефонувати особі, яка ухвалює рішення про оплату",
+        "ro": "Sunați persoana care decide plățile",
+    },
+    "Personal letter with a statement": {
+        "ru": "Личное письмо с выпиской",
+        "uk": "Особистий лист із випискою",
+        "ro": "Scrisoare personală cu extras de cont",
+    },
+    "Director decides on legal steps": {
+        "ru": "Директор решает о юридических шагах",
+        "uk": "Директор вирішує щодо юридичних кроків",
+        "ro": "Directorul decide asupra pașilor juridici",
+    },
+    "Stop shipments (director's approval)": {
+        "ru": "Остановить отгрузки (одобрение директора)",
+        "uk": "Зупинити відвантаження (схвалення директора)",
+        "ro": "Oprirea livrărilor (aprobarea directorului)",
+    },
+    "Pretension deadline passed: court filing (director's approval)": {
+        "ru": "Срок претензии истёк: иск в суд (одобрение директора)",
+        "uk": "Строк претензії сплив: позов до суду (схвалення директора)",
+        "ro": "Termenul somației a expirat: acțiune în instanță (aprobarea directorului)",
+    },
+    "Reminder before the due date": {
+        "ru": "Напоминание до срока оплаты",
+        "uk": "Нагадування до строку оплати",
+        "ro": "Memento înainte de scadență",
+    },
+    "Call the same day": {
+        "ru": "Позвонить в тот же день",
+        "uk": "Зателефонувати того ж дня",
+        "ro": "Sunați în aceeași zi",
+    },
+    "Second-level call": {
+        "ru": "Звонок второго уровня",
+        "uk": "Дзвінок другого рівня",
+        "ro": "Apel de nivelul doi",
+    },
+    "Written reminder with a statement": {
+        "ru": "Письменное напоминание с выпиской",
+        "uk": "Письмове нагадування з випискою",
+        "ro": "Memento scris cu extras de cont",
+    },
+    "Pretension (claim letter)": {
+        "ru": "Претензия",
+        "uk": "Претензія",
+        "ro": "Somație",
+    },
+}
+
+
+def translations_of(english: str) -> dict[str, str]:
+    """The shipped translations of one English name (empty for a company's own text)."""
+    return dict(TRANSLATIONS.get(english, {}))
