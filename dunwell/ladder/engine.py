@@ -35,6 +35,7 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from dunwell.accounts.models import Role, User
+from dunwell.ladder import nightly
 from dunwell.ladder.decide import (
     EVENT,
     Decision,
@@ -1234,6 +1235,7 @@ def run(
     _agreements(as_of, shard, summary)
     _pretension_deadlines(as_of, shard, summary)
     _cancel_paid(shard, summary)
+    nightly.apply_rules(ctx, shard, summary)
     _events(ctx, shard, summary)
     ranges = _counterparty_ranges(_pending_counterparties(ctx, shard), batch_size)
     for index, (lo, hi) in enumerate(ranges, start=1):
