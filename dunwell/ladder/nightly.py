@@ -228,6 +228,9 @@ def _open_by_currency(counterparty_ids: Sequence[int]) -> dict[int, dict[str, De
     return totals
 
 
+CENT = Decimal("0.01")
+
+
 def exceeded_limits(
     limits: dict[str, Any], open_amounts: dict[str, Decimal]
 ) -> list[tuple[str, Decimal, Decimal]]:
@@ -239,9 +242,9 @@ def exceeded_limits(
             limit = Decimal(str(raw))
         except InvalidOperation:
             continue
-        amount = open_amounts.get(currency, Decimal("0"))
+        amount = Decimal(str(open_amounts.get(currency, 0))).quantize(CENT)
         if amount > limit:
-            out.append((currency, amount, limit))
+            out.append((currency, amount, limit.quantize(CENT)))
     return out
 
 

@@ -15,3 +15,11 @@ def may_open_grace(user: object, counterparty_id: int) -> bool:
     if not isinstance(user, User):
         return False
     return can_manage_grace(user, counterparty_id) or can_approve_grace(user, counterparty_id)
+
+
+@register.inclusion_tag("ladder/_grace_link.html", takes_context=True)
+def grace_link(context: template.Context, counterparty_id: int) -> dict[str, object]:
+    """The debtor card's button to the grace page, for those who may open it."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return {"counterparty_id": counterparty_id, "show": may_open_grace(user, counterparty_id)}

@@ -106,7 +106,7 @@ def test_grace_ends_when_the_open_amount_outgrows_its_limit_in_that_currency(
     run_at(1)
     grace = Grace.objects.get()
     assert grace.ended_at is not None and grace.until == day(0)
-    assert "900.00 EUR > 500 EUR" in grace.end_reason
+    assert "900.00 EUR > 500.00 EUR" in grace.end_reason
     assert "RON" not in grace.end_reason  # 1500 RON is within its own 2000 RON limit
     assert Task.objects.filter(step__isnull=False).exists()
 
