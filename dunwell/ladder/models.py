@@ -148,6 +148,11 @@ class PolicyStep(models.Model):
     def localized_name(self) -> str:
         return localized(self.names, self.name)
 
+    @property
+    def abs_days(self) -> int:
+        """Days without the sign, for "3 days before the due date"."""
+        return abs(self.days)
+
 
 class SegmentPolicy(models.Model):
     """The policy a segment's counterparties follow unless they have their own."""
