@@ -30,8 +30,8 @@ class PolicyStepInline(admin.TabularInline):
     model = PolicyStep
     extra = 0
     fields = (
-        "order", "name", "names", "trigger", "days", "event", "action", "window_start", "window_end",
-        "assignee_role", "assignee_user", "needs_approval", "approval_role", "scope",
+        "order", "name", "names", "trigger", "days", "event", "action", "window_start",
+        "window_end", "assignee_role", "assignee_user", "needs_approval", "approval_role", "scope",
         "min_overdue_amount",
     )  # fmt: skip
 

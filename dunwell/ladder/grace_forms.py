@@ -12,7 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class GraceForm(forms.Form):
-    until = forms.DateField(label=_("Forgiven until"), widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(
+        label=_("Forgiven until"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, currencies: Sequence[tuple[str, Decimal]] = (), **kwargs: Any):
@@ -25,7 +27,8 @@ class GraceForm(forms.Form):
                 min_value=Decimal("0.01"),
                 decimal_places=2,
                 max_digits=18,
-                help_text=_("open now: %(amount)s %(currency)s") % {"amount": amount, "currency": code},
+                help_text=_("open now: %(amount)s %(currency)s")
+                % {"amount": amount, "currency": code},
             )
 
     def limits(self) -> dict[str, Decimal]:

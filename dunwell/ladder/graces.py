@@ -52,7 +52,9 @@ def max_days() -> int:
     return int(getattr(settings, "LADDER_GRACE_MAX_DAYS", 60))
 
 
-def _timeline(counterparty_id: int, actor: User | None, kind: str, summary: str, **data: Any) -> None:
+def _timeline(
+    counterparty_id: int, actor: User | None, kind: str, summary: str, **data: Any
+) -> None:
     TimelineEntry.objects.create(
         counterparty_id=counterparty_id,
         at=timezone.now(),
@@ -247,7 +249,9 @@ def extend_grace(
 ) -> Grace | GraceRequest:
     """Move an active grace's end later (and set its limits); same approval rule as a grant."""
     today = timezone.localdate()
-    grace = Grace.objects.select_for_update().select_related("counterparty__segment").get(pk=grace.pk)
+    grace = (
+        Grace.objects.select_for_update().select_related("counterparty__segment").get(pk=grace.pk)
+    )
     counterparty = grace.counterparty
     _check(user, counterparty, until, reason, today)
     if grace.ended_at is not None or grace.until < today:
@@ -326,7 +330,9 @@ def decide_request(
     elif active_grace(request.counterparty, today) is not None:
         raise GraceError(_("This debtor already has a grace: extend or end it."))
     else:
-        _grant(request.counterparty, request.until, request.reason, request.limits, user, user, today)
+        _grant(
+            request.counterparty, request.until, request.reason, request.limits, user, user, today
+        )
     return request
 
 

@@ -499,8 +499,7 @@ def retry_stale_call_backs(run: NightlyRun) -> None:
                 (
                     cp,
                     "ladder.call_back_missed",
-                    f"{title}: not done in time, called again on "
-                    f"{new[-1].window_start:%d.%m.%Y}",
+                    f"{title}: not done in time, called again on {new[-1].window_start:%d.%m.%Y}",
                     {"task": task_id},
                 )
             )

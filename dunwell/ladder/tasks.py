@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
@@ -14,15 +15,33 @@ from dunwell.ladder.models import DailyRun
 from dunwell.ledger.models import Company
 
 
+def _company(company_id: int | None) -> Q:
+    """The runs of one company (None: the runs started for every company at once)."""
+    return Q(company__isnull=True) if company_id is None else Q(company_id=company_id)
+
+
 @task()
 def daily_run(as_of: str, shard: str = "1/1", company_id: int | None = None) -> dict[str, object]:
     """Run one shard of the morning's ladder run (idempotent: a retry is harmless)."""
     day = date.fromisoformat(as_of)
-    row = DailyRun.objects.filter(as_of=day, shard=shard, company_id=company_id)
+    row = DailyRun.objects.filter(_company(company_id), as_of=day, shard=shard)
     row.update(started_at=timezone.now())
     summary = run(day, shard=parse_shard(shard))
     row.update(finished_at=timezone.now(), summary=summary.as_dict())
     return summary.as_dict()
+
+
+def _run_row(as_of: date, shard: str, company_id: int | None) -> DailyRun:
+    """The run's row, created once (a concurrent worker's insert wins the unique key)."""
+    rows = DailyRun.objects.filter(_company(company_id), as_of=as_of, shard=shard)
+    row = rows.first()
+    if row is not None:
+        return row
+    try:
+        with transaction.atomic():
+            return DailyRun.objects.create(as_of=as_of, shard=shard, company_id=company_id)
+    except IntegrityError:
+        return rows.get()
 
 
 def claim_daily_run(as_of: date, shards: int = 1, company_id: int | None = None) -> bool:
@@ -31,9 +50,7 @@ def claim_daily_run(as_of: date, shards: int = 1, company_id: int | None = None)
     claimed = False
     for k in range(1, shards + 1):
         shard = f"{k}/{shards}"
-        row, _created = DailyRun.objects.get_or_create(
-            as_of=as_of, shard=shard, company_id=company_id
-        )
+        row = _run_row(as_of, shard, company_id)
         now = timezone.now()
         if DailyRun.objects.filter(pk=row.pk, enqueued_at=None).update(enqueued_at=now) == 1:
             claimed = True

@@ -110,7 +110,11 @@ def test_supervisor_grants_a_grace_with_a_limit_per_currency(
     assert grace.until == date(2026, 4, 10) and grace.limits == {"RON": "1500.00"}
     assert grace.approved_by == supervisor
     entry = TimelineEntry.objects.get(kind="ladder.grace_granted")
-    assert entry.actor == supervisor and "10.04.2026" in entry.summary and "1500.00 RON" in entry.summary
+    assert (
+        entry.actor == supervisor
+        and "10.04.2026" in entry.summary
+        and "1500.00 RON" in entry.summary
+    )
     page = client.get(url(debtor)).content.decode()
     assert "Forgiven until 10.04.2026" in page and "32 days left" in page
 
@@ -124,7 +128,9 @@ def test_grace_page_speaks_russian_with_plural_days(debtor: Counterparty, superv
     assert "осталось 21 день" in page
 
 
-def test_bad_input_names_the_field_and_writes_nothing(debtor: Counterparty, supervisor: User) -> None:
+def test_bad_input_names_the_field_and_writes_nothing(
+    debtor: Counterparty, supervisor: User
+) -> None:
     client = client_for(supervisor)
     response = client.post(url(debtor), {"action": "grant", "until": "2026-03-01", "reason": "x"})
     assert response.status_code == 200

@@ -181,7 +181,9 @@ def test_missed_call_back_is_closed_and_retried_on_the_next_working_day(
     assert Task.objects.filter(key__startswith="retry:").count() == 1
 
 
-def test_a_ladder_call_task_left_open_is_not_a_call_back(debtor: Counterparty, invoice: Document) -> None:
+def test_a_ladder_call_task_left_open_is_not_a_call_back(
+    debtor: Counterparty, invoice: Document
+) -> None:
     run_at(1)
     run_at(5)
     assert not Task.objects.filter(key__startswith="retry:").exists()

@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ledger', '0002_default_segments'),
+        ("ledger", "0002_default_segments"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='segment',
-            name='names',
-            field=models.JSONField(blank=True, default=dict, help_text='{"ru": "…", "uk": "…"}', verbose_name='name in other languages'),
+            model_name="segment",
+            name="names",
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                help_text='{"ru": "…", "uk": "…"}',
+                verbose_name="name in other languages",
+            ),
         ),
     ]

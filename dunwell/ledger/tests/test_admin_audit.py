@@ -31,7 +31,7 @@ def form_data(client: Client, url: str) -> dict[str, Any]:
     assert response.status_code == 200
     form = response.context["adminform"].form
     data: dict[str, Any] = {}
-    for name, field in form.fields.items():
+    for name in form.fields:
         value = form[name].value()
         if value is None:
             continue
@@ -85,7 +85,9 @@ def test_editing_a_counterparty_and_its_contacts_inline_is_audited(
     response = admin_client_for.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     summaries = list(
-        TimelineEntry.objects.filter(counterparty=cp).order_by("id").values_list("summary", flat=True)
+        TimelineEntry.objects.filter(counterparty=cp)
+        .order_by("id")
+        .values_list("summary", flat=True)
     )
     assert any("name: Old Name SRL → New Name SRL" in s for s in summaries)
     assert any("phone: +40721000000 → +40721999999" in s for s in summaries)
@@ -96,9 +98,7 @@ def test_deleting_a_contact_in_admin_is_audited(
 ) -> None:
     cp = make_counterparty()
     contact = Contact.objects.create(counterparty=cp, name="Ana Pop")
-    response = admin_client_for.post(
-        f"/admin/ledger/contact/{contact.pk}/delete/", {"post": "yes"}
-    )
+    response = admin_client_for.post(f"/admin/ledger/contact/{contact.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     entry = TimelineEntry.objects.get(counterparty=cp, kind="admin.deleted")
     assert "Ana Pop" in entry.summary and entry.actor is not None

@@ -39,7 +39,10 @@ def test_two_broken_promises_raise_a_stalling_alert_in_the_nightly_run(
 ) -> None:
     # Two promises, each recorded through the call card, each not kept: the nightly run
     # breaks them and, without any further call, finds the debtor stalling.
-    for recorded, promised in ((date(2026, 3, 2), date(2026, 3, 4)), (date(2026, 3, 5), date(2026, 3, 6))):
+    for recorded, promised in (
+        (date(2026, 3, 2), date(2026, 3, 4)),
+        (date(2026, 3, 5), date(2026, 3, 6)),
+    ):
         with time_machine.travel(at(recorded, 10), tick=False):
             services.record_call_outcome(
                 collector, debtor,
