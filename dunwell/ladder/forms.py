@@ -60,7 +60,7 @@ class PolicyForm(TranslatedNamesMixin, forms.ModelForm):  # type: ignore[type-ar
 
 
 class PolicyStepForm(TranslatedNamesMixin, forms.ModelForm):  # type: ignore[type-arg]
-    translated = (("names", "name", False),)
+    translated = (("names", "name", False), ("translated_instructions", "instructions", True))
 
     class Meta:
         model = PolicyStep

@@ -129,6 +129,9 @@ class PolicyStep(models.Model):
     )
     min_overdue_amount = money_field(_("minimum overdue amount"), default=Decimal("0"))
     instructions = models.TextField(_("instructions"), blank=True)
+    translated_instructions = models.JSONField(
+        _("instructions in other languages"), default=dict, blank=True
+    )
 
     class Meta:
         verbose_name = _("policy step")
@@ -147,6 +150,10 @@ class PolicyStep(models.Model):
     @property
     def localized_name(self) -> str:
         return localized(self.names, self.name)
+
+    @property
+    def localized_instructions(self) -> str:
+        return localized(self.translated_instructions, self.instructions)
 
     @property
     def abs_days(self) -> int:
@@ -393,6 +400,14 @@ class Task(models.Model):
         if self.step_id is None or self.step is None:
             return self.title
         return f"{self.step.localized_name} — {self.counterparty.name}"[:255]
+
+    @property
+    def localized_instructions(self) -> str:
+        """The step's instructions in the viewer's language (the task keeps the English copy
+        made when it was created; a manual task has only its own)."""
+        if self.step_id is None or self.step is None or self.instructions != self.step.instructions:
+            return self.instructions
+        return self.step.localized_instructions
 
     @property
     def is_open(self) -> bool:

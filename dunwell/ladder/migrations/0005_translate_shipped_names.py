@@ -18,6 +18,11 @@ def translate(apps, schema_editor):
                 if descriptions:
                     row.descriptions = descriptions
                     changed.append("descriptions")
+            if model == "PolicyStep" and row.instructions and not row.translated_instructions:
+                instructions = translations_of(row.instructions)
+                if instructions:
+                    row.translated_instructions = instructions
+                    changed.append("translated_instructions")
             if changed:
                 row.save(update_fields=changed)
 

@@ -34,6 +34,8 @@ def test_shipped_names_are_translated_by_the_migration() -> None:
     assert standard.names == {"ru": "Стандартный", "uk": "Стандартний", "ro": "Standard"}
     assert standard.descriptions["uk"].startswith("Регламент стягнення")
     assert Segment.objects.get(code="key").names["ro"] == "Client cheie"
+    untranslated = PolicyStep.objects.exclude(instructions="").filter(translated_instructions={})
+    assert not untranslated.exists()
     untranslated = PolicyStep.objects.filter(names={})
     assert not untranslated.exists(), list(untranslated.values_list("name", flat=True))
 
@@ -94,5 +96,6 @@ def test_task_titles_render_in_the_viewers_language(
     task = Task.objects.get(step__name="First friendly call")
     with translation.override("uk"):
         assert task.localized_title == f"Перший дружній дзвінок — {debtor.name}"
+        assert task.localized_instructions.startswith("Дружнє нагадування")
     page = client_for(collector, "ro").get(reverse("ladder:tasks")).content.decode()
     assert f"Primul apel amical — {debtor.name}" in page
