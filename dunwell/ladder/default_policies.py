@@ -434,8 +434,7 @@ def translations_of(english: str) -> dict[str, str]:
 # The shipped steps' instructions in the other UI languages.
 TRANSLATIONS.update(
     {
-        "A payment was missed. The responsible manager has 10 days to resolve it by "
-        "negotiation.": {
+        "A payment was missed. The responsible manager has 10 days to resolve it by negotiation.": {
             "ru": "Платёж пропущен. У ответственного менеджера 10 дней, чтобы решить вопрос "
             "переговорами.",
             "uk": "Платіж пропущено. Відповідальний менеджер має 10 днів, щоб вирішити питання "

@@ -121,3 +121,13 @@ def _act(
         messages.success(request, _("Approved.") if action == "approve" else _("Rejected."))
         return True
     raise PermissionDenied
+
+
+@login_required
+def grace_requests(request: HttpRequest) -> HttpResponse:
+    """The director's list of graces waiting for approval."""
+    user = request.user
+    assert isinstance(user, User)
+    return render(
+        request, "ladder/grace_requests.html", {"requests": graces.pending_requests(user)}
+    )

@@ -22,27 +22,29 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_stubs_ext import StrOrPromise
 
-from dunwell.accounts.grace_rules import can_approve_grace, can_manage_grace
-from dunwell.accounts.models import User
+from dunwell.accounts.grace_rules import GRACE_APPROVERS, can_approve_grace, can_manage_grace
+from dunwell.accounts.models import Role, User
+from dunwell.ladder import nightly
 from dunwell.ladder.models import (
     DocumentProgress,
     Grace,
     GraceRequest,
     GraceRequestStatus,
 )
+from dunwell.ladder.services import LadderError
 from dunwell.ledger.models import Counterparty, TimelineEntry
 
+GRACE_REQUEST_NOTICE = _("%(who)s asks for a grace for %(debtor)s until %(until)s.")
 # Segments whose graces always need the director (DESIGN §1.4: key customers).
 KEY_SEGMENTS = frozenset({"key"})
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 
-class GraceError(Exception):
+class GraceError(LadderError):
     """A grace action that cannot be done; `field` names the form field at fault."""
 
     def __init__(self, message: StrOrPromise, field: str | None = None) -> None:
-        super().__init__(str(message))
-        self.message = message
+        super().__init__(message)
         self.field = field
 
 
@@ -99,13 +101,14 @@ def active_grace(counterparty: Counterparty, today: date | None = None) -> Grace
 
 
 def why_director(counterparty: Counterparty, until: date, today: date) -> str:
-    """Why this grace needs the director's approval ("" when it does not)."""
+    """Why this grace needs the director's approval, as codes ("" when it does not):
+    "key_customer" and/or "longer_than:N" (GraceRequest.approval_reasons translates them)."""
     reasons = []
     if counterparty.segment.code in KEY_SEGMENTS:
-        reasons.append("key customer")
+        reasons.append("key_customer")
     if (until - today).days > max_days():
-        reasons.append(f"longer than {max_days()} days")
-    return ", ".join(reasons)
+        reasons.append(f"longer_than:{max_days()}")
+    return ",".join(reasons)
 
 
 def _check(user: User, counterparty: Counterparty, until: date, reason: str, today: date) -> None:
@@ -147,6 +150,16 @@ def _request(
         requested_by=user,
         requested_at=timezone.now(),
     )
+    directors = User.objects.filter(is_active=True, role__in=GRACE_APPROVERS - {Role.ADMIN})
+    for director_id in directors.values_list("id", flat=True):
+        nightly.notify(
+            director_id,
+            "approval",
+            GRACE_REQUEST_NOTICE,
+            {"debtor": counterparty.name, "until": until.strftime("%d.%m.%Y"), "who": str(user)},
+            counterparty.pk,
+            f"grace_request:{request.pk}",
+        )
     _timeline(
         counterparty.pk,
         user,
@@ -358,6 +371,20 @@ def open_by_currency(counterparty: Counterparty) -> list[tuple[str, Decimal]]:
         .annotate(total=Sum("open_amount"))
         .order_by("currency")
     ]
+
+
+def pending_requests(user: User) -> list[GraceRequest]:
+    """The grace requests waiting for `user`'s approval (the debtors they may approve for)."""
+    from dunwell.accounts.visibility import counterparty_filter
+
+    if not (user.is_superuser or user.role in GRACE_APPROVERS):
+        return []
+    return list(
+        GraceRequest.objects.filter(status=GraceRequestStatus.PENDING)
+        .filter(counterparty_filter(user, "counterparty__"))
+        .select_related("counterparty", "requested_by")
+        .order_by("requested_at")[:500]
+    )
 
 
 def overview(counterparty: Counterparty, today: date) -> dict[str, Any]:

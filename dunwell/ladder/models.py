@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from dunwell.accounts.models import Role
@@ -277,6 +278,20 @@ class GraceRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.counterparty} until {self.until:%d.%m.%Y} ({self.status})"
+
+    @property
+    def approval_reasons(self) -> list[str]:
+        """`why_approval`'s codes in the active language."""
+        out: list[str] = []
+        for code in filter(None, self.why_approval.split(",")):
+            if code == "key_customer":
+                out.append(gettext("key customer"))
+            elif code.startswith("longer_than:"):
+                days = int(code.split(":", 1)[1])
+                out.append(
+                    ngettext("longer than %(n)d day", "longer than %(n)d days", days) % {"n": days}
+                )
+        return out
 
 
 class DocumentProgress(models.Model):

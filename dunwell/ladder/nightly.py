@@ -127,6 +127,19 @@ def register_unanswered_source(source: UnansweredSource) -> None:
         _unanswered_sources.append(source)
 
 
+def notify(
+    recipient_id: int,
+    kind: str,
+    message: StrOrPromise,
+    params: dict[str, Any],
+    counterparty_id: int,
+    key: str,
+) -> None:
+    """Hand a notice to every registered notifier (rendered in the recipient's language)."""
+    for notifier in list(_notifiers):
+        notifier(recipient_id, kind, message, params, counterparty_id, key)
+
+
 def stale_call_back_hours() -> int:
     """Hours after its time a call-back task counts as missed (LADDER_STALE_CALL_BACK_HOURS)."""
     return int(getattr(settings, "LADDER_STALE_CALL_BACK_HOURS", 4))
@@ -422,8 +435,7 @@ def escalate_overdue_disputes(run: NightlyRun) -> None:
         )
         TimelineEntry.objects.bulk_create(_timeline_rows(timeline, run.now))
         for recipient, params, cp, key in notices:
-            for notifier in _notifiers:
-                notifier(recipient, "dispute", OVERDUE_DISPUTE_NOTICE, params, cp, key)
+            notify(recipient, "dispute", OVERDUE_DISPUTE_NOTICE, params, cp, key)
     run.summary.transitions["dispute_overdue"] += len(tasks)
     run.summary.tasks_created[Action.REVIEW_DISPUTE] += len(tasks)
 

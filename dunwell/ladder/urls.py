@@ -13,4 +13,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("punctuality/", views.punctuality, name="punctuality"),
     path("tasks/", views.my_tasks, name="tasks"),
     path("grace/<int:counterparty_id>/", grace_views.grace_page, name="grace"),
+    path("graces/", grace_views.grace_requests, name="grace_requests"),
 ]

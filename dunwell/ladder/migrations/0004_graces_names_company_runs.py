@@ -6,121 +6,239 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ladder', '0003_progress_next_due_index'),
-        ('ledger', '0003_segment_names'),
+        ("ladder", "0003_progress_next_due_index"),
+        ("ledger", "0003_segment_names"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='GraceRequest',
+            name="GraceRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('until', models.DateField(verbose_name='forgiven until')),
-                ('reason', models.TextField(verbose_name='reason')),
-                ('limits', models.JSONField(blank=True, default=dict, verbose_name='amount limit per currency')),
-                ('why_approval', models.CharField(blank=True, max_length=255, verbose_name='why approval is needed')),
-                ('requested_at', models.DateTimeField(verbose_name='requested at')),
-                ('status', models.CharField(choices=[('pending', 'waiting for the director'), ('approved', 'approved'), ('rejected', 'rejected')], default='pending', max_length=10, verbose_name='status')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided at')),
-                ('comment', models.TextField(blank=True, verbose_name='comment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("until", models.DateField(verbose_name="forgiven until")),
+                ("reason", models.TextField(verbose_name="reason")),
+                (
+                    "limits",
+                    models.JSONField(
+                        blank=True, default=dict, verbose_name="amount limit per currency"
+                    ),
+                ),
+                (
+                    "why_approval",
+                    models.CharField(
+                        blank=True, max_length=255, verbose_name="why approval is needed"
+                    ),
+                ),
+                ("requested_at", models.DateTimeField(verbose_name="requested at")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "waiting for the director"),
+                            ("approved", "approved"),
+                            ("rejected", "rejected"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "decided_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="decided at"),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="comment")),
             ],
             options={
-                'verbose_name': 'grace request',
-                'verbose_name_plural': 'grace requests',
+                "verbose_name": "grace request",
+                "verbose_name_plural": "grace requests",
             },
         ),
         migrations.RemoveConstraint(
-            model_name='dailyrun',
-            name='uniq_daily_run',
+            model_name="dailyrun",
+            name="uniq_daily_run",
         ),
         migrations.AddField(
-            model_name='dailyrun',
-            name='company',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='ledger.company'),
+            model_name="dailyrun",
+            name="company",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="ledger.company",
+            ),
         ),
         migrations.AddField(
-            model_name='grace',
-            name='end_reason',
-            field=models.TextField(blank=True, verbose_name='why it ended'),
+            model_name="grace",
+            name="end_reason",
+            field=models.TextField(blank=True, verbose_name="why it ended"),
         ),
         migrations.AddField(
-            model_name='grace',
-            name='ended_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='ended at'),
+            model_name="grace",
+            name="ended_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="ended at"),
         ),
         migrations.AddField(
-            model_name='grace',
-            name='ended_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='ended by'),
+            model_name="grace",
+            name="ended_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="ended by",
+            ),
         ),
         migrations.AddField(
-            model_name='grace',
-            name='limits',
-            field=models.JSONField(blank=True, default=dict, verbose_name='amount limit per currency'),
+            model_name="grace",
+            name="limits",
+            field=models.JSONField(
+                blank=True, default=dict, verbose_name="amount limit per currency"
+            ),
         ),
         migrations.AddField(
-            model_name='policy',
-            name='descriptions',
-            field=models.JSONField(blank=True, default=dict, verbose_name='description in other languages'),
+            model_name="policy",
+            name="descriptions",
+            field=models.JSONField(
+                blank=True, default=dict, verbose_name="description in other languages"
+            ),
         ),
         migrations.AddField(
-            model_name='policy',
-            name='names',
-            field=models.JSONField(blank=True, default=dict, verbose_name='name in other languages'),
+            model_name="policy",
+            name="names",
+            field=models.JSONField(
+                blank=True, default=dict, verbose_name="name in other languages"
+            ),
         ),
         migrations.AddField(
-            model_name='policystep',
-            name='names',
-            field=models.JSONField(blank=True, default=dict, verbose_name='name in other languages'),
+            model_name="policystep",
+            name="names",
+            field=models.JSONField(
+                blank=True, default=dict, verbose_name="name in other languages"
+            ),
         ),
         migrations.AddField(
-            model_name='policystep',
-            name='translated_instructions',
-            field=models.JSONField(blank=True, default=dict, verbose_name='instructions in other languages'),
+            model_name="policystep",
+            name="translated_instructions",
+            field=models.JSONField(
+                blank=True, default=dict, verbose_name="instructions in other languages"
+            ),
         ),
         migrations.AlterField(
-            model_name='policystep',
-            name='action',
-            field=models.CharField(choices=[('call', 'Call'), ('email', 'Email'), ('letter', 'Letter'), ('meeting', 'Meeting'), ('notify_supervisor', 'Notify supervisor'), ('pretension', 'Pretension (claim letter)'), ('stop_shipments', 'Stop shipments'), ('hand_to_lawyer', 'Hand to lawyer'), ('court_filing', 'Prepare court filing'), ('collection_agency', 'Hand to collection agency'), ('director_decision', 'Director decision'), ('final_warning', 'Final warning'), ('review_dispute', 'Settle an overdue dispute')], max_length=20, verbose_name='action'),
+            model_name="policystep",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("call", "Call"),
+                    ("email", "Email"),
+                    ("letter", "Letter"),
+                    ("meeting", "Meeting"),
+                    ("notify_supervisor", "Notify supervisor"),
+                    ("pretension", "Pretension (claim letter)"),
+                    ("stop_shipments", "Stop shipments"),
+                    ("hand_to_lawyer", "Hand to lawyer"),
+                    ("court_filing", "Prepare court filing"),
+                    ("collection_agency", "Hand to collection agency"),
+                    ("director_decision", "Director decision"),
+                    ("final_warning", "Final warning"),
+                    ("review_dispute", "Settle an overdue dispute"),
+                ],
+                max_length=20,
+                verbose_name="action",
+            ),
         ),
         migrations.AlterField(
-            model_name='task',
-            name='action',
-            field=models.CharField(choices=[('call', 'Call'), ('email', 'Email'), ('letter', 'Letter'), ('meeting', 'Meeting'), ('notify_supervisor', 'Notify supervisor'), ('pretension', 'Pretension (claim letter)'), ('stop_shipments', 'Stop shipments'), ('hand_to_lawyer', 'Hand to lawyer'), ('court_filing', 'Prepare court filing'), ('collection_agency', 'Hand to collection agency'), ('director_decision', 'Director decision'), ('final_warning', 'Final warning'), ('review_dispute', 'Settle an overdue dispute')], max_length=20, verbose_name='action'),
+            model_name="task",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("call", "Call"),
+                    ("email", "Email"),
+                    ("letter", "Letter"),
+                    ("meeting", "Meeting"),
+                    ("notify_supervisor", "Notify supervisor"),
+                    ("pretension", "Pretension (claim letter)"),
+                    ("stop_shipments", "Stop shipments"),
+                    ("hand_to_lawyer", "Hand to lawyer"),
+                    ("court_filing", "Prepare court filing"),
+                    ("collection_agency", "Hand to collection agency"),
+                    ("director_decision", "Director decision"),
+                    ("final_warning", "Final warning"),
+                    ("review_dispute", "Settle an overdue dispute"),
+                ],
+                max_length=20,
+                verbose_name="action",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='dailyrun',
-            constraint=models.UniqueConstraint(condition=models.Q(('company', None)), fields=('as_of', 'shard'), name='uniq_daily_run'),
+            model_name="dailyrun",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("company", None)),
+                fields=("as_of", "shard"),
+                name="uniq_daily_run",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='dailyrun',
-            constraint=models.UniqueConstraint(condition=models.Q(('company__isnull', False)), fields=('as_of', 'shard', 'company'), name='uniq_daily_run_company'),
+            model_name="dailyrun",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("company__isnull", False)),
+                fields=("as_of", "shard", "company"),
+                name="uniq_daily_run_company",
+            ),
         ),
         migrations.AddField(
-            model_name='gracerequest',
-            name='counterparty',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='grace_requests', to='ledger.counterparty'),
+            model_name="gracerequest",
+            name="counterparty",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="grace_requests",
+                to="ledger.counterparty",
+            ),
         ),
         migrations.AddField(
-            model_name='gracerequest',
-            name='decided_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="gracerequest",
+            name="decided_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='gracerequest',
-            name='grace',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='requests', to='ladder.grace'),
+            model_name="gracerequest",
+            name="grace",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="requests",
+                to="ladder.grace",
+            ),
         ),
         migrations.AddField(
-            model_name='gracerequest',
-            name='requested_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="gracerequest",
+            name="requested_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddIndex(
-            model_name='gracerequest',
-            index=models.Index(fields=['status', 'counterparty'], name='ladder_grac_status_a200cd_idx'),
+            model_name="gracerequest",
+            index=models.Index(
+                fields=["status", "counterparty"], name="ladder_grac_status_a200cd_idx"
+            ),
         ),
     ]

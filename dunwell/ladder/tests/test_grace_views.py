@@ -173,9 +173,12 @@ def test_key_customer_grace_waits_for_the_director(
     assert response.status_code == 302
     assert not Grace.objects.exists()  # nothing pauses before the approval
     request = GraceRequest.objects.get()
-    assert request.why_approval == "key customer"
+    assert request.why_approval == "key_customer"
     director_client = client_for(director)
-    assert "key client" in director_client.get(url(key_debtor)).content.decode()
+    director.language = "ru"
+    director.save()
+    page = director_client.get(url(key_debtor)).content.decode()
+    assert "key client" in page and "ключевой клиент" in page
     response = director_client.post(
         url(key_debtor), {"action": "approve", "request": request.pk, "comment": "ok"}
     )
@@ -191,7 +194,13 @@ def test_a_grace_longer_than_the_limit_needs_the_director(
     result = graces.grant_grace(
         counterparty=debtor, until=date(2026, 6, 1), reason="long", user=supervisor
     )
-    assert isinstance(result, GraceRequest) and "longer than 60 days" in result.why_approval
+    assert isinstance(result, GraceRequest) and result.why_approval == "longer_than:60"
+    director_page = client_for(director).get(reverse("ladder:grace_requests")).content.decode()
+    assert "longer than 60 days" in director_page and debtor.name in director_page
+    assert (
+        debtor.name
+        not in client_for(supervisor).get(reverse("ladder:grace_requests")).content.decode()
+    )
     # the supervisor cannot approve it
     response = client_for(supervisor).post(
         url(debtor), {"action": "approve", "request": result.pk, "comment": ""}

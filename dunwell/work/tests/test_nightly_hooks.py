@@ -108,3 +108,16 @@ def test_an_answered_call_after_the_no_answer_cancels_the_retry(
         services.record_call_outcome(collector, debtor, OutcomeInput(outcome=Outcome.REFUSED))
     run_on(day + timedelta(days=1))
     assert not Task.objects.filter(key__startswith="retry:call").exists()
+
+
+def test_a_grace_request_notifies_the_director(
+    debtor: Counterparty, supervisor: User, director: User
+) -> None:
+    from dunwell.ladder import graces
+
+    with time_machine.travel(at(date(2026, 3, 10), 10), tick=False):
+        graces.grant_grace(
+            counterparty=debtor, until=date(2026, 6, 30), reason="season", user=supervisor
+        )
+    notice = Notification.objects.get(recipient=director)
+    assert debtor.name in notice.message and "30.06.2026" in notice.message
