@@ -220,3 +220,18 @@ def test_limits_are_validated_per_currency() -> None:
     with pytest.raises(graces.GraceError) as error:
         graces.clean_limits({"RU": "10"})
     assert error.value.field == "limit_RU"
+
+
+def test_only_the_director_sees_waiting_grace_requests(
+    key_debtor: Counterparty, collector: User, teammate: User, outsider: User, supervisor: User,
+    director: User,
+) -> None:  # fmt: skip
+    graces.grant_grace(
+        counterparty=key_debtor, until=date(2026, 3, 20), reason="x", user=supervisor
+    )
+    requests_url = reverse("ladder:grace_requests")
+    for user in (collector, teammate, outsider, supervisor):
+        response = client_for(user).get(requests_url)
+        assert response.status_code == 200 and key_debtor.name not in response.content.decode()
+    page = client_for(director).get(requests_url).content.decode()
+    assert key_debtor.name in page and "key customer" in page
