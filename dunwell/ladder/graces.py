@@ -91,6 +91,20 @@ def clean_limits(limits: Mapping[str, Any] | None) -> dict[str, str]:
     return out
 
 
+def _check_covers(counterparty: Counterparty, limits: Mapping[str, str]) -> None:
+    """A limit below what the debtor owes now in that currency would end the grace the next
+    night (the nightly run ends a grace whose capped amount is exceeded): refuse it here."""
+    owed = dict(open_by_currency(counterparty))
+    for code, text in sorted(limits.items()):
+        amount = owed.get(code, Decimal("0"))
+        if Decimal(text) < amount:
+            raise GraceError(
+                _("The debtor owes %(amount)s %(currency)s now; the limit must cover it.")
+                % {"amount": amount, "currency": code},
+                field=f"limit_{code}",
+            )
+
+
 def active_grace(counterparty: Counterparty, today: date | None = None) -> Grace | None:
     today = today or timezone.localdate()
     return (
@@ -243,6 +257,7 @@ def grant_grace(
     counterparty = Counterparty.objects.select_for_update().get(pk=counterparty.pk)
     _check(user, counterparty, until, reason, today)
     cleaned = clean_limits(limits)
+    _check_covers(counterparty, cleaned)
     if active_grace(counterparty, today) is not None:
         raise GraceError(_("This debtor already has a grace: extend or end it."))
     why = why_director(counterparty, until, today)
@@ -272,6 +287,7 @@ def extend_grace(
     if until <= grace.until:
         raise GraceError(_("An extension must end after the current grace."), field="until")
     cleaned = clean_limits(limits)
+    _check_covers(counterparty, cleaned)
     why = why_director(counterparty, until, today)
     if why and not can_approve_grace(user, counterparty.pk):
         return _request(counterparty, grace, until, reason, cleaned, user, why)
@@ -365,7 +381,7 @@ def open_by_currency(counterparty: Counterparty) -> list[tuple[str, Decimal]]:
     from dunwell.ledger.models import Document
 
     return [
-        (row["currency"], row["total"])
+        (row["currency"], Decimal(str(row["total"])).quantize(Decimal("0.01")))
         for row in Document.objects.filter(counterparty=counterparty, open_amount__gt=0)
         .values("currency")
         .annotate(total=Sum("open_amount"))

@@ -139,6 +139,12 @@ def test_bad_input_names_the_field_and_writes_nothing(
         url(debtor), {"action": "grant", "until": "2026-04-01", "reason": "x", "limit_RON": "-5"}
     )
     assert "limit_RON" in response.context["form"].errors
+    response = client.post(
+        url(debtor), {"action": "grant", "until": "2026-04-01", "reason": "x", "limit_EUR": "100"}
+    )
+    assert response.context["form"].errors["limit_EUR"] == [
+        "The debtor owes 300.00 EUR now; the limit must cover it."
+    ]
     assert not Grace.objects.exists() and not TimelineEntry.objects.exists()
 
 

@@ -94,7 +94,7 @@ def test_grace_ends_when_the_open_amount_outgrows_its_limit_in_that_currency(
     make_document: Callable[..., Document],
     director: User,
 ) -> None:
-    make_document(debtor, "900.00", due_date=DUE, currency="EUR")
+    make_document(debtor, "400.00", due_date=DUE, currency="EUR")
     with time_machine.travel(morning(0), tick=False):
         graces.grant_grace(
             counterparty=debtor,
@@ -104,8 +104,11 @@ def test_grace_ends_when_the_open_amount_outgrows_its_limit_in_that_currency(
             limits={"RON": Decimal("2000"), "EUR": Decimal("500")},
         )
     run_at(1)
+    assert Grace.objects.get().ended_at is None  # 400 EUR and 1500 RON: covered
+    make_document(debtor, "500.00", due_date=DUE, currency="EUR")  # a new invoice arrives
+    run_at(2)
     grace = Grace.objects.get()
-    assert grace.ended_at is not None and grace.until == day(0)
+    assert grace.ended_at is not None and grace.until == day(1)
     assert "900.00 EUR > 500.00 EUR" in grace.end_reason
     assert "RON" not in grace.end_reason  # 1500 RON is within its own 2000 RON limit
     assert Task.objects.filter(step__isnull=False).exists()
