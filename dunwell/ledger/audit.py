@@ -12,13 +12,23 @@ from django.forms import BaseFormSet, ModelForm
 from django.http import HttpRequest
 from django.utils import timezone
 
-from dunwell.ledger.models import Counterparty, TimelineEntry
+from dunwell.ledger.models import Contract, Counterparty, TimelineEntry
 
 
 def counterparty_id_of(obj: Model) -> int | None:
+    """The debtor an admin row belongs to: itself, its `counterparty`, or its contract's."""
     if isinstance(obj, Counterparty):
         return obj.pk
-    return getattr(obj, "counterparty_id", None)
+    if getattr(obj, "counterparty_id", None) is not None:
+        return int(obj.counterparty_id)  # type: ignore[attr-defined]
+    contract_id = getattr(obj, "contract_id", None)
+    if contract_id is not None:
+        return (
+            Contract.objects.filter(pk=contract_id)
+            .values_list("counterparty_id", flat=True)
+            .first()
+        )
+    return None
 
 
 def _shown(value: Any) -> str:

@@ -129,3 +129,20 @@ def test_a_grace_edited_in_admin_is_audited_and_the_ladder_looks_again(
     entry = TimelineEntry.objects.get(counterparty=cp, kind="admin.changed")
     assert "until: 2026-04-01 → 2026-05-01" in entry.summary
     assert DocumentProgress.objects.get().next_due_on != date(2030, 1, 1)
+
+
+def test_a_contract_instalment_added_inline_is_audited_on_the_debtor(
+    admin_client_for: Client,
+    make_counterparty: Callable[..., Counterparty],
+    make_contract: Callable[..., Contract],
+) -> None:
+    cp = make_counterparty()
+    contract = make_contract(cp)
+    url = f"/admin/ledger/contract/{contract.pk}/change/"
+    data = form_data(admin_client_for, url)
+    prefix = next(k for k in data if k.endswith("-TOTAL_FORMS")).removesuffix("-TOTAL_FORMS")
+    data[f"{prefix}-TOTAL_FORMS"] = "1"
+    data.update({f"{prefix}-0-due_date": "2026-05-01", f"{prefix}-0-amount": "500.00"})
+    response = admin_client_for.post(url, data)
+    assert response.status_code == 302, response.context["inline_admin_formsets"][0].formset.errors
+    assert TimelineEntry.objects.filter(counterparty=cp, kind="admin.added").exists()
