@@ -18,6 +18,7 @@ from django.db import transaction
 
 from dunwell.accounts.models import Role, User
 from dunwell.demo.generator import generate
+from dunwell.ladder.default_policies import translations_of
 from dunwell.ledger.models import Company, Segment
 
 DEMO_SEED = 42
@@ -48,7 +49,9 @@ def ensure_segments() -> None:
     """The segments the generator uses (a migration creates them; a flushed database may
     have lost them)."""
     for code, name in (("key", "Key customer"), ("standard", "Standard"), ("new", "New customer")):
-        Segment.objects.get_or_create(code=code, defaults={"name": name})
+        Segment.objects.get_or_create(
+            code=code, defaults={"name": name, "names": translations_of(name)}
+        )
 
 
 def ensure_company() -> Company:

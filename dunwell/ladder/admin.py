@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
+from django.utils import timezone
 
 from dunwell.ladder.models import (
     Agreement,
@@ -10,6 +14,7 @@ from dunwell.ladder.models import (
     Dispute,
     DocumentProgress,
     Grace,
+    GraceRequest,
     LadderEvent,
     Policy,
     PolicyStep,
@@ -18,14 +23,15 @@ from dunwell.ladder.models import (
     Task,
     TaskDocument,
 )
+from dunwell.ledger.audit import AuditedAdmin
 
 
 class PolicyStepInline(admin.TabularInline):
     model = PolicyStep
     extra = 0
     fields = (
-        "order", "name", "trigger", "days", "event", "action", "window_start", "window_end",
-        "assignee_role", "assignee_user", "needs_approval", "approval_role", "scope",
+        "order", "name", "names", "trigger", "days", "event", "action", "window_start",
+        "window_end", "assignee_role", "assignee_user", "needs_approval", "approval_role", "scope",
         "min_overdue_amount",
     )  # fmt: skip
 
@@ -48,9 +54,31 @@ class CounterpartyPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Grace)
-class GraceAdmin(admin.ModelAdmin):
-    list_display = ("counterparty", "until", "approved_by", "approved_at")
+class GraceAdmin(AuditedAdmin):
+    """Graces are granted on the grace page (with its limits and approvals); an edit here is
+    audit-logged on the debtor's timeline and makes the next run look at the debtor again."""
+
+    list_display = ("counterparty", "until", "approved_by", "approved_at", "ended_at")
     raw_id_fields = ("counterparty",)
+
+    def save_model(self, request: HttpRequest, obj: Grace, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        DocumentProgress.objects.filter(counterparty_id=obj.counterparty_id).update(
+            next_due_on=timezone.localdate()
+        )
+
+    def delete_model(self, request: HttpRequest, obj: Grace) -> None:
+        super().delete_model(request, obj)
+        DocumentProgress.objects.filter(counterparty_id=obj.counterparty_id).update(
+            next_due_on=timezone.localdate()
+        )
+
+
+@admin.register(GraceRequest)
+class GraceRequestAdmin(admin.ModelAdmin):
+    list_display = ("counterparty", "until", "status", "requested_by", "decided_by")
+    list_filter = ("status",)
+    raw_id_fields = ("counterparty", "grace")
 
 
 class TaskDocumentInline(admin.TabularInline):

@@ -36,6 +36,7 @@ from django.utils import timezone
 
 from dunwell.accounts.models import Role, User
 from dunwell.interest.fx import rate_table
+from dunwell.ladder import nightly
 from dunwell.ladder.decide import (
     EVENT,
     Decision,
@@ -1307,6 +1308,7 @@ def run(
     _agreements(as_of, shard, summary)
     _pretension_deadlines(as_of, shard, summary)
     _cancel_paid(shard, summary)
+    nightly.apply_rules(ctx, shard, summary)
     _events(ctx, shard, summary)
     ranges = _counterparty_ranges(_pending_counterparties(ctx, shard), batch_size)
     for index, (lo, hi) in enumerate(ranges, start=1):

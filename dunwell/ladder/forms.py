@@ -1,18 +1,67 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dunwell.ladder.models import Policy, PolicyStep, Trigger
+from dunwell.names import other_languages
 
 
-class PolicyForm(forms.ModelForm):
+class TranslatedNamesMixin:
+    """Adds one text field per other UI language for each JSON names field: `name_ru`,
+    `name_uk`, … edited beside the English `name`, saved into `names` {"ru": …}."""
+
+    translated: tuple[tuple[str, str, bool], ...] = ()  # (JSON field, base field, long text)
+
+    def _add_translation_fields(self) -> None:
+        form: Any = self
+        for json_field, base, long_text in self.translated:
+            stored = getattr(form.instance, json_field) or {}
+            for code, label in other_languages():
+                name = f"{base}_{code}"
+                widget = forms.Textarea(attrs={"rows": 2}) if long_text else forms.TextInput()
+                form.fields[name] = forms.CharField(
+                    label=f"{form.fields[base].label} ({label})",
+                    required=False,
+                    max_length=None if long_text else form.fields[base].max_length,
+                    widget=widget,
+                    initial=stored.get(code, ""),
+                )
+
+    def _store_translations(self, instance: Any) -> None:
+        form: Any = self
+        for json_field, base, _long in self.translated:
+            values = {
+                code: form.cleaned_data.get(f"{base}_{code}", "").strip()
+                for code, _label in other_languages()
+            }
+            setattr(instance, json_field, {code: text for code, text in values.items() if text})
+
+
+class PolicyForm(TranslatedNamesMixin, forms.ModelForm):  # type: ignore[type-arg]
+    translated = (("names", "name", False), ("descriptions", "description", True))
+
     class Meta:
         model = Policy
         fields = ["name", "code", "description", "active"]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._add_translation_fields()
 
-class PolicyStepForm(forms.ModelForm):
+    def save(self, commit: bool = True) -> Policy:
+        policy: Policy = super().save(commit=False)
+        self._store_translations(policy)
+        if commit:
+            policy.save()
+        return policy
+
+
+class PolicyStepForm(TranslatedNamesMixin, forms.ModelForm):  # type: ignore[type-arg]
+    translated = (("names", "name", False), ("translated_instructions", "instructions", True))
+
     class Meta:
         model = PolicyStep
         fields = [
@@ -25,6 +74,17 @@ class PolicyStepForm(forms.ModelForm):
             "window_end": forms.TimeInput(attrs={"type": "time"}),
             "instructions": forms.Textarea(attrs={"rows": 2}),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._add_translation_fields()
+
+    def save(self, commit: bool = True) -> PolicyStep:
+        step: PolicyStep = super().save(commit=False)
+        self._store_translations(step)
+        if commit:
+            step.save()
+        return step
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}

@@ -13,11 +13,13 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from dunwell.accounts.models import Role
-from dunwell.ledger.models import Counterparty, Document, Segment, money_field
+from dunwell.ledger.models import Company, Counterparty, Document, Segment, money_field
 from dunwell.money import Amounts
+from dunwell.names import localized
 
 
 class Trigger(models.TextChoices):
@@ -47,6 +49,7 @@ class Action(models.TextChoices):
     COLLECTION_AGENCY = "collection_agency", _("Hand to collection agency")
     DIRECTOR_DECISION = "director_decision", _("Director decision")
     FINAL_WARNING = "final_warning", _("Final warning")
+    REVIEW_DISPUTE = "review_dispute", _("Settle an overdue dispute")
 
 
 class AssigneeRole(models.TextChoices):
@@ -67,8 +70,10 @@ class Policy(models.Model):
     """A pressure scale: an ordered ladder of steps."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
+    names = models.JSONField(_("name in other languages"), default=dict, blank=True)
     code = models.SlugField(_("code"), max_length=32, unique=True)
     description = models.TextField(_("description"), blank=True)
+    descriptions = models.JSONField(_("description in other languages"), default=dict, blank=True)
     active = models.BooleanField(_("active"), default=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -78,7 +83,15 @@ class Policy(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.localized_name
+
+    @property
+    def localized_name(self) -> str:
+        return localized(self.names, self.name)
+
+    @property
+    def localized_description(self) -> str:
+        return localized(self.descriptions, self.description)
 
 
 class PolicyStep(models.Model):
@@ -87,6 +100,7 @@ class PolicyStep(models.Model):
     policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="steps")
     order = models.PositiveIntegerField(_("order"))
     name = models.CharField(_("name"), max_length=200)
+    names = models.JSONField(_("name in other languages"), default=dict, blank=True)
     trigger = models.CharField(
         _("trigger"), max_length=16, choices=Trigger.choices, default=Trigger.DUE_OFFSET
     )
@@ -117,6 +131,9 @@ class PolicyStep(models.Model):
     )
     min_overdue_amount = money_field(_("minimum overdue amount"), default=Decimal("0"))
     instructions = models.TextField(_("instructions"), blank=True)
+    translated_instructions = models.JSONField(
+        _("instructions in other languages"), default=dict, blank=True
+    )
 
     class Meta:
         verbose_name = _("policy step")
@@ -130,7 +147,20 @@ class PolicyStep(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.policy} #{self.order} {self.name}"
+        return f"{self.policy} #{self.order} {self.localized_name}"
+
+    @property
+    def localized_name(self) -> str:
+        return localized(self.names, self.name)
+
+    @property
+    def localized_instructions(self) -> str:
+        return localized(self.translated_instructions, self.instructions)
+
+    @property
+    def abs_days(self) -> int:
+        """Days without the sign, for "3 days before the due date"."""
+        return abs(self.days)
 
 
 class SegmentPolicy(models.Model):
@@ -168,11 +198,17 @@ class CounterpartyPolicy(models.Model):
 
 
 class Grace(models.Model):
-    """A management-approved grace: "this delay is forgiven until DATE" (DESIGN §1.4)."""
+    """A management-approved grace: "this delay is forgiven until DATE" (DESIGN §1.4).
+
+    The ladder pauses while `until` has not passed; ending a grace early moves `until` to the
+    day before and records who ended it (`dunwell.ladder.graces`). `limits` caps the open
+    amount the grace covers per currency ({"RUB": "100000.00"}); when the open amount in a
+    capped currency grows beyond it, the nightly run ends the grace."""
 
     counterparty = models.ForeignKey(Counterparty, on_delete=models.CASCADE, related_name="graces")
     until = models.DateField(_("forgiven until"))
     reason = models.TextField(_("reason"))
+    limits = models.JSONField(_("amount limit per currency"), default=dict, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("approved by"),
@@ -180,6 +216,16 @@ class Grace(models.Model):
         related_name="+",
     )
     approved_at = models.DateTimeField(_("approved at"))
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ended by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    end_reason = models.TextField(_("why it ended"), blank=True)
 
     class Meta:
         verbose_name = _("grace")
@@ -188,6 +234,65 @@ class Grace(models.Model):
 
     def __str__(self) -> str:
         return f"{self.counterparty} until {self.until:%d.%m.%Y}"
+
+
+class GraceRequestStatus(models.TextChoices):
+    PENDING = "pending", _("waiting for the director")
+    APPROVED = "approved", _("approved")
+    REJECTED = "rejected", _("rejected")
+
+
+class GraceRequest(models.Model):
+    """A grant or extension of a grace that needs the director's approval (a key customer, or
+    longer than the policy's limit). Nothing pauses the ladder until it is approved."""
+
+    counterparty = models.ForeignKey(
+        Counterparty, on_delete=models.CASCADE, related_name="grace_requests"
+    )
+    grace = models.ForeignKey(
+        Grace, null=True, blank=True, on_delete=models.CASCADE, related_name="requests"
+    )
+    until = models.DateField(_("forgiven until"))
+    reason = models.TextField(_("reason"))
+    limits = models.JSONField(_("amount limit per currency"), default=dict, blank=True)
+    why_approval = models.CharField(_("why approval is needed"), max_length=255, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=GraceRequestStatus.choices,
+        default=GraceRequestStatus.PENDING,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("grace request")
+        verbose_name_plural = _("grace requests")
+        indexes = [models.Index(fields=["status", "counterparty"])]
+
+    def __str__(self) -> str:
+        return f"{self.counterparty} until {self.until:%d.%m.%Y} ({self.status})"
+
+    @property
+    def approval_reasons(self) -> list[str]:
+        """`why_approval`'s codes in the active language."""
+        out: list[str] = []
+        for code in filter(None, self.why_approval.split(",")):
+            if code == "key_customer":
+                out.append(gettext("key customer"))
+            elif code.startswith("longer_than:"):
+                days = int(code.split(":", 1)[1])
+                out.append(
+                    ngettext("longer than %(n)d day", "longer than %(n)d days", days) % {"n": days}
+                )
+        return out
 
 
 class DocumentProgress(models.Model):
@@ -319,6 +424,22 @@ class Task(models.Model):
         if self.currency and self.amount:
             return Amounts.of([(self.currency, self.amount)])
         return Amounts()
+
+    @property
+    def localized_title(self) -> str:
+        """The title in the viewer's language: a ladder task's title is its step's name and the
+        debtor's (select_related("step", "counterparty") where many are listed)."""
+        if self.step_id is None or self.step is None:
+            return self.title
+        return f"{self.step.localized_name} — {self.counterparty.name}"[:255]
+
+    @property
+    def localized_instructions(self) -> str:
+        """The step's instructions in the viewer's language (the task keeps the English copy
+        made when it was created; a manual task has only its own)."""
+        if self.step_id is None or self.step is None or self.instructions != self.step.instructions:
+            return self.instructions
+        return self.step.localized_instructions
 
     @property
     def is_open(self) -> bool:
@@ -521,6 +642,11 @@ class DailyRun(models.Model):
 
     as_of = models.DateField(_("as of"))
     shard = models.CharField(max_length=16, default="1/1")
+    # The company whose morning this run is (its local date is `as_of`); empty for a run
+    # started by hand for every company.
+    company = models.ForeignKey(
+        Company, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     enqueued_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -529,7 +655,16 @@ class DailyRun(models.Model):
     class Meta:
         verbose_name = _("daily run")
         verbose_name_plural = _("daily runs")
-        constraints = [models.UniqueConstraint(fields=["as_of", "shard"], name="uniq_daily_run")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["as_of", "shard"], condition=Q(company=None), name="uniq_daily_run"
+            ),
+            models.UniqueConstraint(
+                fields=["as_of", "shard", "company"],
+                condition=Q(company__isnull=False),
+                name="uniq_daily_run_company",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.as_of:%Y-%m-%d} {self.shard}"

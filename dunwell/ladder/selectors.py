@@ -29,7 +29,7 @@ def overdue_tasks(user: User, now: datetime) -> QuerySet[Task]:
     return (
         visible_tasks(user)
         .filter(status__in=OPEN_STATUSES, due_at__lt=now)
-        .select_related("counterparty", "assignee")
+        .select_related("counterparty", "assignee", "step")
         .order_by("due_at")
     )
 

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from dunwell.ladder import views
+from dunwell.ladder import grace_views, views
 
 app_name = "ladder"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -12,4 +12,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("overdue/", views.overdue, name="overdue"),
     path("punctuality/", views.punctuality, name="punctuality"),
     path("tasks/", views.my_tasks, name="tasks"),
+    path("grace/<int:counterparty_id>/", grace_views.grace_page, name="grace"),
+    path("graces/", grace_views.grace_requests, name="grace_requests"),
 ]

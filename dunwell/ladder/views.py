@@ -127,7 +127,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
     tasks = (
         selectors.visible_tasks(user)
         .filter(assignee=user, status__in=["open", "awaiting_approval"])
-        .select_related("counterparty")
+        .select_related("counterparty", "step")
         .order_by("due_at")[:500]
     )
     return render(request, "ladder/tasks.html", {"tasks": tasks})

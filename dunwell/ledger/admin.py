@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from dunwell.ledger import models
+from dunwell.ledger.audit import AuditedAdmin
 
 
 @admin.register(models.Company)
@@ -16,7 +17,7 @@ class NonWorkingDayAdmin(admin.ModelAdmin):
 
 @admin.register(models.Segment)
 class SegmentAdmin(admin.ModelAdmin):
-    list_display = ("code", "name")
+    list_display = ("code", "name", "names")
 
 
 class ContactInline(admin.TabularInline):
@@ -26,7 +27,7 @@ class ContactInline(admin.TabularInline):
 
 
 @admin.register(models.Counterparty)
-class CounterpartyAdmin(admin.ModelAdmin):
+class CounterpartyAdmin(AuditedAdmin):
     list_display = ("name", "tax_id", "country", "segment", "collector", "stop_shipments", "legal")
     list_filter = ("company", "country", "segment", "stop_shipments", "legal", "written_off")
     search_fields = ("name", "tax_id", "external_id")
@@ -35,7 +36,7 @@ class CounterpartyAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(AuditedAdmin):
     list_display = ("name", "counterparty", "position", "decides_payments", "phone", "email")
     search_fields = ("name", "phone", "email", "counterparty__name")
     raw_id_fields = ("counterparty",)
@@ -47,7 +48,7 @@ class InstalmentInline(admin.TabularInline):
 
 
 @admin.register(models.Contract)
-class ContractAdmin(admin.ModelAdmin):
+class ContractAdmin(AuditedAdmin):
     list_display = ("number", "date", "counterparty", "currency", "payment_days", "penalty_rate")
     search_fields = ("number", "external_id", "counterparty__name")
     raw_id_fields = ("counterparty",)

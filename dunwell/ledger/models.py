@@ -19,6 +19,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
+from dunwell.names import localized
+
 
 def money_field(verbose_name: StrOrPromise, **options: Any) -> models.DecimalField:
     """An amount of money: Decimal with cents; the currency lives in a sibling field."""
@@ -67,13 +69,20 @@ class Segment(models.Model):
 
     code = models.SlugField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=100)
+    names = models.JSONField(
+        _("name in other languages"), default=dict, blank=True, help_text='{"ru": "…", "uk": "…"}'
+    )
 
     class Meta:
         verbose_name = _("segment")
         verbose_name_plural = _("segments")
 
     def __str__(self) -> str:
-        return self.name
+        return self.localized_name
+
+    @property
+    def localized_name(self) -> str:
+        return localized(self.names, self.name)
 
 
 class Counterparty(models.Model):

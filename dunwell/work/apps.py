@@ -6,3 +6,11 @@ class WorkConfig(AppConfig):
     name = "dunwell.work"
     label = "work"
     verbose_name = _("Collector's workspace")
+
+    def ready(self) -> None:
+        from dunwell.ladder import nightly
+        from dunwell.work import nightly_hooks
+
+        nightly.register_hook(nightly_hooks.detect_stalling_tonight)
+        nightly.register_notifier(nightly_hooks.notify_in_app)
+        nightly.register_unanswered_source(nightly_hooks.unanswered_calls)

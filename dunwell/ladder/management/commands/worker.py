@@ -1,7 +1,7 @@
 """`dunwell worker`: the background worker. Runs django-tasks-db's `db_worker` and, once each
-morning at DUNWELL_RUN_HOUR (company time, default 6), enqueues the daily ladder run, and
-every minute sends the workspace's scheduled notices. Any
-number of workers may run: the morning run is claimed with a conditional update."""
+morning at DUNWELL_RUN_HOUR in each company's own time zone (default 6), enqueues that
+company's daily ladder run, and every minute sends the workspace's scheduled notices. Any
+number of workers may run: each morning run is claimed with a conditional update."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections
 from django.utils import timezone
 
 from dunwell.env import env_int
-from dunwell.ladder.tasks import claim_daily_run
+from dunwell.ladder.tasks import schedule_morning_runs
 from dunwell.work.services import send_scheduled_notices
 
 
@@ -33,11 +33,10 @@ class Command(BaseCommand):
         def scheduler() -> None:
             while not stop.is_set():
                 close_old_connections()
-                now = timezone.localtime()
-                if now.hour >= hour:
-                    with transaction.atomic():
-                        if claim_daily_run(now.date(), options["shards"]):
-                            self.stdout.write(f"enqueued the daily run for {now.date()}")
+                for company_id, day in schedule_morning_runs(
+                    timezone.now(), hour, options["shards"]
+                ):
+                    self.stdout.write(f"enqueued the daily run of company {company_id} for {day}")
                 # Day +1 and approvals-waiting notices; idempotent, so every worker may send.
                 send_scheduled_notices()
                 stop.wait(options["check_every"])

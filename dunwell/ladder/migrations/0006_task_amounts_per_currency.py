@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ladder', '0003_progress_next_due_index'),
+        ('ladder', '0005_translate_shipped_names'),
     ]
 
     operations = [

@@ -1,0 +1,125 @@
+"""Audit of edits made in the Django admin (DESIGN §2: everything that happens to a debtor is
+recorded): a ModelAdmin mixin that writes a timeline entry — who, what object, which fields
+from what to what — in the admin's own transaction, for the object and its inlines."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import Model, QuerySet
+from django.forms import BaseFormSet, ModelForm
+from django.http import HttpRequest
+from django.utils import timezone
+
+from dunwell.ledger.models import Contract, Counterparty, TimelineEntry
+
+
+def counterparty_id_of(obj: Model) -> int | None:
+    """The debtor an admin row belongs to: itself, its `counterparty`, or its contract's."""
+    if isinstance(obj, Counterparty):
+        return obj.pk
+    if getattr(obj, "counterparty_id", None) is not None:
+        return int(obj.counterparty_id)  # type: ignore[attr-defined]
+    contract_id = getattr(obj, "contract_id", None)
+    if contract_id is not None:
+        return (
+            Contract.objects.filter(pk=contract_id)
+            .values_list("counterparty_id", flat=True)
+            .first()
+        )
+    return None
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, Model):
+        return f"{value} (#{value.pk})"
+    if isinstance(value, QuerySet | list | tuple):
+        return ", ".join(_shown(v) for v in value)
+    return str(value)
+
+
+def changes(form: ModelForm[Any], before: dict[str, Any]) -> dict[str, list[str]]:
+    """{field: [old, new]} for the fields the form changed."""
+    out = {}
+    for name in form.changed_data:
+        out[name] = [_shown(before.get(name)), _shown(form.cleaned_data.get(name))]
+    return out
+
+
+def _snapshot(obj: Model) -> dict[str, Any]:
+    if obj.pk is None:
+        return {}
+    fresh = type(obj)._default_manager.filter(pk=obj.pk).first()
+    if fresh is None:
+        return {}
+    return {f.name: getattr(fresh, f.name) for f in fresh._meta.concrete_fields}
+
+
+def record(
+    request: HttpRequest, obj: Model, verb: str, changed: dict[str, list[str]] | None = None
+) -> None:
+    """One timeline entry on the object's counterparty (nothing when it has none)."""
+    cp = counterparty_id_of(obj)
+    if cp is None or not Counterparty.objects.filter(pk=cp).exists():
+        return
+    label = f"{obj._meta.verbose_name} {obj}"
+    detail = "; ".join(f"{name}: {old} → {new}" for name, (old, new) in (changed or {}).items())
+    user = request.user if request.user.is_authenticated else None
+    TimelineEntry.objects.create(
+        counterparty_id=cp,
+        at=timezone.now(),
+        actor=user,
+        kind=f"admin.{verb}",
+        summary=f"Admin {verb}: {label}" + (f" — {detail}" if detail else ""),
+        data={
+            "model": obj._meta.label_lower,
+            "object": obj.pk,
+            "changes": changed or {},
+            "by": getattr(user, "username", ""),
+        },
+    )
+
+
+class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Writes a timeline entry for every add, change and delete made in the admin, including
+    the rows of its inlines."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        before = _snapshot(obj) if change else {}
+        super().save_model(request, obj, form, change)
+        if change:
+            changed = changes(form, before)
+            if changed:
+                record(request, obj, "changed", changed)
+        else:
+            record(request, obj, "added", changes(form, {}))
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        record(request, obj, "deleted")
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for obj in queryset:
+            record(request, obj, "deleted")
+        super().delete_queryset(request, queryset)
+
+    def save_formset(
+        self, request: HttpRequest, form: Any, formset: BaseFormSet[Any], change: bool
+    ) -> None:
+        befores = {
+            f.instance.pk: _snapshot(f.instance)
+            for f in formset.forms
+            if getattr(f, "instance", None) is not None and f.instance.pk is not None
+        }
+        super().save_formset(request, form, formset, change)
+        for obj in getattr(formset, "new_objects", []):
+            record(request, obj, "added")
+        for obj, _fields in getattr(formset, "changed_objects", []):
+            sub = next((f for f in formset.forms if f.instance is obj), None)
+            changed = changes(sub, befores.get(obj.pk, {})) if sub is not None else {}
+            record(request, obj, "changed", changed)
+        for obj in getattr(formset, "deleted_objects", []):
+            record(request, obj, "deleted")
