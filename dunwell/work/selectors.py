@@ -183,12 +183,13 @@ def debtor_header(counterparty: Counterparty, today: date) -> Header:
         aggregates[f"b{index}"] = Coalesce(
             Sum("open_amount", filter=condition), Value(ZERO), output_field=MONEY
         )
-    rows = list(
+    grouped: Any = (
         Document.objects.filter(counterparty=counterparty, open_amount__gt=0)
         .values("currency")
         .annotate(**aggregates)
         .order_by("currency")
     )
+    rows: list[dict[str, Any]] = list(grouped)
     labels = bucket_labels(bounds)
     oldest_days = [r["oldest"] for r in rows if r["oldest"] is not None]
     oldest: date | None = min(oldest_days) if oldest_days else None

@@ -177,9 +177,9 @@ def call_card(request: HttpRequest, counterparty_id: int) -> HttpResponse:
                 return redirect("work:debtor", counterparty.pk)
         else:
             problems = "; ".join(
-                f"{form.fields[name].label}: {' '.join(errors)}"
+                f"{form.fields[name].label}: {' '.join(str(e) for e in errors)}"
                 if name in form.fields
-                else " ".join(errors)
+                else " ".join(str(e) for e in errors)
                 for name, errors in form.errors.items()
             )
             messages.error(request, _("Please correct the outcome form: %s") % problems)
