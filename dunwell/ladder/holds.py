@@ -33,7 +33,6 @@ from django_stubs_ext import StrOrPromise
 from dunwell.ladder.decide import held_amounts
 from dunwell.ladder.models import (
     Agreement,
-    AgreementInstalment,
     AgreementStatus,
     Dispute,
     DisputeStatus,
@@ -92,22 +91,16 @@ def counterparty_holds(
     )
     for row in graces:
         holds[row["counterparty_id"]] = Hold(GRACE, row["until"])
+    # An active agreement pauses the ladder while it runs; shown until its last instalment.
     agreements = (
-        AgreementInstalment.objects.filter(
-            agreement__counterparty_id__in=counterparty_ids,
-            agreement__status=AgreementStatus.ACTIVE,
+        Agreement.objects.filter(
+            counterparty_id__in=counterparty_ids, status=AgreementStatus.ACTIVE
         )
-        .values("agreement__counterparty_id")
-        .annotate(until=Max("due_date"))
+        .values("counterparty_id")
+        .annotate(until=Max("instalments__due_date"))
     )
     for row in agreements:
-        holds.setdefault(row["agreement__counterparty_id"], Hold(AGREEMENT, row["until"]))
-    # An active agreement without instalments still pauses the ladder (the engine says so).
-    bare = Agreement.objects.filter(
-        counterparty_id__in=counterparty_ids, status=AgreementStatus.ACTIVE, instalments=None
-    ).values_list("counterparty_id", flat=True)
-    for cp_id in bare:
-        holds.setdefault(cp_id, Hold(AGREEMENT, None))
+        holds.setdefault(row["counterparty_id"], Hold(AGREEMENT, row["until"]))
     return holds
 
 

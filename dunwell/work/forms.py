@@ -137,3 +137,30 @@ class AgreementForm(forms.Form):
             instalments.append((due, amount))
         data["instalments"] = instalments
         return data
+
+
+class SentByHandForm(forms.Form):
+    """A letter or email the collector sent themselves: the file as sent, and a note."""
+
+    file = forms.FileField(
+        label=_("File as sent"),
+        help_text=_("PDF, DOCX, ODT, EML, TXT, PNG or JPG"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".pdf,.docx,.odt,.eml,.txt,.png,.jpg,.jpeg"}
+        ),
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class TaskNoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class SkipForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is it skipped?"), widget=forms.Textarea(attrs={"rows": 2})
+    )

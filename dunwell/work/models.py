@@ -279,9 +279,7 @@ class TaskAttachment(models.Model):
     class Method(models.TextChoices):
         BY_HAND = "by_hand", _("Sent by hand")
 
-    task = models.ForeignKey(
-        "ladder.Task", on_delete=models.CASCADE, related_name="attachments"
-    )
+    task = models.ForeignKey("ladder.Task", on_delete=models.CASCADE, related_name="attachments")
     counterparty = models.ForeignKey(Counterparty, on_delete=models.CASCADE, related_name="+")
     file = models.FileField(_("file"), upload_to="tasks/%Y/%m/")
     original_name = models.CharField(_("file name"), max_length=255)

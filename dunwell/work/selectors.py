@@ -271,6 +271,7 @@ class Worklist:
     actions: list[tuple[str, Any]]
     segments: list[Any]
     countries: list[str]
+    on_hold: int = 0
 
 
 def worklist(
@@ -287,6 +288,7 @@ def worklist(
     Five queries whatever the ledger's size: tasks (with debtor and step), done-today count,
     overdue totals of the listed debtors, broken promises of the listed debtors, segments.
     """
+    from dunwell.ladder.holds import task_holds
     from dunwell.ladder.models import OPEN_STATUSES, Action, Promise, PromiseStatus, Task
     from dunwell.ledger.models import Segment
     from dunwell.work.logic import PriorityInput, priority
@@ -306,7 +308,9 @@ def worklist(
         qs = qs.filter(counterparty__segment__code=segment)
     if country:
         qs = qs.filter(counterparty__country=country.upper())
-    tasks = list(qs[:limit])
+    # Tasks on hold (promise, agreement, dispute, grace) leave the day until the hold ends.
+    held = task_holds(qs, today)
+    tasks = [t for t in qs[: limit + len(held)] if t.pk not in held][:limit]
     ids = {t.counterparty_id for t in tasks}
     overdue_rows = (
         Document.objects.filter(counterparty_id__in=ids, open_amount__gt=0, due_date__lt=today)
@@ -361,6 +365,7 @@ def worklist(
         actions=list(Action.choices),
         segments=list(Segment.objects.order_by("name")),
         countries=sorted({t.counterparty.country for t in tasks}),
+        on_hold=len(held),
     )
 
 
@@ -376,13 +381,26 @@ _MARK = 987654321
 
 def _decorate(items: list[WorkItem]) -> None:
     """URLs and the priority explanation for each row, built once per page rather than
-    once per row in the template (reverse() and gettext are the page's hottest calls)."""
+    once per row in the template (reverse() and gettext are the page's hottest calls).
+
+    Each task opens the page its kind is done on (`task_queries.task_url`): a call the call
+    card, a legal step its legal case, anything else its own task page."""
+    from dunwell.work.task_queries import kind_of, legal_case_url
+
     call = reverse("work:call", args=[_MARK])
     card = reverse("work:debtor", args=[_MARK])
+    page = reverse("work:task", args=[_MARK])
+    legal = legal_case_url(_MARK) or page
     labels = {name: str(label) for name, label in REASON_LABELS.items()}
     for item in items:
         cp_id = str(item.task.counterparty_id)
-        item.call_url = call.replace(str(_MARK), cp_id) + f"?task={item.task.pk}"
+        kind = kind_of(item.task.action)
+        if kind == "call":
+            item.call_url = call.replace(str(_MARK), cp_id) + f"?task={item.task.pk}"
+        else:
+            item.call_url = (legal if kind == "legal" else page).replace(
+                str(_MARK), str(item.task.pk)
+            )
         item.debtor_url = card.replace(str(_MARK), cp_id)
         item.reasons = ", ".join(
             f"{labels[name]} +{points}" for name, points in item.priority.reasons

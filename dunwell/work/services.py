@@ -691,8 +691,10 @@ def complete_notify_task(by: User, task: Any, note: str = "") -> list[User]:
         sent = notify(
             person,
             Notification.Kind.PAYMENT_MISSED,
-            _("%(debtor)s missed a payment: settle it by negotiation within the regulation's "
-              "window (%(task)s)."),  # fmt: skip
+            _(
+                "%(debtor)s missed a payment: settle it by negotiation within the regulation's "
+                "window (%(task)s)."
+            ),  # fmt: skip
             counterparty,
             url,
             key=notify_key(done),

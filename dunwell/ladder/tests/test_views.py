@@ -148,4 +148,4 @@ def test_approvals_only_for_the_approval_role(
     assert c.post(url, {"decision": "approve", "comment": "ok"}).status_code == 302
     task.refresh_from_db()
     debtor.refresh_from_db()
-    assert task.status == TaskStatus.OPEN and debtor.stop_shipments
+    assert task.status == TaskStatus.OPEN and not debtor.stop_shipments
