@@ -171,7 +171,7 @@ def task_holds(tasks: QuerySet[Task], today: date) -> dict[int, Hold]:
         task_docs[task_id].append(doc_id)
     for cp_id in claimed:
         covered = _covered_documents(docs[cp_id], claims[cp_id])
-        open_ids = {d[0]: d[3] for cur in docs[cp_id].values() for d in cur}
+        open_ids = {d[0] for cur in docs[cp_id].values() for d in cur}
         for task_id in rest[cp_id]:
             wanted = [d for d in task_docs.get(task_id, []) if d in open_ids]
             if not wanted or any(d not in covered for d in wanted):
