@@ -52,12 +52,31 @@ class OutcomeForm(forms.Form):
     )
     decider_name = forms.CharField(label=_("Who decides payments"), required=False)
     decider_position = forms.CharField(label=_("Position"), required=False)
-    decider_phone = forms.CharField(label=_("Phone"), required=False, max_length=20)
+    decider_phone = forms.CharField(label=_("Phone"), required=False, max_length=32)
     decider_email = forms.EmailField(label=_("Email"), required=False)
 
-    def __init__(self, *args: Any, documents: list[tuple[int, str]] | None = None, **kw: Any):
+    def __init__(
+        self,
+        *args: Any,
+        documents: list[tuple[int, str]] | None = None,
+        region: str = "",
+        **kw: Any,
+    ):
         super().__init__(*args, **kw)
+        self.region = region
         self.fields["dispute_documents"].choices = documents or []  # type: ignore[attr-defined]
+
+    def clean_decider_phone(self) -> str:
+        """E.164, read with the debtor's country as the region of a local number."""
+        from dunwell.ledger.phones import PhoneError, normalize_phone
+
+        try:
+            return normalize_phone(self.cleaned_data.get("decider_phone", ""), self.region)
+        except PhoneError:
+            raise forms.ValidationError(
+                _("“%(value)s” is not a phone number."),
+                params={"value": self.cleaned_data.get("decider_phone", "")},
+            ) from None
 
 
 class ReassignForm(forms.Form):

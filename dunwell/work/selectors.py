@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dunwell.accounts.models import User
-from dunwell.accounts.visibility import visible_counterparties
+from dunwell.accounts.visibility import COLLECTING_ROLES, visible_counterparties
 from dunwell.ledger.models import Contact, Contract, Counterparty, Document, TimelineEntry
 from dunwell.work import ladder_bridge
 from dunwell.work.logic import DEFAULT_BUCKETS, bucket_labels
@@ -219,8 +219,9 @@ def open_documents_for_export(counterparty: Counterparty) -> QuerySet[Document]:
 
 
 def reassignment_candidates(counterparty: Counterparty, by: User) -> list[User]:
-    """Active collectors and sales managers the supervisor may assign, who never worked with
-    this counterparty (never its collector, sales manager, or author of a call on it)."""
+    """Active collectors (and the director) the supervisor may assign, who never worked with
+    this counterparty (never its collector, sales manager, or author of a call on it). A sales
+    manager is not a collector: never offered."""
     worked = set(
         Reassignment.objects.filter(counterparty=counterparty).values_list(
             "from_user_id", flat=True
@@ -230,7 +231,7 @@ def reassignment_candidates(counterparty: Counterparty, by: User) -> list[User]:
         CallActivity.objects.filter(counterparty=counterparty).values_list("user_id", flat=True)
     )
     worked |= {u for u in (counterparty.collector_id, counterparty.sales_manager_id) if u}
-    qs = User.objects.filter(is_active=True, role__in=["collector", "sales", "director"])
+    qs = User.objects.filter(is_active=True, role__in=COLLECTING_ROLES)
     if not by.sees_all:
         qs = qs.filter(Q(supervisor=by) | Q(pk=by.pk))
     return [u for u in qs.order_by("username") if u.pk not in worked]

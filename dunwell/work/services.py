@@ -4,7 +4,7 @@ its timeline entry written in the same transaction (STYLE: services)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from dunwell.accounts.models import Role, User
-from dunwell.accounts.visibility import can_see_counterparty
+from dunwell.accounts.visibility import can_collect, can_see_counterparty
 from dunwell.ledger.models import Contact, Counterparty, TimelineEntry
 from dunwell.work import ladder_bridge
 from dunwell.work.errors import WorkError
@@ -253,7 +253,15 @@ def record_call_outcome(
         if not data.decider_name.strip():
             raise WorkError(_("Write down who decides payments."))
         decider = save_decider(counterparty, data)
-        extra = {"decider": decider.pk}
+        extra = {
+            "decider": decider.pk,
+            "task": ladder_bridge.create_call_back_task(
+                by,
+                counterparty,
+                _next_working_morning(counterparty, now),
+                gettext("Call the person who decides payments: %(who)s") % {"who": decider.name},
+            ),
+        }
         params = {"who": decider.name}
     if data.task_id:
         ladder_bridge.complete_task(by, counterparty, data.task_id, data.outcome)
@@ -282,15 +290,43 @@ def record_call_outcome(
     return activity
 
 
+FOLLOW_UP_HOUR = time(10, 0)
+
+
+def _next_working_morning(counterparty: Counterparty, now: datetime) -> datetime:
+    """10:00 in the debtor's time zone on the company's next working day."""
+    from zoneinfo import ZoneInfo
+
+    from dunwell.workdays import WorkCalendar
+
+    zone = ZoneInfo(counterparty.time_zone or settings.TIME_ZONE)
+    calendar = WorkCalendar(counterparty.company.calendar_country)
+    day = calendar.add_working_days(now.astimezone(zone).date(), 1)
+    return datetime.combine(day, FOLLOW_UP_HOUR, tzinfo=zone)
+
+
 def save_decider(counterparty: Counterparty, data: OutcomeInput) -> Contact:
-    """Create or update the contact who decides payments (matched by name)."""
+    """Create or update the contact who decides payments (matched by name). There is one
+    decider per debtor: the new one replaces the old one's flag. The phone is stored in
+    E.164, a local number read with the debtor's country."""
+    from dunwell.ledger.phones import PhoneError, normalize_phone
+
+    try:
+        phone = normalize_phone(data.decider_phone, counterparty.country)
+    except PhoneError:
+        raise WorkError(
+            gettext("Phone: “%(value)s” is not a phone number.") % {"value": data.decider_phone}
+        ) from None
     contact = Contact.objects.filter(
         counterparty=counterparty, name__iexact=data.decider_name.strip()
     ).first()
     if contact is None:
         contact = Contact(counterparty=counterparty, name=data.decider_name.strip())
+    Contact.objects.filter(counterparty=counterparty, decides_payments=True).exclude(
+        pk=contact.pk
+    ).update(decides_payments=False)
     contact.decides_payments = True
-    contact.phone = data.decider_phone or contact.phone
+    contact.phone = phone or contact.phone
     contact.email = data.decider_email or contact.email
     contact.position = data.decider_position or contact.position
     contact.save()
@@ -371,6 +407,8 @@ def reassign_counterparty(
     _check_access(by, counterparty)
     if to_user.pk == counterparty.collector_id:
         raise WorkError(_("This person is already responsible for the debtor."))
+    if not can_collect(to_user):
+        raise WorkError(_("Only a collector or the director can be made responsible."))
     if not by.sees_all and to_user.supervisor_id != by.pk and to_user.pk != by.pk:
         raise WorkError(_("You can reassign only to members of your team."))
     now = timezone.now()

@@ -126,7 +126,9 @@ def call_card(request: HttpRequest, counterparty_id: int) -> HttpResponse:
         for row in card.documents
     ]
     if request.method == "POST":
-        form = OutcomeForm(request.POST, request.FILES, documents=documents)
+        form = OutcomeForm(
+            request.POST, request.FILES, documents=documents, region=counterparty.country
+        )
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -162,7 +164,15 @@ def call_card(request: HttpRequest, counterparty_id: int) -> HttpResponse:
                     return redirect("work:worklist")
                 return redirect("work:debtor", counterparty.pk)
         else:
-            messages.error(request, _("Please correct the outcome form."))
+            # Say which field is wrong and why, not only that something is.
+            problems = [
+                f"{form.fields[name].label or name}: {error}" if name in form.fields else error
+                for name, errors in form.errors.items()
+                for error in errors
+            ]
+            messages.error(
+                request, " ".join([_("Please correct the outcome form."), *problems]).strip()
+            )
     else:
         form = OutcomeForm(documents=documents)
     contacts = card.contacts
@@ -270,10 +280,10 @@ def meeting(
                 return redirect("work:meeting", counterparty.pk, instance.pk)
         else:
             messages.error(request, _("Please correct the repayment schedule."))
-    form = MeetingForm(
-        request.POST if request.POST.get("form") != "agreement" else None, instance=instance
-    )
-    if request.method == "POST" and request.POST.get("form") != "agreement" and form.is_valid():
+    # Bound only when the meeting itself is submitted: a GET shows a clean form, no errors.
+    meeting_posted = request.method == "POST" and request.POST.get("form") != "agreement"
+    form = MeetingForm(request.POST if meeting_posted else None, instance=instance)
+    if meeting_posted and form.is_valid():
         try:
             saved = services.save_meeting(user, counterparty, form.cleaned_data, instance)
         except services.WorkError as exc:

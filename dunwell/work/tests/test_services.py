@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -90,12 +91,47 @@ def test_dispute_is_routed_to_the_supervisor_with_a_deadline(
     assert Notification.objects.filter(recipient=supervisor, kind="dispute").exists()
 
 
-def test_wrong_person_records_who_decides_payments(debtor: Counterparty, collector: User) -> None:
-    record(collector, debtor, Outcome.WRONG_PERSON, decider_name="Ion Rusu", decider_phone="+373")
+def test_wrong_person_records_who_decides_payments_with_an_e164_phone(
+    debtor: Counterparty, collector: User
+) -> None:
+    record(
+        collector, debtor, Outcome.WRONG_PERSON, decider_name="Ion Rusu",
+        decider_phone="0721 234 567",
+    )  # fmt: skip
     decider = Contact.objects.get(counterparty=debtor, name="Ion Rusu")
-    assert decider.decides_payments and decider.phone == "+373"
+    assert decider.decides_payments and decider.phone == "+40721234567"  # RO debtor
     record(collector, debtor, Outcome.WRONG_PERSON, decider_name="ion rusu", decider_email="i@x.md")
+    decider.refresh_from_db()
+    assert decider.phone == "+40721234567" and decider.email == "i@x.md"
     assert Contact.objects.filter(counterparty=debtor, decides_payments=True).count() == 1
+
+
+def test_a_bad_decider_phone_is_refused_naming_the_field_and_nothing_is_written(
+    debtor: Counterparty, collector: User
+) -> None:
+    with pytest.raises(WorkError, match="Phone"):
+        record(collector, debtor, Outcome.WRONG_PERSON, decider_name="Ion Rusu", decider_phone="12")
+    assert not Contact.objects.filter(name="Ion Rusu").exists()
+    assert not CallActivity.objects.exists() and not Task.objects.exists()
+
+
+def test_a_new_decider_replaces_the_old_one_and_gets_a_call_the_next_working_day(
+    debtor: Counterparty, collector: User
+) -> None:
+    old = Contact.objects.create(counterparty=debtor, name="Old Boss", decides_payments=True)
+    record(collector, debtor, Outcome.WRONG_PERSON, decider_name="Maria Ionescu")
+    old.refresh_from_db()
+    assert not old.decides_payments
+    assert list(
+        Contact.objects.filter(counterparty=debtor, decides_payments=True).values_list(
+            "name", flat=True
+        )
+    ) == ["Maria Ionescu"]
+    task = Task.objects.get(counterparty=debtor)
+    assert task.action == "call" and task.assignee == collector
+    assert "Maria Ionescu" in task.title
+    # Tuesday 10 March -> Wednesday 11 March, 10:00 in Bucharest
+    assert task.due_at == datetime(2026, 3, 11, 10, tzinfo=ZoneInfo("Europe/Bucharest"))
 
 
 def test_outcome_completes_the_task_it_came_from(debtor: Counterparty, collector: User) -> None:
@@ -204,6 +240,19 @@ def test_reassignment_candidates_exclude_people_who_worked_with_the_debtor(
     candidates = reassignment_candidates(debtor, supervisor)
     assert fresh in candidates
     assert teammate not in candidates and collector not in candidates
+
+
+def test_a_sales_manager_is_not_offered_nor_accepted_as_collector(
+    debtor: Counterparty, supervisor: User, make_user: Callable[..., User]
+) -> None:
+    sales = make_user("sam", Role.SALES, supervisor=supervisor)
+    from dunwell.work.selectors import reassignment_candidates
+
+    assert sales not in reassignment_candidates(debtor, supervisor)
+    with pytest.raises(WorkError, match="collector or the director"):
+        services.reassign_counterparty(supervisor, debtor, sales)
+    debtor.refresh_from_db()
+    assert debtor.collector is not None and debtor.collector.username == "colin"
 
 
 def test_notifications_are_written_in_the_recipients_language(

@@ -52,6 +52,27 @@ def test_meeting_page_is_for_the_owner_only(
     assert Meeting.objects.count() == 1
 
 
+def test_a_new_meeting_form_shows_no_errors_before_anything_is_submitted(
+    debtor: Counterparty, collector: User, frozen: None
+) -> None:
+    page = client_for(collector).get(reverse("work:meeting_new", args=[debtor.pk]))
+    assert page.status_code == 200
+    assert not page.context["form"].is_bound
+    assert "This field is required." not in page.content.decode()
+
+
+def test_call_card_names_the_bad_phone_field(
+    debtor: Counterparty, collector: User, frozen: None
+) -> None:
+    response = client_for(collector).post(
+        reverse("work:call", args=[debtor.pk]),
+        {"outcome": "wrong_person", "decider_name": "Ion Rusu", "decider_phone": "abc"},
+        follow=True,
+    )
+    assert "Phone: “abc” is not a phone number." in response.content.decode()
+    assert not debtor.contacts.filter(name="Ion Rusu").exists()
+
+
 def test_debtor_list_shows_only_visible_debtors(
     debtor: Counterparty, collector: User, teammate: User, outsider: User, supervisor: User
 ) -> None:

@@ -144,7 +144,7 @@ def test_a_letter_is_marked_sent_by_hand_with_its_file(
 @pytest.mark.parametrize(
     ("name", "content", "error"),
     [
-        ("virus.pdf", b"MZ\x90\x00\x03" + b"\x00" * 50, "only PDF, DOCX, ODT, EML, TXT, PNG or JPG"),
+        ("virus.pdf", b"MZ\x90\x00\x03" + b"\x00" * 50, "only PDF, DOCX, ODT, EML, TXT, PNG"),
         ("scan.pdf", PNG, "does not match its content"),
         ("big.pdf", PDF + b"x" * 2000, "larger than"),
     ],
