@@ -406,7 +406,10 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     if user is None:
         raise Http404
     now = timezone.now()
-    body = work_calendar.ical(user, now - timedelta(days=30), now + timedelta(days=90))
+    base_url = request.build_absolute_uri("/").rstrip("/")
+    body = work_calendar.ical(
+        user, now - timedelta(days=30), now + timedelta(days=90), base_url=base_url
+    )
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
 
 

@@ -3,9 +3,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.test import TestCase
 from django.utils import timezone
 
 from dunwell.accounts.models import Role, User
@@ -20,11 +22,10 @@ pytestmark = pytest.mark.usefixtures("frozen")
 
 
 def record(user: User, cp: Counterparty, outcome: str, **kw: object) -> CallActivity:
-    with_commit = kw.pop("commit", True)
-    activity = services.record_call_outcome(user, cp, OutcomeInput(outcome=outcome, **kw))  # type: ignore[arg-type]
-    if with_commit:
-        services.detect_stalling(cp.pk)
-    return activity
+    """Record an outcome as the call card does; what the service schedules for after the
+    commit (stalling detection) runs as it would in production."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return services.record_call_outcome(user, cp, OutcomeInput(outcome=outcome, **kw))  # type: ignore[arg-type]
 
 
 def test_promise_is_recorded_in_the_ladder_and_on_the_timeline(
@@ -176,16 +177,62 @@ def test_three_call_backs_without_a_promise_raise_a_stalling_alert_once(
     assert StallingAlert.objects.filter(counterparty=debtor).count() == 1
 
 
-def test_two_broken_promises_raise_a_stalling_alert(debtor: Counterparty, collector: User) -> None:
-    for days in (5, 20):
-        p = ladder.record_promise(
-            counterparty=debtor, amount=Decimal("100"), promised_date=date(2026, 3, 1), user=None
-        )
-        Promise.objects.filter(pk=p.pk).update(
-            status=PromiseStatus.BROKEN, resolved_at=timezone.now() - timedelta(days=days)
-        )
-    alert = services.detect_stalling(debtor.pk)
-    assert alert is not None and alert.reason == "broken_promises"
+def test_two_broken_promises_raise_a_stalling_alert_at_the_next_call(
+    debtor: Counterparty, collector: User, frozen: Any
+) -> None:
+    from dunwell.ladder.engine import run
+
+    # Promise on Tuesday for Thursday; Friday's daily run finds it broken.
+    record(collector, debtor, Outcome.PROMISE, promised_on=date(2026, 3, 12),
+           promised_amount=Decimal("100"))  # fmt: skip
+    frozen.move_to("2026-03-13 07:00:00+02:00")
+    run(date(2026, 3, 13))
+    record(collector, debtor, Outcome.PROMISE, promised_on=date(2026, 3, 16),
+           promised_amount=Decimal("100"))  # fmt: skip
+    assert not StallingAlert.objects.exists()  # one broken promise is not stalling yet
+    frozen.move_to("2026-03-17 07:00:00+02:00")
+    run(date(2026, 3, 17))
+    assert Promise.objects.filter(status=PromiseStatus.BROKEN).count() == 2
+    assert not StallingAlert.objects.exists()  # detected at the collector's next call
+    record(collector, debtor, Outcome.NO_ANSWER)
+    alert = StallingAlert.objects.get(counterparty=debtor)
+    assert alert.reason == "broken_promises" and alert.count == 2
+
+
+def test_stalling_is_detected_only_once_the_outcome_is_committed(
+    debtor: Counterparty, collector: User
+) -> None:
+    for hours in (1, 2, 3):
+        with TestCase.captureOnCommitCallbacks(execute=False) as callbacks:
+            services.record_call_outcome(
+                collector, debtor,
+                OutcomeInput(outcome=Outcome.CALL_BACK,
+                             call_back_at=timezone.now() + timedelta(hours=hours)),
+            )  # fmt: skip
+    assert callbacks and not StallingAlert.objects.exists()
+    for callback in callbacks:
+        callback()
+    assert StallingAlert.objects.get(counterparty=debtor).reason == "call_backs"
+
+
+def test_three_call_backs_on_the_call_card_raise_a_stalling_alert(
+    debtor: Counterparty, collector: User, supervisor: User
+) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(collector)
+    for hours in (1, 2, 3):
+        when = timezone.localtime(timezone.now() + timedelta(hours=hours))
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            response = client.post(
+                reverse("work:call", args=[debtor.pk]),
+                {"outcome": "call_back", "call_back_at": when.strftime("%Y-%m-%dT%H:%M")},
+            )
+        assert response.status_code == 302
+    assert StallingAlert.objects.get(counterparty=debtor).count == 3
+    assert Notification.objects.filter(recipient=supervisor, kind="stalling").count() == 1
 
 
 def test_reassignment_moves_tasks_keeps_history_and_tells_the_old_collector(

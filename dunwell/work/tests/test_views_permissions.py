@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -129,12 +127,39 @@ def test_notifications_are_private(
         assert "secret for colin" not in page
 
 
-def test_calendar_feed_needs_a_live_token(collector: User, make_user: Callable[..., User]) -> None:
+def test_calendar_feed_needs_a_live_token_and_lists_the_tasks_as_events(
+    debtor: Counterparty, collector: User, frozen: None
+) -> None:
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from icalendar import Calendar
+
+    from dunwell.ladder import services as ladder
+
+    due = datetime(2026, 3, 10, 15, 30, tzinfo=ZoneInfo("Europe/Bucharest"))
+    task = ladder.create_manual_task(
+        counterparty=debtor, assignee=collector, action="call", due_at=due,
+        title="Call back as asked", user=None,
+    )  # fmt: skip
+    letter = ladder.create_manual_task(
+        counterparty=debtor, assignee=collector, action="letter", due_at=due,
+        title="Reminder letter", user=None,
+    )  # fmt: skip
     token = services.calendar_token(collector)
     url = reverse("work:calendar_feed", args=[token.token])
     response = Client().get(url)
     assert response.status_code == 200
-    assert response.content.startswith(b"BEGIN:VCALENDAR")
+    events = {str(e["summary"]): e for e in Calendar.from_ical(response.content).walk("VEVENT")}
+    call = events[f"Call back as asked — {debtor.name}"]
+    start = call.decoded("dtstart")
+    assert start == datetime(2026, 3, 10, 13, 30, tzinfo=UTC) and start.utcoffset().seconds == 0
+    call_card = reverse("work:call", args=[debtor.pk]) + f"?task={task.pk}"
+    assert str(call["url"]) == f"http://testserver{call_card}"
+    letter_page = reverse("work:task", args=[letter.pk])
+    assert str(events[f"Reminder letter — {debtor.name}"]["url"]) == (
+        f"http://testserver{letter_page}"
+    )
     services.revoke_calendar_token(collector)
     assert Client().get(url).status_code == 404
     assert Client().get(reverse("work:calendar_feed", args=["guess"])).status_code == 404
