@@ -149,9 +149,9 @@ def task_holds(tasks: QuerySet[Task], today: date) -> dict[int, Hold]:
     ).values_list("dispute_id", "document_id"):
         dispute_docs[dispute_id].append(doc_id)
     for promise_id, cp_id, amount, currency, promised, grace_days in promises:
-        until = promised + timedelta(days=grace_days)
-        if until >= today:  # a promise past its date no longer holds, whatever its status
-            claims[cp_id].append((PROMISE, amount, currency, promise_docs[promise_id], until))
+        ends = promised + timedelta(days=grace_days)
+        if ends >= today:  # a promise past its date no longer holds, whatever its status
+            claims[cp_id].append((PROMISE, amount, currency, promise_docs[promise_id], ends))
     for dispute_id, cp_id, amount, currency, deadline in disputes:
         claims[cp_id].append((DISPUTE, amount, currency, dispute_docs[dispute_id], deadline))
     claimed = [cp for cp in claims if cp in rest]

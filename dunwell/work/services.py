@@ -17,7 +17,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
-from dunwell.accounts.models import Role, User
+from dunwell.accounts import visibility
+from dunwell.accounts.models import User
 from dunwell.accounts.visibility import can_collect, can_see_counterparty
 from dunwell.ledger.models import Contact, Counterparty, TimelineEntry
 from dunwell.work import ladder_bridge
@@ -35,8 +36,6 @@ from dunwell.work.models import (
     TaskAttachment,
 )
 
-# Who may edit call scripts and reassign debtors.
-MANAGERS = frozenset({Role.SUPERVISOR, Role.DIRECTOR, Role.ADMIN})
 ABUSIVE_CALL_BACK = timedelta(minutes=30)
 
 
@@ -52,7 +51,8 @@ def stalling_rule() -> StallingRule:
 
 
 def is_manager(user: User) -> bool:
-    return user.is_superuser or user.role in MANAGERS
+    """Edits call scripts, reassigns debtors, skips tasks (accounts.visibility decides)."""
+    return visibility.is_manager(user)
 
 
 def _timeline(

@@ -166,7 +166,7 @@ def call_card(request: HttpRequest, counterparty_id: int) -> HttpResponse:
         else:
             # Say which field is wrong and why, not only that something is.
             problems = [
-                f"{form.fields[name].label or name}: {error}" if name in form.fields else error
+                f"{form.fields[name].label or name}: {error}" if name in form.fields else str(error)
                 for name, errors in form.errors.items()
                 for error in errors
             ]
