@@ -641,6 +641,7 @@ def record_written_step(
 
     from dunwell.ladder import services as ladder
     from dunwell.ladder.models import Task
+    from dunwell.work.uploads import KINDS
 
     if task.action not in WRITTEN_ACTIONS:
         raise WorkError(_("This task is not a letter or an email."))
@@ -660,8 +661,11 @@ def record_written_step(
         uploaded_by=by,
         uploaded_at=done.done_at or timezone.now(),
     )
-    suffix = file_name.rsplit(".", 1)[-1].lower() if "." in file_name else "bin"
-    attachment.file.save(f"task-{done.pk}.{suffix}", ContentFile(content), save=False)
+    # The stored name is ours (the user's name is kept apart): the extension of the real kind.
+    suffix = next(
+        (exts[0] for kind_type, exts in KINDS.values() if kind_type == content_type), ".bin"
+    )
+    attachment.file.save(f"task-{done.pk}{suffix}", ContentFile(content), save=False)
     attachment.save()
     _timeline(
         done.counterparty,

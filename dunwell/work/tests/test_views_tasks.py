@@ -251,3 +251,34 @@ def test_an_active_agreement_pauses_the_ladder_on_the_card(
     card = client.get(reverse("work:debtor", args=[debtor.pk])).content.decode()
     assert "Paused until 05/15/2026 (repayment agreement)" in card
     assert "Reminder letter" not in client.get(reverse("work:worklist")).content.decode()
+
+
+def test_my_day_with_holds_uses_a_bounded_number_of_queries(
+    debtor: Counterparty, collector: User, make_counterparty: Callable[..., Counterparty],
+    make_document: Callable[..., Document], django_assert_max_num_queries: Any,
+) -> None:  # fmt: skip
+    def load(n: int) -> None:
+        for _ in range(n):  # more debtors, holds and tasks must not mean more queries
+            cp = make_counterparty(collector=collector)
+            make_document(cp, "100.00")
+            eur = make_document(cp, "50.00", currency="EUR")
+            ladder_task(cp, collector, "letter")
+            ladder_task(cp, collector, "call")
+            ladder.record_promise(
+                counterparty=cp, amount=Decimal("100.00"), promised_date=date(2026, 3, 20),
+                user=None,
+            )  # fmt: skip
+            ladder.register_dispute(
+                counterparty=cp, reason="price", amount=Decimal("50"), currency="EUR",
+                user=None, documents=[eur],
+            )  # fmt: skip
+
+    client = client_for(collector)
+    load(2)
+    with django_assert_max_num_queries(24) as few:
+        page = client.get(reverse("work:worklist")).content.decode()
+    load(10)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(reverse("work:worklist")).content.decode()
+    # RON held by the promise, EUR by the dispute: every task of the 12 debtors is on hold
+    assert "24 on hold" in page and "Nothing left for today" in page
