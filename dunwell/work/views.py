@@ -20,7 +20,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from dunwell.accounts.models import User
-from dunwell.accounts.visibility import can_see_counterparty
+from dunwell.accounts.visibility import can_see_counterparty, can_skip_task, can_work_task
+from dunwell.ladder.models import Task
 from dunwell.work import calendar as work_calendar
 from dunwell.work import exports, ladder_bridge, selectors, services, task_queries
 from dunwell.work.forms import (
@@ -204,9 +205,6 @@ def call_card(request: HttpRequest, counterparty_id: int) -> HttpResponse:
     skip_task = None
     task_param = request.GET.get("task", "")
     if task_param.isdigit():
-        from dunwell.accounts.visibility import can_skip_task
-        from dunwell.ladder.models import Task
-
         candidate = Task.objects.filter(pk=int(task_param), counterparty=counterparty).first()
         if candidate is not None and candidate.is_open and can_skip_task(user, candidate):
             skip_task = candidate
@@ -510,8 +508,6 @@ def task(request: HttpRequest, task_id: int) -> HttpResponse:
 def task_done(request: HttpRequest, task_id: int) -> HttpResponse:
     """Do the task the way its kind is done: sent by hand with the file, shipments stopped,
     the regulation's notices sent, or done with a note."""
-    from dunwell.accounts.visibility import can_work_task
-
     user = _user(request)
     item = task_queries.visible_task(user, task_id)
     if not can_work_task(user, item):
@@ -558,8 +554,6 @@ def task_done(request: HttpRequest, task_id: int) -> HttpResponse:
 @require_POST
 def task_skip(request: HttpRequest, task_id: int) -> HttpResponse:
     """Managers skip a task with a reason; a collector cannot."""
-    from dunwell.accounts.visibility import can_skip_task
-
     user = _user(request)
     item = task_queries.visible_task(user, task_id)
     if not can_skip_task(user, item):
