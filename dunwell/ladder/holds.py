@@ -104,17 +104,21 @@ def counterparty_holds(
     return holds
 
 
-def task_holds(tasks: QuerySet[Task], today: date) -> dict[int, Hold]:
+def task_holds(
+    tasks: QuerySet[Task], today: date, whole: dict[int, Hold] | None = None
+) -> dict[int, Hold]:
     """The hold of each task of `tasks` that is on hold on `today` (task id → Hold).
 
-    A fixed number of queries whatever the number of tasks: the task list, graces,
-    agreements, then — only for counterparties with a promise or dispute — their promises,
+    A fixed number of queries whatever the number of tasks: the task list, graces and
+    agreements (unless the caller passes `whole`, the `counterparty_holds` of the tasks'
+    counterparties), then — only when some of them have a promise or a dispute — promises,
     disputes, open documents and the tasks' documents."""
     rows = list(tasks.filter(step__isnull=False).values_list("id", "counterparty_id"))
     if not rows:
         return {}
     cp_subquery = tasks.values("counterparty_id")
-    whole = counterparty_holds(cp_subquery, today)
+    if whole is None:
+        whole = counterparty_holds(cp_subquery, today)
     result: dict[int, Hold] = {}
     rest: dict[int, list[int]] = defaultdict(list)  # counterparty → its task ids
     for task_id, cp_id in rows:
@@ -124,36 +128,40 @@ def task_holds(tasks: QuerySet[Task], today: date) -> dict[int, Hold]:
             rest[cp_id].append(task_id)
     if not rest:
         return result
-    # (kind, amount, currency, document ids, until) per counterparty
+    # (kind, amount, currency, document ids, until) per counterparty; one row per document
+    # a promise or dispute names (None: it names none, the oldest documents first).
     claims: dict[int, list[tuple[str, Decimal, str, list[int], date | None]]] = defaultdict(list)
-    promises = list(
-        Promise.objects.filter(counterparty_id__in=cp_subquery, status=PromiseStatus.ACTIVE)
-        .exclude(counterparty_id__in=list(whole))
-        .values_list("id", "counterparty_id", "amount", "currency", "promised_date", "grace_days")
-    )
-    disputes = list(
-        Dispute.objects.filter(counterparty_id__in=cp_subquery, status=DisputeStatus.OPEN)
-        .exclude(counterparty_id__in=list(whole))
-        .values_list("id", "counterparty_id", "amount", "currency", "deadline")
-    )
-    if not promises and not disputes:
-        return result
-    promise_docs: dict[int, list[int]] = defaultdict(list)
-    for promise_id, doc_id in Promise.documents.through.objects.filter(
-        promise_id__in=[p[0] for p in promises]
-    ).values_list("promise_id", "document_id"):
-        promise_docs[promise_id].append(doc_id)
-    dispute_docs: dict[int, list[int]] = defaultdict(list)
-    for dispute_id, doc_id in Dispute.documents.through.objects.filter(
-        dispute_id__in=[d[0] for d in disputes]
-    ).values_list("dispute_id", "document_id"):
-        dispute_docs[dispute_id].append(doc_id)
-    for promise_id, cp_id, amount, currency, promised, grace_days in promises:
-        ends = promised + timedelta(days=grace_days)
+    promises: dict[int, tuple[int, Decimal, str, date, list[int]]] = {}
+    for promise_id, cp_id, amount, currency, promised, grace_days, doc_id in (
+        Promise.objects.filter(
+            counterparty_id__in=list(rest), status=PromiseStatus.ACTIVE
+        ).values_list(
+            "id",
+            "counterparty_id",
+            "amount",
+            "currency",
+            "promised_date",
+            "grace_days",
+            "documents",
+        )  # fmt: skip
+    ):
+        entry = promises.setdefault(
+            promise_id, (cp_id, amount, currency, promised + timedelta(days=grace_days), [])
+        )
+        if doc_id is not None:
+            entry[4].append(doc_id)
+    disputes: dict[int, tuple[int, Decimal, str, date | None, list[int]]] = {}
+    for dispute_id, cp_id, amount, currency, deadline, doc_id in Dispute.objects.filter(
+        counterparty_id__in=list(rest), status=DisputeStatus.OPEN
+    ).values_list("id", "counterparty_id", "amount", "currency", "deadline", "documents"):
+        entry_d = disputes.setdefault(dispute_id, (cp_id, amount, currency, deadline, []))
+        if doc_id is not None:
+            entry_d[4].append(doc_id)
+    for cp_id, amount, currency, ends, ids in promises.values():
         if ends >= today:  # a promise past its date no longer holds, whatever its status
-            claims[cp_id].append((PROMISE, amount, currency, promise_docs[promise_id], ends))
-    for dispute_id, cp_id, amount, currency, deadline in disputes:
-        claims[cp_id].append((DISPUTE, amount, currency, dispute_docs[dispute_id], deadline))
+            claims[cp_id].append((PROMISE, amount, currency, ids, ends))
+    for cp_id, amount, currency, deadline, ids in disputes.values():
+        claims[cp_id].append((DISPUTE, amount, currency, ids, deadline))
     claimed = [cp for cp in claims if cp in rest]
     if not claimed:
         return result

@@ -27,7 +27,6 @@ from dunwell.ladder.models import (
     Dispute,
     DisputeStatus,
     DocumentProgress,
-    Grace,
     PolicyStep,
     Promise,
     PromiseStatus,
@@ -116,11 +115,11 @@ def facts_for(counterparty: Counterparty, today: date, window_days: int = 60) ->
             facts.paused_until = max(facts.paused_until or until, until)
         if p.status == PromiseStatus.BROKEN and (p.resolved_at or p.recorded_at) >= since:
             facts.broken_promises += 1
-    grace = Grace.objects.filter(counterparty=counterparty, until__gte=today).aggregate(
-        until=Max("until")
-    )["until"]
-    if grace:
-        facts.paused_until = max(facts.paused_until or grace, grace)
+    # Grace and an active agreement pause the whole ladder (ladder.holds decides).
+    whole = holds.counterparty_holds([counterparty.pk], today)
+    pause = whole.get(counterparty.pk)
+    if pause is not None and pause.reason == holds.GRACE and pause.until is not None:
+        facts.paused_until = max(facts.paused_until or pause.until, pause.until)
     disputes = list(
         Dispute.objects.filter(counterparty=counterparty)
         .select_related("responsible")
@@ -178,8 +177,8 @@ def facts_for(counterparty: Counterparty, today: date, window_days: int = 60) ->
         )
     open_tasks = Task.objects.filter(counterparty=counterparty, status__in=OPEN_STATUSES)
     facts.open_tasks = list(open_tasks.select_related("assignee").order_by("due_at")[:20])
-    task_holds = holds.task_holds(open_tasks, today)
-    facts.pause = holds.counterparty_holds([counterparty.pk], today).get(counterparty.pk)
+    task_holds = holds.task_holds(open_tasks, today, whole)
+    facts.pause = pause
     if facts.pause is None and facts.paused_until is not None:
         facts.pause = holds.Hold(holds.PROMISE, facts.paused_until)
     if facts.pause is not None and facts.pause.until is not None:

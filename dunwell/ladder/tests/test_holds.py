@@ -139,5 +139,5 @@ def test_holds_take_a_fixed_number_of_queries(
         services.register_dispute(
             counterparty=cp, reason="price", amount=Decimal("5"), user=None, documents=[doc]
         )
-    with django_assert_max_num_queries(9):  # type: ignore[operator]
+    with django_assert_max_num_queries(7):  # type: ignore[operator]
         assert len(task_holds(Task.objects.all(), TODAY)) == 12

@@ -282,3 +282,22 @@ def test_my_day_with_holds_uses_a_bounded_number_of_queries(
         page = client.get(reverse("work:worklist")).content.decode()
     # RON held by the promise, EUR by the dispute: every task of the 12 debtors is on hold
     assert "24 on hold" in page and "Nothing left for today" in page
+
+
+def test_the_debtor_card_with_holds_stays_within_its_query_bound(
+    debtor: Counterparty, collector: User, django_assert_max_num_queries: Any
+) -> None:
+    for action in ("letter", "stop_shipments", "notify_supervisor"):
+        ladder_task(debtor, collector, action)
+    ladder.record_promise(
+        counterparty=debtor, amount=Decimal("1500.00"), promised_date=date(2026, 3, 20), user=None
+    )
+    ladder.register_dispute(
+        counterparty=debtor, reason="quality", amount=Decimal("700.00"), user=None,
+        documents=list(Document.objects.filter(counterparty=debtor, open_amount=700)),
+    )  # fmt: skip
+    client = client_for(collector)
+    # 26 without holds (test_views_worklist); promises, disputes and their documents add 3
+    with django_assert_max_num_queries(29):
+        card = client.get(reverse("work:debtor", args=[debtor.pk]))
+    assert card.content.decode().count("on hold until") == 3
