@@ -301,3 +301,25 @@ def test_the_debtor_card_with_holds_stays_within_its_query_bound(
     with django_assert_max_num_queries(29):
         card = client.get(reverse("work:debtor", args=[debtor.pk]))
     assert card.content.decode().count("on hold until") == 3
+
+
+@pytest.mark.parametrize(
+    ("language", "button", "hold"),
+    [
+        ("en", "Mark as sent by hand", "On hold until"),
+        ("ru", "Отметить как отправленное вручную", "На паузе до"),
+        ("uk", "Позначити як надіслане вручну", "На паузі до"),
+        ("ro", "Marcați ca trimis manual", "În așteptare până la"),
+    ],
+)
+def test_the_task_page_speaks_the_users_language(
+    language: str, button: str, hold: str, debtor: Counterparty, collector: User
+) -> None:
+    collector.language = language
+    collector.save()
+    task = ladder_task(debtor, collector, "letter")
+    ladder.record_promise(
+        counterparty=debtor, amount=Decimal("2200.00"), promised_date=date(2026, 3, 20), user=None
+    )
+    page = client_for(collector).get(reverse("work:task", args=[task.pk])).content.decode()
+    assert button in page and hold in page
