@@ -152,7 +152,7 @@ def task_holds(
             entry[4].append(doc_id)
     disputes: dict[int, tuple[int, Decimal, str, date | None, list[int]]] = {}
     for dispute_id, cp_id, amount, currency, deadline, doc_id in Dispute.objects.filter(
-        counterparty_id__in=list(rest), status=DisputeStatus.OPEN
+        counterparty_id__in=cp_subquery, status=DisputeStatus.OPEN
     ).values_list("id", "counterparty_id", "amount", "currency", "deadline", "documents"):
         entry_d = disputes.setdefault(dispute_id, (cp_id, amount, currency, deadline, []))
         if doc_id is not None:
@@ -162,7 +162,7 @@ def task_holds(
             claims[cp_id].append((PROMISE, amount, currency, ids, ends))
     for cp_id, amount, currency, deadline, ids in disputes.values():
         claims[cp_id].append((DISPUTE, amount, currency, ids, deadline))
-    claimed = [cp for cp in claims if cp in rest]
+    claimed = [cp for cp in claims if cp in rest]  # not those a grace or agreement holds
     if not claimed:
         return result
     docs: dict[int, dict[str, list[tuple[int, date, Decimal]]]] = defaultdict(
