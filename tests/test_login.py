@@ -5,11 +5,28 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 
-def test_login_works_and_lands_on_a_page(collector) -> None:
+def test_login_lands_a_collector_on_my_day_with_their_name(collector) -> None:
+    collector.first_name, collector.last_name = "Colin", "Baker"
+    collector.save()
     client = Client()
-    response = client.post(reverse("login"), {"username": "colin", "password": "pw-colin"})
-    assert response.status_code == 302
-    assert client.get(reverse("home")).status_code in (200, 302)
+    response = client.post(
+        reverse("login"), {"username": "colin", "password": "pw-colin"}, follow=True
+    )
+    # login -> home -> the first page of a collector's menu: "My day"
+    assert [url for url, _status in response.redirect_chain] == [
+        reverse("home"),
+        reverse("work:worklist"),
+    ]
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Colin Baker" in page and "My day" in page
+
+
+def test_a_wrong_password_does_not_log_in(collector) -> None:
+    client = Client()
+    response = client.post(reverse("login"), {"username": "colin", "password": "nope"})
+    assert response.status_code == 200
+    assert client.get(reverse("work:worklist")).status_code == 302
 
 
 def test_login_is_throttled_after_repeated_failures(collector, settings) -> None:

@@ -4,6 +4,8 @@ counterparties or their data filters through `visible_counterparties`.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q, QuerySet
 
 from dunwell.accounts.models import Role, User
@@ -35,3 +37,44 @@ def visible_counterparties(user: User) -> QuerySet[Counterparty]:
 
 def can_see_counterparty(user: User, counterparty_id: int) -> bool:
     return visible_counterparties(user).filter(pk=counterparty_id).exists()
+
+
+# --- tasks and decisions ---------------------------------------------------------------------
+
+# Who manages collectors: skips tasks, reassigns debtors, edits call scripts (DESIGN §1.9).
+MANAGERS = frozenset({Role.SUPERVISOR, Role.DIRECTOR, Role.ADMIN})
+# Who may be made responsible for collecting a debtor: a sales manager is not a collector.
+COLLECTING_ROLES = frozenset({Role.COLLECTOR, Role.DIRECTOR})
+
+
+def is_manager(user: User) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or user.role in MANAGERS))
+
+
+def can_collect(user: User) -> bool:
+    """May be made the responsible collector of a debtor."""
+    return user.is_active and user.role in COLLECTING_ROLES
+
+
+def can_work_task(user: User, task: Any) -> bool:
+    """Complete a task: its assignee, or a manager who sees its debtor (their team's)."""
+    if not can_see_counterparty(user, task.counterparty_id):
+        return False
+    return task.assignee_id == user.pk or is_manager(user)
+
+
+def can_skip_task(user: User, task: Any) -> bool:
+    """Skip a task (with a reason): managers only, and only on debtors they see — a
+    supervisor decides for their own team's debtors; the director for all."""
+    return is_manager(user) and can_see_counterparty(user, task.counterparty_id)
+
+
+def can_decide_approval(user: User, task: Any) -> bool:
+    """Approve or reject a step waiting for approval: the step's approval role (or an
+    administrator), and only on a debtor the approver sees (their team's, or all)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    admin = user.is_superuser or user.role == Role.ADMIN
+    if not admin and (not task.approval_role or user.role != task.approval_role):
+        return False
+    return can_see_counterparty(user, task.counterparty_id)

@@ -435,7 +435,6 @@ def write_tasks(ctx: Context, drafts: list[TaskDraft], summary: RunSummary) -> l
     link_rows: list[tuple[Any, ...]] = []
     group_rows: list[tuple[int, int, int]] = []
     per_counterparty: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    stop_shipments: set[int] = set()
     legal: set[int] = set()
     for task_id, draft in zip(ids, drafts, strict=True):
         info, cp = draft.step, draft.counterparty
@@ -481,11 +480,10 @@ def write_tasks(ctx: Context, drafts: list[TaskDraft], summary: RunSummary) -> l
             }
         )
         summary.tasks_created[info.step.action] += 1
-        if not info.needs_approval:
-            if info.step.action == Action.STOP_SHIPMENTS:
-                stop_shipments.add(cp.id)
-            elif info.step.action in LEGAL_ACTIONS:
-                legal.add(cp.id)
+        # Shipments are stopped when someone confirms it on the task (work's task page),
+        # not when the task is created.
+        if not info.needs_approval and info.step.action in LEGAL_ACTIONS:
+            legal.add(cp.id)
     _insert(Task._meta.db_table, TASK_COLUMNS, task_rows)
     _insert(TaskDocument._meta.db_table, ("task_id", "document_id"), link_rows)
     if group_rows:
@@ -523,11 +521,6 @@ def write_tasks(ctx: Context, drafts: list[TaskDraft], summary: RunSummary) -> l
             for cp_id, created in per_counterparty.items()
         ],
     )
-    if stop_shipments:
-        changed = Counterparty.objects.filter(pk__in=stop_shipments, stop_shipments=False).update(
-            stop_shipments=True
-        )
-        summary.transitions["shipments_stopped"] += changed
     if legal:
         changed = Counterparty.objects.filter(pk__in=legal, legal=False).update(legal=True)
         summary.transitions["legal_track"] += changed

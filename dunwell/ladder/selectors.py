@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
 
-from dunwell.accounts.models import User
+from dunwell.accounts.models import Role, User
 from dunwell.accounts.visibility import counterparty_filter
 from dunwell.ladder.models import OPEN_STATUSES, Task, TaskStatus
 
@@ -17,9 +17,11 @@ def visible_tasks(user: User) -> QuerySet[Task]:
 
 
 def awaiting_approval(user: User) -> QuerySet[Task]:
-    """Tasks waiting for a decision this user's role can take."""
-    qs = Task.objects.filter(status=TaskStatus.AWAITING_APPROVAL)
-    if not (user.is_superuser or user.role == "admin"):
+    """Tasks waiting for a decision this user's role can take, on the debtors the user sees
+    (a supervisor: their team's; the director and finance: all) — the set form of
+    `visibility.can_decide_approval`."""
+    qs = visible_tasks(user).filter(status=TaskStatus.AWAITING_APPROVAL)
+    if not (user.is_superuser or user.role == Role.ADMIN):
         qs = qs.filter(approval_role=user.role)
     return qs.select_related("counterparty", "assignee", "step").order_by("due_at")
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from dunwell.accounts.models import Role, User
+from dunwell.accounts.visibility import can_decide_approval, can_skip_task
 from dunwell.ladder.models import (
     OPEN_STATUSES,
     Action,
@@ -123,10 +124,9 @@ def _recheck(counterparty_id: int, on: date) -> None:
 
 def apply_task_effects(task: Task) -> None:
     """What a ladder task does to the counterparty once it is live (created without approval,
-    or approved): stop shipments, put the debtor on the legal track."""
-    if task.action == Action.STOP_SHIPMENTS:
-        Counterparty.objects.filter(pk=task.counterparty_id).update(stop_shipments=True)
-    elif task.action in LEGAL_ACTIONS:
+    or approved): a legal step puts the debtor on the legal track. (Shipments are stopped
+    only when someone confirms it on the stop-shipments task: `confirm_shipments_stopped`.)"""
+    if task.action in LEGAL_ACTIONS:
         Counterparty.objects.filter(pk=task.counterparty_id).update(legal=True)
 
 
@@ -414,8 +414,36 @@ def complete_task(task: Task, *, user: User, result: str) -> Task:
 
 
 @transaction.atomic
+def confirm_shipments_stopped(task: Task, *, user: User, note: str = "") -> Task:
+    """The stop-shipments step was applied: the counterparty's shipments are stopped from now
+    on; who confirmed it and when are on the timeline, and the task is done."""
+    if task.action != Action.STOP_SHIPMENTS:
+        raise LadderError(_("This is not a stop-shipments task."))
+    task = complete_task(task, user=user, result=note or "shipments stopped")
+    Counterparty.objects.filter(pk=task.counterparty_id).update(
+        stop_shipments=True, updated_at=task.done_at
+    )
+    assert task.done_at is not None
+    when = timezone.localtime(task.done_at)
+    _timeline(
+        task.counterparty_id,
+        user,
+        "shipments_stopped",
+        f"Shipments stopped, confirmed by {user} on {when:%d.%m.%Y %H:%M}"
+        + (f": {note}" if note else ""),
+        task=task.pk,
+        by=user.pk,
+        at=task.done_at.isoformat(),
+    )
+    return task
+
+
+@transaction.atomic
 def skip_task(task: Task, *, user: User, reason: str) -> Task:
-    """Close a task without doing it; the reason is required and kept."""
+    """Close a task without doing it; the reason is required and kept. Only managers skip,
+    and only tasks of the debtors they see (a supervisor: their team's)."""
+    if not can_skip_task(user, task):
+        raise LadderError(_("Only a supervisor or the director can skip a task."))
     if not reason.strip():
         raise LadderError(_("Say why the task is skipped."))
     task = _lock_open(task)
@@ -429,9 +457,8 @@ def skip_task(task: Task, *, user: User, reason: str) -> Task:
 
 
 def can_approve(user: User, task: Task) -> bool:
-    if user.is_superuser or user.role == Role.ADMIN:
-        return True
-    return bool(task.approval_role) and user.role == task.approval_role
+    """The step's approval role decides, on the debtors it sees (a supervisor: their team's)."""
+    return can_decide_approval(user, task)
 
 
 def _decide(task: Task, user: User, comment: str, approve: bool) -> Task:
@@ -439,7 +466,7 @@ def _decide(task: Task, user: User, comment: str, approve: bool) -> Task:
     if task.status != TaskStatus.AWAITING_APPROVAL:
         raise LadderError(_("This task does not need approval."))
     if not can_approve(user, task):
-        raise LadderError(_("Your role cannot approve this task."))
+        raise LadderError(_("You cannot decide on this task."))
     task.status = TaskStatus.OPEN if approve else TaskStatus.REJECTED
     task.approver = user
     task.decided_at = timezone.now()

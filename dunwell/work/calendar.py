@@ -4,7 +4,7 @@ day/week page and the iCal feed."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.urls import reverse
@@ -67,9 +67,10 @@ def ical(user: User, start: datetime, end: datetime, base_url: str = "") -> byte
         for item in events_for(user, start, end):
             event = Event()
             event.add("uid", item.uid)
-            event.add("dtstart", item.starts)
-            event.add("dtend", item.ends)
-            event.add("dtstamp", item.starts)
+            # UTC in the feed: every calendar app reads it, none needs our zone definitions.
+            event.add("dtstart", item.starts.astimezone(UTC))
+            event.add("dtend", item.ends.astimezone(UTC))
+            event.add("dtstamp", item.starts.astimezone(UTC))
             event.add("summary", item.title)
             if base_url:
                 event.add("url", base_url + item.url)

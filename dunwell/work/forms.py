@@ -52,7 +52,7 @@ class OutcomeForm(forms.Form):
     )
     decider_name = forms.CharField(label=_("Who decides payments"), required=False)
     decider_position = forms.CharField(label=_("Position"), required=False)
-    decider_phone = forms.CharField(label=_("Phone"), required=False, max_length=20)
+    decider_phone = forms.CharField(label=_("Phone"), required=False, max_length=32)
     decider_email = forms.EmailField(label=_("Email"), required=False)
 
     def __init__(
@@ -60,12 +60,26 @@ class OutcomeForm(forms.Form):
         *args: Any,
         documents: list[tuple[int, str]] | None = None,
         currencies: list[str] | None = None,
+        region: str = "",
         **kw: Any,
     ):
         super().__init__(*args, **kw)
+        self.region = region
         self.fields["dispute_documents"].choices = documents or []  # type: ignore[attr-defined]
         for name in ("promised_currency", "dispute_currency"):
             self.fields[name].choices = [(c, c) for c in currencies or []]  # type: ignore[attr-defined]
+
+    def clean_decider_phone(self) -> str:
+        """E.164, read with the debtor's country as the region of a local number."""
+        from dunwell.ledger.phones import PhoneError, normalize_phone
+
+        try:
+            return normalize_phone(self.cleaned_data.get("decider_phone", ""), self.region)
+        except PhoneError:
+            raise forms.ValidationError(
+                _("“%(value)s” is not a phone number."),
+                params={"value": self.cleaned_data.get("decider_phone", "")},
+            ) from None
 
 
 class ReassignForm(forms.Form):
@@ -150,3 +164,30 @@ class AgreementForm(forms.Form):
             instalments.append((due, amount))
         data["instalments"] = instalments
         return data
+
+
+class SentByHandForm(forms.Form):
+    """A letter or email the collector sent themselves: the file as sent, and a note."""
+
+    file = forms.FileField(
+        label=_("File as sent"),
+        help_text=_("PDF, DOCX, ODT, EML, TXT, PNG or JPG"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".pdf,.docx,.odt,.eml,.txt,.png,.jpg,.jpeg"}
+        ),
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class TaskNoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class SkipForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is it skipped?"), widget=forms.Textarea(attrs={"rows": 2})
+    )

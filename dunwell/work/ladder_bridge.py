@@ -16,7 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dunwell.accounts.models import Role, User
+from dunwell.ladder import holds
 from dunwell.ladder import services as ladder
+from dunwell.ladder.holds import Hold
 from dunwell.ladder.models import (
     OPEN_STATUSES,
     Action,
@@ -25,7 +27,6 @@ from dunwell.ladder.models import (
     Dispute,
     DisputeStatus,
     DocumentProgress,
-    Grace,
     PolicyStep,
     Promise,
     PromiseStatus,
@@ -56,6 +57,9 @@ class LadderFacts:
     policy: str = ""
     step: str = ""
     paused_until: date | None = None
+    pause: Hold | None = None  # what pauses the whole ladder: grace, agreement or promise
+    # (task, its hold or None, the page it opens) for each open task on the card
+    open_task_rows: list[tuple[Task, Hold | None, str]] = field(default_factory=list)
     promises: list[dict[str, Any]] = field(default_factory=list)
     disputes: list[dict[str, Any]] = field(default_factory=list)
     agreements: list[dict[str, Any]] = field(default_factory=list)
@@ -111,11 +115,11 @@ def facts_for(counterparty: Counterparty, today: date, window_days: int = 60) ->
             facts.paused_until = max(facts.paused_until or until, until)
         if p.status == PromiseStatus.BROKEN and (p.resolved_at or p.recorded_at) >= since:
             facts.broken_promises += 1
-    grace = Grace.objects.filter(counterparty=counterparty, until__gte=today).aggregate(
-        until=Max("until")
-    )["until"]
-    if grace:
-        facts.paused_until = max(facts.paused_until or grace, grace)
+    # Grace and an active agreement pause the whole ladder (ladder.holds decides).
+    whole = holds.counterparty_holds([counterparty.pk], today)
+    pause = whole.get(counterparty.pk)
+    if pause is not None and pause.reason == holds.GRACE and pause.until is not None:
+        facts.paused_until = max(facts.paused_until or pause.until, pause.until)
     disputes = list(
         Dispute.objects.filter(counterparty=counterparty)
         .select_related("responsible")
@@ -171,11 +175,20 @@ def facts_for(counterparty: Counterparty, today: date, window_days: int = 60) ->
                 ],
             }
         )
-    facts.open_tasks = list(
-        Task.objects.filter(counterparty=counterparty, status__in=OPEN_STATUSES)
-        .select_related("assignee")
-        .order_by("due_at")[:20]
-    )
+    open_tasks = Task.objects.filter(counterparty=counterparty, status__in=OPEN_STATUSES)
+    facts.open_tasks = list(open_tasks.select_related("assignee").order_by("due_at")[:20])
+    task_holds = holds.task_holds(open_tasks, today, whole)
+    facts.pause = pause
+    if facts.pause is None and facts.paused_until is not None:
+        facts.pause = holds.Hold(holds.PROMISE, facts.paused_until)
+    if facts.pause is not None and facts.pause.until is not None:
+        facts.paused_until = facts.pause.until
+    from dunwell.work.task_queries import task_url
+
+    facts.open_task_rows = [
+        (t, task_holds.get(t.pk), task_url(t.pk, t.counterparty_id, t.action))
+        for t in facts.open_tasks
+    ]
     return facts
 
 
@@ -327,9 +340,8 @@ def move_open_tasks(counterparty: Counterparty, old: User | None, new: User) -> 
 
 
 def task_events(user: User, start: datetime, end: datetime) -> list[Any]:
-    from django.urls import reverse
-
     from dunwell.work.calendar import CalendarEvent
+    from dunwell.work.task_queries import task_url
 
     tasks = Task.objects.filter(assignee=user, due_at__gte=start, due_at__lt=end).select_related(
         "counterparty"
@@ -343,7 +355,7 @@ def task_events(user: User, start: datetime, end: datetime) -> list[Any]:
                 starts=task.window_start or task.due_at,
                 ends=ends,
                 title=f"{task.title} — {task.counterparty.name}",
-                url=reverse("work:call", args=[task.counterparty_id]) + f"?task={task.pk}",
+                url=task_url(task.pk, task.counterparty_id, task.action),
                 kind="task",
                 done=task.status == "done",
             )

@@ -216,6 +216,7 @@ class Notification(models.Model):
         REASSIGNED = "reassigned", _("Reassignment")
         APPROVAL = "approval", _("Approval waiting")
         DISPUTE = "dispute", _("Dispute")
+        PAYMENT_MISSED = "payment_missed", _("Payment missed")
         OTHER = "other", _("Other")
 
     recipient = models.ForeignKey(
@@ -269,3 +270,34 @@ class CalendarFeedToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {'revoked' if self.revoked_at else 'active'}"
+
+
+class TaskAttachment(models.Model):
+    """The file of a written step (letter, email) as it was sent: attached when the collector
+    marks the task "sent by hand"; the mail channel will attach what it sends here too."""
+
+    class Method(models.TextChoices):
+        BY_HAND = "by_hand", _("Sent by hand")
+
+    task = models.ForeignKey("ladder.Task", on_delete=models.CASCADE, related_name="attachments")
+    counterparty = models.ForeignKey(Counterparty, on_delete=models.CASCADE, related_name="+")
+    file = models.FileField(_("file"), upload_to="tasks/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size, bytes"))
+    method = models.CharField(
+        _("how it was sent"), max_length=16, choices=Method.choices, default=Method.BY_HAND
+    )
+    note = models.TextField(_("note"), blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"))
+
+    class Meta:
+        verbose_name = _("task attachment")
+        verbose_name_plural = _("task attachments")
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dunwell.accounts.models import User
-from dunwell.accounts.visibility import visible_counterparties
+from dunwell.accounts.visibility import COLLECTING_ROLES, visible_counterparties
 from dunwell.interest.fx import rate_table
 from dunwell.ledger.models import Contact, Contract, Counterparty, Document, TimelineEntry
 from dunwell.money import Amounts, Money, RateTable
@@ -324,8 +324,9 @@ def open_documents_for_export(counterparty: Counterparty) -> QuerySet[Document]:
 
 
 def reassignment_candidates(counterparty: Counterparty, by: User) -> list[User]:
-    """Active collectors and sales managers the supervisor may assign, who never worked with
-    this counterparty (never its collector, sales manager, or author of a call on it)."""
+    """Active collectors (and the director) the supervisor may assign, who never worked with
+    this counterparty (never its collector, sales manager, or author of a call on it). A sales
+    manager is not a collector: never offered."""
     worked = set(
         Reassignment.objects.filter(counterparty=counterparty).values_list(
             "from_user_id", flat=True
@@ -335,7 +336,7 @@ def reassignment_candidates(counterparty: Counterparty, by: User) -> list[User]:
         CallActivity.objects.filter(counterparty=counterparty).values_list("user_id", flat=True)
     )
     worked |= {u for u in (counterparty.collector_id, counterparty.sales_manager_id) if u}
-    qs = User.objects.filter(is_active=True, role__in=["collector", "sales", "director"])
+    qs = User.objects.filter(is_active=True, role__in=COLLECTING_ROLES)
     if not by.sees_all:
         qs = qs.filter(Q(supervisor=by) | Q(pk=by.pk))
     return [u for u in qs.order_by("username") if u.pk not in worked]
@@ -395,6 +396,7 @@ class Worklist:
     actions: list[tuple[str, Any]]
     segments: list[Any]
     countries: list[str]
+    on_hold: int = 0
 
 
 def worklist(
@@ -411,6 +413,7 @@ def worklist(
     Five queries whatever the ledger's size: tasks (with debtor and step), done-today count,
     overdue totals of the listed debtors, broken promises of the listed debtors, segments.
     """
+    from dunwell.ladder.holds import task_holds
     from dunwell.ladder.models import OPEN_STATUSES, Action, Promise, PromiseStatus, Task
     from dunwell.ledger.models import Segment
     from dunwell.work.logic import PriorityInput, priority
@@ -430,7 +433,9 @@ def worklist(
         qs = qs.filter(counterparty__segment__code=segment)
     if country:
         qs = qs.filter(counterparty__country=country.upper())
-    tasks = list(qs[:limit])
+    # Tasks on hold (promise, agreement, dispute, grace) leave the day until the hold ends.
+    held = task_holds(qs, today)
+    tasks = [t for t in qs[: limit + len(held)] if t.pk not in held][:limit]
     ids = {t.counterparty_id for t in tasks}
     overdue: dict[int, list[tuple[str, Decimal]]] = defaultdict(list)
     oldest_due: dict[int, date] = {}
@@ -497,6 +502,7 @@ def worklist(
         actions=list(Action.choices),
         segments=list(Segment.objects.order_by("name")),
         countries=sorted({t.counterparty.country for t in tasks}),
+        on_hold=len(held),
     )
 
 
@@ -512,13 +518,26 @@ _MARK = 987654321
 
 def _decorate(items: list[WorkItem]) -> None:
     """URLs and the priority explanation for each row, built once per page rather than
-    once per row in the template (reverse() and gettext are the page's hottest calls)."""
+    once per row in the template (reverse() and gettext are the page's hottest calls).
+
+    Each task opens the page its kind is done on (`task_queries.task_url`): a call the call
+    card, a legal step its legal case, anything else its own task page."""
+    from dunwell.work.task_queries import kind_of, legal_case_url
+
     call = reverse("work:call", args=[_MARK])
     card = reverse("work:debtor", args=[_MARK])
+    page = reverse("work:task", args=[_MARK])
+    legal = legal_case_url(_MARK) or page
     labels = {name: str(label) for name, label in REASON_LABELS.items()}
     for item in items:
         cp_id = str(item.task.counterparty_id)
-        item.call_url = call.replace(str(_MARK), cp_id) + f"?task={item.task.pk}"
+        kind = kind_of(item.task.action)
+        if kind == "call":
+            item.call_url = call.replace(str(_MARK), cp_id) + f"?task={item.task.pk}"
+        else:
+            item.call_url = (legal if kind == "legal" else page).replace(
+                str(_MARK), str(item.task.pk)
+            )
         item.debtor_url = card.replace(str(_MARK), cp_id)
         item.reasons = ", ".join(
             f"{labels[name]} +{points}" for name, points in item.priority.reasons

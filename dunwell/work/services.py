@@ -4,7 +4,7 @@ its timeline entry written in the same transaction (STYLE: services)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -18,8 +18,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
-from dunwell.accounts.models import Role, User
-from dunwell.accounts.visibility import can_see_counterparty
+from dunwell.accounts import visibility
+from dunwell.accounts.models import User
+from dunwell.accounts.visibility import can_collect, can_see_counterparty
 from dunwell.ledger.models import Contact, Counterparty, TimelineEntry
 from dunwell.money import Money
 from dunwell.money_l10n import money_text
@@ -35,10 +36,9 @@ from dunwell.work.models import (
     Outcome,
     Reassignment,
     StallingAlert,
+    TaskAttachment,
 )
 
-# Who may edit call scripts and reassign debtors.
-MANAGERS = frozenset({Role.SUPERVISOR, Role.DIRECTOR, Role.ADMIN})
 ABUSIVE_CALL_BACK = timedelta(minutes=30)
 
 
@@ -54,7 +54,8 @@ def stalling_rule() -> StallingRule:
 
 
 def is_manager(user: User) -> bool:
-    return user.is_superuser or user.role in MANAGERS
+    """Edits call scripts, reassigns debtors, skips tasks (accounts.visibility decides)."""
+    return visibility.is_manager(user)
 
 
 def _timeline(
@@ -268,7 +269,15 @@ def record_call_outcome(
         if not data.decider_name.strip():
             raise WorkError(_("Write down who decides payments."))
         decider = save_decider(counterparty, data)
-        extra = {"decider": decider.pk}
+        extra = {
+            "decider": decider.pk,
+            "task": ladder_bridge.create_call_back_task(
+                by,
+                counterparty,
+                _next_working_morning(counterparty, now),
+                gettext("Call the person who decides payments: %(who)s") % {"who": decider.name},
+            ),
+        }
         params = {"who": decider.name}
     if data.task_id:
         ladder_bridge.complete_task(by, counterparty, data.task_id, data.outcome)
@@ -297,15 +306,43 @@ def record_call_outcome(
     return activity
 
 
+FOLLOW_UP_HOUR = time(10, 0)
+
+
+def _next_working_morning(counterparty: Counterparty, now: datetime) -> datetime:
+    """10:00 in the debtor's time zone on the company's next working day."""
+    from zoneinfo import ZoneInfo
+
+    from dunwell.workdays import WorkCalendar
+
+    zone = ZoneInfo(counterparty.time_zone or settings.TIME_ZONE)
+    calendar = WorkCalendar(counterparty.company.calendar_country)
+    day = calendar.add_working_days(now.astimezone(zone).date(), 1)
+    return datetime.combine(day, FOLLOW_UP_HOUR, tzinfo=zone)
+
+
 def save_decider(counterparty: Counterparty, data: OutcomeInput) -> Contact:
-    """Create or update the contact who decides payments (matched by name)."""
+    """Create or update the contact who decides payments (matched by name). There is one
+    decider per debtor: the new one replaces the old one's flag. The phone is stored in
+    E.164, a local number read with the debtor's country."""
+    from dunwell.ledger.phones import PhoneError, normalize_phone
+
+    try:
+        phone = normalize_phone(data.decider_phone, counterparty.country)
+    except PhoneError:
+        raise WorkError(
+            gettext("Phone: “%(value)s” is not a phone number.") % {"value": data.decider_phone}
+        ) from None
     contact = Contact.objects.filter(
         counterparty=counterparty, name__iexact=data.decider_name.strip()
     ).first()
     if contact is None:
         contact = Contact(counterparty=counterparty, name=data.decider_name.strip())
+    Contact.objects.filter(counterparty=counterparty, decides_payments=True).exclude(
+        pk=contact.pk
+    ).update(decides_payments=False)
     contact.decides_payments = True
-    contact.phone = data.decider_phone or contact.phone
+    contact.phone = phone or contact.phone
     contact.email = data.decider_email or contact.email
     contact.position = data.decider_position or contact.position
     contact.save()
@@ -386,6 +423,8 @@ def reassign_counterparty(
     _check_access(by, counterparty)
     if to_user.pk == counterparty.collector_id:
         raise WorkError(_("This person is already responsible for the debtor."))
+    if not can_collect(to_user):
+        raise WorkError(_("Only a collector or the director can be made responsible."))
     if not by.sees_all and to_user.supervisor_id != by.pk and to_user.pk != by.pk:
         raise WorkError(_("You can reassign only to members of your team."))
     now = timezone.now()
@@ -548,3 +587,202 @@ def send_scheduled_notices(now: datetime | None = None) -> int:
                 )
             )
     return sent
+
+
+# --- task pages: every task kind is done its own way ----------------------------------------
+
+# Steps done in writing: a letter or an email (and the final warning, which is a letter).
+WRITTEN_ACTIONS = frozenset({"letter", "email", "final_warning"})
+TASK_FILE_MAX_BYTES = 10 * 1024 * 1024
+
+_UPLOAD_ERRORS: dict[str, StrOrPromise] = {
+    "size": _("File: the file is larger than %(mb)s MB."),
+    "empty": _("File: the file is empty."),
+    "kind": _("File: only PDF, DOCX, ODT, EML, TXT, PNG or JPG files are accepted."),
+    "extension": _("File: the file's name does not match its content."),
+}
+
+
+def task_file_max_bytes() -> int:
+    """WORK_TASK_FILE_MAX_BYTES, 10 MB by default."""
+    return int(getattr(settings, "WORK_TASK_FILE_MAX_BYTES", TASK_FILE_MAX_BYTES))
+
+
+def _ladder_call(function: Any, *args: Any, **kwargs: Any) -> Any:
+    from dunwell.ladder.services import LadderError
+
+    try:
+        return function(*args, **kwargs)
+    except LadderError as exc:
+        raise WorkError(exc.message) from exc
+
+
+def _check_can_work(by: User, task: Any) -> None:
+    from dunwell.accounts.visibility import can_work_task
+
+    if not can_work_task(by, task):
+        raise WorkError(_("Only the person the task is given to, or their manager, can do it."))
+
+
+def check_task_file(upload: UploadedFile) -> tuple[bytes, str]:
+    """The uploaded file's content and its real content type; WorkError naming the field."""
+    from dunwell.work.uploads import UploadRejected, check_upload
+
+    limit = task_file_max_bytes()
+    if upload.size is not None and upload.size > limit:
+        raise WorkError(str(_UPLOAD_ERRORS["size"]) % {"mb": limit // (1024 * 1024)})
+    content = upload.read(limit + 1)
+    try:
+        _kind, content_type = check_upload(upload.name or "", content, limit)
+    except UploadRejected as exc:
+        raise WorkError(str(_UPLOAD_ERRORS[exc.code]) % {"mb": limit // (1024 * 1024)}) from exc
+    return content, content_type
+
+
+@transaction.atomic
+def record_written_step(
+    by: User,
+    task: Any,
+    *,
+    method: str,
+    file_name: str,
+    content: bytes,
+    content_type: str,
+    note: str = "",
+) -> TaskAttachment:
+    """A letter or email of the ladder went out: the file as sent is stored with the task, the
+    task is done and the debtor's timeline says so. Today only "sent by hand"
+    (`mark_sent_by_hand`); the mail channel will call this with its own method after sending."""
+    from django.core.files.base import ContentFile
+
+    from dunwell.ladder import services as ladder
+    from dunwell.ladder.models import Task
+    from dunwell.work.uploads import KINDS
+
+    if task.action not in WRITTEN_ACTIONS:
+        raise WorkError(_("This task is not a letter or an email."))
+    _check_can_work(by, task)
+    method_label = TaskAttachment.Method(method).label
+    done: Task = _ladder_call(
+        ladder.complete_task, task, user=by, result=f"{method_label}: {file_name}"
+    )
+    attachment = TaskAttachment(
+        task=done,
+        counterparty_id=done.counterparty_id,
+        original_name=file_name[:255],
+        content_type=content_type,
+        size=len(content),
+        method=method,
+        note=note,
+        uploaded_by=by,
+        uploaded_at=done.done_at or timezone.now(),
+    )
+    # The stored name is ours (the user's name is kept apart): the extension of the real kind.
+    suffix = next(
+        (exts[0] for kind_type, exts in KINDS.values() if kind_type == content_type), ".bin"
+    )
+    attachment.file.save(f"task-{done.pk}{suffix}", ContentFile(content), save=False)
+    attachment.save()
+    _timeline(
+        done.counterparty,
+        by,
+        "work.task.sent",
+        gettext("%(task)s: %(how)s, file %(file)s")
+        % {"task": done.title, "how": method_label, "file": file_name}
+        + (f" — {note}" if note else ""),
+        {"task": done.pk, "attachment": attachment.pk, "method": method},
+    )
+    return attachment
+
+
+def mark_sent_by_hand(by: User, task: Any, upload: UploadedFile, note: str = "") -> TaskAttachment:
+    """The collector sent the letter or email themselves and attaches the file they sent."""
+    content, content_type = check_task_file(upload)
+    return record_written_step(
+        by,
+        task,
+        method=TaskAttachment.Method.BY_HAND,
+        file_name=upload.name or "file",
+        content=content,
+        content_type=content_type,
+        note=note,
+    )
+
+
+def confirm_shipments_stopped(by: User, task: Any, note: str = "") -> Any:
+    """Shipments to the debtor are stopped (the flag, who and when): the task is done."""
+    from dunwell.ladder import services as ladder
+
+    _check_can_work(by, task)
+    return _ladder_call(ladder.confirm_shipments_stopped, task, user=by, note=note)
+
+
+def notify_recipients(counterparty: Counterparty) -> list[User]:
+    """Who the regulation tells of a missed payment (DESIGN §1.3): the responsible sales
+    manager and the collector's supervisor."""
+    people: list[User] = []
+    collector = counterparty.collector
+    for person in (counterparty.sales_manager, collector.supervisor if collector else None):
+        if person is not None and person.is_active and person not in people:
+            people.append(person)
+    return people
+
+
+def notify_key(task: Any) -> str:
+    return f"task-notify:{task.pk}"
+
+
+@transaction.atomic
+def complete_notify_task(by: User, task: Any, note: str = "") -> list[User]:
+    """Send the regulation's notices of a missed payment and close the task. A second
+    completion (a double click, a re-run) sends nothing more: each notice has a key."""
+    from dunwell.ladder import services as ladder
+
+    if task.action != "notify_supervisor":
+        raise WorkError(_("This is not a notification task."))
+    _check_can_work(by, task)
+    done = _ladder_call(ladder.complete_task, task, user=by, result=note or "notified")
+    counterparty = done.counterparty
+    url = reverse("work:debtor", args=[counterparty.pk])
+    notified = []
+    for person in notify_recipients(counterparty):
+        sent = notify(
+            person,
+            Notification.Kind.PAYMENT_MISSED,
+            _(
+                "%(debtor)s missed a payment: settle it by negotiation within the regulation's "
+                "window (%(task)s)."
+            ),  # fmt: skip
+            counterparty,
+            url,
+            key=notify_key(done),
+            params={"debtor": counterparty.name, "task": done.title},
+        )
+        if sent is not None:
+            notified.append(person)
+    _timeline(
+        counterparty,
+        by,
+        "work.task.notified",
+        gettext("Payment missed: notified %(who)s")
+        % {"who": ", ".join(str(p) for p in notified) or "—"},
+        {"task": done.pk, "notified": [p.pk for p in notified]},
+    )
+    return notified
+
+
+def complete_task_with_note(by: User, task: Any, note: str) -> Any:
+    """Mark a task done that has no page of its own (a meeting, the director's decision …)."""
+    from dunwell.ladder import services as ladder
+
+    _check_can_work(by, task)
+    if not note.strip():
+        raise WorkError(_("Note: write what was done."))
+    return _ladder_call(ladder.complete_task, task, user=by, result=note)
+
+
+def skip_task(by: User, task: Any, reason: str) -> Any:
+    """A manager closes a task without doing it; the reason is kept on the timeline."""
+    from dunwell.ladder import services as ladder
+
+    return _ladder_call(ladder.skip_task, task, user=by, reason=reason)

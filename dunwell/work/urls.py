@@ -29,5 +29,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
 ]
 urlpatterns += [
     path("day/", views.worklist, name="worklist"),
+    path("day/on-hold/", views.on_hold, name="on_hold"),
+    path("tasks/<int:task_id>/", views.task, name="task"),
+    path("tasks/<int:task_id>/done/", views.task_done, name="task_done"),
+    path("tasks/<int:task_id>/skip/", views.task_skip, name="task_skip"),
+    path("tasks/files/<int:attachment_id>/", views.task_file, name="task_file"),
     path("team/", views.team, name="team"),
 ]

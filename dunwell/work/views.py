@@ -8,21 +8,24 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dunwell.accounts.models import User
+from dunwell.accounts.visibility import can_see_counterparty, can_skip_task, can_work_task
+from dunwell.ladder.models import Task
 from dunwell.money import AmountError, Money, format_amounts, parse_amount
 from dunwell.money_l10n import money_text
 from dunwell.work import calendar as work_calendar
-from dunwell.work import exports, ladder_bridge, selectors, services
+from dunwell.work import exports, ladder_bridge, selectors, services, task_queries
 from dunwell.work.forms import (
     AgreementForm,
     LanguageForm,
@@ -30,9 +33,19 @@ from dunwell.work.forms import (
     OutcomeForm,
     ReassignForm,
     ScriptForm,
+    SentByHandForm,
+    SkipForm,
+    TaskNoteForm,
 )
 from dunwell.work.logic import fill_script
-from dunwell.work.models import CallScript, Meeting, Notification, Outcome, Situation
+from dunwell.work.models import (
+    CallScript,
+    Meeting,
+    Notification,
+    Outcome,
+    Situation,
+    TaskAttachment,
+)
 
 
 def _user(request: HttpRequest) -> User:
@@ -138,7 +151,13 @@ def call_card(request: HttpRequest, counterparty_id: int) -> HttpResponse:
     ]
     currencies = card.header.currencies
     if request.method == "POST":
-        form = OutcomeForm(request.POST, request.FILES, documents=documents, currencies=currencies)
+        form = OutcomeForm(
+            request.POST,
+            request.FILES,
+            documents=documents,
+            currencies=currencies,
+            region=counterparty.country,
+        )
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -176,13 +195,15 @@ def call_card(request: HttpRequest, counterparty_id: int) -> HttpResponse:
                     return redirect("work:worklist")
                 return redirect("work:debtor", counterparty.pk)
         else:
-            problems = "; ".join(
-                f"{form.fields[name].label}: {' '.join(str(e) for e in errors)}"
-                if name in form.fields
-                else " ".join(str(e) for e in errors)
+            # Say which field is wrong and why, not only that something is.
+            problems = [
+                f"{form.fields[name].label or name}: {error}" if name in form.fields else str(error)
                 for name, errors in form.errors.items()
+                for error in errors
+            ]
+            messages.error(
+                request, " ".join([_("Please correct the outcome form."), *problems]).strip()
             )
-            messages.error(request, _("Please correct the outcome form: %s") % problems)
     else:
         form = OutcomeForm(documents=documents, currencies=currencies)
     contacts = card.contacts
@@ -210,6 +231,12 @@ def call_card(request: HttpRequest, counterparty_id: int) -> HttpResponse:
         "oldest_document": oldest.number if oldest else "",
     }
     script = scripts.get(situation)
+    skip_task = None
+    task_param = request.GET.get("task", "")
+    if task_param.isdigit():
+        candidate = Task.objects.filter(pk=int(task_param), counterparty=counterparty).first()
+        if candidate is not None and candidate.is_open and can_skip_task(user, candidate):
+            skip_task = candidate
     return render(
         request,
         "work/call.html",
@@ -222,6 +249,8 @@ def call_card(request: HttpRequest, counterparty_id: int) -> HttpResponse:
             "situations": Situation.choices,
             "script_text": fill_script(script.text, values) if script else "",
             "task_id": request.GET.get("task", ""),
+            "skip_task": skip_task,
+            "skip_form": SkipForm(),
             "outcomes": Outcome,
             "now_local": (timezone.localtime() + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
             "promise_choices": _promise_choices(card),
@@ -280,10 +309,10 @@ def meeting(
                 return redirect("work:meeting", counterparty.pk, instance.pk)
         else:
             messages.error(request, _("Please correct the repayment schedule."))
-    form = MeetingForm(
-        request.POST if request.POST.get("form") != "agreement" else None, instance=instance
-    )
-    if request.method == "POST" and request.POST.get("form") != "agreement" and form.is_valid():
+    # Bound only when the meeting itself is submitted: a GET shows a clean form, no errors.
+    meeting_posted = request.method == "POST" and request.POST.get("form") != "agreement"
+    form = MeetingForm(request.POST if meeting_posted else None, instance=instance)
+    if meeting_posted and form.is_valid():
         try:
             saved = services.save_meeting(user, counterparty, form.cleaned_data, instance)
         except services.WorkError as exc:
@@ -406,7 +435,10 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     if user is None:
         raise Http404
     now = timezone.now()
-    body = work_calendar.ical(user, now - timedelta(days=30), now + timedelta(days=90))
+    base_url = request.build_absolute_uri("/").rstrip("/")
+    body = work_calendar.ical(
+        user, now - timedelta(days=30), now + timedelta(days=90), base_url=base_url
+    )
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
 
 
@@ -465,3 +497,128 @@ def resolve_dispute(request: HttpRequest, counterparty_id: int, dispute_id: int)
     else:
         messages.success(request, _("Dispute closed; the collector will ask for a payment date."))
     return redirect("work:debtor", counterparty.pk)
+
+
+# --- task pages: every task kind is done its own way ----------------------------------------
+
+
+def _render_task(
+    request: HttpRequest, task: Any, forms_: dict[str, Any] | None = None, status: int = 200
+) -> HttpResponse:
+    user = _user(request)
+    page = task_queries.task_page(user, task, timezone.localdate())
+    context: dict[str, Any] = {
+        "page": page,
+        "task": task,
+        "cp": task.counterparty,
+        "sent_form": SentByHandForm(),
+        "note_form": TaskNoteForm(),
+        "skip_form": SkipForm(),
+    }
+    context.update(forms_ or {})
+    return render(request, "work/task.html", context, status=status)
+
+
+@login_required
+def task(request: HttpRequest, task_id: int) -> HttpResponse:
+    """The page a task opens: calls go to the call card, legal steps to their legal case;
+    letters, emails, stop-shipments, notices and the rest have their own page here."""
+    user = _user(request)
+    item = task_queries.visible_task(user, task_id)
+    kind = task_queries.kind_of(item.action)
+    if kind == "call":
+        return redirect(task_queries.task_url(item.pk, item.counterparty_id, item.action))
+    if kind == "legal" and item.is_open:
+        legal_url = task_queries.legal_case_url(item.pk)
+        if legal_url:
+            return redirect(legal_url)
+    return _render_task(request, item)
+
+
+@login_required
+@require_POST
+def task_done(request: HttpRequest, task_id: int) -> HttpResponse:
+    """Do the task the way its kind is done: sent by hand with the file, shipments stopped,
+    the regulation's notices sent, or done with a note."""
+    user = _user(request)
+    item = task_queries.visible_task(user, task_id)
+    if not can_work_task(user, item):
+        raise PermissionDenied
+    kind = task_queries.kind_of(item.action)
+    try:
+        if kind == "written":
+            sent_form = SentByHandForm(request.POST, request.FILES)
+            if not sent_form.is_valid():
+                return _render_task(request, item, {"sent_form": sent_form}, status=400)
+            try:
+                services.mark_sent_by_hand(
+                    user, item, sent_form.cleaned_data["file"], sent_form.cleaned_data["note"]
+                )
+            except services.WorkError as exc:
+                sent_form.add_error("file", str(exc.message))
+                return _render_task(request, item, {"sent_form": sent_form}, status=400)
+            messages.success(request, _("Marked as sent by hand; the file is kept with the task."))
+        else:
+            note_form = TaskNoteForm(request.POST)
+            note = note_form.cleaned_data["note"] if note_form.is_valid() else ""
+            if kind == "stop":
+                services.confirm_shipments_stopped(user, item, note)
+                messages.success(request, _("Shipments to the debtor are stopped."))
+            elif kind == "notify":
+                notified = services.complete_notify_task(user, item, note)
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)d person notified.", "%(count)d people notified.", len(notified)
+                    )
+                    % {"count": len(notified)},
+                )
+            else:
+                services.complete_task_with_note(user, item, note)
+                messages.success(request, _("Task done."))
+    except services.WorkError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("work:task", item.pk)
+    return redirect("work:worklist")
+
+
+@login_required
+@require_POST
+def task_skip(request: HttpRequest, task_id: int) -> HttpResponse:
+    """Managers skip a task with a reason; a collector cannot."""
+    user = _user(request)
+    item = task_queries.visible_task(user, task_id)
+    if not can_skip_task(user, item):
+        raise PermissionDenied
+    form = SkipForm(request.POST)
+    if not form.is_valid():
+        return _render_task(request, item, {"skip_form": form}, status=400)
+    try:
+        services.skip_task(user, item, form.cleaned_data["reason"])
+    except services.WorkError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("work:task", item.pk)
+    messages.success(request, _("Task skipped."))
+    return redirect("work:debtor", item.counterparty_id)
+
+
+@login_required
+def task_file(request: HttpRequest, attachment_id: int) -> FileResponse:
+    """A file attached to a task, for those who see the debtor; always as a download."""
+    user = _user(request)
+    attachment = get_object_or_404(TaskAttachment, pk=attachment_id)
+    if not can_see_counterparty(user, attachment.counterparty_id):
+        raise Http404
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+
+
+@login_required
+def on_hold(request: HttpRequest) -> HttpResponse:
+    """My tasks that left "My day" because a promise, agreement, dispute or grace holds them."""
+    items = task_queries.on_hold(_user(request), timezone.now())
+    return render(request, "work/on_hold.html", {"items": items})

@@ -116,7 +116,12 @@ def test_day_ten_pretension_for_the_lawyer_and_stop_shipments(
     run(day(10))
     assert tasks(step__days=10) == [("pretension", "lena"), ("stop_shipments", "colin")]
     debtor.refresh_from_db()
-    assert debtor.stop_shipments and debtor.legal
+    # on the legal track at once; shipments stop when the collector confirms it on the task
+    assert debtor.legal and not debtor.stop_shipments
+    stop = Task.objects.get(action=Action.STOP_SHIPMENTS)
+    services.confirm_shipments_stopped(stop, user=stop.assignee)  # type: ignore[arg-type]
+    debtor.refresh_from_db()
+    assert debtor.stop_shipments
     pretension = Task.objects.get(action=Action.PRETENSION)
     with time_machine.travel(datetime(2026, 3, 12, 9, tzinfo=UTC), tick=False):
         services.complete_task(pretension, user=lawyer, result="sent")
@@ -158,6 +163,9 @@ def test_key_customer_legal_steps_wait_for_the_director(
     key.refresh_from_db()
     assert not key.stop_shipments
     services.approve_task(stop, user=director)
+    key.refresh_from_db()
+    assert not key.stop_shipments  # approved; stopped once someone confirms it
+    services.confirm_shipments_stopped(stop, user=collector)
     key.refresh_from_db()
     assert key.stop_shipments
 

@@ -92,14 +92,18 @@ def test_completing_a_pretension_starts_the_contracts_claim_period(
 
 
 @time_machine.travel(NOW, tick=False)
-def test_manual_call_back_in_thirty_minutes(debtor: Counterparty, collector: User) -> None:
+def test_manual_call_back_in_thirty_minutes_and_only_a_manager_skips_it(
+    debtor: Counterparty, collector: User, supervisor: User
+) -> None:
     due = NOW + timedelta(minutes=30)
     task = services.create_manual_task(
         counterparty=debtor, assignee=collector, action=Action.CALL, due_at=due,
         title="Call back", user=collector,
     )  # fmt: skip
     assert task.status == TaskStatus.OPEN and task.due_at == due and task.step is None
-    services.skip_task(task, user=collector, reason="they paid")
+    with pytest.raises(services.LadderError):
+        services.skip_task(task, user=collector, reason="they paid")
+    services.skip_task(task, user=supervisor, reason="they paid")
     assert Task.objects.get().status == TaskStatus.SKIPPED
 
 
@@ -111,7 +115,7 @@ def _awaiting(debtor: Counterparty, action: str) -> Task:
     return task
 
 
-def test_only_the_approval_role_can_approve_and_approval_stops_shipments(
+def test_only_the_approval_role_can_approve_and_shipments_stop_only_when_confirmed(
     debtor: Counterparty, collector: User, director: User
 ) -> None:
     task = _awaiting(debtor, Action.STOP_SHIPMENTS)
@@ -119,7 +123,29 @@ def test_only_the_approval_role_can_approve_and_approval_stops_shipments(
         services.approve_task(task, user=collector)
     services.approve_task(task, user=director, comment="ok")
     debtor.refresh_from_db()
+    assert debtor.stop_shipments is False  # approved: now someone has to apply it
+    assert Task.objects.get().status == TaskStatus.OPEN
+    services.confirm_shipments_stopped(task, user=director, note="warehouse told")
+    debtor.refresh_from_db()
     assert debtor.stop_shipments is True
+    assert Task.objects.get().status == TaskStatus.DONE
+    entry = TimelineEntry.objects.get(counterparty=debtor, kind="ladder.shipments_stopped")
+    assert entry.actor == director and "warehouse told" in entry.summary
+
+
+def test_a_supervisor_decides_only_for_their_own_teams_debtors(
+    debtor: Counterparty, make_user: Callable[..., User], supervisor: User
+) -> None:
+    task = Task.objects.create(
+        counterparty=debtor, action=Action.STOP_SHIPMENTS, title="Stop", due_at=NOW, key="t:s",
+        status=TaskStatus.AWAITING_APPROVAL, approval_role="supervisor",
+    )  # fmt: skip
+    other = make_user("oleg", "supervisor")
+    with pytest.raises(services.LadderError):
+        services.approve_task(task, user=other)
+    with pytest.raises(services.LadderError):
+        services.skip_task(task, user=other, reason="not mine")
+    services.approve_task(task, user=supervisor)
     assert Task.objects.get().status == TaskStatus.OPEN
 
 

@@ -148,4 +148,25 @@ def test_approvals_only_for_the_approval_role(
     assert c.post(url, {"decision": "approve", "comment": "ok"}).status_code == 302
     task.refresh_from_db()
     debtor.refresh_from_db()
-    assert task.status == TaskStatus.OPEN and debtor.stop_shipments
+    assert task.status == TaskStatus.OPEN and not debtor.stop_shipments
+
+
+def test_a_supervisor_decides_approvals_only_for_their_own_teams_debtors(
+    debtor: Counterparty, collector: User, teammate: User, outsider: User, supervisor: User,
+    make_user: Callable[..., User],
+) -> None:  # fmt: skip
+    other_supervisor = make_user("oleg", "supervisor")
+    task = _task(debtor, collector, status=TaskStatus.AWAITING_APPROVAL, approval_role="supervisor",
+                 action="letter", due_at=datetime(2026, 3, 1, tzinfo=UTC))  # fmt: skip
+    url = reverse("ladder:decide", args=[task.pk])
+    for user in (collector, teammate, outsider, other_supervisor):
+        page = client_for(user).get(reverse("ladder:approvals")).content.decode()
+        assert "Overdue Trading" not in page and "Nothing awaits your approval." in page
+        assert client_for(user).post(url, {"decision": "approve"}).status_code == 403
+    task.refresh_from_db()
+    assert task.status == TaskStatus.AWAITING_APPROVAL
+    own = client_for(supervisor)
+    assert "Overdue Trading" in own.get(reverse("ladder:approvals")).content.decode()
+    assert own.post(url, {"decision": "reject", "comment": "not yet"}).status_code == 302
+    task.refresh_from_db()
+    assert task.status == TaskStatus.REJECTED and task.approver == supervisor

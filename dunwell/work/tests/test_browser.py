@@ -139,3 +139,85 @@ def test_supervisor_reassigns_a_stalling_debtor(
     assert not page.is_visible("#stalling-banner")
     debtor.refresh_from_db()
     assert debtor.collector == teammate
+
+
+def ladder_task(cp: Counterparty, user: User, action: str, title: str) -> Task:
+    """A task as the daily run makes it: from a step of a policy, naming the open documents."""
+    from dunwell.ladder.models import Policy, PolicyStep, TaskDocument
+    from dunwell.ledger.models import Document
+
+    policy, _created = Policy.objects.get_or_create(code="browser", defaults={"name": "Browser"})
+    step, _created = PolicyStep.objects.get_or_create(
+        policy=policy, order=1, defaults={"name": "Step", "action": action}
+    )
+    task = Task.objects.create(
+        counterparty=cp, assignee=user, action=action, title=title, step=step,
+        due_at=timezone.now() - timedelta(hours=1), key=f"browser:{title}",
+    )  # fmt: skip
+    TaskDocument.objects.bulk_create(
+        TaskDocument(task=task, document=d)
+        for d in Document.objects.filter(counterparty=cp, open_amount__gt=0)
+    )
+    return task
+
+
+def test_a_letter_task_is_sent_by_hand_with_its_file(
+    chromium_page: Any, live_server: Any, debtor: Counterparty, collector: User, tmp_path: Path
+) -> None:
+    from dunwell.ladder.models import TaskStatus
+    from dunwell.work.models import TaskAttachment
+
+    page = chromium_page
+    task = ladder_task(debtor, collector, "letter", "Reminder letter")
+    letter = tmp_path / "reminder.pdf"
+    letter.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    log_in(page, live_server, collector)
+    page.click("table.worklist >> text=Reminder letter")
+    page.wait_for_url(f"**/work/tasks/{task.pk}/")
+    assert "INV-" in page.inner_text("#task-documents")
+    assert "call" not in page.url
+    page.set_input_files("#sent-form input[name=file]", str(letter))
+    page.fill("#sent-form textarea[name=note]", "registered mail, receipt 4711")
+    page.screenshot(path=str(SHOTS / "letter-task.png"), full_page=True)
+    page.click("#sent-form button[type=submit]")
+    page.wait_for_url("**/work/day/")
+    assert "Reminder letter" not in page.inner_text("table.worklist")
+    task.refresh_from_db()
+    assert task.status == TaskStatus.DONE
+    attachment = TaskAttachment.objects.get(task=task)
+    assert attachment.original_name == "reminder.pdf" and attachment.file.read().startswith(b"%PDF")
+    page.goto(f"{live_server.url}/work/debtors/{debtor.pk}/")
+    assert "reminder.pdf" in page.inner_text("#timeline ~ table")
+
+
+def test_a_promise_moves_the_debtors_tasks_out_of_my_day(
+    chromium_page: Any, live_server: Any, debtor: Counterparty, collector: User
+) -> None:
+    page = chromium_page
+    ladder_task(debtor, collector, "letter", "Reminder letter")
+    ladder_task(debtor, collector, "stop_shipments", "Stop shipments")
+    ladder.create_manual_task(
+        counterparty=debtor, assignee=collector, action="call",
+        due_at=timezone.now() - timedelta(hours=2), title="Ask for the payment date", user=None,
+    )  # fmt: skip
+    log_in(page, live_server, collector)
+    day = page.inner_text("table.worklist")
+    assert "Reminder letter" in day and "Stop shipments" in day
+    page.click("table.worklist >> text=Ask for the payment date")
+    page.wait_for_url("**/call/**")
+    promised = timezone.localdate() + timedelta(days=7)
+    page.fill("#promise-form input[name=promised_on]", promised.isoformat())
+    page.fill("#promise-form input[name=promised_amount]", "2200.00")  # all that is open
+    page.click("#promise-form button[type=submit]")
+    page.wait_for_url("**/work/day/")
+    day = page.inner_text("table.worklist")
+    assert "Reminder letter" not in day and "Stop shipments" not in day
+    assert "2 on hold" in page.inner_text("#on-hold-link")
+    page.screenshot(path=str(SHOTS / "worklist-on-hold.png"), full_page=True)
+    page.click("#on-hold-link")
+    held = page.inner_text("#on-hold")
+    assert "Reminder letter" in held and "Stop shipments" in held and "(promise)" in held
+    page.goto(f"{live_server.url}/work/debtors/{debtor.pk}/")
+    tasks = page.inner_text("#open-tasks")
+    assert tasks.count("on hold until") == 2 and "(promise)" in tasks
+    page.screenshot(path=str(SHOTS / "debtor-card-on-hold.png"), full_page=True)

@@ -3,8 +3,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.test import TestCase
 from django.utils import timezone
 
 from dunwell.accounts.models import Role, User
@@ -19,11 +22,10 @@ pytestmark = pytest.mark.usefixtures("frozen")
 
 
 def record(user: User, cp: Counterparty, outcome: str, **kw: object) -> CallActivity:
-    with_commit = kw.pop("commit", True)
-    activity = services.record_call_outcome(user, cp, OutcomeInput(outcome=outcome, **kw))  # type: ignore[arg-type]
-    if with_commit:
-        services.detect_stalling(cp.pk)
-    return activity
+    """Record an outcome as the call card does; what the service schedules for after the
+    commit (stalling detection) runs as it would in production."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return services.record_call_outcome(user, cp, OutcomeInput(outcome=outcome, **kw))  # type: ignore[arg-type]
 
 
 def test_promise_is_recorded_in_the_ladder_and_on_the_timeline(
@@ -90,12 +92,47 @@ def test_dispute_is_routed_to_the_supervisor_with_a_deadline(
     assert Notification.objects.filter(recipient=supervisor, kind="dispute").exists()
 
 
-def test_wrong_person_records_who_decides_payments(debtor: Counterparty, collector: User) -> None:
-    record(collector, debtor, Outcome.WRONG_PERSON, decider_name="Ion Rusu", decider_phone="+373")
+def test_wrong_person_records_who_decides_payments_with_an_e164_phone(
+    debtor: Counterparty, collector: User
+) -> None:
+    record(
+        collector, debtor, Outcome.WRONG_PERSON, decider_name="Ion Rusu",
+        decider_phone="0721 234 567",
+    )  # fmt: skip
     decider = Contact.objects.get(counterparty=debtor, name="Ion Rusu")
-    assert decider.decides_payments and decider.phone == "+373"
+    assert decider.decides_payments and decider.phone == "+40721234567"  # RO debtor
     record(collector, debtor, Outcome.WRONG_PERSON, decider_name="ion rusu", decider_email="i@x.md")
+    decider.refresh_from_db()
+    assert decider.phone == "+40721234567" and decider.email == "i@x.md"
     assert Contact.objects.filter(counterparty=debtor, decides_payments=True).count() == 1
+
+
+def test_a_bad_decider_phone_is_refused_naming_the_field_and_nothing_is_written(
+    debtor: Counterparty, collector: User
+) -> None:
+    with pytest.raises(WorkError, match="Phone"):
+        record(collector, debtor, Outcome.WRONG_PERSON, decider_name="Ion Rusu", decider_phone="12")
+    assert not Contact.objects.filter(name="Ion Rusu").exists()
+    assert not CallActivity.objects.exists() and not Task.objects.exists()
+
+
+def test_a_new_decider_replaces_the_old_one_and_gets_a_call_the_next_working_day(
+    debtor: Counterparty, collector: User
+) -> None:
+    old = Contact.objects.create(counterparty=debtor, name="Old Boss", decides_payments=True)
+    record(collector, debtor, Outcome.WRONG_PERSON, decider_name="Maria Ionescu")
+    old.refresh_from_db()
+    assert not old.decides_payments
+    assert list(
+        Contact.objects.filter(counterparty=debtor, decides_payments=True).values_list(
+            "name", flat=True
+        )
+    ) == ["Maria Ionescu"]
+    task = Task.objects.get(counterparty=debtor)
+    assert task.action == "call" and task.assignee == collector
+    assert "Maria Ionescu" in task.title
+    # Tuesday 10 March -> Wednesday 11 March, 10:00 in Bucharest
+    assert task.due_at == datetime(2026, 3, 11, 10, tzinfo=ZoneInfo("Europe/Bucharest"))
 
 
 def test_outcome_completes_the_task_it_came_from(debtor: Counterparty, collector: User) -> None:
@@ -140,16 +177,63 @@ def test_three_call_backs_without_a_promise_raise_a_stalling_alert_once(
     assert StallingAlert.objects.filter(counterparty=debtor).count() == 1
 
 
-def test_two_broken_promises_raise_a_stalling_alert(debtor: Counterparty, collector: User) -> None:
-    for days in (5, 20):
-        p = ladder.record_promise(
-            counterparty=debtor, amount=Decimal("100"), promised_date=date(2026, 3, 1), user=None
-        )
-        Promise.objects.filter(pk=p.pk).update(
-            status=PromiseStatus.BROKEN, resolved_at=timezone.now() - timedelta(days=days)
-        )
-    alert = services.detect_stalling(debtor.pk)
-    assert alert is not None and alert.reason == "broken_promises"
+def test_two_broken_promises_raise_a_stalling_alert_in_the_nightly_run(
+    debtor: Counterparty, collector: User, frozen: Any
+) -> None:
+    from dunwell.ladder.engine import run
+
+    # Promise on Tuesday for Thursday; Friday's daily run finds it broken.
+    record(collector, debtor, Outcome.PROMISE, promised_on=date(2026, 3, 12),
+           promised_amount=Decimal("100"))  # fmt: skip
+    frozen.move_to("2026-03-13 07:00:00+02:00")
+    run(date(2026, 3, 13))
+    record(collector, debtor, Outcome.PROMISE, promised_on=date(2026, 3, 16),
+           promised_amount=Decimal("100"))  # fmt: skip
+    assert not StallingAlert.objects.exists()  # one broken promise is not stalling yet
+    frozen.move_to("2026-03-17 07:00:00+02:00")
+    run(date(2026, 3, 17))
+    assert Promise.objects.filter(status=PromiseStatus.BROKEN).count() == 2
+    # the run that breaks the second promise raises the alert, before anyone calls
+    alert = StallingAlert.objects.get(counterparty=debtor)
+    assert alert.reason == "broken_promises" and alert.count == 2
+    record(collector, debtor, Outcome.NO_ANSWER)
+    assert StallingAlert.objects.filter(counterparty=debtor).count() == 1
+
+
+def test_stalling_is_detected_only_once_the_outcome_is_committed(
+    debtor: Counterparty, collector: User
+) -> None:
+    for hours in (1, 2, 3):
+        with TestCase.captureOnCommitCallbacks(execute=False) as callbacks:
+            services.record_call_outcome(
+                collector, debtor,
+                OutcomeInput(outcome=Outcome.CALL_BACK,
+                             call_back_at=timezone.now() + timedelta(hours=hours)),
+            )  # fmt: skip
+    assert callbacks and not StallingAlert.objects.exists()
+    for callback in callbacks:
+        callback()
+    assert StallingAlert.objects.get(counterparty=debtor).reason == "call_backs"
+
+
+def test_three_call_backs_on_the_call_card_raise_a_stalling_alert(
+    debtor: Counterparty, collector: User, supervisor: User
+) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(collector)
+    for hours in (1, 2, 3):
+        when = timezone.localtime(timezone.now() + timedelta(hours=hours))
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            response = client.post(
+                reverse("work:call", args=[debtor.pk]),
+                {"outcome": "call_back", "call_back_at": when.strftime("%Y-%m-%dT%H:%M")},
+            )
+        assert response.status_code == 302
+    assert StallingAlert.objects.get(counterparty=debtor).count == 3
+    assert Notification.objects.filter(recipient=supervisor, kind="stalling").count() == 1
 
 
 def test_reassignment_moves_tasks_keeps_history_and_tells_the_old_collector(
@@ -204,6 +288,19 @@ def test_reassignment_candidates_exclude_people_who_worked_with_the_debtor(
     candidates = reassignment_candidates(debtor, supervisor)
     assert fresh in candidates
     assert teammate not in candidates and collector not in candidates
+
+
+def test_a_sales_manager_is_not_offered_nor_accepted_as_collector(
+    debtor: Counterparty, supervisor: User, make_user: Callable[..., User]
+) -> None:
+    sales = make_user("sam", Role.SALES, supervisor=supervisor)
+    from dunwell.work.selectors import reassignment_candidates
+
+    assert sales not in reassignment_candidates(debtor, supervisor)
+    with pytest.raises(WorkError, match="collector or the director"):
+        services.reassign_counterparty(supervisor, debtor, sales)
+    debtor.refresh_from_db()
+    assert debtor.collector is not None and debtor.collector.username == "colin"
 
 
 def test_notifications_are_written_in_the_recipients_language(

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -50,6 +48,27 @@ def test_meeting_page_is_for_the_owner_only(
     assert client_for(teammate).get(url).status_code == 404
     assert client_for(outsider).get(url).status_code == 404
     assert Meeting.objects.count() == 1
+
+
+def test_a_new_meeting_form_shows_no_errors_before_anything_is_submitted(
+    debtor: Counterparty, collector: User, frozen: None
+) -> None:
+    page = client_for(collector).get(reverse("work:meeting_new", args=[debtor.pk]))
+    assert page.status_code == 200
+    assert not page.context["form"].is_bound
+    assert "This field is required." not in page.content.decode()
+
+
+def test_call_card_names_the_bad_phone_field(
+    debtor: Counterparty, collector: User, frozen: None
+) -> None:
+    response = client_for(collector).post(
+        reverse("work:call", args=[debtor.pk]),
+        {"outcome": "wrong_person", "decider_name": "Ion Rusu", "decider_phone": "abc"},
+        follow=True,
+    )
+    assert "Phone: “abc” is not a phone number." in response.content.decode()
+    assert not debtor.contacts.filter(name="Ion Rusu").exists()
 
 
 def test_debtor_list_shows_only_visible_debtors(
@@ -108,12 +127,39 @@ def test_notifications_are_private(
         assert "secret for colin" not in page
 
 
-def test_calendar_feed_needs_a_live_token(collector: User, make_user: Callable[..., User]) -> None:
+def test_calendar_feed_needs_a_live_token_and_lists_the_tasks_as_events(
+    debtor: Counterparty, collector: User, frozen: None
+) -> None:
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from icalendar import Calendar
+
+    from dunwell.ladder import services as ladder
+
+    due = datetime(2026, 3, 10, 15, 30, tzinfo=ZoneInfo("Europe/Bucharest"))
+    task = ladder.create_manual_task(
+        counterparty=debtor, assignee=collector, action="call", due_at=due,
+        title="Call back as asked", user=None,
+    )  # fmt: skip
+    letter = ladder.create_manual_task(
+        counterparty=debtor, assignee=collector, action="letter", due_at=due,
+        title="Reminder letter", user=None,
+    )  # fmt: skip
     token = services.calendar_token(collector)
     url = reverse("work:calendar_feed", args=[token.token])
     response = Client().get(url)
     assert response.status_code == 200
-    assert response.content.startswith(b"BEGIN:VCALENDAR")
+    events = {str(e["summary"]): e for e in Calendar.from_ical(response.content).walk("VEVENT")}
+    call = events[f"Call back as asked — {debtor.name}"]
+    start = call.decoded("dtstart")
+    assert start == datetime(2026, 3, 10, 13, 30, tzinfo=UTC) and start.utcoffset().seconds == 0
+    call_card = reverse("work:call", args=[debtor.pk]) + f"?task={task.pk}"
+    assert str(call["url"]) == f"http://testserver{call_card}"
+    letter_page = reverse("work:task", args=[letter.pk])
+    assert str(events[f"Reminder letter — {debtor.name}"]["url"]) == (
+        f"http://testserver{letter_page}"
+    )
     services.revoke_calendar_token(collector)
     assert Client().get(url).status_code == 404
     assert Client().get(reverse("work:calendar_feed", args=["guess"])).status_code == 404

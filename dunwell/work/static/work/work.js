@@ -1,4 +1,4 @@
-// Worklist keyboard navigation: j/k or arrow keys move, Enter opens the call card.
+// Worklist keyboard navigation: j/k or arrow keys move, Enter opens the task.
 document.addEventListener("DOMContentLoaded", () => {
   const table = document.querySelector("table.worklist");
   if (!table) return;

@@ -1,0 +1,222 @@
+"""Why a ladder task is on hold, and until when: one set-based computation for the worklist,
+the debtor card and the task pages.
+
+A hold is what pauses the pressure scale (DESIGN §1.4, §1.6–1.8):
+
+- a management **grace** covers every ladder task of the counterparty until its date;
+- an active **repayment agreement** covers them while the agreement runs (shown until its
+  last instalment);
+- an active **promise** covers the tasks whose open documents it pays in full, until the
+  promised date plus the promise's grace days;
+- an open **dispute** covers the tasks whose open documents are all disputed, until the
+  dispute's deadline (or until it is settled).
+
+Promises and disputes are laid over documents of their own currency only, oldest first, as
+the daily run does; a task is held when every open document it names is fully held. Tasks
+made by hand (a call-back someone asked for) are never held: a person decided them. A held
+task leaves "My day" and comes back by itself the day after its hold ends.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Max, QuerySet
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
+
+from dunwell.ladder.decide import held_amounts
+from dunwell.ladder.models import (
+    Agreement,
+    AgreementStatus,
+    Dispute,
+    DisputeStatus,
+    Grace,
+    Promise,
+    PromiseStatus,
+    Task,
+    TaskDocument,
+)
+from dunwell.ledger.models import Document
+
+GRACE = "grace"
+AGREEMENT = "agreement"
+PROMISE = "promise"
+DISPUTE = "dispute"
+
+REASON_LABELS: dict[str, StrOrPromise] = {
+    GRACE: _("grace"),
+    AGREEMENT: _("repayment agreement"),
+    PROMISE: _("promise"),
+    DISPUTE: _("dispute"),
+}
+
+
+@dataclass(frozen=True)
+class Hold:
+    """`reason` is one of GRACE, AGREEMENT, PROMISE, DISPUTE; `until` is the last day the
+    hold lasts (None: until a person settles it, e.g. a dispute without a deadline)."""
+
+    reason: str
+    until: date | None
+
+    @property
+    def label(self) -> StrOrPromise:
+        return REASON_LABELS[self.reason]
+
+
+def _later(a: date | None, b: date | None) -> date | None:
+    if a is None or b is None:
+        return None  # an open-ended hold wins
+    return max(a, b)
+
+
+def counterparty_holds(
+    counterparty_ids: Collection[int] | QuerySet[Any], today: date
+) -> dict[int, Hold]:
+    """Holds that cover a whole counterparty (grace, then an active agreement), by id.
+
+    `counterparty_ids` is a list or a values("counterparty_id") queryset (kept as a subquery).
+    Two queries whatever the number of counterparties."""
+    holds: dict[int, Hold] = {}
+    graces = (
+        Grace.objects.filter(counterparty_id__in=counterparty_ids, until__gte=today)
+        .values("counterparty_id")
+        .annotate(until=Max("until"))
+    )
+    for row in graces:
+        holds[row["counterparty_id"]] = Hold(GRACE, row["until"])
+    # An active agreement pauses the ladder while it runs; shown until its last instalment.
+    agreements = (
+        Agreement.objects.filter(
+            counterparty_id__in=counterparty_ids, status=AgreementStatus.ACTIVE
+        )
+        .values("counterparty_id")
+        .annotate(until=Max("instalments__due_date"))
+    )
+    for row in agreements:
+        holds.setdefault(row["counterparty_id"], Hold(AGREEMENT, row["until"]))
+    return holds
+
+
+def task_holds(
+    tasks: QuerySet[Task], today: date, whole: dict[int, Hold] | None = None
+) -> dict[int, Hold]:
+    """The hold of each task of `tasks` that is on hold on `today` (task id → Hold).
+
+    A fixed number of queries whatever the number of tasks: the task list, graces and
+    agreements (unless the caller passes `whole`, the `counterparty_holds` of the tasks'
+    counterparties), then — only when some of them have a promise or a dispute — promises,
+    disputes, open documents and the tasks' documents."""
+    rows = list(tasks.filter(step__isnull=False).values_list("id", "counterparty_id"))
+    if not rows:
+        return {}
+    cp_subquery = tasks.values("counterparty_id")
+    if whole is None:
+        whole = counterparty_holds(cp_subquery, today)
+    result: dict[int, Hold] = {}
+    rest: dict[int, list[int]] = defaultdict(list)  # counterparty → its task ids
+    for task_id, cp_id in rows:
+        if cp_id in whole:
+            result[task_id] = whole[cp_id]
+        else:
+            rest[cp_id].append(task_id)
+    if not rest:
+        return result
+    # (kind, amount, currency, document ids, until) per counterparty; one row per document
+    # a promise or dispute names (None: it names none, the oldest documents first).
+    claims: dict[int, list[tuple[str, Decimal, str, list[int], date | None]]] = defaultdict(list)
+    promises: dict[int, tuple[int, Decimal, str, date, list[int]]] = {}
+    for promise_id, cp_id, amount, currency, promised, grace_days, doc_id in (
+        Promise.objects.filter(
+            counterparty_id__in=list(rest), status=PromiseStatus.ACTIVE
+        ).values_list(
+            "id",
+            "counterparty_id",
+            "amount",
+            "currency",
+            "promised_date",
+            "grace_days",
+            "documents",
+        )  # fmt: skip
+    ):
+        entry = promises.setdefault(
+            promise_id, (cp_id, amount, currency, promised + timedelta(days=grace_days), [])
+        )
+        if doc_id is not None:
+            entry[4].append(doc_id)
+    disputes: dict[int, tuple[int, Decimal, str, date | None, list[int]]] = {}
+    for dispute_id, cp_id, amount, currency, deadline, doc_id in Dispute.objects.filter(
+        counterparty_id__in=cp_subquery, status=DisputeStatus.OPEN
+    ).values_list("id", "counterparty_id", "amount", "currency", "deadline", "documents"):
+        entry_d = disputes.setdefault(dispute_id, (cp_id, amount, currency, deadline, []))
+        if doc_id is not None:
+            entry_d[4].append(doc_id)
+    for cp_id, amount, currency, ends, ids in promises.values():
+        if ends >= today:  # a promise past its date no longer holds, whatever its status
+            claims[cp_id].append((PROMISE, amount, currency, ids, ends))
+    for cp_id, amount, currency, deadline, ids in disputes.values():
+        claims[cp_id].append((DISPUTE, amount, currency, ids, deadline))
+    claimed = [cp for cp in claims if cp in rest]  # not those a grace or agreement holds
+    if not claimed:
+        return result
+    docs: dict[int, dict[str, list[tuple[int, date, Decimal]]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for doc_id, cp_id, currency, due, amount in Document.objects.filter(
+        counterparty_id__in=claimed, open_amount__gt=0
+    ).values_list("id", "counterparty_id", "currency", "due_date", "open_amount"):
+        docs[cp_id][currency].append((doc_id, due, amount))
+    task_docs: dict[int, list[int]] = defaultdict(list)
+    for task_id, doc_id in TaskDocument.objects.filter(
+        task__in=tasks.filter(counterparty_id__in=claimed, step__isnull=False)
+    ).values_list("task_id", "document_id"):
+        task_docs[task_id].append(doc_id)
+    for cp_id in claimed:
+        covered = _covered_documents(docs[cp_id], claims[cp_id])
+        open_ids = {d[0] for cur in docs[cp_id].values() for d in cur}
+        for task_id in rest[cp_id]:
+            wanted = [d for d in task_docs.get(task_id, []) if d in open_ids]
+            if not wanted or any(d not in covered for d in wanted):
+                continue
+            kinds = {covered[d][0] for d in wanted}
+            reason = PROMISE if PROMISE in kinds else DISPUTE
+            until: date | None = covered[wanted[0]][1]
+            for d in wanted[1:]:
+                until = _later(until, covered[d][1])
+            result[task_id] = Hold(reason, until)
+    return result
+
+
+def _covered_documents(
+    docs_by_currency: dict[str, list[tuple[int, date, Decimal]]],
+    claims: list[tuple[str, Decimal, str, list[int], date | None]],
+) -> dict[int, tuple[str, date | None]]:
+    """Documents fully held by the claims (promises first, then disputes, per currency), with
+    the kind that held them and until when."""
+    covered: dict[int, tuple[str, date | None]] = {}
+    for currency, open_docs in docs_by_currency.items():
+        mine = [c for c in claims if c[2] == currency]
+        if not mine:
+            continue
+        mine.sort(key=lambda c: c[0] != PROMISE)  # promises first, as the daily run does
+        open_amount = {doc_id: amount for doc_id, _due, amount in open_docs}
+        held = held_amounts(open_docs, [(c[1], c[3]) for c in mine])
+        full = {d for d, amount in held.items() if amount >= open_amount[d]}
+        if not full:
+            continue
+        # Which claim reaches which document: lay each claim alone in the same order.
+        for kind, amount, _cur, ids, until in mine:
+            for doc_id in held_amounts(open_docs, [(amount, ids)]):
+                if doc_id in full:
+                    previous = covered.get(doc_id)
+                    if previous is None:
+                        covered[doc_id] = (kind, until)
+                    elif previous[0] == kind:
+                        covered[doc_id] = (kind, _later(previous[1], until))
+    return covered
