@@ -431,6 +431,8 @@ class Task(models.Model):
         debtor's (select_related("step", "counterparty") where many are listed)."""
         if self.step_id is None or self.step is None:
             return self.title
+        if self.title != f"{self.step.name} — {self.counterparty.name}"[:255]:
+            return self.title  # a title someone wrote, not the step's name: keep it
         return f"{self.step.localized_name} — {self.counterparty.name}"[:255]
 
     @property

@@ -76,14 +76,14 @@ def policy_name(counterparty: Counterparty) -> tuple[int | None, str]:
         .first()
     )
     if override is not None:
-        return override.policy_id, override.policy.name
+        return override.policy_id, override.policy.localized_name
     by_segment = (
         SegmentPolicy.objects.filter(segment_id=counterparty.segment_id)
         .select_related("policy")
         .first()
     )
     if by_segment is not None:
-        return by_segment.policy_id, by_segment.policy.name
+        return by_segment.policy_id, by_segment.policy.localized_name
     return None, ""
 
 
@@ -96,7 +96,7 @@ def facts_for(counterparty: Counterparty, today: date, window_days: int = 60) ->
     step_policy: int | None = progress["policy"] or policy_id
     if progress["step"] and step_policy is not None:
         step = PolicyStep.objects.filter(policy_id=step_policy, order=progress["step"]).first()
-        facts.step = f"{progress['step']}. {step.name}" if step else str(progress["step"])
+        facts.step = f"{progress['step']}. {step.localized_name}" if step else str(progress["step"])
     since = timezone.now() - timedelta(days=window_days)
     promises = list(Promise.objects.filter(counterparty=counterparty).order_by("-recorded_at")[:20])
     for p in promises:
@@ -176,7 +176,9 @@ def facts_for(counterparty: Counterparty, today: date, window_days: int = 60) ->
             }
         )
     open_tasks = Task.objects.filter(counterparty=counterparty, status__in=OPEN_STATUSES)
-    facts.open_tasks = list(open_tasks.select_related("assignee").order_by("due_at")[:20])
+    facts.open_tasks = list(
+        open_tasks.select_related("assignee", "step", "counterparty").order_by("due_at")[:20]
+    )
     task_holds = holds.task_holds(open_tasks, today, whole)
     facts.pause = pause
     if facts.pause is None and facts.paused_until is not None:
@@ -344,7 +346,7 @@ def task_events(user: User, start: datetime, end: datetime) -> list[Any]:
     from dunwell.work.task_queries import task_url
 
     tasks = Task.objects.filter(assignee=user, due_at__gte=start, due_at__lt=end).select_related(
-        "counterparty"
+        "counterparty", "step"
     )
     events = []
     for task in tasks.exclude(status__in=["cancelled_paid", "rejected", "skipped"]):
@@ -354,7 +356,9 @@ def task_events(user: User, start: datetime, end: datetime) -> list[Any]:
                 uid=f"task-{task.pk}@dunwell",
                 starts=task.window_start or task.due_at,
                 ends=ends,
-                title=f"{task.title} — {task.counterparty.name}",
+                title=task.localized_title
+                if task.step_id
+                else f"{task.title} — {task.counterparty.name}",
                 url=task_url(task.pk, task.counterparty_id, task.action),
                 kind="task",
                 done=task.status == "done",
