@@ -35,6 +35,7 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from dunwell.accounts.models import Role, User
+from dunwell.ladder import hooks
 from dunwell.ladder.decide import (
     EVENT,
     Decision,
@@ -484,6 +485,13 @@ def write_tasks(ctx: Context, drafts: list[TaskDraft], summary: RunSummary) -> l
     if legal:
         changed = Counterparty.objects.filter(pk__in=legal, legal=False).update(legal=True)
         summary.transitions["legal_track"] += changed
+    hooks.legal_task_created(
+        [
+            task_id
+            for task_id, draft in zip(ids, drafts, strict=True)
+            if draft.step.step.action in LEGAL_ACTIONS and not draft.step.needs_approval
+        ]
+    )
     return ids
 
 
