@@ -16,7 +16,7 @@ from typing import Any
 
 from django.db.models import DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from dunwell.ladder.models import Agreement, Dispute, DisputeStatus
@@ -527,6 +527,106 @@ def pretension_data(
             }  # fmt: skip
         )
     return data
+
+
+PERIOD_NAMES = {"day": gettext_noop("per day"), "year": gettext_noop("per year")}
+
+
+def _terms_summary(contract: Contract | None, rule: str, language: str) -> str:
+    head = (
+        _("Contract %(number)s of %(date)s")
+        % {"number": contract.number, "date": format_date(contract.date)}
+        if contract is not None
+        else _("No contract")
+    )
+    parts = []
+    if contract is not None and contract.payment_days:
+        parts.append(_("payment within %(period)s") % {"period": days_text(contract.payment_days)})
+    if contract is not None and rule in {"contract", "ua-penalty"} and contract.penalty_rate:
+        penalty = _("penalty %(rate)s %(period)s") % {
+            "rate": format_percent(contract.penalty_rate, language),
+            "period": _(PERIOD_NAMES.get(contract.penalty_period, "per day")),
+        }
+        if contract.penalty_cap_percent is not None:
+            penalty += ", " + _("capped at %(cap)s of the debt") % {
+                "cap": format_percent(contract.penalty_cap_percent, language)
+            }
+        parts.append(penalty)
+    else:
+        parts.append(_("no penalty clause: %(rule)s") % {"rule": RULE_LABELS().get(rule, rule)})
+    parts.append(
+        _("pretension period %(period)s") % {"period": days_text(contract_period(contract))}
+    )
+    return f"{head}: {'; '.join(parts)}"
+
+
+def contract_facts(
+    counterparty: Counterparty,
+    documents: Iterable[Document] | None = None,
+    today: date | None = None,
+) -> list[dict[str, Any]]:
+    """What to say about the debt, per contract and currency (for the call card's "facts to
+    say"): the open documents (or `documents`) grouped by their own contract, each with its
+    terms and the rule that applies, in the active language. Plain data, one dict per group:
+
+    contract_id, contract_number, contract_date (date | None), currency, documents (count),
+    open, overdue, disputed (Decimal, in `currency`; never added across currencies),
+    payment_days, penalty_rate, penalty_period ("day"/"year"), penalty_cap_percent,
+    penalty_from_day, governing_law, rule (code), rule_label, pretension_days, summary (one
+    translated sentence: "Contract 12 of 01.02.2026: payment within 30 days; penalty 0.03%
+    per day; pretension period 15 days").
+    """
+    today = today or timezone.localdate()
+    if documents is None:
+        documents = Document.objects.filter(counterparty=counterparty, open_amount__gt=0)
+    if isinstance(documents, QuerySet):
+        documents = documents.select_related("contract")
+    docs = list(documents)
+    disputed = disputed_document_ids(counterparty, [d.pk for d in docs])
+    language = translation.get_language() or "en"
+    groups: dict[tuple[int | None, str], dict[str, Any]] = {}
+    for doc in docs:
+        key = (doc.contract_id, doc.currency)
+        fact = groups.get(key)
+        if fact is None:
+            contract = doc.contract
+            rule, _options = rule_for(counterparty, contract)
+            fact = groups[key] = {
+                "contract_id": contract.pk if contract else None,
+                "contract_number": contract.number if contract else "",
+                "contract_date": contract.date if contract else None,
+                "currency": doc.currency,
+                "documents": 0,
+                "open": ZERO,
+                "overdue": ZERO,
+                "disputed": ZERO,
+                "payment_days": contract.payment_days if contract else None,
+                "penalty_rate": contract.penalty_rate if contract else None,
+                "penalty_period": contract.penalty_period if contract else "",
+                "penalty_cap_percent": contract.penalty_cap_percent if contract else None,
+                "penalty_from_day": contract.penalty_from_day if contract else 1,
+                "governing_law": (contract.governing_law if contract else "")
+                or counterparty.country,
+                "rule": rule,
+                "rule_label": RULE_LABELS().get(rule, rule),
+                "pretension_days": contract_period(contract),
+                "summary": _terms_summary(contract, rule, language),
+            }
+        fact["documents"] += 1
+        fact["open"] += doc.open_amount
+        if doc.pk in disputed:
+            fact["disputed"] += doc.open_amount
+        elif doc.due_date < today:
+            fact["overdue"] += doc.open_amount
+    return sorted(
+        groups.values(),
+        key=lambda f: (
+            f["contract_date"] is None,
+            f["contract_date"] or date.min,
+            f["contract_id"] or 0,
+            f["currency"],
+        ),
+    )
 
 
 def ledger_entries(counterparty: Counterparty, currency: str, until: date) -> list[Entry]:
