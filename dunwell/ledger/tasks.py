@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_tasks import task
 
 from dunwell.accounts.models import User
@@ -110,13 +111,17 @@ def fail_abandoned_runs(now: datetime | None = None) -> int:
     """Mark abandoned imports failed, saying so; a worker that wakes up later cannot claim
     them any more (the claim needs "waiting"). A file still waiting for its column mapping is
     abandoned by its user the same way."""
+    minutes = int(STALE_AFTER.total_seconds() // 60)
     return ImportRun.objects.filter(stale_runs(now)).update(
         status=ImportRun.Status.FAILED,
-        failure=_(
+        failure=ngettext(
+            "Abandoned: nothing happened for %(minutes)s minute (no worker took the import, or "
+            "it stopped). Nothing was imported; run it again.",
             "Abandoned: nothing happened for %(minutes)s minutes (no worker took the import, or "
-            "it stopped). Nothing was imported; run it again."
+            "it stopped). Nothing was imported; run it again.",
+            minutes,
         )
-        % {"minutes": int(STALE_AFTER.total_seconds() // 60)},
+        % {"minutes": minutes},
         finished_at=now or timezone.now(),
     )
 

@@ -150,11 +150,11 @@ LAYOUTS: dict[str, tuple[Block, ...]] = {
         ),
         para(
             _(
-                "We demand that you pay the total claim within %(period)s of this letter, by "
+                "We demand that you pay the total claim %(within)s of this letter, by "
                 "%(deadline)s. Otherwise we will go to court to recover the debt, the penalty or "
                 "interest and the legal costs, including the state fee."
             ),
-            period="deadline_period",
+            within="deadline_period",
             deadline="deadline",
         ),
         para("%(note)s", when="periods_note", note="periods_note"),
@@ -280,11 +280,11 @@ LAYOUTS: dict[str, tuple[Block, ...]] = {
         ),
         para(
             _(
-                "This is our final request before legal action. Unless the debt is paid within "
-                "%(period)s, by %(deadline)s, we will hand the matter to our lawyers, send a "
+                "This is our final request before legal action. Unless the debt is paid "
+                "%(within)s, by %(deadline)s, we will hand the matter to our lawyers, send a "
                 "formal pretension, claim the penalty or statutory interest and go to court."
             ),
-            period="deadline_period",
+            within="deadline_period",
             deadline="deadline",
         ),
         para(

@@ -136,6 +136,12 @@ def days_text(n: int) -> str:
     return ngettext("%(n)s day", "%(n)s days", n) % {"n": n}
 
 
+def within_text(n: int) -> str:
+    """ "within 15 days": its own phrase, as the noun's case changes after "within" in some
+    languages ("в течение 21 дня", not "21 день")."""
+    return ngettext("within %(n)s day", "within %(n)s days", n) % {"n": n}
+
+
 def _doc_label(doc: Document) -> str:
     return _("%(kind)s No. %(number)s of %(date)s") % {
         "kind": kind_name(doc.kind),
@@ -483,7 +489,7 @@ def pretension_data(
                 for cur, total in totals.items()
             ],
             "deadline_days": days,
-            "deadline_period": days_text(days),
+            "deadline_period": within_text(days),
             "deadline": format_date(deadline),
             "periods_note": (
                 _(
@@ -541,7 +547,7 @@ def _terms_summary(contract: Contract | None, rule: str, language: str) -> str:
     )
     parts = []
     if contract is not None and contract.payment_days:
-        parts.append(_("payment within %(period)s") % {"period": days_text(contract.payment_days)})
+        parts.append(_("payment %(within)s") % {"within": within_text(contract.payment_days)})
     if contract is not None and rule in {"contract", "ua-penalty"} and contract.penalty_rate:
         penalty = _("penalty %(rate)s %(period)s") % {
             "rate": format_percent(contract.penalty_rate, language),
@@ -796,7 +802,7 @@ def final_warning_data(
             "overdue": money(overdue),
             "overdue_words": money.words(overdue),
             "deadline_days": days,
-            "deadline_period": days_text(days),
+            "deadline_period": within_text(days),
             "deadline": format_date(deadline),
         }
     )
