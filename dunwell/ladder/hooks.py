@@ -17,9 +17,9 @@ if TYPE_CHECKING:
 
 # Called with the ids of live (not awaiting approval) tasks with a legal action just created
 # or approved, and the user who did it (None for the daily run).
-on_legal_task_created: list[Callable[[Sequence[int], User | None], None]] = []
+on_legal_task_created: list[Callable[[Sequence[int], User | None], object]] = []
 # Called with a legal task completed from the ladder (the calendar, "My day").
-on_legal_task_done: list[Callable[[Task, User | None], None]] = []
+on_legal_task_done: list[Callable[[Task, User | None], object]] = []
 
 
 def legal_task_created(task_ids: Sequence[int], user: User | None = None) -> None:

@@ -125,10 +125,11 @@ def _same_letter(
 def _add_pdf(paper: GeneratedDocument) -> GeneratedDocument:
     pdf_bytes = render_pdf(paper.kind, paper.language, paper.data)
     paper.pdf.save(f"{paper.number}.{paper.language}.pdf", ContentFile(pdf_bytes), save=False)
+    name = paper.pdf.name or ""
     try:
-        GeneratedDocument.objects.filter(pk=paper.pk).update(pdf=paper.pdf.name)
+        GeneratedDocument.objects.filter(pk=paper.pk).update(pdf=name)
     except Exception:
-        paper.pdf.storage.delete(paper.pdf.name)
+        paper.pdf.storage.delete(name)
         raise
     return paper
 

@@ -274,9 +274,8 @@ def complete_task(request: HttpRequest, pk: int, task_id: int) -> HttpResponse:
     )
     form = forms.TaskDoneForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        for error in form.errors.get("result", []):
+            messages.error(request, str(error))
         return redirect("legal:case", pk=case.pk)
     try:
         complete_ladder_task(task, user=user, result=form.cleaned_data["result"])

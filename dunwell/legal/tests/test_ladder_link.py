@@ -111,6 +111,7 @@ def test_recording_the_pretension_sent_completes_the_ladder_task(
     from_ladder = Task.objects.filter(counterparty=overdue, action=Action.COURT_FILING).exclude(
         key__startswith="manual:"
     )
+    assert case.response_due is not None
     run(case.response_due)
     assert not from_ladder.exists()
     run(case.response_due + timedelta(days=1))
@@ -123,7 +124,9 @@ def test_filing_the_lawsuit_completes_the_court_filing_tasks(
     to_pretension(overdue)
     case = LegalCase.objects.get(counterparty=overdue)
     case = services.record_pretension_sent(case, lawyer, sent_on=day(11), channel="post")
-    response_task = Task.objects.get(pk=case.deadlines.get().task_id)
+    task_id = case.deadlines.get().task_id
+    assert task_id is not None
+    response_task = Task.objects.get(pk=task_id)
     assert response_task.action == Action.COURT_FILING and response_task.status == "open"
     services.file_lawsuit(case, lawyer, court="Tribunalul Cluj", case_number="123/2026",
                           filed_on=day(45), principal=Decimal("1500.00"),
