@@ -211,3 +211,30 @@ def test_the_case_page_lists_the_tasks_and_completes_a_hand_over(
     assert response.status_code == 302
     task.refresh_from_db()
     assert (task.status, task.result, task.done_by) == (TaskStatus.DONE, "file received", lawyer)
+
+
+def test_the_migration_opens_the_cases_the_ladder_left_without_one(
+    overdue: Counterparty, lawyer: User
+) -> None:
+    """Databases where the run put debtors on the legal track before it opened cases."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("dunwell.legal.migrations.0002_cases_for_open_legal_tasks")
+    task = ladder.create_manual_task(  # made without the run's hook, as before
+        counterparty=overdue,
+        assignee=lawyer,
+        action="pretension",
+        due_at=datetime(2026, 3, 12, 9, tzinfo=UTC),
+        title="Pretension",
+        user=None,
+        documents=list(overdue.documents.all()),
+    )
+    assert not LegalCase.objects.exists()
+    migration.open_missing_cases(apps, None)
+    migration.open_missing_cases(apps, None)
+    case = LegalCase.objects.get(counterparty=overdue)
+    assert case.lawyer == lawyer and set(case.documents.all()) == set(task.documents.all())
+    overdue.refresh_from_db()
+    assert overdue.legal
