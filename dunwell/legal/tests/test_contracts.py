@@ -200,3 +200,18 @@ def test_contract_facts_use_the_plural_of_the_language(two_contracts: dict[str, 
     assert "оплата в течение 21 дня" in facts[0]["summary"]
     assert "срок претензии 1 день" in facts[0]["summary"]
     assert not LegalCase.objects.exists()
+
+
+def test_the_call_card_says_each_contracts_own_terms(
+    two_contracts: dict[str, Any], collector: User
+) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(collector)
+    page = client.get(reverse("work:call", args=[two_contracts["cp"].pk])).content.decode()
+    assert "Contract A-7 of 01.06.2025: payment within 30 days; penalty 0.03% per day; " \
+           "pretension period 15 days" in page  # fmt: skip
+    assert "Contract B-9 of 01.09.2025: payment within 30 days; no penalty clause: Interest " \
+           "under art. 395" in page  # fmt: skip
