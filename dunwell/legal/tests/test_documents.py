@@ -241,3 +241,18 @@ def test_a_changed_ledger_makes_a_new_letter_with_a_new_number(debtor: Any, lawy
     debtor.documents.filter(number="INV-2").update(amount=Decimal("2600.50"))
     changed = generate_document(debtor, "pretension", lawyer, language="en", today=TODAY)
     assert changed.number != first.number
+
+
+@pytest.mark.parametrize(
+    ("language", "days", "phrase"),
+    [("ru", 21, "в течение 21 дня с даты"), ("ru", 3, "в течение 3 дней с даты"),
+     ("uk", 1, "протягом 1 дня з дати"), ("ro", 20, "în termen de 20 de zile de la data"),
+     ("ro", 1, "în termen de 1 zi de la data"), ("en", 1, "within 1 day of this letter")],
+)  # fmt: skip
+def test_the_letters_period_takes_the_plural_of_its_language(
+    debtor: Any, lawyer: Any, language: str, days: int, phrase: str
+) -> None:
+    debtor.contracts.update(pretension_days=days)
+    paper = generate_document(debtor, "pretension", lawyer, language=language, today=TODAY,
+                              pdf=False)  # fmt: skip
+    assert phrase in docx_text(paper.docx.read())
