@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from dunwell.accounts.models import Role, User
-from dunwell.ladder.models import Task, TaskDocument, TaskStatus
+from dunwell.ladder.models import Action, Task, TaskDocument, TaskStatus
 from dunwell.ladder.services import complete_open_tasks
 from dunwell.ledger.models import Counterparty, TimelineEntry
 from dunwell.legal import selectors
@@ -640,6 +640,13 @@ def open_cases_for_tasks(task_ids: Sequence[int], user: User | None = None) -> l
         tasks_of.setdefault(cp_id, []).append(task_id)
         first.setdefault(cp_id, (currency, assignee_id, role))
     with transaction.atomic():
+        # The same lock open_case takes: a lawyer opening a case by hand meanwhile waits.
+        list(
+            Counterparty.objects.select_for_update()
+            .filter(pk__in=list(tasks_of))
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
         open_cases = dict(
             LegalCase.objects.filter(counterparty_id__in=list(tasks_of))
             .exclude(stage__in=FINAL_STAGES)
@@ -785,7 +792,8 @@ def open_case_for_task(task: Any, user: User | None) -> LegalCase | None:
                     case,
                     user,
                     "ladder_step",
-                    _("Legal step of the pressure scale: %(action)s") % {"action": action},
+                    _("Legal step of the pressure scale: %(action)s")
+                    % {"action": Action(action).label},
                     {"task": task.pk},
                     source_task_id=source,
                 )
