@@ -5,6 +5,7 @@ deadline is the period the letter states."""
 from __future__ import annotations
 
 import io
+import subprocess
 from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
@@ -101,6 +102,19 @@ def test_two_contracts_give_two_blocks_with_their_own_rules_and_periods(
     assert "Invoice No. B-INV-2 of 25.01.2026" in text
     assert "within 15 days of this letter, by 30.04.2026" in text
     assert "the shortest, 15 days, applies" in text
+    pdf = " ".join(
+        subprocess.run(["pdftotext", "-layout", paper.pdf.path, "-"], check=True,
+                       capture_output=True, text=True).stdout.split()
+    )  # fmt: skip
+    for label in ("Contract No. A-7 of 01.06.2025, in RUB",
+                  "Contract No. B-9 of 01.09.2025, in RUB",
+                  "Excluded from this claim while they are disputed:", "B-INV-2",
+                  "within 15 days of this letter"):  # fmt: skip
+        assert label in pdf
+    # the appendix: one calculation block per contract
+    appendix = pdf[pdf.index("Appendix to the pretension") :]
+    assert "Contract penalty" in appendix and "art. 395" in appendix
+    assert "B-INV-2" not in appendix
 
 
 def test_the_case_deadline_is_the_period_the_letter_states(
@@ -215,3 +229,20 @@ def test_the_call_card_says_each_contracts_own_terms(
            "pretension period 15 days" in page  # fmt: skip
     assert "Contract B-9 of 01.09.2025: payment within 30 days; no penalty clause: Interest " \
            "under art. 395" in page  # fmt: skip
+
+
+def test_the_calculator_shows_a_block_per_contract_and_the_disputed_invoice_apart(
+    two_contracts: dict[str, Any], collector: User, fake_calculator: Any
+) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(collector)
+    page = client.get(
+        reverse("legal:calculator"), {"counterparty": two_contracts["cp"].pk, "to": "2026-04-15"}
+    ).content.decode()
+    assert page.count('class="calc-block"') == 2
+    assert "Contract No. A-7 of 01.06.2025, in RUB" in page
+    assert "Contract No. B-9 of 01.09.2025, in RUB" in page
+    assert "Invoice No. B-INV-2 of 25.01.2026: 500.00 RUB — excluded (disputed)" in page
