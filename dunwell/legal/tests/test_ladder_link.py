@@ -191,7 +191,12 @@ def test_a_legal_task_without_a_case_leads_to_the_debtors_documents(
 
 
 def test_the_case_page_lists_the_tasks_and_completes_a_hand_over(
-    overdue: Counterparty, lawyer: User, collector: User, director: User
+    overdue: Counterparty,
+    lawyer: User,
+    collector: User,
+    teammate: User,
+    outsider: User,
+    director: User,
 ) -> None:
     case = services.open_case(overdue, director, lawyer=lawyer)
     task = ladder.create_manual_task(
@@ -205,8 +210,12 @@ def test_the_case_page_lists_the_tasks_and_completes_a_hand_over(
     page = client_for(lawyer).get(reverse("legal:case", args=[case.pk])).content.decode()
     assert "Hand over the file" in page and "Tasks of the pressure scale" in page
     url = reverse("legal:complete_task", args=[case.pk, task.pk])
-    # the collector only looks: no legal staff
+    # the owner collector only looks (no legal staff); others do not even see the case
     assert client_for(collector).post(url, {"result": "x"}).status_code == 403
+    for other in (teammate, outsider):
+        assert client_for(other).post(url, {"result": "x"}).status_code == 404
+    task.refresh_from_db()
+    assert task.status == TaskStatus.OPEN
     response = client_for(lawyer).post(url, {"result": "file received"})
     assert response.status_code == 302
     task.refresh_from_db()
