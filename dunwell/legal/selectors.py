@@ -55,16 +55,18 @@ class Money:
         return amount_in_words(amount, self.currency, self.language)
 
 
-def main_contract(
-    counterparty: Counterparty, documents: Iterable[Document] = ()
-) -> Contract | None:
-    """The contract the documents were issued under (the most recent one), else the
-    counterparty's latest contract."""
-    ids = {d.contract_id for d in documents if d.contract_id}
-    contracts = Contract.objects.filter(counterparty=counterparty)
-    if ids:
-        contracts = contracts.filter(pk__in=ids)
-    return contracts.order_by("-date", "-id").first()
+def shared_contract(counterparty: Counterparty, currency: str) -> Contract | None:
+    """The contract the counterparty's open documents in `currency` were all issued under, or
+    None when they span several contracts (or none): a letter then names no single contract
+    rather than the latest one."""
+    ids = set(
+        Document.objects.filter(counterparty=counterparty, currency=currency, open_amount__gt=0)
+        .values_list("contract_id", flat=True)
+        .distinct()
+    )
+    if len(ids) != 1 or None in ids:
+        return None
+    return Contract.objects.filter(pk=ids.pop()).first()
 
 
 def currency_for(counterparty: Counterparty) -> str:
@@ -764,7 +766,8 @@ def statement_data(
     currency = currency or currency_for(counterparty)
     money = Money(currency, language)
     rows, total, overdue = _open_rows(counterparty, as_of, currency, money)
-    data = _common(PaperKind.STATEMENT, counterparty, language, today, main_contract(counterparty))
+    contract = shared_contract(counterparty, currency)
+    data = _common(PaperKind.STATEMENT, counterparty, language, today, contract)
     data.update(
         {
             "currency": currency,
@@ -793,7 +796,11 @@ def final_warning_data(
     rows = [row for row in rows if row["days_late"] > 0]
     deadline = today + timedelta(days=days)
     data = _common(
-        PaperKind.FINAL_WARNING, counterparty, language, today, main_contract(counterparty)
+        PaperKind.FINAL_WARNING,
+        counterparty,
+        language,
+        today,
+        shared_contract(counterparty, currency),
     )
     data.update(
         {
@@ -830,7 +837,8 @@ def schedule_data(
     currency = currency or currency_for(counterparty)
     money = Money(currency, language)
     total = sum((amount for _, amount in instalments), ZERO)
-    data = _common(PaperKind.SCHEDULE, counterparty, language, today, main_contract(counterparty))
+    contract = shared_contract(counterparty, currency)
+    data = _common(PaperKind.SCHEDULE, counterparty, language, today, contract)
     data.update(
         {
             "currency": currency,
@@ -866,7 +874,8 @@ def protocol_data(
     currency = currency or currency_for(counterparty)
     money = Money(currency, language)
     _rows, total, overdue = _open_rows(counterparty, meeting_date, currency, money)
-    data = _common(PaperKind.PROTOCOL, counterparty, language, today, main_contract(counterparty))
+    contract = shared_contract(counterparty, currency)
+    data = _common(PaperKind.PROTOCOL, counterparty, language, today, contract)
     data.update(
         {
             "currency": currency,

@@ -246,3 +246,17 @@ def test_the_calculator_shows_a_block_per_contract_and_the_disputed_invoice_apar
     assert "Contract No. A-7 of 01.06.2025, in RUB" in page
     assert "Contract No. B-9 of 01.09.2025, in RUB" in page
     assert "Invoice No. B-INV-2 of 25.01.2026: 500.00 RUB — excluded (disputed)" in page
+
+
+def test_a_schedule_names_a_contract_only_when_the_debt_has_one(
+    two_contracts: dict[str, Any], debtor: Counterparty, lawyer: User
+) -> None:
+    instalments = [(date(2026, 5, 1), Decimal("100.00"))]
+    several = services.generate_document(two_contracts["cp"], "schedule", lawyer, language="en",
+                                         today=TODAY, pdf=False, instalments=instalments,
+                                         currency="RUB")  # fmt: skip
+    assert "The debt arises under contract" not in docx_text(several.docx.read())
+    one = services.generate_document(debtor, "schedule", lawyer, language="en", today=TODAY,
+                                     pdf=False, instalments=instalments)  # fmt: skip
+    contract = debtor.contracts.get()
+    assert f"The debt arises under contract No. {contract.number}" in docx_text(one.docx.read())
