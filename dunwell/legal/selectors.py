@@ -189,16 +189,41 @@ def claim_items(
     return [_item(d, payments) for d in docs]
 
 
-def disputed_document_ids(counterparty: Counterparty, ids: Iterable[int]) -> set[int]:
-    """Those of `ids` under an open dispute: held out of claims until it is resolved."""
+def disputed_shares(counterparty: Counterparty, open_of: dict[int, Decimal]) -> dict[int, Decimal]:
+    """How much of each document (id -> what is open on it) is under an open dispute: a
+    dispute's amount spread over its documents, earliest first, up to what is open on each
+    (a dispute for the whole debt of its documents holds them out entirely). Held out of
+    claims until the dispute is resolved."""
     through = Dispute.documents.through
-    return set(
+    rows = (
         through.objects.filter(
             dispute__counterparty=counterparty,
             dispute__status=DisputeStatus.OPEN,
-            document_id__in=list(ids),
-        ).values_list("document_id", flat=True)
+            document_id__in=list(open_of),
+        )
+        .order_by("dispute_id", "document__due_date", "document_id")
+        .values_list("dispute_id", "dispute__amount", "document_id")
     )
+    left: dict[int, Decimal] = {}
+    shares: dict[int, Decimal] = {}
+    for dispute_id, amount, doc_id in rows:
+        remaining = left.setdefault(dispute_id, amount)
+        free = open_of[doc_id] - shares.get(doc_id, ZERO)
+        share = min(remaining, free)
+        if share > 0:
+            shares[doc_id] = shares.get(doc_id, ZERO) + share
+            left[dispute_id] = remaining - share
+    return shares
+
+
+def _split_disputed(item: ClaimItem, share: Decimal) -> tuple[ClaimItem | None, ClaimItem | None]:
+    """(the part claimed, the part excluded) of a document `share` of which is disputed."""
+    if share <= 0:
+        return item, None
+    if share >= item.open:
+        return None, item
+    claimed = ClaimItem(item.label, item.date, item.due, item.amount - share, item.payments)
+    return claimed, ClaimItem(item.label, item.date, item.due, share)
 
 
 @dataclass
@@ -263,8 +288,11 @@ def claim_groups(
     calculated under its own contract's terms (`rule` forces one rule on every group). Documents
     under an open dispute are listed in their group as excluded, not claimed."""
     docs = _claimable(counterparty, as_of, currency, ids)
-    disputed = disputed_document_ids(counterparty, [d.pk for d in docs])
     payments = _payments_of(docs, as_of)
+    disputed = disputed_shares(
+        counterparty,
+        {d.pk: d.amount - sum((a for _d, a in payments.get(d.pk, [])), ZERO) for d in docs},
+    )
     groups: dict[tuple[int | None, str], ClaimGroup] = {}
     for doc in docs:
         key = (doc.contract_id, doc.currency)
@@ -281,7 +309,11 @@ def claim_groups(
                 penalty_from_day=doc.contract.penalty_from_day if doc.contract else 1,
                 pretension_days=contract_period(doc.contract),
             )
-        (group.excluded if doc.pk in disputed else group.items).append(_item(doc, payments))
+        claimed, excluded = _split_disputed(_item(doc, payments), disputed.get(doc.pk, ZERO))
+        if claimed is not None:
+            group.items.append(claimed)
+        if excluded is not None:
+            group.excluded.append(excluded)
     ordered = sorted(
         groups.values(),
         key=lambda g: (
@@ -590,7 +622,7 @@ def contract_facts(
     if isinstance(documents, QuerySet):
         documents = documents.select_related("contract")
     docs = list(documents)
-    disputed = disputed_document_ids(counterparty, [d.pk for d in docs])
+    disputed = disputed_shares(counterparty, {d.pk: d.open_amount for d in docs})
     language = translation.get_language() or "en"
     groups: dict[tuple[int | None, str], dict[str, Any]] = {}
     for doc in docs:
@@ -620,12 +652,12 @@ def contract_facts(
                 "pretension_days": contract_period(contract),
                 "summary": _terms_summary(contract, rule, language),
             }
+        share = disputed.get(doc.pk, ZERO)
         fact["documents"] += 1
         fact["open"] += doc.open_amount
-        if doc.pk in disputed:
-            fact["disputed"] += doc.open_amount
-        elif doc.due_date < today:
-            fact["overdue"] += doc.open_amount
+        fact["disputed"] += share
+        if doc.due_date < today:
+            fact["overdue"] += doc.open_amount - share
     return sorted(
         groups.values(),
         key=lambda f: (

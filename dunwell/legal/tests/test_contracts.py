@@ -260,3 +260,23 @@ def test_a_schedule_names_a_contract_only_when_the_debt_has_one(
                                      pdf=False, instalments=instalments)  # fmt: skip
     contract = debtor.contracts.get()
     assert f"The debt arises under contract No. {contract.number}" in docx_text(one.docx.read())
+
+
+def test_a_partly_disputed_invoice_is_claimed_for_the_undisputed_part(
+    two_contracts: dict[str, Any], collector: User, lawyer: User, fake_calculator: Any
+) -> None:
+    cp = two_contracts["cp"]
+    ladder.register_dispute(counterparty=cp, reason="quality", amount=Decimal("200.00"),
+                            user=collector, documents=[two_contracts["b1"]])  # fmt: skip
+    b = selectors.claim_groups(cp, TODAY)[1]
+    assert [(i.label, i.open) for i in b.items] == [
+        ("Invoice No. B-INV-1 of 20.01.2026", Decimal("1800.00"))
+    ]
+    assert [(i.label, i.open) for i in b.excluded] == [
+        ("Invoice No. B-INV-1 of 20.01.2026", Decimal("200.00")),
+        ("Invoice No. B-INV-2 of 25.01.2026", Decimal("500.00")),
+    ]
+    facts = selectors.contract_facts(cp, today=TODAY)
+    assert (facts[1]["overdue"], facts[1]["disputed"]) == (Decimal("1800.00"), Decimal("700.00"))
+    paper = services.generate_document(cp, "pretension", lawyer, today=TODAY, pdf=False)
+    assert paper.data["raw"]["groups"][1]["principal"] == "1800.00"
