@@ -36,7 +36,7 @@ from django.utils import timezone
 
 from dunwell.accounts.models import Role, User
 from dunwell.interest.fx import rate_table
-from dunwell.ladder import nightly
+from dunwell.ladder import hooks, nightly
 from dunwell.ladder.decide import (
     EVENT,
     Decision,
@@ -524,6 +524,13 @@ def write_tasks(ctx: Context, drafts: list[TaskDraft], summary: RunSummary) -> l
     if legal:
         changed = Counterparty.objects.filter(pk__in=legal, legal=False).update(legal=True)
         summary.transitions["legal_track"] += changed
+    hooks.legal_task_created(
+        [
+            task_id
+            for task_id, draft in zip(ids, drafts, strict=True)
+            if draft.step.step.action in LEGAL_ACTIONS and not draft.step.needs_approval
+        ]
+    )
     return ids
 
 

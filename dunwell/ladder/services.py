@@ -14,13 +14,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from dunwell.accounts.models import Role, User
 from dunwell.accounts.visibility import can_decide_approval, can_skip_task
+from dunwell.ladder import hooks
 from dunwell.ladder.models import (
     OPEN_STATUSES,
     Action,
@@ -369,19 +369,32 @@ def _lock_open(task: Task) -> Task:
 
 
 def _pretension_days(task: Task) -> int:
-    days = (
-        Document.objects.filter(pk__in=TaskDocument.objects.filter(task=task).values("document"))
-        .exclude(contract=None)
-        .aggregate(days=Max("contract__pretension_days"))["days"]
+    """The claim period of the task's documents: the shortest of their contracts' periods (a
+    document without a contract counts the default), so the ladder's deadline never outlasts
+    the one the letter states."""
+    periods = set(
+        Document.objects.filter(
+            pk__in=TaskDocument.objects.filter(task=task).values("document")
+        ).values_list("contract__pretension_days", flat=True)
     )
-    return int(days) if days else DEFAULT_PRETENSION_DAYS
+    days = [int(p) if p else DEFAULT_PRETENSION_DAYS for p in periods]
+    return min(days) if days else DEFAULT_PRETENSION_DAYS
 
 
 @transaction.atomic
-def complete_task(task: Task, *, user: User, result: str) -> Task:
+def complete_task(
+    task: Task,
+    *,
+    user: User,
+    result: str,
+    deadline: date | None = None,
+    notify: bool = True,
+) -> Task:
     """Mark a task done with its result. A pretension starts the debtor's claim period (the
-    contract's, 30 days by default): when it passes, the "pretension deadline passed" step
-    fires."""
+    contract's, 30 days by default, or `deadline` when the legal case set it): when it passes,
+    the "pretension deadline passed" step fires. A legal step also goes onto the debtor's legal
+    case (the handlers in `hooks.on_legal_task_done`) unless `notify` is off, which is how the
+    case itself closes the tasks it has just done."""
     task = _lock_open(task)
     if task.status == TaskStatus.AWAITING_APPROVAL:
         raise LadderError(_("This task is waiting for approval."))
@@ -392,15 +405,11 @@ def complete_task(task: Task, *, user: User, result: str) -> Task:
     task.done_by = user
     fields = ["status", "result", "done_at", "done_by"]
     if task.action == Action.PRETENSION:
-        task.deadline = timezone.localdate(now) + timedelta(days=_pretension_days(task))
+        task.deadline = deadline or timezone.localdate(now) + timedelta(days=_pretension_days(task))
         fields.append("deadline")
     task.save(update_fields=fields)
-    if task.action in LEGAL_ACTIONS:
-        # The legal steps of the scale create and advance the debtor's case record (issue 5).
-        # Imported here: the legal app builds on the ladder's models.
-        from dunwell.legal.services import open_case_for_task
-
-        open_case_for_task(task, user)
+    if notify and task.action in LEGAL_ACTIONS:
+        hooks.legal_task_done(task, user)
     _timeline(
         task.counterparty_id,
         user,
@@ -436,6 +445,25 @@ def confirm_shipments_stopped(task: Task, *, user: User, note: str = "") -> Task
         at=task.done_at.isoformat(),
     )
     return task
+
+
+def complete_open_tasks(
+    counterparty_id: int,
+    actions: Iterable[str],
+    *,
+    user: User,
+    result: str,
+    deadline: date | None = None,
+) -> list[Task]:
+    """Close the counterparty's open tasks of `actions` that were done elsewhere (the legal
+    case recorded the step): each is marked done by `user`, with a timeline entry."""
+    tasks = Task.objects.filter(
+        counterparty_id=counterparty_id, action__in=list(actions), status=TaskStatus.OPEN
+    ).order_by("id")
+    return [
+        complete_task(task, user=user, result=result, deadline=deadline, notify=False)
+        for task in tasks
+    ]
 
 
 @transaction.atomic
@@ -474,6 +502,8 @@ def _decide(task: Task, user: User, comment: str, approve: bool) -> Task:
     task.save(update_fields=["status", "approver", "decided_at", "approval_comment"])
     if approve:
         apply_task_effects(task)
+        if task.action in LEGAL_ACTIONS:
+            hooks.legal_task_created([task.pk], user)
     _timeline(
         task.counterparty_id,
         user,

@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from dunwell.ledger.importing.kinds import KINDS
 from dunwell.ledger.models import Company, ImportKind
@@ -36,6 +37,7 @@ class MappingForm(forms.Form):
         self, *args: Any, kind: str, headers: list[str], initial_mapping: dict[str, str], **kw: Any
     ) -> None:
         super().__init__(*args, **kw)
+        self.kind = KINDS[kind]
         choices = [("", _("— ignore —"))] + [(name, name) for name in KINDS[kind].field_names]
         self.headers = headers
         for index, header in enumerate(headers):
@@ -61,5 +63,17 @@ class MappingForm(forms.Form):
             raise forms.ValidationError(
                 _("Each field may be chosen for one column only: %(fields)s")
                 % {"fields": ", ".join(duplicates)}
+            )
+        missing = [f.name for f in self.kind.fields if f.required and f.name not in chosen]
+        if missing:
+            raise forms.ValidationError(
+                ngettext(
+                    "Choose the column that holds the required field %(fields)s: nothing is "
+                    "imported without it.",
+                    "Choose the columns that hold the required fields %(fields)s: nothing is "
+                    "imported without them.",
+                    len(missing),
+                )
+                % {"fields": ", ".join(missing)}
             )
         return data

@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
@@ -503,6 +504,11 @@ class ImportRun(models.Model):
     )
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    # The last sign of life of the worker running it (claimed, rows read): a run that shows
+    # none for a while was abandoned (the worker died), and says so.
+    progress_at = models.DateTimeField(null=True, blank=True)
+    failure = models.TextField(_("why it failed"), blank=True)
 
     class Meta:
         verbose_name = _("import")

@@ -2,23 +2,36 @@
 
 from __future__ import annotations
 
+import logging
 import tempfile
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.core.files import File
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_tasks import task
 
+from dunwell.accounts.models import User
 from dunwell.ledger.importing import ImportRejected, import_file
 from dunwell.ledger.models import ImportRun
+
+log = logging.getLogger(__name__)
+# A queued or running import that shows no sign of life for this long was abandoned (no worker
+# took it, or the worker died). The longest step without a progress report, the apply
+# transaction of a million-row file, takes a few minutes.
+STALE_AFTER = timedelta(minutes=30)
+WAITING = (ImportRun.Status.PENDING, ImportRun.Status.RUNNING)
 
 
 def _claim(run_id: int) -> bool:
     """Only one worker runs a given import (a retried or duplicated task is harmless)."""
     return (
         ImportRun.objects.filter(pk=run_id, status=ImportRun.Status.PENDING).update(
-            status=ImportRun.Status.RUNNING, started_at=timezone.now()
+            status=ImportRun.Status.RUNNING, started_at=timezone.now(), progress_at=timezone.now()
         )
         == 1
     )
@@ -48,9 +61,15 @@ def run_import(run_id: int) -> str:
                 status=ImportRun.Status.FAILED,
                 rejected=rejected.rejected,
                 errors=[e.__dict__ for e in rejected.errors[:1000]],
+                failure=_("The file was rejected: nothing was imported."),
                 finished_at=timezone.now(),
             )
             return "rejected"
+        except Exception as exc:
+            # The import's own transaction rolled back; the run must not stay "running".
+            log.exception("import %s failed", run_id)
+            fail_run(run_id, _("The import stopped with an error: %(error)s") % {"error": exc})
+            return "failed"
         run.refresh_from_db()
         run.status = ImportRun.Status.DONE
         run.created, run.updated = result.created, result.updated
@@ -68,3 +87,62 @@ def start_import(run: ImportRun) -> None:
     """Queue the import once the run row is committed (a worker must be able to see it)."""
     run_id = run.pk
     transaction.on_commit(lambda: run_import.enqueue(run_id))
+
+
+def fail_run(run_id: int, reason: str) -> bool:
+    """Record that a run failed and why (unless it has finished meanwhile)."""
+    return (
+        ImportRun.objects.filter(pk=run_id, status__in=WAITING).update(
+            status=ImportRun.Status.FAILED, failure=reason, finished_at=timezone.now()
+        )
+        == 1
+    )
+
+
+def stale_runs(now: datetime | None = None) -> Q:
+    """Queued or running imports with no sign of life for STALE_AFTER."""
+    cutoff = (now or timezone.now()) - STALE_AFTER
+    return Q(status__in=WAITING) & (
+        Q(progress_at__lt=cutoff) | Q(progress_at__isnull=True, created_at__lt=cutoff)
+    )
+
+
+def fail_abandoned_runs(now: datetime | None = None) -> int:
+    """Mark abandoned imports failed, saying so; a worker that wakes up later cannot claim
+    them any more (the claim needs "waiting"). A file still waiting for its column mapping is
+    abandoned by its user the same way."""
+    minutes = int(STALE_AFTER.total_seconds() // 60)
+    return ImportRun.objects.filter(stale_runs(now)).update(
+        status=ImportRun.Status.FAILED,
+        failure=ngettext(
+            "Abandoned: nothing happened for %(minutes)s minute (no worker took the import, or "
+            "it stopped). Nothing was imported; run it again.",
+            "Abandoned: nothing happened for %(minutes)s minutes (no worker took the import, or "
+            "it stopped). Nothing was imported; run it again.",
+            minutes,
+        )
+        % {"minutes": minutes},
+        finished_at=now or timezone.now(),
+    )
+
+
+@transaction.atomic
+def rerun_import(run: ImportRun, user: User | None) -> ImportRun:
+    """Import the same file again with the same settings, as a new run (the failed one stays
+    in the list as it was). Only a failed run is re-run."""
+    fail_abandoned_runs()
+    run.refresh_from_db()
+    if run.status != ImportRun.Status.FAILED:
+        raise ValueError(run.status)
+    again = ImportRun.objects.create(
+        kind=run.kind,
+        company=run.company,
+        file_name=run.file_name,
+        stored_file=run.stored_file.name,
+        partial=run.partial,
+        mapping=run.mapping,
+        user=user,
+    )
+    if again.mapping:
+        start_import(again)
+    return again

@@ -8,5 +8,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("imports/new/", views.import_new, name="import_new"),
     path("imports/<int:pk>/mapping/", views.import_preview, name="import_preview"),
     path("imports/<int:pk>/", views.import_detail, name="import_detail"),
+    path("imports/<int:pk>/again/", views.import_rerun, name="import_rerun"),
     path("imports/<int:pk>/rejected.csv", views.import_rejected, name="import_rejected"),
 ]

@@ -9,7 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
 from dunwell.accounts.models import Role, User
 from dunwell.ledger.forms import MappingForm, UploadForm
@@ -17,7 +18,7 @@ from dunwell.ledger.importing.headers import header_signature, recognise
 from dunwell.ledger.importing.kinds import KINDS
 from dunwell.ledger.importing.readers import ReadError, sniff_preview
 from dunwell.ledger.models import ColumnMapping, ImportRun
-from dunwell.ledger.tasks import start_import
+from dunwell.ledger.tasks import fail_abandoned_runs, fail_run, rerun_import, start_import
 
 IMPORTERS = frozenset({Role.FINANCE, Role.DIRECTOR, Role.ADMIN, Role.SUPERVISOR})
 
@@ -32,6 +33,7 @@ def _importer(request: HttpRequest) -> User:
 @login_required
 def imports(request: HttpRequest) -> HttpResponse:
     _importer(request)
+    fail_abandoned_runs()
     runs = ImportRun.objects.select_related("user", "company")[:50]
     return render(request, "ledger/imports.html", {"runs": runs})
 
@@ -66,6 +68,8 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         headers, rows = sniff_preview(Path(run.stored_file.path))
     except (ReadError, OSError) as exc:
+        # Rejected before it started: the run says so instead of "waiting" for ever.
+        fail_run(run.pk, _("The file cannot be read: %(error)s") % {"error": exc})
         return render(request, "ledger/import_preview.html", {"run": run, "read_error": exc})
     signature = header_signature(headers)
     saved = ColumnMapping.objects.filter(kind=run.kind, signature=signature).first()
@@ -96,6 +100,7 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _importer(request)
+    fail_abandoned_runs()
     run = get_object_or_404(ImportRun, pk=pk)
     template = (
         "ledger/_import_status.html"
@@ -103,6 +108,21 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else "ledger/import_detail.html"
     )
     return render(request, template, {"run": run})
+
+
+@login_required
+@require_POST
+def import_rerun(request: HttpRequest, pk: int) -> HttpResponse:
+    """Import a failed or abandoned run's file again (a new run, same settings)."""
+    user = _importer(request)
+    run = get_object_or_404(ImportRun, pk=pk)
+    try:
+        again = rerun_import(run, user)
+    except ValueError:
+        return redirect("ledger:import_detail", run.pk)
+    if not again.mapping:
+        return redirect("ledger:import_preview", again.pk)
+    return redirect("ledger:import_detail", again.pk)
 
 
 @login_required

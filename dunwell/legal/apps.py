@@ -6,3 +6,14 @@ class LegalConfig(AppConfig):
     name = "dunwell.legal"
     label = "legal"
     verbose_name = _("Legal track")
+
+    def ready(self) -> None:
+        # The ladder's legal steps open and advance the debtor's case; the ladder must not
+        # import this app, so it calls what is registered in its hooks.
+        from dunwell.ladder import hooks
+        from dunwell.legal import services
+
+        if services.open_cases_for_tasks not in hooks.on_legal_task_created:
+            hooks.on_legal_task_created.append(services.open_cases_for_tasks)
+        if services.open_case_for_task not in hooks.on_legal_task_done:
+            hooks.on_legal_task_done.append(services.open_case_for_task)

@@ -20,7 +20,14 @@ from docx.shared import Cm, Pt
 from docx.table import Table
 
 from dunwell.legal.i18n import doc_gettext as gettext
-from dunwell.legal.layouts import LAYOUTS, SIGN_CREDITOR, SIGN_DEBTOR, SIGN_LINE, Block
+from dunwell.legal.layouts import (
+    EACH_VAR,
+    LAYOUTS,
+    SIGN_CREDITOR,
+    SIGN_DEBTOR,
+    SIGN_LINE,
+    Block,
+)
 
 LANGUAGES = ("en", "ru", "uk", "ro")
 FONT = "Times New Roman"  # present in every Word install; covers Cyrillic and ș ț ă î â
@@ -113,38 +120,48 @@ def build(kind: str, language: str) -> DocxDocument:
         section.top_margin = Cm(2)
         section.bottom_margin = Cm(2)
     with translation.override(language):
-        for block in LAYOUTS[kind]:
-            if block.when:
-                doc.add_paragraph("{%p if " + block.when + " %}")
-            if block.unless:
-                doc.add_paragraph("{%p if not " + block.unless + " %}")
-            if block.kind == "title":
-                paragraph = doc.add_paragraph()
-                paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-                run = paragraph.add_run(_text(block))
-                run.bold = True
-                run.font.size = Pt(14)
-            elif block.kind == "subtitle":
-                doc.add_paragraph(_text(block)).alignment = WD_ALIGN_PARAGRAPH.CENTER
-            elif block.kind == "heading":
-                doc.add_paragraph().add_run(_text(block)).bold = True
-            elif block.kind == "para":
-                paragraph = doc.add_paragraph()
-                paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-                paragraph.add_run(_text(block)).bold = block.bold
-            elif block.kind == "table":
-                _table(doc, block)
-            elif block.kind == "bullets":
-                doc.add_paragraph("{%p for item in " + block.rows + " %}")
-                doc.add_paragraph(_tag("item"), style="List Bullet")
-                doc.add_paragraph("{%p endfor %}")
-            elif block.kind == "signatures":
-                _signatures(doc, block)
-            elif block.kind == "pagebreak":
-                doc.add_page_break()
-            if block.when or block.unless:
-                doc.add_paragraph("{%p endif %}")
+        _blocks(doc, LAYOUTS[kind])
     return doc
+
+
+def _blocks(doc: DocxDocument, blocks: tuple[Block, ...]) -> None:
+    for block in blocks:
+        if block.when:
+            doc.add_paragraph("{%p if " + block.when + " %}")
+        if block.unless:
+            doc.add_paragraph("{%p if not " + block.unless + " %}")
+        if block.kind == "each":
+            # docxtpl: the paragraphs holding {%p %} tags disappear; what lies between them,
+            # tables included, repeats for every element.
+            doc.add_paragraph("{%p for " + EACH_VAR + " in " + block.rows + " %}")
+            _blocks(doc, block.children)
+            doc.add_paragraph("{%p endfor %}")
+        elif block.kind == "title":
+            paragraph = doc.add_paragraph()
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            run = paragraph.add_run(_text(block))
+            run.bold = True
+            run.font.size = Pt(14)
+        elif block.kind == "subtitle":
+            doc.add_paragraph(_text(block)).alignment = WD_ALIGN_PARAGRAPH.CENTER
+        elif block.kind == "heading":
+            doc.add_paragraph().add_run(_text(block)).bold = True
+        elif block.kind == "para":
+            paragraph = doc.add_paragraph()
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+            paragraph.add_run(_text(block)).bold = block.bold
+        elif block.kind == "table":
+            _table(doc, block)
+        elif block.kind == "bullets":
+            doc.add_paragraph("{%p for item in " + block.rows + " %}")
+            doc.add_paragraph(_tag("item"), style="List Bullet")
+            doc.add_paragraph("{%p endfor %}")
+        elif block.kind == "signatures":
+            _signatures(doc, block)
+        elif block.kind == "pagebreak":
+            doc.add_page_break()
+        if block.when or block.unless:
+            doc.add_paragraph("{%p endif %}")
 
 
 def build_all(target: Path) -> list[Path]:

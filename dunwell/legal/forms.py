@@ -126,6 +126,10 @@ class CalculatorForm(forms.Form):
         return data
 
 
+class TaskDoneForm(forms.Form):
+    result = forms.CharField(label=_("What was done"), max_length=500)
+
+
 class GenerateForm(forms.Form):
     """One form for every kind; the fields a kind needs are checked in clean()."""
 

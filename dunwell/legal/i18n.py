@@ -26,3 +26,9 @@ def catalogue(language: str) -> gettext_module.NullTranslations:
 def doc_gettext(text: str, language: str | None = None) -> str:
     """`text` in `language` (default: the active one) from the legal catalogue."""
     return catalogue(language or get_language() or "en").gettext(text)
+
+
+def doc_ngettext(singular: str, plural: str, n: int, language: str | None = None) -> str:
+    """The plural form for `n` in `language` (default: the active one), from the legal
+    catalogue ("1 день", "2 дня", "5 дней")."""
+    return catalogue(language or get_language() or "en").ngettext(singular, plural, n)

@@ -33,6 +33,15 @@ class Block:
     head: tuple[tuple[str, Mapping[str, str]], ...] = ()
     foot: tuple[tuple[str, Mapping[str, str]], ...] = ()
     both_sides: bool = True
+    # each: the blocks repeated for every element of `rows`, which they name as "g."
+    children: tuple[Block, ...] = ()
+
+
+EACH_VAR = "g"
+
+
+def each(rows: str, *children: Block) -> Block:
+    return Block("each", rows=rows, children=children)
 
 
 def title(text: str) -> Block:
@@ -93,61 +102,85 @@ LAYOUTS: dict[str, tuple[Block, ...]] = {
             creditor="creditor.name",
             debtor="debtor.name",
         ),
-        Block("table", columns=DOC_COLUMNS, rows="items"),
-        para(
-            _("The outstanding principal is %(amount)s %(currency)s (%(words)s)."),
-            amount="principal",
-            currency="currency",
-            words="principal_words",
+        each(
+            "groups",
+            heading("%(label)s", label="g.label"),
+            Block("table", columns=DOC_COLUMNS, rows="g.documents"),
+            para(
+                _("Excluded from this claim while they are disputed:"),
+                when="g.excluded",
+            ),
+            Block("table", columns=DOC_COLUMNS, rows="g.excluded", when="g.excluded"),
+            para(
+                _("The outstanding principal is %(amount)s %(currency)s (%(words)s)."),
+                amount="g.principal",
+                currency="g.currency",
+                words="g.principal_words",
+            ),
+            para(
+                _("%(rule)s up to %(to)s: %(amount)s %(currency)s; the calculation is attached."),
+                rule="g.calc.rule_label",
+                to="g.calc.to",
+                amount="g.calc.total",
+                currency="g.currency",
+            ),
+            para(
+                _("Fixed compensation for recovery costs: %(amount)s %(currency)s."),
+                when="g.calc.compensation",
+                amount="g.calc.compensation",
+                currency="g.calc.compensation_currency",
+            ),
+            para(
+                _("Claimed in this part: %(amount)s %(currency)s (%(words)s)."),
+                when="several",
+                amount="g.claim_total",
+                currency="g.currency",
+                words="g.claim_total_words",
+            ),
         ),
-        para(
-            _("%(rule)s up to %(to)s: %(amount)s %(currency)s; the calculation is attached."),
-            rule="calc.rule_label",
-            to="calc.to",
-            amount="calc.total",
-            currency="currency",
-        ),
-        para(
-            _("Fixed compensation for recovery costs: %(amount)s %(currency)s."),
-            when="calc.compensation",
-            amount="calc.compensation",
-            currency="calc.compensation_currency",
-        ),
-        para(
-            _("Total claim: %(amount)s %(currency)s (%(words)s)."),
-            bold=True,
-            amount="claim_total",
-            currency="currency",
-            words="claim_total_words",
+        each(
+            "totals",
+            para(
+                _("Total claim: %(amount)s %(currency)s (%(words)s)."),
+                bold=True,
+                amount="g.amount",
+                currency="g.currency",
+                words="g.words",
+            ),
         ),
         para(
             _(
-                "We demand that you pay the total claim within %(days)s days of this letter, by "
+                "We demand that you pay the total claim %(within)s of this letter, by "
                 "%(deadline)s. Otherwise we will go to court to recover the debt, the penalty or "
                 "interest and the legal costs, including the state fee."
             ),
-            days="deadline_days",
+            within="deadline_period",
             deadline="deadline",
         ),
+        para("%(note)s", when="periods_note", note="periods_note"),
         CREDITOR_SIGNS,
         Block("pagebreak"),
         heading(_("Appendix to the pretension No. %(number)s: calculation"), number="number"),
-        para("%(rule)s", rule="calc.rule_label"),
-        Block(
-            "table",
-            columns=(
-                (_("Document"), "item", False),
-                (_("Component"), "component", False),
-                (_("From"), "start", False),
-                (_("To"), "end", False),
-                (_("Days"), "days", True),
-                (_("Base"), "base", True),
-                (_("Rate"), "rate", True),
-                (_("Year"), "year_basis", True),
-                (_("Amount"), "amount", True),
+        each(
+            "groups",
+            heading("%(label)s", label="g.label"),
+            para("%(rule)s", rule="g.calc.rule_label"),
+            Block(
+                "table",
+                columns=(
+                    (_("Document"), "item", False),
+                    (_("Component"), "component", False),
+                    (_("From"), "start", False),
+                    (_("To"), "end", False),
+                    (_("Days"), "days", True),
+                    (_("Base"), "base", True),
+                    (_("Rate"), "rate", True),
+                    (_("Year"), "year_basis", True),
+                    (_("Amount"), "amount", True),
+                ),
+                rows="g.calc.lines",
+                foot=((_("Total"), {"amount": "g.calc.total"}),),
             ),
-            rows="calc.lines",
-            foot=((_("Total"), {"amount": "calc.total"}),),
         ),
     ),
     "reconciliation": (
@@ -247,11 +280,11 @@ LAYOUTS: dict[str, tuple[Block, ...]] = {
         ),
         para(
             _(
-                "This is our final request before legal action. Unless the debt is paid within "
-                "%(days)s days, by %(deadline)s, we will hand the matter to our lawyers, send a "
+                "This is our final request before legal action. Unless the debt is paid "
+                "%(within)s, by %(deadline)s, we will hand the matter to our lawyers, send a "
                 "formal pretension, claim the penalty or statutory interest and go to court."
             ),
-            days="deadline_days",
+            within="deadline_period",
             deadline="deadline",
         ),
         para(
@@ -372,13 +405,16 @@ def _table(block: Block, data: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def resolve(kind: str, data: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The blocks of `kind` with texts translated (in the active language) and filled in."""
+def _resolve(blocks: tuple[Block, ...], data: Mapping[str, Any]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
-    for block in LAYOUTS[kind]:
+    for block in blocks:
         if block.when and not lookup(data, block.when):
             continue
         if block.unless and lookup(data, block.unless):
+            continue
+        if block.kind == "each":
+            for element in lookup(data, block.rows) or []:
+                out.extend(_resolve(block.children, {**data, EACH_VAR: element}))
             continue
         item: dict[str, Any] = {"kind": block.kind, "bold": block.bold}
         if block.kind in {"title", "subtitle", "para", "heading"}:
@@ -394,3 +430,8 @@ def resolve(kind: str, data: Mapping[str, Any]) -> list[dict[str, Any]]:
             item["line"] = SIGN_LINE
         out.append(item)
     return out
+
+
+def resolve(kind: str, data: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The blocks of `kind` with texts translated (in the active language) and filled in."""
+    return _resolve(LAYOUTS[kind], data)

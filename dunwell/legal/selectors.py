@@ -9,20 +9,22 @@ re-rendered) from what it was made of.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
-from django.utils import translation
-from django.utils.translation import gettext, gettext_lazy
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
-from dunwell.ladder.models import Agreement
+from dunwell.ladder.models import Agreement, Dispute, DisputeStatus
 from dunwell.ledger.models import Allocation, Contract, Counterparty, Document, Payment
 from dunwell.legal.calc import Calculation, ClaimItem, calculate_claim, pick_rule
 from dunwell.legal.errors import LegalError
 from dunwell.legal.i18n import doc_gettext as _
+from dunwell.legal.i18n import doc_ngettext as ngettext
 from dunwell.legal.models import PaperKind
 from dunwell.legal.reconciliation import Entry, reconcile
 from dunwell.legal.words import (
@@ -53,16 +55,18 @@ class Money:
         return amount_in_words(amount, self.currency, self.language)
 
 
-def main_contract(
-    counterparty: Counterparty, documents: Iterable[Document] = ()
-) -> Contract | None:
-    """The contract the documents were issued under (the most recent one), else the
-    counterparty's latest contract."""
-    ids = {d.contract_id for d in documents if d.contract_id}
-    contracts = Contract.objects.filter(counterparty=counterparty)
-    if ids:
-        contracts = contracts.filter(pk__in=ids)
-    return contracts.order_by("-date", "-id").first()
+def shared_contract(counterparty: Counterparty, currency: str) -> Contract | None:
+    """The contract the counterparty's open documents in `currency` were all issued under, or
+    None when they span several contracts (or none): a letter then names no single contract
+    rather than the latest one."""
+    ids = set(
+        Document.objects.filter(counterparty=counterparty, currency=currency, open_amount__gt=0)
+        .values_list("contract_id", flat=True)
+        .distinct()
+    )
+    if len(ids) != 1 or None in ids:
+        return None
+    return Contract.objects.filter(pk=ids.pop()).first()
 
 
 def currency_for(counterparty: Counterparty) -> str:
@@ -108,42 +112,227 @@ def open_documents_as_of(
         Value(ZERO),
         output_field=DecimalField(max_digits=18, decimal_places=2),
     )
-    docs = Document.objects.filter(counterparty=counterparty, currency=currency, date__lte=as_of)
+    docs = Document.objects.filter(counterparty=counterparty, date__lte=as_of)
+    if currency:
+        docs = docs.filter(currency=currency)
     if ids is not None:
         docs = docs.filter(pk__in=ids)
     return docs.annotate(paid_then=paid).order_by("due_date", "date", "id")
 
 
+# The document kinds as the letters name them, from this app's catalogue (the ledger's names
+# are screen labels, translated in the user's language, not the letter's).
+KIND_NAMES = {
+    "invoice": gettext_noop("Invoice"),
+    "shipment": gettext_noop("Shipment / delivery note"),
+    "act": gettext_noop("Act of services"),
+}
+
+
+def kind_name(kind: str) -> str:
+    return _(KIND_NAMES[kind]) if kind in KIND_NAMES else kind
+
+
+def days_text(n: int) -> str:
+    """ "15 days" with the plural form of the active language ("15 дней", "21 день")."""
+    return ngettext("%(n)s day", "%(n)s days", n) % {"n": n}
+
+
+def within_text(n: int) -> str:
+    """ "within 15 days": its own phrase, as the noun's case changes after "within" in some
+    languages ("в течение 21 дня", not "21 день")."""
+    return ngettext("within %(n)s day", "within %(n)s days", n) % {"n": n}
+
+
 def _doc_label(doc: Document) -> str:
     return _("%(kind)s No. %(number)s of %(date)s") % {
-        "kind": doc.get_kind_display(),
+        "kind": kind_name(doc.kind),
         "number": doc.number,
         "date": format_date(doc.date),
     }
+
+
+def _payments_of(docs: Sequence[Document], as_of: date) -> dict[int, list[tuple[date, Decimal]]]:
+    payments: dict[int, list[tuple[date, Decimal]]] = {}
+    for doc_id, paid_on, amount in Allocation.objects.filter(
+        document__in=[d.pk for d in docs], paid_on__lte=as_of
+    ).values_list("document_id", "paid_on", "amount"):
+        payments.setdefault(doc_id, []).append((paid_on, amount))
+    return payments
+
+
+def _item(doc: Document, payments: dict[int, list[tuple[date, Decimal]]]) -> ClaimItem:
+    return ClaimItem(
+        label=_doc_label(doc),
+        date=doc.date,
+        due=doc.due_date,
+        amount=doc.amount,
+        payments=tuple(sorted(payments.get(doc.pk, []))),
+    )
+
+
+def _claimable(
+    counterparty: Counterparty, as_of: date, currency: str, ids: Sequence[int] | None
+) -> list[Document]:
+    docs = list(open_documents_as_of(counterparty, as_of, currency, ids).select_related("contract"))
+    if ids is None:
+        docs = [d for d in docs if d.due_date < as_of and d.amount > d.paid_then]  # type: ignore[attr-defined]
+    return docs
 
 
 def claim_items(
     counterparty: Counterparty, as_of: date, currency: str, ids: Sequence[int] | None = None
 ) -> list[ClaimItem]:
     """The overdue documents (or those chosen) as claim items with their payments."""
-    docs = list(open_documents_as_of(counterparty, as_of, currency, ids))
-    if ids is None:
-        docs = [d for d in docs if d.due_date < as_of and d.amount > d.paid_then]  # type: ignore[attr-defined]
-    payments: dict[int, list[tuple[date, Decimal]]] = {}
-    for doc_id, paid_on, amount in Allocation.objects.filter(
-        document__in=[d.pk for d in docs], paid_on__lte=as_of
-    ).values_list("document_id", "paid_on", "amount"):
-        payments.setdefault(doc_id, []).append((paid_on, amount))
-    return [
-        ClaimItem(
-            label=_doc_label(d),
-            date=d.date,
-            due=d.due_date,
-            amount=d.amount,
-            payments=tuple(sorted(payments.get(d.pk, []))),
+    docs = _claimable(counterparty, as_of, currency, ids)
+    payments = _payments_of(docs, as_of)
+    return [_item(d, payments) for d in docs]
+
+
+def disputed_shares(counterparty: Counterparty, open_of: dict[int, Decimal]) -> dict[int, Decimal]:
+    """How much of each document (id -> what is open on it) is under an open dispute: a
+    dispute's amount spread over its documents, earliest first, up to what is open on each
+    (a dispute for the whole debt of its documents holds them out entirely). Held out of
+    claims until the dispute is resolved."""
+    through = Dispute.documents.through
+    rows = (
+        through.objects.filter(
+            dispute__counterparty=counterparty,
+            dispute__status=DisputeStatus.OPEN,
+            document_id__in=list(open_of),
         )
-        for d in docs
-    ]
+        .order_by("dispute_id", "document__due_date", "document_id")
+        .values_list("dispute_id", "dispute__amount", "document_id")
+    )
+    left: dict[int, Decimal] = {}
+    shares: dict[int, Decimal] = {}
+    for dispute_id, amount, doc_id in rows:
+        remaining = left.setdefault(dispute_id, amount)
+        free = open_of[doc_id] - shares.get(doc_id, ZERO)
+        share = min(remaining, free)
+        if share > 0:
+            shares[doc_id] = shares.get(doc_id, ZERO) + share
+            left[dispute_id] = remaining - share
+    return shares
+
+
+def _split_disputed(item: ClaimItem, share: Decimal) -> tuple[ClaimItem | None, ClaimItem | None]:
+    """(the part claimed, the part excluded) of a document `share` of which is disputed."""
+    if share <= 0:
+        return item, None
+    if share >= item.open:
+        return None, item
+    claimed = ClaimItem(item.label, item.date, item.due, item.amount - share, item.payments)
+    return claimed, ClaimItem(item.label, item.date, item.due, share)
+
+
+@dataclass
+class ClaimGroup:
+    """The documents claimed under one contract (or none) in one currency, with that
+    contract's terms: its penalty clause or its governing law's rule, its pretension period."""
+
+    contract: Contract | None
+    currency: str
+    rule: str
+    options: dict[str, str]
+    penalty_from_day: int
+    pretension_days: int
+    items: list[ClaimItem] = field(default_factory=list)
+    excluded: list[ClaimItem] = field(default_factory=list)
+    calculation: Calculation | None = None
+
+    @property
+    def principal(self) -> Decimal:
+        return sum((item.open for item in self.items), ZERO)
+
+    @property
+    def claim_total(self) -> Decimal:
+        """Principal and penalty or interest; the fixed compensation only when it is in the
+        group's own currency (never add currencies)."""
+        total = self.principal
+        if self.calculation is not None:
+            total += self.calculation.total
+            if self.calculation.compensation_currency == self.currency:
+                total += self.calculation.compensation
+        return total
+
+
+def contract_period(contract: Contract | None) -> int:
+    if contract is not None and contract.pretension_days:
+        return int(contract.pretension_days)
+    return DEFAULT_PRETENSION_DAYS
+
+
+def pretension_period(documents: QuerySet[Document]) -> tuple[int, bool]:
+    """The claim period of a letter over `documents`: the shortest of their contracts' periods
+    (a document without a contract: the default), and whether the contracts differ."""
+    periods = {
+        int(days) if days else DEFAULT_PRETENSION_DAYS
+        for days in documents.values_list("contract__pretension_days", flat=True)
+    }
+    if not periods:
+        return DEFAULT_PRETENSION_DAYS, False
+    return min(periods), len(periods) > 1
+
+
+def claim_groups(
+    counterparty: Counterparty,
+    as_of: date,
+    ids: Sequence[int] | None = None,
+    *,
+    currency: str = "",
+    rule: str = "",
+    options: dict[str, str] | None = None,
+) -> list[ClaimGroup]:
+    """The overdue documents (or those chosen) grouped per contract and currency, each group
+    calculated under its own contract's terms (`rule` forces one rule on every group). Documents
+    under an open dispute are listed in their group as excluded, not claimed."""
+    docs = _claimable(counterparty, as_of, currency, ids)
+    payments = _payments_of(docs, as_of)
+    disputed = disputed_shares(
+        counterparty,
+        {d.pk: d.amount - sum((a for _d, a in payments.get(d.pk, [])), ZERO) for d in docs},
+    )
+    groups: dict[tuple[int | None, str], ClaimGroup] = {}
+    for doc in docs:
+        key = (doc.contract_id, doc.currency)
+        group = groups.get(key)
+        if group is None:
+            own_rule, own_options = rule_for(counterparty, doc.contract)
+            if rule:
+                own_rule, own_options = rule, {}
+            group = groups[key] = ClaimGroup(
+                contract=doc.contract,
+                currency=doc.currency,
+                rule=own_rule,
+                options={**own_options, **(options or {})},
+                penalty_from_day=doc.contract.penalty_from_day if doc.contract else 1,
+                pretension_days=contract_period(doc.contract),
+            )
+        claimed, excluded = _split_disputed(_item(doc, payments), disputed.get(doc.pk, ZERO))
+        if claimed is not None:
+            group.items.append(claimed)
+        if excluded is not None:
+            group.excluded.append(excluded)
+    ordered = sorted(
+        groups.values(),
+        key=lambda g: (
+            g.contract is None,
+            g.contract.date if g.contract else date.min,
+            g.contract.pk if g.contract else 0,
+            g.currency,
+        ),
+    )
+    for group in ordered:
+        group.calculation = calculate_claim(
+            group.items,
+            group.rule,
+            group.options,
+            as_of,
+            penalty_from_day=group.penalty_from_day,
+            currency=group.currency,
+        )
+    return ordered
 
 
 def component_labels() -> dict[str, str]:
@@ -212,6 +401,67 @@ def rule_for(counterparty: Counterparty, contract: Contract | None) -> tuple[str
     )
 
 
+def group_label(contract: Contract | None, currency: str) -> str:
+    if contract is None:
+        return _("Documents without a contract, in %(currency)s") % {"currency": currency}
+    return _("Contract No. %(number)s of %(date)s, in %(currency)s") % {
+        "number": contract.number,
+        "date": format_date(contract.date),
+        "currency": currency,
+    }
+
+
+def _item_rows(items: Sequence[ClaimItem], money: Money) -> list[dict[str, str]]:
+    return [
+        {
+            "label": item.label,
+            "date": format_date(item.date),
+            "due": format_date(item.due),
+            "amount": money(item.amount),
+            "paid": money(item.paid),
+            "open": money(item.open),
+        }
+        for item in items
+    ]
+
+
+def _group_block(group: ClaimGroup, language: str) -> tuple[Snapshot, dict[str, Any]]:
+    assert group.calculation is not None
+    money = Money(group.currency, language)
+    principal, claim = group.principal, group.claim_total
+    contract = group.contract
+    block = {
+        "label": group_label(contract, group.currency),
+        "contract": (
+            {"number": contract.number, "date": format_date(contract.date)} if contract else None
+        ),
+        "currency": group.currency,
+        "documents": _item_rows(group.items, money),
+        "excluded": _item_rows(group.excluded, money),
+        "principal": money(principal),
+        "principal_words": money.words(principal),
+        "calc": _calc_block(group.calculation, money, language),
+        "claim_total": money(claim),
+        "claim_total_words": money.words(claim),
+        "deadline_days": group.pretension_days,
+        "period": days_text(group.pretension_days),
+    }
+    raw = {
+        "contract": contract.pk if contract else None,
+        "currency": group.currency,
+        "principal": str(principal),
+        "interest": str(group.calculation.total),
+        "compensation": str(group.calculation.compensation),
+        "compensation_currency": group.calculation.compensation_currency,
+        "claim_total": str(claim),
+        "rule": group.calculation.rule,
+        "options": group.calculation.options,
+        "deadline_days": group.pretension_days,
+        "excluded": [item.label for item in group.excluded],
+    }
+    return block, raw
+
+
 def pretension_data(
     counterparty: Counterparty,
     language: str,
@@ -225,81 +475,206 @@ def pretension_data(
     currency: str = "",
     calculation: Calculation | None = None,
 ) -> Snapshot:
-    """The pretension: the debts, the calculation appendix, the total claim and the deadline
-    (the contract's pretension period, 30 days by default) counted from the letter's date."""
+    """The pretension: the debts per contract and currency, each with its own contract's
+    penalty or statutory interest (one calculation block each), the totals per currency and the
+    deadline: the contracts' pretension period (the shortest when they differ, 30 days without
+    a contract) counted from the letter's date. Disputed documents are listed as excluded.
+
+    `items` (with `calculation`) are debts entered by hand: one block without a contract."""
     as_of = as_of or today
-    currency = currency or currency_for(counterparty)
-    docs = list(Document.objects.filter(pk__in=document_ids)) if document_ids else []
-    contract = main_contract(counterparty, docs)
-    if items is None:
-        items = claim_items(counterparty, as_of, currency, document_ids)
-    if calculation is None:
+    if items is not None:
+        currency = currency or currency_for(counterparty)
         if not rule:
-            rule, default_options = rule_for(counterparty, contract)
+            rule, default_options = rule_for(counterparty, None)
             options = {**default_options, **(options or {})}
-        calculation = calculate_claim(
-            items,
-            rule,
-            options or {},
-            as_of,
-            penalty_from_day=contract.penalty_from_day if contract else 1,
-            currency=currency,
+        hand = ClaimGroup(None, currency, rule, options or {}, 1, DEFAULT_PRETENSION_DAYS)
+        hand.items = list(items)
+        hand.calculation = calculation or calculate_claim(
+            hand.items, rule, hand.options, as_of, currency=currency
         )
-    money = Money(currency, language)
-    principal = sum((item.open for item in items), ZERO)
-    claim = principal + calculation.total
-    if calculation.compensation_currency == currency:
-        claim += calculation.compensation
-    days = contract.pretension_days if contract and contract.pretension_days else None
-    days = days or DEFAULT_PRETENSION_DAYS
+        groups = [hand]
+    else:
+        groups = claim_groups(
+            counterparty, as_of, document_ids, currency=currency, rule=rule, options=options
+        )
+    if not groups:
+        raise LegalError(gettext_lazy("Nothing is overdue to claim on that date."))
+    blocks = [_group_block(group, language) for group in groups]
+    periods = {group.pretension_days for group in groups}
+    days = min(periods)
     deadline = today + timedelta(days=days)
-    data = _common(PaperKind.PRETENSION, counterparty, language, today, contract)
+    totals: dict[str, Decimal] = {}
+    for group in groups:
+        totals[group.currency] = totals.get(group.currency, ZERO) + group.claim_total
+    contracts = {group.contract for group in groups}
+    only = next(iter(contracts)) if len(contracts) == 1 else None
+    data = _common(PaperKind.PRETENSION, counterparty, language, today, only)
     data.update(
         {
-            "currency": currency,
             "as_of": format_date(as_of),
-            "items": [
+            "groups": [block for block, _raw in blocks],
+            "several": len(groups) > 1,
+            "totals": [
                 {
-                    "label": item.label,
-                    "date": format_date(item.date),
-                    "due": format_date(item.due),
-                    "amount": money(item.amount),
-                    "paid": money(item.paid),
-                    "open": money(item.open),
+                    "currency": cur,
+                    "amount": Money(cur, language)(total),
+                    "words": Money(cur, language).words(total),
                 }
-                for item in items
+                for cur, total in totals.items()
             ],
-            "principal": money(principal),
-            "principal_words": money.words(principal),
-            "calc": _calc_block(calculation, money, language),
-            "claim_total": money(claim),
-            "claim_total_words": money.words(claim),
             "deadline_days": days,
+            "deadline_period": within_text(days),
             "deadline": format_date(deadline),
+            "periods_note": (
+                _(
+                    "The contracts set different pretension periods; the shortest, %(period)s, "
+                    "applies to this claim."
+                )
+                % {"period": days_text(days)}
+                if len(periods) > 1
+                else ""
+            ),
         }
     )
+    if len(groups) == 1:  # the single block's figures also at the top, as before
+        block = blocks[0][0]
+        data.update({key: block[key] for key in ("currency", "principal",
+                                                 "principal_words", "calc", "claim_total",
+                                                 "claim_total_words")})  # fmt: skip
+        data["items"] = block["documents"]
     data["raw"].update(
         {
             "as_of": as_of.isoformat(),
-            "principal": str(principal),
-            "interest": str(calculation.total),
-            "compensation": str(calculation.compensation),
-            "claim_total": str(claim),
+            "groups": [raw for _block, raw in blocks],
+            "totals": {cur: str(total) for cur, total in totals.items()},
             "deadline": deadline.isoformat(),
-            "rule": calculation.rule,
-            "options": calculation.options,
+            "deadline_days": days,
+            "periods_differ": len(periods) > 1,
         }
     )
+    if len(groups) == 1:
+        data["raw"].update(
+            {
+                key: blocks[0][1][key]
+                for key in (
+                    "principal",
+                    "interest",
+                    "compensation",
+                    "claim_total",
+                    "rule",
+                    "options",
+                )
+            }  # fmt: skip
+        )
     return data
+
+
+PERIOD_NAMES = {"day": gettext_noop("per day"), "year": gettext_noop("per year")}
+
+
+def _terms_summary(contract: Contract | None, rule: str, language: str) -> str:
+    head = (
+        _("Contract %(number)s of %(date)s")
+        % {"number": contract.number, "date": format_date(contract.date)}
+        if contract is not None
+        else _("No contract")
+    )
+    parts = []
+    if contract is not None and contract.payment_days:
+        parts.append(_("payment %(within)s") % {"within": within_text(contract.payment_days)})
+    if contract is not None and rule in {"contract", "ua-penalty"} and contract.penalty_rate:
+        penalty = _("penalty %(rate)s %(period)s") % {
+            "rate": format_percent(contract.penalty_rate, language),
+            "period": _(PERIOD_NAMES.get(contract.penalty_period, "per day")),
+        }
+        if contract.penalty_cap_percent is not None:
+            penalty += ", " + _("capped at %(cap)s of the debt") % {
+                "cap": format_percent(contract.penalty_cap_percent, language)
+            }
+        parts.append(penalty)
+    else:
+        parts.append(_("no penalty clause: %(rule)s") % {"rule": RULE_LABELS().get(rule, rule)})
+    parts.append(
+        _("pretension period %(period)s") % {"period": days_text(contract_period(contract))}
+    )
+    return f"{head}: {'; '.join(parts)}"
+
+
+def contract_facts(
+    counterparty: Counterparty,
+    documents: Iterable[Document] | None = None,
+    today: date | None = None,
+) -> list[dict[str, Any]]:
+    """What to say about the debt, per contract and currency (for the call card's "facts to
+    say"): the open documents (or `documents`) grouped by their own contract, each with its
+    terms and the rule that applies, in the active language. Plain data, one dict per group:
+
+    contract_id, contract_number, contract_date (date | None), currency, documents (count),
+    open, overdue, disputed (Decimal, in `currency`; never added across currencies),
+    payment_days, penalty_rate, penalty_period ("day"/"year"), penalty_cap_percent,
+    penalty_from_day, governing_law, rule (code), rule_label, pretension_days, summary (one
+    translated sentence: "Contract 12 of 01.02.2026: payment within 30 days; penalty 0.03%
+    per day; pretension period 15 days").
+    """
+    today = today or timezone.localdate()
+    if documents is None:
+        documents = Document.objects.filter(counterparty=counterparty, open_amount__gt=0)
+    if isinstance(documents, QuerySet):
+        documents = documents.select_related("contract")
+    docs = list(documents)
+    disputed = disputed_shares(counterparty, {d.pk: d.open_amount for d in docs})
+    language = translation.get_language() or "en"
+    groups: dict[tuple[int | None, str], dict[str, Any]] = {}
+    for doc in docs:
+        key = (doc.contract_id, doc.currency)
+        fact = groups.get(key)
+        if fact is None:
+            contract = doc.contract
+            rule, _options = rule_for(counterparty, contract)
+            fact = groups[key] = {
+                "contract_id": contract.pk if contract else None,
+                "contract_number": contract.number if contract else "",
+                "contract_date": contract.date if contract else None,
+                "currency": doc.currency,
+                "documents": 0,
+                "open": ZERO,
+                "overdue": ZERO,
+                "disputed": ZERO,
+                "payment_days": contract.payment_days if contract else None,
+                "penalty_rate": contract.penalty_rate if contract else None,
+                "penalty_period": contract.penalty_period if contract else "",
+                "penalty_cap_percent": contract.penalty_cap_percent if contract else None,
+                "penalty_from_day": contract.penalty_from_day if contract else 1,
+                "governing_law": (contract.governing_law if contract else "")
+                or counterparty.country,
+                "rule": rule,
+                "rule_label": RULE_LABELS().get(rule, rule),
+                "pretension_days": contract_period(contract),
+                "summary": _terms_summary(contract, rule, language),
+            }
+        share = disputed.get(doc.pk, ZERO)
+        fact["documents"] += 1
+        fact["open"] += doc.open_amount
+        fact["disputed"] += share
+        if doc.due_date < today:
+            fact["overdue"] += doc.open_amount - share
+    return sorted(
+        groups.values(),
+        key=lambda f: (
+            f["contract_date"] is None,
+            f["contract_date"] or date.min,
+            f["contract_id"] or 0,
+            f["currency"],
+        ),
+    )
 
 
 def ledger_entries(counterparty: Counterparty, currency: str, until: date) -> list[Entry]:
     """Every document (debit) and payment (credit) of the counterparty up to `until`."""
-    kinds = dict(Document._meta.get_field("kind").choices or [])
     entries = [
         Entry(
             day=day,
-            label=_("%(kind)s No. %(number)s") % {"kind": kinds.get(kind, kind), "number": number},
+            label=_("%(kind)s No. %(number)s") % {"kind": kind_name(kind), "number": number},
             debit=amount,
         )
         for day, kind, number, amount in Document.objects.filter(
@@ -423,7 +798,8 @@ def statement_data(
     currency = currency or currency_for(counterparty)
     money = Money(currency, language)
     rows, total, overdue = _open_rows(counterparty, as_of, currency, money)
-    data = _common(PaperKind.STATEMENT, counterparty, language, today, main_contract(counterparty))
+    contract = shared_contract(counterparty, currency)
+    data = _common(PaperKind.STATEMENT, counterparty, language, today, contract)
     data.update(
         {
             "currency": currency,
@@ -452,7 +828,11 @@ def final_warning_data(
     rows = [row for row in rows if row["days_late"] > 0]
     deadline = today + timedelta(days=days)
     data = _common(
-        PaperKind.FINAL_WARNING, counterparty, language, today, main_contract(counterparty)
+        PaperKind.FINAL_WARNING,
+        counterparty,
+        language,
+        today,
+        shared_contract(counterparty, currency),
     )
     data.update(
         {
@@ -461,6 +841,7 @@ def final_warning_data(
             "overdue": money(overdue),
             "overdue_words": money.words(overdue),
             "deadline_days": days,
+            "deadline_period": within_text(days),
             "deadline": format_date(deadline),
         }
     )
@@ -488,7 +869,8 @@ def schedule_data(
     currency = currency or currency_for(counterparty)
     money = Money(currency, language)
     total = sum((amount for _, amount in instalments), ZERO)
-    data = _common(PaperKind.SCHEDULE, counterparty, language, today, main_contract(counterparty))
+    contract = shared_contract(counterparty, currency)
+    data = _common(PaperKind.SCHEDULE, counterparty, language, today, contract)
     data.update(
         {
             "currency": currency,
@@ -524,7 +906,8 @@ def protocol_data(
     currency = currency or currency_for(counterparty)
     money = Money(currency, language)
     _rows, total, overdue = _open_rows(counterparty, meeting_date, currency, money)
-    data = _common(PaperKind.PROTOCOL, counterparty, language, today, main_contract(counterparty))
+    contract = shared_contract(counterparty, currency)
+    data = _common(PaperKind.PROTOCOL, counterparty, language, today, contract)
     data.update(
         {
             "currency": currency,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -14,11 +15,14 @@ from zoneinfo import ZoneInfo
 from django.core.files.base import ContentFile, File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from dunwell.accounts.models import Role, User
-from dunwell.ledger.models import Contract, Counterparty, TimelineEntry
+from dunwell.ladder.models import Action, Task, TaskDocument, TaskStatus
+from dunwell.ladder.services import complete_open_tasks
+from dunwell.ledger.models import Counterparty, TimelineEntry
 from dunwell.legal import selectors
 from dunwell.legal.deadlines import schedule_task
 from dunwell.legal.errors import LegalError
@@ -74,6 +78,11 @@ def _timeline(
     )
 
 
+def _day(value: date) -> str:
+    """A date in the project's short format for the active language."""
+    return date_format(value, "SHORT_DATE_FORMAT")
+
+
 def _plain(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
@@ -89,7 +98,40 @@ def _jsonable(value: Any) -> Any:
 
 def _number(counterparty: Counterparty, kind: str, today: date) -> str:
     n = GeneratedDocument.objects.filter(counterparty=counterparty, kind=kind).count() + 1
-    return f"{PREFIXES[PaperKind(kind)]}-{today:%Y%m%d}-{counterparty.pk}-{n}"
+    while True:
+        number = f"{PREFIXES[PaperKind(kind)]}-{today:%Y%m%d}-{counterparty.pk}-{n}"
+        if not GeneratedDocument.objects.filter(
+            company=counterparty.company, number=number
+        ).exists():
+            return number
+        n += 1
+
+
+def _same_letter(
+    counterparty: Counterparty, kind: str, language: str, data: dict[str, Any]
+) -> GeneratedDocument | None:
+    """The document already made today from exactly this data: asking for it again (say as
+    PDF after the DOCX) gives the same letter with the same number, not a new one."""
+    wanted = _jsonable(data)
+    for paper in GeneratedDocument.objects.filter(
+        counterparty=counterparty, kind=kind, language=language
+    ).order_by("-created_at", "-id")[:20]:
+        made = {key: value for key, value in paper.data.items() if key != "number"}
+        if made == wanted:
+            return paper
+    return None
+
+
+def _add_pdf(paper: GeneratedDocument) -> GeneratedDocument:
+    pdf_bytes = render_pdf(paper.kind, paper.language, paper.data)
+    paper.pdf.save(f"{paper.number}.{paper.language}.pdf", ContentFile(pdf_bytes), save=False)
+    name = paper.pdf.name or ""
+    try:
+        GeneratedDocument.objects.filter(pk=paper.pk).update(pdf=name)
+    except Exception:
+        paper.pdf.storage.delete(name)
+        raise
+    return paper
 
 
 def generate_document(
@@ -103,14 +145,25 @@ def generate_document(
     pdf: bool = True,
     **params: Any,
 ) -> GeneratedDocument:
-    """Render a document of `kind` for the counterparty (DOCX and PDF) in its language, store
-    it with the data it was made from and note it on the timeline, in one transaction."""
+    """Render a document of `kind` for the counterparty (DOCX and PDF, one number for both) in
+    its language, store it with the data it was made from and note it on the timeline, in one
+    transaction. The same data on the same day gives back the letter already made."""
     language = language or counterparty.language or "en"
     today = today or timezone.localdate()
+    if case is None and kind == PaperKind.PRETENSION:
+        # The letter belongs to the debtor's case: its period becomes the case's deadline.
+        case = (
+            LegalCase.objects.filter(counterparty=counterparty)
+            .exclude(stage__in=FINAL_STAGES)
+            .first()
+        )
     try:
         data = selectors.snapshot(kind, counterparty, language, today, **params)
     except (LookupError, ValueError) as exc:  # e.g. no rate for the period in the rate tables
         raise LegalError(_("The document cannot be made: %(error)s") % {"error": exc}) from exc
+    same = _same_letter(counterparty, kind, language, data)
+    if same is not None:
+        return _add_pdf(same) if pdf and not same.pdf else same
     data["number"] = _number(counterparty, kind, today)
     docx_bytes = render_docx(kind, language, data)
     pdf_bytes = render_pdf(kind, language, data) if pdf else b""
@@ -333,8 +386,14 @@ def decide_approval(approval: Approval, user: User, *, approve: bool, note: str 
     return approval
 
 
-def _case_contract(case: LegalCase) -> Contract | None:
-    return selectors.main_contract(case.counterparty, case.documents.all())
+def _pretension_period(case: LegalCase) -> tuple[int, bool]:
+    """The claim period the case's pretension letter states (its documents' contracts: the
+    shortest when they differ), and whether several contracts gave different periods."""
+    letter = case.papers.filter(kind=PaperKind.PRETENSION).order_by("-created_at", "-id").first()
+    raw = letter.data.get("raw", {}) if letter is not None else {}
+    if raw.get("deadline_days"):
+        return int(raw["deadline_days"]), bool(raw.get("periods_differ"))
+    return selectors.pretension_period(case.documents.all())
 
 
 def _local_deadline(case: LegalCase, day: date) -> datetime:
@@ -369,8 +428,7 @@ def record_pretension_sent(
         case = LegalCase.objects.select_for_update().get(pk=case.pk)
         _ensure_open(case)
         _gate(case, GatedAction.PRETENSION, user)
-        contract = _case_contract(case)
-        days = (contract.pretension_days if contract else 0) or selectors.DEFAULT_PRETENSION_DAYS
+        days, differ = _pretension_period(case)
         case.pretension_sent_on = sent_on
         case.pretension_channel = channel
         case.response_due = sent_on + timedelta(days=days)
@@ -384,18 +442,31 @@ def record_pretension_sent(
             _local_deadline(case, case.response_due),
             _("Pretension response due: %(debtor)s") % {"debtor": case.counterparty},
         )
+        summary = _("Pretension sent on %(date)s; response due %(due)s") % {
+            "date": _day(sent_on),
+            "due": _day(case.response_due),
+        }
+        if differ:
+            summary += " " + ngettext(
+                "(%(days)s day: the shortest period of the contracts concerned)",
+                "(%(days)s days: the shortest period of the contracts concerned)",
+                days,
+            ) % {"days": days}
+        tasks = _complete_ladder_tasks(
+            case, user, ["pretension"], _("Pretension sent"), deadline=case.response_due
+        )
         _advance(
             case,
             user,
             CaseStage.AWAITING_RESPONSE,
             "pretension_sent",
-            _("Pretension sent on %(date)s; response due %(due)s")
-            % {"date": f"{sent_on:%d.%m.%Y}", "due": f"{case.response_due:%d.%m.%Y}"},
+            summary,
             {
                 "sent_on": sent_on,
                 "channel": channel,
                 "response_due": case.response_due,
                 "days": days,
+                "tasks_done": tasks,
             },
         )
     return case
@@ -423,6 +494,7 @@ def file_lawsuit(
         case.claim_interest = interest
         case.claim_state_fee = state_fee
         case.save()
+        tasks = _complete_ladder_tasks(case, user, ["court_filing"], _("Lawsuit filed"))
         _advance(
             case,
             user,
@@ -431,6 +503,7 @@ def file_lawsuit(
             _("Lawsuit filed with %(court)s, case %(number)s")
             % {"court": court, "number": case_number},
             {
+                "tasks_done": tasks,
                 "court": court,
                 "case_number": case_number,
                 "filed_on": filed_on,
@@ -457,7 +530,8 @@ def schedule_hearing(case: LegalCase, user: User, *, at: datetime, note: str = "
             user,
             stage,
             "hearing_scheduled",
-            _("Hearing on %(at)s") % {"at": f"{timezone.localtime(at):%d.%m.%Y %H:%M}"},
+            _("Hearing on %(at)s")
+            % {"at": date_format(timezone.localtime(at), "SHORT_DATETIME_FORMAT")},
             {"at": at, "note": note, "deadline": deadline.pk},
         )
     return deadline
@@ -479,7 +553,7 @@ def record_judgment(
             CaseStage.JUDGMENT,
             "judgment",
             _("Judgment of %(date)s: %(amount)s %(currency)s awarded")
-            % {"date": f"{judgment_on:%d.%m.%Y}", "amount": amount, "currency": case.currency},
+            % {"date": _day(judgment_on), "amount": amount, "currency": case.currency},
             {"judgment_on": judgment_on, "amount": amount, "note": note},
         )
     return case
@@ -499,7 +573,7 @@ def start_enforcement(
             user,
             CaseStage.ENFORCEMENT,
             "enforcement",
-            _("Enforcement started on %(date)s") % {"date": f"{started_on:%d.%m.%Y}"},
+            _("Enforcement started on %(date)s") % {"date": _day(started_on)},
             {"started_on": started_on, "reference": reference},
         )
     return case
@@ -545,6 +619,120 @@ def write_off(case: LegalCase, user: User, *, closed_on: date, note: str = "") -
             {"closed_on": closed_on, "note": note},
         )
     return case
+
+
+def open_cases_for_tasks(task_ids: Sequence[int], user: User | None = None) -> list[LegalCase]:
+    """The ladder created legal tasks (pretension, hand to the lawyer, court filing): every
+    counterparty concerned gets its one open case, covering the tasks' documents. Idempotent;
+    set-based, since the daily run creates tasks in bulk (runs in the caller's transaction)."""
+    rows = list(
+        Task.objects.filter(
+            pk__in=list(task_ids), action__in=LEGAL_TASK_ACTIONS, status=TaskStatus.OPEN
+        )
+        .order_by("id")
+        .values_list("pk", "counterparty_id", "currency", "assignee_id", "assignee__role")
+    )
+    if not rows:
+        return []
+    tasks_of: dict[int, list[int]] = {}
+    first: dict[int, tuple[str, int | None, str | None]] = {}
+    for task_id, cp_id, currency, assignee_id, role in rows:
+        tasks_of.setdefault(cp_id, []).append(task_id)
+        first.setdefault(cp_id, (currency, assignee_id, role))
+    with transaction.atomic():
+        # The same lock open_case takes: a lawyer opening a case by hand meanwhile waits.
+        list(
+            Counterparty.objects.select_for_update()
+            .filter(pk__in=list(tasks_of))
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        open_cases = dict(
+            LegalCase.objects.filter(counterparty_id__in=list(tasks_of))
+            .exclude(stage__in=FINAL_STAGES)
+            .values_list("counterparty_id", "pk")
+        )
+        now = timezone.now()
+        new = [
+            LegalCase(
+                company_id=company_id,
+                counterparty_id=cp_id,
+                lawyer_id=first[cp_id][1] if first[cp_id][2] == Role.LAWYER else None,
+                currency=first[cp_id][0] or company_currency,
+                opened_at=now,
+                opened_by=user,
+            )
+            for cp_id, company_id, company_currency in Counterparty.objects.filter(
+                pk__in=[cp for cp in tasks_of if cp not in open_cases]
+            )
+            .order_by("pk")
+            .values_list("pk", "company_id", "company__currency")
+        ]
+        created = LegalCase.objects.bulk_create(new)
+        for case in created:
+            open_cases[case.counterparty_id] = case.pk
+        task_to_case = {t: open_cases[cp] for cp, ids in tasks_of.items() for t in ids}
+        through = LegalCase.documents.through
+        through.objects.bulk_create(
+            [
+                through(legalcase_id=task_to_case[task_id], document_id=doc_id)
+                for task_id, doc_id in TaskDocument.objects.filter(
+                    task_id__in=list(task_to_case)
+                ).values_list("task_id", "document_id")
+            ],
+            ignore_conflicts=True,
+        )
+        if created:
+            Counterparty.objects.filter(pk__in=[c.counterparty_id for c in created]).update(
+                legal=True
+            )
+            summary = _("Legal case opened")
+            CaseStep.objects.bulk_create(
+                CaseStep(
+                    case=case,
+                    kind="case_opened",
+                    at=now,
+                    actor=user,
+                    summary=summary,
+                    data={"tasks": tasks_of[case.counterparty_id]},
+                )
+                for case in created
+            )
+            TimelineEntry.objects.bulk_create(
+                TimelineEntry(
+                    counterparty_id=case.counterparty_id,
+                    at=now,
+                    actor=user,
+                    kind="legal.case_opened",
+                    summary=summary,
+                    data={"case": case.pk, "tasks": tasks_of[case.counterparty_id]},
+                )
+                for case in created
+            )
+    return list(LegalCase.objects.filter(pk__in=set(open_cases.values())).order_by("pk"))
+
+
+def case_for_task(task: Task) -> LegalCase | None:
+    """The legal case a ladder task is done on: the case whose deadline made it, else the
+    counterparty's open case, else its latest one."""
+    own = CaseDeadline.objects.filter(task_id=task.pk).select_related("case").first()
+    if own is not None:
+        return own.case
+    cases = LegalCase.objects.filter(counterparty_id=task.counterparty_id)
+    return (
+        cases.exclude(stage__in=FINAL_STAGES).first() or cases.order_by("-opened_at", "-pk").first()
+    )
+
+
+def _complete_ladder_tasks(
+    case: LegalCase, user: User, actions: Sequence[str], result: str, deadline: date | None = None
+) -> list[int]:
+    """The step recorded on the case is what the ladder's open tasks of `actions` asked for:
+    they are done now, by `user` (the case writes the step itself, so no hook runs back)."""
+    done = complete_open_tasks(
+        case.counterparty_id, actions, user=user, result=result, deadline=deadline
+    )
+    return [int(t.pk) for t in done]
 
 
 def open_case_for_task(task: Any, user: User | None) -> LegalCase | None:
@@ -604,7 +792,8 @@ def open_case_for_task(task: Any, user: User | None) -> LegalCase | None:
                     case,
                     user,
                     "ladder_step",
-                    _("Legal step of the pressure scale: %(action)s") % {"action": action},
+                    _("Legal step of the pressure scale: %(action)s")
+                    % {"action": Action(action).label},
                     {"task": task.pk},
                     source_task_id=source,
                 )

@@ -9,6 +9,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("cases/<int:pk>/", views.case_detail, name="case"),
     path("cases/<int:pk>/do/<slug:action>/", views.case_action, name="case_action"),
     path("cases/<int:pk>/proof/", views.proof, name="proof"),
+    path("cases/<int:pk>/tasks/<int:task_id>/done/", views.complete_task, name="complete_task"),
+    path("tasks/<int:task_id>/", views.case_for_task, name="case_for_task"),
     path("approvals/<int:pk>/decide/", views.decide, name="decide"),
     path(
         "debtors/<int:counterparty_id>/documents/", views.debtor_documents, name="debtor_documents"

@@ -4,7 +4,7 @@ documents. Every page filters counterparties through dunwell.accounts.visibility
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -22,6 +22,8 @@ from django.views.decorators.http import require_POST
 from dunwell.accounts.models import User
 from dunwell.accounts.visibility import counterparty_filter, visible_counterparties
 from dunwell.ladder.models import OPEN_STATUSES, Task
+from dunwell.ladder.services import LadderError
+from dunwell.ladder.services import complete_task as complete_ladder_task
 from dunwell.ledger.models import Counterparty
 from dunwell.legal import forms, selectors, services
 from dunwell.legal.calc import Calculation, ClaimItem, calculate_claim
@@ -59,52 +61,86 @@ def _visible_case(request: HttpRequest, pk: int) -> LegalCase:
 # --- calculator ------------------------------------------------------------------------------
 
 
-def _claim(data: dict[str, Any]) -> tuple[Counterparty | None, list[ClaimItem], str, str]:
-    """The items claimed, the currency and the rule, from the calculator form."""
-    counterparty: Counterparty | None = data.get("counterparty")
-    to: date = data["to"]
-    if data.get("debt") is not None:
-        item = ClaimItem(
-            label=_("Debt"),
-            date=None,
-            due=data["due"],
-            amount=data["debt"],
-            payments=tuple(sorted(data["payment_pairs"])),
-        )
-        currency = selectors.currency_for(counterparty) if counterparty else ""
-        return counterparty, [item], currency, data.get("rule") or ""
-    assert counterparty is not None
-    currency = selectors.currency_for(counterparty)
-    ids = [d.pk for d in data["documents"]] or None
-    return (
-        counterparty,
-        selectors.claim_items(counterparty, to, currency, ids),
-        currency,
-        (data.get("rule") or ""),
+@dataclass
+class CalcBlock:
+    """One calculation shown by the calculator: a contract's documents in one currency, or the
+    debt entered by hand."""
+
+    label: str
+    currency: str
+    items: list[ClaimItem]
+    excluded: list[ClaimItem]
+    calc: Calculation
+    components: list[tuple[str, Decimal, str]]
+    principal: Decimal
+    rule_label: str
+
+
+def _block(
+    label: str,
+    currency: str,
+    items: list[ClaimItem],
+    excluded: list[ClaimItem],
+    calc: Calculation,
+) -> CalcBlock:
+    names = selectors.component_labels()
+    return CalcBlock(
+        label=label,
+        currency=currency,
+        items=items,
+        excluded=excluded,
+        calc=calc,
+        components=[
+            (
+                names.get(name, name),
+                amount,
+                calc.compensation_currency if name == "compensation" else currency,
+            )
+            for name, amount in calc.components.items()
+        ],
+        principal=sum((i.open for i in items), Decimal("0.00")),
+        rule_label=selectors.RULE_LABELS().get(calc.rule, calc.rule),
     )
 
 
-def _calculate(
-    counterparty: Counterparty | None, items: list[ClaimItem], rule: str, data: dict[str, Any]
-) -> Calculation:
-    options = dict(data["options"])
-    contract = selectors.main_contract(counterparty) if counterparty else None
+def _by_hand(data: dict[str, Any]) -> CalcBlock:
+    counterparty: Counterparty | None = data.get("counterparty")
+    item = ClaimItem(
+        label=_("Debt"),
+        date=None,
+        due=data["due"],
+        amount=data["debt"],
+        payments=tuple(sorted(data["payment_pairs"])),
+    )
+    rule, options = data.get("rule") or "", dict(data["options"])
     if not rule:
         if counterparty is None:
             raise LegalError(_("Pick a rule, or a debtor whose country decides it."))
-        rule, defaults = selectors.rule_for(counterparty, contract)
+        rule, defaults = selectors.rule_for(counterparty, None)
         options = {**defaults, **options}
-    try:
-        return calculate_claim(
-            items,
-            rule,
-            options,
-            data["to"],
-            contract.penalty_from_day if contract else 1,
-            currency=selectors.currency_for(counterparty) if counterparty else "",
+    currency = selectors.currency_for(counterparty) if counterparty else ""
+    calc = calculate_claim([item], rule, options, data["to"], currency=currency)
+    return _block(_("Debt entered by hand"), currency, [item], [], calc)
+
+
+def _from_ledger(counterparty: Counterparty, data: dict[str, Any]) -> list[CalcBlock]:
+    """One block per contract and currency of the debtor's documents, each under its own
+    contract's terms (or the rule chosen on the form)."""
+    ids = [d.pk for d in data["documents"]] or None
+    groups = selectors.claim_groups(
+        counterparty, data["to"], ids, rule=data.get("rule") or "", options=dict(data["options"])
+    )
+    return [
+        _block(
+            selectors.group_label(g.contract, g.currency),
+            g.currency,
+            g.items,
+            g.excluded,
+            g.calculation,
         )
-    except (LookupError, ValueError) as exc:
-        raise LegalError(str(exc)) from exc
+        for g in groups
+        if g.calculation is not None
+    ]
 
 
 @login_required
@@ -117,43 +153,49 @@ def calculator(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form}
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
+        counterparty: Counterparty | None = data.get("counterparty")
+        by_hand = data.get("debt") is not None
         try:
-            counterparty, items, currency, rule = _claim(data)
-            calc = _calculate(counterparty, items, rule, data)
+            if by_hand:
+                blocks = [_by_hand(data)]
+            else:
+                assert counterparty is not None
+                blocks = _from_ledger(counterparty, data)
             if request.method == "POST":
                 if counterparty is None:
                     raise LegalError(_("Pick the debtor the pretension is addressed to."))
+                params: dict[str, Any] = {"as_of": data["to"]}
+                if by_hand:
+                    params.update(
+                        items=blocks[0].items,
+                        calculation=blocks[0].calc,
+                        currency=blocks[0].currency,
+                    )
+                else:
+                    # The letter recomputes from the ledger, in its own language.
+                    params.update(
+                        document_ids=[d.pk for d in data["documents"]] or None,
+                        rule=data.get("rule") or "",
+                        options=dict(data["options"]),
+                    )
                 paper = services.generate_document(
                     counterparty,
                     PaperKind.PRETENSION,
                     user,
                     language=data.get("language") or counterparty.language,
-                    as_of=data["to"],
-                    items=items,
-                    calculation=calc,
-                    currency=currency,
+                    **params,
                 )
                 fmt = "pdf" if request.POST.get("format") == "pdf" else "docx"
                 return redirect("legal:download", pk=paper.pk, fmt=fmt)
-            labels = selectors.component_labels()
             context.update(
                 {
-                    "components": [
-                        (
-                            labels.get(name, name),
-                            amount,
-                            calc.compensation_currency if name == "compensation" else currency,
-                        )
-                        for name, amount in calc.components.items()
-                    ],
-                    "labels": labels,
-                    "calc": calc,
-                    "items": items,
-                    "currency": currency,
-                    "principal": sum((i.open for i in items), Decimal("0.00")),
+                    "blocks": blocks,
+                    "labels": selectors.component_labels(),
                     "counterparty": counterparty,
                 }
             )
+        except (LookupError, ValueError) as exc:
+            context["error"] = str(exc)
         except LegalError as exc:
             context["error"] = exc.message
     return render(request, "legal/calculator.html", context)
@@ -202,10 +244,59 @@ def cases(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def case_for_task(request: HttpRequest, task_id: int) -> HttpResponse:
+    """Where a legal task of the pressure scale (pretension, hand to the lawyer, court filing,
+    a case deadline) is done: its debtor's legal case."""
+    user = _user(request)
+    task = get_object_or_404(
+        Task.objects.filter(counterparty_filter(user, "counterparty__") | Q(assignee=user)),
+        pk=task_id,
+    )
+    case = services.case_for_task(task)
+    if case is None:
+        messages.info(request, _("This debtor has no legal case yet: open one here."))
+        return redirect("legal:debtor_documents", counterparty_id=task.counterparty_id)
+    return redirect(reverse("legal:case", args=[case.pk]) + f"?task={task.pk}")
+
+
+@login_required
+@require_POST
+def complete_task(request: HttpRequest, pk: int, task_id: int) -> HttpResponse:
+    """Mark a legal task of the case's debtor done from the case page (the ladder records it;
+    its step goes onto the case)."""
+    user = _user(request)
+    case = _visible_case(request, pk)
+    if not services.can_work_cases(user):
+        raise PermissionDenied
+    task = get_object_or_404(
+        Task.objects.filter(counterparty_id=case.counterparty_id, status__in=OPEN_STATUSES),
+        pk=task_id,
+    )
+    form = forms.TaskDoneForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors.get("result", []):
+            messages.error(request, str(error))
+        return redirect("legal:case", pk=case.pk)
+    try:
+        complete_ladder_task(task, user=user, result=form.cleaned_data["result"])
+        messages.success(request, _("Task done."))
+    except LadderError as exc:
+        messages.error(request, str(exc.message))
+    return redirect("legal:case", pk=case.pk)
+
+
+@login_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     case = _visible_case(request, pk)
     today = timezone.localdate()
+    deadline_tasks = case.deadlines.exclude(task_id=None).values("task_id")
+    tasks = (
+        Task.objects.filter(counterparty_id=case.counterparty_id, status__in=OPEN_STATUSES)
+        .filter(Q(action__in=services.LEGAL_TASK_ACTIONS) | Q(pk__in=deadline_tasks))
+        .select_related("assignee")
+        .order_by("due_at", "pk")
+    )
     return render(
         request,
         "legal/case.html",
@@ -215,6 +306,9 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "deadlines": case.deadlines.all(),
             "approvals": case.approvals.select_related("requested_by", "decided_by"),
             "papers": case.counterparty.generated_documents.all()[:50],
+            "tasks": tasks,
+            "task_id": request.GET.get("task", ""),
+            "done_form": forms.TaskDoneForm(),
             "documents": case.documents.order_by("due_date"),
             "can_work": services.can_work_cases(user) and case.is_open,
             "can_approve": services.can_approve(user),

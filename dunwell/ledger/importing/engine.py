@@ -479,7 +479,9 @@ class Importer:
 
     def _report(self, done: int, total: int) -> None:
         if self.run is not None:
-            ImportRun.objects.filter(pk=self.run.pk).update(rows_done=done, rows_total=total)
+            ImportRun.objects.filter(pk=self.run.pk).update(
+                rows_done=done, rows_total=total, progress_at=timezone.now()
+            )
         if self.progress is not None:
             self.progress(done, total)
 

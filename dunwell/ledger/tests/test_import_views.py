@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from dunwell.accounts.models import Role, User
 from dunwell.ledger.models import ColumnMapping, Company, Counterparty, ImportRun
@@ -129,3 +131,105 @@ def test_the_same_field_twice_is_refused(company: Company, finance: User) -> Non
     page = client.post(response["Location"], {"col_0": "name", "col_1": "name", "col_2": "country"})
     assert page.status_code == 200 and "one column only" in page.content.decode()
     assert ImportRun.objects.get().status == "pending"
+
+
+def test_required_columns_left_unmapped_are_named_and_nothing_is_imported(
+    company: Company, finance: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    client = client_for(finance)
+    response = upload(client, "Code;Name;Country\nC1;Alpha;RO\n")
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(response["Location"], {"col_0": "", "col_1": "name", "col_2": ""})
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "required fields external_id, country" in text
+    run = ImportRun.objects.get()
+    assert run.status == "pending" and run.mapping == {}
+    assert not Counterparty.objects.exists()
+
+
+def test_one_required_column_unmapped_is_named_in_the_singular(
+    company: Company, finance: User
+) -> None:
+    client = client_for(finance)
+    response = upload(client, "Code;Name;Country\nC1;Alpha;RO\n")
+    page = client.post(response["Location"], {"col_0": "external_id", "col_1": "name"})
+    assert "the required field country:" in page.content.decode()
+
+
+def test_an_unreadable_file_fails_with_the_reason(company: Company, finance: User) -> None:
+    client = client_for(finance)
+    response = upload(client, "this is no spreadsheet", name="broken.xlsx")
+    client.get(response["Location"])
+    run = ImportRun.objects.get()
+    assert run.status == "failed" and run.failure.startswith("The file cannot be read")
+    listing = client.get(reverse("ledger:imports")).content.decode()
+    assert "rejected" in listing and "The file cannot be read" in listing
+
+
+def test_a_worker_that_crashes_fails_the_run_with_its_reason(
+    company: Company,
+    finance: User,
+    django_capture_on_commit_callbacks: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def crash(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("dunwell.ledger.tasks.import_file", crash)
+    client = client_for(finance)
+    response = upload(client, "external_id,name,country\nC1,Alpha,RO\n")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            response["Location"], {"col_0": "external_id", "col_1": "name", "col_2": "country"}
+        )
+    run = ImportRun.objects.get()
+    assert run.status == "failed"
+    page = client.get(reverse("ledger:import_detail", args=[run.pk])).content.decode()
+    assert "The import stopped with an error: disk full" in page
+    assert 'hx-trigger="every 1s"' not in page  # no endless "waiting"
+
+
+def test_an_abandoned_import_says_so_and_runs_again(
+    company: Company, finance: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    client = client_for(finance)
+    response = upload(client, "external_id,name,country\nC1,Alpha,RO\n")
+    run = ImportRun.objects.get()
+    # Queued with its mapping, but no worker ever took it.
+    mapping = {"external_id": "external_id", "name": "name", "country": "country"}
+    long_ago = timezone.now() - timedelta(hours=2)
+    ImportRun.objects.filter(pk=run.pk).update(mapping=mapping, created_at=long_ago)
+    assert response.status_code == 302
+    page = client.get(reverse("ledger:import_detail", args=[run.pk])).content.decode()
+    run.refresh_from_db()
+    assert run.status == "failed"
+    assert "Abandoned: nothing happened for 30 minutes" in page
+    assert 'hx-trigger="every 1s"' not in page
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(reverse("ledger:import_rerun", args=[run.pk]))
+    second = ImportRun.objects.exclude(pk=run.pk).get()
+    assert again["Location"] == reverse("ledger:import_detail", args=[second.pk])
+    assert second.status == "done" and Counterparty.objects.get().name == "Alpha"
+    run.refresh_from_db()
+    assert run.status == "failed"  # the abandoned run stays as it was
+
+
+def test_a_running_import_with_recent_progress_is_not_abandoned(finance: User) -> None:
+    run = ImportRun.objects.create(
+        kind="documents",
+        file_name="d.csv",
+        status="running",
+        created_at=timezone.now() - timedelta(hours=2),
+        progress_at=timezone.now() - timedelta(minutes=5),
+    )
+    client_for(finance).get(reverse("ledger:import_detail", args=[run.pk]))
+    run.refresh_from_db()
+    assert run.status == "running"
+
+
+def test_only_importers_run_an_import_again(collector: User, finance: User) -> None:
+    run = ImportRun.objects.create(kind="documents", file_name="d.csv", status="failed")
+    response = client_for(collector).post(reverse("ledger:import_rerun", args=[run.pk]))
+    assert response.status_code == 403
+    assert ImportRun.objects.count() == 1

@@ -4,9 +4,12 @@ reconciliation statement, record the pretension as sent and see its deadline in 
 from __future__ import annotations
 
 import os
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from dunwell.ladder.models import Task
 from dunwell.ledger.models import Segment
@@ -69,10 +72,71 @@ def test_lawyer_prepares_documents_and_opens_the_deadline(
         page.locator("form[action$='/do/pretension_sent/'] button").click()
         deadlines = page.locator("article:has(h3:text-is('Deadlines'))").inner_text()
         browser.close()
-    assert "01.05.2026" in deadlines and "in the calendar" in deadlines
+    due = case.deadlines.get().due_at
+    shown = date_format(timezone.localtime(due), "SHORT_DATETIME_FORMAT")
+    assert timezone.localtime(due).date() == date(2026, 5, 1)  # the contract's 15 days
+    assert shown in deadlines and "in the calendar" in deadlines
     kinds = set(GeneratedDocument.objects.values_list("kind", "language"))
     assert kinds == {("pretension", "ru"), ("reconciliation", "uk")}
     task_id = case.deadlines.values_list("task_id", flat=True).get()
     assert task_id is not None
     task = Task.objects.get(pk=task_id)
     assert task.assignee == lawyer  # the first lawyer to act took the case
+
+
+def test_lawyer_completes_a_pretension_task_on_the_case(
+    segments: None,
+    live_server: Any,
+    debtor: Any,
+    lawyer: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The pretension task of "My day" opens the legal case, not a call card; recording the
+    pretension as sent there is what completes it, and it leaves "My day"."""
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not os.path.exists("/usr/bin/chromium"):
+        pytest.skip("no Chromium")
+    from dunwell.ladder.services import create_manual_task
+
+    task = create_manual_task(
+        counterparty=debtor,
+        assignee=lawyer,
+        action="pretension",
+        due_at=timezone.now() - timedelta(minutes=5),
+        title="Send the pretension",
+        user=None,
+        documents=list(debtor.documents.all()),
+    )
+    # what the daily run does for the first legal task of a debtor
+    (case,) = services.open_cases_for_tasks([task.pk])
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.set_default_timeout(15000)
+        page.goto(live_server.url + "/login/")
+        page.fill("input[name=username]", "lena")
+        page.fill("input[name=password]", "pw-lena")
+        page.click("button[type=submit]")
+        page.goto(live_server.url + "/work/day/")
+        page.locator(f"tr[data-task='{task.pk}'] a", has_text="Send the pretension").click()
+        page.wait_for_url(f"**/legal/cases/{case.pk}/**")
+        assert "Șantierul Nord SRL" in page.locator("h1").inner_text()
+        row = page.locator(f"#case-tasks tr[data-task='{task.pk}']").inner_text()
+        assert "Done when the pretension is recorded as sent below." in row
+        page.locator("summary:text-is('Pretension sent')").click()
+        page.fill("form[action$='/do/pretension_sent/'] input[name=sent_on]", "2026-04-16")
+        page.locator("form[action$='/do/pretension_sent/'] button").click()
+        assert "Saved." in page.locator(".flash").first.inner_text()
+        assert "No open tasks." in page.locator("#case-tasks").inner_text() or (
+            f"tr[data-task='{task.pk}']" not in page.content()
+        )
+        page.goto(live_server.url + "/work/day/")
+        in_my_day = page.locator(f"tr[data-task='{task.pk}']").count()
+        browser.close()
+    task.refresh_from_db()
+    assert (task.status, task.done_by) == ("done", lawyer)
+    assert in_my_day == 0
+    case.refresh_from_db()
+    assert case.stage == "awaiting_response"
+    assert task.deadline == case.response_due == date(2026, 5, 1)  # the contract's 15 days

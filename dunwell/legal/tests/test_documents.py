@@ -203,3 +203,56 @@ def test_a_calculation_the_rates_cannot_cover_is_refused_clearly(
     with pytest.raises(LegalError, match="not loaded"):
         generate_document(debtor, "pretension", lawyer, today=TODAY, pdf=False)
     assert not GeneratedDocument.objects.exists()
+
+
+KIND_WORDS = {"ru": "Счёт № INV-1 от 05.01.2026", "uk": "Рахунок № INV-1 від 05.01.2026",
+              "ro": "Factură nr. INV-1 din 05.01.2026"}  # fmt: skip
+
+
+@pytest.mark.parametrize("language", ["ru", "uk", "ro"])
+def test_docx_and_pdf_of_one_letter_share_its_number_and_its_language(
+    language: str, debtor: Any, collector: Any
+) -> None:
+    """An English-speaking collector asks the calculator for the letter as DOCX, then as PDF:
+    one letter, one number, its documents named in the letter's language."""
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(collector)
+    query = {"counterparty": str(debtor.pk), "to": "2026-04-15", "language": language}
+    as_docx = client.post(reverse("legal:calculator"), {**query, "format": "docx"})
+    as_pdf = client.post(reverse("legal:calculator"), {**query, "format": "pdf"})
+    paper = GeneratedDocument.objects.get(kind="pretension")
+    assert as_docx["Location"] == reverse("legal:download", args=[paper.pk, "docx"])
+    assert as_pdf["Location"] == reverse("legal:download", args=[paper.pk, "pdf"])
+    docx = docx_text(paper.docx.read())
+    pdf = " ".join(pdf_text(Path(paper.pdf.path)).split())
+    for text in (docx, pdf):
+        assert paper.number in text
+        assert KIND_WORDS[language] in text  # the list and the appendix
+        assert "Invoice" not in text
+
+
+def test_a_changed_ledger_makes_a_new_letter_with_a_new_number(debtor: Any, lawyer: Any) -> None:
+    first = generate_document(debtor, "pretension", lawyer, language="en", today=TODAY, pdf=False)
+    again = generate_document(debtor, "pretension", lawyer, language="en", today=TODAY)
+    assert again.pk == first.pk and again.pdf  # the PDF of the same letter
+    debtor.documents.filter(number="INV-2").update(amount=Decimal("2600.50"))
+    changed = generate_document(debtor, "pretension", lawyer, language="en", today=TODAY)
+    assert changed.number != first.number
+
+
+@pytest.mark.parametrize(
+    ("language", "days", "phrase"),
+    [("ru", 21, "в течение 21 дня с даты"), ("ru", 3, "в течение 3 дней с даты"),
+     ("uk", 1, "протягом 1 дня з дати"), ("ro", 20, "în termen de 20 de zile de la data"),
+     ("ro", 1, "în termen de 1 zi de la data"), ("en", 1, "within 1 day of this letter")],
+)  # fmt: skip
+def test_the_letters_period_takes_the_plural_of_its_language(
+    debtor: Any, lawyer: Any, language: str, days: int, phrase: str
+) -> None:
+    debtor.contracts.update(pretension_days=days)
+    paper = generate_document(debtor, "pretension", lawyer, language=language, today=TODAY,
+                              pdf=False)  # fmt: skip
+    assert phrase in docx_text(paper.docx.read())
