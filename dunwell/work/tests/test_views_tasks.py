@@ -108,8 +108,8 @@ def test_each_task_in_my_day_opens_the_page_of_its_kind(
     page = client_for(collector).get(reverse("work:worklist")).content.decode()
     assert f'href="{reverse("work:call", args=[debtor.pk])}?task={call.pk}"' in page
     assert f'href="{reverse("work:task", args=[letter.pk])}"' in page
-    # the legal case page is another app's; without it the task page is the fallback
-    assert f'href="{reverse("work:task", args=[pretension.pk])}"' in page
+    # a legal step is done on the legal case
+    assert f'href="{reverse("legal:case_for_task", args=[pretension.pk])}"' in page
     response = client_for(collector).get(reverse("work:task", args=[call.pk]))
     assert response.status_code == 302 and f"?task={call.pk}" in response["Location"]
 
