@@ -308,9 +308,16 @@ def test_notifications_are_written_in_the_recipients_language(
 ) -> None:
     collector.language = "ru"
     collector.save()
-    services.reassign_counterparty(supervisor, debtor, teammate)
+    teammate.language = "ro"
+    teammate.save()
+    services.reassign_counterparty(supervisor, debtor, teammate)  # the supervisor reads English
     note = Notification.objects.get(recipient=collector)
-    assert debtor.name in note.message
+    assert note.message == f"{debtor.name} передан сотруднику {teammate}."
+    welcome = Notification.objects.get(recipient=teammate)
+    assert welcome.message == ROMANIAN_NOW_YOURS % {"debtor": debtor.name}
+
+
+ROMANIAN_NOW_YOURS = "%(debtor)s este acum al dumneavoastră."
 
 
 def test_day_plus_one_notice_goes_to_the_supervisor_once(

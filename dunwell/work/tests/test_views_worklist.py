@@ -182,10 +182,22 @@ def test_dispute_is_settled_from_the_card_by_those_who_see_the_debtor(
     assert client_for(collector).get(reverse("work:debtor", args=[debtor.pk])).status_code == 200
 
 
+# What each page says in each language (a heading the page shows), written out here so that
+# the test fails when a page is not translated, not only when the middleware's header is wrong.
+PAGE_TEXT = {
+    "work:debtor": {"en": "Open documents", "ru": "Открытые документы",
+                    "uk": "Відкриті документи", "ro": "Documente deschise"},
+    "work:call": {"en": "Who to call", "ru": "Кому звонить", "uk": "Кому дзвонити",
+                  "ro": "Pe cine sunați"},
+    "work:meeting_new": {"en": "Negotiation meeting", "ru": "Переговоры", "uk": "Переговори",
+                         "ro": "Întâlnire de negociere"},
+    "work:debtors": {"en": "Debtors", "ru": "Должники", "uk": "Боржники", "ro": "Debitori"},
+    "work:calendar": {"en": "Week", "ru": "Неделя", "uk": "Тиждень", "ro": "Săptămână"},
+}  # fmt: skip
+
+
 @pytest.mark.parametrize("language", ["en", "ru", "uk", "ro"])
-@pytest.mark.parametrize(
-    "name", ["work:debtor", "work:call", "work:meeting_new", "work:debtors", "work:calendar"]
-)
+@pytest.mark.parametrize("name", list(PAGE_TEXT))
 def test_every_page_renders_in_every_language(
     language: str, name: str, debtor: Counterparty, collector: User
 ) -> None:
@@ -195,4 +207,8 @@ def test_every_page_renders_in_every_language(
     url = reverse(name, args=[debtor.pk]) if per_debtor else reverse(name)
     response = client_for(collector).get(url)
     assert response.status_code == 200
-    assert response["Content-Language"] == language
+    page = response.content.decode()
+    assert PAGE_TEXT[name][language] in page
+    if language != "en":
+        assert PAGE_TEXT[name]["en"] not in page.split("<main", 1)[-1]
+    assert f'lang="{language}"' in page
