@@ -16,7 +16,7 @@ def money_text(value: Decimal | Money | Amounts | None, currency: str = "") -> s
     if value is None or value == "":
         return "—"
     if isinstance(value, Amounts):
-        return format_amounts(value, language)
+        return format_amounts(value, language) if value.by_currency else "—"
     if isinstance(value, Money):
         return format_money(value, language)
     text = format_amount(Decimal(value), language)

@@ -10,6 +10,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dunwell.forms import AmountField
+from dunwell.money_l10n import money_text
+
 
 class GraceForm(forms.Form):
     until = forms.DateField(
@@ -21,14 +24,11 @@ class GraceForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.currencies = [code for code, _amount in currencies]
         for code, amount in currencies:
-            self.fields[f"limit_{code}"] = forms.DecimalField(
+            self.fields[f"limit_{code}"] = AmountField(
                 label=_("Limit in %(currency)s") % {"currency": code},
                 required=False,
-                min_value=Decimal("0.01"),
-                decimal_places=2,
-                max_digits=18,
                 help_text=_("open now: %(amount)s %(currency)s")
-                % {"amount": amount, "currency": code},
+                % {"amount": money_text(amount), "currency": code},
             )
 
     def limits(self) -> dict[str, Decimal]:
