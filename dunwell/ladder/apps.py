@@ -6,3 +6,8 @@ class LadderConfig(AppConfig):
     name = "dunwell.ladder"
     label = "ladder"
     verbose_name = _("Pressure scale")
+
+    def ready(self) -> None:
+        from dunwell.ladder import timeline_texts
+
+        timeline_texts.register()

@@ -26,13 +26,14 @@ from dunwell.accounts.grace_rules import GRACE_APPROVERS, can_approve_grace, can
 from dunwell.accounts.models import Role, User
 from dunwell.ladder import nightly
 from dunwell.ladder.models import (
-    DocumentProgress,
     Grace,
     GraceRequest,
     GraceRequestStatus,
 )
 from dunwell.ladder.services import LadderError
-from dunwell.ledger.models import Counterparty, TimelineEntry
+from dunwell.ladder.services import recheck as _recheck
+from dunwell.ladder.services import write_timeline as _timeline
+from dunwell.ledger.models import Counterparty
 
 GRACE_REQUEST_NOTICE = _("%(who)s asks for a grace for %(debtor)s until %(until)s.")
 # Segments whose graces always need the director (DESIGN §1.4: key customers).
@@ -52,23 +53,6 @@ def max_days() -> int:
     """The longest grace management grants alone (LADDER_GRACE_MAX_DAYS, default 60 days);
     a longer one needs the director."""
     return int(getattr(settings, "LADDER_GRACE_MAX_DAYS", 60))
-
-
-def _timeline(
-    counterparty_id: int, actor: User | None, kind: str, summary: str, **data: Any
-) -> None:
-    TimelineEntry.objects.create(
-        counterparty_id=counterparty_id,
-        at=timezone.now(),
-        actor=actor,
-        kind=f"ladder.{kind}",
-        summary=summary,
-        data=data,
-    )
-
-
-def _recheck(counterparty_id: int, on: date) -> None:
-    DocumentProgress.objects.filter(counterparty_id=counterparty_id).update(next_due_on=on)
 
 
 def clean_limits(limits: Mapping[str, Any] | None) -> dict[str, str]:

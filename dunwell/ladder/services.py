@@ -58,9 +58,10 @@ class LadderError(Exception):
         self.message = message
 
 
-def _timeline(
+def write_timeline(
     counterparty_id: int, actor: User | None, kind: str, summary: str, **data: Any
 ) -> None:
+    """One "ladder.<kind>" entry on the debtor's timeline (in the caller's transaction)."""
     TimelineEntry.objects.create(
         counterparty_id=counterparty_id,
         at=timezone.now(),
@@ -117,7 +118,7 @@ def currency_of(
     return owed[0] if owed else counterparty.company.currency
 
 
-def _recheck(counterparty_id: int, on: date) -> None:
+def recheck(counterparty_id: int, on: date) -> None:
     """Make the daily run look at the counterparty's documents again on `on`."""
     DocumentProgress.objects.filter(counterparty_id=counterparty_id).update(next_due_on=on)
 
@@ -166,13 +167,14 @@ def record_promise(
     )
     if docs:
         promise.documents.set(docs)
-    _timeline(
+    write_timeline(
         counterparty.pk,
         user,
         "promise_recorded",
         f"Promise to pay {amount} {promise.currency} by {promised_date:%d.%m.%Y}",
         promise=promise.pk,
         amount=str(amount),
+        currency=promise.currency,
         promised_date=promised_date.isoformat(),
         promised_by=promised_by,
     )
@@ -187,8 +189,8 @@ def cancel_promise(promise: Promise, *, user: User | None) -> Promise:
     promise.status = PromiseStatus.CANCELLED
     promise.resolved_at = timezone.now()
     promise.save(update_fields=["status", "resolved_at"])
-    _recheck(promise.counterparty_id, timezone.localdate())
-    _timeline(
+    recheck(promise.counterparty_id, timezone.localdate())
+    write_timeline(
         promise.counterparty_id, user, "promise_cancelled", "Promise cancelled", promise=promise.pk
     )
     return promise
@@ -226,7 +228,7 @@ def register_dispute(
     )
     if docs:
         dispute.documents.set(docs)
-    _timeline(
+    write_timeline(
         counterparty.pk,
         user,
         "dispute_registered",
@@ -262,8 +264,8 @@ def resolve_dispute(
             "data": {"dispute": dispute.pk},
         },
     )
-    _recheck(dispute.counterparty_id, today)
-    _timeline(
+    recheck(dispute.counterparty_id, today)
+    write_timeline(
         dispute.counterparty_id,
         user,
         "dispute_resolved",
@@ -304,7 +306,7 @@ def create_agreement(
         AgreementInstalment(agreement=agreement, due_date=day, amount=amount)
         for day, amount in sorted(instalments)
     )
-    _timeline(
+    write_timeline(
         counterparty.pk,
         user,
         "agreement_created",
@@ -349,7 +351,7 @@ def create_manual_task(
         key=f"manual:{uuid.uuid4().hex}",
     )
     TaskDocument.objects.bulk_create(TaskDocument(task=task, document=doc) for doc in docs)
-    _timeline(
+    write_timeline(
         counterparty.pk,
         user,
         "task_created",
@@ -410,7 +412,7 @@ def complete_task(
     task.save(update_fields=fields)
     if notify and task.action in LEGAL_ACTIONS:
         hooks.legal_task_done(task, user)
-    _timeline(
+    write_timeline(
         task.counterparty_id,
         user,
         "task_done",
@@ -434,7 +436,7 @@ def confirm_shipments_stopped(task: Task, *, user: User, note: str = "") -> Task
     )
     assert task.done_at is not None
     when = timezone.localtime(task.done_at)
-    _timeline(
+    write_timeline(
         task.counterparty_id,
         user,
         "shipments_stopped",
@@ -480,7 +482,9 @@ def skip_task(task: Task, *, user: User, reason: str) -> Task:
     task.done_at = timezone.now()
     task.done_by = user
     task.save(update_fields=["status", "skip_reason", "done_at", "done_by"])
-    _timeline(task.counterparty_id, user, "task_skipped", f"{task.title}: {reason}", task=task.pk)
+    write_timeline(
+        task.counterparty_id, user, "task_skipped", f"{task.title}: {reason}", task=task.pk
+    )
     return task
 
 
@@ -504,7 +508,7 @@ def _decide(task: Task, user: User, comment: str, approve: bool) -> Task:
         apply_task_effects(task)
         if task.action in LEGAL_ACTIONS:
             hooks.legal_task_created([task.pk], user)
-    _timeline(
+    write_timeline(
         task.counterparty_id,
         user,
         "task_approved" if approve else "task_rejected",
@@ -545,8 +549,8 @@ def set_grace(*, counterparty: Counterparty, until: date, reason: str, user: Use
         approved_by=user,
         approved_at=timezone.now(),
     )
-    _recheck(counterparty.pk, timezone.localdate())
-    _timeline(
+    recheck(counterparty.pk, timezone.localdate())
+    write_timeline(
         counterparty.pk,
         user,
         "grace_granted",
@@ -569,8 +573,8 @@ def assign_policy(
         override, _created = CounterpartyPolicy.objects.update_or_create(
             counterparty=counterparty, defaults={"policy": policy, "assigned_by": user}
         )
-    _recheck(counterparty.pk, timezone.localdate())
-    _timeline(
+    recheck(counterparty.pk, timezone.localdate())
+    write_timeline(
         counterparty.pk,
         user,
         "policy_assigned",

@@ -4,6 +4,11 @@ reads as that app's ("Pressure scale") rather than as a code."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
@@ -53,6 +58,60 @@ KIND_LABELS: dict[str, StrOrPromise] = {
     "legal.pretension_sent": _("Pretension sent"),
     "admin": _("Changed by an administrator"),
 }
+
+
+# A renderer writes the entries of one kind in the reader's language from their `data` (the
+# stored `summary` is in the language of whoever caused the entry, often the system's English).
+# It takes every entry of its kind on the page at once, so that it can read what it needs in
+# one query, and returns {entry id: text}; entries it cannot render keep their summary.
+Renderer = Callable[[Sequence[Any]], dict[int, str]]
+RENDERERS: dict[str, Renderer] = {}
+
+
+def register_renderer(kind: str, renderer: Renderer) -> None:
+    """Higher apps register their kinds' renderers at start-up (AppConfig.ready)."""
+    RENDERERS[kind] = renderer
+
+
+def with_texts(entries: Sequence[Any]) -> Sequence[Any]:
+    """Set `text` on each entry: rendered in the active language where a renderer knows the
+    kind, else the stored summary."""
+    by_kind: dict[str, list[Any]] = defaultdict(list)
+    for entry in entries:
+        entry.text = entry.summary
+        by_kind[entry.kind].append(entry)
+    for kind, group in by_kind.items():
+        renderer = RENDERERS.get(kind)
+        if renderer is None:
+            continue
+        texts = renderer(group)
+        for entry in group:
+            entry.text = texts.get(entry.pk, entry.summary)
+    return entries
+
+
+def _imports(entries: Sequence[Any]) -> dict[int, str]:
+    from dunwell.ledger.models import ImportKind
+
+    out = {}
+    for entry in entries:
+        data = entry.data or {}
+        if not {"kind", "file", "created", "updated"} <= set(data):
+            continue
+        kind = data["kind"]
+        label = ImportKind(kind).label if kind in ImportKind.values else kind
+        out[entry.pk] = gettext(
+            "Import of %(kind)s from %(file)s: %(created)s new, %(updated)s changed"
+        ) % {
+            "kind": str(label).lower(),
+            "file": data["file"],
+            "created": data["created"],
+            "updated": data["updated"],
+        }
+    return out
+
+
+register_renderer("ledger.import", _imports)
 
 
 def kind_label(kind: str) -> StrOrPromise:

@@ -13,14 +13,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.files.base import ContentFile, File
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from dunwell.accounts.models import Role, User
-from dunwell.ladder.models import Action, Task, TaskDocument, TaskStatus
+from dunwell.ladder.models import Action, Task, TaskStatus
 from dunwell.ladder.services import complete_open_tasks
 from dunwell.ledger.models import Counterparty, TimelineEntry
 from dunwell.legal import selectors
@@ -621,7 +621,28 @@ def write_off(case: LegalCase, user: User, *, closed_on: date, note: str = "") -
     return case
 
 
-def open_cases_for_tasks(task_ids: Sequence[int], user: User | None = None) -> list[LegalCase]:
+def _link_task_documents(task_ids: Sequence[int]) -> None:
+    """The documents of the tasks join their counterparty's open case: one INSERT … SELECT per
+    5,000 tasks (the first daily run on a large ledger opens tens of thousands of cases; building
+    a model object per link cost more than the rest of the run's legal step)."""
+    through = LegalCase.documents.through._meta.db_table
+    final = sorted(str(stage) for stage in FINAL_STAGES)
+    with connection.cursor() as cursor:
+        for start in range(0, len(task_ids), 5000):
+            chunk = list(task_ids[start : start + 5000])
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"INSERT INTO {through} (legalcase_id, document_id) "  # noqa: S608 - our names
+                "SELECT DISTINCT c.id, td.document_id FROM ladder_taskdocument td "
+                "JOIN ladder_task t ON t.id = td.task_id "
+                "JOIN legal_legalcase c ON c.counterparty_id = t.counterparty_id "
+                f"WHERE td.task_id IN ({marks}) AND c.stage NOT IN (%s, %s) "
+                "ON CONFLICT DO NOTHING",
+                [*chunk, *final],
+            )
+
+
+def open_cases_for_tasks(task_ids: Sequence[int], user: User | None = None) -> list[int]:
     """The ladder created legal tasks (pretension, hand to the lawyer, court filing): every
     counterparty concerned gets its one open case, covering the tasks' documents. Idempotent;
     set-based, since the daily run creates tasks in bulk (runs in the caller's transaction)."""
@@ -671,17 +692,7 @@ def open_cases_for_tasks(task_ids: Sequence[int], user: User | None = None) -> l
         created = LegalCase.objects.bulk_create(new)
         for case in created:
             open_cases[case.counterparty_id] = case.pk
-        task_to_case = {t: open_cases[cp] for cp, ids in tasks_of.items() for t in ids}
-        through = LegalCase.documents.through
-        through.objects.bulk_create(
-            [
-                through(legalcase_id=task_to_case[task_id], document_id=doc_id)
-                for task_id, doc_id in TaskDocument.objects.filter(
-                    task_id__in=list(task_to_case)
-                ).values_list("task_id", "document_id")
-            ],
-            ignore_conflicts=True,
-        )
+        _link_task_documents([t for ids in tasks_of.values() for t in ids])
         if created:
             Counterparty.objects.filter(pk__in=[c.counterparty_id for c in created]).update(
                 legal=True
@@ -709,7 +720,7 @@ def open_cases_for_tasks(task_ids: Sequence[int], user: User | None = None) -> l
                 )
                 for case in created
             )
-    return list(LegalCase.objects.filter(pk__in=set(open_cases.values())).order_by("pk"))
+    return sorted(set(open_cases.values()))  # the open case ids of the tasks' counterparties
 
 
 def case_for_task(task: Task) -> LegalCase | None:

@@ -24,6 +24,7 @@ from dunwell.accounts.models import User
 from dunwell.accounts.visibility import COLLECTING_ROLES, visible_counterparties
 from dunwell.interest.fx import rate_table
 from dunwell.ledger.models import Contact, Contract, Counterparty, Document, TimelineEntry
+from dunwell.ledger.timeline import with_texts
 from dunwell.money import Amounts, Money, RateTable
 from dunwell.work import ladder_bridge
 from dunwell.work.logic import DEFAULT_BUCKETS, bucket_labels
@@ -296,7 +297,7 @@ def debtor_card(counterparty: Counterparty, today: date, timeline_filter: str = 
         contacts=list(
             Contact.objects.filter(counterparty=counterparty).order_by("-decides_payments", "name")
         ),
-        timeline=list(timeline_qs.order_by("-at", "-id")[:100]),
+        timeline=list(with_texts(list(timeline_qs.order_by("-at", "-id")[:100]))),
         calls=list(
             CallActivity.objects.filter(counterparty=counterparty)
             .select_related("user", "contact")

@@ -31,35 +31,66 @@ def open_missing_cases(apps: Any, schema_editor: Any) -> None:
         tasks_of.setdefault(cp_id, []).append(task_id)
         first.setdefault(cp_id, (currency, assignee_id, role))
     now = timezone.now()
-    companies = dict(
-        Counterparty.objects.filter(pk__in=list(tasks_of)).values_list("pk", "company_id")
+    # In bulk, as the daily run opens cases: a ledger with tens of thousands of debtors on the
+    # legal track must not take one round trip per case.
+    rows = list(
+        Counterparty.objects.filter(pk__in=list(tasks_of))
+        .order_by("pk")
+        .values_list("pk", "company_id", "company__currency")
     )
-    for cp_id, task_ids in tasks_of.items():
-        currency, assignee_id, role = first[cp_id]
-        case = LegalCase.objects.create(
-            company_id=companies[cp_id],
-            counterparty_id=cp_id,
-            lawyer_id=assignee_id if role == "lawyer" else None,
-            currency=currency,
-            opened_at=now,
-        )
-        case.documents.set(
-            TaskDocument.objects.filter(task_id__in=task_ids).values_list("document_id", flat=True)
-        )
-        CaseStep.objects.create(
-            case=case,
-            kind="case_opened",
-            at=now,
-            summary="Legal case opened",
-            data={"tasks": task_ids},
-        )
-        TimelineEntry.objects.create(
-            counterparty_id=cp_id,
-            at=now,
-            kind="legal.case_opened",
-            summary="Legal case opened",
-            data={"case": case.pk, "tasks": task_ids},
-        )
+    created = LegalCase.objects.bulk_create(
+        [
+            LegalCase(
+                company_id=company_id,
+                counterparty_id=cp_id,
+                lawyer_id=first[cp_id][1] if first[cp_id][2] == "lawyer" else None,
+                currency=first[cp_id][0] or company_currency,
+                opened_at=now,
+            )
+            for cp_id, company_id, company_currency in rows
+        ],
+        batch_size=2000,
+    )
+    case_of = {case.counterparty_id: case.pk for case in created}
+    task_to_case = {t: case_of[cp] for cp, ids in tasks_of.items() for t in ids}
+    through = LegalCase.documents.through
+    links = {
+        (task_to_case[task_id], doc_id)
+        for task_id, doc_id in TaskDocument.objects.filter(
+            task_id__in=list(task_to_case)
+        ).values_list("task_id", "document_id")
+    }
+    through.objects.bulk_create(
+        [through(legalcase_id=case_id, document_id=doc_id) for case_id, doc_id in links],
+        batch_size=5000,
+        ignore_conflicts=True,
+    )
+    CaseStep.objects.bulk_create(
+        [
+            CaseStep(
+                case_id=case_of[cp_id],
+                kind="case_opened",
+                at=now,
+                summary="Legal case opened",
+                data={"tasks": task_ids},
+            )
+            for cp_id, task_ids in tasks_of.items()
+        ],
+        batch_size=2000,
+    )
+    TimelineEntry.objects.bulk_create(
+        [
+            TimelineEntry(
+                counterparty_id=cp_id,
+                at=now,
+                kind="legal.case_opened",
+                summary="Legal case opened",
+                data={"case": case_of[cp_id], "tasks": task_ids},
+            )
+            for cp_id, task_ids in tasks_of.items()
+        ],
+        batch_size=2000,
+    )
     Counterparty.objects.filter(pk__in=list(tasks_of)).update(legal=True)
 
 

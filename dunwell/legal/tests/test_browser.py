@@ -14,7 +14,7 @@ from django.utils.formats import date_format
 from dunwell.ladder.models import Task
 from dunwell.ledger.models import Segment
 from dunwell.legal import services
-from dunwell.legal.models import GeneratedDocument
+from dunwell.legal.models import GeneratedDocument, LegalCase
 
 pytestmark = [
     pytest.mark.browser,
@@ -108,7 +108,8 @@ def test_lawyer_completes_a_pretension_task_on_the_case(
         documents=list(debtor.documents.all()),
     )
     # what the daily run does for the first legal task of a debtor
-    (case,) = services.open_cases_for_tasks([task.pk])
+    (case_id,) = services.open_cases_for_tasks([task.pk])
+    case = LegalCase.objects.get(pk=case_id)
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
