@@ -35,6 +35,7 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from dunwell.accounts.models import Role, User
+from dunwell.bulk import insert, is_postgres, sqlite_value
 from dunwell.interest.fx import rate_table
 from dunwell.ladder import hooks, nightly
 from dunwell.ladder.decide import (
@@ -310,35 +311,9 @@ class Context:
 # --- low-level writers -----------------------------------------------------------------------
 
 
-def _is_postgres() -> bool:
-    return connection.vendor == "postgresql"
-
-
-def _sqlite_value(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return connection.ops.adapt_datetimefield_value(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
-
-
-def _insert(table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
-    if not rows:
-        return
-    cols = ", ".join(columns)
-    with connection.cursor() as cursor:
-        if _is_postgres():
-            with cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:  # type: ignore[attr-defined]
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(
-                f"INSERT INTO {table} ({cols}) VALUES ({marks})",  # noqa: S608 - our own names
-                [tuple(_sqlite_value(v) for v in row) for row in rows],
-            )
+# The writers live in dunwell/bulk.py (the legal app's case opening uses them too).
+_is_postgres = is_postgres
+_insert = insert
 
 
 PROGRESS_COLUMNS = (
@@ -386,7 +361,7 @@ def _upsert_progress(rows: list[tuple[Any, ...]]) -> None:
             cursor.executemany(
                 f"INSERT INTO {table} ({cols}) VALUES ({marks}) "  # noqa: S608
                 f"ON CONFLICT (document_id) DO UPDATE SET {updates}",
-                [tuple(_sqlite_value(v) for v in row) for row in rows],
+                [tuple(sqlite_value(v) for v in row) for row in rows],
             )
 
 

@@ -21,8 +21,8 @@ def tasks_created(entries: Sequence[Any]) -> dict[int, str]:
     query for every entry on the page)."""
     from dunwell.ladder.models import PolicyStep
 
-    step_ids = {
-        task.get("step")
+    step_ids: set[int] = {
+        int(task["step"])
         for entry in entries
         for task in (entry.data or {}).get("tasks", [])
         if isinstance(task, dict) and task.get("step")
@@ -32,7 +32,7 @@ def tasks_created(entries: Sequence[Any]) -> dict[int, str]:
     for entry in entries:
         tasks = (entry.data or {}).get("tasks", [])
         titles = [
-            names.get(task.get("step"), task.get("title", ""))
+            names.get(int(task.get("step") or 0), task.get("title", ""))
             for task in tasks
             if isinstance(task, dict)
         ]

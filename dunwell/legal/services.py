@@ -19,6 +19,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from dunwell import bulk
 from dunwell.accounts.models import Role, User
 from dunwell.ladder.models import Action, Task, TaskStatus
 from dunwell.ladder.services import complete_open_tasks
@@ -674,51 +675,62 @@ def open_cases_for_tasks(task_ids: Sequence[int], user: User | None = None) -> l
             .values_list("counterparty_id", "pk")
         )
         now = timezone.now()
+        # Rows, not model objects: the first daily run on a large ledger opens tens of
+        # thousands of cases at once (dunwell/bulk.py).
         new = [
-            LegalCase(
-                company_id=company_id,
-                counterparty_id=cp_id,
-                lawyer_id=first[cp_id][1] if first[cp_id][2] == Role.LAWYER else None,
-                currency=first[cp_id][0] or company_currency,
-                opened_at=now,
-                opened_by=user,
-            )
+            {
+                "company_id": company_id,
+                "counterparty_id": cp_id,
+                "lawyer_id": first[cp_id][1] if first[cp_id][2] == Role.LAWYER else None,
+                "currency": first[cp_id][0] or company_currency,
+                "opened_at": now,
+                "opened_by_id": user.pk if user is not None else None,
+            }
             for cp_id, company_id, company_currency in Counterparty.objects.filter(
                 pk__in=[cp for cp in tasks_of if cp not in open_cases]
             )
             .order_by("pk")
             .values_list("pk", "company_id", "company__currency")
         ]
-        created = LegalCase.objects.bulk_create(new)
-        for case in created:
-            open_cases[case.counterparty_id] = case.pk
+        bulk.insert_objects(LegalCase, new)
+        created = dict(
+            LegalCase.objects.filter(counterparty_id__in=[row["counterparty_id"] for row in new])
+            .exclude(stage__in=FINAL_STAGES)
+            .values_list("counterparty_id", "pk")
+        )
+        open_cases.update(created)
         _link_task_documents([t for ids in tasks_of.values() for t in ids])
         if created:
-            Counterparty.objects.filter(pk__in=[c.counterparty_id for c in created]).update(
-                legal=True
+            Counterparty.objects.filter(pk__in=list(created)).update(legal=True)
+            summary = str(_("Legal case opened"))
+            actor = user.pk if user is not None else None
+            bulk.insert_objects(
+                CaseStep,
+                [
+                    {
+                        "case_id": case_id,
+                        "kind": "case_opened",
+                        "at": now,
+                        "actor_id": actor,
+                        "summary": summary,
+                        "data": {"tasks": tasks_of[cp_id]},
+                    }
+                    for cp_id, case_id in created.items()
+                ],
             )
-            summary = _("Legal case opened")
-            CaseStep.objects.bulk_create(
-                CaseStep(
-                    case=case,
-                    kind="case_opened",
-                    at=now,
-                    actor=user,
-                    summary=summary,
-                    data={"tasks": tasks_of[case.counterparty_id]},
-                )
-                for case in created
-            )
-            TimelineEntry.objects.bulk_create(
-                TimelineEntry(
-                    counterparty_id=case.counterparty_id,
-                    at=now,
-                    actor=user,
-                    kind="legal.case_opened",
-                    summary=summary,
-                    data={"case": case.pk, "tasks": tasks_of[case.counterparty_id]},
-                )
-                for case in created
+            bulk.insert_objects(
+                TimelineEntry,
+                [
+                    {
+                        "counterparty_id": cp_id,
+                        "at": now,
+                        "actor_id": actor,
+                        "kind": "legal.case_opened",
+                        "summary": summary,
+                        "data": {"case": case_id, "tasks": tasks_of[cp_id]},
+                    }
+                    for cp_id, case_id in created.items()
+                ],
             )
     return sorted(set(open_cases.values()))  # the open case ids of the tasks' counterparties
 

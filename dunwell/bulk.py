@@ -1,0 +1,73 @@
+"""Writing many rows at once: COPY on PostgreSQL, executemany on SQLite. For the batch jobs
+(the daily run, opening legal cases for its tasks), where building a model object per row costs
+more than the database's own work."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection, models
+from django.utils import timezone
+
+
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def sqlite_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def insert(table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+    """Insert plain tuples into `table` (our own table and column names only)."""
+    if not rows:
+        return
+    cols = ", ".join(columns)
+    with connection.cursor() as cursor:
+        if is_postgres():
+            with cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(
+                f"INSERT INTO {table} ({cols}) VALUES ({marks})",  # noqa: S608 - our own names
+                [tuple(sqlite_value(v) for v in row) for row in rows],
+            )
+
+
+def insert_objects(model: type[models.Model], rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert rows given as {field name: value}; every other concrete field takes its default
+    (what the model would store), JSON is serialised. No signals, no ids returned."""
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    columns = [str(f.column) for f in fields]
+    now = timezone.now()
+    defaults = {
+        f.name: now
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+        else f.get_default()
+        for f in fields
+    }
+    json_fields = {f.name for f in fields if isinstance(f, models.JSONField)}
+    out = []
+    for row in rows:
+        values = []
+        for f in fields:
+            value = row.get(f.name, row.get(f.attname, defaults[f.name]))
+            if isinstance(value, models.Model):
+                value = value.pk
+            if f.name in json_fields:
+                value = json.dumps(value)
+            values.append(value)
+        out.append(tuple(values))
+    insert(model._meta.db_table, columns, out)
