@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_stubs_ext import StrOrPromise
 
 from dunwell.names import localized
@@ -259,6 +260,15 @@ class Contract(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} ({self.date:%d.%m.%Y})"
+
+    def payment_terms_text(self) -> str:
+        """ "20 banking days from the document date", with the plural the language needs."""
+        n = self.payment_days
+        if self.payment_day_kind == TermsDayKind.BANKING:
+            days = ngettext("%(n)s banking day", "%(n)s banking days", n) % {"n": n}
+        else:
+            days = ngettext("%(n)s calendar day", "%(n)s calendar days", n) % {"n": n}
+        return f"{days} {self.get_payment_from_display()}"
 
 
 class ContractInstalment(models.Model):

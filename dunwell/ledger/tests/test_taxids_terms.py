@@ -65,3 +65,29 @@ def test_terms_from_acceptance_use_the_acceptance_date() -> None:
 def test_banking_terms_need_a_calendar() -> None:
     with pytest.raises(ValueError, match="calendar"):
         due_date(date(2025, 12, 1), days=3, day_kind="banking")
+
+
+@pytest.mark.parametrize(
+    ("language", "days", "kind", "expected"),
+    [
+        ("en", 1, "calendar", "1 calendar day from the document date"),
+        ("en", 20, "banking", "20 banking days from the document date"),
+        ("ru", 1, "banking", "1 банковский день"),
+        ("ru", 2, "banking", "2 банковских дня"),
+        ("ru", 20, "calendar", "20 календарных дней"),
+        ("uk", 21, "calendar", "21 календарний день"),
+        ("ro", 1, "calendar", "1 zi calendaristică"),
+        ("ro", 5, "banking", "5 zile bancare"),
+        ("ro", 20, "banking", "20 de zile bancare"),
+    ],
+)
+def test_payment_terms_read_with_the_right_plural(
+    language: str, days: int, kind: str, expected: str
+) -> None:
+    from django.utils import translation
+
+    from dunwell.ledger.models import Contract
+
+    contract = Contract(payment_days=days, payment_day_kind=kind, payment_from="document")
+    with translation.override(language):
+        assert contract.payment_terms_text().startswith(expected)
