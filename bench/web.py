@@ -113,11 +113,11 @@ def load_tasks(count: int) -> None:
         cur.execute(
             """
             INSERT INTO ladder_task (counterparty_id, assignee_id, action, title, instructions,
-                due_at, amount, currency, status, result, skip_reason, approval_role,
+                due_at, amount, currency, amounts, status, result, skip_reason, approval_role,
                 approval_comment, created_at, key)
             SELECT c.id, c.collector_id, 'call', 'Reminder call', '',
                 date_trunc('day', now()) + interval '9 hours' + (c.id %% 8) * interval '1 hour',
-                0, 'RON', 'open', '', '', '', '', now(), 'bench:' || c.id
+                0, '', '{}', 'open', '', '', '', '', now(), 'bench:' || c.id
             FROM ledger_counterparty c
             WHERE c.external_id LIKE 'B%%' AND c.collector_id IS NOT NULL
             ORDER BY c.id LIMIT %s
