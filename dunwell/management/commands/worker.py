@@ -1,7 +1,8 @@
 """`dunwell worker`: the background worker, a project command because it drives several apps.
-Runs django-tasks-db's `db_worker` and, once each morning at DUNWELL_RUN_HOUR in each company's own time zone (default 6), enqueues that
-company's daily ladder run, and every minute sends the workspace's scheduled notices. Any
-number of workers may run: each morning run is claimed with a conditional update."""
+Runs django-tasks-db's `db_worker` and, once each morning at DUNWELL_RUN_HOUR in each company's
+own time zone (default 6), enqueues that company's daily ladder run, and every minute sends the
+workspace's scheduled notices. Any number of workers may run: each morning run is claimed with
+a conditional update."""
 
 from __future__ import annotations
 
