@@ -40,6 +40,7 @@ from dunwell.ledger.models import ColumnMapping, Company, ImportRun, NonWorkingD
 from dunwell.ledger.parsing import ParseError, parse_bool, parse_date, parse_decimal, parse_money
 from dunwell.ledger.phones import PhoneError, normalize_phone
 from dunwell.ledger.taxids import TaxIdError, normalize_tax_id
+from dunwell.cells import csv_row
 from dunwell.money import MAX_AMOUNT, is_currency_code
 from dunwell.workdays import WorkCalendar
 
@@ -996,11 +997,11 @@ class Importer:
         table = read_table(self.path)
         with out.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, delimiter=";")
-            writer.writerow([*table.headers, "reason"])
+            writer.writerow(csv_row([*table.headers, "reason"]))
             for line, row in table.rows:
                 reasons = self.errors.lines.get(line)
                 if reasons:
-                    writer.writerow([*row, "; ".join(reasons)])
+                    writer.writerow(csv_row([*row, "; ".join(reasons)]))
 
 
 def _large_temp_buffers(cursor: CursorWrapper) -> None:
