@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dunwell.accounts.models import User
+from dunwell.cells import csv_row
 from dunwell.ledger import terms
 from dunwell.ledger.allocation import reallocate_query
 from dunwell.ledger.importing.headers import header_signature, recognise
@@ -40,7 +41,6 @@ from dunwell.ledger.models import ColumnMapping, Company, ImportRun, NonWorkingD
 from dunwell.ledger.parsing import ParseError, parse_bool, parse_date, parse_decimal, parse_money
 from dunwell.ledger.phones import PhoneError, normalize_phone
 from dunwell.ledger.taxids import TaxIdError, normalize_tax_id
-from dunwell.cells import csv_row
 from dunwell.money import MAX_AMOUNT, is_currency_code
 from dunwell.workdays import WorkCalendar
 
