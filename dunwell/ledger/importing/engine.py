@@ -25,6 +25,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, connection, transaction
 from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
@@ -47,11 +49,15 @@ from dunwell.workdays import WorkCalendar
 BATCH = 20_000
 MAX_ERRORS_KEPT = 10_000
 STAGE = "dunwell_import_stage"
-# A non-negative amount with exactly two decimals and at most 15 integer digits.
+# The longest cell read (docs/import-formats.md); longer cells are refused with row and column.
+MAX_CELL_CHARS = 10_000
+# Whole-number columns (days): larger figures are typos and would overflow date arithmetic.
+MAX_DAYS = 36_500
 # A staging row to write: new (no target yet) or different from its target. New rows are not
 # flagged with an UPDATE, which would rewrite the whole staging table on a first import.
 CHANGED = "(target_id IS NULL OR changed)"
-_PLAIN_MONEY = re.compile(r"\d{1,15}\.\d\d").fullmatch
+# A non-negative amount with exactly two decimals and at most 15 integer digits (ASCII only).
+_PLAIN_MONEY = re.compile(r"\d{1,15}\.\d\d", re.ASCII).fullmatch
 
 LANGUAGE_BY_COUNTRY = {"RU": "ru", "UA": "uk", "RO": "ro", "MD": "ro", "BY": "ru", "KZ": "ru"}
 ZONE_BY_COUNTRY = {
@@ -153,6 +159,21 @@ class ImportRejected(Exception):
 
 
 @lru_cache(maxsize=1)
+def import_date_range() -> tuple[int, int]:
+    """The years an imported date may fall in: setting/env DUNWELL_DATE_RANGE, "1900-2100"."""
+    text = str(getattr(settings, "DUNWELL_DATE_RANGE", "1900-2100"))
+    low, _sep, high = text.partition("-")
+    try:
+        years = int(low), int(high)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"DUNWELL_DATE_RANGE: expected YYYY-YYYY, got {text!r}"
+        ) from None
+    if not 1 <= years[0] <= years[1] <= 9998:
+        raise ImproperlyConfigured(f"DUNWELL_DATE_RANGE: expected YYYY-YYYY, got {text!r}")
+    return years
+
+
 def _zones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
 
@@ -189,6 +210,7 @@ RESOLVED = [
     ("document_id", "BIGINT"),
     ("d_cp_id", "BIGINT"),
     ("d_contract_id", "BIGINT"),
+    ("d_currency", "TEXT"),
     ("segment_id", "BIGINT"),
     ("collector_id", "BIGINT"),
     ("sales_manager_id", "BIGINT"),
@@ -244,6 +266,18 @@ class _RowParser:
         empty = self.empty
         for index, f, convert in self.steps:
             text = row[index].strip() if index < width else ""
+            if len(text) > MAX_CELL_CHARS:
+                errors.add(
+                    line,
+                    self.column(f.name),
+                    _("cell longer than %(n)d characters") % {"n": MAX_CELL_CHARS},
+                )
+                ok = False
+                continue
+            if "\x00" in text:
+                errors.add(line, self.column(f.name), _("the cell contains a NUL byte"))
+                ok = False
+                continue
             if not text:
                 if f.required:
                     errors.add(line, self.column(f.name), _("missing required value"))
@@ -290,13 +324,23 @@ class _RowParser:
         if f.type == "date":
             general = self._convert
 
+            low, high = import_date_range()
+
             def iso_date(f: Field, text: str) -> Any:
-                if len(text) == 10 and text[4] == "-" and text[7] == "-":
+                value = None
+                if len(text) == 10 and text[4] == "-" and text[7] == "-" and text.isascii():
                     try:
-                        return date.fromisoformat(text)
+                        value = date.fromisoformat(text)
                     except ValueError:
                         pass
-                return general(f, text)
+                if value is None:
+                    value = general(f, text)
+                if not low <= value.year <= high:
+                    raise ParseError(
+                        _("date %(value)s is outside the years %(low)d-%(high)d")
+                        % {"value": repr(text), "low": low, "high": high}
+                    )
+                return value
 
             return iso_date
         if f.type in {"text", "upper", "lower"}:
@@ -318,6 +362,15 @@ class _RowParser:
         kind = f.type
         if kind == "money":
             try:
+                number = parse_decimal(text)
+            except ParseError:
+                raise ParseError(_("bad number %(value)s") % {"value": repr(text)}) from None
+            if abs(number) > MAX_AMOUNT:  # checked before rounding: 30 digits overflow it
+                raise ParseError(
+                    _("amount %(value)s is too large (at most %(max)s)")
+                    % {"value": text, "max": MAX_AMOUNT}
+                )
+            try:
                 return parse_money(text)
             except ParseError:
                 raise ParseError(_("bad number %(value)s") % {"value": repr(text)}) from None
@@ -333,6 +386,11 @@ class _RowParser:
                 number = Decimal("0.5")
             if number != number.to_integral_value() or number < 0:
                 raise ParseError(_("not a whole number of days: %(value)s") % {"value": repr(text)})
+            if number > MAX_DAYS:
+                raise ParseError(
+                    _("%(value)s days is too many (at most %(max)d)")
+                    % {"value": text, "max": MAX_DAYS}
+                )
             return int(number)
         if kind == "date":
             try:
@@ -385,8 +443,8 @@ class _RowParser:
                 )
                 return False
             if amount > MAX_AMOUNT:
-                # NUMERIC(18, 2) holds 16 digits before the decimal mark; SQLite would store a
-                # larger figure as a float and every page showing it would fail.
+                # At most 15 digits before the decimal mark (dunwell.money.MAX_AMOUNT): SQLite
+                # would store a larger figure as a float and every page showing it would fail.
                 errors.add(
                     line,
                     self.column("amount"),
@@ -629,6 +687,17 @@ class Importer:
                     _("document %(value)s belongs to another counterparty") % {"value": repr(v)}
                 ),
             )
+            # A payment is in the currency of the document it names, contract column or not.
+            self._sql_errors(
+                cursor,
+                f"SELECT line, f_currency, d_currency FROM {STAGE} "
+                "WHERE document_id IS NOT NULL AND d_currency <> f_currency ORDER BY line",
+                col("currency"),
+                lambda v, d: (
+                    _("currency %(value)s does not match the document's %(document)s")
+                    % {"value": v, "document": d}
+                ),
+            )
             # The contract of the named document, when the payment names none.
             cursor.execute(
                 f"UPDATE {STAGE} SET contract_id = d_contract_id "
@@ -693,7 +762,12 @@ class Importer:
             (
                 "document",
                 "ledger_document",
-                {"document_id": "id", "d_cp_id": "counterparty_id", "d_contract_id": "contract_id"},
+                {
+                    "document_id": "id",
+                    "d_cp_id": "counterparty_id",
+                    "d_contract_id": "contract_id",
+                    "d_currency": "currency",
+                },
             ),
         ]
         joins = [j for j in joins if j[0] in names]

@@ -135,6 +135,19 @@ def test_payments_allocate_and_write_the_timeline(loaded: Company, write_csv: Wr
     assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
 
 
+def test_payment_in_another_currency_than_its_document_is_rejected_without_a_contract(
+    loaded: Company, write_csv: Writer
+) -> None:
+    before = ledger_snapshot()
+    body = "external_id,counterparty,document,date,amount,currency\nP1,C1,D2,2026-01-20,150,EUR\n"
+    with pytest.raises(ImportRejected) as caught:
+        import_file("payments", write_csv("p.csv", body))
+    assert [(e.row, e.column, e.reason) for e in caught.value.errors] == [
+        (2, "currency", "currency EUR does not match the document's RON")
+    ]
+    assert ledger_snapshot() == before
+
+
 BAD_DOCUMENTS = [
     ("D9,C9,,N,2026-01-01,,10,RON", "counterparty", "unknown counterparty 'C9'"),
     ("D9,C1,K9,N,2026-01-01,,10,RON", "contract", "unknown contract 'K9'"),
@@ -148,9 +161,26 @@ BAD_DOCUMENTS = [
     (
         "D9,C1,,N,2026-01-01,,12345678901234567.00,RON",
         "amount",
-        "amount 12345678901234567.00 is too large (at most 9999999999999999.99)",
+        "amount 12345678901234567.00 is too large (at most 999999999999999.99)",
     ),
+    (
+        "D9,C1,,N,2026-01-01,,1234567890123456.00,RON",
+        "amount",
+        "amount 1234567890123456.00 is too large (at most 999999999999999.99)",
+    ),
+    (
+        "D9,C1,,N,2026-01-01,,123456789012345678901234567890.00,RON",
+        "amount",
+        "amount 123456789012345678901234567890.00 is too large (at most 999999999999999.99)",
+    ),
+    ("D9,C1,,N,2026-01-01,,١٠٠.٠٠,RON", "amount", "bad number '١٠٠.٠٠'"),
+    ("D9,C1,,N,٠١.٠١.٢٠٢٦,,10,RON", "date", "bad date '٠١.٠١.٢٠٢٦'"),
+    ("D9,C1,,N,31.12.9999,,10,RON", "date", "date '31.12.9999' is outside the years 1900-2100"),
+    ("D9,C1,,N,0001-01-01,,10,RON", "date", "date '0001-01-01' is outside the years 1900-2100"),
+    ("D9,C1,,N\x00,2026-01-01,,10,RON", "number", "the cell contains a NUL byte"),
+    ("D9,C1,,N" + "x" * 10_001 + ",2026-01-01,,10,RON", "number", "cell longer than 10000"),
     ("D9,C1,,,2026-01-01,,10,RON", "number", "missing required value"),
+    ("D9,C1,,N,2026-01-01,١٠,10,RON", "due_date", "bad date '١٠'"),
     ("D1,C1,,N,2026-01-01,,10,RON", "external_id", "duplicate external id 'D1' (first on row 2)"),
 ]
 
