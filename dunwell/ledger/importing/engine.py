@@ -13,6 +13,7 @@ upsert is keyed on the external id).
 # ruff: noqa: S608
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import re
@@ -329,10 +330,8 @@ class _RowParser:
             def iso_date(f: Field, text: str) -> Any:
                 value = None
                 if len(text) == 10 and text[4] == "-" and text[7] == "-" and text.isascii():
-                    try:
+                    with contextlib.suppress(ValueError):
                         value = date.fromisoformat(text)
-                    except ValueError:
-                        pass
                 if value is None:
                     value = general(f, text)
                 if not low <= value.year <= high:
