@@ -509,8 +509,10 @@ class Importer:
         run: ImportRun | None,
         progress: Callable[[int, int], None] | None,
         display_name: str | None = None,
+        encoding: str | None = None,
     ) -> None:
         self.kind = kind
+        self.encoding = encoding
         self.path = path
         self.company = company
         self.partial = partial
@@ -1017,7 +1019,7 @@ class Importer:
 
     def execute(self) -> ImportResult:
         try:
-            table = read_table(self.path)
+            table = read_table(self.path, self.encoding)
         except (ReadError, OSError) as exc:
             raise ImportRejected([RowError(self.file, 0, "", str(exc))]) from None
         mapping = self.resolve_mapping(table.headers)
@@ -1067,7 +1069,7 @@ class Importer:
 
     def write_rejected(self, out: Path) -> None:
         """The rejected rows as they were in the file, with a `reason` column."""
-        table = read_table(self.path)
+        table = read_table(self.path, self.encoding)
         with out.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, delimiter=";")
             writer.writerow(csv_row([*table.headers, "reason"]))
@@ -1163,12 +1165,14 @@ def import_file(
     progress: Callable[[int, int], None] | None = None,
     rejected_out: Path | None = None,
     display_name: str | None = None,
+    encoding: str | None = None,
 ) -> ImportResult:
     """Import one file of `kind` (docs/import-formats.md).
 
     All-or-nothing unless `partial`: with any bad row it raises ImportRejected and changes
     nothing. With `partial` the valid rows are applied and the bad ones written, with a
-    `reason` column, to `rejected_out`. Idempotent on (company, external id).
+    `reason` column, to `rejected_out`. Idempotent on (company, external id). `encoding`
+    (CSV only, one of readers.ENCODINGS) overrides the detection.
     """
     if kind not in KINDS:
         raise ValueError(f"unknown import kind {kind!r}; expected one of {', '.join(KINDS)}")
@@ -1182,6 +1186,7 @@ def import_file(
         run=run,
         progress=progress,
         display_name=display_name,
+        encoding=encoding,
     )
     result = importer.execute()
     if rejected_out is not None and importer.errors.lines:

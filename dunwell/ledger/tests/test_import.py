@@ -374,3 +374,28 @@ def test_progress_is_reported_on_the_run(loaded: Company, write_csv: Writer) -> 
     run.refresh_from_db()
     assert (run.rows_done, run.rows_total) == (3, 3)
     assert seen[-1] == (3, 3)
+
+
+@pytest.mark.parametrize(
+    ("encoding", "name"),
+    [
+        ("latin-1", "Müller GmbH"),
+        ("cp1251", "ООО Ромашка"),
+        ("utf-8", "Müller ООО"),
+        ("utf-8-sig", "Ştefan SRL"),
+        ("utf-16", "Ştefan ООО"),
+    ],
+)
+def test_file_encoding_is_detected_and_names_stay_as_written(
+    company: Company, write_csv: Writer, encoding: str, name: str
+) -> None:
+    body = f"external_id;name;country\nC1;{name};DE\nC2;{name} Zwei;DE\n"
+    result = import_file("counterparties", write_csv("c.csv", body, encoding))
+    assert result.created == 2
+    assert Counterparty.objects.get(external_id="C1").name == name
+
+
+def test_declared_encoding_reads_a_latin_2_file(company: Company, write_csv: Writer) -> None:
+    body = "external_id;name;country\nC1;Łódź Sp. z o.o.;PL\n"
+    import_file("counterparties", write_csv("c.csv", body, "iso-8859-2"), encoding="iso-8859-2")
+    assert Counterparty.objects.get(external_id="C1").name == "Łódź Sp. z o.o."
