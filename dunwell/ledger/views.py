@@ -16,7 +16,7 @@ from dunwell.accounts.models import Role, User
 from dunwell.ledger.forms import MappingForm, UploadForm
 from dunwell.ledger.importing.headers import header_signature, recognise
 from dunwell.ledger.importing.kinds import KINDS
-from dunwell.ledger.importing.readers import ReadError, sniff_preview
+from dunwell.ledger.importing.readers import ENCODINGS, ReadError, file_encoding, sniff_preview
 from dunwell.ledger.models import ColumnMapping, ImportRun
 from dunwell.ledger.tasks import fail_abandoned_runs, fail_run, rerun_import, start_import
 
@@ -90,10 +90,18 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
             start_import(run)
         return redirect("ledger:import_detail", run.pk)
     table = [[(row[i] if i < len(row) else "") for i in range(len(headers))] for row in rows]
+    encoding = ENCODINGS.get(file_encoding(Path(run.stored_file.path)), "")
     return render(
         request,
         "ledger/import_preview.html",
-        {"run": run, "form": form, "headers": headers, "rows": table, "saved": saved},
+        {
+            "run": run,
+            "form": form,
+            "headers": headers,
+            "rows": table,
+            "saved": saved,
+            "encoding": encoding,
+        },
     )
 
 

@@ -233,3 +233,19 @@ def test_only_importers_run_an_import_again(collector: User, finance: User) -> N
     response = client_for(collector).post(reverse("ledger:import_rerun", args=[run.pk]))
     assert response.status_code == 403
     assert ImportRun.objects.count() == 1
+
+
+def test_preview_shows_the_encoding_and_a_latin_1_name_as_written(
+    company: Company, finance: User
+) -> None:
+    client = client_for(finance)
+    data = {
+        "kind": "counterparties",
+        "file": SimpleUploadedFile(
+            "cp.csv", "external_id;name;country\nC1;Müller GmbH;DE\n".encode("latin-1")
+        ),
+    }
+    response = client.post(reverse("ledger:import_new"), data)
+    preview = client.get(response["Location"]).content.decode()
+    assert "Müller GmbH" in preview
+    assert "read as ISO-8859-1" in preview
