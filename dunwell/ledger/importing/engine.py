@@ -32,6 +32,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from dunwell.accounts.models import User
 from dunwell.cells import csv_row
@@ -271,7 +272,12 @@ class _RowParser:
                 errors.add(
                     line,
                     self.column(f.name),
-                    _("cell longer than %(n)d characters") % {"n": MAX_CELL_CHARS},
+                    ngettext(
+                        "cell longer than %(n)d character",
+                        "cell longer than %(n)d characters",
+                        MAX_CELL_CHARS,
+                    )
+                    % {"n": MAX_CELL_CHARS},
                 )
                 ok = False
                 continue
@@ -387,7 +393,7 @@ class _RowParser:
                 raise ParseError(_("not a whole number of days: %(value)s") % {"value": repr(text)})
             if number > MAX_DAYS:
                 raise ParseError(
-                    _("%(value)s days is too many (at most %(max)d)")
+                    _("too many days: %(value)s (at most %(max)d)")
                     % {"value": text, "max": MAX_DAYS}
                 )
             return int(number)
