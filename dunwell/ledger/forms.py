@@ -4,6 +4,8 @@ from pathlib import Path
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -27,6 +29,12 @@ class UploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if Path(upload.name).suffix.lower() not in ALLOWED_SUFFIXES:
             raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
+        limit = settings.IMPORT_MAX_BYTES
+        if upload.size is not None and upload.size > limit:
+            raise forms.ValidationError(
+                _("The file is larger than %(max)s: split it or ask an administrator.")
+                % {"max": filesizeformat(limit)}
+            )
         return upload
 
 

@@ -146,3 +146,24 @@ def rerun_import(run: ImportRun, user: User | None) -> ImportRun:
     if again.mapping:
         start_import(again)
     return again
+
+
+def purge_import_files(now: datetime | None = None, days: int | None = None) -> int:
+    """Delete the uploaded and rejected-rows files of imports finished more than `days` ago
+    (IMPORT_RETENTION_DAYS); the runs stay in the list with their counts and messages.
+    Returns the number of files deleted."""
+    from django.conf import settings
+
+    keep = days if days is not None else settings.IMPORT_RETENTION_DAYS
+    cutoff = (now or timezone.now()) - timedelta(days=keep)
+    old = ImportRun.objects.exclude(status__in=WAITING).filter(
+        Q(finished_at__lt=cutoff) | Q(finished_at__isnull=True, created_at__lt=cutoff)
+    )
+    deleted = 0
+    for run in old.exclude(stored_file="", rejected_file="").iterator():
+        for field in (run.stored_file, run.rejected_file):
+            if field:
+                field.delete(save=False)
+                deleted += 1
+        run.save(update_fields=["stored_file", "rejected_file"])
+    return deleted

@@ -30,6 +30,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, connection, transaction
 from django.db.backends.utils import CursorWrapper
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -1024,6 +1025,22 @@ class Importer:
     # --- the whole run ---------------------------------------------------------------------
 
     def execute(self) -> ImportResult:
+        try:
+            size = self.path.stat().st_size
+        except OSError as exc:
+            raise ImportRejected([RowError(self.file, 0, "", str(exc))]) from None
+        limit = getattr(settings, "IMPORT_MAX_BYTES", 100 * 1024 * 1024)
+        if size > limit:  # before reading a byte of it
+            raise ImportRejected(
+                [
+                    RowError(
+                        self.file,
+                        0,
+                        "",
+                        _("the file is larger than %(max)s") % {"max": filesizeformat(limit)},
+                    )
+                ]
+            )
         try:
             table = read_table(self.path, self.encoding)
         except (ReadError, OSError) as exc:

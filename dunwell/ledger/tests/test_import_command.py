@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -63,3 +64,15 @@ def test_unexpected_failure_prints_its_message_and_exits_1(
         call_command("import", "counterparties", str(path))
     assert exit_info.value.code == 1
     assert "import failed, nothing was imported: date value out of range" in capsys.readouterr().err
+
+
+def test_a_file_over_the_size_limit_is_rejected_without_reading_it(
+    company: Company, tmp_path: Path, capsys: pytest.CaptureFixture[str], settings: Any
+) -> None:
+    settings.IMPORT_MAX_BYTES = 10
+    path = tmp_path / "cp.csv"
+    path.write_text("external_id;name;country\nC1;Alpha;RO\n", encoding="utf-8")
+    with pytest.raises(SystemExit):
+        call_command("import", "counterparties", str(path))
+    assert "the file is larger than 10\xa0bytes" in capsys.readouterr().err
+    assert not Counterparty.objects.exists()

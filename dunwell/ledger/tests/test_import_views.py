@@ -249,3 +249,36 @@ def test_preview_shows_the_encoding_and_a_latin_1_name_as_written(
     preview = client.get(response["Location"]).content.decode()
     assert "Müller GmbH" in preview
     assert "read as ISO-8859-1" in preview
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(
+    company: Company, finance: User, settings: Any
+) -> None:
+    settings.IMPORT_MAX_BYTES = 20
+    response = upload(client_for(finance), "external_id;name;country\nC1;Alpha SRL;RO\n")
+    assert response.status_code == 200
+    assert "The file is larger than 20\xa0bytes" in response.content.decode()
+    assert not ImportRun.objects.exists()
+
+
+def test_import_files_are_deleted_after_the_retention_period(
+    company: Company, finance: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    from dunwell.ledger.tasks import purge_import_files
+
+    client = client_for(finance)
+    response = upload(client, "external_id;name;country\nC1;Alpha;RO\n")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            response["Location"], {"col_0": "external_id", "col_1": "name", "col_2": "country"}
+        )
+    run = ImportRun.objects.get()
+    assert run.status == "done"
+    path = Path(run.stored_file.path)
+    assert path.exists()
+    assert purge_import_files(days=30) == 0
+    later = timezone.now() + timedelta(days=31)
+    assert purge_import_files(now=later, days=30) == 1
+    run.refresh_from_db()
+    assert not path.exists() and not run.stored_file
+    assert (run.status, run.created) == ("done", 1)
