@@ -46,6 +46,7 @@ from dunwell.ledger.models import ColumnMapping, Company, ImportRun, NonWorkingD
 from dunwell.ledger.parsing import ParseError, parse_bool, parse_date, parse_decimal, parse_money
 from dunwell.ledger.phones import PhoneError, normalize_phone
 from dunwell.ledger.taxids import TaxIdError, normalize_tax_id
+from dunwell.locks import exclusive
 from dunwell.money import MAX_AMOUNT, is_currency_code
 from dunwell.workdays import WorkCalendar
 
@@ -1211,7 +1212,10 @@ def import_file(
         display_name=display_name,
         encoding=encoding,
     )
-    result = importer.execute()
+    # One import per kind and company at a time: a second upload of the same file waits for
+    # the first and then finds its rows unchanged (no double counts, no duplicate timeline).
+    with exclusive(f"import-{kind}-{company.pk if company is not None else 'any'}", wait=True):
+        result = importer.execute()
     if rejected_out is not None and importer.errors.lines:
         importer.write_rejected(rejected_out)
     return result

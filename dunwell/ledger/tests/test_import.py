@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -399,3 +400,41 @@ def test_declared_encoding_reads_a_latin_2_file(company: Company, write_csv: Wri
     body = "external_id;name;country\nC1;Łódź Sp. z o.o.;PL\n"
     import_file("counterparties", write_csv("c.csv", body, "iso-8859-2"), encoding="iso-8859-2")
     assert Counterparty.objects.get(external_id="C1").name == "Łódź Sp. z o.o."
+
+
+def test_a_second_import_of_the_same_kind_waits_for_the_first_and_finds_it_unchanged(
+    company: Company, collector: User, write_csv: Writer, settings: Any
+) -> None:
+    import threading
+    import time
+
+    from django.db import connection
+
+    from dunwell.locks import exclusive
+
+    settings.DATA_DIR = write_csv("x", "").parent
+    taken, release = threading.Event(), threading.Event()
+
+    def first_import_running() -> None:
+        try:
+            with exclusive(f"import-counterparties-{company.pk}", wait=True):
+                taken.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=first_import_running)
+    holder.start()
+    assert taken.wait(30)
+    timer = threading.Timer(0.5, release.set)
+    timer.start()
+    path = write_csv("c.csv", COUNTERPARTIES)
+    started = time.monotonic()
+    first = import_file("counterparties", path, company=company)
+    assert time.monotonic() - started >= 0.4  # it waited for the running import
+    holder.join(30)
+    timer.join()
+    second = import_file("counterparties", path, company=company)
+    assert (first.created, second.created, second.unchanged) == (2, 0, 2)
+    entries = TimelineEntry.objects.filter(kind="ledger.import").count()
+    assert entries == 2  # one per counterparty, written by the first import only
