@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import heapq
+import itertools
 import json
 import re
+import tempfile
 import zoneinfo
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -222,20 +225,83 @@ RESOLVED = [
 
 
 class _Rejections:
-    """Row errors, keeping every bad line number but a bounded number of messages."""
+    """Row errors in bounded memory: the first MAX_ERRORS_KEPT messages, the counts, a bitmap of
+    the bad line numbers (one bit per line of the file), and every message spilled to a
+    temporary file, read back in line order for the rejected-rows file."""
 
     def __init__(self, file: str) -> None:
         self.file = file
+        self.keep = MAX_ERRORS_KEPT
         self.errors: list[RowError] = []
-        self.lines: dict[int, list[str]] = {}
+        self.messages = 0  # all messages, kept or not
+        self.rows = 0  # distinct bad lines
+        self._bits = bytearray()
+        spill = tempfile.NamedTemporaryFile(prefix="dunwell-rejections-", delete=False)  # noqa: SIM115
+        self._spill = spill
+        self._path = Path(spill.name)
+        # The spill file is a series of runs, each in ascending line order (the row checks
+        # go through the file in order, each SQL check reports in order): offsets of each start.
+        self._runs: list[int] = [0]
+        self._last = -1
 
     def add(self, row: int, column: str, reason: str) -> None:
-        self.lines.setdefault(row, []).append(f"{column}: {reason}")
-        if len(self.errors) < MAX_ERRORS_KEPT:
+        self.messages += 1
+        byte, bit = divmod(row, 8)
+        if byte >= len(self._bits):
+            self._bits.extend(bytes(byte - len(self._bits) + 1))
+        if not self._bits[byte] & (1 << bit):
+            self._bits[byte] |= 1 << bit
+            self.rows += 1
+        if row < self._last:
+            self._runs.append(self._spill.tell())
+        self._last = row
+        text = f"{column}: {reason}".replace("\r", " ").replace("\n", " ")
+        self._spill.write(f"{row}\t{text}\n".encode())
+        if len(self.errors) < self.keep:
             self.errors.append(RowError(self.file, row, column, reason))
 
     def __bool__(self) -> bool:
-        return bool(self.lines)
+        return self.rows > 0
+
+    def bad_lines(self) -> Iterator[int]:
+        """The bad line numbers, ascending."""
+        for byte, value in enumerate(self._bits):
+            if value:
+                for bit in range(8):
+                    if value & (1 << bit):
+                        yield byte * 8 + bit
+
+    def _run(self, start: int, end: int | None) -> Iterator[tuple[int, str]]:
+        with self._path.open("rb") as handle:
+            handle.seek(start)
+            while end is None or handle.tell() < end:
+                raw = handle.readline()
+                if not raw:
+                    break
+                line, _tab, text = raw.decode().rstrip("\n").partition("\t")
+                yield int(line), text
+
+    def reasons(self) -> Iterator[tuple[int, list[str]]]:
+        """(line, its messages) in line order, merged from the spill file's runs."""
+        self._spill.flush()
+        ends: list[int | None] = [*self._runs[1:], None]
+        merged = heapq.merge(
+            *(self._run(start, end) for start, end in zip(self._runs, ends, strict=True)),
+            key=lambda item: item[0],
+        )
+        current, texts = -1, []
+        for line, text in merged:
+            if line != current and texts:
+                yield current, texts
+                texts = []
+            current = line
+            texts.append(text)
+        if texts:
+            yield current, texts
+
+    def close(self) -> None:
+        self._spill.close()
+        self._path.unlink(missing_ok=True)
 
 
 class _RowParser:
@@ -596,8 +662,9 @@ class Importer:
         self, cursor: CursorWrapper, sql: str, column: str, reason: Callable[..., str]
     ) -> None:
         cursor.execute(sql)
-        for row in cursor.fetchall():
-            self.errors.add(int(row[0]), column, reason(*row[1:]))
+        while rows := cursor.fetchmany(BATCH):
+            for row in rows:
+                self.errors.add(int(row[0]), column, reason(*row[1:]))
 
     @property
     def default_company(self) -> Company | None:
@@ -1077,17 +1144,18 @@ class Importer:
                     if self.errors and not self.partial:
                         raise ImportRejected(
                             sorted(self.errors.errors, key=lambda e: (e.row, e.column)),
-                            len(self.errors.lines),
+                            self.errors.rows,
                         )
-                    if self.errors.lines:
-                        bad = sorted(self.errors.lines)
-                        cursor.executemany(
-                            f"DELETE FROM {STAGE} WHERE line = %s", [(n,) for n in bad]
-                        )
+                    if self.errors:
+                        bad = self.errors.bad_lines()
+                        while chunk := list(itertools.islice(bad, BATCH)):
+                            cursor.executemany(
+                                f"DELETE FROM {STAGE} WHERE line = %s", [(n,) for n in chunk]
+                            )
                     self.apply(cursor, parser)
             finally:
                 cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
-        self.result.rejected = len(self.errors.lines)
+        self.result.rejected = self.errors.rows
         self.result.errors = sorted(self.errors.errors, key=lambda e: (e.row, e.column))
         return self.result
 
@@ -1097,10 +1165,13 @@ class Importer:
         with out.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, delimiter=";")
             writer.writerow(csv_row([*table.headers, "reason"]))
+            reasons = self.errors.reasons()
+            pending = next(reasons, None)
             for line, row in table.rows:
-                reasons = self.errors.lines.get(line)
-                if reasons:
-                    writer.writerow(csv_row([*row, "; ".join(reasons)]))
+                while pending is not None and pending[0] < line:
+                    pending = next(reasons, None)
+                if pending is not None and pending[0] == line:
+                    writer.writerow(csv_row([*row, "; ".join(pending[1])]))
 
 
 def _large_temp_buffers(cursor: CursorWrapper) -> None:
@@ -1215,9 +1286,12 @@ def import_file(
     # One import per kind and company at a time: a second upload of the same file waits for
     # the first and then finds its rows unchanged (no double counts, no duplicate timeline).
     with exclusive(f"import-{kind}-{company.pk if company is not None else 'any'}", wait=True):
-        result = importer.execute()
-    if rejected_out is not None and importer.errors.lines:
-        importer.write_rejected(rejected_out)
+        try:
+            result = importer.execute()
+            if rejected_out is not None and importer.errors:
+                importer.write_rejected(rejected_out)
+        finally:
+            importer.errors.close()
     return result
 
 

@@ -438,3 +438,68 @@ def test_a_second_import_of_the_same_kind_waits_for_the_first_and_finds_it_uncha
     assert (first.created, second.created, second.unchanged) == (2, 0, 2)
     entries = TimelineEntry.objects.filter(kind="ledger.import").count()
     assert entries == 2  # one per counterparty, written by the first import only
+
+
+def test_many_bad_rows_keep_the_first_n_messages_count_all_and_write_all_to_the_file(
+    loaded: Company, write_csv: Writer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("dunwell.ledger.importing.engine.MAX_ERRORS_KEPT", 5)
+    header = DOCUMENTS.splitlines()[0]
+    bad = [f"E{n},C9,,N{n},2026-01-01,,1O,RON" for n in range(3000)]
+    body = header + "\n" + "\n".join(bad) + "\nD7,C1,,A,2026-01-01,,10,RON\n"
+    out = tmp_path / "rejected.csv"
+    result = import_file("documents", write_csv("p.csv", body), partial=True, rejected_out=out)
+    assert (result.created, result.rejected, len(result.errors)) == (1, 3000, 5)
+    with out.open(encoding="utf-8") as handle:
+        rows = list(csv.reader(handle, delimiter=";"))
+    assert len(rows) == 3001
+    assert rows[1][0] == "E0" and rows[-1][0] == "E2999"
+    assert all("bad number '1O'" in row[-1] for row in rows[1:])
+    with pytest.raises(ImportRejected) as caught:
+        import_file("documents", write_csv("q.csv", body))
+    assert (caught.value.rejected, len(caught.value.errors)) == (3000, 5)
+
+
+def test_reasons_of_one_row_from_several_checks_are_joined_in_the_rejected_file(
+    loaded: Company, write_csv: Writer, tmp_path: Path
+) -> None:
+    body = (
+        DOCUMENTS.splitlines()[0] + "\nD8,C9,,B,2026-01-01,,10,RON\nD9,C1,K2,B,2026-01-01,,10,RUB\n"
+    )
+    out = tmp_path / "rejected.csv"
+    result = import_file("documents", write_csv("p.csv", body), partial=True, rejected_out=out)
+    assert result.rejected == 2
+    with out.open(encoding="utf-8") as handle:
+        rows = list(csv.reader(handle, delimiter=";"))
+    assert [row[0] for row in rows[1:]] == ["D8", "D9"]
+    assert "unknown counterparty 'C9'" in rows[1][-1]
+    assert "belongs to another counterparty" in rows[2][-1]
+
+
+def test_error_memory_stays_bounded_however_many_rows_are_bad(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import tracemalloc
+
+    from dunwell.ledger.importing import engine
+
+    monkeypatch.setattr(engine, "MAX_ERRORS_KEPT", 10)
+    rejections = engine._Rejections("big.csv")
+    tracemalloc.start()
+    try:
+        for line in range(2, 100_002):
+            rejections.add(line, "amount", f"bad number '{line}x'")
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    try:
+        assert (len(rejections.errors), rejections.rows, rejections.messages) == (
+            10,
+            100_000,
+            100_000,
+        )
+        assert peak < 2 * 1024 * 1024  # a per-line dict of messages took ~20 MB here
+        first = next(rejections.reasons())
+        assert first == (2, ["amount: bad number '2x'"])
+    finally:
+        rejections.close()
