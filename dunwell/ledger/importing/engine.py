@@ -176,7 +176,7 @@ def import_date_range() -> tuple[int, int]:
         raise ImproperlyConfigured(
             f"DUNWELL_DATE_RANGE: expected YYYY-YYYY, got {text!r}"
         ) from None
-    if not 1 <= years[0] <= years[1] <= 9998:
+    if not 1 <= years[0] <= years[1] <= 9800:  # + MAX_DAYS stays within date.max
         raise ImproperlyConfigured(f"DUNWELL_DATE_RANGE: expected YYYY-YYYY, got {text!r}")
     return years
 

@@ -177,6 +177,7 @@ BAD_DOCUMENTS = [
     ("D9,C1,,N,2026-01-01,,١٠٠.٠٠,RON", "amount", "bad number '١٠٠.٠٠'"),
     ("D9,C1,,N,٠١.٠١.٢٠٢٦,,10,RON", "date", "bad date '٠١.٠١.٢٠٢٦'"),
     ("D9,C1,,N,31.12.9999,,10,RON", "date", "date '31.12.9999' is outside the years 1900-2100"),
+    ("D9,C1,K1,N,31.12.9999,,10,RON", "date", "date '31.12.9999' is outside the years 1900-2100"),
     ("D9,C1,,N,0001-01-01,,10,RON", "date", "date '0001-01-01' is outside the years 1900-2100"),
     ("D9,C1,,N\x00,2026-01-01,,10,RON", "number", "the cell contains a NUL byte"),
     ("D9,C1,,N" + "x" * 10_001 + ",2026-01-01,,10,RON", "number", "cell longer than 10000"),
@@ -503,3 +504,15 @@ def test_error_memory_stays_bounded_however_many_rows_are_bad(
         assert first == (2, ["amount: bad number '2x'"])
     finally:
         rejections.close()
+
+
+def test_the_accepted_years_are_configurable(
+    loaded: Company, write_csv: Writer, settings: Any
+) -> None:
+    settings.DUNWELL_DATE_RANGE = "2000-2030"
+    body = DOCUMENTS.splitlines()[0] + "\nD9,C1,,N,1999-12-31,,10,RON\n"
+    with pytest.raises(ImportRejected) as caught:
+        import_file("documents", write_csv("d.csv", body))
+    assert [e.reason for e in caught.value.errors] == [
+        "date '1999-12-31' is outside the years 2000-2030"
+    ]
