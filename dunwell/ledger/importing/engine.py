@@ -165,7 +165,6 @@ class ImportRejected(Exception):
         self.rejected = len({e.row for e in errors}) if rejected is None else rejected
 
 
-@lru_cache(maxsize=1)
 def import_date_range() -> tuple[int, int]:
     """The years an imported date may fall in: setting/env DUNWELL_DATE_RANGE, "1900-2100"."""
     text = str(getattr(settings, "DUNWELL_DATE_RANGE", "1900-2100"))
@@ -181,6 +180,7 @@ def import_date_range() -> tuple[int, int]:
     return years
 
 
+@lru_cache(maxsize=1)
 def _zones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
 
