@@ -289,7 +289,8 @@ class _Rejections:
             *(self._run(start, end) for start, end in zip(self._runs, ends, strict=True)),
             key=lambda item: item[0],
         )
-        current, texts = -1, []
+        current = -1
+        texts: list[str] = []
         for line, text in merged:
             if line != current and texts:
                 yield current, texts
