@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from dunwell.ledger.importing.kinds import KINDS
+from dunwell.ledger.importing.readers import ENCODINGS
 from dunwell.ledger.models import Company, ImportKind
 
 ALLOWED_SUFFIXES = {".csv", ".txt", ".xlsx"}
@@ -23,6 +24,11 @@ class UploadForm(forms.Form):
     )
     partial = forms.BooleanField(
         label=_("Apply the valid rows and give me the rejected ones as a file"), required=False
+    )
+    encoding = forms.ChoiceField(
+        label=_("Encoding of a CSV file"),
+        choices=[("", _("Detect"))] + list(ENCODINGS.items()),
+        required=False,
     )
 
     def clean_file(self) -> Any:

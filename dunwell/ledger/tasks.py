@@ -55,6 +55,7 @@ def run_import(run_id: int) -> str:
                 run=run,
                 rejected_out=rejected_out,
                 display_name=run.file_name,
+                encoding=run.encoding or None,
             )
         except ImportRejected as rejected:
             ImportRun.objects.filter(pk=run_id).update(
@@ -140,6 +141,7 @@ def rerun_import(run: ImportRun, user: User | None) -> ImportRun:
         file_name=run.file_name,
         stored_file=run.stored_file.name,
         partial=run.partial,
+        encoding=run.encoding,
         mapping=run.mapping,
         user=user,
     )

@@ -50,6 +50,7 @@ def import_new(request: HttpRequest) -> HttpResponse:
             company=form.cleaned_data["company"],
             file_name=Path(upload.name).name,
             partial=form.cleaned_data["partial"],
+            encoding=form.cleaned_data["encoding"],
             user=user,
         )
         run.stored_file.save(Path(upload.name).name, upload, save=False)
@@ -66,7 +67,7 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     if run.status != ImportRun.Status.PENDING or run.started_at is not None:
         return redirect("ledger:import_detail", run.pk)
     try:
-        headers, rows = sniff_preview(Path(run.stored_file.path))
+        headers, rows = sniff_preview(Path(run.stored_file.path), encoding=run.encoding or None)
     except (ReadError, OSError) as exc:
         # Rejected before it started: the run says so instead of "waiting" for ever.
         fail_run(run.pk, _("The file cannot be read: %(error)s") % {"error": exc})
@@ -90,7 +91,7 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
             start_import(run)
         return redirect("ledger:import_detail", run.pk)
     table = [[(row[i] if i < len(row) else "") for i in range(len(headers))] for row in rows]
-    encoding = ENCODINGS.get(file_encoding(Path(run.stored_file.path)), "")
+    encoding = ENCODINGS.get(run.encoding or file_encoding(Path(run.stored_file.path)), "")
     return render(
         request,
         "ledger/import_preview.html",

@@ -192,9 +192,11 @@ def file_encoding(path: Path) -> str:
     return detect_encoding(magic)
 
 
-def sniff_preview(path: Path, limit: int = 10) -> tuple[list[str], list[list[str]]]:
+def sniff_preview(
+    path: Path, limit: int = 10, encoding: str | None = None
+) -> tuple[list[str], list[list[str]]]:
     """Headers and the first rows, for the upload preview."""
-    table = read_table(path)
+    table = read_table(path, encoding)
     preview: list[list[str]] = []
     for _line, row in table.rows:
         preview.append(row)

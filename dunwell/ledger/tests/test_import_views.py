@@ -282,3 +282,24 @@ def test_import_files_are_deleted_after_the_retention_period(
     run.refresh_from_db()
     assert not path.exists() and not run.stored_file
     assert (run.status, run.created) == ("done", 1)
+
+
+def test_a_declared_encoding_is_used_for_the_preview_and_the_import(
+    company: Company, finance: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    client = client_for(finance)
+    data = {
+        "kind": "counterparties",
+        "encoding": "iso-8859-2",
+        "file": SimpleUploadedFile(
+            "cp.csv", "external_id;name;country\nC1;Łódź SA;PL\n".encode("iso-8859-2")
+        ),
+    }
+    response = client.post(reverse("ledger:import_new"), data)
+    preview = client.get(response["Location"]).content.decode()
+    assert "Łódź SA" in preview and "read as ISO-8859-2" in preview
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            response["Location"], {"col_0": "external_id", "col_1": "name", "col_2": "country"}
+        )
+    assert Counterparty.objects.get().name == "Łódź SA"
