@@ -16,8 +16,9 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
-# Amount columns are NUMERIC(18, 2): at most 16 digits before the decimal mark.
-MAX_AMOUNT = Decimal("9999999999999999.99")
+# The largest amount accepted anywhere (imports, forms): 15 digits before the decimal mark and
+# two after. The columns are NUMERIC(18, 2); the bound keeps sums of many amounts inside them.
+MAX_AMOUNT = Decimal("999999999999999.99")
 
 
 class CurrencyMismatch(ValueError):

@@ -106,6 +106,11 @@ AUTH_PASSWORD_VALIDATORS = [
 # Login throttling (DESIGN §3): failed attempts per username+IP within the window.
 LOGIN_MAX_FAILURES = env_int("DUNWELL_LOGIN_MAX_FAILURES", 5, minimum=1)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("DUNWELL_LOGIN_FAILURE_WINDOW", 900, minimum=1)
+# Years an imported date may fall in (docs/import-formats.md), "YYYY-YYYY".
+DUNWELL_DATE_RANGE = env_str("DUNWELL_DATE_RANGE", "1900-2100")
+# Import files: the largest accepted (checked before reading) and how long they are kept.
+IMPORT_MAX_BYTES = env_int("DUNWELL_IMPORT_MAX_MB", 100, minimum=1) * 1024 * 1024
+IMPORT_RETENTION_DAYS = env_int("DUNWELL_IMPORT_RETENTION_DAYS", 30, minimum=1)
 
 CACHES = {
     "default": {

@@ -11,6 +11,7 @@ from typing import IO, Any
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from dunwell.cells import append_row, csv_row
 from dunwell.insight.buckets import Bucket
 from dunwell.insight.selectors import AgingReport
 
@@ -86,8 +87,8 @@ def to_json(report: AgingReport) -> str:
 
 def write_csv(report: AgingReport, out: IO[str]) -> None:
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header(report))
-    writer.writerows(table_rows(report))
+    writer.writerow(csv_row(header(report)))
+    writer.writerows(csv_row(row) for row in table_rows(report))
 
 
 def to_csv(report: AgingReport) -> str:
@@ -123,7 +124,7 @@ def write_xlsx(report: AgingReport, out: IO[bytes]) -> None:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Aging"))
     sheet.append([_("Aging as of %(date)s") % {"date": report.as_of.isoformat()}])
-    sheet.append(header(report))
+    append_row(sheet, header(report))
     for row in table_rows(report):
-        sheet.append(row)
+        append_row(sheet, row)
     workbook.save(out)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from dunwell.ladder.engine import parse_shard, run
+from dunwell.ladder.locks import run_lock
 from dunwell.ladder.models import DailyRun
 from dunwell.ledger.models import Company
 
@@ -25,8 +26,10 @@ def daily_run(as_of: str, shard: str = "1/1", company_id: int | None = None) -> 
     """Run one shard of the morning's ladder run (idempotent: a retry is harmless)."""
     day = date.fromisoformat(as_of)
     row = DailyRun.objects.filter(_company(company_id), as_of=day, shard=shard)
-    row.update(started_at=timezone.now())
-    summary = run(day, shard=parse_shard(shard))
+    parsed = parse_shard(shard)
+    with run_lock(day, parsed, wait=True):  # a manual `dunwell run` of the day finishes first
+        row.update(started_at=timezone.now())
+        summary = run(day, shard=parsed)
     row.update(finished_at=timezone.now(), summary=summary.as_dict())
     return summary.as_dict()
 

@@ -4,10 +4,13 @@ from pathlib import Path
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from dunwell.ledger.importing.kinds import KINDS
+from dunwell.ledger.importing.readers import ENCODINGS
 from dunwell.ledger.models import Company, ImportKind
 
 ALLOWED_SUFFIXES = {".csv", ".txt", ".xlsx"}
@@ -22,11 +25,22 @@ class UploadForm(forms.Form):
     partial = forms.BooleanField(
         label=_("Apply the valid rows and give me the rejected ones as a file"), required=False
     )
+    encoding = forms.ChoiceField(
+        label=_("Encoding of a CSV file"),
+        choices=[("", _("Detect"))] + list(ENCODINGS.items()),
+        required=False,
+    )
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         if Path(upload.name).suffix.lower() not in ALLOWED_SUFFIXES:
             raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
+        limit = settings.IMPORT_MAX_BYTES
+        if upload.size is not None and upload.size > limit:
+            raise forms.ValidationError(
+                _("The file is larger than %(max)s: split it or ask an administrator.")
+                % {"max": filesizeformat(limit)}
+            )
         return upload
 
 

@@ -499,6 +499,8 @@ class ImportRun(models.Model):
     file_name = models.CharField(_("file"), max_length=255)
     stored_file = models.FileField(upload_to="imports/", blank=True)
     partial = models.BooleanField(_("apply valid rows only"), default=False)
+    # The CSV encoding the user declared ("": detected; readers.ENCODINGS).
+    encoding = models.CharField(_("encoding"), max_length=16, blank=True)
     mapping = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
     rows_total = models.PositiveIntegerField(default=0)

@@ -16,7 +16,17 @@ class ParseError(ValueError):
 
 
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")
-_PLAIN = re.compile(r"[-+]?\d+(\.\d+)?")
+_PLAIN = re.compile(r"[-+]?\d+(\.\d+)?", re.ASCII)
+# Amounts: at most 15 digits before the decimal mark (dunwell.money.MAX_AMOUNT).
+MAX_INTEGER_DIGITS = 15
+
+
+def _ascii_digits_only(text: str) -> None:
+    """Digits of other scripts (Arabic-Indic `١٢٣`, fullwidth `１２３`) are refused: Python would
+    read them as numbers, an accountant's export never writes them."""
+    for char in text:
+        if char.isdigit() and not ("0" <= char <= "9"):
+            raise ParseError(f"only the digits 0-9 are allowed: {text!r}")
 
 
 def parse_decimal(text: str) -> Decimal:
@@ -26,6 +36,7 @@ def parse_decimal(text: str) -> Decimal:
     mark (CIS/EU exports) unless it groups exactly three digits more than once (`1,234,567`).
     """
     raw = text.strip()
+    _ascii_digits_only(raw)
     if _PLAIN.fullmatch(raw):
         return Decimal(raw)
     s = _SPACES.sub("", raw)
@@ -41,16 +52,16 @@ def parse_decimal(text: str) -> Decimal:
             s = s.replace(",", "")
     elif has_comma:
         if s.count(",") > 1:
-            if not re.fullmatch(r"[-+]?\d{1,3}(,\d{3})+", s):
+            if not re.fullmatch(r"[-+]?\d{1,3}(,\d{3})+", s, re.ASCII):
                 raise ParseError(f"not a number: {text!r}")
             s = s.replace(",", "")
         else:
             s = s.replace(",", ".")
     elif has_dot and s.count(".") > 1:
-        if not re.fullmatch(r"[-+]?\d{1,3}(\.\d{3})+", s):
+        if not re.fullmatch(r"[-+]?\d{1,3}(\.\d{3})+", s, re.ASCII):
             raise ParseError(f"not a number: {text!r}")
         s = s.replace(".", "")
-    if not re.fullmatch(r"[-+]?(\d+(\.\d*)?|\.\d+)", s):
+    if not re.fullmatch(r"[-+]?(\d+(\.\d*)?|\.\d+)", s, re.ASCII):
         raise ParseError(f"not a number: {text!r}")
     try:
         return Decimal(s)
@@ -59,21 +70,24 @@ def parse_decimal(text: str) -> Decimal:
 
 
 def parse_money(text: str) -> Decimal:
-    """A number with at most two decimals (cents)."""
+    """A number with at most 15 digits before the decimal mark and two after (cents)."""
     value = parse_decimal(text)
+    if abs(value) >= Decimal(10) ** MAX_INTEGER_DIGITS:
+        raise ParseError(f"more than {MAX_INTEGER_DIGITS} digits before the decimal mark: {text!r}")
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -2 and value != value.quantize(Decimal("0.01")):
         raise ParseError(f"more than two decimals: {text!r}")
     return value.quantize(Decimal("0.01"))
 
 
-_DMY = re.compile(r"(\d{1,2})[./-](\d{1,2})[./-](\d{4})")
-_YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_DMY = re.compile(r"(\d{1,2})[./-](\d{1,2})[./-](\d{4})", re.ASCII)
+_YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})", re.ASCII)
 
 
 def parse_date(text: str) -> date:
     """Read `2025-12-31`, `31.12.2025`, `31/12/2025` (also `31.12.2025 0:00:00` as 1C writes)."""
     s = text.strip()
+    _ascii_digits_only(s)
     if len(s) == 10 and s[4] == "-":
         try:
             return date.fromisoformat(s)

@@ -55,6 +55,7 @@ def run_import(run_id: int) -> str:
                 run=run,
                 rejected_out=rejected_out,
                 display_name=run.file_name,
+                encoding=run.encoding or None,
             )
         except ImportRejected as rejected:
             ImportRun.objects.filter(pk=run_id).update(
@@ -140,9 +141,31 @@ def rerun_import(run: ImportRun, user: User | None) -> ImportRun:
         file_name=run.file_name,
         stored_file=run.stored_file.name,
         partial=run.partial,
+        encoding=run.encoding,
         mapping=run.mapping,
         user=user,
     )
     if again.mapping:
         start_import(again)
     return again
+
+
+def purge_import_files(now: datetime | None = None, days: int | None = None) -> int:
+    """Delete the uploaded and rejected-rows files of imports finished more than `days` ago
+    (IMPORT_RETENTION_DAYS); the runs stay in the list with their counts and messages.
+    Returns the number of files deleted."""
+    from django.conf import settings
+
+    keep = days if days is not None else settings.IMPORT_RETENTION_DAYS
+    cutoff = (now or timezone.now()) - timedelta(days=keep)
+    old = ImportRun.objects.exclude(status__in=WAITING).filter(
+        Q(finished_at__lt=cutoff) | Q(finished_at__isnull=True, created_at__lt=cutoff)
+    )
+    deleted = 0
+    for run in old.exclude(stored_file="", rejected_file="").iterator():
+        for field in (run.stored_file, run.rejected_file):
+            if field:
+                field.delete(save=False)
+                deleted += 1
+        run.save(update_fields=["stored_file", "rejected_file"])
+    return deleted

@@ -16,7 +16,7 @@ from dunwell.accounts.models import Role, User
 from dunwell.ledger.forms import MappingForm, UploadForm
 from dunwell.ledger.importing.headers import header_signature, recognise
 from dunwell.ledger.importing.kinds import KINDS
-from dunwell.ledger.importing.readers import ReadError, sniff_preview
+from dunwell.ledger.importing.readers import ENCODINGS, ReadError, file_encoding, sniff_preview
 from dunwell.ledger.models import ColumnMapping, ImportRun
 from dunwell.ledger.tasks import fail_abandoned_runs, fail_run, rerun_import, start_import
 
@@ -50,6 +50,7 @@ def import_new(request: HttpRequest) -> HttpResponse:
             company=form.cleaned_data["company"],
             file_name=Path(upload.name).name,
             partial=form.cleaned_data["partial"],
+            encoding=form.cleaned_data["encoding"],
             user=user,
         )
         run.stored_file.save(Path(upload.name).name, upload, save=False)
@@ -66,7 +67,7 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     if run.status != ImportRun.Status.PENDING or run.started_at is not None:
         return redirect("ledger:import_detail", run.pk)
     try:
-        headers, rows = sniff_preview(Path(run.stored_file.path))
+        headers, rows = sniff_preview(Path(run.stored_file.path), encoding=run.encoding or None)
     except (ReadError, OSError) as exc:
         # Rejected before it started: the run says so instead of "waiting" for ever.
         fail_run(run.pk, _("The file cannot be read: %(error)s") % {"error": exc})
@@ -90,10 +91,18 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
             start_import(run)
         return redirect("ledger:import_detail", run.pk)
     table = [[(row[i] if i < len(row) else "") for i in range(len(headers))] for row in rows]
+    encoding = ENCODINGS.get(run.encoding or file_encoding(Path(run.stored_file.path)), "")
     return render(
         request,
         "ledger/import_preview.html",
-        {"run": run, "form": form, "headers": headers, "rows": table, "saved": saved},
+        {
+            "run": run,
+            "form": form,
+            "headers": headers,
+            "rows": table,
+            "saved": saved,
+            "encoding": encoding,
+        },
     )
 
 

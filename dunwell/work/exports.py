@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from dunwell.cells import append_row
 from dunwell.ledger.models import Counterparty
 from dunwell.work.selectors import open_documents_for_export
 
@@ -31,11 +32,12 @@ def open_documents_xlsx(counterparty: Counterparty, today: date) -> bytes:
         _("Accepted on"),
         _("Contract"),
     ]
-    sheet.append(headers)
+    append_row(sheet, headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for doc in open_documents_for_export(counterparty).iterator(chunk_size=2000):
-        sheet.append(
+        append_row(
+            sheet,
             [
                 doc.number,
                 doc.get_kind_display(),
@@ -47,7 +49,7 @@ def open_documents_xlsx(counterparty: Counterparty, today: date) -> bytes:
                 doc.currency,
                 doc.accepted_on if doc.accepted else None,
                 doc.contract.number if doc.contract else "",
-            ]
+            ],
         )
     for column in ("C", "D", "I"):
         for cell in sheet[column][1:]:

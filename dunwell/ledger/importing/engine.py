@@ -13,9 +13,13 @@ upsert is keyed on the external id).
 # ruff: noqa: S608
 from __future__ import annotations
 
+import contextlib
 import csv
+import heapq
+import itertools
 import json
 import re
+import tempfile
 import zoneinfo
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -25,12 +29,17 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, connection, transaction
 from django.db.backends.utils import CursorWrapper
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from dunwell.accounts.models import User
+from dunwell.cells import csv_row
 from dunwell.ledger import terms
 from dunwell.ledger.allocation import reallocate_query
 from dunwell.ledger.importing.headers import header_signature, recognise
@@ -40,17 +49,22 @@ from dunwell.ledger.models import ColumnMapping, Company, ImportRun, NonWorkingD
 from dunwell.ledger.parsing import ParseError, parse_bool, parse_date, parse_decimal, parse_money
 from dunwell.ledger.phones import PhoneError, normalize_phone
 from dunwell.ledger.taxids import TaxIdError, normalize_tax_id
+from dunwell.locks import exclusive
 from dunwell.money import MAX_AMOUNT, is_currency_code
 from dunwell.workdays import WorkCalendar
 
 BATCH = 20_000
 MAX_ERRORS_KEPT = 10_000
 STAGE = "dunwell_import_stage"
-# A non-negative amount with exactly two decimals and at most 15 integer digits.
+# The longest cell read (docs/import-formats.md); longer cells are refused with row and column.
+MAX_CELL_CHARS = 10_000
+# Whole-number columns (days): larger figures are typos and would overflow date arithmetic.
+MAX_DAYS = 36_500
 # A staging row to write: new (no target yet) or different from its target. New rows are not
 # flagged with an UPDATE, which would rewrite the whole staging table on a first import.
 CHANGED = "(target_id IS NULL OR changed)"
-_PLAIN_MONEY = re.compile(r"\d{1,15}\.\d\d").fullmatch
+# A non-negative amount with exactly two decimals and at most 15 integer digits (ASCII only).
+_PLAIN_MONEY = re.compile(r"\d{1,15}\.\d\d", re.ASCII).fullmatch
 
 LANGUAGE_BY_COUNTRY = {"RU": "ru", "UA": "uk", "RO": "ro", "MD": "ro", "BY": "ru", "KZ": "ru"}
 ZONE_BY_COUNTRY = {
@@ -151,6 +165,21 @@ class ImportRejected(Exception):
         self.rejected = len({e.row for e in errors}) if rejected is None else rejected
 
 
+def import_date_range() -> tuple[int, int]:
+    """The years an imported date may fall in: setting/env DUNWELL_DATE_RANGE, "1900-2100"."""
+    text = str(getattr(settings, "DUNWELL_DATE_RANGE", "1900-2100"))
+    low, _sep, high = text.partition("-")
+    try:
+        years = int(low), int(high)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"DUNWELL_DATE_RANGE: expected YYYY-YYYY, got {text!r}"
+        ) from None
+    if not 1 <= years[0] <= years[1] <= 9800:  # + MAX_DAYS stays within date.max
+        raise ImproperlyConfigured(f"DUNWELL_DATE_RANGE: expected YYYY-YYYY, got {text!r}")
+    return years
+
+
 @lru_cache(maxsize=1)
 def _zones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
@@ -188,6 +217,7 @@ RESOLVED = [
     ("document_id", "BIGINT"),
     ("d_cp_id", "BIGINT"),
     ("d_contract_id", "BIGINT"),
+    ("d_currency", "TEXT"),
     ("segment_id", "BIGINT"),
     ("collector_id", "BIGINT"),
     ("sales_manager_id", "BIGINT"),
@@ -195,20 +225,84 @@ RESOLVED = [
 
 
 class _Rejections:
-    """Row errors, keeping every bad line number but a bounded number of messages."""
+    """Row errors in bounded memory: the first MAX_ERRORS_KEPT messages, the counts, a bitmap of
+    the bad line numbers (one bit per line of the file), and every message spilled to a
+    temporary file, read back in line order for the rejected-rows file."""
 
     def __init__(self, file: str) -> None:
         self.file = file
+        self.keep = MAX_ERRORS_KEPT
         self.errors: list[RowError] = []
-        self.lines: dict[int, list[str]] = {}
+        self.messages = 0  # all messages, kept or not
+        self.rows = 0  # distinct bad lines
+        self._bits = bytearray()
+        spill = tempfile.NamedTemporaryFile(prefix="dunwell-rejections-", delete=False)  # noqa: SIM115
+        self._spill = spill
+        self._path = Path(spill.name)
+        # The spill file is a series of runs, each in ascending line order (the row checks
+        # go through the file in order, each SQL check reports in order): offsets of each start.
+        self._runs: list[int] = [0]
+        self._last = -1
 
     def add(self, row: int, column: str, reason: str) -> None:
-        self.lines.setdefault(row, []).append(f"{column}: {reason}")
-        if len(self.errors) < MAX_ERRORS_KEPT:
+        self.messages += 1
+        byte, bit = divmod(row, 8)
+        if byte >= len(self._bits):
+            self._bits.extend(bytes(byte - len(self._bits) + 1))
+        if not self._bits[byte] & (1 << bit):
+            self._bits[byte] |= 1 << bit
+            self.rows += 1
+        if row < self._last:
+            self._runs.append(self._spill.tell())
+        self._last = row
+        text = f"{column}: {reason}".replace("\r", " ").replace("\n", " ")
+        self._spill.write(f"{row}\t{text}\n".encode())
+        if len(self.errors) < self.keep:
             self.errors.append(RowError(self.file, row, column, reason))
 
     def __bool__(self) -> bool:
-        return bool(self.lines)
+        return self.rows > 0
+
+    def bad_lines(self) -> Iterator[int]:
+        """The bad line numbers, ascending."""
+        for byte, value in enumerate(self._bits):
+            if value:
+                for bit in range(8):
+                    if value & (1 << bit):
+                        yield byte * 8 + bit
+
+    def _run(self, start: int, end: int | None) -> Iterator[tuple[int, str]]:
+        with self._path.open("rb") as handle:
+            handle.seek(start)
+            while end is None or handle.tell() < end:
+                raw = handle.readline()
+                if not raw:
+                    break
+                line, _tab, text = raw.decode().rstrip("\n").partition("\t")
+                yield int(line), text
+
+    def reasons(self) -> Iterator[tuple[int, list[str]]]:
+        """(line, its messages) in line order, merged from the spill file's runs."""
+        self._spill.flush()
+        ends: list[int | None] = [*self._runs[1:], None]
+        merged = heapq.merge(
+            *(self._run(start, end) for start, end in zip(self._runs, ends, strict=True)),
+            key=lambda item: item[0],
+        )
+        current = -1
+        texts: list[str] = []
+        for line, text in merged:
+            if line != current and texts:
+                yield current, texts
+                texts = []
+            current = line
+            texts.append(text)
+        if texts:
+            yield current, texts
+
+    def close(self) -> None:
+        self._spill.close()
+        self._path.unlink(missing_ok=True)
 
 
 class _RowParser:
@@ -243,6 +337,23 @@ class _RowParser:
         empty = self.empty
         for index, f, convert in self.steps:
             text = row[index].strip() if index < width else ""
+            if len(text) > MAX_CELL_CHARS:
+                errors.add(
+                    line,
+                    self.column(f.name),
+                    ngettext(
+                        "cell longer than %(n)d character",
+                        "cell longer than %(n)d characters",
+                        MAX_CELL_CHARS,
+                    )
+                    % {"n": MAX_CELL_CHARS},
+                )
+                ok = False
+                continue
+            if "\x00" in text:
+                errors.add(line, self.column(f.name), _("the cell contains a NUL byte"))
+                ok = False
+                continue
             if not text:
                 if f.required:
                     errors.add(line, self.column(f.name), _("missing required value"))
@@ -289,13 +400,21 @@ class _RowParser:
         if f.type == "date":
             general = self._convert
 
+            low, high = import_date_range()
+
             def iso_date(f: Field, text: str) -> Any:
-                if len(text) == 10 and text[4] == "-" and text[7] == "-":
-                    try:
-                        return date.fromisoformat(text)
-                    except ValueError:
-                        pass
-                return general(f, text)
+                value = None
+                if len(text) == 10 and text[4] == "-" and text[7] == "-" and text.isascii():
+                    with contextlib.suppress(ValueError):
+                        value = date.fromisoformat(text)
+                if value is None:
+                    value = general(f, text)
+                if not low <= value.year <= high:
+                    raise ParseError(
+                        _("date %(value)s is outside the years %(low)d-%(high)d")
+                        % {"value": repr(text), "low": low, "high": high}
+                    )
+                return value
 
             return iso_date
         if f.type in {"text", "upper", "lower"}:
@@ -317,6 +436,15 @@ class _RowParser:
         kind = f.type
         if kind == "money":
             try:
+                number = parse_decimal(text)
+            except ParseError:
+                raise ParseError(_("bad number %(value)s") % {"value": repr(text)}) from None
+            if abs(number) > MAX_AMOUNT:  # checked before rounding: 30 digits overflow it
+                raise ParseError(
+                    _("amount %(value)s is too large (at most %(max)s)")
+                    % {"value": text, "max": MAX_AMOUNT}
+                )
+            try:
                 return parse_money(text)
             except ParseError:
                 raise ParseError(_("bad number %(value)s") % {"value": repr(text)}) from None
@@ -332,6 +460,11 @@ class _RowParser:
                 number = Decimal("0.5")
             if number != number.to_integral_value() or number < 0:
                 raise ParseError(_("not a whole number of days: %(value)s") % {"value": repr(text)})
+            if number > MAX_DAYS:
+                raise ParseError(
+                    _("too many days: %(value)s (at most %(max)d)")
+                    % {"value": text, "max": MAX_DAYS}
+                )
             return int(number)
         if kind == "date":
             try:
@@ -384,8 +517,8 @@ class _RowParser:
                 )
                 return False
             if amount > MAX_AMOUNT:
-                # NUMERIC(18, 2) holds 16 digits before the decimal mark; SQLite would store a
-                # larger figure as a float and every page showing it would fail.
+                # At most 15 digits before the decimal mark (dunwell.money.MAX_AMOUNT): SQLite
+                # would store a larger figure as a float and every page showing it would fail.
                 errors.add(
                     line,
                     self.column("amount"),
@@ -451,8 +584,10 @@ class Importer:
         run: ImportRun | None,
         progress: Callable[[int, int], None] | None,
         display_name: str | None = None,
+        encoding: str | None = None,
     ) -> None:
         self.kind = kind
+        self.encoding = encoding
         self.path = path
         self.company = company
         self.partial = partial
@@ -528,8 +663,9 @@ class Importer:
         self, cursor: CursorWrapper, sql: str, column: str, reason: Callable[..., str]
     ) -> None:
         cursor.execute(sql)
-        for row in cursor.fetchall():
-            self.errors.add(int(row[0]), column, reason(*row[1:]))
+        while rows := cursor.fetchmany(BATCH):
+            for row in rows:
+                self.errors.add(int(row[0]), column, reason(*row[1:]))
 
     @property
     def default_company(self) -> Company | None:
@@ -628,6 +764,17 @@ class Importer:
                     _("document %(value)s belongs to another counterparty") % {"value": repr(v)}
                 ),
             )
+            # A payment is in the currency of the document it names, contract column or not.
+            self._sql_errors(
+                cursor,
+                f"SELECT line, f_currency, d_currency FROM {STAGE} "
+                "WHERE document_id IS NOT NULL AND d_currency <> f_currency ORDER BY line",
+                col("currency"),
+                lambda v, d: (
+                    _("currency %(value)s does not match the document's %(document)s")
+                    % {"value": v, "document": d}
+                ),
+            )
             # The contract of the named document, when the payment names none.
             cursor.execute(
                 f"UPDATE {STAGE} SET contract_id = d_contract_id "
@@ -692,7 +839,12 @@ class Importer:
             (
                 "document",
                 "ledger_document",
-                {"document_id": "id", "d_cp_id": "counterparty_id", "d_contract_id": "contract_id"},
+                {
+                    "document_id": "id",
+                    "d_cp_id": "counterparty_id",
+                    "d_contract_id": "contract_id",
+                    "d_currency": "currency",
+                },
             ),
         ]
         joins = [j for j in joins if j[0] in names]
@@ -943,7 +1095,23 @@ class Importer:
 
     def execute(self) -> ImportResult:
         try:
-            table = read_table(self.path)
+            size = self.path.stat().st_size
+        except OSError as exc:
+            raise ImportRejected([RowError(self.file, 0, "", str(exc))]) from None
+        limit = getattr(settings, "IMPORT_MAX_BYTES", 100 * 1024 * 1024)
+        if size > limit:  # before reading a byte of it
+            raise ImportRejected(
+                [
+                    RowError(
+                        self.file,
+                        0,
+                        "",
+                        _("the file is larger than %(max)s") % {"max": filesizeformat(limit)},
+                    )
+                ]
+            )
+        try:
+            table = read_table(self.path, self.encoding)
         except (ReadError, OSError) as exc:
             raise ImportRejected([RowError(self.file, 0, "", str(exc))]) from None
         mapping = self.resolve_mapping(table.headers)
@@ -977,30 +1145,34 @@ class Importer:
                     if self.errors and not self.partial:
                         raise ImportRejected(
                             sorted(self.errors.errors, key=lambda e: (e.row, e.column)),
-                            len(self.errors.lines),
+                            self.errors.rows,
                         )
-                    if self.errors.lines:
-                        bad = sorted(self.errors.lines)
-                        cursor.executemany(
-                            f"DELETE FROM {STAGE} WHERE line = %s", [(n,) for n in bad]
-                        )
+                    if self.errors:
+                        bad = self.errors.bad_lines()
+                        while chunk := list(itertools.islice(bad, BATCH)):
+                            cursor.executemany(
+                                f"DELETE FROM {STAGE} WHERE line = %s", [(n,) for n in chunk]
+                            )
                     self.apply(cursor, parser)
             finally:
                 cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
-        self.result.rejected = len(self.errors.lines)
+        self.result.rejected = self.errors.rows
         self.result.errors = sorted(self.errors.errors, key=lambda e: (e.row, e.column))
         return self.result
 
     def write_rejected(self, out: Path) -> None:
         """The rejected rows as they were in the file, with a `reason` column."""
-        table = read_table(self.path)
+        table = read_table(self.path, self.encoding)
         with out.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, delimiter=";")
-            writer.writerow([*table.headers, "reason"])
+            writer.writerow(csv_row([*table.headers, "reason"]))
+            reasons = self.errors.reasons()
+            pending = next(reasons, None)
             for line, row in table.rows:
-                reasons = self.errors.lines.get(line)
-                if reasons:
-                    writer.writerow([*row, "; ".join(reasons)])
+                while pending is not None and pending[0] < line:
+                    pending = next(reasons, None)
+                if pending is not None and pending[0] == line:
+                    writer.writerow(csv_row([*row, "; ".join(pending[1])]))
 
 
 def _large_temp_buffers(cursor: CursorWrapper) -> None:
@@ -1089,12 +1261,14 @@ def import_file(
     progress: Callable[[int, int], None] | None = None,
     rejected_out: Path | None = None,
     display_name: str | None = None,
+    encoding: str | None = None,
 ) -> ImportResult:
     """Import one file of `kind` (docs/import-formats.md).
 
     All-or-nothing unless `partial`: with any bad row it raises ImportRejected and changes
     nothing. With `partial` the valid rows are applied and the bad ones written, with a
-    `reason` column, to `rejected_out`. Idempotent on (company, external id).
+    `reason` column, to `rejected_out`. Idempotent on (company, external id). `encoding`
+    (CSV only, one of readers.ENCODINGS) overrides the detection.
     """
     if kind not in KINDS:
         raise ValueError(f"unknown import kind {kind!r}; expected one of {', '.join(KINDS)}")
@@ -1108,10 +1282,17 @@ def import_file(
         run=run,
         progress=progress,
         display_name=display_name,
+        encoding=encoding,
     )
-    result = importer.execute()
-    if rejected_out is not None and importer.errors.lines:
-        importer.write_rejected(rejected_out)
+    # One import per kind and company at a time: a second upload of the same file waits for
+    # the first and then finds its rows unchanged (no double counts, no duplicate timeline).
+    with exclusive(f"import-{kind}-{company.pk if company is not None else 'any'}", wait=True):
+        try:
+            result = importer.execute()
+            if rejected_out is not None and importer.errors:
+                importer.write_rejected(rejected_out)
+        finally:
+            importer.errors.close()
     return result
 
 

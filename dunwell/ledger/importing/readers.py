@@ -1,5 +1,11 @@
-"""Streaming readers for CSV (UTF-8 with or without BOM, or Windows-1251; `;`, `,` or tab)
-and XLSX (python-calamine). They yield (line number as the user sees it, cells as text)."""
+"""Streaming readers for CSV (`;`, `,` or tab) and XLSX (python-calamine). They yield (line
+number as the user sees it, cells as text).
+
+The encoding of a CSV file is the one the user declares, else detected (docs/import-formats.md):
+a BOM says UTF-8 or UTF-16; text that decodes as UTF-8 is UTF-8; otherwise the file is in a
+single-byte code page, told apart by how its non-ASCII bytes sit: Cyrillic words are runs of
+them (Windows-1251), Latin letters with accents are single ones between ASCII letters
+(`Müller`: ISO-8859-1). ISO-8859-2 files are read correctly only when declared."""
 
 from __future__ import annotations
 
@@ -23,19 +29,50 @@ class Table:
     headers: list[str]
     rows: Iterator[tuple[int, list[str]]]
     total: int  # data rows, for the progress bar (an upper bound for CSV)
+    encoding: str = ""  # the CSV encoding read (declared or detected); "" for spreadsheets
+
+
+# Encodings a user may declare (the web form's choices, `dunwell import --encoding`).
+ENCODINGS = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8 (BOM)",
+    "utf-16": "UTF-16",
+    "cp1251": "Windows-1251",
+    "latin-1": "ISO-8859-1",
+    "iso-8859-2": "ISO-8859-2",
+}
 
 
 def detect_encoding(sample: bytes) -> str:
-    """UTF-8 (BOM stripped) when the sample decodes as UTF-8, else Windows-1251 (1C's default)."""
+    """The encoding of a CSV sample (module docstring)."""
     if sample.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
     try:
         sample.decode("utf-8")
     except UnicodeDecodeError as exc:
         # A multi-byte character cut at the end of the sample is still UTF-8.
         if exc.start < len(sample) - 3:
-            return "cp1251"
+            return _single_byte(sample)
     return "utf-8"
+
+
+def _single_byte(sample: bytes) -> str:
+    """Windows-1251 (1C's default) when most non-ASCII bytes stand next to another one (Cyrillic
+    words), else ISO-8859-1 (accented letters inside Latin words)."""
+    in_runs = alone = 0
+    last = len(sample) - 1
+    for i, byte in enumerate(sample):
+        if byte < 0x80:
+            continue
+        before = i > 0 and sample[i - 1] >= 0x80
+        after = i < last and sample[i + 1] >= 0x80
+        if before or after:
+            in_runs += 1
+        else:
+            alone += 1
+    return "latin-1" if alone > in_runs else "cp1251"
 
 
 def detect_delimiter(first_line: str) -> str:
@@ -43,10 +80,13 @@ def detect_delimiter(first_line: str) -> str:
     return max(counts, key=lambda sep: counts[sep]) if any(counts.values()) else ","
 
 
-def read_csv(path: Path) -> Table:
+def read_csv(path: Path, encoding: str | None = None) -> Table:
     with path.open("rb") as raw:
         sample = raw.read(SAMPLE_BYTES)
-    encoding = detect_encoding(sample)
+    if encoding is None:
+        encoding = detect_encoding(sample)
+    elif encoding not in ENCODINGS:
+        raise ReadError(f"unknown encoding {encoding!r}; expected one of {', '.join(ENCODINGS)}")
     text = sample.decode(encoding, errors="ignore")
     first_line = text.split("\n", 1)[0]
     delimiter = detect_delimiter(first_line)
@@ -79,7 +119,7 @@ def read_csv(path: Path) -> Table:
         finally:
             handle.close()
 
-    return Table(headers, rows(), total)
+    return Table(headers, rows(), total, encoding)
 
 
 def _count_lines(path: Path) -> int:
@@ -134,17 +174,29 @@ def read_xlsx(path: Path) -> Table:
     return Table(headers, rows(), max(sheet.height - 1, 0))
 
 
-def read_table(path: Path) -> Table:
+def read_table(path: Path, encoding: str | None = None) -> Table:
+    """A CSV or spreadsheet; `encoding` (CSV only) overrides the detection."""
     with path.open("rb") as raw:
         magic = raw.read(4)
     if magic.startswith(b"PK\x03\x04") or path.suffix.lower() in {".xlsx", ".xls", ".ods"}:
         return read_xlsx(path)
-    return read_csv(path)
+    return read_csv(path, encoding)
 
 
-def sniff_preview(path: Path, limit: int = 10) -> tuple[list[str], list[list[str]]]:
+def file_encoding(path: Path) -> str:
+    """The encoding a CSV file will be read in ("" for a spreadsheet), for the preview."""
+    with path.open("rb") as raw:
+        magic = raw.read(SAMPLE_BYTES)
+    if magic.startswith(b"PK\x03\x04") or path.suffix.lower() in {".xlsx", ".xls", ".ods"}:
+        return ""
+    return detect_encoding(magic)
+
+
+def sniff_preview(
+    path: Path, limit: int = 10, encoding: str | None = None
+) -> tuple[list[str], list[list[str]]]:
     """Headers and the first rows, for the upload preview."""
-    table = read_table(path)
+    table = read_table(path, encoding)
     preview: list[list[str]] = []
     for _line, row in table.rows:
         preview.append(row)
@@ -155,4 +207,4 @@ def sniff_preview(path: Path, limit: int = 10) -> tuple[list[str], list[list[str
     return table.headers, preview
 
 
-__all__ = ["ReadError", "Table", "read_table", "sniff_preview"]
+__all__ = ["ENCODINGS", "ReadError", "Table", "file_encoding", "read_table", "sniff_preview"]

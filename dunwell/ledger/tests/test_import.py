@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -135,6 +136,19 @@ def test_payments_allocate_and_write_the_timeline(loaded: Company, write_csv: Wr
     assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
 
 
+def test_payment_in_another_currency_than_its_document_is_rejected_without_a_contract(
+    loaded: Company, write_csv: Writer
+) -> None:
+    before = ledger_snapshot()
+    body = "external_id,counterparty,document,date,amount,currency\nP1,C1,D2,2026-01-20,150,EUR\n"
+    with pytest.raises(ImportRejected) as caught:
+        import_file("payments", write_csv("p.csv", body))
+    assert [(e.row, e.column, e.reason) for e in caught.value.errors] == [
+        (2, "currency", "currency EUR does not match the document's RON")
+    ]
+    assert ledger_snapshot() == before
+
+
 BAD_DOCUMENTS = [
     ("D9,C9,,N,2026-01-01,,10,RON", "counterparty", "unknown counterparty 'C9'"),
     ("D9,C1,K9,N,2026-01-01,,10,RON", "contract", "unknown contract 'K9'"),
@@ -148,9 +162,27 @@ BAD_DOCUMENTS = [
     (
         "D9,C1,,N,2026-01-01,,12345678901234567.00,RON",
         "amount",
-        "amount 12345678901234567.00 is too large (at most 9999999999999999.99)",
+        "amount 12345678901234567.00 is too large (at most 999999999999999.99)",
     ),
+    (
+        "D9,C1,,N,2026-01-01,,1234567890123456.00,RON",
+        "amount",
+        "amount 1234567890123456.00 is too large (at most 999999999999999.99)",
+    ),
+    (
+        "D9,C1,,N,2026-01-01,,123456789012345678901234567890.00,RON",
+        "amount",
+        "amount 123456789012345678901234567890.00 is too large (at most 999999999999999.99)",
+    ),
+    ("D9,C1,,N,2026-01-01,,١٠٠.٠٠,RON", "amount", "bad number '١٠٠.٠٠'"),
+    ("D9,C1,,N,٠١.٠١.٢٠٢٦,,10,RON", "date", "bad date '٠١.٠١.٢٠٢٦'"),
+    ("D9,C1,,N,31.12.9999,,10,RON", "date", "date '31.12.9999' is outside the years 1900-2100"),
+    ("D9,C1,K1,N,31.12.9999,,10,RON", "date", "date '31.12.9999' is outside the years 1900-2100"),
+    ("D9,C1,,N,0001-01-01,,10,RON", "date", "date '0001-01-01' is outside the years 1900-2100"),
+    ("D9,C1,,N\x00,2026-01-01,,10,RON", "number", "the cell contains a NUL byte"),
+    ("D9,C1,,N" + "x" * 10_001 + ",2026-01-01,,10,RON", "number", "cell longer than 10000"),
     ("D9,C1,,,2026-01-01,,10,RON", "number", "missing required value"),
+    ("D9,C1,,N,2026-01-01,١٠,10,RON", "due_date", "bad date '١٠'"),
     ("D1,C1,,N,2026-01-01,,10,RON", "external_id", "duplicate external id 'D1' (first on row 2)"),
 ]
 
@@ -344,3 +376,143 @@ def test_progress_is_reported_on_the_run(loaded: Company, write_csv: Writer) -> 
     run.refresh_from_db()
     assert (run.rows_done, run.rows_total) == (3, 3)
     assert seen[-1] == (3, 3)
+
+
+@pytest.mark.parametrize(
+    ("encoding", "name"),
+    [
+        ("latin-1", "Müller GmbH"),
+        ("cp1251", "ООО Ромашка"),
+        ("utf-8", "Müller ООО"),
+        ("utf-8-sig", "Ştefan SRL"),
+        ("utf-16", "Ştefan ООО"),
+    ],
+)
+def test_file_encoding_is_detected_and_names_stay_as_written(
+    company: Company, write_csv: Writer, encoding: str, name: str
+) -> None:
+    body = f"external_id;name;country\nC1;{name};DE\nC2;{name} Zwei;DE\n"
+    result = import_file("counterparties", write_csv("c.csv", body, encoding))
+    assert result.created == 2
+    assert Counterparty.objects.get(external_id="C1").name == name
+
+
+def test_declared_encoding_reads_a_latin_2_file(company: Company, write_csv: Writer) -> None:
+    body = "external_id;name;country\nC1;Łódź Sp. z o.o.;PL\n"
+    import_file("counterparties", write_csv("c.csv", body, "iso-8859-2"), encoding="iso-8859-2")
+    assert Counterparty.objects.get(external_id="C1").name == "Łódź Sp. z o.o."
+
+
+def test_a_second_import_of_the_same_kind_waits_for_the_first_and_finds_it_unchanged(
+    company: Company, collector: User, write_csv: Writer, settings: Any
+) -> None:
+    import threading
+    import time
+
+    from django.db import connection
+
+    from dunwell.locks import exclusive
+
+    settings.DATA_DIR = write_csv("x", "").parent
+    taken, release = threading.Event(), threading.Event()
+
+    def first_import_running() -> None:
+        try:
+            with exclusive(f"import-counterparties-{company.pk}", wait=True):
+                taken.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=first_import_running)
+    holder.start()
+    assert taken.wait(30)
+    timer = threading.Timer(0.5, release.set)
+    timer.start()
+    path = write_csv("c.csv", COUNTERPARTIES)
+    started = time.monotonic()
+    first = import_file("counterparties", path, company=company)
+    assert time.monotonic() - started >= 0.4  # it waited for the running import
+    holder.join(30)
+    timer.join()
+    second = import_file("counterparties", path, company=company)
+    assert (first.created, second.created, second.unchanged) == (2, 0, 2)
+    entries = TimelineEntry.objects.filter(kind="ledger.import").count()
+    assert entries == 2  # one per counterparty, written by the first import only
+
+
+def test_many_bad_rows_keep_the_first_n_messages_count_all_and_write_all_to_the_file(
+    loaded: Company, write_csv: Writer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("dunwell.ledger.importing.engine.MAX_ERRORS_KEPT", 5)
+    header = DOCUMENTS.splitlines()[0]
+    bad = [f"E{n},C9,,N{n},2026-01-01,,1O,RON" for n in range(3000)]
+    body = header + "\n" + "\n".join(bad) + "\nD7,C1,,A,2026-01-01,,10,RON\n"
+    out = tmp_path / "rejected.csv"
+    result = import_file("documents", write_csv("p.csv", body), partial=True, rejected_out=out)
+    assert (result.created, result.rejected, len(result.errors)) == (1, 3000, 5)
+    with out.open(encoding="utf-8") as handle:
+        rows = list(csv.reader(handle, delimiter=";"))
+    assert len(rows) == 3001
+    assert rows[1][0] == "E0" and rows[-1][0] == "E2999"
+    assert all("bad number '1O'" in row[-1] for row in rows[1:])
+    with pytest.raises(ImportRejected) as caught:
+        import_file("documents", write_csv("q.csv", body))
+    assert (caught.value.rejected, len(caught.value.errors)) == (3000, 5)
+
+
+def test_reasons_of_one_row_from_several_checks_are_joined_in_the_rejected_file(
+    loaded: Company, write_csv: Writer, tmp_path: Path
+) -> None:
+    body = (
+        DOCUMENTS.splitlines()[0] + "\nD8,C9,,B,2026-01-01,,10,RON\nD9,C1,K2,B,2026-01-01,,10,RUB\n"
+    )
+    out = tmp_path / "rejected.csv"
+    result = import_file("documents", write_csv("p.csv", body), partial=True, rejected_out=out)
+    assert result.rejected == 2
+    with out.open(encoding="utf-8") as handle:
+        rows = list(csv.reader(handle, delimiter=";"))
+    assert [row[0] for row in rows[1:]] == ["D8", "D9"]
+    assert "unknown counterparty 'C9'" in rows[1][-1]
+    assert "belongs to another counterparty" in rows[2][-1]
+
+
+def test_error_memory_stays_bounded_however_many_rows_are_bad(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import tracemalloc
+
+    from dunwell.ledger.importing import engine
+
+    monkeypatch.setattr(engine, "MAX_ERRORS_KEPT", 10)
+    rejections = engine._Rejections("big.csv")
+    tracemalloc.start()
+    try:
+        for line in range(2, 100_002):
+            rejections.add(line, "amount", f"bad number '{line}x'")
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    try:
+        assert (len(rejections.errors), rejections.rows, rejections.messages) == (
+            10,
+            100_000,
+            100_000,
+        )
+        assert peak < 2 * 1024 * 1024  # a per-line dict of messages took ~20 MB here
+        first = next(rejections.reasons())
+        assert first == (2, ["amount: bad number '2x'"])
+    finally:
+        rejections.close()
+
+
+def test_the_accepted_years_are_configurable(
+    loaded: Company, write_csv: Writer, settings: Any
+) -> None:
+    settings.DUNWELL_DATE_RANGE = "2000-2030"
+    body = DOCUMENTS.splitlines()[0] + "\nD9,C1,,N,1999-12-31,,10,RON\n"
+    with pytest.raises(ImportRejected) as caught:
+        import_file("documents", write_csv("d.csv", body))
+    assert [e.reason for e in caught.value.errors] == [
+        "date '1999-12-31' is outside the years 2000-2030"
+    ]

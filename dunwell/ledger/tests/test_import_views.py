@@ -233,3 +233,73 @@ def test_only_importers_run_an_import_again(collector: User, finance: User) -> N
     response = client_for(collector).post(reverse("ledger:import_rerun", args=[run.pk]))
     assert response.status_code == 403
     assert ImportRun.objects.count() == 1
+
+
+def test_preview_shows_the_encoding_and_a_latin_1_name_as_written(
+    company: Company, finance: User
+) -> None:
+    client = client_for(finance)
+    data = {
+        "kind": "counterparties",
+        "file": SimpleUploadedFile(
+            "cp.csv", "external_id;name;country\nC1;Müller GmbH;DE\n".encode("latin-1")
+        ),
+    }
+    response = client.post(reverse("ledger:import_new"), data)
+    preview = client.get(response["Location"]).content.decode()
+    assert "Müller GmbH" in preview
+    assert "read as ISO-8859-1" in preview
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(
+    company: Company, finance: User, settings: Any
+) -> None:
+    settings.IMPORT_MAX_BYTES = 20
+    response = upload(client_for(finance), "external_id;name;country\nC1;Alpha SRL;RO\n")
+    assert response.status_code == 200
+    assert "The file is larger than 20\xa0bytes" in response.content.decode()
+    assert not ImportRun.objects.exists()
+
+
+def test_import_files_are_deleted_after_the_retention_period(
+    company: Company, finance: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    from dunwell.ledger.tasks import purge_import_files
+
+    client = client_for(finance)
+    response = upload(client, "external_id;name;country\nC1;Alpha;RO\n")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            response["Location"], {"col_0": "external_id", "col_1": "name", "col_2": "country"}
+        )
+    run = ImportRun.objects.get()
+    assert run.status == "done"
+    path = Path(run.stored_file.path)
+    assert path.exists()
+    assert purge_import_files(days=30) == 0
+    later = timezone.now() + timedelta(days=31)
+    assert purge_import_files(now=later, days=30) == 1
+    run.refresh_from_db()
+    assert not path.exists() and not run.stored_file
+    assert (run.status, run.created) == ("done", 1)
+
+
+def test_a_declared_encoding_is_used_for_the_preview_and_the_import(
+    company: Company, finance: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    client = client_for(finance)
+    data = {
+        "kind": "counterparties",
+        "encoding": "iso-8859-2",
+        "file": SimpleUploadedFile(
+            "cp.csv", "external_id;name;country\nC1;Łódź SA;PL\n".encode("iso-8859-2")
+        ),
+    }
+    response = client.post(reverse("ledger:import_new"), data)
+    preview = client.get(response["Location"]).content.decode()
+    assert "Łódź SA" in preview and "read as ISO-8859-2" in preview
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            response["Location"], {"col_0": "external_id", "col_1": "name", "col_2": "country"}
+        )
+    assert Counterparty.objects.get().name == "Łódź SA"

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from dunwell.ladder.engine import RunSummary, parse_shard, run
+from dunwell.ladder.locks import RunInProgress, run_lock
 
 
 class Command(BaseCommand):
@@ -18,6 +19,11 @@ class Command(BaseCommand):
         parser.add_argument("--as-of", help="the day to run for (YYYY-MM-DD); default today")
         parser.add_argument("--shard", default="1/1", help="K/N: this run's share of debtors")
         parser.add_argument("--batch-size", type=int, default=5000, help="debtors per batch")
+        parser.add_argument(
+            "--wait",
+            action="store_true",
+            help="wait for a run of the same day and shard to finish instead of exiting",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -39,6 +45,10 @@ class Command(BaseCommand):
                     ending="" if done < total else "\n",
                 )
 
-        summary = run(day, shard=shard, progress=progress, batch_size=options["batch_size"])
+        try:
+            with run_lock(day, shard, wait=options["wait"]):
+                summary = run(day, shard=shard, progress=progress, batch_size=options["batch_size"])
+        except RunInProgress as exc:
+            raise CommandError(str(exc)) from None
         if verbosity >= 1:
             self.stdout.write("\n".join(summary.lines()))

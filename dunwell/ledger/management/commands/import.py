@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from dunwell.ledger.importing import ImportRejected, import_file
 from dunwell.ledger.importing.kinds import KINDS
+from dunwell.ledger.importing.readers import ENCODINGS
 from dunwell.ledger.models import Company
 
 
@@ -22,6 +23,11 @@ class Command(BaseCommand):
         parser.add_argument("--partial", action="store_true", help="apply the valid rows only")
         parser.add_argument("--rejected-out", type=Path, help="CSV for the rejected rows")
         parser.add_argument("--company", help="our company's code")
+        parser.add_argument(
+            "--encoding",
+            choices=list(ENCODINGS),
+            help="the CSV file's encoding (default: detected)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
@@ -52,6 +58,7 @@ class Command(BaseCommand):
                 progress=progress,
                 rejected_out=rejected_out,
                 display_name=str(path),
+                encoding=options["encoding"],
             )
         except ImportRejected as rejected:
             for error in rejected.errors:
@@ -60,6 +67,9 @@ class Command(BaseCommand):
                 f"rejected: {rejected.rejected} bad row(s); nothing was imported "
                 "(use --partial to import the valid rows)"
             )
+            sys.exit(1)
+        except Exception as exc:  # any other failure: its message, not a traceback
+            self.stderr.write(f"import failed, nothing was imported: {exc}")
             sys.exit(1)
         self.stdout.write(
             f"{options['kind']}: {result.created} created, {result.updated} updated, "

@@ -1,0 +1,102 @@
+"""Exports are data: a text that a spreadsheet would run as a formula is written as text, in
+every XLSX and CSV export (aging, debtor documents, rejected import rows)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from dunwell.accounts.models import User
+from dunwell.cells import append_row, csv_row
+from dunwell.insight.export import to_csv
+from dunwell.insight.selectors import aging
+from dunwell.ledger.importing import import_file
+from dunwell.ledger.models import Company, Counterparty, Document
+
+EVIL = '=HYPERLINK("http://evil.example/","Click me")'
+QUOTED_EVIL = '"' + EVIL.replace('"', '""') + '"'
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_formula_like_text_is_a_string_cell_and_a_quoted_csv_cell(start: str) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    append_row(sheet, [start + "1+1", 5, "plain"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    loaded = load_workbook(io.BytesIO(buffer.getvalue())).active
+    assert loaded is not None
+    assert loaded["A1"].data_type == "s"
+    assert loaded["A1"].value == start + "1+1"
+    assert loaded["B1"].value == 5
+    assert csv_row([start + "1+1", 5, "plain", -3]) == ["'" + start + "1+1", 5, "plain", -3]
+
+
+def test_aging_xlsx_export_writes_a_hyperlink_name_as_text(
+    client: Client,
+    make_counterparty: Callable[..., Counterparty],
+    make_document: Callable[..., Document],
+    director: User,
+) -> None:
+    make_document(make_counterparty(name=EVIL), "100.00", due_date=date(2026, 1, 10))
+    client.force_login(director)
+    response = client.get(reverse("insight:aging_export"))
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
+    cells = [cell for row in sheet.iter_rows() for cell in row if EVIL in str(cell.value)]
+    assert len(cells) == 1 and str(cells[0].value).startswith(EVIL)
+    assert cells[0].data_type == "s"
+
+
+def test_aging_csv_export_prefixes_a_hyperlink_name_with_a_quote(
+    make_counterparty: Callable[..., Counterparty],
+    make_document: Callable[..., Document],
+    company: Company,
+) -> None:
+    make_document(make_counterparty(name=EVIL), "100.00", due_date=date(2026, 1, 10))
+    report = aging(date(2026, 3, 31), today=date(2026, 3, 31))
+    rows = list(csv.reader(io.StringIO(to_csv(report))))
+    cells = [cell for row in rows for cell in row if EVIL in cell]
+    assert len(cells) == 1 and cells[0].startswith("'" + EVIL)
+
+
+def test_debtor_export_writes_a_formula_document_number_as_text(
+    client: Client,
+    make_counterparty: Callable[..., Counterparty],
+    make_document: Callable[..., Document],
+    collector: User,
+) -> None:
+    debtor = make_counterparty(collector=collector)
+    make_document(debtor, "100.00", number=EVIL, due_date=date(2026, 1, 10))
+    client.force_login(collector)
+    response = client.get(reverse("work:debtor_export", args=[debtor.pk]))
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
+    cells = [cell for row in sheet.iter_rows() for cell in row if cell.value == EVIL]
+    assert len(cells) == 1 and cells[0].data_type == "s"
+
+
+def test_rejected_rows_file_quotes_formula_cells(company: Company, tmp_path: Path) -> None:
+    source = tmp_path / "c.csv"
+    source.write_text(
+        "external_id;name;tax_id;country;segment;collector\n"
+        "C1;" + QUOTED_EVIL + ";;RO;;nobody-such\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "rejected.csv"
+    result = import_file("counterparties", source, partial=True, rejected_out=out)
+    assert result.rejected == 1
+    with out.open(encoding="utf-8") as handle:
+        rows = list(csv.reader(handle, delimiter=";"))
+    assert rows[1][1] == "'" + EVIL
