@@ -35,7 +35,7 @@ class ThrottleMixin(forms.Form):
             services.record_login_failure(username, ip)
             raise
         services.clear_login_failures(username, ip)
-        return cleaned
+        return self.cleaned_data if cleaned is None else cleaned
 
 
 class ThrottledAuthenticationForm(ThrottleMixin, AuthenticationForm):

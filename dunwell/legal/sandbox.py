@@ -57,7 +57,7 @@ class TemplateRejected(SecurityError):
 class _Blank(ChainableUndefined):
     """Prints nothing, whatever is read from it or called on it."""
 
-    def __call__(self, *args: Any, **kwargs: Any) -> _Blank:
+    def __call__(self, *args: Any, **kwargs: Any) -> _Blank:  # type: ignore[override]
         return self
 
 
@@ -74,7 +74,8 @@ class DataOnlyEnvironment(SandboxedEnvironment):
         if self.checking:
             raise TemplateRejected(
                 _(
-                    "The template reads “%(name)s” from a %(type)s: only the document data can be used."
+                    "The template reads “%(name)s” from a %(type)s: "
+                    "only the document data can be used."
                 )
                 % {"name": name, "type": type(obj).__name__}
             )
@@ -133,7 +134,7 @@ class _Sample(Mapping[str, Any]):
         return True
 
     def __iter__(self) -> Iterator[str]:
-        return iter([_Sample(f"{self.path}[0]")])
+        return iter([_Sample(f"{self.path}[0]")])  # type: ignore[list-item]
 
     def __len__(self) -> int:
         return 1
