@@ -16,6 +16,11 @@ _DEV_KEY = "dunwell-insecure-development-key-change-me"  # noqa: S105 - only for
 SECRET_KEY = env_str("DUNWELL_SECRET_KEY", _DEV_KEY if DEBUG else "")
 if not SECRET_KEY:
     raise EnvError("DUNWELL_SECRET_KEY must be set when DUNWELL_DEBUG is off")
+if not DEBUG and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5):
+    raise EnvError(
+        "DUNWELL_SECRET_KEY must be at least 50 random characters when DUNWELL_DEBUG is off "
+        '(e.g. python -c "import secrets; print(secrets.token_urlsafe(50))")'
+    )
 ALLOWED_HOSTS = env_list("DUNWELL_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("DUNWELL_CSRF_TRUSTED_ORIGINS", [])
 
@@ -26,6 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",  # serves the API docs (Swagger) from its own static files, no CDN
     "django.contrib.humanize",
     "django_htmx",
     "django_tasks",
@@ -52,6 +58,7 @@ MIDDLEWARE = [
     "dunwell.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "dunwell.accounts.middleware.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -144,9 +151,22 @@ TASKS = {
     }
 }
 
+# Deployment defaults (docs/security.md): outside debug the site is HTTPS only. `make run`
+# (DUNWELL_DEBUG=1) keeps plain http on 127.0.0.1.
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("DUNWELL_SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = env_bool("DUNWELL_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("DUNWELL_SSL_REDIRECT", not DEBUG)
+if env_bool("DUNWELL_BEHIND_TLS_PROXY", False):
+    # The proxy terminates TLS and says so in X-Forwarded-Proto (set it there, strip it
+    # from clients).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env_int("DUNWELL_HSTS_SECONDS", 0 if DEBUG else 31_536_000, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DUNWELL_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("DUNWELL_HSTS_PRELOAD", True)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {

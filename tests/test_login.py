@@ -45,3 +45,86 @@ def test_anonymous_user_is_sent_to_login() -> None:
     response = Client().get(reverse("home"))
     assert response.status_code == 302
     assert reverse("login") in response["Location"]
+
+
+def _admin(django_user_model):
+    return django_user_model.objects.create_user(
+        "boss", password="pw-boss", is_staff=True, is_superuser=True
+    )
+
+
+def test_admin_login_refuses_the_right_password_after_twelve_wrong_ones(django_user_model) -> None:
+    _admin(django_user_model)
+    client = Client()
+    for _ in range(12):
+        client.post("/admin/login/", {"username": "boss", "password": "wrong"})
+    response = client.post("/admin/login/", {"username": "boss", "password": "pw-boss"})
+    assert response.status_code == 200
+    assert "Too many failed attempts" in response.content.decode()
+    assert client.get("/admin/").status_code == 302
+
+
+@pytest.mark.parametrize("spelling", [" colin", "colin ", "\tcolin", "ｃolin", "COLIN"])
+def test_a_locked_user_stays_locked_under_any_spelling_of_the_name(
+    collector, settings, spelling
+) -> None:
+    settings.LOGIN_MAX_FAILURES = 3
+    client = Client()
+    for wrong in (" colin", "ｃolin", "Colin"):
+        client.post(reverse("login"), {"username": wrong, "password": "wrong"})
+    response = client.post(reverse("login"), {"username": spelling, "password": "pw-colin"})
+    assert "Too many failed attempts" in response.content.decode()
+    assert client.get(reverse("work:worklist")).status_code == 302
+
+
+def test_the_login_page_and_the_admin_share_one_throttle(django_user_model, settings) -> None:
+    settings.LOGIN_MAX_FAILURES = 3
+    _admin(django_user_model)
+    client = Client()
+    for _ in range(3):
+        client.post(reverse("login"), {"username": "boss", "password": "wrong"})
+    response = client.post("/admin/login/", {"username": "boss", "password": "pw-boss"})
+    assert "Too many failed attempts" in response.content.decode()
+
+
+def test_one_address_trying_many_names_is_throttled(collector, settings) -> None:
+    settings.LOGIN_MAX_FAILURES = 2
+    client = Client()
+    for n in range(8):
+        client.post(reverse("login"), {"username": f"nobody{n}", "password": "wrong"})
+    response = client.post(reverse("login"), {"username": "colin", "password": "pw-colin"})
+    assert "Too many failed attempts" in response.content.decode()
+
+
+def test_a_lookalike_name_signs_in_as_the_user(collector) -> None:
+    client = Client()
+    response = client.post(reverse("login"), {"username": "ＣOLIN ", "password": "pw-colin"})
+    assert response.status_code == 302
+    assert client.get(reverse("work:worklist")).status_code == 200
+
+
+@pytest.mark.parametrize("spelling", [" colin", "colin ", "\tcolin", "ｃolin", "Colin"])
+def test_a_lookalike_name_cannot_be_registered_twice(collector, spelling) -> None:
+    from django.contrib.auth.forms import UserCreationForm
+    from django.db import IntegrityError, transaction
+
+    from dunwell.accounts.models import User
+
+    class Form(UserCreationForm):
+        class Meta(UserCreationForm.Meta):
+            model = User
+
+    form = Form({"username": spelling, "password1": "Long-pass-123", "password2": "Long-pass-123"})
+    assert not form.is_valid()
+    assert "username" in form.errors
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.create_user(spelling, password="x")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User(username=spelling).save()
+
+
+def test_createsuperuser_stores_the_normalised_name(django_user_model) -> None:
+    from django.core.management import call_command
+
+    call_command("createsuperuser", username="ＡDMIN", email="a@b.invalid", interactive=False)
+    assert django_user_model.objects.filter(username="admin").exists()

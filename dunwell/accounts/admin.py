@@ -3,6 +3,10 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from dunwell.accounts.models import User
+from dunwell.accounts.views import ThrottledAdminAuthenticationForm
+
+# /admin/login/ goes through the same throttle as /login/.
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 
 @admin.register(User)

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import unicodedata
+from typing import Any
+
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +23,17 @@ class Role(models.TextChoices):
 SEES_ALL = frozenset({Role.FINANCE, Role.DIRECTOR, Role.ADMIN})
 
 
+def normalized_username(username: str) -> str:
+    """One spelling per name: NFKC, no surrounding blanks, case-folded (so " collector3" and
+    a fullwidth "ｃollector3" are collector3). Login uses the same (accounts/services.py)."""
+    return unicodedata.normalize("NFKC", username or "").strip().casefold()
+
+
+class DunwellUserManager(UserManager["User"]):
+    def get_by_natural_key(self, username: str | None) -> User:
+        return self.get(username=normalized_username(username or ""))
+
+
 class User(AbstractUser):
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.COLLECTOR)
     language = models.CharField(
@@ -35,12 +49,23 @@ class User(AbstractUser):
         related_name="team",
     )
 
+    objects = DunwellUserManager()  # type: ignore[misc]
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    @classmethod
+    def normalize_username(cls, username: str) -> str:  # type: ignore[override]
+        # create_user, createsuperuser and clean() all pass through here.
+        return normalized_username(username)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.username = normalized_username(self.username)
+        super().save(*args, **kwargs)
 
     @property
     def sees_all(self) -> bool:

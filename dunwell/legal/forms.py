@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -10,9 +9,9 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
-from docxtpl import DocxTemplate
 
 from dunwell.ledger.models import Counterparty, Document
+from dunwell.legal import sandbox
 from dunwell.legal.calc import RULES
 from dunwell.legal.models import Channel, DocumentTemplate, GatedAction, PaperKind
 
@@ -255,7 +254,8 @@ class DecisionForm(forms.Form):
 
 
 class DocumentTemplateForm(forms.ModelForm):
-    """An uploaded DOCX must open and its docxtpl tags must parse."""
+    """An uploaded DOCX must open, its docxtpl tags must parse, and rendered against sample
+    data it may read only the documented document data (dunwell/legal/sandbox.py)."""
 
     class Meta:
         model = DocumentTemplate
@@ -265,7 +265,9 @@ class DocumentTemplateForm(forms.ModelForm):
         upload = self.cleaned_data["file"]
         try:
             upload.seek(0)
-            DocxTemplate(io.BytesIO(upload.read())).get_undeclared_template_variables()
+            sandbox.check(upload.read())
+        except sandbox.TemplateRejected as exc:
+            raise forms.ValidationError(str(exc)) from None
         except Exception as exc:  # noqa: BLE001 - any failure means an unusable template
             raise forms.ValidationError(
                 _("This is not a usable DOCX template: %(error)s"), params={"error": exc}

@@ -19,6 +19,7 @@ from docxtpl import DocxTemplate
 
 from dunwell.legal.layouts import resolve
 from dunwell.legal.models import DocumentTemplate
+from dunwell.legal.sandbox import render as render_sandboxed
 
 SHIPPED = Path(__file__).resolve().parent / "docx"
 
@@ -42,7 +43,7 @@ def template_source(kind: str, language: str) -> Any:
 
 def render_docx(kind: str, language: str, data: dict[str, Any]) -> bytes:
     template = DocxTemplate(template_source(kind, language))
-    template.render(data, autoescape=True)
+    render_sandboxed(template, data)
     out = io.BytesIO()
     template.save(out)
     return out.getvalue()

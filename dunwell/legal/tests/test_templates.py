@@ -97,3 +97,85 @@ def test_a_broken_template_upload_is_refused() -> None:
         MultiValueDict({"file": [SimpleUploadedFile("t.docx", blob.getvalue())]}),
     )
     assert form.is_valid(), form.errors
+
+
+PROBE = "{{ cycler.__init__.__globals__.os.environ.get('DUNWELL_SECRET_KEY') }}"
+SECRET = "probe-secret-that-must-never-print-0123456789-abcdefghij"
+
+
+def _docx(*paragraphs: str) -> bytes:
+    doc = open_docx()
+    for text in paragraphs:
+        doc.add_paragraph(text)
+    blob = io.BytesIO()
+    doc.save(blob)
+    return blob.getvalue()
+
+
+def _upload_form(content: bytes) -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils.datastructures import MultiValueDict
+
+    from dunwell.legal.forms import DocumentTemplateForm
+
+    return DocumentTemplateForm(
+        {"kind": "statement", "language": "en"},
+        MultiValueDict({"file": [SimpleUploadedFile("t.docx", content)]}),
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("expression", "named"),
+    [
+        (PROBE, "cycler"),
+        ("{{ ''.__class__ }}", "__class__"),
+        ("{{ debtor.name.__class__.__mro__ }}", "__class__"),
+        ("{{ debtor.name.upper() }}", "upper"),
+        ("{{ debtor.name|attr('__class__') }}", "attr"),
+        ("{{ 9**9**9 }}", "**"),
+    ],
+)
+def test_an_upload_reaching_outside_the_document_data_is_refused_naming_the_expression(
+    expression: str, named: str
+) -> None:
+    form = _upload_form(_docx("Dear {{ debtor.name }},", expression))
+    assert not form.is_valid()
+    assert named in str(form.errors["file"])
+
+
+@pytest.mark.django_db
+def test_an_upload_using_documented_data_and_allowed_filters_is_accepted() -> None:
+    form = _upload_form(
+        _docx(
+            "Dear {{ debtor.name|upper }}, {{ total }} {{ currency|default('RON') }}",
+            "{%p for row in rows %}",
+            "{{ row.date }} {{ row.debit }}",
+            "{%p endfor %}",
+        )
+    )
+    assert form.is_valid(), form.errors
+
+
+@pytest.mark.django_db
+def test_a_probe_template_forced_into_the_database_prints_no_secret(
+    debtor: Any, lawyer: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setenv("DUNWELL_SECRET_KEY", SECRET)
+    upload = DocumentTemplate(kind="statement", language="en", note="forced past the form")
+    content = _docx("STATEMENT for {{ debtor.name }}", "[" + PROBE + "]", "[{{ ''.__class__ }}]")
+    upload.file.save("statement.docx", ContentFile(content))
+
+    paper = generate_document(debtor, "statement", lawyer, language="en", today=date(2026, 4, 15))
+    text = "\n".join(_texts(open_docx(paper.docx.open("rb"))))
+    assert "STATEMENT for Șantierul Nord SRL" in text
+    assert SECRET not in text
+    assert "[]" in text and "class" not in text
+
+
+@pytest.mark.django_db
+def test_loop_variables_can_be_used_in_an_upload() -> None:
+    form = _upload_form(
+        _docx("{%p for row in rows %}", "{{ loop.index }}. {{ row.date }}", "{%p endfor %}")
+    )
+    assert form.is_valid(), form.errors
