@@ -20,8 +20,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dunwell.accounts.models import User
-from dunwell.accounts.visibility import can_see_counterparty, can_skip_task, can_work_task
-from dunwell.ladder.models import Task
+from dunwell.accounts.visibility import (
+    can_edit_meeting,
+    can_resolve_dispute,
+    can_see_counterparty,
+    can_skip_task,
+    can_work_task,
+)
+from dunwell.ladder.models import Dispute, Task
 from dunwell.money import AmountError, Money, format_amounts, parse_amount
 from dunwell.money_l10n import money_text
 from dunwell.work import calendar as work_calendar
@@ -160,6 +166,13 @@ def call_card(request: HttpRequest, counterparty_id: int) -> HttpResponse:
         )
         if form.is_valid():
             data = form.cleaned_data
+            closing = (
+                Task.objects.filter(pk=data["task"], counterparty=counterparty).first()
+                if data["task"]
+                else None
+            )
+            if closing is not None and not can_work_task(user, closing):
+                raise PermissionDenied
             try:
                 services.record_call_outcome(
                     user,
@@ -288,6 +301,8 @@ def meeting(
     instance = None
     if meeting_id is not None:
         instance = get_object_or_404(Meeting, pk=meeting_id, counterparty=counterparty)
+        if request.method == "POST" and not can_edit_meeting(user, instance):
+            raise PermissionDenied
     agreement_form: AgreementForm | None = None
     if request.method == "POST" and request.POST.get("form") == "agreement" and instance:
         agreement_form = AgreementForm(request.POST, currencies=_open_currencies(counterparty))
@@ -484,6 +499,9 @@ def team(request: HttpRequest) -> HttpResponse:
 def resolve_dispute(request: HttpRequest, counterparty_id: int, dispute_id: int) -> HttpResponse:
     user = _user(request)
     counterparty = selectors.visible_counterparty(user, counterparty_id)
+    dispute = get_object_or_404(Dispute, pk=dispute_id, counterparty=counterparty)
+    if not can_resolve_dispute(user, dispute):
+        raise PermissionDenied
     try:
         ladder_bridge.resolve_dispute(
             user,
