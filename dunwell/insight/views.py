@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from dunwell.accounts.models import User
+from dunwell.views import bad_query
 from dunwell.insight.export import bucket_label, write_xlsx
 from dunwell.insight.forms import GROUP_CHOICES, AgingFilterForm
 from dunwell.insight.selectors import AgingReport, aging
@@ -19,10 +20,13 @@ PAGE_ROWS = 200  # the page shows the largest debts; the export has every row
 CHART_GROUPS = 15
 
 
-def _report(request: HttpRequest) -> tuple[AgingFilterForm, AgingReport]:
+def _report(request: HttpRequest) -> tuple[AgingFilterForm, AgingReport | None]:
+    """The filter form and the report it asks for; no report when a parameter is bad."""
     form = AgingFilterForm(request.GET or None)
     today = timezone.localdate()
-    if form.is_bound and form.is_valid():
+    if form.is_bound and not form.is_valid():
+        return form, None
+    if form.is_bound:
         as_of, by, edges = form.as_of_or(today), form.group_by(), form.cleaned_data["buckets"]
         currency = form.cleaned_data["currency"] or None
     else:
@@ -35,6 +39,8 @@ def _report(request: HttpRequest) -> tuple[AgingFilterForm, AgingReport]:
 @login_required
 def aging_page(request: HttpRequest) -> HttpResponse:
     form, report = _report(request)
+    if report is None:
+        return bad_query(request, form)
     currencies = report.currencies
     chart_currency = form.data.get("currency", "").upper() if form.is_bound else ""
     if chart_currency not in currencies:
@@ -73,7 +79,9 @@ def aging_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def aging_export(request: HttpRequest) -> HttpResponse:
-    _, report = _report(request)
+    form, report = _report(request)
+    if report is None:
+        return bad_query(request, form)
     buffer = io.BytesIO()
     write_xlsx(report, buffer)
     response = HttpResponse(

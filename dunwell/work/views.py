@@ -14,7 +14,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -30,10 +29,12 @@ from dunwell.accounts.visibility import (
 from dunwell.ladder.models import Dispute, Task
 from dunwell.money import AmountError, Money, format_amounts, parse_amount
 from dunwell.money_l10n import money_text
+from dunwell.views import bad_query
 from dunwell.work import calendar as work_calendar
 from dunwell.work import exports, ladder_bridge, selectors, services, task_queries
 from dunwell.work.forms import (
     AgreementForm,
+    CalendarQueryForm,
     LanguageForm,
     MeetingForm,
     OutcomeForm,
@@ -407,9 +408,9 @@ def notifications(request: HttpRequest) -> HttpResponse:
     return render(request, "work/notifications.html", {"items": items})
 
 
-def _calendar_range(request: HttpRequest) -> tuple[str, Any, Any]:
-    view = "day" if request.GET.get("view") == "day" else "week"
-    start = parse_date(request.GET.get("date", "")) or timezone.localdate()
+def _calendar_range(form: CalendarQueryForm) -> tuple[str, Any, Any]:
+    view = "day" if form.cleaned_data.get("view") == "day" else "week"
+    start = form.cleaned_data.get("date") or timezone.localdate()
     if view == "week":
         start = start - timedelta(days=start.weekday())
     end = start + timedelta(days=1 if view == "day" else 7)
@@ -419,7 +420,10 @@ def _calendar_range(request: HttpRequest) -> tuple[str, Any, Any]:
 @login_required
 def calendar(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    view, start, end = _calendar_range(request)
+    form = CalendarQueryForm(request.GET)
+    if not form.is_valid():
+        return bad_query(request, form)
+    view, start, end = _calendar_range(form)
     tz = timezone.get_current_timezone()
     events = work_calendar.events_for(
         user,
