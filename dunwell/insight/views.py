@@ -20,13 +20,12 @@ PAGE_ROWS = 200  # the page shows the largest debts; the export has every row
 CHART_GROUPS = 15
 
 
-def _report(request: HttpRequest) -> tuple[AgingFilterForm, AgingReport | None]:
-    """The filter form and the report it asks for; no report when a parameter is bad."""
+def _report(request: HttpRequest) -> tuple[AgingFilterForm, AgingReport]:
+    """The filter form and the report it asks for; the default report when a parameter is bad
+    (the caller answers 400 and names it)."""
     form = AgingFilterForm(request.GET or None)
     today = timezone.localdate()
-    if form.is_bound and not form.is_valid():
-        return form, None
-    if form.is_bound:
+    if form.is_bound and form.is_valid():
         as_of, by, edges = form.as_of_or(today), form.group_by(), form.cleaned_data["buckets"]
         currency = form.cleaned_data["currency"] or None
     else:
@@ -39,8 +38,6 @@ def _report(request: HttpRequest) -> tuple[AgingFilterForm, AgingReport | None]:
 @login_required
 def aging_page(request: HttpRequest) -> HttpResponse:
     form, report = _report(request)
-    if report is None:
-        return bad_query(request, form)
     currencies = report.currencies
     chart_currency = form.data.get("currency", "").upper() if form.is_bound else ""
     if chart_currency not in currencies:
@@ -74,13 +71,15 @@ def aging_page(request: HttpRequest) -> HttpResponse:
         "chart": chart,
         "query": request.GET.urlencode(),
     }
-    return render(request, "insight/aging.html", context)
+    # A bad parameter: the form names it beside the field, over the default report, as a 400.
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    return render(request, "insight/aging.html", context, status=status)
 
 
 @login_required
 def aging_export(request: HttpRequest) -> HttpResponse:
     form, report = _report(request)
-    if report is None:
+    if form.is_bound and not form.is_valid():
         return bad_query(request, form)
     buffer = io.BytesIO()
     write_xlsx(report, buffer)
