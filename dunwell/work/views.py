@@ -45,7 +45,9 @@ from dunwell.work.forms import (
     TaskNoteForm,
 )
 from dunwell.work.logic import fill_script
+from dunwell.work.uploads import recording_content_type
 from dunwell.work.models import (
+    CallActivity,
     CallScript,
     Meeting,
     Notification,
@@ -636,6 +638,22 @@ def task_file(request: HttpRequest, attachment_id: int) -> FileResponse:
         as_attachment=True,
         filename=attachment.original_name,
         content_type=attachment.content_type,
+    )
+
+
+@login_required
+def call_recording(request: HttpRequest, call_id: int) -> FileResponse:
+    """A call's recording, for those who see the debtor; always as a download, with the
+    content type of what the file really is (checked at upload)."""
+    call = get_object_or_404(CallActivity.objects.exclude(recording=""), pk=call_id)
+    if not can_see_counterparty(_user(request), call.counterparty_id):
+        raise Http404
+    name = call.recording.name.rsplit("/", 1)[-1]
+    return FileResponse(
+        call.recording.open("rb"),
+        as_attachment=True,
+        filename=name,
+        content_type=recording_content_type(name),
     )
 
 
