@@ -186,3 +186,39 @@ def test_the_admin_is_only_for_staff(world: World) -> None:
         response = _client(user).get("/admin/")
         assert response.status_code == 302
         assert "/admin/login/" in response["Location"]
+
+
+# Acting is more than seeing: the debtor's sales manager sees the debtor but owns none of these
+# objects, so every action on them is refused and changes nothing.
+ACTIONS: list[tuple[str, dict[str, Any]]] = [
+    ("work:task_done", {"note": "done"}),
+    ("work:task_skip", {"reason": "not needed"}),
+    ("work:resolve_dispute", {"resolution": "credit note issued"}),
+    ("work:meeting", {"starts_at": "2026-03-20T10:00", "place": "Cafe"}),
+    ("work:call", {"outcome": "no_answer", "task": "{task_id}"}),
+    ("ladder:decide", {"decision": "approve"}),
+    ("legal:decide", {"approve": "1"}),
+]
+
+
+def test_someone_who_sees_the_debtor_cannot_act_on_what_is_not_theirs(
+    world: World, make_user: Any
+) -> None:
+    from dunwell.accounts.models import Role
+
+    sales = make_user("sweep-sales", Role.SALES)
+    world.debtor.sales_manager = sales
+    world.debtor.save()
+    client = _client(sales)
+    routes = {r.name: r for r in _routes()}
+    before = fingerprint()
+    problems = []
+    for name, data in ACTIONS:
+        url = _url(routes[name], world)
+        assert url is not None
+        posted = {k: str(v).format(**world.ids) for k, v in data.items()}
+        status = client.post(url, posted).status_code
+        if status not in {403, 404}:
+            problems.append(f"POST {url}: {status}")
+    assert not problems, problems
+    assert _others_state(fingerprint()) == _others_state(before)
