@@ -112,3 +112,42 @@ def query_errors(form: forms.Form) -> list[tuple[str, str]]:
         label = str(field.label or name) if field is not None else name
         rows.extend((label, str(error)) for error in errors)
     return rows
+
+
+# The largest id a database column holds (a signed 64-bit integer): a bigger number in an
+# address would overflow the query (SQLite: OverflowError; PostgreSQL: out of range).
+MAX_ID = 2**63 - 1
+
+
+def query_id(value: Any) -> int | None:
+    """An object id given in an address or a form (ASCII digits, 1..MAX_ID), or None."""
+    text = str(value).strip()
+    if not text.isascii() or not text.isdigit() or len(text) > len(str(MAX_ID)):
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
+
+
+class IdChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A choice of one object by id that refuses what no id can be, before any query."""
+
+    def to_python(self, value: Any) -> Any:
+        if value not in self.empty_values and query_id(value) is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
+
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """A choice of objects by ids that refuses what no id can be, before any query."""
+
+    def _check_values(self, value: Any) -> Any:
+        for item in value:
+            if query_id(item) is None:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": item},
+                )
+        return super()._check_values(value)

@@ -27,7 +27,8 @@ from dunwell.accounts.visibility import (
     can_work_task,
 )
 from dunwell.ladder.models import Dispute, Task
-from dunwell.money import AmountError, Money, format_amounts, parse_amount
+from dunwell.forms import query_id
+from dunwell.money import MAX_AMOUNT, AmountError, Money, format_amounts, parse_amount
 from dunwell.money_l10n import money_text
 from dunwell.views import bad_query
 from dunwell.work import calendar as work_calendar
@@ -248,9 +249,9 @@ def call_card(request: HttpRequest, counterparty_id: int) -> HttpResponse:
     }
     script = scripts.get(situation)
     skip_task = None
-    task_param = request.GET.get("task", "")
-    if task_param.isdigit():
-        candidate = Task.objects.filter(pk=int(task_param), counterparty=counterparty).first()
+    task_param = query_id(request.GET.get("task", ""))
+    if task_param is not None:
+        candidate = Task.objects.filter(pk=task_param, counterparty=counterparty).first()
         if candidate is not None and candidate.is_open and can_skip_task(user, candidate):
             skip_task = candidate
     return render(
@@ -466,9 +467,11 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 def _decimal_or_none(text: str) -> Decimal | None:
     """A filter amount as the user types it in their language; unreadable -> no filter."""
     try:
-        return parse_amount(text, get_language()) if text.strip() else None
-    except AmountError:
+        value = parse_amount(text, get_language()) if text.strip() else None
+    except (AmountError, ArithmeticError):  # ArithmeticError: more digits than Decimal holds
         return None
+    # Beyond what any amount column holds the comparison would overflow: no such debt anyway.
+    return value if value is None or abs(value) <= MAX_AMOUNT else None
 
 
 @login_required
