@@ -106,7 +106,7 @@ class QueryDateField(forms.DateField):
 
 def query_errors(form: forms.Form) -> list[tuple[str, str]]:
     """(field label, reason) for each bad parameter, for the 400 page."""
-    rows = []
+    rows: list[tuple[str, str]] = []
     for name, errors in form.errors.items():
         field = form.fields.get(name)
         label = str(field.label or name) if field is not None else name
@@ -150,4 +150,4 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[typ
                     code="invalid_pk_value",
                     params={"pk": item},
                 )
-        return super()._check_values(value)
+        return super()._check_values(value)  # type: ignore[misc]

@@ -11,10 +11,10 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from dunwell.accounts.models import User
-from dunwell.views import bad_query
 from dunwell.insight.export import bucket_label, write_xlsx
 from dunwell.insight.forms import GROUP_CHOICES, AgingFilterForm
 from dunwell.insight.selectors import AgingReport, aging
+from dunwell.views import bad_query
 
 PAGE_ROWS = 200  # the page shows the largest debts; the export has every row
 CHART_GROUPS = 15

@@ -499,7 +499,9 @@ def save_meeting(
     elif meeting.counterparty_id != counterparty.pk:
         raise WorkError(_("This meeting belongs to another debtor."))
     elif not visibility.can_edit_meeting(by, meeting):
-        raise WorkError(_("Only the meeting's organiser, the collector or a manager can change it."))
+        raise WorkError(
+            _("Only the meeting's organiser, the collector or a manager can change it.")
+        )
     for name in MEETING_FIELDS:
         if name in values:
             setattr(meeting, name, values[name])

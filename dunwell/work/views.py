@@ -26,8 +26,8 @@ from dunwell.accounts.visibility import (
     can_skip_task,
     can_work_task,
 )
-from dunwell.ladder.models import Dispute, Task
 from dunwell.forms import query_id
+from dunwell.ladder.models import Dispute, Task
 from dunwell.money import MAX_AMOUNT, AmountError, Money, format_amounts, parse_amount
 from dunwell.money_l10n import money_text
 from dunwell.views import bad_query
@@ -46,7 +46,6 @@ from dunwell.work.forms import (
     TaskNoteForm,
 )
 from dunwell.work.logic import fill_script
-from dunwell.work.uploads import recording_content_type
 from dunwell.work.models import (
     CallActivity,
     CallScript,
@@ -56,6 +55,7 @@ from dunwell.work.models import (
     Situation,
     TaskAttachment,
 )
+from dunwell.work.uploads import recording_content_type
 
 
 def _user(request: HttpRequest) -> User:
@@ -651,7 +651,7 @@ def call_recording(request: HttpRequest, call_id: int) -> FileResponse:
     call = get_object_or_404(CallActivity.objects.exclude(recording=""), pk=call_id)
     if not can_see_counterparty(_user(request), call.counterparty_id):
         raise Http404
-    name = call.recording.name.rsplit("/", 1)[-1]
+    name = (call.recording.name or "").rsplit("/", 1)[-1]
     return FileResponse(
         call.recording.open("rb"),
         as_attachment=True,

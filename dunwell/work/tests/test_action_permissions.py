@@ -166,4 +166,3 @@ def test_only_the_organiser_the_collector_and_managers_change_a_meeting(
         services.save_meeting(sales, debtor, {"place": "Cafe"}, meeting)
     services.save_meeting(supervisor, debtor, {"place": "Office"}, meeting)
     assert Meeting.objects.get().place == "Office"
-
