@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -60,3 +62,92 @@ class AmountField(forms.Field):
         if amount > MAX_AMOUNT:
             raise forms.ValidationError(self.error_messages["too_large"], code="too_large")
         return amount
+
+
+# --- query parameters: what a page reads from its address (issue 9, item 6) ------------------
+
+# A date in an address is a real date in a plausible range; outside it, date arithmetic (a week
+# before 0001-01-01, a week after 9999-12-31) would overflow. Settings may widen or narrow it.
+QUERY_DATE_MIN = date(1900, 1, 1)
+QUERY_DATE_MAX = date(2100, 12, 31)
+
+
+def query_date_range() -> tuple[date, date]:
+    """(earliest, latest) date a page accepts: DUNWELL_QUERY_DATE_MIN/MAX, 1900–2100 by default."""
+    low = getattr(settings, "DUNWELL_QUERY_DATE_MIN", QUERY_DATE_MIN)
+    high = getattr(settings, "DUNWELL_QUERY_DATE_MAX", QUERY_DATE_MAX)
+    return low, high
+
+
+class QueryDateField(forms.DateField):
+    """A date given in a page's address (?date=, ?as_of=): a real calendar date (not 30
+    February) within `query_date_range`."""
+
+    default_error_messages = {
+        "range": _("Enter a date between %(low)s and %(high)s."),
+    }
+
+    def to_python(self, value: Any) -> date | None:
+        try:
+            result = super().to_python(value)
+        except (OverflowError, ValueError):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if result is None:
+            return None
+        low, high = query_date_range()
+        if not low <= result <= high:
+            raise forms.ValidationError(
+                self.error_messages["range"],
+                code="range",
+                params={"low": low.isoformat(), "high": high.isoformat()},
+            )
+        return result
+
+
+def query_errors(form: forms.Form) -> list[tuple[str, str]]:
+    """(field label, reason) for each bad parameter, for the 400 page."""
+    rows: list[tuple[str, str]] = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        label = str(field.label or name) if field is not None else name
+        rows.extend((label, str(error)) for error in errors)
+    return rows
+
+
+# The largest id a database column holds (a signed 64-bit integer): a bigger number in an
+# address would overflow the query (SQLite: OverflowError; PostgreSQL: out of range).
+MAX_ID = 2**63 - 1
+
+
+def query_id(value: Any) -> int | None:
+    """An object id given in an address or a form (ASCII digits, 1..MAX_ID), or None."""
+    text = str(value).strip()
+    if not text.isascii() or not text.isdigit() or len(text) > len(str(MAX_ID)):
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
+
+
+class IdChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A choice of one object by id that refuses what no id can be, before any query."""
+
+    def to_python(self, value: Any) -> Any:
+        if value not in self.empty_values and query_id(value) is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
+
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """A choice of objects by ids that refuses what no id can be, before any query."""
+
+    def _check_values(self, value: Any) -> Any:
+        for item in value:
+            if query_id(item) is None:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": item},
+                )
+        return super()._check_values(value)  # type: ignore[misc]

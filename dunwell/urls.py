@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -21,5 +19,5 @@ urlpatterns = [
     path("reports/", include("dunwell.insight.urls")),
     path("api/", include("dunwell.api_urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No open /media/, not even in debug: uploaded files (call recordings, task attachments,
+# generated documents, import files) are served only by permission-checked views, as downloads.

@@ -78,3 +78,31 @@ def can_decide_approval(user: User, task: Any) -> bool:
     if not admin and (not task.approval_role or user.role != task.approval_role):
         return False
     return can_see_counterparty(user, task.counterparty_id)
+
+
+# --- acting on a debtor's objects (issue 9, item 3) ------------------------------------------
+# Seeing a debtor is not enough to act on what belongs to someone else on it: a lawyer's task,
+# a dispute routed to the sales manager, another collector's meeting. Services call these and
+# raise their domain error; views call them to answer 403.
+
+
+def can_resolve_dispute(user: User, dispute: Any) -> bool:
+    """Resolve a dispute: the person it is routed to (`responsible`), or a manager who sees the
+    debtor; a dispute routed to nobody belongs to the debtor's collector."""
+    if not can_see_counterparty(user, dispute.counterparty_id):
+        return False
+    if dispute.responsible_id is not None:
+        return bool(dispute.responsible_id == user.pk or is_manager(user))
+    return bool(dispute.counterparty.collector_id == user.pk or is_manager(user))
+
+
+def can_edit_meeting(user: User, meeting: Any) -> bool:
+    """Change a meeting (checklist, protocol) or sign its repayment agreement: its organiser,
+    the debtor's collector, or a manager who sees the debtor."""
+    if not can_see_counterparty(user, meeting.counterparty_id):
+        return False
+    return bool(
+        meeting.organiser_id == user.pk
+        or meeting.counterparty.collector_id == user.pk
+        or is_manager(user)
+    )

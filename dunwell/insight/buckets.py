@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 DEFAULT_EDGES: tuple[int, ...] = (30, 60, 90, 180)
+# A hundred years past due: beyond it date arithmetic overflows and no debt is that old.
+MAX_EDGE_DAYS = 36500
 
 
 class BucketError(ValueError):
@@ -70,6 +72,8 @@ def validate_edges(edges: Sequence[int]) -> None:
         raise BucketError("bucket edges must be positive numbers of days")
     if any(b <= a for a, b in zip(edges, edges[1:], strict=False)):
         raise BucketError("bucket edges must increase")
+    if edges[-1] > MAX_EDGE_DAYS:
+        raise BucketError(f"bucket edges must be at most {MAX_EDGE_DAYS} days")
 
 
 def make_buckets(edges: Sequence[int] = DEFAULT_EDGES) -> tuple[Bucket, ...]:

@@ -5,7 +5,8 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dunwell.insight.buckets import BucketError, parse_edges
+from dunwell.forms import QueryDateField
+from dunwell.insight.buckets import MAX_EDGE_DAYS, BucketError, parse_edges
 from dunwell.insight.selectors import GroupBy
 
 GROUP_CHOICES = [
@@ -18,7 +19,7 @@ GROUP_CHOICES = [
 
 
 class AgingFilterForm(forms.Form):
-    as_of = forms.DateField(
+    as_of = QueryDateField(
         label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     by = forms.ChoiceField(label=_("Group by"), choices=GROUP_CHOICES, required=False)
@@ -37,6 +38,14 @@ class AgingFilterForm(forms.Form):
         text = self.cleaned_data.get("buckets") or ""
         if not text.strip():
             return None
+        try:
+            edges = tuple(int(part) for part in text.replace(";", ",").split(",") if part.strip())
+        except ValueError:
+            edges = ()
+        if edges and max(edges) > MAX_EDGE_DAYS:
+            raise forms.ValidationError(
+                _("A bucket can end at most %(max)d days past due.") % {"max": MAX_EDGE_DAYS}
+            )
         try:
             return parse_edges(text)
         except BucketError:

@@ -14,12 +14,15 @@ from dunwell.accounts.models import User
 from dunwell.insight.export import bucket_label, write_xlsx
 from dunwell.insight.forms import GROUP_CHOICES, AgingFilterForm
 from dunwell.insight.selectors import AgingReport, aging
+from dunwell.views import bad_query
 
 PAGE_ROWS = 200  # the page shows the largest debts; the export has every row
 CHART_GROUPS = 15
 
 
 def _report(request: HttpRequest) -> tuple[AgingFilterForm, AgingReport]:
+    """The filter form and the report it asks for; the default report when a parameter is bad
+    (the caller answers 400 and names it)."""
     form = AgingFilterForm(request.GET or None)
     today = timezone.localdate()
     if form.is_bound and form.is_valid():
@@ -68,12 +71,16 @@ def aging_page(request: HttpRequest) -> HttpResponse:
         "chart": chart,
         "query": request.GET.urlencode(),
     }
-    return render(request, "insight/aging.html", context)
+    # A bad parameter: the form names it beside the field, over the default report, as a 400.
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    return render(request, "insight/aging.html", context, status=status)
 
 
 @login_required
 def aging_export(request: HttpRequest) -> HttpResponse:
-    _, report = _report(request)
+    form, report = _report(request)
+    if form.is_bound and not form.is_valid():
+        return bad_query(request, form)
     buffer = io.BytesIO()
     write_xlsx(report, buffer)
     response = HttpResponse(

@@ -10,6 +10,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from dunwell.forms import IdChoiceField, IdMultipleChoiceField, query_id
 from dunwell.ledger.models import Counterparty, Document
 from dunwell.legal import sandbox
 from dunwell.legal.calc import RULES
@@ -53,10 +54,8 @@ def lines(text: str) -> list[str]:
 
 
 class CalculatorForm(forms.Form):
-    counterparty = forms.ModelChoiceField(
-        Counterparty.objects.none(), label=_("Debtor"), required=False
-    )
-    documents = forms.ModelMultipleChoiceField(
+    counterparty = IdChoiceField(Counterparty.objects.none(), label=_("Debtor"), required=False)
+    documents = IdMultipleChoiceField(
         Document.objects.none(),
         label=_("Documents (none chosen: all overdue)"),
         required=False,
@@ -95,10 +94,10 @@ class CalculatorForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["counterparty"].queryset = counterparties.order_by("name")  # type: ignore[attr-defined]
         documents = Document.objects.filter(counterparty__in=counterparties, open_amount__gt=0)
-        chosen = self.data.get("counterparty") if self.is_bound else None
-        if chosen and str(chosen).isdigit():
+        chosen = query_id(self.data.get("counterparty")) if self.is_bound else None
+        if chosen is not None:
             # only the chosen debtor's open documents are offered
-            documents = documents.filter(counterparty_id=int(chosen))
+            documents = documents.filter(counterparty_id=chosen)
         else:
             documents = documents.none()
         self.fields["documents"].queryset = documents.order_by("due_date")  # type: ignore[attr-defined]

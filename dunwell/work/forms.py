@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from dunwell.forms import AmountField
+from dunwell.forms import AmountField, QueryDateField
 from dunwell.money import parse_amount
 from dunwell.work.models import Meeting, Outcome, Situation
 
@@ -191,3 +191,14 @@ class SkipForm(forms.Form):
     reason = forms.CharField(
         label=_("Why is it skipped?"), widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class CalendarQueryForm(forms.Form):
+    """The calendar's address: ?view=day|week&date=YYYY-MM-DD."""
+
+    view = forms.ChoiceField(
+        label=_("View"),
+        choices=[("week", _("Week")), ("day", _("Day"))],
+        required=False,
+    )
+    date = QueryDateField(label=_("Date"), required=False)

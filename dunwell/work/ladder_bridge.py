@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dunwell.accounts.models import Role, User
+from dunwell.accounts.visibility import can_resolve_dispute, can_work_task
 from dunwell.ladder import holds
 from dunwell.ladder import services as ladder
 from dunwell.ladder.holds import Hold
@@ -313,6 +314,8 @@ def complete_task(by: User, counterparty: Counterparty, task_id: int, outcome: s
     task = Task.objects.filter(pk=task_id, counterparty=counterparty).first()
     if task is None:
         raise WorkError(_("This task belongs to another debtor."))
+    if not can_work_task(by, task):
+        raise WorkError(_("Only the person the task is given to, or their manager, can do it."))
     if not task.is_open:
         return  # done already (a double click): the outcome is still recorded
     try:
@@ -405,6 +408,10 @@ def resolve_dispute(
     dispute = Dispute.objects.filter(pk=dispute_id, counterparty=counterparty).first()
     if dispute is None:
         raise WorkError(_("This dispute belongs to another debtor."))
+    if not can_resolve_dispute(by, dispute):
+        raise WorkError(
+            _("Only the person the dispute is routed to, or their manager, can resolve it.")
+        )
     if not resolution.strip():
         raise WorkError(_("Write how the dispute was settled."))
     try:

@@ -202,6 +202,7 @@ def record_call_outcome(
     contact, abuse flags the contact and schedules a call-back 30 minutes later."""
     _check_access(by, counterparty)
     now = now or timezone.now()
+    recording_name = check_recording(data.recording)[0] if data.recording is not None else ""
     if data.outcome not in Outcome.values:
         raise WorkError(_("Unknown outcome."))
     contact = None
@@ -292,7 +293,7 @@ def record_call_outcome(
         data=extra,
     )
     if data.recording is not None:
-        activity.recording.save(data.recording.name or "call.bin", data.recording, save=True)
+        activity.recording.save(recording_name, data.recording, save=True)
     summary = str(_OUTCOME_SUMMARY[data.outcome]) % params
     _timeline(
         counterparty,
@@ -497,6 +498,10 @@ def save_meeting(
         meeting = Meeting(counterparty=counterparty, organiser=by)
     elif meeting.counterparty_id != counterparty.pk:
         raise WorkError(_("This meeting belongs to another debtor."))
+    elif not visibility.can_edit_meeting(by, meeting):
+        raise WorkError(
+            _("Only the meeting's organiser, the collector or a manager can change it.")
+        )
     for name in MEETING_FIELDS:
         if name in values:
             setattr(meeting, name, values[name])
@@ -594,6 +599,7 @@ def send_scheduled_notices(now: datetime | None = None) -> int:
 # Steps done in writing: a letter or an email (and the final warning, which is a letter).
 WRITTEN_ACTIONS = frozenset({"letter", "email", "final_warning"})
 TASK_FILE_MAX_BYTES = 10 * 1024 * 1024
+RECORDING_MAX_BYTES = 20 * 1024 * 1024
 
 _UPLOAD_ERRORS: dict[str, StrOrPromise] = {
     "size": _("File: the file is larger than %(mb)s MB."),
@@ -606,6 +612,31 @@ _UPLOAD_ERRORS: dict[str, StrOrPromise] = {
 def task_file_max_bytes() -> int:
     """WORK_TASK_FILE_MAX_BYTES, 10 MB by default."""
     return int(getattr(settings, "WORK_TASK_FILE_MAX_BYTES", TASK_FILE_MAX_BYTES))
+
+
+def recording_max_bytes() -> int:
+    """WORK_RECORDING_MAX_BYTES, 20 MB by default."""
+    return int(getattr(settings, "WORK_RECORDING_MAX_BYTES", RECORDING_MAX_BYTES))
+
+
+def check_recording(upload: UploadedFile) -> tuple[str, str]:
+    """(file name to store, content type) of a call recording: audio by its content, within the
+    size limit; WorkError naming the field otherwise. The stored name carries the extension of
+    what the file really is, so nothing uploaded as `evil.html` keeps that name."""
+    from dunwell.work.uploads import AUDIO_KINDS, sniff_audio
+
+    limit = recording_max_bytes()
+    if upload.size is not None and upload.size > limit:
+        raise WorkError(
+            _("Recording: the file is larger than %(mb)d MB.") % {"mb": limit // (1024 * 1024)}
+        )
+    head = upload.read(64)
+    upload.seek(0)
+    kind = sniff_audio(head)
+    if kind is None:
+        raise WorkError(_("Recording: only audio files (MP3, WAV, OGG, M4A, WebM) are accepted."))
+    content_type, extension = AUDIO_KINDS[kind]
+    return f"call{extension}", content_type
 
 
 def _ladder_call(function: Any, *args: Any, **kwargs: Any) -> Any:

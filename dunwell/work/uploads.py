@@ -97,3 +97,45 @@ def check_upload(name: str, content: bytes, max_bytes: int) -> tuple[str, str]:
     if not lowered.endswith(extensions):
         raise UploadRejected("extension")
     return kind, content_type
+
+
+# --- call recordings: audio only (issue 9, item 7) -------------------------------------------
+
+AUDIO_KINDS: dict[str, tuple[str, str]] = {
+    # kind → (content type, extension the stored file gets)
+    "mp3": ("audio/mpeg", ".mp3"),
+    "wav": ("audio/wav", ".wav"),
+    "ogg": ("audio/ogg", ".ogg"),
+    "m4a": ("audio/mp4", ".m4a"),
+    "webm": ("audio/webm", ".webm"),
+    "flac": ("audio/flac", ".flac"),
+}
+
+
+def sniff_audio(content: bytes) -> str | None:
+    """The kind of audio file `content` is (a key of AUDIO_KINDS), or None: judged by the
+    first bytes only, never by the name or the browser's word."""
+    if content.startswith(b"ID3") or (
+        len(content) > 1 and content[0] == 0xFF and content[1] & 0xE0 == 0xE0
+    ):
+        return "mp3"
+    if content[:4] == b"RIFF" and content[8:12] == b"WAVE":
+        return "wav"
+    if content.startswith(b"OggS"):
+        return "ogg"
+    if content[4:8] == b"ftyp":  # the MPEG-4 container (M4A audio)
+        return "m4a"
+    if content.startswith(b"\x1a\x45\xdf\xa3"):
+        return "webm"
+    if content.startswith(b"fLaC"):
+        return "flac"
+    return None
+
+
+def recording_content_type(name: str) -> str:
+    """The content type to serve a stored recording with, from the extension it was given at
+    upload (its real kind); anything else is an opaque download."""
+    for content_type, extension in AUDIO_KINDS.values():
+        if name.lower().endswith(extension):
+            return content_type
+    return "application/octet-stream"

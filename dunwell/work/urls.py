@@ -34,5 +34,6 @@ urlpatterns += [
     path("tasks/<int:task_id>/done/", views.task_done, name="task_done"),
     path("tasks/<int:task_id>/skip/", views.task_skip, name="task_skip"),
     path("tasks/files/<int:attachment_id>/", views.task_file, name="task_file"),
+    path("calls/<int:call_id>/recording/", views.call_recording, name="call_recording"),
     path("team/", views.team, name="team"),
 ]

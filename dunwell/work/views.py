@@ -14,20 +14,28 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dunwell.accounts.models import User
-from dunwell.accounts.visibility import can_see_counterparty, can_skip_task, can_work_task
-from dunwell.ladder.models import Task
-from dunwell.money import AmountError, Money, format_amounts, parse_amount
+from dunwell.accounts.visibility import (
+    can_edit_meeting,
+    can_resolve_dispute,
+    can_see_counterparty,
+    can_skip_task,
+    can_work_task,
+)
+from dunwell.forms import query_id
+from dunwell.ladder.models import Dispute, Task
+from dunwell.money import MAX_AMOUNT, AmountError, Money, format_amounts, parse_amount
 from dunwell.money_l10n import money_text
+from dunwell.views import bad_query
 from dunwell.work import calendar as work_calendar
 from dunwell.work import exports, ladder_bridge, selectors, services, task_queries
 from dunwell.work.forms import (
     AgreementForm,
+    CalendarQueryForm,
     LanguageForm,
     MeetingForm,
     OutcomeForm,
@@ -39,6 +47,7 @@ from dunwell.work.forms import (
 )
 from dunwell.work.logic import fill_script
 from dunwell.work.models import (
+    CallActivity,
     CallScript,
     Meeting,
     Notification,
@@ -46,6 +55,7 @@ from dunwell.work.models import (
     Situation,
     TaskAttachment,
 )
+from dunwell.work.uploads import recording_content_type
 
 
 def _user(request: HttpRequest) -> User:
@@ -160,6 +170,13 @@ def call_card(request: HttpRequest, counterparty_id: int) -> HttpResponse:
         )
         if form.is_valid():
             data = form.cleaned_data
+            closing = (
+                Task.objects.filter(pk=data["task"], counterparty=counterparty).first()
+                if data["task"]
+                else None
+            )
+            if closing is not None and not can_work_task(user, closing):
+                raise PermissionDenied
             try:
                 services.record_call_outcome(
                     user,
@@ -232,9 +249,9 @@ def call_card(request: HttpRequest, counterparty_id: int) -> HttpResponse:
     }
     script = scripts.get(situation)
     skip_task = None
-    task_param = request.GET.get("task", "")
-    if task_param.isdigit():
-        candidate = Task.objects.filter(pk=int(task_param), counterparty=counterparty).first()
+    task_param = query_id(request.GET.get("task", ""))
+    if task_param is not None:
+        candidate = Task.objects.filter(pk=task_param, counterparty=counterparty).first()
         if candidate is not None and candidate.is_open and can_skip_task(user, candidate):
             skip_task = candidate
     return render(
@@ -288,6 +305,8 @@ def meeting(
     instance = None
     if meeting_id is not None:
         instance = get_object_or_404(Meeting, pk=meeting_id, counterparty=counterparty)
+        if request.method == "POST" and not can_edit_meeting(user, instance):
+            raise PermissionDenied
     agreement_form: AgreementForm | None = None
     if request.method == "POST" and request.POST.get("form") == "agreement" and instance:
         agreement_form = AgreementForm(request.POST, currencies=_open_currencies(counterparty))
@@ -392,9 +411,9 @@ def notifications(request: HttpRequest) -> HttpResponse:
     return render(request, "work/notifications.html", {"items": items})
 
 
-def _calendar_range(request: HttpRequest) -> tuple[str, Any, Any]:
-    view = "day" if request.GET.get("view") == "day" else "week"
-    start = parse_date(request.GET.get("date", "")) or timezone.localdate()
+def _calendar_range(form: CalendarQueryForm) -> tuple[str, Any, Any]:
+    view = "day" if form.cleaned_data.get("view") == "day" else "week"
+    start = form.cleaned_data.get("date") or timezone.localdate()
     if view == "week":
         start = start - timedelta(days=start.weekday())
     end = start + timedelta(days=1 if view == "day" else 7)
@@ -404,7 +423,10 @@ def _calendar_range(request: HttpRequest) -> tuple[str, Any, Any]:
 @login_required
 def calendar(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    view, start, end = _calendar_range(request)
+    form = CalendarQueryForm(request.GET)
+    if not form.is_valid():
+        return bad_query(request, form)
+    view, start, end = _calendar_range(form)
     tz = timezone.get_current_timezone()
     events = work_calendar.events_for(
         user,
@@ -445,9 +467,11 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 def _decimal_or_none(text: str) -> Decimal | None:
     """A filter amount as the user types it in their language; unreadable -> no filter."""
     try:
-        return parse_amount(text, get_language()) if text.strip() else None
-    except AmountError:
+        value = parse_amount(text, get_language()) if text.strip() else None
+    except (AmountError, ArithmeticError):  # ArithmeticError: more digits than Decimal holds
         return None
+    # Beyond what any amount column holds the comparison would overflow: no such debt anyway.
+    return value if value is None or abs(value) <= MAX_AMOUNT else None
 
 
 @login_required
@@ -484,6 +508,9 @@ def team(request: HttpRequest) -> HttpResponse:
 def resolve_dispute(request: HttpRequest, counterparty_id: int, dispute_id: int) -> HttpResponse:
     user = _user(request)
     counterparty = selectors.visible_counterparty(user, counterparty_id)
+    dispute = get_object_or_404(Dispute, pk=dispute_id, counterparty=counterparty)
+    if not can_resolve_dispute(user, dispute):
+        raise PermissionDenied
     try:
         ladder_bridge.resolve_dispute(
             user,
@@ -614,6 +641,22 @@ def task_file(request: HttpRequest, attachment_id: int) -> FileResponse:
         as_attachment=True,
         filename=attachment.original_name,
         content_type=attachment.content_type,
+    )
+
+
+@login_required
+def call_recording(request: HttpRequest, call_id: int) -> FileResponse:
+    """A call's recording, for those who see the debtor; always as a download, with the
+    content type of what the file really is (checked at upload)."""
+    call = get_object_or_404(CallActivity.objects.exclude(recording=""), pk=call_id)
+    if not can_see_counterparty(_user(request), call.counterparty_id):
+        raise Http404
+    name = (call.recording.name or "").rsplit("/", 1)[-1]
+    return FileResponse(
+        call.recording.open("rb"),
+        as_attachment=True,
+        filename=name,
+        content_type=recording_content_type(name),
     )
 
 

@@ -124,10 +124,13 @@ def test_filters_change_as_of_grouping_and_buckets(
     assert "<th>Collector</th>" in html
 
 
-def test_bad_buckets_fall_back_to_the_defaults_with_a_message(
+def test_bad_buckets_fall_back_to_the_defaults_with_a_message_as_a_400(
     client: Client, ledger: object, director: User
 ) -> None:
-    html = page(client, director, buckets="90,30")
+    client.force_login(director)
+    response = client.get(reverse("insight:aging"), {"buckets": "90,30"})
+    assert response.status_code == 400
+    html = response.content.decode()
     assert "Enter increasing whole numbers" in html
     assert "91–180" in html
 

@@ -1,0 +1,186 @@
+"""A small world with one object of every kind a URL names, for the permission sweep and the
+query-parameter fuzz: a debtor of the owner collector with a task, a dispute, a meeting, a call,
+a task file, a legal case with an approval and a generated document; and a walk over every URL
+pattern of the project."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from dunwell.accounts.models import Role, User
+
+
+@dataclass(frozen=True)
+class Route:
+    """One URL pattern: its full route text, its name (namespace:name) and its arguments."""
+
+    route: str
+    name: str
+    kwargs: tuple[str, ...]
+
+
+def walk(
+    patterns: list[Any] | None = None, prefix: str = "", namespace: str = ""
+) -> Iterator[Route]:
+    """Every URL pattern of the project, nested includes flattened."""
+    for item in get_resolver().url_patterns if patterns is None else patterns:
+        text = prefix + str(item.pattern)
+        if isinstance(item, URLResolver):
+            ns = item.namespace
+            inner = f"{namespace}:{ns}" if namespace and ns else (ns or namespace)
+            yield from walk(item.url_patterns, text, inner)
+        elif isinstance(item, URLPattern):
+            name = f"{namespace}:{item.name}" if namespace and item.name else (item.name or "")
+            kwargs = tuple(item.pattern.converters) if hasattr(item.pattern, "converters") else ()
+            yield Route(text, name, kwargs)
+
+
+@dataclass
+class World:
+    owner: User
+    teammate: User
+    outsider: User
+    supervisor: User
+    director: User
+    debtor: Any
+    ids: dict[str, Any] = field(default_factory=dict)
+    # pk of a pattern named here (the `pk` argument means a different model per page)
+    pks: dict[str, int] = field(default_factory=dict)
+
+
+def build_world(
+    *,
+    collector: User,
+    teammate: User,
+    outsider: User,
+    supervisor: User,
+    director: User,
+    make_counterparty: Callable[..., Any],
+    make_document: Callable[..., Any],
+    make_contract: Callable[..., Any],
+) -> World:
+    from dunwell.ladder.models import Dispute, Policy, Task
+    from dunwell.ledger.models import Contact, ImportRun
+    from dunwell.legal.models import Approval, GeneratedDocument, LegalCase
+    from dunwell.work import services as work_services
+    from dunwell.work.models import CallActivity, Meeting, TaskAttachment
+
+    cp = make_counterparty(collector=collector, name="Sweep Owner Debtor SRL")
+    contract = make_contract(cp)
+    doc = make_document(cp, "1500.00", contract=contract, due_date=date(2026, 2, 4))
+    Contact.objects.create(counterparty=cp, name="Ana Pop", phone="+40721000000")
+    now = timezone.now()
+    policy = Policy.objects.get(code="standard")
+    task = Task.objects.create(
+        counterparty=cp,
+        assignee=collector,
+        action="letter",
+        title="Letter for the sweep",
+        due_at=now,
+        key=f"sweep:{cp.pk}",
+        step=policy.steps.first(),
+    )
+    approval_task = Task.objects.create(
+        counterparty=cp,
+        assignee=collector,
+        action="letter",
+        title="Waiting for approval",
+        due_at=now,
+        key=f"sweep:approval:{cp.pk}",
+        step=policy.steps.first(),
+        status="awaiting_approval",
+        approval_role=Role.SUPERVISOR,
+    )
+    dispute = Dispute.objects.create(
+        counterparty=cp,
+        reason="quality",
+        amount=Decimal("100.00"),
+        currency=doc.currency,
+        responsible=collector,
+        registered_at=now,
+    )
+    meeting = Meeting.objects.create(counterparty=cp, organiser=collector, starts_at=now)
+    call = CallActivity.objects.create(counterparty=cp, user=collector, at=now, outcome="no_answer")
+    call.recording.save("call.wav", ContentFile(b"RIFF\x00\x00\x00\x00WAVE"), save=True)
+    attachment = TaskAttachment(
+        task=task,
+        counterparty=cp,
+        original_name="letter.pdf",
+        content_type="application/pdf",
+        size=10,
+        method="by_hand",
+        uploaded_by=collector,
+        uploaded_at=now,
+    )
+    attachment.file.save("letter.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
+    case = LegalCase.objects.create(
+        company=cp.company,
+        counterparty=cp,
+        currency=doc.currency,
+        opened_at=now,
+        opened_by=director,
+    )
+    approval = Approval.objects.create(case=case, action="lawsuit", requested_at=now)
+    paper = GeneratedDocument(
+        company=cp.company,
+        counterparty=cp,
+        case=case,
+        kind="pretension",
+        language="ro",
+        number="P-1",
+        created_at=now,
+    )
+    paper.docx.save("p1.docx", ContentFile(b"PK\x03\x04"), save=True)
+    run = ImportRun.objects.create(kind="contacts", company=cp.company, file_name="d.csv")
+    token = work_services.calendar_token(collector).token
+    world = World(collector, teammate, outsider, supervisor, director, cp)
+    world.ids = {
+        "counterparty_id": cp.pk,
+        "task_id": task.pk,
+        "dispute_id": dispute.pk,
+        "meeting_id": meeting.pk,
+        "attachment_id": attachment.pk,
+        "call_id": call.pk,
+        "token": token,
+    }
+    world.pks = {
+        "ladder:policy_edit": policy.pk,
+        "ladder:decide": approval_task.pk,
+        "legal:case": case.pk,
+        "legal:case_action": case.pk,
+        "legal:proof": case.pk,
+        "legal:complete_task": case.pk,
+        "legal:decide": approval.pk,
+        "legal:download": paper.pk,
+        "ledger:import_preview": run.pk,
+        "ledger:import_detail": run.pk,
+        "ledger:import_rerun": run.pk,
+        "ledger:import_rejected": run.pk,
+    }
+    world.ids["action"] = "hearing"
+    world.ids["fmt"] = "docx"
+    return world
+
+
+def fingerprint() -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every Dunwell table (bar login times): equal before and after means a
+    request changed nothing."""
+    from django.apps import apps
+
+    rows: dict[str, list[tuple[Any, ...]]] = {}
+    for model in apps.get_models():
+        if not model.__module__.startswith("dunwell."):
+            continue
+        names = [f.attname for f in model._meta.concrete_fields if f.attname != "last_login"]
+        rows[model._meta.label] = sorted(
+            (tuple(str(v) for v in row) for row in model.objects.values_list(*names)),
+        )
+    return rows
