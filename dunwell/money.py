@@ -313,6 +313,8 @@ def parse_amount(text: str, language: str | None) -> Decimal:
         has_mark and not (fraction.isascii() and fraction.isdigit())
     ):
         raise AmountError(text)
+    if len(whole) > 20 or len(fraction) > 20:
+        raise AmountError(text)  # beyond any amount, and beyond Decimal's default precision
     value = Decimal(sign + whole + ("." + fraction if has_mark else ""))
     if value != value.quantize(CENT, rounding=ROUND_HALF_UP):
         raise AmountError(text)
