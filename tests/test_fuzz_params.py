@@ -151,3 +151,15 @@ def test_hostile_parameters_never_cause_a_server_error(world: World) -> None:
                 if status >= 500:
                     problems.append(f"GET {url} {sorted(query)}={value[:20]!r}: {status}")
     assert not problems, "\n".join(problems[:40])
+
+
+@pytest.mark.django_db
+def test_a_nul_byte_in_a_parameter_is_refused_naming_it(
+    client: Any, django_user_model: Any
+) -> None:
+    user = django_user_model.objects.create_user(username="nul", password="pw-nul")
+    client.force_login(user)
+    response = client.get("/work/debtors/", {"q": "x\x00y"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "q" in page and "contains a NUL character" in page
