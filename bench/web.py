@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dunwell.settings")
 os.environ.setdefault("DUNWELL_DEBUG", "1")
 # The server must read the sessions this process signs: one key for both.
-os.environ.setdefault("DUNWELL_SECRET_KEY", "bench-not-secret")
+os.environ.setdefault("DUNWELL_SECRET_KEY", "bench-only-" + "k3y-" * 12)  # 50+ characters
 
 
 def progress(message: str) -> None:
@@ -225,7 +225,8 @@ def main() -> None:
     users = sessions(args.collectors)
     users = [users[i % len(users)] for i in range(args.users)]
     base = floor()
-    env = dict(os.environ, DUNWELL_DEBUG="0")
+    # Production settings over plain http on loopback: no https redirect, cookies over http.
+    env = dict(os.environ, DUNWELL_DEBUG="0", DUNWELL_SSL_REDIRECT="0", DUNWELL_SECURE_COOKIES="0")
     env["DUNWELL_LOG_LEVEL"] = "WARNING"
     server = subprocess.Popen(
         [
