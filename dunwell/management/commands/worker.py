@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
@@ -16,6 +17,7 @@ from django.utils import timezone
 
 from dunwell.env import env_int
 from dunwell.ladder.tasks import schedule_morning_runs
+from dunwell.ledger.tasks import purge_import_files
 from dunwell.work.services import send_scheduled_notices
 
 
@@ -40,6 +42,8 @@ class Command(BaseCommand):
                     self.stdout.write(f"enqueued the daily run of company {company_id} for {day}")
                 # Day +1 and approvals-waiting notices; idempotent, so every worker may send.
                 send_scheduled_notices()
+                # Import files past DUNWELL_IMPORT_RETENTION_DAYS go; idempotent too.
+                purge_import_files(days=settings.IMPORT_RETENTION_DAYS)
                 stop.wait(options["check_every"])
 
         thread = threading.Thread(target=scheduler, name="ladder-scheduler", daemon=True)
