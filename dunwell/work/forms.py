@@ -202,3 +202,10 @@ class CalendarQueryForm(forms.Form):
         required=False,
     )
     date = QueryDateField(label=_("Date"), required=False)
+
+
+class WorklistAmountForm(forms.Form):
+    """The worklist's "overdue at least" filter, in the company currency, as the user types it:
+    a value that is not an amount (or beyond any amount) gets the 400 page naming the filter."""
+
+    min_amount = AmountField(label=_("Overdue at least"), required=False, allow_zero=True)

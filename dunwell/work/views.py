@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -14,8 +13,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from dunwell.accounts.models import User
@@ -28,7 +27,7 @@ from dunwell.accounts.visibility import (
 )
 from dunwell.forms import query_id
 from dunwell.ladder.models import Dispute, Task
-from dunwell.money import MAX_AMOUNT, AmountError, Money, format_amounts, parse_amount
+from dunwell.money import Money, format_amounts
 from dunwell.money_l10n import money_text
 from dunwell.views import bad_query
 from dunwell.work import calendar as work_calendar
@@ -44,6 +43,7 @@ from dunwell.work.forms import (
     SentByHandForm,
     SkipForm,
     TaskNoteForm,
+    WorklistAmountForm,
 )
 from dunwell.work.logic import fill_script
 from dunwell.work.models import (
@@ -464,16 +464,6 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
 
 
-def _decimal_or_none(text: str) -> Decimal | None:
-    """A filter amount as the user types it in their language; unreadable -> no filter."""
-    try:
-        value = parse_amount(text, get_language()) if text.strip() else None
-    except (AmountError, ArithmeticError):  # ArithmeticError: more digits than Decimal holds
-        return None
-    # Beyond what any amount column holds the comparison would overflow: no such debt anyway.
-    return value if value is None or abs(value) <= MAX_AMOUNT else None
-
-
 @login_required
 def worklist(request: HttpRequest) -> HttpResponse:
     user = _user(request)
@@ -483,13 +473,16 @@ def worklist(request: HttpRequest) -> HttpResponse:
         "country": request.GET.get("country", ""),
         "min_amount": request.GET.get("min_amount", ""),
     }
+    amount_form = WorklistAmountForm(request.GET)
+    if not amount_form.is_valid():
+        return bad_query(request, amount_form)
     data = selectors.worklist(
         user,
         timezone.now(),
         action=filters["action"],
         segment=filters["segment"],
         country=filters["country"],
-        min_amount=_decimal_or_none(filters["min_amount"]),
+        min_amount=amount_form.cleaned_data["min_amount"],
     )
     return render(request, "work/worklist.html", {"wl": data, "filters": filters})
 

@@ -212,3 +212,23 @@ def test_every_page_renders_in_every_language(
     if language != "en":
         assert PAGE_TEXT[name]["en"] not in page.split("<main", 1)[-1]
     assert f'lang="{language}"' in page
+
+
+@pytest.mark.parametrize("typed", ["12,34,56", "abc", "9" * 40])
+def test_an_unreadable_amount_filter_gets_the_400_page_naming_it(
+    typed: str, collector: User
+) -> None:
+    response = client_for(collector).get(reverse("work:worklist"), {"min_amount": typed})
+    assert response.status_code == 400
+    assert "Overdue at least" in response.content.decode()
+
+
+def test_the_amount_filter_reads_the_users_language(
+    debtor: Counterparty, collector: User
+) -> None:
+    collector.language = "ru"
+    collector.save()
+    call_task(debtor, collector)
+    page = client_for(collector).get(reverse("work:worklist"), {"min_amount": "1 000,50"})
+    assert page.status_code == 200
+    assert debtor.name in page.content.decode()  # 1,500 RON overdue reaches 1,000.50
