@@ -223,9 +223,7 @@ def test_an_unreadable_amount_filter_gets_the_400_page_naming_it(
     assert "Overdue at least" in response.content.decode()
 
 
-def test_the_amount_filter_reads_the_users_language(
-    debtor: Counterparty, collector: User
-) -> None:
+def test_the_amount_filter_reads_the_users_language(debtor: Counterparty, collector: User) -> None:
     collector.language = "ru"
     collector.save()
     call_task(debtor, collector)
