@@ -18,7 +18,7 @@ from dunwell.insight.forms import AgingFilterForm
 from dunwell.legal.forms import CalculatorForm
 from dunwell.work.forms import CalendarQueryForm
 from tests.test_permission_sweep import ADMIN_PREFIX, _url
-from tests.url_world import World, build_world, walk
+from tests.url_world import World, walk
 
 pytestmark = pytest.mark.django_db
 
@@ -110,24 +110,6 @@ def _flat(patterns: list[Any], prefix: str = "") -> list[tuple[str, Any]]:
         else:
             out.append((text, item.callback))
     return out
-
-
-@pytest.fixture
-def world(
-    collector: Any, teammate: Any, outsider: Any, supervisor: Any, director: Any,
-    make_counterparty: Any, make_document: Any, make_contract: Any, settings: Any, tmp_path: Any,
-) -> World:  # fmt: skip
-    settings.MEDIA_ROOT = str(tmp_path)
-    return build_world(
-        collector=collector,
-        teammate=teammate,
-        outsider=outsider,
-        supervisor=supervisor,
-        director=director,
-        make_counterparty=make_counterparty,
-        make_document=make_document,
-        make_contract=make_contract,
-    )
 
 
 def test_hostile_parameters_never_cause_a_server_error(world: World) -> None:

@@ -17,7 +17,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.url_world import Route, World, build_world, fingerprint, walk
+from tests.url_world import Route, World, fingerprint, walk
 
 pytestmark = pytest.mark.django_db
 
@@ -64,24 +64,6 @@ def _url(route: Route, world: World) -> str | None:
         else:
             return None
     return reverse(route.name, kwargs=kwargs)
-
-
-@pytest.fixture
-def world(
-    collector: Any, teammate: Any, outsider: Any, supervisor: Any, director: Any,
-    make_counterparty: Any, make_document: Any, make_contract: Any, settings: Any, tmp_path: Any,
-) -> World:  # fmt: skip
-    settings.MEDIA_ROOT = str(tmp_path)
-    return build_world(
-        collector=collector,
-        teammate=teammate,
-        outsider=outsider,
-        supervisor=supervisor,
-        director=director,
-        make_counterparty=make_counterparty,
-        make_document=make_document,
-        make_contract=make_contract,
-    )
 
 
 def _routes() -> list[Route]:
