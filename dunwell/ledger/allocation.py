@@ -120,14 +120,17 @@ def _consume_sql(stage: int) -> list[str]:
     ]
 
 
+# What a document owes or a payment pays: nothing once cancelled in accounting.
+_LIVE_CENTS = f"CASE WHEN cancelled THEN 0 ELSE {_CENTS.format(col='amount')} END"
+
 _LOAD = [
     f"""INSERT INTO dunwell_rl_pay (id, cp, contract, doc, cur, pdate, cents, rem)
     SELECT id, counterparty_id, contract_id, document_id, currency, date,
-        {_CENTS.format(col="amount")}, {_CENTS.format(col="amount")}
+        {_CENTS.format(col="amount")}, {_LIVE_CENTS}
     FROM ledger_payment WHERE counterparty_id IN (SELECT id FROM dunwell_rl_scope)""",
     f"""INSERT INTO dunwell_rl_doc (id, cp, contract, cur, due, ddate, cents, rem)
     SELECT id, counterparty_id, contract_id, currency, due_date, date,
-        {_CENTS.format(col="amount")}, {_CENTS.format(col="amount")}
+        {_CENTS.format(col="amount")}, {_LIVE_CENTS}
     FROM ledger_document WHERE counterparty_id IN (SELECT id FROM dunwell_rl_scope)""",
 ]
 

@@ -313,6 +313,9 @@ class Document(models.Model):
     accepted = models.BooleanField(_("accepted"), default=False)
     accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
     open_amount = money_field(_("open amount"))
+    # Cancelled in accounting (deleted, marked for deletion or un-posted): kept for the record,
+    # owes nothing (the allocation sets its open amount to 0 and gives it no payment).
+    cancelled = models.BooleanField(_("cancelled in accounting"), default=False, db_default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -363,6 +366,8 @@ class Payment(models.Model):
     currency = models.CharField(_("currency"), max_length=3)
     payer = models.CharField(_("payer"), max_length=255, blank=True)
     unallocated = money_field(_("unallocated credit"))
+    # Cancelled in accounting: kept for the record, pays nothing.
+    cancelled = models.BooleanField(_("cancelled in accounting"), default=False, db_default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

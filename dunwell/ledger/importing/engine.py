@@ -129,8 +129,8 @@ EMPTY_CELL: dict[str, dict[str, Any]] = {
         "pretension_days": 30,
         "governing_law": "",
     },
-    "documents": {"kind": "invoice", "accepted": False},
-    "payments": {"payer": ""},
+    "documents": {"kind": "invoice", "accepted": False, "cancelled": False},
+    "payments": {"payer": "", "cancelled": False},
 }
 ROLES = ("orders", "accepts", "accountant", "decides_payments", "signs")
 
@@ -575,7 +575,7 @@ class Importer:
     def __init__(
         self,
         kind: Kind,
-        path: Path,
+        path: Path | None,
         *,
         company: Company | None,
         partial: bool,
@@ -585,17 +585,19 @@ class Importer:
         progress: Callable[[int, int], None] | None,
         display_name: str | None = None,
         encoding: str | None = None,
+        table: Table | None = None,
     ) -> None:
         self.kind = kind
         self.encoding = encoding
         self.path = path
+        self.table = table
         self.company = company
         self.partial = partial
         self.mapping = mapping
         self.user = user
         self.run = run
         self.progress = progress
-        self.file = display_name or path.name
+        self.file = display_name or (path.name if path is not None else kind.name)
         self.errors = _Rejections(self.file)
         self.postgres = connection.vendor == "postgresql"
         self.result = ImportResult()
@@ -1093,7 +1095,10 @@ class Importer:
 
     # --- the whole run ---------------------------------------------------------------------
 
-    def execute(self) -> ImportResult:
+    def read(self) -> Table:
+        if self.table is not None:
+            return self.table
+        assert self.path is not None
         try:
             size = self.path.stat().st_size
         except OSError as exc:
@@ -1111,9 +1116,12 @@ class Importer:
                 ]
             )
         try:
-            table = read_table(self.path, self.encoding)
+            return read_table(self.path, self.encoding)
         except (ReadError, OSError) as exc:
             raise ImportRejected([RowError(self.file, 0, "", str(exc))]) from None
+
+    def execute(self) -> ImportResult:
+        table = self.read()
         mapping = self.resolve_mapping(table.headers)
         parser = _RowParser(self.kind, table.headers, mapping)
         default = self.default_company
@@ -1162,6 +1170,7 @@ class Importer:
 
     def write_rejected(self, out: Path) -> None:
         """The rejected rows as they were in the file, with a `reason` column."""
+        assert self.path is not None, "rejected rows are written for files only"
         table = read_table(self.path, self.encoding)
         with out.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, delimiter=";")
@@ -1227,9 +1236,9 @@ def _defaults(kind: str) -> dict[str, str]:
             "f_governing_law": "''",
         }
     if kind == "documents":
-        return {"f_kind": "'invoice'", "f_accepted": "FALSE"}
+        return {"f_kind": "'invoice'", "f_accepted": "FALSE", "f_cancelled": "FALSE"}
     if kind == "payments":
-        return {"f_payer": "''"}
+        return {"f_payer": "''", "f_cancelled": "FALSE"}
     return {}
 
 
@@ -1284,9 +1293,47 @@ def import_file(
         display_name=display_name,
         encoding=encoding,
     )
+    return _execute(importer, rejected_out)
+
+
+def import_table(
+    kind: str,
+    table: Table,
+    *,
+    display_name: str,
+    company: Company | None = None,
+    partial: bool = False,
+    user: User | None = None,
+    run: ImportRun | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportResult:
+    """Import rows that did not come from a file (the API's push, the 1C connector) through
+    the same parsing, checks and upserts as `import_file`: `table.headers` are field names
+    of the kind, each row is (its number in errors, cells as text). All-or-nothing unless
+    `partial`, as for a file."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown import kind {kind!r}; expected one of {', '.join(KINDS)}")
+    importer = Importer(
+        KINDS[kind],
+        None,
+        company=company,
+        partial=partial,
+        mapping={name: name for name in table.headers},
+        user=user,
+        run=run,
+        progress=progress,
+        display_name=display_name,
+        table=table,
+    )
+    return _execute(importer, None)
+
+
+def _execute(importer: Importer, rejected_out: Path | None) -> ImportResult:
+    company = importer.company
     # One import per kind and company at a time: a second upload of the same file waits for
     # the first and then finds its rows unchanged (no double counts, no duplicate timeline).
-    with exclusive(f"import-{kind}-{company.pk if company is not None else 'any'}", wait=True):
+    lock = f"import-{importer.kind.name}-{company.pk if company is not None else 'any'}"
+    with exclusive(lock, wait=True):
         try:
             result = importer.execute()
             if rejected_out is not None and importer.errors:

@@ -175,6 +175,7 @@ DOCUMENTS = Kind(
         CURRENCY,
         F("accepted", "bool"),
         F("accepted_on", "date"),
+        F("cancelled", "bool"),
         COMPANY,
     ),
     "ledger_document",
@@ -189,6 +190,7 @@ DOCUMENTS = Kind(
         ("f_currency", "currency", "currency"),
         ("f_accepted", "accepted", "accepted"),
         ("f_accepted_on", "accepted_on", "accepted_on"),
+        ("f_cancelled", "cancelled", "cancelled"),
     ),
 )
 
@@ -203,6 +205,7 @@ PAYMENTS = Kind(
         F("amount", "money", required=True),
         CURRENCY,
         F("payer"),
+        F("cancelled", "bool"),
         COMPANY,
     ),
     "ledger_payment",
@@ -214,6 +217,7 @@ PAYMENTS = Kind(
         ("f_amount", "amount", "amount"),
         ("f_currency", "currency", "currency"),
         ("f_payer", "payer", "payer"),
+        ("f_cancelled", "cancelled", "cancelled"),
     ),
 )
 
