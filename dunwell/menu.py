@@ -31,7 +31,55 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry(
         "ledger:imports", _("Import"), frozenset({"finance", "director", "admin", "supervisor"})
     ),
+    MenuEntry("integrations", _("Integrations"), frozenset({"director", "admin"})),
 )
+
+
+@dataclass(frozen=True)
+class Section:
+    url_name: str
+    label: str | Promise
+    description: str | Promise
+    managers_only: bool = True  # only for who may manage integrations (visibility.py)
+
+
+# The sections of the Integrations page; one whose URL is not registered is left out.
+INTEGRATION_SECTIONS: tuple[Section, ...] = (
+    Section(
+        "restapi:tokens",
+        _("API tokens"),
+        _("Tokens for programs that read and write through the REST API."),
+        managers_only=False,
+    ),
+    Section(
+        "webhooks:subscriptions",
+        _("Webhooks"),
+        _("Tell other systems at once when a promise, dispute, task or case changes."),
+    ),
+    Section(
+        "onec:connections",
+        _("1C connection"),
+        _("Read counterparties, sales and payments from a 1C infobase on a schedule."),
+    ),
+)
+
+
+def reachable(sections: tuple[Section, ...]) -> list[dict[str, object]]:
+    out: list[dict[str, object]] = []
+    for section in sections:
+        try:
+            url = reverse(section.url_name)
+        except NoReverseMatch:
+            continue
+        out.append(
+            {
+                "url": url,
+                "label": section.label,
+                "description": section.description,
+                "managers_only": section.managers_only,
+            }
+        )
+    return out
 
 
 def menu_for(request: HttpRequest) -> list[dict[str, object]]:

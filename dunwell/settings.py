@@ -38,12 +38,16 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "dunwell",
     "dunwell.accounts",
+    "dunwell.outbox",
     "dunwell.ledger",
     "dunwell.ladder",
     "dunwell.work",
     "dunwell.legal",
     "dunwell.interest",
     "dunwell.insight",
+    "dunwell.restapi",
+    "dunwell.webhooks",
+    "dunwell.onec",
     "dunwell.demo",
 ]
 

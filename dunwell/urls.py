@@ -18,6 +18,7 @@ urlpatterns = [
     path("interest/", include("dunwell.interest.urls")),
     path("reports/", include("dunwell.insight.urls")),
     path("api/", include("dunwell.api_urls")),
+    path("integrations/", views.integrations, name="integrations"),
 ]
 # No open /media/, not even in debug: uploaded files (call recordings, task attachments,
 # generated documents, import files) are served only by permission-checked views, as downloads.

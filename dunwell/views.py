@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from dunwell.accounts.models import User
+from dunwell.accounts.visibility import can_manage_integrations
 from dunwell.forms import query_errors
-from dunwell.menu import menu_for
+from dunwell.menu import INTEGRATION_SECTIONS, menu_for, reachable
 
 
 @login_required
@@ -27,3 +30,16 @@ def bad_query(request: HttpRequest, form: Form) -> HttpResponse:
         {"problems": query_errors(form), "back": request.path},
         status=400,
     )
+
+
+@login_required
+def integrations(request: HttpRequest) -> HttpResponse:
+    """The ways other systems connect: API tokens (every user has their own), and for those
+    who manage integrations, webhooks and the 1C connection."""
+    user = request.user
+    assert isinstance(user, User)  # login_required
+    manager = can_manage_integrations(user)
+    sections = [s for s in reachable(INTEGRATION_SECTIONS) if manager or not s["managers_only"]]
+    if not manager and not sections:
+        raise PermissionDenied
+    return render(request, "integrations.html", {"sections": sections})

@@ -47,6 +47,14 @@ MANAGERS = frozenset({Role.SUPERVISOR, Role.DIRECTOR, Role.ADMIN})
 COLLECTING_ROLES = frozenset({Role.COLLECTOR, Role.DIRECTOR})
 
 
+# Who connects Dunwell to other systems: webhooks, the 1C connection, every user's API tokens.
+INTEGRATORS = frozenset({Role.DIRECTOR, Role.ADMIN})
+
+
+def can_manage_integrations(user: User) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or user.role in INTEGRATORS))
+
+
 def is_manager(user: User) -> bool:
     return bool(user.is_authenticated and (user.is_superuser or user.role in MANAGERS))
 

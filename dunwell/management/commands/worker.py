@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 from django.utils import timezone
 
+from dunwell import periodic
 from dunwell.env import env_int
 from dunwell.ladder.tasks import schedule_morning_runs
 from dunwell.ledger.tasks import purge_import_files
@@ -44,6 +45,8 @@ class Command(BaseCommand):
                 send_scheduled_notices()
                 # Import files past DUNWELL_IMPORT_RETENTION_DAYS go; idempotent too.
                 purge_import_files(days=settings.IMPORT_RETENTION_DAYS)
+                # The apps' own jobs (webhook deliveries, scheduled 1C syncs).
+                periodic.run_all(self.stderr.write)
                 stop.wait(options["check_every"])
 
         thread = threading.Thread(target=scheduler, name="ladder-scheduler", daemon=True)
