@@ -19,6 +19,9 @@ urlpatterns = [
     path("reports/", include("dunwell.insight.urls")),
     path("api/", include("dunwell.api_urls")),
     path("integrations/", views.integrations, name="integrations"),
+    path("integrations/tokens/", include("dunwell.restapi.urls")),
+    path("integrations/webhooks/", include("dunwell.webhooks.urls")),
+    path("integrations/1c/", include("dunwell.onec.urls")),
 ]
 # No open /media/, not even in debug: uploaded files (call recordings, task attachments,
 # generated documents, import files) are served only by permission-checked views, as downloads.
