@@ -47,6 +47,14 @@ MANAGERS = frozenset({Role.SUPERVISOR, Role.DIRECTOR, Role.ADMIN})
 COLLECTING_ROLES = frozenset({Role.COLLECTOR, Role.DIRECTOR})
 
 
+# Who loads accounting data: files on the Import page, pushes through the API (ledger:write).
+IMPORTERS = frozenset({Role.FINANCE, Role.DIRECTOR, Role.ADMIN, Role.SUPERVISOR})
+
+
+def can_import(user: User) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or user.role in IMPORTERS))
+
+
 # Who connects Dunwell to other systems: webhooks, the 1C connection, every user's API tokens.
 INTEGRATORS = frozenset({Role.DIRECTOR, Role.ADMIN})
 

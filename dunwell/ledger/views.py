@@ -12,7 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from dunwell.accounts.models import Role, User
+from dunwell.accounts.models import User
+from dunwell.accounts.visibility import can_import
 from dunwell.ledger.forms import MappingForm, UploadForm
 from dunwell.ledger.importing.headers import header_signature, recognise
 from dunwell.ledger.importing.kinds import KINDS
@@ -20,12 +21,10 @@ from dunwell.ledger.importing.readers import ENCODINGS, ReadError, file_encoding
 from dunwell.ledger.models import ColumnMapping, ImportRun
 from dunwell.ledger.tasks import fail_abandoned_runs, fail_run, rerun_import, start_import
 
-IMPORTERS = frozenset({Role.FINANCE, Role.DIRECTOR, Role.ADMIN, Role.SUPERVISOR})
-
 
 def _importer(request: HttpRequest) -> User:
     user = request.user
-    if not isinstance(user, User) or not (user.is_superuser or user.role in IMPORTERS):
+    if not isinstance(user, User) or not can_import(user):
         raise PermissionDenied
     return user
 
