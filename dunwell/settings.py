@@ -123,6 +123,9 @@ DUNWELL_DATE_RANGE = env_str("DUNWELL_DATE_RANGE", "1900-2100")
 # Import files: the largest accepted (checked before reading) and how long they are kept.
 IMPORT_MAX_BYTES = env_int("DUNWELL_IMPORT_MAX_MB", 100, minimum=1) * 1024 * 1024
 IMPORT_RETENTION_DAYS = env_int("DUNWELL_IMPORT_RETENTION_DAYS", 30, minimum=1)
+# Webhooks to loopback and private addresses (docs/integrations.md): refused in production so
+# that a subscription cannot probe the internal network; allowed by `make run` and the tests.
+WEBHOOKS_ALLOW_PRIVATE = env_bool("DUNWELL_WEBHOOKS_ALLOW_PRIVATE", DEBUG)
 
 CACHES = {
     "default": {

@@ -19,3 +19,6 @@ STORAGES = {
 # Browser tests' live server opens its own connections; closing them after each request lets
 # PostgreSQL drop the test database cleanly at teardown.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+
+# The tests' webhook receivers listen on 127.0.0.1.
+WEBHOOKS_ALLOW_PRIVATE = True

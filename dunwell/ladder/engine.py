@@ -37,7 +37,7 @@ from django.utils import timezone
 from dunwell.accounts.models import Role, User
 from dunwell.bulk import insert, is_postgres, sqlite_value
 from dunwell.interest.fx import rate_table
-from dunwell.ladder import hooks, nightly
+from dunwell.ladder import events, hooks, nightly
 from dunwell.ladder.decide import (
     EVENT,
     Decision,
@@ -81,6 +81,7 @@ from dunwell.ledger.models import (
     TimelineEntry,
 )
 from dunwell.money import Amounts, Money, quantize
+from dunwell.outbox.models import EventKind
 from dunwell.workdays import WorkCalendar
 
 Progress = Callable[[int, int, "RunSummary"], None]
@@ -461,6 +462,7 @@ def write_tasks(ctx: Context, drafts: list[TaskDraft], summary: RunSummary) -> l
             legal.add(cp.id)
     _insert(Task._meta.db_table, TASK_COLUMNS, task_rows)
     _insert(TaskDocument._meta.db_table, ("task_id", "document_id"), link_rows)
+    events.tasks_created(ids)
     if group_rows:
         with connection.cursor() as cursor:
             cursor.execute("DROP TABLE IF EXISTS ladder_newtask")
@@ -589,12 +591,15 @@ def _promises(as_of: date, shard: tuple[int, int], summary: RunSummary) -> None:
         Promise.objects.filter(pk__in=kept, status=PromiseStatus.ACTIVE).update(
             status=PromiseStatus.KEPT, resolved_at=now
         )
+        events.promises(EventKind.PROMISE_KEPT, kept)
         summary.transitions["promise_kept"] += len(kept)
+        newly_broken: list[int] = []
         for promise in broken:
             updated = Promise.objects.filter(pk=promise["id"], status=PromiseStatus.ACTIVE).update(
                 status=PromiseStatus.BROKEN, resolved_at=now
             )
             if updated:
+                newly_broken.append(promise["id"])
                 _record_event(
                     promise["counterparty_id"],
                     Event.PROMISE_BROKEN,
@@ -602,6 +607,7 @@ def _promises(as_of: date, shard: tuple[int, int], summary: RunSummary) -> None:
                     as_of,
                     promise=promise["id"],
                 )
+        events.promises(EventKind.PROMISE_BROKEN, newly_broken)
         summary.transitions["promise_broken"] += len(broken)
         _recheck((p["counterparty_id"] for p in broken), as_of)
 

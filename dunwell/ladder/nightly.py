@@ -38,6 +38,7 @@ from django.utils.translation import gettext_lazy
 from django_stubs_ext import StrOrPromise
 
 from dunwell.accounts.models import User
+from dunwell.ladder import events
 from dunwell.ladder.decide import task_window
 from dunwell.ladder.models import (
     Action,
@@ -428,6 +429,7 @@ def escalate_overdue_disputes(run: NightlyRun) -> None:
             )
         Task.objects.bulk_create(tasks)
         by_key = dict(Task.objects.filter(key__in=[k for k, _d in links]).values_list("key", "id"))
+        events.tasks_created(by_key.values())
         TaskDocument.objects.bulk_create(
             TaskDocument(task_id=by_key[key], document_id=doc)
             for key, doc_ids in links
@@ -534,6 +536,9 @@ def _create_new(tasks: list[Task]) -> list[Task]:
     )
     fresh = [t for t in tasks if t.key not in existing]
     Task.objects.bulk_create(fresh)
+    events.tasks_created(
+        Task.objects.filter(key__in=[t.key for t in fresh]).values_list("id", flat=True)
+    )
     return fresh
 
 

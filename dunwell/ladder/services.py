@@ -20,7 +20,7 @@ from django_stubs_ext import StrOrPromise
 
 from dunwell.accounts.models import Role, User
 from dunwell.accounts.visibility import can_decide_approval, can_skip_task
-from dunwell.ladder import hooks
+from dunwell.ladder import events, hooks
 from dunwell.ladder.models import (
     OPEN_STATUSES,
     Action,
@@ -44,6 +44,8 @@ from dunwell.ladder.models import (
 )
 from dunwell.ledger.models import Counterparty, Document, Segment, TimelineEntry
 from dunwell.money import is_currency_code
+from dunwell.outbox.models import EventKind
+from dunwell.outbox.services import emit
 
 DEFAULT_PRETENSION_DAYS = 30
 # Actions that put the counterparty on the legal track (lawyers see legal counterparties).
@@ -178,6 +180,7 @@ def record_promise(
         promised_date=promised_date.isoformat(),
         promised_by=promised_by,
     )
+    events.promises(EventKind.PROMISE_MADE, [promise.pk])
     return promise
 
 
@@ -237,6 +240,7 @@ def register_dispute(
         reason=reason,
         amount=str(amount),
     )
+    events.dispute(EventKind.DISPUTE_OPENED, dispute)
     return dispute
 
 
@@ -273,6 +277,7 @@ def resolve_dispute(
         dispute=dispute.pk,
         status=dispute.status,
     )
+    events.dispute(EventKind.DISPUTE_RESOLVED, dispute)
     return dispute
 
 
@@ -360,6 +365,7 @@ def create_manual_task(
         action=action,
         due_at=due_at.isoformat(),
     )
+    events.tasks_created([task.pk])
     return task
 
 
@@ -421,6 +427,7 @@ def complete_task(
         action=task.action,
         deadline=task.deadline.isoformat() if task.deadline else None,
     )
+    events.task_completed(task)
     return task
 
 
@@ -445,6 +452,14 @@ def confirm_shipments_stopped(task: Task, *, user: User, note: str = "") -> Task
         task=task.pk,
         by=user.pk,
         at=task.done_at.isoformat(),
+    )
+    emit(
+        EventKind.STOP_SHIPMENT_CHANGED,
+        counterparty_id=task.counterparty_id,
+        company_id=task.counterparty.company_id,
+        stop_shipments=True,
+        task=task.pk,
+        by=user.username,
     )
     return task
 

@@ -40,6 +40,8 @@ from dunwell.legal.models import (
     PaperKind,
 )
 from dunwell.legal.rendering import render_docx, render_pdf
+from dunwell.outbox.models import EventKind
+from dunwell.outbox.services import emit_many
 
 KEY_SEGMENT = "key"
 DEADLINE_HOUR = time(10, 0)  # deadlines land in the lawyer's calendar at 10:00 local time
@@ -248,9 +250,27 @@ def _advance(
     data: dict[str, Any] | None = None,
     source_task_id: int | None = None,
 ) -> None:
+    previous = case.stage
     case.stage = stage
     case.save(update_fields=["stage"])
     _step(case, user, kind, summary, {"stage": stage, **(data or {})}, source_task_id)
+    if previous != stage:
+        _stages_changed([(case.pk, case.counterparty_id, case.company_id, previous, stage)])
+
+
+def _stages_changed(changes: Sequence[tuple[int, int, int, str | None, str]]) -> None:
+    """Webhook events: (case, counterparty, company, previous stage or None, new stage)."""
+    emit_many(
+        EventKind.LEGAL_STAGE_CHANGED,
+        [
+            {
+                "counterparty_id": cp_id,
+                "company_id": company_id,
+                "data": {"case": case_id, "from": previous, "to": stage},
+            }
+            for case_id, cp_id, company_id, previous, stage in changes
+        ],
+    )
 
 
 def _ensure_open(case: LegalCase) -> None:
@@ -300,6 +320,7 @@ def open_case(
             {"documents": sorted(case.documents.values_list("pk", flat=True))},
             source_task_id,
         )
+        _stages_changed([(case.pk, counterparty.pk, counterparty.company_id, None, case.stage)])
     return case
 
 
@@ -702,6 +723,16 @@ def open_cases_for_tasks(task_ids: Sequence[int], user: User | None = None) -> l
         _link_task_documents([t for ids in tasks_of.values() for t in ids])
         if created:
             Counterparty.objects.filter(pk__in=list(created)).update(legal=True)
+            _stages_changed(
+                [
+                    (case_id, cp_id, company_id, None, stage)
+                    for case_id, cp_id, company_id, stage in LegalCase.objects.filter(
+                        pk__in=list(created.values())
+                    )
+                    .order_by("pk")
+                    .values_list("pk", "counterparty_id", "company_id", "stage")
+                ]
+            )
             summary = str(_("Legal case opened"))
             actor = user.pk if user is not None else None
             bulk.insert_objects(

@@ -6,3 +6,12 @@ class WebhooksConfig(AppConfig):
     name = "dunwell.webhooks"
     label = "webhooks"
     verbose_name = _("Webhooks")
+
+    def ready(self) -> None:
+        from dunwell import periodic
+        from dunwell.outbox.services import add_listener
+        from dunwell.webhooks import services
+
+        # Retries and anything a woken task missed: every minute from the worker.
+        periodic.register("webhooks.dispatch", services.dispatch)
+        add_listener(services.wake)

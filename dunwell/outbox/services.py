@@ -1,0 +1,76 @@
+"""Emitting events: call `emit` (one) or `emit_many` (a batch job's many) inside the
+transaction that makes the change. Listeners (the webhooks app) hear about them after commit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from dunwell import bulk
+from dunwell.outbox.models import Event, EventKind
+
+# Called once after the commit of a transaction that emitted events (e.g. to wake the sender).
+Listener = Callable[[], object]
+LISTENERS: list[Listener] = []
+
+
+def add_listener(listener: Listener) -> None:
+    if listener not in LISTENERS:
+        LISTENERS.append(listener)
+
+
+def _notify() -> None:
+    for listener in LISTENERS:
+        listener()
+
+
+def emit(
+    kind: EventKind | str,
+    *,
+    counterparty_id: int | None = None,
+    company_id: int | None = None,
+    at: datetime | None = None,
+    **data: Any,
+) -> None:
+    emit_many(
+        kind,
+        [{"counterparty_id": counterparty_id, "company_id": company_id, "data": data}],
+        at=at,
+    )
+
+
+def emit_many(
+    kind: EventKind | str, events: Iterable[Mapping[str, Any]], *, at: datetime | None = None
+) -> None:
+    """Events of one kind, each {"counterparty_id", "company_id", "data"} (ids may be None)."""
+    when = at or timezone.now()
+    rows = [
+        {
+            "kind": str(kind),
+            "occurred_at": when,
+            "counterparty_id": e.get("counterparty_id"),
+            "company_id": e.get("company_id"),
+            "data": dict(e.get("data") or {}),
+        }
+        for e in events
+    ]
+    if not rows:
+        return
+    if len(rows) == 1:
+        Event.objects.create(**rows[0])
+    else:
+        bulk.insert_objects(Event, rows)
+    if LISTENERS:
+        _notify_after_commit()
+
+
+def _notify_after_commit() -> None:
+    """Once per transaction, however many events it emits."""
+    connection = transaction.get_connection()
+    if any(entry[1] is _notify for entry in connection.run_on_commit):
+        return
+    transaction.on_commit(_notify)
