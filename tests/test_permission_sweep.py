@@ -40,6 +40,10 @@ SHARED = {
     "ledger:import_detail",
     "ledger:import_rerun",
     "ledger:import_rejected",
+    "webhooks:log",
+    "webhooks:edit",
+    "webhooks:delete",
+    "webhooks:replay",
 }
 ALLOWED_FOR_OTHERS = {403, 404, 405}
 

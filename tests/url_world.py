@@ -70,6 +70,9 @@ def build_world(
     from dunwell.ladder.models import Dispute, Policy, Task
     from dunwell.ledger.models import Contact, ImportRun
     from dunwell.legal.models import Approval, GeneratedDocument, LegalCase
+    from dunwell.outbox.models import Event
+    from dunwell.webhooks.models import Delivery
+    from dunwell.webhooks.services import create_subscription
     from dunwell.work import services as work_services
     from dunwell.work.models import CallActivity, Meeting, TaskAttachment
 
@@ -141,6 +144,13 @@ def build_world(
     paper.docx.save("p1.docx", ContentFile(b"PK\x03\x04"), save=True)
     run = ImportRun.objects.create(kind="contacts", company=cp.company, file_name="d.csv")
     token = work_services.calendar_token(collector).token
+    subscription, _secret = create_subscription(
+        url="https://erp.example.com/hooks", events=["task.created"], user=director
+    )
+    event = Event.objects.create(kind="task.created", occurred_at=now, counterparty_id=cp.pk)
+    delivery = Delivery.objects.create(
+        subscription=subscription, event=event, counterparty_id=cp.pk, next_attempt_at=now
+    )
     world = World(collector, teammate, outsider, supervisor, director, cp)
     world.ids = {
         "counterparty_id": cp.pk,
@@ -150,6 +160,7 @@ def build_world(
         "attachment_id": attachment.pk,
         "call_id": call.pk,
         "token": token,
+        "delivery_id": delivery.pk,
     }
     world.pks = {
         "ladder:policy_edit": policy.pk,
@@ -164,6 +175,10 @@ def build_world(
         "ledger:import_detail": run.pk,
         "ledger:import_rerun": run.pk,
         "ledger:import_rejected": run.pk,
+        "webhooks:log": subscription.pk,
+        "webhooks:edit": subscription.pk,
+        "webhooks:delete": subscription.pk,
+        "webhooks:replay": subscription.pk,
     }
     world.ids["action"] = "hearing"
     world.ids["fmt"] = "docx"

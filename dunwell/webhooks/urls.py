@@ -1,7 +1,16 @@
-"""Pages of the webhooks app (under /integrations/)."""
+"""Webhook pages (under /integrations/webhooks/)."""
 
-from django.urls import URLPattern
+from django.urls import path
+
+from dunwell.webhooks import views
 
 app_name = "webhooks"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.subscriptions, name="subscriptions"),
+    path("new/", views.new, name="new"),
+    path("<int:pk>/", views.log, name="log"),
+    path("<int:pk>/edit/", views.edit, name="edit"),
+    path("<int:pk>/delete/", views.delete, name="delete"),
+    path("<int:pk>/deliveries/<int:delivery_id>/replay/", views.replay_delivery, name="replay"),
+]
