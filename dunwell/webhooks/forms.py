@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -29,8 +27,3 @@ class SubscriptionForm(forms.Form):
     )
     description = forms.CharField(label=_("Description"), max_length=255, required=False)
     active = forms.BooleanField(label=_("Active"), required=False, initial=True)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # The events' labels in the reader's language (the choices are lazy).
-        self.fields["events"].choices = [(k.value, k.label) for k in EventKind]

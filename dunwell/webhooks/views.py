@@ -45,9 +45,8 @@ def subscriptions(request: HttpRequest) -> HttpResponse:
         waiting=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.PENDING)),
         failed=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.FAILED)),
     )
-    for row in rows:
-        row.event_labels = _labels(row.events)
-    return render(request, "webhooks/subscriptions.html", {"subscriptions": rows})
+    listed = [{"sub": row, "labels": _labels(row.events)} for row in rows]
+    return render(request, "webhooks/subscriptions.html", {"subscriptions": listed})
 
 
 @login_required
@@ -138,15 +137,21 @@ def log(request: HttpRequest, pk: int) -> HttpResponse:
     tries: dict[int, list[Attempt]] = {}
     for attempt in Attempt.objects.filter(delivery__in=list(page.object_list)).order_by("at"):
         tries.setdefault(attempt.delivery_id, []).append(attempt)
-    for delivery in page.object_list:
-        delivery.attempt_list = tries.get(delivery.pk, [])
-        delivery.event_label = _labels([delivery.event.kind])[0]
-    subscription.event_labels = _labels(subscription.events)
+    rows = [
+        {
+            "delivery": delivery,
+            "tries": tries.get(delivery.pk, []),
+            "label": _labels([delivery.event.kind])[0],
+        }
+        for delivery in page.object_list
+    ]
     return render(
         request,
         "webhooks/log.html",
         {
             "subscription": subscription,
+            "labels": _labels(subscription.events),
+            "rows": rows,
             "page": page,
             "status": status,
             "statuses": DeliveryStatus.choices,
