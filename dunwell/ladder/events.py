@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from dunwell.ladder.models import Dispute, Promise, PromiseStatus, Task
+from dunwell.money import quantize
 from dunwell.outbox.models import EventKind
 from dunwell.outbox.services import emit_many
 
@@ -69,7 +70,7 @@ def _promise_event(row: Any) -> dict[str, Any]:
         "company_id": row["counterparty__company_id"],
         "data": {
             "promise": row["id"],
-            "amount": str(row["amount"]),
+            "amount": str(quantize(row["amount"])),
             "currency": row["currency"],
             "promised_date": row["promised_date"].isoformat(),
             "status": row["status"],
@@ -117,7 +118,7 @@ def dispute(kind: EventKind, dispute: Dispute) -> None:
                 "data": {
                     "dispute": dispute.pk,
                     "reason": dispute.reason,
-                    "amount": str(dispute.amount),
+                    "amount": str(quantize(dispute.amount)),
                     "currency": dispute.currency,
                     "status": dispute.status,
                     "resolution": dispute.resolution,
