@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dunwell.ledger.models import Company
 from dunwell.outbox.models import Event
@@ -41,9 +42,9 @@ class Subscription(models.Model):
 
 
 class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", _("waiting")
-    DELIVERED = "delivered", _("delivered")
-    FAILED = "failed", _("given up")
+    PENDING = "pending", pgettext_lazy("webhook delivery", "waiting")
+    DELIVERED = "delivered", pgettext_lazy("webhook delivery", "delivered")
+    FAILED = "failed", pgettext_lazy("webhook delivery", "given up")
 
 
 class Delivery(models.Model):
