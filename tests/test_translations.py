@@ -13,7 +13,11 @@ from django.urls import reverse
 
 ROOT = Path(__file__).resolve().parent.parent / "dunwell"
 CATALOGUES = sorted(ROOT.glob("**/locale/*/LC_MESSAGES/django.po"))
-ENTRY = re.compile(r'^(#.*\n)*msgid ((?:".*"\n)+)msgstr ((?:".*"\n)+)', re.MULTILINE)
+ENTRY = re.compile(
+    r'^(?P<head>(?:#.*\n)*)(?:msgctxt (?P<ctx>(?:".*"\n)+))?'
+    r'msgid (?P<id>(?:".*"\n)+)msgstr (?P<str>(?:".*"\n)+)',
+    re.MULTILINE,
+)
 
 
 def test_every_language_has_catalogues() -> None:
@@ -26,7 +30,7 @@ def test_catalogue_is_complete_and_compiled(catalogue: Path) -> None:
     text = catalogue.read_text(encoding="utf-8")
     untranslated = []
     for match in ENTRY.finditer(text):
-        header, msgid, msgstr = match.group(0), match.group(2), match.group(3)
+        header, msgid, msgstr = match.group("head"), match.group("id"), match.group("str")
         if msgid.strip() == '""':
             continue  # the catalogue header
         if "#, fuzzy" in header or msgstr.strip() == '""':
@@ -38,10 +42,15 @@ def test_catalogue_is_complete_and_compiled(catalogue: Path) -> None:
         translations = gettext.GNUTranslations(handle)
     stale = []
     for match in ENTRY.finditer(text):
-        header, msgid, msgstr = match.group(0), _unquote(match.group(2)), _unquote(match.group(3))
-        if not msgid or "msgctxt" in header or "msgid_plural" in header:
+        msgid, msgstr = _unquote(match.group("id")), _unquote(match.group("str"))
+        if not msgid:
             continue
-        if translations.gettext(msgid) != msgstr:
+        context = match.group("ctx")
+        if context is None:
+            found = translations.gettext(msgid)
+        else:
+            found = translations.pgettext(_unquote(context), msgid)
+        if found != msgstr:
             stale.append(msgid)
     assert not stale, f"{compiled} is older than its .po (run compilemessages): {stale[:5]}"
 
