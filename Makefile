@@ -30,7 +30,7 @@ install-test: $(VENV)/.installed-test
 # the web server and stops with it.
 run: install
 	DUNWELL_DEBUG=1 $(BIN)/dunwell migrate --no-input
-	DUNWELL_DEBUG=1 $(BIN)/dunwell demo
+	DUNWELL_DEBUG=1 DUNWELL_HOST=$(HOST) DUNWELL_PORT=$(PORT) $(BIN)/dunwell demo
 	@DUNWELL_DEBUG=1 $(BIN)/dunwell worker > var/worker.log 2>&1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	echo "Background worker started (log: var/worker.log)"; \

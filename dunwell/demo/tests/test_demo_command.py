@@ -67,7 +67,7 @@ def test_running_the_demo_twice_changes_nothing(data_dir: Path) -> None:
 @pytest.mark.django_db
 def test_every_printed_login_works_and_roles_are_set(data_dir: Path) -> None:
     text = run_demo()
-    assert "http://127.0.0.1:8000/" in text
+    assert "http://127.0.0.1:8000/" in text  # make run's default address
     roles = {user.username: user.role for user in User.objects.all()}
     for username in (
         "admin",
@@ -97,3 +97,10 @@ def test_every_printed_login_works_and_roles_are_set(data_dir: Path) -> None:
     # Collectors were assigned the generated debtors, and see them in the aging report.
     collector = User.objects.get(username="collector1")
     assert Counterparty.objects.filter(collector=collector).exists()
+
+
+def test_the_printed_address_is_where_make_run_serves(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dunwell.demo.management.commands.demo import site_url
+
+    monkeypatch.setenv("DUNWELL_PORT", "8010")
+    assert site_url() == "http://127.0.0.1:8010/"

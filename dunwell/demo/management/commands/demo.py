@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Any
 
@@ -18,7 +19,12 @@ from dunwell.demo.setup import (
     load_demo_data,
 )
 
-URL = "http://127.0.0.1:8000/"
+
+def site_url() -> str:
+    """Where `make run` serves (its HOST and PORT, passed on as DUNWELL_HOST/DUNWELL_PORT)."""
+    host = os.environ.get("DUNWELL_HOST", "127.0.0.1")
+    port = os.environ.get("DUNWELL_PORT", "8000")
+    return f"http://{host}:{port}/"
 
 
 class Command(BaseCommand):
@@ -60,4 +66,4 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{login.username.ljust(width)}  {login.password.ljust(12)}  {login.role}"
             )
-        self.stdout.write(f"\nOpen {URL} and sign in with one of the logins above.")
+        self.stdout.write(f"\nOpen {site_url()} and sign in with one of the logins above.")
