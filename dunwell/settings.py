@@ -126,6 +126,8 @@ IMPORT_RETENTION_DAYS = env_int("DUNWELL_IMPORT_RETENTION_DAYS", 30, minimum=1)
 # Webhooks to loopback and private addresses (docs/integrations.md): refused in production so
 # that a subscription cannot probe the internal network; allowed by `make run` and the tests.
 WEBHOOKS_ALLOW_PRIVATE = env_bool("DUNWELL_WEBHOOKS_ALLOW_PRIVATE", DEBUG)
+# Business events and their webhook delivery log are kept this long (once sent or given up).
+EVENTS_RETENTION_DAYS = env_int("DUNWELL_EVENTS_RETENTION_DAYS", 30, minimum=1)
 
 CACHES = {
     "default": {

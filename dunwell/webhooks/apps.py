@@ -13,5 +13,5 @@ class WebhooksConfig(AppConfig):
         from dunwell.webhooks import services
 
         # Retries and anything a woken task missed: every minute from the worker.
-        periodic.register("webhooks.dispatch", services.dispatch)
+        periodic.register("webhooks.dispatch", services.housekeeping)
         add_listener(services.wake)

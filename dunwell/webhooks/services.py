@@ -349,6 +349,19 @@ def deliver_due(limit_seconds: float = 50) -> int:
     return tries
 
 
+def purge(days: int) -> int:
+    """Forget events (with their deliveries and log) older than `days`, once nothing of them is
+    still waiting to be sent; returns how many events went."""
+    cutoff = timezone.now() - timedelta(days=days)
+    waiting = Delivery.objects.filter(event_id=OuterRef("pk"), status=DeliveryStatus.PENDING)
+    old = Event.objects.filter(dispatched=True, occurred_at__lt=cutoff).exclude(Exists(waiting))
+    deleted = 0
+    while ids := list(old.values_list("pk", flat=True)[:FANOUT_BATCH]):
+        Event.objects.filter(pk__in=ids).delete()
+        deleted += len(ids)
+    return deleted
+
+
 def dispatch() -> None:
     """Fan out new events and send what is due (the worker's periodic job and the task woken
     after each commit that emitted events). Only one dispatcher at a time per database."""
@@ -358,6 +371,12 @@ def dispatch() -> None:
             deliver_due()
     except LockBusy:
         return  # another worker is dispatching: it will see these events too
+
+
+def housekeeping() -> None:
+    """The periodic job: dispatch, then forget what is past DUNWELL_EVENTS_RETENTION_DAYS."""
+    dispatch()
+    purge(settings.EVENTS_RETENTION_DAYS)
 
 
 def wake() -> None:

@@ -236,3 +236,25 @@ def test_a_subscription_needs_an_http_url_and_known_events(director: User) -> No
         create_subscription(url="https://example.com/x", events=["task.eaten"], user=director)
     with pytest.raises(WebhookError, match="at least one"):
         create_subscription(url="https://example.com/x", events=[], user=director)
+
+
+def test_old_events_are_forgotten_once_nothing_of_them_waits(
+    debtor: Counterparty, director: User
+) -> None:
+    from dunwell.webhooks.services import purge
+
+    sub, _secret = create_subscription(
+        url=closed_port_url(), events=["promise.made"], user=director
+    )
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        promise(debtor, director)
+        promise(debtor, director, "20.00")
+        dispatch()  # both wait: the receiver is down
+    Delivery.objects.filter(pk=Delivery.objects.order_by("pk")[0].pk).update(
+        status=DeliveryStatus.DELIVERED
+    )
+    with time_machine.travel(start + timedelta(days=31), tick=False):
+        assert purge(30) == 1
+    assert Event.objects.count() == 1 and Delivery.objects.get().status == DeliveryStatus.PENDING
+    assert sub.deliveries.count() == 1
