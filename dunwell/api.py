@@ -22,3 +22,4 @@ api = NinjaAPI(
 problems.install(api)
 
 api.add_router("", "dunwell.restapi.endpoints_token.router")
+api.add_router("", "dunwell.restapi.endpoints_ledger.router")
