@@ -23,3 +23,4 @@ problems.install(api)
 
 api.add_router("", "dunwell.restapi.endpoints_token.router")
 api.add_router("", "dunwell.restapi.endpoints_ledger.router")
+api.add_router("", "dunwell.restapi.endpoints_work.router")
