@@ -31,5 +31,5 @@ def _api_patterns() -> list[URLPattern | URLResolver]:
 urlpatterns = [
     *_api_patterns(),
     # Anything else under /api/v1/ is a problem+json 404, not the HTML page.
-    re_path(r"^.*$", not_found),
+    re_path(r"^.*$", not_found, name="api_not_found"),
 ]

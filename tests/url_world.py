@@ -69,6 +69,7 @@ def build_world(
 ) -> World:
     from dunwell.ladder.models import Dispute, Policy, Task
     from dunwell.ledger.models import Contact, ImportRun
+    from dunwell.restapi.tokens import create_token
     from dunwell.legal.models import Approval, GeneratedDocument, LegalCase
     from dunwell.work import services as work_services
     from dunwell.work.models import CallActivity, Meeting, TaskAttachment
@@ -141,6 +142,7 @@ def build_world(
     paper.docx.save("p1.docx", ContentFile(b"PK\x03\x04"), save=True)
     run = ImportRun.objects.create(kind="contacts", company=cp.company, file_name="d.csv")
     token = work_services.calendar_token(collector).token
+    api_token = create_token(collector, ["work:read"], name="sweep").token
     world = World(collector, teammate, outsider, supervisor, director, cp)
     world.ids = {
         "counterparty_id": cp.pk,
@@ -150,6 +152,7 @@ def build_world(
         "attachment_id": attachment.pk,
         "call_id": call.pk,
         "token": token,
+        "token_id": api_token.pk,
     }
     world.pks = {
         "ladder:policy_edit": policy.pk,
