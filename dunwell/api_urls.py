@@ -1,11 +1,12 @@
 """REST API (django-ninja) under /api/v1/. Each app adds its router in `dunwell/api.py`."""
 
 from collections.abc import Callable
-from functools import wraps
+from functools import partial, wraps
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, URLResolver, include, path, re_path
+from ninja.openapi.views import openapi_json
 
 from dunwell.api import api
 from dunwell.restapi.problems import as_problem, not_found
@@ -23,7 +24,13 @@ def _problem_405(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
 def _api_patterns() -> list[URLPattern | URLResolver]:
     patterns, app_name, namespace = api.urls
     for pattern in patterns:
-        if isinstance(pattern, URLPattern):
+        if not isinstance(pattern, URLPattern):
+            continue
+        if pattern.name == "openapi-json":
+            # The schema is public (no data in it; code generators fetch it without a
+            # session); ninja would put it behind the docs' login.
+            pattern.callback = partial(openapi_json, api=api)
+        else:
             pattern.callback = _problem_405(pattern.callback)
     return [path("", include((patterns, app_name), namespace=namespace))]
 
