@@ -17,6 +17,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from ninja.security import HttpBearer
 
 from dunwell.accounts.models import User
@@ -33,11 +34,16 @@ class TokenAuth(HttpBearer):
             return None
         wait = ratelimit.take(found)
         if wait is not None:
+            rate = ratelimit.rate_per_minute()
             raise ApiProblem(
                 429,
                 _("Too many requests"),
-                _("This token made more than %(rate)d requests this minute; retry in %(s)d s.")
-                % {"rate": ratelimit.rate_per_minute(), "s": wait},
+                ngettext(
+                    "This token may make %(rate)d request a minute; retry in %(s)d s.",
+                    "This token may make %(rate)d requests a minute; retry in %(s)d s.",
+                    rate,
+                )
+                % {"rate": rate, "s": wait},
                 type="rate-limited",
                 headers={"Retry-After": str(wait)},
                 retry_after=wait,

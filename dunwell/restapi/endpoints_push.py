@@ -8,6 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from ninja import Router
 
 from dunwell.accounts.visibility import can_import
@@ -49,11 +50,16 @@ def run_push(request: HttpRequest, kind: str) -> HttpResponse:
         return _rejected(request, exc.status, exc.detail, exc.errors)
     except ImportRejected as exc:
         errors = push.item_errors(exc.errors)
+        bad = len({e.index for e in errors})
         return _rejected(
             request,
             422,
-            _("%(n)d item(s) rejected; nothing was written.")
-            % {"n": len({e.index for e in errors})},
+            ngettext(
+                "%(n)d item rejected; nothing was written.",
+                "%(n)d items rejected; nothing was written.",
+                bad,
+            )
+            % {"n": bad},
             errors,
         )
     except ApiProblem as exc:

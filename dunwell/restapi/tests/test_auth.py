@@ -116,3 +116,9 @@ def test_a_wrong_method_is_a_problem_405(api_client: Callable[..., Any], collect
     assert response["Content-Type"] == "application/problem+json"
     assert response.json()["title"] == "Method not allowed"
     assert "GET" in response["Allow"]
+
+
+def test_problem_titles_speak_the_clients_language(api_client: Callable[..., Any]) -> None:
+    response = api_client().get(URL, **{"Accept-Language": "ru"})
+    assert response.json()["title"] == "Не выполнен вход"
+    assert response.json()["detail"].startswith("Отправьте действующий API-токен")

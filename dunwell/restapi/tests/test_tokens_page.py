@@ -113,7 +113,8 @@ def test_the_page_is_translated(collector: User) -> None:
     collector.language = "ru"
     collector.save()
     page = signed_in(collector).get(URL, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
-    assert "API-токены" in page
+    assert "Токены API" in page
+    assert "Создать токен" in page
 
 
 def test_preferences_link_to_the_tokens_page(collector: User) -> None:
