@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -35,16 +35,15 @@ class TokenForm(forms.Form):
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.actor = actor
-        self.fields["scopes"].choices = [
-            (value, f"{value}: {label}") for value, label in Scope.choices
-        ]
+        scopes = cast(forms.MultipleChoiceField, self.fields["scopes"])
+        scopes.choices = [(value, f"{value}: {label}") for value, label in Scope.choices]
         if can_manage_integrations(actor):
             user_field: Any = self.fields["user"]
             user_field.queryset = User.objects.filter(is_active=True).order_by("username")
             user_field.help_text = _("Empty: yourself.")
         else:
             del self.fields["user"]
-            self.fields["scopes"].choices = [
+            scopes.choices = [
                 (value, f"{value}: {label}")
                 for value, label in Scope.choices
                 if value in grantable_scopes(actor)

@@ -138,25 +138,25 @@ def validation_problem(request: HttpRequest, exc: ValidationError) -> HttpRespon
 def install(api: NinjaAPI) -> None:
     """Answer every error of `api` as a problem."""
 
-    def on_problem(request: HttpRequest, exc: ApiProblem) -> HttpResponse:
+    def on_problem(request: HttpRequest, exc: Any) -> HttpResponse:
         return exc.response(request)
 
-    def on_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    def on_validation(request: HttpRequest, exc: Any) -> HttpResponse:
         return validation_problem(request, exc)
 
-    def on_authentication(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    def on_authentication(request: HttpRequest, exc: Any) -> HttpResponse:
         return unauthenticated(request)
 
-    def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    def on_http_error(request: HttpRequest, exc: Any) -> HttpResponse:
         return problem(exc.status_code, detail=str(exc), request=request)
 
-    def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    def on_not_found(request: HttpRequest, exc: Any) -> HttpResponse:
         return problem(404, detail=_("There is nothing at this address."), request=request)
 
-    def on_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    def on_denied(request: HttpRequest, exc: Any) -> HttpResponse:
         return problem(403, detail=str(exc) or None, request=request)
 
-    def on_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    def on_error(request: HttpRequest, exc: Any) -> HttpResponse:
         logger.exception("API error on %s %s", request.method, request.path, exc_info=exc)
         return problem(
             500,

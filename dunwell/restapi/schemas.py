@@ -3,7 +3,7 @@ string with two decimals (exact, never a float); dates ISO; times aware ISO 8601
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -45,7 +45,7 @@ class CounterpartyOut(Schema):
     stop_shipments: bool
     legal: bool
     written_off: bool
-    updated_at: datetime
+    updated_at: dt.datetime
     amounts: list[OpenAmounts]
 
 
@@ -56,14 +56,14 @@ class DocumentOut(Schema):
     contract_id: int | None
     kind: str
     number: str
-    date: date
-    due_date: date
+    date: dt.date
+    due_date: dt.date
     amount: MoneyOut
     open: MoneyOut
     accepted: bool
-    accepted_on: date | None
+    accepted_on: dt.date | None
     cancelled: bool
-    updated_at: datetime
+    updated_at: dt.datetime
 
 
 class PaymentOut(Schema):
@@ -72,12 +72,12 @@ class PaymentOut(Schema):
     counterparty_id: int
     contract_id: int | None
     document_id: int | None
-    date: date
+    date: dt.date
     amount: MoneyOut
     unallocated: MoneyOut
     payer: str
     cancelled: bool
-    updated_at: datetime
+    updated_at: dt.datetime
 
 
 class ContractOut(Schema):
@@ -85,9 +85,9 @@ class ContractOut(Schema):
     external_id: str
     counterparty_id: int
     number: str
-    date: date
-    valid_from: date | None
-    valid_to: date | None
+    date: dt.date
+    valid_from: dt.date | None
+    valid_to: dt.date | None
     currency: str
     payment_days: int
     payment_day_kind: str
@@ -116,9 +116,9 @@ class TaskOut(Schema):
     action: str
     title: str
     status: str
-    due_at: datetime
-    done_at: datetime | None
-    created_at: datetime
+    due_at: dt.datetime
+    done_at: dt.datetime | None
+    created_at: dt.datetime
     amounts: list[MoneyOut]
 
 
@@ -126,11 +126,11 @@ class PromiseOut(Schema):
     id: int
     counterparty_id: int
     amount: MoneyOut
-    promised_date: date
+    promised_date: dt.date
     promised_by: str
     status: str
-    recorded_at: datetime
-    resolved_at: datetime | None
+    recorded_at: dt.datetime
+    resolved_at: dt.datetime | None
 
 
 class DisputeOut(Schema):
@@ -140,15 +140,15 @@ class DisputeOut(Schema):
     amount: MoneyOut
     description: str
     responsible: str | None
-    deadline: date | None
+    deadline: dt.date | None
     status: str
-    registered_at: datetime
-    resolved_at: datetime | None
+    registered_at: dt.datetime
+    resolved_at: dt.datetime | None
 
 
 class TimelineOut(Schema):
     id: int
-    at: datetime
+    at: dt.datetime
     kind: str
     summary: str
     actor: str | None
@@ -177,7 +177,7 @@ class AgingTotalOut(Schema):
 
 
 class AgingOut(Schema):
-    as_of: date
+    as_of: dt.date
     by: str
     buckets: list[AgingBucketOut]
     totals: list[AgingTotalOut]
