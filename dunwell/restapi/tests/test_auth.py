@@ -122,3 +122,41 @@ def test_problem_titles_speak_the_clients_language(api_client: Callable[..., Any
     response = api_client().get(URL, **{"Accept-Language": "ru"})
     assert response.json()["title"] == "Не выполнен вход"
     assert response.json()["detail"].startswith("Отправьте действующий API-токен")
+
+
+def test_an_unexpected_error_is_a_problem_500(
+    api_client: Callable[..., Any], collector: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dunwell.restapi import endpoints_ledger
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(endpoints_ledger, "_counterparties", broken)
+    response = api_client(collector).get("/api/v1/counterparties/1")
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/problem+json"
+    assert "boom" not in response.content.decode()
+    assert response.json()["title"] == "Server error"
+
+
+def test_the_schema_lists_every_endpoint_and_the_bearer_scheme() -> None:
+    from django.test import Client
+
+    schema = Client().get("/api/v1/openapi.json").json()
+    assert schema["openapi"].startswith("3.")
+    for path in (
+        "/api/v1/counterparties",
+        "/api/v1/documents",
+        "/api/v1/payments",
+        "/api/v1/contracts",
+        "/api/v1/contacts",
+        "/api/v1/aging",
+        "/api/v1/tasks",
+        "/api/v1/promises",
+        "/api/v1/disputes",
+        "/api/v1/counterparties/{counterparty_id}/timeline",
+    ):
+        assert path in schema["paths"], path
+    assert "post" in schema["paths"]["/api/v1/documents"]
+    assert schema["components"]["securitySchemes"]["TokenAuth"]["scheme"] == "bearer"

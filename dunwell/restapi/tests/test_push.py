@@ -213,3 +213,54 @@ def test_with_several_companies_an_item_names_its_company(pusher: Any, company: 
     named = pusher.post("/api/v1/counterparties", {"items": [counterparty(1, company="other")]})
     assert named.json()["created"] == 1
     assert Counterparty.objects.get().company.code == "other"
+
+
+def test_a_required_field_no_item_has_is_an_error_without_index(pusher: Any) -> None:
+    pusher.post("/api/v1/counterparties", {"items": [counterparty(1)]})
+    item = document(1)
+    del item["amount"]
+    response = pusher.post("/api/v1/documents", {"items": [item]})
+    assert response.status_code == 422
+    assert {"index": None, "field": "amount", "detail": "missing required column"} in (
+        response.json()["errors"]
+    )
+    assert not Document.objects.exists()
+
+
+def test_an_unknown_counterparty_is_named_with_its_item(pusher: Any) -> None:
+    pusher.post("/api/v1/counterparties", {"items": [counterparty(1)]})
+    response = pusher.post(
+        "/api/v1/documents", {"items": [document(1), document(2, counterparty="C9")]}
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"index": 1, "field": "counterparty", "detail": "unknown counterparty 'C9'"}
+    ]
+    assert response.json()["detail"] == "1 item rejected; nothing was written."
+    assert not Document.objects.exists()
+
+
+def test_contact_roles_may_be_a_list(pusher: Any) -> None:
+    pusher.post("/api/v1/counterparties", {"items": [counterparty(1)]})
+    contact = {
+        "external_id": "P1",
+        "counterparty": "C1",
+        "name": "Ana Pop",
+        "roles": ["accountant", "signs"],
+    }
+    response = pusher.post("/api/v1/contacts", {"items": [contact]})
+    assert response.json() == {"created": 1, "updated": 0, "unchanged": 0}
+    saved = Counterparty.objects.get().contacts.get()
+    assert saved.accountant and saved.signs and not saved.orders
+
+
+def test_every_kind_can_be_pushed(pusher: Any) -> None:
+    pusher.post("/api/v1/counterparties", {"items": [counterparty(1)]})
+    contract = {"external_id": "K1", "counterparty": "C1", "number": "1/26",
+                "date": "2026-01-01", "currency": "RON", "payment_days": 30}  # fmt: skip
+    payment = {"external_id": "P1", "counterparty": "C1", "date": "2026-03-05",
+               "amount": "100.00", "currency": "RON"}  # fmt: skip
+    assert pusher.post("/api/v1/contracts", {"items": [contract]}).json()["created"] == 1
+    assert pusher.post("/api/v1/documents", {"items": [document(1)]}).json()["created"] == 1
+    assert pusher.post("/api/v1/payments", {"items": [payment]}).json()["created"] == 1
+    assert Document.objects.get().open_amount == Decimal("1134.50")
