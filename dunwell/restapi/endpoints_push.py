@@ -33,12 +33,12 @@ def _rejected(request: HttpRequest, status: int, detail: Any, errors: list[Any])
     )
 
 
-def run_push(request: HttpRequest, kind: str) -> HttpResponse:
+def run_push(request: HttpRequest, kind: str, body: bytes) -> HttpResponse:
     """Parse, convert and import one push; every refusal is an answer, not an exception, so
     the Idempotency-Key store keeps it."""
     token = api_token(request)
     try:
-        items = push.parse_body(request.body)
+        items = push.parse_body(body)
         table = push.build_table(kind, items)
         result = import_table(
             kind,
@@ -116,10 +116,14 @@ def _add(router: Router, kind: str) -> None:
         token = api_token(request)
         if not can_import(token.user):
             raise forbid(_("This token's user may not load accounting data."))
+        try:
+            body = push.read_body(request)
+        except push.PushRejected as exc:
+            return _rejected(request, exc.status, exc.detail, exc.errors)
         key = request.headers.get("Idempotency-Key")
         if key is not None:
-            return run_once(request, token, key, lambda: run_push(request, kind))
-        return run_push(request, kind)
+            return run_once(body, token, key, lambda: run_push(request, kind, body))
+        return run_push(request, kind, body)
 
     push_kind.__name__ = f"push_{kind}"
     router.post(

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -38,13 +38,14 @@ def _replay(stored: IdempotentRequest) -> HttpResponse:
 
 
 def run_once(
-    request: HttpRequest,
+    body: bytes,
     token: ApiToken,
     key: str,
     run: Callable[[], HttpResponse],
     now: datetime | None = None,
 ) -> HttpResponse:
-    """The answer to a request carrying `key`: the kept one, or `run()`'s, then kept."""
+    """The answer to a request with `body` carrying `key`: the kept one, or `run()`'s, then
+    kept."""
     if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
         raise ApiProblem(
             422,
@@ -54,7 +55,7 @@ def run_once(
             errors=[{"field": "Idempotency-Key", "detail": str(_("invalid key"))}],
         )
     moment = now or timezone.now()
-    digest = body_hash(request.body)
+    digest = body_hash(body)
     IdempotentRequest.objects.filter(token=token, key=key, created_at__lt=moment - KEEP).delete()
     try:
         with transaction.atomic():
@@ -64,7 +65,7 @@ def run_once(
     except IntegrityError:
         stored = IdempotentRequest.objects.filter(token=token, key=key).first()
         if stored is None:  # expired and deleted by a concurrent request: start over
-            return run_once(request, token, key, run, now)
+            return run_once(body, token, key, run, now)
         if stored.body_hash != digest:
             raise ApiProblem(
                 422,

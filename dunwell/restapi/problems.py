@@ -9,7 +9,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -156,6 +156,9 @@ def install(api: NinjaAPI) -> None:
     def on_denied(request: HttpRequest, exc: Any) -> HttpResponse:
         return problem(403, detail=str(exc) or None, request=request)
 
+    def on_too_big(request: HttpRequest, exc: Any) -> HttpResponse:
+        return problem(413, detail=_("The request body is too large."), request=request)
+
     def on_error(request: HttpRequest, exc: Any) -> HttpResponse:
         logger.exception("API error on %s %s", request.method, request.path, exc_info=exc)
         return problem(
@@ -165,6 +168,7 @@ def install(api: NinjaAPI) -> None:
         )
 
     api.add_exception_handler(Exception, on_error)
+    api.add_exception_handler(RequestDataTooBig, on_too_big)
     api.add_exception_handler(Http404, on_not_found)
     api.add_exception_handler(PermissionDenied, on_denied)
     api.add_exception_handler(HttpError, on_http_error)

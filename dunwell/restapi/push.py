@@ -20,6 +20,9 @@ from dunwell.ledger.importing import Table
 from dunwell.ledger.importing.kinds import KINDS
 
 MAX_ITEMS = 10_000
+# A push of 10,000 items is larger than Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB, meant for
+# forms): the push reads its body itself, up to this size.
+MAX_BODY_BYTES = 64 * 1024 * 1024
 PUSH_KINDS = ("counterparties", "contacts", "contracts", "documents", "payments")
 # Row numbers handed to the engine are index + FIRST_ROW: the engine reports problems of the
 # whole table (a missing required field) on rows 0 and 1, never on an item.
@@ -44,6 +47,29 @@ class PushRejected(ValueError):
         self.status = status
         self.detail = detail
         self.errors = list(errors)
+
+
+def read_body(request: Any) -> bytes:
+    """The raw body of a push, at most MAX_BODY_BYTES (413 beyond)."""
+    too_large = PushRejected(
+        413,
+        _("A push body may be at most %(mb)d MB.") % {"mb": MAX_BODY_BYTES // (1024 * 1024)},
+    )
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > MAX_BODY_BYTES:
+        raise too_large
+    cached = getattr(request, "_body", None)
+    if cached is not None:
+        data = bytes(cached)
+    else:
+        data = request.read(MAX_BODY_BYTES + 1)
+        request._body = data  # later readers (a replay's hash) see the same bytes
+    if len(data) > MAX_BODY_BYTES:
+        raise too_large
+    return data
 
 
 def _no_constants(name: str) -> Any:

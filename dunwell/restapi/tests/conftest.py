@@ -16,7 +16,8 @@ class ApiClient:
     """A test client that sends `Authorization: Bearer <token>` and JSON bodies."""
 
     def __init__(self, secret: str | None) -> None:
-        self.client = Client()
+        # CSRF enforced as for a real client: a bearer-token API needs no CSRF cookie.
+        self.client = Client(enforce_csrf_checks=True)
         self.secret = secret
 
     def _headers(self, extra: dict[str, str]) -> dict[str, str]:

@@ -264,3 +264,19 @@ def test_every_kind_can_be_pushed(pusher: Any) -> None:
     assert pusher.post("/api/v1/documents", {"items": [document(1)]}).json()["created"] == 1
     assert pusher.post("/api/v1/payments", {"items": [payment]}).json()["created"] == 1
     assert Document.objects.get().open_amount == Decimal("1134.50")
+
+
+def test_a_large_push_is_not_held_to_the_form_upload_limit(pusher: Any, settings: Any) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    items = [counterparty(n, address="Strada Lungă " * 20) for n in range(20)]
+    response = pusher.post("/api/v1/counterparties", {"items": items})
+    assert response.status_code == 200, response.content
+    assert response.json()["created"] == 20
+
+
+def test_a_body_over_the_push_limit_is_413(pusher: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(push, "MAX_BODY_BYTES", 100)
+    response = pusher.post("/api/v1/counterparties", {"items": [counterparty(n) for n in range(9)]})
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/problem+json"
+    assert not Counterparty.objects.exists()
