@@ -298,3 +298,20 @@ def test_a_page_costs_the_same_queries_for_3_or_30_rows(
     many = _queries(client, url)
     assert many == few
     assert many <= 5  # token, rate counter, the page (+ open amounts for counterparties)
+
+
+@pytest.mark.parametrize(
+    ("url", "scope"),
+    [
+        ("/api/v1/counterparties/{id}", "ledger:read"),
+        ("/api/v1/aging", "ledger:read"),
+        ("/api/v1/counterparties/{id}/timeline", "work:read"),
+    ],
+)
+def test_single_reads_need_their_scope(
+    api_client: Callable[..., Any], collector: User, world: dict[str, Any], url: str, scope: str
+) -> None:
+    address = url.format(id=world["mine"].pk)
+    other = "work:read" if scope == "ledger:read" else "ledger:read"
+    assert api_client(collector, [other]).get(address).status_code == 403
+    assert api_client(collector, [scope]).get(address).status_code == 200
