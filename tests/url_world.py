@@ -69,8 +69,8 @@ def build_world(
 ) -> World:
     from dunwell.ladder.models import Dispute, Policy, Task
     from dunwell.ledger.models import Contact, ImportRun
-    from dunwell.restapi.tokens import create_token
     from dunwell.legal.models import Approval, GeneratedDocument, LegalCase
+    from dunwell.restapi.tokens import create_token
     from dunwell.work import services as work_services
     from dunwell.work.models import CallActivity, Meeting, TaskAttachment
 

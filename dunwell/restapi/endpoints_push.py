@@ -64,8 +64,8 @@ def run_push(request: HttpRequest, kind: str, body: bytes) -> HttpResponse:
         )
     except ApiProblem as exc:
         return exc.response(request)
-    body = {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}
-    return HttpResponse(json.dumps(body), content_type="application/json")
+    counts = {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}
+    return HttpResponse(json.dumps(counts), content_type="application/json")
 
 
 def _push_schema(kind: str) -> dict[str, Any]:

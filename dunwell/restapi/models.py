@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -49,11 +51,12 @@ class ApiToken(models.Model):
     def __str__(self) -> str:
         return f"{self.prefix} ({self.name})" if self.name else self.prefix
 
-    def is_usable(self, now: object = None) -> bool:
+    def is_usable(self, now: datetime | None = None) -> bool:
+        """Not revoked and not expired (the user's being active is checked by the caller)."""
         moment = now or timezone.now()
         if self.revoked_at is not None:
             return False
-        return self.expires_at is None or self.expires_at > moment  # type: ignore[operator]
+        return self.expires_at is None or self.expires_at > moment
 
 
 class RateWindow(models.Model):
