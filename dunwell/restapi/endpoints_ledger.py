@@ -21,7 +21,14 @@ from dunwell.ledger.models import Contact, Contract, Counterparty, Document, Pay
 from dunwell.restapi import endpoints_push
 from dunwell.restapi import schemas as s
 from dunwell.restapi.auth import api_user, require_scope
-from dunwell.restapi.filters import aware_datetime, iso_date
+from dunwell.restapi.filters import (
+    CounterpartyId,
+    Cursor,
+    Limit,
+    UpdatedSince,
+    aware_datetime,
+    iso_date,
+)
 from dunwell.restapi.models import Scope
 from dunwell.restapi.pagination import Page, bad_parameter, paginate
 from dunwell.restapi.problems import ApiProblem
@@ -109,9 +116,9 @@ CounterpartyPage = s.page_schema(s.CounterpartyOut, "CounterpartyPage")
 @router.get("/counterparties", response=CounterpartyPage, summary="Counterparties")
 def list_counterparties(
     request: HttpRequest,
-    cursor: str | None = None,
-    limit: int | None = None,
-    updated_since: str | None = None,
+    cursor: Cursor = None,
+    limit: Limit = None,
+    updated_since: UpdatedSince = None,
 ) -> dict[str, Any]:
     user = _scoped(request)
     queryset = _counterparties(user)
@@ -158,10 +165,10 @@ DocumentPage = s.page_schema(s.DocumentOut, "DocumentPage")
 @router.get("/documents", response=DocumentPage, summary="Documents (invoices, shipments)")
 def list_documents(
     request: HttpRequest,
-    cursor: str | None = None,
-    limit: int | None = None,
-    updated_since: str | None = None,
-    counterparty: int | None = None,
+    cursor: Cursor = None,
+    limit: Limit = None,
+    updated_since: UpdatedSince = None,
+    counterparty: CounterpartyId = None,
 ) -> dict[str, Any]:
     user = _scoped(request)
     queryset = Document.objects.filter(counterparty_filter(user, "counterparty__"))
@@ -192,10 +199,10 @@ PaymentPage = s.page_schema(s.PaymentOut, "PaymentPage")
 @router.get("/payments", response=PaymentPage, summary="Payments")
 def list_payments(
     request: HttpRequest,
-    cursor: str | None = None,
-    limit: int | None = None,
-    updated_since: str | None = None,
-    counterparty: int | None = None,
+    cursor: Cursor = None,
+    limit: Limit = None,
+    updated_since: UpdatedSince = None,
+    counterparty: CounterpartyId = None,
 ) -> dict[str, Any]:
     user = _scoped(request)
     queryset = Payment.objects.filter(counterparty_filter(user, "counterparty__"))
@@ -228,9 +235,9 @@ ContractPage = s.page_schema(s.ContractOut, "ContractPage")
 @router.get("/contracts", response=ContractPage, summary="Contracts")
 def list_contracts(
     request: HttpRequest,
-    cursor: str | None = None,
-    limit: int | None = None,
-    counterparty: int | None = None,
+    cursor: Cursor = None,
+    limit: Limit = None,
+    counterparty: CounterpartyId = None,
 ) -> dict[str, Any]:
     user = _scoped(request)
     queryset = Contract.objects.filter(counterparty_filter(user, "counterparty__"))
@@ -260,9 +267,9 @@ ContactPage = s.page_schema(s.ContactOut, "ContactPage")
 @router.get("/contacts", response=ContactPage, summary="Contacts")
 def list_contacts(
     request: HttpRequest,
-    cursor: str | None = None,
-    limit: int | None = None,
-    counterparty: int | None = None,
+    cursor: Cursor = None,
+    limit: Limit = None,
+    counterparty: CounterpartyId = None,
 ) -> dict[str, Any]:
     user = _scoped(request)
     queryset = Contact.objects.filter(counterparty_filter(user, "counterparty__"))

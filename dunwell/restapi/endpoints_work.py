@@ -15,6 +15,7 @@ from dunwell.ladder.models import Dispute, Promise, Task
 from dunwell.ledger.models import TimelineEntry
 from dunwell.restapi import schemas as s
 from dunwell.restapi.auth import api_user, require_scope
+from dunwell.restapi.filters import CounterpartyId, Cursor, Limit
 from dunwell.restapi.models import Scope
 from dunwell.restapi.pagination import paginate
 from dunwell.restapi.problems import ApiProblem
@@ -45,9 +46,9 @@ TaskPage = s.page_schema(s.TaskOut, "TaskPage")
 @router.get("/tasks", response=TaskPage, summary="Tasks")
 def list_tasks(
     request: HttpRequest,
-    cursor: str | None = None,
-    limit: int | None = None,
-    counterparty: int | None = None,
+    cursor: Cursor = None,
+    limit: Limit = None,
+    counterparty: CounterpartyId = None,
     status: str | None = None,
 ) -> dict[str, Any]:
     user = _scoped(request)
@@ -83,9 +84,9 @@ PromisePage = s.page_schema(s.PromiseOut, "PromisePage")
 @router.get("/promises", response=PromisePage, summary="Promises to pay")
 def list_promises(
     request: HttpRequest,
-    cursor: str | None = None,
-    limit: int | None = None,
-    counterparty: int | None = None,
+    cursor: Cursor = None,
+    limit: Limit = None,
+    counterparty: CounterpartyId = None,
     status: str | None = None,
 ) -> dict[str, Any]:
     user = _scoped(request)
@@ -117,9 +118,9 @@ DisputePage = s.page_schema(s.DisputeOut, "DisputePage")
 @router.get("/disputes", response=DisputePage, summary="Disputes")
 def list_disputes(
     request: HttpRequest,
-    cursor: str | None = None,
-    limit: int | None = None,
-    counterparty: int | None = None,
+    cursor: Cursor = None,
+    limit: Limit = None,
+    counterparty: CounterpartyId = None,
     status: str | None = None,
 ) -> dict[str, Any]:
     user = _scoped(request)
@@ -160,8 +161,8 @@ TimelinePage = s.page_schema(s.TimelineOut, "TimelinePage")
 def list_timeline(
     request: HttpRequest,
     counterparty_id: int,
-    cursor: str | None = None,
-    limit: int | None = None,
+    cursor: Cursor = None,
+    limit: Limit = None,
 ) -> dict[str, Any]:
     user = _scoped(request)
     if not can_see_counterparty(user, counterparty_id):

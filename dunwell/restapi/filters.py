@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
+from ninja.params import functions as P  # noqa: N812 - ninja's own short name
 
 from dunwell.restapi.pagination import bad_parameter
 
@@ -33,3 +35,22 @@ def iso_date(name: str, text: str | None) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         raise bad_parameter(name, _("expected a date YYYY-MM-DD")) from None
+
+
+# Query parameters of the lists, described in the OpenAPI schema.
+Cursor = Annotated[
+    str | None,
+    P.Query(None, description="The `next` of the previous page; empty for the first page."),
+]
+Limit = Annotated[int | None, P.Query(None, description="Rows per page: 1 to 1000, default 100.")]
+UpdatedSince = Annotated[
+    str | None,
+    P.Query(
+        None,
+        description="Only rows changed at or after this aware ISO 8601 time, "
+        "e.g. 2026-03-01T08:00:00Z.",
+    ),
+]
+CounterpartyId = Annotated[
+    int | None, P.Query(None, description="Only rows of this counterparty (its id).")
+]
