@@ -16,13 +16,14 @@ from dunwell.env import env_int
 from dunwell.restapi.models import ApiToken, RateWindow
 
 DEFAULT_RATE = 600
+# Read when the URLs load, so a bad value stops start-up with a message naming the variable.
+RATE = env_int("DUNWELL_API_RATE", DEFAULT_RATE, minimum=1)
 
 
 def rate_per_minute() -> int:
+    """Requests a token may make a minute (a DUNWELL_API_RATE setting overrides, for tests)."""
     configured = getattr(settings, "DUNWELL_API_RATE", None)
-    if configured is not None:
-        return int(configured)
-    return env_int("DUNWELL_API_RATE", DEFAULT_RATE, minimum=1)
+    return int(configured) if configured is not None else RATE
 
 
 def take(token: ApiToken, now: datetime | None = None) -> int | None:
