@@ -46,7 +46,7 @@ def _scoped(request: HttpRequest) -> Any:
 
 
 def _filtered(
-    queryset: QuerySet[Any], request: HttpRequest, counterparty: int | None, since: str | None
+    queryset: QuerySet[Any], counterparty: int | None, since: str | None
 ) -> QuerySet[Any]:
     if counterparty is not None:
         queryset = queryset.filter(counterparty_id=counterparty)
@@ -172,7 +172,7 @@ def list_documents(
 ) -> dict[str, Any]:
     user = _scoped(request)
     queryset = Document.objects.filter(counterparty_filter(user, "counterparty__"))
-    queryset = _filtered(queryset, request, counterparty, updated_since)
+    queryset = _filtered(queryset, counterparty, updated_since)
     page = paginate(queryset, cursor=cursor, limit=limit, keys=UPDATED)
     return {"items": [_document(d) for d in page.items], "next": page.next}
 
@@ -206,7 +206,7 @@ def list_payments(
 ) -> dict[str, Any]:
     user = _scoped(request)
     queryset = Payment.objects.filter(counterparty_filter(user, "counterparty__"))
-    queryset = _filtered(queryset, request, counterparty, updated_since)
+    queryset = _filtered(queryset, counterparty, updated_since)
     page = paginate(queryset, cursor=cursor, limit=limit, keys=UPDATED)
     return {"items": [_payment(p) for p in page.items], "next": page.next}
 
@@ -241,7 +241,7 @@ def list_contracts(
 ) -> dict[str, Any]:
     user = _scoped(request)
     queryset = Contract.objects.filter(counterparty_filter(user, "counterparty__"))
-    queryset = _filtered(queryset, request, counterparty, None)
+    queryset = _filtered(queryset, counterparty, None)
     page = paginate(queryset, cursor=cursor, limit=limit)
     return {"items": [_contract(c) for c in page.items], "next": page.next}
 
@@ -273,7 +273,7 @@ def list_contacts(
 ) -> dict[str, Any]:
     user = _scoped(request)
     queryset = Contact.objects.filter(counterparty_filter(user, "counterparty__"))
-    queryset = _filtered(queryset, request, counterparty, None)
+    queryset = _filtered(queryset, counterparty, None)
     page = paginate(queryset, cursor=cursor, limit=limit)
     return {"items": [_contact(c) for c in page.items], "next": page.next}
 
