@@ -17,7 +17,7 @@ urlpatterns = [
     path("legal/", include("dunwell.legal.urls")),
     path("interest/", include("dunwell.interest.urls")),
     path("reports/", include("dunwell.insight.urls")),
-    path("api/", include("dunwell.api_urls")),
+    path("api/v1/", include("dunwell.api_urls")),
     path("integrations/", views.integrations, name="integrations"),
     path("integrations/tokens/", include("dunwell.restapi.urls")),
     path("integrations/webhooks/", include("dunwell.webhooks.urls")),

@@ -37,7 +37,7 @@ def test_pages_with_scripts_run_under_the_content_security_policy(
         assert "show=all" in page.url
         page.goto(live_server.url + "/reports/aging/")
         page.wait_for_load_state("networkidle")
-        page.goto(live_server.url + "/api/docs")
+        page.goto(live_server.url + "/api/v1/docs")
         page.wait_for_selector(".swagger-ui .info", timeout=15000)
         browser.close()
     assert refused == []

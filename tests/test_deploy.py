@@ -61,9 +61,16 @@ def test_every_page_has_a_content_security_policy_with_a_fresh_nonce() -> None:
 @pytest.mark.django_db
 def test_api_docs_need_a_login_and_load_no_cdn(collector) -> None:
     client = Client()
-    response = client.get("/api/docs")
+    response = client.get("/api/v1/docs")
     assert response.status_code == 302 and "/login/" in response["Location"]
     client.force_login(collector)
-    page = client.get("/api/docs").content.decode()
+    page = client.get("/api/v1/docs").content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in page
     assert "cdn" not in page.lower()
+
+
+@pytest.mark.django_db
+def test_the_api_schema_is_public_and_its_endpoints_need_a_token() -> None:
+    schema = Client().get("/api/v1/openapi.json").json()
+    assert "/api/v1/documents" in schema["paths"]
+    assert Client().get("/api/v1/documents").status_code == 401

@@ -71,6 +71,7 @@ def build_world(
     from dunwell.ledger.models import Contact, ImportRun
     from dunwell.legal.models import Approval, GeneratedDocument, LegalCase
     from dunwell.outbox.models import Event
+    from dunwell.restapi.tokens import create_token
     from dunwell.webhooks.models import Delivery
     from dunwell.webhooks.services import create_subscription
     from dunwell.work import services as work_services
@@ -151,6 +152,7 @@ def build_world(
     delivery = Delivery.objects.create(
         subscription=subscription, event=event, counterparty_id=cp.pk, next_attempt_at=now
     )
+    api_token = create_token(collector, ["work:read"], name="sweep").token
     world = World(collector, teammate, outsider, supervisor, director, cp)
     world.ids = {
         "counterparty_id": cp.pk,
@@ -161,6 +163,7 @@ def build_world(
         "call_id": call.pk,
         "token": token,
         "delivery_id": delivery.pk,
+        "token_id": api_token.pk,
     }
     world.pks = {
         "ladder:policy_edit": policy.pk,

@@ -1,7 +1,12 @@
-"""Pages of the restapi app (under /integrations/)."""
+"""Pages of the restapi app (under /integrations/tokens/)."""
 
-from django.urls import URLPattern
+from django.urls import path
+
+from dunwell.restapi import views
 
 app_name = "restapi"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.tokens, name="tokens"),
+    path("<int:token_id>/revoke/", views.revoke, name="revoke"),
+]
