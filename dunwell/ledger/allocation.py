@@ -69,15 +69,17 @@ def _greatest(a: str, b: str) -> str:
     return f"(CASE WHEN {a} > {b} THEN {a} ELSE {b} END)"
 
 
+# Stage 1: payments that name their document. `rem` is still the live amount here (0 for a
+# cancelled payment or document), so a cancelled one takes and gives nothing.
 _EXPLICIT = f"""
 INSERT INTO dunwell_rl_alloc (payment, doc, cents, stage)
 SELECT payment, doc, amt, 1 FROM (
     SELECT p.id AS payment, d.id AS doc,
         {
     _least(
-        "p.cents",
-        "d.rem - (SUM(p.cents) OVER (PARTITION BY d.id ORDER BY p.pdate, p.id "
-        "ROWS UNBOUNDED PRECEDING) - p.cents)",
+        "p.rem",
+        "d.rem - (SUM(p.rem) OVER (PARTITION BY d.id ORDER BY p.pdate, p.id "
+        "ROWS UNBOUNDED PRECEDING) - p.rem)",
     )
 } AS amt
     FROM dunwell_rl_pay p

@@ -107,3 +107,20 @@ def test_a_cancelled_payment_pays_nothing_and_a_file_without_the_column_keeps_it
         ),
     )
     assert Payment.objects.get().cancelled
+
+
+def test_a_cancelled_payment_that_names_its_document_pays_nothing(debtor: Company) -> None:
+    import_table(
+        "documents",
+        table(DOC_HEADERS, ["D1", "C1", "F-1", "2026-01-10", "2026-02-10", "100.00", "RON"]),
+        display_name="api",
+    )
+    headers = ["external_id", "counterparty", "document", "date", "amount", "currency"]
+    row = ["P1", "C1", "D1", "2026-02-01", "60.00", "RON"]
+    import_table("payments", table(headers, row), display_name="api")
+    assert Document.objects.get().open_amount == Decimal("40.00")
+    import_table("payments", table([*headers, "cancelled"], [*row, "true"]), display_name="api")
+    payment = Payment.objects.get()
+    assert payment.cancelled and payment.unallocated == Decimal("0.00")
+    assert not payment.allocations.exists()
+    assert Document.objects.get().open_amount == Decimal("100.00")
