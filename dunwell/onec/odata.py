@@ -123,13 +123,13 @@ def since_filter(since: date) -> str:
 
 class Client:
     def __init__(
-        self, base_url: str, user: str, password: str, *, page_size: int = PAGE_SIZE
+        self, base_url: str, user: str, password: str, *, page_size: int | None = None
     ) -> None:
         self.root = odata_root(base_url)
         # 1C user names are often Cyrillic: the pair is sent as UTF-8, as the platform expects.
         token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
         self._authorization = f"Basic {token}"
-        self.page_size = page_size
+        self.page_size = page_size or PAGE_SIZE
 
     def __repr__(self) -> str:  # never the credentials
         return f"<1C OData client {self.root}>"

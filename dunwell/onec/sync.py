@@ -382,7 +382,10 @@ class Sync:
                 batch.add([external_id, *cells, "false"], label)
             for external_id, cells in previous.items():
                 if external_id not in rows:
-                    batch.add([external_id, *cells, "true"], label)
+                    # Cancelled without the document it named: the ledger's explicit
+                    # allocation would still spend a cancelled payment on it.
+                    gone = [*cells[:2], "", *cells[3:]]
+                    batch.add([external_id, *gone, "true"], label)
             self.count(entity, cancelled=cancelled)
             self.remember(
                 entity, record, loaded=bool(rows or previous), data={"rows": rows or previous}
