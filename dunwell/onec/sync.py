@@ -25,6 +25,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from dunwell.accounts.models import User
 from dunwell.ledger.importing import ImportRejected, Table, import_table
@@ -475,7 +476,10 @@ class Sync:
             ]
             more = len(rejected.errors) - MAX_ERRORS_SHOWN
             if more > 0:
-                lines.append(_("… and %(count)d more") % {"count": more})
+                lines.append(
+                    ngettext("… and %(count)d more error", "… and %(count)d more errors", more)
+                    % {"count": more}
+                )
             raise SyncFailed(
                 _("The ledger rejected the 1C %(kind)s; nothing was written:")
                 % {"kind": kind}
