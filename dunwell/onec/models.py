@@ -98,6 +98,9 @@ class SyncRun(models.Model):
         verbose_name_plural = _("1C syncs")
         ordering = ["-pk"]
 
+    def __str__(self) -> str:
+        return f"{self.connection_id}#{self.pk} {self.status}"
+
 
 class RecordVersion(models.Model):
     """The DataVersion of a 1C record when Dunwell last read it: a record whose DataVersion is
@@ -119,3 +122,6 @@ class RecordVersion(models.Model):
                 fields=["connection", "entity_set", "ref"], name="onec_record_version_unique"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.entity_set} {self.ref} {self.version}"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import json
-import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -58,7 +57,9 @@ def parse_metadata(xml: bytes) -> Metadata:
     try:
         root = ElementTree.fromstring(xml)
     except ElementTree.ParseError as exc:
-        raise ODataError(_("The 1C $metadata is not valid XML: %(error)s") % {"error": exc}) from None
+        raise ODataError(
+            _("The 1C $metadata is not valid XML: %(error)s") % {"error": exc}
+        ) from None
     meta = Metadata()
     for element in root.iter():
         tag = element.tag.rsplit("}", 1)[-1]
@@ -144,9 +145,7 @@ class Client:
                 return bytes(response.read())
         except HTTPError as exc:
             if exc.code == 401:
-                raise AuthFailed(
-                    _("1C refused the user name or password (HTTP 401)")
-                ) from None
+                raise AuthFailed(_("1C refused the user name or password (HTTP 401)")) from None
             if exc.code == 403:
                 raise AuthFailed(
                     _("The 1C user may not read %(path)s (HTTP 403)") % {"path": _name(path)}
@@ -155,7 +154,7 @@ class Client:
                 _("1C answered HTTP %(status)s for %(path)s")
                 % {"status": exc.code, "path": _name(path)}
             ) from None
-        except (URLError, TimeoutError, socket.timeout, ConnectionError) as exc:
+        except (URLError, TimeoutError, ConnectionError) as exc:
             reason = getattr(exc, "reason", exc)
             raise ODataError(
                 _("Cannot reach 1C at %(url)s: %(reason)s") % {"url": self.root, "reason": reason}
@@ -178,8 +177,10 @@ class Client:
             ]
             if where:
                 query.append(("$filter", where))
-            path = quote(entity_set, safe="") + "?" + "&".join(
-                f"{key}={quote(value, safe=',')}" for key, value in query
+            path = (
+                quote(entity_set, safe="")
+                + "?"
+                + "&".join(f"{key}={quote(value, safe=',')}" for key, value in query)
             )
             body = self._get(path)
             try:

@@ -42,7 +42,10 @@ def password_of(connection: Connection) -> str:
         return open_secret(connection.password_sealed, PURPOSE)
     except SecretUnreadable:
         raise ConnectionProblem(
-            _("The stored password cannot be read any more (the server key changed): enter it again.")
+            _(
+                "The stored password cannot be read any more (the server key changed): "
+                "enter it again."
+            )
         ) from None
 
 
@@ -62,9 +65,7 @@ def test_connection(connection: Connection) -> TestResult:
         return TestResult(False, [str(exc)])
     if problems:
         return TestResult(False, problems)
-    return TestResult(
-        True, [_("Connected: 1C publishes everything the preset needs.")]
-    )
+    return TestResult(True, [_("Connected: 1C publishes everything the preset needs.")])
 
 
 def busy(connection: Connection) -> bool:

@@ -406,15 +406,19 @@ class Sync:
         for line in lines:
             whole = "__whole__" in line
             props = entity.line_props
-            contract = "" if whole else ref_of(line.get(props["contract"].name)) if (
-                "contract" in props
-            ) else ""
+            contract = (
+                ""
+                if whole
+                else ref_of(line.get(props["contract"].name))
+                if ("contract" in props)
+                else ""
+            )
             contract = contract or header_contract
             terms = self.contracts.get(contract)
             if terms is None or terms.get("counterparty") != counterparty:
                 contract, terms = "", None
-            amount = record.get(entity.props["amount"].name) if whole else line.get(
-                props["amount"].name
+            amount = (
+                record.get(entity.props["amount"].name) if whole else line.get(props["amount"].name)
             )
             row_currency = currency
             settled = None if whole or "settled" not in props else line.get(props["settled"].name)
@@ -481,8 +485,7 @@ class Sync:
                     % {"count": more}
                 )
             raise SyncFailed(
-                _("The ledger rejected the 1C %(kind)s; nothing was written:")
-                % {"kind": kind}
+                _("The ledger rejected the 1C %(kind)s; nothing was written:") % {"kind": kind}
                 + "\n"
                 + "\n".join(lines)
             ) from None
@@ -511,9 +514,7 @@ class Sync:
                 )
                 updated.append(before)
         RecordVersion.objects.bulk_create(new, batch_size=1000)
-        RecordVersion.objects.bulk_update(
-            updated, ["version", "loaded", "data"], batch_size=1000
-        )
+        RecordVersion.objects.bulk_update(updated, ["version", "loaded", "data"], batch_size=1000)
 
     # --- the whole sync --------------------------------------------------------------------
 

@@ -126,4 +126,3 @@ def log(request: HttpRequest) -> HttpResponse:
         raise Http404
     context = {"selected": connection, "runs": _runs(connection), "busy": services.busy(connection)}
     return render(request, "onec/_log.html", context)
-

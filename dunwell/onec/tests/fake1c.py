@@ -54,7 +54,7 @@ class Fake1C:
         sets: dict[str, list[dict[str, Any]]],
         *,
         user: str = "odata.user",
-        password: str = "Пароль-1c",
+        password: str = "Пароль-1c",  # noqa: S107 - the fake's test credential
         base: str = "/trade",
     ) -> None:
         self.schema = schema
@@ -92,7 +92,7 @@ class Fake1C:
             parts.append('<Key><PropertyRef Name="Ref_Key"/></Key>')
             for name, example in props.items():
                 parts.append(
-                    f'<Property Name={quoteattr(name)} '
+                    f"<Property Name={quoteattr(name)} "
                     f'Type={quoteattr(edm_type(name, example, entity))} Nullable="true"/>'
                 )
             parts.append("</EntityType>")
@@ -101,7 +101,7 @@ class Fake1C:
             for name, example in props.items():
                 parts.append(
                     f"<Property Name={quoteattr(name)} "
-                    f"Type={quoteattr(edm_type(name, example, row_type))} Nullable=\"true\"/>"
+                    f'Type={quoteattr(edm_type(name, example, row_type))} Nullable="true"/>'
                 )
             parts.append("</ComplexType>")
         parts.append('<EntityContainer Name="StandardODATA" m:IsDefaultEntityContainer="true">')

@@ -54,9 +54,7 @@ def _record(server: Fake1C, entity_set: str, ref: str) -> dict[str, object]:
     return next(r for r in server.sets[entity_set] if r["Ref_Key"] == ref)
 
 
-def test_a_second_sync_with_nothing_changed_writes_nothing(
-    infobase: Fake1C, sync_1c: Sync
-) -> None:
+def test_a_second_sync_with_nothing_changed_writes_nothing(infobase: Fake1C, sync_1c: Sync) -> None:
     assert sync_1c(infobase)[0] == 0
     before = _snapshot()
     code, out, _err = sync_1c(infobase)
@@ -220,9 +218,7 @@ def test_a_payment_marked_for_deletion_is_cancelled_and_frees_the_sale(
     assert run is not None and run.stats["payments"]["cancelled"] == 1
 
 
-def test_a_customer_payment_that_is_no_longer_one_is_cancelled(
-    bp30: Fake1C, sync_1c: Sync
-) -> None:
+def test_a_customer_payment_that_is_no_longer_one_is_cancelled(bp30: Fake1C, sync_1c: Sync) -> None:
     sync_1c(bp30)
     payment = _record(bp30, fx.PAYMENTS["bp30"], fx.P2)
     payment.update({"DataVersion": fx.V2, "ВидОперации": "ВозвратОтПоставщика"})

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.test import Client
@@ -222,7 +222,7 @@ def test_a_daily_connection_is_due_once_after_its_time(trade: Company) -> None:
         daily_at=time(6, 0),
     )
     moscow = timezone.get_fixed_timezone(180)
-    at = timezone.datetime(2026, 3, 2, 6, 5, tzinfo=moscow)
+    at = datetime(2026, 3, 2, 6, 5, tzinfo=moscow)
     assert connection.is_due(at, None)
     assert not connection.is_due(at - timedelta(minutes=10), None)
     assert not connection.is_due(at, at - timedelta(minutes=2))

@@ -22,7 +22,9 @@ class Command(BaseCommand):
     help = "Load counterparties, contracts, sales and payments from a 1C infobase over OData."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--url", required=True, help="the infobase root, e.g. http://host/trade")
+        parser.add_argument(
+            "--url", required=True, help="the infobase root, e.g. http://host/trade"
+        )
         parser.add_argument("--user", required=True, help="the 1C user")
         parser.add_argument(
             "--password-env", required=True, help="the environment variable with the password"
