@@ -89,6 +89,8 @@ class SyncRun(models.Model):
     # {entity key: {"read": n, "changed": n, "cancelled": n}}, in load order.
     stats = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
+    # What was loaded differently from 1C, and why (a tax id that is not valid, left empty).
+    notes = models.JSONField(default=list, blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

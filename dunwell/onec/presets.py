@@ -40,7 +40,7 @@ class Prop:
 
 @dataclass(frozen=True)
 class Entity:
-    key: str  # currencies | countries | counterparties | contracts | documents | payments
+    key: str  # one of LOAD_ORDER
     entity_set: str
     props: dict[str, Prop]
     dated: bool = False  # documents: --since filters on Date
@@ -129,8 +129,8 @@ class Preset:
     label: str
     entities: tuple[Entity, ...]
 
-    def entity(self, key: str) -> Entity:
-        return next(e for e in self.entities if e.key == key)
+    def entity(self, key: str) -> Entity | None:
+        return next((e for e in self.entities if e.key == key), None)
 
 
 BP30 = Preset(
@@ -214,13 +214,30 @@ UT11 = Preset(
                 "line": P("LineNumber"),
                 "amount": P("Сумма"),
                 "settled": P("СуммаВзаиморасчетов", optional=True),
+                # УТ 11.4 names the settled document in Заказ; УТ 11.5 / ERP 2.5 in a
+                # Catalog_ОбъектыРасчетов item whose Объект is the document.
                 "document": P("Заказ", composite=True, optional=True),
+                "settlement": P("ОбъектРасчетов_Key", optional=True),
             },
             operations=("ПоступлениеОплатыОтКлиента",),
+        ),
+        Entity(
+            "settlements",
+            "Catalog_ОбъектыРасчетов",
+            {**HEAD, "object": P("Объект", composite=True)},
+            optional=True,
         ),
     ),
 )
 
 PRESETS: dict[str, Preset] = {p.name: p for p in (UT11, BP30)}
 # The order the ledger needs: what a row names must exist before it.
-LOAD_ORDER = ("currencies", "countries", "counterparties", "contracts", "documents", "payments")
+LOAD_ORDER = (
+    "currencies",
+    "countries",
+    "counterparties",
+    "contracts",
+    "documents",
+    "settlements",
+    "payments",
+)

@@ -30,6 +30,7 @@ from django.utils.translation import ngettext
 from dunwell.accounts.models import User
 from dunwell.ledger.importing import ImportRejected, Table, import_table
 from dunwell.ledger.models import Company
+from dunwell.ledger.taxids import TaxIdError, normalize_tax_id
 from dunwell.locks import LockBusy, exclusive
 from dunwell.onec.codes import country_alpha2, currency_alpha
 from dunwell.onec.models import Connection, RecordVersion, SyncRun
@@ -148,6 +149,7 @@ class Sync:
         self.user = user
         self.progress = progress
         self.stats: dict[str, dict[str, int]] = {}
+        self.notes: list[str] = []
         self.known = Known()
         self.changes: list[Change] = []
         self.batches: dict[str, Batch] = {kind: Batch() for kind in HEADERS}
@@ -157,6 +159,8 @@ class Sync:
         # payment line must agree with: {ref: {"currency": .., "counterparty": ..}}.
         self.contracts: dict[str, dict[str, Any]] = {}
         self.documents: dict[str, dict[str, Any]] = {}
+        # УТ 11.5: a settlement object (Catalog_ОбъектыРасчетов) -> the sales document it is.
+        self.settlements: dict[str, str] = {}
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -173,7 +177,7 @@ class Sync:
     def _load_known(self) -> None:
         for version in RecordVersion.objects.filter(connection=self.connection).iterator():
             self.known.of(version.entity_set)[version.ref] = version
-        for ref, version in self.known.of(self.preset.entity("contracts").entity_set).items():
+        for ref, version in self.known.of("Catalog_ДоговорыКонтрагентов").items():
             if version.loaded:
                 self.contracts[ref] = version.data
         for ref, version in self.known.of(SALES).items():
@@ -255,15 +259,28 @@ class Sync:
             # The full legal name, as claims and court papers need it; the short one otherwise.
             name = str(self.field(entity, record, "full_name") or "").strip() or short
             country = self.countries.get(ref_of(self.field(entity, record, "country")), "")
+            country = country or self.company.country
+            label = f"{entity.entity_set} {short} ({ref})"
+            tax_id = str(self.field(entity, record, "tax_id") or "").strip()
+            try:
+                normalize_tax_id(country, tax_id)
+            except TaxIdError as exc:
+                # Accounting holds tax ids that are not valid (typos, placeholders); one of
+                # them must not stop the whole sync: the debtor is loaded without it.
+                self.notes.append(
+                    _("%(record)s: tax id %(value)s left empty: %(reason)s")
+                    % {"record": label, "value": tax_id, "reason": exc}
+                )
+                tax_id = ""
             batch.add(
                 [
                     ref,
                     name,
-                    str(self.field(entity, record, "tax_id") or "").strip(),
+                    tax_id,
                     str(self.field(entity, record, "kpp") or "").strip(),
-                    country or self.company.country,
+                    country,
                 ],
-                f"{entity.entity_set} {short} ({ref})",
+                label,
             )
             self.count(entity)
             self.remember(entity, record, loaded=True, data={})
@@ -349,6 +366,15 @@ class Sync:
             self.count(entity, cancelled=cancelled)
             self.remember(entity, record, loaded=True, data=data)
 
+    def read_settlements(self, entity: Entity, meta: Metadata) -> None:
+        for record in self.read(entity, meta):
+            if record.get("Объект_Type") == SALES_TYPE and ref_of(record.get("Объект")):
+                self.settlements[str(record.get("Ref_Key"))] = str(record.get("Объект"))
+            ref, _before = self.changed(entity, record)
+            if ref:
+                self.count(entity)
+                self.remember(entity, record, loaded=False, data={})
+
     def read_payments(self, entity: Entity, meta: Metadata) -> None:
         batch = self.batches["payments"]
         counterparty_prop = entity.prop("counterparty")
@@ -428,9 +454,18 @@ class Sync:
                 row_currency, amount = terms["currency"], settled
             document = ""
             document_prop = props.get("document")
-            if not whole and document_prop is not None:
-                candidate = ref_of(line.get(document_prop.name))
-                kind = line.get(f"{document_prop.name}_Type")
+            settlement_prop = props.get("settlement")
+            if not whole and (document_prop is not None or settlement_prop is not None):
+                candidate, kind = "", None
+                if document_prop is not None:
+                    candidate = ref_of(line.get(document_prop.name))
+                    kind = line.get(f"{document_prop.name}_Type")
+                    if kind != SALES_TYPE:
+                        candidate = ""  # an order, an agreement: not a sale the ledger has
+                if not candidate and settlement_prop is not None:
+                    settlement = ref_of(line.get(settlement_prop.name))
+                    candidate = self.settlements.get(settlement, "")
+                    kind = SALES_TYPE if candidate else None
                 named = self.documents.get(candidate)
                 if (
                     candidate
@@ -527,12 +562,13 @@ class Sync:
             "counterparties": self.read_counterparties,
             "contracts": self.read_contracts,
             "documents": self.read_documents,
+            "settlements": self.read_settlements,
             "payments": self.read_payments,
         }
         for key in LOAD_ORDER:
             entity = self.preset.entity(key)
-            if entity.entity_set not in meta.entity_sets:
-                continue  # an optional entity set (countries): the company's country instead
+            if entity is None or entity.entity_set not in meta.entity_sets:
+                continue  # an optional entity set (countries, settlement objects)
             self.stats.setdefault(key, {"read": 0, "changed": 0, "cancelled": 0})
             readers[key](entity, meta)
         self.apply()
@@ -588,7 +624,11 @@ def run_sync(
             counts["changed"] = counts["cancelled"] = 0
     stats = {key: sync.stats[key] for key in _entity_order(sync.stats)}
     SyncRun.objects.filter(pk=run.pk).update(
-        status=status, error=error, stats=stats, finished_at=timezone.now()
+        status=status,
+        error=error,
+        stats=stats,
+        notes=sync.notes[:1000] if status == SyncRun.Status.DONE else [],
+        finished_at=timezone.now(),
     )
     run.refresh_from_db()
     return run

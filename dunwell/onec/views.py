@@ -25,6 +25,7 @@ ENTITY_LABELS = {
     "counterparties": gettext_lazy("Counterparties"),
     "contracts": gettext_lazy("Contracts"),
     "documents": gettext_lazy("Sales documents"),
+    "settlements": gettext_lazy("Settlement objects"),
     "payments": gettext_lazy("Payments"),
 }
 

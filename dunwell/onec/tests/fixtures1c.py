@@ -26,6 +26,8 @@ from typing import Any
 
 from dunwell.onec.tests.fake1c import EMPTY, Fake1C
 
+__all__ = ["EMPTY", "Fake1C", "dataset", "fake"]
+
 V1 = "AAAAAQAAAAA="
 V2 = "AAAAAgAAAAA="
 
@@ -52,6 +54,9 @@ P1, P2, P_LOAN = (
     "6b1f5a03-1d2b-11ee-9b1a-005056a70001",
 )
 ORG = "87fa6cc2-e901-11ea-8591-000c29b45b09"
+# УТ 11.5 settlement objects (Catalog_ОбъектыРасчетов: Объект + Объект_Type): one is the sale
+# D2, one a customer order.
+O_SALE, O_ORDER = "7c2a6b01-1d2b-11ee-9b1a-005056a70001", "7c2a6b02-1d2b-11ee-9b1a-005056a70001"
 SALES = "Document_РеализацияТоваровУслуг"
 PAYMENTS = {
     "bp30": "Document_ПоступлениеНаРасчетныйСчет",
@@ -221,6 +226,7 @@ def _line(preset: str, ref: str, n: int, contract: str, amount: float, document:
         "ОснованиеПлатежа_Type": "StandardODATA.Catalog_ДоговорыКонтрагентов",
         "Заказ": document,
         "Заказ_Type": doc_type,
+        "ОбъектРасчетов_Key": EMPTY,
         "Сумма": amount,
         "ВалютаВзаиморасчетов_Key": RUB,
         "СуммаВзаиморасчетов": amount,
@@ -271,7 +277,31 @@ def _payment(
     return record
 
 
+def _settlement(ref: str, target: str, kind: str) -> dict[str, Any]:
+    return {
+        "Ref_Key": ref,
+        "DataVersion": V1,
+        "DeletionMark": False,
+        "Description": "",
+        "Организация_Key": ORG,
+        "Партнер_Key": "e1f0c9a2-1d2b-11ee-9b1a-005056a70001",
+        "Подразделение_Key": EMPTY,
+        "Объект": target,
+        "Объект_Type": f"StandardODATA.{kind}",
+    }
+
+
 def dataset(preset: str) -> dict[str, list[dict[str, Any]]]:
+    sets = _dataset(preset)
+    if preset == "ut11":
+        sets["Catalog_ОбъектыРасчетов"] = [
+            _settlement(O_SALE, D2, SALES),
+            _settlement(O_ORDER, "8d3b7c01-1d2b-11ee-9b1a-005056a70001", "Document_ЗаказКлиента"),
+        ]
+    return sets
+
+
+def _dataset(preset: str) -> dict[str, list[dict[str, Any]]]:
     payments = PAYMENTS[preset]
     return {
         "Catalog_Валюты": [

@@ -224,3 +224,32 @@ def test_a_customer_payment_that_is_no_longer_one_is_cancelled(bp30: Fake1C, syn
     payment.update({"DataVersion": fx.V2, "ВидОперации": "ВозвратОтПоставщика"})
     assert sync_1c(bp30)[0] == 0
     assert Payment.objects.get(external_id=f"{fx.P2}/1").cancelled
+
+
+def test_a_tax_id_that_is_not_valid_is_left_empty_with_a_note(
+    infobase: Fake1C, sync_1c: Sync
+) -> None:
+    _record(infobase, "Catalog_Контрагенты", fx.SBER)["ИНН"] = "7707083890"
+    code, _out, err = sync_1c(infobase)
+    assert code == 0, err
+    assert Counterparty.objects.get(external_id=fx.SBER).tax_id == ""
+    run = SyncRun.objects.get()
+    assert len(run.notes) == 1 and "7707083890" in run.notes[0]
+    assert "note: " in err
+
+
+def test_a_ut_11_5_line_naming_a_settlement_object_is_allocated_to_its_sale(
+    sync_1c: Sync,
+) -> None:
+    server = fx.fake("ut11")
+    server.preset = "ut11"  # type: ignore[attr-defined]
+    line = _record(server, fx.PAYMENTS["ut11"], fx.P2)["РасшифровкаПлатежа"][0]  # type: ignore[index]
+    line.update({"Заказ": fx.EMPTY, "Заказ_Type": "StandardODATA.Undefined"})
+    line["ОбъектРасчетов_Key"] = fx.O_SALE
+    with server.running():
+        code, _out, err = sync_1c(server)
+    assert code == 0, err
+    payment = Payment.objects.get(external_id=f"{fx.P2}/1")
+    assert payment.document is not None and payment.document.external_id == fx.D2
+    run = SyncRun.objects.get()
+    assert run.stats["settlements"]["read"] == 2

@@ -68,6 +68,8 @@ class Command(BaseCommand):
                 f"{key}: {counts['read']} read, {counts['changed']} changed, "
                 f"{counts['cancelled']} cancelled"
             )
+        for note in run.notes:
+            self.stderr.write(f"note: {note}")
         if run.status != SyncRun.Status.DONE:
             self.stderr.write(f"sync failed, nothing was written: {run.error}")
             sys.exit(1)
