@@ -421,66 +421,59 @@ class Sync:
     def payment_rows(
         self, entity: Entity, record: dict[str, Any], ref: str, counterparty: str, day: str
     ) -> dict[str, list[str]]:
-        """The ledger payments of one 1C payment: {external id: cells without `cancelled`}."""
-        own = self.currencies.get(ref_of(self.field(entity, record, "currency")))
-        currency = own or self.company.currency
+        """The ledger payments of one 1C payment: {external id: cells without `cancelled`}.
+        One per breakdown line; a payment without lines is one payment of its whole amount."""
+        currency = (
+            self.currencies.get(ref_of(self.field(entity, record, "currency")))
+            or self.company.currency
+        )
         header_contract = ref_of(self.field(entity, record, "contract"))
-        lines = record.get(entity.lines) or []
-        if not lines:
-            lines = [{"__whole__": True}]
+        lines: list[dict[str, Any] | None] = list(record.get(entity.lines) or []) or [None]
         rows: dict[str, list[str]] = {}
         for line in lines:
-            whole = "__whole__" in line
-            props = entity.line_props
-            contract = (
-                ""
-                if whole
-                else ref_of(line.get(props["contract"].name))
-                if ("contract" in props)
-                else ""
-            )
-            contract = contract or header_contract
+
+            def value(role: str, line: dict[str, Any] | None = line) -> Any:
+                prop = entity.line_props.get(role)
+                return None if line is None or prop is None else line.get(prop.name)
+
+            contract = ref_of(value("contract")) or header_contract
             terms = self.contracts.get(contract)
             if terms is None or terms.get("counterparty") != counterparty:
                 contract, terms = "", None
-            amount = (
-                record.get(entity.props["amount"].name) if whole else line.get(props["amount"].name)
-            )
+            amount = self.field(entity, record, "amount") if line is None else value("amount")
             row_currency = currency
-            settled = None if whole or "settled" not in props else line.get(props["settled"].name)
+            settled = value("settled")
             if terms and terms["currency"] != currency and settled not in (None, ""):
                 # Paid in one currency against a debt in another: the ledger settles the debt,
                 # so the line counts in the contract's currency (СуммаВзаиморасчетов).
                 row_currency, amount = terms["currency"], settled
-            document = ""
-            document_prop = props.get("document")
-            settlement_prop = props.get("settlement")
-            if not whole and (document_prop is not None or settlement_prop is not None):
-                candidate, kind = "", None
-                if document_prop is not None:
-                    candidate = ref_of(line.get(document_prop.name))
-                    kind = line.get(f"{document_prop.name}_Type")
-                    if kind != SALES_TYPE:
-                        candidate = ""  # an order, an agreement: not a sale the ledger has
-                if not candidate and settlement_prop is not None:
-                    settlement = ref_of(line.get(settlement_prop.name))
-                    candidate = self.settlements.get(settlement, "")
-                    kind = SALES_TYPE if candidate else None
-                named = self.documents.get(candidate)
-                if (
-                    candidate
-                    and kind == SALES_TYPE
-                    and named is not None
-                    and named.get("counterparty") == counterparty
-                    and named.get("currency") == row_currency
-                ):
-                    document = candidate
             text = money_text(amount)
             if Decimal(text) == 0:
                 continue
-            external_id = ref if whole else f"{ref}/{line.get(props['line'].name)}"
+            document = self.settled_sale(entity, line) if line is not None else ""
+            named = self.documents.get(document)
+            if named is None or (named.get("counterparty"), named.get("currency")) != (
+                counterparty,
+                row_currency,
+            ):
+                document = ""  # a sale the ledger lacks, or another debtor's or currency's
+            external_id = ref if line is None else f"{ref}/{value('line')}"
             rows[external_id] = [counterparty, contract, document, day, text, row_currency]
         return rows
+
+    def settled_sale(self, entity: Entity, line: dict[str, Any]) -> str:
+        """The sales document a breakdown line settles, when it names one: directly (БП 3.0
+        `Сделка`, УТ 11.4 `Заказ`, with their `_Type`) or through a settlement object (УТ 11.5
+        `ОбъектРасчетов_Key`)."""
+        direct = entity.line_props.get("document")
+        if direct is not None and line.get(f"{direct.name}_Type") == SALES_TYPE:
+            found = ref_of(line.get(direct.name))
+            if found:
+                return found
+        through = entity.line_props.get("settlement")
+        if through is not None:
+            return self.settlements.get(ref_of(line.get(through.name)), "")
+        return ""
 
     # --- applying --------------------------------------------------------------------------
 
