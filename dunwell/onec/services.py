@@ -68,6 +68,17 @@ def test_connection(connection: Connection) -> TestResult:
     return TestResult(True, [_("Connected: 1C publishes everything the preset needs.")])
 
 
+def fail_abandoned_runs() -> int:
+    """Runs that never finished (no worker took them, or it died) say so in the log."""
+    return SyncRun.objects.filter(
+        status__in=WAITING, created_at__lt=timezone.now() - STALE_AFTER
+    ).update(
+        status=SyncRun.Status.FAILED,
+        error=_("Abandoned: no worker finished this sync (is `dunwell worker` running?)."),
+        finished_at=timezone.now(),
+    )
+
+
 def busy(connection: Connection) -> bool:
     since = timezone.now() - STALE_AFTER
     return SyncRun.objects.filter(
@@ -92,6 +103,7 @@ def request_sync(
 
 def schedule_due_syncs() -> int:
     """The worker's job, every minute: queue the syncs the connections' schedules ask for."""
+    fail_abandoned_runs()
     now = timezone.now()
     queued = 0
     connections = Connection.objects.filter(enabled=True, from_command=False).exclude(

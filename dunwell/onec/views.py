@@ -70,6 +70,7 @@ def _runs(connection: Connection | None) -> list[dict[str, object]]:
 @require_http_methods(["GET", "POST"])
 def connections(request: HttpRequest) -> HttpResponse:
     _manager(request)
+    services.fail_abandoned_runs()
     selected = _connection(request.POST.get("id") or request.GET.get("connection"))
     if request.method == "POST":
         form = ConnectionForm(request.POST, instance=selected)

@@ -253,3 +253,19 @@ def test_a_ut_11_5_line_naming_a_settlement_object_is_allocated_to_its_sale(
     assert payment.document is not None and payment.document.external_id == fx.D2
     run = SyncRun.objects.get()
     assert run.stats["settlements"]["read"] == 2
+
+
+def test_a_row_the_ledger_rejects_names_the_1c_record_and_nothing_is_written(
+    infobase: Fake1C, sync_1c: Sync
+) -> None:
+    _record(infobase, fx.SALES, fx.D1)[
+        "ВалютаДокумента_Key" if infobase.preset == "bp30" else "Валюта_Key"
+    ] = fx.USD  # type: ignore[attr-defined]
+    code, _out, err = sync_1c(infobase)
+    assert code == 1
+    assert f"{fx.SALES} 00-000101 2026-01-10 ({fx.D1}): currency:" in err
+    assert "USD" in err
+    assert not Counterparty.objects.exists()
+    run = SyncRun.objects.get()
+    assert run.status == SyncRun.Status.FAILED
+    assert all(counts["changed"] == 0 for counts in run.stats.values())

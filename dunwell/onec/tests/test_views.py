@@ -227,3 +227,14 @@ def test_a_daily_connection_is_due_once_after_its_time(trade: Company) -> None:
     assert not connection.is_due(at - timedelta(minutes=10), None)
     assert not connection.is_due(at, at - timedelta(minutes=2))
     assert connection.is_due(at, at - timedelta(days=1))
+
+
+def test_a_sync_no_worker_finished_is_marked_abandoned(
+    director_client: Client, connection: Connection
+) -> None:
+    stale = SyncRun.objects.create(connection=connection, status=SyncRun.Status.PENDING)
+    SyncRun.objects.filter(pk=stale.pk).update(created_at=timezone.now() - timedelta(hours=7))
+    page = director_client.get(f"{URL}?connection={connection.pk}").content.decode()
+    stale.refresh_from_db()
+    assert stale.status == SyncRun.Status.FAILED
+    assert "Abandoned: no worker finished this sync" in page
