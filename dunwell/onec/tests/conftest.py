@@ -30,7 +30,6 @@ def trade(db: None) -> Company:
 def infobase(request: pytest.FixtureRequest) -> Iterator[Fake1C]:
     """A running fake infobase of each preset in turn."""
     server = fake(request.param)
-    server.preset = request.param  # type: ignore[attr-defined]
     with server.running():
         yield server
 
@@ -38,7 +37,6 @@ def infobase(request: pytest.FixtureRequest) -> Iterator[Fake1C]:
 @pytest.fixture
 def bp30() -> Iterator[Fake1C]:
     server = fake("bp30")
-    server.preset = "bp30"  # type: ignore[attr-defined]
     with server.running():
         yield server
 
@@ -64,7 +62,7 @@ def sync_1c(monkeypatch: pytest.MonkeyPatch, trade: Company) -> Sync:
                 "--password-env",
                 "ONEC_PASSWORD",
                 "--preset",
-                server.preset,  # type: ignore[attr-defined]
+                server.preset,
                 *extra,
                 stdout=out,
                 stderr=err,

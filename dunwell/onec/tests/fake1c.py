@@ -56,7 +56,9 @@ class Fake1C:
         user: str = "odata.user",
         password: str = "Пароль-1c",  # noqa: S107 - the fake's test credential
         base: str = "/trade",
+        preset: str = "",
     ) -> None:
+        self.preset = preset  # which Dunwell preset the fixtures imitate
         self.schema = schema
         self.rows = rows
         self.sets = sets

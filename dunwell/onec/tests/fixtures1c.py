@@ -404,4 +404,4 @@ def fake(preset: str, **options: Any) -> Fake1C:
                         for k, v in line.items():
                             row.setdefault(k, v)
         schema[name] = props
-    return Fake1C(copy.deepcopy(schema), rows, sets, **options)
+    return Fake1C(copy.deepcopy(schema), rows, sets, preset=preset, **options)

@@ -110,7 +110,7 @@ def test_a_payment_whose_breakdown_names_a_sale_is_allocated_to_it(
 
 def test_a_breakdown_line_that_disappears_is_cancelled(infobase: Fake1C, sync_1c: Sync) -> None:
     sync_1c(infobase)
-    payment = _record(infobase, fx.PAYMENTS[infobase.preset], fx.P1)  # type: ignore[attr-defined]
+    payment = _record(infobase, fx.PAYMENTS[infobase.preset], fx.P1)
     first = dict(payment["РасшифровкаПлатежа"][0])  # type: ignore[index]
     amount_key = "СуммаПлатежа" if "СуммаПлатежа" in first else "Сумма"
     second = {**first, "LineNumber": "2", amount_key: 100.0, "СуммаВзаиморасчетов": 100.0}
@@ -173,7 +173,7 @@ def test_a_missing_entity_set_stops_the_sync_naming_it(bp30: Fake1C, sync_1c: Sy
 
 def test_a_missing_field_stops_the_sync_naming_it(infobase: Fake1C, sync_1c: Sync) -> None:
     del infobase.schema["Catalog_Контрагенты"]["ИНН"]
-    del infobase.rows[f"{fx.PAYMENTS[infobase.preset]}_РасшифровкаПлатежа"]["LineNumber"]  # type: ignore[attr-defined]
+    del infobase.rows[f"{fx.PAYMENTS[infobase.preset]}_РасшифровкаПлатежа"]["LineNumber"]
     code, _out, err = sync_1c(infobase)
     assert code == 1
     assert "entity set Catalog_Контрагенты: field ИНН is missing" in err
@@ -208,7 +208,7 @@ def test_a_payment_marked_for_deletion_is_cancelled_and_frees_the_sale(
     infobase: Fake1C, sync_1c: Sync
 ) -> None:
     sync_1c(infobase)
-    payments = fx.PAYMENTS[infobase.preset]  # type: ignore[attr-defined]
+    payments = fx.PAYMENTS[infobase.preset]
     _record(infobase, payments, fx.P1).update({"DataVersion": fx.V2, "DeletionMark": True})
     code, _out, err = sync_1c(infobase)
     assert code == 0, err
@@ -242,7 +242,6 @@ def test_a_ut_11_5_line_naming_a_settlement_object_is_allocated_to_its_sale(
     sync_1c: Sync,
 ) -> None:
     server = fx.fake("ut11")
-    server.preset = "ut11"  # type: ignore[attr-defined]
     line = _record(server, fx.PAYMENTS["ut11"], fx.P2)["РасшифровкаПлатежа"][0]  # type: ignore[index]
     line.update({"Заказ": fx.EMPTY, "Заказ_Type": "StandardODATA.Undefined"})
     line["ОбъектРасчетов_Key"] = fx.O_SALE
@@ -260,7 +259,7 @@ def test_a_row_the_ledger_rejects_names_the_1c_record_and_nothing_is_written(
 ) -> None:
     _record(infobase, fx.SALES, fx.D1)[
         "ВалютаДокумента_Key" if infobase.preset == "bp30" else "Валюта_Key"
-    ] = fx.USD  # type: ignore[attr-defined]
+    ] = fx.USD
     code, _out, err = sync_1c(infobase)
     assert code == 1
     assert f"{fx.SALES} 00-000101 2026-01-10 ({fx.D1}): currency:" in err

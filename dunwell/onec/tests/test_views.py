@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import datetime, time, timedelta
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -160,9 +162,9 @@ def test_test_connection_names_what_is_missing_and_a_refused_password(
 def test_sync_now_runs_in_the_background_and_the_log_shows_rows_per_entity(
     director_client: Client,
     connection: Connection,
-    django_capture_on_commit_callbacks: Callable[..., object],
+    django_capture_on_commit_callbacks: Callable[..., AbstractContextManager[Any]],
 ) -> None:
-    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[attr-defined]
+    with django_capture_on_commit_callbacks(execute=True):
         answer = director_client.post(f"{URL}sync/", {"connection": connection.pk})
     assert answer.status_code == 302
     run = SyncRun.objects.get()
@@ -193,13 +195,13 @@ def test_an_unknown_connection_is_not_found(director_client: Client, trade: Comp
 
 def test_the_worker_queues_due_connections_once(
     connection: Connection,
-    django_capture_on_commit_callbacks: Callable[..., object],
+    django_capture_on_commit_callbacks: Callable[..., AbstractContextManager[Any]],
 ) -> None:
     assert "onec.scheduled_syncs" in periodic.JOBS
     connection.schedule = Connection.Schedule.EVERY
     connection.every_minutes = 30
     connection.save()
-    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[attr-defined]
+    with django_capture_on_commit_callbacks(execute=True):
         assert services.schedule_due_syncs() == 1
     run = SyncRun.objects.get()
     assert run.trigger == SyncRun.Trigger.SCHEDULE
@@ -207,7 +209,7 @@ def test_the_worker_queues_due_connections_once(
     # Not due again until 30 minutes after it started.
     assert services.schedule_due_syncs() == 0
     SyncRun.objects.update(started_at=timezone.now() - timedelta(minutes=31))
-    with django_capture_on_commit_callbacks(execute=False):  # type: ignore[attr-defined]
+    with django_capture_on_commit_callbacks(execute=False):
         assert services.schedule_due_syncs() == 1
     assert services.schedule_due_syncs() == 0  # the queued one is still waiting
 
