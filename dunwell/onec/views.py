@@ -72,17 +72,20 @@ def connections(request: HttpRequest) -> HttpResponse:
     _manager(request)
     services.fail_abandoned_runs()
     selected = _connection(request.POST.get("id") or request.GET.get("connection"))
+    # A connection of `dunwell sync-1c` shows its log here; its settings live on the command line.
+    editable = selected if selected is not None and not selected.from_command else None
     if request.method == "POST":
-        form = ConnectionForm(request.POST, instance=selected)
+        form = ConnectionForm(request.POST, instance=editable)
         if form.is_valid():
             saved = services.save_connection(form.save(commit=False), form.cleaned_data["password"])
             messages.success(request, _("The 1C connection was saved."))
             return redirect(_page(saved))
     else:
-        form = ConnectionForm(instance=selected)
+        form = ConnectionForm(instance=editable)
     context = {
-        "connections": Connection.objects.filter(from_command=False).select_related("company"),
+        "connections": Connection.objects.select_related("company"),
         "selected": selected,
+        "editable": editable,
         "form": form,
         "runs": _runs(selected),
         "busy": selected is not None and services.busy(selected),
@@ -95,7 +98,7 @@ def connections(request: HttpRequest) -> HttpResponse:
 def test(request: HttpRequest) -> HttpResponse:
     _manager(request)
     connection = _connection(request.POST.get("connection"))
-    if connection is None:
+    if connection is None or connection.from_command:
         raise Http404
     result = services.test_connection(connection)
     for text in result.messages:
@@ -108,7 +111,7 @@ def test(request: HttpRequest) -> HttpResponse:
 def sync_now(request: HttpRequest) -> HttpResponse:
     user = _manager(request)
     connection = _connection(request.POST.get("connection"))
-    if connection is None:
+    if connection is None or connection.from_command:
         raise Http404
     try:
         services.request_sync(connection, user=user)

@@ -240,3 +240,16 @@ def test_a_sync_no_worker_finished_is_marked_abandoned(
     stale.refresh_from_db()
     assert stale.status == SyncRun.Status.FAILED
     assert "Abandoned: no worker finished this sync" in page
+
+
+def test_a_command_line_connection_shows_its_log_but_not_its_settings(
+    director_client: Client, bp30: Fake1C, sync_1c: Callable[..., tuple[int, str, str]]
+) -> None:
+    assert sync_1c(bp30)[0] == 0
+    connection = Connection.objects.get()
+    assert connection.from_command
+    page = director_client.get(f"{URL}?connection={connection.pk}").content.decode()
+    assert "Synced from the command line (dunwell sync-1c)" in page
+    assert "Counterparties" in page  # its log
+    assert f'name="id" value="{connection.pk}"' not in page
+    assert 'action="/integrations/1c/sync/"' not in page
