@@ -24,7 +24,9 @@ class Connection(models.Model):
         EVERY = "every", _("every N minutes")
         DAILY = "daily", _("daily at a time")
 
-    url = models.URLField(_("infobase address"), max_length=500)
+    # Checked by odata.odata_root: intranet hosts without a dot ("http://srv1c/trade") are
+    # common, and URLField would refuse them.
+    url = models.CharField(_("infobase address"), max_length=500)
     username = models.CharField(_("1C user"), max_length=150)
     password_sealed = models.TextField(blank=True)
     preset = models.CharField(

@@ -253,3 +253,21 @@ def test_a_command_line_connection_shows_its_log_but_not_its_settings(
     assert "Counterparties" in page  # its log
     assert f'name="id" value="{connection.pk}"' not in page
     assert 'action="/integrations/1c/sync/"' not in page
+
+
+def test_an_intranet_host_without_a_domain_is_accepted(
+    director_client: Client, trade: Company
+) -> None:
+    director_client.post(
+        URL,
+        {
+            "url": "http://srv1c/trade",
+            "username": "odata",
+            "password": "p",
+            "preset": "bp30",
+            "company": trade.pk,
+            "schedule": "manual",
+            "every_minutes": "60",
+        },
+    )
+    assert Connection.objects.get().url == "http://srv1c/trade"
