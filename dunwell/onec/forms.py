@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dunwell.onec.models import Connection
+from dunwell.onec.odata import ODataError, odata_root
+
+
+class ConnectionForm(forms.ModelForm):  # type: ignore[type-arg]
+    # Checked by odata_root (http or https, no credentials in it) rather than URLField, which
+    # would add a scheme the user did not type.
+    url = forms.CharField(
+        label=_("infobase address"),
+        max_length=500,
+        help_text=_("The infobase's publication, e.g. https://1c.example.com/trade"),
+    )
+    # Write-only: never rendered back; empty on an existing connection keeps the stored one.
+    password = forms.CharField(
+        label=_("1C password"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+    )
+
+    class Meta:
+        model = Connection
+        fields = [
+            "url",
+            "username",
+            "preset",
+            "company",
+            "schedule",
+            "every_minutes",
+            "daily_at",
+            "enabled",
+        ]
+        widgets = {"daily_at": forms.TimeInput(attrs={"type": "time"})}
+
+    def clean_url(self) -> str:
+        url = str(self.cleaned_data["url"]).strip().rstrip("/")
+        try:
+            odata_root(url)
+        except ODataError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        return url
+
+    def clean_every_minutes(self) -> int:
+        minutes = int(self.cleaned_data["every_minutes"])
+        if minutes < 5:
+            raise forms.ValidationError(_("Every 5 minutes at the most often."))
+        return minutes
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("schedule") == Connection.Schedule.DAILY and not data.get("daily_at"):
+            self.add_error("daily_at", _("Give the time of the daily sync."))
+        if not self.instance.pk and not data.get("password"):
+            self.add_error("password", _("Enter the 1C user's password."))
+        return data
