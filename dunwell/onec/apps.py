@@ -1,4 +1,4 @@
-"""The 1C connector: reads an infobase's standard OData interface (docs/integrations-1c.md)."""
+"""The 1C connector: reads an infobase's standard OData interface (docs/integrations.md, "1C")."""
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _

@@ -15,7 +15,7 @@ from dunwell.onec.presets import PRESETS
 
 
 class Connection(models.Model):
-    """An infobase Dunwell reads (docs/integrations-1c.md). The password is sealed
+    """An infobase Dunwell reads (docs/integrations.md, "1C"). The password is sealed
     (dunwell.secrets_box, purpose "onec.password"); runs of `dunwell sync-1c` have a connection
     too, with no password stored."""
 

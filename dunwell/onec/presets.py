@@ -1,7 +1,7 @@
 """What each preset reads from a 1C infobase's standard OData interface (no Django).
 
 Every name here is spelled as 1C's configurations publish it. Sources (public code that reads
-or writes these objects through OData, and configuration dumps), see docs/integrations-1c.md:
+or writes these objects through OData, and configuration dumps), see docs/integrations.md, "1C":
 - Catalog_Контрагенты (Description, НаименованиеПолное, ИНН, КПП, СтранаРегистрации_Key,
   IsFolder): a БП 3.0 response `"odata.metadata": ".../$metadata#Catalog_Контрагенты"` and
   Java/Python clients of БП 3.0 and УТ 11;

@@ -1,4 +1,4 @@
-"""The 1C sync (docs/integrations-1c.md): read an infobase's standard OData interface, turn the
+"""The 1C sync (docs/integrations.md, "1C"): read an infobase's standard OData interface, turn the
 records whose DataVersion changed into ledger rows and load them through the file import's
 engine (`import_table`), kind by kind in load order, in one transaction.
 

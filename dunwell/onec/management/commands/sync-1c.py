@@ -1,5 +1,5 @@
 """`dunwell sync-1c`: read a 1C infobase's standard OData interface into the ledger
-(docs/integrations-1c.md). The password comes from an environment variable, never the command
+(docs/integrations.md, "1C"). The password comes from an environment variable, never the command
 line (which other users of the machine can see)."""
 
 from __future__ import annotations
