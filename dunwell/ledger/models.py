@@ -458,6 +458,7 @@ class TimelineEntry(models.Model):
 
 
 class ImportKind(models.TextChoices):
+    USERS = "users", _("Users (our staff)")
     COUNTERPARTIES = "counterparties", _("Counterparties")
     CONTACTS = "contacts", _("Contacts")
     CONTRACTS = "contracts", _("Contracts")

@@ -1281,7 +1281,7 @@ def import_file(
     """
     if kind not in KINDS:
         raise ValueError(f"unknown import kind {kind!r}; expected one of {', '.join(KINDS)}")
-    importer = Importer(
+    importer = _importer_class(kind)(
         KINDS[kind],
         Path(path),
         company=company,
@@ -1313,7 +1313,7 @@ def import_table(
     `partial`, as for a file."""
     if kind not in KINDS:
         raise ValueError(f"unknown import kind {kind!r}; expected one of {', '.join(KINDS)}")
-    importer = Importer(
+    importer = _importer_class(kind)(
         KINDS[kind],
         None,
         company=company,
@@ -1326,6 +1326,15 @@ def import_table(
         table=table,
     )
     return _execute(importer, None)
+
+
+def _importer_class(kind: str) -> type[Importer]:
+    if kind == "users":
+        # Users are few: checked and applied in a plain loop (importing/users.py).
+        from dunwell.ledger.importing.users import UsersImporter
+
+        return UsersImporter
+    return Importer
 
 
 def _execute(importer: Importer, rejected_out: Path | None) -> ImportResult:

@@ -63,6 +63,33 @@ COMMON: dict[str, tuple[str, ...]] = {
 }
 
 ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
+    "users": {
+        "username": (
+            "логин",
+            "имя пользователя",
+            "пользователь",
+            "логін",
+            "ім'я користувача",
+            "користувач",
+            "utilizator",
+            "nume utilizator",
+            "login",
+            "user",
+        ),
+        "role": ("роль", "rol", "функция"),
+        "first_name": ("имя", "ім'я", "prenume", "first name"),
+        "last_name": ("фамилия", "прізвище", "nume de familie", "nume", "last name"),
+        "email": ("email", "e mail", "эл почта", "электронная почта", "електронна пошта", "posta"),
+        "supervisor": ("руководитель", "начальник", "керівник", "supervizor", "sef"),
+        "extension": (
+            "добавочный",
+            "добавочный номер",
+            "внутренний номер",
+            "внутрішній номер",
+            "extensie",
+            "interior",
+        ),
+    },
     "counterparties": {
         "external_id": ("код", "код контрагента", "cod", "cod partener"),
         "name": (

@@ -39,6 +39,22 @@ EXTERNAL_ID = F("external_id", required=True, max_length=64)
 COMPANY = F("company", max_length=32)
 CURRENCY = F("currency", "upper", required=True, max_length=3)
 
+# Our own staff (imported before the counterparties that name their collectors). Applied by
+# importing/users.py in a plain loop: users are few.
+USERS = Kind(
+    "users",
+    (
+        F("username", required=True, max_length=150),
+        F("role", required=True, max_length=64),
+        F("first_name", max_length=150),
+        F("last_name", max_length=150),
+        F("email", "lower", max_length=254),
+        F("supervisor", max_length=150),
+        F("extension", max_length=16),
+    ),
+    "accounts_user",
+)
+
 COUNTERPARTIES = Kind(
     "counterparties",
     (
@@ -222,5 +238,6 @@ PAYMENTS = Kind(
 )
 
 KINDS: dict[str, Kind] = {
-    k.name: k for k in (COUNTERPARTIES, CONTACTS, CONTRACTS, INSTALMENTS, DOCUMENTS, PAYMENTS)
+    k.name: k
+    for k in (USERS, COUNTERPARTIES, CONTACTS, CONTRACTS, INSTALMENTS, DOCUMENTS, PAYMENTS)
 }
