@@ -105,6 +105,13 @@ class MappingForm(forms.Form):
                 % {"fields": ", ".join(duplicates)}
             )
         missing = [f.name for f in self.kind.fields if f.required and f.name not in chosen]
+        if "counterparty_tax_id" in self.kind.field_names and not {
+            "counterparty",
+            "counterparty_tax_id",
+            "payer" if self.kind.name == "payments" else "counterparty",
+        } & set(chosen):
+            # Named by id, name or tax id: one of the columns is needed (docs/import-formats.md).
+            missing.insert(0, "counterparty")
         if missing:
             raise forms.ValidationError(
                 ngettext(

@@ -47,6 +47,25 @@ COMMON: dict[str, tuple[str, ...]] = {
         "cod contract",
         "nr contract",
     ),
+    "counterparty_tax_id": (
+        "инн",
+        "инн контрагента",
+        "инн покупателя",
+        "инн плательщика",
+        "єдрпоу",
+        "код єдрпоу",
+        "код по єдрпоу",
+        "едрпоу",
+        "іпн",
+        "рнокпп",
+        "cui",
+        "cif",
+        "cod fiscal",
+        "idno",
+        "inn",
+        "edrpou",
+        "tax id",
+    ),
     "currency": ("валюта", "валюта документа", "валюта договора", "valuta", "moneda", "currency"),
     "company": ("организация", "організація", "компания", "компанія", "firma", "companie"),
     "external_id": (
@@ -242,7 +261,21 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "accepted_on": ("дата приемки", "дата приймання", "data acceptarii", "data receptiei"),
     },
     "payments": {
-        "external_id": ("код", "cod", "номер", "номер платежа", "nr", "numar"),
+        "external_id": ("код", "cod"),
+        "number": (
+            "номер",
+            "номер платежа",
+            "номер документа",
+            "вх номер",
+            "входящий номер",
+            "номер платежного поручения",
+            "номер платежу",
+            "номер платіжного доручення",
+            "nr",
+            "numar",
+            "nr document",
+            "numar document",
+        ),
         "document": (
             "документ",
             "документ расчетов",
@@ -264,6 +297,8 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
             "data incasarii",
         ),
         "amount": ("сумма", "сумма платежа", "сума", "сума платежу", "suma", "suma incasata"),
+        # In 1C's bank statements the payer is the counterparty; with no counterparty column
+        # it names the counterparty too (engine: _RowParser.alias).
         "payer": ("плательщик", "платник", "platitor", "ordonator"),
     },
 }

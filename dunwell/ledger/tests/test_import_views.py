@@ -139,10 +139,10 @@ def test_required_columns_left_unmapped_are_named_and_nothing_is_imported(
     client = client_for(finance)
     response = upload(client, "Code;Name;Country\nC1;Alpha;RO\n")
     with django_capture_on_commit_callbacks(execute=True):
-        page = client.post(response["Location"], {"col_0": "", "col_1": "name", "col_2": ""})
+        page = client.post(response["Location"], {"col_0": "external_id", "col_1": "", "col_2": ""})
     text = page.content.decode()
     assert page.status_code == 200
-    assert "required fields external_id, country" in text
+    assert "required fields name, country" in text
     run = ImportRun.objects.get()
     assert run.status == "pending" and run.mapping == {}
     assert not Counterparty.objects.exists()
