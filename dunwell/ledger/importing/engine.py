@@ -1093,6 +1093,56 @@ class Importer:
         )
         cursor.execute("DROP TABLE IF EXISTS dunwell_import_names")
 
+    def _adopt_natural_rows(self, cursor: CursorWrapper) -> None:
+        """A file WITH ids for rows created without them (`nk:` ids): the row with the same
+        natural key takes the file's id, instead of a second row being created (a ledger
+        first loaded from 1C reports, then kept by the 1C connector with 1C's GUIDs). A
+        counterparty is matched by tax id and country only. A pair is adopted only when the
+        file row and the `nk:` row match each other alone."""
+        target = self.kind.target
+        # `nk:` ids sort between "nk:" and "nk;": the (company, external_id) index finds them.
+        nk_rows = "t.external_id >= 'nk:' AND t.external_id < 'nk;'"
+        cursor.execute(f"SELECT DISTINCT company_id FROM {STAGE} WHERE company_id IS NOT NULL")
+        companies = [row[0] for row in cursor.fetchall()]
+        if not companies:
+            return
+        cursor.execute(
+            f"SELECT 1 FROM {target} t WHERE t.company_id IN "
+            f"({', '.join(['%s'] * len(companies))}) AND {nk_rows} LIMIT 1",
+            companies,
+        )
+        if cursor.fetchone() is None:
+            return
+        if self.kind.name == "counterparties":
+            match = "t.country = s.f_country AND t.tax_id = s.f_tax_id AND s.f_tax_id <> ''"
+        elif self.kind.name == "payments":
+            match = (
+                "t.counterparty_id = s.cp_id AND t.date = s.f_date AND ("
+                "(t.number <> '' AND t.number = s.f_number) OR "
+                "(t.number = '' AND COALESCE(s.f_number, '') = '' AND t.amount = s.f_amount))"
+            )
+        else:
+            match = "t.counterparty_id = s.cp_id AND t.number = s.f_number AND t.date = s.f_date"
+        cursor.execute("DROP TABLE IF EXISTS dunwell_import_adopt")
+        cursor.execute(
+            "CREATE TEMP TABLE dunwell_import_adopt AS SELECT s.line AS line, t.id AS id, "
+            f"s.f_external_id AS ext FROM {STAGE} s JOIN {target} t ON t.company_id = "
+            f"s.company_id AND {nk_rows} AND {match} WHERE NOT EXISTS (SELECT 1 FROM {target} "
+            "x WHERE x.company_id = s.company_id AND x.external_id = s.f_external_id)"
+        )
+        cursor.execute("DROP TABLE IF EXISTS dunwell_import_adopted")
+        cursor.execute(
+            "CREATE TEMP TABLE dunwell_import_adopted AS SELECT id, MIN(ext) AS ext "
+            "FROM dunwell_import_adopt WHERE line IN (SELECT line FROM dunwell_import_adopt "
+            "GROUP BY line HAVING COUNT(*) = 1) GROUP BY id HAVING COUNT(*) = 1"
+        )
+        cursor.execute(
+            f"UPDATE {target} SET external_id = (SELECT a.ext FROM dunwell_import_adopted a "
+            f"WHERE a.id = {target}.id) WHERE id IN (SELECT id FROM dunwell_import_adopted)"
+        )
+        cursor.execute("DROP TABLE dunwell_import_adopt")
+        cursor.execute("DROP TABLE dunwell_import_adopted")
+
     def _resolve_references(self, cursor: CursorWrapper, names: list[str]) -> None:
         """Counterparty, contract and document by external id in one pass over the staging
         table (each UPDATE rewrites every staging row: one instead of three)."""
@@ -1222,6 +1272,8 @@ class Importer:
             return
         kind = self.kind
         target = kind.target
+        if kind.name in NATURAL_KEY_KINDS and not parser.natural:
+            self._adopt_natural_rows(cursor)
         key = "cp_id" if kind.name == "contacts" else "company_id"
         tkey = "counterparty_id" if kind.name == "contacts" else "company_id"
         cp_col = "counterparty_id" if kind.name != "counterparties" else "id"

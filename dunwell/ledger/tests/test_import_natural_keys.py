@@ -264,3 +264,31 @@ def test_a_file_without_any_counterparty_column_is_refused(rub: Company, write_c
     with pytest.raises(ImportRejected) as caught:
         import_file("documents", write_csv("d.csv", "number;date;amount\n1;2026-03-01;5\n"))
     assert messages(caught) == ["d.csv:1:counterparty: missing required column"]
+
+
+def test_a_later_file_with_ids_adopts_the_rows_created_without_them(
+    rub: Company, write_csv: Writer
+) -> None:
+    import_file("counterparties", write_csv("cp.csv", f"name;tax_id;country\nРомашка;{SBER};RU\n"))
+    import_file("documents", write_csv("d.csv", f"ИНН;Номер;Дата;Сумма\n{SBER};5;01.03.2026;10\n"))
+    import_file("payments", write_csv("p.csv", f"ИНН;Дата;Сумма\n{SBER};02.03.2026;4\n"))
+    cp = import_file(
+        "counterparties",
+        write_csv("cp2.csv", f"external_id;name;tax_id;country\nGUID-C;Ромашка;{SBER};RU\n"),
+    )
+    docs = import_file(
+        "documents",
+        write_csv(
+            "d2.csv",
+            "external_id;counterparty;number;date;amount\nGUID-D;GUID-C;5;2026-03-01;11\n",
+        ),
+    )
+    pays = import_file(
+        "payments",
+        write_csv("p2.csv", "external_id;counterparty;date;amount\nGUID-P;GUID-C;2026-03-02;4\n"),
+    )
+    assert (cp.created, docs.created, docs.updated, pays.created) == (0, 0, 1, 0)
+    assert Counterparty.objects.get().external_id == "GUID-C"
+    assert Document.objects.get().external_id == "GUID-D"
+    assert Payment.objects.get().external_id == "GUID-P"
+    assert Document.objects.get().open_amount == Decimal("7.00")
