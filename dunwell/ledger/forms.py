@@ -53,7 +53,9 @@ class UploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.may_import_users = may_import_users
         if not may_import_users:
-            self.fields["kind"].choices = [
+            kind = self.fields["kind"]
+            assert isinstance(kind, forms.ChoiceField)
+            kind.choices = [
                 (value, label) for value, label in ImportKind.choices if value != ImportKind.USERS
             ]
 

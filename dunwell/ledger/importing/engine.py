@@ -552,7 +552,7 @@ class _RowParser:
         """The natural-key columns of a row (NATURAL_COLUMNS). A counterparty's generated id
         is known here; the other kinds' need their counterparty's id (SQL, `_natural_keys`)."""
         kind = self.kind.name
-        key = None
+        name: str | None
         if kind == "counterparties":
             key = natural.counterparty_key(
                 values["country"],

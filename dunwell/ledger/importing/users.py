@@ -191,8 +191,8 @@ class UsersImporter(Importer):
             boss_of = {u.username: u for u in User.objects.filter(username__in=bosses)}
             for _line, values in rows:
                 user = users[values["username"]]
-                name = values.get("supervisor")
-                boss_id = boss_of[name].pk if name else None
+                boss = values.get("supervisor")
+                boss_id = boss_of[boss].pk if boss else None
                 if user.supervisor_id != boss_id:
                     user.supervisor_id = boss_id
                     user.save(update_fields=["supervisor"])
