@@ -781,7 +781,9 @@ class Importer:
             by_tax = "counterparty_tax_id" in present
             # A counterparty may also be named by its tax id when that id is unique: in a
             # tax id column (1C reports: `Контрагент;ИНН`) or in the counterparty column.
-            sources = ["f_counterparty_tax_id", "f_counterparty"] if by_tax else ["f_counterparty"]
+            sources = ["f_counterparty_tax_id"] if by_tax else []
+            if "counterparty" in present:
+                sources.append("f_counterparty")
             for source in sources:
                 cursor.execute(
                     f"UPDATE {STAGE} SET cp_id = c.id, cp_country = c.country FROM ("
@@ -961,6 +963,11 @@ class Importer:
             )
         self._names_ready = True
 
+    @staticmethod
+    def _exists(cursor: CursorWrapper, sql: str) -> bool:
+        cursor.execute(sql)
+        return cursor.fetchone() is not None
+
     def _counterparties_by_name(self, cursor: CursorWrapper) -> None:
         """Counterparties named by their name alone (1C reports), matched normalised."""
         cursor.execute(
@@ -1002,6 +1009,12 @@ class Importer:
         picks = ", ".join(f"MIN(t.{db}) AS {st}" for st, db in sets.items())
         assign = ", ".join(f"{st} = r.{st}" for st in sets)
         for number, dated in ((f"s.{ref}_number", True), (f"s.f_{name}", False)):
+            if not dated and not self._exists(
+                cursor,
+                f"SELECT 1 FROM {STAGE} WHERE {target} IS NULL AND f_{name} IS NOT NULL "
+                "AND cp_id IS NOT NULL LIMIT 1",
+            ):
+                break
             when_dated = f"AND (s.{ref}_date IS NULL OR t.date = s.{ref}_date) " if dated else ""
             cursor.execute(
                 f"UPDATE {STAGE} SET {assign} FROM (SELECT s.line, {picks} FROM {STAGE} s "
@@ -1062,7 +1075,9 @@ class Importer:
                 f"WHERE t.counterparty_id = {STAGE}.cp_id AND t.number = {STAGE}.f_number "
                 f"AND t.date = {STAGE}.f_date {numbered}"
             )
-            if kind == "payments":
+            if kind == "payments" and self._exists(
+                cursor, f"SELECT 1 FROM {STAGE} WHERE COALESCE(f_number, '') = '' LIMIT 1"
+            ):
                 cursor.execute(
                     f"UPDATE {STAGE} SET f_external_id = t.ext FROM (SELECT counterparty_id, "
                     f"date, amount, MIN(external_id) AS ext FROM {table} WHERE counterparty_id "

@@ -65,6 +65,8 @@ _REFERENCE = re.compile(
 def parse_reference(text: str) -> tuple[str, date | None]:
     """The number (and date, when given) in a reference to a document or contract as 1C
     prints it; a bare number is returned as it is (its last word, after a `№`)."""
+    if " " not in text and "№" not in text:
+        return text, None  # a bare number or id: the common case, no pattern to search
     text = " ".join(text.split())
     match = _REFERENCE.search(text)
     if match:
