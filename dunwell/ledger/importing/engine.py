@@ -1039,7 +1039,7 @@ class Importer:
             cursor.execute(
                 f"UPDATE {STAGE} SET f_external_id = c.ext FROM (SELECT company_id, country, "
                 "tax_id, MIN(external_id) AS ext FROM ledger_counterparty WHERE tax_id <> '' "
-                "AND external_id NOT LIKE 'nk:%' GROUP BY company_id, country, tax_id "
+                "AND SUBSTR(external_id, 1, 3) <> 'nk:' GROUP BY company_id, country, tax_id "
                 f"HAVING COUNT(*) = 1) c WHERE c.company_id = {STAGE}.company_id "
                 f"AND c.country = {STAGE}.f_country AND c.tax_id = {STAGE}.f_tax_id AND {unknown}"
             )
@@ -1115,8 +1115,9 @@ class Importer:
         counterparty is matched by tax id and country only. A pair is adopted only when the
         file row and the `nk:` row match each other alone."""
         target = self.kind.target
-        # `nk:` ids sort between "nk:" and "nk;": the (company, external_id) index finds them.
-        nk_rows = "t.external_id >= 'nk:' AND t.external_id < 'nk;'"
+        # Not a range ("nk:" <= id < "nk;"): PostgreSQL's linguistic collations ignore the
+        # punctuation that range relies on.
+        nk_rows = "SUBSTR(t.external_id, 1, 3) = 'nk:'"
         cursor.execute(f"SELECT DISTINCT company_id FROM {STAGE} WHERE company_id IS NOT NULL")
         companies = [row[0] for row in cursor.fetchall()]
         if not companies:
