@@ -174,7 +174,9 @@ class UsersImporter(Importer):
             fields = {"role": values["role"]}
             fields.update({name: values.get(name) or "" for name in PLAIN if name in present})
             if user is None:
-                user = User(username=username, **fields)
+                # An administrator reaches the Django admin too (as `dunwell demo` sets it up);
+                # an existing user's staff status is never changed by a file.
+                user = User(username=username, is_staff=fields["role"] == Role.ADMIN, **fields)
                 user.set_unusable_password()
                 user.save()
                 users[username] = user

@@ -33,6 +33,7 @@ def test_creates_users_with_unusable_passwords_and_a_supervisor_named_later(
     )
     assert ana.supervisor == User.objects.get(username="boss1")
     assert not ana.has_usable_password()
+    assert not ana.is_staff
 
 
 def test_reimport_changes_nothing_and_a_changed_role_updates_the_user(
@@ -47,6 +48,12 @@ def test_reimport_changes_nothing_and_a_changed_role_updates_the_user(
     changed = import_file("users", path)
     assert (changed.created, changed.updated, changed.unchanged) == (0, 1, 1)
     assert User.objects.get(username="c1").role == Role.SALES
+
+
+def test_a_new_administrator_is_staff(write_csv: Callable[..., Path]) -> None:
+    import_file("users", write_csv("users.csv", "username;role\nadi;Administrator\n"))
+    adi = User.objects.get(username="adi")
+    assert (adi.role, adi.is_staff, adi.is_superuser) == (Role.ADMIN, True, False)
 
 
 def test_an_existing_password_is_kept(
