@@ -129,7 +129,9 @@ def main() -> None:
             .annotate(s=Sum("open_amount"))
             .order_by("currency")
         )
-        print(f"  open amounts in company {code}: {dict(per_currency)}")
+        # SQLite sums decimals as floats: rounded to cents for the comparison.
+        amounts = ", ".join(f"{currency} {total:.2f}" for currency, total in per_currency)
+        print(f"  open amounts in company {code}: {amounts}")
     for kind in ("documents", "payments"):
         print(
             f"  {kind}: without ids / with ids = "
