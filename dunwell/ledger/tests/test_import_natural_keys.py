@@ -292,3 +292,66 @@ def test_a_later_file_with_ids_adopts_the_rows_created_without_them(
     assert Document.objects.get().external_id == "GUID-D"
     assert Payment.objects.get().external_id == "GUID-P"
     assert Document.objects.get().open_amount == Decimal("7.00")
+
+
+@pytest.mark.parametrize(
+    ("kind", "headers", "fields"),
+    [
+        (
+            "documents",
+            [
+                "Контрагент",
+                "ИНН",
+                "КПП",
+                "Номер",
+                "Дата",
+                "Сумма",
+                "Валюта",
+                "Договор",
+                "Срок оплаты",
+            ],
+            [
+                "counterparty",
+                "counterparty_tax_id",
+                None,
+                "number",
+                "date",
+                "amount",
+                "currency",
+                "contract",
+                "due_date",
+            ],
+        ),
+        (
+            "documents",
+            ["Контрагент", "ЄДРПОУ", "Номер", "Дата", "Сума", "Договір", "Термін оплати"],
+            [
+                "counterparty",
+                "counterparty_tax_id",
+                "number",
+                "date",
+                "amount",
+                "contract",
+                "due_date",
+            ],
+        ),
+        (
+            "payments",
+            ["Плательщик", "ИНН", "Номер", "Дата", "Сумма", "Документ расчетов"],
+            ["payer", "counterparty_tax_id", "number", "date", "amount", "document"],
+        ),
+        (
+            "payments",
+            ["Платник", "Номер", "Дата", "Сума", "Документ розрахунків"],
+            ["payer", "number", "date", "amount", "document"],
+        ),
+    ],
+)
+def test_1c_report_headers_are_recognised(
+    kind: str, headers: list[str], fields: list[str | None]
+) -> None:
+    from dunwell.ledger.importing.headers import recognise
+    from dunwell.ledger.importing.kinds import KINDS
+
+    mapping = recognise(kind, KINDS[kind].field_names, headers)
+    assert [mapping.get(h) for h in headers] == fields
