@@ -46,11 +46,14 @@ def _role_words() -> dict[str, str]:
 
 
 def parse_role(text: str) -> str | None:
-    """The Role value for `text` (a value such as `collector` or a label such as `Коллектор`)."""
+    """The Role value for `text`: a value (`collector`) or the role's name in a UI language
+    (`Взыскатель`, `Стягувач`), compared like headers (case, blanks, diacritics ignored)."""
     return _role_words().get(normalize_header(text))
 
 
 class UsersImporter(Importer):
+    """The engine's reading, mapping, error collection and lock; its own checks and apply."""
+
     def execute(self) -> ImportResult:
         table = self.read()
         mapping = self.resolve_mapping(table.headers)
