@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_normalised_usernames'),
+        ("accounts", "0002_normalised_usernames"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='extension',
-            field=models.CharField(blank=True, max_length=16, verbose_name='phone extension'),
+            model_name="user",
+            name="extension",
+            field=models.CharField(blank=True, max_length=16, verbose_name="phone extension"),
         ),
     ]

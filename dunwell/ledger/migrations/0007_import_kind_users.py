@@ -4,20 +4,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ledger', '0006_cancelled_in_accounting'),
+        ("ledger", "0006_cancelled_in_accounting"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='columnmapping',
-            name='kind',
-            field=models.CharField(choices=[('users', 'Users (our staff)'), ('counterparties', 'Counterparties'), ('contacts', 'Contacts'), ('contracts', 'Contracts'), ('instalments', 'Contract payment schedules'), ('documents', 'Documents (invoices, shipments, acts)'), ('payments', 'Payments')], max_length=16, verbose_name='kind'),
+            model_name="columnmapping",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("users", "Users (our staff)"),
+                    ("counterparties", "Counterparties"),
+                    ("contacts", "Contacts"),
+                    ("contracts", "Contracts"),
+                    ("instalments", "Contract payment schedules"),
+                    ("documents", "Documents (invoices, shipments, acts)"),
+                    ("payments", "Payments"),
+                ],
+                max_length=16,
+                verbose_name="kind",
+            ),
         ),
         migrations.AlterField(
-            model_name='importrun',
-            name='kind',
-            field=models.CharField(choices=[('users', 'Users (our staff)'), ('counterparties', 'Counterparties'), ('contacts', 'Contacts'), ('contracts', 'Contracts'), ('instalments', 'Contract payment schedules'), ('documents', 'Documents (invoices, shipments, acts)'), ('payments', 'Payments')], max_length=16, verbose_name='kind'),
+            model_name="importrun",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("users", "Users (our staff)"),
+                    ("counterparties", "Counterparties"),
+                    ("contacts", "Contacts"),
+                    ("contracts", "Contracts"),
+                    ("instalments", "Contract payment schedules"),
+                    ("documents", "Documents (invoices, shipments, acts)"),
+                    ("payments", "Payments"),
+                ],
+                max_length=16,
+                verbose_name="kind",
+            ),
         ),
     ]

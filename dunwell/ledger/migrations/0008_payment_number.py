@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ledger', '0007_import_kind_users'),
+        ("ledger", "0007_import_kind_users"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='payment',
-            name='number',
-            field=models.CharField(blank=True, db_default='', default='', max_length=64, verbose_name='number'),
+            model_name="payment",
+            name="number",
+            field=models.CharField(
+                blank=True, db_default="", default="", max_length=64, verbose_name="number"
+            ),
         ),
     ]
