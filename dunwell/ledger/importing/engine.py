@@ -349,6 +349,10 @@ class _RowParser:
         self.required = {f.name for f in kind.fields if f.required}
         if kind.name in NATURAL_KEY_KINDS and not self.natural:
             self.required.add("external_id")
+        if kind.name == "counterparties" and "country" in present:
+            self.required.add("country")
+        # The country of counterparties in a file without a country column (Importer.execute).
+        self.default_country: str | None = None
         self.slots = list(kind.fields)
         self.absent = [f for f in kind.fields if f.name not in present]
         self.sqlite = connection.vendor == "sqlite"
@@ -400,6 +404,8 @@ class _RowParser:
             except ParseError as exc:
                 errors.add(line, self.column(f.name), str(exc))
                 ok = False
+        if self.default_country is not None:
+            values["country"] = self.default_country
         if (
             ok
             and self.has_counterparty
@@ -1466,6 +1472,12 @@ class Importer:
         missing = [
             f.name for f in self.kind.fields if f.required and f.name not in parser.header_of
         ]
+        if self.kind.name == "counterparties" and "country" not in parser.header_of:
+            # No country column: the company's, when the file is for one known company.
+            if default is None or "company" in parser.header_of:
+                missing.append("country")
+            else:
+                parser.default_country = default.country
         if "counterparty_tax_id" in self.kind.field_names and not {
             "counterparty",
             "counterparty_tax_id",

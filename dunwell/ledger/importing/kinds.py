@@ -70,7 +70,9 @@ COUNTERPARTIES = Kind(
         F("name", required=True),
         F("tax_id", max_length=32),
         F("kpp", max_length=32),
-        F("country", "upper", required=True, max_length=64),
+        # No column: our company's country (1C's counterparty lists often have none); a column
+        # present needs a value on every row (engine: _RowParser).
+        F("country", "upper", max_length=64),
         F("language", "lower", max_length=8, choices=("en", "ru", "uk", "ro")),
         F("time_zone", max_length=64),
         F("segment", "lower", max_length=32),

@@ -355,3 +355,34 @@ def test_1c_report_headers_are_recognised(
 
     mapping = recognise(kind, KINDS[kind].field_names, headers)
     assert [mapping.get(h) for h in headers] == fields
+
+
+def test_a_counterparties_file_without_a_country_column_takes_the_companys(
+    rub: Company, write_csv: Writer
+) -> None:
+    rub.country = "RU"
+    rub.save()
+    path = write_csv("cp.csv", f"Наименование;ИНН;КПП\nООО «Ромашка»;{SBER};773601001\n", "cp1251")
+    import_file("counterparties", path)
+    romashka = Counterparty.objects.get()
+    assert (romashka.country, romashka.tax_id, romashka.time_zone) == (
+        "RU",
+        SBER,
+        "Europe/Moscow",
+    )
+    assert import_file("counterparties", path).unchanged == 1
+
+
+def test_without_a_country_column_and_a_known_company_the_column_is_required(
+    rub: Company, write_csv: Writer
+) -> None:
+    Company.objects.create(
+        code="other", name="Other", country="UA", currency="UAH", calendar_country="UA"
+    )
+    with pytest.raises(ImportRejected) as caught:
+        import_file("counterparties", write_csv("cp.csv", "name;tax_id\nA;\n"))
+    assert messages(caught) == ["cp.csv:1:country: missing required column"]
+    path = write_csv("cp.csv", "name;country\nA;\n")
+    with pytest.raises(ImportRejected) as caught:
+        import_file("counterparties", path, company=rub)
+    assert messages(caught) == ["cp.csv:2:country: missing required value"]
