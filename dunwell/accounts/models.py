@@ -48,6 +48,8 @@ class User(AbstractUser):
         on_delete=models.SET_NULL,
         related_name="team",
     )
+    # The user's extension on the company's PBX (click-to-call rings it first).
+    extension = models.CharField(_("phone extension"), max_length=16, blank=True)
 
     objects = DunwellUserManager()  # type: ignore[misc]
 

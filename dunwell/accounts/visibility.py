@@ -55,6 +55,19 @@ def can_import(user: User) -> bool:
     return bool(user.is_authenticated and (user.is_superuser or user.role in IMPORTERS))
 
 
+# Who may create users and change their roles by importing a users file.
+USER_IMPORTERS = frozenset({Role.ADMIN})
+
+
+def can_import_users(user: User) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or user.role in USER_IMPORTERS))
+
+
+# Who creates our own company on a fresh database (the Import page's first step).
+def can_create_company(user: User) -> bool:
+    return can_import_users(user)
+
+
 # Who connects Dunwell to other systems: webhooks, the 1C connection, every user's API tokens.
 INTEGRATORS = frozenset({Role.DIRECTOR, Role.ADMIN})
 

@@ -76,8 +76,16 @@ class AllocationInline(admin.TabularInline):
 
 @admin.register(models.Payment)
 class PaymentAdmin(admin.ModelAdmin):
-    list_display = ("external_id", "date", "counterparty", "amount", "currency", "unallocated")
-    search_fields = ("external_id", "payer", "counterparty__name")
+    list_display = (
+        "external_id",
+        "number",
+        "date",
+        "counterparty",
+        "amount",
+        "currency",
+        "unallocated",
+    )
+    search_fields = ("external_id", "number", "payer", "counterparty__name")
     raw_id_fields = ("counterparty", "contract", "document")
     readonly_fields = ("unallocated",)
     inlines = [AllocationInline]

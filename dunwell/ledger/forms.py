@@ -16,6 +16,24 @@ from dunwell.ledger.models import Company, ImportKind
 ALLOWED_SUFFIXES = {".csv", ".txt", ".xlsx"}
 
 
+class CompanyForm(forms.Form):
+    """Our own company, on a fresh database (ledger.services.create_company checks it)."""
+
+    code = forms.CharField(
+        label=_("Code"), max_length=32, help_text=_("Short, used by import files: e.g. main")
+    )
+    name = forms.CharField(label=_("Legal name"), max_length=255)
+    country = forms.CharField(label=_("Country"), max_length=2, help_text=_("ISO 3166 code: RO"))
+    currency = forms.CharField(label=_("Currency"), max_length=3, help_text=_("ISO 4217 code: RON"))
+    tax_id = forms.CharField(label=_("Tax id"), max_length=32, required=False)
+    time_zone = forms.CharField(
+        label=_("Time zone"),
+        max_length=64,
+        required=False,
+        help_text=_("Leave empty to use the country's (e.g. Europe/Bucharest)"),
+    )
+
+
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(label=_("What the file holds"), choices=ImportKind.choices)
     file = forms.FileField(label=_("CSV or XLSX file"))
@@ -30,6 +48,16 @@ class UploadForm(forms.Form):
         choices=[("", _("Detect"))] + list(ENCODINGS.items()),
         required=False,
     )
+
+    def __init__(self, *args: Any, may_import_users: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.may_import_users = may_import_users
+        if not may_import_users:
+            kind = self.fields["kind"]
+            assert isinstance(kind, forms.ChoiceField)
+            kind.choices = [
+                (value, label) for value, label in ImportKind.choices if value != ImportKind.USERS
+            ]
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
@@ -79,6 +107,13 @@ class MappingForm(forms.Form):
                 % {"fields": ", ".join(duplicates)}
             )
         missing = [f.name for f in self.kind.fields if f.required and f.name not in chosen]
+        if "counterparty_tax_id" in self.kind.field_names and not {
+            "counterparty",
+            "counterparty_tax_id",
+            "payer" if self.kind.name == "payments" else "counterparty",
+        } & set(chosen):
+            # Named by id, name or tax id: one of the columns is needed (docs/import-formats.md).
+            missing.insert(0, "counterparty")
         if missing:
             raise forms.ValidationError(
                 ngettext(

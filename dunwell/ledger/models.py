@@ -361,6 +361,9 @@ class Payment(models.Model):
         related_name="named_payments",
     )
     external_id = models.CharField(_("external id"), max_length=64)
+    # The bank document's number (payment order); with the payer and date it identifies a
+    # payment in files without ids (docs/import-formats.md, natural keys).
+    number = models.CharField(_("number"), max_length=64, blank=True, default="", db_default="")
     date = models.DateField(_("date"))
     amount = money_field(_("amount"))
     currency = models.CharField(_("currency"), max_length=3)
@@ -458,6 +461,7 @@ class TimelineEntry(models.Model):
 
 
 class ImportKind(models.TextChoices):
+    USERS = "users", _("Users (our staff)")
     COUNTERPARTIES = "counterparties", _("Counterparties")
     CONTACTS = "contacts", _("Contacts")
     CONTRACTS = "contracts", _("Contracts")

@@ -5,8 +5,10 @@ TimelineEntry in the same transaction.
 
 from __future__ import annotations
 
+import zoneinfo
 from datetime import date
 from decimal import Decimal
+from functools import cache
 
 from django.db import transaction
 from django.utils import timezone
@@ -25,6 +27,8 @@ from dunwell.ledger.models import (
     Payment,
     TimelineEntry,
 )
+from dunwell.ledger.taxids import TaxIdError, normalize_tax_id
+from dunwell.money import is_currency_code
 from dunwell.workdays import WorkCalendar
 
 
@@ -34,6 +38,104 @@ class LedgerError(Exception):
     def __init__(self, message: StrOrPromise) -> None:
         super().__init__(str(message))
         self.message = message
+
+
+class CompanyError(LedgerError):
+    """A bad value for a new company; `field` names it (code, name, country, currency,
+    tax_id, time_zone) so that the command and the form can point at it."""
+
+    def __init__(self, field: str, message: StrOrPromise) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+# CLDR region codes that are not countries (Babel lists them among the territories).
+_NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"})
+
+
+@cache
+def _country_codes() -> frozenset[str]:
+    from babel import Locale
+
+    return frozenset(
+        str(code)
+        for code in Locale("en").territories
+        if isinstance(code, str)
+        and len(code) == 2
+        and code.isalpha()
+        and code not in _NOT_COUNTRIES
+    )
+
+
+def is_country_code(code: str) -> bool:
+    """An ISO 3166-1 alpha-2 code (CLDR's list of regions, as Babel ships it)."""
+    return len(code) == 2 and code.isupper() and code in _country_codes()
+
+
+@transaction.atomic
+def create_company(
+    *,
+    code: str,
+    name: str,
+    country: str,
+    currency: str,
+    tax_id: str = "",
+    time_zone: str = "",
+) -> Company:
+    """Create one of our own companies (onboarding without the demo).
+
+    The time zone and the working calendar follow the country (ZONE_BY_COUNTRY); a country
+    outside that table needs an explicit `time_zone`. The tax id is validated for the country.
+    """
+    from dunwell.ledger.importing.engine import ZONE_BY_COUNTRY
+
+    code = code.strip()
+    name = " ".join(name.split())
+    country = country.strip().upper()
+    currency = currency.strip().upper()
+    time_zone = time_zone.strip()
+    if not code or len(code) > 32 or not all(c.isalnum() or c in "-_" for c in code):
+        raise CompanyError(
+            "code", _("The code must be 1-32 letters, digits, hyphens or underscores.")
+        )
+    if Company.objects.filter(code=code).exists():
+        raise CompanyError(
+            "code", _("A company with the code %(code)s exists already.") % {"code": code}
+        )
+    if not name or len(name) > 255:
+        raise CompanyError("name", _("The name must be 1-255 characters."))
+    if not is_country_code(country):
+        raise CompanyError(
+            "country", _("Not an ISO 3166 country code: %(value)s") % {"value": country}
+        )
+    if not is_currency_code(currency):
+        raise CompanyError(
+            "currency", _("Not an ISO 4217 currency code: %(value)s") % {"value": currency}
+        )
+    try:
+        tax_id = normalize_tax_id(country, tax_id)
+    except TaxIdError as exc:
+        raise CompanyError("tax_id", str(exc)) from None
+    if time_zone:
+        if time_zone not in zoneinfo.available_timezones():
+            raise CompanyError("time_zone", _("Unknown time zone %(value)s") % {"value": time_zone})
+    else:
+        time_zone = ZONE_BY_COUNTRY.get(country, "")
+        if not time_zone:
+            raise CompanyError(
+                "time_zone",
+                _("No default time zone for %(country)s: give one (e.g. Europe/Berlin).")
+                % {"country": country},
+            )
+    return Company.objects.create(
+        code=code,
+        name=name,
+        country=country,
+        currency=currency,
+        tax_id=tax_id,
+        time_zone=time_zone,
+        calendar_country=country,
+    )
 
 
 def work_calendar(company: Company, country: str) -> WorkCalendar:

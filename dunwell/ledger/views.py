@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -13,12 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dunwell.accounts.models import User
-from dunwell.accounts.visibility import can_import
-from dunwell.ledger.forms import MappingForm, UploadForm
+from dunwell.accounts.visibility import can_create_company, can_import, can_import_users
+from dunwell.ledger.forms import CompanyForm, MappingForm, UploadForm
 from dunwell.ledger.importing.headers import header_signature, recognise
 from dunwell.ledger.importing.kinds import KINDS
 from dunwell.ledger.importing.readers import ENCODINGS, ReadError, file_encoding, sniff_preview
-from dunwell.ledger.models import ColumnMapping, ImportRun
+from dunwell.ledger.models import ColumnMapping, Company, ImportKind, ImportRun
+from dunwell.ledger.services import CompanyError, create_company
 from dunwell.ledger.tasks import fail_abandoned_runs, fail_run, rerun_import, start_import
 
 
@@ -29,9 +31,17 @@ def _importer(request: HttpRequest) -> User:
     return user
 
 
+def _may_run(user: User, run: ImportRun) -> None:
+    """A users file creates accounts and sets roles: only who may import users starts one."""
+    if run.kind == ImportKind.USERS and not can_import_users(user):
+        raise PermissionDenied
+
+
 @login_required
 def imports(request: HttpRequest) -> HttpResponse:
-    _importer(request)
+    user = _importer(request)
+    if not Company.objects.exists() and can_create_company(user):
+        return redirect("ledger:company_new")
     fail_abandoned_runs()
     runs = ImportRun.objects.select_related("user", "company")[:50]
     return render(request, "ledger/imports.html", {"runs": runs})
@@ -39,9 +49,38 @@ def imports(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def company_new(request: HttpRequest) -> HttpResponse:
+    """The first step on a fresh database: our own company (same service as
+    `dunwell company create`)."""
+    user = _importer(request)
+    if not can_create_company(user):
+        raise PermissionDenied
+    form = CompanyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            company = create_company(**form.cleaned_data)
+        except CompanyError as exc:
+            form.add_error(exc.field, str(exc.message))
+        else:
+            messages.success(
+                request, _("Company %(name)s created: now import its data.") % {"name": company}
+            )
+            return redirect("ledger:import_new")
+    first = not Company.objects.exists()
+    return render(request, "ledger/company_new.html", {"form": form, "first": first})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def import_new(request: HttpRequest) -> HttpResponse:
     user = _importer(request)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    if not Company.objects.exists():
+        if can_create_company(user):
+            return redirect("ledger:company_new")
+        return render(request, "ledger/import_new.html", {"no_company": True})
+    form = UploadForm(
+        request.POST or None, request.FILES or None, may_import_users=can_import_users(user)
+    )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         run = ImportRun(
@@ -63,6 +102,7 @@ def import_new(request: HttpRequest) -> HttpResponse:
 def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     user = _importer(request)
     run = get_object_or_404(ImportRun, pk=pk)
+    _may_run(user, run)
     if run.status != ImportRun.Status.PENDING or run.started_at is not None:
         return redirect("ledger:import_detail", run.pk)
     try:
@@ -124,6 +164,7 @@ def import_rerun(request: HttpRequest, pk: int) -> HttpResponse:
     """Import a failed or abandoned run's file again (a new run, same settings)."""
     user = _importer(request)
     run = get_object_or_404(ImportRun, pk=pk)
+    _may_run(user, run)
     try:
         again = rerun_import(run, user)
     except ValueError:

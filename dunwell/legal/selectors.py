@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import DecimalField, Q, QuerySet, Sum, Value
+from django.db.models import Case, DecimalField, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy, gettext_noop
@@ -684,12 +684,22 @@ def ledger_entries(counterparty: Counterparty, currency: str, until: date) -> li
     entries += [
         Entry(
             day=day,
-            label=(_("Payment No. %(number)s") % {"number": ext}) if ext else _("Payment"),
+            label=(_("Payment No. %(number)s") % {"number": ref}) if ref else _("Payment"),
             credit=amount,
         )
-        for day, ext, amount in Payment.objects.filter(
+        for day, ref, amount in Payment.objects.filter(
             counterparty=counterparty, currency=currency, date__lte=until
-        ).values_list("date", "external_id", "amount")
+        )
+        # The bank document's number; else the accounting id, unless Dunwell generated it
+        # (`nk:`, files without ids), which means nothing to the debtor.
+        .annotate(
+            ref=Case(
+                When(~Q(number=""), then=F("number")),
+                When(external_id__startswith="nk:", then=Value("")),
+                default=F("external_id"),
+            )
+        )
+        .values_list("date", "ref", "amount")
     ]
     return entries
 

@@ -42,10 +42,11 @@ from dunwell.accounts.models import User
 from dunwell.cells import csv_row
 from dunwell.ledger import terms
 from dunwell.ledger.allocation import reallocate_query
+from dunwell.ledger.importing import natural
 from dunwell.ledger.importing.headers import header_signature, recognise
-from dunwell.ledger.importing.kinds import KINDS, Field, Kind
+from dunwell.ledger.importing.kinds import KINDS, NATURAL_KEY_KINDS, Field, Kind
 from dunwell.ledger.importing.readers import ReadError, Table, read_table
-from dunwell.ledger.models import ColumnMapping, Company, ImportRun, NonWorkingDay
+from dunwell.ledger.models import ColumnMapping, Company, Counterparty, ImportRun, NonWorkingDay
 from dunwell.ledger.parsing import ParseError, parse_bool, parse_date, parse_decimal, parse_money
 from dunwell.ledger.phones import PhoneError, normalize_phone
 from dunwell.ledger.taxids import TaxIdError, normalize_tax_id
@@ -130,7 +131,7 @@ EMPTY_CELL: dict[str, dict[str, Any]] = {
         "governing_law": "",
     },
     "documents": {"kind": "invoice", "accepted": False, "cancelled": False},
-    "payments": {"payer": "", "cancelled": False},
+    "payments": {"payer": "", "number": "", "cancelled": False},
 }
 ROLES = ("orders", "accepts", "accountant", "decides_payments", "signs")
 
@@ -195,13 +196,27 @@ def _sql_type(f: Field) -> str:
     }.get(f.type, "TEXT")
 
 
-def _stage_columns(kind: Kind) -> list[tuple[str, str]]:
+# Staging columns a file without ids fills while parsing (natural.py): the key text after the
+# counterparty, the normalised counterparty name, and the number/date read from references.
+NATURAL_COLUMNS = [
+    ("nk", "TEXT"),
+    ("nk_name", "TEXT"),
+    ("ref_k_number", "TEXT"),
+    ("ref_k_date", "DATE"),
+    ("ref_d_number", "TEXT"),
+    ("ref_d_date", "DATE"),
+]
+
+
+def _stage_columns(kind: Kind, natural_keys: bool = False) -> list[tuple[str, str]]:
     columns = [("line", "BIGINT PRIMARY KEY"), ("company_id", "BIGINT")]
     for f in kind.fields:
         if f.type == "roles":
             columns += [(f"r_{role}", "BOOLEAN") for role in ROLES]
         else:
             columns.append((f"f_{f.name}", _sql_type(f)))
+    if natural_keys:
+        columns += NATURAL_COLUMNS
     return columns
 
 
@@ -317,15 +332,38 @@ class _RowParser:
             if name and name in kind.field_names and header in index_of:
                 self.header_of[name] = header
                 self.plan.append((index_of[header], kind.get(name)))
+        # A payments file with a payer but no counterparty column (a 1C bank statement): the
+        # payer names the counterparty.
+        names = set(self.header_of)
+        if (
+            kind.name == "payments"
+            and "payer" in names
+            and not names & {"counterparty", "counterparty_tax_id"}
+        ):
+            self.header_of["counterparty"] = self.header_of["payer"]
+            self.plan.append((index_of[self.header_of["payer"]], kind.get("counterparty")))
         present = set(self.header_of)
+        # No external_id column: rows are keyed by natural keys (natural.py); with the column,
+        # every row needs its id.
+        self.natural = kind.name in NATURAL_KEY_KINDS and "external_id" not in present
+        self.required = {f.name for f in kind.fields if f.required}
+        if kind.name in NATURAL_KEY_KINDS and not self.natural:
+            self.required.add("external_id")
+        if kind.name == "counterparties" and "country" in present:
+            self.required.add("country")
+        # The country of counterparties in a file without a country column (Importer.execute).
+        self.default_country: str | None = None
         self.slots = list(kind.fields)
         self.absent = [f for f in kind.fields if f.name not in present]
         self.sqlite = connection.vendor == "sqlite"
         self.empty = EMPTY_CELL.get(kind.name, {})
         self.company_id: int | None = None
-        self.steps = [(index, f, self._converter(f)) for index, f in self.plan]
+        self.steps = [
+            (index, f, self._converter(f), f.name in self.required) for index, f in self.plan
+        ]
         self.has_roles = any(f.type == "roles" for f in self.slots)
         self.slot_names = [f.name for f in self.slots]
+        self.has_counterparty = "counterparty" in kind.field_names
 
     def column(self, name: str) -> str:
         return self.header_of.get(name, name)
@@ -335,7 +373,7 @@ class _RowParser:
         ok = True
         width = len(row)
         empty = self.empty
-        for index, f, convert in self.steps:
+        for index, f, convert, required in self.steps:
             text = row[index].strip() if index < width else ""
             if len(text) > MAX_CELL_CHARS:
                 errors.add(
@@ -355,7 +393,7 @@ class _RowParser:
                 ok = False
                 continue
             if not text:
-                if f.required:
+                if required:
                     errors.add(line, self.column(f.name), _("missing required value"))
                     ok = False
                 elif f.name in empty:
@@ -366,10 +404,20 @@ class _RowParser:
             except ParseError as exc:
                 errors.add(line, self.column(f.name), str(exc))
                 ok = False
+        if self.default_country is not None:
+            values["country"] = self.default_country
+        if (
+            ok
+            and self.has_counterparty
+            and not (values.get("counterparty") or values.get("counterparty_tax_id"))
+        ):
+            errors.add(line, self.column("counterparty"), _("missing required value"))
+            ok = False
         if ok:
             ok = self._row_rules(line, values, errors)
         if not ok:
             return None
+        extra = self._natural(values) if self.natural else None
         if self.has_roles:
             out: list[Any] = [line, self.company_id]
             for f in self.slots:
@@ -381,6 +429,8 @@ class _RowParser:
         else:
             get = values.get
             out = [line, self.company_id, *[get(name) for name in self.slot_names]]
+        if extra is not None:
+            out += extra
         if self.sqlite:
             out = [_sqlite_value(v) for v in out]
         return tuple(out)
@@ -504,8 +554,37 @@ class _RowParser:
             )
         return text
 
+    def _natural(self, values: dict[str, Any]) -> list[Any]:
+        """The natural-key columns of a row (NATURAL_COLUMNS). A counterparty's generated id
+        is known here; the other kinds' need their counterparty's id (SQL, `_natural_keys`)."""
+        kind = self.kind.name
+        name: str | None
+        if kind == "counterparties":
+            key = natural.counterparty_key(
+                values["country"],
+                values.get("tax_id") or "",
+                values.get("kpp") or "",
+                values["name"],
+            )
+            values["external_id"] = natural.generated_id(key)
+            name = natural.normalize_name(values["name"])
+        else:
+            name = natural.normalize_name(values.get("counterparty") or "") or None
+            if kind == "payments":
+                key = natural.payment_key(values.get("number"), values["date"], values["amount"])
+            else:
+                key = natural.dated_key(values["number"], values["date"])
+        k_number = k_date = d_number = d_date = None
+        if values.get("contract"):
+            k_number, k_date = natural.parse_reference(values["contract"])
+        if values.get("document"):
+            d_number, d_date = natural.parse_reference(values["document"])
+        return [key, name, k_number, k_date, d_number, d_date]
+
     def _row_rules(self, line: int, values: dict[str, Any], errors: _Rejections) -> bool:
         kind = self.kind.name
+        if values.get("currency"):
+            values["currency"] = natural.currency_code(values["currency"])
         amount = values.get("amount")
         if amount is not None:
             if kind == "payments" and amount <= 0:
@@ -601,6 +680,7 @@ class Importer:
         self.errors = _Rejections(self.file)
         self.postgres = connection.vendor == "postgresql"
         self.result = ImportResult()
+        self._names_ready = False  # the counterparties-by-name table of this import
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -623,7 +703,7 @@ class Importer:
             self.progress(done, total)
 
     def load(self, cursor: CursorWrapper, table: Table, parser: _RowParser) -> int:
-        columns = _stage_columns(self.kind)
+        columns = _stage_columns(self.kind, parser.natural)
         names = [c for c, _t in columns]
         cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
         ddl = ", ".join(f"{c} {t}" for c, t in columns + RESOLVED)
@@ -704,20 +784,56 @@ class Importer:
         names = self.kind.field_names
         self._resolve_references(cursor, names)
         if "counterparty" in names:
-            # A counterparty may also be named by its tax id when that id is unique.
-            cursor.execute(
-                f"UPDATE {STAGE} SET cp_id = c.id, cp_country = c.country FROM ("
-                "SELECT company_id, tax_id, MIN(id) AS id, MIN(country) AS country "
-                "FROM ledger_counterparty WHERE tax_id <> '' GROUP BY company_id, tax_id "
-                f"HAVING COUNT(*) = 1) c WHERE {STAGE}.cp_id IS NULL "
-                f"AND c.company_id = {STAGE}.company_id AND c.tax_id = {STAGE}.f_counterparty"
-            )
+            by_tax = "counterparty_tax_id" in present
+            # A counterparty may also be named by its tax id when that id is unique: in a
+            # tax id column (1C reports: `Контрагент;ИНН`) or in the counterparty column.
+            sources = ["f_counterparty_tax_id"] if by_tax else []
+            if "counterparty" in present:
+                sources.append("f_counterparty")
+            for source in sources:
+                cursor.execute(
+                    f"UPDATE {STAGE} SET cp_id = c.id, cp_country = c.country FROM ("
+                    "SELECT company_id, tax_id, MIN(id) AS id, MIN(country) AS country "
+                    "FROM ledger_counterparty WHERE tax_id <> '' GROUP BY company_id, tax_id "
+                    f"HAVING COUNT(*) = 1) c WHERE {STAGE}.cp_id IS NULL "
+                    f"AND c.company_id = {STAGE}.company_id AND c.tax_id = {STAGE}.{source}"
+                )
+            if parser.natural:
+                self._counterparties_by_name(cursor)
+            if by_tax:
+                self._sql_errors(
+                    cursor,
+                    f"SELECT line, f_counterparty_tax_id FROM {STAGE} WHERE cp_id IS NULL "
+                    "AND company_id IS NOT NULL AND f_counterparty_tax_id IS NOT NULL "
+                    "ORDER BY line",
+                    col("counterparty_tax_id"),
+                    lambda v: _("no counterparty with the tax id %(value)s") % {"value": repr(v)},
+                )
             self._sql_errors(
                 cursor,
                 f"SELECT line, f_counterparty FROM {STAGE} WHERE cp_id IS NULL "
-                "AND company_id IS NOT NULL ORDER BY line",
+                "AND company_id IS NOT NULL "
+                + ("AND f_counterparty_tax_id IS NULL " if by_tax else "")
+                + "ORDER BY line",
                 col("counterparty"),
                 lambda v: _("unknown counterparty %(value)s") % {"value": repr(v)},
+            )
+        if parser.natural:
+            for name in ("contract", "document"):
+                if name in names:
+                    self._by_reference(cursor, name)
+        if "currency" in names:
+            # No currency (no column, or an empty cell): the named document's, the contract's,
+            # else the company's (1C reports often carry none).
+            sources = [
+                c for c, n in (("d_currency", "document"), ("k_currency", "contract")) if n in names
+            ]
+            sources.append(
+                f"(SELECT c.currency FROM ledger_company c WHERE c.id = {STAGE}.company_id)"
+            )
+            cursor.execute(
+                f"UPDATE {STAGE} SET f_currency = COALESCE({', '.join(sources)}, NULL) "
+                "WHERE f_currency IS NULL"
             )
         if "contract" in names:
             self._sql_errors(
@@ -806,7 +922,9 @@ class Importer:
                     col(role),
                     lambda v: _("unknown user %(value)s") % {"value": repr(v)},
                 )
-        if "external_id" in names:
+        if parser.natural:
+            self._natural_keys(cursor, parser)
+        elif "external_id" in names:
             scope = "cp_id" if kind == "contacts" else "company_id"
             self._sql_errors(
                 cursor,
@@ -823,6 +941,229 @@ class Importer:
             self._check_phones(cursor, parser)
         if kind == "documents":
             self._due_dates(cursor)
+
+    # --- files without ids (natural keys) --------------------------------------------------
+
+    def _name_table(self, cursor: CursorWrapper) -> None:
+        """A temporary table of the counterparties of the companies being imported, by
+        normalised name (names that two counterparties share are left out: ambiguous). One
+        pass over the counterparties, not over the rows."""
+        cursor.execute(f"SELECT DISTINCT company_id FROM {STAGE} WHERE company_id IS NOT NULL")
+        companies = [row[0] for row in cursor.fetchall()]
+        seen: dict[tuple[int, str], tuple[Any, ...] | None] = {}
+        for company_id, name, pk, external_id, country in Counterparty.objects.filter(
+            company_id__in=companies
+        ).values_list("company_id", "name", "id", "external_id", "country"):
+            key = (company_id, natural.normalize_name(name))
+            seen[key] = None if key in seen else (*key, pk, external_id, country)
+        cursor.execute("DROP TABLE IF EXISTS dunwell_import_names")
+        cursor.execute(
+            "CREATE TEMP TABLE dunwell_import_names (company_id BIGINT, name_key TEXT, "
+            "id BIGINT, external_id TEXT, country TEXT)"
+        )
+        rows = [row for row in seen.values() if row is not None]
+        for start in range(0, len(rows), BATCH):
+            cursor.executemany(
+                "INSERT INTO dunwell_import_names VALUES (%s, %s, %s, %s, %s)",
+                rows[start : start + BATCH],
+            )
+        self._names_ready = True
+
+    @staticmethod
+    def _exists(cursor: CursorWrapper, sql: str) -> bool:
+        cursor.execute(sql)
+        return cursor.fetchone() is not None
+
+    def _counterparties_by_name(self, cursor: CursorWrapper) -> None:
+        """Counterparties named by their name alone (1C reports), matched normalised."""
+        cursor.execute(
+            f"SELECT 1 FROM {STAGE} WHERE cp_id IS NULL AND nk_name IS NOT NULL "
+            "AND company_id IS NOT NULL LIMIT 1"
+        )
+        if cursor.fetchone() is None:
+            return
+        self._name_table(cursor)
+        cursor.execute(
+            f"UPDATE {STAGE} SET cp_id = n.id, cp_country = n.country FROM dunwell_import_names n "
+            f"WHERE {STAGE}.cp_id IS NULL AND n.company_id = {STAGE}.company_id "
+            f"AND n.name_key = {STAGE}.nk_name"
+        )
+
+    def _by_reference(self, cursor: CursorWrapper, name: str) -> None:
+        """A contract or document named as 1C prints it ("Договор № 12 от 01.02.2025",
+        "Реализация товаров и услуг 0000-000123 от 12.03.2026", or a bare number): found by
+        number (and date when given) among its counterparty's, when exactly one matches;
+        else by the whole text as the number."""
+        if name == "contract":
+            table, ref, sets = (
+                "ledger_contract",
+                "ref_k",
+                {"contract_id": "id", "k_cp_id": "counterparty_id", "k_currency": "currency"},
+            )
+        else:
+            table, ref, sets = (
+                "ledger_document",
+                "ref_d",
+                {
+                    "document_id": "id",
+                    "d_cp_id": "counterparty_id",
+                    "d_contract_id": "contract_id",
+                    "d_currency": "currency",
+                },
+            )
+        target = next(iter(sets))
+        picks = ", ".join(f"MIN(t.{db}) AS {st}" for st, db in sets.items())
+        assign = ", ".join(f"{st} = r.{st}" for st in sets)
+        for number, dated in ((f"s.{ref}_number", True), (f"s.f_{name}", False)):
+            if not dated and not self._exists(
+                cursor,
+                f"SELECT 1 FROM {STAGE} WHERE {target} IS NULL AND f_{name} IS NOT NULL "
+                "AND cp_id IS NOT NULL LIMIT 1",
+            ):
+                break
+            when_dated = f"AND (s.{ref}_date IS NULL OR t.date = s.{ref}_date) " if dated else ""
+            cursor.execute(
+                f"UPDATE {STAGE} SET {assign} FROM (SELECT s.line, {picks} FROM {STAGE} s "
+                f"JOIN {table} t ON t.counterparty_id = s.cp_id AND t.number = {number} "
+                f"{when_dated}WHERE s.{target} IS NULL AND s.f_{name} IS NOT NULL "
+                f"GROUP BY s.line HAVING COUNT(*) = 1) r WHERE r.line = {STAGE}.line"
+            )
+
+    def _natural_keys(self, cursor: CursorWrapper, parser: _RowParser) -> None:
+        """External ids of a file without ids: the existing row with the same natural key
+        keeps its id; a new row gets `nk:` + MD5 of its key (natural.py). Two rows of the
+        file with the same key are refused, naming both rows."""
+        kind = self.kind.name
+        col = parser.column
+        if kind == "counterparties":
+            unknown = (
+                "NOT EXISTS (SELECT 1 FROM ledger_counterparty t WHERE t.company_id = "
+                f"{STAGE}.company_id AND t.external_id = {STAGE}.f_external_id)"
+            )
+            # A counterparty loaded earlier with its accounting id, found by tax id (unique
+            # in the country) or, without a tax id, by normalised name.
+            cursor.execute(
+                f"UPDATE {STAGE} SET f_external_id = c.ext FROM (SELECT company_id, country, "
+                "tax_id, MIN(external_id) AS ext FROM ledger_counterparty WHERE tax_id <> '' "
+                "AND SUBSTR(external_id, 1, 3) <> 'nk:' GROUP BY company_id, country, tax_id "
+                f"HAVING COUNT(*) = 1) c WHERE c.company_id = {STAGE}.company_id "
+                f"AND c.country = {STAGE}.f_country AND c.tax_id = {STAGE}.f_tax_id AND {unknown}"
+            )
+            cursor.execute(
+                f"SELECT 1 FROM {STAGE} WHERE COALESCE(f_tax_id, '') = '' AND {unknown} LIMIT 1"
+            )
+            if cursor.fetchone() is not None:
+                if not self._names_ready:
+                    self._name_table(cursor)
+                cursor.execute(
+                    f"UPDATE {STAGE} SET f_external_id = n.external_id FROM "
+                    f"dunwell_import_names n WHERE n.company_id = {STAGE}.company_id "
+                    f"AND n.name_key = {STAGE}.nk_name AND COALESCE({STAGE}.f_tax_id, '') = '' "
+                    f"AND {unknown}"
+                )
+            what, column = (
+                _("tax id or name"),
+                col("tax_id" if "tax_id" in parser.header_of else "name"),
+            )
+        else:
+            table = {
+                "contracts": "ledger_contract",
+                "documents": "ledger_document",
+                "payments": "ledger_payment",
+            }[kind]
+            numbered = f"AND COALESCE({STAGE}.f_number, '') <> ''" if kind == "payments" else ""
+            # The row loaded earlier (with its accounting id or a generated one) with the same
+            # counterparty, number and date keeps its id.
+            cursor.execute(
+                f"UPDATE {STAGE} SET f_external_id = t.ext FROM (SELECT counterparty_id, "
+                f"number, date, MIN(external_id) AS ext FROM {table} WHERE counterparty_id IN "
+                f"(SELECT cp_id FROM {STAGE}) GROUP BY counterparty_id, number, date) t "
+                f"WHERE t.counterparty_id = {STAGE}.cp_id AND t.number = {STAGE}.f_number "
+                f"AND t.date = {STAGE}.f_date {numbered}"
+            )
+            if kind == "payments" and self._exists(
+                cursor, f"SELECT 1 FROM {STAGE} WHERE COALESCE(f_number, '') = '' LIMIT 1"
+            ):
+                cursor.execute(
+                    f"UPDATE {STAGE} SET f_external_id = t.ext FROM (SELECT counterparty_id, "
+                    f"date, amount, MIN(external_id) AS ext FROM {table} WHERE counterparty_id "
+                    f"IN (SELECT cp_id FROM {STAGE}) GROUP BY counterparty_id, date, amount) t "
+                    f"WHERE t.counterparty_id = {STAGE}.cp_id AND t.date = {STAGE}.f_date "
+                    f"AND t.amount = {STAGE}.f_amount AND COALESCE({STAGE}.f_number, '') = ''"
+                )
+            tag = {"contracts": "k", "documents": "d", "payments": "p"}[kind]
+            cursor.execute(
+                f"UPDATE {STAGE} SET f_external_id = '{natural.PREFIX}' || "
+                f"MD5(c.external_id || '|{tag}|' || {STAGE}.nk) FROM ledger_counterparty c "
+                f"WHERE c.id = {STAGE}.cp_id AND {STAGE}.f_external_id IS NULL"
+            )
+            if kind == "payments":
+                what = _("payer, number and date (or payer, date and amount)")
+            else:
+                what = _("counterparty, number and date")
+            column = col("number" if "number" in parser.header_of else "date")
+        self._sql_errors(
+            cursor,
+            f"SELECT line, first FROM (SELECT line, MIN(line) OVER (PARTITION BY company_id, "
+            f"f_external_id) AS first FROM {STAGE} WHERE f_external_id IS NOT NULL) x "
+            "WHERE line > first ORDER BY line",
+            column,
+            lambda first: (
+                _("duplicate of row %(row)d: the same %(key)s") % {"row": first, "key": what}
+            ),
+        )
+        cursor.execute("DROP TABLE IF EXISTS dunwell_import_names")
+
+    def _adopt_natural_rows(self, cursor: CursorWrapper) -> None:
+        """A file WITH ids for rows created without them (`nk:` ids): the row with the same
+        natural key takes the file's id, instead of a second row being created (a ledger
+        first loaded from 1C reports, then kept by the 1C connector with 1C's GUIDs). A
+        counterparty is matched by tax id and country only. A pair is adopted only when the
+        file row and the `nk:` row match each other alone."""
+        target = self.kind.target
+        # Not a range ("nk:" <= id < "nk;"): PostgreSQL's linguistic collations ignore the
+        # punctuation that range relies on.
+        nk_rows = "SUBSTR(t.external_id, 1, 3) = 'nk:'"
+        cursor.execute(f"SELECT DISTINCT company_id FROM {STAGE} WHERE company_id IS NOT NULL")
+        companies = [row[0] for row in cursor.fetchall()]
+        if not companies:
+            return
+        cursor.execute(
+            f"SELECT 1 FROM {target} t WHERE t.company_id IN "
+            f"({', '.join(['%s'] * len(companies))}) AND {nk_rows} LIMIT 1",
+            companies,
+        )
+        if cursor.fetchone() is None:
+            return
+        if self.kind.name == "counterparties":
+            match = "t.country = s.f_country AND t.tax_id = s.f_tax_id AND s.f_tax_id <> ''"
+        elif self.kind.name == "payments":
+            match = (
+                "t.counterparty_id = s.cp_id AND t.date = s.f_date AND ("
+                "(t.number <> '' AND t.number = s.f_number) OR "
+                "(t.number = '' AND COALESCE(s.f_number, '') = '' AND t.amount = s.f_amount))"
+            )
+        else:
+            match = "t.counterparty_id = s.cp_id AND t.number = s.f_number AND t.date = s.f_date"
+        cursor.execute("DROP TABLE IF EXISTS dunwell_import_adopt")
+        cursor.execute(
+            "CREATE TEMP TABLE dunwell_import_adopt AS SELECT s.line AS line, t.id AS id, "
+            f"s.f_external_id AS ext FROM {STAGE} s JOIN {target} t ON t.company_id = "
+            f"s.company_id AND {nk_rows} AND {match} WHERE NOT EXISTS (SELECT 1 FROM {target} "
+            "x WHERE x.company_id = s.company_id AND x.external_id = s.f_external_id)"
+        )
+        cursor.execute("DROP TABLE IF EXISTS dunwell_import_adopted")
+        cursor.execute(
+            "CREATE TEMP TABLE dunwell_import_adopted AS SELECT id, MIN(ext) AS ext "
+            "FROM dunwell_import_adopt WHERE line IN (SELECT line FROM dunwell_import_adopt "
+            "GROUP BY line HAVING COUNT(*) = 1) GROUP BY id HAVING COUNT(*) = 1"
+        )
+        cursor.execute(
+            f"UPDATE {target} SET external_id = (SELECT a.ext FROM dunwell_import_adopted a "
+            f"WHERE a.id = {target}.id) WHERE id IN (SELECT id FROM dunwell_import_adopted)"
+        )
+        cursor.execute("DROP TABLE dunwell_import_adopt")
+        cursor.execute("DROP TABLE dunwell_import_adopted")
 
     def _resolve_references(self, cursor: CursorWrapper, names: list[str]) -> None:
         """Counterparty, contract and document by external id in one pass over the staging
@@ -953,6 +1294,8 @@ class Importer:
             return
         kind = self.kind
         target = kind.target
+        if kind.name in NATURAL_KEY_KINDS and not parser.natural:
+            self._adopt_natural_rows(cursor)
         key = "cp_id" if kind.name == "contacts" else "company_id"
         tkey = "counterparty_id" if kind.name == "contacts" else "company_id"
         cp_col = "counterparty_id" if kind.name != "counterparties" else "id"
@@ -1129,6 +1472,17 @@ class Importer:
         missing = [
             f.name for f in self.kind.fields if f.required and f.name not in parser.header_of
         ]
+        if self.kind.name == "counterparties" and "country" not in parser.header_of:
+            # No country column: the company's, when the file is for one known company.
+            if default is None or "company" in parser.header_of:
+                missing.append("country")
+            else:
+                parser.default_country = default.country
+        if "counterparty_tax_id" in self.kind.field_names and not {
+            "counterparty",
+            "counterparty_tax_id",
+        } & set(parser.header_of):
+            missing.insert(0, "counterparty")
         if missing:
             raise ImportRejected(
                 [RowError(self.file, 1, name, _("missing required column")) for name in missing]
@@ -1238,7 +1592,7 @@ def _defaults(kind: str) -> dict[str, str]:
     if kind == "documents":
         return {"f_kind": "'invoice'", "f_accepted": "FALSE", "f_cancelled": "FALSE"}
     if kind == "payments":
-        return {"f_payer": "''", "f_cancelled": "FALSE"}
+        return {"f_payer": "''", "f_number": "''", "f_cancelled": "FALSE"}
     return {}
 
 
@@ -1281,7 +1635,7 @@ def import_file(
     """
     if kind not in KINDS:
         raise ValueError(f"unknown import kind {kind!r}; expected one of {', '.join(KINDS)}")
-    importer = Importer(
+    importer = _importer_class(kind)(
         KINDS[kind],
         Path(path),
         company=company,
@@ -1313,7 +1667,7 @@ def import_table(
     `partial`, as for a file."""
     if kind not in KINDS:
         raise ValueError(f"unknown import kind {kind!r}; expected one of {', '.join(KINDS)}")
-    importer = Importer(
+    importer = _importer_class(kind)(
         KINDS[kind],
         None,
         company=company,
@@ -1326,6 +1680,15 @@ def import_table(
         table=table,
     )
     return _execute(importer, None)
+
+
+def _importer_class(kind: str) -> type[Importer]:
+    if kind == "users":
+        # Users are few: checked and applied in a plain loop (importing/users.py).
+        from dunwell.ledger.importing.users import UsersImporter
+
+        return UsersImporter
+    return Importer
 
 
 def _execute(importer: Importer, rejected_out: Path | None) -> ImportResult:

@@ -47,6 +47,25 @@ COMMON: dict[str, tuple[str, ...]] = {
         "cod contract",
         "nr contract",
     ),
+    "counterparty_tax_id": (
+        "инн",
+        "инн контрагента",
+        "инн покупателя",
+        "инн плательщика",
+        "єдрпоу",
+        "код єдрпоу",
+        "код по єдрпоу",
+        "едрпоу",
+        "іпн",
+        "рнокпп",
+        "cui",
+        "cif",
+        "cod fiscal",
+        "idno",
+        "inn",
+        "edrpou",
+        "tax id",
+    ),
     "currency": ("валюта", "валюта документа", "валюта договора", "valuta", "moneda", "currency"),
     "company": ("организация", "організація", "компания", "компанія", "firma", "companie"),
     "external_id": (
@@ -63,6 +82,33 @@ COMMON: dict[str, tuple[str, ...]] = {
 }
 
 ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
+    "users": {
+        "username": (
+            "логин",
+            "имя пользователя",
+            "пользователь",
+            "логін",
+            "ім'я користувача",
+            "користувач",
+            "utilizator",
+            "nume utilizator",
+            "login",
+            "user",
+        ),
+        "role": ("роль", "rol", "функция"),
+        "first_name": ("имя", "ім'я", "prenume", "first name"),
+        "last_name": ("фамилия", "прізвище", "nume de familie", "nume", "last name"),
+        "email": ("email", "e mail", "эл почта", "электронная почта", "електронна пошта", "posta"),
+        "supervisor": ("руководитель", "начальник", "керівник", "supervizor", "sef"),
+        "extension": (
+            "добавочный",
+            "добавочный номер",
+            "внутренний номер",
+            "внутрішній номер",
+            "extensie",
+            "interior",
+        ),
+    },
     "counterparties": {
         "external_id": ("код", "код контрагента", "cod", "cod partener"),
         "name": (
@@ -215,7 +261,21 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "accepted_on": ("дата приемки", "дата приймання", "data acceptarii", "data receptiei"),
     },
     "payments": {
-        "external_id": ("код", "cod", "номер", "номер платежа", "nr", "numar"),
+        "external_id": ("код", "cod"),
+        "number": (
+            "номер",
+            "номер платежа",
+            "номер документа",
+            "вх номер",
+            "входящий номер",
+            "номер платежного поручения",
+            "номер платежу",
+            "номер платіжного доручення",
+            "nr",
+            "numar",
+            "nr document",
+            "numar document",
+        ),
         "document": (
             "документ",
             "документ расчетов",
@@ -237,6 +297,8 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
             "data incasarii",
         ),
         "amount": ("сумма", "сумма платежа", "сума", "сума платежу", "suma", "suma incasata"),
+        # In 1C's bank statements the payer is the counterparty; with no counterparty column
+        # it names the counterparty too (engine: _RowParser.alias).
         "payer": ("плательщик", "платник", "platitor", "ordonator"),
     },
 }

@@ -36,17 +36,43 @@ def F(name: str, type: str = "text", **options: object) -> Field:  # noqa: N802 
 
 
 EXTERNAL_ID = F("external_id", required=True, max_length=64)
+# Kinds that may come without ids: their rows are then keyed by natural keys
+# (docs/import-formats.md); a file WITH the column needs a value on every row.
+OPTIONAL_ID = F("external_id", max_length=64)
 COMPANY = F("company", max_length=32)
-CURRENCY = F("currency", "upper", required=True, max_length=3)
+# Missing column: the company's currency (1C reports often have none). `руб.`, `643` are read.
+CURRENCY = F("currency", "upper", max_length=16)
+# The counterparty named by its tax id alone (1C reports: `Контрагент;ИНН;...`).
+COUNTERPARTY_TAX_ID = F("counterparty_tax_id", max_length=32)
+# Kinds keyed by natural keys when the file has no external_id column.
+NATURAL_KEY_KINDS = frozenset({"counterparties", "contracts", "documents", "payments"})
+
+# Our own staff (imported before the counterparties that name their collectors). Applied by
+# importing/users.py in a plain loop: users are few.
+USERS = Kind(
+    "users",
+    (
+        F("username", required=True, max_length=150),
+        F("role", required=True, max_length=64),
+        F("first_name", max_length=150),
+        F("last_name", max_length=150),
+        F("email", "lower", max_length=254),
+        F("supervisor", max_length=150),
+        F("extension", max_length=16),
+    ),
+    "accounts_user",
+)
 
 COUNTERPARTIES = Kind(
     "counterparties",
     (
-        EXTERNAL_ID,
+        OPTIONAL_ID,
         F("name", required=True),
         F("tax_id", max_length=32),
         F("kpp", max_length=32),
-        F("country", "upper", required=True, max_length=64),
+        # No column: our company's country (1C's counterparty lists often have none); a column
+        # present needs a value on every row (engine: _RowParser).
+        F("country", "upper", max_length=64),
         F("language", "lower", max_length=8, choices=("en", "ru", "uk", "ro")),
         F("time_zone", max_length=64),
         F("segment", "lower", max_length=32),
@@ -104,8 +130,9 @@ CONTACTS = Kind(
 CONTRACTS = Kind(
     "contracts",
     (
-        EXTERNAL_ID,
-        F("counterparty", required=True, max_length=64),
+        OPTIONAL_ID,
+        F("counterparty", max_length=255),
+        COUNTERPARTY_TAX_ID,
         F("number", required=True, max_length=64),
         F("date", "date", required=True),
         F("valid_from", "date"),
@@ -164,10 +191,11 @@ INSTALMENTS = Kind(
 DOCUMENTS = Kind(
     "documents",
     (
-        EXTERNAL_ID,
+        OPTIONAL_ID,
         F("kind", "lower", choices=("invoice", "shipment", "act")),
-        F("counterparty", required=True, max_length=64),
-        F("contract", max_length=64),
+        F("counterparty", max_length=255),
+        COUNTERPARTY_TAX_ID,
+        F("contract", max_length=255),
         F("number", required=True, max_length=64),
         F("date", "date", required=True),
         F("due_date", "date"),
@@ -197,10 +225,12 @@ DOCUMENTS = Kind(
 PAYMENTS = Kind(
     "payments",
     (
-        EXTERNAL_ID,
-        F("counterparty", required=True, max_length=64),
-        F("contract", max_length=64),
-        F("document", max_length=64),
+        OPTIONAL_ID,
+        F("counterparty", max_length=255),
+        COUNTERPARTY_TAX_ID,
+        F("contract", max_length=255),
+        F("document", max_length=255),
+        F("number", max_length=64),
         F("date", "date", required=True),
         F("amount", "money", required=True),
         CURRENCY,
@@ -213,6 +243,7 @@ PAYMENTS = Kind(
         ("cp_id", "counterparty_id", ""),
         ("contract_id", "contract_id", ""),
         ("document_id", "document_id", ""),
+        ("f_number", "number", "number"),
         ("f_date", "date", "date"),
         ("f_amount", "amount", "amount"),
         ("f_currency", "currency", "currency"),
@@ -222,5 +253,6 @@ PAYMENTS = Kind(
 )
 
 KINDS: dict[str, Kind] = {
-    k.name: k for k in (COUNTERPARTIES, CONTACTS, CONTRACTS, INSTALMENTS, DOCUMENTS, PAYMENTS)
+    k.name: k
+    for k in (USERS, COUNTERPARTIES, CONTACTS, CONTRACTS, INSTALMENTS, DOCUMENTS, PAYMENTS)
 }

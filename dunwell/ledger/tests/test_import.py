@@ -235,10 +235,10 @@ def test_missing_required_column_is_reported_on_the_header_row(
         import_file(
             "documents", write_csv("d.csv", "external_id,counterparty,date\nD1,C1,2026-01-01\n")
         )
+    # No currency column is no error: the company's currency is used (1C reports).
     assert {(e.row, e.column) for e in caught.value.errors} == {
         (1, "number"),
         (1, "amount"),
-        (1, "currency"),
     }
 
 

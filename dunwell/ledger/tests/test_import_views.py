@@ -33,9 +33,15 @@ def client_for(user: User) -> Client:
     return client
 
 
-def upload(client: Client, body: str, name: str = "cp.csv", partial: bool = False) -> Any:
+def upload(
+    client: Client,
+    body: str,
+    name: str = "cp.csv",
+    partial: bool = False,
+    kind: str = "counterparties",
+) -> Any:
     data: dict[str, Any] = {
-        "kind": "counterparties",
+        "kind": kind,
         "file": SimpleUploadedFile(name, body.encode()),
     }
     if partial:
@@ -133,28 +139,29 @@ def test_the_same_field_twice_is_refused(company: Company, finance: User) -> Non
     assert ImportRun.objects.get().status == "pending"
 
 
-def test_required_columns_left_unmapped_are_named_and_nothing_is_imported(
+def test_a_required_column_left_unmapped_is_named_and_nothing_is_imported(
     company: Company, finance: User, django_capture_on_commit_callbacks: Any
 ) -> None:
     client = client_for(finance)
     response = upload(client, "Code;Name;Country\nC1;Alpha;RO\n")
     with django_capture_on_commit_callbacks(execute=True):
-        page = client.post(response["Location"], {"col_0": "", "col_1": "name", "col_2": ""})
+        page = client.post(response["Location"], {"col_0": "external_id", "col_1": "", "col_2": ""})
     text = page.content.decode()
     assert page.status_code == 200
-    assert "required fields external_id, country" in text
+    assert "required field name:" in text
     run = ImportRun.objects.get()
     assert run.status == "pending" and run.mapping == {}
     assert not Counterparty.objects.exists()
 
 
-def test_one_required_column_unmapped_is_named_in_the_singular(
+def test_required_columns_left_unmapped_are_named_in_the_plural(
     company: Company, finance: User
 ) -> None:
     client = client_for(finance)
-    response = upload(client, "Code;Name;Country\nC1;Alpha;RO\n")
-    page = client.post(response["Location"], {"col_0": "external_id", "col_1": "name"})
-    assert "the required field country:" in page.content.decode()
+    response = upload(client, "Nr;Data;Suma\n1;2026-01-01;5\n", name="d.csv", kind="documents")
+    page = client.post(response["Location"], {"col_0": "number", "col_1": "", "col_2": "amount"})
+    # Documents need a counterparty column (by id, name or tax id) and a date.
+    assert "the required fields counterparty, date:" in page.content.decode()
 
 
 def test_an_unreadable_file_fails_with_the_reason(company: Company, finance: User) -> None:

@@ -96,3 +96,20 @@ def test_statement_from_the_ledger_balances(debtor, make_document, pay) -> None:
     assert [row["label"] for row in data["rows"]] == ["Invoice No. INV-2", "Payment No. PAY00001"]
     assert data["closing_debit"] == "3,000.50"
     assert data["in_favour"].startswith("Debt of Șantierul Nord SRL")
+
+
+@pytest.mark.django_db
+def test_payments_are_named_by_their_bank_number_never_by_a_generated_id(
+    debtor, make_document, pay
+) -> None:
+    late = debtor.documents.get(number="INV-2")
+    numbered = pay(late, date(2026, 3, 1), "10.00")
+    numbered.number = "PP-77"
+    numbered.save()
+    generated = pay(late, date(2026, 3, 2), "10.00")
+    generated.external_id = "nk:0123456789abcdef0123456789abcdef"
+    generated.save()
+    data = reconciliation_data(
+        debtor, "en", date(2026, 4, 15), start=date(2026, 3, 1), end=date(2026, 3, 31)
+    )
+    assert [row["label"] for row in data["rows"]] == ["Payment No. PP-77", "Payment"]

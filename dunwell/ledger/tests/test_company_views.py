@@ -1,0 +1,149 @@
+"""The Import page on a fresh database: the company form first, then users may be uploaded."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from dunwell.accounts.models import Role, User
+from dunwell.ledger.models import Company, ImportRun
+
+
+@pytest.fixture(autouse=True)
+def media(settings: Any, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def admin(make_user: Callable[..., User]) -> User:
+    return make_user("adrian", Role.ADMIN)
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+COMPANY = {
+    "code": "main",
+    "name": "Carpați SRL",
+    "country": "RO",
+    "currency": "RON",
+    "tax_id": "RO18547290",
+    "time_zone": "",
+}
+
+
+def test_an_administrator_on_a_fresh_database_is_asked_for_the_company_first(
+    admin: User,
+) -> None:
+    client = client_for(admin)
+    for name in ("ledger:imports", "ledger:import_new"):
+        response = client.get(reverse(name))
+        assert response.status_code == 302
+        assert response["Location"] == reverse("ledger:company_new")
+    page = client.get(reverse("ledger:company_new"))
+    assert "Before the first import" in page.content.decode()
+
+
+def test_the_company_form_creates_the_company_and_leads_to_the_upload(admin: User) -> None:
+    response = client_for(admin).post(reverse("ledger:company_new"), COMPANY, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("ledger:import_new")
+    assert "Company Carpați SRL created: now import its data." in response.content.decode()
+    company = Company.objects.get()
+    assert (company.time_zone, company.calendar_country, company.tax_id) == (
+        "Europe/Bucharest",
+        "RO",
+        "18547290",
+    )
+
+
+def test_a_bad_tax_id_is_shown_on_its_field_and_nothing_is_created(admin: User) -> None:
+    response = client_for(admin).post(reverse("ledger:company_new"), {**COMPANY, "tax_id": "12345"})
+    assert response.status_code == 200
+    assert "invalid CUI" in str(response.context["form"].errors["tax_id"])
+    assert not Company.objects.exists()
+
+
+def test_finance_without_a_company_is_told_an_administrator_creates_it(
+    make_user: Callable[..., User],
+) -> None:
+    finance = make_user("fiona", Role.FINANCE)
+    client = client_for(finance)
+    page = client.get(reverse("ledger:import_new"))
+    assert page.status_code == 200
+    assert "There is no company yet: an administrator creates it" in page.content.decode()
+    assert client.get(reverse("ledger:company_new")).status_code == 403
+    assert client.post(reverse("ledger:company_new"), COMPANY).status_code == 403
+    assert not Company.objects.exists()
+
+
+@pytest.mark.parametrize("role", [Role.DIRECTOR, Role.SUPERVISOR])
+def test_other_importers_may_not_create_the_company(
+    make_user: Callable[..., User], role: str
+) -> None:
+    user = make_user("someone", role)
+    assert client_for(user).post(reverse("ledger:company_new"), COMPANY).status_code == 403
+    assert not Company.objects.exists()
+
+
+def test_collectors_teammates_and_outsiders_are_refused(
+    collector: User, teammate: User, outsider: User
+) -> None:
+    for user in (collector, teammate, outsider):
+        client = client_for(user)
+        assert client.get(reverse("ledger:company_new")).status_code == 403
+        assert client.post(reverse("ledger:company_new"), COMPANY).status_code == 403
+    assert not Company.objects.exists()
+
+
+def upload_users(client: Client) -> Any:
+    return client.post(
+        reverse("ledger:import_new"),
+        {
+            "kind": "users",
+            "file": SimpleUploadedFile("users.csv", b"username;role\nana;collector\n"),
+        },
+    )
+
+
+def test_an_administrator_uploads_a_users_file(
+    company: Company, admin: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    client = client_for(admin)
+    response = upload_users(client)
+    assert response.status_code == 302
+    run = ImportRun.objects.get()
+    preview = client.get(response["Location"])
+    assert preview.status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(response["Location"], {"col_0": "username", "col_1": "role"})
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.DONE and run.created == 1
+    assert User.objects.get(username="ana").role == Role.COLLECTOR
+
+
+def test_other_importers_cannot_upload_or_run_a_users_file(
+    company: Company, admin: User, make_user: Callable[..., User]
+) -> None:
+    finance = make_user("fiona", Role.FINANCE)
+    client = client_for(finance)
+    page = client.get(reverse("ledger:import_new"))
+    assert 'value="users"' not in page.content.decode()
+    response = upload_users(client)
+    assert response.status_code == 200
+    assert "kind" in response.context["form"].errors
+    assert not ImportRun.objects.exists()
+    # A users run an administrator uploaded is not theirs to start or run again.
+    upload_users(client_for(admin))
+    run = ImportRun.objects.get()
+    assert client.get(reverse("ledger:import_preview", args=[run.pk])).status_code == 403
+    assert client.post(reverse("ledger:import_rerun", args=[run.pk])).status_code == 403
+    assert not User.objects.filter(username="ana").exists()
