@@ -30,6 +30,7 @@ def _notify() -> None:
 
 def emit(
     kind: EventKind | str,
+    /,
     *,
     counterparty_id: int | None = None,
     company_id: int | None = None,

@@ -52,6 +52,8 @@ from dunwell.ledger.phones import PhoneError, normalize_phone
 from dunwell.ledger.taxids import TaxIdError, normalize_tax_id
 from dunwell.locks import exclusive
 from dunwell.money import MAX_AMOUNT, is_currency_code
+from dunwell.outbox.models import EventKind
+from dunwell.outbox.services import emit
 from dunwell.workdays import WorkCalendar
 
 BATCH = 20_000
@@ -1703,6 +1705,17 @@ def _execute(importer: Importer, rejected_out: Path | None) -> ImportResult:
                 importer.write_rejected(rejected_out)
         finally:
             importer.errors.close()
+    target = importer.default_company
+    emit(
+        EventKind.IMPORT_FINISHED,
+        company_id=target.pk if target is not None else None,
+        kind=importer.kind.name,
+        file=importer.file,
+        created=result.created,
+        updated=result.updated,
+        unchanged=result.unchanged,
+        rejected=result.rejected,
+    )
     return result
 
 

@@ -124,3 +124,20 @@ def test_a_cancelled_payment_that_names_its_document_pays_nothing(debtor: Compan
     assert payment.cancelled and payment.unallocated == Decimal("0.00")
     assert not payment.allocations.exists()
     assert Document.objects.get().open_amount == Decimal("100.00")
+
+
+def test_an_import_that_applied_its_rows_is_an_event_for_integrations(debtor: Company) -> None:
+    from dunwell.outbox.models import Event
+
+    rows = [["D1", "C1", "F-1", "2026-01-10", "2026-02-10", "100.00", "RON"]]
+    import_table("documents", table(DOC_HEADERS, *rows), display_name="api push")
+    event = Event.objects.filter(kind="import.finished", data__kind="documents").get()
+    assert event.company_id == debtor.pk
+    assert event.data == {
+        "kind": "documents",
+        "file": "api push",
+        "created": 1,
+        "updated": 0,
+        "unchanged": 0,
+        "rejected": 0,
+    }
