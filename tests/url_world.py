@@ -182,6 +182,9 @@ def build_world(
         "webhooks:edit": subscription.pk,
         "webhooks:delete": subscription.pk,
         "webhooks:replay": subscription.pk,
+        "api:unsubscribe": subscription.pk,
+        "api:deliveries": subscription.pk,
+        "api:replay_delivery": subscription.pk,
     }
     world.ids["action"] = "hearing"
     world.ids["fmt"] = "docx"
