@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from dunwell.onec.models import Connection
@@ -13,13 +14,13 @@ class ConnectionForm(forms.ModelForm):  # type: ignore[type-arg]
     # Checked by odata_root (http or https, no credentials in it) rather than URLField, which
     # would add a scheme the user did not type.
     url = forms.CharField(
-        label=_("infobase address"),
+        label=capfirst(_("infobase address")),
         max_length=500,
         help_text=_("The infobase's publication, e.g. https://1c.example.com/trade"),
     )
     # Write-only: never rendered back; empty on an existing connection keeps the stored one.
     password = forms.CharField(
-        label=_("1C password"),
+        label=capfirst(_("1C password")),
         required=False,
         strip=False,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
