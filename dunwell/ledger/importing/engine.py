@@ -1307,15 +1307,19 @@ class Importer:
         )
         present = set(parser.header_of)
         columns = list(kind.columns)
-        # Columns the file does not carry keep their stored values.
-        for stage_col, db_col, source in columns:
-            if source and source not in present:
-                cursor.execute(
-                    f"UPDATE {STAGE} SET {stage_col} = t.{db_col} FROM {target} t "
-                    f"WHERE t.id = {STAGE}.target_id"
-                )
-        for stage_col, default in _defaults(kind.name).items():
-            cursor.execute(f"UPDATE {STAGE} SET {stage_col} = {default} WHERE {stage_col} IS NULL")
+        # Columns the file does not carry keep their stored values: one pass over the staging
+        # rows that have a target (none on a first import), not one per column.
+        kept = [(st, db) for st, db, source in columns if source and source not in present]
+        if kept:
+            cursor.execute(
+                f"UPDATE {STAGE} SET {', '.join(f'{st} = t.{db}' for st, db in kept)} "
+                f"FROM {target} t WHERE t.id = {STAGE}.target_id"
+            )
+        defaults = _defaults(kind.name)
+        if defaults:
+            sets = ", ".join(f"{st} = COALESCE({st}, {value})" for st, value in defaults.items())
+            empty = " OR ".join(f"{st} IS NULL" for st in defaults)
+            cursor.execute(f"UPDATE {STAGE} SET {sets} WHERE {empty}")
         distinct = "IS DISTINCT FROM" if self.postgres else "IS NOT"
         differs = " OR ".join(f"t.{db} {distinct} {STAGE}.{st}" for st, db, _s in columns)
         cursor.execute(
