@@ -121,8 +121,7 @@ def subscribe(request: HttpRequest, body: SubscriptionIn) -> Status:
             description=body.description,
         )
     except WebhookError as exc:
-        field = "url" if "URL" in str(exc) or "host" in str(exc) else "events"
-        raise bad_parameter(field, str(exc)) from None
+        raise bad_parameter(exc.field, str(exc)) from None
     return Status(201, {**_out(subscription), "secret": secret})
 
 

@@ -48,7 +48,11 @@ USER_AGENT = "Dunwell-Webhooks/1"
 
 
 class WebhookError(Exception):
-    """A subscription that cannot be saved (bad URL, unknown event)."""
+    """A subscription that cannot be saved (bad URL, unknown event); `field` names the input."""
+
+    def __init__(self, message: str, field: str = "url") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 # --- subscriptions -----------------------------------------------------------------------------
@@ -80,9 +84,11 @@ def _check_events(events: Iterable[str]) -> list[str]:
     chosen = sorted(set(events))
     unknown = [e for e in chosen if e not in EventKind.values]
     if unknown:
-        raise WebhookError(_("Unknown event: %(event)s.") % {"event": ", ".join(unknown)})
+        raise WebhookError(
+            _("Unknown event: %(event)s.") % {"event": ", ".join(unknown)}, field="events"
+        )
     if not chosen:
-        raise WebhookError(_("Choose at least one event."))
+        raise WebhookError(_("Choose at least one event."), field="events")
     return chosen
 
 

@@ -65,7 +65,7 @@ def new(request: HttpRequest) -> HttpResponse:
                 description=data["description"],
             )
         except WebhookError as exc:
-            form.add_error("url", str(exc))
+            form.add_error(exc.field, str(exc))
         else:
             if not data["active"]:
                 Subscription.objects.filter(pk=subscription.pk).update(active=False)
@@ -103,7 +103,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                 description=data["description"],
             )
         except WebhookError as exc:
-            form.add_error("url", str(exc))
+            form.add_error(exc.field, str(exc))
         else:
             messages.success(request, _("Subscription saved."))
             return redirect("webhooks:log", subscription.pk)
