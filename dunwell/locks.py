@@ -68,7 +68,10 @@ def lock_dir() -> Path:
 
 @contextmanager
 def _file_lock(name: str, wait: bool) -> Iterator[None]:
-    path = lock_dir() / (re.sub(r"[^A-Za-z0-9_.-]", "_", name) + ".lock")
+    # Per database, as PostgreSQL's advisory locks are: two databases under one data folder
+    # (the tests' parallel workers) do not hold each other's locks.
+    database = hashlib.sha256(str(connection.settings_dict["NAME"]).encode()).hexdigest()[:12]
+    path = lock_dir() / f"{database}-{re.sub(r'[^A-Za-z0-9_.-]', '_', name)}.lock"
     with path.open("a") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
