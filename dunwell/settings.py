@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "dunwell.restapi",
     "dunwell.webhooks",
     "dunwell.onec",
+    "dunwell.mail",
     "dunwell.demo",
 ]
 

@@ -1,0 +1,130 @@
+"""Queueing written messages: the one door into the outbox for every app (composer, mailings,
+the ladder's automatic steps). Sending lives in `dunwell.mail.sending`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from email.utils import make_msgid
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dunwell.accounts.models import User
+from dunwell.ledger.models import Company, Contact, Counterparty
+from dunwell.mail.models import Channel, MessageState, OutgoingAttachment, OutgoingMessage
+
+
+class MailError(Exception):
+    """A message cannot be queued or changed; the text is for the user."""
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+    content_type: str
+
+
+def message_domain() -> str:
+    """The right-hand side of our Message-IDs (DUNWELL_MAIL_DOMAIN, default "dunwell.local")."""
+    return str(getattr(settings, "DUNWELL_MAIL_DOMAIN", "") or "dunwell.local")
+
+
+def new_message_id() -> str:
+    return make_msgid(domain=message_domain())
+
+
+@transaction.atomic
+def queue_message(
+    *,
+    company: Company,
+    subject: str,
+    text: str,
+    html: str = "",
+    to: str = "",
+    channel: str = Channel.EMAIL,
+    postal_address: str = "",
+    counterparty: Counterparty | None = None,
+    contact: Contact | None = None,
+    sender: User | None = None,
+    created_by: User | None = None,
+    from_email: str = "",
+    language: str = "",
+    attachments: Sequence[Attachment] = (),
+    source: str = "",
+    task_id: int | None = None,
+    key: str = "",
+    in_reply_to: str = "",
+) -> OutgoingMessage:
+    """Put one message in the outbox, state "queued", with its Message-ID fixed now. With a
+    `key`, queueing again returns the message queued first (nothing is queued twice)."""
+    if key:
+        existing = OutgoingMessage.objects.filter(key=key).first()
+        if existing is not None:
+            return existing
+    if channel == Channel.EMAIL and not to.strip():
+        raise MailError(_("To: the email address is empty."))
+    message = OutgoingMessage(
+        company=company,
+        counterparty=counterparty,
+        contact=contact,
+        sender=sender,
+        created_by=created_by,
+        channel=channel,
+        from_email=from_email,
+        to_email=to.strip(),
+        postal_address=postal_address,
+        subject=subject[:998],
+        body_text=text,
+        body_html=html,
+        language=language,
+        message_id=new_message_id(),
+        in_reply_to=in_reply_to,
+        source=source[:64],
+        task_id=task_id,
+        key=key[:120],
+        state=MessageState.QUEUED,
+        created_at=timezone.now(),
+    )
+    try:
+        with transaction.atomic():
+            message.save()
+    except IntegrityError:
+        if key:  # a concurrent queueing with the same key won
+            return OutgoingMessage.objects.get(key=key)
+        raise
+    for attachment in attachments:
+        stored = OutgoingAttachment(
+            message=message,
+            filename=attachment.filename[:255],
+            content_type=attachment.content_type,
+            size=len(attachment.content),
+        )
+        stored.file.save(
+            f"{message.pk}-{len(attachment.content)}", ContentFile(attachment.content), save=False
+        )
+        stored.save()
+    return message
+
+
+def find_by_message_ids(ids: Iterable[str]) -> OutgoingMessage | None:
+    """The message of ours that a reply or a bounce names (In-Reply-To, References, the DSN's
+    original Message-ID), the newest first."""
+    wanted = [i.strip() for i in ids if i and i.strip()]
+    if not wanted:
+        return None
+    return OutgoingMessage.objects.filter(message_id__in=wanted).order_by("-created_at").first()
+
+
+@transaction.atomic
+def mark_address_bad(email: str, reason: str, *, company: Company | None = None) -> int:
+    """Flag every contact with this address as refused (a 5xx answer, a bounce): they are not
+    written to again until someone corrects the address. Returns how many contacts changed."""
+    contacts = Contact.objects.filter(email__iexact=email.strip(), email_bad_at__isnull=True)
+    if company is not None:
+        contacts = contacts.filter(counterparty__company=company)
+    return contacts.update(email_bad_at=timezone.now(), email_bad_reason=reason[:500])
