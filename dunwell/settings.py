@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "dunwell.webhooks",
     "dunwell.onec",
     "dunwell.mail",
+    "dunwell.correspondence",
     "dunwell.demo",
 ]
 

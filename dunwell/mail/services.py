@@ -128,3 +128,15 @@ def mark_address_bad(email: str, reason: str, *, company: Company | None = None)
     if company is not None:
         contacts = contacts.filter(counterparty__company=company)
     return contacts.update(email_bad_at=timezone.now(), email_bad_reason=reason[:500])
+
+
+@transaction.atomic
+def mark_bounced(message: OutgoingMessage, reason: str) -> OutgoingMessage:
+    """A bounce (DSN) names this message: it failed for good and its address is refused."""
+    OutgoingMessage.objects.filter(pk=message.pk).update(
+        state=MessageState.GAVE_UP, last_error=reason[:2000], next_attempt_at=None
+    )
+    if message.to_email:
+        mark_address_bad(message.to_email, reason, company=message.company)
+    message.refresh_from_db()
+    return message

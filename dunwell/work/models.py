@@ -217,6 +217,8 @@ class Notification(models.Model):
         APPROVAL = "approval", _("Approval waiting")
         DISPUTE = "dispute", _("Dispute")
         PAYMENT_MISSED = "payment_missed", _("Payment missed")
+        EMAIL_REFUSED = "email_refused", _("Email refused")
+        MAIL_RECEIVED = "mail_received", _("Mail received")
         OTHER = "other", _("Other")
 
     recipient = models.ForeignKey(

@@ -4,15 +4,6 @@ from dunwell.mail.models import MessageState
 from dunwell.mail.services import Attachment, MailError, find_by_message_ids, queue_message
 
 
-@pytest.fixture
-def company(db):
-    from dunwell.ledger.models import Company
-
-    return Company.objects.create(
-        name="Supplier", country="RO", currency="RON", calendar_country="RO", code="sup"
-    )
-
-
 def test_a_queued_message_has_a_message_id_and_its_attachments(company):
     message = queue_message(
         company=company,
