@@ -280,6 +280,8 @@ class TaskAttachment(models.Model):
 
     class Method(models.TextChoices):
         BY_HAND = "by_hand", _("Sent by hand")
+        EMAIL = "email", _("Sent by email")
+        POST = "post", _("Printed for post")
 
     task = models.ForeignKey("ladder.Task", on_delete=models.CASCADE, related_name="attachments")
     counterparty = models.ForeignKey(Counterparty, on_delete=models.CASCADE, related_name="+")
