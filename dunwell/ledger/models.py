@@ -167,9 +167,11 @@ class Contact(models.Model):
     email = models.EmailField(_("email"), blank=True)
     # The address bounced or was refused for good (mail channel): not used until corrected.
     email_bad_at = models.DateTimeField(_("email refused at"), null=True, blank=True)
-    email_bad_reason = models.CharField(_("why the email was refused"), max_length=500, blank=True)
+    email_bad_reason = models.CharField(
+        _("why the email was refused"), max_length=500, blank=True, default="", db_default=""
+    )
     # The contact asked not to be written to by email (mailings respect it).
-    email_opt_out = models.BooleanField(_("no emails"), default=False)
+    email_opt_out = models.BooleanField(_("no emails"), default=False, db_default=False)
     language = models.CharField(_("language"), max_length=8, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     abusive = models.BooleanField(_("flagged abusive"), default=False)

@@ -18,11 +18,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='contact',
             name='email_bad_reason',
-            field=models.CharField(blank=True, max_length=500, verbose_name='why the email was refused'),
+            field=models.CharField(blank=True, db_default='', default='', max_length=500, verbose_name='why the email was refused'),
         ),
         migrations.AddField(
             model_name='contact',
             name='email_opt_out',
-            field=models.BooleanField(default=False, verbose_name='no emails'),
+            field=models.BooleanField(db_default=False, default=False, verbose_name='no emails'),
         ),
     ]
