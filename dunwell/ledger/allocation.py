@@ -35,6 +35,7 @@ _CENTS = "CAST(ROUND({col} * 100) AS BIGINT)"
 
 _TEMP_TABLES = (
     "CREATE TEMP TABLE IF NOT EXISTS dunwell_rl_scope (id BIGINT PRIMARY KEY)",
+    "CREATE TEMP TABLE IF NOT EXISTS dunwell_rl_plain (id BIGINT PRIMARY KEY)",
     """CREATE TEMP TABLE IF NOT EXISTS dunwell_rl_pay (
         id BIGINT PRIMARY KEY, cp BIGINT NOT NULL, contract BIGINT, doc BIGINT,
         cur VARCHAR(3) NOT NULL, pdate DATE NOT NULL, cents BIGINT NOT NULL,
@@ -53,6 +54,7 @@ _TEMP_TABLES = (
         cents BIGINT NOT NULL, paid_on DATE NOT NULL, explicit BOOLEAN NOT NULL)""",
 )
 _WORK_TABLES = (
+    "dunwell_rl_plain",
     "dunwell_rl_pay",
     "dunwell_rl_doc",
     "dunwell_rl_alloc",
@@ -205,6 +207,26 @@ def _prepare(cursor: CursorWrapper) -> None:
         cursor.execute(f"DELETE FROM {table}")
 
 
+# Counterparties that have no payment and no allocation (neither as the payer nor through a
+# document of theirs) have nothing to allocate: each document owes its live amount. They are
+# settled with one UPDATE and taken out of the scope, so an import of new invoices for debtors
+# who have not paid yet (a new customer, an ERP pushing invoices in small batches) does not
+# load their whole history into the work tables.
+_PLAIN = [
+    """INSERT INTO dunwell_rl_plain (id)
+    SELECT s.id FROM dunwell_rl_scope s
+    WHERE NOT EXISTS (SELECT 1 FROM ledger_payment p WHERE p.counterparty_id = s.id)
+    AND NOT EXISTS (SELECT 1 FROM ledger_allocation a WHERE a.counterparty_id = s.id)
+    AND NOT EXISTS (
+        SELECT 1 FROM ledger_allocation a JOIN ledger_document d ON d.id = a.document_id
+        WHERE d.counterparty_id = s.id)""",
+    f"""UPDATE ledger_document SET open_amount = ({_LIVE_CENTS}) / 100.0
+    WHERE counterparty_id IN (SELECT id FROM dunwell_rl_plain)
+    AND {_CENTS.format(col="open_amount")} <> ({_LIVE_CENTS})""",
+    "DELETE FROM dunwell_rl_scope WHERE id IN (SELECT id FROM dunwell_rl_plain)",
+]
+
+
 def _run(cursor: CursorWrapper) -> None:
     postgres = connection.vendor == "postgresql"
     if postgres:
@@ -216,6 +238,15 @@ def _run(cursor: CursorWrapper) -> None:
             "SELECT id FROM ledger_counterparty WHERE id IN (SELECT id FROM dunwell_rl_scope) "
             "ORDER BY id FOR UPDATE"
         )
+    cursor.execute(_PLAIN[0])
+    if postgres:
+        # Small, and unanalysed it is planned as thousands of rows: a scan of every document.
+        cursor.execute("ANALYZE dunwell_rl_plain")
+    for sql in _PLAIN[1:]:
+        cursor.execute(sql)
+    cursor.execute("SELECT 1 FROM dunwell_rl_scope LIMIT 1")
+    if cursor.fetchone() is None:
+        return
     for sql in _LOAD:
         cursor.execute(sql)
     if postgres:

@@ -155,6 +155,9 @@ def build_table(kind: str, items: list[Any]) -> Table:
             cells = []
             for name in headers:
                 value = item.get(name)
+                if type(value) is str:  # most values: no conversion
+                    cells.append(value)
+                    continue
                 if name == "roles" and isinstance(value, list) and all_text(value):
                     value = ",".join(value)
                 text = _cell(value)

@@ -1305,12 +1305,15 @@ class Importer:
             f"UPDATE {STAGE} SET target_id = t.id, old_cp_id = t.{cp_col} FROM {target} t "
             f"WHERE t.{tkey} = {STAGE}.{key} AND t.external_id = {STAGE}.f_external_id"
         )
+        # Rows that already exist: none for new rows (a push of new invoices), and then the
+        # passes that compare with the stored rows are skipped (each would scan the table).
+        targets = cursor.rowcount != 0
         present = set(parser.header_of)
         columns = list(kind.columns)
         # Columns the file does not carry keep their stored values: one pass over the staging
         # rows that have a target (none on a first import), not one per column.
         kept = [(st, db) for st, db, source in columns if source and source not in present]
-        if kept:
+        if kept and targets:
             cursor.execute(
                 f"UPDATE {STAGE} SET {', '.join(f'{st} = t.{db}' for st, db in kept)} "
                 f"FROM {target} t WHERE t.id = {STAGE}.target_id"
@@ -1322,10 +1325,11 @@ class Importer:
             cursor.execute(f"UPDATE {STAGE} SET {sets} WHERE {empty}")
         distinct = "IS DISTINCT FROM" if self.postgres else "IS NOT"
         differs = " OR ".join(f"t.{db} {distinct} {STAGE}.{st}" for st, db, _s in columns)
-        cursor.execute(
-            f"UPDATE {STAGE} SET changed = TRUE WHERE target_id IS NOT NULL AND EXISTS (SELECT 1 "
-            f"FROM {target} t WHERE t.id = {STAGE}.target_id AND ({differs}))"
-        )
+        if targets:
+            cursor.execute(
+                f"UPDATE {STAGE} SET changed = TRUE WHERE target_id IS NOT NULL AND EXISTS "
+                f"(SELECT 1 FROM {target} t WHERE t.id = {STAGE}.target_id AND ({differs}))"
+            )
         cursor.execute(
             f"SELECT SUM(CASE WHEN target_id IS NULL THEN 1 ELSE 0 END), "
             "SUM(CASE WHEN changed AND target_id IS NOT NULL THEN 1 ELSE 0 END), "

@@ -344,3 +344,56 @@ def test_allocation_invariants_hold_for_any_ledger(
         assert ledger_state(cp) == (allocated, open_amounts, credit)
         assert set(Allocation.objects.values_list("id", flat=True)) == ids  # nothing rewritten
         transaction.set_rollback(True)
+
+
+def test_a_debtor_without_payments_owes_each_live_amount(
+    company: Company, make_counterparty: Callable[..., Counterparty]
+) -> None:
+    """The shortcut for debtors who have not paid: no work tables, the same outcome."""
+    cp = make_counterparty()
+    doc = add_document(
+        company, cp, external_id="A", number="1", date=date(2026, 1, 1), amount=D("100")
+    )
+    gone = add_document(
+        company, cp, external_id="B", number="2", date=date(2026, 1, 2), amount=D("40")
+    )
+    Document.objects.filter(pk=doc.pk).update(amount=D("120.50"))
+    Document.objects.filter(pk=gone.pk).update(cancelled=True)
+    reallocate([cp.pk])
+    doc.refresh_from_db()
+    gone.refresh_from_db()
+    assert (doc.open_amount, gone.open_amount) == (D("120.50"), D("0.00"))
+
+
+def test_a_debtor_whose_payment_moved_away_loses_its_allocations(
+    company: Company, make_counterparty: Callable[..., Counterparty]
+) -> None:
+    """Once its only payment belongs to another debtor, the first debtor has no payment left
+    but still has the old allocation: it must not take the shortcut."""
+    first, second = make_counterparty(), make_counterparty()
+    doc = add_document(
+        company, first, external_id="A", number="1", date=date(2026, 1, 1), amount=D("100")
+    )
+    payment = add_payment(company, first, date(2026, 2, 1), D("60"), "RON", "P1", payer="X")
+    doc.refresh_from_db()
+    assert doc.open_amount == D("40.00")
+    Payment.objects.filter(pk=payment.pk).update(counterparty=second)
+    reallocate([first.pk])  # the payer who lost the payment alone
+    doc.refresh_from_db()
+    assert doc.open_amount == D("100.00")
+    assert not Allocation.objects.filter(document=doc).exists()
+
+
+def test_a_document_moved_to_a_debtor_without_payments_keeps_no_old_allocation(
+    company: Company, make_counterparty: Callable[..., Counterparty]
+) -> None:
+    payer, other = make_counterparty(), make_counterparty()
+    doc = add_document(
+        company, payer, external_id="A", number="1", date=date(2026, 1, 1), amount=D("100")
+    )
+    add_payment(company, payer, date(2026, 2, 1), D("60"), "RON", "P1", payer="X")
+    Document.objects.filter(pk=doc.pk).update(counterparty=other)
+    reallocate([other.pk])  # the debtor who received the document alone
+    doc.refresh_from_db()
+    assert doc.open_amount == D("100.00")
+    assert not Allocation.objects.filter(document=doc).exists()
