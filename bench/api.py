@@ -28,7 +28,15 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import Report, describe_database, peak_rss_mib, setup_django, timed, wipe_ledger
+from bench.common import (
+    Report,
+    describe_database,
+    load_average,
+    peak_rss_mib,
+    setup_django,
+    timed,
+    wipe_ledger,
+)
 
 FIELDS = ["external_id", "counterparty", "number", "date", "due_date", "amount", "currency"]
 
@@ -67,6 +75,13 @@ def main() -> None:
     parser.add_argument("--documents", type=int, default=100_000)
     parser.add_argument("--debtors", type=int, default=0, help="default: documents / 10")
     parser.add_argument("--batches", default="1000,10000", help="push batch sizes, comma-separated")
+    parser.add_argument(
+        "--payments",
+        type=int,
+        default=0,
+        help="payments loaded first, spread over the debtors (every push then reallocates "
+        "debtors with a payment history; default: none)",
+    )
     args = parser.parse_args()
     debtors = args.debtors or max(1, args.documents // 10)
     batches = [int(b) for b in args.batches.split(",")]
@@ -105,6 +120,32 @@ def main() -> None:
         display_name="bench",
         company=company,
     )
+    if args.payments:
+        import_table(
+            "payments",
+            Table(
+                ["external_id", "counterparty", "number", "date", "amount", "currency"],
+                iter(
+                    [
+                        (
+                            i + 2,
+                            [
+                                f"P{i:08d}",
+                                f"C{i % debtors:06d}",
+                                f"PAY-{i}",
+                                "2026-01-20",
+                                f"{50 + (i * 13) % 5_000}.00",
+                                "RON",
+                            ],
+                        )
+                        for i in range(args.payments)
+                    ]
+                ),
+                args.payments,
+            ),
+            display_name="bench",
+            company=company,
+        )
     rows = document_rows(args.documents, debtors)
     path = Path(scratch) / "documents.csv"
     with path.open("w", encoding="utf-8", newline="") as handle:
@@ -113,9 +154,13 @@ def main() -> None:
         for row in rows:
             writer.writerow({**row, "amount": f"{row['amount']:.2f}"})
 
-    report = Report(f"push vs file import, {args.documents:,} documents, {debtors:,} debtors")
+    report = Report(
+        f"push vs file import, {args.documents:,} documents, {debtors:,} debtors, "
+        f"{args.payments:,} payments"
+    )
     print(report.title, flush=True)
     report.add("database", describe_database())
+    report.add("load average before", load_average())
 
     empty_documents()
     with timed() as file_time:
@@ -155,6 +200,7 @@ def main() -> None:
             )
     report.add(f"re-push, nothing changed, batches of {batches[-1]:,}", f"{again.seconds:.2f} s")
     report.add("peak memory", f"{peak_rss_mib():,.0f} MiB")
+    report.add("load average after", load_average())
 
 
 if __name__ == "__main__":

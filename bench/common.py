@@ -202,3 +202,11 @@ class Report:
         width = max((len(label) for label, _ in self.lines), default=0)
         body = "\n".join(f"{label.ljust(width)}  {value}" for label, value in self.lines)
         return f"{self.title}\n{body}\n"
+
+
+def load_average() -> str:
+    """The 1/5/15-minute load average, and a warning when the machine is not quiet (> 1.5):
+    figures taken under load say so (bench/RESULTS.md's protocol)."""
+    one, five, fifteen = os.getloadavg()
+    note = "" if one <= 1.5 else " — NOT QUIET: figures taken under load"
+    return f"{one:.2f} / {five:.2f} / {fifteen:.2f}{note}"

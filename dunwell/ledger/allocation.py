@@ -36,6 +36,8 @@ _CENTS = "CAST(ROUND({col} * 100) AS BIGINT)"
 _TEMP_TABLES = (
     "CREATE TEMP TABLE IF NOT EXISTS dunwell_rl_scope (id BIGINT PRIMARY KEY)",
     "CREATE TEMP TABLE IF NOT EXISTS dunwell_rl_plain (id BIGINT PRIMARY KEY)",
+    """CREATE TEMP TABLE IF NOT EXISTS dunwell_rl_added (
+        doc BIGINT PRIMARY KEY, cp BIGINT NOT NULL)""",
     """CREATE TEMP TABLE IF NOT EXISTS dunwell_rl_pay (
         id BIGINT PRIMARY KEY, cp BIGINT NOT NULL, contract BIGINT, doc BIGINT,
         cur VARCHAR(3) NOT NULL, pdate DATE NOT NULL, cents BIGINT NOT NULL,
@@ -55,6 +57,7 @@ _TEMP_TABLES = (
 )
 _WORK_TABLES = (
     "dunwell_rl_plain",
+    "dunwell_rl_added",
     "dunwell_rl_pay",
     "dunwell_rl_doc",
     "dunwell_rl_alloc",
@@ -227,6 +230,44 @@ _PLAIN = [
 ]
 
 
+# Debtors whose only change is documents added after everything already paid, while no money
+# is free: a from-scratch allocation would give the new documents nothing and move nothing, so
+# they keep their whole amount open and the debtor is left out of the scope. A debtor stays in
+# the scope (full reallocation) when any of these holds:
+#   - a payment of theirs has unallocated credit (it would go to the new document);
+#   - an older-keyed position: a document of theirs in the new one's currency that sorts after
+#     it by (due date, date) and has an allocation (the new one would take that money first);
+#   - a payment of the new document's contract paid a document outside that contract (stage 2
+#     would now keep that money inside the contract);
+#   - a payment names the new document, or the new document is cancelled or not whole.
+_APPENDED_DISQUALIFY = """
+SELECT a.cp FROM dunwell_rl_added a JOIN ledger_document n ON n.id = a.doc
+WHERE n.cancelled OR n.open_amount <> n.amount
+OR EXISTS (SELECT 1 FROM ledger_payment p WHERE p.counterparty_id = a.cp AND p.unallocated <> 0)
+OR EXISTS (SELECT 1 FROM ledger_payment p WHERE p.document_id = n.id)
+OR EXISTS (
+    SELECT 1 FROM ledger_document x
+    WHERE x.counterparty_id = a.cp AND x.currency = n.currency AND x.due_date >= n.due_date
+    AND (x.due_date > n.due_date OR x.date > n.date)
+    AND NOT EXISTS (SELECT 1 FROM dunwell_rl_added y WHERE y.doc = x.id)
+    AND EXISTS (SELECT 1 FROM ledger_allocation xa WHERE xa.document_id = x.id))
+OR (n.contract_id IS NOT NULL AND EXISTS (
+    SELECT 1 FROM ledger_payment p
+    JOIN ledger_allocation pa ON pa.payment_id = p.id
+    JOIN ledger_document pd ON pd.id = pa.document_id
+    WHERE p.counterparty_id = a.cp AND p.contract_id = n.contract_id
+    AND (pd.contract_id IS NULL OR pd.contract_id <> n.contract_id)))
+"""
+
+
+def _skip_appended(cursor: CursorWrapper, appended_sql: str, params: Sequence[Any]) -> None:
+    cursor.execute(f"INSERT INTO dunwell_rl_added (cp, doc) {appended_sql}", params)
+    cursor.execute(
+        "DELETE FROM dunwell_rl_scope WHERE id IN (SELECT cp FROM dunwell_rl_added) "
+        f"AND id NOT IN ({_APPENDED_DISQUALIFY})"
+    )
+
+
 def _run(cursor: CursorWrapper) -> None:
     postgres = connection.vendor == "postgresql"
     if postgres:
@@ -278,15 +319,29 @@ def reallocate(counterparty_ids: Iterable[int]) -> None:
         _run(cursor)
 
 
-def reallocate_query(select_sql: str, params: Sequence[Any] = ()) -> None:
+def reallocate_query(
+    select_sql: str,
+    params: Sequence[Any] = (),
+    *,
+    appended_sql: str = "",
+    appended_params: Sequence[Any] = (),
+) -> None:
     """Like `reallocate` for the counterparty ids a SQL query returns (large imports: the ids
-    never travel through Python)."""
+    never travel through Python).
+
+    `appended_sql` may select `(counterparty id, document id)` of documents just inserted, for
+    counterparties whose ONLY change is those insertions (the caller guarantees it: nothing
+    else of theirs changed or moved away). Such a counterparty is not reallocated when the new
+    documents cannot take or move money (see _APPENDED_DISQUALIFY): an ERP pushing today's
+    invoices in small batches does not recompute each debtor's history every time."""
     with transaction.atomic(), connection.cursor() as cursor:
         _prepare(cursor)
         cursor.execute(
             f"INSERT INTO dunwell_rl_scope (id) SELECT DISTINCT id FROM ({select_sql}) q",
             params,
         )
+        if appended_sql:
+            _skip_appended(cursor, appended_sql, appended_params)
         _run(cursor)
 
 

@@ -1393,9 +1393,22 @@ class Importer:
                 f"WHERE t.company_id = {STAGE}.company_id AND t.external_id = {STAGE}.f_external_id"
             )
         if kind.name in {"documents", "payments"}:
+            appended = ""
+            if kind.name == "documents":
+                # New documents of debtors that nothing else in this import touched: no
+                # existing row of theirs changed, none moved away from them.
+                moved = f"target_id IS NOT NULL AND {STAGE}.changed"
+                appended = (
+                    f"SELECT s.cp_id, t.id FROM {STAGE} s JOIN {target} t "
+                    "ON t.company_id = s.company_id AND t.external_id = s.f_external_id "
+                    "WHERE s.target_id IS NULL AND s.cp_id NOT IN ("
+                    f"SELECT cp_id FROM {STAGE} WHERE {moved} AND cp_id IS NOT NULL UNION "
+                    f"SELECT old_cp_id FROM {STAGE} WHERE {moved} AND old_cp_id IS NOT NULL)"
+                )
             reallocate_query(
                 f"SELECT cp_id AS id FROM {STAGE} WHERE {CHANGED} UNION "
-                f"SELECT old_cp_id FROM {STAGE} WHERE {CHANGED} AND old_cp_id IS NOT NULL"
+                f"SELECT old_cp_id FROM {STAGE} WHERE {CHANGED} AND old_cp_id IS NOT NULL",
+                appended_sql=appended,
             )
         self._timeline(cursor, now)
 
