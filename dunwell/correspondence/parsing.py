@@ -268,7 +268,8 @@ def _bounce(message: EmailMessage, from_email: str, subject: str, text: str) -> 
                 original_ids.extend(_ids(line))
     dsn_recipient, action, status, diagnostic = _delivery_status(message)
     permanent = not (action == "delayed" or status.startswith("4"))
-    reason = " ".join(x for x in (status, diagnostic) if x) or subject
+    reason = " ".join(x for x in (status, diagnostic) if x) or " ".join(text.split())[:300]
+    reason = reason or subject
     return Bounce(
         original_ids=tuple(dict.fromkeys(original_ids)),
         recipient=dsn_recipient or recipient,
