@@ -87,10 +87,10 @@ def numbers_in(*texts: str) -> list[str]:
 
 def tax_id_candidates(words: list[str]) -> list[str]:
     """The words that could be a tax id: digits, optionally after a two-letter country prefix
-    (RO18547290), 6 to 14 characters; spaces are not joined."""
+    (RO18547290), 6 to 14 characters; spaces and dashes are not joined."""
     out = []
     for word in words:
-        compact = word.replace("-", "").upper()
+        compact = word.upper()
         body = compact[2:] if compact[:2].isalpha() else compact
         if body.isdigit() and 6 <= len(compact) <= 14:
             out.append(compact)

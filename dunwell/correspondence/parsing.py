@@ -148,13 +148,14 @@ def _part_text(part: Message) -> str:
 
 
 def _body_text(message: EmailMessage) -> str:
-    body = message.get_body(preferencelist=("plain", "html"))
-    if body is None:
-        return ""
-    content = _part_text(body)
-    if body.get_content_subtype() == "html":
-        return text_from_html(content)
-    return content.strip()
+    """The plain text part, or the text of the HTML part when the plain one is missing or
+    empty."""
+    plain = message.get_body(preferencelist=("plain",))
+    text = _part_text(plain).strip() if plain is not None else ""
+    if text:
+        return text
+    html = message.get_body(preferencelist=("html",))
+    return text_from_html(_part_text(html)) if html is not None else ""
 
 
 def _attachments(message: EmailMessage, body: Message | None) -> list[ParsedAttachment]:
