@@ -124,8 +124,8 @@ def message(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
 @login_required
+@require_POST
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     mail = get_object_or_404(_messages(user), pk=pk)
