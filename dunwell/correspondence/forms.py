@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from dunwell.correspondence.models import Direction, PaperLetter
+from dunwell.legal.models import LegalCase
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -38,9 +39,9 @@ class LetterForm(forms.ModelForm[PaperLetter]):
 
     def __init__(self, *args: Any, cases: Any = None, editing: bool = False, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["legal_case"].queryset = (
-            cases if cases is not None else self.fields["legal_case"].queryset.none()
-        )  # type: ignore[attr-defined]
+        field = self.fields["legal_case"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = cases if cases is not None else LegalCase.objects.none()
         self.fields["party"].label = _("Sender or addressee")
         if editing:
             del self.fields["direction"]

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 from imap_tools import BaseMailBox, MailBox, MailBoxStartTls, MailBoxUnencrypted
 
+from dunwell.accounts.models import User
 from dunwell.correspondence import clues
 from dunwell.correspondence.imap_urls import ImapAccount, parse_imap_urls
 from dunwell.correspondence.matching import Match, match_mail
@@ -227,7 +228,7 @@ def message_url(message: InboundMessage) -> str:
 
 
 def put_on_debtor(
-    message: InboundMessage, counterparty: Counterparty, matched_by: str, actor: object
+    message: InboundMessage, counterparty: Counterparty, matched_by: str, actor: User | None
 ) -> None:
     """The message belongs to this debtor: its timeline says so, its collector is told.
     Call inside the storing (or assigning) transaction."""
@@ -246,7 +247,7 @@ def put_on_debtor(
     TimelineEntry.objects.create(
         counterparty=counterparty,
         at=timezone.now(),
-        actor=actor if actor is not None else None,
+        actor=actor,
         kind="correspondence.email_received",
         summary=gettext("Email from %(sender)s: %(subject)s") % _who(message),
         data={

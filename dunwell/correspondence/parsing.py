@@ -212,7 +212,9 @@ def _delivery_status(message: EmailMessage) -> tuple[str, str, str, str]:
             continue
         fields: dict[str, str] = {}
         payload = part.get_payload()
-        blocks = payload if isinstance(payload, list) else []
+        blocks: list[Message] = (
+            [b for b in payload if isinstance(b, Message)] if isinstance(payload, list) else []
+        )
         if not blocks:
             raw = part.get_payload(decode=True)
             text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(payload)
@@ -238,7 +240,7 @@ def _looks_like_bounce(message: EmailMessage, from_email: str, subject: str) -> 
     content_type = message.get_content_type()
     if (
         content_type == "multipart/report"
-        and (message.get_param("report-type") or "").lower() == "delivery-status"
+        and str(message.get_param("report-type") or "").lower() == "delivery-status"
     ):
         return True
     sender = from_email.lower()

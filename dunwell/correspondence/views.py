@@ -33,6 +33,7 @@ from dunwell.correspondence.models import (
 )
 from dunwell.correspondence.services import CorrespondenceError
 from dunwell.ledger.models import Counterparty
+from dunwell.legal.models import LegalCase
 
 SHOW = ("triage", "matched", "bounce", "all")
 PAGE = 200
@@ -241,10 +242,8 @@ def debtor(request: HttpRequest, counterparty_id: int) -> HttpResponse:
     )
 
 
-def _cases(counterparty: Counterparty) -> QuerySet[object]:
-    from dunwell.legal.models import LegalCase
-
-    return LegalCase.objects.filter(counterparty=counterparty).order_by("-opened_at")  # type: ignore[return-value]
+def _cases(counterparty: Counterparty) -> QuerySet[LegalCase]:
+    return LegalCase.objects.filter(counterparty=counterparty).order_by("-opened_at")
 
 
 def _form_errors(form: LetterForm, exc: CorrespondenceError) -> None:
@@ -325,7 +324,7 @@ def scan(request: HttpRequest, pk: int) -> FileResponse:
     item = get_object_or_404(_letters(_user(request)), pk=pk)
     if not item.scan:
         raise Http404
-    extension = ".pdf" if item.scan.name.lower().endswith(".pdf") else ".jpg"
+    extension = ".pdf" if str(item.scan.name).lower().endswith(".pdf") else ".jpg"
     return FileResponse(
         item.scan.open("rb"), as_attachment=True, filename=f"{item.our_number}{extension}"
     )

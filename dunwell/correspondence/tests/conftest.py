@@ -18,7 +18,9 @@ from pathlib import Path
 import pytest
 from imap_tools import MailBoxUnencrypted
 
-DOVECOT = shutil.which("dovecot") or ("/usr/sbin/dovecot" if Path("/usr/sbin/dovecot").exists() else None)
+DOVECOT = shutil.which("dovecot") or (
+    "/usr/sbin/dovecot" if Path("/usr/sbin/dovecot").exists() else None
+)
 USER, PASSWORD = "collections", "imap-test-secret"
 
 
@@ -117,7 +119,7 @@ def imap_server() -> Iterator[ImapServer]:
                     break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    log = (folder / "dovecot.log")
+                    log = folder / "dovecot.log"
                     detail = log.read_text() if log.exists() else ""
                     err = process.stderr.read().decode() if process.stderr else ""
                     raise RuntimeError(f"dovecot did not start: {err} {detail}") from None

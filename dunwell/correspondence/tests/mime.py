@@ -59,14 +59,18 @@ def dsn(message_id: str, to: str, *, status: str = "5.1.1", action: str = "faile
     report["Subject"] = "Undelivered Mail Returned to Sender"
     report["Date"] = formatdate(1_780_000_000)
     report["Message-ID"] = make_msgid(domain="mx.buyer.test")
-    report.attach(MIMEText(f"I'm sorry to have to inform you that your message to {to} could not be delivered."))
+    report.attach(
+        MIMEText(
+            f"I'm sorry to have to inform you that your message to {to} could not be delivered."
+        )
+    )
     per_message = Message()
     per_message["Reporting-MTA"] = "dns; mx.buyer.test"
     per_recipient = Message()
     per_recipient["Final-Recipient"] = f"rfc822; {to}"
     per_recipient["Action"] = action
     per_recipient["Status"] = status
-    per_recipient["Diagnostic-Code"] = "smtp; 550 5.1.1 <%s>: Recipient address rejected" % to
+    per_recipient["Diagnostic-Code"] = f"smtp; 550 5.1.1 <{to}>: Recipient address rejected"
     status_part = MIMEBase("message", "delivery-status")
     status_part.set_payload([per_message, per_recipient])
     report.attach(status_part)

@@ -237,7 +237,9 @@ def test_a_second_poll_reads_nothing_twice(imap, debtor):
     imap.append(mail(sender="ion.pop@buyer-one.ro", subject="Mail 3", text="..."))
     assert poll().fetched == 1
     assert InboundMessage.objects.count() == 4
-    assert Mailbox.objects.get().last_uid == max(InboundMessage.objects.values_list("uid", flat=True))
+    assert Mailbox.objects.get().last_uid == max(
+        InboundMessage.objects.values_list("uid", flat=True)
+    )
     assert TimelineEntry.objects.filter(kind="correspondence.email_received").count() == 4
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from dunwell.correspondence import clues
@@ -59,7 +61,8 @@ def test_garbage_does_not_raise():
 
 def test_a_date_without_a_zone_is_read_as_utc():
     raw = b"From: a@b.ro\r\nDate: Mon, 2 Mar 2026 10:00:00\r\nSubject: x\r\n\r\nbody\r\n"
-    assert parse_mail(raw).date.utcoffset().total_seconds() == 0
+    parsed = parse_mail(raw).date
+    assert parsed is not None and parsed.utcoffset() == timedelta(0)
 
 
 def test_numbers_in_text_are_words_with_digits():
