@@ -283,3 +283,42 @@ def test_dates_are_aware(imap, debtor):
     sent = only(subject="Dated").sent_at
     assert sent is not None and sent.utcoffset() is not None
     assert sent.date() == date(2026, 5, 28)
+
+
+def test_the_worker_reads_the_mailbox_within_one_round(imap, debtor):
+    from dunwell import periodic
+
+    imap.append(mail(sender="ion.pop@buyer-one.ro", subject="Via the worker", text="..."))
+    errors: list[str] = []
+    periodic.run_all(errors.append)
+    assert not errors
+    assert only(subject="Via the worker").counterparty == debtor
+
+
+def test_without_a_mailbox_the_worker_does_nothing_and_the_command_says_why(settings):
+    from django.core.management.base import CommandError
+
+    settings.DUNWELL_IMAP_URL = ""
+    assert inbound.poll_configured() is None
+    with pytest.raises(CommandError, match="DUNWELL_IMAP_URL"):
+        call_command("mail", "fetch")
+
+
+def test_a_bad_imap_address_stops_the_start_naming_the_setting():
+    import subprocess
+    import sys
+
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DUNWELL_DEBUG": "1",
+        "DUNWELL_IMAP_URL": "pop3://u:s3cret@mail.example.com/INBOX",
+    }
+    run = subprocess.run(
+        [sys.executable, "-c", "import dunwell.settings"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode != 0
+    assert "DUNWELL_IMAP_URL" in run.stderr and "s3cret" not in run.stderr

@@ -155,3 +155,14 @@ def test_a_lawyer_sees_mail_of_legal_debtors_only(matched, make_user, debtor):
 def test_the_menu_shows_correspondence(collector):
     page = login(collector).get(reverse("correspondence:inbox")).content.decode()
     assert reverse("correspondence:letters") in page
+
+
+def test_pages_and_the_timeline_speak_the_users_language(matched, make_user, debtor):
+    director = make_user("dima", Role.DIRECTOR, language="ru")
+    client = login(director)
+    inbox = client.get(reverse("correspondence:inbox"), HTTP_ACCEPT_LANGUAGE="ru")
+    assert "Входящие письма" in inbox.content.decode()
+    card = client.get(reverse("work:debtor", args=[debtor.pk]), HTTP_ACCEPT_LANGUAGE="ru")
+    text = card.content.decode()
+    assert "Получено письмо" in text and "От ion@inbox-buyer.ro: Payment plan" in text
+    assert "Корреспонденция" in text
