@@ -35,6 +35,7 @@ from dunwell.correspondence.models import (
 from dunwell.correspondence.parsing import ParsedMail, parse_mail
 from dunwell.ledger.models import Counterparty, TimelineEntry
 from dunwell.locks import LockBusy, exclusive
+from dunwell.mail.models import OutgoingMessage
 from dunwell.mail.services import find_by_message_ids, mark_bounced
 
 log = logging.getLogger(__name__)
@@ -295,6 +296,7 @@ def _bounced(message: InboundMessage, mail: ParsedMail) -> None:
     mark_bounced(original, bounce.reason)
     if original.counterparty_id is None:
         return
+    _tell_about_bounce(message, original)
     TimelineEntry.objects.create(
         counterparty_id=original.counterparty_id,
         at=timezone.now(),
@@ -309,6 +311,30 @@ def _bounced(message: InboundMessage, mail: ParsedMail) -> None:
             "subject": original.subject,
             "reason": bounce.reason,
             "url": message_url(message),
+        },
+    )
+
+
+def _tell_about_bounce(message: InboundMessage, original: OutgoingMessage) -> None:
+    """The collector (the debtor's, or the sender of the message) learns the address is bad."""
+    from dunwell.work.models import Notification
+    from dunwell.work.services import notify
+
+    counterparty = Counterparty.objects.select_related("collector").get(pk=original.counterparty_id)
+    recipient = counterparty.collector or original.sender
+    if recipient is None or not recipient.is_active:
+        return
+    notify(
+        recipient,
+        Notification.Kind.EMAIL_REFUSED,
+        gettext_lazy("Email to %(to)s (%(debtor)s) was not delivered: %(reason)s"),
+        counterparty=counterparty,
+        url=message_url(message),
+        key=f"bounce:{original.pk}",
+        params={
+            "to": original.to_email,
+            "debtor": counterparty.name,
+            "reason": message.bounce_reason,
         },
     )
 

@@ -176,7 +176,7 @@ def test_a_collector_cannot_assign_and_an_assigned_email_cannot_be_assigned_agai
         assign_message(message, other, supervisor)
 
 
-def test_a_dsn_bounce_gives_our_message_up_and_flags_the_address(imap, debtor):
+def test_a_dsn_bounce_gives_our_message_up_and_flags_the_address(imap, debtor, collector):
     ours = queue_message(
         company=debtor.company,
         subject="Overdue invoices",
@@ -196,6 +196,8 @@ def test_a_dsn_bounce_gives_our_message_up_and_flags_the_address(imap, debtor):
     assert bounce.reply_to == ours and bounce.counterparty == debtor
     entry = TimelineEntry.objects.get(counterparty=debtor, kind="correspondence.bounce")
     assert entry.data["to"] == "ion.pop@buyer-one.ro"
+    note = Notification.objects.get(recipient=collector, kind=Notification.Kind.EMAIL_REFUSED)
+    assert "ion.pop@buyer-one.ro (Buyer One SRL) was not delivered" in note.message
 
 
 def test_a_non_standard_bounce_with_the_original_attached_counts_too(imap, debtor):
