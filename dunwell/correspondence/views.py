@@ -255,7 +255,11 @@ def _form_errors(form: LetterForm, exc: CorrespondenceError) -> None:
 def letter_new(request: HttpRequest, counterparty_id: int) -> HttpResponse:
     user = _user(request)
     counterparty = _visible_counterparty(user, counterparty_id)
-    initial = {"date": timezone.localdate(), "direction": Direction.INCOMING}
+    initial = {
+        "date": timezone.localdate(),
+        "direction": Direction.INCOMING,
+        "party": counterparty.name,
+    }
     form = LetterForm(
         request.POST or None, request.FILES or None, cases=_cases(counterparty), initial=initial
     )
