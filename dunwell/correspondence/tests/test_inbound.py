@@ -324,3 +324,30 @@ def test_a_bad_imap_address_stops_the_start_naming_the_setting():
     )
     assert run.returncode != 0
     assert "DUNWELL_IMAP_URL" in run.stderr and "s3cret" not in run.stderr
+
+
+def test_a_poll_broken_off_half_way_resumes_where_it_stopped(imap, debtor, monkeypatch):
+    for n in range(3):
+        imap.append(mail(sender="ion.pop@buyer-one.ro", subject=f"Part {n}", text="..."))
+    real = inbound._raw_from_fetch
+    calls = {"n": 0}
+
+    def drop_after_one(fetched):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise ConnectionResetError("connection lost")
+        return real(fetched)
+
+    monkeypatch.setattr(inbound, "_raw_from_fetch", drop_after_one)
+    broken = poll()
+    assert broken.fetched == 1 and "connection lost" in broken.errors[0]
+    assert "connection lost" in Mailbox.objects.get().last_error
+    monkeypatch.setattr(inbound, "_raw_from_fetch", real)
+    resumed = poll()
+    assert (resumed.fetched, resumed.skipped, resumed.errors) == (2, 0, [])
+    assert sorted(InboundMessage.objects.values_list("subject", flat=True)) == [
+        "Part 0",
+        "Part 1",
+        "Part 2",
+    ]
+    assert Mailbox.objects.get().last_error == ""
