@@ -166,3 +166,12 @@ def test_pages_and_the_timeline_speak_the_users_language(matched, make_user, deb
     text = card.content.decode()
     assert "Получено письмо" in text and "От ion@inbox-buyer.ro: Payment plan" in text
     assert "Корреспонденция" in text
+
+
+def test_the_timeline_filter_shows_only_the_correspondence(matched, collector, debtor):
+    TimelineEntry.objects.create(
+        counterparty=debtor, at=matched.received_at, kind="work.call", summary="A call was made"
+    )
+    url = reverse("work:debtor", args=[debtor.pk])
+    page = login(collector).get(url, {"timeline": "correspondence"}).content.decode()
+    assert "Payment plan" in page and "A call was made" not in page
