@@ -236,15 +236,32 @@ def update_letter(
 
 @transaction.atomic
 def assign_message(message: InboundMessage, counterparty: Counterparty, by: User) -> InboundMessage:
-    """Give an email from the triage to a debtor: it goes on the debtor's timeline, the
-    collector is told, and the sender's address is learned for the next mail."""
+    """Give an email from the triage to a debtor, or move one the matcher placed on the wrong
+    debtor: it goes on the debtor's timeline (the former debtor's timeline says where it went),
+    the collector is told, and the sender's address is learned for the next mail."""
     from dunwell.correspondence.inbound import put_on_debtor
 
     if not can_triage_mail(by):
         raise CorrespondenceError(_("Only supervisors, finance and the director sort the mail."))
     message = InboundMessage.objects.select_for_update().get(pk=message.pk)
-    if message.state != InboundState.TRIAGE:
-        raise CorrespondenceError(_("This email is not waiting in triage."))
+    if message.state == InboundState.BOUNCE:
+        raise CorrespondenceError(_("A bounce belongs to the message it reports."))
+    if message.counterparty_id == counterparty.pk:
+        raise CorrespondenceError(_("The email is already on this debtor."))
+    if message.state == InboundState.MATCHED and message.counterparty_id is not None:
+        TimelineEntry.objects.create(
+            counterparty_id=message.counterparty_id,
+            at=timezone.now(),
+            actor=by,
+            kind="correspondence.email_moved",
+            summary=f"{message.from_email}: {message.subject} → {counterparty.name}",
+            data={
+                "message": message.pk,
+                "from": message.from_email,
+                "subject": message.subject,
+                "to_debtor": counterparty.name,
+            },
+        )
     put_on_debtor(message, counterparty, MatchedBy.ASSIGNED, actor=by)
     message.assigned_by = by
     message.assigned_at = timezone.now()

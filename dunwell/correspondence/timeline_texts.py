@@ -14,6 +14,7 @@ LABELS = {
     "correspondence": _("Correspondence"),
     "correspondence.email_received": _("Email received"),
     "correspondence.bounce": _("Email not delivered"),
+    "correspondence.email_moved": _("Email moved to another debtor"),
     "correspondence.letter_registered": _("Letter registered"),
     "correspondence.letter_changed": _("Letter changed"),
 }
@@ -49,6 +50,20 @@ def bounce(entries: Sequence[Any]) -> dict[int, str]:
     return out
 
 
+def moved(entries: Sequence[Any]) -> dict[int, str]:
+    out = {}
+    for entry in entries:
+        data = entry.data or {}
+        if "to_debtor" not in data:
+            continue
+        out[entry.pk] = gettext("Email from %(sender)s (%(subject)s) moved to %(debtor)s") % {
+            "sender": data.get("from") or "?",
+            "subject": data.get("subject") or "—",
+            "debtor": data["to_debtor"],
+        }
+    return out
+
+
 def letter(entries: Sequence[Any]) -> dict[int, str]:
     out = {}
     for entry in entries:
@@ -71,5 +86,6 @@ def register() -> None:
     KIND_LABELS.update(LABELS)
     register_renderer("correspondence.email_received", email_received)
     register_renderer("correspondence.bounce", bounce)
+    register_renderer("correspondence.email_moved", moved)
     register_renderer("correspondence.letter_registered", letter)
     register_renderer("correspondence.letter_changed", letter)

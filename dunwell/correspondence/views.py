@@ -97,7 +97,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def message(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     mail = get_object_or_404(_messages(user).select_related("counterparty", "reply_to"), pk=pk)
-    can_assign = can_triage_mail(user) and mail.state == InboundState.TRIAGE
+    # Triagers assign what waits in triage and move what the matcher placed wrongly.
+    can_assign = can_triage_mail(user) and mail.state != InboundState.BOUNCE
     found: list[Counterparty] = []
     query = request.GET.get("q", "").strip()[:100]
     if can_assign:

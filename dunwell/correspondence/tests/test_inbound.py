@@ -163,8 +163,8 @@ def test_unmatched_mail_goes_to_triage_and_assigning_teaches_the_address(
     assert (again.counterparty, again.matched_by) == (debtor, MatchedBy.LEARNED)
 
 
-def test_a_collector_cannot_assign_and_an_assigned_email_cannot_be_assigned_again(
-    imap, debtor, other, collector, supervisor
+def test_a_collector_cannot_assign_and_an_email_is_not_assigned_twice_to_one_debtor(
+    imap, debtor, collector, supervisor
 ):
     imap.append(mail(sender="x@yahoo.com", subject="Hi", text="?"))
     poll()
@@ -173,7 +173,45 @@ def test_a_collector_cannot_assign_and_an_assigned_email_cannot_be_assigned_agai
         assign_message(message, debtor, collector)
     assign_message(message, debtor, supervisor)
     with pytest.raises(CorrespondenceError):
-        assign_message(message, other, supervisor)
+        assign_message(message, debtor, supervisor)
+    assert TimelineEntry.objects.filter(kind="correspondence.email_received").count() == 1
+
+
+def test_an_email_placed_on_the_wrong_debtor_is_moved_and_both_timelines_say_so(
+    imap, debtor, other, supervisor, teammate
+):
+    imap.append(mail(sender="boss@buyer-one.ro", subject="About Second Buyer", text="..."))
+    poll()
+    message = only(from_email="boss@buyer-one.ro")
+    assert (message.counterparty, message.matched_by) == (debtor, MatchedBy.DOMAIN)
+    assign_message(message, other, supervisor)
+    message.refresh_from_db()
+    assert (message.counterparty, message.matched_by) == (other, MatchedBy.ASSIGNED)
+    moved = TimelineEntry.objects.get(counterparty=debtor, kind="correspondence.email_moved")
+    assert moved.data["to_debtor"] == "Second Buyer SRL"
+    assert TimelineEntry.objects.filter(
+        counterparty=other, kind="correspondence.email_received"
+    ).exists()
+    assert Notification.objects.filter(
+        recipient=teammate, kind=Notification.Kind.MAIL_RECEIVED
+    ).exists()
+    imap.append(mail(sender="boss@buyer-one.ro", subject="Next", text="..."))
+    poll()
+    assert only(subject="Next").counterparty == other  # the learned address beats the domain
+
+
+def test_a_bounce_cannot_be_assigned(imap, debtor, supervisor):
+    ours = queue_message(
+        company=debtor.company,
+        subject="S",
+        text="T",
+        to="ion.pop@buyer-one.ro",
+        counterparty=debtor,
+    )
+    imap.append(dsn(ours.message_id, "ion.pop@buyer-one.ro"))
+    poll()
+    with pytest.raises(CorrespondenceError):
+        assign_message(only(state=InboundState.BOUNCE), debtor, supervisor)
 
 
 def test_a_dsn_bounce_gives_our_message_up_and_flags_the_address(imap, debtor, collector):
