@@ -320,7 +320,9 @@ def _tell_about_bounce(message: InboundMessage, original: OutgoingMessage) -> No
     from dunwell.work.models import Notification
     from dunwell.work.services import notify
 
-    counterparty = Counterparty.objects.select_related("collector").get(pk=original.counterparty_id)
+    counterparty = original.counterparty
+    if counterparty is None:
+        return
     recipient = counterparty.collector or original.sender
     if recipient is None or not recipient.is_active:
         return
