@@ -6,6 +6,7 @@ from pathlib import Path
 
 import dj_database_url
 
+from dunwell.correspondence.imap_urls import ImapUrlError, parse_imap_urls
 from dunwell.env import EnvError, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -128,6 +129,13 @@ IMPORT_RETENTION_DAYS = env_int("DUNWELL_IMPORT_RETENTION_DAYS", 30, minimum=1)
 # Webhooks to loopback and private addresses (docs/integrations.md): refused in production so
 # that a subscription cannot probe the internal network; allowed by `make run` and the tests.
 WEBHOOKS_ALLOW_PRIVATE = env_bool("DUNWELL_WEBHOOKS_ALLOW_PRIVATE", DEBUG)
+# Incoming mail (docs/mail.md): the IMAP mailboxes the worker reads, separated by spaces;
+# empty: incoming mail is off. Checked here so that a bad address stops the start.
+DUNWELL_IMAP_URL = env_str("DUNWELL_IMAP_URL", "")
+try:
+    parse_imap_urls(DUNWELL_IMAP_URL)
+except ImapUrlError as exc:
+    raise EnvError(f"DUNWELL_IMAP_URL: {exc}") from None
 # Business events and their webhook delivery log are kept this long (once sent or given up).
 EVENTS_RETENTION_DAYS = env_int("DUNWELL_EVENTS_RETENTION_DAYS", 30, minimum=1)
 

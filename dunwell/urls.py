@@ -22,6 +22,7 @@ urlpatterns = [
     path("integrations/tokens/", include("dunwell.restapi.urls")),
     path("integrations/webhooks/", include("dunwell.webhooks.urls")),
     path("integrations/1c/", include("dunwell.onec.urls")),
+    path("correspondence/", include("dunwell.correspondence.urls")),
 ]
 # No open /media/, not even in debug: uploaded files (call recordings, task attachments,
 # generated documents, import files) are served only by permission-checked views, as downloads.

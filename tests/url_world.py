@@ -153,6 +153,7 @@ def build_world(
         subscription=subscription, event=event, counterparty_id=cp.pk, next_attempt_at=now
     )
     api_token = create_token(collector, ["work:read"], name="sweep").token
+    mail_message, mail_attachment, letter = _correspondence(cp, now)
     world = World(collector, teammate, outsider, supervisor, director, cp)
     world.ids = {
         "counterparty_id": cp.pk,
@@ -185,10 +186,57 @@ def build_world(
         "api:unsubscribe": subscription.pk,
         "api:deliveries": subscription.pk,
         "api:replay_delivery": subscription.pk,
+        "correspondence:message": mail_message.pk,
+        "correspondence:assign": mail_message.pk,
+        "correspondence:raw": mail_message.pk,
+        "correspondence:attachment": mail_attachment.pk,
+        "correspondence:letter": letter.pk,
+        "correspondence:scan": letter.pk,
     }
     world.ids["action"] = "hearing"
     world.ids["fmt"] = "docx"
     return world
+
+
+def _correspondence(cp: Any, now: Any) -> tuple[Any, Any, Any]:
+    """A received email on the owner's debtor with an attachment, and a registered letter
+    with its scan."""
+    from dunwell.correspondence.models import InboundAttachment, InboundMessage, Mailbox
+    from dunwell.correspondence.services import register_letter
+
+    place = Mailbox.objects.create(address="imap://sweep@127.0.0.1:143/INBOX", uidvalidity=1)
+    message = InboundMessage(
+        mailbox=place,
+        uidvalidity=1,
+        uid=1,
+        message_id="<sweep@buyer.test>",
+        fingerprint="<sweep@buyer.test>",
+        from_email="ana@buyer.test",
+        subject="Sweep reply",
+        received_at=now,
+        text="We will pay.",
+        state="matched",
+        counterparty=cp,
+        matched_by="address",
+    )
+    message.raw.save("sweep.eml", ContentFile(b"From: ana@buyer.test\r\n\r\nhi"), save=False)
+    message.save()
+    attachment = InboundAttachment(
+        message=message, filename="act.pdf", content_type="application/pdf", size=15
+    )
+    attachment.file.save("act.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
+    letter = register_letter(
+        company=cp.company,
+        counterparty=cp,
+        direction="out",
+        on=date(2026, 3, 2),
+        party="Ana Pop",
+        subject="Pretension",
+        by=None,
+        tracking_number="RR1RO",
+    )
+    letter.scan.save("scan.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
+    return message, attachment, letter
 
 
 def fingerprint() -> dict[str, list[tuple[Any, ...]]]:

@@ -135,3 +135,38 @@ def can_edit_meeting(user: User, meeting: Any) -> bool:
         or meeting.counterparty.collector_id == user.pk
         or is_manager(user)
     )
+
+
+# --- incoming mail and the paper register (issue 11) -----------------------------------------
+# Mail that no rule placed may be about any debtor, and assigning it means choosing among all
+# of them: the triage belongs to those who oversee collection (supervisors, finance, the
+# director, administrators); they read every received email. Everybody else (collectors, sales
+# managers, lawyers) reads the emails placed on the debtors they see, and never the triage.
+MAIL_TRIAGERS = frozenset({Role.SUPERVISOR, Role.FINANCE, Role.DIRECTOR, Role.ADMIN})
+
+
+def can_triage_mail(user: User) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user.role in MAIL_TRIAGERS)
+    )
+
+
+def inbound_mail_filter(user: User) -> Q:
+    """The received emails `user` may read (on InboundMessage)."""
+    if can_triage_mail(user):
+        return Q()
+    return Q(counterparty__isnull=False) & counterparty_filter(user, "counterparty__")
+
+
+def mail_assignable_counterparties(user: User) -> QuerySet[Counterparty]:
+    """The debtors a triager may give an email to: all of them (see MAIL_TRIAGERS)."""
+    if not can_triage_mail(user):
+        return Counterparty.objects.none()
+    return Counterparty.objects.all()
+
+
+# Paper letters are part of the debtor's record: whoever sees the debtor reads and registers
+# its letters (letters.PaperLetter filters by counterparty_filter). Feeding a legal case's
+# pretension deadline from a delivery date is a legal step: legal.services.can_work_cases.

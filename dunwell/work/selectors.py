@@ -242,6 +242,7 @@ TIMELINE_FILTERS: dict[str, tuple[str, ...]] = {
     "promises": ("ladder.promise", "work.promise"),
     "disputes": ("ladder.dispute", "work.dispute"),
     "documents": ("legal.",),
+    "correspondence": ("correspondence.",),
     "work": ("work.",),
 }
 

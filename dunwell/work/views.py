@@ -102,6 +102,7 @@ def debtor(request: HttpRequest, counterparty_id: int) -> HttpResponse:
             "timeline_filters": list(selectors.TIMELINE_FILTERS),
             "can_reassign": services.is_manager(user),
             "documents_url": _url_or_empty("legal:debtor_documents", counterparty.pk),
+            "correspondence_url": _url_or_empty("correspondence:debtor", counterparty.pk),
         },
     )
 
