@@ -28,6 +28,7 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry("ladder:approvals", _("Approvals"), frozenset({"supervisor", "director", "admin"})),
     MenuEntry("legal:cases", _("Legal")),
     MenuEntry("legal:calculator", _("Interest calculator")),
+    MenuEntry("mail:outbox", _("Outbox")),
     MenuEntry(
         "ledger:imports", _("Import"), frozenset({"finance", "director", "admin", "supervisor"})
     ),
