@@ -40,10 +40,12 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import close_old_connections, connection, transaction
 from django.db.models import Max, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
+from dunwell import bulk
 from dunwell.ledger.models import Contact, TimelineEntry
 from dunwell.mail import pacing
 from dunwell.mail.models import Channel, MessageState, OutgoingMessage, RefusalReason
@@ -241,27 +243,42 @@ def _dot_stuffed(data: bytes) -> bytes:
     return body if body.endswith(_CRLF) else body + _CRLF
 
 
-def _refusal(message: OutgoingMessage, recipients: list[str]) -> str:
-    """Why we will not send this message at all ("" when we will)."""
-    if not recipients:
-        return RefusalReason.NO_ADDRESS
-    contacts = Contact.objects.filter(counterparty__company_id=message.company_id)
-    address = Q()
-    for recipient in recipients:
-        address |= Q(email__iexact=recipient)
-    flagged = contacts.filter(address).filter(
-        Q(email_bad_at__isnull=False) | Q(email_opt_out=True)
+def refusals(messages: list[OutgoingMessage]) -> dict[int, str]:
+    """Why we will not send some of these messages at all: {message id: RefusalReason}. One
+    query for the batch: an address flagged bad on any contact of the company, or the message's
+    contact (or a contact with its address) opted out."""
+    wanted: dict[int, list[str]] = {
+        m.pk: [a.lower() for _n, a in getaddresses([m.to_email]) if "@" in a] for m in messages
+    }
+    out = {pk: str(RefusalReason.NO_ADDRESS) for pk, addresses in wanted.items() if not addresses}
+    addresses = {a for listed in wanted.values() for a in listed}
+    contact_ids = {m.contact_id for m in messages if m.contact_id is not None}
+    if not addresses and not contact_ids:
+        return out
+    flagged = (
+        Contact.objects.annotate(address=Lower("email"))
+        .filter(Q(address__in=addresses) | Q(pk__in=contact_ids))
+        .filter(Q(email_bad_at__isnull=False) | Q(email_opt_out=True))
+        .values_list("pk", "counterparty__company_id", "address", "email_bad_at", "email_opt_out")
     )
-    if message.contact_id is not None:
-        flagged = flagged | Contact.objects.filter(pk=message.contact_id).filter(
-            Q(email_bad_at__isnull=False, email__iexact=message.to_email) | Q(email_opt_out=True)
-        )
-    states = list(flagged.values_list("email_bad_at", "email_opt_out")[:5])
-    if any(bad is not None for bad, _opt in states):
-        return RefusalReason.ADDRESS_BAD
-    if states:
-        return RefusalReason.OPTED_OUT
-    return ""
+    bad: set[tuple[int, str]] = set()
+    opted_out: set[tuple[int, str]] = set()
+    opted_out_contacts: set[int] = set()
+    for pk, company_id, address, bad_at, opt_out in flagged:
+        if bad_at is not None:
+            bad.add((company_id, address))
+        if opt_out:
+            opted_out.add((company_id, address))
+            opted_out_contacts.add(pk)
+    for message in messages:
+        if message.pk in out:
+            continue
+        keys = {(message.company_id, a) for a in wanted[message.pk]}
+        if keys & bad:
+            out[message.pk] = str(RefusalReason.ADDRESS_BAD)
+        elif keys & opted_out or message.contact_id in opted_out_contacts:
+            out[message.pk] = str(RefusalReason.OPTED_OUT)
+    return out
 
 
 # --- outcomes ----------------------------------------------------------------------------------
@@ -429,6 +446,9 @@ def _connect(server: SmtpServer) -> smtplib.SMTP:
     else:
         client = smtplib.SMTP(server.host, server.port, timeout=server.timeout)
     try:
+        # The final "." is a write of its own after the body: without NODELAY it would wait
+        # for the body's (delayed) ACK, some 40 ms per message.
+        client.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         client.ehlo()
         if server.starttls:
             client.starttls(context=context)
@@ -469,22 +489,23 @@ class _Sender:
         self.token = token
         self.client: smtplib.SMTP | None = None
         self.report = SendReport()
+        # Accepted by the server, not yet recorded (see `flush`).
+        self.accepted: list[OutgoingMessage] = []
 
     def close(self) -> None:
         _quit(self.client)
         self.client = None
 
-    def send(self, message: OutgoingMessage) -> None:
+    def send(self, message: OutgoingMessage, refusal: str = "") -> None:
+        if refusal:
+            _record_refused(message, self.token, str(RefusalReason(refusal).label), code=refusal)
+            self.report.refused += 1
+            self.report.gave_up += 1
+            return
         try:
             envelope, recipients, data = build(message)
         except (OSError, ValueError) as exc:  # an attachment file gone, a malformed header
             self._failed(message, f"{type(exc).__name__}: {exc}")
-            return
-        code = _refusal(message, recipients)
-        if code:
-            _record_refused(message, self.token, str(RefusalReason(code).label), code=code)
-            self.report.refused += 1
-            self.report.gave_up += 1
             return
         for recipient in recipients:
             self.throttle.wait(recipient.rpartition("@")[2])
@@ -538,13 +559,11 @@ class _Sender:
         if code != 354:
             raise _Reply("DATA", code, text)
         client.send(_dot_stuffed(data))
-        # Step 3: from here the message may reach the server; never again by itself.
-        marked = OutgoingMessage.objects.filter(
-            pk=message.pk,
-            state=MessageState.SENDING,
-            claimed_by=self.token,
-            handed_over_at__isnull=True,
-        ).update(handed_over_at=timezone.now())
+        # Step 3: from here the message may reach the server; never again by itself. The
+        # same commit records the answers read since the last one (fewer commits per message).
+        with transaction.atomic():
+            marked = _mark_handed_over(message.pk, self.token)
+            self.flush()
         if not marked:
             # Our claim was taken back (we were thought dead): abandon the DATA by dropping
             # the connection, so the server discards it.
@@ -559,10 +578,89 @@ class _Sender:
             self.report.unconfirmed += 1
             return
         if code == 250:
-            _record_sent(message, self.token, unconfirmed=False)
+            self.accepted.append(message)
             self.report.sent += 1
             return
         raise _Reply("DATA", code, text)
+
+    def flush(self) -> None:
+        """Record the messages the server accepted (state sent, a timeline entry each)."""
+        if self.accepted:
+            _record_accepted(self.accepted, self.token)
+            self.accepted = []
+
+
+def _table() -> str:
+    return connection.ops.quote_name(OutgoingMessage._meta.db_table)
+
+
+def _mark_handed_over(pk: int, token: str) -> bool:
+    """The handed-over mark, only while the claim is still ours (one statement: this is on
+    the path of every message)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {_table()} SET handed_over_at = %s "  # noqa: S608 - our own table name
+            "WHERE id = %s AND state = %s AND claimed_by = %s AND handed_over_at IS NULL",
+            [
+                connection.ops.adapt_datetimefield_value(timezone.now()),
+                pk,
+                MessageState.SENDING.value,
+                token,
+            ],
+        )
+        return cursor.rowcount == 1
+
+
+def _record_accepted(messages: list[OutgoingMessage], token: str) -> None:
+    """Messages the server answered 250 after the final ".": sent, with their timeline
+    entries; in the caller's transaction (or one of its own). Plain SQL: this is on the path
+    of every message."""
+    ids = [m.pk for m in messages]
+    now = timezone.now()
+    with transaction.atomic():
+        marks = ", ".join(["%s"] * len(ids))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {_table()} SET state = %s, sent_at = %s, unconfirmed = %s, "  # noqa: S608 - placeholders only
+                "attempts = attempts + 1, next_attempt_at = NULL, last_error = '', "
+                f"error_code = '' WHERE id IN ({marks}) AND claimed_by = %s AND state = %s",
+                [
+                    MessageState.SENT.value,
+                    connection.ops.adapt_datetimefield_value(now),
+                    False,
+                    *ids,
+                    token,
+                    MessageState.SENDING.value,
+                ],
+            )
+            changed = cursor.rowcount
+        if changed != len(ids):
+            # Some were taken as sent (unconfirmed) by recover_stale while we were still
+            # talking: their timeline entry is written; confirm them without a second one.
+            OutgoingMessage.objects.filter(
+                pk__in=ids, claimed_by=token, state=MessageState.SENT
+            ).update(unconfirmed=False, last_error="")
+            fresh = set(
+                OutgoingMessage.objects.filter(pk__in=ids, sent_at=now).values_list(
+                    "pk", flat=True
+                )
+            )
+            messages = [m for m in messages if m.pk in fresh]
+        bulk.insert_objects(
+            TimelineEntry,
+            [
+                {
+                    "counterparty_id": m.counterparty_id,
+                    "at": now,
+                    "actor_id": m.sender_id,
+                    "kind": "mail.sent",
+                    "summary": _sent_summary(m.to_email, m.subject),
+                    "data": {"message": m.pk, "to": m.to_email, "subject": m.subject},
+                }
+                for m in messages
+                if m.counterparty_id is not None
+            ],
+        )
 
 
 # --- the loop ----------------------------------------------------------------------------------
@@ -618,13 +716,16 @@ def _run_thread(
                 .order_by("pk")
             )
             pending = list(ids)
+            batch = list(messages)
+            refused = refusals(batch)
             try:
-                for message in messages:
+                for message in batch:
                     if stop.is_set():
                         break
-                    sender.send(message)
+                    sender.send(message, refused.get(message.pk, ""))
                     pending.remove(message.pk)
             finally:
+                sender.flush()
                 _release(sender.token, pending)
             on_batch(sender.report)
             sender.report = SendReport()
