@@ -153,6 +153,19 @@ def build_world(
         subscription=subscription, event=event, counterparty_id=cp.pk, next_attempt_at=now
     )
     api_token = create_token(collector, ["work:read"], name="sweep").token
+    from dunwell.mail.services import Attachment as MailAttachment
+    from dunwell.mail.services import queue_message
+
+    email = queue_message(
+        company=cp.company,
+        counterparty=cp,
+        sender=collector,
+        created_by=collector,
+        to="ana@sweep.ro",
+        subject="Sweep email",
+        text="Please pay.",
+        attachments=[MailAttachment("statement.pdf", b"%PDF-1.4\n", "application/pdf")],
+    )
     world = World(collector, teammate, outsider, supervisor, director, cp)
     world.ids = {
         "counterparty_id": cp.pk,
@@ -164,6 +177,7 @@ def build_world(
         "token": token,
         "delivery_id": delivery.pk,
         "token_id": api_token.pk,
+        "file_id": email.attachments.get().pk,
     }
     world.pks = {
         "ladder:policy_edit": policy.pk,
@@ -185,6 +199,11 @@ def build_world(
         "api:unsubscribe": subscription.pk,
         "api:deliveries": subscription.pk,
         "api:replay_delivery": subscription.pk,
+        "mail:message": email.pk,
+        "mail:attachment": email.pk,
+        "mail:retry": email.pk,
+        "mail:cancel": email.pk,
+        "mail:posted": email.pk,
     }
     world.ids["action"] = "hearing"
     world.ids["fmt"] = "docx"

@@ -14,6 +14,8 @@ def smtp_sink(settings: Any) -> Iterator[SmtpSink]:
     sink = SmtpSink().start()
     settings.DUNWELL_EMAIL_URL = sink.url
     settings.DUNWELL_MAIL_CONCURRENCY = 1
+    # The sender runs in the test's transaction (so the test sees and undoes its writes).
+    settings.DUNWELL_MAIL_ALLOW_ATOMIC = True
     try:
         yield sink
     finally:

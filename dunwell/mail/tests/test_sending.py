@@ -171,6 +171,7 @@ def test_no_server_listening_is_a_failure_tried_again(
 ) -> None:
     settings.DUNWELL_EMAIL_URL = f"smtp://127.0.0.1:{free_port()}?timeout=2"
     settings.DUNWELL_MAIL_CONCURRENCY = 1
+    settings.DUNWELL_MAIL_ALLOW_ATOMIC = True
     message = _queue(company, debtor, collector)
 
     report = send_due()
