@@ -100,11 +100,11 @@ class OutgoingMessage(models.Model):
     handed_over_at = models.DateTimeField(_("handed over at"), null=True, blank=True)
     # Sent, but the server's answer was never read (the worker died or the connection dropped
     # after the final "."): it most likely arrived; a person may retry it knowingly.
-    unconfirmed = models.BooleanField(_("unconfirmed"), default=False)
+    unconfirmed = models.BooleanField(_("unconfirmed"), default=False, db_default=False)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     # Why it was not sent when the reason is ours, not the server's (shown translated).
     error_code = models.CharField(
-        _("reason"), max_length=16, choices=RefusalReason.choices, blank=True
+        _("reason"), max_length=16, choices=RefusalReason.choices, blank=True, db_default=""
     )
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created at"))

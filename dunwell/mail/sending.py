@@ -11,8 +11,8 @@ One message goes through these steps; each database step is committed before the
    again later, 5xx → given up.
 
 A worker killed before step 3 has not written the "." and the server drops a DATA transaction
-whose connection dies (RFC 5321 §4.1.1.4: the message is accepted only by the final "."), so the
-message is put back in the queue. A worker killed after step 3 has (almost always) written the
+whose connection dies (RFC 5321 §4.1.1.4: the "." confirms the transaction; §4.1.1.10: a
+connection closed early cancels a pending one), so the message is put back in the queue. A worker killed after step 3 has (almost always) written the
 ".": the kernel still delivers bytes written to a socket after the process dies, so the message
 is taken as sent, flagged "unconfirmed", and never sent again by itself. The one loss left is a
 kill in the microseconds between committing step 3 and writing the "." (see docs/mail.md); a
