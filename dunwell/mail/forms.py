@@ -10,7 +10,9 @@ class SenderForm(forms.Form):
         required=False,
         help_text=_("Leave empty to remove the address."),
     )
-    display_name = forms.CharField(label=_("Name shown to the reader"), max_length=120, required=False)
+    display_name = forms.CharField(
+        label=_("Name shown to the reader"), max_length=120, required=False
+    )
 
 
 class CompanySenderForm(SenderForm):

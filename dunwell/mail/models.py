@@ -169,7 +169,9 @@ class SenderAddress(models.Model):
     email = models.EmailField(_("email"))
     display_name = models.CharField(_("display name"), max_length=120, blank=True)
     # On a company's address: may its people send from their own addresses?
-    allow_personal = models.BooleanField(_("collectors may send from their own address"), default=True)
+    allow_personal = models.BooleanField(
+        _("collectors may send from their own address"), default=True
+    )
     updated_at = models.DateTimeField(_("changed at"), auto_now=True)
 
     class Meta:

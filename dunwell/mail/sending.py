@@ -12,17 +12,19 @@ One message goes through these steps; each database step is committed before the
 
 A worker killed before step 3 has not written the "." and the server drops a DATA transaction
 whose connection dies (RFC 5321 §4.1.1.4: the "." confirms the transaction; §4.1.1.10: a
-connection closed early cancels a pending one), so the message is put back in the queue. A worker killed after step 3 has (almost always) written the
-".": the kernel still delivers bytes written to a socket after the process dies, so the message
-is taken as sent, flagged "unconfirmed", and never sent again by itself. The one loss left is a
-kill in the microseconds between committing step 3 and writing the "." (see docs/mail.md); a
-duplicate is not possible, whatever the timing.
+connection closed early cancels a pending one), so the message is put back in the queue. A
+worker killed after step 3 has (almost always) written the ".": the kernel still delivers bytes
+written to a socket after the process dies, so the message is taken as sent, flagged
+"unconfirmed", and never sent again by itself. The one loss left is a kill in the microseconds
+between committing step 3 and writing the "." (see docs/mail.md); a duplicate is not possible,
+whatever the timing.
 
 `send_due` is the one entry point (the command, the worker, the bench).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import secrets
@@ -163,7 +165,7 @@ def recover_stale(now: datetime | None = None) -> tuple[int, int]:
             TimelineEntry.objects.bulk_create(
                 TimelineEntry(
                     counterparty_id=cp,
-                    at=handed_at,
+                    at=handed_at or now,
                     kind="mail.sent",
                     summary=_sent_summary(to, subject),
                     data={"message": pk, "to": to, "subject": subject, "unconfirmed": True},
@@ -231,7 +233,7 @@ def build(message: OutgoingMessage) -> tuple[str, list[str], bytes]:
     for attachment in message.attachments.all():
         with attachment.file.open("rb") as stored:
             email.attach(attachment.filename, stored.read(), attachment.content_type)
-    data = email.message().as_bytes(linesep="\r\n")
+    data = email.message().as_bytes(linesep="\r\n")  # type: ignore[call-arg]
     envelope = str(getattr(settings, "DUNWELL_MAIL_RETURN_PATH", "") or "")
     if not envelope:
         envelope = getaddresses([from_header])[0][1] or settings.DEFAULT_FROM_EMAIL
@@ -441,15 +443,14 @@ def _connect(server: SmtpServer) -> smtplib.SMTP:
     context = ssl.create_default_context()
     client: smtplib.SMTP
     if server.implicit_tls:
-        client = smtplib.SMTP_SSL(
-            server.host, server.port, timeout=server.timeout, context=context
-        )
+        client = smtplib.SMTP_SSL(server.host, server.port, timeout=server.timeout, context=context)
     else:
         client = smtplib.SMTP(server.host, server.port, timeout=server.timeout)
     try:
         # The final "." is a write of its own after the body: without NODELAY it would wait
         # for the body's (delayed) ACK, some 40 ms per message.
-        client.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if client.sock is not None:
+            client.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         client.ehlo()
         if server.starttls:
             client.starttls(context=context)
@@ -466,10 +467,8 @@ def _drop(client: smtplib.SMTP | None) -> None:
     """Close without QUIT: a connection in an unknown state (mid-DATA, after an error)."""
     if client is None:
         return
-    try:
+    with contextlib.suppress(OSError):
         client.close()
-    except OSError:
-        pass
 
 
 def _quit(client: smtplib.SMTP | None) -> None:
@@ -652,9 +651,7 @@ def _record_accepted(messages: list[OutgoingMessage], token: str) -> None:
                 pk__in=ids, claimed_by=token, state=MessageState.SENT
             ).update(unconfirmed=False, last_error="")
             fresh = set(
-                OutgoingMessage.objects.filter(pk__in=ids, sent_at=now).values_list(
-                    "pk", flat=True
-                )
+                OutgoingMessage.objects.filter(pk__in=ids, sent_at=now).values_list("pk", flat=True)
             )
             messages = [m for m in messages if m.pk in fresh]
         bulk.insert_objects(

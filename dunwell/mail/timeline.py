@@ -31,8 +31,10 @@ def _gave_up(entries: Sequence[Any]) -> dict[int, str]:
         if not {"to", "subject"} <= set(data):
             continue
         code = data.get("code") or ""
-        reason = str(RefusalReason(code).label) if code in RefusalReason.values else data.get(
-            "error", ""
+        reason = (
+            str(RefusalReason(code).label)
+            if code in RefusalReason.values
+            else data.get("error", "")
         )
         out[entry.pk] = gettext("Email to %(to)s not sent (%(reason)s): %(subject)s") % {
             "to": data["to"],

@@ -52,9 +52,9 @@ def outbox(request: HttpRequest) -> HttpResponse:
         for message in page.object_list
     ]
     counts = selectors.counts(user)
-    states = [
-        (value, label, counts.get(value, 0)) for value, label in MessageState.choices
-    ] + [(selectors.UNCONFIRMED, _("sent, unconfirmed"), counts[selectors.UNCONFIRMED])]
+    states = [(value, label, counts.get(value, 0)) for value, label in MessageState.choices] + [
+        (selectors.UNCONFIRMED, _("sent, unconfirmed"), counts[selectors.UNCONFIRMED])
+    ]
     return render(
         request,
         "mail/outbox.html",

@@ -29,10 +29,16 @@ def main(argv: list[str]) -> None:
             )  # fmt: skip
             collector = User.objects.create(username="c", role=Role.COLLECTOR)
             segment = Segment.objects.order_by("code").first()
+            assert segment is not None
             debtors = [
                 Counterparty.objects.create(
-                    company=company, external_id=f"CP{n}", name=f"Debtor {n}", country="RO",
-                    language="ro", time_zone="Europe/Bucharest", segment=segment,
+                    company=company,
+                    external_id=f"CP{n}",
+                    name=f"Debtor {n}",
+                    country="RO",
+                    language="ro",
+                    time_zone="Europe/Bucharest",
+                    segment=segment,
                     collector=collector,
                 )  # fmt: skip
                 for n in range(50)

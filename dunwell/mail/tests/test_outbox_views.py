@@ -95,8 +95,10 @@ def test_a_sales_manager_who_sees_the_debtor_cannot_retry_someone_elses_email(
     message: OutgoingMessage, make_user: Any
 ) -> None:
     sales = make_user("sal", Role.SALES)
-    message.counterparty.sales_manager = sales
-    message.counterparty.save()
+    debtor = message.counterparty
+    assert debtor is not None
+    debtor.sales_manager = sales
+    debtor.save()
     client = _client(sales)
     assert client.get(reverse("mail:message", args=[message.pk])).status_code == 200
     assert client.post(reverse("mail:retry", args=[message.pk])).status_code == 403
@@ -112,7 +114,8 @@ def test_cancel_takes_a_queued_message_out_and_refuses_a_sent_one(
     assert message.state == MessageState.CANCELLED
     OutgoingMessage.objects.filter(pk=message.pk).update(state=MessageState.SENT)
     response = client.post(reverse("mail:cancel", args=[message.pk]), follow=True)
-    assert "Only a message that is waiting to be sent can be cancelled." in response.content.decode()
+    refused = "Only a message that is waiting to be sent can be cancelled."
+    assert refused in response.content.decode()
     message.refresh_from_db()
     assert message.state == MessageState.SENT
 
@@ -127,7 +130,8 @@ def test_the_detail_shows_the_text_and_downloads_the_attachment(
     file = message.attachments.get()
     response = client.get(reverse("mail:attachment", args=[message.pk, file.pk]))
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == b"%PDF-1.4 x"
+    content = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    assert content == b"%PDF-1.4 x"
     assert "attachment" in response["Content-Disposition"]
 
 

@@ -65,8 +65,10 @@ def test_a_message_arrives_once_with_its_id_subject_html_and_utf8_attachment(
     assert email["Subject"] == "Factura INV-7 restantă"
     assert email["In-Reply-To"] == "<earlier@vinuri.ro>"
     assert "Demo Încasări" in str(email["From"])
-    assert email.get_body(("plain",)).get_content().startswith("Bună ziua")
-    assert "<b>INV-7</b>" in email.get_body(("html",)).get_content()
+    plain, html = email.get_body(("plain",)), email.get_body(("html",))
+    assert plain is not None and html is not None
+    assert plain.get_content().startswith("Bună ziua")
+    assert "<b>INV-7</b>" in html.get_content()
     [attachment] = list(email.iter_attachments())
     assert attachment.get_filename() == "Extras de cont — Vinuri.pdf"
     assert attachment.get_content() == b"%PDF-1.4 x"
