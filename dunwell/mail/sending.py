@@ -110,6 +110,14 @@ def has_due() -> bool:
     return OutgoingMessage.objects.filter(_due(timezone.now())).exists()
 
 
+def send_if_due() -> SendReport | None:
+    """The worker's step, every second: send when something is due (until nothing is), else
+    return None after one indexed query."""
+    if not is_configured() or not has_due():
+        return None
+    return send_due(until_empty=True)
+
+
 # --- claims and dead workers -----------------------------------------------------------------
 
 

@@ -100,3 +100,17 @@ def test_the_timeline_reads_in_the_readers_language(
         [shown] = with_texts([entry])
         assert shown.text == "Лист на b0@d0.example: Invoice 0"
         assert str(shown.label) == "Лист надіслано"
+
+
+@pytest.mark.django_db
+def test_the_workers_step_sends_what_is_due_and_is_cheap_when_nothing_is(
+    smtp_sink: SmtpSink, company: Any, make_counterparty: Any, django_assert_max_num_queries: Any
+) -> None:
+    from dunwell.mail.sending import send_if_due
+
+    with django_assert_max_num_queries(1):
+        assert send_if_due() is None
+    _queue_many(company, make_counterparty(), 2)
+    report = send_if_due()
+    assert report is not None and report.sent == 2
+    assert len(smtp_sink.received) == 2

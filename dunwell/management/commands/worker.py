@@ -61,8 +61,8 @@ class Command(BaseCommand):
                         # Claims of workers that died (their emails go back to the queue).
                         sending.recover_stale()
                         last_recovery = time.monotonic()
-                    if sending.is_configured() and sending.has_due():
-                        report = sending.send_due(until_empty=True)
+                    report = sending.send_if_due()
+                    if report is not None:
                         if report.attempted:
                             self.stdout.write(
                                 f"outbox: sent {report.sent}, retried {report.retried}, "
