@@ -33,6 +33,7 @@ class RefusalReason(models.TextChoices):
     ADDRESS_BAD = "address_bad", _("The address was refused before; correct it first.")
     OPTED_OUT = "opted_out", _("The contact asked not to be written to by email.")
     NO_ADDRESS = "no_address", _("The email address is not valid.")
+    MALFORMED = "malformed", _("The message cannot be built: a header or a file is not valid.")
 
 
 class OutgoingMessage(models.Model):

@@ -512,8 +512,13 @@ class _Sender:
             return
         try:
             envelope, recipients, data = build(message)
-        except (OSError, ValueError) as exc:  # an attachment file gone, a malformed header
+        except OSError as exc:  # an attachment's file cannot be read (storage away?)
             self._failed(message, f"{type(exc).__name__}: {exc}")
+            return
+        except ValueError as exc:  # a header Django refuses, an undecodable file: for good
+            code = RefusalReason.MALFORMED
+            _record_refused(message, self.token, f"{RefusalReason(code).label}: {exc}", code=code)
+            self.report.gave_up += 1
             return
         for recipient in recipients:
             self.throttle.wait(recipient.rpartition("@")[2])

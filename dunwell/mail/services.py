@@ -85,7 +85,8 @@ def queue_message(
         from_email=from_email or sender_for(company, sender),
         to_email=to.strip(),
         postal_address=postal_address,
-        subject=subject[:998],
+        # One line: a subject with line breaks would be refused as a header (or inject one).
+        subject=" ".join(subject.split())[:998],
         body_text=text,
         body_html=html,
         language=language,

@@ -237,3 +237,14 @@ def test_a_recent_claim_of_a_live_worker_is_left_alone(
         state=MessageState.SENDING, claimed_by="elsewhere:1:ab:0", claimed_at=timezone.now()
     )
     assert recover_stale() == (0, 0)
+
+
+def test_a_subject_with_line_breaks_is_one_line_and_cannot_inject_a_header(
+    smtp_sink: SmtpSink, company: Any, debtor: Any, collector: Any
+) -> None:
+    message = _queue(company, debtor, collector, subject="Invoice 7\r\nBcc: all@evil.example")
+    assert message.subject == "Invoice 7 Bcc: all@evil.example"
+    send_due()
+    [received] = smtp_sink.received
+    assert received.message["Bcc"] is None
+    assert received.rcpt_tos == ("ana@vinuri.ro",)
