@@ -38,6 +38,8 @@ class SinkHandler:
         # recipient (lower case) → replies to RCPT TO, used up one by one
         self.rcpt_answers: dict[str, list[str]] = {}
         self.on_message: Callable[[int], object] | None = None
+        # Hang up after taking a message, without answering it (a crash at the server).
+        self.hang_up_after_data = False
         self.lock = threading.Lock()
 
     async def handle_RCPT(  # noqa: N802 - aiosmtpd's hook name
@@ -60,6 +62,8 @@ class SinkHandler:
             count = len(self.received)
         if self.on_message is not None:
             self.on_message(count)
+        if self.hang_up_after_data:
+            server.transport.abort()
         return "250 Message accepted for delivery"
 
     def count(self) -> int:

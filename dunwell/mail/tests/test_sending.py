@@ -248,3 +248,47 @@ def test_a_subject_with_line_breaks_is_one_line_and_cannot_inject_a_header(
     [received] = smtp_sink.received
     assert received.message["Bcc"] is None
     assert received.rcpt_tos == ("ana@vinuri.ro",)
+
+
+def test_no_answer_after_the_final_dot_is_sent_unconfirmed_and_never_sent_again(
+    smtp_sink: SmtpSink, company: Any, debtor: Any, collector: Any
+) -> None:
+    smtp_sink.handler.hang_up_after_data = True
+    message = _queue(company, debtor, collector)
+
+    report = send_due()
+
+    message.refresh_from_db()
+    assert report.unconfirmed == 1
+    assert message.state == MessageState.SENT and message.unconfirmed
+    smtp_sink.handler.hang_up_after_data = False
+    assert send_due().attempted == 0
+    assert len(smtp_sink.received) == 1
+    [entry] = TimelineEntry.objects.filter(counterparty=debtor, kind="mail.sent")
+    assert entry.data["unconfirmed"] is True
+
+
+def test_a_sender_whose_claim_was_taken_back_hangs_up_without_the_final_dot(
+    smtp_sink: SmtpSink, company: Any, debtor: Any, collector: Any, monkeypatch: Any
+) -> None:
+    from dunwell.mail import sending
+
+    message = _queue(company, debtor, collector)
+    original = sending._mark_handed_over
+
+    def taken_back(pk: int, token: str) -> bool:
+        # Another worker thought us dead and took the message over meanwhile.
+        OutgoingMessage.objects.filter(pk=pk).update(claimed_by="another:1:aa:0")
+        return original(pk, token)
+
+    monkeypatch.setattr(sending, "_mark_handed_over", taken_back)
+    send_due()
+    monkeypatch.setattr(sending, "_mark_handed_over", original)
+
+    assert smtp_sink.received == []  # the body without its "." was discarded
+    message.refresh_from_db()
+    assert message.state == MessageState.SENDING and message.handed_over_at is None
+    assert message.claimed_by == "another:1:aa:0"  # left to the one who holds it
+    OutgoingMessage.objects.filter(pk=message.pk).update(state=MessageState.QUEUED)
+    assert send_due().sent == 1
+    assert [r.message_id for r in smtp_sink.received] == [message.message_id]
