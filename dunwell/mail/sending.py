@@ -758,6 +758,18 @@ def _run_thread(
         sender.close()
 
 
+_THROTTLES: dict[float, pacing.DomainThrottle] = {}
+_THROTTLES_LOCK = threading.Lock()
+
+
+def _throttle(rate: float) -> pacing.DomainThrottle:
+    """One throttle per process (and rate): the worker's successive runs share its slots."""
+    with _THROTTLES_LOCK:
+        if rate not in _THROTTLES:
+            _THROTTLES[rate] = pacing.DomainThrottle(rate)
+        return _THROTTLES[rate]
+
+
 def send_due(
     limit: int | None = None,
     *,
@@ -780,7 +792,7 @@ def send_due(
     if not until_empty:
         max_id = OutgoingMessage.objects.aggregate(top=Max("pk"))["top"] or 0
     threads = concurrency or int(settings.DUNWELL_MAIL_CONCURRENCY)
-    throttle = pacing.DomainThrottle(float(settings.DUNWELL_MAIL_DOMAIN_RATE))
+    throttle = _throttle(float(settings.DUNWELL_MAIL_DOMAIN_RATE))
     budget = _Budget(limit)
     lock = threading.Lock()
     stop = threading.Event()
