@@ -12,7 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dunwell.accounts.models import User
-from dunwell.accounts.visibility import can_act_on_message, can_set_company_sender
+from dunwell.accounts.visibility import (
+    can_act_on_message,
+    can_act_on_visible_message,
+    can_set_company_sender,
+)
 from dunwell.ledger.models import Company
 from dunwell.mail import selectors, services
 from dunwell.mail.forms import CompanySenderForm, SenderForm
@@ -44,7 +48,7 @@ def outbox(request: HttpRequest) -> HttpResponse:
     rows = [
         {
             "message": message,
-            "can_act": can_act_on_message(user, message),
+            "can_act": can_act_on_visible_message(user, message),
             "can_retry": services.can_retry(message),
             "can_cancel": services.can_cancel(message),
             "can_post": message.channel == "post" and message.state == MessageState.QUEUED,

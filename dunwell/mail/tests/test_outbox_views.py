@@ -188,3 +188,16 @@ def test_a_collector_sets_their_own_sender_and_a_director_the_companys(
     assert sender_for(company, director) == "Demo Billing <billing@demo.ro>"
     SenderAddress.objects.filter(company=company).update(allow_personal=False)
     assert sender_for(company, collector) == "Demo Billing <billing@demo.ro>"
+
+
+def test_the_list_reads_a_page_of_messages_in_a_few_queries(
+    message: OutgoingMessage, collector: Any, django_assert_max_num_queries: Any
+) -> None:
+    for n in range(30):
+        queue_message(
+            company=message.company, counterparty=message.counterparty, sender=collector,
+            to=f"x{n}@owner.ro", subject=f"S{n}", text="t",
+        )  # fmt: skip
+    client = _client(collector)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("mail:outbox")).status_code == 200
