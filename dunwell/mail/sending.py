@@ -558,9 +558,21 @@ class _Sender:
     ) -> None:
         if self.client is None:
             self.client = _connect(self.server)
+            reused = False
+        else:
+            reused = True
         client = self.client
         options = ["BODY=8BITMIME"] if client.has_extn("8bitmime") else []
-        code, text = client.mail(envelope, options)
+        try:
+            code, text = client.mail(envelope, options)
+        except (smtplib.SMTPServerDisconnected, ConnectionError):
+            if not reused:
+                raise
+            # The server hung up an idle connection of ours: open a new one, once.
+            self._lose_connection()
+            self.client = client = _connect(self.server)
+            options = ["BODY=8BITMIME"] if client.has_extn("8bitmime") else []
+            code, text = client.mail(envelope, options)
         if code != 250:
             raise _Reply("MAIL FROM", code, text)
         for recipient in recipients:

@@ -292,3 +292,27 @@ def test_a_sender_whose_claim_was_taken_back_hangs_up_without_the_final_dot(
     OutgoingMessage.objects.filter(pk=message.pk).update(state=MessageState.QUEUED)
     assert send_due().sent == 1
     assert [r.message_id for r in smtp_sink.received] == [message.message_id]
+
+
+def test_a_connection_the_server_closed_while_idle_is_opened_again_at_once(
+    smtp_sink: SmtpSink, company: Any, debtor: Any, collector: Any, monkeypatch: Any
+) -> None:
+    from dunwell.mail import sending
+
+    first = _queue(company, debtor, collector, subject="one")
+    second = _queue(company, debtor, collector, subject="two")
+    original = sending._Sender.send
+
+    def send_then_lose_the_connection(self: Any, message: Any, refusal: str = "") -> None:
+        original(self, message, refusal)
+        if self.client is not None:  # as if the server timed the idle connection out
+            self.client.sock.close()
+
+    monkeypatch.setattr(sending._Sender, "send", send_then_lose_the_connection)
+    report = send_due()
+
+    assert (report.sent, report.retried) == (2, 0)
+    assert [r.message["Subject"] for r in smtp_sink.received] == ["one", "two"]
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.attempts == second.attempts == 1
