@@ -153,7 +153,8 @@ def recover_stale(now: datetime | None = None) -> tuple[int, int]:
     Returns (requeued, unconfirmed)."""
     now = now or timezone.now()
     sending = OutgoingMessage.objects.filter(state=MessageState.SENDING)
-    tokens = set(sending.values_list("claimed_by", flat=True).distinct()[:1000])
+    # order_by(): the model's ordering would make DISTINCT count (token, created_at, id).
+    tokens = set(sending.order_by().values_list("claimed_by", flat=True).distinct()[:1000])
     dead = [t for t in tokens if _dead(t)]
     stale = sending.filter(Q(claimed_at__lt=now - CLAIM_TIMEOUT) | Q(claimed_by__in=dead))
     with transaction.atomic():
