@@ -16,9 +16,13 @@ def visible_messages(user: User) -> QuerySet[OutgoingMessage]:
     return OutgoingMessage.objects.filter(outgoing_message_filter(user))
 
 
-def outbox(user: User, state: str = "") -> QuerySet[OutgoingMessage]:
-    """The messages `user` may see, newest first, optionally of one state."""
+def outbox(
+    user: User, state: str = "", counterparty_id: int | None = None
+) -> QuerySet[OutgoingMessage]:
+    """The messages `user` may see, newest first, optionally of one state or one debtor."""
     messages = visible_messages(user).select_related("counterparty", "sender")
+    if counterparty_id is not None:
+        messages = messages.filter(counterparty_id=counterparty_id)
     if state == UNCONFIRMED:
         messages = messages.filter(state=MessageState.SENT, unconfirmed=True)
     elif state in MessageState.values:

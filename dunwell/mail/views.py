@@ -44,7 +44,12 @@ def _visible(user: User, pk: int) -> OutgoingMessage:
 def outbox(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     state = request.GET.get("state", "")
-    page = Paginator(selectors.outbox(user, state), PAGE).get_page(request.GET.get("page"))
+    # ?counterparty=ID: one debtor's messages (a link from the debtor card).
+    debtor = request.GET.get("counterparty", "")
+    debtor_id = int(debtor) if debtor.isdigit() and len(debtor) < 19 else None
+    page = Paginator(selectors.outbox(user, state, debtor_id), PAGE).get_page(
+        request.GET.get("page")
+    )
     rows = [
         {
             "message": message,
@@ -67,6 +72,7 @@ def outbox(request: HttpRequest) -> HttpResponse:
             "page": page,
             "state": state,
             "states": states,
+            "counterparty": debtor_id or "",
             "configured": is_configured(),
         },
     )

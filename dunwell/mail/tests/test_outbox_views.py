@@ -201,3 +201,20 @@ def test_the_list_reads_a_page_of_messages_in_a_few_queries(
     client = _client(collector)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("mail:outbox")).status_code == 200
+
+
+def test_the_list_shows_one_debtors_messages_when_asked(
+    message: OutgoingMessage, collector: Any, make_counterparty: Any
+) -> None:
+    other = make_counterparty(collector=collector, name="Other Debtor SRL")
+    queue_message(
+        company=message.company, counterparty=other, sender=collector, to="o@other.ro",
+        subject="Other subject", text="t",
+    )  # fmt: skip
+    client = _client(collector)
+    page = client.get(reverse("mail:outbox"), {"counterparty": other.pk}).content.decode()
+    assert "Other subject" in page and "Factura INV-9" not in page
+    assert (
+        "Factura INV-9"
+        in client.get(reverse("mail:outbox"), {"counterparty": "x"}).content.decode()
+    )
