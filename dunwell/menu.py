@@ -29,6 +29,7 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry("legal:cases", _("Legal")),
     MenuEntry("legal:calculator", _("Interest calculator")),
     MenuEntry("correspondence:inbox", _("Correspondence")),
+    MenuEntry("mail:outbox", _("Outbox")),
     MenuEntry(
         "ledger:imports", _("Import"), frozenset({"finance", "director", "admin", "supervisor"})
     ),

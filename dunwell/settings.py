@@ -139,6 +139,26 @@ except ImapUrlError as exc:
 # Business events and their webhook delivery log are kept this long (once sent or given up).
 EVENTS_RETENTION_DAYS = env_int("DUNWELL_EVENTS_RETENTION_DAYS", 30, minimum=1)
 
+# Outgoing mail (docs/mail.md): the SMTP server, smtp://user:pass@host:587?tls=1 (STARTTLS) or
+# smtps://… (implicit TLS); empty: mail is off and messages wait in the outbox.
+DUNWELL_EMAIL_URL = env_str("DUNWELL_EMAIL_URL", "").strip()
+try:
+    from dunwell.mail.smtp_url import parse_smtp_url
+
+    parse_smtp_url(DUNWELL_EMAIL_URL)
+except ValueError as exc:
+    raise EnvError(f"DUNWELL_EMAIL_URL: {exc}") from None
+DUNWELL_MAIL_DOMAIN = env_str("DUNWELL_MAIL_DOMAIN", "").strip()
+# Sender of last resort when neither the company nor the collector has an address.
+DEFAULT_FROM_EMAIL = env_str("DUNWELL_DEFAULT_FROM_EMAIL", "dunwell@localhost")
+# The envelope sender (where bounces go), e.g. the mailbox DUNWELL_IMAP_URL reads; empty: From.
+DUNWELL_MAIL_RETURN_PATH = env_str("DUNWELL_MAIL_RETURN_PATH", "").strip()
+# SMTP connections at once, and messages per second to one recipient domain.
+DUNWELL_MAIL_CONCURRENCY = env_int("DUNWELL_MAIL_CONCURRENCY", 4, minimum=1)
+DUNWELL_MAIL_DOMAIN_RATE = env_int("DUNWELL_MAIL_DOMAIN_RATE", 300, minimum=1)
+# Attempts before a temporarily failing message is given up (1, 5, 30 min, 2 h, 6 h …).
+DUNWELL_MAIL_MAX_ATTEMPTS = env_int("DUNWELL_MAIL_MAX_ATTEMPTS", 6, minimum=1)
+
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",

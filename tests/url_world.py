@@ -154,6 +154,19 @@ def build_world(
     )
     api_token = create_token(collector, ["work:read"], name="sweep").token
     mail_message, mail_attachment, letter = _correspondence(cp, now)
+    from dunwell.mail.services import Attachment as MailAttachment
+    from dunwell.mail.services import queue_message
+
+    email = queue_message(
+        company=cp.company,
+        counterparty=cp,
+        sender=collector,
+        created_by=collector,
+        to="ana@sweep.ro",
+        subject="Sweep email",
+        text="Please pay.",
+        attachments=[MailAttachment("statement.pdf", b"%PDF-1.4\n", "application/pdf")],
+    )
     world = World(collector, teammate, outsider, supervisor, director, cp)
     world.ids = {
         "counterparty_id": cp.pk,
@@ -165,6 +178,7 @@ def build_world(
         "token": token,
         "delivery_id": delivery.pk,
         "token_id": api_token.pk,
+        "file_id": email.attachments.get().pk,
     }
     world.pks = {
         "ladder:policy_edit": policy.pk,
@@ -192,6 +206,11 @@ def build_world(
         "correspondence:attachment": mail_attachment.pk,
         "correspondence:letter": letter.pk,
         "correspondence:scan": letter.pk,
+        "mail:message": email.pk,
+        "mail:attachment": email.pk,
+        "mail:retry": email.pk,
+        "mail:cancel": email.pk,
+        "mail:posted": email.pk,
     }
     world.ids["action"] = "hearing"
     world.ids["fmt"] = "docx"

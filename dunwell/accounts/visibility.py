@@ -170,3 +170,44 @@ def mail_assignable_counterparties(user: User) -> QuerySet[Counterparty]:
 # Paper letters are part of the debtor's record: whoever sees the debtor reads and registers
 # its letters (letters.PaperLetter filters by counterparty_filter). Feeding a legal case's
 # pretension deadline from a delivery date is a legal step: legal.services.can_work_cases.
+# --- the outbox (issue 11) ---------------------------------------------------------------------
+# Outgoing emails and letters: a collector sees those of the debtors they see and those they
+# sent or queued; a supervisor also their team's; finance, director and admin all.
+
+
+def outgoing_message_filter(user: User) -> Q:
+    """A Q object on mail.OutgoingMessage restricting it to what `user` may see."""
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    if user.sees_all:
+        return Q()
+    mine = Q(sender=user) | Q(created_by=user)
+    if user.role == Role.SUPERVISOR:
+        mine |= Q(sender__supervisor=user) | Q(created_by__supervisor=user)
+    return counterparty_filter(user, "counterparty__") | mine
+
+
+def can_act_on_message(user: User, message: Any) -> bool:
+    """Retry, cancel or mark posted: who sent or queued it, the debtor's collector, or a
+    manager who sees it."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if not type(message).objects.filter(outgoing_message_filter(user), pk=message.pk).exists():
+        return False
+    return can_act_on_visible_message(user, message)
+
+
+def can_act_on_visible_message(user: User, message: Any) -> bool:
+    """`can_act_on_message` for a message already read through `outgoing_message_filter`
+    (the outbox list: no query per row)."""
+    own = user.pk in {message.sender_id, message.created_by_id}
+    collector = message.counterparty is not None and message.counterparty.collector_id == user.pk
+    return bool(own or collector or is_manager(user))
+
+
+# Who sets the company's sender address (each user may set their own).
+SENDER_MANAGERS = frozenset({Role.DIRECTOR, Role.ADMIN})
+
+
+def can_set_company_sender(user: User) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or user.role in SENDER_MANAGERS))

@@ -29,6 +29,13 @@ class MessageState(models.TextChoices):
     CANCELLED = "cancelled", pgettext_lazy("outgoing message", "cancelled")
 
 
+class RefusalReason(models.TextChoices):
+    ADDRESS_BAD = "address_bad", _("The address was refused before; correct it first.")
+    OPTED_OUT = "opted_out", _("The contact asked not to be written to by email.")
+    NO_ADDRESS = "no_address", _("The email address is not valid.")
+    MALFORMED = "malformed", _("The message cannot be built: a header or a file is not valid.")
+
+
 class OutgoingMessage(models.Model):
     company = models.ForeignKey(Company, verbose_name=_("company"), on_delete=models.PROTECT)
     counterparty = models.ForeignKey(
@@ -89,7 +96,17 @@ class OutgoingMessage(models.Model):
     # The worker that holds a message in "sending", and since when.
     claimed_by = models.CharField(max_length=64, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # Committed just before the final "." of DATA is written (docs/mail.md, "At most once"): a
+    # message with this mark may have reached the server and is never sent again by itself.
+    handed_over_at = models.DateTimeField(_("handed over at"), null=True, blank=True)
+    # Sent, but the server's answer was never read (the worker died or the connection dropped
+    # after the final "."): it most likely arrived; a person may retry it knowingly.
+    unconfirmed = models.BooleanField(_("unconfirmed"), default=False, db_default=False)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # Why it was not sent when the reason is ours, not the server's (shown translated).
+    error_code = models.CharField(
+        _("reason"), max_length=16, choices=RefusalReason.choices, blank=True, db_default=""
+    )
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created at"))
 
@@ -127,3 +144,56 @@ class OutgoingAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class SenderAddress(models.Model):
+    """Whom an email is from: a company's address (edited by a director or an administrator) or
+    a user's own (edited by that user). A user's own address wins when the company allows
+    personal addresses; with neither, Django's DEFAULT_FROM_EMAIL."""
+
+    company = models.OneToOneField(
+        Company,
+        verbose_name=_("company"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="sender_address",
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="sender_address",
+    )
+    email = models.EmailField(_("email"))
+    display_name = models.CharField(_("display name"), max_length=120, blank=True)
+    # On a company's address: may its people send from their own addresses?
+    allow_personal = models.BooleanField(
+        _("collectors may send from their own address"), default=True
+    )
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("sender address")
+        verbose_name_plural = _("sender addresses")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(company__isnull=False, user__isnull=True)
+                | Q(company__isnull=True, user__isnull=False),
+                name="sender_address_company_or_user",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.formatted
+
+    @property
+    def formatted(self) -> str:
+        from email.headerregistry import Address
+
+        if not self.display_name:
+            return self.email
+        local, _at, domain = self.email.rpartition("@")
+        return str(Address(display_name=self.display_name, username=local, domain=domain))

@@ -11,11 +11,18 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dunwell.accounts.models import User
 from dunwell.ledger.models import Company, Contact, Counterparty
-from dunwell.mail.models import Channel, MessageState, OutgoingAttachment, OutgoingMessage
+from dunwell.mail.models import (
+    Channel,
+    MessageState,
+    OutgoingAttachment,
+    OutgoingMessage,
+    SenderAddress,
+)
 
 
 class MailError(Exception):
@@ -75,10 +82,11 @@ def queue_message(
         sender=sender,
         created_by=created_by,
         channel=channel,
-        from_email=from_email,
+        from_email=from_email or sender_for(company, sender),
         to_email=to.strip(),
         postal_address=postal_address,
-        subject=subject[:998],
+        # One line: a subject with line breaks would be refused as a header (or inject one).
+        subject=" ".join(subject.split())[:998],
         body_text=text,
         body_html=html,
         language=language,
@@ -139,4 +147,137 @@ def mark_bounced(message: OutgoingMessage, reason: str) -> OutgoingMessage:
     if message.to_email:
         mark_address_bad(message.to_email, reason, company=message.company)
     message.refresh_from_db()
+    return message
+
+
+# --- sender addresses ------------------------------------------------------------------------
+
+
+def sender_for(company: Company | None, user: User | None) -> str:
+    """The From of an email sent by `user` for `company`: the user's own address when they
+    have one and the company allows it, else the company's, else DEFAULT_FROM_EMAIL."""
+    company_address = (
+        SenderAddress.objects.filter(company=company).first() if company is not None else None
+    )
+    if user is not None and (company_address is None or company_address.allow_personal):
+        own = SenderAddress.objects.filter(user=user).first()
+        if own is not None:
+            return own.formatted
+    if company_address is not None:
+        return company_address.formatted
+    return str(settings.DEFAULT_FROM_EMAIL)
+
+
+@transaction.atomic
+def set_sender_address(
+    *,
+    email: str,
+    display_name: str = "",
+    company: Company | None = None,
+    user: User | None = None,
+    allow_personal: bool = True,
+) -> SenderAddress | None:
+    """Save the company's (or the user's) sender address; an empty email removes it."""
+    if (company is None) == (user is None):
+        raise ValueError("a sender address belongs to a company or to a user")
+    owner = {"company": company} if company is not None else {"user": user}
+    if not email.strip():
+        SenderAddress.objects.filter(**owner).delete()
+        return None
+    address, _created = SenderAddress.objects.update_or_create(
+        **owner,
+        defaults={
+            "email": email.strip(),
+            "display_name": display_name.strip(),
+            "allow_personal": allow_personal,
+        },
+    )
+    return address
+
+
+# --- acting on messages (the outbox page) ----------------------------------------------------
+
+
+def _locked(message: OutgoingMessage) -> OutgoingMessage:
+    return OutgoingMessage.objects.select_for_update().get(pk=message.pk)
+
+
+def can_retry(message: OutgoingMessage) -> bool:
+    return message.channel == Channel.EMAIL and (
+        message.state in {MessageState.FAILED, MessageState.GAVE_UP}
+        or (message.state == MessageState.SENT and message.unconfirmed)
+    )
+
+
+def can_cancel(message: OutgoingMessage) -> bool:
+    return message.state in {MessageState.QUEUED, MessageState.FAILED}
+
+
+@transaction.atomic
+def retry(message: OutgoingMessage, by: User) -> OutgoingMessage:
+    """Queue a failed, given-up or unconfirmed message again, to be sent now. Retrying one that
+    is already queued again does nothing (a double click)."""
+    message = _locked(message)
+    if message.state == MessageState.QUEUED:
+        return message
+    if not can_retry(message):
+        raise MailError(_("Only a failed, given-up or unconfirmed email can be sent again."))
+    message.state = MessageState.QUEUED
+    message.attempts = 0
+    message.next_attempt_at = None
+    message.handed_over_at = None
+    message.unconfirmed = False
+    message.claimed_by = ""
+    message.claimed_at = None
+    message.sent_at = None
+    message.error_code = ""
+    message.save(
+        update_fields=[
+            "state", "attempts", "next_attempt_at", "handed_over_at", "unconfirmed",
+            "claimed_by", "claimed_at", "sent_at", "error_code",
+        ]
+    )  # fmt: skip
+    return message
+
+
+@transaction.atomic
+def cancel(message: OutgoingMessage, by: User) -> OutgoingMessage:
+    """Take a message out of the queue before it is sent (cancelling twice does nothing)."""
+    message = _locked(message)
+    if message.state == MessageState.CANCELLED:
+        return message
+    if not can_cancel(message):
+        raise MailError(_("Only a message that is waiting to be sent can be cancelled."))
+    message.state = MessageState.CANCELLED
+    message.next_attempt_at = None
+    message.save(update_fields=["state", "next_attempt_at"])
+    return message
+
+
+@transaction.atomic
+def mark_posted(message: OutgoingMessage, by: User | None) -> OutgoingMessage:
+    """A letter for the post was printed and posted: it is sent (marking it again does
+    nothing). The debtor's timeline says so."""
+    from dunwell.ledger.models import TimelineEntry
+
+    message = _locked(message)
+    if message.channel != Channel.POST:
+        raise MailError(_("Only a letter by post is marked as posted; emails are sent."))
+    if message.state == MessageState.SENT:
+        return message
+    if message.state != MessageState.QUEUED:
+        raise MailError(_("This letter is not waiting to be posted."))
+    now = timezone.now()
+    message.state = MessageState.SENT
+    message.sent_at = now
+    message.save(update_fields=["state", "sent_at"])
+    if message.counterparty_id is not None:
+        TimelineEntry.objects.create(
+            counterparty_id=message.counterparty_id,
+            at=now,
+            actor=by,
+            kind="mail.posted",
+            summary=gettext("Letter posted: %(subject)s") % {"subject": message.subject},
+            data={"message": message.pk, "subject": message.subject},
+        )
     return message
