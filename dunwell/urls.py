@@ -16,6 +16,7 @@ urlpatterns = [
     path("work/", include("dunwell.work.urls")),
     path("legal/", include("dunwell.legal.urls")),
     path("interest/", include("dunwell.interest.urls")),
+    path("letters/", include("dunwell.letters.urls")),
     path("reports/", include("dunwell.insight.urls")),
     path("api/v1/", include("dunwell.api_urls")),
     path("integrations/", views.integrations, name="integrations"),
