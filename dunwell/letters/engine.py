@@ -21,9 +21,15 @@ DOCUMENTED_CONTEXT = (
 )  # fmt: skip
 
 
+class _SandboxEngine(Engine):
+    # Engine() prepends Django's default tags (load, include, url, debug …) to `builtins`:
+    # the sandbox starts from none and adds only template_library.
+    default_builtins: list[str] = []
+
+
 @lru_cache(maxsize=1)
 def sandbox() -> Engine:
-    return Engine(
+    return _SandboxEngine(
         dirs=[],
         app_dirs=False,
         loaders=[],

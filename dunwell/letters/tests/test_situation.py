@@ -133,4 +133,5 @@ def test_the_draft_is_written_in_the_debtors_language(debtor: Any, frozen: Any) 
     made = draft(s, wording.subject, wording.body, Sender("Colin"))
     assert made.subject == "Memento de plată: Fabrica Nord SRL"
     assert made.body.startswith("Bună ziua, Ana Pop,")
-    assert "Factura nr. F-101 din 05.01.2026, scadentă 04.02.2026: 1.500,00\u00a0RON" in made.body
+    assert "Factură nr. F-101 din 05.01.2026, scadentă 04.02.2026: 1.500,00\u00a0RON (34 de zile de întârziere)" in made.body
+    assert "Total în EUR: 300,00\u00a0EUR" in made.body
