@@ -153,6 +153,12 @@ def build_world(
         subscription=subscription, event=event, counterparty_id=cp.pk, next_attempt_at=now
     )
     api_token = create_token(collector, ["work:read"], name="sweep").token
+    from dunwell.letters.models import Wording
+    from dunwell.letters.services import Selection, create_mailing
+
+    mailing = create_mailing(supervisor, Selection())
+    wording = Wording.objects.filter(kind="firm", language="en").first()
+    assert wording is not None
     world = World(collector, teammate, outsider, supervisor, director, cp)
     world.ids = {
         "counterparty_id": cp.pk,
@@ -185,9 +191,15 @@ def build_world(
         "api:unsubscribe": subscription.pk,
         "api:deliveries": subscription.pk,
         "api:replay_delivery": subscription.pk,
+        "letters:mailing": mailing.pk,
+        "letters:mailing_approve": mailing.pk,
+        "letters:mailing_progress": mailing.pk,
+        "letters:wording_approve": wording.pk,
     }
     world.ids["action"] = "hearing"
     world.ids["fmt"] = "docx"
+    world.ids["kind"] = "firm"
+    world.ids["language"] = "en"
     return world
 
 
