@@ -4,7 +4,7 @@ language, polite and professional; legal consequences appear only in the legal-s
 from __future__ import annotations
 
 GREETING = {
-    "en": '{% if addressee %}Dear {{ addressee.name }},{% else %}Dear Sir or Madam,{% endif %}',
+    "en": "{% if addressee %}Dear {{ addressee.name }},{% else %}Dear Sir or Madam,{% endif %}",
     "ru": "{% if addressee %}Здравствуйте, {{ addressee.name }}!{% else %}Добрый день!{% endif %}",
     "uk": "{% if addressee %}Доброго дня, {{ addressee.name }}!{% else %}Доброго дня!{% endif %}",
     "ro": "{% if addressee %}Bună ziua, {{ addressee.name }},{% else %}Bună ziua,{% endif %}",
@@ -72,8 +72,7 @@ TEXTS: dict[str, dict[str, tuple[str, str, str]]] = {
         ),
         "uk": (
             "Нагадування про оплату: {{ debtor.name }}",
-            "Нагадуємо, що, за нашими даними, такі документи {{ company.name }} поки не "
-            "оплачені:",
+            "Нагадуємо, що, за нашими даними, такі документи {{ company.name }} поки не оплачені:",
             "Якщо оплата вже в дорозі, просимо не зважати на цей лист і дякуємо вам. Якщо ні, "
             "будемо вдячні, якщо ви здійсните оплату або повідомите очікувану дату платежу до "
             "{{ reply_by }}. Якщо щодо документів є запитання, просто дайте відповідь на цей "

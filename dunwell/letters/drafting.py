@@ -103,12 +103,12 @@ def _documents_block(groups: list[dict[str, Any]]) -> str:
 def _terms_block(situation: Situation) -> str:
     lines = []
     for k in situation.contracts:
-        parts = [_("Contract No. %(number)s of %(date)s") % {"number": k.number, "date": _d(k.date)}]
+        parts = [
+            _("Contract No. %(number)s of %(date)s") % {"number": k.number, "date": _d(k.date)}
+        ]
         if k.payment_days:
             parts.append(
-                ngettext(
-                    "payment within %(n)d day", "payment within %(n)d days", k.payment_days
-                )
+                ngettext("payment within %(n)d day", "payment within %(n)d days", k.payment_days)
                 % {"n": k.payment_days}
             )
         if k.penalty_rate:
@@ -213,9 +213,7 @@ def letter_context(situation: Situation, sender: Sender, step: str = "") -> dict
             "groups": groups,
             "documents": _documents_block(groups),
             "total_open": money_text(situation.total_open),
-            "total_overdue": money_text(situation.total_overdue)
-            if situation.total_overdue
-            else "",
+            "total_overdue": money_text(situation.total_overdue) if situation.total_overdue else "",
             "terms": _terms_block(situation),
             "penalty": _penalty_block(situation),
             "promises": _promises_block(situation),

@@ -9,7 +9,7 @@ and the printed letter escapes the final text itself."""
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import Any, ClassVar
 
 from django.template import Context, Engine, TemplateSyntaxError
 
@@ -24,7 +24,7 @@ DOCUMENTED_CONTEXT = (
 class _SandboxEngine(Engine):
     # Engine() prepends Django's default tags (load, include, url, debug …) to `builtins`:
     # the sandbox starts from none and adds only template_library.
-    default_builtins: list[str] = []
+    default_builtins: ClassVar[list[str]] = []
 
 
 @lru_cache(maxsize=1)

@@ -28,7 +28,9 @@ class ComposeForm(forms.Form):
 
     def __init__(self, *args: Any, contacts: list[tuple[int, str, bool]] = (), **kwargs: Any):  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
-        self.fields["contact"].choices = [(pk, label) for pk, label, _usable in contacts]
+        field = self.fields["contact"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(pk, label) for pk, label, _usable in contacts]
 
 
 class WordingForm(forms.Form):
@@ -61,8 +63,10 @@ class MailingForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["segment"].choices = [("", _("any")), *segments]
-        self.fields["collector"].choices = [("", _("any")), *collectors]
+        for name, choices in (("segment", segments), ("collector", collectors)):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [("", _("any")), *choices]
 
     def clean_currency(self) -> str:
         code = (self.cleaned_data.get("currency") or "").strip().upper()

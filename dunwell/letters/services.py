@@ -159,13 +159,14 @@ def auto_send_allowed(kind: str, language: str) -> bool:
 
 
 def kind_for_task(task: Task | None, counterparty: Counterparty) -> str:
-    if task is None or task.step_id is None:
+    step = task.step if task is not None else None
+    if step is None:
         return kinds.kind_for_step(None, (), counterparty.legal)
     steps = [
         kinds.StepInfo(s.order, s.action, s.trigger, s.days)
-        for s in PolicyStep.objects.filter(policy_id=task.step.policy_id)
+        for s in PolicyStep.objects.filter(policy_id=step.policy_id)
     ]
-    this = next((s for s in steps if s.order == task.step.order), None)
+    this = next((s for s in steps if s.order == step.order), None)
     return kinds.kind_for_step(this, steps, counterparty.legal)
 
 
@@ -223,7 +224,9 @@ def check_no_threat(kind: str, language: str, subject: str, body: str, facts: st
         )
 
 
-def documents_pdfs(counterparty: Counterparty, language: str, which: Sequence[str]) -> list[Attachment]:
+def documents_pdfs(
+    counterparty: Counterparty, language: str, which: Sequence[str]
+) -> list[Attachment]:
     """The statement of account and/or reconciliation statement, one per currency, printed by
     the legal app's documents code."""
     from dunwell.legal.errors import LegalError
@@ -268,7 +271,9 @@ def _eml(message: OutgoingMessage, attachments: Sequence[Attachment]) -> bytes:
     return bytes(eml)
 
 
-def _timeline(counterparty: Counterparty, by: User | None, summary: str, data: dict[str, Any]) -> None:
+def _timeline(
+    counterparty: Counterparty, by: User | None, summary: str, data: dict[str, Any]
+) -> None:
     TimelineEntry.objects.create(
         counterparty=counterparty,
         at=timezone.now(),
@@ -279,7 +284,9 @@ def _timeline(counterparty: Counterparty, by: User | None, summary: str, data: d
     )
 
 
-def _complete(by: User, task: Task | None, method: str, name: str, content: bytes, ctype: str, note: str) -> bool:
+def _complete(
+    by: User, task: Task | None, method: str, name: str, content: bytes, ctype: str, note: str
+) -> bool:
     """Complete the ladder task with the letter as its file (once: a re-submit finds it done)."""
     from dunwell.work.errors import WorkError
     from dunwell.work.services import record_written_step
@@ -457,9 +464,7 @@ def print_for_post(
     existing = OutgoingMessage.objects.filter(key=key).first() if key else None
     files = [] if existing is not None else documents_pdfs(counterparty, language, attach)
     addressee = composed.situation.addressee
-    party = (
-        f"{addressee.name}, {counterparty.name}" if addressee is not None else counterparty.name
-    )
+    party = f"{addressee.name}, {counterparty.name}" if addressee is not None else counterparty.name
     message = existing or queue_message(
         company=counterparty.company,
         subject=subject.strip(),
@@ -499,15 +504,15 @@ def print_for_post(
     name = f"{letter.our_number}.pdf"
     if not message.attachments.filter(filename=name).exists():
         _attach(message, Attachment(name, pdf, "application/pdf"))
-    if not _complete(by, task, "post", name, pdf, "application/pdf", note):
-        if existing is None:
-            _timeline(
-                counterparty,
-                by,
-                gettext("Letter %(number)s “%(subject)s” printed for post")
-                % {"number": letter.our_number, "subject": message.subject},
-                {"message": message.pk, "method": "post", "number": letter.our_number},
-            )
+    done = _complete(by, task, "post", name, pdf, "application/pdf", note)
+    if not done and existing is None:
+        _timeline(
+            counterparty,
+            by,
+            gettext("Letter %(number)s “%(subject)s” printed for post")
+            % {"number": letter.our_number, "subject": message.subject},
+            {"message": message.pk, "method": "post", "number": letter.our_number},
+        )
     return Printed(message, letter.our_number, pdf)
 
 
@@ -617,7 +622,9 @@ class Selection:
 BUCKETS = {"1-30": (1, 30), "31-60": (31, 60), "61-90": (61, 90), "90+": (91, None)}
 
 
-def select_debtors(by: User, selection: Selection, company_id: int | None = None, today: date | None = None) -> list[int]:
+def select_debtors(
+    by: User, selection: Selection, company_id: int | None = None, today: date | None = None
+) -> list[int]:
     """The debtors the author sees with overdue documents matching the selection."""
     today = today or timezone.localdate()
     docs = Document.objects.filter(
@@ -637,8 +644,10 @@ def select_debtors(by: User, selection: Selection, company_id: int | None = None
         docs = docs.filter(counterparty__collector_id=selection.collector_id)
     if selection.currency:
         docs = docs.filter(currency=selection.currency)
-    rows = docs.values("counterparty_id").annotate(total=Sum("open_amount")).order_by(
-        "counterparty_id"
+    rows = (
+        docs.values("counterparty_id")
+        .annotate(total=Sum("open_amount"))
+        .order_by("counterparty_id")
     )
     if selection.min_amount is not None and selection.currency:
         rows = rows.filter(total__gte=selection.min_amount)
@@ -806,7 +815,7 @@ def approve_mailing(by: User, mailing: Mailing) -> int:
         with transaction.atomic():
             messages = []
             entries = []
-            for row, situation, made in _drafts(mailing, chunk, sender):
+            for row, _situation, made in _drafts(mailing, chunk, sender):
                 cp = row.counterparty
                 messages.append(
                     OutgoingMessage(

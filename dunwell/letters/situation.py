@@ -9,6 +9,7 @@ settled, and the language the letter is written in."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -51,8 +52,8 @@ class DocumentLine:
     id: int
     kind: str
     number: str
-    date: date
-    due_date: date
+    date: dt.date
+    due_date: dt.date
     amount: Money
     open: Money
     days_overdue: int

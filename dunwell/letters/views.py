@@ -62,9 +62,11 @@ def _target(request: HttpRequest, user: User) -> tuple[Counterparty, Task | None
     task = None
     task_id = _int(source.get("task"))
     if task_id is not None:
-        task = Task.objects.select_related("step", "counterparty").filter(
-            pk=task_id, counterparty_id=cp_id
-        ).first()
+        task = (
+            Task.objects.select_related("step", "counterparty")
+            .filter(pk=task_id, counterparty_id=cp_id)
+            .first()
+        )
         if task is None:
             raise Http404
         if task.action not in services.WRITTEN_ACTIONS:
@@ -127,8 +129,10 @@ def compose(request: HttpRequest) -> HttpResponse:
     else:
         usable = [c for c in composed.contacts if c.usable]
         chosen = composed.situation.addressee
-        default = chosen.id if chosen is not None and chosen.usable else (
-            usable[0].id if usable else None
+        default = (
+            chosen.id
+            if chosen is not None and chosen.usable
+            else (usable[0].id if usable else None)
         )
         form = ComposeForm(
             initial={
@@ -151,9 +155,7 @@ def compose(request: HttpRequest) -> HttpResponse:
             "form": form,
             "kind_label": WordingKind(composed.kind).label,
             "language_name": LANGUAGE_NAMES.get(composed.situation.language, ""),
-            "unusable": [
-                (c, services.unusable_text(c)) for c in composed.contacts if not c.usable
-            ],
+            "unusable": [(c, services.unusable_text(c)) for c in composed.contacts if not c.usable],
         },
         status=status,
     )
@@ -358,9 +360,7 @@ def mailing_progress(request: HttpRequest, pk: int) -> HttpResponse:
     counts = services.progress(found)
     if request.GET.get("format") == "json":
         return JsonResponse({"state": found.state, **counts})
-    return render(
-        request, "letters/_progress.html", {"mailing": found, "progress": counts}
-    )
+    return render(request, "letters/_progress.html", {"mailing": found, "progress": counts})
 
 
 def compose_url(counterparty_id: int, task_id: int | None = None) -> str:

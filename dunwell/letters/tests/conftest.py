@@ -11,6 +11,9 @@ from django.utils import timezone
 from dunwell.accounts.models import User
 from dunwell.ladder.models import Policy, Task
 from dunwell.ledger.models import Contact, Counterparty, Document
+from dunwell.letters.models import Wording
+from dunwell.letters.services import current_wording
+from dunwell.letters.situation import Situation, situation
 
 NOW = "2026-03-10 09:00:00+02:00"
 TODAY = date(2026, 3, 10)
@@ -36,7 +39,9 @@ def debtor(
 ) -> Counterparty:
     """A Romanian debtor of `collector`: two invoices in RON under a contract with a penalty
     clause, one in EUR; a decider with an email and an accountant who opted out."""
-    cp = make_counterparty(collector=collector, name="Fabrica Nord SRL", address="Str. Mare 1, Iasi")
+    cp = make_counterparty(
+        collector=collector, name="Fabrica Nord SRL", address="Str. Mare 1, Iasi"
+    )
     contract = make_contract(cp, penalty_rate="0.1", penalty_cap_percent="10")
     make_document(cp, "1500.00", contract=contract, due_date=date(2026, 2, 4), number="F-101")
     make_document(cp, "700.00", contract=contract, due_date=date(2026, 4, 4), number="F-102")
@@ -61,7 +66,7 @@ def debtor(
 @pytest.fixture
 def letter_task(debtor: Counterparty, collector: User) -> Task:
     policy = Policy.objects.get(code="standard")
-    step = policy.steps.filter(action="letter").first()
+    step = policy.steps.get(action="letter")
     return Task.objects.create(
         counterparty=debtor,
         assignee=collector,
@@ -72,3 +77,15 @@ def letter_task(debtor: Counterparty, collector: User) -> Task:
         key=f"test:letter:{debtor.pk}",
         step=step,
     )
+
+
+def wording_of(kind: str, language: str) -> Wording:
+    found = current_wording(kind, language)
+    assert found is not None
+    return found
+
+
+def situation_of(counterparty_id: int) -> Situation:
+    found = situation(counterparty_id)
+    assert found is not None
+    return found

@@ -69,7 +69,9 @@ def test_collector_edits_the_draft_and_sends_it_by_email(
 ) -> None:
     settings.MEDIA_ROOT = str(tmp_path)
     debtor: Counterparty = make_counterparty(collector=collector, name="Fabrica Nord SRL")
-    make_document(debtor, "1500.00", number="F-101", date=date(2026, 1, 5), due_date=date(2026, 2, 4))  # fmt: skip
+    make_document(
+        debtor, "1500.00", number="F-101", date=date(2026, 1, 5), due_date=date(2026, 2, 4)
+    )
     make_document(debtor, "300.00", number="F-EU-7", currency="EUR", due_date=date(2026, 1, 20))
     Contact.objects.create(
         counterparty=debtor, name="Ana Pop", email="ana@nord.example", decides_payments=True
@@ -104,7 +106,11 @@ def test_collector_edits_the_draft_and_sends_it_by_email(
     assert "ana@nord.example" in page.inner_text("main")
 
     message = OutgoingMessage.objects.get(counterparty=debtor)
-    assert (message.state, message.language, message.to_email) == ("queued", "ro", "ana@nord.example")  # fmt: skip
+    assert (message.state, message.language, message.to_email) == (
+        "queued",
+        "ro",
+        "ana@nord.example",
+    )
     assert "F-101" in message.body_text and "F-EU-7" in message.body_text
     assert "Vă mulțumim anticipat." in message.body_text
     pdfs = [a for a in message.attachments.all() if a.content_type == "application/pdf"]

@@ -15,6 +15,8 @@ from dunwell.letters import services
 from dunwell.mail.models import OutgoingMessage
 from dunwell.work.models import TaskAttachment
 
+from .conftest import wording_of
+
 pytestmark = pytest.mark.django_db
 
 
@@ -36,7 +38,9 @@ def form(page: Any) -> dict[str, Any]:
 
 
 class TestPermissions:
-    def test_the_owner_collector_opens_the_draft(self, client: Any, collector: Any, debtor: Any, letter_task: Any, frozen: Any) -> None:  # fmt: skip
+    def test_the_owner_collector_opens_the_draft(
+        self, client: Any, collector: Any, debtor: Any, letter_task: Any, frozen: Any
+    ) -> None:
         client.force_login(collector)
         page = client.get(url(debtor, letter_task))
         assert page.status_code == 200
@@ -45,14 +49,28 @@ class TestPermissions:
         assert "F-101" in text and "F-EU-7" in text
 
     @pytest.mark.parametrize("who", ["teammate", "outsider"])
-    def test_others_get_404_and_nothing_is_queued(self, client: Any, request: Any, who: str, debtor: Any, letter_task: Any) -> None:  # fmt: skip
+    def test_others_get_404_and_nothing_is_queued(
+        self, client: Any, request: Any, who: str, debtor: Any, letter_task: Any
+    ) -> None:
         client.force_login(request.getfixturevalue(who))
         assert client.get(url(debtor, letter_task)).status_code == 404
-        posted = client.post(reverse("letters:compose"), {"counterparty": debtor.pk, "task": letter_task.pk, "subject": "s", "body": "b", "token": "t", "contact": 1})  # fmt: skip
+        posted = client.post(
+            reverse("letters:compose"),
+            {
+                "counterparty": debtor.pk,
+                "task": letter_task.pk,
+                "subject": "s",
+                "body": "b",
+                "token": "t",
+                "contact": 1,
+            },
+        )
         assert posted.status_code == 404
         assert not OutgoingMessage.objects.exists()
 
-    def test_a_supervisor_of_the_team_may_write(self, client: Any, supervisor: Any, debtor: Any, letter_task: Any) -> None:  # fmt: skip
+    def test_a_supervisor_of_the_team_may_write(
+        self, client: Any, supervisor: Any, debtor: Any, letter_task: Any
+    ) -> None:
         client.force_login(supervisor)
         assert client.get(url(debtor, letter_task)).status_code == 200
 
@@ -61,8 +79,12 @@ class TestPermissions:
         assert client.get(reverse("letters:compose")).status_code == 404
 
 
-def test_unusable_addresses_are_shown_with_the_reason(client: Any, collector: Any, debtor: Any) -> None:  # fmt: skip
-    Contact.objects.filter(name="Ana Pop").update(email_bad_reason="550 mailbox unavailable", email_bad_at="2026-03-01T00:00:00Z")  # fmt: skip
+def test_unusable_addresses_are_shown_with_the_reason(
+    client: Any, collector: Any, debtor: Any
+) -> None:
+    Contact.objects.filter(name="Ana Pop").update(
+        email_bad_reason="550 mailbox unavailable", email_bad_at="2026-03-01T00:00:00Z"
+    )
     client.force_login(collector)
     text = client.get(url(debtor)).content.decode()
     assert "the address was refused (550 mailbox unavailable)" in text
@@ -81,7 +103,11 @@ def test_sending_queues_once_and_completes_the_task_with_the_email(
     second = client.post(reverse("letters:compose"), data)  # a double click
     assert second.status_code in (200, 302, 400)
     message = OutgoingMessage.objects.get()
-    assert (message.to_email, message.language, message.task_id) == ("ana@nord.example", "ro", letter_task.pk)  # fmt: skip
+    assert (message.to_email, message.language, message.task_id) == (
+        "ana@nord.example",
+        "ro",
+        letter_task.pk,
+    )
     assert "Bună ziua, dragă" in message.body_text
     assert [a.filename for a in message.attachments.all()] == ["extras-EUR.pdf", "extras-RON.pdf"]
     letter_task.refresh_from_db()
@@ -90,7 +116,10 @@ def test_sending_queues_once_and_completes_the_task_with_the_email(
     assert (stored.method, stored.content_type) == ("email", "message/rfc822")
     eml = message_from_bytes(stored.file.read(), policy=policy.default)
     assert eml["Message-ID"] == message.message_id
-    assert [p.get_filename() for p in eml.iter_attachments()] == ["extras-EUR.pdf", "extras-RON.pdf"]
+    assert [p.get_filename() for p in eml.iter_attachments()] == [
+        "extras-EUR.pdf",
+        "extras-RON.pdf",
+    ]
     assert TimelineEntry.objects.filter(counterparty=debtor, kind="work.task.sent").count() == 1
 
 
@@ -100,8 +129,14 @@ def test_without_a_task_the_same_token_queues_once_and_the_timeline_says_so(
     ana = Contact.objects.get(name="Ana Pop")
     for _twice in range(2):
         services.send_email(
-            collector, debtor, task=None, contact_id=ana.pk, subject="Plată", body="Vă rugăm.", token="abc"
-        )  # fmt: skip
+            collector,
+            debtor,
+            task=None,
+            contact_id=ana.pk,
+            subject="Plată",
+            body="Vă rugăm.",
+            token="abc",
+        )
     assert OutgoingMessage.objects.count() == 1
     assert TimelineEntry.objects.filter(counterparty=debtor, kind="letters.sent").count() == 1
 
@@ -109,7 +144,9 @@ def test_without_a_task_the_same_token_queues_once_and_the_timeline_says_so(
 def test_an_opted_out_contact_is_refused(collector: Any, debtor: Any) -> None:
     ion = Contact.objects.get(name="Ion Rusu")
     with pytest.raises(services.LetterError) as refused:
-        services.send_email(collector, debtor, task=None, contact_id=ion.pk, subject="s", body="b", token="x")  # fmt: skip
+        services.send_email(
+            collector, debtor, task=None, contact_id=ion.pk, subject="s", body="b", token="x"
+        )
     assert refused.value.field == "contact"
     assert not OutgoingMessage.objects.exists()
 
@@ -171,7 +208,7 @@ def test_automatic_steps_go_out_only_with_an_approved_wording(
     services.set_auto_send(supervisor, kind, True)
     assert services.send_automatic_steps() == 0  # the wording is not approved yet
     assert not OutgoingMessage.objects.exists()
-    services.approve_wording(supervisor, services.current_wording(kind, "ro"))
+    services.approve_wording(supervisor, wording_of(kind, "ro"))
     assert services.send_automatic_steps() == 1
     assert services.send_automatic_steps() == 0
     message = OutgoingMessage.objects.get()

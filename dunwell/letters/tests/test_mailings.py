@@ -21,12 +21,16 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def book(frozen: Any, debtor: Any, make_counterparty: Any, make_document: Any, collector: Any) -> dict[str, Any]:  # fmt: skip
+def book(
+    frozen: Any, debtor: Any, make_counterparty: Any, make_document: Any, collector: Any
+) -> dict[str, Any]:
     """Four debtors of the team: Fabrica Nord (decider with an email), one whose only contact
     opted out, one without any contact, one not yet overdue."""
     opted = make_counterparty(collector=collector, name="Opt Out SRL", language="en")
     make_document(opted, "900.00", due_date=date(2026, 1, 10))
-    Contact.objects.create(counterparty=opted, name="No Mail", email="no@opt.example", email_opt_out=True)  # fmt: skip
+    Contact.objects.create(
+        counterparty=opted, name="No Mail", email="no@opt.example", email_opt_out=True
+    )
     bare = make_counterparty(collector=collector, name="Bare SRL")
     make_document(bare, "50.00", due_date=date(2026, 3, 1))
     fresh = make_counterparty(collector=collector, name="Fresh SRL")
@@ -46,9 +50,16 @@ def test_the_mailing_covers_overdue_debtors_and_counts_those_without_an_address(
 
 
 def test_the_minimum_amount_applies_to_the_chosen_currency_only(book: Any, supervisor: Any) -> None:
-    ron = services.create_mailing(supervisor, services.Selection(currency="RON", min_amount=Decimal("800")))  # fmt: skip
-    assert set(ron.rows.values_list("counterparty__name", flat=True)) == {"Fabrica Nord SRL", "Opt Out SRL"}  # fmt: skip
-    eur = services.create_mailing(supervisor, services.Selection(currency="EUR", min_amount=Decimal("800")))  # fmt: skip
+    ron = services.create_mailing(
+        supervisor, services.Selection(currency="RON", min_amount=Decimal("800"))
+    )
+    assert set(ron.rows.values_list("counterparty__name", flat=True)) == {
+        "Fabrica Nord SRL",
+        "Opt Out SRL",
+    }
+    eur = services.create_mailing(
+        supervisor, services.Selection(currency="EUR", min_amount=Decimal("800"))
+    )
     assert eur.debtors == 0  # Fabrica Nord owes 300 EUR: RON never counts towards it
     with pytest.raises(services.LetterError):
         services.create_mailing(supervisor, services.Selection(min_amount=Decimal("1")))
@@ -68,12 +79,22 @@ def test_approving_twice_queues_once_one_message_per_debtor(book: Any, superviso
     assert services.approve_mailing(supervisor, mailing) == 0
     message = OutgoingMessage.objects.get()
     assert (message.key, message.to_email, message.state) == (
-        f"mailing:{mailing.pk}:{book['nord'].pk}", "ana@nord.example", "queued"
-    )  # fmt: skip
+        f"mailing:{mailing.pk}:{book['nord'].pk}",
+        "ana@nord.example",
+        "queued",
+    )
     assert "F-101" in message.body_text and "F-EU-7" in message.body_text  # all its invoices
     assert message.message_id.startswith("<") and message.message_id.endswith(">")
-    assert TimelineEntry.objects.filter(counterparty=book["nord"], kind="letters.mailing").count() == 1  # fmt: skip
-    assert services.progress(mailing) == {"queued": 1, "sending": 0, "sent": 0, "failed": 0, "total": 1}  # fmt: skip
+    assert (
+        TimelineEntry.objects.filter(counterparty=book["nord"], kind="letters.mailing").count() == 1
+    )
+    assert services.progress(mailing) == {
+        "queued": 1,
+        "sending": 0,
+        "sent": 0,
+        "failed": 0,
+        "total": 1,
+    }
 
 
 def test_a_collector_cannot_prepare_or_approve(book: Any, collector: Any, supervisor: Any) -> None:
@@ -90,7 +111,9 @@ class TestPages:
         self, client: Any, book: Any, supervisor: Any
     ) -> None:
         client.force_login(supervisor)
-        created = client.post(reverse("letters:mailings"), {"kind": "friendly", "min_days_overdue": "1"})  # fmt: skip
+        created = client.post(
+            reverse("letters:mailings"), {"kind": "friendly", "min_days_overdue": "1"}
+        )
         assert created.status_code == 302
         mailing = Mailing.objects.get()
         page = client.get(reverse("letters:mailing", args=[mailing.pk])).content.decode()
@@ -100,19 +123,32 @@ class TestPages:
         assert client.post(reverse("letters:mailing_approve", args=[mailing.pk])).status_code == 302
         client.post(reverse("letters:mailing_approve", args=[mailing.pk]))
         assert OutgoingMessage.objects.count() == 1
-        progress = client.get(reverse("letters:mailing_progress", args=[mailing.pk]) + "?format=json")  # fmt: skip
-        assert progress.json() == {"state": "approved", "queued": 1, "sending": 0, "sent": 0, "failed": 0, "total": 1}  # fmt: skip
+        progress = client.get(
+            reverse("letters:mailing_progress", args=[mailing.pk]) + "?format=json"
+        )
+        assert progress.json() == {
+            "state": "approved",
+            "queued": 1,
+            "sending": 0,
+            "sent": 0,
+            "failed": 0,
+            "total": 1,
+        }
         bar = client.get(reverse("letters:mailing_progress", args=[mailing.pk])).content.decode()
         assert "0 of 1 sent · 1 queued · 0 failed" in bar
 
-    def test_collectors_get_403(self, client: Any, book: Any, collector: Any, supervisor: Any) -> None:  # fmt: skip
+    def test_collectors_get_403(
+        self, client: Any, book: Any, collector: Any, supervisor: Any
+    ) -> None:
         mailing = services.create_mailing(supervisor, services.Selection())
         client.force_login(collector)
         assert client.get(reverse("letters:mailings")).status_code == 403
         assert client.post(reverse("letters:mailing_approve", args=[mailing.pk])).status_code == 403
         assert not OutgoingMessage.objects.exists()
 
-    def test_another_supervisor_does_not_see_the_mailing(self, client: Any, book: Any, supervisor: Any, make_user: Any) -> None:  # fmt: skip
+    def test_another_supervisor_does_not_see_the_mailing(
+        self, client: Any, book: Any, supervisor: Any, make_user: Any
+    ) -> None:
         mailing = services.create_mailing(supervisor, services.Selection())
         client.force_login(make_user("other-boss", "supervisor"))
         assert client.get(reverse("letters:mailing", args=[mailing.pk])).status_code == 404
@@ -133,9 +169,21 @@ class TestCommands:
         assert "no address: CP" in text and "Opt Out SRL (opted_out)" in text
         assert mailing.created_by == director
 
-    def test_create_by_collector_and_wording(self, book: Any, director: Any, collector: Any) -> None:
+    def test_create_by_collector_and_wording(
+        self, book: Any, director: Any, collector: Any
+    ) -> None:
         out = StringIO()
-        call_command("mailing", "create", "--collector", collector.username, "--wording", "firm", "--segment", "standard", stdout=out)  # fmt: skip
+        call_command(
+            "mailing",
+            "create",
+            "--collector",
+            collector.username,
+            "--wording",
+            "firm",
+            "--segment",
+            "standard",
+            stdout=out,
+        )
         mailing = Mailing.objects.get()
         assert (mailing.kind, mailing.debtors) == ("firm", 3)
 

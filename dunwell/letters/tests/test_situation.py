@@ -11,26 +11,29 @@ import pytest
 from dunwell.ladder import services as ladder
 from dunwell.ladder.models import Promise
 from dunwell.letters.drafting import Sender, draft
-from dunwell.letters.services import current_wording
 from dunwell.letters.situation import (
     ContactInfo,
     choose_addressee,
     choose_recipient,
     letter_language,
-    situation,
 )
 from dunwell.money import Money
 
-from .conftest import TODAY
+from .conftest import TODAY, situation_of, wording_of
 
 pytestmark = pytest.mark.django_db
 
 
-def test_open_documents_are_grouped_per_currency_with_a_total_each(debtor: Any, frozen: Any) -> None:
-    s = situation(debtor.pk)
+def test_open_documents_are_grouped_per_currency_with_a_total_each(
+    debtor: Any, frozen: Any
+) -> None:
+    s = situation_of(debtor.pk)
     assert s is not None
     totals = {g.currency: g.total for g in s.groups}
-    assert totals == {"RON": Money(Decimal("2200.00"), "RON"), "EUR": Money(Decimal("300.00"), "EUR")}
+    assert totals == {
+        "RON": Money(Decimal("2200.00"), "RON"),
+        "EUR": Money(Decimal("300.00"), "EUR"),
+    }
     ron = next(g for g in s.groups if g.currency == "RON")
     assert [(d.number, d.days_overdue) for d in ron.documents] == [("F-101", 34), ("F-102", 0)]
     assert s.total_overdue.by_currency == {"RON": Decimal("1500.00"), "EUR": Decimal("300.00")}
@@ -43,8 +46,8 @@ def english(debtor: Any) -> None:
 
 def test_the_letter_never_sums_two_currencies(debtor: Any, frozen: Any) -> None:
     english(debtor)
-    s = situation(debtor.pk)
-    wording = current_wording("firm", "en")
+    s = situation_of(debtor.pk)
+    wording = wording_of("firm", "en")
     body = draft(s, wording.subject, wording.body, Sender("Colin")).body
     assert "Total in RON: 2,200.00\u00a0RON" in body
     assert "Total in EUR: 300.00\u00a0EUR" in body
@@ -55,7 +58,7 @@ def test_the_letter_never_sums_two_currencies(debtor: Any, frozen: Any) -> None:
 def test_the_penalty_accrued_comes_from_the_claims_calculator(debtor: Any, frozen: Any) -> None:
     from dunwell.legal.calc import ClaimItem, calculate_claim
 
-    s = situation(debtor.pk)
+    s = situation_of(debtor.pk)
     expected = calculate_claim(
         [ClaimItem("F-101", date(2026, 1, 5), date(2026, 2, 4), Decimal("1500.00"))],
         "contract",
@@ -69,20 +72,30 @@ def test_the_penalty_accrued_comes_from_the_claims_calculator(debtor: Any, froze
 def test_broken_and_active_promises_are_told(debtor: Any, collector: Any, frozen: Any) -> None:
     english(debtor)
     kept = ladder.record_promise(
-        counterparty=debtor, amount=Decimal("400"), promised_date=date(2026, 2, 20), user=collector, currency="RON"
+        counterparty=debtor,
+        amount=Decimal("400"),
+        promised_date=date(2026, 2, 20),
+        user=collector,
+        currency="RON",
     )
     Promise.objects.filter(pk=kept.pk).update(status="broken")
     ladder.record_promise(
-        counterparty=debtor, amount=Decimal("100"), promised_date=date(2026, 3, 20), user=collector, currency="RON"
+        counterparty=debtor,
+        amount=Decimal("100"),
+        promised_date=date(2026, 3, 20),
+        user=collector,
+        currency="RON",
     )
-    s = situation(debtor.pk)
+    s = situation_of(debtor.pk)
     assert [(p.status, p.amount) for p in s.promises] == [
         ("broken", Money(Decimal("400.00"), "RON")),
         ("active", Money(Decimal("100.00"), "RON")),
     ]
-    wording = current_wording("friendly", "en")
+    wording = wording_of("friendly", "en")
     body = draft(s, wording.subject, wording.body, Sender("Colin")).body
-    assert "promised to pay 400.00\u00a0RON by 20.02.2026; we have not received this payment" in body
+    assert (
+        "promised to pay 400.00\u00a0RON by 20.02.2026; we have not received this payment" in body
+    )
 
 
 def test_disputes_and_how_they_were_settled(debtor: Any, collector: Any, frozen: Any) -> None:
@@ -92,14 +105,18 @@ def test_disputes_and_how_they_were_settled(debtor: Any, collector: Any, frozen:
     )
     ladder.resolve_dispute(settled, user=collector, resolution="Credit note CN-5 issued")
     ladder.register_dispute(
-        counterparty=debtor, reason="documents_missing", amount=Decimal("50"), user=collector, currency="RON"
+        counterparty=debtor,
+        reason="documents_missing",
+        amount=Decimal("50"),
+        user=collector,
+        currency="RON",
     )
-    s = situation(debtor.pk)
+    s = situation_of(debtor.pk)
     assert [(d.status, d.resolution) for d in s.disputes] == [
         ("resolved", "Credit note CN-5 issued"),
         ("open", ""),
     ]
-    wording = current_wording("friendly", "en")
+    wording = wording_of("friendly", "en")
     body = draft(s, wording.subject, wording.body, Sender("Colin")).body
     assert "was settled on 10.03.2026: Credit note CN-5 issued." in body
     assert "about missing documents (50.00\u00a0RON) is being reviewed" in body
@@ -107,15 +124,25 @@ def test_disputes_and_how_they_were_settled(debtor: Any, collector: Any, frozen:
 
 def test_the_addressee_is_who_decides_payments_else_the_accountant() -> None:
     def c(pk: int, **kw: Any) -> ContactInfo:
-        base = dict(name=f"c{pk}", position="", email=f"c{pk}@x.example", language="",
-                    decides_payments=False, accountant=False, unusable="")  # fmt: skip
+        base: dict[str, Any] = {
+            "name": f"c{pk}",
+            "position": "",
+            "email": f"c{pk}@x.example",
+            "language": "",
+            "decides_payments": False,
+            "accountant": False,
+            "unusable": "",
+        }
         base.update(kw)
         return ContactInfo(id=pk, **base)
 
-    assert choose_addressee([c(1), c(2, accountant=True), c(3, decides_payments=True)]).id == 3
-    assert choose_addressee([c(1), c(2, accountant=True)]).id == 2
-    assert choose_addressee([c(1, email=""), c(2)]).id == 2
-    assert choose_recipient([c(1, decides_payments=True, unusable="opted_out"), c(2)]).id == 2
+    def chosen(found: ContactInfo | None) -> int | None:
+        return found.id if found is not None else None
+
+    assert chosen(choose_addressee([c(1), c(2, accountant=True), c(3, decides_payments=True)])) == 3
+    assert chosen(choose_addressee([c(1), c(2, accountant=True)])) == 2
+    assert chosen(choose_addressee([c(1, email=""), c(2)])) == 2
+    assert chosen(choose_recipient([c(1, decides_payments=True, unusable="opted_out"), c(2)])) == 2
     assert choose_recipient([c(1, unusable="bad")]) is None
 
 
@@ -127,11 +154,12 @@ def test_the_language_is_the_contacts_else_the_debtors_else_the_companys() -> No
 
 
 def test_the_draft_is_written_in_the_debtors_language(debtor: Any, frozen: Any) -> None:
-    s = situation(debtor.pk)
+    s = situation_of(debtor.pk)
     assert s.language == "ro"
-    wording = current_wording("friendly", "ro")
+    wording = wording_of("friendly", "ro")
     made = draft(s, wording.subject, wording.body, Sender("Colin"))
     assert made.subject == "Memento de plată: Fabrica Nord SRL"
     assert made.body.startswith("Bună ziua, Ana Pop,")
-    assert "Factură nr. F-101 din 05.01.2026, scadentă 04.02.2026: 1.500,00\u00a0RON (34 de zile de întârziere)" in made.body
+    line = "Factură nr. F-101 din 05.01.2026, scadentă 04.02.2026: 1.500,00\u00a0RON"
+    assert f"{line} (34 de zile de întârziere)" in made.body
     assert "Total în EUR: 300,00\u00a0EUR" in made.body
