@@ -45,6 +45,7 @@ class WordingSyntaxError(ValueError):
     """The wording does not parse; the message says where."""
 
 
+@lru_cache(maxsize=256)
 def compile_wording(source: str) -> Any:
     try:
         return sandbox().from_string(source)

@@ -3,8 +3,8 @@ of debtors (the composer asks for one, a mailing for thousands).
 
 Plain data out: the addressee, the open documents grouped per currency with a total per
 currency (`dunwell.money`: currencies are never added), the contracts' payment terms and
-penalty clauses with the penalty accrued to date (the legal claims' calculator,
-`dunwell.legal.calc.calculate_claim`), promises made and broken, disputes and how they were
+penalty clauses with the penalty accrued to date (the interest calculator the legal claims
+use, counted as `dunwell.legal.calc.calculate_claim` counts it), promises made and broken, disputes and how they were
 settled, and the language the letter is written in."""
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Q
@@ -185,10 +186,39 @@ def letter_language(contact_language: str, debtor_language: str, company_country
     return COUNTRY_LANGUAGES.get(company_country.upper(), settings.LANGUAGE_CODE.split("-")[0])
 
 
+def penalty_to_date(
+    docs: Sequence[Document],
+    payments: dict[int, list[tuple[date, Decimal]]],
+    rule: str,
+    options: dict[str, str],
+    penalty_from_day: int,
+    today: date,
+    book: Any,
+) -> Decimal:
+    """The penalty accrued on `docs` (one contract, one currency) up to `today`, by the interest
+    calculator the legal claims use, counted as `dunwell.legal.calc.calculate_claim` counts it
+    (from the contract's `penalty_from_day`, payments up to `today`). The rate book is loaded
+    once per batch by the caller: `calculate_claim` loads it per document, which a mailing of
+    thousands of debtors cannot afford."""
+    from dunwell.interest.calc import PaymentEvent, calculate
+
+    total = Decimal("0.00")
+    for doc in docs:
+        due = doc.due_date + timedelta(days=max(penalty_from_day, 1) - 1)
+        if due >= today:
+            continue
+        paid = tuple(PaymentEvent(day, amount) for day, amount in sorted(payments.get(doc.pk, [])))
+        result = calculate(
+            rule, debt=doc.amount, due=due, to=today, payments=paid, options=options, rates=book
+        )
+        total += result.total
+    return total
+
+
 def situations(counterparty_ids: Iterable[int], today: date | None = None) -> dict[int, Situation]:
     """The situation of each debtor, in a fixed number of queries per batch."""
-    from dunwell.legal.calc import ClaimItem, calculate_claim
-    from dunwell.legal.errors import LegalError
+    from dunwell.interest.calc import CalcError
+    from dunwell.interest.selectors import rate_book
     from dunwell.legal.selectors import rule_for
 
     today = today or timezone.localdate()
@@ -279,7 +309,7 @@ def situations(counterparty_ids: Iterable[int], today: date | None = None) -> di
         out[pk].contracts = sorted(terms.values(), key=lambda t: (t.date, t.id))
 
     # The penalty accrued to date on the overdue documents of contracts with a penalty
-    # clause, per contract and currency, by the legal claims' calculator.
+    # clause, per contract and currency.
     penalised = [
         d
         for d in docs
@@ -297,29 +327,21 @@ def situations(counterparty_ids: Iterable[int], today: date | None = None) -> di
     for doc in penalised:
         assert doc.contract_id is not None
         by_group[(doc.counterparty_id, doc.contract_id, doc.currency)].append(doc)
+    book = rate_book(today) if by_group else None
     for (cp_id, _contract_id, currency), group_docs in by_group.items():
         contract = group_docs[0].contract
+        assert contract is not None and book is not None
         rule, options = rule_for(debtors[cp_id], contract)
-        if rule not in PENALTY_RULES or contract is None:
+        if rule not in PENALTY_RULES:
             continue
-        items = [
-            ClaimItem(
-                label=d.number,
-                date=d.date,
-                due=d.due_date,
-                amount=d.amount,
-                payments=tuple(sorted(payments.get(d.pk, []))),
-            )
-            for d in group_docs
-        ]
         try:
-            calc = calculate_claim(
-                items, rule, options, today, contract.penalty_from_day, currency=currency
+            total = penalty_to_date(
+                group_docs, payments, rule, options, contract.penalty_from_day, today, book
             )
-        except LegalError:
+        except CalcError:
             continue  # a rate missing for the period: the letter names no figure
-        if calc.total:
-            out[cp_id].penalty = out[cp_id].penalty + Money(calc.total, currency)
+        if total:
+            out[cp_id].penalty = out[cp_id].penalty + Money(total, currency)
 
     since = today - timedelta(days=HISTORY_DAYS)
     for p in Promise.objects.filter(
