@@ -4,8 +4,8 @@ of debtors (the composer asks for one, a mailing for thousands).
 Plain data out: the addressee, the open documents grouped per currency with a total per
 currency (`dunwell.money`: currencies are never added), the contracts' payment terms and
 penalty clauses with the penalty accrued to date (the interest calculator the legal claims
-use, counted as `dunwell.legal.calc.calculate_claim` counts it), promises made and broken, disputes and how they were
-settled, and the language the letter is written in."""
+use, counted as `dunwell.legal.calc.calculate_claim` counts it), promises made and broken,
+disputes and how they were settled, and the language the letter is written in."""
 
 from __future__ import annotations
 
