@@ -534,6 +534,24 @@ def _attach(message: OutgoingMessage, attachment: Attachment) -> None:
 # --- the ladder's automatic steps ---------------------------------------------------------
 
 
+def automatic_step_ids(auto: set[str]) -> list[int]:
+    """The ladder steps (of every policy) whose wording kind is in `auto`."""
+    by_policy: dict[int, list[tuple[int, kinds.StepInfo]]] = {}
+    for pk, policy_id, order, action, trigger, days in PolicyStep.objects.values_list(
+        "pk", "policy_id", "order", "action", "trigger", "days"
+    ):
+        by_policy.setdefault(policy_id, []).append(
+            (pk, kinds.StepInfo(order, action, trigger, days))
+        )
+    ids = []
+    for steps in by_policy.values():
+        infos = [info for _pk, info in steps]
+        for pk, info in steps:
+            if info.action in WRITTEN_ACTIONS and kinds.kind_for_step(info, infos, False) in auto:
+                ids.append(pk)
+    return ids
+
+
 def send_automatic_steps(now: Any = None) -> int:
     """Draft and queue the open letter/email tasks whose wording kind goes out by itself (and
     whose wording in the debtor's language is approved), on behalf of their assignee, to the
@@ -543,8 +561,14 @@ def send_automatic_steps(now: Any = None) -> int:
     if not auto:
         return 0
     now = now or timezone.now()
+    # Only the steps whose kind goes out by itself (and, for the legal kind, any written step
+    # of a debtor on the legal track): tasks left for a collector are not re-read every minute.
+    wanted = Q(step_id__in=automatic_step_ids(auto))
+    if kinds.LEGAL in auto:
+        wanted |= Q(counterparty__legal=True)
     tasks = (
         Task.objects.filter(
+            wanted,
             status=TaskStatus.OPEN,
             action__in=WRITTEN_ACTIONS,
             step__isnull=False,
@@ -552,10 +576,12 @@ def send_automatic_steps(now: Any = None) -> int:
             due_at__lte=now,
         )
         .select_related("counterparty__company", "assignee", "step")
-        .order_by("due_at", "id")[:BATCH]
+        .order_by("due_at", "id")
     )
     sent = 0
-    for task in tasks:
+    for task in tasks.iterator(chunk_size=BATCH):
+        if sent >= BATCH:
+            break  # the rest next minute
         cp = task.counterparty
         kind = kind_for_task(task, cp)
         if kind not in auto:

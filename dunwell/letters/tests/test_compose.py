@@ -215,3 +215,28 @@ def test_automatic_steps_go_out_only_with_an_approved_wording(
     assert (message.to_email, message.language) == ("ana@nord.example", "ro")
     letter_task.refresh_from_db()
     assert letter_task.status == "done"
+
+
+def test_a_debtor_without_contacts_gets_a_draft_for_the_post(
+    client: Any, collector: Any, make_counterparty: Any, make_document: Any
+) -> None:
+    bare = make_counterparty(collector=collector, name="Bare SRL", language="en")
+    make_document(bare, "80.00", number="B-1")
+    client.force_login(collector)
+    page = client.get(url(bare))
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "No contact of this debtor has an email address" in text
+    assert page.context["form"].initial["body"].startswith("Dear Sir or Madam,")
+    assert "B-1" in page.context["form"].initial["body"]
+
+
+def test_automatic_sending_leaves_other_kinds_alone(
+    frozen: Any, supervisor: Any, debtor: Any, letter_task: Any
+) -> None:
+    services.set_auto_send(supervisor, "friendly", True)  # the task's step is a firm request
+    services.approve_wording(supervisor, wording_of("friendly", "ro"))
+    services.approve_wording(supervisor, wording_of("firm", "ro"))
+    assert services.send_automatic_steps() == 0
+    letter_task.refresh_from_db()
+    assert letter_task.status == "open"
