@@ -287,7 +287,8 @@ def _timeline(
 def _complete(
     by: User, task: Task | None, method: str, name: str, content: bytes, ctype: str, note: str
 ) -> bool:
-    """Complete the ladder task with the letter as its file (once: a re-submit finds it done)."""
+    """Complete the ladder task with the letter as its file; False when there is no open task
+    to complete (the caller then writes the timeline entry itself)."""
     from dunwell.work.errors import WorkError
     from dunwell.work.services import record_written_step
 
@@ -295,7 +296,7 @@ def _complete(
         return False
     task.refresh_from_db()
     if task.status not in OPEN_STATUSES:
-        return True
+        return False  # done by hand already: this letter is an extra one
     try:
         record_written_step(
             by, task, method=method, file_name=name, content=content, content_type=ctype, note=note
