@@ -10,6 +10,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from dunwell.letters.labels import MENU_LABEL as LETTERS_LABEL
+
 
 @dataclass(frozen=True)
 class MenuEntry:
@@ -26,6 +28,7 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry("insight:aging", _("Aging")),
     MenuEntry("ladder:policies", _("Pressure scale")),
     MenuEntry("ladder:approvals", _("Approvals"), frozenset({"supervisor", "director", "admin"})),
+    MenuEntry("letters:mailings", LETTERS_LABEL, frozenset({"supervisor", "director", "admin"})),
     MenuEntry("legal:cases", _("Legal")),
     MenuEntry("legal:calculator", _("Interest calculator")),
     MenuEntry("correspondence:inbox", _("Correspondence")),

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "dunwell.onec",
     "dunwell.mail",
     "dunwell.correspondence",
+    "dunwell.letters",
     "dunwell.demo",
 ]
 

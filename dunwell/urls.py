@@ -17,6 +17,7 @@ urlpatterns = [
     path("legal/", include("dunwell.legal.urls")),
     path("interest/", include("dunwell.interest.urls")),
     path("mail/", include("dunwell.mail.urls")),
+    path("letters/", include("dunwell.letters.urls")),
     path("reports/", include("dunwell.insight.urls")),
     path("api/v1/", include("dunwell.api_urls")),
     path("integrations/", views.integrations, name="integrations"),

@@ -167,6 +167,12 @@ def build_world(
         text="Please pay.",
         attachments=[MailAttachment("statement.pdf", b"%PDF-1.4\n", "application/pdf")],
     )
+    from dunwell.letters.models import Wording
+    from dunwell.letters.services import Selection, create_mailing
+
+    mailing = create_mailing(supervisor, Selection())
+    wording = Wording.objects.filter(kind="firm", language="en").first()
+    assert wording is not None
     world = World(collector, teammate, outsider, supervisor, director, cp)
     world.ids = {
         "counterparty_id": cp.pk,
@@ -211,9 +217,15 @@ def build_world(
         "mail:retry": email.pk,
         "mail:cancel": email.pk,
         "mail:posted": email.pk,
+        "letters:mailing": mailing.pk,
+        "letters:mailing_approve": mailing.pk,
+        "letters:mailing_progress": mailing.pk,
+        "letters:wording_approve": wording.pk,
     }
     world.ids["action"] = "hearing"
     world.ids["fmt"] = "docx"
+    world.ids["kind"] = "firm"
+    world.ids["language"] = "en"
     return world
 
 

@@ -1,0 +1,243 @@
+"""From a situation and a wording to a draft: the letter's data in its own language (money
+and dates formatted for that language by dunwell.money_l10n and Django's formats), rendered
+by the sandboxed engine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from dunwell.letters.engine import render_wording
+from dunwell.letters.situation import Situation
+from dunwell.money import Money
+from dunwell.money_l10n import money_text
+
+REPLY_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Draft:
+    subject: str
+    body: str
+    language: str
+    # The facts the letter states (documents, terms, history), as rendered: a threat word
+    # inside them (a dispute's own resolution text) is the debtor's history, not a threat.
+    facts: str
+
+
+@dataclass(frozen=True)
+class Sender:
+    name: str
+    email: str = ""
+    phone: str = ""
+
+
+def _d(day: date | None) -> str:
+    return date_format(day, "SHORT_DATE_FORMAT") if day else ""
+
+
+def _kind_name(kind: str) -> str:
+    return {
+        "invoice": _("Invoice"),
+        "shipment": _("Delivery note"),
+        "act": _("Act of services"),
+    }.get(kind, kind)
+
+
+def _overdue(days: int) -> str:
+    return ngettext("%(n)d day overdue", "%(n)d days overdue", days) % {"n": days}
+
+
+def _reason(code: str) -> str:
+    return {
+        "quality": _("the quality of the goods"),
+        "quantity": _("the quantity delivered"),
+        "documents_missing": _("missing documents"),
+        "price": _("the price"),
+    }.get(code, _("another question"))
+
+
+def _groups(situation: Situation) -> list[dict[str, Any]]:
+    return [
+        {
+            "currency": g.currency,
+            "total": money_text(g.total),
+            "overdue": money_text(g.overdue) if g.overdue else "",
+            "documents": [
+                {
+                    "kind": _kind_name(d.kind),
+                    "number": d.number,
+                    "date": _d(d.date),
+                    "due": _d(d.due_date),
+                    "amount": money_text(d.amount),
+                    "open": money_text(d.open),
+                    "days_overdue": d.days_overdue,
+                    "overdue_text": _overdue(d.days_overdue) if d.days_overdue else "",
+                }
+                for d in g.documents
+            ],
+        }
+        for g in situation.groups
+    ]
+
+
+def _documents_block(groups: list[dict[str, Any]]) -> str:
+    lines: list[str] = []
+    for g in groups:
+        for d in g["documents"]:
+            line = _("%(kind)s No. %(number)s of %(date)s, due %(due)s: %(open)s") % d
+            if d["overdue_text"]:
+                line += f" ({d['overdue_text']})"
+            lines.append(f"- {line}")
+        lines.append(_("Total in %(currency)s: %(total)s") % g)
+        lines.append("")
+    return "\n".join(lines).strip()
+
+
+def _terms_block(situation: Situation) -> str:
+    lines = []
+    for k in situation.contracts:
+        parts = [
+            _("Contract No. %(number)s of %(date)s") % {"number": k.number, "date": _d(k.date)}
+        ]
+        if k.payment_days:
+            parts.append(
+                ngettext("payment within %(n)d day", "payment within %(n)d days", k.payment_days)
+                % {"n": k.payment_days}
+            )
+        if k.penalty_rate:
+            rate = f"{k.penalty_rate.normalize():f}".replace(
+                ".", "," if translation.get_language() != "en" else "."
+            )
+            if k.penalty_period == "year":
+                text = _("a late-payment penalty of %(rate)s%% per year") % {"rate": rate}
+            else:
+                text = _("a late-payment penalty of %(rate)s%% per day") % {"rate": rate}
+            if k.penalty_cap_percent is not None:
+                cap = f"{k.penalty_cap_percent.normalize():f}"
+                text += ", " + _("at most %(cap)s%% of the debt") % {"cap": cap}
+            parts.append(text)
+        lines.append("; ".join(parts))
+    return "\n".join(f"- {line}" for line in lines)
+
+
+def _penalty_block(situation: Situation) -> str:
+    if not situation.penalty:
+        return ""
+    return _("Under the contract, the penalty accrued as of %(date)s is %(amount)s.") % {
+        "date": _d(situation.today),
+        "amount": money_text(situation.penalty),
+    }
+
+
+def _promises_block(situation: Situation) -> str:
+    lines = []
+    for p in situation.promises:
+        values = {"made": _d(p.made_on), "amount": money_text(p.amount), "by": _d(p.promised_date)}
+        if p.status == "broken":
+            lines.append(
+                _(
+                    "On %(made)s you promised to pay %(amount)s by %(by)s; "
+                    "we have not received this payment."
+                )
+                % values
+            )
+        else:
+            lines.append(
+                _("On %(made)s you promised to pay %(amount)s by %(by)s; thank you.") % values
+            )
+    return "\n".join(lines)
+
+
+def _disputes_block(situation: Situation) -> str:
+    lines = []
+    for d in situation.disputes:
+        values = {
+            "date": _d(d.registered_on),
+            "reason": _reason(d.reason),
+            "amount": money_text(d.amount),
+            "resolved": _d(d.resolved_on),
+            "resolution": d.resolution.strip().rstrip("."),
+        }
+        if d.status == "open":
+            lines.append(
+                _(
+                    "Your objection of %(date)s about %(reason)s (%(amount)s) is being "
+                    "reviewed; we will answer you separately."
+                )
+                % values
+            )
+        elif values["resolution"]:
+            lines.append(
+                _(
+                    "Your objection of %(date)s about %(reason)s (%(amount)s) was settled on "
+                    "%(resolved)s: %(resolution)s."
+                )
+                % values
+            )
+        else:
+            lines.append(
+                _(
+                    "Your objection of %(date)s about %(reason)s (%(amount)s) was settled on "
+                    "%(resolved)s."
+                )
+                % values
+            )
+    return "\n".join(lines)
+
+
+def letter_context(situation: Situation, sender: Sender, step: str = "") -> dict[str, Any]:
+    """The documented data a wording can print (docs/mail.md), in the letter's language."""
+    with translation.override(situation.language):
+        groups = _groups(situation)
+        a = situation.addressee
+        return {
+            "language": situation.language,
+            "company": {"name": situation.company_name},
+            "debtor": {
+                "name": situation.name,
+                "tax_id": situation.tax_id,
+                "address": situation.address,
+            },
+            "addressee": {"name": a.name, "position": a.position} if a else None,
+            "sender": {"name": sender.name, "email": sender.email, "phone": sender.phone},
+            "step": step,
+            "today": _d(situation.today),
+            "reply_by": _d(situation.today + timedelta(days=REPLY_DAYS)),
+            "groups": groups,
+            "documents": _documents_block(groups),
+            "total_open": money_text(situation.total_open),
+            "total_overdue": money_text(situation.total_overdue) if situation.total_overdue else "",
+            "terms": _terms_block(situation),
+            "penalty": _penalty_block(situation),
+            "promises": _promises_block(situation),
+            "disputes": _disputes_block(situation),
+        }
+
+
+def facts_text(context: dict[str, Any]) -> str:
+    return "\n".join(
+        str(context[key]) for key in ("documents", "terms", "penalty", "promises", "disputes")
+    )
+
+
+def draft(situation: Situation, subject: str, body: str, sender: Sender, step: str = "") -> Draft:
+    """The wording (`subject`, `body`) filled with this debtor's situation."""
+    context = letter_context(situation, sender, step)
+    with translation.override(situation.language):
+        return Draft(
+            subject=" ".join(render_wording(subject, context).split()),
+            body=render_wording(body, context),
+            language=situation.language,
+            facts=facts_text(context),
+        )
+
+
+def total_line(money: Money) -> str:
+    return money_text(money)

@@ -1,0 +1,65 @@
+"""Rendering a wording: Django template syntax over plain data, in a sandboxed `Engine`.
+
+The engine has no loaders and only the tags and filters of `template_library` (no tag that
+reaches the database or the file system), and the context is plain data (strings, numbers,
+lists and dicts built by `dunwell.letters.drafting.letter_context`): a wording can print the
+letter's facts and nothing else. Texts are plain (no HTML escaping): the email is text/plain
+and the printed letter escapes the final text itself."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, ClassVar
+
+from django.template import Context, Engine, TemplateSyntaxError
+
+# The names a wording may use; docs/mail.md describes each.
+DOCUMENTED_CONTEXT = (
+    "company", "debtor", "addressee", "sender", "step", "today", "reply_by", "documents",
+    "groups", "total_overdue", "total_open", "terms", "penalty", "promises", "disputes",
+    "language",
+)  # fmt: skip
+
+
+class _SandboxEngine(Engine):
+    # Engine() prepends Django's default tags (load, include, url, debug …) to `builtins`:
+    # the sandbox starts from none and adds only template_library.
+    default_builtins: ClassVar[list[str]] = []
+
+
+@lru_cache(maxsize=1)
+def sandbox() -> Engine:
+    return _SandboxEngine(
+        dirs=[],
+        app_dirs=False,
+        loaders=[],
+        libraries={},
+        builtins=["dunwell.letters.template_library"],
+        autoescape=False,
+        string_if_invalid="",
+        debug=False,
+    )
+
+
+class WordingSyntaxError(ValueError):
+    """The wording does not parse; the message says where."""
+
+
+@lru_cache(maxsize=256)
+def compile_wording(source: str) -> Any:
+    try:
+        return sandbox().from_string(source)
+    except TemplateSyntaxError as exc:
+        raise WordingSyntaxError(str(exc)) from exc
+
+
+def render_wording(source: str, context: dict[str, Any]) -> str:
+    """The wording filled with the letter's data; blank lines beyond two are squeezed."""
+    text = compile_wording(source).render(Context(context, autoescape=False))
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    out: list[str] = []
+    for line in lines:
+        if not line and out and not out[-1]:
+            continue
+        out.append(line)
+    return "\n".join(out)

@@ -1,0 +1,186 @@
+"""Wordings: shipped in four languages, versioned, approved by a manager, never threatening
+before the legal stage; automatic sending only with an approved wording."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from dunwell.letters import kinds
+from dunwell.letters.defaults import default_wordings
+from dunwell.letters.engine import WordingSyntaxError, render_wording
+from dunwell.letters.models import Wording
+from dunwell.letters.services import (
+    LetterError,
+    approve_wording,
+    auto_send_allowed,
+    save_wording,
+    set_auto_send,
+)
+from dunwell.letters.threats import find_threats
+
+from .conftest import wording_of
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_kind_is_shipped_in_four_languages() -> None:
+    for kind in kinds.KINDS:
+        for language in ("en", "ru", "uk", "ro"):
+            wording = wording_of(kind, language)
+            assert wording is not None and wording.language == language, (kind, language)
+
+
+def test_no_shipped_pre_legal_wording_threatens_and_the_legal_one_does() -> None:
+    for w in default_wordings():
+        words = find_threats(w["subject"] + "\n" + w["body"], w["language"])
+        if w["kind"] in kinds.PRE_LEGAL:
+            assert words == [], (w["kind"], w["language"], words)
+        else:
+            assert words, (w["kind"], w["language"])
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "word"),
+    [
+        ("en", "Otherwise we will take you to court.", "court"),
+        ("en", "Our bailiffs will visit you.", "bailiffs"),
+        ("ru", "Иначе мы подадим иск.", "иск"),
+        ("ru", "Будет начато взыскание через суд.", "взыскание"),
+        ("uk", "Ми звернемося до суду.", "суду"),
+        ("uk", "Інакше буде подано позов.", "позов"),
+        ("ro", "Ne vom adresa instanței.", "instantei"),
+        ("ro", "Vom apela la un executor judecătoresc.", "executor"),
+    ],
+)
+def test_a_pre_legal_wording_that_threatens_is_refused_per_language(
+    supervisor: Any, language: str, text: str, word: str
+) -> None:
+    with pytest.raises(LetterError) as refused:
+        save_wording(
+            supervisor, kind="firm", language=language, subject="Payment", body=f"Hello.\n{text}"
+        )
+    assert refused.value.field == "body"
+    assert word in str(refused.value.message)
+    assert "must not threaten" in str(refused.value.message)
+
+
+def test_words_that_only_look_like_threats_pass() -> None:
+    assert find_threats("Искренне благодарим за сотрудничество.", "ru") == []
+    assert find_threats("We appreciate your courtesy.", "en") == []
+
+
+def test_the_legal_stage_may_name_legal_consequences(supervisor: Any) -> None:
+    saved = save_wording(
+        supervisor, kind="legal", language="en", subject="Notice", body="We will go to court."
+    )
+    assert saved.version == 2
+
+
+def test_each_save_is_a_new_version_that_needs_approval(supervisor: Any, director: Any) -> None:
+    first = wording_of("friendly", "en")
+    saved = save_wording(
+        supervisor,
+        kind="friendly",
+        language="en",
+        subject="Hi {{ debtor.name }}",
+        body="Pay, please.",
+    )
+    assert (saved.version, saved.created_by, saved.approved) == (
+        first.version + 1,
+        supervisor,
+        False,
+    )
+    assert wording_of("friendly", "en") == saved
+    approve_wording(director, saved)
+    saved.refresh_from_db()
+    assert (saved.approved_by, saved.approved) == (director, True)
+    with pytest.raises(LetterError):
+        approve_wording(director, first)  # an older version stays as it was
+
+
+def test_a_collector_cannot_change_or_approve_wordings(collector: Any) -> None:
+    with pytest.raises(LetterError):
+        save_wording(collector, kind="friendly", language="en", subject="s", body="b")
+    with pytest.raises(LetterError):
+        approve_wording(collector, wording_of("friendly", "en"))
+
+
+def test_a_wording_that_does_not_parse_is_refused(supervisor: Any) -> None:
+    with pytest.raises(LetterError) as refused:
+        save_wording(supervisor, kind="firm", language="en", subject="s", body="{% if x %}open")
+    assert refused.value.field == "body"
+
+
+def test_the_sandbox_has_no_tags_that_reach_outside() -> None:
+    for source in (
+        "{% load static %}",
+        "{% include 'base.html' %}",
+        "{% debug %}",
+        "{% url 'home' %}",
+    ):
+        with pytest.raises(WordingSyntaxError):
+            render_wording(source, {})
+    assert render_wording("{{ debtor.name|upper }}", {"debtor": {"name": "acme"}}) == "ACME"
+
+
+def test_auto_send_only_when_switched_on_and_approved(supervisor: Any) -> None:
+    assert not auto_send_allowed("friendly", "ro")
+    set_auto_send(supervisor, "friendly", True)
+    assert not auto_send_allowed("friendly", "ro")  # shipped wordings wait for a manager
+    approve_wording(supervisor, wording_of("friendly", "ro"))
+    assert auto_send_allowed("friendly", "ro")
+    save_wording(supervisor, kind="friendly", language="ro", subject="Plată", body="Vă rugăm.")
+    assert not auto_send_allowed("friendly", "ro")  # a new version waits again
+
+
+def test_the_step_kind_follows_its_place_on_the_ladder() -> None:
+    s = kinds.StepInfo
+    policy = [
+        s(1, "notify_supervisor"),
+        s(2, "call", days=3),
+        s(3, "letter", days=10),
+        s(4, "pretension", days=20),
+        s(5, "email", days=40),
+        s(9, "final_warning", "event"),
+    ]
+    assert kinds.kind_for_step(s(0, "email", days=-3), policy, False) == kinds.FRIENDLY
+    assert kinds.kind_for_step(policy[2], policy, False) == kinds.FIRM
+    assert kinds.kind_for_step(policy[4], policy, False) == kinds.LEGAL
+    assert kinds.kind_for_step(policy[5], policy, False) == kinds.FINAL
+    assert (
+        kinds.kind_for_step(s(1, "letter", days=5), [s(1, "letter", days=5)], False)
+        == kinds.FRIENDLY
+    )
+    assert kinds.kind_for_step(policy[2], policy, True) == kinds.LEGAL
+
+
+class TestPage:
+    def test_managers_edit_wordings_on_the_page(self, client: Any, supervisor: Any) -> None:
+        client.force_login(supervisor)
+        page = client.get(reverse("letters:wordings"))
+        assert page.status_code == 200
+        assert "Friendly reminder" in page.content.decode()
+        url = reverse("letters:wording", args=["firm", "en"])
+        refused = client.post(url, {"subject": "Pay", "body": "or we sue you"})
+        assert refused.status_code == 400
+        assert "must not threaten" in refused.content.decode()
+        saved = client.post(url, {"subject": "Pay", "body": "Please pay."})
+        assert saved.status_code == 302
+        newest = wording_of("firm", "en")
+        assert (newest.version, newest.created_by) == (2, supervisor)
+
+    def test_the_page_speaks_the_users_language(self, client: Any, make_user: Any) -> None:
+        boss = make_user("boss", "director", language="ru")
+        client.force_login(boss)
+        page = client.get(reverse("letters:wordings"), HTTP_ACCEPT_LANGUAGE="ru")
+        assert "Дружеское напоминание" in page.content.decode()
+
+    def test_collectors_get_403(self, client: Any, collector: Any) -> None:
+        client.force_login(collector)
+        assert client.get(reverse("letters:wordings")).status_code == 403
+        url = reverse("letters:wording", args=["firm", "en"])
+        assert client.post(url, {"subject": "s", "body": "b"}).status_code == 403
+        assert Wording.objects.filter(kind="firm", language="en").count() == 1

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from dunwell.letters import views
+
+app_name = "letters"
+
+urlpatterns = [
+    path("compose/", views.compose, name="compose"),
+    path("wordings/", views.wordings, name="wordings"),
+    path("wordings/<slug:kind>/<slug:language>/", views.wording, name="wording"),
+    path("wordings/<slug:kind>/auto-send/", views.auto_send, name="auto_send"),
+    path("wordings/approve/<int:pk>/", views.wording_approve, name="wording_approve"),
+    path("mailings/", views.mailings, name="mailings"),
+    path("mailings/<int:pk>/", views.mailing, name="mailing"),
+    path("mailings/<int:pk>/approve/", views.mailing_approve, name="mailing_approve"),
+    path("mailings/<int:pk>/progress/", views.mailing_progress, name="mailing_progress"),
+]
