@@ -243,6 +243,7 @@ class Contract(models.Model):
         _("penalty rate period"), max_length=4, choices=RatePeriod.choices, default=RatePeriod.DAY
     )
     penalty_cap_percent = models.DecimalField(
+        # xgettext:no-python-format
         _("penalty cap, % of the debt"), max_digits=7, decimal_places=2, null=True, blank=True
     )
     penalty_from_day = models.PositiveIntegerField(
