@@ -244,7 +244,11 @@ class Contract(models.Model):
     )
     penalty_cap_percent = models.DecimalField(
         # xgettext:no-python-format
-        _("penalty cap, % of the debt"), max_digits=7, decimal_places=2, null=True, blank=True
+        _("penalty cap, % of the debt"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
     )
     penalty_from_day = models.PositiveIntegerField(
         _("penalty accrues from day"),
