@@ -9,7 +9,10 @@ Without DATABASE_URL it runs on a fresh SQLite file (orientation only). The data
 DATABASE_URL is migrated and its ledger and outbox emptied first: never point it at real data.
 
 The sink is a real SMTP server (aiosmtpd) in its own process that counts what it accepts, so
-the figure includes the SMTP conversation of every message. Target: >= 200 messages/s end to
+the figure includes the SMTP conversation of every message. As in production, sender processes
+(`--senders`, default 2: what `dunwell worker` does on each of two cores) send while the
+approval is still rendering and queueing; the clock stops when the sink holds every message.
+The load average after a run includes the bench's own processes (they use both cores). Target: >= 200 messages/s end to
 end (Invoice Ninja's throttle allows about 5/s). The floor measured in the same run is the
 sink's own speed: the same number of minimal messages sent over one connection by smtplib.
 """
@@ -139,10 +142,33 @@ def load_debtors(company: Any, debtors: int, languages: list[str]) -> None:
     )  # fmt: skip
 
 
+def send_until(expected: int) -> None:
+    """A sender process, as `dunwell worker` runs it: send what is due, again and again, until
+    the outbox holds `expected` sent messages."""
+    setup_django(migrate=False)
+    from dunwell.mail.models import MessageState, OutgoingMessage
+    from dunwell.mail.sending import send_due
+
+    while OutgoingMessage.objects.filter(state=MessageState.SENT).count() < expected:
+        if not send_due(until_empty=True).attempted:
+            time.sleep(0.1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--debtors", type=int, default=10_000)
+    parser.add_argument(
+        "--senders",
+        type=int,
+        default=2,
+        help="sender processes running while the mailing is approved, as workers do (default 2, "
+        "one per core; each has DUNWELL_MAIL_CONCURRENCY connections)",
+    )
+    parser.add_argument("--send-until", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.send_until:
+        send_until(args.send_until)
+        return
 
     port = free_port()
     sink = subprocess.Popen(  # noqa: S603 - our own interpreter and script
@@ -166,7 +192,6 @@ def main() -> None:
     from dunwell.ledger.models import Company
     from dunwell.letters.services import Selection, approve_mailing, create_mailing
     from dunwell.mail.models import MessageState, OutgoingMessage
-    from dunwell.mail.sending import send_due
 
     wipe_ledger()
     OutgoingMessage.objects.all().delete()
@@ -187,20 +212,28 @@ def main() -> None:
     with timed() as total:
         with timed() as selecting:
             mailing = create_mailing(supervisor, Selection(min_days_overdue=1))
+        expected = mailing.debtors - mailing.without_address
+        senders = [
+            subprocess.Popen(  # noqa: S603 - our own interpreter and script
+                [sys.executable, __file__, "--send-until", str(expected)], env=os.environ
+            )
+            for _ in range(args.senders)
+        ]
         with timed() as rendering:
             queued = approve_mailing(supervisor, mailing)
         with timed() as sending:
-            sent = send_due(until_empty=True)
+            for sender in senders:
+                sender.wait()
     received = sink_count(port)
     report.add("debtors selected", f"{mailing.debtors:,} in {selecting.seconds:.2f} s")
     report.add(
-        "rendered and queued",
+        "rendered and queued (senders already sending)",
         f"{queued:,} messages in {rendering.seconds:.2f} s, "
         f"{queued / rendering.seconds:,.0f} messages/s",
     )
     report.add(
-        "sent over SMTP",
-        f"{sent.sent:,} in {sending.seconds:.2f} s, {sent.sent / sending.seconds:,.0f} messages/s",
+        f"sent over SMTP by {args.senders} sender processes",
+        f"the last {sending.seconds:.2f} s after the queueing ended",
     )
     rate = received / total.seconds
     report.add(
