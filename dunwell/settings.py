@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "dunwell.onec",
     "dunwell.mail",
     "dunwell.correspondence",
+    "dunwell.telephony",
     "dunwell.letters",
     "dunwell.demo",
 ]
@@ -159,6 +160,12 @@ DUNWELL_MAIL_CONCURRENCY = env_int("DUNWELL_MAIL_CONCURRENCY", 4, minimum=1)
 DUNWELL_MAIL_DOMAIN_RATE = env_int("DUNWELL_MAIL_DOMAIN_RATE", 300, minimum=1)
 # Attempts before a temporarily failing message is given up (1, 5, 30 min, 2 h, 6 h …).
 DUNWELL_MAIL_MAX_ATTEMPTS = env_int("DUNWELL_MAIL_MAX_ATTEMPTS", 6, minimum=1)
+
+# The company's telephone exchange (docs/telephony.md): "asterisk", "zadarma", "mango",
+# "twilio", or empty (calls are dialled by hand and logged on the call card).
+DUNWELL_PBX = env_str("DUNWELL_PBX", "").strip().lower()
+if DUNWELL_PBX not in {"", "asterisk", "zadarma", "mango", "twilio"}:
+    raise EnvError("DUNWELL_PBX: one of asterisk, zadarma, mango, twilio, or empty")
 
 CACHES = {
     "default": {

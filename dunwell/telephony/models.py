@@ -1,0 +1,98 @@
+"""One call record for every PBX: Asterisk's AMI events, the cloud providers' webhooks and the
+collector's manual log are all normalised into `Call` by `services.record_event`."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from dunwell.ledger.models import Contact, Counterparty
+
+
+class Provider(models.TextChoices):
+    ASTERISK = "asterisk", "Asterisk"
+    ZADARMA = "zadarma", "Zadarma"
+    MANGO = "mango", "Mango Office"
+    TWILIO = "twilio", "Twilio"
+    MANUAL = "manual", pgettext_lazy("telephony provider", "manual")
+
+
+class Direction(models.TextChoices):
+    INBOUND = "in", pgettext_lazy("call", "incoming")
+    OUTBOUND = "out", pgettext_lazy("call", "outgoing")
+
+
+class CallState(models.TextChoices):
+    RINGING = "ringing", pgettext_lazy("call", "ringing")
+    ANSWERED = "answered", pgettext_lazy("call", "answered")
+    ENDED = "ended", pgettext_lazy("call", "ended")
+
+
+class Disposition(models.TextChoices):
+    ANSWERED = "answered", pgettext_lazy("call disposition", "answered")
+    NO_ANSWER = "no_answer", pgettext_lazy("call disposition", "no answer")
+    BUSY = "busy", pgettext_lazy("call disposition", "busy")
+    FAILED = "failed", pgettext_lazy("call disposition", "failed")
+
+
+class Call(models.Model):
+    provider = models.CharField(_("provider"), max_length=16, choices=Provider.choices)
+    # The provider's key of the call: Asterisk's Linkedid, Zadarma's pbx_call_id, Mango's
+    # entry_id, Twilio's CallSid.
+    provider_call_id = models.CharField(_("provider's call id"), max_length=128)
+    direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices)
+    state = models.CharField(
+        _("state"), max_length=10, choices=CallState.choices, default=CallState.RINGING
+    )
+    external_number = models.CharField(_("number (E.164)"), max_length=32, blank=True)
+    extension = models.CharField(_("extension"), max_length=16, blank=True)
+    line = models.CharField(_("line"), max_length=64, blank=True)
+    counterparty = models.ForeignKey(
+        Counterparty,
+        verbose_name=_("debtor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="calls",
+    )
+    contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="calls"
+    )
+    # The collector whose extension took or made the call.
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_at = models.DateTimeField(_("started"))
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    duration = models.PositiveIntegerField(_("talk time, seconds"), null=True, blank=True)
+    disposition = models.CharField(
+        _("disposition"), max_length=10, choices=Disposition.choices, blank=True
+    )
+    # Where the provider publishes the recording, and our copy once fetched.
+    recording_url = models.URLField(_("recording address"), max_length=1000, blank=True)
+    recording = models.FileField(_("recording"), upload_to="recordings/%Y/%m/", blank=True)
+    recording_attempts = models.PositiveSmallIntegerField(default=0)
+    recording_next_at = models.DateTimeField(null=True, blank=True)
+    # The events as received (for support), newest last, capped.
+    events = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+        ordering = ["-started_at", "-id"]
+        indexes = [
+            models.Index(fields=["counterparty", "-started_at"]),
+            models.Index(fields=["agent", "-started_at"]),
+            models.Index(fields=["external_number"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "provider_call_id"], name="uniq_call_provider_id"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider}:{self.provider_call_id} {self.state}"

@@ -1,0 +1,162 @@
+"""The one door for call events: every adapter (AMI, webhooks, manual) turns what its PBX says
+into `CallEvent`s and calls `record_event`. It creates or updates the `Call`, matches the
+number to a contact and debtor, finds the agent by extension, and tells the listeners (screen
+pop, missed-call tasks, the timeline) after the commit."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+
+from dunwell.accounts.models import User
+from dunwell.ledger.models import Contact
+from dunwell.ledger.phones import PhoneError, normalize_phone
+from dunwell.telephony.models import Call, CallState, Direction, Disposition
+
+log = logging.getLogger(__name__)
+
+# What a provider reports, in its order: "ringing" (a new call, or a leg ringing at an
+# extension), "answered", "ended", "recording" (its address is known).
+KINDS = ("ringing", "answered", "ended", "recording")
+MAX_EVENTS = 50
+
+
+@dataclass(frozen=True)
+class CallEvent:
+    provider: str
+    provider_call_id: str
+    kind: str
+    at: datetime
+    direction: str = ""  # Direction value; needed on the first event of a call
+    external_number: str = ""  # as the provider wrote it; normalised here
+    extension: str = ""
+    line: str = ""
+    duration: int | None = None  # talk time in seconds, on "ended"
+    disposition: str = ""  # Disposition value, on "ended"
+    recording_url: str = ""
+    raw: dict[str, Any] = field(default_factory=dict)  # the provider's fields, for support
+
+
+Listener = Callable[[Call, CallEvent], object]
+LISTENERS: list[Listener] = []
+
+
+def add_listener(listener: Listener) -> None:
+    """Called after the commit of every recorded event (apps register in AppConfig.ready)."""
+    if listener not in LISTENERS:
+        LISTENERS.append(listener)
+
+
+def normalise_number(number: str, country: str = "") -> str:
+    """E.164 for a number as a PBX writes it (`+40…`, `0040…`, `40…` without the plus, or a
+    national number read with the company's country); "" when it is not a number."""
+    digits = number.strip()
+    if digits and digits[0].isdigit() and not digits.startswith("0") and len(digits) > 9:
+        digits = "+" + digits  # providers often drop the plus of an international number
+    try:
+        return normalize_phone(digits, country)
+    except PhoneError:
+        return ""
+
+
+def match_contact(e164: str) -> Contact | None:
+    """The contact with this number (main or second phone); the one seen most recently wins
+    when several debtors share it."""
+    if not e164:
+        return None
+    return (
+        Contact.objects.filter(Q(phone=e164) | Q(phone_alt=e164))
+        .select_related("counterparty")
+        .order_by("-pk")
+        .first()
+    )
+
+
+def agent_of(extension: str) -> User | None:
+    if not extension:
+        return None
+    return User.objects.filter(extension=extension, is_active=True).first()
+
+
+def _apply(call: Call, event: CallEvent) -> None:
+    if event.extension and (not call.extension or call.state == CallState.RINGING):
+        call.extension = event.extension
+        call.agent = agent_of(event.extension) or call.agent
+    if event.line and not call.line:
+        call.line = event.line
+    if event.kind == "answered" and call.answered_at is None:
+        call.answered_at = event.at
+        if call.state == CallState.RINGING:
+            call.state = CallState.ANSWERED
+    elif event.kind == "ended" and call.ended_at is None:
+        call.ended_at = event.at
+        call.state = CallState.ENDED
+        if event.duration is not None:
+            call.duration = event.duration
+        elif call.answered_at is not None:
+            call.duration = max(0, int((event.at - call.answered_at).total_seconds()))
+        else:
+            call.duration = 0
+        call.disposition = event.disposition or (
+            Disposition.ANSWERED if call.answered_at else Disposition.NO_ANSWER
+        )
+    if event.recording_url:
+        call.recording_url = event.recording_url
+    call.events = [*call.events, {"kind": event.kind, "at": event.at.isoformat(), **event.raw}][
+        -MAX_EVENTS:
+    ]
+
+
+@transaction.atomic
+def record_event(event: CallEvent, *, country: str = "") -> Call:
+    """Create or update the call the event belongs to. Idempotent for a repeated event (a
+    provider's retry): state only moves forward, timestamps are kept from the first report."""
+    if event.kind not in KINDS:
+        raise ValueError(f"unknown call event kind {event.kind!r}")
+    call = (
+        Call.objects.select_for_update()
+        .filter(provider=event.provider, provider_call_id=event.provider_call_id)
+        .first()
+    )
+    if call is None:
+        number = normalise_number(event.external_number, country)
+        contact = match_contact(number)
+        call = Call(
+            provider=event.provider,
+            provider_call_id=event.provider_call_id,
+            direction=event.direction or Direction.INBOUND,
+            external_number=number,
+            contact=contact,
+            counterparty=contact.counterparty if contact else None,
+            started_at=event.at,
+        )
+        _apply(call, event)
+        try:
+            with transaction.atomic():
+                call.save()
+        except IntegrityError:  # a concurrent first event of the same call won
+            call = Call.objects.select_for_update().get(
+                provider=event.provider, provider_call_id=event.provider_call_id
+            )
+            _apply(call, event)
+            call.save()
+    else:
+        _apply(call, event)
+        call.save()
+    saved = call
+    transaction.on_commit(lambda: _notify(saved, event))
+    return call
+
+
+def _notify(call: Call, event: CallEvent) -> None:
+    for listener in list(LISTENERS):
+        try:
+            listener(call, event)
+        except Exception:  # one listener's failure must not hide the call from the others
+            log.exception("call listener %r failed for call %s", listener, call.pk)
