@@ -13,8 +13,8 @@ the figure includes the SMTP conversation of every message. As in production, se
 (`--senders`, default 2: what `dunwell worker` does on each of two cores) send while the
 approval is still rendering and queueing; the clock stops when the sink holds every message.
 The load average after a run includes the bench's own processes (they use both cores).
-Target: >= 200 messages/s end to end (Invoice Ninja's throttle allows about 5/s). The floor measured in the same run is the
-sink's own speed: the same number of minimal messages sent over one connection by smtplib.
+Target: >= 200 messages/s end to end (Invoice Ninja's throttle allows about 5/s). The floor
+measured in the same run is the sink's own speed: the same number of minimal messages sent over one connection by smtplib.
 """
 
 from __future__ import annotations
