@@ -1,6 +1,6 @@
-"""Mailing benchmark (issue 11): a personal mailing to N debtors, end to end — select the
-debtors, render one message per debtor from its own situation (all its invoices, in its
-language), queue them in the outbox, and send them over SMTP to a local sink.
+"""Mailing benchmark (issue 11): a personal mailing to N debtors, end to end — select the debtors,
+render one message per debtor from its own situation (all its invoices, in its language), queue
+them in the outbox, and send them over SMTP to a local sink.
 
     DATABASE_URL=postgres://dunwell:dunwell@127.0.0.1:5432/dunwell_mail \
         .venv/bin/python bench/mail.py --debtors 10000
@@ -8,14 +8,14 @@ language), queue them in the outbox, and send them over SMTP to a local sink.
 Without DATABASE_URL it runs on a fresh SQLite file (orientation only). The database named by
 DATABASE_URL is migrated and its ledger and outbox emptied first: never point it at real data.
 
-The sink is a real SMTP server (aiosmtpd) in its own process that counts what it accepts, so
-the figure includes the SMTP conversation of every message. As in production, sender processes
+The sink is a real SMTP server (aiosmtpd) in its own process that counts what it accepts, so the
+figure includes the SMTP conversation of every message. As in production, sender processes
 (`--senders`, default 2: what `dunwell worker` does on each of two cores) send while the
-approval is still rendering and queueing; the clock stops when the sink holds every message.
-The load average after a run includes the bench's own processes (they use both cores).
-Target: >= 200 messages/s end to end (Invoice Ninja's throttle allows about 5/s). The floor
-measured in the same run is the sink's own speed: the same number of minimal messages sent over one connection by smtplib.
-"""
+approval is still rendering and queueing; the clock stops when the sink holds every message. The
+load average after a run includes the bench's own processes (they use both cores). Target: >=
+200 messages/s end to end (Invoice Ninja's throttle allows about 5/s). The floor measured in the
+same run is the sink's own speed: the same number of minimal messages sent over one connection
+by smtplib."""
 
 from __future__ import annotations
 
