@@ -33,7 +33,7 @@ from dunwell.accounts.visibility import (
     is_manager,
 )
 from dunwell.ladder.models import OPEN_STATUSES, PolicyStep, Task, TaskStatus
-from dunwell.ledger.models import Contact, Counterparty, Document, TimelineEntry
+from dunwell.ledger.models import Company, Contact, Counterparty, Document, TimelineEntry
 from dunwell.letters import kinds
 from dunwell.letters.drafting import Draft, Sender, draft
 from dunwell.letters.engine import WordingSyntaxError, compile_wording
@@ -47,7 +47,13 @@ from dunwell.letters.situation import (
 )
 from dunwell.letters.threats import find_threats
 from dunwell.mail.models import Channel, MessageState, OutgoingAttachment, OutgoingMessage
-from dunwell.mail.services import Attachment, MailError, new_message_id, queue_message
+from dunwell.mail.services import (
+    Attachment,
+    MailError,
+    new_message_id,
+    queue_message,
+    sender_for,
+)
 
 log = logging.getLogger(__name__)
 
@@ -807,7 +813,16 @@ def queue_many(messages: Iterable[OutgoingMessage]) -> list[OutgoingMessage]:
     taken = set(OutgoingMessage.objects.filter(key__in=keys).values_list("key", flat=True))
     fresh = [m for m in batch if m.key not in taken]
     now = timezone.now()
+    # The From, as queue_message fills it: once per company and sender, not per message (the
+    # sender would otherwise look it up for every message it sends).
+    companies = Company.objects.in_bulk({m.company_id for m in fresh if not m.from_email})
+    senders: dict[tuple[int, int | None], str] = {}
     for m in fresh:
+        if not m.from_email:
+            pair = (m.company_id, m.sender_id)
+            if pair not in senders:
+                senders[pair] = sender_for(companies.get(m.company_id), m.sender)
+            m.from_email = senders[pair]
         m.message_id = new_message_id()
         m.state = MessageState.QUEUED
         m.created_at = now
