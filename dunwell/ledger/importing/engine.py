@@ -59,8 +59,6 @@ from dunwell.workdays import WorkCalendar
 BATCH = 20_000
 MAX_ERRORS_KEPT = 10_000
 STAGE = "dunwell_import_stage"
-# Up to this many staged rows, existing rows are looked up by index probes, not a join.
-SMALL_STAGE = 10_000
 # The longest cell read (docs/import-formats.md); longer cells are refused with row and column.
 MAX_CELL_CHARS = 10_000
 # Whole-number columns (days): larger figures are typos and would overflow date arithmetic.
@@ -741,7 +739,6 @@ class Importer:
                 self._report(done, max(total, done))
         flush()
         self._report(done, max(table.total, done))
-        self.staged = done
         return done
 
     # --- resolving and checking (SQL) ------------------------------------------------------
@@ -1304,28 +1301,13 @@ class Importer:
         key = "cp_id" if kind.name == "contacts" else "company_id"
         tkey = "counterparty_id" if kind.name == "contacts" else "company_id"
         cp_col = "counterparty_id" if kind.name != "counterparties" else "id"
-        small = getattr(self, "staged", SMALL_STAGE + 1) <= SMALL_STAGE
-        if self.postgres and small and kind.name != "contacts":  # contacts: a partial index
-            # A small batch (an API push) into a large table: one probe of the unique index
-            # per row. PostgreSQL would hash the whole table for the join below, a cost that
-            # grows with the ledger, not with the batch.
-            # (No EXISTS filter: the planner would turn it back into that hash join.)
-            cursor.execute(
-                f"UPDATE {STAGE} SET (target_id, old_cp_id) = (SELECT t.id, t.{cp_col} "
-                f"FROM {target} t WHERE t.{tkey} = {STAGE}.{key} "
-                f"AND t.external_id = {STAGE}.f_external_id)"
-            )
-            cursor.execute(f"SELECT 1 FROM {STAGE} WHERE target_id IS NOT NULL LIMIT 1")
-            found = cursor.fetchone() is not None
-        else:
-            cursor.execute(
-                f"UPDATE {STAGE} SET target_id = t.id, old_cp_id = t.{cp_col} FROM {target} t "
-                f"WHERE t.{tkey} = {STAGE}.{key} AND t.external_id = {STAGE}.f_external_id"
-            )
-            found = cursor.rowcount != 0
+        cursor.execute(
+            f"UPDATE {STAGE} SET target_id = t.id, old_cp_id = t.{cp_col} FROM {target} t "
+            f"WHERE t.{tkey} = {STAGE}.{key} AND t.external_id = {STAGE}.f_external_id"
+        )
         # Rows that already exist: none for new rows (a push of new invoices), and then the
         # passes that compare with the stored rows are skipped (each would scan the table).
-        targets = found
+        targets = cursor.rowcount != 0
         present = set(parser.header_of)
         columns = list(kind.columns)
         # Columns the file does not carry keep their stored values: one pass over the staging
@@ -1416,13 +1398,9 @@ class Importer:
                 # New documents of debtors that nothing else in this import touched: no
                 # existing row of theirs changed, none moved away from them.
                 moved = f"target_id IS NOT NULL AND {STAGE}.changed"
-                match = "t.company_id = s.company_id AND t.external_id = s.f_external_id"
-                if getattr(self, "staged", SMALL_STAGE + 1) <= SMALL_STAGE:
-                    source = f"s.cp_id, (SELECT t.id FROM {target} t WHERE {match}) FROM {STAGE} s"
-                else:
-                    source = f"s.cp_id, t.id FROM {STAGE} s JOIN {target} t ON {match}"
                 appended = (
-                    f"SELECT {source} "
+                    f"SELECT s.cp_id, t.id FROM {STAGE} s JOIN {target} t "
+                    "ON t.company_id = s.company_id AND t.external_id = s.f_external_id "
                     "WHERE s.target_id IS NULL AND s.cp_id NOT IN ("
                     f"SELECT cp_id FROM {STAGE} WHERE {moved} AND cp_id IS NOT NULL UNION "
                     f"SELECT old_cp_id FROM {STAGE} WHERE {moved} AND old_cp_id IS NOT NULL)"
