@@ -262,10 +262,6 @@ OR (n.contract_id IS NOT NULL AND EXISTS (
 
 def _skip_appended(cursor: CursorWrapper, appended_sql: str, params: Sequence[Any]) -> None:
     cursor.execute(f"INSERT INTO dunwell_rl_added (cp, doc) {appended_sql}", params)
-    if connection.vendor == "postgresql":
-        # Unanalysed, both are planned as thousands of rows and the checks below as scans.
-        cursor.execute("ANALYZE dunwell_rl_added")
-        cursor.execute("ANALYZE dunwell_rl_scope")
     cursor.execute(
         "DELETE FROM dunwell_rl_scope WHERE id IN (SELECT cp FROM dunwell_rl_added) "
         f"AND id NOT IN ({_APPENDED_DISQUALIFY})"
