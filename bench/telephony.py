@@ -22,6 +22,7 @@ the running server), so both figures come from one run.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import importlib
 import os
@@ -285,10 +286,8 @@ def main() -> None:
         floor, floor_errors = drive(args.port, numbers, args.concurrency, args.lookups, "wrong")
         times, errors = drive(args.port, numbers, args.concurrency, args.lookups, TOKEN)
         screen_pop = None
-        try:
+        with contextlib.suppress(ModuleNotFoundError):
             screen_pop = importlib.import_module("bench.screen_pop")
-        except ModuleNotFoundError:
-            pass
         report.add("database", describe_database())
         report.add("data", f"{args.debtors:,} debtors, {args.collectors} collectors")
         report.add("server", f"gunicorn {args.workers} workers x {args.threads} threads")
