@@ -134,3 +134,21 @@ def test_a_signed_in_user_without_the_token_is_refused(debtor_phone, make_user):
     client = Client()
     client.force_login(make_user("boss", Role.DIRECTOR))
     assert client.get("/telephony/route/", {"number": debtor_phone}).status_code == 403
+
+
+def test_an_administrator_keeps_team_queues_and_absences_in_the_admin(
+    debtor_phone, collector, supervisor
+):
+    from dunwell.accounts.models import User
+
+    admin_user = User.objects.create_superuser(username="root", password="pw-root")
+    TeamQueue.objects.create(supervisor=supervisor, number="501", name="Team Sofia")
+    Absence.objects.create(user=collector, starts_on=date(2026, 12, 2), ends_on=date(2026, 12, 5))
+    client = Client()
+    client.force_login(admin_user)
+    queues = client.get("/admin/telephony/teamqueue/")
+    absences = client.get("/admin/telephony/absence/")
+    assert queues.status_code == absences.status_code == 200
+    assert "Team Sofia" in queues.content.decode()
+    assert "colin" in absences.content.decode()
+    assert client.get("/admin/telephony/absence/add/").status_code == 200
