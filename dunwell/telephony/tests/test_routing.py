@@ -152,3 +152,8 @@ def test_an_administrator_keeps_team_queues_and_absences_in_the_admin(
     assert "Team Sofia" in queues.content.decode()
     assert "colin" in absences.content.decode()
     assert client.get("/admin/telephony/absence/add/").status_code == 200
+
+
+def test_a_number_in_the_national_format_is_read_with_the_companys_country(debtor_phone):
+    # An on-premises Asterisk writes a local mobile caller as 0721234567; the company is in RO.
+    assert route_call("0721234567", now=LATE).target == "101"
