@@ -166,6 +166,20 @@ DUNWELL_MAIL_MAX_ATTEMPTS = env_int("DUNWELL_MAIL_MAX_ATTEMPTS", 6, minimum=1)
 DUNWELL_PBX = env_str("DUNWELL_PBX", "").strip().lower()
 if DUNWELL_PBX not in {"", "asterisk", "zadarma", "mango", "twilio"}:
     raise EnvError("DUNWELL_PBX: one of asterisk, zadarma, mango, twilio, or empty")
+# Cloud PBX webhooks (docs/telephony.md "Cloud PBX webhooks and routing"): the providers' keys
+# and secrets that sign their webhooks. A provider without its secret answers 404.
+DUNWELL_ZADARMA_KEY = env_str("DUNWELL_ZADARMA_KEY", "").strip()
+DUNWELL_ZADARMA_SECRET = env_str("DUNWELL_ZADARMA_SECRET", "").strip()
+DUNWELL_MANGO_KEY = env_str("DUNWELL_MANGO_KEY", "").strip()
+DUNWELL_MANGO_SALT = env_str("DUNWELL_MANGO_SALT", "").strip()
+DUNWELL_MANGO_API_URL = env_str("DUNWELL_MANGO_API_URL", "https://app.mango-office.ru/vpbx/")
+DUNWELL_TWILIO_AUTH_TOKEN = env_str("DUNWELL_TWILIO_AUTH_TOKEN", "").strip()
+# Routing of incoming calls: the queue that takes what no collector or team queue does, and the
+# shared token of the dialplan's routing request (empty: the endpoint answers 404).
+DUNWELL_PBX_DEFAULT_QUEUE = env_str("DUNWELL_PBX_DEFAULT_QUEUE", "").strip()
+DUNWELL_PBX_ROUTING_TOKEN = env_str("DUNWELL_PBX_ROUTING_TOKEN", "").strip()
+if DUNWELL_PBX_ROUTING_TOKEN and len(DUNWELL_PBX_ROUTING_TOKEN) < 20:
+    raise EnvError("DUNWELL_PBX_ROUTING_TOKEN: at least 20 random characters")
 
 CACHES = {
     "default": {

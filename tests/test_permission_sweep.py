@@ -30,6 +30,14 @@ SPECIAL: dict[str, str] = {
     "api:openapi-json": "API schema: public on purpose, it holds no data (docs/integrations.md)",
     "api:openapi-view": "API docs: behind a login (tests/test_deploy.py)",
     "api_not_found": "any other address under /api/v1/: a problem+json 404 for everyone",
+    "telephony_hooks:zadarma": "PBX webhook: the provider's signature is the credential "
+    "(dunwell/telephony/tests/test_webhooks.py)",
+    "telephony_hooks:mango": "PBX webhook: the provider's signature is the credential "
+    "(dunwell/telephony/tests/test_webhooks.py)",
+    "telephony_hooks:twilio": "PBX webhook: the provider's signature is the credential "
+    "(dunwell/telephony/tests/test_webhooks.py)",
+    "telephony_hooks:route": "the dialplan's routing request: a shared token is the credential "
+    "(dunwell/telephony/tests/test_routing.py)",
 }
 # The admin has its own login and checks staff status itself (swept below by prefix).
 ADMIN_PREFIX = "admin/"

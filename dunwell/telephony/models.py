@@ -96,3 +96,58 @@ class Call(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider}:{self.provider_call_id} {self.state}"
+
+
+# --- Routing data (helper HOOKS, issue 12 part 4) -------------------------------------------
+# Who takes an incoming call when the responsible collector cannot: the team's queue (one per
+# supervisor), and the collectors' absences. Read by `telephony.routing`.
+
+
+class TeamQueue(models.Model):
+    """The PBX queue (or ring group) of a supervisor's team."""
+
+    supervisor = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("supervisor"),
+        on_delete=models.CASCADE,
+        related_name="team_queue",
+    )
+    number = models.CharField(_("queue number"), max_length=32)
+    name = models.CharField(_("name"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("team queue")
+        verbose_name_plural = _("team queues")
+
+    def __str__(self) -> str:
+        return f"{self.name or self.number} ({self.number})"
+
+
+class Absence(models.Model):
+    """A collector away (holiday, sick leave): calls for their debtors go to the team queue.
+    The days are the user's own calendar days (their time zone), both included."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("collector"),
+        on_delete=models.CASCADE,
+        related_name="absences",
+    )
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to"))
+    note = models.CharField(_("note"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("absence")
+        verbose_name_plural = _("absences")
+        ordering = ["-starts_on"]
+        indexes = [models.Index(fields=["user", "ends_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="absence_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.starts_on}–{self.ends_on}"

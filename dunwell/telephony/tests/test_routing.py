@@ -1,0 +1,159 @@
+"""Routing of incoming calls: the responsible collector, their team queue, the default queue;
+the dialplan's endpoint and its token."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+from django.test import Client
+
+from dunwell.accounts.models import Role
+from dunwell.ledger.models import Contact
+from dunwell.telephony.models import Absence, TeamQueue
+from dunwell.telephony.routing import route_call
+
+# 23:30 UTC on 1 December is already 2 December in Bucharest.
+LATE = datetime(2026, 12, 1, 23, 30, tzinfo=UTC)
+TOKEN = "route-token-" + "x" * 20
+
+
+@pytest.fixture(autouse=True)
+def _queues(settings):
+    settings.DUNWELL_PBX_DEFAULT_QUEUE = "600"
+    settings.DUNWELL_PBX_ROUTING_TOKEN = TOKEN
+
+
+@pytest.fixture
+def debtor_phone(make_counterparty, collector):
+    collector.extension = "101"
+    collector.time_zone = "Europe/Bucharest"
+    collector.save()
+    debtor = make_counterparty(collector=collector)
+    Contact.objects.create(counterparty=debtor, name="Ana Pop", phone="+40721234567",
+                           phone_alt="+40731000000")  # fmt: skip
+    return "+40721234567"
+
+
+def test_a_known_number_rings_the_responsible_collector(debtor_phone, collector):
+    route = route_call("40721234567", now=LATE)  # as a provider writes it, without the plus
+    assert (route.target, route.reason, route.collector_id) == ("101", "collector", collector.pk)
+
+
+def test_the_second_phone_of_a_contact_is_known_too(debtor_phone):
+    assert route_call("+40731000000", now=LATE).target == "101"
+
+
+def test_an_absent_collector_hands_over_to_the_team_queue(debtor_phone, collector, supervisor):
+    TeamQueue.objects.create(supervisor=supervisor, number="501", name="Team Sofia")
+    Absence.objects.create(user=collector, starts_on=date(2026, 12, 2), ends_on=date(2026, 12, 5))
+    route = route_call(debtor_phone, now=LATE)  # 2 December in the collector's time zone
+    assert (route.target, route.reason) == ("501", "team_queue")
+
+
+def test_an_absence_counts_in_the_collectors_own_time_zone(debtor_phone, collector, supervisor):
+    TeamQueue.objects.create(supervisor=supervisor, number="501")
+    Absence.objects.create(user=collector, starts_on=date(2026, 12, 2), ends_on=date(2026, 12, 2))
+    collector.time_zone = "UTC"  # still 1 December for them: at work
+    collector.save()
+    assert route_call(debtor_phone, now=LATE).target == "101"
+
+
+def test_an_absence_that_is_over_does_not_count(debtor_phone, collector, supervisor):
+    TeamQueue.objects.create(supervisor=supervisor, number="501")
+    Absence.objects.create(user=collector, starts_on=date(2026, 11, 1), ends_on=date(2026, 12, 1))
+    assert route_call(debtor_phone, now=LATE).target == "101"
+
+
+def test_an_absent_collector_without_a_team_queue_falls_to_the_default_queue(
+    debtor_phone, collector
+):
+    Absence.objects.create(user=collector, starts_on=date(2026, 12, 1), ends_on=date(2026, 12, 9))
+    route = route_call(debtor_phone, now=LATE)
+    assert (route.target, route.reason) == ("600", "default")
+
+
+def test_a_collector_without_an_extension_hands_over_to_the_team_queue(
+    debtor_phone, collector, supervisor
+):
+    TeamQueue.objects.create(supervisor=supervisor, number="501")
+    collector.extension = ""
+    collector.save()
+    assert route_call(debtor_phone, now=LATE).target == "501"
+
+
+def test_an_unknown_number_goes_to_the_default_queue(debtor_phone):
+    route = route_call("+40799999999", now=LATE)
+    assert (route.target, route.reason) == ("600", "default")
+
+
+def test_a_debtor_without_a_collector_goes_to_the_default_queue(make_counterparty):
+    debtor = make_counterparty()
+    Contact.objects.create(counterparty=debtor, name="Ion", phone="+40722000111")
+    assert route_call("+40722000111", now=LATE).reason == "default"
+
+
+def test_routing_takes_at_most_three_queries(debtor_phone, collector, supervisor,
+                                             django_assert_max_num_queries):  # fmt: skip
+    TeamQueue.objects.create(supervisor=supervisor, number="501")
+    Absence.objects.create(user=collector, starts_on=date(2026, 12, 2), ends_on=date(2026, 12, 2))
+    with django_assert_max_num_queries(3):
+        assert route_call(debtor_phone, now=LATE).target == "501"
+
+
+# --- the dialplan's endpoint --------------------------------------------------------------
+
+
+def test_the_dialplan_gets_the_extension_as_plain_text(debtor_phone):
+    response = Client().get("/telephony/route/", {"number": "0040721234567"},
+                            headers={"X-Dunwell-Token": TOKEN})  # fmt: skip
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    assert response.content == b"101"
+
+
+def test_the_token_may_come_in_the_query(debtor_phone):
+    response = Client().get("/telephony/route/", {"number": debtor_phone, "token": TOKEN})
+    assert response.content == b"101"
+
+
+def test_a_wrong_or_missing_token_is_refused(debtor_phone, caplog):
+    client = Client()
+    wrong = client.get("/telephony/route/", {"number": debtor_phone, "token": "nope"})
+    missing = client.get("/telephony/route/", {"number": debtor_phone})
+    assert (wrong.status_code, missing.status_code) == (403, 403)
+    assert b"101" not in wrong.content + missing.content
+    assert "routing" in caplog.text and "nope" not in caplog.text
+
+
+def test_without_a_configured_token_the_endpoint_does_not_exist(settings, debtor_phone):
+    settings.DUNWELL_PBX_ROUTING_TOKEN = ""
+    response = Client().get("/telephony/route/", {"number": debtor_phone, "token": ""})
+    assert response.status_code == 404
+
+
+def test_a_signed_in_user_without_the_token_is_refused(debtor_phone, make_user):
+    client = Client()
+    client.force_login(make_user("boss", Role.DIRECTOR))
+    assert client.get("/telephony/route/", {"number": debtor_phone}).status_code == 403
+
+
+def test_an_administrator_keeps_team_queues_and_absences_in_the_admin(
+    debtor_phone, collector, supervisor
+):
+    from dunwell.accounts.models import User
+
+    admin_user = User.objects.create_superuser(username="root", password="pw-root")
+    TeamQueue.objects.create(supervisor=supervisor, number="501", name="Team Sofia")
+    Absence.objects.create(user=collector, starts_on=date(2026, 12, 2), ends_on=date(2026, 12, 5))
+    client = Client()
+    client.force_login(admin_user)
+    queues = client.get("/admin/telephony/teamqueue/")
+    absences = client.get("/admin/telephony/absence/")
+    assert queues.status_code == absences.status_code == 200
+    assert "Team Sofia" in queues.content.decode()
+    assert "colin" in absences.content.decode()
+    assert client.get("/admin/telephony/absence/add/").status_code == 200
+
+
+def test_a_number_in_the_national_format_is_read_with_the_companys_country(debtor_phone):
+    # An on-premises Asterisk writes a local mobile caller as 0721234567; the company is in RO.
+    assert route_call("0721234567", now=LATE).target == "101"
