@@ -98,10 +98,10 @@ def dial_asterisk(user: User, number_e164: str, contact_id: int | None) -> Call:
         )
     except (ami.AmiError, ConnectionError, ValueError) as exc:
         log.warning("Originate for %s failed: %s", user.extension, exc)
-        raise DialError(FAILED) from None
+        raise DialError(str(FAILED)) from None
     if response.get("Response", "").lower() != "success":
         log.warning("Originate refused: %s", response.get("Message", ""))
-        raise DialError(FAILED)
+        raise DialError(str(FAILED))
     return _ringing(Provider.ASTERISK, call_id, user, number_e164, contact_id)
 
 
@@ -139,10 +139,10 @@ def dial_zadarma(user: User, number_e164: str, contact_id: int | None) -> Call:
         answer = cloud_dial.send(request)
     except cloud_dial.ProviderError as exc:
         log.warning("Zadarma callback failed: %s", exc)
-        raise DialError(FAILED) from None
+        raise DialError(str(FAILED)) from None
     if answer.get("status") != "success":
         log.warning("Zadarma callback refused: %s", answer.get("message", answer))
-        raise DialError(FAILED)
+        raise DialError(str(FAILED))
     # Zadarma's answer has no call id; its webhooks will bring pbx_call_id.
     return _ringing(Provider.ZADARMA, new_call_id("zd-callback"), user, number_e164, contact_id)
 
@@ -161,10 +161,10 @@ def dial_mango(user: User, number_e164: str, contact_id: int | None) -> Call:
         answer = cloud_dial.send(request)
     except cloud_dial.ProviderError as exc:
         log.warning("Mango callback failed: %s", exc)
-        raise DialError(FAILED) from None
+        raise DialError(str(FAILED)) from None
     if str(answer.get("result", "")) != "1000":
         log.warning("Mango callback refused: %s", answer)
-        raise DialError(FAILED)
+        raise DialError(str(FAILED))
     return _ringing(Provider.MANGO, command_id, user, number_e164, contact_id)
 
 
@@ -187,11 +187,11 @@ def dial_twilio(user: User, number_e164: str, contact_id: int | None) -> Call:
         answer = cloud_dial.send(request)
     except cloud_dial.ProviderError as exc:
         log.warning("Twilio call failed: %s", exc)
-        raise DialError(FAILED) from None
+        raise DialError(str(FAILED)) from None
     sid = str(answer.get("sid", ""))
     if not sid:
         log.warning("Twilio answered without a call sid: %s", answer)
-        raise DialError(FAILED)
+        raise DialError(str(FAILED))
     return _ringing(Provider.TWILIO, sid, user, number_e164, contact_id)
 
 

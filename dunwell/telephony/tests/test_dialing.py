@@ -16,7 +16,6 @@ from django.test import override_settings
 from django.utils import translation
 
 from dunwell.ledger.models import Contact
-from dunwell.telephony import dialing
 from dunwell.telephony.dialing import DialError, start_call
 from dunwell.telephony.models import Call, CallState, Direction, Disposition, Provider
 from dunwell.telephony.tests import fake_ami
@@ -147,7 +146,9 @@ def test_a_refused_originate_is_a_translated_error_and_writes_nothing(contact, c
     ):
         with pytest.raises(DialError) as error:
             start_call(collector, NUMBER)
-    assert str(error.value) == str(dialing.FAILED) and "exchange" not in str(error.value)
+    assert (
+        str(error.value) == "АТС не начала звонок; попробуйте ещё раз или наберите номер вручную."
+    )
     assert not Call.objects.exists()
 
 
@@ -262,7 +263,9 @@ def test_a_provider_refusal_is_a_translated_error_and_writes_nothing(contact, co
         pytest.raises(DialError) as error,
     ):
         start_call(collector, NUMBER)
-    assert str(error.value) == str(dialing.FAILED)
+    assert (
+        str(error.value) == "АТС не розпочала дзвінок; спробуйте ще раз або наберіть номер вручну."
+    )
     assert not Call.objects.exists()
 
 
