@@ -129,10 +129,11 @@ class AmiClient:
 
     async def connect(self) -> None:
         try:
-            self._reader, self._writer = await asyncio.wait_for(
+            reader, self._writer = await asyncio.wait_for(
                 asyncio.open_connection(self.config.host, self.config.port), self.timeout
             )
-            raw = await asyncio.wait_for(self._reader.readline(), self.timeout)
+            self._reader = reader
+            raw = await asyncio.wait_for(reader.readline(), self.timeout)
         except (OSError, TimeoutError) as exc:
             raise AmiError(f"cannot reach the AMI server at {self.config}: {exc}") from None
         self.banner = raw.decode("utf-8", "replace").strip()

@@ -177,9 +177,12 @@ def test_a_refused_login_is_reported_and_not_retried(caplog):
 
 
 def test_the_command_reports_a_refused_login_without_the_secret(db, caplog):
-    with running(FakeAmi()) as server, caplog.at_level(logging.INFO):
-        with pytest.raises(CommandError) as error:
-            call_command("pbx", "asterisk", "--ami-url", server.url_with("hunter2"))
+    with (
+        running(FakeAmi()) as server,
+        caplog.at_level(logging.INFO),
+        pytest.raises(CommandError) as error,
+    ):
+        call_command("pbx", "asterisk", "--ami-url", server.url_with("hunter2"))
     assert "login" in str(error.value) and "hunter2" not in str(error.value)
     assert "hunter2" not in caplog.text
 
