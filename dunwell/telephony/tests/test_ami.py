@@ -4,7 +4,13 @@ right call record."""
 
 import asyncio
 import logging
+import os
+import signal
+import subprocess
+import sys
+import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -207,3 +213,58 @@ def test_the_address_is_parsed_and_its_secret_hidden():
 def test_a_value_with_a_line_break_cannot_inject_an_action():
     with pytest.raises(ValueError):
         ami.encode({"Action": "Originate", "Exten": "123\r\nAction: Command"})
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_records_the_calls_and_logs_off_when_stopped(debtor_contact, collector):
+    script = fake_ami.inbound(T0, CALLER, answer_after=5, talk=60)
+    with running(FakeAmi(script=script, drop_after=3)) as server:
+
+        async def main():
+            stop = asyncio.Event()
+            task = asyncio.create_task(
+                asterisk.serve(
+                    ami.parse_ami_url(server.url),
+                    stop,
+                    tracker=asterisk.CallTracker(("PJSIP/trunk-",)),
+                    first_delay=0.01,
+                )
+            )
+            for _ in range(300):
+                await asyncio.sleep(0.01)
+                if await asyncio.to_thread(Call.objects.filter(state=CallState.ENDED).exists):
+                    break
+            stop.set()
+            await asyncio.wait_for(task, 5)
+
+        asyncio.run(main())
+        assert server.sent("Logoff")
+        assert server.logins == 2
+    call = Call.objects.get()
+    assert (call.state, call.duration, call.agent) == (CallState.ENDED, 60, collector)
+
+
+def test_sigterm_stops_the_command_cleanly():
+    """The real process: it logs in, and SIGTERM makes it log off and exit 0."""
+    root = Path(__file__).resolve().parents[3]
+    env = {**os.environ, "DUNWELL_DEBUG": "1"}
+    with running(FakeAmi()) as server:
+        process = subprocess.Popen(
+            [sys.executable, str(root / "manage.py"), "pbx", "asterisk",
+             "--ami-url", server.url, "--country", "RO"],
+            cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        try:
+            for _ in range(3000):
+                if server.logins or process.poll() is not None:
+                    break
+                time.sleep(0.01)
+            assert server.logins == 1
+            process.send_signal(signal.SIGTERM)
+            out, err = process.communicate(timeout=10)
+        finally:
+            if process.poll() is None:
+                process.kill()
+        assert process.returncode == 0, err
+        assert server.sent("Logoff")
+    assert "stopped" in out and server.secret not in out + err
