@@ -22,7 +22,7 @@ import logging
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from django.db import close_old_connections, connections, transaction
 
@@ -33,6 +33,7 @@ from dunwell.telephony.services import CallEvent
 log = logging.getLogger(__name__)
 
 CALL_VARIABLE = "DUNWELL_CALL"
+STALE_AFTER = timedelta(hours=12)
 DEFAULT_TRUNK_CONTEXTS = ("from-external", "from-trunk", "from-pstn")
 DIAL_STATUS = {
     "BUSY": Disposition.BUSY,
@@ -82,6 +83,7 @@ class _Call:
     status: str = ""
     cause: str = ""
     channels: dict[str, _Channel] = field(default_factory=dict)
+    seen: datetime | None = None
 
 
 def event_time(event: dict[str, str]) -> datetime:
@@ -104,6 +106,7 @@ class CallTracker:
         self.trunk_contexts = tuple(c for c in trunk_contexts if c)
         self.calls: dict[str, _Call] = {}
         self.keys: dict[str, str] = {}  # Linkedid -> our provider call id (click-to-call)
+        self.fed = 0
 
     # -- channels ----------------------------------------------------------------------------
     def is_trunk(self, name: str, context: str = "") -> bool:
@@ -126,6 +129,7 @@ class CallTracker:
         if call is None:
             call = _Call(linkedid, self.keys.get(linkedid, linkedid))
             self.calls[linkedid] = call
+        call.seen = event_time(event)
         return call
 
     def _internal(self, call: _Call, name: str) -> bool:
@@ -134,7 +138,23 @@ class CallTracker:
         return bool(name) and not self.is_trunk(name, context) and bool(self.extension_of(name))
 
     # -- events ------------------------------------------------------------------------------
+    def forget_stale(self, now: datetime) -> list[str]:
+        """Calls whose Hangup we never saw (it came while we were disconnected) are forgotten
+        after STALE_AFTER without an event; returns their Linkedids."""
+        stale = [
+            linkedid
+            for linkedid, call in self.calls.items()
+            if call.seen is not None and now - call.seen > STALE_AFTER
+        ]
+        for linkedid in stale:
+            del self.calls[linkedid]
+            self.keys.pop(linkedid, None)
+        return stale
+
     def feed(self, event: dict[str, str]) -> list[CallEvent | Transfer]:
+        self.fed += 1
+        if self.fed % 1000 == 0:
+            self.forget_stale(event_time(event))
         name = event.get("Event", "")
         handler = getattr(self, f"_on_{name.lower()}", None)
         if handler is None:

@@ -268,3 +268,12 @@ def test_sigterm_stops_the_command_cleanly():
         assert process.returncode == 0, err
         assert server.sent("Logoff")
     assert "stopped" in out and server.secret not in out + err
+
+
+def test_a_call_whose_hangup_was_never_seen_is_forgotten_later():
+    tracker = asterisk.CallTracker(("PJSIP/trunk-",))
+    for event in fake_ami.inbound(T0, CALLER, answer_after=5)[:4]:
+        tracker.feed(event)
+    assert tracker.forget_stale(T0 + timedelta(hours=1)) == []
+    assert tracker.forget_stale(T0 + timedelta(hours=13)) == [fake_ami.LINKEDID]
+    assert tracker.calls == {}
