@@ -277,3 +277,30 @@ def test_a_call_whose_hangup_was_never_seen_is_forgotten_later():
     assert tracker.forget_stale(T0 + timedelta(hours=1)) == []
     assert tracker.forget_stale(T0 + timedelta(hours=13)) == [fake_ami.LINKEDID]
     assert tracker.calls == {}
+
+
+def test_a_number_dialled_on_the_desk_phone_is_an_outgoing_call_and_busy_is_kept(
+    debtor_contact, collector
+):
+    L, agent, trunk = "1764579800.7", "PJSIP/101-00000007", "PJSIP/trunk-00000008"
+    t1 = T0 + timedelta(seconds=8)
+    follow(
+        [
+            fake_ami.channel("Newchannel", T0, agent, L, L, CallerIDNum="101", Exten=CALLER),
+            fake_ami.channel("Newchannel", T0, trunk, L + "1", L, Exten=CALLER),
+            fake_ami.dial(
+                "DialBegin", T0, (agent, L), (trunk, L + "1"), L, DialString=f"trunk/{CALLER}"
+            ),
+            fake_ami.dial("DialEnd", t1, (agent, L), (trunk, L + "1"), L, DialStatus="BUSY"),
+            fake_ami.hangup(t1, trunk, L + "1", L, "17", "User busy"),
+            fake_ami.hangup(t1, agent, L, L, "17", "User busy"),
+        ]  # fmt: skip
+    )
+    call = Call.objects.get()
+    assert (call.direction, call.external_number, call.agent, call.counterparty) == (
+        Direction.OUTBOUND,
+        "+" + CALLER,
+        collector,
+        debtor_contact.counterparty,
+    )
+    assert (call.state, call.disposition, call.duration) == (CallState.ENDED, Disposition.BUSY, 0)
