@@ -10,6 +10,7 @@ from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -48,11 +49,13 @@ log = logging.getLogger(__name__)
 FAILED = gettext_lazy("The telephone exchange did not start the call; try again or dial by hand.")
 
 
+@transaction.atomic
 def _ringing(
     provider: str, call_id: str, user: User, number_e164: str, contact_id: int | None
 ) -> Call:
     """Our record of the started call, through the one door (record_event), then tied to the
-    contact the collector clicked."""
+    contact the collector clicked, in one transaction: the listeners (after the commit) see the
+    contact."""
     call = record_event(
         CallEvent(
             provider=provider,

@@ -16,6 +16,7 @@ from django.test import override_settings
 from django.utils import translation
 
 from dunwell.ledger.models import Contact
+from dunwell.telephony import services
 from dunwell.telephony.dialing import DialError, start_call
 from dunwell.telephony.models import Call, CallState, Direction, Disposition, Provider
 from dunwell.telephony.tests import fake_ami
@@ -275,3 +276,22 @@ def test_missing_api_keys_are_reported(contact, collector):
     with settings, pytest.raises(DialError, match="API keys"):
         start_call(collector, NUMBER)
     assert not Call.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_listeners_see_the_clicked_contact(contact, collector, monkeypatch):
+    seen = []
+    monkeypatch.setattr(services, "LISTENERS", [lambda call, event: seen.append(call.contact_id)])
+    # another contact shares the number: the one clicked wins
+    Contact.objects.create(counterparty=contact.counterparty, name="Ion Pop", phone=NUMBER)
+    with (
+        Recorder({"status": "success"}) as api,
+        override_settings(
+            DUNWELL_PBX="zadarma",
+            DUNWELL_ZADARMA_API_URL=api.url,
+            DUNWELL_ZADARMA_KEY="zkey",
+            DUNWELL_ZADARMA_SECRET="zsecret",
+        ),
+    ):
+        start_call(collector, NUMBER, contact_id=contact.pk)
+    assert seen == [contact.pk]
