@@ -179,9 +179,12 @@ class AmiClient:
                     if not future.done():
                         future.set_result(message)
                 elif "Event" in message and self.on_event is not None:
-                    result = self.on_event(message)
-                    if asyncio.iscoroutine(result):
-                        await result
+                    try:
+                        result = self.on_event(message)
+                        if asyncio.iscoroutine(result):
+                            await result
+                    except Exception:  # one bad event must not drop the connection
+                        log.exception("AMI event %s could not be handled", message.get("Event"))
         except (ConnectionError, OSError) as exc:
             log.warning("AMI connection to %s lost: %s", self.config, exc)
         finally:

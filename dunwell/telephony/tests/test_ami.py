@@ -304,3 +304,30 @@ def test_a_number_dialled_on_the_desk_phone_is_an_outgoing_call_and_busy_is_kept
         debtor_contact.counterparty,
     )
     assert (call.state, call.disposition, call.duration) == (CallState.ENDED, Disposition.BUSY, 0)
+
+
+def test_an_event_the_handler_fails_on_does_not_cost_the_following_ones(caplog):
+    script = fake_ami.inbound(T0, CALLER, answer_after=5)
+    seen = []
+
+    async def main(url):
+        stop = asyncio.Event()
+
+        def on_event(event):
+            if event.get("Event") == "Newchannel" and "boom" not in seen:
+                seen.append("boom")
+                raise RuntimeError("boom")
+            seen.append(event["Event"])
+            if event["Event"] == "Hangup" and event["Channel"] == fake_ami.TRUNK:
+                stop.set()
+
+        await asyncio.wait_for(
+            ami.run_forever(ami.parse_ami_url(url), on_event, stop, first_delay=0.01), 5
+        )
+
+    with running(FakeAmi(script=script)) as server:
+        asyncio.run(main(server.url))
+        assert server.logins == 1
+    calls = [name for name in seen if name != "FullyBooted"]
+    assert (calls[0], calls[-1], len(calls)) == ("boom", "Hangup", len(script))
+    assert "could not be handled" in caplog.text
