@@ -186,9 +186,7 @@ DUNWELL_AMI_CONTEXT = env_str("DUNWELL_AMI_CONTEXT", "from-internal").strip()
 # Cloud click-to-call: the providers' API addresses (tests point them elsewhere) and Twilio's
 # account, its caller number, the agent's address and the TwiML that dials the contact.
 DUNWELL_ZADARMA_API_URL = env_str("DUNWELL_ZADARMA_API_URL", "https://api.zadarma.com").strip()
-DUNWELL_MANGO_API_URL = env_str(
-    "DUNWELL_MANGO_API_URL", "https://app.mango-office.ru/vpbx"
-).strip()
+DUNWELL_MANGO_API_URL = env_str("DUNWELL_MANGO_API_URL", "https://app.mango-office.ru/vpbx").strip()
 DUNWELL_TWILIO_API_URL = env_str("DUNWELL_TWILIO_API_URL", "https://api.twilio.com").strip()
 DUNWELL_TWILIO_SID = env_str("DUNWELL_TWILIO_SID", "").strip()
 DUNWELL_TWILIO_FROM = env_str("DUNWELL_TWILIO_FROM", "").strip()
