@@ -290,11 +290,21 @@ class CallTracker:
     def _on_attendedtransfer(
         self, event: dict[str, str], at: datetime
     ) -> list[CallEvent | Transfer]:
-        call = self._call(event, "OrigTransferee")
-        target = self.extension_of(event.get("TransferTargetChannel", "")) or (
-            event.get("SecondTransfererCallerIDNum", "")
-            if event.get("SecondTransfererChannel")
-            else ""
+        """The collector talked to a colleague on a second call, then joined the contact to
+        them: the contact's call is the one we know among the transferer/transferee Linkedids;
+        the new agent is the transfer target's channel, or whom the second call reached."""
+        call = next(
+            (
+                self.calls[linkedid]
+                for prefix in ("OrigTransferer", "Transferee", "SecondTransferer")
+                if (linkedid := event.get(f"{prefix}Linkedid", "")) in self.calls
+            ),
+            None,
+        )
+        target = (
+            self.extension_of(event.get("TransferTargetChannel", ""))
+            or self.extension_of(event.get("SecondTransfererChannel", ""))
+            and event.get("SecondTransfererConnectedLineNum", "")
         )
         if call is None or not target or target == call.extension:
             return []

@@ -331,3 +331,21 @@ def test_an_event_the_handler_fails_on_does_not_cost_the_following_ones(caplog):
     calls = [name for name in seen if name != "FullyBooted"]
     assert (calls[0], calls[-1], len(calls)) == ("boom", "Hangup", len(script))
     assert "could not be handled" in caplog.text
+
+
+def test_an_attended_transfer_moves_the_call_to_the_colleague(debtor_contact, teammate):
+    teammate.extension = "102"
+    teammate.save()
+    answered = fake_ami.inbound(T0, CALLER, answer_after=5)[:-2]
+    t1 = T0 + timedelta(seconds=50)
+    transfer = {
+        "Event": "AttendedTransfer", "Timestamp": fake_ami.stamp(t1), "Result": "Success",
+        "OrigTransfererChannel": fake_ami.AGENT, "OrigTransfererLinkedid": fake_ami.LINKEDID,
+        "SecondTransfererChannel": "PJSIP/101-00000009",
+        "SecondTransfererLinkedid": "1764579650.9",
+        "SecondTransfererConnectedLineNum": "102",
+        "TransferTargetChannel": "PJSIP/102-0000000a", "DestType": "Bridge",
+    }  # fmt: skip
+    follow([*answered, transfer])
+    call = Call.objects.get()
+    assert (call.extension, call.agent) == ("102", teammate)
