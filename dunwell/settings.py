@@ -172,7 +172,6 @@ DUNWELL_ZADARMA_KEY = env_str("DUNWELL_ZADARMA_KEY", "").strip()
 DUNWELL_ZADARMA_SECRET = env_str("DUNWELL_ZADARMA_SECRET", "").strip()
 DUNWELL_MANGO_KEY = env_str("DUNWELL_MANGO_KEY", "").strip()
 DUNWELL_MANGO_SALT = env_str("DUNWELL_MANGO_SALT", "").strip()
-DUNWELL_MANGO_API_URL = env_str("DUNWELL_MANGO_API_URL", "https://app.mango-office.ru/vpbx/")
 DUNWELL_TWILIO_AUTH_TOKEN = env_str("DUNWELL_TWILIO_AUTH_TOKEN", "").strip()
 # Routing of incoming calls: the queue that takes what no collector or team queue does, and the
 # shared token of the dialplan's routing request (empty: the endpoint answers 404).
@@ -180,6 +179,32 @@ DUNWELL_PBX_DEFAULT_QUEUE = env_str("DUNWELL_PBX_DEFAULT_QUEUE", "").strip()
 DUNWELL_PBX_ROUTING_TOKEN = env_str("DUNWELL_PBX_ROUTING_TOKEN", "").strip()
 if DUNWELL_PBX_ROUTING_TOKEN and len(DUNWELL_PBX_ROUTING_TOKEN) < 20:
     raise EnvError("DUNWELL_PBX_ROUTING_TOKEN: at least 20 random characters")
+# Asterisk (docs/telephony.md, "Asterisk and click-to-call"): the manager interface, e.g.
+# ami://dunwell:secret@127.0.0.1:5038; the trunk channels' name prefixes (comma-separated, e.g.
+# "PJSIP/trunk-"; empty: a call entering in the from-external/from-trunk context is inbound);
+# click-to-call's Originate: the collector's channel and the dialplan context of the number.
+DUNWELL_AMI_URL = env_str("DUNWELL_AMI_URL", "").strip()
+if DUNWELL_AMI_URL:
+    from dunwell.telephony.ami import parse_ami_url
+
+    try:
+        parse_ami_url(DUNWELL_AMI_URL)
+    except ValueError as exc:
+        raise EnvError(f"DUNWELL_AMI_URL: {exc}") from None
+DUNWELL_AMI_TRUNK_PREFIXES = tuple(
+    p.strip() for p in env_str("DUNWELL_AMI_TRUNK_PREFIXES", "").split(",") if p.strip()
+)
+DUNWELL_AMI_CHANNEL = env_str("DUNWELL_AMI_CHANNEL", "PJSIP/{extension}").strip()
+DUNWELL_AMI_CONTEXT = env_str("DUNWELL_AMI_CONTEXT", "from-internal").strip()
+# Cloud click-to-call: the providers' API addresses (tests point them elsewhere) and Twilio's
+# account, its caller number, the agent's address and the TwiML that dials the contact.
+DUNWELL_ZADARMA_API_URL = env_str("DUNWELL_ZADARMA_API_URL", "https://api.zadarma.com").strip()
+DUNWELL_MANGO_API_URL = env_str("DUNWELL_MANGO_API_URL", "https://app.mango-office.ru/vpbx").strip()
+DUNWELL_TWILIO_API_URL = env_str("DUNWELL_TWILIO_API_URL", "https://api.twilio.com").strip()
+DUNWELL_TWILIO_SID = env_str("DUNWELL_TWILIO_SID", "").strip()
+DUNWELL_TWILIO_FROM = env_str("DUNWELL_TWILIO_FROM", "").strip()
+DUNWELL_TWILIO_AGENT = env_str("DUNWELL_TWILIO_AGENT", "client:{extension}").strip()
+DUNWELL_TWILIO_DIAL_URL = env_str("DUNWELL_TWILIO_DIAL_URL", "").strip()
 
 CACHES = {
     "default": {
