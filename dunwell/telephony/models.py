@@ -96,3 +96,29 @@ class Call(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider}:{self.provider_call_id} {self.state}"
+
+
+class ScreenPop(models.Model):
+    """One "a call is ringing at your extension" message for one user's open tabs; the event
+    stream (`views.pop_stream`) reads a user's rows newer than the last id it sent."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="pops")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "id"])]
+
+    def __str__(self) -> str:
+        return f"pop {self.call_id} -> {self.user_id}"
+
+
+class PopFollow(models.Model):
+    """A supervisor who also receives the screen pops of their team's calls (listening in)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pop_follow"
+    )
+
+    def __str__(self) -> str:
+        return f"follows team pops: {self.user_id}"
