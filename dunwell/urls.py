@@ -25,6 +25,7 @@ urlpatterns = [
     path("integrations/webhooks/", include("dunwell.webhooks.urls")),
     path("integrations/1c/", include("dunwell.onec.urls")),
     path("correspondence/", include("dunwell.correspondence.urls")),
+    path("telephony/", include("dunwell.telephony.urls")),
 ]
 # No open /media/, not even in debug: uploaded files (call recordings, task attachments,
 # generated documents, import files) are served only by permission-checked views, as downloads.

@@ -160,3 +160,27 @@ def _notify(call: Call, event: CallEvent) -> None:
             listener(call, event)
         except Exception:  # one listener's failure must not hide the call from the others
             log.exception("call listener %r failed for call %s", listener, call.pk)
+
+
+@transaction.atomic
+def add_caller_as_contact(call: Call, counterparty: Any, *, name: str, by: User) -> Contact:
+    """The unknown caller's number becomes a new contact of `counterparty`; the call (and the
+    caller's other calls from that number without a debtor) are matched to it."""
+    from dunwell.ledger.models import TimelineEntry
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    contact = Contact.objects.create(counterparty=counterparty, name=name, phone=call.external_number)
+    Call.objects.filter(external_number=call.external_number, counterparty__isnull=True).update(
+        contact=contact, counterparty=counterparty
+    )
+    TimelineEntry.objects.create(
+        counterparty=counterparty,
+        at=timezone.now(),
+        actor=by,
+        kind="telephony.contact_added",
+        summary=_("New contact %(name)s, %(number)s (from a call)")
+        % {"name": name, "number": call.external_number},
+        data={"call": call.pk, "contact": contact.pk},
+    )
+    return contact

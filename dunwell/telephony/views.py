@@ -1,0 +1,124 @@
+"""Telephony pages: the screen-pop event stream, the unknown caller's page (search, new
+contact prefilled), the supervisor's "follow my team's pops" toggle."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dunwell.accounts.models import Role
+from dunwell.accounts.visibility import visible_counterparties
+from dunwell.telephony import popups, services
+from dunwell.telephony.models import Call, ScreenPop
+
+POLL_SECONDS = 0.25
+HEARTBEAT_SECONDS = 15
+# A stream ends after this long; the browser reconnects with Last-Event-ID (frees the thread).
+STREAM_SECONDS = 300
+
+
+def _last_event_id(request: HttpRequest) -> int | None:
+    raw = request.headers.get("Last-Event-ID") or request.GET.get("last", "")
+    return int(raw) if raw.isdigit() else None
+
+
+def pop_events(user_id: int, last_id: int | None, *, seconds: float = STREAM_SECONDS) -> Iterator[str]:
+    """The user's pops as server-sent events: new rows every POLL_SECONDS, a comment line as a
+    heartbeat, then the stream closes (the client reconnects)."""
+    if last_id is None:  # a fresh tab: only pops from now on
+        last = ScreenPop.objects.filter(user_id=user_id).order_by("-id").first()
+        last_id = last.pk if last else 0
+    yield "retry: 1000\n\n"
+    started = time.monotonic()
+    beat = started
+    while time.monotonic() - started < seconds:
+        fresh_since = timezone.now() - timedelta(seconds=popups.POP_FRESH_SECONDS)
+        pops = list(
+            ScreenPop.objects.filter(user_id=user_id, id__gt=last_id, created_at__gte=fresh_since)
+            .select_related("call__counterparty")
+            .order_by("id")[:20]
+        )
+        skipped = ScreenPop.objects.filter(user_id=user_id, id__gt=last_id).order_by("-id").first()
+        for pop in pops:
+            last_id = pop.pk
+            yield f"id: {pop.pk}\nevent: pop\ndata: {json.dumps(popups.payload(pop))}\n\n"
+        if skipped is not None and skipped.pk > last_id:
+            last_id = skipped.pk  # stale pops are never sent
+        now = time.monotonic()
+        if now - beat >= HEARTBEAT_SECONDS:
+            beat = now
+            yield ": heartbeat\n\n"
+        time.sleep(POLL_SECONDS)
+
+
+@login_required
+def pop_stream(request: HttpRequest) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(
+        pop_events(request.user.pk, _last_event_id(request)), content_type="text/event-stream"
+    )
+    response["Cache-Control"] = "no-cache"
+    response["X-Accel-Buffering"] = "no"
+    return response
+
+
+@login_required
+def unknown_caller(request: HttpRequest, call_id: int) -> HttpResponse:
+    """A call from a number no contact has: search the user's debtors, add the number as a new
+    contact of one of them."""
+    call = get_object_or_404(Call, pk=call_id)
+    if call.agent_id != request.user.pk and not _follows_agent(request, call):
+        raise PermissionDenied
+    query = request.GET.get("q", "").strip()
+    debtors = visible_counterparties(request.user).order_by("name")
+    if query:
+        debtors = debtors.filter(name__icontains=query)
+    return render(
+        request,
+        "telephony/unknown.html",
+        {"call": call, "q": query, "debtors": debtors[:20] if query else []},
+    )
+
+
+def _follows_agent(request: HttpRequest, call: Call) -> bool:
+    agent = call.agent
+    return bool(agent is not None and agent.supervisor_id == request.user.pk)
+
+
+@login_required
+@require_POST
+def add_contact(request: HttpRequest, call_id: int) -> HttpResponse:
+    call = get_object_or_404(Call, pk=call_id)
+    if call.agent_id != request.user.pk and not _follows_agent(request, call):
+        raise PermissionDenied
+    counterparty_id = request.POST.get("counterparty", "")
+    name = request.POST.get("name", "").strip()
+    if not counterparty_id.isdigit():
+        messages.error(request, _("Choose the debtor."))
+        return redirect("telephony:unknown", call.pk)
+    if not name:
+        messages.error(request, _("Name: enter the contact's name."))
+        return redirect("telephony:unknown", call.pk)
+    counterparty = get_object_or_404(visible_counterparties(request.user), pk=int(counterparty_id))
+    services.add_caller_as_contact(call, counterparty, name=name, by=request.user)
+    messages.success(request, _("The number is saved as a new contact."))
+    return redirect("work:call", counterparty.pk)
+
+
+@login_required
+@require_POST
+def follow_pops(request: HttpRequest) -> HttpResponse:
+    if request.user.role != Role.SUPERVISOR:
+        raise PermissionDenied
+    popups.set_following(request.user, request.POST.get("follow") == "1")
+    return redirect(request.POST.get("next") or "work:team")
