@@ -1,0 +1,87 @@
+import json
+from datetime import UTC, datetime
+
+import pytest
+from django.urls import reverse
+
+from dunwell.ledger.models import Contact
+from dunwell.telephony.models import Call, Direction, PopFollow, ScreenPop
+from dunwell.telephony.views import pop_events
+
+
+@pytest.fixture
+def unknown_call(collector):
+    return Call.objects.create(provider="zadarma", provider_call_id="u-1",
+                               direction=Direction.INBOUND, external_number="+40219999999",
+                               agent=collector, started_at=datetime.now(UTC))  # fmt: skip
+
+
+def events_of(text):
+    return [json.loads(line[6:]) for line in text.splitlines() if line.startswith("data: ")]
+
+
+def test_the_stream_sends_the_users_own_pops_only(unknown_call, collector, teammate):
+    ScreenPop.objects.create(user=teammate, call=unknown_call)
+    mine = ScreenPop.objects.create(user=collector, call=unknown_call)
+    sent = "".join(pop_events(collector.pk, 0, seconds=0.01))
+    data = events_of(sent)
+    assert [d["id"] for d in data] == [mine.pk]
+    assert data[0]["text"] == "Incoming call from an unknown number +40219999999"
+    assert f"id: {mine.pk}\n" in sent
+    assert "".join(pop_events(collector.pk, mine.pk, seconds=0.01)).count("data:") == 0
+
+
+def test_a_fresh_tab_gets_only_new_pops(unknown_call, collector):
+    ScreenPop.objects.create(user=collector, call=unknown_call)
+    assert "data:" not in "".join(pop_events(collector.pk, None, seconds=0.01))
+
+
+def test_the_stream_is_for_signed_in_users(client):
+    response = client.get(reverse("telephony:pops"))
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("who,status", [("collector", 200), ("supervisor", 200),
+                                         ("teammate", 403), ("outsider", 403)])  # fmt: skip
+def test_who_sees_the_unknown_callers_page(client, request, unknown_call, who, status):
+    client.force_login(request.getfixturevalue(who))
+    response = client.get(reverse("telephony:unknown", args=[unknown_call.pk]))
+    assert response.status_code == status
+    if status == 200:
+        assert "Call from an unknown number +40219999999" in response.content.decode()
+
+
+def test_the_collector_finds_a_debtor_and_saves_the_number_as_a_contact(
+    client, collector, make_counterparty, unknown_call
+):
+    debtor = make_counterparty(collector=collector, name="Acme Timber SRL")
+    client.force_login(collector)
+    page = client.get(reverse("telephony:unknown", args=[unknown_call.pk]), {"q": "timber"})
+    assert "Acme Timber SRL" in page.content.decode()
+    response = client.post(reverse("telephony:add_contact", args=[unknown_call.pk]),
+                           {"counterparty": debtor.pk, "name": "Ion Rusu"})  # fmt: skip
+    assert response.status_code == 302
+    assert Contact.objects.get(counterparty=debtor).phone == "+40219999999"
+    unknown_call.refresh_from_db()
+    assert unknown_call.counterparty == debtor
+
+
+def test_the_collector_cannot_attach_the_number_to_a_debtor_they_do_not_see(
+    client, collector, make_counterparty, unknown_call, outsider
+):
+    other = make_counterparty(collector=outsider)
+    client.force_login(collector)
+    response = client.post(reverse("telephony:add_contact", args=[unknown_call.pk]),
+                           {"counterparty": other.pk, "name": "Ion Rusu"})  # fmt: skip
+    assert response.status_code == 404
+    assert not Contact.objects.exists()
+
+
+def test_only_a_supervisor_can_follow_the_team_pops(client, supervisor, collector):
+    client.force_login(collector)
+    assert client.post(reverse("telephony:follow"), {"follow": "1"}).status_code == 403
+    client.force_login(supervisor)
+    client.post(reverse("telephony:follow"), {"follow": "1"})
+    assert PopFollow.objects.filter(user=supervisor).exists()
+    client.post(reverse("telephony:follow"), {"follow": "0"})
+    assert not PopFollow.objects.exists()
