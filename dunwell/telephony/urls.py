@@ -6,7 +6,7 @@ app_name = "telephony"
 
 urlpatterns = [
     path("pops/", views.pop_stream, name="pops"),
-    path("calls/<int:call_id>/unknown/", views.unknown_caller, name="unknown"),
-    path("calls/<int:call_id>/contact/", views.add_contact, name="add_contact"),
+    path("calls/<int:pk>/unknown/", views.unknown_caller, name="unknown"),
+    path("calls/<int:pk>/contact/", views.add_contact, name="add_contact"),
     path("follow/", views.follow_pops, name="follow"),
 ]

@@ -13,7 +13,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -30,7 +32,7 @@ STREAM_SECONDS = 300
 
 def _last_event_id(request: HttpRequest) -> int | None:
     raw = request.headers.get("Last-Event-ID") or request.GET.get("last", "")
-    return int(raw) if raw.isdigit() else None
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 16 else None
 
 
 def pop_events(user_id: int, last_id: int | None, *, seconds: float = STREAM_SECONDS) -> Iterator[str]:
@@ -73,10 +75,10 @@ def pop_stream(request: HttpRequest) -> StreamingHttpResponse:
 
 
 @login_required
-def unknown_caller(request: HttpRequest, call_id: int) -> HttpResponse:
+def unknown_caller(request: HttpRequest, pk: int) -> HttpResponse:
     """A call from a number no contact has: search the user's debtors, add the number as a new
     contact of one of them."""
-    call = get_object_or_404(Call, pk=call_id)
+    call = get_object_or_404(Call, pk=pk)
     if call.agent_id != request.user.pk and not _follows_agent(request, call):
         raise PermissionDenied
     query = request.GET.get("q", "").strip()
@@ -97,13 +99,13 @@ def _follows_agent(request: HttpRequest, call: Call) -> bool:
 
 @login_required
 @require_POST
-def add_contact(request: HttpRequest, call_id: int) -> HttpResponse:
-    call = get_object_or_404(Call, pk=call_id)
+def add_contact(request: HttpRequest, pk: int) -> HttpResponse:
+    call = get_object_or_404(Call, pk=pk)
     if call.agent_id != request.user.pk and not _follows_agent(request, call):
         raise PermissionDenied
     counterparty_id = request.POST.get("counterparty", "")
     name = request.POST.get("name", "").strip()
-    if not counterparty_id.isdigit():
+    if not (counterparty_id.isascii() and counterparty_id.isdigit() and len(counterparty_id) < 16):
         messages.error(request, _("Choose the debtor."))
         return redirect("telephony:unknown", call.pk)
     if not name:
@@ -121,4 +123,7 @@ def follow_pops(request: HttpRequest) -> HttpResponse:
     if request.user.role != Role.SUPERVISOR:
         raise PermissionDenied
     popups.set_following(request.user, request.POST.get("follow") == "1")
-    return redirect(request.POST.get("next") or "work:team")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("work:team")
+    return redirect(target)
