@@ -115,7 +115,10 @@ def build_world(
     call = CallActivity.objects.create(counterparty=cp, user=collector, at=now, outcome="no_answer")
     from dunwell.telephony.models import Call
 
+    world_contact = cp.contacts.create(name="World Contact", phone="+40721000111")
     pbx_call = Call.objects.create(
+        counterparty=cp,
+        contact=world_contact,
         provider="zadarma",
         provider_call_id="world-1",
         direction="in",
@@ -198,6 +201,8 @@ def build_world(
     }
     world.pks = {
         "telephony:unknown": pbx_call.pk,
+        "telephony:call_state": pbx_call.pk,
+        "telephony:dial": world_contact.pk,
         "telephony:add_contact": pbx_call.pk,
         "ladder:policy_edit": policy.pk,
         "ladder:decide": approval_task.pk,

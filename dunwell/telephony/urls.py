@@ -8,5 +8,7 @@ urlpatterns = [
     path("pops/", views.pop_stream, name="pops"),
     path("calls/<int:pk>/unknown/", views.unknown_caller, name="unknown"),
     path("calls/<int:pk>/contact/", views.add_contact, name="add_contact"),
+    path("contacts/<int:pk>/dial/", views.dial, name="dial"),
+    path("calls/<int:pk>/state/", views.call_state, name="call_state"),
     path("follow/", views.follow_pops, name="follow"),
 ]

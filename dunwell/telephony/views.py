@@ -7,10 +7,12 @@ import json
 import time
 from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,9 +22,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dunwell.accounts.models import Role
-from dunwell.accounts.visibility import visible_counterparties
-from dunwell.telephony import popups, services
-from dunwell.telephony.models import Call, ScreenPop
+from dunwell.accounts.visibility import counterparty_filter, visible_counterparties
+from dunwell.ledger.models import Contact
+from dunwell.telephony import dialing, popups, services
+from dunwell.telephony.models import Call, CallState, Direction, ScreenPop
 
 POLL_SECONDS = 0.25
 HEARTBEAT_SECONDS = 15
@@ -127,3 +130,41 @@ def follow_pops(request: HttpRequest) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = reverse("work:team")
     return redirect(target)
+
+
+@login_required
+@require_POST
+def dial(request: HttpRequest, pk: int) -> HttpResponse:
+    """Click-to-call: the collector's extension rings, then the contact; the call card opens in
+    live mode. Without a connected exchange, say so and keep the card (the tel: link stays)."""
+    contact = get_object_or_404(
+        Contact.objects.filter(counterparty_filter(request.user, "counterparty__")), pk=pk
+    )
+    card = reverse("work:call", args=[contact.counterparty_id])
+    try:
+        call = dialing.start_call(request.user, contact.phone, contact_id=contact.pk)
+    except dialing.DialError as exc:
+        messages.error(request, str(exc))
+        return redirect(f"{card}?contact={contact.pk}")
+    return redirect(f"{card}?contact={contact.pk}&call={call.pk}")
+
+
+def visible_calls(request: HttpRequest) -> Any:
+    """Calls of debtors the user sees, and the user's own calls (an unknown number)."""
+    return Call.objects.filter(
+        counterparty_filter(request.user, "counterparty__") & Q(counterparty__isnull=False)
+        | Q(agent=request.user)
+    )
+
+
+@login_required
+def call_state(request: HttpRequest, pk: int) -> HttpResponse:
+    """The live panel of the call card (polled): state, talk time, the outcome prompt once an
+    answered outgoing call has ended."""
+    call = get_object_or_404(visible_calls(request), pk=pk)
+    ask = (
+        call.state == CallState.ENDED
+        and call.direction == Direction.OUTBOUND
+        and call.answered_at is not None
+    )
+    return render(request, "telephony/call_state.html", {"call": call, "ask_outcome": ask})

@@ -85,3 +85,80 @@ def test_only_a_supervisor_can_follow_the_team_pops(client, supervisor, collecto
     assert PopFollow.objects.filter(user=supervisor).exists()
     client.post(reverse("telephony:follow"), {"follow": "0"})
     assert not PopFollow.objects.exists()
+
+
+@pytest.fixture
+def contact_of_owner(make_counterparty, collector):
+    debtor = make_counterparty(collector=collector)
+    return Contact.objects.create(counterparty=debtor, name="Ana Pop", phone="+40721234567")
+
+
+@pytest.fixture
+def fake_pbx(settings):
+    from dunwell.telephony import dialing
+
+    dialed = []
+
+    def dialer(user, number, contact_id):
+        dialed.append((user.username, number, contact_id))
+        return Call.objects.create(provider="zadarma", provider_call_id=f"out-{len(dialed)}",
+                                   direction=Direction.OUTBOUND, external_number=number,
+                                   agent=user, started_at=datetime.now(UTC))  # fmt: skip
+
+    settings.DUNWELL_PBX = "fake"
+    dialing.DIALERS["fake"] = dialer
+    yield dialed
+    del dialing.DIALERS["fake"]
+
+
+def test_click_to_call_dials_the_contact_and_opens_the_live_card(
+    client, collector, contact_of_owner, fake_pbx
+):
+    collector.extension = "101"
+    collector.save()
+    client.force_login(collector)
+    page = client.get(reverse("work:call", args=[contact_of_owner.counterparty_id]))
+    assert f'data-testid="dial-{contact_of_owner.pk}"' in page.content.decode()
+    response = client.post(reverse("telephony:dial", args=[contact_of_owner.pk]))
+    call = Call.objects.get()
+    assert fake_pbx == [("colin", "+40721234567", contact_of_owner.pk)]
+    assert response["Location"].endswith(f"&call={call.pk}")
+    live = client.get(response["Location"]).content.decode()
+    assert reverse("telephony:call_state", args=[call.pk]) in live
+
+
+def test_click_to_call_without_an_exchange_says_so_and_keeps_the_tel_link(
+    client, collector, contact_of_owner
+):
+    client.force_login(collector)
+    page = client.get(reverse("work:call", args=[contact_of_owner.counterparty_id]))
+    assert 'href="tel:+40721234567"' in page.content.decode()
+    response = client.post(reverse("telephony:dial", args=[contact_of_owner.pk]), follow=True)
+    assert "No telephone exchange is connected" in response.content.decode()
+    assert not Call.objects.exists()
+
+
+@pytest.mark.parametrize("who,status", [("collector", 302), ("supervisor", 302),
+                                         ("teammate", 404), ("outsider", 404)])  # fmt: skip
+def test_who_may_dial_a_contact(client, request, contact_of_owner, fake_pbx, who, status):
+    user = request.getfixturevalue(who)
+    user.extension = "10" + str(user.pk)
+    user.save()
+    client.force_login(user)
+    assert client.post(reverse("telephony:dial", args=[contact_of_owner.pk])).status_code == status
+
+
+def test_the_live_panel_asks_for_the_outcome_after_an_answered_outgoing_call(
+    client, collector, contact_of_owner, teammate
+):
+    now = datetime.now(UTC)
+    call = Call.objects.create(provider="zadarma", provider_call_id="o-1",
+                               direction=Direction.OUTBOUND, external_number="+40721234567",
+                               counterparty=contact_of_owner.counterparty, agent=collector,
+                               started_at=now, answered_at=now, ended_at=now, duration=42,
+                               state="ended", disposition="answered")  # fmt: skip
+    client.force_login(collector)
+    text = client.get(reverse("telephony:call_state", args=[call.pk])).content.decode()
+    assert "42 seconds" in text and "record its outcome below" in text
+    client.force_login(teammate)
+    assert client.get(reverse("telephony:call_state", args=[call.pk])).status_code == 404
