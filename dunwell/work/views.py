@@ -493,8 +493,20 @@ def team(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not (services.is_manager(user) or user.sees_all):
         return HttpResponseForbidden(_("The team view is for supervisors and the director."))
-    rows = selectors.team(user, timezone.now())
-    return render(request, "work/team.html", {"rows": rows})
+    from dunwell.telephony import popups
+    from dunwell.telephony.selectors import TalkTime, talk_time
+
+    now = timezone.localtime()
+    rows = selectors.team(user, now)
+    day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    talk = talk_time([r.user.pk for r in rows], day_start)
+    for row in rows:
+        row.talk = talk.get(row.user.pk, TalkTime())  # type: ignore[attr-defined]
+    return render(
+        request,
+        "work/team.html",
+        {"rows": rows, "following_pops": popups.is_following(user)},
+    )
 
 
 @login_required

@@ -1,0 +1,58 @@
+"""Reads for other apps' pages: talk time and calls per collector (the team view)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Q, Sum
+
+from dunwell.telephony.models import Call
+
+
+@dataclass(frozen=True)
+class TalkTime:
+    calls_today: int = 0
+    seconds_today: int = 0
+    calls_week: int = 0
+    seconds_week: int = 0
+
+    @staticmethod
+    def minutes(seconds: int) -> str:
+        hours, rest = divmod(seconds // 60, 60)
+        return f"{hours}:{rest:02d}"
+
+    @property
+    def today(self) -> str:
+        return self.minutes(self.seconds_today)
+
+    @property
+    def week(self) -> str:
+        return self.minutes(self.seconds_week)
+
+
+def talk_time(user_ids: Iterable[int], day_start: datetime) -> dict[int, TalkTime]:
+    """Calls (any state) and talk time of each agent since `day_start` and since the Monday of
+    its week: one grouped query."""
+    week_start = day_start - timedelta(days=day_start.weekday())
+    today = Q(started_at__gte=day_start)
+    rows = (
+        Call.objects.filter(agent_id__in=list(user_ids), started_at__gte=week_start)
+        .values("agent_id")
+        .annotate(
+            calls_week=Count("id"),
+            seconds_week=Sum("duration", default=0),
+            calls_today=Count("id", filter=today),
+            seconds_today=Sum("duration", filter=today, default=0),
+        )
+    )
+    return {
+        row["agent_id"]: TalkTime(
+            calls_today=row["calls_today"],
+            seconds_today=row["seconds_today"],
+            calls_week=row["calls_week"],
+            seconds_week=row["seconds_week"],
+        )
+        for row in rows
+    }
