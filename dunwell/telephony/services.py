@@ -184,3 +184,21 @@ def add_caller_as_contact(call: Call, counterparty: Any, *, name: str, by: User)
         data={"call": call.pk, "contact": contact.pk},
     )
     return contact
+
+
+class ExtensionError(Exception):
+    """The extension cannot be saved; the text is for the user."""
+
+
+def set_extension(user: User, extension: str) -> None:
+    """The user's extension on the company's PBX: digits, unique among active users (an
+    incoming call ringing at it must find one collector); empty clears it."""
+    from django.utils.translation import gettext as _
+
+    value = extension.strip()
+    if value and not (value.isascii() and value.isdigit() and len(value) <= 16):
+        raise ExtensionError(_("Phone extension: digits only, at most 16."))
+    if value and User.objects.filter(extension=value, is_active=True).exclude(pk=user.pk).exists():
+        raise ExtensionError(_("Phone extension: another user already has %(ext)s.") % {"ext": value})
+    user.extension = value
+    user.save(update_fields=["extension"])

@@ -10,5 +10,6 @@ urlpatterns = [
     path("calls/<int:pk>/contact/", views.add_contact, name="add_contact"),
     path("contacts/<int:pk>/dial/", views.dial, name="dial"),
     path("calls/<int:pk>/state/", views.call_state, name="call_state"),
+    path("extension/", views.set_extension, name="extension"),
     path("follow/", views.follow_pops, name="follow"),
 ]

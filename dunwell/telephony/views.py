@@ -168,3 +168,15 @@ def call_state(request: HttpRequest, pk: int) -> HttpResponse:
         and call.answered_at is not None
     )
     return render(request, "telephony/call_state.html", {"call": call, "ask_outcome": ask})
+
+
+@login_required
+@require_POST
+def set_extension(request: HttpRequest) -> HttpResponse:
+    try:
+        services.set_extension(request.user, request.POST.get("extension", ""))
+    except services.ExtensionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Your phone extension is saved."))
+    return redirect("work:preferences")

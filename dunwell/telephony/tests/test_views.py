@@ -162,3 +162,19 @@ def test_the_live_panel_asks_for_the_outcome_after_an_answered_outgoing_call(
     assert "42 seconds" in text and "record its outcome below" in text
     client.force_login(teammate)
     assert client.get(reverse("telephony:call_state", args=[call.pk])).status_code == 404
+
+
+def test_the_collector_sets_their_extension_in_preferences(client, collector, teammate):
+    teammate.extension = "102"
+    teammate.save()
+    client.force_login(collector)
+    assert 'id="extension-form"' in client.get(reverse("work:preferences")).content.decode()
+    client.post(reverse("telephony:extension"), {"extension": "101"})
+    collector.refresh_from_db()
+    assert collector.extension == "101"
+    page = client.post(reverse("telephony:extension"), {"extension": "102"}, follow=True)
+    assert "Phone extension: another user already has 102." in page.content.decode()
+    page = client.post(reverse("telephony:extension"), {"extension": "1a"}, follow=True)
+    assert "Phone extension: digits only, at most 16." in page.content.decode()
+    collector.refresh_from_db()
+    assert collector.extension == "101"
