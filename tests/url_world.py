@@ -202,6 +202,7 @@ def build_world(
     world.pks = {
         "telephony:unknown": pbx_call.pk,
         "telephony:call_state": pbx_call.pk,
+        "telephony:recording": pbx_call.pk,
         "telephony:dial": world_contact.pk,
         "telephony:add_contact": pbx_call.pk,
         "ladder:policy_edit": policy.pk,

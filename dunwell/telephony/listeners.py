@@ -108,7 +108,10 @@ def call_ended(call: Call, event: CallEvent) -> None:
 
 
 def register() -> None:
+    from dunwell import periodic
+    from dunwell.telephony import recordings
     from dunwell.telephony.services import add_listener
 
     add_listener(screen_pop)
     add_listener(call_ended)
+    periodic.register("telephony.recordings", recordings.run)

@@ -76,6 +76,8 @@ class Call(models.Model):
     recording = models.FileField(_("recording"), upload_to="recordings/%Y/%m/", blank=True)
     recording_attempts = models.PositiveSmallIntegerField(default=0)
     recording_next_at = models.DateTimeField(null=True, blank=True)
+    # Set when the worker deleted the recording past the retention period.
+    recording_deleted_at = models.DateTimeField(_("recording deleted"), null=True, blank=True)
     # The events as received (for support), newest last, capped.
     events = models.JSONField(default=list, blank=True)
 

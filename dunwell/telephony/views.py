@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -180,3 +180,15 @@ def set_extension(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, _("Your phone extension is saved."))
     return redirect("work:preferences")
+
+
+@login_required
+def recording(request: HttpRequest, pk: int) -> FileResponse:
+    """The call's recording for the HTML5 player: whoever sees the debtor (or took the call)."""
+    call = get_object_or_404(visible_calls(request), pk=pk)
+    if not call.recording:
+        raise Http404
+    kind = "audio/wav" if call.recording.name.endswith(".wav") else "audio/mpeg"
+    if call.recording.name.endswith(".ogg"):
+        kind = "audio/ogg"
+    return FileResponse(call.recording.open("rb"), content_type=kind)
