@@ -44,7 +44,8 @@ def pop_events(user_id: int, last_id: int | None, *, seconds: float = STREAM_SEC
     if last_id is None:  # a fresh tab: only pops from now on
         last = ScreenPop.objects.filter(user_id=user_id).order_by("-id").first()
         last_id = last.pk if last else 0
-    yield "retry: 1000\n\n"
+    # The id line alone sets the browser's Last-Event-ID, so a reconnect misses nothing.
+    yield f"retry: 1000\nid: {last_id}\n\n"
     started = time.monotonic()
     beat = started
     while time.monotonic() - started < seconds:
@@ -70,7 +71,8 @@ def pop_events(user_id: int, last_id: int | None, *, seconds: float = STREAM_SEC
 @login_required
 def pop_stream(request: HttpRequest) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
-        pop_events(request.user.pk, _last_event_id(request)), content_type="text/event-stream"
+        pop_events(request.user.pk, _last_event_id(request), seconds=STREAM_SECONDS),
+        content_type="text/event-stream",
     )
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"
