@@ -64,7 +64,8 @@ def payload(pop: ScreenPop) -> dict[str, Any]:
             "id": pop.pk,
             "call": call.pk,
             "known": True,
-            "text": _("Incoming call from %(name)s (%(number)s)") % {"name": name, "number": number},
+            "text": _("Incoming call from %(name)s (%(number)s)")
+            % {"name": name, "number": number},
             "button": _("Open the call card"),
             "url": reverse("work:call", args=[call.counterparty_id])
             + "?"

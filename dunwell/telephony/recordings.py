@@ -29,7 +29,9 @@ TIMELINE_KIND = "telephony.call"
 
 
 def _download(url: str) -> tuple[bytes, str]:
-    request = urllib.request.Request(url, headers={"User-Agent": "Dunwell recordings"})
+    if not url.lower().startswith(("http://", "https://")):
+        raise ValueError("a recording address must be http or https")
+    request = urllib.request.Request(url, headers={"User-Agent": "Dunwell recordings"})  # noqa: S310
     with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
         body = response.read(MAX_BYTES + 1)
         kind = response.headers.get_content_type()
@@ -71,7 +73,9 @@ def fetch_one(call_id: int, now: datetime | None = None) -> bool:
             if attempts <= len(BACKOFF_MINUTES)
             else None
         )
-        Call.objects.filter(pk=call.pk).update(recording_attempts=attempts, recording_next_at=next_at)
+        Call.objects.filter(pk=call.pk).update(
+            recording_attempts=attempts, recording_next_at=next_at
+        )
         log.info("recording of call %s not fetched (attempt %s): %s", call.pk, attempts, exc)
         return False
     with transaction.atomic():

@@ -166,11 +166,14 @@ def _notify(call: Call, event: CallEvent) -> None:
 def add_caller_as_contact(call: Call, counterparty: Any, *, name: str, by: User) -> Contact:
     """The unknown caller's number becomes a new contact of `counterparty`; the call (and the
     caller's other calls from that number without a debtor) are matched to it."""
-    from dunwell.ledger.models import TimelineEntry
     from django.utils import timezone
     from django.utils.translation import gettext as _
 
-    contact = Contact.objects.create(counterparty=counterparty, name=name, phone=call.external_number)
+    from dunwell.ledger.models import TimelineEntry
+
+    contact = Contact.objects.create(
+        counterparty=counterparty, name=name, phone=call.external_number
+    )
     Call.objects.filter(external_number=call.external_number, counterparty__isnull=True).update(
         contact=contact, counterparty=counterparty
     )
@@ -199,6 +202,8 @@ def set_extension(user: User, extension: str) -> None:
     if value and not (value.isascii() and value.isdigit() and len(value) <= 16):
         raise ExtensionError(_("Phone extension: digits only, at most 16."))
     if value and User.objects.filter(extension=value, is_active=True).exclude(pk=user.pk).exists():
-        raise ExtensionError(_("Phone extension: another user already has %(ext)s.") % {"ext": value})
+        raise ExtensionError(
+            _("Phone extension: another user already has %(ext)s.") % {"ext": value}
+        )
     user.extension = value
     user.save(update_fields=["extension"])

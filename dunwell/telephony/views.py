@@ -21,7 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dunwell.accounts.models import Role
+from dunwell.accounts.models import Role, User
 from dunwell.accounts.visibility import counterparty_filter, visible_counterparties
 from dunwell.ledger.models import Contact
 from dunwell.telephony import dialing, popups, services
@@ -33,12 +33,20 @@ HEARTBEAT_SECONDS = 15
 STREAM_SECONDS = 300
 
 
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # every view here is behind login_required
+    return user
+
+
 def _last_event_id(request: HttpRequest) -> int | None:
     raw = request.headers.get("Last-Event-ID") or request.GET.get("last", "")
     return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 16 else None
 
 
-def pop_events(user_id: int, last_id: int | None, *, seconds: float = STREAM_SECONDS) -> Iterator[str]:
+def pop_events(
+    user_id: int, last_id: int | None, *, seconds: float = STREAM_SECONDS
+) -> Iterator[str]:
     """The user's pops as server-sent events: new rows every POLL_SECONDS, a comment line as a
     heartbeat, then the stream closes (the client reconnects)."""
     if last_id is None:  # a fresh tab: only pops from now on
@@ -71,7 +79,7 @@ def pop_events(user_id: int, last_id: int | None, *, seconds: float = STREAM_SEC
 @login_required
 def pop_stream(request: HttpRequest) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
-        pop_events(request.user.pk, _last_event_id(request), seconds=STREAM_SECONDS),
+        pop_events(_user(request).pk, _last_event_id(request), seconds=STREAM_SECONDS),
         content_type="text/event-stream",
     )
     response["Cache-Control"] = "no-cache"
@@ -84,10 +92,10 @@ def unknown_caller(request: HttpRequest, pk: int) -> HttpResponse:
     """A call from a number no contact has: search the user's debtors, add the number as a new
     contact of one of them."""
     call = get_object_or_404(Call, pk=pk)
-    if call.agent_id != request.user.pk and not _follows_agent(request, call):
+    if call.agent_id != _user(request).pk and not _follows_agent(request, call):
         raise PermissionDenied
     query = request.GET.get("q", "").strip()
-    debtors = visible_counterparties(request.user).order_by("name")
+    debtors = visible_counterparties(_user(request)).order_by("name")
     if query:
         debtors = debtors.filter(name__icontains=query)
     return render(
@@ -99,14 +107,14 @@ def unknown_caller(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _follows_agent(request: HttpRequest, call: Call) -> bool:
     agent = call.agent
-    return bool(agent is not None and agent.supervisor_id == request.user.pk)
+    return bool(agent is not None and agent.supervisor_id == _user(request).pk)
 
 
 @login_required
 @require_POST
 def add_contact(request: HttpRequest, pk: int) -> HttpResponse:
     call = get_object_or_404(Call, pk=pk)
-    if call.agent_id != request.user.pk and not _follows_agent(request, call):
+    if call.agent_id != _user(request).pk and not _follows_agent(request, call):
         raise PermissionDenied
     counterparty_id = request.POST.get("counterparty", "")
     name = request.POST.get("name", "").strip()
@@ -116,8 +124,10 @@ def add_contact(request: HttpRequest, pk: int) -> HttpResponse:
     if not name:
         messages.error(request, _("Name: enter the contact's name."))
         return redirect("telephony:unknown", call.pk)
-    counterparty = get_object_or_404(visible_counterparties(request.user), pk=int(counterparty_id))
-    services.add_caller_as_contact(call, counterparty, name=name, by=request.user)
+    counterparty = get_object_or_404(
+        visible_counterparties(_user(request)), pk=int(counterparty_id)
+    )
+    services.add_caller_as_contact(call, counterparty, name=name, by=_user(request))
     messages.success(request, _("The number is saved as a new contact."))
     return redirect("work:call", counterparty.pk)
 
@@ -125,9 +135,9 @@ def add_contact(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def follow_pops(request: HttpRequest) -> HttpResponse:
-    if request.user.role != Role.SUPERVISOR:
+    if _user(request).role != Role.SUPERVISOR:
         raise PermissionDenied
-    popups.set_following(request.user, request.POST.get("follow") == "1")
+    popups.set_following(_user(request), request.POST.get("follow") == "1")
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = reverse("work:team")
@@ -140,11 +150,11 @@ def dial(request: HttpRequest, pk: int) -> HttpResponse:
     """Click-to-call: the collector's extension rings, then the contact; the call card opens in
     live mode. Without a connected exchange, say so and keep the card (the tel: link stays)."""
     contact = get_object_or_404(
-        Contact.objects.filter(counterparty_filter(request.user, "counterparty__")), pk=pk
+        Contact.objects.filter(counterparty_filter(_user(request), "counterparty__")), pk=pk
     )
     card = reverse("work:call", args=[contact.counterparty_id])
     try:
-        call = dialing.start_call(request.user, contact.phone, contact_id=contact.pk)
+        call = dialing.start_call(_user(request), contact.phone, contact_id=contact.pk)
     except dialing.DialError as exc:
         messages.error(request, str(exc))
         return redirect(f"{card}?contact={contact.pk}")
@@ -154,8 +164,8 @@ def dial(request: HttpRequest, pk: int) -> HttpResponse:
 def visible_calls(request: HttpRequest) -> Any:
     """Calls of debtors the user sees, and the user's own calls (an unknown number)."""
     return Call.objects.filter(
-        counterparty_filter(request.user, "counterparty__") & Q(counterparty__isnull=False)
-        | Q(agent=request.user)
+        counterparty_filter(_user(request), "counterparty__") & Q(counterparty__isnull=False)
+        | Q(agent=_user(request))
     )
 
 
@@ -176,7 +186,7 @@ def call_state(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def set_extension(request: HttpRequest) -> HttpResponse:
     try:
-        services.set_extension(request.user, request.POST.get("extension", ""))
+        services.set_extension(_user(request), request.POST.get("extension", ""))
     except services.ExtensionError as exc:
         messages.error(request, str(exc))
     else:

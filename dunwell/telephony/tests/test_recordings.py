@@ -122,7 +122,9 @@ def test_the_debtor_card_plays_the_recording_in_the_timeline(client, collector, 
     recordings.fetch_due(T0 + timedelta(minutes=5))
     client.force_login(collector)
     page = client.get(reverse("work:debtor", args=[ended_call.counterparty_id])).content.decode()
-    assert f'<audio controls preload="none" src="/telephony/calls/{ended_call.pk}/recording/"' in page
+    assert (
+        f'<audio controls preload="none" src="/telephony/calls/{ended_call.pk}/recording/"' in page
+    )
     assert "Incoming call from +40721234567, 1:00" in page
 
 
