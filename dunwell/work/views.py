@@ -485,7 +485,10 @@ def worklist(request: HttpRequest) -> HttpResponse:
         country=filters["country"],
         min_amount=amount_form.cleaned_data["min_amount"],
     )
-    return render(request, "work/worklist.html", {"wl": data, "filters": filters})
+    from dunwell.telephony.selectors import contacts_to_call
+
+    phones = contacts_to_call({item.task.counterparty_id for item in data.items})
+    return render(request, "work/worklist.html", {"wl": data, "filters": filters, "phones": phones})
 
 
 @login_required

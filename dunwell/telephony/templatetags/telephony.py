@@ -15,7 +15,7 @@ register = template.Library()
 @register.inclusion_tag("telephony/dial_button.html", takes_context=True)
 def dial_button(context: Any, contact: Any) -> dict[str, Any]:
     return {
-        "contact": contact,
+        "contact": contact if contact is not None and getattr(contact, "phone", "") else None,
         "pbx": bool(configured_provider()),
         "csrf_token": context.get("csrf_token"),
     }
@@ -26,3 +26,9 @@ def live_call(call_id: Any) -> dict[str, Any]:
     """The call card's live panel: polls the call's state while the request names a call."""
     text = str(call_id or "")
     return {"call_id": int(text) if text.isascii() and text.isdigit() and len(text) < 16 else None}
+
+
+@register.inclusion_tag("telephony/dial_button.html", takes_context=True)
+def dial_for(context: Any, phones: Any, counterparty_id: int) -> dict[str, Any]:
+    """The dial button of a debtor's contact to call (`selectors.contacts_to_call`)."""
+    return dial_button(context, (phones or {}).get(counterparty_id))

@@ -178,3 +178,22 @@ def test_the_collector_sets_their_extension_in_preferences(client, collector, te
     assert "Phone extension: digits only, at most 16." in page.content.decode()
     collector.refresh_from_db()
     assert collector.extension == "101"
+
+
+def test_the_worklist_has_a_dial_button_for_the_debtors_decider(
+    client, collector, make_counterparty, fake_pbx
+):
+    from django.utils import timezone
+
+    from dunwell.ladder.models import Task
+
+    debtor = make_counterparty(collector=collector)
+    Contact.objects.create(counterparty=debtor, name="Clerk", phone="+40721000001")
+    boss = Contact.objects.create(counterparty=debtor, name="Boss", phone="+40721000002",
+                                  decides_payments=True)  # fmt: skip
+    Task.objects.create(counterparty=debtor, assignee=collector, action="call", title="Ring",
+                        due_at=timezone.now(), key="t:dial")  # fmt: skip
+    client.force_login(collector)
+    page = client.get(reverse("work:worklist")).content.decode()
+    assert f'data-testid="dial-{boss.pk}"' in page
+    assert reverse("telephony:dial", args=[boss.pk]) in page
