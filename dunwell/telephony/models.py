@@ -78,6 +78,9 @@ class Call(models.Model):
     recording_next_at = models.DateTimeField(null=True, blank=True)
     # Set when the worker deleted the recording past the retention period.
     recording_deleted_at = models.DateTimeField(_("recording deleted"), null=True, blank=True)
+    # The outcome the collector recorded for this call (work.CallActivity's id; kept as a plain
+    # id so that telephony does not depend on the workspace app).
+    activity_id = models.PositiveIntegerField(null=True, blank=True)
     # The events as received (for support), newest last, capped.
     events = models.JSONField(default=list, blank=True)
 

@@ -207,3 +207,25 @@ def set_extension(user: User, extension: str) -> None:
         )
     user.extension = value
     user.save(update_fields=["extension"])
+
+
+def link_outcome(call_ref: str, user: User, activity: Any, task: Any) -> Call | None:
+    """The outcome recorded on the call card in live mode belongs to the call: the call keeps the
+    activity's id, and the task it closed counts as done when the call was made (punctuality
+    is the call's time, not when the form was saved). Only the user's own call of that debtor."""
+    if not (call_ref.isascii() and call_ref.isdigit() and len(call_ref) < 16):
+        return None
+    with transaction.atomic():
+        call = (
+            Call.objects.select_for_update()
+            .filter(pk=int(call_ref), agent=user, counterparty_id=activity.counterparty_id)
+            .first()
+        )
+        if call is None:
+            return None
+        call.activity_id = activity.pk
+        call.save(update_fields=["activity_id"])
+        if task is not None and task.pk:
+            made = call.answered_at or call.started_at
+            type(task).objects.filter(pk=task.pk, done_at__gt=made).update(done_at=made)
+    return call

@@ -179,7 +179,7 @@ def call_card(request: HttpRequest, counterparty_id: int) -> HttpResponse:
             if closing is not None and not can_work_task(user, closing):
                 raise PermissionDenied
             try:
-                services.record_call_outcome(
+                activity = services.record_call_outcome(
                     user,
                     counterparty,
                     services.OutcomeInput(
@@ -206,6 +206,9 @@ def call_card(request: HttpRequest, counterparty_id: int) -> HttpResponse:
             except services.WorkError as exc:
                 messages.error(request, str(exc.message))
             else:
+                from dunwell.telephony.services import link_outcome
+
+                link_outcome(request.GET.get("call", ""), user, activity, closing)
                 messages.success(
                     request, _("Outcome recorded: %s") % Outcome(data["outcome"]).label
                 )

@@ -197,3 +197,50 @@ def test_the_worklist_has_a_dial_button_for_the_debtors_decider(
     page = client.get(reverse("work:worklist")).content.decode()
     assert f'data-testid="dial-{boss.pk}"' in page
     assert reverse("telephony:dial", args=[boss.pk]) in page
+
+
+def test_the_outcome_on_the_live_card_links_the_call_and_counts_the_call_time_for_the_task(
+    client, collector, contact_of_owner
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from dunwell.ladder.models import Task
+    from dunwell.work.models import CallActivity
+
+    debtor = contact_of_owner.counterparty
+    due = timezone.now() - timedelta(hours=1)
+    task = Task.objects.create(counterparty=debtor, assignee=collector, action="call",
+                               title="Ring", due_at=due, window_start=due,
+                               window_end=due + timedelta(minutes=30), key="t:live")  # fmt: skip
+    dialled = due + timedelta(minutes=10)  # within the task's window; the form is saved later
+    call = Call.objects.create(provider="zadarma", provider_call_id="o-2",
+                               direction=Direction.OUTBOUND, external_number="+40721234567",
+                               counterparty=debtor, agent=collector, started_at=dialled,
+                               answered_at=dialled, ended_at=dialled + timedelta(minutes=2),
+                               duration=120, state="ended")  # fmt: skip
+    client.force_login(collector)
+    url = reverse("work:call", args=[debtor.pk]) + f"?contact={contact_of_owner.pk}&call={call.pk}"
+    response = client.post(url, {"task": task.pk, "contact": contact_of_owner.pk,
+                                 "outcome": "no_answer", "note": ""})  # fmt: skip
+    assert response.status_code == 302
+    call.refresh_from_db()
+    task.refresh_from_db()
+    assert call.activity_id == CallActivity.objects.get(counterparty=debtor).pk
+    assert task.status == "done" and task.done_at == dialled
+
+
+def test_another_users_call_is_not_linked_to_my_outcome(
+    client, collector, contact_of_owner, teammate
+):
+    debtor = contact_of_owner.counterparty
+    call = Call.objects.create(provider="zadarma", provider_call_id="o-3",
+                               direction=Direction.OUTBOUND, external_number="+40721234567",
+                               counterparty=debtor, agent=teammate,
+                               started_at=datetime.now(UTC))  # fmt: skip
+    client.force_login(collector)
+    url = reverse("work:call", args=[debtor.pk]) + f"?call={call.pk}"
+    client.post(url, {"contact": contact_of_owner.pk, "outcome": "no_answer", "note": ""})
+    call.refresh_from_db()
+    assert call.activity_id is None
