@@ -14,8 +14,9 @@ register = template.Library()
 
 @register.inclusion_tag("telephony/dial_button.html", takes_context=True)
 def dial_button(context: Any, contact: Any) -> dict[str, Any]:
+    phone = str(getattr(contact, "phone", None) or "")
     return {
-        "contact": contact if contact is not None and getattr(contact, "phone", "") else None,
+        "contact": contact if phone else None,
         "pbx": bool(configured_provider()),
         "csrf_token": context.get("csrf_token"),
     }
