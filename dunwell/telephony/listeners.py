@@ -3,7 +3,9 @@ it rings, one timeline entry when it ends, a call-back task for a missed incomin
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -45,24 +47,40 @@ def within_next_working_hour(counterparty: Counterparty, now: datetime) -> datet
     return opening + timedelta(hours=1)
 
 
-def summary_of(call: Call) -> str:
-    seconds = call.duration or 0
+def summary_text(direction: str, number: str, answered: bool, seconds: int) -> str:
+    """The call as the timeline says it, in the active language."""
     minutes, rest = divmod(seconds, 60)
     length = f"{minutes}:{rest:02d}"
-    incoming = call.direction == Direction.INBOUND
-    if call.answered_at is None:
+    incoming = direction == Direction.INBOUND
+    if not answered:
         if incoming:
-            return _("Missed incoming call from %(number)s") % {"number": call.external_number}
-        return _("Outgoing call to %(number)s, not answered") % {"number": call.external_number}
+            return _("Missed incoming call from %(number)s") % {"number": number}
+        return _("Outgoing call to %(number)s, not answered") % {"number": number}
     if incoming:
-        return _("Incoming call from %(number)s, %(length)s") % {
-            "number": call.external_number,
-            "length": length,
-        }
-    return _("Outgoing call to %(number)s, %(length)s") % {
-        "number": call.external_number,
-        "length": length,
-    }
+        return _("Incoming call from %(number)s, %(length)s") % {"number": number, "length": length}
+    return _("Outgoing call to %(number)s, %(length)s") % {"number": number, "length": length}
+
+
+def summary_of(call: Call) -> str:
+    return summary_text(
+        call.direction, call.external_number, call.answered_at is not None, call.duration or 0
+    )
+
+
+def render_calls(entries: Sequence[Any]) -> dict[int, str]:
+    """Timeline renderer: each call entry in the reader's language (from its data)."""
+    out = {}
+    for entry in entries:
+        data = entry.data or {}
+        if "number" not in data:
+            continue
+        out[entry.pk] = summary_text(
+            data.get("direction", ""),
+            data["number"],
+            bool(data.get("answered")),
+            int(data.get("duration") or 0),
+        )
+    return out
 
 
 @transaction.atomic
@@ -99,6 +117,7 @@ def call_ended(call: Call, event: CallEvent) -> None:
         summary=summary_of(call),
         data={
             "call": call.pk,
+            "number": call.external_number,
             "direction": call.direction,
             "duration": call.duration or 0,
             "answered": call.answered_at is not None,
@@ -108,10 +127,17 @@ def call_ended(call: Call, event: CallEvent) -> None:
 
 
 def register() -> None:
+    from django.utils.translation import gettext_lazy
+
     from dunwell import periodic
+    from dunwell.ledger.timeline import KIND_LABELS, register_renderer
     from dunwell.telephony import recordings
     from dunwell.telephony.services import add_listener
 
     add_listener(screen_pop)
     add_listener(call_ended)
+    KIND_LABELS.setdefault("telephony", gettext_lazy("Telephony"))
+    KIND_LABELS.setdefault(TIMELINE_KIND, gettext_lazy("Phone call"))
+    KIND_LABELS.setdefault("telephony.contact_added", gettext_lazy("Contact added from a call"))
+    register_renderer(TIMELINE_KIND, render_calls)
     periodic.register("telephony.recordings", recordings.run)

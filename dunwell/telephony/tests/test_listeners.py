@@ -131,3 +131,20 @@ def test_a_missed_call_on_a_public_holiday_is_due_the_next_working_morning(
             record_event(ev)
     task = Task.objects.get()
     assert task.due_at == datetime(2026, 12, 2, 10, 0, tzinfo=ZoneInfo("Europe/Bucharest"))
+
+
+def test_the_call_on_the_timeline_reads_in_the_readers_language(
+    debtor_contact, call_events, client, collector
+):
+    call_events("ringing", direction=Direction.INBOUND, external_number="+40721234567",
+                extension="101")  # fmt: skip
+    call_events("ended", 20)
+    collector.language = "ru"
+    collector.save()
+    client.force_login(collector)
+    from django.urls import reverse
+
+    page = client.get(reverse("work:debtor", args=[debtor_contact.counterparty_id]),
+                      HTTP_ACCEPT_LANGUAGE="ru").content.decode()  # fmt: skip
+    assert "Пропущенный входящий звонок с +40721234567" in page
+    assert "Телефонный звонок" in page
