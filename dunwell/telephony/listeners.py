@@ -141,3 +141,4 @@ def register() -> None:
     KIND_LABELS.setdefault("telephony.contact_added", gettext_lazy("Contact added from a call"))
     register_renderer(TIMELINE_KIND, render_calls)
     periodic.register("telephony.recordings", recordings.run)
+    periodic.register("telephony.pops", popups.delete_old)

@@ -81,3 +81,13 @@ def payload(pop: ScreenPop) -> dict[str, Any]:
         "url": reverse("telephony:unknown", args=[call.pk]),
         "ringing": call.state == CallState.RINGING,
     }
+
+
+def delete_old(now: Any = None) -> int:
+    """Pops are only worth a minute; the worker removes those older than a day."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    limit = (now or timezone.now()) - timedelta(days=1)
+    return ScreenPop.objects.filter(created_at__lt=limit).delete()[0]

@@ -244,3 +244,17 @@ def test_another_users_call_is_not_linked_to_my_outcome(
     client.post(url, {"contact": contact_of_owner.pk, "outcome": "no_answer", "note": ""})
     call.refresh_from_db()
     assert call.activity_id is None
+
+
+def test_the_worker_removes_pops_older_than_a_day(unknown_call, collector):
+    from datetime import timedelta
+
+    from dunwell import periodic
+    from dunwell.telephony import popups
+
+    old = ScreenPop.objects.create(user=collector, call=unknown_call)
+    ScreenPop.objects.filter(pk=old.pk).update(created_at=datetime.now(UTC) - timedelta(days=2))
+    fresh = ScreenPop.objects.create(user=collector, call=unknown_call)
+    assert periodic.JOBS["telephony.pops"] is popups.delete_old
+    assert popups.delete_old() == 1
+    assert list(ScreenPop.objects.values_list("pk", flat=True)) == [fresh.pk]
