@@ -164,6 +164,8 @@ DUNWELL_MAIL_MAX_ATTEMPTS = env_int("DUNWELL_MAIL_MAX_ATTEMPTS", 6, minimum=1)
 # The company's telephone exchange (docs/telephony.md): "asterisk", "zadarma", "mango",
 # "twilio", or empty (calls are dialled by hand and logged on the call card).
 DUNWELL_PBX = env_str("DUNWELL_PBX", "").strip().lower()
+# Call recordings fetched from the PBX are deleted by the worker this many days after the call.
+DUNWELL_RECORDING_RETENTION_DAYS = env_int("DUNWELL_RECORDING_RETENTION_DAYS", 365, minimum=1)
 if DUNWELL_PBX not in {"", "asterisk", "zadarma", "mango", "twilio"}:
     raise EnvError("DUNWELL_PBX: one of asterisk, zadarma, mango, twilio, or empty")
 # Cloud PBX webhooks (docs/telephony.md "Cloud PBX webhooks and routing"): the providers' keys

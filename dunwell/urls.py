@@ -26,6 +26,7 @@ urlpatterns = [
     path("integrations/1c/", include("dunwell.onec.urls")),
     path("correspondence/", include("dunwell.correspondence.urls")),
     path("telephony/", include("dunwell.telephony.webhook_urls", namespace="telephony_hooks")),
+    path("telephony/", include("dunwell.telephony.urls")),
 ]
 # No open /media/, not even in debug: uploaded files (call recordings, task attachments,
 # generated documents, import files) are served only by permission-checked views, as downloads.

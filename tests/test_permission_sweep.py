@@ -29,6 +29,8 @@ SPECIAL: dict[str, str] = {
     "work:calendar_feed": "the token in the address is the credential (swept below)",
     "api:openapi-json": "API schema: public on purpose, it holds no data (docs/integrations.md)",
     "api:openapi-view": "API docs: behind a login (tests/test_deploy.py)",
+    "telephony:pops": "an event stream that stays open; its login and content are tested in "
+    "dunwell/telephony/tests/test_views.py",
     "api_not_found": "any other address under /api/v1/: a problem+json 404 for everyone",
     "telephony_hooks:zadarma": "PBX webhook: the provider's signature is the credential "
     "(dunwell/telephony/tests/test_webhooks.py)",

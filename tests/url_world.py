@@ -113,6 +113,19 @@ def build_world(
     )
     meeting = Meeting.objects.create(counterparty=cp, organiser=collector, starts_at=now)
     call = CallActivity.objects.create(counterparty=cp, user=collector, at=now, outcome="no_answer")
+    from dunwell.telephony.models import Call
+
+    world_contact = cp.contacts.create(name="World Contact", phone="+40721000111")
+    pbx_call = Call.objects.create(
+        counterparty=cp,
+        contact=world_contact,
+        provider="zadarma",
+        provider_call_id="world-1",
+        direction="in",
+        external_number="+40219999999",
+        agent=collector,
+        started_at=now,
+    )
     call.recording.save("call.wav", ContentFile(b"RIFF\x00\x00\x00\x00WAVE"), save=True)
     attachment = TaskAttachment(
         task=task,
@@ -187,6 +200,11 @@ def build_world(
         "file_id": email.attachments.get().pk,
     }
     world.pks = {
+        "telephony:unknown": pbx_call.pk,
+        "telephony:call_state": pbx_call.pk,
+        "telephony:recording": pbx_call.pk,
+        "telephony:dial": world_contact.pk,
+        "telephony:add_contact": pbx_call.pk,
         "ladder:policy_edit": policy.pk,
         "ladder:decide": approval_task.pk,
         "legal:case": case.pk,

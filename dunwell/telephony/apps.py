@@ -6,3 +6,8 @@ class TelephonyConfig(AppConfig):
     name = "dunwell.telephony"
     label = "telephony"
     verbose_name = _("Telephony")
+
+    def ready(self) -> None:
+        from dunwell.telephony import listeners
+
+        listeners.register()

@@ -76,6 +76,11 @@ class Call(models.Model):
     recording = models.FileField(_("recording"), upload_to="recordings/%Y/%m/", blank=True)
     recording_attempts = models.PositiveSmallIntegerField(default=0)
     recording_next_at = models.DateTimeField(null=True, blank=True)
+    # Set when the worker deleted the recording past the retention period.
+    recording_deleted_at = models.DateTimeField(_("recording deleted"), null=True, blank=True)
+    # The outcome the collector recorded for this call (work.CallActivity's id; kept as a plain
+    # id so that telephony does not depend on the workspace app).
+    activity_id = models.PositiveIntegerField(null=True, blank=True)
     # The events as received (for support), newest last, capped.
     events = models.JSONField(default=list, blank=True)
 
@@ -151,3 +156,29 @@ class Absence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.starts_on}–{self.ends_on}"
+
+
+class ScreenPop(models.Model):
+    """One "a call is ringing at your extension" message for one user's open tabs; the event
+    stream (`views.pop_stream`) reads a user's rows newer than the last id it sent."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="pops")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "id"])]
+
+    def __str__(self) -> str:
+        return f"pop {self.call_id} -> {self.user_id}"
+
+
+class PopFollow(models.Model):
+    """A supervisor who also receives the screen pops of their team's calls (listening in)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pop_follow"
+    )
+
+    def __str__(self) -> str:
+        return f"follows team pops: {self.user_id}"

@@ -160,3 +160,72 @@ def _notify(call: Call, event: CallEvent) -> None:
             listener(call, event)
         except Exception:  # one listener's failure must not hide the call from the others
             log.exception("call listener %r failed for call %s", listener, call.pk)
+
+
+@transaction.atomic
+def add_caller_as_contact(call: Call, counterparty: Any, *, name: str, by: User) -> Contact:
+    """The unknown caller's number becomes a new contact of `counterparty`; the call (and the
+    caller's other calls from that number without a debtor) are matched to it."""
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from dunwell.ledger.models import TimelineEntry
+
+    contact = Contact.objects.create(
+        counterparty=counterparty, name=name, phone=call.external_number
+    )
+    Call.objects.filter(external_number=call.external_number, counterparty__isnull=True).update(
+        contact=contact, counterparty=counterparty
+    )
+    TimelineEntry.objects.create(
+        counterparty=counterparty,
+        at=timezone.now(),
+        actor=by,
+        kind="telephony.contact_added",
+        summary=_("New contact %(name)s, %(number)s (from a call)")
+        % {"name": name, "number": call.external_number},
+        data={"call": call.pk, "contact": contact.pk},
+    )
+    return contact
+
+
+class ExtensionError(Exception):
+    """The extension cannot be saved; the text is for the user."""
+
+
+def set_extension(user: User, extension: str) -> None:
+    """The user's extension on the company's PBX: digits, unique among active users (an
+    incoming call ringing at it must find one collector); empty clears it."""
+    from django.utils.translation import gettext as _
+
+    value = extension.strip()
+    if value and not (value.isascii() and value.isdigit() and len(value) <= 16):
+        raise ExtensionError(_("Phone extension: digits only, at most 16."))
+    if value and User.objects.filter(extension=value, is_active=True).exclude(pk=user.pk).exists():
+        raise ExtensionError(
+            _("Phone extension: another user already has %(ext)s.") % {"ext": value}
+        )
+    user.extension = value
+    user.save(update_fields=["extension"])
+
+
+def link_outcome(call_ref: str, user: User, activity: Any, task: Any) -> Call | None:
+    """The outcome recorded on the call card in live mode belongs to the call: the call keeps the
+    activity's id, and the task it closed counts as done when the call was made (punctuality
+    is the call's time, not when the form was saved). Only the user's own call of that debtor."""
+    if not (call_ref.isascii() and call_ref.isdigit() and len(call_ref) < 16):
+        return None
+    with transaction.atomic():
+        call = (
+            Call.objects.select_for_update()
+            .filter(pk=int(call_ref), agent=user, counterparty_id=activity.counterparty_id)
+            .first()
+        )
+        if call is None:
+            return None
+        call.activity_id = activity.pk
+        call.save(update_fields=["activity_id"])
+        if task is not None and task.pk:
+            made = call.answered_at or call.started_at
+            type(task).objects.filter(pk=task.pk, done_at__gt=made).update(done_at=made)
+    return call

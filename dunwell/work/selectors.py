@@ -237,7 +237,7 @@ def credit_lines(counterparty: Counterparty) -> list[CreditLine]:
 
 TIMELINE_FILTERS: dict[str, tuple[str, ...]] = {
     "ledger": ("ledger.",),
-    "calls": ("work.call", "work.outcome"),
+    "calls": ("work.call", "work.outcome", "telephony."),
     "tasks": ("ladder.task", "ladder.step"),
     "promises": ("ladder.promise", "work.promise"),
     "disputes": ("ladder.dispute", "work.dispute"),

@@ -179,7 +179,7 @@ def call_card(request: HttpRequest, counterparty_id: int) -> HttpResponse:
             if closing is not None and not can_work_task(user, closing):
                 raise PermissionDenied
             try:
-                services.record_call_outcome(
+                activity = services.record_call_outcome(
                     user,
                     counterparty,
                     services.OutcomeInput(
@@ -206,6 +206,9 @@ def call_card(request: HttpRequest, counterparty_id: int) -> HttpResponse:
             except services.WorkError as exc:
                 messages.error(request, str(exc.message))
             else:
+                from dunwell.telephony.services import link_outcome
+
+                link_outcome(request.GET.get("call", ""), user, activity, closing)
                 messages.success(
                     request, _("Outcome recorded: %s") % Outcome(data["outcome"]).label
                 )
@@ -485,7 +488,10 @@ def worklist(request: HttpRequest) -> HttpResponse:
         country=filters["country"],
         min_amount=amount_form.cleaned_data["min_amount"],
     )
-    return render(request, "work/worklist.html", {"wl": data, "filters": filters})
+    from dunwell.telephony.selectors import contacts_to_call
+
+    phones = contacts_to_call({item.task.counterparty_id for item in data.items})
+    return render(request, "work/worklist.html", {"wl": data, "filters": filters, "phones": phones})
 
 
 @login_required
@@ -493,8 +499,20 @@ def team(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not (services.is_manager(user) or user.sees_all):
         return HttpResponseForbidden(_("The team view is for supervisors and the director."))
-    rows = selectors.team(user, timezone.now())
-    return render(request, "work/team.html", {"rows": rows})
+    from dunwell.telephony import popups
+    from dunwell.telephony.selectors import TalkTime, talk_time
+
+    now = timezone.localtime()
+    rows = selectors.team(user, now)
+    day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    talk = talk_time([r.user.pk for r in rows], day_start)
+    for row in rows:
+        row.talk = talk.get(row.user.pk, TalkTime())  # type: ignore[attr-defined]
+    return render(
+        request,
+        "work/team.html",
+        {"rows": rows, "following_pops": popups.is_following(user)},
+    )
 
 
 @login_required

@@ -14,7 +14,7 @@ document.addEventListener("DOMContentLoaded", () => {
   select(0);
   document.addEventListener("keydown", (event) => {
     const tag = (event.target.tagName || "").toLowerCase();
-    if (["input", "textarea", "select"].includes(tag) || event.ctrlKey || event.metaKey) return;
+    if (["input", "textarea", "select", "button"].includes(tag) || event.ctrlKey || event.metaKey) return;
     if (event.key === "j" || event.key === "ArrowDown") { select(index + 1); event.preventDefault(); }
     else if (event.key === "k" || event.key === "ArrowUp") { select(index - 1); event.preventDefault(); }
     else if (event.key === "Enter") { window.location.href = rows[index].dataset.href; event.preventDefault(); }

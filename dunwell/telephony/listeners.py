@@ -1,0 +1,144 @@
+"""What a call does to the work (registered in `TelephonyConfig.ready`): the screen pop while
+it rings, one timeline entry when it ends, a call-back task for a missed incoming call."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from dunwell.ladder.models import Action
+from dunwell.ladder.services import create_manual_task
+from dunwell.ledger.models import Counterparty, TimelineEntry
+from dunwell.ledger.services import work_calendar
+from dunwell.telephony import popups
+from dunwell.telephony.models import Call, CallState, Direction
+from dunwell.telephony.services import CallEvent
+
+# The product's working hours (the ladder's default call window).
+WORK_START = time(9, 0)
+WORK_END = time(18, 0)
+TIMELINE_KIND = "telephony.call"
+
+
+def screen_pop(call: Call, event: CallEvent) -> None:
+    if event.kind == "ringing" and call.state == CallState.RINGING:
+        popups.create_pops(call)
+
+
+def within_next_working_hour(counterparty: Counterparty, now: datetime) -> datetime:
+    """An hour from now when that is within working hours of a working day; else an hour
+    after the next opening (company calendar, the debtor's time zone)."""
+    zone = ZoneInfo(counterparty.time_zone or settings.TIME_ZONE)
+    calendar = work_calendar(counterparty.company, counterparty.company.calendar_country)
+    local = now.astimezone(zone)
+    day = local.date()
+    if calendar.is_working_day(day) and WORK_START <= local.time() < WORK_END:
+        closing = datetime.combine(day, WORK_END, tzinfo=zone)
+        return min(local + timedelta(hours=1), closing)
+    if not calendar.is_working_day(day) or local.time() >= WORK_END:
+        day = calendar.next_working_day(day + timedelta(days=1))
+    opening = datetime.combine(day, WORK_START, tzinfo=zone)
+    return opening + timedelta(hours=1)
+
+
+def summary_text(direction: str, number: str, answered: bool, seconds: int) -> str:
+    """The call as the timeline says it, in the active language."""
+    minutes, rest = divmod(seconds, 60)
+    length = f"{minutes}:{rest:02d}"
+    incoming = direction == Direction.INBOUND
+    if not answered:
+        if incoming:
+            return _("Missed incoming call from %(number)s") % {"number": number}
+        return _("Outgoing call to %(number)s, not answered") % {"number": number}
+    if incoming:
+        return _("Incoming call from %(number)s, %(length)s") % {"number": number, "length": length}
+    return _("Outgoing call to %(number)s, %(length)s") % {"number": number, "length": length}
+
+
+def summary_of(call: Call) -> str:
+    return summary_text(
+        call.direction, call.external_number, call.answered_at is not None, call.duration or 0
+    )
+
+
+def render_calls(entries: Sequence[Any]) -> dict[int, str]:
+    """Timeline renderer: each call entry in the reader's language (from its data)."""
+    out = {}
+    for entry in entries:
+        data = entry.data or {}
+        if "number" not in data:
+            continue
+        out[entry.pk] = summary_text(
+            data.get("direction", ""),
+            data["number"],
+            bool(data.get("answered")),
+            int(data.get("duration") or 0),
+        )
+    return out
+
+
+@transaction.atomic
+def call_ended(call: Call, event: CallEvent) -> None:
+    """Once per call: the timeline entry, and for a missed incoming call the call-back task."""
+    if event.kind != "ended" or call.counterparty_id is None:
+        return
+    counterparty = (
+        Counterparty.objects.select_for_update()
+        .select_related("company", "collector")
+        .get(pk=call.counterparty_id)
+    )
+    if TimelineEntry.objects.filter(
+        counterparty=counterparty, kind=TIMELINE_KIND, data__call=call.pk
+    ).exists():
+        return
+    missed = call.answered_at is None and call.direction == Direction.INBOUND
+    task_id = None
+    if missed:
+        task = create_manual_task(
+            counterparty=counterparty,
+            assignee=counterparty.collector,
+            action=Action.CALL,
+            due_at=within_next_working_hour(counterparty, call.ended_at or event.at),
+            title=_("Call back: missed call from %(number)s") % {"number": call.external_number},
+            user=None,
+        )
+        task_id = task.pk
+    TimelineEntry.objects.create(
+        counterparty=counterparty,
+        at=call.ended_at or event.at,
+        actor=call.agent,
+        kind=TIMELINE_KIND,
+        summary=summary_of(call),
+        data={
+            "call": call.pk,
+            "number": call.external_number,
+            "direction": call.direction,
+            "duration": call.duration or 0,
+            "answered": call.answered_at is not None,
+            "task": task_id,
+        },
+    )
+
+
+def register() -> None:
+    from django.utils.translation import gettext_lazy
+
+    from dunwell import periodic
+    from dunwell.ledger.timeline import KIND_LABELS, register_renderer
+    from dunwell.telephony import recordings
+    from dunwell.telephony.services import add_listener
+
+    add_listener(screen_pop)
+    add_listener(call_ended)
+    KIND_LABELS.setdefault("telephony", gettext_lazy("Telephony"))
+    KIND_LABELS.setdefault(TIMELINE_KIND, gettext_lazy("Phone call"))
+    KIND_LABELS.setdefault("telephony.contact_added", gettext_lazy("Contact added from a call"))
+    register_renderer(TIMELINE_KIND, render_calls)
+    periodic.register("telephony.recordings", recordings.run)
+    periodic.register("telephony.pops", popups.delete_old)

@@ -1,0 +1,127 @@
+"""Call recordings: the worker fetches each ended call's `recording_url` with retries (providers
+publish late), stores it under MEDIA, points the call's timeline entry at the permission-checked
+player address, and deletes recordings past `DUNWELL_RECORDING_RETENTION_DAYS`."""
+
+from __future__ import annotations
+
+import logging
+import urllib.error
+import urllib.request
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from dunwell.ledger.models import TimelineEntry
+from dunwell.telephony.models import Call, CallState
+
+log = logging.getLogger(__name__)
+
+# Minutes to wait after each failed attempt; after the last one the recording is given up.
+BACKOFF_MINUTES = (1, 2, 5, 15, 30, 60, 180)
+MAX_BYTES = 200 * 1024 * 1024
+TIMEOUT_SECONDS = 20
+BATCH = 20
+TIMELINE_KIND = "telephony.call"
+
+
+def _download(url: str) -> tuple[bytes, str]:
+    if not url.lower().startswith(("http://", "https://")):
+        raise ValueError("a recording address must be http or https")
+    request = urllib.request.Request(url, headers={"User-Agent": "Dunwell recordings"})  # noqa: S310
+    with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+        body = response.read(MAX_BYTES + 1)
+        kind = response.headers.get_content_type()
+    if len(body) > MAX_BYTES:
+        raise ValueError("recording too large")
+    if not body:
+        raise ValueError("empty recording")
+    return body, kind
+
+
+EXTENSIONS = {"audio/mpeg": "mp3", "audio/wav": "wav", "audio/x-wav": "wav", "audio/ogg": "ogg"}
+
+
+def due(now: datetime) -> list[int]:
+    return list(
+        Call.objects.filter(state=CallState.ENDED, recording="", recording_deleted_at=None)
+        .exclude(recording_url="")
+        .filter(recording_attempts__lt=len(BACKOFF_MINUTES))
+        .exclude(recording_next_at__gt=now)
+        .order_by("ended_at")
+        .values_list("pk", flat=True)[:BATCH]
+    )
+
+
+def player_url(call: Call) -> str:
+    return reverse("telephony:recording", args=[call.pk])
+
+
+def fetch_one(call_id: int, now: datetime | None = None) -> bool:
+    """One attempt for one call; True when the recording is stored."""
+    now = now or timezone.now()
+    call = Call.objects.get(pk=call_id)
+    try:
+        body, kind = _download(call.recording_url)
+    except (OSError, ValueError, urllib.error.URLError) as exc:
+        attempts = call.recording_attempts + 1
+        next_at = (
+            now + timedelta(minutes=BACKOFF_MINUTES[attempts - 1])
+            if attempts <= len(BACKOFF_MINUTES)
+            else None
+        )
+        Call.objects.filter(pk=call.pk).update(
+            recording_attempts=attempts, recording_next_at=next_at
+        )
+        log.info("recording of call %s not fetched (attempt %s): %s", call.pk, attempts, exc)
+        return False
+    with transaction.atomic():
+        call = Call.objects.select_for_update().get(pk=call_id)
+        name = f"call-{call.pk}.{EXTENSIONS.get(kind, 'mp3')}"
+        call.recording.save(name, ContentFile(body), save=False)
+        call.recording_attempts += 1
+        call.recording_next_at = None
+        call.save(update_fields=["recording", "recording_attempts", "recording_next_at"])
+        if call.counterparty_id is not None:
+            for entry in TimelineEntry.objects.select_for_update().filter(
+                counterparty_id=call.counterparty_id, kind=TIMELINE_KIND, data__call=call.pk
+            ):
+                entry.data = {**entry.data, "recording_url": player_url(call)}
+                entry.save(update_fields=["data"])
+    return True
+
+
+def fetch_due(now: datetime | None = None) -> int:
+    now = now or timezone.now()
+    return sum(fetch_one(pk, now) for pk in due(now))
+
+
+def delete_expired(now: datetime | None = None) -> int:
+    """Delete recordings of calls older than the retention period; the call says when."""
+    now = now or timezone.now()
+    limit = now - timedelta(days=settings.DUNWELL_RECORDING_RETENTION_DAYS)
+    count = 0
+    for call in Call.objects.exclude(recording="").filter(started_at__lt=limit)[:500]:
+        call.recording.delete(save=False)
+        call.recording = ""
+        call.recording_deleted_at = now
+        call.save(update_fields=["recording", "recording_deleted_at"])
+        if call.counterparty_id is not None:
+            for entry in TimelineEntry.objects.filter(
+                counterparty_id=call.counterparty_id, kind=TIMELINE_KIND, data__call=call.pk
+            ):
+                entry.data = {
+                    key: value for key, value in entry.data.items() if key != "recording_url"
+                }
+                entry.data["recording_deleted"] = True
+                entry.save(update_fields=["data"])
+        count += 1
+    return count
+
+
+def run() -> None:
+    fetch_due()
+    delete_expired()

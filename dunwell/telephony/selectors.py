@@ -1,0 +1,73 @@
+"""Reads for other apps' pages: talk time and calls per collector (the team view)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Q, Sum
+
+from dunwell.ledger.models import Contact
+from dunwell.telephony.models import Call
+
+
+@dataclass(frozen=True)
+class TalkTime:
+    calls_today: int = 0
+    seconds_today: int = 0
+    calls_week: int = 0
+    seconds_week: int = 0
+
+    @staticmethod
+    def minutes(seconds: int) -> str:
+        hours, rest = divmod(seconds // 60, 60)
+        return f"{hours}:{rest:02d}"
+
+    @property
+    def today(self) -> str:
+        return self.minutes(self.seconds_today)
+
+    @property
+    def week(self) -> str:
+        return self.minutes(self.seconds_week)
+
+
+def talk_time(user_ids: Iterable[int], day_start: datetime) -> dict[int, TalkTime]:
+    """Calls (any state) and talk time of each agent since `day_start` and since the Monday of
+    its week: one grouped query."""
+    week_start = day_start - timedelta(days=day_start.weekday())
+    today = Q(started_at__gte=day_start)
+    rows = (
+        Call.objects.filter(agent_id__in=list(user_ids), started_at__gte=week_start)
+        .values("agent_id")
+        .annotate(
+            calls_week=Count("id"),
+            seconds_week=Sum("duration", default=0),
+            calls_today=Count("id", filter=today),
+            seconds_today=Sum("duration", filter=today, default=0),
+        )
+    )
+    return {
+        row["agent_id"]: TalkTime(
+            calls_today=row["calls_today"],
+            seconds_today=row["seconds_today"],
+            calls_week=row["calls_week"],
+            seconds_week=row["seconds_week"],
+        )
+        for row in rows
+    }
+
+
+def contacts_to_call(counterparty_ids: Iterable[int]) -> dict[int, Contact]:
+    """The contact to call per debtor (who decides payments first, then the oldest contact with a
+    phone), for the worklist's click-to-call buttons: one query."""
+    chosen: dict[int, Contact] = {}
+    rows = (
+        Contact.objects.filter(counterparty_id__in=list(counterparty_ids))
+        .exclude(phone="")
+        .order_by("counterparty_id", "-decides_payments", "pk")
+    )
+    for contact in rows:
+        chosen.setdefault(contact.counterparty_id, contact)
+    return chosen

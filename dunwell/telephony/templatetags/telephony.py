@@ -1,0 +1,35 @@
+"""`{% dial_button contact %}`: click-to-call through the company's PBX next to a phone, or the
+plain `tel:` link while no exchange is connected (`DUNWELL_PBX` empty)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from dunwell.telephony.dialing import configured_provider
+
+register = template.Library()
+
+
+@register.inclusion_tag("telephony/dial_button.html", takes_context=True)
+def dial_button(context: Any, contact: Any) -> dict[str, Any]:
+    phone = str(getattr(contact, "phone", None) or "")
+    return {
+        "contact": contact if phone else None,
+        "pbx": bool(configured_provider()),
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.inclusion_tag("telephony/live_call.html")
+def live_call(call_id: Any) -> dict[str, Any]:
+    """The call card's live panel: polls the call's state while the request names a call."""
+    text = str(call_id or "")
+    return {"call_id": int(text) if text.isascii() and text.isdigit() and len(text) < 16 else None}
+
+
+@register.inclusion_tag("telephony/dial_button.html", takes_context=True)
+def dial_for(context: Any, phones: Any, counterparty_id: int) -> dict[str, Any]:
+    """The dial button of a debtor's contact to call (`selectors.contacts_to_call`)."""
+    return dial_button(context, (phones or {}).get(counterparty_id))

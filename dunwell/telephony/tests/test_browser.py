@@ -1,0 +1,82 @@
+"""Screen pop in a real browser: the collector's page is open, a call rings at their extension
+(as a webhook or the AMI listener would record it) and the page shows a banner with the caller's
+call card; an unknown number offers the search with "new contact"."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dunwell.accounts.models import User
+from dunwell.ledger.models import Contact
+from dunwell.telephony import views
+from dunwell.telephony.models import Direction
+from dunwell.telephony.services import CallEvent, record_event
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture
+def chromium_page() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.set_default_timeout(10000)
+        yield page
+        browser.close()
+
+
+def ring(call_id: str, number: str) -> None:
+    record_event(CallEvent(provider="zadarma", provider_call_id=call_id, kind="ringing",
+                           at=datetime.now(UTC), direction=Direction.INBOUND,
+                           external_number=number, extension="101"))  # fmt: skip
+
+
+def test_a_ringing_call_pops_the_debtors_card_in_the_collectors_open_page(
+    chromium_page: Any, live_server: Any, make_counterparty: Any, collector: User, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(views, "STREAM_SECONDS", 3)  # streams end soon; the page reconnects
+    collector.extension = "101"
+    collector.save()
+    debtor = make_counterparty(collector=collector, name="Fabrica Nord SRL")
+    Contact.objects.create(counterparty=debtor, name="Ana Pop", phone="+40721234567")
+
+    page = chromium_page
+    page.goto(f"{live_server.url}/login/")
+    page.fill("input[name=username]", collector.username)
+    page.fill("input[name=password]", "pw-" + collector.username)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/work/**")
+    page.wait_for_timeout(700)  # the stream is open
+
+    ring("b-1", "+40721234567")
+    banner = page.locator(".screen-pop.known")
+    banner.wait_for(timeout=3000)
+    assert "Incoming call from Fabrica Nord SRL (+40721234567)" in banner.inner_text()
+    href = banner.locator("a").get_attribute("href")
+    assert href is not None and href.startswith(f"/work/debtors/{debtor.pk}/call/")
+
+    ring("b-2", "+40219999999")
+    unknown = page.locator(".screen-pop.unknown")
+    unknown.wait_for(timeout=3000)
+    assert "unknown number +40219999999" in unknown.inner_text()
+    page.goto(live_server.url + unknown.locator("a").get_attribute("href"))
+    assert page.input_value("#phone") == "+40219999999"
+    assert page.locator("#new-contact").is_visible()
+    page.goto("about:blank")  # close the stream; its server thread ends within STREAM_SECONDS
+    page.wait_for_timeout(3500)

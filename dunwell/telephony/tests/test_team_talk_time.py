@@ -1,0 +1,41 @@
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from dunwell.telephony.models import Call
+
+
+def make_call(agent, n, started, duration):
+    return Call.objects.create(provider="asterisk", provider_call_id=f"t-{n}", direction="out",
+                               external_number="+40721234567", agent=agent, started_at=started,
+                               duration=duration, state="ended")  # fmt: skip
+
+
+def test_the_team_view_shows_calls_and_talk_time_today_and_this_week(
+    client, supervisor, collector, teammate
+):
+    now = timezone.localtime()
+    day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    make_call(collector, 1, now, 125)
+    make_call(collector, 2, now, 600)
+    make_call(teammate, 3, now, 60)
+    earlier = day_start - timedelta(days=day_start.weekday()) + timedelta(minutes=1)
+    if earlier < day_start:  # the same week, an earlier day
+        make_call(collector, 4, earlier, 3600)
+    make_call(collector, 5, day_start - timedelta(days=8), 999)  # last week: not counted
+    client.force_login(supervisor)
+    page = client.get(reverse("work:team")).content.decode()
+    assert "Talk time today / this week" in page
+    assert f"2 / {3 if earlier < day_start else 2}" in page
+    assert ("0:12 / 1:12" if earlier < day_start else "0:12 / 0:12") in page
+
+
+def test_a_supervisor_can_follow_the_teams_pops_from_the_team_view(client, supervisor):
+    client.force_login(supervisor)
+    page = client.get(reverse("work:team")).content.decode()
+    assert "Show my team&#x27;s incoming calls to me too" in page or (
+        "Show my team's incoming calls to me too" in page
+    )
+    client.post(reverse("telephony:follow"), {"follow": "1", "next": "/work/team/"})
+    assert "Stop showing my team" in client.get(reverse("work:team")).content.decode()
