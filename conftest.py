@@ -141,3 +141,20 @@ def make_contract(company: Company) -> Callable[..., Contract]:
         return Contract.objects.create(**defaults)
 
     return make
+
+
+@pytest.fixture
+def installation_data(transactional_db: None) -> None:
+    """Transactional tests start from an emptied database: put back what the data migrations
+    give every installation (segments, call scripts). Use it instead of serialized_rollback,
+    which clashes with the content types that post_migrate recreates. List it first among a
+    test's fixtures."""
+    import importlib
+
+    from django.apps import apps
+
+    for module, function in (
+        ("dunwell.ledger.migrations.0002_default_segments", "add_segments"),
+        ("dunwell.work.migrations.0002_default_call_scripts", "add_scripts"),
+    ):
+        getattr(importlib.import_module(module), function)(apps, None)

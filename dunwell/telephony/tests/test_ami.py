@@ -215,8 +215,10 @@ def test_a_value_with_a_line_break_cannot_inject_an_action():
         ami.encode({"Action": "Originate", "Exten": "123\r\nAction: Command"})
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_worker_records_the_calls_and_logs_off_when_stopped(debtor_contact, collector):
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_records_the_calls_and_logs_off_when_stopped(
+    installation_data, debtor_contact, collector
+):
     script = fake_ami.inbound(T0, CALLER, answer_after=5, talk=60)
     with running(FakeAmi(script=script, drop_after=3)) as server:
 

@@ -20,7 +20,11 @@ from dunwell.telephony.services import CallEvent, record_event
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("installation_data"),
+]
 CHROMIUM = "/usr/bin/chromium"
 
 

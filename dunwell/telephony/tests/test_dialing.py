@@ -278,8 +278,8 @@ def test_missing_api_keys_are_reported(contact, collector):
     assert not Call.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_listeners_see_the_clicked_contact(contact, collector, monkeypatch):
+@pytest.mark.django_db(transaction=True)
+def test_the_listeners_see_the_clicked_contact(installation_data, contact, collector, monkeypatch):
     seen = []
     monkeypatch.setattr(services, "LISTENERS", [lambda call, event: seen.append(call.contact_id)])
     # another contact shares the number: the one clicked wins
