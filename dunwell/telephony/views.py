@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -45,10 +45,16 @@ def _last_event_id(request: HttpRequest) -> int | None:
 
 
 def pop_events(
-    user_id: int, last_id: int | None, *, seconds: float = STREAM_SECONDS
+    user_id: int, last_id: int | None, *, seconds: float = STREAM_SECONDS, language: str = ""
 ) -> Iterator[str]:
     """The user's pops as server-sent events: new rows every POLL_SECONDS, a comment line as a
-    heartbeat, then the stream closes (the client reconnects)."""
+    heartbeat, then the stream closes (the client reconnects). The texts are in `language`:
+    the body is produced after the middleware has returned, with no language active."""
+    with translation.override(language or None):
+        yield from _pop_events(user_id, last_id, seconds)
+
+
+def _pop_events(user_id: int, last_id: int | None, seconds: float) -> Iterator[str]:
     if last_id is None:  # a fresh tab: only pops from now on
         last = ScreenPop.objects.filter(user_id=user_id).order_by("-id").first()
         last_id = last.pk if last else 0
@@ -79,7 +85,12 @@ def pop_events(
 @login_required
 def pop_stream(request: HttpRequest) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
-        pop_events(_user(request).pk, _last_event_id(request), seconds=STREAM_SECONDS),
+        pop_events(
+            _user(request).pk,
+            _last_event_id(request),
+            seconds=STREAM_SECONDS,
+            language=translation.get_language() or "",
+        ),
         content_type="text/event-stream",
     )
     response["Cache-Control"] = "no-cache"

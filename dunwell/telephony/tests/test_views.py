@@ -258,3 +258,18 @@ def test_the_worker_removes_pops_older_than_a_day(unknown_call, collector):
     assert periodic.JOBS["telephony.pops"] is popups.delete_old
     assert popups.delete_old() == 1
     assert list(ScreenPop.objects.values_list("pk", flat=True)) == [fresh.pk]
+
+
+def test_the_stream_speaks_the_language_of_the_request_that_opened_it(
+    unknown_call, collector, client
+):
+    """The body is produced after the middleware has returned: the texts must not fall back
+    to English for a reader of Russian."""
+    collector.language = "ru"
+    collector.save()
+    client.force_login(collector)
+    ScreenPop.objects.create(user=collector, call=unknown_call)
+    response = client.get(reverse("telephony:pops"), headers={"Last-Event-ID": "0"})
+    first = next(chunk for chunk in response.streaming_content if b"data:" in chunk)
+    text = events_of(first.decode())[0]["text"]
+    assert text == "Входящий звонок с неизвестного номера +40219999999"
