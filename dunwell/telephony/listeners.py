@@ -89,7 +89,7 @@ def call_ended(call: Call, event: CallEvent) -> None:
     if event.kind != "ended" or call.counterparty_id is None:
         return
     counterparty = (
-        Counterparty.objects.select_for_update()
+        Counterparty.objects.select_for_update(of=("self",))
         .select_related("company", "collector")
         .get(pk=call.counterparty_id)
     )

@@ -63,7 +63,7 @@ def test_send_without_a_server_exits_with_a_clear_message(
 )
 @pytest.mark.django_db(transaction=True)
 def test_four_connections_send_each_message_once_within_the_domain_rate(
-    settings: Any, company: Any, make_counterparty: Any
+    installation_data: None, settings: Any, company: Any, make_counterparty: Any
 ) -> None:
     sink = SmtpSink().start()
     try:

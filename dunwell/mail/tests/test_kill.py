@@ -67,6 +67,7 @@ def _send_and_kill(env: dict[str, str], sink: SmtpSink, after: int) -> None:
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_mid_mailing_and_restarted_sends_each_message_exactly_once(
+    installation_data: None,
     tmp_path: Path,
 ) -> None:
     sink = SmtpSink().start()
