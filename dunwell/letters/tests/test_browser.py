@@ -26,14 +26,12 @@ CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture(autouse=True)
-def seed_data(transactional_db: None) -> None:
-    """Transactional tests start from an emptied database: put back what the data migrations
-    give every installation (segments, call scripts, policies, wordings)."""
+def seed_data(installation_data: None) -> None:
+    """The installation's data (conftest.installation_data) plus the policies and wordings
+    this test sends with."""
     from django.apps import apps
 
     for module, function in (
-        ("dunwell.ledger.migrations.0002_default_segments", "add_segments"),
-        ("dunwell.work.migrations.0002_default_call_scripts", "add_scripts"),
         ("dunwell.ladder.migrations.0002_default_policies", "add_policies"),
         ("dunwell.letters.migrations.0002_default_wordings", "add_wordings"),
     ):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import os
 from collections.abc import Iterator
 from datetime import timedelta
@@ -28,17 +27,8 @@ CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture(autouse=True)
-def seed_data(transactional_db: None) -> None:
-    """Transactional tests start from an emptied database: put back what the data migrations
-    give every installation (segments, call scripts). (serialized_rollback clashes with the
-    content types that post_migrate recreates.)"""
-    from django.apps import apps
-
-    for module, function in (
-        ("dunwell.ledger.migrations.0002_default_segments", "add_segments"),
-        ("dunwell.work.migrations.0002_default_call_scripts", "add_scripts"),
-    ):
-        getattr(importlib.import_module(module), function)(apps, None)
+def seed_data(installation_data: None) -> None:
+    """Every test here starts from the installation's data (conftest.installation_data)."""
 
 
 @pytest.fixture
