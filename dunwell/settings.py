@@ -160,6 +160,9 @@ DUNWELL_MAIL_CONCURRENCY = env_int("DUNWELL_MAIL_CONCURRENCY", 4, minimum=1)
 DUNWELL_MAIL_DOMAIN_RATE = env_int("DUNWELL_MAIL_DOMAIN_RATE", 300, minimum=1)
 # Attempts before a temporarily failing message is given up (1, 5, 30 min, 2 h, 6 h …).
 DUNWELL_MAIL_MAX_ATTEMPTS = env_int("DUNWELL_MAIL_MAX_ATTEMPTS", 6, minimum=1)
+# A small process that finishes or abandons the message in flight when a sender is killed
+# (dunwell/mail/keeper.py); off: a kill in a window of microseconds can lose one message.
+DUNWELL_MAIL_KEEPER = env_bool("DUNWELL_MAIL_KEEPER", True)
 
 # The company's telephone exchange (docs/telephony.md): "asterisk", "zadarma", "mango",
 # "twilio", or empty (calls are dialled by hand and logged on the call card).

@@ -15,9 +15,10 @@ whose connection dies (RFC 5321 §4.1.1.4: the "." confirms the transaction; §4
 connection closed early cancels a pending one), so the message is put back in the queue. A
 worker killed after step 3 has (almost always) written the ".": the kernel still delivers bytes
 written to a socket after the process dies, so the message is taken as sent, flagged
-"unconfirmed", and never sent again by itself. The one loss left is a kill in the microseconds
-between committing step 3 and writing the "." (see docs/mail.md); a duplicate is not possible,
-whatever the timing.
+"unconfirmed", and never sent again by itself. A kill between committing step 3 and writing the
+"." is settled by the keeper (keeper.py), which holds a copy of the connection and finishes or
+abandons the message from the database's answer; on TLS connections, which it cannot hold, that
+kill loses the message (docs/mail.md). A duplicate is not possible, whatever the timing.
 
 `send_due` is the one entry point (the command, the worker, the bench).
 """
@@ -50,7 +51,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from dunwell import bulk
 from dunwell.ledger.models import Contact, TimelineEntry
-from dunwell.mail import pacing
+from dunwell.mail import keeper, pacing
 from dunwell.mail.models import Channel, MessageState, OutgoingMessage, RefusalReason
 from dunwell.mail.services import mark_address_bad, sender_for
 from dunwell.mail.smtp_url import SmtpServer, parse_smtp_url
@@ -477,6 +478,11 @@ def _drop(client: smtplib.SMTP | None) -> None:
     if client is None:
         return
     with contextlib.suppress(OSError):
+        # shutdown, not only close: the keeper may hold a duplicate of the socket, and the
+        # server must see the connection end now (it discards an unfinished message).
+        if client.sock is not None:
+            client.sock.shutdown(socket.SHUT_RDWR)
+    with contextlib.suppress(OSError):
         client.close()
 
 
@@ -497,13 +503,33 @@ class _Sender:
         self.throttle = throttle
         self.token = token
         self.client: smtplib.SMTP | None = None
+        # The keeper's number for our connection (None: not held, e.g. TLS; see keeper.py).
+        self.held: int | None = None
         self.report = SendReport()
         # Accepted by the server, not yet recorded (see `flush`).
         self.accepted: list[OutgoingMessage] = []
 
     def close(self) -> None:
         _quit(self.client)
+        self._unhold()
         self.client = None
+
+    def _open(self) -> smtplib.SMTP:
+        """A new connection, handed to the keeper when it can finish a message on it."""
+        self.client = client = _connect(self.server)
+        plain = not (self.server.implicit_tls or self.server.starttls)
+        if plain and settings.DUNWELL_MAIL_KEEPER and client.sock is not None:
+            link = keeper.link()
+            if link is not None:
+                self.held = link.hold(client.sock)
+        return client
+
+    def _unhold(self) -> None:
+        if self.held is not None:
+            link = keeper.link()
+            if link is not None:
+                link.release(self.held)
+            self.held = None
 
     def send(self, message: OutgoingMessage, refusal: str = "") -> None:
         if refusal:
@@ -546,6 +572,7 @@ class _Sender:
 
     def _lose_connection(self) -> None:
         _drop(self.client)
+        self._unhold()
         self.client = None
 
     def _failed(self, message: OutgoingMessage, error: str) -> None:
@@ -558,11 +585,11 @@ class _Sender:
         self, message: OutgoingMessage, envelope: str, recipients: list[str], data: bytes
     ) -> None:
         if self.client is None:
-            self.client = _connect(self.server)
+            client = self._open()
             reused = False
         else:
+            client = self.client
             reused = True
-        client = self.client
         options = ["BODY=8BITMIME"] if client.has_extn("8bitmime") else []
         try:
             code, text = client.mail(envelope, options)
@@ -571,7 +598,7 @@ class _Sender:
                 raise
             # The server hung up an idle connection of ours: open a new one, once.
             self._lose_connection()
-            self.client = client = _connect(self.server)
+            client = self._open()
             options = ["BODY=8BITMIME"] if client.has_extn("8bitmime") else []
             code, text = client.mail(envelope, options)
         if code != 250:
@@ -588,21 +615,30 @@ class _Sender:
         # handed-over commit and the final "." nothing else may run (see `_mark_handed_over`).
         self.flush()
         client.send(_dot_stuffed(data))
-        # Step 3: from here the message may reach the server; never again by itself.
-        marked = _mark_handed_over(message.pk, self.token)
-        if not marked:
-            # Our claim was taken back (we were thought dead): abandon the DATA by dropping
-            # the connection, so the server discards it.
-            self._lose_connection()
-            return
+        held = self.held
+        link = keeper.link() if held is not None else None
+        if link is not None and held is not None:
+            # Should we die from here until `settled`, the keeper finishes or abandons it.
+            link.in_flight(held, message.pk, self.token)
         try:
-            client.send(b"." + _CRLF)
-            code, text = client.getreply()
-        except (smtplib.SMTPException, OSError):
-            self._lose_connection()
-            _record_sent(message, self.token, unconfirmed=True)
-            self.report.unconfirmed += 1
-            return
+            # Step 3: from here the message may reach the server; never again by itself.
+            marked = _mark_handed_over(message.pk, self.token)
+            if not marked:
+                # Our claim was taken back (we were thought dead): abandon the DATA by dropping
+                # the connection, so the server discards it.
+                self._lose_connection()
+                return
+            try:
+                client.send(b"." + _CRLF)
+                code, text = client.getreply()
+            except (smtplib.SMTPException, OSError):
+                self._lose_connection()
+                _record_sent(message, self.token, unconfirmed=True)
+                self.report.unconfirmed += 1
+                return
+        finally:
+            if link is not None and held is not None:
+                link.settled(held)
         if code == 250:
             self.accepted.append(message)
             self.report.sent += 1
