@@ -11,10 +11,25 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db.backends.signals import connection_created
 from django.utils import translation
 
 from dunwell.accounts.models import Role, User
 from dunwell.ledger.models import Company, Contract, Counterparty, Document, Segment
+
+
+def _sqlite_readers_do_not_lock(sender: Any, connection: Any, **kwargs: Any) -> None:
+    """SQLite's in-memory test database is shared between threads through its shared cache,
+    where a reader holds a table lock and a writer in another thread gets "database table is
+    locked" at once (no busy timeout applies). Tests that run a worker in a thread (AMI, mail)
+    read while it writes; reading uncommitted data takes no table lock. Test-only: a real
+    SQLite file (WAL, busy timeout) waits instead."""
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA read_uncommitted = 1")
+
+
+connection_created.connect(_sqlite_readers_do_not_lock)
 
 
 @pytest.fixture(autouse=True)

@@ -4,6 +4,7 @@ by the sandboxed engine."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -38,8 +39,15 @@ class Sender:
     phone: str = ""
 
 
+@functools.lru_cache(maxsize=8192)
+def _date_in(language: str, day: date) -> str:
+    return date_format(day, "SHORT_DATE_FORMAT")
+
+
 def _d(day: date | None) -> str:
-    return date_format(day, "SHORT_DATE_FORMAT") if day else ""
+    """A date in the active language's short format (cached: a mailing formats the same few
+    hundred dates thousands of times, and Django's formatter is slow)."""
+    return _date_in(translation.get_language() or "", day) if day else ""
 
 
 def _kind_name(kind: str) -> str:

@@ -611,9 +611,8 @@ class _Sender:
         code, text = client.getreply()
         if code != 354:
             raise _Reply("DATA", code, text)
-        # The answers read so far are recorded first, in their own transaction: between the
-        # handed-over commit and the final "." nothing else may run (see `_mark_handed_over`).
-        self.flush()
+        # The answers read so far are recorded once per claimed batch (`_run_thread` flushes),
+        # in their own transaction, never between the handed-over commit and the final ".".
         client.send(_dot_stuffed(data))
         held = self.held
         link = keeper.link() if held is not None else None
