@@ -9,7 +9,6 @@ signature rules follow each provider's documentation (docs/telephony.md)."""
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 import logging
 import re
@@ -28,7 +27,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from dunwell.telephony import signatures
+from dunwell.telephony import fastroute, signatures
 from dunwell.telephony.models import Direction, Disposition, Provider
 from dunwell.telephony.routing import route_call
 from dunwell.telephony.services import CallEvent, record_event
@@ -423,16 +422,22 @@ def twilio(request: HttpRequest) -> HttpResponse:
 # --- Routing for the dialplan -------------------------------------------------------------
 
 
-@require_http_methods(["GET"])
+def routing_token() -> str:
+    return _secret("DUNWELL_PBX_ROUTING_TOKEN")
+
+
 def route(request: HttpRequest) -> HttpResponse:
     """For the Asterisk dialplan (`CURL()` or an AGI script): the extension or queue that takes
     a call from `?number=`, as plain text ("" when nothing is configured). Authenticated by the
-    shared token `DUNWELL_PBX_ROUTING_TOKEN`, in the `X-Dunwell-Token` header or `?token=`."""
-    expected = _secret("DUNWELL_PBX_ROUTING_TOKEN")
-    if not expected:
-        raise Http404
-    given = request.headers.get("X-Dunwell-Token", "") or request.GET.get("token", "")
-    if not hmac.compare_digest(given.encode(), expected.encode()):
-        return _refuse("routing", request, "bad or missing token")
-    answer = route_call(request.GET.get("number", "")[:64])
-    return HttpResponse(answer.target, content_type="text/plain; charset=utf-8")
+    shared token `DUNWELL_PBX_ROUTING_TOKEN`, in the `X-Dunwell-Token` header or `?token=`.
+    The WSGI application answers this path before Django (`fastroute.py`); both use one rule."""
+    status, body = fastroute.answer(
+        request.method or "GET",
+        request.headers.get("X-Dunwell-Token", "") or request.GET.get("token", ""),
+        request.GET.get("number", ""),
+        request.META.get("REMOTE_ADDR", ""),
+    )
+    response = HttpResponse(body, status=status, content_type="text/plain; charset=utf-8")
+    if status == 405:
+        response["Allow"] = "GET"
+    return response

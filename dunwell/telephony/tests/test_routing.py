@@ -2,6 +2,7 @@
 the dialplan's endpoint and its token."""
 
 from datetime import UTC, date, datetime
+from wsgiref.util import setup_testing_defaults
 
 import pytest
 from django.test import Client
@@ -10,6 +11,7 @@ from dunwell.accounts.models import Role
 from dunwell.ledger.models import Contact
 from dunwell.telephony.models import Absence, TeamQueue
 from dunwell.telephony.routing import route_call
+from dunwell.wsgi import application  # imported once: it sets Django up (and its logging)
 
 # 23:30 UTC on 1 December is already 2 December in Bucharest.
 LATE = datetime(2026, 12, 1, 23, 30, tzinfo=UTC)
@@ -157,3 +159,50 @@ def test_an_administrator_keeps_team_queues_and_absences_in_the_admin(
 def test_a_number_in_the_national_format_is_read_with_the_companys_country(debtor_phone):
     # An on-premises Asterisk writes a local mobile caller as 0721234567; the company is in RO.
     assert route_call("0721234567", now=LATE).target == "101"
+
+
+def test_a_lookup_without_an_absence_nearby_is_one_query(
+    debtor_phone, supervisor, django_assert_num_queries
+):
+    TeamQueue.objects.create(supervisor=supervisor, number="501")
+    with django_assert_num_queries(1):
+        assert route_call(debtor_phone, now=LATE).target == "101"
+
+
+# --- the deployed WSGI application answers the dialplan before Django's middleware -------
+
+
+def _wsgi(path: str, query: str = "", method: str = "GET", **headers: str):
+    environ: dict = {"PATH_INFO": path, "QUERY_STRING": query, "REQUEST_METHOD": method}
+    environ.update({f"HTTP_{k.upper()}": v for k, v in headers.items()})
+    setup_testing_defaults(environ)
+    answer: dict = {}
+
+    def start_response(status, response_headers, exc_info=None):
+        answer["status"], answer["headers"] = status, dict(response_headers)
+
+    answer["body"] = b"".join(application(environ, start_response))
+    return answer
+
+
+def test_the_wsgi_application_routes_with_the_same_rules(debtor_phone, caplog, settings):
+    ok = _wsgi("/telephony/route/", "number=%2B40721234567", x_dunwell_token=TOKEN)
+    assert (ok["status"], ok["body"]) == ("200 OK", b"101")
+    assert ok["headers"]["Content-Type"].startswith("text/plain")
+    # No page middleware ran: no session cookie, no page security headers.
+    assert "Set-Cookie" not in ok["headers"] and "X-Frame-Options" not in ok["headers"]
+    assert _wsgi("/telephony/route/", f"number=0040721234567&token={TOKEN}")["body"] == b"101"
+    refused = _wsgi("/telephony/route/", "number=%2B40721234567&token=nope")
+    assert refused["status"].startswith("403") and b"101" not in refused["body"]
+    assert "bad or missing token" in caplog.text
+    assert _wsgi("/telephony/route/", method="POST", x_dunwell_token=TOKEN)["status"].startswith(
+        "405"
+    )
+    settings.DUNWELL_PBX_ROUTING_TOKEN = ""
+    assert _wsgi("/telephony/route/", f"token={TOKEN}")["status"].startswith("404")
+
+
+def test_other_paths_still_go_through_django(debtor_phone):
+    page = _wsgi("/login/")
+    assert page["status"] == "200 OK"
+    assert "X-Frame-Options" in page["headers"]
