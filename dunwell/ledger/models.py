@@ -439,8 +439,10 @@ class TimelineEntry(models.Model):
     name such as "ledger.import" or "ladder.task_created", `data` holds what changed.
     """
 
+    # No index of its own: the (counterparty, -at) index below serves every lookup by debtor,
+    # and a second one would be written on every entry (imports write one per debtor).
     counterparty = models.ForeignKey(
-        Counterparty, on_delete=models.CASCADE, related_name="timeline"
+        Counterparty, on_delete=models.CASCADE, related_name="timeline", db_index=False
     )
     at = models.DateTimeField(_("at"), db_index=True)
     actor = models.ForeignKey(
