@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
 
 from django.conf import settings
@@ -90,14 +91,7 @@ def provider_secret(name: str) -> str:
 
 def state_of(name: str) -> State:
     """What the page says of a secret (never its value)."""
-    sealed = ProviderSecret.objects.filter(name=name).values_list("sealed", flat=True).first()
-    if sealed:
-        try:
-            open_secret(sealed, _purpose(name))
-        except SecretUnreadable:
-            return "unreadable"
-        return "stored"
-    return "environment" if _from_settings(name) else "unset"
+    return next(row.state for row in overview() if row.spec.name == name)
 
 
 def field_name(spec: SecretSpec) -> str:
@@ -166,3 +160,41 @@ def clear_secret(name: str, *, by: User) -> bool:
         )
     log.info("telephony secret %s cleared by user %s", name, by.pk)
     return True
+
+
+@dataclass(frozen=True)
+class SecretRow:
+    spec: SecretSpec
+    state: State
+    # The environment has a value too (overridden while one is stored).
+    in_environment: bool
+    updated_at: datetime | None
+    updated_by: str
+
+
+def overview() -> list[SecretRow]:
+    """Every secret with its state, for the page (one query for the stored ones)."""
+    stored = {row.name: row for row in ProviderSecret.objects.select_related("updated_by").all()}
+    rows = []
+    for spec in SECRETS:
+        row = stored.get(spec.name)
+        state: State
+        if row is not None:
+            try:
+                open_secret(row.sealed, _purpose(spec.name))
+                state = "stored"
+            except SecretUnreadable:
+                state = "unreadable"
+        else:
+            state = "environment" if _from_settings(spec.name) else "unset"
+        by = row.updated_by if row is not None else None
+        rows.append(
+            SecretRow(
+                spec,
+                state,
+                bool(_from_settings(spec.name)),
+                row.updated_at if row is not None else None,
+                (by.get_full_name() or by.get_username()) if by is not None else "",
+            )
+        )
+    return rows
