@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from dunwell.accounts.models import User
 from dunwell.secrets_box import SecretUnreadable, open_secret, seal
@@ -106,13 +106,22 @@ def _checked(spec: SecretSpec, value: str) -> str:
         raise SecretError(_("%(field)s: enter the value.") % {"field": label})
     if len(value) > MAX_LENGTH:
         raise SecretError(
-            _("%(field)s: at most %(count)s characters.") % {"field": label, "count": MAX_LENGTH}
+            ngettext(
+                "%(field)s: at most %(count)s character.",
+                "%(field)s: at most %(count)s characters.",
+                MAX_LENGTH,
+            )
+            % {"field": label, "count": MAX_LENGTH}
         )
     if any(ch.isspace() or not ch.isprintable() for ch in value):
         raise SecretError(_("%(field)s: no spaces or line breaks.") % {"field": label})
     if len(value) < spec.min_length:
         raise SecretError(
-            _("%(field)s: at least %(count)s characters.")
+            ngettext(
+                "%(field)s: at least %(count)s character.",
+                "%(field)s: at least %(count)s characters.",
+                spec.min_length,
+            )
             % {"field": label, "count": spec.min_length}
         )
     if spec.name == "DUNWELL_AMI_URL":

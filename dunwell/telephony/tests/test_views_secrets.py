@@ -59,7 +59,7 @@ def test_the_page_is_in_the_readers_language(admin):
     admin.save()
     secrets.set_secret("DUNWELL_ZADARMA_SECRET", STORED, by=admin)
     html = _client(admin).get(URL).content.decode()
-    assert "из окружения" in _row(html, "DUNWELL_MANGO_KEY")
+    assert "из переменных окружения" in _row(html, "DUNWELL_MANGO_KEY")
     assert "задан (хранится)" in _row(html, "DUNWELL_ZADARMA_SECRET")
     assert "не задан" in _row(html, "DUNWELL_TWILIO_AUTH_TOKEN")
 
