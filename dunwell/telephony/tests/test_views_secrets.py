@@ -132,3 +132,12 @@ def test_anonymous_is_sent_to_log_in(db):
 def test_the_integrations_page_links_it_for_administrators_only(admin, director):
     assert URL in _client(admin).get("/integrations/").content.decode()
     assert URL not in _client(director).get("/integrations/").content.decode()
+
+
+def test_the_permission_sweep_covers_the_page():
+    from tests.test_permission_sweep import SPECIAL
+    from tests.url_world import walk
+
+    routes = {route.name: route for route in walk()}
+    assert routes["telephony:secrets"].kwargs == ()  # swept for every user without set-up
+    assert "telephony:secrets" not in SPECIAL
