@@ -24,8 +24,8 @@ LOG_ROWS = 50
 class SecretForm(forms.Form):
     name = forms.ChoiceField(choices=[(spec.name, spec.name) for spec in secrets.SECRETS])
     action = forms.ChoiceField(choices=[("set", "set"), ("clear", "clear")])
-    # Write-only: never rendered back.
-    value = forms.CharField(required=False, strip=False, max_length=secrets.MAX_LENGTH * 2)
+    # Write-only: never rendered back; secrets.set_secret checks it and names the field.
+    value = forms.CharField(required=False, strip=False)
 
 
 def _keeper(request: HttpRequest) -> User:

@@ -98,6 +98,15 @@ def test_a_bad_value_shows_the_field_and_stores_nothing(admin):
     assert not ProviderSecret.objects.exists()
 
 
+def test_a_too_long_value_is_refused_naming_the_field(admin):
+    response = _client(admin).post(
+        URL, {"name": "DUNWELL_TWILIO_AUTH_TOKEN", "action": "set", "value": "x" * 1500}
+    )
+    assert response.status_code == 400
+    assert "Twilio, Auth token: at most 500 characters." in response.content.decode()
+    assert not ProviderSecret.objects.exists()
+
+
 def test_an_unknown_secret_name_is_refused(admin):
     response = _client(admin).post(URL, {"name": "SECRET_KEY", "action": "set", "value": "x" * 40})
     assert response.status_code == 400
