@@ -9,6 +9,7 @@ import subprocess
 import sys
 import wave
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import boto3
 import pytest
@@ -61,9 +62,10 @@ def bucket(s3_endpoint):
 
 
 @pytest.fixture
-def s3_recordings(settings, bucket, s3_endpoint, monkeypatch):
+def s3_recordings(settings, bucket, s3_endpoint, monkeypatch, tmp_path):
     """Configured as a deployment would be; the field's storage is built again from the
-    settings, as it is at start-up."""
+    settings, as it is at start-up. The data directory is empty, to show nothing lands there."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.DUNWELL_RECORDINGS_S3_URL = (
         f"s3://{BUCKET}/calls?endpoint={s3_endpoint}&region={REGION}"
     )
@@ -106,8 +108,9 @@ def test_a_fetched_recording_is_an_object_in_the_bucket(s3_recordings, ended_cal
     assert key.startswith("calls/recordings/") and key.endswith(f"call-{ended_call.pk}.wav")
     body = s3_recordings.get_object(Bucket=BUCKET, Key=key)["Body"].read()
     assert body == AUDIO
-    # Not under the data directory.
-    assert not default_storage.exists(ended_call.recording.name)
+    # Nothing under the data directory.
+    media = Path(settings.MEDIA_ROOT)
+    assert not media.exists() or not any(p.is_file() for p in media.rglob("*"))
 
 
 @pytest.mark.parametrize("who,status", [("collector", 200), ("supervisor", 200),
