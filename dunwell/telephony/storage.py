@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from django.core.files.storage import Storage
 
 ADDRESSING = {"path", "virtual", "auto"}
+MAX_MEMORY_BYTES = 2 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,9 @@ def s3_storage(location: S3Location, access_key: str = "", secret_key: str = "")
         # overwrites a recording.
         file_overwrite=False,
         default_acl=None,
+        # The player's view reads an object through a temporary file: past this size it is on
+        # disk, not in the web worker's memory (recordings may reach 200 MB).
+        max_memory_size=MAX_MEMORY_BYTES,
     )
 
 
