@@ -5,6 +5,7 @@ sealed, and every change is logged without the value."""
 import base64
 import hashlib
 import hmac
+import json
 
 import pytest
 from django.test import Client
@@ -183,3 +184,48 @@ def test_click_to_call_uses_the_stored_asterisk_address(
     call = dialing.start_call(collector, "+40721234567")
     assert seen == [("127.0.0.1", 5038, "dunwell", "pw-stored", "Originate")]
     assert call.provider == "asterisk"
+
+
+def _mango_form(data: dict, key: str, salt: str) -> dict:
+    # Mango Office: sign = hex sha256(api key + json + salt).
+    text = json.dumps(data)
+    return {
+        "vpbx_api_key": key,
+        "sign": hashlib.sha256((key + text + salt).encode()).hexdigest(),
+        "json": text,
+    }
+
+
+MANGO_CALL = {
+    "entry_id": "c3RvcmVkLTE=",
+    "call_id": "c3RvcmVkLWNhbGw=",
+    "timestamp": 1764586800,
+    "seq": 1,
+    "call_state": "Appeared",
+    "location": "abonent",
+    "from": {"number": "40721234567"},
+    "to": {"extension": "101", "number": "40312345678"},
+}
+
+
+def test_stored_mango_key_and_salt_check_its_events(settings, admin):
+    settings.DUNWELL_MANGO_KEY, settings.DUNWELL_MANGO_SALT = "env-key", "env-salt"
+    secrets.set_secret("DUNWELL_MANGO_KEY", "stored-key", by=admin)
+    secrets.set_secret("DUNWELL_MANGO_SALT", "stored-salt", by=admin)
+    url = "/telephony/webhooks/mango/events/call"
+    forged = Client().post(url, _mango_form(MANGO_CALL, "env-key", "env-salt"))
+    assert forged.status_code == 403
+    assert not Call.objects.exists()
+    good = Client().post(url, _mango_form(MANGO_CALL, "stored-key", "stored-salt"))
+    assert good.status_code == 200
+    assert Call.objects.filter(provider="mango").exists()
+
+
+def test_a_stored_routing_token_opens_the_dialplan_endpoint(no_env, admin):
+    token = "stored-routing-token-0123456789"
+    assert Client().get("/telephony/route/", {"number": "1"}).status_code == 404  # off
+    secrets.set_secret("DUNWELL_PBX_ROUTING_TOKEN", token, by=admin)
+    headers = {"X-Dunwell-Token": token}
+    assert Client().get("/telephony/route/", {"number": "1"}, headers=headers).status_code == 200
+    wrong = {"X-Dunwell-Token": "x" * 30}
+    assert Client().get("/telephony/route/", {"number": "1"}, headers=wrong).status_code == 403
