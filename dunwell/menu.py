@@ -3,14 +3,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from dunwell.accounts.visibility import can_manage_provider_secrets
 from dunwell.letters.labels import MENU_LABEL as LETTERS_LABEL
+from dunwell.telephony.labels import SECRETS_DESCRIPTION, SECRETS_LABEL
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,8 @@ class Section:
     label: str | Promise
     description: str | Promise
     managers_only: bool = True  # only for who may manage integrations (visibility.py)
+    # A narrower rule from visibility.py than managing integrations (None: managers_only).
+    allowed: Callable[[Any], bool] | None = None
 
 
 # The sections of the Integrations page; one whose URL is not registered is left out.
@@ -66,6 +72,12 @@ INTEGRATION_SECTIONS: tuple[Section, ...] = (
         _("1C connection"),
         _("Read counterparties, sales and payments from a 1C infobase on a schedule."),
     ),
+    Section(
+        "telephony:secrets",
+        SECRETS_LABEL,
+        SECRETS_DESCRIPTION,
+        allowed=can_manage_provider_secrets,
+    ),
 )
 
 
@@ -82,6 +94,7 @@ def reachable(sections: tuple[Section, ...]) -> list[dict[str, object]]:
                 "label": section.label,
                 "description": section.description,
                 "managers_only": section.managers_only,
+                "allowed": section.allowed,
             }
         )
     return out

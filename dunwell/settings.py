@@ -169,10 +169,25 @@ DUNWELL_MAIL_KEEPER = env_bool("DUNWELL_MAIL_KEEPER", True)
 DUNWELL_PBX = env_str("DUNWELL_PBX", "").strip().lower()
 # Call recordings fetched from the PBX are deleted by the worker this many days after the call.
 DUNWELL_RECORDING_RETENTION_DAYS = env_int("DUNWELL_RECORDING_RETENTION_DAYS", 365, minimum=1)
+# Recordings in an S3-compatible bucket instead of the data directory (docs/telephony.md,
+# "Recordings"): s3://bucket[/prefix]?endpoint=https://host:9000&region=name; the keys (empty:
+# boto3's own AWS_* variables or instance role).
+DUNWELL_RECORDINGS_S3_URL = env_str("DUNWELL_RECORDINGS_S3_URL", "").strip()
+DUNWELL_RECORDINGS_S3_ACCESS_KEY = env_str("DUNWELL_RECORDINGS_S3_ACCESS_KEY", "").strip()
+DUNWELL_RECORDINGS_S3_SECRET_KEY = env_str("DUNWELL_RECORDINGS_S3_SECRET_KEY", "").strip()
+if DUNWELL_RECORDINGS_S3_URL:
+    from dunwell.telephony.storage import parse_s3_url
+
+    try:
+        parse_s3_url(DUNWELL_RECORDINGS_S3_URL)
+    except ValueError as exc:
+        raise EnvError(f"DUNWELL_RECORDINGS_S3_URL: {exc}") from None
 if DUNWELL_PBX not in {"", "asterisk", "zadarma", "mango", "twilio"}:
     raise EnvError("DUNWELL_PBX: one of asterisk, zadarma, mango, twilio, or empty")
 # Cloud PBX webhooks (docs/telephony.md "Cloud PBX webhooks and routing"): the providers' keys
-# and secrets that sign their webhooks. A provider without its secret answers 404.
+# and secrets that sign their webhooks. A provider without its secret answers 404. An
+# administrator may store these (and the Twilio SID, the AMI address, the routing token)
+# encrypted instead; a stored value wins (telephony.secrets.provider_secret).
 DUNWELL_ZADARMA_KEY = env_str("DUNWELL_ZADARMA_KEY", "").strip()
 DUNWELL_ZADARMA_SECRET = env_str("DUNWELL_ZADARMA_SECRET", "").strip()
 DUNWELL_MANGO_KEY = env_str("DUNWELL_MANGO_KEY", "").strip()

@@ -22,3 +22,7 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 
 # The tests' webhook receivers listen on 127.0.0.1.
 WEBHOOKS_ALLOW_PRIVATE = True
+
+# Recordings stay under the test's data directory even where the environment names a bucket
+# (the bucket tests configure moto's S3 server themselves).
+DUNWELL_RECORDINGS_S3_URL = ""

@@ -39,7 +39,11 @@ def integrations(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)  # login_required
     manager = can_manage_integrations(user)
-    sections = [s for s in reachable(INTEGRATION_SECTIONS) if manager or not s["managers_only"]]
+    sections = [
+        s
+        for s in reachable(INTEGRATION_SECTIONS)
+        if (s["allowed"](user) if callable(s["allowed"]) else manager or not s["managers_only"])
+    ]
     if not manager and not sections:
         raise PermissionDenied
     return render(request, "integrations.html", {"sections": sections})

@@ -76,6 +76,19 @@ def can_manage_integrations(user: User) -> bool:
     return bool(user.is_authenticated and (user.is_superuser or user.role in INTEGRATORS))
 
 
+# Who enters the telephone exchange's keys and secrets (telephony.secrets): administrators only;
+# the director manages integrations but does not handle the credentials themselves.
+SECRET_KEEPERS = frozenset({Role.ADMIN})
+
+
+def can_manage_provider_secrets(user: User) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user.role in SECRET_KEEPERS)
+    )
+
+
 def is_manager(user: User) -> bool:
     return bool(user.is_authenticated and (user.is_superuser or user.role in MANAGERS))
 

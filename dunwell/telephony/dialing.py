@@ -19,6 +19,7 @@ from dunwell.accounts.models import User
 from dunwell.ledger.models import Contact
 from dunwell.telephony import ami, asterisk, cloud_dial
 from dunwell.telephony.models import Call, Direction, Provider
+from dunwell.telephony.secrets import provider_secret
 from dunwell.telephony.services import CallEvent, record_event
 
 
@@ -90,7 +91,7 @@ def dial_asterisk(user: User, number_e164: str, contact_id: int | None) -> Call:
     """AMI Originate: ring the collector's channel; when answered, the dialplan context dials
     the number. The variable DUNWELL_CALL carries our call id, so the worker's events (keyed by
     Linkedid) update this record."""
-    url = str(getattr(settings, "DUNWELL_AMI_URL", "") or "")
+    url = provider_secret("DUNWELL_AMI_URL")
     if not url:
         raise DialError(_("No telephone exchange is connected: dial the number yourself."))
     call_id = new_call_id("dunwell")
@@ -123,7 +124,7 @@ def originate_fields(extension: str, number_e164: str, call_id: str) -> dict[str
 
 
 def _secret(name: str) -> str:
-    value = str(getattr(settings, name, "") or "")
+    value = provider_secret(name)
     if not value:
         log.warning("click-to-call: %s is not set", name)
         raise DialError(_("The telephone exchange's API keys are not configured."))

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from dunwell.ledger.models import Contact, Counterparty
+from dunwell.telephony.storage import recording_storage
 
 
 class Provider(models.TextChoices):
@@ -73,7 +74,10 @@ class Call(models.Model):
     )
     # Where the provider publishes the recording, and our copy once fetched.
     recording_url = models.URLField(_("recording address"), max_length=1000, blank=True)
-    recording = models.FileField(_("recording"), upload_to="recordings/%Y/%m/", blank=True)
+    # Under the data directory, or in an S3-compatible bucket when configured (telephony.storage).
+    recording = models.FileField(
+        _("recording"), upload_to="recordings/%Y/%m/", blank=True, storage=recording_storage
+    )
     recording_attempts = models.PositiveSmallIntegerField(default=0)
     recording_next_at = models.DateTimeField(null=True, blank=True)
     # Set when the worker deleted the recording past the retention period.
@@ -182,3 +186,60 @@ class PopFollow(models.Model):
 
     def __str__(self) -> str:
         return f"follows team pops: {self.user_id}"
+
+
+# --- Secrets an administrator stored (helper STORE, issue 12) ---------------------------------
+
+
+class ProviderSecret(models.Model):
+    """A telephone exchange's key or secret entered by an administrator, sealed
+    (`dunwell.secrets_box`); it takes precedence over the environment's value
+    (`telephony.secrets.provider_secret`)."""
+
+    # The setting (and environment variable) it stands for, e.g. DUNWELL_ZADARMA_SECRET.
+    name = models.CharField(_("setting"), max_length=64, unique=True)
+    sealed = models.TextField()
+    updated_at = models.DateTimeField(_("changed"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("telephone exchange secret")
+        verbose_name_plural = _("telephone exchange secrets")
+
+    def __str__(self) -> str:
+        return self.name  # never the value
+
+
+class ProviderSecretChange(models.Model):
+    """Who set or cleared which secret, and when (never the value)."""
+
+    class Action(models.TextChoices):
+        SET = "set", pgettext_lazy("secret change", "set")
+        CLEARED = "cleared", pgettext_lazy("secret change", "cleared")
+
+    name = models.CharField(_("setting"), max_length=64)
+    action = models.CharField(_("change"), max_length=8, choices=Action.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("when"))
+
+    class Meta:
+        verbose_name = _("secret change")
+        verbose_name_plural = _("secret changes")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.action} at {self.at:%Y-%m-%d %H:%M}"

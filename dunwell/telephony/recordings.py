@@ -1,6 +1,7 @@
 """Call recordings: the worker fetches each ended call's `recording_url` with retries (providers
-publish late), stores it under MEDIA, points the call's timeline entry at the permission-checked
-player address, and deletes recordings past `DUNWELL_RECORDING_RETENTION_DAYS`."""
+publish late), stores it under MEDIA or in the S3 bucket (`telephony.storage`), points the
+call's timeline entry at the permission-checked player address, and deletes recordings past
+`DUNWELL_RECORDING_RETENTION_DAYS`."""
 
 from __future__ import annotations
 
@@ -105,7 +106,13 @@ def delete_expired(now: datetime | None = None) -> int:
     limit = now - timedelta(days=settings.DUNWELL_RECORDING_RETENTION_DAYS)
     count = 0
     for call in Call.objects.exclude(recording="").filter(started_at__lt=limit)[:500]:
-        call.recording.delete(save=False)
+        try:
+            call.recording.delete(save=False)
+        # The storage's own errors (an S3 bucket answers with botocore's): the call keeps its
+        # recording and the next run tries again; the others are not held up.
+        except Exception:
+            log.exception("recording of call %s not deleted; retried on the next run", call.pk)
+            continue
         call.recording = ""
         call.recording_deleted_at = now
         call.save(update_fields=["recording", "recording_deleted_at"])

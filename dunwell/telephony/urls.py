@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dunwell.telephony import views
+from dunwell.telephony import views, views_secrets
 
 app_name = "telephony"
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("calls/<int:pk>/recording/", views.recording, name="recording"),
     path("extension/", views.set_extension, name="extension"),
     path("follow/", views.follow_pops, name="follow"),
+    path("secrets/", views_secrets.provider_secrets, name="secrets"),
 ]

@@ -20,7 +20,6 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
@@ -30,6 +29,7 @@ from django.views.decorators.http import require_http_methods
 from dunwell.telephony import fastroute, signatures
 from dunwell.telephony.models import Direction, Disposition, Provider
 from dunwell.telephony.routing import route_call
+from dunwell.telephony.secrets import provider_secret
 from dunwell.telephony.services import CallEvent, record_event
 
 log = logging.getLogger(__name__)
@@ -51,7 +51,7 @@ def _refuse(provider: str, request: HttpRequest, why: str) -> HttpResponse:
 
 
 def _secret(name: str) -> str:
-    return str(getattr(settings, name, "") or "")
+    return provider_secret(name)
 
 
 def _record(events: list[CallEvent]) -> None:

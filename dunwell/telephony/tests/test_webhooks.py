@@ -178,17 +178,17 @@ def test_a_replayed_zadarma_webhook_changes_nothing(contact):
     assert Call.objects.values("state", "duration", "answered_at", "ended_at").get() == before
 
 
-def test_zadarma_checks_the_address_with_zd_echo():
+def test_zadarma_checks_the_address_with_zd_echo(db):
     response = Client().get("/telephony/webhooks/zadarma/", {"zd_echo": "a1b2c3"})
     assert (response.status_code, response.content) == (200, b"a1b2c3")
 
 
-def test_zd_echo_echoes_no_markup():
+def test_zd_echo_echoes_no_markup(db):
     response = Client().get("/telephony/webhooks/zadarma/", {"zd_echo": "<script>"})
     assert response.status_code == 400
 
 
-def test_an_unconfigured_provider_answers_404(settings):
+def test_an_unconfigured_provider_answers_404(settings, db):
     settings.DUNWELL_ZADARMA_SECRET = ""
     settings.DUNWELL_MANGO_SALT = ""
     settings.DUNWELL_TWILIO_AUTH_TOKEN = ""

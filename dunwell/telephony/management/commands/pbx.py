@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from dunwell.ledger.models import Company
 from dunwell.telephony import ami, asterisk
+from dunwell.telephony.secrets import provider_secret
 
 log = logging.getLogger("dunwell.telephony.asterisk")
 
@@ -35,7 +36,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        url = options.get("ami_url") or settings.DUNWELL_AMI_URL
+        url = options.get("ami_url") or provider_secret("DUNWELL_AMI_URL")
         if not url:
             raise CommandError("no AMI address: set DUNWELL_AMI_URL (docs/telephony.md)")
         try:
