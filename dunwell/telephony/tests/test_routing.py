@@ -5,6 +5,8 @@ from datetime import UTC, date, datetime
 from wsgiref.util import setup_testing_defaults
 
 import pytest
+from django.core import signals
+from django.db import close_old_connections
 from django.test import Client
 
 from dunwell.accounts.models import Role
@@ -181,7 +183,15 @@ def _wsgi(path: str, query: str = "", method: str = "GET", **headers: str):
     def start_response(status, response_headers, exc_info=None):
         answer["status"], answer["headers"] = status, dict(response_headers)
 
-    answer["body"] = b"".join(application(environ, start_response))
+    # As Django's test client does: the request signals must not close the test's connection
+    # (its transaction holds the test data).
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        answer["body"] = b"".join(application(environ, start_response))
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
     return answer
 
 
