@@ -8,7 +8,7 @@ happened in our terms:
 - the last `Hangup` of the call → "ended" (talk time from the answer, disposition from the last
   DialStatus or the Hangup `Cause`);
 - a `BlindTransfer`/`AttendedTransfer`, or a second agent's channel entering the call's bridge
-  after the answer → a `Transfer` to that agent.
+  after the answer → "transferred" to that agent's extension.
 A `VarSet` of `DUNWELL_CALL` (set by our Originate) ties the Linkedid to the call record that
 click-to-call created, so its events update that record.
 
@@ -55,13 +55,6 @@ HANGUP_CAUSE = {
 }
 # An extension is a numeric peer ("PJSIP/101-0000002a"); trunks have names ("PJSIP/trunk-…").
 _TECH_PEER = re.compile(r"^(?:PJSIP|SIP|IAX2)/(\d{2,8})-[0-9a-fA-F]+$")
-
-
-@dataclass(frozen=True)
-class Transfer:
-    provider_call_id: str
-    extension: str
-    at: datetime
 
 
 @dataclass
@@ -151,7 +144,7 @@ class CallTracker:
             self.keys.pop(linkedid, None)
         return stale
 
-    def feed(self, event: dict[str, str]) -> list[CallEvent | Transfer]:
+    def feed(self, event: dict[str, str]) -> list[CallEvent]:
         self.fed += 1
         if self.fed % 1000 == 0:
             self.forget_stale(event_time(event))
@@ -159,7 +152,7 @@ class CallTracker:
         handler = getattr(self, f"_on_{name.lower()}", None)
         if handler is None:
             return []
-        result: list[CallEvent | Transfer] = handler(event, event_time(event))
+        result: list[CallEvent] = handler(event, event_time(event))
         return result
 
     def _new(
@@ -184,11 +177,11 @@ class CallTracker:
                     "Linkedid",
                 )
                 if k in raw
-            },  # fmt: skip
+            } | {"Linkedid": call.linkedid},  # fmt: skip
             **extra,  # type: ignore[arg-type]
         )
 
-    def _on_newchannel(self, event: dict[str, str], at: datetime) -> list[CallEvent | Transfer]:
+    def _on_newchannel(self, event: dict[str, str], at: datetime) -> list[CallEvent]:
         call = self._call(event)
         if call is None:
             return []
@@ -210,7 +203,7 @@ class CallTracker:
                 call.external = channel.exten if channel.exten not in ("", "s") else ""
         return []
 
-    def _on_varset(self, event: dict[str, str], at: datetime) -> list[CallEvent | Transfer]:
+    def _on_varset(self, event: dict[str, str], at: datetime) -> list[CallEvent]:
         if event.get("Variable") != CALL_VARIABLE or not event.get("Value"):
             return []
         call = self._call(event)
@@ -219,7 +212,7 @@ class CallTracker:
             call.direction = Direction.OUTBOUND
         return []
 
-    def _on_dialbegin(self, event: dict[str, str], at: datetime) -> list[CallEvent | Transfer]:
+    def _on_dialbegin(self, event: dict[str, str], at: datetime) -> list[CallEvent]:
         call = self._call(event, "Dest")
         if call is None:
             return []
@@ -238,12 +231,12 @@ class CallTracker:
                 Direction.OUTBOUND if dest and self.is_trunk(dest) else Direction.INBOUND
             )
         if call.answered is not None:
-            return []  # a transfer's leg rings: the Transfer comes on its answer
+            return []  # a transfer's leg rings: "transferred" comes on its answer
         if not call.extension:
             call.extension = extension
         return [self._new(call, "ringing", at, event, extension=extension)]
 
-    def _on_dialend(self, event: dict[str, str], at: datetime) -> list[CallEvent | Transfer]:
+    def _on_dialend(self, event: dict[str, str], at: datetime) -> list[CallEvent]:
         call = self._call(event, "Dest")
         if call is None:
             return []
@@ -265,10 +258,10 @@ class CallTracker:
             return [self._new(call, "answered", at, event, extension=extension)]
         if extension and extension != call.extension:
             call.extension = extension
-            return [Transfer(call.key, extension, at)]
+            return [self._new(call, "transferred", at, event, extension=extension)]
         return []
 
-    def _on_bridgeenter(self, event: dict[str, str], at: datetime) -> list[CallEvent | Transfer]:
+    def _on_bridgeenter(self, event: dict[str, str], at: datetime) -> list[CallEvent]:
         call = self._call(event)
         if call is None or call.answered is None:
             return []
@@ -276,20 +269,20 @@ class CallTracker:
         extension = self.extension_of(name) if self._internal(call, name) else ""
         if extension and extension != call.extension:
             call.extension = extension
-            return [Transfer(call.key, extension, at)]
+            return [self._new(call, "transferred", at, event, extension=extension)]
         return []
 
-    def _on_blindtransfer(self, event: dict[str, str], at: datetime) -> list[CallEvent | Transfer]:
+    def _on_blindtransfer(self, event: dict[str, str], at: datetime) -> list[CallEvent]:
         call = self._call(event, "Transferee")
         target = event.get("Extension", "")
         if call is None or not target or target == call.extension:
             return []
         call.extension = target
-        return [Transfer(call.key, target, at)]
+        return [self._new(call, "transferred", at, event, extension=target)]
 
     def _on_attendedtransfer(
         self, event: dict[str, str], at: datetime
-    ) -> list[CallEvent | Transfer]:
+    ) -> list[CallEvent]:
         """The collector talked to a colleague on a second call, then joined the contact to
         them: the contact's call is the one we know among the transferer/transferee Linkedids;
         the new agent is the transfer target's channel, or whom the second call reached."""
@@ -309,9 +302,9 @@ class CallTracker:
         if call is None or not target or target == call.extension:
             return []
         call.extension = target
-        return [Transfer(call.key, target, at)]
+        return [self._new(call, "transferred", at, event, extension=target)]
 
-    def _on_hangup(self, event: dict[str, str], at: datetime) -> list[CallEvent | Transfer]:
+    def _on_hangup(self, event: dict[str, str], at: datetime) -> list[CallEvent]:
         linkedid = event.get("Linkedid", "")
         call = self.calls.get(linkedid)
         if call is None:
@@ -334,34 +327,10 @@ class CallTracker:
         return [self._new(call, "ended", at, event, duration=duration, disposition=disposition)]
 
 
-def transfer(move: Transfer, country: str = "") -> Call | None:
-    """The call now belongs to another agent: its extension and agent follow the transfer.
-    (record_event keeps the first answering extension; a transfer is the exception.)"""
-    with transaction.atomic():
-        call = (
-            Call.objects.select_for_update()
-            .filter(provider=Provider.ASTERISK, provider_call_id=move.provider_call_id)
-            .first()
-        )
-        if call is None:
-            return None
-        call.extension = move.extension
-        call.agent = services.agent_of(move.extension) or call.agent
-        call.events = [
-            *call.events,
-            {"kind": "transferred", "at": move.at.isoformat(), "extension": move.extension},
-        ][-services.MAX_EVENTS :]
-        call.save(update_fields=["extension", "agent", "events"])
-    return call
-
-
-def apply(results: list[CallEvent | Transfer], country: str = "") -> None:
+def apply(results: list[CallEvent], country: str = "") -> None:
     for result in results:
         try:
-            if isinstance(result, Transfer):
-                transfer(result, country)
-            else:
-                services.record_event(result, country=country)
+            services.record_event(result, country=country)
         except Exception:  # one bad call must not stop the worker
             log.exception("could not record the AMI call event %r", result)
 
@@ -380,7 +349,7 @@ async def serve(
     executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ami-db")
     loop = asyncio.get_running_loop()
 
-    def record(results: list[CallEvent | Transfer]) -> None:
+    def record(results: list[CallEvent]) -> None:
         close_old_connections()
         apply(results, country)
 
