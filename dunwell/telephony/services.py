@@ -190,6 +190,8 @@ def _adopt(event: CallEvent, country: str) -> Call | None:
     same extension and the same number, started at most ADOPT_WITHIN before the event. The row
     is locked and, once renamed, no longer provisional: a concurrent event of the same call
     waits for the lock, finds nothing to adopt and meets the unique constraint instead."""
+    if event.provider_call_id.startswith(PROVISIONAL_PREFIX):
+        return None  # our own click-to-call being recorded: nothing to adopt
     candidates = Call.objects.select_for_update().filter(
         provider=event.provider,
         direction=Direction.OUTBOUND,

@@ -16,7 +16,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from dunwell.ledger.models import Contact
-from dunwell.telephony import ami, asterisk
+from dunwell.telephony import ami, asterisk, services
 from dunwell.telephony.models import Call, CallState, Direction, Disposition
 from dunwell.telephony.tests import fake_ami
 from dunwell.telephony.tests.fake_ami import FakeAmi, running
@@ -351,3 +351,77 @@ def test_an_attended_transfer_moves_the_call_to_the_colleague(debtor_contact, te
     follow([*answered, transfer])
     call = Call.objects.get()
     assert (call.extension, call.agent) == ("102", teammate)
+
+
+# --- transfers go through the one door: the new agent's pop, the timeline -------------------
+
+
+def transfer_texts(call, language):
+    from django.utils import translation
+
+    from dunwell.ledger.models import TimelineEntry
+    from dunwell.ledger.timeline import with_texts
+
+    entries = list(TimelineEntry.objects.filter(kind="telephony.transfer", data__call=call.pk))
+    with translation.override(language):
+        return [entry.text for entry in with_texts(entries)]
+
+
+def test_a_blind_transfer_pops_the_card_for_the_new_agent_and_is_on_the_timeline(
+    debtor_contact, collector, teammate, django_capture_on_commit_callbacks
+):
+    from dunwell.telephony import popups
+    from dunwell.telephony.models import ScreenPop
+
+    teammate.extension = "102"
+    teammate.save()
+    script = fake_ami.inbound_transferred(T0, CALLER)
+    with running(FakeAmi(script=script)) as server:
+        events = collect(server.url, len(script))
+    with django_capture_on_commit_callbacks(execute=True):
+        follow(events)
+    call = Call.objects.get()
+    assert {pop.user for pop in ScreenPop.objects.filter(call=call)} == {collector, teammate}
+    pop = ScreenPop.objects.get(call=call, user=teammate)
+    assert popups.payload(pop)["text"] == f"Call transferred to you: {call.counterparty.name} (+{CALLER})"
+    assert popups.payload(ScreenPop.objects.get(call=call, user=collector))["text"].startswith(
+        "Incoming call from"
+    )
+    assert transfer_texts(call, "en") == [f"Call with +{CALLER} transferred to tanya (extension 102)"]
+    assert transfer_texts(call, "ru") == [
+        f"Звонок с номером +{CALLER} переведён на tanya (внутренний номер 102)"
+    ]
+
+
+def test_an_attended_transfer_pops_for_the_colleague_once_even_when_replayed(
+    debtor_contact, teammate, django_capture_on_commit_callbacks
+):
+    from dunwell.telephony.models import ScreenPop
+
+    teammate.extension = "102"
+    teammate.save()
+    answered = fake_ami.inbound(T0, CALLER, answer_after=5)[:-2]
+    t1 = T0 + timedelta(seconds=50)
+    transfer = {
+        "Event": "AttendedTransfer", "Timestamp": fake_ami.stamp(t1), "Result": "Success",
+        "OrigTransfererChannel": fake_ami.AGENT, "OrigTransfererLinkedid": fake_ami.LINKEDID,
+        "SecondTransfererChannel": "PJSIP/101-00000009",
+        "SecondTransfererLinkedid": "1764579650.9",
+        "SecondTransfererConnectedLineNum": "102",
+        "TransferTargetChannel": "PJSIP/102-0000000a", "DestType": "Bridge",
+    }  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        tracker = follow([*answered, transfer])
+    call = Call.objects.get()
+    again = services.CallEvent(
+        provider="asterisk", provider_call_id=call.provider_call_id, kind="transferred", at=t1,
+        extension="102",
+    )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        services.record_event(again)  # a replay after a reconnect
+    assert tracker.calls  # still talking
+    assert ScreenPop.objects.filter(call=call, user=teammate).count() == 1
+    assert transfer_texts(call, "uk") == [
+        f"Дзвінок з номером +{CALLER} переведено на tanya (внутрішній номер 102)"
+    ]
+    assert [e["extension"] for e in call.events if e["kind"] == "transferred"] == ["102", "102"]
