@@ -27,7 +27,7 @@ from datetime import UTC, datetime, timedelta
 from django.db import close_old_connections, connections, transaction
 
 from dunwell.telephony import ami, services
-from dunwell.telephony.models import Call, Direction, Disposition, Provider
+from dunwell.telephony.models import Call, CallState, Direction, Disposition, Provider
 from dunwell.telephony.services import CallEvent
 
 log = logging.getLogger(__name__)
@@ -327,6 +327,89 @@ class CallTracker:
         return [self._new(call, "ended", at, event, duration=duration, disposition=disposition)]
 
 
+# --- catching up after a disconnect ------------------------------------------------------
+# While the worker is not connected (a dropped connection, a restart), Asterisk's events are
+# lost: a call that ended meanwhile would stay "ringing" or "answered" for ever. After every
+# login the worker lists the live channels (`CoreShowChannels`: one `CoreShowChannel` event per
+# channel, with its Linkedid, then `CoreShowChannelsComplete`, all carrying our ActionID) and
+# ends, through the one door, each open call none of whose channels is still up.
+LIST_ACTION = "CoreShowChannels"
+LIST_COMPLETE = "CoreShowChannelsComplete"
+OPEN_CALLS_LIMIT = 1000
+
+
+@dataclass(frozen=True)
+class OpenCall:
+    provider_call_id: str
+    linkedids: frozenset[str]  # the Linkedids its recorded events named
+    extension: str
+    answered: bool
+
+
+def open_calls() -> list[OpenCall]:
+    """The Asterisk calls the database has as not ended (read before the channels are listed,
+    so that a call starting after the listing is not among them)."""
+    rows = (
+        Call.objects.filter(provider=Provider.ASTERISK)
+        .exclude(state=CallState.ENDED)
+        .order_by("started_at")
+        .values_list("provider_call_id", "events", "extension", "answered_at")[:OPEN_CALLS_LIMIT]
+    )
+    return [
+        OpenCall(
+            key,
+            frozenset({key} | {str(e["Linkedid"]) for e in events or [] if e.get("Linkedid")}),
+            extension,
+            answered is not None,
+        )
+        for key, events, extension, answered in rows
+    ]
+
+
+def gone_calls(
+    calls: list[OpenCall], channels: list[dict[str, str]], tracker: CallTracker
+) -> list[OpenCall]:
+    """The open calls with no live channel. A click-to-call whose Linkedid we never learnt (its
+    events came while we were away) counts as live while its collector's phone has a channel."""
+    live = {ch.get("Linkedid", "") for ch in channels} | {ch.get("Uniqueid", "") for ch in channels}
+    live.discard("")
+    busy = {tracker.extension_of(ch.get("Channel", "")) for ch in channels} - {""}
+    known = {key: linkedid for linkedid, key in tracker.keys.items()}
+    gone = []
+    for call in calls:
+        linkedids = set(call.linkedids)
+        if call.provider_call_id in known:
+            linkedids.add(known[call.provider_call_id])
+        if linkedids & live:
+            continue
+        learnt = linkedids - {call.provider_call_id}
+        if not learnt and call.provider_call_id.startswith(services.PROVISIONAL_PREFIX):
+            if call.extension in busy:
+                continue
+        gone.append(call)
+    return gone
+
+
+def end_gone(calls: list[OpenCall], at: datetime, country: str = "") -> None:
+    """Record "ended" for calls that ended while we were not listening: answered ones as
+    answered (talk time up to now), the others as not answered; the event says it was caught
+    up."""
+    for call in calls:
+        apply(
+            [
+                CallEvent(
+                    provider=Provider.ASTERISK,
+                    provider_call_id=call.provider_call_id,
+                    kind="ended",
+                    at=at,
+                    disposition=Disposition.ANSWERED if call.answered else Disposition.NO_ANSWER,
+                    raw={"caught_up": True},
+                )
+            ],
+            country,
+        )
+
+
 def apply(results: list[CallEvent], country: str = "") -> None:
     for result in results:
         try:
@@ -358,8 +441,38 @@ async def serve(
         if results:
             await loop.run_in_executor(executor, record, results)
 
+    def read_open_calls() -> list[OpenCall]:
+        close_old_connections()
+        return open_calls()
+
+    def end(calls: list[OpenCall]) -> None:
+        close_old_connections()
+        end_gone(calls, datetime.now(tz=UTC), country)
+
+    async def catch_up(client: ami.AmiClient) -> None:
+        # The writes run in the events' thread, in order: every event read before the listing
+        # is recorded before the calls are read, and a call ending before the listing has its
+        # Hangup recorded before we would end it.
+        remembered = set(tracker.calls)
+        calls = await loop.run_in_executor(executor, read_open_calls)
+        try:
+            channels = await client.list_action(LIST_ACTION, LIST_COMPLETE)
+        except (ami.AmiError, ConnectionError) as exc:
+            log.warning("cannot list Asterisk's live channels to catch up: %s", exc)
+            return
+        live = {ch.get("Linkedid", "") for ch in channels}
+        for linkedid in remembered - live:  # their Hangup came while we were away
+            tracker.calls.pop(linkedid, None)
+            tracker.keys.pop(linkedid, None)
+        gone = gone_calls(calls, channels, tracker)
+        if gone:
+            log.info("%s call(s) ended while the worker was not listening", len(gone))
+            await loop.run_in_executor(executor, end, gone)
+
     try:
-        await ami.run_forever(config, on_event, stop, **options)  # type: ignore[arg-type]
+        await ami.run_forever(  # type: ignore[misc]
+            config, on_event, stop, on_connect=catch_up, **options
+        )
     finally:
         await loop.run_in_executor(executor, connections.close_all)
         executor.shutdown(wait=True)

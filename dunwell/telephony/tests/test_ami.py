@@ -425,3 +425,108 @@ def test_an_attended_transfer_pops_for_the_colleague_once_even_when_replayed(
         f"Дзвінок з номером +{CALLER} переведено на tanya (внутрішній номер 102)"
     ]
     assert [e["extension"] for e in call.events if e["kind"] == "transferred"] == ["102", "102"]
+
+
+# --- catching up after a disconnect -----------------------------------------------------------
+
+
+def relabel(events, names):
+    """The same call sequence under other channel names and ids (a second call)."""
+    return [{k: names.get(v, v) for k, v in event.items()} for event in events]
+
+
+def serve_until(server, *steps, timeout=5.0):
+    """Run the worker against the fake server; each step is (a database check, what to do once
+    it holds). True when every check held in time."""
+
+    async def main():
+        stop = asyncio.Event()
+        task = asyncio.create_task(
+            asterisk.serve(
+                ami.parse_ami_url(server.url),
+                stop,
+                tracker=asterisk.CallTracker(("PJSIP/trunk-",)),
+                first_delay=0.01,
+            )
+        )
+        try:
+            for check, then in steps:
+                for _ in range(int(timeout / 0.02)):
+                    await asyncio.sleep(0.02)
+                    if await asyncio.to_thread(check):
+                        break
+                else:
+                    return False
+                then()
+            return True
+        finally:
+            stop.set()
+            await asyncio.wait_for(task, 5)
+
+    return asyncio.run(main())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_calls_that_ended_while_disconnected_are_ended_after_the_reconnect(
+    installation_data, debtor_contact, collector, teammate
+):
+    from dunwell.ladder.models import Task
+
+    teammate.extension = "102"
+    teammate.save()
+    t0 = datetime.now(tz=UTC) - timedelta(seconds=30)
+    missed = fake_ami.inbound(t0, CALLER, answer_after=None)
+    talking = relabel(
+        fake_ami.inbound(t0, "40729999999", answer_after=5)[:-2],
+        {fake_ami.LINKEDID: "1764579601.1", "1764579600.2": "1764579601.2",
+         fake_ami.TRUNK: "PJSIP/trunk-00000011", fake_ami.AGENT: "PJSIP/102-00000012",
+         "101": "102"},
+    )  # fmt: skip
+    server = FakeAmi(script=[*missed[:3], *talking])
+
+    def both_seen():
+        return (
+            Call.objects.filter(state=CallState.RINGING).count() == 1
+            and Call.objects.filter(state=CallState.ANSWERED).count() == 1
+        )
+
+    def drop_while_the_caller_gives_up():
+        server.script = []  # nothing is replayed: the Hangups reach nobody
+        server.happen(missed[3:])
+        server.drop_all()
+
+    def caught_up():
+        return Call.objects.filter(state=CallState.ENDED).exists()
+
+    with running(server):
+        assert serve_until(
+            server, (both_seen, drop_while_the_caller_gives_up), (caught_up, lambda: None)
+        )
+        assert server.logins == 2
+        listed = server.sent("CoreShowChannels")  # after each login, with its own ActionID
+        assert len(listed) == 2 and len({a["ActionID"] for a in listed}) == 2
+    ended = Call.objects.get(provider_call_id=fake_ami.LINKEDID)
+    assert (ended.state, ended.disposition, ended.duration) == (
+        CallState.ENDED,
+        Disposition.NO_ANSWER,
+        0,
+    )
+    assert ended.events[-1]["caught_up"] is True
+    task = Task.objects.get(counterparty=debtor_contact.counterparty)  # the missed-call listener
+    assert task.assignee == collector
+    live = Call.objects.get(provider_call_id="1764579601.1")
+    assert (live.state, live.agent) == (CallState.ANSWERED, teammate)
+
+
+def test_a_click_to_call_never_linked_stays_open_while_the_collectors_phone_is_up():
+    tracker = asterisk.CallTracker(("PJSIP/trunk-",))
+    pending = asterisk.OpenCall("dunwell-0a1b", frozenset({"dunwell-0a1b"}), "101", False)
+    answered = asterisk.OpenCall(
+        "dunwell-9f9f", frozenset({"dunwell-9f9f", "1764579700.3"}), "102", True
+    )
+    phone_up = [{"Event": "CoreShowChannel", "Channel": "PJSIP/101-00000003",
+                 "Uniqueid": "1764579800.1", "Linkedid": "1764579800.1"}]  # fmt: skip
+    assert asterisk.gone_calls([pending, answered], phone_up, tracker) == [answered]
+    assert asterisk.gone_calls([pending], [], tracker) == [pending]
+    still = [{"Channel": "PJSIP/trunk-00000004", "Uniqueid": "x", "Linkedid": "1764579700.3"}]
+    assert asterisk.gone_calls([answered], still, tracker) == []
