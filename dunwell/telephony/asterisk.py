@@ -24,7 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from django.db import close_old_connections, connections, transaction
+from django.db import close_old_connections, connections
 
 from dunwell.telephony import ami, services
 from dunwell.telephony.models import Call, CallState, Direction, Disposition, Provider
@@ -177,7 +177,8 @@ class CallTracker:
                     "Linkedid",
                 )
                 if k in raw
-            } | {"Linkedid": call.linkedid},  # fmt: skip
+            }
+            | {"Linkedid": call.linkedid},  # fmt: skip
             **extra,  # type: ignore[arg-type]
         )
 
@@ -280,9 +281,7 @@ class CallTracker:
         call.extension = target
         return [self._new(call, "transferred", at, event, extension=target)]
 
-    def _on_attendedtransfer(
-        self, event: dict[str, str], at: datetime
-    ) -> list[CallEvent]:
+    def _on_attendedtransfer(self, event: dict[str, str], at: datetime) -> list[CallEvent]:
         """The collector talked to a colleague on a second call, then joined the contact to
         them: the contact's call is the one we know among the transferer/transferee Linkedids;
         the new agent is the transfer target's channel, or whom the second call reached."""
@@ -382,10 +381,11 @@ def gone_calls(
             linkedids.add(known[call.provider_call_id])
         if linkedids & live:
             continue
-        learnt = linkedids - {call.provider_call_id}
-        if not learnt and call.provider_call_id.startswith(services.PROVISIONAL_PREFIX):
-            if call.extension in busy:
-                continue
+        never_linked = linkedids == {call.provider_call_id} and call.provider_call_id.startswith(
+            services.PROVISIONAL_PREFIX
+        )
+        if never_linked and call.extension in busy:
+            continue
         gone.append(call)
     return gone
 

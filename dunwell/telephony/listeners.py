@@ -36,8 +36,10 @@ def screen_pop(call: Call, event: CallEvent) -> None:
 
 
 def _took_transfer(call: Call, event: CallEvent) -> bool:
-    return bool(event.extension) and call.extension == event.extension and (
-        call.state != CallState.ENDED
+    return (
+        bool(event.extension)
+        and call.extension == event.extension
+        and (call.state != CallState.ENDED)
     )
 
 

@@ -422,7 +422,8 @@ def test_a_mango_click_to_call_is_renamed_by_its_command_id(contact, collector, 
         ("call", leg | {"seq": 2, "timestamp": 1796115610, "call_state": "Connected"}),
         ("summary", summary),
     ]:
-        assert client.post(f"/telephony/webhooks/mango/events/{event}", mango_form(data)).status_code == 200
+        response = client.post(f"/telephony/webhooks/mango/events/{event}", mango_form(data))
+        assert response.status_code == 200
     call = Call.objects.get()
     assert (call.pk, call.provider_call_id, call.duration, call.state) == (
         clicked.pk,
