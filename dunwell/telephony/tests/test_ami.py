@@ -427,6 +427,7 @@ def test_an_attended_transfer_pops_for_the_colleague_once_even_when_replayed(
     assert transfer_texts(call, "uk") == [
         f"Дзвінок з номером +{CALLER} переведено на tanya (внутрішній номер 102)"
     ]
+    call.refresh_from_db()
     assert [e["extension"] for e in call.events if e["kind"] == "transferred"] == ["102", "102"]
 
 
