@@ -23,6 +23,7 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.db import close_old_connections, connections
 
@@ -158,6 +159,9 @@ class CallTracker:
     def _new(
         self, call: _Call, kind: str, at: datetime, raw: dict[str, str], **extra: object
     ) -> CallEvent:
+        keys = ("Event", "Channel", "DestChannel", "DialStatus", "Cause", "Uniqueid")
+        kept: dict[str, Any] = {k: raw[k] for k in keys if k in raw}
+        kept["Linkedid"] = call.linkedid  # the catch-up after a disconnect looks for it
         return CallEvent(
             provider=Provider.ASTERISK,
             provider_call_id=call.key,
@@ -165,20 +169,7 @@ class CallTracker:
             at=at,
             direction=call.direction,
             external_number=call.external,
-            raw={
-                k: raw[k]
-                for k in (
-                    "Event",
-                    "Channel",
-                    "DestChannel",
-                    "DialStatus",
-                    "Cause",
-                    "Uniqueid",
-                    "Linkedid",
-                )
-                if k in raw
-            }
-            | {"Linkedid": call.linkedid},  # fmt: skip
+            raw=kept,
             **extra,  # type: ignore[arg-type]
         )
 

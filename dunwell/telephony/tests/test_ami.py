@@ -383,7 +383,7 @@ def test_a_blind_transfer_pops_the_card_for_the_new_agent_and_is_on_the_timeline
     call = Call.objects.get()
     assert {pop.user for pop in ScreenPop.objects.filter(call=call)} == {collector, teammate}
     pop = ScreenPop.objects.get(call=call, user=teammate)
-    name = call.counterparty.name
+    name = debtor_contact.counterparty.name
     assert popups.payload(pop)["text"] == f"Call transferred to you: {name} (+{CALLER})"
     assert popups.payload(ScreenPop.objects.get(call=call, user=collector))["text"].startswith(
         "Incoming call from"

@@ -5,6 +5,7 @@ at once with the reason kept on the call."""
 import threading
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 import pytest
 
@@ -39,7 +40,7 @@ def server():
         def log_message(self, *args):
             pass
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd: Any = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     httpd.location = ""
     httpd.hits = hits
     httpd.url = f"http://127.0.0.1:{httpd.server_port}"
