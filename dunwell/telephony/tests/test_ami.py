@@ -534,3 +534,22 @@ def test_a_click_to_call_never_linked_stays_open_while_the_collectors_phone_is_u
     assert asterisk.gone_calls([pending], [], tracker) == [pending]
     still = [{"Channel": "PJSIP/trunk-00000004", "Uniqueid": "x", "Linkedid": "1764579700.3"}]
     assert asterisk.gone_calls([answered], still, tracker) == []
+
+
+def test_a_refused_list_action_is_an_error_and_the_connection_stays_usable():
+    with running(FakeAmi()) as server:
+
+        async def main():
+            client = ami.AmiClient(ami.parse_ami_url(server.url))
+            await client.connect()
+            try:
+                with pytest.raises(ami.AmiError, match="refused"):
+                    await client.list_action("Status", "StatusComplete")
+                channels = await client.list_action("CoreShowChannels", "CoreShowChannelsComplete")
+                pong = await client.action("Ping")
+            finally:
+                await client.logoff()
+            return channels, pong
+
+        channels, pong = asyncio.run(main())
+    assert channels == [] and pong["Ping"] == "Pong"

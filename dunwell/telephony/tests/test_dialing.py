@@ -431,3 +431,24 @@ def test_a_mango_click_to_call_is_renamed_by_its_command_id(contact, collector, 
         30,
         CallState.ENDED,
     )
+
+
+def test_an_incoming_call_from_the_clicked_number_is_not_taken_for_the_click(
+    contact, collector, zadarma_api
+):
+    from dunwell.telephony.tests.test_webhooks import zadarma_post, zadarma_sign
+
+    clicked = start_call(collector, NUMBER, contact_id=contact.pk)
+    start = {
+        "event": "NOTIFY_START",
+        "call_start": "2026-12-01 11:00:00",
+        "pbx_call_id": "in_1",
+        "caller_id": "40721234567",
+        "called_did": "40312345678",
+        "internal": "101",
+    }
+    signature = zadarma_sign(start["caller_id"] + start["called_did"] + start["call_start"])
+    assert zadarma_post(Client(), start, signature).status_code == 200
+    clicked.refresh_from_db()
+    assert clicked.provider_call_id.startswith(services.PROVISIONAL_PREFIX)
+    assert Call.objects.get(provider_call_id="in_1").direction == Direction.INBOUND
