@@ -135,6 +135,12 @@ class _CheckedRedirect(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
-def public_opener() -> urllib.request.OpenerDirector:
-    """An opener that only reaches public addresses, redirects included."""
-    return urllib.request.build_opener(_HTTPHandler, _HTTPSHandler, _CheckedRedirect)
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None  # the 3xx is the answer
+
+
+def public_opener(*, follow_redirects: bool = True) -> urllib.request.OpenerDirector:
+    """An opener that only reaches public addresses, redirects included (or not followed)."""
+    redirects = _CheckedRedirect if follow_redirects else _NoRedirect
+    return urllib.request.build_opener(_HTTPHandler, _HTTPSHandler, redirects)

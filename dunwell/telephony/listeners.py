@@ -36,11 +36,9 @@ def screen_pop(call: Call, event: CallEvent) -> None:
 
 
 def _took_transfer(call: Call, event: CallEvent) -> bool:
-    return (
-        bool(event.extension)
-        and call.extension == event.extension
-        and (call.state != CallState.ENDED)
-    )
+    """The call is now at the extension it was transferred to (and still going)."""
+    moved = bool(event.extension) and call.extension == event.extension
+    return moved and call.state != CallState.ENDED
 
 
 def transfer_text(number: str, agent: str, extension: str) -> str:

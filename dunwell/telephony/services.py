@@ -36,6 +36,8 @@ PROVISIONAL_PREFIX = "dunwell-"
 # call id is matched to the collector's recent click-to-call (same extension, same number).
 ADOPTING_PROVIDERS = frozenset({Provider.ZADARMA, Provider.MANGO})
 ADOPT_WITHIN = timedelta(minutes=2)
+# A provider's event time (Mango's timestamp) may run a little behind our clock.
+CLOCK_SKEW = timedelta(seconds=30)
 
 
 @dataclass(frozen=True)
@@ -211,7 +213,7 @@ def _adopt(event: CallEvent, country: str) -> Call | None:
             external_number=number,
             extension=event.extension,
             started_at__gte=event.at - ADOPT_WITHIN,
-            started_at__lte=event.at,
+            started_at__lte=event.at + CLOCK_SKEW,
         )
         .exclude(state=CallState.ENDED)
         .order_by("started_at", "pk")

@@ -28,7 +28,7 @@ from dunwell import bulk
 from dunwell.accounts.models import User
 from dunwell.ledger.models import Company, Counterparty
 from dunwell.locks import LockBusy, exclusive
-from dunwell.netguard import UnsafeAddress, check_public_url
+from dunwell.netguard import UnsafeAddress, check_public_url, public_opener
 from dunwell.outbox.models import Event, EventKind
 from dunwell.secrets_box import open_secret, seal
 from dunwell.webhooks.models import Attempt, Delivery, DeliveryStatus, Subscription
@@ -197,12 +197,9 @@ class Outcome:
         return self.status is not None and 200 <= self.status < 300
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None  # a 3xx is an answer, not a place to send the event's body
-
-
-_OPENER = urllib.request.build_opener(_NoRedirect)
+# A 3xx is an answer, not a place to send the event's body; the address connected to is checked
+# too (a host whose DNS answer turned private after `check_url`).
+_OPENER = public_opener(follow_redirects=False)
 
 
 def payload(delivery: Delivery) -> dict[str, Any]:
@@ -243,7 +240,7 @@ def post(url: str, body: bytes, headers: dict[str, str]) -> Outcome:
     except urllib.error.HTTPError as exc:
         status = exc.code
         error = f"HTTP {exc.code} {exc.reason}"
-    except (urllib.error.URLError, OSError, WebhookError) as exc:
+    except (urllib.error.URLError, OSError, WebhookError, UnsafeAddress) as exc:
         reason = getattr(exc, "reason", exc)
         error = str(reason)[:1000]
     return Outcome(status, error, int((time.monotonic() - started) * 1000))
