@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import itertools
 import logging
 import uuid
@@ -119,6 +120,8 @@ class AmiClient:
         self._reader: asyncio.StreamReader | None = None
         self._writer: asyncio.StreamWriter | None = None
         self._pending: dict[str, asyncio.Future[Message]] = {}
+        # list actions (CoreShowChannels): ActionID -> (its items, the closing event, done)
+        self._lists: dict[str, tuple[list[Message], str, asyncio.Future[None]]] = {}
         self._ids = itertools.count(1)
         self._prefix = uuid.uuid4().hex[:8]
         self._read_task: asyncio.Task[None] | None = None
@@ -168,6 +171,25 @@ class AmiClient:
         finally:
             self._pending.pop(action_id, None)
 
+    async def list_action(self, name: str, complete: str, **fields: str) -> list[Message]:
+        """An action answered by a list of events carrying its ActionID and closed by the event
+        `complete` (e.g. CoreShowChannels → CoreShowChannel … CoreShowChannelsComplete)."""
+        action_id = self.next_action_id()
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        items: list[Message] = []
+        self._lists[action_id] = (items, complete.lower(), done)
+        try:
+            response = await self.action(name, action_id, **fields)
+            if response.get("Response", "").lower() != "success":
+                raise AmiError(f"AMI action {name} refused: {response.get('Message', '')}")
+            try:
+                await asyncio.wait_for(done, self.timeout)
+            except TimeoutError:
+                raise AmiError(f"AMI action {name}: the list did not end") from None
+            return items
+        finally:
+            self._lists.pop(action_id, None)
+
     async def _read_loop(self) -> None:
         assert self._reader is not None
         try:
@@ -178,6 +200,13 @@ class AmiClient:
                     future = self._pending[action_id]
                     if not future.done():
                         future.set_result(message)
+                elif "Event" in message and action_id in self._lists:
+                    items, complete, done = self._lists[action_id]
+                    if message["Event"].lower() == complete:
+                        if not done.done():
+                            done.set_result(None)
+                    else:
+                        items.append(message)
                 elif "Event" in message and self.on_event is not None:
                     try:
                         result = self.on_event(message)
@@ -192,6 +221,9 @@ class AmiClient:
             for future in self._pending.values():
                 if not future.done():
                     future.set_exception(ConnectionError("the AMI connection was lost"))
+            for _items, _complete, done in self._lists.values():
+                if not done.done():
+                    done.set_exception(ConnectionError("the AMI connection was lost"))
 
     async def keepalive(self, interval: float) -> None:
         """Ping until the connection closes; a missing Pong closes it (and the caller
@@ -242,7 +274,8 @@ async def run_forever(
 ) -> None:
     """Stay connected until `stop` is set: log in, pass every event on, Ping, and reconnect
     after a lost connection (1 s, 2 s, 4 s … max_delay; reset once a login succeeds). A refused
-    login raises AmiLoginError: the credentials must be fixed first."""
+    login raises AmiLoginError: the credentials must be fixed first. `on_connect(client)` (a
+    function or a coroutine function) runs after every login, while events already flow."""
     delay = 0.0
     while not stop.is_set():
         client = AmiClient(config, on_event)
@@ -259,7 +292,12 @@ async def run_forever(
         delay = 0.0
         log.info("connected to %s (%s)", config, client.banner)
         if on_connect is not None:
-            on_connect(client)
+            try:
+                result = on_connect(client)
+                if inspect.isawaitable(result):
+                    await result
+            except Exception:  # the connection still serves events; the next login retries
+                log.exception("the AMI on-connect step failed")
         pinger = asyncio.create_task(client.keepalive(ping_interval))
         stopper = asyncio.create_task(stop.wait())
         closed = asyncio.create_task(client.closed.wait())

@@ -8,7 +8,7 @@ happened in our terms:
 - the last `Hangup` of the call → "ended" (talk time from the answer, disposition from the last
   DialStatus or the Hangup `Cause`);
 - a `BlindTransfer`/`AttendedTransfer`, or a second agent's channel entering the call's bridge
-  after the answer → a `Transfer` to that agent.
+  after the answer → "transferred" to that agent's extension.
 A `VarSet` of `DUNWELL_CALL` (set by our Originate) ties the Linkedid to the call record that
 click-to-call created, so its events update that record.
 
@@ -23,11 +23,12 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from django.db import close_old_connections, connections, transaction
+from django.db import close_old_connections, connections
 
 from dunwell.telephony import ami, services
-from dunwell.telephony.models import Call, Direction, Disposition, Provider
+from dunwell.telephony.models import Call, CallState, Direction, Disposition, Provider
 from dunwell.telephony.services import CallEvent
 
 log = logging.getLogger(__name__)
@@ -55,13 +56,6 @@ HANGUP_CAUSE = {
 }
 # An extension is a numeric peer ("PJSIP/101-0000002a"); trunks have names ("PJSIP/trunk-…").
 _TECH_PEER = re.compile(r"^(?:PJSIP|SIP|IAX2)/(\d{2,8})-[0-9a-fA-F]+$")
-
-
-@dataclass(frozen=True)
-class Transfer:
-    provider_call_id: str
-    extension: str
-    at: datetime
 
 
 @dataclass
@@ -151,7 +145,7 @@ class CallTracker:
             self.keys.pop(linkedid, None)
         return stale
 
-    def feed(self, event: dict[str, str]) -> list[CallEvent | Transfer]:
+    def feed(self, event: dict[str, str]) -> list[CallEvent]:
         self.fed += 1
         if self.fed % 1000 == 0:
             self.forget_stale(event_time(event))
@@ -159,12 +153,15 @@ class CallTracker:
         handler = getattr(self, f"_on_{name.lower()}", None)
         if handler is None:
             return []
-        result: list[CallEvent | Transfer] = handler(event, event_time(event))
+        result: list[CallEvent] = handler(event, event_time(event))
         return result
 
     def _new(
         self, call: _Call, kind: str, at: datetime, raw: dict[str, str], **extra: object
     ) -> CallEvent:
+        keys = ("Event", "Channel", "DestChannel", "DialStatus", "Cause", "Uniqueid")
+        kept: dict[str, Any] = {k: raw[k] for k in keys if k in raw}
+        kept["Linkedid"] = call.linkedid  # the catch-up after a disconnect looks for it
         return CallEvent(
             provider=Provider.ASTERISK,
             provider_call_id=call.key,
@@ -172,23 +169,11 @@ class CallTracker:
             at=at,
             direction=call.direction,
             external_number=call.external,
-            raw={
-                k: raw[k]
-                for k in (
-                    "Event",
-                    "Channel",
-                    "DestChannel",
-                    "DialStatus",
-                    "Cause",
-                    "Uniqueid",
-                    "Linkedid",
-                )
-                if k in raw
-            },  # fmt: skip
+            raw=kept,
             **extra,  # type: ignore[arg-type]
         )
 
-    def _on_newchannel(self, event: dict[str, str], at: datetime) -> list[CallEvent | Transfer]:
+    def _on_newchannel(self, event: dict[str, str], at: datetime) -> list[CallEvent]:
         call = self._call(event)
         if call is None:
             return []
@@ -210,7 +195,7 @@ class CallTracker:
                 call.external = channel.exten if channel.exten not in ("", "s") else ""
         return []
 
-    def _on_varset(self, event: dict[str, str], at: datetime) -> list[CallEvent | Transfer]:
+    def _on_varset(self, event: dict[str, str], at: datetime) -> list[CallEvent]:
         if event.get("Variable") != CALL_VARIABLE or not event.get("Value"):
             return []
         call = self._call(event)
@@ -219,7 +204,7 @@ class CallTracker:
             call.direction = Direction.OUTBOUND
         return []
 
-    def _on_dialbegin(self, event: dict[str, str], at: datetime) -> list[CallEvent | Transfer]:
+    def _on_dialbegin(self, event: dict[str, str], at: datetime) -> list[CallEvent]:
         call = self._call(event, "Dest")
         if call is None:
             return []
@@ -238,12 +223,12 @@ class CallTracker:
                 Direction.OUTBOUND if dest and self.is_trunk(dest) else Direction.INBOUND
             )
         if call.answered is not None:
-            return []  # a transfer's leg rings: the Transfer comes on its answer
+            return []  # a transfer's leg rings: "transferred" comes on its answer
         if not call.extension:
             call.extension = extension
         return [self._new(call, "ringing", at, event, extension=extension)]
 
-    def _on_dialend(self, event: dict[str, str], at: datetime) -> list[CallEvent | Transfer]:
+    def _on_dialend(self, event: dict[str, str], at: datetime) -> list[CallEvent]:
         call = self._call(event, "Dest")
         if call is None:
             return []
@@ -265,10 +250,10 @@ class CallTracker:
             return [self._new(call, "answered", at, event, extension=extension)]
         if extension and extension != call.extension:
             call.extension = extension
-            return [Transfer(call.key, extension, at)]
+            return [self._new(call, "transferred", at, event, extension=extension)]
         return []
 
-    def _on_bridgeenter(self, event: dict[str, str], at: datetime) -> list[CallEvent | Transfer]:
+    def _on_bridgeenter(self, event: dict[str, str], at: datetime) -> list[CallEvent]:
         call = self._call(event)
         if call is None or call.answered is None:
             return []
@@ -276,20 +261,18 @@ class CallTracker:
         extension = self.extension_of(name) if self._internal(call, name) else ""
         if extension and extension != call.extension:
             call.extension = extension
-            return [Transfer(call.key, extension, at)]
+            return [self._new(call, "transferred", at, event, extension=extension)]
         return []
 
-    def _on_blindtransfer(self, event: dict[str, str], at: datetime) -> list[CallEvent | Transfer]:
+    def _on_blindtransfer(self, event: dict[str, str], at: datetime) -> list[CallEvent]:
         call = self._call(event, "Transferee")
         target = event.get("Extension", "")
         if call is None or not target or target == call.extension:
             return []
         call.extension = target
-        return [Transfer(call.key, target, at)]
+        return [self._new(call, "transferred", at, event, extension=target)]
 
-    def _on_attendedtransfer(
-        self, event: dict[str, str], at: datetime
-    ) -> list[CallEvent | Transfer]:
+    def _on_attendedtransfer(self, event: dict[str, str], at: datetime) -> list[CallEvent]:
         """The collector talked to a colleague on a second call, then joined the contact to
         them: the contact's call is the one we know among the transferer/transferee Linkedids;
         the new agent is the transfer target's channel, or whom the second call reached."""
@@ -309,9 +292,9 @@ class CallTracker:
         if call is None or not target or target == call.extension:
             return []
         call.extension = target
-        return [Transfer(call.key, target, at)]
+        return [self._new(call, "transferred", at, event, extension=target)]
 
-    def _on_hangup(self, event: dict[str, str], at: datetime) -> list[CallEvent | Transfer]:
+    def _on_hangup(self, event: dict[str, str], at: datetime) -> list[CallEvent]:
         linkedid = event.get("Linkedid", "")
         call = self.calls.get(linkedid)
         if call is None:
@@ -334,34 +317,94 @@ class CallTracker:
         return [self._new(call, "ended", at, event, duration=duration, disposition=disposition)]
 
 
-def transfer(move: Transfer, country: str = "") -> Call | None:
-    """The call now belongs to another agent: its extension and agent follow the transfer.
-    (record_event keeps the first answering extension; a transfer is the exception.)"""
-    with transaction.atomic():
-        call = (
-            Call.objects.select_for_update()
-            .filter(provider=Provider.ASTERISK, provider_call_id=move.provider_call_id)
-            .first()
+# --- catching up after a disconnect ------------------------------------------------------
+# While the worker is not connected (a dropped connection, a restart), Asterisk's events are
+# lost: a call that ended meanwhile would stay "ringing" or "answered" for ever. After every
+# login the worker lists the live channels (`CoreShowChannels`: one `CoreShowChannel` event per
+# channel, with its Linkedid, then `CoreShowChannelsComplete`, all carrying our ActionID) and
+# ends, through the one door, each open call none of whose channels is still up.
+LIST_ACTION = "CoreShowChannels"
+LIST_COMPLETE = "CoreShowChannelsComplete"
+OPEN_CALLS_LIMIT = 1000
+
+
+@dataclass(frozen=True)
+class OpenCall:
+    provider_call_id: str
+    linkedids: frozenset[str]  # the Linkedids its recorded events named
+    extension: str
+    answered: bool
+
+
+def open_calls() -> list[OpenCall]:
+    """The Asterisk calls the database has as not ended (read before the channels are listed,
+    so that a call starting after the listing is not among them)."""
+    rows = (
+        Call.objects.filter(provider=Provider.ASTERISK)
+        .exclude(state=CallState.ENDED)
+        .order_by("started_at")
+        .values_list("provider_call_id", "events", "extension", "answered_at")[:OPEN_CALLS_LIMIT]
+    )
+    return [
+        OpenCall(
+            key,
+            frozenset({key} | {str(e["Linkedid"]) for e in events or [] if e.get("Linkedid")}),
+            extension,
+            answered is not None,
         )
-        if call is None:
-            return None
-        call.extension = move.extension
-        call.agent = services.agent_of(move.extension) or call.agent
-        call.events = [
-            *call.events,
-            {"kind": "transferred", "at": move.at.isoformat(), "extension": move.extension},
-        ][-services.MAX_EVENTS :]
-        call.save(update_fields=["extension", "agent", "events"])
-    return call
+        for key, events, extension, answered in rows
+    ]
 
 
-def apply(results: list[CallEvent | Transfer], country: str = "") -> None:
+def gone_calls(
+    calls: list[OpenCall], channels: list[dict[str, str]], tracker: CallTracker
+) -> list[OpenCall]:
+    """The open calls with no live channel. A click-to-call whose Linkedid we never learnt (its
+    events came while we were away) counts as live while its collector's phone has a channel."""
+    live = {ch.get("Linkedid", "") for ch in channels} | {ch.get("Uniqueid", "") for ch in channels}
+    live.discard("")
+    busy = {tracker.extension_of(ch.get("Channel", "")) for ch in channels} - {""}
+    known = {key: linkedid for linkedid, key in tracker.keys.items()}
+    gone = []
+    for call in calls:
+        linkedids = set(call.linkedids)
+        if call.provider_call_id in known:
+            linkedids.add(known[call.provider_call_id])
+        if linkedids & live:
+            continue
+        never_linked = linkedids == {call.provider_call_id} and call.provider_call_id.startswith(
+            services.PROVISIONAL_PREFIX
+        )
+        if never_linked and call.extension in busy:
+            continue
+        gone.append(call)
+    return gone
+
+
+def end_gone(calls: list[OpenCall], at: datetime, country: str = "") -> None:
+    """Record "ended" for calls that ended while we were not listening: answered ones as
+    answered (talk time up to now), the others as not answered; the event says it was caught
+    up."""
+    for call in calls:
+        apply(
+            [
+                CallEvent(
+                    provider=Provider.ASTERISK,
+                    provider_call_id=call.provider_call_id,
+                    kind="ended",
+                    at=at,
+                    disposition=Disposition.ANSWERED if call.answered else Disposition.NO_ANSWER,
+                    raw={"caught_up": True},
+                )
+            ],
+            country,
+        )
+
+
+def apply(results: list[CallEvent], country: str = "") -> None:
     for result in results:
         try:
-            if isinstance(result, Transfer):
-                transfer(result, country)
-            else:
-                services.record_event(result, country=country)
+            services.record_event(result, country=country)
         except Exception:  # one bad call must not stop the worker
             log.exception("could not record the AMI call event %r", result)
 
@@ -380,7 +423,7 @@ async def serve(
     executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ami-db")
     loop = asyncio.get_running_loop()
 
-    def record(results: list[CallEvent | Transfer]) -> None:
+    def record(results: list[CallEvent]) -> None:
         close_old_connections()
         apply(results, country)
 
@@ -389,8 +432,38 @@ async def serve(
         if results:
             await loop.run_in_executor(executor, record, results)
 
+    def read_open_calls() -> list[OpenCall]:
+        close_old_connections()
+        return open_calls()
+
+    def end(calls: list[OpenCall]) -> None:
+        close_old_connections()
+        end_gone(calls, datetime.now(tz=UTC), country)
+
+    async def catch_up(client: ami.AmiClient) -> None:
+        # The writes run in the events' thread, in order: every event read before the listing
+        # is recorded before the calls are read, and a call ending before the listing has its
+        # Hangup recorded before we would end it.
+        remembered = set(tracker.calls)
+        calls = await loop.run_in_executor(executor, read_open_calls)
+        try:
+            channels = await client.list_action(LIST_ACTION, LIST_COMPLETE)
+        except (ami.AmiError, ConnectionError) as exc:
+            log.warning("cannot list Asterisk's live channels to catch up: %s", exc)
+            return
+        live = {ch.get("Linkedid", "") for ch in channels}
+        for linkedid in remembered - live:  # their Hangup came while we were away
+            tracker.calls.pop(linkedid, None)
+            tracker.keys.pop(linkedid, None)
+        gone = gone_calls(calls, channels, tracker)
+        if gone:
+            log.info("%s call(s) ended while the worker was not listening", len(gone))
+            await loop.run_in_executor(executor, end, gone)
+
     try:
-        await ami.run_forever(config, on_event, stop, **options)  # type: ignore[arg-type]
+        await ami.run_forever(  # type: ignore[misc]
+            config, on_event, stop, on_connect=catch_up, **options
+        )
     finally:
         await loop.run_in_executor(executor, connections.close_all)
         executor.shutdown(wait=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import uuid
 from collections.abc import Callable
 from urllib.parse import urlencode
 
@@ -20,7 +19,7 @@ from dunwell.ledger.models import Contact
 from dunwell.telephony import ami, asterisk, cloud_dial
 from dunwell.telephony.models import Call, Direction, Provider
 from dunwell.telephony.secrets import provider_secret
-from dunwell.telephony.services import CallEvent, record_event
+from dunwell.telephony.services import CallEvent, provisional_call_id, record_event
 
 
 class DialError(Exception):
@@ -83,10 +82,6 @@ def _ringing(
     return call
 
 
-def new_call_id(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex}"
-
-
 def dial_asterisk(user: User, number_e164: str, contact_id: int | None) -> Call:
     """AMI Originate: ring the collector's channel; when answered, the dialplan context dials
     the number. The variable DUNWELL_CALL carries our call id, so the worker's events (keyed by
@@ -94,7 +89,7 @@ def dial_asterisk(user: User, number_e164: str, contact_id: int | None) -> Call:
     url = provider_secret("DUNWELL_AMI_URL")
     if not url:
         raise DialError(_("No telephone exchange is connected: dial the number yourself."))
-    call_id = new_call_id("dunwell")
+    call_id = provisional_call_id()
     fields = originate_fields(user.extension, number_e164, call_id)
     try:
         response = asyncio.run(
@@ -147,12 +142,15 @@ def dial_zadarma(user: User, number_e164: str, contact_id: int | None) -> Call:
     if answer.get("status") != "success":
         log.warning("Zadarma callback refused: %s", answer.get("message", answer))
         raise DialError(str(FAILED))
-    # Zadarma's answer has no call id; its webhooks will bring pbx_call_id.
-    return _ringing(Provider.ZADARMA, new_call_id("zd-callback"), user, number_e164, contact_id)
+    # Zadarma's answer has no call id: the record keeps a provisional one until the first
+    # NOTIFY_OUT_START of this extension and number brings `pbx_call_id` (services._adopt).
+    return _ringing(Provider.ZADARMA, provisional_call_id(), user, number_e164, contact_id)
 
 
 def dial_mango(user: User, number_e164: str, contact_id: int | None) -> Call:
-    command_id = new_call_id("dunwell")
+    # Mango's events of the call carry this command_id beside their own entry_id; the first
+    # of them renames the record (services._adopt).
+    command_id = provisional_call_id()
     request = cloud_dial.mango_callback(
         settings.DUNWELL_MANGO_API_URL,
         _secret("DUNWELL_MANGO_KEY"),

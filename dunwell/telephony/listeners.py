@@ -1,5 +1,6 @@
 """What a call does to the work (registered in `TelephonyConfig.ready`): the screen pop while
-it rings, one timeline entry when it ends, a call-back task for a missed incoming call."""
+it rings (and for the colleague a call is transferred to), one timeline entry when it ends and
+one per transfer, a call-back task for a missed incoming call."""
 
 from __future__ import annotations
 
@@ -24,11 +25,75 @@ from dunwell.telephony.services import CallEvent
 WORK_START = time(9, 0)
 WORK_END = time(18, 0)
 TIMELINE_KIND = "telephony.call"
+TRANSFER_KIND = "telephony.transfer"
 
 
 def screen_pop(call: Call, event: CallEvent) -> None:
     if event.kind == "ringing" and call.state == CallState.RINGING:
         popups.create_pops(call)
+    elif event.kind == "transferred" and _took_transfer(call, event):
+        popups.create_pops(call)  # the new agent's card (one pop per person per call)
+
+
+def _took_transfer(call: Call, event: CallEvent) -> bool:
+    """The call is now at the extension it was transferred to (and still going)."""
+    moved = bool(event.extension) and call.extension == event.extension
+    return moved and call.state != CallState.ENDED
+
+
+def transfer_text(number: str, agent: str, extension: str) -> str:
+    """A transfer as the timeline says it, in the active language."""
+    if agent:
+        return _("Call with %(number)s transferred to %(agent)s (extension %(extension)s)") % {
+            "number": number,
+            "agent": agent,
+            "extension": extension,
+        }
+    return _("Call with %(number)s transferred to extension %(extension)s") % {
+        "number": number,
+        "extension": extension,
+    }
+
+
+def render_transfers(entries: Sequence[Any]) -> dict[int, str]:
+    out = {}
+    for entry in entries:
+        data = entry.data or {}
+        if "extension" in data:
+            out[entry.pk] = transfer_text(
+                data.get("number", ""), data.get("agent", ""), data["extension"]
+            )
+    return out
+
+
+@transaction.atomic
+def call_transferred(call: Call, event: CallEvent) -> None:
+    """One timeline entry per transfer (a replayed event adds nothing): to whom it went."""
+    if event.kind != "transferred" or call.counterparty_id is None:
+        return
+    if not _took_transfer(call, event):
+        return
+    at = event.at.isoformat()
+    if TimelineEntry.objects.filter(
+        counterparty_id=call.counterparty_id, kind=TRANSFER_KIND, data__call=call.pk, data__at=at
+    ).exists():
+        return
+    agent = call.agent
+    name = str(agent) if agent is not None else ""
+    TimelineEntry.objects.create(
+        counterparty_id=call.counterparty_id,
+        at=event.at,
+        actor=agent,
+        kind=TRANSFER_KIND,
+        summary=transfer_text(call.external_number, name, event.extension),
+        data={
+            "call": call.pk,
+            "at": at,
+            "number": call.external_number,
+            "extension": event.extension,
+            "agent": name,
+        },
+    )
 
 
 def within_next_working_hour(counterparty: Counterparty, now: datetime) -> datetime:
@@ -136,9 +201,12 @@ def register() -> None:
 
     add_listener(screen_pop)
     add_listener(call_ended)
+    add_listener(call_transferred)
     KIND_LABELS.setdefault("telephony", gettext_lazy("Telephony"))
     KIND_LABELS.setdefault(TIMELINE_KIND, gettext_lazy("Phone call"))
     KIND_LABELS.setdefault("telephony.contact_added", gettext_lazy("Contact added from a call"))
+    KIND_LABELS.setdefault(TRANSFER_KIND, gettext_lazy("Call transferred"))
     register_renderer(TIMELINE_KIND, render_calls)
+    register_renderer(TRANSFER_KIND, render_transfers)
     periodic.register("telephony.recordings", recordings.run)
     periodic.register("telephony.pops", popups.delete_old)

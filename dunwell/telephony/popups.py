@@ -58,14 +58,19 @@ def payload(pop: ScreenPop) -> dict[str, Any]:
     "new contact" prefilled with the number."""
     call = pop.call
     number = call.external_number
+    transferred = _transferred_to(call, pop.user)
     if call.counterparty_id is not None:
         name = call.counterparty.name if call.counterparty else ""
+        text = (
+            _("Call transferred to you: %(name)s (%(number)s)")
+            if transferred
+            else _("Incoming call from %(name)s (%(number)s)")
+        )
         return {
             "id": pop.pk,
             "call": call.pk,
             "known": True,
-            "text": _("Incoming call from %(name)s (%(number)s)")
-            % {"name": name, "number": number},
+            "text": text % {"name": name, "number": number},
             "button": _("Open the call card"),
             "url": reverse("work:call", args=[call.counterparty_id])
             + "?"
@@ -76,11 +81,24 @@ def payload(pop: ScreenPop) -> dict[str, Any]:
         "id": pop.pk,
         "call": call.pk,
         "known": False,
-        "text": _("Incoming call from an unknown number %(number)s") % {"number": number},
+        "text": (
+            _("Call transferred to you from an unknown number %(number)s")
+            if transferred
+            else _("Incoming call from an unknown number %(number)s")
+        )
+        % {"number": number},
         "button": _("Search or add a new contact"),
         "url": reverse("telephony:unknown", args=[call.pk]),
         "ringing": call.state == CallState.RINGING,
     }
+
+
+def _transferred_to(call: Call, user: User) -> bool:
+    """Whether the call came to this user by a transfer (rather than ringing at their phone)."""
+    return bool(user.extension) and any(
+        event.get("kind") == "transferred" and event.get("extension") == user.extension
+        for event in call.events or []
+    )
 
 
 def delete_old(now: Any = None) -> int:

@@ -16,8 +16,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from dunwell import netguard
 from dunwell.ledger.models import TimelineEntry
 from dunwell.telephony.models import Call, CallState
+from dunwell.telephony.services import MAX_EVENTS
 
 log = logging.getLogger(__name__)
 
@@ -32,8 +34,9 @@ TIMELINE_KIND = "telephony.call"
 def _download(url: str) -> tuple[bytes, str]:
     if not url.lower().startswith(("http://", "https://")):
         raise ValueError("a recording address must be http or https")
+    netguard.check_public_url(url)  # the address came in a webhook: public hosts only (SSRF)
     request = urllib.request.Request(url, headers={"User-Agent": "Dunwell recordings"})  # noqa: S310
-    with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+    with netguard.public_opener().open(request, timeout=TIMEOUT_SECONDS) as response:
         body = response.read(MAX_BYTES + 1)
         kind = response.headers.get_content_type()
     if len(body) > MAX_BYTES:
@@ -67,6 +70,15 @@ def fetch_one(call_id: int, now: datetime | None = None) -> bool:
     call = Call.objects.get(pk=call_id)
     try:
         body, kind = _download(call.recording_url)
+    except netguard.UnsafeAddress as exc:  # retrying will not make the address public
+        with transaction.atomic():
+            call = Call.objects.select_for_update().get(pk=call_id)
+            reason = {"kind": "recording_refused", "at": now.isoformat(), "reason": str(exc)}
+            call.events = [*call.events, reason][-MAX_EVENTS:]
+            call.recording_attempts, call.recording_next_at = len(BACKOFF_MINUTES), None
+            call.save(update_fields=["events", "recording_attempts", "recording_next_at"])
+        log.warning("recording of call %s refused: %s", call.pk, exc)
+        return False
     except (OSError, ValueError, urllib.error.URLError) as exc:
         attempts = call.recording_attempts + 1
         next_at = (

@@ -6,9 +6,10 @@ pop, missed-call tasks, the timeline) after the commit."""
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -17,14 +18,26 @@ from django.db.models import Q
 from dunwell.accounts.models import User
 from dunwell.ledger.models import Contact
 from dunwell.ledger.phones import PhoneError, normalize_phone
-from dunwell.telephony.models import Call, CallState, Direction, Disposition
+from dunwell.telephony.models import Call, CallState, Direction, Disposition, Provider
 
 log = logging.getLogger(__name__)
 
 # What a provider reports, in its order: "ringing" (a new call, or a leg ringing at an
-# extension), "answered", "ended", "recording" (its address is known).
-KINDS = ("ringing", "answered", "ended", "recording")
+# extension), "answered", "ended", "recording" (its address is known), and at any time after the
+# answer "transferred" (the call moved to `extension`).
+KINDS = ("ringing", "answered", "ended", "recording", "transferred")
 MAX_EVENTS = 50
+
+# Click-to-call records a call before the exchange has told us its id. Our provisional id
+# starts with this prefix (no provider's id does); it is replaced by the provider's own id when
+# its first event arrives (`_adopt`).
+PROVISIONAL_PREFIX = "dunwell-"
+# Providers whose callback answer carries no call id: their first outgoing event for an unknown
+# call id is matched to the collector's recent click-to-call (same extension, same number).
+ADOPTING_PROVIDERS = frozenset({Provider.ZADARMA, Provider.MANGO})
+ADOPT_WITHIN = timedelta(minutes=2)
+# A provider's event time (Mango's timestamp) may run a little behind our clock.
+CLOCK_SKEW = timedelta(seconds=30)
 
 
 @dataclass(frozen=True)
@@ -40,7 +53,14 @@ class CallEvent:
     duration: int | None = None  # talk time in seconds, on "ended"
     disposition: str = ""  # Disposition value, on "ended"
     recording_url: str = ""
+    # Our provisional id when the provider echoes it (Mango's `command_id` of a callback).
+    provisional_id: str = ""
     raw: dict[str, Any] = field(default_factory=dict)  # the provider's fields, for support
+
+
+def provisional_call_id() -> str:
+    """The id of a call started by click-to-call until the exchange names it."""
+    return f"{PROVISIONAL_PREFIX}{uuid.uuid4().hex}"
 
 
 Listener = Callable[[Call, CallEvent], object]
@@ -85,7 +105,13 @@ def agent_of(extension: str) -> User | None:
 
 
 def _apply(call: Call, event: CallEvent) -> None:
-    if event.extension and (not call.extension or call.state == CallState.RINGING):
+    if event.kind == "transferred":
+        # The one exception to "the first answering extension stays": the call now belongs to
+        # the colleague it was transferred to.
+        if event.extension and event.extension != call.extension and call.state != CallState.ENDED:
+            call.extension = event.extension
+            call.agent = agent_of(event.extension) or call.agent
+    elif event.extension and (not call.extension or call.state == CallState.RINGING):
         call.extension = event.extension
         call.agent = agent_of(event.extension) or call.agent
     if event.line and not call.line:
@@ -108,9 +134,10 @@ def _apply(call: Call, event: CallEvent) -> None:
         )
     if event.recording_url:
         call.recording_url = event.recording_url
-    call.events = [*call.events, {"kind": event.kind, "at": event.at.isoformat(), **event.raw}][
-        -MAX_EVENTS:
-    ]
+    entry = {"kind": event.kind, "at": event.at.isoformat(), **event.raw}
+    if event.kind == "transferred":
+        entry["extension"] = event.extension
+    call.events = [*call.events, entry][-MAX_EVENTS:]
 
 
 @transaction.atomic
@@ -124,6 +151,8 @@ def record_event(event: CallEvent, *, country: str = "") -> Call:
         .filter(provider=event.provider, provider_call_id=event.provider_call_id)
         .first()
     )
+    if call is None:
+        call = _adopt(event, country)
     if call is None:
         number = normalise_number(event.external_number, country)
         contact = match_contact(number)
@@ -151,6 +180,54 @@ def record_event(event: CallEvent, *, country: str = "") -> Call:
         call.save()
     saved = call
     transaction.on_commit(lambda: _notify(saved, event))
+    return call
+
+
+def _adopt(event: CallEvent, country: str) -> Call | None:
+    """The click-to-call record this first event of an unknown outgoing call belongs to, now
+    under the provider's id; None when there is none.
+
+    By the provisional id when the provider echoes it; else, for the providers whose callback
+    answer has no id, the oldest un-adopted outgoing click-to-call of the same provider, the
+    same extension and the same number, started at most ADOPT_WITHIN before the event. The row
+    is locked and, once renamed, no longer provisional: a concurrent event of the same call
+    waits for the lock, finds nothing to adopt and meets the unique constraint instead."""
+    if event.provider_call_id.startswith(PROVISIONAL_PREFIX):
+        return None  # our own click-to-call being recorded: nothing to adopt
+    candidates = Call.objects.select_for_update().filter(
+        provider=event.provider,
+        direction=Direction.OUTBOUND,
+        provider_call_id__startswith=PROVISIONAL_PREFIX,
+    )
+    if event.provisional_id.startswith(PROVISIONAL_PREFIX):
+        call = candidates.filter(provider_call_id=event.provisional_id).first()
+        if call is not None:
+            return _rename(call, event)
+    if event.provider not in ADOPTING_PROVIDERS or event.direction != Direction.OUTBOUND:
+        return None
+    number = normalise_number(event.external_number, country)
+    if not number or not event.extension:
+        return None
+    call = (
+        candidates.filter(
+            external_number=number,
+            extension=event.extension,
+            started_at__gte=event.at - ADOPT_WITHIN,
+            started_at__lte=event.at + CLOCK_SKEW,
+        )
+        .exclude(state=CallState.ENDED)
+        .order_by("started_at", "pk")
+        .first()
+    )
+    return _rename(call, event) if call is not None else None
+
+
+def _rename(call: Call, event: CallEvent) -> Call:
+    call.events = [
+        *call.events,
+        {"kind": "adopted", "at": event.at.isoformat(), "provisional_id": call.provider_call_id},
+    ][-MAX_EVENTS:]
+    call.provider_call_id = event.provider_call_id
     return call
 
 

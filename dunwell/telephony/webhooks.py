@@ -199,7 +199,13 @@ def mango_events(kind: str, data: Mapping[str, Any]) -> list[CallEvent]:
         k: v for k, v in data.items() if isinstance(v, (str, int, float, bool, dict))
     }
     src, dst = _side(data, "from"), _side(data, "to")
-    base: dict[str, Any] = {"provider": Provider.MANGO, "provider_call_id": entry, "raw": raw}
+    base: dict[str, Any] = {
+        "provider": Provider.MANGO,
+        "provider_call_id": entry,
+        "raw": raw,
+        # a call started by our commands/callback names its command: our provisional id
+        "provisional_id": str(data.get("command_id") or ""),
+    }
     if kind == "recording":
         if str(data.get("recording_state", "")).lower() != "completed":
             return []

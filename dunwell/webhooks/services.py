@@ -8,10 +8,8 @@ Receivers de-duplicate on the event id (`Dunwell-Event-Id`)."""
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import secrets
-import socket
 import time
 import urllib.error
 import urllib.request
@@ -19,7 +17,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -31,6 +28,7 @@ from dunwell import bulk
 from dunwell.accounts.models import User
 from dunwell.ledger.models import Company, Counterparty
 from dunwell.locks import LockBusy, exclusive
+from dunwell.netguard import UnsafeAddress, check_public_url, public_opener
 from dunwell.outbox.models import Event, EventKind
 from dunwell.secrets_box import open_secret, seal
 from dunwell.webhooks.models import Attempt, Delivery, DeliveryStatus, Subscription
@@ -59,25 +57,12 @@ class WebhookError(Exception):
 
 
 def check_url(url: str) -> None:
-    """http(s) only; in production no loopback, private or link-local address (SSRF)."""
-    parts = urlsplit(url)
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise WebhookError(_("The URL must start with http:// or https:// and name a host."))
-    if settings.WEBHOOKS_ALLOW_PRIVATE:
-        return
+    """http(s) only; in production no loopback, private or link-local address (SSRF): the
+    rule of `dunwell.netguard`, the one home of that check."""
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
-    except OSError:
-        raise WebhookError(
-            _("The host %(host)s cannot be found.") % {"host": parts.hostname}
-        ) from None
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global:
-            raise WebhookError(
-                _("The host %(host)s is on a private network; webhooks go to public addresses.")
-                % {"host": parts.hostname}
-            )
+        check_public_url(url)
+    except UnsafeAddress as exc:
+        raise WebhookError(str(exc)) from None
 
 
 def _check_events(events: Iterable[str]) -> list[str]:
@@ -212,12 +197,9 @@ class Outcome:
         return self.status is not None and 200 <= self.status < 300
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None  # a 3xx is an answer, not a place to send the event's body
-
-
-_OPENER = urllib.request.build_opener(_NoRedirect)
+# A 3xx is an answer, not a place to send the event's body; the address connected to is checked
+# too (a host whose DNS answer turned private after `check_url`).
+_OPENER = public_opener(follow_redirects=False)
 
 
 def payload(delivery: Delivery) -> dict[str, Any]:
@@ -258,7 +240,7 @@ def post(url: str, body: bytes, headers: dict[str, str]) -> Outcome:
     except urllib.error.HTTPError as exc:
         status = exc.code
         error = f"HTTP {exc.code} {exc.reason}"
-    except (urllib.error.URLError, OSError, WebhookError) as exc:
+    except (urllib.error.URLError, OSError, WebhookError, UnsafeAddress) as exc:
         reason = getattr(exc, "reason", exc)
         error = str(reason)[:1000]
     return Outcome(status, error, int((time.monotonic() - started) * 1000))

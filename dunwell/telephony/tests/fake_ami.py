@@ -1,7 +1,11 @@
 """A fake Asterisk manager interface for tests: a TCP server on 127.0.0.1 (free port) that speaks
 AMI as Asterisk does — the banner `Asterisk Call Manager/<version>`, `Action: Login` accepted or
 refused, the `ActionID` echoed in every response, `Key: Value` event blocks ended by an empty
-line, `Ping`/`Pong`, `Originate` queued then `OriginateResponse`, `Logoff`/`Goodbye`.
+line, `Ping`/`Pong`, `Originate` queued then `OriginateResponse`, `Logoff`/`Goodbye`, and
+`CoreShowChannels` answered as Asterisk does: `Response: Success` with `EventList: start`, one
+`CoreShowChannel` event per live channel, then `CoreShowChannelsComplete` (`EventList: Complete`,
+`ListItems`), all with the action's ActionID. The live channels are those the events it sent
+(or `happen()`ed while nobody listened) created with Newchannel and did not end with Hangup.
 
 It runs its own event loop in a thread, so synchronous tests (and the code under test, which may
 call `asyncio.run`) can use it. Scripted call sequences follow the channel events Asterisk's
@@ -41,6 +45,48 @@ class FakeAmi:
     _loop: asyncio.AbstractEventLoop | None = None
     _server: asyncio.Server | None = None
     _writers: list[asyncio.StreamWriter] = field(default_factory=list)
+    channels: dict[str, Event] = field(default_factory=dict)  # live, by channel name
+
+    def _track(self, event: Event) -> None:
+        """Asterisk's channel table, as the events describe it."""
+        name = event.get("Channel", "")
+        if event.get("Event") == "Newchannel" and name:
+            self.channels[name] = dict(event)
+        elif event.get("Event") == "Hangup":
+            self.channels.pop(name, None)
+        elif name in self.channels and "ChannelState" in event:
+            self.channels[name]["ChannelState"] = event["ChannelState"]
+
+    def happen(self, events: list[Event]) -> None:
+        """Events that happen on the exchange while no client listens (they change the live
+        channels, nobody receives them)."""
+        for event in events:
+            self._track(event)
+
+    def _send(self, writer: asyncio.StreamWriter, event: Event) -> None:
+        self._track(event)
+        writer.write(encode(event))
+
+    def channel_list(self, action_id: str) -> list[Event]:
+        """The events answering CoreShowChannels (field names as Asterisk documents them)."""
+        states = {"0": "Down", "4": "Ring", "5": "Ringing", "6": "Up"}
+        items = [
+            {"Event": "CoreShowChannel", "ActionID": action_id, "Channel": name,
+             "ChannelState": ch.get("ChannelState", "6"),
+             "ChannelStateDesc": states.get(ch.get("ChannelState", "6"), "Unknown"),
+             "CallerIDNum": ch.get("CallerIDNum", ""), "CallerIDName": "",
+             "ConnectedLineNum": "", "ConnectedLineName": "", "Language": "en",
+             "AccountCode": "", "Context": ch.get("Context", ""), "Exten": ch.get("Exten", ""),
+             "Priority": "1", "Uniqueid": ch.get("Uniqueid", ""),
+             "Linkedid": ch.get("Linkedid", ""), "BridgeId": "", "Application": "Dial",
+             "ApplicationData": "", "Duration": "00:00:42"}
+            for name, ch in self.channels.items()
+        ]  # fmt: skip
+        return [
+            *items,
+            {"Event": "CoreShowChannelsComplete", "ActionID": action_id,
+             "EventList": "Complete", "ListItems": str(len(items))},
+        ]  # fmt: skip
 
     @property
     def url(self) -> str:
@@ -88,11 +134,17 @@ class FakeAmi:
                 elif action == "ping":
                     writer.write(encode({"Response": "Success", **reply, "Ping": "Pong",
                                          "Timestamp": "1764579600.000000"}))  # fmt: skip
+                elif action == "coreshowchannels":
+                    writer.write(encode({"Response": "Success", **reply, "EventList": "start",
+                                         "Message": "Channels will follow"}))  # fmt: skip
+                    for event in self.channel_list(reply["ActionID"]):
+                        writer.write(encode(event))
                 elif action == "originate":
                     writer.write(encode({"Response": "Success", **reply,
                                          "Message": "Originate successfully queued"}))  # fmt: skip
                     if self.originate_script is not None:
                         for event in self.originate_script(message):
+                            self._track(event)
                             for listener in [*self._writers, writer]:
                                 listener.write(encode(event))
                 elif action == "logoff":
@@ -117,7 +169,7 @@ class FakeAmi:
             if first and self.drop_after is not None and number == self.drop_after:
                 writer.transport.abort()
                 return False
-            writer.write(encode(event))
+            self._send(writer, event)
         await writer.drain()
         return True
 

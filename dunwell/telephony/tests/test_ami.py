@@ -16,7 +16,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from dunwell.ledger.models import Contact
-from dunwell.telephony import ami, asterisk
+from dunwell.telephony import ami, asterisk, services
 from dunwell.telephony.models import Call, CallState, Direction, Disposition
 from dunwell.telephony.tests import fake_ami
 from dunwell.telephony.tests.fake_ami import FakeAmi, running
@@ -351,3 +351,205 @@ def test_an_attended_transfer_moves_the_call_to_the_colleague(debtor_contact, te
     follow([*answered, transfer])
     call = Call.objects.get()
     assert (call.extension, call.agent) == ("102", teammate)
+
+
+# --- transfers go through the one door: the new agent's pop, the timeline -------------------
+
+
+def transfer_texts(call, language):
+    from django.utils import translation
+
+    from dunwell.ledger.models import TimelineEntry
+    from dunwell.ledger.timeline import with_texts
+
+    entries = list(TimelineEntry.objects.filter(kind="telephony.transfer", data__call=call.pk))
+    with translation.override(language):
+        return [entry.text for entry in with_texts(entries)]
+
+
+def test_a_blind_transfer_pops_the_card_for_the_new_agent_and_is_on_the_timeline(
+    debtor_contact, collector, teammate, django_capture_on_commit_callbacks
+):
+    from dunwell.telephony import popups
+    from dunwell.telephony.models import ScreenPop
+
+    teammate.extension = "102"
+    teammate.save()
+    script = fake_ami.inbound_transferred(T0, CALLER)
+    with running(FakeAmi(script=script)) as server:
+        events = collect(server.url, len(script))
+    with django_capture_on_commit_callbacks(execute=True):
+        follow(events)
+    call = Call.objects.get()
+    assert {pop.user for pop in ScreenPop.objects.filter(call=call)} == {collector, teammate}
+    pop = ScreenPop.objects.get(call=call, user=teammate)
+    name = debtor_contact.counterparty.name
+    assert popups.payload(pop)["text"] == f"Call transferred to you: {name} (+{CALLER})"
+    assert popups.payload(ScreenPop.objects.get(call=call, user=collector))["text"].startswith(
+        "Incoming call from"
+    )
+    assert transfer_texts(call, "en") == [
+        f"Call with +{CALLER} transferred to tanya (extension 102)"
+    ]
+    assert transfer_texts(call, "ru") == [
+        f"Звонок с номером +{CALLER} переведён на tanya (внутренний номер 102)"
+    ]
+
+
+def test_an_attended_transfer_pops_for_the_colleague_once_even_when_replayed(
+    debtor_contact, teammate, django_capture_on_commit_callbacks
+):
+    from dunwell.telephony.models import ScreenPop
+
+    teammate.extension = "102"
+    teammate.save()
+    answered = fake_ami.inbound(T0, CALLER, answer_after=5)[:-2]
+    t1 = T0 + timedelta(seconds=50)
+    transfer = {
+        "Event": "AttendedTransfer", "Timestamp": fake_ami.stamp(t1), "Result": "Success",
+        "OrigTransfererChannel": fake_ami.AGENT, "OrigTransfererLinkedid": fake_ami.LINKEDID,
+        "SecondTransfererChannel": "PJSIP/101-00000009",
+        "SecondTransfererLinkedid": "1764579650.9",
+        "SecondTransfererConnectedLineNum": "102",
+        "TransferTargetChannel": "PJSIP/102-0000000a", "DestType": "Bridge",
+    }  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        tracker = follow([*answered, transfer])
+    call = Call.objects.get()
+    again = services.CallEvent(
+        provider="asterisk", provider_call_id=call.provider_call_id, kind="transferred", at=t1,
+        extension="102",
+    )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        services.record_event(again)  # a replay after a reconnect
+    assert tracker.calls  # still talking
+    assert ScreenPop.objects.filter(call=call, user=teammate).count() == 1
+    assert transfer_texts(call, "uk") == [
+        f"Дзвінок з номером +{CALLER} переведено на tanya (внутрішній номер 102)"
+    ]
+    call.refresh_from_db()
+    assert [e["extension"] for e in call.events if e["kind"] == "transferred"] == ["102", "102"]
+
+
+# --- catching up after a disconnect -----------------------------------------------------------
+
+
+def relabel(events, names):
+    """The same call sequence under other channel names and ids (a second call)."""
+    return [{k: names.get(v, v) for k, v in event.items()} for event in events]
+
+
+def serve_until(server, *steps, timeout=5.0):
+    """Run the worker against the fake server; each step is (a database check, what to do once
+    it holds). True when every check held in time."""
+
+    async def main():
+        stop = asyncio.Event()
+        task = asyncio.create_task(
+            asterisk.serve(
+                ami.parse_ami_url(server.url),
+                stop,
+                tracker=asterisk.CallTracker(("PJSIP/trunk-",)),
+                first_delay=0.01,
+            )
+        )
+        try:
+            for check, then in steps:
+                for _ in range(int(timeout / 0.02)):
+                    await asyncio.sleep(0.02)
+                    if await asyncio.to_thread(check):
+                        break
+                else:
+                    return False
+                then()
+            return True
+        finally:
+            stop.set()
+            await asyncio.wait_for(task, 5)
+
+    return asyncio.run(main())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_calls_that_ended_while_disconnected_are_ended_after_the_reconnect(
+    installation_data, debtor_contact, collector, teammate
+):
+    from dunwell.ladder.models import Task
+
+    teammate.extension = "102"
+    teammate.save()
+    t0 = datetime.now(tz=UTC) - timedelta(seconds=30)
+    missed = fake_ami.inbound(t0, CALLER, answer_after=None)
+    talking = relabel(
+        fake_ami.inbound(t0, "40729999999", answer_after=5)[:-2],
+        {fake_ami.LINKEDID: "1764579601.1", "1764579600.2": "1764579601.2",
+         fake_ami.TRUNK: "PJSIP/trunk-00000011", fake_ami.AGENT: "PJSIP/102-00000012",
+         "101": "102"},
+    )  # fmt: skip
+    server = FakeAmi(script=[*missed[:3], *talking])
+
+    def both_seen():
+        return (
+            Call.objects.filter(state=CallState.RINGING).count() == 1
+            and Call.objects.filter(state=CallState.ANSWERED).count() == 1
+        )
+
+    def drop_while_the_caller_gives_up():
+        server.script = []  # nothing is replayed: the Hangups reach nobody
+        server.happen(missed[3:])
+        server.drop_all()
+
+    def caught_up():
+        return Call.objects.filter(state=CallState.ENDED).exists()
+
+    with running(server):
+        assert serve_until(
+            server, (both_seen, drop_while_the_caller_gives_up), (caught_up, lambda: None)
+        )
+        assert server.logins == 2
+        listed = server.sent("CoreShowChannels")  # after each login, with its own ActionID
+        assert len(listed) == 2 and len({a["ActionID"] for a in listed}) == 2
+    ended = Call.objects.get(provider_call_id=fake_ami.LINKEDID)
+    assert (ended.state, ended.disposition, ended.duration) == (
+        CallState.ENDED,
+        Disposition.NO_ANSWER,
+        0,
+    )
+    assert ended.events[-1]["caught_up"] is True
+    task = Task.objects.get(counterparty=debtor_contact.counterparty)  # the missed-call listener
+    assert task.assignee == collector
+    live = Call.objects.get(provider_call_id="1764579601.1")
+    assert (live.state, live.agent) == (CallState.ANSWERED, teammate)
+
+
+def test_a_click_to_call_never_linked_stays_open_while_the_collectors_phone_is_up():
+    tracker = asterisk.CallTracker(("PJSIP/trunk-",))
+    pending = asterisk.OpenCall("dunwell-0a1b", frozenset({"dunwell-0a1b"}), "101", False)
+    answered = asterisk.OpenCall(
+        "dunwell-9f9f", frozenset({"dunwell-9f9f", "1764579700.3"}), "102", True
+    )
+    phone_up = [{"Event": "CoreShowChannel", "Channel": "PJSIP/101-00000003",
+                 "Uniqueid": "1764579800.1", "Linkedid": "1764579800.1"}]  # fmt: skip
+    assert asterisk.gone_calls([pending, answered], phone_up, tracker) == [answered]
+    assert asterisk.gone_calls([pending], [], tracker) == [pending]
+    still = [{"Channel": "PJSIP/trunk-00000004", "Uniqueid": "x", "Linkedid": "1764579700.3"}]
+    assert asterisk.gone_calls([answered], still, tracker) == []
+
+
+def test_a_refused_list_action_is_an_error_and_the_connection_stays_usable():
+    with running(FakeAmi()) as server:
+
+        async def main():
+            client = ami.AmiClient(ami.parse_ami_url(server.url))
+            await client.connect()
+            try:
+                with pytest.raises(ami.AmiError, match="refused"):
+                    await client.list_action("Status", "StatusComplete")
+                channels = await client.list_action("CoreShowChannels", "CoreShowChannelsComplete")
+                pong = await client.action("Ping")
+            finally:
+                await client.logoff()
+            return channels, pong
+
+        channels, pong = asyncio.run(main())
+    assert channels == [] and pong["Ping"] == "Pong"

@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.utils import translation
 
 from dunwell.ledger.models import Contact
@@ -295,3 +295,160 @@ def test_the_listeners_see_the_clicked_contact(installation_data, contact, colle
     ):
         start_call(collector, NUMBER, contact_id=contact.pk)
     assert seen == [contact.pk]
+
+
+# --- the provider's events of a click-to-call land on the same record -----------------------
+
+
+@pytest.fixture
+def zadarma_api(settings):
+    from dunwell.telephony.tests.test_webhooks import ZADARMA_SECRET
+
+    with Recorder({"status": "success", "from": 101, "to": 40721234567}) as api:
+        settings.DUNWELL_PBX = "zadarma"
+        settings.DUNWELL_ZADARMA_API_URL = api.url
+        settings.DUNWELL_ZADARMA_KEY = "zkey"
+        settings.DUNWELL_ZADARMA_SECRET = ZADARMA_SECRET
+        yield api
+
+
+def zadarma_out(pbx_call_id, destination="40721234567", *, duration="45"):
+    """NOTIFY_OUT_START then NOTIFY_OUT_END of an outgoing call from extension 101, signed as
+    Zadarma documents (internal + destination + call_start)."""
+    from dunwell.telephony.tests.test_webhooks import zadarma_post, zadarma_sign
+
+    start = {
+        "event": "NOTIFY_OUT_START",
+        "call_start": "2026-12-01 11:00:00",
+        "pbx_call_id": pbx_call_id,
+        "internal": "101",
+        "destination": destination,
+    }
+    end = start | {
+        "event": "NOTIFY_OUT_END",
+        "caller_id": "40312345678",
+        "duration": duration,
+        "disposition": "answered",
+        "status_code": "16",
+        "is_recorded": "0",
+    }
+    client = Client()
+    for fields in (start, end):
+        signature = zadarma_sign("101" + destination + start["call_start"])
+        assert zadarma_post(client, fields, signature).status_code == 200
+
+
+def test_a_zadarma_click_to_call_and_its_webhooks_are_one_call(contact, collector, zadarma_api):
+    clicked = start_call(collector, NUMBER, contact_id=contact.pk)
+    zadarma_out("out_5c1f0a9b")
+    call = Call.objects.get()
+    assert call.pk == clicked.pk
+    assert (call.provider_call_id, call.state, call.disposition, call.duration) == (
+        "out_5c1f0a9b",
+        CallState.ENDED,
+        Disposition.ANSWERED,
+        45,
+    )
+    assert (call.agent, call.contact, call.direction) == (collector, contact, Direction.OUTBOUND)
+    assert [e["kind"] for e in call.events][:2] == ["ringing", "adopted"]
+
+
+def test_an_outgoing_call_from_the_same_extension_to_another_number_is_its_own_call(
+    contact, collector, zadarma_api
+):
+    clicked = start_call(collector, NUMBER, contact_id=contact.pk)
+    zadarma_out("out_other", destination="40729999999")
+    clicked.refresh_from_db()
+    assert clicked.provider_call_id.startswith(services.PROVISIONAL_PREFIX)
+    assert clicked.state == CallState.RINGING
+    other = Call.objects.get(provider_call_id="out_other")
+    assert (other.external_number, other.duration) == ("+40729999999", 45)
+
+
+def test_a_click_to_call_older_than_the_window_is_not_adopted(contact, collector, zadarma_api):
+    import time_machine
+
+    with time_machine.travel(T0, tick=False):
+        clicked = start_call(collector, NUMBER, contact_id=contact.pk)
+    with time_machine.travel(T0 + services.ADOPT_WITHIN + timedelta(seconds=1), tick=False):
+        zadarma_out("out_late")
+    clicked.refresh_from_db()
+    assert clicked.provider_call_id.startswith(services.PROVISIONAL_PREFIX)
+    assert Call.objects.count() == 2
+    assert Call.objects.get(provider_call_id="out_late").state == CallState.ENDED
+
+
+def test_two_clicks_are_adopted_in_order_one_call_each(contact, collector, zadarma_api):
+    first = start_call(collector, NUMBER, contact_id=contact.pk)
+    second = start_call(collector, NUMBER, contact_id=contact.pk)
+    zadarma_out("out_1")
+    zadarma_out("out_2", duration="10")
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.provider_call_id, first.duration) == ("out_1", 45)
+    assert (second.provider_call_id, second.duration) == ("out_2", 10)
+    assert Call.objects.count() == 2
+
+
+def test_a_mango_click_to_call_is_renamed_by_its_command_id(contact, collector, settings):
+    from dunwell.telephony.tests.test_webhooks import MANGO_KEY, MANGO_SALT, mango_form
+
+    with Recorder({"result": 1000}) as api:
+        settings.DUNWELL_PBX = "mango"
+        settings.DUNWELL_MANGO_API_URL = api.url + "/vpbx"
+        settings.DUNWELL_MANGO_KEY = MANGO_KEY
+        settings.DUNWELL_MANGO_SALT = MANGO_SALT
+        clicked = start_call(collector, NUMBER, contact_id=contact.pk)
+    leg = {
+        "entry_id": "MjE0NDY2Nzc3OA==",
+        "call_id": "MToxMDE3NTU4MTo5",
+        "command_id": clicked.provider_call_id,
+        "from": {"extension": "101", "number": "sip:colin@demo.mangosip.ru"},
+        "to": {"number": "40721234567"},
+    }
+    summary = {
+        "entry_id": leg["entry_id"],
+        "call_direction": 2,
+        "from": leg["from"],
+        "to": leg["to"],
+        "create_time": 1796115600,
+        "talk_time": 1796115610,
+        "end_time": 1796115640,
+        "entry_result": 1,
+    }
+    client = Client()
+    for event, data in [
+        ("call", leg | {"seq": 1, "timestamp": 1796115600, "call_state": "Appeared"}),
+        ("call", leg | {"seq": 2, "timestamp": 1796115610, "call_state": "Connected"}),
+        ("summary", summary),
+    ]:
+        response = client.post(f"/telephony/webhooks/mango/events/{event}", mango_form(data))
+        assert response.status_code == 200
+    call = Call.objects.get()
+    assert (call.pk, call.provider_call_id, call.duration, call.state) == (
+        clicked.pk,
+        "MjE0NDY2Nzc3OA==",
+        30,
+        CallState.ENDED,
+    )
+
+
+def test_an_incoming_call_from_the_clicked_number_is_not_taken_for_the_click(
+    contact, collector, zadarma_api
+):
+    from dunwell.telephony.tests.test_webhooks import zadarma_post, zadarma_sign
+
+    clicked = start_call(collector, NUMBER, contact_id=contact.pk)
+    start = {
+        "event": "NOTIFY_START",
+        "call_start": "2026-12-01 11:00:00",
+        "pbx_call_id": "in_1",
+        "caller_id": "40721234567",
+        "called_did": "40312345678",
+        "internal": "101",
+    }
+    signature = zadarma_sign(start["caller_id"] + start["called_did"] + start["call_start"])
+    assert zadarma_post(Client(), start, signature).status_code == 200
+    clicked.refresh_from_db()
+    assert clicked.provider_call_id.startswith(services.PROVISIONAL_PREFIX)
+    assert Call.objects.get(provider_call_id="in_1").direction == Direction.INBOUND

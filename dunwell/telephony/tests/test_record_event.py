@@ -81,7 +81,7 @@ def test_the_numbers_as_pbxs_write_them_match_the_contact(debtor_contact, writte
 
 def test_an_unknown_event_kind_is_refused_and_writes_nothing(db):
     with pytest.raises(ValueError):
-        record_event(event("transferred", direction=Direction.INBOUND))
+        record_event(event("exploded", direction=Direction.INBOUND))
     from dunwell.telephony.models import Call
 
     assert not Call.objects.exists()

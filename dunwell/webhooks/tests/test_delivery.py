@@ -258,3 +258,19 @@ def test_old_events_are_forgotten_once_nothing_of_them_waits(
         assert purge(30) == 1
     assert Event.objects.count() == 1 and Delivery.objects.get().status == DeliveryStatus.PENDING
     assert sub.deliveries.count() == 1
+
+
+def test_a_delivery_whose_connection_lands_on_a_private_address_is_a_failed_attempt(
+    monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
+    """The name passed the check, but the address connected to is private (the DNS answer
+    changed): nothing is sent, the attempt fails with the reason."""
+    from dunwell.webhooks import services
+
+    with receiver() as rx:
+        settings.WEBHOOKS_ALLOW_PRIVATE = False
+        monkeypatch.setattr(services, "check_url", lambda url: None)
+        outcome = services.post(rx.url, b"{}", {"Content-Type": "application/json"})
+        assert rx.received == []
+    assert outcome.status is None
+    assert "127.0.0.1 is on a private network" in outcome.error
