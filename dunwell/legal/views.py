@@ -148,7 +148,9 @@ def calculator(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     source = request.POST if request.method == "POST" else request.GET
     form = forms.CalculatorForm(
-        source or None, counterparties=visible_counterparties(user).select_related("company")
+        source or None,
+        counterparties=visible_counterparties(user).select_related("company"),
+        initial={"to": timezone.localdate()},
     )
     context: dict[str, Any] = {"form": form}
     if form.is_bound and form.is_valid():
@@ -199,6 +201,17 @@ def calculator(request: HttpRequest) -> HttpResponse:
         except LegalError as exc:
             context["error"] = exc.message
     return render(request, "legal/calculator.html", context)
+
+
+@login_required
+def calculator_documents(request: HttpRequest) -> HttpResponse:
+    """The calculator's document list for the debtor just picked (htmx), without calculating:
+    only the open documents of a debtor the user sees."""
+    form = forms.CalculatorForm(
+        {"counterparty": request.GET.get("counterparty", "")},
+        counterparties=visible_counterparties(_user(request)),
+    )
+    return render(request, "legal/_calculator_documents.html", {"form": form})
 
 
 # --- cases -----------------------------------------------------------------------------------
