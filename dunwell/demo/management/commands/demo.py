@@ -19,12 +19,11 @@ from dunwell.demo.setup import (
     load_demo_data,
 )
 
-
 # runserver's own default, used when neither --addr nor make run's variables say otherwise.
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = "8000"
 # A server listening on every interface is opened in the browser through the loopback address.
-_WILDCARDS = {"0.0.0.0": "127.0.0.1", "0": "127.0.0.1", "::": "[::1]", "[::]": "[::1]"}
+_WILDCARDS = {"0.0.0.0": "127.0.0.1", "0": "127.0.0.1", "::": "[::1]", "[::]": "[::1]"}  # noqa: S104
 
 
 def site_url(addr: str = "") -> str:
