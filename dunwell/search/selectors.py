@@ -118,7 +118,7 @@ def _contacts(user: User, text: str, phone: PhoneQuery | None) -> Group:
         group.hits.append(
             Hit(
                 row["name"],
-                _card(row["counterparty_id"], "contacts"),
+                _card(row["counterparty_id"]),
                 debtor=row["counterparty__name"],
                 details=details,
             )
@@ -171,7 +171,7 @@ def _contracts(user: User, text: str) -> Group:
         group.hits.append(
             Hit(
                 row["number"],
-                _card(row["counterparty_id"], "credit"),
+                _card(row["counterparty_id"]),
                 debtor=row["counterparty__name"],
                 details=(row["currency"],),
                 on=row["date"],
