@@ -134,7 +134,8 @@ class CalculatorForm(forms.Form):
             }
         )
         documents = Document.objects.filter(counterparty__in=counterparties, open_amount__gt=0)
-        chosen = query_id(self.data.get("counterparty")) if self.is_bound else None
+        source = self.data if self.is_bound else self.initial
+        chosen = query_id(source.get("counterparty"))
         if chosen is not None:
             # only the chosen debtor's open documents are offered
             documents = documents.filter(counterparty_id=chosen)

@@ -147,10 +147,17 @@ def _from_ledger(counterparty: Counterparty, data: dict[str, Any]) -> list[CalcB
 def calculator(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     source = request.POST if request.method == "POST" else request.GET
+    data: Any = source or None
+    initial: dict[str, Any] = {"to": timezone.localdate()}
+    if request.method == "GET" and list(source) == ["counterparty"]:
+        # A link for one debtor (from its legal case): the form with the debtor picked and
+        # its documents listed, nothing calculated yet.
+        initial["counterparty"] = source["counterparty"]
+        data = None
     form = forms.CalculatorForm(
-        source or None,
+        data,
         counterparties=visible_counterparties(user).select_related("company"),
-        initial={"to": timezone.localdate()},
+        initial=initial,
     )
     context: dict[str, Any] = {"form": form}
     if form.is_bound and form.is_valid():

@@ -107,3 +107,27 @@ def test_a_namesake_the_user_does_not_see_does_not_label_a_name(
 )
 def test_the_town_is_the_first_part_of_the_address(address: str, town: str) -> None:
     assert city_of(address) == town
+
+
+def test_a_link_for_one_debtor_picks_it_and_lists_its_documents_without_calculating(
+    debtor: Counterparty, collector: Any
+) -> None:
+    with time_machine.travel("2026-05-20 10:00:00+03:00", tick=False):
+        response = client_for(collector).get(
+            reverse("legal:calculator"), {"counterparty": debtor.pk}
+        )
+    page = response.content.decode()
+    assert f'<option value="{debtor.pk}" selected>' in page
+    assert "INV-1" in page and "INV-2" in page
+    assert 'name="to" value="2026-05-20"' in page
+    assert "This field is required" not in page
+    assert "calc-total" not in page
+
+
+def test_a_link_for_a_debtor_the_user_does_not_see_lists_nothing(
+    debtor: Counterparty, outsider: Any
+) -> None:
+    page = client_for(outsider).get(reverse("legal:calculator"), {"counterparty": debtor.pk})
+    assert page.status_code == 200
+    assert "INV-1" not in page.content.decode()
+    assert debtor.name not in page.content.decode()
