@@ -67,11 +67,13 @@ def _prefix_first(text: str, *fields: str) -> Case:
 
 def _debtors(user: User, text: str) -> Group:
     group = Group("debtors", _("Debtors"))
+    found = Q(name__icontains=text) | Q(tax_id__icontains=text) | Q(external_id__icontains=text)
+    compact = "".join(text.split())
+    if compact != text:  # a tax id as printed on paper: "RO 185 472 90"
+        found |= Q(tax_id__icontains=compact)
     qs = (
         Counterparty.objects.filter(counterparty_filter(user))
-        .filter(
-            Q(name__icontains=text) | Q(tax_id__icontains=text) | Q(external_id__icontains=text)
-        )
+        .filter(found)
         .annotate(rank=_prefix_first(text, "name", "tax_id", "external_id"))
         .order_by("rank", "name", "pk")
         .values("pk", "name", "tax_id", "external_id")

@@ -54,6 +54,7 @@ def teammates(teammate: User, make_counterparty: Callable[..., Counterparty]) ->
     [
         ("lumina text", "debtors", "Lumina Textile SRL"),
         ("RO7766554", "debtors", "Lumina Textile SRL"),
+        ("ro 7766 554", "debtors", "Lumina Textile SRL"),
         ("c-lum-1", "debtors", "Lumina Textile SRL"),
         ("ilinca", "contacts", "Ilinca Barbu"),
         ("ilinca.barbu@lumina", "contacts", "Ilinca Barbu"),
