@@ -3,7 +3,8 @@
 Loads a PostgreSQL database with set-based INSERT … SELECT generate_series (as fast as COPY
 for synthetic rows): N debtors spread over the collectors, D open documents, and a day's
 worth of tasks per collector. Then starts gunicorn and drives it with U concurrent users, each
-alternating "My day" and the card of one of its debtors, and prints p50/p95/max per page.
+going round "My day", the card of one of its debtors and a global search (a name, a document
+number, a code, a phone), and prints p50/p95/max per page.
 
     DATABASE_URL=postgres://dunwell:dunwell@127.0.0.1:5432/dunwell_bench \
         .venv/bin/python bench/web.py --documents 1000000 --debtors 100000 --users 50
@@ -164,8 +165,13 @@ def floor(samples: int = 200) -> float:
     return statistics.median(times) * 1000
 
 
+# What collectors type into the search box: part of a name, a document number, a debtor's code
+# in the accounting system, a phone number as the debtor said it.
+SEARCHES = ("Debtor%204217", "INV-88421", "B9931", "0721%20234%20567", "debtor%2012")
+
+
 def drive(port: int, users: list[tuple[str, list[int]]], seconds: float) -> dict[str, list[float]]:
-    results: dict[str, list[float]] = {"worklist": [], "debtor": [], "errors": []}
+    results: dict[str, list[float]] = {"worklist": [], "debtor": [], "search": [], "errors": []}
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
 
@@ -174,12 +180,13 @@ def drive(port: int, users: list[tuple[str, list[int]]], seconds: float) -> dict
         headers = {"Cookie": f"sessionid={session}", "Host": "127.0.0.1"}
         i = 0
         while time.monotonic() < deadline:
-            page = "worklist" if i % 2 == 0 else "debtor"
-            path = (
-                "/work/day/"
-                if page == "worklist"
-                else f"/work/debtors/{debtors[i % len(debtors)]}/"
-            )
+            page = ("worklist", "debtor", "search")[i % 3]
+            if page == "worklist":
+                path = "/work/day/"
+            elif page == "debtor":
+                path = f"/work/debtors/{debtors[i % len(debtors)]}/"
+            else:
+                path = f"/search/?q={SEARCHES[i % len(SEARCHES)]}"
             start = time.perf_counter()
             try:
                 conn.request("GET", path, headers=headers)
@@ -254,7 +261,7 @@ def main() -> None:
         f"gunicorn {args.workers} workers"
     )
     print(f"floor (SELECT 1 round trip): {base:.2f} ms")
-    for page, target in (("worklist", 100), ("debtor", 150)):
+    for page, target in (("worklist", 100), ("debtor", 150), ("search", 100)):
         values = results[page]
         print(
             f"{page:9s} n={len(values):6d} p50={p(values, 0.5):7.1f} ms "

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "dunwell.correspondence",
     "dunwell.telephony",
     "dunwell.letters",
+    "dunwell.search",
     "dunwell.demo",
 ]
 

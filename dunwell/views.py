@@ -3,8 +3,9 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 
 from dunwell.accounts.models import User
 from dunwell.accounts.visibility import can_manage_integrations
@@ -19,6 +20,11 @@ def home(request: HttpRequest) -> HttpResponse:
     if items:
         return redirect(str(items[0]["url"]))
     return render(request, "home.html")
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which browsers and tools ask for on their own: the site's SVG icon."""
+    return HttpResponsePermanentRedirect(static("dunwell/favicon.svg"))
 
 
 def bad_query(request: HttpRequest, form: Form) -> HttpResponse:

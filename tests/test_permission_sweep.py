@@ -25,6 +25,7 @@ pytestmark = pytest.mark.django_db
 SPECIAL: dict[str, str] = {
     "login": "public: the sign-in page",
     "logout": "public: signing out",
+    "favicon": "public: a redirect to the site's icon (tests/test_favicon.py)",
     "set_language": "public: Django's language switch",
     "work:calendar_feed": "the token in the address is the credential (swept below)",
     "api:openapi-json": "API schema: public on purpose, it holds no data (docs/integrations.md)",

@@ -8,6 +8,8 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.db.models import Count
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from dunwell.forms import IdChoiceField, IdMultipleChoiceField, query_id
@@ -53,8 +55,27 @@ def lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+def city_of(address: str) -> str:
+    """The town of an address written "Town, street …" (as 1C exports and the demo write it):
+    its first line up to the first comma."""
+    first = address.strip().splitlines()[0] if address.strip() else ""
+    return first.split(",")[0].strip()
+
+
+class DebtorChoiceField(IdChoiceField):
+    """Debtors by name; a name that several debtors share is told apart by tax id and town."""
+
+    shared_names: frozenset[str] = frozenset()
+
+    def label_from_instance(self, obj: Any) -> str:
+        if obj.name not in self.shared_names:
+            return str(obj.name)
+        marks = [part for part in (obj.tax_id or obj.external_id, city_of(obj.address)) if part]
+        return str(_("%(name)s (%(marks)s)") % {"name": obj.name, "marks": ", ".join(marks)})
+
+
 class CalculatorForm(forms.Form):
-    counterparty = IdChoiceField(Counterparty.objects.none(), label=_("Debtor"), required=False)
+    counterparty = DebtorChoiceField(Counterparty.objects.none(), label=_("Debtor"), required=False)
     documents = IdMultipleChoiceField(
         Document.objects.none(),
         label=_("Documents (none chosen: all overdue)"),
@@ -92,9 +113,29 @@ class CalculatorForm(forms.Form):
 
     def __init__(self, *args: Any, counterparties: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["counterparty"].queryset = counterparties.order_by("name")  # type: ignore[attr-defined]
+        debtor = self.fields["counterparty"]
+        assert isinstance(debtor, DebtorChoiceField)
+        debtor.queryset = counterparties.order_by("name", "tax_id", "pk")
+        shared = (
+            counterparties.order_by()
+            .values("name")
+            .annotate(n=Count("pk"))
+            .filter(n__gt=1)
+            .values_list("name", flat=True)
+        )
+        debtor.shared_names = frozenset(shared)
+        # Picking a debtor fills the document list at once (htmx), before any calculation.
+        debtor.widget.attrs.update(
+            {
+                "hx-get": reverse("legal:calculator_documents"),
+                "hx-trigger": "change",
+                "hx-target": "#calc-documents",
+                "hx-swap": "innerHTML",
+            }
+        )
         documents = Document.objects.filter(counterparty__in=counterparties, open_amount__gt=0)
-        chosen = query_id(self.data.get("counterparty")) if self.is_bound else None
+        source = self.data if self.is_bound else self.initial
+        chosen = query_id(source.get("counterparty"))
         if chosen is not None:
             # only the chosen debtor's open documents are offered
             documents = documents.filter(counterparty_id=chosen)

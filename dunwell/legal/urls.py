@@ -6,6 +6,7 @@ app_name = "legal"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.cases, name="cases"),
     path("calculator/", views.calculator, name="calculator"),
+    path("calculator/documents/", views.calculator_documents, name="calculator_documents"),
     path("cases/<int:pk>/", views.case_detail, name="case"),
     path("cases/<int:pk>/do/<slug:action>/", views.case_action, name="case_action"),
     path("cases/<int:pk>/proof/", views.proof, name="proof"),

@@ -147,8 +147,17 @@ def _from_ledger(counterparty: Counterparty, data: dict[str, Any]) -> list[CalcB
 def calculator(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     source = request.POST if request.method == "POST" else request.GET
+    data: Any = source or None
+    initial: dict[str, Any] = {"to": timezone.localdate()}
+    if request.method == "GET" and list(source) == ["counterparty"]:
+        # A link for one debtor (from its legal case): the form with the debtor picked and
+        # its documents listed, nothing calculated yet.
+        initial["counterparty"] = source["counterparty"]
+        data = None
     form = forms.CalculatorForm(
-        source or None, counterparties=visible_counterparties(user).select_related("company")
+        data,
+        counterparties=visible_counterparties(user).select_related("company"),
+        initial=initial,
     )
     context: dict[str, Any] = {"form": form}
     if form.is_bound and form.is_valid():
@@ -199,6 +208,17 @@ def calculator(request: HttpRequest) -> HttpResponse:
         except LegalError as exc:
             context["error"] = exc.message
     return render(request, "legal/calculator.html", context)
+
+
+@login_required
+def calculator_documents(request: HttpRequest) -> HttpResponse:
+    """The calculator's document list for the debtor just picked (htmx), without calculating:
+    only the open documents of a debtor the user sees."""
+    form = forms.CalculatorForm(
+        {"counterparty": request.GET.get("counterparty", "")},
+        counterparties=visible_counterparties(_user(request)),
+    )
+    return render(request, "legal/_calculator_documents.html", {"form": form})
 
 
 # --- cases -----------------------------------------------------------------------------------

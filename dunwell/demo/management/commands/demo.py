@@ -19,12 +19,35 @@ from dunwell.demo.setup import (
     load_demo_data,
 )
 
+# runserver's own default, used when neither --addr nor make run's variables say otherwise.
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = "8000"
+# A server listening on every interface is opened in the browser through the loopback address.
+_WILDCARDS = {"0.0.0.0": "127.0.0.1", "0": "127.0.0.1", "::": "[::1]", "[::]": "[::1]"}  # noqa: S104
 
-def site_url() -> str:
-    """Where `make run` serves (its HOST and PORT, passed on as DUNWELL_HOST/DUNWELL_PORT)."""
-    host = os.environ.get("DUNWELL_HOST", "127.0.0.1")
-    port = os.environ.get("DUNWELL_PORT", "8000")
-    return f"http://{host}:{port}/"
+
+def site_url(addr: str = "") -> str:
+    """The address the web server serves, to open in a browser.
+
+    `addr` is what `--addr` was given, as runserver takes it ("9000", "0.0.0.0:9000",
+    "[::1]:9000"); without it, `make run`'s HOST and PORT (passed on as DUNWELL_HOST and
+    DUNWELL_PORT), else runserver's default. A bad port is a CommandError."""
+    host = os.environ.get("DUNWELL_HOST", "") or DEFAULT_HOST
+    port = os.environ.get("DUNWELL_PORT", "") or DEFAULT_PORT
+    if addr:
+        head, sep, tail = addr.rpartition(":")
+        if sep and not head.endswith(":"):  # "host:port" (a bare IPv6 address has no port)
+            host, port = head or host, tail
+        elif addr.isdigit():
+            port = addr
+        else:
+            host = addr
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise CommandError(f"not a port number: {port!r} (give --addr [HOST:]PORT)")
+    host = _WILDCARDS.get(host, host)
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{int(port)}/"
 
 
 class Command(BaseCommand):
@@ -36,10 +59,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-run", action="store_true", help="do not run the pressure scale afterwards"
         )
+        parser.add_argument(
+            "--addr",
+            default="",
+            help="[HOST:]PORT the web server will serve, as given to runserver, for the "
+            "address printed at the end (default: DUNWELL_HOST/DUNWELL_PORT, else "
+            f"{DEFAULT_HOST}:{DEFAULT_PORT})",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from dunwell.ledger.importing import ImportRejected
 
+        url = site_url(options["addr"])  # a bad address fails before any work
         started = time.perf_counter()
         as_of = timezone.localdate()
         out = settings.DATA_DIR / "demo"
@@ -66,4 +97,4 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{login.username.ljust(width)}  {login.password.ljust(12)}  {login.role}"
             )
-        self.stdout.write(f"\nOpen {site_url()} and sign in with one of the logins above.")
+        self.stdout.write(f"\nOpen {url} and sign in with one of the logins above.")

@@ -1,0 +1,133 @@
+"""The interest calculator's form (issue 16, item 8): "up to" defaults to today, the debtor's
+documents load when the debtor is picked, and debtors with the same name are told apart."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import reverse
+
+from dunwell.ledger.models import Counterparty
+from dunwell.legal.forms import city_of
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_calculate_up_to_defaults_to_today(collector: Any) -> None:
+    with time_machine.travel("2026-05-20 10:00:00+03:00", tick=False):
+        page = client_for(collector).get(reverse("legal:calculator")).content.decode()
+    assert 'name="to" value="2026-05-20"' in page
+
+
+def test_picking_a_debtor_asks_for_its_documents(debtor: Counterparty, collector: Any) -> None:
+    page = client_for(collector).get(reverse("legal:calculator")).content.decode()
+    assert f'hx-get="{reverse("legal:calculator_documents")}"' in page
+    assert 'hx-target="#calc-documents"' in page
+    assert 'id="calc-documents"' in page
+
+
+def test_the_documents_of_the_picked_debtor_load_without_a_calculation(
+    debtor: Counterparty, make_counterparty: Any, make_document: Any, collector: Any
+) -> None:
+    other = make_counterparty(name="Other SRL", collector=collector)
+    make_document(other, "10.00", number="OTHER-1")
+    response = client_for(collector).get(
+        reverse("legal:calculator_documents"), {"counterparty": debtor.pk}
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "INV-1" in page and "INV-2" in page
+    assert "OTHER-1" not in page
+    assert "calc-total" not in page and "<html" not in page
+
+
+@pytest.mark.parametrize("who", ["teammate", "outsider"])
+def test_others_get_no_documents_of_a_debtor_they_do_not_see(
+    request: Any, debtor: Counterparty, who: str
+) -> None:
+    response = client_for(request.getfixturevalue(who)).get(
+        reverse("legal:calculator_documents"), {"counterparty": debtor.pk}
+    )
+    assert response.status_code == 200
+    assert "INV-1" not in response.content.decode()
+
+
+def test_the_documents_list_needs_a_login(debtor: Counterparty) -> None:
+    response = Client().get(reverse("legal:calculator_documents"), {"counterparty": debtor.pk})
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
+
+
+def test_a_debtor_without_open_documents_says_so(make_counterparty: Any, collector: Any) -> None:
+    empty = make_counterparty(name="Nothing Owed SRL", collector=collector)
+    page = client_for(collector).get(
+        reverse("legal:calculator_documents"), {"counterparty": empty.pk}
+    )
+    assert "This debtor has no open documents." in page.content.decode()
+
+
+def test_debtors_with_the_same_name_are_labelled_with_tax_id_and_town(
+    make_counterparty: Any, collector: Any
+) -> None:
+    make_counterparty(
+        name="Agro Sud SRL", tax_id="RO111", address="Iași, Str. Lungă 3", collector=collector
+    )
+    make_counterparty(
+        name="Agro Sud SRL", tax_id="RO222", address="Craiova, Bd. Nord 9", collector=collector
+    )
+    make_counterparty(name="Unique Name SRL", tax_id="RO333", address="Arad", collector=collector)
+    page = client_for(collector).get(reverse("legal:calculator")).content.decode()
+    assert "Agro Sud SRL (RO111, Iași)" in page
+    assert "Agro Sud SRL (RO222, Craiova)" in page
+    assert ">Unique Name SRL</option>" in page
+
+
+def test_a_namesake_the_user_does_not_see_does_not_label_a_name(
+    make_counterparty: Any, collector: Any, teammate: Any
+) -> None:
+    make_counterparty(name="Agro Sud SRL", tax_id="RO111", address="Iași", collector=collector)
+    make_counterparty(name="Agro Sud SRL", tax_id="RO222", address="Iași", collector=teammate)
+    page = client_for(collector).get(reverse("legal:calculator")).content.decode()
+    assert ">Agro Sud SRL</option>" in page
+    assert "RO222" not in page
+
+
+@pytest.mark.parametrize(
+    ("address", "town"),
+    [("Iași, Str. Lungă 3", "Iași"), ("Arad", "Arad"), ("", ""), ("Cluj\nStr. Mare 1", "Cluj")],
+)
+def test_the_town_is_the_first_part_of_the_address(address: str, town: str) -> None:
+    assert city_of(address) == town
+
+
+def test_a_link_for_one_debtor_picks_it_and_lists_its_documents_without_calculating(
+    debtor: Counterparty, collector: Any
+) -> None:
+    with time_machine.travel("2026-05-20 10:00:00+03:00", tick=False):
+        response = client_for(collector).get(
+            reverse("legal:calculator"), {"counterparty": debtor.pk}
+        )
+    page = response.content.decode()
+    assert f'<option value="{debtor.pk}" selected>' in page
+    assert "INV-1" in page and "INV-2" in page
+    assert 'name="to" value="2026-05-20"' in page
+    assert "This field is required" not in page
+    assert "calc-total" not in page
+
+
+def test_a_link_for_a_debtor_the_user_does_not_see_lists_nothing(
+    debtor: Counterparty, outsider: Any
+) -> None:
+    page = client_for(outsider).get(reverse("legal:calculator"), {"counterparty": debtor.pk})
+    assert page.status_code == 200
+    assert "INV-1" not in page.content.decode()
+    assert debtor.name not in page.content.decode()

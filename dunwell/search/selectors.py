@@ -1,0 +1,199 @@
+"""Global search (issue 16, item 1): debtors, contacts, documents and contracts a user may see.
+
+Every group is one query for its first rows (one more than shown, to know whether there are
+more) and, only when there are more, one count: at most nine queries whatever the data.
+Matching is `icontains`, which PostgreSQL answers from the trigram indexes of this app's
+migration and SQLite by scanning (docs/search.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from dunwell.accounts.models import User
+from dunwell.accounts.visibility import counterparty_filter
+from dunwell.ledger.models import Company, Contact, Contract, Counterparty, Document
+from dunwell.money import Money
+from dunwell.search.terms import PhoneQuery, phone_query
+
+PER_GROUP = 10
+
+
+@dataclass(frozen=True)
+class Hit:
+    title: str
+    url: str
+    debtor: str = ""  # the debtor's name, when the hit is something of a debtor
+    details: tuple[str, ...] = ()
+    on: date | None = None
+    amount: Money | None = None
+
+
+@dataclass
+class Group:
+    key: str
+    label: str | Promise
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.hits)
+
+
+def _card(counterparty_id: int, anchor: str = "") -> str:
+    url = reverse("work:debtor", args=[counterparty_id])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _first_rows(qs: QuerySet[Any], group: Group) -> list[Any]:
+    rows = list(qs[: PER_GROUP + 1])
+    group.total = len(rows) if len(rows) <= PER_GROUP else qs.order_by().count()
+    return rows[:PER_GROUP]
+
+
+def _prefix_first(text: str, *fields: str) -> Case:
+    """Rows whose field starts with the text come before those that only contain it."""
+    whens = [When(**{f"{name}__istartswith": text}, then=Value(0)) for name in fields]
+    return Case(*whens, default=Value(1), output_field=IntegerField())
+
+
+def _debtors(user: User, text: str) -> Group:
+    group = Group("debtors", _("Debtors"))
+    found = Q(name__icontains=text) | Q(tax_id__icontains=text) | Q(external_id__icontains=text)
+    compact = "".join(text.split())
+    if compact != text:  # a tax id as printed on paper: "RO 185 472 90"
+        found |= Q(tax_id__icontains=compact)
+    qs = (
+        Counterparty.objects.filter(counterparty_filter(user))
+        .filter(found)
+        .annotate(rank=_prefix_first(text, "name", "tax_id", "external_id"))
+        .order_by("rank", "name", "pk")
+        .values("pk", "name", "tax_id", "external_id")
+    )
+    for row in _first_rows(qs, group):
+        details = tuple(value for value in (row["tax_id"], row["external_id"]) if value)
+        group.hits.append(Hit(row["name"], _card(row["pk"]), details=details))
+    return group
+
+
+def _phone_filter(phone: PhoneQuery | None) -> Q:
+    if phone is None:
+        return Q(pk__in=[])
+    found = Q(phone__in=phone.numbers) | Q(phone_alt__in=phone.numbers)
+    if phone.digits:
+        found |= Q(phone__contains=phone.digits) | Q(phone_alt__contains=phone.digits)
+    return found
+
+
+def _contacts(user: User, text: str, phone: PhoneQuery | None) -> Group:
+    group = Group("contacts", _("Contacts"))
+    qs = (
+        Contact.objects.filter(counterparty_filter(user, "counterparty__"))
+        .filter(Q(name__icontains=text) | Q(email__icontains=text) | _phone_filter(phone))
+        .annotate(rank=_prefix_first(text, "name", "email"))
+        .order_by("rank", "name", "pk")
+        .values(
+            "pk",
+            "name",
+            "position",
+            "phone",
+            "phone_alt",
+            "email",
+            "counterparty_id",
+            "counterparty__name",
+        )
+    )
+    for row in _first_rows(qs, group):
+        details = tuple(
+            value
+            for value in (row["position"], row["phone"], row["phone_alt"], row["email"])
+            if value
+        )
+        group.hits.append(
+            Hit(
+                row["name"],
+                _card(row["counterparty_id"]),
+                debtor=row["counterparty__name"],
+                details=details,
+            )
+        )
+    return group
+
+
+def _documents(user: User, text: str) -> Group:
+    group = Group("documents", _("Documents"))
+    qs = (
+        Document.objects.filter(counterparty_filter(user, "counterparty__"))
+        .filter(number__icontains=text)
+        .annotate(rank=_prefix_first(text, "number"))
+        .select_related("counterparty")
+        .only(
+            "pk",
+            "kind",
+            "number",
+            "date",
+            "amount",
+            "currency",
+            "counterparty_id",
+            "counterparty__name",
+        )
+        .order_by("rank", "number", "-date", "pk")
+    )
+    for document in _first_rows(qs, group):
+        group.hits.append(
+            Hit(
+                f"{document.get_kind_display()} {document.number}",
+                _card(document.counterparty_id, "open-documents"),
+                debtor=document.counterparty.name,
+                on=document.date,
+                amount=Money(document.amount, document.currency),
+            )
+        )
+    return group
+
+
+def _contracts(user: User, text: str) -> Group:
+    group = Group("contracts", _("Contracts"))
+    qs = (
+        Contract.objects.filter(counterparty_filter(user, "counterparty__"))
+        .filter(number__icontains=text)
+        .annotate(rank=_prefix_first(text, "number"))
+        .order_by("rank", "number", "-date", "pk")
+        .values("pk", "number", "date", "currency", "counterparty_id", "counterparty__name")
+    )
+    for row in _first_rows(qs, group):
+        group.hits.append(
+            Hit(
+                row["number"],
+                _card(row["counterparty_id"]),
+                debtor=row["counterparty__name"],
+                details=(row["currency"],),
+                on=row["date"],
+            )
+        )
+    return group
+
+
+def _countries() -> list[str]:
+    """Our companies' countries: a national number is read as one of theirs."""
+    countries = Company.objects.order_by("pk").values_list("country", flat=True)
+    return list(dict.fromkeys(countries))
+
+
+def search(user: User, text: str) -> list[Group]:
+    """The groups of what `user` may see that matches `text` (already checked by the form)."""
+    phone = phone_query(text, _countries()) if any(c.isdigit() for c in text) else None
+    return [
+        _debtors(user, text),
+        _contacts(user, text, phone),
+        _documents(user, text),
+        _contracts(user, text),
+    ]
