@@ -97,9 +97,8 @@ def debtor(request: HttpRequest, counterparty_id: int) -> HttpResponse:
     return _render_debtor(request, counterparty)
 
 
-def _timeline_choice(request: HttpRequest, user: User) -> str:
+def _timeline_choice(user: User, asked: str | None) -> str:
     """The filter asked for (remembered for the next card), else the one last chosen."""
-    asked = request.GET.get("timeline")
     if asked is None:
         return selectors.remembered_timeline_filter(user)
     choice = asked if asked in selectors.TIMELINE_FILTERS else ""
@@ -115,7 +114,7 @@ def _render_debtor(
     status: int = 200,
 ) -> HttpResponse:
     user = _user(request)
-    timeline_filter = _timeline_choice(request, user)
+    timeline_filter = _timeline_choice(user, request.GET.get("timeline"))
     card = selectors.debtor_card(counterparty, timezone.localdate(), timeline_filter)
     return render(
         request,
