@@ -337,3 +337,23 @@ def test_someone_who_may_not_see_the_debtor_leaves_no_preference(
     url = reverse("work:debtor", args=[debtor.pk]) + "?timeline=notes"
     assert client_for(outsider).get(url).status_code == 404
     assert not CardPreference.objects.exists()
+
+
+def test_many_payments_and_notes_do_not_mean_more_queries(
+    debtor: Counterparty,
+    collector: User,
+    make_document: Callable[..., Document],
+    django_assert_max_num_queries: Any,
+    frozen: None,
+) -> None:
+    for n in range(12):
+        make_document(debtor, "10.00", due_date=date(2026, 1, 1 + n))
+    for day in range(1, 29):
+        pay(debtor, date(2026, 2, day), "7.00")
+    for n in range(6):
+        services.add_note(collector, debtor, f"note {n}", pinned=n % 2 == 0)
+    # the card's bound in test_views_worklist (34) plus the notes on the timeline (1)
+    client = client_for(collector)
+    with django_assert_max_num_queries(35):
+        html = client.get(reverse("work:debtor", args=[debtor.pk])).content.decode()
+    assert html.count('class="note-entry"') == 6
