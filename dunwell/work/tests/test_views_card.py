@@ -357,3 +357,33 @@ def test_many_payments_and_notes_do_not_mean_more_queries(
     with django_assert_max_num_queries(35):
         html = client.get(reverse("work:debtor", args=[debtor.pk])).content.decode()
     assert html.count('class="note-entry"') == 6
+
+
+def test_a_note_and_its_timeline_entry_are_written_together_or_not_at_all(
+    debtor: Counterparty, collector: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("timeline down")
+
+    monkeypatch.setattr(services, "_timeline", broken)
+    with pytest.raises(RuntimeError):
+        services.add_note(collector, debtor, "Lost?")
+    assert not Note.objects.exists()
+
+
+def test_the_note_service_refuses_someone_who_does_not_see_the_debtor(
+    debtor: Counterparty, outsider: User
+) -> None:
+    with pytest.raises(WorkError):
+        services.add_note(outsider, debtor, "Not mine")
+    assert not Note.objects.exists()
+
+
+def test_a_cancelled_payment_is_listed_but_is_not_the_last_payment(
+    debtor: Counterparty, collector: User, frozen: None
+) -> None:
+    pay(debtor, date(2026, 2, 10), "100.00")
+    later = pay(debtor, date(2026, 3, 1), "50.00")
+    type(later).objects.filter(pk=later.pk).update(cancelled=True)
+    assert selectors.payment_history(debtor).last_paid_on == date(2026, 2, 10)
+    assert "cancelled in accounting" in section(card(collector, debtor), "payment-history")
