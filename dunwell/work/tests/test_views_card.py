@@ -132,6 +132,7 @@ def test_the_payment_history_reads_in_russian(
     debtor: Counterparty, collector: User, frozen: None
 ) -> None:
     pay(debtor, date(2026, 2, 14), "1500.00")
+    services.add_note(collector, debtor, "Звонить после обеда", pinned=True)
     collector.language = "ru"
     collector.save()
     with translation.override("ru"):
@@ -141,6 +142,9 @@ def test_the_payment_history_reads_in_russian(
     text = html.content.decode()
     assert "История платежей" in text
     assert "Последний платёж" in text
+    assert "Простое среднее по 1 документу, оплаченному полностью" in text
+    assert "Закреплено" in text and "Добавить заметку" in text and "Открепить" in text
+    assert ">Заметки</a>" in text and ">Платежи</a>" in text
 
 
 # --- notes --------------------------------------------------------------------------------
