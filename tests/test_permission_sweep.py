@@ -200,6 +200,8 @@ ACTIONS: list[tuple[str, dict[str, Any]]] = [
     ("work:call", {"outcome": "no_answer", "task": "{task_id}"}),
     ("ladder:decide", {"decision": "approve"}),
     ("legal:decide", {"approve": "1"}),
+    ("work:note_edit", {"text": "changed by someone else"}),
+    ("work:note_delete", {}),
 ]
 
 

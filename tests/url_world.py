@@ -186,6 +186,7 @@ def build_world(
     mailing = create_mailing(supervisor, Selection())
     wording = Wording.objects.filter(kind="firm", language="en").first()
     assert wording is not None
+    note = work_services.add_note(collector, cp, "Sweep note")
     world = World(collector, teammate, outsider, supervisor, director, cp)
     world.ids = {
         "counterparty_id": cp.pk,
@@ -198,6 +199,7 @@ def build_world(
         "delivery_id": delivery.pk,
         "token_id": api_token.pk,
         "file_id": email.attachments.get().pk,
+        "note_id": note.pk,
     }
     world.pks = {
         "telephony:unknown": pbx_call.pk,

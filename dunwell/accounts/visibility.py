@@ -150,6 +150,22 @@ def can_edit_meeting(user: User, meeting: Any) -> bool:
     )
 
 
+# --- notes on the debtor card (issue 16, item 4) ---------------------------------------------
+# A note is what someone learned about the debtor: whoever sees the debtor may write one and
+# pin or unpin it for the others; changing or deleting its words is for its author, or a
+# manager who sees the debtor (a note by someone who left can still be corrected).
+
+
+def can_write_note(user: User, counterparty_id: int) -> bool:
+    return can_see_counterparty(user, counterparty_id)
+
+
+def can_change_note(user: User, note: Any) -> bool:
+    if not can_see_counterparty(user, note.counterparty_id):
+        return False
+    return bool(note.author_id == user.pk or is_manager(user))
+
+
 # --- incoming mail and the paper register (issue 11) -----------------------------------------
 # Mail that no rule placed may be about any debtor, and assigning it means choosing among all
 # of them: the triage belongs to those who oversee collection (supervisors, finance, the

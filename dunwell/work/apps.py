@@ -9,8 +9,9 @@ class WorkConfig(AppConfig):
 
     def ready(self) -> None:
         from dunwell.ladder import nightly
-        from dunwell.work import nightly_hooks
+        from dunwell.work import nightly_hooks, timeline_texts
 
         nightly.register_hook(nightly_hooks.detect_stalling_tonight)
         nightly.register_notifier(nightly_hooks.notify_in_app)
         nightly.register_unanswered_source(nightly_hooks.unanswered_calls)
+        timeline_texts.register()

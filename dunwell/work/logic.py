@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 # Days-overdue bucket upper bounds (DESIGN §1.13: current, 1–30, 31–60, 61–90, 90+).
 DEFAULT_BUCKETS: tuple[int, ...] = (0, 30, 60, 90)
@@ -125,3 +126,28 @@ def fill_script(text: str, values: Mapping[str, str]) -> str:
     """Replace {name} with its value; unknown placeholders stay visible so the manager who
     edits the script notices the typo."""
     return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+
+@dataclass(frozen=True)
+class LocalClock:
+    """The debtor's wall clock now, and whether a call now falls in working hours."""
+
+    at: datetime
+    working: bool
+
+
+def local_clock(
+    now: datetime,
+    zone: str,
+    is_working_day: Callable[[date], bool],
+    window: tuple[time, time],
+) -> LocalClock | None:
+    """`now` on the debtor's clock (IANA `zone`); working hours are `window` [start, end) on a
+    working day of the calendar. None when the zone is unknown (nothing to promise)."""
+    try:
+        local = now.astimezone(ZoneInfo(zone))
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+    start, end = window
+    working = is_working_day(local.date()) and start <= local.time() < end
+    return LocalClock(at=local, working=working)

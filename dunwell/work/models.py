@@ -305,3 +305,52 @@ class TaskAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+# A note is read on the card between calls: a long text belongs in a letter or a document.
+NOTE_MAX_LENGTH = 2000
+
+
+class Note(models.Model):
+    """A free note on a debtor (issue 16, item 4). Pinned notes stand at the top of the card;
+    the timeline shows every note through the "work.note" entry written with it."""
+
+    counterparty = models.ForeignKey(Counterparty, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    text = models.TextField(_("note"), max_length=NOTE_MAX_LENGTH)
+    pinned = models.BooleanField(_("pinned"), default=False)
+    pinned_at = models.DateTimeField(_("pinned at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("written"))
+    edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["counterparty", "pinned"])]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class CardPreference(models.Model):
+    """What a user last chose on the debtor card, remembered for the next card they open:
+    the timeline filter (a key of selectors.TIMELINE_FILTERS, "" for everything)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="card_preference"
+    )
+    timeline_filter = models.CharField(_("timeline filter"), max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = _("debtor card preference")
+        verbose_name_plural = _("debtor card preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.timeline_filter or '*'}"

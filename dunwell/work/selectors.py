@@ -7,14 +7,35 @@ the ledger (the page tests bound the query count).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, Count, DecimalField, F, Min, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Coalesce
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    DateField,
+    DecimalField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -23,12 +44,29 @@ from django.utils.translation import gettext_lazy as _
 from dunwell.accounts.models import User
 from dunwell.accounts.visibility import COLLECTING_ROLES, visible_counterparties
 from dunwell.interest.fx import rate_table
-from dunwell.ledger.models import Contact, Contract, Counterparty, Document, TimelineEntry
+from dunwell.ladder.decide import DEFAULT_WINDOW
+from dunwell.ledger.models import (
+    Allocation,
+    Contact,
+    Contract,
+    Counterparty,
+    Document,
+    Payment,
+    TimelineEntry,
+)
+from dunwell.ledger.services import work_calendar
 from dunwell.ledger.timeline import with_texts
 from dunwell.money import Amounts, Money, RateTable
 from dunwell.work import ladder_bridge
-from dunwell.work.logic import DEFAULT_BUCKETS, bucket_labels
-from dunwell.work.models import CallActivity, Meeting, Reassignment, StallingAlert
+from dunwell.work.logic import DEFAULT_BUCKETS, LocalClock, bucket_labels, local_clock
+from dunwell.work.models import (
+    CallActivity,
+    CardPreference,
+    Meeting,
+    Note,
+    Reassignment,
+    StallingAlert,
+)
 
 ZERO = Decimal("0.00")
 MONEY = DecimalField(max_digits=18, decimal_places=2)
@@ -242,7 +280,10 @@ TIMELINE_FILTERS: dict[str, tuple[str, ...]] = {
     "promises": ("ladder.promise", "work.promise"),
     "disputes": ("ladder.dispute", "work.dispute"),
     "documents": ("legal.",),
-    "correspondence": ("correspondence.",),
+    "correspondence": ("correspondence.", "mail."),
+    "payments": ("ledger.payment",),
+    "notes": ("work.note",),
+    "imports": ("ledger.import",),
     "work": ("work.",),
 }
 
@@ -298,7 +339,7 @@ def debtor_card(counterparty: Counterparty, today: date, timeline_filter: str = 
         contacts=list(
             Contact.objects.filter(counterparty=counterparty).order_by("-decides_payments", "name")
         ),
-        timeline=list(with_texts(list(timeline_qs.order_by("-at", "-id")[:100]))),
+        timeline=_with_notes(with_texts(list(timeline_qs.order_by("-at", "-id")[:100]))),
         calls=list(
             CallActivity.objects.filter(counterparty=counterparty)
             .select_related("user", "contact")
@@ -630,3 +671,128 @@ def team(user: User, now: datetime) -> list[TeamRow]:
     ):
         rows[k["collector_id"]].debtors = k["n"]
     return list(rows.values())
+
+
+# --- debtor card: payments, notes, local time, remembered filter (issue 16, item 4) -----------
+
+PAYMENTS_PER_PAGE = 20
+
+
+@dataclass
+class PaymentRow:
+    payment: Payment
+    amount: Money
+    # (document, part of this payment applied to it), in the payment's currency
+    paid: list[tuple[Document, Money]]
+    unallocated: Money
+
+
+@dataclass
+class PaymentHistory:
+    rows: list[PaymentRow]
+    page: Page[Payment]
+    last_paid_on: date | None
+    # Plain average over documents paid in full: date of the allocation that closed the
+    # document minus its due date, in days; paid early counts as 0 (not as a credit).
+    average_days_late: Decimal | None
+    documents_paid: int
+
+
+def payment_history(counterparty: Counterparty, page: Any = 1) -> PaymentHistory:
+    """The debtor's payments newest first, a page at a time, each with the documents it paid;
+    the facts (last payment date, average days late) come from aggregates in SQL."""
+    payments = (
+        Payment.objects.filter(counterparty=counterparty)
+        .order_by("-date", "-id")
+        .prefetch_related(
+            Prefetch(
+                "allocations",
+                queryset=Allocation.objects.select_related("document").order_by(
+                    "document__due_date", "document_id"
+                ),
+            )
+        )
+    )
+    current = Paginator(payments, PAYMENTS_PER_PAGE).get_page(page)
+    rows = [
+        PaymentRow(
+            payment=p,
+            amount=Money(p.amount, p.currency),
+            paid=[(a.document, Money(a.amount, p.currency)) for a in p.allocations.all()],
+            unallocated=Money(p.unallocated, p.currency),
+        )
+        for p in current.object_list
+    ]
+    last = Payment.objects.filter(counterparty=counterparty, cancelled=False).aggregate(
+        last=Max("date")
+    )["last"]
+    average, count = _days_late(counterparty)
+    return PaymentHistory(
+        rows=rows,
+        page=current,
+        last_paid_on=last,
+        average_days_late=average,
+        documents_paid=count,
+    )
+
+
+def _days_late(counterparty: Counterparty) -> tuple[Decimal | None, int]:
+    closed_on = (
+        Allocation.objects.filter(document=OuterRef("pk"))
+        .order_by("-paid_on")
+        .values("paid_on")[:1]
+    )
+    late = ExpressionWrapper(F("closed_on") - F("due_date"), output_field=DurationField())
+    facts = (
+        Document.objects.filter(
+            counterparty=counterparty, cancelled=False, open_amount=0, amount__gt=0
+        )
+        .annotate(closed_on=Subquery(closed_on, output_field=DateField()))
+        .filter(closed_on__isnull=False)
+        .annotate(late=Greatest(late, Value(timedelta(0), output_field=DurationField())))
+        .aggregate(average=Avg("late"), count=Count("pk"))
+    )
+    average = facts["average"]
+    if average is None:
+        return None, facts["count"]
+    days = Decimal(average.total_seconds()) / Decimal(86400)
+    return days.quantize(Decimal("0.1")), facts["count"]
+
+
+def pinned_notes(counterparty: Counterparty) -> list[Note]:
+    return list(
+        Note.objects.filter(counterparty=counterparty, pinned=True)
+        .select_related("author")
+        .order_by("-pinned_at", "-id")
+    )
+
+
+def _with_notes(entries: Sequence[TimelineEntry]) -> list[TimelineEntry]:
+    """Give each note entry its note (`entry.note`, None once deleted) in one query, so the
+    timeline can offer pin, edit and delete."""
+    ids = [e.data.get("note") for e in entries if e.kind == "work.note" and e.data]
+    notes = Note.objects.in_bulk([i for i in ids if isinstance(i, int)])
+    for entry in entries:
+        note_id = entry.data.get("note") if entry.kind == "work.note" and entry.data else None
+        entry.note = notes.get(note_id) if isinstance(note_id, int) else None  # type: ignore[attr-defined]
+    return list(entries)
+
+
+def debtor_clock(counterparty: Counterparty, now: datetime) -> LocalClock | None:
+    """The debtor's local time now and whether it is within the product's working hours
+    (the ladder's default call window, 09:00–18:00) on a working day of the debtor's country
+    and our company's calendar."""
+    calendar = work_calendar(counterparty.company, counterparty.country)
+    return local_clock(
+        now,
+        counterparty.time_zone or settings.TIME_ZONE,
+        calendar.is_working_day,
+        DEFAULT_WINDOW,
+    )
+
+
+def remembered_timeline_filter(user: User) -> str:
+    choice = (
+        CardPreference.objects.filter(user=user).values_list("timeline_filter", flat=True).first()
+    )
+    return choice if choice in TIMELINE_FILTERS else ""

@@ -28,10 +28,13 @@ from dunwell.work import ladder_bridge
 from dunwell.work.errors import WorkError
 from dunwell.work.logic import StallingRule, stalling_reason
 from dunwell.work.models import (
+    NOTE_MAX_LENGTH,
     CalendarFeedToken,
     CallActivity,
     CallScript,
+    CardPreference,
     Meeting,
+    Note,
     Notification,
     Outcome,
     Reassignment,
@@ -817,3 +820,101 @@ def skip_task(by: User, task: Any, reason: str) -> Any:
     from dunwell.ladder import services as ladder
 
     return _ladder_call(ladder.skip_task, task, user=by, reason=reason)
+
+
+# --- notes on the debtor card (issue 16, item 4) ---------------------------------------------
+
+NOTE_KIND = "work.note"
+
+
+def _note_text(text: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise WorkError(_("Note: write something first."))
+    if len(text) > NOTE_MAX_LENGTH:
+        raise WorkError(
+            _("Note: at most %(max)d characters (this one has %(n)d).")
+            % {"max": NOTE_MAX_LENGTH, "n": len(text)}
+        )
+    return text
+
+
+def _note_entry(note: Note) -> TimelineEntry | None:
+    return (
+        TimelineEntry.objects.select_for_update()
+        .filter(counterparty_id=note.counterparty_id, kind=NOTE_KIND, data__note=note.pk)
+        .first()
+    )
+
+
+@transaction.atomic
+def add_note(user: User, counterparty: Counterparty, text: str, pinned: bool = False) -> Note:
+    """Write a free note on the debtor; its timeline entry is written with it."""
+    if not visibility.can_write_note(user, counterparty.pk):
+        raise WorkError(_("You cannot write notes on this debtor."))
+    text = _note_text(text)
+    now = timezone.now()
+    note = Note.objects.create(
+        counterparty=counterparty,
+        author=user,
+        text=text,
+        pinned=pinned,
+        pinned_at=now if pinned else None,
+        created_at=now,
+    )
+    _timeline(counterparty, user, NOTE_KIND, text, {"note": note.pk}, at=now)
+    return note
+
+
+@transaction.atomic
+def pin_note(user: User, note: Note, pinned: bool) -> Note:
+    """Pin a note to the top of the card, or take it down."""
+    if not visibility.can_write_note(user, note.counterparty_id):
+        raise WorkError(_("You cannot change notes on this debtor."))
+    note = Note.objects.select_for_update().get(pk=note.pk)
+    if note.pinned != pinned:
+        note.pinned = pinned
+        note.pinned_at = timezone.now() if pinned else None
+        note.save(update_fields=["pinned", "pinned_at"])
+    return note
+
+
+@transaction.atomic
+def edit_note(user: User, note: Note, text: str) -> Note:
+    """Change a note's words (its author, or a manager); the timeline entry follows."""
+    if not visibility.can_change_note(user, note):
+        raise WorkError(_("Only the author or a supervisor can change this note."))
+    text = _note_text(text)
+    note = Note.objects.select_for_update().get(pk=note.pk)
+    note.text = text
+    note.edited_at = timezone.now()
+    note.save(update_fields=["text", "edited_at"])
+    entry = _note_entry(note)
+    if entry is not None:
+        entry.summary = text
+        entry.data = {**entry.data, "edited_at": note.edited_at.isoformat(), "editor": user.pk}
+        entry.save(update_fields=["summary", "data"])
+    return note
+
+
+@transaction.atomic
+def delete_note(user: User, note: Note) -> None:
+    """Delete a note (its author, or a manager). The timeline keeps that a note was deleted
+    and by whom, not its words."""
+    if not visibility.can_change_note(user, note):
+        raise WorkError(_("Only the author or a supervisor can delete this note."))
+    entry = _note_entry(note)
+    if entry is not None:
+        entry.summary = ""
+        entry.data = {
+            "note": note.pk,
+            "deleted_by": user.pk,
+            "deleted_at": timezone.now().isoformat(),
+        }
+        entry.save(update_fields=["summary", "data"])
+    Note.objects.filter(pk=note.pk).delete()
+
+
+def remember_timeline_filter(user: User, choice: str) -> None:
+    """Keep the user's last timeline filter for the next card they open."""
+    CardPreference.objects.update_or_create(user=user, defaults={"timeline_filter": choice})

@@ -20,6 +20,22 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.resolve_dispute,
         name="resolve_dispute",
     ),
+    path("debtors/<int:counterparty_id>/notes/", views.note_add, name="note_add"),
+    path(
+        "debtors/<int:counterparty_id>/notes/<int:note_id>/pin/",
+        views.note_pin,
+        name="note_pin",
+    ),
+    path(
+        "debtors/<int:counterparty_id>/notes/<int:note_id>/edit/",
+        views.note_edit,
+        name="note_edit",
+    ),
+    path(
+        "debtors/<int:counterparty_id>/notes/<int:note_id>/delete/",
+        views.note_delete,
+        name="note_delete",
+    ),
     path("scripts/", views.scripts, name="scripts"),
     path("preferences/", views.preferences, name="preferences"),
     path("preferences/calendar/revoke/", views.revoke_feed, name="revoke_feed"),

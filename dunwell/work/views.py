@@ -19,11 +19,13 @@ from django.views.decorators.http import require_POST
 
 from dunwell.accounts.models import User
 from dunwell.accounts.visibility import (
+    can_change_note,
     can_edit_meeting,
     can_resolve_dispute,
     can_see_counterparty,
     can_skip_task,
     can_work_task,
+    can_write_note,
 )
 from dunwell.forms import query_id
 from dunwell.ladder.models import Dispute, Task
@@ -47,9 +49,11 @@ from dunwell.work.forms import (
 )
 from dunwell.work.logic import fill_script
 from dunwell.work.models import (
+    NOTE_MAX_LENGTH,
     CallActivity,
     CallScript,
     Meeting,
+    Note,
     Notification,
     Outcome,
     Situation,
@@ -90,7 +94,27 @@ def debtors(request: HttpRequest) -> HttpResponse:
 def debtor(request: HttpRequest, counterparty_id: int) -> HttpResponse:
     user = _user(request)
     counterparty = selectors.visible_counterparty(user, counterparty_id)
-    timeline_filter = request.GET.get("timeline", "")
+    return _render_debtor(request, counterparty)
+
+
+def _timeline_choice(user: User, asked: str | None) -> str:
+    """The filter asked for (remembered for the next card), else the one last chosen."""
+    if asked is None:
+        return selectors.remembered_timeline_filter(user)
+    choice = asked if asked in selectors.TIMELINE_FILTERS else ""
+    services.remember_timeline_filter(user, choice)
+    return choice
+
+
+def _render_debtor(
+    request: HttpRequest,
+    counterparty: Any,
+    note_error: str = "",
+    note_text: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    user = _user(request)
+    timeline_filter = _timeline_choice(user, request.GET.get("timeline"))
     card = selectors.debtor_card(counterparty, timezone.localdate(), timeline_filter)
     return render(
         request,
@@ -103,8 +127,84 @@ def debtor(request: HttpRequest, counterparty_id: int) -> HttpResponse:
             "can_reassign": services.is_manager(user),
             "documents_url": _url_or_empty("legal:debtor_documents", counterparty.pk),
             "correspondence_url": _url_or_empty("correspondence:debtor", counterparty.pk),
+            "payments": selectors.payment_history(counterparty, request.GET.get("payments")),
+            "pinned_notes": selectors.pinned_notes(counterparty),
+            "clock": selectors.debtor_clock(counterparty, timezone.now()),
+            "can_write_note": can_write_note(user, counterparty.pk),
+            "is_manager": services.is_manager(user),
+            "note_error": note_error,
+            "note_text": note_text,
+            "note_max": NOTE_MAX_LENGTH,
         },
+        status=status,
     )
+
+
+# --- notes on the debtor card (issue 16, item 4) ---------------------------------------------
+
+
+@login_required
+@require_POST
+def note_add(request: HttpRequest, counterparty_id: int) -> HttpResponse:
+    user = _user(request)
+    counterparty = selectors.visible_counterparty(user, counterparty_id)
+    if not can_write_note(user, counterparty.pk):
+        raise PermissionDenied
+    text = request.POST.get("text", "")
+    try:
+        services.add_note(user, counterparty, text, pinned=request.POST.get("pinned") == "1")
+    except services.WorkError as exc:
+        return _render_debtor(request, counterparty, str(exc.message), text, status=400)
+    messages.success(request, _("Note added."))
+    return redirect(reverse("work:debtor", args=[counterparty.pk]) + "#timeline")
+
+
+def _visible_note(request: HttpRequest, counterparty_id: int, note_id: int) -> Note:
+    counterparty = selectors.visible_counterparty(_user(request), counterparty_id)
+    return get_object_or_404(
+        Note.objects.select_related("counterparty"), pk=note_id, counterparty=counterparty
+    )
+
+
+@login_required
+@require_POST
+def note_pin(request: HttpRequest, counterparty_id: int, note_id: int) -> HttpResponse:
+    user = _user(request)
+    note = _visible_note(request, counterparty_id, note_id)
+    if not can_write_note(user, note.counterparty_id):
+        raise PermissionDenied
+    pinned = request.POST.get("pinned") == "1"
+    services.pin_note(user, note, pinned)
+    messages.success(request, _("Note pinned to the top.") if pinned else _("Note unpinned."))
+    return redirect("work:debtor", counterparty_id)
+
+
+@login_required
+@require_POST
+def note_edit(request: HttpRequest, counterparty_id: int, note_id: int) -> HttpResponse:
+    user = _user(request)
+    note = _visible_note(request, counterparty_id, note_id)
+    if not can_change_note(user, note):
+        raise PermissionDenied
+    try:
+        services.edit_note(user, note, request.POST.get("text", ""))
+    except services.WorkError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Note changed."))
+    return redirect(reverse("work:debtor", args=[counterparty_id]) + "#timeline")
+
+
+@login_required
+@require_POST
+def note_delete(request: HttpRequest, counterparty_id: int, note_id: int) -> HttpResponse:
+    user = _user(request)
+    note = _visible_note(request, counterparty_id, note_id)
+    if not can_change_note(user, note):
+        raise PermissionDenied
+    services.delete_note(user, note)
+    messages.success(request, _("Note deleted."))
+    return redirect(reverse("work:debtor", args=[counterparty_id]) + "#timeline")
 
 
 @login_required

@@ -75,3 +75,28 @@ def test_two_broken_promises_within_the_window_are_stalling() -> None:
 
 def test_fill_script_keeps_unknown_placeholders_visible() -> None:
     assert fill_script("Hi {contact}, {oops}", {"contact": "Ana"}) == "Hi Ana, {oops}"
+
+
+# --- the debtor's local clock (issue 16, item 4) --------------------------------------------
+
+
+def test_local_clock_is_within_working_hours_only_on_a_working_day_inside_the_window() -> None:
+    from datetime import time
+
+    from dunwell.work.logic import local_clock
+
+    window = (time(9, 0), time(18, 0))
+    every_day = lambda _day: True  # noqa: E731
+    no_day = lambda _day: False  # noqa: E731
+    now = datetime(2026, 3, 10, 7, 0, tzinfo=UTC)  # 09:00 in Bucharest, 16:00 in Tokyo
+    bucharest = local_clock(now, "Europe/Bucharest", every_day, window)
+    assert bucharest is not None and bucharest.working and bucharest.at.hour == 9
+    tokyo = local_clock(now, "Asia/Tokyo", every_day, window)
+    assert tokyo is not None and tokyo.working and tokyo.at.hour == 16
+    closed = local_clock(now, "Europe/Bucharest", no_day, window)
+    assert closed is not None and not closed.working
+    late = local_clock(
+        datetime(2026, 3, 10, 16, 0, tzinfo=UTC), "Europe/Bucharest", every_day, window
+    )
+    assert late is not None and late.at.hour == 18 and not late.working
+    assert local_clock(now, "Not/AZone", every_day, window) is None

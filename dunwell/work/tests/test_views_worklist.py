@@ -110,7 +110,9 @@ def test_call_card_shows_the_script_in_the_debtors_language(
     ("name", "needs_debtor", "limit"),
     [
         ("work:worklist", False, 14),
-        ("work:debtor", True, 26),
+        # 26, then issue 16's card: payment history (count, page, documents paid, last date,
+        # days late), pinned notes, the company's closed days, the remembered filter
+        ("work:debtor", True, 34),
         ("work:call", True, 28),
         ("work:debtors", False, 10),
         ("work:team", False, 14),

@@ -1,0 +1,393 @@
+"""The debtor card's comfort (issue 16, item 4): payment history with the documents each
+payment paid, last payment date and average days late; free notes, pinned or not; the
+debtor's local time next to the phones; a timeline filter that is remembered."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from dunwell.accounts.models import Role, User
+from dunwell.ledger.models import Counterparty, Document, TimelineEntry
+from dunwell.ledger.services import add_payment
+from dunwell.work import selectors, services
+from dunwell.work.errors import WorkError
+from dunwell.work.models import NOTE_MAX_LENGTH, CardPreference, Note
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def card(user: User, debtor: Counterparty, query: str = "") -> str:
+    response = client_for(user).get(reverse("work:debtor", args=[debtor.pk]) + query)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def section(html: str, element_id: str) -> str:
+    start = html.index(f'id="{element_id}"')
+    return html[start : html.index("</table>", start)]
+
+
+def pay(debtor: Counterparty, on: date, amount: str, currency: str = "RON", **kw: Any) -> Any:
+    n = Counterparty.objects.get(pk=debtor.pk).payments.count() + 1
+    return add_payment(
+        debtor.company, debtor, on, Decimal(amount), currency, f"P-{debtor.pk}-{n}", **kw
+    )
+
+
+# --- payment history ---------------------------------------------------------------------
+
+
+def test_payment_history_lists_payments_newest_first_with_the_documents_they_paid(
+    debtor: Counterparty, collector: User, frozen: None
+) -> None:
+    first = Document.objects.get(counterparty=debtor, amount=Decimal("1500.00"))
+    pay(debtor, date(2026, 2, 10), "1000.00", document=first)
+    pay(debtor, date(2026, 3, 1), "800.00")
+    html = section(card(collector, debtor), "payment-history")
+    rows = html.split("<tr>")[2:]
+    assert "01.03.2026" in rows[0] and "10.02.2026" in rows[1]
+    # the second payment closed the rest of the first invoice, then went to the next one
+    assert first.number in rows[0] and "500.00" in rows[0] and "300.00" in rows[0]
+    assert first.number in rows[1] and "1,000.00" in rows[1] or "1 000,00" in rows[1]
+
+
+def test_last_payment_date_and_average_days_late_come_from_paid_documents(
+    debtor: Counterparty,
+    collector: User,
+    make_document: Callable[..., Document],
+    frozen: None,
+) -> None:
+    late = Document.objects.get(counterparty=debtor, amount=Decimal("1500.00"))  # due 04.02
+    early = make_document(debtor, "200.00", due_date=date(2026, 3, 5))
+    pay(debtor, date(2026, 2, 1), "500.00", document=late)  # part: does not close it
+    pay(debtor, date(2026, 2, 14), "1000.00", document=late)  # closes it 10 days late
+    pay(debtor, date(2026, 3, 2), "200.00", document=early)  # paid early: counts as 0
+    history = selectors.payment_history(debtor)
+    assert history.last_paid_on == date(2026, 3, 2)
+    assert history.documents_paid == 2
+    assert history.average_days_late == Decimal("5.0")
+    html = card(collector, debtor)
+    assert re.search(r'id="last-payment">Last payment: <strong>02\.03\.2026', html)
+    assert "Average days late: <strong>5.0" in html
+    assert "Plain average over 2 documents paid in full" in html
+
+
+def test_a_debtor_with_no_payments_shows_dashes(debtor: Counterparty, collector: User) -> None:
+    html = card(collector, debtor)
+    assert "No payments yet." in html
+    assert "Last payment: <strong>—" in html
+    history = selectors.payment_history(debtor)
+    assert history.average_days_late is None and history.last_paid_on is None
+
+
+def test_each_payment_keeps_its_own_currency(
+    debtor: Counterparty,
+    collector: User,
+    make_document: Callable[..., Document],
+    frozen: None,
+) -> None:
+    euro = make_document(debtor, "100.00", currency="EUR", due_date=date(2026, 2, 1))
+    pay(debtor, date(2026, 2, 20), "100.00", "EUR", document=euro)
+    pay(debtor, date(2026, 2, 21), "50.00")
+    rows = selectors.payment_history(debtor).rows
+    assert [(r.amount.currency, r.amount.amount) for r in rows] == [
+        ("RON", Decimal("50.00")),
+        ("EUR", Decimal("100.00")),
+    ]
+    assert [m.currency for _d, m in rows[1].paid] == ["EUR"]
+    html = section(card(collector, debtor), "payment-history")
+    assert "€" in html or "EUR" in html
+
+
+def test_payment_history_is_paged_and_a_bad_page_shows_the_first(
+    debtor: Counterparty, collector: User, frozen: None
+) -> None:
+    for day in range(1, selectors.PAYMENTS_PER_PAGE + 3):
+        pay(debtor, date(2026, 1, day), "1.00")
+    first = selectors.payment_history(debtor, "1")
+    second = selectors.payment_history(debtor, "2")
+    assert len(first.rows) == selectors.PAYMENTS_PER_PAGE and len(second.rows) == 2
+    assert second.rows[-1].payment.date == date(2026, 1, 1)
+    assert card(collector, debtor, "?payments=2").count("01.01.2026") >= 1
+    assert card(collector, debtor, "?payments=zzz").count("22.01.2026") >= 1
+
+
+def test_the_payment_history_reads_in_russian(
+    debtor: Counterparty, collector: User, frozen: None
+) -> None:
+    pay(debtor, date(2026, 2, 14), "1500.00")
+    services.add_note(collector, debtor, "Звонить после обеда", pinned=True)
+    collector.language = "ru"
+    collector.save()
+    with translation.override("ru"):
+        html = client_for(collector).get(
+            reverse("work:debtor", args=[debtor.pk]), HTTP_ACCEPT_LANGUAGE="ru"
+        )
+    text = html.content.decode()
+    assert "История платежей" in text
+    assert "Последний платёж" in text
+    assert "Простое среднее по 1 документу, оплаченному полностью" in text
+    assert "Закреплено" in text and "Добавить заметку" in text and "Открепить" in text
+    assert ">Заметки</a>" in text and ">Платежи</a>" in text
+
+
+# --- notes --------------------------------------------------------------------------------
+
+
+def test_a_collector_adds_a_note_and_it_is_on_the_timeline(
+    debtor: Counterparty, collector: User, frozen: None
+) -> None:
+    response = client_for(collector).post(
+        reverse("work:note_add", args=[debtor.pk]), {"text": "Accountant is on leave until 20th"}
+    )
+    assert response.status_code == 302
+    note = Note.objects.get()
+    assert note.author == collector and not note.pinned
+    entry = TimelineEntry.objects.get(kind="work.note")
+    assert entry.data == {"note": note.pk} and entry.actor == collector
+    html = card(collector, debtor)
+    assert "Accountant is on leave until 20th" in section(html, "timeline-entries")
+    assert 'id="pinned-notes"' not in html
+
+
+def test_a_pinned_note_stands_at_the_top_of_the_card_until_unpinned(
+    debtor: Counterparty, collector: User, frozen: None
+) -> None:
+    client = client_for(collector)
+    client.post(
+        reverse("work:note_add", args=[debtor.pk]), {"text": "Never call before 10", "pinned": "1"}
+    )
+    note = Note.objects.get()
+    html = card(collector, debtor)
+    assert html.index('id="pinned-notes"') < html.index('id="open-call"')
+    assert "Never call before 10" in html[: html.index('id="open-call"')]
+    client.post(reverse("work:note_pin", args=[debtor.pk, note.pk]), {"pinned": "0"})
+    assert not Note.objects.get().pinned
+    assert 'id="pinned-notes"' not in card(collector, debtor)
+    client.post(reverse("work:note_pin", args=[debtor.pk, note.pk]), {"pinned": "1"})
+    assert Note.objects.get().pinned
+
+
+def test_a_too_long_note_is_refused_with_a_clear_error_and_nothing_written(
+    debtor: Counterparty, collector: User, frozen: None
+) -> None:
+    text = "x" * (NOTE_MAX_LENGTH + 1)
+    response = client_for(collector).post(
+        reverse("work:note_add", args=[debtor.pk]), {"text": text}
+    )
+    assert response.status_code == 400
+    assert f"Note: at most {NOTE_MAX_LENGTH} characters (this one has {NOTE_MAX_LENGTH + 1})." in (
+        response.content.decode()
+    )
+    assert text in response.content.decode()  # what was typed is kept
+    assert not Note.objects.exists()
+    assert not TimelineEntry.objects.filter(kind="work.note").exists()
+
+
+def test_an_empty_note_is_refused_in_russian(debtor: Counterparty, collector: User) -> None:
+    with translation.override("ru"), pytest.raises(WorkError) as error:
+        services.add_note(collector, debtor, "   ")
+        raise AssertionError("no error")
+    with translation.override("ru"):
+        assert str(error.value.message) == "Заметка: сначала напишите текст."
+
+
+def test_only_those_who_see_the_debtor_write_notes(
+    debtor: Counterparty,
+    collector: User,
+    teammate: User,
+    outsider: User,
+    supervisor: User,
+    make_user: Callable[..., User],
+) -> None:
+    url = reverse("work:note_add", args=[debtor.pk])
+    assert client_for(teammate).post(url, {"text": "a"}).status_code == 404
+    assert client_for(outsider).post(url, {"text": "b"}).status_code == 404
+    assert client_for(collector).post(url, {"text": "c"}).status_code == 302
+    assert client_for(supervisor).post(url, {"text": "d"}).status_code == 302
+    sales = make_user("sam", Role.SALES)
+    debtor.sales_manager = sales
+    debtor.save()
+    assert client_for(sales).post(url, {"text": "e"}).status_code == 302
+    assert sorted(Note.objects.values_list("text", flat=True)) == ["c", "d", "e"]
+
+
+def test_a_note_is_changed_or_deleted_by_its_author_or_a_manager_only(
+    debtor: Counterparty,
+    collector: User,
+    teammate: User,
+    outsider: User,
+    supervisor: User,
+    make_user: Callable[..., User],
+) -> None:
+    note = services.add_note(collector, debtor, "Director is Ion")
+    edit = reverse("work:note_edit", args=[debtor.pk, note.pk])
+    delete = reverse("work:note_delete", args=[debtor.pk, note.pk])
+    pin = reverse("work:note_pin", args=[debtor.pk, note.pk])
+    sales = make_user("sam", Role.SALES)
+    debtor.sales_manager = sales
+    debtor.save()
+    for other in (teammate, outsider):
+        assert client_for(other).post(edit, {"text": "hacked"}).status_code == 404
+        assert client_for(other).post(delete).status_code == 404
+        assert client_for(other).post(pin, {"pinned": "1"}).status_code == 404
+    assert client_for(sales).post(edit, {"text": "hacked"}).status_code == 403
+    assert client_for(sales).post(delete).status_code == 403
+    assert Note.objects.get().text == "Director is Ion" and not Note.objects.get().pinned
+    assert client_for(collector).post(edit, {"text": "Director is Ion Rusu"}).status_code == 302
+    assert Note.objects.get().text == "Director is Ion Rusu"
+    assert TimelineEntry.objects.get(kind="work.note").summary == "Director is Ion Rusu"
+    assert client_for(supervisor).post(delete).status_code == 302
+    assert not Note.objects.exists()
+    entry = TimelineEntry.objects.get(kind="work.note")
+    assert entry.summary == "" and entry.data["deleted_by"] == supervisor.pk
+    assert "Note deleted." in section(card(collector, debtor), "timeline-entries")
+
+
+# --- local time next to the phones --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("moment", "zone", "expected"),
+    [
+        ("2026-03-10 09:00:00+02:00", "Europe/Bucharest", "09:00, within working hours"),
+        ("2026-03-10 09:00:00+02:00", "Asia/Tokyo", "16:00, within working hours"),
+        ("2026-03-10 09:00:00+02:00", "America/New_York", "03:00, outside working hours"),
+        ("2026-03-10 18:30:00+02:00", "Europe/Bucharest", "18:30, outside working hours"),
+        ("2026-03-14 11:00:00+02:00", "Europe/Bucharest", "11:00, outside working hours"),  # Sat
+        ("2026-01-01 11:00:00+02:00", "Europe/Bucharest", "11:00, outside working hours"),  # NY
+    ],
+)
+def test_each_phone_shows_the_debtors_local_time_and_working_hours(
+    debtor: Counterparty, collector: User, moment: str, zone: str, expected: str
+) -> None:
+    debtor.time_zone = zone
+    debtor.save()
+    with time_machine.travel(moment, tick=False):
+        html = card(collector, debtor)
+    assert expected in html
+    assert html.index("+40721000000") < html.index(expected)
+
+
+def test_a_company_closed_day_is_outside_working_hours(
+    debtor: Counterparty, collector: User
+) -> None:
+    debtor.company.closed_days.create(day=date(2026, 3, 10), note="Inventory")
+    with time_machine.travel("2026-03-10 11:00:00+02:00", tick=False):
+        assert "11:00, outside working hours" in card(collector, debtor)
+
+
+def test_the_local_time_reads_in_russian(debtor: Counterparty, collector: User) -> None:
+    collector.language = "ru"
+    collector.save()
+    with time_machine.travel("2026-03-10 11:00:00+02:00", tick=False):
+        html = client_for(collector).get(
+            reverse("work:debtor", args=[debtor.pk]), HTTP_ACCEPT_LANGUAGE="ru"
+        )
+    assert "11:00, рабочее время" in html.content.decode()
+
+
+def test_an_unknown_time_zone_shows_no_clock(debtor: Counterparty, collector: User) -> None:
+    Counterparty.objects.filter(pk=debtor.pk).update(time_zone="Mars/Olympus")
+    html = card(collector, debtor)
+    assert "working hours" not in html
+
+
+# --- remembered timeline filter ------------------------------------------------------------
+
+
+def test_the_timeline_filter_is_remembered_per_user(
+    debtor: Counterparty, collector: User, supervisor: User, frozen: None
+) -> None:
+    services.add_note(collector, debtor, "Only notes please")
+    pay(debtor, date(2026, 3, 1), "10.00")
+    html = card(collector, debtor, "?timeline=notes")
+    assert "Payment received" not in section(html, "timeline-entries")
+    # next time, without asking, the card opens with the same filter
+    again = section(card(collector, debtor), "timeline-entries")
+    assert "Only notes please" in again and "Payment received" not in again
+    assert CardPreference.objects.get(user=collector).timeline_filter == "notes"
+    # someone else's card is not affected
+    assert "Payment received" in section(card(supervisor, debtor), "timeline-entries")
+    # "All" is a choice too, and an unknown filter means all
+    assert "Payment received" in section(card(collector, debtor, "?timeline="), "timeline-entries")
+    assert "Payment received" in section(card(collector, debtor), "timeline-entries")
+    card(collector, debtor, "?timeline=payments")
+    only = section(card(collector, debtor), "timeline-entries")
+    assert "Payment received" in only and "Only notes please" not in only
+    card(collector, debtor, "?timeline=nonsense")
+    assert CardPreference.objects.get(user=collector).timeline_filter == ""
+
+
+def test_someone_who_may_not_see_the_debtor_leaves_no_preference(
+    debtor: Counterparty, outsider: User
+) -> None:
+    url = reverse("work:debtor", args=[debtor.pk]) + "?timeline=notes"
+    assert client_for(outsider).get(url).status_code == 404
+    assert not CardPreference.objects.exists()
+
+
+def test_many_payments_and_notes_do_not_mean_more_queries(
+    debtor: Counterparty,
+    collector: User,
+    make_document: Callable[..., Document],
+    django_assert_max_num_queries: Any,
+    frozen: None,
+) -> None:
+    for n in range(12):
+        make_document(debtor, "10.00", due_date=date(2026, 1, 1 + n))
+    for day in range(1, 29):
+        pay(debtor, date(2026, 2, day), "7.00")
+    for n in range(6):
+        services.add_note(collector, debtor, f"note {n}", pinned=n % 2 == 0)
+    # the card's bound in test_views_worklist (34) plus the notes on the timeline (1)
+    client = client_for(collector)
+    with django_assert_max_num_queries(35):
+        html = client.get(reverse("work:debtor", args=[debtor.pk])).content.decode()
+    assert html.count('class="note-entry"') == 6
+
+
+def test_a_note_and_its_timeline_entry_are_written_together_or_not_at_all(
+    debtor: Counterparty, collector: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("timeline down")
+
+    monkeypatch.setattr(services, "_timeline", broken)
+    with pytest.raises(RuntimeError):
+        services.add_note(collector, debtor, "Lost?")
+    assert not Note.objects.exists()
+
+
+def test_the_note_service_refuses_someone_who_does_not_see_the_debtor(
+    debtor: Counterparty, outsider: User
+) -> None:
+    with pytest.raises(WorkError):
+        services.add_note(outsider, debtor, "Not mine")
+    assert not Note.objects.exists()
+
+
+def test_a_cancelled_payment_is_listed_but_is_not_the_last_payment(
+    debtor: Counterparty, collector: User, frozen: None
+) -> None:
+    pay(debtor, date(2026, 2, 10), "100.00")
+    later = pay(debtor, date(2026, 3, 1), "50.00")
+    type(later).objects.filter(pk=later.pk).update(cancelled=True)
+    assert selectors.payment_history(debtor).last_paid_on == date(2026, 2, 10)
+    assert "cancelled in accounting" in section(card(collector, debtor), "payment-history")
