@@ -27,6 +27,7 @@ import http.client
 import importlib
 import os
 import random
+import signal
 import subprocess
 import sys
 import tempfile
@@ -281,6 +282,7 @@ def main() -> None:
         ],  # fmt: skip
         cwd=ROOT,
         env=env,
+        start_new_session=True,  # its own process group: stopped with its workers below
     )
     report = Report("Telephony: routing endpoint")
     try:
@@ -315,7 +317,7 @@ def main() -> None:
         try:
             server.wait(timeout=10)
         except subprocess.TimeoutExpired:  # an event stream still open keeps a worker busy
-            server.kill()
+            os.killpg(server.pid, signal.SIGKILL)
             server.wait(timeout=10)
     print()
     print(report.render())
