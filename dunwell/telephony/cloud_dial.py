@@ -20,7 +20,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,33 @@ def zadarma_callback(
         f"{base_url.rstrip('/')}{path}?{query}",
         {"Authorization": f"{key}:{zadarma_signature(path, params, secret)}"},
     )
+
+
+ZADARMA_RECORD_PATH = "/v1/pbx/record/request/"
+
+
+def zadarma_signed_get(url: str, key: str, secret: str) -> HttpRequest:
+    """A GET of Zadarma's API at `url` (its own query as the parameters), signed."""
+    parts = urlsplit(url)
+    params = dict(parse_qsl(parts.query))
+    query = urlencode(sorted(params.items()))
+    return HttpRequest(
+        "GET",
+        f"{parts.scheme}://{parts.netloc}{parts.path}?{query}",
+        {"Authorization": f"{key}:{zadarma_signature(parts.path, params, secret)}"},
+    )
+
+
+def zadarma_record_link(answer: dict[str, Any]) -> str:
+    """The file's temporary link in the answer of `/v1/pbx/record/request/` (`link`, or the first
+    of `links` when the call had several recordings); ProviderError when it has none."""
+    if answer.get("status") != "success":
+        raise ProviderError(f"Zadarma: {str(answer.get('message', 'no recording'))[:200]}")
+    links = answer.get("links") or []
+    link = answer.get("link") or (links[0] if isinstance(links, list) and links else "")
+    if not isinstance(link, str) or not link:
+        raise ProviderError("Zadarma answered without a recording link")
+    return link
 
 
 def mango_sign(key: str, payload: str, salt: str) -> str:

@@ -9,6 +9,7 @@ import logging
 import urllib.error
 import urllib.request
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -18,7 +19,9 @@ from django.utils import timezone
 
 from dunwell import netguard
 from dunwell.ledger.models import TimelineEntry
-from dunwell.telephony.models import Call, CallState
+from dunwell.telephony import cloud_dial
+from dunwell.telephony.models import Call, CallState, Provider
+from dunwell.telephony.secrets import provider_secret
 from dunwell.telephony.services import MAX_EVENTS
 
 log = logging.getLogger(__name__)
@@ -64,12 +67,31 @@ def player_url(call: Call) -> str:
     return reverse("telephony:recording", args=[call.pk])
 
 
+def _address(call: Call) -> str:
+    """Where the file is. Zadarma reports a recording as a request to its API
+    (`/v1/pbx/record/request/`, signed with the account's key and secret), whose answer holds the
+    file's temporary link; every other provider reports the file's own address."""
+    if call.provider == Provider.ZADARMA and (
+        urlsplit(call.recording_url).path == cloud_dial.ZADARMA_RECORD_PATH
+    ):
+        key = provider_secret("DUNWELL_ZADARMA_KEY")
+        secret = provider_secret("DUNWELL_ZADARMA_SECRET")
+        if not key or not secret:
+            raise ValueError("the Zadarma API key and secret are not set")
+        request = cloud_dial.zadarma_signed_get(call.recording_url, key, secret)
+        try:
+            return cloud_dial.zadarma_record_link(cloud_dial.send(request, TIMEOUT_SECONDS))
+        except cloud_dial.ProviderError as exc:  # not published yet, or refused: try later
+            raise ValueError(str(exc)) from None
+    return call.recording_url
+
+
 def fetch_one(call_id: int, now: datetime | None = None) -> bool:
     """One attempt for one call; True when the recording is stored."""
     now = now or timezone.now()
     call = Call.objects.get(pk=call_id)
     try:
-        body, kind = _download(call.recording_url)
+        body, kind = _download(_address(call))
     except netguard.UnsafeAddress as exc:  # retrying will not make the address public
         with transaction.atomic():
             call = Call.objects.select_for_update().get(pk=call_id)

@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
@@ -135,7 +136,8 @@ def zadarma_recording_request(call_id_with_rec: str, pbx_call_id: str) -> str:
     """Zadarma publishes a recording through its API method `GET /v1/pbx/record/request/`
     (signed with the API key and secret), which answers with the file's temporary link."""
     query = urllib.parse.urlencode({"call_id": call_id_with_rec, "pbx_call_id": pbx_call_id})
-    return f"https://api.zadarma.com/v1/pbx/record/request/?{query}"
+    base = str(settings.DUNWELL_ZADARMA_API_URL).rstrip("/")
+    return f"{base}/v1/pbx/record/request/?{query}"
 
 
 @csrf_exempt

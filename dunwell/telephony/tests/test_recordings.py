@@ -152,3 +152,106 @@ def test_the_worker_deletes_recordings_past_the_retention_period_and_says_so(
 
 def test_the_worker_runs_the_recordings_job():
     assert periodic.JOBS["telephony.recordings"] is recordings.run
+
+
+@pytest.fixture
+def zadarma_api(settings):
+    """Zadarma's API as documented: `GET /v1/pbx/record/request/` signed with the account's key
+    (`Authorization: key:signature`), answering with the file's temporary link once the
+    recording is published (an error before); the link serves the file."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    from dunwell.telephony.cloud_dial import zadarma_signature
+
+    settings.DUNWELL_ZADARMA_KEY, settings.DUNWELL_ZADARMA_SECRET = "zkey", "zsecret-" + "s" * 12
+    audio = small_wav()
+    seen = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def _json(self, answer):
+            import json
+
+            body = json.dumps(answer).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_GET(self):  # noqa: N802
+            parts = urlsplit(self.path)
+            if parts.path == "/v1/pbx/record/request/":
+                params = dict(parse_qsl(parts.query))
+                expected = "zkey:" + zadarma_signature(
+                    parts.path, params, settings.DUNWELL_ZADARMA_SECRET
+                )
+                if self.headers.get("Authorization") != expected:
+                    self.send_response(401)
+                    self.end_headers()
+                    return
+                seen.append(params)
+                if len(seen) == 1:
+                    self._json({"status": "error", "message": "record not found"})
+                    return
+                port = self.server.server_port
+                self._json({"status": "success", "link": f"http://127.0.0.1:{port}/file/r.wav",
+                            "lifetime_till": "2026-12-03 10:30:00"})  # fmt: skip
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "audio/wav")
+            self.end_headers()
+            self.wfile.write(audio)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings.DUNWELL_ZADARMA_API_URL = f"http://127.0.0.1:{server.server_port}"
+    yield seen, audio
+    server.shutdown()
+
+
+def test_a_zadarma_recording_is_asked_of_its_signed_api_then_downloaded(
+    zadarma_api, make_counterparty, collector, django_capture_on_commit_callbacks
+):
+    from dunwell.telephony.webhooks import zadarma_events
+
+    seen, audio = zadarma_api
+    debtor = make_counterparty(collector=collector)
+    Contact.objects.create(counterparty=debtor, name="Ana Pop", phone="+40721234567")
+    fields = {"event": "NOTIFY_RECORD", "pbx_call_id": "in_9", "call_id_with_rec": "rec-9"}
+    for ev in [
+        CallEvent(provider="zadarma", provider_call_id="in_9", kind="ringing", at=T0,
+                  direction=Direction.INBOUND, external_number="+40721234567"),
+        CallEvent(provider="zadarma", provider_call_id="in_9", kind="ended",
+                  at=T0 + timedelta(seconds=63)),
+        *zadarma_events(fields, T0 + timedelta(seconds=70)),
+    ]:  # fmt: skip
+        with django_capture_on_commit_callbacks(execute=True):
+            call = record_event(ev)
+    assert recordings.fetch_due(T0 + timedelta(minutes=2)) == 0  # not published yet
+    assert recordings.fetch_due(T0 + timedelta(minutes=3)) == 1
+    call.refresh_from_db()
+    assert call.recording.read() == audio
+    assert seen[-1] == {"call_id": "rec-9", "pbx_call_id": "in_9"}
+
+
+def test_without_the_zadarma_keys_the_recording_waits_for_them(
+    zadarma_api, settings, make_counterparty, collector, django_capture_on_commit_callbacks
+):
+    from dunwell.telephony.webhooks import zadarma_events
+
+    seen, _audio = zadarma_api
+    settings.DUNWELL_ZADARMA_KEY = ""
+    debtor = make_counterparty(collector=collector)
+    fields = {"event": "NOTIFY_RECORD", "pbx_call_id": "in_8", "call_id_with_rec": "rec-8"}
+    for ev in [
+        CallEvent(provider="zadarma", provider_call_id="in_8", kind="ended", at=T0,
+                  direction=Direction.INBOUND, external_number="+40721000000"),
+        *zadarma_events(fields, T0),
+    ]:  # fmt: skip
+        with django_capture_on_commit_callbacks(execute=True):
+            call = record_event(ev)
+    assert debtor.pk and recordings.fetch_due(T0 + timedelta(minutes=2)) == 0
+    call.refresh_from_db()
+    assert (call.recording_attempts, bool(call.recording), seen) == (1, False, [])
