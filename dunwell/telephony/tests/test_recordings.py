@@ -192,7 +192,7 @@ def zadarma_api(settings):
                 if len(seen) == 1:
                     self._json({"status": "error", "message": "record not found"})
                     return
-                port = self.server.server_port
+                port = server.server_port
                 self._json({"status": "success", "link": f"http://127.0.0.1:{port}/file/r.wav",
                             "lifetime_till": "2026-12-03 10:30:00"})  # fmt: skip
                 return
