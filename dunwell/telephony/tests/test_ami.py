@@ -335,9 +335,9 @@ def test_an_event_the_handler_fails_on_does_not_cost_the_following_ones(caplog):
     assert "could not be handled" in caplog.text
 
 
-def test_an_attended_transfer_moves_the_call_to_the_colleague(debtor_contact, teammate):
-    teammate.extension = "102"
-    teammate.save()
+def answered_then_attended_transfer():
+    """An answered inbound call (its hangup cut off), then Asterisk's AttendedTransfer event
+    handing it to extension 102 after 50 s."""
     answered = fake_ami.inbound(T0, CALLER, answer_after=5)[:-2]
     t1 = T0 + timedelta(seconds=50)
     transfer = {
@@ -348,6 +348,13 @@ def test_an_attended_transfer_moves_the_call_to_the_colleague(debtor_contact, te
         "SecondTransfererConnectedLineNum": "102",
         "TransferTargetChannel": "PJSIP/102-0000000a", "DestType": "Bridge",
     }  # fmt: skip
+    return answered, transfer, t1
+
+
+def test_an_attended_transfer_moves_the_call_to_the_colleague(debtor_contact, teammate):
+    teammate.extension = "102"
+    teammate.save()
+    answered, transfer, _at = answered_then_attended_transfer()
     follow([*answered, transfer])
     call = Call.objects.get()
     assert (call.extension, call.agent) == ("102", teammate)
@@ -403,16 +410,7 @@ def test_an_attended_transfer_pops_for_the_colleague_once_even_when_replayed(
 
     teammate.extension = "102"
     teammate.save()
-    answered = fake_ami.inbound(T0, CALLER, answer_after=5)[:-2]
-    t1 = T0 + timedelta(seconds=50)
-    transfer = {
-        "Event": "AttendedTransfer", "Timestamp": fake_ami.stamp(t1), "Result": "Success",
-        "OrigTransfererChannel": fake_ami.AGENT, "OrigTransfererLinkedid": fake_ami.LINKEDID,
-        "SecondTransfererChannel": "PJSIP/101-00000009",
-        "SecondTransfererLinkedid": "1764579650.9",
-        "SecondTransfererConnectedLineNum": "102",
-        "TransferTargetChannel": "PJSIP/102-0000000a", "DestType": "Bridge",
-    }  # fmt: skip
+    answered, transfer, t1 = answered_then_attended_transfer()
     with django_capture_on_commit_callbacks(execute=True):
         tracker = follow([*answered, transfer])
     call = Call.objects.get()
