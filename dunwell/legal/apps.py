@@ -11,7 +11,9 @@ class LegalConfig(AppConfig):
         # The ladder's legal steps open and advance the debtor's case; the ladder must not
         # import this app, so it calls what is registered in its hooks.
         from dunwell.ladder import hooks
-        from dunwell.legal import services
+        from dunwell.legal import services, timeline_texts
+
+        timeline_texts.register()
 
         if services.open_cases_for_tasks not in hooks.on_legal_task_created:
             hooks.on_legal_task_created.append(services.open_cases_for_tasks)

@@ -25,7 +25,7 @@ from dunwell.ladder.models import OPEN_STATUSES, Task
 from dunwell.ladder.services import LadderError
 from dunwell.ladder.services import complete_task as complete_ladder_task
 from dunwell.ledger.models import Counterparty
-from dunwell.legal import forms, selectors, services
+from dunwell.legal import forms, selectors, services, timeline_texts
 from dunwell.legal.calc import Calculation, ClaimItem, calculate_claim
 from dunwell.legal.errors import LegalError
 from dunwell.legal.models import (
@@ -305,6 +305,14 @@ def complete_task(request: HttpRequest, pk: int, task_id: int) -> HttpResponse:
     return redirect("legal:case", pk=case.pk)
 
 
+def _worded(steps: Any) -> list[Any]:
+    """Each step with `text` in the reader's language (legal/timeline_texts.py)."""
+    out = list(steps)
+    for step in out:
+        step.text = timeline_texts.step_text(step.kind, step.data, step.summary)
+    return out
+
+
 @login_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
@@ -322,7 +330,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "legal/case.html",
         {
             "case": case,
-            "steps": case.steps.select_related("actor")[:200],
+            "steps": _worded(case.steps.select_related("actor")[:200]),
             "deadlines": case.deadlines.all(),
             "approvals": case.approvals.select_related("requested_by", "decided_by"),
             "papers": case.counterparty.generated_documents.all()[:50],
