@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -173,3 +174,54 @@ def installation_data(transactional_db: None) -> None:
         ("dunwell.work.migrations.0002_default_call_scripts", "add_scripts"),
     ):
         getattr(importlib.import_module(module), function)(apps, None)
+
+
+# --- browser tests ---------------------------------------------------------------------------
+# One way to drive Debian's Chromium (never `playwright install`: no downloads here).
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+SCREENSHOTS = Path(__file__).resolve().parent / "test-artifacts" / "screenshots"
+
+
+@pytest.fixture
+def chromium(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """A headless Chromium browser; skips where Debian's chromium is missing. Screenshots go
+    to `SCREENSHOTS` (kept by CI as artifacts)."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
+    # still synchronous and safe.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def sign_in(live_server: Any) -> Iterator[Callable[..., Any]]:
+    """sign_in(browser, user, width=1280, language=None) -> a page signed in as `user`, whose
+    password is the test default "pw-<username>". The pages close before the live server
+    stops (their event streams would otherwise reach a torn-down database)."""
+    pages: list[Any] = []
+
+    def open_page(browser: Any, user: User, width: int = 1280, language: str | None = None) -> Any:
+        if language is not None and user.language != language:
+            user.language = language
+            user.save(update_fields=["language"])
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        pages.append(page)
+        page.set_default_timeout(15000)
+        page.goto(f"{live_server.url}/login/")
+        page.fill("input[name=username]", user.username)
+        page.fill("input[name=password]", "pw-" + user.username)
+        page.click("button[type=submit]")
+        page.wait_for_load_state()
+        return page
+
+    yield open_page
+    for page in pages:
+        page.close()

@@ -11,6 +11,11 @@ from django.db.models import Q, QuerySet
 from dunwell.accounts.models import Role, User
 from dunwell.ledger.models import Counterparty
 
+# "Every row", as a Q that survives `|`: an empty Q() vanishes when OR-ed with another condition
+# (`Q() | Q(assignee=user)` is just `Q(assignee=user)`), which once hid every legal task from a
+# director who was not its assignee. Django compiles this to no WHERE clause at all.
+EVERYTHING = ~Q(pk__in=[])
+
 
 def counterparty_filter(user: User, prefix: str = "") -> Q:
     """A Q object restricting rows to what `user` may see; `prefix` reaches the counterparty
@@ -18,7 +23,7 @@ def counterparty_filter(user: User, prefix: str = "") -> Q:
     if not user.is_authenticated or not user.is_active:
         return Q(pk__in=[])
     if user.sees_all:
-        return Q()
+        return EVERYTHING
     own = Q(**{f"{prefix}collector": user}) | Q(**{f"{prefix}sales_manager": user})
     if user.role == Role.SUPERVISOR:
         return (
@@ -185,7 +190,7 @@ def can_triage_mail(user: User) -> bool:
 def inbound_mail_filter(user: User) -> Q:
     """The received emails `user` may read (on InboundMessage)."""
     if can_triage_mail(user):
-        return Q()
+        return EVERYTHING
     return Q(counterparty__isnull=False) & counterparty_filter(user, "counterparty__")
 
 
@@ -209,7 +214,7 @@ def outgoing_message_filter(user: User) -> Q:
     if not user.is_authenticated or not user.is_active:
         return Q(pk__in=[])
     if user.sees_all:
-        return Q()
+        return EVERYTHING
     mine = Q(sender=user) | Q(created_by=user)
     if user.role == Role.SUPERVISOR:
         mine |= Q(sender__supervisor=user) | Q(created_by__supervisor=user)

@@ -159,6 +159,7 @@ def test_the_ladder_does_not_import_the_legal_app() -> None:
 
 
 @pytest.mark.parametrize(("who", "lands"), [("lawyer", "case"), ("collector", "case"),
+                                            ("director", "case"),  # sees all, not the assignee
                                             ("teammate", None), ("outsider", None)])  # fmt: skip
 def test_a_legal_task_leads_to_its_case(
     request: Any, overdue: Counterparty, who: str, lands: str | None

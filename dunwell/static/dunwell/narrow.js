@@ -1,0 +1,29 @@
+// Narrow screens: every cell of a data table carries its column's header as `data-label`, so
+// that app.css can show each row as a card ("Due: 12.03.2026") below 640 px instead of a table
+// that scrolls sideways. Runs on load and after every htmx swap.
+(function () {
+  "use strict";
+  function label(root) {
+    root.querySelectorAll("table.data, table.striped").forEach(function (table) {
+      var heads = table.querySelectorAll("thead tr:last-child th, thead tr:last-child td");
+      if (!heads.length) { return; }
+      var names = [];
+      heads.forEach(function (th) {
+        var span = parseInt(th.getAttribute("colspan") || "1", 10);
+        for (var i = 0; i < span; i++) { names.push(th.textContent.trim()); }
+      });
+      table.classList.add("labelled");
+      table.querySelectorAll("tbody tr, tfoot tr").forEach(function (row) {
+        var col = 0;
+        Array.prototype.forEach.call(row.children, function (cell) {
+          if (!cell.hasAttribute("data-label") && names[col]) {
+            cell.setAttribute("data-label", names[col]);
+          }
+          col += parseInt(cell.getAttribute("colspan") || "1", 10);
+        });
+      });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { label(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { label(event.target); });
+})();

@@ -1,0 +1,84 @@
+"""No page scrolls sideways at a phone's width (390 px), and data tables turn into one labelled
+card per row there, while the same pages stay tables at 1280 px (issue 16, item 6)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from conftest import SCREENSHOTS
+from dunwell.accounts.models import User
+from dunwell.ladder import services as ladder
+from dunwell.ledger.models import Counterparty
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PAGES = [
+    ("day", "/work/day/"),
+    ("calendar", "/work/calendar/"),
+    ("debtors", "/work/debtors/"),
+    ("card", "/work/debtors/{debtor}/"),
+    ("call", "/work/debtors/{debtor}/call/"),
+    ("aging", "/reports/aging/"),
+    ("legal", "/legal/"),
+    ("calculator", "/legal/calculator/"),
+    ("inbox", "/correspondence/inbox/"),
+    ("outbox", "/mail/outbox/"),
+    ("preferences", "/work/preferences/"),
+]
+SCROLL = "() => document.documentElement.scrollWidth"
+SHOTS = SCREENSHOTS
+
+
+@pytest.fixture(autouse=True)
+def seed_data(installation_data: None) -> None:
+    """Start from the installation's data (conftest.installation_data)."""
+
+
+@pytest.fixture
+def busy_debtor(debtor: Counterparty, collector: User) -> Counterparty:
+    ladder.create_manual_task(
+        counterparty=debtor,
+        assignee=collector,
+        action="call",
+        due_at=timezone.now() - timedelta(hours=1),
+        title="A reminder call with a rather long title that wraps on a phone",
+        user=None,
+    )
+    return debtor
+
+
+@pytest.mark.parametrize(("width", "language"), [(390, "ru"), (1280, "en")])
+def test_pages_fit_the_screen_and_tables_become_cards_on_a_phone(
+    chromium: Any,
+    sign_in: Callable[..., Any],
+    live_server: Any,
+    busy_debtor: Counterparty,
+    collector: User,
+    width: int,
+    language: str,
+) -> None:
+    page = sign_in(chromium, collector, width=width, language=language)
+    wide = []
+    for name, path in PAGES:
+        response = page.goto(live_server.url + path.format(debtor=busy_debtor.pk))
+        assert response is not None and response.status == 200, path
+        if page.evaluate(SCROLL) > width:
+            wide.append((path, page.evaluate(SCROLL)))
+        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
+    assert wide == []
+
+    page.goto(live_server.url + "/work/day/")
+    cell = page.locator("table.worklist tbody td").nth(1)
+    if width == 390:
+        assert cell.get_attribute("data-label") == "Срок"
+        assert page.evaluate("e => getComputedStyle(e).display", cell.element_handle()) == "block"
+        assert page.locator("table.worklist thead").bounding_box()["width"] <= 1
+    else:
+        assert page.evaluate("e => getComputedStyle(e).display", cell.element_handle()) == (
+            "table-cell"
+        )
