@@ -172,6 +172,7 @@ def installation_data(transactional_db: None) -> None:
     for module, function in (
         ("dunwell.ledger.migrations.0002_default_segments", "add_segments"),
         ("dunwell.work.migrations.0002_default_call_scripts", "add_scripts"),
+        ("dunwell.ladder.migrations.0002_default_policies", "add_policies"),
     ):
         getattr(importlib.import_module(module), function)(apps, None)
 

@@ -48,6 +48,7 @@ ADMIN_PREFIX = "admin/"
 # outsider are treated alike (no 5xx; a collector is refused the ones that need a manager).
 SHARED = {
     "ladder:policy_edit",
+    "ladder:policy_preview",
     "ledger:import_preview",
     "ledger:import_detail",
     "ledger:import_rerun",

@@ -208,6 +208,7 @@ def build_world(
         "telephony:dial": world_contact.pk,
         "telephony:add_contact": pbx_call.pk,
         "ladder:policy_edit": policy.pk,
+        "ladder:policy_preview": policy.pk,
         "ladder:decide": approval_task.pk,
         "legal:case": case.pk,
         "legal:case_action": case.pk,

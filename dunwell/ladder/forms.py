@@ -5,7 +5,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dunwell.forms import AmountField
 from dunwell.ladder.models import Policy, PolicyStep, Trigger
+from dunwell.ledger.services import is_country_code
 from dunwell.names import other_languages
 
 
@@ -101,3 +103,25 @@ class PolicyStepForm(TranslatedNamesMixin, forms.ModelForm):  # type: ignore[typ
 StepFormSet = forms.inlineformset_factory(
     Policy, PolicyStep, form=PolicyStepForm, extra=1, can_delete=True
 )
+
+
+class SampleInvoiceForm(forms.Form):
+    """The sample invoice of the policy editor's calendar preview."""
+
+    prefix = "sample"
+    # It sits inside the policy's form: an empty sample must never block saving the policy.
+    use_required_attribute = False
+
+    due = forms.DateField(
+        label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    amount = AmountField(label=_("Overdue amount"))
+    country = forms.CharField(label=_("Debtor's country"), min_length=2, max_length=2, initial="RO")
+
+    def clean_country(self) -> str:
+        code = str(self.cleaned_data["country"]).upper()
+        if not is_country_code(code):
+            raise forms.ValidationError(
+                _("Not an ISO 3166 country code: %(value)s") % {"value": code}
+            )
+        return code

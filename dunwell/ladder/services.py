@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
@@ -35,6 +36,7 @@ from dunwell.ladder.models import (
     Grace,
     LadderEvent,
     Policy,
+    PolicyStep,
     Promise,
     PromiseStatus,
     SegmentPolicy,
@@ -622,11 +624,25 @@ def save_policy(policy_form: Any, step_formset: Any, *, user: User) -> Policy:
     re-examined at the next run."""
     if not (user.is_superuser or user.role in EDITOR_ROLES):
         raise LadderError(_("Only supervisors, the director and admins edit the pressure scale."))
-    policy: Policy = policy_form.save()
-    step_formset.instance = policy
-    step_formset.save()
+    with transaction.atomic():
+        policy: Policy = policy_form.save()
+        step_formset.instance = policy
+        # Steps moved in the editor swap their orders; (policy, order) is unique and the form
+        # set saves one row at a time, so the moved rows step aside first (the form set has
+        # already checked that the new orders do not repeat).
+        moved = [
+            f.instance.pk
+            for f in step_formset.initial_forms
+            if f.instance.pk and ("order" in f.changed_data or f in step_formset.deleted_forms)
+        ]
+        if moved:
+            PolicyStep.objects.filter(pk__in=moved).update(order=F("order") + ORDER_ASIDE)
+        step_formset.save()
     policy_changed(policy)
     return policy
+
+
+ORDER_ASIDE = 1_000_000
 
 
 EDITOR_ROLES = frozenset({Role.SUPERVISOR, Role.DIRECTOR, Role.ADMIN})

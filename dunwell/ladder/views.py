@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dunwell.accounts.models import Role, User
-from dunwell.ladder import selectors, services
-from dunwell.ladder.forms import PolicyForm, StepFormSet
+from dunwell.ladder import editor, preview, selectors, services
+from dunwell.ladder.forms import PolicyForm, SampleInvoiceForm, StepFormSet
 from dunwell.ladder.models import Policy, SegmentPolicy, Task
 
 MANAGEMENT = frozenset({Role.SUPERVISOR, Role.DIRECTOR, Role.ADMIN, Role.FINANCE})
@@ -67,8 +67,42 @@ def policy_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             messages.success(request, _("The pressure scale was saved."))
             return redirect("ladder:policy_edit", pk=saved.pk)
     return render(
-        request, "ladder/policy_edit.html", {"form": form, "formset": formset, "policy": policy}
+        request,
+        "ladder/policy_edit.html",
+        {
+            "form": form,
+            "formset": formset,
+            "steps": editor.step_views(formset),
+            "policy_fields": editor.policy_fields(form),
+            "errors": editor.error_links(form, formset) if request.method == "POST" else [],
+            "policy": policy,
+            "sample": SampleInvoiceForm(initial=editor.sample_initial(timezone.localdate())),
+        },
     )
+
+
+@login_required
+@require_POST
+def policy_preview(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """The calendar the editor's steps (saved or not) produce for a sample invoice (htmx)."""
+    if not services.can_edit_policies(_user(request)):
+        raise PermissionDenied
+    policy = get_object_or_404(Policy, pk=pk) if pk is not None else Policy()
+    formset = StepFormSet(request.POST, instance=policy)
+    sample = SampleInvoiceForm(request.POST)
+    context: dict[str, object] = {"sample": sample}
+    if not formset.management_form.is_valid():
+        context["broken"] = True
+    elif sample.is_valid():
+        steps, left_out = editor.preview_steps(formset)
+        context["rows"] = preview.policy_calendar(
+            steps,
+            due=sample.cleaned_data["due"],
+            amount=sample.cleaned_data["amount"],
+            country=sample.cleaned_data["country"],
+        )
+        context["left_out"] = left_out
+    return render(request, "ladder/_preview.html", context)
 
 
 @login_required

@@ -1,0 +1,140 @@
+"""What the policy editor page shows besides the forms: a one-line summary per step, its
+fields split into the main ones and the translations, the error summary with links to the
+fields, and the steps for the calendar preview (ladder/preview.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from dunwell.ladder.models import Action, AssigneeRole, Event, Trigger
+from dunwell.names import other_languages
+
+TRANSLATED = ("name", "instructions")
+
+
+@dataclass
+class StepView:
+    form: Any
+    summary: str
+    main: list[Any] = field(default_factory=list)
+    translations: list[Any] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ErrorLink:
+    anchor: str
+    text: str
+
+
+def _label(choices: Any, value: Any) -> str:
+    return str(choices(value).label) if value in choices.values else ""
+
+
+def _when(trigger: Any, days: Any, event: Any) -> str:
+    try:
+        n = int(days or 0)
+    except (TypeError, ValueError):
+        n = 0
+    if trigger == Trigger.EVENT:
+        return _("on %(event)s") % {"event": _label(Event, event) or "?"}
+    if trigger == Trigger.AFTER_PREVIOUS:
+        return ngettext(
+            "%(n)s day after the previous step", "%(n)s days after the previous step", n
+        ) % {"n": n}
+    if n < 0:
+        return ngettext("%(n)s day before the due date", "%(n)s days before the due date", -n) % {
+            "n": -n
+        }
+    return ngettext("%(n)s day after the due date", "%(n)s days after the due date", n) % {"n": n}
+
+
+def step_summary(form: Any) -> str:
+    """ "3. Personal call — 5 days after the due date · Call" from the form's current values
+    (bound or initial), so a step reads the same collapsed as it does open."""
+    name = form["name"].value()
+    if not name and not form["action"].value():
+        return _("New step")
+    parts = [
+        f"{form['order'].value() or '?'}. {name or '—'}",
+        _when(form["trigger"].value(), form["days"].value(), form["event"].value()),
+        _label(Action, form["action"].value()),
+    ]
+    return " · ".join(p for p in parts if p)
+
+
+def _split(form: Any, bases: tuple[str, ...]) -> tuple[list[Any], list[Any]]:
+    """The form's visible fields: the main ones, and the other-language ones (`name_ru` …)."""
+    translated = {f"{base}_{code}" for base in bases for code, _label in other_languages()}
+    main, translations = [], []
+    for bound in form.visible_fields():
+        (translations if bound.name in translated else main).append(bound)
+    return main, translations
+
+
+def policy_fields(form: Any) -> tuple[list[Any], list[Any]]:
+    return _split(form, ("name", "description"))
+
+
+def step_views(formset: Any) -> list[StepView]:
+    views = []
+    for form in formset.forms:
+        main, translations = _split(form, TRANSLATED)
+        views.append(StepView(form, step_summary(form), main, translations))
+    return views
+
+
+def error_links(form: Any, formset: Any) -> list[ErrorLink]:
+    """Every error of the page, each linking to its field ("Step 4 · Event: …")."""
+    links = []
+    for name, errors in form.errors.items():
+        anchor = form[name].auto_id if name in form.fields else "policy-form"
+        label = form.fields[name].label if name in form.fields else ""
+        links += [ErrorLink(anchor, f"{label}: {e}" if label else str(e)) for e in errors]
+    for number, step in enumerate(formset.forms, start=1):
+        for name, errors in step.errors.items():
+            where = _("Step %(n)s") % {"n": number}
+            if name in step.fields:
+                anchor, label = step[name].auto_id, f"{where} · {step.fields[name].label}"
+            else:
+                anchor, label = f"step-{step.prefix}", where
+            links += [ErrorLink(anchor, f"{label}: {e}") for e in errors]
+    links += [ErrorLink("steps", str(e)) for e in formset.non_form_errors()]
+    return links
+
+
+def preview_steps(formset: Any) -> tuple[list[dict[str, Any]], list[int]]:
+    """The steps of the (possibly unsaved) editor for the preview, and the numbers of the
+    steps left out because they do not validate yet."""
+    steps, left_out = [], []
+    for number, step in enumerate(formset.forms, start=1):
+        if not step.has_changed() and step.instance.pk is None:
+            continue  # the empty extra form
+        if not step.is_valid():
+            left_out.append(number)
+            continue
+        data = step.cleaned_data
+        if data.get("DELETE"):
+            continue
+        who = _label(AssigneeRole, data.get("assignee_role"))
+        if data.get("assignee_role") == AssigneeRole.USER and data.get("assignee_user"):
+            who = str(data["assignee_user"])
+        steps.append(
+            {
+                **data,
+                "action_label": _label(Action, data.get("action")),
+                "who_label": who,
+                "event_label": _label(Event, data.get("event")),
+                "min_overdue_amount": data.get("min_overdue_amount") or Decimal("0"),
+            }
+        )
+    return steps, left_out
+
+
+def sample_initial(today: date) -> dict[str, Any]:
+    return {"due": today, "amount": Decimal("10000"), "country": "RO"}

@@ -1,0 +1,81 @@
+"""The calendar a pressure scale produces for one sample invoice: on which working day each
+step lands, in which window, for whom — shown beside the policy editor before it is saved.
+
+Dates follow the ladder's rules (ladder/decide.py): a due-date step is the due date + N days,
+an after-previous step is the previous step's real day + N days, and a task never lands on a
+weekend or holiday of the debtor's country (`task_day`). A step whose minimum overdue amount
+is above the sample's amount is listed as skipped. Event steps have no date; they are listed
+with their event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from dunwell.ladder.decide import AFTER_PREVIOUS, DEFAULT_WINDOW, EVENT, task_day
+from dunwell.workdays import WorkCalendar
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    order: int
+    name: str
+    action: str  # the action's label
+    who: str
+    nominal: date | None  # before moving off a weekend or holiday; None for event steps
+    day: date | None
+    start: time
+    end: time
+    event: str = ""  # the event's label, for event steps
+    skipped: bool = False  # the sample's amount is below the step's minimum
+
+    @property
+    def moved(self) -> bool:
+        return self.day is not None and self.day != self.nominal
+
+
+def policy_calendar(
+    steps: Iterable[Mapping[str, Any]],
+    *,
+    due: date,
+    amount: Decimal,
+    country: str,
+    closed: Iterable[date] = (),
+) -> list[PreviewRow]:
+    """One row per step, in the ladder's order; `steps` are mappings with the PolicyStep
+    fields (order, name, trigger, days, event, action, window_start, window_end,
+    assignee_role, min_overdue_amount) and the labels `action_label`, `who_label`,
+    `event_label`."""
+    calendar = WorkCalendar(country or "RO", closed)
+    ordered: Sequence[Mapping[str, Any]] = sorted(steps, key=lambda s: (s["order"], s["name"]))
+    rows: list[PreviewRow] = []
+    previous = due
+    for step in ordered:
+        start = step.get("window_start") or DEFAULT_WINDOW[0]
+        end = step.get("window_end") or DEFAULT_WINDOW[1]
+        common = {
+            "order": step["order"],
+            "name": step["name"],
+            "action": step["action_label"],
+            "who": step["who_label"],
+            "start": start,
+            "end": end,
+        }
+        if step["trigger"] == EVENT:
+            rows.append(
+                PreviewRow(nominal=None, day=None, event=step.get("event_label", ""), **common)
+            )
+            continue
+        days = timedelta(days=int(step["days"] or 0))
+        nominal = previous + days if step["trigger"] == AFTER_PREVIOUS else due + days
+        day = task_day(nominal, calendar.is_working_day)
+        minimum = step.get("min_overdue_amount") or Decimal("0")
+        rows.append(PreviewRow(nominal=nominal, day=day, skipped=amount < minimum, **common))
+        previous = day
+    event_rows = [r for r in rows if r.day is None]
+    dated = sorted((r for r in rows if r.day is not None), key=lambda r: (r.day, r.order))
+    return dated + event_rows

@@ -1,0 +1,147 @@
+"""The policy editor (issue 16, item 7): steps listed with a one-line summary, an error summary
+on top linking to the fields, and the calendar a policy produces for a sample invoice."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from dunwell.accounts.models import User
+from dunwell.ladder.models import Policy
+from dunwell.ladder.preview import policy_calendar
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _step(order: int, trigger: str, days: int, **extra: Any) -> dict[str, Any]:
+    return {
+        "order": order, "name": f"Step {order}", "trigger": trigger, "days": days,
+        "action_label": "Call", "who_label": "collector", **extra,
+    }  # fmt: skip
+
+
+def test_the_calendar_moves_steps_off_holidays_and_chains_after_previous() -> None:
+    # Due Thu 24.12.2026; in Romania 25 and 26 December are holidays, 27 is a Sunday.
+    rows = policy_calendar(
+        [
+            _step(10, "due_offset", -2),
+            _step(20, "due_offset", 1),  # Fri 25.12 -> Mon 28.12
+            _step(30, "after_previous", 2),  # the previous step's real day + 2: Wed 30.12
+            _step(40, "due_offset", 3, min_overdue_amount=Decimal("50000")),
+            _step(50, "event", 0, event_label="promise broken"),
+        ],
+        due=date(2026, 12, 24),
+        amount=Decimal("10000"),
+        country="RO",
+    )
+    assert [(r.order, r.day, r.moved, r.skipped) for r in rows] == [
+        (10, date(2026, 12, 22), False, False),
+        (20, date(2026, 12, 28), True, False),
+        (40, date(2026, 12, 28), True, True),
+        (30, date(2026, 12, 30), False, False),
+        (50, None, False, False),
+    ]
+    assert rows[1].nominal == date(2026, 12, 25)
+    assert rows[-1].event == "promise broken"
+    assert (rows[0].start, rows[0].end) == (time(9), time(18))
+
+
+def _put(data: dict[str, str], name: str, value: Any) -> None:
+    """A field's value as a browser sends it: unticked boxes and empty fields are left out."""
+    if value is None or value is False or value == "" and not isinstance(value, Decimal):
+        return
+    data[name] = "on" if value is True else str(value)
+
+
+def _editor_post(page: Any, **changes: str) -> dict[str, str]:
+    """The editor's form as the browser would send it, with `changes`."""
+    data: dict[str, str] = {}
+    form = page.context["form"]
+    for name in form.fields:
+        _put(data, name, form[name].value())
+    formset = page.context["formset"]
+    data.update({f"steps-{k}": str(v) for k, v in formset.management_form.initial.items()})
+    for step in formset.forms:
+        for name in step.fields:
+            _put(data, step.add_prefix(name), step[name].value())
+    data.update({"sample-due": "2026-12-24", "sample-amount": "10000", "sample-country": "RO"})
+    data.update(changes)
+    return data
+
+
+def test_the_editor_lists_steps_as_one_line_each_and_previews_unsaved_changes(
+    supervisor: User,
+) -> None:
+    standard = Policy.objects.get(code="standard")
+    client = client_for(supervisor)
+    page = client.get(reverse("ladder:policy_edit", args=[standard.pk]))
+    html = page.content.decode()
+    assert "Second-level call to the person who decides payments · 3 days after the due date" in (
+        html
+    )
+    first = standard.steps.order_by("order").first()
+    assert first is not None
+    index = next(
+        i for i, f in enumerate(page.context["formset"].forms) if f.instance.pk == first.pk
+    )
+    data = _editor_post(page, **{f"steps-{index}-days": "4"})  # not saved: only previewed
+    preview = client.post(reverse("ladder:policy_preview", args=[standard.pk]), data)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", preview.content.decode()))
+    # due Thu 24.12 + 4 = Mon 28.12; unchanged +1 lands on the holiday 25.12 and moves too
+    assert f"Mon 28.12.2026 {first.order}. {first.name}" in text
+    assert "moved from 25.12.2026, not a working day" in text
+    assert standard.steps.get(pk=first.pk).days == first.days
+
+
+def test_errors_are_summarised_on_top_with_links_to_their_fields(supervisor: User) -> None:
+    standard = Policy.objects.get(code="standard")
+    client = client_for(supervisor)
+    page = client.get(reverse("ladder:policy_edit", args=[standard.pk]))
+    total = page.context["formset"].total_form_count()
+    data = _editor_post(page)
+    data.update({
+        f"steps-{total - 1}-order": "999", f"steps-{total - 1}-name": "Broken",
+        f"steps-{total - 1}-trigger": "event", f"steps-{total - 1}-days": "0",
+        f"steps-{total - 1}-action": "call", f"steps-{total - 1}-assignee_role": "collector",
+        f"steps-{total - 1}-scope": "counterparty",
+        f"steps-{total - 1}-min_overdue_amount": "0",
+    })  # fmt: skip
+    response = client.post(reverse("ladder:policy_edit", args=[standard.pk]), data)
+    html = response.content.decode()
+    summary = html.split('id="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert "1 problem stops saving" in summary
+    anchor = f"id_steps-{total - 1}-event"
+    assert f'href="#{anchor}"' in summary
+    assert f"Step {total} · Event: An event step must name its event." in summary
+    assert f'id="{anchor}"' in html
+    assert not standard.steps.filter(name="Broken").exists()
+
+
+def test_the_preview_is_for_policy_editors_only(collector: User, supervisor: User) -> None:
+    standard = Policy.objects.get(code="standard")
+    url = reverse("ladder:policy_preview", args=[standard.pk])
+    assert client_for(collector).post(url, {}).status_code == 403
+    response = client_for(supervisor).post(url, {"steps-TOTAL_FORMS": "x"})
+    assert "The form is incomplete" in response.content.decode()
+
+
+def test_a_bad_sample_names_its_field(supervisor: User) -> None:
+    standard = Policy.objects.get(code="standard")
+    client = client_for(supervisor)
+    page = client.get(reverse("ladder:policy_edit", args=[standard.pk]))
+    data = _editor_post(page, **{"sample-country": "XX", "sample-amount": "abc"})
+    text = client.post(reverse("ladder:policy_preview", args=[standard.pk]), data).content.decode()
+    assert "Debtor&#x27;s country: Not an ISO 3166 country code: XX" in text
+    assert "Overdue amount: Enter an amount such as" in text

@@ -1,0 +1,77 @@
+"""The policy editor in Chromium: duplicate a step, move it, add one, save; the saved order is
+the list's order; the calendar preview and the error summary show (issue 16, item 7)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from conftest import SCREENSHOTS
+from dunwell.accounts.models import User
+from dunwell.ladder.models import Policy
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def seed_data(installation_data: None) -> None:
+    """The default policies come from the data migrations (conftest.installation_data)."""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_duplicate_move_add_and_save(
+    chromium: Any, sign_in: Callable[..., Any], live_server: Any, supervisor: User, width: int
+) -> None:
+    standard = Policy.objects.get(code="standard")
+    names = list(standard.steps.order_by("order").values_list("name", flat=True))
+    page = sign_in(chromium, supervisor, width=width)
+    page.goto(f"{live_server.url}/ladder/{standard.pk}/")
+    page.wait_for_selector("table.preview-calendar")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+    first = page.locator("ol.steps > li.step").first
+    first.locator("summary.step-line").click()
+    first.locator("button[data-step=duplicate]").click()
+    copy = page.locator("ol.steps > li.step").nth(1)
+    assert copy.locator("input[name$='-name']").input_value() == names[0]
+    copy.locator("input[name$='-name']").fill("Copied call")
+    copy.locator("button[data-step=down]").click()  # now third
+    page.click("#add-step")
+    added = page.locator("ol.steps > li.step").last
+    added.locator("input[name$='-name']").fill("Last word")
+    added.locator("select[name$='-action']").select_option("call")
+    page.screenshot(path=str(SCREENSHOTS / f"policy-editor-{width}.png"), full_page=True)
+    with page.expect_navigation():
+        page.click("#policy-form button[type=submit]")
+    assert "The pressure scale was saved." in page.inner_text("main")
+
+    saved = list(standard.steps.order_by("order").values_list("name", flat=True))
+    assert saved[:4] == [names[0], names[1], "Copied call", names[2]]
+    assert saved[-1] == "Last word"
+    assert len(saved) == len(names) + 2
+
+
+def test_an_error_is_summarised_on_top_and_its_link_reaches_the_field(
+    chromium: Any, sign_in: Callable[..., Any], live_server: Any, supervisor: User
+) -> None:
+    standard = Policy.objects.get(code="standard")
+    page = sign_in(chromium, supervisor, width=1280, language="ru")
+    page.goto(f"{live_server.url}/ladder/{standard.pk}/")
+    page.click("#add-step")
+    added = page.locator("ol.steps > li.step").last
+    added.locator("input[name$='-name']").fill("Без события")
+    added.locator("select[name$='-trigger']").select_option("event")
+    added.locator("select[name$='-action']").select_option("call")
+    with page.expect_navigation():
+        page.click("#policy-form button[type=submit]")
+    summary = page.locator("#error-summary")
+    assert "1 ошибка мешает сохранить" in summary.inner_text()
+    link = summary.locator("a").first
+    target = link.get_attribute("href")
+    link.click()
+    assert page.evaluate("document.activeElement.id") == target.lstrip("#") or page.is_visible(
+        target
+    )
+    page.screenshot(path=str(SCREENSHOTS / "policy-editor-errors-ru.png"))
