@@ -22,6 +22,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dunwell.accounts.models import Role, User
@@ -69,18 +70,23 @@ VIEW_PARAMS = (
 
 
 def sort_choices() -> list[tuple[str, Any]]:
+    """Each column both ways; the arrow says which (↑ smallest or A first, ↓ largest first)."""
     choices: list[tuple[str, Any]] = []
     for key, label in SORT_COLUMNS.items():
-        choices.append((key, label))
-        choices.append((f"-{key}", label))
+        choices.append((key, f"{label} ↑"))
+        choices.append((f"-{key}", f"{label} ↓"))
     return choices
 
 
 def bucket_choices() -> list[tuple[str, Any]]:
-    labels = bucket_labels(DEFAULT_BUCKETS)
-    return [("", _("Any bucket"))] + [
-        (label, _("current") if label == "current" else label) for label in labels
-    ]
+    """The aging buckets, named as on the debtor card ("Not yet due", "1-30 days", …)."""
+    choices: list[tuple[str, Any]] = [("", _("Any bucket"))]
+    for label in bucket_labels(DEFAULT_BUCKETS):
+        if label == "current":
+            choices.append((label, gettext("Not yet due")))
+        else:
+            choices.append((label, gettext("%(label)s days") % {"label": label}))
+    return choices
 
 
 class DebtorListForm(forms.Form):
