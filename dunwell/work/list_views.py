@@ -79,10 +79,9 @@ def debtors(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     views = list(saved_views.visible_views(user))
     default = saved_views.default_view(user, views)
-    if not request.GET:
-        if default is not None:
-            query = "&".join(q for q in (default.query, f"view={default.pk}") if q)
-            return redirect(_list_url(query))
+    if not request.GET and default is not None:
+        query = "&".join(q for q in (default.query, f"view={default.pk}") if q)
+        return redirect(_list_url(query))
     form = DebtorListForm(request.GET or None, user=user)
     today = timezone.localdate()
     status = 200
