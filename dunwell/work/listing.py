@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
@@ -36,6 +37,13 @@ from dunwell.work.logic import DEFAULT_BUCKETS, bucket_labels
 from dunwell.work.selectors import MONEY, ZERO, equivalent_expression, with_amounts
 
 PAGE_SIZE = 50
+# The most debtors one XLSX export writes (setting WORK_LIST_EXPORT_MAX).
+EXPORT_MAX = 20_000
+
+
+def export_max() -> int:
+    return int(getattr(settings, "WORK_LIST_EXPORT_MAX", EXPORT_MAX))
+
 
 # Column key -> the label of its heading. Amount columns sort by the company-currency
 # equivalent at today's official rates (the amounts themselves stay per currency).

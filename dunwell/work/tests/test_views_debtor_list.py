@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from io import BytesIO
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -279,3 +280,16 @@ def test_a_sales_manager_sees_their_debtors_but_no_team_filters(
     page = client_for(sales).get(reverse("work:debtors")).content.decode()
     assert listed(page) == ["Delta SRL"]
     assert 'name="collector"' not in page
+
+
+def test_an_export_past_the_limit_is_refused_with_the_reason(
+    book: dict[str, Counterparty], director: User, settings: Any
+) -> None:
+    settings.WORK_LIST_EXPORT_MAX = 3
+    client = client_for(director)
+    response = client.get(reverse("work:debtors_export"), {"sort": "name"})
+    assert response.status_code == 302
+    assert response["Location"] == "/work/debtors/?sort=name"
+    page = client.get(response["Location"]).content.decode()
+    assert "The view has 4 debtors; the export takes at most 3." in page
+    assert client.get(reverse("work:debtors_export"), {"country": "MD"}).status_code == 200
