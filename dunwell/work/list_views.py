@@ -63,6 +63,7 @@ def _sort_links(params: QueryDict, current: str) -> list[dict[str, Any]]:
         query = params.copy()
         query["sort"] = target
         query.pop("page", None)
+        query.pop("view", None)  # another order is no longer the saved view
         links.append({"key": key, "label": label, "state": state, "url": "?" + query.urlencode()})
     return links
 
@@ -142,9 +143,12 @@ def debtors_export(request: HttpRequest) -> HttpResponse:
         # rows); past the limit the user narrows the view instead of waiting for a timeout.
         messages.error(
             request,
-            _(
+            ngettext(
+                "The view has %(count)s debtor; the export takes at most %(max)s. "
+                "Narrow the filters and export again.",
                 "The view has %(count)s debtors; the export takes at most %(max)s. "
-                "Narrow the filters and export again."
+                "Narrow the filters and export again.",
+                count,
             )
             % {"count": number_format(count), "max": number_format(limit)},
         )
