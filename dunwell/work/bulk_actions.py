@@ -13,9 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -264,12 +266,11 @@ def run_tasks(by: User, ids: Iterable[int], action: str, note: str) -> int:
     return len(tasks)
 
 
-def open_tasks_for_bulk(by: User, only_overdue: bool, now: Any) -> Any:
+def open_tasks_for_bulk(by: User, only_overdue: bool, now: datetime) -> QuerySet[Task]:
     """The open tasks a user can act on in bulk: their own, and for a manager those of the
     debtors they see (their team's), by due time."""
-    from django.db.models import Q
-
-    qs = visible_tasks(by).filter(status__in=OPEN_STATUSES)
+    # Steps waiting for approval are decided on the approvals page, not done here.
+    qs = visible_tasks(by).filter(status=TaskStatus.OPEN)
     if not services.is_manager(by):
         qs = qs.filter(Q(assignee=by))
     if only_overdue:

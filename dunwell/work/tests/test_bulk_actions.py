@@ -291,3 +291,12 @@ def test_the_approvals_page_lists_only_steps_the_user_decides(
     assert response.status_code == 403
     assert "You cannot decide on this task." in response.content.decode()
     assert Task.objects.get(pk=awaiting[0].pk).status == TaskStatus.AWAITING_APPROVAL
+
+
+def test_the_task_page_leaves_steps_awaiting_approval_to_the_approvals_page(
+    awaiting: list[Task], debtors: list[Counterparty], collector: User
+) -> None:
+    task_for(debtors[0], collector, title="An open meeting")
+    page = client_for(collector).get(reverse("work:bulk_tasks")).content.decode()
+    assert "An open meeting" in page
+    assert "Approve letter 0" not in page
