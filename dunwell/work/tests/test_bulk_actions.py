@@ -300,3 +300,42 @@ def test_the_task_page_leaves_steps_awaiting_approval_to_the_approvals_page(
     page = client_for(collector).get(reverse("work:bulk_tasks")).content.decode()
     assert "An open meeting" in page
     assert "Approve letter 0" not in page
+
+
+def test_a_teammate_or_an_outsider_cannot_complete_the_owners_tasks_in_bulk(
+    debtors: list[Counterparty], collector: User, teammate: User, outsider: User
+) -> None:
+    tasks = [task_for(d, collector) for d in debtors]
+    url = reverse("work:bulk_tasks_apply")
+    data = {"ids": [t.pk for t in tasks], "action": "complete", "note": "done", "confirm": "1"}
+    for user in (teammate, outsider):
+        response = client_for(user).post(url, data)
+        assert response.status_code == 403
+        assert f"Task no. {tasks[0].pk} is not one you may see." in response.content.decode()
+        assert "Debtor 0 SRL" not in response.content.decode()
+    assert set(Task.objects.values_list("status", flat=True)) == {TaskStatus.OPEN}
+    assert client_for(collector).post(url, data).status_code == 302
+    assert set(Task.objects.values_list("status", flat=True)) == {TaskStatus.DONE}
+
+
+@pytest.mark.parametrize("name", ["work:bulk_tasks", "work:bulk_approvals"])
+def test_the_selection_pages_use_a_bounded_number_of_queries(
+    name: str,
+    make_counterparty: Callable[..., Counterparty],
+    collector: User,
+    supervisor: User,
+    django_assert_max_num_queries: Any,
+) -> None:
+    for n in range(15):  # more tasks must not mean more queries
+        cp = make_counterparty(collector=collector)
+        task_for(cp, collector, title=f"Open {n}")
+        task_for(
+            cp,
+            collector,
+            action="letter",
+            status=TaskStatus.AWAITING_APPROVAL,
+            approval_role=Role.SUPERVISOR,
+        )
+    client = client_for(supervisor)
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse(name)).status_code == 200
