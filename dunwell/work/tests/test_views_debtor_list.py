@@ -40,7 +40,9 @@ def names(user: User, **filters: object) -> list[str]:
 
 def listed(page: str) -> list[str]:
     """Debtor names in the order the page lists them."""
-    return re.findall(r'<td class="name"><a href="/work/debtors/\d+/">([^<]+)</a>', page)
+    return re.findall(
+        r'<td class="name" data-label=""><a href="/work/debtors/\d+/">([^<]+)</a>', page
+    )
 
 
 @pytest.fixture
@@ -230,7 +232,7 @@ def test_only_managers_get_the_selection_for_bulk_reassignment(
     url = reverse("work:debtors")
     assert 'name="ids"' not in client_for(collector).get(url).content.decode()
     page = client_for(supervisor).get(url).content.decode()
-    assert 'aria-label="Select all debtors on this page"' in page
+    assert 'id="select-all"> Select all debtors on this page</label>' in page
     assert 'aria-label="Select Alpha SRL"' in page
 
 
