@@ -295,3 +295,17 @@ def test_an_export_past_the_limit_is_refused_with_the_reason(
     page = client.get(response["Location"]).content.decode()
     assert "The view has 4 debtors; the export takes at most 3." in page
     assert client.get(reverse("work:debtors_export"), {"country": "MD"}).status_code == 200
+
+
+def test_export_writes_a_formula_like_name_as_text(
+    make_counterparty: Callable[..., Counterparty],
+    make_document: Callable[..., Document],
+    collector: User,
+) -> None:
+    cp = make_counterparty(collector=collector, name='=HYPERLINK("http://evil","pay")')
+    make_document(cp, "10.00")
+    response = client_for(collector).get(reverse("work:debtors_export"))
+    sheet = load_workbook(BytesIO(response.content)).active
+    assert sheet is not None
+    cell = sheet["A2"]
+    assert cell.value == '=HYPERLINK("http://evil","pay")' and cell.data_type == "s"
