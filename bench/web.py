@@ -3,8 +3,9 @@
 Loads a PostgreSQL database with set-based INSERT … SELECT generate_series (as fast as COPY
 for synthetic rows): N debtors spread over the collectors, D open documents, and a day's
 worth of tasks per collector. Then starts gunicorn and drives it with U concurrent users, each
-going round "My day", the card of one of its debtors and a global search (a name, a document
-number, a code, a phone), and prints p50/p95/max per page.
+going round "My day", the card of one of its debtors, a global search (a name, a document
+number, a code, a phone) and a filtered, sorted page of the debtor list, and prints
+p50/p95/max per page.
 
     DATABASE_URL=postgres://dunwell:dunwell@127.0.0.1:5432/dunwell_bench \
         .venv/bin/python bench/web.py --documents 1000000 --debtors 100000 --users 50
@@ -168,10 +169,25 @@ def floor(samples: int = 200) -> float:
 # What collectors type into the search box: part of a name, a document number, a debtor's code
 # in the accounting system, a phone number as the debtor said it.
 SEARCHES = ("Debtor%204217", "INV-88421", "B9931", "0721%20234%20567", "debtor%2012")
+# Debtor list views as collectors use them (issue 16): the default order, a bucket, an amount
+# range in one currency, flags, and a later page.
+LISTS = (
+    "",
+    "?bucket=90%2B&sort=-days",
+    "?currency=EUR&amount_min=1000&sort=-total",
+    "?overdue=1&no_decider=1&sort=name",
+    "?sort=-overdue&page=3",
+)
 
 
 def drive(port: int, users: list[tuple[str, list[int]]], seconds: float) -> dict[str, list[float]]:
-    results: dict[str, list[float]] = {"worklist": [], "debtor": [], "search": [], "errors": []}
+    results: dict[str, list[float]] = {
+        "worklist": [],
+        "debtor": [],
+        "search": [],
+        "list": [],
+        "errors": [],
+    }
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
 
@@ -180,13 +196,15 @@ def drive(port: int, users: list[tuple[str, list[int]]], seconds: float) -> dict
         headers = {"Cookie": f"sessionid={session}", "Host": "127.0.0.1"}
         i = 0
         while time.monotonic() < deadline:
-            page = ("worklist", "debtor", "search")[i % 3]
+            page = ("worklist", "debtor", "search", "list")[i % 4]
             if page == "worklist":
                 path = "/work/day/"
             elif page == "debtor":
                 path = f"/work/debtors/{debtors[i % len(debtors)]}/"
-            else:
+            elif page == "search":
                 path = f"/search/?q={SEARCHES[i % len(SEARCHES)]}"
+            else:
+                path = f"/work/debtors/{LISTS[(i // 4) % len(LISTS)]}"
             start = time.perf_counter()
             try:
                 conn.request("GET", path, headers=headers)
@@ -261,7 +279,7 @@ def main() -> None:
         f"gunicorn {args.workers} workers"
     )
     print(f"floor (SELECT 1 round trip): {base:.2f} ms")
-    for page, target in (("worklist", 100), ("debtor", 150), ("search", 100)):
+    for page, target in (("worklist", 100), ("debtor", 150), ("search", 100), ("list", 100)):
         values = results[page]
         print(
             f"{page:9s} n={len(values):6d} p50={p(values, 0.5):7.1f} ms "

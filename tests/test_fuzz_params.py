@@ -17,6 +17,7 @@ from django.test import Client
 from dunwell.insight.forms import AgingFilterForm
 from dunwell.legal.forms import CalculatorForm
 from dunwell.work.forms import CalendarQueryForm
+from dunwell.work.listing import DebtorListForm
 from tests.test_permission_sweep import ADMIN_PREFIX, _url
 from tests.url_world import World, walk
 
@@ -38,6 +39,7 @@ HOSTILE = [
 ]
 # Parameters read through forms (the calculator reads all its fields from GET).
 FORM_PARAMS = {
+    *DebtorListForm.base_fields,
     *AgingFilterForm.base_fields,
     *CalendarQueryForm.base_fields,
     *CalculatorForm.base_fields,
@@ -56,6 +58,7 @@ def params_read_by_views() -> set[str]:
 
 FORMS = {"AgingFilterForm": AgingFilterForm, "CalendarQueryForm": CalendarQueryForm}
 FORMS["CalculatorForm"] = CalculatorForm
+FORMS["DebtorListForm"] = DebtorListForm
 CALLS = re.compile(r"\b(_\w+)\(")
 
 

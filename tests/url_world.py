@@ -187,6 +187,9 @@ def build_world(
     wording = Wording.objects.filter(kind="firm", language="en").first()
     assert wording is not None
     note = work_services.add_note(collector, cp, "Sweep note")
+    from dunwell.work.saved_views import save_view
+
+    saved_view = save_view(collector, "Sweep view", "sort=name")
     world = World(collector, teammate, outsider, supervisor, director, cp)
     world.ids = {
         "counterparty_id": cp.pk,
@@ -242,6 +245,9 @@ def build_world(
         "letters:mailing_approve": mailing.pk,
         "letters:mailing_progress": mailing.pk,
         "letters:wording_approve": wording.pk,
+        "work:view_rename": saved_view.pk,
+        "work:view_delete": saved_view.pk,
+        "work:view_default": saved_view.pk,
     }
     world.ids["action"] = "hearing"
     world.ids["fmt"] = "docx"

@@ -245,3 +245,36 @@ SENDER_MANAGERS = frozenset({Role.DIRECTOR, Role.ADMIN})
 
 def can_set_company_sender(user: User) -> bool:
     return bool(user.is_authenticated and (user.is_superuser or user.role in SENDER_MANAGERS))
+
+
+# --- saved views of the debtor list (issue 16, item 2) ---------------------------------------
+# A saved view is only filters and a sort: whoever sees it still sees only their own debtors.
+# Its owner sees and changes it; a view its owner shares is seen (never changed) by the owner's
+# team, i.e. the users whose supervisor the owner is. Sharing is for those who lead a team.
+
+
+def saved_view_filter(user: User) -> Q:
+    """A Q object on work.SavedView: the user's own views and those shared with their team."""
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    mine = Q(owner=user)
+    if user.supervisor_id is None:
+        return mine
+    return mine | Q(shared=True, owner_id=user.supervisor_id)
+
+
+def can_share_views(user: User) -> bool:
+    return is_manager(user)
+
+
+def can_change_saved_view(user: User, view: Any) -> bool:
+    return bool(user.is_authenticated and user.is_active and view.owner_id == user.pk)
+
+
+# --- bulk actions (issue 16, item 3) ---------------------------------------------------------
+# Each item of a batch is checked with the rule of the single action (can_work_task,
+# can_skip_task, can_decide_approval, is_manager for reassignment); one refusal refuses all.
+
+
+def can_reassign_debtors(user: User) -> bool:
+    return is_manager(user)

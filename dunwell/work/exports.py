@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from io import BytesIO
+from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -60,3 +61,64 @@ def open_documents_xlsx(counterparty: Counterparty, today: date) -> bytes:
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def debtor_list_xlsx(rows: Any, today: date) -> bytes:
+    """The debtor list as on screen (same filters and sort): one row per debtor and currency
+    (amounts are never added across currencies), read from the database in batches."""
+    from dunwell.work.listing import page_details
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Debtors")[:31])
+    headers = [
+        _("Debtor"),
+        _("Tax id"),
+        _("Country"),
+        _("Segment"),
+        _("Collector"),
+        _("Currency"),
+        _("Total due"),
+        _("Overdue"),
+        _("Oldest due date"),
+        _("Days overdue"),
+        _("Has a promise"),
+        _("In dispute"),
+        _("On the legal track"),
+    ]
+    append_row(sheet, headers)
+    yes, no = _("yes"), _("no")
+    batch: list[Counterparty] = []
+
+    def flush() -> None:
+        for cp in page_details(batch, today):
+            fixed = [cp.name, cp.tax_id, cp.country, str(cp.segment), str(cp.collector or "")]
+            flags = [
+                cp.oldest_open_due,  # type: ignore[attr-defined]
+                cp.days_overdue,  # type: ignore[attr-defined]
+                yes if cp.has_promise else no,  # type: ignore[attr-defined]
+                yes if cp.in_dispute else no,  # type: ignore[attr-defined]
+                yes if cp.legal else no,
+            ]
+            total = cp.total_due  # type: ignore[attr-defined]
+            overdue = cp.overdue  # type: ignore[attr-defined]
+            currencies = total.currencies or [""]
+            for currency in currencies:
+                amounts = (
+                    [currency, total.get(currency).amount, overdue.get(currency).amount]
+                    if currency
+                    else ["", None, None]
+                )
+                append_row(sheet, [*fixed, *amounts, *flags])
+        batch.clear()
+
+    for cp in rows.iterator(chunk_size=EXPORT_BATCH):
+        batch.append(cp)
+        if len(batch) >= EXPORT_BATCH:
+            flush()
+    flush()
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+EXPORT_BATCH = 1000

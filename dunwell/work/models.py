@@ -354,3 +354,48 @@ class CardPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.timeline_filter or '*'}"
+
+
+class SavedView(models.Model):
+    """A named debtor-list view (its filters and sort, as the list's query string): a user's own,
+    or shared by a supervisor with their team (issue 16, item 2). Only its owner changes it."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.CASCADE,
+        related_name="saved_views",
+    )
+    name = models.CharField(_("name"), max_length=80)
+    query = models.CharField(_("filters and sort"), max_length=1000, blank=True)
+    shared = models.BooleanField(_("shared with my team"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="uniq_saved_view_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DebtorListPreference(models.Model):
+    """The view a user's debtor list opens with (their own or one shared with them)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="debtor_list_preference"
+    )
+    default_view = models.ForeignKey(
+        SavedView, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("debtor list preference")
+        verbose_name_plural = _("debtor list preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.default_view or '*'}"

@@ -1,10 +1,19 @@
 from django.urls import URLPattern, URLResolver, path
 
-from dunwell.work import views
+from dunwell.work import list_views, views
 
 app_name = "work"
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("debtors/", views.debtors, name="debtors"),
+    path("debtors/", list_views.debtors, name="debtors"),
+    path("debtors/export.xlsx", list_views.debtors_export, name="debtors_export"),
+    path("debtors/views/", list_views.view_save, name="view_save"),
+    path("debtors/views/<int:pk>/rename/", list_views.view_rename, name="view_rename"),
+    path("debtors/views/<int:pk>/delete/", list_views.view_delete, name="view_delete"),
+    path("debtors/views/<int:pk>/default/", list_views.view_default, name="view_default"),
+    path("bulk/reassign/", list_views.bulk_reassign, name="bulk_reassign"),
+    path("bulk/tasks/", list_views.bulk_tasks, name="bulk_tasks"),
+    path("bulk/approvals/", list_views.bulk_approvals, name="bulk_approvals"),
+    path("bulk/apply/", list_views.bulk_tasks_apply, name="bulk_tasks_apply"),
     path("debtors/<int:counterparty_id>/", views.debtor, name="debtor"),
     path("debtors/<int:counterparty_id>/export.xlsx", views.debtor_export, name="debtor_export"),
     path("debtors/<int:counterparty_id>/call/", views.call_card, name="call"),

@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -73,21 +72,6 @@ def _url_or_empty(name: str, *args: Any) -> str:
         return reverse(name, args=args)
     except NoReverseMatch:
         return ""
-
-
-@login_required
-def debtors(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    search = request.GET.get("q", "")
-    only_overdue = request.GET.get("overdue") == "1"
-    qs = selectors.debtor_list(user, timezone.localdate(), search, only_overdue)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    page.object_list = selectors.with_amounts(page.object_list, timezone.localdate())
-    return render(
-        request,
-        "work/debtors.html",
-        {"page": page, "q": search, "only_overdue": only_overdue},
-    )
 
 
 @login_required

@@ -114,7 +114,9 @@ def test_call_card_shows_the_script_in_the_debtors_language(
         # days late), pinned notes, the company's closed days, the remembered filter
         ("work:debtor", True, 34),
         ("work:call", True, 28),
-        ("work:debtors", False, 10),
+        # 10, then issue 16's list: saved views and the default one, segments for the filter,
+        # days overdue, promises and disputes of the page's debtors
+        ("work:debtors", False, 15),
         ("work:team", False, 14),
     ],
 )
