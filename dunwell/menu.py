@@ -30,6 +30,9 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry("work:calendar", _("Calendar")),
     MenuEntry("work:debtors", _("Debtors")),
     MenuEntry("insight:aging", _("Aging")),
+    MenuEntry(
+        "insight:metrics", _("KPIs"), frozenset({"finance", "supervisor", "director", "admin"})
+    ),
     MenuEntry("ladder:policies", _("Pressure scale")),
     MenuEntry("ladder:approvals", _("Approvals"), frozenset({"supervisor", "director", "admin"})),
     MenuEntry("letters:mailings", LETTERS_LABEL, frozenset({"supervisor", "director", "admin"})),

@@ -240,3 +240,17 @@ SENDER_MANAGERS = frozenset({Role.DIRECTOR, Role.ADMIN})
 
 def can_set_company_sender(user: User) -> bool:
     return bool(user.is_authenticated and (user.is_superuser or user.role in SENDER_MANAGERS))
+
+
+# The collection KPIs (issue 14): for who manages collection or the money. A collector's own
+# results are on the team page; the KPI dashboard compares people, so collectors do not see it.
+METRICS_VIEWERS = frozenset({Role.FINANCE, Role.SUPERVISOR, Role.DIRECTOR, Role.ADMIN})
+
+
+def can_see_metrics(user: User) -> bool:
+    """May open the KPI dashboard and its export (over the counterparties they may see)."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user.role in METRICS_VIEWERS)
+    )
