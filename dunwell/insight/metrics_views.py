@@ -127,7 +127,7 @@ def metrics_page(request: HttpRequest) -> HttpResponse:
         "chart_currency": chart_currency,
         "summary": summary,
         "details": details,
-        "months": [end for end in report.ends],
+        "months": list(report.ends),
         "collectors": collectors,
         "chart": _chart(report, shown),
         "query": request.GET.urlencode(),
