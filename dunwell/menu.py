@@ -13,6 +13,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from dunwell.accounts.visibility import can_manage_provider_secrets
+from dunwell.insight.labels import METRICS_MENU_LABEL
 from dunwell.letters.labels import MENU_LABEL as LETTERS_LABEL
 from dunwell.telephony.labels import SECRETS_DESCRIPTION, SECRETS_LABEL
 
@@ -31,7 +32,9 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry("work:debtors", _("Debtors")),
     MenuEntry("insight:aging", _("Aging")),
     MenuEntry(
-        "insight:metrics", _("KPIs"), frozenset({"finance", "supervisor", "director", "admin"})
+        "insight:metrics",
+        METRICS_MENU_LABEL,
+        frozenset({"finance", "supervisor", "director", "admin"}),
     ),
     MenuEntry("ladder:policies", _("Pressure scale")),
     MenuEntry("ladder:approvals", _("Approvals"), frozenset({"supervisor", "director", "admin"})),
