@@ -290,9 +290,11 @@ def _snapshot_sql(
         "d.issued AS issued, "
         "d.due AS due, d.open_now + COALESCE(SUM(a.amount), 0) AS open_then, "
         f"{within} "
-        "FROM docs d JOIN cuts k ON d.issued <= k.t "
-        "AND (d.open_now > 0 OR d.last_paid > k.t) "
+        # Each document is read once and paired with the few period ends it was open on
+        # (CROSS JOIN keeps SQLite from scanning the documents once per period end).
+        "FROM docs d CROSS JOIN cuts k "
         "LEFT JOIN ledger_allocation a ON a.document_id = d.id AND a.paid_on > k.t "
+        "WHERE d.issued <= k.t AND (d.open_now > 0 OR d.last_paid > k.t) "
         "GROUP BY k.i, d.id, d.grp, d.cur, d.issued, d.due, d.open_now)"
     )
 

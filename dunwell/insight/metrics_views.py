@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dunwell.accounts.models import User
 from dunwell.accounts.visibility import can_see_metrics
@@ -123,7 +124,7 @@ def metrics_page(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "report": report,
-        "group_label": dict(METRICS_GROUP_CHOICES)[report.by.value if report.by else ""],
+        "group_label": dict(METRICS_GROUP_CHOICES)[report.by.value] if report.by else _("Currency"),
         "chart_currency": chart_currency,
         "summary": summary,
         "details": details,
