@@ -415,11 +415,11 @@ def _series(
         for b, bucket in enumerate(report.buckets):
             base, paid, observations = [0] * n_h, [0] * n_h, [0] * n_h
             for i, end in enumerate(ends[:-1]):
-                row = by_end.get(i)
-                if row is None:
+                found = by_end.get(i)
+                if found is None:
                     continue
                 _n, _t, bucket_cents, _r, paid_cents = parts(i)
-                count = int(row[3 + 2 + 2 * n_b - 1 + n_b * n_h + b] or 0)
+                count = int(found[3 + 2 + 2 * n_b - 1 + n_b * n_h + b] or 0)
                 for j, horizon in enumerate(report.horizons):
                     if end + timedelta(days=horizon) > report.as_of:
                         continue  # not yet known on the as-of day

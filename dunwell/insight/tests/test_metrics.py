@@ -141,8 +141,8 @@ def test_a_collector_user_sees_only_their_own_debtors(
     assert ron(metrics(AS_OF, user=collector)).last.receivables == 210_000
 
 
-def aware(*args: int) -> datetime:
-    return timezone.make_aware(datetime(*args))
+def aware(year: int, month: int, day: int, hour: int) -> datetime:
+    return timezone.make_aware(datetime(year, month, day, hour))
 
 
 def test_collector_results_of_the_month(
