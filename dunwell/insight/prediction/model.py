@@ -281,3 +281,38 @@ def score_open(as_of: date) -> list[dict[str, Any]]:
         }
         for d, p, v in zip(docs, probability, delay, strict=True)
     ]
+
+
+RETRAIN_DAYS = 7
+
+
+def latest_card() -> dict[str, Any] | None:
+    """The JSON card of the newest stored model (cheap: no model is loaded)."""
+    paths = sorted(models_dir().glob(f"{MODEL_KIND}-v*.json"), key=_version)
+    if not paths:
+        return None
+    return json.loads(paths[-1].read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+def retrain_if_due(today: date | None = None) -> Path | None:
+    """The worker's job: a new model version when the newest is RETRAIN_DAYS old (or there is
+    none and the ledger has enough paid documents). One worker trains; the others skip."""
+    from django.utils import timezone
+
+    from dunwell.locks import LockBusy, exclusive
+
+    today = today or timezone.localdate()
+    card = latest_card()
+    if card is not None and date.fromisoformat(card["trained_as_of"]) > today - timedelta(
+        days=RETRAIN_DAYS
+    ):
+        return None
+    try:
+        with exclusive("insight.prediction.train", wait=False):
+            card = latest_card()  # another worker may have just trained
+            if card is not None and card["trained_as_of"] == today.isoformat():
+                return None
+            late_after = int(card["late_after_days"]) if card else 0
+            return train(today, late_after)
+    except (LockBusy, NotEnoughData):
+        return None

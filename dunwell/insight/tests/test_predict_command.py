@@ -82,3 +82,26 @@ def test_train_stores_a_new_version_and_score_uses_it(
     latest_habit = max(ledger, key=lambda d: d.counterparty_id)  # 45 days late, always
     assert scores[latest_habit.pk]["late_probability"] > 0.5
     assert all(s["expected_payment"] >= "2026-04-15" for s in scores.values())
+
+
+def test_the_worker_retrains_once_a_week(
+    ledger: list[Document], settings: object, tmp_path: Path
+) -> None:
+    from dunwell import periodic
+    from dunwell.insight.prediction.model import retrain_if_due
+
+    settings.DATA_DIR = tmp_path  # type: ignore[attr-defined]
+    assert periodic.JOBS["insight.retrain_prediction"] is retrain_if_due
+    first = retrain_if_due(date(2026, 4, 15))
+    assert first is not None and first.name == "payment-v1.joblib"
+    assert retrain_if_due(date(2026, 4, 21)) is None  # six days later: still fresh
+    second = retrain_if_due(date(2026, 4, 22))
+    assert second is not None and second.name == "payment-v2.joblib"
+
+
+def test_the_worker_job_is_quiet_without_data(settings: object, tmp_path: Path, db: None) -> None:
+    from dunwell.insight.prediction.model import retrain_if_due
+
+    settings.DATA_DIR = tmp_path  # type: ignore[attr-defined]
+    assert retrain_if_due(date(2026, 4, 15)) is None
+    assert not list(tmp_path.glob("models/*"))
