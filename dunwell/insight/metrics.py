@@ -557,7 +557,8 @@ def collector_results(
                 TaskStatus.DONE,
                 stop_at,
                 start_at,
-                stop_at,
+                # A task due later today is not yet due: it counts once its time has come.
+                min(stop_at, timezone.now()),
                 TaskStatus.CANCELLED_PAID,
                 TaskStatus.REJECTED,
                 *condition_params,

@@ -205,3 +205,16 @@ def test_collector_results_of_the_month(
     assert row.punctuality == D(1) / 3 * 100
     assert (row.calls, row.calls_answered, row.talk_seconds) == (3, 2, 420)
     assert metrics(AS_OF, user=User.objects.create_user("x", role=Role.COLLECTOR)).collectors == []
+
+
+def test_a_task_due_later_today_is_not_yet_counted(ledger: Counterparty, collector: User) -> None:
+    import time_machine
+
+    for n, hour in enumerate([9, 17]):
+        Task.objects.create(
+            counterparty=ledger, assignee=collector, action="call", title=f"today {n}",
+            due_at=aware(2026, 3, 31, hour), status=TaskStatus.OPEN, key=f"today{n}",
+        )  # fmt: skip
+    with time_machine.travel(aware(2026, 3, 31, 12), tick=False):
+        [row] = metrics(AS_OF).collectors
+    assert (row.tasks_due, row.tasks_on_time) == (1, 0)
