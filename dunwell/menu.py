@@ -13,6 +13,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from dunwell.accounts.visibility import can_manage_provider_secrets
+from dunwell.insight.labels import METRICS_MENU_LABEL
 from dunwell.letters.labels import MENU_LABEL as LETTERS_LABEL
 from dunwell.telephony.labels import SECRETS_DESCRIPTION, SECRETS_LABEL
 
@@ -30,6 +31,11 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry("work:calendar", _("Calendar")),
     MenuEntry("work:debtors", _("Debtors")),
     MenuEntry("insight:aging", _("Aging")),
+    MenuEntry(
+        "insight:metrics",
+        METRICS_MENU_LABEL,
+        frozenset({"finance", "supervisor", "director", "admin"}),
+    ),
     MenuEntry("ladder:policies", _("Pressure scale")),
     MenuEntry("ladder:approvals", _("Approvals"), frozenset({"supervisor", "director", "admin"})),
     MenuEntry("letters:mailings", LETTERS_LABEL, frozenset({"supervisor", "director", "admin"})),

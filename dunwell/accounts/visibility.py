@@ -278,3 +278,17 @@ def can_change_saved_view(user: User, view: Any) -> bool:
 
 def can_reassign_debtors(user: User) -> bool:
     return is_manager(user)
+
+
+# The collection KPIs (issue 14): for who manages collection or the money. A collector's own
+# results are on the team page; the KPI dashboard compares people, so collectors do not see it.
+METRICS_VIEWERS = frozenset({Role.FINANCE, Role.SUPERVISOR, Role.DIRECTOR, Role.ADMIN})
+
+
+def can_see_metrics(user: User) -> bool:
+    """May open the KPI dashboard and its export (over the counterparties they may see)."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user.role in METRICS_VIEWERS)
+    )

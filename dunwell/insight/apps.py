@@ -6,3 +6,10 @@ class InsightConfig(AppConfig):
     name = "dunwell.insight"
     label = "insight"
     verbose_name = _("Reports")
+
+    def ready(self) -> None:
+        from dunwell import periodic
+        from dunwell.insight.prediction.model import retrain_if_due
+
+        # A new payment-prediction model every week (docs/metrics.md).
+        periodic.register("insight.retrain_prediction", retrain_if_due)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dunwell.forms import QueryDateField
 from dunwell.insight.buckets import MAX_EDGE_DAYS, BucketError, parse_edges
+from dunwell.insight.metrics import MetricsBy
 from dunwell.insight.selectors import GroupBy
 
 GROUP_CHOICES = [
@@ -58,3 +59,29 @@ class AgingFilterForm(forms.Form):
 
     def group_by(self) -> GroupBy:
         return GroupBy(self.cleaned_data.get("by") or GroupBy.COUNTERPARTY.value)
+
+
+METRICS_GROUP_CHOICES = [
+    ("", _("Currency only")),
+    (MetricsBy.COMPANY.value, _("Company")),
+    (MetricsBy.SEGMENT.value, _("Segment")),
+    (MetricsBy.COLLECTOR.value, _("Collector")),
+]
+
+
+class MetricsFilterForm(forms.Form):
+    as_of = QueryDateField(
+        label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    by = forms.ChoiceField(label=_("Group by"), choices=METRICS_GROUP_CHOICES, required=False)
+    currency = forms.CharField(label=_("Currency"), max_length=3, required=False)
+
+    def clean_currency(self) -> str:
+        return str(self.cleaned_data.get("currency") or "").upper()
+
+    def as_of_or(self, today: date) -> date:
+        return self.cleaned_data.get("as_of") or today
+
+    def group_by(self) -> MetricsBy | None:
+        value = self.cleaned_data.get("by")
+        return MetricsBy(value) if value else None

@@ -1,0 +1,137 @@
+"""Collection KPI benchmark (issue 14: the KPIs for 12 months at 1,000,000 invoices in ≤ 2 s).
+
+    DATABASE_URL=postgres://dunwell:dunwell@127.0.0.1:5432/dunwell_bench \\
+        .venv/bin/python bench/metrics.py --debtors 100000 --documents 1000000
+
+1. The generator writes the documents and payments; the aging benchmark's loader puts them
+   straight into the ledger tables (COPY on PostgreSQL) and allocates the payments with the
+   ledger's rules.
+2. Floor: one scan of the documents and one of the allocations (`SELECT count(*), sum(amount)`
+   of each), the least any KPI as of a past date must read.
+3. The full KPI report as of the day (DSO count-back and simple, best possible DSO, ADD and
+   CEI over 12 months, the roll-rate matrix, recovery odds over 24 month-ends, collector
+   results), per currency, then grouped by collector; best of --repeat runs, with the ratio
+   to the floor.
+4. Payment prediction: training on every known outcome, then scoring every open document.
+
+The ledger of the target database is wiped first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.aging_bench import load_ledger, load_with_payments  # noqa: E402
+from bench.common import (  # noqa: E402
+    Report,
+    best_of,
+    describe_database,
+    peak_rss_mib,
+    python_peak_mib,
+    setup_django,
+    timed,
+)
+
+FLOOR_SQL = (
+    "SELECT (SELECT count(*) FROM ledger_document), (SELECT sum(amount) FROM ledger_document), "
+    "(SELECT count(*) FROM ledger_allocation), (SELECT sum(amount) FROM ledger_allocation)"
+)
+
+
+def floor() -> tuple[Any, ...]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(FLOOR_SQL)
+        row = cursor.fetchone()
+    assert row is not None
+    return tuple(row)
+
+
+def measure(as_of: date, by: str | None, repeat: int, floor_seconds: float, report: Report) -> None:
+    from dunwell.insight.metrics import metrics
+
+    first, best, result = best_of(lambda: metrics(as_of, by), repeat)
+    report.add(
+        f"KPIs, 12 months, {'per currency' if by is None else f'by {by} and currency'}",
+        f"{best * 1000:.0f} ms (first {first * 1000:.0f} ms), {len(result.series):,} series, "
+        f"ratio {best / floor_seconds:.1f}x floor",
+    )
+
+
+def predict(today: date, report: Report) -> None:
+    """Payment prediction: train on every known outcome, then score every open document
+    (targets at 1,000,000 invoices: training ≤ 60 s, scoring ≤ 10 s)."""
+    import tempfile
+
+    from django.conf import settings
+
+    from dunwell.insight.prediction.model import score_open, train
+
+    settings.DATA_DIR = Path(tempfile.mkdtemp(prefix="dunwell-bench-models-"))
+    with timed() as t:
+        path = train(today)
+    report.add(
+        "payment prediction: train on every known outcome", f"{t.seconds:.1f} s ({path.name})"
+    )
+    with timed() as t:
+        scores = score_open(today)
+    report.add(
+        "payment prediction: score the open documents",
+        f"{t.seconds:.1f} s, {len(scores):,} documents",
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--debtors", type=int, default=100_000)
+    parser.add_argument("--documents", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--as-of", type=date.fromisoformat, default=None)
+    parser.add_argument("--data", type=Path, default=Path("var/bench/metrics"))
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--database-url", default=None, help="default: $DATABASE_URL or SQLite")
+    args = parser.parse_args()
+
+    setup_django(args.database_url)
+    from django.utils import timezone
+
+    from dunwell.demo.generator import generate
+    from dunwell.insight.metrics import metrics
+
+    today = args.as_of or timezone.localdate()
+    report = Report(
+        f"metrics bench: {args.documents:,} documents, {args.debtors:,} debtors, "
+        f"seed {args.seed}, as of {today}, on {describe_database()}"
+    )
+    print(report.title, flush=True)
+    with timed() as t:
+        paths = generate(
+            args.data, debtors=args.debtors, documents=args.documents, seed=args.seed, as_of=today
+        )
+    report.add("generate CSV", f"{t.seconds:.1f} s")
+    company = load_ledger(paths, report)
+    load_with_payments(paths, company, report)
+    first_f, best_f, (docs, _amount, allocations, _paid) = best_of(floor, args.repeat)
+    report.add(
+        f"floor (scan of {docs:,} documents and {allocations:,} allocations)",
+        f"{best_f * 1000:.0f} ms (first {first_f * 1000:.0f} ms)",
+    )
+    measure(today, None, args.repeat, best_f, report)
+    measure(today, "collector", args.repeat, best_f, report)
+    heap = python_peak_mib(lambda: metrics(today))
+    report.add("Python heap peak of one report (tracemalloc)", f"{heap:.0f} MiB")
+    predict(today, report)
+    report.add("peak RSS of the whole benchmark process", f"{peak_rss_mib():.0f} MiB")
+    print()
+    print(report.render())
+
+
+if __name__ == "__main__":
+    main()

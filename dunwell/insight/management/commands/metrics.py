@@ -1,0 +1,57 @@
+"""`dunwell metrics`: the collection KPIs (docs/metrics.md) as of a date, as JSON or a table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from dunwell.accounts.models import User
+from dunwell.insight.buckets import BucketError, parse_edges
+from dunwell.insight.management.commands.aging import parse_date
+from dunwell.insight.metrics import MetricsBy, metrics
+from dunwell.insight.metrics_export import to_json, to_table
+
+
+class Command(BaseCommand):
+    help = (
+        "Print the collection KPIs as of a date: DSO, best possible DSO, ADD, CEI (12-month "
+        "trend), roll rates, recovery odds and collector results, per currency."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--as-of", type=parse_date, help="YYYY-MM-DD (default: today)")
+        parser.add_argument(
+            "--by",
+            choices=[b.value for b in MetricsBy],
+            help="group by this as well as by currency (default: per currency only)",
+        )
+        parser.add_argument("--format", choices=["json", "table"], default="table")
+        parser.add_argument(
+            "--buckets", help="bucket edges in days past due, e.g. 30,60,90,180 (default: saved)"
+        )
+        parser.add_argument("--currency", help="only this currency")
+        parser.add_argument("--user", help="only what this username may see")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        edges = None
+        if options["buckets"]:
+            try:
+                edges = parse_edges(options["buckets"])
+            except BucketError as exc:
+                raise CommandError(f"--buckets: {exc}") from None
+        user = None
+        if options["user"]:
+            user = User.objects.filter(username=options["user"]).first()
+            if user is None:
+                raise CommandError(f"--user: no user {options['user']!r}")
+        report = metrics(
+            options["as_of"] or timezone.localdate(),
+            options["by"],
+            user=user,
+            edges=edges,
+            currency=(options["currency"] or "").upper() or None,
+        )
+        render = to_json if options["format"] == "json" else to_table
+        self.stdout.write(render(report), ending="")

@@ -1,0 +1,588 @@
+"""Collection KPIs as of any date (docs/metrics.md): DSO (count-back and simple), best possible
+DSO, ADD, CEI, roll rates, recovery odds and collector results. Every figure is per currency;
+a grouping (company, segment, collector) comes in addition to the currency, never instead.
+
+Past dates are reconstructed the way the aging report does it: a document dated on or before a
+day t is open on t by `open_amount` + the allocations paid after t. The receivables of every
+period end come from one grouped query: the period ends form a small calendar table (a VALUES
+list, with the bucket thresholds of each end precomputed so SQL does no date arithmetic), the
+documents open on some end are joined to it, and the allocations after each end are summed per
+(end, document). Credit sales per month come from a second grouped query over the documents.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connection, transaction
+from django.utils import timezone
+
+from dunwell.accounts.models import User
+from dunwell.insight import kpi
+from dunwell.insight.buckets import Bucket, make_buckets
+from dunwell.insight.models import saved_edges
+from dunwell.insight.selectors import GroupBy, _labels, _visible_sql
+from dunwell.ladder.models import PromiseStatus, TaskStatus
+from dunwell.ledger.models import Company
+
+TREND_MONTHS = 12  # the trend charts and the roll-rate matrix
+HISTORY_MONTHS = 24  # month-ends behind the recovery odds
+LOOKBACK_MONTHS = 24  # how far the count-back DSO may reach into the sales history
+SIMPLE_DSO_MONTHS = 3  # the period of the simple and best possible DSO
+HORIZONS: tuple[int, ...] = (30, 90, 180, 365)
+
+
+class MetricsBy(StrEnum):
+    CURRENCY = "currency"
+    COMPANY = "company"
+    SEGMENT = "segment"
+    COLLECTOR = "collector"
+
+
+@dataclass(slots=True)
+class Point:
+    """One period end of one group and currency; amounts in cents."""
+
+    end: date
+    receivables: int
+    current: int
+    buckets: list[int]
+    documents: int
+    sales: int  # credit sales of the month ending here
+    dso: Decimal | None = None  # count-back
+    simple_dso: Decimal | None = None
+    best_dso: Decimal | None = None
+    add: Decimal | None = None
+    cei: Decimal | None = None
+
+
+@dataclass(slots=True)
+class Recovery:
+    """One aging bucket: of the amount in it on past month-ends, the share paid within each
+    horizon (per cent), the amount it rests on (cents) and the document × month-end
+    observations behind it."""
+
+    bucket: Bucket
+    shares: list[Decimal | None]
+    base: list[int]
+    paid: list[int]
+    observations: list[int]
+
+
+@dataclass(slots=True)
+class Series:
+    key: int | str | None
+    label: str
+    currency: str
+    points: list[Point]  # TREND_MONTHS period ends, oldest first; the last is the as-of day
+    # roll[k][m]: share (per cent) of bucket k at the end before points[m] in bucket k+1 at it
+    roll: list[list[Decimal | None]]
+    recovery: list[Recovery]
+
+    @property
+    def last(self) -> Point:
+        return self.points[-1]
+
+
+@dataclass(slots=True)
+class CollectorMoney:
+    collected: int = 0
+    promised: int = 0
+    promises: int = 0
+    kept: int = 0
+    kept_amount: int = 0
+    broken: int = 0
+    broken_amount: int = 0
+
+
+@dataclass(slots=True)
+class CollectorResult:
+    collector_id: int | None
+    label: str
+    money: dict[str, CollectorMoney] = field(default_factory=dict)
+    tasks_due: int = 0
+    tasks_on_time: int = 0
+    tasks_late: int = 0
+    calls: int = 0
+    calls_answered: int = 0
+    talk_seconds: int = 0
+
+    @property
+    def punctuality(self) -> Decimal | None:
+        return kpi.share(self.tasks_on_time, self.tasks_due)
+
+
+@dataclass
+class MetricsReport:
+    as_of: date
+    by: MetricsBy | None
+    buckets: tuple[Bucket, ...]
+    horizons: tuple[int, ...]
+    ends: list[date]  # the trend's period ends
+    series: list[Series]
+    collectors: list[CollectorResult]
+    period_start: date  # of the collector results (the month of the as-of day)
+
+    @property
+    def currencies(self) -> list[str]:
+        return sorted({s.currency for s in self.series})
+
+
+def metrics(
+    as_of: date,
+    by: MetricsBy | str | None = None,
+    *,
+    user: User | None = None,
+    edges: Sequence[int] | None = None,
+    company: Company | None = None,
+    currency: str | None = None,
+    horizons: Sequence[int] = HORIZONS,
+) -> MetricsReport:
+    """Every KPI as of `as_of` over what `user` may see (None: everything)."""
+    by = MetricsBy(by) if by else None
+    edges = tuple(edges) if edges is not None else saved_edges()
+    buckets = make_buckets(edges)
+    horizons = tuple(horizons)
+    ends = kpi.cuts(as_of, HISTORY_MONTHS)
+    report = MetricsReport(
+        as_of=as_of,
+        by=by,
+        buckets=buckets,
+        horizons=horizons,
+        ends=ends[-TREND_MONTHS:],
+        series=[],
+        collectors=[],
+        period_start=as_of.replace(day=1),
+    )
+    try:
+        visible = _visible_sql(user)
+    except EmptyResultSet:
+        return report
+    filters = _Filters(visible, company, currency)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+            cursor.execute("SET LOCAL jit = off")
+        sql, params = _snapshot_sql(ends, edges, horizons, by, filters)
+        cursor.execute(sql, params)
+        snapshots = cursor.fetchall()
+        sales_ends = kpi.cuts(as_of, LOOKBACK_MONTHS + TREND_MONTHS)
+        sql, params = _sales_sql(sales_ends, by, filters)
+        cursor.execute(sql, params)
+        sales_rows = cursor.fetchall()
+    report.series = _series(report, ends, sales_ends, snapshots, sales_rows)
+    report.collectors = collector_results(as_of, user=user, company=company, currency=currency)
+    return report
+
+
+@dataclass(frozen=True, slots=True)
+class _Filters:
+    visible: tuple[str, list[Any]] | None
+    company: Company | None
+    currency: str | None
+
+    def sql(self) -> tuple[list[str], list[Any]]:
+        conditions: list[str] = []
+        params: list[Any] = []
+        if self.currency:
+            conditions.append("d.currency = %s")
+            params.append(self.currency)
+        if self.company is not None:
+            conditions.append("d.company_id = %s")
+            params.append(self.company.pk)
+        if self.visible is not None:
+            conditions.append(f"d.counterparty_id IN ({self.visible[0]})")
+            params.extend(self.visible[1])
+        return conditions, params
+
+
+def _key_sql(by: MetricsBy | None) -> tuple[str, str]:
+    """The group key expression and the join it needs."""
+    join = "JOIN ledger_counterparty c ON c.id = d.counterparty_id "
+    if by == MetricsBy.SEGMENT:
+        return "c.segment_id", join
+    if by == MetricsBy.COLLECTOR:
+        return "c.collector_id", join
+    if by == MetricsBy.COMPANY:
+        return "d.company_id", ""
+    if by == MetricsBy.CURRENCY:
+        return "d.currency", ""
+    return "NULL", ""
+
+
+def _date() -> str:
+    # PostgreSQL must know the type of the VALUES columns; SQLite stores dates as ISO text and
+    # would turn CAST(... AS DATE) into a number.
+    return "CAST(%s AS DATE)" if connection.vendor == "postgresql" else "%s"
+
+
+def _bucket_conditions(due: str, t: str, thresholds: list[str]) -> list[str]:
+    """SQL conditions putting a due date in each bucket as of the end whose threshold columns
+    are given (thresholds[j] = end − edge j): current when due on or after the end."""
+    edges = [t, *thresholds]
+    conditions = [f"{due} >= {t}"]
+    for j in range(1, len(edges)):
+        conditions.append(f"({due} < {edges[j - 1]} AND {due} >= {edges[j]})")
+    conditions.append(f"{due} < {edges[-1]}")
+    return conditions
+
+
+# The SQL below is assembled from fixed fragments only; every value is a query parameter.
+def _snapshot_sql(
+    ends: list[date],
+    edges: Sequence[int],
+    horizons: Sequence[int],
+    by: MetricsBy | None,
+    filters: _Filters,
+) -> tuple[str, list[Any]]:
+    """One row per (period end, group, currency): documents open, receivables, receivables
+    per bucket, the amount that rolled from bucket k at the previous end into k+1, and the
+    amount of each bucket paid within each horizon after the end."""
+    n_edges, n_h = len(edges), len(horizons)
+    columns = (
+        ["i", "t", "pt"]
+        + [f"th{j}" for j in range(1, n_edges + 1)]
+        + [f"pth{j}" for j in range(1, n_edges + 1)]
+        + [f"h{j}" for j in range(1, n_h + 1)]
+    )
+    rows: list[str] = []
+    params: list[Any] = []
+    d = _date()
+    for i, end in enumerate(ends):
+        previous = end.replace(day=1) - kpi.ONE_DAY
+        values = [i, end, previous]
+        values += [end - timedelta(days=e) for e in edges]
+        values += [previous - timedelta(days=e) for e in edges]
+        values += [end + timedelta(days=h) for h in horizons]
+        rows.append("(" + ", ".join(["%s"] + [d] * (len(values) - 1)) + ")")
+        params.extend(values)
+    cuts_cte = f"cuts({', '.join(columns)}) AS (VALUES {', '.join(rows)})"
+
+    key, join = _key_sql(by)
+    conditions, condition_params = filters.sql()
+    where = "".join(f" AND {c}" for c in conditions)
+    paid_cte = (
+        "paid AS (SELECT document_id, MAX(paid_on) AS last_paid FROM ledger_allocation "
+        "WHERE paid_on > %s GROUP BY document_id)"
+    )
+    params.append(ends[0])
+    docs_cte = (
+        f"docs AS (SELECT d.id, {key} AS grp, d.currency AS cur, d.date AS issued, "  # noqa: S608
+        "d.due_date AS due, d.open_amount AS open_now, p.last_paid AS last_paid "
+        f"FROM ledger_document d {join}LEFT JOIN paid p ON p.document_id = d.id "
+        f"WHERE d.date <= %s AND (d.open_amount > 0 OR p.last_paid IS NOT NULL){where})"
+    )
+    params.append(ends[-1])
+    params.extend(condition_params)
+    within = ", ".join(
+        f"COALESCE(SUM(CASE WHEN a.paid_on <= k.h{j} THEN a.amount ELSE 0 END), 0) AS p{j}"
+        for j in range(1, n_h + 1)
+    )
+    snap_cte = (
+        "snap AS (SELECT k.i AS i, d.id AS id, d.grp AS grp, d.cur AS cur, "  # noqa: S608
+        "d.issued AS issued, "
+        "d.due AS due, d.open_now + COALESCE(SUM(a.amount), 0) AS open_then, "
+        f"{within} "
+        # Each document is read once and paired with the few period ends it was open on
+        # (CROSS JOIN keeps SQLite from scanning the documents once per period end).
+        "FROM docs d CROSS JOIN cuts k "
+        "LEFT JOIN ledger_allocation a ON a.document_id = d.id AND a.paid_on > k.t "
+        "WHERE d.issued <= k.t AND (d.open_now > 0 OR d.last_paid > k.t) "
+        "GROUP BY k.i, d.id, d.grp, d.cur, d.issued, d.due, d.open_now)"
+    )
+
+    def cents(expression: str) -> str:
+        return f"CAST(SUM(ROUND(({expression}) * 100)) AS BIGINT)"
+
+    now = _bucket_conditions("s.due", "k.t", [f"k.th{j}" for j in range(1, n_edges + 1)])
+    before = _bucket_conditions("s.due", "k.pt", [f"k.pth{j}" for j in range(1, n_edges + 1)])
+    sums = [cents("s.open_then")]
+    sums += [cents(f"CASE WHEN {c} THEN s.open_then ELSE 0 END") for c in now]
+    sums += [
+        cents(
+            f"CASE WHEN s.issued <= k.pt AND {before[b]} AND {now[b + 1]} THEN s.open_then "
+            "ELSE 0 END"
+        )
+        for b in range(len(now) - 1)
+    ]
+    sums += [cents(f"CASE WHEN {c} THEN s.p{j} ELSE 0 END") for c in now for j in range(1, n_h + 1)]
+    sums += [f"SUM(CASE WHEN {c} THEN 1 ELSE 0 END)" for c in now]
+    sql = (
+        f"WITH {cuts_cte}, {paid_cte}, {docs_cte}, {snap_cte} "  # noqa: S608
+        f"SELECT s.i, s.grp, s.cur, COUNT(*), {', '.join(sums)} "
+        "FROM snap s JOIN cuts k ON k.i = s.i WHERE s.open_then > 0 "
+        "GROUP BY s.i, s.grp, s.cur"
+    )
+    return sql, params
+
+
+def _sales_sql(ends: list[date], by: MetricsBy | None, filters: _Filters) -> tuple[str, list[Any]]:
+    """Credit sales per (group, currency, month): the amounts of the documents dated in
+    (ends[m-1], ends[m]]. Cancelled documents are no sale."""
+    key, join = _key_sql(by)
+    conditions, condition_params = filters.sql()
+    d = _date()
+    whens = " ".join(f"WHEN d.date <= {d} THEN {m}" for m in range(1, len(ends)))
+    sql = (
+        f"SELECT {key}, d.currency, CASE {whens} END AS m, "  # noqa: S608
+        "CAST(SUM(ROUND(d.amount * 100)) AS BIGINT) "
+        f"FROM ledger_document d {join}"
+        "WHERE d.cancelled = %s AND d.date > %s AND d.date <= %s"
+        + "".join(f" AND {c}" for c in conditions)
+        + " GROUP BY 1, 2, 3"
+    )
+    params: list[Any] = [*ends[1:], False, ends[0], ends[-1], *condition_params]
+    return sql, params
+
+
+def _series(
+    report: MetricsReport,
+    ends: list[date],
+    sales_ends: list[date],
+    snapshots: list[tuple[Any, ...]],
+    sales_rows: list[tuple[Any, ...]],
+) -> list[Series]:
+    n_b, n_h = len(report.buckets), len(report.horizons)
+    snap: dict[tuple[Any, str], dict[int, tuple[Any, ...]]] = defaultdict(dict)
+    for row in snapshots:
+        snap[(row[1], row[2])][row[0]] = row
+    sales: dict[tuple[Any, str], dict[int, int]] = defaultdict(dict)
+    for key, cur, m, cents in sales_rows:
+        sales[(key, cur)][m] = int(cents)
+    groups = sorted(set(snap) | set(sales), key=lambda g: (g[1], str(g[0])))
+    labels = _group_labels(report.by, {g[0] for g in groups})
+    month_days = [(sales_ends[m] - sales_ends[m - 1]).days for m in range(1, len(sales_ends))]
+    first_trend = len(ends) - TREND_MONTHS
+    sales_offset = len(sales_ends) - len(ends)  # sales month index of snapshot index i
+    result: list[Series] = []
+    for group in groups:
+        by_end = snap.get(group, {})
+        monthly = sales.get(group, {})
+
+        def parts(i: int, by_end: dict[int, tuple[Any, ...]] = by_end) -> tuple[Any, ...]:
+            row = by_end.get(i)
+            if row is None:
+                return (0, 0, [0] * n_b, [0] * (n_b - 1), [[0] * n_h for _ in range(n_b)])
+            values = [int(v or 0) for v in row[3:]]
+            documents, total = values[0], values[1]
+            bucket_cents = values[2 : 2 + n_b]
+            rolled = values[2 + n_b : 2 + n_b + n_b - 1]
+            start = 2 + 2 * n_b - 1
+            paid = [values[start + b * n_h : start + (b + 1) * n_h] for b in range(n_b)]
+            return documents, total, bucket_cents, rolled, paid
+
+        points: list[Point] = []
+        roll: list[list[Decimal | None]] = [[] for _ in range(n_b - 1)]
+        for i in range(first_trend, len(ends)):
+            documents, total, bucket_cents, rolled, _paid = parts(i)
+            _d, opening, previous_buckets, _r, _p = parts(i - 1)
+            m = i + sales_offset  # this month in the sales months (1-based windows)
+            month_sales = monthly.get(m, 0)
+            history = [
+                kpi.MonthSales(monthly.get(j, 0), month_days[j - 1])
+                for j in range(m, max(0, m - LOOKBACK_MONTHS), -1)
+            ]
+            period = range(m, max(0, m - SIMPLE_DSO_MONTHS), -1)
+            period_sales = sum(monthly.get(j, 0) for j in period)
+            period_days = sum(month_days[j - 1] for j in period)
+            simple = kpi.simple_dso(total, period_sales, period_days)
+            best = kpi.simple_dso(bucket_cents[0], period_sales, period_days)
+            points.append(
+                Point(
+                    end=ends[i],
+                    receivables=total,
+                    current=bucket_cents[0],
+                    buckets=bucket_cents,
+                    documents=documents,
+                    sales=month_sales,
+                    dso=kpi.count_back_dso(total, history),
+                    simple_dso=simple,
+                    best_dso=best,
+                    add=kpi.add_days(simple, best),
+                    cei=kpi.cei(opening, month_sales, total, bucket_cents[0]),
+                )
+            )
+            for b in range(n_b - 1):
+                roll[b].append(kpi.share(rolled[b], previous_buckets[b]))
+        recovery = []
+        for b, bucket in enumerate(report.buckets):
+            base, paid, observations = [0] * n_h, [0] * n_h, [0] * n_h
+            for i, end in enumerate(ends[:-1]):
+                found = by_end.get(i)
+                if found is None:
+                    continue
+                _n, _t, bucket_cents, _r, paid_cents = parts(i)
+                count = int(found[3 + 2 + 2 * n_b - 1 + n_b * n_h + b] or 0)
+                for j, horizon in enumerate(report.horizons):
+                    if end + timedelta(days=horizon) > report.as_of:
+                        continue  # not yet known on the as-of day
+                    base[j] += bucket_cents[b]
+                    paid[j] += paid_cents[b][j]
+                    observations[j] += count
+            recovery.append(
+                Recovery(
+                    bucket=bucket,
+                    shares=[kpi.share(p, t) for p, t in zip(paid, base, strict=True)],
+                    base=base,
+                    paid=paid,
+                    observations=observations,
+                )
+            )
+        result.append(Series(group[0], labels.get(group[0], ""), group[1], points, roll, recovery))
+    return result
+
+
+def _group_labels(by: MetricsBy | None, keys: set[Any]) -> dict[Any, str]:
+    if by is None:
+        return {}
+    return _labels(GroupBy(by.value), keys)
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def collector_results(
+    as_of: date,
+    *,
+    user: User | None = None,
+    company: Company | None = None,
+    currency: str | None = None,
+) -> list[CollectorResult]:
+    """What each collector achieved from the first of the month of `as_of` to `as_of`, on the
+    debtors assigned to them now: payments received, promises made (recorded by them), kept
+    and broken (resolved in the period), punctuality of their tasks due in the period, and
+    their calls. Only over counterparties `user` may see."""
+    start, stop = as_of.replace(day=1), as_of
+    start_at, stop_at = _day_start(start), _day_start(stop + kpi.ONE_DAY)
+    try:
+        visible = _visible_sql(user)
+    except EmptyResultSet:
+        return []
+    conditions: list[str] = []
+    condition_params: list[Any] = []
+    if company is not None:
+        conditions.append("c.company_id = %s")
+        condition_params.append(company.pk)
+    if visible is not None:
+        conditions.append(f"c.id IN ({visible[0]})")
+        condition_params.extend(visible[1])
+    where = "".join(f" AND {c}" for c in conditions)
+    cur_where, cur_params = ("", []) if not currency else (" AND x.currency = %s", [currency])
+    results: dict[int | None, CollectorResult] = {}
+
+    def result(collector_id: int | None) -> CollectorResult:
+        if collector_id not in results:
+            results[collector_id] = CollectorResult(collector_id, "")
+        return results[collector_id]
+
+    def money(collector_id: int | None, cur: str) -> CollectorMoney:
+        return result(collector_id).money.setdefault(cur, CollectorMoney())
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.collector_id, x.currency, CAST(SUM(ROUND(x.amount * 100)) AS BIGINT) "  # noqa: S608
+            "FROM ledger_payment x JOIN ledger_counterparty c ON c.id = x.counterparty_id "
+            f"WHERE x.cancelled = %s AND x.date >= %s AND x.date <= %s{where}{cur_where} "
+            "GROUP BY c.collector_id, x.currency",
+            [False, start, stop, *condition_params, *cur_params],
+        )
+        for collector_id, cur, cents in cursor.fetchall():
+            money(collector_id, cur).collected = int(cents)
+        # Promises recorded by a collector; kept or broken counts only once resolved by then.
+        cursor.execute(
+            "SELECT x.recorded_by_id, x.currency, "  # noqa: S608
+            "SUM(CASE WHEN x.recorded_at >= %s THEN 1 ELSE 0 END), "
+            "CAST(SUM(CASE WHEN x.recorded_at >= %s THEN ROUND(x.amount * 100) ELSE 0 END) "
+            "AS BIGINT), "
+            "SUM(CASE WHEN x.status = %s AND x.resolved_at >= %s AND x.resolved_at < %s "
+            "THEN 1 ELSE 0 END), "
+            "CAST(SUM(CASE WHEN x.status = %s AND x.resolved_at >= %s AND x.resolved_at < %s "
+            "THEN ROUND(x.amount * 100) ELSE 0 END) AS BIGINT), "
+            "SUM(CASE WHEN x.status = %s AND x.resolved_at >= %s AND x.resolved_at < %s "
+            "THEN 1 ELSE 0 END), "
+            "CAST(SUM(CASE WHEN x.status = %s AND x.resolved_at >= %s AND x.resolved_at < %s "
+            "THEN ROUND(x.amount * 100) ELSE 0 END) AS BIGINT) "
+            "FROM ladder_promise x JOIN ledger_counterparty c ON c.id = x.counterparty_id "
+            "WHERE x.recorded_by_id IS NOT NULL AND x.recorded_at < %s "
+            "AND (x.recorded_at >= %s OR (x.resolved_at >= %s AND x.resolved_at < %s))"
+            f"{where}{cur_where} GROUP BY x.recorded_by_id, x.currency",
+            [
+                start_at,
+                start_at,
+                PromiseStatus.KEPT,
+                start_at,
+                stop_at,
+                PromiseStatus.KEPT,
+                start_at,
+                stop_at,
+                PromiseStatus.BROKEN,
+                start_at,
+                stop_at,
+                PromiseStatus.BROKEN,
+                start_at,
+                stop_at,
+                stop_at,
+                start_at,
+                start_at,
+                stop_at,
+                *condition_params,
+                *cur_params,
+            ],
+        )
+        for collector_id, cur, made, made_c, kept, kept_c, broken, broken_c in cursor.fetchall():
+            row = money(collector_id, cur)
+            row.promises, row.promised = int(made or 0), int(made_c or 0)
+            row.kept, row.kept_amount = int(kept or 0), int(kept_c or 0)
+            row.broken, row.broken_amount = int(broken or 0), int(broken_c or 0)
+        # Tasks due in the period (those cancelled because the debt was paid, or rejected,
+        # asked nothing of the collector); on time when done by the time they were due.
+        cursor.execute(
+            "SELECT x.assignee_id, COUNT(*), "  # noqa: S608
+            "SUM(CASE WHEN x.status = %s AND x.done_at <= x.due_at THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN x.status = %s AND x.done_at > x.due_at AND x.done_at < %s "
+            "THEN 1 ELSE 0 END) "
+            "FROM ladder_task x JOIN ledger_counterparty c ON c.id = x.counterparty_id "
+            "WHERE x.assignee_id IS NOT NULL AND x.due_at >= %s AND x.due_at < %s "
+            f"AND x.status NOT IN (%s, %s){where} GROUP BY x.assignee_id",
+            [
+                TaskStatus.DONE,
+                TaskStatus.DONE,
+                stop_at,
+                start_at,
+                # A task due later today is not yet due: it counts once its time has come.
+                min(stop_at, timezone.now()),
+                TaskStatus.CANCELLED_PAID,
+                TaskStatus.REJECTED,
+                *condition_params,
+            ],
+        )
+        for collector_id, due, on_time, late in cursor.fetchall():
+            row_result = result(collector_id)
+            row_result.tasks_due = int(due)
+            row_result.tasks_on_time, row_result.tasks_late = int(on_time or 0), int(late or 0)
+        # A call without a counterparty is shown only to who may see everything.
+        cursor.execute(
+            "SELECT x.agent_id, COUNT(*), "  # noqa: S608
+            "SUM(CASE WHEN x.answered_at IS NOT NULL THEN 1 ELSE 0 END), "
+            "COALESCE(SUM(x.duration), 0) "
+            "FROM telephony_call x LEFT JOIN ledger_counterparty c ON c.id = x.counterparty_id "
+            f"WHERE x.agent_id IS NOT NULL AND x.started_at >= %s AND x.started_at < %s{where} "
+            "GROUP BY x.agent_id",
+            [start_at, stop_at, *condition_params],
+        )
+        for collector_id, calls, answered, seconds in cursor.fetchall():
+            row_result = result(collector_id)
+            row_result.calls, row_result.calls_answered = int(calls), int(answered or 0)
+            row_result.talk_seconds = int(seconds or 0)
+    labels = _labels(GroupBy.COLLECTOR, set(results))
+    for collector_id, row_result in results.items():
+        row_result.label = labels.get(collector_id, "")
+    return sorted(results.values(), key=lambda r: (r.collector_id is None, r.label))

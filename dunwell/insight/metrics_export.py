@@ -1,0 +1,305 @@
+"""The KPI report as JSON, a text table and XLSX (docs/metrics.md)."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import IO, Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from openpyxl import Workbook
+
+from dunwell.cells import append_row
+from dunwell.insight.export import bucket_label
+from dunwell.insight.metrics import CollectorResult, MetricsReport, Point, Series
+
+
+def cents(value: int) -> Decimal:
+    return Decimal(value).scaleb(-2)
+
+
+def one_place(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.quantize(Decimal("0.1"))
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(one_place(value))
+
+
+def roll_labels(report: MetricsReport) -> list[str]:
+    """ "Current → 1–30", "1–30 → 31–60", …: the rows of the roll-rate matrix."""
+    labels = [bucket_label(b) for b in report.buckets]
+    return [f"{labels[k]} → {labels[k + 1]}" for k in range(len(labels) - 1)]
+
+
+def _point_json(point: Point) -> dict[str, Any]:
+    return {
+        "end": point.end.isoformat(),
+        "receivables": str(cents(point.receivables)),
+        "current": str(cents(point.current)),
+        "sales": str(cents(point.sales)),
+        "documents": point.documents,
+        "dso": _text(point.dso),
+        "simple_dso": _text(point.simple_dso),
+        "best_dso": _text(point.best_dso),
+        "add": _text(point.add),
+        "cei": _text(point.cei),
+    }
+
+
+def _series_json(report: MetricsReport, series: Series) -> dict[str, Any]:
+    keys = [b.key for b in report.buckets]
+    last = series.last
+    return {
+        "key": series.key,
+        "label": series.label,
+        "currency": series.currency,
+        "kpis": {
+            **_point_json(last),
+            "buckets": {k: str(cents(v)) for k, v in zip(keys, last.buckets, strict=True)},
+        },
+        "trend": [_point_json(p) for p in series.points],
+        "roll_rates": [
+            {"from": keys[k], "to": keys[k + 1], "rates": [_text(v) for v in row]}
+            for k, row in enumerate(series.roll)
+        ],
+        "recovery": [
+            {
+                "bucket": r.bucket.key,
+                "within": {
+                    str(h): {
+                        "share": _text(r.shares[j]),
+                        "amount": str(cents(r.base[j])),
+                        "paid": str(cents(r.paid[j])),
+                        "documents": r.observations[j],
+                    }
+                    for j, h in enumerate(report.horizons)
+                },
+            }
+            for r in series.recovery
+        ],
+    }
+
+
+def _collector_json(row: CollectorResult) -> dict[str, Any]:
+    return {
+        "collector_id": row.collector_id,
+        "collector": row.label,
+        "money": {
+            currency: {
+                "collected": str(cents(m.collected)),
+                "promises": m.promises,
+                "promised": str(cents(m.promised)),
+                "kept": m.kept,
+                "kept_amount": str(cents(m.kept_amount)),
+                "broken": m.broken,
+                "broken_amount": str(cents(m.broken_amount)),
+            }
+            for currency, m in sorted(row.money.items())
+        },
+        "tasks": {
+            "due": row.tasks_due,
+            "on_time": row.tasks_on_time,
+            "late": row.tasks_late,
+            "punctuality": _text(row.punctuality),
+        },
+        "calls": {
+            "calls": row.calls,
+            "answered": row.calls_answered,
+            "talk_seconds": row.talk_seconds,
+        },
+    }
+
+
+def to_json(report: MetricsReport) -> str:
+    data = {
+        "as_of": report.as_of.isoformat(),
+        "by": report.by.value if report.by else None,
+        "buckets": [{"key": b.key, "label": b.label} for b in report.buckets],
+        "horizons": list(report.horizons),
+        "ends": [end.isoformat() for end in report.ends],
+        "series": [_series_json(report, s) for s in report.series],
+        "collectors": {
+            "from": report.period_start.isoformat(),
+            "to": report.as_of.isoformat(),
+            "rows": [_collector_json(row) for row in report.collectors],
+        },
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, Decimal):
+        return f"{value:,.2f}" if value.as_tuple().exponent == -2 else f"{value:,}"
+    return str(value)
+
+
+def _table(head: list[str], rows: list[list[Any]]) -> list[str]:
+    body = [[_cell(c) for c in row] for row in rows]
+    widths = [max(len(line[i]) for line in [head, *body]) for i in range(len(head))]
+
+    def fmt(line: list[str]) -> str:
+        return "  ".join(
+            c.ljust(widths[i]) if i == 0 else c.rjust(widths[i]) for i, c in enumerate(line)
+        ).rstrip()
+
+    return [fmt(head), "  ".join("-" * w for w in widths), *(fmt(line) for line in body)]
+
+
+def trend_header() -> list[str]:
+    return [
+        _("Period end"),
+        _("Receivables"),
+        _("Credit sales"),
+        _("DSO"),
+        _("Simple DSO"),
+        _("Best possible DSO"),
+        _("ADD"),
+        _("CEI, %"),
+    ]
+
+
+def trend_rows(series: Series) -> list[list[Any]]:
+    return [
+        [
+            p.end.isoformat(),
+            cents(p.receivables),
+            cents(p.sales),
+            one_place(p.dso),
+            one_place(p.simple_dso),
+            one_place(p.best_dso),
+            one_place(p.add),
+            one_place(p.cei),
+        ]
+        for p in series.points
+    ]
+
+
+def recovery_header(report: MetricsReport) -> list[str]:
+    head = [_("Bucket")]
+    for h in report.horizons:
+        head += [
+            ngettext("Paid within %(days)d day, %%", "Paid within %(days)d days, %%", h)
+            % {"days": h},
+            ngettext("Documents (%(days)d day)", "Documents (%(days)d days)", h) % {"days": h},
+        ]
+    return head
+
+
+def recovery_rows(report: MetricsReport, series: Series) -> list[list[Any]]:
+    rows = []
+    for r in series.recovery:
+        row: list[Any] = [bucket_label(r.bucket)]
+        for j in range(len(report.horizons)):
+            row += [one_place(r.shares[j]), r.observations[j]]
+        rows.append(row)
+    return rows
+
+
+def collector_header() -> list[str]:
+    return [
+        _("Collector"),
+        _("Currency"),
+        _("Collected"),
+        _("Promises made"),
+        _("Promised"),
+        _("Kept"),
+        _("Kept amount"),
+        _("Broken"),
+        _("Broken amount"),
+        _("Tasks due"),
+        _("On time"),
+        _("Punctuality, %"),
+        _("Calls"),
+        _("Talk time, min"),
+    ]
+
+
+def collector_rows(report: MetricsReport) -> list[list[Any]]:
+    rows: list[list[Any]] = []
+    for row in report.collectors:
+        tail = [
+            row.tasks_due,
+            row.tasks_on_time,
+            one_place(row.punctuality),
+            row.calls,
+            row.talk_seconds // 60,
+        ]
+        currencies = sorted(row.money) or [""]
+        for n, currency in enumerate(currencies):
+            m = row.money.get(currency)
+            money: list[Any] = (
+                [
+                    cents(m.collected),
+                    m.promises,
+                    cents(m.promised),
+                    m.kept,
+                    cents(m.kept_amount),
+                    m.broken,
+                    cents(m.broken_amount),
+                ]
+                if m
+                else [None] * 7
+            )
+            # Tasks and calls have no currency: shown once per collector.
+            rows.append([row.label, currency, *money, *(tail if n == 0 else [None] * 5)])
+    return rows
+
+
+def series_title(series: Series) -> str:
+    return f"{series.currency} — {series.label}" if series.label else series.currency
+
+
+def to_table(report: MetricsReport) -> str:
+    lines = [_("Collection KPIs as of %(date)s") % {"date": report.as_of.isoformat()}, ""]
+    if not report.series:
+        lines.append(_("No receivables you can see in this period."))
+    for series in report.series:
+        lines += [series_title(series), ""]
+        lines += _table(trend_header(), trend_rows(series)) + [""]
+        lines.append(_("Roll rates, %"))
+        head = [""] + [p.end.strftime("%Y-%m") for p in series.points]
+        rows = [
+            [label, *(one_place(v) for v in row)]
+            for label, row in zip(roll_labels(report), series.roll, strict=True)
+        ]
+        lines += _table(head, rows) + [""]
+        lines.append(_("Recovery odds"))
+        lines += _table(recovery_header(report), recovery_rows(report, series)) + [""]
+    if report.collectors:
+        lines.append(
+            _("Collector results from %(start)s to %(end)s")
+            % {"start": report.period_start.isoformat(), "end": report.as_of.isoformat()}
+        )
+        lines += _table(collector_header(), collector_rows(report))
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def write_xlsx(report: MetricsReport, out: IO[bytes]) -> None:
+    workbook = Workbook(write_only=True)
+    kpis = workbook.create_sheet(_("KPIs"))
+    append_row(kpis, [_("Collection KPIs as of %(date)s") % {"date": report.as_of.isoformat()}])
+    append_row(kpis, [_("Currency"), _("Group"), *trend_header()])
+    for series in report.series:
+        for row in trend_rows(series):
+            append_row(kpis, [series.currency, series.label, *row])
+    roll = workbook.create_sheet(_("Roll rates"))
+    append_row(
+        roll, [_("Currency"), _("Group"), _("Buckets"), *(e.isoformat() for e in report.ends)]
+    )
+    for series in report.series:
+        for label, row in zip(roll_labels(report), series.roll, strict=True):
+            append_row(roll, [series.currency, series.label, label, *(one_place(v) for v in row)])
+    recovery = workbook.create_sheet(_("Recovery odds"))
+    append_row(recovery, [_("Currency"), _("Group"), *recovery_header(report)])
+    for series in report.series:
+        for row in recovery_rows(report, series):
+            append_row(recovery, [series.currency, series.label, *row])
+    collectors = workbook.create_sheet(_("Collectors"))
+    append_row(collectors, collector_header())
+    for row in collector_rows(report):
+        append_row(collectors, row)
+    workbook.save(out)

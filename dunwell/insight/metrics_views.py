@@ -1,0 +1,153 @@
+"""The KPI dashboard and its XLSX export: for finance, supervisors, directors and admins
+(visibility.can_see_metrics), over the counterparties the user may see."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dunwell.accounts.models import User
+from dunwell.accounts.visibility import can_see_metrics
+from dunwell.insight.export import bucket_label
+from dunwell.insight.forms import METRICS_GROUP_CHOICES, MetricsFilterForm
+from dunwell.insight.metrics import MetricsReport, Series, metrics
+from dunwell.insight.metrics_export import cents, one_place, roll_labels, series_title, write_xlsx
+from dunwell.views import bad_query
+
+
+def _report(request: HttpRequest) -> tuple[MetricsFilterForm, MetricsReport]:
+    assert isinstance(request.user, User)
+    if not can_see_metrics(request.user):
+        raise PermissionDenied
+    form = MetricsFilterForm(request.GET or None)
+    today = timezone.localdate()
+    if form.is_bound and form.is_valid():
+        as_of, by = form.as_of_or(today), form.group_by()
+        currency = form.cleaned_data["currency"] or None
+    else:
+        as_of, by, currency = today, None, None
+    return form, metrics(as_of, by, user=request.user, currency=currency)
+
+
+def _chart(report: MetricsReport, series: list[Series]) -> dict[str, Any]:
+    """Numbers for Chart.js: one line per series, 12 months (None where undefined)."""
+
+    def number(value: Any) -> float | None:
+        return None if value is None else float(value)
+
+    return {
+        "months": [end.strftime("%m.%Y") for end in report.ends],
+        "dso": [
+            {"label": s.label or s.currency, "data": [number(one_place(p.dso)) for p in s.points]}
+            for s in series
+        ],
+        "cei": [
+            {"label": s.label or s.currency, "data": [number(one_place(p.cei)) for p in s.points]}
+            for s in series
+        ],
+    }
+
+
+@login_required
+def metrics_page(request: HttpRequest) -> HttpResponse:
+    form, report = _report(request)
+    currencies = report.currencies
+    chosen = form.data.get("currency", "").upper() if form.is_bound else ""
+    chart_currency = chosen if chosen in currencies else (currencies[0] if currencies else "")
+    shown = [s for s in report.series if s.currency == chart_currency]
+    summary = [
+        {
+            "title": series_title(s),
+            "currency": s.currency,
+            "receivables": cents(s.last.receivables),
+            "current": cents(s.last.current),
+            "dso": one_place(s.last.dso),
+            "simple_dso": one_place(s.last.simple_dso),
+            "best_dso": one_place(s.last.best_dso),
+            "add": one_place(s.last.add),
+            "cei": one_place(s.last.cei),
+        }
+        for s in report.series
+    ]
+    details = [
+        {
+            "title": series_title(s),
+            "roll": [
+                {"label": label, "rates": [one_place(v) for v in row]}
+                for label, row in zip(roll_labels(report), s.roll, strict=True)
+            ],
+            "recovery": [
+                {
+                    "bucket": bucket_label(r.bucket),
+                    "cells": [
+                        {"share": one_place(r.shares[j]), "documents": r.observations[j]}
+                        for j in range(len(report.horizons))
+                    ],
+                }
+                for r in s.recovery
+            ],
+        }
+        for s in shown
+    ]
+    collectors = [
+        {
+            "label": row.label,
+            "money": [
+                {
+                    "currency": currency,
+                    "collected": cents(m.collected),
+                    "promises": m.promises,
+                    "promised": cents(m.promised),
+                    "kept": m.kept,
+                    "kept_amount": cents(m.kept_amount),
+                    "broken": m.broken,
+                    "broken_amount": cents(m.broken_amount),
+                }
+                for currency, m in sorted(row.money.items())
+            ],
+            "tasks_due": row.tasks_due,
+            "tasks_on_time": row.tasks_on_time,
+            "punctuality": one_place(row.punctuality),
+            "calls": row.calls,
+            "answered": row.calls_answered,
+            "talk_minutes": row.talk_seconds // 60,
+        }
+        for row in report.collectors
+    ]
+    context = {
+        "form": form,
+        "report": report,
+        "group_label": dict(METRICS_GROUP_CHOICES)[report.by.value] if report.by else _("Currency"),
+        "chart_currency": chart_currency,
+        "summary": summary,
+        "details": details,
+        "months": list(report.ends),
+        "collectors": collectors,
+        "chart": _chart(report, shown),
+        "query": request.GET.urlencode(),
+    }
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    return render(request, "insight/metrics.html", context, status=status)
+
+
+@login_required
+def metrics_export(request: HttpRequest) -> HttpResponse:
+    form, report = _report(request)
+    if form.is_bound and not form.is_valid():
+        return bad_query(request, form)
+    buffer = io.BytesIO()
+    write_xlsx(report, buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = f"kpis-{report.as_of.isoformat()}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

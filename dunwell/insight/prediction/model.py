@@ -1,0 +1,318 @@
+"""Payment prediction: read the ledger into point-in-time features, train, evaluate on a time
+split against a baseline, store a versioned model (docs/metrics.md, "Payment prediction").
+
+Two gradient-boosted models (scikit-learn's HistGradientBoosting, which takes missing values
+as they are): one gives the probability that a document is paid more than N days after its
+due date, the other the days after due it will be paid (the expected payment date).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+
+from dunwell.insight.prediction.features import (
+    FEATURES,
+    CustomerHistory,
+    Doc,
+    days_late,
+    histories,
+)
+
+MODEL_KIND = "payment"
+
+
+@dataclass
+class Ledger:
+    docs: list[Doc]
+    histories: dict[int, CustomerHistory]
+
+
+def read_ledger(late_after_days: int) -> Ledger:
+    """Every document that is not cancelled, with the day its payment completed (the last
+    allocation, when nothing is left open), and the customers' disputes and broken promises.
+    Read as plain tuples: one query per table, no model instances."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT d.id, d.counterparty_id, d.date, d.due_date, d.amount, d.open_amount, "
+            "a.last_paid, COALESCE(a.n, 0) FROM ledger_document d "
+            "LEFT JOIN (SELECT document_id, MAX(paid_on) AS last_paid, COUNT(*) AS n "
+            "FROM ledger_allocation GROUP BY document_id) a ON a.document_id = d.id "
+            "WHERE d.cancelled = %s",
+            [False],
+        )
+        docs = [
+            Doc(
+                id=row[0],
+                customer=row[1],
+                issued=_day(row[2]),
+                due=_day(row[3]),
+                amount=float(row[4]),
+                paid_on=_day(row[6]) if row[5] == 0 and row[6] is not None else None,
+                payments=int(row[7]),
+            )
+            for row in cursor.fetchall()
+        ]
+        cursor.execute("SELECT counterparty_id, registered_at FROM ladder_dispute")
+        disputes = [(c, _day(at)) for c, at in cursor.fetchall()]
+        cursor.execute(
+            "SELECT counterparty_id, resolved_at FROM ladder_promise "
+            "WHERE status = %s AND resolved_at IS NOT NULL",
+            ["broken"],
+        )
+        broken = [(c, _day(at)) for c, at in cursor.fetchall()]
+    return Ledger(docs, histories(docs, late_after_days, disputes, broken))
+
+
+def _day(value: Any) -> date:
+    if isinstance(value, str):
+        return date.fromisoformat(value[:10])
+    if hasattr(value, "date") and callable(value.date):
+        return value.date()  # type: ignore[no-any-return]
+    assert isinstance(value, date)
+    return value
+
+
+def feature_rows(ledger: Ledger, docs: list[Doc], on: date | None = None) -> list[list[float]]:
+    """Features of `docs`, each as of its issue day (or of `on`)."""
+    return [ledger.histories[d.customer].features(d, on or d.issued) for d in docs]
+
+
+@dataclass
+class Scores:
+    auc: float | None
+    brier: float
+    accuracy: float
+    mae_days: float
+
+    def as_dict(self) -> dict[str, float | None]:
+        return {
+            "auc": _round(self.auc),
+            "brier": _round(self.brier),
+            "accuracy": _round(self.accuracy),
+            "mae_days": _round(self.mae_days, 2),
+        }
+
+
+def _round(value: float | None, places: int = 4) -> float | None:
+    return None if value is None or math.isnan(value) else round(value, places)
+
+
+def score(late: list[bool], probability: list[float], error_days: list[float]) -> Scores:
+    from sklearn.metrics import brier_score_loss, roc_auc_score
+
+    auc = roc_auc_score(late, probability) if len(set(late)) == 2 else None
+    return Scores(
+        auc=float(auc) if auc is not None else None,
+        brier=float(brier_score_loss(late, probability)),
+        accuracy=sum((p >= 0.5) == y for p, y in zip(probability, late, strict=True)) / len(late),
+        mae_days=sum(abs(e) for e in error_days) / len(error_days),
+    )
+
+
+def _fit(x: list[list[float]], late: list[bool], days: list[float]) -> tuple[Any, Any]:
+    from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+
+    classifier = HistGradientBoostingClassifier(max_iter=200, learning_rate=0.08, random_state=0)
+    classifier.fit(x, late)
+    regressor = HistGradientBoostingRegressor(
+        loss="absolute_error", max_iter=200, learning_rate=0.08, random_state=0
+    )
+    regressor.fit(x, days)
+    return classifier, regressor
+
+
+def known_outcomes(docs: list[Doc], day: date, late_after_days: int) -> list[Doc]:
+    """The documents whose outcome was known before `day`: paid before it, or still unpaid
+    on it more than `late_after_days` after their due date (known to be late). Leaving the
+    second kind out would teach the model that late payers pay early (the late ones are
+    not paid yet)."""
+    cutoff = day - timedelta(days=late_after_days)
+    return [
+        d
+        for d in docs
+        if d.issued < day and ((d.paid_on is not None and d.paid_on < day) or d.due < cutoff)
+    ]
+
+
+def late_on(doc: Doc, day: date, late_after_days: int) -> bool:
+    """Late, as known on `day` (for a document in known_outcomes)."""
+    if doc.paid_on is not None and doc.paid_on < day:
+        return (doc.paid_on - doc.due).days > late_after_days
+    return True
+
+
+def _fit_known(ledger: Ledger, docs: list[Doc], day: date, late_after_days: int) -> tuple[Any, Any]:
+    """The classifier on every known outcome; the delay regressor on the documents paid
+    before `day`, with those still unpaid counted as paid on `day` (at least that late)."""
+    x = feature_rows(ledger, docs)
+    late = [late_on(d, day, late_after_days) for d in docs]
+    days = [
+        float(((d.paid_on if d.paid_on is not None and d.paid_on < day else day) - d.due).days)
+        for d in docs
+    ]
+    return _fit(x, late, days)
+
+
+class NotEnoughData(ValueError):
+    """Too few paid documents on one side of the split to train or to test."""
+
+
+def evaluate(split: date, late_after_days: int = 0) -> dict[str, Any]:
+    """Train on the documents paid before `split`; test on those issued on or after it and
+    already paid. The baseline predicts each customer's late share known on the issue day
+    (the training set's late share for a new customer) and due + their average delay."""
+    ledger = read_ledger(late_after_days)
+    train = known_outcomes(ledger.docs, split, late_after_days)
+    test = [d for d in ledger.docs if d.issued >= split and d.paid_on is not None]
+    if len(train) < 20 or not test:
+        raise NotEnoughData(
+            f"{len(train)} documents with an outcome known before {split} to train on and "
+            f"{len(test)} issued since and paid to test on: too few"
+        )
+    classifier, regressor = _fit_known(ledger, train, split, late_after_days)
+    y_train = [late_on(d, split, late_after_days) for d in train]
+    d_train = sorted(
+        float((d.paid_on - d.due).days)
+        for d in train
+        if d.paid_on is not None and d.paid_on < split
+    )
+
+    x_test = feature_rows(ledger, test)
+    y_test = [bool(days_late(d) > late_after_days) for d in test]  # type: ignore[operator]
+    actual = [float(days_late(d)) for d in test]  # type: ignore[arg-type]
+    probability = [float(p) for p in classifier.predict_proba(x_test)[:, 1]]
+    predicted = [float(v) for v in regressor.predict(x_test)]
+    model = score(y_test, probability, [p - a for p, a in zip(predicted, actual, strict=True)])
+
+    prior = sum(y_train) / len(y_train)
+    prior_days = d_train[len(d_train) // 2] if d_train else 0.0
+    base_p, base_days = [], []
+    for d in test:
+        history = ledger.histories[d.customer]
+        share = history.late_share_before(d.issued)
+        mean = history.mean_late_before(d.issued)
+        base_p.append(prior if share is None else share)
+        base_days.append(prior_days if mean is None else mean)
+    baseline = score(y_test, base_p, [p - a for p, a in zip(base_days, actual, strict=True)])
+    return {
+        "split_date": split.isoformat(),
+        "late_after_days": late_after_days,
+        "n_train": len(train),
+        "n_test": len(test),
+        "late_share_train": _round(prior),
+        "late_share_test": _round(sum(y_test) / len(y_test)),
+        **model.as_dict(),
+        "baseline": baseline.as_dict(),
+        "features": list(FEATURES),
+    }
+
+
+def models_dir() -> Path:
+    return Path(settings.DATA_DIR) / "models"
+
+
+def train(as_of: date, late_after_days: int = 0) -> Path:
+    """Train on every document paid before `as_of` and store the model as the next version
+    (`<data dir>/models/payment-v<N>.joblib`, with a JSON card beside it)."""
+    import joblib
+
+    ledger = read_ledger(late_after_days)
+    paid = known_outcomes(ledger.docs, as_of, late_after_days)
+    if len(paid) < 20:
+        raise NotEnoughData(f"{len(paid)} documents with a known outcome: too few to train on")
+    classifier, regressor = _fit_known(ledger, paid, as_of, late_after_days)
+    folder = models_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    version = 1 + max((_version(p) for p in folder.glob(f"{MODEL_KIND}-v*.joblib")), default=0)
+    path = folder / f"{MODEL_KIND}-v{version}.joblib"
+    card = {
+        "kind": MODEL_KIND,
+        "version": version,
+        "trained_as_of": as_of.isoformat(),
+        "late_after_days": late_after_days,
+        "n_train": len(paid),
+        "features": list(FEATURES),
+    }
+    joblib.dump({"card": card, "classifier": classifier, "regressor": regressor}, path)
+    path.with_suffix(".json").write_text(json.dumps(card, indent=2), encoding="utf-8")
+    return path
+
+
+def _version(path: Path) -> int:
+    try:
+        return int(path.stem.rsplit("-v", 1)[1])
+    except (IndexError, ValueError):
+        return 0
+
+
+def latest_model() -> dict[str, Any] | None:
+    import joblib
+
+    paths = sorted(models_dir().glob(f"{MODEL_KIND}-v*.joblib"), key=_version)
+    return joblib.load(paths[-1]) if paths else None  # type: ignore[no-any-return]
+
+
+def score_open(as_of: date) -> list[dict[str, Any]]:
+    """Every open document with the latest model: probability of late payment and the
+    expected payment date, as of `as_of`."""
+    stored = latest_model()
+    if stored is None:
+        return []
+    ledger = read_ledger(int(stored["card"]["late_after_days"]))
+    docs = [d for d in ledger.docs if d.paid_on is None and d.issued <= as_of]
+    if not docs:
+        return []
+    x = feature_rows(ledger, docs, as_of)
+    probability = stored["classifier"].predict_proba(x)[:, 1]
+    delay = stored["regressor"].predict(x)
+    return [
+        {
+            "document": d.id,
+            "late_probability": round(float(p), 4),
+            "expected_payment": max(as_of, d.due + timedelta(days=round(float(v)))).isoformat(),
+        }
+        for d, p, v in zip(docs, probability, delay, strict=True)
+    ]
+
+
+RETRAIN_DAYS = 7
+
+
+def latest_card() -> dict[str, Any] | None:
+    """The JSON card of the newest stored model (cheap: no model is loaded)."""
+    paths = sorted(models_dir().glob(f"{MODEL_KIND}-v*.json"), key=_version)
+    if not paths:
+        return None
+    return json.loads(paths[-1].read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+def retrain_if_due(today: date | None = None) -> Path | None:
+    """The worker's job: a new model version when the newest is RETRAIN_DAYS old (or there is
+    none and the ledger has enough paid documents). One worker trains; the others skip."""
+    from django.utils import timezone
+
+    from dunwell.locks import LockBusy, exclusive
+
+    today = today or timezone.localdate()
+    card = latest_card()
+    if card is not None and date.fromisoformat(card["trained_as_of"]) > today - timedelta(
+        days=RETRAIN_DAYS
+    ):
+        return None
+    try:
+        with exclusive("insight.prediction.train", wait=False):
+            card = latest_card()  # another worker may have just trained
+            if card is not None and card["trained_as_of"] == today.isoformat():
+                return None
+            late_after = int(card["late_after_days"]) if card else 0
+            return train(today, late_after)
+    except (LockBusy, NotEnoughData):
+        return None

@@ -1,0 +1,27 @@
+// The KPI dashboard's trend charts: DSO and CEI over 12 months, one line per group.
+(function () {
+  const source = document.getElementById("metrics-chart-data");
+  if (!source || typeof Chart === "undefined") return;
+  const data = JSON.parse(source.textContent);
+  const colours = ["#1e88e5", "#e53935", "#43a047", "#fb8c00", "#8e24aa", "#00897b", "#5d4037", "#37474f"];
+  function draw(id, series) {
+    const canvas = document.getElementById(id);
+    if (!canvas || !series.length) return;
+    new Chart(canvas, {
+      type: "line",
+      data: {
+        labels: data.months,
+        datasets: series.map((s, i) => ({
+          label: s.label,
+          data: s.data,
+          borderColor: colours[i % colours.length],
+          backgroundColor: colours[i % colours.length],
+          spanGaps: false,
+        })),
+      },
+      options: { responsive: true, maintainAspectRatio: false, animation: false },
+    });
+  }
+  draw("dso-chart", data.dso);
+  draw("cei-chart", data.cei);
+})();

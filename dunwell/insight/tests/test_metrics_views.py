@@ -1,0 +1,118 @@
+"""The KPI dashboard and its XLSX export: what the user reads, in two languages, and who may
+open them (finance, supervisor, director, admin; collectors are refused)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from dunwell.accounts.models import Role, User
+from dunwell.ledger.models import Counterparty, Document
+
+
+@pytest.fixture(autouse=True)
+def frozen() -> object:
+    with time_machine.travel("2026-03-31 09:00:00+00:00", tick=False):
+        yield
+
+
+@pytest.fixture
+def ledger(
+    make_counterparty: Callable[..., Counterparty],
+    make_document: Callable[..., Document],
+    collector: User,
+    outsider: User,
+) -> None:
+    team = make_counterparty(collector=collector, name="Team Debtor SRL")
+    elsewhere = make_counterparty(collector=outsider, name="Elsewhere SRL")
+    make_document(team, "1234.50", date=date(2026, 3, 1), due_date=date(2026, 3, 20))
+    make_document(elsewhere, "98765.00", date=date(2026, 2, 1), due_date=date(2026, 3, 1))
+
+
+def get(client: Client, user: User | None, name: str = "insight:metrics", **extra: Any) -> Any:
+    if user is not None:
+        client.force_login(user)
+    return client.get(reverse(name), **extra)
+
+
+def test_anonymous_is_sent_to_login(client: Client) -> None:
+    for name in ("insight:metrics", "insight:metrics_export"):
+        response = get(client, None, name)
+        assert response.status_code == 302
+        assert reverse("login") in response["Location"]
+
+
+@pytest.mark.parametrize("who", ["collector", "teammate", "outsider"])
+@pytest.mark.parametrize("name", ["insight:metrics", "insight:metrics_export"])
+def test_collectors_are_refused_even_for_their_own_debtors(
+    client: Client, ledger: None, who: str, name: str, request: pytest.FixtureRequest
+) -> None:
+    user = request.getfixturevalue(who)
+    assert get(client, user, name).status_code == 403
+
+
+def test_the_director_reads_every_figure_in_english(
+    client: Client, ledger: None, director: User
+) -> None:
+    response = get(client, director)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Collection KPIs as of 31.03.2026" in html
+    assert "Best possible DSO" in html
+    assert "99,999.50" in html  # both debtors, one currency
+    assert "Roll rates, %" in html and "Recovery odds" in html
+    assert "Paid within 365 days" in html
+    assert 'id="dso-chart"' in html and "metrics-chart-data" in html
+
+
+def test_the_page_reads_in_russian(client: Client, ledger: None, director: User) -> None:
+    director.language = "ru"
+    director.save()
+    html = get(client, director, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "Показатели взыскания на 31.03.2026" in html
+    assert "Наилучший возможный DSO" in html
+    assert "Коэффициенты перехода, %" in html
+    assert "Оплачено в течение 30 дней" in html
+
+
+def test_a_supervisor_sees_only_the_team(client: Client, ledger: None, supervisor: User) -> None:
+    html = get(client, supervisor).content.decode()
+    assert "1,234.50" in html
+    assert "98,765.00" not in html and "99,999.50" not in html
+
+
+def test_finance_sees_everything(
+    client: Client, ledger: None, make_user: Callable[..., User]
+) -> None:
+    html = get(client, make_user("fiona", Role.FINANCE)).content.decode()
+    assert "99,999.50" in html
+
+
+def test_a_bad_date_is_named_and_answered_400(client: Client, ledger: None, director: User) -> None:
+    response = get(client, director, data={"as_of": "2026-02-30"})
+    assert response.status_code == 400
+    assert "Enter a valid date." in response.content.decode()
+    assert get(client, director, "insight:metrics_export", data={"as_of": "x"}).status_code == 400
+
+
+def test_the_export_has_the_trend_roll_rates_recovery_and_collectors(
+    client: Client, ledger: None, supervisor: User
+) -> None:
+    response = get(client, supervisor, "insight:metrics_export", data={"as_of": "2026-03-31"})
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content), read_only=True)
+    assert book.sheetnames == ["KPIs", "Roll rates", "Recovery odds", "Collectors"]
+    rows = list(book["KPIs"].iter_rows(values_only=True))
+    assert rows[0] == ("Collection KPIs as of 2026-03-31",)
+    assert rows[1][:4] == ("Currency", "Group", "Period end", "Receivables")
+    last = rows[-1]
+    assert last[:4] == ("RON", None, "2026-03-31", 1234.5)  # the team's debtor only
+    assert len(rows) == 2 + 12
