@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CreditConfig(AppConfig):
+    name = "dunwell.credit"
+    label = "credit"
+    verbose_name = _("Credit control")
+
+    def ready(self) -> None:
+        from dunwell.credit import timeline_texts  # noqa: F401 - registers the kinds' labels
