@@ -273,7 +273,7 @@ def evaluate(counterparty: Counterparty, amount: Money, order_ref: str, on: date
     rates = rate_table(on)
     beyond = rules.overdue_beyond_days if rules is not None else DEFAULT_BEYOND_DAYS
     exposure = exposure_of(counterparty.pk, on, currency, beyond, rates)
-    converted = rates.convert(amount, currency)
+    converted = rates.convert(amount, currency) if amount else Money(amount.amount, currency)
     reasons: list[Reason] = []
     if counterparty.stop_shipments:
         reasons.append(Reason("stop_shipments", _stop_info(counterparty), Decision.DENY))
