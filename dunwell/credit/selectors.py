@@ -27,15 +27,15 @@ class NotFound(LookupError):
         super().__init__(str(message))
 
 
-def find_counterparty(user: User, key: str) -> Counterparty:
-    """The counterparty `user` sees with this external id or tax id (exactly one)."""
+def find_counterparty(user: User | None, key: str) -> Counterparty:
+    """The counterparty `user` sees with this external id or tax id (exactly one); without a
+    user (the command line, run by whoever runs the server) any counterparty."""
     key = (key or "").strip()
     if not key:
         raise NotFound(_("Give the customer's external id or tax id."))
+    scope = visible_counterparties(user) if user is not None else Counterparty.objects.all()
     found = list(
-        visible_counterparties(user)
-        .filter(Q(external_id=key) | Q(tax_id=key))
-        .select_related("company", "segment")[:2]
+        scope.filter(Q(external_id=key) | Q(tax_id=key)).select_related("company", "segment")[:2]
     )
     if not found:
         raise NotFound(_("No customer with the id or tax id %(key)s.") % {"key": key})
