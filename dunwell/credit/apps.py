@@ -8,4 +8,9 @@ class CreditConfig(AppConfig):
     verbose_name = _("Credit control")
 
     def ready(self) -> None:
+        from dunwell import periodic
+        from dunwell.credit import services
         from dunwell.credit import timeline_texts  # noqa: F401 - registers the kinds' labels
+
+        # Sales managers are reminded (once a day) of rules they have not acknowledged yet.
+        periodic.register("credit.remind_rules", services.remind_unacknowledged)
