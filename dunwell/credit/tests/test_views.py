@@ -69,7 +69,7 @@ def test_the_check_page_answers_in_english(cp: Counterparty, collector: User) ->
 def test_the_check_page_answers_in_russian(cp: Counterparty, collector: User) -> None:
     page = post_check(collector, amount="5 000,00", lang="ru")
     text = page.content.decode()
-    assert "требует одобрения" in text
+    assert "Owner Debtor SRL: <strong>требует утверждения</strong>" in text
     assert "лимит 1\u00a0000,00\u00a0RON превышен на 4\u00a0000,00\u00a0RON" in text
 
 
