@@ -9,8 +9,10 @@ class CreditConfig(AppConfig):
 
     def ready(self) -> None:
         from dunwell import periodic
-        from dunwell.credit import services
-        from dunwell.credit import timeline_texts  # noqa: F401 - registers the kinds' labels
+        from dunwell.credit import (
+            services,
+            timeline_texts,  # noqa: F401 - registers the kinds' labels
+        )
 
         # Sales managers are reminded (once a day) of rules they have not acknowledged yet.
         periodic.register("credit.remind_rules", services.remind_unacknowledged)
