@@ -116,7 +116,7 @@ def native_amounts(
     sql = _SQL.format(ids=", ".join(["%s"] * len(ids)))
     # In the order of the placeholders: the day twice and the "beyond" day, then the ids of
     # each of the three parts.
-    params: list[object] = [on, on, on - timedelta(days=beyond_days), *ids, *ids, *ids]
+    params: list[date | int] = [on, on, on - timedelta(days=beyond_days), *ids, *ids, *ids]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for cp_id, currency, *values in cursor.fetchall():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -139,7 +139,7 @@ def test_stop_shipments_set_by_the_pressure_scale_denies_with_its_day(
     cp.refresh_from_db()
     TimelineEntry.objects.create(
         counterparty=cp,
-        at=timezone.make_aware(timezone.datetime(2026, 3, 12, 10, 0)),
+        at=timezone.make_aware(datetime(2026, 3, 12, 10, 0)),
         kind="ladder.shipments_stopped",
         summary="stopped",
     )
@@ -165,9 +165,7 @@ def test_an_open_legal_case_and_broken_promises_are_reasons(
             promised_date=DAY - timedelta(days=days),
             recorded_at=timezone.now(),
             status="broken",
-            resolved_at=timezone.make_aware(
-                timezone.datetime.combine(DAY - timedelta(days=days), timezone.datetime.min.time())
-            ),
+            resolved_at=timezone.make_aware(datetime.combine(DAY - timedelta(days=days), time.min)),
         )
     result = check(cp, ron("10"), "", sales, on=DAY)
     found = messages(result)
@@ -256,7 +254,7 @@ def test_approval_round_trip_with_expiry_and_webhook_event(
 ) -> None:
     rules()
     limit(cp, "100")
-    with time_machine.travel(timezone.make_aware(timezone.datetime(2026, 3, 20, 9)), tick=False):
+    with time_machine.travel(timezone.make_aware(datetime(2026, 3, 20, 9)), tick=False):
         first = check(cp, ron("500"), "R-7", sales, on=DAY)
         assert first.decision == "needs_approval"
         request = CreditApprovalRequest.objects.get()
