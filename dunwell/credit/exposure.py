@@ -104,6 +104,16 @@ class Exposure:
         }
 
 
+def _decimal(value: object) -> Decimal:
+    """A SUM as Decimal: PostgreSQL's NUMERIC is one already; SQLite sums amounts with cents as
+    floats, exact to the cent at any sum these columns hold once rounded (quantize)."""
+    if value is None:
+        return ZERO
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return to_decimal(value)
+
+
 def native_amounts(
     counterparty_ids: Iterable[int], on: date, beyond_days: int
 ) -> dict[int, dict[str, Amounts]]:
@@ -121,7 +131,7 @@ def native_amounts(
         cursor.execute(sql, params)
         for cp_id, currency, *values in cursor.fetchall():
             for name, value in zip(COMPONENTS, values, strict=True):
-                amount = quantize(to_decimal(value or 0))
+                amount = quantize(_decimal(value))
                 if amount:
                     rows[cp_id][name].append((currency, amount))
     for cp_id, by_name in rows.items():

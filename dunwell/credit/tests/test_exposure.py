@@ -85,3 +85,13 @@ def test_exposure_of_many_counterparties_is_one_query(
     assert found[a.pk]["overdue"].get("RON").amount == Decimal("10.00")
     assert found[b.pk]["open_not_due"].get("RON").amount == Decimal("20.00")
     assert not found[b.pk]["overdue"]
+
+
+def test_amounts_with_cents_sum_exactly_on_every_database(
+    make_counterparty: Callable[..., Counterparty], make_document: Callable[..., Any]
+) -> None:
+    cp = make_counterparty()
+    for amount in ("0.10", "0.20", "1234.57", "99.99"):
+        make_document(cp, amount, due_date=date(2026, 12, 1))
+    found = native_amounts([cp.pk], DAY, 30)[cp.pk]["open_not_due"]
+    assert found.get("RON") == Money(Decimal("1334.86"), "RON")
