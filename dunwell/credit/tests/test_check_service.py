@@ -316,3 +316,22 @@ def test_a_rejected_order_is_denied_with_the_reason(
     result = check(cp, ron("500"), "R-8", sales, on=DAY)
     assert result.decision == "deny"
     assert messages(result)["approval_rejected"] == "rejected by carla: too risky"
+
+
+def test_a_check_reads_with_a_handful_of_queries(
+    cp: Counterparty,
+    rules: Callable[..., Any],
+    limit: Callable[..., Any],
+    make_document: Callable[..., Any],
+    sales: User,
+    django_assert_max_num_queries: Any,
+) -> None:
+    rules(max_days_overdue=30, max_broken_promises=1, min_relationship_days=10)
+    limit(cp, "100000")
+    for n in range(30):
+        make_document(cp, "100", due_date=DAY - timedelta(days=n))
+    # rules, limit, rates (2), exposure, oldest overdue, late payments, promises, first
+    # document, the order's approval, the savepoint and the log row.
+    with django_assert_max_num_queries(14):
+        result = check(cp, ron("10"), "R-1", sales, on=DAY)
+    assert result.decision == "allow"
