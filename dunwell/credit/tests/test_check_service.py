@@ -110,6 +110,14 @@ def test_an_invoice_overdue_beyond_the_rule_is_named_with_its_days(
     result = check(cp, ron("10"), "", sales, on=DAY)
     assert result.decision == "needs_approval"
     assert messages(result)["overdue_too_long"] == "invoice РН-114 overdue 47 days, rule allows 30"
+    with translation.override("ru"):
+        assert messages(result)["overdue_too_long"] == (
+            "счёт РН-114 просрочен на 47 дней, правило допускает 30"
+        )
+    with translation.override("uk"):
+        assert messages(result)["overdue_too_long"] == (
+            "рахунок РН-114 прострочено на 47 днів, правило допускає 30"
+        )
 
 
 def test_an_invoice_paid_late_in_the_history_window_counts(
