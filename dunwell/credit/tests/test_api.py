@@ -146,3 +146,36 @@ def test_the_erp_polls_the_check_and_reads_the_decision(
     assert again["decision"] == "allow"
     other = api_client(outsider, ["credit:check"])
     assert other.get(f"/api/v1/credit-check/{first['id']}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("role", "sees"),
+    [("finance", True), ("credit_control", True), ("director", True), ("sales", False)],
+)
+def test_the_token_users_role_decides_which_customers_it_may_check(
+    api_client: Callable[..., Any],
+    make_user: Callable[..., User],
+    cp: Counterparty,
+    setup: None,
+    role: str,
+    sees: bool,
+) -> None:
+    client = api_client(make_user(f"u-{role}", role), ["credit:check"])
+    answer = client.post("/api/v1/credit-check", body())
+    assert answer.status_code == (200 if sees else 404)
+
+
+def test_a_sales_manager_checks_their_own_customers(
+    api_client: Callable[..., Any],
+    make_user: Callable[..., User],
+    make_counterparty: Callable[..., Counterparty],
+    rules: Callable[..., Any],
+) -> None:
+    sales = make_user("sonia", "sales")
+    mine = make_counterparty(sales_manager=sales, external_id="MINE")
+    rules(default_limit="5000")
+    client = api_client(sales, ["credit:check"])
+    answer = client.post("/api/v1/credit-check", body(counterparty="MINE"))
+    assert answer.status_code == 200
+    assert answer.json()["counterparty"]["id"] == mine.pk
+    assert answer.json()["decision"] == "allow"  # the rules' default limit applies

@@ -245,3 +245,29 @@ def test_setting_a_limit_needs_the_role_and_keeps_the_history(
     latest = CreditLimit.objects.filter(counterparty=cp).order_by("-id").first()
     assert latest is not None and latest.set_by == controller and latest.orders_shipped == 100
     assert latest.valid_from == date(2026, 3, 1)
+
+
+@pytest.mark.parametrize("name", ["credit:panel", "credit:limit", "credit:lift_stop"])
+def test_the_debtor_pages_refuse_a_teammate_and_an_outsider(
+    cp: Counterparty,
+    collector: User,
+    teammate: User,
+    outsider: User,
+    director: User,
+    name: str,
+) -> None:
+    url = reverse(name, args=[cp.pk])
+    for other in (teammate, outsider):
+        assert client_for(other).get(url).status_code in {404, 405}
+        assert client_for(other).post(url, {"reason": "x"}).status_code == 404
+    owner = client_for(collector)
+    expected = {"credit:panel": 200, "credit:limit": 403, "credit:lift_stop": 405}[name]
+    assert owner.get(url).status_code == expected
+    assert client_for(director).get(url).status_code in {200, 405}
+
+
+def test_only_sales_managers_acknowledge_rules(cp: Counterparty, collector: User) -> None:
+    rules = CreditRuleSet.objects.get()
+    answer = client_for(collector).post(reverse("credit:acknowledge"), {"rule_set": [rules.pk]})
+    assert answer.status_code == 403
+    assert not RuleAcknowledgement.objects.exists()
