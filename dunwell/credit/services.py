@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from time import monotonic
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -45,7 +46,7 @@ from dunwell.credit.rules import LimitInForce, current_rule_sets, limit_in_force
 from dunwell.interest.fx import rate_table
 from dunwell.ladder.models import Promise, PromiseStatus
 from dunwell.ledger.models import Allocation, Counterparty, Document, Segment, TimelineEntry
-from dunwell.money import Money, quantize
+from dunwell.money import Money, RateTable, quantize
 from dunwell.outbox.models import EventKind
 from dunwell.outbox.services import emit
 from dunwell.work.services import notify
@@ -55,6 +56,28 @@ from dunwell.work.services import notify
 DEFAULT_BEYOND_DAYS = 30
 # The paid-late history is read for at most this many late payments (the worst is kept).
 HISTORY_ROWS = 500
+# The day's exchange rates are read once a minute per process, not once per check: the table
+# reads every fx value up to the day, and rates change only when a series is imported.
+RATES_TTL_SECONDS = 60
+_rates_cache: dict[date, tuple[float, RateTable]] = {}
+
+
+def rates_on(day: date) -> RateTable:
+    """The official rates of `day` (interest.fx), cached for RATES_TTL_SECONDS."""
+    now = monotonic()
+    cached = _rates_cache.get(day)
+    if cached is not None and now - cached[0] < RATES_TTL_SECONDS:
+        return cached[1]
+    table = rate_table(day)
+    if len(_rates_cache) > 32:
+        _rates_cache.clear()
+    _rates_cache[day] = (now, table)
+    return table
+
+
+def forget_rates() -> None:
+    """Drop the cached rates (after an import of rates; tests)."""
+    _rates_cache.clear()
 
 
 class CreditError(ValueError):
@@ -270,7 +293,7 @@ def evaluate(counterparty: Counterparty, amount: Money, order_ref: str, on: date
         currency = counterparty.company.currency
     breach = rules.breach_action if rules is not None else BreachAction.NEEDS_APPROVAL
     effect = Decision.NEEDS_APPROVAL if breach == BreachAction.NEEDS_APPROVAL else Decision.DENY
-    rates = rate_table(on)
+    rates = rates_on(on)
     beyond = rules.overdue_beyond_days if rules is not None else DEFAULT_BEYOND_DAYS
     exposure = exposure_of(counterparty.pk, on, currency, beyond, rates)
     converted = rates.convert(amount, currency) if amount else Money(amount.amount, currency)

@@ -12,7 +12,7 @@ from django.utils import translation
 
 from dunwell.accounts.models import Role, User
 from dunwell.credit.models import CreditRuleSet
-from dunwell.credit.services import save_rule_set, set_limit
+from dunwell.credit.services import forget_rates, save_rule_set, set_limit
 from dunwell.interest.models import RateSeries, RateValue
 from dunwell.ledger.models import Counterparty, Order
 from dunwell.restapi.tests.conftest import ApiClient, api_client  # noqa: F401 - fixture
@@ -24,6 +24,14 @@ DAY = date(2026, 3, 20)
 def english() -> Iterator[None]:
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def fresh_rates() -> Iterator[None]:
+    """Each test reads the rates it wrote (the check caches the day's rates for a minute)."""
+    forget_rates()
+    yield
+    forget_rates()
 
 
 @pytest.fixture
