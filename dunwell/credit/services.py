@@ -46,6 +46,7 @@ from dunwell.credit.rules import LimitInForce, current_rule_sets, limit_in_force
 from dunwell.interest.fx import rate_table
 from dunwell.ladder.models import Promise, PromiseStatus
 from dunwell.ledger.models import Allocation, Counterparty, Document, Segment, TimelineEntry
+from dunwell.locks import exclusive
 from dunwell.money import Money, RateTable, quantize
 from dunwell.outbox.models import EventKind
 from dunwell.outbox.services import emit
@@ -635,12 +636,10 @@ def save_rule_set(user: User, segment: Segment | None, values: Mapping[str, Any]
     to acknowledge it."""
     if not can_edit_credit_rules(user):
         raise CreditError(gettext_lazy("Only the director or an administrator edits the rules."))
-    with transaction.atomic():
-        last = (
-            CreditRuleSet.objects.select_for_update()
-            .filter(segment=segment)
-            .aggregate(v=Max("version"))["v"]
-        )
+    # One writer of a scope's versions at a time (two editors saving at once get 2 and 3).
+    scope = f"credit-rules-{segment.pk if segment is not None else 'default'}"
+    with exclusive(scope, wait=True), transaction.atomic():
+        last = CreditRuleSet.objects.filter(segment=segment).aggregate(v=Max("version"))["v"]
         rules = CreditRuleSet.objects.create(
             segment=segment,
             version=(last or 0) + 1,
