@@ -9,10 +9,9 @@ class CreditConfig(AppConfig):
 
     def ready(self) -> None:
         from dunwell import periodic
-        from dunwell.credit import (
-            services,
-            timeline_texts,  # noqa: F401 - registers the kinds' labels
-        )
+        from dunwell.credit import services, timeline_texts
+
+        timeline_texts.register()
 
         # Sales managers are reminded (once a day) of rules they have not acknowledged yet.
         periodic.register("credit.remind_rules", services.remind_unacknowledged)

@@ -499,6 +499,9 @@ def decide_approval(
             request=request.pk,
             status=status,
             expires_on=expires_on.isoformat() if approve and expires_on else None,
+            order=request.order_ref or f"#{request.credit_check_id}",
+            reason=reason,
+            by_name=str(user),
         )
         emit(
             EventKind.CREDIT_DECIDED,
@@ -554,6 +557,7 @@ def lift_stop_shipments(counterparty: Counterparty, user: User, reason: str) -> 
             f"Shipments resumed by {user}: {reason}",
             reason=reason,
             by=user.pk,
+            by_name=str(user),
         )
         emit(
             EventKind.STOP_SHIPMENT_CHANGED,
@@ -606,8 +610,10 @@ def set_limit(
             "limit_set",
             f"Credit limit {total} {currency} from {valid_from:%d.%m.%Y}: {reason}",
             limit=row.pk,
-            total=str(total) if total is not None else None,
+            total=str(row.total) if row.total is not None else None,
             currency=currency,
+            valid_from=valid_from.isoformat(),
+            reason=row.reason,
         )
     return row
 
