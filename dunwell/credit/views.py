@@ -5,6 +5,8 @@ service or selector does the work, `accounts.visibility` says who may."""
 from __future__ import annotations
 
 import logging
+from decimal import Decimal
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -27,7 +29,7 @@ from dunwell.accounts.visibility import (
 from dunwell.credit import selectors, services
 from dunwell.credit.forms import CheckForm, DecisionForm, LiftForm, LimitForm, RuleSetForm
 from dunwell.credit.models import Channel, CreditApprovalRequest, CreditRuleSet
-from dunwell.credit.reasons import as_messages
+from dunwell.credit.reasons import as_messages, component_label
 from dunwell.credit.rules import current_rule_sets, rule_history
 from dunwell.ledger.models import Counterparty
 from dunwell.money import Money
@@ -55,7 +57,9 @@ def _counterparty(user: User, counterparty_id: int) -> Counterparty:
 def check_page(request: HttpRequest) -> HttpResponse:
     """A sales manager asks before promising an order: allow, deny or needs approval, why."""
     user = _user(request)
-    form = CheckForm(request.POST or None)
+    # The card's panel links here with the customer filled in.
+    initial = {"counterparty": request.GET.get("counterparty", "")[:64]}
+    form = CheckForm(request.POST or None, initial=initial)
     result = None
     counterparty = None
     if request.method == "POST" and form.is_valid():
@@ -201,7 +205,9 @@ def approvals(request: HttpRequest) -> HttpResponse:
 def approval(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     item = get_object_or_404(
-        CreditApprovalRequest.objects.select_related("counterparty", "requested_by", "decided_by"),
+        CreditApprovalRequest.objects.select_related(
+            "counterparty", "requested_by", "decided_by", "credit_check"
+        ),
         pk=pk,
     )
     decider = can_decide_credit(user)
@@ -235,12 +241,27 @@ def approval(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "item": item,
             "reasons": as_messages(item.reasons),
+            "exposure": _exposure_lines(item.credit_check.exposure),
             "form": form,
             "decider": decider,
             "in_force": item.in_force(timezone.localdate()),
         },
         status=422 if request.method == "POST" else 200,
     )
+
+
+def _exposure_lines(exposure: dict[str, Any]) -> list[tuple[str, Money]]:
+    """The exposure a check saw (its stored snapshot), as label and amount."""
+    currency = exposure.get("currency")
+    if not currency:
+        return []
+    lines = [
+        (component_label(name), Money(Decimal(value["amount"]), currency))
+        for name, value in (exposure.get("components") or {}).items()
+        if Decimal(value.get("amount", "0"))
+    ]
+    lines.append((component_label("total"), Money(Decimal(exposure["total"]), currency)))
+    return lines
 
 
 @login_required

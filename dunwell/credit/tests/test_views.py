@@ -105,6 +105,10 @@ def test_the_panel_shows_exposure_limit_and_breaches_to_who_sees_the_debtor(
     assert "150% of the limit" in text
     assert "limit 1,000.00\u00a0RON exceeded by 500.00\u00a0RON" in text
     assert "Lift stop-shipments" not in text  # a collector may not
+    check_url = reverse("credit:check") + "?counterparty=CP00001"
+    assert check_url in text
+    form = client_for(collector).get(check_url).content.decode()
+    assert 'value="CP00001"' in form
     for other in (teammate, outsider):
         assert client_for(other).get(url).status_code == 404
 
@@ -141,7 +145,10 @@ def test_the_approval_page_decides_with_reason_and_expiry(
     request = CreditApprovalRequest.objects.get()
     url = reverse("credit:approval", args=[request.pk])
     assert client_for(teammate).get(url).status_code == 403
-    assert client_for(collector).get(url).status_code == 200  # who asked sees the answer
+    asked = client_for(collector).get(url)  # who asked sees the answer
+    assert asked.status_code == 200
+    assert "Exposure at the check" in asked.content.decode()
+    assert "5,000.00\u00a0RON" in asked.content.decode()
     assert client_for(collector).post(url, {"decision": "approve"}).status_code == 403
     listing = client_for(controller).get(reverse("credit:approvals"))
     assert "Owner Debtor SRL" in listing.content.decode()
