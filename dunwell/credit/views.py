@@ -85,6 +85,9 @@ def check_page(request: HttpRequest) -> HttpResponse:
             "result": result,
             "counterparty": counterparty,
             "reasons": as_messages(result.check.reasons) if result else [],
+            "unread_rules": services.pending_rule_sets(user)
+            if must_acknowledge_credit_rules(user)
+            else [],
         },
         status=422 if request.method == "POST" and result is None else 200,
     )

@@ -209,6 +209,8 @@ def test_a_sales_manager_acknowledges_the_rules_and_is_reminded_until_then(
     sales = make_user("sally", Role.SALES)
     page = client_for(sales).get(reverse("credit:rules"))
     assert "I have read the credit rules" in page.content.decode()
+    check_page = client_for(sales).get(reverse("credit:check")).content.decode()
+    assert "you have not acknowledged them yet" in check_page
     assert remind_unacknowledged() == 1
     assert remind_unacknowledged() == 0  # once a day
     rules = CreditRuleSet.objects.get()
@@ -216,6 +218,8 @@ def test_a_sales_manager_acknowledges_the_rules_and_is_reminded_until_then(
     assert RuleAcknowledgement.objects.filter(user=sales, rule_set=rules).exists()
     page = client_for(sales).get(reverse("credit:rules"))
     assert "I have read the credit rules" not in page.content.decode()
+    check_page = client_for(sales).get(reverse("credit:check")).content.decode()
+    assert "you have not acknowledged them yet" not in check_page
     Notification.objects.all().delete()
     assert remind_unacknowledged() == 0
 
