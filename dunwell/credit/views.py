@@ -243,7 +243,8 @@ def approval(request: HttpRequest, pk: int) -> HttpResponse:
         "credit/approval.html",
         {
             "item": item,
-            "reasons": as_messages(item.reasons),
+            # What stood in the way (not the information that came with it).
+            "reasons": as_messages([r for r in item.reasons if r.get("effect")] or item.reasons),
             "exposure": _exposure_lines(item.credit_check.exposure),
             "form": form,
             "decider": decider,
