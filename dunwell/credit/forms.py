@@ -72,7 +72,7 @@ class LimitForm(forms.Form):
         return _currency(self.cleaned_data["currency"])
 
 
-class RuleSetForm(forms.ModelForm):
+class RuleSetForm(forms.ModelForm[CreditRuleSet]):
     default_limit = AmountField(label=_("Default limit"), required=False, allow_zero=True)
 
     class Meta:
