@@ -190,6 +190,7 @@ def build_world(
     from dunwell.work.saved_views import save_view
 
     saved_view = save_view(collector, "Sweep view", "sort=name")
+    credit_rules, credit_check, credit_request = _credit(cp, collector, director, now)
     world = World(collector, teammate, outsider, supervisor, director, cp)
     world.ids = {
         "counterparty_id": cp.pk,
@@ -203,6 +204,7 @@ def build_world(
         "token_id": api_token.pk,
         "file_id": email.attachments.get().pk,
         "note_id": note.pk,
+        "check_id": credit_check.pk,
     }
     world.pks = {
         "telephony:unknown": pbx_call.pk,
@@ -248,12 +250,50 @@ def build_world(
         "work:view_rename": saved_view.pk,
         "work:view_delete": saved_view.pk,
         "work:view_default": saved_view.pk,
+        "credit:rule_edit": credit_rules.pk,
+        "credit:approval": credit_request.pk,
     }
     world.ids["action"] = "hearing"
     world.ids["fmt"] = "docx"
     world.ids["kind"] = "firm"
     world.ids["language"] = "en"
     return world
+
+
+def _credit(cp: Any, collector: User, director: User, now: Any) -> tuple[Any, Any, Any]:
+    """Credit rules, a check of the owner's debtor by the owner and its approval request."""
+    from dunwell.credit.models import CreditApprovalRequest, CreditCheck, CreditRuleSet
+
+    rules = CreditRuleSet.objects.create(
+        version=1,
+        effective_from=date(2026, 1, 1),
+        limit_currency="RON",
+        created_by=director,
+        created_at=now,
+    )
+    check = CreditCheck.objects.create(
+        counterparty=cp,
+        user=collector,
+        channel="page",
+        order_ref="SWEEP-1",
+        amount=Decimal("5000.00"),
+        currency="RON",
+        checked_on=date(2026, 3, 1),
+        decision="needs_approval",
+        reasons=[{"code": "no_limit", "params": {}, "effect": "needs_approval"}],
+        created_at=now,
+    )
+    request = CreditApprovalRequest.objects.create(
+        credit_check=check,
+        counterparty=cp,
+        order_ref="SWEEP-1",
+        amount=Decimal("5000.00"),
+        currency="RON",
+        reasons=check.reasons,
+        requested_by=collector,
+        requested_at=now,
+    )
+    return rules, check, request
 
 
 def _correspondence(cp: Any, now: Any) -> tuple[Any, Any, Any]:

@@ -17,10 +17,13 @@ class Role(models.TextChoices):
     LAWYER = "lawyer", _("Lawyer")
     DIRECTOR = "director", _("Director")
     ADMIN = "admin", _("Administrator")
+    # Passes orders over the credit rules and lifts stop-shipments (issue 13; sees every
+    # counterparty, as finance does).
+    CREDIT_CONTROLLER = "credit_control", _("Credit controller")
 
 
 # Roles that see every counterparty (DESIGN §3: finance and director see everything).
-SEES_ALL = frozenset({Role.FINANCE, Role.DIRECTOR, Role.ADMIN})
+SEES_ALL = frozenset({Role.FINANCE, Role.DIRECTOR, Role.ADMIN, Role.CREDIT_CONTROLLER})
 
 
 def normalized_username(username: str) -> str:

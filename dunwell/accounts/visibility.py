@@ -292,3 +292,53 @@ def can_see_metrics(user: User) -> bool:
         and user.is_active
         and (user.is_superuser or user.role in METRICS_VIEWERS)
     )
+
+
+# --- credit control (issue 13) -----------------------------------------------------------------
+# Credit checks: whoever sees the debtor may ask (sales managers before an order, collectors,
+# finance); the API asks with the token user's visibility. Passing an order over the rules,
+# lifting stop-shipments and setting limits: credit controllers and the director (and
+# administrators). The written rules are edited by the director and administrators.
+CREDIT_DECIDERS = frozenset({Role.CREDIT_CONTROLLER, Role.DIRECTOR, Role.ADMIN})
+CREDIT_RULE_EDITORS = frozenset({Role.DIRECTOR, Role.ADMIN})
+# Who must read and acknowledge each new version of the credit rules.
+CREDIT_RULE_READERS = frozenset({Role.SALES})
+
+
+def can_check_credit(user: User, counterparty_id: int) -> bool:
+    return bool(user.is_authenticated and user.is_active) and can_see_counterparty(
+        user, counterparty_id
+    )
+
+
+def can_decide_credit(user: User) -> bool:
+    """Approve or reject an order over the credit rules; lift stop-shipments; set limits."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user.role in CREDIT_DECIDERS)
+    )
+
+
+def can_edit_credit_rules(user: User) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user.role in CREDIT_RULE_EDITORS)
+    )
+
+
+def must_acknowledge_credit_rules(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.role in CREDIT_RULE_READERS)
+
+
+def credit_approvers() -> QuerySet[User]:
+    """Who is told that an order waits for a credit decision: credit controllers and the
+    director (administrators may decide too, but are not asked)."""
+    return User.objects.filter(
+        is_active=True, role__in=[Role.CREDIT_CONTROLLER, Role.DIRECTOR]
+    ).order_by("id")
+
+
+def credit_rule_readers() -> QuerySet[User]:
+    return User.objects.filter(is_active=True, role__in=list(CREDIT_RULE_READERS)).order_by("id")

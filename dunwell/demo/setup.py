@@ -35,6 +35,7 @@ OFFICE: tuple[tuple[str, str, str, str], ...] = (
     ("director", Role.DIRECTOR, "Daniela", "Dinu"),
     ("finance", Role.FINANCE, "Florin", "Florea"),
     ("lawyer", Role.LAWYER, "Laura", "Lupu"),
+    ("credit", Role.CREDIT_CONTROLLER, "Cristina", "Cazacu"),
 )
 
 

@@ -404,6 +404,58 @@ class Payment(models.Model):
         return f"{self.amount} {self.currency} {self.date:%d.%m.%Y}"
 
 
+class OrderStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("confirmed, not shipped")
+    SHIPPED = "shipped", _("shipped, not invoiced")
+    INVOICED = "invoiced", _("invoiced")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class Order(models.Model):
+    """A customer order from the ERP: trade credit promised before any invoice exists.
+
+    Confirmed and shipped orders count in the credit exposure (dunwell/credit/exposure.py) for
+    what is not yet invoiced (`amount - invoiced_amount`); a shipment not yet invoiced is an
+    order with status `shipped` (docs/credit.md)."""
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="orders")
+    counterparty = models.ForeignKey(Counterparty, on_delete=models.CASCADE, related_name="orders")
+    contract = models.ForeignKey(
+        Contract, null=True, blank=True, on_delete=models.PROTECT, related_name="orders"
+    )
+    external_id = models.CharField(_("external id"), max_length=64)
+    number = models.CharField(_("number"), max_length=64)
+    date = models.DateField(_("date"))
+    amount = money_field(_("amount"))
+    currency = models.CharField(_("currency"), max_length=3)
+    status = models.CharField(
+        _("status"), max_length=10, choices=OrderStatus.choices, default=OrderStatus.CONFIRMED
+    )
+    invoiced_amount = money_field(_("invoiced amount"), default=Decimal("0"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        constraints = [
+            models.UniqueConstraint(fields=["company", "external_id"], name="uniq_order_external"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="order_amount_gte_0"),
+            models.CheckConstraint(
+                condition=Q(invoiced_amount__gte=0) & Q(invoiced_amount__lte=F("amount")),
+                name="order_invoiced_within_amount",
+            ),
+        ]
+        # The exposure reads a debtor's confirmed and shipped orders.
+        indexes = [models.Index(fields=["counterparty", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.date:%d.%m.%Y})"
+
+    @property
+    def not_invoiced(self) -> Decimal:
+        return self.amount - self.invoiced_amount
+
+
 class Allocation(models.Model):
     """Part of a payment applied to a document. `paid_on` copies the payment date so that
     historic aging ("open as of D") needs no join to payments.
@@ -482,6 +534,7 @@ class ImportKind(models.TextChoices):
     INSTALMENTS = "instalments", _("Contract payment schedules")
     DOCUMENTS = "documents", _("Documents (invoices, shipments, acts)")
     PAYMENTS = "payments", _("Payments")
+    ORDERS = "orders", _("Orders (confirmed or shipped, not yet invoiced)")
 
 
 class ColumnMapping(models.Model):

@@ -17,6 +17,7 @@ class EventKind(models.TextChoices):
     STOP_SHIPMENT_CHANGED = "stop_shipment.changed", _("Stop-shipment changed")
     LEGAL_STAGE_CHANGED = "legal_case.stage_changed", _("Legal case stage changed")
     IMPORT_FINISHED = "import.finished", _("Import finished")
+    CREDIT_DECIDED = "credit.decided", _("Credit approval decided")
 
 
 class Event(models.Model):

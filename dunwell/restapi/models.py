@@ -15,6 +15,7 @@ class Scope(models.TextChoices):
     LEDGER_WRITE = "ledger:write", _("push to the ledger")
     WORK_READ = "work:read", _("read tasks, promises, disputes and the timeline")
     WORK_WRITE = "work:write", _("change tasks, promises and disputes")
+    CREDIT_CHECK = "credit:check", _("check orders against the credit rules")
 
 
 class ApiToken(models.Model):

@@ -74,6 +74,7 @@ def test_every_printed_login_works_and_roles_are_set(data_dir: Path) -> None:
         "director",
         "finance",
         "lawyer",
+        "credit",
         "supervisor1",
         "collector1",
         "collector2",
@@ -88,6 +89,7 @@ def test_every_printed_login_works_and_roles_are_set(data_dir: Path) -> None:
     team = User.objects.filter(supervisor__username="supervisor1", role=Role.COLLECTOR)
     assert team.count() == 3
     assert roles["sales1"] == Role.SALES
+    assert roles["credit"] == Role.CREDIT_CONTROLLER
     company = Company.objects.get()
     assert (company.country, company.currency, company.time_zone) == (
         "RO",

@@ -134,6 +134,7 @@ EMPTY_CELL: dict[str, dict[str, Any]] = {
     },
     "documents": {"kind": "invoice", "accepted": False, "cancelled": False},
     "payments": {"payer": "", "number": "", "cancelled": False},
+    "orders": {"status": "confirmed", "invoiced_amount": Decimal(0)},
 }
 ROLES = ("orders", "accepts", "accountant", "decides_payments", "signs")
 
@@ -639,6 +640,27 @@ class _RowParser:
                 return False
         if kind == "documents" and values.get("accepted_on") and "accepted" not in values:
             values["accepted"] = True
+        if kind == "orders":
+            return self._order_rules(line, values, errors)
+        return True
+
+    def _order_rules(self, line: int, values: dict[str, Any], errors: _Rejections) -> bool:
+        """An order is invoiced for at most its amount, never for a negative sum."""
+        invoiced = values.get("invoiced_amount")
+        if invoiced is None:
+            return True
+        column = self.column("invoiced_amount")
+        if invoiced < 0:
+            errors.add(line, column, _("negative amount %(value)s") % {"value": invoiced})
+            return False
+        if invoiced > values["amount"]:
+            errors.add(
+                line,
+                column,
+                _("invoiced amount %(value)s is more than the order's amount %(amount)s")
+                % {"value": invoiced, "amount": values["amount"]},
+            )
+            return False
         return True
 
 
@@ -1350,7 +1372,7 @@ class Importer:
         insert_cols = all_db + db_cols + extra_db
         insert_vals = all_stage + stage_cols + extra_stage
         params: list[Any] = []
-        if kind.name in {"counterparties", "documents", "payments"}:
+        if kind.name in {"counterparties", "documents", "payments", "orders"}:
             insert_cols.append("updated_at")
             insert_vals.append("%s")
             params.append(now)
@@ -1361,7 +1383,7 @@ class Importer:
         updates = [f"{db} = excluded.{db}" for db in db_cols]
         if kind.name in {"documents", "payments"}:
             updates += [f"{db} = excluded.{db}" for db in extra_db]
-        if kind.name in {"counterparties", "documents", "payments"}:
+        if kind.name in {"counterparties", "documents", "payments", "orders"}:
             updates.append("updated_at = excluded.updated_at")
         if kind.name == "contacts":
             cursor.execute(
@@ -1616,6 +1638,8 @@ def _defaults(kind: str) -> dict[str, str]:
         return {"f_kind": "'invoice'", "f_accepted": "FALSE", "f_cancelled": "FALSE"}
     if kind == "payments":
         return {"f_payer": "''", "f_number": "''", "f_cancelled": "FALSE"}
+    if kind == "orders":
+        return {"f_status": "'confirmed'", "f_invoiced_amount": "0"}
     return {}
 
 

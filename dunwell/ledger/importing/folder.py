@@ -22,6 +22,7 @@ LOAD_ORDER = (
     "instalments",
     "documents",
     "payments",
+    "orders",
 )
 SUFFIXES = (".csv", ".txt", ".xlsx")
 

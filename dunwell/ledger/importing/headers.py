@@ -301,6 +301,14 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         # it names the counterparty too (engine: _RowParser.alias).
         "payer": ("плательщик", "платник", "platitor", "ordonator"),
     },
+    "orders": {
+        "external_id": ("код", "cod"),
+        "number": ("номер", "номер заказа", "заказ", "номер замовлення", "замовлення", "comanda"),
+        "date": ("дата", "дата заказа", "дата замовлення", "data", "data comenzii"),
+        "amount": ("сумма", "сумма заказа", "сума", "сума замовлення", "suma", "valoare"),
+        "status": ("статус", "состояние", "стан", "stare"),
+        "invoiced_amount": ("выставлено", "сумма счетов", "виставлено", "facturat"),
+    },
 }
 
 

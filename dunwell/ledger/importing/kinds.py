@@ -252,7 +252,36 @@ PAYMENTS = Kind(
     ),
 )
 
+# Customer orders from the ERP (credit exposure: confirmed or shipped, not yet invoiced).
+ORDERS = Kind(
+    "orders",
+    (
+        EXTERNAL_ID,
+        F("counterparty", max_length=255),
+        COUNTERPARTY_TAX_ID,
+        F("contract", max_length=255),
+        F("number", required=True, max_length=64),
+        F("date", "date", required=True),
+        F("amount", "money", required=True),
+        CURRENCY,
+        F("status", "lower", choices=("confirmed", "shipped", "invoiced", "cancelled")),
+        F("invoiced_amount", "money"),
+        COMPANY,
+    ),
+    "ledger_order",
+    (
+        ("cp_id", "counterparty_id", ""),
+        ("contract_id", "contract_id", ""),
+        ("f_number", "number", "number"),
+        ("f_date", "date", "date"),
+        ("f_amount", "amount", "amount"),
+        ("f_currency", "currency", "currency"),
+        ("f_status", "status", "status"),
+        ("f_invoiced_amount", "invoiced_amount", "invoiced_amount"),
+    ),
+)
+
 KINDS: dict[str, Kind] = {
     k.name: k
-    for k in (USERS, COUNTERPARTIES, CONTACTS, CONTRACTS, INSTALMENTS, DOCUMENTS, PAYMENTS)
+    for k in (USERS, COUNTERPARTIES, CONTACTS, CONTRACTS, INSTALMENTS, DOCUMENTS, PAYMENTS, ORDERS)
 }

@@ -87,6 +87,13 @@ class Command(BaseCommand):
         except ImportRejected as exc:
             lines = "\n".join(str(error) for error in exc.errors[:10])
             raise CommandError(f"the demo data was rejected:\n{lines}") from None
+        from dunwell.credit.demo import seed_credit
+
+        seeded = seed_credit(company, as_of, user=admin)
+        self.stdout.write(
+            f"  credit: {seeded['rules']} rule sets, {seeded['limits']} limits, "
+            f"{seeded['orders']} orders"
+        )
         if "run" in get_commands() and not options["no_run"]:
             self.stdout.write("Running the pressure scale for today")
             call_command("run", stdout=self.stdout, stderr=self.stderr)

@@ -1,0 +1,378 @@
+"""Credit check benchmark (issue 13): p50/p95 of `POST /api/v1/credit-check` with 20 checks in
+flight, over N open invoices.
+
+    DATABASE_URL=postgres://dunwell:dunwell@127.0.0.1:5432/dunwell_credit \
+        .venv/bin/python bench/credit.py --invoices 1000000
+
+Without DATABASE_URL it runs on a fresh SQLite file (orientation only: SQLite writes one at a
+time, and every check writes its log row). The database named by DATABASE_URL is migrated and
+its ledger and credit tables emptied first (unless --reuse finds the same data): never point it
+at real data.
+
+The data: debtors with a limit (a quarter in EUR), a default rule set that reads every rule
+(days overdue, paid-late history, broken promises, relationship age, legal case), open invoices
+in RON and EUR (a third overdue), confirmed and shipped orders, and the day's EUR/RON rate. Each
+check goes through the whole request path in-process (Django's test client: routing, token
+authentication, the rate counter, JSON parsing, the service, the log row), from 20 threads with
+their own database connections. The floor is an indexed read of one counterparty through the
+same threads: the check's p95 over the floor's says what the check costs beyond a round trip.
+Target: p95 <= 50 ms at 1M invoices on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import (
+    Report,
+    bulk_load,
+    describe_database,
+    load_average,
+    peak_rss_mib,
+    setup_django,
+    timed,
+    wipe_ledger,
+)
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def build(invoices: int, debtors: int) -> None:
+    """The benchmark's ledger: debtors, invoices, orders, limits, rules, the EUR rate."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from dunwell.credit.models import CreditRuleSet
+    from dunwell.interest.models import RateSeries, RateValue
+    from dunwell.ledger.models import Company, Segment
+
+    day = timezone.localdate()  # the checks ask about today
+    wipe_ledger()
+    with connection.cursor() as cursor:
+        for table in (
+            "credit_ruleacknowledgement",
+            "credit_creditapprovalrequest",
+            "credit_creditcheck",
+            "credit_creditlimit",
+            "credit_creditruleset",
+        ):
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
+    company = Company.objects.create(
+        name="Bench SRL",
+        code="bench",
+        country="RO",
+        currency="RON",
+        time_zone="Europe/Bucharest",
+        calendar_country="RO",
+    )
+    segment = Segment.objects.get(code="standard")
+    now = timezone.now()
+    bulk_load(
+        "ledger_counterparty",
+        [
+            "id",
+            "company_id",
+            "external_id",
+            "name",
+            "tax_id",
+            "country",
+            "language",
+            "time_zone",
+            "segment_id",
+            "stop_shipments",
+            "legal",
+            "written_off",
+            "address",
+            "created_at",
+            "updated_at",
+        ],
+        (
+            (
+                n + 1,
+                company.pk,
+                f"C{n:07d}",
+                f"Debtor {n} SRL",
+                "",
+                "RO",
+                "ro",
+                "Europe/Bucharest",
+                segment.pk,
+                False,
+                n % 97 == 0,
+                False,
+                "",
+                now,
+                now,
+            )
+            for n in range(debtors)
+        ),
+    )
+    bulk_load(
+        "ledger_document",
+        [
+            "company_id",
+            "counterparty_id",
+            "external_id",
+            "kind",
+            "number",
+            "date",
+            "due_date",
+            "amount",
+            "currency",
+            "accepted",
+            "open_amount",
+            "cancelled",
+            "updated_at",
+        ],
+        (
+            (
+                company.pk,
+                n % debtors + 1,
+                f"D{n:08d}",
+                "invoice",
+                f"F-{n}",
+                day - timedelta(days=30 + n % 90),
+                day - timedelta(days=n % 90 - 45),
+                amount,
+                "EUR" if n % 4 == 0 else "RON",
+                False,
+                amount,
+                False,
+                now,
+            )
+            for n in range(invoices)
+            for amount in (Decimal(f"{100 + (n * 37) % 9_000}.{n % 100:02d}"),)
+        ),
+    )
+    bulk_load(
+        "ledger_order",
+        [
+            "company_id",
+            "counterparty_id",
+            "external_id",
+            "number",
+            "date",
+            "amount",
+            "currency",
+            "status",
+            "invoiced_amount",
+            "updated_at",
+        ],
+        (
+            (
+                company.pk,
+                n % debtors + 1,
+                f"O{n:08d}",
+                f"ZK-{n}",
+                day,
+                Decimal("750.00"),
+                "RON",
+                "shipped" if n % 2 else "confirmed",
+                Decimal(0),
+                now,
+            )
+            for n in range(max(invoices // 20, 1))
+        ),
+    )
+    bulk_load(
+        "credit_creditlimit",
+        ["counterparty_id", "currency", "total", "valid_from", "source", "reason", "set_at"],
+        (
+            (
+                n + 1,
+                "EUR" if n % 4 == 0 else "RON",
+                # Around a debtor's usual exposure: some checks pass, some do not.
+                Decimal((150_000 + 10_000 * (n % 30)) // (5 if n % 4 == 0 else 1)),
+                date(2026, 1, 1),
+                "manual",
+                "bench",
+                now,
+            )
+            for n in range(debtors)
+        ),
+    )
+    CreditRuleSet.objects.create(
+        version=1,
+        effective_from=date(2026, 1, 1),
+        limit_currency="RON",
+        min_relationship_days=30,
+        max_days_overdue=60,
+        max_broken_promises=2,
+        new_customer_prepayment_percent=Decimal(30),
+        created_at=now,
+    )
+    series, _ = RateSeries.objects.get_or_create(
+        code="fx_eur_ron", defaults={"name": "EUR/RON", "update_cycle_days": 7}
+    )
+    RateValue.objects.get_or_create(
+        series=series, effective_from=day - timedelta(days=1), defaults={"value": Decimal("4.977")}
+    )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for table in (
+                "ledger_counterparty",
+                "ledger_document",
+                "ledger_order",
+                "credit_creditlimit",
+            ):
+                cursor.execute(f"ANALYZE {table}")  # noqa: S608 - fixed names
+
+
+def run(concurrency: int, count: int, one: Callable[[int], None]) -> tuple[list[float], float, int]:
+    """Latencies (ms) of `count` calls of `one` from `concurrency` threads, wall seconds,
+    errors."""
+    from django.db import connections
+
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+
+    def worker(start: int) -> None:
+        try:
+            for i in range(start, count, concurrency):
+                began = time.perf_counter()
+                try:
+                    one(i)
+                except Exception as exc:  # noqa: BLE001 - counted and reported
+                    with lock:
+                        errors[0] += 1
+                        if errors[0] <= 3:
+                            print(f"  error: {exc!r}"[:300], flush=True)
+                    continue
+                elapsed = (time.perf_counter() - began) * 1000
+                with lock:
+                    latencies.append(elapsed)
+        finally:
+            connections.close_all()
+
+    with timed() as wall, ThreadPoolExecutor(concurrency) as pool:
+        list(pool.map(worker, range(concurrency)))
+    return latencies, wall.seconds, errors[0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--invoices", type=int, default=20_000)
+    parser.add_argument("--debtors", type=int, default=0, help="default: invoices / 50")
+    parser.add_argument("--checks", type=int, default=2_000)
+    parser.add_argument("--concurrency", type=int, default=20)
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the data when it has the same size"
+    )
+    args = parser.parse_args()
+    debtors = args.debtors or max(args.invoices // 50, 1)
+    scratch = tempfile.mkdtemp(prefix="dunwell-bench-credit-")
+    if not os.environ.get("DATABASE_URL"):
+        os.environ["DUNWELL_DATA_DIR"] = scratch
+    os.environ.setdefault("DUNWELL_LOG_LEVEL", "WARNING")
+    os.environ["DUNWELL_API_RATE"] = "100000000"  # measure the check, not the rate limit
+    os.environ["DUNWELL_ALLOWED_HOSTS"] = "testserver"
+    setup_django()
+
+    from django.test import Client
+
+    from dunwell.accounts.models import Role, User
+    from dunwell.ledger.models import Counterparty, Document
+    from dunwell.restapi.tokens import create_token
+
+    report = Report(
+        f"credit check, {args.invoices:,} open invoices, {debtors:,} debtors, "
+        f"concurrency {args.concurrency}"
+    )
+    print(report.title, flush=True)
+    report.add("database", describe_database())
+    report.add("load average before", load_average())
+    same = (
+        args.reuse
+        and Document.objects.count() == args.invoices
+        and Counterparty.objects.count() == debtors
+    )
+    if not same:
+        with timed() as built:
+            build(args.invoices, debtors)
+        report.add("data built", f"{built.seconds:.1f} s")
+    user, _ = User.objects.get_or_create(
+        username="bench-erp", defaults={"role": Role.FINANCE, "language": "en"}
+    )
+    secret = create_token(user, ["credit:check"], name="bench").secret
+    headers = {"Authorization": f"Bearer {secret}"}
+    rng = random.Random(13)
+    bodies = [
+        json.dumps(
+            {
+                "counterparty": f"C{rng.randrange(debtors):07d}",
+                "amount": f"{rng.randrange(100, 40_000)}.{rng.randrange(100):02d}",
+                "currency": "RON" if i % 3 else "EUR",
+                "order": f"B-{i}",
+            }
+        )
+        for i in range(args.checks)
+    ]
+    decisions: dict[str, int] = {}
+    codes: dict[str, int] = {}
+    local = threading.local()
+
+    def client() -> Client:
+        if not hasattr(local, "client"):
+            local.client = Client()
+        return local.client
+
+    def check(i: int) -> None:
+        response = client().post(
+            "/api/v1/credit-check", bodies[i], content_type="application/json", headers=headers
+        )
+        if response.status_code != 200:
+            raise RuntimeError(f"{response.status_code} {response.content[:200]!r}")
+        answer = response.json()
+        decisions[answer["decision"]] = decisions.get(answer["decision"], 0) + 1
+        for reason in answer["reasons"]:
+            codes[reason["code"]] = codes.get(reason["code"], 0) + 1
+
+    ids = list(Counterparty.objects.values_list("pk", flat=True)[:1000])
+
+    def floor(i: int) -> None:
+        Counterparty.objects.filter(pk=ids[i % len(ids)]).values_list("name", flat=True).first()
+
+    check(0)  # warm: imports, the first connection, translations
+    floor_lat, _floor_wall, _ = run(args.concurrency, args.checks, floor)
+    latencies, wall, errors = run(args.concurrency, args.checks, check)
+    if latencies:
+        p50, p95 = percentile(latencies, 0.50), percentile(latencies, 0.95)
+        f95 = percentile(floor_lat, 0.95)
+        report.add(
+            "credit check",
+            f"p50 {p50:.1f} ms, p95 {p95:.1f} ms, max {max(latencies):.1f} ms "
+            f"(target p95 <= 50 ms); {len(latencies) / wall:,.0f} checks/s",
+        )
+        report.add(
+            "floor (one indexed read)",
+            f"p50 {statistics.median(floor_lat):.2f} ms, p95 {f95:.2f} ms; "
+            f"check p95 / floor p95 = {p95 / f95 if f95 else float('inf'):.0f}x",
+        )
+    report.add("answers", ", ".join(f"{k} {v:,}" for k, v in sorted(decisions.items())))
+    report.add("reasons", ", ".join(f"{k} {v:,}" for k, v in sorted(codes.items())))
+    report.add("errors", f"{errors:,}")
+    report.add("peak memory", f"{peak_rss_mib():,.0f} MiB")
+    report.add("load average after", load_average())
+
+
+if __name__ == "__main__":
+    main()

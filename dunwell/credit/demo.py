@@ -1,0 +1,117 @@
+"""Credit control on the demo company (`dunwell demo`): written rules per segment, limits taken
+from the contracts' credit limits, and a few open orders, so that checks on the demo answer
+allow, deny and needs_approval for realistic reasons (docs/credit.md). Idempotent: nothing is
+written when credit rules exist already."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from dunwell.accounts.models import User
+from dunwell.credit.models import BreachAction, CreditLimit, CreditRuleSet, LimitSource
+from dunwell.ledger.models import Company, Contract, Counterparty, Order, OrderStatus, Segment
+
+
+@transaction.atomic
+def seed_credit(company: Company, as_of: date, user: User | None = None) -> dict[str, int]:
+    if CreditRuleSet.objects.exists():
+        return {"rules": 0, "limits": 0, "orders": 0}
+    now = timezone.now()
+    start = as_of.replace(month=1, day=1)
+    segments = {s.code: s for s in Segment.objects.filter(code__in=["key", "new"])}
+    common = {
+        "effective_from": start,
+        "limit_currency": company.currency,
+        "created_by": user,
+        "created_at": now,
+        "version": 1,
+    }
+    rules = [
+        CreditRuleSet(
+            segment=None,
+            min_relationship_days=30,
+            history_months=12,
+            max_days_overdue=45,
+            max_broken_promises=2,
+            broken_promises_days=60,
+            default_limit=Decimal("20000"),
+            default_term_days=30,
+            new_customer_days=90,
+            new_customer_prepayment_percent=Decimal("30"),
+            breach_action=BreachAction.NEEDS_APPROVAL,
+            notes="Orders over the limit need a credit controller's approval.",
+            **common,
+        )
+    ]
+    if "key" in segments:
+        rules.append(
+            CreditRuleSet(
+                segment=segments["key"],
+                max_days_overdue=60,
+                max_broken_promises=3,
+                default_limit=Decimal("100000"),
+                default_term_days=45,
+                breach_action=BreachAction.NEEDS_APPROVAL,
+                **common,
+            )
+        )
+    if "new" in segments:
+        rules.append(
+            CreditRuleSet(
+                segment=segments["new"],
+                min_relationship_days=60,
+                max_days_overdue=15,
+                max_broken_promises=0,
+                default_limit=Decimal("5000"),
+                default_term_days=14,
+                new_customer_days=180,
+                new_customer_prepayment_percent=Decimal("100"),
+                breach_action=BreachAction.DENY,
+                **common,
+            )
+        )
+    CreditRuleSet.objects.bulk_create(rules)
+    # The counterparty's limit: its contracts' limits in one currency (accounting's figure).
+    per_cp: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for cp_id, currency, value in Contract.objects.filter(
+        company=company, credit_limit__isnull=False
+    ).values_list("counterparty_id", "currency", "credit_limit"):
+        per_cp[cp_id][currency] = per_cp[cp_id].get(currency, Decimal(0)) + value
+    limits = [
+        CreditLimit(
+            counterparty_id=cp_id,
+            currency=currency,
+            total=total,
+            valid_from=start,
+            source=LimitSource.IMPORT,
+            reason="contract credit limit",
+            set_by=user,
+            set_at=now,
+        )
+        for cp_id, totals in per_cp.items()
+        if len(totals) == 1
+        for currency, total in totals.items()
+    ]
+    CreditLimit.objects.bulk_create(limits)
+    orders = []
+    for n, cp in enumerate(Counterparty.objects.filter(company=company).order_by("id")[:40]):
+        status = OrderStatus.SHIPPED if n % 3 == 0 else OrderStatus.CONFIRMED
+        orders.append(
+            Order(
+                company=company,
+                counterparty=cp,
+                external_id=f"DEMO-O{n + 1:04d}",
+                number=f"ZK-{n + 1:04d}",
+                date=as_of - timedelta(days=n % 10),
+                amount=Decimal(1500 + 250 * (n % 7)),
+                currency=company.currency,
+                status=status,
+            )
+        )
+    Order.objects.bulk_create(orders, ignore_conflicts=True)
+    return {"rules": len(rules), "limits": len(limits), "orders": len(orders)}

@@ -1,0 +1,107 @@
+"""Forms of the credit pages: input checked at the edge, each error naming its field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dunwell.credit.models import CreditRuleSet
+from dunwell.forms import AmountField
+from dunwell.money import is_currency_code
+
+
+def _currency(value: str) -> str:
+    code = (value or "").strip().upper()
+    if not is_currency_code(code):
+        raise forms.ValidationError(
+            _("Not an ISO 4217 currency code: %(value)s"), params={"value": value}
+        )
+    return code
+
+
+class CheckForm(forms.Form):
+    counterparty = forms.CharField(label=_("Customer (external id or tax id)"), max_length=64)
+    amount = AmountField(label=_("Order amount"))
+    currency = forms.CharField(label=_("Currency"), max_length=3, min_length=3)
+    order = forms.CharField(label=_("Order reference"), max_length=64, required=False)
+
+    def clean_currency(self) -> str:
+        return _currency(self.cleaned_data["currency"])
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("approve", _("Approve")), ("reject", _("Reject"))]
+    )
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    expires_on = forms.DateField(
+        label=_("Approval valid until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") == "approve" and not data.get("expires_on"):
+            self.add_error("expires_on", _("Give the day the approval holds until."))
+        return data
+
+
+class LiftForm(forms.Form):
+    reason = forms.CharField(label=_("Why shipments may go again"), max_length=1000)
+
+
+class LimitForm(forms.Form):
+    currency = forms.CharField(label=_("Currency"), max_length=3, min_length=3)
+    total = AmountField(label=_("Total limit"), required=False, allow_zero=True)
+    open_not_due = AmountField(label=_("Open, not yet due"), required=False, allow_zero=True)
+    overdue = AmountField(label=_("Overdue"), required=False, allow_zero=True)
+    orders_confirmed = AmountField(label=_("Confirmed orders"), required=False, allow_zero=True)
+    orders_shipped = AmountField(label=_("Shipped, not invoiced"), required=False, allow_zero=True)
+    valid_from = forms.DateField(
+        label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    review_on = forms.DateField(
+        label=_("Review on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=2000)
+
+    def clean_currency(self) -> str:
+        return _currency(self.cleaned_data["currency"])
+
+
+class RuleSetForm(forms.ModelForm[CreditRuleSet]):
+    default_limit = AmountField(label=_("Default limit"), required=False, allow_zero=True)
+
+    class Meta:
+        model = CreditRuleSet
+        fields = [
+            "segment",
+            "effective_from",
+            "min_relationship_days",
+            "history_months",
+            "max_days_overdue",
+            "no_open_legal_case",
+            "max_broken_promises",
+            "broken_promises_days",
+            "overdue_beyond_days",
+            "default_limit",
+            "limit_currency",
+            "default_term_days",
+            "new_customer_days",
+            "new_customer_prepayment_percent",
+            "breach_action",
+            "notes",
+        ]
+        widgets = {"effective_from": forms.DateInput(attrs={"type": "date"})}
+
+    def clean_limit_currency(self) -> str:
+        return _currency(self.cleaned_data["limit_currency"])
+
+    def clean_new_customer_prepayment_percent(self) -> Any:
+        value = self.cleaned_data["new_customer_prepayment_percent"]
+        if value is not None and not 0 <= value <= 100:
+            raise forms.ValidationError(_("A percentage between 0 and 100."))
+        return value

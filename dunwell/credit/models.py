@@ -1,0 +1,252 @@
+"""Credit control (issue 13): written rules per segment, limits with their history, every
+credit check with its answer, and the requests to pass an order over the rules.
+
+The counterparty's credit limit lives here, in `CreditLimit` rows (one home, docs/credit.md):
+each row is a decision with its source and reason, the latest one in force on a day applies,
+so that a later credit committee sets limits with an audit trail by adding a row."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from dunwell.ledger.models import Counterparty, Segment, money_field
+
+
+class BreachAction(models.TextChoices):
+    NEEDS_APPROVAL = "needs_approval", _("needs approval")
+    DENY = "deny", _("deny")
+    STOP_SHIPMENTS = "stop_shipments", _("deny and stop shipments")
+
+
+class Decision(models.TextChoices):
+    ALLOW = "allow", _("allow")
+    NEEDS_APPROVAL = "needs_approval", _("needs approval")
+    DENY = "deny", _("deny")
+
+
+class CreditRuleSet(models.Model):
+    """One version of the written credit rules of a segment (or the default for segments
+    without their own). A change is a new version; old versions stay for the record."""
+
+    segment = models.ForeignKey(
+        Segment,
+        verbose_name=_("segment"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty: the rules of every segment that has none of its own."),
+    )
+    version = models.PositiveIntegerField(_("version"))
+    effective_from = models.DateField(_("in force from"))
+    min_relationship_days = models.PositiveIntegerField(
+        _("minimum relationship age, days"), default=0
+    )
+    history_months = models.PositiveIntegerField(_("payment history looked at, months"), default=12)
+    max_days_overdue = models.PositiveIntegerField(
+        _("maximum days overdue in that history"), null=True, blank=True
+    )
+    no_open_legal_case = models.BooleanField(_("no open legal case"), default=True)
+    max_broken_promises = models.PositiveIntegerField(
+        _("maximum broken promises"), null=True, blank=True
+    )
+    broken_promises_days = models.PositiveIntegerField(
+        _("broken promises counted over, days"), default=60
+    )
+    overdue_beyond_days = models.PositiveIntegerField(
+        _("overdue beyond, days (exposure component)"), default=30
+    )
+    default_limit = money_field(_("default limit"), null=True, blank=True)
+    limit_currency = models.CharField(_("limit currency"), max_length=3)
+    default_term_days = models.PositiveIntegerField(_("default payment term, days"), default=30)
+    new_customer_days = models.PositiveIntegerField(_("a customer is new for, days"), default=90)
+    new_customer_prepayment_percent = models.DecimalField(
+        _("prepayment for new customers, %"), max_digits=5, decimal_places=2, default=Decimal(0)
+    )
+    breach_action = models.CharField(
+        _("on a breach"),
+        max_length=16,
+        choices=BreachAction.choices,
+        default=BreachAction.NEEDS_APPROVAL,
+    )
+    notes = models.TextField(_("further conditions"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"))
+
+    class Meta:
+        verbose_name = _("credit rules")
+        verbose_name_plural = _("credit rules")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["segment", "version"],
+                condition=Q(segment__isnull=False),
+                name="uniq_credit_rules_segment_version",
+            ),
+            models.UniqueConstraint(
+                fields=["version"],
+                condition=Q(segment__isnull=True),
+                name="uniq_credit_rules_default_version",
+            ),
+        ]
+        indexes = [models.Index(fields=["segment", "-effective_from"])]
+
+    def __str__(self) -> str:
+        scope = self.segment.localized_name if self.segment else str(_("default"))
+        return f"{scope} v{self.version}"
+
+
+class LimitSource(models.TextChoices):
+    MANUAL = "manual", _("set by hand")
+    COMMITTEE = "committee", _("credit committee")
+    IMPORT = "import", _("accounting")
+
+
+class CreditLimit(models.Model):
+    """A counterparty's credit limit from `valid_from` on, total and per exposure component
+    (empty: no limit on that component). Rows are never changed, only added."""
+
+    counterparty = models.ForeignKey(
+        Counterparty, on_delete=models.CASCADE, related_name="credit_limits"
+    )
+    currency = models.CharField(_("currency"), max_length=3)
+    total = money_field(_("total limit"), null=True, blank=True)
+    open_not_due = money_field(_("limit on open, not yet due"), null=True, blank=True)
+    overdue = money_field(_("limit on overdue"), null=True, blank=True)
+    orders_confirmed = money_field(_("limit on confirmed orders"), null=True, blank=True)
+    orders_shipped = money_field(_("limit on shipped, not invoiced"), null=True, blank=True)
+    valid_from = models.DateField(_("valid from"))
+    review_on = models.DateField(_("review on"), null=True, blank=True)
+    source = models.CharField(
+        _("source"), max_length=10, choices=LimitSource.choices, default=LimitSource.MANUAL
+    )
+    reason = models.TextField(_("reason"))
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    set_at = models.DateTimeField(_("set at"))
+
+    class Meta:
+        verbose_name = _("credit limit")
+        verbose_name_plural = _("credit limits")
+        indexes = [models.Index(fields=["counterparty", "-valid_from", "-id"])]
+
+    def __str__(self) -> str:
+        return f"{self.total} {self.currency} ({self.valid_from:%d.%m.%Y})"
+
+
+class Channel(models.TextChoices):
+    API = "api", _("API")
+    PAGE = "page", _("page")
+    CLI = "cli", _("command line")
+
+
+class CreditCheck(models.Model):
+    """One credit check and its answer, as it was given (reasons are stored as codes with
+    their numbers, so that each reader reads them in their own language)."""
+
+    counterparty = models.ForeignKey(
+        Counterparty, on_delete=models.CASCADE, related_name="credit_checks"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    channel = models.CharField(_("asked through"), max_length=4, choices=Channel.choices)
+    order_ref = models.CharField(_("order"), max_length=64, blank=True)
+    amount = money_field(_("amount"))
+    currency = models.CharField(_("currency"), max_length=3)
+    checked_on = models.DateField(_("as of"))
+    decision = models.CharField(_("decision"), max_length=16, choices=Decision.choices)
+    reasons = models.JSONField(_("reasons"), default=list)
+    exposure = models.JSONField(_("exposure"), default=dict)
+    rule_set = models.ForeignKey(
+        CreditRuleSet, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("checked at"))
+
+    class Meta:
+        verbose_name = _("credit check")
+        verbose_name_plural = _("credit checks")
+        indexes = [models.Index(fields=["counterparty", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.order_ref or '#' + str(self.pk)}: {self.decision}"
+
+
+class ApprovalStatus(models.TextChoices):
+    PENDING = "pending", _("waiting")
+    APPROVED = "approved", _("approved")
+    REJECTED = "rejected", _("rejected")
+
+
+class CreditApprovalRequest(models.Model):
+    """An order the rules did not let through, waiting for a credit controller or the director.
+    An approval holds until `expires_on` for this order and at most this amount."""
+
+    credit_check = models.OneToOneField(
+        CreditCheck, on_delete=models.CASCADE, related_name="approval_request"
+    )
+    counterparty = models.ForeignKey(
+        Counterparty, on_delete=models.CASCADE, related_name="credit_approval_requests"
+    )
+    order_ref = models.CharField(_("order"), max_length=64, blank=True)
+    amount = money_field(_("amount"))
+    currency = models.CharField(_("currency"), max_length=3)
+    reasons = models.JSONField(_("reasons"), default=list)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ApprovalStatus.choices, default=ApprovalStatus.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason"), blank=True)
+    expires_on = models.DateField(_("valid until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("credit approval request")
+        verbose_name_plural = _("credit approval requests")
+        indexes = [
+            models.Index(fields=["counterparty", "order_ref"]),
+            models.Index(fields=["status", "requested_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_ref or '#' + str(self.pk)} {self.status}"
+
+    def in_force(self, on: date) -> bool:
+        """Approved and not yet expired on `on`."""
+        return self.status == ApprovalStatus.APPROVED and (
+            self.expires_on is None or on <= self.expires_on
+        )
+
+
+class RuleAcknowledgement(models.Model):
+    """A sales manager read this version of the rules (recorded once)."""
+
+    rule_set = models.ForeignKey(
+        CreditRuleSet, on_delete=models.CASCADE, related_name="acknowledgements"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    acknowledged_at = models.DateTimeField(_("acknowledged at"))
+
+    class Meta:
+        verbose_name = _("acknowledgement of the credit rules")
+        verbose_name_plural = _("acknowledgements of the credit rules")
+        constraints = [
+            models.UniqueConstraint(fields=["rule_set", "user"], name="uniq_rules_acknowledged")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.rule_set}"

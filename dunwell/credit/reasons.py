@@ -1,0 +1,185 @@
+"""Why a credit check answered as it did: a code and its numbers, stored as data and written
+in the reader's language when shown (the API caller's, the page reader's, the CLI's)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from dunwell.money import Money
+from dunwell.money_l10n import money_text
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    # What the reason does to the answer: "deny", "needs_approval", or "" (information only).
+    effect: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        return {"code": self.code, "params": dict(self.params), "effect": self.effect}
+
+
+def money(amount: Decimal | str, currency: str) -> dict[str, str]:
+    return {"amount": str(amount), "currency": currency}
+
+
+def _money(value: Mapping[str, str]) -> str:
+    return money_text(Money(Decimal(value["amount"]), value["currency"]))
+
+
+def _day(text: str) -> str:
+    return date_format(date.fromisoformat(text), "SHORT_DATE_FORMAT")
+
+
+def _component(name: str) -> str:
+    return str(component_label(name))
+
+
+def component_label(name: str) -> str:
+    labels = {
+        "open_not_due": _("open, not yet due"),
+        "overdue": _("overdue"),
+        "overdue_beyond": _("overdue long"),
+        "orders_confirmed": _("confirmed orders"),
+        "orders_shipped": _("shipped, not invoiced"),
+        "unapplied": _("unapplied credit"),
+        "total": _("total"),
+    }
+    return labels.get(name, name)
+
+
+def _limit_exceeded(p: Mapping[str, Any]) -> str:
+    return _("limit %(limit)s exceeded by %(excess)s") % {
+        "limit": _money(p["limit"]),
+        "excess": _money(p["excess"]),
+    }
+
+
+def _component_limit(p: Mapping[str, Any]) -> str:
+    return _("%(component)s: limit %(limit)s exceeded by %(excess)s") % {
+        "component": _component(p["component"]),
+        "limit": _money(p["limit"]),
+        "excess": _money(p["excess"]),
+    }
+
+
+def _overdue(p: Mapping[str, Any]) -> str:
+    days = ngettext(
+        "invoice %(number)s overdue %(days)d day",
+        "invoice %(number)s overdue %(days)d days",
+        p["days"],
+    ) % {"number": p["number"], "days": p["days"]}
+    return _("%(what)s, rule allows %(allowed)d") % {"what": days, "allowed": p["allowed"]}
+
+
+def _paid_late(p: Mapping[str, Any]) -> str:
+    late = ngettext(
+        "invoice %(number)s was paid %(days)d day late on %(paid)s",
+        "invoice %(number)s was paid %(days)d days late on %(paid)s",
+        p["days"],
+    ) % {"number": p["number"], "days": p["days"], "paid": _day(p["paid_on"])}
+    return _("%(what)s, rule allows %(allowed)d") % {"what": late, "allowed": p["allowed"]}
+
+
+def _stop_shipments(p: Mapping[str, Any]) -> str:
+    by = {
+        "ladder": _("the pressure scale"),
+        "credit": _("the credit rules"),
+    }.get(p.get("by", ""), p.get("by", ""))
+    if p.get("on") and by:
+        return _("stop-shipments set on %(date)s by %(by)s") % {"date": _day(p["on"]), "by": by}
+    return _("stop-shipments is set")
+
+
+def _promises(p: Mapping[str, Any]) -> str:
+    broken = ngettext(
+        "%(n)d promise broken in %(days)d days",
+        "%(n)d promises broken in %(days)d days",
+        p["n"],
+    ) % {"n": p["n"], "days": p["days"]}
+    return _("%(what)s, rule allows %(allowed)d") % {"what": broken, "allowed": p["allowed"]}
+
+
+def _young(p: Mapping[str, Any]) -> str:
+    return ngettext(
+        "customer for %(days)d day, the rules ask for %(min)d",
+        "customer for %(days)d days, the rules ask for %(min)d",
+        p["days"],
+    ) % {"days": p["days"], "min": p["min"]}
+
+
+def _prepayment(p: Mapping[str, Any]) -> str:
+    return ngettext(
+        "new customer (%(days)d day): %(percent)s%% prepayment required",
+        "new customer (%(days)d days): %(percent)s%% prepayment required",
+        p["days"],
+    ) % {"days": p["days"], "percent": p["percent"]}
+
+
+def _fx_missing(p: Mapping[str, Any]) -> str:
+    return _("no exchange rate from %(from)s to %(to)s on %(date)s") % {
+        "from": ", ".join(p["currencies"]),
+        "to": p["to"],
+        "date": _day(p["on"]),
+    }
+
+
+def _approved(p: Mapping[str, Any]) -> str:
+    return _("approved by %(by)s until %(until)s: %(reason)s") % {
+        "by": p["by"],
+        "until": _day(p["until"]) if p.get("until") else "—",
+        "reason": p["reason"],
+    }
+
+
+def _rejected(p: Mapping[str, Any]) -> str:
+    return _("rejected by %(by)s: %(reason)s") % {"by": p["by"], "reason": p["reason"]}
+
+
+def _within(p: Mapping[str, Any]) -> str:
+    return _("exposure %(exposure)s with this order, limit %(limit)s") % {
+        "exposure": _money(p["exposure"]),
+        "limit": _money(p["limit"]),
+    }
+
+
+RENDER: dict[str, Callable[[Mapping[str, Any]], str]] = {
+    "limit_exceeded": _limit_exceeded,
+    "component_limit_exceeded": _component_limit,
+    "overdue_too_long": _overdue,
+    "paid_late": _paid_late,
+    "stop_shipments": _stop_shipments,
+    "legal_case_open": lambda p: _("legal case open"),
+    "promises_broken": _promises,
+    "relationship_too_short": _young,
+    "prepayment_required": _prepayment,
+    "fx_rate_missing": _fx_missing,
+    "no_limit": lambda p: _("no credit limit is set"),
+    "no_rules": lambda p: _("no credit rules are in force"),
+    "approved": _approved,
+    "approval_rejected": _rejected,
+    "approval_pending": lambda p: _("an approval of this order is already waiting"),
+    "within_limit": _within,
+}
+
+
+def message(code: str, params: Mapping[str, Any]) -> str:
+    """The reason in the active language."""
+    render = RENDER.get(code)
+    return render(params) if render is not None else code
+
+
+def as_messages(reasons: list[Mapping[str, Any]]) -> list[dict[str, str]]:
+    """Stored reasons as [{"code", "message"}] in the active language."""
+    return [
+        {"code": r["code"], "message": message(r["code"], r.get("params", {}))} for r in reasons
+    ]

@@ -1,0 +1,721 @@
+"""Credit control services (issue 13): the credit check, approvals and overrides, lifting
+stop-shipments, new versions of the rules, their acknowledgement, and limits.
+
+Each service runs in one transaction and writes its timeline entry in it; webhooks go through
+the outbox in the same transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from time import monotonic
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from django.db import transaction
+from django.db.models import F, Max, Min
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
+
+from dunwell.accounts.models import User
+from dunwell.accounts.visibility import (
+    can_decide_credit,
+    can_edit_credit_rules,
+    credit_approvers,
+    credit_rule_readers,
+)
+from dunwell.credit.exposure import Exposure, exposure_of
+from dunwell.credit.models import (
+    ApprovalStatus,
+    BreachAction,
+    Channel,
+    CreditApprovalRequest,
+    CreditCheck,
+    CreditLimit,
+    CreditRuleSet,
+    Decision,
+    LimitSource,
+    RuleAcknowledgement,
+)
+from dunwell.credit.reasons import Reason, money
+from dunwell.credit.rules import LimitInForce, current_rule_sets, limit_in_force, rules_in_force
+from dunwell.interest.fx import rate_table
+from dunwell.ladder.models import Promise, PromiseStatus
+from dunwell.ledger.models import Allocation, Counterparty, Document, Segment, TimelineEntry
+from dunwell.locks import exclusive
+from dunwell.money import Money, RateTable, quantize
+from dunwell.outbox.models import EventKind
+from dunwell.outbox.services import emit
+from dunwell.work.services import notify
+
+# Without written rules, a breach asks for approval and the exposure's "overdue long" starts
+# after this many days.
+DEFAULT_BEYOND_DAYS = 30
+# The paid-late history is read for at most this many late payments (the worst is kept).
+HISTORY_ROWS = 500
+# The day's exchange rates are read once a minute per process, not once per check: the table
+# reads every fx value up to the day, and rates change only when a series is imported.
+RATES_TTL_SECONDS = 60
+_rates_cache: dict[date, tuple[float, RateTable]] = {}
+
+
+def rates_on(day: date) -> RateTable:
+    """The official rates of `day` (interest.fx), cached for RATES_TTL_SECONDS."""
+    now = monotonic()
+    cached = _rates_cache.get(day)
+    if cached is not None and now - cached[0] < RATES_TTL_SECONDS:
+        return cached[1]
+    table = rate_table(day)
+    if len(_rates_cache) > 32:
+        _rates_cache.clear()
+    _rates_cache[day] = (now, table)
+    return table
+
+
+def forget_rates() -> None:
+    """Drop the cached rates (after an import of rates; tests)."""
+    _rates_cache.clear()
+
+
+class CreditError(ValueError):
+    """A credit action cannot be done as asked; the message is translated, `field` names the
+    input at fault."""
+
+    def __init__(self, message: StrOrPromise, field: str = "") -> None:
+        super().__init__(str(message))
+        self.field = field
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    decision: str
+    reasons: list[Reason]
+    exposure: Exposure
+    rules: CreditRuleSet | None
+    limit: LimitInForce | None
+    approval: CreditApprovalRequest | None  # the request of this order, if any
+    stop: bool  # the rules say: stop the customer's shipments
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    check: CreditCheck
+    evaluation: Evaluation
+
+    @property
+    def decision(self) -> str:
+        return self.check.decision
+
+
+def _timeline(
+    counterparty_id: int, actor: User | None, kind: str, summary: str, **data: Any
+) -> None:
+    TimelineEntry.objects.create(
+        counterparty_id=counterparty_id,
+        at=timezone.now(),
+        actor=actor if actor is not None and actor.pk else None,
+        kind=f"credit.{kind}",
+        summary=summary,
+        data=data,
+    )
+
+
+def _stop_info(counterparty: Counterparty) -> dict[str, str]:
+    """When and by what the debtor's shipments were stopped (its last such timeline entry)."""
+    entry = (
+        TimelineEntry.objects.filter(
+            counterparty=counterparty,
+            kind__in=["ladder.shipments_stopped", "credit.shipments_stopped"],
+        )
+        .order_by("-at")
+        .values_list("at", "kind")
+        .first()
+    )
+    if entry is None:
+        return {}
+    at, kind = entry
+    return {"on": timezone.localdate(at).isoformat(), "by": kind.split(".")[0]}
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _rule_reasons(
+    counterparty: Counterparty, rules: CreditRuleSet, on: date, effect: str
+) -> list[Reason]:
+    reasons: list[Reason] = []
+    if rules.no_open_legal_case and counterparty.legal:
+        reasons.append(Reason("legal_case_open", {}, effect))
+    if rules.max_days_overdue is not None:
+        allowed = rules.max_days_overdue
+        oldest = (
+            Document.objects.filter(
+                counterparty=counterparty,
+                open_amount__gt=0,
+                cancelled=False,
+                due_date__lt=on - timedelta(days=allowed),
+            )
+            .order_by("due_date")
+            .values_list("number", "due_date")
+            .first()
+        )
+        if oldest is not None:
+            days = (on - oldest[1]).days
+            reasons.append(
+                Reason(
+                    "overdue_too_long",
+                    {"number": oldest[0], "days": days, "allowed": allowed},
+                    effect,
+                )
+            )
+        since = on - relativedelta(months=rules.history_months)
+        late = (
+            Allocation.objects.filter(
+                counterparty=counterparty,
+                paid_on__gte=since,
+                paid_on__lte=on,
+                paid_on__gt=F("document__due_date") + timedelta(days=allowed),
+            )
+            .values_list("document__number", "document__due_date", "paid_on")
+            .order_by("paid_on")[:HISTORY_ROWS]
+        )
+        worst = max(late, key=lambda row: (row[2] - row[1]).days, default=None)
+        if worst is not None:
+            reasons.append(
+                Reason(
+                    "paid_late",
+                    {
+                        "number": worst[0],
+                        "days": (worst[2] - worst[1]).days,
+                        "paid_on": worst[2].isoformat(),
+                        "allowed": allowed,
+                    },
+                    effect,
+                )
+            )
+    if rules.max_broken_promises is not None:
+        broken = Promise.objects.filter(
+            counterparty=counterparty,
+            status=PromiseStatus.BROKEN,
+            resolved_at__gte=_start_of(on - timedelta(days=rules.broken_promises_days)),
+        ).count()
+        if broken > rules.max_broken_promises:
+            reasons.append(
+                Reason(
+                    "promises_broken",
+                    {
+                        "n": broken,
+                        "days": rules.broken_promises_days,
+                        "allowed": rules.max_broken_promises,
+                    },
+                    effect,
+                )
+            )
+    if rules.min_relationship_days or rules.new_customer_prepayment_percent:
+        first = Document.objects.filter(counterparty=counterparty).aggregate(first=Min("date"))
+        age = max((on - first["first"]).days, 0) if first["first"] else 0
+        if age < rules.min_relationship_days:
+            reasons.append(
+                Reason(
+                    "relationship_too_short",
+                    {"days": age, "min": rules.min_relationship_days},
+                    effect,
+                )
+            )
+        if age < rules.new_customer_days and rules.new_customer_prepayment_percent > 0:
+            percent = rules.new_customer_prepayment_percent.normalize()
+            reasons.append(
+                Reason("prepayment_required", {"days": age, "percent": f"{percent:f}"}, effect)
+            )
+    return reasons
+
+
+def _limit_reasons(
+    limit: LimitInForce, exposure: Exposure, amount: Money, effect: str
+) -> list[Reason]:
+    currency = limit.currency
+    reasons: list[Reason] = []
+    new_total = exposure.total + amount
+    if limit.total is not None:
+        if new_total.amount > limit.total:
+            reasons.append(
+                Reason(
+                    "limit_exceeded",
+                    {
+                        "limit": money(limit.total, currency),
+                        "excess": money(new_total.amount - limit.total, currency),
+                    },
+                    effect,
+                )
+            )
+        else:
+            reasons.append(
+                Reason(
+                    "within_limit",
+                    {
+                        "exposure": money(new_total.amount, currency),
+                        "limit": money(limit.total, currency),
+                    },
+                )
+            )
+    for name, cap in limit.components.items():
+        value = exposure.converted[name].amount
+        if name == "orders_confirmed":
+            value += amount.amount  # the order asked about is a confirmed order
+        if value > cap:
+            reasons.append(
+                Reason(
+                    "component_limit_exceeded",
+                    {
+                        "component": name,
+                        "limit": money(cap, currency),
+                        "excess": money(value - cap, currency),
+                    },
+                    effect,
+                )
+            )
+    return reasons
+
+
+def evaluate(counterparty: Counterparty, amount: Money, order_ref: str, on: date) -> Evaluation:
+    """The answer to a credit check, without writing anything (a handful of indexed queries)."""
+    rules = rules_in_force(counterparty.segment_id, on)
+    limit = limit_in_force(counterparty, on, rules)
+    if limit is not None:
+        currency = limit.currency
+    elif rules is not None:
+        currency = rules.limit_currency
+    else:
+        currency = counterparty.company.currency
+    breach = rules.breach_action if rules is not None else BreachAction.NEEDS_APPROVAL
+    effect = Decision.NEEDS_APPROVAL if breach == BreachAction.NEEDS_APPROVAL else Decision.DENY
+    rates = rates_on(on)
+    beyond = rules.overdue_beyond_days if rules is not None else DEFAULT_BEYOND_DAYS
+    exposure = exposure_of(counterparty.pk, on, currency, beyond, rates)
+    converted = rates.convert(amount, currency) if amount else Money(amount.amount, currency)
+    reasons: list[Reason] = []
+    if counterparty.stop_shipments:
+        reasons.append(Reason("stop_shipments", _stop_info(counterparty), Decision.DENY))
+    missing = set(exposure.missing_rates) | ({amount.currency} if converted is None else set())
+    if missing:
+        reasons.append(
+            Reason(
+                "fx_rate_missing",
+                {"currencies": sorted(missing), "to": currency, "on": on.isoformat()},
+                Decision.NEEDS_APPROVAL,
+            )
+        )
+    if rules is None:
+        reasons.append(Reason("no_rules", {}, Decision.NEEDS_APPROVAL))
+    if limit is None:
+        reasons.append(Reason("no_limit", {}, Decision.NEEDS_APPROVAL))
+    elif converted is not None:
+        reasons += _limit_reasons(limit, exposure, converted, effect)
+    if rules is not None:
+        reasons += _rule_reasons(counterparty, rules, on, effect)
+    approval = None
+    if order_ref:
+        approval = (
+            CreditApprovalRequest.objects.filter(counterparty=counterparty, order_ref=order_ref)
+            .select_related("decided_by")
+            .order_by("-requested_at", "-id")
+            .first()
+        )
+    if approval is not None:
+        reasons = _apply_approval(approval, amount, on, reasons)
+    decision = Decision.ALLOW
+    if any(r.effect == Decision.DENY for r in reasons):
+        decision = Decision.DENY
+    elif any(r.effect == Decision.NEEDS_APPROVAL for r in reasons):
+        decision = Decision.NEEDS_APPROVAL
+    stop = breach == BreachAction.STOP_SHIPMENTS and any(
+        r.effect == Decision.DENY and r.code not in {"stop_shipments", "approval_rejected"}
+        for r in reasons
+    )
+    return Evaluation(decision, reasons, exposure, rules, limit, approval, stop)
+
+
+def _apply_approval(
+    approval: CreditApprovalRequest, amount: Money, on: date, reasons: list[Reason]
+) -> list[Reason]:
+    """An approval in force for this order (and at most its amount) lets the rules' breaches
+    pass (a stop-shipments is lifted apart, with its own reason); a rejection denies."""
+    who = str(approval.decided_by) if approval.decided_by else ""
+    covers = approval.currency == amount.currency and amount.amount <= approval.amount
+    if approval.in_force(on) and covers:
+        passed = [
+            r if r.code == "stop_shipments" else Reason(r.code, r.params, "") for r in reasons
+        ]
+        until = approval.expires_on.isoformat() if approval.expires_on else ""
+        return [
+            *passed,
+            Reason("approved", {"by": who, "until": until, "reason": approval.decision_reason}),
+        ]
+    if approval.status == ApprovalStatus.REJECTED and covers:
+        return [
+            *reasons,
+            Reason(
+                "approval_rejected", {"by": who, "reason": approval.decision_reason}, Decision.DENY
+            ),
+        ]
+    if approval.status == ApprovalStatus.PENDING:
+        return [*reasons, Reason("approval_pending", {})]
+    return reasons
+
+
+def check(
+    counterparty: Counterparty,
+    amount: Money,
+    order_ref: str,
+    user: User | None,
+    *,
+    on: date | None = None,
+    channel: str = Channel.API,
+) -> CheckResult:
+    """Check an order of `amount` for `counterparty` against the rules and the limit; the
+    answer is logged (CreditCheck). `needs_approval` files a request for the credit controllers
+    and the director; a breach under "stop shipments" rules stops the customer's shipments."""
+    if amount.amount <= 0:
+        raise CreditError(gettext_lazy("The amount must be greater than zero."), "amount")
+    day = on or timezone.localdate()
+    order_ref = (order_ref or "").strip()[:64]
+    with transaction.atomic():
+        result = evaluate(counterparty, amount, order_ref, day)
+        row = CreditCheck.objects.create(
+            counterparty=counterparty,
+            user=user if user is not None and user.pk else None,
+            channel=channel,
+            order_ref=order_ref,
+            amount=amount.amount,
+            currency=amount.currency,
+            checked_on=day,
+            decision=result.decision,
+            reasons=[r.as_json() for r in result.reasons],
+            exposure=result.exposure.as_json(),
+            rule_set=result.rules,
+            created_at=timezone.now(),
+        )
+        if result.decision == Decision.NEEDS_APPROVAL and not (
+            result.approval is not None and result.approval.status == ApprovalStatus.PENDING
+        ):
+            _request_approval(row, user)
+        if result.stop and not counterparty.stop_shipments:
+            _stop_shipments(counterparty, user, row)
+    return CheckResult(row, result)
+
+
+def _request_approval(row: CreditCheck, user: User | None) -> CreditApprovalRequest:
+    request = CreditApprovalRequest.objects.create(
+        credit_check=row,
+        counterparty=row.counterparty,
+        order_ref=row.order_ref,
+        amount=row.amount,
+        currency=row.currency,
+        reasons=row.reasons,
+        requested_by=user if user is not None and user.pk else None,
+        requested_at=row.created_at,
+    )
+    url = reverse("credit:approval", kwargs={"pk": request.pk})
+    for approver in credit_approvers():
+        notify(
+            approver,
+            "approval",
+            gettext_lazy("Order %(order)s of %(name)s waits for a credit decision."),
+            counterparty=row.counterparty,
+            url=url,
+            key=f"credit-approval:{request.pk}",
+            params={"order": row.order_ref or f"#{row.pk}", "name": row.counterparty.name},
+        )
+    return request
+
+
+def _stop_shipments(counterparty: Counterparty, user: User | None, row: CreditCheck) -> None:
+    Counterparty.objects.filter(pk=counterparty.pk).update(
+        stop_shipments=True, updated_at=timezone.now()
+    )
+    counterparty.stop_shipments = True
+    _timeline(
+        counterparty.pk,
+        user,
+        "shipments_stopped",
+        f"Shipments stopped by the credit rules (check #{row.pk})",
+        check=row.pk,
+    )
+    emit(
+        EventKind.STOP_SHIPMENT_CHANGED,
+        counterparty_id=counterparty.pk,
+        company_id=counterparty.company_id,
+        stop_shipments=True,
+        credit_check=row.pk,
+    )
+
+
+def decide_approval(
+    request: CreditApprovalRequest,
+    user: User,
+    *,
+    approve: bool,
+    reason: str,
+    expires_on: date | None,
+) -> CreditApprovalRequest:
+    """Approve (until `expires_on`) or reject an order waiting for a credit decision; the ERP
+    learns it by polling the check or by the `credit.decided` webhook."""
+    if not can_decide_credit(user):
+        raise CreditError(gettext_lazy("Only a credit controller or the director decides."))
+    reason = reason.strip()
+    if not reason:
+        raise CreditError(gettext_lazy("Give the reason of the decision."), "reason")
+    today = timezone.localdate()
+    if approve and expires_on is None:
+        raise CreditError(gettext_lazy("Give the day the approval holds until."), "expires_on")
+    if expires_on is not None and expires_on < today:
+        raise CreditError(gettext_lazy("The approval cannot end in the past."), "expires_on")
+    status = ApprovalStatus.APPROVED if approve else ApprovalStatus.REJECTED
+    now = timezone.now()
+    with transaction.atomic():
+        # Claimed with a conditional update: two deciders at once cannot both decide.
+        changed = CreditApprovalRequest.objects.filter(
+            pk=request.pk, status=ApprovalStatus.PENDING
+        ).update(
+            status=status,
+            decided_by=user,
+            decided_at=now,
+            decision_reason=reason,
+            expires_on=expires_on if approve else None,
+        )
+        if changed != 1:
+            raise CreditError(gettext_lazy("This request was already decided."))
+        request.refresh_from_db()
+        _timeline(
+            request.counterparty_id,
+            user,
+            "approval_decided",
+            f"Order {request.order_ref or request.credit_check_id} {status} by {user}: {reason}",
+            request=request.pk,
+            status=status,
+            expires_on=expires_on.isoformat() if approve and expires_on else None,
+            order=request.order_ref or f"#{request.credit_check_id}",
+            reason=reason,
+            by_name=str(user),
+        )
+        emit(
+            EventKind.CREDIT_DECIDED,
+            counterparty_id=request.counterparty_id,
+            company_id=request.counterparty.company_id,
+            request=request.pk,
+            check=request.credit_check_id,
+            order=request.order_ref,
+            amount=str(request.amount),
+            currency=request.currency,
+            status=status,
+            reason=reason,
+            expires_on=request.expires_on.isoformat() if request.expires_on else None,
+            by=user.username,
+        )
+        if request.requested_by is not None and request.requested_by != user:
+            notify(
+                request.requested_by,
+                "approval",
+                gettext_lazy("Order %(order)s of %(name)s: %(status)s."),
+                counterparty=request.counterparty,
+                url=reverse("credit:approval", kwargs={"pk": request.pk}),
+                params={
+                    "order": request.order_ref or f"#{request.credit_check_id}",
+                    "name": request.counterparty.name,
+                    "status": request.get_status_display(),
+                },
+            )
+    return request
+
+
+def lift_stop_shipments(counterparty: Counterparty, user: User, reason: str) -> None:
+    """Let the customer's shipments go again: a credit controller or the director, with a
+    reason, written on the timeline."""
+    if not can_decide_credit(user):
+        raise CreditError(
+            gettext_lazy("Only a credit controller or the director may lift stop-shipments.")
+        )
+    reason = reason.strip()
+    if not reason:
+        raise CreditError(gettext_lazy("Give the reason for lifting stop-shipments."), "reason")
+    with transaction.atomic():
+        changed = Counterparty.objects.filter(pk=counterparty.pk, stop_shipments=True).update(
+            stop_shipments=False, updated_at=timezone.now()
+        )
+        if changed != 1:
+            raise CreditError(gettext_lazy("Shipments to this customer are not stopped."))
+        counterparty.stop_shipments = False
+        _timeline(
+            counterparty.pk,
+            user,
+            "shipments_resumed",
+            f"Shipments resumed by {user}: {reason}",
+            reason=reason,
+            by=user.pk,
+            by_name=str(user),
+        )
+        emit(
+            EventKind.STOP_SHIPMENT_CHANGED,
+            counterparty_id=counterparty.pk,
+            company_id=counterparty.company_id,
+            stop_shipments=False,
+            by=user.username,
+            reason=reason,
+        )
+
+
+def set_limit(
+    counterparty: Counterparty,
+    user: User | None,
+    *,
+    currency: str,
+    total: Decimal | None,
+    valid_from: date,
+    reason: str,
+    components: Mapping[str, Decimal | None] | None = None,
+    review_on: date | None = None,
+    source: str = LimitSource.MANUAL,
+) -> CreditLimit:
+    """A new limit row from `valid_from` (earlier rows stay: the limit's history). A credit
+    committee's decision will call this with source "committee"."""
+    if user is not None and source == LimitSource.MANUAL and not can_decide_credit(user):
+        raise CreditError(gettext_lazy("Only a credit controller or the director sets limits."))
+    if not reason.strip():
+        raise CreditError(gettext_lazy("Give the reason for the limit."), "reason")
+    values = dict(components or {})
+    for name, value in [("total", total), *values.items()]:
+        if value is not None and value < 0:
+            raise CreditError(gettext_lazy("A limit cannot be negative."), name)
+    with transaction.atomic():
+        row = CreditLimit.objects.create(
+            counterparty=counterparty,
+            currency=currency,
+            total=quantize(total) if total is not None else None,
+            valid_from=valid_from,
+            review_on=review_on,
+            source=source,
+            reason=reason.strip(),
+            set_by=user if user is not None and user.pk else None,
+            set_at=timezone.now(),
+            **{k: (quantize(v) if v is not None else None) for k, v in values.items()},
+        )
+        _timeline(
+            counterparty.pk,
+            user,
+            "limit_set",
+            f"Credit limit {total} {currency} from {valid_from:%d.%m.%Y}: {reason}",
+            limit=row.pk,
+            total=str(row.total) if row.total is not None else None,
+            currency=currency,
+            valid_from=valid_from.isoformat(),
+            reason=row.reason,
+        )
+    return row
+
+
+RULE_FIELDS = (
+    "effective_from",
+    "min_relationship_days",
+    "history_months",
+    "max_days_overdue",
+    "no_open_legal_case",
+    "max_broken_promises",
+    "broken_promises_days",
+    "overdue_beyond_days",
+    "default_limit",
+    "limit_currency",
+    "default_term_days",
+    "new_customer_days",
+    "new_customer_prepayment_percent",
+    "breach_action",
+    "notes",
+)
+
+
+def save_rule_set(user: User, segment: Segment | None, values: Mapping[str, Any]) -> CreditRuleSet:
+    """A new version of a segment's (or the default) credit rules; the sales managers are asked
+    to acknowledge it."""
+    if not can_edit_credit_rules(user):
+        raise CreditError(gettext_lazy("Only the director or an administrator edits the rules."))
+    # One writer of a scope's versions at a time (two editors saving at once get 2 and 3).
+    scope = f"credit-rules-{segment.pk if segment is not None else 'default'}"
+    with exclusive(scope, wait=True), transaction.atomic():
+        last = CreditRuleSet.objects.filter(segment=segment).aggregate(v=Max("version"))["v"]
+        rules = CreditRuleSet.objects.create(
+            segment=segment,
+            version=(last or 0) + 1,
+            created_by=user,
+            created_at=timezone.now(),
+            **{name: values[name] for name in RULE_FIELDS if name in values},
+        )
+        url = reverse("credit:rules")
+        for reader in credit_rule_readers():
+            notify(
+                reader,
+                "other",
+                gettext_lazy("New credit rules (%(rules)s): read and acknowledge them."),
+                url=url,
+                key=f"credit-rules:{rules.pk}",
+                params={"rules": str(rules)},
+            )
+    return rules
+
+
+def pending_rule_sets(user: User, on: date | None = None) -> list[CreditRuleSet]:
+    """The versions in force that `user` has not acknowledged yet."""
+    current = current_rule_sets(on or timezone.localdate())
+    done = set(
+        RuleAcknowledgement.objects.filter(
+            user=user, rule_set__in=[r.pk for r in current]
+        ).values_list("rule_set_id", flat=True)
+    )
+    return [r for r in current if r.pk not in done]
+
+
+def acknowledge_rules(user: User, rule_set_ids: list[int]) -> int:
+    """Record that `user` read these versions; returns how many were new."""
+    now = timezone.now()
+    with transaction.atomic():
+        known = set(
+            RuleAcknowledgement.objects.filter(user=user, rule_set_id__in=rule_set_ids).values_list(
+                "rule_set_id", flat=True
+            )
+        )
+        new = [
+            RuleAcknowledgement(rule_set_id=pk, user=user, acknowledged_at=now)
+            for pk in CreditRuleSet.objects.filter(pk__in=rule_set_ids).values_list("pk", flat=True)
+            if pk not in known
+        ]
+        RuleAcknowledgement.objects.bulk_create(new)
+    return len(new)
+
+
+def remind_unacknowledged() -> int:
+    """The daily reminder to every sales manager with rules in force not yet acknowledged
+    (one notification a day per user; the worker's periodic job)."""
+    today = timezone.localdate()
+    sent = 0
+    url = reverse("credit:rules")
+    for reader in credit_rule_readers():
+        pending = pending_rule_sets(reader, today)
+        if not pending:
+            continue
+        created = notify(
+            reader,
+            "other",
+            gettext_lazy("Reminder: acknowledge the credit rules (%(rules)s)."),
+            url=url,
+            key=f"credit-rules-reminder:{today.isoformat()}",
+            params={"rules": ", ".join(str(r) for r in pending)},
+        )
+        sent += created is not None
+    return sent
+
+
+def decision_label(decision: str) -> str:
+    return str(Decision(decision).label) if decision in Decision.values else decision

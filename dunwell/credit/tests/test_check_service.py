@@ -1,0 +1,345 @@
+"""The credit check: each reason with its numbers, each decision, the log, the approval."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+import time_machine
+from django.utils import timezone, translation
+
+from dunwell.accounts.models import User
+from dunwell.credit.models import (
+    ApprovalStatus,
+    CreditApprovalRequest,
+    CreditCheck,
+    CreditRuleSet,
+)
+from dunwell.credit.reasons import as_messages
+from dunwell.credit.services import CreditError, check, decide_approval
+from dunwell.credit.tests.conftest import DAY
+from dunwell.ladder.models import Promise
+from dunwell.ledger.models import Counterparty, TimelineEntry
+from dunwell.ledger.services import add_payment
+from dunwell.money import Money
+from dunwell.outbox.models import Event
+from dunwell.work.models import Notification
+
+pytestmark = pytest.mark.django_db
+
+
+def ron(text: str) -> Money:
+    return Money(Decimal(text), "RON")
+
+
+def messages(result: Any) -> dict[str, str]:
+    return {r["code"]: r["message"] for r in as_messages(result.check.reasons)}
+
+
+@pytest.fixture
+def cp(make_counterparty: Callable[..., Counterparty], sales: User) -> Counterparty:
+    return make_counterparty(sales_manager=sales)
+
+
+def test_within_the_limit_and_the_rules_the_answer_is_allow_and_logged(
+    cp: Counterparty, rules: Callable[..., Any], limit: Callable[..., Any], sales: User
+) -> None:
+    rules()
+    limit(cp, "500000")
+    result = check(cp, ron("1000"), "R-1", sales, on=DAY)
+    assert result.decision == "allow"
+    assert messages(result)["within_limit"] == (
+        "exposure 1,000.00\u00a0RON with this order, limit 500,000.00\u00a0RON"
+    )
+    logged = CreditCheck.objects.get()
+    assert (logged.order_ref, logged.decision, logged.user) == ("R-1", "allow", sales)
+    assert not CreditApprovalRequest.objects.exists()
+
+
+def test_over_the_limit_names_the_limit_and_the_excess(
+    cp: Counterparty,
+    rules: Callable[..., Any],
+    limit: Callable[..., Any],
+    make_document: Callable[..., Any],
+    sales: User,
+) -> None:
+    rules(limit_currency="RUB")
+    limit(cp, "500000", currency="RUB")
+    make_document(cp, "450000", currency="RUB", due_date=date(2026, 4, 30))
+    result = check(cp, Money(Decimal("170000"), "RUB"), "R-2", sales, on=DAY)
+    assert result.decision == "needs_approval"
+    assert messages(result)["limit_exceeded"] == (
+        "limit 500,000.00\u00a0RUB exceeded by 120,000.00\u00a0RUB"
+    )
+    with translation.override("ru"):
+        text = as_messages(result.check.reasons)[0]["message"]
+    assert text == "лимит 500\u00a0000,00\u00a0RUB превышен на 120\u00a0000,00\u00a0RUB"
+
+
+def test_a_component_limit_is_checked_apart_from_the_total(
+    cp: Counterparty,
+    rules: Callable[..., Any],
+    limit: Callable[..., Any],
+    make_order: Any,
+    sales: User,
+) -> None:
+    rules(breach_action="deny")
+    limit(cp, "100000", orders_confirmed="1000")
+    make_order(cp, "800")
+    result = check(cp, ron("300"), "R-3", sales, on=DAY)
+    assert result.decision == "deny"
+    assert messages(result)["component_limit_exceeded"] == (
+        "confirmed orders: limit 1,000.00\u00a0RON exceeded by 100.00\u00a0RON"
+    )
+
+
+def test_an_invoice_overdue_beyond_the_rule_is_named_with_its_days(
+    cp: Counterparty,
+    rules: Callable[..., Any],
+    limit: Callable[..., Any],
+    make_document: Callable[..., Any],
+    sales: User,
+) -> None:
+    rules(max_days_overdue=30)
+    limit(cp, "100000")
+    make_document(cp, "100", number="РН-114", due_date=DAY - timedelta(days=47))
+    make_document(cp, "100", number="РН-200", due_date=DAY - timedelta(days=10))
+    result = check(cp, ron("10"), "", sales, on=DAY)
+    assert result.decision == "needs_approval"
+    assert messages(result)["overdue_too_long"] == "invoice РН-114 overdue 47 days, rule allows 30"
+    with translation.override("ru"):
+        assert messages(result)["overdue_too_long"] == (
+            "счёт РН-114 просрочен на 47 дней, правило допускает 30"
+        )
+    with translation.override("uk"):
+        assert messages(result)["overdue_too_long"] == (
+            "рахунок РН-114 прострочено на 47 днів, правило допускає 30"
+        )
+
+
+def test_an_invoice_paid_late_in_the_history_window_counts(
+    cp: Counterparty,
+    rules: Callable[..., Any],
+    limit: Callable[..., Any],
+    make_document: Callable[..., Any],
+    company: Any,
+    sales: User,
+) -> None:
+    rules(max_days_overdue=30, history_months=6)
+    limit(cp, "100000")
+    make_document(cp, "100", number="F-9", due_date=date(2026, 1, 1))
+    add_payment(company, cp, date(2026, 2, 15), Decimal("100"), "RON", "P-9")
+    result = check(cp, ron("10"), "", sales, on=DAY)
+    assert messages(result)["paid_late"] == (
+        "invoice F-9 was paid 45 days late on 15.02.2026, rule allows 30"
+    )
+
+
+def test_stop_shipments_set_by_the_pressure_scale_denies_with_its_day(
+    cp: Counterparty, rules: Callable[..., Any], limit: Callable[..., Any], sales: User
+) -> None:
+    rules()
+    limit(cp, "100000")
+    Counterparty.objects.filter(pk=cp.pk).update(stop_shipments=True)
+    cp.refresh_from_db()
+    TimelineEntry.objects.create(
+        counterparty=cp,
+        at=timezone.make_aware(datetime(2026, 3, 12, 10, 0)),
+        kind="ladder.shipments_stopped",
+        summary="stopped",
+    )
+    result = check(cp, ron("10"), "", sales, on=DAY)
+    assert result.decision == "deny"
+    assert messages(result)["stop_shipments"] == (
+        "stop-shipments set on 12.03.2026 by the pressure scale"
+    )
+
+
+def test_an_open_legal_case_and_broken_promises_are_reasons(
+    cp: Counterparty, rules: Callable[..., Any], limit: Callable[..., Any], sales: User
+) -> None:
+    rules(max_broken_promises=1, broken_promises_days=60)
+    limit(cp, "100000")
+    Counterparty.objects.filter(pk=cp.pk).update(legal=True)
+    cp.refresh_from_db()
+    for days in (5, 20, 90):
+        Promise.objects.create(
+            counterparty=cp,
+            amount=Decimal("10"),
+            currency="RON",
+            promised_date=DAY - timedelta(days=days),
+            recorded_at=timezone.now(),
+            status="broken",
+            resolved_at=timezone.make_aware(datetime.combine(DAY - timedelta(days=days), time.min)),
+        )
+    result = check(cp, ron("10"), "", sales, on=DAY)
+    found = messages(result)
+    assert found["legal_case_open"] == "legal case open"
+    assert found["promises_broken"] == "2 promises broken in 60 days, rule allows 1"
+    assert result.decision == "needs_approval"
+
+
+def test_a_new_customer_is_asked_for_prepayment_and_a_young_one_refused_under_deny_rules(
+    cp: Counterparty,
+    rules: Callable[..., Any],
+    limit: Callable[..., Any],
+    make_document: Callable[..., Any],
+    sales: User,
+) -> None:
+    rules(
+        breach_action="deny",
+        min_relationship_days=30,
+        new_customer_days=90,
+        new_customer_prepayment_percent=Decimal("50"),
+    )
+    limit(cp, "100000")
+    make_document(cp, "10", date=DAY - timedelta(days=1), due_date=DAY + timedelta(days=30))
+    result = check(cp, ron("10"), "", sales, on=DAY)
+    found = messages(result)
+    assert found["relationship_too_short"] == "customer for 1 day, the rules ask for 30"
+    assert found["prepayment_required"] == "new customer (1 day): 50% prepayment required"
+    assert result.decision == "deny"
+
+
+def test_a_missing_exchange_rate_asks_for_approval_and_says_which(
+    cp: Counterparty, rules: Callable[..., Any], limit: Callable[..., Any], sales: User
+) -> None:
+    rules()
+    limit(cp, "100000")
+    result = check(cp, Money(Decimal("10"), "USD"), "", sales, on=DAY)
+    assert result.decision == "needs_approval"
+    assert messages(result)["fx_rate_missing"] == "no exchange rate from USD to RON on 20.03.2026"
+
+
+def test_no_limit_and_no_rules_need_approval(cp: Counterparty, sales: User) -> None:
+    result = check(cp, ron("10"), "", sales, on=DAY)
+    assert result.decision == "needs_approval"
+    assert set(messages(result)) == {"no_rules", "no_limit"}
+
+
+def test_breach_under_stop_shipment_rules_stops_the_shipments_on_the_timeline(
+    cp: Counterparty, rules: Callable[..., Any], limit: Callable[..., Any], sales: User
+) -> None:
+    rules(breach_action="stop_shipments")
+    limit(cp, "100")
+    result = check(cp, ron("1000"), "R-9", sales, on=DAY)
+    assert result.decision == "deny"
+    cp.refresh_from_db()
+    assert cp.stop_shipments
+    assert TimelineEntry.objects.filter(counterparty=cp, kind="credit.shipments_stopped").exists()
+    assert Event.objects.filter(kind="stop_shipment.changed", counterparty_id=cp.pk).exists()
+
+
+def test_a_zero_amount_is_refused_naming_the_field(cp: Counterparty, sales: User) -> None:
+    with pytest.raises(CreditError) as caught:
+        check(cp, ron("0"), "", sales, on=DAY)
+    assert caught.value.field == "amount"
+
+
+def test_the_segments_own_rules_win_over_the_default(
+    cp: Counterparty, rules: Callable[..., Any], limit: Callable[..., Any], sales: User
+) -> None:
+    rules(breach_action="needs_approval")
+    own = rules(segment=cp.segment, breach_action="deny")
+    assert own.version == 1
+    limit(cp, "100")
+    result = check(cp, ron("1000"), "", sales, on=DAY)
+    assert result.check.rule_set == own
+    assert result.decision == "deny"
+    assert CreditRuleSet.objects.filter(segment=None).get().version == 1
+
+
+def test_approval_round_trip_with_expiry_and_webhook_event(
+    cp: Counterparty,
+    rules: Callable[..., Any],
+    limit: Callable[..., Any],
+    sales: User,
+    controller: User,
+    director: User,
+) -> None:
+    rules()
+    limit(cp, "100")
+    with time_machine.travel(timezone.make_aware(datetime(2026, 3, 20, 9)), tick=False):
+        first = check(cp, ron("500"), "R-7", sales, on=DAY)
+        assert first.decision == "needs_approval"
+        request = CreditApprovalRequest.objects.get()
+        assert request.credit_check == first.check
+        assert {n.recipient for n in Notification.objects.filter(kind="approval")} == {
+            controller,
+            director,
+        }
+        # Asked again while waiting: no second request.
+        again = check(cp, ron("500"), "R-7", sales, on=DAY)
+        assert again.decision == "needs_approval"
+        assert CreditApprovalRequest.objects.count() == 1
+        with pytest.raises(CreditError):
+            decide_approval(request, sales, approve=True, reason="ok", expires_on=date(2026, 3, 25))
+        with pytest.raises(CreditError) as no_reason:
+            decide_approval(request, controller, approve=True, reason=" ", expires_on=DAY)
+        assert no_reason.value.field == "reason"
+        decide_approval(
+            request,
+            controller,
+            approve=True,
+            reason="paid upfront half",
+            expires_on=date(2026, 3, 25),
+        )
+        request.refresh_from_db()
+        assert request.status == ApprovalStatus.APPROVED
+        event = Event.objects.get(kind="credit.decided")
+        assert event.data["status"] == "approved"
+        assert event.data["expires_on"] == "2026-03-25"
+        assert event.data["order"] == "R-7"
+        with pytest.raises(CreditError):  # decided once
+            decide_approval(request, director, approve=False, reason="no", expires_on=None)
+    passed = check(cp, ron("500"), "R-7", sales, on=date(2026, 3, 25))
+    assert passed.decision == "allow"
+    assert "approved" in messages(passed)
+    more = check(cp, ron("900"), "R-7", sales, on=date(2026, 3, 25))
+    assert more.decision == "needs_approval"  # more than was approved
+    expired = check(cp, ron("500"), "R-7", sales, on=date(2026, 3, 26))
+    assert expired.decision == "needs_approval"
+
+
+def test_a_rejected_order_is_denied_with_the_reason(
+    cp: Counterparty,
+    rules: Callable[..., Any],
+    limit: Callable[..., Any],
+    sales: User,
+    controller: User,
+) -> None:
+    rules()
+    limit(cp, "100")
+    check(cp, ron("500"), "R-8", sales, on=DAY)
+    decide_approval(
+        CreditApprovalRequest.objects.get(),
+        controller,
+        approve=False,
+        reason="too risky",
+        expires_on=None,
+    )
+    result = check(cp, ron("500"), "R-8", sales, on=DAY)
+    assert result.decision == "deny"
+    assert messages(result)["approval_rejected"] == "rejected by carla: too risky"
+
+
+def test_a_check_reads_with_a_handful_of_queries(
+    cp: Counterparty,
+    rules: Callable[..., Any],
+    limit: Callable[..., Any],
+    make_document: Callable[..., Any],
+    sales: User,
+    django_assert_max_num_queries: Any,
+) -> None:
+    rules(max_days_overdue=30, max_broken_promises=1, min_relationship_days=10)
+    limit(cp, "100000")
+    for n in range(30):
+        make_document(cp, "100", due_date=DAY - timedelta(days=n))
+    # rules, limit, rates (2), exposure, oldest overdue, late payments, promises, first
+    # document, the order's approval, the savepoint and the log row.
+    with django_assert_max_num_queries(14):
+        result = check(cp, ron("10"), "R-1", sales, on=DAY)
+    assert result.decision == "allow"

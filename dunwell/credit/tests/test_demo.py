@@ -1,0 +1,47 @@
+"""The demo's credit data: checks answer allow, needs_approval and deny for realistic reasons."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from dunwell.credit.demo import seed_credit
+from dunwell.credit.models import CreditLimit, CreditRuleSet
+from dunwell.credit.services import check
+from dunwell.ledger.models import Company, Counterparty, Order, Segment
+from dunwell.money import Money
+
+pytestmark = pytest.mark.django_db
+DAY = date(2026, 6, 1)
+
+
+def test_the_demo_seed_gives_rules_limits_orders_and_every_answer(
+    company: Company,
+    make_counterparty: Callable[..., Counterparty],
+    make_contract: Callable[..., Any],
+    make_document: Callable[..., Any],
+) -> None:
+    good = make_counterparty()
+    make_contract(good, credit_limit=Decimal("50000"))
+    make_document(good, "1000", date=date(2025, 1, 10), due_date=DAY + timedelta(days=20))
+    young = make_counterparty(segment=Segment.objects.get(code="new"))
+    make_document(young, "100", date=DAY - timedelta(days=10), due_date=DAY + timedelta(days=5))
+    late = make_counterparty()
+    make_contract(late, credit_limit=Decimal("50000"))
+    make_document(late, "500", date=date(2025, 1, 10), due_date=DAY - timedelta(days=80))
+
+    counts = seed_credit(company, DAY)
+    assert counts["rules"] == 3 and counts["limits"] == 2 and counts["orders"] == 3
+    assert seed_credit(company, DAY)["rules"] == 0  # idempotent
+    assert CreditRuleSet.objects.count() == 3
+    assert CreditLimit.objects.filter(counterparty=good).get().source == "import"
+    assert Order.objects.filter(counterparty=good).exists()
+
+    ron = Money(Decimal("2000"), "RON")
+    assert check(good, ron, "A", None, on=DAY).decision == "allow"
+    assert check(late, ron, "B", None, on=DAY).decision == "needs_approval"
+    assert check(young, ron, "C", None, on=DAY).decision == "deny"

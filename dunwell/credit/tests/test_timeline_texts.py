@@ -1,0 +1,57 @@
+"""The credit entries on the debtor's timeline read in the reader's language."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.utils import timezone, translation
+
+from dunwell.accounts.models import User
+from dunwell.credit.models import CreditApprovalRequest
+from dunwell.credit.services import check, decide_approval, lift_stop_shipments
+from dunwell.ledger.models import Counterparty, TimelineEntry
+from dunwell.ledger.timeline import with_texts
+from dunwell.money import Money
+
+pytestmark = pytest.mark.django_db
+
+
+def texts() -> dict[str, str]:
+    entries = with_texts(list(TimelineEntry.objects.filter(kind__startswith="credit.")))
+    return {e.kind: e.text for e in entries}
+
+
+def test_limit_approval_and_lift_read_in_english_and_russian(
+    make_counterparty: Callable[..., Counterparty],
+    limit: Callable[..., Any],
+    rules: Callable[..., Any],
+    controller: User,
+    sales: User,
+) -> None:
+    cp = make_counterparty()
+    rules()
+    limit(cp, "1000")
+    check(cp, Money(Decimal("5000"), "RON"), "R-1", sales)
+    until = timezone.localdate() + timedelta(days=3)
+    decide_approval(
+        CreditApprovalRequest.objects.get(), controller, approve=True, reason="prepaid",
+        expires_on=until,
+    )  # fmt: skip
+    Counterparty.objects.filter(pk=cp.pk).update(stop_shipments=True)
+    lift_stop_shipments(cp, controller, "paid")
+    day = until.strftime("%d.%m.%Y")
+    assert texts() == {
+        "credit.limit_set": "Credit limit 1,000.00\u00a0RON from 01.01.2026: test limit",
+        "credit.approval_decided": f"Order R-1 approved by carla until {day}: prepaid",
+        "credit.shipments_resumed": "Shipments resumed by carla: paid",
+    }
+    with translation.override("ru"):
+        found = texts()
+    assert found["credit.limit_set"] == (
+        "Кредитный лимит 1\u00a0000,00\u00a0RON с 01.01.2026: test limit"
+    )
+    assert found["credit.shipments_resumed"] == "Отгрузки возобновил(а) carla: paid"

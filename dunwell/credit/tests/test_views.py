@@ -1,0 +1,284 @@
+"""The credit pages: what the reader reads (en, ru), and who may open and do what."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from dunwell.accounts.models import Role, User
+from dunwell.credit.models import (
+    CreditApprovalRequest,
+    CreditCheck,
+    CreditLimit,
+    CreditRuleSet,
+    RuleAcknowledgement,
+)
+from dunwell.credit.services import check, remind_unacknowledged
+from dunwell.ledger.models import Counterparty, TimelineEntry
+from dunwell.money import Money
+from dunwell.outbox.models import Event
+from dunwell.work.models import Notification
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def cp(
+    make_counterparty: Callable[..., Counterparty],
+    collector: User,
+    rules: Callable[..., Any],
+    limit: Callable[..., Any],
+) -> Counterparty:
+    found = make_counterparty(collector=collector, name="Owner Debtor SRL")
+    rules()
+    limit(found, "1000")
+    return found
+
+
+def post_check(user: User, amount: str = "5000", key: str = "CP00001", lang: str = "en") -> Any:
+    user.language = lang
+    user.save(update_fields=["language"])
+    return client_for(user).post(
+        reverse("credit:check"),
+        {"counterparty": key, "amount": amount, "currency": "RON", "order": "R-1"},
+    )
+
+
+def test_the_check_page_answers_in_english(cp: Counterparty, collector: User) -> None:
+    page = post_check(collector)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Owner Debtor SRL: <strong>needs approval</strong>" in text
+    assert "limit 1,000.00\u00a0RON exceeded by 4,000.00\u00a0RON" in text
+    assert CreditCheck.objects.get().channel == "page"
+
+
+def test_the_check_page_answers_in_russian(cp: Counterparty, collector: User) -> None:
+    page = post_check(collector, amount="5 000,00", lang="ru")
+    text = page.content.decode()
+    assert "Owner Debtor SRL: <strong>требует утверждения</strong>" in text
+    assert "лимит 1\u00a0000,00\u00a0RON превышен на 4\u00a0000,00\u00a0RON" in text
+
+
+def test_the_check_page_refuses_a_customer_the_user_does_not_see(
+    cp: Counterparty, teammate: User, outsider: User
+) -> None:
+    for user in (teammate, outsider):
+        page = post_check(user)
+        assert page.status_code == 422
+        assert "No customer with the id or tax id CP00001." in page.content.decode()
+    assert not CreditCheck.objects.exists()
+
+
+def test_the_check_page_names_a_bad_amount(cp: Counterparty, collector: User) -> None:
+    page = post_check(collector, amount="abc")
+    assert page.status_code == 422
+    assert "Enter an amount such as 1234.56." in page.content.decode()
+
+
+def test_the_panel_shows_exposure_limit_and_breaches_to_who_sees_the_debtor(
+    cp: Counterparty,
+    collector: User,
+    teammate: User,
+    outsider: User,
+    make_document: Callable[..., Any],
+) -> None:
+    make_document(cp, "1500.00", due_date=timezone.localdate() + timedelta(days=10))
+    url = reverse("credit:panel", args=[cp.pk])
+    page = client_for(collector).get(url)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "1,500.00\u00a0RON" in text
+    assert "150% of the limit" in text
+    assert "limit 1,000.00\u00a0RON exceeded by 500.00\u00a0RON" in text
+    assert "Lift stop-shipments" not in text  # a collector may not
+    check_url = reverse("credit:check") + "?counterparty=CP00001"
+    assert check_url in text
+    form = client_for(collector).get(check_url).content.decode()
+    assert 'value="CP00001"' in form
+    for other in (teammate, outsider):
+        assert client_for(other).get(url).status_code == 404
+
+
+def test_the_debtor_card_loads_the_panel(cp: Counterparty, collector: User) -> None:
+    card = client_for(collector).get(reverse("work:debtor", args=[cp.pk]))
+    assert reverse("credit:panel", args=[cp.pk]) in card.content.decode()
+
+
+def test_lifting_stop_shipments_needs_the_role_and_a_reason(
+    cp: Counterparty, collector: User, controller: User
+) -> None:
+    Counterparty.objects.filter(pk=cp.pk).update(stop_shipments=True)
+    url = reverse("credit:lift_stop", args=[cp.pk])
+    assert client_for(collector).post(url, {"reason": "paid"}).status_code == 403
+    client_for(controller).post(url, {"reason": ""})
+    cp.refresh_from_db()
+    assert cp.stop_shipments  # no reason, nothing lifted
+    answer = client_for(controller).post(url, {"reason": "paid the overdue invoices"})
+    assert answer.status_code == 302
+    cp.refresh_from_db()
+    assert not cp.stop_shipments
+    entry = TimelineEntry.objects.get(counterparty=cp, kind="credit.shipments_resumed")
+    assert entry.data["reason"] == "paid the overdue invoices"
+    assert entry.actor == controller
+    event = Event.objects.get(kind="stop_shipment.changed")
+    assert event.data["stop_shipments"] is False
+
+
+def test_the_approval_page_decides_with_reason_and_expiry(
+    cp: Counterparty, collector: User, controller: User, teammate: User
+) -> None:
+    check(cp, Money(__import__("decimal").Decimal("5000"), "RON"), "R-1", collector)
+    request = CreditApprovalRequest.objects.get()
+    url = reverse("credit:approval", args=[request.pk])
+    assert client_for(teammate).get(url).status_code == 403
+    asked = client_for(collector).get(url)  # who asked sees the answer
+    assert asked.status_code == 200
+    assert "Exposure at the check" in asked.content.decode()
+    assert "5,000.00\u00a0RON" in asked.content.decode()
+    assert client_for(collector).post(url, {"decision": "approve"}).status_code == 403
+    listing = client_for(controller).get(reverse("credit:approvals"))
+    assert "Owner Debtor SRL" in listing.content.decode()
+    assert client_for(collector).get(reverse("credit:approvals")).status_code == 403
+    missing = client_for(controller).post(url, {"decision": "approve", "reason": "ok"})
+    assert missing.status_code == 422
+    assert "Give the day the approval holds until." in missing.content.decode()
+    until = (timezone.localdate() + timedelta(days=5)).isoformat()
+    done = client_for(controller).post(
+        url, {"decision": "approve", "reason": "prepaid half", "expires_on": until}
+    )
+    assert done.status_code == 302
+    request.refresh_from_db()
+    assert (request.status, request.decision_reason) == ("approved", "prepaid half")
+    assert Notification.objects.filter(recipient=collector, kind="approval").exists()
+
+
+def test_only_the_director_and_admins_edit_the_rules_as_new_versions(
+    cp: Counterparty, director: User, collector: User, make_user: Callable[..., User]
+) -> None:
+    current = CreditRuleSet.objects.get()
+    url = reverse("credit:rule_edit", args=[current.pk])
+    sales = make_user("sally", Role.SALES)
+    for user in (collector, sales):
+        assert client_for(user).get(url).status_code == 403
+        assert client_for(user).post(reverse("credit:rule_new"), {}).status_code == 403
+    form = client_for(director).get(url)
+    assert form.status_code == 200
+    data = {
+        "effective_from": "2026-04-01",
+        "min_relationship_days": "0",
+        "history_months": "12",
+        "max_days_overdue": "30",
+        "no_open_legal_case": "on",
+        "broken_promises_days": "60",
+        "overdue_beyond_days": "30",
+        "default_limit": "50000",
+        "limit_currency": "RON",
+        "default_term_days": "30",
+        "new_customer_days": "90",
+        "new_customer_prepayment_percent": "100",
+        "breach_action": "deny",
+    }
+    saved = client_for(director).post(url, data)
+    assert saved.status_code == 302, saved.content.decode()[:2000]
+    latest = CreditRuleSet.objects.order_by("-version").first()
+    assert latest is not None and latest.version == 2 and latest.breach_action == "deny"
+    bad = client_for(director).post(url, {**data, "limit_currency": "XX1"})
+    assert bad.status_code == 422
+    assert "Not an ISO 4217 currency code" in bad.content.decode()
+    # The sales manager is asked to acknowledge the new version.
+    assert Notification.objects.filter(recipient=sales).exists()
+
+
+def test_a_sales_manager_acknowledges_the_rules_and_is_reminded_until_then(
+    cp: Counterparty, make_user: Callable[..., User]
+) -> None:
+    sales = make_user("sally", Role.SALES)
+    page = client_for(sales).get(reverse("credit:rules"))
+    assert "I have read the credit rules" in page.content.decode()
+    check_page = client_for(sales).get(reverse("credit:check")).content.decode()
+    assert "you have not acknowledged them yet" in check_page
+    assert remind_unacknowledged() == 1
+    assert remind_unacknowledged() == 0  # once a day
+    rules = CreditRuleSet.objects.get()
+    client_for(sales).post(reverse("credit:acknowledge"), {"rule_set": [rules.pk]})
+    assert RuleAcknowledgement.objects.filter(user=sales, rule_set=rules).exists()
+    page = client_for(sales).get(reverse("credit:rules"))
+    assert "I have read the credit rules" not in page.content.decode()
+    check_page = client_for(sales).get(reverse("credit:check")).content.decode()
+    assert "you have not acknowledged them yet" not in check_page
+    Notification.objects.all().delete()
+    assert remind_unacknowledged() == 0
+
+
+def test_the_rules_pdf_is_printed_in_the_readers_language(
+    cp: Counterparty, collector: User
+) -> None:
+    collector.language = "ru"
+    collector.save(update_fields=["language"])
+    answer = client_for(collector).get(reverse("credit:rules_pdf"))
+    assert answer.status_code == 200
+    assert answer["Content-Type"] == "application/pdf"
+    assert answer.content.startswith(b"%PDF")
+    assert "credit-rules-ru.pdf" in answer["Content-Disposition"]
+
+
+def test_setting_a_limit_needs_the_role_and_keeps_the_history(
+    cp: Counterparty, collector: User, controller: User
+) -> None:
+    url = reverse("credit:limit", args=[cp.pk])
+    assert client_for(collector).get(url).status_code == 403
+    answer = client_for(controller).post(
+        url,
+        {
+            "currency": "RON",
+            "total": "2500",
+            "orders_shipped": "100",
+            "valid_from": "2026-03-01",
+            "reason": "good payer",
+        },
+    )
+    assert answer.status_code == 302
+    assert CreditLimit.objects.filter(counterparty=cp).count() == 2
+    latest = CreditLimit.objects.filter(counterparty=cp).order_by("-id").first()
+    assert latest is not None and latest.set_by == controller and latest.orders_shipped == 100
+    assert latest.valid_from == date(2026, 3, 1)
+
+
+@pytest.mark.parametrize("name", ["credit:panel", "credit:limit", "credit:lift_stop"])
+def test_the_debtor_pages_refuse_a_teammate_and_an_outsider(
+    cp: Counterparty,
+    collector: User,
+    teammate: User,
+    outsider: User,
+    director: User,
+    name: str,
+) -> None:
+    url = reverse(name, args=[cp.pk])
+    for other in (teammate, outsider):
+        assert client_for(other).get(url).status_code in {404, 405}
+        assert client_for(other).post(url, {"reason": "x"}).status_code == 404
+    owner = client_for(collector)
+    expected = {"credit:panel": 200, "credit:limit": 403, "credit:lift_stop": 405}[name]
+    assert owner.get(url).status_code == expected
+    assert client_for(director).get(url).status_code in {200, 405}
+
+
+def test_only_sales_managers_acknowledge_rules(cp: Counterparty, collector: User) -> None:
+    rules = CreditRuleSet.objects.get()
+    answer = client_for(collector).post(reverse("credit:acknowledge"), {"rule_set": [rules.pk]})
+    assert answer.status_code == 403
+    assert not RuleAcknowledgement.objects.exists()
