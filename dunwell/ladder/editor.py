@@ -71,7 +71,8 @@ def step_summary(form: Any) -> str:
 def _split(form: Any, bases: tuple[str, ...]) -> tuple[list[Any], list[Any]]:
     """The form's visible fields: the main ones, and the other-language ones (`name_ru` …)."""
     translated = {f"{base}_{code}" for base in bases for code, _label in other_languages()}
-    main, translations = [], []
+    main: list[Any] = []
+    translations: list[Any] = []
     for bound in form.visible_fields():
         (translations if bound.name in translated else main).append(bound)
     return main, translations
