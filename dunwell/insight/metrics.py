@@ -135,6 +135,13 @@ class MetricsReport:
         return sorted({s.currency for s in self.series})
 
 
+def last_month_end(today: date) -> date:
+    """The default as-of day of the KPIs: the latest month-end, today included."""
+    if (today + timedelta(days=1)).day == 1:
+        return today
+    return today.replace(day=1) - timedelta(days=1)
+
+
 def metrics(
     as_of: date,
     by: MetricsBy | str | None = None,

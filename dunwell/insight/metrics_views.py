@@ -17,7 +17,7 @@ from dunwell.accounts.models import User
 from dunwell.accounts.visibility import can_see_metrics
 from dunwell.insight.export import bucket_label
 from dunwell.insight.forms import METRICS_GROUP_CHOICES, MetricsFilterForm
-from dunwell.insight.metrics import MetricsReport, Series, metrics
+from dunwell.insight.metrics import MetricsReport, Series, last_month_end, metrics
 from dunwell.insight.metrics_export import cents, one_place, roll_labels, series_title, write_xlsx
 from dunwell.views import bad_query
 
@@ -27,12 +27,14 @@ def _report(request: HttpRequest) -> tuple[MetricsFilterForm, MetricsReport]:
     if not can_see_metrics(request.user):
         raise PermissionDenied
     form = MetricsFilterForm(request.GET or None)
-    today = timezone.localdate()
+    # By default the last month-end: a month's CEI and roll rates over a month cut short on
+    # today's date read as nonsense (a CEI of 0.3 % on the first of the month).
+    default = last_month_end(timezone.localdate())
     if form.is_bound and form.is_valid():
-        as_of, by = form.as_of_or(today), form.group_by()
+        as_of, by = form.as_of_or(default), form.group_by()
         currency = form.cleaned_data["currency"] or None
     else:
-        as_of, by, currency = today, None, None
+        as_of, by, currency = default, None, None
     return form, metrics(as_of, by, user=request.user, currency=currency)
 
 

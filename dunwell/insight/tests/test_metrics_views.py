@@ -116,3 +116,10 @@ def test_the_export_has_the_trend_roll_rates_recovery_and_collectors(
     last = rows[-1]
     assert last[:4] == ("RON", None, "2026-03-31", 1234.5)  # the team's debtor only
     assert len(rows) == 2 + 12
+
+
+def test_the_page_opens_on_the_latest_month_end(client: Client, director: User) -> None:
+    """Not on today: a month cut short on the 1st gives a CEI and roll rates of a single day."""
+    with time_machine.travel("2026-04-01 09:00:00+00:00", tick=False):
+        text = get(client, director).content.decode()
+    assert "Collection KPIs as of 31.03.2026" in text

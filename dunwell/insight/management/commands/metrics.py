@@ -10,7 +10,7 @@ from django.utils import timezone
 from dunwell.accounts.models import User
 from dunwell.insight.buckets import BucketError, parse_edges
 from dunwell.insight.management.commands.aging import parse_date
-from dunwell.insight.metrics import MetricsBy, metrics
+from dunwell.insight.metrics import MetricsBy, last_month_end, metrics
 from dunwell.insight.metrics_export import to_json, to_table
 
 
@@ -21,7 +21,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--as-of", type=parse_date, help="YYYY-MM-DD (default: today)")
+        parser.add_argument(
+            "--as-of", type=parse_date, help="YYYY-MM-DD (default: the last month-end)"
+        )
         parser.add_argument(
             "--by",
             choices=[b.value for b in MetricsBy],
@@ -47,7 +49,7 @@ class Command(BaseCommand):
             if user is None:
                 raise CommandError(f"--user: no user {options['user']!r}")
         report = metrics(
-            options["as_of"] or timezone.localdate(),
+            options["as_of"] or last_month_end(timezone.localdate()),
             options["by"],
             user=user,
             edges=edges,
