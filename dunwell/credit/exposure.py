@@ -87,6 +87,14 @@ class Exposure:
             total = total + self.converted[name]
         return total - self.converted["unapplied"]
 
+    @property
+    def native_total(self) -> Amounts:
+        """The total exposure in each of its own currencies (no conversion): what the card
+        shows when there is no limit to convert to."""
+        rows = [(m.currency, m.amount) for name in ADDED for m in self.native[name]]
+        rows += [(m.currency, -m.amount) for m in self.native["unapplied"]]
+        return Amounts.of(rows)
+
     def as_json(self) -> dict[str, object]:
         return {
             "on": self.on.isoformat(),

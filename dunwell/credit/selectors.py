@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Q, QuerySet
@@ -17,7 +17,7 @@ from dunwell.credit.reasons import component_label, message
 from dunwell.credit.rules import LimitInForce
 from dunwell.credit.services import evaluate
 from dunwell.ledger.models import Counterparty
-from dunwell.money import ZERO, Money
+from dunwell.money import ZERO, Amounts, Money
 
 
 class NotFound(LookupError):
@@ -53,6 +53,7 @@ class ComponentLine:
     label: str
     amount: Money
     limit: Money | None
+    native: Amounts = field(default_factory=Amounts)
 
     @property
     def percent(self) -> int | None:
@@ -90,6 +91,7 @@ def panel(counterparty: Counterparty, on: date) -> Panel:
                 component_label(name),
                 exposure.converted[name],
                 Money(cap, currency) if cap is not None else None,
+                exposure.native[name],
             )
         )
     breaches = [

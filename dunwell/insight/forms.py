@@ -71,7 +71,9 @@ METRICS_GROUP_CHOICES = [
 
 class MetricsFilterForm(forms.Form):
     as_of = QueryDateField(
-        label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("As of"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     by = forms.ChoiceField(label=_("Group by"), choices=METRICS_GROUP_CHOICES, required=False)
     currency = forms.CharField(label=_("Currency"), max_length=3, required=False)

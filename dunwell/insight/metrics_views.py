@@ -26,10 +26,10 @@ def _report(request: HttpRequest) -> tuple[MetricsFilterForm, MetricsReport]:
     assert isinstance(request.user, User)
     if not can_see_metrics(request.user):
         raise PermissionDenied
-    form = MetricsFilterForm(request.GET or None)
     # By default the last month-end: a month's CEI and roll rates over a month cut short on
     # today's date read as nonsense (a CEI of 0.3 % on the first of the month).
     default = last_month_end(timezone.localdate())
+    form = MetricsFilterForm(request.GET or None, initial={"as_of": default})
     if form.is_bound and form.is_valid():
         as_of, by = form.as_of_or(default), form.group_by()
         currency = form.cleaned_data["currency"] or None

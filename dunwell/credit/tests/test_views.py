@@ -113,6 +113,20 @@ def test_the_panel_shows_exposure_limit_and_breaches_to_who_sees_the_debtor(
         assert client_for(other).get(url).status_code == 404
 
 
+def test_without_a_limit_the_panel_shows_each_currency_as_it_is(
+    make_counterparty: Callable[..., Any], make_document: Callable[..., Any], collector: User
+) -> None:
+    """No limit, so nothing to convert to: no company-currency total, no missing-rate note."""
+    rouble = make_counterparty(collector=collector, name="Рубль ООО", external_id="RUB1")
+    make_document(rouble, "539855.45", currency="RUB", due_date=date(2026, 1, 10))
+    make_document(rouble, "100.00", currency="EUR", due_date=date(2099, 1, 10))
+    text = client_for(collector).get(reverse("credit:panel", args=[rouble.pk])).content.decode()
+    assert "539,855.45\u00a0RUB" in text and "100.00\u00a0EUR" in text
+    assert "RON" not in text
+    assert "No exchange rate" not in text
+    assert "no credit limit is set" in text
+
+
 def test_the_debtor_card_loads_the_panel(cp: Counterparty, collector: User) -> None:
     card = client_for(collector).get(reverse("work:debtor", args=[cp.pk]))
     assert reverse("credit:panel", args=[cp.pk]) in card.content.decode()

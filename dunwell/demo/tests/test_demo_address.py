@@ -65,6 +65,8 @@ def test_the_command_prints_the_given_address_and_not_8000(
     login = type("L", (), {"username": "admin", "password": "demo", "role": "admin"})()
     monkeypatch.setattr(demo, "ensure_users", lambda path: [login])
     monkeypatch.setattr(demo, "load_demo_data", lambda *a, **k: None)
+    seeded = {"rules": 0, "limits": 0, "orders": 0}
+    monkeypatch.setattr("dunwell.credit.demo.seed_credit", lambda *a, **k: seeded)
     out = io.StringIO()
     call_command("demo", "--no-run", "--addr=0.0.0.0:9123", stdout=out)
     assert "Open http://127.0.0.1:9123/ and sign in" in out.getvalue()

@@ -97,7 +97,7 @@ def test_bad_rows_are_rejected_with_row_and_column_and_nothing_is_written(
     messages = [str(e) for e in rejected.value.errors]
     assert messages == [
         "users.csv:3:role: unknown role 'chief' (expected one of: collector, sales, "
-        "supervisor, finance, lawyer, director, admin)",
+        "supervisor, finance, lawyer, director, admin, credit_control)",
         "users.csv:4:username: duplicate username 'ok' (first on row 2)",
         "users.csv:5:email: not an email address: 'not-an-email'",
         "users.csv:5:supervisor: unknown user 'nobody'",
