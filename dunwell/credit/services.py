@@ -302,7 +302,7 @@ def evaluate(counterparty: Counterparty, amount: Money, order_ref: str, on: date
     if counterparty.stop_shipments:
         reasons.append(Reason("stop_shipments", _stop_info(counterparty), Decision.DENY))
     missing = set(exposure.missing_rates) | ({amount.currency} if converted is None else set())
-    if missing:
+    if missing and limit is not None:  # without a limit there is nothing to convert to
         reasons.append(
             Reason(
                 "fx_rate_missing",

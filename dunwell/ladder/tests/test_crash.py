@@ -53,7 +53,7 @@ def _scenario(url: str, *args: str, kill_at: int | None = None) -> str:
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_killed_run_rerun_equals_one_clean_run(tmp_path: Path) -> None:
+def test_killed_run_rerun_equals_one_clean_run(installation_data: None, tmp_path: Path) -> None:
     url, needs_migrate = _database_url(tmp_path)
     if needs_migrate:
         migrate = _call(url, "manage.py", "migrate", "-v0")
