@@ -640,9 +640,12 @@ class Selection:
     collector_id: int | None = None
     currency: str = ""
     min_amount: Decimal | None = None
+    # Debtors picked by hand on the debtor list (empty: every debtor the filters match).
+    counterparty_ids: tuple[int, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "counterparty_ids": list(self.counterparty_ids),
             "segment": self.segment,
             "min_days_overdue": self.min_days_overdue,
             "max_days_overdue": self.max_days_overdue,
@@ -677,6 +680,8 @@ def select_debtors(
         docs = docs.filter(counterparty__collector_id=selection.collector_id)
     if selection.currency:
         docs = docs.filter(currency=selection.currency)
+    if selection.counterparty_ids:
+        docs = docs.filter(counterparty_id__in=selection.counterparty_ids)
     rows = (
         docs.values("counterparty_id")
         .annotate(total=Sum("open_amount"))

@@ -11,6 +11,7 @@ urlpatterns = [
     path("wordings/<slug:kind>/auto-send/", views.auto_send, name="auto_send"),
     path("wordings/approve/<int:pk>/", views.wording_approve, name="wording_approve"),
     path("mailings/", views.mailings, name="mailings"),
+    path("mailings/from-list/", views.mailing_from_list, name="mailing_from_list"),
     path("mailings/<int:pk>/", views.mailing, name="mailing"),
     path("mailings/<int:pk>/approve/", views.mailing_approve, name="mailing_approve"),
     path("mailings/<int:pk>/progress/", views.mailing_progress, name="mailing_progress"),

@@ -8,10 +8,11 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from dunwell.accounts.models import User
@@ -318,6 +319,35 @@ def mailings(request: HttpRequest) -> HttpResponse:
         {"form": form, "mailings": services.visible_mailings(user)[:50]},
         status=status,
     )
+
+
+@login_required
+@require_POST
+def mailing_from_list(request: HttpRequest) -> HttpResponse:
+    """The debtor list's bulk action: a friendly mailing to the debtors ticked there. It is
+    prepared, not sent: the mailing page shows who gets what, and a manager approves it."""
+    user = _manager(request)
+    ids = tuple(sorted({int(v) for v in request.POST.getlist("ids") if v.isdigit()}))
+    query = QueryDict(request.POST.get("back", "")).urlencode()  # the list's filters, re-encoded
+    back = reverse("work:debtors") + (f"?{query}" if query else "")
+    if not ids:
+        messages.error(request, _("Select at least one debtor."))
+        return redirect(back)
+    mailing = services.create_mailing(user, services.Selection(counterparty_ids=ids))
+    left = len(ids) - mailing.debtors
+    text = ngettext(
+        "Mailing prepared for %(n)s debtor: check the letters, then approve it.",
+        "Mailing prepared for %(n)s debtors: check the letters, then approve it.",
+        mailing.debtors,
+    ) % {"n": mailing.debtors}
+    if left:
+        text += " " + ngettext(
+            "%(n)s selected debtor has nothing overdue or is not yours and is left out.",
+            "%(n)s selected debtors have nothing overdue or are not yours and are left out.",
+            left,
+        ) % {"n": left}
+    messages.success(request, text)
+    return redirect("letters:mailing", mailing.pk)
 
 
 @login_required

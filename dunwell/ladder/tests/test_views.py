@@ -144,7 +144,11 @@ def test_approvals_only_for_the_approval_role(
         )
         assert client_for(user).post(url, {"decision": "approve"}).status_code == 403
     c = client_for(director)
-    assert "Overdue Trading" in c.get(reverse("ladder:approvals")).content.decode()
+    page = c.get(reverse("ladder:approvals")).content.decode()
+    assert "Overdue Trading" in page
+    # the approver reaches the debtor's card from the list
+    card = reverse("work:debtor", args=[debtor.pk])
+    assert f'<a href="{card}">Overdue Trading' in page
     assert c.post(url, {"decision": "approve", "comment": "ok"}).status_code == 302
     task.refresh_from_db()
     debtor.refresh_from_db()

@@ -200,3 +200,34 @@ class TestCommands:
         mailing = services.create_mailing(supervisor, services.Selection())
         with pytest.raises(CommandError):
             call_command("mailing", "approve", str(mailing.pk), "--by", collector.username)
+
+
+def test_the_debtor_list_prepares_a_mailing_to_the_ticked_debtors_only(
+    book: Any, supervisor: Any, collector: Any, make_counterparty: Any, make_document: Any
+) -> None:
+    """The list's bulk action: ticked, overdue and visible debtors only; nothing is sent."""
+    from django.test import Client
+
+    elsewhere = make_counterparty(name="Not Yours SRL")  # no collector of this team
+    make_document(elsewhere, "70.00", due_date=date(2026, 1, 10))
+    ticked = [book["nord"].pk, book["fresh"].pk, elsewhere.pk]
+    client = Client()
+    client.force_login(supervisor)
+    response = client.post(
+        reverse("letters:mailing_from_list"),
+        {"ids": [str(i) for i in ticked], "back": "sort=name"},
+        follow=True,
+    )
+    mailing = Mailing.objects.get()
+    assert list(mailing.rows.values_list("counterparty__name", flat=True)) == ["Fabrica Nord SRL"]
+    assert mailing.filters["counterparty_ids"] == sorted(ticked)
+    text = response.content.decode()
+    assert "Mailing prepared for 1 debtor: check the letters, then approve it." in text
+    assert "2 selected debtors have nothing overdue or are not yours and are left out." in text
+    assert not OutgoingMessage.objects.exists()
+
+    collector_client = Client()
+    collector_client.force_login(collector)
+    refused = collector_client.post(reverse("letters:mailing_from_list"), {"ids": ticked})
+    assert refused.status_code == 403
+    assert Mailing.objects.count() == 1
