@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dunwell.credit.models import CreditRuleSet
+from dunwell.credit.services import RULE_FIELDS
 from dunwell.forms import AmountField
 from dunwell.money import is_currency_code
 
@@ -77,24 +78,7 @@ class RuleSetForm(forms.ModelForm[CreditRuleSet]):
 
     class Meta:
         model = CreditRuleSet
-        fields = [
-            "segment",
-            "effective_from",
-            "min_relationship_days",
-            "history_months",
-            "max_days_overdue",
-            "no_open_legal_case",
-            "max_broken_promises",
-            "broken_promises_days",
-            "overdue_beyond_days",
-            "default_limit",
-            "limit_currency",
-            "default_term_days",
-            "new_customer_days",
-            "new_customer_prepayment_percent",
-            "breach_action",
-            "notes",
-        ]
+        fields = ["segment", *RULE_FIELDS]
         widgets = {"effective_from": forms.DateInput(attrs={"type": "date"})}
 
     def clean_limit_currency(self) -> str:
