@@ -309,8 +309,9 @@ class Document(models.Model):
     """A receivable: an invoice, shipment or act the counterparty must pay."""
 
     company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="documents")
+    # No index of its own: (counterparty, due_date) below starts with it.
     counterparty = models.ForeignKey(
-        Counterparty, on_delete=models.CASCADE, related_name="documents"
+        Counterparty, on_delete=models.CASCADE, related_name="documents", db_index=False
     )
     contract = models.ForeignKey(
         Contract, null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
@@ -349,6 +350,15 @@ class Document(models.Model):
                 fields=["company", "due_date"],
                 condition=Q(open_amount__gt=0),
                 name="document_open_by_due",
+            ),
+            # Each debtor's open documents with their amount and currency, read from the
+            # index alone (PostgreSQL): the debtor list ranks and filters every visible debtor
+            # by these (docs/debtor-list.md, bench/RESULTS.md).
+            models.Index(
+                fields=["counterparty", "due_date"],
+                include=["open_amount", "currency"],
+                condition=Q(open_amount__gt=0),
+                name="document_open_by_debtor",
             ),
         ]
 

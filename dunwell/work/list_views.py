@@ -98,6 +98,9 @@ def debtors(request: HttpRequest) -> HttpResponse:
             request.GET.get("page")
         )
         page.object_list = listing.page_details(page.object_list, today)
+        select = _("Select %(name)s")
+        for cp in page.object_list:
+            cp.select_label = select % {"name": cp.name}  # type: ignore[attr-defined]
     current_query = listing.view_query(request.GET.dict())
     active_id = query_id(request.GET.get("view", ""))
     active = next((v for v in views if v.pk == active_id), None)
@@ -119,6 +122,7 @@ def debtors(request: HttpRequest) -> HttpResponse:
             "default_view": default,
             "can_share": can_share_views(user),
             "reassign_targets": _reassign_targets(user),
+            "labels": listing.column_labels(),
         },
         status=status,
     )

@@ -94,8 +94,12 @@ def company_currencies() -> dict[int, str]:
 def equivalent_expression(table: RateTable, prefix: str = "", filter: Q | None = None) -> Any:
     """SUM of open amounts converted into each row's company currency, in SQL: used only to
     sort and rank (a CASE over the few (company currency, document currency) pairs). Amounts
-    with no rate count as 0 here; pages still show them in their own currency."""
+    with no rate count as 0 here; pages still show them in their own currency.
+
+    With one company currency (the usual case) the CASE reads only the document's own
+    currency, so the ranking does not join the company table once per debtor."""
     targets = set(company_currencies().values())
+    single = len(targets) == 1
     sources = {c for pair in table.rates for c in pair} | targets
     whens = []
     for company_currency in sorted(targets):
@@ -103,7 +107,9 @@ def equivalent_expression(table: RateTable, prefix: str = "", filter: Q | None =
             found = table.rate(currency, company_currency)
             if found is None:
                 continue
-            match = {f"{prefix}company__currency": company_currency, f"{prefix}currency": currency}
+            match = {f"{prefix}currency": currency}
+            if not single:
+                match[f"{prefix}company__currency"] = company_currency
             whens.append(
                 When(
                     Q(**match), then=F(f"{prefix}open_amount") * Value(found[0], output_field=RATE)
