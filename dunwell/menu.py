@@ -40,6 +40,7 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry("ladder:approvals", _("Approvals"), frozenset({"supervisor", "director", "admin"})),
     MenuEntry("letters:mailings", LETTERS_LABEL, frozenset({"supervisor", "director", "admin"})),
     MenuEntry("legal:cases", _("Legal")),
+    MenuEntry("legal:approvals", _("Legal approvals"), frozenset({"director", "admin"})),
     MenuEntry("credit:check", _("Credit")),
     MenuEntry("legal:calculator", _("Interest calculator")),
     MenuEntry("correspondence:inbox", _("Correspondence")),

@@ -858,3 +858,80 @@ def open_case_for_task(task: Any, user: User | None) -> LegalCase | None:
         if done is None:
             raise
         return done.case
+
+
+# --- bulk decisions (issue 16, item 3) ------------------------------------------------------
+
+BULK_MAX = 200
+
+
+class ApprovalsRefused(LegalError):
+    """A bulk decision refused as a whole; each problem names the debtor and the step."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(problems[0] if problems else "")
+        self.problems = problems
+
+
+def pending_approvals(user: User) -> Any:
+    """Steps waiting for the director among the cases `user` may see, oldest request first."""
+    from dunwell.accounts.visibility import counterparty_filter
+
+    return (
+        Approval.objects.filter(
+            counterparty_filter(user, "case__counterparty__"), status=Approval.Status.PENDING
+        )
+        .select_related("case", "case__counterparty", "requested_by")
+        .order_by("requested_at", "pk")
+    )
+
+
+def approval_problems(user: User, ids: Sequence[int], *, approve: bool, note: str) -> list[str]:
+    """Why the selection cannot be decided as a whole ([] when it can): the same rules as the
+    single decision, each problem naming its debtor and step."""
+    if not can_approve(user):
+        return [_("Only the director can decide on this step.")]
+    if not ids:
+        return [_("Select at least one row.")]
+    if len(ids) > BULK_MAX:
+        return [_("Select at most %(max)d rows at a time.") % {"max": BULK_MAX}]
+    if not approve and not note.strip():
+        return [_("Comment: say why the steps are rejected.")]
+    from dunwell.accounts.visibility import counterparty_filter
+
+    found = {
+        a.pk: a
+        for a in Approval.objects.filter(
+            counterparty_filter(user, "case__counterparty__"), pk__in=ids
+        ).select_related("case__counterparty")
+    }
+    problems = []
+    for pk in ids:
+        approval = found.get(pk)
+        if approval is None:
+            problems.append(_("Request %(id)d: not found.") % {"id": pk})
+        elif approval.status != Approval.Status.PENDING:
+            problems.append(
+                _("%(debtor)s, %(step)s: this request has already been decided.")
+                % {
+                    "debtor": approval.case.counterparty.name,
+                    "step": GatedAction(approval.action).label,
+                }
+            )
+    return problems
+
+
+def decide_approvals(
+    user: User, ids: Sequence[int], *, approve: bool, note: str = ""
+) -> list[Approval]:
+    """Approve or reject several requests in one transaction, each through `decide_approval`
+    (so each case's timeline records it); one refused request refuses them all."""
+    with transaction.atomic():
+        locked = list(
+            Approval.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True)
+        )
+        problems = approval_problems(user, ids, approve=approve, note=note)
+        if problems or len(locked) != len(set(ids)):
+            raise ApprovalsRefused(problems or [_("Select at least one row.")])
+        approvals = Approval.objects.filter(pk__in=ids).order_by("requested_at", "pk")
+        return [decide_approval(a, user, approve=approve, note=note) for a in approvals]

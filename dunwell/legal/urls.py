@@ -12,6 +12,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("cases/<int:pk>/proof/", views.proof, name="proof"),
     path("cases/<int:pk>/tasks/<int:task_id>/done/", views.complete_task, name="complete_task"),
     path("tasks/<int:task_id>/", views.case_for_task, name="case_for_task"),
+    path("approvals/", views.approvals, name="approvals"),
+    path("approvals/decide/", views.approvals_decide, name="approvals_decide"),
     path("approvals/<int:pk>/decide/", views.decide, name="decide"),
     path(
         "debtors/<int:counterparty_id>/documents/", views.debtor_documents, name="debtor_documents"

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from dunwell.accounts.models import User
@@ -419,6 +420,90 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         except LegalError as exc:
             messages.error(request, exc.message)
     return redirect("legal:case", pk=approval.case_id)
+
+
+@login_required
+def approvals(request: HttpRequest) -> HttpResponse:
+    """The director's waiting legal steps, to select and approve or reject together."""
+    user = _user(request)
+    if not services.can_approve(user):
+        raise PermissionDenied
+    return render(
+        request,
+        "legal/approvals.html",
+        {"approvals": services.pending_approvals(user)[: services.BULK_MAX]},
+    )
+
+
+def _selected_ids(request: HttpRequest) -> list[int]:
+    ids: list[int] = []
+    for raw in request.POST.getlist("ids"):
+        if raw.isdigit() and int(raw) not in ids:
+            ids.append(int(raw))
+    return ids
+
+
+@login_required
+@require_POST
+def approvals_decide(request: HttpRequest) -> HttpResponse:
+    """Approve or reject the selected requests: a page that says what will happen, then all
+    of them in one transaction (or none)."""
+    user = _user(request)
+    if not services.can_approve(user):
+        raise PermissionDenied
+    decision = request.POST.get("decision", "")
+    if decision not in ("approve", "reject"):
+        messages.error(request, _("Choose approve or reject."))
+        return redirect("legal:approvals")
+    approve = decision == "approve"
+    ids = _selected_ids(request)
+    note = request.POST.get("note", "")
+    if request.POST.get("confirm") == "1":
+        try:
+            done = services.decide_approvals(user, ids, approve=approve, note=note)
+        except services.ApprovalsRefused as exc:
+            problems = exc.problems
+        else:
+            count = len(done)
+            text = (
+                ngettext("%(count)d step approved.", "%(count)d steps approved.", count)
+                if approve
+                else ngettext("%(count)d step rejected.", "%(count)d steps rejected.", count)
+            )
+            messages.success(request, text % {"count": count})
+            return redirect("legal:approvals")
+    else:
+        # Only the note is asked on the confirmation page, so it is not checked yet.
+        problems = services.approval_problems(user, ids, approve=True, note="")
+    rows = list(services.pending_approvals(user).filter(pk__in=ids))
+    count = len(rows)
+    summary = (
+        ngettext(
+            "%(count)d legal step will be approved.",
+            "%(count)d legal steps will be approved.",
+            count,
+        )
+        if approve
+        else ngettext(
+            "%(count)d legal step will be rejected.",
+            "%(count)d legal steps will be rejected.",
+            count,
+        )
+    ) % {"count": count}
+    return render(
+        request,
+        "legal/approvals_confirm.html",
+        {
+            "rows": rows,
+            "ids": ids,
+            "decision": decision,
+            "approve": approve,
+            "note": note,
+            "summary": summary,
+            "problems": problems,
+        },
+        status=400 if problems and request.POST.get("confirm") == "1" else 200,
+    )
 
 
 @login_required

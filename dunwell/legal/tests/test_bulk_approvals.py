@@ -1,0 +1,130 @@
+"""The director decides several waiting legal steps at once (issue 16, item 3): a page that
+says what will happen, then all of them in one transaction through the single decision, or
+none of them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from dunwell.ledger.models import Counterparty, Document, TimelineEntry
+from dunwell.legal import services
+from dunwell.legal.models import Approval, LegalCase
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def two_requests(
+    debtor: Counterparty,
+    make_counterparty: Callable[..., Counterparty],
+    make_document: Callable[..., Document],
+    collector: Any,
+    director: Any,
+    lawyer: Any,
+) -> list[Approval]:
+    other = make_counterparty(name="Depozitul Sud SRL", collector=collector)
+    make_document(other, "500.00", number="INV-9")
+    first: LegalCase = services.open_case(debtor, director, lawyer=lawyer)
+    second: LegalCase = services.open_case(other, director, lawyer=lawyer)
+    return [
+        services.request_approval(first, "write_off", lawyer, "insolvent"),
+        services.request_approval(second, "write_off", lawyer, "no assets"),
+    ]
+
+
+def _post(user: Any, ids: list[int], decision: str, **extra: str) -> Any:
+    data: dict[str, Any] = {"ids": [str(i) for i in ids], "decision": decision, **extra}
+    return client_for(user).post(reverse("legal:approvals_decide"), data)
+
+
+def test_the_director_sees_the_waiting_steps_with_their_debtors(
+    director: Any, two_requests: list[Approval]
+) -> None:
+    response = client_for(director).get(reverse("legal:approvals"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Șantierul Nord SRL" in page and "Depozitul Sud SRL" in page
+    assert "Write the debt off" in page and "insolvent" in page
+
+
+@pytest.mark.parametrize("who", ["collector", "lawyer", "supervisor"])
+def test_only_the_director_may_open_or_decide(
+    request: Any, who: str, two_requests: list[Approval]
+) -> None:
+    user = request.getfixturevalue(who)
+    assert client_for(user).get(reverse("legal:approvals")).status_code == 403
+    ids = [a.pk for a in two_requests]
+    assert _post(user, ids, "approve", confirm="1").status_code == 403
+    assert set(Approval.objects.values_list("status", flat=True)) == {"pending"}
+
+
+def test_the_confirmation_says_what_will_happen_and_changes_nothing(
+    director: Any, two_requests: list[Approval]
+) -> None:
+    response = _post(director, [a.pk for a in two_requests], "approve")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "2 legal steps will be approved." in page
+    assert page.count("Write the debt off") == 2
+    assert set(Approval.objects.values_list("status", flat=True)) == {"pending"}
+
+
+def test_confirmed_approval_decides_each_request_with_its_cases_history(
+    director: Any, two_requests: list[Approval]
+) -> None:
+    ids = [a.pk for a in two_requests]
+    response = _post(director, ids, "approve", confirm="1", note="board minutes 12")
+    assert response.status_code == 302
+    for approval in Approval.objects.filter(pk__in=ids):
+        assert approval.status == "approved"
+        assert approval.decided_by == director
+        assert approval.decision_note == "board minutes 12"
+    steps = TimelineEntry.objects.filter(kind="legal.approval_decided")
+    debtors = set(steps.values_list("counterparty__name", flat=True))
+    assert debtors == {"Șantierul Nord SRL", "Depozitul Sud SRL"}
+
+
+def test_rejecting_needs_a_reason(director: Any, two_requests: list[Approval]) -> None:
+    ids = [a.pk for a in two_requests]
+    response = _post(director, ids, "reject", confirm="1", note="  ")
+    assert response.status_code == 400
+    assert "say why the steps are rejected" in response.content.decode()
+    assert set(Approval.objects.values_list("status", flat=True)) == {"pending"}
+    _post(director, ids, "reject", confirm="1", note="we still negotiate")
+    assert set(Approval.objects.values_list("status", flat=True)) == {"rejected"}
+
+
+def test_one_decided_request_refuses_the_whole_selection_and_names_it(
+    director: Any, two_requests: list[Approval]
+) -> None:
+    first, second = two_requests
+    services.decide_approval(second, director, approve=False, note="no")
+    response = _post(director, [first.pk, second.pk], "approve", confirm="1")
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Depozitul Sud SRL, Write the debt off: this request has already been decided." in page
+    first.refresh_from_db()
+    assert first.status == "pending"
+
+
+def test_the_pages_read_in_the_directors_language(
+    director: Any, two_requests: list[Approval]
+) -> None:
+    director.language = "ru"
+    director.save()
+    listing = client_for(director).get(reverse("legal:approvals")).content.decode()
+    assert "Юридические шаги, ждущие вашего решения" in listing
+    assert "Списать долг" in listing
+    page = _post(director, [a.pk for a in two_requests], "reject").content.decode()
+    assert "2 юридических шага будут отклонены." in page
