@@ -232,16 +232,23 @@ def _per_debtor(queryset: QuerySet[Document], expression: Any) -> Subquery:
     )
 
 
-def bucket_due_range(label: str, today: date) -> Q:
+def bucket_condition(label: str, today: date) -> Q:
     """Debtors whose OLDEST open document falls in the aging bucket `label` (the bucket that
-    decides how urgent the debtor is), as a condition on the annotated `oldest_due`."""
+    decides how urgent the debtor is). "The oldest is due before X" is "some open document is
+    due before X", and "the oldest is due on or after Y" is "no open document is due before
+    Y": two index probes per debtor that stop at the first match, instead of the minimum."""
     bounds = DEFAULT_BUCKETS
     index = bucket_labels(bounds).index(label)
-    condition = Q(oldest_due__isnull=False)
+    open_docs = _open_documents()
+    condition = Q(Exists(open_docs))
     if index < len(bounds):
-        condition &= Q(oldest_due__gte=today - timedelta(days=bounds[index]))
+        condition &= ~Q(
+            Exists(open_docs.filter(due_date__lt=today - timedelta(days=bounds[index])))
+        )
     if index > 0:
-        condition &= Q(oldest_due__lt=today - timedelta(days=bounds[index - 1]))
+        condition &= Q(
+            Exists(open_docs.filter(due_date__lt=today - timedelta(days=bounds[index - 1])))
+        )
     return condition
 
 
@@ -293,10 +300,10 @@ def debtor_rows(user: User, filters: DebtorFilters, today: date) -> QuerySet[Cou
             ~Exists(Contact.objects.filter(counterparty=OuterRef("pk"), decides_payments=True))
         )
     key = filters.sort.lstrip("-")
-    if filters.bucket or key == "days":
-        qs = qs.annotate(oldest_due=_per_debtor(open_docs, Min("due_date")))
     if filters.bucket:
-        qs = qs.filter(bucket_due_range(filters.bucket, today))
+        qs = qs.filter(bucket_condition(filters.bucket, today))
+    if key == "days":
+        qs = qs.annotate(oldest_due=_per_debtor(open_docs, Min("due_date")))
     if key in ("total", "overdue"):
         docs = open_docs.filter(due_date__lt=today) if key == "overdue" else open_docs
         rank = _per_debtor(docs, equivalent_expression(rate_table(today)))
