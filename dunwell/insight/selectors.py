@@ -73,6 +73,13 @@ class AgingReport:
     # currency -> one amount per bucket (never summed across currencies)
     totals: dict[str, list[Decimal]] = field(default_factory=dict)
     documents: dict[str, int] = field(default_factory=dict)
+    # currency -> how many rows the report has in that currency (more than `rows` holds when
+    # the report was asked for its largest rows only)
+    row_counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def row_count(self) -> int:
+        return sum(self.row_counts.values())
 
     def total(self, currency: str) -> Decimal:
         return sum(self.totals.get(currency, []), ZERO)
@@ -104,10 +111,15 @@ def aging(
     currency: str | None = None,
     company: Company | None = None,
     today: date | None = None,
+    largest: int | None = None,
 ) -> AgingReport:
     """Open receivables as of `as_of`, grouped `by`, per currency and bucket, restricted to
     the counterparties `user` may see (None: everything, for commands and benchmarks).
-    `edges` override the saved bucket edges."""
+    `edges` override the saved bucket edges.
+
+    `largest=N` (the page) keeps only the N largest counterparties of each currency; the
+    totals, document counts and row counts still cover every row, computed in SQL, so
+    Python never touches the other rows. Exports and commands ask for every row."""
     by = GroupBy(by)
     edges = tuple(edges) if edges is not None else saved_edges()
     buckets = make_buckets(edges)
@@ -116,15 +128,11 @@ def aging(
         visible = _visible_sql(user)
     except EmptyResultSet:
         return report
+    if largest is not None and by == GroupBy.COUNTERPARTY:
+        sql, params = _aging_sql(as_of, by, edges, visible, currency, company, today, largest)
+        return _largest(report, sql, params, largest)
     sql, params = _aging_sql(as_of, by, edges, visible, currency, company, today)
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # One hash aggregate over all open documents: give it memory so it does not spill
-            # to disk, and skip JIT compilation, which costs more than it saves here.
-            cursor.execute("SET LOCAL work_mem = '64MB'")
-            cursor.execute("SET LOCAL jit = off")
-        cursor.execute(sql, params)
-        raw = cursor.fetchall()
+    raw = _run(sql, params)
     labels = _labels(by, {row[0] for row in raw}) if by != GroupBy.COUNTERPARTY else {}
     n = len(buckets)
     rows = report.rows
@@ -143,9 +151,46 @@ def aging(
         for i in range(n):
             totals[i] += cents[i]
         report.documents[row_currency] += documents
+        report.row_counts[row_currency] = report.row_counts.get(row_currency, 0) + 1
     for row_currency, totals in cent_totals.items():
         report.totals[row_currency] = [Decimal(value).scaleb(-2) for value in totals]
     rows.sort(key=lambda r: (r.currency, -r.total_cents, r.label))
+    return report
+
+
+def _run(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One hash aggregate over all open documents: give it memory so it does not spill
+            # to disk, and skip JIT compilation, which costs more than it saves here.
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+            cursor.execute("SET LOCAL jit = off")
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _largest(report: AgingReport, sql: str, params: list[Any], largest: int) -> AgingReport:
+    """Rows of `_aging_sql(..., largest=N)`: kind 0 is a counterparty among the N largest of
+    its currency, counting every row tied with the N-th (so Python, sorting by total and then
+    label as the full report does, picks exactly the full report's first N); kind 1 is a
+    currency's totals over every row."""
+    n = len(report.buckets)
+    kept: list[AgingRow] = []
+    for row in _run(sql, params):
+        kind, key, currency, label, documents = row[0], row[1], row[2], row[3], row[4]
+        cents = [int(value) for value in row[5 : 5 + n]]
+        if kind == 0:
+            kept.append(AgingRow(key, label, currency, cents, int(documents)))
+        else:
+            report.row_counts[currency] = int(key)
+            report.documents[currency] = int(documents)
+            report.totals[currency] = [Decimal(value).scaleb(-2) for value in cents]
+    kept.sort(key=lambda r: (r.currency, -r.total_cents, r.label))
+    per_currency: dict[str, int] = {}
+    for row in kept:
+        per_currency[row.currency] = per_currency.get(row.currency, 0) + 1
+        if per_currency[row.currency] <= largest:
+            report.rows.append(row)
     return report
 
 
@@ -158,6 +203,7 @@ def _aging_sql(
     currency: str | None,
     company: Company | None,
     today: date | None,
+    largest: int | None = None,
 ) -> tuple[str, list[Any]]:
     """Three layers: the open amount of each document as of the day; the buckets summed per
     counterparty (or company, or currency) and currency straight from the documents table;
@@ -219,6 +265,22 @@ def _aging_sql(
         f"FROM ({inner}) x WHERE x.amount > 0 GROUP BY {key}, x.cur"
     )
     params = bucket_params + inner_params
+    if by == GroupBy.COUNTERPARTY and largest is not None:
+        # The page: rank the sums per currency (ties share a rank, so every row tied with the
+        # N-th is kept), join names to the kept rows only, and total every row per currency.
+        total = " + ".join(f"g.{c}" for c in columns)
+        sql = (
+            f"WITH g AS ({grouped}), "  # noqa: S608
+            f"ranked AS (SELECT g.*, RANK() OVER (PARTITION BY g.cur ORDER BY {total} DESC) "
+            "AS pos FROM g) "
+            "SELECT 0, g.grp, g.cur, c.name || ' (' || c.external_id || ')', g.n, "
+            f"{', '.join('g.' + c for c in columns)} "
+            "FROM ranked g JOIN ledger_counterparty c ON c.id = g.grp WHERE g.pos <= %s "
+            "UNION ALL "
+            "SELECT 1, COUNT(*), g.cur, NULL, SUM(g.n), "
+            f"{', '.join(f'CAST(SUM(g.{c}) AS BIGINT)' for c in columns)} FROM g GROUP BY g.cur"
+        )
+        return sql, [*params, largest]
     if by == GroupBy.COUNTERPARTY:
         sql = (
             "SELECT g.grp, g.cur, c.name || ' (' || c.external_id || ')', g.n, "  # noqa: S608

@@ -20,9 +20,11 @@ PAGE_ROWS = 200  # the page shows the largest debts; the export has every row
 CHART_GROUPS = 15
 
 
-def _report(request: HttpRequest) -> tuple[AgingFilterForm, AgingReport]:
+def _report(
+    request: HttpRequest, largest: int | None = None
+) -> tuple[AgingFilterForm, AgingReport]:
     """The filter form and the report it asks for; the default report when a parameter is bad
-    (the caller answers 400 and names it)."""
+    (the caller answers 400 and names it). `largest`: only that many rows per currency."""
     form = AgingFilterForm(request.GET or None)
     today = timezone.localdate()
     if form.is_bound and form.is_valid():
@@ -31,13 +33,20 @@ def _report(request: HttpRequest) -> tuple[AgingFilterForm, AgingReport]:
     else:
         as_of, by, edges, currency = today, None, None, None
     assert isinstance(request.user, User)
-    report = aging(as_of, by or "counterparty", user=request.user, edges=edges, currency=currency)
+    report = aging(
+        as_of,
+        by or "counterparty",
+        user=request.user,
+        edges=edges,
+        currency=currency,
+        largest=largest,
+    )
     return form, report
 
 
 @login_required
 def aging_page(request: HttpRequest) -> HttpResponse:
-    form, report = _report(request)
+    form, report = _report(request, largest=PAGE_ROWS)
     currencies = report.currencies
     chart_currency = form.data.get("currency", "").upper() if form.is_bound else ""
     if chart_currency not in currencies:
@@ -67,7 +76,7 @@ def aging_page(request: HttpRequest) -> HttpResponse:
         "group_label": dict(GROUP_CHOICES)[report.by.value],
         "totals": totals,
         "rows": report.rows[:PAGE_ROWS],
-        "hidden_rows": max(0, len(report.rows) - PAGE_ROWS),
+        "hidden_rows": max(0, report.row_count - PAGE_ROWS),
         "chart": chart,
         "query": request.GET.urlencode(),
     }
