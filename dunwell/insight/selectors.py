@@ -187,10 +187,10 @@ def _largest(report: AgingReport, sql: str, params: list[Any], largest: int) -> 
             report.totals[currency] = [Decimal(value).scaleb(-2) for value in cents]
     kept.sort(key=lambda r: (r.currency, -r.total_cents, r.label))
     per_currency: dict[str, int] = {}
-    for row in kept:
-        per_currency[row.currency] = per_currency.get(row.currency, 0) + 1
-        if per_currency[row.currency] <= largest:
-            report.rows.append(row)
+    for aging_row in kept:
+        per_currency[aging_row.currency] = per_currency.get(aging_row.currency, 0) + 1
+        if per_currency[aging_row.currency] <= largest:
+            report.rows.append(aging_row)
     return report
 
 
