@@ -246,7 +246,11 @@ def main() -> None:
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("set DATABASE_URL to a PostgreSQL database used only for this benchmark")
+    from bench.common import load_average
+    from bench.pgtune import describe
+
     load(args.documents, args.debtors, args.collectors, args.tasks)
+    load_before = load_average()
     users = sessions(args.collectors)
     users = [users[i % len(users)] for i in range(args.users)]
     base = floor()
@@ -279,6 +283,8 @@ def main() -> None:
         f"gunicorn {args.workers} workers"
     )
     print(f"floor (SELECT 1 round trip): {base:.2f} ms")
+    print(f"load average before the measured part: {load_before}; after: {load_average()}")
+    print(describe())
     for page, target in (("worklist", 100), ("debtor", 150), ("search", 100), ("list", 100)):
         values = results[page]
         print(
