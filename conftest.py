@@ -204,12 +204,17 @@ def chromium(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 
 @pytest.fixture
 def sign_in(live_server: Any) -> Iterator[Callable[..., Any]]:
-    """sign_in(browser, user, width=1280, language=None) -> a page signed in as `user`, whose
-    password is the test default "pw-<username>". The pages close before the live server
-    stops (their event streams would otherwise reach a torn-down database)."""
+    """sign_in(browser, user, width=1280, language=None) -> a page signed in as `user` (a User
+    or a username), whose password is the test default "pw-<username>". The pages close
+    before the live server stops (their event streams would otherwise reach a torn-down
+    database)."""
     pages: list[Any] = []
 
-    def open_page(browser: Any, user: User, width: int = 1280, language: str | None = None) -> Any:
+    def open_page(
+        browser: Any, user: User | str, width: int = 1280, language: str | None = None
+    ) -> Any:
+        if isinstance(user, str):
+            user = User.objects.get(username=user)
         if language is not None and user.language != language:
             user.language = language
             user.save(update_fields=["language"])

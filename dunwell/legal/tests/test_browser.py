@@ -3,7 +3,6 @@ reconciliation statement, record the pretension as sent and see its deadline in 
 
 from __future__ import annotations
 
-import os
 from datetime import date, timedelta
 from typing import Any
 
@@ -21,7 +20,6 @@ pytestmark = [
     pytest.mark.slow,
     pytest.mark.django_db(transaction=True),
 ]
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
 @pytest.fixture
@@ -38,40 +36,29 @@ def test_lawyer_prepares_documents_and_opens_the_deadline(
     debtor: Any,
     director: Any,
     lawyer: Any,
-    monkeypatch: pytest.MonkeyPatch,
+    chromium: Any,
+    sign_in: Any,
 ) -> None:
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not os.path.exists("/usr/bin/chromium"):
-        pytest.skip("no Chromium")
     case = services.open_case(debtor, director)
-    # Playwright's sync API runs an event loop in this thread; the ORM calls below are ours.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page(accept_downloads=True)
-        page.goto(live_server.url + "/login/")
-        page.fill("input[name=username]", "lena")
-        page.fill("input[name=password]", "pw-lena")
-        page.click("button[type=submit]")
-        page.goto(live_server.url + "/legal/")
-        page.click("text=Șantierul Nord SRL")
-        page.click("a:text-is('Documents')")
-        for label, language in (("Pretension (claim letter)", "ru"),
-                                ("Reconciliation statement", "uk")):  # fmt: skip
-            details = page.locator("details", has=page.locator(f"summary:text-is('{label}')"))
-            details.locator("summary").click()
-            details.locator("select[name=language]").select_option(language)
-            details.locator("button[type=submit]").click()
-            assert "is ready" in page.locator(".flash").first.inner_text()
-        with page.expect_download() as download:
-            page.locator("table.data a:text-is('PDF')").first.click()
-        assert download.value.suggested_filename.endswith(".uk.pdf")
-        page.click("text=Legal case:")
-        page.locator("summary:text-is('Pretension sent')").click()
-        page.fill("form[action$='/do/pretension_sent/'] input[name=sent_on]", "2026-04-16")
-        page.locator("form[action$='/do/pretension_sent/'] button").click()
-        deadlines = page.locator("article:has(h3:text-is('Deadlines'))").inner_text()
-        browser.close()
+    page = sign_in(chromium, "lena")
+    page.goto(live_server.url + "/legal/")
+    page.click("text=Șantierul Nord SRL")
+    page.click("a:text-is('Documents')")
+    for label, language in (("Pretension (claim letter)", "ru"),
+                            ("Reconciliation statement", "uk")):  # fmt: skip
+        details = page.locator("details", has=page.locator(f"summary:text-is('{label}')"))
+        details.locator("summary").click()
+        details.locator("select[name=language]").select_option(language)
+        details.locator("button[type=submit]").click()
+        assert "is ready" in page.locator(".flash").first.inner_text()
+    with page.expect_download() as download:
+        page.locator("table.data a:text-is('PDF')").first.click()
+    assert download.value.suggested_filename.endswith(".uk.pdf")
+    page.click("text=Legal case:")
+    page.locator("summary:text-is('Pretension sent')").click()
+    page.fill("form[action$='/do/pretension_sent/'] input[name=sent_on]", "2026-04-16")
+    page.locator("form[action$='/do/pretension_sent/'] button").click()
+    deadlines = page.locator("article:has(h3:text-is('Deadlines'))").inner_text()
     due = case.deadlines.get().due_at
     shown = date_format(timezone.localtime(due), "SHORT_DATETIME_FORMAT")
     assert timezone.localtime(due).date() == date(2026, 5, 1)  # the contract's 15 days
@@ -89,13 +76,11 @@ def test_lawyer_completes_a_pretension_task_on_the_case(
     live_server: Any,
     debtor: Any,
     lawyer: Any,
-    monkeypatch: pytest.MonkeyPatch,
+    chromium: Any,
+    sign_in: Any,
 ) -> None:
     """The pretension task of "My day" opens the legal case, not a call card; recording the
     pretension as sent there is what completes it, and it leaves "My day"."""
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not os.path.exists("/usr/bin/chromium"):
-        pytest.skip("no Chromium")
     from dunwell.ladder.services import create_manual_task
 
     task = create_manual_task(
@@ -110,31 +95,22 @@ def test_lawyer_completes_a_pretension_task_on_the_case(
     # what the daily run does for the first legal task of a debtor
     (case_id,) = services.open_cases_for_tasks([task.pk])
     case = LegalCase.objects.get(pk=case_id)
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        page.set_default_timeout(15000)
-        page.goto(live_server.url + "/login/")
-        page.fill("input[name=username]", "lena")
-        page.fill("input[name=password]", "pw-lena")
-        page.click("button[type=submit]")
-        page.goto(live_server.url + "/work/day/")
-        page.locator(f"tr[data-task='{task.pk}'] a", has_text="Send the pretension").click()
-        page.wait_for_url(f"**/legal/cases/{case.pk}/**")
-        assert "Șantierul Nord SRL" in page.locator("h1").inner_text()
-        row = page.locator(f"#case-tasks tr[data-task='{task.pk}']").inner_text()
-        assert "Done when the pretension is recorded as sent below." in row
-        page.locator("summary:text-is('Pretension sent')").click()
-        page.fill("form[action$='/do/pretension_sent/'] input[name=sent_on]", "2026-04-16")
-        page.locator("form[action$='/do/pretension_sent/'] button").click()
-        assert "Saved." in page.locator(".flash").first.inner_text()
-        assert "No open tasks." in page.locator("#case-tasks").inner_text() or (
-            f"tr[data-task='{task.pk}']" not in page.content()
-        )
-        page.goto(live_server.url + "/work/day/")
-        in_my_day = page.locator(f"tr[data-task='{task.pk}']").count()
-        browser.close()
+    page = sign_in(chromium, "lena")
+    page.goto(live_server.url + "/work/day/")
+    page.locator(f"tr[data-task='{task.pk}'] a", has_text="Send the pretension").click()
+    page.wait_for_url(f"**/legal/cases/{case.pk}/**")
+    assert "Șantierul Nord SRL" in page.locator("h1").inner_text()
+    row = page.locator(f"#case-tasks tr[data-task='{task.pk}']").inner_text()
+    assert "Done when the pretension is recorded as sent below." in row
+    page.locator("summary:text-is('Pretension sent')").click()
+    page.fill("form[action$='/do/pretension_sent/'] input[name=sent_on]", "2026-04-16")
+    page.locator("form[action$='/do/pretension_sent/'] button").click()
+    assert "Saved." in page.locator(".flash").first.inner_text()
+    assert "No open tasks." in page.locator("#case-tasks").inner_text() or (
+        f"tr[data-task='{task.pk}']" not in page.content()
+    )
+    page.goto(live_server.url + "/work/day/")
+    in_my_day = page.locator(f"tr[data-task='{task.pk}']").count()
     task.refresh_from_db()
     assert (task.status, task.done_by) == ("done", lawyer)
     assert in_my_day == 0

@@ -3,7 +3,6 @@ debtor fills its documents before any calculation, and namesakes are told apart.
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import pytest
@@ -12,7 +11,6 @@ from django.utils import timezone
 from dunwell.ledger.models import Counterparty
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
 @pytest.mark.parametrize("width", [390, 1280])
@@ -22,34 +20,24 @@ def test_picking_a_debtor_lists_its_documents_at_once(
     debtor: Counterparty,
     make_counterparty: Any,
     collector: Any,
-    monkeypatch: pytest.MonkeyPatch,
     width: int,
+    chromium: Any,
+    sign_in: Any,
 ) -> None:
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not os.path.exists("/usr/bin/chromium"):
-        pytest.skip("no Chromium")
     make_counterparty(name=debtor.name, tax_id="RO999", address="Iași, Str. Lungă 3",
                       collector=collector)  # fmt: skip
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": width, "height": 900})
-        page.goto(live_server.url + "/login/")
-        page.fill("input[name=username]", "colin")
-        page.fill("input[name=password]", "pw-colin")
-        page.click("button[type=submit]")
-        page.goto(live_server.url + "/legal/calculator/")
-        assert page.input_value("input[name=to]") == timezone.localdate().isoformat()
-        labels = page.locator("select[name=counterparty] option").all_inner_texts()
-        assert "Șantierul Nord SRL (RO123, Cluj)" in labels
-        assert "Șantierul Nord SRL (RO999, Iași)" in labels
-        assert page.locator("select[name=documents] option").count() == 0
-        page.select_option("select[name=counterparty]", label="Șantierul Nord SRL (RO123, Cluj)")
-        page.wait_for_selector("select[name=documents] option")
-        documents = page.locator("select[name=documents] option").all_inner_texts()
-        page.screenshot(path=f"/tmp/calculator-{width}.png", full_page=True)
-        assert page.locator("#result").count() == 0  # nothing was calculated
-        browser.close()
+    page = sign_in(chromium, "colin", width=width)
+    page.goto(live_server.url + "/legal/calculator/")
+    assert page.input_value("input[name=to]") == timezone.localdate().isoformat()
+    labels = page.locator("select[name=counterparty] option").all_inner_texts()
+    assert "Șantierul Nord SRL (RO123, Cluj)" in labels
+    assert "Șantierul Nord SRL (RO999, Iași)" in labels
+    assert page.locator("select[name=documents] option").count() == 0
+    page.select_option("select[name=counterparty]", label="Șantierul Nord SRL (RO123, Cluj)")
+    page.wait_for_selector("select[name=documents] option")
+    documents = page.locator("select[name=documents] option").all_inner_texts()
+    page.screenshot(path=f"/tmp/calculator-{width}.png", full_page=True)
+    assert page.locator("#result").count() == 0  # nothing was calculated
     assert len(documents) == 2
     assert any("INV-1" in text for text in documents)
     assert any("INV-2" in text for text in documents)

@@ -4,25 +4,20 @@ holds the email in the debtor's language with the invoice numbers and the PDF st
 from __future__ import annotations
 
 import importlib
-import os
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.utils import timezone
 
+from conftest import SCREENSHOTS
 from dunwell.accounts.models import User
 from dunwell.ladder.models import Policy, Task
 from dunwell.ledger.models import Contact, Counterparty
 from dunwell.mail.models import OutgoingMessage
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SHOTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture(autouse=True)
@@ -39,21 +34,12 @@ def seed_data(installation_data: None) -> None:
 
 
 @pytest.fixture
-def chromium_page() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.set_default_timeout(20000)
-        yield page
-        browser.close()
+def chromium_page(chromium: Any) -> Iterator[Any]:
+    """A wide page of the shared headless browser (conftest.chromium), not yet signed in."""
+    page = chromium.new_page(viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(15000)
+    yield page
+    page.close()
 
 
 def test_collector_edits_the_draft_and_sends_it_by_email(
@@ -98,7 +84,7 @@ def test_collector_edits_the_draft_and_sends_it_by_email(
     body = page.input_value("#id_body")
     assert "F-101" in body and "F-EU-7" in body
     page.fill("#id_body", body.replace("Cu stimă,", "Vă mulțumim anticipat.\n\nCu stimă,"))
-    page.screenshot(path=str(SHOTS / "letter-composer.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / "letter-composer.png"), full_page=True)
     page.click("#send-email")
     page.wait_for_url(f"**/work/tasks/{task.pk}/")
     assert "ana@nord.example" in page.inner_text("main")

@@ -9,38 +9,26 @@ import pytest
 from django.test import Client
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
 def test_a_user_creates_uses_and_revokes_a_token(
-    live_server: Any, collector: Any, monkeypatch: pytest.MonkeyPatch
+    live_server: Any, collector: Any, monkeypatch: pytest.MonkeyPatch, chromium: Any, sign_in: Any
 ) -> None:
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not os.path.exists("/usr/bin/chromium"):
-        pytest.skip("no Chromium")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        page.goto(live_server.url + "/login/")
-        page.fill("input[name=username]", "colin")
-        page.fill("input[name=password]", "pw-colin")
-        page.click("button[type=submit]")
-        page.goto(live_server.url + "/work/preferences/")
-        page.click("#api-tokens-link")
-        assert page.locator("input[value='ledger:write']").count() == 0  # not for a collector
-        page.fill("input[name=name]", "Spreadsheet")
-        page.check("input[value='work:read']")
-        page.click("#token-form button[type=submit]")
-        secret = page.input_value("#token-secret")
-        if os.environ.get("DUNWELL_SCREENSHOT"):  # a look at the page, when asked for
-            page.screenshot(path=os.environ["DUNWELL_SCREENSHOT"], full_page=True)
-        answer = Client().get("/api/v1/token", headers={"Authorization": f"Bearer {secret}"})
-        assert answer.json()["scopes"] == ["work:read"]
-        page.goto(live_server.url + "/integrations/tokens/")
-        assert page.locator("#token-secret").count() == 0  # shown once
-        page.click("#tokens button[type=submit]")
-        assert "revoked." in page.content()
-        answer = Client().get("/api/v1/token", headers={"Authorization": f"Bearer {secret}"})
-        assert answer.status_code == 401
-        browser.close()
+    page = sign_in(chromium, "colin")
+    page.goto(live_server.url + "/work/preferences/")
+    page.click("#api-tokens-link")
+    assert page.locator("input[value='ledger:write']").count() == 0  # not for a collector
+    page.fill("input[name=name]", "Spreadsheet")
+    page.check("input[value='work:read']")
+    page.click("#token-form button[type=submit]")
+    secret = page.input_value("#token-secret")
+    if os.environ.get("DUNWELL_SCREENSHOT"):  # a look at the page, when asked for
+        page.screenshot(path=os.environ["DUNWELL_SCREENSHOT"], full_page=True)
+    answer = Client().get("/api/v1/token", headers={"Authorization": f"Bearer {secret}"})
+    assert answer.json()["scopes"] == ["work:read"]
+    page.goto(live_server.url + "/integrations/tokens/")
+    assert page.locator("#token-secret").count() == 0  # shown once
+    page.click("#tokens button[type=submit]")
+    assert "revoked." in page.content()
+    answer = Client().get("/api/v1/token", headers={"Authorization": f"Bearer {secret}"})
+    assert answer.status_code == 401

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -11,19 +10,14 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from conftest import SCREENSHOTS
 from dunwell.accounts.models import User
 from dunwell.ladder import services as ladder
 from dunwell.ladder.models import Task
 from dunwell.ledger.models import Counterparty
 from dunwell.work.models import StallingAlert
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls made by the test
-# itself are still synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SHOTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture(autouse=True)
@@ -32,21 +26,12 @@ def seed_data(installation_data: None) -> None:
 
 
 @pytest.fixture
-def chromium_page() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.set_default_timeout(15000)
-        yield page
-        browser.close()
+def chromium_page(chromium: Any) -> Iterator[Any]:
+    """A wide page of the shared headless browser (conftest.chromium), not yet signed in."""
+    page = chromium.new_page(viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(15000)
+    yield page
+    page.close()
 
 
 def log_in(page: Any, live_server: Any, user: User) -> None:
@@ -71,12 +56,12 @@ def test_collector_works_the_list_and_records_a_promise(
     )
     log_in(page, live_server, collector)
     assert "First reminder call" in page.inner_text("table.worklist")
-    page.screenshot(path=str(SHOTS / "worklist.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / "worklist.png"), full_page=True)
     page.keyboard.press("j")
     page.keyboard.press("Enter")
     page.wait_for_url("**/call/**")
     assert "Bună ziua" in page.inner_text("#script")
-    page.screenshot(path=str(SHOTS / "call-card.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / "call-card.png"), full_page=True)
     promised = (timezone.localdate() + timedelta(days=7)).isoformat()
     page.fill("#promise-form input[name=promised_on]", promised)
     page.fill("#promise-form input[name=promised_amount]", "1500.00")
@@ -85,7 +70,7 @@ def test_collector_works_the_list_and_records_a_promise(
     assert "First reminder call" not in page.inner_text("table.worklist")
     page.goto(f"{live_server.url}/work/debtors/{debtor.pk}/")
     assert page.is_visible("#ladder-paused")
-    page.screenshot(path=str(SHOTS / "debtor-card.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / "debtor-card.png"), full_page=True)
 
 
 def test_abusive_call_schedules_a_call_back_in_30_minutes(
@@ -102,7 +87,7 @@ def test_abusive_call_schedules_a_call_back_in_30_minutes(
     assert "abusive" in page.inner_text("#open-tasks").lower()
     page.goto(f"{live_server.url}/work/calendar/?view=day")
     assert debtor.name in page.inner_text(".calendar")
-    page.screenshot(path=str(SHOTS / "calendar.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / "calendar.png"), full_page=True)
 
 
 def test_supervisor_reassigns_a_stalling_debtor(
@@ -118,7 +103,7 @@ def test_supervisor_reassigns_a_stalling_debtor(
     )
     log_in(page, live_server, supervisor)
     page.goto(f"{live_server.url}/work/team/")
-    page.screenshot(path=str(SHOTS / "team.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / "team.png"), full_page=True)
     page.goto(f"{live_server.url}/work/debtors/{debtor.pk}/")
     assert page.is_visible("#stalling-banner")
     page.click("#reassign-suggestion")
@@ -168,7 +153,7 @@ def test_a_letter_task_is_sent_by_hand_with_its_file(
     assert "call" not in page.url
     page.set_input_files("#sent-form input[name=file]", str(letter))
     page.fill("#sent-form textarea[name=note]", "registered mail, receipt 4711")
-    page.screenshot(path=str(SHOTS / "letter-task.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / "letter-task.png"), full_page=True)
     page.click("#sent-form button[type=submit]")
     page.wait_for_url("**/work/day/")
     assert "Reminder letter" not in page.inner_text("table.worklist")
@@ -203,11 +188,11 @@ def test_a_promise_moves_the_debtors_tasks_out_of_my_day(
     day = page.inner_text("table.worklist")
     assert "Reminder letter" not in day and "Stop shipments" not in day
     assert "2 on hold" in page.inner_text("#on-hold-link")
-    page.screenshot(path=str(SHOTS / "worklist-on-hold.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / "worklist-on-hold.png"), full_page=True)
     page.click("#on-hold-link")
     held = page.inner_text("#on-hold")
     assert "Reminder letter" in held and "Stop shipments" in held and "(promise)" in held
     page.goto(f"{live_server.url}/work/debtors/{debtor.pk}/")
     tasks = page.inner_text("#open-tasks")
     assert tasks.count("on hold until") == 2 and "(promise)" in tasks
-    page.screenshot(path=str(SHOTS / "debtor-card-on-hold.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / "debtor-card-on-hold.png"), full_page=True)

@@ -11,11 +11,12 @@ from typing import Any
 
 import pytest
 
+from conftest import SCREENSHOTS
 from dunwell.accounts.models import User
 from dunwell.ledger.models import Contact, Counterparty, Document
 from dunwell.ledger.services import add_payment
 from dunwell.work.models import Note
-from dunwell.work.tests.test_browser import SHOTS, chromium_page, log_in, seed_data  # noqa: F401
+from dunwell.work.tests.test_browser import chromium_page, log_in, seed_data  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -73,6 +74,6 @@ def test_the_collector_pins_a_note_and_reads_the_payment_history(
     for element in (pinned, history):
         box = element.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1, (width, box)
-    shot = SHOTS / f"debtor-card-payments-note-{width}.png"
+    shot = SCREENSHOTS / f"debtor-card-payments-note-{width}.png"
     page.screenshot(path=str(shot), full_page=True)
     shutil.copy(shot, f"/tmp/card/{shot.name}")

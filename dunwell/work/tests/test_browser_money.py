@@ -11,10 +11,11 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from conftest import SCREENSHOTS
 from dunwell.accounts.models import User
 from dunwell.ladder.models import Promise
 from dunwell.ledger.models import Contact, Counterparty, Document
-from dunwell.work.tests.test_browser import SHOTS, chromium_page, log_in, seed_data  # noqa: F401
+from dunwell.work.tests.test_browser import chromium_page, log_in, seed_data  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -50,7 +51,7 @@ def test_a_rouble_debtor_reads_in_roubles_and_the_default_promise_records(
     page.goto(f"{live_server.url}/work/debtors/{rouble_debtor.pk}/")
     total = page.inner_text("#total-due").strip()
     overdue = page.inner_text("#overdue").strip()
-    page.screenshot(path=str(SHOTS / "debtor-card-rub-ru.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / "debtor-card-rub-ru.png"), full_page=True)
     assert total.replace("\u00a0", " ") == "539 855,45 RUB"
     assert overdue.replace("\u00a0", " ") == "454 657,36 RUB"
     assert "RON" not in page.inner_text("main")
@@ -61,7 +62,7 @@ def test_a_rouble_debtor_reads_in_roubles_and_the_default_promise_records(
     assert "RON" not in page.inner_text("main")
     amount = page.input_value("#promise-form input[name=promised_amount]")
     assert amount == "454657,36"
-    page.screenshot(path=str(SHOTS / "call-card-rub-ru.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / "call-card-rub-ru.png"), full_page=True)
     promised = timezone.localdate() + timedelta(days=7)
     page.fill("#promise-form input[name=promised_on]", promised.isoformat())
     page.click("#promise-form button[type=submit]")
