@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -36,6 +36,11 @@ PROVISIONAL_PREFIX = "dunwell-"
 # call id is matched to the collector's recent click-to-call (same extension, same number).
 ADOPTING_PROVIDERS = frozenset({Provider.ZADARMA, Provider.MANGO})
 ADOPT_WITHIN = timedelta(minutes=2)
+# Providers with no transfer event of their own: a transfer shows as an answer at another
+# extension on the same call (Zadarma: NOTIFY_ANSWER with another `internal`/`destination` for
+# the same `pbx_call_id`; Mango: `Connected` with another `to.extension` under the same
+# `entry_id`). `record_event` turns such an answer into "transferred".
+TRANSFER_BY_ANSWER_PROVIDERS = frozenset({Provider.ZADARMA, Provider.MANGO})
 # A provider's event time (Mango's timestamp) may run a little behind our clock.
 CLOCK_SKEW = timedelta(seconds=30)
 
@@ -153,6 +158,8 @@ def record_event(event: CallEvent, *, country: str = "") -> Call:
     )
     if call is None:
         call = _adopt(event, country)
+    else:
+        event = _as_transfer(call, event)
     if call is None:
         number = normalise_number(event.external_number, country)
         contact = match_contact(number)
@@ -181,6 +188,21 @@ def record_event(event: CallEvent, *, country: str = "") -> Call:
     saved = call
     transaction.on_commit(lambda: _notify(saved, event))
     return call
+
+
+def _as_transfer(call: Call, event: CallEvent) -> CallEvent:
+    """An answer at another extension of a call already answered (and not over) means the call
+    moved to that colleague, for the providers that report transfers that way."""
+    if (
+        event.kind == "answered"
+        and event.provider in TRANSFER_BY_ANSWER_PROVIDERS
+        and call.state == CallState.ANSWERED
+        and event.extension
+        and call.extension
+        and event.extension != call.extension
+    ):
+        return replace(event, kind="transferred")
+    return event
 
 
 def _adopt(event: CallEvent, country: str) -> Call | None:

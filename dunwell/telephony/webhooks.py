@@ -105,6 +105,12 @@ def zadarma_events(fields: Mapping[str, str], at: datetime) -> list[CallEvent]:
     if event in {"NOTIFY_START", "NOTIFY_INTERNAL", "NOTIFY_OUT_START"}:
         return [CallEvent(kind="ringing", raw=raw, **base)]
     if event == "NOTIFY_ANSWER":
+        # Zadarma has no transfer notification: a call transferred to a colleague is reported
+        # as NOTIFY_INTERNAL (the new `internal` rings) and NOTIFY_ANSWER (`internal`, or
+        # `destination`, the extension that answered) under the same `pbx_call_id`. The
+        # fields are those of Zadarma's own library, github.com/zadarma/user-api-v1,
+        # lib/Webhook/NotifyInternal.php and NotifyAnswer.php; `services.record_event` turns
+        # an answer at another extension of an answered call into "transferred".
         if not base["extension"]:
             base["extension"] = fields.get("destination", "")
         return [CallEvent(kind="answered", raw=raw, **base)]
@@ -251,6 +257,14 @@ def mango_events(kind: str, data: Mapping[str, Any]) -> list[CallEvent]:
         )
         return events
     if kind != "call":
+        return []
+    if src.get("extension") and dst.get("extension"):
+        # A leg between two colleagues, e.g. the consultation of a transfer ("Перевод вызова с
+        # консультацией" in Mango's VPBX API description: `from.extension` 123 calls
+        # `to.extension` 321 with `from.taken_from_call_id` naming the held call): not a
+        # debtor's call. The transfer itself arrives next as `Connected` with the debtor's
+        # `from.number` and the colleague's `to.extension` under the same `entry_id`, an answer
+        # at another extension, which `services.record_event` records as "transferred".
         return []
     outgoing = bool(src.get("extension")) and not dst.get("extension") and bool(dst.get("number"))
     if not outgoing and not src.get("number"):
