@@ -244,6 +244,45 @@ def _adopt(event: CallEvent, country: str) -> Call | None:
     return _rename(call, event) if call is not None else None
 
 
+def end_unadopted(now: datetime | None = None) -> int:
+    """The worker's job: a click-to-call still ringing under our provisional id after
+    DUNWELL_PBX_UNADOPTED_SECONDS was never taken over by an event of the exchange (the
+    callback failed on its side, its webhooks did not reach us): it ends as not connected
+    ("failed"), through `record_event`, so its timeline entry is written as for any call.
+    Idempotent: an ended call is not picked again, and a second "ended" changes nothing."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    limit = now - timedelta(seconds=int(settings.DUNWELL_PBX_UNADOPTED_SECONDS))
+    stale = Call.objects.filter(
+        provider_call_id__startswith=PROVISIONAL_PREFIX,
+        state=CallState.RINGING,
+        started_at__lt=limit,
+    )
+    ended = 0
+    for pk in list(stale.values_list("pk", flat=True)[:500]):
+        with transaction.atomic():
+            # Locked and checked again: an event may have taken it over meanwhile.
+            call = stale.select_for_update().filter(pk=pk).first()
+            if call is None:
+                continue
+            record_event(
+                CallEvent(
+                    provider=call.provider,
+                    provider_call_id=call.provider_call_id,
+                    kind="ended",
+                    at=now,
+                    disposition=Disposition.FAILED,
+                    raw={"unadopted": True},
+                )
+            )
+        ended += 1
+    if ended:
+        log.info("ended %d click-to-call(s) that no exchange event took over", ended)
+    return ended
+
+
 def _rename(call: Call, event: CallEvent) -> Call:
     call.events = [
         *call.events,

@@ -31,7 +31,7 @@ from dunwell.telephony import fastroute, signatures
 from dunwell.telephony.models import Direction, Disposition, Provider
 from dunwell.telephony.routing import route_call
 from dunwell.telephony.secrets import provider_secret
-from dunwell.telephony.services import CallEvent, record_event
+from dunwell.telephony.services import PROVISIONAL_PREFIX, CallEvent, record_event
 
 log = logging.getLogger(__name__)
 
@@ -207,12 +207,17 @@ def mango_events(kind: str, data: Mapping[str, Any]) -> list[CallEvent]:
         k: v for k, v in data.items() if isinstance(v, (str, int, float, bool, dict))
     }
     src, dst = _side(data, "from"), _side(data, "to")
+    # `command_id` is a top-level field of `events/call`: "the external system's command that
+    # made the call appear" (Mango's VPBX API description, MangoOffice_VPBX_API.pdf,
+    # "Уведомление о вызове"), so the legs of a call started by our commands/callback name our
+    # provisional id. `events/summary` has no command_id; in `events/recording` it names the
+    # command that started the recording (recording/start), not a call: neither may adopt a
+    # click-to-call.
     base: dict[str, Any] = {
         "provider": Provider.MANGO,
         "provider_call_id": entry,
         "raw": raw,
-        # a call started by our commands/callback names its command: our provisional id
-        "provisional_id": str(data.get("command_id") or ""),
+        "provisional_id": str(data.get("command_id") or "") if kind == "call" else "",
     }
     if kind == "recording":
         if str(data.get("recording_state", "")).lower() != "completed":
@@ -258,7 +263,8 @@ def mango_events(kind: str, data: Mapping[str, Any]) -> list[CallEvent]:
         return events
     if kind != "call":
         return []
-    if src.get("extension") and dst.get("extension"):
+    ours = base["provisional_id"].startswith(PROVISIONAL_PREFIX)  # a leg of our callback
+    if src.get("extension") and dst.get("extension") and not ours:
         # A leg between two colleagues, e.g. the consultation of a transfer ("Перевод вызова с
         # консультацией" in Mango's VPBX API description: `from.extension` 123 calls
         # `to.extension` 321 with `from.taken_from_call_id` naming the held call): not a

@@ -87,8 +87,15 @@ TRANSFERRED = [
     # 101 transfers the debtor to 102: 102 rings, then answers; same pbx_call_id.
     zadarma("NOTIFY_INTERNAL", called_did=DID, internal="102"),
     zadarma("NOTIFY_ANSWER", destination="102", internal="102"),
-    zadarma("NOTIFY_END", called_did=DID, internal="102", duration="140", disposition="answered",
-            status_code="16", is_recorded="0"),  # fmt: skip
+    zadarma(
+        "NOTIFY_END",
+        called_did=DID,
+        internal="102",
+        duration="140",
+        disposition="answered",
+        status_code="16",
+        is_recorded="0",
+    ),  # fmt: skip
 ]
 
 
@@ -171,14 +178,41 @@ CONSULTATIVE = [
     mango("200:514", 2, "Connected", DEBTOR, AT_101, 1796115605),
     mango("200:514", 3, "OnHold", DEBTOR, AT_101, 1796115640),
     # 101 calls 102 to consult: a leg between two colleagues.
-    mango("202:515", 1, "Appeared", {"extension": "101", "number": "sip:colin@demo.mangosip.ru",
-          "taken_from_call_id": "200:514"}, AT_102, 1796115645),  # fmt: skip
-    mango("202:515", 2, "Connected", {"extension": "101", "number": "sip:colin@demo.mangosip.ru",
-          "taken_from_call_id": "200:514"}, AT_102, 1796115650),  # fmt: skip
+    mango(
+        "202:515",
+        1,
+        "Appeared",
+        {
+            "extension": "101",
+            "number": "sip:colin@demo.mangosip.ru",
+            "taken_from_call_id": "200:514",
+        },
+        AT_102,
+        1796115645,
+    ),  # fmt: skip
+    mango(
+        "202:515",
+        2,
+        "Connected",
+        {
+            "extension": "101",
+            "number": "sip:colin@demo.mangosip.ru",
+            "taken_from_call_id": "200:514",
+        },
+        AT_102,
+        1796115650,
+    ),  # fmt: skip
     mango("200:514", 4, "Disconnected", DEBTOR, AT_101, 1796115660, disconnect_reason=1120),
     # The debtor now talks to 102.
-    mango("202:515", 3, "Connected", DEBTOR | {"taken_from_call_id": "200:514"}, AT_102,
-          1796115661, transfer="consultative"),  # fmt: skip
+    mango(
+        "202:515",
+        3,
+        "Connected",
+        DEBTOR | {"taken_from_call_id": "200:514"},
+        AT_102,
+        1796115661,
+        transfer="consultative",
+    ),  # fmt: skip
 ]
 
 
