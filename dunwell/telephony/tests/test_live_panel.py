@@ -54,7 +54,6 @@ def test_a_change_of_the_call_is_pushed_within_a_poll(call):
     ended = panels(next(stream))[0]["html"]
     assert "60 seconds" in ended
     assert "The call has ended: record its outcome below." in ended
-    stream.close()
 
 
 def test_the_panel_speaks_the_users_language(call):

@@ -33,7 +33,7 @@ def test_a_call_event_carries_our_command_id_as_the_provisional_id():
     )
 
 
-def test_a_summary_or_recording_event_never_names_a_click_to_call():
+def test_a_summary_or_recording_event_never_names_a_click_to_call(db):
     summary = {"entry_id": LEG["entry_id"], "call_direction": 2, "command_id": OURS,
                "from": LEG["from"], "to": LEG["to"], "talk_time": 0, "end_time": 1796115640,
                "entry_result": 0}  # fmt: skip

@@ -47,7 +47,7 @@ def world(make_counterparty, make_user, collector, teammate, supervisor):
     Absence.objects.create(user=on_holiday, starts_on=date(2026, 12, 2), ends_on=date(2026, 12, 5))
     # An absence that is over.
     Absence.objects.create(user=collector, starts_on=date(2026, 11, 20), ends_on=date(2026, 11, 25))
-    numbers = {}
+    numbers: dict[str, str] = {}
     for name, user in [("mine", collector), ("holiday", on_holiday), ("gone", gone),
                        ("nophone", no_phone), ("lone", lone)]:  # fmt: skip
         debtor = make_counterparty(collector=user)
