@@ -157,10 +157,13 @@ def bump() -> None:
     if not connection.in_atomic_block:
         _bump_now()
         return
-    pending = getattr(connection, "run_on_commit", [])
-    if any(len(item) > 1 and item[1] is _bump_now for item in pending):
+    # Django starts a new list of callbacks after every commit or rollback: one bump is
+    # pending in this transaction while our marker is that very list (O(1) per save).
+    pending = connection.run_on_commit
+    if getattr(connection, "_dunwell_route_bump", None) is pending:
         return
     transaction.on_commit(_bump_now)
+    connection._dunwell_route_bump = pending  # type: ignore[attr-defined]
 
 
 def _bump_now() -> None:

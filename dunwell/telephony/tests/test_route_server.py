@@ -133,6 +133,26 @@ def test_saving_routing_data_bumps_the_version_once_per_transaction_after_the_co
     assert RoutingVersion.objects.get(pk=1).version == before + 2
 
 
+def test_a_rolled_back_change_bumps_nothing_and_does_not_stop_later_bumps(
+    installation_data, world, collector
+):
+    before = RoutingVersion.objects.get(pk=1).version
+    with pytest.raises(RuntimeError), transaction.atomic():
+        set_extension(collector, "111")
+        raise RuntimeError
+    assert RoutingVersion.objects.get(pk=1).version == before
+    with transaction.atomic():
+        set_extension(collector, "112")
+    assert RoutingVersion.objects.get(pk=1).version == before + 1
+
+
+def test_the_command_refuses_a_malformed_bind_address():
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="--bind: expected host:port"):
+        call_command("pbx", "route-server", "--bind", "8081")
+
+
 def test_a_login_does_not_bump_the_version(installation_data, world, collector):
     before = RoutingVersion.objects.get(pk=1).version
     collector.last_login = timezone.now()
