@@ -7,7 +7,7 @@
   "use strict";
   var root = document.getElementById("screen-pop");
   var panel = document.getElementById("live-call");
-  var SLOW_POLL_MS = 10000;
+  var SLOW_POLL_MS = (panel && Number(panel.dataset.fallbackMs)) || 10000;
   var slowTimer = null;
 
   function refreshPanel() {
