@@ -133,7 +133,7 @@ IMPORT_RETENTION_DAYS = env_int("DUNWELL_IMPORT_RETENTION_DAYS", 30, minimum=1)
 # Webhooks to loopback and private addresses (docs/integrations.md): refused in production so
 # that a subscription cannot probe the internal network; allowed by `make run` and the tests.
 WEBHOOKS_ALLOW_PRIVATE = env_bool("DUNWELL_WEBHOOKS_ALLOW_PRIVATE", DEBUG)
-# The 1C servers Dunwell may reach on a private network (docs/onec.md): host names or
+# The 1C servers Dunwell may reach on a private network (docs/integrations.md, 1C): names or
 # addresses, comma-separated, exactly as in the connection's address. Other private addresses
 # stay refused for 1C too, redirects included (dunwell/netguard.py).
 DUNWELL_ONEC_PRIVATE_HOSTS = env_list("DUNWELL_ONEC_PRIVATE_HOSTS", [])
