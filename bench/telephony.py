@@ -14,6 +14,10 @@ the lookups are unknown numbers (default queue). The floor measured in the same 
 same server and connections, is the same address refused for a wrong token: the whole HTTP and
 middleware path without a query.
 
+`--server route-server` measures the event-loop route server instead
+(`dunwell pbx route-server`, the same rule answered from memory; docs/telephony.md): the lookups
+go to it, the floor is its refused token, and the screen-pop part still runs against gunicorn.
+
 Screen-pop latency (from a signed "ringing" webhook sent to the pop read from the collector's
 open event stream) is measured by `bench/screen_pop.py` on the same running server, so both
 figures come from one run.
@@ -250,6 +254,13 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
     parser.add_argument("--port", type=int, default=8766)
+    parser.add_argument(
+        "--server",
+        choices=("gunicorn", "route-server"),
+        default="gunicorn",
+        help="what answers the routing lookups (default: the WSGI application under gunicorn)",
+    )
+    parser.add_argument("--route-port", type=int, default=8767, help="the route server's port")
     args = parser.parse_args()
 
     scratch = tempfile.mkdtemp(prefix="dunwell-tel-bench-")
@@ -284,18 +295,32 @@ def main() -> None:
         env=env,
         start_new_session=True,  # its own process group: stopped with its workers below
     )
+    router = None
+    lookup_port = args.port
+    if args.server == "route-server":
+        router = subprocess.Popen(
+            [sys.executable, "-m", "dunwell", "pbx", "route-server",
+             f"--bind=127.0.0.1:{args.route_port}"],
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
+        )  # fmt: skip
+        lookup_port = args.route_port
     report = Report("Telephony: routing endpoint")
     try:
         wait_for(args.port)
-        drive(args.port, numbers, min(10, args.concurrency), 10, TOKEN)  # warm-up
-        floor, floor_errors = drive(args.port, numbers, args.concurrency, args.lookups, "wrong")
-        times, errors = drive(args.port, numbers, args.concurrency, args.lookups, TOKEN)
+        wait_for(lookup_port)
+        drive(lookup_port, numbers, min(10, args.concurrency), 10, TOKEN)  # warm-up
+        floor, floor_errors = drive(lookup_port, numbers, args.concurrency, args.lookups, "wrong")
+        times, errors = drive(lookup_port, numbers, args.concurrency, args.lookups, TOKEN)
         screen_pop = None
         with contextlib.suppress(ModuleNotFoundError):
             screen_pop = importlib.import_module("bench.screen_pop")
         report.add("database", describe_database())
         report.add("data", f"{args.debtors:,} debtors, {args.collectors} collectors")
         report.add("server", f"gunicorn {args.workers} workers x {args.threads} threads")
+        if router is not None:
+            report.add("lookups answered by", "dunwell pbx route-server (in-memory table)")
         report.add(
             "routing lookups",
             f"n={len(times)} at {args.concurrency} concurrent: p50={percentile(times, 0.5):.1f} ms"
@@ -313,6 +338,12 @@ def main() -> None:
             report.add("screen pop", "not measured (bench/screen_pop.py absent)")
         report.add("load average after", load_average())
     finally:
+        if router is not None:
+            router.terminate()
+            try:
+                router.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(router.pid, signal.SIGKILL)
         server.terminate()
         try:
             server.wait(timeout=10)

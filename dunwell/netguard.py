@@ -14,6 +14,7 @@ import http.client
 import ipaddress
 import socket
 import urllib.request
+from collections.abc import Collection
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -57,9 +58,11 @@ def _refused(host: str) -> UnsafeAddress:
     )
 
 
-def check_public_url(url: str) -> None:
+def check_public_url(url: str, trusted_hosts: Collection[str] = ()) -> None:
     """http(s) with a host; unless private addresses are allowed, every address the host
-    resolves to must be public. Raises UnsafeAddress."""
+    resolves to must be public. A host in `trusted_hosts` (lower case; the operator's explicit
+    choice, e.g. the 1C server on the office network) passes without the address rule.
+    Raises UnsafeAddress."""
     parts = urlsplit(url)
     host = parts.hostname or ""
     try:
@@ -68,7 +71,7 @@ def check_public_url(url: str) -> None:
         port, host = None, ""
     if parts.scheme not in {"http", "https"} or not host:
         raise UnsafeAddress(_("The address must start with http:// or https:// and name a host."))
-    if _allow_private():
+    if _allow_private() or host.lower() in trusted_hosts:
         return
     default = 443 if parts.scheme == "https" else 80
     try:
@@ -90,10 +93,11 @@ class _CheckedPeer:
 
     host: str
     sock: Any
+    trusted_hosts: frozenset[str] = frozenset()
 
     def connect(self) -> None:
         super().connect()  # type: ignore[misc]
-        if _allow_private():
+        if _allow_private() or self.host.lower() in self.trusted_hosts:
             return
         peer = self.sock.getpeername()[0]
         if not is_public_address(ipaddress.ip_address(str(peer).split("%", 1)[0])):
@@ -121,6 +125,7 @@ class _HTTPSHandler(urllib.request.HTTPSHandler):
 
 class _CheckedRedirect(urllib.request.HTTPRedirectHandler):
     max_redirections = 5
+    trusted_hosts: frozenset[str] = frozenset()
 
     def redirect_request(
         self,
@@ -131,8 +136,13 @@ class _CheckedRedirect(urllib.request.HTTPRedirectHandler):
         headers: Any,
         newurl: str,
     ) -> urllib.request.Request | None:
-        check_public_url(newurl)  # a public address may send us on to a private one
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
+        # A public (or trusted) address may send us on to a private one.
+        check_public_url(newurl, self.trusted_hosts)
+        new = super().redirect_request(req, fp, code, msg, headers, newurl)
+        if new is not None and urlsplit(newurl).hostname != urlsplit(req.full_url).hostname:
+            # Credentials meant for one host never follow a redirect to another.
+            new.remove_header("Authorization")
+        return new
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -140,7 +150,33 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None  # the 3xx is the answer
 
 
-def public_opener(*, follow_redirects: bool = True) -> urllib.request.OpenerDirector:
-    """An opener that only reaches public addresses, redirects included (or not followed)."""
-    redirects = _CheckedRedirect if follow_redirects else _NoRedirect
-    return urllib.request.build_opener(_HTTPHandler, _HTTPSHandler, redirects)
+def public_opener(
+    *, follow_redirects: bool = True, trusted_hosts: Collection[str] = ()
+) -> urllib.request.OpenerDirector:
+    """An opener that only reaches public addresses, redirects included (or not followed);
+    the hosts in `trusted_hosts` (the operator's explicit choice) may be private."""
+    if not trusted_hosts:
+        redirects = _CheckedRedirect if follow_redirects else _NoRedirect
+        return urllib.request.build_opener(_HTTPHandler, _HTTPSHandler, redirects)
+    trusted = frozenset(host.lower() for host in trusted_hosts)
+
+    class Connection(_HTTPConnection):
+        trusted_hosts = trusted
+
+    class TLSConnection(_HTTPSConnection):
+        trusted_hosts = trusted
+
+    class Handler(urllib.request.HTTPHandler):
+        def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+            return self.do_open(Connection, req)
+
+    class TLSHandler(urllib.request.HTTPSHandler):
+        def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+            return self.do_open(TLSConnection, req, context=getattr(self, "_context", None))
+
+    class Redirect(_CheckedRedirect):
+        trusted_hosts = trusted
+
+    return urllib.request.build_opener(
+        Handler, TLSHandler, Redirect if follow_redirects else _NoRedirect
+    )

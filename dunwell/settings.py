@@ -133,6 +133,10 @@ IMPORT_RETENTION_DAYS = env_int("DUNWELL_IMPORT_RETENTION_DAYS", 30, minimum=1)
 # Webhooks to loopback and private addresses (docs/integrations.md): refused in production so
 # that a subscription cannot probe the internal network; allowed by `make run` and the tests.
 WEBHOOKS_ALLOW_PRIVATE = env_bool("DUNWELL_WEBHOOKS_ALLOW_PRIVATE", DEBUG)
+# The 1C servers Dunwell may reach on a private network (docs/integrations.md, 1C): names or
+# addresses, comma-separated, exactly as in the connection's address. Other private addresses
+# stay refused for 1C too, redirects included (dunwell/netguard.py).
+DUNWELL_ONEC_PRIVATE_HOSTS = env_list("DUNWELL_ONEC_PRIVATE_HOSTS", [])
 # Incoming mail (docs/mail.md): the IMAP mailboxes the worker reads, separated by spaces;
 # empty: incoming mail is off. Checked here so that a bad address stops the start.
 DUNWELL_IMAP_URL = env_str("DUNWELL_IMAP_URL", "")
@@ -169,6 +173,9 @@ DUNWELL_MAIL_KEEPER = env_bool("DUNWELL_MAIL_KEEPER", True)
 # The company's telephone exchange (docs/telephony.md): "asterisk", "zadarma", "mango",
 # "twilio", or empty (calls are dialled by hand and logged on the call card).
 DUNWELL_PBX = env_str("DUNWELL_PBX", "").strip().lower()
+# A click-to-call that no event of the exchange has taken over after this many seconds is ended
+# by the worker as not connected (docs/telephony.md, "One record per click-to-call").
+DUNWELL_PBX_UNADOPTED_SECONDS = env_int("DUNWELL_PBX_UNADOPTED_SECONDS", 120, minimum=30)
 # Call recordings fetched from the PBX are deleted by the worker this many days after the call.
 DUNWELL_RECORDING_RETENTION_DAYS = env_int("DUNWELL_RECORDING_RETENTION_DAYS", 365, minimum=1)
 # Recordings in an S3-compatible bucket instead of the data directory (docs/telephony.md,

@@ -11,11 +11,12 @@ from datetime import date
 from typing import Any
 from urllib.error import HTTPError, URLError
 from urllib.parse import quote, urlsplit
-from urllib.request import Request, urlopen
+from urllib.request import Request
 
 from defusedxml import ElementTree
 from django.utils.translation import gettext as _
 
+from dunwell import netguard
 from dunwell.onec.presets import Entity, Preset
 
 EMPTY_REF = "00000000-0000-0000-0000-000000000000"
@@ -118,6 +119,14 @@ def _missing_props(where: str, props: Any, published: set[str]) -> list[str]:
     return problems
 
 
+def trusted_hosts() -> frozenset[str]:
+    """The 1C hosts the operator allows on a private network (DUNWELL_ONEC_PRIVATE_HOSTS)."""
+    from django.conf import settings
+
+    hosts = getattr(settings, "DUNWELL_ONEC_PRIVATE_HOSTS", ()) or ()
+    return frozenset(str(host).strip().lower() for host in hosts if str(host).strip())
+
+
 def since_filter(since: date) -> str:
     return f"Date ge datetime'{since.isoformat()}T00:00:00'"
 
@@ -136,13 +145,26 @@ class Client:
         return f"<1C OData client {self.root}>"
 
     def _get(self, path: str) -> bytes:
+        """One GET through the SSRF guard (`dunwell.netguard`, as the webhooks): the 1C
+        address is an administrator's entry, so it, every redirect's target and the address
+        actually connected to must be public, unless the operator trusts the 1C host
+        (DUNWELL_ONEC_PRIVATE_HOSTS: a 1C server on the office network) or allows private
+        addresses altogether (DUNWELL_WEBHOOKS_ALLOW_PRIVATE, for development). A redirect
+        to another host never carries the 1C password."""
         request = Request(  # noqa: S310 - the scheme was checked in odata_root
             self.root + path,
             headers={"Authorization": self._authorization, "Accept": "application/json"},
         )
+        trusted = trusted_hosts()
         try:
-            with urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310
+            netguard.check_public_url(self.root, trusted)
+            opener = netguard.public_opener(trusted_hosts=trusted)
+            with opener.open(request, timeout=TIMEOUT) as response:
                 return bytes(response.read())
+        except netguard.UnsafeAddress as exc:
+            raise ODataError(
+                _("Cannot reach 1C at %(url)s: %(reason)s") % {"url": self.root, "reason": exc}
+            ) from None
         except HTTPError as exc:
             if exc.code == 401:
                 raise AuthFailed(_("1C refused the user name or password (HTTP 401)")) from None

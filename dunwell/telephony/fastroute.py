@@ -15,8 +15,10 @@ close the database connection as for any request.
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import logging
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import parse_qs
@@ -32,24 +34,73 @@ StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 
-def answer(method: str, token: str, number: str, remote: str) -> tuple[int, str]:
-    """(HTTP status, body) for a routing request; the one rule for both paths."""
-    from dunwell.telephony.routing import route_call
-    from dunwell.telephony.webhooks import routing_token
+def token_digest(token: str) -> bytes:
+    return hashlib.sha256(token.encode()).digest()
 
-    expected = routing_token()
+
+def respond(
+    method: str,
+    token: str,
+    number: str,
+    remote: str,
+    expected: bytes | None,
+    target: Callable[[str], str],
+) -> tuple[int, str]:
+    """(HTTP status, body) for a routing request, given the configured token's digest (None
+    when none is configured) and the lookup; the one rule for every server."""
     if not expected:
         return 404, "not found\n"
     if method != "GET":
         return 405, "method not allowed\n"
-    if not hmac.compare_digest(token.encode(), expected.encode()):
+    if not hmac.compare_digest(token_digest(token), expected):
         log.warning(
             "telephony webhook refused: provider=routing path=%s from=%s: bad or missing token",
             PATH,
             remote or "?",
         )
         return 403, "forbidden\n"
-    return 200, route_call(number[:64]).target
+    return 200, target(number[:64])
+
+
+def answer(method: str, token: str, number: str, remote: str) -> tuple[int, str]:
+    """(HTTP status, body) for a routing request, looked up in the database."""
+    from dunwell.telephony.routing import route_call
+
+    expected = routing_token_cached()
+    return respond(
+        method,
+        token,
+        number,
+        remote,
+        token_digest(expected) if expected else None,
+        lambda n: route_call(n).target,
+    )
+
+
+# The token an administrator stored is read at most once per TOKEN_TTL seconds per process
+# (it was one query per lookup); a change made in this process applies at once (the
+# ProviderSecret signals call `forget_token`), in the other processes within TOKEN_TTL.
+TOKEN_TTL = 2.0
+_stored_token: tuple[float, str | None] | None = None
+
+
+def routing_token_cached() -> str:
+    """`webhooks.routing_token()` with its database part cached."""
+    global _stored_token
+    from django.conf import settings
+
+    from dunwell.telephony.secrets import stored_secret
+
+    now = time.monotonic()
+    if _stored_token is None or now - _stored_token[0] > TOKEN_TTL:
+        _stored_token = (now, stored_secret("DUNWELL_PBX_ROUTING_TOKEN"))
+    stored = _stored_token[1]
+    return stored or str(getattr(settings, "DUNWELL_PBX_ROUTING_TOKEN", "") or "")
+
+
+def forget_token(*args: Any, **kwargs: Any) -> None:
+    global _stored_token
+    _stored_token = None
 
 
 _REASONS = {200: "OK", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed"}

@@ -18,7 +18,7 @@ from dunwell.ladder.services import create_manual_task
 from dunwell.ledger.models import Counterparty, TimelineEntry
 from dunwell.ledger.services import work_calendar
 from dunwell.telephony import popups
-from dunwell.telephony.models import Call, CallState, Direction
+from dunwell.telephony.models import Call, CallState, Direction, Disposition
 from dunwell.telephony.services import CallEvent
 
 # The product's working hours (the ladder's default call window).
@@ -112,7 +112,9 @@ def within_next_working_hour(counterparty: Counterparty, now: datetime) -> datet
     return opening + timedelta(hours=1)
 
 
-def summary_text(direction: str, number: str, answered: bool, seconds: int) -> str:
+def summary_text(
+    direction: str, number: str, answered: bool, seconds: int, disposition: str = ""
+) -> str:
     """The call as the timeline says it, in the active language."""
     minutes, rest = divmod(seconds, 60)
     length = f"{minutes}:{rest:02d}"
@@ -120,6 +122,8 @@ def summary_text(direction: str, number: str, answered: bool, seconds: int) -> s
     if not answered:
         if incoming:
             return _("Missed incoming call from %(number)s") % {"number": number}
+        if disposition == Disposition.FAILED:
+            return _("Outgoing call to %(number)s, not connected") % {"number": number}
         return _("Outgoing call to %(number)s, not answered") % {"number": number}
     if incoming:
         return _("Incoming call from %(number)s, %(length)s") % {"number": number, "length": length}
@@ -128,7 +132,11 @@ def summary_text(direction: str, number: str, answered: bool, seconds: int) -> s
 
 def summary_of(call: Call) -> str:
     return summary_text(
-        call.direction, call.external_number, call.answered_at is not None, call.duration or 0
+        call.direction,
+        call.external_number,
+        call.answered_at is not None,
+        call.duration or 0,
+        call.disposition,
     )
 
 
@@ -144,6 +152,7 @@ def render_calls(entries: Sequence[Any]) -> dict[int, str]:
             data["number"],
             bool(data.get("answered")),
             int(data.get("duration") or 0),
+            str(data.get("disposition") or ""),
         )
     return out
 
@@ -186,6 +195,7 @@ def call_ended(call: Call, event: CallEvent) -> None:
             "direction": call.direction,
             "duration": call.duration or 0,
             "answered": call.answered_at is not None,
+            "disposition": call.disposition,
             "task": task_id,
         },
     )
@@ -197,7 +207,7 @@ def register() -> None:
     from dunwell import periodic
     from dunwell.ledger.timeline import KIND_LABELS, register_renderer
     from dunwell.telephony import recordings
-    from dunwell.telephony.services import add_listener
+    from dunwell.telephony.services import add_listener, end_unadopted
 
     add_listener(screen_pop)
     add_listener(call_ended)
@@ -210,3 +220,4 @@ def register() -> None:
     register_renderer(TRANSFER_KIND, render_transfers)
     periodic.register("telephony.recordings", recordings.run)
     periodic.register("telephony.pops", popups.delete_old)
+    periodic.register("telephony.unadopted", end_unadopted)

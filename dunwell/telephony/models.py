@@ -243,3 +243,17 @@ class ProviderSecretChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.action} at {self.at:%Y-%m-%d %H:%M}"
+
+
+# --- The route server's change counter (helper PHONES, issue 12) ------------------------------
+
+
+class RoutingVersion(models.Model):
+    """One row: a counter bumped after every committed change to what routing reads (contacts,
+    debtors' collectors, users' extensions, absences, team queues, the routing token). The
+    route server (`route_server.py`) polls it to know when to reload its in-memory table."""
+
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"routing version {self.version}"

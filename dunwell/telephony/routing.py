@@ -14,6 +14,7 @@ plain values, no model instances. The dialplan endpoint itself skips Django's mi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -38,7 +39,7 @@ def default_route() -> Route:
     return Route(str(getattr(settings, "DUNWELL_PBX_DEFAULT_QUEUE", "") or ""), "default")
 
 
-def _today_for(time_zone: str, now: datetime) -> date:
+def today_for(time_zone: str, now: datetime) -> date:
     try:
         zone = ZoneInfo(time_zone or "UTC")
     except (ZoneInfoNotFoundError, ValueError):
@@ -59,9 +60,7 @@ def _home_country() -> str:
 
 def route_call(number: str, *, country: str = "", now: datetime | None = None) -> Route:
     """Where a call from `number` (as the PBX wrote it) should ring."""
-    if not country and _national(number):
-        country = _home_country()
-    e164 = normalise_number(number, country)
+    e164 = caller_number(number, _home_country, country)
     if not e164:
         return default_route()
     now = now or timezone.now()
@@ -101,13 +100,26 @@ def route_call(number: str, *, country: str = "", now: datetime | None = None) -
     collector_id, extension, active, time_zone, absence_near, queue = row
     away = False
     if absence_near:
-        today = _today_for(time_zone, now)
+        today = today_for(time_zone, now)
         away = Absence.objects.filter(
             user_id=collector_id, ends_on__gte=today, starts_on__lte=today
         ).exists()
+    return choose(collector_id, extension, active, away, queue)
+
+
+def caller_number(number: str, home_country: Callable[[], str], country: str = "") -> str:
+    """The caller's number in E.164 ("" when it is not a number): a national number is read
+    with `country`, else with the home country (asked only then)."""
+    if not country and _national(number):
+        country = home_country()
+    return normalise_number(number, country)
+
+
+def choose(collector_id: int, extension: str, active: bool, away: bool, queue: str | None) -> Route:
+    """The rule once the caller's collector is known (shared with the route server's
+    in-memory table, `route_table.py`)."""
     if extension and active and not away:
         return Route(extension, "collector", collector_id)
     if queue:
         return Route(queue, "team_queue", collector_id)
-    fallback = default_route()
-    return Route(fallback.target, "default", collector_id)
+    return Route(default_route().target, "default", collector_id)

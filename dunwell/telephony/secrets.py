@@ -79,6 +79,11 @@ def _from_settings(name: str) -> str:
 def provider_secret(name: str) -> str:
     """The value of setting `name`: the one an administrator stored, else the environment's.
     A stored value that no longer opens (SECRET_KEY changed) is logged and skipped."""
+    return stored_secret(name) or _from_settings(name)
+
+
+def stored_secret(name: str) -> str | None:
+    """The value an administrator stored for `name`, or None (none stored, or unreadable)."""
     if name in BY_NAME:
         sealed = ProviderSecret.objects.filter(name=name).values_list("sealed", flat=True).first()
         if sealed:
@@ -86,7 +91,7 @@ def provider_secret(name: str) -> str:
                 return open_secret(sealed, _purpose(name))
             except SecretUnreadable:
                 log.error("stored telephony secret %s cannot be opened: enter it again", name)
-    return _from_settings(name)
+    return None
 
 
 def state_of(name: str) -> State:

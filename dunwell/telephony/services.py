@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -36,6 +36,11 @@ PROVISIONAL_PREFIX = "dunwell-"
 # call id is matched to the collector's recent click-to-call (same extension, same number).
 ADOPTING_PROVIDERS = frozenset({Provider.ZADARMA, Provider.MANGO})
 ADOPT_WITHIN = timedelta(minutes=2)
+# Providers with no transfer event of their own: a transfer shows as an answer at another
+# extension on the same call (Zadarma: NOTIFY_ANSWER with another `internal`/`destination` for
+# the same `pbx_call_id`; Mango: `Connected` with another `to.extension` under the same
+# `entry_id`). `record_event` turns such an answer into "transferred".
+TRANSFER_BY_ANSWER_PROVIDERS = frozenset({Provider.ZADARMA, Provider.MANGO})
 # A provider's event time (Mango's timestamp) may run a little behind our clock.
 CLOCK_SKEW = timedelta(seconds=30)
 
@@ -153,6 +158,8 @@ def record_event(event: CallEvent, *, country: str = "") -> Call:
     )
     if call is None:
         call = _adopt(event, country)
+    else:
+        event = _as_transfer(call, event)
     if call is None:
         number = normalise_number(event.external_number, country)
         contact = match_contact(number)
@@ -181,6 +188,21 @@ def record_event(event: CallEvent, *, country: str = "") -> Call:
     saved = call
     transaction.on_commit(lambda: _notify(saved, event))
     return call
+
+
+def _as_transfer(call: Call, event: CallEvent) -> CallEvent:
+    """An answer at another extension of a call already answered (and not over) means the call
+    moved to that colleague, for the providers that report transfers that way."""
+    if (
+        event.kind == "answered"
+        and event.provider in TRANSFER_BY_ANSWER_PROVIDERS
+        and call.state == CallState.ANSWERED
+        and event.extension
+        and call.extension
+        and event.extension != call.extension
+    ):
+        return replace(event, kind="transferred")
+    return event
 
 
 def _adopt(event: CallEvent, country: str) -> Call | None:
@@ -220,6 +242,45 @@ def _adopt(event: CallEvent, country: str) -> Call | None:
         .first()
     )
     return _rename(call, event) if call is not None else None
+
+
+def end_unadopted(now: datetime | None = None) -> int:
+    """The worker's job: a click-to-call still ringing under our provisional id after
+    DUNWELL_PBX_UNADOPTED_SECONDS was never taken over by an event of the exchange (the
+    callback failed on its side, its webhooks did not reach us): it ends as not connected
+    ("failed"), through `record_event`, so its timeline entry is written as for any call.
+    Idempotent: an ended call is not picked again, and a second "ended" changes nothing."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    limit = now - timedelta(seconds=int(settings.DUNWELL_PBX_UNADOPTED_SECONDS))
+    stale = Call.objects.filter(
+        provider_call_id__startswith=PROVISIONAL_PREFIX,
+        state=CallState.RINGING,
+        started_at__lt=limit,
+    )
+    ended = 0
+    for pk in list(stale.values_list("pk", flat=True)[:500]):
+        with transaction.atomic():
+            # Locked and checked again: an event may have taken it over meanwhile.
+            call = stale.select_for_update().filter(pk=pk).first()
+            if call is None:
+                continue
+            record_event(
+                CallEvent(
+                    provider=call.provider,
+                    provider_call_id=call.provider_call_id,
+                    kind="ended",
+                    at=now,
+                    disposition=Disposition.FAILED,
+                    raw={"unadopted": True},
+                )
+            )
+        ended += 1
+    if ended:
+        log.info("ended %d click-to-call(s) that no exchange event took over", ended)
+    return ended
 
 
 def _rename(call: Call, event: CallEvent) -> Call:

@@ -45,16 +45,52 @@ def _last_event_id(request: HttpRequest) -> int | None:
 
 
 def pop_events(
-    user_id: int, last_id: int | None, *, seconds: float = STREAM_SECONDS, language: str = ""
+    user_id: int,
+    last_id: int | None,
+    *,
+    seconds: float = STREAM_SECONDS,
+    language: str = "",
+    call_id: int | None = None,
 ) -> Iterator[str]:
     """The user's pops as server-sent events: new rows every POLL_SECONDS, a comment line as a
-    heartbeat, then the stream closes (the client reconnects). The texts are in `language`:
-    the body is produced after the middleware has returned, with no language active."""
+    heartbeat, then the stream closes (the client reconnects). With `call_id` (a call the user
+    may see: the call card's live panel), the panel's HTML as a `call` event when the stream
+    opens and whenever the call changes. The texts are in `language`: the body is produced
+    after the middleware has returned, with no language active."""
     with translation.override(language or None):
-        yield from _pop_events(user_id, last_id, seconds)
+        yield from _pop_events(user_id, last_id, seconds, call_id)
 
 
-def _pop_events(user_id: int, last_id: int | None, seconds: float) -> Iterator[str]:
+# What the live panel shows of a call: when one of these changes, the panel is sent again.
+_PANEL_FIELDS = (
+    "state",
+    "extension",
+    "answered_at",
+    "ended_at",
+    "duration",
+    "disposition",
+    "recording",
+    "recording_deleted_at",
+)
+
+
+def _panel_event(call_id: int, seen: tuple[Any, ...] | None) -> tuple[str, tuple[Any, ...] | None]:
+    """(the `call` event to send, or "", and what was seen): one small query."""
+    from django.template.loader import render_to_string
+
+    now = Call.objects.filter(pk=call_id).values_list(*_PANEL_FIELDS).first()
+    if now is None or now == seen:
+        return "", seen
+    call = Call.objects.get(pk=call_id)
+    html = render_to_string(
+        "telephony/call_state.html", {"call": call, "ask_outcome": asks_outcome(call)}
+    )
+    return f"event: call\ndata: {json.dumps({'call': call_id, 'html': html})}\n\n", now
+
+
+def _pop_events(
+    user_id: int, last_id: int | None, seconds: float, call_id: int | None = None
+) -> Iterator[str]:
     if last_id is None:  # a fresh tab: only pops from now on
         last = ScreenPop.objects.filter(user_id=user_id).order_by("-id").first()
         last_id = last.pk if last else 0
@@ -62,7 +98,12 @@ def _pop_events(user_id: int, last_id: int | None, seconds: float) -> Iterator[s
     yield f"retry: 1000\nid: {last_id}\n\n"
     started = time.monotonic()
     beat = started
+    seen: tuple[Any, ...] | None = None
     while time.monotonic() - started < seconds:
+        if call_id is not None:
+            panel, seen = _panel_event(call_id, seen)
+            if panel:
+                yield panel
         fresh_since = timezone.now() - timedelta(seconds=popups.POP_FRESH_SECONDS)
         pops = list(
             ScreenPop.objects.filter(user_id=user_id, id__gt=last_id, created_at__gte=fresh_since)
@@ -84,12 +125,19 @@ def _pop_events(user_id: int, last_id: int | None, seconds: float) -> Iterator[s
 
 @login_required
 def pop_stream(request: HttpRequest) -> StreamingHttpResponse:
+    """The screen pops; with `?call=<id>` of a call the user sees, that call's live panel
+    too (the call card, instead of polling)."""
+    call_id = None
+    raw = request.GET.get("call", "")
+    if raw.isascii() and raw.isdigit() and len(raw) < 16:
+        call_id = visible_calls(request).filter(pk=int(raw)).values_list("pk", flat=True).first()
     response = StreamingHttpResponse(
         pop_events(
             _user(request).pk,
             _last_event_id(request),
             seconds=STREAM_SECONDS,
             language=translation.get_language() or "",
+            call_id=call_id,
         ),
         content_type="text/event-stream",
     )
@@ -182,15 +230,22 @@ def visible_calls(request: HttpRequest) -> Any:
 
 @login_required
 def call_state(request: HttpRequest, pk: int) -> HttpResponse:
-    """The live panel of the call card (polled): state, talk time, the outcome prompt once an
-    answered outgoing call has ended."""
+    """The live panel of the call card: state, talk time, the outcome prompt once an answered
+    outgoing call has ended. Loaded with the card; then the event stream sends it on every
+    change, and the page asks here again only while the stream is down (pop.js)."""
     call = get_object_or_404(visible_calls(request), pk=pk)
-    ask = (
+    return render(
+        request, "telephony/call_state.html", {"call": call, "ask_outcome": asks_outcome(call)}
+    )
+
+
+def asks_outcome(call: Call) -> bool:
+    """Once an answered outgoing call has ended, the card asks for its outcome."""
+    return (
         call.state == CallState.ENDED
         and call.direction == Direction.OUTBOUND
         and call.answered_at is not None
     )
-    return render(request, "telephony/call_state.html", {"call": call, "ask_outcome": ask})
 
 
 @login_required

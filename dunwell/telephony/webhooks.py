@@ -31,7 +31,7 @@ from dunwell.telephony import fastroute, signatures
 from dunwell.telephony.models import Direction, Disposition, Provider
 from dunwell.telephony.routing import route_call
 from dunwell.telephony.secrets import provider_secret
-from dunwell.telephony.services import CallEvent, record_event
+from dunwell.telephony.services import PROVISIONAL_PREFIX, CallEvent, record_event
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +105,12 @@ def zadarma_events(fields: Mapping[str, str], at: datetime) -> list[CallEvent]:
     if event in {"NOTIFY_START", "NOTIFY_INTERNAL", "NOTIFY_OUT_START"}:
         return [CallEvent(kind="ringing", raw=raw, **base)]
     if event == "NOTIFY_ANSWER":
+        # Zadarma has no transfer notification: a call transferred to a colleague is reported
+        # as NOTIFY_INTERNAL (the new `internal` rings) and NOTIFY_ANSWER (`internal`, or
+        # `destination`, the extension that answered) under the same `pbx_call_id`. The
+        # fields are those of Zadarma's own library, github.com/zadarma/user-api-v1,
+        # lib/Webhook/NotifyInternal.php and NotifyAnswer.php; `services.record_event` turns
+        # an answer at another extension of an answered call into "transferred".
         if not base["extension"]:
             base["extension"] = fields.get("destination", "")
         return [CallEvent(kind="answered", raw=raw, **base)]
@@ -201,12 +207,17 @@ def mango_events(kind: str, data: Mapping[str, Any]) -> list[CallEvent]:
         k: v for k, v in data.items() if isinstance(v, (str, int, float, bool, dict))
     }
     src, dst = _side(data, "from"), _side(data, "to")
+    # `command_id` is a top-level field of `events/call`: "the external system's command that
+    # made the call appear" (Mango's VPBX API description, MangoOffice_VPBX_API.pdf,
+    # "Уведомление о вызове"), so the legs of a call started by our commands/callback name our
+    # provisional id. `events/summary` has no command_id; in `events/recording` it names the
+    # command that started the recording (recording/start), not a call: neither may adopt a
+    # click-to-call.
     base: dict[str, Any] = {
         "provider": Provider.MANGO,
         "provider_call_id": entry,
         "raw": raw,
-        # a call started by our commands/callback names its command: our provisional id
-        "provisional_id": str(data.get("command_id") or ""),
+        "provisional_id": str(data.get("command_id") or "") if kind == "call" else "",
     }
     if kind == "recording":
         if str(data.get("recording_state", "")).lower() != "completed":
@@ -251,6 +262,15 @@ def mango_events(kind: str, data: Mapping[str, Any]) -> list[CallEvent]:
         )
         return events
     if kind != "call":
+        return []
+    ours = base["provisional_id"].startswith(PROVISIONAL_PREFIX)  # a leg of our callback
+    if src.get("extension") and dst.get("extension") and not ours:
+        # A leg between two colleagues, e.g. the consultation of a transfer ("Перевод вызова с
+        # консультацией" in Mango's VPBX API description: `from.extension` 123 calls
+        # `to.extension` 321 with `from.taken_from_call_id` naming the held call): not a
+        # debtor's call. The transfer itself arrives next as `Connected` with the debtor's
+        # `from.number` and the colleague's `to.extension` under the same `entry_id`, an answer
+        # at another extension, which `services.record_event` records as "transferred".
         return []
     outgoing = bool(src.get("extension")) and not dst.get("extension") and bool(dst.get("number"))
     if not outgoing and not src.get("number"):

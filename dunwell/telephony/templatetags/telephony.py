@@ -22,11 +22,19 @@ def dial_button(context: Any, contact: Any) -> dict[str, Any]:
     }
 
 
+# While the event stream is down, the live panel asks for itself this often (pop.js).
+FALLBACK_POLL_MS = 10_000
+
+
 @register.inclusion_tag("telephony/live_call.html")
 def live_call(call_id: Any) -> dict[str, Any]:
-    """The call card's live panel: polls the call's state while the request names a call."""
+    """The call card's live panel while the request names a call: loaded once, then kept
+    current by the event stream (pop.js)."""
     text = str(call_id or "")
-    return {"call_id": int(text) if text.isascii() and text.isdigit() and len(text) < 16 else None}
+    return {
+        "call_id": int(text) if text.isascii() and text.isdigit() and len(text) < 16 else None,
+        "fallback_ms": FALLBACK_POLL_MS,
+    }
 
 
 @register.inclusion_tag("telephony/dial_button.html", takes_context=True)

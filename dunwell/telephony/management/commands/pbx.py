@@ -2,7 +2,11 @@
 stay logged in to the manager interface of DUNWELL_AMI_URL, turn the call events into call
 records, reconnect with backoff when the connection drops; SIGTERM or SIGINT log off cleanly.
 
+`dunwell pbx route-server`: the dialplan's routing endpoint on an event loop, answered from
+memory (`telephony/route_server.py`); SIGTERM or SIGINT stop it.
+
 dunwell pbx asterisk [--ami-url URL] [--country XX]
+dunwell pbx route-server [--bind 127.0.0.1:8081]
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from dunwell.ledger.models import Company
-from dunwell.telephony import ami, asterisk
+from dunwell.telephony import ami, asterisk, route_server
 from dunwell.telephony.secrets import provider_secret
 
 log = logging.getLogger("dunwell.telephony.asterisk")
@@ -35,7 +39,15 @@ class Command(BaseCommand):
             help="read national numbers with this country's code (default: the first company's)",
         )
 
+        server = actions.add_parser(
+            "route-server", help="answer the dialplan's routing requests from memory"
+        )
+        server.add_argument("--bind", default="127.0.0.1:8081", help="host:port to listen on")
+
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "route-server":
+            self._route_server(options["bind"])
+            return
         url = options.get("ami_url") or provider_secret("DUNWELL_AMI_URL")
         if not url:
             raise CommandError("no AMI address: set DUNWELL_AMI_URL (docs/telephony.md)")
@@ -54,6 +66,25 @@ class Command(BaseCommand):
         except ami.AmiLoginError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write("stopped")
+
+    def _route_server(self, bind: str) -> None:
+        try:
+            host, port = route_server.parse_bind(bind)
+        except ValueError as exc:
+            raise CommandError(f"--bind: {exc}") from None
+        self.stdout.write(f"route server on {host}:{port} (Ctrl-C or SIGTERM to stop)")
+        try:
+            asyncio.run(self._serve_routes(host, port))
+        except OSError as exc:  # the address is taken or not ours
+            raise CommandError(f"--bind {bind}: {exc.strerror or exc}") from None
+        self.stdout.write("stopped")
+
+    async def _serve_routes(self, host: str, port: int) -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        await route_server.RouteServer().serve(host, port, stop)
 
     async def _serve(
         self, config: ami.AmiConfig, tracker: asterisk.CallTracker, country: str
