@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from dunwell.accounts.visibility import can_decide_credit
+from dunwell.accounts.visibility import LIMIT_REQUEST_FILERS, can_decide_credit, can_run_committee
 
 register = template.Library()
 
@@ -14,3 +14,13 @@ register = template.Library()
 @register.filter
 def decides_credit(user: Any) -> bool:
     return bool(user is not None and user.is_authenticated and can_decide_credit(user))
+
+
+@register.filter
+def sees_committee(user: Any) -> bool:
+    """The committee's page is in the credit menu of whoever files requests or runs it."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and (can_run_committee(user) or user.role in LIMIT_REQUEST_FILERS)
+    )
