@@ -118,7 +118,7 @@ def file_limit_request(
                 "limit_requested",
                 f"Limit request #{request.pk} ({kind}) filed by {user}",
                 request=request.pk,
-                kind=kind,
+                request_kind=kind,
                 by_name=str(user),
             )
             _tell_deciders(request)
