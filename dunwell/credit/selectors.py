@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from dunwell.accounts.models import User
 from dunwell.accounts.visibility import can_run_committee, visible_counterparties
-from dunwell.credit.exposure import COMPONENTS, Exposure
+from dunwell.credit.exposure import COMPONENTS, Exposure, convert, native_amounts
 from dunwell.credit.models import (
     ApprovalStatus,
     CommitteeMeeting,
@@ -27,8 +28,8 @@ from dunwell.credit.models import (
     Vote,
 )
 from dunwell.credit.reasons import component_label, message
-from dunwell.credit.rules import LimitInForce
-from dunwell.credit.services import evaluate
+from dunwell.credit.rules import LIMIT_COMPONENTS, LimitInForce, current_rule_sets
+from dunwell.credit.services import DEFAULT_BEYOND_DAYS, evaluate, rates_on
 from dunwell.ladder.models import Dispute, DisputeStatus, Promise, PromiseStatus
 from dunwell.ledger.models import Allocation, Counterparty
 from dunwell.legal.models import LegalCase
@@ -316,3 +317,75 @@ def last_committee_decision(counterparty: Counterparty) -> LimitRequest | None:
         .order_by("-decided_at", "-id")
         .first()
     )
+
+
+# --- the debtor list's credit column (issue 13, item 7) ------------------------------------
+# Called by work/list_views.py for the rows of one page; the cell is credit/_list_cell.html.
+
+
+@dataclass(frozen=True)
+class CreditMark:
+    """A debtor's total exposure against its limit in force (in the limit's currency)."""
+
+    exposure: Money
+    limit: Money | None
+    over: bool  # the total or a component is over its limit
+    missing_rates: tuple[str, ...] = ()
+
+    @property
+    def percent(self) -> int | None:
+        if self.limit is None or not self.limit.amount:
+            return None
+        return max(int(self.exposure.amount * 100 / self.limit.amount), 0)
+
+
+def credit_marks(counterparties: Sequence[Counterparty], on: date) -> dict[int, CreditMark]:
+    """Exposure against limit for every debtor of a list page, with a fixed number of queries
+    whatever the page's size: the limits in force (one), the rules in force (one), the
+    exposure of all of them (one, `exposure.native_amounts`); the day's rates are cached.
+    A debtor with neither its own limit nor a default one in its rules gets no mark."""
+    ids = [cp.pk for cp in counterparties]
+    if not ids:
+        return {}
+    latest = (
+        CreditLimit.objects.filter(counterparty=OuterRef("counterparty"), valid_from__lte=on)
+        .order_by("-valid_from", "-id")
+        .values("pk")[:1]
+    )
+    rows = {
+        row.counterparty_id: row
+        for row in CreditLimit.objects.filter(counterparty_id__in=ids, pk=Subquery(latest))
+    }
+    by_scope = {rules.segment_id: rules for rules in current_rule_sets(on)}
+    limits: dict[int, LimitInForce] = {}
+    for cp in counterparties:
+        row = rows.get(cp.pk)
+        if row is not None:
+            components = {
+                name: getattr(row, name)
+                for name in LIMIT_COMPONENTS
+                if getattr(row, name) is not None
+            }
+            limits[cp.pk] = LimitInForce(row.currency, row.total, components, row.source, row)
+            continue
+        rules = by_scope.get(cp.segment_id) or by_scope.get(None)
+        if rules is not None and rules.default_limit is not None:
+            limits[cp.pk] = LimitInForce(rules.limit_currency, rules.default_limit, {}, "rules")
+    if not limits:
+        return {}
+    native = native_amounts(list(limits), on, DEFAULT_BEYOND_DAYS)
+    rates = rates_on(on)
+    marks = {}
+    for cp_id, limit in limits.items():
+        exposure = convert(cp_id, native[cp_id], limit.currency, rates, on)
+        over = limit.total is not None and exposure.total.amount > limit.total
+        over = over or any(
+            exposure.converted[name].amount > cap for name, cap in limit.components.items()
+        )
+        marks[cp_id] = CreditMark(
+            exposure.total,
+            Money(limit.total, limit.currency) if limit.total is not None else None,
+            over,
+            exposure.missing_rates,
+        )
+    return marks

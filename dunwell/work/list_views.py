@@ -25,6 +25,7 @@ from dunwell.accounts.visibility import (
     can_share_views,
     is_manager,
 )
+from dunwell.credit.selectors import credit_marks
 from dunwell.forms import query_id
 from dunwell.ladder.selectors import awaiting_approval
 from dunwell.ledger.models import Counterparty
@@ -98,6 +99,10 @@ def debtors(request: HttpRequest) -> HttpResponse:
             request.GET.get("page")
         )
         page.object_list = listing.page_details(page.object_list, today)
+        # Credit column (issue 13): exposure against limit for the page's rows, set-based.
+        marks = credit_marks(page.object_list, today)
+        for row in page.object_list:
+            row.credit_mark = marks.get(row.pk)  # type: ignore[attr-defined]
     current_query = listing.view_query(request.GET.dict())
     active_id = query_id(request.GET.get("view", ""))
     active = next((v for v in views if v.pk == active_id), None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext as _
 
 from dunwell.accounts.visibility import LIMIT_REQUEST_FILERS, can_decide_credit, can_run_committee
 
@@ -24,3 +25,17 @@ def sees_committee(user: Any) -> bool:
         and user.is_authenticated
         and (can_run_committee(user) or user.role in LIMIT_REQUEST_FILERS)
     )
+
+
+# The debtor list's credit column (work/debtors.html; the marks come from
+# credit.selectors.credit_marks, set on each row by work/list_views.py).
+
+
+@register.simple_tag
+def credit_column_label() -> str:
+    return str(_("Exposure / limit"))
+
+
+@register.inclusion_tag("credit/_list_cell.html")
+def credit_cell(mark: Any) -> dict[str, Any]:
+    return {"mark": mark}
