@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from dunwell.accounts.models import User
@@ -25,7 +26,18 @@ def _currency(value: str) -> str:
 
 
 class CheckForm(forms.Form):
-    counterparty = forms.CharField(label=_("Customer (external id or tax id)"), max_length=64)
+    counterparty = forms.CharField(
+        label=_("Customer (external id or tax id)"),
+        max_length=64,
+        help_text=_("Or type a part of the name and pick the customer."),
+        widget=forms.TextInput(
+            attrs={
+                "list": "customer-options",
+                "autocomplete": "off",
+                "data-picker-url": reverse_lazy("credit:customers"),
+            }
+        ),
+    )
     amount = AmountField(label=_("Order amount"))
     currency = forms.CharField(label=_("Currency"), max_length=3, min_length=3)
     order = forms.CharField(label=_("Order reference"), max_length=64, required=False)

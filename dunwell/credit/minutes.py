@@ -139,7 +139,7 @@ def blocks(meeting: CommitteeMeeting) -> list[dict[str, Any]]:
                 % item.tally,
             )
         )
-        if request.status == RequestStatus.DECIDED:
+        if request.status == RequestStatus.DECIDED and request.decided_limit is not None:
             decision = _(
                 "Decision: credit limit %(limit)s, payment term %(term)s, review on %(day)s."
             ) % {
