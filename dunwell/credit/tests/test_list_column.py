@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -38,10 +39,10 @@ def test_marks_come_from_the_own_limit_or_the_rules_default_in_a_fixed_number_of
         marks = credit_marks(debtors, on)
     assert len(queries) <= 5  # limits, rules, exposure, the day's rates (cached after)
     assert marks[debtors[0].pk].over
-    assert marks[debtors[0].pk].exposure == Money("1500.00", "RON")
+    assert marks[debtors[0].pk].exposure == Money(Decimal("1500.00"), "RON")
     assert marks[debtors[0].pk].percent == 150
     assert not marks[debtors[1].pk].over
-    assert marks[debtors[1].pk].limit == Money("500.00", "RON")
+    assert marks[debtors[1].pk].limit == Money(Decimal("500.00"), "RON")
     more = [make_counterparty() for _ in range(20)]
     with CaptureQueriesContext(connection) as again:
         credit_marks(debtors + more, on)
