@@ -705,7 +705,7 @@ def negotiation_recording(request: HttpRequest, pk: int) -> FileResponse:
         raise Http404
     if not row.recording:
         raise Http404
-    suffix = "." + row.recording.name.rsplit(".", 1)[-1].lower()
+    suffix = "." + (row.recording.name or "").rsplit(".", 1)[-1].lower()
     kind = committee_services.RECORDING_TYPES.get(suffix, "application/octet-stream")
     return FileResponse(row.recording.open("rb"), content_type=kind)
 

@@ -219,7 +219,7 @@ def test_the_recording_plays_for_who_sees_the_request_only(
     url = reverse("credit:negotiation_recording", args=[row.pk])
     played = client_for(sales).get(url)
     assert played["Content-Type"] == "audio/mpeg"
-    assert b"".join(played.streaming_content) == b"ID3audio"
+    assert b"".join(played.streaming_content) == b"ID3audio"  # type: ignore[attr-defined]
     page = client_for(sales).get(reverse("credit:request", args=[request_.pk])).content.decode()
     assert f'<audio controls preload="none" src="{url}"' in page
     for user in (sales_teammate, outsider):
