@@ -242,3 +242,60 @@ def test_the_customer_picker_answers_only_visible_customers(
     assert [r["name"] for r in found] == ["Owner Customer SRL"]
     assert client_for(sales_teammate).get(url).json()["results"] == []
     assert Client().get(url).status_code == 302
+
+
+def test_the_seller_who_asked_records_the_negotiation_of_an_order_over_the_limit(
+    cp: Counterparty, sales: User, sales_teammate: User, rules: Any, limit: Any
+) -> None:
+    from dunwell.credit.services import check
+    from dunwell.money import Money
+
+    rules()
+    limit(cp, "100")
+    asked = check(cp, Money(Decimal("5000"), "RON"), "ZK-9", sales)
+    approval = asked.check.approval_request
+    url = reverse("credit:approval_negotiation", args=[approval.pk])
+    assert client_for(sales_teammate).post(url, {"notes": "x"}).status_code == 404
+    page = client_for(sales).post(
+        url, {"agreed_term_days": "60", "agreed_schedule": "3 instalments"}, follow=True
+    )
+    text = page.content.decode()
+    assert "The negotiation is recorded." in text
+    assert "3 instalments" in text
+    assert Negotiation.objects.get().approval_request == approval
+
+
+def test_the_owner_withdraws_and_the_chair_takes_an_item_off_the_agenda(
+    request_: Any, sales: User, sales_teammate: User, director: User, meeting: CommitteeMeeting
+) -> None:
+    client_for(director).post(reverse("credit:request_take_off", args=[request_.pk]))
+    request_.refresh_from_db()
+    assert (request_.status, request_.meeting) == ("filed", None)
+    client_for(sales_teammate).post(reverse("credit:request_withdraw", args=[request_.pk]))
+    request_.refresh_from_db()
+    assert request_.status == "filed"
+    page = client_for(sales).post(
+        reverse("credit:request_withdraw", args=[request_.pk]), follow=True
+    )
+    assert "The request is withdrawn." in page.content.decode()
+    request_.refresh_from_db()
+    assert request_.status == "withdrawn"
+
+
+def test_the_panel_offers_the_committee_to_the_seller_and_shows_its_last_decision(
+    request_: Any, cp: Counterparty, sales: User, director: User, member: User
+) -> None:
+    url = reverse("credit:panel", args=[cp.pk])
+    assert "Ask the committee" in client_for(sales).get(url).content.decode()
+    committee.decide_limit_request(
+        director,
+        request_,
+        committee.CommitteeDecision(
+            limit=Decimal("7000"), term_days=21, review_on=date(2027, 3, 20)
+        ),
+    )
+    seller = client_for(sales).get(url).content.decode()
+    assert "7,000.00" in seller and "21 days" in seller
+    assert reverse("credit:minutes", args=[request_.meeting_id, "pdf"]) not in seller
+    chair = client_for(director).get(url).content.decode()
+    assert reverse("credit:minutes", args=[request_.meeting_id, "pdf"]) in chair
