@@ -16,4 +16,4 @@ class CreditConfig(AppConfig):
         # Sales managers are reminded (once a day) of rules they have not acknowledged yet.
         periodic.register("credit.remind_rules", services.remind_unacknowledged)
         # Limits whose review date has come go back to the committee by themselves.
-        periodic.register("credit.file_due_reviews", committee.file_due_reviews)
+        periodic.register("credit.file_due_reviews", committee.file_due_reviews_periodically)

@@ -139,7 +139,11 @@ class CreditLimit(models.Model):
     class Meta:
         verbose_name = _("credit limit")
         verbose_name_plural = _("credit limits")
-        indexes = [models.Index(fields=["counterparty", "-valid_from", "-id"])]
+        indexes = [
+            models.Index(fields=["counterparty", "-valid_from", "-id"]),
+            # The worker looks for limits whose review date has come (committee.file_due_reviews).
+            models.Index(fields=["review_on"], name="credit_limit_review_on"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.total} {self.currency} ({self.valid_from:%d.%m.%Y})"

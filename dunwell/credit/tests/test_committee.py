@@ -361,3 +361,17 @@ def test_a_negotiation_keeps_terms_and_an_audio_recording(
         committee.record_negotiation(
             collector, limit_request=request, agreed_term_days=1, agreed_schedule="", notes="x"
         )
+
+
+def test_the_worker_looks_for_due_reviews_once_an_hour(
+    cp: Counterparty, director: User, django_assert_num_queries: Any
+) -> None:
+    set_limit(
+        cp, director, currency="RON", total=Decimal("1"), valid_from=date(2025, 1, 1),
+        reason="old", review_on=date(2026, 1, 1),
+    )  # fmt: skip
+    committee._last_review_run.clear()
+    assert committee.file_due_reviews_periodically() == 1
+    with django_assert_num_queries(0):
+        assert committee.file_due_reviews_periodically() == 0
+    committee._last_review_run.clear()
