@@ -252,6 +252,7 @@ def build_world(
         "work:view_default": saved_view.pk,
         "credit:rule_edit": credit_rules.pk,
         "credit:approval": credit_request.pk,
+        **_committee(cp, collector, director, credit_request, now),
     }
     world.ids["action"] = "hearing"
     world.ids["fmt"] = "docx"
@@ -294,6 +295,49 @@ def _credit(cp: Any, collector: User, director: User, now: Any) -> tuple[Any, An
         requested_at=now,
     )
     return rules, check, request
+
+
+def _committee(cp: Any, collector: User, director: User, approval: Any, now: Any) -> dict[str, int]:
+    """A committee meeting chaired by the director with a limit request on the owner's debtor
+    (filed by the owner) on its agenda, and a negotiation with a recording on the request."""
+    from dunwell.credit.models import CommitteeMeeting, LimitRequest, Negotiation
+
+    meeting = CommitteeMeeting.objects.create(day=date(2026, 3, 2), chair=director, created_at=now)
+    meeting.members.set([director])
+    request = LimitRequest.objects.create(
+        counterparty=cp,
+        kind="new_limit",
+        currency="RON",
+        requested_limit=Decimal("9000.00"),
+        justification="Sweep request",
+        status="on_agenda",
+        meeting=meeting,
+        filed_by=collector,
+        filed_at=now,
+    )
+    negotiation = Negotiation(limit_request=request, notes="agreed 30 days", recorded_at=now)
+    negotiation.recording.save("sweep.mp3", ContentFile(b"ID3sweep"), save=True)
+    by_request = dict.fromkeys(
+        (
+            "credit:request",
+            "credit:request_vote",
+            "credit:request_decide",
+            "credit:request_withdraw",
+            "credit:request_take_off",
+            "credit:request_negotiation",
+        ),
+        request.pk,
+    )
+    by_meeting = dict.fromkeys(
+        ("credit:meeting", "credit:meeting_agenda", "credit:meeting_close", "credit:minutes"),
+        meeting.pk,
+    )
+    return {
+        **by_request,
+        **by_meeting,
+        "credit:approval_negotiation": approval.pk,
+        "credit:negotiation_recording": negotiation.pk,
+    }
 
 
 def _correspondence(cp: Any, now: Any) -> tuple[Any, Any, Any]:

@@ -342,3 +342,79 @@ def credit_approvers() -> QuerySet[User]:
 
 def credit_rule_readers() -> QuerySet[User]:
     return User.objects.filter(is_active=True, role__in=list(CREDIT_RULE_READERS)).order_by("id")
+
+
+# --- the credit committee (issue 13, item 5) ---------------------------------------------------
+# A request for a new or changed limit or term: sales managers and credit controllers (and the
+# director, administrators) for a customer they see. Meetings are set up, and filed requests put
+# on their agenda, by the credit deciders; members vote on the items of their meeting, its chair
+# decides them. Who may sit on a committee: the roles below.
+LIMIT_REQUEST_FILERS = frozenset({Role.SALES, Role.CREDIT_CONTROLLER, Role.DIRECTOR, Role.ADMIN})
+COMMITTEE_ROLES = frozenset(
+    {Role.CREDIT_CONTROLLER, Role.DIRECTOR, Role.FINANCE, Role.SALES, Role.SUPERVISOR, Role.ADMIN}
+)
+
+
+def _active(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
+def can_file_limit_request(user: User, counterparty_id: int) -> bool:
+    return (
+        _active(user)
+        and (user.is_superuser or user.role in LIMIT_REQUEST_FILERS)
+        and can_see_counterparty(user, counterparty_id)
+    )
+
+
+def can_run_committee(user: User) -> bool:
+    """Set up meetings, choose their chair and members, put filed requests on the agenda."""
+    return can_decide_credit(user)
+
+
+def committee_members() -> QuerySet[User]:
+    """Who may be chosen to sit on (or chair) a credit committee."""
+    return User.objects.filter(is_active=True, role__in=list(COMMITTEE_ROLES)).order_by(
+        "last_name", "username"
+    )
+
+
+def is_committee_member(user: User, meeting: Any) -> bool:
+    return _active(user) and (
+        meeting.chair_id == user.pk or meeting.members.filter(pk=user.pk).exists()
+    )
+
+
+def can_see_committee_meeting(user: User, meeting: Any) -> bool:
+    return can_run_committee(user) or is_committee_member(user, meeting)
+
+
+def can_chair(user: User, meeting: Any) -> bool:
+    """Decide the meeting's items, close it: its chair."""
+    return _active(user) and meeting.chair_id == user.pk
+
+
+def can_vote(user: User, meeting: Any) -> bool:
+    return is_committee_member(user, meeting)
+
+
+def can_see_limit_request(user: User, request: Any) -> bool:
+    """Whoever filed it (while they still see the customer), the credit deciders, and the
+    members of the meeting it is on."""
+    if not _active(user):
+        return False
+    if can_run_committee(user):
+        return True
+    if request.filed_by_id == user.pk and can_see_counterparty(user, request.counterparty_id):
+        return True
+    return request.meeting_id is not None and is_committee_member(user, request.meeting)
+
+
+def can_withdraw_limit_request(user: User, request: Any) -> bool:
+    return _active(user) and (request.filed_by_id == user.pk or can_run_committee(user))
+
+
+def can_record_negotiation(user: User, counterparty_id: int) -> bool:
+    """Agreed terms and a recording on a request or an order over the limit: who may file a
+    limit request for the customer (sales managers, credit controllers)."""
+    return can_file_limit_request(user, counterparty_id)

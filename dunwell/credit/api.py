@@ -20,7 +20,8 @@ from dunwell.credit import selectors, services
 from dunwell.credit.models import Channel, CreditCheck
 from dunwell.credit.reasons import as_messages
 from dunwell.money import MAX_AMOUNT, Money, is_currency_code
-from dunwell.restapi.auth import api_user, require_scope
+from dunwell.restapi.auth import api_token, api_user, require_scope
+from dunwell.restapi.idempotency import run_once
 from dunwell.restapi.models import Scope
 from dunwell.restapi.problems import ApiProblem
 
@@ -144,7 +145,17 @@ _BODY_SCHEMA = {
                 }
             }
         },
-    }
+    },
+    "parameters": [
+        {
+            "in": "header",
+            "name": "Idempotency-Key",
+            "required": False,
+            "schema": {"type": "string", "maxLength": 255},
+            "description": "A retry with the same key and body returns the first answer; "
+            "the check is logged once.",
+        }
+    ],
 }
 
 
@@ -161,6 +172,15 @@ _BODY_SCHEMA = {
 )
 def credit_check(request: HttpRequest) -> HttpResponse:
     require_scope(request, Scope.CREDIT_CHECK)
+    # A retry with the same Idempotency-Key and body gets the first answer, and the check is
+    # logged once (restapi/idempotency.py, as for the pushes).
+    key = request.headers.get("Idempotency-Key")
+    if key is not None:
+        return run_once(request.body, api_token(request), key, lambda: _credit_check(request))
+    return _credit_check(request)
+
+
+def _credit_check(request: HttpRequest) -> HttpResponse:
     user = api_user(request)
     body = _body(request)
     key = _text(body, "counterparty")

@@ -9,9 +9,16 @@ class CreditConfig(AppConfig):
 
     def ready(self) -> None:
         from dunwell import periodic
-        from dunwell.credit import services, timeline_texts
+        from dunwell.credit import committee, selectors, services, timeline_texts
 
         timeline_texts.register()
 
+        # The debtor list's credit column: exposure against limit for a page's rows.
+        from dunwell.work.listing import register_page_column
+
+        register_page_column(selectors.mark_page)
+
         # Sales managers are reminded (once a day) of rules they have not acknowledged yet.
         periodic.register("credit.remind_rules", services.remind_unacknowledged)
+        # Limits whose review date has come go back to the committee by themselves.
+        periodic.register("credit.file_due_reviews", committee.file_due_reviews_periodically)

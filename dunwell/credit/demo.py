@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from dunwell.accounts.models import User
+from dunwell.accounts.models import Role, User
 from dunwell.credit.models import BreachAction, CreditLimit, CreditRuleSet, LimitSource
 from dunwell.ledger.models import Company, Contract, Counterparty, Order, OrderStatus, Segment
 
@@ -114,4 +114,75 @@ def seed_credit(company: Company, as_of: date, user: User | None = None) -> dict
             )
         )
     Order.objects.bulk_create(orders, ignore_conflicts=True)
-    return {"rules": len(rules), "limits": len(limits), "orders": len(orders)}
+    # Two limits reach their review date today: the worker's first run files their reviews.
+    CreditLimit.objects.filter(pk__in=[row.pk for row in limits[:2] if row.pk]).update(
+        review_on=as_of
+    )
+    return {
+        "rules": len(rules),
+        "limits": len(limits),
+        "orders": len(orders),
+        "committee": seed_committee(company, as_of),
+    }
+
+
+def seed_committee(company: Company, as_of: date) -> int:
+    """A credit committee to look at: a past meeting whose decision set a customer's limit
+    (its minutes print), and the next meeting with a sales manager's request on its agenda and
+    another waiting. Needs the demo's people (director, credit, finance, a sales manager);
+    returns how many requests it filed (0 without them)."""
+    from dunwell.credit import committee
+
+    people = {
+        u.username: u for u in User.objects.filter(username__in=["director", "credit", "finance"])
+    }
+    seller = User.objects.filter(role=Role.SALES, is_active=True).order_by("username").first()
+    if len(people) < 3 or seller is None:
+        return 0
+    customers = list(
+        Counterparty.objects.filter(company=company, sales_manager=seller, legal=False).order_by(
+            "id"
+        )[:3]
+    )
+    if len(customers) < 3:
+        return 0
+    chair, controller, finance = people["director"], people["credit"], people["finance"]
+    past = committee.plan_meeting(
+        controller, day=as_of - timedelta(days=14), chair=chair, members=[controller, finance],
+        place="Board room",
+    )  # fmt: skip
+    first = committee.file_limit_request(
+        seller, customers[0], kind="change_limit", currency=company.currency,
+        requested_limit=Decimal("60000"), requested_term_days=45,
+        justification="Opens two new shops; orders double from next month.",
+    )  # fmt: skip
+    committee.put_on_agenda(controller, past, [first.pk])
+    first.refresh_from_db()
+    committee.cast_vote(controller, first, "approve", "Pays on time for two years.")
+    committee.cast_vote(finance, first, "reject", "Too fast a step: 45 000 first.")
+    committee.cast_vote(chair, first, "approve")
+    committee.decide_limit_request(
+        chair,
+        first,
+        committee.CommitteeDecision(
+            limit=Decimal("45000"), term_days=30, review_on=as_of + timedelta(days=180),
+            conditions="Raised to 60 000 at the review if paid within terms.",
+        ),
+    )  # fmt: skip
+    committee.close_meeting(chair, past)
+    upcoming = committee.plan_meeting(
+        controller, day=as_of + timedelta(days=3), chair=chair, members=[controller, finance],
+        place="Board room",
+    )  # fmt: skip
+    second = committee.file_limit_request(
+        seller, customers[1], kind="change_term", currency=company.currency,
+        requested_limit=None, requested_term_days=60,
+        justification="Seasonal business: sells in autumn, asks for 60 days.",
+    )  # fmt: skip
+    committee.put_on_agenda(controller, upcoming, [second.pk])
+    committee.file_limit_request(
+        seller, customers[2], kind="new_limit", currency=company.currency,
+        requested_limit=Decimal("15000"), requested_term_days=30,
+        justification="New distributor in Iași, references from two suppliers.",
+    )  # fmt: skip
+    return 3

@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from dunwell.credit.models import CreditRuleSet
+from dunwell.accounts.models import User
+from dunwell.accounts.visibility import committee_members
+from dunwell.credit.models import CreditRuleSet, RequestKind, Vote
 from dunwell.credit.services import RULE_FIELDS
 from dunwell.forms import AmountField
 from dunwell.money import is_currency_code
@@ -23,7 +26,18 @@ def _currency(value: str) -> str:
 
 
 class CheckForm(forms.Form):
-    counterparty = forms.CharField(label=_("Customer (external id or tax id)"), max_length=64)
+    counterparty = forms.CharField(
+        label=_("Customer (external id or tax id)"),
+        max_length=64,
+        help_text=_("Or type a part of the name and pick the customer."),
+        widget=forms.TextInput(
+            attrs={
+                "list": "customer-options",
+                "autocomplete": "off",
+                "data-picker-url": reverse_lazy("credit:customers"),
+            }
+        ),
+    )
     amount = AmountField(label=_("Order amount"))
     currency = forms.CharField(label=_("Currency"), max_length=3, min_length=3)
     order = forms.CharField(label=_("Order reference"), max_length=64, required=False)
@@ -89,3 +103,95 @@ class RuleSetForm(forms.ModelForm[CreditRuleSet]):
         if value is not None and not 0 <= value <= 100:
             raise forms.ValidationError(_("A percentage between 0 and 100."))
         return value
+
+
+# --- the credit committee ---------------------------------------------------------------------
+
+
+class LimitRequestForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Request"),
+        choices=[
+            (RequestKind.NEW_LIMIT.value, RequestKind.NEW_LIMIT.label),
+            (RequestKind.CHANGE_LIMIT.value, RequestKind.CHANGE_LIMIT.label),
+            (RequestKind.CHANGE_TERM.value, RequestKind.CHANGE_TERM.label),
+        ],
+    )
+    requested_limit = AmountField(label=_("Requested limit"), required=False, allow_zero=True)
+    currency = forms.CharField(label=_("Currency"), max_length=3, min_length=3)
+    requested_term_days = forms.IntegerField(
+        label=_("Requested payment term, days"), required=False, min_value=0, max_value=3650
+    )
+    justification = forms.CharField(
+        label=_("Justification"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+    )
+    order_ref = forms.CharField(label=_("Order reference"), max_length=64, required=False)
+
+    def clean_currency(self) -> str:
+        return _currency(self.cleaned_data["currency"])
+
+
+class MeetingForm(forms.Form):
+    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    place = forms.CharField(label=_("Place"), max_length=255, required=False)
+    chair = forms.ModelChoiceField(label=_("Chair"), queryset=User.objects.none())
+    members = forms.ModelMultipleChoiceField(
+        label=_("Members"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        people = committee_members()
+        self.fields["chair"].queryset = people  # type: ignore[attr-defined]
+        self.fields["members"].queryset = people  # type: ignore[attr-defined]
+
+
+class VoteForm(forms.Form):
+    vote = forms.ChoiceField(label=_("Vote"), choices=Vote.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class CommitteeDecisionForm(forms.Form):
+    limit = AmountField(label=_("Credit limit"), allow_zero=True)
+    term_days = forms.IntegerField(label=_("Payment term, days"), min_value=0, max_value=3650)
+    review_on = forms.DateField(
+        label=_("Review on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    conditions = forms.CharField(
+        label=_("Conditions"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class NegotiationForm(forms.Form):
+    agreed_term_days = forms.IntegerField(
+        label=_("Agreed payment term, days"), required=False, min_value=0, max_value=3650
+    )
+    agreed_schedule = forms.CharField(
+        label=_("Agreed payment schedule"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    notes = forms.CharField(
+        label=_("Notes of the negotiation"),
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    recording = forms.FileField(
+        label=_("Call recording (audio file)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "audio/*"}),
+    )
+    call = forms.IntegerField(label=_("Or a recorded call (number)"), required=False, min_value=1)

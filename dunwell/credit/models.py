@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dunwell.ledger.models import Counterparty, Segment, money_field
+from dunwell.telephony.storage import recording_storage
 
 
 class BreachAction(models.TextChoices):
@@ -124,6 +125,8 @@ class CreditLimit(models.Model):
     orders_shipped = money_field(_("limit on shipped, not invoiced"), null=True, blank=True)
     valid_from = models.DateField(_("valid from"))
     review_on = models.DateField(_("review on"), null=True, blank=True)
+    # The payment term granted with the limit (a committee decides both); empty: the rules'.
+    term_days = models.PositiveIntegerField(_("payment term, days"), null=True, blank=True)
     source = models.CharField(
         _("source"), max_length=10, choices=LimitSource.choices, default=LimitSource.MANUAL
     )
@@ -136,7 +139,11 @@ class CreditLimit(models.Model):
     class Meta:
         verbose_name = _("credit limit")
         verbose_name_plural = _("credit limits")
-        indexes = [models.Index(fields=["counterparty", "-valid_from", "-id"])]
+        indexes = [
+            models.Index(fields=["counterparty", "-valid_from", "-id"]),
+            # The worker looks for limits whose review date has come (committee.file_due_reviews).
+            models.Index(fields=["review_on"], name="credit_limit_review_on"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.total} {self.currency} ({self.valid_from:%d.%m.%Y})"
@@ -250,3 +257,229 @@ class RuleAcknowledgement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.rule_set}"
+
+
+# --- the credit committee (issue 13, item 5) -------------------------------------------------
+
+
+class MeetingStatus(models.TextChoices):
+    PLANNED = "planned", _("planned")
+    CLOSED = "closed", _("closed")
+
+
+class CommitteeMeeting(models.Model):
+    """A meeting of the credit committee: its agenda is the limit requests put on it."""
+
+    day = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=255, blank=True)
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("chair"),
+        on_delete=models.PROTECT,
+        related_name="chaired_credit_committees",
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("members"),
+        related_name="credit_committees",
+        blank=True,
+    )
+    status = models.CharField(
+        _("status"), max_length=8, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"))
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("credit committee meeting")
+        verbose_name_plural = _("credit committee meetings")
+        indexes = [models.Index(fields=["status", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.day:%d.%m.%Y}"
+
+
+class RequestKind(models.TextChoices):
+    NEW_LIMIT = "new_limit", _("new limit")
+    CHANGE_LIMIT = "change_limit", _("changed limit")
+    CHANGE_TERM = "change_term", _("changed payment term")
+    REVIEW = "review", _("review of the limit")
+
+
+class RequestStatus(models.TextChoices):
+    FILED = "filed", _("filed")
+    ON_AGENDA = "on_agenda", _("on the agenda")
+    DECIDED = "decided", _("decided")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+OPEN_REQUEST_STATUSES = (RequestStatus.FILED, RequestStatus.ON_AGENDA)
+
+
+class LimitRequest(models.Model):
+    """A request to the credit committee for a new or changed limit or payment term, with its
+    justification; once on a meeting's agenda the members vote and the chair decides. A
+    customer has at most one open request (filed or on an agenda)."""
+
+    counterparty = models.ForeignKey(
+        Counterparty, on_delete=models.CASCADE, related_name="limit_requests"
+    )
+    kind = models.CharField(_("request"), max_length=16, choices=RequestKind.choices)
+    currency = models.CharField(_("currency"), max_length=3)
+    requested_limit = money_field(_("requested limit"), null=True, blank=True)
+    requested_term_days = models.PositiveIntegerField(
+        _("requested payment term, days"), null=True, blank=True
+    )
+    justification = models.TextField(_("justification"), blank=True)
+    order_ref = models.CharField(_("order"), max_length=64, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=RequestStatus.choices, default=RequestStatus.FILED
+    )
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("filed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    filed_at = models.DateTimeField(_("filed at"))
+    # A review filed by the worker: the limit whose review date came.
+    review_of = models.ForeignKey(
+        CreditLimit, null=True, blank=True, on_delete=models.SET_NULL, related_name="reviews"
+    )
+    meeting = models.ForeignKey(
+        CommitteeMeeting,
+        verbose_name=_("meeting"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="items",
+    )
+    decided_limit = money_field(_("decided limit"), null=True, blank=True)
+    decided_term_days = models.PositiveIntegerField(
+        _("decided payment term, days"), null=True, blank=True
+    )
+    conditions = models.TextField(_("conditions"), blank=True)
+    review_on = models.DateField(_("review on"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    applied_limit = models.OneToOneField(
+        CreditLimit,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="committee_request",
+    )
+
+    class Meta:
+        verbose_name = _("limit request")
+        verbose_name_plural = _("limit requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["counterparty"],
+                condition=Q(status__in=["filed", "on_agenda"]),
+                name="uniq_open_limit_request",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "filed_at"])]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.kind} {self.status}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_REQUEST_STATUSES
+
+
+class Vote(models.TextChoices):
+    APPROVE = "approve", _("approve")
+    REJECT = "reject", _("reject")
+    ABSTAIN = "abstain", _("abstain")
+
+
+class CommitteeVote(models.Model):
+    """A member's vote on one agenda item (a member may change it until the chair decides)."""
+
+    request = models.ForeignKey(LimitRequest, on_delete=models.CASCADE, related_name="votes")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    vote = models.CharField(_("vote"), max_length=8, choices=Vote.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    voted_at = models.DateTimeField(_("voted at"))
+
+    class Meta:
+        verbose_name = _("committee vote")
+        verbose_name_plural = _("committee votes")
+        constraints = [
+            models.UniqueConstraint(fields=["request", "member"], name="uniq_committee_vote")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.vote}"
+
+
+# --- recorded negotiation (issue 13, item 6) -------------------------------------------------
+
+
+class Negotiation(models.Model):
+    """What was agreed with the customer for a limit request or an order over the limit: the
+    payment terms, and the call recording (uploaded, or a recorded telephony call) or notes."""
+
+    limit_request = models.OneToOneField(
+        LimitRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="negotiation"
+    )
+    approval_request = models.OneToOneField(
+        CreditApprovalRequest,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="negotiation",
+    )
+    agreed_term_days = models.PositiveIntegerField(
+        _("agreed payment term, days"), null=True, blank=True
+    )
+    agreed_schedule = models.TextField(_("agreed payment schedule"), blank=True)
+    notes = models.TextField(_("notes of the negotiation"), blank=True)
+    recording = models.FileField(
+        _("recording"),
+        upload_to="negotiations/%Y/%m/",
+        blank=True,
+        storage=recording_storage,
+    )
+    call = models.ForeignKey(
+        "telephony.Call",
+        verbose_name=_("recorded call"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        verbose_name = _("recorded negotiation")
+        verbose_name_plural = _("recorded negotiations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(limit_request__isnull=False, approval_request__isnull=True)
+                | Q(limit_request__isnull=True, approval_request__isnull=False),
+                name="negotiation_of_one_request",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"negotiation #{self.pk}"
+
+    @property
+    def counterparty_id(self) -> int:
+        owner = self.limit_request or self.approval_request
+        assert owner is not None
+        return owner.counterparty_id

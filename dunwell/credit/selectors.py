@@ -2,21 +2,37 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
+from typing import Any
 
-from django.db.models import Q, QuerySet
+from dateutil.relativedelta import relativedelta
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from dunwell.accounts.models import User
-from dunwell.accounts.visibility import visible_counterparties
-from dunwell.credit.exposure import COMPONENTS, Exposure
-from dunwell.credit.models import ApprovalStatus, CreditApprovalRequest, CreditCheck
+from dunwell.accounts.visibility import can_run_committee, visible_counterparties
+from dunwell.credit.exposure import COMPONENTS, Exposure, convert, native_amounts
+from dunwell.credit.models import (
+    ApprovalStatus,
+    CommitteeMeeting,
+    CommitteeVote,
+    CreditApprovalRequest,
+    CreditCheck,
+    CreditLimit,
+    LimitRequest,
+    RequestStatus,
+    Vote,
+)
 from dunwell.credit.reasons import component_label, message
-from dunwell.credit.rules import LimitInForce
-from dunwell.credit.services import evaluate
-from dunwell.ledger.models import Counterparty
+from dunwell.credit.rules import LIMIT_COMPONENTS, LimitInForce, current_rule_sets
+from dunwell.credit.services import DEFAULT_BEYOND_DAYS, evaluate, rates_on
+from dunwell.ladder.models import Dispute, DisputeStatus, Promise, PromiseStatus
+from dunwell.ledger.models import Allocation, Counterparty
+from dunwell.legal.models import LegalCase
 from dunwell.money import ZERO, Amounts, Money
 
 
@@ -120,3 +136,264 @@ def recent_decisions() -> QuerySet[CreditApprovalRequest]:
         .select_related("counterparty", "decided_by")
         .order_by("-decided_at", "-id")
     )
+
+
+# --- the credit committee (issue 13, item 5) ---------------------------------------------------
+
+# The payment trend compares the last TREND_MONTHS with the TREND_MONTHS before.
+TREND_MONTHS = 3
+# A change of the average days late smaller than this is "steady".
+TREND_STEADY_DAYS = Decimal(2)
+
+
+@dataclass(frozen=True)
+class Trend:
+    recent: Decimal | None  # average days late of documents closed in the last months
+    before: Decimal | None  # … in the months before
+    recent_count: int
+    before_count: int
+
+    @property
+    def direction(self) -> str:
+        """ "better", "worse", "steady", or "" when either window has no paid document."""
+        if self.recent is None or self.before is None:
+            return ""
+        if self.recent - self.before >= TREND_STEADY_DAYS:
+            return "worse"
+        if self.before - self.recent >= TREND_STEADY_DAYS:
+            return "better"
+        return "steady"
+
+
+@dataclass(frozen=True)
+class CustomerFile:
+    """What the committee reads about the customer on a request's page."""
+
+    header: Any  # work.selectors.Header: totals and aging per currency
+    average_days_late: Decimal | None
+    documents_paid: int
+    last_paid_on: date | None
+    trend: Trend
+    promises_kept: int
+    promises_broken: int
+    promises_active: int
+    disputes: list[Dispute]
+    disputes_open: int
+    legal_cases: list[LegalCase]
+    panel: Panel
+    limits: list[CreditLimit]
+
+
+def payment_trend(counterparty: Counterparty, on: date) -> Trend:
+    """Average days late (early counts as 0) of the documents paid in full whose closing
+    payment fell in the last TREND_MONTHS, and in the TREND_MONTHS before: one query."""
+    middle = on - relativedelta(months=TREND_MONTHS)
+    start = middle - relativedelta(months=TREND_MONTHS)
+    rows = (
+        Allocation.objects.filter(
+            counterparty=counterparty,
+            paid_on__gt=start,
+            paid_on__lte=on,
+            document__open_amount=0,
+            document__cancelled=False,
+        )
+        .values("document_id", "document__due_date")
+        .annotate(closed_on=Max("paid_on"))
+    )
+    recent: list[int] = []
+    before: list[int] = []
+    for row in rows:
+        late = max((row["closed_on"] - row["document__due_date"]).days, 0)
+        (recent if row["closed_on"] > middle else before).append(late)
+
+    def average(values: list[int]) -> Decimal | None:
+        if not values:
+            return None
+        return (Decimal(sum(values)) / len(values)).quantize(Decimal("0.1"))
+
+    return Trend(average(recent), average(before), len(recent), len(before))
+
+
+def customer_file(counterparty: Counterparty, on: date) -> CustomerFile:
+    """The customer's file for the committee: payment history with average days late and its
+    trend, aging, promises kept and broken, disputes, legal history, exposure against the
+    limit, and the limit's history. A fixed number of queries, none per row."""
+    from dunwell.work.selectors import debtor_header, payment_history
+
+    history = payment_history(counterparty)
+    promises = dict(
+        Promise.objects.filter(counterparty=counterparty)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    disputes = list(
+        Dispute.objects.filter(counterparty=counterparty).order_by("-registered_at", "-id")[:20]
+    )
+    disputes_open = Dispute.objects.filter(
+        counterparty=counterparty, status=DisputeStatus.OPEN
+    ).count()
+    return CustomerFile(
+        header=debtor_header(counterparty, on),
+        average_days_late=history.average_days_late,
+        documents_paid=history.documents_paid,
+        last_paid_on=history.last_paid_on,
+        trend=payment_trend(counterparty, on),
+        promises_kept=promises.get(PromiseStatus.KEPT, 0),
+        promises_broken=promises.get(PromiseStatus.BROKEN, 0),
+        promises_active=promises.get(PromiseStatus.ACTIVE, 0),
+        disputes=disputes,
+        disputes_open=disputes_open,
+        legal_cases=list(
+            LegalCase.objects.filter(counterparty=counterparty).order_by("-opened_at")[:20]
+        ),
+        panel=panel(counterparty, on),
+        limits=list(
+            CreditLimit.objects.filter(counterparty=counterparty)
+            .select_related("set_by")
+            .order_by("-valid_from", "-id")[:50]
+        ),
+    )
+
+
+def waiting_requests() -> QuerySet[LimitRequest]:
+    """Filed requests not yet on an agenda, oldest first."""
+    return (
+        LimitRequest.objects.filter(status=RequestStatus.FILED)
+        .select_related("counterparty", "filed_by", "review_of")
+        .order_by("filed_at", "id")
+    )
+
+
+def requests_filed_by(user: User) -> QuerySet[LimitRequest]:
+    return (
+        LimitRequest.objects.filter(filed_by=user)
+        .select_related("counterparty", "meeting")
+        .order_by("-filed_at", "-id")
+    )
+
+
+def meetings_for(user: User) -> QuerySet[CommitteeMeeting]:
+    """The meetings `user` may open: all for the credit deciders, else those they sit on."""
+    meetings = CommitteeMeeting.objects.select_related("chair").order_by("-day", "-id")
+    if can_run_committee(user):
+        return meetings
+    return meetings.filter(Q(chair=user) | Q(members=user)).distinct()
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    request: LimitRequest
+    votes: list[CommitteeVote]
+    tally: dict[str, int]
+
+
+def agenda(meeting: CommitteeMeeting) -> list[AgendaItem]:
+    """The meeting's items (decided ones included) with their votes: two queries."""
+    items = list(
+        meeting.items.exclude(status=RequestStatus.WITHDRAWN)
+        .select_related("counterparty", "filed_by", "decided_by", "review_of")
+        .prefetch_related(
+            Prefetch(
+                "votes",
+                queryset=CommitteeVote.objects.select_related("member").order_by("voted_at"),
+            )
+        )
+        .order_by("filed_at", "id")
+    )
+    out = []
+    for item in items:
+        votes = list(item.votes.all())
+        tally = {v: sum(1 for x in votes if x.vote == v) for v in Vote.values}
+        out.append(AgendaItem(item, votes, tally))
+    return out
+
+
+def last_committee_decision(counterparty: Counterparty) -> LimitRequest | None:
+    """The customer's last decided limit request (the card's credit panel shows it)."""
+    return (
+        LimitRequest.objects.filter(counterparty=counterparty, status=RequestStatus.DECIDED)
+        .select_related("meeting")
+        .order_by("-decided_at", "-id")
+        .first()
+    )
+
+
+# --- the debtor list's credit column (issue 13, item 7) ------------------------------------
+# Called by work/list_views.py for the rows of one page; the cell is credit/_list_cell.html.
+
+
+@dataclass(frozen=True)
+class CreditMark:
+    """A debtor's total exposure against its limit in force (in the limit's currency)."""
+
+    exposure: Money
+    limit: Money | None
+    over: bool  # the total or a component is over its limit
+    missing_rates: tuple[str, ...] = ()
+
+    @property
+    def percent(self) -> int | None:
+        if self.limit is None or not self.limit.amount:
+            return None
+        return max(int(self.exposure.amount * 100 / self.limit.amount), 0)
+
+
+def credit_marks(counterparties: Sequence[Counterparty], on: date) -> dict[int, CreditMark]:
+    """Exposure against limit for every debtor of a list page, with a fixed number of queries
+    whatever the page's size: the limits in force (one), the rules in force (one), the
+    exposure of all of them (one, `exposure.native_amounts`); the day's rates are cached.
+    A debtor with neither its own limit nor a default one in its rules gets no mark."""
+    ids = [cp.pk for cp in counterparties]
+    if not ids:
+        return {}
+    latest = (
+        CreditLimit.objects.filter(counterparty=OuterRef("counterparty"), valid_from__lte=on)
+        .order_by("-valid_from", "-id")
+        .values("pk")[:1]
+    )
+    rows = {
+        row.counterparty_id: row
+        for row in CreditLimit.objects.filter(counterparty_id__in=ids, pk=Subquery(latest))
+    }
+    by_scope = {rules.segment_id: rules for rules in current_rule_sets(on)}
+    limits: dict[int, LimitInForce] = {}
+    for cp in counterparties:
+        row = rows.get(cp.pk)
+        if row is not None:
+            components = {
+                name: getattr(row, name)
+                for name in LIMIT_COMPONENTS
+                if getattr(row, name) is not None
+            }
+            limits[cp.pk] = LimitInForce(row.currency, row.total, components, row.source, row)
+            continue
+        rules = by_scope.get(cp.segment_id) or by_scope.get(None)
+        if rules is not None and rules.default_limit is not None:
+            limits[cp.pk] = LimitInForce(rules.limit_currency, rules.default_limit, {}, "rules")
+    if not limits:
+        return {}
+    native = native_amounts(list(limits), on, DEFAULT_BEYOND_DAYS)
+    rates = rates_on(on)
+    marks = {}
+    for cp_id, limit in limits.items():
+        exposure = convert(cp_id, native[cp_id], limit.currency, rates, on)
+        over = limit.total is not None and exposure.total.amount > limit.total
+        over = over or any(
+            exposure.converted[name].amount > cap for name, cap in limit.components.items()
+        )
+        marks[cp_id] = CreditMark(
+            exposure.total,
+            Money(limit.total, limit.currency) if limit.total is not None else None,
+            over,
+            exposure.missing_rates,
+        )
+    return marks
+
+
+def mark_page(rows: list[Counterparty], today: date) -> None:
+    """Set `credit_mark` on each row of a debtor-list page (registered with
+    `work.listing.register_page_column`)."""
+    marks = credit_marks(rows, today)
+    for row in rows:
+        row.credit_mark = marks.get(row.pk)  # type: ignore[attr-defined]

@@ -579,10 +579,11 @@ def set_limit(
     reason: str,
     components: Mapping[str, Decimal | None] | None = None,
     review_on: date | None = None,
+    term_days: int | None = None,
     source: str = LimitSource.MANUAL,
 ) -> CreditLimit:
     """A new limit row from `valid_from` (earlier rows stay: the limit's history). A credit
-    committee's decision will call this with source "committee"."""
+    committee's decision calls this with source "committee" (credit/committee.py)."""
     if user is not None and source == LimitSource.MANUAL and not can_decide_credit(user):
         raise CreditError(gettext_lazy("Only a credit controller or the director sets limits."))
     if not reason.strip():
@@ -598,6 +599,7 @@ def set_limit(
             total=quantize(total) if total is not None else None,
             valid_from=valid_from,
             review_on=review_on,
+            term_days=term_days,
             source=source,
             reason=reason.strip(),
             set_by=user if user is not None and user.pk else None,
@@ -614,6 +616,8 @@ def set_limit(
             currency=currency,
             valid_from=valid_from.isoformat(),
             reason=row.reason,
+            source=source,
+            term_days=term_days,
         )
     return row
 

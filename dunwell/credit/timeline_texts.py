@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from dunwell.ledger.timeline import KIND_LABELS, register_renderer
@@ -77,6 +77,58 @@ def limit_set(entries: Sequence[Any]) -> dict[int, str]:
     return out
 
 
+def limit_requested(entries: Sequence[Any]) -> dict[int, str]:
+    return {
+        e.pk: gettext("Limit request #%(n)s filed by %(who)s.")
+        % {"n": (e.data or {}).get("request", "?"), "who": (e.data or {}).get("by_name", "")}
+        for e in entries
+    }
+
+
+def request_withdrawn(entries: Sequence[Any]) -> dict[int, str]:
+    return {
+        e.pk: gettext("Limit request #%(n)s withdrawn by %(who)s.")
+        % {"n": (e.data or {}).get("request", "?"), "who": (e.data or {}).get("by_name", "")}
+        for e in entries
+    }
+
+
+def review_due(entries: Sequence[Any]) -> dict[int, str]:
+    return {
+        e.pk: gettext(
+            "The review date of the credit limit (%(day)s) has come: back to the committee."
+        )
+        % {"day": _day((e.data or {}).get("review_on"))}
+        for e in entries
+    }
+
+
+def committee_decided(entries: Sequence[Any]) -> dict[int, str]:
+    out = {}
+    for e in entries:
+        data = e.data or {}
+        if "total" not in data:
+            continue
+        n = int(data.get("term_days") or 0)
+        out[e.pk] = gettext(
+            "Credit committee of %(day)s: limit %(limit)s, %(term)s, review on %(review)s."
+        ) % {
+            "day": _day(data.get("day")),
+            "limit": money_text(Money(Decimal(data["total"]), data["currency"])),
+            "term": ngettext("%(n)d day", "%(n)d days", n) % {"n": n},
+            "review": _day(data.get("review_on")),
+        }
+    return out
+
+
+def negotiation_recorded(entries: Sequence[Any]) -> dict[int, str]:
+    return {
+        e.pk: gettext("Credit negotiation recorded by %(who)s.")
+        % {"who": (e.data or {}).get("by_name", "")}
+        for e in entries
+    }
+
+
 def register() -> None:
     KIND_LABELS.setdefault("credit", _("Credit control"))
     KIND_LABELS.setdefault("credit.shipments_stopped", _("Shipments stopped by the credit rules"))
@@ -87,3 +139,13 @@ def register() -> None:
     register_renderer("credit.shipments_resumed", resumed)
     register_renderer("credit.approval_decided", decided)
     register_renderer("credit.limit_set", limit_set)
+    KIND_LABELS.setdefault("credit.limit_requested", _("Limit request filed"))
+    KIND_LABELS.setdefault("credit.limit_request_withdrawn", _("Limit request withdrawn"))
+    KIND_LABELS.setdefault("credit.limit_review_due", _("Credit limit review due"))
+    KIND_LABELS.setdefault("credit.committee_decided", _("Credit committee decision"))
+    KIND_LABELS.setdefault("credit.negotiation_recorded", _("Credit negotiation recorded"))
+    register_renderer("credit.limit_requested", limit_requested)
+    register_renderer("credit.limit_request_withdrawn", request_withdrawn)
+    register_renderer("credit.limit_review_due", review_due)
+    register_renderer("credit.committee_decided", committee_decided)
+    register_renderer("credit.negotiation_recorded", negotiation_recorded)

@@ -15,7 +15,34 @@ urlpatterns = [
     path("rules/acknowledge/", views.acknowledge, name="acknowledge"),
     path("approvals/", views.approvals, name="approvals"),
     path("approvals/<int:pk>/", views.approval, name="approval"),
+    path(
+        "approvals/<int:pk>/negotiation/", views.approval_negotiation, name="approval_negotiation"
+    ),
     path("counterparty/<int:counterparty_id>/panel/", views.panel, name="panel"),
     path("counterparty/<int:counterparty_id>/limit/", views.limit, name="limit"),
     path("counterparty/<int:counterparty_id>/lift-stop/", views.lift_stop, name="lift_stop"),
+    path("customers/", views.customers, name="customers"),
+    # the credit committee
+    path("committee/", views.committee, name="committee"),
+    path("committee/requests/new/", views.request_new, name="request_new"),
+    path("committee/requests/<int:pk>/", views.request_page, name="request"),
+    path("committee/requests/<int:pk>/vote/", views.request_vote, name="request_vote"),
+    path("committee/requests/<int:pk>/decide/", views.request_decide, name="request_decide"),
+    path("committee/requests/<int:pk>/withdraw/", views.request_withdraw, name="request_withdraw"),
+    path("committee/requests/<int:pk>/take-off/", views.request_take_off, name="request_take_off"),
+    path(
+        "committee/requests/<int:pk>/negotiation/",
+        views.request_negotiation,
+        name="request_negotiation",
+    ),
+    path(
+        "negotiations/<int:pk>/recording/",
+        views.negotiation_recording,
+        name="negotiation_recording",
+    ),
+    path("committee/meetings/new/", views.meeting_new, name="meeting_new"),
+    path("committee/meetings/<int:pk>/", views.meeting, name="meeting"),
+    path("committee/meetings/<int:pk>/agenda/", views.meeting_agenda, name="meeting_agenda"),
+    path("committee/meetings/<int:pk>/close/", views.meeting_close, name="meeting_close"),
+    path("committee/meetings/<int:pk>/minutes.<str:fmt>", views.minutes, name="minutes"),
 ]

@@ -8,27 +8,63 @@ import logging
 from decimal import Decimal
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from dunwell.accounts.models import User
 from dunwell.accounts.visibility import (
+    LIMIT_REQUEST_FILERS,
+    can_chair,
     can_decide_credit,
     can_edit_credit_rules,
+    can_file_limit_request,
+    can_record_negotiation,
+    can_run_committee,
+    can_see_committee_meeting,
     can_see_counterparty,
+    can_see_limit_request,
+    can_vote,
+    can_withdraw_limit_request,
     must_acknowledge_credit_rules,
     visible_counterparties,
 )
+from dunwell.credit import committee as committee_services
+from dunwell.credit import minutes as minutes_print
 from dunwell.credit import selectors, services
-from dunwell.credit.forms import CheckForm, DecisionForm, LiftForm, LimitForm, RuleSetForm
-from dunwell.credit.models import Channel, CreditApprovalRequest, CreditRuleSet
+from dunwell.credit.forms import (
+    CheckForm,
+    CommitteeDecisionForm,
+    DecisionForm,
+    LiftForm,
+    LimitForm,
+    LimitRequestForm,
+    MeetingForm,
+    NegotiationForm,
+    RuleSetForm,
+    VoteForm,
+)
+from dunwell.credit.models import (
+    Channel,
+    CommitteeMeeting,
+    CreditApprovalRequest,
+    CreditRuleSet,
+    LimitRequest,
+    MeetingStatus,
+    Negotiation,
+    RequestKind,
+    RequestStatus,
+)
 from dunwell.credit.reasons import as_messages, component_label
 from dunwell.credit.rules import current_rule_sets, rule_history
 from dunwell.ledger.models import Counterparty
@@ -249,6 +285,10 @@ def approval(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "decider": decider,
             "in_force": item.in_force(timezone.localdate()),
+            "negotiation": getattr(item, "negotiation", None),
+            "can_negotiate": can_record_negotiation(user, item.counterparty_id),
+            "negotiation_form": _negotiation_form(getattr(item, "negotiation", None)),
+            "negotiation_url": reverse("credit:approval_negotiation", args=[item.pk]),
         },
         status=422 if request.method == "POST" else 200,
     )
@@ -273,6 +313,7 @@ def panel(request: HttpRequest, counterparty_id: int) -> HttpResponse:
     """The debtor card's credit panel (loaded by htmx into the card)."""
     user = _user(request)
     counterparty = _counterparty(user, counterparty_id)
+    decision = selectors.last_committee_decision(counterparty)
     return render(
         request,
         "credit/_panel.html",
@@ -281,6 +322,11 @@ def panel(request: HttpRequest, counterparty_id: int) -> HttpResponse:
             "panel": selectors.panel(counterparty, timezone.localdate()),
             "decider": can_decide_credit(user),
             "lift_form": LiftForm(),
+            "committee_decision": decision,
+            "minutes_visible": decision is not None
+            and decision.meeting is not None
+            and can_see_committee_meeting(user, decision.meeting),
+            "can_request": can_file_limit_request(user, counterparty.pk),
         },
     )
 
@@ -346,3 +392,454 @@ def lift_stop(request: HttpRequest, counterparty_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Shipments may go again."))
     return redirect("work:debtor", counterparty.pk)
+
+
+# --- the credit committee (issue 13, items 5 and 6) -------------------------------------------
+
+
+def _form_problems(request: HttpRequest, form: Any) -> None:
+    """Each error of a posted form as a message naming its field."""
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else str(error))
+
+
+def _limit_request(user: User, pk: int) -> LimitRequest:
+    item = get_object_or_404(
+        LimitRequest.objects.select_related(
+            "counterparty", "counterparty__company", "meeting", "meeting__chair", "filed_by"
+        ),
+        pk=pk,
+    )
+    if not can_see_limit_request(user, item):
+        raise Http404
+    return item
+
+
+def _meeting(user: User, pk: int) -> CommitteeMeeting:
+    meeting = get_object_or_404(CommitteeMeeting.objects.select_related("chair"), pk=pk)
+    if not can_see_committee_meeting(user, meeting):
+        raise Http404
+    return meeting
+
+
+@login_required
+def committee(request: HttpRequest) -> HttpResponse:
+    """The committee's page: meetings, requests waiting for an agenda, one's own requests."""
+    user = _user(request)
+    runner = can_run_committee(user)
+    meetings = list(selectors.meetings_for(user)[:100])
+    mine = list(selectors.requests_filed_by(user)[:100])
+    if not (runner or meetings or mine or user.role in LIMIT_REQUEST_FILERS):
+        raise PermissionDenied
+    return render(
+        request,
+        "credit/committee.html",
+        {
+            "meetings": meetings,
+            "waiting": list(selectors.waiting_requests()[:500]) if runner else [],
+            "mine": mine,
+            "runner": runner,
+        },
+    )
+
+
+@login_required
+def request_new(request: HttpRequest) -> HttpResponse:
+    """A sales manager files a request for a new or changed limit or term."""
+    user = _user(request)
+    raw = request.GET.get("counterparty") or request.POST.get("counterparty_id") or ""
+    if not raw.isdigit():
+        raise Http404
+    counterparty = _counterparty(user, int(raw))
+    if not can_file_limit_request(user, counterparty.pk):
+        raise PermissionDenied
+    current = selectors.panel(counterparty, timezone.localdate()).limit
+    form = LimitRequestForm(
+        request.POST or None,
+        initial={
+            "currency": current.currency if current else counterparty.company.currency,
+            "kind": RequestKind.CHANGE_LIMIT if current else RequestKind.NEW_LIMIT,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            filed = committee_services.file_limit_request(
+                user,
+                counterparty,
+                kind=data["kind"],
+                currency=data["currency"],
+                requested_limit=data["requested_limit"],
+                requested_term_days=data["requested_term_days"],
+                justification=data["justification"],
+                order_ref=data["order_ref"],
+            )
+        except services.CreditError as exc:
+            form.add_error(exc.field or None, str(exc))
+        else:
+            messages.success(request, _("The request is filed for the credit committee."))
+            return redirect("credit:request", filed.pk)
+    return render(
+        request,
+        "credit/request_new.html",
+        {"cp": counterparty, "form": form, "current": current},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def request_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """A limit request with the customer's file, the votes and the chair's decision."""
+    user = _user(request)
+    item = _limit_request(user, pk)
+    meeting = item.meeting
+    on_open_agenda = (
+        item.status == RequestStatus.ON_AGENDA
+        and meeting is not None
+        and meeting.status == MeetingStatus.PLANNED
+    )
+    today = timezone.localdate()
+    votes = list(item.votes.select_related("member").order_by("voted_at"))
+    mine = next((v for v in votes if v.member_id == user.pk), None)
+    decide_form = CommitteeDecisionForm(
+        initial={
+            "limit": item.requested_limit,
+            "term_days": item.requested_term_days,
+            "review_on": (meeting.day if meeting else today) + relativedelta(years=1),
+        }
+    )
+    negotiation = getattr(item, "negotiation", None)
+    return render(
+        request,
+        "credit/request.html",
+        {
+            "item": item,
+            "cp": item.counterparty,
+            "file": selectors.customer_file(item.counterparty, today),
+            "votes": votes,
+            "can_vote": on_open_agenda and meeting is not None and can_vote(user, meeting),
+            "vote_form": VoteForm(initial={"vote": mine.vote, "comment": mine.comment})
+            if mine
+            else VoteForm(),
+            "can_decide": on_open_agenda and meeting is not None and can_chair(user, meeting),
+            "decide_form": decide_form,
+            "can_withdraw": item.is_open and can_withdraw_limit_request(user, item),
+            "negotiation": negotiation,
+            "can_negotiate": can_record_negotiation(user, item.counterparty_id),
+            "negotiation_form": _negotiation_form(negotiation),
+            "negotiation_url": reverse("credit:request_negotiation", args=[item.pk]),
+        },
+    )
+
+
+def _negotiation_form(negotiation: Negotiation | None) -> NegotiationForm:
+    if negotiation is None:
+        return NegotiationForm()
+    return NegotiationForm(
+        initial={
+            "agreed_term_days": negotiation.agreed_term_days,
+            "agreed_schedule": negotiation.agreed_schedule,
+            "notes": negotiation.notes,
+            "call": negotiation.call_id,
+        }
+    )
+
+
+@login_required
+@require_POST
+def request_vote(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    item = _limit_request(user, pk)
+    form = VoteForm(request.POST)
+    if not form.is_valid():
+        _form_problems(request, form)
+    else:
+        try:
+            committee_services.cast_vote(
+                user, item, form.cleaned_data["vote"], form.cleaned_data["comment"]
+            )
+        except services.CreditError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Your vote is recorded."))
+    return redirect("credit:request", item.pk)
+
+
+@login_required
+@require_POST
+def request_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    item = _limit_request(user, pk)
+    form = CommitteeDecisionForm(request.POST)
+    if not form.is_valid():
+        _form_problems(request, form)
+        return redirect("credit:request", item.pk)
+    data = form.cleaned_data
+    try:
+        committee_services.decide_limit_request(
+            user,
+            item,
+            committee_services.CommitteeDecision(
+                limit=data["limit"],
+                term_days=data["term_days"],
+                review_on=data["review_on"],
+                conditions=data["conditions"],
+            ),
+        )
+    except services.CreditError as exc:
+        messages.error(request, str(exc))
+        return redirect("credit:request", item.pk)
+    messages.success(request, _("Decided: the new limit applies."))
+    assert item.meeting_id is not None
+    return redirect("credit:meeting", item.meeting_id)
+
+
+@login_required
+@require_POST
+def request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    item = _limit_request(user, pk)
+    try:
+        committee_services.withdraw_limit_request(user, item)
+    except services.CreditError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The request is withdrawn."))
+    return redirect("credit:request", item.pk)
+
+
+@login_required
+@require_POST
+def request_take_off(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    item = _limit_request(user, pk)
+    meeting_id = item.meeting_id
+    try:
+        committee_services.take_off_agenda(user, item)
+    except services.CreditError as exc:
+        messages.error(request, str(exc))
+        return redirect("credit:request", item.pk)
+    messages.success(request, _("Taken off the agenda."))
+    return redirect("credit:meeting", meeting_id)
+
+
+def _save_negotiation(
+    request: HttpRequest,
+    user: User,
+    *,
+    limit_request: LimitRequest | None = None,
+    approval_request: CreditApprovalRequest | None = None,
+) -> None:
+    form = NegotiationForm(request.POST, request.FILES)
+    if not form.is_valid():
+        _form_problems(request, form)
+        return
+    data = form.cleaned_data
+    try:
+        committee_services.record_negotiation(
+            user,
+            limit_request=limit_request,
+            approval_request=approval_request,
+            agreed_term_days=data["agreed_term_days"],
+            agreed_schedule=data["agreed_schedule"],
+            notes=data["notes"],
+            recording=data["recording"] or None,
+            call_id=data["call"],
+        )
+    except services.CreditError as exc:
+        label = form.fields[exc.field].label if exc.field in form.fields else ""
+        messages.error(request, f"{label}: {exc}" if label else str(exc))
+    else:
+        messages.success(request, _("The negotiation is recorded."))
+
+
+@login_required
+@require_POST
+def request_negotiation(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    item = _limit_request(user, pk)
+    if not can_record_negotiation(user, item.counterparty_id):
+        raise PermissionDenied
+    _save_negotiation(request, user, limit_request=item)
+    return redirect("credit:request", item.pk)
+
+
+@login_required
+@require_POST
+def approval_negotiation(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    item = get_object_or_404(CreditApprovalRequest.objects.select_related("counterparty"), pk=pk)
+    if not can_see_counterparty(user, item.counterparty_id):
+        raise Http404
+    if not (
+        can_record_negotiation(user, item.counterparty_id)
+        and (item.requested_by_id == user.pk or can_decide_credit(user))
+    ):
+        raise PermissionDenied
+    _save_negotiation(request, user, approval_request=item)
+    return redirect("credit:approval", item.pk)
+
+
+@login_required
+def negotiation_recording(request: HttpRequest, pk: int) -> FileResponse:
+    """The negotiation's uploaded recording for the HTML5 player: whoever sees the customer
+    and the request it belongs to."""
+    user = _user(request)
+    row = get_object_or_404(
+        Negotiation.objects.select_related(
+            "limit_request", "limit_request__meeting", "approval_request"
+        ),
+        pk=pk,
+    )
+    if not can_see_counterparty(user, row.counterparty_id):
+        raise Http404
+    if row.limit_request is not None and not can_see_limit_request(user, row.limit_request):
+        raise Http404
+    if (
+        row.approval_request is not None
+        and row.approval_request.requested_by_id != user.pk
+        and not can_decide_credit(user)
+    ):
+        raise Http404
+    if not row.recording:
+        raise Http404
+    suffix = "." + (row.recording.name or "").rsplit(".", 1)[-1].lower()
+    kind = committee_services.RECORDING_TYPES.get(suffix, "application/octet-stream")
+    return FileResponse(row.recording.open("rb"), content_type=kind)
+
+
+@login_required
+def meeting_new(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not can_run_committee(user):
+        raise PermissionDenied
+    form = MeetingForm(request.POST or None, initial={"day": timezone.localdate(), "chair": user})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            meeting = committee_services.plan_meeting(
+                user,
+                day=data["day"],
+                chair=data["chair"],
+                members=data["members"],
+                place=data["place"],
+            )
+        except services.CreditError as exc:
+            form.add_error(exc.field or None, str(exc))
+        else:
+            messages.success(request, _("The meeting is planned."))
+            return redirect("credit:meeting", meeting.pk)
+    return render(
+        request,
+        "credit/meeting_new.html",
+        {"form": form},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def meeting(request: HttpRequest, pk: int) -> HttpResponse:
+    """A meeting: members, the agenda with votes and decisions, the requests that may join it,
+    the minutes."""
+    user = _user(request)
+    item = _meeting(user, pk)
+    planned = item.status == MeetingStatus.PLANNED
+    sets_agenda = planned and (can_run_committee(user) or can_chair(user, item))
+    return render(
+        request,
+        "credit/meeting.html",
+        {
+            "meeting": item,
+            "members": list(item.members.order_by("last_name", "username")),
+            "agenda": selectors.agenda(item),
+            "waiting": list(selectors.waiting_requests()[:500]) if sets_agenda else [],
+            "sets_agenda": sets_agenda,
+            "is_chair": planned and can_chair(user, item),
+            "planned": planned,
+        },
+    )
+
+
+@login_required
+@require_POST
+def meeting_agenda(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    item = _meeting(user, pk)
+    ids = [int(v) for v in request.POST.getlist("request") if v.isdigit()]
+    if not ids:
+        messages.error(request, _("Tick the requests to put on the agenda."))
+        return redirect("credit:meeting", item.pk)
+    try:
+        added = committee_services.put_on_agenda(user, item, ids)
+    except services.CreditError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            ngettext("%(n)d request put on the agenda.", "%(n)d requests put on the agenda.", added)
+            % {"n": added},
+        )
+    return redirect("credit:meeting", item.pk)
+
+
+@login_required
+@require_POST
+def meeting_close(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    item = _meeting(user, pk)
+    try:
+        back = committee_services.close_meeting(user, item)
+    except services.CreditError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The meeting is closed."))
+        if back:
+            messages.info(
+                request,
+                ngettext(
+                    "%(n)d request not decided went back to the waiting requests.",
+                    "%(n)d requests not decided went back to the waiting requests.",
+                    back,
+                )
+                % {"n": back},
+            )
+    return redirect("credit:meeting", item.pk)
+
+
+@login_required
+def minutes(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The minutes as PDF or DOCX, in the chair's language."""
+    user = _user(request)
+    item = _meeting(user, pk)
+    if fmt == "pdf":
+        body, kind = minutes_print.render_pdf(item), "application/pdf"
+    elif fmt == "docx":
+        body = minutes_print.render_docx(item)
+        kind = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    else:
+        raise Http404
+    response = HttpResponse(body, content_type=kind)
+    name = f"credit-committee-{item.day:%Y-%m-%d}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def customers(request: HttpRequest) -> JsonResponse:
+    """The check page's customer picker: visible customers whose name, external id or tax id
+    holds the typed text (at most 10)."""
+    user = _user(request)
+    text = (request.GET.get("q") or "").strip()[:100]
+    if len(text) < 2:
+        return JsonResponse({"results": []})
+    found = (
+        visible_counterparties(user)
+        .filter(
+            Q(name__icontains=text) | Q(external_id__icontains=text) | Q(tax_id__icontains=text)
+        )
+        .order_by("name", "id")
+        .values("id", "name", "external_id", "tax_id")[:10]
+    )
+    return JsonResponse({"results": list(found)})

@@ -14,6 +14,7 @@ A page is LIMIT/OFFSET over that query; the per-currency amounts shown are compu
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -344,6 +345,16 @@ def view_query(params: dict[str, Any]) -> str:
     return urlencode(pairs)
 
 
+# Apps above `work` add columns to the list's page (credit: exposure against limit) by
+# registering a function called once per page with its rows (set-based, never per row).
+PAGE_COLUMNS: list[Callable[[list[Counterparty], date], None]] = []
+
+
+def register_page_column(function: Callable[[list[Counterparty], date], None]) -> None:
+    if function not in PAGE_COLUMNS:
+        PAGE_COLUMNS.append(function)
+
+
 def page_details(rows: Any, today: date) -> list[Counterparty]:
     """What a page shows beyond the row itself, for its rows only (three small queries):
     amounts per currency and the oldest open due date (one grouped query), an active promise,
@@ -389,6 +400,8 @@ def page_details(rows: Any, today: date) -> list[Counterparty]:
         cp.has_promise = cp.pk in promised  # type: ignore[attr-defined]
         cp.in_dispute = cp.pk in disputed  # type: ignore[attr-defined]
         cp.card_url = f"{card}{cp.pk}/"  # type: ignore[attr-defined]
+    for column in PAGE_COLUMNS:
+        column(page, today)
     return page
 
 

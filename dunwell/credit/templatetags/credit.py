@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext as _
 
-from dunwell.accounts.visibility import can_decide_credit
+from dunwell.accounts.visibility import LIMIT_REQUEST_FILERS, can_decide_credit, can_run_committee
 
 register = template.Library()
 
@@ -14,3 +15,27 @@ register = template.Library()
 @register.filter
 def decides_credit(user: Any) -> bool:
     return bool(user is not None and user.is_authenticated and can_decide_credit(user))
+
+
+@register.filter
+def sees_committee(user: Any) -> bool:
+    """The committee's page is in the credit menu of whoever files requests or runs it."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and (can_run_committee(user) or user.role in LIMIT_REQUEST_FILERS)
+    )
+
+
+# The debtor list's credit column (work/debtors.html; the marks come from
+# credit.selectors.credit_marks, set on each row by work/list_views.py).
+
+
+@register.simple_tag
+def credit_column_label() -> str:
+    return str(_("Exposure / limit"))
+
+
+@register.inclusion_tag("credit/_list_cell.html")
+def credit_cell(mark: Any) -> dict[str, Any]:
+    return {"mark": mark}

@@ -179,3 +179,42 @@ def test_a_sales_manager_checks_their_own_customers(
     assert answer.status_code == 200
     assert answer.json()["counterparty"]["id"] == mine.pk
     assert answer.json()["decision"] == "allow"  # the rules' default limit applies
+
+
+def test_a_retry_with_the_same_idempotency_key_gets_the_first_answer_and_one_check(
+    api_client: Callable[..., Any], collector: User, cp: Counterparty, setup: None
+) -> None:
+    client = api_client(collector, ["credit:check"])
+    key = {"Idempotency-Key": "order-R-7"}
+    first = client.post("/api/v1/credit-check", body(order="R-7", amount="5000"), **key)
+    again = client.post("/api/v1/credit-check", body(order="R-7", amount="5000"), **key)
+    assert first.status_code == again.status_code == 200
+    assert again.json() == first.json()
+    assert again["Idempotent-Replayed"] == "true"
+    assert CreditCheck.objects.count() == 1
+    assert CreditApprovalRequest.objects.count() == 1
+
+
+def test_the_same_idempotency_key_with_another_body_is_refused(
+    api_client: Callable[..., Any], collector: User, cp: Counterparty, setup: None
+) -> None:
+    client = api_client(collector, ["credit:check"])
+    key = {"Idempotency-Key": "order-R-8"}
+    assert client.post("/api/v1/credit-check", body(order="R-8"), **key).status_code == 200
+    other = client.post("/api/v1/credit-check", body(order="R-8", amount="999.00"), **key)
+    assert other.status_code == 422
+    assert other["Content-Type"] == "application/problem+json"
+    assert other.json()["detail"] == "This Idempotency-Key was used with another request body."
+    assert CreditCheck.objects.count() == 1
+
+
+def test_a_refused_request_is_not_kept_under_its_key(
+    api_client: Callable[..., Any], collector: User, cp: Counterparty, setup: None
+) -> None:
+    client = api_client(collector, ["credit:check"])
+    key = {"Idempotency-Key": "order-R-9"}
+    bad = client.post("/api/v1/credit-check", body(counterparty="nobody"), **key)
+    assert bad.status_code == 404
+    good = client.post("/api/v1/credit-check", body(counterparty="nobody"), **key)
+    assert good.status_code == 404  # run again, not replayed
+    assert "Idempotent-Replayed" not in good

@@ -45,3 +45,26 @@ def test_the_demo_seed_gives_rules_limits_orders_and_every_answer(
     assert check(good, ron, "A", None, on=DAY).decision == "allow"
     assert check(late, ron, "B", None, on=DAY).decision == "needs_approval"
     assert check(young, ron, "C", None, on=DAY).decision == "deny"
+
+
+def test_the_demo_committee_has_a_decided_meeting_and_an_agenda(
+    company: Company,
+    make_counterparty: Callable[..., Counterparty],
+    make_user: Callable[..., Any],
+) -> None:
+    from dunwell.accounts.models import Role
+    from dunwell.credit.demo import seed_committee
+    from dunwell.credit.models import CommitteeMeeting, LimitRequest
+
+    for name, role in (("director", Role.DIRECTOR), ("credit", Role.CREDIT_CONTROLLER),
+                       ("finance", Role.FINANCE)):  # fmt: skip
+        make_user(name, role)
+    seller = make_user("sales1", Role.SALES)
+    for _ in range(3):
+        make_counterparty(sales_manager=seller)
+    assert seed_committee(company, DAY) == 3
+    past, upcoming = CommitteeMeeting.objects.order_by("day")
+    assert (past.status, upcoming.status) == ("closed", "planned")
+    assert CreditLimit.objects.get(source="committee").total == Decimal("45000.00")
+    assert LimitRequest.objects.filter(status="on_agenda", meeting=upcoming).count() == 1
+    assert LimitRequest.objects.filter(status="filed").count() == 1

@@ -55,3 +55,39 @@ def test_limit_approval_and_lift_read_in_english_and_russian(
         "Кредитный лимит 1\u00a0000,00\u00a0RON с 01.01.2026: test limit"
     )
     assert found["credit.shipments_resumed"] == "Отгрузки возобновил(а) carla: paid"
+
+
+def test_the_committee_entries_read_in_english_and_russian(
+    make_counterparty: Callable[..., Counterparty],
+    sales: User,
+    director: User,
+) -> None:
+    from datetime import date
+
+    from dunwell.credit import committee
+
+    cp = make_counterparty(sales_manager=sales)
+    request = committee.file_limit_request(
+        sales, cp, kind="new_limit", currency="RON", requested_limit=Decimal("5000"),
+        requested_term_days=30, justification="why",
+    )  # fmt: skip
+    meeting = committee.plan_meeting(director, day=date(2026, 3, 20), chair=director, members=[])
+    committee.put_on_agenda(director, meeting, [request.pk])
+    request.refresh_from_db()
+    committee.decide_limit_request(
+        director,
+        request,
+        committee.CommitteeDecision(
+            limit=Decimal("4000"), term_days=21, review_on=date(2027, 3, 20)
+        ),
+    )
+    english = texts()
+    assert english["credit.limit_requested"] == f"Limit request #{request.pk} filed by sam."
+    assert english["credit.committee_decided"] == (
+        "Credit committee of 20.03.2026: limit 4,000.00\u00a0RON, 21 days, review on 20.03.2027."
+    )
+    with translation.override("ru"):
+        russian = texts()
+    assert russian["credit.committee_decided"] == (
+        "Кредитный комитет 20.03.2026: лимит 4\u00a0000,00\u00a0RON, 21 день, пересмотр 20.03.2027."
+    )

@@ -1,0 +1,301 @@
+"""The committee's pages: what each reader reads, and who may open and do what (the owner —
+the sales manager who filed —, a teammate, an outsider, the chair, a member)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from dunwell.accounts.models import Role, User
+from dunwell.credit import committee
+from dunwell.credit.models import CommitteeMeeting, CreditLimit, LimitRequest, Negotiation
+from dunwell.ledger.models import Counterparty
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def cp(make_counterparty: Callable[..., Counterparty], sales: User) -> Counterparty:
+    return make_counterparty(sales_manager=sales, name="Owner Customer SRL")
+
+
+@pytest.fixture
+def sales_teammate(make_user: Callable[..., User]) -> User:
+    return make_user("tina", Role.SALES)
+
+
+@pytest.fixture
+def member(make_user: Callable[..., User]) -> User:
+    return make_user("fiona", Role.FINANCE)
+
+
+@pytest.fixture
+def meeting(director: User, member: User) -> CommitteeMeeting:
+    return committee.plan_meeting(director, day=date(2026, 3, 20), chair=director, members=[member])
+
+
+@pytest.fixture
+def request_(cp: Counterparty, sales: User, director: User, meeting: CommitteeMeeting) -> Any:
+    filed = committee.file_limit_request(
+        sales,
+        cp,
+        kind="new_limit",
+        currency="RON",
+        requested_limit=Decimal("9000"),
+        requested_term_days=30,
+        justification="Seasonal orders",
+    )
+    committee.put_on_agenda(director, meeting, [filed.pk])
+    filed.refresh_from_db()
+    return filed
+
+
+def test_a_sales_manager_files_a_request_from_the_form(cp: Counterparty, sales: User) -> None:
+    client = client_for(sales)
+    url = reverse("credit:request_new") + f"?counterparty={cp.pk}"
+    assert "Ask the credit committee: Owner Customer SRL" in client.get(url).content.decode()
+    page = client.post(
+        url,
+        {
+            "counterparty_id": cp.pk,
+            "kind": "new_limit",
+            "requested_limit": "12000.00",
+            "currency": "ron",
+            "requested_term_days": "45",
+            "justification": "Opens two shops",
+        },
+        follow=True,
+    )
+    filed = LimitRequest.objects.get()
+    assert (filed.requested_limit, filed.currency) == (Decimal("12000.00"), "RON")
+    assert "The request is filed for the credit committee." in page.content.decode()
+
+
+def test_the_form_names_the_missing_justification(cp: Counterparty, sales: User) -> None:
+    page = client_for(sales).post(
+        reverse("credit:request_new") + f"?counterparty={cp.pk}",
+        {"kind": "new_limit", "requested_limit": "100", "currency": "RON", "justification": ""},
+    )
+    assert page.status_code == 422
+    assert "This field is required." in page.content.decode()
+    assert not LimitRequest.objects.exists()
+
+
+def test_filing_for_a_customer_one_does_not_see_is_refused(
+    cp: Counterparty, sales_teammate: User, collector: User
+) -> None:
+    url = reverse("credit:request_new") + f"?counterparty={cp.pk}"
+    assert client_for(sales_teammate).get(url).status_code == 404
+    cp.collector = collector
+    cp.save(update_fields=["collector"])
+    assert client_for(collector).get(url).status_code == 403
+
+
+def test_the_request_page_shows_the_customers_file_to_the_owner_only(
+    request_: Any, sales: User, sales_teammate: User, outsider: User, member: User
+) -> None:
+    url = reverse("credit:request", args=[request_.pk])
+    text = client_for(sales).get(url).content.decode()
+    assert "The customer&#x27;s file" in text or "The customer's file" in text
+    assert "Average days late" in text and "Limit history" in text
+    assert client_for(member).get(url).status_code == 200  # sits on the meeting
+    for user in (sales_teammate, outsider):
+        assert client_for(user).get(url).status_code == 404
+
+
+def test_a_member_votes_and_an_outsider_cannot(
+    request_: Any, member: User, sales_teammate: User
+) -> None:
+    url = reverse("credit:request_vote", args=[request_.pk])
+    client_for(sales_teammate).post(url, {"vote": "approve"})
+    assert not request_.votes.exists()
+    page = client_for(member).post(url, {"vote": "approve", "comment": "ok"}, follow=True)
+    assert "Your vote is recorded." in page.content.decode()
+    assert request_.votes.get().vote == "approve"
+
+
+def test_the_chair_decides_and_the_owner_cannot(
+    request_: Any, director: User, sales: User, member: User
+) -> None:
+    url = reverse("credit:request_decide", args=[request_.pk])
+    data = {"limit": "8000", "term_days": "30", "review_on": "2027-03-20", "conditions": ""}
+    for user in (sales, member):
+        page = client_for(user).post(url, data, follow=True)
+        assert "Only the chair of the meeting decides." in page.content.decode()
+    assert not CreditLimit.objects.exists()
+    page = client_for(director).post(url, data, follow=True)
+    assert "Decided: the new limit applies." in page.content.decode()
+    assert CreditLimit.objects.get().source == "committee"
+
+
+def test_a_decision_without_a_review_date_names_the_field(request_: Any, director: User) -> None:
+    page = client_for(director).post(
+        reverse("credit:request_decide", args=[request_.pk]),
+        {"limit": "8000", "term_days": "30"},
+        follow=True,
+    )
+    assert "Review on: This field is required." in page.content.decode()
+
+
+def test_the_meeting_page_and_minutes_for_members_only(
+    request_: Any, meeting: CommitteeMeeting, member: User, sales: User, outsider: User
+) -> None:
+    page = client_for(member).get(reverse("credit:meeting", args=[meeting.pk]))
+    assert "Owner Customer SRL" in page.content.decode()
+    pdf = client_for(member).get(reverse("credit:minutes", args=[meeting.pk, "pdf"]))
+    assert pdf["Content-Type"] == "application/pdf"
+    docx = client_for(member).get(reverse("credit:minutes", args=[meeting.pk, "docx"]))
+    assert docx.content.startswith(b"PK")
+    for user in (sales, outsider):
+        assert client_for(user).get(reverse("credit:meeting", args=[meeting.pk])).status_code == 404
+        url = reverse("credit:minutes", args=[meeting.pk, "pdf"])
+        assert client_for(user).get(url).status_code == 404
+
+
+def test_a_controller_plans_a_meeting_and_fills_its_agenda(
+    cp: Counterparty, sales: User, controller: User, member: User
+) -> None:
+    filed = committee.file_limit_request(
+        sales, cp, kind="change_term", currency="RON", requested_limit=None,
+        requested_term_days=60, justification="Longer term",
+    )  # fmt: skip
+    client = client_for(controller)
+    client.post(
+        reverse("credit:meeting_new"),
+        {"day": "2026-04-01", "chair": controller.pk, "members": [member.pk]},
+    )
+    meeting = CommitteeMeeting.objects.get()
+    page = client.post(
+        reverse("credit:meeting_agenda", args=[meeting.pk]), {"request": [filed.pk]}, follow=True
+    )
+    assert "1 request put on the agenda." in page.content.decode()
+    assert LimitRequest.objects.get().status == "on_agenda"
+
+
+def test_a_sales_manager_may_not_plan_a_meeting(sales: User) -> None:
+    assert client_for(sales).get(reverse("credit:meeting_new")).status_code == 403
+
+
+def test_the_committee_page_lists_waiting_requests_for_controllers_only(
+    cp: Counterparty, sales: User, controller: User, collector: User
+) -> None:
+    committee.file_limit_request(
+        sales, cp, kind="new_limit", currency="RON", requested_limit=Decimal(1),
+        requested_term_days=None, justification="x",
+    )  # fmt: skip
+    text = client_for(controller).get(reverse("credit:committee")).content.decode()
+    assert "Requests waiting for an agenda" in text and "Owner Customer SRL" in text
+    mine = client_for(sales).get(reverse("credit:committee")).content.decode()
+    assert "Requests waiting for an agenda" not in mine and "Owner Customer SRL" in mine
+    assert client_for(collector).get(reverse("credit:committee")).status_code == 403
+
+
+def test_the_recording_plays_for_who_sees_the_request_only(
+    request_: Any, sales: User, sales_teammate: User, outsider: User
+) -> None:
+    client_for(sales).post(
+        reverse("credit:request_negotiation", args=[request_.pk]),
+        {
+            "agreed_term_days": "30",
+            "notes": "agreed on the phone",
+            "recording": SimpleUploadedFile("talk.mp3", b"ID3audio", content_type="audio/mpeg"),
+        },
+    )
+    row = Negotiation.objects.get()
+    url = reverse("credit:negotiation_recording", args=[row.pk])
+    played = client_for(sales).get(url)
+    assert played["Content-Type"] == "audio/mpeg"
+    assert b"".join(played.streaming_content) == b"ID3audio"  # type: ignore[attr-defined]
+    page = client_for(sales).get(reverse("credit:request", args=[request_.pk])).content.decode()
+    assert f'<audio controls preload="none" src="{url}"' in page
+    for user in (sales_teammate, outsider):
+        assert client_for(user).get(url).status_code == 404
+
+
+def test_a_teammate_cannot_record_a_negotiation(request_: Any, sales_teammate: User) -> None:
+    response = client_for(sales_teammate).post(
+        reverse("credit:request_negotiation", args=[request_.pk]), {"notes": "x"}
+    )
+    assert response.status_code == 404
+    assert not Negotiation.objects.exists()
+
+
+def test_the_customer_picker_answers_only_visible_customers(
+    cp: Counterparty, sales: User, sales_teammate: User
+) -> None:
+    url = reverse("credit:customers") + "?q=owner cust"
+    found = client_for(sales).get(url).json()["results"]
+    assert [r["name"] for r in found] == ["Owner Customer SRL"]
+    assert client_for(sales_teammate).get(url).json()["results"] == []
+    assert Client().get(url).status_code == 302
+
+
+def test_the_seller_who_asked_records_the_negotiation_of_an_order_over_the_limit(
+    cp: Counterparty, sales: User, sales_teammate: User, rules: Any, limit: Any
+) -> None:
+    from dunwell.credit.services import check
+    from dunwell.money import Money
+
+    rules()
+    limit(cp, "100")
+    asked = check(cp, Money(Decimal("5000"), "RON"), "ZK-9", sales)
+    approval = asked.check.approval_request
+    url = reverse("credit:approval_negotiation", args=[approval.pk])
+    assert client_for(sales_teammate).post(url, {"notes": "x"}).status_code == 404
+    page = client_for(sales).post(
+        url, {"agreed_term_days": "60", "agreed_schedule": "3 instalments"}, follow=True
+    )
+    text = page.content.decode()
+    assert "The negotiation is recorded." in text
+    assert "3 instalments" in text
+    assert Negotiation.objects.get().approval_request == approval
+
+
+def test_the_owner_withdraws_and_the_chair_takes_an_item_off_the_agenda(
+    request_: Any, sales: User, sales_teammate: User, director: User, meeting: CommitteeMeeting
+) -> None:
+    client_for(director).post(reverse("credit:request_take_off", args=[request_.pk]))
+    request_.refresh_from_db()
+    assert (request_.status, request_.meeting) == ("filed", None)
+    client_for(sales_teammate).post(reverse("credit:request_withdraw", args=[request_.pk]))
+    request_.refresh_from_db()
+    assert request_.status == "filed"
+    page = client_for(sales).post(
+        reverse("credit:request_withdraw", args=[request_.pk]), follow=True
+    )
+    assert "The request is withdrawn." in page.content.decode()
+    request_.refresh_from_db()
+    assert request_.status == "withdrawn"
+
+
+def test_the_panel_offers_the_committee_to_the_seller_and_shows_its_last_decision(
+    request_: Any, cp: Counterparty, sales: User, director: User, member: User
+) -> None:
+    url = reverse("credit:panel", args=[cp.pk])
+    assert "Ask the committee" in client_for(sales).get(url).content.decode()
+    committee.decide_limit_request(
+        director,
+        request_,
+        committee.CommitteeDecision(
+            limit=Decimal("7000"), term_days=21, review_on=date(2027, 3, 20)
+        ),
+    )
+    seller = client_for(sales).get(url).content.decode()
+    assert "7,000.00" in seller and "21 days" in seller
+    assert reverse("credit:minutes", args=[request_.meeting_id, "pdf"]) not in seller
+    chair = client_for(director).get(url).content.decode()
+    assert reverse("credit:minutes", args=[request_.meeting_id, "pdf"]) in chair
