@@ -1,5 +1,6 @@
-"""Minutes of a credit committee meeting as PDF and DOCX, in the chair's language (a company
-has no language of its own): date, members present, each item with its votes and the decision.
+"""Minutes of a credit committee meeting as PDF and DOCX, in the company's language (its
+country's; the chair's when unknown): date, members present, each item with its votes and
+the decision.
 
 Printed with the legal documents' machinery: the same block list as `legal.layouts.resolve`
 gives, the PDF through the legal documents' HTML template and WeasyPrint, the DOCX with the
@@ -24,6 +25,7 @@ from docx.shared import Cm, Pt
 
 from dunwell.credit.models import CommitteeMeeting, RequestKind, RequestStatus, Vote
 from dunwell.credit.selectors import agenda
+from dunwell.ledger.models import Company
 from dunwell.legal.docx_build import FONT
 from dunwell.money import Money
 from dunwell.money_l10n import money_text
@@ -32,9 +34,18 @@ SIGN_LINE = "_______________ / _______________"
 
 
 def minutes_language(meeting: CommitteeMeeting) -> str:
+    """The company's language (its country's, e.g. Romanian for a company in Romania): the
+    company of the customers on the agenda, or the only company; else the chair's."""
     languages = {code for code, _label in settings.LANGUAGES}
-    language = meeting.chair.language
-    return language if language in languages else "en"
+    item = meeting.items.select_related("counterparty__company").first()
+    companies = list(Company.objects.all()[:2])
+    company = item.counterparty.company if item is not None else None
+    if company is None and len(companies) == 1:
+        company = companies[0]
+    for language in (company.language if company else "", meeting.chair.language):
+        if language in languages:
+            return language
+    return "en"
 
 
 def _day(value: date | None) -> str:

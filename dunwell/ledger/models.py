@@ -29,6 +29,11 @@ def money_field(verbose_name: StrOrPromise, **options: Any) -> models.DecimalFie
     return models.DecimalField(verbose_name, max_digits=18, decimal_places=2, **options)
 
 
+# The language of a country's documents (letters, committee minutes) when nothing more
+# specific is known.
+COUNTRY_LANGUAGES = {"RU": "ru", "UA": "uk", "RO": "ro", "MD": "ro", "BY": "ru", "KZ": "ru"}
+
+
 class Company(models.Model):
     """One of our own legal entities (the creditor)."""
 
@@ -48,6 +53,11 @@ class Company(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def language(self) -> str:
+        """The language of the company's own documents: its country's, or "" when unknown."""
+        return COUNTRY_LANGUAGES.get(self.country.upper(), "")
 
 
 class NonWorkingDay(models.Model):

@@ -22,12 +22,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from dunwell.ladder.models import Dispute, DisputeStatus, Promise, PromiseStatus
-from dunwell.ledger.models import Allocation, Contact, Counterparty, Document
+from dunwell.ledger.models import COUNTRY_LANGUAGES, Allocation, Contact, Counterparty, Document
 from dunwell.money import Amounts, Money
 
 HISTORY_DAYS = 365
 PENALTY_RULES = frozenset({"contract", "ua-penalty"})
-COUNTRY_LANGUAGES = {"RU": "ru", "UA": "uk", "RO": "ro", "MD": "ro", "BY": "ru", "KZ": "ru"}
 
 
 @dataclass(frozen=True)

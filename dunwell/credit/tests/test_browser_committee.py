@@ -75,6 +75,10 @@ def test_request_agenda_votes_decision_minutes_card_and_check(
     controller = make_user("carla", Role.CREDIT_CONTROLLER)
     member = make_user("fiona", Role.FINANCE, first_name="Fiona", last_name="Finance")
     cp = make_counterparty(sales_manager=sales, name="Round Trip SRL", tax_id="RO4242")
+    # The minutes are in the company's language: a Russian company for the Russian round,
+    # a company whose language the product lacks (so the chair's, English) for the other.
+    cp.company.country = {"en": "GB", "ru": "RU"}[language]
+    cp.company.save(update_fields=["country"])
     CreditRuleSet.objects.create(
         version=1, effective_from=today - timedelta(days=400), limit_currency="RON",
         created_at=timezone.now(),

@@ -19,7 +19,7 @@ from dunwell import periodic
 from dunwell.accounts.models import Role, User
 from dunwell.credit import committee
 from dunwell.credit.committee import CommitteeDecision
-from dunwell.credit.minutes import blocks, render_docx, render_pdf
+from dunwell.credit.minutes import blocks, minutes_language, render_docx, render_pdf
 from dunwell.credit.models import (
     CommitteeMeeting,
     CreditLimit,
@@ -307,16 +307,16 @@ def test_the_customer_file_counts_promises_and_shows_the_limit_history(
     assert facts.panel.limit is not None
 
 
-def test_the_minutes_name_members_votes_and_the_decision_in_the_chairs_language(
+def test_the_minutes_name_members_votes_and_the_decision_in_the_companys_language(
     cp: Counterparty, sales: User, director: User, member: User, meeting: CommitteeMeeting
 ) -> None:
+    cp.company.country = "RU"
+    cp.company.save(update_fields=["country"])
     request = file(sales, cp)
     committee.put_on_agenda(director, meeting, [request.pk])
     request.refresh_from_db()
     committee.cast_vote(member, request, "approve", "good payer")
     committee.decide_limit_request(director, request, decision())
-    director.language = "ru"
-    director.save(update_fields=["language"])
     meeting.refresh_from_db()
     docx = open_docx(io.BytesIO(render_docx(meeting)))
     text = "\n".join(p.text for p in docx.paragraphs)
@@ -330,6 +330,21 @@ def test_the_minutes_name_members_votes_and_the_decision_in_the_chairs_language(
     assert render_pdf(meeting).startswith(b"%PDF")
     kinds = [b["kind"] for b in blocks(meeting)]
     assert kinds[0] == "title" and "table" in kinds
+
+
+def test_the_minutes_follow_the_companys_country_and_else_the_chair(
+    cp: Counterparty, sales: User, director: User, meeting: CommitteeMeeting
+) -> None:
+    committee.put_on_agenda(director, meeting, [file(sales, cp).pk])
+    meeting.refresh_from_db()
+    director.language = "ru"
+    director.save(update_fields=["language"])
+    assert minutes_language(meeting) == "ro"  # the company is in Romania
+    cp.company.country = "DE"
+    cp.company.save(update_fields=["country"])
+    assert minutes_language(meeting) == "ru"  # no German: the chair's language
+    text = "\n".join(p.text for p in open_docx(io.BytesIO(render_docx(meeting))).paragraphs)
+    assert "ПРОТОКОЛ КРЕДИТНОГО КОМИТЕТА" in text
 
 
 def test_a_negotiation_keeps_terms_and_an_audio_recording(
