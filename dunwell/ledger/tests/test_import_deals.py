@@ -61,9 +61,7 @@ def test_a_deal_moved_to_another_stage_restarts_its_days_and_one_staying_keeps_t
 ) -> None:
     with time_machine.travel("2026-03-10 09:00Z", tick=False):
         import_file("deals", write_csv("deals.csv", DEALS))
-    moved = DEALS.replace("RON;proposal;", "RON;negotiation;").replace(
-        "Pumps;2500;", "Pumps;2600;"
-    )
+    moved = DEALS.replace("RON;proposal;", "RON;negotiation;").replace("Pumps;2500;", "Pumps;2600;")
     with time_machine.travel("2026-03-20 09:00Z", tick=False):
         result = import_file("deals", write_csv("deals2.csv", moved))
     assert (result.created, result.updated, result.unchanged) == (0, 2, 0)
