@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from dunwell.accounts.models import User
 from dunwell.accounts.visibility import can_see_pipeline
 from dunwell.ledger.deals import ensure_default_stages
-from dunwell.ledger.models import Company, Deal, DealStage
+from dunwell.ledger.models import Company, DealStage
 from dunwell.pipeline import selectors
 from dunwell.pipeline.forms import DealForm
 from dunwell.pipeline.services import DealChanges, DealError, save_deal
