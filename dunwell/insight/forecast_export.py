@@ -91,13 +91,13 @@ def backtest_table(result: dict[str, Any]) -> str:
         f"forecast backtest {result['from']} .. {result['to']} "
         f"({len(result['month_ends'])} month-ends, actuals known until {result['known_until']})",
         f"{'currency':10}{'horizon':12}{'WAPE':>8}{'month-ends':>12}{'weeks':>7}"
-        f"{'forecast':>16}{'actual':>16}",
+        f"{'forecast':>20}{'actual':>20}",
     ]
     for currency in result["currencies"]:
         for name, h in currency["horizons"].items():
             wape = "—" if h["wape"] is None else f"{h['wape']:.3f}"
             lines.append(
                 f"{currency['currency']:10}{name:12}{wape:>8}{h['n_month_ends']:>12}"
-                f"{h['n_weeks']:>7}{h['forecast']:>16,.2f}{h['actual']:>16,.2f}"
+                f"{h['n_weeks']:>7}{h['forecast']:>20,.2f}{h['actual']:>20,.2f}"
             )
     return "\n".join(lines) + "\n"
