@@ -12,6 +12,8 @@ FEATURE_LABELS: dict[str, StrOrPromise] = {
     "spread_days_late": _("how irregularly the customer pays"),
     "share_late": _("the share of invoices the customer paid late"),
     "trend_days_late": _("the customer's recent payments are later"),
+    "last_days_late": _("the customer's last payment"),
+    "recent_share_late": _("the customer's recent late payments"),
     "share_partial": _("the customer often pays in parts"),
     "overdue_now": _("other invoices of the customer are overdue"),
     "amount_ratio": _("the amount against the customer's usual"),

@@ -120,7 +120,13 @@ def score(late: list[bool], probability: list[float], error_days: list[float]) -
 def _fit(x: list[list[float]], late: list[bool], days: list[float]) -> tuple[Any, Any]:
     from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 
-    classifier = HistGradientBoostingClassifier(max_iter=200, learning_rate=0.08, random_state=0)
+    classifier = HistGradientBoostingClassifier(
+        max_iter=200,
+        learning_rate=0.05,
+        min_samples_leaf=100,
+        l2_regularization=1.0,
+        random_state=0,
+    )
     classifier.fit(x, late)
     regressor = HistGradientBoostingRegressor(
         loss="absolute_error", max_iter=200, learning_rate=0.08, random_state=0

@@ -66,9 +66,9 @@ def test_the_worker_rescores_once_a_day_and_after_a_new_model(
 
 
 def test_predict_score_store_writes_them(
-    ledger: list[Document],
+    ledger: list[Document],  # noqa: F811
     settings: Any,
-    tmp_path: Path,  # noqa: F811
+    tmp_path: Path,
 ) -> None:
     settings.DATA_DIR = tmp_path
     out = io.StringIO()
