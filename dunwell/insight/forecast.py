@@ -533,8 +533,8 @@ def band_errors(as_of: date, user: User | None) -> dict[str, dict[str, list[floa
         lambda: {"weeks": [[] for _ in range(fm.WEEKS)], "months": [[] for _ in range(fm.MONTHS)]}
     )
     for e in ends:
-        for currency, per in _weekly_pairs(e, user, as_of, months_too=True).items():
-            for grain, values in per.items():
+        for currency, pairs in _weekly_pairs(e, user, as_of, months_too=True).items():
+            for grain, values in pairs.items():
                 for i, pair in enumerate(values):
                     collected[currency][grain][i].append(pair)
     result: dict[str, dict[str, list[float | None]]] = {}

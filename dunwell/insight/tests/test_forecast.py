@@ -15,6 +15,7 @@ from dunwell.ladder.models import Promise
 from dunwell.ledger.deals import ensure_default_stages
 from dunwell.ledger.models import (
     Company,
+    Contract,
     ContractInstalment,
     Counterparty,
     Deal,
@@ -119,7 +120,7 @@ def test_a_payment_after_the_as_of_day_does_not_change_the_forecast_as_of_that_d
 def test_instalments_count_only_what_is_not_yet_invoiced(
     history: None,
     customer: Counterparty,
-    make_contract: Callable[..., object],
+    make_contract: Callable[..., Contract],
     make_document: Callable[..., Document],
 ) -> None:
     contract = make_contract(customer)
