@@ -414,7 +414,7 @@ def forecast(
         method = Method.MODEL if latest_card() is not None else Method.HISTORY
     cash, rate, measured = placements(as_of, user, method=method)
     week_periods, month_periods = fm.weeks(as_of), fm.months(as_of)
-    errors = band_errors(as_of, user) if band else {}
+    errors = cached_band_errors(as_of, user) if band else {}
     history_periods = fm.weeks(as_of - timedelta(days=7 * fm.WEEKS))
     received = receipts(history_periods[0].start, as_of, user)
     # Actual receipts inside the forecast's own periods (a forecast as of a past day).
@@ -551,6 +551,29 @@ def band_errors(as_of: date, user: User | None) -> dict[str, dict[str, list[floa
                     last = value
             result[currency][grain] = errors
     return result
+
+
+BAND_CACHE_SECONDS = 6 * 3600
+
+
+def cached_band_errors(as_of: date, user: User | None) -> dict[str, dict[str, list[float | None]]]:
+    """band_errors, kept for 6 hours per day, user and state of the ledger (the newest
+    document and payment): it rebuilds six past forecasts, the page's slowest part."""
+    from django.core.cache import cache
+
+    from dunwell.ledger.models import Document, Payment
+
+    newest = (
+        Document.objects.order_by("-pk").values_list("pk", flat=True).first(),
+        Payment.objects.order_by("-pk").values_list("pk", flat=True).first(),
+    )
+    who = user.pk if user is not None else "all"
+    key = f"insight.forecast.band:{as_of.isoformat()}:{who}:{newest[0]}:{newest[1]}"
+    found = cache.get(key)
+    if found is None:
+        found = band_errors(as_of, user)
+        cache.set(key, found, BAND_CACHE_SECONDS)
+    return found  # type: ignore[no-any-return]
 
 
 def totals(rows: Iterable[Row]) -> float:

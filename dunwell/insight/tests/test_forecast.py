@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -256,3 +257,20 @@ def test_the_backtest_wape_matches_a_hand_computed_example(
     assert horizons["weeks_1_4"]["n_weeks"] == 4
     # Weeks 1–13 have not all ended by 01.03: not measured.
     assert horizons["weeks_1_13"]["wape"] is None and horizons["weeks_1_13"]["n_month_ends"] == 0
+
+
+def test_the_band_is_kept_until_the_ledger_changes(
+    customer: Counterparty,
+    make_document: Callable[..., Document],
+    pay: Callable[..., object],
+    django_assert_max_num_queries: Any,
+) -> None:
+    invoice = make_document(customer, "1000.00", date=date(2026, 1, 20), due_date=date(2026, 2, 3))
+    pay(invoice, "600.00", date(2026, 2, 3))
+    make_document(customer, "800.00", date=date(2026, 3, 20), due_date=date(2026, 4, 3))
+    first = forecast(T, method=Method.HISTORY)
+    with django_assert_max_num_queries(12):  # the six past forecasts are not rebuilt
+        again = forecast(T, method=Method.HISTORY)
+    assert [r.high for r in again.currencies[0].weeks] == [
+        r.high for r in first.currencies[0].weeks
+    ]
