@@ -559,8 +559,7 @@ BAND_CACHE_SECONDS = 6 * 3600
 def cached_band_errors(as_of: date, user: User | None) -> dict[str, dict[str, list[float | None]]]:
     """band_errors, kept for 6 hours per day, user and state of the ledger (the newest
     document and payment): it rebuilds six past forecasts, the page's slowest part."""
-    from django.core.cache import cache
-
+    from dunwell.insight.models import ForecastBand
     from dunwell.ledger.models import Document, Payment
 
     newest = (
@@ -568,12 +567,16 @@ def cached_band_errors(as_of: date, user: User | None) -> dict[str, dict[str, li
         Payment.objects.order_by("-pk").values_list("pk", flat=True).first(),
     )
     who = user.pk if user is not None else "all"
-    key = f"insight.forecast.band:{as_of.isoformat()}:{who}:{newest[0]}:{newest[1]}"
-    found = cache.get(key)
-    if found is None:
-        found = band_errors(as_of, user)
-        cache.set(key, found, BAND_CACHE_SECONDS)
-    return found  # type: ignore[no-any-return]
+    key = f"{as_of.isoformat()}:{who}:{newest[0]}:{newest[1]}"
+    now = timezone.now()
+    fresh_since = now - timedelta(seconds=BAND_CACHE_SECONDS)
+    found = ForecastBand.objects.filter(key=key, computed_at__gte=fresh_since).first()
+    if found is not None:
+        return found.errors  # type: ignore[no-any-return]
+    errors = band_errors(as_of, user)
+    ForecastBand.objects.filter(computed_at__lt=fresh_since).delete()
+    ForecastBand.objects.update_or_create(key=key, defaults={"errors": errors, "computed_at": now})
+    return errors
 
 
 def totals(rows: Iterable[Row]) -> float:

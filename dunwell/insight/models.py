@@ -76,3 +76,19 @@ class DocumentPrediction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_id}: {self.late_probability:.2f}"
+
+
+class ForecastBand(models.Model):
+    """The cash forecast's band errors, kept for a few hours (insight/forecast.py): each is
+    six past forecasts rebuilt. Keyed by day, user and the ledger's newest rows."""
+
+    key = models.CharField(max_length=200, unique=True)
+    errors = models.JSONField(default=dict)
+    computed_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("forecast band")
+        verbose_name_plural = _("forecast bands")
+
+    def __str__(self) -> str:
+        return self.key

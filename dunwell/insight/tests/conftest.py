@@ -37,12 +37,3 @@ def pay(company: Company) -> Callable[..., Payment]:
 def owned(make_counterparty: Callable[..., Counterparty], collector: Any) -> Counterparty:
     """A counterparty of the collector fixture."""
     return make_counterparty(collector=collector)
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache() -> None:
-    """The forecast keeps its band in the cache; each test starts without it (ids repeat
-    from one test's database to the next)."""
-    from django.core.cache import cache
-
-    cache.clear()
