@@ -306,11 +306,16 @@ GROUP BY o.e, o.currency, {bucket}, ({_days("a.paid_on", "o.e")} - 1) / 7
 
 
 def _model_dates(as_of: date) -> dict[int, date] | None:
-    """Expected payment day of each open document by the stored model (None: no model)."""
+    """Expected payment day of each open document by the stored model (None: no model):
+    the predictions stored by the day's scoring when they are of `as_of`, else scored now."""
+    from dunwell.insight.models import DocumentPrediction
     from dunwell.insight.prediction.model import latest_card, score_open
 
     if latest_card() is None:
         return None
+    stored = DocumentPrediction.objects.filter(scored_on=as_of)
+    if stored.exists():
+        return dict(stored.values_list("document_id", "expected_payment"))
     return {s["document"]: date.fromisoformat(s["expected_payment"]) for s in score_open(as_of)}
 
 
@@ -401,9 +406,9 @@ def forecast(
     band: bool = True,
 ) -> Forecast:
     """The forecast as of `as_of` over what `user` may see. `method` None: the stored model
-    when there is one, else history. The band is ± the backtest's WAPE of each week (weeks
-    beyond 13 and months: the week-13 figure, months: per month index) on the 6 month-ends
-    before t (docs/metrics.md)."""
+    when there is one trained by `as_of`, else history. The band is ± the WAPE of each week
+    and month index measured on the forecasts as of the 6 month-ends before t
+    (docs/metrics.md)."""
     try:
         _visible_sql(user)
     except EmptyResultSet:
@@ -411,7 +416,10 @@ def forecast(
     if method is None:
         from dunwell.insight.prediction.model import latest_card
 
-        method = Method.MODEL if latest_card() is not None else Method.HISTORY
+        # A model trained after the as-of day knows that day's future: history then.
+        card = latest_card()
+        trained = date.fromisoformat(card["trained_as_of"]) if card is not None else None
+        method = Method.MODEL if trained is not None and trained <= as_of else Method.HISTORY
     cash, rate, measured = placements(as_of, user, method=method)
     week_periods, month_periods = fm.weeks(as_of), fm.months(as_of)
     errors = cached_band_errors(as_of, user) if band else {}

@@ -274,3 +274,23 @@ def test_the_band_is_kept_until_the_ledger_changes(
     assert [r.high for r in again.currencies[0].weeks] == [
         r.high for r in first.currencies[0].weeks
     ]
+
+
+def test_a_model_trained_after_the_as_of_day_is_not_used_for_it(
+    history: None,
+    customer: Counterparty,
+    make_document: Callable[..., Document],
+    settings: Any,
+    tmp_path: Any,
+) -> None:
+    """The page's default method: the model only when it was trained by the as-of day (a
+    later one knows that day's future)."""
+    import json
+
+    settings.DATA_DIR = tmp_path
+    make_document(customer, "1000.00", date=date(2026, 3, 10), due_date=date(2026, 4, 10))
+    models = tmp_path / "models"
+    models.mkdir()
+    card = {"version": 1, "trained_as_of": "2026-04-15", "late_after_days": 0}
+    (models / "payment-v1.json").write_text(json.dumps(card))
+    assert forecast(T, band=False).method == Method.HISTORY
