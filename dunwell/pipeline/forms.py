@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dunwell.accounts.models import User
 from dunwell.accounts.visibility import visible_counterparties
@@ -22,7 +23,9 @@ class DealForm(forms.Form):
     name = forms.CharField(label=_("Deal"), max_length=255, required=False)
     amount = AmountField(label=_("Amount"))
     currency = forms.CharField(label=_("Currency"), max_length=3, min_length=3)
-    stage = forms.ModelChoiceField(label=_("Stage"), queryset=DealStage.objects.none())
+    stage = forms.ModelChoiceField(
+        label=pgettext_lazy("deal", "Stage"), queryset=DealStage.objects.none()
+    )
     probability = forms.IntegerField(
         label=_("Probability, %"),
         min_value=0,
@@ -30,8 +33,10 @@ class DealForm(forms.Form):
         required=False,
         help_text=_("Empty: the stage's default."),
     )
+    # A date input shows and sends ISO dates, whatever the language's date format.
     expected_close = forms.DateField(
-        label=_("Expected close"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Expected close"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     payment_days = forms.IntegerField(
         label=_("Payment terms, days"), min_value=0, max_value=3650, initial=0
