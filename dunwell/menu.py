@@ -13,8 +13,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from dunwell.accounts.visibility import can_manage_provider_secrets
-from dunwell.insight.labels import METRICS_MENU_LABEL
+from dunwell.insight.labels import FORECAST_MENU_LABEL, METRICS_MENU_LABEL
 from dunwell.letters.labels import MENU_LABEL as LETTERS_LABEL
+from dunwell.pipeline.labels import MENU_LABEL as PIPELINE_LABEL
 from dunwell.telephony.labels import SECRETS_DESCRIPTION, SECRETS_LABEL
 
 
@@ -35,6 +36,16 @@ MENU: tuple[MenuEntry, ...] = (
         "insight:metrics",
         METRICS_MENU_LABEL,
         frozenset({"finance", "supervisor", "director", "admin"}),
+    ),
+    MenuEntry(
+        "insight:forecast",
+        FORECAST_MENU_LABEL,
+        frozenset({"finance", "supervisor", "director", "admin"}),
+    ),
+    MenuEntry(
+        "pipeline:deals",
+        PIPELINE_LABEL,
+        frozenset({"sales", "finance", "supervisor", "director", "admin"}),
     ),
     MenuEntry("ladder:policies", _("Pressure scale")),
     MenuEntry("ladder:approvals", _("Approvals"), frozenset({"supervisor", "director", "admin"})),

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "dunwell.legal",
     "dunwell.interest",
     "dunwell.insight",
+    "dunwell.pipeline",
     "dunwell.credit",
     "dunwell.restapi",
     "dunwell.webhooks",

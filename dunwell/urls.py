@@ -22,6 +22,7 @@ urlpatterns = [
     path("mail/", include("dunwell.mail.urls")),
     path("letters/", include("dunwell.letters.urls")),
     path("reports/", include("dunwell.insight.urls")),
+    path("pipeline/", include("dunwell.pipeline.urls")),
     path("credit/", include("dunwell.credit.urls")),
     path("api/v1/", include("dunwell.api_urls")),
     path("integrations/", views.integrations, name="integrations"),

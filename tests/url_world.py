@@ -191,6 +191,7 @@ def build_world(
 
     saved_view = save_view(collector, "Sweep view", "sort=name")
     credit_rules, credit_check, credit_request = _credit(cp, collector, director, now)
+    deal = _deal(cp)
     world = World(collector, teammate, outsider, supervisor, director, cp)
     world.ids = {
         "counterparty_id": cp.pk,
@@ -253,12 +254,32 @@ def build_world(
         "credit:rule_edit": credit_rules.pk,
         "credit:approval": credit_request.pk,
         **_committee(cp, collector, director, credit_request, now),
+        "pipeline:deal_edit": deal.pk,
     }
     world.ids["action"] = "hearing"
     world.ids["fmt"] = "docx"
     world.ids["kind"] = "firm"
     world.ids["language"] = "en"
     return world
+
+
+def _deal(cp: Any) -> Any:
+    """A sales deal on the owner's debtor (the shipped default stages)."""
+    from dunwell.ledger.deals import ensure_default_stages
+    from dunwell.ledger.models import Deal, DealStage
+
+    ensure_default_stages([cp.company_id])
+    return Deal.objects.create(
+        company_id=cp.company_id,
+        counterparty=cp,
+        external_id="SWEEP-DEAL",
+        name="Sweep deal",
+        amount=Decimal("900.00"),
+        currency="RON",
+        stage=DealStage.objects.get(company_id=cp.company_id, code="proposal"),
+        stage_entered_on=date(2026, 3, 1),
+        expected_close=date(2026, 5, 1),
+    )
 
 
 def _credit(cp: Any, collector: User, director: User, now: Any) -> tuple[Any, Any, Any]:

@@ -294,6 +294,33 @@ def can_see_metrics(user: User) -> bool:
     )
 
 
+# --- sales pipeline and cash forecast (issue 14) ------------------------------------------------
+# The pipeline: sales managers (the deals they own and those of the customers they see), and
+# who manages the money or collection. Collectors work debts, not deals.
+PIPELINE_VIEWERS = frozenset({Role.SALES, Role.FINANCE, Role.SUPERVISOR, Role.DIRECTOR, Role.ADMIN})
+
+
+def can_see_pipeline(user: User) -> bool:
+    """May open the deals list and edit the deals `deal_filter` lets them see."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user.role in PIPELINE_VIEWERS)
+    )
+
+
+def deal_filter(user: User) -> Q:
+    """The deals `user` may see and edit: their own and those of the customers they see."""
+    if not can_see_pipeline(user):
+        return Q(pk__in=[])
+    return counterparty_filter(user, "counterparty__") | Q(owner=user)
+
+
+def can_see_forecast(user: User) -> bool:
+    """The cash forecast: the same people as the KPI dashboard, over what they may see."""
+    return can_see_metrics(user)
+
+
 # --- credit control (issue 13) -----------------------------------------------------------------
 # Credit checks: whoever sees the debtor may ask (sales managers before an order, collectors,
 # finance); the API asks with the token user's visibility. Passing an order over the rules,

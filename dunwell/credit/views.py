@@ -67,6 +67,7 @@ from dunwell.credit.models import (
 )
 from dunwell.credit.reasons import as_messages, component_label
 from dunwell.credit.rules import current_rule_sets, rule_history
+from dunwell.forms import query_id
 from dunwell.ledger.models import Counterparty
 from dunwell.money import Money
 
@@ -217,7 +218,7 @@ def acknowledge(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not must_acknowledge_credit_rules(user):
         raise PermissionDenied
-    ids = [int(v) for v in request.POST.getlist("rule_set") if v.isdigit()]
+    ids = [i for i in map(query_id, request.POST.getlist("rule_set")) if i is not None]
     pending = {r.pk for r in services.pending_rule_sets(user)}
     done = services.acknowledge_rules(user, [pk for pk in ids if pk in pending])
     if done:
@@ -449,10 +450,12 @@ def committee(request: HttpRequest) -> HttpResponse:
 def request_new(request: HttpRequest) -> HttpResponse:
     """A sales manager files a request for a new or changed limit or term."""
     user = _user(request)
-    raw = request.GET.get("counterparty") or request.POST.get("counterparty_id") or ""
-    if not raw.isdigit():
+    counterparty_id = query_id(
+        request.GET.get("counterparty") or request.POST.get("counterparty_id") or ""
+    )
+    if counterparty_id is None:
         raise Http404
-    counterparty = _counterparty(user, int(raw))
+    counterparty = _counterparty(user, counterparty_id)
     if not can_file_limit_request(user, counterparty.pk):
         raise PermissionDenied
     current = selectors.panel(counterparty, timezone.localdate()).limit
@@ -767,7 +770,7 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_agenda(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     item = _meeting(user, pk)
-    ids = [int(v) for v in request.POST.getlist("request") if v.isdigit()]
+    ids = [i for i in map(query_id, request.POST.getlist("request")) if i is not None]
     if not ids:
         messages.error(request, _("Tick the requests to put on the agenda."))
         return redirect("credit:meeting", item.pk)

@@ -1,10 +1,15 @@
 """Synthetic receivables data in the import formats (docs/import-formats.md).
 
-`generate()` writes users, counterparties, contacts, contracts, instalments, documents and
-payments as UTF-8 CSV files with the canonical headers. The data is meant to look like a real
+`generate()` writes users, counterparties, contacts, contracts, instalments, documents,
+payments, sales deals and the orders of won deals as UTF-8 CSV files with the canonical
+headers. The data is meant to look like a real
 supplier's ledger: debtors in several countries with valid tax ids, contracts with varied
 payment terms and penalty clauses, seasonal sales, and a payment behaviour per debtor (reliable,
 slow, chronic late, disputer, partial payer, defaulter) that decides when and how much is paid.
+Behaviour is not frozen: payments drift later over the 18 months (a slowing economy), each
+debtor drifts at its own pace, and some debtors change behaviour on a day of their history
+(docs/metrics.md: a prediction tested on such data is not a toy result). Deals move through the
+pipeline's stages; some are won (an order follows), some lost, some stuck on a stage.
 
 Rules the generator keeps:
 - deterministic: the same arguments give byte-identical files (one `random.Random` per stream,
@@ -52,6 +57,30 @@ FILES = (
     "instalments",
     "documents",
     "payments",
+    "deals",
+    "orders",
+)
+
+# Payments drift later by this many days per year of history, for everybody (a slowing
+# economy), on top of each debtor's own drift (normal, this spread in days per year).
+DRIFT_DAYS_PER_YEAR = 10.0
+DEBTOR_DRIFT_SPREAD = 8.0
+# The share of debtors who change behaviour on some day of their history, and what they become.
+CHANGE_SHARE = 0.15
+CHANGES: dict[str, tuple[str, ...]] = {
+    "reliable": ("slow", "chronic_late"),
+    "slow": ("reliable", "chronic_late"),
+    "chronic_late": ("slow", "reliable"),
+    "disputer": ("reliable", "partial_payer"),
+    "partial_payer": ("reliable", "chronic_late"),
+    "defaulter": ("defaulter",),
+}
+# The pipeline's open stages in order: (code, usual days, share of deals lost when leaving it).
+DEAL_STAGES: tuple[tuple[str, int, float], ...] = (
+    ("lead", 14, 0.35),
+    ("qualified", 21, 0.25),
+    ("proposal", 21, 0.3),
+    ("negotiation", 14, 0.2),
 )
 
 HEADERS: dict[str, tuple[str, ...]] = {
@@ -125,6 +154,29 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "amount",
         "currency",
         "payer",
+    ),
+    "deals": (
+        "external_id",
+        "counterparty",
+        "name",
+        "amount",
+        "currency",
+        "stage",
+        "stage_entered_on",
+        "probability",
+        "expected_close",
+        "payment_days",
+        "owner",
+    ),
+    "orders": (
+        "external_id",
+        "counterparty",
+        "number",
+        "date",
+        "amount",
+        "currency",
+        "status",
+        "invoiced_amount",
     ),
 }
 
@@ -331,6 +383,7 @@ _DOC_PREFIX = {
     "act": {"ru": "АКТ", "uk": "АКТ", "ro": "PV", "en": "SRV"},
 }
 
+_DEAL_NAMES = ("Equipment", "Annual supply", "Spare parts", "Service contract", "Expansion")
 _MONTH_SEASON = (0.7, 0.85, 1.05, 1.0, 0.95, 1.0, 0.9, 0.8, 1.1, 1.15, 1.2, 1.3)
 _WEEKDAY_SEASON = (1.0, 1.0, 1.0, 1.0, 1.0, 0.12, 0.02)
 
@@ -533,7 +586,7 @@ def generate(
 ) -> dict[str, Path]:
     """Write the synthetic data set into `out`; return the path of each file by kind
     ("users", "counterparties", "contacts", "contracts", "instalments", "documents",
-    "payments"). `progress(stage, done, total)` is called now and then."""
+    "payments", "deals", "orders"). `progress(stage, done, total)` is called now and then."""
     if debtors < 1:
         raise ValueError("debtors must be at least 1")
     if documents < 0:
@@ -571,6 +624,8 @@ class _Generation:
         self.rng_cp = _rng(seed, "counterparties")
         self.rng_doc = _rng(seed, "documents")
         self.rng_pay = _rng(seed, "payments")
+        self.rng_drift = _rng(seed, "drift")
+        self.rng_deal = _rng(seed, "deals")
         self.supervisors, self.collectors, self.sales = staff_counts(debtors)
         self.behaviours = behaviours(debtors, seed)
         # Seasonal weights over the document window, cumulative for bisect sampling.
@@ -586,6 +641,7 @@ class _Generation:
         self.contact_seq = 0
         self.document_seq = 0
         self.payment_seq = 0
+        self.deal_seq = 0
 
     # -- counterparties, contacts, contracts ------------------------------------------------
 
@@ -641,6 +697,7 @@ class _Generation:
         self.documents_and_payments(
             external_id, country, language, name, behaviour, contracts, first_day, n_documents
         )
+        self.deals(external_id, country, sales_manager, contracts[0], first_day, n_documents)
 
     def contacts(self, counterparty: str, country: Country, language: str, firm: str) -> None:
         rng = self.rng_cp
@@ -793,6 +850,14 @@ class _Generation:
         hi = season[-1]
         # Defaulters stop paying at some point in the past and never pay again.
         stop_paying = as_of - pay.randrange(60, 360) if behaviour == "defaulter" else as_of + 1
+        # Drift: the debtor's own pace (days per year, on top of everybody's), and for some a
+        # day from which documents falling due are paid with another behaviour.
+        drift = self.rng_drift
+        per_year = DRIFT_DAYS_PER_YEAR + drift.gauss(0.0, DEBTOR_DRIFT_SPREAD)
+        change_day, changed = as_of + 1, behaviour
+        if drift.random() < CHANGE_SHARE:
+            change_day = self.start + drift.randrange(90, HISTORY_DAYS)
+            changed = drift.choice(CHANGES[behaviour])
         scale = country.scale * (3.0 if pay.random() < 0.1 else 1.0)
         median = rng.lognormvariate(7.0, 0.8)  # in EUR-equivalent per document
         lang = "en" if language not in ("ru", "uk", "ro") else language
@@ -859,7 +924,10 @@ class _Generation:
                 )
             )
             contract_id = contract.external_id if contract else ""
-            for when, paid in self.schedule(behaviour, due, amount, stop_paying):
+            now = changed if due >= change_day else behaviour
+            shift = round(per_year * (due - self.start) / 365)
+            for when, paid in self.schedule(now, due, amount, stop_paying):
+                when += shift
                 # Banks do not book on weekends and holidays; nobody pays before the invoice.
                 when = days.next_working(country.code, max(when, doc_date))
                 if when > as_of:
@@ -867,6 +935,91 @@ class _Generation:
                 pay_rows.append((when, paid, doc_id, contract_id, currency))
         self.w["documents"].rows_many(doc_rows)
         self.write_payments(counterparty, payer, behaviour, pay_rows)
+
+    def deals(
+        self,
+        counterparty: str,
+        country: Country,
+        owner: str,
+        contract: _Contract,
+        first_day: int,
+        n_documents: int,
+    ) -> None:
+        """The debtor's sales deals: each starts as a lead and moves stage by stage (a stay
+        drawn around the stage's usual days, now and then far longer: stuck), lost on the way
+        with each stage's share, else won; a won deal's order follows. Deals still open on
+        as_of stay on the stage they reached."""
+        r = self.rng_deal
+        count = min(6, int(r.expovariate(1.0) * (1 + n_documents / 40)))
+        days = self.days
+        as_of = self.as_of
+        factor = country.scale if contract.currency != "EUR" else 1.0
+        for _ in range(count):
+            self.deal_seq += 1
+            deal_id = f"DL{self.deal_seq:07d}"
+            created = max(first_day, self.start) + r.randrange(
+                0, max(1, as_of - max(first_day, self.start))
+            )
+            amount = max(10_000, int(r.lognormvariate(8.5, 0.9) * factor * 100))
+            day = created
+            stage = "lead"
+            outcome = ""
+            for index, (code, usual, lost_share) in enumerate(DEAL_STAGES):
+                stage = code
+                stay = int(r.expovariate(1 / usual)) + 1
+                if r.random() < 0.12:
+                    stay += r.randrange(30, 120)  # forgotten: stuck on the stage
+                if day + stay > as_of:
+                    break
+                day += stay
+                if r.random() < lost_share:
+                    outcome = "lost"
+                    break
+                if index == len(DEAL_STAGES) - 1:
+                    outcome = "won"
+            if outcome:
+                stage = outcome
+            remaining = sum(u for c, u, _l in DEAL_STAGES[self._stage_index(stage) :])
+            expected = day + remaining + r.randrange(-10, 30) if not outcome else day
+            probability = ""
+            if not outcome and r.random() < 0.3:
+                probability = str(r.choice((20, 40, 60, 70, 80, 90)))
+            self.w["deals"].row(
+                (
+                    deal_id,
+                    counterparty,
+                    f"{_DEAL_NAMES[r.randrange(len(_DEAL_NAMES))]} {self.deal_seq}",
+                    _cents(amount),
+                    contract.currency,
+                    stage,
+                    days.s(day),
+                    probability,
+                    days.s(expected),
+                    contract.payment_days,
+                    owner,
+                )
+            )
+            if outcome == "won":
+                invoiced = day + r.randrange(3, 30) <= as_of
+                self.w["orders"].row(
+                    (
+                        f"OR{self.deal_seq:07d}",
+                        counterparty,
+                        f"ZK-{self.deal_seq}",
+                        days.s(day),
+                        _cents(amount),
+                        contract.currency,
+                        "invoiced" if invoiced else "confirmed",
+                        _cents(amount) if invoiced else "0.00",
+                    )
+                )
+
+    @staticmethod
+    def _stage_index(stage: str) -> int:
+        for index, (code, _usual, _lost) in enumerate(DEAL_STAGES):
+            if code == stage:
+                return index
+        return len(DEAL_STAGES)
 
     def schedule(
         self, behaviour: str, due: int, amount: int, stop_paying: int

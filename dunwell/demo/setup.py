@@ -27,7 +27,16 @@ DEMO_COMPANY_CODE = "demo"
 DEMO_PASSWORD = "dunwell-demo"  # noqa: S105
 
 # Load order of docs/import-formats.md.
-IMPORT_ORDER = ("counterparties", "contacts", "contracts", "instalments", "documents", "payments")
+IMPORT_ORDER = (
+    "counterparties",
+    "contacts",
+    "contracts",
+    "instalments",
+    "documents",
+    "payments",
+    "deals",
+    "orders",
+)
 
 # The people beside the generated supervisors, collectors and sales managers.
 OFFICE: tuple[tuple[str, str, str, str], ...] = (

@@ -9,7 +9,9 @@ class InsightConfig(AppConfig):
 
     def ready(self) -> None:
         from dunwell import periodic
-        from dunwell.insight.prediction.model import retrain_if_due
+        from dunwell.insight.prediction.model import rescore_if_due, retrain_if_due
 
-        # A new payment-prediction model every week (docs/metrics.md).
+        # A new payment-prediction model every week, fresh predictions every day
+        # (docs/metrics.md).
         periodic.register("insight.retrain_prediction", retrain_if_due)
+        periodic.register("insight.rescore_prediction", rescore_if_due)

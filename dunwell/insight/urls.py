@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from dunwell.insight import metrics_views, views
+from dunwell.insight import forecast_views, metrics_views, views
 
 app_name = "insight"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -8,4 +8,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("aging/export.xlsx", views.aging_export, name="aging_export"),
     path("metrics/", metrics_views.metrics_page, name="metrics"),
     path("metrics/export.xlsx", metrics_views.metrics_export, name="metrics_export"),
+    path("forecast/", forecast_views.forecast_page, name="forecast"),
+    path("forecast/export.xlsx", forecast_views.forecast_export, name="forecast_export"),
 ]

@@ -107,3 +107,20 @@ class ImportRunAdmin(admin.ModelAdmin):
 @admin.register(models.ColumnMapping)
 class ColumnMappingAdmin(admin.ModelAdmin):
     list_display = ("kind", "name", "signature", "updated_at")
+
+
+# The sales pipeline's stages are configured per company here (issue 14): names in the four
+# languages, default probability, usual days, outcome.
+@admin.register(models.DealStage)
+class DealStageAdmin(admin.ModelAdmin):
+    list_display = ("company", "position", "code", "name", "probability", "usual_days", "outcome")
+    list_filter = ("company", "outcome")
+    ordering = ("company", "position")
+
+
+@admin.register(models.Deal)
+class DealAdmin(AuditedAdmin):
+    list_display = ("external_id", "name", "counterparty", "stage", "amount", "currency")
+    list_filter = ("stage__code",)
+    search_fields = ("external_id", "name", "counterparty__name")
+    raw_id_fields = ("counterparty", "owner")

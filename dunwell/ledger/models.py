@@ -476,6 +476,134 @@ class Order(models.Model):
         return self.amount - self.invoiced_amount
 
 
+class DealOutcome(models.TextChoices):
+    OPEN = "open", _("open")
+    WON = "won", _("won")
+    LOST = "lost", _("lost")
+
+
+# The stages every company starts with (issue 14, item 3): code, English name, names in the
+# other languages, default probability (%), usual days on the stage, outcome. A company edits
+# its own copy; these are data, not code paths.
+DEFAULT_DEAL_STAGES: tuple[tuple[str, str, dict[str, str], int, int, str], ...] = (
+    ("lead", "Lead", {"ru": "Лид", "uk": "Лід", "ro": "Prospect"}, 10, 14, "open"),
+    (
+        "qualified",
+        "Qualified",
+        {"ru": "Квалифицирована", "uk": "Кваліфікована", "ro": "Calificată"},
+        25,
+        21,
+        "open",
+    ),
+    (
+        "proposal",
+        "Proposal sent",
+        {"ru": "КП отправлено", "uk": "КП надіслано", "ro": "Ofertă trimisă"},
+        50,
+        21,
+        "open",
+    ),
+    (
+        "negotiation",
+        "Negotiation",
+        {"ru": "Переговоры", "uk": "Переговори", "ro": "Negociere"},
+        75,
+        14,
+        "open",
+    ),
+    ("won", "Won", {"ru": "Выиграна", "uk": "Виграна", "ro": "Câștigată"}, 100, 0, "won"),
+    ("lost", "Lost", {"ru": "Проиграна", "uk": "Програна", "ro": "Pierdută"}, 0, 0, "lost"),
+)
+
+
+class DealStage(models.Model):
+    """A stage of the sales pipeline of one company, with the probability a deal on it is won
+    by default and the days a deal usually stays on it (beyond them the deal is "stuck")."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="deal_stages")
+    code = models.SlugField(_("code"), max_length=32)
+    name = models.CharField(_("name"), max_length=100)
+    names = models.JSONField(
+        _("name in other languages"), default=dict, blank=True, help_text='{"ru": "…", "uk": "…"}'
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    probability = models.PositiveSmallIntegerField(_("default probability, %"), default=0)
+    usual_days = models.PositiveIntegerField(
+        _("usual days on the stage"), default=0, help_text=_("0: never stuck")
+    )
+    outcome = models.CharField(
+        _("outcome"), max_length=4, choices=DealOutcome.choices, default=DealOutcome.OPEN
+    )
+
+    class Meta:
+        verbose_name = _("deal stage")
+        verbose_name_plural = _("deal stages")
+        ordering = ["company", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["company", "code"], name="uniq_deal_stage_code"),
+            models.CheckConstraint(
+                condition=Q(probability__lte=100), name="deal_stage_probability_lte_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.localized_name
+
+    @property
+    def localized_name(self) -> str:
+        return localized(self.names, self.name)
+
+
+class Deal(models.Model):
+    """A sales deal (issue 14, item 3): cash expected at probability × amount, placed at the
+    expected close + the payment terms + the customer's usual delay (insight/forecast.py).
+
+    `probability` empty means the stage's default; `stage_entered_on` restarts whenever the
+    deal moves to another stage (ledger/services.py `move_deal`, and the import)."""
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="deals")
+    counterparty = models.ForeignKey(Counterparty, on_delete=models.CASCADE, related_name="deals")
+    external_id = models.CharField(_("external id"), max_length=64)
+    name = models.CharField(_("name"), max_length=255, blank=True)
+    amount = money_field(_("amount"))
+    currency = models.CharField(_("currency"), max_length=3)
+    stage = models.ForeignKey(DealStage, on_delete=models.PROTECT, related_name="deals")
+    stage_entered_on = models.DateField(_("on the stage since"))
+    probability = models.PositiveSmallIntegerField(
+        _("probability, %"), null=True, blank=True, help_text=_("empty: the stage's default")
+    )
+    expected_close = models.DateField(_("expected close"))
+    payment_days = models.PositiveIntegerField(_("payment terms, days"), default=0)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="deals",
+        verbose_name=_("owner"),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("deal")
+        verbose_name_plural = _("deals")
+        constraints = [
+            models.UniqueConstraint(fields=["company", "external_id"], name="uniq_deal_external"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="deal_amount_gte_0"),
+            models.CheckConstraint(
+                condition=Q(probability__isnull=True) | Q(probability__lte=100),
+                name="deal_probability_lte_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.external_id
+
+    @property
+    def effective_probability(self) -> int:
+        return self.stage.probability if self.probability is None else self.probability
+
+
 class Allocation(models.Model):
     """Part of a payment applied to a document. `paid_on` copies the payment date so that
     historic aging ("open as of D") needs no join to payments.
@@ -555,6 +683,7 @@ class ImportKind(models.TextChoices):
     DOCUMENTS = "documents", _("Documents (invoices, shipments, acts)")
     PAYMENTS = "payments", _("Payments")
     ORDERS = "orders", _("Orders (confirmed or shipped, not yet invoiced)")
+    DEALS = "deals", _("Sales deals (pipeline)")
 
 
 class ColumnMapping(models.Model):

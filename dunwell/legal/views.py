@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from dunwell.accounts.models import User
 from dunwell.accounts.visibility import counterparty_filter, visible_counterparties
+from dunwell.forms import query_id
 from dunwell.ladder.models import OPEN_STATUSES, Task
 from dunwell.ladder.services import LadderError
 from dunwell.ladder.services import complete_task as complete_ladder_task
@@ -438,8 +439,9 @@ def approvals(request: HttpRequest) -> HttpResponse:
 def _selected_ids(request: HttpRequest) -> list[int]:
     ids: list[int] = []
     for raw in request.POST.getlist("ids"):
-        if raw.isdigit() and int(raw) not in ids:
-            ids.append(int(raw))
+        number = query_id(raw)
+        if number is not None and number not in ids:
+            ids.append(number)
     return ids
 
 

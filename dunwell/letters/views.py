@@ -23,6 +23,7 @@ from dunwell.accounts.visibility import (
     is_manager,
     visible_counterparties,
 )
+from dunwell.forms import query_id
 from dunwell.ladder.models import Task
 from dunwell.ledger.models import Counterparty, Segment
 from dunwell.letters import services
@@ -327,7 +328,7 @@ def mailing_from_list(request: HttpRequest) -> HttpResponse:
     """The debtor list's bulk action: a friendly mailing to the debtors ticked there. It is
     prepared, not sent: the mailing page shows who gets what, and a manager approves it."""
     user = _manager(request)
-    ids = tuple(sorted({int(v) for v in request.POST.getlist("ids") if v.isdigit()}))
+    ids = tuple(sorted({i for i in map(query_id, request.POST.getlist("ids")) if i is not None}))
     query = QueryDict(request.POST.get("back", "")).urlencode()  # the list's filters, re-encoded
     back = reverse("work:debtors") + (f"?{query}" if query else "")
     if not ids:

@@ -1,5 +1,5 @@
-"""POST /api/v1/{counterparties,contacts,contracts,documents,payments,orders}: a batch of up to
-10,000 items through the file import's engine (all or nothing; docs/integrations.md)."""
+"""POST /api/v1/{counterparties,contacts,contracts,documents,payments,orders,deals}: a batch of
+up to 10,000 items through the file import's engine (all or nothing; docs/integrations.md)."""
 
 from __future__ import annotations
 

@@ -23,7 +23,7 @@ MAX_ITEMS = 10_000
 # A push of 10,000 items is larger than Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB, meant for
 # forms): the push reads its body itself, up to this size.
 MAX_BODY_BYTES = 64 * 1024 * 1024
-PUSH_KINDS = ("counterparties", "contacts", "contracts", "documents", "payments", "orders")
+PUSH_KINDS = ("counterparties", "contacts", "contracts", "documents", "payments", "orders", "deals")
 # Row numbers handed to the engine are index + FIRST_ROW: the engine reports problems of the
 # whole table (a missing required field) on rows 0 and 1, never on an item.
 FIRST_ROW = 2

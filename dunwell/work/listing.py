@@ -23,7 +23,18 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
-from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    CharField,
+    Exists,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -380,16 +391,19 @@ def page_details(rows: Any, today: date) -> list[Counterparty]:
         overdue[cp_id].append((currency, late))
         if cp_id not in oldest or first_due < oldest[cp_id]:
             oldest[cp_id] = first_due
-    promised = set(
-        Promise.objects.filter(counterparty__in=ids, status=PromiseStatus.ACTIVE).values_list(
-            "counterparty_id", flat=True
-        )
+    # An active promise or an open dispute: one query for both (a UNION of the two).
+    flags = Promise.objects.filter(counterparty__in=ids, status=PromiseStatus.ACTIVE).values_list(
+        "counterparty_id", Value("promise", output_field=CharField())
     )
-    disputed = set(
+    flags = flags.union(
         Dispute.objects.filter(counterparty__in=ids, status=DisputeStatus.OPEN).values_list(
-            "counterparty_id", flat=True
+            "counterparty_id", Value("dispute", output_field=CharField())
         )
     )
+    promised: set[int] = set()
+    disputed: set[int] = set()
+    for cp_id, flag in flags:
+        (promised if flag == "promise" else disputed).add(cp_id)
     card = reverse("work:debtor", args=[0]).removesuffix("0/")
     for cp in page:
         due = oldest.get(cp.pk)

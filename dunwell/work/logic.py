@@ -49,6 +49,9 @@ class PriorityInput:
     broken_promises: int
     step_rank: int  # 1 for the first step of the debtor's ladder, 2 for the next…
     task_late_days: int  # how many days past its due date the task itself is
+    # The highest predicted chance (0–1) that one of the debtor's open documents is paid
+    # late (insight's stored payment predictions; None when there is no model).
+    late_probability: float | None = None
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,8 @@ class Priority:
 # "Priority"): amount up to 40, days overdue up to 30, ladder step up to 15, broken promises up
 # to 20, a task left undone up to 10 — 115 at most.
 AMOUNT_POINTS, DAYS_POINTS, STEP_POINTS, BROKEN_POINTS, LATE_POINTS = 40, 30, 15, 20, 10
+# Likely to pay late (issue 14): up to 10 more, so that "likely late, high amount" rises.
+LIKELY_LATE_POINTS = 10
 
 
 def priority(item: PriorityInput) -> Priority:
@@ -71,7 +76,9 @@ def priority(item: PriorityInput) -> Priority:
     - days overdue: one point per 6 days of the oldest overdue document, at most 30 (180 days);
     - ladder step: 3 points per step up the debtor's ladder, at most 15;
     - broken promises in the last 60 days: 10 points each, at most 20;
-    - the task itself late: 2 points per day, at most 10.
+    - the task itself late: 2 points per day, at most 10;
+    - likely to pay late: above a predicted chance of 50 %, 2 points per 10 % (60 % → 2,
+      100 % → 10).
     """
     reasons: list[tuple[str, int]] = []
     if item.amount_overdue > 0:
@@ -85,6 +92,9 @@ def priority(item: PriorityInput) -> Priority:
         reasons.append(("broken", min(10 * item.broken_promises, BROKEN_POINTS)))
     if item.task_late_days > 0:
         reasons.append(("late", min(2 * item.task_late_days, LATE_POINTS)))
+    if item.late_probability is not None and item.late_probability > 0.5:
+        points = round(20 * (item.late_probability - 0.5))
+        reasons.append(("likely_late", min(points, LIKELY_LATE_POINTS)))
     reasons = [(name, points) for name, points in reasons if points > 0]
     return Priority(score=sum(points for _, points in reasons), reasons=reasons)
 

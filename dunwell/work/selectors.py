@@ -43,6 +43,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dunwell.accounts.models import User
 from dunwell.accounts.visibility import COLLECTING_ROLES, visible_counterparties
+from dunwell.insight.labels import LIKELY_LATE_LABEL
 from dunwell.interest.fx import rate_table
 from dunwell.ladder.decide import DEFAULT_WINDOW
 from dunwell.ledger.models import (
@@ -505,6 +506,14 @@ def worklist(
         .annotate(n=Count("id"))
         .values_list("counterparty_id", "n")
     )
+    from dunwell.insight.models import DocumentPrediction
+
+    likely_late = dict(
+        DocumentPrediction.objects.filter(counterparty_id__in=ids, document__open_amount__gt=0)
+        .values("counterparty_id")
+        .annotate(p=Max("late_probability"))
+        .values_list("counterparty_id", "p")
+    )
     table = rate_table(today)
     currencies = company_currencies()
     ranks = step_ranks({t.step.policy_id for t in tasks if t.step})
@@ -525,6 +534,7 @@ def worklist(
                 broken_promises=broken.get(task.counterparty_id, 0),
                 step_rank=ranks.get(task.step_id, 0) if task.step_id else 0,
                 task_late_days=late_days,
+                late_probability=likely_late.get(task.counterparty_id),
             )
         )
         items.append(
@@ -561,6 +571,7 @@ REASON_LABELS = {
     "broken": _("broken promises"),
     "step": _("ladder step"),
     "late": _("task late"),
+    "likely_late": LIKELY_LATE_LABEL,
 }
 _MARK = 987654321
 

@@ -22,6 +22,8 @@ FEATURES: tuple[str, ...] = (
     "spread_days_late",  # standard deviation of it
     "share_late",  # share of them paid more than N days after due
     "trend_days_late",  # the last three paid, less the average: positive = getting worse
+    "last_days_late",  # days after due of the last one paid (behaviour changes show here first)
+    "recent_share_late",  # share paid late among the last five paid
     "share_partial",  # share of them paid in more than one payment
     "overdue_now",  # the customer's documents overdue and unpaid on t
     "amount_ratio",  # amount ÷ the customer's average amount before t
@@ -84,8 +86,12 @@ class CustomerHistory:
             recent = self._late[max(0, k - 3) : k]
             trend = sum(recent) / len(recent) - mean
             share_late, share_partial = late / n, partial / n
+            last = float(self._late[k - 1])
+            five = self._late[max(0, k - 5) : k]
+            recent_late = sum(1 for v in five if v > self.late_after_days) / len(five)
         else:
             mean = spread = trend = share_late = share_partial = NAN
+            last = recent_late = NAN
         j = bisect.bisect_left(self._issued_days, t)  # issued strictly before t
         average = self._amount_prefix[j] / j if j else NAN
         overdue = sum(
@@ -99,6 +105,8 @@ class CustomerHistory:
             spread,
             share_late,
             trend,
+            last,
+            recent_late,
             share_partial,
             float(overdue),
             doc.amount / average if j and average > 0 else NAN,

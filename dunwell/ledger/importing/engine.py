@@ -135,6 +135,7 @@ EMPTY_CELL: dict[str, dict[str, Any]] = {
     "documents": {"kind": "invoice", "accepted": False, "cancelled": False},
     "payments": {"payer": "", "number": "", "cancelled": False},
     "orders": {"status": "confirmed", "invoiced_amount": Decimal(0)},
+    "deals": {"name": "", "payment_days": 0},
 }
 ROLES = ("orders", "accepts", "accountant", "decides_payments", "signs")
 
@@ -239,6 +240,8 @@ RESOLVED = [
     ("segment_id", "BIGINT"),
     ("collector_id", "BIGINT"),
     ("sales_manager_id", "BIGINT"),
+    ("stage_id", "BIGINT"),
+    ("owner_id", "BIGINT"),
 ]
 
 
@@ -642,6 +645,28 @@ class _RowParser:
             values["accepted"] = True
         if kind == "orders":
             return self._order_rules(line, values, errors)
+        if kind == "deals":
+            return self._deal_rules(line, values, errors)
+        return True
+
+    def _deal_rules(self, line: int, values: dict[str, Any], errors: _Rejections) -> bool:
+        """A probability is a percentage; payment terms are not negative."""
+        probability = values.get("probability")
+        if probability is not None and not 0 <= probability <= 100:
+            errors.add(
+                line,
+                self.column("probability"),
+                _("probability %(value)s is not between 0 and 100") % {"value": probability},
+            )
+            return False
+        days = values.get("payment_days")
+        if days is not None and days < 0:
+            errors.add(
+                line,
+                self.column("payment_days"),
+                _("negative number of days %(value)s") % {"value": days},
+            )
+            return False
         return True
 
     def _order_rules(self, line: int, values: dict[str, Any], errors: _Rejections) -> bool:
@@ -946,6 +971,8 @@ class Importer:
                     col(role),
                     lambda v: _("unknown user %(value)s") % {"value": repr(v)},
                 )
+        if kind == "deals":
+            self._deal_references(cursor, parser)
         if parser.natural:
             self._natural_keys(cursor, parser)
         elif "external_id" in names:
@@ -965,6 +992,51 @@ class Importer:
             self._check_phones(cursor, parser)
         if kind == "documents":
             self._due_dates(cursor)
+
+    def _deal_references(self, cursor: CursorWrapper, parser: _RowParser) -> None:
+        """A deal's stage by its code in its company's pipeline (the shipped default stages
+        are created for a company that has none), its owner by username."""
+        from dunwell.ledger.deals import ensure_default_stages
+
+        col = parser.column
+        cursor.execute(f"SELECT DISTINCT company_id FROM {STAGE} WHERE company_id IS NOT NULL")
+        ensure_default_stages(row[0] for row in cursor.fetchall())
+        cursor.execute(
+            f"UPDATE {STAGE} SET stage_id = (SELECT s.id FROM ledger_dealstage s "
+            f"WHERE s.company_id = {STAGE}.company_id AND s.code = {STAGE}.f_stage)"
+        )
+        self._sql_errors(
+            cursor,
+            f"SELECT line, f_stage FROM {STAGE} WHERE stage_id IS NULL "
+            "AND company_id IS NOT NULL ORDER BY line",
+            col("stage"),
+            lambda v: _("unknown deal stage %(value)s") % {"value": repr(v)},
+        )
+        if "owner" in parser.header_of:
+            cursor.execute(
+                f"UPDATE {STAGE} SET owner_id = (SELECT u.id FROM accounts_user u "
+                f"WHERE u.username = {STAGE}.f_owner) WHERE f_owner IS NOT NULL"
+            )
+            self._sql_errors(
+                cursor,
+                f"SELECT line, f_owner FROM {STAGE} WHERE f_owner IS NOT NULL "
+                "AND owner_id IS NULL ORDER BY line",
+                col("owner"),
+                lambda v: _("unknown user %(value)s") % {"value": repr(v)},
+            )
+
+    def _deal_stage_dates(self, cursor: CursorWrapper, present: set[str]) -> None:
+        """The day a deal entered its stage: the file's when given; else, for a deal staying
+        on its stage, the stored day; else (a new deal, or one moved to another stage) today."""
+        today = timezone.localdate()
+        stored = (
+            f"(SELECT t.stage_entered_on FROM ledger_deal t WHERE t.id = {STAGE}.target_id "
+            f"AND t.stage_id = {STAGE}.stage_id)"
+        )
+        given = "f_stage_entered_on, " if "stage_entered_on" in present else ""
+        cursor.execute(
+            f"UPDATE {STAGE} SET f_stage_entered_on = COALESCE({given}{stored}, %s)", [today]
+        )
 
     # --- files without ids (natural keys) --------------------------------------------------
 
@@ -1340,6 +1412,8 @@ class Importer:
                 f"UPDATE {STAGE} SET {', '.join(f'{st} = t.{db}' for st, db in kept)} "
                 f"FROM {target} t WHERE t.id = {STAGE}.target_id"
             )
+        if kind.name == "deals":
+            self._deal_stage_dates(cursor, present)
         defaults = _defaults(kind.name)
         if defaults:
             sets = ", ".join(f"{st} = COALESCE({st}, {value})" for st, value in defaults.items())
@@ -1372,7 +1446,7 @@ class Importer:
         insert_cols = all_db + db_cols + extra_db
         insert_vals = all_stage + stage_cols + extra_stage
         params: list[Any] = []
-        if kind.name in {"counterparties", "documents", "payments", "orders"}:
+        if kind.name in {"counterparties", "documents", "payments", "orders", "deals"}:
             insert_cols.append("updated_at")
             insert_vals.append("%s")
             params.append(now)
@@ -1383,7 +1457,7 @@ class Importer:
         updates = [f"{db} = excluded.{db}" for db in db_cols]
         if kind.name in {"documents", "payments"}:
             updates += [f"{db} = excluded.{db}" for db in extra_db]
-        if kind.name in {"counterparties", "documents", "payments", "orders"}:
+        if kind.name in {"counterparties", "documents", "payments", "orders", "deals"}:
             updates.append("updated_at = excluded.updated_at")
         if kind.name == "contacts":
             cursor.execute(
@@ -1640,6 +1714,8 @@ def _defaults(kind: str) -> dict[str, str]:
         return {"f_payer": "''", "f_number": "''", "f_cancelled": "FALSE"}
     if kind == "orders":
         return {"f_status": "'confirmed'", "f_invoiced_amount": "0"}
+    if kind == "deals":
+        return {"f_name": "''", "f_payment_days": "0"}
     return {}
 
 

@@ -23,6 +23,7 @@ LOAD_ORDER = (
     "documents",
     "payments",
     "orders",
+    "deals",
 )
 SUFFIXES = (".csv", ".txt", ".xlsx")
 

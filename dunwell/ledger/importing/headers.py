@@ -309,6 +309,39 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "status": ("статус", "состояние", "стан", "stare"),
         "invoiced_amount": ("выставлено", "сумма счетов", "виставлено", "facturat"),
     },
+    "deals": {
+        "external_id": ("код", "код сделки", "код угоди", "cod", "cod oportunitate"),
+        "name": ("сделка", "название", "угода", "назва", "oportunitate", "denumire", "deal"),
+        "amount": ("сумма", "сумма сделки", "сума", "сума угоди", "suma", "valoare"),
+        "stage": ("этап", "стадия", "етап", "стадія", "etapa", "faza"),
+        "stage_entered_on": (
+            "на этапе с",
+            "дата этапа",
+            "на етапі з",
+            "дата етапу",
+            "in etapa din",
+            "data etapei",
+        ),
+        "probability": ("вероятность", "ймовірність", "probabilitate"),
+        "expected_close": (
+            "дата закрытия",
+            "ожидаемое закрытие",
+            "дата закриття",
+            "очікуване закриття",
+            "data inchiderii",
+            "inchidere estimata",
+        ),
+        "payment_days": (
+            "отсрочка",
+            "отсрочка дней",
+            "отсрочка платежа",
+            "відстрочка",
+            "відстрочка днів",
+            "termen de plata",
+            "zile de plata",
+        ),
+        "owner": ("ответственный", "менеджер", "відповідальний", "responsabil", "manager"),
+    },
 }
 
 

@@ -281,7 +281,51 @@ ORDERS = Kind(
     ),
 )
 
+# Sales deals (issue 14, item 3): the stage by its code in the company's pipeline, the owner by
+# username; a deal that changes stage restarts its days on the stage (engine: _deal_stage_dates).
+DEALS = Kind(
+    "deals",
+    (
+        EXTERNAL_ID,
+        F("counterparty", max_length=255),
+        COUNTERPARTY_TAX_ID,
+        F("name"),
+        F("amount", "money", required=True),
+        CURRENCY,
+        F("stage", "lower", required=True, max_length=32),
+        F("stage_entered_on", "date"),
+        F("probability", "int"),
+        F("expected_close", "date", required=True),
+        F("payment_days", "int"),
+        F("owner", max_length=150),
+        COMPANY,
+    ),
+    "ledger_deal",
+    (
+        ("cp_id", "counterparty_id", ""),
+        ("f_name", "name", "name"),
+        ("f_amount", "amount", "amount"),
+        ("f_currency", "currency", "currency"),
+        ("stage_id", "stage_id", "stage"),
+        ("f_stage_entered_on", "stage_entered_on", ""),
+        ("f_probability", "probability", "probability"),
+        ("f_expected_close", "expected_close", "expected_close"),
+        ("f_payment_days", "payment_days", "payment_days"),
+        ("owner_id", "owner_id", "owner"),
+    ),
+)
+
 KINDS: dict[str, Kind] = {
     k.name: k
-    for k in (USERS, COUNTERPARTIES, CONTACTS, CONTRACTS, INSTALMENTS, DOCUMENTS, PAYMENTS, ORDERS)
+    for k in (
+        USERS,
+        COUNTERPARTIES,
+        CONTACTS,
+        CONTRACTS,
+        INSTALMENTS,
+        DOCUMENTS,
+        PAYMENTS,
+        ORDERS,
+        DEALS,
+    )
 }

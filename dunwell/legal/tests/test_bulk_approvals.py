@@ -128,3 +128,12 @@ def test_the_pages_read_in_the_directors_language(
     assert "Списать долг" in listing
     page = _post(director, [a.pk for a in two_requests], "reject").content.decode()
     assert "2 юридических шага будут отклонены." in page
+
+
+def test_an_id_no_request_can_have_is_refused_without_a_server_error(
+    director: Any, two_requests: list[Approval]
+) -> None:
+    data = {"ids": [str(two_requests[0].pk), "9" * 5000], "decision": "approve", "confirm": "1"}
+    response = client_for(director).post(reverse("legal:approvals_decide"), data)
+    assert response.status_code == 302
+    assert Approval.objects.get(pk=two_requests[0].pk).status == "approved"

@@ -2,7 +2,7 @@
 
 dunwell predict evaluate --split-date 2026-06-01 [--late-after-days 0] --format json
 dunwell predict train [--as-of D] [--late-after-days 0]
-dunwell predict score [--as-of D]
+dunwell predict score [--as-of D] [--store]
 """
 
 from __future__ import annotations
@@ -14,7 +14,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from dunwell.insight.management.commands.aging import parse_date
-from dunwell.insight.prediction.model import NotEnoughData, evaluate, score_open, train
+from dunwell.insight.prediction.model import (
+    NotEnoughData,
+    evaluate,
+    score_open,
+    store_scores,
+    train,
+)
 
 
 def _days(value: str) -> int:
@@ -41,6 +47,11 @@ class Command(BaseCommand):
         tr.add_argument("--late-after-days", type=_days, default=0)
         sc = sub.add_parser("score", help="every open document with the latest model, as JSON")
         sc.add_argument("--as-of", type=parse_date)
+        sc.add_argument(
+            "--store",
+            action="store_true",
+            help="store them (with top factors) for the debtor card and the worklist",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
@@ -54,8 +65,11 @@ class Command(BaseCommand):
             elif action == "train":
                 path = train(options["as_of"] or timezone.localdate(), options["late_after_days"])
                 self.stdout.write(f"stored {path}")
+            elif options["store"]:
+                stored = store_scores(options["as_of"] or timezone.localdate())
+                self.stdout.write(f"stored {stored} predictions")
             else:
-                scores = score_open(options["as_of"] or timezone.localdate())
+                scores = score_open(options["as_of"] or timezone.localdate(), factors=True)
                 self.stdout.write(json.dumps(scores, indent=2))
         except NotEnoughData as exc:
             raise CommandError(str(exc)) from None

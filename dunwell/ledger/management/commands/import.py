@@ -18,8 +18,8 @@ from dunwell.ledger.models import Company
 
 class Command(BaseCommand):
     help = (
-        "Import users, counterparties, contacts, contracts, instalments, documents, payments or "
-        "orders: "
+        "Import users, counterparties, contacts, contracts, instalments, documents, payments, "
+        "orders or deals: "
         "`import KIND FILE`, or `import DIR` for every known file of a folder in load order."
     )
 

@@ -1,0 +1,103 @@
+"""The cash forecast as rows for the page and XLSX, and the backtest as a text table."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import IO, Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
+from openpyxl import Workbook
+
+from dunwell.cells import append_row
+from dunwell.insight.forecast import Forecast, Part, Row
+
+PART_LABELS: dict[Part, StrOrPromise] = {
+    Part.RECEIVABLES: gettext_lazy("Open receivables"),
+    Part.INSTALMENTS: gettext_lazy("Contract instalments"),
+    Part.PROMISES: gettext_lazy("Promises and agreements"),
+    Part.DEALS: gettext_lazy("Pipeline deals"),
+}
+
+
+def money(cents: float | None) -> Decimal | None:
+    """Float cents to a Decimal amount with two places (the forecast's shares are fractions of
+    a cent until here)."""
+    if cents is None:
+        return None
+    return Decimal(round(cents)).scaleb(-2)
+
+
+def period_label(row: Row, monthly: bool) -> str:
+    if monthly:
+        return row.period.start.strftime("%m.%Y")
+    return f"{row.period.start:%d.%m}–{row.period.end:%d.%m.%Y}"
+
+
+def table_rows(rows: list[Row], monthly: bool) -> list[dict[str, Any]]:
+    return [
+        {
+            "label": period_label(row, monthly),
+            "start": row.period.start,
+            "end": row.period.end,
+            "parts": [money(row.parts[p]) for p in Part],
+            "total": money(row.total),
+            "low": money(row.low),
+            "high": money(row.high),
+            "actual": money(row.actual),
+        }
+        for row in rows
+    ]
+
+
+def header() -> list[str]:
+    return [
+        _("Period"),
+        *(str(PART_LABELS[p]) for p in Part),
+        _("Forecast"),
+        _("Low"),
+        _("High"),
+        _("Received"),
+    ]
+
+
+def write_xlsx(report: Forecast, out: IO[bytes]) -> None:
+    workbook = Workbook(write_only=True)
+    for grain, monthly in ((_("Weeks"), False), (_("Months"), True)):
+        sheet = workbook.create_sheet(grain)
+        append_row(sheet, [_("Cash forecast as of %(date)s") % {"date": report.as_of.isoformat()}])
+        append_row(sheet, [_("Currency"), *header()])
+        for currency in report.currencies:
+            rows = currency.months if monthly else currency.weeks
+            for row in table_rows(rows, monthly):
+                append_row(
+                    sheet,
+                    [
+                        currency.currency,
+                        row["label"],
+                        *row["parts"],
+                        row["total"],
+                        row["low"],
+                        row["high"],
+                        row["actual"],
+                    ],
+                )
+    workbook.save(out)
+
+
+def backtest_table(result: dict[str, Any]) -> str:
+    lines = [
+        f"forecast backtest {result['from']} .. {result['to']} "
+        f"({len(result['month_ends'])} month-ends, actuals known until {result['known_until']})",
+        f"{'currency':10}{'horizon':12}{'WAPE':>8}{'month-ends':>12}{'weeks':>7}"
+        f"{'forecast':>20}{'actual':>20}",
+    ]
+    for currency in result["currencies"]:
+        for name, h in currency["horizons"].items():
+            wape = "—" if h["wape"] is None else f"{h['wape']:.3f}"
+            lines.append(
+                f"{currency['currency']:10}{name:12}{wape:>8}{h['n_month_ends']:>12}"
+                f"{h['n_weeks']:>7}{h['forecast']:>20,.2f}{h['actual']:>20,.2f}"
+            )
+    return "\n".join(lines) + "\n"

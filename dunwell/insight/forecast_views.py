@@ -1,0 +1,122 @@
+"""The cash forecast page and its XLSX export: for finance, supervisors, directors and admins
+(visibility.can_see_forecast), over the counterparties the user may see; collectors get 403."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dunwell.accounts.models import User
+from dunwell.accounts.visibility import can_see_forecast
+from dunwell.forms import QueryDateField
+from dunwell.insight.forecast import CurrencyForecast, Forecast, Part, forecast
+from dunwell.insight.forecast_export import PART_LABELS, money, period_label, table_rows
+from dunwell.insight.forecast_export import write_xlsx as write_forecast_xlsx
+from dunwell.views import bad_query
+
+
+class ForecastForm(forms.Form):
+    as_of = QueryDateField(
+        label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    currency = forms.CharField(label=_("Currency"), max_length=3, required=False)
+
+    def clean_currency(self) -> str:
+        return str(self.cleaned_data.get("currency") or "").upper()
+
+
+def _report(request: HttpRequest) -> tuple[ForecastForm, Forecast | None]:
+    assert isinstance(request.user, User)
+    if not can_see_forecast(request.user):
+        raise PermissionDenied
+    form = ForecastForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        return form, None
+    as_of = (form.cleaned_data.get("as_of") if form.is_bound else None) or timezone.localdate()
+    return form, forecast(as_of, request.user)
+
+
+def _chart(report: Forecast, chosen: CurrencyForecast) -> dict[str, Any]:
+    """Numbers for Chart.js: 13 weeks of receipts before the as-of day, then 13 weeks of the
+    forecast (its parts stacked) with the band and, for a past as-of day, the receipts."""
+
+    def number(cents: float | None) -> float | None:
+        value = money(cents)
+        return None if value is None else float(value)
+
+    history, weeks = chosen.history, chosen.weeks
+    blanks: list[float | None] = [None] * len(history)
+    return {
+        "currency": chosen.currency,
+        "labels": [period_label(r, False) for r in history + weeks],
+        "actual": [number(r.actual) for r in history] + [number(r.actual) for r in weeks],
+        "parts": [
+            {"label": str(PART_LABELS[p]), "data": blanks + [number(r.parts[p]) for r in weeks]}
+            for p in Part
+        ],
+        "low": blanks + [number(r.low) for r in weeks],
+        "high": blanks + [number(r.high) for r in weeks],
+        "texts": {
+            "actual": str(_("Received")),
+            "low": str(_("Low")),
+            "high": str(_("High")),
+        },
+    }
+
+
+@login_required
+def forecast_page(request: HttpRequest) -> HttpResponse:
+    form, report = _report(request)
+    if report is None:
+        return bad_query(request, form)
+    codes = [c.currency for c in report.currencies]
+    wanted = form.cleaned_data.get("currency") if form.is_bound else ""
+    chosen = next((c for c in report.currencies if c.currency == wanted), None) or (
+        report.currencies[0] if report.currencies else None
+    )
+    tables = [
+        {
+            "currency": c.currency,
+            "weeks": table_rows(c.weeks, False),
+            "months": table_rows(c.months, True),
+            "error": report.band_errors.get(c.currency),
+        }
+        for c in report.currencies
+        if chosen is None or c.currency == chosen.currency
+    ]
+    context = {
+        "form": form,
+        "report": report,
+        "currencies": codes,
+        "chosen": chosen.currency if chosen else "",
+        "tables": tables,
+        "part_labels": [PART_LABELS[p] for p in Part],
+        "kept_percent": round(report.kept_rate * 100),
+        "chart": _chart(report, chosen) if chosen else None,
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "insight/forecast.html", context)
+
+
+@login_required
+def forecast_export(request: HttpRequest) -> HttpResponse:
+    form, report = _report(request)
+    if report is None:
+        return bad_query(request, form)
+    buffer = io.BytesIO()
+    write_forecast_xlsx(report, buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = f"cash-forecast-{report.as_of.isoformat()}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

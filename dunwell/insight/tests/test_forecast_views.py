@@ -1,0 +1,119 @@
+"""The cash forecast page and its XLSX export: what the user reads in two languages, the chart's
+data, and who may open them (finance, supervisor, director, admin; collectors are refused)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from dunwell.accounts.models import Role, User
+from dunwell.ledger.models import Counterparty, Document
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def frozen() -> object:
+    with time_machine.travel("2026-03-31 09:00:00+00:00", tick=False):
+        yield
+
+
+@pytest.fixture
+def ledger(
+    make_counterparty: Callable[..., Counterparty],
+    make_document: Callable[..., Document],
+    collector: User,
+    outsider: User,
+) -> None:
+    team = make_counterparty(collector=collector, name="Team Debtor SRL")
+    elsewhere = make_counterparty(collector=outsider, name="Elsewhere SRL")
+    make_document(team, "1234.50", date=date(2026, 3, 1), due_date=date(2026, 4, 2))
+    make_document(elsewhere, "98765.00", date=date(2026, 3, 1), due_date=date(2026, 4, 3))
+
+
+def get(client: Client, user: User | None, name: str = "insight:forecast", **extra: Any) -> Any:
+    if user is not None:
+        client.force_login(user)
+    return client.get(reverse(name), **extra)
+
+
+def test_anonymous_is_sent_to_login(client: Client) -> None:
+    for name in ("insight:forecast", "insight:forecast_export"):
+        response = get(client, None, name)
+        assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+@pytest.mark.parametrize("who", ["collector", "teammate", "outsider"])
+@pytest.mark.parametrize("name", ["insight:forecast", "insight:forecast_export"])
+def test_collectors_are_refused_even_for_their_own_debtors(
+    client: Client, ledger: None, who: str, name: str, request: pytest.FixtureRequest
+) -> None:
+    assert get(client, request.getfixturevalue(who), name).status_code == 403
+
+
+def test_the_director_reads_the_forecast_and_the_chart_data_in_english(
+    client: Client, ledger: None, director: User
+) -> None:
+    response = get(client, director)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Cash forecast as of 31.03.2026" in html
+    assert "Next 13 weeks, RON" in html and "Next 12 months, RON" in html
+    assert "Open receivables" in html and "Pipeline deals" in html
+    assert "99,999.50" in html  # both invoices in the first week (01.04–07.04)
+    chart = response.context["chart"]
+    assert len(chart["labels"]) == 26 and chart["parts"][0]["data"][13] == 99999.5
+    assert 'id="forecast-chart"' in html
+
+
+def test_the_page_reads_in_russian(client: Client, ledger: None, director: User) -> None:
+    director.language = "ru"
+    director.save()
+    html = get(client, director, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "Прогноз поступлений на 31.03.2026" in html
+    assert "Открытая дебиторская задолженность" in html
+    assert "Следующие 13 недель, RON" in html
+
+
+def test_a_supervisor_forecasts_only_the_team(
+    client: Client, ledger: None, supervisor: User
+) -> None:
+    html = get(client, supervisor).content.decode()
+    assert "1,234.50" in html
+    assert "98,765.00" not in html and "99,999.50" not in html
+
+
+def test_finance_sees_everything(
+    client: Client, ledger: None, make_user: Callable[..., User]
+) -> None:
+    assert "99,999.50" in get(client, make_user("fiona", Role.FINANCE)).content.decode()
+
+
+def test_a_bad_date_is_named_and_answered_400(client: Client, ledger: None, director: User) -> None:
+    response = get(client, director, data={"as_of": "2026-02-30"})
+    assert response.status_code == 400
+    assert "Enter a valid date." in response.content.decode()
+    assert get(client, director, "insight:forecast_export", data={"as_of": "x"}).status_code == 400
+
+
+def test_the_export_has_weeks_and_months_per_currency(
+    client: Client, ledger: None, supervisor: User
+) -> None:
+    response = get(client, supervisor, "insight:forecast_export")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content), read_only=True)
+    assert book.sheetnames == ["Weeks", "Months"]
+    rows = list(book["Weeks"].iter_rows(values_only=True))
+    assert rows[0] == ("Cash forecast as of 2026-03-31",)
+    assert rows[1][:3] == ("Currency", "Period", "Open receivables")
+    assert rows[2][:3] == ("RON", "01.04–07.04.2026", 1234.5)  # the team's debtor only
+    assert len(rows) == 2 + 13
+    assert len(list(book["Months"].iter_rows(values_only=True))) == 2 + 12

@@ -1,0 +1,148 @@
+"""Top factors of each prediction (issue 14, item 2): stored with the scores, shown on the
+debtor card, and fed into the worklist priority ("likely to pay late")."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from dunwell.accounts.models import User
+from dunwell.insight.models import DocumentPrediction
+from dunwell.insight.prediction.features import FEATURES
+from dunwell.insight.prediction.model import rescore_if_due, store_scores, train
+from dunwell.insight.tests.test_predict_command import ledger  # noqa: F401 - a fixture
+from dunwell.ladder import services as ladder
+from dunwell.ledger.models import Counterparty, Document
+from dunwell.work.logic import PriorityInput, priority
+
+AS_OF = date(2026, 4, 15)
+
+
+@pytest.fixture
+def scored(ledger: list[Document], settings: Any, tmp_path: Path) -> list[Document]:  # noqa: F811
+    settings.DATA_DIR = tmp_path
+    train(AS_OF)
+    assert store_scores(AS_OF) == len(ledger)
+    return ledger
+
+
+def test_every_open_document_gets_a_prediction_with_its_top_factors(
+    scored: list[Document],
+) -> None:
+    latest = max(scored, key=lambda d: d.counterparty_id)  # the customer 45 days late, always
+    prediction = DocumentPrediction.objects.get(document=latest)
+    assert prediction.late_probability > 0.5 and prediction.model_version == 1
+    assert prediction.expected_payment >= AS_OF
+    assert 1 <= len(prediction.factors) <= 3
+    names = [name for name, _value in prediction.factors]
+    assert set(names) <= set(FEATURES)
+    values = [value for _name, value in prediction.factors]
+    assert values == sorted(values, reverse=True) and all(v > 0 for v in values)
+    # The customer's own lateness is what gives it away.
+    assert names[0] in {"mean_days_late", "share_late", "trend_days_late", "overdue_now"}
+
+
+def test_the_worker_rescores_once_a_day_and_after_a_new_model(
+    scored: list[Document], settings: Any
+) -> None:
+    from dunwell import periodic
+
+    assert periodic.JOBS["insight.rescore_prediction"] is rescore_if_due
+    assert rescore_if_due(AS_OF) is None  # scored today with the newest model
+    assert rescore_if_due(AS_OF + timedelta(days=1)) == len(scored)
+    train(AS_OF + timedelta(days=1))
+    assert rescore_if_due(AS_OF + timedelta(days=1)) == len(scored)
+    assert set(DocumentPrediction.objects.values_list("model_version", flat=True)) == {2}
+
+
+def test_predict_score_store_writes_them(
+    ledger: list[Document],  # noqa: F811
+    settings: Any,
+    tmp_path: Path,
+) -> None:
+    settings.DATA_DIR = tmp_path
+    out = io.StringIO()
+    call_command("predict", "train", "--as-of", AS_OF.isoformat(), stdout=out)
+    call_command("predict", "score", "--as-of", AS_OF.isoformat(), "--store", stdout=out)
+    assert f"stored {len(ledger)} predictions" in out.getvalue()
+
+
+def test_the_debtor_card_shows_the_chance_and_the_factors_in_russian(
+    scored: list[Document], make_user: Callable[..., User]
+) -> None:
+    latest = max(scored, key=lambda d: d.counterparty_id)
+    cp = latest.counterparty
+    director = make_user("dora", "director", language="ru")
+    client = Client()
+    client.force_login(director)
+    html = client.get(reverse("work:debtor", args=[cp.pk]), HTTP_ACCEPT_LANGUAGE="ru")
+    text = html.content.decode()
+    assert "Прогноз оплаты" in text and "Главные факторы" in text
+    assert latest.number in text
+    percent = round(100 * DocumentPrediction.objects.get(document=latest).late_probability)
+    assert f"{percent} %" in text
+
+
+# --- the worklist priority ------------------------------------------------------------------
+
+
+def test_priority_gives_points_for_a_likely_late_payer_only_above_even_odds() -> None:
+    base: dict[str, Any] = {
+        "amount_overdue": Decimal(0),
+        "max_days_overdue": 0,
+        "broken_promises": 0,
+        "step_rank": 0,
+        "task_late_days": 0,
+    }
+    assert priority(PriorityInput(**base, late_probability=0.9)).reasons == [("likely_late", 8)]
+    assert priority(PriorityInput(**base, late_probability=1.0)).reasons == [("likely_late", 10)]
+    assert priority(PriorityInput(**base, late_probability=0.5)).reasons == []
+    assert priority(PriorityInput(**base)).reasons == []  # no model: nothing
+
+
+def test_the_worklist_puts_the_likely_late_debtor_first_without_a_query_per_row(
+    collector: User,
+    make_counterparty: Callable[..., Counterparty],
+    make_document: Callable[..., Document],
+    django_assert_max_num_queries: Any,
+) -> None:
+    from dunwell.work.selectors import worklist
+
+    today = timezone.localdate()
+    debtors = []
+    for name in ("Calm SRL", "Risky SRL", "Other SRL"):
+        cp = make_counterparty(collector=collector, name=name)
+        doc = make_document(cp, "500.00", date=today - timedelta(days=5), due_date=today)
+        DocumentPrediction.objects.create(
+            document=doc,
+            counterparty=cp,
+            late_probability=0.95 if name == "Risky SRL" else 0.2,
+            expected_payment=today + timedelta(days=30),
+            factors=[["share_late", 0.3]],
+            model_version=1,
+            scored_on=today,
+        )
+        ladder.create_manual_task(
+            counterparty=cp,
+            assignee=collector,
+            action="call",
+            due_at=timezone.now(),
+            title=f"Call {name}",
+            user=None,
+        )
+        debtors.append(cp)
+    with django_assert_max_num_queries(12):
+        items = worklist(collector, timezone.now()).items
+    assert items[0].task.counterparty.name == "Risky SRL"
+    assert ("likely_late", 9) in items[0].priority.reasons
+    assert all(not any(n == "likely_late" for n, _p in i.priority.reasons) for i in items[1:])
