@@ -34,6 +34,8 @@ from dunwell.ladder.models import Dispute, DisputeStatus, Promise, PromiseStatus
 from dunwell.ledger.models import Allocation, Counterparty
 from dunwell.legal.models import LegalCase
 from dunwell.money import ZERO, Amounts, Money
+from dunwell.money_l10n import money_text
+from dunwell.work.selectors import RowMark
 
 
 class NotFound(LookupError):
@@ -397,3 +399,24 @@ def mark_page(rows: list[Counterparty], today: date) -> None:
     marks = credit_marks(rows, today)
     for row in rows:
         row.credit_mark = marks.get(row.pk)  # type: ignore[attr-defined]
+
+
+def worklist_marks(debtors: list[Counterparty], today: date) -> dict[int, list[RowMark]]:
+    """The collector's worklist badges (issue 13, item 7), for a whole page at once: "over the
+    limit" (total or a component; the credit marks' three queries) and "shipments stopped"
+    (the row's own flag). Registered with `work.selectors.register_row_marks`."""
+    credit = credit_marks(debtors, today)
+    label = str(_("Exposure / limit"))
+    out: dict[int, list[RowMark]] = {}
+    for cp in debtors:
+        marks = []
+        mark = credit.get(cp.pk)
+        if mark is not None and mark.over:
+            limit = money_text(mark.limit) if mark.limit is not None else "—"
+            title = f"{label}: {money_text(mark.exposure)} / {limit}"
+            marks.append(RowMark(str(_("over the limit")), "bad", title))
+        if cp.stop_shipments:
+            marks.append(RowMark(str(_("Shipments stopped")), "bad"))
+        if marks:
+            out[cp.pk] = marks
+    return out
