@@ -15,9 +15,9 @@ from django.db import connection
 from django.utils import timezone
 
 from dunwell.credit.models import CreditRuleSet
-from dunwell.credit.rawrows import as_date, days_between, param_date, param_datetime
 from dunwell.ladder.models import PromiseStatus
 from dunwell.ledger.models import Counterparty
+from dunwell.rawrows import as_date, days_between, param_date, param_datetime
 
 # The paid-late history is read for at most this many late payments (the worst is kept).
 HISTORY_ROWS = 500

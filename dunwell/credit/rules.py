@@ -9,8 +9,8 @@ from decimal import Decimal
 from django.db.models import F, QuerySet
 
 from dunwell.credit.models import CreditLimit, CreditRuleSet
-from dunwell.credit.rawrows import param_date, select_one
 from dunwell.ledger.models import Counterparty
+from dunwell.rawrows import param_date, select_one
 
 LIMIT_COMPONENTS = ("open_not_due", "overdue", "orders_confirmed", "orders_shipped")
 

@@ -1,8 +1,9 @@
-"""Model rows read with plain SQL on the credit check's hot path (issue 13: a check under 5 ms).
+"""Model rows read with plain SQL on hot paths (issue 13: the API's credit check under 5 ms).
 
-Building an ORM query costs more Python time than the indexed read it sends; the check reads a
-handful of single rows, so it writes their SQL once and turns each row into a model instance
-with the same conversions the ORM applies (dates and decimals on SQLite, JSON, booleans)."""
+Building an ORM query costs more Python time than the indexed read it sends; a hot path that
+reads a handful of single rows writes their SQL once and turns each row into a model instance
+with the same conversions the ORM applies (dates and decimals on SQLite, JSON, booleans).
+Use it only where a profile says so; everywhere else the ORM is the way."""
 
 # The SQL is built from model metadata and fixed text; values are passed as parameters.
 # ruff: noqa: S608
@@ -38,23 +39,30 @@ def _shape(
     return columns, [f.attname for f in fields], converters
 
 
-def select_one(model: type[M], where: str, params: Sequence[Any]) -> M | None:
-    """The first row of `model` matching `where` (SQL after WHERE: conditions, ORDER BY,
-    no LIMIT), as an instance, in one statement."""
+def select_rows(model: type[M], where: str, params: Sequence[Any], limit: int) -> list[M]:
+    """At most `limit` rows of `model` matching `where` (SQL after WHERE: conditions and
+    ORDER BY, no LIMIT), as instances, in one statement."""
     columns, names, converters = _shape(model, connection.vendor)
     table = connection.ops.quote_name(model._meta.db_table)
-    sql = f"SELECT {columns} FROM {table} WHERE {where} LIMIT 1"
+    sql = f"SELECT {columns} FROM {table} WHERE {where} LIMIT {int(limit)}"
     with connection.cursor() as cursor:
         cursor.execute(sql, list(params))
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    values = []
-    for value, (col, convs) in zip(row, converters, strict=True):
-        for convert in convs:
-            value = convert(value, col, connection)
-        values.append(value)
-    return model.from_db(connection.alias, names, values)
+        rows = cursor.fetchall()
+    out = []
+    for row in rows:
+        values = []
+        for value, (col, convs) in zip(row, converters, strict=True):
+            for convert in convs:
+                value = convert(value, col, connection)
+            values.append(value)
+        out.append(model.from_db(connection.alias, names, values))
+    return out
+
+
+def select_one(model: type[M], where: str, params: Sequence[Any]) -> M | None:
+    """The first row of `model` matching `where` (conditions and ORDER BY), or None."""
+    rows = select_rows(model, where, params, 1)
+    return rows[0] if rows else None
 
 
 def as_date(value: Any) -> date | None:
