@@ -49,6 +49,7 @@ from dunwell.locks import exclusive
 from dunwell.money import Money, RateTable, quantize
 from dunwell.outbox.models import EventKind
 from dunwell.outbox.services import emit
+from dunwell.rawrows import insert_row
 from dunwell.work.services import notify
 
 # Without written rules, a breach asks for approval and the exposure's "overdue long" starts
@@ -76,6 +77,9 @@ def rates_on(day: date) -> RateTable:
 def forget_rates() -> None:
     """Drop the cached rates (after an import of rates; tests)."""
     _rates_cache.clear()
+
+
+_APPROVAL_REQUEST = CreditCheck._meta.get_field("approval_request")
 
 
 class CreditError(ValueError):
@@ -353,7 +357,7 @@ def check(
     order_ref = (order_ref or "").strip()[:64]
     with transaction.atomic():
         result = evaluate(counterparty, amount, order_ref, day)
-        row = CreditCheck.objects.create(
+        row = CreditCheck(
             counterparty=counterparty,
             user=user if user is not None and user.pk else None,
             channel=channel,
@@ -367,10 +371,14 @@ def check(
             rule_set=result.rules,
             created_at=timezone.now(),
         )
+        insert_row(row)  # the log row: one INSERT, no ORM compiler (the check's hot path)
         if result.decision == Decision.NEEDS_APPROVAL and not (
             result.approval is not None and result.approval.status == ApprovalStatus.PENDING
         ):
             _request_approval(row, user)
+        else:
+            # A check logged just now has no approval request: answering needs no query.
+            _APPROVAL_REQUEST.set_cached_value(row, None)
         if result.stop and not counterparty.stop_shipments:
             _stop_shipments(counterparty, user, row)
     return CheckResult(row, result)
