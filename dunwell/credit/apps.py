@@ -17,6 +17,10 @@ class CreditConfig(AppConfig):
         from dunwell.work.listing import register_page_column
 
         register_page_column(selectors.mark_page)
+        # The collector's worklist: "over the limit" / "shipments stopped" badges per row.
+        from dunwell.work.selectors import register_row_marks
+
+        register_row_marks(selectors.worklist_marks)
 
         # Sales managers are reminded (once a day) of rules they have not acknowledged yet.
         periodic.register("credit.remind_rules", services.remind_unacknowledged)

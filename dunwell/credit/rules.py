@@ -6,22 +6,24 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 
 from dunwell.credit.models import CreditLimit, CreditRuleSet
 from dunwell.ledger.models import Counterparty
+from dunwell.rawrows import param_date, select_one
 
 LIMIT_COMPONENTS = ("open_not_due", "overdue", "orders_confirmed", "orders_shipped")
 
 
 def rules_in_force(segment_id: int | None, on: date) -> CreditRuleSet | None:
-    """The segment's latest version in force on `on`, else the default rules' (one query)."""
-    return (
-        CreditRuleSet.objects.filter(
-            Q(segment_id=segment_id) | Q(segment__isnull=True), effective_from__lte=on
-        )
-        .order_by(F("segment_id").asc(nulls_last=True), "-effective_from", "-version")
-        .first()
+    """The segment's latest version in force on `on`, else the default rules' (one query,
+    plain SQL: it is on the credit check's path)."""
+    return select_one(
+        CreditRuleSet,
+        "(segment_id = %s OR segment_id IS NULL) AND effective_from <= %s"
+        " ORDER BY CASE WHEN segment_id IS NULL THEN 1 ELSE 0 END,"
+        " effective_from DESC, version DESC",
+        [segment_id, param_date(on)],
     )
 
 
@@ -61,10 +63,10 @@ class LimitInForce:
 def limit_in_force(
     counterparty: Counterparty, on: date, rules: CreditRuleSet | None
 ) -> LimitInForce | None:
-    row = (
-        CreditLimit.objects.filter(counterparty=counterparty, valid_from__lte=on)
-        .order_by("-valid_from", "-id")
-        .first()
+    row = select_one(
+        CreditLimit,
+        "counterparty_id = %s AND valid_from <= %s ORDER BY valid_from DESC, id DESC",
+        [counterparty.pk, param_date(on)],
     )
     if row is not None:
         components = {

@@ -14,7 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from dunwell.accounts.models import User
-from dunwell.accounts.visibility import can_run_committee, visible_counterparties
+from dunwell.accounts.visibility import (
+    EVERYTHING,
+    can_run_committee,
+    counterparty_filter,
+    visible_counterparties,
+)
 from dunwell.credit.exposure import COMPONENTS, Exposure, convert, native_amounts
 from dunwell.credit.models import (
     ApprovalStatus,
@@ -34,6 +39,9 @@ from dunwell.ladder.models import Dispute, DisputeStatus, Promise, PromiseStatus
 from dunwell.ledger.models import Allocation, Counterparty
 from dunwell.legal.models import LegalCase
 from dunwell.money import ZERO, Amounts, Money
+from dunwell.money_l10n import money_text
+from dunwell.rawrows import select_rows
+from dunwell.work.selectors import RowMark
 
 
 class NotFound(LookupError):
@@ -49,10 +57,16 @@ def find_counterparty(user: User | None, key: str) -> Counterparty:
     key = (key or "").strip()
     if not key:
         raise NotFound(_("Give the customer's external id or tax id."))
-    scope = visible_counterparties(user) if user is not None else Counterparty.objects.all()
-    found = list(
-        scope.filter(Q(external_id=key) | Q(tax_id=key)).select_related("company", "segment")[:2]
-    )
+    if user is None or counterparty_filter(user) is EVERYTHING:
+        # Whoever sees every counterparty (and the command line): one plain read, the API
+        # check's path (the company is loaded when used).
+        found = select_rows(Counterparty, "external_id = %s OR tax_id = %s", [key, key], 2)
+    else:
+        found = list(
+            visible_counterparties(user)
+            .filter(Q(external_id=key) | Q(tax_id=key))
+            .select_related("company", "segment")[:2]
+        )
     if not found:
         raise NotFound(_("No customer with the id or tax id %(key)s.") % {"key": key})
     if len(found) > 1:
@@ -397,3 +411,24 @@ def mark_page(rows: list[Counterparty], today: date) -> None:
     marks = credit_marks(rows, today)
     for row in rows:
         row.credit_mark = marks.get(row.pk)  # type: ignore[attr-defined]
+
+
+def worklist_marks(debtors: list[Counterparty], today: date) -> dict[int, list[RowMark]]:
+    """The collector's worklist badges (issue 13, item 7), for a whole page at once: "over the
+    limit" (total or a component; the credit marks' three queries) and "shipments stopped"
+    (the row's own flag). Registered with `work.selectors.register_row_marks`."""
+    credit = credit_marks(debtors, today)
+    label = str(_("Exposure / limit"))
+    out: dict[int, list[RowMark]] = {}
+    for cp in debtors:
+        marks = []
+        mark = credit.get(cp.pk)
+        if mark is not None and mark.over:
+            limit = money_text(mark.limit) if mark.limit is not None else "—"
+            title = f"{label}: {money_text(mark.exposure)} / {limit}"
+            marks.append(RowMark(str(_("over the limit")), "bad", title))
+        if cp.stop_shipments:
+            marks.append(RowMark(str(_("Shipments stopped")), "bad"))
+        if marks:
+            out[cp.pk] = marks
+    return out

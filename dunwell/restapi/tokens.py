@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from dunwell.accounts.models import User
 from dunwell.accounts.visibility import can_import, can_manage_integrations
+from dunwell.rawrows import select_one
 from dunwell.restapi.models import ApiToken, Scope
 
 TOKEN_START = "dw_"  # noqa: S105 - the public start of every token, no secret
@@ -126,10 +127,15 @@ def find_token(secret: str, now: datetime | None = None) -> ApiToken | None:
     """The usable token a bearer secret names (not revoked, not expired, active user)."""
     if not secret.startswith(TOKEN_START) or len(secret) > 200:
         return None
-    token = ApiToken.objects.select_related("user").filter(secret_hash=hash_secret(secret)).first()
+    # Two plain indexed reads rather than an ORM query: every API request comes this way.
+    token = select_one(ApiToken, "secret_hash = %s", [hash_secret(secret)])
     moment = now or timezone.now()
-    if token is None or not token.is_usable(moment) or not token.user.is_active:
+    if token is None or not token.is_usable(moment):
         return None
+    user = select_one(User, "id = %s", [token.user_id])
+    if user is None or not user.is_active:
+        return None
+    token.user = user
     if token.last_used_at is None or token.last_used_at <= moment - LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).filter(
             Q(last_used_at__isnull=True) | Q(last_used_at__lte=moment - LAST_USED_RESOLUTION)

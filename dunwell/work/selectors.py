@@ -7,7 +7,7 @@ the ledger (the page tests bound the query count).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -436,6 +436,41 @@ class WorkItem:
     call_url: str = ""
     debtor_url: str = ""
     reasons: str = ""
+    marks: list[RowMark] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RowMark:
+    """A small badge on a worklist row: its text (translated), a tone (`bad`, `warn`) and a
+    tooltip."""
+
+    text: str
+    tone: str = "warn"
+    title: str = ""
+
+
+# Apps above `work` mark worklist rows (credit: over the limit, shipments stopped) with a
+# function called once per page with the page's debtors (set-based, never per row), answering
+# {counterparty id: [RowMark, ...]}. `work` never imports them: they register in ready().
+ROW_MARKS: list[Callable[[list[Any], date], dict[int, list[RowMark]]]] = []
+
+
+def register_row_marks(function: Callable[[list[Any], date], dict[int, list[RowMark]]]) -> None:
+    if function not in ROW_MARKS:
+        ROW_MARKS.append(function)
+
+
+def _mark_rows(items: list[WorkItem], today: date) -> None:
+    if not ROW_MARKS or not items:
+        return
+    by_debtor: dict[int, list[WorkItem]] = defaultdict(list)
+    for item in items:
+        by_debtor[item.task.counterparty_id].append(item)
+    debtors = [rows[0].task.counterparty for rows in by_debtor.values()]
+    for function in ROW_MARKS:
+        for cp_id, marks in function(debtors, today).items():
+            for item in by_debtor.get(cp_id, []):
+                item.marks.extend(marks)
 
 
 @dataclass
@@ -551,6 +586,7 @@ def worklist(
         )
     items.sort(key=lambda i: (-i.priority.score, i.task.due_at))
     _decorate(items)
+    _mark_rows(items, today)
     done_today = Task.objects.filter(
         done_by=user, status="done", done_at__gte=start_of_day, done_at__lt=end_of_day
     ).count()

@@ -109,7 +109,8 @@ def test_call_card_shows_the_script_in_the_debtors_language(
 @pytest.mark.parametrize(
     ("name", "needs_debtor", "limit"),
     [
-        ("work:worklist", False, 14),
+        # 14, then issue 13's row marks: the credit limits and rules of the page's debtors
+        ("work:worklist", False, 16),
         # 26, then issue 16's card: payment history (count, page, documents paid, last date,
         # days late), pinned notes, the company's closed days, the remembered filter
         ("work:debtor", True, 34),

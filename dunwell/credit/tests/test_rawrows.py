@@ -1,0 +1,64 @@
+"""The plain-SQL rows of the credit check's path (dunwell/rawrows.py) equal what the ORM reads
+and writes: dates, decimals, JSON, booleans and aware times come back as the same values."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from dunwell.credit.models import Channel, CreditCheck, CreditLimit, Decision
+from dunwell.ledger.models import Counterparty
+from dunwell.rawrows import insert_row, select_one, select_rows
+
+pytestmark = pytest.mark.django_db
+
+
+def _fields(obj: Any) -> dict[str, Any]:
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+def test_a_row_read_plainly_equals_the_orms(
+    make_counterparty: Callable[..., Counterparty], limit: Callable[..., Any]
+) -> None:
+    cp = make_counterparty()
+    made = limit(cp, "1234.50", overdue="99.99")
+    row = select_one(CreditLimit, "counterparty_id = %s ORDER BY id DESC", [cp.pk])
+    assert row is not None
+    assert _fields(row) == _fields(CreditLimit.objects.get(pk=made.pk))
+    assert row.total == Decimal("1234.50") and isinstance(row.valid_from, date)
+    assert timezone.is_aware(row.set_at)
+    assert select_one(CreditLimit, "counterparty_id = %s", [cp.pk + 1000]) is None
+
+
+def test_select_rows_stops_at_its_limit(make_counterparty: Callable[..., Counterparty]) -> None:
+    for _ in range(3):
+        make_counterparty(tax_id="RO1")
+    assert len(select_rows(Counterparty, "tax_id = %s", ["RO1"], 2)) == 2
+
+
+def test_an_inserted_row_reads_back_as_written(
+    make_counterparty: Callable[..., Counterparty],
+) -> None:
+    cp = make_counterparty()
+    row = CreditCheck(
+        counterparty=cp,
+        user=None,
+        channel=Channel.API,
+        order_ref="ZK-1",
+        amount=Decimal("10.05"),
+        currency="RON",
+        checked_on=date(2026, 3, 2),
+        decision=Decision.ALLOW,
+        reasons=[{"code": "within_limit", "params": {"limit": "1,00 RON"}}],
+        exposure={"total": "0.00", "rates": {}},
+        rule_set=None,
+        created_at=timezone.now(),
+    )
+    insert_row(row)
+    assert row.pk is not None and not row._state.adding
+    assert _fields(CreditCheck.objects.get(pk=row.pk)) == _fields(row)
