@@ -62,10 +62,11 @@ def load(documents: int, counterparties: int) -> None:
         company = c.fetchone()[0]
         c.execute(
             """INSERT INTO accounts_user (password, is_superuser, username, first_name,
-               last_name, email, is_staff, is_active, date_joined, role, language, time_zone)
+               last_name, email, is_staff, is_active, date_joined, role, language, time_zone,
+               extension)
                SELECT '', false, 'bench' || g, '', '', '', false, true, now(),
                       CASE WHEN g <= 5 THEN 'supervisor' WHEN g <= 8 THEN 'lawyer'
-                           WHEN g = 9 THEN 'director' ELSE 'collector' END, 'en', 'UTC'
+                           WHEN g = 9 THEN 'director' ELSE 'collector' END, 'en', 'UTC', ''
                FROM generate_series(1, 60) g"""
         )
         c.execute("SELECT id FROM accounts_user WHERE username LIKE 'bench%%' ORDER BY id")

@@ -479,7 +479,9 @@ def write_tasks(ctx: Context, drafts: list[TaskDraft], summary: RunSummary) -> l
             cursor.execute(
                 "INSERT INTO ladder_taskdocument (task_id, document_id) "
                 "SELECT t.task_id, h.doc_id FROM ladder_hit h "
-                "JOIN ladder_newtask t ON t.step_id = h.step_id AND t.ref = h.ref"
+                "JOIN ladder_newtask t ON t.step_id = h.step_id AND t.ref = h.ref "
+                # in index order: task ids grow, so the (task, document) index is appended to
+                "ORDER BY t.task_id, h.doc_id"
             )
     # One timeline entry per counterparty and run (not one per task): what the user reads
     # on the debtor's card is "the daily run created these tasks".
