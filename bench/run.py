@@ -9,6 +9,7 @@ then times, each in a fresh subprocess (so peak memory is the run's own):
   floor   a full scan of the open documents (count + sum of open_amount);
   first   the first run for the day (decide + write tasks);
   rerun   the same day again, nothing changed.
+With --shards N the first run is N processes at once, one shard each (the worker's --shards).
 WARNING: it empties the ledger and ladder tables of the database it is given.
 """
 
@@ -62,10 +63,11 @@ def load(documents: int, counterparties: int) -> None:
         company = c.fetchone()[0]
         c.execute(
             """INSERT INTO accounts_user (password, is_superuser, username, first_name,
-               last_name, email, is_staff, is_active, date_joined, role, language, time_zone)
+               last_name, email, is_staff, is_active, date_joined, role, language, time_zone,
+               extension)
                SELECT '', false, 'bench' || g, '', '', '', false, true, now(),
                       CASE WHEN g <= 5 THEN 'supervisor' WHEN g <= 8 THEN 'lawyer'
-                           WHEN g = 9 THEN 'director' ELSE 'collector' END, 'en', 'UTC'
+                           WHEN g = 9 THEN 'director' ELSE 'collector' END, 'en', 'UTC', ''
                FROM generate_series(1, 60) g"""
         )
         c.execute("SELECT id FROM accounts_user WHERE username LIKE 'bench%%' ORDER BY id")
@@ -112,7 +114,7 @@ def phase(name: str) -> dict[str, float]:
     _setup()
     from django.db import connection
 
-    from dunwell.ladder.engine import run
+    from dunwell.ladder.engine import parse_shard, run
 
     started = time.perf_counter()
     result: dict[str, float] = {}
@@ -123,7 +125,9 @@ def phase(name: str) -> dict[str, float]:
             )
             result["rows"] = c.fetchone()[0]
     else:
-        summary = run(AS_OF)
+        # "first" / "rerun" run the whole day; "shard:K/N" one shard of it (run in parallel).
+        shard = parse_shard(name.split(":", 1)[1]) if name.startswith("shard:") else (1, 1)
+        summary = run(AS_OF, shard=shard)
         result["examined"] = summary.documents_examined
         result["tasks"] = sum(summary.tasks_created.values())
     result["seconds"] = time.perf_counter() - started
@@ -138,10 +142,33 @@ def measure(name: str) -> dict[str, float]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def measure_parallel(shards: int) -> dict[str, float]:
+    """The first run as `shards` processes at once (the worker's `--shards N`): each runs
+    its shard; the time is the slowest shard's (Python start-up excluded, as for one)."""
+    procs = [
+        subprocess.Popen(
+            [sys.executable, __file__, "--phase", f"shard:{k}/{shards}"],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for k in range(1, shards + 1)
+    ]
+    results = [json.loads(p.communicate()[0].strip().splitlines()[-1]) for p in procs]
+    return {
+        "seconds": max(r["seconds"] for r in results),
+        "examined": sum(r["examined"] for r in results),
+        "tasks": sum(r["tasks"] for r in results),
+        "peak_mib": max(r["peak_mib"] for r in results),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--documents", type=int, default=1_000_000)
     parser.add_argument("--counterparties", type=int, default=100_000)
+    parser.add_argument(
+        "--shards", type=int, default=1, help="first run as N shard processes at once"
+    )
     parser.add_argument("--phase")
     args = parser.parse_args()
     if args.phase:
@@ -151,12 +178,13 @@ def main() -> None:
         sys.exit("bench/run.py needs DATABASE_URL=postgres://… (it empties that database)")
     load(args.documents, args.counterparties)
     floor = measure("floor")
-    first = measure("first")
+    first = measure("first") if args.shards == 1 else measure_parallel(args.shards)
     rerun = measure("rerun")
     floor2 = measure("floor")
     base = min(floor["seconds"], floor2["seconds"])
     print(f"floor (full scan of open documents): {base:.2f} s ({int(floor['rows'])} rows)")
-    for label, r in (("first run", first), ("re-run", rerun)):
+    first_label = "first run" if args.shards == 1 else f"first run, {args.shards} shards at once"
+    for label, r in ((first_label, first), ("re-run", rerun)):
         print(
             f"{label}: {r['seconds']:.2f} s = {r['seconds'] / base:.1f}× floor, "
             f"examined {int(r['examined'])}, tasks {int(r['tasks'])}, "

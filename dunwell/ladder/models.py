@@ -449,7 +449,14 @@ class Task(models.Model):
 
 
 class TaskDocument(models.Model):
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="+")
+    # The rows are written in the same transaction as their task (the daily run writes
+    # millions), so the database does not check this key at commit: Django still cascades
+    # a task's deletion to its rows (tested in ladder/tests/test_task_documents.py). Lookups
+    # by task use the unique (task, document) index, so the key has no index of its own.
+    task = models.ForeignKey(
+        Task, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
+    # Indexed by the foreign key itself (no second index on the same column).
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
@@ -458,7 +465,6 @@ class TaskDocument(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["task", "document"], name="uniq_task_document")
         ]
-        indexes = [models.Index(fields=["document"])]
 
     def __str__(self) -> str:
         return f"{self.task_id}:{self.document_id}"

@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.db import connection
 
 from dunwell.accounts.models import Role, User
-from dunwell.ladder import services
+from dunwell.ladder import engine, services
 from dunwell.ladder.engine import parse_shard, run
 from dunwell.ladder.models import (
     Action,
@@ -312,3 +313,27 @@ def test_parse_shard_rejects_nonsense() -> None:
     for bad in ("0/2", "3/2", "x", "1/0"):
         with pytest.raises(ValueError):
             parse_shard(bad)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="JIT is a PostgreSQL setting")
+def test_the_run_switches_jit_off_and_puts_the_session_setting_back(
+    invoices: list[Document], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def jit() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('jit')")
+            return str(cursor.fetchone()[0])
+
+    seen: list[str] = []
+    real = engine._cancel_paid
+
+    def spy(shard: tuple[int, int], summary: engine.RunSummary) -> None:
+        seen.append(jit())
+        real(shard, summary)
+
+    monkeypatch.setattr(engine, "_cancel_paid", spy)
+    with connection.cursor() as cursor:
+        cursor.execute("SET jit = on")
+    run(day(3))
+    assert seen == ["off"]
+    assert jit() == "on"

@@ -1,0 +1,84 @@
+"""Task documents have no database foreign key to their task (the daily run writes them in the
+same transaction as the task): the invariants the key used to guard are kept by Django and by
+the engine, and checked here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+
+import pytest
+
+from dunwell.accounts.models import User
+from dunwell.ladder.engine import run
+from dunwell.ladder.models import Task, TaskDocument
+from dunwell.ledger.models import Counterparty, Document
+
+pytestmark = pytest.mark.django_db
+DUE = date(2026, 3, 2)  # a Monday
+
+
+def orphans() -> int:
+    """Task documents whose task does not exist."""
+    return TaskDocument.objects.exclude(task_id__in=Task.objects.values("pk")).count()
+
+
+@pytest.fixture
+def ledger(
+    make_counterparty: Callable[..., Counterparty],
+    make_document: Callable[..., Document],
+    collector: User,
+    supervisor: User,
+    lawyer: User,
+) -> list[Document]:
+    docs = []
+    for n in range(6):
+        cp = make_counterparty(collector=collector)
+        for k in range(n % 3 + 1):
+            docs.append(make_document(cp, "100.00", due_date=DUE - timedelta(days=k * 4)))
+    return docs
+
+
+def test_a_run_links_every_task_to_existing_documents_and_leaves_no_orphans(
+    ledger: list[Document],
+) -> None:
+    run(DUE + timedelta(days=10))
+    links = list(TaskDocument.objects.values_list("task__counterparty_id", "document_id"))
+    assert links, "the run should have created tasks with documents"
+    owner = {d.pk: d.counterparty_id for d in ledger}
+    # a task only covers open documents of its own debtor
+    assert all(owner[doc] == cp for cp, doc in links)
+    assert orphans() == 0
+
+
+def test_deleting_a_task_removes_its_task_documents(ledger: list[Document]) -> None:
+    run(DUE + timedelta(days=10))
+    task = Task.objects.filter(pk__in=TaskDocument.objects.values("task_id")).first()
+    assert task is not None
+    others = TaskDocument.objects.exclude(task=task).count()
+    task.delete()
+    assert not TaskDocument.objects.filter(task_id=task.pk).exists()
+    assert TaskDocument.objects.count() == others
+    assert orphans() == 0
+
+
+def test_deleting_tasks_in_bulk_or_with_their_debtor_leaves_no_orphans(
+    ledger: list[Document],
+) -> None:
+    run(DUE + timedelta(days=10))
+    debtor = ledger[-1].counterparty
+    debtor.delete()
+    assert orphans() == 0
+    Task.objects.filter(action="call").delete()
+    assert orphans() == 0
+    Task.objects.all().delete()
+    assert TaskDocument.objects.count() == 0
+
+
+def test_deleting_a_document_removes_its_task_documents(ledger: list[Document]) -> None:
+    run(DUE + timedelta(days=10))
+    link = TaskDocument.objects.first()
+    assert link is not None
+    Document.objects.filter(pk=link.document_id).delete()
+    assert not TaskDocument.objects.filter(document_id=link.document_id).exists()
+    assert Task.objects.filter(pk=link.task_id).exists()
