@@ -156,6 +156,8 @@ def _parts_sql(
     vis_g, vis_g_params = _visible(user, "g.counterparty_id")
     vis_s, vis_s_params = _visible(user, "s.counterparty_id")
     doc_key = "docs.id" if by_document else "NULL"
+    # PostgreSQL refuses a constant in GROUP BY: group by the document only when asked.
+    group_doc = ", docs.id" if by_document else ""
     false = _false()
     # Promises open on t: recorded by then and not resolved (kept, broken, cancelled) by then.
     open_promise = "p.recorded_at < %s AND (p.resolved_at IS NULL OR p.resolved_at >= %s)"
@@ -206,7 +208,7 @@ SELECT 'receivables', docs.currency, docs.due_date, ROUND(delay.days), 0,
 FROM docs LEFT JOIN delay ON delay.cp = docs.cp
 LEFT JOIN share ON share.cp = docs.cp AND share.currency = docs.currency
 WHERE docs.open_t > 0
-GROUP BY docs.currency, docs.due_date, ROUND(delay.days), {doc_key}
+GROUP BY docs.currency, docs.due_date, ROUND(delay.days){group_doc}
 UNION ALL
 SELECT 'delay', currency, NULL, ROUND(AVG({_days("last", "due_date")})), 0, 0, NULL
 FROM docs WHERE open_t <= 0 AND last IS NOT NULL GROUP BY currency
