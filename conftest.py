@@ -231,3 +231,12 @@ def sign_in(live_server: Any) -> Iterator[Callable[..., Any]]:
     yield open_page
     for page in pages:
         page.close()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """A test process that has not ended two minutes after its session (a thread or a child
+    left waiting) prints every thread's stack and exits, so the run fails with the culprit
+    named instead of stalling until the CI's limit."""
+    import faulthandler
+
+    faulthandler.dump_traceback_later(120, exit=True)
