@@ -16,6 +16,7 @@ from django.db.backends.signals import connection_created
 from django.utils import translation
 
 from dunwell.accounts.models import Role, User
+from dunwell.interest.fx import forget_rates
 from dunwell.ledger.models import Company, Contract, Counterparty, Document, Segment
 
 
@@ -31,6 +32,13 @@ def _sqlite_readers_do_not_lock(sender: Any, connection: Any, **kwargs: Any) -> 
 
 
 connection_created.connect(_sqlite_readers_do_not_lock)
+
+
+@pytest.fixture(autouse=True)
+def _no_rates_kept_from_another_test() -> None:
+    """The day's exchange rates are kept a minute per process (interest.fx.rates_on); a test
+    starts without another test's."""
+    forget_rates()
 
 
 @pytest.fixture(autouse=True)

@@ -34,7 +34,8 @@ from dunwell.credit.models import (
 )
 from dunwell.credit.reasons import component_label, message
 from dunwell.credit.rules import LIMIT_COMPONENTS, LimitInForce, current_rule_sets
-from dunwell.credit.services import DEFAULT_BEYOND_DAYS, evaluate, rates_on
+from dunwell.credit.services import DEFAULT_BEYOND_DAYS, evaluate
+from dunwell.interest.fx import rates_on
 from dunwell.ladder.models import Dispute, DisputeStatus, Promise, PromiseStatus
 from dunwell.ledger.models import Allocation, Counterparty
 from dunwell.legal.models import LegalCase

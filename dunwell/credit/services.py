@@ -10,7 +10,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from time import monotonic
 from typing import Any
 
 from django.db import transaction
@@ -43,10 +42,10 @@ from dunwell.credit.models import (
 )
 from dunwell.credit.reasons import Reason, money
 from dunwell.credit.rules import LimitInForce, current_rule_sets, limit_in_force, rules_in_force
-from dunwell.interest.fx import rate_table
+from dunwell.interest.fx import rates_on
 from dunwell.ledger.models import Counterparty, Segment, TimelineEntry
 from dunwell.locks import exclusive
-from dunwell.money import Money, RateTable, quantize
+from dunwell.money import Money, quantize
 from dunwell.outbox.models import EventKind
 from dunwell.outbox.services import emit
 from dunwell.rawrows import insert_row
@@ -55,30 +54,6 @@ from dunwell.work.services import notify
 # Without written rules, a breach asks for approval and the exposure's "overdue long" starts
 # after this many days.
 DEFAULT_BEYOND_DAYS = 30
-# The day's exchange rates are read once a minute per process, not once per check: the table
-# reads every fx value up to the day, and rates change only when a series is imported.
-RATES_TTL_SECONDS = 60
-_rates_cache: dict[date, tuple[float, RateTable]] = {}
-
-
-def rates_on(day: date) -> RateTable:
-    """The official rates of `day` (interest.fx), cached for RATES_TTL_SECONDS."""
-    now = monotonic()
-    cached = _rates_cache.get(day)
-    if cached is not None and now - cached[0] < RATES_TTL_SECONDS:
-        return cached[1]
-    table = rate_table(day)
-    if len(_rates_cache) > 32:
-        _rates_cache.clear()
-    _rates_cache[day] = (now, table)
-    return table
-
-
-def forget_rates() -> None:
-    """Drop the cached rates (after an import of rates; tests)."""
-    _rates_cache.clear()
-
-
 _APPROVAL_REQUEST = CreditCheck._meta.get_field("approval_request")
 
 

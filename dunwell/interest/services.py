@@ -19,6 +19,7 @@ from dunwell.interest import calc
 from dunwell.interest.calc import CalcError, PaymentEvent, Result
 from dunwell.interest.calc.rules import NO_OPTIONS
 from dunwell.interest.errors import InterestError
+from dunwell.interest.fx import forget_rates
 from dunwell.interest.fxfiles import is_fx_file, parse_fx_file
 from dunwell.interest.loading import UpsertCounts, upsert_rates, upsert_series
 from dunwell.interest.models import RateSeries, RateValue
@@ -83,4 +84,6 @@ def import_rates(name: str, content: str | bytes) -> UpsertCounts:
             if pair is not None:
                 new.append(SeriesRow(code, f"{pair[1]} per 1 {pair[0]}", name, FX_UPDATE_CYCLE))
         upsert_series(RateSeries, new)
-        return upsert_rates(RateSeries, RateValue, rows)
+        counts = upsert_rates(RateSeries, RateValue, rows)
+        transaction.on_commit(forget_rates)
+        return counts

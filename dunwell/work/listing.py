@@ -43,7 +43,7 @@ from django.utils.translation import gettext_lazy as _
 from dunwell.accounts.models import Role, User
 from dunwell.accounts.visibility import COLLECTING_ROLES, visible_counterparties
 from dunwell.forms import AmountField
-from dunwell.interest.fx import rate_table
+from dunwell.interest.fx import rates_on
 from dunwell.ladder.models import Dispute, DisputeStatus, Promise, PromiseStatus
 from dunwell.ledger.models import Contact, Counterparty, Document, Segment
 from dunwell.money import Amounts, is_currency_code
@@ -318,7 +318,7 @@ def debtor_rows(user: User, filters: DebtorFilters, today: date) -> QuerySet[Cou
         qs = qs.annotate(oldest_due=_per_debtor(open_docs, Min("due_date")))
     if key in ("total", "overdue"):
         docs = open_docs.filter(due_date__lt=today) if key == "overdue" else open_docs
-        rank = _per_debtor(docs, equivalent_expression(rate_table(today)))
+        rank = _per_debtor(docs, equivalent_expression(rates_on(today)))
         qs = qs.annotate(rank=Coalesce(rank, ZERO, output_field=MONEY))
     return qs.order_by(*ordering(filters.sort))
 

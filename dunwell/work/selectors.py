@@ -44,7 +44,7 @@ from django.utils.translation import gettext_lazy as _
 from dunwell.accounts.models import User
 from dunwell.accounts.visibility import COLLECTING_ROLES, visible_counterparties
 from dunwell.insight.labels import LIKELY_LATE_LABEL
-from dunwell.interest.fx import rate_table
+from dunwell.interest.fx import rates_on
 from dunwell.ladder.decide import DEFAULT_WINDOW
 from dunwell.ledger.models import (
     Allocation,
@@ -129,7 +129,7 @@ def debtor_list(
     at today's official rates); `with_amounts` adds the per-currency totals to a page."""
     open_docs = Q(documents__open_amount__gt=0)
     overdue_docs = open_docs & Q(documents__due_date__lt=today)
-    table = rate_table(today)
+    table = rates_on(today)
     qs = (
         visible_counterparties(user)
         .select_related("segment", "collector")
@@ -436,6 +436,7 @@ class WorkItem:
     call_url: str = ""
     debtor_url: str = ""
     reasons: str = ""
+    action_label: str = ""
     marks: list[RowMark] = field(default_factory=list)
 
 
@@ -549,7 +550,7 @@ def worklist(
         .annotate(p=Max("late_probability"))
         .values_list("counterparty_id", "p")
     )
-    table = rate_table(today)
+    table = rates_on(today)
     currencies = company_currencies()
     ranks = step_ranks({t.step.policy_id for t in tasks if t.step})
     items = []
@@ -613,13 +614,16 @@ _MARK = 987654321
 
 
 def _decorate(items: list[WorkItem]) -> None:
-    """URLs and the priority explanation for each row, built once per page rather than
-    once per row in the template (reverse() and gettext are the page's hottest calls).
+    """URLs, the action's label and the priority explanation for each row, built once per
+    page rather than once per row in the template (reverse(), gettext and get_FOO_display are
+    the page's hottest calls).
 
     Each task opens the page its kind is done on (`task_queries.task_url`): a call the call
     card, a legal step its legal case, anything else its own task page."""
+    from dunwell.ladder.models import Action
     from dunwell.work.task_queries import kind_of, legal_case_url
 
+    actions = {value: str(label) for value, label in Action.choices}
     call = reverse("work:call", args=[_MARK])
     card = reverse("work:debtor", args=[_MARK])
     page = reverse("work:task", args=[_MARK])
@@ -635,6 +639,7 @@ def _decorate(items: list[WorkItem]) -> None:
                 str(_MARK), str(item.task.pk)
             )
         item.debtor_url = card.replace(str(_MARK), cp_id)
+        item.action_label = actions.get(item.task.action, item.task.action)
         item.reasons = ", ".join(
             f"{labels[name]} +{points}" for name, points in item.priority.reasons
         )

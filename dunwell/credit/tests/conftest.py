@@ -12,7 +12,8 @@ from django.utils import translation
 
 from dunwell.accounts.models import Role, User
 from dunwell.credit.models import CreditRuleSet
-from dunwell.credit.services import forget_rates, save_rule_set, set_limit
+from dunwell.credit.services import save_rule_set, set_limit
+from dunwell.interest.fx import forget_rates
 from dunwell.interest.models import RateSeries, RateValue
 from dunwell.ledger.models import Counterparty, Order
 from dunwell.restapi.tests.conftest import ApiClient, api_client  # noqa: F401 - fixture

@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from dunwell.accounts.models import Role, User
 from dunwell.credit.models import CreditLimit, CreditRuleSet, LimitRequest
-from dunwell.credit.services import forget_rates, set_limit
+from dunwell.credit.services import set_limit
+from dunwell.interest.fx import forget_rates
 from dunwell.ledger.models import Counterparty
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]

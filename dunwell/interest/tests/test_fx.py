@@ -7,13 +7,15 @@ from datetime import date
 from decimal import Decimal
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from dunwell.interest.fx import rate_table
+from dunwell.interest import fx
+from dunwell.interest.fx import rate_table, rates_on
 from dunwell.interest.fxfiles import parse_fx_file
 from dunwell.interest.models import RateValue
 from dunwell.money import Amounts, Money
@@ -137,3 +139,27 @@ def test_stale_exchange_rates_are_flagged(tmp_path: Path) -> None:
     assert "STALE" not in line
     line = next(x for x in late.getvalue().splitlines() if x.startswith("fx_usd_uah"))
     assert "STALE" in line
+
+
+@pytest.mark.django_db
+def test_pages_keep_the_days_rates_a_minute_and_an_import_replaces_them_at_once(
+    tmp_path: Path, django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    day = date(2030, 1, 20)
+
+    def eur_ron() -> Decimal | None:
+        found = rates_on(day).rate("EUR", "RON")
+        return found[0] if found else None
+
+    shipped = eur_ron()  # the demo rates a migration ships, or none
+    assert shipped != Decimal("4.9770")
+    (tmp_path / "bnr.xml").write_bytes(BNR)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("rates", "import", str(tmp_path / "bnr.xml"), stdout=StringIO())
+    assert eur_ron() == Decimal("4.9770")
+    # Without an import in this process, the kept table serves until it is a minute old.
+    RateValue.objects.filter(series__code="fx_eur_ron").update(value=Decimal("5.0000"))
+    assert eur_ron() == Decimal("4.9770")
+    later = fx.monotonic() + 61
+    monkeypatch.setattr(fx, "monotonic", lambda: later)
+    assert eur_ron() == Decimal("5.0000")
