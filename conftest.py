@@ -242,9 +242,12 @@ def sign_in(live_server: Any) -> Iterator[Callable[..., Any]]:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    """A test process that has not ended two minutes after its session (a thread or a child
-    left waiting) prints every thread's stack and exits, so the run fails with the culprit
-    named instead of stalling until the CI's limit."""
+    """The main pytest process that has not ended two minutes after its session (a thread or
+    a child left waiting) prints every thread's stack and exits, so the run fails with the
+    culprit named instead of stalling until the CI's limit. Not in an xdist worker: a worker
+    that has run its share waits, legitimately, until the main process closes it; a worker that
+    cannot exit is killed by xdist's own teardown."""
     import faulthandler
 
-    faulthandler.dump_traceback_later(120, exit=True)
+    if not hasattr(config, "workerinput"):
+        faulthandler.dump_traceback_later(120, exit=True)

@@ -37,10 +37,15 @@ def _report(request: HttpRequest) -> tuple[ForecastForm, Forecast | None]:
     assert isinstance(request.user, User)
     if not can_see_forecast(request.user):
         raise PermissionDenied
-    form = ForecastForm(request.GET or None)
+    today = timezone.localdate()
+    # The field always shows the day the forecast is taken as of (today unless chosen).
+    form = ForecastForm(request.GET or None, initial={"as_of": today})
     if form.is_bound and not form.is_valid():
         return form, None
-    as_of = (form.cleaned_data.get("as_of") if form.is_bound else None) or timezone.localdate()
+    as_of = (form.cleaned_data.get("as_of") if form.is_bound else None) or today
+    if form.is_bound and not request.GET.get("as_of"):
+        form.data = form.data.copy()
+        form.data["as_of"] = today.isoformat()
     return form, forecast(as_of, request.user)
 
 

@@ -74,6 +74,14 @@ def test_the_director_reads_the_forecast_and_the_chart_data_in_english(
     assert 'id="forecast-chart"' in html
 
 
+@pytest.mark.parametrize("query", [{}, {"currency": "RON"}])
+def test_the_date_field_shows_the_day_the_forecast_is_taken_as_of(
+    client: Client, ledger: None, director: User, query: dict[str, str]
+) -> None:
+    html = get(client, director, data=query).content.decode()
+    assert 'name="as_of" value="2026-03-31"' in html
+
+
 def test_the_page_reads_in_russian(client: Client, ledger: None, director: User) -> None:
     director.language = "ru"
     director.save()
