@@ -277,3 +277,58 @@ def test_a_new_routing_token_applies_and_the_old_is_refused(installation_data, w
         set_secret("DUNWELL_PBX_ROUTING_TOKEN", new, by=admin_user)
         _wait_for(running, f"/telephony/route/?number=%2B40720000000&token={new}", "101")
         assert running.get(f"/telephony/route/?number=%2B40720000000&token={TOKEN}")[0] == 403
+
+
+def _exchange(port: int, raw: bytes, pieces: int = 1) -> bytes:
+    """Send `raw` (in `pieces` packets, a pause between) and read until the server closes."""
+    import socket
+
+    chunks = []
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        step = -(-len(raw) // pieces)
+        try:
+            for start in range(0, len(raw), step):
+                sock.sendall(raw[start : start + step])
+                time.sleep(0.05)
+            while chunk := sock.recv(65536):
+                chunks.append(chunk)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the server closed on us: what it sent before is the answer
+    return b"".join(chunks)
+
+
+def test_pipelined_split_and_bodied_requests_are_answered_in_order(installation_data, world):
+    lookup = f"GET /telephony/route/?number=%2B40720000000&token={TOKEN} HTTP/1.1\r\n"
+    raw = (
+        (lookup + "Host: x\r\n\r\n").encode()
+        + b"GET /telephony/route/?number=%2B40799999999 HTTP/1.1\r\nX-Dunwell-Token: "
+        + TOKEN.encode()
+        + b"\r\nContent-Length: 5\r\n\r\nhello"
+        + (lookup + "Connection: close\r\n\r\n").encode()
+    )
+    with Running(RouteServer(poll=0.2)) as running:
+        for pieces in (1, 7):  # all at once, and cut across heads and the body
+            answers = _exchange(running.server.port, raw, pieces).split(b"HTTP/1.1 ")[1:]
+            assert [a.split(b"\r\n\r\n", 1)[1] for a in answers] == [b"101", b"600", b"101"]
+            assert b"Connection: close" in answers[-1]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"NONSENSE\r\n\r\n",
+        b"GET /telephony/route/ HTTP/1.1\r\nContent-Length: x\r\n\r\n",
+        b"GET /telephony/route/ HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n",
+    ],
+)
+def test_a_malformed_request_is_answered_400_and_closed(installation_data, world, raw):
+    with Running(RouteServer(poll=0.2)) as running:
+        answer = _exchange(running.server.port, raw + b"GET / HTTP/1.1\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 400 Bad Request\r\n")
+    assert answer.count(b"HTTP/1.1") == 1 and answer.endswith(b"bad request\n")
+
+
+def test_a_head_longer_than_any_dialplan_sends_is_closed_unanswered(installation_data, world):
+    with Running(RouteServer(poll=0.2)) as running:
+        raw = b"GET /telephony/route/?number=" + b"1" * 9000 + b" HTTP/1.1\r\n\r\n"
+        assert _exchange(running.server.port, raw, pieces=3) == b""
