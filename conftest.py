@@ -241,6 +241,23 @@ def sign_in(live_server: Any) -> Iterator[Callable[..., Any]]:
         page.close()
 
 
+# A test still running this many seconds after it started is stuck where pytest-timeout's
+# signal cannot reach it (a thread holding the interpreter while waiting in C): faulthandler's
+# own thread prints every thread's stack and ends the process, and xdist names the test.
+HARD_TEST_LIMIT_SECONDS = 420
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    import faulthandler
+
+    faulthandler.dump_traceback_later(HARD_TEST_LIMIT_SECONDS, exit=True)
+    try:
+        yield
+    finally:
+        faulthandler.cancel_dump_traceback_later()
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     """The main pytest process that has not ended two minutes after its session (a thread or
     a child left waiting) prints every thread's stack and exits, so the run fails with the

@@ -39,13 +39,13 @@ def _report(request: HttpRequest) -> tuple[ForecastForm, Forecast | None]:
         raise PermissionDenied
     today = timezone.localdate()
     # The field always shows the day the forecast is taken as of (today unless chosen).
-    form = ForecastForm(request.GET or None, initial={"as_of": today})
+    data = request.GET.copy() if request.GET else None
+    if data is not None and not data.get("as_of"):
+        data["as_of"] = today.isoformat()
+    form = ForecastForm(data, initial={"as_of": today})
     if form.is_bound and not form.is_valid():
         return form, None
     as_of = (form.cleaned_data.get("as_of") if form.is_bound else None) or today
-    if form.is_bound and not request.GET.get("as_of"):
-        form.data = form.data.copy()
-        form.data["as_of"] = today.isoformat()
     return form, forecast(as_of, request.user)
 
 

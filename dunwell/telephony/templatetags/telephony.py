@@ -22,6 +22,26 @@ def dial_button(context: Any, contact: Any) -> dict[str, Any]:
     }
 
 
+@register.inclusion_tag("telephony/pop_banner.html", takes_context=True)
+def screen_pop(context: Any) -> dict[str, Any]:
+    """The screen-pop banner and its event stream, on the pages of a user a call can pop up
+    for: one with an extension, a supervisor following the team's pops, and anybody on a call
+    card in live mode (`?call=`, whose panel rides the same stream). Nobody else holds a
+    stream: each open tab would keep a server thread reading the database four times a second
+    for a pop that cannot come."""
+    from dunwell.telephony.popups import is_following
+
+    user = context.get("user")
+    request = context.get("request")
+    live = request is not None and bool(request.GET.get("call"))
+    wanted = bool(
+        user is not None
+        and user.is_authenticated
+        and (getattr(user, "extension", "") or live or is_following(user))
+    )
+    return {"show": wanted}
+
+
 # While the event stream is down, the live panel asks for itself this often (pop.js).
 FALLBACK_POLL_MS = 10_000
 

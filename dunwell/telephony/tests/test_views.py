@@ -273,3 +273,38 @@ def test_the_stream_speaks_the_language_of_the_request_that_opened_it(
     first = next(chunk for chunk in response.streaming_content if b"data:" in chunk)
     text = events_of(first.decode())[0]["text"]
     assert text == "Входящий звонок с неизвестного номера +40219999999"
+
+
+STREAM = 'data-stream="/telephony/pops/"'
+
+
+def test_pages_open_the_pop_stream_only_for_who_a_call_can_pop_up_for(
+    client, collector, supervisor, director, make_counterparty
+):
+    collector.extension = "101"
+    collector.save()
+    debtor = make_counterparty(collector=collector)
+    home = reverse("work:debtor", args=[debtor.pk])
+    client.force_login(collector)
+    assert STREAM in client.get(home).content.decode()
+    # A director (no extension, following nobody) holds no stream: no thread kept per tab.
+    client.force_login(director)
+    assert STREAM not in client.get(reverse("insight:aging")).content.decode()
+    # A supervisor gets it once following the team's pops.
+    client.force_login(supervisor)
+    assert STREAM not in client.get(home).content.decode()
+    PopFollow.objects.create(user=supervisor)
+    assert STREAM in client.get(home).content.decode()
+
+
+def test_a_call_card_in_live_mode_opens_the_stream_for_its_panel(
+    client, supervisor, collector, make_counterparty
+):
+    debtor = make_counterparty(collector=collector)
+    call = Call.objects.create(provider="zadarma", provider_call_id="live-x",
+                               direction=Direction.OUTBOUND, external_number="+40721234567",
+                               counterparty=debtor, agent=collector,
+                               started_at=datetime.now(UTC))  # fmt: skip
+    client.force_login(supervisor)
+    page = client.get(reverse("work:call", args=[debtor.pk]), {"call": call.pk})
+    assert STREAM in page.content.decode() and f'data-call="{call.pk}"' in page.content.decode()
