@@ -9,7 +9,7 @@ therefore changes nothing and creates no duplicate.
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -81,7 +81,12 @@ def ensure_company() -> Company:
 
 
 def _ensure_user(
-    username: str, role: str, first: str, last: str, supervisor: User | None = None
+    username: str,
+    role: str,
+    first: str,
+    last: str,
+    supervisor: User | None = None,
+    extension: str = "",
 ) -> User:
     user = User.objects.filter(username=username).first()
     if user is not None:
@@ -92,6 +97,7 @@ def _ensure_user(
         first_name=first,
         last_name=last,
         supervisor=supervisor,
+        extension=extension,
         language="en",
         time_zone="Europe/Bucharest",
         email=f"{username}@demo.dunwell.invalid",
@@ -114,11 +120,21 @@ def ensure_users(users_csv: Path) -> list[Login]:
     with users_csv.open(encoding="utf-8", newline="") as handle:
         staff = list(csv.DictReader(handle))
     staff.sort(key=lambda row: row["role"] != Role.SUPERVISOR)
+    # Phone extensions, so that a call sent by curl or the fake AMI server (docs/telephony.md)
+    # pops up at a demo collector: collectors 101, 102, …; supervisors 201, ….
+    numbers: dict[str, Iterator[int]] = {
+        Role.COLLECTOR: iter(range(101, 200)),
+        Role.SUPERVISOR: iter(range(201, 300)),
+    }
     for row in staff:
         boss = (
             User.objects.filter(username=row["supervisor"]).first() if row["supervisor"] else None
         )
-        _ensure_user(row["username"], row["role"], row["first_name"], row["last_name"], boss)
+        pool = numbers.get(row["role"])
+        extension = str(next(pool, "")) if pool is not None else ""
+        _ensure_user(
+            row["username"], row["role"], row["first_name"], row["last_name"], boss, extension
+        )
         logins.append(Login(row["username"], DEMO_PASSWORD, row["role"]))
     return logins
 

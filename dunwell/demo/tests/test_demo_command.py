@@ -88,6 +88,10 @@ def test_every_printed_login_works_and_roles_are_set(data_dir: Path) -> None:
     assert roles["supervisor1"] == Role.SUPERVISOR
     team = User.objects.filter(supervisor__username="supervisor1", role=Role.COLLECTOR)
     assert team.count() == 3
+    # Extensions, so that a call sent by curl pops up at a collector (docs/telephony.md).
+    assert sorted(team.values_list("extension", flat=True)) == ["101", "102", "103"]
+    assert User.objects.get(username="supervisor1").extension == "201"
+    assert User.objects.get(username="director").extension == ""
     assert roles["sales1"] == Role.SALES
     assert roles["credit"] == Role.CREDIT_CONTROLLER
     company = Company.objects.get()
