@@ -15,3 +15,10 @@ class InsightConfig(AppConfig):
         # (docs/metrics.md).
         periodic.register("insight.retrain_prediction", retrain_if_due)
         periodic.register("insight.rescore_prediction", rescore_if_due)
+
+        # KPI snapshots: reallocations mark counterparties stale; refreshed daily.
+        from dunwell.insight import snapshots
+        from dunwell.ledger.allocation import on_reallocate
+
+        on_reallocate(snapshots.mark_stale)
+        periodic.register("insight.kpi_snapshots", snapshots.refresh_if_due)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import StrEnum
@@ -177,9 +177,7 @@ def metrics(
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL work_mem = '64MB'")
             cursor.execute("SET LOCAL jit = off")
-        sql, params = _snapshot_sql(ends, edges, horizons, by, filters)
-        cursor.execute(sql, params)
-        snapshots = cursor.fetchall()
+        snapshots = _past(cursor, ends, edges, horizons, by, filters)
         sales_ends = kpi.cuts(as_of, LOOKBACK_MONTHS + TREND_MONTHS)
         sql, params = _sales_sql(sales_ends, by, filters)
         cursor.execute(sql, params)
@@ -189,15 +187,123 @@ def metrics(
     return report
 
 
+def _past(
+    cursor: Any,
+    ends: list[date],
+    edges: Sequence[int],
+    horizons: Sequence[int],
+    by: MetricsBy | None,
+    filters: _Filters,
+) -> list[tuple[Any, ...]]:
+    """The rows of `_snapshot_sql` for every period end: read from the KPI snapshots where a
+    closed month-end has one (insight/snapshots.py), the counterparties marked stale since
+    then and every other end computed live; the parts are added up per (end, group, currency)
+    and equal the live query's rows."""
+    from dunwell.insight.models import KpiSnapshotMonth, KpiStale
+
+    text = ",".join(str(e) for e in edges)
+    stored: set[date] = set()
+    if tuple(horizons) == HORIZONS:
+        stored = set(
+            KpiSnapshotMonth.objects.filter(month_end__in=ends, edges=text).values_list(
+                "month_end", flat=True
+            )
+        )
+    if not stored:
+        sql, params = _snapshot_sql(ends, edges, horizons, by, filters)
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+    index = {end: i for i, end in enumerate(ends)}
+    stale = KpiStale.objects.exists()
+    n_b, n_h = len(edges) + 2, len(horizons)  # current, one per edge, beyond the last
+    totals: dict[tuple[int, Any, str], list[int]] = {}
+
+    def add(i: int, key: Any, cur: str, values: Sequence[Any]) -> None:
+        row = totals.setdefault((i, key, cur), [0] * len(values))
+        for j, value in enumerate(values):
+            row[j] += int(value or 0)
+
+    live = [end for end in ends if end not in stored]
+    parts = [(live, filters)] if live else []
+    if stale:
+        parts.append((sorted(stored), replace(filters, stale_only=True)))
+    for part_ends, part_filters in parts:
+        sql, params = _snapshot_sql(part_ends, edges, horizons, by, part_filters)
+        cursor.execute(sql, params)
+        for i, key, cur, *values in cursor.fetchall():
+            add(index[part_ends[i]], key, cur, values)
+    size = 2 + n_b + (n_b - 1) + n_b * n_h + n_b
+    sql, params = _stored_sql(sorted(stored), by, filters, stale)
+    cursor.execute(sql, params)
+    for end, key, cur, bucket, previous, documents, cents, *paid in cursor.fetchall():
+        if not isinstance(end, date):
+            end = date.fromisoformat(str(end)[:10])
+        values = [0] * size
+        values[0], values[1], values[2 + bucket] = documents, cents, cents
+        if previous >= 0 and bucket == previous + 1:
+            values[2 + n_b + previous] = cents
+        start = 2 + 2 * n_b - 1 + bucket * n_h
+        values[start : start + n_h] = paid
+        values[2 + 2 * n_b - 1 + n_b * n_h + bucket] = documents
+        add(index[end], key, cur, values)
+    return [(i, key, cur, *values) for (i, key, cur), values in totals.items()]
+
+
+def _stored_sql(
+    ends: list[date], by: MetricsBy | None, filters: _Filters, stale: bool
+) -> tuple[str, list[Any]]:
+    """The snapshot rows of these month-ends summed per (end, group, currency, bucket,
+    previous bucket), over the filters, without the stale counterparties."""
+    from dunwell.insight.models import KpiSnapshot, KpiStale
+
+    join = ""
+    if by in (MetricsBy.SEGMENT, MetricsBy.COLLECTOR):
+        key = f"c.{by.value}_id"
+        join = "JOIN ledger_counterparty c ON c.id = x.counterparty_id "
+    elif by == MetricsBy.COMPANY:
+        key = "x.company_id"
+    elif by == MetricsBy.CURRENCY:
+        key = "x.currency"
+    else:
+        key = "NULL"
+    conditions = [f"x.month_end IN ({', '.join(['%s'] * len(ends))})"]
+    params: list[Any] = list(ends)
+    if filters.currency:
+        conditions.append("x.currency = %s")
+        params.append(filters.currency)
+    if filters.company is not None:
+        conditions.append("x.company_id = %s")
+        params.append(filters.company.pk)
+    if filters.visible is not None:
+        conditions.append(f"x.counterparty_id IN ({filters.visible[0]})")
+        params.extend(filters.visible[1])
+    if stale:
+        conditions.append(
+            f"NOT EXISTS (SELECT 1 FROM {KpiStale._meta.db_table} z "  # noqa: S608
+            "WHERE z.counterparty_id = x.counterparty_id)"
+        )
+    paid = ", ".join(f"SUM(x.paid_{j})" for j in range(1, len(HORIZONS) + 1))
+    sql = (
+        f"SELECT x.month_end, {key}, x.currency, x.bucket, x.previous_bucket, "  # noqa: S608
+        f"SUM(x.documents), SUM(x.open_cents), {paid} "
+        f"FROM {KpiSnapshot._meta.db_table} x {join}WHERE {' AND '.join(conditions)} "
+        "GROUP BY 1, 2, 3, 4, 5"
+    )
+    return sql, params
+
+
 @dataclass(frozen=True, slots=True)
 class _Filters:
     visible: tuple[str, list[Any]] | None
     company: Company | None
     currency: str | None
+    stale_only: bool = False  # only the counterparties marked stale since the snapshots
 
     def sql(self) -> tuple[list[str], list[Any]]:
         conditions: list[str] = []
         params: list[Any] = []
+        if self.stale_only:
+            conditions.append("d.counterparty_id IN (SELECT counterparty_id FROM insight_kpistale)")
         if self.currency:
             conditions.append("d.currency = %s")
             params.append(self.currency)
