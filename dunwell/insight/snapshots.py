@@ -122,7 +122,7 @@ def _month_sql(end: date, edges: Sequence[int], stale_mark: int | None) -> tuple
 
 def write_month(end: date, edges: Sequence[int], stale_mark: int | None = None) -> int:
     """Write one month-end's snapshot (all of it, or the counterparties marked stale up to
-    `stale_mark`) in one transaction; returns the rows written."""
+    `stale_mark`) in one transaction; returns the month's rows."""
     table = KpiSnapshot._meta.db_table
     sql, params = _month_sql(end, edges, stale_mark)
     with transaction.atomic(), connection.cursor() as cursor:
@@ -138,7 +138,9 @@ def write_month(end: date, edges: Sequence[int], stale_mark: int | None = None) 
                 [end, stale_mark],
             )
         cursor.execute(sql, params)
-        rows = max(cursor.rowcount, 0)
+        # (SQLite reports no row count for an INSERT that starts with WITH.)
+        cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE month_end = %s", [end])
+        rows = int(cursor.fetchone()[0])
         KpiSnapshotMonth.objects.update_or_create(
             month_end=end, defaults={"edges": edges_text(edges), "built_at": timezone.now()}
         )
@@ -186,7 +188,7 @@ def refresh(
         else:
             continue
         if log:
-            log(f"{end}: {rows:,} rows, {what}, {monotonic() - started:.1f} s")
+            log(f"{end}: {what}, {rows:,} row(s), {monotonic() - started:.1f} s")
     if stale_mark is not None:
         KpiStale.objects.filter(id__lte=stale_mark).delete()
     return written
