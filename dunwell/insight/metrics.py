@@ -12,6 +12,7 @@ documents open on some end are joined to it, and the allocations after each end 
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -179,9 +180,7 @@ def metrics(
             cursor.execute("SET LOCAL jit = off")
         snapshots = _past(cursor, ends, edges, horizons, by, filters)
         sales_ends = kpi.cuts(as_of, LOOKBACK_MONTHS + TREND_MONTHS)
-        sql, params = _sales_sql(sales_ends, by, filters)
-        cursor.execute(sql, params)
-        sales_rows = cursor.fetchall()
+        sales_rows = _sales(cursor, sales_ends, by, filters)
     report.series = _series(report, ends, sales_ends, snapshots, sales_rows)
     report.collectors = collector_results(as_of, user=user, company=company, currency=currency)
     return report
@@ -195,57 +194,57 @@ def _past(
     by: MetricsBy | None,
     filters: _Filters,
 ) -> list[tuple[Any, ...]]:
-    """The rows of `_snapshot_sql` for every period end: read from the KPI snapshots where a
-    closed month-end has one (insight/snapshots.py), the counterparties marked stale since
-    then and every other end computed live; the parts are added up per (end, group, currency)
-    and equal the live query's rows."""
+    """Per (period end, group, currency): documents open, receivables, each bucket, the amount
+    that rolled from bucket k at the previous end into k+1, each bucket's amount paid within
+    each horizon after the end, and each bucket's documents. Read from the KPI snapshots where
+    a closed month-end has one (insight/snapshots.py); the counterparties marked stale since
+    then and every other end are computed live (`_live_sql`). Both give rows per bucket pair,
+    added up here, so the figures are the same to the cent whatever comes from where."""
     from dunwell.insight.models import KpiSnapshotMonth, KpiStale
 
     text = ",".join(str(e) for e in edges)
-    stored: set[date] = set()
+    stored: list[date] = []
     if tuple(horizons) == HORIZONS:
-        stored = set(
+        stored = sorted(
             KpiSnapshotMonth.objects.filter(month_end__in=ends, edges=text).values_list(
                 "month_end", flat=True
             )
         )
-    if not stored:
-        sql, params = _snapshot_sql(ends, edges, horizons, by, filters)
-        cursor.execute(sql, params)
-        return cursor.fetchall()
     index = {end: i for i, end in enumerate(ends)}
-    stale = KpiStale.objects.exists()
+    stale = bool(stored) and KpiStale.objects.exists()
     n_b, n_h = len(edges) + 2, len(horizons)  # current, one per edge, beyond the last
+    size = 2 + n_b + (n_b - 1) + n_b * n_h + n_b
     totals: dict[tuple[int, Any, str], list[int]] = {}
 
-    def add(i: int, key: Any, cur: str, values: Sequence[Any]) -> None:
-        row = totals.setdefault((i, key, cur), [0] * len(values))
-        for j, value in enumerate(values):
-            row[j] += int(value or 0)
+    def add(i: int, rows: list[tuple[Any, ...]]) -> None:
+        for _end, key, cur, bucket, previous, documents, cents, *paid in rows:
+            row = totals.setdefault((i, key, cur), [0] * size)
+            documents, cents = int(documents or 0), int(cents or 0)
+            row[0] += documents
+            row[1] += cents
+            row[2 + bucket] += cents
+            if previous >= 0 and bucket == previous + 1:
+                row[2 + n_b + previous] += cents
+            start = 2 + 2 * n_b - 1 + bucket * n_h
+            for j, value in enumerate(paid):
+                row[start + j] += int(value or 0)
+            row[2 + 2 * n_b - 1 + n_b * n_h + bucket] += documents
 
-    live = [end for end in ends if end not in stored]
-    parts = [(live, filters)] if live else []
-    if stale:
-        parts.append((sorted(stored), replace(filters, stale_only=True)))
-    for part_ends, part_filters in parts:
-        sql, params = _snapshot_sql(part_ends, edges, horizons, by, part_filters)
+    def run(sql: str, params: list[Any], part_ends: list[date]) -> None:
         cursor.execute(sql, params)
-        for i, key, cur, *values in cursor.fetchall():
-            add(index[part_ends[i]], key, cur, values)
-    size = 2 + n_b + (n_b - 1) + n_b * n_h + n_b
-    sql, params = _stored_sql(sorted(stored), by, filters, stale)
-    cursor.execute(sql, params)
-    for end, key, cur, bucket, previous, documents, cents, *paid in cursor.fetchall():
-        if not isinstance(end, date):
-            end = date.fromisoformat(str(end)[:10])
-        values = [0] * size
-        values[0], values[1], values[2 + bucket] = documents, cents, cents
-        if previous >= 0 and bucket == previous + 1:
-            values[2 + n_b + previous] = cents
-        start = 2 + 2 * n_b - 1 + bucket * n_h
-        values[start : start + n_h] = paid
-        values[2 + 2 * n_b - 1 + n_b * n_h + bucket] = documents
-        add(index[end], key, cur, values)
+        by_end: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+        for row in cursor.fetchall():
+            by_end[int(row[0])].append(row)
+        for i, rows in by_end.items():
+            add(index[part_ends[i]], rows)
+
+    live = [end for end in ends if end not in set(stored)]
+    if live:
+        run(*_live_sql(live, edges, horizons, by, filters), live)
+    if stale:
+        run(*_live_sql(stored, edges, horizons, by, replace(filters, stale_only=True)), stored)
+    if stored:
+        run(*_stored_sql(stored, by, filters, stale), stored)
     return [(i, key, cur, *values) for (i, key, cur), values in totals.items()]
 
 
@@ -266,8 +265,9 @@ def _stored_sql(
         key = "x.currency"
     else:
         key = "NULL"
-    conditions = [f"x.month_end IN ({', '.join(['%s'] * len(ends))})"]
-    params: list[Any] = list(ends)
+    whens = " ".join(f"WHEN x.month_end = {_date()} THEN {i}" for i in range(len(ends)))
+    conditions = [f"x.month_end IN ({', '.join([_date()] * len(ends))})"]
+    params: list[Any] = [*ends, *ends]
     if filters.currency:
         conditions.append("x.currency = %s")
         params.append(filters.currency)
@@ -284,7 +284,7 @@ def _stored_sql(
         )
     paid = ", ".join(f"SUM(x.paid_{j})" for j in range(1, len(HORIZONS) + 1))
     sql = (
-        f"SELECT x.month_end, {key}, x.currency, x.bucket, x.previous_bucket, "  # noqa: S608
+        f"SELECT CASE {whens} END, {key}, x.currency, x.bucket, x.previous_bucket, "  # noqa: S608
         f"SUM(x.documents), SUM(x.open_cents), {paid} "
         f"FROM {KpiSnapshot._meta.db_table} x {join}WHERE {' AND '.join(conditions)} "
         "GROUP BY 1, 2, 3, 4, 5"
@@ -303,7 +303,7 @@ class _Filters:
         conditions: list[str] = []
         params: list[Any] = []
         if self.stale_only:
-            conditions.append("d.counterparty_id IN (SELECT counterparty_id FROM insight_kpistale)")
+            conditions.append(f"d.counterparty_id IN ({STALE_SQL})")
         if self.currency:
             conditions.append("d.currency = %s")
             params.append(self.currency)
@@ -314,6 +314,20 @@ class _Filters:
             conditions.append(f"d.counterparty_id IN ({self.visible[0]})")
             params.extend(self.visible[1])
         return conditions, params
+
+    def allocation_sql(self) -> tuple[list[str], list[Any]]:
+        """The part of the filters the allocations can take (by their counterparty)."""
+        conditions: list[str] = []
+        params: list[Any] = []
+        if self.stale_only:
+            conditions.append(f"a.counterparty_id IN ({STALE_SQL})")
+        if self.visible is not None:
+            conditions.append(f"a.counterparty_id IN ({self.visible[0]})")
+            params.extend(self.visible[1])
+        return conditions, params
+
+
+STALE_SQL = "SELECT counterparty_id FROM insight_kpistale"
 
 
 def _key_sql(by: MetricsBy | None) -> tuple[str, str]:
@@ -348,16 +362,18 @@ def _bucket_conditions(due: str, t: str, thresholds: list[str]) -> list[str]:
 
 
 # The SQL below is assembled from fixed fragments only; every value is a query parameter.
-def _snapshot_sql(
+def _live_sql(
     ends: list[date],
     edges: Sequence[int],
     horizons: Sequence[int],
     by: MetricsBy | None,
     filters: _Filters,
 ) -> tuple[str, list[Any]]:
-    """One row per (period end, group, currency): documents open, receivables, receivables
-    per bucket, the amount that rolled from bucket k at the previous end into k+1, and the
-    amount of each bucket paid within each horizon after the end."""
+    """One row per (period end index, group, currency, bucket on the end, bucket on the
+    month-end before it or -1 when issued after that): documents open, their open amount and
+    the part of it paid within each horizon after the end, in cents — the shape of the
+    snapshot rows. The allocations after each end are summed per (end, document) first; each
+    document is then paired with the ends it was open on and bucketed once."""
     n_edges, n_h = len(edges), len(horizons)
     columns = (
         ["i", "t", "pt"]
@@ -378,62 +394,79 @@ def _snapshot_sql(
         params.extend(values)
     cuts_cte = f"cuts({', '.join(columns)}) AS (VALUES {', '.join(rows)})"
 
+    within = ", ".join(
+        f"SUM(CASE WHEN a.paid_on <= k.h{j} THEN a.amount ELSE 0 END) AS p{j}"
+        for j in range(1, n_h + 1)
+    )
+    alloc_conditions, alloc_params = filters.allocation_sql()
+    alloc_cte = (
+        f"alloc AS (SELECT k.i AS i, a.document_id AS doc, SUM(a.amount) AS after, {within} "  # noqa: S608
+        "FROM ledger_allocation a JOIN cuts k ON a.paid_on > k.t"
+        + "".join(f" AND {c}" for c in alloc_conditions)
+        + " GROUP BY k.i, a.document_id)"
+    )
+    params.extend(alloc_params)
+
     key, join = _key_sql(by)
     conditions, condition_params = filters.sql()
     where = "".join(f" AND {c}" for c in conditions)
-    paid_cte = (
-        "paid AS (SELECT document_id, MAX(paid_on) AS last_paid FROM ledger_allocation "
-        "WHERE paid_on > %s GROUP BY document_id)"
+    now = _bucket_conditions("d.due_date", "k.t", [f"k.th{j}" for j in range(1, n_edges + 1)])
+    before = _bucket_conditions("d.due_date", "k.pt", [f"k.pth{j}" for j in range(1, n_edges + 1)])
+    bucket = "CASE " + " ".join(f"WHEN {c} THEN {b}" for b, c in enumerate(now)) + " END"
+    previous_bucket = (
+        "CASE WHEN d.date > k.pt THEN -1 "
+        + " ".join(f"WHEN {c} THEN {b}" for b, c in enumerate(before))
+        + " END"
     )
-    params.append(ends[0])
-    docs_cte = (
-        f"docs AS (SELECT d.id, {key} AS grp, d.currency AS cur, d.date AS issued, "  # noqa: S608
-        "d.due_date AS due, d.open_amount AS open_now, p.last_paid AS last_paid "
-        f"FROM ledger_document d {join}LEFT JOIN paid p ON p.document_id = d.id "
-        f"WHERE d.date <= %s AND (d.open_amount > 0 OR p.last_paid IS NOT NULL){where})"
-    )
-    params.append(ends[-1])
-    params.extend(condition_params)
-    within = ", ".join(
-        f"COALESCE(SUM(CASE WHEN a.paid_on <= k.h{j} THEN a.amount ELSE 0 END), 0) AS p{j}"
-        for j in range(1, n_h + 1)
-    )
+    paid = ", ".join(f"COALESCE(al.p{j}, 0) AS p{j}" for j in range(1, n_h + 1))
     snap_cte = (
-        "snap AS (SELECT k.i AS i, d.id AS id, d.grp AS grp, d.cur AS cur, "  # noqa: S608
-        "d.issued AS issued, "
-        "d.due AS due, d.open_now + COALESCE(SUM(a.amount), 0) AS open_then, "
-        f"{within} "
+        f"snap AS (SELECT k.i AS i, {key} AS grp, d.currency AS cur, {bucket} AS b, "  # noqa: S608
+        f"{previous_bucket} AS pb, d.open_amount + COALESCE(al.after, 0) AS open_then, {paid} "
         # Each document is read once and paired with the few period ends it was open on
         # (CROSS JOIN keeps SQLite from scanning the documents once per period end).
-        "FROM docs d CROSS JOIN cuts k "
-        "LEFT JOIN ledger_allocation a ON a.document_id = d.id AND a.paid_on > k.t "
-        "WHERE d.issued <= k.t AND (d.open_now > 0 OR d.last_paid > k.t) "
-        "GROUP BY k.i, d.id, d.grp, d.cur, d.issued, d.due, d.open_now)"
+        f"FROM ledger_document d {join}CROSS JOIN cuts k "
+        "LEFT JOIN alloc al ON al.doc = d.id AND al.i = k.i "
+        f"WHERE d.date <= k.t AND (d.open_amount > 0 OR al.doc IS NOT NULL){where})"
     )
+    params.extend(condition_params)
 
     def cents(expression: str) -> str:
         return f"CAST(SUM(ROUND(({expression}) * 100)) AS BIGINT)"
 
-    now = _bucket_conditions("s.due", "k.t", [f"k.th{j}" for j in range(1, n_edges + 1)])
-    before = _bucket_conditions("s.due", "k.pt", [f"k.pth{j}" for j in range(1, n_edges + 1)])
-    sums = [cents("s.open_then")]
-    sums += [cents(f"CASE WHEN {c} THEN s.open_then ELSE 0 END") for c in now]
-    sums += [
-        cents(
-            f"CASE WHEN s.issued <= k.pt AND {before[b]} AND {now[b + 1]} THEN s.open_then "
-            "ELSE 0 END"
-        )
-        for b in range(len(now) - 1)
-    ]
-    sums += [cents(f"CASE WHEN {c} THEN s.p{j} ELSE 0 END") for c in now for j in range(1, n_h + 1)]
-    sums += [f"SUM(CASE WHEN {c} THEN 1 ELSE 0 END)" for c in now]
+    sums = ", ".join(cents(f"s.p{j}") for j in range(1, n_h + 1))
     sql = (
-        f"WITH {cuts_cte}, {paid_cte}, {docs_cte}, {snap_cte} "  # noqa: S608
-        f"SELECT s.i, s.grp, s.cur, COUNT(*), {', '.join(sums)} "
-        "FROM snap s JOIN cuts k ON k.i = s.i WHERE s.open_then > 0 "
-        "GROUP BY s.i, s.grp, s.cur"
+        f"WITH {cuts_cte}, {alloc_cte}, {snap_cte} "  # noqa: S608
+        f"SELECT s.i, s.grp, s.cur, s.b, s.pb, COUNT(*), {cents('s.open_then')}, {sums} "
+        "FROM snap s WHERE s.open_then > 0 GROUP BY s.i, s.grp, s.cur, s.b, s.pb"
     )
     return sql, params
+
+
+def _sales(
+    cursor: Any, ends: list[date], by: MetricsBy | None, filters: _Filters
+) -> list[tuple[Any, str, int, int]]:
+    """Credit sales per (group, currency, month index of `ends`). With few groups (none,
+    company, currency) they are summed per day in SQL and per month here: a plain GROUP BY
+    is cheaper than bucketing every document by a CASE over 36 months."""
+    if by in (MetricsBy.SEGMENT, MetricsBy.COLLECTOR):
+        cursor.execute(*_sales_sql(ends, by, filters))
+        return [tuple(row) for row in cursor.fetchall()]  # type: ignore[misc]
+    key, join = _key_sql(by)
+    conditions, condition_params = filters.sql()
+    cursor.execute(
+        f"SELECT {key}, d.currency, d.date, CAST(SUM(ROUND(d.amount * 100)) AS BIGINT) "  # noqa: S608
+        f"FROM ledger_document d {join}"
+        "WHERE d.cancelled = %s AND d.date > %s AND d.date <= %s"
+        + "".join(f" AND {c}" for c in conditions)
+        + " GROUP BY 1, 2, 3",
+        [False, ends[0], ends[-1], *condition_params],
+    )
+    months: dict[tuple[Any, str, int], int] = defaultdict(int)
+    for key_value, cur, day, cents in cursor.fetchall():
+        if not isinstance(day, date):
+            day = date.fromisoformat(str(day)[:10])
+        months[(key_value, cur, bisect_left(ends, day))] += int(cents)
+    return [(k, cur, m, cents) for (k, cur, m), cents in months.items()]
 
 
 def _sales_sql(ends: list[date], by: MetricsBy | None, filters: _Filters) -> tuple[str, list[Any]]:
