@@ -216,10 +216,10 @@ def _past(
     size = 2 + n_b + (n_b - 1) + n_b * n_h + n_b
     totals: dict[tuple[int, Any, str], list[int]] = {}
 
-    def add(i: int, rows: list[tuple[Any, ...]]) -> None:
+    def add(i: int, rows: list[tuple[Any, ...]], sign: int) -> None:
         for _end, key, cur, bucket, previous, documents, cents, *paid in rows:
             row = totals.setdefault((i, key, cur), [0] * size)
-            documents, cents = int(documents or 0), int(cents or 0)
+            documents, cents = sign * int(documents or 0), sign * int(cents or 0)
             row[0] += documents
             row[1] += cents
             row[2 + bucket] += cents
@@ -227,16 +227,19 @@ def _past(
                 row[2 + n_b + previous] += cents
             start = 2 + 2 * n_b - 1 + bucket * n_h
             for j, value in enumerate(paid):
-                row[start + j] += int(value or 0)
+                row[start + j] += sign * int(value or 0)
             row[2 + 2 * n_b - 1 + n_b * n_h + bucket] += documents
 
-    def run(sql: str, params: list[Any], part_ends: list[date]) -> None:
+    def run(sql: str, params: list[Any], part_ends: list[date], sign: int = 1) -> None:
         cursor.execute(sql, params)
         by_end: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
         for row in cursor.fetchall():
-            by_end[int(row[0])].append(row)
+            i = row[0]
+            if not isinstance(i, int):  # a month-end (stored rows)
+                i = part_ends.index(i if isinstance(i, date) else date.fromisoformat(str(i)[:10]))
+            by_end[i].append(row)
         for i, rows in by_end.items():
-            add(index[part_ends[i]], rows)
+            add(index[part_ends[i]], rows, sign)
 
     live = [end for end in ends if end not in set(stored)]
     if live:
@@ -244,15 +247,27 @@ def _past(
     if stale:
         run(*_live_sql(stored, edges, horizons, by, replace(filters, stale_only=True)), stored)
     if stored:
-        run(*_stored_sql(stored, by, filters, stale), stored)
+        rollup = filters.visible is None and by not in (MetricsBy.SEGMENT, MetricsBy.COLLECTOR)
+        run(*_stored_sql(stored, by, filters, stale, rollup), stored)
+        if rollup and stale:
+            # The totals still hold the stale counterparties' old rows: take them out.
+            run(*_stored_sql(stored, by, filters, stale, rollup, stale_rows=True), stored, -1)
     return [(i, key, cur, *values) for (i, key, cur), values in totals.items()]
 
 
 def _stored_sql(
-    ends: list[date], by: MetricsBy | None, filters: _Filters, stale: bool
+    ends: list[date],
+    by: MetricsBy | None,
+    filters: _Filters,
+    stale: bool,
+    rollup: bool,
+    *,
+    stale_rows: bool = False,
 ) -> tuple[str, list[Any]]:
     """The snapshot rows of these month-ends summed per (end, group, currency, bucket,
-    previous bucket), over the filters, without the stale counterparties."""
+    previous bucket), over the filters: the month's totals (`rollup`, when neither the user
+    nor the grouping needs the counterparty), else the counterparties' rows without the stale
+    ones; or (`stale_rows`) only the stale counterparties' rows."""
     from dunwell.insight.models import KpiSnapshot, KpiStale
 
     join = ""
@@ -265,9 +280,14 @@ def _stored_sql(
         key = "x.currency"
     else:
         key = "NULL"
-    whens = " ".join(f"WHEN x.month_end = {_date()} THEN {i}" for i in range(len(ends)))
     conditions = [f"x.month_end IN ({', '.join([_date()] * len(ends))})"]
-    params: list[Any] = [*ends, *ends]
+    params: list[Any] = list(ends)
+    if stale_rows:
+        conditions.append(f"x.counterparty_id IN ({STALE_SQL})")
+    elif rollup:
+        conditions.append("x.counterparty_id IS NULL")
+    else:
+        conditions.append("x.counterparty_id IS NOT NULL")
     if filters.currency:
         conditions.append("x.currency = %s")
         params.append(filters.currency)
@@ -277,14 +297,14 @@ def _stored_sql(
     if filters.visible is not None:
         conditions.append(f"x.counterparty_id IN ({filters.visible[0]})")
         params.extend(filters.visible[1])
-    if stale:
+    if stale and not rollup and not stale_rows:
         conditions.append(
             f"NOT EXISTS (SELECT 1 FROM {KpiStale._meta.db_table} z "  # noqa: S608
             "WHERE z.counterparty_id = x.counterparty_id)"
         )
     paid = ", ".join(f"SUM(x.paid_{j})" for j in range(1, len(HORIZONS) + 1))
     sql = (
-        f"SELECT CASE {whens} END, {key}, x.currency, x.bucket, x.previous_bucket, "  # noqa: S608
+        f"SELECT x.month_end, {key}, x.currency, x.bucket, x.previous_bucket, "  # noqa: S608
         f"SUM(x.documents), SUM(x.open_cents), {paid} "
         f"FROM {KpiSnapshot._meta.db_table} x {join}WHERE {' AND '.join(conditions)} "
         "GROUP BY 1, 2, 3, 4, 5"

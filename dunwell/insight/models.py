@@ -110,11 +110,17 @@ class KpiSnapshot(models.Model):
     """What the KPI reports need of one closed month-end, per counterparty, company, currency,
     aging bucket on that day and bucket on the month-end before (-1: not yet issued then):
     the documents open, their open amount and the part of it paid within 30, 90, 180 and 365
-    days after the month-end, in cents (docs/metrics.md, "Snapshots")."""
+    days after the month-end, in cents (docs/metrics.md, "Snapshots"). Rows without a
+    counterparty are the month's totals per company, currency and bucket pair, read by the
+    reports over everything (a finance or director user, the command, the benchmark)."""
 
     month_end = models.DateField()
     counterparty = models.ForeignKey(
-        "ledger.Counterparty", on_delete=models.CASCADE, related_name="+", db_index=False
+        "ledger.Counterparty",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        null=True,
     )
     company_id = models.BigIntegerField()
     currency = models.CharField(max_length=3)

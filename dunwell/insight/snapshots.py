@@ -6,7 +6,8 @@ One row per (month-end, counterparty, company, currency, aging bucket on the mon
 on the month-end before): the documents open, their open amount (issued on or before the day,
 less what was paid by then) and the part of it paid within 30, 90, 180 and 365 days after the
 day. Amounts are integer cents summed per document exactly as the live query sums them, so a
-report from snapshots equals the live one to the cent.
+report from snapshots equals the live one to the cent. Each month also gets its totals per
+company, currency and bucket pair (rows without a counterparty), for reports over everything.
 
 A month is written by one INSERT … SELECT in its own transaction (a re-run replaces it). The
 ledger's past changes only through a reallocation (every import, payment or document service
@@ -138,8 +139,24 @@ def write_month(end: date, edges: Sequence[int], stale_mark: int | None = None) 
                 [end, stale_mark],
             )
         cursor.execute(sql, params)
+        # The month's totals over every counterparty, from the rows just written.
+        cursor.execute(
+            f"DELETE FROM {table} WHERE month_end = %s AND counterparty_id IS NULL", [end]
+        )
+        cursor.execute(
+            f"INSERT INTO {table} (month_end, counterparty_id, company_id, currency, bucket, "
+            "previous_bucket, documents, open_cents, paid_1, paid_2, paid_3, paid_4) "
+            "SELECT month_end, NULL, company_id, currency, bucket, previous_bucket, "
+            "SUM(documents), SUM(open_cents), SUM(paid_1), SUM(paid_2), SUM(paid_3), "
+            f"SUM(paid_4) FROM {table} WHERE month_end = %s AND counterparty_id IS NOT NULL "
+            "GROUP BY month_end, company_id, currency, bucket, previous_bucket",
+            [end],
+        )
         # (SQLite reports no row count for an INSERT that starts with WITH.)
-        cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE month_end = %s", [end])
+        cursor.execute(
+            f"SELECT COUNT(*) FROM {table} WHERE month_end = %s AND counterparty_id IS NOT NULL",
+            [end],
+        )
         rows = int(cursor.fetchone()[0])
         KpiSnapshotMonth.objects.update_or_create(
             month_end=end, defaults={"edges": edges_text(edges), "built_at": timezone.now()}
