@@ -532,7 +532,15 @@ def _series(
         by_end = snap.get(group, {})
         monthly = sales.get(group, {})
 
-        def parts(i: int, by_end: dict[int, tuple[Any, ...]] = by_end) -> tuple[Any, ...]:
+        parsed: dict[int, tuple[Any, ...]] = {}  # each end's row is read once per group
+
+        def parts(
+            i: int,
+            by_end: dict[int, tuple[Any, ...]] = by_end,
+            parsed: dict[int, tuple[Any, ...]] = parsed,
+        ) -> tuple[Any, ...]:
+            if i in parsed:
+                return parsed[i]
             row = by_end.get(i)
             if row is None:
                 return (0, 0, [0] * n_b, [0] * (n_b - 1), [[0] * n_h for _ in range(n_b)])
@@ -542,7 +550,8 @@ def _series(
             rolled = values[2 + n_b : 2 + n_b + n_b - 1]
             start = 2 + 2 * n_b - 1
             paid = [values[start + b * n_h : start + (b + 1) * n_h] for b in range(n_b)]
-            return documents, total, bucket_cents, rolled, paid
+            parsed[i] = (documents, total, bucket_cents, rolled, paid)
+            return parsed[i]
 
         points: list[Point] = []
         roll: list[list[Decimal | None]] = [[] for _ in range(n_b - 1)]
