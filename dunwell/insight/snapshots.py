@@ -220,13 +220,18 @@ def _month_ends_through(through: date, months: int) -> list[date]:
 
 def refresh_if_due(today: date | None = None) -> int | None:
     """The worker's daily job: refresh once a day (the first run after midnight writes the
-    month just closed and rewrites what changed). Cheap when done already today."""
+    month just closed and rewrites what changed), and at once when the saved bucket edges
+    changed (every report would be live meanwhile). Cheap when there is nothing to do."""
     from dunwell.locks import LockBusy, exclusive
 
     today = today or timezone.localdate()
     newest = KpiSnapshotMonth.objects.order_by("-built_at").values_list("built_at", flat=True)
     latest = newest.first()
-    if latest is not None and timezone.localdate(latest) >= today:
+    if (
+        latest is not None
+        and timezone.localdate(latest) >= today
+        and not KpiSnapshotMonth.objects.exclude(edges=edges_text(saved_edges())).exists()
+    ):
         return None
     try:
         with exclusive(JOB_LOCK, wait=False):

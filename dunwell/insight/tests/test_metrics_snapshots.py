@@ -13,7 +13,7 @@ from django.db.models import F
 
 from dunwell import periodic
 from dunwell.insight.metrics import metrics
-from dunwell.insight.models import KpiSnapshot, KpiSnapshotMonth, KpiStale
+from dunwell.insight.models import AgingBuckets, KpiSnapshot, KpiSnapshotMonth, KpiStale
 from dunwell.insight.snapshots import refresh, refresh_if_due
 from dunwell.ledger.models import Counterparty, Document, Payment
 
@@ -58,9 +58,10 @@ def test_other_bucket_edges_are_computed_live(ledger: Document) -> None:
 
 def test_a_rerun_replaces_a_months_rows(ledger: Document) -> None:
     refresh(AS_OF)
-    first = list(KpiSnapshot.objects.order_by("month_end", "bucket").values())
+    order = ("month_end", "counterparty_id", "currency", "bucket", "previous_bucket")
+    first = list(KpiSnapshot.objects.order_by(*order).values())
     refresh(AS_OF, full=True)
-    again = list(KpiSnapshot.objects.order_by("month_end", "bucket").values())
+    again = list(KpiSnapshot.objects.order_by(*order).values())
     assert [{**r, "id": 0} for r in again] == [{**r, "id": 0} for r in first]
     assert KpiSnapshotMonth.objects.filter(month_end__lte=AS_OF).count() == 25
 
@@ -99,3 +100,10 @@ def test_the_worker_refreshes_once_a_day(ledger: Document) -> None:
     assert refresh_if_due() == 25
     assert refresh_if_due() is None  # done today
     assert KpiSnapshotMonth.objects.count() == 25
+
+
+def test_the_worker_rewrites_at_once_when_the_bucket_edges_change(ledger: Document) -> None:
+    refresh_if_due()
+    AgingBuckets.objects.create(edges="15,45")
+    assert refresh_if_due() == 25
+    assert set(KpiSnapshotMonth.objects.values_list("edges", flat=True)) == {"15,45"}
