@@ -183,7 +183,10 @@ def refresh(
     text = edges_text(edges)
     wanted = set(_month_ends_through(through, months))
     kept = {m.month_end: m.edges for m in KpiSnapshotMonth.objects.all()}
-    stale_mark = KpiStale.objects.order_by("-id").values_list("id", flat=True).first()
+    # The marks committed now: their reallocations are visible to every statement below. A
+    # reallocation still running keeps its mark (maybe a lower id) for the next refresh.
+    marks = list(KpiStale.objects.values_list("id", flat=True))
+    stale_mark = max(marks) if marks else None
     written = 0
     for end in sorted(wanted | set(kept)):
         started = monotonic()
@@ -206,8 +209,8 @@ def refresh(
             continue
         if log:
             log(f"{end}: {what}, {rows:,} row(s), {monotonic() - started:.1f} s")
-    if stale_mark is not None:
-        KpiStale.objects.filter(id__lte=stale_mark).delete()
+    for start in range(0, len(marks), 5000):
+        KpiStale.objects.filter(id__in=marks[start : start + 5000]).delete()
     return written
 
 
