@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import pre_delete
 from django.utils.translation import gettext_lazy as _
 
 
@@ -21,4 +22,7 @@ class InsightConfig(AppConfig):
         from dunwell.ledger.allocation import on_reallocate
 
         on_reallocate(snapshots.mark_stale)
+        pre_delete.connect(
+            snapshots.forget_counterparty, sender="ledger.Counterparty", weak=False
+        )
         periodic.register("insight.kpi_snapshots", snapshots.refresh_if_due)

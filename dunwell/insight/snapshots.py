@@ -221,10 +221,22 @@ def _month_ends_through(through: date, months: int) -> list[date]:
     return kpi.month_ends_before(through, months)
 
 
+def _window_start(today: date) -> date:
+    return kpi.month_ends_before(today, SNAPSHOT_MONTHS)[0]
+
+
+def forget_counterparty(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """A counterparty deleted (the admin) takes its rows along but stays in the month totals:
+    every month is forgotten (the reports compute live) until the worker rewrites them."""
+    if KpiSnapshot.objects.filter(counterparty_id=instance.pk).exists():
+        KpiSnapshotMonth.objects.all().delete()
+
+
 def refresh_if_due(today: date | None = None) -> int | None:
     """The worker's daily job: refresh once a day (the first run after midnight writes the
     month just closed and rewrites what changed), and at once when the saved bucket edges
-    changed (every report would be live meanwhile). Cheap when there is nothing to do."""
+    changed or months are missing (every report would be live meanwhile). Cheap when there
+    is nothing to do."""
     from dunwell.locks import LockBusy, exclusive
 
     today = today or timezone.localdate()
@@ -234,6 +246,8 @@ def refresh_if_due(today: date | None = None) -> int | None:
         latest is not None
         and timezone.localdate(latest) >= today
         and not KpiSnapshotMonth.objects.exclude(edges=edges_text(saved_edges())).exists()
+        and KpiSnapshotMonth.objects.filter(month_end__gte=_window_start(today)).count()
+        >= SNAPSHOT_MONTHS
     ):
         return None
     try:

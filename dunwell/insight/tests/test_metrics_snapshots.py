@@ -107,3 +107,17 @@ def test_the_worker_rewrites_at_once_when_the_bucket_edges_change(ledger: Docume
     AgingBuckets.objects.create(edges="15,45")
     assert refresh_if_due() == 25
     assert set(KpiSnapshotMonth.objects.values_list("edges", flat=True)) == {"15,45"}
+
+
+def test_a_deleted_debtor_leaves_no_trace_in_the_month_totals(
+    ledger: Document,
+    make_counterparty: Callable[..., Counterparty],
+    make_document: Callable[..., Document],
+) -> None:
+    other = make_counterparty()
+    make_document(other, "50.00", date=date(2026, 1, 5), due_date=date(2026, 1, 20))
+    refresh(AS_OF)
+    assert receivables() == [105_000, 165_000, 215_000]
+    other.delete()
+    assert receivables() == [100_000, 160_000, 210_000]
+    assert refresh_if_due() == 25  # the worker writes the forgotten months at once
