@@ -22,7 +22,5 @@ class InsightConfig(AppConfig):
         from dunwell.ledger.allocation import on_reallocate
 
         on_reallocate(snapshots.mark_stale)
-        pre_delete.connect(
-            snapshots.forget_counterparty, sender="ledger.Counterparty", weak=False
-        )
+        pre_delete.connect(snapshots.forget_counterparty, sender="ledger.Counterparty", weak=False)
         periodic.register("insight.kpi_snapshots", snapshots.refresh_if_due)
