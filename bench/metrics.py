@@ -8,13 +8,18 @@
    ledger's rules.
 2. Floor: one scan of the documents and one of the allocations (`SELECT count(*), sum(amount)`
    of each), the least any KPI as of a past date must read.
-3. The full KPI report as of the day (DSO count-back and simple, best possible DSO, ADD and
+3. KPI snapshots (insight/snapshots.py): the first full build of the 25 closed month-ends,
+   then a day's change (--stale debtors reallocated, as a day's payments do) and the daily
+   refresh that rewrites their rows.
+4. The full KPI report as of the day (DSO count-back and simple, best possible DSO, ADD and
    CEI over 12 months, the roll-rate matrix, recovery odds over 24 month-ends, collector
-   results), per currency, then grouped by collector; best of --repeat runs, with the ratio
-   to the floor.
-4. Payment prediction: training on every known outcome, then scoring every open document.
+   results), per currency, then grouped by collector, read from the snapshots; best of
+   --repeat runs, with the ratio to the floor. Once more with the day's stale debtors before
+   the refresh, and (--live) once without any snapshot, as before they existed.
+5. Payment prediction: training on every known outcome, then scoring every open document.
 
-The ledger of the target database is wiped first.
+The ledger of the target database is wiped first, unless --reuse (the ledger of a previous
+run is kept: no generation, no loading).
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from bench.common import (  # noqa: E402
     Report,
     best_of,
     describe_database,
+    load_average,
     peak_rss_mib,
     python_peak_mib,
     setup_django,
@@ -65,6 +71,59 @@ def measure(as_of: date, by: str | None, repeat: int, floor_seconds: float, repo
     )
 
 
+def snapshots(today: date, stale: int, live: bool, floor_seconds: float, report: Report) -> None:
+    """The KPI snapshots: full build, a day's change and its refresh, the report on them."""
+    from django.db import connection
+
+    from dunwell.insight.metrics import metrics
+    from dunwell.insight.models import KpiSnapshot, KpiSnapshotMonth, KpiStale
+    from dunwell.insight.snapshots import refresh
+    from dunwell.ledger.allocation import reallocate
+    from dunwell.ledger.models import Counterparty
+
+    KpiSnapshot.objects.all().delete()
+    KpiSnapshotMonth.objects.all().delete()
+    KpiStale.objects.all().delete()
+    if live:
+        report.add("load average before the live KPIs", load_average())
+        with timed() as t:
+            result = metrics(today)
+        report.add(
+            "KPIs, 12 months, per currency, live (no snapshot)",
+            f"{t.seconds * 1000:.0f} ms, {len(result.series):,} series, "
+            f"ratio {t.seconds / floor_seconds:.1f}x floor",
+        )
+    report.add("load average before the snapshot build", load_average())
+    with timed() as t:
+        months = refresh(today=today, log=lambda line: print(f"    {line}", flush=True))
+    rows = KpiSnapshot.objects.count()
+    report.add(
+        "KPI snapshots: first full build",
+        f"{t.seconds:.1f} s, {months} month-ends, {rows:,} rows",
+    )
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE insight_kpisnapshot")
+            cursor.execute("SELECT pg_total_relation_size('insight_kpisnapshot')")
+            size = cursor.fetchone()
+            assert size is not None
+            report.add("KPI snapshots: table with indexes", f"{size[0] / 2**20:.0f} MiB")
+    ids = list(Counterparty.objects.order_by("?").values_list("id", flat=True)[:stale])
+    with timed() as t:
+        reallocate(ids)
+    report.add(f"a day's change: {len(ids):,} debtors reallocated", f"{t.seconds:.1f} s")
+    with timed() as t:
+        result = metrics(today)
+    report.add(
+        f"KPIs, 12 months, per currency, {len(ids):,} debtors stale",
+        f"{t.seconds * 1000:.0f} ms, ratio {t.seconds / floor_seconds:.1f}x floor",
+    )
+    with timed() as t:
+        refresh(today=today)
+    report.add(f"KPI snapshots: daily refresh ({len(ids):,} debtors)", f"{t.seconds:.1f} s")
+    report.add("load average before the KPIs on snapshots", load_average())
+
+
 def predict(today: date, report: Report) -> None:
     """Payment prediction: train on every known outcome, then score every open document
     (targets at 1,000,000 invoices: training ≤ 60 s, scoring ≤ 10 s)."""
@@ -96,6 +155,10 @@ def main() -> None:
     parser.add_argument("--as-of", type=date.fromisoformat, default=None)
     parser.add_argument("--data", type=Path, default=Path("var/bench/metrics"))
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--reuse", action="store_true", help="keep the ledger of the last run")
+    parser.add_argument("--stale", type=int, default=500, help="debtors a day's change touches")
+    parser.add_argument("--live", action="store_true", help="also time the KPIs without snapshots")
+    parser.add_argument("--no-predict", action="store_true", help="skip the payment prediction")
     parser.add_argument("--database-url", default=None, help="default: $DATABASE_URL or SQLite")
     args = parser.parse_args()
 
@@ -111,23 +174,30 @@ def main() -> None:
         f"seed {args.seed}, as of {today}, on {describe_database()}"
     )
     print(report.title, flush=True)
-    with timed() as t:
-        paths = generate(
-            args.data, debtors=args.debtors, documents=args.documents, seed=args.seed, as_of=today
-        )
-    report.add("generate CSV", f"{t.seconds:.1f} s")
-    company = load_ledger(paths, report)
-    load_with_payments(paths, company, report)
+    if not args.reuse:
+        with timed() as t:
+            paths = generate(
+                args.data,
+                debtors=args.debtors,
+                documents=args.documents,
+                seed=args.seed,
+                as_of=today,
+            )
+        report.add("generate CSV", f"{t.seconds:.1f} s")
+        company = load_ledger(paths, report)
+        load_with_payments(paths, company, report)
     first_f, best_f, (docs, _amount, allocations, _paid) = best_of(floor, args.repeat)
     report.add(
         f"floor (scan of {docs:,} documents and {allocations:,} allocations)",
         f"{best_f * 1000:.0f} ms (first {first_f * 1000:.0f} ms)",
     )
+    snapshots(today, args.stale, args.live, best_f, report)
     measure(today, None, args.repeat, best_f, report)
     measure(today, "collector", args.repeat, best_f, report)
     heap = python_peak_mib(lambda: metrics(today))
     report.add("Python heap peak of one report (tracemalloc)", f"{heap:.0f} MiB")
-    predict(today, report)
+    if not args.no_predict:
+        predict(today, report)
     report.add("peak RSS of the whole benchmark process", f"{peak_rss_mib():.0f} MiB")
     print()
     print(report.render())

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import pre_delete
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,3 +16,11 @@ class InsightConfig(AppConfig):
         # (docs/metrics.md).
         periodic.register("insight.retrain_prediction", retrain_if_due)
         periodic.register("insight.rescore_prediction", rescore_if_due)
+
+        # KPI snapshots: reallocations mark counterparties stale; refreshed daily.
+        from dunwell.insight import snapshots
+        from dunwell.ledger.allocation import on_reallocate
+
+        on_reallocate(snapshots.mark_stale)
+        pre_delete.connect(snapshots.forget_counterparty, sender="ledger.Counterparty", weak=False)
+        periodic.register("insight.kpi_snapshots", snapshots.refresh_if_due)

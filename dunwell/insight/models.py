@@ -92,3 +92,63 @@ class ForecastBand(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class KpiSnapshotMonth(models.Model):
+    """A closed month-end whose KPI snapshot rows are written (insight/snapshots.py), with the
+    bucket edges they were bucketed by; a report asking for other edges reads it live."""
+
+    month_end = models.DateField(unique=True)
+    edges = models.CharField(max_length=100)
+    built_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.month_end} ({self.edges})"
+
+
+class KpiSnapshot(models.Model):
+    """What the KPI reports need of one closed month-end, per counterparty, company, currency,
+    aging bucket on that day and bucket on the month-end before (-1: not yet issued then):
+    the documents open, their open amount and the part of it paid within 30, 90, 180 and 365
+    days after the month-end, in cents (docs/metrics.md, "Snapshots"). Rows without a
+    counterparty are the month's totals per company, currency and bucket pair, read by the
+    reports over everything (a finance or director user, the command, the benchmark)."""
+
+    month_end = models.DateField()
+    counterparty = models.ForeignKey(
+        "ledger.Counterparty",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        null=True,
+    )
+    company_id = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    bucket = models.SmallIntegerField()
+    previous_bucket = models.SmallIntegerField()
+    documents = models.IntegerField()
+    open_cents = models.BigIntegerField()
+    paid_1 = models.BigIntegerField()
+    paid_2 = models.BigIntegerField()
+    paid_3 = models.BigIntegerField()
+    paid_4 = models.BigIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["month_end", "counterparty"]),
+            models.Index(fields=["counterparty"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month_end} {self.counterparty_id} {self.currency} {self.bucket}"
+
+
+class KpiStale(models.Model):
+    """A counterparty whose ledger changed (its allocations were recomputed) since the KPI
+    snapshots were written: the reports compute it live until the next refresh rewrites its
+    rows and deletes the mark."""
+
+    counterparty_id = models.BigIntegerField(db_index=True)
+
+    def __str__(self) -> str:
+        return str(self.counterparty_id)

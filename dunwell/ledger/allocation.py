@@ -25,7 +25,7 @@ is a no-op).
 # ruff: noqa: S608
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.db import connection, transaction
@@ -305,6 +305,23 @@ def _run(cursor: CursorWrapper) -> None:
         cursor.execute(sql)
 
 
+# Higher apps keeping data derived from the allocations (insight's KPI snapshots) register a
+# handler at start-up; it runs in the reallocation's transaction with a query selecting the ids
+# of the counterparties being reallocated.
+ReallocationHandler = Callable[[CursorWrapper, str], None]
+_HANDLERS: list[ReallocationHandler] = []
+
+
+def on_reallocate(handler: ReallocationHandler) -> None:
+    if handler not in _HANDLERS:
+        _HANDLERS.append(handler)
+
+
+def _notify(cursor: CursorWrapper) -> None:
+    for handler in _HANDLERS:
+        handler(cursor, "SELECT id FROM dunwell_rl_scope")
+
+
 def reallocate(counterparty_ids: Iterable[int]) -> None:
     """Recompute all allocations, open amounts and unallocated credit of these counterparties.
 
@@ -316,6 +333,7 @@ def reallocate(counterparty_ids: Iterable[int]) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         _prepare(cursor)
         _fill_scope(cursor, ids)
+        _notify(cursor)
         _run(cursor)
 
 
@@ -340,6 +358,9 @@ def reallocate_query(
             f"INSERT INTO dunwell_rl_scope (id) SELECT DISTINCT id FROM ({select_sql}) q",
             params,
         )
+        # Before appended-only counterparties leave the scope: a new document dated in the
+        # past changes the past even when it moves no money.
+        _notify(cursor)
         if appended_sql:
             _skip_appended(cursor, appended_sql, appended_params)
         _run(cursor)

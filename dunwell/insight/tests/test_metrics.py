@@ -5,11 +5,14 @@ example): three RON invoices and one EUR invoice, as of 31 March 2026.
 - B: issued 15.02, due 17.03, 600 RON, unpaid;
 - C: issued 20.03, due 19.04, 900 RON, unpaid;
 - E: issued 01.03, due 31.03, 50 EUR, unpaid.
+
+Every test runs twice: on the live queries, and with the KPI snapshots of the month-ends it
+reads written first (insight/snapshots.py): the figures must not differ.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -17,13 +20,34 @@ import pytest
 from django.utils import timezone
 
 from dunwell.accounts.models import Role, User
-from dunwell.insight.metrics import MetricsReport, Series, metrics
+from dunwell.insight import metrics as metrics_module
+from dunwell.insight.metrics import MetricsReport, Series
+from dunwell.insight.models import KpiSnapshotMonth
+from dunwell.insight.snapshots import refresh
 from dunwell.ladder.models import Promise, PromiseStatus, Task, TaskStatus
 from dunwell.ledger.models import Counterparty, Document, Payment
 from dunwell.telephony.models import Call
 
 AS_OF = date(2026, 3, 31)
 D = Decimal
+
+
+SOURCE = {"now": "live"}
+
+
+@pytest.fixture(autouse=True, params=["live", "snapshots"])
+def source(request: pytest.FixtureRequest) -> Iterator[str]:
+    SOURCE["now"] = str(request.param)
+    yield SOURCE["now"]
+    SOURCE["now"] = "live"
+
+
+def metrics(as_of: date, *args: object, **kwargs: object) -> MetricsReport:
+    """The report, read from freshly written snapshots in the "snapshots" runs."""
+    if SOURCE["now"] == "snapshots":
+        refresh(as_of, full=True)
+        assert KpiSnapshotMonth.objects.filter(month_end=date(2026, 2, 28)).exists()
+    return metrics_module.metrics(as_of, *args, **kwargs)  # type: ignore[arg-type]
 
 
 @pytest.fixture

@@ -25,7 +25,10 @@ from dunwell.insight.metrics import (
     MetricsReport,
     metrics,
 )
+from dunwell.insight.models import KpiSnapshotMonth, KpiStale
+from dunwell.insight.snapshots import refresh
 from dunwell.ledger.models import Allocation, Company, Counterparty, Document, Payment, Segment
+from dunwell.ledger.services import add_document, add_payment
 
 AS_OF = date(2026, 3, 17)
 START = AS_OF - timedelta(days=3 * 365)
@@ -236,45 +239,116 @@ def observed(report: MetricsReport) -> dict[tuple[Any, str], Any]:
     by_segment=False,
 )
 def test_kpis_match_a_brute_force_reference(ledger: Any, by_segment: bool) -> None:
+    with transaction.atomic():
+        counterparties = setup(ledger)
+        compare(counterparties, by_segment)
+        transaction.set_rollback(True)
+
+
+def setup(ledger: Any) -> list[Counterparty]:
     docs, terms, cancelled = ledger
     for i, doc in enumerate(docs):
         doc.due = doc.issued + timedelta(days=terms[i])
         doc.cancelled = cancelled[i] and i % 3 == 0
+    company = Company.objects.create(name="R", code="r", country="RO", currency="RON")
+    segments = [
+        Segment.objects.get(code="standard"),
+        Segment.objects.create(code="x", name="X"),
+    ]
+    collector = User.objects.create_user(username="ref-c", password="x", role=Role.COLLECTOR)
+    counterparties = [
+        Counterparty.objects.create(
+            company=company,
+            external_id=f"C{i}",
+            name=f"C{i}",
+            country="RO",
+            language="ro",
+            segment=segments[i % 2],
+            collector=collector if i else None,
+        )
+        for i in range(3)
+    ]
+    build(company, counterparties, docs)
+    return counterparties
+
+
+def compare(counterparties: list[Counterparty], by_segment: bool) -> None:
+    report = metrics(AS_OF, "segment" if by_segment else None)
+    key_of = {cp.pk: (cp.segment_id if by_segment else None) for cp in counterparties}
+    expected = reference(report, key_of)
+    got = observed(report)
+    for g, value in expected.items():
+        if g not in got:
+            # A group whose documents fall outside every window (issued and paid before
+            # the oldest month the report reads) has no series: its reference is empty.
+            points, _roll, recovery = value
+            assert all(p[1] == 0 and p[3] == 0 and p[4] == 0 for p in points), g
+            assert all(cell[0] == 0 for row in recovery for cell in row), g
+            continue
+        assert got[g] == value, g
+    for g, value in got.items():
+        if g not in expected:  # only sales of cancelled documents: nothing to show
+            points, _roll, _recovery = value
+            assert all(p[1] == 0 for p in points)
+
+
+@pytest.mark.django_db
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ledger=ledger_st, by_segment=st.booleans())
+def test_kpis_read_from_snapshots_match_the_reference(ledger: Any, by_segment: bool) -> None:
     with transaction.atomic():
-        company = Company.objects.create(name="R", code="r", country="RO", currency="RON")
-        segments = [
-            Segment.objects.get(code="standard"),
-            Segment.objects.create(code="x", name="X"),
-        ]
-        collector = User.objects.create_user(username="ref-c", password="x", role=Role.COLLECTOR)
-        counterparties = [
-            Counterparty.objects.create(
-                company=company,
-                external_id=f"C{i}",
-                name=f"C{i}",
-                country="RO",
-                language="ro",
-                segment=segments[i % 2],
-                collector=collector if i else None,
-            )
-            for i in range(3)
-        ]
-        build(company, counterparties, docs)
-        report = metrics(AS_OF, "segment" if by_segment else None)
-        key_of = {cp.pk: (cp.segment_id if by_segment else None) for cp in counterparties}
-        expected = reference(report, key_of)
-        got = observed(report)
-        for g, value in expected.items():
-            if g not in got:
-                # A group whose documents fall outside every window (issued and paid before
-                # the oldest month the report reads) has no series: its reference is empty.
-                points, _roll, recovery = value
-                assert all(p[1] == 0 and p[3] == 0 and p[4] == 0 for p in points), g
-                assert all(cell[0] == 0 for row in recovery for cell in row), g
-                continue
-            assert got[g] == value, g
-        for g, value in got.items():
-            if g not in expected:  # only sales of cancelled documents: nothing to show
-                points, _roll, _recovery = value
-                assert all(p[1] == 0 for p in points)
+        counterparties = setup(ledger)
+        refresh(AS_OF)
+        # Every month-end the report reads before the as-of day comes from a snapshot.
+        assert KpiSnapshotMonth.objects.filter(month_end__in=kpi.cuts(AS_OF, 24)).count() == 24
+        compare(counterparties, by_segment)
+        transaction.set_rollback(True)
+
+
+late_st = st.tuples(
+    st.integers(0, 2),  # which counterparty
+    st.dates(START, AS_OF - timedelta(days=60)),  # the late document's date
+    st.integers(0, 90),  # its terms
+    st.integers(1, 400_000),  # its amount, cents
+    st.integers(0, 400),  # the late payment: days after the document
+    st.integers(1, 400_000),  # its amount, cents
+)
+
+
+@pytest.mark.django_db
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ledger=ledger_st, by_segment=st.booleans(), late=late_st)
+def test_a_back_dated_import_after_the_snapshots_still_matches_the_reference(
+    ledger: Any, by_segment: bool, late: Any
+) -> None:
+    cp_index, issued, terms, cents, after, paid_cents = late
+    with transaction.atomic():
+        counterparties = setup(ledger)
+        refresh(AS_OF)
+        cp = counterparties[cp_index]
+        # An old invoice and a payment dated in the past arrive after the snapshots: the
+        # ledger reallocates the debtor (its money may move to older documents).
+        add_document(
+            cp.company,
+            cp,
+            external_id="LATE-1",
+            number="LATE-1",
+            date=issued,
+            amount=Decimal(cents).scaleb(-2),
+            currency="RON",
+            due_date=issued + timedelta(days=terms),
+        )
+        add_payment(
+            cp.company,
+            cp,
+            min(issued + timedelta(days=after), AS_OF),
+            Decimal(paid_cents).scaleb(-2),
+            "RON",
+            "LATE-P1",
+        )
+        assert KpiStale.objects.filter(counterparty_id=cp.pk).exists()
+        compare(counterparties, by_segment)
+        refresh(AS_OF)  # the daily refresh rewrites the debtor's rows and clears the mark
+        assert not KpiStale.objects.exists()
+        compare(counterparties, by_segment)
         transaction.set_rollback(True)

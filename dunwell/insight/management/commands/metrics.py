@@ -1,4 +1,5 @@
-"""`dunwell metrics`: the collection KPIs (docs/metrics.md) as of a date, as JSON or a table."""
+"""`dunwell metrics`: the collection KPIs (docs/metrics.md) as of a date, as JSON or a table;
+`dunwell metrics snapshot [--through D] [--months N] [--full]` writes the KPI snapshots."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from dunwell.insight.buckets import BucketError, parse_edges
 from dunwell.insight.management.commands.aging import parse_date
 from dunwell.insight.metrics import MetricsBy, last_month_end, metrics
 from dunwell.insight.metrics_export import to_json, to_table
+from dunwell.insight.snapshots import SNAPSHOT_MONTHS, refresh
 
 
 class Command(BaseCommand):
@@ -21,6 +23,26 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "action",
+            nargs="?",
+            choices=["snapshot"],
+            help="snapshot: write the KPI snapshots of the closed month-ends (docs/metrics.md)",
+        )
+        parser.add_argument(
+            "--through",
+            type=parse_date,
+            help="snapshot: the last month-end to write (default: the last one before today)",
+        )
+        parser.add_argument(
+            "--months",
+            type=int,
+            default=SNAPSHOT_MONTHS,
+            help=f"snapshot: how many month-ends (default {SNAPSHOT_MONTHS})",
+        )
+        parser.add_argument(
+            "--full", action="store_true", help="snapshot: rewrite every month, not only stale"
+        )
         parser.add_argument(
             "--as-of", type=parse_date, help="YYYY-MM-DD (default: the last month-end)"
         )
@@ -37,6 +59,9 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="only what this username may see")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "snapshot":
+            self.snapshot(options)
+            return
         edges = None
         if options["buckets"]:
             try:
@@ -57,3 +82,17 @@ class Command(BaseCommand):
         )
         render = to_json if options["format"] == "json" else to_table
         self.stdout.write(render(report), ending="")
+
+    def snapshot(self, options: dict[str, Any]) -> None:
+        through, months = options["through"], options["months"]
+        if through is not None and through >= timezone.localdate():
+            raise CommandError("--through: give a day before today (a closed month-end)")
+        if months < 1:
+            raise CommandError("--months: give a whole number of at least 1")
+
+        def log(line: str) -> None:
+            self.stdout.write(line)
+            self.stdout.flush()
+
+        written = refresh(through, months=months, full=options["full"], log=log)
+        self.stdout.write(f"KPI snapshots up to date: {written} month(s) written whole.")
