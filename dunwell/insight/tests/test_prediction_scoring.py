@@ -170,7 +170,10 @@ def test_scoring_over_columns_gives_the_probabilities_of_scoring_one_by_one(
     x = feature_rows(ledger, docs, AS_OF)
     probability = stored["classifier"].predict_proba(x)[:, 1]
     delay = stored["regressor"].predict(x)
-    expected = [max(AS_OF, d.due + timedelta(days=round(float(v)))) for d, v in zip(docs, delay)]
+    expected = [
+        max(AS_OF, d.due + timedelta(days=round(float(v))))
+        for d, v in zip(docs, delay, strict=True)
+    ]
 
     scored = score_columns(AS_OF, stored)
     assert scored is not None
@@ -218,3 +221,31 @@ def test_stored_predictions_are_replaced_whole_in_one_write(
         assert p.factors == json.loads(json.dumps(shown[n]["factors"]))
         assert p.scored_on == AS_OF and p.model_version == 1
         assert p.counterparty_id == shown[n]["customer"]
+
+
+def test_outcomes_after_the_training_day_change_nothing_in_the_model() -> None:
+    """Training (and its recency weights) sees only what was known before the day: moving
+    every payment made on or after it to another later day gives the same probabilities."""
+    from dataclasses import replace
+
+    from dunwell.insight.prediction.model import Ledger, _fit_known, known_outcomes
+
+    day = date(2026, 1, 1)
+    docs, disputes, broken = random_docs(3)
+    docs += random_docs(4)[0]  # more documents for a model to learn from
+    docs = [replace(d, id=n) for n, d in enumerate(docs, 1)]
+    moved = [
+        replace(d, paid_on=d.paid_on + timedelta(days=40), payments=d.payments + 1)
+        if d.paid_on is not None and d.paid_on >= day
+        else d
+        for d in docs
+    ]
+    models = []
+    for version in (docs, moved):
+        ledger = Ledger(version, histories(version, 0, disputes, broken))
+        known = known_outcomes(version, day, 0)
+        models.append(_fit_known(ledger, known, day, 0))
+    x = np.asarray(feature_rows(Ledger(docs, histories(docs, 0, disputes, broken)), docs))
+    assert len(known_outcomes(docs, day, 0)) > 20
+    assert (models[0][0].predict_proba(x) == models[1][0].predict_proba(x)).all()
+    assert (models[0][1].predict(x) == models[1][1].predict(x)).all()
