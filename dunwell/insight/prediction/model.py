@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 
+from dunwell.insight.prediction.columns import OPEN, LedgerColumns, features_on
 from dunwell.insight.prediction.features import (
     FEATURES,
     CustomerHistory,
@@ -71,6 +72,87 @@ def read_ledger(late_after_days: int) -> Ledger:
     return Ledger(docs, histories(docs, late_after_days, disputes, broken))
 
 
+BATCH_ROWS = 100_000
+
+
+def _ordinal(column: str) -> str:
+    """SQL for the proleptic Gregorian ordinal (`date.toordinal()`) of a date column."""
+    if connection.vendor == "sqlite":
+        return f"CAST(julianday({column}) - 1721424.5 AS INTEGER)"
+    return f"({column} - DATE '0001-01-01' + 1)"
+
+
+def _fetch_array(cursor: Any, sql: str, params: list[Any], width: int) -> Any:
+    """All rows of `sql` as one float64 array (ids, ordinals and counts are exact in it),
+    converted a batch of BATCH_ROWS rows at a time."""
+    import numpy as np
+
+    cursor.execute(sql, params)
+    parts = []
+    while batch := cursor.fetchmany(BATCH_ROWS):
+        parts.append(np.array(batch, dtype=np.float64))
+    return np.concatenate(parts) if parts else np.zeros((0, width))
+
+
+def read_columns() -> LedgerColumns:
+    """What read_ledger reads, as numpy columns (columns.py): the days as ordinals and the
+    amounts as floats computed by the database, in batches, so no Python object is made per
+    document. The documents and their allocations (last day, count) are two plain scans
+    matched in numpy: joined in SQL, the hash join of a million rows took three times as
+    long on PostgreSQL (3.2 s against 1.2 s)."""
+    import numpy as np
+
+    with connection.cursor() as cursor:
+        table = _fetch_array(
+            cursor,
+            f"SELECT id, counterparty_id, {_ordinal('date')}, {_ordinal('due_date')}, "  # noqa: S608
+            "CASE WHEN open_amount = 0 THEN 1 ELSE 0 END, CAST(amount AS DOUBLE PRECISION) "
+            "FROM ledger_document WHERE cancelled = %s",
+            [False],
+            6,
+        )
+        allocations = _fetch_array(
+            cursor,
+            f"SELECT document_id, {_ordinal('MAX(paid_on)')}, COUNT(*) "  # noqa: S608
+            "FROM ledger_allocation GROUP BY document_id",
+            [],
+            3,
+        )
+        cursor.execute("SELECT counterparty_id, registered_at FROM ladder_dispute")
+        disputes = [(c, _day(at).toordinal()) for c, at in cursor.fetchall()]
+        cursor.execute(
+            "SELECT counterparty_id, resolved_at FROM ladder_promise "
+            "WHERE status = %s AND resolved_at IS NOT NULL",
+            ["broken"],
+        )
+        broken = [(c, _day(at).toordinal()) for c, at in cursor.fetchall()]
+    ids = table[:, 0].astype(np.int64)
+    # Each document's row among the allocations' (sorted by document; -1: none).
+    allocations = allocations[np.argsort(allocations[:, 0], kind="stable")]
+    allocations = np.vstack([allocations, [[-1.0, 0.0, 0.0]]])  # a row for "not found"
+    where = np.searchsorted(allocations[:-1, 0], ids)
+    found = allocations[where, 0] == ids
+    where[~found] = len(allocations) - 1
+    last_paid = allocations[where, 1].astype(np.int64)
+    payments = allocations[where, 2].astype(np.int64)
+    closed = (table[:, 4] == 1) & found
+    events = np.array(disputes, dtype=np.int64).reshape(-1, 2)
+    broken_events = np.array(broken, dtype=np.int64).reshape(-1, 2)
+    return LedgerColumns(
+        id=ids,
+        customer=table[:, 1].astype(np.int64),
+        issued=table[:, 2].astype(np.int64),
+        due=table[:, 3].astype(np.int64),
+        paid=np.where(closed, last_paid, OPEN),
+        payments=payments,
+        amount=table[:, 5].copy(),
+        dispute_customer=events[:, 0],
+        dispute_day=events[:, 1],
+        broken_customer=broken_events[:, 0],
+        broken_day=broken_events[:, 1],
+    )
+
+
 def _day(value: Any) -> date:
     if isinstance(value, str):
         return date.fromisoformat(value[:10])
@@ -117,7 +199,20 @@ def score(late: list[bool], probability: list[float], error_days: list[float]) -
     )
 
 
-def _fit(x: list[list[float]], late: list[bool], days: list[float]) -> tuple[Any, Any]:
+# Recent outcomes count more: a training document weighs exp(−age / DECAY_DAYS) in the late
+# classifier, its age being the days from its issue to the training day. Payment behaviour
+# drifts (docs/metrics.md: 120 days measured best of 60, 90, 120, 180 and 365 on the 2026-06-01
+# split; the 2026-04-01 split, not tuned on, is reported beside it).
+DECAY_DAYS = 120.0
+
+
+def recency_weights(docs: list[Doc], day: date) -> list[float]:
+    return [math.exp(-(day - d.issued).days / DECAY_DAYS) for d in docs]
+
+
+def _fit(
+    x: list[list[float]], late: list[bool], days: list[float], weights: list[float] | None = None
+) -> tuple[Any, Any]:
     from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 
     classifier = HistGradientBoostingClassifier(
@@ -127,7 +222,7 @@ def _fit(x: list[list[float]], late: list[bool], days: list[float]) -> tuple[Any
         l2_regularization=1.0,
         random_state=0,
     )
-    classifier.fit(x, late)
+    classifier.fit(x, late, sample_weight=weights)
     regressor = HistGradientBoostingRegressor(
         loss="absolute_error", max_iter=200, learning_rate=0.08, random_state=0
     )
@@ -164,7 +259,7 @@ def _fit_known(ledger: Ledger, docs: list[Doc], day: date, late_after_days: int)
         float(((d.paid_on if d.paid_on is not None and d.paid_on < day else day) - d.due).days)
         for d in docs
     ]
-    return _fit(x, late, days)
+    return _fit(x, late, days, recency_weights(docs, day))
 
 
 class NotEnoughData(ValueError):
@@ -213,6 +308,7 @@ def evaluate(split: date, late_after_days: int = 0) -> dict[str, Any]:
         "late_after_days": late_after_days,
         "n_train": len(train),
         "n_test": len(test),
+        "decay_days": DECAY_DAYS,
         "late_share_train": _round(prior),
         "late_share_test": _round(sum(y_test) / len(y_test)),
         **model.as_dict(),
@@ -245,6 +341,7 @@ def train(as_of: date, late_after_days: int = 0) -> Path:
         "trained_as_of": as_of.isoformat(),
         "late_after_days": late_after_days,
         "n_train": len(paid),
+        "decay_days": DECAY_DAYS,
         "features": list(FEATURES),
     }
     joblib.dump({"card": card, "classifier": classifier, "regressor": regressor}, path)
@@ -307,64 +404,134 @@ def top_factors(classifier: Any, x: list[list[float]], top: int = TOP_FACTORS) -
             contributions[:, j] += after - before
             before = after
     contributions /= FACTOR_ORDERS
-    result = []
-    for row in contributions:
-        ranked = np.argsort(-row)[:top]
-        result.append([[FEATURES[j], round(float(row[j]), 4)] for j in ranked if row[j] >= 0.05])
-    return result
+    # The `top` largest of each row, all rows at once (a stable sort: ties keep feature order).
+    ranked = np.argsort(-contributions, axis=1, kind="stable")[:, :top]
+    values = np.take_along_axis(contributions, ranked, axis=1)
+    names = [FEATURES[j] for j in range(width)]
+    return [
+        [[names[j], round(v, 4)] for j, v in zip(r, vs, strict=True) if v >= 0.05]
+        for r, vs in zip(ranked.tolist(), values.tolist(), strict=True)
+    ]
+
+
+@dataclass
+class OpenScores:
+    """The open documents scored on one day, as columns (positions match)."""
+
+    document: Any  # numpy int64 arrays, then float64
+    customer: Any
+    probability: Any
+    expected: Any  # expected payment day, ordinal: due + predicted delay, not before the day
+    x: Any  # their features
+
+
+def score_columns(as_of: date, stored: dict[str, Any] | None = None) -> OpenScores | None:
+    """Every open document issued by `as_of`, scored with the latest model (or `stored`):
+    one read of the ledger in columns, the features of all of them at once (columns.py),
+    one call of each model. None without a model."""
+    import numpy as np
+
+    stored = stored or latest_model()
+    if stored is None:
+        return None
+    ledger = read_columns()
+    t = as_of.toordinal()
+    rows = np.flatnonzero((ledger.paid == OPEN) & (ledger.issued <= t))
+    x = features_on(ledger, rows, t, int(stored["card"]["late_after_days"]))
+    if len(rows):
+        probability = stored["classifier"].predict_proba(x)[:, 1]
+        delay = np.round(stored["regressor"].predict(x)).astype(np.int64)
+    else:
+        probability, delay = np.zeros(0), np.zeros(0, dtype=np.int64)
+    return OpenScores(
+        document=ledger.id[rows],
+        customer=ledger.customer[rows],
+        probability=probability,
+        expected=np.maximum(t, ledger.due[rows] + delay),
+        x=x,
+    )
+
+
+def _iso_days(ordinals: Any) -> list[str]:
+    """ISO strings of day ordinals (each distinct day formatted once)."""
+    import numpy as np
+
+    days, inverse = np.unique(ordinals, return_inverse=True)
+    text = [date.fromordinal(int(d)).isoformat() for d in days]
+    return [text[i] for i in inverse.tolist()]
 
 
 def score_open(as_of: date, *, factors: bool = False) -> list[dict[str, Any]]:
     """Every open document with the latest model: probability of late payment and the
     expected payment date, as of `as_of` (and its top factors when asked)."""
     stored = latest_model()
-    if stored is None:
+    scored = score_columns(as_of, stored) if stored is not None else None
+    if stored is None or scored is None or not len(scored.document):
         return []
-    ledger = read_ledger(int(stored["card"]["late_after_days"]))
-    docs = [d for d in ledger.docs if d.paid_on is None and d.issued <= as_of]
-    if not docs:
-        return []
-    x = feature_rows(ledger, docs, as_of)
-    probability = stored["classifier"].predict_proba(x)[:, 1]
-    delay = stored["regressor"].predict(x)
-    found = top_factors(stored["classifier"], x) if factors else [None] * len(docs)
-    return [
+    found = top_factors(stored["classifier"], scored.x) if factors else None
+    result = [
         {
-            "document": d.id,
-            "customer": d.customer,
-            "late_probability": round(float(p), 4),
-            "expected_payment": max(as_of, d.due + timedelta(days=round(float(v)))).isoformat(),
-            **({"factors": f} if factors else {}),
+            "document": d,
+            "customer": c,
+            "late_probability": round(p, 4),
+            "expected_payment": e,
         }
-        for d, p, v, f in zip(docs, probability, delay, found, strict=True)
+        for d, c, p, e in zip(
+            scored.document.tolist(),
+            scored.customer.tolist(),
+            scored.probability.tolist(),
+            _iso_days(scored.expected),
+            strict=True,
+        )
     ]
+    if found is not None:
+        for row, f in zip(result, found, strict=True):
+            row["factors"] = f
+    return result
 
 
 def store_scores(as_of: date) -> int:
-    """Score every open document and replace the stored predictions (one transaction)."""
+    """Score every open document and replace the stored predictions (one transaction):
+    columns in, one bulk write out (COPY on PostgreSQL, executemany on SQLite)."""
     from django.db import transaction
 
     from dunwell.insight.models import DocumentPrediction
 
-    card = latest_card()
-    if card is None:
+    stored = latest_model()
+    if stored is None:
         return 0
-    scores = score_open(as_of, factors=True)
+    scored = score_columns(as_of, stored)
+    assert scored is not None
+    found = top_factors(stored["classifier"], scored.x)
+    version = int(stored["card"]["version"])
+    day = as_of.isoformat()
     rows = [
-        DocumentPrediction(
-            document_id=s["document"],
-            counterparty_id=s["customer"],
-            late_probability=s["late_probability"],
-            expected_payment=date.fromisoformat(s["expected_payment"]),
-            factors=s["factors"],
-            model_version=int(card["version"]),
-            scored_on=as_of,
+        (d, c, round(p, 4), e, json.dumps(f), version, day)
+        for d, c, p, e, f in zip(
+            scored.document.tolist(),
+            scored.customer.tolist(),
+            scored.probability.tolist(),
+            _iso_days(scored.expected),
+            found,
+            strict=True,
         )
-        for s in scores
     ]
-    with transaction.atomic():
-        DocumentPrediction.objects.all().delete()
-        DocumentPrediction.objects.bulk_create(rows, batch_size=2000)
+    table = connection.ops.quote_name(DocumentPrediction._meta.db_table)
+    columns = (
+        "document_id, counterparty_id, late_probability, expected_payment, factors, "
+        "model_version, scored_on"
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed text
+        if connection.vendor == "postgresql":
+            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s)",  # noqa: S608
+                rows,
+            )
     return len(rows)
 
 
