@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("DUNWELL_DEBUG", "1")
+# scikit-learn's OpenMP threads, one per core in each of the test workers, wait for cores the
+# other workers hold (three prediction tests took minutes under load); one thread each.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 from dunwell.settings import *  # noqa: E402,F403
 
