@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.http import QueryDict
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -151,3 +152,16 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[typ
                     params={"pk": item},
                 )
         return super()._check_values(value)  # type: ignore[misc]
+
+
+def query_with_default(query: QueryDict, name: str, value: str) -> QueryDict | None:
+    """A filter form's data: None for an empty query (the form is unbound and shows its
+    initial values), else the query with `name` set to `value` where it is missing or empty,
+    so that a page which falls back to a default (the day a report is taken as of) shows that
+    default in its field whatever other filter was chosen."""
+    if not query:
+        return None
+    data = query.copy()
+    if not data.get(name):
+        data[name] = value
+    return data

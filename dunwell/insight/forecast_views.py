@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dunwell.accounts.models import User
 from dunwell.accounts.visibility import can_see_forecast
-from dunwell.forms import QueryDateField
+from dunwell.forms import QueryDateField, query_with_default
 from dunwell.insight.forecast import CurrencyForecast, Forecast, Part, forecast
 from dunwell.insight.forecast_export import PART_LABELS, money, period_label, table_rows
 from dunwell.insight.forecast_export import write_xlsx as write_forecast_xlsx
@@ -39,10 +39,9 @@ def _report(request: HttpRequest) -> tuple[ForecastForm, Forecast | None]:
         raise PermissionDenied
     today = timezone.localdate()
     # The field always shows the day the forecast is taken as of (today unless chosen).
-    data = request.GET.copy() if request.GET else None
-    if data is not None and not data.get("as_of"):
-        data["as_of"] = today.isoformat()
-    form = ForecastForm(data, initial={"as_of": today})
+    form = ForecastForm(
+        query_with_default(request.GET, "as_of", today.isoformat()), initial={"as_of": today}
+    )
     if form.is_bound and not form.is_valid():
         return form, None
     as_of = (form.cleaned_data.get("as_of") if form.is_bound else None) or today

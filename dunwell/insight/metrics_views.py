@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from dunwell.accounts.models import User
 from dunwell.accounts.visibility import can_see_metrics
+from dunwell.forms import query_with_default
 from dunwell.insight.export import bucket_label
 from dunwell.insight.forms import METRICS_GROUP_CHOICES, MetricsFilterForm
 from dunwell.insight.metrics import MetricsReport, Series, last_month_end, metrics
@@ -29,7 +30,9 @@ def _report(request: HttpRequest) -> tuple[MetricsFilterForm, MetricsReport]:
     # By default the last month-end: a month's CEI and roll rates over a month cut short on
     # today's date read as nonsense (a CEI of 0.3 % on the first of the month).
     default = last_month_end(timezone.localdate())
-    form = MetricsFilterForm(request.GET or None, initial={"as_of": default})
+    form = MetricsFilterForm(
+        query_with_default(request.GET, "as_of", default.isoformat()), initial={"as_of": default}
+    )
     if form.is_bound and form.is_valid():
         as_of, by = form.as_of_or(default), form.group_by()
         currency = form.cleaned_data["currency"] or None

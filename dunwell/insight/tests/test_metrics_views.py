@@ -123,3 +123,13 @@ def test_the_page_opens_on_the_latest_month_end(client: Client, director: User) 
     with time_machine.travel("2026-04-01 09:00:00+00:00", tick=False):
         text = get(client, director).content.decode()
     assert "Collection KPIs as of 31.03.2026" in text
+
+
+@pytest.mark.parametrize("query", [{}, {"by": "collector"}])
+def test_the_date_field_shows_the_month_end_the_page_is_taken_as_of(
+    client: Client, director: User, query: dict[str, str]
+) -> None:
+    with time_machine.travel("2026-04-01 09:00:00+00:00", tick=False):
+        text = get(client, director, data=query).content.decode()
+    assert "Collection KPIs as of 31.03.2026" in text
+    assert 'name="as_of" value="2026-03-31"' in text
