@@ -29,6 +29,7 @@ def screen_pop(context: Any) -> dict[str, Any]:
     card in live mode (`?call=`, whose panel rides the same stream). Nobody else holds a
     stream: each open tab would keep a server thread reading the database four times a second
     for a pop that cannot come."""
+    from dunwell.accounts.models import Role
     from dunwell.telephony.popups import is_following
 
     user = context.get("user")
@@ -37,7 +38,12 @@ def screen_pop(context: Any) -> dict[str, Any]:
     wanted = bool(
         user is not None
         and user.is_authenticated
-        and (getattr(user, "extension", "") or live or is_following(user))
+        and (
+            getattr(user, "extension", "")
+            or live
+            # only a supervisor can follow the team's calls (views.follow_pops)
+            or (user.role == Role.SUPERVISOR and is_following(user))
+        )
     )
     return {"show": wanted}
 
