@@ -376,6 +376,62 @@ def _date() -> str:
     return "CAST(%s AS DATE)" if connection.vendor == "postgresql" else "%s"
 
 
+def _cut_columns(n_edges: int, n_horizons: int) -> list[str]:
+    """The columns of a period end's row in the SQL: the end `t`, the month-end before it `pt`,
+    the bucket thresholds of each (`thJ` = t − edge J, `pthJ` = pt − edge J) and the horizon
+    days (`hJ` = t + horizon J)."""
+    return (
+        ["t", "pt"]
+        + [f"th{j}" for j in range(1, n_edges + 1)]
+        + [f"pth{j}" for j in range(1, n_edges + 1)]
+        + [f"h{j}" for j in range(1, n_horizons + 1)]
+    )
+
+
+def _cut_values(end: date, edges: Sequence[int], horizons: Sequence[int]) -> list[Any]:
+    """The values of `_cut_columns` for one period end."""
+    previous = end.replace(day=1) - kpi.ONE_DAY
+    values: list[Any] = [end, previous]
+    values += [end - timedelta(days=e) for e in edges]
+    values += [previous - timedelta(days=e) for e in edges]
+    values += [end + timedelta(days=h) for h in horizons]
+    return values
+
+
+def _cuts_cte(
+    ends: list[date], edges: Sequence[int], horizons: Sequence[int]
+) -> tuple[str, list[Any]]:
+    """`cuts(i, t, pt, …)`: one row per period end, `i` its index in `ends`."""
+    columns = ["i", *_cut_columns(len(edges), len(horizons))]
+    rows: list[str] = []
+    params: list[Any] = []
+    d = _date()
+    for i, end in enumerate(ends):
+        values = [i, *_cut_values(end, edges, horizons)]
+        rows.append("(" + ", ".join(["%s"] + [d] * (len(values) - 1)) + ")")
+        params.extend(values)
+    return f"cuts({', '.join(columns)}) AS (VALUES {', '.join(rows)})", params
+
+
+def _cents(expression: str) -> str:
+    """The sum of an amount expression in integer cents (each document rounded first)."""
+    return f"CAST(SUM(ROUND(({expression}) * 100)) AS BIGINT)"
+
+
+def _bucket_cases(due: str, issued: str, cut: str, n_edges: int) -> tuple[str, str]:
+    """SQL CASEs giving a document's bucket on the period end of the cut row `cut`, and on the
+    month-end before it (−1 when issued after that)."""
+    now = _bucket_conditions(due, f"{cut}.t", [f"{cut}.th{j}" for j in range(1, n_edges + 1)])
+    before = _bucket_conditions(due, f"{cut}.pt", [f"{cut}.pth{j}" for j in range(1, n_edges + 1)])
+    bucket = "CASE " + " ".join(f"WHEN {c} THEN {b}" for b, c in enumerate(now)) + " END"
+    previous_bucket = (
+        f"CASE WHEN {issued} > {cut}.pt THEN -1 "
+        + " ".join(f"WHEN {c} THEN {b}" for b, c in enumerate(before))
+        + " END"
+    )
+    return bucket, previous_bucket
+
+
 def _bucket_conditions(due: str, t: str, thresholds: list[str]) -> list[str]:
     """SQL conditions putting a due date in each bucket as of the end whose threshold columns
     are given (thresholds[j] = end − edge j): current when due on or after the end."""
@@ -401,24 +457,7 @@ def _live_sql(
     snapshot rows. The allocations after each end are summed per (end, document) first; each
     document is then paired with the ends it was open on and bucketed once."""
     n_edges, n_h = len(edges), len(horizons)
-    columns = (
-        ["i", "t", "pt"]
-        + [f"th{j}" for j in range(1, n_edges + 1)]
-        + [f"pth{j}" for j in range(1, n_edges + 1)]
-        + [f"h{j}" for j in range(1, n_h + 1)]
-    )
-    rows: list[str] = []
-    params: list[Any] = []
-    d = _date()
-    for i, end in enumerate(ends):
-        previous = end.replace(day=1) - kpi.ONE_DAY
-        values = [i, end, previous]
-        values += [end - timedelta(days=e) for e in edges]
-        values += [previous - timedelta(days=e) for e in edges]
-        values += [end + timedelta(days=h) for h in horizons]
-        rows.append("(" + ", ".join(["%s"] + [d] * (len(values) - 1)) + ")")
-        params.extend(values)
-    cuts_cte = f"cuts({', '.join(columns)}) AS (VALUES {', '.join(rows)})"
+    cuts_cte, params = _cuts_cte(ends, edges, horizons)
 
     within = ", ".join(
         f"SUM(CASE WHEN a.paid_on <= k.h{j} THEN a.amount ELSE 0 END) AS p{j}"
@@ -436,14 +475,7 @@ def _live_sql(
     key, join = _key_sql(by)
     conditions, condition_params = filters.sql()
     where = "".join(f" AND {c}" for c in conditions)
-    now = _bucket_conditions("d.due_date", "k.t", [f"k.th{j}" for j in range(1, n_edges + 1)])
-    before = _bucket_conditions("d.due_date", "k.pt", [f"k.pth{j}" for j in range(1, n_edges + 1)])
-    bucket = "CASE " + " ".join(f"WHEN {c} THEN {b}" for b, c in enumerate(now)) + " END"
-    previous_bucket = (
-        "CASE WHEN d.date > k.pt THEN -1 "
-        + " ".join(f"WHEN {c} THEN {b}" for b, c in enumerate(before))
-        + " END"
-    )
+    bucket, previous_bucket = _bucket_cases("d.due_date", "d.date", "k", n_edges)
     paid = ", ".join(f"COALESCE(al.p{j}, 0) AS p{j}" for j in range(1, n_h + 1))
     snap_cte = (
         f"snap AS (SELECT k.i AS i, {key} AS grp, d.currency AS cur, {bucket} AS b, "  # noqa: S608
@@ -456,13 +488,10 @@ def _live_sql(
     )
     params.extend(condition_params)
 
-    def cents(expression: str) -> str:
-        return f"CAST(SUM(ROUND(({expression}) * 100)) AS BIGINT)"
-
-    sums = ", ".join(cents(f"s.p{j}") for j in range(1, n_h + 1))
+    sums = ", ".join(_cents(f"s.p{j}") for j in range(1, n_h + 1))
     sql = (
         f"WITH {cuts_cte}, {alloc_cte}, {snap_cte} "  # noqa: S608
-        f"SELECT s.i, s.grp, s.cur, s.b, s.pb, COUNT(*), {cents('s.open_then')}, {sums} "
+        f"SELECT s.i, s.grp, s.cur, s.b, s.pb, COUNT(*), {_cents('s.open_then')}, {sums} "
         "FROM snap s WHERE s.open_then > 0 GROUP BY s.i, s.grp, s.cur, s.b, s.pb"
     )
     return sql, params
@@ -482,24 +511,7 @@ def _per_document_sql(
     each end it was open on and bucketed by CASE sums: at 24 ends about half the time of
     `_live_sql` (whose per-(end, document) allocation sums pay off for one or two ends)."""
     n_edges, n_h = len(edges), len(horizons)
-    columns = (
-        ["i", "t", "pt"]
-        + [f"th{j}" for j in range(1, n_edges + 1)]
-        + [f"pth{j}" for j in range(1, n_edges + 1)]
-        + [f"h{j}" for j in range(1, n_h + 1)]
-    )
-    rows: list[str] = []
-    params: list[Any] = []
-    d = _date()
-    for i, end in enumerate(ends):
-        previous = end.replace(day=1) - kpi.ONE_DAY
-        values = [i, end, previous]
-        values += [end - timedelta(days=e) for e in edges]
-        values += [previous - timedelta(days=e) for e in edges]
-        values += [end + timedelta(days=h) for h in horizons]
-        rows.append("(" + ", ".join(["%s"] + [d] * (len(values) - 1)) + ")")
-        params.extend(values)
-    cuts_cte = f"cuts({', '.join(columns)}) AS (VALUES {', '.join(rows)})"
+    cuts_cte, params = _cuts_cte(ends, edges, horizons)
 
     key, join = _key_sql(by)
     conditions, condition_params = filters.sql()
@@ -534,21 +546,20 @@ def _per_document_sql(
         "GROUP BY k.i, d.id, d.grp, d.cur, d.issued, d.due, d.open_now)"
     )
 
-    def cents(expression: str) -> str:
-        return f"CAST(SUM(ROUND(({expression}) * 100)) AS BIGINT)"
-
     now = _bucket_conditions("s.due", "k.t", [f"k.th{j}" for j in range(1, n_edges + 1)])
     before = _bucket_conditions("s.due", "k.pt", [f"k.pth{j}" for j in range(1, n_edges + 1)])
-    sums = [cents("s.open_then")]
-    sums += [cents(f"CASE WHEN {c} THEN s.open_then ELSE 0 END") for c in now]
+    sums = [_cents("s.open_then")]
+    sums += [_cents(f"CASE WHEN {c} THEN s.open_then ELSE 0 END") for c in now]
     sums += [
-        cents(
+        _cents(
             f"CASE WHEN s.issued <= k.pt AND {before[b]} AND {now[b + 1]} THEN s.open_then "
             "ELSE 0 END"
         )
         for b in range(len(now) - 1)
     ]
-    sums += [cents(f"CASE WHEN {c} THEN s.p{j} ELSE 0 END") for c in now for j in range(1, n_h + 1)]
+    sums += [
+        _cents(f"CASE WHEN {c} THEN s.p{j} ELSE 0 END") for c in now for j in range(1, n_h + 1)
+    ]
     sums += [f"SUM(CASE WHEN {c} THEN 1 ELSE 0 END)" for c in now]
     sql = (
         f"WITH {cuts_cte}, {paid_cte}, {docs_cte}, {snap_cte} "  # noqa: S608

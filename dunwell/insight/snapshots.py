@@ -23,7 +23,7 @@ amounts; they come through a reallocation too, so no month needs rewriting on a 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date, timedelta
+from datetime import date
 from time import monotonic
 from typing import Any
 
@@ -32,7 +32,15 @@ from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
 from dunwell.insight import kpi
-from dunwell.insight.metrics import HISTORY_MONTHS, HORIZONS, _bucket_conditions, _date
+from dunwell.insight.metrics import (
+    HISTORY_MONTHS,
+    HORIZONS,
+    _bucket_cases,
+    _cents,
+    _cut_columns,
+    _cut_values,
+    _date,
+)
 from dunwell.insight.models import KpiSnapshot, KpiSnapshotMonth, KpiStale, saved_edges
 
 # The report as of a month-end reads the 24 month-ends before it and that day itself.
@@ -57,20 +65,9 @@ def mark_stale(cursor: CursorWrapper, counterparty_sql: str) -> None:
 def _month_sql(end: date, edges: Sequence[int], stale_mark: int | None) -> tuple[str, list[Any]]:
     """INSERT … SELECT of one month-end's rows (of the stale counterparties only when
     `stale_mark` is given: those marked up to that id)."""
-    n_edges = len(edges)
-    previous = end.replace(day=1) - kpi.ONE_DAY
-    columns = (
-        ["t", "pt"]
-        + [f"th{j}" for j in range(1, n_edges + 1)]
-        + [f"pth{j}" for j in range(1, n_edges + 1)]
-        + [f"h{j}" for j in range(1, len(HORIZONS) + 1)]
-    )
-    values: list[Any] = [end, previous]
-    values += [end - timedelta(days=e) for e in edges]
-    values += [previous - timedelta(days=e) for e in edges]
-    values += [end + timedelta(days=h) for h in HORIZONS]
-    d = _date()
-    cuts_cte = f"k({', '.join(columns)}) AS (VALUES ({', '.join([d] * len(values))}))"
+    columns = _cut_columns(len(edges), len(HORIZONS))
+    values = _cut_values(end, edges, HORIZONS)
+    cuts_cte = f"k({', '.join(columns)}) AS (VALUES ({', '.join([_date()] * len(values))}))"
     params: list[Any] = list(values)
     stale = ""
     if stale_mark is not None:
@@ -82,17 +79,7 @@ def _month_sql(end: date, edges: Sequence[int], stale_mark: int | None) -> tuple
         f"COALESCE(SUM(CASE WHEN a.paid_on <= k.h{j} THEN a.amount ELSE 0 END), 0) AS p{j}"
         for j in range(1, len(HORIZONS) + 1)
     )
-    now = _bucket_conditions("s.due", "s.t", [f"s.th{j}" for j in range(1, n_edges + 1)])
-    before = _bucket_conditions("s.due", "s.pt", [f"s.pth{j}" for j in range(1, n_edges + 1)])
-    bucket = "CASE " + " ".join(f"WHEN {c} THEN {b}" for b, c in enumerate(now)) + " END"
-    previous_bucket = (
-        "CASE WHEN s.issued > s.pt THEN -1 "
-        + " ".join(f"WHEN {c} THEN {b}" for b, c in enumerate(before))
-        + " END"
-    )
-
-    def cents(expression: str) -> str:
-        return f"CAST(SUM(ROUND(({expression}) * 100)) AS BIGINT)"
+    bucket, previous_bucket = _bucket_cases("s.due", "s.issued", "s", len(edges))
 
     inner = (
         "SELECT d.counterparty_id AS cp, d.company_id AS co, d.currency AS cur, "
@@ -110,12 +97,12 @@ def _month_sql(end: date, edges: Sequence[int], stale_mark: int | None) -> tuple
     if stale_mark is not None:
         params.append(stale_mark)
     table = KpiSnapshot._meta.db_table
-    paid = ", ".join(cents(f"s.p{j}") for j in range(1, len(HORIZONS) + 1))
+    paid = ", ".join(_cents(f"s.p{j}") for j in range(1, len(HORIZONS) + 1))
     sql = (
         f"WITH {cuts_cte} INSERT INTO {table} (month_end, counterparty_id, company_id, "
         "currency, bucket, previous_bucket, documents, open_cents, paid_1, paid_2, paid_3, "
         f"paid_4) SELECT s.t, s.cp, s.co, s.cur, {bucket}, {previous_bucket}, COUNT(*), "
-        f"{cents('s.open_then')}, {paid} FROM ({inner}) s WHERE s.open_then > 0 "
+        f"{_cents('s.open_then')}, {paid} FROM ({inner}) s WHERE s.open_then > 0 "
         "GROUP BY s.t, s.cp, s.co, s.cur, 5, 6"
     )
     return sql, params
