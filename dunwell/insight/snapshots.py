@@ -79,7 +79,7 @@ def _month_sql(end: date, edges: Sequence[int], stale_mark: int | None) -> tuple
         f"COALESCE(SUM(CASE WHEN a.paid_on <= k.h{j} THEN a.amount ELSE 0 END), 0) AS p{j}"
         for j in range(1, len(HORIZONS) + 1)
     )
-    bucket, previous_bucket = _bucket_cases("s.due", "s.issued", "s", len(edges))
+    bucket, previous_bucket = _bucket_cases("s.due", "s.issued > s.pt", "s", len(edges))
 
     inner = (
         "SELECT d.counterparty_id AS cp, d.company_id AS co, d.currency AS cur, "

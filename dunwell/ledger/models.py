@@ -356,8 +356,11 @@ class Document(models.Model):
         ]
         indexes = [
             models.Index(fields=["counterparty", "due_date"]),
+            # The open documents by due day, with what the KPIs and aging of the day read of
+            # them, from the index alone (PostgreSQL; docs/metrics.md).
             models.Index(
                 fields=["company", "due_date"],
+                include=["counterparty", "date", "currency", "open_amount"],
                 condition=Q(open_amount__gt=0),
                 name="document_open_by_due",
             ),
@@ -609,9 +612,17 @@ class Allocation(models.Model):
     historic aging ("open as of D") needs no join to payments.
     """
 
-    payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="allocations")
-    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="allocations")
-    counterparty = models.ForeignKey(Counterparty, on_delete=models.CASCADE, related_name="+")
+    # No index of their own: uniq_allocation (payment, document), the (document, paid_on) and
+    # the counterparty index below start with these columns.
+    payment = models.ForeignKey(
+        Payment, on_delete=models.CASCADE, related_name="allocations", db_index=False
+    )
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="allocations", db_index=False
+    )
+    counterparty = models.ForeignKey(
+        Counterparty, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     amount = money_field(_("amount"))
     paid_on = models.DateField(_("paid on"))
     explicit = models.BooleanField(_("named by the source"), default=False)
@@ -626,6 +637,8 @@ class Allocation(models.Model):
         indexes = [
             models.Index(fields=["document", "paid_on"]),
             models.Index(fields=["counterparty"]),
+            # What was paid after a day: a report as of a past day, or of today (nothing).
+            models.Index(fields=["paid_on"], name="allocation_paid_on"),
         ]
 
     def __str__(self) -> str:
