@@ -194,6 +194,14 @@ def _largest(report: AgingReport, sql: str, params: list[Any], largest: int) -> 
     return report
 
 
+def _row_cents(expression: str) -> str:
+    """An amount (numeric, two decimals) in integer cents: PostgreSQL's cast is exact; SQLite
+    holds amounts as floats, so it rounds first (its cast would truncate 0.29 × 100)."""
+    if connection.vendor == "postgresql":
+        return f"CAST({expression} * 100 AS BIGINT)"
+    return f"CAST(ROUND({expression} * 100) AS BIGINT)"
+
+
 # The SQL below is assembled from fixed fragments only; every value is a query parameter.
 def _aging_sql(
     as_of: date,
@@ -224,24 +232,31 @@ def _aging_sql(
     inner_params: list[Any] = []
     if as_of >= today:
         # Fast path: nothing has been paid after today, so the open amount is the answer.
+        # (No join: the open documents' columns come from a covering index on PostgreSQL.)
         inner = (
             "SELECT d.counterparty_id AS cp, d.company_id AS co, d.currency AS cur, "  # noqa: S608
-            "d.due_date AS due, CAST(ROUND(d.open_amount * 100) AS BIGINT) AS amount "
+            f"d.due_date AS due, {_row_cents('d.open_amount')} AS amount, 1 AS n "
             "FROM ledger_document d "
             f"WHERE d.open_amount > 0 AND {' AND '.join(conditions)}"
         )
+        inner_params.extend(condition_params)
     else:
+        # Open on the day = open now, plus what was paid after it. The two are read apart:
+        # the open documents as above, and the allocations after the day (an index on
+        # paid_on) with their documents, where a document counts once, here only when
+        # nothing of it is open now. Never a scan of the closed documents.
         inner = (
             "SELECT d.counterparty_id AS cp, d.company_id AS co, d.currency AS cur, "  # noqa: S608
-            "d.due_date AS due, "
-            "CAST(ROUND((d.open_amount + COALESCE(a.later, 0)) * 100) AS BIGINT) AS amount "
+            f"d.due_date AS due, {_row_cents('d.open_amount')} AS amount, 1 AS n "
             "FROM ledger_document d "
-            "LEFT JOIN (SELECT document_id, SUM(amount) AS later FROM ledger_allocation "
-            "WHERE paid_on > %s GROUP BY document_id) a ON a.document_id = d.id "
-            "WHERE (d.open_amount > 0 OR a.later IS NOT NULL) AND " + " AND ".join(conditions)
+            f"WHERE d.open_amount > 0 AND {' AND '.join(conditions)} "
+            "UNION ALL SELECT d.counterparty_id, d.company_id, d.currency, d.due_date, "
+            f"{_row_cents('a.later')}, CASE WHEN d.open_amount = 0 THEN 1 ELSE 0 END "
+            "FROM (SELECT document_id, SUM(amount) AS later FROM ledger_allocation "
+            "WHERE paid_on > %s GROUP BY document_id) a "
+            "JOIN ledger_document d ON d.id = a.document_id WHERE " + " AND ".join(conditions)
         )
-        inner_params.append(as_of)
-    inner_params.extend(condition_params)
+        inner_params.extend([*condition_params, as_of, *condition_params])
 
     thresholds = due_date_thresholds(as_of, edges)
     sums: list[str] = []
@@ -261,8 +276,8 @@ def _aging_sql(
     columns = [f"b{i}" for i in range(len(sums))]
     key = {GroupBy.COMPANY: "x.co", GroupBy.CURRENCY: "x.cur"}.get(by, "x.cp")
     grouped = (
-        f"SELECT {key} AS grp, x.cur AS cur, COUNT(*) AS n, {', '.join(sums)} "  # noqa: S608
-        f"FROM ({inner}) x WHERE x.amount > 0 GROUP BY {key}, x.cur"
+        f"SELECT {key} AS grp, x.cur AS cur, SUM(x.n) AS n, {', '.join(sums)} "  # noqa: S608
+        f"FROM ({inner}) x GROUP BY {key}, x.cur"
     )
     params = bucket_params + inner_params
     if by == GroupBy.COUNTERPARTY and largest is not None:
