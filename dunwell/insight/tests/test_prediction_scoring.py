@@ -231,6 +231,7 @@ def test_outcomes_after_the_training_day_change_nothing_in_the_model() -> None:
     from dunwell.insight.prediction.model import Ledger, _fit_known, known_outcomes
 
     day = date(2026, 1, 1)
+    t = day.toordinal()
     docs, disputes, broken = random_docs(3)
     docs += random_docs(4)[0]  # more documents for a model to learn from
     docs = [replace(d, id=n) for n, d in enumerate(docs, 1)]
@@ -242,10 +243,9 @@ def test_outcomes_after_the_training_day_change_nothing_in_the_model() -> None:
     ]
     models = []
     for version in (docs, moved):
-        ledger = Ledger(version, histories(version, 0, disputes, broken))
-        known = known_outcomes(version, day, 0)
-        models.append(_fit_known(ledger, known, day, 0))
+        ledger = as_columns(version, disputes, broken)
+        models.append(_fit_known(ledger, known_outcomes(ledger, t, 0), t, 0))
     x = np.asarray(feature_rows(Ledger(docs, histories(docs, 0, disputes, broken)), docs))
-    assert len(known_outcomes(docs, day, 0)) > 20
+    assert len(known_outcomes(as_columns(docs, disputes, broken), t, 0)) > 20
     assert (models[0][0].predict_proba(x) == models[1][0].predict_proba(x)).all()
     assert (models[0][1].predict(x) == models[1][1].predict(x)).all()
