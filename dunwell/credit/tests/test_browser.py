@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from conftest import SCREENSHOTS
 from dunwell.accounts.models import Role, User
 from dunwell.credit.models import CreditRuleSet
 from dunwell.credit.services import set_limit
@@ -55,7 +56,9 @@ def test_the_card_loads_the_panel_and_a_controller_lifts_stop_shipments(
         page.goto(f"{live_server.url}/work/debtors/{cp.pk}/")
         page.wait_for_selector("#credit-panel table.credit-panel")
         panel = page.locator("#credit-panel").inner_text()
-        page.locator("#credit-panel").screenshot(path=f"/tmp/credit-panel-{width}.png")
+        page.locator("#credit-panel").screenshot(
+            path=str(SCREENSHOTS / f"credit-panel-{width}.png")
+        )
         page.fill("#credit-panel input[name=reason]", "paid the overdue invoice")
         page.click("#credit-panel form button")
         page.wait_for_load_state()

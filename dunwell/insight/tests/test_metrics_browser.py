@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from conftest import SCREENSHOTS
 from dunwell.accounts.models import User
 from dunwell.ledger.models import Counterparty, Document
 
@@ -75,4 +76,4 @@ def test_the_dashboard_draws_its_trends_in_four_languages(
             ".map(c => c ? c.data.datasets[0].data.filter(v => v !== null).length : 0)"
         )
         assert points[0] == 12 and points[1] >= 11
-        page.screenshot(path=f"/tmp/metrics-dashboard-{language}.png", full_page=True)
+        page.screenshot(path=str(SCREENSHOTS / f"metrics-dashboard-{language}.png"), full_page=True)

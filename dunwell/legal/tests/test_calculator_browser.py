@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from conftest import SCREENSHOTS
 from dunwell.ledger.models import Counterparty
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -36,7 +37,7 @@ def test_picking_a_debtor_lists_its_documents_at_once(
     page.select_option("select[name=counterparty]", label="Șantierul Nord SRL (RO123, Cluj)")
     page.wait_for_selector("select[name=documents] option")
     documents = page.locator("select[name=documents] option").all_inner_texts()
-    page.screenshot(path=f"/tmp/calculator-{width}.png", full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / f"calculator-{width}.png"), full_page=True)
     assert page.locator("#result").count() == 0  # nothing was calculated
     assert len(documents) == 2
     assert any("INV-1" in text for text in documents)

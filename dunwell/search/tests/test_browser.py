@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from conftest import SCREENSHOTS
 from dunwell.ledger.models import Contact, Counterparty
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -45,7 +46,7 @@ def test_slash_search_by_phone_opens_the_debtors_card(
     overflow = page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
-    page.screenshot(path=f"/tmp/search-{width}.png", full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / f"search-{width}.png"), full_page=True)
     # On the results page "/" selects the page's own box.
     page.locator("h1").click()
     page.keyboard.press("/")

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -76,4 +75,3 @@ def test_the_collector_pins_a_note_and_reads_the_payment_history(
         assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1, (width, box)
     shot = SCREENSHOTS / f"debtor-card-payments-note-{width}.png"
     page.screenshot(path=str(shot), full_page=True)
-    shutil.copy(shot, f"/tmp/card/{shot.name}")

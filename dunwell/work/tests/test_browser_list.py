@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from conftest import SCREENSHOTS
 from dunwell.accounts.models import User
 from dunwell.ledger.models import Counterparty, Document, TimelineEntry
 from dunwell.work.models import SavedView
@@ -93,7 +94,7 @@ def test_a_supervisor_saves_a_view_and_reassigns_its_debtors_in_bulk(
     )
     assert "Moldova, oldest first" in page.inner_text("nav.saved-views [aria-current=page]")
     page.screenshot(path=str(SHOTS / f"debtor-list-{width}.png"), full_page=True)
-    page.screenshot(path=f"/tmp/debtor-list-{width}.png", full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / f"debtor-list-{width}.png"), full_page=True)
     no_sideways_scroll(page)
 
     # the saved view opens again from the plain list
@@ -111,7 +112,7 @@ def test_a_supervisor_saves_a_view_and_reassigns_its_debtors_in_bulk(
     assert page.inner_text("#bulk-summary") == f"Reassign 3 debtors from {collector} to {teammate}."
     no_sideways_scroll(page)
     page.screenshot(path=str(SHOTS / f"bulk-reassign-confirm-{width}.png"), full_page=True)
-    page.screenshot(path=f"/tmp/bulk-reassign-confirm-{width}.png", full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / f"bulk-reassign-confirm-{width}.png"), full_page=True)
     page.fill("#bulk-note", "fresh eyes")
     page.click("#bulk-confirm")
     page.wait_for_url(lambda url: "/work/debtors/?country=MD" in url)
