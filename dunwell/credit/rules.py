@@ -10,14 +10,32 @@ from django.db.models import F, QuerySet
 
 from dunwell.credit.models import CreditLimit, CreditRuleSet
 from dunwell.ledger.models import Counterparty
+from dunwell.processcache import Kept
 from dunwell.rawrows import param_date, select_one
 
 LIMIT_COMPONENTS = ("open_not_due", "overdue", "orders_confirmed", "orders_shipped")
+# The rules in force are read at most once per RULES_KEPT_SECONDS per process and segment, not
+# on every credit check. A version saved or deleted in this process applies to its next check
+# (a signal connected in apps.py forgets them); in the other web processes within
+# RULES_KEPT_SECONDS. Limits are not kept: a new limit applies to the next check everywhere.
+RULES_KEPT_SECONDS = 5
+_kept: Kept[tuple[int | None, date], CreditRuleSet | None] = Kept(RULES_KEPT_SECONDS)
 
 
 def rules_in_force(segment_id: int | None, on: date) -> CreditRuleSet | None:
     """The segment's latest version in force on `on`, else the default rules' (one query,
-    plain SQL: it is on the credit check's path)."""
+    plain SQL, kept a few seconds: it is on the credit check's path). The row is shared:
+    read it, do not change it."""
+    return _kept.get((segment_id, on), lambda: _read_rules(segment_id, on))
+
+
+def forget_rules(*args: object, **kwargs: object) -> None:
+    """Read the rules again on the next check (a version saved or deleted; a signal
+    receiver, hence the arguments)."""
+    _kept.forget()
+
+
+def _read_rules(segment_id: int | None, on: date) -> CreditRuleSet | None:
     return select_one(
         CreditRuleSet,
         "(segment_id = %s OR segment_id IS NULL) AND effective_from <= %s"

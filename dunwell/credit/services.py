@@ -48,13 +48,14 @@ from dunwell.locks import exclusive
 from dunwell.money import Money, quantize
 from dunwell.outbox.models import EventKind
 from dunwell.outbox.services import emit
-from dunwell.rawrows import insert_row
+from dunwell.rawrows import insert_row, select_one
 from dunwell.work.services import notify
 
 # Without written rules, a breach asks for approval and the exposure's "overdue long" starts
 # after this many days.
 DEFAULT_BEYOND_DAYS = 30
 _APPROVAL_REQUEST = CreditCheck._meta.get_field("approval_request")
+_DECIDED_BY = CreditApprovalRequest._meta.get_field("decided_by")
 
 
 class CreditError(ValueError):
@@ -267,11 +268,7 @@ def evaluate(counterparty: Counterparty, amount: Money, order_ref: str, on: date
     facts = history_facts(counterparty, rules, on, order_ref)
     if rules is not None:
         reasons += _rule_reasons(counterparty, rules, on, effect, facts)
-    approval = None
-    if facts.approval_id is not None:
-        approval = CreditApprovalRequest.objects.select_related("decided_by").get(
-            pk=facts.approval_id
-        )
+    approval = _approval(facts.approval_id) if facts.approval_id is not None else None
     if approval is not None:
         reasons = _apply_approval(approval, amount, on, reasons)
     decision = Decision.ALLOW
@@ -284,6 +281,18 @@ def evaluate(counterparty: Counterparty, amount: Money, order_ref: str, on: date
         for r in reasons
     )
     return Evaluation(decision, reasons, exposure, rules, limit, approval, stop)
+
+
+def _approval(pk: int) -> CreditApprovalRequest | None:
+    """The order's approval request and who decided it, in plain SQL (the check's path: one
+    read while it is pending, two once decided)."""
+    approval = select_one(CreditApprovalRequest, "id = %s", [pk])
+    if approval is not None:
+        decider = None
+        if approval.decided_by_id is not None:
+            decider = select_one(User, "id = %s", [approval.decided_by_id])
+        _DECIDED_BY.set_cached_value(approval, decider)
+    return approval
 
 
 def _apply_approval(
@@ -330,31 +339,40 @@ def check(
         raise CreditError(gettext_lazy("The amount must be greater than zero."), "amount")
     day = on or timezone.localdate()
     order_ref = (order_ref or "").strip()[:64]
-    with transaction.atomic():
-        result = evaluate(counterparty, amount, order_ref, day)
-        row = CreditCheck(
-            counterparty=counterparty,
-            user=user if user is not None and user.pk else None,
-            channel=channel,
-            order_ref=order_ref,
-            amount=amount.amount,
-            currency=amount.currency,
-            checked_on=day,
-            decision=result.decision,
-            reasons=[r.as_json() for r in result.reasons],
-            exposure=result.exposure.as_json(),
-            rule_set=result.rules,
-            created_at=timezone.now(),
-        )
+    # The reads need no transaction of their own: each statement reads committed rows, inside
+    # a transaction or not (READ COMMITTED), so two round trips (BEGIN, COMMIT) are saved when
+    # the log row is all there is to write: its INSERT commits by itself.
+    result = evaluate(counterparty, amount, order_ref, day)
+    row = CreditCheck(
+        counterparty=counterparty,
+        user=user if user is not None and user.pk else None,
+        channel=channel,
+        order_ref=order_ref,
+        amount=amount.amount,
+        currency=amount.currency,
+        checked_on=day,
+        decision=result.decision,
+        reasons=[r.as_json() for r in result.reasons],
+        exposure=result.exposure.as_json(),
+        rule_set=result.rules,
+        created_at=timezone.now(),
+    )
+    request = result.decision == Decision.NEEDS_APPROVAL and not (
+        result.approval is not None and result.approval.status == ApprovalStatus.PENDING
+    )
+    stop = result.stop and not counterparty.stop_shipments
+    if not request and not stop:
         insert_row(row)  # the log row: one INSERT, no ORM compiler (the check's hot path)
-        if result.decision == Decision.NEEDS_APPROVAL and not (
-            result.approval is not None and result.approval.status == ApprovalStatus.PENDING
-        ):
+        # A check logged just now has no approval request: answering needs no query.
+        _APPROVAL_REQUEST.set_cached_value(row, None)
+        return CheckResult(row, result)
+    with transaction.atomic():
+        insert_row(row)
+        if request:
             _request_approval(row, user)
         else:
-            # A check logged just now has no approval request: answering needs no query.
             _APPROVAL_REQUEST.set_cached_value(row, None)
-        if result.stop and not counterparty.stop_shipments:
+        if stop:
             _stop_shipments(counterparty, user, row)
     return CheckResult(row, result)
 
