@@ -6,18 +6,18 @@ promises, the first document's day, and the order's latest approval request."""
 # ruff: noqa: S608
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from django.db import connection
 from django.utils import timezone
 
 from dunwell.credit.models import CreditRuleSet
 from dunwell.ladder.models import PromiseStatus
 from dunwell.ledger.models import Counterparty
-from dunwell.rawrows import as_date, days_between, param_date, param_datetime
+from dunwell.rawrows import Query, as_date, days_between, fetch_each, param_date, param_datetime
 
 # The paid-late history is read for at most this many late payments (the worst is kept).
 HISTORY_ROWS = 500
@@ -45,6 +45,17 @@ def history_facts(
     rules in force need: the oldest invoice overdue too long, the worst late payment of the
     history (among its first HISTORY_ROWS), the broken promises, the first document's day,
     and the order's latest approval request."""
+    query = history_query(counterparty, rules, on, order_ref)
+    if query is None:
+        return Facts()
+    return facts_from(fetch_each([query])[0])
+
+
+def history_query(
+    counterparty: Counterparty, rules: CreditRuleSet | None, on: date, order_ref: str
+) -> Query | None:
+    """The statement of `history_facts` (for `rawrows.fetch_each`; `facts_from` reads its
+    rows), None when the rules need no fact and there is no order."""
     parts: list[str] = []
     params: list[Any] = []
     cp = counterparty.pk
@@ -95,14 +106,17 @@ def history_facts(
         )
         params += [cp, order_ref]
     if not parts:
-        return Facts()
-    found: dict[str, Any] = {}
+        return None
     # Each part is wrapped so that its ORDER BY/LIMIT stays its own on every database.
     sql = " UNION ALL ".join(f"SELECT * FROM ({part}) AS f{i}" for i, part in enumerate(parts))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for tag, text, day, other, number in cursor.fetchall():
-            found[tag] = (text, as_date(day), as_date(other), number)
+    return sql, params
+
+
+def facts_from(rows: Sequence[Sequence[Any]]) -> Facts:
+    """The rows of `history_query` as Facts."""
+    found: dict[str, Any] = {}
+    for tag, text, day, other, number in rows:
+        found[tag] = (text, as_date(day), as_date(other), number)
     oldest = found.get("o")
     late = found.get("l")
     return Facts(

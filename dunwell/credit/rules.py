@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import F, QuerySet
 
 from dunwell.credit.models import CreditLimit, CreditRuleSet
 from dunwell.ledger.models import Counterparty
 from dunwell.processcache import Kept
-from dunwell.rawrows import param_date, select_one
+from dunwell.rawrows import Query, as_instances, fetch_each, param_date, select_one, select_query
 
 LIMIT_COMPONENTS = ("open_not_due", "overdue", "orders_confirmed", "orders_shipped")
 # The rules in force are read at most once per RULES_KEPT_SECONDS per process and segment, not
@@ -78,14 +80,28 @@ class LimitInForce:
     row: CreditLimit | None = None
 
 
+def limit_query(counterparty_id: int, on: date) -> Query:
+    """The statement that reads the counterparty's limit row in force on `on` (`limit_from`
+    reads its rows)."""
+    return select_query(
+        CreditLimit,
+        "counterparty_id = %s AND valid_from <= %s ORDER BY valid_from DESC, id DESC",
+        [counterparty_id, param_date(on)],
+        1,
+    )
+
+
 def limit_in_force(
     counterparty: Counterparty, on: date, rules: CreditRuleSet | None
 ) -> LimitInForce | None:
-    row = select_one(
-        CreditLimit,
-        "counterparty_id = %s AND valid_from <= %s ORDER BY valid_from DESC, id DESC",
-        [counterparty.pk, param_date(on)],
-    )
+    return limit_from(fetch_each([limit_query(counterparty.pk, on)])[0], rules)
+
+
+def limit_from(rows: Sequence[Sequence[Any]], rules: CreditRuleSet | None) -> LimitInForce | None:
+    """The limit a check compares with, from the rows of `limit_query`: the counterparty's
+    row, else the rules' default limit, else None."""
+    found = as_instances(CreditLimit, rows)
+    row = found[0] if found else None
     if row is not None:
         components = {
             name: getattr(row, name) for name in LIMIT_COMPONENTS if getattr(row, name) is not None

@@ -26,8 +26,9 @@ from dunwell.accounts.visibility import (
     credit_approvers,
     credit_rule_readers,
 )
-from dunwell.credit.exposure import Exposure, exposure_of
-from dunwell.credit.history import Facts, history_facts
+from dunwell.credit.exposure import Exposure, amounts_from, exposure_query
+from dunwell.credit.exposure import convert as convert_exposure
+from dunwell.credit.history import Facts, facts_from, history_query
 from dunwell.credit.models import (
     ApprovalStatus,
     BreachAction,
@@ -41,14 +42,20 @@ from dunwell.credit.models import (
     RuleAcknowledgement,
 )
 from dunwell.credit.reasons import Reason, money
-from dunwell.credit.rules import LimitInForce, current_rule_sets, limit_in_force, rules_in_force
+from dunwell.credit.rules import (
+    LimitInForce,
+    current_rule_sets,
+    limit_from,
+    limit_query,
+    rules_in_force,
+)
 from dunwell.interest.fx import rates_on
 from dunwell.ledger.models import Counterparty, Segment, TimelineEntry
 from dunwell.locks import exclusive
 from dunwell.money import Money, quantize
 from dunwell.outbox.models import EventKind
 from dunwell.outbox.services import emit
-from dunwell.rawrows import insert_row, select_one
+from dunwell.rawrows import fetch_each, insert_row, select_one
 from dunwell.work.services import notify
 
 # Without written rules, a breach asks for approval and the exposure's "overdue long" starts
@@ -230,11 +237,18 @@ def _limit_reasons(
 
 
 def evaluate(counterparty: Counterparty, amount: Money, order_ref: str, on: date) -> Evaluation:
-    """The answer to a credit check, without writing anything: four indexed reads in plain
-    SQL (rules, limit, exposure, the history's facts), one more for an order's approval or a
-    stop-shipments' date when there is one; the day's rates are cached."""
+    """The answer to a credit check, without writing anything: three indexed reads in plain
+    SQL (limit, exposure, the history's facts) sent in one round trip on PostgreSQL, one more
+    for an order's approval or a stop-shipments' date when there is one; the rules in force
+    and the day's rates are kept a few seconds."""
     rules = rules_in_force(counterparty.segment_id, on)
-    limit = limit_in_force(counterparty, on, rules)
+    beyond = rules.overdue_beyond_days if rules is not None else DEFAULT_BEYOND_DAYS
+    queries = [limit_query(counterparty.pk, on), exposure_query([counterparty.pk], on, beyond)]
+    history = history_query(counterparty, rules, on, order_ref)
+    if history is not None:
+        queries.append(history)
+    limit_rows, exposure_rows, *history_rows = fetch_each(queries)
+    limit = limit_from(limit_rows, rules)
     if limit is not None:
         currency = limit.currency
     elif rules is not None:
@@ -244,8 +258,8 @@ def evaluate(counterparty: Counterparty, amount: Money, order_ref: str, on: date
     breach = rules.breach_action if rules is not None else BreachAction.NEEDS_APPROVAL
     effect = Decision.NEEDS_APPROVAL if breach == BreachAction.NEEDS_APPROVAL else Decision.DENY
     rates = rates_on(on)
-    beyond = rules.overdue_beyond_days if rules is not None else DEFAULT_BEYOND_DAYS
-    exposure = exposure_of(counterparty.pk, on, currency, beyond, rates)
+    native = amounts_from(exposure_rows, [counterparty.pk])[counterparty.pk]
+    exposure = convert_exposure(counterparty.pk, native, currency, rates, on)
     converted = rates.convert(amount, currency) if amount else Money(amount.amount, currency)
     reasons: list[Reason] = []
     if counterparty.stop_shipments:
@@ -265,7 +279,7 @@ def evaluate(counterparty: Counterparty, amount: Money, order_ref: str, on: date
         reasons.append(Reason("no_limit", {}, Decision.NEEDS_APPROVAL))
     elif converted is not None:
         reasons += _limit_reasons(limit, exposure, converted, effect)
-    facts = history_facts(counterparty, rules, on, order_ref)
+    facts = facts_from(history_rows[0]) if history_rows else Facts()
     if rules is not None:
         reasons += _rule_reasons(counterparty, rules, on, effect, facts)
     approval = _approval(facts.approval_id) if facts.approval_id is not None else None
