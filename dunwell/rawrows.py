@@ -75,10 +75,15 @@ def select_rows(model: type[M], where: str, params: Sequence[Any], limit: int) -
 
 def fetch_each(queries: Sequence[Query]) -> list[list[tuple[Any, ...]]]:
     """The rows of each query, in order. On PostgreSQL the statements go in one round trip
-    (joined by semicolons, which psycopg's client-side binding allows; each result read with
-    nextset); elsewhere one after the other. Read-only statements only: on PostgreSQL they
-    run as one implicit transaction when no transaction is open."""
-    if connection.vendor != "postgresql" or len(queries) < 2:
+    (joined by semicolons, which psycopg's client-side binding, Django's default, allows; each
+    result read with nextset); elsewhere one after the other. Read-only statements only: on
+    PostgreSQL they run as one implicit transaction when no transaction is open."""
+    together = (
+        connection.vendor == "postgresql"
+        # Server-side binding (OPTIONS) takes one statement per execute.
+        and connection.settings_dict["OPTIONS"].get("server_side_binding") is not True
+    )
+    if not together or len(queries) < 2:
         out = []
         with connection.cursor() as cursor:
             for sql, params in queries:
