@@ -1,6 +1,6 @@
 """The counterparty's history as the credit rules read it (issue 13), in one statement on the
 credit check's path: the oldest invoice overdue too long, the worst late payment, the broken
-promises, the first document's day, and the order's latest approval request."""
+promises and the first document's day."""
 
 # The SQL below is built from fixed text; values are passed as parameters.
 # ruff: noqa: S608
@@ -35,27 +35,24 @@ class Facts:
     worst_late: tuple[str, date, date] | None = None  # number, due date, paid on
     broken: int = 0
     first_date: date | None = None
-    approval_id: int | None = None
 
 
-def history_facts(
-    counterparty: Counterparty, rules: CreditRuleSet | None, on: date, order_ref: str
-) -> Facts:
+def history_facts(counterparty: Counterparty, rules: CreditRuleSet | None, on: date) -> Facts:
     """One UNION ALL statement (plain SQL on the check's path) with a tagged row per fact the
     rules in force need: the oldest invoice overdue too long, the worst late payment of the
-    history (among its first HISTORY_ROWS), the broken promises, the first document's day,
-    and the order's latest approval request."""
-    query = history_query(counterparty, rules, on, order_ref)
+    history (among its first HISTORY_ROWS), the broken promises and the first document's
+    day."""
+    query = history_query(counterparty, rules, on)
     if query is None:
         return Facts()
     return facts_from(fetch_each([query])[0])
 
 
 def history_query(
-    counterparty: Counterparty, rules: CreditRuleSet | None, on: date, order_ref: str
+    counterparty: Counterparty, rules: CreditRuleSet | None, on: date
 ) -> Query | None:
     """The statement of `history_facts` (for `rawrows.fetch_each`; `facts_from` reads its
-    rows), None when the rules need no fact and there is no order."""
+    rows), None when the rules need no fact."""
     parts: list[str] = []
     params: list[Any] = []
     cp = counterparty.pk
@@ -97,14 +94,6 @@ def history_query(
             " WHERE counterparty_id = %s"
         )
         params.append(cp)
-    if order_ref:
-        parts.append(
-            f"SELECT 'a' AS tag, NULL AS txt, {null_date} AS d1, {null_date} AS d2,"
-            " r.id AS n FROM ("
-            "SELECT id FROM credit_creditapprovalrequest WHERE counterparty_id = %s"
-            " AND order_ref = %s ORDER BY requested_at DESC, id DESC LIMIT 1) r"
-        )
-        params += [cp, order_ref]
     if not parts:
         return None
     # Each part is wrapped so that its ORDER BY/LIMIT stays its own on every database.
@@ -124,5 +113,4 @@ def facts_from(rows: Sequence[Sequence[Any]]) -> Facts:
         worst_late=(late[0], late[1], late[2]) if late else None,
         broken=int(found["p"][3]) if "p" in found else 0,
         first_date=found["f"][1] if "f" in found else None,
-        approval_id=int(found["a"][3]) if "a" in found else None,
     )

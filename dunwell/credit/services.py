@@ -6,7 +6,7 @@ the outbox in the same transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -55,7 +55,7 @@ from dunwell.locks import exclusive
 from dunwell.money import Money, quantize
 from dunwell.outbox.models import EventKind
 from dunwell.outbox.services import emit
-from dunwell.rawrows import fetch_each, insert_row, select_one
+from dunwell.rawrows import Query, as_instances, fetch_each, insert_row, select_one, select_query
 from dunwell.work.services import notify
 
 # Without written rules, a breach asks for approval and the exposure's "overdue long" starts
@@ -237,17 +237,22 @@ def _limit_reasons(
 
 
 def evaluate(counterparty: Counterparty, amount: Money, order_ref: str, on: date) -> Evaluation:
-    """The answer to a credit check, without writing anything: three indexed reads in plain
-    SQL (limit, exposure, the history's facts) sent in one round trip on PostgreSQL, one more
-    for an order's approval or a stop-shipments' date when there is one; the rules in force
-    and the day's rates are kept a few seconds."""
+    """The answer to a credit check, without writing anything: indexed reads in plain SQL
+    (the limit, the exposure, the history's facts, the order's approval request), sent in one
+    round trip on PostgreSQL; one more for who decided an approval or a stop-shipments' date
+    when there is one. The rules in force and the day's rates are kept a few seconds."""
     rules = rules_in_force(counterparty.segment_id, on)
     beyond = rules.overdue_beyond_days if rules is not None else DEFAULT_BEYOND_DAYS
     queries = [limit_query(counterparty.pk, on), exposure_query([counterparty.pk], on, beyond)]
-    history = history_query(counterparty, rules, on, order_ref)
+    if order_ref:
+        queries.append(_approval_query(counterparty.pk, order_ref))
+    history = history_query(counterparty, rules, on)
     if history is not None:
         queries.append(history)
-    limit_rows, exposure_rows, *history_rows = fetch_each(queries)
+    found = fetch_each(queries)
+    limit_rows, exposure_rows = found[0], found[1]
+    approval = _approval_from(found[2]) if order_ref else None
+    history_rows = found[-1] if history is not None else None
     limit = limit_from(limit_rows, rules)
     if limit is not None:
         currency = limit.currency
@@ -279,10 +284,9 @@ def evaluate(counterparty: Counterparty, amount: Money, order_ref: str, on: date
         reasons.append(Reason("no_limit", {}, Decision.NEEDS_APPROVAL))
     elif converted is not None:
         reasons += _limit_reasons(limit, exposure, converted, effect)
-    facts = facts_from(history_rows[0]) if history_rows else Facts()
+    facts = facts_from(history_rows) if history_rows is not None else Facts()
     if rules is not None:
         reasons += _rule_reasons(counterparty, rules, on, effect, facts)
-    approval = _approval(facts.approval_id) if facts.approval_id is not None else None
     if approval is not None:
         reasons = _apply_approval(approval, amount, on, reasons)
     decision = Decision.ALLOW
@@ -297,10 +301,21 @@ def evaluate(counterparty: Counterparty, amount: Money, order_ref: str, on: date
     return Evaluation(decision, reasons, exposure, rules, limit, approval, stop)
 
 
-def _approval(pk: int) -> CreditApprovalRequest | None:
-    """The order's approval request and who decided it, in plain SQL (the check's path: one
-    read while it is pending, two once decided)."""
-    approval = select_one(CreditApprovalRequest, "id = %s", [pk])
+def _approval_query(counterparty_id: int, order_ref: str) -> Query:
+    """The statement that reads the order's latest approval request (`_approval_from`)."""
+    return select_query(
+        CreditApprovalRequest,
+        "counterparty_id = %s AND order_ref = %s ORDER BY requested_at DESC, id DESC",
+        [counterparty_id, order_ref],
+        1,
+    )
+
+
+def _approval_from(rows: Sequence[Sequence[Any]]) -> CreditApprovalRequest | None:
+    """The order's approval request from the rows of `_approval_query`, and who decided it
+    (one more read, once decided)."""
+    found = as_instances(CreditApprovalRequest, rows)
+    approval = found[0] if found else None
     if approval is not None:
         decider = None
         if approval.decided_by_id is not None:
