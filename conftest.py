@@ -18,6 +18,7 @@ from django.utils import translation
 from dunwell.accounts.models import Role, User
 from dunwell.interest.fx import forget_rates
 from dunwell.ledger.models import Company, Contract, Counterparty, Document, Segment
+from dunwell.processcache import forget_all
 
 
 def _sqlite_readers_do_not_lock(sender: Any, connection: Any, **kwargs: Any) -> None:
@@ -39,6 +40,13 @@ def _no_rates_kept_from_another_test() -> None:
     """The day's exchange rates are kept a minute per process (interest.fx.rates_on); a test
     starts without another test's."""
     forget_rates()
+
+
+@pytest.fixture(autouse=True)
+def _nothing_kept_from_another_test() -> None:
+    """API tokens and credit rules are kept a few seconds per process (dunwell.processcache);
+    a test starts from its own database, not another test's rolled-back rows."""
+    forget_all()
 
 
 @pytest.fixture(autouse=True)

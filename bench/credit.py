@@ -17,14 +17,22 @@ authentication, the rate counter, JSON parsing, the service, the log row), from 
 their own database connections. The floor is an indexed read of one counterparty through the
 same threads: the check's p95 over the floor's says what the check costs beyond a round trip.
 Target: p95 <= 50 ms at 1M invoices on PostgreSQL.
+
+In one process the 20 threads share one interpreter lock, as 20 threads of one web worker
+would. `--processes N` runs the same checks in flight from N forked processes instead (each
+with its share of the threads and its own connections), as N gunicorn workers on the machine's
+cores would. The report adds the CPU a check costs: in the checking processes (Python) and on
+the whole machine (Python, PostgreSQL, and whatever else runs: see the load average).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import random
+import resource
 import statistics
 import sys
 import tempfile
@@ -268,12 +276,91 @@ def run(concurrency: int, count: int, one: Callable[[int], None]) -> tuple[list[
     return latencies, wall.seconds, errors[0]
 
 
+def process_cpu_seconds() -> float:
+    """User and system CPU time of this process (all its threads) so far."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def machine_busy_seconds() -> float | None:
+    """CPU seconds the whole machine spent busy so far (all cores; Linux /proc/stat)."""
+    try:
+        fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    except OSError:
+        return None
+    ticks = [int(f) for f in fields]
+    idle = ticks[3] + (ticks[4] if len(ticks) > 4 else 0)  # idle + iowait
+    return (sum(ticks[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def run_in_processes(
+    processes: int,
+    concurrency: int,
+    count: int,
+    one: Callable[[int], None],
+    tallies: Callable[[], tuple[dict[str, int], dict[str, int]]],
+) -> tuple[list[float], float, int, float, list[dict[str, int]]]:
+    """`run` split over `processes` forked processes: process k takes calls k, k + processes,
+    ... with its share of the `concurrency` threads. Each warms up (one call) and opens its own
+    connections before the clock starts. Latencies, wall seconds, errors, the processes' CPU
+    seconds, and each process's tallies (decisions, reason codes)."""
+    from django.db import connections
+
+    connections.close_all()  # a forked child must not share its parent's connections
+    context = multiprocessing.get_context("fork")
+    barrier = context.Barrier(processes + 1)
+    results = context.Queue()
+
+    def child(k: int) -> None:
+        mine = list(range(k, count, processes))
+        threads = concurrency // processes + (1 if k < concurrency % processes else 0)
+        one(mine[0])  # warm: this process's first connection
+        connections.close_all()
+        warm = tallies()
+        barrier.wait()
+        cpu = process_cpu_seconds()
+        latencies, _wall, errors = run(threads, len(mine), lambda j: one(mine[j]))
+        cpu = process_cpu_seconds() - cpu
+        counted = [
+            {key: n - before.get(key, 0) for key, n in after.items() if n > before.get(key, 0)}
+            for before, after in zip(warm, tallies(), strict=True)
+        ]
+        results.put((latencies, errors, cpu, *counted))
+
+    workers = [context.Process(target=child, args=(k,)) for k in range(processes)]
+    for worker in workers:
+        worker.start()
+    barrier.wait()
+    latencies: list[float] = []
+    errors = 0
+    cpu = 0.0
+    merged: list[dict[str, int]] = [{}, {}]
+    with timed() as wall:
+        for _ in workers:
+            lat, err, seconds, decisions, codes = results.get()
+            latencies += lat
+            errors += err
+            cpu += seconds
+            for into, part in zip(merged, (decisions, codes), strict=True):
+                for key, n in part.items():
+                    into[key] = into.get(key, 0) + n
+    for worker in workers:
+        worker.join()
+    return latencies, wall.seconds, errors, cpu, merged
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--invoices", type=int, default=20_000)
     parser.add_argument("--debtors", type=int, default=0, help="default: invoices / 50")
     parser.add_argument("--checks", type=int, default=2_000)
     parser.add_argument("--concurrency", type=int, default=20)
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="run the checks in flight from N processes (like N web workers), default 1",
+    )
     parser.add_argument(
         "--reuse", action="store_true", help="keep the data when it has the same size"
     )
@@ -293,9 +380,11 @@ def main() -> None:
     from dunwell.ledger.models import Counterparty, Document
     from dunwell.restapi.tokens import create_token
 
+    processes = max(1, min(args.processes, args.concurrency))
     report = Report(
         f"credit check, {args.invoices:,} open invoices, {debtors:,} debtors, "
         f"concurrency {args.concurrency}"
+        + (f" from {processes} processes" if processes > 1 else "")
     )
     print(report.title, flush=True)
     report.add("database", describe_database())
@@ -353,7 +442,24 @@ def main() -> None:
 
     check(0)  # warm: imports, the first connection, translations
     floor_lat, _floor_wall, _ = run(args.concurrency, args.checks, floor)
-    latencies, wall, errors = run(args.concurrency, args.checks, check)
+    decisions.clear()
+    codes.clear()
+    busy = machine_busy_seconds()
+    if processes == 1:
+        cpu = process_cpu_seconds()
+        latencies, wall, errors = run(args.concurrency, args.checks, check)
+        cpu = process_cpu_seconds() - cpu
+    else:
+        latencies, wall, errors, cpu, (got_decisions, got_codes) = run_in_processes(
+            processes,
+            args.concurrency,
+            args.checks,
+            check,
+            lambda: (dict(decisions), dict(codes)),
+        )
+        decisions.update(got_decisions)
+        codes.update(got_codes)
+    busy_after = machine_busy_seconds()
     if latencies:
         p50, p95 = percentile(latencies, 0.50), percentile(latencies, 0.95)
         f95 = percentile(floor_lat, 0.95)
@@ -366,6 +472,16 @@ def main() -> None:
             "floor (one indexed read)",
             f"p50 {statistics.median(floor_lat):.2f} ms, p95 {f95:.2f} ms; "
             f"check p95 / floor p95 = {p95 / f95 if f95 else float('inf'):.0f}x",
+        )
+        machine = (
+            f", whole machine {(busy_after - busy) * 1000 / len(latencies):.1f} ms"
+            if busy is not None and busy_after is not None
+            else ""
+        )
+        report.add(
+            "CPU per check",
+            f"checking process{'es' if processes > 1 else ''} "
+            f"{cpu * 1000 / len(latencies):.1f} ms{machine}",
         )
     report.add("answers", ", ".join(f"{k} {v:,}" for k, v in sorted(decisions.items())))
     report.add("reasons", ", ".join(f"{k} {v:,}" for k, v in sorted(codes.items())))

@@ -39,15 +39,19 @@ def _shape(
     return columns, [f.attname for f in fields], converters
 
 
-def select_rows(model: type[M], where: str, params: Sequence[Any], limit: int) -> list[M]:
-    """At most `limit` rows of `model` matching `where` (SQL after WHERE: conditions and
-    ORDER BY, no LIMIT), as instances, in one statement."""
-    columns, names, converters = _shape(model, connection.vendor)
+Query = tuple[str, Sequence[Any]]  # SQL with %s placeholders and its parameters
+
+
+def select_query(model: type[Model], where: str, params: Sequence[Any], limit: int) -> Query:
+    """The statement of `select_rows` (for `fetch_each`; read its rows with `as_instances`)."""
+    columns, _names, _converters = _shape(model, connection.vendor)
     table = connection.ops.quote_name(model._meta.db_table)
-    sql = f"SELECT {columns} FROM {table} WHERE {where} LIMIT {int(limit)}"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, list(params))
-        rows = cursor.fetchall()
+    return f"SELECT {columns} FROM {table} WHERE {where} LIMIT {int(limit)}", list(params)
+
+
+def as_instances(model: type[M], rows: Sequence[Sequence[Any]]) -> list[M]:
+    """Rows of a `select_query` of `model` as instances."""
+    _columns, names, converters = _shape(model, connection.vendor)
     out = []
     for row in rows:
         values = []
@@ -57,6 +61,45 @@ def select_rows(model: type[M], where: str, params: Sequence[Any], limit: int) -
             values.append(value)
         out.append(model.from_db(connection.alias, names, values))
     return out
+
+
+def select_rows(model: type[M], where: str, params: Sequence[Any], limit: int) -> list[M]:
+    """At most `limit` rows of `model` matching `where` (SQL after WHERE: conditions and
+    ORDER BY, no LIMIT), as instances, in one statement."""
+    sql, values = select_query(model, where, params, limit)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        rows = cursor.fetchall()
+    return as_instances(model, rows)
+
+
+def fetch_each(queries: Sequence[Query]) -> list[list[tuple[Any, ...]]]:
+    """The rows of each query, in order. On PostgreSQL the statements go in one round trip
+    (joined by semicolons, which psycopg's client-side binding, Django's default, allows; each
+    result read with nextset); elsewhere one after the other. Read-only statements only: on
+    PostgreSQL they run as one implicit transaction when no transaction is open."""
+    together = (
+        connection.vendor == "postgresql"
+        # Server-side binding (OPTIONS) takes one statement per execute.
+        and connection.settings_dict["OPTIONS"].get("server_side_binding") is not True
+    )
+    if not together or len(queries) < 2:
+        out = []
+        with connection.cursor() as cursor:
+            for sql, params in queries:
+                cursor.execute(sql, list(params))
+                out.append(cursor.fetchall())
+        return out
+    sql = "; ".join(sql for sql, _params in queries)
+    params = [value for _sql, values in queries for value in values]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        results = [cursor.fetchall()]
+        while cursor.nextset():
+            results.append(cursor.fetchall())
+    if len(results) != len(queries):
+        raise RuntimeError(f"{len(queries)} statements gave {len(results)} results")
+    return results
 
 
 def select_one(model: type[M], where: str, params: Sequence[Any]) -> M | None:

@@ -8,10 +8,19 @@ class CreditConfig(AppConfig):
     verbose_name = _("Credit control")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
         from dunwell import periodic
         from dunwell.credit import committee, selectors, services, timeline_texts
+        from dunwell.credit.models import CreditRuleSet
+        from dunwell.credit.rules import forget_rules
 
         timeline_texts.register()
+
+        # The rules in force are kept a few seconds per process (rules.rules_in_force): a
+        # version saved or deleted here (the rules page, the admin) applies to the next check.
+        for signal in (post_save, post_delete):
+            signal.connect(forget_rules, sender=CreditRuleSet, dispatch_uid="credit.rules")
 
         # The debtor list's credit column: exposure against limit for a page's rows.
         from dunwell.work.listing import register_page_column

@@ -17,14 +17,14 @@ Open amounts are today's (the ledger keeps only the current ones); the day decid
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-
-from django.db import connection
+from typing import Any
 
 from dunwell.money import ZERO, Amounts, Money, RateTable, quantize, to_decimal
+from dunwell.rawrows import Query, fetch_each
 
 COMPONENTS = (
     "open_not_due",
@@ -122,26 +122,40 @@ def _decimal(value: object) -> Decimal:
     return to_decimal(value)
 
 
+def exposure_query(counterparty_ids: Sequence[int], on: date, beyond_days: int) -> Query:
+    """The one statement of `native_amounts` (for `rawrows.fetch_each`; `amounts_from` reads
+    its rows). At least one id."""
+    ids = [int(i) for i in counterparty_ids]
+    sql = _SQL.format(ids=", ".join(["%s"] * len(ids)))
+    # In the order of the placeholders: the day twice and the "beyond" day, then the ids of
+    # each of the three parts.
+    params: list[date | int] = [on, on, on - timedelta(days=beyond_days), *ids, *ids, *ids]
+    return sql, params
+
+
 def native_amounts(
     counterparty_ids: Iterable[int], on: date, beyond_days: int
 ) -> dict[int, dict[str, Amounts]]:
     """{counterparty id: {component: Amounts}} for every counterparty named (zeros included)."""
     ids = [int(i) for i in counterparty_ids]
-    out: dict[int, dict[str, Amounts]] = {i: {n: Amounts() for n in COMPONENTS} for i in ids}
     if not ids:
-        return out
+        return {}
+    return amounts_from(fetch_each([exposure_query(ids, on, beyond_days)])[0], ids)
+
+
+def amounts_from(
+    found: Sequence[Sequence[Any]], counterparty_ids: Iterable[int]
+) -> dict[int, dict[str, Amounts]]:
+    """The rows of `exposure_query` as {counterparty id: {component: Amounts}} for every
+    counterparty named (zeros included)."""
+    ids = [int(i) for i in counterparty_ids]
+    out: dict[int, dict[str, Amounts]] = {i: {n: Amounts() for n in COMPONENTS} for i in ids}
     rows: dict[int, dict[str, list[tuple[str, Decimal]]]] = defaultdict(lambda: defaultdict(list))
-    sql = _SQL.format(ids=", ".join(["%s"] * len(ids)))
-    # In the order of the placeholders: the day twice and the "beyond" day, then the ids of
-    # each of the three parts.
-    params: list[date | int] = [on, on, on - timedelta(days=beyond_days), *ids, *ids, *ids]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for cp_id, currency, *values in cursor.fetchall():
-            for name, value in zip(COMPONENTS, values, strict=True):
-                amount = quantize(_decimal(value))
-                if amount:
-                    rows[cp_id][name].append((currency, amount))
+    for cp_id, currency, *values in found:
+        for name, value in zip(COMPONENTS, values, strict=True):
+            amount = quantize(_decimal(value))
+            if amount:
+                rows[cp_id][name].append((currency, amount))
     for cp_id, by_name in rows.items():
         for name, pairs in by_name.items():
             out[cp_id][name] = Amounts.of(pairs)

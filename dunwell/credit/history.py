@@ -1,23 +1,23 @@
 """The counterparty's history as the credit rules read it (issue 13), in one statement on the
 credit check's path: the oldest invoice overdue too long, the worst late payment, the broken
-promises, the first document's day, and the order's latest approval request."""
+promises and the first document's day."""
 
 # The SQL below is built from fixed text; values are passed as parameters.
 # ruff: noqa: S608
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from django.db import connection
 from django.utils import timezone
 
 from dunwell.credit.models import CreditRuleSet
 from dunwell.ladder.models import PromiseStatus
 from dunwell.ledger.models import Counterparty
-from dunwell.rawrows import as_date, days_between, param_date, param_datetime
+from dunwell.rawrows import Query, as_date, days_between, fetch_each, param_date, param_datetime
 
 # The paid-late history is read for at most this many late payments (the worst is kept).
 HISTORY_ROWS = 500
@@ -35,16 +35,24 @@ class Facts:
     worst_late: tuple[str, date, date] | None = None  # number, due date, paid on
     broken: int = 0
     first_date: date | None = None
-    approval_id: int | None = None
 
 
-def history_facts(
-    counterparty: Counterparty, rules: CreditRuleSet | None, on: date, order_ref: str
-) -> Facts:
+def history_facts(counterparty: Counterparty, rules: CreditRuleSet | None, on: date) -> Facts:
     """One UNION ALL statement (plain SQL on the check's path) with a tagged row per fact the
     rules in force need: the oldest invoice overdue too long, the worst late payment of the
-    history (among its first HISTORY_ROWS), the broken promises, the first document's day,
-    and the order's latest approval request."""
+    history (among its first HISTORY_ROWS), the broken promises and the first document's
+    day."""
+    query = history_query(counterparty, rules, on)
+    if query is None:
+        return Facts()
+    return facts_from(fetch_each([query])[0])
+
+
+def history_query(
+    counterparty: Counterparty, rules: CreditRuleSet | None, on: date
+) -> Query | None:
+    """The statement of `history_facts` (for `rawrows.fetch_each`; `facts_from` reads its
+    rows), None when the rules need no fact."""
     parts: list[str] = []
     params: list[Any] = []
     cp = counterparty.pk
@@ -86,23 +94,18 @@ def history_facts(
             " WHERE counterparty_id = %s"
         )
         params.append(cp)
-    if order_ref:
-        parts.append(
-            f"SELECT 'a' AS tag, NULL AS txt, {null_date} AS d1, {null_date} AS d2,"
-            " r.id AS n FROM ("
-            "SELECT id FROM credit_creditapprovalrequest WHERE counterparty_id = %s"
-            " AND order_ref = %s ORDER BY requested_at DESC, id DESC LIMIT 1) r"
-        )
-        params += [cp, order_ref]
     if not parts:
-        return Facts()
-    found: dict[str, Any] = {}
+        return None
     # Each part is wrapped so that its ORDER BY/LIMIT stays its own on every database.
     sql = " UNION ALL ".join(f"SELECT * FROM ({part}) AS f{i}" for i, part in enumerate(parts))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for tag, text, day, other, number in cursor.fetchall():
-            found[tag] = (text, as_date(day), as_date(other), number)
+    return sql, params
+
+
+def facts_from(rows: Sequence[Sequence[Any]]) -> Facts:
+    """The rows of `history_query` as Facts."""
+    found: dict[str, Any] = {}
+    for tag, text, day, other, number in rows:
+        found[tag] = (text, as_date(day), as_date(other), number)
     oldest = found.get("o")
     late = found.get("l")
     return Facts(
@@ -110,5 +113,4 @@ def history_facts(
         worst_late=(late[0], late[1], late[2]) if late else None,
         broken=int(found["p"][3]) if "p" in found else 0,
         first_date=found["f"][1] if "f" in found else None,
-        approval_id=int(found["a"][3]) if "a" in found else None,
     )

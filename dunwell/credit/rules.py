@@ -2,22 +2,42 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import F, QuerySet
 
 from dunwell.credit.models import CreditLimit, CreditRuleSet
 from dunwell.ledger.models import Counterparty
-from dunwell.rawrows import param_date, select_one
+from dunwell.processcache import Kept
+from dunwell.rawrows import Query, as_instances, fetch_each, param_date, select_one, select_query
 
 LIMIT_COMPONENTS = ("open_not_due", "overdue", "orders_confirmed", "orders_shipped")
+# The rules in force are read at most once per RULES_KEPT_SECONDS per process and segment, not
+# on every credit check. A version saved or deleted in this process applies to its next check
+# (a signal connected in apps.py forgets them); in the other web processes within
+# RULES_KEPT_SECONDS. Limits are not kept: a new limit applies to the next check everywhere.
+RULES_KEPT_SECONDS = 5
+_kept: Kept[tuple[int | None, date], CreditRuleSet | None] = Kept(RULES_KEPT_SECONDS)
 
 
 def rules_in_force(segment_id: int | None, on: date) -> CreditRuleSet | None:
     """The segment's latest version in force on `on`, else the default rules' (one query,
-    plain SQL: it is on the credit check's path)."""
+    plain SQL, kept a few seconds: it is on the credit check's path). The row is shared:
+    read it, do not change it."""
+    return _kept.get((segment_id, on), lambda: _read_rules(segment_id, on))
+
+
+def forget_rules(*args: object, **kwargs: object) -> None:
+    """Read the rules again on the next check (a version saved or deleted; a signal
+    receiver, hence the arguments)."""
+    _kept.forget()
+
+
+def _read_rules(segment_id: int | None, on: date) -> CreditRuleSet | None:
     return select_one(
         CreditRuleSet,
         "(segment_id = %s OR segment_id IS NULL) AND effective_from <= %s"
@@ -60,14 +80,28 @@ class LimitInForce:
     row: CreditLimit | None = None
 
 
+def limit_query(counterparty_id: int, on: date) -> Query:
+    """The statement that reads the counterparty's limit row in force on `on` (`limit_from`
+    reads its rows)."""
+    return select_query(
+        CreditLimit,
+        "counterparty_id = %s AND valid_from <= %s ORDER BY valid_from DESC, id DESC",
+        [counterparty_id, param_date(on)],
+        1,
+    )
+
+
 def limit_in_force(
     counterparty: Counterparty, on: date, rules: CreditRuleSet | None
 ) -> LimitInForce | None:
-    row = select_one(
-        CreditLimit,
-        "counterparty_id = %s AND valid_from <= %s ORDER BY valid_from DESC, id DESC",
-        [counterparty.pk, param_date(on)],
-    )
+    return limit_from(fetch_each([limit_query(counterparty.pk, on)])[0], rules)
+
+
+def limit_from(rows: Sequence[Sequence[Any]], rules: CreditRuleSet | None) -> LimitInForce | None:
+    """The limit a check compares with, from the rows of `limit_query`: the counterparty's
+    row, else the rules' default limit, else None."""
+    found = as_instances(CreditLimit, rows)
+    row = found[0] if found else None
     if row is not None:
         components = {
             name: getattr(row, name) for name in LIMIT_COMPONENTS if getattr(row, name) is not None

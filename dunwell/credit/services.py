@@ -6,7 +6,7 @@ the outbox in the same transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -26,8 +26,9 @@ from dunwell.accounts.visibility import (
     credit_approvers,
     credit_rule_readers,
 )
-from dunwell.credit.exposure import Exposure, exposure_of
-from dunwell.credit.history import Facts, history_facts
+from dunwell.credit.exposure import Exposure, amounts_from, exposure_query
+from dunwell.credit.exposure import convert as convert_exposure
+from dunwell.credit.history import Facts, facts_from, history_query
 from dunwell.credit.models import (
     ApprovalStatus,
     BreachAction,
@@ -41,20 +42,27 @@ from dunwell.credit.models import (
     RuleAcknowledgement,
 )
 from dunwell.credit.reasons import Reason, money
-from dunwell.credit.rules import LimitInForce, current_rule_sets, limit_in_force, rules_in_force
+from dunwell.credit.rules import (
+    LimitInForce,
+    current_rule_sets,
+    limit_from,
+    limit_query,
+    rules_in_force,
+)
 from dunwell.interest.fx import rates_on
 from dunwell.ledger.models import Counterparty, Segment, TimelineEntry
 from dunwell.locks import exclusive
 from dunwell.money import Money, quantize
 from dunwell.outbox.models import EventKind
 from dunwell.outbox.services import emit
-from dunwell.rawrows import insert_row
+from dunwell.rawrows import Query, as_instances, fetch_each, insert_row, select_one, select_query
 from dunwell.work.services import notify
 
 # Without written rules, a breach asks for approval and the exposure's "overdue long" starts
 # after this many days.
 DEFAULT_BEYOND_DAYS = 30
 _APPROVAL_REQUEST = CreditCheck._meta.get_field("approval_request")
+_DECIDED_BY = CreditApprovalRequest._meta.get_field("decided_by")
 
 
 class CreditError(ValueError):
@@ -229,11 +237,23 @@ def _limit_reasons(
 
 
 def evaluate(counterparty: Counterparty, amount: Money, order_ref: str, on: date) -> Evaluation:
-    """The answer to a credit check, without writing anything: four indexed reads in plain
-    SQL (rules, limit, exposure, the history's facts), one more for an order's approval or a
-    stop-shipments' date when there is one; the day's rates are cached."""
+    """The answer to a credit check, without writing anything: indexed reads in plain SQL
+    (the limit, the exposure, the history's facts, the order's approval request), sent in one
+    round trip on PostgreSQL; one more for who decided an approval or a stop-shipments' date
+    when there is one. The rules in force and the day's rates are kept a few seconds."""
     rules = rules_in_force(counterparty.segment_id, on)
-    limit = limit_in_force(counterparty, on, rules)
+    beyond = rules.overdue_beyond_days if rules is not None else DEFAULT_BEYOND_DAYS
+    queries = [limit_query(counterparty.pk, on), exposure_query([counterparty.pk], on, beyond)]
+    if order_ref:
+        queries.append(_approval_query(counterparty.pk, order_ref))
+    history = history_query(counterparty, rules, on)
+    if history is not None:
+        queries.append(history)
+    found = fetch_each(queries)
+    limit_rows, exposure_rows = found[0], found[1]
+    approval = _approval_from(found[2]) if order_ref else None
+    history_rows = found[-1] if history is not None else None
+    limit = limit_from(limit_rows, rules)
     if limit is not None:
         currency = limit.currency
     elif rules is not None:
@@ -243,8 +263,8 @@ def evaluate(counterparty: Counterparty, amount: Money, order_ref: str, on: date
     breach = rules.breach_action if rules is not None else BreachAction.NEEDS_APPROVAL
     effect = Decision.NEEDS_APPROVAL if breach == BreachAction.NEEDS_APPROVAL else Decision.DENY
     rates = rates_on(on)
-    beyond = rules.overdue_beyond_days if rules is not None else DEFAULT_BEYOND_DAYS
-    exposure = exposure_of(counterparty.pk, on, currency, beyond, rates)
+    native = amounts_from(exposure_rows, [counterparty.pk])[counterparty.pk]
+    exposure = convert_exposure(counterparty.pk, native, currency, rates, on)
     converted = rates.convert(amount, currency) if amount else Money(amount.amount, currency)
     reasons: list[Reason] = []
     if counterparty.stop_shipments:
@@ -264,14 +284,9 @@ def evaluate(counterparty: Counterparty, amount: Money, order_ref: str, on: date
         reasons.append(Reason("no_limit", {}, Decision.NEEDS_APPROVAL))
     elif converted is not None:
         reasons += _limit_reasons(limit, exposure, converted, effect)
-    facts = history_facts(counterparty, rules, on, order_ref)
+    facts = facts_from(history_rows) if history_rows is not None else Facts()
     if rules is not None:
         reasons += _rule_reasons(counterparty, rules, on, effect, facts)
-    approval = None
-    if facts.approval_id is not None:
-        approval = CreditApprovalRequest.objects.select_related("decided_by").get(
-            pk=facts.approval_id
-        )
     if approval is not None:
         reasons = _apply_approval(approval, amount, on, reasons)
     decision = Decision.ALLOW
@@ -284,6 +299,29 @@ def evaluate(counterparty: Counterparty, amount: Money, order_ref: str, on: date
         for r in reasons
     )
     return Evaluation(decision, reasons, exposure, rules, limit, approval, stop)
+
+
+def _approval_query(counterparty_id: int, order_ref: str) -> Query:
+    """The statement that reads the order's latest approval request (`_approval_from`)."""
+    return select_query(
+        CreditApprovalRequest,
+        "counterparty_id = %s AND order_ref = %s ORDER BY requested_at DESC, id DESC",
+        [counterparty_id, order_ref],
+        1,
+    )
+
+
+def _approval_from(rows: Sequence[Sequence[Any]]) -> CreditApprovalRequest | None:
+    """The order's approval request from the rows of `_approval_query`, and who decided it
+    (one more read, once decided)."""
+    found = as_instances(CreditApprovalRequest, rows)
+    approval = found[0] if found else None
+    if approval is not None:
+        decider = None
+        if approval.decided_by_id is not None:
+            decider = select_one(User, "id = %s", [approval.decided_by_id])
+        _DECIDED_BY.set_cached_value(approval, decider)
+    return approval
 
 
 def _apply_approval(
@@ -330,31 +368,40 @@ def check(
         raise CreditError(gettext_lazy("The amount must be greater than zero."), "amount")
     day = on or timezone.localdate()
     order_ref = (order_ref or "").strip()[:64]
-    with transaction.atomic():
-        result = evaluate(counterparty, amount, order_ref, day)
-        row = CreditCheck(
-            counterparty=counterparty,
-            user=user if user is not None and user.pk else None,
-            channel=channel,
-            order_ref=order_ref,
-            amount=amount.amount,
-            currency=amount.currency,
-            checked_on=day,
-            decision=result.decision,
-            reasons=[r.as_json() for r in result.reasons],
-            exposure=result.exposure.as_json(),
-            rule_set=result.rules,
-            created_at=timezone.now(),
-        )
+    # The reads need no transaction of their own: each statement reads committed rows, inside
+    # a transaction or not (READ COMMITTED), so two round trips (BEGIN, COMMIT) are saved when
+    # the log row is all there is to write: its INSERT commits by itself.
+    result = evaluate(counterparty, amount, order_ref, day)
+    row = CreditCheck(
+        counterparty=counterparty,
+        user=user if user is not None and user.pk else None,
+        channel=channel,
+        order_ref=order_ref,
+        amount=amount.amount,
+        currency=amount.currency,
+        checked_on=day,
+        decision=result.decision,
+        reasons=[r.as_json() for r in result.reasons],
+        exposure=result.exposure.as_json(),
+        rule_set=result.rules,
+        created_at=timezone.now(),
+    )
+    request = result.decision == Decision.NEEDS_APPROVAL and not (
+        result.approval is not None and result.approval.status == ApprovalStatus.PENDING
+    )
+    stop = result.stop and not counterparty.stop_shipments
+    if not request and not stop:
         insert_row(row)  # the log row: one INSERT, no ORM compiler (the check's hot path)
-        if result.decision == Decision.NEEDS_APPROVAL and not (
-            result.approval is not None and result.approval.status == ApprovalStatus.PENDING
-        ):
+        # A check logged just now has no approval request: answering needs no query.
+        _APPROVAL_REQUEST.set_cached_value(row, None)
+        return CheckResult(row, result)
+    with transaction.atomic():
+        insert_row(row)
+        if request:
             _request_approval(row, user)
         else:
-            # A check logged just now has no approval request: answering needs no query.
             _APPROVAL_REQUEST.set_cached_value(row, None)
-        if result.stop and not counterparty.stop_shipments:
+        if stop:
             _stop_shipments(counterparty, user, row)
     return CheckResult(row, result)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import secrets
 from collections.abc import Iterable
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from dunwell.accounts.models import User
 from dunwell.accounts.visibility import can_import, can_manage_integrations
+from dunwell.processcache import Kept
 from dunwell.rawrows import select_one
 from dunwell.restapi.models import ApiToken, Scope
 
@@ -23,6 +25,12 @@ PREFIX_LENGTH = 8
 ALL_SCOPES = tuple(s.value for s in Scope)
 # last_used_at is written at most this often per token: not one write per request.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+# A bearer secret's token and user are read at most once per TOKEN_KEPT_SECONDS per process,
+# not on every request. Revoking a token (revoke_token) or saving or deleting its user or token
+# takes effect at once in the process that did it; in the other web processes within
+# TOKEN_KEPT_SECONDS (docs/integrations.md). Expiry is checked on every request.
+TOKEN_KEPT_SECONDS = 5
+_kept: Kept[str, tuple[ApiToken, User] | None] = Kept(TOKEN_KEPT_SECONDS)
 
 
 class TokenError(ValueError):
@@ -120,25 +128,48 @@ def revoke_token(token_id: int, *, by: User | None = None) -> ApiToken:
         if token.revoked_at is None:
             token.revoked_at = timezone.now()
             token.save(update_fields=["revoked_at"])
+    forget_tokens()
+    transaction.on_commit(forget_tokens)  # called inside a longer transaction: once more after it
     return token
+
+
+def forget_tokens(*args: object, **kwargs: object) -> None:
+    """Read every token and user again on their next request (a token revoked or a user
+    changed in this process; also a signal receiver, hence the arguments)."""
+    _kept.forget()
+
+
+def _read_token(secret_hash: str) -> tuple[ApiToken, User] | None:
+    """The token with this hash and its user, from the database (two indexed reads)."""
+    # Plain SQL rather than ORM queries: every API request whose token is not kept comes here.
+    token = select_one(ApiToken, "secret_hash = %s", [secret_hash])
+    if token is None:
+        return None
+    user = select_one(User, "id = %s", [token.user_id])
+    if user is None:
+        return None
+    return token, user
 
 
 def find_token(secret: str, now: datetime | None = None) -> ApiToken | None:
     """The usable token a bearer secret names (not revoked, not expired, active user)."""
     if not secret.startswith(TOKEN_START) or len(secret) > 200:
         return None
-    # Two plain indexed reads rather than an ORM query: every API request comes this way.
-    token = select_one(ApiToken, "secret_hash = %s", [hash_secret(secret)])
+    secret_hash = hash_secret(secret)
+    found = _kept.get(secret_hash, lambda: _read_token(secret_hash))
+    if found is None:
+        return None
+    kept_token, kept_user = found
     moment = now or timezone.now()
-    if token is None or not token.is_usable(moment):
+    if not kept_token.is_usable(moment) or not kept_user.is_active:
         return None
-    user = select_one(User, "id = %s", [token.user_id])
-    if user is None or not user.is_active:
-        return None
-    token.user = user
-    if token.last_used_at is None or token.last_used_at <= moment - LAST_USED_RESOLUTION:
-        ApiToken.objects.filter(pk=token.pk).filter(
+    last_used = kept_token.last_used_at
+    if last_used is None or last_used <= moment - LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=kept_token.pk).filter(
             Q(last_used_at__isnull=True) | Q(last_used_at__lte=moment - LAST_USED_RESOLUTION)
         ).update(last_used_at=moment)
-        token.last_used_at = moment
+        kept_token.last_used_at = moment
+    # The request gets its own copies: nothing it sets on them reaches another request.
+    token = copy.copy(kept_token)
+    token.user = copy.copy(kept_user)
     return token

@@ -7,6 +7,8 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from dunwell.accounts.models import User
@@ -218,3 +220,19 @@ def test_a_refused_request_is_not_kept_under_its_key(
     good = client.post("/api/v1/credit-check", body(counterparty="nobody"), **key)
     assert good.status_code == 404  # run again, not replayed
     assert "Idempotent-Replayed" not in good
+
+
+def test_a_repeated_check_reads_neither_the_token_nor_the_rules_again(
+    api_client: Callable[..., Any], director: User, cp: Counterparty, setup: None
+) -> None:
+    client = api_client(director, ["credit:check"])
+    assert client.post("/api/v1/credit-check", body(order="R-1")).status_code == 200
+    with CaptureQueriesContext(connection) as again:
+        answer = client.post("/api/v1/credit-check", body(order="R-2"))
+    assert answer.status_code == 200
+    assert answer.json()["decision"] == "allow"
+    read = " ".join(q["sql"] for q in again.captured_queries)
+    for table in ("restapi_apitoken", "accounts_user", "credit_creditruleset"):
+        assert table not in read
+    # The rate counter, the counterparty, its limit, exposure and history, the log row.
+    assert len(again.captured_queries) <= 6, read

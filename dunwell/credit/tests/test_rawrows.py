@@ -13,7 +13,14 @@ from django.utils import timezone
 
 from dunwell.credit.models import Channel, CreditCheck, CreditLimit, Decision
 from dunwell.ledger.models import Counterparty
-from dunwell.rawrows import insert_row, select_one, select_rows
+from dunwell.rawrows import (
+    as_instances,
+    fetch_each,
+    insert_row,
+    select_one,
+    select_query,
+    select_rows,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -62,3 +69,22 @@ def test_an_inserted_row_reads_back_as_written(
     insert_row(row)
     assert row.pk is not None and not row._state.adding
     assert _fields(CreditCheck.objects.get(pk=row.pk)) == _fields(row)
+
+
+def test_fetch_each_answers_each_statement_in_order(
+    make_counterparty: Callable[..., Counterparty], limit: Callable[..., Any]
+) -> None:
+    cp = make_counterparty()
+    made = limit(cp, "10.00")
+    # On PostgreSQL the three go in one round trip; an empty result keeps its place.
+    found = fetch_each(
+        [
+            select_query(CreditLimit, "counterparty_id = %s", [cp.pk], 5),
+            ("SELECT id FROM ledger_counterparty WHERE id = %s", [cp.pk + 1000]),
+            ("SELECT id, name FROM ledger_counterparty WHERE id = %s", [cp.pk]),
+        ]
+    )
+    assert len(found) == 3
+    assert [r.pk for r in as_instances(CreditLimit, found[0])] == [made.pk]
+    assert found[1] == []
+    assert [tuple(r) for r in found[2]] == [(cp.pk, cp.name)]
