@@ -26,57 +26,9 @@ from dunwell.insight.prediction.columns import (
     features_at,
     features_on,
 )
-from dunwell.insight.prediction.features import (
-    FEATURES,
-    CustomerHistory,
-    Doc,
-    histories,
-)
+from dunwell.insight.prediction.features import FEATURES
 
 MODEL_KIND = "payment"
-
-
-@dataclass
-class Ledger:
-    docs: list[Doc]
-    histories: dict[int, CustomerHistory]
-
-
-def read_ledger(late_after_days: int) -> Ledger:
-    """Every document that is not cancelled, with the day its payment completed (the last
-    allocation, when nothing is left open), and the customers' disputes and broken promises.
-    Read as plain tuples: one query per table, no model instances. The document-by-document
-    reference for read_columns (training and scoring read columns)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT d.id, d.counterparty_id, d.date, d.due_date, d.amount, d.open_amount, "
-            "a.last_paid, COALESCE(a.n, 0) FROM ledger_document d "
-            "LEFT JOIN (SELECT document_id, MAX(paid_on) AS last_paid, COUNT(*) AS n "
-            "FROM ledger_allocation GROUP BY document_id) a ON a.document_id = d.id "
-            "WHERE d.cancelled = %s",
-            [False],
-        )
-        docs = [
-            Doc(
-                id=row[0],
-                customer=row[1],
-                issued=_day(row[2]),
-                due=_day(row[3]),
-                amount=float(row[4]),
-                paid_on=_day(row[6]) if row[5] == 0 and row[6] is not None else None,
-                payments=int(row[7]),
-            )
-            for row in cursor.fetchall()
-        ]
-        cursor.execute("SELECT counterparty_id, registered_at FROM ladder_dispute")
-        disputes = [(c, _day(at)) for c, at in cursor.fetchall()]
-        cursor.execute(
-            "SELECT counterparty_id, resolved_at FROM ladder_promise "
-            "WHERE status = %s AND resolved_at IS NOT NULL",
-            ["broken"],
-        )
-        broken = [(c, _day(at)) for c, at in cursor.fetchall()]
-    return Ledger(docs, histories(docs, late_after_days, disputes, broken))
 
 
 BATCH_ROWS = 100_000
@@ -102,11 +54,13 @@ def _fetch_array(cursor: Any, sql: str, params: list[Any], width: int) -> Any:
 
 
 def read_columns() -> LedgerColumns:
-    """What read_ledger reads, as numpy columns (columns.py): the days as ordinals and the
-    amounts as floats computed by the database, in batches, so no Python object is made per
-    document. The documents and their allocations (last day, count) are two plain scans
-    matched in numpy: joined in SQL, the hash join of a million rows took three times as
-    long on PostgreSQL (3.2 s against 1.2 s)."""
+    """Every document that is not cancelled, with the day its payment completed (the last
+    allocation, when nothing is left open), and the customers' disputes and broken promises,
+    as numpy columns (columns.py): the days as ordinals and the amounts as floats computed by
+    the database, in batches, so no Python object is made per document. The documents and
+    their allocations (last day, count) are two plain scans matched in numpy: joined in SQL,
+    the hash join of a million rows took three times as long on PostgreSQL (3.2 s against
+    1.2 s)."""
     import numpy as np
 
     with connection.cursor() as cursor:
@@ -167,12 +121,6 @@ def _day(value: Any) -> date:
         return value.date()  # type: ignore[no-any-return]
     assert isinstance(value, date)
     return value
-
-
-def feature_rows(ledger: Ledger, docs: list[Doc], on: date | None = None) -> list[list[float]]:
-    """Features of `docs`, each as of its issue day (or of `on`), document by document: the
-    reference for features_at and features_on (columns.py)."""
-    return [ledger.histories[d.customer].features(d, on or d.issued) for d in docs]
 
 
 @dataclass

@@ -20,15 +20,14 @@ from dunwell.insight.models import DocumentPrediction
 from dunwell.insight.prediction.columns import OPEN, LedgerColumns, features_on
 from dunwell.insight.prediction.features import Doc, histories
 from dunwell.insight.prediction.model import (
-    feature_rows,
     latest_model,
     read_columns,
-    read_ledger,
     score_columns,
     score_open,
     store_scores,
     train,
 )
+from dunwell.insight.tests.prediction_reference import Ledger, feature_rows, read_ledger
 from dunwell.ladder.models import Dispute, Promise
 from dunwell.ledger.models import Counterparty, Document, Payment
 
@@ -228,7 +227,7 @@ def test_outcomes_after_the_training_day_change_nothing_in_the_model() -> None:
     every payment made on or after it to another later day gives the same probabilities."""
     from dataclasses import replace
 
-    from dunwell.insight.prediction.model import Ledger, _fit_known, known_outcomes
+    from dunwell.insight.prediction.model import _fit_known, known_outcomes
 
     day = date(2026, 1, 1)
     t = day.toordinal()
