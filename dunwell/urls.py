@@ -6,6 +6,9 @@ from dunwell import views
 from dunwell.accounts.views import LoginView
 
 urlpatterns = [
+    # First: the API's machine callers (the ERP's credit checks) are its busiest requests, and
+    # Django tries the patterns in order.
+    path("api/v1/", include("dunwell.api_urls")),
     path("", views.home, name="home"),
     # Browsers ask for /favicon.ico whatever the page's <link rel="icon"> says.
     path("favicon.ico", views.favicon, name="favicon"),
@@ -24,7 +27,6 @@ urlpatterns = [
     path("reports/", include("dunwell.insight.urls")),
     path("pipeline/", include("dunwell.pipeline.urls")),
     path("credit/", include("dunwell.credit.urls")),
-    path("api/v1/", include("dunwell.api_urls")),
     path("integrations/", views.integrations, name="integrations"),
     path("integrations/tokens/", include("dunwell.restapi.urls")),
     path("integrations/webhooks/", include("dunwell.webhooks.urls")),
