@@ -41,7 +41,8 @@ test: install-test
 	DATABASE_URL= $(BIN)/pytest -n $(WORKERS) -p no:cacheprovider
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== the same suite on PostgreSQL"; \
-		DATABASE_URL="$$TEST_DATABASE_URL" $(BIN)/pytest -n $(WORKERS) -p no:cacheprovider; \
+		DATABASE_URL="$$TEST_DATABASE_URL" DUNWELL_TEST_REPLICA_URL="$$TEST_REPLICA_URL" \
+			$(BIN)/pytest -n $(WORKERS) -p no:cacheprovider; \
 	fi
 
 lint: install-test

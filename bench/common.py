@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import resource
+import subprocess
 import sys
 import time
 import tracemalloc
@@ -210,3 +211,33 @@ def load_average() -> str:
     one, five, fifteen = os.getloadavg()
     note = "" if one <= 1.5 else " — NOT QUIET: figures taken under load"
     return f"{one:.2f} / {five:.2f} / {fifteen:.2f}{note}"
+
+
+def machine_busy_seconds() -> float | None:
+    """CPU seconds the whole machine spent busy so far (all cores; Linux /proc/stat)."""
+    try:
+        fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    except OSError:
+        return None
+    ticks = [int(f) for f in fields]
+    idle = ticks[3] + (ticks[4] if len(ticks) > 4 else 0)  # idle + iowait
+    return (sum(ticks[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds_of(pids: Iterable[int]) -> float:
+    """User + system CPU seconds of the processes `pids` so far (Linux /proc; a process that
+    has ended counts nothing)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def child_pids(pid: int) -> list[int]:
+    """The processes `pid` started (a server's workers)."""
+    found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True, check=False)
+    return [int(x) for x in found.stdout.split()]

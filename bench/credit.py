@@ -51,8 +51,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import (
     Report,
     bulk_load,
+    child_pids,
+    cpu_seconds_of,
     describe_database,
     load_average,
+    machine_busy_seconds,
     peak_rss_mib,
     setup_django,
     timed,
@@ -284,17 +287,6 @@ def process_cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def machine_busy_seconds() -> float | None:
-    """CPU seconds the whole machine spent busy so far (all cores; Linux /proc/stat)."""
-    try:
-        fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
-    except OSError:
-        return None
-    ticks = [int(f) for f in fields]
-    idle = ticks[3] + (ticks[4] if len(ticks) > 4 else 0)  # idle + iowait
-    return (sum(ticks[:8]) - idle) / os.sysconf("SC_CLK_TCK")
-
-
 def run_in_processes(
     processes: int,
     concurrency: int,
@@ -388,23 +380,6 @@ def _lua_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _cpu_of(pids: list[int]) -> float:
-    """User + system CPU seconds of the processes `pids` so far (Linux /proc)."""
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
-    return total / os.sysconf("SC_CLK_TCK")
-
-
-def _children(pid: int) -> list[int]:
-    found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True, check=False)
-    return [int(x) for x in found.stdout.split()]
-
-
 def over_http(
     args: argparse.Namespace, secret: str, bodies: list[str], report: Report
 ) -> dict[str, int]:
@@ -466,13 +441,13 @@ def over_http(
         drive(3)  # warm: each worker's imports, connection, prepared statements, caches
         first = CreditCheck.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         connection.close()
-        workers = _children(server.pid)
+        workers = child_pids(server.pid)
         report.add("load average before the measured run (after the warm-up)", load_average())
-        busy, served = machine_busy_seconds(), _cpu_of(workers)
+        busy, served = machine_busy_seconds(), cpu_seconds_of(workers)
         driver = resource.getrusage(resource.RUSAGE_CHILDREN)
         figures = drive(args.seconds)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        busy_after, served_after = machine_busy_seconds(), _cpu_of(workers)
+        busy_after, served_after = machine_busy_seconds(), cpu_seconds_of(workers)
     finally:
         server.terminate()
         server.wait(timeout=20)

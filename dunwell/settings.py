@@ -116,6 +116,19 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
 elif _db["ENGINE"] not in {"django.db.backends.postgresql"}:
     raise EnvError(f"DATABASE_URL={_db_url!r}: only sqlite:// and postgres:// are supported")
 DATABASES = {"default": _db}
+# A hot standby the reports read from (dunwell/dbrouting.py, docs/scaling.md). In tests it
+# mirrors the test database (Django's TEST MIRROR) unless a test points it at a real standby.
+_replica_url = env_str("DUNWELL_REPLICA_URL", "")
+if _replica_url:
+    if _db["ENGINE"] != "django.db.backends.postgresql":
+        raise EnvError("DUNWELL_REPLICA_URL needs DATABASE_URL on PostgreSQL")
+    try:
+        _replica = dj_database_url.parse(_replica_url, conn_max_age=_db["CONN_MAX_AGE"])
+    except ValueError as exc:
+        raise EnvError(f"DUNWELL_REPLICA_URL={_replica_url!r}: {exc}") from None
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = _replica
+DATABASE_ROUTERS = ["dunwell.dbrouting.ReportRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -26,6 +26,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from dunwell.accounts.models import User
+from dunwell.dbrouting import on_report_database, report_connection
 from dunwell.insight import kpi
 from dunwell.insight.buckets import Bucket, make_buckets
 from dunwell.insight.models import saved_edges
@@ -143,6 +144,7 @@ def last_month_end(today: date) -> date:
     return today.replace(day=1) - timedelta(days=1)
 
 
+@on_report_database
 def metrics(
     as_of: date,
     by: MetricsBy | str | None = None,
@@ -174,8 +176,9 @@ def metrics(
     except EmptyResultSet:
         return report
     filters = _Filters(visible, company, currency)
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+    database = report_connection()
+    with transaction.atomic(using=database.alias), database.cursor() as cursor:
+        if database.vendor == "postgresql":
             cursor.execute("SET LOCAL work_mem = '64MB'")
             cursor.execute("SET LOCAL jit = off")
         snapshots = _past(cursor, ends, edges, horizons, by, filters)
@@ -751,6 +754,7 @@ def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
+@on_report_database
 def collector_results(
     as_of: date,
     *,
@@ -788,7 +792,7 @@ def collector_results(
     def money(collector_id: int | None, cur: str) -> CollectorMoney:
         return result(collector_id).money.setdefault(cur, CollectorMoney())
 
-    with connection.cursor() as cursor:
+    with report_connection().cursor() as cursor:
         cursor.execute(
             f"SELECT c.collector_id, x.currency, {_cents('x.amount')} "  # noqa: S608
             "FROM ledger_payment x JOIN ledger_counterparty c ON c.id = x.counterparty_id "

@@ -28,6 +28,7 @@ from django.utils.translation import gettext
 
 from dunwell.accounts.models import User
 from dunwell.accounts.visibility import counterparty_filter
+from dunwell.dbrouting import on_report_database, report_connection
 from dunwell.insight.buckets import Bucket, due_date_thresholds, make_buckets
 from dunwell.insight.models import saved_edges
 from dunwell.ledger.models import Company, Counterparty, Segment
@@ -102,6 +103,7 @@ def _visible_sql(user: User | None) -> tuple[str, list[Any]] | None:
     return sql, list(params)
 
 
+@on_report_database
 def aging(
     as_of: date,
     by: GroupBy | str = GroupBy.COUNTERPARTY,
@@ -159,8 +161,9 @@ def aging(
 
 
 def _run(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+    database = report_connection()
+    with transaction.atomic(using=database.alias), database.cursor() as cursor:
+        if database.vendor == "postgresql":
             # One hash aggregate over all open documents: give it memory so it does not spill
             # to disk, and skip JIT compilation, which costs more than it saves here.
             cursor.execute("SET LOCAL work_mem = '64MB'")
