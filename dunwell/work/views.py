@@ -572,10 +572,15 @@ def worklist(request: HttpRequest) -> HttpResponse:
         country=filters["country"],
         min_amount=amount_form.cleaned_data["min_amount"],
     )
+    from django.template.context_processors import csrf
+
     from dunwell.telephony.selectors import contacts_to_call
+    from dunwell.work.rows import worklist_rows
 
     phones = contacts_to_call({item.task.counterparty_id for item in data.items})
-    return render(request, "work/worklist.html", {"wl": data, "filters": filters, "phones": phones})
+    # The token as the template gets it: lazy, read only by a dial form.
+    rows = worklist_rows(data.items, phones, csrf(request)["csrf_token"])
+    return render(request, "work/worklist.html", {"wl": data, "filters": filters, "rows": rows})
 
 
 @login_required

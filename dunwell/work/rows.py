@@ -1,0 +1,94 @@
+"""The worklist's rows as HTML, built in Python (issue 15: the page's server time).
+
+The template engine spent about 0.35 ms on each of a collector's 60 rows, half of the page's
+server time; the same markup built here with `format_html` costs a fraction of that. Values are
+escaped exactly as the template escaped them, dates and numbers are formatted the way its
+filters did (the current language and time zone), and every text is translated."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils import formats, timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
+
+from dunwell.money_l10n import money_text
+from dunwell.telephony.templatetags.telephony import dial_button_html
+from dunwell.templatetags.money import money_lines
+from dunwell.work.selectors import WorkItem
+
+_ROW = (
+    '<tr data-href="{}" data-task="{}">\n'
+    '  <td class="num"><strong>{}</strong><div class="reasons">{}</div></td>\n'
+    "  <td>{}{}</td>\n"
+    '  <td><a href="{}">{}</a> <small>{}</small></td>\n'
+    '  <td><a href="{}">{}</a> <small>{} · {}</small> {}{}</td>\n'
+    '  <td class="num">{}{}</td>\n'
+    '  <td class="num">{}</td>\n'
+    "</tr>\n"
+)
+
+
+def worklist_rows(
+    items: list[WorkItem], phones: Mapping[int, Any], csrf_token: Any
+) -> list[SafeString]:
+    """One `<tr>` per work item, in order (`work/worklist.html` prints them)."""
+    awaiting = format_html(' <span class="badge warn">{}</span>', gettext("awaiting approval"))
+    ranked_title = gettext("Used to rank only, at official exchange rates")
+    rows = []
+    for item in items:
+        task = item.task
+        debtor = task.counterparty
+        due = timezone.localtime(task.due_at)
+        when: str
+        if item.late:
+            when = format_html(
+                '<span class="badge bad">{}</span>',
+                formats.date_format(due, "SHORT_DATE_FORMAT"),
+            )
+        else:
+            when = formats.time_format(due, "TIME_FORMAT")
+        marks = format_html_join(
+            "",
+            ' <span class="badge {}"{}>{}</span>',
+            (
+                (mark.tone, format_html(' title="{}"', mark.title) if mark.title else "", mark.text)
+                for mark in item.marks
+            ),
+        )
+        equivalent = (
+            format_html(
+                '<small class="equivalent" title="{}">≈ {}</small>',
+                ranked_title,
+                money_text(item.equivalent),
+            )
+            if item.equivalent
+            else ""
+        )
+        rows.append(
+            format_html(
+                _ROW,
+                item.call_url,
+                task.pk,
+                formats.localize(item.priority.score),
+                item.reasons,
+                when,
+                awaiting if task.status == "awaiting_approval" else "",
+                item.call_url,
+                task.localized_title,
+                item.action_label,
+                item.debtor_url,
+                debtor.name,
+                str(debtor.segment),
+                debtor.country,
+                dial_button_html((phones or {}).get(task.counterparty_id), csrf_token),
+                marks,
+                money_lines(item.overdue),
+                equivalent,
+                formats.localize(item.max_days_overdue),
+            )
+        )
+    return rows
