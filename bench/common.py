@@ -241,3 +241,30 @@ def child_pids(pid: int) -> list[int]:
     """The processes `pid` started (a server's workers)."""
     found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True, check=False)
     return [int(x) for x in found.stdout.split()]
+
+
+def start_gunicorn(workers: int, port: int, **env: str) -> subprocess.Popen[bytes]:
+    """gunicorn serving Dunwell on 127.0.0.1:`port` with `workers` sync workers and production
+    settings over plain http on loopback (no https redirect, cookies over http); `env` adds or
+    overrides environment variables. The caller terminates it."""
+    environment = dict(
+        os.environ,
+        DUNWELL_DEBUG="0",
+        DUNWELL_SSL_REDIRECT="0",
+        DUNWELL_SECURE_COOKIES="0",
+        DUNWELL_LOG_LEVEL="WARNING",
+    )
+    environment.setdefault("DUNWELL_SECRET_KEY", "bench-only-" + "k3y-" * 12)  # 50+ characters
+    environment.update(env)
+    return subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "dunwell.wsgi",
+            f"--workers={workers}",
+            f"--bind=127.0.0.1:{port}",
+            "--log-level=warning",
+            "--backlog=256",
+        ],
+        cwd=ROOT,
+        env=environment,
+    )

@@ -58,6 +58,7 @@ from bench.common import (
     machine_busy_seconds,
     peak_rss_mib,
     setup_django,
+    start_gunicorn,
     timed,
     wipe_ledger,
 )
@@ -400,28 +401,7 @@ def over_http(
         WRK_SCRIPT % {"bodies": ", ".join(_lua_string(b) for b in bodies), "secret": secret}
     )
     connection.close()
-    env = dict(
-        os.environ,
-        DUNWELL_DEBUG="0",
-        DUNWELL_SSL_REDIRECT="0",
-        DUNWELL_SECURE_COOKIES="0",
-        DUNWELL_ALLOWED_HOSTS="127.0.0.1",
-        DUNWELL_LOG_LEVEL="WARNING",
-    )
-    env.setdefault("DUNWELL_SECRET_KEY", "bench-only-" + "k3y-" * 12)  # 50+ characters
-    root = Path(__file__).resolve().parent.parent
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "dunwell.wsgi",
-            f"--workers={args.workers}",
-            f"--bind=127.0.0.1:{args.port}",
-            "--log-level=warning",
-            "--backlog=256",
-        ],
-        cwd=root,
-        env=env,
-    )
+    server = start_gunicorn(args.workers, args.port, DUNWELL_ALLOWED_HOSTS="127.0.0.1")
 
     def drive(seconds: float) -> dict[str, float]:
         done = subprocess.run(

@@ -28,7 +28,6 @@ import os
 import random
 import resource
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -344,7 +343,7 @@ def main() -> None:
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("set DATABASE_URL to a PostgreSQL database used only for this benchmark")
-    from bench.common import child_pids
+    from bench.common import child_pids, start_gunicorn
     from bench.pgtune import describe
 
     low, _dash, high = args.think.partition("-")
@@ -356,20 +355,7 @@ def main() -> None:
     from django.db import connections
 
     connections.close_all()  # the forked load generator must not share this connection
-    # Production settings over plain http on loopback: no https redirect, cookies over http.
-    env = dict(os.environ, DUNWELL_DEBUG="0", DUNWELL_SSL_REDIRECT="0", DUNWELL_SECURE_COOKIES="0")
-    env["DUNWELL_LOG_LEVEL"] = "WARNING"
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "dunwell.wsgi",
-            f"--workers={args.workers}",
-            f"--bind=127.0.0.1:{args.port}",
-            "--log-level=warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+    server = start_gunicorn(args.workers, args.port)
     try:
         time.sleep(4)
         workers = child_pids(server.pid)
