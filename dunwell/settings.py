@@ -115,6 +115,10 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     SILENCED_SYSTEM_CHECKS = ["models.W040"]
 elif _db["ENGINE"] not in {"django.db.backends.postgresql"}:
     raise EnvError(f"DATABASE_URL={_db_url!r}: only sqlite:// and postgres:// are supported")
+elif not env_bool("DUNWELL_DB_PREPARED", True):
+    # No server-side prepared statements, for a transaction-pooling proxy that cannot keep
+    # them (PgBouncer before 1.21): the credit check's statements follow (dunwell/rawrows.py).
+    _db["OPTIONS"] = {**_db.get("OPTIONS", {}), "prepare_threshold": None}
 DATABASES = {"default": _db}
 # A hot standby the reports read from (dunwell/dbrouting.py, docs/scaling.md). In tests it
 # mirrors the test database (Django's TEST MIRROR) unless a test points it at a real standby.

@@ -74,3 +74,30 @@ def test_the_api_schema_is_public_and_its_endpoints_need_a_token() -> None:
     schema = Client().get("/api/v1/openapi.json").json()
     assert "/api/v1/documents" in schema["paths"]
     assert Client().get("/api/v1/documents").status_code == 401
+
+
+def _databases(**env: str) -> subprocess.CompletedProcess[str]:
+    code = (
+        "from django.conf import settings; d = settings.DATABASES; "
+        "print(sorted(d), d['default'].get('OPTIONS', {}).get('prepare_threshold', 'unset'), "
+        "d.get('replica', {}).get('PORT'), d.get('replica', {}).get('TEST', {}).get('MIRROR'))"
+    )
+    return _manage("shell", "--no-imports", "-c", code, DUNWELL_DEBUG="1", **env)
+
+
+def test_the_database_variables_reach_the_settings() -> None:
+    primary = "postgres://u:p@db.example:5432/dunwell"
+    plain = _databases(DATABASE_URL=primary)
+    assert plain.stdout.split() == ["['default']", "unset", "None", "None"], plain.stderr
+    # A hot standby for the reports, mirrored in tests; prepared statements turned off.
+    both = _databases(
+        DATABASE_URL=primary,
+        DUNWELL_REPLICA_URL="postgres://u:p@standby.example:5433/dunwell",
+        DUNWELL_DB_PREPARED="0",
+    )
+    assert both.stdout.split() == ["['default',", "'replica']", "None", "5433", "default"], (
+        both.stderr
+    )
+    refused = _databases(DUNWELL_REPLICA_URL="postgres://u:p@standby.example:5433/dunwell")
+    assert refused.returncode != 0
+    assert "DUNWELL_REPLICA_URL needs DATABASE_URL on PostgreSQL" in refused.stderr

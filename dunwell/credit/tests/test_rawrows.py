@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from dunwell.credit.models import Channel, CreditCheck, CreditLimit, Decision
@@ -88,3 +89,40 @@ def test_fetch_each_answers_each_statement_in_order(
     assert [r.pk for r in as_instances(CreditLimit, found[0])] == [made.pk]
     assert found[1] == []
     assert [tuple(r) for r in found[2]] == [(cp.pk, cp.name)]
+
+
+def _prepared_limit_reads() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['%FROM "credit_creditlimit" WHERE counterparty_id = $1%'],
+        )
+        return int(cursor.fetchone()[0])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_the_checks_reads_are_prepared_once_per_connection_unless_turned_off(
+    installation_data: None,
+    make_counterparty: Callable[..., Counterparty],
+    limit: Callable[..., Any],
+) -> None:
+    cp = make_counterparty()
+    made = limit(cp, "10.00")
+    query = select_query(CreditLimit, "counterparty_id = %s", [cp.pk], 5)
+    connection.close()  # a fresh connection: nothing prepared yet
+    for _ in range(3):
+        [rows] = fetch_each([query])
+        assert [r.pk for r in as_instances(CreditLimit, rows)] == [made.pk]
+    assert _prepared_limit_reads() == 1  # planned once, reused
+    # DUNWELL_DB_PREPARED=0 (tests/test_deploy.py) sets this option: nothing is prepared.
+    options = connection.settings_dict["OPTIONS"]
+    connection.settings_dict["OPTIONS"] = {**options, "prepare_threshold": None}
+    try:
+        connection.close()
+        [rows] = fetch_each([query])
+        assert [r.pk for r in as_instances(CreditLimit, rows)] == [made.pk]
+        assert _prepared_limit_reads() == 0
+    finally:
+        connection.settings_dict["OPTIONS"] = options
+        connection.close()
