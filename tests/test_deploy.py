@@ -98,6 +98,9 @@ def test_the_database_variables_reach_the_settings() -> None:
     assert both.stdout.split() == ["['default',", "'replica']", "None", "5433", "default"], (
         both.stderr
     )
-    refused = _databases(DUNWELL_REPLICA_URL="postgres://u:p@standby.example:5433/dunwell")
+    refused = _databases(
+        DATABASE_URL="",  # the SQLite default, whatever database this suite runs on
+        DUNWELL_REPLICA_URL="postgres://u:p@standby.example:5433/dunwell",
+    )
     assert refused.returncode != 0
     assert "DUNWELL_REPLICA_URL needs DATABASE_URL on PostgreSQL" in refused.stderr
