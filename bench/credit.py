@@ -517,6 +517,13 @@ def main() -> None:
     user, _ = User.objects.get_or_create(
         username="bench-erp", defaults={"role": Role.FINANCE, "language": "en"}
     )
+    # An order that needs approval notifies the credit controllers and the director, as in
+    # any company that runs the checks (each in their own language).
+    for name, role, language in (
+        ("bench-director", Role.DIRECTOR, "ru"),
+        ("bench-controller", Role.CREDIT_CONTROLLER, "ro"),
+    ):
+        User.objects.get_or_create(username=name, defaults={"role": role, "language": language})
     secret = create_token(user, ["credit:check"], name="bench").secret
     headers = {"Authorization": f"Bearer {secret}"}
     rng = random.Random(13)

@@ -52,6 +52,13 @@ def select_query(model: type[Model], where: str, params: Sequence[Any], limit: i
     return f"SELECT {columns} FROM {table} WHERE {where} LIMIT {int(limit)}", list(params)
 
 
+def union_query(*queries: Query) -> Query:
+    """One statement with the rows of each `select_query` in turn (UNION ALL of the same
+    model's columns; read them with `as_instances`)."""
+    sql = " UNION ALL ".join(f"SELECT * FROM ({q}) AS q{i}" for i, (q, _p) in enumerate(queries))
+    return sql, [value for _q, params in queries for value in params]
+
+
 def as_instances(model: type[M], rows: Sequence[Sequence[Any]]) -> list[M]:
     """Rows of a `select_query` of `model` as instances."""
     _columns, names, converters = _shape(model, connection.vendor)
@@ -171,27 +178,59 @@ def days_between(later: str, earlier: str) -> str:
     return f"({later} - {earlier})"
 
 
+def _insert_sql(meta: Any, fields: Sequence[Any], rows: int, tail: str) -> str:
+    quote = connection.ops.quote_name
+    row = f"({', '.join(['%s'] * len(fields))})"
+    return (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(str(f.column)) for f in fields)})"
+        f" VALUES {', '.join([row] * rows)}{tail}"
+    )
+
+
+def _write(sql: str, values: list[Any], returning: bool) -> Any:
+    """Run one writing statement (prepared once per connection on PostgreSQL); the first
+    column of its first row when `returning`."""
+    if _prepared_on_server():
+        began = time.monotonic()
+        with _server_cursors(1) as (cursor,):
+            cursor.execute(sql, values, prepare=True)
+            found = cursor.fetchone()[0] if returning else None
+        _log(sql, values, began)
+        return found
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        return cursor.fetchone()[0] if returning else None
+
+
+def _new_fields(meta: Any) -> list[Any]:
+    return [f for f in meta.concrete_fields if not f.primary_key]
+
+
+def _values(instance: Model, fields: Sequence[Any]) -> list[Any]:
+    return [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+
+
 def insert_row(instance: Model) -> None:
     """INSERT one new model instance in one statement and set its primary key: what `save()`
     does for a new row of a model without signal receivers or save() of its own, without the
     ORM's compiler (the credit check's log row)."""
     meta = instance._meta
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
-    quote = connection.ops.quote_name
-    values = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
-    sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(str(f.column)) for f in fields)})"
-        f" VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {quote(str(meta.pk.column))}"
-    )
-    if _prepared_on_server():
-        began = time.monotonic()
-        with _server_cursors(1) as (cursor,):
-            cursor.execute(sql, values, prepare=True)
-            instance.pk = cursor.fetchone()[0]
-        _log(sql, values, began)
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, values)
-            instance.pk = cursor.fetchone()[0]
+    fields = _new_fields(meta)
+    tail = f" RETURNING {connection.ops.quote_name(str(meta.pk.column))}"
+    instance.pk = _write(_insert_sql(meta, fields, 1, tail), _values(instance, fields), True)
     instance._state.adding = False
     instance._state.db = connection.alias
+
+
+def insert_rows(instances: Sequence[Model], *, skip_conflicts: bool = False) -> None:
+    """INSERT new instances of one model in one statement, without the ORM's compiler (the
+    notices of an order that waits for approval). Their primary keys are not read back. With
+    `skip_conflicts`, a row that would break a unique constraint is left out (ON CONFLICT DO
+    NOTHING, on both databases), as `bulk_create(ignore_conflicts=True)`."""
+    if not instances:
+        return
+    meta = instances[0]._meta
+    fields = _new_fields(meta)
+    values = [value for instance in instances for value in _values(instance, fields)]
+    tail = " ON CONFLICT DO NOTHING" if skip_conflicts else ""
+    _write(_insert_sql(meta, fields, len(instances), tail), values, False)

@@ -4,7 +4,11 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dunwell.settings")
 
-# The PBX's routing lookups skip Django's middleware (dunwell/telephony/fastroute.py).
+django_application = get_wsgi_application()
+
+# Machine endpoints under load skip Django's page middleware: the PBX's routing lookups
+# (dunwell/telephony/fastroute.py) and the ERP's credit checks (dunwell/restapi/shortpath.py).
+from dunwell.restapi import shortpath  # noqa: E402
 from dunwell.telephony import fastroute  # noqa: E402
 
-application = fastroute.wrap(get_wsgi_application())
+application = shortpath.wrap(fastroute.wrap(django_application))

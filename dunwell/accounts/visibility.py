@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 
 from dunwell.accounts.models import Role, User
 from dunwell.ledger.models import Counterparty
+from dunwell.processcache import Kept
 
 # "Every row", as a Q that survives `|`: an empty Q() vanishes when OR-ed with another condition
 # (`Q() | Q(assignee=user)` is just `Q(assignee=user)`), which once hid every legal task from a
@@ -365,6 +366,24 @@ def credit_approvers() -> QuerySet[User]:
     return User.objects.filter(
         is_active=True, role__in=[Role.CREDIT_CONTROLLER, Role.DIRECTOR]
     ).order_by("id")
+
+
+# An order that needs approval tells the approvers on the credit check's path (issue 13: p95
+# <= 50 ms): who they are is kept a few seconds per process. A user saved or deleted in this
+# process applies at once (a signal connected in accounts/apps.py); elsewhere within
+# APPROVERS_KEPT_SECONDS. Only who is told waits that long: deciding checks the role anew.
+APPROVERS_KEPT_SECONDS = 5
+_approvers: Kept[str, tuple[User, ...]] = Kept(APPROVERS_KEPT_SECONDS, size=1)
+
+
+def credit_approvers_kept() -> tuple[User, ...]:
+    """`credit_approvers()`, kept a few seconds (shared rows: read them, do not change them)."""
+    return _approvers.get("approvers", lambda: tuple(credit_approvers()))
+
+
+def forget_credit_approvers(*args: object, **kwargs: object) -> None:
+    """Read the approvers again on the next use (a signal receiver, hence the arguments)."""
+    _approvers.forget()
 
 
 def credit_rule_readers() -> QuerySet[User]:

@@ -119,9 +119,12 @@ def _answer(row: CreditCheck) -> dict[str, Any]:
 
 
 def _json(data: dict[str, Any], status: int = 200) -> HttpResponse:
-    return HttpResponse(
+    """The answer, saying which language its reasons are written in."""
+    response = HttpResponse(
         json.dumps(data, ensure_ascii=False), status=status, content_type="application/json"
     )
+    response["Content-Language"] = translation.get_language()
+    return response
 
 
 _BODY_SCHEMA = {

@@ -23,7 +23,7 @@ from dunwell.accounts.models import User
 from dunwell.accounts.visibility import (
     can_decide_credit,
     can_edit_credit_rules,
-    credit_approvers,
+    credit_approvers_kept,
     credit_rule_readers,
 )
 from dunwell.credit.exposure import Exposure, amounts_from, exposure_query
@@ -56,7 +56,7 @@ from dunwell.money import Money, quantize
 from dunwell.outbox.models import EventKind
 from dunwell.outbox.services import emit
 from dunwell.rawrows import Query, as_instances, fetch_each, insert_row, select_one, select_query
-from dunwell.work.services import notify
+from dunwell.work.services import notify, notify_each
 
 # Without written rules, a breach asks for approval and the exposure's "overdue long" starts
 # after this many days.
@@ -418,14 +418,14 @@ def _request_approval(row: CreditCheck, user: User | None) -> CreditApprovalRequ
         requested_at=row.created_at,
     )
     insert_row(request)  # on the check's path: one INSERT, no ORM compiler
-    url = reverse("credit:approval", kwargs={"pk": request.pk})
-    for approver in credit_approvers():
-        notify(
-            approver,
+    approvers = credit_approvers_kept()
+    if approvers:
+        notify_each(
+            approvers,
             "approval",
             gettext_lazy("Order %(order)s of %(name)s waits for a credit decision."),
             counterparty=row.counterparty,
-            url=url,
+            url=reverse("credit:approval", kwargs={"pk": request.pk}),
             key=f"credit-approval:{request.pk}",
             params={"order": row.order_ref or f"#{row.pk}", "name": row.counterparty.name},
         )

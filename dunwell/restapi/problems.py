@@ -135,46 +135,49 @@ def validation_problem(request: HttpRequest, exc: ValidationError) -> HttpRespon
     )
 
 
-def install(api: NinjaAPI) -> None:
-    """Answer every error of `api` as a problem."""
-
-    def on_problem(request: HttpRequest, exc: Any) -> HttpResponse:
+def response_for(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """The problem that answers an exception raised by an endpoint or its authentication:
+    the one mapping for ninja's handlers (`install`) and the short paths (shortpath.py)."""
+    if isinstance(exc, ApiProblem):
         return exc.response(request)
-
-    def on_validation(request: HttpRequest, exc: Any) -> HttpResponse:
+    if isinstance(exc, ValidationError):
         return validation_problem(request, exc)
-
-    def on_authentication(request: HttpRequest, exc: Any) -> HttpResponse:
+    if isinstance(exc, AuthenticationError):
         return unauthenticated(request)
-
-    def on_http_error(request: HttpRequest, exc: Any) -> HttpResponse:
+    if isinstance(exc, HttpError):
         return problem(exc.status_code, detail=str(exc), request=request)
-
-    def on_not_found(request: HttpRequest, exc: Any) -> HttpResponse:
+    if isinstance(exc, Http404):
         return problem(404, detail=_("There is nothing at this address."), request=request)
-
-    def on_denied(request: HttpRequest, exc: Any) -> HttpResponse:
+    if isinstance(exc, PermissionDenied):
         return problem(403, detail=str(exc) or None, request=request)
-
-    def on_too_big(request: HttpRequest, exc: Any) -> HttpResponse:
+    if isinstance(exc, RequestDataTooBig):
         return problem(413, detail=_("The request body is too large."), request=request)
+    logger.exception("API error on %s %s", request.method, request.path, exc_info=exc)
+    return problem(
+        500,
+        detail=_("Something went wrong on our side; nothing was changed. Try again later."),
+        request=request,
+    )
 
-    def on_error(request: HttpRequest, exc: Any) -> HttpResponse:
-        logger.exception("API error on %s %s", request.method, request.path, exc_info=exc)
-        return problem(
-            500,
-            detail=_("Something went wrong on our side; nothing was changed. Try again later."),
-            request=request,
-        )
 
-    api.add_exception_handler(Exception, on_error)
-    api.add_exception_handler(RequestDataTooBig, on_too_big)
-    api.add_exception_handler(Http404, on_not_found)
-    api.add_exception_handler(PermissionDenied, on_denied)
-    api.add_exception_handler(HttpError, on_http_error)
-    api.add_exception_handler(AuthenticationError, on_authentication)
-    api.add_exception_handler(ValidationError, on_validation)
-    api.add_exception_handler(ApiProblem, on_problem)
+def _handler(request: HttpRequest, exc: Any) -> HttpResponse:
+    return response_for(request, exc)
+
+
+def install(api: NinjaAPI) -> None:
+    """Answer every error of `api` as a problem (ninja picks a handler by the exception's
+    class, and has defaults of its own for some: each is registered to `response_for`)."""
+    for kind in (
+        Exception,
+        RequestDataTooBig,
+        Http404,
+        PermissionDenied,
+        HttpError,
+        AuthenticationError,
+        ValidationError,
+        ApiProblem,
+    ):
+        api.add_exception_handler(kind, _handler)
 
 
 def unauthenticated(request: HttpRequest) -> HttpResponse:

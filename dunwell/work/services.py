@@ -3,6 +3,7 @@ its timeline entry written in the same transaction (STYLE: services)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -24,6 +25,7 @@ from dunwell.accounts.visibility import can_collect, can_see_counterparty
 from dunwell.ledger.models import Contact, Counterparty, TimelineEntry
 from dunwell.money import Money
 from dunwell.money_l10n import money_text
+from dunwell.rawrows import insert_rows
 from dunwell.work import ladder_bridge
 from dunwell.work.errors import WorkError
 from dunwell.work.logic import StallingRule, stalling_reason
@@ -98,8 +100,7 @@ def notify(
 ) -> Notification | None:
     """Store a notification rendered in the recipient's language. With a `key`, a second call
     for the same recipient and key does nothing (idempotent daily checks)."""
-    with translation.override(recipient.language or settings.LANGUAGE_CODE):
-        text = str(message) % (params or {})
+    text = _rendered(recipient, message, params)
     if key and Notification.objects.filter(recipient=recipient, key=key).exists():
         return None
     try:
@@ -115,6 +116,40 @@ def notify(
             )
     except IntegrityError:  # a concurrent run stored it first
         return None
+
+
+def _rendered(recipient: User, message: StrOrPromise, params: dict[str, Any] | None) -> str:
+    with translation.override(recipient.language or settings.LANGUAGE_CODE):
+        return str(message) % (params or {})
+
+
+def notify_each(
+    recipients: Sequence[User],
+    kind: str,
+    message: StrOrPromise,
+    counterparty: Counterparty | None = None,
+    url: str = "",
+    key: str = "",
+    params: dict[str, Any] | None = None,
+) -> None:
+    """`notify` for several recipients in one INSERT (the credit check's path): each gets it
+    in their language, and a recipient who already has `key` keeps the first."""
+    now = timezone.now()
+    insert_rows(
+        [
+            Notification(
+                recipient=recipient,
+                kind=kind,
+                counterparty=counterparty,
+                message=_rendered(recipient, message, params),
+                url=url,
+                key=key,
+                created_at=now,
+            )
+            for recipient in recipients
+        ],
+        skip_conflicts=bool(key),
+    )
 
 
 def mark_notifications_read(user: User, ids: list[int] | None = None) -> int:

@@ -1,0 +1,70 @@
+"""An order that needs approval tells the credit controllers and the director, each in their
+language, in one INSERT; who they are is kept a few seconds per process (visibility.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.utils.translation import gettext_lazy
+
+from dunwell.accounts.models import Role, User
+from dunwell.accounts.visibility import credit_approvers_kept
+from dunwell.credit.services import check
+from dunwell.ledger.models import Counterparty
+from dunwell.money import Money
+from dunwell.work.models import Notification
+from dunwell.work.services import notify_each
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_new_credit_controller_is_told_at_once_and_a_deactivated_one_no_more(
+    make_user: Callable[..., User], director: User
+) -> None:
+    assert credit_approvers_kept() == (director,)
+    controller = make_user("cora", Role.CREDIT_CONTROLLER)
+    assert credit_approvers_kept() == (director, controller)
+    director.is_active = False
+    director.save(update_fields=["is_active"])
+    assert credit_approvers_kept() == (controller,)
+
+
+def test_each_approver_reads_the_notice_in_their_language_once(
+    make_user: Callable[..., User], make_counterparty: Callable[..., Counterparty]
+) -> None:
+    ru = make_user("rita", Role.DIRECTOR, language="ru")
+    ro = make_user("radu", Role.CREDIT_CONTROLLER, language="ro")
+    cp = make_counterparty(name="Alfa SRL")
+    message = gettext_lazy("Order %(order)s of %(name)s waits for a credit decision.")
+    params = {"order": "Z-1", "name": cp.name}
+    for _attempt in range(2):  # the same key again adds nothing
+        notify_each([ru, ro], "approval", message, cp, "/credit/1/", "k-1", params)
+    texts = dict(Notification.objects.values_list("recipient__username", "message"))
+    assert Notification.objects.count() == 2
+    assert "Z-1" in texts["rita"] and "Alfa SRL" in texts["rita"]
+    assert texts["rita"] != texts["radu"]
+    assert "waits for a credit decision" not in texts["rita"]  # Russian, not English
+
+
+def test_a_check_that_needs_approval_tells_every_approver(
+    make_user: Callable[..., User],
+    director: User,
+    make_counterparty: Callable[..., Counterparty],
+    rules: Callable[..., Any],
+    limit: Callable[..., Any],
+) -> None:
+    controller = make_user("cora", Role.CREDIT_CONTROLLER, language="ro")
+    cp = make_counterparty()
+    rules()
+    limit(cp, "1000")
+    result = check(cp, Money(Decimal("5000"), "RON"), "Q-7", None)
+    assert result.check.decision == "needs_approval"
+    told = Notification.objects.filter(key__startswith="credit-approval:")
+    assert sorted(told.values_list("recipient_id", flat=True)) == sorted(
+        [director.pk, controller.pk]
+    )
+    assert all("Q-7" in text for text in told.values_list("message", flat=True))
+    assert all(n.url.endswith(f"/{result.check.approval_request.pk}/") for n in told)
