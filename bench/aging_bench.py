@@ -342,10 +342,21 @@ def load_with_payments(paths: dict[str, Path], company: Any, report: Report) -> 
                     ]
                 pending = next(pay_groups, None)
             before = {d[0]: d[5] for d in docs}
+            by_id = {d[0]: d for d in docs}
+            last: dict[int, tuple[str, int, int]] = {}  # document -> (paid_on, payment, row)
             for payment, document, cents, paid_on, explicit in _allocate(docs, pays):
+                d = by_id[document]
+                # The document's columns that aging reads, as the allocation engine copies them
+                # (closes_document is set below, once the document's open amount is known).
                 allocations_out.append(
                     (payment, document, cp, f"{cents / 100:.2f}", paid_on, explicit)
+                    + (company.pk, d[2], d[4], d[3], False)
                 )
+                if last.get(document, ("", 0, 0))[:2] < (paid_on, payment):
+                    last[document] = (paid_on, payment, len(allocations_out) - 1)
+            for document, (_paid_on, _payment, row) in last.items():
+                if by_id[document][5] == 0:
+                    allocations_out[row] = allocations_out[row][:-1] + (True,)
             for d in docs:
                 if d[5] != before[d[0]]:
                     open_out.append((d[0], f"{d[5] / 100:.2f}"))
@@ -389,7 +400,19 @@ def load_with_payments(paths: dict[str, Path], company: Any, report: Report) -> 
         )
         bulk_load(
             "ledger_allocation",
-            ["payment_id", "document_id", "counterparty_id", "amount", "paid_on", "explicit"],
+            [
+                "payment_id",
+                "document_id",
+                "counterparty_id",
+                "amount",
+                "paid_on",
+                "explicit",
+                "company_id",
+                "currency",
+                "document_date",
+                "due_date",
+                "closes_document",
+            ],
             allocations_out,
         )
         with connection.cursor() as cursor:

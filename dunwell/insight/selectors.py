@@ -8,7 +8,8 @@ every row and every total is per currency.
 Historic as-of (DESIGN §1.13, issue 2): a document dated on or before D is open on D by its
 amount less the allocations paid on or before D. Because `open_amount` = amount − all
 allocations, that equals `open_amount` + the allocations paid after D, which touches only the
-(few) allocations after D. As of today or later the fast path reads `open_amount` alone (the
+(few) allocations after D; they carry their document's columns (issue 15, item 5), so they are
+summed without a join. As of today or later the fast path reads `open_amount` alone (the
 partial index on open documents serves it).
 """
 
@@ -221,17 +222,24 @@ def _aging_sql(
     then, for the groupings that need the counterparty, a join on those sums only — far fewer
     rows than documents."""
     today = today or timezone.localdate()
-    conditions = ["d.date <= %s"]
-    condition_params: list[Any] = [as_of]
-    if currency:
-        conditions.append("d.currency = %s")
-        condition_params.append(currency)
-    if company is not None:
-        conditions.append("d.company_id = %s")
-        condition_params.append(company.pk)
-    if visible is not None:
-        conditions.append(f"d.counterparty_id IN ({visible[0]})")
-        condition_params.extend(visible[1])
+
+    def where(date_column: str, alias: str) -> tuple[str, list[Any]]:
+        # Documents (d) and allocations (a, through their copies of the document's columns)
+        # are restricted alike.
+        conditions = [f"{alias}.{date_column} <= %s"]
+        condition_params: list[Any] = [as_of]
+        if currency:
+            conditions.append(f"{alias}.currency = %s")
+            condition_params.append(currency)
+        if company is not None:
+            conditions.append(f"{alias}.company_id = %s")
+            condition_params.append(company.pk)
+        if visible is not None:
+            conditions.append(f"{alias}.counterparty_id IN ({visible[0]})")
+            condition_params.extend(visible[1])
+        return " AND ".join(conditions), condition_params
+
+    documents_where, documents_params = where("date", "d")
     inner_params: list[Any] = []
     if as_of >= today:
         # Fast path: nothing has been paid after today, so the open amount is the answer.
@@ -240,26 +248,27 @@ def _aging_sql(
             "SELECT d.counterparty_id AS cp, d.company_id AS co, d.currency AS cur, "  # noqa: S608
             f"d.due_date AS due, {_row_cents('d.open_amount')} AS amount, 1 AS n "
             "FROM ledger_document d "
-            f"WHERE d.open_amount > 0 AND {' AND '.join(conditions)}"
+            f"WHERE d.open_amount > 0 AND {documents_where}"
         )
-        inner_params.extend(condition_params)
+        inner_params.extend(documents_params)
     else:
+        allocations_where, allocations_params = where("document_date", "a")
         # Open on the day = open now, plus what was paid after it. The two are read apart:
-        # the open documents as above, and the allocations after the day (an index on
-        # paid_on) with their documents, where a document counts once, here only when
-        # nothing of it is open now. Never a scan of the closed documents.
+        # the open documents as above, and the allocations after the day, each carrying its
+        # document's company, currency, date and due date (one index-only scan of the paid_on
+        # index on PostgreSQL: no join to the documents, no sum per document). A document
+        # counts once: when open now, above; when fully paid now, through the allocation that
+        # closed it, which is after the day exactly when any of its allocations is.
         inner = (
             "SELECT d.counterparty_id AS cp, d.company_id AS co, d.currency AS cur, "  # noqa: S608
             f"d.due_date AS due, {_row_cents('d.open_amount')} AS amount, 1 AS n "
             "FROM ledger_document d "
-            f"WHERE d.open_amount > 0 AND {' AND '.join(conditions)} "
-            "UNION ALL SELECT d.counterparty_id, d.company_id, d.currency, d.due_date, "
-            f"{_row_cents('a.later')}, CASE WHEN d.open_amount = 0 THEN 1 ELSE 0 END "
-            "FROM (SELECT document_id, SUM(amount) AS later FROM ledger_allocation "
-            "WHERE paid_on > %s GROUP BY document_id) a "
-            "JOIN ledger_document d ON d.id = a.document_id WHERE " + " AND ".join(conditions)
+            f"WHERE d.open_amount > 0 AND {documents_where} "
+            "UNION ALL SELECT a.counterparty_id, a.company_id, a.currency, a.due_date, "
+            f"{_row_cents('a.amount')}, CASE WHEN a.closes_document THEN 1 ELSE 0 END "
+            f"FROM ledger_allocation a WHERE a.paid_on > %s AND {allocations_where}"
         )
-        inner_params.extend([*condition_params, as_of, *condition_params])
+        inner_params.extend([*documents_params, as_of, *allocations_params])
 
     thresholds = due_date_thresholds(as_of, edges)
     sums: list[str] = []

@@ -1,6 +1,10 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from dunwell.ledger import models
+from dunwell.ledger.allocation import reallocate
 from dunwell.ledger.audit import AuditedAdmin
 
 
@@ -64,6 +68,17 @@ class DocumentAdmin(admin.ModelAdmin):
     date_hierarchy = "due_date"
     # Open amounts change only through allocation, never by hand.
     readonly_fields = ("open_amount",)
+
+    def save_model(
+        self, request: HttpRequest, obj: models.Document, form: Any, change: bool
+    ) -> None:
+        super().save_model(request, obj, form, change)
+        # Reallocated like an imported document: a new amount, due date or owner moves money,
+        # and the allocations' copies of the document's columns follow (historic aging).
+        ids = {obj.counterparty_id}
+        if change and form.initial.get("counterparty"):
+            ids.add(int(form.initial["counterparty"]))
+        reallocate(ids)
 
 
 class AllocationInline(admin.TabularInline):

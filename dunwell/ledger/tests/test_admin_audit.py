@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -12,7 +13,15 @@ from django.test import Client
 
 from dunwell.accounts.models import Role, User
 from dunwell.ladder.models import DocumentProgress, Grace
-from dunwell.ledger.models import Contact, Contract, Counterparty, Document, TimelineEntry
+from dunwell.ledger.models import (
+    Allocation,
+    Contact,
+    Contract,
+    Counterparty,
+    Document,
+    TimelineEntry,
+)
+from dunwell.ledger.services import add_payment
 
 pytestmark = pytest.mark.django_db
 
@@ -146,3 +155,26 @@ def test_a_contract_instalment_added_inline_is_audited_on_the_debtor(
     response = admin_client_for.post(url, data)
     assert response.status_code == 302, response.context["inline_admin_formsets"][0].formset.errors
     assert TimelineEntry.objects.filter(counterparty=cp, kind="admin.added").exists()
+
+
+def test_a_document_edited_in_admin_is_reallocated_and_its_allocations_follow(
+    admin_client_for: Client,
+    company: Any,
+    make_counterparty: Callable[..., Counterparty],
+    make_document: Callable[..., Document],
+) -> None:
+    cp = make_counterparty()
+    document = make_document(cp, "100.00", date=date(2026, 3, 1), due_date=date(2026, 3, 31))
+    add_payment(company, cp, date(2026, 4, 10), Decimal("100.00"), "RON", "P1")
+    assert Allocation.objects.get().closes_document is True
+    url = f"/admin/ledger/document/{document.pk}/change/"
+    data = form_data(admin_client_for, url)
+    data["due_date"] = "2026-04-15"
+    data["amount"] = "150.00"
+    response = admin_client_for.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    document.refresh_from_db()
+    assert document.open_amount == Decimal("50.00")
+    allocation = Allocation.objects.get()
+    assert allocation.due_date == date(2026, 4, 15)
+    assert allocation.closes_document is False
