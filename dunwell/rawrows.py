@@ -109,10 +109,11 @@ def _prepared_on_server() -> bool:
 
 @contextmanager
 def _server_cursors(count: int) -> Iterator[list[Any]]:
-    """`count` psycopg cursors of Django's connection that bind parameters on the server, in
-    pipeline mode: statements executed on them go out together, each prepared once per
-    connection (`prepare=True`), so PostgreSQL parses and plans a hot statement once instead
-    of on every call (planning was half of the credit check's database time). Django's
+    """`count` psycopg cursors of Django's connection that bind parameters on the server, each
+    statement prepared once per connection (`prepare=True`), so PostgreSQL parses and plans a
+    hot statement once instead of on every call (planning was half of the credit check's
+    database time). More than one go out together in pipeline mode (one round trip); one
+    goes alone (the pipeline's bookkeeping costs more Python time than it saves). Django's
     error wrapping applies, and the statements are logged where Django logs queries (tests,
     DEBUG)."""
     db = _db()
@@ -123,8 +124,12 @@ def _server_cursors(count: int) -> Iterator[list[Any]]:
         # Django leaves psycopg's automatic preparing off (None), which also refuses
         # `prepare=True`: allow the explicit kind only (no statement is prepared by count).
         raw.prepare_threshold = _EXPLICIT_ONLY
-    with db.wrap_database_errors, raw.pipeline():
-        yield [psycopg.Cursor(raw) for _ in range(count)]
+    with db.wrap_database_errors:
+        if count == 1:  # one statement is one round trip already: no pipeline to manage
+            yield [psycopg.Cursor(raw)]
+            return
+        with raw.pipeline():
+            yield [psycopg.Cursor(raw) for _ in range(count)]
 
 
 def _log(sql: str, params: Sequence[Any], began: float) -> None:

@@ -366,10 +366,11 @@ class Document(models.Model):
             ),
             # Each debtor's open documents with their amount and currency, read from the
             # index alone (PostgreSQL): the debtor list ranks and filters every visible debtor
-            # by these (docs/debtor-list.md, bench/RESULTS.md).
+            # by these (docs/debtor-list.md, bench/RESULTS.md), and the credit check sums a
+            # debtor's exposure from them (`cancelled` too, so that no document row is read).
             models.Index(
                 fields=["counterparty", "due_date"],
-                include=["open_amount", "currency"],
+                include=["open_amount", "currency", "cancelled"],
                 condition=Q(open_amount__gt=0),
                 name="document_open_by_debtor",
             ),
