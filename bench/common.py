@@ -213,6 +213,17 @@ def load_average() -> str:
     return f"{one:.2f} / {five:.2f} / {fifteen:.2f}{note}"
 
 
+def python_speed() -> str:
+    """This machine's single-core speed right now: the CPU time of a fixed pure-Python loop
+    (10 million multiply-adds). It drifts by a third or more from one hour to the next on this
+    kind of shared machine; comparing it explains figures that moved without a code change."""
+    began = time.process_time()
+    total = 0
+    for i in range(10_000_000):
+        total += i * i
+    return f"{time.process_time() - began:.2f} s for 10M multiply-adds in pure Python"
+
+
 def machine_busy_seconds() -> float | None:
     """CPU seconds the whole machine spent busy so far (all cores; Linux /proc/stat)."""
     try:
