@@ -229,17 +229,67 @@ def _values(instance: Model, fields: Sequence[Any]) -> list[Any]:
     return [f.get_db_prep_save(f.pre_save(instance, True), db) for f in fields]
 
 
+def _inserted(instance: Model) -> None:
+    instance._state.adding = False
+    instance._state.db = _db().alias
+
+
 def insert_row(instance: Model) -> None:
     """INSERT one new model instance in one statement and set its primary key: what `save()`
     does for a new row of a model without signal receivers or save() of its own, without the
     ORM's compiler (the credit check's log row)."""
     meta = instance._meta
     fields = _new_fields(meta)
-    db = _db()
-    tail = f" RETURNING {db.ops.quote_name(str(meta.pk.column))}"
+    tail = f" RETURNING {_db().ops.quote_name(str(meta.pk.column))}"
     instance.pk = _write(_insert_sql(meta, fields, 1, tail), _values(instance, fields), True)
-    instance._state.adding = False
-    instance._state.db = db.alias
+    _inserted(instance)
+
+
+def reserve_ids(*models: type[Model]) -> list[int] | None:
+    """The next primary key of each model, taken from its sequence in one statement
+    (PostgreSQL), so that new rows that refer to each other can be written together
+    (`insert_together`). None where the keys come only from the INSERTs (SQLite). A key
+    reserved and not used leaves a gap, as a rolled-back INSERT does."""
+    if not _prepared_on_server():
+        return None
+    sql = "SELECT " + ", ".join(["nextval(pg_get_serial_sequence(%s, %s))"] * len(models))
+    params = [v for m in models for v in (m._meta.db_table, str(m._meta.pk.column))]
+    began = time.monotonic()
+    with _server_cursors(1) as (cursor,):
+        cursor.execute(sql, params, prepare=True)
+        found = list(cursor.fetchone())
+    _log(sql, params, began)
+    return found
+
+
+def insert_together(*groups: Sequence[Model], skip_conflicts: Sequence[type[Model]] = ()) -> None:
+    """INSERT the new rows of several models in one statement, so that all or none are
+    written without a transaction of their own (PostgreSQL: each group but the last in a
+    data-modifying WITH). A row may refer to a row of an earlier group whose primary keys
+    are set already (`reserve_ids`); the rows of a group without them get theirs from the
+    database, not read back. Rows of the models in `skip_conflicts` that would
+    break a unique constraint are left out (ON CONFLICT DO NOTHING). PostgreSQL only: SQLite
+    has no data-modifying WITH."""
+    parts: list[str] = []
+    values: list[Any] = []
+    for instances in groups:
+        if not instances:
+            continue
+        meta = instances[0]._meta
+        keyed = {instance.pk is not None for instance in instances}
+        if len(keyed) > 1:
+            raise ValueError(f"{meta.label}: rows with and without their primary key")
+        fields = list(meta.concrete_fields) if keyed == {True} else _new_fields(meta)
+        tail = " ON CONFLICT DO NOTHING" if type(instances[0]) in skip_conflicts else ""
+        parts.append(_insert_sql(meta, fields, len(instances), tail))
+        values += [value for instance in instances for value in _values(instance, fields)]
+    if not parts:
+        return
+    heads = [f"w{i} AS ({sql})" for i, sql in enumerate(parts[:-1])]
+    _write(f"WITH {', '.join(heads)} {parts[-1]}" if heads else parts[-1], values, False)
+    for instances in groups:
+        for instance in instances:
+            _inserted(instance)
 
 
 def insert_rows(instances: Sequence[Model], *, skip_conflicts: bool = False) -> None:

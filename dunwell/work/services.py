@@ -134,22 +134,35 @@ def notify_each(
 ) -> None:
     """`notify` for several recipients in one INSERT (the credit check's path): each gets it
     in their language, and a recipient who already has `key` keeps the first."""
+    notices = notices_for(recipients, kind, message, counterparty, url, key, params)
+    insert_rows(notices, skip_conflicts=bool(key))
+
+
+def notices_for(
+    recipients: Sequence[User],
+    kind: str,
+    message: StrOrPromise,
+    counterparty: Counterparty | None = None,
+    url: str = "",
+    key: str = "",
+    params: dict[str, Any] | None = None,
+) -> list[Notification]:
+    """The unsaved notifications of `notify_each`, each rendered in its recipient's language,
+    for a caller that writes them together with other rows (`rawrows.insert_together`, with
+    conflicts on `key` skipped as `notify_each` does)."""
     now = timezone.now()
-    insert_rows(
-        [
-            Notification(
-                recipient=recipient,
-                kind=kind,
-                counterparty=counterparty,
-                message=_rendered(recipient, message, params),
-                url=url,
-                key=key,
-                created_at=now,
-            )
-            for recipient in recipients
-        ],
-        skip_conflicts=bool(key),
-    )
+    return [
+        Notification(
+            recipient=recipient,
+            kind=kind,
+            counterparty=counterparty,
+            message=_rendered(recipient, message, params),
+            url=url,
+            key=key,
+            created_at=now,
+        )
+        for recipient in recipients
+    ]
 
 
 def mark_notifications_read(user: User, ids: list[int] | None = None) -> int:

@@ -1,5 +1,6 @@
 """An order that needs approval tells the credit controllers and the director, each in their
-language, in one INSERT; who they are is kept a few seconds per process (visibility.py)."""
+language, in one INSERT (on PostgreSQL the same statement as the check's log row and the
+request); who they are is kept a few seconds per process (visibility.py)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,13 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils.translation import gettext_lazy
 
 from dunwell.accounts.models import Role, User
 from dunwell.accounts.visibility import credit_approvers_kept
+from dunwell.credit.models import CreditApprovalRequest, CreditCheck
 from dunwell.credit.services import check
 from dunwell.ledger.models import Counterparty
 from dunwell.money import Money
@@ -68,3 +72,32 @@ def test_a_check_that_needs_approval_tells_every_approver(
     )
     assert all("Q-7" in text for text in told.values_list("message", flat=True))
     assert all(n.url.endswith(f"/{result.check.approval_request.pk}/") for n in told)
+
+
+def test_the_check_its_request_and_the_notices_are_written_by_one_statement(
+    make_user: Callable[..., User],
+    director: User,
+    make_counterparty: Callable[..., Counterparty],
+    rules: Callable[..., Any],
+    limit: Callable[..., Any],
+) -> None:
+    """On PostgreSQL the log row, the approval request and the notices go in one statement
+    after the keys are reserved; elsewhere in one transaction. The rows are the same."""
+    make_user("cora", Role.CREDIT_CONTROLLER, language="ro")
+    cp = make_counterparty()
+    rules()
+    limit(cp, "1000")
+    credit_approvers_kept()  # who they are is read before, as on a warm server
+    with CaptureQueriesContext(connection) as queries:
+        result = check(cp, Money(Decimal("5000"), "RON"), "", None)
+    writes = [q["sql"] for q in queries.captured_queries if "INSERT" in q["sql"]]
+    if connection.vendor == "postgresql":
+        assert len(writes) == 1 and writes[0].startswith("WITH ")
+    row = CreditCheck.objects.get(pk=result.check.pk)
+    request = CreditApprovalRequest.objects.get(credit_check=row)
+    assert request.pk == result.check.approval_request.pk and request.order_ref == ""
+    assert (request.amount, request.currency) == (Decimal("5000.00"), "RON")
+    told = Notification.objects.filter(key=f"credit-approval:{request.pk}")
+    assert told.count() == 2
+    # Without an order reference the notice names the check.
+    assert all(f"#{row.pk}" in n.message for n in told)

@@ -9,19 +9,29 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from dunwell.credit.models import Channel, CreditCheck, CreditLimit, Decision
+from dunwell.accounts.models import User
+from dunwell.credit.models import (
+    Channel,
+    CreditApprovalRequest,
+    CreditCheck,
+    CreditLimit,
+    Decision,
+)
 from dunwell.ledger.models import Counterparty
 from dunwell.rawrows import (
     as_instances,
     fetch_each,
     insert_row,
+    insert_together,
+    reserve_ids,
     select_one,
     select_query,
     select_rows,
 )
+from dunwell.work.models import Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +136,69 @@ def test_the_checks_reads_are_prepared_once_per_connection_unless_turned_off(
     finally:
         connection.settings_dict["OPTIONS"] = options
         connection.close()
+
+
+def _check(cp: Counterparty, **fields: Any) -> CreditCheck:
+    return CreditCheck(
+        counterparty=cp,
+        channel=Channel.API,
+        amount=Decimal("10.05"),
+        currency="RON",
+        checked_on=date(2026, 3, 2),
+        decision=Decision.NEEDS_APPROVAL,
+        reasons=[],
+        exposure={},
+        created_at=timezone.now(),
+        **fields,
+    )
+
+
+def _request(check: CreditCheck, **fields: Any) -> CreditApprovalRequest:
+    return CreditApprovalRequest(
+        credit_check=check,
+        counterparty=check.counterparty,
+        amount=check.amount,
+        currency=check.currency,
+        requested_at=check.created_at,
+        **fields,
+    )
+
+
+@pytest.mark.skipif(connection.vendor == "postgresql", reason="SQLite has no sequences")
+def test_keys_are_not_reserved_where_the_inserts_give_them() -> None:
+    assert reserve_ids(CreditCheck, CreditApprovalRequest) is None
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="data-modifying WITH: PostgreSQL")
+def test_rows_that_refer_to_each_other_are_written_together_or_not_at_all(
+    make_counterparty: Callable[..., Counterparty], director: User
+) -> None:
+    cp = make_counterparty()
+    first = reserve_ids(CreditCheck, CreditApprovalRequest)
+    second = reserve_ids(CreditCheck, CreditApprovalRequest)
+    assert first is not None and second is not None
+    assert second[0] > first[0] and second[1] > first[1]
+    row = _check(cp, pk=second[0], order_ref="ZK-9")
+    request = _request(row, pk=second[1])
+    notice = Notification(
+        recipient=director, kind="approval", message="m", key="k-1", created_at=row.created_at
+    )
+    again = Notification(
+        recipient=director, kind="approval", message="m2", key="k-1", created_at=row.created_at
+    )
+    insert_together([row], [request], [notice], skip_conflicts=[Notification])
+    assert _fields(CreditCheck.objects.get(pk=second[0])) == _fields(row)
+    assert CreditApprovalRequest.objects.get(pk=second[1]).credit_check_id == row.pk
+    # A notice with a key its recipient has already is left out; the others are written.
+    row2 = _check(cp, pk=reserve_ids(CreditCheck)[0])  # type: ignore[index]
+    insert_together([row2], [again], skip_conflicts=[Notification])
+    assert CreditCheck.objects.filter(pk=row2.pk).exists()
+    assert list(Notification.objects.values_list("message", flat=True)) == ["m"]
+    # A second request for the same check breaks a unique constraint: nothing is written,
+    # not even the first group's row.
+    row3 = _check(cp, pk=reserve_ids(CreditCheck)[0])  # type: ignore[index]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert_together([row3], [_request(row, pk=reserve_ids(CreditApprovalRequest)[0])])  # type: ignore[index]
+    assert not CreditCheck.objects.filter(pk=row3.pk).exists()
+    with pytest.raises(ValueError, match="with and without"):
+        insert_together([_check(cp, pk=1), _check(cp)])
