@@ -159,8 +159,9 @@ class CreditCheck(models.Model):
     """One credit check and its answer, as it was given (reasons are stored as codes with
     their numbers, so that each reader reads them in their own language)."""
 
+    # Its reads start with the counterparty: the index below serves them (no index of its own).
     counterparty = models.ForeignKey(
-        Counterparty, on_delete=models.CASCADE, related_name="credit_checks"
+        Counterparty, on_delete=models.CASCADE, related_name="credit_checks", db_index=False
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -200,8 +201,11 @@ class CreditApprovalRequest(models.Model):
     credit_check = models.OneToOneField(
         CreditCheck, on_delete=models.CASCADE, related_name="approval_request"
     )
-    counterparty = models.ForeignKey(
-        Counterparty, on_delete=models.CASCADE, related_name="credit_approval_requests"
+    counterparty = models.ForeignKey(  # served by the (counterparty, order_ref) index
+        Counterparty,
+        on_delete=models.CASCADE,
+        related_name="credit_approval_requests",
+        db_index=False,
     )
     order_ref = models.CharField(_("order"), max_length=64, blank=True)
     amount = money_field(_("amount"))

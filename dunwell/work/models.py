@@ -221,8 +221,12 @@ class Notification(models.Model):
         MAIL_RECEIVED = "mail_received", _("Mail received")
         OTHER = "other", _("Other")
 
+    # Served by the (recipient, read_at) index and the unique (recipient, key) one.
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        db_index=False,
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     counterparty = models.ForeignKey(
