@@ -31,6 +31,13 @@ def _db() -> BaseDatabaseWrapper:
     return connections[DEFAULT_DB_ALIAS]
 
 
+@cache
+def _vendor() -> str:
+    """The default database's kind, the same for every connection of the process (what the
+    SQL is written for does not need this thread's connection looked up)."""
+    return _db().vendor
+
+
 Converter = Callable[[Any, Any, Any], Any]
 
 
@@ -97,18 +104,14 @@ def select_rows(model: type[M], where: str, params: Sequence[Any], limit: int) -
 _EXPLICIT_ONLY = 1 << 62  # a prepare_threshold no statement reaches by being repeated
 
 
-def _options() -> dict[str, Any]:
-    return _db().settings_dict.get("OPTIONS") or {}
-
-
 def _prepared_on_server() -> bool:
     """Whether the hot statements go through `_server_cursors` (PostgreSQL) rather than
     Django's cursor (SQLite)."""
-    return _db().vendor == "postgresql"
+    return _vendor() == "postgresql"
 
 
 @contextmanager
-def _server_cursors(count: int) -> Iterator[list[Any]]:
+def _server_cursors(db: BaseDatabaseWrapper, count: int) -> Iterator[list[Any]]:
     """`count` psycopg cursors of Django's connection that bind parameters on the server, each
     statement prepared once per connection (`prepare=True`), so PostgreSQL parses and plans a
     hot statement once instead of on every call (planning was half of the credit check's
@@ -116,11 +119,12 @@ def _server_cursors(count: int) -> Iterator[list[Any]]:
     goes alone (the pipeline's bookkeeping costs more Python time than it saves). Django's
     error wrapping applies, and the statements are logged where Django logs queries (tests,
     DEBUG)."""
-    db = _db()
     db.ensure_connection()
     db.validate_no_broken_transaction()
     raw = db.connection
-    if raw.prepare_threshold is None and "prepare_threshold" not in _options():
+    if raw.prepare_threshold is None and "prepare_threshold" not in (
+        db.settings_dict.get("OPTIONS") or {}
+    ):
         # Django leaves psycopg's automatic preparing off (None), which also refuses
         # `prepare=True`: allow the explicit kind only (no statement is prepared by count).
         raw.prepare_threshold = _EXPLICIT_ONLY
@@ -132,8 +136,7 @@ def _server_cursors(count: int) -> Iterator[list[Any]]:
             yield [psycopg.Cursor(raw) for _ in range(count)]
 
 
-def _log(sql: str, params: Sequence[Any], began: float) -> None:
-    db = _db()
+def _log(db: BaseDatabaseWrapper, sql: str, params: Sequence[Any], began: float) -> None:
     if db.queries_logged:
         db.queries_log.append(
             {"sql": f"{sql} -- {list(params)!r}", "time": f"{time.monotonic() - began:.3f}"}
@@ -157,12 +160,13 @@ def fetch_each(queries: Sequence[Query]) -> list[list[tuple[Any, ...]]]:
                 out.append(cursor.fetchall())
         return out
     began = time.monotonic()
-    with _server_cursors(len(queries)) as cursors:
+    db = _db()
+    with _server_cursors(db, len(queries)) as cursors:
         for cursor, (sql, params) in zip(cursors, queries, strict=True):
             cursor.execute(sql, list(params), prepare=True)
         results = [cursor.fetchall() for cursor in cursors]
     # Logged as the one round trip it is.
-    _log("; ".join(sql for sql, _params in queries), [v for _s, p in queries for v in p], began)
+    _log(db, "; ".join(sql for sql, _params in queries), [v for _s, p in queries for v in p], began)
     return results
 
 
@@ -182,22 +186,30 @@ def as_date(value: Any) -> date | None:
 
 
 def param_date(value: date) -> Any:
+    """A date as a statement's parameter (PostgreSQL takes it as it is)."""
+    if _vendor() == "postgresql":
+        return value
     return _db().ops.adapt_datefield_value(value)
 
 
 def param_datetime(value: datetime) -> Any:
+    """An aware time as a statement's parameter (PostgreSQL takes it as it is)."""
+    if _vendor() == "postgresql":
+        return value
     return _db().ops.adapt_datetimefield_value(value)
 
 
 def days_between(later: str, earlier: str) -> str:
     """SQL for the whole days from the date column `earlier` to `later`."""
-    if _db().vendor == "sqlite":
+    if _vendor() == "sqlite":
         return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
     return f"({later} - {earlier})"
 
 
-def _insert_sql(meta: Any, fields: Sequence[Any], rows: int, tail: str) -> str:
-    quote = _db().ops.quote_name
+def _insert_sql(
+    db: BaseDatabaseWrapper, meta: Any, fields: Sequence[Any], rows: int, tail: str
+) -> str:
+    quote = db.ops.quote_name
     row = f"({', '.join(['%s'] * len(fields))})"
     return (
         f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(str(f.column)) for f in fields)})"
@@ -205,17 +217,17 @@ def _insert_sql(meta: Any, fields: Sequence[Any], rows: int, tail: str) -> str:
     )
 
 
-def _write(sql: str, values: list[Any], returning: bool) -> Any:
+def _write(db: BaseDatabaseWrapper, sql: str, values: list[Any], returning: bool) -> Any:
     """Run one writing statement (prepared once per connection on PostgreSQL); the first
     column of its first row when `returning`."""
     if _prepared_on_server():
         began = time.monotonic()
-        with _server_cursors(1) as (cursor,):
+        with _server_cursors(db, 1) as (cursor,):
             cursor.execute(sql, values, prepare=True)
             found = cursor.fetchone()[0] if returning else None
-        _log(sql, values, began)
+        _log(db, sql, values, began)
         return found
-    with _db().cursor() as cursor:
+    with db.cursor() as cursor:
         cursor.execute(sql, values)
         return cursor.fetchone()[0] if returning else None
 
@@ -224,14 +236,13 @@ def _new_fields(meta: Any) -> list[Any]:
     return [f for f in meta.concrete_fields if not f.primary_key]
 
 
-def _values(instance: Model, fields: Sequence[Any]) -> list[Any]:
-    db = _db()
+def _values(db: BaseDatabaseWrapper, instance: Model, fields: Sequence[Any]) -> list[Any]:
     return [f.get_db_prep_save(f.pre_save(instance, True), db) for f in fields]
 
 
-def _inserted(instance: Model) -> None:
+def _inserted(instance: Model, alias: str) -> None:
     instance._state.adding = False
-    instance._state.db = _db().alias
+    instance._state.db = alias
 
 
 def insert_row(instance: Model) -> None:
@@ -240,9 +251,11 @@ def insert_row(instance: Model) -> None:
     ORM's compiler (the credit check's log row)."""
     meta = instance._meta
     fields = _new_fields(meta)
-    tail = f" RETURNING {_db().ops.quote_name(str(meta.pk.column))}"
-    instance.pk = _write(_insert_sql(meta, fields, 1, tail), _values(instance, fields), True)
-    _inserted(instance)
+    db = _db()
+    tail = f" RETURNING {db.ops.quote_name(str(meta.pk.column))}"
+    sql = _insert_sql(db, meta, fields, 1, tail)
+    instance.pk = _write(db, sql, _values(db, instance, fields), True)
+    _inserted(instance, db.alias)
 
 
 def reserve_ids(*models: type[Model]) -> list[int] | None:
@@ -255,10 +268,11 @@ def reserve_ids(*models: type[Model]) -> list[int] | None:
     sql = "SELECT " + ", ".join(["nextval(pg_get_serial_sequence(%s, %s))"] * len(models))
     params = [v for m in models for v in (m._meta.db_table, str(m._meta.pk.column))]
     began = time.monotonic()
-    with _server_cursors(1) as (cursor,):
+    db = _db()
+    with _server_cursors(db, 1) as (cursor,):
         cursor.execute(sql, params, prepare=True)
         found = list(cursor.fetchone())
-    _log(sql, params, began)
+    _log(db, sql, params, began)
     return found
 
 
@@ -272,6 +286,7 @@ def insert_together(*groups: Sequence[Model], skip_conflicts: Sequence[type[Mode
     has no data-modifying WITH."""
     parts: list[str] = []
     values: list[Any] = []
+    db = _db()
     for instances in groups:
         if not instances:
             continue
@@ -281,15 +296,15 @@ def insert_together(*groups: Sequence[Model], skip_conflicts: Sequence[type[Mode
             raise ValueError(f"{meta.label}: rows with and without their primary key")
         fields = list(meta.concrete_fields) if keyed == {True} else _new_fields(meta)
         tail = " ON CONFLICT DO NOTHING" if type(instances[0]) in skip_conflicts else ""
-        parts.append(_insert_sql(meta, fields, len(instances), tail))
-        values += [value for instance in instances for value in _values(instance, fields)]
+        parts.append(_insert_sql(db, meta, fields, len(instances), tail))
+        values += [value for instance in instances for value in _values(db, instance, fields)]
     if not parts:
         return
     heads = [f"w{i} AS ({sql})" for i, sql in enumerate(parts[:-1])]
-    _write(f"WITH {', '.join(heads)} {parts[-1]}" if heads else parts[-1], values, False)
+    _write(db, f"WITH {', '.join(heads)} {parts[-1]}" if heads else parts[-1], values, False)
     for instances in groups:
         for instance in instances:
-            _inserted(instance)
+            _inserted(instance, db.alias)
 
 
 def insert_rows(instances: Sequence[Model], *, skip_conflicts: bool = False) -> None:
@@ -301,6 +316,7 @@ def insert_rows(instances: Sequence[Model], *, skip_conflicts: bool = False) -> 
         return
     meta = instances[0]._meta
     fields = _new_fields(meta)
-    values = [value for instance in instances for value in _values(instance, fields)]
+    db = _db()
+    values = [value for instance in instances for value in _values(db, instance, fields)]
     tail = " ON CONFLICT DO NOTHING" if skip_conflicts else ""
-    _write(_insert_sql(meta, fields, len(instances), tail), values, False)
+    _write(db, _insert_sql(db, meta, fields, len(instances), tail), values, False)
