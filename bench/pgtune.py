@@ -90,6 +90,9 @@ def main() -> None:
     if args.action != "show":
         apply(reset=args.action == "reset")
         if args.restart:
+            from django.db import connection
+
+            connection.close()  # the restart ends it; the listing below opens a new one
             subprocess.run(["pg_ctlcluster", "15", "main", "restart"], check=True)
     for name, wanted, value, pending in current():
         flag = " (restart pending)" if pending else ""
