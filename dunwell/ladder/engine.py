@@ -502,7 +502,7 @@ def write_tasks(ctx: Context, drafts: list[TaskDraft], summary: RunSummary) -> l
         ],
     )
     if legal:
-        changed = Counterparty.objects.filter(pk__in=legal, legal=False).update(legal=True)
+        changed = Counterparty.objects.filter(pk__any=list(legal), legal=False).update(legal=True)
         summary.transitions["legal_track"] += changed
     hooks.legal_task_created(
         [
@@ -759,7 +759,7 @@ def _counterparty_infos(cp_ids: Iterable[int]) -> dict[int, CounterpartyInfo]:
     infos: dict[int, CounterpartyInfo] = {}
     ids = list(cp_ids)
     for start in range(0, len(ids), 5000):
-        for row in Counterparty.objects.filter(pk__in=ids[start : start + 5000]).values_list(
+        for row in Counterparty.objects.filter(pk__any=ids[start : start + 5000]).values_list(
             "id", "company_id", "name", "country", "time_zone", "collector_id", "sales_manager_id"
         ):
             infos[row[0]] = CounterpartyInfo(*row)
@@ -1115,7 +1115,9 @@ PROGRESS_FROM_DECISIONS = (
     "INSERT INTO ladder_documentprogress (document_id, counterparty_id, policy_id, step_order, "  # noqa: S608
     "reached_on, next_due_on) SELECT c.doc_id, c.cp_id, c.policy_id, d.new_order, "
     "d.new_reached, d.new_next FROM ladder_cand c JOIN ladder_dec d ON " + KEY_JOIN + " "
-    "WHERE NOT c.special AND c.had IS {} NULL"
+    "WHERE NOT c.special AND c.had IS {} NULL "
+    # in the order of the primary key (the document), so its index is filled in order
+    "ORDER BY c.doc_id"
 )
 
 

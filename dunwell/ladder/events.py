@@ -7,10 +7,12 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from django.db import connection
+
 from dunwell.ladder.models import Dispute, Promise, PromiseStatus, Task
 from dunwell.money import quantize
 from dunwell.outbox.models import EventKind
-from dunwell.outbox.services import emit_many
+from dunwell.outbox.services import emit_many, emit_select
 
 TASK_FIELDS = (
     "id",
@@ -52,10 +54,42 @@ def _task_event(row: Any) -> dict[str, Any]:
     }
 
 
+def _iso_sql(column: str) -> str:
+    """`column` (a timestamptz) as `_iso` writes it: UTC, microseconds only when not zero."""
+    utc = f"({column} AT TIME ZONE 'UTC')"
+    return (
+        f"CASE WHEN {column} IS NULL THEN NULL ELSE "
+        f"""to_char({utc}, 'YYYY-MM-DD"T"HH24:MI:SS') """
+        f"|| CASE WHEN date_part('microseconds', {utc})::bigint %% 1000000 <> 0 "
+        f"THEN to_char({utc}, '.US') ELSE '' END || '+00:00' END"
+    )
+
+
+# The same event as `_task_event`, built by the database from the task rows.
+TASK_EVENT_SQL = f"""
+SELECT c.company_id, t.counterparty_id, jsonb_build_object(
+  'task', t.id, 'action', t.action, 'title', t.title, 'status', t.status,
+  'assignee', u.username, 'due_at', {_iso_sql("t.due_at")},
+  'amounts', COALESCE(t.amounts, '{{}}'::jsonb), 'result', t.result,
+  'done_at', {_iso_sql("t.done_at")}, 'done_by', d.username)
+FROM ladder_task t
+JOIN ledger_counterparty c ON c.id = t.counterparty_id
+LEFT JOIN accounts_user u ON u.id = t.assignee_id
+LEFT JOIN accounts_user d ON d.id = t.done_by_id
+WHERE t.id = ANY(%s)
+ORDER BY t.id
+"""  # noqa: S608 - fixed text
+
+
 def tasks_created(task_ids: Iterable[int]) -> None:
     ids = sorted(task_ids)
+    if ids and connection.vendor == "postgresql":
+        # The daily run creates 140,000 tasks at 1M documents: their events are made by the
+        # database from the rows just written (ladder/tests/test_events.py: the same events).
+        emit_select(EventKind.TASK_CREATED, TASK_EVENT_SQL, [ids])
+        return
     for start in range(0, len(ids), 5000):
-        rows = Task.objects.filter(pk__in=ids[start : start + 5000]).order_by("id")
+        rows = Task.objects.filter(pk__any=ids[start : start + 5000]).order_by("id")
         emit_many(EventKind.TASK_CREATED, [_task_event(r) for r in rows.values(*TASK_FIELDS)])
 
 

@@ -306,8 +306,13 @@ class DocumentProgress(models.Model):
     # Copies kept for the daily run's filters (the document says both): no database-level
     # foreign key, so writing a million rows does not lock-check a million parents; Django
     # still cascades / nulls them when a counterparty or policy is deleted.
+    # The (counterparty, next_due_on) index below serves the reads by counterparty.
     counterparty = models.ForeignKey(
-        Counterparty, on_delete=models.CASCADE, related_name="+", db_constraint=False
+        Counterparty,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     policy = models.ForeignKey(
         Policy, null=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
@@ -348,7 +353,11 @@ OPEN_STATUSES = (TaskStatus.OPEN, TaskStatus.AWAITING_APPROVAL)
 class Task(models.Model):
     """A piece of work in someone's calendar, made by the ladder or by hand (a call-back)."""
 
-    counterparty = models.ForeignKey(Counterparty, on_delete=models.CASCADE, related_name="tasks")
+    # No single-column indexes: (counterparty, status) and (assignee, status, due_at) serve
+    # the reads by counterparty and by assignee (one index entry fewer each per task written).
+    counterparty = models.ForeignKey(
+        Counterparty, on_delete=models.CASCADE, related_name="tasks", db_index=False
+    )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("assignee"),
@@ -356,6 +365,7 @@ class Task(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="ladder_tasks",
+        db_index=False,
     )
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     title = models.CharField(_("title"), max_length=255)

@@ -649,18 +649,20 @@ def _link_task_documents(task_ids: Sequence[int]) -> None:
     a model object per link cost more than the rest of the run's legal step)."""
     through = LegalCase.documents.through._meta.db_table
     final = sorted(str(stage) for stage in FINAL_STAGES)
+    postgres = connection.vendor == "postgresql"
+    size = len(task_ids) if postgres else 5000  # one array parameter on PostgreSQL
     with connection.cursor() as cursor:
-        for start in range(0, len(task_ids), 5000):
-            chunk = list(task_ids[start : start + 5000])
-            marks = ", ".join(["%s"] * len(chunk))
+        for start in range(0, len(task_ids), max(size, 1)):
+            chunk = list(task_ids[start : start + size])
+            tasks = "= ANY(%s)" if postgres else "IN ({})".format(", ".join(["%s"] * len(chunk)))
             cursor.execute(
                 f"INSERT INTO {through} (legalcase_id, document_id) "  # noqa: S608 - our names
                 "SELECT DISTINCT c.id, td.document_id FROM ladder_taskdocument td "
                 "JOIN ladder_task t ON t.id = td.task_id "
                 "JOIN legal_legalcase c ON c.counterparty_id = t.counterparty_id "
-                f"WHERE td.task_id IN ({marks}) AND c.stage NOT IN (%s, %s) "
-                "ON CONFLICT DO NOTHING",
-                [*chunk, *final],
+                f"WHERE td.task_id {tasks} AND c.stage NOT IN (%s, %s) "
+                "ORDER BY 1, 2 ON CONFLICT DO NOTHING",  # the unique index's order
+                [*([chunk] if postgres else chunk), *final],
             )
 
 
@@ -670,7 +672,7 @@ def open_cases_for_tasks(task_ids: Sequence[int], user: User | None = None) -> l
     set-based, since the daily run creates tasks in bulk (runs in the caller's transaction)."""
     rows = list(
         Task.objects.filter(
-            pk__in=list(task_ids), action__in=LEGAL_TASK_ACTIONS, status=TaskStatus.OPEN
+            pk__any=list(task_ids), action__in=LEGAL_TASK_ACTIONS, status=TaskStatus.OPEN
         )
         .order_by("id")
         .values_list("pk", "counterparty_id", "currency", "assignee_id", "assignee__role")
@@ -686,12 +688,12 @@ def open_cases_for_tasks(task_ids: Sequence[int], user: User | None = None) -> l
         # The same lock open_case takes: a lawyer opening a case by hand meanwhile waits.
         list(
             Counterparty.objects.select_for_update()
-            .filter(pk__in=list(tasks_of))
+            .filter(pk__any=list(tasks_of))
             .order_by("pk")
             .values_list("pk", flat=True)
         )
         open_cases = dict(
-            LegalCase.objects.filter(counterparty_id__in=list(tasks_of))
+            LegalCase.objects.filter(counterparty_id__any=list(tasks_of))
             .exclude(stage__in=FINAL_STAGES)
             .values_list("counterparty_id", "pk")
         )
@@ -708,26 +710,26 @@ def open_cases_for_tasks(task_ids: Sequence[int], user: User | None = None) -> l
                 "opened_by_id": user.pk if user is not None else None,
             }
             for cp_id, company_id, company_currency in Counterparty.objects.filter(
-                pk__in=[cp for cp in tasks_of if cp not in open_cases]
+                pk__any=[cp for cp in tasks_of if cp not in open_cases]
             )
             .order_by("pk")
             .values_list("pk", "company_id", "company__currency")
         ]
         bulk.insert_objects(LegalCase, new)
         created = dict(
-            LegalCase.objects.filter(counterparty_id__in=[row["counterparty_id"] for row in new])
+            LegalCase.objects.filter(counterparty_id__any=[row["counterparty_id"] for row in new])
             .exclude(stage__in=FINAL_STAGES)
             .values_list("counterparty_id", "pk")
         )
         open_cases.update(created)
         _link_task_documents([t for ids in tasks_of.values() for t in ids])
         if created:
-            Counterparty.objects.filter(pk__in=list(created)).update(legal=True)
+            Counterparty.objects.filter(pk__any=list(created)).update(legal=True)
             _stages_changed(
                 [
                     (case_id, cp_id, company_id, None, stage)
                     for case_id, cp_id, company_id, stage in LegalCase.objects.filter(
-                        pk__in=list(created.values())
+                        pk__any=list(created.values())
                     )
                     .order_by("pk")
                     .values_list("pk", "counterparty_id", "company_id", "stage")

@@ -123,3 +123,53 @@ def test_a_change_that_is_rolled_back_emits_nothing(debtor: Counterparty) -> Non
             counterparty=debtor, reason="quality", amount=Decimal("-1"), user=None
         )
     assert not Event.objects.exists()
+
+
+def test_task_events_made_by_the_database_equal_those_made_in_python(
+    debtor: Counterparty, collector: User
+) -> None:
+    """On PostgreSQL the daily run's task.created events are built by one INSERT … SELECT
+    (events.TASK_EVENT_SQL); on SQLite, and for single tasks, in Python (`_task_event`). Both
+    must give a webhook receiver the same data: timestamps with and without microseconds, a
+    task without assignee, a done task, amounts in two currencies."""
+    from django.db import connection
+
+    from dunwell.ladder import events as ladder_events
+    from dunwell.outbox.services import emit_many
+
+    run(day(1))
+    tasks = list(Task.objects.order_by("id"))
+    assert len(tasks) >= 1
+    first = tasks[0]
+    first.due_at = datetime(2026, 3, 4, 9, 30, 15, 120000, tzinfo=UTC)
+    first.assignee = None
+    first.amounts = {"RON": "1500.00", "EUR": "20.50"}
+    first.save()
+    done = Task.objects.create(
+        counterparty=debtor,
+        action=Action.CALL,
+        title="Call «Ромашка» — ș",
+        due_at=datetime(2026, 3, 5, 12, 0, tzinfo=UTC),
+        amount=Decimal("10.00"),
+        currency="RON",
+        amounts={"RON": "10.00"},
+        status="done",
+        result="reached",
+        done_at=datetime(2026, 3, 5, 12, 0, 0, 1, tzinfo=UTC),
+        done_by=collector,
+        assignee=collector,
+        key="events-sql-done",
+    )
+    ids = [t.pk for t in tasks] + [done.pk]
+    Event.objects.all().delete()
+    rows = Task.objects.filter(pk__in=ids).order_by("id").values(*ladder_events.TASK_FIELDS)
+    emit_many("python", [ladder_events._task_event(r) for r in rows])
+    expected = [(e.company_id, e.counterparty_id, e.data) for e in events("python")]
+    assert len(expected) == len(ids)
+    ladder_events.tasks_created(ids)
+    made = [(e.company_id, e.counterparty_id, e.data) for e in events("task.created")]
+    assert made == expected
+    if connection.vendor == "postgresql":
+        assert made[0][2]["due_at"] == "2026-03-04T09:30:15.120000+00:00"
+        assert made[-1][2]["done_at"] == "2026-03-05T12:00:00.000001+00:00"
+        assert made[0][2]["assignee"] is None
