@@ -7,8 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from django.db import connection
-
+from dunwell.bulk import is_postgres
 from dunwell.ladder.models import Dispute, Promise, PromiseStatus, Task
 from dunwell.money import quantize
 from dunwell.outbox.models import EventKind
@@ -83,7 +82,7 @@ ORDER BY t.id
 
 def tasks_created(task_ids: Iterable[int]) -> None:
     ids = sorted(task_ids)
-    if ids and connection.vendor == "postgresql":
+    if ids and is_postgres():
         # The daily run creates 140,000 tasks at 1M documents: their events are made by the
         # database from the rows just written (ladder/tests/test_events.py: the same events).
         emit_select(EventKind.TASK_CREATED, TASK_EVENT_SQL, [ids])

@@ -644,17 +644,20 @@ def write_off(case: LegalCase, user: User, *, closed_on: date, note: str = "") -
 
 
 def _link_task_documents(task_ids: Sequence[int]) -> None:
-    """The documents of the tasks join their counterparty's open case: one INSERT … SELECT per
-    5,000 tasks (the first daily run on a large ledger opens tens of thousands of cases; building
-    a model object per link cost more than the rest of the run's legal step)."""
+    """The documents of the tasks join their counterparty's open case: one INSERT … SELECT (per
+    5,000 tasks on SQLite; the first daily run on a large ledger opens tens of thousands of
+    cases, and building a model object per link cost more than the rest of its legal step)."""
     through = LegalCase.documents.through._meta.db_table
     final = sorted(str(stage) for stage in FINAL_STAGES)
-    postgres = connection.vendor == "postgresql"
-    size = len(task_ids) if postgres else 5000  # one array parameter on PostgreSQL
+    ids = list(task_ids)
+    batches: list[tuple[str, list[Any]]]
+    if bulk.is_postgres():  # the ids as one array parameter
+        batches = [("= ANY(%s)", [ids])] if ids else []
+    else:
+        chunks = [ids[i : i + 5000] for i in range(0, len(ids), 5000)]
+        batches = [("IN ({})".format(", ".join(["%s"] * len(c))), c) for c in chunks]
     with connection.cursor() as cursor:
-        for start in range(0, len(task_ids), max(size, 1)):
-            chunk = list(task_ids[start : start + size])
-            tasks = "= ANY(%s)" if postgres else "IN ({})".format(", ".join(["%s"] * len(chunk)))
+        for tasks, params in batches:
             cursor.execute(
                 f"INSERT INTO {through} (legalcase_id, document_id) "  # noqa: S608 - our names
                 "SELECT DISTINCT c.id, td.document_id FROM ladder_taskdocument td "
@@ -662,7 +665,7 @@ def _link_task_documents(task_ids: Sequence[int]) -> None:
                 "JOIN legal_legalcase c ON c.counterparty_id = t.counterparty_id "
                 f"WHERE td.task_id {tasks} AND c.stage NOT IN (%s, %s) "
                 "ORDER BY 1, 2 ON CONFLICT DO NOTHING",  # the unique index's order
-                [*([chunk] if postgres else chunk), *final],
+                [*params, *final],
             )
 
 
