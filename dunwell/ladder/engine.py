@@ -398,9 +398,11 @@ def write_tasks(ctx: Context, drafts: list[TaskDraft], summary: RunSummary) -> l
         return []
     keys = [d.key for d in drafts]
     existing: set[str] = set()
-    for start in range(0, len(keys), 5000):
+    # One array parameter on PostgreSQL (dunwell/lookups.py); SQLite's IN in 5,000-key chunks.
+    chunk = max(len(keys), 1) if _is_postgres() else 5000
+    for start in range(0, len(keys), chunk):
         existing.update(
-            Task.objects.filter(key__in=keys[start : start + 5000]).values_list("key", flat=True)
+            Task.objects.filter(key__any=keys[start : start + chunk]).values_list("key", flat=True)
         )
     drafts = [d for d in drafts if d.key not in existing]
     if not drafts:

@@ -282,14 +282,23 @@ OR (n.contract_id IS NOT NULL AND EXISTS (
 
 
 def _skip_appended(cursor: CursorWrapper, appended_sql: str, params: Sequence[Any]) -> None:
+    cursor.execute("SELECT 1 FROM dunwell_rl_scope LIMIT 1")
+    if cursor.fetchone() is None:
+        return  # every debtor was settled by the plain step
     cursor.execute(f"INSERT INTO dunwell_rl_added (cp, doc) {appended_sql}", params)
+    # Only the debtors still in the scope are checked (a debtor's own new documents stay
+    # together: the check compares a new document with the others of the same debtor).
+    cursor.execute("DELETE FROM dunwell_rl_added WHERE cp NOT IN (SELECT id FROM dunwell_rl_scope)")
     cursor.execute(
         "DELETE FROM dunwell_rl_scope WHERE id IN (SELECT cp FROM dunwell_rl_added) "
         f"AND id NOT IN ({_APPENDED_DISQUALIFY})"
     )
 
 
-def _run(cursor: CursorWrapper) -> None:
+def _run(cursor: CursorWrapper, skip: Callable[[], None] | None = None) -> None:
+    """Reallocate the scope. `skip` (the appended-only check) runs after the counterparties
+    without any payment or allocation have been settled and left the scope: on a first import
+    of invoices that is every debtor, and the check's per-document probes are not needed."""
     postgres = connection.vendor == "postgresql"
     if postgres:
         # The window sorts and hash joins of a large scope spill to disk with the default
@@ -306,6 +315,8 @@ def _run(cursor: CursorWrapper) -> None:
         cursor.execute("ANALYZE dunwell_rl_plain")
     for sql in _PLAIN[1:]:
         cursor.execute(sql)
+    if skip is not None:
+        skip()
     cursor.execute("SELECT 1 FROM dunwell_rl_scope LIMIT 1")
     if cursor.fetchone() is None:
         return
@@ -382,9 +393,15 @@ def reallocate_query(
         # Before appended-only counterparties leave the scope: a new document dated in the
         # past changes the past even when it moves no money.
         _notify(cursor)
-        if appended_sql:
-            _skip_appended(cursor, appended_sql, appended_params)
-        _run(cursor)
+        # A counterparty with no payment and no allocation is settled by the plain step
+        # whether or not its change is appended-only (its documents owe their live amounts
+        # either way), so the appended-only check runs after it, on the rest.
+        _run(
+            cursor,
+            (lambda: _skip_appended(cursor, appended_sql, appended_params))
+            if appended_sql
+            else None,
+        )
 
 
 def _fill_scope(cursor: CursorWrapper, ids: list[int]) -> None:

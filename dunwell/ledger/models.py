@@ -318,7 +318,10 @@ class DocumentKind(models.TextChoices):
 class Document(models.Model):
     """A receivable: an invoice, shipment or act the counterparty must pay."""
 
-    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="documents")
+    # No index of its own: the unique (company, external_id) index starts with it.
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, related_name="documents", db_index=False
+    )
     # No index of its own: (counterparty, due_date) below starts with it.
     counterparty = models.ForeignKey(
         Counterparty, on_delete=models.CASCADE, related_name="documents", db_index=False
@@ -381,9 +384,13 @@ class Document(models.Model):
 
 
 class Payment(models.Model):
-    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="payments")
+    # No indexes of their own: the unique (company, external_id) and the (counterparty, date)
+    # indexes start with them.
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, related_name="payments", db_index=False
+    )
     counterparty = models.ForeignKey(
-        Counterparty, on_delete=models.CASCADE, related_name="payments"
+        Counterparty, on_delete=models.CASCADE, related_name="payments", db_index=False
     )
     contract = models.ForeignKey(
         Contract, null=True, blank=True, on_delete=models.SET_NULL, related_name="payments"

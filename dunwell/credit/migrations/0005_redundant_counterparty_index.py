@@ -6,12 +6,7 @@ the foreign key stays as it is (no re-validation of a large table)."""
 import django.db.models.deletion
 from django.db import migrations, models
 
-
-def _drop(table: str, index: str, column: str) -> migrations.RunSQL:
-    return migrations.RunSQL(
-        f'DROP INDEX IF EXISTS "{index}"',
-        f'CREATE INDEX IF NOT EXISTS "{index}" ON "{table}" ("{column}")',
-    )
+from dunwell.dbindex import drop_redundant_index as _drop
 
 
 class Migration(migrations.Migration):

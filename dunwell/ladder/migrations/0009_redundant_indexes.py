@@ -10,12 +10,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-
-def _drop(table: str, index: str, column: str) -> migrations.RunSQL:
-    return migrations.RunSQL(
-        f'DROP INDEX IF EXISTS "{index}"',
-        f'CREATE INDEX IF NOT EXISTS "{index}" ON "{table}" ("{column}")',
-    )
+from dunwell.dbindex import drop_redundant_index as _drop
 
 
 class Migration(migrations.Migration):

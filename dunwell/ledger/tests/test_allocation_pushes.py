@@ -178,3 +178,35 @@ def test_a_new_invoice_takes_free_credit_and_a_later_one_stays_open(cp: Counterp
     push("documents", DOC_HEADERS, [doc_row("B", cp, "2026-02-10", "80")])
     assert open_amounts(cp) == {"A": D("70.00"), "B": D("80.00")}
     check_against_the_rules(cp)
+
+
+def test_debtors_who_never_paid_skip_the_appended_only_check(
+    cp: Counterparty, make_counterparty: Callable[..., Counterparty]
+) -> None:
+    """A debtor with no payment and no allocation is settled by the plain step before the
+    appended-only check (issue 15: a first import of invoices does not probe each one); a
+    debtor who has paid is still checked, in the same batch."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    fresh = make_counterparty()
+    push("documents", DOC_HEADERS, [doc_row("X", cp, "2026-02-10", "100")])
+    push("payments", PAY_HEADERS, [pay_row("P", cp, "100")])
+    with CaptureQueriesContext(connection) as first:
+        push("documents", DOC_HEADERS, [doc_row("F1", fresh, "2026-01-10", "40")])
+    assert not [q for q in first.captured_queries if "INSERT INTO dunwell_rl_added" in q["sql"]]
+    assert open_amounts(fresh) == {"F1": D("40.00")}
+    with CaptureQueriesContext(connection) as both:
+        push(
+            "documents",
+            DOC_HEADERS,
+            [doc_row("F2", fresh, "2026-03-10", "60"), doc_row("N", cp, "2026-01-10", "50")],
+        )
+    checked = [
+        q["sql"] for q in both.captured_queries if "INSERT INTO dunwell_rl_added" in q["sql"]
+    ]
+    assert checked  # the paying debtor's new invoice is checked
+    assert open_amounts(fresh) == {"F1": D("40.00"), "F2": D("60.00")}
+    assert open_amounts(cp) == {"X": D("50.00"), "N": D("0.00")}
+    check_against_the_rules(cp)
+    check_against_the_rules(fresh)
