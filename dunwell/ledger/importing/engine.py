@@ -1395,23 +1395,21 @@ class Importer:
         key = "cp_id" if kind.name == "contacts" else "company_id"
         tkey = "counterparty_id" if kind.name == "contacts" else "company_id"
         cp_col = "counterparty_id" if kind.name != "counterparties" else "id"
+        present = set(parser.header_of)
+        columns = list(kind.columns)
+        # Columns the file does not carry keep their stored values. They are copied in the
+        # same pass that finds each row's stored one (a staging row is rewritten once, not
+        # twice: issue 15's re-import); a new row has none and keeps NULL for the defaults.
+        kept = [(st, db) for st, db, source in columns if source and source not in present]
         cursor.execute(
-            f"UPDATE {STAGE} SET target_id = t.id, old_cp_id = t.{cp_col} FROM {target} t "
+            f"UPDATE {STAGE} SET target_id = t.id, old_cp_id = t.{cp_col}"
+            + "".join(f", {st} = t.{db}" for st, db in kept)
+            + f" FROM {target} t "
             f"WHERE t.{tkey} = {STAGE}.{key} AND t.external_id = {STAGE}.f_external_id"
         )
         # Rows that already exist: none for new rows (a push of new invoices), and then the
         # passes that compare with the stored rows are skipped (each would scan the table).
         targets = cursor.rowcount != 0
-        present = set(parser.header_of)
-        columns = list(kind.columns)
-        # Columns the file does not carry keep their stored values: one pass over the staging
-        # rows that have a target (none on a first import), not one per column.
-        kept = [(st, db) for st, db, source in columns if source and source not in present]
-        if kept and targets:
-            cursor.execute(
-                f"UPDATE {STAGE} SET {', '.join(f'{st} = t.{db}' for st, db in kept)} "
-                f"FROM {target} t WHERE t.id = {STAGE}.target_id"
-            )
         if kind.name == "deals":
             self._deal_stage_dates(cursor, present)
         defaults = _defaults(kind.name)
