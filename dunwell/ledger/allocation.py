@@ -282,9 +282,6 @@ OR (n.contract_id IS NOT NULL AND EXISTS (
 
 
 def _skip_appended(cursor: CursorWrapper, appended_sql: str, params: Sequence[Any]) -> None:
-    cursor.execute("SELECT 1 FROM dunwell_rl_scope LIMIT 1")
-    if cursor.fetchone() is None:
-        return  # every debtor was settled by the plain step
     cursor.execute(f"INSERT INTO dunwell_rl_added (cp, doc) {appended_sql}", params)
     # Only the debtors still in the scope are checked (a debtor's own new documents stay
     # together: the check compares a new document with the others of the same debtor).
@@ -295,10 +292,18 @@ def _skip_appended(cursor: CursorWrapper, appended_sql: str, params: Sequence[An
     )
 
 
-def _run(cursor: CursorWrapper, skip: Callable[[], None] | None = None) -> None:
-    """Reallocate the scope. `skip` (the appended-only check) runs after the counterparties
-    without any payment or allocation have been settled and left the scope: on a first import
-    of invoices that is every debtor, and the check's per-document probes are not needed."""
+def _scope_empty(cursor: CursorWrapper) -> bool:
+    cursor.execute("SELECT 1 FROM dunwell_rl_scope LIMIT 1")
+    return cursor.fetchone() is None
+
+
+def _run(
+    cursor: CursorWrapper, appended_sql: str = "", appended_params: Sequence[Any] = ()
+) -> None:
+    """Reallocate the scope. The appended-only check (`appended_sql`, see `reallocate_query`)
+    runs after the counterparties without any payment or allocation have been settled and left
+    the scope: on a first import of invoices that is every debtor, and the check's
+    per-document probes are not needed."""
     postgres = connection.vendor == "postgresql"
     if postgres:
         # The window sorts and hash joins of a large scope spill to disk with the default
@@ -315,11 +320,12 @@ def _run(cursor: CursorWrapper, skip: Callable[[], None] | None = None) -> None:
         cursor.execute("ANALYZE dunwell_rl_plain")
     for sql in _PLAIN[1:]:
         cursor.execute(sql)
-    if skip is not None:
-        skip()
-    cursor.execute("SELECT 1 FROM dunwell_rl_scope LIMIT 1")
-    if cursor.fetchone() is None:
+    if _scope_empty(cursor):
         return
+    if appended_sql:
+        _skip_appended(cursor, appended_sql, appended_params)
+        if _scope_empty(cursor):
+            return
     for sql in _LOAD:
         cursor.execute(sql)
     if postgres:
@@ -396,12 +402,7 @@ def reallocate_query(
         # A counterparty with no payment and no allocation is settled by the plain step
         # whether or not its change is appended-only (its documents owe their live amounts
         # either way), so the appended-only check runs after it, on the rest.
-        _run(
-            cursor,
-            (lambda: _skip_appended(cursor, appended_sql, appended_params))
-            if appended_sql
-            else None,
-        )
+        _run(cursor, appended_sql, appended_params)
 
 
 def _fill_scope(cursor: CursorWrapper, ids: list[int]) -> None:

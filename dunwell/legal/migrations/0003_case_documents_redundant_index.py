@@ -5,6 +5,8 @@ fewer each. The table is Django's own for `LegalCase.documents`, so only the dat
 
 from django.db import migrations
 
+from dunwell.dbindex import drop_redundant_index
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -12,9 +14,9 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunSQL(
-            'DROP INDEX IF EXISTS "legal_legalcase_documents_legalcase_id_8fc6ffd4"',
-            'CREATE INDEX IF NOT EXISTS "legal_legalcase_documents_legalcase_id_8fc6ffd4" '
-            'ON "legal_legalcase_documents" ("legalcase_id")',
+        drop_redundant_index(
+            "legal_legalcase_documents",
+            "legal_legalcase_documents_legalcase_id_8fc6ffd4",
+            "legalcase_id",
         )
     ]
