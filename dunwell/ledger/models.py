@@ -628,8 +628,17 @@ class Allocation(models.Model):
     document = models.ForeignKey(
         Document, on_delete=models.CASCADE, related_name="allocations", db_index=False
     )
+    # The counterparty of its payment and of its document (the allocation engine writes it
+    # from the payment; a payment pays only documents of its own counterparty). No
+    # foreign-key constraint: the payment's and the document's protect it, and a bulk
+    # reallocation writes a million allocations without a million more checks (issue 15).
+    # Deleting the counterparty still deletes its allocations (Django's cascade).
     counterparty = models.ForeignKey(
-        Counterparty, on_delete=models.CASCADE, related_name="+", db_index=False
+        Counterparty,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     amount = money_field(_("amount"))
     paid_on = models.DateField(_("paid on"))

@@ -397,3 +397,40 @@ def test_a_document_moved_to_a_debtor_without_payments_keeps_no_old_allocation(
     doc.refresh_from_db()
     assert doc.open_amount == D("100.00")
     assert not Allocation.objects.filter(document=doc).exists()
+
+
+def test_an_allocation_belongs_to_its_payments_and_its_documents_counterparty(
+    company: Company, make_counterparty: Callable[..., Counterparty]
+) -> None:
+    """The allocation's counterparty has no foreign-key constraint of its own (issue 15): the
+    engine keeps it equal to its payment's and its document's, through moves between debtors,
+    and deleting the counterparty deletes its allocations."""
+    first, second = make_counterparty(), make_counterparty()
+
+    def consistent() -> int:
+        rows = list(
+            Allocation.objects.values_list(
+                "counterparty_id", "payment__counterparty_id", "document__counterparty_id"
+            )
+        )
+        assert all(a == p == d for a, p, d in rows), rows
+        return len(rows)
+
+    docs = [
+        add_document(
+            company, cp, external_id=f"D{i}", number=str(i), date=date(2026, 1, i), amount=D(50)
+        )
+        for i, cp in enumerate([first, first, second], start=1)
+    ]
+    moving = add_payment(company, first, date(2026, 2, 1), D(70), "RON", "P1", payer="X")
+    add_payment(company, second, date(2026, 2, 2), D(20), "RON", "P2", payer="Y")
+    assert consistent() == 3
+    # The payment and a document go to the other debtor (a re-import does this), both debtors
+    # are reallocated: the first debtor's old allocations go, the new ones are the second's.
+    Payment.objects.filter(pk=moving.pk).update(counterparty=second)
+    Document.objects.filter(pk=docs[1].pk).update(counterparty=second)
+    reallocate([first.pk, second.pk])
+    assert consistent() == 3
+    assert set(Allocation.objects.values_list("counterparty_id", flat=True)) == {second.pk}
+    second.delete()
+    assert not Allocation.objects.exists()

@@ -117,6 +117,50 @@ def test_a_file_without_optional_columns_keeps_stored_values(
     assert alpha.name == "Alpha SA" and alpha.segment.code == "key" and alpha.collector is not None
 
 
+def test_columns_a_file_does_not_carry_take_their_empty_value_or_keep_the_stored_one(
+    loaded: Company, write_csv: Writer
+) -> None:
+    """A column missing from the file is staged with its empty-cell value: new rows get it,
+    stored rows keep theirs, and a date of acceptance still marks a document accepted."""
+    Document.objects.filter(external_id="D2").update(cancelled=True, kind="act", accepted=True)
+    result = import_file(
+        "documents",
+        write_csv(
+            "narrow.csv",
+            "external_id,counterparty,number,date,due_date,amount,currency,accepted_on\n"
+            "D2,C1,F-2,2026-01-10,2026-02-10,100,RON,\n"
+            "D5,C1,F-5,2026-01-11,2026-02-11,10,RON,2026-01-12\n"
+            "D6,C1,F-6,2026-01-11,2026-02-11,10,RON,\n",
+        ),
+    )
+    assert (result.created, result.updated, result.unchanged) == (2, 0, 1)
+    kept = Document.objects.get(external_id="D2")
+    assert (kept.cancelled, kept.kind, kept.accepted) == (True, "act", True)
+    accepted = Document.objects.get(external_id="D5")
+    assert (accepted.kind, accepted.cancelled, accepted.accepted) == ("invoice", False, True)
+    assert accepted.accepted_on == date(2026, 1, 12)
+    plain = Document.objects.get(external_id="D6")
+    assert (plain.kind, plain.cancelled, plain.accepted) == ("invoice", False, False)
+    import_file(
+        "payments",
+        write_csv("p.csv", "external_id,counterparty,date,amount,currency\nP9,C1,2026-01-20,5,RON\n"),
+    )
+    Payment.objects.filter(external_id="P9").update(number="PP-9", payer="Alpha", cancelled=True)
+    again = import_file(
+        "payments",
+        write_csv(
+            "p2.csv",
+            "external_id,counterparty,date,amount,currency\n"
+            "P9,C1,2026-01-20,5,RON\nP10,C1,2026-01-21,6,RON\n",
+        ),
+    )
+    assert (again.created, again.updated, again.unchanged) == (1, 0, 1)
+    stored = Payment.objects.get(external_id="P9")
+    assert (stored.number, stored.payer, stored.cancelled) == ("PP-9", "Alpha", True)
+    new = Payment.objects.get(external_id="P10")
+    assert (new.number, new.payer, new.cancelled) == ("", "", False)
+
+
 def test_payments_allocate_and_write_the_timeline(loaded: Company, write_csv: Writer) -> None:
     payments = (
         "external_id,counterparty,document,date,amount,currency,payer\n"
