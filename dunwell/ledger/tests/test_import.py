@@ -143,7 +143,9 @@ def test_columns_a_file_does_not_carry_take_their_empty_value_or_keep_the_stored
     assert (plain.kind, plain.cancelled, plain.accepted) == ("invoice", False, False)
     import_file(
         "payments",
-        write_csv("p.csv", "external_id,counterparty,date,amount,currency\nP9,C1,2026-01-20,5,RON\n"),
+        write_csv(
+            "p.csv", "external_id,counterparty,date,amount,currency\nP9,C1,2026-01-20,5,RON\n"
+        ),
     )
     Payment.objects.filter(external_id="P9").update(number="PP-9", payer="Alpha", cancelled=True)
     again = import_file(
