@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -70,7 +71,12 @@ def lock_dir() -> Path:
 def _file_lock(name: str, wait: bool) -> Iterator[None]:
     # Per database, as PostgreSQL's advisory locks are: two databases under one data folder
     # (the tests' parallel workers) do not hold each other's locks.
-    database = hashlib.sha256(str(connection.settings_dict["NAME"]).encode()).hexdigest()[:12]
+    # An in-memory database (the tests') lives in one process, under the same name in every
+    # process: its locks are that process's own.
+    owner = f"{connection.settings_dict['NAME']}"
+    if connection.is_in_memory_db():
+        owner += f"@{os.getpid()}"
+    database = hashlib.sha256(owner.encode()).hexdigest()[:12]
     path = lock_dir() / f"{database}-{re.sub(r'[^A-Za-z0-9_.-]', '_', name)}.lock"
     with path.open("a") as handle:
         try:

@@ -318,9 +318,17 @@ class DocumentKind(models.TextChoices):
 class Document(models.Model):
     """A receivable: an invoice, shipment or act the counterparty must pay."""
 
-    # No index of its own: the unique (company, external_id) index starts with it.
+    # No index of its own: the unique (company, external_id) index starts with it. No
+    # foreign-key constraint either: the company is the counterparty's (the import resolves a
+    # counterparty within the row's company, the services refuse another's), and the
+    # counterparty's constraint protects it. A million-row import then makes one check per
+    # row fewer (issue 15). Deleting the company is still refused while it has documents.
     company = models.ForeignKey(
-        Company, on_delete=models.PROTECT, related_name="documents", db_index=False
+        Company,
+        on_delete=models.PROTECT,
+        related_name="documents",
+        db_index=False,
+        db_constraint=False,
     )
     # No index of its own: (counterparty, due_date) below starts with it.
     counterparty = models.ForeignKey(
@@ -385,9 +393,14 @@ class Document(models.Model):
 
 class Payment(models.Model):
     # No indexes of their own: the unique (company, external_id) and the (counterparty, date)
-    # indexes start with them.
+    # indexes start with them. No foreign-key constraint on the company: it is the
+    # counterparty's, as for documents.
     company = models.ForeignKey(
-        Company, on_delete=models.PROTECT, related_name="payments", db_index=False
+        Company,
+        on_delete=models.PROTECT,
+        related_name="payments",
+        db_index=False,
+        db_constraint=False,
     )
     counterparty = models.ForeignKey(
         Counterparty, on_delete=models.CASCADE, related_name="payments", db_index=False

@@ -11,6 +11,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from django.db.models import ProtectedError
 
 from dunwell.accounts.models import User
 from dunwell.ledger.importing import ImportRejected, import_file
@@ -161,6 +162,49 @@ def test_columns_a_file_does_not_carry_take_their_empty_value_or_keep_the_stored
     assert (stored.number, stored.payer, stored.cancelled) == ("PP-9", "Alpha", True)
     new = Payment.objects.get(external_id="P10")
     assert (new.number, new.payer, new.cancelled) == ("", "", False)
+
+
+def test_documents_and_payments_carry_their_counterpartys_company(
+    loaded: Company, write_csv: Writer
+) -> None:
+    """No foreign-key constraint checks a document's or a payment's company (issue 15): the
+    import keeps it equal to its counterparty's, rows of two companies in one file included,
+    and a company with documents or payments cannot be deleted."""
+    other = Company.objects.create(
+        name="Other", code="other", country="RU", currency="RUB", calendar_country="RU"
+    )
+    import_file(
+        "counterparties",
+        write_csv("cp2.csv", "external_id;name;country;company\nC1;Gamma OOO;RU;other\n"),
+    )
+    result = import_file(
+        "documents",
+        write_csv(
+            "d2.csv",
+            "external_id,company,counterparty,number,date,due_date,amount,currency\n"
+            "X1,other,C1,G-1,2026-01-10,2026-02-10,10,RUB\n"
+            "X2,demo,C1,G-2,2026-01-10,2026-02-10,20,RON\n",
+        ),
+    )
+    assert result.created == 2
+    import_file(
+        "payments",
+        write_csv(
+            "p2.csv",
+            "external_id,company,counterparty,date,amount,currency\n"
+            "Y1,other,C1,2026-01-20,4,RUB\nY2,demo,C1,2026-01-20,5,RON\n",
+        ),
+    )
+    assert Document.objects.get(external_id="X1").counterparty.name == "Gamma OOO"
+    assert Payment.objects.get(external_id="Y2").counterparty.name == "Alpha SRL"
+    rows = [
+        *Document.objects.values_list("company_id", "counterparty__company_id"),
+        *Payment.objects.values_list("company_id", "counterparty__company_id"),
+    ]
+    assert len(rows) == 7 and all(own == its for own, its in rows), rows
+    with pytest.raises(ProtectedError):
+        other.delete()
+    assert Document.objects.filter(company=other).count() == 1
 
 
 def test_payments_allocate_and_write_the_timeline(loaded: Company, write_csv: Writer) -> None:
