@@ -74,7 +74,8 @@ def _file_lock(name: str, wait: bool) -> Iterator[None]:
     # An in-memory database (the tests') lives in one process, under the same name in every
     # process: its locks are that process's own.
     owner = f"{connection.settings_dict['NAME']}"
-    if connection.is_in_memory_db():
+    in_memory = getattr(connection, "is_in_memory_db", None)  # SQLite's wrapper has it
+    if in_memory is not None and in_memory():
         owner += f"@{os.getpid()}"
     database = hashlib.sha256(owner.encode()).hexdigest()[:12]
     path = lock_dir() / f"{database}-{re.sub(r'[^A-Za-z0-9_.-]', '_', name)}.lock"
