@@ -7,10 +7,11 @@ import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_tasks import task
@@ -42,6 +43,14 @@ def run_import(run_id: int) -> str:
     if not _claim(run_id):
         return "skipped"
     run = ImportRun.objects.select_related("company", "user").get(pk=run_id)
+    # The reasons of rejected rows are kept as text: in the language of the user who started
+    # the import, not the worker's.
+    language = run.user.language if run.user is not None else settings.LANGUAGE_CODE
+    with translation.override(language):
+        return _run_import(run_id, run)
+
+
+def _run_import(run_id: int, run: ImportRun) -> str:
     with tempfile.TemporaryDirectory() as scratch:
         rejected_out = Path(scratch) / "rejected.csv"
         try:

@@ -11,10 +11,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from dunwell.accounts.models import Role, User
 from dunwell.ledger.models import ColumnMapping, Company, Counterparty, ImportRun
+from dunwell.ledger.tasks import run_import
 
 
 @pytest.fixture(autouse=True)
@@ -121,6 +122,28 @@ def test_rejected_rows_are_listed_and_downloadable(
     download = client.get(reverse("ledger:import_rejected", args=[run.pk]))
     body = b"".join(download.streaming_content).decode()  # type: ignore[attr-defined]
     assert "C2;Beta;Romania;country: not an ISO 3166 country code" in body
+
+
+def test_rejected_rows_are_explained_in_the_language_of_who_started_the_import(
+    company: Company, finance: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The worker runs in English; the reasons it keeps are in the importer's language."""
+    User.objects.filter(pk=finance.pk).update(language="ru")
+    client = client_for(finance)
+    response = upload(
+        client, "external_id,name,country\nC1,Alpha,RO\nC2,Beta,Romania\n", partial=True
+    )
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post(
+            response["Location"], {"col_0": "external_id", "col_1": "name", "col_2": "country"}
+        )
+    run = ImportRun.objects.get()
+    with translation.override("en"):
+        assert run_import.call(run.pk) == "done"
+    run.refresh_from_db()
+    assert run.errors[0]["reason"] == "не код страны ISO 3166: 'ROMANIA'"
+    page = client.get(reverse("ledger:import_detail", args=[run.pk])).content.decode()
+    assert "не код страны ISO 3166" in page and "Отклонено" in page
 
 
 def test_a_running_import_polls_for_progress(finance: User) -> None:
