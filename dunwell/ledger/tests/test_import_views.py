@@ -103,17 +103,23 @@ def test_upload_preview_confirm_and_result(
     assert b"hx-trigger" not in page.content  # finished: no more polling
 
 
+def import_a_bad_country(client: Client, on_commit: Any, *, run_task: bool) -> None:
+    """Upload two counterparties, the second with a country that is not a code, map the
+    columns and confirm; the import task runs at commit when `run_task`."""
+    response = upload(
+        client, "external_id,name,country\nC1,Alpha,RO\nC2,Beta,Romania\n", partial=True
+    )
+    with on_commit(execute=run_task):
+        client.post(
+            response["Location"], {"col_0": "external_id", "col_1": "name", "col_2": "country"}
+        )
+
+
 def test_rejected_rows_are_listed_and_downloadable(
     company: Company, finance: User, django_capture_on_commit_callbacks: Any
 ) -> None:
     client = client_for(finance)
-    response = upload(
-        client, "external_id,name,country\nC1,Alpha,RO\nC2,Beta,Romania\n", partial=True
-    )
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            response["Location"], {"col_0": "external_id", "col_1": "name", "col_2": "country"}
-        )
+    import_a_bad_country(client, django_capture_on_commit_callbacks, run_task=True)
     run = ImportRun.objects.get()
     assert (run.status, run.created, run.rejected) == ("done", 1, 1)
     assert run.errors[0]["row"] == 3 and run.errors[0]["column"] == "country"
@@ -130,13 +136,7 @@ def test_rejected_rows_are_explained_in_the_language_of_who_started_the_import(
     """The worker runs in English; the reasons it keeps are in the importer's language."""
     User.objects.filter(pk=finance.pk).update(language="ru")
     client = client_for(finance)
-    response = upload(
-        client, "external_id,name,country\nC1,Alpha,RO\nC2,Beta,Romania\n", partial=True
-    )
-    with django_capture_on_commit_callbacks(execute=False):
-        client.post(
-            response["Location"], {"col_0": "external_id", "col_1": "name", "col_2": "country"}
-        )
+    import_a_bad_country(client, django_capture_on_commit_callbacks, run_task=False)
     run = ImportRun.objects.get()
     with translation.override("en"):
         assert run_import.call(run.pk) == "done"
