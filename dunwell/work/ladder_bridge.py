@@ -11,12 +11,13 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Max, Q, Sum
+from django.db.models import Max, Q, Sum, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dunwell.accounts.models import Role, User
 from dunwell.accounts.visibility import can_resolve_dispute, can_work_task
+from dunwell.compiled import Reusable
 from dunwell.ladder import holds
 from dunwell.ladder import services as ladder
 from dunwell.ladder.holds import Hold
@@ -70,21 +71,56 @@ class LadderFacts:
     resolved_dispute_since_last_call: bool = False
 
 
+# The card's reads of one counterparty, their SQL built once per process (dunwell.compiled).
+_OWN_POLICY = Reusable(
+    lambda cp: (
+        CounterpartyPolicy.objects.filter(counterparty_id=cp)
+        .select_related("policy")
+        .order_by("pk")[:1]
+    ),
+    int,
+)
+_SEGMENT_POLICY = Reusable(
+    lambda segment: (
+        SegmentPolicy.objects.filter(segment_id=segment).select_related("policy").order_by("pk")[:1]
+    ),
+    int,
+)
+_STEP = Reusable(
+    lambda policy, order: PolicyStep.objects.filter(policy_id=policy, order=order).order_by("pk")[
+        :1
+    ],
+    int,
+    int,
+)
+_PROMISES = Reusable(
+    lambda cp: Promise.objects.filter(counterparty_id=cp).order_by("-recorded_at")[:20], int
+)
+_DISPUTES = Reusable(
+    lambda cp: (
+        Dispute.objects.filter(counterparty_id=cp)
+        .select_related("responsible")
+        .order_by("-registered_at")[:20]
+    ),
+    int,
+)
+_AGREEMENTS = Reusable(lambda cp: Agreement.objects.filter(counterparty_id=cp)[:5], int)
+_OPEN_TASKS = Reusable(
+    lambda cp: (
+        Task.objects.filter(counterparty_id=cp, status__in=OPEN_STATUSES)
+        .select_related("assignee", "step", "counterparty")
+        .order_by("due_at")[:20]
+    ),
+    int,
+)
+
+
 def policy_name(counterparty: Counterparty) -> tuple[int | None, str]:
-    override = (
-        CounterpartyPolicy.objects.filter(counterparty=counterparty)
-        .select_related("policy")
-        .first()
-    )
-    if override is not None:
+    for override in _OWN_POLICY(counterparty.pk):
         return override.policy_id, override.policy.localized_name
-    by_segment = (
-        SegmentPolicy.objects.filter(segment_id=counterparty.segment_id)
-        .select_related("policy")
-        .first()
-    )
-    if by_segment is not None:
-        return by_segment.policy_id, by_segment.policy.localized_name
+    if counterparty.segment_id is not None:
+        for by_segment in _SEGMENT_POLICY(counterparty.segment_id):
+            return by_segment.policy_id, by_segment.policy.localized_name
     return None, ""
 
 
@@ -96,10 +132,10 @@ def facts_for(counterparty: Counterparty, today: date, window_days: int = 60) ->
     )
     step_policy: int | None = progress["policy"] or policy_id
     if progress["step"] and step_policy is not None:
-        step = PolicyStep.objects.filter(policy_id=step_policy, order=progress["step"]).first()
+        step = next(iter(_STEP(step_policy, progress["step"])), None)
         facts.step = f"{progress['step']}. {step.localized_name}" if step else str(progress["step"])
     since = timezone.now() - timedelta(days=window_days)
-    promises = list(Promise.objects.filter(counterparty=counterparty).order_by("-recorded_at")[:20])
+    promises = _PROMISES(counterparty.pk)
     for p in promises:
         facts.promises.append(
             {
@@ -121,12 +157,8 @@ def facts_for(counterparty: Counterparty, today: date, window_days: int = 60) ->
     pause = whole.get(counterparty.pk)
     if pause is not None and pause.reason == holds.GRACE and pause.until is not None:
         facts.paused_until = max(facts.paused_until or pause.until, pause.until)
-    disputes = list(
-        Dispute.objects.filter(counterparty=counterparty)
-        .select_related("responsible")
-        .prefetch_related("documents")
-        .order_by("-registered_at")[:20]
-    )
+    disputes = _DISPUTES(counterparty.pk)
+    prefetch_related_objects(disputes, "documents")
     for d in disputes:
         facts.disputes.append(
             {
@@ -155,9 +187,9 @@ def facts_for(counterparty: Counterparty, today: date, window_days: int = 60) ->
         facts.resolved_dispute_since_last_call = any(
             at is not None and (last_call is None or at > last_call) for at in resolved
         )
-    for a in Agreement.objects.filter(counterparty=counterparty).prefetch_related("instalments")[
-        :5
-    ]:
+    agreements = _AGREEMENTS(counterparty.pk)
+    prefetch_related_objects(agreements, "instalments")
+    for a in agreements:
         facts.agreements.append(
             {
                 "signed_on": a.signed_on,
@@ -177,9 +209,7 @@ def facts_for(counterparty: Counterparty, today: date, window_days: int = 60) ->
             }
         )
     open_tasks = Task.objects.filter(counterparty=counterparty, status__in=OPEN_STATUSES)
-    facts.open_tasks = list(
-        open_tasks.select_related("assignee", "step", "counterparty").order_by("due_at")[:20]
-    )
+    facts.open_tasks = _OPEN_TASKS(counterparty.pk)
     task_holds = holds.task_holds(open_tasks, today, whole)
     facts.pause = pause
     if facts.pause is None and facts.paused_until is not None:

@@ -43,6 +43,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dunwell.accounts.models import User
 from dunwell.accounts.visibility import COLLECTING_ROLES, visible_counterparties
+from dunwell.compiled import Reusable
 from dunwell.insight.labels import LIKELY_LATE_LABEL
 from dunwell.interest.fx import rates_on
 from dunwell.ladder.decide import DEFAULT_WINDOW
@@ -207,8 +208,11 @@ class Header:
         return [(c, [amounts.get(c) for _label, amounts in self.buckets]) for c in self.currencies]
 
 
-def debtor_header(counterparty: Counterparty, today: date) -> Header:
-    """Totals and aging buckets per currency in one grouped query; credit lines in two more."""
+def debtor_header(
+    counterparty: Counterparty, today: date, contracts: list[Contract] | None = None
+) -> Header:
+    """Totals and aging buckets per currency in one grouped query; credit lines in one more
+    (and one for the contracts unless the caller has read them, newest first)."""
     bounds = DEFAULT_BUCKETS
     aggregates: dict[str, Any] = {
         "total": Coalesce(Sum("open_amount"), Value(ZERO), output_field=MONEY),
@@ -247,21 +251,22 @@ def debtor_header(counterparty: Counterparty, today: date) -> Header:
             (labels[i], Amounts.of((r["currency"], r[f"b{i}"]) for r in rows).nonzero())
             for i in range(len(bounds) + 1)
         ],
-        credit=credit_lines(counterparty),
+        credit=credit_lines(counterparty, contracts),
         oldest_due=oldest,
         max_days_overdue=max((today - oldest).days, 0) if oldest else 0,
         open_documents=sum(r["count"] for r in rows),
     )
 
 
-def credit_lines(counterparty: Counterparty) -> list[CreditLine]:
+def credit_lines(
+    counterparty: Counterparty, contracts: list[Contract] | None = None
+) -> list[CreditLine]:
     """Each contract with a credit limit against the open documents of that contract in the
-    contract's currency (limits of two contracts are two limits, not one sum)."""
-    contracts = list(
-        Contract.objects.filter(counterparty=counterparty, credit_limit__isnull=False).order_by(
-            "-date", "id"
-        )
-    )
+    contract's currency (limits of two contracts are two limits, not one sum). `contracts`:
+    the counterparty's contracts newest first, if the caller has read them."""
+    if contracts is None:
+        contracts = _CONTRACTS(counterparty.pk)
+    contracts = [c for c in contracts if c.credit_limit is not None]
     if not contracts:
         return []
     used = {
@@ -313,27 +318,83 @@ class DebtorCard:
 
 DOCUMENTS_ON_CARD = 200
 
-
-def debtor_card(counterparty: Counterparty, today: date, timeline_filter: str = "") -> DebtorCard:
-    documents = list(
-        Document.objects.filter(counterparty=counterparty, open_amount__gt=0)
+# The card's reads of one counterparty, their SQL built once per process (dunwell.compiled).
+_CARD_DOCUMENTS = Reusable(
+    lambda cp: (
+        Document.objects.filter(counterparty_id=cp, open_amount__gt=0)
         .select_related("contract")
         .order_by("due_date", "id")[:DOCUMENTS_ON_CARD]
-    )
-    header = debtor_header(counterparty, today)
-    timeline_qs = TimelineEntry.objects.filter(counterparty=counterparty).select_related("actor")
-    prefixes = TIMELINE_FILTERS.get(timeline_filter)
-    if prefixes:
+    ),
+    int,
+)
+_CONTRACTS = Reusable(
+    lambda cp: Contract.objects.filter(counterparty_id=cp).order_by("-date", "id"), int
+)
+_CONTACTS = Reusable(
+    lambda cp: Contact.objects.filter(counterparty_id=cp).order_by("-decides_payments", "name"),
+    int,
+)
+_CALLS = Reusable(
+    lambda cp: (
+        CallActivity.objects.filter(counterparty_id=cp)
+        .select_related("user", "contact")
+        .order_by("-at", "-id")[:20]
+    ),
+    int,
+)
+_STALLING = Reusable(
+    lambda cp: StallingAlert.objects.filter(counterparty_id=cp, closed_at__isnull=True).order_by(
+        "pk"
+    )[:1],
+    int,
+)
+_REASSIGNMENTS = Reusable(
+    lambda cp: Reassignment.objects.filter(counterparty_id=cp).select_related(
+        "from_user", "to_user", "by"
+    )[:10],
+    int,
+)
+_MEETINGS = Reusable(lambda cp: Meeting.objects.filter(counterparty_id=cp)[:10], int)
+_PINNED_NOTES = Reusable(
+    lambda cp: (
+        Note.objects.filter(counterparty_id=cp, pinned=True)
+        .select_related("author")
+        .order_by("-pinned_at", "-id")
+    ),
+    int,
+)
+
+
+def _timeline_read(prefixes: tuple[str, ...]) -> Reusable[TimelineEntry]:
+    def build(cp: int) -> QuerySet[TimelineEntry]:
         condition = Q()
         for prefix in prefixes:
             condition |= Q(kind__startswith=prefix)
-        timeline_qs = timeline_qs.filter(condition)
+        return (
+            TimelineEntry.objects.filter(condition, counterparty_id=cp)
+            .select_related("actor")
+            .order_by("-at", "-id")[:100]
+        )
+
+    return Reusable(build, int)
+
+
+# One read per filter ("": all kinds).
+_TIMELINES = {"": _timeline_read(()), **{k: _timeline_read(v) for k, v in TIMELINE_FILTERS.items()}}
+
+
+def debtor_card(counterparty: Counterparty, today: date, timeline_filter: str = "") -> DebtorCard:
+    documents = _CARD_DOCUMENTS(counterparty.pk)
+    contracts = _CONTRACTS(counterparty.pk)
+    header = debtor_header(counterparty, today, contracts)
+    timeline = _TIMELINES[timeline_filter if timeline_filter in TIMELINE_FILTERS else ""]
     facts = ladder_bridge.facts_for(counterparty, today)
     disputed = facts.disputed_documents
+    stalling = _STALLING(counterparty.pk)
     return DebtorCard(
         counterparty=counterparty,
         header=header,
-        contracts=list(Contract.objects.filter(counterparty=counterparty).order_by("-date")),
+        contracts=contracts,
         documents=[
             {
                 "document": d,
@@ -343,24 +404,12 @@ def debtor_card(counterparty: Counterparty, today: date, timeline_filter: str = 
             for d in documents
         ],
         documents_total=header.open_documents,
-        contacts=list(
-            Contact.objects.filter(counterparty=counterparty).order_by("-decides_payments", "name")
-        ),
-        timeline=_with_notes(with_texts(list(timeline_qs.order_by("-at", "-id")[:100]))),
-        calls=list(
-            CallActivity.objects.filter(counterparty=counterparty)
-            .select_related("user", "contact")
-            .order_by("-at", "-id")[:20]
-        ),
-        stalling=StallingAlert.objects.filter(
-            counterparty=counterparty, closed_at__isnull=True
-        ).first(),
-        reassignments=list(
-            Reassignment.objects.filter(counterparty=counterparty).select_related(
-                "from_user", "to_user", "by"
-            )[:10]
-        ),
-        meetings=list(Meeting.objects.filter(counterparty=counterparty)[:10]),
+        contacts=_CONTACTS(counterparty.pk),
+        timeline=_with_notes(with_texts(timeline(counterparty.pk))),
+        calls=_CALLS(counterparty.pk),
+        stalling=stalling[0] if stalling else None,
+        reassignments=_REASSIGNMENTS(counterparty.pk),
+        meetings=_MEETINGS(counterparty.pk),
         ladder=facts,
     )
 
@@ -818,11 +867,7 @@ def _days_late(counterparty: Counterparty) -> tuple[Decimal | None, int]:
 
 
 def pinned_notes(counterparty: Counterparty) -> list[Note]:
-    return list(
-        Note.objects.filter(counterparty=counterparty, pinned=True)
-        .select_related("author")
-        .order_by("-pinned_at", "-id")
-    )
+    return _PINNED_NOTES(counterparty.pk)
 
 
 def _with_notes(entries: Sequence[TimelineEntry]) -> list[TimelineEntry]:

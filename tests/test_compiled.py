@@ -1,0 +1,135 @@
+"""Reads whose SQL is built once (dunwell/compiled.py) return what the ORM returns, for every
+argument, and a read whose SQL would depend on its arguments' values is refused."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.db.models import QuerySet
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from dunwell.compiled import NotReusable, Reusable
+from dunwell.ledger.models import Contract, Counterparty, Document, TimelineEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def _fields(obj: Any) -> dict[str, Any]:
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+def _open_documents(cp: int) -> QuerySet[Document]:
+    return (
+        Document.objects.filter(counterparty_id=cp, open_amount__gt=0)
+        .select_related("contract", "counterparty")
+        .order_by("due_date", "id")
+    )
+
+
+def test_a_reused_read_equals_the_orms_for_each_argument(
+    make_counterparty: Callable[..., Counterparty],
+    make_document: Callable[..., Document],
+    make_contract: Callable[..., Contract],
+) -> None:
+    built = []
+
+    def build(cp: int) -> QuerySet[Document]:
+        built.append(cp)
+        return _open_documents(cp)
+
+    read = Reusable(build, int)
+    first, second, empty = make_counterparty(), make_counterparty(), make_counterparty()
+    contract = make_contract(first)
+    make_document(first, "120.50", contract=contract, due_date=date(2026, 3, 1))
+    make_document(first, "7.00", due_date=date(2026, 2, 1))
+    make_document(second, "99.99")
+    read(first.pk)
+    builds = len(built)
+    for cp in (first, second, empty, first):
+        with CaptureQueriesContext(connection) as queries:
+            rows = read(cp.pk)
+        assert len(queries) == 1
+        expected = list(_open_documents(cp.pk))
+        assert [_fields(d) for d in rows] == [_fields(d) for d in expected]
+        # The objects select_related joins come back filled, None where there is none.
+        with CaptureQueriesContext(connection) as queries:
+            joined = [(d.contract and d.contract.number, d.counterparty.name) for d in rows]
+        assert len(queries) == 0
+        assert joined == [(d.contract and d.contract.number, d.counterparty.name) for d in expected]
+    assert [d.open_amount for d in read(first.pk)] == [7, 120.5]
+    assert len(built) == builds  # built at the first call only
+
+
+def test_dates_times_and_texts_are_arguments_too(
+    make_counterparty: Callable[..., Counterparty], make_document: Callable[..., Document]
+) -> None:
+    cp = make_counterparty()
+    make_document(cp, due_date=date(2026, 1, 10), currency="EUR")
+    make_document(cp, due_date=date(2026, 1, 20), currency="RON")
+    late = Reusable(
+        lambda cp, day, currency: Document.objects.filter(
+            counterparty_id=cp, due_date__lt=day, currency=currency
+        ).order_by("id"),
+        int,
+        date,
+        str,
+    )
+    assert [d.currency for d in late(cp.pk, date(2026, 1, 31), "RON")] == ["RON"]
+    assert late(cp.pk, date(2026, 1, 15), "RON") == []
+    assert [d.due_date for d in late(cp.pk, date(2026, 1, 15), "EUR")] == [date(2026, 1, 10)]
+    now = timezone.now()
+    TimelineEntry.objects.create(counterparty=cp, at=now - timedelta(hours=2), kind="work.note")
+    TimelineEntry.objects.create(counterparty=cp, at=now, kind="work.call")
+    since = Reusable(
+        lambda cp, at: TimelineEntry.objects.filter(counterparty_id=cp, at__gte=at).order_by("at"),
+        int,
+        datetime,
+    )
+    assert [e.kind for e in since(cp.pk, now - timedelta(hours=1))] == ["work.call"]
+    assert [e.kind for e in since(cp.pk, now - timedelta(days=1))] == ["work.note", "work.call"]
+
+
+@pytest.mark.parametrize(
+    "build, kinds",
+    [
+        # a parameter computed from the argument
+        (lambda day: Document.objects.filter(due_date__lt=day - timedelta(days=30)), (date,)),
+        # the SQL's shape depends on the value
+        (
+            lambda cp: (
+                Document.objects.filter(counterparty_id=cp)
+                if cp > 30_500
+                else Document.objects.filter(counterparty_id=cp, open_amount__gt=0)
+            ),
+            (int,),
+        ),
+        # a text argument turned into a pattern
+        (lambda text: Document.objects.filter(number__startswith=text), (str,)),
+        # not model rows
+        (lambda cp: Document.objects.filter(counterparty_id=cp).values("id"), (int,)),
+        # an argument the SQL does not use
+        (lambda cp: Document.objects.all(), (int,)),
+    ],
+)
+def test_a_read_whose_sql_depends_on_its_values_is_refused(
+    build: Callable[..., QuerySet[Document]], kinds: tuple[type, ...]
+) -> None:
+    read = Reusable(build, *kinds)
+    value = {int: 1, date: date(2026, 1, 1), str: "INV"}[kinds[0]]
+    with pytest.raises(NotReusable):
+        read(value)
+
+
+def test_a_fixed_value_equal_to_a_stand_in_is_not_taken_for_the_argument(
+    make_counterparty: Callable[..., Counterparty],
+) -> None:
+    read = Reusable(
+        lambda cp: Contract.objects.filter(counterparty_id=cp, payment_days__lt=30_011), int
+    )
+    with pytest.raises(NotReusable):
+        read(make_counterparty().pk)
