@@ -381,7 +381,7 @@ def credit_marks(counterparties: Sequence[Counterparty], on: date) -> dict[int, 
     )
     rows = {
         row.counterparty_id: row
-        for row in CreditLimit.objects.filter(counterparty_id__in=ids, pk=Subquery(latest))
+        for row in CreditLimit.objects.filter(counterparty_id__any=ids, pk=Subquery(latest))
     }
     by_scope = {rules.segment_id: rules for rules in current_rule_sets(on)}
     limits: dict[int, LimitInForce] = {}

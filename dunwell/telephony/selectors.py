@@ -64,7 +64,7 @@ def contacts_to_call(counterparty_ids: Iterable[int]) -> dict[int, Contact]:
     phone), for the worklist's click-to-call buttons: one query."""
     chosen: dict[int, Contact] = {}
     rows = (
-        Contact.objects.filter(counterparty_id__in=list(counterparty_ids))
+        Contact.objects.filter(counterparty_id__any=list(counterparty_ids))
         .exclude(phone="")
         .order_by("counterparty_id", "-decides_payments", "pk")
     )

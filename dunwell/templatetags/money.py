@@ -7,10 +7,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import template
-from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
+from dunwell.markup import html
 from dunwell.money import Amounts, Money, format_input_amount
 from dunwell.money import format_money as format_one
 from dunwell.money_l10n import money_text
@@ -29,8 +29,8 @@ def money_lines(value: Amounts | None) -> SafeString | str:
     if not value:
         return money_text(value if value is not None else None)
     language = get_language()
-    return format_html_join(
-        "", '<span class="money">{}</span><br>', ((format_one(m, language),) for m in value)
+    return SafeString(
+        "".join(html('<span class="money">{}</span><br>', format_one(m, language)) for m in value)
     )
 
 

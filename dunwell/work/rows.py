@@ -11,10 +11,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.utils import formats, timezone
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
+from dunwell.markup import html
 from dunwell.money_l10n import money_text
 from dunwell.telephony.templatetags.telephony import dial_button_html
 from dunwell.templatetags.money import money_lines
@@ -36,7 +36,7 @@ def worklist_rows(
     items: list[WorkItem], phones: Mapping[int, Any], csrf_token: Any
 ) -> list[SafeString]:
     """One `<tr>` per work item, in order (`work/worklist.html` prints them)."""
-    awaiting = format_html(' <span class="badge warn">{}</span>', gettext("awaiting approval"))
+    awaiting = html(' <span class="badge warn">{}</span>', gettext("awaiting approval"))
     ranked_title = gettext("Used to rank only, at official exchange rates")
     rows = []
     for item in items:
@@ -45,22 +45,23 @@ def worklist_rows(
         due = timezone.localtime(task.due_at)
         when: str
         if item.late:
-            when = format_html(
+            when = html(
                 '<span class="badge bad">{}</span>',
                 formats.date_format(due, "SHORT_DATE_FORMAT"),
             )
         else:
             when = formats.time_format(due, "TIME_FORMAT")
-        marks = format_html_join(
-            "",
-            ' <span class="badge {}"{}>{}</span>',
-            (
-                (mark.tone, format_html(' title="{}"', mark.title) if mark.title else "", mark.text)
-                for mark in item.marks
-            ),
+        marks = "".join(
+            html(
+                ' <span class="badge {}"{}>{}</span>',
+                mark.tone,
+                html(' title="{}"', mark.title) if mark.title else "",
+                mark.text,
+            )
+            for mark in item.marks
         )
         equivalent = (
-            format_html(
+            html(
                 '<small class="equivalent" title="{}">≈ {}</small>',
                 ranked_title,
                 money_text(item.equivalent),
@@ -69,7 +70,7 @@ def worklist_rows(
             else ""
         )
         rows.append(
-            format_html(
+            html(
                 _ROW,
                 item.call_url,
                 task.pk,
@@ -85,7 +86,7 @@ def worklist_rows(
                 str(debtor.segment),
                 debtor.country,
                 dial_button_html((phones or {}).get(task.counterparty_id), csrf_token),
-                marks,
+                SafeString(marks),
                 money_lines(item.overdue),
                 equivalent,
                 formats.localize(item.max_days_overdue),

@@ -571,11 +571,11 @@ def worklist(
     # Tasks on hold (promise, agreement, dispute, grace) leave the day until the hold ends.
     held = task_holds(qs, today)
     tasks = [t for t in qs[: limit + len(held)] if t.pk not in held][:limit]
-    ids = {t.counterparty_id for t in tasks}
+    ids = list({t.counterparty_id for t in tasks})
     overdue: dict[int, list[tuple[str, Decimal]]] = defaultdict(list)
     oldest_due: dict[int, date] = {}
     for cp_id, currency, total, oldest in (
-        Document.objects.filter(counterparty_id__in=ids, open_amount__gt=0, due_date__lt=today)
+        Document.objects.filter(counterparty_id__any=ids, open_amount__gt=0, due_date__lt=today)
         .values("counterparty_id", "currency")
         .annotate(total=Sum("open_amount"), oldest=Min("due_date"))
         .values_list("counterparty_id", "currency", "total", "oldest")
@@ -585,7 +585,7 @@ def worklist(
     since = now - timedelta(days=60)
     broken = dict(
         Promise.objects.filter(
-            counterparty_id__in=ids, status=PromiseStatus.BROKEN, resolved_at__gte=since
+            counterparty_id__any=ids, status=PromiseStatus.BROKEN, resolved_at__gte=since
         )
         .values("counterparty_id")
         .annotate(n=Count("id"))
@@ -594,7 +594,7 @@ def worklist(
     from dunwell.insight.models import DocumentPrediction
 
     likely_late = dict(
-        DocumentPrediction.objects.filter(counterparty_id__in=ids, document__open_amount__gt=0)
+        DocumentPrediction.objects.filter(counterparty_id__any=ids, document__open_amount__gt=0)
         .values("counterparty_id")
         .annotate(p=Max("late_probability"))
         .values_list("counterparty_id", "p")

@@ -7,10 +7,10 @@ from typing import Any
 
 from django import template
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from dunwell.markup import html
 from dunwell.telephony.dialing import configured_provider
 
 register = template.Library()
@@ -35,11 +35,11 @@ def dial_button_html(contact: Any, csrf_token: Any) -> SafeString:
     if configured_provider():
         token = str(csrf_token or "")
         hidden = (
-            format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
+            html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
             if token and token != "NOTPROVIDED"  # noqa: S105 - Django's "no token" marker
             else ""
         )
-        return format_html(
+        return html(
             '<form method="post" action="{}" class="inline dial">{}<button type="submit" '
             'class="small" data-testid="dial-{}" title="{}">{} {}</button></form>',
             reverse("telephony:dial", args=[contact.pk]),
@@ -49,7 +49,7 @@ def dial_button_html(contact: Any, csrf_token: Any) -> SafeString:
             _PHONE_ICON,
             phone,
         )
-    return format_html(
+    return html(
         '<a role="button" class="small" href="tel:{}" data-testid="call-{}">{} {}</a>',
         phone,
         contact.pk,
