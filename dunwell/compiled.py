@@ -14,10 +14,11 @@ SQL with the real values and turns the rows into instances exactly as Django doe
     )
     tasks = OPEN_TASKS(counterparty.pk)
 
-Arguments are ints, strings, dates or aware datetimes, used as plain values in the filters.
-The read must return model instances (no `values()`, no `prefetch_related`: call
-`prefetch_related_objects` on the result). A read whose SQL cannot be reused this way is
-refused at its first call (`NotReusable`), never run wrongly.
+Arguments are ints, strings, dates or aware datetimes, used as plain values in the filters
+(a value computed from another, such as a cut-off date, is an argument of its own). The read
+returns model instances, or dicts for a `values()` read (grouped sums included); no
+`prefetch_related` (call `prefetch_related_objects` on the result). A read whose SQL cannot
+be reused this way is refused at its first call (`NotReusable`), never run wrongly.
 """
 
 from __future__ import annotations
@@ -26,14 +27,12 @@ import copy
 import threading
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connections, router
 from django.db.models import Model, QuerySet
-from django.db.models.query import ModelIterable, get_related_populators
-
-M = TypeVar("M", bound=Model)
+from django.db.models.query import ModelIterable, ValuesIterable, get_related_populators
 
 
 class NotReusable(Exception):
@@ -61,15 +60,23 @@ class _Plan:
     """The SQL of one read on one database, the places of its arguments among its parameters,
     and the compiler that knows how to turn its rows into instances."""
 
-    def __init__(self, compiler: Any, sql: str, params: list[Any], places: list[int]) -> None:
+    def __init__(
+        self,
+        compiler: Any,
+        sql: str,
+        params: list[Any],
+        places: list[int],
+        names: list[str] | None,
+    ) -> None:
         self.compiler = compiler
+        self.names = names  # the keys of a values() read's dicts; None: model rows
         self.sql = sql
         self.params = params
         self.places = places  # places[i] = which argument goes in parameter i (-1: fixed)
 
 
-class Reusable(Generic[M]):
-    def __init__(self, build: Callable[..., QuerySet[M]], *kinds: type) -> None:
+class Reusable:
+    def __init__(self, build: Callable[..., QuerySet[Any, Any]], *kinds: type) -> None:
         self.build = build
         self.kinds = kinds
         self._plans: dict[str, _Plan] = {}
@@ -83,27 +90,38 @@ class Reusable(Generic[M]):
             return ops.adapt_datefield_value(value)
         return value
 
-    def _compile(self, alias: str, second: bool) -> tuple[Any, str, list[Any], list[Any]]:
+    def _compile(
+        self, alias: str, second: bool
+    ) -> tuple[Any, str, list[Any], list[Any], list[str] | None]:
         values = [_stand_in(kind, i, second) for i, kind in enumerate(self.kinds)]
         queryset = self.build(*values)
         lookups = queryset._prefetch_related_lookups  # type: ignore[attr-defined]
-        if queryset._iterable_class is not ModelIterable or lookups:
-            raise NotReusable("only model rows without prefetch_related can be reused")
+        kind = queryset._iterable_class
+        if kind not in (ModelIterable, ValuesIterable) or lookups:
+            raise NotReusable("only model rows or values() without prefetch_related")
         compiler = queryset.query.get_compiler(using=alias)
         try:
             sql, params = compiler.as_sql()
         except (EmptyResultSet, FullResultSet) as exc:
             raise NotReusable("the SQL depends on the arguments' values") from exc
         adapted = [self._adapt(alias, k, v) for k, v in zip(self.kinds, values, strict=True)]
-        return compiler, sql, list(params), adapted
+        names = None
+        if kind is ValuesIterable:  # the keys Django's ValuesIterable gives
+            query = queryset.query
+            names = list(query.selected or ()) or [
+                *query.extra_select,
+                *query.values_select,
+                *query.annotation_select,
+            ]
+        return compiler, sql, list(params), adapted, names
 
     def _plan(self, alias: str) -> _Plan:
         plan = self._plans.get(alias)
         if plan is not None:
             return plan
         with self._lock:
-            compiler, sql, first, marks = self._compile(alias, second=False)
-            _c, sql_again, second, marks_again = self._compile(alias, second=True)
+            compiler, sql, first, marks, names = self._compile(alias, second=False)
+            _c, sql_again, second, marks_again, _n = self._compile(alias, second=True)
             if sql != sql_again or len(first) != len(second):
                 raise NotReusable(f"the SQL depends on the arguments: {sql}")
             places = []
@@ -116,10 +134,11 @@ class Reusable(Generic[M]):
                 places.append(place)
             if sorted(set(places) - {-1}) != list(range(len(self.kinds))):
                 raise NotReusable("an argument is not a parameter of the SQL")
-            plan = self._plans[alias] = _Plan(compiler, sql, first, places)
+            plan = self._plans[alias] = _Plan(compiler, sql, first, places, names)
         return plan
 
-    def __call__(self, *args: Any) -> list[M]:
+    def __call__(self, *args: Any) -> list[Any]:
+        """The rows: instances of the model, or dicts for a values() read."""
         alias = router.db_for_read(self._model())
         plan = self._plan(alias)
         adapted = [self._adapt(alias, k, v) for k, v in zip(self.kinds, args, strict=True)]
@@ -133,9 +152,14 @@ class Reusable(Generic[M]):
         with connection.cursor() as cursor:
             cursor.execute(plan.sql, params)
             rows = cursor.fetchall()
+        if compiler.has_extra_select:
+            rows = [row[: compiler.col_count] for row in rows]
+        if plan.names is not None:
+            names = plan.names
+            return [dict(zip(names, row, strict=False)) for row in compiler.results_iter([rows])]
         return self._instances(compiler, alias, rows)
 
-    def _model(self) -> type[M]:
+    def _model(self) -> type[Model]:
         model = getattr(self, "_model_class", None)
         if model is None:
             model = self._model_class = self.build(
@@ -144,10 +168,8 @@ class Reusable(Generic[M]):
         return model
 
     @staticmethod
-    def _instances(compiler: Any, alias: str, rows: list[Any]) -> list[M]:
+    def _instances(compiler: Any, alias: str, rows: list[Any]) -> list[Any]:
         """Rows to instances the way Django's ModelIterable does it."""
-        if compiler.has_extra_select:
-            rows = [row[: compiler.col_count] for row in rows]
         select, klass_info = compiler.select, compiler.klass_info
         annotations = compiler.annotation_col_map
         model = klass_info["model"]

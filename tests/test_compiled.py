@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -110,8 +111,8 @@ def test_dates_times_and_texts_are_arguments_too(
         ),
         # a text argument turned into a pattern
         (lambda text: Document.objects.filter(number__startswith=text), (str,)),
-        # not model rows
-        (lambda cp: Document.objects.filter(counterparty_id=cp).values("id"), (int,)),
+        # neither model rows nor values() dicts
+        (lambda cp: Document.objects.filter(counterparty_id=cp).values_list("id"), (int,)),
         # an argument the SQL does not use
         (lambda cp: Document.objects.all(), (int,)),
     ],
@@ -133,3 +134,35 @@ def test_a_fixed_value_equal_to_a_stand_in_is_not_taken_for_the_argument(
     )
     with pytest.raises(NotReusable):
         read(make_counterparty().pk)
+
+
+def test_a_grouped_values_read_gives_the_orms_dicts(
+    make_counterparty: Callable[..., Counterparty], make_document: Callable[..., Document]
+) -> None:
+    from django.db.models import Count, Q, Sum
+
+    def sums(cp: int, cut: date) -> QuerySet[Any, dict[str, Any]]:
+        return (
+            Document.objects.filter(counterparty_id=cp)
+            .values("currency")
+            .annotate(
+                total=Sum("open_amount"),
+                late=Sum("open_amount", filter=Q(due_date__lt=cut)),
+                n=Count("id"),
+            )
+            .order_by("currency")
+        )
+
+    read = Reusable(sums, int, date)
+    cp, other = make_counterparty(), make_counterparty()
+    make_document(cp, "10.00", currency="EUR", due_date=date(2026, 1, 1))
+    make_document(cp, "5.50", currency="EUR", due_date=date(2026, 3, 1))
+    make_document(cp, "7.00", currency="RON", due_date=date(2026, 3, 1))
+    for who, cut in ((cp, date(2026, 2, 1)), (cp, date(2026, 4, 1)), (other, date(2026, 2, 1))):
+        assert read(who.pk, cut) == list(sums(who.pk, cut))
+    assert read(cp.pk, date(2026, 2, 1))[0] == {
+        "currency": "EUR",
+        "total": Decimal("15.50"),
+        "late": Decimal("10.00"),
+        "n": 2,
+    }

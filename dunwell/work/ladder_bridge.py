@@ -93,6 +93,15 @@ _STEP = Reusable(
     int,
     int,
 )
+_PROGRESS = Reusable(  # the furthest step the counterparty's documents reached
+    lambda cp: (
+        DocumentProgress.objects.filter(counterparty_id=cp)
+        .values("counterparty_id")
+        .annotate(step=Max("step_order"), policy=Max("policy_id"))
+        .order_by()
+    ),
+    int,
+)
 _PROMISES = Reusable(
     lambda cp: Promise.objects.filter(counterparty_id=cp).order_by("-recorded_at")[:20], int
 )
@@ -127,9 +136,8 @@ def policy_name(counterparty: Counterparty) -> tuple[int | None, str]:
 def facts_for(counterparty: Counterparty, today: date, window_days: int = 60) -> LadderFacts:
     facts = LadderFacts()
     policy_id, facts.policy = policy_name(counterparty)
-    progress = DocumentProgress.objects.filter(counterparty=counterparty).aggregate(
-        step=Max("step_order"), policy=Max("policy_id")
-    )
+    reached = _PROGRESS(counterparty.pk)
+    progress = reached[0] if reached else {"step": None, "policy": None}
     step_policy: int | None = progress["policy"] or policy_id
     if progress["step"] and step_policy is not None:
         step = next(iter(_STEP(step_policy, progress["step"])), None)

@@ -208,12 +208,11 @@ class Header:
         return [(c, [amounts.get(c) for _label, amounts in self.buckets]) for c in self.currencies]
 
 
-def debtor_header(
-    counterparty: Counterparty, today: date, contracts: list[Contract] | None = None
-) -> Header:
-    """Totals and aging buckets per currency in one grouped query; credit lines in one more
-    (and one for the contracts unless the caller has read them, newest first)."""
-    bounds = DEFAULT_BUCKETS
+def _header_sums(cp: int, today: date, *cuts: date) -> QuerySet[Any]:
+    """Open amounts per currency: total, overdue, oldest due date, count and one sum per aging
+    bucket. `cuts[i]` is today minus DEFAULT_BUCKETS[i] days: bucket i holds documents with
+    days overdue in (bounds[i-1], bounds[i]]; comparing due dates with fixed cut-off dates
+    keeps this portable between SQLite and PostgreSQL."""
     aggregates: dict[str, Any] = {
         "total": Coalesce(Sum("open_amount"), Value(ZERO), output_field=MONEY),
         "overdue": Coalesce(
@@ -222,24 +221,34 @@ def debtor_header(
         "oldest": Min("due_date"),
         "count": Count("id"),
     }
-    # Bucket i holds documents with days overdue in (bounds[i-1], bounds[i]]; comparing due
-    # dates with fixed cut-off dates keeps this portable between SQLite and PostgreSQL.
-    for index in range(len(bounds) + 1):
+    for index in range(len(cuts) + 1):
         condition = Q()
-        if index < len(bounds):
-            condition &= Q(due_date__gte=today - timedelta(days=bounds[index]))
+        if index < len(cuts):
+            condition &= Q(due_date__gte=cuts[index])
         if index > 0:
-            condition &= Q(due_date__lt=today - timedelta(days=bounds[index - 1]))
+            condition &= Q(due_date__lt=cuts[index - 1])
         aggregates[f"b{index}"] = Coalesce(
             Sum("open_amount", filter=condition), Value(ZERO), output_field=MONEY
         )
-    grouped: Any = (
-        Document.objects.filter(counterparty=counterparty, open_amount__gt=0)
+    return (
+        Document.objects.filter(counterparty_id=cp, open_amount__gt=0)
         .values("currency")
         .annotate(**aggregates)
         .order_by("currency")
     )
-    rows: list[dict[str, Any]] = list(grouped)
+
+
+_HEADER_SUMS = Reusable(_header_sums, int, date, *[date for _bound in DEFAULT_BUCKETS])
+
+
+def debtor_header(
+    counterparty: Counterparty, today: date, contracts: list[Contract] | None = None
+) -> Header:
+    """Totals and aging buckets per currency in one grouped query; credit lines in one more
+    (and one for the contracts unless the caller has read them, newest first)."""
+    bounds = DEFAULT_BUCKETS
+    cuts = [today - timedelta(days=bound) for bound in bounds]
+    rows: list[dict[str, Any]] = _HEADER_SUMS(counterparty.pk, today, *cuts)
     labels = bucket_labels(bounds)
     oldest_days = [r["oldest"] for r in rows if r["oldest"] is not None]
     oldest: date | None = min(oldest_days) if oldest_days else None
@@ -365,7 +374,7 @@ _PINNED_NOTES = Reusable(
 )
 
 
-def _timeline_read(prefixes: tuple[str, ...]) -> Reusable[TimelineEntry]:
+def _timeline_read(prefixes: tuple[str, ...]) -> Reusable:
     def build(cp: int) -> QuerySet[TimelineEntry]:
         condition = Q()
         for prefix in prefixes:
