@@ -467,10 +467,23 @@ def step_ranks(policy_ids: Iterable[int]) -> dict[int, int]:
     return ranks
 
 
-def unread_notifications(user: User) -> int:
+def _unread(user_id: int) -> QuerySet[Any]:
     from dunwell.work.models import Notification
 
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    return (
+        Notification.objects.filter(recipient_id=user_id, read_at__isnull=True)
+        .values("recipient_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+
+
+_UNREAD = Reusable(_unread, int)  # on every page (the menu's badge)
+
+
+def unread_notifications(user: User) -> int:
+    counted = _UNREAD(user.pk)
+    return int(counted[0]["n"]) if counted else 0
 
 
 def team_members(user: User) -> QuerySet[User]:
@@ -814,6 +827,17 @@ class PaymentHistory:
     documents_paid: int
 
 
+_PAYMENT_FACTS = Reusable(  # how many payments, and the date of the last one not cancelled
+    lambda cp: (
+        Payment.objects.filter(counterparty_id=cp)
+        .values("counterparty_id")
+        .annotate(count=Count("id"), last=Max("date", filter=Q(cancelled=False)))
+        .order_by()
+    ),
+    int,
+)
+
+
 def payment_history(counterparty: Counterparty, page: Any = 1) -> PaymentHistory:
     """The debtor's payments newest first, a page at a time, each with the documents it paid;
     the facts (last payment date, average days late) come from aggregates in SQL."""
@@ -829,7 +853,10 @@ def payment_history(counterparty: Counterparty, page: Any = 1) -> PaymentHistory
             )
         )
     )
-    current = Paginator(payments, PAYMENTS_PER_PAGE).get_page(page)
+    paginator = Paginator(payments, PAYMENTS_PER_PAGE)
+    facts = _PAYMENT_FACTS(counterparty.pk)
+    paginator.count = facts[0]["count"] if facts else 0  # (a cached property: not asked again)
+    current = paginator.get_page(page)
     rows = [
         PaymentRow(
             payment=p,
@@ -837,11 +864,9 @@ def payment_history(counterparty: Counterparty, page: Any = 1) -> PaymentHistory
             paid=[(a.document, Money(a.amount, p.currency)) for a in p.allocations.all()],
             unallocated=Money(p.unallocated, p.currency),
         )
-        for p in current.object_list
+        for p in (current.object_list if paginator.count else ())  # no payments: no query
     ]
-    last = Payment.objects.filter(counterparty=counterparty, cancelled=False).aggregate(
-        last=Max("date")
-    )["last"]
+    last = facts[0]["last"] if facts else None
     average, count = _days_late(counterparty)
     return PaymentHistory(
         rows=rows,
@@ -852,27 +877,33 @@ def payment_history(counterparty: Counterparty, page: Any = 1) -> PaymentHistory
     )
 
 
-def _days_late(counterparty: Counterparty) -> tuple[Decimal | None, int]:
+def _days_late_sums(cp: int) -> QuerySet[Any]:
     closed_on = (
         Allocation.objects.filter(document=OuterRef("pk"))
         .order_by("-paid_on")
         .values("paid_on")[:1]
     )
     late = ExpressionWrapper(F("closed_on") - F("due_date"), output_field=DurationField())
-    facts = (
-        Document.objects.filter(
-            counterparty=counterparty, cancelled=False, open_amount=0, amount__gt=0
-        )
+    return (
+        Document.objects.filter(counterparty_id=cp, cancelled=False, open_amount=0, amount__gt=0)
         .annotate(closed_on=Subquery(closed_on, output_field=DateField()))
         .filter(closed_on__isnull=False)
         .annotate(late=Greatest(late, Value(timedelta(0), output_field=DurationField())))
-        .aggregate(average=Avg("late"), count=Count("pk"))
+        .values("counterparty_id")
+        .annotate(average=Avg("late"), count=Count("pk"))
+        .order_by()
     )
-    average = facts["average"]
-    if average is None:
-        return None, facts["count"]
-    days = Decimal(average.total_seconds()) / Decimal(86400)
-    return days.quantize(Decimal("0.1")), facts["count"]
+
+
+_DAYS_LATE = Reusable(_days_late_sums, int)
+
+
+def _days_late(counterparty: Counterparty) -> tuple[Decimal | None, int]:
+    found = _DAYS_LATE(counterparty.pk)
+    if not found or found[0]["average"] is None:
+        return None, found[0]["count"] if found else 0
+    days = Decimal(found[0]["average"].total_seconds()) / Decimal(86400)
+    return days.quantize(Decimal("0.1")), found[0]["count"]
 
 
 def pinned_notes(counterparty: Counterparty) -> list[Note]:

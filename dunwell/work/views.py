@@ -58,6 +58,7 @@ from dunwell.work.models import (
     Situation,
     TaskAttachment,
 )
+from dunwell.work.rows import document_rows
 from dunwell.work.uploads import recording_content_type
 
 
@@ -105,6 +106,7 @@ def _render_debtor(
         "work/debtor.html",
         {
             "card": card,
+            "document_rows": document_rows(card.documents),
             "cp": counterparty,
             "timeline_filter": timeline_filter,
             "timeline_filters": list(selectors.TIMELINE_FILTERS),

@@ -32,9 +32,9 @@ def get_item(mapping: dict[Any, Any], key: Any) -> Any:
 
 @register.simple_tag(takes_context=True)
 def unread_notifications(context: template.Context) -> int:
-    from dunwell.work.models import Notification
+    from dunwell.work.selectors import unread_notifications as unread
 
     user = context["request"].user
     if not user.is_authenticated:
         return 0
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    return unread(user)

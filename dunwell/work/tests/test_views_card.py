@@ -391,3 +391,122 @@ def test_a_cancelled_payment_is_listed_but_is_not_the_last_payment(
     type(later).objects.filter(pk=later.pk).update(cancelled=True)
     assert selectors.payment_history(debtor).last_paid_on == date(2026, 2, 10)
     assert "cancelled in accounting" in section(card(collector, debtor), "payment-history")
+
+
+# --- open documents ----------------------------------------------------------------------
+
+
+def test_the_open_documents_table_reads_each_documents_facts(
+    make_counterparty: Callable[..., Counterparty],
+    make_document: Callable[..., Document],
+    collector: User,
+    frozen: None,
+) -> None:
+    from dunwell.ladder import services as ladder
+
+    cp = make_counterparty(collector=collector)
+    old = make_document(
+        cp, "1234.50", due_date=date(2025, 12, 1), accepted=True, accepted_on=date(2025, 11, 3)
+    )
+    make_document(cp, "70.00", due_date=date(2026, 2, 20), number="A<&>B", currency="EUR")
+    make_document(cp, "5.00", due_date=date(2026, 4, 1), kind="act")
+    ladder.register_dispute(
+        counterparty=cp, reason="quality", amount=Decimal("100"), user=None, documents=[old]
+    )
+
+    def rows(language: str) -> list[list[str]]:
+        User.objects.filter(pk=collector.pk).update(language=language)
+        table = section(card(collector, cp), "open-documents")
+        body = table[table.index("<tbody>") :]
+        return [
+            [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", r)]
+            for r in re.findall(r"<tr>(.*?)</tr>", body, re.S)
+        ]
+
+    assert rows("en") == [
+        [
+            "Invoice INV-1",
+            "05.01.2026",
+            "01.12.2025",
+            "99",
+            "1,234.50\xa0RON",
+            "accepted 03.11.2025",
+            "disputed",
+        ],
+        [
+            "Invoice A&lt;&amp;&gt;B",
+            "05.01.2026",
+            "20.02.2026",
+            "18",
+            "70.00\xa0EUR",
+            "not confirmed",
+            "",
+        ],
+        [
+            "Act of services INV-3",
+            "05.01.2026",
+            "01.04.2026",
+            "—",
+            "5.00\xa0RON",
+            "not confirmed",
+            "",
+        ],
+    ]
+    table = section(card(collector, cp), "open-documents")
+    assert '<span class="badge bad">99</span>' in table  # over 60 days
+    assert '<span class="badge warn">18</span>' in table
+    assert rows("ru") == [
+        [
+            "Счёт INV-1",
+            "05.01.2026",
+            "01.12.2025",
+            "99",
+            "1\xa0234,50\xa0RON",
+            "принят 03.11.2025",
+            "оспаривается",
+        ],
+        [
+            "Счёт A&lt;&amp;&gt;B",
+            "05.01.2026",
+            "20.02.2026",
+            "18",
+            "70,00\xa0EUR",
+            "не подтверждена",
+            "",
+        ],
+        [
+            "Акт оказанных услуг INV-3",
+            "05.01.2026",
+            "01.04.2026",
+            "—",
+            "5,00\xa0RON",
+            "не подтверждена",
+            "",
+        ],
+    ]
+
+
+def test_the_notifications_link_counts_the_readers_unread_ones_only(
+    debtor: Counterparty, collector: User, teammate: User
+) -> None:
+    from django.utils import timezone
+
+    from dunwell.work.models import Notification
+
+    def badge(user: User) -> str | None:
+        found = re.search(
+            r'id="notifications-link">[^<]*(?:<span class="badge bad">(\d+))?', card(user, debtor)
+        )
+        assert found is not None
+        return found.group(1)
+
+    now = timezone.now()
+    for n, (user, read) in enumerate(
+        [(collector, None), (collector, None), (collector, now), (teammate, None)]
+    ):
+        Notification.objects.create(
+            recipient=user, kind="other", message=f"m{n}", created_at=now, read_at=read
+        )
+    assert badge(collector) == "2"
+    Notification.objects.filter(recipient=collector).update(read_at=now)
+    assert badge(collector) is None
