@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.template.defaultfilters import linebreaksbr
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from dunwell.markup import html
 from dunwell.money_l10n import money_text
@@ -142,3 +144,124 @@ def document_rows(documents: list[dict[str, Any]]) -> list[SafeString]:
             )
         )
     return rows
+
+
+def _data(entry: Any, key: str) -> Any:
+    """`entry.data.key` as the template read it: empty when there is no such key."""
+    data = entry.data
+    return data.get(key, "") if isinstance(data, dict) else ""
+
+
+def _note_actions(note: Any, cp_id: int, token: str, may_change: bool, note_max: int) -> SafeString:
+    csrf = html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
+    if note.pinned:
+        pin = html(
+            '<input type="hidden" name="pinned" value="0">'
+            '<button class="small outline secondary">{}</button>',
+            gettext("Unpin"),
+        )
+    else:
+        pin = html(
+            '<input type="hidden" name="pinned" value="1">'
+            '<button class="small outline">{}</button>',
+            gettext("Pin"),
+        )
+    out = html(
+        '<div class="note-actions">\n<form method="post" action="{}" class="inline">{}{}</form>\n',
+        reverse("work:note_pin", args=[cp_id, note.pk]),
+        csrf,
+        pin,
+    )
+    if may_change:
+        out += html(
+            '<details class="inline"><summary>{}</summary><form method="post" action="{}">{}'
+            '<label for="note-{}-text">{}</label><textarea id="note-{}-text" name="text" '
+            'rows="2" maxlength="{}">{}</textarea><button class="small">{}</button></form>'
+            "</details>\n"
+            '<form method="post" action="{}" class="inline">{}'
+            '<button class="small outline secondary">{}</button></form>\n',
+            gettext("Edit"),
+            reverse("work:note_edit", args=[cp_id, note.pk]),
+            csrf,
+            note.pk,
+            gettext("Note"),
+            note.pk,
+            note_max,
+            note.text,
+            gettext("Save"),
+            reverse("work:note_delete", args=[cp_id, note.pk]),
+            csrf,
+            gettext("Delete"),
+        )
+    return SafeString(out + "</div>")
+
+
+def timeline_rows(
+    entries: list[Any],
+    *,
+    counterparty_id: int,
+    csrf_token: Any,
+    can_write: bool,
+    user_id: int,
+    is_manager: bool,
+    note_max: int,
+) -> list[SafeString]:
+    """The debtor card's timeline (up to 100 entries), one `<tr>` each, as `work/debtor.html`
+    printed them: time, who, kind, text with its link, attachments and recording, and the
+    pin, edit and delete forms of a note for those who may use them."""
+    token = str(csrf_token or "")
+    opened = pgettext("link", "Open")
+    deleted = gettext("recording deleted after the retention period")
+    rows = []
+    for e in entries:
+        is_note = e.kind == "work.note"
+        text = linebreaksbr(e.text, autoescape=True) if is_note else e.text
+        url = _data(e, "url")
+        link = html(' <a href="{}">{}</a>', url, opened) if url else ""
+        files = "".join(
+            html(' · <a href="{}">{}</a>', _item(a, "url"), _item(a, "name"))
+            for a in (_data(e, "attachments") or ())
+        )
+        recording: str = ""
+        if _data(e, "recording_url"):
+            recording = html(
+                '<br><audio controls preload="none" src="{}"></audio>', _data(e, "recording_url")
+            )
+        elif _data(e, "recording_deleted"):
+            recording = html(" <small>({})</small>", deleted)
+        note = getattr(e, "note", None)
+        actions = (
+            _note_actions(
+                note,
+                counterparty_id,
+                token,
+                note.author_id == user_id or is_manager,
+                note_max,
+            )
+            if note and can_write
+            else ""
+        )
+        rows.append(
+            html(
+                '<tr{}><td><small>{}</small></td><td>{}</td><td class="timeline-kind" title="{}">'
+                "{}</td><td>{}{}{}{}\n{}</td></tr>\n",
+                SafeString(' class="note-entry"') if is_note else "",
+                formats.date_format(timezone.localtime(e.at), "SHORT_DATETIME_FORMAT"),
+                e.actor or "Dunwell",
+                e.kind,
+                e.label,
+                text,
+                link,
+                SafeString(files),
+                recording,
+                actions,
+            )
+        )
+    return rows
+
+
+def _item(value: Any, key: str) -> Any:
+    """`a.key` of an attachment as the template read it (a dict's key, else an attribute)."""
+    if isinstance(value, dict):
+        return value.get(key, "")
+    return getattr(value, key, "")

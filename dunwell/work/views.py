@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -58,7 +59,7 @@ from dunwell.work.models import (
     Situation,
     TaskAttachment,
 )
-from dunwell.work.rows import document_rows
+from dunwell.work.rows import document_rows, timeline_rows
 from dunwell.work.uploads import recording_content_type
 
 
@@ -101,23 +102,34 @@ def _render_debtor(
     user = _user(request)
     timeline_filter = _timeline_choice(user, request.GET.get("timeline"))
     card = selectors.debtor_card(counterparty, timezone.localdate(), timeline_filter)
+    may_write = can_write_note(user, counterparty.pk)
+    manager = services.is_manager(user)
     return render(
         request,
         "work/debtor.html",
         {
             "card": card,
             "document_rows": document_rows(card.documents),
+            "timeline_rows": timeline_rows(
+                card.timeline,
+                counterparty_id=counterparty.pk,
+                csrf_token=get_token(request),
+                can_write=may_write,
+                user_id=user.pk,
+                is_manager=manager,
+                note_max=NOTE_MAX_LENGTH,
+            ),
             "cp": counterparty,
             "timeline_filter": timeline_filter,
             "timeline_filters": list(selectors.TIMELINE_FILTERS),
-            "can_reassign": services.is_manager(user),
+            "can_reassign": manager,
             "documents_url": _url_or_empty("legal:debtor_documents", counterparty.pk),
             "correspondence_url": _url_or_empty("correspondence:debtor", counterparty.pk),
             "payments": selectors.payment_history(counterparty, request.GET.get("payments")),
             "pinned_notes": selectors.pinned_notes(counterparty),
             "clock": selectors.debtor_clock(counterparty, timezone.now()),
-            "can_write_note": can_write_note(user, counterparty.pk),
-            "is_manager": services.is_manager(user),
+            "can_write_note": may_write,
+            "is_manager": manager,
             "note_error": note_error,
             "note_text": note_text,
             "note_max": NOTE_MAX_LENGTH,

@@ -510,3 +510,62 @@ def test_the_notifications_link_counts_the_readers_unread_ones_only(
     assert badge(collector) == "2"
     Notification.objects.filter(recipient=collector).update(read_at=now)
     assert badge(collector) is None
+
+
+def test_the_timeline_reads_each_entrys_time_author_kind_text_and_links(
+    debtor: Counterparty, collector: User, frozen: None
+) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from django.utils.timezone import localtime
+
+    at = datetime(2026, 3, 9, 16, 5, tzinfo=ZoneInfo("UTC"))
+    TimelineEntry.objects.create(
+        counterparty=debtor,
+        at=at,
+        kind="correspondence.sent",
+        summary="Letter <sent> & filed",
+        data={
+            "url": "/letters/7/",
+            "attachments": [{"url": "/files/1/", "name": "Act <1>.pdf"}],
+        },
+    )
+    TimelineEntry.objects.create(
+        counterparty=debtor,
+        at=at.replace(hour=10),
+        actor=collector,
+        kind="work.call",
+        summary="Called the accountant",
+        data={"recording_deleted": True},
+    )
+
+    def entries(language: str) -> list[list[str]]:
+        User.objects.filter(pk=collector.pk).update(language=language)
+        html = card(collector, debtor)
+        body = html[
+            html.index('id="timeline-entries"') : html.index(
+                "</table>", html.index('id="timeline-entries"')
+            )
+        ]
+        return [
+            re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
+        ]
+
+    letter, call = entries("en")[:2]
+    # the time in the active time zone, as every time on the page
+    assert letter[0] == f"<small>{localtime(at):%d.%m.%Y %H:%M}</small>"
+    assert letter[1] == "Dunwell"
+    assert letter[3] == (
+        'Letter &lt;sent&gt; &amp; filed <a href="/letters/7/">Open</a>'
+        ' · <a href="/files/1/">Act &lt;1&gt;.pdf</a>\n'
+    )
+    assert call[1] == str(collector)
+    assert (
+        call[3]
+        == "Called the accountant <small>(recording deleted after the retention period)</small>\n"
+    )
+    letter_ru, call_ru = entries("ru")[:2]
+    assert '<a href="/letters/7/">Открыть</a>' in letter_ru[3]
+    assert "(запись удалена по истечении срока хранения)" in call_ru[3]
