@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import F, QuerySet
 
+from dunwell.compiled import Reusable
 from dunwell.credit.models import CreditLimit, CreditRuleSet
 from dunwell.ledger.models import Counterparty
 from dunwell.processcache import Kept
@@ -47,15 +48,21 @@ def _read_rules(segment_id: int | None, on: date) -> CreditRuleSet | None:
     )
 
 
+_RULE_SETS = Reusable(  # every version in force by then, each scope's newest first
+    lambda on: (
+        CreditRuleSet.objects.filter(effective_from__lte=on)
+        .select_related("segment")
+        .order_by(F("segment_id").asc(nulls_first=True), "-effective_from", "-version")
+    ),
+    date,
+)
+
+
 def current_rule_sets(on: date) -> list[CreditRuleSet]:
     """The version in force on `on` of every scope (the default and each segment's)."""
     seen: set[int | None] = set()
     out = []
-    for rules in (
-        CreditRuleSet.objects.filter(effective_from__lte=on)
-        .select_related("segment")
-        .order_by(F("segment_id").asc(nulls_first=True), "-effective_from", "-version")
-    ):
+    for rules in _RULE_SETS(on):
         if rules.segment_id in seen:
             continue
         seen.add(rules.segment_id)

@@ -87,10 +87,17 @@ def visible_counterparty(user: User, counterparty_id: int) -> Counterparty:
         raise Http404 from None
 
 
-def company_currencies() -> dict[int, str]:
+def _currencies() -> QuerySet[Any]:
     from dunwell.ledger.models import Company
 
-    return dict(Company.objects.values_list("id", "currency"))
+    return Company.objects.values("id", "currency").order_by()
+
+
+_COMPANY_CURRENCIES = Reusable(_currencies)
+
+
+def company_currencies() -> dict[int, str]:
+    return {row["id"]: row["currency"] for row in _COMPANY_CURRENCIES()}
 
 
 def equivalent_expression(table: RateTable, prefix: str = "", filter: Q | None = None) -> Any:
@@ -556,6 +563,27 @@ class Worklist:
     on_hold: int = 0
 
 
+def _done_between(user_id: int, start: datetime, end: datetime) -> QuerySet[Any]:
+    from dunwell.ladder.models import Task
+
+    return (
+        Task.objects.filter(done_by_id=user_id, status="done", done_at__gte=start, done_at__lt=end)
+        .values("done_by_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+
+
+def _segments() -> QuerySet[Any]:
+    from dunwell.ledger.models import Segment
+
+    return Segment.objects.order_by("name")
+
+
+_DONE_TODAY = Reusable(_done_between, int, datetime, datetime)
+_SEGMENTS = Reusable(_segments)
+
+
 def worklist(
     user: User,
     now: datetime,
@@ -572,7 +600,6 @@ def worklist(
     """
     from dunwell.ladder.holds import task_holds
     from dunwell.ladder.models import OPEN_STATUSES, Action, Promise, PromiseStatus, Task
-    from dunwell.ledger.models import Segment
     from dunwell.work.logic import PriorityInput, priority
 
     local_now = timezone.localtime(now)
@@ -659,15 +686,14 @@ def worklist(
     items.sort(key=lambda i: (-i.priority.score, i.task.due_at))
     _decorate(items)
     _mark_rows(items, today)
-    done_today = Task.objects.filter(
-        done_by=user, status="done", done_at__gte=start_of_day, done_at__lt=end_of_day
-    ).count()
+    done = _DONE_TODAY(user.pk, start_of_day, end_of_day)
+    done_today = int(done[0]["n"]) if done else 0
     return Worklist(
         items=items,
         done_today=done_today,
         left=len(items),
         actions=list(Action.choices),
-        segments=list(Segment.objects.order_by("name")),
+        segments=_SEGMENTS(),
         countries=sorted({t.counterparty.country for t in tasks}),
         on_hold=len(held),
     )
