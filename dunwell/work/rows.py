@@ -109,7 +109,9 @@ _DOCUMENT_ROW = (
 def document_rows(documents: list[dict[str, Any]]) -> list[SafeString]:
     """The debtor card's open documents (`DebtorCard.documents`: up to 200 a card), one `<tr>`
     each, as `work/debtor.html` printed them."""
-    accepted, unconfirmed = gettext("accepted"), gettext("not confirmed")
+    # The state of the document's acceptance (the column "Acceptance"): one gender for both.
+    accepted = pgettext("acceptance", "accepted")
+    unconfirmed = pgettext("acceptance", "not confirmed")
     disputed = html('<span class="badge bad">{}</span>', gettext("disputed"))
     rows = []
     for row in documents:

@@ -462,7 +462,7 @@ def test_the_open_documents_table_reads_each_documents_facts(
             "01.12.2025",
             "99",
             "1\xa0234,50\xa0RON",
-            "принят 03.11.2025",
+            "принята 03.11.2025",
             "оспаривается",
         ],
         [
