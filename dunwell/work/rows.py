@@ -12,10 +12,11 @@ from typing import Any
 
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import dateformat, formats, timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, pgettext
 
+from dunwell.ledger.models import DocumentKind
 from dunwell.markup import html
 from dunwell.money_l10n import money_text
 from dunwell.telephony.templatetags.telephony import dial_button_html
@@ -40,6 +41,10 @@ def worklist_rows(
     """One `<tr>` per work item, in order (`work/worklist.html` prints them)."""
     awaiting = html(' <span class="badge warn">{}</span>', gettext("awaiting approval"))
     ranked_title = gettext("Used to rank only, at official exchange rates")
+    # The formats of the active language, looked up once (formats.date_format looks them up
+    # on every call).
+    short_date = formats.get_format("SHORT_DATE_FORMAT")
+    time_of_day = formats.get_format("TIME_FORMAT")
     rows = []
     for item in items:
         task = item.task
@@ -49,10 +54,10 @@ def worklist_rows(
         if item.late:
             when = html(
                 '<span class="badge bad">{}</span>',
-                formats.date_format(due, "SHORT_DATE_FORMAT"),
+                dateformat.format(due, short_date),
             )
         else:
-            when = formats.time_format(due, "TIME_FORMAT")
+            when = dateformat.time_format(due, time_of_day)
         marks = "".join(
             html(
                 ' <span class="badge {}"{}>{}</span>',
@@ -113,26 +118,24 @@ def document_rows(documents: list[dict[str, Any]]) -> list[SafeString]:
     accepted = pgettext("acceptance", "accepted")
     unconfirmed = pgettext("acceptance", "not confirmed")
     disputed = html('<span class="badge bad">{}</span>', gettext("disputed"))
+    short_date = formats.get_format("SHORT_DATE_FORMAT")
+    kinds = {value: str(label) for value, label in DocumentKind.choices}
     rows = []
     for row in documents:
         d = row["document"]
         days = row["days_overdue"]
         if d.accepted:
-            since = (
-                " " + formats.date_format(d.accepted_on, "SHORT_DATE_FORMAT")
-                if d.accepted_on
-                else ""
-            )
+            since = " " + dateformat.format(d.accepted_on, short_date) if d.accepted_on else ""
             acceptance = html('<span class="badge good">{}{}</span>', accepted, since)
         else:
             acceptance = html('<span class="badge warn">{}</span>', unconfirmed)
         rows.append(
             html(
                 _DOCUMENT_ROW,
-                d.get_kind_display(),
+                kinds.get(d.kind, d.kind),
                 d.number,
-                formats.date_format(d.date, "SHORT_DATE_FORMAT"),
-                formats.date_format(d.due_date, "SHORT_DATE_FORMAT"),
+                dateformat.format(d.date, short_date),
+                dateformat.format(d.due_date, short_date),
                 html(
                     '<span class="badge {}">{}</span>',
                     "bad" if days > 60 else "warn",
@@ -214,6 +217,7 @@ def timeline_rows(
     token = str(csrf_token or "")
     opened = pgettext("link", "Open")
     deleted = gettext("recording deleted after the retention period")
+    when_format = formats.get_format("SHORT_DATETIME_FORMAT")
     rows = []
     for e in entries:
         is_note = e.kind == "work.note"
@@ -248,7 +252,7 @@ def timeline_rows(
                 '<tr{}><td><small>{}</small></td><td>{}</td><td class="timeline-kind" title="{}">'
                 "{}</td><td>{}{}{}{}\n{}</td></tr>\n",
                 SafeString(' class="note-entry"') if is_note else "",
-                formats.date_format(timezone.localtime(e.at), "SHORT_DATETIME_FORMAT"),
+                dateformat.format(timezone.localtime(e.at), when_format),
                 e.actor or "Dunwell",
                 e.kind,
                 e.label,
