@@ -271,3 +271,51 @@ def _item(value: Any, key: str) -> Any:
     if isinstance(value, dict):
         return value.get(key, "")
     return getattr(value, key, "")
+
+
+_PAYMENT_ROW = (
+    "<tr><td>{}</td><td{}>{}{}</td>\n"
+    '<td class="num">{}</td>\n'
+    '<td><ul class="paid-documents">{}{}</ul></td></tr>\n'
+)
+
+
+def payment_rows(rows: list[Any]) -> list[SafeString]:
+    """The debtor card's payment history page (`PaymentHistory.rows`), one `<tr>` each with the
+    documents each payment paid, as `work/debtor.html` printed them."""
+    short_date = formats.get_format("SHORT_DATE_FORMAT")
+    kinds = {value: str(label) for value, label in DocumentKind.choices}
+    cancelled = html(' <span class="badge bad">{}</span>', gettext("cancelled in accounting"))
+    due, unallocated = gettext("due"), gettext("Not allocated (credit)")
+    out = []
+    for row in rows:
+        p = row.payment
+        paid = "".join(
+            html(
+                "<li>{} {} <small>({} {})</small>: {}</li>",
+                kinds.get(d.kind, d.kind),
+                d.number,
+                due,
+                dateformat.format(d.due_date, short_date),
+                money_text(part),
+            )
+            for d, part in row.paid
+        )
+        credit = (
+            html("<li><small>{}: {}</small></li>", unallocated, money_text(row.unallocated))
+            if row.unallocated.amount
+            else ""
+        )
+        out.append(
+            html(
+                _PAYMENT_ROW,
+                dateformat.format(p.date, short_date),
+                SafeString(' class="empty"') if not p.number and not p.cancelled else "",
+                p.number or "—",
+                cancelled if p.cancelled else "",
+                money_text(row.amount),
+                SafeString(paid),
+                credit,
+            )
+        )
+    return out

@@ -59,7 +59,7 @@ from dunwell.work.models import (
     Situation,
     TaskAttachment,
 )
-from dunwell.work.rows import document_rows, timeline_rows
+from dunwell.work.rows import document_rows, payment_rows, timeline_rows
 from dunwell.work.uploads import recording_content_type
 
 
@@ -103,6 +103,7 @@ def _render_debtor(
     timeline_filter = _timeline_choice(user, request.GET.get("timeline"))
     card = selectors.debtor_card(counterparty, timezone.localdate(), timeline_filter)
     may_write = can_write_note(user, counterparty.pk)
+    payments = selectors.payment_history(counterparty, request.GET.get("payments"))
     manager = services.is_manager(user)
     return render(
         request,
@@ -125,7 +126,8 @@ def _render_debtor(
             "can_reassign": manager,
             "documents_url": _url_or_empty("legal:debtor_documents", counterparty.pk),
             "correspondence_url": _url_or_empty("correspondence:debtor", counterparty.pk),
-            "payments": selectors.payment_history(counterparty, request.GET.get("payments")),
+            "payments": payments,
+            "payment_rows": payment_rows(payments.rows),
             "pinned_notes": selectors.pinned_notes(counterparty),
             "clock": selectors.debtor_clock(counterparty, timezone.now()),
             "can_write_note": may_write,

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from dunwell.accounts.models import Role, User
-from dunwell.ledger.models import Counterparty, Document, TimelineEntry
+from dunwell.ledger.models import Counterparty, Document, Payment, TimelineEntry
 from dunwell.ledger.services import add_payment
 from dunwell.work import selectors, services
 from dunwell.work.errors import WorkError
@@ -569,3 +569,24 @@ def test_the_timeline_reads_each_entrys_time_author_kind_text_and_links(
     letter_ru, call_ru = entries("ru")[:2]
     assert '<a href="/letters/7/">Открыть</a>' in letter_ru[3]
     assert "(запись удалена по истечении срока хранения)" in call_ru[3]
+
+
+def test_a_payment_row_reads_its_documents_and_its_credit_in_russian(
+    debtor: Counterparty, collector: User, frozen: None
+) -> None:
+    # 1,500 + 700 open; 2,500 paid: both documents closed, 300 left as credit
+    payment = pay(debtor, date(2026, 3, 2), "2500.00")
+    Payment.objects.filter(pk=payment.pk).update(number="ПП <7>")
+    User.objects.filter(pk=collector.pk).update(language="ru")
+    table = section(card(collector, debtor), "payment-history")
+    row = re.findall(r"<tr>(.*?)</tr>", table[table.index("<tbody>") :], re.S)[0]
+    cells = [
+        re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+    ]
+    assert cells[:3] == ["02.03.2026", "ПП &lt;7&gt;", "2\xa0500,00\xa0RON"]
+    paid = re.findall(r"<li>(.*?)</li>", row)
+    assert [re.sub(r"<[^>]+>", "", li) for li in paid] == [
+        "Счёт INV-1 (срок 04.02.2026): 1\xa0500,00\xa0RON",
+        "Счёт INV-2 (срок 04.04.2026): 700,00\xa0RON",
+        "Не разнесено (аванс): 300,00\xa0RON",
+    ]
