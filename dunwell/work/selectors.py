@@ -960,8 +960,15 @@ def debtor_clock(counterparty: Counterparty, now: datetime) -> LocalClock | None
     )
 
 
+_CARD_PREFERENCE = Reusable(
+    lambda user: (
+        CardPreference.objects.filter(user_id=user).only("timeline_filter").order_by("pk")[:1]
+    ),
+    int,
+)
+
+
 def remembered_timeline_filter(user: User) -> str:
-    choice = (
-        CardPreference.objects.filter(user=user).values_list("timeline_filter", flat=True).first()
-    )
+    found = _CARD_PREFERENCE(user.pk)
+    choice = found[0].timeline_filter if found else None
     return choice if choice in TIMELINE_FILTERS else ""
