@@ -80,6 +80,7 @@ class Reusable:
         self.build = build
         self.kinds = kinds
         self._plans: dict[str, _Plan] = {}
+        self._model_class: type[Model] | None = None  # known at the first call
         self._lock = threading.Lock()
 
     def _adapt(self, alias: str, kind: type, value: Any) -> Any:
@@ -160,7 +161,7 @@ class Reusable:
         return self._instances(compiler, alias, rows)
 
     def _model(self) -> type[Model]:
-        model = getattr(self, "_model_class", None)
+        model = self._model_class
         if model is None:
             model = self._model_class = self.build(
                 *[_stand_in(k, i, False) for i, k in enumerate(self.kinds)]

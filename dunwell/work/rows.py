@@ -151,12 +151,6 @@ def document_rows(documents: list[dict[str, Any]]) -> list[SafeString]:
     return rows
 
 
-def _data(entry: Any, key: str) -> Any:
-    """`entry.data.key` as the template read it: empty when there is no such key."""
-    data = entry.data
-    return data.get(key, "") if isinstance(data, dict) else ""
-
-
 def _note_actions(note: Any, cp_id: int, token: str, may_change: bool, note_max: int) -> SafeString:
     csrf = html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
     if note.pinned:
@@ -222,18 +216,17 @@ def timeline_rows(
     for e in entries:
         is_note = e.kind == "work.note"
         text = linebreaksbr(e.text, autoescape=True) if is_note else e.text
-        url = _data(e, "url")
+        url = _item(e.data, "url")
         link = html(' <a href="{}">{}</a>', url, opened) if url else ""
         files = "".join(
             html(' · <a href="{}">{}</a>', _item(a, "url"), _item(a, "name"))
-            for a in (_data(e, "attachments") or ())
+            for a in (_item(e.data, "attachments") or ())
         )
         recording: str = ""
-        if _data(e, "recording_url"):
-            recording = html(
-                '<br><audio controls preload="none" src="{}"></audio>', _data(e, "recording_url")
-            )
-        elif _data(e, "recording_deleted"):
+        recording_url = _item(e.data, "recording_url")
+        if recording_url:
+            recording = html('<br><audio controls preload="none" src="{}"></audio>', recording_url)
+        elif _item(e.data, "recording_deleted"):
             recording = html(" <small>({})</small>", deleted)
         note = getattr(e, "note", None)
         actions = (
@@ -267,7 +260,8 @@ def timeline_rows(
 
 
 def _item(value: Any, key: str) -> Any:
-    """`a.key` of an attachment as the template read it (a dict's key, else an attribute)."""
+    """`value.key` as the template read it: a dict's key, else an attribute, else empty (an
+    entry's data, an attachment)."""
     if isinstance(value, dict):
         return value.get(key, "")
     return getattr(value, key, "")
