@@ -42,7 +42,7 @@ from dunwell.accounts.models import User
 from dunwell.cells import csv_row
 from dunwell.ledger import terms
 from dunwell.ledger.allocation import reallocate_query
-from dunwell.ledger.importing import natural
+from dunwell.ledger.importing import natural, unchanged
 from dunwell.ledger.importing.headers import header_signature, recognise
 from dunwell.ledger.importing.kinds import KINDS, NATURAL_KEY_KINDS, Field, Kind
 from dunwell.ledger.importing.readers import ReadError, Table, read_table
@@ -378,6 +378,10 @@ class _RowParser:
     def column(self, name: str) -> str:
         return self.header_of.get(name, name)
 
+    def header_index(self, name: str) -> int:
+        """The position in a row of the cell read as field `name`."""
+        return next(index for index, f in self.plan if f.name == name)
+
     def parse(self, line: int, row: list[str], errors: _Rejections) -> tuple[Any, ...] | None:
         values: dict[str, Any] = {}
         ok = True
@@ -705,6 +709,10 @@ def _sqlite_value(value: Any) -> Any:
     return value
 
 
+class _ReadAgain(Exception):
+    """The unchanged rows found in SQL and the rows read in Python differ: import again."""
+
+
 class Importer:
     def __init__(
         self,
@@ -736,6 +744,7 @@ class Importer:
         self.postgres = connection.vendor == "postgresql"
         self.result = ImportResult()
         self._names_ready = False  # the counterparties-by-name table of this import
+        self.skipped = 0  # rows found unchanged before parsing (unchanged.py)
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -757,7 +766,16 @@ class Importer:
         if self.progress is not None:
             self.progress(done, total)
 
-    def load(self, cursor: CursorWrapper, table: Table, parser: _RowParser) -> int:
+    def load(
+        self,
+        cursor: CursorWrapper,
+        table: Table,
+        parser: _RowParser,
+        skip: unchanged.Unchanged | None = None,
+    ) -> int:
+        """Parse and stage the rows; with `skip`, only the rows whose external id cell is one
+        of `skip.to_parse` (the others are in the ledger as they are: unchanged.py). Returns
+        the rows read; `self.skipped` counts the rows left out."""
         columns = _stage_columns(self.kind, parser.natural)
         names = [c for c, _t in columns]
         cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
@@ -782,8 +800,24 @@ class Importer:
                 cursor.executemany(insert, batch)
             batch.clear()
 
+        self.skipped = 0
+        if skip is not None and not skip.to_parse and skip.count == skip.records == table.total:
+            # Every row is in the ledger as it is, and PostgreSQL read a record on every line
+            # the file has (no line it took for other than a row): nothing to read.
+            if hasattr(table.rows, "close"):
+                table.rows.close()
+            self.skipped = skip.count
+            self._report(skip.count, max(table.total, skip.count))
+            return skip.count
+        external = parser.header_index("external_id") if skip is not None else -1
+        to_parse = skip.to_parse if skip is not None else set()
         for line, row in table.rows:
             done += 1
+            if external >= 0 and (row[external] if external < len(row) else "") not in to_parse:
+                self.skipped += 1
+                if done % BATCH == 0:
+                    self._report(done, max(total, done))
+                continue
             values = parser.parse(line, row, self.errors)
             if values is not None:
                 batch.append(values)
@@ -1588,6 +1622,41 @@ class Importer:
             raise ImportRejected([RowError(self.file, 0, "", str(exc))]) from None
 
     def execute(self) -> ImportResult:
+        try:
+            return self._execute(prefilter=True)
+        except _ReadAgain:
+            # The rows found unchanged and the rows parsed do not add up (unchanged.py): the
+            # whole file again, every row parsed.
+            self.errors.close()
+            self.errors = _Rejections(self.file)
+            self.result = ImportResult()
+            return self._execute(prefilter=False)
+
+    def _unchanged(
+        self, cursor: CursorWrapper, table: Table, parser: _RowParser
+    ) -> unchanged.Unchanged | None:
+        if not (
+            self.postgres
+            and self.path is not None
+            and table.encoding
+            and table.total >= unchanged.MIN_ROWS
+            and parser.company_id is not None
+        ):
+            return None
+        return unchanged.find(
+            cursor,
+            kind=self.kind.name,
+            target=self.kind.target,
+            company_id=parser.company_id,
+            path=self.path,
+            encoding=table.encoding,
+            delimiter=table.delimiter,
+            width=len(table.headers),
+            plan=parser.plan,
+            years=import_date_range(),
+        )
+
+    def _execute(self, prefilter: bool) -> ImportResult:
         table = self.read()
         mapping = self.resolve_mapping(table.headers)
         parser = _RowParser(self.kind, table.headers, mapping)
@@ -1615,10 +1684,15 @@ class Importer:
             if self.postgres:
                 _large_temp_buffers(cursor)
             try:
-                self.load(cursor, table, parser)
+                skip = self._unchanged(cursor, table, parser) if prefilter else None
+                self.load(cursor, table, parser, skip)
                 if self.postgres:
                     # Temporary tables are never auto-analysed; the joins below need row counts.
                     cursor.execute(f"ANALYZE {STAGE}")
+                if skip is not None and (
+                    self.skipped != skip.count or unchanged.staged_overlap(cursor, STAGE)
+                ):
+                    raise _ReadAgain
                 with transaction.atomic():
                     if self.postgres:
                         # Check foreign keys statement by statement: deferred to COMMIT, the
@@ -1640,8 +1714,11 @@ class Importer:
                                 f"DELETE FROM {STAGE} WHERE line = %s", [(n,) for n in chunk]
                             )
                     self.apply(cursor, parser)
+                self.result.unchanged += self.skipped
             finally:
                 cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+                if self.postgres:
+                    unchanged.drop(cursor)
         self.result.rejected = self.errors.rows
         self.result.errors = sorted(self.errors.errors, key=lambda e: (e.row, e.column))
         return self.result

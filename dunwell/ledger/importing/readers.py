@@ -30,6 +30,7 @@ class Table:
     rows: Iterator[tuple[int, list[str]]]
     total: int  # data rows, for the progress bar (an upper bound for CSV)
     encoding: str = ""  # the CSV encoding read (declared or detected); "" for spreadsheets
+    delimiter: str = ""  # the CSV delimiter detected; "" for spreadsheets
 
 
 # Encodings a user may declare (the web form's choices, `dunwell import --encoding`).
@@ -119,7 +120,7 @@ def read_csv(path: Path, encoding: str | None = None) -> Table:
         finally:
             handle.close()
 
-    return Table(headers, rows(), total, encoding)
+    return Table(headers, rows(), total, encoding, delimiter)
 
 
 def _count_lines(path: Path) -> int:

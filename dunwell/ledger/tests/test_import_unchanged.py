@@ -1,0 +1,249 @@
+"""Rows found unchanged in SQL before parsing (importing/unchanged.py): the import does exactly
+what it does without the step, and parses fewer rows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import connection, transaction
+from django.db.models import Model
+
+from dunwell.accounts.models import User
+from dunwell.ledger.importing import ImportRejected, import_file, unchanged
+from dunwell.ledger.importing import engine as importing_engine
+from dunwell.ledger.models import Allocation, Company, Contract, Document, Payment
+
+Writer = Callable[..., Path]
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the step reads the file with PostgreSQL's COPY"
+)
+
+COUNTERPARTIES = (
+    "external_id;name;tax_id;country\nC1;Alpha SRL;RO18547290;RO\nC2;Beta LLC;7707083893;RU\n"
+)
+CONTRACTS = (
+    "external_id,counterparty,number,date,currency,payment_days\n"
+    "K1,C1,1/2025,2025-01-10,RON,30\n"
+    "K2,C2,7-Д,2025-02-01,RUB,30\n"
+    "K3,C1,2/2025,2025-03-01,EUR,15\n"
+)
+DOC_HEADER = (
+    "external_id,kind,counterparty,contract,number,date,due_date,amount,currency,"
+    "accepted,accepted_on\n"
+)
+DOCUMENTS = DOC_HEADER + (
+    "D1,invoice,C1,K1,F-1,2026-01-10,2026-02-10,100.00,RON,,\n"
+    "D2,invoice,C1,,F-2,2026-01-11,2026-02-11,200.50,RON,yes,2026-01-12\n"
+    "D3,shipment,C2,K2,R-3,2026-01-05,2026-02-04,2000.00,RUB,0,\n"
+    "D4,act,C1,K3,F-4,2026-01-06,2026-01-21,30.00,EUR,1,2026-01-07\n"
+    "D5,,C2,,R-5,2026-01-07,2026-02-06,0.00,RUB,false,\n"
+    "D6,invoice,C1,K1,F-6,2026-01-08,2026-02-07,1234.56,RON,true,\n"
+    "D7,invoice,C2,K2,R-7,2026-01-09,2026-02-08,7.10,RUB,no,\n"
+    "D8,invoice,C1,K1,F-8,2026-01-10,2026-02-09,8.00,RON,,\n"
+)
+PAYMENTS = "external_id,counterparty,contract,document,date,amount,currency,payer\n" + (
+    "P1,C1,K1,D1,2026-02-01,50.00,RON,Alpha SRL\n"
+    "P2,C2,,,2026-02-02,500.00,RUB,\n"
+    "P3,C1,,D2,2026-02-03,10.00,RON,Alpha\n"
+    "P4,C1,K1,,2026-02-04,20.00,RON,\n"
+)
+
+
+def _row(model: type[Model]) -> list[str]:
+    names = []
+    for f in model._meta.concrete_fields:
+        if f.name in {"id", "updated_at", "company"}:
+            continue
+        related = f.related_model if f.is_relation else None
+        names.append(f"{f.name}__external_id" if related is not None else f.name)
+    return names
+
+
+def snapshot() -> dict[str, Any]:
+    """The ledger by external ids (row ids of new rows differ between runs)."""
+    return {
+        "documents": sorted(map(repr, Document.objects.values_list(*_row(Document)))),
+        "payments": sorted(map(repr, Payment.objects.values_list(*_row(Payment)))),
+        "allocations": sorted(map(repr, Allocation.objects.values_list(*_row(Allocation)))),
+    }
+
+
+def run(kind: str, path: Path, *, fast: bool, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """Import `path` with or without the step, report what it did, then roll it back."""
+    parsed = 0
+    parse = importing_engine._RowParser.parse
+
+    def counting(self: Any, *args: Any) -> Any:
+        nonlocal parsed
+        parsed += 1
+        return parse(self, *args)
+
+    monkeypatch.setattr(importing_engine._RowParser, "parse", counting)
+    monkeypatch.setattr(unchanged, "MIN_ROWS", 0 if fast else 10**12)
+    with transaction.atomic():
+        try:
+            result = import_file(kind, path, partial=True)
+            outcome: Any = (result.created, result.updated, result.unchanged, result.rejected)
+            outcome = (*outcome, [(e.row, e.column, e.reason) for e in result.errors])
+        except ImportRejected as exc:
+            outcome = ("rejected", [(e.row, e.column, e.reason) for e in exc.errors])
+        state = snapshot()
+        transaction.set_rollback(True)
+    monkeypatch.undo()
+    return {"outcome": outcome, "ledger": state, "parsed": parsed}
+
+
+@pytest.fixture
+def stored(company: Company, collector: User, write_csv: Writer) -> Company:
+    import_file("counterparties", write_csv("cp.csv", COUNTERPARTIES))
+    import_file("contracts", write_csv("k.csv", CONTRACTS))
+    import_file("documents", write_csv("d.csv", DOCUMENTS))
+    import_file("payments", write_csv("p.csv", PAYMENTS))
+    return company
+
+
+def same_either_way(
+    kind: str, path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    usual = run(kind, path, fast=False, monkeypatch=monkeypatch)
+    fast = run(kind, path, fast=True, monkeypatch=monkeypatch)
+    assert fast["outcome"] == usual["outcome"]
+    assert fast["ledger"] == usual["ledger"]
+    return usual, fast
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=False)
+def test_an_unchanged_file_is_imported_without_parsing_a_row(
+    stored: Company, write_csv: Writer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = snapshot()
+    for kind, body in (("documents", DOCUMENTS), ("payments", PAYMENTS)):
+        usual, fast = same_either_way(kind, write_csv(f"{kind}.csv", body), monkeypatch)
+        rows = body.count("\n") - 1
+        assert fast["outcome"] == (0, 0, rows, 0, [])
+        assert usual["parsed"] == rows and fast["parsed"] == 0
+    assert snapshot() == before
+
+
+DOCUMENT_VARIANTS = {
+    # written otherwise than stored: parsed, and still unchanged
+    "spellings": DOCUMENTS.replace("D1,invoice", " D1,invoice")
+    .replace("200.50", "200.5")
+    .replace("2026-01-05", "05.01.2026")
+    .replace("2026-02-09", "")
+    .replace("D5,,C2", "D5,Invoice,C2")
+    .replace(",0.00,", ",0,")
+    .replace("RON,yes,", "RON,Yes,")
+    .replace("F-6", " F-6"),
+    # changed, new and refused rows among unchanged ones
+    "changes": DOCUMENTS.replace("1234.56", "1234.57")
+    .replace("C2,K2,R-7", "C2,K1,R-7")
+    .replace("2026-01-07,2026-02-06", "2026-01-07,1899-02-06")
+    .replace(
+        "F-8,2026-01-10,2026-02-09,8.00,RON,,", "F-8,2026-01-10,2026-02-09,8.00,RON,,2026-01-11"
+    )
+    + "D9,invoice,C2,K2,R-9,2026-01-10,2026-02-09,9.00,RUB,,\n",
+    # without the optional columns
+    "fewer columns": "external_id,counterparty,number,date,due_date,amount,currency\n"
+    + "".join(
+        ",".join([c[0], c[2], c[4], c[5], c[6], c[7], c[8]]) + "\n"
+        for c in (line.split(",") for line in DOCUMENTS.splitlines()[1:])
+    ),
+    # an external id twice: the usual path names the rows
+    "duplicate": DOCUMENTS + "D3,shipment,C2,K2,R-3,2026-01-05,2026-02-04,2000.00,RUB,0,\n",
+    "duplicate changed": DOCUMENTS + "D3,shipment,C2,K2,R-3,2026-01-05,2026-02-04,1.00,RUB,0,\n",
+    # lines PostgreSQL reads otherwise than Python's csv module, or not at all
+    "blank line": DOCUMENTS.replace("D4,", "\nD4,"),
+    "longer row": DOCUMENTS.replace(
+        "F-4,2026-01-06,2026-01-21,30.00,EUR,1,2026-01-07",
+        "F-4,2026-01-06,2026-01-21,30.00,EUR,1,2026-01-07,x",
+    ),
+    "end of data marker": DOCUMENTS.replace("D8,", "\\.\nD8,"),
+    "empty row": DOCUMENTS.replace("D8,", ",,,,,,,,,,\nD8,"),
+    "quoted": DOCUMENTS.replace("F-6", '"F-6"').replace("R-7", '"R\n7"'),
+    "semicolons": DOCUMENTS.replace(",", ";"),
+}
+
+
+@postgres_only
+@pytest.mark.parametrize("variant", sorted(DOCUMENT_VARIANTS))
+def test_documents_import_the_same_with_and_without_the_step(
+    variant: str, stored: Company, write_csv: Writer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_csv("d.csv", DOCUMENT_VARIANTS[variant])
+    usual, fast = same_either_way("documents", path, monkeypatch)
+    if variant in {"spellings", "changes", "fewer columns", "quoted", "semicolons"}:
+        assert fast["parsed"] < usual["parsed"], "the step found no unchanged row"
+
+
+@postgres_only
+def test_documents_stored_otherwise_than_a_file_would_say_are_parsed(
+    stored: Company, write_csv: Writer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows edited since the last import so that the import would refuse them or read them
+    otherwise: the step does not call them unchanged."""
+    Contract.objects.filter(external_id="K3").update(currency="USD")  # D4 now refused
+    Document.objects.filter(external_id="D7").update(
+        contract=Contract.objects.get(external_id="K1")
+    )
+    Document.objects.filter(external_id="D8").update(external_id="D8 ")
+    Document.objects.filter(external_id="D2").update(number=" F-2")
+    Document.objects.filter(external_id="D6").update(date="1850-01-08")  # out of the years
+    body = DOCUMENTS.replace("2026-01-08", "1850-01-08").replace(",F-2,", ", F-2,")
+    usual, fast = same_either_way("documents", write_csv("d.csv", body), monkeypatch)
+    assert fast["parsed"] == 5, fast
+
+
+PAYMENT_VARIANTS = {
+    "no contract column": "external_id,counterparty,document,date,amount,currency,payer\n"
+    + "".join(
+        ",".join([c[0], c[1], c[3], c[4], c[5], c[6], c[7]]) + "\n"
+        for c in (line.split(",") for line in PAYMENTS.splitlines()[1:])
+    ),
+    "no document column": "external_id,counterparty,contract,date,amount,currency\n"
+    + "".join(
+        ",".join([c[0], c[1], c[2], c[4], c[5], c[6]]) + "\n"
+        for c in (line.split(",") for line in PAYMENTS.splitlines()[1:])
+    ),
+    "changes": PAYMENTS.replace("500.00", "400.00").replace("20.00", "20")
+    + "P5,C2,K2,,2026-02-05,5.00,RUB,\n",
+    "refused": PAYMENTS.replace("P4,C1,K1", "P4,C1,K2").replace("50.00,RON", "0.00,RON"),
+}
+
+
+@postgres_only
+@pytest.mark.parametrize("variant", sorted(PAYMENT_VARIANTS))
+def test_payments_import_the_same_with_and_without_the_step(
+    variant: str, stored: Company, write_csv: Writer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    usual, fast = same_either_way(
+        "payments", write_csv("p.csv", PAYMENT_VARIANTS[variant]), monkeypatch
+    )
+    assert fast["parsed"] < usual["parsed"]
+
+
+@pytest.mark.skipif(connection.vendor == "postgresql", reason="the SQLite path")
+def test_sqlite_imports_without_the_step(
+    stored: Company, write_csv: Writer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the step ran on SQLite")
+
+    monkeypatch.setattr(unchanged, "find", refuse)
+    monkeypatch.setattr(unchanged, "MIN_ROWS", 0)
+    result = import_file("documents", write_csv("d.csv", DOCUMENTS))
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 8)
+
+
+@postgres_only
+def test_payments_stored_otherwise_than_a_file_would_say_are_parsed(
+    stored: Company, write_csv: Writer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    Contract.objects.filter(external_id="K1").update(currency="EUR")  # P1 and P4 refused
+    usual, fast = same_either_way("payments", write_csv("p.csv", PAYMENTS), monkeypatch)
+    assert usual["outcome"][3] == 2 and fast["parsed"] == 2, fast
