@@ -745,6 +745,7 @@ class Importer:
         self.result = ImportResult()
         self._names_ready = False  # the counterparties-by-name table of this import
         self.skipped = 0  # rows found unchanged before parsing (unchanged.py)
+        self.skipped_length = 0  # the characters in their cells
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -800,13 +801,19 @@ class Importer:
                 cursor.executemany(insert, batch)
             batch.clear()
 
-        self.skipped = 0
-        if skip is not None and not skip.to_parse and skip.count == skip.records == table.total:
+        self.skipped = self.skipped_length = 0
+        if (
+            skip is not None
+            and not skip.to_parse
+            and not skip.quoted
+            and skip.count == skip.records == table.total
+        ):
             # Every row is in the ledger as it is, and PostgreSQL read a record on every line
-            # the file has (no line it took for other than a row): nothing to read.
+            # the file has (no line it took for other than a row) and no quote it might read
+            # otherwise than the csv module: nothing to read.
             if hasattr(table.rows, "close"):
                 table.rows.close()
-            self.skipped = skip.count
+            self.skipped, self.skipped_length = skip.count, skip.length
             self._report(skip.count, max(table.total, skip.count))
             return skip.count
         external = parser.header_index("external_id") if skip is not None else -1
@@ -815,6 +822,7 @@ class Importer:
             done += 1
             if external >= 0 and (row[external] if external < len(row) else "") not in to_parse:
                 self.skipped += 1
+                self.skipped_length += sum(map(len, row))
                 if done % BATCH == 0:
                     self._report(done, max(total, done))
                 continue
@@ -1690,7 +1698,9 @@ class Importer:
                     # Temporary tables are never auto-analysed; the joins below need row counts.
                     cursor.execute(f"ANALYZE {STAGE}")
                 if skip is not None and (
-                    self.skipped != skip.count or unchanged.staged_overlap(cursor, STAGE)
+                    self.skipped != skip.count
+                    or self.skipped_length != skip.length
+                    or unchanged.staged_overlap(cursor, STAGE)
                 ):
                     raise _ReadAgain
                 with transaction.atomic():

@@ -69,6 +69,11 @@ class Unchanged:
     count: int
     records: int
     to_parse: set[str]
+    # The characters in the cells of the unchanged rows, as PostgreSQL read them: the rows
+    # Python skips must add up to the same (a quote inside a cell, `ООО "Ромашка"`, is a
+    # quote to PostgreSQL and a character to Python's csv module).
+    length: int = 0
+    quoted: bool = True  # whether the file has a `"` anywhere
 
 
 def _spelled(value: bool) -> list[str]:
@@ -322,7 +327,9 @@ def find(
             ):
                 if encoding == "utf-8-sig":
                     handle.read(3)
+                quoted = False
                 while chunk := handle.read(1 << 20):
+                    quoted = quoted or b'"' in chunk
                     copy.write(chunk)
     except (DatabaseError, cursor.db.Database.Error, UnicodeError):
         # PostgreSQL reads it otherwise than the csv module might (module docstring).
@@ -333,8 +340,10 @@ def find(
     with _settings(cursor, DateStyle="ISO", enable_nestloop="off"):
         # The planner cannot estimate the WHERE and expects one row; the rows are the file's
         # and the joins want hashes, not a million index lookups (6.1 s against 4.3 s).
+        length = " + ".join(f"char_length(COALESCE(r.c{i}, ''))" for i in range(width))
         cursor.execute(
-            f"CREATE TEMP TABLE {SAME} AS SELECT t.external_id AS ext FROM {RAW} r "
+            f"CREATE TEMP TABLE {SAME} AS SELECT t.external_id AS ext, {length} AS n "
+            f"FROM {RAW} r "
             f"JOIN {target} t ON t.company_id = %s AND t.external_id = r.c{external} "
             f"{' '.join(joins)} WHERE {where}",
             [company_id, *cast(list[Any], params)],
@@ -342,9 +351,10 @@ def find(
     # The overlap check (staged_overlap) and the anti-join below need its row count.
     cursor.execute(f"ANALYZE {SAME}")
     cursor.execute(
-        f"SELECT COUNT(*), (SELECT COUNT(*) FROM (SELECT DISTINCT ext FROM {SAME}) x) FROM {SAME}"
+        f"SELECT COUNT(*), (SELECT COUNT(*) FROM (SELECT DISTINCT ext FROM {SAME}) x), "
+        f"COALESCE(SUM(n), 0) FROM {SAME}"
     )
-    count, distinct = cursor.fetchone()
+    count, distinct, length = cursor.fetchone()
     if count != distinct:  # an external id twice: the usual path names the rows
         drop(cursor)
         return None
@@ -356,7 +366,7 @@ def find(
     )
     to_parse = {row[0] for row in cursor.fetchall()}
     cursor.execute(f"DROP TABLE {RAW}")
-    return Unchanged(int(count), records, to_parse)
+    return Unchanged(int(count), records, to_parse, int(length), quoted)
 
 
 def staged_overlap(cursor: CursorWrapper, stage: str) -> bool:

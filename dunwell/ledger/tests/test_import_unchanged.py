@@ -167,6 +167,9 @@ DOCUMENT_VARIANTS = {
     "empty row": DOCUMENTS.replace("D8,", ",,,,,,,,,,\nD8,"),
     "quoted": DOCUMENTS.replace("F-6", '"F-6"').replace("R-7", '"R\n7"'),
     "semicolons": DOCUMENTS.replace(",", ";"),
+    # a quote inside a cell is a character to the csv module and a quote to PostgreSQL,
+    # which reads `F-"1"` as the stored `F-1`
+    "quote inside a cell": DOCUMENTS.replace("F-1,", 'F-"1",'),
 }
 
 
@@ -212,6 +215,8 @@ PAYMENT_VARIANTS = {
     ),
     "changes": PAYMENTS.replace("500.00", "400.00").replace("20.00", "20")
     + "P5,C2,K2,,2026-02-05,5.00,RUB,\n",
+    # every row the stored one as PostgreSQL reads it; the payer is `Alpha "SRL"` to Python
+    "quote inside a cell": PAYMENTS.replace("Alpha SRL", 'Alpha "SRL"'),
     "refused": PAYMENTS.replace("P4,C1,K1", "P4,C1,K2").replace("50.00,RON", "0.00,RON"),
 }
 
@@ -224,7 +229,11 @@ def test_payments_import_the_same_with_and_without_the_step(
     usual, fast = same_either_way(
         "payments", write_csv("p.csv", PAYMENT_VARIANTS[variant]), monkeypatch
     )
-    assert fast["parsed"] < usual["parsed"]
+    if variant != "quote inside a cell":
+        assert fast["parsed"] < usual["parsed"]
+    else:
+        assert Payment.objects.get(external_id="P1").payer == "Alpha SRL"
+        assert usual["outcome"][:3] == (0, 1, 3)
 
 
 @pytest.mark.skipif(connection.vendor == "postgresql", reason="the SQLite path")
