@@ -52,6 +52,11 @@ def is_currency_code(code: str) -> bool:
     return len(code) == 3 and code.isupper() and code in _currencies()
 
 
+def currency_codes() -> list[str]:
+    """Every code `is_currency_code` accepts, sorted."""
+    return sorted(c for c in _currencies() if is_currency_code(c))
+
+
 @dataclass(frozen=True, slots=True)
 class Money:
     amount: Decimal

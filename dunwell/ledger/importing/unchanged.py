@@ -16,9 +16,11 @@ It stands aside (returns None, and the whole file goes the usual way) wherever t
 might differ: not PostgreSQL, not a UTF-8 CSV file, a file without an external id column, with
 a company or tax id column, a column it does not know, a small file, or a file PostgreSQL cannot
 read as CSV (a blank line, a row longer than the header). After the usual path has parsed the
-remaining rows the engine checks that it skipped exactly the rows found here and that none of
-the parsed rows has the external id of a skipped one; otherwise it imports the file again
-without this step (`Importer.execute`).
+remaining rows the engine checks that it skipped exactly the rows found here (their number
+and the characters in their cells: a quote inside a cell, `ООО "Ромашка"`, is a quote to
+PostgreSQL and a character to the csv module) and that none of the parsed rows has the
+external id of a skipped one; a file with a quote anywhere is always read. Otherwise it
+imports the file again without this step (`Importer.execute`).
 """
 
 # Table and column names below come from the fixed kind definitions; cell values are
@@ -41,7 +43,7 @@ from dunwell.ledger.importing.kinds import Field
 from dunwell.ledger.importing.natural import CURRENCY_WORDS
 from dunwell.ledger.models import Contract, Counterparty, Document, Payment
 from dunwell.ledger.parsing import ParseError, parse_bool
-from dunwell.money import MAX_AMOUNT, _currencies
+from dunwell.money import MAX_AMOUNT, currency_codes
 
 RAW = "dunwell_import_raw"
 SAME = "dunwell_import_same"
@@ -72,8 +74,8 @@ class Unchanged:
     # The characters in the cells of the unchanged rows, as PostgreSQL read them: the rows
     # Python skips must add up to the same (a quote inside a cell, `ООО "Ромашка"`, is a
     # quote to PostgreSQL and a character to Python's csv module).
-    length: int = 0
-    quoted: bool = True  # whether the file has a `"` anywhere
+    length: int
+    quoted: bool  # whether the file has a `"` anywhere
 
 
 def _spelled(value: bool) -> list[str]:
@@ -90,16 +92,16 @@ def _spelled(value: bool) -> list[str]:
 
 def _currency_codes() -> list[str]:
     """Codes the parser keeps as written and accepts (`RUB`, not `РУБ`)."""
-    return sorted(c for c in _currencies() if len(c) == 3 and CURRENCY_WORDS.get(c, c) == c)
+    return [c for c in currency_codes() if CURRENCY_WORDS.get(c, c) == c]
 
 
 class _Compare:
     """The WHERE clause that says a raw row equals its stored row `t` (module docstring)."""
 
-    def __init__(self, kind: str, years: tuple[int, int], present: set[str]) -> None:
+    def __init__(self, kind: str, years: tuple[int, int], document_cell: str | None) -> None:
         self.kind = kind
         self.years = years
-        self.present = present
+        self.document_cell = document_cell  # a payment's document column, if the file has one
         self.conditions: list[str] = []
         self.params: list[object] = []
         self.joins: list[str] = ["JOIN ledger_counterparty cp ON cp.id = t.counterparty_id"]
@@ -191,8 +193,6 @@ class _Compare:
         )
         self.conditions.append(f"({named} OR ({self.empty(cell)} AND {none}))")
 
-    document_cell: str | None = None
-
     def width(self, column: str) -> int:
         """The most characters column `alias.name` can hold."""
         alias, name = column.split(".")
@@ -210,20 +210,16 @@ class _Compare:
 def _clause(
     kind: str,
     plan: list[tuple[int, Field]],
-    references: list[Field],
     company_id: int,
     years: tuple[int, int],
-    present: set[str],
 ) -> tuple[str, list[str], list[object], int] | None:
     """(WHERE, joins, params, index of the external id cell), or None when a column is not one
     this step can compare."""
-    compare = _Compare(kind, years, present)
-    external = None
     cells = {f.name: f"r.c{index}" for index, f in plan}
     if "counterparty" not in cells:
         return None  # every row would be refused (or named by tax id): not this step's
-    if "document" in cells:
-        compare.document_cell = cells["document"]
+    compare = _Compare(kind, years, cells.get("document"))
+    external = None
     for index, f in plan:
         cell = f"r.c{index}"
         name = f.name
@@ -261,12 +257,12 @@ def _clause(
             return None
     # A reference column the file does not carry: the import stores none (its staging column
     # is not one that keeps the stored value, kinds.py).
-    for f in references:
-        if f.name not in cells:
+    for f in ALL_KINDS[kind].fields:
+        if f.name in {"contract", "document"} and f.name not in cells:
             compare.reference(None, f)
     if external is None:
         return None
-    if kind == "documents" and "due_date" not in present:
+    if kind == "documents" and "due_date" not in cells:
         return None
     return " AND ".join(compare.conditions), compare.joins, compare.params, external
 
@@ -306,9 +302,7 @@ def find(
     Leaves the table SAME (the external ids of the unchanged rows) for `staged_overlap`."""
     if kind not in KINDS or encoding not in {"utf-8", "utf-8-sig"} or width < 1:
         return None
-    present = {f.name for _i, f in plan}
-    references = [f for f in ALL_KINDS[kind].fields if f.name in {"contract", "document"}]
-    clause = _clause(kind, plan, references, company_id, years, present)
+    clause = _clause(kind, plan, company_id, years)
     if clause is None:
         return None
     where, joins, params, external = clause
@@ -340,9 +334,9 @@ def find(
     with _settings(cursor, DateStyle="ISO", enable_nestloop="off"):
         # The planner cannot estimate the WHERE and expects one row; the rows are the file's
         # and the joins want hashes, not a million index lookups (6.1 s against 4.3 s).
-        length = " + ".join(f"char_length(COALESCE(r.c{i}, ''))" for i in range(width))
+        characters = " + ".join(f"char_length(COALESCE(r.c{i}, ''))" for i in range(width))
         cursor.execute(
-            f"CREATE TEMP TABLE {SAME} AS SELECT t.external_id AS ext, {length} AS n "
+            f"CREATE TEMP TABLE {SAME} AS SELECT t.external_id AS ext, {characters} AS n "
             f"FROM {RAW} r "
             f"JOIN {target} t ON t.company_id = %s AND t.external_id = r.c{external} "
             f"{' '.join(joins)} WHERE {where}",
