@@ -21,7 +21,7 @@ import json
 import re
 import tempfile
 import zoneinfo
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -40,13 +40,13 @@ from django.utils.translation import ngettext
 
 from dunwell.accounts.models import User
 from dunwell.cells import csv_row
-from dunwell.ledger import terms
 from dunwell.ledger.allocation import reallocate_query
 from dunwell.ledger.importing import natural, unchanged
+from dunwell.ledger.importing.duedates import contract_due_dates
 from dunwell.ledger.importing.headers import header_signature, recognise
 from dunwell.ledger.importing.kinds import KINDS, NATURAL_KEY_KINDS, Field, Kind
-from dunwell.ledger.importing.readers import ReadError, Table, read_table
-from dunwell.ledger.models import ColumnMapping, Company, Counterparty, ImportRun, NonWorkingDay
+from dunwell.ledger.importing.readers import ReadError, Table, has_content, read_table
+from dunwell.ledger.models import ColumnMapping, Company, Counterparty, ImportRun
 from dunwell.ledger.parsing import ParseError, parse_bool, parse_date, parse_decimal, parse_money
 from dunwell.ledger.phones import PhoneError, normalize_phone
 from dunwell.ledger.taxids import TaxIdError, normalize_tax_id
@@ -54,7 +54,6 @@ from dunwell.locks import exclusive
 from dunwell.money import MAX_AMOUNT, is_currency_code
 from dunwell.outbox.models import EventKind
 from dunwell.outbox.services import emit
-from dunwell.workdays import WorkCalendar
 
 BATCH = 20_000
 MAX_ERRORS_KEPT = 10_000
@@ -802,23 +801,21 @@ class Importer:
             batch.clear()
 
         self.skipped = self.skipped_length = 0
-        if (
-            skip is not None
-            and not skip.to_parse
-            and not skip.quoted
-            and skip.count == skip.records == table.total
-        ):
-            # Every row is in the ledger as it is, and PostgreSQL read a record on every line
-            # the file has (no line it took for other than a row) and no quote it might read
-            # otherwise than the csv module: nothing to read.
+        rows: Iterable[tuple[int, list[str]]] = table.rows
+        if skip is not None and skip.rows is not None and skip.records == table.total:
+            # No quote in the file, and PostgreSQL read a record on every line after the header
+            # (no line it took for other than a row): its reading is the csv module's, record
+            # k is line k + 1, and Python need not read the file at all (unchanged.py).
             if hasattr(table.rows, "close"):
                 table.rows.close()
             self.skipped, self.skipped_length = skip.count, skip.length
-            self._report(skip.count, max(table.total, skip.count))
-            return skip.count
+            done = skip.count
+            # (a row of empty cells is left out, as the csv reader leaves it out)
+            rows = ((number + 1, row) for number, row in skip.rows if has_content(row))
+            skip = None  # every row left is one to parse
         external = parser.header_index("external_id") if skip is not None else -1
         to_parse = skip.to_parse if skip is not None else set()
-        for line, row in table.rows:
+        for line, row in rows:
             done += 1
             if external >= 0 and (row[external] if external < len(row) else "") not in to_parse:
                 self.skipped += 1
@@ -1392,25 +1389,10 @@ class Importer:
         rows = cursor.fetchall()
         if not rows:
             return
-        calendars: dict[tuple[str, int], WorkCalendar] = {}
-        updates: list[tuple[int, Any]] = []
-        for line, doc_date, accepted_on, days, day_kind, runs_from, country, company_id in rows:
-            doc_date = _as_date(doc_date)
-            key = (country or "", company_id)
-            if key not in calendars:
-                closed = NonWorkingDay.objects.filter(company_id=company_id).values_list(
-                    "day", flat=True
-                )
-                calendars[key] = WorkCalendar(country or "", closed)
-            due = terms.due_date(
-                doc_date,
-                days=days,
-                day_kind=day_kind,
-                runs_from=runs_from,
-                accepted_on=_as_date(accepted_on) if accepted_on else None,
-                calendar=calendars[key],
-            )
-            updates.append((line, due.isoformat() if not self.postgres else due))
+        updates: list[tuple[int, Any]] = [
+            (line, due if self.postgres else due.isoformat())
+            for line, due in contract_due_dates(rows)
+        ]
         if not self.postgres:
             cursor.executemany(
                 f"UPDATE {STAGE} SET f_due_date = %s WHERE line = %s",
@@ -1758,10 +1740,6 @@ def _large_temp_buffers(cursor: CursorWrapper) -> None:
             cursor.execute("SET temp_buffers = '256MB'")
     except DatabaseError:
         pass  # this session already used temporary tables: keep its setting
-
-
-def _as_date(value: Any) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
 def _country_case(mapping: dict[str, str], default: str) -> str:

@@ -108,7 +108,7 @@ def read_csv(path: Path, encoding: str | None = None) -> Table:
         try:
             line = reader.line_num
             for row in reader:
-                if (row and row[0].strip()) or any(cell.strip() for cell in row):
+                if has_content(row):
                     yield line + 1, row
                 line = reader.line_num
         except UnicodeDecodeError as exc:
@@ -121,6 +121,11 @@ def read_csv(path: Path, encoding: str | None = None) -> Table:
             handle.close()
 
     return Table(headers, rows(), total, encoding, delimiter)
+
+
+def has_content(row: list[str]) -> bool:
+    """Whether a row has a cell with something in it (a row of empty cells is left out)."""
+    return bool(row and row[0].strip()) or any(cell.strip() for cell in row)
 
 
 def _count_lines(path: Path) -> int:

@@ -197,9 +197,19 @@ def test_documents_stored_otherwise_than_a_file_would_say_are_parsed(
     Document.objects.filter(external_id="D8").update(external_id="D8 ")
     Document.objects.filter(external_id="D2").update(number=" F-2")
     Document.objects.filter(external_id="D6").update(date="1850-01-08")  # out of the years
-    body = DOCUMENTS.replace("2026-01-08", "1850-01-08").replace(",F-2,", ", F-2,")
+    # white space beyond ASCII that the parser strips too: a no-break space (1C exports carry
+    # them), an ideographic space
+    Document.objects.filter(external_id="D1").update(number="F-1\u00a0")
+    Document.objects.filter(external_id="D3").update(number="\u3000R-3")
+    body = (
+        DOCUMENTS.replace("2026-01-08", "1850-01-08")
+        .replace(",F-2,", ", F-2,")
+        .replace(",F-1,", ",F-1\u00a0,")
+        .replace(",R-3,", ",\u3000R-3,")
+    )
     usual, fast = same_either_way("documents", write_csv("d.csv", body), monkeypatch)
-    assert fast["parsed"] == 5, fast
+    assert fast["parsed"] == 7, fast
+    assert usual["outcome"][1] >= 2  # the two numbers are stored stripped
 
 
 PAYMENT_VARIANTS = {
@@ -256,3 +266,93 @@ def test_payments_stored_otherwise_than_a_file_would_say_are_parsed(
     Contract.objects.filter(external_id="K1").update(currency="EUR")  # P1 and P4 refused
     usual, fast = same_either_way("payments", write_csv("p.csv", PAYMENTS), monkeypatch)
     assert usual["outcome"][3] == 2 and fast["parsed"] == 2, fast
+
+
+@postgres_only
+def test_a_file_without_quotes_is_not_read_again_in_python(
+    stored: Company, write_csv: Writer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without a quote in the file PostgreSQL's reading is the csv module's: the rows to parse
+    come from it (numbered by line as the csv reader numbers them), and Python reads no row of
+    the file. With a quote Python reads the file."""
+    read = importing_engine.Importer.read
+    yielded = 0
+
+    def counting(self: Any) -> Any:
+        table = read(self)
+        rows = table.rows
+
+        def count() -> Any:
+            nonlocal yielded
+            for item in rows:
+                yielded += 1
+                yield item
+
+        table.rows = count()
+        return table
+
+    monkeypatch.setattr(importing_engine.Importer, "read", counting)
+    body = DOCUMENT_VARIANTS["changes"]
+    usual, fast = same_either_way("documents", write_csv("d.csv", body), monkeypatch)
+    # refused: a year out of range, a contract of another debtor (with their line numbers)
+    assert fast["parsed"] == 5 and usual["outcome"][3] == 2
+    monkeypatch.setattr(importing_engine.Importer, "read", counting)
+    yielded = 0
+    run("documents", write_csv("d.csv", body), fast=True, monkeypatch=monkeypatch)
+    assert yielded == 0
+    monkeypatch.setattr(importing_engine.Importer, "read", counting)
+    run(
+        "documents",
+        write_csv("d.csv", body.replace("F-6", '"F-6"')),
+        fast=True,
+        monkeypatch=monkeypatch,
+    )
+    assert yielded == 9
+
+
+@postgres_only
+def test_empty_due_dates_are_unchanged_only_where_the_import_computes_the_stored_one(
+    stored: Company, write_csv: Writer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An empty due date cell: the import takes the document date without a contract, else the
+    contract's term (here 30 calendar days, and 15 banking days on the Romanian calendar)."""
+    Contract.objects.filter(external_id="K3").update(payment_day_kind="banking")
+    body = (
+        DOCUMENTS.replace("2026-01-10,2026-02-10", "2026-01-10,")  # D1, K1: computes 02-09
+        .replace("2026-01-11,2026-02-11", "2026-01-11,")  # D2, no contract: 01-11
+        .replace("2026-01-06,2026-01-21", "2026-01-06,")  # D4, K3 in banking days
+        .replace("2026-01-10,2026-02-09", "2026-01-10,")  # D8, K1: the stored 02-09
+    )
+    path = write_csv("d.csv", body)
+    usual, fast = same_either_way("documents", path, monkeypatch)
+    assert usual["outcome"][:3] == (0, 3, 5)
+    assert fast["parsed"] == 3  # D1, D2 and D4; D8 is the stored row
+    import_file("documents", path)
+    assert Document.objects.get(external_id="D2").due_date.isoformat() == "2026-01-11"
+    usual, fast = same_either_way("documents", path, monkeypatch)
+    assert fast["outcome"][:3] == (0, 0, 8) and fast["parsed"] == 0
+
+
+@postgres_only
+def test_raw_tables_left_by_connections_that_are_gone_are_dropped(
+    stored: Company, write_csv: Writer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The raw cells go to an unlogged table per connection (parallel workers can read it); a
+    process that died mid-import leaves its table, and the next import drops it. A live
+    connection's table stays."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT max(pid) + 100000 FROM pg_stat_activity")
+        gone = f"{unchanged.RAW_PREFIX}{cursor.fetchone()[0]}"
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE pid <> pg_backend_pid() LIMIT 1")
+        live = f"{unchanged.RAW_PREFIX}{cursor.fetchone()[0]}"
+        for name in (gone, live):
+            cursor.execute(f"CREATE UNLOGGED TABLE {name} (c0 TEXT)")
+    monkeypatch.setattr(unchanged, "MIN_ROWS", 0)
+    result = import_file("documents", write_csv("d.csv", DOCUMENTS))
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 8)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_class WHERE relname LIKE %s ORDER BY relname",
+            [f"{unchanged.RAW_PREFIX}%"],
+        )
+        assert [row[0] for row in cursor.fetchall()] == [live]
