@@ -57,6 +57,7 @@ from dunwell.money import MAX_AMOUNT, currency_codes
 # rows. One per connection (`_raw`), so that concurrent imports do not meet; a crash can leave
 # one behind, and the next import clears those of connections that are gone.
 RAW_PREFIX = "dunwell_import_raw_"
+KIND_OF_RAW = "UNLOGGED"
 SAME = "dunwell_import_same"
 # Below this many rows the usual path is fast enough: the step would cost more than it saves.
 MIN_ROWS = 5_000
@@ -369,10 +370,14 @@ def find(
             cursor.execute(f"DROP TABLE IF EXISTS {raw}")
             # `ln` numbers the records in file order (COPY takes the default row by row; the
             # cache spares a sequence access per row: 0.4 s per million).
-            cursor.execute(
-                f"CREATE UNLOGGED TABLE {raw} "
-                f"(ln BIGINT GENERATED ALWAYS AS IDENTITY (CACHE 100000), {columns})"
-            )
+            ddl = f"TABLE {raw} (ln BIGINT GENERATED ALWAYS AS IDENTITY (CACHE 100000), {columns})"
+            try:
+                with transaction.atomic():
+                    cursor.execute(f"CREATE {KIND_OF_RAW} {ddl}")
+            except DatabaseError:
+                # No right to create tables in the schema (PostgreSQL 15 no longer grants it
+                # on `public` to every user): a temporary table, without the parallel join.
+                cursor.execute(f"CREATE TEMP {ddl}")
             options = f"FORMAT csv, HEADER true, DELIMITER '{delimiter}'"
             with (
                 path.open("rb") as handle,
