@@ -98,6 +98,25 @@ SELECT payment, doc, amt, 1 FROM (
 """
 
 
+_REMAINING_COLUMNS = {
+    "pay": ("dunwell_rl_pay", "payment", "id, cp, contract, doc, cur, pdate, cents"),
+    "doc": ("dunwell_rl_doc", "doc", "id, cp, contract, cur, due, ddate, cents, company"),
+}
+
+
+def _remaining(kind: str, before: int | None = None) -> str:
+    """The payments ("pay") or documents ("doc") of the work tables, `rem` lowered by what the
+    stages before `before` allocated (every stage: None). The work tables keep the live
+    amounts as loaded: subtracting in the read costs a fifth of rewriting a million rows after
+    each stage (UPDATEs of 18 s in a full reallocation at 1M)."""
+    table, key, columns = _REMAINING_COLUMNS[kind]
+    stages = f"WHERE stage < {int(before)}" if before is not None else ""
+    prefixed = ", ".join(f"t.{c.strip()}" for c in columns.split(","))
+    return f"""SELECT {prefixed}, t.rem - COALESCE(u.c, 0) AS rem FROM {table} t
+    LEFT JOIN (SELECT {key} AS id, SUM(cents) AS c FROM dunwell_rl_alloc {stages}
+               GROUP BY {key}) u ON u.id = t.id"""
+
+
 def _overlap_sql(stage: int, key: str, where: str) -> str:
     """Stage 2 (contract) or 3 (counterparty): intersect running-sum intervals per group."""
     p_start, d_start = "p.e - p.rem", "d.e - d.rem"
@@ -107,29 +126,15 @@ SELECT p.id, d.id, {_least("p.e", "d.e")} - {_greatest(p_start, d_start)}, {stag
 FROM (
     SELECT id, cp, contract, cur, rem, SUM(rem) OVER (
         PARTITION BY {key} ORDER BY pdate, id ROWS UNBOUNDED PRECEDING) AS e
-    FROM dunwell_rl_pay WHERE rem > 0 {where}
+    FROM ({_remaining("pay", stage)}) r WHERE rem > 0 {where}
 ) p
 JOIN (
     SELECT id, cp, contract, cur, rem, SUM(rem) OVER (
         PARTITION BY {key} ORDER BY due, ddate, id ROWS UNBOUNDED PRECEDING) AS e
-    FROM dunwell_rl_doc WHERE rem > 0 {where}
+    FROM ({_remaining("doc", stage)}) r WHERE rem > 0 {where}
 ) d ON {" AND ".join(f"p.{k.strip()} = d.{k.strip()}" for k in key.split(","))}
     AND {p_start} < d.e AND {d_start} < p.e
 """
-
-
-def _consume_sql(stage: int) -> list[str]:
-    """Lower the remaining amounts by what the stage allocated."""
-    return [
-        f"""UPDATE dunwell_rl_pay SET rem = dunwell_rl_pay.rem - s.c
-        FROM (SELECT payment, SUM(cents) AS c FROM dunwell_rl_alloc WHERE stage = {stage}
-              GROUP BY payment) s
-        WHERE s.payment = dunwell_rl_pay.id""",
-        f"""UPDATE dunwell_rl_doc SET rem = dunwell_rl_doc.rem - s.c
-        FROM (SELECT doc, SUM(cents) AS c FROM dunwell_rl_alloc WHERE stage = {stage}
-              GROUP BY doc) s
-        WHERE s.doc = dunwell_rl_doc.id""",
-    ]
 
 
 # What a document owes or a payment pays: nothing once cancelled in accounting.
@@ -148,14 +153,11 @@ _LOAD = [
 
 _COMPUTE = [
     _EXPLICIT,
-    *_consume_sql(1),
     _overlap_sql(2, "cp, contract, cur", "AND contract IS NOT NULL"),
-    *_consume_sql(2),
     _overlap_sql(3, "cp, cur", ""),
-    *_consume_sql(3),
     # Each allocation carries its document's columns that aging reads; a fully paid
     # document's last allocation by (paid_on, payment) is marked as the one that closed it.
-    """INSERT INTO dunwell_rl_new (payment, doc, cp, cents, paid_on, explicit, company, cur,
+    f"""INSERT INTO dunwell_rl_new (payment, doc, cp, cents, paid_on, explicit, company, cur,
         ddate, due, closes)
     SELECT x.payment, x.doc, x.cp, x.cents, x.paid_on, x.explicit, d.company, d.cur, d.ddate,
         d.due, d.rem = 0 AND x.last = 1
@@ -165,7 +167,7 @@ _COMPUTE = [
                 PARTITION BY a.doc ORDER BY p.pdate DESC, a.payment DESC) AS last
         FROM dunwell_rl_alloc a JOIN dunwell_rl_pay p ON p.id = a.payment
         GROUP BY a.payment, a.doc, p.cp, p.pdate
-    ) x JOIN dunwell_rl_doc d ON d.id = x.doc""",
+    ) x JOIN ({_remaining("doc")}) d ON d.id = x.doc""",
 ]
 
 # The existing allocations of the scope are copied to a temporary table first, so that the
@@ -214,11 +216,11 @@ _WRITE = [
     WHERE o.id IS NULL
     ORDER BY n.payment, n.doc""",
     f"""UPDATE ledger_document SET open_amount = r.rem / 100.0
-    FROM dunwell_rl_doc r
+    FROM ({_remaining("doc")}) r
     WHERE r.id = ledger_document.id
     AND {_CENTS.format(col="ledger_document.open_amount")} <> r.rem""",
     f"""UPDATE ledger_payment SET unallocated = r.rem / 100.0
-    FROM dunwell_rl_pay r
+    FROM ({_remaining("pay")}) r
     WHERE r.id = ledger_payment.id
     AND {_CENTS.format(col="ledger_payment.unallocated")} <> r.rem""",
 ]
