@@ -422,7 +422,8 @@ def find(
         # The due date check, the overlap check (staged_overlap) and the anti-join below need
         # its row count.
         cursor.execute(f"ANALYZE {SAME}")
-        _computed_due_dates(cursor)
+        if due_cell is not None:
+            _computed_due_dates(cursor)
         # Stored rows are unique by external id: two raw rows on one stored row are the
         # same external id twice (counted over the row ids, a third cheaper than the texts).
         cursor.execute(
