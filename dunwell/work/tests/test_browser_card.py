@@ -57,8 +57,14 @@ def test_the_collector_pins_a_note_and_reads_the_payment_history(
     assert Note.objects.get().pinned
     pinned = page.locator("#pinned-notes")
     assert "Pays only after the 25th; ask for Ana." in pinned.inner_text()
-    # pinned above the actions, where the collector looks first
-    assert pinned.bounding_box()["y"] < page.locator("#open-call").bounding_box()["y"]
+    # pinned above the actions, where the collector looks first. Both measured in one script,
+    # in page coordinates: the page may still be scrolling to the anchor it came back to, and
+    # two separate measurements then see two scroll positions (a CI run failed that way).
+    pinned_top, actions_top = page.evaluate(
+        "() => ['#pinned-notes', '#open-call'].map("
+        "s => document.querySelector(s).getBoundingClientRect().top + window.scrollY)"
+    )
+    assert pinned_top < actions_top
 
     history = page.locator("#payment-history")
     rows = history.locator("tbody tr")
