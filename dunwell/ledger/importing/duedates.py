@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from dunwell.ledger import terms
 from dunwell.ledger.models import NonWorkingDay
+from dunwell.rawrows import as_date
 from dunwell.workdays import WorkCalendar
 
 Key = TypeVar("Key")
@@ -16,10 +17,6 @@ Key = TypeVar("Key")
 # (key, document date, accepted on, payment days, day kind, runs from, counterparty's country,
 # company id); dates as date or ISO text (SQLite)
 Row = tuple[Key, Any, Any, int, str, str, str | None, int]
-
-
-def _as_date(value: Any) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
 def contract_due_dates(rows: Iterable[Row[Key]]) -> list[tuple[Key, date]]:
@@ -34,12 +31,14 @@ def contract_due_dates(rows: Iterable[Row[Key]]) -> list[tuple[Key, date]]:
                 "day", flat=True
             )
             calendars[where] = WorkCalendar(country or "", closed)
+        start = as_date(doc_date)
+        assert start is not None, "a document always has a date"
         due = terms.due_date(
-            _as_date(doc_date),
+            start,
             days=days,
             day_kind=day_kind,
             runs_from=runs_from,
-            accepted_on=_as_date(accepted_on) if accepted_on else None,
+            accepted_on=as_date(accepted_on),
             calendar=calendars[where],
         )
         out.append((key, due))

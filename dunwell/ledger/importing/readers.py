@@ -125,7 +125,7 @@ def read_csv(path: Path, encoding: str | None = None) -> Table:
 
 def has_content(row: list[str]) -> bool:
     """Whether a row has a cell with something in it (a row of empty cells is left out)."""
-    return bool(row and row[0].strip()) or any(cell.strip() for cell in row)
+    return any(cell.strip() for cell in row)
 
 
 def _count_lines(path: Path) -> int:
