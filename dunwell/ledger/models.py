@@ -141,10 +141,9 @@ class Counterparty(models.Model):
                 fields=["company", "external_id"], name="uniq_counterparty_external"
             )
         ]
-        indexes = [
-            models.Index(fields=["collector"]),
-            models.Index(fields=["tax_id"]),
-        ]
+        # (the collector's lookups use the foreign key's own index: a second one on the same
+        # column was dropped by migration 0021)
+        indexes = [models.Index(fields=["tax_id"])]
 
     def __str__(self) -> str:
         return self.name
