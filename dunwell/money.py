@@ -124,8 +124,8 @@ class Amounts:
         for currency, amount in rows:
             if amount is None:
                 continue
-            Money(to_decimal(amount), currency)  # validates the code
-            totals[currency] = totals.get(currency, ZERO) + to_decimal(amount)
+            value = Money(to_decimal(amount), currency).amount  # validates the code
+            totals[currency] = totals.get(currency, ZERO) + value
         return cls(totals)
 
     @classmethod
@@ -133,7 +133,8 @@ class Amounts:
         return cls.of((c, Decimal(a)) for c, a in (data or {}).items())
 
     def to_json(self) -> dict[str, str]:
-        return {m.currency: str(quantize(m.amount)) for m in self}
+        # (the currencies were checked when the totals were made: no Money per entry here)
+        return {c: str(quantize(self.by_currency[c])) for c in sorted(self.by_currency)}
 
     def __iter__(self) -> Iterator[Money]:
         for currency in sorted(self.by_currency):
