@@ -93,6 +93,46 @@ def test_a_key_customers_legal_task_opens_the_case_once_the_director_approves(
     assert LegalCase.objects.filter(counterparty=key).count() == 1
 
 
+def test_only_open_legal_tasks_open_a_case(
+    overdue: Counterparty,
+    make_counterparty: Callable[..., Counterparty],
+    make_document: Callable[..., Document],
+    collector: User,
+    lawyer: User,
+) -> None:
+    """`open_cases_for_tasks` is handed task ids: a call task, and a legal task already done or
+    awaiting approval, open no case; the open legal task among them does."""
+    others = [make_counterparty(name=f"Debtor {n}", collector=collector) for n in range(3)]
+    for cp in others:
+        make_document(cp, "100.00", due_date=DUE)
+
+    def task(cp: Counterparty, action: str) -> Task:
+        return ladder.create_manual_task(
+            counterparty=cp,
+            assignee=lawyer,
+            action=action,
+            due_at=datetime(2026, 3, 2, 9, tzinfo=UTC),
+            title=action,
+            user=lawyer,
+        )
+
+    call = task(others[0], "call")
+    done = task(others[1], "pretension")
+    Task.objects.filter(pk=done.pk).update(status=TaskStatus.DONE)
+    waiting = task(others[2], "court_filing")
+    Task.objects.filter(pk=waiting.pk).update(status=TaskStatus.AWAITING_APPROVAL)
+    legal = task(overdue, "hand_to_lawyer")
+    LegalCase.objects.all().delete()  # whatever creating them did: only the call below counts
+    Counterparty.objects.update(legal=False)
+
+    opened = services.open_cases_for_tasks([call.pk, done.pk, waiting.pk, legal.pk])
+
+    assert list(LegalCase.objects.values_list("pk", "counterparty_id")) == [
+        (opened[0], overdue.pk)
+    ]
+    assert list(Counterparty.objects.filter(legal=True)) == [overdue]
+
+
 def test_recording_the_pretension_sent_completes_the_ladder_task(
     overdue: Counterparty, lawyer: User
 ) -> None:
