@@ -127,9 +127,7 @@ def test_only_open_legal_tasks_open_a_case(
 
     opened = services.open_cases_for_tasks([call.pk, done.pk, waiting.pk, legal.pk])
 
-    assert list(LegalCase.objects.values_list("pk", "counterparty_id")) == [
-        (opened[0], overdue.pk)
-    ]
+    assert list(LegalCase.objects.values_list("pk", "counterparty_id")) == [(opened[0], overdue.pk)]
     assert list(Counterparty.objects.filter(legal=True)) == [overdue]
 
 
