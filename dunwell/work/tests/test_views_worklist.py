@@ -168,6 +168,26 @@ def test_worklist_speaks_the_users_language_and_formats_money(
     assert money in page
 
 
+@pytest.mark.parametrize(
+    ("language", "key", "new"),
+    [
+        ("en", "Key customer", "New customer"),
+        ("ru", "Ключевой клиент", "Новый клиент"),
+        ("uk", "Ключовий клієнт", "Новий клієнт"),
+        ("ro", "Client cheie", "Client nou"),
+    ],
+)
+def test_the_segment_filter_names_the_segments_in_the_users_language(
+    language: str, key: str, new: str, debtor: Counterparty, collector: User
+) -> None:
+    collector.language = language
+    collector.save()
+    call_task(debtor, collector)
+    page = client_for(collector).get(reverse("work:worklist")).content.decode()
+    assert f'<option value="key">{key}</option>' in page
+    assert f'<option value="new">{new}</option>' in page
+
+
 def test_dispute_is_settled_from_the_card_by_those_who_see_the_debtor(
     debtor: Counterparty, collector: User, teammate: User, outsider: User, supervisor: User
 ) -> None:
