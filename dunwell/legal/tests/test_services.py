@@ -8,13 +8,21 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.files.base import ContentFile
+from django.db import connection
 
 from dunwell.ladder.models import Action, Task
 from dunwell.ladder.services import create_manual_task
 from dunwell.ledger.models import Counterparty, Segment, TimelineEntry
 from dunwell.legal import services
 from dunwell.legal.errors import LegalError
-from dunwell.legal.models import Approval, CaseDeadline, CaseStage, CaseStep, GeneratedDocument
+from dunwell.legal.models import (
+    Approval,
+    CaseDeadline,
+    CaseStage,
+    CaseStep,
+    GeneratedDocument,
+    LegalCase,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -238,3 +246,25 @@ def test_the_first_lawyer_to_act_takes_an_unassigned_case(
     case = services.record_pretension_sent(case, lawyer, sent_on=date(2026, 4, 16), channel="post")
     assert case.lawyer == lawyer
     assert task_of(case.deadlines.get()).assignee == lawyer
+
+
+def test_a_deleted_case_takes_its_document_links_with_it(debtor: Counterparty, lawyer: Any) -> None:
+    """The links are not checked against the case by PostgreSQL (migration legal/0004): a case
+    deleted through Django (the admin) still leaves no link behind, and its documents stay."""
+    case = services.open_case(debtor, lawyer)
+    documents = set(case.documents.values_list("pk", flat=True))
+    assert documents
+    through = LegalCase.documents.through
+    case.delete()
+    assert not through.objects.filter(legalcase_id=case.pk).exists()
+    assert set(debtor.documents.filter(pk__in=documents).values_list("pk", flat=True)) == documents
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the constraint is dropped there")
+def test_case_document_links_keep_only_the_documents_constraint() -> None:
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(
+            cursor, LegalCase.documents.through._meta.db_table
+        )
+    targets = sorted(c["foreign_key"] for c in constraints.values() if c["foreign_key"])
+    assert targets == [("ledger_document", "id")]
