@@ -10,6 +10,12 @@ then times, each in a fresh subprocess (so peak memory is the run's own):
   first   the first run for the day (decide + write tasks);
   rerun   the same day again, nothing changed.
 With --shards N the first run is N processes at once, one shard each (the worker's --shards).
+With --runs N (N >= 3 for a median) the loaded database becomes a template: each first run
+starts on a fresh copy of it (`CREATE DATABASE … TEMPLATE`, a CHECKPOINT, a pause), the
+runs are printed with the load average before and after each, and their median; the re-run is
+measured on the last copy, and the copies are dropped at the end (the role needs CREATEDB).
+Each result line gives the load average before and after (bench/RESULTS.md's protocol: over
+1.5 it says NOT QUIET) and the host's pure-Python speed is printed once.
 WARNING: it empties the ledger and ladder tables of the database it is given.
 """
 
@@ -24,12 +30,17 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
+from statistics import median
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dunwell.settings")
 os.environ.setdefault("DUNWELL_DEBUG", "1")
 AS_OF = date(2026, 3, 16)
+
+from bench.common import load_average, python_speed  # noqa: E402 - after the path is set
 
 
 def _setup() -> None:
@@ -135,11 +146,70 @@ def phase(name: str) -> dict[str, float]:
     return result
 
 
-def measure(name: str) -> dict[str, float]:
+def measure(name: str, database_url: str | None = None) -> dict[str, Any]:
+    env = dict(os.environ, DATABASE_URL=database_url or os.environ["DATABASE_URL"])
+    before = load_average()
     out = subprocess.run(
-        [sys.executable, __file__, "--phase", name], capture_output=True, text=True, check=True
+        [sys.executable, __file__, "--phase", name],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
     )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    result["load"] = f"before {before}; after {load_average()}"
+    return result
+
+
+def _server(url: str) -> Any:
+    """A connection to the server's maintenance database (copies are made from there)."""
+    import psycopg
+
+    parts = urlsplit(url)
+    return psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True)
+
+
+def _with_database(url: str, name: str) -> str:
+    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+
+
+def measure_copies(runs: int, pause: float) -> list[dict[str, Any]]:
+    """`runs` first runs, each on a fresh copy of the loaded database (made a template)."""
+    from psycopg import sql
+
+    url = os.environ["DATABASE_URL"]
+    source = urlsplit(url).path.lstrip("/")
+    template, copy = f"{source}_tpl", f"{source}_copy"
+    from django.db import connections
+
+    connections.close_all()  # CREATE DATABASE … TEMPLATE needs the source without sessions
+    results = []
+    with _server(url) as server:
+        server.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(template)))
+        server.execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                sql.Identifier(template), sql.Identifier(source)
+            )
+        )
+        try:
+            for index in range(1, runs + 1):
+                server.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(copy)))
+                server.execute(
+                    sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                        sql.Identifier(copy), sql.Identifier(template)
+                    )
+                )
+                server.execute("CHECKPOINT")
+                time.sleep(pause)  # the copy's own writes settle; the load average falls
+                result = measure("first", _with_database(url, copy))
+                print(f"first run {index} of {runs}: {result['seconds']:.2f} s ({result['load']})")
+                results.append(result)
+            rerun = measure("rerun", _with_database(url, copy))
+            results.append(rerun)
+        finally:
+            for name in (copy, template):
+                server.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+    return results
 
 
 def measure_parallel(shards: int) -> dict[str, float]:
@@ -169,6 +239,12 @@ def main() -> None:
     parser.add_argument(
         "--shards", type=int, default=1, help="first run as N shard processes at once"
     )
+    parser.add_argument(
+        "--runs", type=int, default=1, help="first runs, each on a fresh copy (median of N)"
+    )
+    parser.add_argument(
+        "--pause", type=float, default=20, help="seconds of rest before each run on a copy"
+    )
     parser.add_argument("--phase")
     args = parser.parse_args()
     if args.phase:
@@ -176,10 +252,16 @@ def main() -> None:
         return
     if "postgres" not in os.environ.get("DATABASE_URL", ""):
         sys.exit("bench/run.py needs DATABASE_URL=postgres://… (it empties that database)")
+    print(f"this machine's speed now: {python_speed()}")
     load(args.documents, args.counterparties)
     floor = measure("floor")
-    first = measure("first") if args.shards == 1 else measure_parallel(args.shards)
-    rerun = measure("rerun")
+    if args.runs > 1:
+        *firsts, rerun = measure_copies(args.runs, args.pause)
+        first = dict(firsts[-1], seconds=median(f["seconds"] for f in firsts))
+        first["load"] = f"median of {args.runs} runs on fresh copies"
+    else:
+        first = measure("first") if args.shards == 1 else measure_parallel(args.shards)
+        rerun = measure("rerun")
     floor2 = measure("floor")
     base = min(floor["seconds"], floor2["seconds"])
     print(f"floor (full scan of open documents): {base:.2f} s ({int(floor['rows'])} rows)")
@@ -188,8 +270,9 @@ def main() -> None:
         print(
             f"{label}: {r['seconds']:.2f} s = {r['seconds'] / base:.1f}× floor, "
             f"examined {int(r['examined'])}, tasks {int(r['tasks'])}, "
-            f"peak {r['peak_mib']:.0f} MiB"
+            f"peak {r['peak_mib']:.0f} MiB ({r.get('load', '')})"
         )
+    print(f"this machine's speed now: {python_speed()}")
 
 
 if __name__ == "__main__":
