@@ -15,8 +15,15 @@ from django.utils import timezone, translation
 _LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
 
+# The language of the page an htmx request comes from (base.html sends it with every one): a
+# part a page loads afterwards (the card's credit panel, a progress bar) speaks the page's
+# language, also when the page was opened with ?lang= in another language than the user's.
+PAGE_LANGUAGE_HEADER = "X-Dunwell-Language"
+
+
 class UserLanguageMiddleware:
-    """Activates the logged-in user's language (overridable with ?lang=) and time zone."""
+    """Activates the logged-in user's language (overridable with ?lang=, and for an htmx
+    request by its page's language) and time zone."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -24,7 +31,12 @@ class UserLanguageMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         signed_in = user is not None and user.is_authenticated
-        language = request.GET.get("lang") or (user.language if user and signed_in else None)
+        page = (
+            request.headers.get(PAGE_LANGUAGE_HEADER) if request.headers.get("HX-Request") else None
+        )
+        language = (
+            request.GET.get("lang") or page or (user.language if user and signed_in else None)
+        )
         if language not in _LANGUAGES:
             language = None
         if language:

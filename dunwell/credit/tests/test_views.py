@@ -132,6 +132,24 @@ def test_the_debtor_card_loads_the_panel(cp: Counterparty, collector: User) -> N
     assert reverse("credit:panel", args=[cp.pk]) in card.content.decode()
 
 
+def test_the_panel_speaks_the_language_of_the_card_that_loads_it(
+    cp: Counterparty, collector: User
+) -> None:
+    """The card opened with ?lang=ro by an English-speaking collector sends its language with
+    the htmx request for the panel, which answers in Romanian; the header alone, outside an
+    htmx request, changes nothing."""
+    assert collector.language == "en"
+    client = client_for(collector)
+    card = client.get(reverse("work:debtor", args=[cp.pk]) + "?lang=ro").content.decode()
+    assert '"X-Dunwell-Language": "ro"' in card
+    url = reverse("credit:panel", args=[cp.pk])
+    panel = client.get(url, HTTP_HX_REQUEST="true", HTTP_X_DUNWELL_LANGUAGE="ro")
+    assert "Expunere de credit" in panel.content.decode()
+    assert panel["Content-Language"] == "ro"
+    plain = client.get(url, HTTP_X_DUNWELL_LANGUAGE="ro").content.decode()
+    assert "Credit exposure" in plain and "Expunere de credit" not in plain
+
+
 def test_lifting_stop_shipments_needs_the_role_and_a_reason(
     cp: Counterparty, collector: User, controller: User
 ) -> None:
