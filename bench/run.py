@@ -186,20 +186,22 @@ def measure_copies(runs: int, pause: float) -> list[dict[str, Any]]:
     connections.close_all()  # CREATE DATABASE … TEMPLATE needs the source without sessions
     results = []
     with _server(url) as server:
-        server.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(template)))
-        server.execute(
-            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-                sql.Identifier(template), sql.Identifier(source)
+
+        def drop(name: str) -> None:
+            server.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+
+        def copy_of(original: str, name: str) -> None:
+            drop(name)
+            server.execute(
+                sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                    sql.Identifier(name), sql.Identifier(original)
+                )
             )
-        )
+
+        copy_of(source, template)
         try:
             for index in range(1, runs + 1):
-                server.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(copy)))
-                server.execute(
-                    sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-                        sql.Identifier(copy), sql.Identifier(template)
-                    )
-                )
+                copy_of(template, copy)
                 server.execute("CHECKPOINT")
                 time.sleep(pause)  # the copy's own writes settle; the load average falls
                 result = measure("first", _with_database(url, copy))
@@ -212,8 +214,8 @@ def measure_copies(runs: int, pause: float) -> list[dict[str, Any]]:
             print(f"re-run right after, on the copy: {first_rerun['seconds']:.2f} s")
             results.append(measure("rerun", _with_database(url, copy)))
         finally:
-            for name in (copy, template):
-                server.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+            drop(copy)
+            drop(template)
     return results
 
 
