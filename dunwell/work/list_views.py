@@ -28,6 +28,7 @@ from dunwell.accounts.visibility import (
 from dunwell.forms import query_id
 from dunwell.ladder.selectors import awaiting_approval
 from dunwell.ledger.models import Counterparty
+from dunwell.paging import CountedPaginator
 from dunwell.work import bulk_actions, exports, listing, saved_views
 from dunwell.work.errors import WorkError
 from dunwell.work.listing import DebtorListForm
@@ -94,9 +95,9 @@ def debtors(request: HttpRequest) -> HttpResponse:
     else:
         filters = form.filters() if request.GET else listing.DebtorFilters()
         sort = filters.sort
-        page = Paginator(listing.debtor_rows(user, filters, today), listing.PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
+        page = CountedPaginator(
+            listing.debtor_rows(user, filters, today), listing.PAGE_SIZE
+        ).get_page(request.GET.get("page"))
         page.object_list = listing.page_details(page.object_list, today)
         select = _("Select %(name)s")
         for cp in page.object_list:

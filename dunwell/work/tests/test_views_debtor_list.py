@@ -167,8 +167,13 @@ def test_pages_split_the_sorted_list_without_repeating_or_losing_a_row(
     seen: list[str] = []
     for number in (1, 2, 3):
         page = client.get(reverse("work:debtors"), {"sort": "name", "page": number})
-        seen += re.findall(r'<a href="/work/debtors/(\d+)/">Same Name SRL', page.content.decode())
+        text = page.content.decode()
+        seen += re.findall(r'<a href="/work/debtors/(\d+)/">Same Name SRL', text)
+        assert "120 debtors" in text and f"Page {number} of 3" in text
     assert len(seen) == 120 and len(set(seen)) == 120
+    # A page past the end (a bookmark from a longer list) shows the last one.
+    text = client.get(reverse("work:debtors"), {"sort": "name", "page": "7"}).content.decode()
+    assert "Page 3 of 3" in text and len(re.findall(r"Same Name SRL", text)) == 20
 
 
 # --- the page --------------------------------------------------------------------------------
