@@ -10,6 +10,9 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import formats
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
@@ -39,6 +42,7 @@ from dunwell.interest.fx import rates_on
 from dunwell.ladder.models import Dispute, DisputeStatus, Promise, PromiseStatus
 from dunwell.ledger.models import Allocation, Counterparty
 from dunwell.legal.models import LegalCase
+from dunwell.markup import html
 from dunwell.money import ZERO, Amounts, Money
 from dunwell.money_l10n import money_text
 from dunwell.rawrows import as_instances, fetch_each, select_query, union_query
@@ -347,7 +351,7 @@ def last_committee_decision(counterparty: Counterparty) -> LimitRequest | None:
 
 
 # --- the debtor list's credit column (issue 13, item 7) ------------------------------------
-# Called by work/list_views.py for the rows of one page; the cell is credit/_list_cell.html.
+# Called by work/list_views.py for the rows of one page; the cell's markup is `list_cell`.
 
 
 @dataclass(frozen=True)
@@ -418,12 +422,46 @@ def credit_marks(counterparties: Sequence[Counterparty], on: date) -> dict[int, 
     return marks
 
 
+def list_cell(mark: CreditMark | None, label: str) -> SafeString:
+    """The debtor list's credit cell (`<td>`, `label` its heading on narrow screens): exposure,
+    "/ limit (percent)", and the badges."""
+    if mark is None:
+        return html('<td class="num" data-label="{}">—</td>', label)
+    limit = ""
+    if mark.limit:
+        percent = f" ({formats.localize(mark.percent)}%)" if mark.percent is not None else ""
+        limit = html("<br><small>/ {}{}</small>", money_text(mark.limit), percent)
+    over = (
+        html(' <span class="badge bad">{}</span>', gettext("over the limit")) if mark.over else ""
+    )
+    missing = ""
+    if mark.missing_rates:
+        title = gettext("No exchange rate for %(c)s: left out of the total.") % {
+            "c": ", ".join(mark.missing_rates)
+        }
+        missing = html(
+            ' <span class="badge warn" title="{}">{}</span>', title, gettext("rate missing")
+        )
+    return html(
+        '<td class="num" data-label="{}"><span class="credit-mark{}">{}{}{}{}</span></td>',
+        label,
+        " bad" if mark.over else "",
+        money_text(mark.exposure),
+        SafeString(limit),
+        SafeString(over),
+        SafeString(missing),
+    )
+
+
 def mark_page(rows: list[Counterparty], today: date) -> None:
-    """Set `credit_mark` on each row of a debtor-list page (registered with
-    `work.listing.register_page_column`)."""
+    """Set `credit_mark` and its cell `credit_cell` on each row of a debtor-list page
+    (registered with `work.listing.register_page_column`)."""
     marks = credit_marks(rows, today)
+    label = gettext("Exposure / limit")
     for row in rows:
-        row.credit_mark = marks.get(row.pk)  # type: ignore[attr-defined]
+        mark = marks.get(row.pk)
+        row.credit_mark = mark  # type: ignore[attr-defined]
+        row.credit_cell = list_cell(mark, label)  # type: ignore[attr-defined]
 
 
 def worklist_marks(debtors: list[Counterparty], today: date) -> dict[int, list[RowMark]]:

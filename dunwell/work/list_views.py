@@ -32,6 +32,7 @@ from dunwell.paging import CountedPaginator
 from dunwell.work import bulk_actions, exports, listing, saved_views
 from dunwell.work.errors import WorkError
 from dunwell.work.listing import DebtorListForm
+from dunwell.work.rows import debtor_list_rows
 
 
 def _user(request: HttpRequest) -> User:
@@ -88,6 +89,9 @@ def debtors(request: HttpRequest) -> HttpResponse:
     form = DebtorListForm(request.GET or None, user=user)
     today = timezone.localdate()
     status = 200
+    labels = listing.column_labels()
+    reassign_targets = _reassign_targets(user)
+    rows: list[Any] = []
     if request.GET and not form.is_valid():
         status = 400
         page = Paginator(Counterparty.objects.none(), listing.PAGE_SIZE).get_page(1)
@@ -102,6 +106,7 @@ def debtors(request: HttpRequest) -> HttpResponse:
         select = _("Select %(name)s")
         for cp in page.object_list:
             cp.select_label = select % {"name": cp.name}  # type: ignore[attr-defined]
+        rows = debtor_list_rows(page.object_list, labels, pickable=bool(reassign_targets))
     current_query = listing.view_query(request.GET.dict())
     active_id = query_id(request.GET.get("view", ""))
     active = next((v for v in views if v.pk == active_id), None)
@@ -122,8 +127,8 @@ def debtors(request: HttpRequest) -> HttpResponse:
             "active_view": active,
             "default_view": default,
             "can_share": can_share_views(user),
-            "reassign_targets": _reassign_targets(user),
-            "labels": listing.column_labels(),
+            "reassign_targets": reassign_targets,
+            "rows": rows,
         },
         status=status,
     )

@@ -313,3 +313,77 @@ def payment_rows(rows: list[Any]) -> list[SafeString]:
             )
         )
     return out
+
+
+_DEBTOR_ROW = (
+    "<tr>\n"
+    "    {}"
+    '<td class="name" data-label=""><a href="{}">{}</a> <small>{}</small></td>\n'
+    '    <td data-label="{}">{}</td>\n'
+    '    <td data-label="{}">{}</td>\n'
+    '    <td data-label="{}">{}</td>\n'
+    '    <td class="num" data-label="{}">{}</td>\n'
+    '    <td class="num" data-label="{}">{}</td>\n'
+    '    <td class="num" data-label="{}">{}</td>\n'
+    "    {}\n"
+    '    <td class="flags">{}</td>\n'
+    "  </tr>\n"
+)
+
+
+def debtor_list_rows(
+    page: list[Any], labels: Mapping[str, str], pickable: bool
+) -> list[SafeString]:
+    """The debtor list's rows (a page of `listing.page_details` counterparties), one `<tr>`
+    each, as `work/debtors.html` printed them; `pickable` adds the bulk actions' checkbox. The
+    credit column's cell comes from the app that registered it (`credit_cell`)."""
+    badges = {
+        key: html('<span class="badge {}">{}</span>', tone, labels[key])
+        for key, tone in (("stopped", "bad"), ("legal", "bad"), ("dispute", "warn"))
+    }
+    promise = html('<span class="badge good">{}</span>', labels["promise"])
+    rows = []
+    for cp in page:
+        pick = (
+            html(
+                '<td class="pick" data-label=""><input type="checkbox" name="ids" value="{}" '
+                'aria-label="{}"></td>',
+                cp.pk,
+                cp.select_label,
+            )
+            if pickable
+            else ""
+        )
+        flags = "".join(
+            badges[key] + " "
+            for key, on in (
+                ("stopped", cp.stop_shipments),
+                ("legal", cp.legal),
+                ("dispute", cp.in_dispute),
+            )
+            if on
+        )
+        rows.append(
+            html(
+                _DEBTOR_ROW,
+                SafeString(pick),
+                cp.card_url,
+                cp.name,
+                cp.tax_id,
+                labels["country"],
+                cp.country,
+                labels["segment"],
+                cp.segment if cp.segment_id is not None else "",
+                labels["collector"],
+                cp.collector if cp.collector_id is not None else "—",
+                labels["total"],
+                money_lines(cp.total_due),
+                labels["overdue"],
+                html("<strong>{}</strong>", money_lines(cp.overdue)) if cp.overdue else "—",
+                labels["days"],
+                formats.localize(cp.days_overdue) if cp.days_overdue else "—",
+                getattr(cp, "credit_cell", ""),
+                SafeString(flags + (promise if cp.has_promise else "")),
+            )
+        )
+    return rows

@@ -28,14 +28,9 @@ def sees_committee(user: Any) -> bool:
 
 
 # The debtor list's credit column (work/debtors.html; the marks come from
-# credit.selectors.credit_marks, set on each row by work/list_views.py).
+# credit.selectors.credit_marks, set on each row with its cell by credit.selectors.mark_page).
 
 
 @register.simple_tag
 def credit_column_label() -> str:
     return str(_("Exposure / limit"))
-
-
-@register.inclusion_tag("credit/_list_cell.html")
-def credit_cell(mark: Any) -> dict[str, Any]:
-    return {"mark": mark}

@@ -3,6 +3,7 @@ a page, with a number of queries that does not grow with the page."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -71,3 +72,54 @@ def test_the_debtor_list_shows_the_mark_in_the_readers_language(
         reverse("work:debtors") + "?sort=name", HTTP_ACCEPT_LANGUAGE="ru"
     ).content.decode()
     assert "сверх лимита" in text
+
+
+def _credit_cell(page: str, name: str) -> str:
+    """The text of the credit cell in the row of debtor `name`, tags removed."""
+    row = re.search(rf"<tr>(?:(?!</tr>).)*>{re.escape(name)}</a>.*?</tr>", page, re.S)
+    assert row is not None, name
+    cell = re.search(
+        r'<td class="num" data-label="[^"]*"><span class="credit-mark.*?</td>', row[0], re.S
+    )
+    assert cell is not None, row[0]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", cell[0])).strip()
+
+
+@pytest.mark.parametrize(
+    ("language", "over", "missing", "title"),
+    [
+        ("en", "over the limit", "rate missing",
+         "No exchange rate for KZT: left out of the total."),
+        ("ro", "peste limită", "lipsește cursul",
+         "Nu există curs pentru KZT: lăsat în afara totalului."),
+    ],
+)  # fmt: skip
+def test_the_cell_reads_exposure_limit_percent_and_its_badges(
+    make_counterparty: Callable[..., Counterparty],
+    make_document: Callable[..., Any],
+    collector: User,
+    rules: Callable[..., Any],
+    limit: Callable[..., Any],
+    language: str,
+    over: str,
+    missing: str,
+    title: str,
+) -> None:
+    rules()
+    over_limit = make_counterparty(collector=collector, name="Over Limit SRL")
+    limit(over_limit, "1000")
+    make_document(over_limit, "1500.00", due_date=date(2030, 1, 1))
+    no_rate = make_counterparty(collector=collector, name="No Rate SRL")
+    limit(no_rate, "1000")
+    make_document(no_rate, "300.00", currency="KZT", due_date=date(2030, 1, 1))  # no KZT rate
+    collector.language = language
+    collector.save(update_fields=["language"])
+    client = Client()
+    client.force_login(collector)
+    page = client.get(reverse("work:debtors") + "?sort=name").content.decode()
+    amount = {"en": ("1,500.00 RON", "1,000.00 RON"), "ro": ("1.500,00 RON", "1.000,00 RON")}
+    exposure, cap = amount[language]
+    assert _credit_cell(page, "Over Limit SRL") == f"{exposure} / {cap} (150%) {over}"
+    cell = _credit_cell(page, "No Rate SRL")
+    assert cell.endswith(missing) and over not in cell
+    assert f'title="{title}"' in page
