@@ -15,8 +15,11 @@ SQL with the real values and turns the rows into instances exactly as Django doe
     tasks = OPEN_TASKS(counterparty.pk)
 
 Arguments are ints, strings, dates or aware datetimes, used as plain values in the filters
-(a value computed from another, such as a cut-off date, is an argument of its own). The read
-returns model instances, or dicts for a `values()` read (grouped sums included); no
+(a value computed from another, such as a cut-off date, is an argument of its own), or a list
+of ids (`list`) used with the `__any` lookup (dunwell/lookups.py): on PostgreSQL the whole list
+is one array parameter, so the SQL is the same for every list. On SQLite `__any` writes one
+placeholder per id, so there a read with a list argument is built as a QuerySet on every call.
+The read returns model instances, or dicts for a `values()` read (grouped sums included); no
 `prefetch_related` (call `prefetch_related_objects` on the result). A read whose SQL cannot
 be reused this way is refused at its first call (`NotReusable`), never run wrongly.
 """
@@ -53,6 +56,8 @@ def _stand_in(kind: type, index: int, second: bool) -> Any:
         return datetime(1901 + second, 1, 1, tzinfo=UTC) + timedelta(hours=index)
     if kind is date:
         return date(1901 + second, 1, 1) + timedelta(days=index)
+    if kind is list:
+        return [30_011 + offset, 30_012 + offset]  # ids
     raise NotReusable(f"an argument of type {kind.__name__}")
 
 
@@ -141,8 +146,17 @@ class Reusable:
     def __call__(self, *args: Any) -> list[Any]:
         """The rows: instances of the model, or dicts for a values() read."""
         alias = router.db_for_read(self._model())
+        if list in self.kinds and connections[alias].vendor != "postgresql":
+            return list(
+                self.build(
+                    *[list(a) if k is list else a for k, a in zip(self.kinds, args, strict=True)]
+                ).using(alias)
+            )
         plan = self._plan(alias)
-        adapted = [self._adapt(alias, k, v) for k, v in zip(self.kinds, args, strict=True)]
+        adapted = [
+            self._adapt(alias, k, list(v) if k is list else v)
+            for k, v in zip(self.kinds, args, strict=True)
+        ]
         params = [
             value if place == -1 else adapted[place]
             for value, place in zip(plan.params, plan.places, strict=True)

@@ -166,3 +166,39 @@ def test_a_grouped_values_read_gives_the_orms_dicts(
         "late": Decimal("10.00"),
         "n": 2,
     }
+
+
+def test_a_list_of_ids_is_one_argument_whatever_its_length(
+    make_counterparty: Callable[..., Counterparty], make_document: Callable[..., Document]
+) -> None:
+    from django.db.models import Sum
+
+    def totals(ids: list[int], cut: date) -> QuerySet[Any, dict[str, Any]]:
+        return (
+            Document.objects.filter(counterparty_id__any=ids, due_date__lt=cut)
+            .values("counterparty_id", "currency")
+            .annotate(total=Sum("open_amount"))
+            .order_by("counterparty_id", "currency")
+        )
+
+    read = Reusable(totals, list, date)
+    debtors = [make_counterparty() for _ in range(4)]
+    for n, cp in enumerate(debtors):
+        make_document(cp, f"{n + 1}0.00", due_date=date(2026, 1, 1))
+        make_document(cp, "1.25", currency="EUR", due_date=date(2026, 3, 1))
+    ids = [cp.pk for cp in debtors]
+    cases = [ids, ids[:1], ids[1:3], [], [ids[3], ids[0]]]
+    for chosen in cases:
+        for cut in (date(2026, 2, 1), date(2026, 4, 1)):
+            assert read(chosen, cut) == list(totals(chosen, cut)), (chosen, cut)
+    assert [r["total"] for r in read(ids[1:3], date(2026, 2, 1))] == [
+        Decimal("20.00"),
+        Decimal("30.00"),
+    ]
+    if connection.vendor == "postgresql":
+        # One statement for every list: the ids travel as one array.
+        with CaptureQueriesContext(connection) as queries:
+            read(ids, date(2026, 4, 1))
+            read(ids[:1], date(2026, 4, 1))
+        first, second = (q["sql"] for q in queries.captured_queries)
+        assert "ANY(" in first and first.split("ANY(")[0] == second.split("ANY(")[0]

@@ -23,6 +23,7 @@ from dunwell.accounts.visibility import (
     counterparty_filter,
     visible_counterparties,
 )
+from dunwell.compiled import Reusable
 from dunwell.credit.exposure import COMPONENTS, Exposure, convert, native_amounts
 from dunwell.credit.models import (
     ApprovalStatus,
@@ -370,6 +371,19 @@ class CreditMark:
         return max(int(self.exposure.amount * 100 / self.limit.amount), 0)
 
 
+def _limits_in_force(ids: list[int], on: date) -> QuerySet[CreditLimit]:
+    latest = (
+        CreditLimit.objects.filter(counterparty=OuterRef("counterparty"), valid_from__lte=on)
+        .order_by("-valid_from", "-id")
+        .values("pk")[:1]
+    )
+    return CreditLimit.objects.filter(counterparty_id__any=ids, pk=Subquery(latest))
+
+
+# The limit row in force of each debtor of a page, its SQL built once per process.
+_LIMITS_IN_FORCE = Reusable(_limits_in_force, list, date)
+
+
 def credit_marks(counterparties: Sequence[Counterparty], on: date) -> dict[int, CreditMark]:
     """Exposure against limit for every debtor of a list page, with a fixed number of queries
     whatever the page's size: the limits in force (one), the rules in force (one), the
@@ -378,15 +392,7 @@ def credit_marks(counterparties: Sequence[Counterparty], on: date) -> dict[int, 
     ids = [cp.pk for cp in counterparties]
     if not ids:
         return {}
-    latest = (
-        CreditLimit.objects.filter(counterparty=OuterRef("counterparty"), valid_from__lte=on)
-        .order_by("-valid_from", "-id")
-        .values("pk")[:1]
-    )
-    rows = {
-        row.counterparty_id: row
-        for row in CreditLimit.objects.filter(counterparty_id__any=ids, pk=Subquery(latest))
-    }
+    rows = {row.counterparty_id: row for row in _LIMITS_IN_FORCE(ids, on)}
     by_scope = {rules.segment_id: rules for rules in current_rule_sets(on)}
     limits: dict[int, LimitInForce] = {}
     for cp in counterparties:

@@ -42,6 +42,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dunwell.accounts.models import Role, User
 from dunwell.accounts.visibility import COLLECTING_ROLES, visible_counterparties
+from dunwell.compiled import Reusable
 from dunwell.forms import AmountField
 from dunwell.interest.fx import rates_on
 from dunwell.ladder.models import Dispute, DisputeStatus, Promise, PromiseStatus
@@ -369,6 +370,25 @@ def register_page_column(function: Callable[[list[Counterparty], date], None]) -
         PAGE_COLUMNS.append(function)
 
 
+def _page_amounts(ids: list[int], today: date) -> QuerySet[Any]:
+    return (
+        Document.objects.filter(counterparty_id__any=ids, open_amount__gt=0)
+        .values("counterparty_id", "currency")
+        .annotate(
+            total=Sum("open_amount"),
+            late=Coalesce(
+                Sum("open_amount", filter=Q(due_date__lt=today)), ZERO, output_field=MONEY
+            ),
+            first_due=Min("due_date"),
+        )
+        .order_by()
+    )
+
+
+# A page's amounts per debtor and currency, its SQL built once per process.
+_PAGE_AMOUNTS = Reusable(_page_amounts, list, date)
+
+
 def page_details(rows: Any, today: date) -> list[Counterparty]:
     """What a page shows beyond the row itself, for its rows only (three small queries):
     amounts per currency and the oldest open due date (one grouped query), an active promise,
@@ -378,18 +398,14 @@ def page_details(rows: Any, today: date) -> list[Counterparty]:
     totals: dict[int, list[tuple[str, Decimal]]] = defaultdict(list)
     overdue: dict[int, list[tuple[str, Decimal]]] = defaultdict(list)
     oldest: dict[int, date] = {}
-    for cp_id, currency, total, late, first_due in (
-        Document.objects.filter(counterparty__in=ids, open_amount__gt=0)
-        .values("counterparty_id", "currency")
-        .annotate(
-            total=Sum("open_amount"),
-            late=Coalesce(
-                Sum("open_amount", filter=Q(due_date__lt=today)), ZERO, output_field=MONEY
-            ),
-            first_due=Min("due_date"),
+    for row in _PAGE_AMOUNTS(ids, today):
+        cp_id, currency, total, late, first_due = (
+            row["counterparty_id"],
+            row["currency"],
+            row["total"],
+            row["late"],
+            row["first_due"],
         )
-        .values_list("counterparty_id", "currency", "total", "late", "first_due")
-    ):
         totals[cp_id].append((currency, total))
         overdue[cp_id].append((currency, late))
         if cp_id not in oldest or first_due < oldest[cp_id]:

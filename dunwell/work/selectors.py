@@ -584,6 +584,47 @@ _DONE_TODAY = Reusable(_done_between, int, datetime, datetime)
 _SEGMENTS = Reusable(_segments)
 
 
+# The worklist's reads of its debtors (a list of ids), their SQL built once per process.
+_OVERDUE_OF = Reusable(
+    lambda ids, today: (
+        Document.objects.filter(counterparty_id__any=ids, open_amount__gt=0, due_date__lt=today)
+        .values("counterparty_id", "currency")
+        .annotate(total=Sum("open_amount"), oldest=Min("due_date"))
+        .order_by()
+    ),
+    list,
+    date,
+)
+
+
+def _broken_of(ids: list[int], since: datetime) -> QuerySet[Any]:
+    from dunwell.ladder.models import Promise, PromiseStatus
+
+    return (
+        Promise.objects.filter(
+            counterparty_id__any=ids, status=PromiseStatus.BROKEN, resolved_at__gte=since
+        )
+        .values("counterparty_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+
+
+def _likely_late_of(ids: list[int]) -> QuerySet[Any]:
+    from dunwell.insight.models import DocumentPrediction
+
+    return (
+        DocumentPrediction.objects.filter(counterparty_id__any=ids, document__open_amount__gt=0)
+        .values("counterparty_id")
+        .annotate(p=Max("late_probability"))
+        .order_by()
+    )
+
+
+_BROKEN_OF = Reusable(_broken_of, list, datetime)
+_LIKELY_LATE_OF = Reusable(_likely_late_of, list)
+
+
 def worklist(
     user: User,
     now: datetime,
@@ -599,7 +640,7 @@ def worklist(
     overdue totals of the listed debtors, broken promises of the listed debtors, segments.
     """
     from dunwell.ladder.holds import task_holds
-    from dunwell.ladder.models import OPEN_STATUSES, Action, Promise, PromiseStatus, Task
+    from dunwell.ladder.models import OPEN_STATUSES, Action, Task
     from dunwell.work.logic import PriorityInput, priority
 
     local_now = timezone.localtime(now)
@@ -623,31 +664,12 @@ def worklist(
     ids = list({t.counterparty_id for t in tasks})
     overdue: dict[int, list[tuple[str, Decimal]]] = defaultdict(list)
     oldest_due: dict[int, date] = {}
-    for cp_id, currency, total, oldest in (
-        Document.objects.filter(counterparty_id__any=ids, open_amount__gt=0, due_date__lt=today)
-        .values("counterparty_id", "currency")
-        .annotate(total=Sum("open_amount"), oldest=Min("due_date"))
-        .values_list("counterparty_id", "currency", "total", "oldest")
-    ):
-        overdue[cp_id].append((currency, total))
+    for row in _OVERDUE_OF(ids, today):
+        cp_id, oldest = row["counterparty_id"], row["oldest"]
+        overdue[cp_id].append((row["currency"], row["total"]))
         oldest_due[cp_id] = min(oldest, oldest_due.get(cp_id, oldest))
-    since = now - timedelta(days=60)
-    broken = dict(
-        Promise.objects.filter(
-            counterparty_id__any=ids, status=PromiseStatus.BROKEN, resolved_at__gte=since
-        )
-        .values("counterparty_id")
-        .annotate(n=Count("id"))
-        .values_list("counterparty_id", "n")
-    )
-    from dunwell.insight.models import DocumentPrediction
-
-    likely_late = dict(
-        DocumentPrediction.objects.filter(counterparty_id__any=ids, document__open_amount__gt=0)
-        .values("counterparty_id")
-        .annotate(p=Max("late_probability"))
-        .values_list("counterparty_id", "p")
-    )
+    broken = {r["counterparty_id"]: r["n"] for r in _BROKEN_OF(ids, now - timedelta(days=60))}
+    likely_late = {r["counterparty_id"]: r["p"] for r in _LIKELY_LATE_OF(ids)}
     table = rates_on(today)
     currencies = company_currencies()
     ranks = step_ranks({t.step.policy_id for t in tasks if t.step})
