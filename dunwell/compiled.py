@@ -28,7 +28,10 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -145,6 +148,11 @@ class Reusable:
 
     def __call__(self, *args: Any) -> list[Any]:
         """The rows: instances of the model, or dicts for a values() read."""
+        sent = _SENT.get()
+        if sent is not None:
+            answer = sent.pop(_key(self, args), None)
+            if answer is not None:
+                return answer
         alias = router.db_for_read(self._model())
         if list in self.kinds and connections[alias].vendor != "postgresql":
             return list(
@@ -153,20 +161,25 @@ class Reusable:
                 ).using(alias)
             )
         plan = self._plan(alias)
+        params = self._params(alias, plan, args)
+        with connections[alias].cursor() as cursor:
+            cursor.execute(plan.sql, params)
+            rows = cursor.fetchall()
+        return self._result(alias, plan, rows)
+
+    def _params(self, alias: str, plan: _Plan, args: Sequence[Any]) -> list[Any]:
         adapted = [
             self._adapt(alias, k, list(v) if k is list else v)
             for k, v in zip(self.kinds, args, strict=True)
         ]
-        params = [
+        return [
             value if place == -1 else adapted[place]
             for value, place in zip(plan.params, plan.places, strict=True)
         ]
-        connection = connections[alias]
+
+    def _result(self, alias: str, plan: _Plan, rows: list[Any]) -> list[Any]:
         compiler = copy.copy(plan.compiler)
-        compiler.connection = connection
-        with connection.cursor() as cursor:
-            cursor.execute(plan.sql, params)
-            rows = cursor.fetchall()
+        compiler.connection = connections[alias]
         if compiler.has_extra_select:
             rows = [row[: compiler.col_count] for row in rows]
         if plan.names is not None:
@@ -201,3 +214,63 @@ class Reusable:
                 setattr(obj, name, row[position])
             out.append(obj)
         return out
+
+
+# Reads sent ahead by `together`: (read, arguments) -> its rows, taken by the read's call.
+_SENT: ContextVar[dict[tuple[int, tuple[Any, ...]], list[Any]] | None] = ContextVar(
+    "dunwell_compiled_sent", default=None
+)
+
+
+def _key(read: Reusable, args: Sequence[Any]) -> tuple[int, tuple[Any, ...]]:
+    return id(read), tuple(tuple(a) if isinstance(a, list) else a for a in args)
+
+
+@contextmanager
+def together(calls: Sequence[tuple[Reusable, tuple[Any, ...]]]) -> Iterator[None]:
+    """Send the reads `calls` (each a `Reusable` and its arguments) in one round trip, and
+    let each one's first call with those arguments inside the block take its rows from there.
+
+    A page that makes twenty independent reads of one counterparty waits for twenty round
+    trips one after the other (about 0.4 ms each here, most of the debtor card's database
+    time). On PostgreSQL these go out together in psycopg's pipeline mode, bound on the
+    server; elsewhere, or for a read of another database, nothing is sent ahead and every
+    read runs when called. A read sent ahead that the block does not call is wasted, never
+    wrong; a call with other arguments runs as usual. Read-only statements, at the moment
+    the block starts: a block that writes must not read what it wrote through a read sent
+    ahead."""
+    if not calls:
+        yield
+        return
+    aliases = {router.db_for_read(read._model()) for read, _args in calls}
+    alias = aliases.pop()
+    db = connections[alias]
+    if aliases or db.vendor != "postgresql":
+        yield
+        return
+    import psycopg
+
+    plans = [(read, read._plan(alias), args) for read, args in calls]
+    statements = [(plan.sql, read._params(alias, plan, args)) for read, plan, args in plans]
+    began = time.monotonic()
+    db.ensure_connection()
+    db.validate_no_broken_transaction()
+    raw = db.connection
+    with db.wrap_database_errors, raw.pipeline():
+        cursors = [psycopg.Cursor(raw) for _ in statements]
+        for cursor, (sql, params) in zip(cursors, statements, strict=True):
+            cursor.execute(sql, params)
+        fetched = [cursor.fetchall() for cursor in cursors]
+    if db.queries_logged:
+        spent = f"{(time.monotonic() - began) / len(statements):.3f}"
+        for sql, params in statements:
+            db.queries_log.append({"sql": f"{sql} -- {params!r}", "time": spent})
+    sent = {
+        _key(read, args): read._result(alias, plan, rows)
+        for (read, plan, args), rows in zip(plans, fetched, strict=True)
+    }
+    token = _SENT.set(sent)
+    try:
+        yield
+    finally:
+        _SENT.reset(token)

@@ -20,6 +20,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet, Window
 
 _TOTAL = "paging_total"
+_LARGEST_OFFSET = 2**63 - 1  # a 64-bit integer in PostgreSQL and SQLite
 
 
 class CountedPaginator(Paginator):
@@ -34,9 +35,11 @@ class CountedPaginator(Paginator):
             wanted = self._integer(number)
         except ValueError:
             wanted = 1
-        if wanted < 1 or self.orphans:
-            return super().get_page(number)
         bottom = (wanted - 1) * self.per_page
+        if wanted < 1 or self.orphans or bottom + self.per_page > _LARGEST_OFFSET:
+            # (A page number no list reaches would overflow the OFFSET: Django's count finds
+            # the last page.)
+            return super().get_page(number)
         keys = list(
             self.object_list.annotate(**{_TOTAL: Window(Count("*"))}).values_list("pk", _TOTAL)[
                 bottom : bottom + self.per_page

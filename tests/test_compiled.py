@@ -202,3 +202,38 @@ def test_a_list_of_ids_is_one_argument_whatever_its_length(
             read(ids[:1], date(2026, 4, 1))
         first, second = (q["sql"] for q in queries.captured_queries)
         assert "ANY(" in first and first.split("ANY(")[0] == second.split("ANY(")[0]
+
+
+def test_reads_sent_together_give_what_each_call_gives(
+    make_counterparty: Callable[..., Counterparty],
+    make_document: Callable[..., Document],
+    make_contract: Callable[..., Contract],
+) -> None:
+    from dunwell.compiled import together
+
+    documents = Reusable(_open_documents, int)
+    contracts = Reusable(lambda cp: Contract.objects.filter(counterparty_id=cp).order_by("id"), int)
+    cp, other = make_counterparty(), make_counterparty()
+    contract = make_contract(cp)
+    make_document(cp, "10.00", contract=contract, due_date=date(2026, 1, 1))
+    make_document(cp, "20.00", due_date=date(2026, 2, 1))
+    make_document(other, "30.00", due_date=date(2026, 3, 1))
+    alone = (documents(cp.pk), contracts(cp.pk), documents(other.pk))
+    calls = [(documents, (cp.pk,)), (contracts, (cp.pk,)), (documents, (other.pk,))]
+    with (
+        CaptureQueriesContext(connection) as sent,
+        together(calls),
+        CaptureQueriesContext(connection) as inside,
+    ):
+        got = (documents(cp.pk), contracts(cp.pk), documents(other.pk))
+        again = documents(cp.pk)  # a second call reads again
+    assert [[_fields(o) for o in rows] for rows in got] == [
+        [_fields(o) for o in rows] for rows in alone
+    ]
+    assert [d.contract for d in got[0]] == [d.contract for d in alone[0]]  # joined objects too
+    assert [_fields(o) for o in again] == [_fields(o) for o in alone[0]]
+    if connection.vendor == "postgresql":
+        # The three went out before the block; inside, only the second call read.
+        assert len(sent) == 4 and len(inside) == 1
+    else:
+        assert len(inside) == 4  # nothing sent ahead: every call reads

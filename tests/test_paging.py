@@ -31,7 +31,8 @@ def _page(paginator: Paginator, number: Any) -> tuple[int, int, int, list[int], 
 
 
 @pytest.mark.parametrize(
-    "number", [None, "", "abc", "1.5", 1, "1", 2, "3", 3.0, 4, "99", 0, "-2"]
+    "number",
+    [None, "", "abc", "1.5", 1, "1", 2, "3", 3.0, 4, "99", 0, "-2", "99999999999999999999"],
 )  # fmt: skip
 def test_every_page_number_gives_djangos_page(
     make_counterparty: Callable[..., Counterparty], number: Any

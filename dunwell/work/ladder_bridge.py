@@ -133,6 +133,14 @@ def policy_name(counterparty: Counterparty) -> tuple[int | None, str]:
     return None, ""
 
 
+def card_reads(cp: int) -> list[tuple[Reusable, tuple[Any, ...]]]:
+    """The reads `facts_for` makes of every counterparty, to send together (dunwell.compiled)."""
+    return [
+        (read, (cp,))
+        for read in (_OWN_POLICY, _PROGRESS, _PROMISES, _DISPUTES, _AGREEMENTS, _OPEN_TASKS)
+    ]
+
+
 def facts_for(counterparty: Counterparty, today: date, window_days: int = 60) -> LadderFacts:
     facts = LadderFacts()
     policy_id, facts.policy = policy_name(counterparty)

@@ -399,6 +399,37 @@ def _timeline_read(prefixes: tuple[str, ...]) -> Reusable:
 _TIMELINES = {"": _timeline_read(()), **{k: _timeline_read(v) for k, v in TIMELINE_FILTERS.items()}}
 
 
+def card_reads(
+    counterparty: Counterparty, today: date, timeline_filter: str = ""
+) -> list[tuple[Reusable, tuple[Any, ...]]]:
+    """The reads the debtor card makes of every counterparty (`debtor_card`, its payment
+    history, pinned notes and average days late), to send in one round trip
+    (`compiled.together`)."""
+    cp = counterparty.pk
+    cuts = tuple(today - timedelta(days=bound) for bound in DEFAULT_BUCKETS)
+    timeline = _TIMELINES[timeline_filter if timeline_filter in TIMELINE_FILTERS else ""]
+    reads: list[tuple[Reusable, tuple[Any, ...]]] = [
+        (_HEADER_SUMS, (cp, today, *cuts)),
+        (timeline, (cp,)),
+    ]
+    reads += [
+        (read, (cp,))
+        for read in (
+            _CARD_DOCUMENTS,
+            _CONTRACTS,
+            _STALLING,
+            _CONTACTS,
+            _CALLS,
+            _REASSIGNMENTS,
+            _MEETINGS,
+            _PINNED_NOTES,
+            _PAYMENT_FACTS,
+            _DAYS_LATE,
+        )
+    ]
+    return reads + ladder_bridge.card_reads(cp)
+
+
 def debtor_card(counterparty: Counterparty, today: date, timeline_filter: str = "") -> DebtorCard:
     documents = _CARD_DOCUMENTS(counterparty.pk)
     contracts = _CONTRACTS(counterparty.pk)

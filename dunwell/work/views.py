@@ -27,6 +27,7 @@ from dunwell.accounts.visibility import (
     can_work_task,
     can_write_note,
 )
+from dunwell.compiled import together
 from dunwell.forms import query_id
 from dunwell.ladder.models import Dispute, Task
 from dunwell.money import Money, format_amounts
@@ -101,9 +102,12 @@ def _render_debtor(
 ) -> HttpResponse:
     user = _user(request)
     timeline_filter = _timeline_choice(user, request.GET.get("timeline"))
-    card = selectors.debtor_card(counterparty, timezone.localdate(), timeline_filter)
+    today = timezone.localdate()
+    with together(selectors.card_reads(counterparty, today, timeline_filter)):
+        card = selectors.debtor_card(counterparty, today, timeline_filter)
+        payments = selectors.payment_history(counterparty, request.GET.get("payments"))
+        pinned = selectors.pinned_notes(counterparty)
     may_write = can_write_note(user, counterparty.pk)
-    payments = selectors.payment_history(counterparty, request.GET.get("payments"))
     manager = services.is_manager(user)
     return render(
         request,
@@ -128,7 +132,7 @@ def _render_debtor(
             "correspondence_url": _url_or_empty("correspondence:debtor", counterparty.pk),
             "payments": payments,
             "payment_rows": payment_rows(payments.rows),
-            "pinned_notes": selectors.pinned_notes(counterparty),
+            "pinned_notes": pinned,
             "clock": selectors.debtor_clock(counterparty, timezone.now()),
             "can_write_note": may_write,
             "is_manager": manager,
