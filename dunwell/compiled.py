@@ -248,23 +248,17 @@ def together(calls: Sequence[tuple[Reusable, tuple[Any, ...]]]) -> Iterator[None
     if aliases or db.vendor != "postgresql":
         yield
         return
-    import psycopg
+    from dunwell.rawrows import log_statement, server_cursors
 
     plans = [(read, read._plan(alias), args) for read, args in calls]
     statements = [(plan.sql, read._params(alias, plan, args)) for read, plan, args in plans]
     began = time.monotonic()
-    db.ensure_connection()
-    db.validate_no_broken_transaction()
-    raw = db.connection
-    with db.wrap_database_errors, raw.pipeline():
-        cursors = [psycopg.Cursor(raw) for _ in statements]
+    with server_cursors(db, len(statements)) as cursors:
         for cursor, (sql, params) in zip(cursors, statements, strict=True):
-            cursor.execute(sql, params)
+            cursor.execute(sql, params)  # not prepared: no generic plans
         fetched = [cursor.fetchall() for cursor in cursors]
-    if db.queries_logged:
-        spent = f"{(time.monotonic() - began) / len(statements):.3f}"
-        for sql, params in statements:
-            db.queries_log.append({"sql": f"{sql} -- {params!r}", "time": spent})
+    for sql, params in statements:
+        log_statement(db, sql, params, began)
     sent = {
         _key(read, args): read._result(alias, plan, rows)
         for (read, plan, args), rows in zip(plans, fetched, strict=True)

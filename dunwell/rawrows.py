@@ -105,20 +105,20 @@ _EXPLICIT_ONLY = 1 << 62  # a prepare_threshold no statement reaches by being re
 
 
 def _prepared_on_server() -> bool:
-    """Whether the hot statements go through `_server_cursors` (PostgreSQL) rather than
+    """Whether the hot statements go through `server_cursors` (PostgreSQL) rather than
     Django's cursor (SQLite)."""
     return _vendor() == "postgresql"
 
 
 @contextmanager
-def _server_cursors(db: BaseDatabaseWrapper, count: int) -> Iterator[list[Any]]:
-    """`count` psycopg cursors of Django's connection that bind parameters on the server, each
-    statement prepared once per connection (`prepare=True`), so PostgreSQL parses and plans a
-    hot statement once instead of on every call (planning was half of the credit check's
-    database time). More than one go out together in pipeline mode (one round trip); one
-    goes alone (the pipeline's bookkeeping costs more Python time than it saves). Django's
-    error wrapping applies, and the statements are logged where Django logs queries (tests,
-    DEBUG)."""
+def server_cursors(db: BaseDatabaseWrapper, count: int) -> Iterator[list[Any]]:
+    """`count` psycopg cursors of Django's connection that bind parameters on the server; a
+    statement executed with `prepare=True` is prepared once per connection, so PostgreSQL
+    parses and plans a hot statement once instead of on every call (planning was half of the
+    credit check's database time). More than one go out together in pipeline mode (one round
+    trip); one goes alone (the pipeline's bookkeeping costs more Python time than it saves).
+    Django's error wrapping applies; the caller logs the statements (`log_statement`) where
+    Django logs queries (tests, DEBUG)."""
     db.ensure_connection()
     db.validate_no_broken_transaction()
     raw = db.connection
@@ -136,7 +136,7 @@ def _server_cursors(db: BaseDatabaseWrapper, count: int) -> Iterator[list[Any]]:
             yield [psycopg.Cursor(raw) for _ in range(count)]
 
 
-def _log(db: BaseDatabaseWrapper, sql: str, params: Sequence[Any], began: float) -> None:
+def log_statement(db: BaseDatabaseWrapper, sql: str, params: Sequence[Any], began: float) -> None:
     if db.queries_logged:
         db.queries_log.append(
             {"sql": f"{sql} -- {list(params)!r}", "time": f"{time.monotonic() - began:.3f}"}
@@ -145,7 +145,7 @@ def _log(db: BaseDatabaseWrapper, sql: str, params: Sequence[Any], began: float)
 
 def fetch_each(queries: Sequence[Query]) -> list[list[tuple[Any, ...]]]:
     """The rows of each query, in order. On PostgreSQL the statements go in one round trip
-    (pipeline mode) and each is prepared once per connection (`_server_cursors`); elsewhere
+    (pipeline mode) and each is prepared once per connection (`server_cursors`); elsewhere
     one after the other. Read-only statements only: with no transaction open each runs in its
     own (READ COMMITTED reads committed rows either way).
 
@@ -161,12 +161,14 @@ def fetch_each(queries: Sequence[Query]) -> list[list[tuple[Any, ...]]]:
         return out
     began = time.monotonic()
     db = _db()
-    with _server_cursors(db, len(queries)) as cursors:
+    with server_cursors(db, len(queries)) as cursors:
         for cursor, (sql, params) in zip(cursors, queries, strict=True):
             cursor.execute(sql, list(params), prepare=True)
         results = [cursor.fetchall() for cursor in cursors]
     # Logged as the one round trip it is.
-    _log(db, "; ".join(sql for sql, _params in queries), [v for _s, p in queries for v in p], began)
+    log_statement(
+        db, "; ".join(sql for sql, _params in queries), [v for _s, p in queries for v in p], began
+    )
     return results
 
 
@@ -222,10 +224,10 @@ def _write(db: BaseDatabaseWrapper, sql: str, values: list[Any], returning: bool
     column of its first row when `returning`."""
     if _prepared_on_server():
         began = time.monotonic()
-        with _server_cursors(db, 1) as (cursor,):
+        with server_cursors(db, 1) as (cursor,):
             cursor.execute(sql, values, prepare=True)
             found = cursor.fetchone()[0] if returning else None
-        _log(db, sql, values, began)
+        log_statement(db, sql, values, began)
         return found
     with db.cursor() as cursor:
         cursor.execute(sql, values)
@@ -269,10 +271,10 @@ def reserve_ids(*models: type[Model]) -> list[int] | None:
     params = [v for m in models for v in (m._meta.db_table, str(m._meta.pk.column))]
     began = time.monotonic()
     db = _db()
-    with _server_cursors(db, 1) as (cursor,):
+    with server_cursors(db, 1) as (cursor,):
         cursor.execute(sql, params, prepare=True)
         found = list(cursor.fetchone())
-    _log(db, sql, params, began)
+    log_statement(db, sql, params, began)
     return found
 
 
