@@ -7,6 +7,9 @@ class DunwellConfig(AppConfig):
     verbose_name = "Dunwell"
 
     def ready(self) -> None:
-        from dunwell import lookups
+        from django.db.backends.signals import connection_created
+
+        from dunwell import lookups, pgtypes
 
         lookups.register()
+        connection_created.connect(pgtypes.use_fast_tz_loader, dispatch_uid="fast_tz_loader")

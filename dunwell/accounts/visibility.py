@@ -45,6 +45,28 @@ def can_see_counterparty(user: User, counterparty_id: int) -> bool:
     return visible_counterparties(user).filter(pk=counterparty_id).exists()
 
 
+def sees(user: User, counterparty: Counterparty) -> bool:
+    """`counterparty_filter` for one counterparty already read, in Python (the debtor card
+    reads its counterparty with a query built once per process, then asks this). The same
+    rule in two forms: tests/test_visibility_forms.py holds them equal for every role. A
+    supervisor's answer reads the collector and the sales manager: read them with
+    select_related."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.sees_all:
+        return True
+    if user.pk in (counterparty.collector_id, counterparty.sales_manager_id):
+        return True
+    if user.role == Role.SUPERVISOR:
+        return any(
+            person is not None and person.supervisor_id == user.pk
+            for person in (counterparty.collector, counterparty.sales_manager)
+        )
+    if user.role == Role.LAWYER:
+        return bool(counterparty.legal)
+    return False
+
+
 # --- tasks and decisions ---------------------------------------------------------------------
 
 # Who manages collectors: skips tasks, reassigns debtors, edits call scripts (DESIGN §1.9).
@@ -162,8 +184,10 @@ def can_edit_meeting(user: User, meeting: Any) -> bool:
 # manager who sees the debtor (a note by someone who left can still be corrected).
 
 
-def can_write_note(user: User, counterparty_id: int) -> bool:
-    return can_see_counterparty(user, counterparty_id)
+def can_write_note(user: User, counterparty_id: int, *, seen: bool = False) -> bool:
+    """`seen`: the caller read this counterparty for `user` through `visible_counterparties`
+    (or `sees`) in this request, so no second query is needed."""
+    return seen or can_see_counterparty(user, counterparty_id)
 
 
 def can_change_note(user: User, note: Any) -> bool:

@@ -24,3 +24,9 @@ class InsightConfig(AppConfig):
         on_reallocate(snapshots.mark_stale)
         pre_delete.connect(snapshots.forget_counterparty, sender="ledger.Counterparty", weak=False)
         periodic.register("insight.kpi_snapshots", snapshots.refresh_if_due)
+
+        # The card's prediction panel reads with the rest of the card (one round trip).
+        from dunwell.insight.templatetags.prediction import card_reads
+        from dunwell.work.selectors import register_card_reads
+
+        register_card_reads(card_reads)

@@ -30,6 +30,7 @@ from django.db.models import Max, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
+from dunwell.compiled import Reusable
 from dunwell.ladder.decide import held_amounts
 from dunwell.ladder.models import (
     Agreement,
@@ -76,6 +77,32 @@ def _later(a: date | None, b: date | None) -> date | None:
     return max(a, b)
 
 
+def _graces(ids: Any, today: date) -> QuerySet[Any]:
+    """The last day of grace of each counterparty of `ids` (a list or a subquery) in grace."""
+    lookup = "counterparty_id__in" if isinstance(ids, QuerySet) else "counterparty_id__any"
+    return (
+        Grace.objects.filter(**{lookup: ids}, until__gte=today)
+        .values("counterparty_id")
+        .annotate(until=Max("until"))
+        .order_by()
+    )
+
+
+def _agreements(ids: Any) -> QuerySet[Any]:
+    """The last instalment's day of each counterparty of `ids` with an active agreement."""
+    lookup = "counterparty_id__in" if isinstance(ids, QuerySet) else "counterparty_id__any"
+    return (
+        Agreement.objects.filter(**{lookup: ids}, status=AgreementStatus.ACTIVE)
+        .values("counterparty_id")
+        .annotate(until=Max("instalments__due_date"))
+        .order_by()
+    )
+
+
+GRACES_OF = Reusable(_graces, list, date)
+AGREEMENTS_OF = Reusable(_agreements, list)
+
+
 def counterparty_holds(
     counterparty_ids: Collection[int] | QuerySet[Any], today: date
 ) -> dict[int, Hold]:
@@ -84,21 +111,15 @@ def counterparty_holds(
     `counterparty_ids` is a list or a values("counterparty_id") queryset (kept as a subquery).
     Two queries whatever the number of counterparties."""
     holds: dict[int, Hold] = {}
-    graces = (
-        Grace.objects.filter(counterparty_id__in=counterparty_ids, until__gte=today)
-        .values("counterparty_id")
-        .annotate(until=Max("until"))
-    )
+    if isinstance(counterparty_ids, QuerySet):
+        graces: Any = _graces(counterparty_ids, today)
+        agreements: Any = _agreements(counterparty_ids)
+    else:  # a list: the reads built once per process (the debtor card sends them together)
+        ids = list(counterparty_ids)
+        graces, agreements = GRACES_OF(ids, today), AGREEMENTS_OF(ids)
     for row in graces:
         holds[row["counterparty_id"]] = Hold(GRACE, row["until"])
     # An active agreement pauses the ladder while it runs; shown until its last instalment.
-    agreements = (
-        Agreement.objects.filter(
-            counterparty_id__in=counterparty_ids, status=AgreementStatus.ACTIVE
-        )
-        .values("counterparty_id")
-        .annotate(until=Max("instalments__due_date"))
-    )
     for row in agreements:
         holds.setdefault(row["counterparty_id"], Hold(AGREEMENT, row["until"]))
     return holds

@@ -133,12 +133,17 @@ def policy_name(counterparty: Counterparty) -> tuple[int | None, str]:
     return None, ""
 
 
-def card_reads(cp: int) -> list[tuple[Reusable, tuple[Any, ...]]]:
+def card_reads(counterparty: Counterparty, today: date) -> list[tuple[Reusable, tuple[Any, ...]]]:
     """The reads `facts_for` makes of every counterparty, to send together (dunwell.compiled)."""
-    return [
+    cp = counterparty.pk
+    reads: list[tuple[Reusable, tuple[Any, ...]]] = [
         (read, (cp,))
         for read in (_OWN_POLICY, _PROGRESS, _PROMISES, _DISPUTES, _AGREEMENTS, _OPEN_TASKS)
     ]
+    reads += [(holds.GRACES_OF, ([cp], today)), (holds.AGREEMENTS_OF, ([cp],))]
+    if counterparty.segment_id is not None:  # read when the debtor has no policy of its own
+        reads.append((_SEGMENT_POLICY, (counterparty.segment_id,)))
+    return reads
 
 
 def facts_for(counterparty: Counterparty, today: date, window_days: int = 60) -> LadderFacts:

@@ -42,7 +42,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dunwell.accounts.models import User
-from dunwell.accounts.visibility import COLLECTING_ROLES, visible_counterparties
+from dunwell.accounts.visibility import COLLECTING_ROLES, sees, visible_counterparties
 from dunwell.compiled import Reusable
 from dunwell.insight.labels import LIKELY_LATE_LABEL
 from dunwell.interest.fx import rates_on
@@ -56,7 +56,7 @@ from dunwell.ledger.models import (
     Payment,
     TimelineEntry,
 )
-from dunwell.ledger.services import work_calendar
+from dunwell.ledger.services import CLOSED_DAYS, work_calendar
 from dunwell.ledger.timeline import with_texts
 from dunwell.money import Amounts, Money, RateTable
 from dunwell.work import ladder_bridge
@@ -75,16 +75,24 @@ MONEY = DecimalField(max_digits=18, decimal_places=2)
 RATE = DecimalField(max_digits=30, decimal_places=8)
 
 
+# One counterparty with what its card shows and what `visibility.sees` reads, its SQL built
+# once per process.
+_COUNTERPARTY = Reusable(
+    lambda pk: Counterparty.objects.filter(pk=pk).select_related(
+        "segment", "collector", "sales_manager", "company"
+    ),
+    int,
+)
+
+
 def visible_counterparty(user: User, counterparty_id: int) -> Counterparty:
     """The counterparty if `user` may see it, else 404 (never reveal that it exists)."""
-    try:
-        return (
-            visible_counterparties(user)
-            .select_related("segment", "collector", "sales_manager", "company")
-            .get(pk=counterparty_id)
-        )
-    except Counterparty.DoesNotExist:
-        raise Http404 from None
+    if not -(2**63) <= counterparty_id < 2**63:  # the ORM answers none; the SQL would fail
+        raise Http404
+    found = _COUNTERPARTY(counterparty_id)
+    if not found or not sees(user, found[0]):
+        raise Http404
+    return found[0]
 
 
 def _currencies() -> QuerySet[Any]:
@@ -427,7 +435,28 @@ def card_reads(
             _DAYS_LATE,
         )
     ]
-    return reads + ladder_bridge.card_reads(cp)
+    reads.append((CLOSED_DAYS, (counterparty.company_id,)))  # the debtor's clock
+    reads += ladder_bridge.card_reads(counterparty, today)
+    for more in CARD_READS:
+        reads += more(counterparty)
+    return reads
+
+
+# Apps above `work` that show a panel on the debtor card add its reads of the counterparty
+# to the card's round trip: a function of the counterparty answering (read, arguments) pairs.
+CARD_READS: list[Callable[[Counterparty], list[tuple[Reusable, tuple[Any, ...]]]]] = []
+
+
+def register_card_reads(
+    function: Callable[[Counterparty], list[tuple[Reusable, tuple[Any, ...]]]],
+) -> None:
+    if function not in CARD_READS:
+        CARD_READS.append(function)
+
+
+def page_reads(user: User) -> list[tuple[Reusable, tuple[Any, ...]]]:
+    """The reads of every page's layout (the menu's unread badge), to send with a page's own."""
+    return [(_UNREAD, (user.pk,))]
 
 
 def debtor_card(counterparty: Counterparty, today: date, timeline_filter: str = "") -> DebtorCard:
@@ -656,6 +685,28 @@ _BROKEN_OF = Reusable(_broken_of, list, datetime)
 _LIKELY_LATE_OF = Reusable(_likely_late_of, list)
 
 
+def _day_tasks(user_id: int, before: datetime) -> QuerySet[Any]:
+    """The open tasks of a user due before `before`, with what the worklist's rows show."""
+    from dunwell.ladder.models import OPEN_STATUSES, Task
+
+    return (
+        Task.objects.filter(assignee_id=user_id, status__in=OPEN_STATUSES, due_at__lt=before)
+        .select_related("counterparty", "counterparty__segment", "step")
+        .order_by("due_at")
+    )
+
+
+_DAY_LIMIT = 300
+# The worklist without filters (most pages): the day's tasks but those on hold (a list of ids),
+# its SQL built once per process.
+_DAY_TASKS = Reusable(
+    lambda user_id, before, held: _day_tasks(user_id, before).exclude(pk__any=held)[:_DAY_LIMIT],
+    int,
+    datetime,
+    list,
+)
+
+
 def worklist(
     user: User,
     now: datetime,
@@ -663,7 +714,7 @@ def worklist(
     segment: str = "",
     country: str = "",
     min_amount: Decimal | None = None,
-    limit: int = 300,
+    limit: int = _DAY_LIMIT,
 ) -> Worklist:
     """Today's and overdue open tasks of `user`, each with its explained priority.
 
@@ -671,18 +722,14 @@ def worklist(
     overdue totals of the listed debtors, broken promises of the listed debtors, segments.
     """
     from dunwell.ladder.holds import task_holds
-    from dunwell.ladder.models import OPEN_STATUSES, Action, Task
+    from dunwell.ladder.models import Action
     from dunwell.work.logic import PriorityInput, priority
 
     local_now = timezone.localtime(now)
     start_of_day = local_now.replace(hour=0, minute=0, second=0, microsecond=0)
     end_of_day = start_of_day + timedelta(days=1)
     today = local_now.date()
-    qs = (
-        Task.objects.filter(assignee=user, status__in=OPEN_STATUSES, due_at__lt=end_of_day)
-        .select_related("counterparty", "counterparty__segment", "step")
-        .order_by("due_at")
-    )
+    qs = _day_tasks(user.pk, end_of_day)
     if action:
         qs = qs.filter(action=action)
     if segment:
@@ -691,7 +738,10 @@ def worklist(
         qs = qs.filter(counterparty__country=country.upper())
     # Tasks on hold (promise, agreement, dispute, grace) leave the day until the hold ends.
     held = task_holds(qs, today)
-    tasks = [t for t in qs[: limit + len(held)] if t.pk not in held][:limit]
+    if action or segment or country or limit != _DAY_LIMIT:
+        tasks = list(qs.exclude(pk__any=list(held))[:limit])
+    else:
+        tasks = _DAY_TASKS(user.pk, end_of_day, list(held))
     ids = list({t.counterparty_id for t in tasks})
     overdue: dict[int, list[tuple[str, Decimal]]] = defaultdict(list)
     oldest_due: dict[int, date] = {}

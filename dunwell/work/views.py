@@ -103,45 +103,48 @@ def _render_debtor(
     user = _user(request)
     timeline_filter = _timeline_choice(user, request.GET.get("timeline"))
     today = timezone.localdate()
-    with together(selectors.card_reads(counterparty, today, timeline_filter)):
+    reads = selectors.card_reads(counterparty, today, timeline_filter)
+    # The page renders inside the block: its panels and the menu's badge read there too.
+    with together(reads + selectors.page_reads(user)):
         card = selectors.debtor_card(counterparty, today, timeline_filter)
         payments = selectors.payment_history(counterparty, request.GET.get("payments"))
         pinned = selectors.pinned_notes(counterparty)
-    may_write = can_write_note(user, counterparty.pk)
-    manager = services.is_manager(user)
-    return render(
-        request,
-        "work/debtor.html",
-        {
-            "card": card,
-            "document_rows": document_rows(card.documents),
-            "timeline_rows": timeline_rows(
-                card.timeline,
-                counterparty_id=counterparty.pk,
-                csrf_token=get_token(request),
-                can_write=may_write,
-                user_id=user.pk,
-                is_manager=manager,
-                note_max=NOTE_MAX_LENGTH,
-            ),
-            "cp": counterparty,
-            "timeline_filter": timeline_filter,
-            "timeline_filters": list(selectors.TIMELINE_FILTERS),
-            "can_reassign": manager,
-            "documents_url": _url_or_empty("legal:debtor_documents", counterparty.pk),
-            "correspondence_url": _url_or_empty("correspondence:debtor", counterparty.pk),
-            "payments": payments,
-            "payment_rows": payment_rows(payments.rows),
-            "pinned_notes": pinned,
-            "clock": selectors.debtor_clock(counterparty, timezone.now()),
-            "can_write_note": may_write,
-            "is_manager": manager,
-            "note_error": note_error,
-            "note_text": note_text,
-            "note_max": NOTE_MAX_LENGTH,
-        },
-        status=status,
-    )
+        # Every caller read `counterparty` with `selectors.visible_counterparty` for this user.
+        may_write = can_write_note(user, counterparty.pk, seen=True)
+        manager = services.is_manager(user)
+        return render(
+            request,
+            "work/debtor.html",
+            {
+                "card": card,
+                "document_rows": document_rows(card.documents),
+                "timeline_rows": timeline_rows(
+                    card.timeline,
+                    counterparty_id=counterparty.pk,
+                    csrf_token=get_token(request),
+                    can_write=may_write,
+                    user_id=user.pk,
+                    is_manager=manager,
+                    note_max=NOTE_MAX_LENGTH,
+                ),
+                "cp": counterparty,
+                "timeline_filter": timeline_filter,
+                "timeline_filters": list(selectors.TIMELINE_FILTERS),
+                "can_reassign": manager,
+                "documents_url": _url_or_empty("legal:debtor_documents", counterparty.pk),
+                "correspondence_url": _url_or_empty("correspondence:debtor", counterparty.pk),
+                "payments": payments,
+                "payment_rows": payment_rows(payments.rows),
+                "pinned_notes": pinned,
+                "clock": selectors.debtor_clock(counterparty, timezone.now()),
+                "can_write_note": may_write,
+                "is_manager": manager,
+                "note_error": note_error,
+                "note_text": note_text,
+                "note_max": NOTE_MAX_LENGTH,
+            },
+            status=status,
+        )
 
 
 # --- notes on the debtor card (issue 16, item 4) ---------------------------------------------

@@ -27,6 +27,11 @@ _MOST_LIKELY_LATE = Reusable(
 )
 
 
+def card_reads(counterparty: Any) -> list[tuple[Reusable, tuple[Any, ...]]]:
+    """The panel's read, sent with the debtor card's (`work.selectors.register_card_reads`)."""
+    return [(_MOST_LIKELY_LATE, (counterparty.pk,))]
+
+
 @register.inclusion_tag("insight/_prediction_panel.html")
 def payment_prediction(counterparty: Any) -> dict[str, Any]:
     rows = _MOST_LIKELY_LATE(counterparty.pk)
