@@ -81,6 +81,34 @@ class _Plan:
         self.sql = sql
         self.params = params
         self.places = places  # places[i] = which argument goes in parameter i (-1: fixed)
+        # Per connection (a thread's): the compiler bound to it, the columns' converters and
+        # the select_related populators, which Django would build again for every read.
+        self.shapes: dict[int, _Shape] = {}
+
+
+class _Shape:
+    """What turns one read's rows into values on one connection, made once."""
+
+    def __init__(self, plan: _Plan, alias: str) -> None:
+        connection = connections[alias]
+        compiler = copy.copy(plan.compiler)
+        compiler.connection = connection
+        self.connection = connection  # held: the key is its id
+        self.compiler = compiler
+        fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
+        if compiler.has_composite_fields(fields):
+            raise NotReusable("a composite primary key")
+        self.converters = compiler.get_converters(fields)
+        self.trim = compiler.col_count if compiler.has_extra_select else None
+        self.related: list[Any] = []
+        self.fields: tuple[int, int, list[str]] | None = None
+        if plan.names is None:
+            klass_info = compiler.klass_info
+            select = compiler.select
+            start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+            self.fields = (start, end, [f[0].target.attname for f in select[start:end]])
+            populators: Any = get_related_populators  # (the stubs describe a later Django)
+            self.related = populators(klass_info, select, alias)
 
 
 class Reusable:
@@ -178,14 +206,23 @@ class Reusable:
         ]
 
     def _result(self, alias: str, plan: _Plan, rows: list[Any]) -> list[Any]:
-        compiler = copy.copy(plan.compiler)
-        compiler.connection = connections[alias]
-        if compiler.has_extra_select:
-            rows = [row[: compiler.col_count] for row in rows]
+        """The rows as Django's iterables make them (compiler.results_iter, then
+        ModelIterable or ValuesIterable), with the shape made once per connection."""
+        shape = plan.shapes.get(id(connections[alias]))
+        if shape is None:
+            shape = _Shape(plan, alias)
+            if len(plan.shapes) >= 64:  # threads come and go (the development server)
+                plan.shapes.clear()
+            plan.shapes[id(shape.connection)] = shape
+        if shape.trim is not None:
+            rows = [row[: shape.trim] for row in rows]
+        values: Any = rows
+        if shape.converters:
+            values = shape.compiler.apply_converters(rows, shape.converters)
         if plan.names is not None:
             names = plan.names
-            return [dict(zip(names, row, strict=False)) for row in compiler.results_iter([rows])]
-        return self._instances(compiler, alias, rows)
+            return [dict(zip(names, row, strict=False)) for row in values]
+        return self._instances(shape, alias, values)
 
     def _model(self) -> type[Model]:
         model = self._model_class
@@ -196,17 +233,16 @@ class Reusable:
         return model
 
     @staticmethod
-    def _instances(compiler: Any, alias: str, rows: list[Any]) -> list[Any]:
+    def _instances(shape: _Shape, alias: str, rows: Any) -> list[Any]:
         """Rows to instances the way Django's ModelIterable does it."""
-        select, klass_info = compiler.select, compiler.klass_info
+        assert shape.fields is not None
+        start, end, names = shape.fields
+        compiler = shape.compiler
+        model = compiler.klass_info["model"]
         annotations = compiler.annotation_col_map
-        model = klass_info["model"]
-        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
-        names = [f[0].target.attname for f in select[start:end]]
-        populators: Any = get_related_populators  # (the stubs describe a later Django)
-        related = populators(klass_info, select, alias)
+        related = shape.related
         out = []
-        for row in compiler.results_iter([rows]):
+        for row in rows:
             obj = model.from_db(alias, names, row[start:end])
             for populator in related:
                 populator.populate(row, obj)

@@ -20,6 +20,9 @@ from psycopg import abc, adapt, pq
 from psycopg.postgres import types as pg_types
 
 TIMESTAMPTZ_OID = pg_types["timestamptz"].oid
+# The globally registered loader is psycopg's optimised one; each instance reads the session's
+# time zone (UTC, checked before registering) from its connection.
+_PARSER: Any = psycopg.adapters.get_loader(TIMESTAMPTZ_OID, pq.Format.TEXT)
 
 
 class FastTzLoader(adapt.Loader):
@@ -30,11 +33,7 @@ class FastTzLoader(adapt.Loader):
 
     def __init__(self, oid: int, context: abc.AdaptContext | None = None) -> None:
         super().__init__(oid, context)
-        # The globally registered loader is psycopg's optimised one; it reads the session's
-        # time zone (UTC, checked before registering) from the connection.
-        parser = psycopg.adapters.get_loader(TIMESTAMPTZ_OID, pq.Format.TEXT)
-        assert parser is not None
-        self._parse = parser(oid, context).load
+        self._parse = _PARSER(oid, context).load
 
     def load(self, data: Any) -> Any:
         return self._parse(data)

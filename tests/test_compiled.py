@@ -237,3 +237,45 @@ def test_reads_sent_together_give_what_each_call_gives(
         assert len(sent) == 4 and len(inside) == 1
     else:
         assert len(inside) == 4  # nothing sent ahead: every call reads
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_connection_turns_rows_into_instances_with_its_own_shape(
+    make_counterparty: Callable[..., Counterparty],
+    make_document: Callable[..., Document],
+    make_contract: Callable[..., Contract],
+) -> None:
+    """The converters and select_related populators are made once per connection (a thread's)
+    and reused by its later reads; another thread's connection gets its own, same rows."""
+    import threading
+
+    from django.db import connections
+
+    read = Reusable(_open_documents, int)
+    cp = make_counterparty()
+    make_document(cp, "12.34", contract=make_contract(cp), due_date=date(2026, 3, 1))
+    make_document(cp, "0.01", due_date=date(2026, 2, 1))
+    expected = [_fields(d) for d in _open_documents(cp.pk)]
+    assert [_fields(d) for d in read(cp.pk)] == expected
+    plan = read._plans["default"]
+    (shape,) = plan.shapes.values()
+    assert [_fields(d) for d in read(cp.pk)] == expected
+    assert list(plan.shapes.values()) == [shape]  # reused, not made again
+    found: list[Any] = []
+
+    def other_thread() -> None:
+        try:
+            rows = read(cp.pk)
+            found.append(
+                ([_fields(d) for d in rows], [d.contract_id and d.contract.number for d in rows])
+            )
+        finally:
+            connections.close_all()
+
+    worker = threading.Thread(target=other_thread)
+    worker.start()
+    worker.join()
+    assert found and found[0][0] == expected
+    assert found[0][1] == [d.contract_id and d.contract.number for d in _open_documents(cp.pk)]
+    assert len(plan.shapes) == 2 and shape in plan.shapes.values()
+    assert {id(s.connection) for s in plan.shapes.values()} == set(plan.shapes)
