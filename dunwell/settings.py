@@ -290,6 +290,7 @@ TASKS = {
 
 # Deployment defaults (docs/security.md): outside debug the site is HTTPS only. `make run`
 # (DUNWELL_DEBUG=1) keeps plain http on 127.0.0.1.
+SESSION_ENGINE = "dunwell.accounts.sessions"  # Django's database sessions, read faster
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("DUNWELL_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
