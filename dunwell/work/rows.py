@@ -7,14 +7,15 @@ filters did (the current language and time zone), and every text is translated."
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from decimal import Decimal
 from typing import Any
 
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
-from django.utils import dateformat, formats, timezone
+from django.utils import dateformat, formats, numberformat, timezone
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import get_language, gettext, pgettext
 
 from dunwell.ledger.models import DocumentKind
 from dunwell.markup import html
@@ -35,29 +36,53 @@ _ROW = (
 )
 
 
+def integer_text() -> Callable[[int | Decimal], str]:
+    """`formats.localize` of a number in the active language, its formats looked up once
+    (for a page's rows; Django looks up three formats and the language on every call)."""
+    language = get_language()
+    decimal = formats.get_format("DECIMAL_SEPARATOR", language, use_l10n=True)
+    grouping = formats.get_format("NUMBER_GROUPING", language, use_l10n=True)
+    thousands = formats.get_format("THOUSAND_SEPARATOR", language, use_l10n=True)
+
+    def text(value: int | Decimal) -> str:
+        return numberformat.format(value, decimal, None, grouping, thousands, use_l10n=True)
+
+    return text
+
+
 def worklist_rows(
     items: list[WorkItem], phones: Mapping[int, Any], csrf_token: Any
 ) -> list[SafeString]:
     """One `<tr>` per work item, in order (`work/worklist.html` prints them)."""
     awaiting = html(' <span class="badge warn">{}</span>', gettext("awaiting approval"))
     ranked_title = gettext("Used to rank only, at official exchange rates")
-    # The formats of the active language, looked up once (formats.date_format looks them up
-    # on every call).
+    # The formats of the active language and the time zone, looked up once (Django's helpers
+    # look them up on every call); a day's tasks share their due times and debtors their
+    # segment, so each text is made once a page.
     short_date = formats.get_format("SHORT_DATE_FORMAT")
     time_of_day = formats.get_format("TIME_FORMAT")
+    zone = timezone.get_current_timezone()
+    number = integer_text()
+    whens: dict[tuple[bool, Any], str] = {}
+    segments: dict[int, str] = {}
     rows = []
     for item in items:
         task = item.task
         debtor = task.counterparty
-        due = timezone.localtime(task.due_at)
-        when: str
-        if item.late:
-            when = html(
-                '<span class="badge bad">{}</span>',
-                dateformat.format(due, short_date),
-            )
-        else:
-            when = dateformat.time_format(due, time_of_day)
+        when = whens.get((item.late, task.due_at))
+        if when is None:
+            due = task.due_at.astimezone(zone)
+            if item.late:
+                when = html(
+                    '<span class="badge bad">{}</span>',
+                    dateformat.format(due, short_date),
+                )
+            else:
+                when = dateformat.time_format(due, time_of_day)
+            whens[(item.late, task.due_at)] = when
+        segment = segments.get(debtor.segment_id)
+        if segment is None:
+            segment = segments[debtor.segment_id] = str(debtor.segment)
         marks = "".join(
             html(
                 ' <span class="badge {}"{}>{}</span>',
@@ -81,7 +106,7 @@ def worklist_rows(
                 _ROW,
                 item.call_url,
                 task.pk,
-                formats.localize(item.priority.score),
+                number(item.priority.score),
                 item.reasons,
                 when,
                 awaiting if task.status == "awaiting_approval" else "",
@@ -90,13 +115,13 @@ def worklist_rows(
                 item.action_label,
                 item.debtor_url,
                 debtor.name,
-                str(debtor.segment),
+                segment,
                 debtor.country,
                 dial_button_html((phones or {}).get(task.counterparty_id), csrf_token),
                 SafeString(marks),
                 money_lines(item.overdue),
                 equivalent,
-                formats.localize(item.max_days_overdue),
+                number(item.max_days_overdue),
             )
         )
     return rows

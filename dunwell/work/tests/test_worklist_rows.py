@@ -116,3 +116,17 @@ def test_with_an_exchange_connected_the_row_dials_through_it(
     assert f'<form method="post" action="{action}" class="inline dial">' in row
     assert re.search(r'<input type="hidden" name="csrfmiddlewaretoken" value="\w{64}">', row)
     assert f'data-testid="dial-{contact.pk}"' in row and "Call through the office phone" in row
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "uk", "ro"])
+def test_numbers_read_as_djangos_localize_gives_them(language: str) -> None:
+    from decimal import Decimal
+
+    from django.utils import formats, translation
+
+    from dunwell.work.rows import integer_text
+
+    values = [0, 7, -12, 999, 1000, 12345, 1234567, -7654321, Decimal("1234.5"), Decimal("-0.25")]
+    with translation.override(language):
+        text = integer_text()
+        assert [text(v) for v in values] == [formats.localize(v) for v in values]
