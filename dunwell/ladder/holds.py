@@ -20,7 +20,7 @@ task leaves "My day" and comes back by itself the day after its hold ends.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -125,21 +125,54 @@ def counterparty_holds(
     return holds
 
 
+# A counterparty's active promises and open disputes, one row per document each names (None
+# for one that names none), for a list of counterparties; the SQL built once per process.
+_ACTIVE_PROMISES_OF = Reusable(
+    lambda ids: (
+        Promise.objects.filter(counterparty_id__any=ids, status=PromiseStatus.ACTIVE)
+        .values(
+            "id",
+            "counterparty_id",
+            "amount",
+            "currency",
+            "promised_date",
+            "grace_days",
+            "documents",
+        )  # fmt: skip
+        .order_by()
+    ),
+    list,
+)
+_OPEN_DISPUTES_OF = Reusable(
+    lambda ids: (
+        Dispute.objects.filter(counterparty_id__any=ids, status=DisputeStatus.OPEN)
+        .values("id", "counterparty_id", "amount", "currency", "deadline", "documents")
+        .order_by()
+    ),
+    list,
+)
+
+
 def task_holds(
-    tasks: QuerySet[Task], today: date, whole: dict[int, Hold] | None = None
+    tasks: QuerySet[Task],
+    today: date,
+    whole: dict[int, Hold] | None = None,
+    rows: Sequence[tuple[int, int]] | None = None,
 ) -> dict[int, Hold]:
     """The hold of each task of `tasks` that is on hold on `today` (task id → Hold).
 
-    A fixed number of queries whatever the number of tasks: the task list, graces and
-    agreements (unless the caller passes `whole`, the `counterparty_holds` of the tasks'
-    counterparties), then — only when some of them have a promise or a dispute — promises,
-    disputes, open documents and the tasks' documents."""
-    rows = list(tasks.filter(step__isnull=False).values_list("id", "counterparty_id"))
+    A fixed number of queries whatever the number of tasks: the task list (unless the caller
+    passes `rows`, the (id, counterparty id) of the tasks of `tasks` that have a step), graces
+    and agreements (unless the caller passes `whole`, the `counterparty_holds` of the tasks'
+    counterparties), promises and disputes of the counterparties not held whole, then — only
+    when some of them have one — open documents and the tasks' documents. The reads by a
+    list of counterparties are built once per process."""
+    if rows is None:
+        rows = list(tasks.filter(step__isnull=False).values_list("id", "counterparty_id"))
     if not rows:
         return {}
-    cp_subquery = tasks.values("counterparty_id")
     if whole is None:
-        whole = counterparty_holds(cp_subquery, today)
+        whole = counterparty_holds(sorted({cp_id for _task, cp_id in rows}), today)
     result: dict[int, Hold] = {}
     rest: dict[int, list[int]] = defaultdict(list)  # counterparty → its task ids
     for task_id, cp_id in rows:
@@ -153,31 +186,28 @@ def task_holds(
     # a promise or dispute names (None: it names none, the oldest documents first).
     claims: dict[int, list[tuple[str, Decimal, str, list[int], date | None]]] = defaultdict(list)
     promises: dict[int, tuple[int, Decimal, str, date, list[int]]] = {}
-    for promise_id, cp_id, amount, currency, promised, grace_days, doc_id in (
-        Promise.objects.filter(
-            counterparty_id__in=list(rest), status=PromiseStatus.ACTIVE
-        ).values_list(
-            "id",
-            "counterparty_id",
-            "amount",
-            "currency",
-            "promised_date",
-            "grace_days",
-            "documents",
-        )  # fmt: skip
-    ):
+    unheld = sorted(rest)
+    for p in _ACTIVE_PROMISES_OF(unheld):
         entry = promises.setdefault(
-            promise_id, (cp_id, amount, currency, promised + timedelta(days=grace_days), [])
+            p["id"],
+            (
+                p["counterparty_id"],
+                p["amount"],
+                p["currency"],
+                p["promised_date"] + timedelta(days=p["grace_days"]),
+                [],
+            ),
         )
-        if doc_id is not None:
-            entry[4].append(doc_id)
+        if p["documents"] is not None:
+            entry[4].append(p["documents"])
     disputes: dict[int, tuple[int, Decimal, str, date | None, list[int]]] = {}
-    for dispute_id, cp_id, amount, currency, deadline, doc_id in Dispute.objects.filter(
-        counterparty_id__in=cp_subquery, status=DisputeStatus.OPEN
-    ).values_list("id", "counterparty_id", "amount", "currency", "deadline", "documents"):
-        entry_d = disputes.setdefault(dispute_id, (cp_id, amount, currency, deadline, []))
-        if doc_id is not None:
-            entry_d[4].append(doc_id)
+    # Only the counterparties in `rest` can hold a task by a claim: the others are held whole.
+    for d in _OPEN_DISPUTES_OF(unheld):
+        entry_d = disputes.setdefault(
+            d["id"], (d["counterparty_id"], d["amount"], d["currency"], d["deadline"], [])
+        )
+        if d["documents"] is not None:
+            entry_d[4].append(d["documents"])
     for cp_id, amount, currency, ends, ids in promises.values():
         if ends >= today:  # a promise past its date no longer holds, whatever its status
             claims[cp_id].append((PROMISE, amount, currency, ids, ends))

@@ -699,6 +699,14 @@ def _day_tasks(user_id: int, before: datetime) -> QuerySet[Any]:
 _DAY_LIMIT = 300
 # The worklist without filters (most pages): the day's tasks but those on hold (a list of ids),
 # its SQL built once per process.
+# The day's tasks that have a step (a hold can keep only those), for `task_holds`.
+_DAY_HOLDABLE = Reusable(
+    lambda user_id, before: (
+        _day_tasks(user_id, before).filter(step__isnull=False).values("id", "counterparty_id")
+    ),
+    int,
+    datetime,
+)
 _DAY_TASKS = Reusable(
     lambda user_id, before, held: _day_tasks(user_id, before).exclude(pk__any=held)[:_DAY_LIMIT],
     int,
@@ -737,10 +745,12 @@ def worklist(
     if country:
         qs = qs.filter(counterparty__country=country.upper())
     # Tasks on hold (promise, agreement, dispute, grace) leave the day until the hold ends.
-    held = task_holds(qs, today)
     if action or segment or country or limit != _DAY_LIMIT:
+        held = task_holds(qs, today)
         tasks = list(qs.exclude(pk__any=list(held))[:limit])
     else:
+        holdable = _DAY_HOLDABLE(user.pk, end_of_day)
+        held = task_holds(qs, today, rows=[(r["id"], r["counterparty_id"]) for r in holdable])
         tasks = _DAY_TASKS(user.pk, end_of_day, list(held))
     ids = list({t.counterparty_id for t in tasks})
     overdue: dict[int, list[tuple[str, Decimal]]] = defaultdict(list)

@@ -33,7 +33,11 @@ def ladder_task(cp: Counterparty, docs: list[Document], key: str, action: str = 
 
 
 def holds() -> dict[str, Hold]:
-    found = task_holds(Task.objects.all(), TODAY)
+    tasks = Task.objects.all()
+    found = task_holds(tasks, TODAY)
+    # The caller may pass the tasks' (id, counterparty) pairs it read (the worklist does).
+    rows = list(tasks.filter(step__isnull=False).values_list("id", "counterparty_id"))
+    assert task_holds(tasks, TODAY, rows=rows) == found
     return {t.title: found[t.pk] for t in Task.objects.filter(pk__in=list(found))}
 
 
