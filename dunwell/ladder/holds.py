@@ -127,7 +127,7 @@ def counterparty_holds(
 
 # A counterparty's active promises and open disputes, one row per document each names (None
 # for one that names none), for a list of counterparties; the SQL built once per process.
-_ACTIVE_PROMISES_OF = Reusable(
+ACTIVE_PROMISES_OF = Reusable(
     lambda ids: (
         Promise.objects.filter(counterparty_id__any=ids, status=PromiseStatus.ACTIVE)
         .values(
@@ -143,7 +143,7 @@ _ACTIVE_PROMISES_OF = Reusable(
     ),
     list,
 )
-_OPEN_DISPUTES_OF = Reusable(
+OPEN_DISPUTES_OF = Reusable(
     lambda ids: (
         Dispute.objects.filter(counterparty_id__any=ids, status=DisputeStatus.OPEN)
         .values("id", "counterparty_id", "amount", "currency", "deadline", "documents")
@@ -187,7 +187,7 @@ def task_holds(
     claims: dict[int, list[tuple[str, Decimal, str, list[int], date | None]]] = defaultdict(list)
     promises: dict[int, tuple[int, Decimal, str, date, list[int]]] = {}
     unheld = sorted(rest)
-    for p in _ACTIVE_PROMISES_OF(unheld):
+    for p in ACTIVE_PROMISES_OF(unheld):
         entry = promises.setdefault(
             p["id"],
             (
@@ -202,7 +202,7 @@ def task_holds(
             entry[4].append(p["documents"])
     disputes: dict[int, tuple[int, Decimal, str, date | None, list[int]]] = {}
     # Only the counterparties in `rest` can hold a task by a claim: the others are held whole.
-    for d in _OPEN_DISPUTES_OF(unheld):
+    for d in OPEN_DISPUTES_OF(unheld):
         entry_d = disputes.setdefault(
             d["id"], (d["counterparty_id"], d["amount"], d["currency"], d["deadline"], [])
         )

@@ -124,6 +124,17 @@ _OPEN_TASKS = Reusable(
 )
 
 
+# The debtor's open tasks that have a step (those a hold can keep), for `holds.task_holds`.
+_HOLDABLE = Reusable(
+    lambda cp: (
+        Task.objects.filter(counterparty_id=cp, status__in=OPEN_STATUSES, step__isnull=False)
+        .values("id", "counterparty_id")
+        .order_by()
+    ),
+    int,
+)
+
+
 def policy_name(counterparty: Counterparty) -> tuple[int | None, str]:
     for override in _OWN_POLICY(counterparty.pk):
         return override.policy_id, override.policy.localized_name
@@ -141,6 +152,10 @@ def card_reads(counterparty: Counterparty, today: date) -> list[tuple[Reusable, 
         for read in (_OWN_POLICY, _PROGRESS, _PROMISES, _DISPUTES, _AGREEMENTS, _OPEN_TASKS)
     ]
     reads += [(holds.GRACES_OF, ([cp], today)), (holds.AGREEMENTS_OF, ([cp],))]
+    # `holds.task_holds`: the tasks a hold can keep, then (read unless a grace or an
+    # agreement holds the debtor whole) its promises and disputes.
+    reads += [(_HOLDABLE, (cp,))]
+    reads += [(holds.ACTIVE_PROMISES_OF, ([cp],)), (holds.OPEN_DISPUTES_OF, ([cp],))]
     if counterparty.segment_id is not None:  # read when the debtor has no policy of its own
         reads.append((_SEGMENT_POLICY, (counterparty.segment_id,)))
     return reads
@@ -231,7 +246,8 @@ def facts_for(counterparty: Counterparty, today: date, window_days: int = 60) ->
         )
     open_tasks = Task.objects.filter(counterparty=counterparty, status__in=OPEN_STATUSES)
     facts.open_tasks = _OPEN_TASKS(counterparty.pk)
-    task_holds = holds.task_holds(open_tasks, today, whole)
+    holdable = [(r["id"], r["counterparty_id"]) for r in _HOLDABLE(counterparty.pk)]
+    task_holds = holds.task_holds(open_tasks, today, whole, rows=holdable)
     facts.pause = pause
     if facts.pause is None and facts.paused_until is not None:
         facts.pause = holds.Hold(holds.PROMISE, facts.paused_until)

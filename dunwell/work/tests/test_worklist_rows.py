@@ -126,7 +126,18 @@ def test_numbers_read_as_djangos_localize_gives_them(language: str) -> None:
 
     from dunwell.work.rows import integer_text
 
-    values = [0, 7, -12, 999, 1000, 12345, 1234567, -7654321, Decimal("1234.5"), Decimal("-0.25")]
+    values: list[int | Decimal] = [
+        0,
+        7,
+        -12,
+        999,
+        1000,
+        12345,
+        1234567,
+        -7654321,
+        Decimal("1234.5"),
+        Decimal("-0.25"),
+    ]
     with translation.override(language):
         text = integer_text()
         assert [text(v) for v in values] == [formats.localize(v) for v in values]
