@@ -239,8 +239,8 @@ def test_reads_sent_together_give_what_each_call_gives(
         assert len(inside) == 4  # nothing sent ahead: every call reads
 
 
-@pytest.mark.django_db(transaction=True)
 def test_each_connection_turns_rows_into_instances_with_its_own_shape(
+    installation_data: None,
     make_counterparty: Callable[..., Counterparty],
     make_document: Callable[..., Document],
     make_contract: Callable[..., Contract],
