@@ -140,6 +140,7 @@ def sessions(collectors: int) -> list[tuple[str, list[int]]]:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
@@ -150,7 +151,7 @@ def sessions(collectors: int) -> list[tuple[str, list[int]]]:
     for user in User.objects.filter(username__startswith="bench-c").order_by("pk")[:collectors]:
         store = SessionStore()
         store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]  # as a sign-in does
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.create()
         debtors = list(

@@ -136,6 +136,12 @@ DATABASE_ROUTERS = ["dunwell.dbrouting.ReportRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# ModelBackend with a faster read of each request's user (dunwell/accounts/backends.py); the
+# plain ModelBackend after it keeps sessions signed in before working.
+AUTHENTICATION_BACKENDS = [
+    "dunwell.accounts.backends.UserBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

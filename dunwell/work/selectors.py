@@ -522,16 +522,24 @@ def step_ranks(policy_ids: Iterable[int]) -> dict[int, int]:
     ladder a debtor is, not the order numbers a manager typed (10, 20, …)."""
     ranks: dict[int, int] = {}
     position: dict[int, int] = defaultdict(int)
+    ids = list(policy_ids)
+    for row in _STEPS_OF(ids) if ids else []:
+        position[row["policy_id"]] += 1
+        ranks[row["id"]] = position[row["policy_id"]]
+    return ranks
+
+
+def _steps_of(policy_ids: list[int]) -> QuerySet[Any]:
     from dunwell.ladder.models import PolicyStep
 
-    for step_id, policy_id in (
-        PolicyStep.objects.filter(policy_id__in=list(policy_ids))
+    return (
+        PolicyStep.objects.filter(policy_id__any=policy_ids)
         .order_by("policy_id", "order", "id")
-        .values_list("id", "policy_id")
-    ):
-        position[policy_id] += 1
-        ranks[step_id] = position[policy_id]
-    return ranks
+        .values("id", "policy_id")
+    )
+
+
+_STEPS_OF = Reusable(_steps_of, list)
 
 
 def _unread(user_id: int) -> QuerySet[Any]:
