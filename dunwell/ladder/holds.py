@@ -167,12 +167,16 @@ def task_holds(
     counterparties), promises and disputes of the counterparties not held whole, then — only
     when some of them have one — open documents and the tasks' documents. The reads by a
     list of counterparties are built once per process."""
+    given = rows is not None
     if rows is None:
         rows = list(tasks.filter(step__isnull=False).values_list("id", "counterparty_id"))
     if not rows:
         return {}
     if whole is None:
-        whole = counterparty_holds(sorted({cp_id for _task, cp_id in rows}), today)
+        # The caller's few rows as a list (reads built once); else the tasks' counterparties as
+        # a subquery, whatever their number.
+        ids: Any = sorted({cp for _t, cp in rows}) if given else tasks.values("counterparty_id")
+        whole = counterparty_holds(ids, today)
     result: dict[int, Hold] = {}
     rest: dict[int, list[int]] = defaultdict(list)  # counterparty → its task ids
     for task_id, cp_id in rows:
