@@ -3,11 +3,14 @@ gives: the same instant, aware, in UTC; and Django keeps it for every cursor it 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from django.db import connection, models
+from django.db.backends.postgresql.psycopg_any import BaseTzLoader
 from django.utils import timezone
 
 from dunwell.ledger.models import TimelineEntry
@@ -28,8 +31,16 @@ VALUES = [
 ]
 
 
-def _read(loader: type | None) -> list[datetime]:
-    """The VALUES read back through a cursor whose connection uses `loader` (None: as set)."""
+class DjangosLoader(BaseTzLoader):
+    """Django's own loader, as Django registers it for a connection in UTC."""
+
+    timezone = UTC
+
+
+@contextmanager
+def _cursor_reading_with(loader: type | None) -> Iterator[Any]:
+    """A cursor whose connection reads `timestamptz` with `loader` (None: as set), put back
+    afterwards."""
     connection.ensure_connection()
     raw = connection.connection
     before = raw.adapters.get_loader(TIMESTAMPTZ_OID, 0)
@@ -37,13 +48,19 @@ def _read(loader: type | None) -> list[datetime]:
         raw.adapters.register_loader(TIMESTAMPTZ_OID, loader)
     try:
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT v::timestamptz FROM unnest(%s::text[]) WITH ORDINALITY u(v, n) ORDER BY n",
-                [VALUES],
-            )
-            return [row[0] for row in cursor.fetchall()]
+            yield cursor
     finally:
         raw.adapters.register_loader(TIMESTAMPTZ_OID, before)
+
+
+def _read(loader: type | None) -> list[datetime]:
+    """The VALUES read back through a cursor reading with `loader` (None: as set)."""
+    with _cursor_reading_with(loader) as cursor:
+        cursor.execute(
+            "SELECT v::timestamptz FROM unnest(%s::text[]) WITH ORDINALITY u(v, n) ORDER BY n",
+            [VALUES],
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's loaders")
@@ -58,11 +75,6 @@ def test_each_connection_reads_timestamptz_with_the_fast_loader() -> None:
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's loaders")
 def test_values_equal_djangos_loader() -> None:
-    from django.db.backends.postgresql.psycopg_any import BaseTzLoader
-
-    class DjangosLoader(BaseTzLoader):
-        timezone = UTC
-
     fast = _read(None)
     django = _read(DjangosLoader)
     assert fast == django
@@ -75,26 +87,13 @@ def test_values_equal_djangos_loader() -> None:
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's loaders")
 def test_infinity_is_refused_as_djangos_loader_refuses_it() -> None:
-    from django.db.backends.postgresql.psycopg_any import BaseTzLoader
-
-    class DjangosLoader(BaseTzLoader):
-        timezone = UTC
-
     errors = []
     for loader in (None, DjangosLoader):
-        connection.ensure_connection()
-        raw = connection.connection
-        before = raw.adapters.get_loader(TIMESTAMPTZ_OID, 0)
-        if loader is not None:
-            raw.adapters.register_loader(TIMESTAMPTZ_OID, loader)
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT 'infinity'::timestamptz")
-                with pytest.raises(Exception) as caught:
-                    cursor.fetchall()
-                errors.append(type(caught.value))
-        finally:
-            raw.adapters.register_loader(TIMESTAMPTZ_OID, before)
+        with _cursor_reading_with(loader) as cursor:
+            cursor.execute("SELECT 'infinity'::timestamptz")
+            with pytest.raises(Exception) as caught:
+                cursor.fetchall()
+            errors.append(type(caught.value))
     assert errors[0] is errors[1]
 
 

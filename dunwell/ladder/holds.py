@@ -138,7 +138,7 @@ ACTIVE_PROMISES_OF = Reusable(
             "promised_date",
             "grace_days",
             "documents",
-        )  # fmt: skip
+        )
         .order_by()
     ),
     list,
