@@ -259,7 +259,8 @@ _SENT: ContextVar[dict[tuple[int, tuple[Any, ...]], list[Any]] | None] = Context
 
 
 def _key(read: Reusable, args: Sequence[Any]) -> tuple[int, tuple[Any, ...]]:
-    return id(read), tuple(tuple(a) if isinstance(a, list) else a for a in args)
+    # A list argument is a set of ids (`__any`): the same ids in any order are the same read.
+    return id(read), tuple(tuple(sorted(set(a))) if isinstance(a, list) else a for a in args)
 
 
 @contextmanager
@@ -272,18 +273,40 @@ def together(calls: Sequence[tuple[Reusable, tuple[Any, ...]]]) -> Iterator[None
     time). On PostgreSQL these go out together in psycopg's pipeline mode, bound on the
     server; elsewhere, or for a read of another database, nothing is sent ahead and every
     read runs when called. A read sent ahead that the block does not call is wasted, never
-    wrong; a call with other arguments runs as usual. Read-only statements, at the moment
-    the block starts: a block that writes must not read what it wrote through a read sent
-    ahead."""
-    if not calls:
+    wrong; a call with other arguments runs as usual (a list of ids is the same argument in
+    any order). Read-only statements, at the moment the block starts: a block that writes must
+    not read what it wrote through a read sent ahead.
+
+    A block inside another (a page's second round trip, once its first reads tell what to read
+    next) adds its reads to the outer block's: what the inner block does not call stays
+    there for the rest of the outer block, so a page's view can take rows a selector sent."""
+    outer = _SENT.get()
+    if outer is not None:  # what the outer block sent and no call took yet is not sent again
+        calls = [(read, args) for read, args in calls if _key(read, args) not in outer]
+    sent = _send(calls) if calls else {}
+    if outer is not None:
+        for key, rows in sent.items():
+            outer.setdefault(key, rows)
         yield
         return
+    token = _SENT.set(sent)
+    try:
+        yield
+    finally:
+        _SENT.reset(token)
+
+
+_Sent = dict[tuple[int, tuple[Any, ...]], list[Any]]
+
+
+def _send(calls: Sequence[tuple[Reusable, tuple[Any, ...]]]) -> _Sent:
+    """The rows of `calls` read in one round trip, by `_key`; none where that cannot be done
+    (not PostgreSQL, or reads of more than one database)."""
     aliases = {router.db_for_read(read._model()) for read, _args in calls}
     alias = aliases.pop()
     db = connections[alias]
     if aliases or db.vendor != "postgresql":
-        yield
-        return
+        return {}
     from dunwell.rawrows import log_statement, server_cursors
 
     plans = [(read, read._plan(alias), args) for read, args in calls]
@@ -295,12 +318,7 @@ def together(calls: Sequence[tuple[Reusable, tuple[Any, ...]]]) -> Iterator[None
         fetched = [cursor.fetchall() for cursor in cursors]
     for sql, params in statements:
         log_statement(db, sql, params, began)
-    sent = {
+    return {
         _key(read, args): read._result(alias, plan, rows)
         for (read, plan, args), rows in zip(plans, fetched, strict=True)
     }
-    token = _SENT.set(sent)
-    try:
-        yield
-    finally:
-        _SENT.reset(token)

@@ -279,3 +279,59 @@ def test_each_connection_turns_rows_into_instances_with_its_own_shape(
     assert found[0][1] == [d.contract_id and d.contract.number for d in _open_documents(cp.pk)]
     assert len(plan.shapes) == 2 and shape in plan.shapes.values()
     assert {id(s.connection) for s in plan.shapes.values()} == set(plan.shapes)
+
+
+def test_a_block_inside_another_adds_its_reads_to_the_outer_blocks(
+    make_counterparty: Callable[..., Counterparty],
+    make_document: Callable[..., Document],
+) -> None:
+    """A page's second round trip (a selector's block inside the view's): what the inner
+    block sent and did not call is still taken by a call after it, inside the outer block;
+    after the outer block every call reads again."""
+    from dunwell.compiled import together
+
+    documents = Reusable(_open_documents, int)
+    cp, other = make_counterparty(), make_counterparty()
+    make_document(cp, "10.00", due_date=date(2026, 1, 1))
+    make_document(other, "30.00", due_date=date(2026, 3, 1))
+    alone = ([_fields(o) for o in documents(cp.pk)], [_fields(o) for o in documents(other.pk)])
+    with CaptureQueriesContext(connection) as queries, together([(documents, (cp.pk,))]):
+        with together([(documents, (other.pk,))]):
+            first = [_fields(o) for o in documents(cp.pk)]  # sent by the outer block
+        sent = len(queries)
+        second = [_fields(o) for o in documents(other.pk)]  # sent by the inner block
+        taken = len(queries) - sent
+    assert (first, second) == alone
+    with CaptureQueriesContext(connection) as after:
+        assert [_fields(o) for o in documents(other.pk)] == alone[1]
+    assert len(after) == 1
+    if connection.vendor == "postgresql":
+        # One statement per read sent, in one round trip per block; the calls took them.
+        assert (sent, taken) == (2, 0)
+    else:
+        assert (sent, taken) == (1, 1)  # nothing sent ahead: each call read
+
+
+def test_a_list_of_ids_sent_ahead_is_taken_in_any_order(
+    make_counterparty: Callable[..., Counterparty],
+    make_document: Callable[..., Document],
+) -> None:
+    """A list argument is a set of ids (`__any`): the call gets the rows sent for the same ids
+    in another order; other ids read again."""
+    from dunwell.compiled import together
+
+    read = Reusable(
+        lambda ids: Document.objects.filter(counterparty_id__any=ids).order_by("id"), list
+    )
+    a, b, c = make_counterparty(), make_counterparty(), make_counterparty()
+    for cp in (a, b, c):
+        make_document(cp, "10.00", due_date=date(2026, 1, 1))
+    with together([(read, ([b.pk, a.pk],))]), CaptureQueriesContext(connection) as inside:
+        got = [d.counterparty_id for d in read([a.pk, b.pk, a.pk])]
+        taken = len(inside)
+        more = [d.counterparty_id for d in read([a.pk, c.pk])]
+    assert sorted(got) == sorted([a.pk, b.pk]) and sorted(more) == sorted([a.pk, c.pk])
+    if connection.vendor == "postgresql":
+        assert taken == 0 and len(inside) == 1
+    else:
+        assert taken == 1 and len(inside) == 2

@@ -27,9 +27,10 @@ class CreditConfig(AppConfig):
 
         register_page_column(selectors.mark_page)
         # The collector's worklist: "over the limit" / "shipments stopped" badges per row.
-        from dunwell.work.selectors import register_row_marks
+        from dunwell.work.selectors import register_row_marks, register_row_reads
 
         register_row_marks(selectors.worklist_marks)
+        register_row_reads(selectors.worklist_reads)
 
         # Sales managers are reminded (once a day) of rules they have not acknowledged yet.
         periodic.register("credit.remind_rules", services.remind_unacknowledged)

@@ -58,6 +58,11 @@ _RULE_SETS = Reusable(  # every version in force by then, each scope's newest fi
 )
 
 
+def rule_set_reads(on: date) -> list[tuple[Reusable, tuple[Any, ...]]]:
+    """`current_rule_sets(on)`'s read, to send with a page's others (`compiled.together`)."""
+    return [(_RULE_SETS, (on,))]
+
+
 def current_rule_sets(on: date) -> list[CreditRuleSet]:
     """The version in force on `on` of every scope (the default and each segment's)."""
     seen: set[int | None] = set()

@@ -37,7 +37,12 @@ from dunwell.credit.models import (
     Vote,
 )
 from dunwell.credit.reasons import component_label, message
-from dunwell.credit.rules import LIMIT_COMPONENTS, LimitInForce, current_rule_sets
+from dunwell.credit.rules import (
+    LIMIT_COMPONENTS,
+    LimitInForce,
+    current_rule_sets,
+    rule_set_reads,
+)
 from dunwell.credit.services import DEFAULT_BEYOND_DAYS, evaluate
 from dunwell.interest.fx import rates_on
 from dunwell.ladder.models import Dispute, DisputeStatus, Promise, PromiseStatus
@@ -468,6 +473,12 @@ def mark_page(rows: list[Counterparty], today: date) -> None:
         mark = marks.get(row.pk)
         row.credit_mark = mark  # type: ignore[attr-defined]
         row.credit_cell = list_cell(mark, label)  # type: ignore[attr-defined]
+
+
+def worklist_reads(ids: list[int], today: date) -> list[tuple[Reusable, tuple[Any, ...]]]:
+    """What `worklist_marks` reads of the worklist's debtors before the exposure (the limits
+    and the rules in force), sent with the worklist's other reads of its rows."""
+    return [(_LIMITS_IN_FORCE, (ids, today)), *rule_set_reads(today)]
 
 
 def worklist_marks(debtors: list[Counterparty], today: date) -> dict[int, list[RowMark]]:

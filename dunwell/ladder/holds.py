@@ -30,7 +30,7 @@ from django.db.models import Max, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
-from dunwell.compiled import Reusable
+from dunwell.compiled import Reusable, together
 from dunwell.ladder.decide import held_amounts
 from dunwell.ladder.models import (
     Agreement,
@@ -164,18 +164,39 @@ def task_holds(
     A fixed number of queries whatever the number of tasks: the task list (unless the caller
     passes `rows`, the (id, counterparty id) of the tasks of `tasks` that have a step), graces
     and agreements (unless the caller passes `whole`, the `counterparty_holds` of the tasks'
-    counterparties), promises and disputes of the counterparties not held whole, then — only
-    when some of them have one — open documents and the tasks' documents. The reads by a
-    list of counterparties are built once per process."""
+    counterparties), promises and disputes (of the counterparties not held whole, or of all
+    the `rows`' counterparties), then — only when some of them have one — open documents and
+    the tasks' documents. The reads by a list of counterparties are built once per process;
+    with `rows`, they go out in one round trip."""
     given = rows is not None
     if rows is None:
         rows = list(tasks.filter(step__isnull=False).values_list("id", "counterparty_id"))
     if not rows:
         return {}
+    # The caller's few rows: their counterparties' graces, agreements, promises and disputes
+    # in one round trip (reads built once; a counterparty held whole has its claims read
+    # too, and skipped). Else the claims of the counterparties not held whole.
+    listed = sorted({cp for _t, cp in rows}) if given else []
+    sending: list[tuple[Reusable, tuple[Any, ...]]] = []
+    if given and whole is None:
+        sending += [(GRACES_OF, (listed, today)), (AGREEMENTS_OF, (listed,))]
+    if given:
+        sending += [(ACTIVE_PROMISES_OF, (listed,)), (OPEN_DISPUTES_OF, (listed,))]
+    with together(sending):
+        return _task_holds(tasks, today, whole, rows, listed)
+
+
+def _task_holds(
+    tasks: QuerySet[Task],
+    today: date,
+    whole: dict[int, Hold] | None,
+    rows: Sequence[tuple[int, int]],
+    listed: list[int],
+) -> dict[int, Hold]:
     if whole is None:
         # The caller's few rows as a list (reads built once); else the tasks' counterparties as
         # a subquery, whatever their number.
-        ids: Any = sorted({cp for _t, cp in rows}) if given else tasks.values("counterparty_id")
+        ids: Any = listed or tasks.values("counterparty_id")
         whole = counterparty_holds(ids, today)
     result: dict[int, Hold] = {}
     rest: dict[int, list[int]] = defaultdict(list)  # counterparty → its task ids
@@ -190,8 +211,8 @@ def task_holds(
     # a promise or dispute names (None: it names none, the oldest documents first).
     claims: dict[int, list[tuple[str, Decimal, str, list[int], date | None]]] = defaultdict(list)
     promises: dict[int, tuple[int, Decimal, str, date, list[int]]] = {}
-    unheld = sorted(rest)
-    for p in ACTIVE_PROMISES_OF(unheld):
+    claimants = listed or sorted(rest)
+    for p in ACTIVE_PROMISES_OF(claimants):
         entry = promises.setdefault(
             p["id"],
             (
@@ -205,8 +226,7 @@ def task_holds(
         if p["documents"] is not None:
             entry[4].append(p["documents"])
     disputes: dict[int, tuple[int, Decimal, str, date | None, list[int]]] = {}
-    # Only the counterparties in `rest` can hold a task by a claim: the others are held whole.
-    for d in OPEN_DISPUTES_OF(unheld):
+    for d in OPEN_DISPUTES_OF(claimants):
         entry_d = disputes.setdefault(
             d["id"], (d["counterparty_id"], d["amount"], d["currency"], d["deadline"], [])
         )
@@ -217,7 +237,8 @@ def task_holds(
             claims[cp_id].append((PROMISE, amount, currency, ids, ends))
     for cp_id, amount, currency, deadline, ids in disputes.values():
         claims[cp_id].append((DISPUTE, amount, currency, ids, deadline))
-    claimed = [cp for cp in claims if cp in rest]  # not those a grace or agreement holds
+    # Only the counterparties in `rest` can hold a task by a claim: the others are held whole.
+    claimed = [cp for cp in claims if cp in rest]
     if not claimed:
         return result
     docs: dict[int, dict[str, list[tuple[int, date, Decimal]]]] = defaultdict(

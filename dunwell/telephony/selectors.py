@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db.models import Count, Q, Sum
 
@@ -69,6 +70,11 @@ _WITH_PHONE_OF = Reusable(
     ),
     list,
 )
+
+
+def phone_reads(ids: list[int]) -> list[tuple[Reusable, tuple[Any, ...]]]:
+    """`contacts_to_call(ids)`'s read, to send with a page's others (`compiled.together`)."""
+    return [(_WITH_PHONE_OF, (ids,))]
 
 
 def contacts_to_call(counterparty_ids: Iterable[int]) -> dict[int, Contact]:

@@ -43,7 +43,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dunwell.accounts.models import User
 from dunwell.accounts.visibility import COLLECTING_ROLES, sees, visible_counterparties
-from dunwell.compiled import Reusable
+from dunwell.compiled import Reusable, together
 from dunwell.insight.labels import LIKELY_LATE_LABEL
 from dunwell.interest.fx import rates_on
 from dunwell.ladder.decide import DEFAULT_WINDOW
@@ -607,6 +607,18 @@ def register_row_marks(function: Callable[[list[Any], date], dict[int, list[RowM
         ROW_MARKS.append(function)
 
 
+# What such a function reads, as `compiled.together` calls made with the page's debtors (a
+# sorted list of ids) and the day, so that its reads go out with the worklist's own.
+ROW_READS: list[Callable[[list[int], date], list[tuple[Reusable, tuple[Any, ...]]]]] = []
+
+
+def register_row_reads(
+    function: Callable[[list[int], date], list[tuple[Reusable, tuple[Any, ...]]]],
+) -> None:
+    if function not in ROW_READS:
+        ROW_READS.append(function)
+
+
 def _mark_rows(items: list[WorkItem], today: date) -> None:
     if not ROW_MARKS or not items:
         return
@@ -723,6 +735,24 @@ _DAY_TASKS = Reusable(
 )
 
 
+def _day_bounds(now: datetime) -> tuple[datetime, datetime]:
+    """The start of the user's local day of `now` and of the next."""
+    start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    return start, start + timedelta(days=1)
+
+
+def day_reads(user: User, now: datetime) -> list[tuple[Reusable, tuple[Any, ...]]]:
+    """The worklist's reads that need only the user and the day (`worklist` without filters
+    makes them all), to send in one round trip with the page's (`compiled.together`)."""
+    start, end = _day_bounds(now)
+    return [
+        (_DAY_HOLDABLE, (user.pk, end)),
+        (_DONE_TODAY, (user.pk, start, end)),
+        (_SEGMENTS, ()),
+        (_COMPANY_CURRENCIES, ()),
+    ]
+
+
 def worklist(
     user: User,
     now: datetime,
@@ -731,20 +761,24 @@ def worklist(
     country: str = "",
     min_amount: Decimal | None = None,
     limit: int = _DAY_LIMIT,
+    page_reads: Callable[[list[int]], list[tuple[Reusable, tuple[Any, ...]]]] | None = None,
 ) -> Worklist:
     """Today's and overdue open tasks of `user`, each with its explained priority.
 
-    Five queries whatever the ledger's size: tasks (with debtor and step), done-today count,
-    overdue totals of the listed debtors, broken promises of the listed debtors, segments.
+    `page_reads` gives the caller's own reads of the listed debtors (a sorted list of ids),
+    sent with the worklist's: the view's phones to call.
+
+    A fixed number of round trips whatever the ledger's size: the tasks that a hold can keep
+    (with `day_reads`, when the caller sends them), the holds, the tasks with their debtor
+    and step, then every read of the listed debtors together (overdue totals, broken promises,
+    predictions, step ranks and the registered apps' reads).
     """
     from dunwell.ladder.holds import task_holds
     from dunwell.ladder.models import Action
     from dunwell.work.logic import PriorityInput, priority
 
-    local_now = timezone.localtime(now)
-    start_of_day = local_now.replace(hour=0, minute=0, second=0, microsecond=0)
-    end_of_day = start_of_day + timedelta(days=1)
-    today = local_now.date()
+    start_of_day, end_of_day = _day_bounds(now)
+    today = timezone.localtime(now).date()
     qs = _day_tasks(user.pk, end_of_day)
     if action:
         qs = qs.filter(action=action)
@@ -760,64 +794,80 @@ def worklist(
         holdable = _DAY_HOLDABLE(user.pk, end_of_day)
         held = task_holds(qs, today, rows=[(r["id"], r["counterparty_id"]) for r in holdable])
         tasks = _DAY_TASKS(user.pk, end_of_day, list(held))
-    ids = list({t.counterparty_id for t in tasks})
-    overdue: dict[int, list[tuple[str, Decimal]]] = defaultdict(list)
-    oldest_due: dict[int, date] = {}
-    for row in _OVERDUE_OF(ids, today):
-        cp_id, oldest = row["counterparty_id"], row["oldest"]
-        overdue[cp_id].append((row["currency"], row["total"]))
-        oldest_due[cp_id] = min(oldest, oldest_due.get(cp_id, oldest))
-    broken = {r["counterparty_id"]: r["n"] for r in _BROKEN_OF(ids, now - timedelta(days=60))}
-    likely_late = {r["counterparty_id"]: r["p"] for r in _LIKELY_LATE_OF(ids)}
-    table = rates_on(today)
-    currencies = company_currencies()
-    ranks = step_ranks({t.step.policy_id for t in tasks if t.step})
-    items = []
-    for task in tasks:
-        amounts = Amounts.of(overdue.get(task.counterparty_id, []))
-        own = currencies.get(task.counterparty.company_id, "")
-        equivalent, missing = table.equivalent(amounts, own) if own else (None, [])
-        if min_amount is not None and (equivalent is None or equivalent.amount < min_amount):
-            continue
-        oldest = oldest_due.get(task.counterparty_id)
-        days = (today - oldest).days if oldest else 0
-        late_days = (today - timezone.localtime(task.due_at).date()).days
-        prio = priority(
-            PriorityInput(
-                amount_overdue=equivalent.amount if equivalent else ZERO,
-                max_days_overdue=days,
-                broken_promises=broken.get(task.counterparty_id, 0),
-                step_rank=ranks.get(task.step_id, 0) if task.step_id else 0,
-                task_late_days=late_days,
-                late_probability=likely_late.get(task.counterparty_id),
+    ids = sorted({t.counterparty_id for t in tasks})
+    policies = sorted({t.step.policy_id for t in tasks if t.step})
+    since = now - timedelta(days=60)
+    # The rows' reads in one round trip, with those of the apps that mark rows (credit's
+    # limits: `register_row_reads`) and the caller's.
+    reads: list[tuple[Reusable, tuple[Any, ...]]] = [
+        (_OVERDUE_OF, (ids, today)),
+        (_BROKEN_OF, (ids, since)),
+        (_LIKELY_LATE_OF, (ids,)),
+    ]
+    if policies:
+        reads.append((_STEPS_OF, (policies,)))
+    for more in ROW_READS if ids else []:
+        reads += more(ids, today)
+    if page_reads is not None and ids:
+        reads += page_reads(ids)
+    with together(reads):
+        overdue: dict[int, list[tuple[str, Decimal]]] = defaultdict(list)
+        oldest_due: dict[int, date] = {}
+        for row in _OVERDUE_OF(ids, today):
+            cp_id, oldest = row["counterparty_id"], row["oldest"]
+            overdue[cp_id].append((row["currency"], row["total"]))
+            oldest_due[cp_id] = min(oldest, oldest_due.get(cp_id, oldest))
+        broken = {r["counterparty_id"]: r["n"] for r in _BROKEN_OF(ids, since)}
+        likely_late = {r["counterparty_id"]: r["p"] for r in _LIKELY_LATE_OF(ids)}
+        table = rates_on(today)
+        currencies = company_currencies()
+        ranks = step_ranks(policies)
+        items = []
+        for task in tasks:
+            amounts = Amounts.of(overdue.get(task.counterparty_id, []))
+            own = currencies.get(task.counterparty.company_id, "")
+            equivalent, missing = table.equivalent(amounts, own) if own else (None, [])
+            if min_amount is not None and (equivalent is None or equivalent.amount < min_amount):
+                continue
+            oldest = oldest_due.get(task.counterparty_id)
+            days = (today - oldest).days if oldest else 0
+            late_days = (today - timezone.localtime(task.due_at).date()).days
+            prio = priority(
+                PriorityInput(
+                    amount_overdue=equivalent.amount if equivalent else ZERO,
+                    max_days_overdue=days,
+                    broken_promises=broken.get(task.counterparty_id, 0),
+                    step_rank=ranks.get(task.step_id, 0) if task.step_id else 0,
+                    task_late_days=late_days,
+                    late_probability=likely_late.get(task.counterparty_id),
+                )
             )
-        )
-        items.append(
-            WorkItem(
-                task=task,
-                overdue=amounts,
-                max_days_overdue=days,
-                broken_promises=broken.get(task.counterparty_id, 0),
-                priority=prio,
-                late=task.due_at < start_of_day,
-                equivalent=equivalent if len(amounts) > 1 or missing else None,
-                no_rate=missing,
+            items.append(
+                WorkItem(
+                    task=task,
+                    overdue=amounts,
+                    max_days_overdue=days,
+                    broken_promises=broken.get(task.counterparty_id, 0),
+                    priority=prio,
+                    late=task.due_at < start_of_day,
+                    equivalent=equivalent if len(amounts) > 1 or missing else None,
+                    no_rate=missing,
+                )
             )
+        items.sort(key=lambda i: (-i.priority.score, i.task.due_at))
+        _decorate(items)
+        _mark_rows(items, today)
+        done = _DONE_TODAY(user.pk, start_of_day, end_of_day)
+        done_today = int(done[0]["n"]) if done else 0
+        return Worklist(
+            items=items,
+            done_today=done_today,
+            left=len(items),
+            actions=list(Action.choices),
+            segments=_SEGMENTS(),
+            countries=sorted({t.counterparty.country for t in tasks}),
+            on_hold=len(held),
         )
-    items.sort(key=lambda i: (-i.priority.score, i.task.due_at))
-    _decorate(items)
-    _mark_rows(items, today)
-    done = _DONE_TODAY(user.pk, start_of_day, end_of_day)
-    done_today = int(done[0]["n"]) if done else 0
-    return Worklist(
-        items=items,
-        done_today=done_today,
-        left=len(items),
-        actions=list(Action.choices),
-        segments=_SEGMENTS(),
-        countries=sorted({t.counterparty.country for t in tasks}),
-        on_hold=len(held),
-    )
 
 
 REASON_LABELS = {

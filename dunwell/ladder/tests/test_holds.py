@@ -145,3 +145,48 @@ def test_holds_take_a_fixed_number_of_queries(
         )
     with django_assert_max_num_queries(7):  # type: ignore[operator]
         assert len(task_holds(Task.objects.all(), TODAY)) == 12
+
+
+def test_with_the_callers_rows_the_holds_reads_go_out_in_one_round_trip(
+    debtor: Counterparty, make_counterparty: Callable[..., Counterparty],
+    make_document: Callable[..., Document], collector: User, director: User,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """The worklist passes its rows: graces, agreements, promises and disputes of their
+    counterparties are sent together (on PostgreSQL one round trip), and the holds are the
+    same as the queryset path's: a counterparty held whole keeps its grace, whatever it
+    promised."""
+    from dunwell import compiled
+    from dunwell.ladder import holds as holds_module
+
+    graced = make_counterparty(collector=collector)
+    ladder_task(graced, [make_document(graced, "100.00")], "graced")
+    services.set_grace(counterparty=graced, until=date(2026, 3, 31), reason="key", user=director)
+    services.record_promise(
+        counterparty=graced, amount=Decimal("100"), promised_date=date(2026, 3, 20), user=None
+    )
+    doc = make_document(debtor, "100.00")
+    ladder_task(debtor, [doc], "promised")
+    services.record_promise(
+        counterparty=debtor, amount=Decimal("100"), promised_date=date(2026, 3, 20), user=None
+    )
+    sent: list[list[object]] = []
+    real = compiled._send
+
+    def spy(calls: list[tuple[object, tuple[object, ...]]]) -> object:
+        sent.append([read for read, _args in calls])
+        return real(calls)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(compiled, "_send", spy)
+    assert holds() == {
+        "graced": Hold(GRACE, date(2026, 3, 31)),
+        "promised": Hold(PROMISE, date(2026, 3, 20)),
+    }
+    assert sent == [
+        [
+            holds_module.GRACES_OF,
+            holds_module.AGREEMENTS_OF,
+            holds_module.ACTIVE_PROMISES_OF,
+            holds_module.OPEN_DISPUTES_OF,
+        ]
+    ]

@@ -244,3 +244,51 @@ def test_the_amount_filter_reads_the_users_language(debtor: Counterparty, collec
     page = client_for(collector).get(reverse("work:worklist"), {"min_amount": "1 000,50"})
     assert page.status_code == 200
     assert debtor.name in page.content.decode()  # 1,500 RON overdue reaches 1,000.50
+
+
+def test_the_worklist_reads_its_rows_in_a_few_round_trips(
+    debtor: Counterparty,
+    collector: User,
+    make_counterparty: Callable[..., Counterparty],
+    make_document: Callable[..., Document],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The page's reads go out together (PostgreSQL's pipeline): the day's (with the menu's
+    badge), the holds of its ladder tasks, the tasks, then every read of the rows' debtors,
+    the credit marks' and the phones' included. Elsewhere each read is its own round trip."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dunwell import compiled
+    from dunwell.ladder.models import Policy
+
+    step = Policy.objects.get(code="standard").steps.first()
+    for _n in range(6):
+        cp = make_counterparty(collector=collector)
+        make_document(cp, "100.00")
+        Task.objects.filter(pk=call_task(cp, collector).pk).update(step=step)
+    ladder.record_promise(
+        counterparty=debtor, amount=Decimal("1"), promised_date=timezone.localdate(), user=None
+    )
+    batches: list[int] = []
+    real = compiled._send
+
+    def spy(calls: Any) -> Any:
+        got = real(calls)
+        if got:
+            batches.append(len(calls))
+        return got
+
+    monkeypatch.setattr(compiled, "_send", spy)
+    client = client_for(collector)
+    client.get(reverse("work:worklist"))  # the day's exchange rates, kept by the process
+    batches.clear()
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("work:worklist")).content.decode()
+    assert page.count("data-task=") == 6
+    round_trips = len(queries) - sum(batches) + len(batches)
+    if connection.vendor == "postgresql":
+        # session, user, the day's 5 reads, the holds' 4, the tasks, the rows' 7
+        assert (round_trips, batches) == (6, [5, 4, 7])
+    else:
+        assert batches == [] and round_trips == len(queries)
