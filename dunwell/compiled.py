@@ -253,9 +253,8 @@ class Reusable:
 
 
 # Reads sent ahead by `together`: (read, arguments) -> its rows, taken by the read's call.
-_SENT: ContextVar[dict[tuple[int, tuple[Any, ...]], list[Any]] | None] = ContextVar(
-    "dunwell_compiled_sent", default=None
-)
+_Sent = dict[tuple[int, tuple[Any, ...]], list[Any]]
+_SENT: ContextVar[_Sent | None] = ContextVar("dunwell_compiled_sent", default=None)
 
 
 def _key(read: Reusable, args: Sequence[Any]) -> tuple[int, tuple[Any, ...]]:
@@ -294,9 +293,6 @@ def together(calls: Sequence[tuple[Reusable, tuple[Any, ...]]]) -> Iterator[None
         yield
     finally:
         _SENT.reset(token)
-
-
-_Sent = dict[tuple[int, tuple[Any, ...]], list[Any]]
 
 
 def _send(calls: Sequence[tuple[Reusable, tuple[Any, ...]]]) -> _Sent:
