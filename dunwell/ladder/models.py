@@ -300,8 +300,16 @@ class DocumentProgress(models.Model):
     daily run has anything to decide for it (NULL: nothing more on the ladder), so a re-run
     reads only the documents whose day has come."""
 
+    # No database-level key to the document either: the first daily run writes 800,000 of these
+    # rows, and each key check at commit took a share lock on its document, a write to the
+    # document's page (issue 15). Documents are deleted only through Django (with their
+    # debtor), whose cascade takes these rows (tested in ladder/tests/test_task_documents.py).
     document = models.OneToOneField(
-        Document, primary_key=True, on_delete=models.CASCADE, related_name="ladder_progress"
+        Document,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="ladder_progress",
+        db_constraint=False,
     )
     # Copies kept for the daily run's filters (the document says both): no database-level
     # foreign key, so writing a million rows does not lock-check a million parents; Django
@@ -466,8 +474,12 @@ class TaskDocument(models.Model):
     task = models.ForeignKey(
         Task, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
     )
-    # Indexed by the foreign key itself (no second index on the same column).
-    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="+")
+    # Indexed by the foreign key itself (no second index on the same column). Not checked by
+    # the database either, like the progress rows' key to their document: Django's cascade
+    # removes the rows of a deleted document.
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
 
     class Meta:
         verbose_name = _("task document")

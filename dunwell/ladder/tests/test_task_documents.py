@@ -1,6 +1,8 @@
 """Task documents have no database foreign key to their task (the daily run writes them in the
-same transaction as the task): the invariants the key used to guard are kept by Django and by
-the engine, and checked here."""
+same transaction as the task), and task documents, document progress and legal case links
+none to their document (migrations ladder/0010, legal/0005: each check at commit locked the
+document). The invariants the keys used to guard are kept by Django and by the engine, and
+checked here."""
 
 from __future__ import annotations
 
@@ -11,8 +13,9 @@ import pytest
 
 from dunwell.accounts.models import User
 from dunwell.ladder.engine import run
-from dunwell.ladder.models import Task, TaskDocument
+from dunwell.ladder.models import DocumentProgress, Task, TaskDocument
 from dunwell.ledger.models import Counterparty, Document
+from dunwell.legal.models import LegalCase
 
 pytestmark = pytest.mark.django_db
 DUE = date(2026, 3, 2)  # a Monday
@@ -21,6 +24,28 @@ DUE = date(2026, 3, 2)  # a Monday
 def orphans() -> int:
     """Task documents whose task does not exist."""
     return TaskDocument.objects.exclude(task_id__in=Task.objects.values("pk")).count()
+
+
+def without_document() -> dict[str, int]:
+    """Rows of the three tables that name a document which does not exist."""
+    existing = Document.objects.values("pk")
+    return {
+        model.__name__: model.objects.exclude(document_id__in=existing).count()
+        for model in (TaskDocument, DocumentProgress, LegalCase.documents.through)
+    }
+
+
+def up_to_legal() -> None:
+    """The runs that take the documents due on DUE to the pressure scale's first legal step."""
+    for n in (1, 3, 7, 10):
+        run(DUE + timedelta(days=n))
+
+
+def rows_of(documents: set[int]) -> dict[str, int]:
+    return {
+        model.__name__: model.objects.filter(document_id__in=documents).count()
+        for model in (TaskDocument, DocumentProgress, LegalCase.documents.through)
+    }
 
 
 @pytest.fixture
@@ -82,3 +107,47 @@ def test_deleting_a_document_removes_its_task_documents(ledger: list[Document]) 
     Document.objects.filter(pk=link.document_id).delete()
     assert not TaskDocument.objects.filter(document_id=link.document_id).exists()
     assert Task.objects.filter(pk=link.task_id).exists()
+
+
+NONE = {"TaskDocument": 0, "DocumentProgress": 0, "LegalCase_documents": 0}
+
+
+def test_the_runs_write_links_progress_and_case_links_only_for_existing_documents(
+    ledger: list[Document],
+) -> None:
+    up_to_legal()
+    assert all(rows_of({d.pk for d in ledger}).values()), "every kind of row should be written"
+    assert LegalCase.objects.exists()
+    assert without_document() == NONE
+
+
+def test_deleting_a_debtor_takes_its_documents_rows_in_all_three_tables(
+    ledger: list[Document],
+) -> None:
+    up_to_legal()
+    case = LegalCase.objects.first()
+    assert case is not None
+    debtor = case.counterparty
+    theirs = set(debtor.documents.values_list("pk", flat=True))
+    others = {d.pk for d in ledger} - theirs
+    assert all(rows_of(theirs).values())
+    before = rows_of(others)
+    debtor.delete()
+    assert rows_of(theirs) == NONE
+    assert rows_of(others) == before
+    assert without_document() == NONE
+
+
+def test_deleting_documents_in_bulk_takes_their_rows_in_all_three_tables(
+    ledger: list[Document],
+) -> None:
+    up_to_legal()
+    case = LegalCase.objects.order_by("pk").first()
+    assert case is not None
+    linked = set(case.documents.values_list("pk", flat=True))
+    assert linked and LegalCase.objects.count() > 1
+    Document.objects.filter(pk__in=linked).delete()
+    assert rows_of(linked) == NONE
+    assert without_document() == NONE
+    assert LegalCase.documents.through.objects.exists(), "the other cases' links stay"
+    assert TaskDocument.objects.exists()
