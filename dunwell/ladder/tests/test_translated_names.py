@@ -99,3 +99,23 @@ def test_task_titles_render_in_the_viewers_language(
         assert task.localized_instructions.startswith("Дружнє нагадування")
     page = client_for(collector, "ro").get(reverse("ladder:tasks")).content.decode()
     assert f"Primul apel amical — {debtor.name}" in page
+
+
+def test_a_task_page_gives_the_steps_instructions_in_the_viewers_language(
+    make_counterparty: Callable[..., Counterparty],
+    make_document: Callable[..., Document],
+    collector: User,
+) -> None:
+    debtor = make_counterparty(collector=collector)
+    make_document(debtor, due_date=date(2026, 3, 2))
+    run(date(2026, 3, 3))
+    task = Task.objects.get(step__name="Payment missed: notify the manager and the supervisor")
+    url = reverse("work:task", args=[task.pk])
+    for lang, text in (
+        ("uk", "Платіж пропущено. Відповідальний менеджер має 10 днів"),
+        ("ru", "Платёж пропущен. У ответственного менеджера 10 дней"),
+        ("en", "A payment was missed. The responsible manager has 10 days"),
+    ):
+        page = client_for(collector, lang).get(url).content.decode()
+        assert text in page, lang
+    assert "A payment was missed" not in client_for(collector, "ro").get(url).content.decode()
