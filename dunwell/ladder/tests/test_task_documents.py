@@ -26,13 +26,14 @@ def orphans() -> int:
     return TaskDocument.objects.exclude(task_id__in=Task.objects.values("pk")).count()
 
 
+# The three tables whose rows name a document without a database key to it.
+LINKED = (TaskDocument, DocumentProgress, LegalCase.documents.through)
+
+
 def without_document() -> dict[str, int]:
     """Rows of the three tables that name a document which does not exist."""
     existing = Document.objects.values("pk")
-    return {
-        model.__name__: model.objects.exclude(document_id__in=existing).count()
-        for model in (TaskDocument, DocumentProgress, LegalCase.documents.through)
-    }
+    return {m.__name__: m.objects.exclude(document_id__in=existing).count() for m in LINKED}
 
 
 def up_to_legal() -> None:
@@ -42,10 +43,7 @@ def up_to_legal() -> None:
 
 
 def rows_of(documents: set[int]) -> dict[str, int]:
-    return {
-        model.__name__: model.objects.filter(document_id__in=documents).count()
-        for model in (TaskDocument, DocumentProgress, LegalCase.documents.through)
-    }
+    return {m.__name__: m.objects.filter(document_id__in=documents).count() for m in LINKED}
 
 
 @pytest.fixture

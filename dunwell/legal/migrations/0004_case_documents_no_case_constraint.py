@@ -13,35 +13,15 @@ database changes, on PostgreSQL (SQLite would have to rebuild the table)."""
 
 from django.db import migrations
 
-TABLE = "legal_legalcase_documents"
-NAME = "legal_legalcase_documents_legalcase_id_fk_legal_legalcase_id"
-
-
-def _case_constraints(schema_editor) -> list[str]:
-    connection = schema_editor.connection
-    with connection.cursor() as cursor:
-        constraints = connection.introspection.get_constraints(cursor, TABLE)
-    return [
-        name
-        for name, info in constraints.items()
-        if info["foreign_key"] == ("legal_legalcase", "id") and info["columns"] == ["legalcase_id"]
-    ]
+from ._case_links import drop_key, restore_key
 
 
 def drop(apps, schema_editor) -> None:
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name in _case_constraints(schema_editor):
-        schema_editor.execute(f'ALTER TABLE {TABLE} DROP CONSTRAINT "{name}"')
+    drop_key(schema_editor, "legalcase_id", "legal_legalcase")
 
 
 def restore(apps, schema_editor) -> None:
-    if schema_editor.connection.vendor != "postgresql" or _case_constraints(schema_editor):
-        return
-    schema_editor.execute(
-        f'ALTER TABLE {TABLE} ADD CONSTRAINT "{NAME}" FOREIGN KEY (legalcase_id) '
-        "REFERENCES legal_legalcase (id) DEFERRABLE INITIALLY DEFERRED"
-    )
+    restore_key(schema_editor, "legalcase_id", "legal_legalcase")
 
 
 class Migration(migrations.Migration):

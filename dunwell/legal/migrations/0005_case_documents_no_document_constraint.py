@@ -12,35 +12,15 @@ on PostgreSQL (SQLite would have to rebuild the table)."""
 
 from django.db import migrations
 
-TABLE = "legal_legalcase_documents"
-NAME = "legal_legalcase_documents_document_id_fk_ledger_document_id"
-
-
-def _document_constraints(schema_editor) -> list[str]:
-    connection = schema_editor.connection
-    with connection.cursor() as cursor:
-        constraints = connection.introspection.get_constraints(cursor, TABLE)
-    return [
-        name
-        for name, info in constraints.items()
-        if info["foreign_key"] == ("ledger_document", "id") and info["columns"] == ["document_id"]
-    ]
+from ._case_links import drop_key, restore_key
 
 
 def drop(apps, schema_editor) -> None:
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name in _document_constraints(schema_editor):
-        schema_editor.execute(f'ALTER TABLE {TABLE} DROP CONSTRAINT "{name}"')
+    drop_key(schema_editor, "document_id", "ledger_document")
 
 
 def restore(apps, schema_editor) -> None:
-    if schema_editor.connection.vendor != "postgresql" or _document_constraints(schema_editor):
-        return
-    schema_editor.execute(
-        f'ALTER TABLE {TABLE} ADD CONSTRAINT "{NAME}" FOREIGN KEY (document_id) '
-        "REFERENCES ledger_document (id) DEFERRABLE INITIALLY DEFERRED"
-    )
+    restore_key(schema_editor, "document_id", "ledger_document")
 
 
 class Migration(migrations.Migration):
