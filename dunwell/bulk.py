@@ -5,17 +5,42 @@ more than the database's own work."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, models
+from django.db import connection, models, transaction
+from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
 
 def is_postgres() -> bool:
     return connection.vendor == "postgresql"
+
+
+@contextmanager
+def pg_settings(cursor: CursorWrapper, **values: str) -> Iterator[None]:
+    """PostgreSQL settings for the statements inside (in one transaction: the settings are
+    local to it), then back to what they were: when the block is nested in an outer
+    transaction, a local setting would otherwise last until that one ends. Nothing to set on
+    SQLite (its planner has no such settings); the block still runs in one transaction."""
+    with transaction.atomic():
+        if cursor.db.vendor != "postgresql":
+            yield
+            return
+        before = {}
+        for name, value in values.items():
+            cursor.execute(
+                "SELECT current_setting(%s), set_config(%s, %s, true)", [name, name, value]
+            )
+            before[name] = cursor.fetchone()[0]
+        try:
+            yield
+        finally:
+            for name, value in before.items():
+                cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
 
 
 def sqlite_value(value: Any) -> Any:

@@ -36,7 +36,7 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from dunwell.accounts.models import Role, User
-from dunwell.bulk import insert, is_postgres, sqlite_value
+from dunwell.bulk import insert, is_postgres, pg_settings, sqlite_value
 from dunwell.interest.fx import rate_table
 from dunwell.ladder import events, hooks, nightly
 from dunwell.ladder.decide import (
@@ -714,11 +714,11 @@ def _pretension_deadlines(as_of: date, shard: tuple[int, int], summary: RunSumma
 
 def _cancel_paid(shard: tuple[int, int], summary: RunSummary) -> None:
     """Open tasks whose documents are all paid are closed as cancelled_paid."""
-    # Per open task, probe its documents until an open one is found ("OFFSET 0" keeps
-    # PostgreSQL from turning this into a hash anti-join over every task document and every
-    # open document): the cost follows the open tasks, not the whole history.
+    # Per open task, probe its documents until an open one is found: the cost follows the
+    # open tasks, not the whole history.
     shard_sql = f"AND {_in_shard('t.counterparty_id', shard)}" if shard[1] > 1 else ""
-    with connection.cursor() as cursor:
+    # The probes are split between two processes (PARALLEL_PROBES).
+    with connection.cursor() as cursor, pg_settings(cursor, **PARALLEL_PROBES):
         cursor.execute(
             f"""SELECT t.id, t.counterparty_id, t.title FROM ladder_task t
                 WHERE t.status IN (%s, %s) {shard_sql}
@@ -726,8 +726,7 @@ def _cancel_paid(shard: tuple[int, int], summary: RunSummary) -> None:
                   AND NOT EXISTS (
                     SELECT 1 FROM ladder_taskdocument u
                     JOIN ledger_document d ON d.id = u.document_id
-                    WHERE u.task_id = t.id AND d.open_amount > 0
-                    {"OFFSET 0" if _is_postgres() else ""})""",  # noqa: S608 - ints only
+                    WHERE u.task_id = t.id AND d.open_amount > 0)""",  # noqa: S608 - ints only
             list(OPEN_STATUSES),
         )
         ids = cursor.fetchall()
@@ -1276,13 +1275,29 @@ WHERE d.open_amount > 0 AND d.due_date <= %s {shard_d}
 """
 
 
+# PostgreSQL's planner, left to itself, runs the run's two statements that read the whole open
+# ledger in one process: it counts the cost of handing every row it expects from a second
+# process to the first (`parallel_tuple_cost`), and it expects many rows where an anti-join
+# leaves few (a re-run: none). At 1M documents (bench/RESULTS.md, twentieth part):
+# - the open documents without progress: a hash anti-join, 0.68–0.76 s; split between two
+#   processes 0.40–0.43 s (0.69–0.77 → 0.39–0.40 s in a first run, where it finds 762,500);
+# - the open tasks whose documents are all paid: one probe per task, 0.44–0.59 s in one
+#   process, 0.30–0.37 s in two. Without the join methods that read every task document and
+#   every open document (1.0 s), the probes are what is left to split.
+# The settings are local to each statement's transaction (`pg_settings`); how many processes
+# is the server's `max_parallel_workers_per_gather` (docs/deploy.md).
+PARALLEL_SCAN = {"parallel_tuple_cost": "0"}
+PARALLEL_PROBES = {**PARALLEL_SCAN, "enable_hashjoin": "off", "enable_mergejoin": "off"}
+
+
 def _pending_counterparties(ctx: Context, shard: tuple[int, int]) -> list[int]:
     """The counterparties with at least one document whose day has come: progress rows due
-    (an index range scan on `next_due_on`) and open documents without progress (one anti-join).
-    A re-run with nothing changed finds none and writes nothing."""
+    (an index range scan on `next_due_on`) and open documents without progress (one anti-join,
+    split between two processes: PARALLEL_SCAN). A re-run with nothing changed finds none and
+    writes nothing."""
     shard_p = f"AND {_in_shard('p.counterparty_id', shard)}" if shard[1] > 1 else ""
     shard_d = f"AND {_in_shard('d.counterparty_id', shard)}" if shard[1] > 1 else ""
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, pg_settings(cursor, **PARALLEL_SCAN):
         cursor.execute(
             PENDING_SQL.format(shard_p=shard_p, shard_d=shard_d),
             [ctx.as_of, ctx.as_of - timedelta(days=ctx.first_offset)],

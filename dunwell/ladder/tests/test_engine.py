@@ -337,3 +337,32 @@ def test_the_run_switches_jit_off_and_puts_the_session_setting_back(
     run(day(3))
     assert seen == ["off"]
     assert jit() == "on"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner settings")
+def test_the_runs_planner_settings_hold_for_their_statements_only(
+    invoices: list[Document], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    names = ("parallel_tuple_cost", "enable_hashjoin", "enable_mergejoin")
+    PROBE = engine.PENDING_SQL.lstrip()[:40]  # noqa: N806 - the statement's start
+
+    def settings() -> tuple[str, ...]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join(f"current_setting('{n}')" for n in names))
+            return tuple(cursor.fetchone())
+
+    seen: list[tuple[str, ...]] = []
+
+    def spy(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        if sql.lstrip().startswith(("SELECT t.id, t.counterparty_id, t.title", PROBE)):
+            seen.append(settings())
+        return execute(sql, params, many, context)
+
+    before = settings()
+    assert before == ("0.1", "on", "on")
+    with connection.execute_wrapper(spy):
+        summary = run(day(3))
+    assert sum(summary.tasks_created.values()) > 0
+    # the open tasks' probes, then the counterparties to examine
+    assert seen == [("0", "off", "off"), ("0", "on", "on")]
+    assert settings() == before

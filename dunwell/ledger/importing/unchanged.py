@@ -35,8 +35,6 @@ imports the file again without this step (`Importer.execute`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -44,6 +42,7 @@ from typing import Any, cast
 from django.db import DatabaseError, transaction
 from django.db.backends.utils import CursorWrapper
 
+from dunwell.bulk import pg_settings
 from dunwell.ledger.importing.duedates import contract_due_dates
 from dunwell.ledger.importing.kinds import KINDS as ALL_KINDS
 from dunwell.ledger.importing.kinds import Field
@@ -316,24 +315,6 @@ def _computed_due_dates(cursor: CursorWrapper) -> None:
         cursor.execute(f"DELETE FROM {SAME} WHERE ln = ANY(%s)", [differ])
 
 
-@contextmanager
-def _settings(cursor: CursorWrapper, **values: str) -> Iterator[None]:
-    """PostgreSQL settings for the statements inside (in one transaction: the settings are
-    local to it), then back to what they were."""
-    with transaction.atomic():
-        before = {}
-        for name, value in values.items():
-            cursor.execute(
-                "SELECT current_setting(%s), set_config(%s, %s, true)", [name, name, value]
-            )
-            before[name] = cursor.fetchone()[0]
-        try:
-            yield
-        finally:
-            for name, value in before.items():
-                cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
-
-
 def find(
     cursor: CursorWrapper,
     *,
@@ -397,7 +378,7 @@ def find(
         cursor.execute(f"DROP TABLE IF EXISTS {raw}")
         return None
     cursor.execute(f"DROP TABLE IF EXISTS {SAME}")
-    with _settings(
+    with pg_settings(
         cursor,
         DateStyle="ISO",
         enable_nestloop="off",
