@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Sum
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -434,3 +434,66 @@ def test_an_allocation_belongs_to_its_payments_and_its_documents_counterparty(
     assert set(Allocation.objects.values_list("counterparty_id", flat=True)) == {second.pk}
     second.delete()
     assert not Allocation.objects.exists()
+
+
+def dangling() -> tuple[int, int]:
+    """Allocations naming a payment, or a document, that does not exist."""
+    return (
+        Allocation.objects.exclude(payment_id__in=Payment.objects.values("pk")).count(),
+        Allocation.objects.exclude(document_id__in=Document.objects.values("pk")).count(),
+    )
+
+
+def test_allocations_name_existing_payments_and_documents_and_go_with_them(
+    company: Company, make_counterparty: Callable[..., Counterparty]
+) -> None:
+    """Allocations have no foreign-key constraint on their payment and document (issue 15,
+    ledger/0022): the engine writes them only from rows that exist, and deleting a payment, a
+    document or a counterparty through Django takes their allocations and no others."""
+    first, second = make_counterparty(), make_counterparty()
+    docs = {
+        (cp.pk, i): add_document(
+            company,
+            cp,
+            external_id=f"D{cp.pk}-{i}",
+            number=str(i),
+            date=date(2026, 1, i),
+            amount=D(50),
+        )  # fmt: skip
+        for cp in (first, second)
+        for i in (1, 2, 3)
+    }
+    pays = {
+        cp.pk: [
+            add_payment(company, cp, date(2026, 2, i), D(40), "RON", f"P{cp.pk}-{i}", payer="X")
+            for i in (1, 2)
+        ]
+        for cp in (first, second)
+    }
+    assert Allocation.objects.count() == 6  # 80 over the 50 + 30 of each debtor's documents
+    # A payment moves to the other debtor and both are reallocated (a re-import does this).
+    Payment.objects.filter(pk=pays[first.pk][1].pk).update(counterparty=second)
+    reallocate([first.pk, second.pk])
+    assert dangling() == (0, 0)
+
+    def ids(**filters: Any) -> set[int]:
+        return set(Allocation.objects.filter(**filters).values_list("pk", flat=True))
+
+    for gone in (pays[first.pk][0], docs[(second.pk, 1)]):
+        field = "payment" if isinstance(gone, Payment) else "document"
+        before, its = ids(), ids(**{field: gone})
+        assert its
+        gone.delete()
+        assert ids() == before - its
+        assert dangling() == (0, 0)
+    second.delete()
+    assert not Allocation.objects.exists()  # the first debtor's payments are gone already
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the constraints of PostgreSQL")
+def test_allocations_have_no_database_foreign_keys() -> None:
+    """Neither the payment nor the document (ledger/0022), nor the counterparty (0019) nor
+    the company (0020) is checked by PostgreSQL; the test above shows what keeps them."""
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, Allocation._meta.db_table)
+    assert [c["foreign_key"] for c in constraints.values() if c["foreign_key"]] == []
