@@ -491,7 +491,7 @@ def test_allocations_name_existing_payments_and_documents_and_go_with_them(
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the constraints of PostgreSQL")
-def test_allocations_have_no_database_foreign_keys() -> None:
+def test_allocations_have_no_database_foreign_keys(db: None) -> None:
     """Neither the payment nor the document (ledger/0022), nor the counterparty (0019) nor
     the company (0020) is checked by PostgreSQL; the test above shows what keeps them."""
     with connection.cursor() as cursor:
