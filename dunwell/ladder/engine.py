@@ -1279,8 +1279,9 @@ WHERE d.open_amount > 0 AND d.due_date <= %s {shard_d}
 # ledger in one process: it counts the cost of handing every row it expects from a second
 # process to the first (`parallel_tuple_cost`), and it expects many rows where an anti-join
 # leaves few (a re-run: none). At 1M documents (bench/RESULTS.md, twentieth part):
-# - the open documents without progress: a hash anti-join, 0.68–0.76 s; split between two
-#   processes 0.40–0.43 s (0.69–0.77 → 0.39–0.40 s in a first run, where it finds 762,500);
+# - the open documents without progress: a hash anti-join, 0.76–0.89 s; split between two
+#   processes 0.40–0.43 s (0.69–0.77 → 0.39–0.40 s in a first run's state, where all 762,500
+#   due documents have none);
 # - the open tasks whose documents are all paid: one probe per task, 0.44–0.59 s in one
 #   process, 0.30–0.37 s in two. Without the join methods that read every task document and
 #   every open document (1.0 s), the probes are what is left to split.
