@@ -341,7 +341,7 @@ def test_the_run_switches_jit_off_and_puts_the_session_setting_back(
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner settings")
 def test_the_runs_planner_settings_hold_for_their_statements_only(
-    invoices: list[Document], monkeypatch: pytest.MonkeyPatch
+    invoices: list[Document],
 ) -> None:
     names = ("parallel_tuple_cost", "enable_hashjoin", "enable_mergejoin")
     PROBE = engine.PENDING_SQL.lstrip()[:40]  # noqa: N806 - the statement's start
