@@ -1,4 +1,5 @@
-"""Migration helper: drop a single-column index that a composite index already serves.
+"""Migration helper: drop a single-column index that no read needs, because a composite index
+already serves its reads or because nothing but a rare cascade reads by that column.
 
 Only the index goes: the column's foreign key stays as it is, so a large table's constraint
 is not re-validated (issue 15: every index entry costs a bulk write its share). Reversing the

@@ -53,3 +53,23 @@ def _partial_indexes(cursor, table: str) -> set[str]:
             [table],
         )
     return {name for (name,) in cursor.fetchall()}
+
+
+# table -> columns that no read needs an index on: only a rare cascade (a debtor's deletion)
+# or a whole-policy update looks rows up by them, and the first daily run writes millions of
+# rows into these tables (ladder/0011, legal/0006).
+UNREAD = {
+    "ladder_taskdocument": "document_id",
+    "ladder_documentprogress": "policy_id",
+    "legal_legalcase_documents": "document_id",
+}
+
+
+@pytest.mark.parametrize("table", sorted(UNREAD))
+def test_the_bulk_link_tables_have_no_index_that_no_read_uses(table: str) -> None:
+    column = UNREAD[table]
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, table)
+    indexed = [c["columns"] for c in constraints.values() if c["index"] or c["unique"]]
+    assert indexed, f"{table}: no index found at all"
+    assert not [cols for cols in indexed if cols[0] == column], f"{table}: index on {column}"

@@ -322,8 +322,16 @@ class DocumentProgress(models.Model):
         db_constraint=False,
         db_index=False,
     )
+    # No index either: the only read by policy is `services.policy_changed`, which marks every
+    # row of the policy due (most of the table when one policy covers most debtors: a scan
+    # either way), while the first daily run writes 800,000 rows, each one more index entry.
     policy = models.ForeignKey(
-        Policy, null=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
+        Policy,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     step_order = models.PositiveIntegerField(_("last step reached"), default=0)
     reached_on = models.DateField(_("reached on"), null=True)
@@ -474,11 +482,14 @@ class TaskDocument(models.Model):
     task = models.ForeignKey(
         Task, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
     )
-    # Indexed by the foreign key itself (no second index on the same column). Not checked by
-    # the database either, like the progress rows' key to their document: Django's cascade
-    # removes the rows of a deleted document.
+    # Not checked by the database either, like the progress rows' key to their document:
+    # Django's cascade removes the rows of a deleted document. Not indexed: every read goes
+    # by task (the unique (task, document) index); only that cascade, when a debtor is
+    # deleted, looks rows up by document. The first daily run writes 1.4M rows at 1M
+    # documents, and an entry per row in a document index cost about a quarter of their
+    # INSERT (bench/RESULTS.md, twenty-first part).
     document = models.ForeignKey(
-        Document, on_delete=models.CASCADE, related_name="+", db_constraint=False
+        Document, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
     )
 
     class Meta:

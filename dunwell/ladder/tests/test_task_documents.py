@@ -10,10 +10,12 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
 from dunwell.accounts.models import User
 from dunwell.ladder.engine import run
-from dunwell.ladder.models import DocumentProgress, Task, TaskDocument
+from dunwell.ladder.models import DocumentProgress, Policy, Task, TaskDocument
+from dunwell.ladder.services import policy_changed
 from dunwell.ledger.models import Counterparty, Document
 from dunwell.legal.models import LegalCase
 
@@ -149,3 +151,21 @@ def test_deleting_documents_in_bulk_takes_their_rows_in_all_three_tables(
     assert without_document() == NONE
     assert LegalCase.documents.through.objects.exists(), "the other cases' links stay"
     assert TaskDocument.objects.exists()
+
+
+def test_a_changed_policy_marks_exactly_its_documents_due(ledger: list[Document]) -> None:
+    """Progress has no index by policy (ladder/0011): the read that used it still finds the
+    policy's rows and only those."""
+    run(DUE + timedelta(days=10))
+    later = DUE + timedelta(days=60)
+    DocumentProgress.objects.update(next_due_on=later)
+    policy = DocumentProgress.objects.values_list("policy", flat=True).first()
+    assert policy is not None
+    other = Policy.objects.create(name="Other", code="other")
+    moved = ledger[-1].counterparty_id
+    DocumentProgress.objects.filter(counterparty_id=moved).update(policy=other)
+    policy_changed(Policy.objects.get(pk=policy))
+    today = timezone.localdate()
+    rows = list(DocumentProgress.objects.values_list("counterparty_id", "next_due_on"))
+    assert {cp for cp, _on in rows if cp == moved}, "the moved debtor keeps progress rows"
+    assert all((on == later) if cp == moved else (on == today) for cp, on in rows)
