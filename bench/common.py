@@ -153,6 +153,12 @@ def bulk_load(
     return count
 
 
+# Tables whose rows name a document without a database key to it (ladder/0010, legal/0005):
+# TRUNCATE … CASCADE does not reach them, and with the ids restarted, a reload's documents
+# would inherit the last run's progress rows and links.
+UNKEYED = ("ladder_taskdocument", "ladder_documentprogress", "legal_legalcase_documents")
+
+
 def wipe_ledger() -> None:
     """Empty the ledger tables (and what hangs off them) of the benchmark database."""
     from django.apps import apps
@@ -162,7 +168,7 @@ def wipe_ledger() -> None:
         model._meta.db_table
         for model in apps.get_app_config("ledger").get_models()
         if model._meta.db_table not in {"ledger_segment"}
-    ]
+    ] + list(UNKEYED)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(f"TRUNCATE {', '.join(ledger_tables)} RESTART IDENTITY CASCADE")
