@@ -7,7 +7,8 @@ migration creates the index again under the same name."""
 
 from __future__ import annotations
 
-from django.db import migrations
+from django.db import migrations, models
+from django.db.models import Q
 
 
 def drop_redundant_index(table: str, index: str, column: str) -> migrations.RunSQL:
@@ -15,3 +16,11 @@ def drop_redundant_index(table: str, index: str, column: str) -> migrations.RunS
         f'DROP INDEX IF EXISTS "{index}"',
         f'CREATE INDEX IF NOT EXISTS "{index}" ON "{table}" ("{column}")',
     )
+
+
+def index_when_set(field: str, name: str) -> models.Index:
+    """An index of a nullable key over the rows that have one. Bulk writers (the daily run,
+    imports) leave keys such as "done by" or "who" empty, and a plain index would get an entry
+    for each empty key that no lookup reads. Equality and `IN` lookups (Django's `SET_NULL`
+    cascade, "tasks done by") still use it; the field itself is declared `db_index=False`."""
+    return models.Index(fields=[field], condition=Q(**{f"{field}__isnull": False}), name=name)

@@ -17,6 +17,7 @@ SERVED = {
     "ledger_document": ["company_id", "counterparty_id"],
     "ledger_payment": ["company_id", "counterparty_id"],
     "ledger_allocation": ["document_id"],
+    "legal_legalcase": ["counterparty_id"],
 }
 
 
@@ -73,3 +74,46 @@ def test_the_bulk_link_tables_have_no_index_that_no_read_uses(table: str) -> Non
     indexed = [c["columns"] for c in constraints.values() if c["index"] or c["unique"]]
     assert indexed, f"{table}: no index found at all"
     assert not [cols for cols in indexed if cols[0] == column], f"{table}: index on {column}"
+
+
+# table -> nullable keys that the bulk writers leave empty: indexed only where set
+# (dbindex.index_when_set; ladder/0012, ledger/0023, legal/0007).
+WHEN_SET = {
+    "ladder_task": ["approver_id", "done_by_id"],
+    "ledger_timelineentry": ["actor_id"],
+    "legal_legalcase": ["opened_by_id"],
+    "legal_casestep": ["actor_id"],
+}
+
+
+@pytest.mark.parametrize("table", sorted(WHEN_SET))
+def test_keys_left_empty_in_bulk_are_indexed_only_where_set(table: str) -> None:
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, table)
+        partial = _partial_indexes(cursor, table)
+    for column in WHEN_SET[table]:
+        names = [n for n, c in constraints.items() if c["index"] and c["columns"] == [column]]
+        assert names, f"{table}: nothing serves the lookups by {column}"
+        assert set(names) <= partial, f"{table}: {column} indexed with its empty rows"
+
+
+def test_the_task_key_is_unique_without_a_like_index() -> None:
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, "ladder_task")
+    on_key = [c for c in constraints.values() if c["columns"] == ["key"]]
+    assert [c["unique"] for c in on_key] == [True], on_key
+
+
+def test_a_second_task_with_the_same_key_is_refused(make_counterparty) -> None:
+    from django.db import IntegrityError, transaction
+    from django.utils import timezone
+
+    from dunwell.ladder.models import Task
+
+    cp = make_counterparty()
+    task = {"counterparty": cp, "action": "call", "title": "Call", "due_at": timezone.now()}
+    Task.objects.create(key="run:1", **task)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Task.objects.create(key="run:1", **task)
+    Task.objects.create(key="run:2", **task)
+    assert sorted(Task.objects.values_list("key", flat=True)) == ["run:1", "run:2"]

@@ -17,6 +17,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from dunwell.accounts.models import Role
+from dunwell.dbindex import index_when_set
 from dunwell.ledger.models import Company, Counterparty, Document, Segment, money_field
 from dunwell.money import Amounts
 from dunwell.names import localized
@@ -410,14 +411,25 @@ class Task(models.Model):
     result = models.TextField(_("result"), blank=True)
     skip_reason = models.TextField(_("reason skipped"), blank=True)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    # The two users below are empty on the tasks the daily run writes: indexed only when set.
     done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     approval_role = models.CharField(
         _("approved by role"), max_length=16, choices=Role.choices, blank=True
     )
     approver = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     approval_comment = models.TextField(_("approval comment"), blank=True)
@@ -428,7 +440,9 @@ class Task(models.Model):
         help_text=_("for a pretension: the date the claim period ends"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    key = models.CharField(max_length=120, unique=True, help_text=_("idempotency key"))
+    # Unique through a constraint, not `unique=True`: on PostgreSQL the field option adds a
+    # second index for LIKE lookups (varchar_pattern_ops), which nothing runs on a key.
+    key = models.CharField(max_length=120, help_text=_("idempotency key"))
 
     class Meta:
         verbose_name = _("task")
@@ -437,7 +451,10 @@ class Task(models.Model):
             models.Index(fields=["assignee", "status", "due_at"]),
             models.Index(fields=["counterparty", "status"]),
             models.Index(fields=["status", "due_at"]),
+            index_when_set("done_by", "ladder_task_done_by"),
+            index_when_set("approver", "ladder_task_approver"),
         ]
+        constraints = [models.UniqueConstraint(fields=["key"], name="ladder_task_key_key")]
 
     def __str__(self) -> str:
         return self.title

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_stubs_ext import StrOrPromise
 
+from dunwell.dbindex import index_when_set
 from dunwell.names import localized
 
 
@@ -739,6 +740,7 @@ class TimelineEntry(models.Model):
         Counterparty, on_delete=models.CASCADE, related_name="timeline", db_index=False
     )
     at = models.DateTimeField(_("at"), db_index=True)
+    # Empty on what imports and the daily run write: indexed only when set.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("who"),
@@ -746,6 +748,7 @@ class TimelineEntry(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     kind = models.CharField(_("kind"), max_length=64)
     summary = models.TextField(_("what"))
@@ -754,7 +757,10 @@ class TimelineEntry(models.Model):
     class Meta:
         verbose_name = _("timeline entry")
         verbose_name_plural = _("timeline entries")
-        indexes = [models.Index(fields=["counterparty", "-at"])]
+        indexes = [
+            models.Index(fields=["counterparty", "-at"]),
+            index_when_set("actor", "ledger_timeline_actor"),
+        ]
         ordering = ["-at", "-id"]
 
     def __str__(self) -> str:

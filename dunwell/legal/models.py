@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from dunwell.dbindex import index_when_set
 from dunwell.ledger.models import Company, Counterparty, Document, money_field
 
 
@@ -78,11 +79,13 @@ class LegalCase(models.Model):
     """One legal action against one counterparty."""
 
     company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="legal_cases")
+    # No index of its own: the (counterparty, stage) index below serves the lookups by debtor.
     counterparty = models.ForeignKey(
         Counterparty,
         verbose_name=_("counterparty"),
         on_delete=models.CASCADE,
         related_name="legal_cases",
+        db_index=False,
     )
     stage = models.CharField(
         _("stage"), max_length=20, choices=CaseStage.choices, default=CaseStage.NEW
@@ -100,8 +103,14 @@ class LegalCase(models.Model):
     )
     currency = models.CharField(_("currency"), max_length=3)
     opened_at = models.DateTimeField(_("opened at"))
+    # Empty on the cases the daily run opens: indexed only when set (Meta).
     opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     # Pretension
     pretension_sent_on = models.DateField(_("pretension sent on"), null=True, blank=True)
@@ -131,7 +140,10 @@ class LegalCase(models.Model):
     class Meta:
         verbose_name = _("legal case")
         verbose_name_plural = _("legal cases")
-        indexes = [models.Index(fields=["counterparty", "stage"])]
+        indexes = [
+            models.Index(fields=["counterparty", "stage"]),
+            index_when_set("opened_by", "legal_case_opened_by"),
+        ]
         constraints = [
             # At most one case in progress per counterparty: the ladder's legal steps advance it.
             models.UniqueConstraint(
@@ -155,6 +167,7 @@ class CaseStep(models.Model):
     case = models.ForeignKey(LegalCase, on_delete=models.CASCADE, related_name="steps")
     kind = models.CharField(_("kind"), max_length=32)
     at = models.DateTimeField(_("at"))
+    # Empty on the steps the daily run records: indexed only when set (Meta).
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("who"),
@@ -162,6 +175,7 @@ class CaseStep(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     summary = models.TextField(_("what"))
     data = models.JSONField(_("details"), default=dict, blank=True)
@@ -172,6 +186,7 @@ class CaseStep(models.Model):
         verbose_name = _("case step")
         verbose_name_plural = _("case steps")
         ordering = ["-at", "-id"]
+        indexes = [index_when_set("actor", "legal_casestep_actor")]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d} {self.kind}"
