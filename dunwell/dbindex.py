@@ -24,3 +24,21 @@ def index_when_set(field: str, name: str) -> models.Index:
     for each empty key that no lookup reads. Equality and `IN` lookups (Django's `SET_NULL`
     cascade, "tasks done by") still use it; the field itself is declared `db_index=False`."""
     return models.Index(fields=[field], condition=Q(**{f"{field}__isnull": False}), name=name)
+
+
+def fillfactor(table: str, value: int | None, previous: int | None) -> migrations.RunPython:
+    """Set how full PostgreSQL fills a table's pages (`None`: its default, 100), so that an
+    update of columns no index covers can stay on its page (a heap-only update, no new index
+    entries); reversed to `previous`. Pages already written keep their rows until a VACUUM FULL
+    or CLUSTER rewrites them. SQLite has no such setting."""
+
+    def setter(target: int | None):
+        def apply(apps, schema_editor) -> None:
+            if schema_editor.connection.vendor != "postgresql":
+                return
+            setting = f"SET (fillfactor = {target})" if target else "RESET (fillfactor)"
+            schema_editor.execute(f'ALTER TABLE "{table}" {setting}')
+
+        return apply
+
+    return migrations.RunPython(setter(value), setter(previous))

@@ -13,15 +13,7 @@
 
 from django.db import migrations
 
-
-def _fillfactor(value: int | None):
-    def apply(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        setting = f"SET (fillfactor = {value})" if value else "RESET (fillfactor)"
-        schema_editor.execute(f"ALTER TABLE ledger_counterparty {setting}")
-
-    return apply
+from dunwell.dbindex import fillfactor
 
 
 class Migration(migrations.Migration):
@@ -31,5 +23,5 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RemoveIndex(model_name="counterparty", name="ledger_coun_collect_b8d5a9_idx"),
-        migrations.RunPython(_fillfactor(90), _fillfactor(None)),
+        fillfactor("ledger_counterparty", 90, None),
     ]
