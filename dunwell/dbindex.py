@@ -1,9 +1,13 @@
-"""Migration helper: drop a single-column index that no read needs, because a composite index
-already serves its reads or because nothing but a rare cascade reads by that column.
+"""Indexes and pages of the tables written in bulk (issue 15: every index entry costs the import
+and the daily run a share of each row they write):
 
-Only the index goes: the column's foreign key stays as it is, so a large table's constraint
-is not re-validated (issue 15: every index entry costs a bulk write its share). Reversing the
-migration creates the index again under the same name."""
+- `drop_redundant_index` (migrations): drop a single-column index that no read needs, because
+  a composite index already serves its reads or because nothing but a rare cascade reads by
+  that column. Only the index goes: the column's foreign key stays as it is, so a large table's
+  constraint is not re-validated. Reversing the migration creates the index again under the
+  same name.
+- `index_when_set` (models): index a nullable key only over the rows that have one.
+- `fillfactor` (migrations): keep room on each page for heap-only updates."""
 
 from __future__ import annotations
 

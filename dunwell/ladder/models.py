@@ -503,8 +503,8 @@ class TaskDocument(models.Model):
     # Django's cascade removes the rows of a deleted document. Not indexed: every read goes
     # by task (the unique (task, document) index); only that cascade, when a debtor is
     # deleted, looks rows up by document. The first daily run writes 1.4M rows at 1M
-    # documents, and an entry per row in a document index cost about a quarter of their
-    # INSERT (bench/RESULTS.md, twenty-first part).
+    # documents: with an entry per row in a document index their INSERT took 8.95 s over
+    # the run, without it 5.35 s (medians, bench/RESULTS.md, twenty-first part).
     document = models.ForeignKey(
         Document, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
     )
