@@ -5,7 +5,10 @@ reads go through a composite index that starts with it."""
 from __future__ import annotations
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from dunwell.ladder.models import Task
 
 pytestmark = pytest.mark.django_db
 
@@ -105,11 +108,6 @@ def test_the_task_key_is_unique_without_a_like_index() -> None:
 
 
 def test_a_second_task_with_the_same_key_is_refused(make_counterparty) -> None:
-    from django.db import IntegrityError, transaction
-    from django.utils import timezone
-
-    from dunwell.ladder.models import Task
-
     cp = make_counterparty()
     task = {"counterparty": cp, "action": "call", "title": "Call", "due_at": timezone.now()}
     Task.objects.create(key="run:1", **task)
