@@ -802,6 +802,8 @@ class Importer:
 
         self.skipped = self.skipped_length = 0
         rows: Iterable[tuple[int, list[str]]] = table.rows
+        if skip is not None and skip.converted is not None and skip.records != table.total:
+            raise _ReadAgain  # the converted rows are found only by PostgreSQL's reading
         if skip is not None and skip.rows is not None and skip.records == table.total:
             # No quote in the file, and PostgreSQL read a record on every line after the header
             # (no line it took for other than a row): its reading is the csv module's, record
@@ -810,6 +812,11 @@ class Importer:
                 table.rows.close()
             self.skipped, self.skipped_length = skip.count, skip.length
             done = skip.count
+            if skip.converted is not None:
+                # The rows in canonical formats, converted in SQL (canonical.py).
+                assert parser.company_id is not None
+                done += unchanged.stage_converted(cursor, STAGE, parser.company_id, skip.converted)
+                self._report(done, max(total, done))
             # (a row of empty cells is left out, as the csv reader leaves it out)
             rows = ((number + 1, row) for number, row in skip.rows if has_content(row))
             skip = None  # every row left is one to parse
@@ -1644,6 +1651,7 @@ class Importer:
             width=len(table.headers),
             plan=parser.plan,
             years=import_date_range(),
+            empty=dict(parser.empty),
         )
 
     def _execute(self, prefilter: bool) -> ImportResult:

@@ -4,6 +4,7 @@ what it does without the step, and parses fewer rows."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -73,16 +74,25 @@ def snapshot() -> dict[str, Any]:
 
 
 def run(kind: str, path: Path, *, fast: bool, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
-    """Import `path` with or without the step, report what it did, then roll it back."""
-    parsed = 0
+    """Import `path` with or without the step, report what it did (with the rows the parser
+    read and the rows converted in SQL, canonical.py), then roll it back."""
+    parsed = converted = 0
     parse = importing_engine._RowParser.parse
+    stage_converted = unchanged.stage_converted
 
     def counting(self: Any, *args: Any) -> Any:
         nonlocal parsed
         parsed += 1
         return parse(self, *args)
 
+    def converting(*args: Any) -> int:
+        nonlocal converted
+        staged = stage_converted(*args)
+        converted += staged
+        return staged
+
     monkeypatch.setattr(importing_engine._RowParser, "parse", counting)
+    monkeypatch.setattr(unchanged, "stage_converted", converting)
     monkeypatch.setattr(unchanged, "MIN_ROWS", 0 if fast else 10**12)
     with transaction.atomic():
         try:
@@ -94,7 +104,7 @@ def run(kind: str, path: Path, *, fast: bool, monkeypatch: pytest.MonkeyPatch) -
         state = snapshot()
         transaction.set_rollback(True)
     monkeypatch.undo()
-    return {"outcome": outcome, "ledger": state, "parsed": parsed}
+    return {"outcome": outcome, "ledger": state, "parsed": parsed, "converted": converted}
 
 
 @pytest.fixture
@@ -208,7 +218,10 @@ def test_documents_stored_otherwise_than_a_file_would_say_are_parsed(
         .replace(",R-3,", ",\u3000R-3,")
     )
     usual, fast = same_either_way("documents", write_csv("d.csv", body), monkeypatch)
-    assert fast["parsed"] == 7, fast
+    # parsed: the numbers with white space (D1, D2, D3) and the year out of range (D6);
+    # converted in SQL: D4 (then refused for its contract's currency), D7 and D8
+    assert (fast["parsed"], fast["converted"]) == (4, 3), fast
+    assert usual["converted"] == 0
     assert usual["outcome"][1] >= 2  # the two numbers are stored stripped
 
 
@@ -265,7 +278,8 @@ def test_payments_stored_otherwise_than_a_file_would_say_are_parsed(
 ) -> None:
     Contract.objects.filter(external_id="K1").update(currency="EUR")  # P1 and P4 refused
     usual, fast = same_either_way("payments", write_csv("p.csv", PAYMENTS), monkeypatch)
-    assert usual["outcome"][3] == 2 and fast["parsed"] == 2, fast
+    # P1 and P4 are written canonically: converted in SQL, then refused by the resolving step
+    assert usual["outcome"][3] == 2 and (fast["parsed"], fast["converted"]) == (0, 2), fast
 
 
 @postgres_only
@@ -294,8 +308,9 @@ def test_a_file_without_quotes_is_not_read_again_in_python(
     monkeypatch.setattr(importing_engine.Importer, "read", counting)
     body = DOCUMENT_VARIANTS["changes"]
     usual, fast = same_either_way("documents", write_csv("d.csv", body), monkeypatch)
-    # refused: a year out of range, a contract of another debtor (with their line numbers)
-    assert fast["parsed"] == 5 and usual["outcome"][3] == 2
+    # refused: a year out of range (parsed), a contract of another debtor (converted in SQL,
+    # refused by the resolving step), with their line numbers; the other three converted
+    assert (fast["parsed"], fast["converted"]) == (1, 4) and usual["outcome"][3] == 2
     monkeypatch.setattr(importing_engine.Importer, "read", counting)
     yielded = 0
     run("documents", write_csv("d.csv", body), fast=True, monkeypatch=monkeypatch)
@@ -326,7 +341,8 @@ def test_empty_due_dates_are_unchanged_only_where_the_import_computes_the_stored
     path = write_csv("d.csv", body)
     usual, fast = same_either_way("documents", path, monkeypatch)
     assert usual["outcome"][:3] == (0, 3, 5)
-    assert fast["parsed"] == 3  # D1, D2 and D4; D8 is the stored row
+    # D1, D2 and D4 converted in SQL (an empty due date is canonical); D8 is the stored row
+    assert (fast["parsed"], fast["converted"]) == (0, 3)
     import_file("documents", path)
     assert Document.objects.get(external_id="D2").due_date.isoformat() == "2026-01-11"
     usual, fast = same_either_way("documents", path, monkeypatch)
@@ -369,4 +385,168 @@ def test_without_the_right_to_create_a_table_the_raw_cells_go_to_a_temporary_one
     with pytest.MonkeyPatch.context() as refusing:
         refusing.setattr(unchanged, "KIND_OF_RAW", "REFUSED")
         usual, fast = same_either_way("documents", write_csv("d.csv", body), monkeypatch)
-    assert fast["parsed"] == 5  # 9 if the step had stood aside
+    # 9 parsed if the step had stood aside
+    assert (fast["parsed"], fast["converted"]) == (1, 4)
+
+
+# --- rows converted in SQL (canonical.py) ------------------------------------------------
+
+# A first import: nothing stored yet. Canonical rows and rows written otherwise, each line
+# with the reason it goes one way or the other.
+FIRST_DOCUMENTS = DOC_HEADER + (
+    "N1,invoice,C1,K1,F-11,2026-03-01,2026-03-31,10.00,RON,yes,2026-03-02\n"  # converted
+    "N2,,C1,,F-12,2024-02-29,2024-03-30,1.00,RON,,\n"  # a leap day: converted
+    "N3,invoice,C1,,F-13,2026-02-29,,1.00,RON,,\n"  # no such day: parsed, refused
+    "N4,invoice,C1,,F-14,2026-04-31,,1.00,RON,,\n"  # no such day: parsed, refused
+    "N5,invoice,C2,K2,R-15,05.03.2026,,2.00,RUB,,\n"  # DD.MM.YYYY: parsed
+    "N6,invoice,C1,,F-16,2101-01-01,,1.00,RON,,\n"  # after the years: parsed, refused
+    "N7,invoice,C1,,F-17,1900-01-01,1900-01-31,1.00,RON,,\n"  # the first year: converted
+    "N8,invoice,C1,K1,F-18,2026-03-01,,1234.5,RON,,\n"  # one decimal: parsed
+    "N9,invoice,C1,K1,F-19,2026-03-01,,1 234.56,RON,,\n"  # a space in the figure: parsed
+    "N10,invoice,C1,,F-20,2026-03-01,,-5.00,RON,,\n"  # negative: parsed, refused
+    "N11,invoice,C1,,F-21,2026-03-01,,1234567890123456.00,RON,,\n"  # too large: refused
+    "N12,invoice,C1,,F-22,2026-03-01,,999999999999999.99,RON,,\n"  # the largest: converted
+    f"N13,invoice,C1,,{'F' * 65},2026-03-01,,1.00,RON,,\n"  # number too long: refused
+    "N14,invoice,C1,,F-24\u00a0,2026-03-01,,1.00,RON,,\n"  # a no-break space: parsed
+    "N15,invoice,C2,,R-25,2026-03-01,,1.00,rub,,\n"  # lower case currency: parsed
+    "N16,invoice,C2,,R-26,2026-03-01,,1.00,руб.,,\n"  # a currency word: parsed
+    "N17,invoice,C1,,F-27,2026-03-01,,1.00,XYZ,,\n"  # no such currency: parsed, refused
+    "N18,Invoice,C1,,F-28,2026-03-01,,1.00,RON,,\n"  # a choice in capitals: parsed
+    "N19,credit,C1,,F-29,2026-03-01,,1.00,RON,,\n"  # not a choice: parsed, refused
+    "N20,invoice,C1,,F-30,2026-03-01,,1.00,RON,да,\n"  # a yes in Russian: parsed
+    "N21,invoice,C1,,F-31,2026-03-01,,1.00,RON,maybe,\n"  # not yes or no: refused
+    ",invoice,C1,,F-32,2026-03-01,,1.00,RON,,\n"  # no external id: parsed, refused
+    "N23,invoice,C9,,F-33,2026-03-01,,1.00,RON,,\n"  # no such debtor: refused when resolved
+    "N1,invoice,C1,K1,F-34,2026-03-01,,1.00,RON,,\n"  # N1 twice: refused when resolved
+    "N25,invoice,C1,,,2026-03-01,,1.00,RON,,\n"  # no number: parsed, refused
+    "N26,act,C1,K3,F-36,2026-03-01,2026-03-16,00012.00,,0,\n"  # no currency: converted
+    "N27,invoice,C1,,F-37,2026-3-01,,0.00,RON,,\n"  # a one-digit month: parsed
+    "N28,shipment,C2,K2,R-38,2026-03-01,2026-03-31,0.00,RUB,false,2026-03-05\n"  # converted
+)
+FIRST_PAYMENTS = (
+    "external_id,counterparty,contract,document,number,date,amount,currency,payer,cancelled\n"
+    + (
+        "Q1,C1,K1,D1,PP-1,2026-02-01,50.00,RON,Alpha SRL,\n"  # converted
+        "Q2,C2,,,,2026-02-02,500.00,RUB,,no\n"  # converted (an empty number and payer)
+        "Q3,C1,,D2,PP-3,2026-02-03,0.00,RON,,\n"  # nothing paid: parsed, refused
+        "Q4,C1,K1,,PP-4,2026-02-04,20,RON, Alpha,\n"  # a plain figure, a space: parsed
+        "Q5,C1,K1,,PP-5,2026-02-05,20.00,RON,,yes\n"  # cancelled: converted
+        "Q6,C1,K2,,PP-6,2026-02-06,20.00,RON,,\n"  # another's contract: refused
+        "Q7,C2,K2,D1,PP-7,2026-02-07,7.00,RUB,,\n"  # another's document: refused
+    )
+)
+
+
+@pytest.fixture
+def debtors(company: Company, collector: User, write_csv: Writer) -> Company:
+    """Counterparties and contracts, no document or payment yet."""
+    import_file("counterparties", write_csv("cp.csv", COUNTERPARTIES))
+    import_file("contracts", write_csv("k.csv", CONTRACTS))
+    return company
+
+
+@postgres_only
+def test_a_first_import_of_canonical_rows_converts_every_row_in_sql(
+    debtors: Company, write_csv: Writer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for kind, body in (("documents", DOCUMENTS), ("payments", PAYMENTS)):
+        path = write_csv(f"{kind}.csv", body)
+        usual, fast = same_either_way(kind, path, monkeypatch)
+        rows = body.count("\n") - 1
+        assert fast["outcome"] == (rows, 0, 0, 0, [])
+        assert (fast["parsed"], fast["converted"]) == (0, rows)
+        assert (usual["parsed"], usual["converted"]) == (rows, 0)
+        import_file(kind, path)  # the payments name the documents
+
+
+@postgres_only
+def test_a_first_import_converts_exactly_the_canonical_rows(
+    debtors: Company, write_csv: Writer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both ways give the same rows, the same errors on the same lines; the parser reads
+    only the rows written otherwise."""
+    usual, fast = same_either_way("documents", write_csv("d.csv", FIRST_DOCUMENTS), monkeypatch)
+    converted = {"N1", "N2", "N7", "N12", "N23", "N26", "N28"}
+    rows = FIRST_DOCUMENTS.count("\n") - 1
+    assert (fast["parsed"], fast["converted"]) == (rows - len(converted) - 1, len(converted) + 1)
+    refused = {row for row, _column, _reason in usual["outcome"][-1]}
+    lines = {line.split(",")[0]: n for n, line in enumerate(FIRST_DOCUMENTS.splitlines(), 1)}
+    assert {lines[k] for k in ("N3", "N4", "N6", "N10", "N11", "N13", "N17", "N19")} <= refused
+    assert {lines["N21"], lines["N23"], lines[""], lines["N25"]} <= refused
+    assert not {lines[k] for k in ("N2", "N5", "N7", "N12", "N26", "N28")} & refused
+    with transaction.atomic():
+        import_file("documents", write_csv("d.csv", FIRST_DOCUMENTS), partial=True)
+        documents = {d.external_id: d for d in Document.objects.all()}
+        transaction.set_rollback(True)
+    # read as the parser reads them
+    assert documents["N9"].amount == Decimal("1234.56")
+    assert documents["N16"].currency == "RUB"
+    assert documents["N18"].kind == "invoice" and documents["N20"].accepted
+    # converted: the values the parser would give
+    assert str(documents["N12"].amount) == "999999999999999.99"
+    assert documents["N26"].currency == "EUR" and documents["N26"].amount == 12
+    assert documents["N28"].accepted is False and str(documents["N28"].accepted_on) == "2026-03-05"
+    assert documents["N1"].accepted and documents["N2"].kind == "invoice"
+
+
+@postgres_only
+def test_payments_of_a_first_import_convert_exactly_the_canonical_rows(
+    debtors: Company, write_csv: Writer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import_file("documents", write_csv("d.csv", DOCUMENTS))
+    usual, fast = same_either_way("payments", write_csv("p.csv", FIRST_PAYMENTS), monkeypatch)
+    assert (fast["parsed"], fast["converted"]) == (2, 5)
+    assert {row for row, _column, _reason in usual["outcome"][-1]} == {4, 7, 8}  # Q3, Q6, Q7
+    with transaction.atomic():
+        import_file("payments", write_csv("p.csv", FIRST_PAYMENTS), partial=True)
+        payments = {p.external_id: p for p in Payment.objects.all()}
+        transaction.set_rollback(True)
+    assert payments["Q2"].number == "" and payments["Q2"].payer == ""
+    assert payments["Q5"].cancelled and not payments["Q1"].cancelled
+    assert payments["Q4"].payer == "Alpha" and payments["Q4"].amount == 20
+
+
+FIRST_VARIANTS = {
+    # an acceptance date without an acceptance column: accepted
+    "no acceptance column": "external_id,counterparty,number,date,due_date,amount,currency,"
+    "accepted_on\n"
+    "A1,C1,F-1,2026-01-10,2026-02-10,100.00,RON,2026-01-12\n"
+    "A2,C1,F-2,2026-01-10,2026-02-10,100.00,RON,\n",
+    # a quote: the parser reads every row
+    "quoted": FIRST_DOCUMENTS.replace("F-11", '"F-11"'),
+    "fewer columns": DOCUMENT_VARIANTS["fewer columns"],
+    "semicolons": FIRST_DOCUMENTS.replace(",", ";"),
+}
+
+
+@postgres_only
+@pytest.mark.parametrize("variant", sorted(FIRST_VARIANTS))
+def test_first_imports_are_the_same_with_and_without_the_step(
+    variant: str, debtors: Company, write_csv: Writer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body = FIRST_VARIANTS[variant]
+    usual, fast = same_either_way("documents", write_csv("d.csv", body), monkeypatch)
+    if variant == "quoted":
+        assert fast["converted"] == 0
+    else:
+        assert fast["converted"] > 0
+    if variant == "no acceptance column":
+        assert fast["converted"] == 2
+        with transaction.atomic():
+            import_file("documents", write_csv("d.csv", body))
+            assert list(Document.objects.order_by("external_id").values_list("accepted")) == [
+                (True,),
+                (False,),
+            ]
+            transaction.set_rollback(True)
+
+
+@postgres_only
+def test_with_too_many_rows_left_to_parse_the_parser_reads_every_row(
+    debtors: Company, write_csv: Writer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """More rows written otherwise than `HELD`: none is converted, all are parsed."""
+    with pytest.MonkeyPatch.context() as holding:
+        holding.setattr(unchanged, "HELD", 2)
+        usual, fast = same_either_way("documents", write_csv("d.csv", FIRST_DOCUMENTS), monkeypatch)
+    assert fast["converted"] == 0 and fast["parsed"] == usual["parsed"]
