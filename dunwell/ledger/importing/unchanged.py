@@ -470,7 +470,7 @@ def stage_converted(
         cursor.execute(
             f"INSERT INTO {stage} (line, company_id, {', '.join(columns)}) "
             f"SELECT r.ln + 1, %s, {values} FROM {converted.raw} r "
-            f"JOIN {CANON} c ON c.ln = r.ln",
+            f"JOIN {CANON} c ON c.ln = r.ln ORDER BY r.ln",
             params,
         )
         staged = cursor.rowcount
