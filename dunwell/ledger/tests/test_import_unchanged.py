@@ -550,3 +550,25 @@ def test_with_too_many_rows_left_to_parse_the_parser_reads_every_row(
         holding.setattr(unchanged, "HELD", 2)
         usual, fast = same_either_way("documents", write_csv("d.csv", FIRST_DOCUMENTS), monkeypatch)
     assert fast["converted"] == 0 and fast["parsed"] == usual["parsed"]
+
+
+@postgres_only
+def test_converted_rows_are_not_lost_when_the_two_readings_count_differently(
+    debtors: Company, write_csv: Writer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The converted rows are known only by PostgreSQL's reading. Where Python counts other
+    records than PostgreSQL read (here: made to count one more), the file is imported again
+    the usual way instead of losing them."""
+    read = importing_engine.Importer.read
+
+    def miscounting(self: Any) -> Any:
+        table = read(self)
+        table.total += 1
+        return table
+
+    path = write_csv("d.csv", FIRST_DOCUMENTS)
+    usual = run("documents", path, fast=False, monkeypatch=monkeypatch)
+    monkeypatch.setattr(importing_engine.Importer, "read", miscounting)
+    fast = run("documents", path, fast=True, monkeypatch=monkeypatch)
+    assert fast["converted"] == 0 and fast["parsed"] == usual["parsed"]
+    assert fast["outcome"] == usual["outcome"] and fast["ledger"] == usual["ledger"]
