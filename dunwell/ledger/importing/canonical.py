@@ -1,5 +1,5 @@
-"""Rows written in the canonical formats, converted in SQL instead of Python (issue 15: parsing
-a million documents in Python took 12–15 s of a 57 s import).
+"""Rows written in the canonical formats, converted in SQL instead of Python (issue 15: reading
+and parsing a million documents in Python took 11–13 s of a 45–68 s import).
 
 PostgreSQL has already read the file into a table of raw cells (unchanged.py). A row whose
 every cell is in the form the parser's fast paths take as written (`58785.33`, `2026-04-27`,
