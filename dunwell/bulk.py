@@ -83,16 +83,21 @@ def insert_objects(model: type[models.Model], rows: Sequence[Mapping[str, Any]])
         else f.get_default()
         for f in fields
     }
-    json_fields = {f.name for f in fields if isinstance(f, models.JSONField)}
+    # per field: (name, attname, default, JSON?), looked up once, not once per row and field
+    # (the first daily run at 1M writes 230,000 rows through here)
+    plan = [(f.name, f.attname, defaults[f.name], isinstance(f, models.JSONField)) for f in fields]
     out = []
     for row in rows:
         values = []
-        for f in fields:
-            value = row.get(f.name, row.get(f.attname, defaults[f.name]))
+        for name, attname, default, is_json in plan:
+            if name in row:
+                value = row[name]
+            elif attname in row:
+                value = row[attname]
+            else:
+                value = default
             if isinstance(value, models.Model):
                 value = value.pk
-            if f.name in json_fields:
-                value = json.dumps(value)
-            values.append(value)
+            values.append(json.dumps(value) if is_json else value)
         out.append(tuple(values))
     insert(model._meta.db_table, columns, out)

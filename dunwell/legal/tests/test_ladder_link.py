@@ -23,6 +23,7 @@ from dunwell.ladder.models import Action, Task, TaskStatus
 from dunwell.ledger.models import Counterparty, Document, Segment, TimelineEntry
 from dunwell.legal import services
 from dunwell.legal.models import CaseStage, LegalCase
+from dunwell.outbox.models import Event
 
 pytestmark = pytest.mark.django_db
 DUE = date(2026, 3, 2)  # a Monday
@@ -129,6 +130,120 @@ def test_only_open_legal_tasks_open_a_case(
 
     assert list(LegalCase.objects.values_list("pk", "counterparty_id")) == [(opened[0], overdue.pk)]
     assert list(Counterparty.objects.filter(legal=True)) == [overdue]
+
+
+def test_legal_tasks_add_to_an_open_case_only_the_documents_it_lacks(
+    overdue: Counterparty,
+    make_counterparty: Callable[..., Counterparty],
+    make_document: Callable[..., Document],
+    collector: User,
+    lawyer: User,
+) -> None:
+    """A debtor whose case is open (one document chosen by hand) and a debtor without one,
+    each with two legal tasks sharing a document: the open case gains only what it lacked,
+    the new case covers its tasks' documents once each, and a second call adds nothing."""
+    first, second = overdue.documents.order_by("pk")
+    third = make_document(overdue, "250.00", due_date=DUE)
+    other = make_counterparty(name="Debtor without a case", collector=collector)
+    own = [make_document(other, f"{n}00.00", due_date=DUE) for n in (1, 2, 3)]
+
+    def task(cp: Counterparty, action: str, documents: list[Document]) -> Task:
+        return ladder.create_manual_task(
+            counterparty=cp,
+            assignee=lawyer,
+            action=action,
+            due_at=datetime(2026, 3, 2, 9, tzinfo=UTC),
+            title=action,
+            user=lawyer,
+            documents=documents,
+        )
+
+    tasks = [
+        task(overdue, "pretension", [first, second]),
+        task(overdue, "hand_to_lawyer", [second, third]),
+        task(other, "pretension", own[:2]),
+        task(other, "court_filing", own[1:]),
+    ]
+    LegalCase.objects.all().delete()  # whatever creating them did: only the calls below count
+    kept = services.open_case(overdue, lawyer, document_ids=[first.pk])
+
+    opened = services.open_cases_for_tasks([t.pk for t in tasks])
+    again = services.open_cases_for_tasks([t.pk for t in tasks])
+
+    new = LegalCase.objects.get(counterparty=other)
+    assert opened == again == sorted([kept.pk, new.pk])
+    through = LegalCase.documents.through.objects
+    assert sorted(through.filter(legalcase=kept).values_list("document_id", flat=True)) == [
+        first.pk,
+        second.pk,
+        third.pk,
+    ]
+    assert sorted(through.filter(legalcase=new).values_list("document_id", flat=True)) == [
+        d.pk for d in own
+    ]
+
+
+def test_opening_cases_for_tasks_records_the_step_the_timeline_line_and_the_event(
+    overdue: Counterparty,
+    make_counterparty: Callable[..., Counterparty],
+    make_document: Callable[..., Document],
+    collector: User,
+    lawyer: User,
+) -> None:
+    """What each new case gets, with the tasks that opened it (the same on SQLite, written in
+    Python, and on PostgreSQL, written by the database)."""
+    other = make_counterparty(name="Second debtor", collector=collector)
+    make_document(other, "100.00", due_date=DUE)
+
+    def task(cp: Counterparty, action: str) -> Task:
+        return ladder.create_manual_task(
+            counterparty=cp,
+            assignee=lawyer,
+            action=action,
+            due_at=datetime(2026, 3, 2, 9, tzinfo=UTC),
+            title=action,
+            user=lawyer,
+        )
+
+    tasks = [task(overdue, "pretension"), task(other, "pretension"), task(overdue, "court_filing")]
+    LegalCase.objects.all().delete()  # whatever creating them did: only the call below counts
+    TimelineEntry.objects.filter(kind="legal.case_opened").delete()
+    Event.objects.all().delete()
+
+    services.open_cases_for_tasks([t.pk for t in tasks], lawyer)
+
+    first, second = (
+        LegalCase.objects.get(counterparty=overdue),
+        LegalCase.objects.get(counterparty=other),
+    )
+    by_case = {first: [tasks[0].pk, tasks[2].pk], second: [tasks[1].pk]}
+    for case, task_ids in by_case.items():
+        step = case.steps.get()
+        assert (step.kind, step.actor, step.summary, step.data) == (
+            "case_opened",
+            lawyer,
+            "Legal case opened",
+            {"tasks": task_ids},
+        )
+        line = TimelineEntry.objects.get(counterparty=case.counterparty, kind="legal.case_opened")
+        assert (line.actor, line.summary, line.data) == (
+            lawyer,
+            "Legal case opened",
+            {"case": case.pk, "tasks": task_ids},
+        )
+        assert line.at == step.at
+    events = Event.objects.order_by("pk").values_list(
+        "kind", "company_id", "counterparty_id", "data"
+    )
+    assert list(events) == [
+        (
+            "legal_case.stage_changed",
+            case.company_id,
+            case.counterparty_id,
+            {"case": case.pk, "from": None, "to": "new"},
+        )
+        for case in sorted(by_case, key=lambda c: c.pk)
+    ]
 
 
 def test_recording_the_pretension_sent_completes_the_ladder_task(
