@@ -63,13 +63,13 @@ class GraceAdmin(AuditedAdmin):
 
     def save_model(self, request: HttpRequest, obj: Grace, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
-        DocumentProgress.objects.filter(counterparty_id=obj.counterparty_id).update(
+        DocumentProgress.objects.filter(document__counterparty_id=obj.counterparty_id).update(
             next_due_on=timezone.localdate()
         )
 
     def delete_model(self, request: HttpRequest, obj: Grace) -> None:
         super().delete_model(request, obj)
-        DocumentProgress.objects.filter(counterparty_id=obj.counterparty_id).update(
+        DocumentProgress.objects.filter(document__counterparty_id=obj.counterparty_id).update(
             next_due_on=timezone.localdate()
         )
 

@@ -537,9 +537,9 @@ def _shard_ids(model: Any, field_name: str, shard: tuple[int, int]) -> Any:
 def _recheck(counterparty_ids: Iterable[int], as_of: date) -> None:
     ids = list(counterparty_ids)
     for start in range(0, len(ids), 5000):
-        DocumentProgress.objects.filter(counterparty_id__in=ids[start : start + 5000]).update(
-            next_due_on=as_of
-        )
+        DocumentProgress.objects.filter(
+            document__counterparty_id__in=ids[start : start + 5000]
+        ).update(next_due_on=as_of)
 
 
 def _record_event(cp_id: int, kind: str, key: str, as_of: date, **data: Any) -> bool:

@@ -315,7 +315,11 @@ class DocumentProgress(models.Model):
     # Copies kept for the daily run's filters (the document says both): no database-level
     # foreign key, so writing a million rows does not lock-check a million parents; Django
     # still cascades / nulls them when a counterparty or policy is deleted.
-    # The (counterparty, next_due_on) index below serves the reads by counterparty.
+    # Not indexed: the reads by counterparty (a recheck marks a debtor's rows due, the card
+    # reads how far its documents went) find the rows through the debtor's documents and this
+    # table's primary key, while the first daily run writes 800,000 rows, each of which was one
+    # more entry in a (counterparty, next_due_on) index (issue 15; bench/RESULTS.md). Only
+    # Django's cascade when a debtor is deleted still filters by this column (a scan).
     counterparty = models.ForeignKey(
         Counterparty,
         on_delete=models.CASCADE,
@@ -342,7 +346,6 @@ class DocumentProgress(models.Model):
         verbose_name = _("document progress")
         verbose_name_plural = _("document progress")
         indexes = [
-            models.Index(fields=["counterparty", "next_due_on"]),
             # the re-run reads only the rows whose day has come: an index range scan
             models.Index(
                 fields=["next_due_on"],

@@ -180,9 +180,9 @@ def _recheck(counterparty_ids: Sequence[int], as_of: date) -> None:
     """Let the documents of these debtors be decided in this very run."""
     ids = sorted(set(counterparty_ids))
     for start in range(0, len(ids), 5000):
-        DocumentProgress.objects.filter(counterparty_id__in=ids[start : start + 5000]).update(
-            next_due_on=as_of
-        )
+        DocumentProgress.objects.filter(
+            document__counterparty_id__in=ids[start : start + 5000]
+        ).update(next_due_on=as_of)
 
 
 def _language_of(user_id: int | None) -> str:

@@ -124,7 +124,9 @@ def currency_of(
 
 def recheck(counterparty_id: int, on: date) -> None:
     """Make the daily run look at the counterparty's documents again on `on`."""
-    DocumentProgress.objects.filter(counterparty_id=counterparty_id).update(next_due_on=on)
+    DocumentProgress.objects.filter(document__counterparty_id=counterparty_id).update(
+        next_due_on=on
+    )
 
 
 def apply_task_effects(task: Task) -> None:
@@ -607,7 +609,7 @@ def assign_segment_policy(*, segment: Segment, policy: Policy) -> SegmentPolicy:
     link, _created = SegmentPolicy.objects.update_or_create(
         segment=segment, defaults={"policy": policy}
     )
-    DocumentProgress.objects.filter(counterparty__segment=segment).update(
+    DocumentProgress.objects.filter(document__counterparty__segment=segment).update(
         next_due_on=timezone.localdate()
     )
     return link

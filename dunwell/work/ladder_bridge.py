@@ -95,7 +95,7 @@ _STEP = Reusable(
 )
 _PROGRESS = Reusable(  # the furthest step the counterparty's documents reached
     lambda cp: (
-        DocumentProgress.objects.filter(counterparty_id=cp)
+        DocumentProgress.objects.filter(document__counterparty_id=cp)
         .values("counterparty_id")
         .annotate(step=Max("step_order"), policy=Max("policy_id"))
         .order_by()

@@ -169,3 +169,32 @@ def test_a_changed_policy_marks_exactly_its_documents_due(ledger: list[Document]
     rows = list(DocumentProgress.objects.values_list("counterparty_id", "next_due_on"))
     assert {cp for cp, _on in rows if cp == moved}, "the moved debtor keeps progress rows"
     assert all((on == later) if cp == moved else (on == today) for cp, on in rows)
+
+
+def test_the_reads_by_debtor_find_exactly_its_documents_progress(
+    ledger: list[Document], make_document: Callable[..., Document]
+) -> None:
+    """Progress has no index by counterparty (ladder/0013): the recheck of a debtor, of many,
+    and of a segment's debtors find their rows through the documents, and only theirs."""
+    from dunwell.ladder import engine, nightly, services
+
+    run(DUE + timedelta(days=10))
+    later, on = DUE + timedelta(days=60), DUE + timedelta(days=11)
+    cps = sorted({d.counterparty_id for d in ledger})
+    assert DocumentProgress.objects.filter(counterparty_id=cps[2]).count() == 3
+
+    def due_debtors() -> list[int]:
+        rows = DocumentProgress.objects.values_list("counterparty_id", "next_due_on")
+        return sorted({cp for cp, day in rows if day == on})
+
+    for recheck, debtors in (
+        (lambda: services.recheck(cps[2], on), [cps[2]]),
+        (lambda: engine._recheck([cps[0], cps[4]], on), [cps[0], cps[4]]),
+        (lambda: nightly._recheck([cps[5], cps[1], cps[5]], on), [cps[1], cps[5]]),
+    ):
+        DocumentProgress.objects.update(next_due_on=later)
+        recheck()
+        assert due_debtors() == debtors
+        assert DocumentProgress.objects.filter(next_due_on=on).count() == sum(
+            Document.objects.filter(counterparty_id=cp).count() for cp in debtors
+        )
