@@ -9,7 +9,9 @@ then times, each in a fresh subprocess (so peak memory is the run's own):
   floor   a full scan of the open documents (count + sum of open_amount);
   first   the first run for the day (decide + write tasks);
   rerun   the same day again, nothing changed.
-With --shards N the first run is N processes at once, one shard each (the worker's --shards).
+With --shards N the first run is N processes at once, one shard each (the worker's --shards);
+with --queue as well, the morning's N shards are enqueued as the worker's scheduler enqueues
+them and N `dunwell db_worker` processes take them from the database queue.
 With --runs N (N >= 3 for a median) the loaded database becomes a template: each first run
 starts on a fresh copy of it (`CREATE DATABASE … TEMPLATE`, a CHECKPOINT, a pause), the
 runs are printed with the load average before and after each, and their median; the re-run is
@@ -243,6 +245,48 @@ def measure_parallel(shards: int) -> dict[str, float]:
     }
 
 
+def measure_queue(workers: int) -> dict[str, float]:
+    """The first run as the product runs it: the morning's `workers` shards claimed and
+    enqueued as the worker's scheduler does (`ladder.tasks.claim_daily_run`), then taken from
+    the database queue by `workers` `dunwell db_worker` processes started together. The time
+    is from the first shard's start to the last shard's finish, as the shards record them."""
+    from django.db import transaction
+
+    from dunwell.ladder.models import DailyRun
+    from dunwell.ladder.tasks import claim_daily_run
+
+    with transaction.atomic():
+        claim_daily_run(AS_OF, workers, None)
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "dunwell", "db_worker"],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(workers)
+    ]
+    try:
+        while DailyRun.objects.filter(as_of=AS_OF, finished_at=None).exists():
+            if all(p.poll() is not None for p in procs):
+                sys.exit("the workers stopped before the run finished")
+            time.sleep(0.2)
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            p.wait()
+    rows = list(DailyRun.objects.filter(as_of=AS_OF))
+    started = min(r.started_at for r in rows if r.started_at is not None)
+    finished = max(r.finished_at for r in rows if r.finished_at is not None)
+    return {
+        "seconds": (finished - started).total_seconds(),
+        "examined": sum(r.summary.get("documents_examined", 0) for r in rows),
+        "tasks": sum(sum(r.summary.get("tasks_created", {}).values()) for r in rows),
+        "peak_mib": 0.0,  # the workers' own; not measured here
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--documents", type=int, default=1_000_000)
@@ -255,6 +299,11 @@ def main() -> None:
     )
     parser.add_argument(
         "--pause", type=float, default=20, help="seconds of rest before each run on a copy"
+    )
+    parser.add_argument(
+        "--queue",
+        action="store_true",
+        help="with --shards N: the first run through the task queue, N db_worker processes",
     )
     parser.add_argument("--phase")
     args = parser.parse_args()
@@ -271,12 +320,17 @@ def main() -> None:
         first = dict(firsts[-1], seconds=median(f["seconds"] for f in firsts))
         first["load"] = f"median of {args.runs} runs on fresh copies"
     else:
-        first = measure("first") if args.shards == 1 else measure_parallel(args.shards)
+        if args.queue:
+            first = measure_queue(args.shards)
+        else:
+            first = measure("first") if args.shards == 1 else measure_parallel(args.shards)
         rerun = measure("rerun")
     floor2 = measure("floor")
     base = min(floor["seconds"], floor2["seconds"])
     print(f"floor (full scan of open documents): {base:.2f} s ({int(floor['rows'])} rows)")
     first_label = "first run" if args.shards == 1 else f"first run, {args.shards} shards at once"
+    if args.queue:
+        first_label = f"first run through the queue, {args.shards} worker(s)"
     for label, r in ((first_label, first), ("re-run", rerun)):
         print(
             f"{label}: {r['seconds']:.2f} s = {r['seconds'] / base:.1f}× floor, "
