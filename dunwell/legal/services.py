@@ -689,7 +689,7 @@ def _link_task_documents(case_of_task: Sequence[tuple[int, int]], fresh: set[int
 # The cases the daily run opens at once (57,500 at 1M documents): the step "case opened" on
 # each case, its line on the debtor's timeline and its webhook event, made by the database from
 # the rows just written, as the SQLite branch of `open_cases_for_tasks` makes them in Python
-# (legal/tests/test_ladder_link.py compares what either writes).
+# (legal/tests/test_ladder_link.py asserts the same rows on either database).
 OPENED_SQL = """
 WITH m (case_id, task_id) AS (SELECT * FROM unnest(%s::bigint[], %s::bigint[])),
 o AS (
