@@ -257,6 +257,7 @@ def measure_queue(workers: int) -> dict[str, float]:
 
     with transaction.atomic():
         claim_daily_run(AS_OF, workers, None)
+    before = load_average()
     procs = [
         subprocess.Popen(
             [sys.executable, "-m", "dunwell", "db_worker"],
@@ -284,6 +285,7 @@ def measure_queue(workers: int) -> dict[str, float]:
         "examined": sum(r.summary.get("documents_examined", 0) for r in rows),
         "tasks": sum(sum(r.summary.get("tasks_created", {}).values()) for r in rows),
         "peak_mib": 0.0,  # the workers' own; not measured here
+        "load": f"before {before}; after {load_average()}",
     }
 
 
@@ -334,8 +336,9 @@ def main() -> None:
     for label, r in ((first_label, first), ("re-run", rerun)):
         print(
             f"{label}: {r['seconds']:.2f} s = {r['seconds'] / base:.1f}× floor, "
-            f"examined {int(r['examined'])}, tasks {int(r['tasks'])}, "
-            f"peak {r['peak_mib']:.0f} MiB ({r.get('load', '')})"
+            f"examined {int(r['examined'])}, tasks {int(r['tasks'])}"
+            + (f", peak {r['peak_mib']:.0f} MiB" if r["peak_mib"] else "")
+            + f" ({r.get('load', '')})"
         )
     print(f"this machine's speed now: {python_speed()}")
 
