@@ -5,7 +5,7 @@ a legal task opened from "My day" leads to the case."""
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -51,6 +51,21 @@ def overdue(
     make_document(cp, "1000.00", due_date=DUE)
     make_document(cp, "500.00", due_date=DUE)
     return cp
+
+
+def manual_task(
+    cp: Counterparty, action: str, lawyer: User, documents: Sequence[Document] = ()
+) -> Task:
+    """A task made by hand for the lawyer, due on DUE at 9:00."""
+    return ladder.create_manual_task(
+        counterparty=cp,
+        assignee=lawyer,
+        action=action,
+        due_at=datetime(2026, 3, 2, 9, tzinfo=UTC),
+        title=action,
+        user=lawyer,
+        documents=documents,
+    )
 
 
 def to_pretension(cp: Counterparty) -> Task:
@@ -107,22 +122,12 @@ def test_only_open_legal_tasks_open_a_case(
     for cp in others:
         make_document(cp, "100.00", due_date=DUE)
 
-    def task(cp: Counterparty, action: str) -> Task:
-        return ladder.create_manual_task(
-            counterparty=cp,
-            assignee=lawyer,
-            action=action,
-            due_at=datetime(2026, 3, 2, 9, tzinfo=UTC),
-            title=action,
-            user=lawyer,
-        )
-
-    call = task(others[0], "call")
-    done = task(others[1], "pretension")
+    call = manual_task(others[0], "call", lawyer)
+    done = manual_task(others[1], "pretension", lawyer)
     Task.objects.filter(pk=done.pk).update(status=TaskStatus.DONE)
-    waiting = task(others[2], "court_filing")
+    waiting = manual_task(others[2], "court_filing", lawyer)
     Task.objects.filter(pk=waiting.pk).update(status=TaskStatus.AWAITING_APPROVAL)
-    legal = task(overdue, "hand_to_lawyer")
+    legal = manual_task(overdue, "hand_to_lawyer", lawyer)
     LegalCase.objects.all().delete()  # whatever creating them did: only the call below counts
     Counterparty.objects.update(legal=False)
 
@@ -147,22 +152,11 @@ def test_legal_tasks_add_to_an_open_case_only_the_documents_it_lacks(
     other = make_counterparty(name="Debtor without a case", collector=collector)
     own = [make_document(other, f"{n}00.00", due_date=DUE) for n in (1, 2, 3)]
 
-    def task(cp: Counterparty, action: str, documents: list[Document]) -> Task:
-        return ladder.create_manual_task(
-            counterparty=cp,
-            assignee=lawyer,
-            action=action,
-            due_at=datetime(2026, 3, 2, 9, tzinfo=UTC),
-            title=action,
-            user=lawyer,
-            documents=documents,
-        )
-
     tasks = [
-        task(overdue, "pretension", [first, second]),
-        task(overdue, "hand_to_lawyer", [second, third]),
-        task(other, "pretension", own[:2]),
-        task(other, "court_filing", own[1:]),
+        manual_task(overdue, "pretension", lawyer, [first, second]),
+        manual_task(overdue, "hand_to_lawyer", lawyer, [second, third]),
+        manual_task(other, "pretension", lawyer, own[:2]),
+        manual_task(other, "court_filing", lawyer, own[1:]),
     ]
     LegalCase.objects.all().delete()  # whatever creating them did: only the calls below count
     kept = services.open_case(overdue, lawyer, document_ids=[first.pk])
@@ -195,17 +189,11 @@ def test_opening_cases_for_tasks_records_the_step_the_timeline_line_and_the_even
     other = make_counterparty(name="Second debtor", collector=collector)
     make_document(other, "100.00", due_date=DUE)
 
-    def task(cp: Counterparty, action: str) -> Task:
-        return ladder.create_manual_task(
-            counterparty=cp,
-            assignee=lawyer,
-            action=action,
-            due_at=datetime(2026, 3, 2, 9, tzinfo=UTC),
-            title=action,
-            user=lawyer,
-        )
-
-    tasks = [task(overdue, "pretension"), task(other, "pretension"), task(overdue, "court_filing")]
+    tasks = [
+        manual_task(overdue, "pretension", lawyer),
+        manual_task(other, "pretension", lawyer),
+        manual_task(overdue, "court_filing", lawyer),
+    ]
     LegalCase.objects.all().delete()  # whatever creating them did: only the call below counts
     TimelineEntry.objects.filter(kind="legal.case_opened").delete()
     Event.objects.all().delete()
