@@ -331,11 +331,23 @@ class Document(models.Model):
         db_constraint=False,
     )
     # No index of its own: (counterparty, due_date) below starts with it.
+    # The counterparty and the contract are checked once per statement, not once per row
+    # (`dunwell/dbkeys.py`, migration 0025): the same guarantees as a foreign-key constraint,
+    # a third less time for an import of 1M documents.
     counterparty = models.ForeignKey(
-        Counterparty, on_delete=models.CASCADE, related_name="documents", db_index=False
+        Counterparty,
+        on_delete=models.CASCADE,
+        related_name="documents",
+        db_index=False,
+        db_constraint=False,
     )
     contract = models.ForeignKey(
-        Contract, null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+        Contract,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+        db_constraint=False,
     )
     external_id = models.CharField(_("external id"), max_length=64)
     kind = models.CharField(_("kind"), max_length=10, choices=DocumentKind.choices)
@@ -402,11 +414,22 @@ class Payment(models.Model):
         db_index=False,
         db_constraint=False,
     )
+    # Counterparty, contract and document are checked once per statement, as for documents
+    # (`dunwell/dbkeys.py`, migration 0025).
     counterparty = models.ForeignKey(
-        Counterparty, on_delete=models.CASCADE, related_name="payments", db_index=False
+        Counterparty,
+        on_delete=models.CASCADE,
+        related_name="payments",
+        db_index=False,
+        db_constraint=False,
     )
     contract = models.ForeignKey(
-        Contract, null=True, blank=True, on_delete=models.SET_NULL, related_name="payments"
+        Contract,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="payments",
+        db_constraint=False,
     )
     document = models.ForeignKey(
         Document,
@@ -415,6 +438,7 @@ class Payment(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="named_payments",
+        db_constraint=False,
     )
     external_id = models.CharField(_("external id"), max_length=64)
     # The bank document's number (payment order); with the payer and date it identifies a
