@@ -1,5 +1,7 @@
-"""Documents' and payments' keys checked per statement (`dunwell/dbkeys.py`, ledger/0025): the
-same guarantees as the foreign-key constraints they replace, on both databases."""
+"""Keys checked per statement (`dunwell/dbkeys.py`): documents and payments (ledger/0025), the
+daily run's tasks, timeline entries, legal cases and case steps (ladder/0014, ledger/0026,
+legal/0008). The same guarantees as the foreign-key constraints they replace, on both
+databases."""
 
 from __future__ import annotations
 
@@ -14,15 +16,29 @@ from typing import Any
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
+from django.utils import timezone
 
+from dunwell.accounts.models import User
 from dunwell.dbkeys import DECLARED, trigger_names
-from dunwell.ledger.models import Contract, Counterparty, Document, Payment
+from dunwell.ladder.models import Task
+from dunwell.ledger.models import Contract, Counterparty, Document, Payment, TimelineEntry
+from dunwell.legal.models import CaseStep, LegalCase
 
-importlib.import_module("dunwell.ledger.migrations.0025_keys_per_statement")
+for _migration in (
+    "ledger.migrations.0025_keys_per_statement",
+    "ledger.migrations.0026_timeline_keys_per_statement",
+    "ladder.migrations.0014_task_keys_per_statement",
+    "legal.migrations.0008_case_keys_per_statement",
+):
+    importlib.import_module(f"dunwell.{_migration}")
 
 KEYS = {
     "ledger_document": {"counterparty_id", "contract_id"},
     "ledger_payment": {"counterparty_id", "contract_id", "document_id"},
+    "ledger_timelineentry": {"counterparty_id", "actor_id"},
+    "ladder_task": {"counterparty_id", "assignee_id", "step_id", "done_by_id", "approver_id"},
+    "legal_legalcase": {"company_id", "counterparty_id", "lawyer_id", "opened_by_id"},
+    "legal_casestep": {"case_id", "actor_id"},
 }
 MISSING = 987_654_321
 
@@ -83,19 +99,78 @@ def _payment(cp: Counterparty, n: int, **extra: Any) -> Payment:
 @pytest.mark.django_db
 def test_a_row_whose_key_is_missing_is_refused(make_counterparty: Callable[..., Counterparty]):
     cp = make_counterparty()
-    for row in (
-        _document(cp, 1, counterparty_id=MISSING),
-        _document(cp, 2, contract_id=MISSING),
-        _payment(cp, 3, counterparty_id=MISSING),
-        _payment(cp, 4, contract_id=MISSING),
-        _payment(cp, 5, document_id=MISSING),
+    for row, key in (
+        (_document(cp, 1, counterparty_id=MISSING), "ledger_document.counterparty_id"),
+        (_document(cp, 2, contract_id=MISSING), "ledger_document.contract_id"),
+        (_payment(cp, 3, counterparty_id=MISSING), "ledger_payment.counterparty_id"),
+        (_payment(cp, 4, contract_id=MISSING), "ledger_payment.contract_id"),
+        (_payment(cp, 5, document_id=MISSING), "ledger_payment.document_id"),
     ):
         with pytest.raises(IntegrityError) as caught, transaction.atomic():
             row.save()
+        assert key in str(caught.value), caught.value
         if connection.vendor == "postgresql":
             assert f"=({MISSING}) is not present" in str(caught.value.__cause__.diag.message_detail)
     assert not Document.objects.exists()
     assert not Payment.objects.exists()
+
+
+def _task(cp: Counterparty, **keys: Any) -> Task:
+    return Task(counterparty=cp, action="call", title="Call", due_at=timezone.now(), **keys)
+
+
+def _entry(cp: Counterparty, **keys: Any) -> TimelineEntry:
+    return TimelineEntry(counterparty=cp, at=timezone.now(), kind="x", summary="x", **keys)
+
+
+def _case(cp: Counterparty, **keys: Any) -> LegalCase:
+    return LegalCase(company=cp.company, counterparty=cp, opened_at=timezone.now(), **keys)
+
+
+@pytest.mark.django_db
+def test_the_daily_runs_rows_whose_key_is_missing_are_refused(
+    make_counterparty: Callable[..., Counterparty], collector: User
+) -> None:
+    cp, fresh = make_counterparty(), make_counterparty()  # fresh: no open case
+    case = _case(cp, lawyer=collector)
+    case.save()
+    step = CaseStep(case=case, kind="note", at=timezone.now(), summary="x", actor=collector)
+    step.save()
+    rows = [
+        *(
+            (_task(cp, **{key: MISSING}), f"ladder_task.{key}")
+            for key in ("counterparty_id", "assignee_id", "step_id", "done_by_id", "approver_id")
+        ),
+        *(
+            (_entry(cp, **{key: MISSING}), f"ledger_timelineentry.{key}")
+            for key in ("counterparty_id", "actor_id")
+        ),
+        *(
+            (_case(fresh, **{key: MISSING}), f"legal_legalcase.{key}")
+            for key in ("company_id", "counterparty_id", "lawyer_id", "opened_by_id")
+        ),
+        (
+            CaseStep(case_id=MISSING, kind="note", at=timezone.now(), summary="x"),
+            "legal_casestep.case_id",
+        ),
+        (
+            CaseStep(case=case, kind="note", at=timezone.now(), summary="x", actor_id=MISSING),
+            "legal_casestep.actor_id",
+        ),
+    ]
+    for row, key in rows:
+        with pytest.raises(IntegrityError) as caught, transaction.atomic():
+            row.save()
+        assert key in str(caught.value), caught.value
+    assert not Task.objects.exists()
+    assert not TimelineEntry.objects.filter(kind="x").exists()
+    assert list(LegalCase.objects.all()) == [case]
+    assert list(CaseStep.objects.all()) == [step]
+    # The same rows with their keys present are written.
+    _task(cp, assignee=collector, done_by=collector, approver=collector).save()
+    _entry(cp, actor=collector).save()
+    assert Task.objects.get().assignee == collector
+    assert TimelineEntry.objects.get(kind="x").actor == collector
 
 
 @pytest.mark.django_db
@@ -106,7 +181,7 @@ def test_one_bad_row_of_a_bulk_insert_writes_none(
     contract = make_contract(cp)
     rows = [_document(cp, n, contract=contract) for n in range(50)]
     rows += [_document(other, 50), _document(other, 51, contract_id=MISSING)]
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError, match="ledger_document.contract_id"), transaction.atomic():
         Document.objects.bulk_create(rows)
     assert not Document.objects.exists()
     Document.objects.bulk_create(rows[:-1])
@@ -122,9 +197,12 @@ def test_a_key_changed_to_a_missing_row_is_refused_other_changes_pass(
     doc = make_document(cp)
     pay = _payment(cp, 1, document=doc)
     pay.save()
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with (
+        pytest.raises(IntegrityError, match="ledger_document.counterparty_id"),
+        transaction.atomic(),
+    ):
         Document.objects.filter(pk=doc.pk).update(counterparty_id=MISSING)
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError, match="ledger_payment.document_id"), transaction.atomic():
         Payment.objects.filter(pk=pay.pk).update(document_id=MISSING)
     Document.objects.filter(pk=doc.pk).update(open_amount=Decimal("4.00"), counterparty=other)
     Payment.objects.filter(pk=pay.pk).update(document=None, counterparty=other)
@@ -150,12 +228,16 @@ def test_a_referenced_row_deleted_by_sql_is_refused(
     contract = make_contract(cp)
     doc = make_document(cp)
     _payment(cp, 1, document=doc, contract=contract).save()
-    for table, pk in (
-        ("ledger_counterparty", cp.pk),
-        ("ledger_contract", contract.pk),
-        ("ledger_document", doc.pk),
+    for table, pk, key in (
+        ("ledger_counterparty", cp.pk, "ledger_document.counterparty_id"),
+        ("ledger_contract", contract.pk, "ledger_payment.contract_id"),
+        ("ledger_document", doc.pk, "ledger_payment.document_id"),
     ):
-        with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        with (
+            pytest.raises(IntegrityError, match=key),
+            connection.cursor() as cursor,
+            transaction.atomic(),
+        ):
             cursor.execute(f"DELETE FROM {table} WHERE id = %s", [pk])  # noqa: S608
     assert Counterparty.objects.filter(pk=cp.pk).exists()
     assert Contract.objects.filter(pk=contract.pk).exists()
@@ -187,6 +269,42 @@ def test_deleting_through_django_still_cascades_clears_and_protects(
     cp.delete()
     assert not Document.objects.exists()
     assert list(Payment.objects.values_list("counterparty_id", flat=True)) == [other.pk]
+
+
+@postgres_only
+@pytest.mark.django_db
+def test_a_user_still_named_by_the_daily_runs_rows_is_not_deleted_by_sql(
+    make_counterparty: Callable[..., Counterparty],
+    make_user: Callable[..., User],
+    collector: User,
+) -> None:
+    cp, actor = make_counterparty(), make_user("olga")
+
+    def delete(table: str, pk: int, key: str) -> None:
+        with (
+            pytest.raises(IntegrityError, match=key),
+            connection.cursor() as cursor,
+            transaction.atomic(),
+        ):
+            cursor.execute(f"DELETE FROM {table} WHERE id = %s", [pk])  # noqa: S608
+
+    for key in ("assignee", "done_by", "approver"):
+        task = _task(cp, **{key: collector})
+        task.save()
+        delete("accounts_user", collector.pk, f"ladder_task.{key}_id")
+        task.delete()
+    _entry(cp, actor=actor).save()
+    delete("accounts_user", actor.pk, "ledger_timelineentry.actor_id")
+    case = _case(cp, lawyer=collector)
+    case.save()
+    delete("accounts_user", collector.pk, "legal_legalcase.lawyer_id")
+    CaseStep(case=case, kind="note", at=timezone.now(), summary="x").save()
+    delete("legal_legalcase", case.pk, "legal_casestep.case_id")
+    # Through Django: the keys are cleared or the rows deleted first.
+    actor.delete()
+    assert TimelineEntry.objects.get(kind="x").actor_id is None
+    case.delete()
+    assert not CaseStep.objects.exists()
 
 
 def _in_thread(work: Callable[[], None], errors: list[BaseException]) -> threading.Thread:

@@ -760,8 +760,13 @@ class TimelineEntry(models.Model):
 
     # No index of its own: the (counterparty, -at) index below serves every lookup by debtor,
     # and a second one would be written on every entry (imports write one per debtor).
+    # Both keys are checked once per statement (`dunwell/dbkeys.py`, migration 0026).
     counterparty = models.ForeignKey(
-        Counterparty, on_delete=models.CASCADE, related_name="timeline", db_index=False
+        Counterparty,
+        on_delete=models.CASCADE,
+        related_name="timeline",
+        db_index=False,
+        db_constraint=False,
     )
     at = models.DateTimeField(_("at"), db_index=True)
     # Empty on what imports and the daily run write: indexed only when set.
@@ -773,6 +778,7 @@ class TimelineEntry(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     kind = models.CharField(_("kind"), max_length=64)
     summary = models.TextField(_("what"))

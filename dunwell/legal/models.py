@@ -78,7 +78,11 @@ class Channel(models.TextChoices):
 class LegalCase(models.Model):
     """One legal action against one counterparty."""
 
-    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="legal_cases")
+    # Its four keys are checked once per statement (`dunwell/dbkeys.py`, migration 0008): the
+    # first daily run opens 57,500 cases at 1M documents.
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, related_name="legal_cases", db_constraint=False
+    )
     # No index of its own: the (counterparty, stage) index below serves the lookups by debtor.
     counterparty = models.ForeignKey(
         Counterparty,
@@ -86,6 +90,7 @@ class LegalCase(models.Model):
         on_delete=models.CASCADE,
         related_name="legal_cases",
         db_index=False,
+        db_constraint=False,
     )
     stage = models.CharField(
         _("stage"), max_length=20, choices=CaseStage.choices, default=CaseStage.NEW
@@ -97,6 +102,7 @@ class LegalCase(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="legal_cases",
+        db_constraint=False,
     )
     documents = models.ManyToManyField(
         Document, verbose_name=_("documents covered"), blank=True, related_name="legal_cases"
@@ -111,6 +117,7 @@ class LegalCase(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     # Pretension
     pretension_sent_on = models.DateField(_("pretension sent on"), null=True, blank=True)
@@ -164,7 +171,10 @@ class LegalCase(models.Model):
 class CaseStep(models.Model):
     """Something that happened in a case (the case's own timeline)."""
 
-    case = models.ForeignKey(LegalCase, on_delete=models.CASCADE, related_name="steps")
+    # Both keys are checked once per statement (`dunwell/dbkeys.py`, migration 0008).
+    case = models.ForeignKey(
+        LegalCase, on_delete=models.CASCADE, related_name="steps", db_constraint=False
+    )
     kind = models.CharField(_("kind"), max_length=32)
     at = models.DateTimeField(_("at"))
     # Empty on the steps the daily run records: indexed only when set (Meta).
@@ -176,6 +186,7 @@ class CaseStep(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     summary = models.TextField(_("what"))
     data = models.JSONField(_("details"), default=dict, blank=True)
