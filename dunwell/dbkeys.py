@@ -12,8 +12,9 @@ and now 0.9 s (bench/RESULTS.md, twenty-fourth part).
 
 - **a written row's key exists.** After each INSERT statement, the distinct keys of the rows it
   wrote (its transition table) are looked up and locked `FOR KEY SHARE` in one query: once per
-  parent instead of once per row. An UPDATE checks, row by row, only the rows whose key
-  changed, as PostgreSQL's own check does.
+  parent instead of once per row, in id order (the order in which the allocation engine locks
+  counterparties `FOR UPDATE`, so the two cannot deadlock on them). An UPDATE checks, row by
+  row, only the rows whose key changed, as PostgreSQL's own check does.
 - **a referenced row is not deleted.** After each DELETE on the parent table, the statement
   fails if a row still refers to a deleted one. Django's cascade (`on_delete`) deletes or
   clears the referring rows first, as before.
@@ -56,7 +57,7 @@ def _insert_function(table: str, keys: Sequence[Key]) -> str:
     checks = "".join(
         f"""    IF k{i} IS NOT NULL AND (
         SELECT count(*) FROM (SELECT 1 FROM {parent} p WHERE p.id IN (SELECT unnest(k{i}))
-                              FOR KEY SHARE OF p) x) <> cardinality(k{i}) THEN
+                              ORDER BY p.id FOR KEY SHARE OF p) x) <> cardinality(k{i}) THEN
         PERFORM dunwell_key_missing('{table}', '{column}', '{parent}', k{i});
     END IF;
 """
