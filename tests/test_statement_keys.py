@@ -217,6 +217,16 @@ postgres_only = pytest.mark.skipif(
 )
 
 
+def _delete_refused(table: str, pk: int, key: str) -> None:
+    """Deleting the row by SQL fails on the key `key` (child table.column) that still names it."""
+    with (
+        pytest.raises(IntegrityError, match=key),
+        connection.cursor() as cursor,
+        transaction.atomic(),
+    ):
+        cursor.execute(f"DELETE FROM {table} WHERE id = %s", [pk])  # noqa: S608
+
+
 @postgres_only
 @pytest.mark.django_db
 def test_a_referenced_row_deleted_by_sql_is_refused(
@@ -233,12 +243,7 @@ def test_a_referenced_row_deleted_by_sql_is_refused(
         ("ledger_contract", contract.pk, "ledger_payment.contract_id"),
         ("ledger_document", doc.pk, "ledger_payment.document_id"),
     ):
-        with (
-            pytest.raises(IntegrityError, match=key),
-            connection.cursor() as cursor,
-            transaction.atomic(),
-        ):
-            cursor.execute(f"DELETE FROM {table} WHERE id = %s", [pk])  # noqa: S608
+        _delete_refused(table, pk, key)
     assert Counterparty.objects.filter(pk=cp.pk).exists()
     assert Contract.objects.filter(pk=contract.pk).exists()
     assert Document.objects.filter(pk=doc.pk).exists()
@@ -280,26 +285,18 @@ def test_a_user_still_named_by_the_daily_runs_rows_is_not_deleted_by_sql(
 ) -> None:
     cp, actor = make_counterparty(), make_user("olga")
 
-    def delete(table: str, pk: int, key: str) -> None:
-        with (
-            pytest.raises(IntegrityError, match=key),
-            connection.cursor() as cursor,
-            transaction.atomic(),
-        ):
-            cursor.execute(f"DELETE FROM {table} WHERE id = %s", [pk])  # noqa: S608
-
     for key in ("assignee", "done_by", "approver"):
         task = _task(cp, **{key: collector})
         task.save()
-        delete("accounts_user", collector.pk, f"ladder_task.{key}_id")
+        _delete_refused("accounts_user", collector.pk, f"ladder_task.{key}_id")
         task.delete()
     _entry(cp, actor=actor).save()
-    delete("accounts_user", actor.pk, "ledger_timelineentry.actor_id")
+    _delete_refused("accounts_user", actor.pk, "ledger_timelineentry.actor_id")
     case = _case(cp, lawyer=collector)
     case.save()
-    delete("accounts_user", collector.pk, "legal_legalcase.lawyer_id")
+    _delete_refused("accounts_user", collector.pk, "legal_legalcase.lawyer_id")
     CaseStep(case=case, kind="note", at=timezone.now(), summary="x").save()
-    delete("legal_legalcase", case.pk, "legal_casestep.case_id")
+    _delete_refused("legal_legalcase", case.pk, "legal_casestep.case_id")
     # Through Django: the keys are cleared or the rows deleted first.
     actor.delete()
     assert TimelineEntry.objects.get(kind="x").actor_id is None
