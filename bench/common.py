@@ -156,7 +156,7 @@ def bulk_load(
 # Tables whose rows name a document without a database key to it (ladder/0010, legal/0005):
 # TRUNCATE … CASCADE does not reach them, and with the ids restarted, a reload's documents
 # would inherit the last run's progress rows and links.
-UNKEYED = ("ladder_taskdocument", "ladder_documentprogress", "legal_legalcase_documents")
+UNKEYED = ("ladder_documentprogress", "legal_legalcase_documents")
 
 
 def wipe_ledger() -> None:

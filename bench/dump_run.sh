@@ -11,8 +11,7 @@ url=$1
 out=$2
 mkdir -p "$out"
 drop="ARRAY['created_at','updated_at','at','opened_at','occurred_at','recorded_at','dispatched_at']"
-for spec in "ladder_task:id" "ladder_taskdocument:task_id,document_id" \
-    "ladder_documentprogress:document_id" "legal_legalcase:id" \
+for spec in "ladder_task:id" "ladder_documentprogress:document_id" "legal_legalcase:id" \
     "legal_legalcase_documents:legalcase_id,document_id" "legal_casestep:id" \
     "ledger_timelineentry:id" "outbox_event:id" "ledger_counterparty:id" "ladder_ladderevent:id"; do
     table=${spec%%:*}

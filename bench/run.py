@@ -60,7 +60,7 @@ def load(documents: int, counterparties: int) -> None:
     call_command("migrate", verbosity=0)
     with connection.cursor() as c:
         c.execute(
-            "TRUNCATE ladder_taskdocument, ladder_task, ladder_documentprogress, "
+            "TRUNCATE ladder_task, ladder_documentprogress, "
             "ladder_ladderevent, ladder_grace, ladder_promise_documents, ladder_promise, "
             "ladder_dispute_documents, ladder_dispute, ladder_agreementinstalment, "
             "ladder_agreement, ladder_counterpartypolicy, ladder_dailyrun, "

@@ -200,3 +200,21 @@ def statement_keys(table: str, keys: Sequence[Key]) -> migrations.RunPython:
             schema_editor.execute(sql, None)
 
     return migrations.RunPython(create, drop)
+
+
+def rebuilt_on_sqlite(table: str, *, undone: bool = False) -> migrations.RunPython:
+    """SQLite rebuilds a table for some schema changes (a column added without a database
+    default, a column removed), and the rebuild drops the table's triggers. Put this operation
+    at the end of such a migration to make the statement keys' triggers again; with `undone`,
+    at its start, to make them again once the migration is reversed. Nothing on PostgreSQL."""
+
+    def again(apps, schema_editor) -> None:
+        vendor = schema_editor.connection.vendor
+        if vendor == "postgresql":
+            return
+        keys = DECLARED[table]  # every migration module is loaded by now
+        for sql in _drop_sql(table, keys, vendor) + _sqlite_sql(table, keys):
+            schema_editor.execute(sql, None)
+
+    noop = migrations.RunPython.noop
+    return migrations.RunPython(noop, again) if undone else migrations.RunPython(again, noop)

@@ -63,7 +63,6 @@ def _partial_indexes(cursor, table: str) -> set[str]:
 # progress rows of a debtor: through its documents), and the first daily run writes millions of
 # rows into these tables (ladder/0011, ladder/0013, legal/0006).
 UNREAD = {
-    "ladder_taskdocument": ["document_id"],
     "ladder_documentprogress": ["policy_id", "counterparty_id"],
     "legal_legalcase_documents": ["document_id"],
 }

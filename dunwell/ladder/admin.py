@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from dunwell.ladder.models import (
     Agreement,
@@ -21,7 +22,6 @@ from dunwell.ladder.models import (
     Promise,
     SegmentPolicy,
     Task,
-    TaskDocument,
 )
 from dunwell.ledger.audit import AuditedAdmin
 
@@ -81,12 +81,6 @@ class GraceRequestAdmin(admin.ModelAdmin):
     raw_id_fields = ("counterparty", "grace")
 
 
-class TaskDocumentInline(admin.TabularInline):
-    model = TaskDocument
-    extra = 0
-    raw_id_fields = ("document",)
-
-
 @admin.register(Task)
 class TaskAdmin(admin.ModelAdmin):
     list_display = ("title", "counterparty", "assignee", "action", "due_at", "status")
@@ -94,7 +88,11 @@ class TaskAdmin(admin.ModelAdmin):
     search_fields = ("title", "counterparty__name")
     raw_id_fields = ("counterparty", "step")
     date_hierarchy = "due_at"
-    inlines = [TaskDocumentInline]
+    readonly_fields = ("task_documents",)
+
+    @admin.display(description=_("documents"))
+    def task_documents(self, task: Task) -> str:
+        return ", ".join(task.documents.order_by("due_date", "id").values_list("number", flat=True))
 
 
 @admin.register(Promise)

@@ -41,7 +41,6 @@ from dunwell.ladder.models import (
     Promise,
     PromiseStatus,
     Task,
-    TaskDocument,
 )
 from dunwell.ledger.models import Document
 
@@ -248,11 +247,11 @@ def _task_holds(
         counterparty_id__in=claimed, open_amount__gt=0
     ).values_list("id", "counterparty_id", "currency", "due_date", "open_amount"):
         docs[cp_id][currency].append((doc_id, due, amount))
-    task_docs: dict[int, list[int]] = defaultdict(list)
-    for task_id, doc_id in TaskDocument.objects.filter(
-        task__in=tasks.filter(counterparty_id__in=claimed, step__isnull=False)
-    ).values_list("task_id", "document_id"):
-        task_docs[task_id].append(doc_id)
+    task_docs: dict[int, list[int]] = dict(
+        tasks.filter(counterparty_id__in=claimed, step__isnull=False).values_list(
+            "id", "document_ids"
+        )
+    )
     for cp_id in claimed:
         covered = _covered_documents(docs[cp_id], claims[cp_id])
         open_ids = {d[0] for cur in docs[cp_id].values() for d in cur}

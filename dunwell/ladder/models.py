@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dunwell.accounts.models import Role
 from dunwell.dbindex import index_when_set
+from dunwell.idarray import IdArrayField
 from dunwell.ledger.models import Company, Counterparty, Document, Segment, money_field
 from dunwell.money import Amounts
 from dunwell.names import localized
@@ -405,9 +406,9 @@ class Task(models.Model):
         related_name="tasks",
         db_constraint=False,
     )
-    documents = models.ManyToManyField(
-        Document, through="TaskDocument", related_name="ladder_tasks", blank=True
-    )
+    # The documents the task is about (distinct ids), written with the task. Not a link table:
+    # the first daily run at 1M documents names 1.4M of them (dunwell/idarray.py).
+    document_ids = IdArrayField(_("documents"))
     due_at = models.DateTimeField(_("due"))
     window_start = models.DateTimeField(_("window start"), null=True, blank=True)
     window_end = models.DateTimeField(_("window end"), null=True, blank=True)
@@ -477,6 +478,11 @@ class Task(models.Model):
         return self.title
 
     @property
+    def documents(self) -> models.QuerySet[Document]:
+        """The task's documents that still exist."""
+        return Document.objects.filter(pk__any=self.document_ids)
+
+    @property
     def at_stake(self) -> Amounts:
         """What the task is about, per currency (never one sum across currencies)."""
         if self.amounts:
@@ -506,35 +512,6 @@ class Task(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
-
-
-class TaskDocument(models.Model):
-    # The rows are written in the same transaction as their task (the daily run writes
-    # millions), so the database does not check this key at commit: Django still cascades
-    # a task's deletion to its rows (tested in ladder/tests/test_task_documents.py). Lookups
-    # by task use the unique (task, document) index, so the key has no index of its own.
-    task = models.ForeignKey(
-        Task, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
-    )
-    # Not checked by the database either, like the progress rows' key to their document:
-    # Django's cascade removes the rows of a deleted document. Not indexed: every read goes
-    # by task (the unique (task, document) index); only that cascade, when a debtor is
-    # deleted, looks rows up by document. The first daily run writes 1.4M rows at 1M
-    # documents: with an entry per row in a document index their INSERT took 8.95 s over
-    # the run, without it 5.35 s (medians, bench/RESULTS.md, twenty-first part).
-    document = models.ForeignKey(
-        Document, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
-    )
-
-    class Meta:
-        verbose_name = _("task document")
-        verbose_name_plural = _("task documents")
-        constraints = [
-            models.UniqueConstraint(fields=["task", "document"], name="uniq_task_document")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.task_id}:{self.document_id}"
 
 
 class PromiseStatus(models.TextChoices):

@@ -47,7 +47,6 @@ from dunwell.ladder.models import (
     DocumentProgress,
     Grace,
     Task,
-    TaskDocument,
     TaskStatus,
 )
 from dunwell.ledger.models import Counterparty, Document, TimelineEntry
@@ -380,7 +379,6 @@ def escalate_overdue_disputes(run: NightlyRun) -> None:
         tasks: list[Task] = []
         notices: list[tuple[int, dict[str, Any], int, str]] = []
         timeline: list[tuple[int, str, str, dict[str, Any]]] = []
-        links: list[tuple[str, list[int]]] = []
         docs: dict[int, list[int]] = defaultdict(list)
         for dispute_id, doc_id in Dispute.documents.through.objects.filter(
             dispute_id__in=[d["id"] for d in overdue]
@@ -414,9 +412,9 @@ def escalate_overdue_disputes(run: NightlyRun) -> None:
                     amount=dispute["amount"],
                     currency=dispute["currency"],
                     key=key,
+                    document_ids=docs.get(dispute["id"], []),
                 )
             )
-            links.append((key, docs.get(dispute["id"], [])))
             if boss is not None:
                 notices.append((boss, params, debtor.id, key))
             timeline.append(
@@ -428,12 +426,8 @@ def escalate_overdue_disputes(run: NightlyRun) -> None:
                 )
             )
         Task.objects.bulk_create(tasks)
-        by_key = dict(Task.objects.filter(key__in=[k for k, _d in links]).values_list("key", "id"))
-        events.tasks_created(by_key.values())
-        TaskDocument.objects.bulk_create(
-            TaskDocument(task_id=by_key[key], document_id=doc)
-            for key, doc_ids in links
-            for doc in doc_ids
+        events.tasks_created(
+            Task.objects.filter(key__in=[t.key for t in tasks]).values_list("id", flat=True)
         )
         TimelineEntry.objects.bulk_create(_timeline_rows(timeline, run.now))
         for recipient, params, cp, key in notices:

@@ -41,7 +41,6 @@ from dunwell.ladder.models import (
     PromiseStatus,
     SegmentPolicy,
     Task,
-    TaskDocument,
     TaskStatus,
 )
 from dunwell.ledger.models import Counterparty, Document, Segment, TimelineEntry
@@ -358,8 +357,8 @@ def create_manual_task(
         window_start=due_at,
         window_end=due_at + timedelta(minutes=window_minutes),
         key=f"manual:{uuid.uuid4().hex}",
+        document_ids=[doc.pk for doc in docs],
     )
-    TaskDocument.objects.bulk_create(TaskDocument(task=task, document=doc) for doc in docs)
     write_timeline(
         counterparty.pk,
         user,
@@ -384,11 +383,7 @@ def _pretension_days(task: Task) -> int:
     """The claim period of the task's documents: the shortest of their contracts' periods (a
     document without a contract counts the default), so the ladder's deadline never outlasts
     the one the letter states."""
-    periods = set(
-        Document.objects.filter(
-            pk__in=TaskDocument.objects.filter(task=task).values("document")
-        ).values_list("contract__pretension_days", flat=True)
-    )
+    periods = set(task.documents.values_list("contract__pretension_days", flat=True))
     days = [int(p) if p else DEFAULT_PRETENSION_DAYS for p in periods]
     return min(days) if days else DEFAULT_PRETENSION_DAYS
 

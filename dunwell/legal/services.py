@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from dunwell import bulk
 from dunwell.accounts.models import Role, User
+from dunwell.idarray import unnest_sql
 from dunwell.ladder.models import Action, Task, TaskStatus
 from dunwell.ladder.services import complete_open_tasks
 from dunwell.ledger.models import Counterparty, TimelineEntry
@@ -675,13 +676,16 @@ def _link_task_documents(case_of_task: Sequence[tuple[int, int]], fresh: set[int
                     ("VALUES " + ", ".join(["(%s, %s)"] * len(part)), [v for p in part for v in p])
                     for part in (pairs[i : i + 2000] for i in range(0, len(pairs), 2000))
                 ]
+            ids, doc = unnest_sql(connection.vendor, "t.document_ids", "u")
             for source, params in chunks:
                 cursor.execute(
                     f"WITH m (task_id, case_id) AS ({source}) "  # noqa: S608 - our names
                     f"INSERT INTO {through} (legalcase_id, document_id) "
-                    "SELECT DISTINCT m.case_id, td.document_id FROM m "
-                    "JOIN ladder_taskdocument td ON td.task_id = m.task_id "
-                    f"WHERE true ORDER BY 1, 2{skip}",  # the unique index's order
+                    f"SELECT DISTINCT m.case_id, {doc} FROM m "
+                    f"JOIN ladder_task t ON t.id = m.task_id CROSS JOIN {ids} "
+                    # only documents that exist, as the link table's rows did
+                    f"WHERE EXISTS (SELECT 1 FROM ledger_document d WHERE d.id = {doc}) "
+                    f"ORDER BY 1, 2{skip}",  # the unique index's order
                     params,
                 )  # fmt: skip
 

@@ -92,9 +92,7 @@ def visible_task(user: User, task_id: int) -> Task:
 
 
 def task_page(user: User, task: Task, today: date) -> TaskPage:
-    documents = list(
-        Document.objects.filter(ladder_tasks=task).select_related("contract").order_by("due_date")
-    )
+    documents = list(task.documents.select_related("contract").order_by("due_date"))
     totals: dict[str, Decimal] = defaultdict(Decimal)
     for doc in documents:
         totals[doc.currency] += doc.open_amount

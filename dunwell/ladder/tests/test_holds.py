@@ -11,7 +11,7 @@ import pytest
 from dunwell.accounts.models import User
 from dunwell.ladder import services
 from dunwell.ladder.holds import AGREEMENT, DISPUTE, GRACE, PROMISE, Hold, task_holds
-from dunwell.ladder.models import Policy, PromiseStatus, Task, TaskDocument
+from dunwell.ladder.models import Policy, PromiseStatus, Task
 from dunwell.ledger.models import Counterparty, Document
 
 TODAY = date(2026, 3, 10)
@@ -25,11 +25,15 @@ def debtor(make_counterparty: Callable[..., Counterparty], collector: User) -> C
 
 def ladder_task(cp: Counterparty, docs: list[Document], key: str, action: str = "letter") -> Task:
     step = Policy.objects.get(code="standard").steps.first()
-    task = Task.objects.create(
-        counterparty=cp, action=action, title=key, due_at=NOW, key=key, step=step
+    return Task.objects.create(
+        counterparty=cp,
+        action=action,
+        title=key,
+        due_at=NOW,
+        key=key,
+        step=step,
+        document_ids=[d.pk for d in docs],
     )
-    TaskDocument.objects.bulk_create(TaskDocument(task=task, document=d) for d in docs)
-    return task
 
 
 def holds() -> dict[str, Hold]:

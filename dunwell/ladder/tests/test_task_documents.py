@@ -1,8 +1,7 @@
-"""Task documents have no database foreign key to their task (the daily run writes them in the
-same transaction as the task), and task documents, document progress and legal case links
-none to their document (migrations ladder/0010, legal/0005: each check at commit locked the
-document). The invariants the keys used to guard are kept by Django and by the engine, and
-checked here."""
+"""A task names its documents in its own row (`Task.document_ids`, ladder/0015), and document
+progress and legal case links have no database key to their document (migrations ladder/0010,
+legal/0005: each check at commit locked the document). The invariants the keys used to guard
+are kept by Django and by the engine, and checked here."""
 
 from __future__ import annotations
 
@@ -14,7 +13,7 @@ from django.utils import timezone
 
 from dunwell.accounts.models import User
 from dunwell.ladder.engine import run
-from dunwell.ladder.models import DocumentProgress, Policy, Task, TaskDocument
+from dunwell.ladder.models import DocumentProgress, Policy, Task
 from dunwell.ladder.services import policy_changed
 from dunwell.ledger.models import Counterparty, Document
 from dunwell.legal.models import LegalCase
@@ -23,19 +22,27 @@ pytestmark = pytest.mark.django_db
 DUE = date(2026, 3, 2)  # a Monday
 
 
-def orphans() -> int:
-    """Task documents whose task does not exist."""
-    return TaskDocument.objects.exclude(task_id__in=Task.objects.values("pk")).count()
+# The two tables whose rows name a document without a database key to it; a task names its
+# documents in its own row (`Task.document_ids`, ladder/0015).
+LINKED = (DocumentProgress, LegalCase.documents.through)
 
 
-# The three tables whose rows name a document without a database key to it.
-LINKED = (TaskDocument, DocumentProgress, LegalCase.documents.through)
+def task_links() -> list[tuple[int, int, int]]:
+    """(task, its debtor, document) for every document id a task names."""
+    return [
+        (task_id, cp, doc)
+        for task_id, cp, ids in Task.objects.values_list("id", "counterparty_id", "document_ids")
+        for doc in ids
+    ]
 
 
 def without_document() -> dict[str, int]:
-    """Rows of the three tables that name a document which does not exist."""
+    """Rows of the linked tables, and ids named by tasks, whose document does not exist."""
     existing = Document.objects.values("pk")
-    return {m.__name__: m.objects.exclude(document_id__in=existing).count() for m in LINKED}
+    found = {m.__name__: m.objects.exclude(document_id__in=existing).count() for m in LINKED}
+    known = set(Document.objects.values_list("pk", flat=True))
+    found["Task"] = sum(1 for _t, _cp, doc in task_links() if doc not in known)
+    return found
 
 
 def up_to_legal() -> None:
@@ -45,7 +52,9 @@ def up_to_legal() -> None:
 
 
 def rows_of(documents: set[int]) -> dict[str, int]:
-    return {m.__name__: m.objects.filter(document_id__in=documents).count() for m in LINKED}
+    found = {m.__name__: m.objects.filter(document_id__in=documents).count() for m in LINKED}
+    found["Task"] = sum(1 for _t, _cp, doc in task_links() if doc in documents)
+    return found
 
 
 @pytest.fixture
@@ -64,52 +73,54 @@ def ledger(
     return docs
 
 
-def test_a_run_links_every_task_to_existing_documents_and_leaves_no_orphans(
+def test_a_run_names_for_every_task_only_open_documents_of_its_own_debtor(
     ledger: list[Document],
 ) -> None:
     run(DUE + timedelta(days=10))
-    links = list(TaskDocument.objects.values_list("task__counterparty_id", "document_id"))
+    links = task_links()
     assert links, "the run should have created tasks with documents"
     owner = {d.pk: d.counterparty_id for d in ledger}
-    # a task only covers open documents of its own debtor
-    assert all(owner[doc] == cp for cp, doc in links)
-    assert orphans() == 0
-
-
-def test_deleting_a_task_removes_its_task_documents(ledger: list[Document]) -> None:
-    run(DUE + timedelta(days=10))
-    task = Task.objects.filter(pk__in=TaskDocument.objects.values("task_id")).first()
+    assert all(owner[doc] == cp for _task, cp, doc in links)
+    # distinct, as the field keeps them
+    for ids in Task.objects.values_list("document_ids", flat=True):
+        assert len(ids) == len(set(ids))
+    # a task's documents read back as documents
+    task = Task.objects.exclude(document_ids=[]).first()
     assert task is not None
-    others = TaskDocument.objects.exclude(task=task).count()
-    task.delete()
-    assert not TaskDocument.objects.filter(task_id=task.pk).exists()
-    assert TaskDocument.objects.count() == others
-    assert orphans() == 0
+    assert sorted(task.documents.values_list("pk", flat=True)) == sorted(task.document_ids)
 
 
-def test_deleting_tasks_in_bulk_or_with_their_debtor_leaves_no_orphans(
+def test_a_deleted_document_leaves_its_tasks_and_is_not_read_back(ledger: list[Document]) -> None:
+    run(DUE + timedelta(days=10))
+    task = Task.objects.exclude(document_ids=[]).first()
+    assert task is not None
+    gone = task.document_ids[0]
+    Document.objects.filter(pk=gone).delete()
+    task.refresh_from_db()
+    assert gone in task.document_ids, "the id stays in the row"
+    assert gone not in set(task.documents.values_list("pk", flat=True))
+
+
+def test_a_task_whose_documents_were_all_deleted_is_not_closed_as_paid(
     ledger: list[Document],
 ) -> None:
+    """As when the links went with their documents: a task without a document left is not
+    "all paid"; one whose remaining documents are all paid is."""
     run(DUE + timedelta(days=10))
-    debtor = ledger[-1].counterparty
-    debtor.delete()
-    assert orphans() == 0
-    Task.objects.filter(action="call").delete()
-    assert orphans() == 0
-    Task.objects.all().delete()
-    assert TaskDocument.objects.count() == 0
+    tasks = list(Task.objects.filter(status="open").exclude(document_ids=[]).order_by("pk"))
+    assert len(tasks) >= 2
+    deleted, paid = tasks[0], tasks[-1]
+    assert deleted.counterparty_id != paid.counterparty_id
+    Document.objects.filter(pk__in=deleted.document_ids).delete()
+    Document.objects.filter(pk__in=paid.document_ids).update(open_amount=0)
+    run(DUE + timedelta(days=11))
+    deleted.refresh_from_db()
+    paid.refresh_from_db()
+    assert deleted.status == "open"
+    assert paid.status == "cancelled_paid"
 
 
-def test_deleting_a_document_removes_its_task_documents(ledger: list[Document]) -> None:
-    run(DUE + timedelta(days=10))
-    link = TaskDocument.objects.first()
-    assert link is not None
-    Document.objects.filter(pk=link.document_id).delete()
-    assert not TaskDocument.objects.filter(document_id=link.document_id).exists()
-    assert Task.objects.filter(pk=link.task_id).exists()
-
-
-NONE = {"TaskDocument": 0, "DocumentProgress": 0, "LegalCase_documents": 0}
+NONE = {"DocumentProgress": 0, "LegalCase_documents": 0, "Task": 0}
 
 
 def test_the_runs_write_links_progress_and_case_links_only_for_existing_documents(
@@ -146,11 +157,14 @@ def test_deleting_documents_in_bulk_takes_their_rows_in_all_three_tables(
     assert case is not None
     linked = set(case.documents.values_list("pk", flat=True))
     assert linked and LegalCase.objects.count() > 1
+    named = rows_of(linked)["Task"]
+    assert named
     Document.objects.filter(pk__in=linked).delete()
-    assert rows_of(linked) == NONE
-    assert without_document() == NONE
+    # the tasks keep the ids in their rows (none is read back: the tests above)
+    assert rows_of(linked) == {**NONE, "Task": named}
+    assert without_document() == {**NONE, "Task": named}
     assert LegalCase.documents.through.objects.exists(), "the other cases' links stay"
-    assert TaskDocument.objects.exists()
+    assert any(doc not in linked for _t, _cp, doc in task_links())
 
 
 def test_a_changed_policy_marks_exactly_its_documents_due(ledger: list[Document]) -> None:

@@ -13,7 +13,6 @@ FINAL = ("closed", "written_off")
 
 def open_missing_cases(apps: Any, schema_editor: Any) -> None:
     Task = apps.get_model("ladder", "Task")
-    TaskDocument = apps.get_model("ladder", "TaskDocument")
     LegalCase = apps.get_model("legal", "LegalCase")
     CaseStep = apps.get_model("legal", "CaseStep")
     Counterparty = apps.get_model("ledger", "Counterparty")
@@ -56,9 +55,7 @@ def open_missing_cases(apps: Any, schema_editor: Any) -> None:
     through = LegalCase.documents.through
     links = {
         (task_to_case[task_id], doc_id)
-        for task_id, doc_id in TaskDocument.objects.filter(
-            task_id__in=list(task_to_case)
-        ).values_list("task_id", "document_id")
+        for task_id, doc_id in _task_documents(apps, Task, list(task_to_case))
     }
     through.objects.bulk_create(
         [through(legalcase_id=case_id, document_id=doc_id) for case_id, doc_id in links],
@@ -92,6 +89,20 @@ def open_missing_cases(apps: Any, schema_editor: Any) -> None:
         batch_size=2000,
     )
     Counterparty.objects.filter(pk__in=list(tasks_of)).update(legal=True)
+
+
+def _task_documents(apps: Any, task_model: Any, task_ids: list[int]) -> list[tuple[int, int]]:
+    """(task, document) pairs: from the link table this migration was written for, or from
+    the tasks' own column when called with today's models (ladder/0015 removed the table and
+    runs after this migration)."""
+    try:
+        links = apps.get_model("ladder", "TaskDocument")
+    except LookupError:
+        rows = task_model.objects.filter(pk__in=task_ids).values_list("pk", "document_ids")
+        return [(task_id, doc_id) for task_id, ids in rows for doc_id in ids]
+    return list(
+        links.objects.filter(task_id__in=task_ids).values_list("task_id", "document_id")
+    )
 
 
 class Migration(migrations.Migration):

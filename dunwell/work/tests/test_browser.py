@@ -118,22 +118,19 @@ def test_supervisor_reassigns_a_stalling_debtor(
 
 def ladder_task(cp: Counterparty, user: User, action: str, title: str) -> Task:
     """A task as the daily run makes it: from a step of a policy, naming the open documents."""
-    from dunwell.ladder.models import Policy, PolicyStep, TaskDocument
+    from dunwell.ladder.models import Policy, PolicyStep
     from dunwell.ledger.models import Document
 
     policy, _created = Policy.objects.get_or_create(code="browser", defaults={"name": "Browser"})
     step, _created = PolicyStep.objects.get_or_create(
         policy=policy, order=1, defaults={"name": "Step", "action": action}
     )
-    task = Task.objects.create(
+    docs = Document.objects.filter(counterparty=cp, open_amount__gt=0)
+    return Task.objects.create(
         counterparty=cp, assignee=user, action=action, title=title, step=step,
         due_at=timezone.now() - timedelta(hours=1), key=f"browser:{title}",
+        document_ids=list(docs.values_list("pk", flat=True)),
     )  # fmt: skip
-    TaskDocument.objects.bulk_create(
-        TaskDocument(task=task, document=d)
-        for d in Document.objects.filter(counterparty=cp, open_amount__gt=0)
-    )
-    return task
 
 
 def test_a_letter_task_is_sent_by_hand_with_its_file(

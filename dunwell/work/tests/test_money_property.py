@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from dunwell.accounts.models import User
 from dunwell.ladder.engine import run
-from dunwell.ladder.models import Task, TaskDocument
+from dunwell.ladder.models import Task
 from dunwell.ledger.models import Counterparty, Document
 from dunwell.money import Amounts
 from dunwell.work import selectors
@@ -99,9 +99,7 @@ def test_every_total_is_the_per_currency_sum(
             if cp.pk in shown_in_my_day:
                 assert shown_in_my_day[cp.pk] == overdue
         for task in Task.objects.filter(counterparty__in=debtors):
-            linked = Document.objects.filter(
-                pk__in=TaskDocument.objects.filter(task=task).values("document_id")
-            )
+            linked = Document.objects.filter(pk__in=task.document_ids)
             expected: dict[str, Decimal] = defaultdict(Decimal)
             for d in linked:
                 expected[d.currency] += d.open_amount

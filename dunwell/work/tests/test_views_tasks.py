@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from dunwell.accounts.models import Role, User
 from dunwell.ladder import services as ladder
-from dunwell.ladder.models import Policy, Task, TaskDocument, TaskStatus
+from dunwell.ladder.models import Policy, Task, TaskStatus
 from dunwell.ledger.models import Counterparty, Document, TimelineEntry
 from dunwell.work.models import Notification, TaskAttachment
 
@@ -33,7 +33,8 @@ def client_for(user: User) -> Client:
 
 def ladder_task(cp: Counterparty, user: User | None, action: str, **kw: Any) -> Task:
     """A task as the daily run makes it: from a step, naming the debtor's open documents."""
-    task = Task.objects.create(
+    docs = Document.objects.filter(counterparty=cp, open_amount__gt=0)
+    return Task.objects.create(
         counterparty=cp,
         assignee=user,
         action=action,
@@ -41,11 +42,9 @@ def ladder_task(cp: Counterparty, user: User | None, action: str, **kw: Any) -> 
         due_at=kw.pop("due_at", timezone.now()),
         key=f"test:{action}:{cp.pk}:{Task.objects.count()}",
         step=Policy.objects.get(code="standard").steps.first(),
+        document_ids=list(docs.values_list("pk", flat=True)),
         **kw,
     )
-    docs = Document.objects.filter(counterparty=cp, open_amount__gt=0)
-    TaskDocument.objects.bulk_create(TaskDocument(task=task, document=d) for d in docs)
-    return task
 
 
 @pytest.fixture
