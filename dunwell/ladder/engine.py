@@ -489,7 +489,8 @@ def write_tasks(ctx: Context, drafts: list[TaskDraft], summary: RunSummary) -> l
             task_id
             for task_id, draft in zip(ids, drafts, strict=True)
             if draft.step.step.action in LEGAL_ACTIONS and not draft.step.needs_approval
-        ]
+        ],
+        written_now=True,
     )
     return ids
 

@@ -16,17 +16,20 @@ if TYPE_CHECKING:
     from dunwell.ladder.models import Task
 
 # Called with the ids of live (not awaiting approval) tasks with a legal action just created
-# or approved, and the user who did it (None for the daily run).
-on_legal_task_created: list[Callable[[Sequence[int], User | None], object]] = []
+# or approved, the user who did it (None for the daily run), and `written_now`: the tasks were
+# written in this transaction from documents it read, so each document they name exists.
+on_legal_task_created: list[Callable[..., object]] = []
 # Called with a legal task completed from the ladder (the calendar, "My day").
 on_legal_task_done: list[Callable[[Task, User | None], object]] = []
 
 
-def legal_task_created(task_ids: Sequence[int], user: User | None = None) -> None:
+def legal_task_created(
+    task_ids: Sequence[int], user: User | None = None, *, written_now: bool = False
+) -> None:
     if not task_ids:
         return
     for handler in on_legal_task_created:
-        handler(task_ids, user)
+        handler(task_ids, user, written_now=written_now)
 
 
 def legal_task_done(task: Task, user: User | None) -> None:

@@ -644,7 +644,9 @@ def write_off(case: LegalCase, user: User, *, closed_on: date, note: str = "") -
     return case
 
 
-def _link_task_documents(case_of_task: Sequence[tuple[int, int]], fresh: set[int]) -> None:
+def _link_task_documents(
+    case_of_task: Sequence[tuple[int, int]], fresh: set[int], written_now: bool
+) -> None:
     """The documents of the tasks join their case: `case_of_task` pairs each task with its
     counterparty's open case. One INSERT … SELECT per kind of case (per 2,000 tasks on SQLite):
     the first daily run on a large ledger opens tens of thousands of cases, and building a model
@@ -655,7 +657,12 @@ def _link_task_documents(case_of_task: Sequence[tuple[int, int]], fresh: set[int
     already and skip those (`ON CONFLICT DO NOTHING`, which checks the unique index before
     each row). The pairs are handed over as arrays, so the statement does not look each task up
     again to find its debtor's case. The first daily run at 1M documents writes 575,000 links:
-    2.9–3.0 s before, 2.3–2.5 s now (bench/RESULTS.md, twenty-third part)."""
+    2.9–3.0 s before, 2.3–2.5 s now (bench/RESULTS.md, twenty-third part).
+
+    A task names its documents by id (`Task.document_ids`), and a document deleted since the
+    task was written leaves its id there: such ids are left out, as the link table's rows
+    went with their document. Not for tasks `written_now` from documents read in this
+    transaction: at 1M documents the check cost 0.7–0.9 s of 2.4–2.6 s (twenty-fifth part)."""
     through = LegalCase.documents.through._meta.db_table
     for is_fresh in (True, False):
         pairs = sorted(p for p in case_of_task if (p[1] in fresh) == is_fresh)
@@ -677,14 +684,14 @@ def _link_task_documents(case_of_task: Sequence[tuple[int, int]], fresh: set[int
                     for part in (pairs[i : i + 2000] for i in range(0, len(pairs), 2000))
                 ]
             ids, doc = unnest_sql(connection.vendor, "t.document_ids", "u")
+            exists = f"EXISTS (SELECT 1 FROM ledger_document d WHERE d.id = {doc})"  # noqa: S608
             for source, params in chunks:
                 cursor.execute(
                     f"WITH m (task_id, case_id) AS ({source}) "  # noqa: S608 - our names
                     f"INSERT INTO {through} (legalcase_id, document_id) "
                     f"SELECT DISTINCT m.case_id, {doc} FROM m "
                     f"JOIN ladder_task t ON t.id = m.task_id CROSS JOIN {ids} "
-                    # only documents that exist, as the link table's rows did
-                    f"WHERE EXISTS (SELECT 1 FROM ledger_document d WHERE d.id = {doc}) "
+                    f"WHERE {'true' if written_now else exists} "
                     f"ORDER BY 1, 2{skip}",  # the unique index's order
                     params,
                 )  # fmt: skip
@@ -734,10 +741,14 @@ def _opened_by_database(
     emit_select(EventKind.LEGAL_STAGE_CHANGED, OPENED_EVENTS_SQL, [sorted(created.values())])
 
 
-def open_cases_for_tasks(task_ids: Sequence[int], user: User | None = None) -> list[int]:
+def open_cases_for_tasks(
+    task_ids: Sequence[int], user: User | None = None, *, written_now: bool = False
+) -> list[int]:
     """The ladder created legal tasks (pretension, hand to the lawyer, court filing): every
     counterparty concerned gets its one open case, covering the tasks' documents. Idempotent;
-    set-based, since the daily run creates tasks in bulk (runs in the caller's transaction)."""
+    set-based, since the daily run creates tasks in bulk (runs in the caller's transaction).
+    `written_now`: the tasks were written in this transaction from documents it read (the
+    daily run), so their documents need no check that they still exist."""
     # Read by primary key alone, the action and status checked here: with the status and
     # action in the query, the planner of a daily run (whose statistics still count the
     # tasks table as nearly empty) walked every open task to test it against the id list,
@@ -807,6 +818,7 @@ def open_cases_for_tasks(task_ids: Sequence[int], user: User | None = None) -> l
         _link_task_documents(
             [(t, open_cases[cp]) for cp, ids in tasks_of.items() if cp in open_cases for t in ids],
             set(created.values()),
+            written_now,
         )
         if created:
             # only the rows not marked yet: the daily run marks its own before this hook,

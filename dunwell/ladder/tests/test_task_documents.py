@@ -212,3 +212,31 @@ def test_the_reads_by_debtor_find_exactly_its_documents_progress(
         assert DocumentProgress.objects.filter(next_due_on=on).count() == sum(
             Document.objects.filter(counterparty_id=cp).count() for cp in debtors
         )
+
+
+def test_a_case_opened_for_an_older_task_links_only_its_documents_that_still_exist(
+    ledger: list[Document], lawyer: User
+) -> None:
+    """A task written earlier (approved later, say) may name a document deleted since: the
+    case does not link it. The daily run's own tasks skip this check (`written_now`)."""
+    from dunwell.ladder.services import create_manual_task
+    from dunwell.legal.services import open_cases_for_tasks
+
+    debtor = ledger[-1].counterparty
+    docs = list(debtor.documents.order_by("pk"))
+    assert len(docs) == 3
+    task = create_manual_task(
+        counterparty=debtor,
+        assignee=lawyer,
+        action="pretension",
+        due_at=timezone.now(),
+        title="Pretension",
+        user=None,
+        documents=docs,
+    )
+    Document.objects.filter(pk=docs[0].pk).delete()
+    (case_id,) = open_cases_for_tasks([task.pk])
+    kept = {d.pk for d in docs[1:]}
+    assert set(LegalCase.objects.get(pk=case_id).documents.values_list("pk", flat=True)) == kept
+    links = LegalCase.documents.through.objects.filter(legalcase_id=case_id)
+    assert set(links.values_list("document_id", flat=True)) == kept
