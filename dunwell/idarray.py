@@ -18,6 +18,8 @@ from typing import Any
 from django.db import models
 from django.db.models import Field, Lookup
 
+from dunwell.lookups import int_array
+
 
 def _ids(value: Iterable[Any]) -> list[int]:
     return sorted({int(v) for v in value})
@@ -74,9 +76,7 @@ def copy_text(ids: Iterable[int], vendor: str) -> str:
     """The column's text for a bulk write (`bulk.insert`): an array literal for COPY on
     PostgreSQL, JSON on SQLite."""
     values = _ids(ids)
-    if vendor == "postgresql":
-        return "{" + ",".join(map(str, values)) + "}"
-    return json.dumps(values)
+    return int_array(values) if vendor == "postgresql" else json.dumps(values)
 
 
 def member_sql(vendor: str, value: str, array: str) -> str:

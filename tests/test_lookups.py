@@ -46,3 +46,24 @@ def test_any_sends_one_array_parameter_on_postgresql(
         assert "= ANY(" in sql and " IN (" not in sql
     else:
         assert " IN (" in sql
+
+
+def test_ids_go_as_the_text_of_one_array_and_other_values_as_a_list(
+    make_counterparty: Callable[..., Counterparty], make_document: Callable[..., Document]
+) -> None:
+    """Ints are sent as `{1,2,3}` (psycopg adapts a list item by item in Python); values of
+    other kinds, or ids given as text, select the same rows through the list."""
+    cps = [make_counterparty() for _ in range(3)]
+    Counterparty.objects.filter(pk=cps[1].pk).update(legal=True)
+    docs = [make_document(cp) for cp in cps]
+    with CaptureQueriesContext(connection) as queries:
+        assert list(Document.objects.filter(counterparty__any=[cps[0].pk, cps[2].pk])) == [
+            docs[0],
+            docs[2],
+        ]
+    if connection.vendor == "postgresql":
+        sql = queries.captured_queries[-1]["sql"]
+        assert f"= ANY('{{{cps[0].pk},{cps[2].pk}}}'::bigint[])" in sql
+    assert list(Counterparty.objects.filter(pk__any=[str(cps[2].pk)])) == [cps[2]]
+    assert list(Counterparty.objects.filter(legal__any=[True])) == [cps[1]]
+    assert set(Counterparty.objects.filter(legal__any=[False])) == {cps[0], cps[2]}

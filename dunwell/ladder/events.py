@@ -9,6 +9,7 @@ from typing import Any
 
 from dunwell.bulk import is_postgres
 from dunwell.ladder.models import Dispute, Promise, PromiseStatus, Task
+from dunwell.lookups import int_array
 from dunwell.money import quantize
 from dunwell.outbox.models import EventKind
 from dunwell.outbox.services import emit_many, emit_select
@@ -75,7 +76,7 @@ FROM ladder_task t
 JOIN ledger_counterparty c ON c.id = t.counterparty_id
 LEFT JOIN accounts_user u ON u.id = t.assignee_id
 LEFT JOIN accounts_user d ON d.id = t.done_by_id
-WHERE t.id = ANY(%s)
+WHERE t.id = ANY(%s::bigint[])
 ORDER BY t.id
 """  # noqa: S608 - fixed text
 
@@ -85,7 +86,7 @@ def tasks_created(task_ids: Iterable[int]) -> None:
     if ids and is_postgres():
         # The daily run creates 140,000 tasks at 1M documents: their events are made by the
         # database from the rows just written (ladder/tests/test_events.py: the same events).
-        emit_select(EventKind.TASK_CREATED, TASK_EVENT_SQL, [ids])
+        emit_select(EventKind.TASK_CREATED, TASK_EVENT_SQL, [int_array(ids)])
         return
     for start in range(0, len(ids), 5000):
         rows = Task.objects.filter(pk__any=ids[start : start + 5000]).order_by("id")

@@ -41,6 +41,7 @@ from dunwell.legal.models import (
     PaperKind,
 )
 from dunwell.legal.rendering import render_docx, render_pdf
+from dunwell.lookups import int_array
 from dunwell.outbox.models import EventKind
 from dunwell.outbox.services import emit_many, emit_select
 
@@ -675,7 +676,7 @@ def _link_task_documents(
                 chunks = [
                     (
                         "SELECT * FROM unnest(%s::bigint[], %s::bigint[])",
-                        [[p[0] for p in pairs], [p[1] for p in pairs]],
+                        [int_array([p[0] for p in pairs]), int_array([p[1] for p in pairs])],
                     )
                 ]
             else:
@@ -720,7 +721,7 @@ FROM o ORDER BY id
 OPENED_EVENTS_SQL = """
 SELECT c.company_id, c.counterparty_id,
        jsonb_build_object('case', c.id, 'from', NULL::text, 'to', c.stage)
-FROM legal_legalcase c WHERE c.id = ANY(%s) ORDER BY c.id
+FROM legal_legalcase c WHERE c.id = ANY(%s::bigint[]) ORDER BY c.id
 """
 
 
@@ -735,10 +736,12 @@ def _opened_by_database(
     with connection.cursor() as cursor:
         cursor.execute(
             OPENED_SQL.format(steps=CaseStep._meta.db_table, timeline=TimelineEntry._meta.db_table),
-            [[p[0] for p in pairs], [p[1] for p in pairs], now, actor, summary, now, actor,
-             summary],
+            [int_array([p[0] for p in pairs]), int_array([p[1] for p in pairs]), now, actor,
+             summary, now, actor, summary],
         )  # fmt: skip
-    emit_select(EventKind.LEGAL_STAGE_CHANGED, OPENED_EVENTS_SQL, [sorted(created.values())])
+    emit_select(
+        EventKind.LEGAL_STAGE_CHANGED, OPENED_EVENTS_SQL, [int_array(sorted(created.values()))]
+    )
 
 
 def open_cases_for_tasks(
