@@ -40,6 +40,8 @@ from django.db import connections, router
 from django.db.models import Model, QuerySet
 from django.db.models.query import ModelIterable, ValuesIterable, get_related_populators
 
+from dunwell.lookups import int_array
+
 
 class NotReusable(Exception):
     """The read's SQL depends on its arguments' values (or it is not a plain model read)."""
@@ -125,6 +127,8 @@ class Reusable:
             return ops.adapt_datetimefield_value(value)
         if kind is date:
             return ops.adapt_datefield_value(value)
+        if kind is list and connections[alias].vendor == "postgresql":
+            return int_array(value)  # as `__any` sends ids (dunwell/lookups.py)
         return value
 
     def _compile(

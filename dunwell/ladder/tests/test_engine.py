@@ -366,3 +366,63 @@ def test_the_runs_planner_settings_hold_for_their_statements_only(
     # the open tasks' probes, then the counterparties to examine
     assert seen == [("0", "off", "off"), ("0", "on", "on")]
     assert settings() == before
+
+
+def test_each_debtor_gets_one_timeline_entry_listing_the_tasks_the_run_created(
+    debtor: Counterparty,
+    invoices: list[Document],
+    make_counterparty: Callable[..., Counterparty],
+    make_document: Callable[..., Document],
+    staff: dict[str, User],
+) -> None:
+    """The entry's summary and JSON, as the Python branch builds them; PostgreSQL builds them
+    in SQL from the task rows (`TASKS_CREATED_SQL`): the same entries on either database."""
+    other = make_counterparty(collector=staff["collector"])
+    make_document(other, "300.00", due_date=DUE, currency="EUR")
+    make_document(other, "200.00", due_date=DUE, currency="RON")
+    made_on: list[set[int]] = []
+    for on in (day(1), day(10)):
+        before = set(Task.objects.values_list("pk", flat=True))
+        run(on)
+        made_on.append(set(Task.objects.values_list("pk", flat=True)) - before)
+    entries = list(TimelineEntry.objects.filter(kind="ladder.tasks_created").order_by("id"))
+    assert len(entries) == 4  # two debtors, two days
+    expected = []
+    for ids in made_on:
+        for cp in sorted((debtor, other), key=lambda c: c.pk):
+            made = list(
+                Task.objects.filter(counterparty=cp, pk__in=ids)
+                .select_related("step")
+                .order_by("id")
+            )
+            assert made
+            names = {t.pk: t.step.name if t.step else "" for t in made}
+            assert all(names.values())
+            expected.append(
+                (
+                    cp.pk,
+                    "; ".join(names[t.pk] for t in made)[:1000],
+                    {
+                        "tasks": [
+                            {
+                                "task": t.pk,
+                                "title": names[t.pk],
+                                "step": t.step_id,
+                                "action": t.action,
+                                "documents": len(t.document_ids),
+                                "amounts": t.amounts,
+                                "status": t.status,
+                            }
+                            for t in made
+                        ]
+                    },
+                )
+            )
+    assert [(e.counterparty_id, e.summary, e.data) for e in entries] == expected
+    # the debtor in two currencies: its tasks keep each currency apart
+    assert any(
+        t["amounts"] == {"EUR": "300.00", "RON": "200.00"}
+        for e in entries
+        if e.counterparty_id == other.pk
+        for t in e.data["tasks"]
+    )
