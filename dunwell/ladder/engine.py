@@ -81,7 +81,6 @@ from dunwell.ledger.models import (
     Payment,
     TimelineEntry,
 )
-from dunwell.lookups import int_array
 from dunwell.money import Amounts, Money, quantize
 from dunwell.outbox.models import EventKind
 from dunwell.workdays import WorkCalendar
@@ -392,23 +391,6 @@ TASK_COLUMNS = (
     "skip_reason", "approval_role", "approval_comment", "created_at", "key", "document_ids",
 )  # fmt: skip
 TIMELINE_COLUMNS = ("counterparty_id", "at", "actor_id", "kind", "summary", "data")
-# PostgreSQL: the run's timeline entries ("the daily run created these tasks", one per
-# debtor) made by the database from the task rows just written, as the Python branch of
-# `write_tasks` makes them (ladder/tests/test_engine.py: the same entries on either database).
-# At 1M documents: 0.5 s of Python and the COPY of 57,500 entries' JSON (twenty-fifth part).
-TASKS_CREATED_SQL = """
-INSERT INTO ledger_timelineentry (counterparty_id, at, actor_id, kind, summary, data)
-SELECT t.counterparty_id, %s, NULL, 'ladder.tasks_created',
-       left(string_agg(s.name, '; ' ORDER BY t.id), 1000),
-       jsonb_build_object('tasks', jsonb_agg(jsonb_build_object(
-         'task', t.id, 'title', s.name, 'step', t.step_id, 'action', t.action,
-         'documents', cardinality(t.document_ids), 'amounts', t.amounts, 'status', t.status)
-         ORDER BY t.id))
-FROM ladder_task t JOIN ladder_policystep s ON s.id = t.step_id
-WHERE t.id = ANY(%s::bigint[])
-GROUP BY t.counterparty_id
-ORDER BY t.counterparty_id
-"""
 
 
 def write_tasks(ctx: Context, drafts: list[TaskDraft], summary: RunSummary) -> list[int]:
@@ -432,7 +414,6 @@ def write_tasks(ctx: Context, drafts: list[TaskDraft], summary: RunSummary) -> l
     ids = _reserve_task_ids(len(drafts))
     vendor = connection.vendor
     task_rows: list[tuple[Any, ...]] = []
-    by_database = vendor == "postgresql"
     per_counterparty: dict[int, list[dict[str, Any]]] = defaultdict(list)
     legal: set[int] = set()
     for task_id, draft in zip(ids, drafts, strict=True):
@@ -465,18 +446,17 @@ def write_tasks(ctx: Context, drafts: list[TaskDraft], summary: RunSummary) -> l
                 draft.documents_sql or copy_text(draft.document_ids, vendor),
             )  # fmt: skip
         )
-        if not by_database:
-            per_counterparty[cp.id].append(
-                {
-                    "task": task_id,
-                    "title": info.name,
-                    "step": info.step.id,
-                    "action": info.step.action,
-                    "documents": draft.documents or len(draft.document_ids),
-                    "amounts": amounts,
-                    "status": str(status),
-                }
-            )
+        per_counterparty[cp.id].append(
+            {
+                "task": task_id,
+                "title": info.name,
+                "step": info.step.id,
+                "action": info.step.action,
+                "documents": draft.documents or len(draft.document_ids),
+                "amounts": amounts,
+                "status": str(status),
+            }
+        )
         summary.tasks_created[info.step.action] += 1
         # Shipments are stopped when someone confirms it on the task (work's task page),
         # not when the task is created.
@@ -486,9 +466,6 @@ def write_tasks(ctx: Context, drafts: list[TaskDraft], summary: RunSummary) -> l
     events.tasks_created(ids)
     # One timeline entry per counterparty and run (not one per task): what the user reads
     # on the debtor's card is "the daily run created these tasks".
-    if by_database:
-        with connection.cursor() as cursor:
-            cursor.execute(TASKS_CREATED_SQL, [now, int_array(ids)])
     _insert(
         TimelineEntry._meta.db_table,
         TIMELINE_COLUMNS,

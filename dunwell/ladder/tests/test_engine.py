@@ -375,8 +375,8 @@ def test_each_debtor_gets_one_timeline_entry_listing_the_tasks_the_run_created(
     make_document: Callable[..., Document],
     staff: dict[str, User],
 ) -> None:
-    """The entry's summary and JSON, as the Python branch builds them; PostgreSQL builds them
-    in SQL from the task rows (`TASKS_CREATED_SQL`): the same entries on either database."""
+    """One entry per debtor and run: its summary names the steps, its JSON each task with
+    its documents' count and its amounts per currency, in the order of the tasks."""
     other = make_counterparty(collector=staff["collector"])
     make_document(other, "300.00", due_date=DUE, currency="EUR")
     make_document(other, "200.00", due_date=DUE, currency="RON")
