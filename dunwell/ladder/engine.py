@@ -1226,8 +1226,8 @@ def _document_batch_sql(
         drafts: list[TaskDraft] = []
         for (step_id, ref), (cp_id, pairs, n, texts) in grouped.items():
             kind = "d" if ctx.steps[step_id].step.scope == "document" else "c"
-            # one array per currency: a task over several currencies merges them
-            text = texts[0] if len(texts) == 1 else copy_text(_array_ids(texts), "postgresql")
+            # one array per currency (a document has one): a task over several joins them
+            text = "{" + ",".join(t.strip("{}") for t in texts) + "}"
             draft = _draft(ctx, summary, (step_id, kind, ref), cps[cp_id], Amounts.of(pairs),
                            [], n, text)  # fmt: skip
             if draft is not None:
@@ -1241,11 +1241,6 @@ def _document_batch_sql(
             + ", ".join(f"{c} = excluded.{c}" for c in PROGRESS_COLUMNS[1:])
         )
         _write_progress(decided.fresh, decided.known)
-
-
-def _array_ids(texts: Iterable[str]) -> list[int]:
-    """The ids of PostgreSQL's printed bigint arrays (`{1,2,3}`)."""
-    return [int(v) for text in texts for v in text.strip("{}").split(",") if v]
 
 
 def _crash_point(batch: int) -> None:
