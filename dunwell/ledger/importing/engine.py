@@ -31,7 +31,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.backends.utils import CursorWrapper
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -65,6 +65,7 @@ MAX_DAYS = 36_500
 # A staging row to write: new (no target yet) or different from its target. New rows are not
 # flagged with an UPDATE, which would rewrite the whole staging table on a first import.
 CHANGED = "(target_id IS NULL OR changed)"
+UNIQUE_VIOLATION = "23505"
 # A non-negative amount with exactly two decimals and at most 15 integer digits (ASCII only).
 _PLAIN_MONEY = re.compile(r"\d{1,15}\.\d\d", re.ASCII).fullmatch
 
@@ -883,7 +884,7 @@ class Importer:
             )
         kind = self.kind.name
         names = self.kind.field_names
-        self._resolve_references(cursor, names)
+        self._resolve_references(cursor, names, parser.natural)
         if "counterparty" in names:
             by_tax = "counterparty_tax_id" in present
             # A counterparty may also be named by its tax id when that id is unique: in a
@@ -1313,9 +1314,15 @@ class Importer:
         cursor.execute("DROP TABLE dunwell_import_adopt")
         cursor.execute("DROP TABLE dunwell_import_adopted")
 
-    def _resolve_references(self, cursor: CursorWrapper, names: list[str]) -> None:
+    def _resolve_references(
+        self, cursor: CursorWrapper, names: list[str], natural_keys: bool
+    ) -> None:
         """Counterparty, contract and document by external id in one pass over the staging
-        table (each UPDATE rewrites every staging row: one instead of three)."""
+        table. On PostgreSQL the table is written again with the found ids (a new table from
+        one join, then its key): an UPDATE of every staging row wrote each row a second time
+        and its key entry with it (1M documents + 791k payments: 6.4 s against 2.4 s, issue
+        15). The resolved columns are empty before this pass, so a row with no reference found
+        keeps them empty either way."""
         joins = [
             (
                 "counterparty",
@@ -1341,17 +1348,32 @@ class Importer:
         joins = [j for j in joins if j[0] in names]
         if not joins:
             return
-        selects, froms, sets, found = ["s.line"], [f"{STAGE} s"], [], []
+        froms, found, resolved = [f"{STAGE} s"], [], {}
         for n, (name, table, cols) in enumerate(joins):
             alias = f"t{n}"
             froms.append(
                 f"LEFT JOIN {table} {alias} ON {alias}.company_id = s.company_id "
                 f"AND {alias}.external_id = s.f_{name}"
             )
-            for stage_col, db_col in cols.items():
-                selects.append(f"{alias}.{db_col} AS {stage_col}")
-                sets.append(f"{stage_col} = r.{stage_col}")
+            resolved.update({st: f"{alias}.{db}" for st, db in cols.items()})
             found.append(f"{alias}.id IS NOT NULL")
+        if self.postgres:
+            columns = _stage_columns(self.kind, natural_keys) + RESOLVED
+            selects = ", ".join(
+                f"CAST({resolved[c]} AS {t}) AS {c}" if c in resolved else f"s.{c}"
+                for c, t in columns
+                if c != "line"
+            )
+            cursor.execute(
+                f"CREATE TEMP TABLE {STAGE}_resolved AS SELECT s.line, {selects} "
+                f"FROM {' '.join(froms)}"
+            )
+            cursor.execute(f"DROP TABLE {STAGE}")
+            cursor.execute(f"ALTER TABLE {STAGE}_resolved RENAME TO {STAGE}")
+            cursor.execute(f"ALTER TABLE {STAGE} ADD PRIMARY KEY (line)")
+            return
+        selects = ["s.line"] + [f"{db} AS {st}" for st, db in resolved.items()]
+        sets = [f"{st} = r.{st}" for st in resolved]
         cursor.execute(
             f"UPDATE {STAGE} SET {', '.join(sets)} FROM (SELECT {', '.join(selects)} "
             f"FROM {' '.join(froms)} WHERE {' OR '.join(found)}) r WHERE r.line = {STAGE}.line"
@@ -1490,11 +1512,11 @@ class Importer:
             insert_cols.append("created_at")
             insert_vals.append("%s")
             params.append(now)
-        updates = [f"{db} = excluded.{db}" for db in db_cols]
+        updates = list(db_cols)
         if kind.name in {"documents", "payments"}:
-            updates += [f"{db} = excluded.{db}" for db in extra_db]
+            updates += extra_db
         if kind.name in {"counterparties", "documents", "payments", "orders", "deals"}:
-            updates.append("updated_at = excluded.updated_at")
+            updates.append("updated_at")
         if kind.name == "contacts":
             cursor.execute(
                 f"UPDATE {target} SET {', '.join(f'{db} = s.{st}' for st, db, _x in columns)} "
@@ -1506,15 +1528,7 @@ class Importer:
                 params,
             )
         else:
-            cursor.execute(
-                f"INSERT INTO {target} ({', '.join(insert_cols)}) "
-                f"SELECT {', '.join(insert_vals)} FROM {STAGE} WHERE {CHANGED} "
-                # In file order: new rows get their ids (the allocation's last tie-break) in
-                # the order of the file, whatever the staging updates did to the row order.
-                f"ORDER BY {STAGE}.line "
-                f"ON CONFLICT (company_id, external_id) DO UPDATE SET {', '.join(updates)}",
-                params,
-            )
+            self._write_rows(cursor, insert_cols, insert_vals, updates, params, created, updated)
         if self.postgres and created > 10_000:
             # A bulk load outruns autovacuum's statistics; the next joins (reallocation, the
             # next file's lookups) would otherwise be planned for an empty table.
@@ -1543,6 +1557,63 @@ class Importer:
                 appended_sql=appended,
             )
         self._timeline(cursor, now)
+
+    def _write_rows(
+        self,
+        cursor: CursorWrapper,
+        insert_cols: list[str],
+        insert_vals: list[str],
+        updates: list[str],
+        params: list[Any],
+        created: int,
+        updated: int,
+    ) -> None:
+        """Changed rows by an UPDATE, new rows by a plain INSERT. `INSERT … ON CONFLICT DO
+        UPDATE` over all of them cost a speculative insertion per row (an arbiter probe, a
+        confirmation record): 1M new documents 12.9–13.4 s against 9.7–11.4 s plain (issue
+        15). A row with the same external id written meanwhile by another writer (the import
+        lock keeps imports of one kind and company apart; a document entered by hand is not)
+        fails the plain INSERT: the statement is then run as the upsert, as before."""
+        target = self.kind.target
+        new_rows = f"{STAGE}.target_id IS NULL"
+        if updated:
+            # The same values as the INSERT's: each column's staging expression, its
+            # parameter with it (`updated_at`'s).
+            values = dict(zip(insert_cols, insert_vals, strict=True))
+            placed = iter(params)
+            param_of = {c: next(placed) for c, v in values.items() if v == "%s"}
+            cursor.execute(
+                f"UPDATE {target} SET {', '.join(f'{c} = {values[c]}' for c in updates)} "
+                f"FROM {STAGE} WHERE {STAGE}.target_id = {target}.id AND {STAGE}.changed",
+                [param_of[c] for c in updates if c in param_of],
+            )
+            if cursor.rowcount < updated:
+                # A stored row went meanwhile (deleted by hand): written anew, as the upsert did.
+                new_rows = (
+                    f"({new_rows} OR ({STAGE}.changed AND NOT EXISTS "
+                    f"(SELECT 1 FROM {target} t WHERE t.id = {STAGE}.target_id)))"
+                )
+                created += 1
+        select = (
+            f"INSERT INTO {target} ({', '.join(insert_cols)}) "
+            f"SELECT {', '.join(insert_vals)} FROM {STAGE} WHERE {new_rows} "
+            # In file order: new rows get their ids (the allocation's last tie-break) in
+            # the order of the file, whatever the staging updates did to the row order.
+            f"ORDER BY {STAGE}.line"
+        )
+        if not created:
+            return
+        try:
+            with transaction.atomic():
+                cursor.execute(select, params)
+        except IntegrityError as error:
+            if self.postgres and getattr(error.__cause__, "sqlstate", None) != UNIQUE_VIOLATION:
+                raise
+            cursor.execute(
+                f"{select} ON CONFLICT (company_id, external_id) DO UPDATE SET "
+                + ", ".join(f"{c} = excluded.{c}" for c in updates),
+                params,
+            )
 
     def _apply_instalments(self, cursor: CursorWrapper) -> None:
         cursor.execute(
