@@ -1359,13 +1359,13 @@ class Importer:
             found.append(f"{alias}.id IS NOT NULL")
         if self.postgres:
             columns = _stage_columns(self.kind, natural_keys) + RESOLVED
-            selects = ", ".join(
+            rebuilt = ", ".join(
                 f"CAST({resolved[c]} AS {t}) AS {c}" if c in resolved else f"s.{c}"
                 for c, t in columns
                 if c != "line"
             )
             cursor.execute(
-                f"CREATE TEMP TABLE {STAGE}_resolved AS SELECT s.line, {selects} "
+                f"CREATE TEMP TABLE {STAGE}_resolved AS SELECT s.line, {rebuilt} "
                 f"FROM {' '.join(froms)}"
             )
             cursor.execute(f"DROP TABLE {STAGE}")

@@ -107,7 +107,10 @@ def test_a_row_written_meanwhile_with_the_same_external_id_is_updated_not_duplic
 def test_a_stored_row_deleted_meanwhile_is_written_anew(
     first: Writer, before_write: list[Callable[[], None]]
 ) -> None:
-    before_write.append(lambda: Document.objects.filter(external_id="D2").delete())
+    def someone_deletes_d2() -> None:
+        Document.objects.filter(external_id="D2").delete()
+
+    before_write.append(someone_deletes_d2)
     result = import_file("documents", first("d2.csv", SECOND))
     assert result.updated == 1
     assert _documents() == {
