@@ -1658,7 +1658,9 @@ class Importer:
             f"|| CAST(u AS TEXT), {data} FROM (SELECT cp_id, "
             "SUM(CASE WHEN target_id IS NULL THEN 1 ELSE 0 END) AS c, "
             f"SUM(CASE WHEN target_id IS NULL THEN 0 ELSE 1 END) AS u FROM {STAGE} WHERE {CHANGED} "
-            "GROUP BY cp_id) x",
+            # by debtor: the entries' ids in a set order, their (debtor, time) index filled in
+            # order
+            "GROUP BY cp_id) x ORDER BY cp_id",
             [now, self.user.pk if self.user else None, summary, prefix],
         )
 
