@@ -377,8 +377,15 @@ class Document(models.Model):
                 name="document_open_within_amount",
             ),
         ]
+        # No (counterparty, due date) index over every document (issue 15, migration 0027):
+        # the reads by debtor and due date are of open documents (`document_open_by_debtor`
+        # below). Each imported document and each change of an open amount was one more entry
+        # in it.
         indexes = [
-            models.Index(fields=["counterparty", "due_date"]),
+            # A debtor's documents of any state, and the credit check's first document day
+            # (`MIN(date)`). Made by credit/0003 with plain SQL; declared here so that SQLite's
+            # table rebuilds keep it.
+            models.Index(fields=["counterparty", "date"], name="credit_document_first_day"),
             # The open documents by due day, with what the KPIs and aging of the day read of
             # them, from the index alone (PostgreSQL; docs/metrics.md).
             models.Index(
