@@ -3,7 +3,8 @@
 Every group is one query for its first rows (one more than shown, to know whether there are
 more) and, only when there are more, one count: at most nine queries whatever the data.
 Matching is `icontains`, which PostgreSQL answers from the trigram indexes of this app's
-migration and SQLite by scanning (docs/search.md).
+migrations and SQLite by scanning (docs/search.md). Document numbers are matched in their own
+table (`DocumentNumber`), which the database keeps equal to the documents'.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from dunwell.accounts.models import User
 from dunwell.accounts.visibility import counterparty_filter
 from dunwell.ledger.models import Company, Contact, Contract, Counterparty, Document
 from dunwell.money import Money
+from dunwell.search.models import DocumentNumber
 from dunwell.search.terms import PhoneQuery, phone_query
 
 PER_GROUP = 10
@@ -132,7 +134,7 @@ def _documents(user: User, text: str) -> Group:
     group = Group("documents", _("Documents"))
     qs = (
         Document.objects.filter(counterparty_filter(user, "counterparty__"))
-        .filter(number__icontains=text)
+        .filter(pk__in=DocumentNumber.objects.filter(number__icontains=text).values("pk"))
         .annotate(rank=_prefix_first(text, "number"))
         .select_related("counterparty")
         .only(
