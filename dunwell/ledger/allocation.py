@@ -18,9 +18,9 @@ remaining debt, and the allocation is the length of the intersection.
 Amounts are handled as integer cents inside the computation because SQLite stores decimals as
 floating point. PostgreSQL sums integers as `numeric`: the sums are cast back to `bigint`, so
 the stages' range joins compare integers (their statements 13.1 → 10.5 s at 1M documents and
-791,120 payments, bench/RESULTS.md, twenty-seventh part); `Document.open_amount` and `Payment.unallocated` are written in the same
-transaction as the allocations, and only rows whose value changes are touched (re-running
-is a no-op).
+791,120 payments, bench/RESULTS.md, twenty-seventh part). `Document.open_amount` and
+`Payment.unallocated` are written in the same transaction as the allocations, and only rows
+whose value changes are touched (re-running is a no-op).
 """
 
 # The SQL below is assembled from constant fragments only (no user input): S608 does not apply.
