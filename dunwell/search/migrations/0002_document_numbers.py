@@ -16,6 +16,7 @@ from django.db import migrations, models
 INDEX = "search_documentnumber_trgm"
 OLD_INDEX = "search_document_number_trgm"  # search/0001's, on ledger_document
 TRIGGERS = ("ins", "upd", "del", "truncate")
+SQLITE_TRIGGERS = ("ins", "upd", "del")  # SQLite has no TRUNCATE
 
 FILL = (
     "INSERT INTO search_documentnumber (document_id, number) "
@@ -77,18 +78,20 @@ def create(apps: Any, schema_editor: Any) -> None:
 
 
 def drop(apps: Any, schema_editor: Any) -> None:
-    postgres = schema_editor.connection.vendor == "postgresql"
-    for name in TRIGGERS if postgres else TRIGGERS[:3]:
-        on = " ON ledger_document" if postgres else ""
-        schema_editor.execute(f"DROP TRIGGER IF EXISTS search_documentnumber_{name}{on}")
-        if postgres:
-            schema_editor.execute(f"DROP FUNCTION IF EXISTS search_documentnumber_{name}()")
-    if postgres:
-        schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
+    if schema_editor.connection.vendor != "postgresql":
+        for name in SQLITE_TRIGGERS:
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS search_documentnumber_{name}")
+        return
+    for name in TRIGGERS:
         schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {OLD_INDEX} ON ledger_document "
-            "USING gin ((UPPER(number::text)) gin_trgm_ops)"
+            f"DROP TRIGGER IF EXISTS search_documentnumber_{name} ON ledger_document"
         )
+        schema_editor.execute(f"DROP FUNCTION IF EXISTS search_documentnumber_{name}()")
+    schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
+    schema_editor.execute(
+        f"CREATE INDEX IF NOT EXISTS {OLD_INDEX} ON ledger_document "
+        "USING gin ((UPPER(number::text)) gin_trgm_ops)"
+    )
 
 
 class Migration(migrations.Migration):
