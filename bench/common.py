@@ -153,10 +153,10 @@ def bulk_load(
     return count
 
 
-# Tables whose rows name a document without a database key to it (ladder/0010, legal/0005):
-# TRUNCATE … CASCADE does not reach them, and with the ids restarted, a reload's documents
-# would inherit the last run's progress rows and links.
-UNKEYED = ("ladder_documentprogress", "legal_legalcase_documents")
+# Tables whose rows name a document without a database key to it (ladder/0010): TRUNCATE …
+# CASCADE does not reach them, and with the ids restarted, a reload's documents would inherit
+# the last run's progress rows.
+UNKEYED = ("ladder_documentprogress",)
 
 
 def wipe_ledger() -> None:

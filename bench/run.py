@@ -67,10 +67,10 @@ def load(documents: int, counterparties: int) -> None:
             "ledger_allocation, ledger_payment, ledger_timelineentry, ledger_document, "
             "ledger_contact, ledger_contractinstalment, ledger_contract, ledger_counterparty, "
             "ledger_nonworkingday, ledger_company, "
-            # No database key ties the case links to their case or document any more (legal/0004,
-            # 0005), so the cascade does not reach them: named, or a reload keeps the last
-            # run's links (and its outbox events) and the next run writes into a larger index.
-            "legal_legalcase_documents, legal_casestep, legal_legalcase, outbox_event CASCADE"
+            # No database key ties the cases and their steps to their parents any more
+            # (legal/0008), so the cascade does not reach them: named, or a reload keeps the
+            # last run's cases (and its outbox events) and the next run writes into larger indexes.
+            "legal_casestep, legal_legalcase, outbox_event CASCADE"
         )
         c.execute("DELETE FROM accounts_user WHERE username LIKE 'bench%%'")
         c.execute(

@@ -218,3 +218,33 @@ def rebuilt_on_sqlite(table: str, *, undone: bool = False) -> migrations.RunPyth
 
     noop = migrations.RunPython.noop
     return migrations.RunPython(noop, again) if undone else migrations.RunPython(again, noop)
+
+
+def parent_rebuilt_on_sqlite(parent: str) -> tuple[migrations.RunPython, migrations.RunPython]:
+    """SQLite rebuilds a table by renaming a new copy over it, and the rename fails while
+    another table's key trigger names the table ("no such table"). The first operation drops
+    the triggers of the keys that refer to `parent` (put it before the rebuild), the second
+    makes them again (after it); reversed, each does the other's work. Nothing on PostgreSQL."""
+
+    def children() -> list[tuple[str, tuple[Key, ...]]]:
+        found = [
+            (table, tuple(k for k in keys if k[1] == parent)) for table, keys in DECLARED.items()
+        ]
+        return [(table, keys) for table, keys in found if keys]
+
+    def drop(apps, schema_editor) -> None:
+        vendor = schema_editor.connection.vendor
+        if vendor == "postgresql":
+            return
+        for table, keys in children():
+            for sql in _drop_sql(table, keys, vendor):
+                schema_editor.execute(sql, None)
+
+    def make(apps, schema_editor) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            return
+        for table, keys in children():
+            for sql in _sqlite_sql(table, keys):
+                schema_editor.execute(sql, None)
+
+    return migrations.RunPython(drop, make), migrations.RunPython(make, drop)

@@ -12,10 +12,10 @@ The ids are not foreign keys: a reader joins them to their table (`member_sql`,
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db import models
+from django.db import connection, migrations, models
 from django.db.models import Field, Lookup
 
 from dunwell.lookups import int_array
@@ -77,6 +77,65 @@ def copy_text(ids: Iterable[int], vendor: str) -> str:
     PostgreSQL, JSON on SQLite."""
     values = _ids(ids)
     return int_array(values) if vendor == "postgresql" else json.dumps(values)
+
+
+def set_arrays(table: str, column: str, rows: Sequence[tuple[int, Iterable[int]]]) -> None:
+    """Write each row's id array by its id, in one statement on PostgreSQL (`rows`: (id, ids);
+    our own table and column names only)."""
+    if not rows:
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"UPDATE {table} t SET {column} = v.ids::bigint[] "  # noqa: S608 - our names
+                "FROM unnest(%s::bigint[], %s::text[]) AS v(id, ids) WHERE t.id = v.id",
+                [int_array(r[0] for r in rows), [int_array(_ids(r[1])) for r in rows]],
+            )
+        else:
+            cursor.executemany(
+                f"UPDATE {table} SET {column} = %s WHERE id = %s",  # noqa: S608 - our names
+                [(json.dumps(_ids(ids)), pk) for pk, ids in rows],
+            )
+
+
+def from_link_table(
+    table: str, column: str, links: str, owner: str, item: str, parent: str | None = None
+) -> migrations.RunPython:
+    """A migration operation that moves a link table's rows into the id array of the row they
+    belong to: `links` (`owner` → `table`.id, `item` → an id) into `table`.`column`; reversed,
+    the arrays go back as link rows, those whose id still has its row in `parent` when given.
+    Put it after the column is added and before the link table is removed."""
+    # Identifiers from migrations, never from users.
+    forward = {
+        "postgresql": f"""
+            UPDATE {table} t SET {column} = l.ids
+            FROM (SELECT {owner}, array_agg(DISTINCT {item} ORDER BY {item}) AS ids
+                  FROM {links} GROUP BY {owner}) l
+            WHERE l.{owner} = t.id""",  # noqa: S608
+        "sqlite": f"""
+            UPDATE {table} SET {column} = (
+                SELECT json_group_array({item}) FROM (
+                    SELECT DISTINCT {item} FROM {links}
+                    WHERE {owner} = {table}.id ORDER BY {item}))
+            WHERE id IN (SELECT {owner} FROM {links})""",  # noqa: S608
+    }
+    backward = {}
+    for vendor in ("postgresql", "sqlite"):
+        rows, value = unnest_sql(vendor, f"t.{column}", "u")
+        exists = f"EXISTS (SELECT 1 FROM {parent} p WHERE p.id = {value})"  # noqa: S608
+        kept = f"WHERE {exists}" if parent else ""
+        backward[vendor] = (
+            f"INSERT INTO {links} ({owner}, {item}) "  # noqa: S608 - our names
+            f"SELECT t.id, {value} FROM {table} t, {rows} {kept} ORDER BY 1, 2"
+        )
+
+    def run(statements: dict[str, str]) -> Any:
+        def apply(apps: Any, schema_editor: Any) -> None:
+            schema_editor.execute(statements[schema_editor.connection.vendor])
+
+        return apply
+
+    return migrations.RunPython(run(forward), run(backward))
 
 
 def member_sql(vendor: str, value: str, array: str) -> str:

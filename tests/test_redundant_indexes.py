@@ -15,7 +15,6 @@ pytestmark = pytest.mark.django_db
 # table -> the columns whose reads a composite index serves (no single-column index)
 SERVED = {
     "ladder_task": ["counterparty_id", "assignee_id"],
-    "legal_legalcase_documents": ["legalcase_id"],
     "ledger_document": ["company_id", "counterparty_id"],
     "ledger_payment": ["company_id", "counterparty_id"],
     "ledger_allocation": ["document_id"],
@@ -61,10 +60,9 @@ def _partial_indexes(cursor, table: str) -> set[str]:
 # table -> columns that no read needs an index on: only a rare cascade (a debtor's deletion)
 # or a whole-policy update looks rows up by them, or the reads go through another table (the
 # progress rows of a debtor: through its documents), and the first daily run writes millions of
-# rows into these tables (ladder/0011, ladder/0013, legal/0006).
+# rows into these tables (ladder/0011, ladder/0013).
 UNREAD = {
     "ladder_documentprogress": ["policy_id", "counterparty_id"],
-    "legal_legalcase_documents": ["document_id"],
 }
 
 

@@ -23,6 +23,7 @@ from dunwell.ladder.models import (
     SegmentPolicy,
     Task,
 )
+from dunwell.ledger.admin import document_numbers
 from dunwell.ledger.audit import AuditedAdmin
 
 
@@ -92,7 +93,7 @@ class TaskAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("documents"))
     def task_documents(self, task: Task) -> str:
-        return ", ".join(task.documents.order_by("due_date", "id").values_list("number", flat=True))
+        return document_numbers(task.documents)
 
 
 @admin.register(Promise)

@@ -1,11 +1,17 @@
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from dunwell.ledger import models
 from dunwell.ledger.allocation import reallocate
 from dunwell.ledger.audit import AuditedAdmin
+
+
+def document_numbers(documents: QuerySet[models.Document]) -> str:
+    """The numbers of `documents` by due date, for an admin page's read-only field."""
+    return ", ".join(documents.order_by("due_date", "id").values_list("number", flat=True))
 
 
 @admin.register(models.Company)

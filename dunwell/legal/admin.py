@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from dunwell.ledger.admin import document_numbers
 from dunwell.legal import models
 from dunwell.legal.forms import DocumentTemplateForm
 
@@ -29,4 +31,9 @@ class GeneratedDocumentAdmin(admin.ModelAdmin):
 class LegalCaseAdmin(admin.ModelAdmin):
     list_display = ("counterparty", "stage", "lawyer", "court", "case_number", "opened_at")
     list_filter = ("stage",)
-    raw_id_fields = ("counterparty", "documents")
+    raw_id_fields = ("counterparty",)
+    readonly_fields = ("case_documents",)
+
+    @admin.display(description=_("documents covered"))
+    def case_documents(self, case: models.LegalCase) -> str:
+        return document_numbers(case.documents)

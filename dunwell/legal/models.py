@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dunwell.dbindex import index_when_set
+from dunwell.idarray import IdArrayField
 from dunwell.ledger.models import Company, Counterparty, Document, money_field
 
 
@@ -104,9 +105,10 @@ class LegalCase(models.Model):
         related_name="legal_cases",
         db_constraint=False,
     )
-    documents = models.ManyToManyField(
-        Document, verbose_name=_("documents covered"), blank=True, related_name="legal_cases"
-    )
+    # The documents the case covers (distinct ids), written with the case. Not a link table:
+    # the first daily run at 1M documents opens 57,500 cases covering 575,000 documents
+    # (dunwell/idarray.py).
+    document_ids = IdArrayField(_("documents covered"))
     currency = models.CharField(_("currency"), max_length=3)
     opened_at = models.DateTimeField(_("opened at"))
     # Empty on the cases the daily run opens: indexed only when set (Meta).
@@ -166,6 +168,11 @@ class LegalCase(models.Model):
     @property
     def is_open(self) -> bool:
         return self.stage not in FINAL_STAGES
+
+    @property
+    def documents(self) -> models.QuerySet[Document]:
+        """The documents the case covers that still exist."""
+        return Document.objects.filter(pk__any=self.document_ids)
 
 
 class CaseStep(models.Model):

@@ -21,10 +21,10 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from dunwell import bulk
 from dunwell.accounts.models import Role, User
-from dunwell.idarray import unnest_sql
+from dunwell.idarray import set_arrays
 from dunwell.ladder.models import Action, Task, TaskStatus
 from dunwell.ladder.services import complete_open_tasks
-from dunwell.ledger.models import Counterparty, TimelineEntry
+from dunwell.ledger.models import Counterparty, Document, TimelineEntry
 from dunwell.legal import selectors
 from dunwell.legal.deadlines import schedule_task
 from dunwell.legal.errors import LegalError
@@ -300,6 +300,9 @@ def open_case(
             raise LegalError(gettext_lazy("This counterparty already has an open legal case."))
         if lawyer is None and user is not None and user.role == Role.LAWYER:
             lawyer = user
+        docs = counterparty.documents.filter(open_amount__gt=0)
+        if document_ids:
+            docs = counterparty.documents.filter(pk__in=document_ids)
         case = LegalCase.objects.create(
             company=counterparty.company,
             counterparty=counterparty,
@@ -307,11 +310,8 @@ def open_case(
             currency=selectors.currency_for(counterparty),
             opened_at=timezone.now(),
             opened_by=user,
+            document_ids=sorted(docs.values_list("pk", flat=True)),
         )
-        docs = counterparty.documents.filter(open_amount__gt=0)
-        if document_ids:
-            docs = counterparty.documents.filter(pk__in=document_ids)
-        case.documents.set(list(docs.values_list("pk", flat=True)))
         Counterparty.objects.filter(pk=counterparty.pk).update(legal=True)
         counterparty.legal = True
         _step(
@@ -319,7 +319,7 @@ def open_case(
             user,
             "case_opened",
             _("Legal case opened"),
-            {"documents": sorted(case.documents.values_list("pk", flat=True))},
+            {"documents": case.document_ids},
             source_task_id,
         )
         _stages_changed([(case.pk, counterparty.pk, counterparty.company_id, None, case.stage)])
@@ -645,57 +645,34 @@ def write_off(case: LegalCase, user: User, *, closed_on: date, note: str = "") -
     return case
 
 
-def _link_task_documents(
-    case_of_task: Sequence[tuple[int, int]], fresh: set[int], written_now: bool
-) -> None:
-    """The documents of the tasks join their case: `case_of_task` pairs each task with its
-    counterparty's open case. One INSERT … SELECT per kind of case (per 2,000 tasks on SQLite):
-    the first daily run on a large ledger opens tens of thousands of cases, and building a model
-    object per link cost more than the rest of its legal step.
+def _documents_of(rows: Sequence[tuple[int, list[int]]], written_now: bool) -> dict[int, set[int]]:
+    """Per counterparty, the documents its tasks name (`rows`: (counterparty, task's
+    `document_ids`)). A document deleted since its task was written leaves its id in the task:
+    such ids are left out, except for tasks `written_now` from documents read in this
+    transaction."""
+    docs_of: dict[int, set[int]] = {}
+    for cp_id, task_ids in rows:
+        docs_of.setdefault(cp_id, set()).update(task_ids)
+    if not written_now:
+        named = sorted(set().union(*docs_of.values()))
+        known = set(Document.objects.filter(pk__any=named).values_list("pk", flat=True))
+        for found in docs_of.values():
+            found &= known
+    return docs_of
 
-    A case in `fresh` was opened in this transaction, so no other link to it exists or can be
-    written meanwhile: its links are a plain INSERT. Links to a case opened earlier may exist
-    already and skip those (`ON CONFLICT DO NOTHING`, which checks the unique index before
-    each row). The pairs are handed over as arrays, so the statement does not look each task up
-    again to find its debtor's case. The first daily run at 1M documents writes 575,000 links:
-    2.9–3.0 s before, 2.3–2.5 s now (bench/RESULTS.md, twenty-third part).
 
-    A task names its documents by id (`Task.document_ids`), and a document deleted since the
-    task was written leaves its id there: such ids are left out, as the link table's rows
-    went with their document. Not for tasks `written_now` from documents read in this
-    transaction: at 1M documents the check cost 0.7–0.9 s of 2.4–2.6 s (twenty-fifth part)."""
-    through = LegalCase.documents.through._meta.db_table
-    for is_fresh in (True, False):
-        pairs = sorted(p for p in case_of_task if (p[1] in fresh) == is_fresh)
-        skip = "" if is_fresh else " ON CONFLICT DO NOTHING"
-        if not pairs:
-            continue
-        with connection.cursor() as cursor:
-            chunks: list[tuple[str, list[Any]]]
-            if bulk.is_postgres():
-                chunks = [
-                    (
-                        "SELECT * FROM unnest(%s::bigint[], %s::bigint[])",
-                        [int_array([p[0] for p in pairs]), int_array([p[1] for p in pairs])],
-                    )
-                ]
-            else:
-                chunks = [
-                    ("VALUES " + ", ".join(["(%s, %s)"] * len(part)), [v for p in part for v in p])
-                    for part in (pairs[i : i + 2000] for i in range(0, len(pairs), 2000))
-                ]
-            ids, doc = unnest_sql(connection.vendor, "t.document_ids", "u")
-            exists = f"EXISTS (SELECT 1 FROM ledger_document d WHERE d.id = {doc})"  # noqa: S608
-            for source, params in chunks:
-                cursor.execute(
-                    f"WITH m (task_id, case_id) AS ({source}) "  # noqa: S608 - our names
-                    f"INSERT INTO {through} (legalcase_id, document_id) "
-                    f"SELECT DISTINCT m.case_id, {doc} FROM m "
-                    f"JOIN ladder_task t ON t.id = m.task_id CROSS JOIN {ids} "
-                    f"WHERE {'true' if written_now else exists} "
-                    f"ORDER BY 1, 2{skip}",  # the unique index's order
-                    params,
-                )  # fmt: skip
+def _cover_documents(cases: dict[int, int], docs_of: dict[int, set[int]]) -> None:
+    """The open cases made earlier (`cases`: counterparty → case) cover their counterparty's
+    tasks' documents too: only the cases whose list grows are written."""
+    cp_of = {case_id: cp_id for cp_id, case_id in cases.items()}
+    grown = []
+    for case_id, ids in LegalCase.objects.filter(pk__any=sorted(cp_of)).values_list(
+        "pk", "document_ids"
+    ):
+        more = docs_of.get(cp_of[case_id], set()).difference(ids)
+        if more:
+            grown.append((case_id, [*ids, *more]))
+    set_arrays(LegalCase._meta.db_table, "document_ids", sorted(grown))
 
 
 # The cases the daily run opens at once (57,500 at 1M documents): the step "case opened" on
@@ -757,19 +734,20 @@ def open_cases_for_tasks(
     # tasks table as nearly empty) walked every open task to test it against the id list,
     # 0.15–0.67 s per batch at 1M documents.
     rows = [
-        (task_id, cp_id, currency, assignee_id, role)
-        for task_id, cp_id, currency, assignee_id, role, action, status in Task.objects.filter(
-            pk__any=list(task_ids)
-        )
-        .order_by("id")
-        .values_list(
-            "pk",
-            "counterparty_id",
-            "currency",
-            "assignee_id",
-            "assignee__role",
-            "action",
-            "status",
+        (task_id, cp_id, currency, assignee_id, role, document_ids)
+        for task_id, cp_id, currency, assignee_id, role, action, status, document_ids in (
+            Task.objects.filter(pk__any=list(task_ids))
+            .order_by("id")
+            .values_list(
+                "pk",
+                "counterparty_id",
+                "currency",
+                "assignee_id",
+                "assignee__role",
+                "action",
+                "status",
+                "document_ids",
+            )
         )
         if action in LEGAL_TASK_ACTIONS and status == TaskStatus.OPEN
     ]
@@ -777,9 +755,10 @@ def open_cases_for_tasks(
         return []
     tasks_of: dict[int, list[int]] = {}
     first: dict[int, tuple[str, int | None, str | None]] = {}
-    for task_id, cp_id, currency, assignee_id, role in rows:
+    for task_id, cp_id, currency, assignee_id, role, _ids in rows:
         tasks_of.setdefault(cp_id, []).append(task_id)
         first.setdefault(cp_id, (currency, assignee_id, role))
+    docs_of = _documents_of([(row[1], row[5]) for row in rows], written_now)
     with transaction.atomic():
         # The same lock open_case takes: a lawyer opening a case by hand meanwhile waits.
         list(
@@ -804,6 +783,7 @@ def open_cases_for_tasks(
                 "currency": first[cp_id][0] or company_currency,
                 "opened_at": now,
                 "opened_by_id": user.pk if user is not None else None,
+                "document_ids": docs_of[cp_id],
             }
             for cp_id, company_id, company_currency in Counterparty.objects.filter(
                 pk__any=[cp for cp in tasks_of if cp not in open_cases]
@@ -817,12 +797,8 @@ def open_cases_for_tasks(
             .exclude(stage__in=FINAL_STAGES)
             .values_list("counterparty_id", "pk")
         )
+        _cover_documents(open_cases, docs_of)
         open_cases.update(created)
-        _link_task_documents(
-            [(t, open_cases[cp]) for cp, ids in tasks_of.items() if cp in open_cases for t in ids],
-            set(created.values()),
-            written_now,
-        )
         if created:
             # only the rows not marked yet: the daily run marks its own before this hook,
             # and a second new version of each row cost as much as the first

@@ -7,42 +7,6 @@ from django.db import migrations
 import dunwell.idarray
 from dunwell.dbkeys import rebuilt_on_sqlite
 
-FORWARD = {
-    "postgresql": """
-        UPDATE ladder_task t SET document_ids = l.ids
-        FROM (SELECT task_id, array_agg(DISTINCT document_id ORDER BY document_id) AS ids
-              FROM ladder_taskdocument GROUP BY task_id) l
-        WHERE l.task_id = t.id
-    """,
-    "sqlite": """
-        UPDATE ladder_task SET document_ids = (
-            SELECT json_group_array(document_id) FROM (
-                SELECT DISTINCT document_id FROM ladder_taskdocument
-                WHERE task_id = ladder_task.id ORDER BY document_id))
-        WHERE id IN (SELECT task_id FROM ladder_taskdocument)
-    """,
-}
-BACKWARD = {
-    "postgresql": """
-        INSERT INTO ladder_taskdocument (task_id, document_id)
-        SELECT t.id, u.id FROM ladder_task t, unnest(t.document_ids) AS u(id)
-        ORDER BY 1, 2
-    """,
-    "sqlite": """
-        INSERT INTO ladder_taskdocument (task_id, document_id)
-        SELECT t.id, u.value FROM ladder_task t, json_each(t.document_ids) AS u
-        ORDER BY 1, 2
-    """,
-}
-
-
-def _run(statements):
-    def run(apps, schema_editor):
-        schema_editor.execute(statements[schema_editor.connection.vendor])
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("ladder", "0014_task_keys_per_statement"),
@@ -57,7 +21,9 @@ class Migration(migrations.Migration):
             name="document_ids",
             field=dunwell.idarray.IdArrayField(verbose_name="documents"),
         ),
-        migrations.RunPython(_run(FORWARD), _run(BACKWARD)),
+        dunwell.idarray.from_link_table(
+            "ladder_task", "document_ids", "ladder_taskdocument", "task_id", "document_id"
+        ),
         migrations.RemoveField(
             model_name="task",
             name="documents",

@@ -1,6 +1,6 @@
-"""A task names its documents in its own row (`Task.document_ids`, ladder/0015), and document
-progress and legal case links have no database key to their document (migrations ladder/0010,
-legal/0005: each check at commit locked the document). The invariants the keys used to guard
+"""A task and a legal case name their documents in their own row (`document_ids`, migrations
+ladder/0015 and legal/0009), and document progress has no database key to its document
+(ladder/0010: each check at commit locked the document). The invariants the keys used to guard
 are kept by Django and by the engine, and checked here."""
 
 from __future__ import annotations
@@ -22,18 +22,23 @@ pytestmark = pytest.mark.django_db
 DUE = date(2026, 3, 2)  # a Monday
 
 
-# The two tables whose rows name a document without a database key to it; a task names its
-# documents in its own row (`Task.document_ids`, ladder/0015).
-LINKED = (DocumentProgress, LegalCase.documents.through)
+# The table whose rows name a document without a database key to it, and the two whose rows
+# name their documents in an id array of their own.
+LINKED = (DocumentProgress,)
+ARRAYS = (Task, LegalCase)
+
+
+def named_by(model: type[Task] | type[LegalCase]) -> list[tuple[int, int, int]]:
+    """(row, its debtor, document) for every document id a task or a case names."""
+    return [
+        (pk, cp, doc)
+        for pk, cp, ids in model.objects.values_list("id", "counterparty_id", "document_ids")
+        for doc in ids
+    ]
 
 
 def task_links() -> list[tuple[int, int, int]]:
-    """(task, its debtor, document) for every document id a task names."""
-    return [
-        (task_id, cp, doc)
-        for task_id, cp, ids in Task.objects.values_list("id", "counterparty_id", "document_ids")
-        for doc in ids
-    ]
+    return named_by(Task)
 
 
 def without_document() -> dict[str, int]:
@@ -41,7 +46,8 @@ def without_document() -> dict[str, int]:
     existing = Document.objects.values("pk")
     found = {m.__name__: m.objects.exclude(document_id__in=existing).count() for m in LINKED}
     known = set(Document.objects.values_list("pk", flat=True))
-    found["Task"] = sum(1 for _t, _cp, doc in task_links() if doc not in known)
+    for model in ARRAYS:
+        found[model.__name__] = sum(1 for _r, _cp, doc in named_by(model) if doc not in known)
     return found
 
 
@@ -53,7 +59,8 @@ def up_to_legal() -> None:
 
 def rows_of(documents: set[int]) -> dict[str, int]:
     found = {m.__name__: m.objects.filter(document_id__in=documents).count() for m in LINKED}
-    found["Task"] = sum(1 for _t, _cp, doc in task_links() if doc in documents)
+    for model in ARRAYS:
+        found[model.__name__] = sum(1 for _r, _cp, doc in named_by(model) if doc in documents)
     return found
 
 
@@ -120,10 +127,10 @@ def test_a_task_whose_documents_were_all_deleted_is_not_closed_as_paid(
     assert paid.status == "cancelled_paid"
 
 
-NONE = {"DocumentProgress": 0, "LegalCase_documents": 0, "Task": 0}
+NONE = {"DocumentProgress": 0, "LegalCase": 0, "Task": 0}
 
 
-def test_the_runs_write_links_progress_and_case_links_only_for_existing_documents(
+def test_the_runs_name_only_existing_documents_in_tasks_cases_and_progress(
     ledger: list[Document],
 ) -> None:
     up_to_legal()
@@ -149,22 +156,25 @@ def test_deleting_a_debtor_takes_its_documents_rows_in_all_three_tables(
     assert without_document() == NONE
 
 
-def test_deleting_documents_in_bulk_takes_their_rows_in_all_three_tables(
+def test_deleting_documents_in_bulk_takes_their_progress_and_the_ids_are_not_read_back(
     ledger: list[Document],
 ) -> None:
     up_to_legal()
     case = LegalCase.objects.order_by("pk").first()
     assert case is not None
     linked = set(case.documents.values_list("pk", flat=True))
+    assert linked == set(case.document_ids)
     assert linked and LegalCase.objects.count() > 1
-    named = rows_of(linked)["Task"]
-    assert named
+    named = rows_of(linked)
+    assert named["Task"] and named["LegalCase"] == len(linked)
     Document.objects.filter(pk__in=linked).delete()
-    # the tasks keep the ids in their rows (none is read back: the tests above)
-    assert rows_of(linked) == {**NONE, "Task": named}
-    assert without_document() == {**NONE, "Task": named}
-    assert LegalCase.documents.through.objects.exists(), "the other cases' links stay"
+    # the tasks and the case keep the ids in their rows, but do not read them back
+    kept = {**NONE, "Task": named["Task"], "LegalCase": len(linked)}
+    assert rows_of(linked) == kept
+    assert without_document() == kept
+    assert not case.documents.exists()
     assert any(doc not in linked for _t, _cp, doc in task_links())
+    assert any(doc not in linked for _c, _cp, doc in named_by(LegalCase)), "the others stay"
 
 
 def test_a_changed_policy_marks_exactly_its_documents_due(ledger: list[Document]) -> None:
@@ -214,11 +224,11 @@ def test_the_reads_by_debtor_find_exactly_its_documents_progress(
         )
 
 
-def test_a_case_opened_for_an_older_task_links_only_its_documents_that_still_exist(
+def test_a_case_opened_for_an_older_task_covers_only_its_documents_that_still_exist(
     ledger: list[Document], lawyer: User
 ) -> None:
     """A task written earlier (approved later, say) may name a document deleted since: the
-    case does not link it. The daily run's own tasks skip this check (`written_now`)."""
+    case does not cover it. The daily run's own tasks skip this check (`written_now`)."""
     from dunwell.ladder.services import create_manual_task
     from dunwell.legal.services import open_cases_for_tasks
 
@@ -237,6 +247,6 @@ def test_a_case_opened_for_an_older_task_links_only_its_documents_that_still_exi
     Document.objects.filter(pk=docs[0].pk).delete()
     (case_id,) = open_cases_for_tasks([task.pk])
     kept = {d.pk for d in docs[1:]}
-    assert set(LegalCase.objects.get(pk=case_id).documents.values_list("pk", flat=True)) == kept
-    links = LegalCase.documents.through.objects.filter(legalcase_id=case_id)
-    assert set(links.values_list("document_id", flat=True)) == kept
+    case = LegalCase.objects.get(pk=case_id)
+    assert set(case.document_ids) == kept, "the deleted document's id is left out"
+    assert set(case.documents.values_list("pk", flat=True)) == kept

@@ -166,15 +166,9 @@ def test_legal_tasks_add_to_an_open_case_only_the_documents_it_lacks(
 
     new = LegalCase.objects.get(counterparty=other)
     assert opened == again == sorted([kept.pk, new.pk])
-    through = LegalCase.documents.through.objects
-    assert sorted(through.filter(legalcase=kept).values_list("document_id", flat=True)) == [
-        first.pk,
-        second.pk,
-        third.pk,
-    ]
-    assert sorted(through.filter(legalcase=new).values_list("document_id", flat=True)) == [
-        d.pk for d in own
-    ]
+    kept.refresh_from_db()
+    assert sorted(kept.document_ids) == [first.pk, second.pk, third.pk]
+    assert sorted(new.document_ids) == [d.pk for d in own]
 
 
 def test_opening_cases_for_tasks_records_the_step_the_timeline_line_and_the_event(

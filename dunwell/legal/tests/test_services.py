@@ -248,25 +248,19 @@ def test_the_first_lawyer_to_act_takes_an_unassigned_case(
     assert task_of(case.deadlines.get()).assignee == lawyer
 
 
-def test_a_deleted_case_takes_its_document_links_with_it(debtor: Counterparty, lawyer: Any) -> None:
-    """The links are not checked against the case by PostgreSQL (migration legal/0004): a case
-    deleted through Django (the admin) still leaves no link behind, and its documents stay."""
+def test_a_deleted_case_leaves_its_documents(debtor: Counterparty, lawyer: Any) -> None:
+    """A case names its documents in its own row (legal/0009): deleting it (the admin)
+    deletes nothing else, and a case opened again covers the same documents."""
     case = services.open_case(debtor, lawyer)
     documents = set(case.documents.values_list("pk", flat=True))
-    assert documents
-    through = LegalCase.documents.through
+    assert documents and documents == set(case.document_ids)
     case.delete()
-    assert not through.objects.filter(legalcase_id=case.pk).exists()
     assert set(debtor.documents.filter(pk__in=documents).values_list("pk", flat=True)) == documents
+    again = services.open_case(debtor, lawyer)
+    assert set(again.document_ids) == documents
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the constraints are dropped there")
-def test_case_document_links_have_no_database_foreign_key() -> None:
-    """Neither the case (legal/0004) nor the document (legal/0005) is checked by PostgreSQL:
-    Django's cascade takes the links (ladder/tests/test_task_documents.py)."""
-    with connection.cursor() as cursor:
-        constraints = connection.introspection.get_constraints(
-            cursor, LegalCase.documents.through._meta.db_table
-        )
-    targets = sorted(c["foreign_key"] for c in constraints.values() if c["foreign_key"])
-    assert targets == []
+def test_a_case_covers_its_documents_in_its_own_row() -> None:
+    """The link table is gone (legal/0009): nothing is left to write 575,000 link rows into."""
+    assert "legal_legalcase_documents" not in connection.introspection.table_names()
+    assert "document_ids" in {f.name for f in LegalCase._meta.concrete_fields}

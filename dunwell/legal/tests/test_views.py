@@ -50,6 +50,24 @@ def test_case_page(request: Any, case: LegalCase, who: str, status: int) -> None
         assert "Șantierul Nord SRL" in response.content.decode()
 
 
+def test_the_case_page_lists_the_documents_the_case_covers(case: LegalCase, lawyer: Any) -> None:
+    """The case names its documents in its own row (legal/0009): the page lists them by due
+    date, and a document deleted since is not read back."""
+    numbers = sorted(case.documents.values_list("due_date", "number"))
+    assert [n for _d, n in numbers] == ["INV-1", "INV-2"]
+
+    def covered() -> list[str]:
+        page = client_for(lawyer).get(reverse("legal:case", args=[case.pk])).content.decode()
+        section = page.split("Documents covered", 1)[1].split("</ul>", 1)[0]
+        return sorted((n for _d, n in numbers if n in section), key=section.index)
+
+    assert covered() == ["INV-1", "INV-2"]
+    case.counterparty.documents.filter(number="INV-1").delete()
+    case.refresh_from_db()
+    assert len(case.document_ids) == 2, "the id stays in the row"
+    assert covered() == ["INV-2"]
+
+
 @pytest.mark.parametrize(
     ("who", "status"), [("collector", 200), ("teammate", 404), ("outsider", 404), ("lawyer", 200)]
 )
