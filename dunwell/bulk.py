@@ -94,21 +94,31 @@ def insert_objects(model: type[models.Model], rows: Sequence[Mapping[str, Any]])
             return lambda ids: copy_text(ids, vendor)
         return None
 
-    # per field: (name, attname, default, its text or None), looked up once, not once per row
-    # and field (the first daily run at 1M writes 230,000 rows through here)
-    plan = [(f.name, f.attname, defaults[f.name], column_text(f)) for f in fields]
+    texts = [column_text(f) for f in fields]
+    # every column's default, as written: the start of each row
+    base = [
+        defaults[f.name] if text is None else text(defaults[f.name])
+        for f, text in zip(fields, texts, strict=True)
+    ]
+    position = {key: i for i, f in enumerate(fields) for key in (f.attname, f.name)}
+    # Per shape of row (its keys, in order): each given value's column and text, looked up
+    # once, not once per row and field. The first daily run at 1M writes 57,500 legal cases
+    # of 35 columns through here, 7 of them given.
+    plans: dict[tuple[str, ...], list[tuple[str, int, Callable[[Any], Any] | None]]] = {}
     out = []
     for row in rows:
-        values = []
-        for name, attname, default, text in plan:
-            if name in row:
-                value = row[name]
-            elif attname in row:
-                value = row[attname]
-            else:
-                value = default
+        shape = tuple(row)
+        plan = plans.get(shape)
+        if plan is None:
+            unknown = [key for key in shape if key not in position]
+            if unknown:
+                raise ValueError(f"{model.__name__} has no field {', '.join(unknown)}")
+            plan = plans[shape] = [(key, position[key], texts[position[key]]) for key in shape]
+        values = base.copy()
+        for key, i, text in plan:
+            value = row[key]
             if isinstance(value, models.Model):
                 value = value.pk
-            values.append(value if text is None else text(value))
+            values[i] = value if text is None else text(value)
         out.append(tuple(values))
     insert(model._meta.db_table, columns, out)
