@@ -4,6 +4,8 @@ For a list that is written once with its row and read with it, where a link tabl
 row, a primary key entry and a unique index entry per id. The daily run's tasks name the
 documents they are about: 1.4M link rows at 1M documents, 2.5–3.4 s of its INSERTs, against
 0.7 s for the same ids aggregated into one array per task (bench/RESULTS.md, twenty-fifth part).
+The legal cases it opens name the documents they cover: 575,000 link rows at 1M documents,
+1.6–1.7 s of INSERT, now written with the cases (twenty-eighth part).
 
 The ids are not foreign keys: a reader joins them to their table (`member_sql`,
 `unnest_sql`, the `in_ids` lookup) and an id whose row is gone simply matches nothing.

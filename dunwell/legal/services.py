@@ -651,8 +651,8 @@ def _documents_of(rows: Sequence[tuple[int, list[int]]], written_now: bool) -> d
     such ids are left out, except for tasks `written_now` from documents read in this
     transaction."""
     docs_of: dict[int, set[int]] = {}
-    for cp_id, task_ids in rows:
-        docs_of.setdefault(cp_id, set()).update(task_ids)
+    for cp_id, named_ids in rows:
+        docs_of.setdefault(cp_id, set()).update(named_ids)
     if not written_now:
         named = sorted(set().union(*docs_of.values()))
         known = set(Document.objects.filter(pk__any=named).values_list("pk", flat=True))
@@ -663,7 +663,8 @@ def _documents_of(rows: Sequence[tuple[int, list[int]]], written_now: bool) -> d
 
 def _cover_documents(cases: dict[int, int], docs_of: dict[int, set[int]]) -> None:
     """The open cases made earlier (`cases`: counterparty → case) cover their counterparty's
-    tasks' documents too: only the cases whose list grows are written."""
+    tasks' documents too: only the cases whose list grows are written. The caller holds the
+    counterparties' lock, so no other writer changes these lists meanwhile."""
     cp_of = {case_id: cp_id for cp_id, case_id in cases.items()}
     grown = []
     for case_id, ids in LegalCase.objects.filter(pk__any=sorted(cp_of)).values_list(
@@ -758,7 +759,6 @@ def open_cases_for_tasks(
     for task_id, cp_id, currency, assignee_id, role, _ids in rows:
         tasks_of.setdefault(cp_id, []).append(task_id)
         first.setdefault(cp_id, (currency, assignee_id, role))
-    docs_of = _documents_of([(row[1], row[5]) for row in rows], written_now)
     with transaction.atomic():
         # The same lock open_case takes: a lawyer opening a case by hand meanwhile waits.
         list(
@@ -767,6 +767,7 @@ def open_cases_for_tasks(
             .order_by("pk")
             .values_list("pk", flat=True)
         )
+        docs_of = _documents_of([(row[1], row[5]) for row in rows], written_now)
         open_cases = dict(
             LegalCase.objects.filter(counterparty_id__any=list(tasks_of))
             .exclude(stage__in=FINAL_STAGES)
