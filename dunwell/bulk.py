@@ -4,6 +4,7 @@ more than the database's own work."""
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -43,6 +44,50 @@ def pg_settings(cursor: CursorWrapper, **values: str) -> Iterator[None]:
         finally:
             for name, value in before.items():
                 cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+
+
+@contextmanager
+def without_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused for a batch's Python work, then set back as it was.
+
+    A batch of the daily run holds hundreds of thousands of live objects at once (the rows
+    it read, its drafts, the rows it writes). Every full collection walks all of them, and
+    the first daily run at 1M documents spent 2.6 s of its 20 s in about 4,800 collections
+    (`gc.callbacks`), none of which found much: its peak memory is the same without them.
+    Objects are still freed by reference counting the moment they are dropped; only garbage
+    held in reference cycles waits for the next collection after the block. Nested blocks
+    leave the collector off until the outermost one ends."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def moment_text() -> Callable[[datetime | None], str | None]:
+    """A function giving an aware moment's text as `insert` writes it, each distinct moment
+    formatted once. A batch writes the same few moments (its own time, the tasks' windows)
+    on every row; psycopg's COPY formats an aware datetime in 1.4 µs, three of them on each
+    of 140,000 tasks: 0.6 s of the first daily run at 1M. ISO 8601 with its offset on
+    PostgreSQL, Django's own UTC text on SQLite."""
+    texts: dict[datetime, str] = {}
+    postgres = is_postgres()
+
+    def text(moment: datetime | None) -> str | None:
+        if moment is None:
+            return None
+        found = texts.get(moment)
+        if found is None:
+            found = texts[moment] = (
+                moment.isoformat()
+                if postgres
+                else str(connection.ops.adapt_datetimefield_value(moment))
+            )
+        return found
+
+    return text
 
 
 def sqlite_value(value: Any) -> Any:

@@ -1,9 +1,13 @@
-"""`bulk.insert_objects`: rows given as {field: value}, every other column at its default."""
+"""`bulk.insert_objects`: rows given as {field: value}, every other column at its default;
+`bulk.moment_text` and `bulk.without_cycle_collection`, which the daily run writes its tasks
+with."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -73,3 +77,51 @@ def test_an_unknown_field_is_named_and_nothing_is_written(
     with pytest.raises(ValueError, match="TimelineEntry has no field colour"):
         bulk.insert_objects(TimelineEntry, [good, {**good, "colour": "red"}])
     assert not TimelineEntry.objects.exists()
+
+
+def test_moments_written_as_text_read_back_as_the_same_instants(
+    make_counterparty: Callable[..., Counterparty],
+) -> None:
+    """`moment_text` gives the text `insert` writes: the same instant whatever the moment's
+    zone, each moment formatted once."""
+    debtor = make_counterparty(name="Moments")
+    moment = bulk.moment_text()
+    kyiv = AT.astimezone(ZoneInfo("Europe/Kyiv"))  # 11:00+02:00, the same instant as AT
+    later = AT + timedelta(hours=5, minutes=30)
+    assert moment(None) is None
+    assert moment(kyiv) is moment(kyiv)  # formatted once
+    bulk.insert(
+        TimelineEntry._meta.db_table,
+        ("counterparty_id", "at", "kind", "summary", "data"),
+        [
+            (debtor.pk, moment(kyiv), "a", "", "{}"),
+            (debtor.pk, moment(later), "b", "", "{}"),
+        ],
+    )
+    assert list(TimelineEntry.objects.order_by("kind").values_list("at", flat=True)) == [
+        AT,
+        later,
+    ]
+    # compared as the database compares moments (SQLite compares its text)
+    assert list(TimelineEntry.objects.filter(at__gt=AT).values_list("kind", flat=True)) == ["b"]
+    assert list(TimelineEntry.objects.filter(at__lte=AT).values_list("kind", flat=True)) == ["a"]
+
+
+def test_the_cycle_collector_is_paused_inside_and_set_back_after() -> None:
+    assert gc.isenabled()
+    with bulk.without_cycle_collection():
+        assert not gc.isenabled()
+        with bulk.without_cycle_collection():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the outer block still runs
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), bulk.without_cycle_collection():
+        raise RuntimeError
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with bulk.without_cycle_collection():
+            pass
+        assert not gc.isenabled()  # left as the caller had it
+    finally:
+        gc.enable()

@@ -36,7 +36,14 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from dunwell.accounts.models import Role, User
-from dunwell.bulk import insert, is_postgres, pg_settings, sqlite_value
+from dunwell.bulk import (
+    insert,
+    is_postgres,
+    moment_text,
+    pg_settings,
+    sqlite_value,
+    without_cycle_collection,
+)
 from dunwell.idarray import copy_text, member_sql
 from dunwell.interest.fx import rate_table
 from dunwell.ladder import events, hooks, nightly
@@ -413,12 +420,15 @@ def write_tasks(ctx: Context, drafts: list[TaskDraft], summary: RunSummary) -> l
     now = timezone.now()
     ids = _reserve_task_ids(len(drafts))
     vendor = connection.vendor
+    moment = moment_text()
+    stamp = moment(now)
     task_rows: list[tuple[Any, ...]] = []
     per_counterparty: dict[int, list[dict[str, Any]]] = defaultdict(list)
     legal: set[int] = set()
     for task_id, draft in zip(ids, drafts, strict=True):
         info, cp = draft.step, draft.counterparty
-        begins, ends = ctx.window(info, cp)
+        window = ctx.window(info, cp)
+        begins, ends = moment(window[0]), moment(window[1])
         status = TaskStatus.AWAITING_APPROVAL if info.needs_approval else TaskStatus.OPEN
         title = f"{info.name} — {cp.name}"
         amounts = draft.amounts.to_json()
@@ -441,7 +451,7 @@ def write_tasks(ctx: Context, drafts: list[TaskDraft], summary: RunSummary) -> l
                 "",
                 info.approval_role if info.needs_approval else "",
                 "",
-                now,
+                stamp,
                 draft.key,
                 draft.documents_sql or copy_text(draft.document_ids, vendor),
             )  # fmt: skip
@@ -472,7 +482,7 @@ def write_tasks(ctx: Context, drafts: list[TaskDraft], summary: RunSummary) -> l
         [
             (
                 cp_id,
-                now,
+                stamp,
                 None,
                 "ladder.tasks_created",
                 "; ".join(t["title"] for t in created)[:1000],
@@ -1337,7 +1347,8 @@ def run(
         _events(ctx, shard, summary)
         ranges = _counterparty_ranges(_pending_counterparties(ctx, shard), batch_size)
         for index, (lo, hi) in enumerate(ranges, start=1):
-            _document_batch(ctx, lo, hi, shard, summary)
+            with without_cycle_collection():
+                _document_batch(ctx, lo, hi, shard, summary)
             summary.batches = index
             if progress is not None:
                 progress(index, len(ranges), summary)
