@@ -380,9 +380,11 @@ def _reserve_task_ids(count: int) -> list[int]:
     """Ids for `count` new tasks, so tasks and their documents can be written with COPY."""
     with connection.cursor() as cursor:
         if _is_postgres():
+            # The sequence looked up once: as nextval's argument the lookup ran once per id,
+            # 0.37 s of 140,000 ids against 0.07 s.
             cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence('ladder_task', 'id')) "
-                "FROM generate_series(1, %s)",
+                "WITH s AS MATERIALIZED (SELECT pg_get_serial_sequence('ladder_task', 'id')"
+                "::regclass AS seq) SELECT nextval(s.seq) FROM s, generate_series(1, %s)",
                 [count],
             )
             return [row[0] for row in cursor.fetchall()]
