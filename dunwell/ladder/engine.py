@@ -1077,6 +1077,9 @@ def _document_batch(
 # back; progress rows, the documents each task covers ("hits") and the task documents are
 # written by INSERT … SELECT joins. Only documents with a hold (grace, agreement, promise,
 # dispute) or on a policy with per-document minimums are decided row by row.
+# The batch's debtors (and their policy) first, then their documents: one probe of the
+# documents per debtor instead of one probe of the debtor per document. The first run's 20
+# batches at 1M, without parallel workers: 2.11 → 1.40 s.
 CANDIDATES_TEMP_SQL = """
 CREATE TEMP TABLE ladder_cand ON COMMIT DROP AS
 SELECT x.*,
@@ -1086,17 +1089,17 @@ SELECT x.*,
        CASE WHEN x.same THEN COALESCE(x.old_reached, %s) ELSE %s END AS rkey
 FROM (
   SELECT d.id AS doc_id, d.counterparty_id AS cp_id, d.due_date, d.open_amount, d.currency,
-         COALESCE(o.policy_id, s.policy_id) AS policy_id, p.document_id AS had,
+         k.policy_id, p.document_id AS had,
          p.policy_id AS old_policy, p.step_order AS old_order, p.reached_on AS old_reached,
-         (p.document_id IS NOT NULL
-          AND p.policy_id IS NOT DISTINCT FROM COALESCE(o.policy_id, s.policy_id)) AS same
-  FROM ledger_document d
-  JOIN ledger_counterparty c ON c.id = d.counterparty_id
-  LEFT JOIN ladder_counterpartypolicy o ON o.counterparty_id = c.id
-  LEFT JOIN ladder_segmentpolicy s ON s.segment_id = c.segment_id
+         (p.document_id IS NOT NULL AND p.policy_id IS NOT DISTINCT FROM k.policy_id) AS same
+  FROM (SELECT c.id, COALESCE(o.policy_id, s.policy_id) AS policy_id
+        FROM ledger_counterparty c
+        LEFT JOIN ladder_counterpartypolicy o ON o.counterparty_id = c.id
+        LEFT JOIN ladder_segmentpolicy s ON s.segment_id = c.segment_id
+        WHERE c.written_off = %s AND c.id >= %s AND c.id <= %s {shard}) k
+  JOIN ledger_document d ON d.counterparty_id = k.id
   LEFT JOIN ladder_documentprogress p ON p.document_id = d.id
-  WHERE d.open_amount > 0 AND c.written_off = %s
-    AND d.counterparty_id >= %s AND d.counterparty_id <= %s {shard}
+  WHERE d.open_amount > 0
     AND ((p.document_id IS NULL AND d.due_date <= %s) OR p.next_due_on <= %s)
 ) x
 """
@@ -1125,7 +1128,7 @@ def _document_batch_sql(
     ctx: Context, lo: int, hi: int, shard: tuple[int, int], summary: RunSummary
 ) -> None:
     as_of = ctx.as_of
-    shard_sql = f"AND {_in_shard('d.counterparty_id', shard)}" if shard[1] > 1 else ""
+    shard_sql = f"AND {_in_shard('c.id', shard)}" if shard[1] > 1 else ""
     with transaction.atomic(), connection.cursor() as cursor:
         # dropped at commit; dropped here too when the run is nested in an outer transaction
         cursor.execute("DROP TABLE IF EXISTS ladder_cand, ladder_dec, ladder_fire, ladder_hit")
