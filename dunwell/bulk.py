@@ -80,11 +80,7 @@ def moment_text() -> Callable[[datetime | None], str | None]:
             return None
         found = texts.get(moment)
         if found is None:
-            found = texts[moment] = (
-                moment.isoformat()
-                if postgres
-                else str(connection.ops.adapt_datetimefield_value(moment))
-            )
+            found = texts[moment] = moment.isoformat() if postgres else sqlite_value(moment)
         return found
 
     return text
