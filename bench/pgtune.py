@@ -27,7 +27,7 @@ SMALL: dict[str, str] = {
     "max_wal_size": "8GB",
     "min_wal_size": "1GB",
     "checkpoint_completion_target": "0.9",
-    "wal_compression": "on",
+    "wal_compression": "lz4",
     "random_page_cost": "1.1",
     "effective_io_concurrency": "200",
     "jit": "off",
@@ -68,13 +68,29 @@ def describe() -> str:
     return "PostgreSQL settings: " + ", ".join(parts)
 
 
+def _accepted(cursor: object, name: str, value: str) -> str:
+    """`value`, or `on` for wal_compression on a server built without that method."""
+    if name != "wal_compression":
+        return value
+    cursor.execute(  # type: ignore[attr-defined]
+        "SELECT enumvals FROM pg_settings WHERE name = %s", [name]
+    )
+    choices = cursor.fetchone()[0]  # type: ignore[attr-defined]
+    if choices is None or value in choices:
+        return value
+    print(f"{name}: this server has no {value} ({', '.join(choices)}); using on")
+    return "on"
+
+
 def apply(reset: bool = False) -> None:
     cursor = _cursor()
     for name, value in SMALL.items():
         if reset:
             cursor.execute(f"ALTER SYSTEM RESET {name}")  # type: ignore[attr-defined]
         else:
-            cursor.execute(f"ALTER SYSTEM SET {name} = %s", [value])  # type: ignore[attr-defined]
+            cursor.execute(  # type: ignore[attr-defined]
+                f"ALTER SYSTEM SET {name} = %s", [_accepted(cursor, name, value)]
+            )
     cursor.execute("SELECT pg_reload_conf()")  # type: ignore[attr-defined]
 
 

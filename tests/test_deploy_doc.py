@@ -19,3 +19,40 @@ def _small_server_table() -> dict[str, str]:
 
 def test_the_documented_settings_are_the_benchmarks_settings() -> None:
     assert _small_server_table() == SMALL
+
+
+class _Settings:
+    """A cursor over pg_settings' enumvals for wal_compression, as a server reports them."""
+
+    def __init__(self, methods: list[str]) -> None:
+        self.methods = methods
+        self.asked: list[object] = []
+
+    def execute(self, sql: str, params: list[object]) -> None:
+        self.asked.append(params[0])
+
+    def fetchone(self) -> tuple[list[str]]:
+        return (self.methods,)
+
+
+def test_lz4_is_used_where_the_server_has_it() -> None:
+    from bench.pgtune import _accepted
+
+    cursor = _Settings(["pglz", "lz4", "zstd", "on", "off"])
+    assert _accepted(cursor, "wal_compression", "lz4") == "lz4"
+    assert cursor.asked == ["wal_compression"]
+
+
+def test_a_server_without_lz4_gets_pglz(capsys: object) -> None:
+    from bench.pgtune import _accepted
+
+    assert _accepted(_Settings(["pglz", "on", "off"]), "wal_compression", "lz4") == "on"
+    assert "no lz4" in capsys.readouterr().out  # type: ignore[attr-defined]
+
+
+def test_other_settings_are_not_looked_up() -> None:
+    from bench.pgtune import _accepted
+
+    cursor = _Settings([])
+    assert _accepted(cursor, "work_mem", "32MB") == "32MB"
+    assert cursor.asked == []
