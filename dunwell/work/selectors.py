@@ -641,6 +641,24 @@ class Worklist:
     segments: list[Any]
     countries: list[str]
     on_hold: int = 0
+    # When nothing is left for today: the next day with open tasks (the run puts a weekend's
+    # or a holiday's work on the next working day) and how many are due then.
+    next_day: date | None = None
+    next_count: int = 0
+
+
+def _next_day(user_id: int, end_of_day: datetime) -> tuple[date | None, int]:
+    """The user's next local day with open tasks due after `end_of_day`, and their count."""
+    from dunwell.ladder.models import OPEN_STATUSES, Task
+
+    later = Task.objects.filter(
+        assignee_id=user_id, status__in=OPEN_STATUSES, due_at__gte=end_of_day
+    )
+    first = later.order_by("due_at").values_list("due_at", flat=True).first()
+    if first is None:
+        return None, 0
+    start, end = _day_bounds(first)
+    return start.date(), later.filter(due_at__gte=start, due_at__lt=end).count()
 
 
 def _done_between(user_id: int, start: datetime, end: datetime) -> QuerySet[Any]:
@@ -859,6 +877,9 @@ def worklist(
         _mark_rows(items, today)
         done = _DONE_TODAY(user.pk, start_of_day, end_of_day)
         done_today = int(done[0]["n"]) if done else 0
+        # Two reads more, only for an empty day without filters.
+        filtered = action or segment or country or min_amount is not None
+        next_day, next_count = (None, 0) if items or filtered else _next_day(user.pk, end_of_day)
         return Worklist(
             items=items,
             done_today=done_today,
@@ -867,6 +888,8 @@ def worklist(
             segments=_SEGMENTS(),
             countries=sorted({t.counterparty.country for t in tasks}),
             on_hold=len(held),
+            next_day=next_day,
+            next_count=next_count,
         )
 
 

@@ -292,3 +292,47 @@ def test_the_worklist_reads_its_rows_in_a_few_round_trips(
         assert (round_trips, batches) == (6, [5, 4, 7])
     else:
         assert batches == [] and round_trips == len(queries)
+
+
+def test_an_empty_day_names_the_next_day_with_tasks_in_the_users_time(
+    debtor: Counterparty, collector: User
+) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    collector.time_zone = "Europe/Bucharest"
+    collector.save(update_fields=["time_zone"])
+    here = ZoneInfo("Europe/Bucharest")
+
+    def at(day: int, hour: int, minute: int = 0) -> datetime:
+        return datetime(2026, 3, day, hour, minute, tzinfo=here)
+
+    call_task(debtor, collector, title="thursday morning", due_at=at(12, 10))
+    call_task(debtor, collector, title="thursday late", due_at=at(12, 23, 30))
+    # 22:30 UTC on Thursday, but Friday in Bucharest: not Thursday's
+    call_task(debtor, collector, title="friday early", due_at=at(13, 0, 30))
+    url = reverse("work:worklist")
+    client = client_for(collector)
+    page = client.get(url).content.decode()
+    assert "thursday morning" not in page  # not today's: the day stays empty
+    assert "Nothing left for today. Well done." in page
+    assert "Next tasks: Thursday, 12.03.2026 (2 tasks)." in page
+
+    collector.language = "ru"
+    collector.save(update_fields=["language"])
+    page = client.get(url).content.decode()
+    assert "Следующие задачи: Четверг, 12.03.2026 (2 задачи)." in page
+
+    # a filtered day says nothing of other days; nor does a day with work left
+    assert "Следующие задачи" not in client.get(url, {"action": "letter"}).content.decode()
+    call_task(debtor, collector, title="today's call")
+    page = client.get(url).content.decode()
+    assert "today&#x27;s call" in page and "Следующие задачи" not in page
+
+
+def test_a_single_next_task_is_counted_in_the_singular(
+    debtor: Counterparty, collector: User
+) -> None:
+    call_task(debtor, collector, due_at=timezone.now() + timedelta(days=6))
+    page = client_for(collector).get(reverse("work:worklist")).content.decode()
+    assert "Next tasks: Monday, 16.03.2026 (1 task)." in page
