@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
@@ -297,9 +298,6 @@ def test_the_worklist_reads_its_rows_in_a_few_round_trips(
 def test_an_empty_day_names_the_next_day_with_tasks_in_the_users_time(
     debtor: Counterparty, collector: User
 ) -> None:
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
     collector.time_zone = "Europe/Bucharest"
     collector.save(update_fields=["time_zone"])
     here = ZoneInfo("Europe/Bucharest")
