@@ -319,6 +319,15 @@ def can_see_metrics(user: User) -> bool:
     )
 
 
+def can_see_team_task_reports(user: User) -> bool:
+    """May open the pressure scale's team reports: overdue tasks and punctuality."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user.role in METRICS_VIEWERS)
+    )
+
+
 # --- sales pipeline and cash forecast (issue 14) ------------------------------------------------
 # The pipeline: sales managers (the deals they own and those of the customers they see), and
 # who manages the money or collection. Collectors work debts, not deals.

@@ -529,6 +529,7 @@ def request_page(request: HttpRequest, pk: int) -> HttpResponse:
             "can_decide": on_open_agenda and meeting is not None and can_chair(user, meeting),
             "decide_form": decide_form,
             "can_withdraw": item.is_open and can_withdraw_limit_request(user, item),
+            "meeting_visible": meeting is not None and can_see_committee_meeting(user, meeting),
             "negotiation": negotiation,
             "can_negotiate": can_record_negotiation(user, item.counterparty_id),
             "negotiation_form": _negotiation_form(negotiation),

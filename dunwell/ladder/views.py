@@ -14,12 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dunwell.accounts.models import Role, User
+from dunwell.accounts.models import User
+from dunwell.accounts.visibility import can_see_team_task_reports
 from dunwell.ladder import editor, preview, selectors, services
 from dunwell.ladder.forms import PolicyForm, SampleInvoiceForm, StepFormSet
 from dunwell.ladder.models import Policy, SegmentPolicy, Task
-
-MANAGEMENT = frozenset({Role.SUPERVISOR, Role.DIRECTOR, Role.ADMIN, Role.FINANCE})
 
 
 def _user(request: HttpRequest) -> User:
@@ -28,8 +27,8 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
-def _require_management(user: User) -> None:
-    if not (user.is_superuser or user.role in MANAGEMENT):
+def _require_team_reports(user: User) -> None:
+    if not can_see_team_task_reports(user):
         raise PermissionDenied
 
 
@@ -136,7 +135,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def overdue(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    _require_management(user)
+    _require_team_reports(user)
     tasks = selectors.overdue_tasks(user, timezone.now())[:500]
     return render(request, "ladder/overdue.html", {"tasks": tasks})
 
@@ -144,7 +143,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
 @login_required
 def punctuality(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    _require_management(user)
+    _require_team_reports(user)
     try:
         days = max(1, min(int(request.GET.get("days", "30")), 366))
     except ValueError:

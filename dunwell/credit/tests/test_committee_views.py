@@ -12,6 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils.formats import date_format
 
 from dunwell.accounts.models import Role, User
 from dunwell.credit import committee
@@ -115,6 +116,18 @@ def test_the_request_page_shows_the_customers_file_to_the_owner_only(
     assert client_for(member).get(url).status_code == 200  # sits on the meeting
     for user in (sales_teammate, outsider):
         assert client_for(user).get(url).status_code == 404
+
+
+def test_the_request_links_its_meeting_only_for_those_who_may_open_it(
+    request_: Any, meeting: CommitteeMeeting, sales: User, member: User
+) -> None:
+    url = reverse("credit:request", args=[request_.pk])
+    meeting_url = reverse("credit:meeting", args=[meeting.pk])
+    owner = client_for(sales).get(url).content.decode()
+    assert "meeting of " + date_format(meeting.day, "SHORT_DATE_FORMAT") in owner
+    assert meeting_url not in owner  # the seller may not open the meeting: no dead link
+    assert client_for(sales).get(meeting_url).status_code == 404
+    assert f'href="{meeting_url}"' in client_for(member).get(url).content.decode()
 
 
 def test_a_member_votes_and_an_outsider_cannot(

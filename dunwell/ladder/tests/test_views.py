@@ -102,6 +102,22 @@ def test_overdue_and_punctuality_are_for_management(
     )
 
 
+def test_the_scales_menu_links_the_team_reports_only_for_those_who_may_open_them(
+    collector: User, supervisor: User, make_user: Callable[..., User]
+) -> None:
+    overdue, punctuality = reverse("ladder:overdue"), reverse("ladder:punctuality")
+    for user in (collector, make_user("sally", "sales"), make_user("lena", "lawyer")):
+        for name in ("ladder:policies", "ladder:tasks", "ladder:approvals"):
+            page = client_for(user).get(reverse(name))
+            assert page.status_code == 200
+            text = page.content.decode()
+            assert "Policies" in text and overdue not in text and punctuality not in text
+    for user in (supervisor, make_user("fiona", "finance")):
+        text = client_for(user).get(reverse("ladder:policies")).content.decode()
+        assert f'href="{overdue}"' in text and f'href="{punctuality}"' in text
+        assert client_for(user).get(overdue).status_code == 200
+
+
 def test_punctuality_counts_tasks_done_inside_their_window(
     debtor: Counterparty, collector: User, supervisor: User
 ) -> None:
