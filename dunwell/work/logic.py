@@ -129,13 +129,22 @@ def stalling_reason(
     return None
 
 
-_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+_PLACEHOLDER = re.compile(r"\{(\w+)\}(\.?)")
 
 
 def fill_script(text: str, values: Mapping[str, str]) -> str:
     """Replace {name} with its value; unknown placeholders stay visible so the manager who
-    edits the script notices the typo."""
-    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+    edits the script notices the typo. A value that ends a sentence with its own full stop
+    ("Techex sp. z o.o.") takes the place of the script's."""
+
+    def value(match: re.Match[str]) -> str:
+        name, stop = match.groups()
+        if name not in values:
+            return match.group(0)
+        filled = values[name]
+        return filled if stop and filled.endswith(".") else filled + stop
+
+    return _PLACEHOLDER.sub(value, text)
 
 
 @dataclass(frozen=True)

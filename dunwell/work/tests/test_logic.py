@@ -75,6 +75,11 @@ def test_two_broken_promises_within_the_window_are_stalling() -> None:
 
 def test_fill_script_keeps_unknown_placeholders_visible() -> None:
     assert fill_script("Hi {contact}, {oops}", {"contact": "Ana"}) == "Hi Ana, {oops}"
+    company = {"company": "Techex sp. z o.o.", "amount": "5.00"}
+    assert fill_script("You decide at {company}. Pay {amount}.", company) == (
+        "You decide at Techex sp. z o.o. Pay 5.00."
+    )
+    assert fill_script("{company}, {oops}.", company) == "Techex sp. z o.o., {oops}."
 
 
 # --- the debtor's local clock (issue 16, item 4) --------------------------------------------
