@@ -4,6 +4,7 @@ fields, and the steps for the calendar preview (ladder/preview.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from dunwell.ladder.models import Action, AssigneeRole, Event, Trigger
-from dunwell.names import other_languages
+from dunwell.names import localized, other_languages
 
 TRANSLATED = ("name", "instructions")
 
@@ -54,10 +55,19 @@ def _when(trigger: Any, days: Any, event: Any) -> str:
     return ngettext("%(n)s day after the due date", "%(n)s days after the due date", n) % {"n": n}
 
 
+def _names(value: Callable[[str], Any]) -> dict[str, Any]:
+    """The step's names in the other languages, `value(field_name)` giving each field's."""
+    return {code: value(f"name_{code}") for code, _label in other_languages()}
+
+
 def step_summary(form: Any) -> str:
     """ "3. Personal call — 5 days after the due date · Call" from the form's current values
-    (bound or initial), so a step reads the same collapsed as it does open."""
-    name = form["name"].value()
+    (bound or initial), so a step reads the same collapsed as it does open, in the viewer's
+    language when the step has a name in it."""
+    name = localized(
+        _names(lambda field: form[field].value() if field in form.fields else None),
+        form["name"].value(),
+    )
     if not name and not form["action"].value():
         return _("New step")
     parts = [
@@ -128,6 +138,7 @@ def preview_steps(formset: Any) -> tuple[list[dict[str, Any]], list[int]]:
         steps.append(
             {
                 **data,
+                "name": localized(_names(data.get), data.get("name") or ""),
                 "action_label": _label(Action, data.get("action")),
                 "who_label": who,
                 "event_label": _label(Event, data.get("event")),

@@ -105,6 +105,31 @@ def test_the_editor_lists_steps_as_one_line_each_and_previews_unsaved_changes(
     assert standard.steps.get(pk=first.pk).days == first.days
 
 
+def test_the_editor_names_steps_in_the_viewers_language(supervisor: User) -> None:
+    standard = Policy.objects.get(code="standard")
+    first = standard.steps.order_by("order").first()
+    assert first is not None and first.names.get("uk")
+    supervisor.language = "uk"
+    supervisor.save(update_fields=["language"])
+    client = client_for(supervisor)
+    page = client.get(reverse("ladder:policy_edit", args=[standard.pk]))
+    lines = re.findall(r'<summary class="step-line">([^<]*)</summary>', page.content.decode())
+    assert lines[0].startswith(f"{first.order}. {first.names['uk']} · ")
+    assert first.name not in lines[0]
+    index = next(
+        i for i, f in enumerate(page.context["formset"].forms) if f.instance.pk == first.pk
+    )
+    # the name being edited, not yet saved, is the one the preview shows
+    data = _editor_post(page, **{f"steps-{index}-name_uk": "Дзвінок бухгалтеру"})
+    preview = client.post(reverse("ladder:policy_preview", args=[standard.pk]), data)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", preview.content.decode()))
+    assert f"{first.order}. Дзвінок бухгалтеру" in text and first.name not in text
+    # a step without a Ukrainian name shows its English one
+    data = _editor_post(page, **{f"steps-{index}-name_uk": ""})
+    preview = client.post(reverse("ladder:policy_preview", args=[standard.pk]), data)
+    assert f"{first.order}. {first.name}" in re.sub(r"<[^>]+>", " ", preview.content.decode())
+
+
 def test_errors_are_summarised_on_top_with_links_to_their_fields(supervisor: User) -> None:
     standard = Policy.objects.get(code="standard")
     client = client_for(supervisor)
