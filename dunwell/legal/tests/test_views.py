@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from dunwell.accounts.models import User
 from dunwell.ledger.models import Counterparty
 from dunwell.legal import services
 from dunwell.legal.models import CaseStage, GeneratedDocument, LegalCase
@@ -138,6 +139,25 @@ def test_debtor_documents_panel(request: Any, debtor: Counterparty, paper: Any, 
     assert response.status_code == status
     if status == 200:
         assert paper.number in response.content.decode()
+
+
+def test_languages_are_offered_in_their_own_names(
+    debtor: Counterparty, collector: User, supervisor: User
+) -> None:
+    """As the language pickers everywhere else do: a Romanian reader finds "English", not
+    "Engleză" beside "Русский"."""
+    for user in (collector, supervisor):
+        user.language = "ro"
+        user.save(update_fields=["language"])
+    pages = [
+        client_for(collector).get(reverse("legal:debtor_documents", args=[debtor.pk])),
+        client_for(supervisor).get(reverse("work:scripts")),
+    ]
+    for page in pages:
+        text = page.content.decode()
+        for name in ("English", "Русский", "Українська", "Română"):
+            assert f">{name}<" in text
+        assert "Engleză" not in text
 
 
 @pytest.mark.parametrize(
