@@ -389,6 +389,16 @@ def test_utf8_bom_ukrainian_and_romanian_headers(company: Company, write_csv: Wr
     assert Document.objects.get(external_id="F1").amount == Decimal("1234.56")
 
 
+def test_an_external_code_column_is_recognised_in_each_language(
+    company: Company, write_csv: Writer
+) -> None:
+    import_file("counterparties", write_csv("c.csv", "external_id,name,country\nC1,Alpha,RO\n"))
+    for n, header in enumerate(("Внешний код", "Зовнішній код", "Cod extern", "External ID")):
+        body = f"{header};Контрагент;Номер;Дата;Сумма;Валюта\nX{n};C1;F-{n};05.01.2026;10,00;RON\n"
+        import_file("documents", write_csv(f"d{n}.csv", body))
+        assert Document.objects.get(external_id=f"X{n}").number == f"F-{n}"
+
+
 def test_xlsx_file(company: Company, write_csv: Writer, tmp_path: Path) -> None:
     import_file("counterparties", write_csv("c.csv", "external_id,name,country\nC1,Alpha,RO\n"))
     book = openpyxl.Workbook()
