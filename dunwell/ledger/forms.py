@@ -4,8 +4,11 @@ from pathlib import Path
 from typing import Any
 
 from django import forms
+from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.template.defaultfilters import filesizeformat
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -72,6 +75,31 @@ class UploadForm(forms.Form):
         return upload
 
 
+# Fields whose model field has no name of its own to show (keys to other rows, file-only fields).
+FIELD_LABELS = {
+    "counterparty": _("counterparty"),
+    "contract": _("contract"),
+    "company": _("company"),
+    "counterparty_tax_id": _("counterparty's tax id"),
+    "kpp": _("KPP"),
+    "roles": _("roles"),
+    "stage": _("stage"),
+}
+
+
+def field_label(kind: str, name: str) -> str:
+    """What a file field holds, in the reader's language, with the field's own name that
+    the import formats' page uses: "Due date (due_date)"."""
+    label = FIELD_LABELS.get(name)
+    if label is None:
+        model = next((m for m in apps.get_models() if m._meta.db_table == KINDS[kind].target), None)
+        try:
+            label = model._meta.get_field(name).verbose_name if model else None
+        except FieldDoesNotExist:
+            label = None
+    return f"{capfirst(str(label))} ({name})" if label else name
+
+
 class MappingForm(forms.Form):
     """One select per file header: which field the column holds (or ignore it)."""
 
@@ -80,7 +108,9 @@ class MappingForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kw)
         self.kind = KINDS[kind]
-        choices = [("", _("— ignore —"))] + [(name, name) for name in KINDS[kind].field_names]
+        choices = [("", _("— ignore —"))] + [
+            (name, field_label(kind, name)) for name in KINDS[kind].field_names
+        ]
         self.headers = headers
         for index, header in enumerate(headers):
             self.fields[f"col_{index}"] = forms.ChoiceField(

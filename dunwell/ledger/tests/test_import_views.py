@@ -76,6 +76,27 @@ def test_collector_cannot_see_a_run(collector: User, finance: User) -> None:
     )
 
 
+def test_the_column_choices_say_what_each_field_holds_in_the_readers_language(
+    company: Company, finance: User
+) -> None:
+    finance.language = "ru"
+    finance.save(update_fields=["language"])
+    client = client_for(finance)
+    response = upload(client, "Код;Контрагент;ИНН;Срок\nD1;C1;123;01.02.2026\n", kind="documents")
+    text = client.get(response["Location"]).content.decode()
+    for label in (
+        ">Внешний код (external_id)<",
+        ">Срок оплаты (due_date)<",
+        ">Контрагент (counterparty)<",
+        ">ИНН контрагента (counterparty_tax_id)<",
+    ):
+        assert label in text
+    finance.language = "en"
+    finance.save(update_fields=["language"])
+    text = client.get(response["Location"]).content.decode()
+    assert ">Due date (due_date)<" in text and ">Counterparty (counterparty)<" in text
+
+
 def test_upload_preview_confirm_and_result(
     company: Company, finance: User, django_capture_on_commit_callbacks: Any
 ) -> None:
