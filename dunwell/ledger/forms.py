@@ -90,11 +90,11 @@ FIELD_LABELS = {
 def field_label(kind: str, name: str) -> str:
     """What a file field holds, in the reader's language, with the field's own name that
     the import formats' page uses: "Due date (due_date)"."""
-    label = FIELD_LABELS.get(name)
+    label: object = FIELD_LABELS.get(name)
     if label is None:
         model = next((m for m in apps.get_models() if m._meta.db_table == KINDS[kind].target), None)
         try:
-            label = model._meta.get_field(name).verbose_name if model else None
+            label = getattr(model._meta.get_field(name), "verbose_name", None) if model else None
         except FieldDoesNotExist:
             label = None
     return f"{capfirst(str(label))} ({name})" if label else name
