@@ -167,6 +167,8 @@ def _request(
         request=request.pk,
         until=until.isoformat(),
         limits=limits,
+        reason=reason,
+        extension=grace is not None,
     )
     return request
 
@@ -198,6 +200,7 @@ def _grant(
         until=until.isoformat(),
         limits=limits,
         approved_by=approver.pk,
+        reason=reason,
     )
     return grace
 
@@ -221,6 +224,7 @@ def _extend(
         until=until.isoformat(),
         previous=old.isoformat(),
         limits=limits,
+        reason=reason,
     )
     return grace
 
@@ -301,6 +305,7 @@ def end_grace(grace: Grace, *, user: User, reason: str) -> Grace:
         "grace_ended",
         f"Grace ended by hand: {reason}",
         grace=grace.pk,
+        reason=reason,
     )
     return grace
 
@@ -334,6 +339,7 @@ def decide_request(
             "grace_rejected",
             f"Grace request rejected: {comment}",
             request=request.pk,
+            comment=comment,
         )
         return request
     if request.until <= today:

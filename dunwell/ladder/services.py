@@ -424,6 +424,7 @@ def complete_task(
         f"{task.title}: {result}",
         task=task.pk,
         action=task.action,
+        result=result,
         deadline=task.deadline.isoformat() if task.deadline else None,
     )
     events.task_completed(task)
@@ -451,6 +452,7 @@ def confirm_shipments_stopped(task: Task, *, user: User, note: str = "") -> Task
         task=task.pk,
         by=user.pk,
         at=task.done_at.isoformat(),
+        note=note,
     )
     emit(
         EventKind.STOP_SHIPMENT_CHANGED,
@@ -497,7 +499,12 @@ def skip_task(task: Task, *, user: User, reason: str) -> Task:
     task.done_by = user
     task.save(update_fields=["status", "skip_reason", "done_at", "done_by"])
     write_timeline(
-        task.counterparty_id, user, "task_skipped", f"{task.title}: {reason}", task=task.pk
+        task.counterparty_id,
+        user,
+        "task_skipped",
+        f"{task.title}: {reason}",
+        task=task.pk,
+        reason=reason,
     )
     return task
 
@@ -528,6 +535,7 @@ def _decide(task: Task, user: User, comment: str, approve: bool) -> Task:
         "task_approved" if approve else "task_rejected",
         f"{task.title}: {'approved' if approve else 'rejected'}. {comment}".strip(),
         task=task.pk,
+        comment=comment,
     )
     return task
 

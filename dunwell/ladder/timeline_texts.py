@@ -8,8 +8,10 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from dunwell.ledger.timeline import register_renderer
 from dunwell.money import Money
@@ -59,6 +61,196 @@ def promise_recorded(entries: Sequence[Any]) -> dict[int, str]:
     return out
 
 
+# --- entries about one task: its title is its step's name in the reader's language -----------
+
+
+def _day(value: str) -> str:
+    return date_format(date.fromisoformat(value), "SHORT_DATE_FORMAT")
+
+
+def _with(text: str, free: object) -> str:
+    """`text`, then what someone typed with it (a comment, a reason): kept as typed."""
+    return f"{text}: {free}" if isinstance(free, str) and free.strip() else text
+
+
+def _task_titles(entries: Sequence[Any]) -> dict[int, str]:
+    from dunwell.ladder.models import Task
+
+    ids = {int(e.data["task"]) for e in entries if isinstance((e.data or {}).get("task"), int)}
+    tasks = Task.objects.filter(pk__in=ids).select_related("step", "counterparty")
+    return {task.pk: task.localized_title for task in tasks}
+
+
+def _task_renderer(free_key: str | None) -> Any:
+    """ "<task's title>: <what was typed>"; entries written before the typed text was kept in
+    their data keep their summary."""
+
+    def render(entries: Sequence[Any]) -> dict[int, str]:
+        titles = _task_titles(entries)
+        out = {}
+        for entry in entries:
+            data = entry.data or {}
+            title = titles.get(data.get("task"))  # type: ignore[arg-type]
+            if title is None or (free_key is not None and free_key not in data):
+                continue
+            out[entry.pk] = _with(title, data.get(free_key)) if free_key else title
+        return out
+
+    return render
+
+
+def shipments_stopped(entries: Sequence[Any]) -> dict[int, str]:
+    out = {}
+    for entry in entries:
+        data = entry.data or {}
+        if "note" not in data or not data.get("at"):
+            continue
+        at = parse_datetime(data["at"])
+        if at is None:
+            continue
+        text = gettext("Shipments stopped, confirmed by %(who)s on %(when)s") % {
+            "who": entry.actor or "—",
+            "when": date_format(timezone.localtime(at), "SHORT_DATETIME_FORMAT"),
+        }
+        out[entry.pk] = _with(text, data["note"])
+    return out
+
+
+def promise_cancelled(entries: Sequence[Any]) -> dict[int, str]:
+    return {entry.pk: gettext("Promise cancelled") for entry in entries}
+
+
+# --- disputes, agreements, the scale ------------------------------------------------------------
+
+
+def disputes(entries: Sequence[Any]) -> dict[int, str]:
+    """Registered and closed disputes, from the dispute itself (one query for the page)."""
+    from dunwell.ladder.models import Dispute
+
+    ids = {e.data["dispute"] for e in entries if isinstance((e.data or {}).get("dispute"), int)}
+    found = {d.pk: d for d in Dispute.objects.filter(pk__in=ids)}
+    out = {}
+    for entry in entries:
+        dispute = found.get((entry.data or {}).get("dispute"))  # type: ignore[arg-type]
+        if dispute is None:
+            continue
+        if entry.kind == "ladder.dispute_registered":
+            out[entry.pk] = gettext("Dispute (%(reason)s) for %(amount)s") % {
+                "reason": dispute.get_reason_display(),
+                "amount": money_text(Money(dispute.amount, dispute.currency)),
+            }
+        else:
+            if dispute.status == "rejected":
+                text = gettext("Dispute rejected")
+            elif dispute.status == "resolved":
+                text = gettext("Dispute resolved")
+            else:
+                continue
+            out[entry.pk] = _with(text, dispute.resolution)
+    return out
+
+
+def agreements(entries: Sequence[Any]) -> dict[int, str]:
+    from django.db.models import Count
+
+    from dunwell.ladder.models import Agreement
+
+    ids = {e.data["agreement"] for e in entries if isinstance((e.data or {}).get("agreement"), int)}
+    found = {a.pk: a for a in Agreement.objects.filter(pk__in=ids).annotate(n=Count("instalments"))}
+    out = {}
+    for entry in entries:
+        agreement = found.get((entry.data or {}).get("agreement"))  # type: ignore[arg-type]
+        if agreement is None:
+            continue
+        n = agreement.n  # type: ignore[attr-defined]
+        out[entry.pk] = ngettext(
+            "Repayment agreement of %(date)s: %(total)s in %(n)s instalment",
+            "Repayment agreement of %(date)s: %(total)s in %(n)s instalments",
+            n,
+        ) % {
+            "date": date_format(agreement.signed_on, "SHORT_DATE_FORMAT"),
+            "total": money_text(Money(agreement.total, agreement.currency)),
+            "n": n,
+        }
+    return out
+
+
+def policy_assigned(entries: Sequence[Any]) -> dict[int, str]:
+    from dunwell.ladder.models import Policy
+
+    ids = {e.data["policy"] for e in entries if isinstance((e.data or {}).get("policy"), int)}
+    names = {p.pk: p.localized_name for p in Policy.objects.filter(pk__in=ids)}
+    out = {}
+    for entry in entries:
+        data = entry.data or {}
+        if "policy" not in data:
+            continue
+        if data["policy"] is None:
+            out[entry.pk] = gettext("Pressure scale: the segment's own")
+        elif data["policy"] in names:
+            out[entry.pk] = gettext("Pressure scale: %(name)s") % {"name": names[data["policy"]]}
+    return out
+
+
+# --- grace periods ------------------------------------------------------------------------------
+
+
+def _until(data: dict[str, Any]) -> str:
+    text = gettext("until %(date)s") % {"date": _day(data["until"])}
+    limits = data.get("limits") or {}
+    if limits:
+        amounts = ", ".join(
+            money_text(Money(Decimal(str(a)), c)) for c, a in sorted(limits.items())
+        )
+        text += " " + gettext("(limit %(amounts)s)") % {"amounts": amounts}
+    return text
+
+
+def graces(entries: Sequence[Any]) -> dict[int, str]:
+    out = {}
+    for entry in entries:
+        data = entry.data or {}
+        kind = entry.kind.rsplit(".", 1)[-1]
+        try:
+            if kind == "grace_requested" and "reason" in data:
+                text = (
+                    gettext("Grace extension requested %(until)s, for the director to decide")
+                    if data.get("extension")
+                    else gettext("Grace requested %(until)s, for the director to decide")
+                ) % {"until": _until(data)}
+            elif kind == "grace_granted" and "reason" in data:
+                text = gettext("Grace granted %(until)s") % {"until": _until(data)}
+            elif kind == "grace_extended" and "reason" in data:
+                text = gettext("Grace extended from %(old)s %(until)s") % {
+                    "old": _day(data["previous"]),
+                    "until": _until(data),
+                }
+            elif kind == "grace_ended" and "reason" in data:
+                text = gettext("Grace ended by hand")
+            elif kind == "grace_rejected" and "comment" in data:
+                out[entry.pk] = _with(gettext("Grace request rejected"), data["comment"])
+                continue
+            else:
+                continue
+        except (KeyError, TypeError, ValueError, InvalidOperation):
+            continue
+        out[entry.pk] = _with(text, data["reason"])
+    return out
+
+
 def register() -> None:
     register_renderer("ladder.tasks_created", tasks_created)
     register_renderer("ladder.promise_recorded", promise_recorded)
+    register_renderer("ladder.promise_cancelled", promise_cancelled)
+    register_renderer("ladder.task_created", _task_renderer(None))
+    register_renderer("ladder.task_done", _task_renderer("result"))
+    register_renderer("ladder.task_skipped", _task_renderer("reason"))
+    register_renderer("ladder.task_approved", _task_renderer("comment"))
+    register_renderer("ladder.task_rejected", _task_renderer("comment"))
+    register_renderer("ladder.shipments_stopped", shipments_stopped)
+    register_renderer("ladder.dispute_registered", disputes)
+    register_renderer("ladder.dispute_resolved", disputes)
+    register_renderer("ladder.agreement_created", agreements)
+    register_renderer("ladder.policy_assigned", policy_assigned)
+    for kind in ("requested", "granted", "extended", "ended", "rejected"):
+        register_renderer(f"ladder.grace_{kind}", graces)

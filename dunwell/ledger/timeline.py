@@ -36,6 +36,8 @@ KIND_LABELS: dict[str, StrOrPromise] = {
     "ladder.grace_granted": _("Grace period granted"),
     "ladder.grace_extended": _("Grace period extended"),
     "ladder.grace_ended": _("Grace period ended"),
+    "ladder.grace_requested": _("Grace period requested"),
+    "ladder.grace_rejected": _("Grace request rejected"),
     "ladder.policy_assigned": _("Pressure scale changed"),
     "ladder.shipments_stopped": _("Shipments stopped"),
     "ladder.call_back_missed": _("Call-back missed"),
