@@ -201,7 +201,7 @@ def generate_document(
                     CaseStage.PRETENSION_PREPARED,
                     "pretension_prepared",
                     _("Pretension %(number)s prepared") % {"number": paper.number},
-                    {"document": paper.pk},
+                    {"document": paper.pk, "number": paper.number},
                 )
             _timeline(
                 counterparty,
@@ -405,7 +405,7 @@ def decide_approval(approval: Approval, user: User, *, approve: bool, note: str 
             user,
             "approval_decided",
             f"{GatedAction(approval.action).label}: {verb}",
-            {"approval": approval.pk, "approved": approve, "note": note},
+            {"approval": approval.pk, "approved": approve, "note": note, "action": approval.action},
         )
     return approval
 
@@ -490,6 +490,7 @@ def record_pretension_sent(
                 "channel": channel,
                 "response_due": case.response_due,
                 "days": days,
+                "shortest": differ,
                 "tasks_done": tasks,
             },
         )
@@ -578,7 +579,7 @@ def record_judgment(
             "judgment",
             _("Judgment of %(date)s: %(amount)s %(currency)s awarded")
             % {"date": _day(judgment_on), "amount": amount, "currency": case.currency},
-            {"judgment_on": judgment_on, "amount": amount, "note": note},
+            {"judgment_on": judgment_on, "amount": amount, "note": note, "currency": case.currency},
         )
     return case
 
@@ -932,7 +933,7 @@ def open_case_for_task(task: Any, user: User | None) -> LegalCase | None:
                     "ladder_step",
                     _("Legal step of the pressure scale: %(action)s")
                     % {"action": Action(action).label},
-                    {"task": task.pk},
+                    {"task": task.pk, "action": action},
                     source_task_id=source,
                 )
             return case
