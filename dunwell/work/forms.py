@@ -11,14 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from dunwell.forms import AmountField, QueryDateField
 from dunwell.money import parse_amount
 from dunwell.work.models import Meeting, Outcome, Situation
-
-DISPUTE_REASONS = [
-    ("quality", _("Quality")),
-    ("quantity", _("Quantity")),
-    ("documents_missing", _("Documents missing")),
-    ("price", _("Price")),
-    ("other", _("Other")),
-]
+from dunwell.work.services import DISPUTE_REASONS
 
 
 class OutcomeForm(forms.Form):
@@ -38,7 +31,7 @@ class OutcomeForm(forms.Form):
     promised_currency = forms.ChoiceField(label=_("Currency"), required=False, choices=[])
     promised_by = forms.CharField(label=_("Who promised"), required=False, max_length=255)
     dispute_reason = forms.ChoiceField(
-        label=_("Reason"), required=False, choices=[("", "—"), *DISPUTE_REASONS]
+        label=_("Reason"), required=False, choices=[("", "—"), *DISPUTE_REASONS.items()]
     )
     dispute_amount = AmountField(label=_("Disputed amount"), required=False)
     dispute_currency = forms.ChoiceField(label=_("Currency"), required=False, choices=[])

@@ -233,7 +233,20 @@ class OutcomeInput:
     recording: UploadedFile | None = None
 
 
-_OUTCOME_SUMMARY: dict[str, StrOrPromise] = {
+DISPUTE_REASONS: dict[str, StrOrPromise] = {
+    "quality": _("Quality"),
+    "quantity": _("Quantity"),
+    "documents_missing": _("Documents missing"),
+    "price": _("Price"),
+    "other": _("Other"),
+}
+
+
+def dispute_reason_label(code: str) -> str:
+    return str(DISPUTE_REASONS.get(code, code))
+
+
+OUTCOME_SUMMARY: dict[str, StrOrPromise] = {
     Outcome.PROMISE: _("Call: promise to pay %(amount)s by %(date)s (%(who)s)"),
     Outcome.DISPUTE: _("Call: dispute registered (%(reason)s)"),
     Outcome.CALL_BACK: _("Call: asked to call back at %(when)s"),
@@ -281,6 +294,7 @@ def record_call_outcome(
         extra = {"promise": promise.pk, "date": data.promised_on.isoformat()}
         extra["amount"] = str(data.promised_amount)
         extra["currency"] = promise.currency
+        extra["who"] = who
         params = {
             "amount": money_text(Money(promise.amount, promise.currency)),
             "date": date_format(data.promised_on, "SHORT_DATE_FORMAT"),
@@ -299,7 +313,7 @@ def record_call_outcome(
             data.note,
         )
         extra = {"dispute": dispute_id, "reason": data.dispute_reason}
-        params = {"reason": data.dispute_reason}
+        params = {"reason": dispute_reason_label(data.dispute_reason)}
     elif data.outcome in (Outcome.CALL_BACK, Outcome.ABUSIVE):
         if data.outcome == Outcome.ABUSIVE:
             call_back_at = now + ABUSIVE_CALL_BACK
@@ -316,13 +330,14 @@ def record_call_outcome(
             else gettext("Call back as asked")
         )
         extra = {"task": ladder_bridge.create_call_back_task(by, counterparty, call_back_at, title)}
-        params = {"when": timezone.localtime(call_back_at).strftime("%Y-%m-%d %H:%M")}
+        params = {"when": date_format(timezone.localtime(call_back_at), "SHORT_DATETIME_FORMAT")}
     elif data.outcome == Outcome.WRONG_PERSON:
         if not data.decider_name.strip():
             raise WorkError(_("Write down who decides payments."))
         decider = save_decider(counterparty, data)
         extra = {
             "decider": decider.pk,
+            "who": decider.name,
             "task": ladder_bridge.create_call_back_task(
                 by,
                 counterparty,
@@ -345,13 +360,13 @@ def record_call_outcome(
     )
     if data.recording is not None:
         activity.recording.save(recording_name, data.recording, save=True)
-    summary = str(_OUTCOME_SUMMARY[data.outcome]) % params
+    summary = str(OUTCOME_SUMMARY[data.outcome]) % params
     _timeline(
         counterparty,
         by,
         f"work.call.{data.outcome}",
         summary + (f" — {data.note}" if data.note else ""),
-        {"activity": activity.pk, **extra},
+        {"activity": activity.pk, **extra, "note": data.note},
         at=now,
     )
     transaction.on_commit(lambda: detect_stalling(counterparty.pk))

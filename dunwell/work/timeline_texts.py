@@ -1,14 +1,21 @@
-"""The workspace's note entries in the reader's language (registered at start-up)."""
+"""The workspace's entries in the reader's language (registered at start-up): notes, and the
+calls' outcomes, whose stored summary is in the language of the collector who called."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dunwell.ledger.timeline import KIND_LABELS, register_renderer
+from dunwell.money import Money
+from dunwell.money_l10n import money_text
 
 
 def notes(entries: Sequence[Any]) -> dict[int, str]:
@@ -20,6 +27,61 @@ def notes(entries: Sequence[Any]) -> dict[int, str]:
     }
 
 
+def _call_params(outcome: str, data: dict[str, Any], call_back_at: Any) -> dict[str, str] | None:
+    """The words an outcome's sentence needs, from the entry's data and its call; None when an
+    entry written before they were kept lacks them."""
+    from dunwell.work.models import Outcome
+    from dunwell.work.services import dispute_reason_label
+
+    if outcome == Outcome.PROMISE:
+        if "who" not in data:
+            return None
+        money = Money(Decimal(data["amount"]), data["currency"])
+        return {
+            "amount": money_text(money),
+            "date": date_format(date.fromisoformat(data["date"]), "SHORT_DATE_FORMAT"),
+            "who": data["who"] or "—",
+        }
+    if outcome == Outcome.DISPUTE:
+        return {"reason": dispute_reason_label(data["reason"])}
+    if outcome in (Outcome.CALL_BACK, Outcome.ABUSIVE):
+        if call_back_at is None:
+            return None
+        return {"when": date_format(timezone.localtime(call_back_at), "SHORT_DATETIME_FORMAT")}
+    if outcome == Outcome.WRONG_PERSON:
+        return {"who": data["who"]} if "who" in data else None
+    return {}
+
+
+def calls(entries: Sequence[Any]) -> dict[int, str]:
+    """ "Call: promise to pay 1 500,00 RON by 20.03.2026 (Ana Pop) — <the collector's note>" in
+    the reader's language (one query for the page's calls)."""
+    from dunwell.work.models import CallActivity
+    from dunwell.work.services import OUTCOME_SUMMARY
+
+    ids = {e.data["activity"] for e in entries if isinstance((e.data or {}).get("activity"), int)}
+    found = {a.pk: a for a in CallActivity.objects.filter(pk__in=ids)}
+    out = {}
+    for entry in entries:
+        data = entry.data or {}
+        activity = found.get(data.get("activity"))  # type: ignore[arg-type]
+        if activity is None or activity.outcome not in OUTCOME_SUMMARY:
+            continue
+        try:
+            params = _call_params(activity.outcome, data, activity.call_back_at)
+        except (KeyError, TypeError, ValueError, InvalidOperation):
+            continue
+        if params is None:
+            continue
+        text = str(OUTCOME_SUMMARY[activity.outcome]) % params
+        out[entry.pk] = f"{text} — {activity.note}" if activity.note else text
+    return out
+
+
 def register() -> None:
     KIND_LABELS["work.note"] = _("Note")
     register_renderer("work.note", notes)
+    from dunwell.work.models import Outcome
+
+    for outcome in Outcome.values:
+        register_renderer(f"work.call.{outcome}", calls)

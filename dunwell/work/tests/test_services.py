@@ -389,3 +389,36 @@ def test_approvers_are_told_once_that_a_step_waits_for_them(
     assert services.send_scheduled_notices() == 0
     note = Notification.objects.get(recipient=director)
     assert note.kind == "approval" and note.url == "/ladder/approvals/"
+
+
+def test_each_call_outcome_reads_in_the_readers_language_with_the_note_as_typed(
+    debtor: Counterparty, collector: User
+) -> None:
+    from django.utils import translation
+
+    from dunwell.ledger.timeline import with_texts
+
+    with translation.override("en"):
+        record(
+            collector, debtor, Outcome.PROMISE, promised_on=date(2026, 3, 20),
+            promised_amount=Decimal("1500.00"), promised_by="Ana Pop", note="by transfer",
+        )  # fmt: skip
+        record(collector, debtor, Outcome.DISPUTE, dispute_reason="documents_missing")
+        record(collector, debtor, Outcome.WRONG_PERSON, decider_name="Ion Rusu")
+        record(collector, debtor, Outcome.NO_ANSWER)
+        record(
+            collector, debtor, Outcome.CALL_BACK,
+            call_back_at=datetime(2026, 3, 11, 14, 30, tzinfo=ZoneInfo("UTC")),
+        )  # fmt: skip
+    calls = TimelineEntry.objects.filter(counterparty=debtor, kind__startswith="work.call.")
+    assert "Call: dispute registered (Documents missing)" in [e.summary for e in calls]
+
+    with translation.override("ru"):
+        texts = [e.text for e in with_texts(list(calls.order_by("pk")))]
+    assert texts == [
+        "Звонок: обещание оплатить 1\u00a0500,00\u00a0RON до 20.03.2026 (Ana Pop) — by transfer",
+        "Звонок: зарегистрирован спор (Нет документов)",
+        "Звонок: не тот человек; платежи решает Ion Rusu",
+        "Звонок: нет ответа",
+        "Звонок: просили перезвонить в 11.03.2026 14:30",
+    ]
