@@ -581,8 +581,8 @@ def save_meeting(
             if created
             else gettext("Negotiation meeting updated (%(when)s)")
         )
-        % {"when": timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d %H:%M")},
-        {"meeting": meeting.pk, "status": meeting.status},
+        % {"when": date_format(timezone.localtime(meeting.starts_at), "SHORT_DATETIME_FORMAT")},
+        {"meeting": meeting.pk, "status": meeting.status, "at": meeting.starts_at.isoformat()},
     )
     return meeting
 

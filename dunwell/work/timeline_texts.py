@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -78,6 +79,74 @@ def calls(entries: Sequence[Any]) -> dict[int, str]:
     return out
 
 
+def stalling(entries: Sequence[Any]) -> dict[int, str]:
+    from dunwell.work.models import StallingAlert
+
+    out = {}
+    for entry in entries:
+        data = entry.data or {}
+        if data.get("reason") in StallingAlert.Reason.values:
+            label = StallingAlert.Reason(data["reason"]).label
+            out[entry.pk] = f"{label} ({data.get('count', '?')})"
+    return out
+
+
+def _user_names(ids: set[int]) -> dict[int, str]:
+    from dunwell.accounts.models import User
+
+    return {u.pk: str(u) for u in User.objects.filter(pk__in=ids)}
+
+
+def reassigned(entries: Sequence[Any]) -> dict[int, str]:
+    ids = {
+        v for e in entries for k in ("from", "to") if isinstance(v := (e.data or {}).get(k), int)
+    }
+    names = _user_names(ids)
+    out = {}
+    for entry in entries:
+        data = entry.data or {}
+        if data.get("to") not in names:
+            continue
+        out[entry.pk] = gettext("Reassigned from %(old)s to %(new)s") % {
+            "old": names.get(data.get("from"), "—"),  # type: ignore[arg-type]
+            "new": names[data["to"]],
+        }
+    return out
+
+
+def notified(entries: Sequence[Any]) -> dict[int, str]:
+    ids = {int(i) for e in entries for i in (e.data or {}).get("notified", []) if str(i).isdigit()}
+    names = _user_names(ids)
+    out = {}
+    for entry in entries:
+        people = [names[int(i)] for i in (entry.data or {}).get("notified", []) if int(i) in names]
+        out[entry.pk] = gettext("Payment missed: notified %(who)s") % {
+            "who": ", ".join(people) or "—"
+        }
+    return out
+
+
+def meetings(entries: Sequence[Any]) -> dict[int, str]:
+    from dunwell.work.models import Meeting
+
+    ids = {e.data["meeting"] for e in entries if isinstance((e.data or {}).get("meeting"), int)}
+    found = {m.pk: m for m in Meeting.objects.filter(pk__in=ids)}
+    out = {}
+    for entry in entries:
+        meeting = found.get((entry.data or {}).get("meeting"))  # type: ignore[arg-type]
+        if meeting is None:
+            continue
+        at = parse_datetime(str((entry.data or {}).get("at") or "")) or meeting.starts_at
+        when = date_format(timezone.localtime(at), "SHORT_DATETIME_FORMAT")
+        template = (
+            gettext("Negotiation meeting planned for %(when)s")
+            if entry.kind == "work.meeting.planned"
+            else gettext("Negotiation meeting updated (%(when)s)")
+        )
+        out[entry.pk] = template % {"when": when}
+    return out
+
+
 def register() -> None:
     KIND_LABELS["work.note"] = _("Note")
     register_renderer("work.note", notes)
@@ -85,3 +154,8 @@ def register() -> None:
 
     for outcome in Outcome.values:
         register_renderer(f"work.call.{outcome}", calls)
+    register_renderer("work.stalling", stalling)
+    register_renderer("work.reassigned", reassigned)
+    register_renderer("work.task.notified", notified)
+    register_renderer("work.meeting.planned", meetings)
+    register_renderer("work.meeting.updated", meetings)

@@ -422,3 +422,29 @@ def test_each_call_outcome_reads_in_the_readers_language_with_the_note_as_typed(
         "Звонок: нет ответа",
         "Звонок: просили перезвонить в 11.03.2026 14:30",
     ]
+
+
+def test_reassignment_and_meetings_read_in_the_readers_language(
+    debtor: Counterparty, collector: User, teammate: User, supervisor: User
+) -> None:
+    from django.utils import translation
+
+    from dunwell.ledger.timeline import with_texts
+
+    with translation.override("en"):
+        services.reassign_counterparty(supervisor, debtor, teammate)
+        at = datetime(2026, 3, 12, 10, 0, tzinfo=ZoneInfo("UTC"))
+        meeting = services.save_meeting(teammate, debtor, {"starts_at": at})
+        services.save_meeting(teammate, debtor, {"starts_at": at + timedelta(days=1)}, meeting)
+    entries = TimelineEntry.objects.filter(
+        counterparty=debtor, kind__in=["work.reassigned", "work.meeting.planned",
+                                       "work.meeting.updated"],
+    ).order_by("pk")  # fmt: skip
+    assert entries[1].summary == "Negotiation meeting planned for 12.03.2026 10:00"
+    with translation.override("ru"):
+        texts = [e.text for e in with_texts(list(entries))]
+    assert texts == [
+        f"Передан от {collector} к {teammate}",
+        "Переговоры назначены на 12.03.2026 10:00",
+        "Переговоры изменены (13.03.2026 10:00)",
+    ]
