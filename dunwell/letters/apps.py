@@ -11,11 +11,12 @@ class LettersConfig(AppConfig):
         from dunwell import periodic
         from dunwell.ladder import nightly
         from dunwell.ledger import timeline
-        from dunwell.letters import services
+        from dunwell.letters import services, timeline_texts
 
         timeline.KIND_LABELS.setdefault("letters", _("Letters"))
         timeline.KIND_LABELS.setdefault("letters.sent", _("Letter sent"))
         timeline.KIND_LABELS.setdefault("letters.mailing", _("Mailing"))
+        timeline.register_renderer("letters.sent", timeline_texts.sent)
         # The ladder's daily run makes the tasks; steps whose wording goes out by itself are
         # drafted and queued by this job (every worker minute, and right after the run).
         periodic.register("letters.auto_send", services.send_automatic_steps)

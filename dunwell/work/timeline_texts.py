@@ -147,6 +147,31 @@ def meetings(entries: Sequence[Any]) -> dict[int, str]:
     return out
 
 
+def task_sent(entries: Sequence[Any]) -> dict[int, str]:
+    """ "<task>: by post, file <name> — <note>" from the file kept with the task."""
+    from dunwell.work.models import TaskAttachment
+
+    ids = {
+        e.data["attachment"] for e in entries if isinstance((e.data or {}).get("attachment"), int)
+    }
+    files = TaskAttachment.objects.filter(pk__in=ids).select_related(
+        "task__step", "task__counterparty"
+    )
+    found = {f.pk: f for f in files}
+    out = {}
+    for entry in entries:
+        sent = found.get((entry.data or {}).get("attachment"))  # type: ignore[arg-type]
+        if sent is None:
+            continue
+        text = gettext("%(task)s: %(how)s, file %(file)s") % {
+            "task": sent.task.localized_title,
+            "how": sent.get_method_display(),
+            "file": sent.original_name,
+        }
+        out[entry.pk] = f"{text} — {sent.note}" if sent.note else text
+    return out
+
+
 def register() -> None:
     KIND_LABELS["work.note"] = _("Note")
     register_renderer("work.note", notes)
@@ -157,5 +182,6 @@ def register() -> None:
     register_renderer("work.stalling", stalling)
     register_renderer("work.reassigned", reassigned)
     register_renderer("work.task.notified", notified)
+    register_renderer("work.task.sent", task_sent)
     register_renderer("work.meeting.planned", meetings)
     register_renderer("work.meeting.updated", meetings)

@@ -8,9 +8,11 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from dunwell.correspondence.models import PaperLetter
 from dunwell.ledger.models import Contact, TimelineEntry
+from dunwell.ledger.timeline import with_texts
 from dunwell.letters import services
 from dunwell.mail.models import OutgoingMessage
 from dunwell.work.models import TaskAttachment
@@ -138,7 +140,12 @@ def test_without_a_task_the_same_token_queues_once_and_the_timeline_says_so(
             token="abc",
         )
     assert OutgoingMessage.objects.count() == 1
-    assert TimelineEntry.objects.filter(counterparty=debtor, kind="letters.sent").count() == 1
+    entry = TimelineEntry.objects.get(counterparty=debtor, kind="letters.sent")
+    address = OutgoingMessage.objects.get().to_email
+    with translation.override("en"):
+        assert with_texts([entry])[0].text == f"Email “Plată” to {address}, attachments: —"
+    with translation.override("ru"):
+        assert with_texts([entry])[0].text == f"Письмо «Plată» на {address}, вложения: —"
 
 
 def test_an_opted_out_contact_is_refused(collector: Any, debtor: Any) -> None:

@@ -11,12 +11,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from dunwell.accounts.models import Role, User
 from dunwell.ladder import services as ladder
 from dunwell.ladder.models import Policy, Task, TaskStatus
 from dunwell.ledger.models import Counterparty, Document, TimelineEntry
+from dunwell.ledger.timeline import with_texts
 from dunwell.work.models import Notification, TaskAttachment
 
 pytestmark = pytest.mark.usefixtures("frozen")
@@ -135,6 +136,9 @@ def test_a_letter_is_marked_sent_by_hand_with_its_file(
     assert attachment.file.read() == PDF
     entry = TimelineEntry.objects.get(counterparty=debtor, kind="work.task.sent")
     assert "letter.pdf" in entry.summary and "registered mail" in entry.summary
+    with translation.override("ru"):  # a Russian reader of the card
+        (read,) = with_texts([entry])
+    assert read.text == f"{task.title}: Отправлено вручную, файл letter.pdf — registered mail"
     download = reverse("work:task_file", args=[attachment.pk])
     assert b"".join(client.get(download).streaming_content) == PDF  # type: ignore[attr-defined]
     assert client_for(outsider).get(download).status_code == 404
