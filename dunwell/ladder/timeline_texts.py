@@ -13,7 +13,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 
-from dunwell.ledger.timeline import register_renderer
+from dunwell.ledger.timeline import referenced, register_renderer
 from dunwell.money import Money
 from dunwell.money_l10n import money_text
 
@@ -73,26 +73,20 @@ def _with(text: str, free: object) -> str:
     return f"{text}: {free}" if isinstance(free, str) and free.strip() else text
 
 
-def _task_titles(entries: Sequence[Any]) -> dict[int, str]:
-    from dunwell.ladder.models import Task
-
-    ids = {int(e.data["task"]) for e in entries if isinstance((e.data or {}).get("task"), int)}
-    tasks = Task.objects.filter(pk__in=ids).select_related("step", "counterparty")
-    return {task.pk: task.localized_title for task in tasks}
-
-
 def _task_renderer(free_key: str | None) -> Any:
     """ "<task's title>: <what was typed>"; entries written before the typed text was kept in
     their data keep their summary."""
 
     def render(entries: Sequence[Any]) -> dict[int, str]:
-        titles = _task_titles(entries)
+        from dunwell.ladder.models import Task
+
+        tasks = referenced(entries, "task", Task.objects.select_related("step", "counterparty"))
         out = {}
         for entry in entries:
             data = entry.data or {}
-            title = titles.get(data.get("task"))  # type: ignore[arg-type]
-            if title is None or (free_key is not None and free_key not in data):
+            if entry.pk not in tasks or (free_key is not None and free_key not in data):
                 continue
+            title = tasks[entry.pk].localized_title
             out[entry.pk] = _with(title, data.get(free_key)) if free_key else title
         return out
 
@@ -127,11 +121,10 @@ def disputes(entries: Sequence[Any]) -> dict[int, str]:
     """Registered and closed disputes, from the dispute itself (one query for the page)."""
     from dunwell.ladder.models import Dispute
 
-    ids = {e.data["dispute"] for e in entries if isinstance((e.data or {}).get("dispute"), int)}
-    found = {d.pk: d for d in Dispute.objects.filter(pk__in=ids)}
+    found = referenced(entries, "dispute", Dispute.objects.all())
     out = {}
     for entry in entries:
-        dispute = found.get((entry.data or {}).get("dispute"))  # type: ignore[arg-type]
+        dispute = found.get(entry.pk)
         if dispute is None:
             continue
         if entry.kind == "ladder.dispute_registered":
@@ -155,11 +148,10 @@ def agreements(entries: Sequence[Any]) -> dict[int, str]:
 
     from dunwell.ladder.models import Agreement
 
-    ids = {e.data["agreement"] for e in entries if isinstance((e.data or {}).get("agreement"), int)}
-    found = {a.pk: a for a in Agreement.objects.filter(pk__in=ids).annotate(n=Count("instalments"))}
+    found = referenced(entries, "agreement", Agreement.objects.annotate(n=Count("instalments")))
     out = {}
     for entry in entries:
-        agreement = found.get((entry.data or {}).get("agreement"))  # type: ignore[arg-type]
+        agreement = found.get(entry.pk)
         if agreement is None:
             continue
         n = agreement.n  # type: ignore[attr-defined]
@@ -178,8 +170,7 @@ def agreements(entries: Sequence[Any]) -> dict[int, str]:
 def policy_assigned(entries: Sequence[Any]) -> dict[int, str]:
     from dunwell.ladder.models import Policy
 
-    ids = {e.data["policy"] for e in entries if isinstance((e.data or {}).get("policy"), int)}
-    names = {p.pk: p.localized_name for p in Policy.objects.filter(pk__in=ids)}
+    policies = referenced(entries, "policy", Policy.objects.all())
     out = {}
     for entry in entries:
         data = entry.data or {}
@@ -187,8 +178,9 @@ def policy_assigned(entries: Sequence[Any]) -> dict[int, str]:
             continue
         if data["policy"] is None:
             out[entry.pk] = gettext("Pressure scale: the segment's own")
-        elif data["policy"] in names:
-            out[entry.pk] = gettext("Pressure scale: %(name)s") % {"name": names[data["policy"]]}
+        elif entry.pk in policies:
+            name = policies[entry.pk].localized_name
+            out[entry.pk] = gettext("Pressure scale: %(name)s") % {"name": name}
     return out
 
 

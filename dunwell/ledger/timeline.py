@@ -75,6 +75,14 @@ def register_renderer(kind: str, renderer: Renderer) -> None:
     RENDERERS[kind] = renderer
 
 
+def referenced(entries: Sequence[Any], key: str, rows: Any) -> dict[int, Any]:
+    """{entry id: the row its `data[key]` names}, read in one query from `rows` (a queryset),
+    for a renderer that words its entries from the rows they are about."""
+    ids = {e.data[key] for e in entries if isinstance((e.data or {}).get(key), int)}
+    found = {row.pk: row for row in rows.filter(pk__in=ids)} if ids else {}
+    return {e.pk: found[e.data[key]] for e in entries if (e.data or {}).get(key) in found}
+
+
 def with_texts(entries: Sequence[Any]) -> Sequence[Any]:
     """Set `text` on each entry: rendered in the active language where a renderer knows the
     kind, else the stored summary."""

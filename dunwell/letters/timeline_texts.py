@@ -8,18 +8,19 @@ from typing import Any
 
 from django.utils.translation import gettext
 
+from dunwell.ledger.timeline import referenced
+
 
 def sent(entries: Sequence[Any]) -> dict[int, str]:
     """An email with its subject, address and files, or a letter printed for post with its
     register number, from the message itself (one query for the page)."""
     from dunwell.mail.models import OutgoingMessage
 
-    ids = {e.data["message"] for e in entries if isinstance((e.data or {}).get("message"), int)}
-    found = {m.pk: m for m in OutgoingMessage.objects.filter(pk__in=ids)}
+    found = referenced(entries, "message", OutgoingMessage.objects.all())
     out = {}
     for entry in entries:
         data = entry.data or {}
-        message = found.get(data.get("message"))  # type: ignore[arg-type]
+        message = found.get(entry.pk)
         if message is None:
             continue
         if data.get("method") == "email":

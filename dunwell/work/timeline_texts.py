@@ -14,7 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from dunwell.ledger.timeline import KIND_LABELS, register_renderer
+from dunwell.ledger.timeline import KIND_LABELS, referenced, register_renderer
 from dunwell.money import Money
 from dunwell.money_l10n import money_text
 
@@ -60,12 +60,11 @@ def calls(entries: Sequence[Any]) -> dict[int, str]:
     from dunwell.work.models import CallActivity
     from dunwell.work.services import OUTCOME_SUMMARY
 
-    ids = {e.data["activity"] for e in entries if isinstance((e.data or {}).get("activity"), int)}
-    found = {a.pk: a for a in CallActivity.objects.filter(pk__in=ids)}
+    found = referenced(entries, "activity", CallActivity.objects.all())
     out = {}
     for entry in entries:
         data = entry.data or {}
-        activity = found.get(data.get("activity"))  # type: ignore[arg-type]
+        activity = found.get(entry.pk)
         if activity is None or activity.outcome not in OUTCOME_SUMMARY:
             continue
         try:
@@ -129,11 +128,10 @@ def notified(entries: Sequence[Any]) -> dict[int, str]:
 def meetings(entries: Sequence[Any]) -> dict[int, str]:
     from dunwell.work.models import Meeting
 
-    ids = {e.data["meeting"] for e in entries if isinstance((e.data or {}).get("meeting"), int)}
-    found = {m.pk: m for m in Meeting.objects.filter(pk__in=ids)}
+    found = referenced(entries, "meeting", Meeting.objects.all())
     out = {}
     for entry in entries:
-        meeting = found.get((entry.data or {}).get("meeting"))  # type: ignore[arg-type]
+        meeting = found.get(entry.pk)
         if meeting is None:
             continue
         at = parse_datetime(str((entry.data or {}).get("at") or "")) or meeting.starts_at
@@ -151,16 +149,11 @@ def task_sent(entries: Sequence[Any]) -> dict[int, str]:
     """ "<task>: by post, file <name> — <note>" from the file kept with the task."""
     from dunwell.work.models import TaskAttachment
 
-    ids = {
-        e.data["attachment"] for e in entries if isinstance((e.data or {}).get("attachment"), int)
-    }
-    files = TaskAttachment.objects.filter(pk__in=ids).select_related(
-        "task__step", "task__counterparty"
-    )
-    found = {f.pk: f for f in files}
+    files = TaskAttachment.objects.select_related("task__step", "task__counterparty")
+    found = referenced(entries, "attachment", files)
     out = {}
     for entry in entries:
-        sent = found.get((entry.data or {}).get("attachment"))  # type: ignore[arg-type]
+        sent = found.get(entry.pk)
         if sent is None:
             continue
         text = gettext("%(task)s: %(how)s, file %(file)s") % {

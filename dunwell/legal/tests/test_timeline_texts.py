@@ -21,20 +21,23 @@ from dunwell.legal.models import GeneratedDocument
 pytestmark = pytest.mark.django_db
 
 
+def _card_and_case_in_russian(reader: Any, case: Any) -> tuple[str, str]:
+    """The debtor card and the case page as `reader` reads them in Russian."""
+    reader.language = "ru"
+    reader.save(update_fields=["language"])
+    client = Client()
+    client.force_login(reader)
+    card = client.get(reverse("work:debtor", args=[case.counterparty_id])).content.decode()
+    return card, client.get(reverse("legal:case", args=[case.pk])).content.decode()
+
+
 def test_a_case_opened_in_english_reads_in_russian_on_the_card_and_the_case(
     debtor: Counterparty, director: Any, lawyer: Any
 ) -> None:
     with translation.override("en"):
         case = services.open_case(debtor, director, lawyer=lawyer)
     assert case.steps.get().summary == "Legal case opened"
-    director.language = "ru"
-    director.save(update_fields=["language"])
-    client = Client()
-    client.force_login(director)
-
-    card = client.get(reverse("work:debtor", args=[debtor.pk])).content.decode()
-    page = client.get(reverse("legal:case", args=[case.pk])).content.decode()
-
+    card, page = _card_and_case_in_russian(director, case)
     for html in (card, page):
         assert "Открыто судебное дело" in html
         assert "Legal case opened" not in html
@@ -98,12 +101,7 @@ def test_a_case_worked_in_english_reads_in_russian_step_by_step(
     assert texts["legal.approval_requested"] == "Запрошено одобрение директора: Списать долг"
     assert texts["legal.approval_decided"] == "Списать долг: одобрено"
 
-    director.language = "ru"
-    director.save(update_fields=["language"])
-    client = Client()
-    client.force_login(director)
-    card = client.get(reverse("work:debtor", args=[debtor.pk])).content.decode()
-    page = client.get(reverse("legal:case", args=[case.pk])).content.decode()
+    card, page = _card_and_case_in_russian(director, case)
     for html in (card, page):
         assert "Иск подан в Tribunalul Cluj" in html and "Lawsuit filed with" not in html
     assert "Претензия подготовлена" in card  # the entry's kind, not the app's name
