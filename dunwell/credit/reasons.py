@@ -74,8 +74,8 @@ def _component_limit(p: Mapping[str, Any]) -> str:
 
 def _overdue(p: Mapping[str, Any]) -> str:
     days = ngettext(
-        "invoice %(number)s overdue %(days)d day",
-        "invoice %(number)s overdue %(days)d days",
+        "document %(number)s overdue %(days)d day",
+        "document %(number)s overdue %(days)d days",
         p["days"],
     ) % {"number": p["number"], "days": p["days"]}
     return _("%(what)s, rule allows %(allowed)d") % {"what": days, "allowed": p["allowed"]}
@@ -83,8 +83,8 @@ def _overdue(p: Mapping[str, Any]) -> str:
 
 def _paid_late(p: Mapping[str, Any]) -> str:
     late = ngettext(
-        "invoice %(number)s was paid %(days)d day late on %(paid)s",
-        "invoice %(number)s was paid %(days)d days late on %(paid)s",
+        "document %(number)s was paid %(days)d day late on %(paid)s",
+        "document %(number)s was paid %(days)d days late on %(paid)s",
         p["days"],
     ) % {"number": p["number"], "days": p["days"], "paid": _day(p["paid_on"])}
     return _("%(what)s, rule allows %(allowed)d") % {"what": late, "allowed": p["allowed"]}

@@ -110,14 +110,14 @@ def test_an_invoice_overdue_beyond_the_rule_is_named_with_its_days(
     make_document(cp, "100", number="РН-200", due_date=DAY - timedelta(days=10))
     result = check(cp, ron("10"), "", sales, on=DAY)
     assert result.decision == "needs_approval"
-    assert messages(result)["overdue_too_long"] == "invoice РН-114 overdue 47 days, rule allows 30"
+    assert messages(result)["overdue_too_long"] == "document РН-114 overdue 47 days, rule allows 30"
     with translation.override("ru"):
         assert messages(result)["overdue_too_long"] == (
-            "счёт РН-114 просрочен на 47 дней, правило допускает 30"
+            "документ РН-114 просрочен на 47 дней, правило допускает 30"
         )
     with translation.override("uk"):
         assert messages(result)["overdue_too_long"] == (
-            "рахунок РН-114 прострочено на 47 днів, правило допускає 30"
+            "документ РН-114 прострочено на 47 днів, правило допускає 30"
         )
 
 
@@ -135,7 +135,7 @@ def test_an_invoice_paid_late_in_the_history_window_counts(
     add_payment(company, cp, date(2026, 2, 15), Decimal("100"), "RON", "P-9")
     result = check(cp, ron("10"), "", sales, on=DAY)
     assert messages(result)["paid_late"] == (
-        "invoice F-9 was paid 45 days late on 15.02.2026, rule allows 30"
+        "document F-9 was paid 45 days late on 15.02.2026, rule allows 30"
     )
 
 
