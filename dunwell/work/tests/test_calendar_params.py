@@ -3,6 +3,9 @@ reason, never a 500 (issue 9, item 6)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -38,3 +41,24 @@ def test_the_edges_of_the_range_still_show_the_calendar(collector: User) -> None
     client = client_for(collector)
     for query in ("date=1900-01-01", "date=2100-12-31&view=day", "date=2026-03-10"):
         assert client.get(f"{reverse('work:calendar')}?{query}").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_task_shows_its_whole_window_in_the_readers_time(
+    collector: User, make_counterparty: Any
+) -> None:
+    """The calendar puts a task at the start of its window and the lists show its due time
+    (the window's end); the calendar shows both ends, so the two pages agree."""
+    from dunwell.ladder.models import Task
+
+    debtor = make_counterparty(collector=collector)
+    collector.time_zone = "Europe/Bucharest"
+    collector.save(update_fields=["time_zone"])
+    Task.objects.create(
+        counterparty=debtor, assignee=collector, action="call", title="Call Ekaterinburg",
+        key="cal-window", due_at=datetime(2026, 3, 10, 6, 0, tzinfo=UTC),
+        window_start=datetime(2026, 3, 10, 5, 0, tzinfo=UTC),
+        window_end=datetime(2026, 3, 10, 6, 0, tzinfo=UTC),
+    )  # fmt: skip
+    page = client_for(collector).get(f"{reverse('work:calendar')}?date=2026-03-10&view=day")
+    assert "<small>07:00–08:00</small> " in page.content.decode()
