@@ -222,6 +222,12 @@ def test_payments_allocate_and_write_the_timeline(loaded: Company, write_csv: Wr
         kind="ledger.import", counterparty__external_id="C2"
     ).first()
     assert entry is not None and entry.data["created"] == 1 and entry.data["kind"] == "payments"
+    from django.utils import translation
+
+    from dunwell.ledger.timeline import with_texts
+
+    with translation.override("ru"):  # one level of brackets: the kind's own
+        assert with_texts([entry])[0].text == "Загрузка: платежи, файл p.csv: новых 1, изменено 0"
     again = import_file("payments", write_csv("p.csv", payments))
     assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
 
