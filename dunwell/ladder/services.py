@@ -396,12 +396,14 @@ def complete_task(
     result: str,
     deadline: date | None = None,
     notify: bool = True,
+    result_code: str = "",
 ) -> Task:
     """Mark a task done with its result. A pretension starts the debtor's claim period (the
     contract's, 30 days by default, or `deadline` when the legal case set it): when it passes,
     the "pretension deadline passed" step fires. A legal step also goes onto the debtor's legal
     case (the handlers in `hooks.on_legal_task_done`) unless `notify` is off, which is how the
-    case itself closes the tasks it has just done."""
+    case itself closes the tasks it has just done. `result_code` names a result another app
+    words (`timeline_texts.RESULT_LABELS`), so the timeline shows it in the reader's language."""
     task = _lock_open(task)
     if task.status == TaskStatus.AWAITING_APPROVAL:
         raise LadderError(_("This task is waiting for approval."))
@@ -425,6 +427,7 @@ def complete_task(
         task=task.pk,
         action=task.action,
         result=result,
+        result_code=result_code,
         deadline=task.deadline.isoformat() if task.deadline else None,
     )
     events.task_completed(task)

@@ -73,6 +73,16 @@ def _with(text: str, free: object) -> str:
     return f"{text}: {free}" if isinstance(free, str) and free.strip() else text
 
 
+# Results that another app words (the workspace's call outcomes: "call.promise" …), registered
+# by that app at start-up; a task done with one reads in the reader's language.
+RESULT_LABELS: dict[str, Any] = {}
+
+
+def _free_text(data: dict[str, Any], key: str) -> object:
+    label = RESULT_LABELS.get(data.get("result_code") or "") if key == "result" else None
+    return str(label) if label is not None else data.get(key)
+
+
 def _task_renderer(free_key: str | None) -> Any:
     """ "<task's title>: <what was typed>"; entries written before the typed text was kept in
     their data keep their summary."""
@@ -87,7 +97,7 @@ def _task_renderer(free_key: str | None) -> Any:
             if entry.pk not in tasks or (free_key is not None and free_key not in data):
                 continue
             title = tasks[entry.pk].localized_title
-            out[entry.pk] = _with(title, data.get(free_key)) if free_key else title
+            out[entry.pk] = _with(title, _free_text(data, free_key)) if free_key else title
         return out
 
     return render

@@ -386,7 +386,9 @@ def complete_task(by: User, counterparty: Counterparty, task_id: int, outcome: s
     if not task.is_open:
         return  # done already (a double click): the outcome is still recorded
     try:
-        ladder.complete_task(task, user=by, result=str(Outcome(outcome).label))
+        ladder.complete_task(
+            task, user=by, result=str(Outcome(outcome).label), result_code=f"call.{outcome}"
+        )
     except ladder.LadderError as exc:
         raise WorkError(exc.message) from exc
 

@@ -172,6 +172,9 @@ def register() -> None:
 
     for outcome in Outcome.values:
         register_renderer(f"work.call.{outcome}", calls)
+    from dunwell.ladder.timeline_texts import RESULT_LABELS
+
+    RESULT_LABELS.update({f"call.{o.value}": o.label for o in Outcome})
     register_renderer("work.stalling", stalling)
     register_renderer("work.reassigned", reassigned)
     register_renderer("work.task.notified", notified)

@@ -398,10 +398,15 @@ def test_each_call_outcome_reads_in_the_readers_language_with_the_note_as_typed(
 
     from dunwell.ledger.timeline import with_texts
 
+    task = ladder.create_manual_task(
+        counterparty=debtor, assignee=collector, action="call", due_at=timezone.now(),
+        title="Call Ana", user=collector,
+    )  # fmt: skip
     with translation.override("en"):
         record(
             collector, debtor, Outcome.PROMISE, promised_on=date(2026, 3, 20),
             promised_amount=Decimal("1500.00"), promised_by="Ana Pop", note="by transfer",
+            task_id=task.pk,
         )  # fmt: skip
         record(collector, debtor, Outcome.DISPUTE, dispute_reason="documents_missing")
         record(collector, debtor, Outcome.WRONG_PERSON, decider_name="Ion Rusu")
@@ -422,6 +427,10 @@ def test_each_call_outcome_reads_in_the_readers_language_with_the_note_as_typed(
         "Звонок: нет ответа",
         "Звонок: просили перезвонить в 11.03.2026 14:30",
     ]
+    done = TimelineEntry.objects.get(counterparty=debtor, kind="ladder.task_done")
+    assert done.summary == "Call Ana: Promise to pay"
+    with translation.override("ru"):
+        assert with_texts([done])[0].text == "Call Ana: Обещание оплаты"
 
 
 def test_reassignment_and_meetings_read_in_the_readers_language(
