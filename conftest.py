@@ -35,6 +35,26 @@ def _sqlite_readers_do_not_lock(sender: Any, connection: Any, **kwargs: Any) -> 
 connection_created.connect(_sqlite_readers_do_not_lock)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_session_left_on_the_test_database(
+    django_db_setup: None, django_db_blocker: Any
+) -> Iterator[None]:
+    """A database connection opened in a thread a test started (an event loop's executor, a
+    live server's request) can outlive its test; PostgreSQL then refuses to drop the test
+    database at the end ("being accessed by other users"). Before the drop (this fixture is
+    torn down before the database it depends on), such sessions are ended."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
 @pytest.fixture(autouse=True)
 def _no_rates_kept_from_another_test() -> None:
     """The day's exchange rates are kept a minute per process (interest.fx.rates_on); a test
