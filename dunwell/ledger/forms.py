@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -87,12 +88,18 @@ FIELD_LABELS = {
 }
 
 
+@functools.cache
+def _target_model(kind: str) -> Any:
+    """The model an import kind writes (its table), looked up once per process."""
+    return next((m for m in apps.get_models() if m._meta.db_table == KINDS[kind].target), None)
+
+
 def field_label(kind: str, name: str) -> str:
     """What a file field holds, in the reader's language, with the field's own name that
     the import formats' page uses: "Due date (due_date)"."""
     label: object = FIELD_LABELS.get(name)
     if label is None:
-        model = next((m for m in apps.get_models() if m._meta.db_table == KINDS[kind].target), None)
+        model = _target_model(kind)
         try:
             label = getattr(model._meta.get_field(name), "verbose_name", None) if model else None
         except FieldDoesNotExist:

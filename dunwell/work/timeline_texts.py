@@ -118,7 +118,8 @@ def notified(entries: Sequence[Any]) -> dict[int, str]:
     names = _user_names(ids)
     out = {}
     for entry in entries:
-        people = [names[int(i)] for i in (entry.data or {}).get("notified", []) if int(i) in names]
+        ids_here = [int(i) for i in (entry.data or {}).get("notified", []) if str(i).isdigit()]
+        people = [names[i] for i in ids_here if i in names]
         out[entry.pk] = gettext("Payment missed: notified %(who)s") % {
             "who": ", ".join(people) or "—"
         }
