@@ -19,7 +19,7 @@ open invoices in ≤ 1 s).
    as of today (fast path on open_amount) and as of 90 days ago (historic path: open amounts
    plus the allocations paid after that day), against the same floor.
 
-Each timing is the best of --repeat runs (the first run is printed too). The ledger of the
+Each timing is the median of --repeat runs (the first run is printed too). The ledger of the
 target database is wiped first.
 """
 
@@ -38,12 +38,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import (  # noqa: E402
     Report,
     analyze,
-    best_of,
     bulk_load,
     describe_database,
     load_average,
+    median_of,
     peak_rss_mib,
     python_peak_mib,
+    settings_line,
     setup_django,
     timed,
     wipe_ledger,
@@ -465,20 +466,21 @@ def measure(label: str, as_of: date, today: date, repeat: int, report: Report) -
     total, as /reports/aging/ asks) and the full report (every row, as the export asks)."""
     from dunwell.insight.selectors import aging
 
-    first_f, best_f, (open_docs, _) = best_of(floor, repeat)
+    first_f, best_f, (open_docs, _) = median_of(floor, repeat)
     report.add(
         f"{label}: floor (scan of {open_docs:,} open documents)",
-        f"{best_f * 1000:.0f} ms (first {first_f * 1000:.0f} ms)",
+        f"{best_f * 1000:.0f} ms median of {repeat} (first {first_f * 1000:.0f} ms)",
     )
     for what, largest in (("page", PAGE_ROWS), ("export, every row", None)):
 
         def run(largest: int | None = largest) -> Any:
             return aging(as_of, "counterparty", today=today, largest=largest)
 
-        first_a, best_a, result = best_of(run, repeat)
+        first_a, best_a, result = median_of(run, repeat)
         report.add(
             f"{label}: aging by counterparty as of {as_of}, {what}",
-            f"{best_a * 1000:.0f} ms (first {first_a * 1000:.0f} ms), {len(result.rows):,} of "
+            f"{best_a * 1000:.0f} ms median of {repeat} (first {first_a * 1000:.0f} ms), "
+            f"{len(result.rows):,} of "
             f"{result.row_count:,} rows, {sum(result.documents.values()):,} documents, "
             f"ratio {best_a / best_f:.1f}x floor",
         )
@@ -513,6 +515,7 @@ def main() -> None:
     )
     print(report.title, flush=True)
     report.add("load average before", load_average())
+    report.add("settings", settings_line())
     if args.reuse:
         analyze()
         measure("as generated, today", today, today, args.repeat, report)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -75,8 +76,10 @@ def timed() -> Iterator[Timing]:
         timing.seconds = time.perf_counter() - started
 
 
-def best_of(function: Callable[[], T], repeat: int = 3) -> tuple[float, float, T]:
-    """(first, best) wall time in seconds over `repeat` calls, and the last result."""
+def median_of(function: Callable[[], T], repeat: int = 3) -> tuple[float, float, T]:
+    """(first, median) wall time in seconds over `repeat` calls, and the last result: the
+    median is the figure reported (bench/RESULTS.md's protocol), the first shows the cold
+    cost."""
     times: list[float] = []
     result: T | None = None
     for _ in range(repeat):
@@ -84,7 +87,7 @@ def best_of(function: Callable[[], T], repeat: int = 3) -> tuple[float, float, T
         result = function()
         times.append(time.perf_counter() - started)
     assert result is not None
-    return times[0], min(times), result
+    return times[0], statistics.median(times), result
 
 
 def peak_rss_mib() -> float:
@@ -217,6 +220,18 @@ def load_average() -> str:
     one, five, fifteen = os.getloadavg()
     note = "" if one <= 1.5 else " — NOT QUIET: figures taken under load"
     return f"{one:.2f} / {five:.2f} / {fifteen:.2f}{note}"
+
+
+def settings_line() -> str:
+    """The PostgreSQL settings a benchmark runs with (bench/pgtune.py), warning when they are
+    not docs/deploy.md's; on SQLite, which database it is."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return describe_database()
+    from bench.pgtune import describe
+
+    return describe()
 
 
 def python_speed() -> str:

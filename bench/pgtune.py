@@ -63,9 +63,33 @@ def current() -> list[tuple[str, str, str, bool]]:
 
 
 def describe() -> str:
-    """One line for a benchmark's output: the settings it ran with."""
-    parts = [f"{name}={value}" for name, _wanted, value, _pending in current()]
-    return "PostgreSQL settings: " + ", ".join(parts)
+    """One line for a benchmark's output: the settings it ran with, and a warning naming the
+    ones that differ from docs/deploy.md's (or wait for a restart)."""
+    rows = current()
+    parts = [f"{name}={value}" for name, _wanted, value, _pending in rows]
+    line = "PostgreSQL settings: " + ", ".join(parts)
+    off = [name for name, wanted, value, pending in rows if pending or not same(wanted, value)]
+    if off:
+        line += (
+            " — NOT the recommended settings (" + ", ".join(off) + "): "
+            "`bench/pgtune.py apply --restart` applies them"
+        )
+    return line
+
+
+def same(wanted: str, value: str) -> bool:
+    """Whether the server's `value` is the setting `wanted` ("2GB" = "2048MB")."""
+    if wanted.lower() == value.lower():
+        return True
+    sizes = {"kB": 1, "MB": 1024, "GB": 1024 * 1024, "TB": 1024 * 1024 * 1024}
+
+    def kib(text: str) -> int | None:
+        for unit, factor in sizes.items():
+            if text.endswith(unit) and text[: -len(unit)].isdigit():
+                return int(text[: -len(unit)]) * factor
+        return None
+
+    return kib(wanted) is not None and kib(wanted) == kib(value)
 
 
 def _accepted(cursor: object, name: str, value: str) -> str:

@@ -43,7 +43,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dunwell.settings")
 os.environ.setdefault("DUNWELL_DEBUG", "1")
 AS_OF = date(2026, 3, 16)
 
-from bench.common import load_average, python_speed  # noqa: E402 - after the path is set
+from bench.common import load_average, python_speed, settings_line  # noqa: E402 - after the path is set
 
 
 def _setup() -> None:
@@ -316,6 +316,7 @@ def main() -> None:
         sys.exit("bench/run.py needs DATABASE_URL=postgres://… (it empties that database)")
     print(f"this machine's speed now: {python_speed()}")
     load(args.documents, args.counterparties)
+    print(settings_line())
     floor = measure("floor")
     if args.runs > 1:
         *firsts, rerun = measure_copies(args.runs, args.pause)

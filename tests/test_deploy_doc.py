@@ -56,3 +56,28 @@ def test_other_settings_are_not_looked_up() -> None:
     cursor = _Settings([])
     assert _accepted(cursor, "work_mem", "32MB") == "32MB"
     assert cursor.asked == []
+
+
+def test_a_benchmark_says_when_the_server_does_not_have_the_recommended_settings(
+    monkeypatch: object,
+) -> None:
+    import bench.pgtune as pgtune
+
+    tuned = [(name, wanted, wanted, False) for name, wanted in SMALL.items()]
+    monkeypatch.setattr(pgtune, "current", lambda: tuned)  # type: ignore[attr-defined]
+    assert "NOT the recommended" not in pgtune.describe()
+
+    # the server reports sizes in its own unit: 2GB is 2048MB
+    units = [(n, w, "2048MB" if n == "shared_buffers" else w, False) for n, w, _v, _p in tuned]
+    monkeypatch.setattr(pgtune, "current", lambda: units)  # type: ignore[attr-defined]
+    assert "NOT the recommended" not in pgtune.describe()
+
+    # an untuned server (PostgreSQL's defaults) and a setting waiting for a restart
+    untuned = [
+        (n, w, "128MB" if n == "shared_buffers" else w, n == "max_wal_size")
+        for n, w, _v, _p in tuned
+    ]
+    monkeypatch.setattr(pgtune, "current", lambda: untuned)  # type: ignore[attr-defined]
+    line = pgtune.describe()
+    assert "shared_buffers=128MB" in line
+    assert "NOT the recommended settings (shared_buffers, max_wal_size)" in line
