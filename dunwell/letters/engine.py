@@ -8,6 +8,7 @@ and the printed letter escapes the final text itself."""
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any, ClassVar
 
@@ -53,9 +54,17 @@ def compile_wording(source: str) -> Any:
         raise WordingSyntaxError(str(exc)) from exc
 
 
+# A full stop right after a word's own full stop: a name that ends in an abbreviation ("Acme
+# S.R.L.", "Nord Inc.") where the wording ends its sentence after the name. An ellipsis (three
+# or more) is left as written.
+DOUBLE_STOP = re.compile(r"(?<=[^\W\d_]\.)\.(?!\.)")
+
+
 def render_wording(source: str, context: dict[str, Any]) -> str:
-    """The wording filled with the letter's data; blank lines beyond two are squeezed."""
+    """The wording filled with the letter's data; a sentence's full stop after a name that
+    ends in one is dropped; blank lines beyond two are squeezed."""
     text = compile_wording(source).render(Context(context, autoescape=False))
+    text = DOUBLE_STOP.sub("", text)
     lines = [line.rstrip() for line in text.strip().splitlines()]
     out: list[str] = []
     for line in lines:

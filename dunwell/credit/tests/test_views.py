@@ -127,6 +127,31 @@ def test_without_a_limit_the_panel_shows_each_currency_as_it_is(
     assert "no credit limit is set" in text
 
 
+def test_with_a_limit_the_panel_says_at_which_rates_it_converted(
+    cp: Counterparty,
+    collector: User,
+    make_document: Callable[..., Any],
+    fx_rates: Callable[..., None],
+) -> None:
+    """The limit is in RON, one document in EUR: the panel's figures are RON, and it says so."""
+    fx_rates(on=timezone.localdate() - timedelta(days=3), eur_ron="4.9770")
+    make_document(cp, "100.00", currency="EUR", due_date=timezone.localdate() + timedelta(days=9))
+    page = client_for(collector).get(reverse("credit:panel", args=[cp.pk])).content.decode()
+    assert "497.70\u00a0RON" in page
+    today = timezone.localdate().strftime("%d.%m.%Y")
+    assert f"Amounts converted to RON at the rates in force on {today}:" in page
+    assert "1&nbsp;EUR = 4.9770&nbsp;RON" in page
+
+
+def test_a_panel_in_one_currency_names_no_rate(
+    cp: Counterparty, collector: User, make_document: Callable[..., Any]
+) -> None:
+    make_document(cp, "100.00", due_date=timezone.localdate() + timedelta(days=9))
+    page = client_for(collector).get(reverse("credit:panel", args=[cp.pk])).content.decode()
+    assert "100.00\u00a0RON" in page
+    assert "converted" not in page
+
+
 def test_the_debtor_card_loads_the_panel(cp: Counterparty, collector: User) -> None:
     card = client_for(collector).get(reverse("work:debtor", args=[cp.pk]))
     assert reverse("credit:panel", args=[cp.pk]) in card.content.decode()

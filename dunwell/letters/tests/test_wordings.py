@@ -184,3 +184,31 @@ class TestPage:
         url = reverse("letters:wording", args=["firm", "en"])
         assert client.post(url, {"subject": "s", "body": "b"}).status_code == 403
         assert Wording.objects.filter(kind="firm", language="en").count() == 1
+
+
+def test_a_name_that_ends_in_a_full_stop_does_not_get_a_second_one() -> None:
+    context = {"debtor": {"name": "Acme S.R.L."}, "company": {"name": "Nord Inc."}}
+    text = render_wording(
+        "We hope all is well at {{ debtor.name }}. The debt to {{ company.name }}.\n"
+        "Wait... and see.. {{ debtor.name }}, thanks. Total 12.50.",
+        context,
+    )
+    assert text == (
+        "We hope all is well at Acme S.R.L. The debt to Nord Inc.\n"
+        "Wait... and see. Acme S.R.L., thanks. Total 12.50."
+    )
+
+
+@pytest.mark.django_db
+def test_the_shipped_wordings_end_no_sentence_with_two_full_stops() -> None:
+    context = {
+        "debtor": {"name": "Client S.R.L."},
+        "company": {"name": "Furnizor S.R.L."},
+        "sender": {"name": "Ion Popescu"},
+        "reply_by": "15.12.2026",
+        "documents": "Factura 1",
+        "total_overdue": "1.000,00 lei",
+    }
+    for w in default_wordings():
+        for source in (w["subject"], w["body"]):
+            assert ".." not in render_wording(source, context), (w["kind"], w["language"])
