@@ -140,7 +140,7 @@ def test_with_a_limit_the_panel_says_at_which_rates_it_converted(
     assert "497.70\u00a0RON" in page
     today = timezone.localdate().strftime("%d.%m.%Y")
     assert f"Amounts converted to RON at the rates in force on {today}:" in page
-    assert "1&nbsp;EUR = 4.9770&nbsp;RON" in page
+    assert '<span class="rate">1&nbsp;EUR = 4.9770&nbsp;RON</span>' in page
 
 
 def test_a_panel_in_one_currency_names_no_rate(
