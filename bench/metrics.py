@@ -63,12 +63,12 @@ def floor() -> tuple[Any, ...]:
 def measure(as_of: date, by: str | None, repeat: int, floor_seconds: float, report: Report) -> None:
     from dunwell.insight.metrics import metrics
 
-    first, best, result = median_of(lambda: metrics(as_of, by), repeat)
+    first, middle, result = median_of(lambda: metrics(as_of, by), repeat)
     report.add(
         f"KPIs, 12 months, {'per currency' if by is None else f'by {by} and currency'}",
-        f"{best * 1000:.0f} ms median of {repeat} (first {first * 1000:.0f} ms), "
+        f"{middle * 1000:.0f} ms median of {repeat} (first {first * 1000:.0f} ms), "
         f"{len(result.series):,} series, "
-        f"ratio {best / floor_seconds:.1f}x floor",
+        f"ratio {middle / floor_seconds:.1f}x floor",
     )
 
 
@@ -204,14 +204,14 @@ def main() -> None:
         report.add("generate CSV", f"{t.seconds:.1f} s")
         company = load_ledger(paths, report)
         load_with_payments(paths, company, report)
-    first_f, best_f, (docs, _amount, allocations, _paid) = median_of(floor, args.repeat)
+    first_f, median_f, (docs, _amount, allocations, _paid) = median_of(floor, args.repeat)
     report.add(
         f"floor (scan of {docs:,} documents and {allocations:,} allocations)",
-        f"{best_f * 1000:.0f} ms median of {args.repeat} (first {first_f * 1000:.0f} ms)",
+        f"{median_f * 1000:.0f} ms median of {args.repeat} (first {first_f * 1000:.0f} ms)",
     )
-    snapshots(today, args.stale, args.live, best_f, report)
-    measure(today, None, args.repeat, best_f, report)
-    measure(today, "collector", args.repeat, best_f, report)
+    snapshots(today, args.stale, args.live, median_f, report)
+    measure(today, None, args.repeat, median_f, report)
+    measure(today, "collector", args.repeat, median_f, report)
     heap = python_peak_mib(lambda: metrics(today))
     report.add("Python heap peak of one report (tracemalloc)", f"{heap:.0f} MiB")
     if not args.no_predict:
