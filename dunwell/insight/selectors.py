@@ -282,8 +282,11 @@ def _aging_sql(
         if i > 0:
             parts.append("x.due < %s")
             bucket_params.append(thresholds[i - 1])
+        # FILTER feeds each row to its own bucket's sum only (a CASE would add a zero to
+        # every other bucket's): 0.86x the page's time at 1M (bench/RESULTS.md).
         sums.append(
-            f"CAST(SUM(CASE WHEN {' AND '.join(parts)} THEN x.amount ELSE 0 END) AS BIGINT) AS b{i}"
+            f"COALESCE(CAST(SUM(x.amount) FILTER (WHERE {' AND '.join(parts)}) AS BIGINT), 0) "
+            f"AS b{i}"
         )
     columns = [f"b{i}" for i in range(len(sums))]
     key = {GroupBy.COMPANY: "x.co", GroupBy.CURRENCY: "x.cur"}.get(by, "x.cp")
@@ -294,15 +297,17 @@ def _aging_sql(
     params = bucket_params + inner_params
     if by == GroupBy.COUNTERPARTY and largest is not None:
         # The page: rank the sums per currency (ties share a rank, so every row tied with the
-        # N-th is kept), join names to the kept rows only, and total every row per currency.
+        # N-th is kept), look up the names of the kept rows only (one index probe each, where a
+        # join would hash every counterparty), and total every row per currency.
         total = " + ".join(f"g.{c}" for c in columns)
         sql = (
             f"WITH g AS ({grouped}), "  # noqa: S608
             f"ranked AS (SELECT g.*, RANK() OVER (PARTITION BY g.cur ORDER BY {total} DESC) "
             "AS pos FROM g) "
-            "SELECT 0, g.grp, g.cur, c.name || ' (' || c.external_id || ')', g.n, "
+            "SELECT 0, g.grp, g.cur, (SELECT c.name || ' (' || c.external_id || ')' "
+            "FROM ledger_counterparty c WHERE c.id = g.grp), g.n, "
             f"{', '.join('g.' + c for c in columns)} "
-            "FROM ranked g JOIN ledger_counterparty c ON c.id = g.grp WHERE g.pos <= %s "
+            "FROM ranked g WHERE g.pos <= %s "
             "UNION ALL "
             "SELECT 1, COUNT(*), g.cur, NULL, SUM(g.n), "
             f"{', '.join(f'CAST(SUM(g.{c}) AS BIGINT)' for c in columns)} FROM g GROUP BY g.cur"
