@@ -327,6 +327,29 @@ _PEOPLE: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
 }
 
+# Russian and Polish surnames agree with the person: Козлов / Козлова, Kowalski / Kowalska.
+_FEMALE_FIRST_NAMES = frozenset(
+    ("Ольга", "Елена", "Наталья", "Ирина", "Anna", "Katarzyna", "Agnieszka", "Magdalena")
+)
+
+
+def _full_name(country: str, first: str, last: str) -> str:
+    if first in _FEMALE_FIRST_NAMES:
+        if country == "RU" and last.endswith(("ов", "ев", "ин")):
+            last += "а"
+        elif country == "PL" and last.endswith(("ski", "cki")):
+            last = last[:-1] + "a"
+    return f"{first} {last}"
+
+
+# What a collector noted about the person who approves payments, in the contact's language.
+_PAYMENT_DAYS_NOTE = {
+    "ru": "Согласовывает платежи по вторникам и четвергам",
+    "uk": "Погоджує платежі щовівторка і щочетверга",
+    "ro": "Aprobă plățile marțea și joia",
+    "en": "Approves payments on Tuesdays and Thursdays",
+}
+
 _POSITIONS: dict[str, dict[str, str]] = {
     "ru": {
         "decides_payments": "Финансовый директор",
@@ -732,12 +755,12 @@ class _Generation:
             email = f"{roles[0].split('_')[0]}@{domain}" if rng.random() < 0.8 else ""
             notes = ""
             if roles[0] == "decides_payments" and rng.random() < 0.3:
-                notes = "Approves payments on Tuesdays and Thursdays"
+                notes = _PAYMENT_DAYS_NOTE[language]
             self.w["contacts"].row(
                 (
                     f"CT{self.contact_seq:07d}",
                     counterparty,
-                    f"{first} {last}",
+                    _full_name(country.code, first, last),
                     positions[roles[0]],
                     "|".join(roles),
                     phone,

@@ -209,3 +209,27 @@ def test_users_file_names_every_collector_and_sales_manager_used(
     for user in users.values():
         if user["role"] == "collector":
             assert users[user["supervisor"]]["role"] == "supervisor"
+
+
+def test_russian_and_polish_surnames_agree_with_the_person_and_notes_use_their_language(
+    data: dict[str, list[dict[str, str]]],
+) -> None:
+    country = {c["external_id"]: c["country"] for c in data["counterparties"]}
+    women = {
+        "RU": ("Ольга", "Елена", "Наталья", "Ирина"),
+        "PL": ("Anna", "Katarzyna", "Agnieszka", "Magdalena"),
+    }
+    seen: Counter[tuple[str, bool]] = Counter()
+    for contact in data["contacts"]:
+        code = country[contact["counterparty"]]
+        first, last = contact["name"].split(" ", 1)
+        if code == "RU":
+            female = first in women["RU"]
+            assert last.endswith(("ова", "ева")) == female, contact["name"]
+            seen[code, female] += 1
+        elif code == "PL" and last.endswith(("ski", "ska", "cki", "cka")):
+            assert last.endswith(("ska", "cka")) == (first in women["PL"]), contact["name"]
+    assert seen["RU", True] and seen["RU", False]
+    notes = {c["language"]: c["notes"] for c in data["contacts"] if c["notes"]}
+    assert notes["ru"] == "Согласовывает платежи по вторникам и четвергам"
+    assert notes["ro"] == "Aprobă plățile marțea și joia"
