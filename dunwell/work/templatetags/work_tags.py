@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.utils.dateformat import format as date_format
+from django.utils.translation import get_language
 
 from dunwell.money import Amounts, Money
 from dunwell.money_l10n import money_text
@@ -23,6 +26,22 @@ def money(value: Decimal | Money | Amounts | None, currency: str = "") -> str:
 
 register.filter("money_lines", money_lines)
 register.filter("amount_input", amount_input)
+
+
+# Languages that capitalise a weekday's name inside a sentence; Russian, Ukrainian, Romanian
+# (and most others) write it in lower case: "Следующие задачи: четверг, 12.03.2026".
+CAPITALISED_WEEKDAYS = frozenset({"en", "de"})
+
+
+@register.filter
+def weekday_in_text(value: date | None) -> str:
+    """The weekday's name as it is written inside a sentence of the active language (Django's
+    "l" format gives the name as it stands alone, capitalised)."""
+    if value is None:
+        return ""
+    name = date_format(value, "l")
+    language = (get_language() or "en").split("-")[0]
+    return name if language in CAPITALISED_WEEKDAYS else name.lower()
 
 
 @register.filter

@@ -319,7 +319,14 @@ def test_an_empty_day_names_the_next_day_with_tasks_in_the_users_time(
     collector.language = "ru"
     collector.save(update_fields=["language"])
     page = client.get(url).content.decode()
-    assert "Следующие задачи: Четверг, 12.03.2026 (2 задачи)." in page
+    assert "Следующие задачи: четверг, 12.03.2026 (2 задачи)." in page
+    # inside a sentence the weekday is written as each language writes it
+    collector.language = "ro"
+    collector.save(update_fields=["language"])
+    page = client.get(url).content.decode()
+    assert "Următoarele sarcini: joi, 12.03.2026 (2 sarcini)." in page
+    collector.language = "ru"
+    collector.save(update_fields=["language"])
 
     # a filtered day says nothing of other days; nor does a day with work left
     assert "Следующие задачи" not in client.get(url, {"action": "letter"}).content.decode()
