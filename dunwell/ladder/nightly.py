@@ -278,7 +278,12 @@ def end_graces_over_limit(run: NightlyRun) -> None:
         over = exceeded_limits(limits, open_amounts.get(cp, {}))
         if over:
             text = "; ".join(f"{amount} {cur} > {limit} {cur}" for cur, amount, limit in over)
-            ending.append((grace_id, cp, text, {"until": until.isoformat()}))
+            data = {
+                "until": until.isoformat(),
+                "ended": "limit",
+                "over": [[cur, str(amount), str(limit)] for cur, amount, limit in over],
+            }
+            ending.append((grace_id, cp, text, data))
     if not ending:
         return
     with transaction.atomic():
@@ -318,7 +323,7 @@ def end_expired_graces(run: NightlyRun) -> None:
                         cp,
                         "ladder.grace_ended",
                         f"Grace ended (forgiven until {until:%d.%m.%Y}): the ladder resumes",
-                        {"grace": grace_id, "until": until.isoformat()},
+                        {"grace": grace_id, "until": until.isoformat(), "ended": "expired"},
                     )
                     for grace_id, cp, until in expired
                 ),

@@ -227,6 +227,21 @@ def graces(entries: Sequence[Any]) -> dict[int, str]:
                     "old": _day(data["previous"]),
                     "until": _until(data),
                 }
+            elif kind == "grace_ended" and data.get("ended") == "expired":
+                out[entry.pk] = gettext(
+                    "Grace ended (forgiven until %(date)s): the ladder resumes"
+                ) % {"date": _day(data["until"])}
+                continue
+            elif kind == "grace_ended" and data.get("ended") == "limit":
+                over = "; ".join(
+                    f"{money_text(Money(Decimal(amount), cur))} > "
+                    f"{money_text(Money(Decimal(limit), cur))}"
+                    for cur, amount, limit in data["over"]
+                )
+                out[entry.pk] = gettext(
+                    "Grace ended: the open amount exceeds its limit (%(amounts)s)"
+                ) % {"amounts": over}
+                continue
             elif kind == "grace_ended" and "reason" in data:
                 text = gettext("Grace ended by hand")
             elif kind == "grace_rejected" and "comment" in data:

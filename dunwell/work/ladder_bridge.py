@@ -349,7 +349,7 @@ def register_dispute(
             _("Claim from %(debtor)s to settle by %(deadline)s."),
             counterparty,
             reverse("work:debtor", args=[counterparty.pk]),
-            params={"debtor": counterparty.name, "deadline": deadline.isoformat()},
+            params={"debtor": counterparty.name, "deadline": deadline},
         )
     return dispute.pk
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -119,8 +120,20 @@ def notify(
 
 
 def _rendered(recipient: User, message: StrOrPromise, params: dict[str, Any] | None) -> str:
+    """The message in the recipient's language; dates and moments among the parameters are
+    written as that language writes them, moments in the recipient's time zone."""
     with translation.override(recipient.language or settings.LANGUAGE_CODE):
-        return str(message) % (params or {})
+        values = {key: _for_reader(value, recipient) for key, value in (params or {}).items()}
+        return str(message) % values
+
+
+def _for_reader(value: Any, recipient: User) -> Any:
+    if isinstance(value, datetime):
+        zone = ZoneInfo(recipient.time_zone or settings.TIME_ZONE)
+        return date_format(value.astimezone(zone), "SHORT_DATETIME_FORMAT")
+    if isinstance(value, date):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    return value
 
 
 def notify_each(
@@ -635,7 +648,7 @@ def send_scheduled_notices(now: datetime | None = None) -> int:
                     "who": str(task.assignee),
                     "task": task.title,
                     "debtor": task.counterparty.name,
-                    "due": timezone.localtime(task.due_at).strftime("%Y-%m-%d %H:%M"),
+                    "due": task.due_at,
                 },
             )
         )

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.utils import translation
 
 from dunwell.accounts.models import User
 from dunwell.ladder import graces, services
@@ -17,6 +18,7 @@ from dunwell.ladder.engine import run
 from dunwell.ladder.models import Action, Grace, Task, TaskStatus
 from dunwell.ladder.nightly import exceeded_limits
 from dunwell.ledger.models import Counterparty, Document, TimelineEntry
+from dunwell.ledger.timeline import with_texts
 
 pytestmark = pytest.mark.django_db
 DUE = date(2026, 3, 2)  # a Monday
@@ -72,6 +74,10 @@ def test_grace_past_its_date_ends_with_a_timeline_entry_and_the_ladder_resumes(
     assert summary.transitions["grace_ended"] == 1
     entry = TimelineEntry.objects.get(kind="ladder.grace_ended")
     assert "Grace ended" in entry.summary and "07.03.2026" in entry.summary
+    # the card reads it in the reader's language
+    with translation.override("ru"):
+        (shown,) = with_texts([entry])
+    assert shown.text == "Отсрочка закончилась (прощено до 07.03.2026): шкала давления возобновлена"
     # the ladder resumed in the same run: the day +3 call is due
     assert Task.objects.filter(action=Action.CALL, step__isnull=False).exists()
 
@@ -111,6 +117,13 @@ def test_grace_ends_when_the_open_amount_outgrows_its_limit_in_that_currency(
     assert grace.ended_at is not None and grace.until == day(1)
     assert "900.00 EUR > 500.00 EUR" in grace.end_reason
     assert "RON" not in grace.end_reason  # 1500 RON is within its own 2000 RON limit
+    entry = TimelineEntry.objects.get(kind="ladder.grace_ended")
+    with translation.override("ro"):
+        (shown,) = with_texts([entry])
+    assert shown.text == (
+        "Perioadă de grație încheiată: suma deschisă depășește limita "
+        "(900,00\xa0EUR > 500,00\xa0EUR)"
+    )
     assert Task.objects.filter(step__isnull=False).exists()
 
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -89,7 +89,27 @@ def test_dispute_is_routed_to_the_supervisor_with_a_deadline(
     assert dispute.responsible == supervisor
     assert dispute.amount == doc.open_amount
     assert dispute.deadline is not None and dispute.deadline > date(2026, 3, 10)
-    assert Notification.objects.filter(recipient=supervisor, kind="dispute").exists()
+    notice = Notification.objects.get(recipient=supervisor, kind="dispute")
+    # the deadline as the recipient's language writes a date, not 2026-03-17
+    day = dispute.deadline.strftime("%d.%m.%Y")
+    assert notice.message == f"Claim from {debtor.name} to settle by {day}."
+
+
+def test_a_notice_writes_dates_and_moments_in_the_recipients_language_and_time_zone(
+    supervisor: User,
+) -> None:
+    from dunwell.work.services import notify
+
+    supervisor.language, supervisor.time_zone = "ru", "Europe/Moscow"
+    supervisor.save(update_fields=["language", "time_zone"])
+    moment = datetime(2026, 3, 10, 21, 30, tzinfo=UTC)  # already the 11th in Moscow
+    notice = notify(
+        supervisor,
+        Notification.Kind.OTHER,
+        "%(day)s / %(at)s",
+        params={"day": date(2026, 3, 17), "at": moment},
+    )
+    assert notice is not None and notice.message == "17.03.2026 / 11.03.2026 00:30"
 
 
 def test_wrong_person_records_who_decides_payments_with_an_e164_phone(
