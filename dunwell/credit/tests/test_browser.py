@@ -67,7 +67,7 @@ def test_the_card_loads_the_panel_and_a_controller_lifts_stop_shipments(
         browser.close()
     assert "1,500.00" in panel and "150% of the limit" in panel
     assert "Shipments stopped" in panel
-    assert "Shipments allowed" in after
+    assert "No stop on shipments" in after
     cp.refresh_from_db()
     assert not cp.stop_shipments
     assert TimelineEntry.objects.filter(counterparty=cp, kind="credit.shipments_resumed").exists()
