@@ -1,10 +1,22 @@
 // Narrow screens: every cell of a data table carries its column's header as `data-label`, so
 // that app.css can show each row as a card ("Due: 12.03.2026") below 640 px instead of a table
-// that scrolls sideways. Runs on load and after every htmx swap.
+// that scrolls sideways. Above that width a table wider than the page (many columns, long
+// headings in Russian or Romanian) scrolls in its own box instead of widening the whole page.
+// Runs on load and after every htmx swap.
 (function () {
   "use strict";
+  function contain(table) {
+    if (table.closest(".table-scroll")) { return; }
+    var box = document.createElement("div");
+    box.className = "table-scroll";
+    table.parentNode.insertBefore(box, table);
+    box.appendChild(table);
+  }
   function label(root) {
-    root.querySelectorAll("table.data, table.striped").forEach(function (table) {
+    var which = "table.data, table.striped";
+    var tables = root.matches && root.matches(which) ? [root] : root.querySelectorAll(which);
+    Array.prototype.forEach.call(tables, function (table) {
+      contain(table);
       var heads = table.querySelectorAll("thead tr:last-child th, thead tr:last-child td");
       if (!heads.length) { return; }
       var names = [];

@@ -82,3 +82,46 @@ def test_pages_fit_the_screen_and_tables_become_cards_on_a_phone(
         assert page.evaluate("e => getComputedStyle(e).display", cell.element_handle()) == (
             "table-cell"
         )
+
+
+@pytest.mark.parametrize("language", ["ru", "ro"])
+def test_wide_tables_scroll_in_their_own_box_on_a_desktop(
+    chromium: Any,
+    sign_in: Callable[..., Any],
+    live_server: Any,
+    busy_debtor: Counterparty,
+    supervisor: User,
+    collector: User,
+    teammate: User,
+    language: str,
+) -> None:
+    """The team's table (ten columns with long headings: "Звонки сегодня / на этой неделе")
+    and the debtor list widened the whole page at 1280 px in Russian and Romanian, so the page
+    scrolled sideways under the menu. The table now scrolls in its own box; its numeric
+    headings wrap."""
+    width = 1280
+    page = sign_in(chromium, supervisor, width=width, language=language)
+    for path, table in (("/work/team/", "#team"), ("/work/debtors/", "#debtor-list")):
+        response = page.goto(live_server.url + path)
+        assert response is not None and response.status == 200, path
+        name = path.strip("/").replace("/", "-")
+        page.screenshot(path=str(SHOTS / f"wide-{language}-{name}.png"))
+        assert page.evaluate(SCROLL) <= width, path
+        box = page.locator(f".table-scroll > {table}")
+        assert box.count() == 1, path
+        # every column stays reachable: the box scrolls as far as the table is wide
+        reach = page.evaluate(
+            "t => [t.parentElement.scrollWidth, t.getBoundingClientRect().width]",
+            box.element_handle(),
+        )
+        assert reach[0] >= reach[1] - 1, (path, reach)
+    # the page is the translated one whose headings were too wide
+    page.goto(live_server.url + "/work/team/")
+    heading = page.locator("#team thead th").nth(9)
+    assert (
+        heading.inner_text()
+        == {
+            "ru": "Время разговоров сегодня / за неделю",
+            "ro": "Timp de convorbire azi / săptămâna aceasta",
+        }[language]
+    )
