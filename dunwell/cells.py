@@ -2,13 +2,19 @@
 CSV export. A text that starts with `=`, `+`, `-`, `@`, a tab or a carriage return is written as
 a string cell in XLSX and with a leading `'` in CSV, so a spreadsheet never evaluates it.
 
-Numbers, dates and other non-text values pass through unchanged."""
+Numbers and dates stay numbers and dates, shown as the pages show them: an amount with its
+places and thousands grouped (`#,##0.00`: a spreadsheet in Russian shows 14 588 901,57, in
+English 14,588,901.57), a date in the language's short form (`dd.mm.yyyy`), instead of
+`General` (14588901.57, 0.5 for 0.50) and ISO dates. Integers (counts, days) stay `General`."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
+from django.utils.formats import get_format
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -28,18 +34,72 @@ def csv_row(values: Iterable[Any]) -> list[Any]:
     return [csv_cell(value) for value in values]
 
 
+# Django's date format characters and the spreadsheet's (the rest is written as it is).
+_DATE_PARTS = {"d": "dd", "j": "d", "m": "mm", "n": "m", "Y": "yyyy", "y": "yy"}
+
+
+def date_pattern() -> str:
+    """The active language's short date (`SHORT_DATE_FORMAT`, d.m.Y) as a spreadsheet's."""
+    return "".join(_DATE_PARTS.get(c, c) for c in str(get_format("SHORT_DATE_FORMAT")))
+
+
+def number_pattern(value: Decimal) -> str | None:
+    """Thousands grouped and the value's own places (money has two, a rate one)."""
+    if not value.is_finite():
+        return None
+    places = max(0, -int(value.as_tuple().exponent))
+    return "#,##0." + "0" * places if places else "#,##0"
+
+
+def _pattern(value: Any) -> str | None:
+    if isinstance(value, Decimal):
+        return number_pattern(value)
+    if isinstance(value, datetime):
+        return None if value.tzinfo else date_pattern() + " hh:mm"
+    if isinstance(value, date):
+        return date_pattern()
+    return None
+
+
+# A write-only sheet writes each row as it is appended, so one cell per column and format is
+# reused row after row, kept on the sheet (a new styled cell per amount made a 100,000-row
+# aging export 1.6× as long as an unformatted one; reused, the format is looked up once).
+REUSED = "_dunwell_formatted_cells"
+
+
+def _reused(sheet: Any, column: int, pattern: str) -> Any:
+    cells = sheet.__dict__.setdefault(REUSED, {})
+    cell = cells.get((column, pattern))
+    if cell is None:
+        cell = cells[(column, pattern)] = WriteOnlyCell(sheet)
+        cell.number_format = pattern
+    return cell
+
+
 def xlsx_row(sheet: Any, values: Iterable[Any]) -> list[Any]:
-    """The values for `sheet.append`: a formula-like text becomes a cell typed as string.
+    """The values for `sheet.append`: a formula-like text becomes a cell typed as string, an
+    amount or a date a cell with its format (module docstring).
 
     Works for write-only and ordinary worksheets (openpyxl accepts cells in `append`)."""
     row: list[Any] = []
-    for value in values:
+    write_only = bool(getattr(sheet.parent, "write_only", False))
+    for column, value in enumerate(values):
         if looks_like_formula(value):
             cell = WriteOnlyCell(sheet, value)
             cell.data_type = "s"
             row.append(cell)
-        else:
+            continue
+        pattern = _pattern(value)
+        if pattern is None:
             row.append(value)
+            continue
+        if write_only:
+            cell = _reused(sheet, column, pattern)
+            cell.value = value
+        else:
+            cell = WriteOnlyCell(sheet, value)
+            cell.number_format = pattern
+        row.append(cell)
     return row
 
 
@@ -47,4 +107,13 @@ def append_row(sheet: Worksheet | Any, values: Iterable[Any]) -> None:
     sheet.append(xlsx_row(sheet, values))
 
 
-__all__ = ["FORMULA_STARTS", "append_row", "csv_cell", "csv_row", "looks_like_formula", "xlsx_row"]
+__all__ = [
+    "FORMULA_STARTS",
+    "append_row",
+    "csv_cell",
+    "csv_row",
+    "date_pattern",
+    "looks_like_formula",
+    "number_pattern",
+    "xlsx_row",
+]

@@ -100,3 +100,65 @@ def test_rejected_rows_file_quotes_formula_cells(company: Company, tmp_path: Pat
     with out.open(encoding="utf-8") as handle:
         rows = list(csv.reader(handle, delimiter=";"))
     assert rows[1][1] == "'" + EVIL
+
+
+def test_amounts_and_dates_keep_their_places_and_the_language_s_short_date() -> None:
+    """A write-only sheet (the large exports) and an ordinary one write the same formats; the
+    cells reused across rows of a write-only sheet still carry each row's own value."""
+    from datetime import datetime
+    from decimal import Decimal
+
+    from django.utils import translation
+
+    for write_only in (True, False):
+        workbook = Workbook(write_only=write_only)
+        sheet = workbook.create_sheet("x") if write_only else workbook.active
+        with translation.override("ru"):
+            for n in range(3):
+                append_row(
+                    sheet,
+                    ["A", Decimal(f"{n}1234.50"), Decimal("72.4"), date(2026, 1, n + 1), 7],
+                )
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        rows = list(load_workbook(io.BytesIO(buffer.getvalue())).worksheets[0].iter_rows())
+        assert [[c.value for c in row] for row in rows] == [
+            ["A", 1234.5, 72.4, datetime(2026, 1, 1), 7],
+            ["A", 11234.5, 72.4, datetime(2026, 1, 2), 7],
+            ["A", 21234.5, 72.4, datetime(2026, 1, 3), 7],
+        ]
+        for row in rows:
+            assert [c.number_format for c in row] == [
+                "General",
+                "#,##0.00",  # 1 234,50 in a Russian spreadsheet, not 1234.5
+                "#,##0.0",
+                "dd.mm.yyyy",  # as the pages write dates, not 2026-01-01
+                "General",  # a count
+            ]
+
+
+def test_the_aging_and_debtor_exports_read_as_the_pages_do(
+    client: Client,
+    make_counterparty: Callable[..., Counterparty],
+    make_document: Callable[..., Document],
+    director: User,
+) -> None:
+    make_document(make_counterparty(name="ООО «Ромашка»"), "1234.50", due_date=date(2026, 1, 10))
+    director.language = "ru"
+    director.save(update_fields=["language"])
+    client.force_login(director)
+    aging_book = load_workbook(io.BytesIO(client.get(reverse("insight:aging_export")).content))
+    rows = list(aging_book.active.iter_rows())
+    title = rows[0][0].value
+    assert title.startswith("Старение долга на ") and "." in title and "-" not in title
+    first = rows[2]
+    assert first[0].value.startswith("ООО «Ромашка»")
+    amounts = [c for c in first[2:-1] if c.value]
+    assert amounts and all(c.number_format == "#,##0.00" for c in amounts)
+    debtors = load_workbook(io.BytesIO(client.get(reverse("work:debtors_export")).content))
+    head, row = list(debtors.active.iter_rows())[:2]
+    columns = {cell.value: n for n, cell in enumerate(head)}
+    assert row[columns["Всего к оплате"]].value == 1234.5
+    assert row[columns["Всего к оплате"]].number_format == "#,##0.00"
+    due = row[columns["Самый ранний срок оплаты"]]
+    assert (due.value.date(), due.number_format) == (date(2026, 1, 10), "dd.mm.yyyy")

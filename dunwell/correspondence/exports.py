@@ -38,8 +38,6 @@ def registered_mail_xlsx(letters: Iterable[PaperLetter]) -> bytes:
                 letter.tracking_number,
             ],
         )
-    for cell in sheet["B"][1:]:
-        cell.number_format = "yyyy-mm-dd"
     for column, width in (("A", 16), ("B", 12), ("C", 40), ("D", 60), ("E", 24)):
         sheet.column_dimensions[column].width = width
     buffer = BytesIO()

@@ -8,6 +8,7 @@ import json
 from decimal import Decimal
 from typing import IO, Any
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
@@ -123,7 +124,8 @@ def to_table(report: AgingReport) -> str:
 def write_xlsx(report: AgingReport, out: IO[bytes]) -> None:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Aging"))
-    sheet.append([_("Aging as of %(date)s") % {"date": report.as_of.isoformat()}])
+    as_of = date_format(report.as_of, "SHORT_DATE_FORMAT")
+    sheet.append([_("Aging as of %(date)s") % {"date": as_of}])
     append_row(sheet, header(report))
     for row in table_rows(report):
         append_row(sheet, row)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import IO, Any
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_stubs_ext import StrOrPromise
@@ -66,7 +67,8 @@ def write_xlsx(report: Forecast, out: IO[bytes]) -> None:
     workbook = Workbook(write_only=True)
     for grain, monthly in ((_("Weeks"), False), (_("Months"), True)):
         sheet = workbook.create_sheet(grain)
-        append_row(sheet, [_("Cash forecast as of %(date)s") % {"date": report.as_of.isoformat()}])
+        as_of = date_format(report.as_of, "SHORT_DATE_FORMAT")
+        append_row(sheet, [_("Cash forecast as of %(date)s") % {"date": as_of}])
         append_row(sheet, [_("Currency"), *header()])
         for currency in report.currencies:
             rows = currency.months if monthly else currency.weeks

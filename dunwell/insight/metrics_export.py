@@ -6,6 +6,7 @@ import json
 from decimal import Decimal
 from typing import IO, Any
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from openpyxl import Workbook
@@ -165,7 +166,7 @@ def trend_header() -> list[str]:
 def trend_rows(series: Series) -> list[list[Any]]:
     return [
         [
-            p.end.isoformat(),
+            p.end,
             cents(p.receivables),
             cents(p.sales),
             one_place(p.dso),
@@ -281,15 +282,14 @@ def to_table(report: MetricsReport) -> str:
 def write_xlsx(report: MetricsReport, out: IO[bytes]) -> None:
     workbook = Workbook(write_only=True)
     kpis = workbook.create_sheet(_("KPIs"))
-    append_row(kpis, [_("Collection KPIs as of %(date)s") % {"date": report.as_of.isoformat()}])
+    as_of = date_format(report.as_of, "SHORT_DATE_FORMAT")
+    append_row(kpis, [_("Collection KPIs as of %(date)s") % {"date": as_of}])
     append_row(kpis, [_("Currency"), _("Group"), *trend_header()])
     for series in report.series:
         for row in trend_rows(series):
             append_row(kpis, [series.currency, series.label, *row])
     roll = workbook.create_sheet(_("Roll rates"))
-    append_row(
-        roll, [_("Currency"), _("Group"), _("Buckets"), *(e.isoformat() for e in report.ends)]
-    )
+    append_row(roll, [_("Currency"), _("Group"), _("Buckets"), *report.ends])
     for series in report.series:
         for label, row in zip(roll_labels(report), series.roll, strict=True):
             append_row(roll, [series.currency, series.label, label, *(one_place(v) for v in row)])

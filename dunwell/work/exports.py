@@ -52,12 +52,6 @@ def open_documents_xlsx(counterparty: Counterparty, today: date) -> bytes:
                 doc.contract.number if doc.contract else "",
             ],
         )
-    for column in ("C", "D", "I"):
-        for cell in sheet[column][1:]:
-            cell.number_format = "yyyy-mm-dd"
-    for column in ("F", "G"):
-        for cell in sheet[column][1:]:
-            cell.number_format = "#,##0.00"
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import pytest
@@ -111,11 +111,18 @@ def test_the_export_has_the_trend_roll_rates_recovery_and_collectors(
     book = load_workbook(io.BytesIO(response.content), read_only=True)
     assert book.sheetnames == ["KPIs", "Roll rates", "Recovery odds", "Collectors"]
     rows = list(book["KPIs"].iter_rows(values_only=True))
-    assert rows[0] == ("Collection KPIs as of 2026-03-31",)
+    # the date as the page writes it ("Collection KPIs as of 31.03.2026"), not ISO
+    assert rows[0] == ("Collection KPIs as of 31.03.2026",)
     assert rows[1][:4] == ("Currency", "Group", "Period end", "Receivables")
     last = rows[-1]
-    assert last[:4] == ("RON", None, "2026-03-31", 1234.5)  # the team's debtor only
+    # the period's end is a date, the receivables an amount (the team's debtor only)
+    assert last[:4] == ("RON", None, datetime(2026, 3, 31), 1234.5)
     assert len(rows) == 2 + 12
+    cells = list(load_workbook(io.BytesIO(response.content))["KPIs"].iter_rows())[-1]
+    assert [c.number_format for c in cells[2:5]] == ["dd.mm.yyyy", "#,##0.00", "#,##0.00"]
+    assert cells[5].number_format == "#,##0.0"  # DSO, one place
+    roll = list(book["Roll rates"].iter_rows(values_only=True))
+    assert roll[0][3] == datetime(2025, 4, 30)  # month-ends as dates
 
 
 def test_the_page_opens_on_the_latest_month_end(client: Client, director: User) -> None:
