@@ -16,6 +16,7 @@ from typing import Any
 
 from django.utils.formats import get_format
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -107,12 +108,25 @@ def append_row(sheet: Worksheet | Any, values: Iterable[Any]) -> None:
     sheet.append(xlsx_row(sheet, values))
 
 
+def lay_out(sheet: Worksheet | Any, headers: list[Any], *, first: int = 36, above: int = 0) -> None:
+    """Columns wide enough for their headings (and the first, the debtor's name, for a name),
+    and the headings kept in view while the rows scroll (`above`: rows written before them,
+    a title). A write-only sheet takes both only before its first row."""
+    for column, heading in enumerate(headers, 1):
+        width = max(12, min(len(str(heading)) + 2, 30))
+        sheet.column_dimensions[get_column_letter(column)].width = (
+            max(first, width) if column == 1 else width
+        )
+    sheet.freeze_panes = f"A{above + 2}"
+
+
 __all__ = [
     "FORMULA_STARTS",
     "append_row",
     "csv_cell",
     "csv_row",
     "date_pattern",
+    "lay_out",
     "looks_like_formula",
     "number_pattern",
     "xlsx_row",

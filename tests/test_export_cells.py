@@ -155,6 +155,9 @@ def test_the_aging_and_debtor_exports_read_as_the_pages_do(
     assert first[0].value.startswith("ООО «Ромашка»")
     amounts = [c for c in first[2:-1] if c.value]
     assert amounts and all(c.number_format == "#,##0.00" for c in amounts)
+    # the names fit their column and the headings stay in view below the title
+    assert aging_book.active.column_dimensions["A"].width >= 30
+    assert aging_book.active.freeze_panes == "A3"
     debtors = load_workbook(io.BytesIO(client.get(reverse("work:debtors_export")).content))
     head, row = list(debtors.active.iter_rows())[:2]
     columns = {cell.value: n for n, cell in enumerate(head)}
@@ -162,3 +165,5 @@ def test_the_aging_and_debtor_exports_read_as_the_pages_do(
     assert row[columns["Всего к оплате"]].number_format == "#,##0.00"
     due = row[columns["Самый ранний срок оплаты"]]
     assert (due.value.date(), due.number_format) == (date(2026, 1, 10), "dd.mm.yyyy")
+    assert debtors.active.freeze_panes == "A2"
+    assert debtors.active.column_dimensions["I"].width >= len("Самый ранний срок оплаты")

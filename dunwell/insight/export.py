@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from dunwell.cells import append_row, csv_row
+from dunwell.cells import append_row, csv_row, lay_out
 from dunwell.insight.buckets import Bucket
 from dunwell.insight.selectors import AgingReport
 
@@ -125,6 +125,7 @@ def write_xlsx(report: AgingReport, out: IO[bytes]) -> None:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Aging"))
     as_of = date_format(report.as_of, "SHORT_DATE_FORMAT")
+    lay_out(sheet, header(report), above=1)
     sheet.append([_("Aging as of %(date)s") % {"date": as_of}])
     append_row(sheet, header(report))
     for row in table_rows(report):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django_stubs_ext import StrOrPromise
 from openpyxl import Workbook
 
-from dunwell.cells import append_row
+from dunwell.cells import append_row, lay_out
 from dunwell.insight.forecast import Forecast, Part, Row
 
 PART_LABELS: dict[Part, StrOrPromise] = {
@@ -68,6 +68,7 @@ def write_xlsx(report: Forecast, out: IO[bytes]) -> None:
     for grain, monthly in ((_("Weeks"), False), (_("Months"), True)):
         sheet = workbook.create_sheet(grain)
         as_of = date_format(report.as_of, "SHORT_DATE_FORMAT")
+        lay_out(sheet, [_("Currency"), *header()], first=12, above=1)
         append_row(sheet, [_("Cash forecast as of %(date)s") % {"date": as_of}])
         append_row(sheet, [_("Currency"), *header()])
         for currency in report.currencies:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from openpyxl import Workbook
 
-from dunwell.cells import append_row
+from dunwell.cells import append_row, lay_out
 from dunwell.insight.export import bucket_label
 from dunwell.insight.metrics import CollectorResult, MetricsReport, Point, Series
 
@@ -283,22 +283,27 @@ def write_xlsx(report: MetricsReport, out: IO[bytes]) -> None:
     workbook = Workbook(write_only=True)
     kpis = workbook.create_sheet(_("KPIs"))
     as_of = date_format(report.as_of, "SHORT_DATE_FORMAT")
+    lay_out(kpis, [_("Currency"), _("Group"), *trend_header()], first=12, above=1)
     append_row(kpis, [_("Collection KPIs as of %(date)s") % {"date": as_of}])
     append_row(kpis, [_("Currency"), _("Group"), *trend_header()])
     for series in report.series:
         for row in trend_rows(series):
             append_row(kpis, [series.currency, series.label, *row])
     roll = workbook.create_sheet(_("Roll rates"))
-    append_row(roll, [_("Currency"), _("Group"), _("Buckets"), *report.ends])
+    head = [_("Currency"), _("Group"), _("Buckets"), *report.ends]
+    lay_out(roll, head, first=12)
+    append_row(roll, head)
     for series in report.series:
         for label, row in zip(roll_labels(report), series.roll, strict=True):
             append_row(roll, [series.currency, series.label, label, *(one_place(v) for v in row)])
     recovery = workbook.create_sheet(_("Recovery odds"))
+    lay_out(recovery, [_("Currency"), _("Group"), *recovery_header(report)], first=12)
     append_row(recovery, [_("Currency"), _("Group"), *recovery_header(report)])
     for series in report.series:
         for row in recovery_rows(report, series):
             append_row(recovery, [series.currency, series.label, *row])
     collectors = workbook.create_sheet(_("Collectors"))
+    lay_out(collectors, collector_header(), first=24)
     append_row(collectors, collector_header())
     for row in collector_rows(report):
         append_row(collectors, row)

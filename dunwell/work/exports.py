@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from dunwell.cells import append_row
+from dunwell.cells import append_row, lay_out
 from dunwell.ledger.models import Counterparty
 from dunwell.work.selectors import open_documents_for_export
 
@@ -33,6 +33,7 @@ def open_documents_xlsx(counterparty: Counterparty, today: date) -> bytes:
         _("Accepted on"),
         _("Contract"),
     ]
+    lay_out(sheet, headers, first=16)
     append_row(sheet, headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -79,6 +80,7 @@ def debtor_list_xlsx(rows: Any, today: date) -> bytes:
         _("In dispute"),
         _("On the legal track"),
     ]
+    lay_out(sheet, headers)
     append_row(sheet, headers)
     yes, no = _("yes"), _("no")
     batch: list[Counterparty] = []
