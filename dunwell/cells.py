@@ -52,16 +52,6 @@ def number_pattern(value: Decimal) -> str | None:
     return "#,##0." + "0" * places if places else "#,##0"
 
 
-def _pattern(value: Any) -> str | None:
-    if isinstance(value, Decimal):
-        return number_pattern(value)
-    if isinstance(value, datetime):
-        return None if value.tzinfo else date_pattern() + " hh:mm"
-    if isinstance(value, date):
-        return date_pattern()
-    return None
-
-
 # A write-only sheet writes each row as it is appended, so one cell per column and format is
 # reused row after row, kept on the sheet (a new styled cell per amount made a 100,000-row
 # aging export 1.6× as long as an unformatted one; reused, the format is looked up once).
@@ -84,13 +74,24 @@ def xlsx_row(sheet: Any, values: Iterable[Any]) -> list[Any]:
     Works for write-only and ordinary worksheets (openpyxl accepts cells in `append`)."""
     row: list[Any] = []
     write_only = bool(getattr(sheet.parent, "write_only", False))
+    days = ""
     for column, value in enumerate(values):
-        if looks_like_formula(value):
-            cell = WriteOnlyCell(sheet, value)
-            cell.data_type = "s"
-            row.append(cell)
+        if isinstance(value, str):  # SafeString and other subclasses too
+            if value.startswith(FORMULA_STARTS):
+                cell = WriteOnlyCell(sheet, value)
+                cell.data_type = "s"
+                row.append(cell)
+            else:
+                row.append(value)
             continue
-        pattern = _pattern(value)
+        kind = type(value)
+        if kind is Decimal:
+            pattern = number_pattern(value)
+        elif kind is date or kind is datetime:
+            days = days or date_pattern()
+            pattern = days if kind is date else None if value.tzinfo else days + " hh:mm"
+        else:
+            pattern = None
         if pattern is None:
             row.append(value)
             continue

@@ -167,3 +167,18 @@ def test_the_aging_and_debtor_exports_read_as_the_pages_do(
     assert (due.value.date(), due.number_format) == (date(2026, 1, 10), "dd.mm.yyyy")
     assert debtors.active.freeze_panes == "A2"
     assert debtors.active.column_dimensions["I"].width >= len("Самый ранний срок оплаты")
+
+
+def test_a_formula_in_a_string_subclass_is_still_text() -> None:
+    """Template output is a `SafeString`, a subclass of `str`: the guard is not by exact type."""
+    from django.utils.safestring import mark_safe
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    append_row(sheet, [mark_safe("=1+1")])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    loaded = load_workbook(io.BytesIO(buffer.getvalue())).active
+    assert loaded is not None
+    assert (loaded["A1"].value, loaded["A1"].data_type) == ("=1+1", "s")
