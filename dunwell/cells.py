@@ -45,10 +45,14 @@ def date_pattern() -> str:
 
 
 def number_pattern(value: Decimal) -> str | None:
-    """Thousands grouped and the value's own places (money has two, a rate one)."""
+    """Thousands grouped and the value's own places: money two (three for a dinar), a rate one.
+    A sum the database computed can carry more (SQLite: 47713.5600000000); its trailing zeros
+    are not places."""
     if not value.is_finite():
         return None
-    places = max(0, -int(value.as_tuple().exponent))
+    written = max(0, -int(value.as_tuple().exponent))
+    needed = max(0, -int(value.normalize().as_tuple().exponent)) if value else 0
+    places = min(max(min(written, 2), needed), 6)
     return "#,##0." + "0" * places if places else "#,##0"
 
 

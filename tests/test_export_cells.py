@@ -182,3 +182,22 @@ def test_a_formula_in_a_string_subclass_is_still_text() -> None:
     loaded = load_workbook(io.BytesIO(buffer.getvalue())).active
     assert loaded is not None
     assert (loaded["A1"].value, loaded["A1"].data_type) == ("=1+1", "s")
+
+
+@pytest.mark.parametrize(
+    ("value", "pattern"),
+    [
+        ("47713.5600000000", "#,##0.00"),  # a sum SQLite computed: its zeros are not places
+        ("100.10", "#,##0.00"),
+        ("0.00", "#,##0.00"),
+        ("72.4", "#,##0.0"),  # a rate
+        ("1.234", "#,##0.000"),  # a dinar's three places
+        ("12", "#,##0"),
+    ],
+)
+def test_an_amount_shows_its_own_places(value: str, pattern: str) -> None:
+    from decimal import Decimal
+
+    from dunwell.cells import number_pattern
+
+    assert number_pattern(Decimal(value)) == pattern
