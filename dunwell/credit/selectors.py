@@ -442,8 +442,11 @@ def list_cell(mark: CreditMark | None, label: str) -> SafeString:
     if mark.limit:
         percent = f" ({formats.localize(mark.percent)}%)" if mark.percent is not None else ""
         limit = html("<br><small>/ {}{}</small>", money_text(mark.limit), percent)
+    # the badge on a line of its own: beside the limit it made the column the list's widest
     over = (
-        html(' <span class="badge bad">{}</span>', gettext("over the limit")) if mark.over else ""
+        html('<br><span class="badge bad">{}</span>', gettext("over the limit"))
+        if mark.over
+        else ""
     )
     missing = ""
     if mark.missing_rates:
