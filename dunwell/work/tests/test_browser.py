@@ -159,7 +159,7 @@ def test_a_letter_task_is_sent_by_hand_with_its_file(
     attachment = TaskAttachment.objects.get(task=task)
     assert attachment.original_name == "reminder.pdf" and attachment.file.read().startswith(b"%PDF")
     page.goto(f"{live_server.url}/work/debtors/{debtor.pk}/")
-    assert "reminder.pdf" in page.inner_text("#timeline ~ table")
+    assert "reminder.pdf" in page.inner_text("#timeline-entries")
 
 
 def test_a_promise_moves_the_debtors_tasks_out_of_my_day(
