@@ -57,8 +57,9 @@ def number_pattern(value: Decimal) -> str | None:
 
 
 # A write-only sheet writes each row as it is appended, so one cell per column and format is
-# reused row after row, kept on the sheet (a new styled cell per amount made a 100,000-row
-# aging export 1.6× as long as an unformatted one; reused, the format is looked up once).
+# reused row after row, kept on the sheet: the format is looked up once, not per amount. The
+# styled cells still make a large export about 1.6× as long as an unformatted one (openpyxl's
+# path for a cell; bench/RESULTS.md, thirty-fourth part).
 REUSED = "_dunwell_formatted_cells"
 
 
@@ -81,7 +82,7 @@ def xlsx_row(sheet: Any, values: Iterable[Any]) -> list[Any]:
     days = ""
     for column, value in enumerate(values):
         if isinstance(value, str):  # SafeString and other subclasses too
-            if value.startswith(FORMULA_STARTS):
+            if looks_like_formula(value):
                 cell = WriteOnlyCell(sheet, value)
                 cell.data_type = "s"
                 row.append(cell)

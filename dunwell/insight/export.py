@@ -125,9 +125,10 @@ def write_xlsx(report: AgingReport, out: IO[bytes]) -> None:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Aging"))
     as_of = date_format(report.as_of, "SHORT_DATE_FORMAT")
-    lay_out(sheet, header(report), above=1)
+    head = header(report)
+    lay_out(sheet, head, above=1)
     sheet.append([_("Aging as of %(date)s") % {"date": as_of}])
-    append_row(sheet, header(report))
+    append_row(sheet, head)
     for row in table_rows(report):
         append_row(sheet, row)
     workbook.save(out)

@@ -68,9 +68,10 @@ def write_xlsx(report: Forecast, out: IO[bytes]) -> None:
     for grain, monthly in ((_("Weeks"), False), (_("Months"), True)):
         sheet = workbook.create_sheet(grain)
         as_of = date_format(report.as_of, "SHORT_DATE_FORMAT")
-        lay_out(sheet, [_("Currency"), *header()], first=12, above=1)
+        head = [_("Currency"), *header()]
+        lay_out(sheet, head, first=12, above=1)
         append_row(sheet, [_("Cash forecast as of %(date)s") % {"date": as_of}])
-        append_row(sheet, [_("Currency"), *header()])
+        append_row(sheet, head)
         for currency in report.currencies:
             rows = currency.months if monthly else currency.weeks
             for row in table_rows(rows, monthly):

@@ -283,9 +283,10 @@ def write_xlsx(report: MetricsReport, out: IO[bytes]) -> None:
     workbook = Workbook(write_only=True)
     kpis = workbook.create_sheet(_("KPIs"))
     as_of = date_format(report.as_of, "SHORT_DATE_FORMAT")
-    lay_out(kpis, [_("Currency"), _("Group"), *trend_header()], first=12, above=1)
+    head: list[Any] = [_("Currency"), _("Group"), *trend_header()]
+    lay_out(kpis, head, first=12, above=1)
     append_row(kpis, [_("Collection KPIs as of %(date)s") % {"date": as_of}])
-    append_row(kpis, [_("Currency"), _("Group"), *trend_header()])
+    append_row(kpis, head)
     for series in report.series:
         for row in trend_rows(series):
             append_row(kpis, [series.currency, series.label, *row])
@@ -297,14 +298,16 @@ def write_xlsx(report: MetricsReport, out: IO[bytes]) -> None:
         for label, row in zip(roll_labels(report), series.roll, strict=True):
             append_row(roll, [series.currency, series.label, label, *(one_place(v) for v in row)])
     recovery = workbook.create_sheet(_("Recovery odds"))
-    lay_out(recovery, [_("Currency"), _("Group"), *recovery_header(report)], first=12)
-    append_row(recovery, [_("Currency"), _("Group"), *recovery_header(report)])
+    head = [_("Currency"), _("Group"), *recovery_header(report)]
+    lay_out(recovery, head, first=12)
+    append_row(recovery, head)
     for series in report.series:
         for row in recovery_rows(report, series):
             append_row(recovery, [series.currency, series.label, *row])
     collectors = workbook.create_sheet(_("Collectors"))
-    lay_out(collectors, collector_header(), first=24)
-    append_row(collectors, collector_header())
+    head = collector_header()
+    lay_out(collectors, head, first=24)
+    append_row(collectors, head)
     for row in collector_rows(report):
         append_row(collectors, row)
     workbook.save(out)
