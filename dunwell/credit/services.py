@@ -553,7 +553,8 @@ def decide_approval(
                 params={
                     "order": request.order_ref or f"#{request.credit_check_id}",
                     "name": request.counterparty.name,
-                    "status": request.get_status_display(),
+                    # the label itself (lazy), translated into each language of the notice
+                    "status": ApprovalStatus(request.status).label,
                 },
             )
     return request

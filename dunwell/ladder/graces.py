@@ -154,7 +154,7 @@ def _request(
             director_id,
             "approval",
             GRACE_REQUEST_NOTICE,
-            {"debtor": counterparty.name, "until": until.strftime("%d.%m.%Y"), "who": str(user)},
+            {"debtor": counterparty.name, "until": until, "who": str(user)},
             counterparty.pk,
             f"grace_request:{request.pk}",
         )

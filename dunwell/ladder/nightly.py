@@ -420,8 +420,10 @@ def escalate_overdue_disputes(run: NightlyRun) -> None:
                     document_ids=docs.get(dispute["id"], []),
                 )
             )
-            if boss is not None:
-                notices.append((boss, params, debtor.id, key))
+            if boss is not None:  # the notice is rendered in every language: lazy reason, a date
+                notice = {**params, "deadline": dispute["deadline"]}
+                notice["reason"] = reasons.get(dispute["reason"], dispute["reason"])
+                notices.append((boss, notice, debtor.id, key))
             timeline.append(
                 (
                     debtor.id,

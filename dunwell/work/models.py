@@ -11,6 +11,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from dunwell.ledger.models import Contact, Counterparty
@@ -207,8 +208,10 @@ class Meeting(models.Model):
 
 
 class Notification(models.Model):
-    """A message inside the app. The text is rendered in the recipient's language when it is
-    created, so the reader never sees another user's language."""
+    """A message inside the app. It is rendered when it is created in every language the app
+    speaks (`texts`), so the reader reads it in the language of the page, also after switching
+    language; `message` is the text in the recipient's language of that moment (the fallback
+    for rows made before `texts`)."""
 
     class Kind(models.TextChoices):
         OVERDUE_DAY_ONE = "overdue_day_one", _("Task overdue")
@@ -233,6 +236,8 @@ class Notification(models.Model):
         Counterparty, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     message = models.TextField(_("message"))
+    # {language code: text}, one entry per settings.LANGUAGES.
+    texts = models.JSONField(default=dict, blank=True)
     url = models.CharField(max_length=500, blank=True)
     # Makes a notification idempotent: the same key for the same recipient is stored once.
     key = models.CharField(max_length=120, blank=True)
@@ -254,6 +259,11 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message[:60]
+
+    def text(self, language: str | None = None) -> str:
+        """The message in `language` (default: the active one, the page's)."""
+        code = language or translation.get_language() or ""
+        return self.texts.get(code) or self.texts.get(code.split("-")[0]) or self.message
 
 
 def new_feed_token() -> str:

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
@@ -99,9 +100,10 @@ def notify(
     key: str = "",
     params: dict[str, Any] | None = None,
 ) -> Notification | None:
-    """Store a notification rendered in the recipient's language. With a `key`, a second call
-    for the same recipient and key does nothing (idempotent daily checks)."""
-    text = _rendered(recipient, message, params)
+    """Store a notification rendered in every language, read in the reader's (`texts`). With
+    a `key`, a second call for the same recipient and key does nothing (idempotent daily
+    checks)."""
+    texts = _rendered(recipient, message, params)
     if key and Notification.objects.filter(recipient=recipient, key=key).exists():
         return None
     try:
@@ -110,7 +112,8 @@ def notify(
                 recipient=recipient,
                 kind=kind,
                 counterparty=counterparty,
-                message=text,
+                message=texts[_language_of(recipient)],
+                texts=texts,
                 url=url,
                 key=key,
                 created_at=timezone.now(),
@@ -119,12 +122,23 @@ def notify(
         return None
 
 
-def _rendered(recipient: User, message: StrOrPromise, params: dict[str, Any] | None) -> str:
-    """The message in the recipient's language; dates and moments among the parameters are
-    written as that language writes them, moments in the recipient's time zone."""
-    with translation.override(recipient.language or settings.LANGUAGE_CODE):
-        values = {key: _for_reader(value, recipient) for key, value in (params or {}).items()}
-        return str(message) % values
+def _language_of(recipient: User) -> str:
+    languages = dict(settings.LANGUAGES)
+    return recipient.language if recipient.language in languages else settings.LANGUAGE_CODE
+
+
+def _rendered(
+    recipient: User, message: StrOrPromise, params: dict[str, Any] | None
+) -> dict[str, str]:
+    """The message in each language the app speaks: a lazy message and lazy parameters (a
+    status's label) are translated into each, dates and moments among the parameters written
+    as that language writes them, moments in the recipient's time zone."""
+    texts = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            values = {key: _for_reader(value, recipient) for key, value in (params or {}).items()}
+            texts[code] = str(message) % values
+    return texts
 
 
 def _for_reader(value: Any, recipient: User) -> Any:
@@ -133,6 +147,10 @@ def _for_reader(value: Any, recipient: User) -> Any:
         return date_format(value.astimezone(zone), "SHORT_DATETIME_FORMAT")
     if isinstance(value, date):
         return date_format(value, "SHORT_DATE_FORMAT")
+    if isinstance(value, Promise):  # a lazy label, translated into the language being rendered
+        return str(value)
+    if isinstance(value, (Money, Decimal)):  # "1 234,50 RON" in ru, "1,234.50 RON" in en
+        return money_text(value)
     return value
 
 
@@ -164,18 +182,22 @@ def notices_for(
     for a caller that writes them together with other rows (`rawrows.insert_together`, with
     conflicts on `key` skipped as `notify_each` does)."""
     now = timezone.now()
-    return [
-        Notification(
-            recipient=recipient,
-            kind=kind,
-            counterparty=counterparty,
-            message=_rendered(recipient, message, params),
-            url=url,
-            key=key,
-            created_at=now,
+    notices = []
+    for recipient in recipients:
+        texts = _rendered(recipient, message, params)
+        notices.append(
+            Notification(
+                recipient=recipient,
+                kind=kind,
+                counterparty=counterparty,
+                message=texts[_language_of(recipient)],
+                texts=texts,
+                url=url,
+                key=key,
+                created_at=now,
+            )
         )
-        for recipient in recipients
-    ]
+    return notices
 
 
 def mark_notifications_read(user: User, ids: list[int] | None = None) -> int:

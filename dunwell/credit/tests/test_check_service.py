@@ -281,15 +281,19 @@ def test_approval_round_trip_with_expiry_and_webhook_event(
         with pytest.raises(CreditError) as no_reason:
             decide_approval(request, controller, approve=True, reason=" ", expires_on=DAY)
         assert no_reason.value.field == "reason"
-        decide_approval(
-            request,
-            controller,
-            approve=True,
-            reason="paid upfront half",
-            expires_on=date(2026, 3, 25),
-        )
+        with translation.override("ru"):  # the controller's page speaks Russian
+            decide_approval(
+                request,
+                controller,
+                approve=True,
+                reason="paid upfront half",
+                expires_on=date(2026, 3, 25),
+            )
         request.refresh_from_db()
         assert request.status == ApprovalStatus.APPROVED
+        told = Notification.objects.get(recipient=sales, key="")
+        # the seller reads the decision in their own language, the status included
+        assert told.text("ro").endswith(": aprobată.") and told.text("en").endswith(": approved.")
         event = Event.objects.get(kind="credit.decided")
         assert event.data["status"] == "approved"
         assert event.data["expires_on"] == "2026-03-25"

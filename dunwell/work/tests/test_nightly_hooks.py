@@ -75,6 +75,10 @@ def test_overdue_dispute_notifies_the_supervisor_in_their_language_once(
     notice = Notification.objects.get(recipient=supervisor, kind="dispute")
     assert "a depășit termenul" in notice.message and debtor.name in notice.message
     assert Task.objects.get(action=Action.REVIEW_DISPUTE).assignee == supervisor
+    # every language reads its own reason, amount and date, whoever's language ran the job
+    assert "(calitate, 1.500,00 RON)" in notice.text("ro") and "05.03.2026" in notice.text("ro")
+    assert "(quality, 1,500.00 RON)" in notice.text("en")
+    assert "(качество, 1\xa0500,00 RON)" in notice.text("ru")
 
 
 def test_no_answer_is_retried_next_working_day_within_the_steps_window(

@@ -340,6 +340,24 @@ def test_notifications_are_written_in_the_recipients_language(
 ROMANIAN_NOW_YOURS = "%(debtor)s este acum al dumneavoastră."
 
 
+def test_a_notification_reads_in_the_language_the_reader_switched_to(
+    client: Any, debtor: Counterparty, collector: User, teammate: User, supervisor: User
+) -> None:
+    collector.language = "ru"
+    collector.save()
+    services.reassign_counterparty(supervisor, debtor, teammate)
+    collector.language = "ro"  # later the collector reads the app in Romanian
+    collector.save()
+    client.force_login(collector)
+    page = client.get("/work/notifications/").content.decode()
+    assert f"{debtor.name} a fost reatribuit lui {teammate}." in page
+    assert "передан" not in page
+    collector.language = "uk"
+    collector.save()
+    page = client.get("/work/notifications/").content.decode()
+    assert f"{debtor.name} передано працівнику {teammate}." in page
+
+
 def test_day_plus_one_notice_goes_to_the_supervisor_once(
     debtor: Counterparty, collector: User, supervisor: User
 ) -> None:
