@@ -253,6 +253,10 @@ def _promise_choices(card: selectors.DebtorCard) -> list[tuple[str, Any]]:
     ]
 
 
+# The outcomes recorded with one button of the quick form (its note is theirs).
+QUICK_OUTCOMES = ("no_answer", "refused", "abusive")
+
+
 @login_required
 def call_card(request: HttpRequest, counterparty_id: int) -> HttpResponse:
     user = _user(request)
@@ -382,6 +386,9 @@ def call_card(request: HttpRequest, counterparty_id: int) -> HttpResponse:
             "outcomes": Outcome,
             "now_local": (timezone.localtime() + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
             "promise_choices": _promise_choices(card),
+            # A refused outcome comes back with what was typed, in the form it was typed in.
+            "posted": form.data.get("outcome", "") if form.is_bound else "",
+            "quick_outcomes": QUICK_OUTCOMES,
         },
     )
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from dunwell.accounts.models import User
 from dunwell.ladder import services as ladder
-from dunwell.ladder.models import Task
+from dunwell.ladder.models import Promise, Task
 from dunwell.ledger.models import Counterparty, Document
 
 pytestmark = pytest.mark.usefixtures("frozen")
@@ -97,6 +97,84 @@ def test_call_card_records_a_promise_and_the_card_shows_the_pause(
     assert response.status_code == 302
     card = client.get(reverse("work:debtor", args=[debtor.pk])).content.decode()
     assert 'id="ladder-paused"' in card
+
+
+def test_a_refused_promise_comes_back_with_everything_typed(
+    debtor: Counterparty, collector: User
+) -> None:
+    response = client_for(collector).post(
+        reverse("work:call", args=[debtor.pk]),
+        {
+            "outcome": "promise",
+            "promised_on": "2026-03-01",  # before today: refused
+            "promised_amount": "250,00",
+            "promised_currency": "RON",
+            "promised_by": "Ion Popescu, contabil",
+            "note": "Plătește parțial vineri",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert Promise.objects.filter(counterparty=debtor).count() == 0
+    form = page[
+        page.index('id="promise-form"') : page.index("</form>", page.index('id="promise-form"'))
+    ]
+    assert 'value="2026-03-01"' in form
+    assert 'value="250,00"' in form
+    assert 'value="Ion Popescu, contabil"' in form
+    assert ">Plătește parțial vineri</textarea>" in form
+
+
+def test_a_refused_dispute_opens_its_own_form_with_the_amount_and_note_kept(
+    debtor: Counterparty, collector: User
+) -> None:
+    response = client_for(collector).post(
+        reverse("work:call", args=[debtor.pk]),
+        {
+            "outcome": "dispute",
+            "dispute_amount": "1500,50",
+            "dispute_currency": "RON",
+            "note": "Marfa deteriorată la livrare",
+        },  # no reason: refused
+    )
+    page = response.content.decode()
+    start = page.index('id="dispute-form"')
+    details = page[page.rindex("<details", 0, start) : start]
+    form = page[start : page.index("</form>", start)]
+    assert " open>" in details
+    assert 'value="1500,50"' in form
+    assert ">Marfa deteriorată la livrare</textarea>" in form
+    # The promise form does not steal the note, nor stays open over the dispute.
+    promise = page[
+        page.index('id="promise-form"') : page.index("</form>", page.index('id="promise-form"'))
+    ]
+    assert "Marfa deteriorată" not in promise
+    assert (
+        '<details name="outcome" open><summary role="button" class="outline" data-key="4">'
+        not in page
+    )
+
+
+def test_a_refused_wrong_person_keeps_the_decision_maker_typed(
+    debtor: Counterparty, collector: User
+) -> None:
+    response = client_for(collector).post(
+        reverse("work:call", args=[debtor.pk]),
+        {
+            "outcome": "wrong_person",
+            "decider_name": "Maria Ionescu",
+            "decider_position": "Director financiar",
+            "decider_phone": "not a phone",
+            "decider_email": "maria@example.ro",
+            "note": "Contabilul nu decide",
+        },
+    )
+    page = response.content.decode()
+    start = page.index('id="wrong-person-form"')
+    form = page[start : page.index("</form>", start)]
+    for typed in ("Maria Ionescu", "Director financiar", "not a phone", "maria@example.ro"):
+        assert f'value="{typed}"' in form
+    assert ">Contabilul nu decide</textarea>" in form
 
 
 def test_call_card_shows_the_script_in_the_debtors_language(
