@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dunwell.forms import AmountField
 from dunwell.letters.models import WordingKind
@@ -17,7 +18,10 @@ ATTACHMENTS = (
 
 
 class ComposeForm(forms.Form):
-    contact = forms.TypedChoiceField(label=_("To"), coerce=int, required=False, choices=())
+    # "To" alone is also a date range's end in other apps, and their words won ("Până la").
+    contact = forms.TypedChoiceField(
+        label=pgettext_lazy("recipient", "To"), coerce=int, required=False, choices=()
+    )
     subject = forms.CharField(label=_("Subject"), max_length=300)
     body = forms.CharField(label=_("Letter"), widget=forms.Textarea(attrs={"rows": 22}))
     attach = forms.MultipleChoiceField(

@@ -175,3 +175,10 @@ def test_the_timeline_filter_shows_only_the_correspondence(matched, collector, d
     url = reverse("work:debtor", args=[debtor.pk])
     page = login(collector).get(url, {"timeline": "correspondence"}).content.decode()
     assert "Payment plan" in page and "A call was made" not in page
+
+
+@pytest.mark.parametrize(("language", "label"), [("ro", "Către"), ("uk", "Кому")])
+def test_a_message_names_its_recipient_as_to_whom(matched, make_user, language, label):
+    director = make_user(f"d-{language}", Role.DIRECTOR, language=language)
+    page = login(director).get(reverse("correspondence:message", args=[matched.pk]))
+    assert f"<dt>{label}</dt>" in page.content.decode()

@@ -247,3 +247,14 @@ def test_automatic_sending_leaves_other_kinds_alone(
     assert services.send_automatic_steps() == 0
     letter_task.refresh_from_db()
     assert letter_task.status == "open"
+
+
+@pytest.mark.parametrize(("language", "label"), [("ro", "Către"), ("uk", "Кому"), ("ru", "Кому")])
+def test_the_recipient_field_reads_to_whom_not_until_when(
+    client: Any, collector: Any, debtor: Any, letter_task: Any, language: str, label: str
+) -> None:
+    collector.language = language
+    collector.save()
+    client.force_login(collector)
+    page = client.get(url(debtor, letter_task)).content.decode()
+    assert f'<label for="id_contact">{label}</label>' in page
