@@ -17,8 +17,18 @@ from dunwell.ledger.models import Counterparty, Document
 from dunwell.legal import sandbox
 from dunwell.legal.calc import RULES
 from dunwell.legal.models import Channel, DocumentTemplate, GatedAction, PaperKind
+from dunwell.legal.selectors import RULE_LABELS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def rule_choices() -> list[tuple[str, str]]:
+    """The calculator's rules by their names in the user's language (a lawyer picks "3% per
+    year and inflation losses…", not the code "ua-625")."""
+    labels = RULE_LABELS()
+    return [("", str(_("From the contract and the debtor's country")))] + [
+        (rule, labels.get(rule, rule)) for rule in RULES
+    ]
 
 
 def parse_pairs(text: str, field: str) -> list[tuple[date, Decimal]]:
@@ -92,7 +102,7 @@ class CalculatorForm(forms.Form):
     rule = forms.ChoiceField(
         label=_("Rule"),
         required=False,
-        choices=[("", _("From the contract and the debtor's country"))] + [(r, r) for r in RULES],
+        choices=rule_choices,
     )
     rate_per_day = forms.DecimalField(label=_("Rate, % per day"), required=False)
     rate_per_year = forms.DecimalField(label=_("Rate, % per year"), required=False)

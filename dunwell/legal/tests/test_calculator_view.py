@@ -3,6 +3,7 @@ documents load when the debtor is picked, and debtors with the same name are tol
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -131,3 +132,31 @@ def test_a_link_for_a_debtor_the_user_does_not_see_lists_nothing(
     assert page.status_code == 200
     assert "INV-1" not in page.content.decode()
     assert debtor.name not in page.content.decode()
+
+
+def test_the_rules_are_offered_by_their_names_not_their_codes(collector: Any) -> None:
+    collector.language = "uk"
+    collector.save(update_fields=["language"])
+    page = client_for(collector).get(reverse("legal:calculator")).content.decode()
+    assert '<option value="ua-625">3% річних та інфляційні втрати' in page
+    assert ">ua-625<" not in page and ">contract<" not in page
+
+
+def test_the_result_writes_amounts_with_thousands_separators(
+    make_counterparty: Any, make_document: Any, collector: Any, fake_calculator: Any
+) -> None:
+    big = make_counterparty(name="Mare Datornic SRL", collector=collector)
+    make_document(big, "1234567.89", number="BIG-1", due_date=date(2026, 1, 31))
+    page = (
+        client_for(collector)
+        .get(
+            reverse("legal:calculator"),
+            {"counterparty": big.pk, "to": "2026-02-09", "rule": "contract"},
+        )
+        .content.decode()
+    )
+    # 1,234,567.89 x 0.1% x 9 days = 11,111.11
+    assert "1,234,567.89\xa0" in page  # the principal, then its currency
+    assert '<td class="num">1,234,567.89</td>' in page  # the base of the line
+    assert '<td class="num">11,111.11</td>' in page
+    assert "1234567.89" not in page.split('id="result"')[1].split("<form")[0]
