@@ -202,8 +202,10 @@ def _note_actions(note: Any, cp_id: int, token: str, may_change: bool, note_max:
             '<label for="note-{}-text">{}</label><textarea id="note-{}-text" name="text" '
             'rows="2" maxlength="{}">{}</textarea><button class="small">{}</button></form>'
             "</details>\n"
-            '<form method="post" action="{}" class="inline">{}'
-            '<button class="small outline secondary">{}</button></form>\n',
+            # Deleting takes the note's words for good: a second, deliberate click.
+            '<details class="inline note-delete"><summary>{}</summary>'
+            '<form method="post" action="{}">{}<small>{}</small> '
+            '<button class="small secondary">{}</button></form></details>\n',
             gettext("Edit"),
             reverse("work:note_edit", args=[cp_id, note.pk]),
             csrf,
@@ -213,9 +215,11 @@ def _note_actions(note: Any, cp_id: int, token: str, may_change: bool, note_max:
             note_max,
             note.text,
             gettext("Save"),
+            gettext("Delete"),
             reverse("work:note_delete", args=[cp_id, note.pk]),
             csrf,
-            gettext("Delete"),
+            gettext("The note's text cannot be brought back."),
+            gettext("Delete the note"),
         )
     return SafeString(out + "</div>")
 

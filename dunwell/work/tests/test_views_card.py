@@ -260,6 +260,23 @@ def test_a_note_is_changed_or_deleted_by_its_author_or_a_manager_only(
     assert "Note deleted." in section(card(collector, debtor), "timeline-entries")
 
 
+def test_deleting_a_note_takes_a_second_deliberate_click(
+    debtor: Counterparty, collector: User
+) -> None:
+    collector.language = "ro"
+    collector.save()
+    note = services.add_note(collector, debtor, "Directorul răspunde doar dimineața")
+    html = section(card(collector, debtor), "timeline-entries")
+    delete = reverse("work:note_delete", args=[debtor.pk, note.pk])
+    form_at = html.index(f'action="{delete}"')
+    # The delete form sits folded inside its own <details>: one click on "Șterge" only opens it.
+    opener = html.rindex("<details", 0, form_at)
+    assert "<summary>Șterge</summary>" in html[opener:form_at]
+    inside = html[form_at : html.index("</details>", form_at)]
+    assert "Textul notei nu mai poate fi recuperat." in inside
+    assert "Ștergeți nota</button>" in inside
+
+
 # --- local time next to the phones --------------------------------------------------------
 
 
