@@ -62,12 +62,19 @@ class LadderError(Exception):
 
 
 def write_timeline(
-    counterparty_id: int, actor: User | None, kind: str, summary: str, **data: Any
+    counterparty_id: int,
+    actor: User | None,
+    kind: str,
+    summary: str,
+    *,
+    moment: datetime | None = None,
+    **data: Any,
 ) -> None:
-    """One "ladder.<kind>" entry on the debtor's timeline (in the caller's transaction)."""
+    """One "ladder.<kind>" entry on the debtor's timeline (in the caller's transaction), at
+    `moment` (default now)."""
     TimelineEntry.objects.create(
         counterparty_id=counterparty_id,
-        at=timezone.now(),
+        at=moment or timezone.now(),
         actor=actor if actor is not None and actor.pk else None,
         kind=f"ladder.{kind}",
         summary=summary,
@@ -151,9 +158,10 @@ def record_promise(
     promised_by: str = "",
     promised_by_contact: str = "",
     grace_days: int = 0,
+    now: datetime | None = None,
 ) -> Promise:
     """A promise to pay `amount` by `promised_date`: the ladder pauses for that amount until
-    the date plus `grace_days`."""
+    the date plus `grace_days`. `now`: when it was recorded (the call's moment)."""
     if amount <= 0:
         raise LadderError(_("The promised amount must be positive."))
     docs = _documents_of(counterparty, documents)
@@ -167,7 +175,7 @@ def record_promise(
         promised_by=promised_by,
         promised_by_contact=promised_by_contact,
         recorded_by=user,
-        recorded_at=timezone.now(),
+        recorded_at=now or timezone.now(),
         grace_days=grace_days,
     )
     if docs:
@@ -177,6 +185,7 @@ def record_promise(
         user,
         "promise_recorded",
         f"Promise to pay {amount} {promise.currency} by {promised_date:%d.%m.%Y}",
+        moment=promise.recorded_at,
         promise=promise.pk,
         amount=str(amount),
         currency=promise.currency,

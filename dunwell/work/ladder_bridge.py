@@ -273,9 +273,11 @@ def record_promise(
     amount: Decimal,
     currency: str | None,
     who: str,
+    now: datetime | None = None,
 ) -> Promise:
     try:
         promise = ladder.record_promise(
+            now=now,
             counterparty=counterparty,
             amount=amount,
             currency=currency,

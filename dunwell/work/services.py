@@ -325,6 +325,7 @@ def record_call_outcome(
             data.promised_amount,
             data.promised_currency or None,
             who,
+            now,
         )
         extra = {"promise": promise.pk, "date": data.promised_on.isoformat()}
         extra["amount"] = str(data.promised_amount)

@@ -110,3 +110,62 @@ def test_the_printed_address_is_where_make_run_serves(monkeypatch: pytest.Monkey
 
     monkeypatch.setenv("DUNWELL_PORT", "8010")
     assert site_url() == "http://127.0.0.1:8010/"
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_the_demo_team_has_a_month_of_calls_and_the_run_judges_their_promises(
+    data_dir: Path,
+) -> None:
+    from datetime import date, datetime, time, timedelta
+    from decimal import Decimal
+    from zoneinfo import ZoneInfo
+
+    from django.db.models import Sum
+
+    from dunwell.ladder.models import Promise, PromiseStatus
+    from dunwell.work.models import CallActivity
+    from dunwell.work.selectors import team
+    from dunwell.workdays import WorkCalendar
+
+    moment = "2026-03-31 08:00:00+00:00"
+    with time_machine.travel(moment, tick=False):
+        call_command("demo", "--debtors=30", "--documents=400", stdout=io.StringIO())
+    calls = list(CallActivity.objects.select_related("user"))
+    zone, calendar = ZoneInfo("Europe/Bucharest"), WorkCalendar("RO")
+    names = {c.user.username for c in calls if c.user is not None}
+    assert names == {"collector1", "collector2", "collector3"}
+    for call in calls:  # on the working days of the 35 before, in office hours
+        local = call.at.astimezone(zone)
+        assert date(2026, 2, 24) <= local.date() < date(2026, 3, 31)
+        assert calendar.is_working_day(local.date()), local
+        assert time(9) <= local.time() < time(17)
+        assert call.user == call.counterparty.collector
+    promised = {(c.counterparty_id, c.at) for c in calls if c.outcome == "promise"}
+    promises = list(Promise.objects.all())
+    assert {(p.counterparty_id, p.recorded_at) for p in promises} == promised
+    statuses = {p.status for p in promises}
+    assert {PromiseStatus.KEPT, PromiseStatus.BROKEN} <= statuses
+    for promise in promises:
+        if promise.status == PromiseStatus.KEPT:  # paid in its own currency after the call
+            paid = Payment.objects.filter(
+                counterparty_id=promise.counterparty_id,
+                currency=promise.currency,
+                date__gte=promise.recorded_at.astimezone(zone).date(),
+            ).aggregate(total=Sum("amount"))["total"]
+            assert paid is not None and paid >= promise.amount
+        if promise.status == PromiseStatus.BROKEN:
+            assert promise.promised_date < date(2026, 3, 31)
+    supervisor = User.objects.get(username="supervisor1")
+    now = datetime.fromisoformat(moment)
+    rows = {row.user.username: row for row in team(supervisor, now)}
+    assert all(rows[name].calls_30 > 0 for name in ("collector1", "collector2"))
+    assert sum(row.promises_30 for row in rows.values()) > 0
+    assert sum(rows[name].calls_30 for name in rows) == sum(
+        1 for c in calls if c.at >= now - timedelta(days=30)
+    )
+    with time_machine.travel(moment, tick=False):  # again: nothing more
+        call_command("demo", "--debtors=30", "--documents=400", stdout=io.StringIO())
+    assert CallActivity.objects.count() == len(calls)
+    assert Promise.objects.count() == len(promises)
+    assert Decimal(0) not in {p.amount for p in promises}

@@ -21,11 +21,14 @@ from dunwell.work.services import OutcomeInput, WorkError
 pytestmark = pytest.mark.usefixtures("frozen")
 
 
-def record(user: User, cp: Counterparty, outcome: str, **kw: object) -> CallActivity:
+def record(
+    user: User, cp: Counterparty, outcome: str, now: datetime | None = None, **kw: object
+) -> CallActivity:
     """Record an outcome as the call card does; what the service schedules for after the
     commit (stalling detection) runs as it would in production."""
     with TestCase.captureOnCommitCallbacks(execute=True):
-        return services.record_call_outcome(user, cp, OutcomeInput(outcome=outcome, **kw))  # type: ignore[arg-type]
+        data = OutcomeInput(outcome=outcome, **kw)  # type: ignore[arg-type]
+        return services.record_call_outcome(user, cp, data, now=now)
 
 
 def test_promise_is_recorded_in_the_ladder_and_on_the_timeline(
@@ -47,6 +50,27 @@ def test_promise_is_recorded_in_the_ladder_and_on_the_timeline(
     from dunwell.work.ladder_bridge import facts_for
 
     assert facts_for(debtor, date(2026, 3, 10)).paused_until == date(2026, 3, 20)
+
+
+def test_a_promise_recorded_at_a_given_moment_carries_it_everywhere(
+    debtor: Counterparty, collector: User
+) -> None:
+    moment = timezone.now() - timedelta(days=3, hours=2)
+    record(
+        collector,
+        debtor,
+        Outcome.PROMISE,
+        promised_on=timezone.localdate(moment) + timedelta(days=5),
+        promised_amount=Decimal("10"),
+        now=moment,
+    )
+    promise = Promise.objects.get(counterparty=debtor)
+    assert promise.recorded_at == moment
+    assert CallActivity.objects.get(counterparty=debtor).at == moment
+    kinds = {"work.call.promise", "ladder.promise_recorded"}
+    entries = TimelineEntry.objects.filter(counterparty=debtor, kind__in=kinds)
+    assert sorted(e.kind for e in entries) == sorted(kinds)
+    assert {e.at for e in entries} == {moment}
 
 
 def test_a_promise_in_the_past_is_refused(debtor: Counterparty, collector: User) -> None:

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from dunwell.accounts.models import User
 from dunwell.demo.setup import (
+    DEMO_SEED,
     ensure_company,
     ensure_users,
     generate_demo_data,
@@ -93,6 +94,13 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  credit: {seeded['rules']} rule sets, {seeded['limits']} limits, "
             f"{seeded['orders']} orders"
+        )
+        from dunwell.demo.history import HISTORY_DAYS, seed_history
+
+        history = seed_history(company, as_of, seed=DEMO_SEED)
+        self.stdout.write(
+            f"  calls of the last {HISTORY_DAYS} days: {history.calls} calls, "
+            f"{history.promises} promises"
         )
         if "run" in get_commands() and not options["no_run"]:
             self.stdout.write("Running the pressure scale for today")
