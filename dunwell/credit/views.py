@@ -58,6 +58,7 @@ from dunwell.credit.models import (
     Channel,
     CommitteeMeeting,
     CreditApprovalRequest,
+    CreditCheck,
     CreditRuleSet,
     LimitRequest,
     MeetingStatus,
@@ -70,6 +71,7 @@ from dunwell.credit.rules import current_rule_sets, rule_history
 from dunwell.forms import query_id
 from dunwell.ledger.models import Counterparty
 from dunwell.money import Money
+from dunwell.money_l10n import money_text
 
 
 def _user(request: HttpRequest) -> User:
@@ -282,7 +284,7 @@ def approval(request: HttpRequest, pk: int) -> HttpResponse:
             "item": item,
             # What stood in the way (not the information that came with it).
             "reasons": as_messages([r for r in item.reasons if r.get("effect")] or item.reasons),
-            "exposure": _exposure_lines(item.credit_check.exposure),
+            "exposure": _exposure_lines(item.credit_check),
             "form": form,
             "decider": decider,
             "in_force": item.in_force(timezone.localdate()),
@@ -295,17 +297,49 @@ def approval(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _exposure_lines(exposure: dict[str, Any]) -> list[tuple[str, Money]]:
-    """The exposure a check saw (its stored snapshot), as label and amount."""
+def _exposure_lines(check: CreditCheck) -> list[tuple[str, Money, bool]]:
+    """The exposure a check saw (its stored snapshot) as label, amount and whether the line is
+    a part of the line above it, then the order asked about and the limit, so that the lines
+    explain the excess the reasons name: overdue long is a part of overdue (not added twice),
+    unapplied credit is subtracted, and the order counts on top of the total."""
+    exposure = check.exposure
     currency = exposure.get("currency")
     if not currency:
         return []
-    lines = [
-        (component_label(name), Money(Decimal(value["amount"]), currency))
-        for name, value in (exposure.get("components") or {}).items()
-        if Decimal(value.get("amount", "0"))
-    ]
-    lines.append((component_label("total"), Money(Decimal(exposure["total"]), currency)))
+    lines: list[tuple[str, Money, bool]] = []
+    for name, value in (exposure.get("components") or {}).items():
+        amount = Decimal(value.get("amount", "0"))
+        if not amount:
+            continue
+        if name == "overdue_beyond":
+            lines.append((_("of which overdue long"), Money(amount, currency), True))
+        elif name == "unapplied":
+            lines.append((component_label(name), Money(-amount, currency), False))
+        else:
+            lines.append((component_label(name), Money(amount, currency), False))
+    total = Decimal(exposure["total"])
+    lines.append((component_label("total"), Money(total, currency), False))
+    # The order in the limit's currency, as the check counted it: the limit reasons store the
+    # limit and the excess (or the total with the order), so the difference is exact even
+    # where the rate used is not in the snapshot.
+    for reason in check.reasons:
+        params = reason.get("params") or {}
+        if reason.get("code") == "limit_exceeded":
+            limit = Decimal(params["limit"]["amount"])
+            with_order = limit + Decimal(params["excess"]["amount"])
+        elif reason.get("code") == "within_limit":
+            limit = Decimal(params["limit"]["amount"])
+            with_order = Decimal(params["exposure"]["amount"])
+        else:
+            continue
+        asked = Money(check.amount, check.currency)
+        label = _("this order")
+        if check.currency != currency:
+            label = _("this order (%(amount)s)") % {"amount": money_text(asked)}
+        lines.append((label, Money(with_order - total, currency), False))
+        lines.append((_("total with this order"), Money(with_order, currency), False))
+        lines.append((_("limit"), Money(limit, currency), False))
+        break
     return lines
 
 

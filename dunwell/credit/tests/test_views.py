@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -221,6 +222,47 @@ def test_the_approval_page_decides_with_reason_and_expiry(
     request.refresh_from_db()
     assert (request.status, request.decision_reason) == ("approved", "prepaid half")
     assert Notification.objects.filter(recipient=collector, kind="approval").exists()
+
+
+def test_the_approval_page_adds_up_to_the_excess_it_names(
+    cp: Counterparty,
+    collector: User,
+    controller: User,
+    make_document: Callable[..., Any],
+    fx_rates: Callable[..., None],
+) -> None:
+    """The exposure lines explain "limit 1,000.00 RON exceeded by …": overdue long is shown as
+    a part of overdue (not a line to add), and the order in EUR counts at the day's rate."""
+    day = date(2026, 3, 20)
+    fx_rates(on=day, eur_ron="5.0000")
+    make_document(cp, "300.00", due_date=date(2026, 4, 1))  # not due
+    make_document(cp, "200.00", due_date=date(2026, 3, 10))  # overdue 10 days
+    make_document(cp, "100.00", due_date=date(2026, 1, 10))  # overdue 69 days: long
+    check(cp, Money(Decimal("400"), "EUR"), "R-9", collector, on=day)
+    request = CreditApprovalRequest.objects.get()
+    controller.language = "ru"
+    controller.save(update_fields=["language"])
+    page = client_for(controller).get(reverse("credit:approval", args=[request.pk]))
+    text = page.content.decode()
+    nbsp = "\u00a0"
+    assert f"лимит 1{nbsp}000,00{nbsp}RON превышен на 1{nbsp}600,00{nbsp}RON" in text
+    rows = [
+        cell.split("</th>")[0].split(">")[-1].strip()
+        + " = "
+        + cell.split('<td class="num">')[1].split("</td>")[0]
+        for cell in text.split('class="data credit-exposure">')[1]
+        .split("</table>")[0]
+        .split("<tr")[1:]
+    ]
+    assert rows == [
+        f"открыто, срок не наступил = 300,00{nbsp}RON",
+        f"просрочено = 300,00{nbsp}RON",
+        f"в т. ч. долгая просрочка = 100,00{nbsp}RON",
+        f"итого = 600,00{nbsp}RON",
+        f"этот заказ (400,00{nbsp}EUR) = 2{nbsp}000,00{nbsp}RON",
+        f"итого с этим заказом = 2{nbsp}600,00{nbsp}RON",
+        f"лимит = 1{nbsp}000,00{nbsp}RON",
+    ]
 
 
 def test_only_the_director_and_admins_edit_the_rules_as_new_versions(
