@@ -182,3 +182,17 @@ def test_a_message_names_its_recipient_as_to_whom(matched, make_user, language, 
     director = make_user(f"d-{language}", Role.DIRECTOR, language=language)
     page = login(director).get(reverse("correspondence:message", args=[matched.pk]))
     assert f"<dt>{label}</dt>" in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "sender", "received"), [("ro", "De la", "Primit"), ("uk", "Від", "Отримано")]
+)
+def test_a_mail_reads_who_sent_it_and_when_it_arrived_not_a_date_range_or_cash(
+    matched, make_user, language, sender, received
+):
+    director = make_user(f"e-{language}", Role.DIRECTOR, language=language)
+    client = login(director)
+    page = client.get(reverse("correspondence:message", args=[matched.pk])).content.decode()
+    assert f"<dt>{sender}</dt>" in page and f"<dt>{received}</dt>" in page
+    inbox = client.get(reverse("correspondence:inbox")).content.decode()
+    assert f"<th>{received}</th><th>{sender}</th>" in inbox
