@@ -51,6 +51,9 @@ def test_each_approver_reads_the_notice_in_their_language_once(
     assert "Z-1" in texts["rita"] and "Alfa SRL" in texts["rita"]
     assert texts["rita"] != texts["radu"]
     assert "waits for a credit decision" not in texts["rita"]  # Russian, not English
+    # and each reads it in the page's language after switching (written in every language)
+    radu = Notification.objects.get(recipient=ro)
+    assert radu.text("ru") == texts["rita"] and radu.text("ro") == texts["radu"]
 
 
 def test_a_check_that_needs_approval_tells_every_approver(
