@@ -213,6 +213,13 @@ def test_skip_needs_a_manager_and_a_reason(
     assert entries("ladder.task_skipped") == sorted(d.pk for d in debtors)
 
 
+def test_each_listed_task_opens_its_own_page(debtors: list[Counterparty], collector: User) -> None:
+    """The worklist's "Next tasks: Monday" leads here: each task must open to be worked."""
+    task = task_for(debtors[0], collector, title="Meet Debtor 0 SRL")
+    page = client_for(collector).get(reverse("work:bulk_tasks")).content.decode()
+    assert f'<a href="{reverse("work:task", args=[task.pk])}">Meet Debtor 0 SRL</a>' in page
+
+
 def test_the_task_page_lists_my_tasks_and_confirms_before_skipping(
     debtors: list[Counterparty], collector: User, supervisor: User, outsider: User
 ) -> None:
