@@ -78,10 +78,36 @@ class DebtorChoiceField(IdChoiceField):
     shared_names: frozenset[str] = frozenset()
 
     def label_from_instance(self, obj: Any) -> str:
-        if obj.name not in self.shared_names:
-            return str(obj.name)
-        marks = [part for part in (obj.tax_id or obj.external_id, city_of(obj.address)) if part]
-        return str(_("%(name)s (%(marks)s)") % {"name": obj.name, "marks": ", ".join(marks)})
+        return debtor_label(obj, self.shared_names)
+
+
+def debtor_label(counterparty: Counterparty, shared_names: frozenset[str]) -> str:
+    """The debtor's name; when other debtors the user sees share it, with its tax id and
+    town ("MedNord SA (203997572, București)"), so that namesakes are told apart."""
+    if counterparty.name not in shared_names:
+        return str(counterparty.name)
+    marks = [
+        part
+        for part in (
+            counterparty.tax_id or counterparty.external_id,
+            city_of(counterparty.address),
+        )
+        if part
+    ]
+    return str(_("%(name)s (%(marks)s)") % {"name": counterparty.name, "marks": ", ".join(marks)})
+
+
+def shared_names(counterparties: Any, names: Any = None) -> frozenset[str]:
+    """The names (of `names`, or all) that more than one of `counterparties` bears."""
+    if names is not None:
+        counterparties = counterparties.filter(name__in=names)
+    return frozenset(
+        counterparties.order_by()
+        .values("name")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .values_list("name", flat=True)
+    )
 
 
 class CalculatorForm(forms.Form):
@@ -126,14 +152,7 @@ class CalculatorForm(forms.Form):
         debtor = self.fields["counterparty"]
         assert isinstance(debtor, DebtorChoiceField)
         debtor.queryset = counterparties.order_by("name", "tax_id", "pk")
-        shared = (
-            counterparties.order_by()
-            .values("name")
-            .annotate(n=Count("pk"))
-            .filter(n__gt=1)
-            .values_list("name", flat=True)
-        )
-        debtor.shared_names = frozenset(shared)
+        debtor.shared_names = shared_names(counterparties)
         # Picking a debtor fills the document list at once (htmx), before any calculation.
         debtor.widget.attrs.update(
             {

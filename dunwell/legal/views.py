@@ -253,11 +253,20 @@ def cases(request: HttpRequest) -> HttpResponse:
         )
         .order_by(F("next_deadline").asc(nulls_last=True), "-opened_at")
     )
+    listed = list(rows[:500])
+    # Namesakes (two "MedNord SA" among the debtors the user sees) are told apart.
+    shared = forms.shared_names(
+        visible_counterparties(user), {case.counterparty.name for case in listed}
+    )
+    for case in listed:
+        case.debtor_label = forms.debtor_label(  # type: ignore[attr-defined]
+            case.counterparty, shared
+        )
     return render(
         request,
         "legal/cases.html",
         {
-            "cases": rows[:500],
+            "cases": listed,
             "show": show,
             "stages": CaseStage.choices,
             "can_work": services.can_work_cases(user),

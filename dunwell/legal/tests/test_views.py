@@ -290,6 +290,20 @@ def test_pretension_from_the_calculator_keeps_its_inputs(
     assert paper.data["raw"]["claim_total"] == "3256.42"
 
 
+def test_namesake_debtors_are_told_apart_in_the_case_list(
+    make_counterparty: Any, director: Any, lawyer: Any
+) -> None:
+    bucharest = make_counterparty(name="MedNord SA", tax_id="203997572", address="București, 1")
+    constanta = make_counterparty(name="MedNord SA", tax_id="315403881", address="Constanța, 9")
+    single = make_counterparty(name="Unic SRL", tax_id="111", address="Iași, 3")
+    for debtor in (bucharest, constanta, single):
+        services.open_case(debtor, director, lawyer=lawyer)
+    page = client_for(lawyer).get(reverse("legal:cases")).content.decode()
+    assert "MedNord SA (203997572, București)</a>" in page
+    assert "MedNord SA (315403881, Constanța)</a>" in page
+    assert "Unic SRL</a>" in page  # a name nobody else bears stays as it is
+
+
 def test_cases_with_the_nearest_deadline_come_first(
     case: LegalCase, make_counterparty: Any, director: Any
 ) -> None:
