@@ -103,21 +103,13 @@ def notify(
     """Store a notification rendered in every language, read in the reader's (`texts`). With
     a `key`, a second call for the same recipient and key does nothing (idempotent daily
     checks)."""
-    texts = _rendered(recipient, message, params)
     if key and Notification.objects.filter(recipient=recipient, key=key).exists():
         return None
+    [notice] = notices_for([recipient], kind, message, counterparty, url, key, params)
     try:
         with transaction.atomic():
-            return Notification.objects.create(
-                recipient=recipient,
-                kind=kind,
-                counterparty=counterparty,
-                message=texts[_language_of(recipient)],
-                texts=texts,
-                url=url,
-                key=key,
-                created_at=timezone.now(),
-            )
+            notice.save(force_insert=True)
+            return notice
     except IntegrityError:  # a concurrent run stored it first
         return None
 
