@@ -117,6 +117,19 @@ def test_each_task_in_my_day_opens_the_page_of_its_kind(
 # --- letters and emails: sent by hand with the file ----------------------------------------
 
 
+def test_a_letter_task_offers_the_composer_first_and_by_hand_as_the_other_way(
+    debtor: Counterparty, collector: User
+) -> None:
+    task = ladder_task(debtor, collector, "letter")
+    collector.language = "uk"
+    collector.save()
+    page = client_for(collector).get(reverse("work:task", args=[task.pk])).content.decode()
+    assert reverse("letters:compose") in page
+    # It used to say letters were not sent from Dunwell yet, beside the button that sends them.
+    assert "Поки листи не надсилаються з Dunwell" not in page
+    assert "Надіслали не через Dunwell" in page
+
+
 def test_a_letter_is_marked_sent_by_hand_with_its_file(
     debtor: Counterparty, collector: User, outsider: User
 ) -> None:
