@@ -53,8 +53,10 @@ def table_rows(rows: list[Row], monthly: bool) -> list[dict[str, Any]]:
 
 
 def header() -> list[str]:
+    # The period as two dates, not a label: a reader sorts, filters and looks up by them.
     return [
-        _("Period"),
+        _("Period start"),
+        _("Period end"),
         *(str(PART_LABELS[p]) for p in Part),
         _("Forecast"),
         _("Low"),
@@ -79,7 +81,8 @@ def write_xlsx(report: Forecast, out: IO[bytes]) -> None:
                     sheet,
                     [
                         currency.currency,
-                        row["label"],
+                        row["start"],
+                        row["end"],
                         *row["parts"],
                         row["total"],
                         row["low"],

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import pytest
@@ -121,7 +121,11 @@ def test_the_export_has_weeks_and_months_per_currency(
     assert book.sheetnames == ["Weeks", "Months"]
     rows = list(book["Weeks"].iter_rows(values_only=True))
     assert rows[0] == ("Cash forecast as of 31.03.2026",)  # as the page writes the date
-    assert rows[1][:3] == ("Currency", "Period", "Open receivables")
-    assert rows[2][:3] == ("RON", "01.04–07.04.2026", 1234.5)  # the team's debtor only
+    assert rows[1][:4] == ("Currency", "Period start", "Period end", "Open receivables")
+    # the period as dates (a reader sorts and filters by them), the team's debtor only
+    assert rows[2][:4] == ("RON", datetime(2026, 4, 1), datetime(2026, 4, 7), 1234.5)
+    cells = next(book["Months"].iter_rows(min_row=3, max_row=3))
+    assert [c.value for c in cells[:3]] == ["RON", datetime(2026, 4, 1), datetime(2026, 4, 30)]
+    assert cells[1].number_format == cells[2].number_format == "dd.mm.yyyy"
     assert len(rows) == 2 + 13
     assert len(list(book["Months"].iter_rows(values_only=True))) == 2 + 12
