@@ -200,6 +200,15 @@ def _disputes_block(situation: Situation) -> str:
     return "\n".join(lines)
 
 
+def reply_by(situation: Situation) -> date:
+    """The date the letter asks to pay or answer by: a week from today, never before a date
+    the debtor was given in an active promise (a letter that thanks for a promise due on the
+    18th must not threaten court over the 12th)."""
+    asked = situation.today + timedelta(days=REPLY_DAYS)
+    promised = [p.promised_date for p in situation.promises if p.status == "active"]
+    return max([asked, *promised])
+
+
 def letter_context(situation: Situation, sender: Sender, step: str = "") -> dict[str, Any]:
     """The documented data a wording can print (docs/mail.md), in the letter's language."""
     with translation.override(situation.language):
@@ -217,7 +226,7 @@ def letter_context(situation: Situation, sender: Sender, step: str = "") -> dict
             "sender": {"name": sender.name, "email": sender.email, "phone": sender.phone},
             "step": step,
             "today": _d(situation.today),
-            "reply_by": _d(situation.today + timedelta(days=REPLY_DAYS)),
+            "reply_by": _d(reply_by(situation)),
             "groups": groups,
             "documents": _documents_block(groups),
             "total_open": money_text(situation.total_open),

@@ -153,6 +153,26 @@ def test_the_language_is_the_contacts_else_the_debtors_else_the_companys() -> No
     assert letter_language("", "", "DE") == "en"
 
 
+def test_the_deadline_is_never_before_the_date_an_active_promise_was_given(
+    debtor: Any, collector: Any, frozen: Any
+) -> None:
+    english(debtor)
+    wording = wording_of("legal", "en")
+    week = draft(situation_of(debtor.pk), wording.subject, wording.body, Sender("Colin")).body
+    assert "by 17.03.2026" in week  # a week from today when nothing was promised
+    ladder.record_promise(
+        counterparty=debtor,
+        amount=Decimal("100"),
+        promised_date=date(2026, 3, 30),
+        user=collector,
+        currency="RON",
+    )
+    body = draft(situation_of(debtor.pk), wording.subject, wording.body, Sender("Colin")).body
+    assert "promised to pay 100.00\u00a0RON by 30.03.2026; thank you" in body
+    assert "by 17.03.2026" not in body  # no court threat before the promised day
+    assert "paid by 30.03.2026" in body
+
+
 def test_the_draft_is_written_in_the_debtors_language(debtor: Any, frozen: Any) -> None:
     s = situation_of(debtor.pk)
     assert s.language == "ro"
