@@ -273,6 +273,18 @@ class PretensionSentForm(forms.Form):
     proof = forms.FileField(label=_("Proof of delivery"), required=False)
 
 
+def in_currency(form: forms.Form, currency: str) -> forms.Form:
+    """The form with its amount fields labelled with the case's currency ("Principal claimed,
+    UAH"): the lawyer types the figures of the case's currency, not the company's."""
+    for field in form.fields.values():
+        if isinstance(field, forms.DecimalField) and currency:
+            field.label = _("%(label)s, %(currency)s") % {
+                "label": field.label,
+                "currency": currency,
+            }
+    return form
+
+
 class LawsuitForm(forms.Form):
     court = forms.CharField(label=_("Court"), max_length=255)
     case_number = forms.CharField(label=_("Court case number"), max_length=64)

@@ -353,9 +353,13 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_approve": services.can_approve(user),
             "forms": {
                 "pretension_sent": forms.PretensionSentForm(initial={"sent_on": today}),
-                "lawsuit": forms.LawsuitForm(initial={"filed_on": today}),
+                "lawsuit": forms.in_currency(
+                    forms.LawsuitForm(initial={"filed_on": today}), case.currency
+                ),
                 "hearing": forms.HearingForm(),
-                "judgment": forms.JudgmentForm(initial={"judgment_on": today}),
+                "judgment": forms.in_currency(
+                    forms.JudgmentForm(initial={"judgment_on": today}), case.currency
+                ),
                 "enforcement": forms.EnforcementForm(initial={"started_on": today}),
                 "close": forms.ClosingForm(initial={"closed_on": today}),
                 "write_off": forms.ClosingForm(initial={"closed_on": today}),

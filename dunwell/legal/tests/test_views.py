@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -288,6 +289,23 @@ def test_pretension_from_the_calculator_keeps_its_inputs(
     # the letter recomputes from the ledger: the same figures as the calculator showed
     assert paper.data["raw"]["interest"] == "155.92"
     assert paper.data["raw"]["claim_total"] == "3256.42"
+
+
+def test_the_case_writes_its_claim_as_money_and_asks_amounts_in_its_currency(
+    case: LegalCase, lawyer: Any
+) -> None:
+    services.file_lawsuit(
+        case, lawyer, court="Tribunalul Cluj", case_number="123/2026",
+        filed_on=date(2026, 5, 20), principal=Decimal("1234567.89"),
+        interest=Decimal("45678.10"), state_fee=Decimal("2500"),
+    )  # fmt: skip
+    services.record_judgment(case, lawyer, judgment_on=date(2026, 9, 1), amount=Decimal("1280246"))
+    page = client_for(lawyer).get(reverse("legal:case", args=[case.pk])).content.decode()
+    assert case.currency == "RON"
+    assert '<td class="num">1,234,567.89\u00a0RON</td>' in page
+    assert '<td class="num">45,678.10\u00a0RON</td>' in page
+    assert "01.09.2026: 1,280,246.00\u00a0RON." in page
+    assert "Principal claimed, RON" in page and "Amount awarded, RON" in page
 
 
 def test_namesake_debtors_are_told_apart_in_the_case_list(
