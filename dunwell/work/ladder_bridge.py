@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Max, Q, Sum, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dunwell.accounts.models import Role, User
 from dunwell.accounts.visibility import can_resolve_dispute, can_work_task
@@ -38,6 +39,15 @@ from dunwell.ladder.models import (
 from dunwell.ledger.models import Counterparty, Document
 from dunwell.work.errors import WorkError
 from dunwell.workdays import WorkCalendar
+
+# A promise's state in its own words: the bare "active" is also Django's user flag, whose
+# masculine "activ"/"активний" won over the promise's ("Victor Ceban activ").
+PROMISE_STATUS = {
+    "active": pgettext_lazy("promise status", "active"),
+    "kept": pgettext_lazy("promise status", "kept"),
+    "broken": pgettext_lazy("promise status", "broken"),
+    "cancelled": pgettext_lazy("promise status", "cancelled"),
+}
 
 STATUS_CSS = {
     "active": "warn",
@@ -179,7 +189,7 @@ def facts_for(counterparty: Counterparty, today: date, window_days: int = 60) ->
                 "amount": p.amount,
                 "currency": p.currency,
                 "who": p.promised_by,
-                "status": p.get_status_display(),
+                "status": PROMISE_STATUS.get(p.status) or p.get_status_display(),
                 "css": STATUS_CSS.get(p.status, ""),
             }
         )

@@ -3,6 +3,8 @@ the letter, printing for post with a register number."""
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from email import message_from_bytes, policy
 from typing import Any
 
@@ -11,6 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from dunwell.correspondence.models import PaperLetter
+from dunwell.ladder import services as ladder
 from dunwell.ledger.models import Contact, TimelineEntry
 from dunwell.ledger.timeline import with_texts
 from dunwell.letters import services
@@ -258,3 +261,20 @@ def test_the_recipient_field_reads_to_whom_not_until_when(
     client.force_login(collector)
     page = client.get(url(debtor, letter_task)).content.decode()
     assert f'<label for="id_contact">{label}</label>' in page
+
+
+def test_an_active_promise_reads_as_running_in_ukrainian(
+    client: Any, collector: Any, debtor: Any, letter_task: Any, frozen: Any
+) -> None:
+    ladder.record_promise(
+        counterparty=debtor,
+        amount=Decimal("100"),
+        promised_date=date(2026, 3, 20),
+        user=collector,
+        currency="RON",
+    )
+    collector.language = "uk"
+    collector.save()
+    client.force_login(collector)
+    page = client.get(url(debtor, letter_task)).content.decode()
+    assert "RON · діє</li>" in page and "активний" not in page

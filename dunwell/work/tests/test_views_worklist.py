@@ -177,6 +177,26 @@ def test_a_refused_wrong_person_keeps_the_decision_maker_typed(
     assert ">Contabilul nu decide</textarea>" in form
 
 
+@pytest.mark.parametrize(
+    ("language", "word"), [("ro", "activă"), ("uk", "діє"), ("ru", "действует")]
+)
+def test_a_promise_reads_its_own_state_not_the_user_flags(
+    debtor: Counterparty, collector: User, language: str, word: str
+) -> None:
+    ladder.record_promise(
+        counterparty=debtor,
+        amount=Decimal("100"),
+        promised_date=timezone.localdate() + timedelta(days=5),
+        user=collector,
+        currency="RON",
+    )
+    collector.language = language
+    collector.save()
+    page = client_for(collector).get(reverse("work:debtor", args=[debtor.pk])).content.decode()
+    promises = page[page.index('id="promises"') : page.index("</ul>", page.index('id="promises"'))]
+    assert f'<span class="badge warn">{word}</span>' in promises
+
+
 def test_call_card_shows_the_script_in_the_debtors_language(
     debtor: Counterparty, collector: User
 ) -> None:
