@@ -57,6 +57,14 @@ def component_label(name: str) -> str:
     return labels.get(name, name)
 
 
+def exposure_line_label(name: str) -> str:
+    """A component as a line of an exposure table: overdue long is a part of overdue (the
+    total does not add it twice), and says so."""
+    if name == "overdue_beyond":
+        return _("of which overdue long")
+    return component_label(name)
+
+
 def _limit_exceeded(p: Mapping[str, Any]) -> str:
     return _("limit %(limit)s exceeded by %(excess)s") % {
         "limit": _money(p["limit"]),

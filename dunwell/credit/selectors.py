@@ -36,7 +36,7 @@ from dunwell.credit.models import (
     RequestStatus,
     Vote,
 )
-from dunwell.credit.reasons import component_label, message
+from dunwell.credit.reasons import exposure_line_label, message
 from dunwell.credit.rules import (
     LIMIT_COMPONENTS,
     LimitInForce,
@@ -141,7 +141,7 @@ def panel(counterparty: Counterparty, on: date) -> Panel:
         lines.append(
             ComponentLine(
                 name,
-                component_label(name),
+                exposure_line_label(name),
                 exposure.converted[name],
                 Money(cap, currency) if cap is not None else None,
                 exposure.native[name],

@@ -66,7 +66,7 @@ from dunwell.credit.models import (
     RequestKind,
     RequestStatus,
 )
-from dunwell.credit.reasons import as_messages, component_label
+from dunwell.credit.reasons import as_messages, component_label, exposure_line_label
 from dunwell.credit.rules import current_rule_sets, rule_history
 from dunwell.forms import query_id
 from dunwell.ledger.models import Counterparty
@@ -312,7 +312,7 @@ def _exposure_lines(check: CreditCheck) -> list[tuple[str, Money, bool]]:
         if not amount:
             continue
         if name == "overdue_beyond":
-            lines.append((_("of which overdue long"), Money(amount, currency), True))
+            lines.append((exposure_line_label(name), Money(amount, currency), True))
         elif name == "unapplied":
             lines.append((component_label(name), Money(-amount, currency), False))
         else:

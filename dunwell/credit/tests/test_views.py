@@ -144,6 +144,20 @@ def test_with_a_limit_the_panel_says_at_which_rates_it_converted(
     assert '<span class="rate">1&nbsp;EUR = 4.9770&nbsp;RON</span>' in page
 
 
+def test_the_panel_shows_overdue_long_as_a_part_of_overdue(
+    cp: Counterparty, collector: User, make_document: Callable[..., Any]
+) -> None:
+    """Overdue 300 of which 100 long, total 300: not three lines that seem to add to 400."""
+    today = timezone.localdate()
+    make_document(cp, "200.00", due_date=today - timedelta(days=5))
+    make_document(cp, "100.00", due_date=today - timedelta(days=90))
+    collector.language = "ru"
+    collector.save(update_fields=["language"])
+    page = client_for(collector).get(reverse("credit:panel", args=[cp.pk])).content.decode()
+    assert "в т. ч. долгая просрочка</th>" in page
+    assert ">долгая просрочка</th>" not in page
+
+
 def test_a_panel_in_one_currency_names_no_rate(
     cp: Counterparty, collector: User, make_document: Callable[..., Any]
 ) -> None:
