@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -1152,6 +1152,22 @@ def debtor_clock(counterparty: Counterparty, now: datetime) -> LocalClock | None
         calendar.is_working_day,
         DEFAULT_WINDOW,
     )
+
+
+def call_back_suggestion(counterparty: Counterparty, now: datetime, morning: time) -> datetime:
+    """The moment the call-back form proposes: two hours from now when the debtor is then
+    within working hours, else `morning` on the debtor's next working day (at 23:00 on a
+    Saturday it proposed 01:00 on Sunday)."""
+    at = now + timedelta(hours=2)
+    clock = debtor_clock(counterparty, at)
+    if clock is None or clock.working:
+        return at
+    calendar = work_calendar(counterparty.company, counterparty.country)
+    day = clock.at.date()
+    if clock.at.time() >= morning:
+        day += timedelta(days=1)
+    day = calendar.next_working_day(day)
+    return datetime.combine(day, morning, tzinfo=clock.at.tzinfo)
 
 
 _CARD_PREFERENCE = Reusable(

@@ -369,6 +369,9 @@ def call_card(request: HttpRequest, counterparty_id: int) -> HttpResponse:
         candidate = Task.objects.filter(pk=task_param, counterparty=counterparty).first()
         if candidate is not None and candidate.is_open and can_skip_task(user, candidate):
             skip_task = candidate
+    call_back = selectors.call_back_suggestion(
+        counterparty, timezone.now(), services.FOLLOW_UP_HOUR
+    )
     return render(
         request,
         "work/call.html",
@@ -384,7 +387,7 @@ def call_card(request: HttpRequest, counterparty_id: int) -> HttpResponse:
             "skip_task": skip_task,
             "skip_form": SkipForm(),
             "outcomes": Outcome,
-            "now_local": (timezone.localtime() + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+            "now_local": timezone.localtime(call_back).strftime("%Y-%m-%dT%H:%M"),
             "promise_choices": _promise_choices(card),
             # A refused outcome comes back with what was typed, in the form it was typed in.
             "posted": form.data.get("outcome", "") if form.is_bound else "",

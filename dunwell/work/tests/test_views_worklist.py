@@ -197,6 +197,23 @@ def test_a_promise_reads_its_own_state_not_the_user_flags(
     assert f'<span class="badge warn">{word}</span>' in promises
 
 
+@pytest.mark.parametrize(
+    ("moment", "proposed"),
+    [
+        # The form reads the collector's clock (UTC here); the debtor works in Bucharest.
+        ("2026-03-10 09:00:00+02:00", "2026-03-10T09:00"),  # Tuesday morning: in two hours
+        ("2026-03-10 17:00:00+02:00", "2026-03-11T08:00"),  # 19:00 is closed: 10:00 next day
+        ("2026-03-14 23:00:00+02:00", "2026-03-16T08:00"),  # Saturday night: Monday 10:00
+    ],
+)
+def test_the_call_back_form_proposes_a_time_the_debtor_works(
+    debtor: Counterparty, collector: User, moment: str, proposed: str, frozen: Any
+) -> None:
+    frozen.move_to(moment)
+    page = client_for(collector).get(reverse("work:call", args=[debtor.pk])).content.decode()
+    assert f'name="call_back_at" value="{proposed}"' in page
+
+
 def test_call_card_shows_the_script_in_the_debtors_language(
     debtor: Counterparty, collector: User
 ) -> None:
