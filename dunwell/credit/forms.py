@@ -16,6 +16,12 @@ from dunwell.forms import AmountField
 from dunwell.money import is_currency_code
 
 
+def date_input() -> forms.DateInput:
+    """An <input type="date">: its value must be ISO (YYYY-MM-DD) whatever the language, or
+    the browser shows it empty (a Russian user saw "Valid from" blank, not today)."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 def _currency(value: str) -> str:
     code = (value or "").strip().upper()
     if not is_currency_code(code):
@@ -54,7 +60,7 @@ class DecisionForm(forms.Form):
     expires_on = forms.DateField(
         label=_("Approval valid until"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=date_input(),
     )
 
     def clean(self) -> dict[str, Any]:
@@ -75,12 +81,8 @@ class LimitForm(forms.Form):
     overdue = AmountField(label=_("Overdue"), required=False, allow_zero=True)
     orders_confirmed = AmountField(label=_("Confirmed orders"), required=False, allow_zero=True)
     orders_shipped = AmountField(label=_("Shipped, not invoiced"), required=False, allow_zero=True)
-    valid_from = forms.DateField(
-        label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    review_on = forms.DateField(
-        label=_("Review on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    valid_from = forms.DateField(label=_("Valid from"), widget=date_input())
+    review_on = forms.DateField(label=_("Review on"), required=False, widget=date_input())
     reason = forms.CharField(label=_("Reason"), max_length=2000)
 
     def clean_currency(self) -> str:
@@ -93,7 +95,7 @@ class RuleSetForm(forms.ModelForm[CreditRuleSet]):
     class Meta:
         model = CreditRuleSet
         fields = ["segment", *RULE_FIELDS]
-        widgets = {"effective_from": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"effective_from": date_input()}
 
     def clean_limit_currency(self) -> str:
         return _currency(self.cleaned_data["limit_currency"])
@@ -132,7 +134,7 @@ class LimitRequestForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
-    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(label=_("Date"), widget=date_input())
     place = forms.CharField(label=_("Place"), max_length=255, required=False)
     chair = forms.ModelChoiceField(label=_("Chair"), queryset=User.objects.none())
     members = forms.ModelMultipleChoiceField(
@@ -162,9 +164,7 @@ class VoteForm(forms.Form):
 class CommitteeDecisionForm(forms.Form):
     limit = AmountField(label=_("Credit limit"), allow_zero=True)
     term_days = forms.IntegerField(label=_("Payment term, days"), min_value=0, max_value=3650)
-    review_on = forms.DateField(
-        label=_("Review on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    review_on = forms.DateField(label=_("Review on"), widget=date_input())
     conditions = forms.CharField(
         label=_("Conditions"),
         required=False,

@@ -349,6 +349,22 @@ def test_the_rules_pdf_is_printed_in_the_readers_language(
     assert "credit-rules-ru.pdf" in answer["Content-Disposition"]
 
 
+@pytest.mark.parametrize("lang", ["ru", "uk", "ro", "en"])
+def test_date_fields_are_filled_in_every_language(
+    cp: Counterparty, controller: User, director: User, lang: str
+) -> None:
+    """An <input type="date"> shows only an ISO value: "05.12.2026" would leave it blank."""
+    for user in (controller, director):
+        user.language = lang
+        user.save(update_fields=["language"])
+    today = timezone.localdate().isoformat()
+    page = client_for(controller).get(reverse("credit:limit", args=[cp.pk])).content.decode()
+    assert f'name="valid_from" value="{today}"' in page
+    rule = CreditRuleSet.objects.get()
+    edit = client_for(director).get(reverse("credit:rule_edit", args=[rule.pk])).content.decode()
+    assert f'name="effective_from" value="{today}"' in edit  # a new version, from today
+
+
 def test_setting_a_limit_needs_the_role_and_keeps_the_history(
     cp: Counterparty, collector: User, controller: User
 ) -> None:
