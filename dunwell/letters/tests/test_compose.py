@@ -278,3 +278,19 @@ def test_an_active_promise_reads_as_running_in_ukrainian(
     client.force_login(collector)
     page = client.get(url(debtor, letter_task)).content.decode()
     assert "RON · діє</li>" in page and "активний" not in page
+
+
+def test_the_composer_warns_when_the_greeted_person_cannot_receive_the_email(
+    client: Any, collector: Any, debtor: Any, letter_task: Any, frozen: Any
+) -> None:
+    collector.language = "ro"
+    collector.save()
+    client.force_login(collector)
+    assert 'id="addressee-elsewhere"' not in client.get(url(debtor, letter_task)).content.decode()
+    Contact.objects.filter(counterparty=debtor, name="Ana Pop").update(email="")
+    Contact.objects.create(counterparty=debtor, name="Maria Lungu", email="maria@nord.example")
+    page = client.get(url(debtor, letter_task))
+    text = page.content.decode()
+    assert page.context["form"].initial["body"].startswith("Bună ziua, Ana Pop,")
+    assert "Maria Lungu" in text  # the address the email would go to
+    assert "Destinatarul scrisorii este Ana Pop, care nu o poate primi prin e-mail" in text
