@@ -67,7 +67,12 @@ from dunwell.credit.models import (
     RequestStatus,
 )
 from dunwell.credit.reasons import as_messages, component_label, exposure_line_label
-from dunwell.credit.rules import current_rule_sets, rule_history
+from dunwell.credit.rules import (
+    current_rule_sets,
+    limit_in_force,
+    rule_history,
+    rules_in_force,
+)
 from dunwell.forms import query_id
 from dunwell.ledger.models import Counterparty
 from dunwell.money import Money
@@ -404,6 +409,13 @@ def limit(request: HttpRequest, counterparty_id: int) -> HttpResponse:
             "cp": counterparty,
             "form": form,
             "history": counterparty.credit_limits.order_by("-valid_from", "-id")[:50],
+            # What a check compares with today: the debtor's own limit or the rules' default
+            # (a debtor without a row of its own has an empty history, not no limit).
+            "in_force": limit_in_force(
+                counterparty,
+                timezone.localdate(),
+                rules_in_force(counterparty.segment_id, timezone.localdate()),
+            ),
         },
         status=422 if request.method == "POST" else 200,
     )

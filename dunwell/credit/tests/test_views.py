@@ -20,6 +20,7 @@ from dunwell.credit.models import (
     CreditRuleSet,
     RuleAcknowledgement,
 )
+from dunwell.credit.rules import forget_rules
 from dunwell.credit.services import check, remind_unacknowledged
 from dunwell.ledger.models import Counterparty, TimelineEntry
 from dunwell.money import Money
@@ -363,6 +364,30 @@ def test_date_fields_are_filled_in_every_language(
     rule = CreditRuleSet.objects.get()
     edit = client_for(director).get(reverse("credit:rule_edit", args=[rule.pk])).content.decode()
     assert f'name="effective_from" value="{today}"' in edit  # a new version, from today
+
+
+def test_the_limit_page_says_what_is_in_force_today(
+    cp: Counterparty,
+    controller: User,
+    make_counterparty: Callable[..., Counterparty],
+    collector: User,
+) -> None:
+    page = client_for(controller).get(reverse("credit:limit", args=[cp.pk])).content.decode()
+    assert "In force today: 1,000.00\u00a0RON, set from 01.01.2026." in page
+    CreditRuleSet.objects.update(default_limit=Decimal("20000"))
+    forget_rules()  # an update() sends no signal
+    other = make_counterparty(collector=collector, name="No Row SRL", external_id="NR1")
+    controller.language = "ru"
+    controller.save(update_fields=["language"])
+    page = client_for(controller).get(reverse("credit:limit", args=[other.pk])).content.decode()
+    assert (
+        "Сейчас действует: 20\u00a0000,00\u00a0RON — лимит по умолчанию из кредитных правил "
+        "(своего лимита у клиента нет)."
+    ) in page
+    CreditRuleSet.objects.update(default_limit=None)
+    forget_rules()
+    page = client_for(controller).get(reverse("credit:limit", args=[other.pk])).content.decode()
+    assert "Сегодня лимит не действует: каждый заказ в кредит требует утверждения." in page
 
 
 def test_setting_a_limit_needs_the_role_and_keeps_the_history(
