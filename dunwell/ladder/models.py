@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_noop, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from dunwell.accounts.models import Role
@@ -494,9 +494,10 @@ class Task(models.Model):
     @property
     def localized_title(self) -> str:
         """The title in the viewer's language: a ladder task's title is its step's name and the
-        debtor's (select_related("step", "counterparty") where many are listed)."""
+        debtor's (select_related("step", "counterparty") where many are listed); a call-back's
+        is one of `STEPLESS_TITLES`."""
         if self.step_id is None or self.step is None:
-            return self.title
+            return stepless_title(self.title)
         if self.title != f"{self.step.name} — {self.counterparty.name}"[:255]:
             return self.title  # a title someone wrote, not the step's name: keep it
         return f"{self.step.localized_name} — {self.counterparty.name}"[:255]
@@ -512,6 +513,30 @@ class Task(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+
+# Titles the app itself gives a task without a step (the call-backs the call card schedules):
+# stored in English, shown in the reader's language; "%(who)s" stands for a person's name.
+STEPLESS_TITLES = (
+    gettext_noop("Call back as asked"),
+    gettext_noop("Call back (the last call was abusive)"),
+    gettext_noop("Call the person who decides payments: %(who)s"),
+)
+
+
+def stepless_title(title: str) -> str:
+    """`title` in the active language when it is one of `STEPLESS_TITLES`; any other (one a
+    person wrote, one stored translated before) as it is."""
+    for source in STEPLESS_TITLES:
+        head, marker, tail = source.partition("%(who)s")
+        if not marker:
+            if title == source:
+                return gettext(source)
+            continue
+        if title.startswith(head) and title.endswith(tail) and len(title) > len(source) - 7:
+            who = title[len(head) : len(title) - len(tail)]
+            return gettext(source) % {"who": who}
+    return title
 
 
 class PromiseStatus(models.TextChoices):

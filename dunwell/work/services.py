@@ -24,6 +24,7 @@ from django_stubs_ext import StrOrPromise
 from dunwell.accounts import visibility
 from dunwell.accounts.models import User
 from dunwell.accounts.visibility import can_collect, can_see_counterparty
+from dunwell.ladder.models import STEPLESS_TITLES
 from dunwell.ledger.models import Contact, Counterparty, TimelineEntry
 from dunwell.money import Money
 from dunwell.money_l10n import money_text
@@ -352,11 +353,9 @@ def record_call_outcome(
             if data.call_back_at is None or data.call_back_at <= now:
                 raise WorkError(_("Give a future time to call back."))
             call_back_at = data.call_back_at
-        title = (
-            gettext("Call back (the last call was abusive)")
-            if data.outcome == Outcome.ABUSIVE
-            else gettext("Call back as asked")
-        )
+        # English, shown in each reader's language (ladder.models.stepless_title)
+        asked, abusive, _decider = STEPLESS_TITLES
+        title = abusive if data.outcome == Outcome.ABUSIVE else asked
         extra = {"task": ladder_bridge.create_call_back_task(by, counterparty, call_back_at, title)}
         params = {"when": date_format(timezone.localtime(call_back_at), "SHORT_DATETIME_FORMAT")}
     elif data.outcome == Outcome.WRONG_PERSON:
@@ -370,7 +369,7 @@ def record_call_outcome(
                 by,
                 counterparty,
                 _next_working_morning(counterparty, now),
-                gettext("Call the person who decides payments: %(who)s") % {"who": decider.name},
+                STEPLESS_TITLES[2] % {"who": decider.name},
             ),
         }
         params = {"who": decider.name}

@@ -73,6 +73,27 @@ def test_a_promise_recorded_at_a_given_moment_carries_it_everywhere(
     assert {e.at for e in entries} == {moment}
 
 
+def test_a_call_back_task_reads_in_each_readers_language_not_its_makers(
+    debtor: Counterparty, collector: User
+) -> None:
+    from django.utils import translation
+
+    with translation.override("ro"):  # the collector works in Romanian
+        asked = record(
+            collector, debtor, Outcome.CALL_BACK, call_back_at=timezone.now() + timedelta(hours=2)
+        )
+        decider = record(collector, debtor, Outcome.WRONG_PERSON, decider_name="Ion Rusu")
+    call_back = Task.objects.get(pk=asked.data["task"])
+    call_decider = Task.objects.get(pk=decider.data["task"])
+    with translation.override("uk"):  # the supervisor reads Ukrainian
+        assert call_back.localized_title == "Передзвонити, як просили"
+        assert call_decider.localized_title == "Зателефонувати тому, хто вирішує платежі: Ion Rusu"
+    with translation.override("ro"):
+        assert call_back.localized_title == "Reapel, cum s-a cerut"
+    written = Task(title="Sună: Ion", counterparty=debtor)  # a title a person wrote stays
+    assert written.localized_title == "Sună: Ion"
+
+
 def test_a_promise_in_the_past_is_refused(debtor: Counterparty, collector: User) -> None:
     with pytest.raises(WorkError):
         record(
