@@ -136,8 +136,14 @@ def blocks(meeting: CommitteeMeeting) -> list[dict[str, Any]]:
                     "table",
                     columns=[(_("Member"), False), (_("Vote"), False), (_("Comment"), False)],
                     head=[],
+                    # str(): the label is lazy, and the DOCX is written after the minutes'
+                    # language is switched back to the reader's.
                     rows=[
-                        [(_name(v.member), False), (Vote(v.vote).label, False), (v.comment, False)]
+                        [
+                            (_name(v.member), False),
+                            (str(Vote(v.vote).label), False),
+                            (v.comment, False),
+                        ]
                         for v in item.votes
                     ],
                     foot=[],

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 from docx import Document as open_docx
 
 from dunwell import periodic
@@ -330,6 +330,24 @@ def test_the_minutes_name_members_votes_and_the_decision_in_the_companys_languag
     assert render_pdf(meeting).startswith(b"%PDF")
     kinds = [b["kind"] for b in blocks(meeting)]
     assert kinds[0] == "title" and "table" in kinds
+
+
+def test_the_docx_minutes_write_the_votes_in_the_minutes_language_not_the_readers(
+    cp: Counterparty, sales: User, director: User, member: User, meeting: CommitteeMeeting
+) -> None:
+    """A Russian-speaking member downloads the minutes of a Romanian company: "pentru", not
+    "за", in the votes table (the PDF already was right)."""
+    request = file(sales, cp)
+    committee.put_on_agenda(director, meeting, [request.pk])
+    request.refresh_from_db()
+    committee.cast_vote(member, request, "approve", "good payer")
+    meeting.refresh_from_db()
+    assert minutes_language(meeting) == "ro"
+    with translation.override("ru"):
+        docx = open_docx(io.BytesIO(render_docx(meeting)))
+    votes = [[c.text for c in row.cells] for t in docx.tables for row in t.rows]
+    assert votes[0] == ["Membru", "Vot", "Comentariu"]
+    assert votes[1][1:] == ["pentru", "good payer"]
 
 
 def test_the_minutes_follow_the_companys_country_and_else_the_chair(
