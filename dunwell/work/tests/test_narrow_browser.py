@@ -125,3 +125,29 @@ def test_wide_tables_scroll_in_their_own_box_on_a_desktop(
             "ro": "Timp de convorbire azi / săptămâna aceasta",
         }[language]
     )
+
+
+@pytest.mark.parametrize("language", ["ro", "uk"])
+def test_the_weeks_days_start_level_and_their_entries_carry_no_bullets(
+    chromium: Any,
+    sign_in: Callable[..., Any],
+    live_server: Any,
+    busy_debtor: Counterparty,
+    collector: User,
+    language: str,
+) -> None:
+    page = sign_in(chromium, collector, width=1366, language=language)
+    page.goto(live_server.url + "/work/calendar/?view=week")
+    items = page.locator(".calendar .day li")
+    assert items.count() >= 7  # an entry or a dash in every day
+    markers = page.evaluate(
+        "() => [...document.querySelectorAll('.calendar .day li')]"
+        ".map(e => getComputedStyle(e).listStyleType)"
+    )
+    assert set(markers) == {"none"}
+    tops = page.evaluate(
+        "() => [...document.querySelectorAll('.calendar .day ul')]"
+        ".map(e => Math.round(e.getBoundingClientRect().top))"
+    )
+    assert len(tops) == 7 and len(set(tops)) == 1, tops  # every day's list starts level
+    page.screenshot(path=str(SHOTS / f"calendar-week-{language}.png"), full_page=True)
