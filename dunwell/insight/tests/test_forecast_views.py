@@ -89,6 +89,8 @@ def test_the_page_reads_in_russian(client: Client, ledger: None, director: User)
     assert "Прогноз поступлений на 31.03.2026" in html
     assert "Открытая дебиторская задолженность" in html
     assert "Следующие 13 недель, RON" in html
+    assert "Суммы в разных валютах никогда не складываются." in html
+    assert "docs/" not in html  # no file of the source tree for a manager to look up
 
 
 def test_a_supervisor_forecasts_only_the_team(

@@ -81,6 +81,9 @@ def test_the_page_reads_in_russian(client: Client, ledger: None, director: User)
     assert "Наилучший возможный DSO" in html
     assert "Коэффициенты перехода, %" in html
     assert "Оплачено в течение 30 дней" in html
+    # a manager is pointed at the headings' explanations, not at a file of the source tree
+    assert "Наведите указатель на заголовок (DSO, ADD, CEI)" in html
+    assert "docs/" not in html
 
 
 def test_a_supervisor_sees_only_the_team(client: Client, ledger: None, supervisor: User) -> None:
