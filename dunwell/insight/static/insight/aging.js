@@ -17,6 +17,8 @@
       })),
     },
     options: {
+      // numbers on the axes and in the tooltips as the page's language writes them
+      locale: document.documentElement.lang || undefined,
       responsive: true,
       maintainAspectRatio: false,
       animation: false,

@@ -50,6 +50,8 @@
   new Chart(canvas, {
     data: { labels: data.labels, datasets: datasets },
     options: {
+      // numbers on the axes and in the tooltips as the page's language writes them
+      locale: document.documentElement.lang || undefined,
       responsive: true,
       maintainAspectRatio: false,
       animation: false,

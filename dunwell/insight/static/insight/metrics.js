@@ -19,7 +19,13 @@
           spanGaps: false,
         })),
       },
-      options: { responsive: true, maintainAspectRatio: false, animation: false },
+      options: {
+        // numbers on the axes and in the tooltips as the page's language writes them
+        locale: document.documentElement.lang || undefined,
+        responsive: true,
+        maintainAspectRatio: false,
+        animation: false,
+      },
     });
   }
   draw("dso-chart", data.dso);
