@@ -235,6 +235,8 @@ def test_the_task_page_lists_my_tasks_and_confirms_before_skipping(
     ids = [t.pk for t in tasks]
     confirm = client.post(url, {"ids": ids, "action": "skip"}).content.decode()
     assert "Skip 3 tasks with the reason below." in confirm
+    # each task once, by its title, which names its debtor (not "Debtor 0 SRL — Meet Debtor 0")
+    assert "<li>Meet Debtor 0 SRL</li>" in confirm and confirm.count("Debtor 0 SRL") == 1
     missing = client.post(url, {"ids": ids, "action": "skip", "confirm": "1", "note": ""})
     assert missing.status_code == 400
     assert "Reason: say why the tasks are skipped." in missing.content.decode()
