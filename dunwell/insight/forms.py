@@ -30,6 +30,8 @@ class AgingFilterForm(forms.Form):
         max_length=100,
         required=False,
         help_text=_("Days past due, e.g. 30,60,90,180"),
+        # The page shows no help text: the example stands in the empty field.
+        widget=forms.TextInput(attrs={"placeholder": "30,60,90,180"}),
     )
 
     def clean_currency(self) -> str:

@@ -113,6 +113,14 @@ def test_collector_export_holds_only_own_rows(
     assert "Mine SRL" in str(rows[2][0])
 
 
+def test_the_empty_buckets_field_shows_what_to_type(
+    client: Client, ledger: object, director: User
+) -> None:
+    html = page(client, director)
+    assert 'placeholder="30,60,90,180"' in html
+    assert 'title="Days past due, e.g. 30,60,90,180"' in html
+
+
 def test_filters_change_as_of_grouping_and_buckets(
     client: Client, ledger: object, director: User
 ) -> None:
