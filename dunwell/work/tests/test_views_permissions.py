@@ -91,6 +91,8 @@ def test_reassign_needs_the_supervisor(
     response = client_for(supervisor).get(url)
     assert response.status_code == 200
     assert teammate.username in response.content.decode()
+    # the supervisor sees whom the debtor is taken from
+    assert f"Responsible now: {debtor.collector}." in response.content.decode()
 
 
 @pytest.mark.parametrize(
