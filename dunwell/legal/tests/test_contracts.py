@@ -245,7 +245,7 @@ def test_the_calculator_shows_a_block_per_contract_and_the_disputed_invoice_apar
     assert page.count('class="calc-block"') == 2
     assert "Contract No. A-7 of 01.06.2025, in RUB" in page
     assert "Contract No. B-9 of 01.09.2025, in RUB" in page
-    assert "Invoice No. B-INV-2 of 25.01.2026: 500.00 RUB — excluded (disputed)" in page
+    assert "Invoice No. B-INV-2 of 25.01.2026: 500.00\u00a0RUB — excluded (disputed)" in page
 
 
 def test_a_schedule_names_a_contract_only_when_the_debt_has_one(
