@@ -15,6 +15,12 @@ from django.utils.translation import gettext_lazy as _
 from dunwell.money import MAX_AMOUNT, AmountError, format_input_amount, parse_amount
 
 
+def date_input() -> forms.DateInput:
+    """An <input type="date">: its value must be ISO (YYYY-MM-DD) whatever the language, or
+    the browser shows it empty (a Russian user saw "Valid from" blank, not today)."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 class AmountInput(forms.TextInput):
     """A text box with the decimal keypad: `type=number` would refuse "1 234,56"."""
 

@@ -7,9 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from dunwell.correspondence.models import Direction, PaperLetter
+from dunwell.forms import date_input
 from dunwell.legal.models import LegalCase
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = date_input()
 
 
 class LetterForm(forms.ModelForm[PaperLetter]):

@@ -12,14 +12,8 @@ from dunwell.accounts.models import User
 from dunwell.accounts.visibility import committee_members
 from dunwell.credit.models import CreditRuleSet, RequestKind, Vote
 from dunwell.credit.services import RULE_FIELDS
-from dunwell.forms import AmountField
+from dunwell.forms import AmountField, date_input
 from dunwell.money import is_currency_code
-
-
-def date_input() -> forms.DateInput:
-    """An <input type="date">: its value must be ISO (YYYY-MM-DD) whatever the language, or
-    the browser shows it empty (a Russian user saw "Valid from" blank, not today)."""
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _currency(value: str) -> str:

@@ -5,7 +5,7 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dunwell.forms import QueryDateField
+from dunwell.forms import QueryDateField, date_input
 from dunwell.insight.buckets import MAX_EDGE_DAYS, BucketError, parse_edges
 from dunwell.insight.metrics import MetricsBy
 from dunwell.insight.selectors import GroupBy
@@ -20,9 +20,7 @@ GROUP_CHOICES = [
 
 
 class AgingFilterForm(forms.Form):
-    as_of = QueryDateField(
-        label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    as_of = QueryDateField(label=_("As of"), required=False, widget=date_input())
     by = forms.ChoiceField(label=_("Group by"), choices=GROUP_CHOICES, required=False)
     currency = forms.CharField(label=_("Currency"), max_length=3, required=False)
     buckets = forms.CharField(
@@ -75,7 +73,7 @@ class MetricsFilterForm(forms.Form):
     as_of = QueryDateField(
         label=_("As of"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=date_input(),
     )
     by = forms.ChoiceField(label=_("Group by"), choices=METRICS_GROUP_CHOICES, required=False)
     currency = forms.CharField(label=_("Currency"), max_length=3, required=False)

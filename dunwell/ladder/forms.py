@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dunwell.forms import AmountField
+from dunwell.forms import AmountField, date_input
 from dunwell.ladder.models import Policy, PolicyStep, Trigger
 from dunwell.ledger.services import is_country_code
 from dunwell.names import other_languages
@@ -112,9 +112,7 @@ class SampleInvoiceForm(forms.Form):
     # It sits inside the policy's form: an empty sample must never block saving the policy.
     use_required_attribute = False
 
-    due = forms.DateField(
-        label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    due = forms.DateField(label=_("Due date"), widget=date_input())
     amount = AmountField(label=_("Overdue amount"))
     country = forms.CharField(label=_("Debtor's country"), min_length=2, max_length=2, initial="RO")
 

@@ -10,14 +10,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dunwell.forms import AmountField
+from dunwell.forms import AmountField, date_input
 from dunwell.money_l10n import money_text
 
 
 class GraceForm(forms.Form):
-    until = forms.DateField(
-        label=_("Forgiven until"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    until = forms.DateField(label=_("Forgiven until"), widget=date_input())
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, currencies: Sequence[tuple[str, Decimal]] = (), **kwargs: Any):

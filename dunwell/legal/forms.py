@@ -12,14 +12,14 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from dunwell.forms import IdChoiceField, IdMultipleChoiceField, query_id
+from dunwell.forms import IdChoiceField, IdMultipleChoiceField, date_input, query_id
 from dunwell.ledger.models import Counterparty, Document
 from dunwell.legal import sandbox
 from dunwell.legal.calc import RULES
 from dunwell.legal.models import Channel, DocumentTemplate, GatedAction, PaperKind
 from dunwell.legal.selectors import RULE_LABELS
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = date_input()
 
 
 def rule_choices() -> list[tuple[str, str]]:

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from dunwell.forms import AmountField, QueryDateField
+from dunwell.forms import AmountField, QueryDateField, date_input
 from dunwell.money import parse_amount
 from dunwell.work.models import Meeting, Outcome, Situation
 from dunwell.work.services import DISPUTE_REASONS
@@ -24,9 +24,7 @@ class OutcomeForm(forms.Form):
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     recording = forms.FileField(label=_("Recording"), required=False)
-    promised_on = forms.DateField(
-        label=_("Promised date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    promised_on = forms.DateField(label=_("Promised date"), required=False, widget=date_input())
     promised_amount = AmountField(label=_("Amount"), required=False)
     promised_currency = forms.ChoiceField(label=_("Currency"), required=False, choices=[])
     promised_by = forms.CharField(label=_("Who promised"), required=False, max_length=255)
@@ -116,7 +114,7 @@ class MeetingForm(forms.ModelForm):
             "starts_at": forms.DateTimeInput(
                 attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
             ),
-            "good_relations_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "good_relations_until": date_input(),
             "economic_situation": forms.Textarea(attrs={"rows": 2}),
             "ideal_terms": forms.Textarea(attrs={"rows": 2}),
             "acceptable_terms": forms.Textarea(attrs={"rows": 2}),
@@ -128,9 +126,7 @@ class MeetingForm(forms.ModelForm):
 class AgreementForm(forms.Form):
     """A repayment schedule typed as lines "YYYY-MM-DD amount"."""
 
-    signed_on = forms.DateField(
-        label=_("Signed on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    signed_on = forms.DateField(label=_("Signed on"), widget=date_input())
     currency = forms.ChoiceField(label=_("Currency"), choices=[])
     schedule = forms.CharField(
         label=_("Instalments, one per line: date amount"),
