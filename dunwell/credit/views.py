@@ -42,6 +42,7 @@ from dunwell.accounts.visibility import (
 from dunwell.credit import committee as committee_services
 from dunwell.credit import minutes as minutes_print
 from dunwell.credit import selectors, services
+from dunwell.credit.exposure import COMPONENTS
 from dunwell.credit.forms import (
     CheckForm,
     CommitteeDecisionForm,
@@ -312,7 +313,13 @@ def _exposure_lines(check: CreditCheck) -> list[tuple[str, Money, bool]]:
     if not currency:
         return []
     lines: list[tuple[str, Money, bool]] = []
-    for name, value in (exposure.get("components") or {}).items():
+    components = exposure.get("components") or {}
+    # In the exposure's own order: PostgreSQL's jsonb keeps an object's keys in its own order
+    # (shorter first), which put "overdue" above "open, not yet due".
+    rank = {name: place for place, name in enumerate(COMPONENTS)}
+    ordered = sorted(components, key=lambda name: (rank.get(name, len(rank)), name))
+    for name in ordered:
+        value = components[name]
         amount = Decimal(value.get("amount", "0"))
         if not amount:
             continue
