@@ -240,21 +240,27 @@ def chromium(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 
 @pytest.fixture
 def sign_in(live_server: Any) -> Iterator[Callable[..., Any]]:
-    """sign_in(browser, user, width=1280, language=None) -> a page signed in as `user` (a User
-    or a username), whose password is the test default "pw-<username>". The pages close
+    """sign_in(browser, user, width=1280, language=None, locale=None) -> a page signed in as
+    `user` (a User or a username), whose password is the test default "pw-<username>";
+    `locale` is the browser's own (the page's language is the user's). The pages close
     before the live server stops (their event streams would otherwise reach a torn-down
     database)."""
     pages: list[Any] = []
 
     def open_page(
-        browser: Any, user: User | str, width: int = 1280, language: str | None = None
+        browser: Any,
+        user: User | str,
+        width: int = 1280,
+        language: str | None = None,
+        locale: str | None = None,
     ) -> Any:
         if isinstance(user, str):
             user = User.objects.get(username=user)
         if language is not None and user.language != language:
             user.language = language
             user.save(update_fields=["language"])
-        page = browser.new_page(viewport={"width": width, "height": 900})
+        options: dict[str, Any] = {"locale": locale} if locale else {}
+        page = browser.new_page(viewport={"width": width, "height": 900}, **options)
         pages.append(page)
         page.set_default_timeout(15000)
         page.goto(f"{live_server.url}/login/")

@@ -533,7 +533,7 @@ def stepless_title(title: str) -> str:
             if title == source:
                 return gettext(source)
             continue
-        if title.startswith(head) and title.endswith(tail) and len(title) > len(source) - 7:
+        if title.startswith(head) and title.endswith(tail) and len(title) > len(head + tail):
             who = title[len(head) : len(title) - len(tail)]
             return gettext(source) % {"who": who}
     return title
