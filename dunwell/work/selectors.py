@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
@@ -1154,20 +1155,46 @@ def debtor_clock(counterparty: Counterparty, now: datetime) -> LocalClock | None
     )
 
 
-def call_back_suggestion(counterparty: Counterparty, now: datetime, morning: time) -> datetime:
-    """The moment the call-back form proposes: two hours from now when the debtor is then
-    within working hours, else `morning` on the debtor's next working day (at 23:00 on a
-    Saturday it proposed 01:00 on Sunday)."""
-    at = now + timedelta(hours=2)
+def call_back_suggestion(
+    counterparty: Counterparty,
+    now: datetime,
+    morning: time,
+    after: timedelta = timedelta(hours=2),
+) -> datetime:
+    """When to call the debtor back: `after` from now when the debtor is then within working
+    hours, else `morning` on the debtor's next working day (at 23:00 on a Saturday two hours
+    later proposed 01:00 on Sunday; an abusive call at 22:00 was called back at 22:30)."""
+    at = now + after
     clock = debtor_clock(counterparty, at)
     if clock is None or clock.working:
         return at
-    calendar = work_calendar(counterparty.company, counterparty.country)
     day = clock.at.date()
     if clock.at.time() >= morning:
         day += timedelta(days=1)
-    day = calendar.next_working_day(day)
-    return datetime.combine(day, morning, tzinfo=clock.at.tzinfo)
+    return working_morning(counterparty, day, morning)
+
+
+def working_morning(counterparty: Counterparty, day: date, morning: time) -> datetime:
+    """`morning` in the debtor's time zone on `day`, or on the first working day after it (the
+    debtor's country's and our company's calendar, the one the debtor's clock uses)."""
+    calendar = work_calendar(counterparty.company, counterparty.country)
+    zone = debtor_zone(counterparty)
+    return datetime.combine(calendar.next_working_day(day), morning, tzinfo=zone)
+
+
+def next_working_morning(counterparty: Counterparty, now: datetime, morning: time) -> datetime:
+    """`morning` on the debtor's next working day after today (the follow-up of a call that
+    reached the wrong person)."""
+    today = now.astimezone(debtor_zone(counterparty)).date()
+    return working_morning(counterparty, today + timedelta(days=1), morning)
+
+
+def debtor_zone(counterparty: Counterparty) -> ZoneInfo:
+    """The debtor's time zone; ours when the one typed for the debtor does not exist."""
+    try:
+        return ZoneInfo(counterparty.time_zone or settings.TIME_ZONE)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(settings.TIME_ZONE)
 
 
 _CARD_PREFERENCE = Reusable(

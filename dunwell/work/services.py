@@ -29,7 +29,7 @@ from dunwell.ledger.models import Contact, Counterparty, TimelineEntry
 from dunwell.money import Money
 from dunwell.money_l10n import money_text
 from dunwell.rawrows import insert_rows
-from dunwell.work import ladder_bridge
+from dunwell.work import ladder_bridge, selectors
 from dunwell.work.errors import WorkError
 from dunwell.work.logic import StallingRule, stalling_reason
 from dunwell.work.models import (
@@ -291,7 +291,8 @@ def record_call_outcome(
 ) -> CallActivity:
     """Record one call and its outcome, and set the next step: a promise pauses the ladder,
     a dispute is routed, a call-back becomes a task, a wrong person yields the decider's
-    contact, abuse flags the contact and schedules a call-back 30 minutes later."""
+    contact, abuse flags the contact and schedules a call-back 30 minutes later (the next
+    working morning when the debtor's working day is over by then)."""
     _check_access(by, counterparty)
     now = now or timezone.now()
     recording_name = check_recording(data.recording)[0] if data.recording is not None else ""
@@ -345,7 +346,9 @@ def record_call_outcome(
         params = {"reason": dispute_reason_label(data.dispute_reason)}
     elif data.outcome in (Outcome.CALL_BACK, Outcome.ABUSIVE):
         if data.outcome == Outcome.ABUSIVE:
-            call_back_at = now + ABUSIVE_CALL_BACK
+            call_back_at = selectors.call_back_suggestion(
+                counterparty, now, FOLLOW_UP_HOUR, after=ABUSIVE_CALL_BACK
+            )
             if contact is not None:
                 contact.abusive = True
                 contact.save(update_fields=["abusive"])
@@ -368,7 +371,7 @@ def record_call_outcome(
             "task": ladder_bridge.create_call_back_task(
                 by,
                 counterparty,
-                _next_working_morning(counterparty, now),
+                selectors.next_working_morning(counterparty, now, FOLLOW_UP_HOUR),
                 STEPLESS_TITLES[2] % {"who": decider.name},
             ),
         }
@@ -401,18 +404,6 @@ def record_call_outcome(
 
 
 FOLLOW_UP_HOUR = time(10, 0)
-
-
-def _next_working_morning(counterparty: Counterparty, now: datetime) -> datetime:
-    """10:00 in the debtor's time zone on the company's next working day."""
-    from zoneinfo import ZoneInfo
-
-    from dunwell.workdays import WorkCalendar
-
-    zone = ZoneInfo(counterparty.time_zone or settings.TIME_ZONE)
-    calendar = WorkCalendar(counterparty.company.calendar_country)
-    day = calendar.add_working_days(now.astimezone(zone).date(), 1)
-    return datetime.combine(day, FOLLOW_UP_HOUR, tzinfo=zone)
 
 
 def save_decider(counterparty: Counterparty, data: OutcomeInput) -> Contact:

@@ -15,7 +15,9 @@ from dunwell.accounts.models import User
 from dunwell.ladder import services as ladder
 from dunwell.ladder.models import Task
 from dunwell.ledger.models import Counterparty
-from dunwell.work.models import StallingAlert
+from dunwell.work.models import CallActivity, StallingAlert
+from dunwell.work.selectors import call_back_suggestion
+from dunwell.work.services import FOLLOW_UP_HOUR
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -79,13 +81,17 @@ def test_abusive_call_schedules_a_call_back_in_30_minutes(
     page = chromium_page
     log_in(page, live_server, collector)
     page.goto(f"{live_server.url}/work/debtors/{debtor.pk}/call/")
-    before = timezone.now()
     page.click("button[data-outcome=abusive]")
     page.wait_for_url(f"**/work/debtors/{debtor.pk}/")
     task = Task.objects.get(counterparty=debtor)
-    assert timedelta(minutes=29) < task.due_at - before < timedelta(minutes=31)
+    called = CallActivity.objects.get(counterparty=debtor)
+    # half an hour later, or the next working morning when the debtor's day is over by then
+    assert task.due_at == call_back_suggestion(
+        debtor, called.at, FOLLOW_UP_HOUR, after=timedelta(minutes=30)
+    )
     assert "abusive" in page.inner_text("#open-tasks").lower()
-    page.goto(f"{live_server.url}/work/calendar/?view=day")
+    day = timezone.localtime(task.due_at).date().isoformat()
+    page.goto(f"{live_server.url}/work/calendar/?view=day&date={day}")
     assert debtor.name in page.inner_text(".calendar")
     page.screenshot(path=str(SCREENSHOTS / "calendar.png"), full_page=True)
 

@@ -118,6 +118,43 @@ def test_abusive_call_flags_the_contact_and_schedules_a_call_back_in_30_minutes(
     assert task.due_at == timezone.now() + timedelta(minutes=30)
 
 
+@pytest.mark.parametrize(
+    ("called_at", "called_back_at"),
+    [
+        # half an hour later the debtor's working day (09:00–18:00) is over: next morning
+        ("2026-03-10 17:45+02:00", "2026-03-11 10:00+02:00"),
+        ("2026-03-10 22:00+02:00", "2026-03-11 10:00+02:00"),
+        # Friday evening: Monday morning
+        ("2026-03-13 17:50+02:00", "2026-03-16 10:00+02:00"),
+        # before the working day starts: that morning
+        ("2026-03-10 06:30+02:00", "2026-03-10 10:00+02:00"),
+        ("2026-03-10 08:45+02:00", "2026-03-10 09:15+02:00"),
+    ],
+)
+def test_an_abusive_call_is_called_back_within_the_debtors_working_hours(
+    debtor: Counterparty, collector: User, called_at: str, called_back_at: str
+) -> None:
+    record(collector, debtor, Outcome.ABUSIVE, now=datetime.fromisoformat(called_at))
+    task = Task.objects.get(counterparty=debtor)
+    assert task.due_at == datetime.fromisoformat(called_back_at)
+
+
+def test_the_wrong_persons_follow_up_skips_the_debtors_holidays(
+    debtor: Counterparty, collector: User
+) -> None:
+    """Called on Thursday 30 April 2026 in Bucharest: 1 May is Labour Day in Romania, then a
+    weekend, so the decider is called on Monday 4 May at 10:00."""
+    activity = record(
+        collector,
+        debtor,
+        Outcome.WRONG_PERSON,
+        now=datetime.fromisoformat("2026-04-30 15:00+03:00"),
+        decider_name="Ion Rusu",
+    )
+    task = Task.objects.get(pk=activity.data["task"])
+    assert task.due_at == datetime.fromisoformat("2026-05-04 10:00+03:00")
+
+
 def test_dispute_is_routed_to_the_supervisor_with_a_deadline(
     debtor: Counterparty, collector: User, supervisor: User
 ) -> None:
