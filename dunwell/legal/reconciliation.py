@@ -38,6 +38,15 @@ class Statement:
         return self.opening + self.debit_turnover - self.credit_turnover
 
 
+def balance_sides(balance: Decimal) -> tuple[Decimal | None, Decimal | None]:
+    """The (debit, credit) cells of a balance row: a debt owed to us on the debit side, an
+    overpayment on the credit side, and no balance as 0.00 on the debit side (a signed
+    statement prints 0,00 there, not an empty row the debtor could fill in)."""
+    if balance < 0:
+        return None, -balance
+    return balance, None
+
+
 def reconcile(entries: Iterable[Entry], start: date, end: date) -> Statement:
     """Split `entries` into the opening balance (before `start`), the rows of the period
     (start..end inclusive, in date order, invoices before payments on the same day) and

@@ -26,7 +26,7 @@ from dunwell.legal.errors import LegalError
 from dunwell.legal.i18n import doc_gettext as _
 from dunwell.legal.i18n import doc_ngettext as ngettext
 from dunwell.legal.models import PaperKind
-from dunwell.legal.reconciliation import Entry, reconcile
+from dunwell.legal.reconciliation import Entry, balance_sides, reconcile
 from dunwell.legal.words import (
     amount_in_words,
     format_amount,
@@ -717,6 +717,12 @@ def reconciliation_data(
     statement = reconcile(ledger_entries(counterparty, currency, end), start, end)
     money = Money(currency, language)
     closing = statement.closing
+
+    def cell(amount: Decimal | None) -> str:
+        return "" if amount is None else money(amount)
+
+    opening_debit, opening_credit = balance_sides(statement.opening)
+    closing_debit, closing_credit = balance_sides(closing)
     if closing > 0:
         in_favour = _("Debt of %(debtor)s to %(creditor)s") % {
             "debtor": counterparty.name,
@@ -736,8 +742,8 @@ def reconciliation_data(
             "currency": currency,
             "start": format_date(start),
             "end": format_date(end),
-            "opening_debit": money(statement.opening) if statement.opening > 0 else "",
-            "opening_credit": money(-statement.opening) if statement.opening < 0 else "",
+            "opening_debit": cell(opening_debit),
+            "opening_credit": cell(opening_credit),
             "rows": [
                 {
                     "date": format_date(row.day),
@@ -749,8 +755,8 @@ def reconciliation_data(
             ],
             "debit_turnover": money(statement.debit_turnover),
             "credit_turnover": money(statement.credit_turnover),
-            "closing_debit": money(closing) if closing > 0 else "",
-            "closing_credit": money(-closing) if closing < 0 else "",
+            "closing_debit": cell(closing_debit),
+            "closing_credit": cell(closing_credit),
             "closing": money(abs(closing)),
             "closing_words": money.words(abs(closing)),
             "in_favour": in_favour,

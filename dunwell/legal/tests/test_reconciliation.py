@@ -1,3 +1,4 @@
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -6,6 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dunwell.legal.reconciliation import Entry, reconcile
+from dunwell.legal.rendering import render_html
 from dunwell.legal.selectors import reconciliation_data
 
 D = Decimal
@@ -113,3 +115,32 @@ def test_payments_are_named_by_their_bank_number_never_by_a_generated_id(
         debtor, "en", date(2026, 4, 15), start=date(2026, 3, 1), end=date(2026, 3, 31)
     )
     assert [row["label"] for row in data["rows"]] == ["Payment No. PP-77", "Payment"]
+
+
+def _balance_rows(debtor, language: str, start: date, end: date) -> dict[str, list[str]]:
+    data = reconciliation_data(debtor, language, date(2026, 4, 15), start=start, end=end)
+    html = render_html("reconciliation", language, data)
+    rows = {}
+    for row in re.findall(r'<tr class="extra">(.*?)</tr>', html, re.S):
+        cells = [c.strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        rows[cells[0]] = cells[2:]
+    return rows
+
+
+@pytest.mark.django_db
+def test_no_opening_balance_prints_zero_not_an_empty_row(debtor) -> None:
+    # Nothing before the period (INV-1 is dated 05.01.2026): the debtor reads 0,00 on the
+    # opening balance's debit side, not a blank row.
+    rows = _balance_rows(debtor, "ru", date(2026, 1, 1), date(2026, 3, 31))
+    assert rows["Сальдо начальное"] == ["0,00", ""]
+    rows = _balance_rows(debtor, "uk", date(2026, 1, 1), date(2026, 3, 31))
+    assert rows["Сальдо початкове"] == ["0,00", ""]
+
+
+@pytest.mark.django_db
+def test_a_settled_account_closes_at_zero(debtor, pay) -> None:
+    for document in debtor.documents.all():
+        pay(document, date(2026, 3, 1), str(document.open_amount))
+    rows = _balance_rows(debtor, "ro", date(2026, 1, 1), date(2026, 3, 31))
+    closing = [cells for label, cells in rows.items() if label.startswith("Sold final")]
+    assert closing == [["0,00", ""]]
