@@ -41,6 +41,7 @@ from dunwell.legal.models import (
     PaperKind,
 )
 from dunwell.legal.rendering import render_docx, render_pdf
+from dunwell.legal.timeline_texts import judgment_text
 from dunwell.lookups import int_array
 from dunwell.outbox.models import EventKind
 from dunwell.outbox.services import emit_many, emit_select
@@ -577,8 +578,7 @@ def record_judgment(
             user,
             CaseStage.JUDGMENT,
             "judgment",
-            _("Judgment of %(date)s: %(amount)s %(currency)s awarded")
-            % {"date": _day(judgment_on), "amount": amount, "currency": case.currency},
+            judgment_text(judgment_on, amount, case.currency),
             {"judgment_on": judgment_on, "amount": amount, "note": note, "currency": case.currency},
         )
     return case

@@ -70,14 +70,20 @@ def _hearing(data: dict[str, Any]) -> str | None:
     return gettext("Hearing on %(at)s") % {"at": when}
 
 
+def judgment_text(judgment_on: Any, amount: Any, currency: str) -> str:
+    """ "Judgment of 03.06.2026: 3 456,42 RON awarded" in the active language: the step's stored
+    summary and its words on the timeline alike."""
+    return gettext("Judgment of %(date)s: %(amount)s %(currency)s awarded") % {
+        "date": _day(judgment_on),
+        "amount": number_format(Decimal(str(amount)), 2, force_grouping=True),
+        "currency": currency,
+    }
+
+
 def _judgment(data: dict[str, Any]) -> str | None:
     if not (data.get("judgment_on") and data.get("amount") and data.get("currency")):
         return None
-    return gettext("Judgment of %(date)s: %(amount)s %(currency)s awarded") % {
-        "date": _day(data["judgment_on"]),
-        "amount": number_format(Decimal(str(data["amount"])), 2, force_grouping=True),
-        "currency": data["currency"],
-    }
+    return judgment_text(data["judgment_on"], data["amount"], data["currency"])
 
 
 def _enforcement(data: dict[str, Any]) -> str | None:

@@ -105,3 +105,19 @@ def test_a_case_worked_in_english_reads_in_russian_step_by_step(
     for html in (card, page):
         assert "Иск подан в Tribunalul Cluj" in html and "Lawsuit filed with" not in html
     assert "Претензия подготовлена" in card  # the entry's kind, not the app's name
+
+
+def test_a_judgment_is_stored_with_the_amount_written_as_the_language_writes_it(
+    debtor: Counterparty, lawyer: Any
+) -> None:
+    """The stored summary (exports, webhooks, any reader without the renderer) reads like the
+    timeline does: 3 456,42 in Russian, not the raw 3456.42."""
+    with translation.override("ru"):
+        case = services.open_case(debtor, lawyer)
+        services.record_judgment(
+            case, lawyer, judgment_on=date(2026, 6, 3), amount=Decimal("3456.42")
+        )
+    step = case.steps.get(kind="judgment")
+    assert step.summary == "Решение от 03.06.2026: присуждено 3\u00a0456,42 RON"
+    entry = TimelineEntry.objects.get(counterparty=debtor, kind="legal.judgment")
+    assert entry.summary == step.summary
