@@ -137,6 +137,20 @@ def test_an_invoice_paid_late_in_the_history_window_counts(
     assert messages(result)["paid_late"] == (
         "document F-9 was paid 45 days late on 15.02.2026, rule allows 30"
     )
+    # The day it was paid reads with "paid", not trailing after the days of delay.
+    with translation.override("ru"):
+        assert messages(result)["paid_late"] == (
+            "документ F-9 оплачен 15.02.2026 с опозданием на 45 дней, правило допускает 30"
+        )
+    with translation.override("uk"):
+        assert messages(result)["paid_late"] == (
+            "документ F-9 оплачено 15.02.2026 із запізненням на 45 днів, правило допускає 30"
+        )
+    with translation.override("ro"):
+        assert messages(result)["paid_late"] == (
+            "documentul F-9 a fost plătit pe 15.02.2026, cu 45 de zile de întârziere, "
+            "regula permite 30"
+        )
 
 
 def test_stop_shipments_set_by_the_pressure_scale_denies_with_its_day(
