@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext, gettext_noop, ngettext
+from django.utils.translation import gettext, gettext_noop, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from dunwell.accounts.models import Role
@@ -100,7 +100,9 @@ class PolicyStep(models.Model):
     """One rung of a ladder: when, what, by whom, in which window, with which approval."""
 
     policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="steps")
-    order = models.PositiveIntegerField(_("order"))
+    # With its own context: the bare msgid "order" is a purchase order in the ledger and credit
+    # catalogs, and the merged catalogs gave the editor's field "Comandă" / "Заказ".
+    order = models.PositiveIntegerField(pgettext_lazy("position of a step in its policy", "order"))
     name = models.CharField(_("name"), max_length=200)
     names = models.JSONField(_("name in other languages"), default=dict, blank=True)
     trigger = models.CharField(
