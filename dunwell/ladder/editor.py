@@ -100,8 +100,16 @@ def step_views(formset: Any) -> list[StepView]:
     return views
 
 
+def step_number(step: Any, position: int) -> str:
+    """The number a step goes by on the page: its own order, the one its summary line starts
+    with ("40. Personal call …"), not its place in the list (they differ once a step is
+    inserted by hand or moved); the place only while the order is blank."""
+    value = step["order"].value() if "order" in step.fields else None
+    return str(value).strip() if value not in (None, "") else str(position)
+
+
 def error_links(form: Any, formset: Any) -> list[ErrorLink]:
-    """Every error of the page, each linking to its field ("Step 4 · Event: …")."""
+    """Every error of the page, each linking to its field ("Step 40 · Event: …")."""
     links = []
     for name, errors in form.errors.items():
         anchor = form[name].auto_id if name in form.fields else "policy-form"
@@ -109,7 +117,7 @@ def error_links(form: Any, formset: Any) -> list[ErrorLink]:
         links += [ErrorLink(anchor, f"{label}: {e}" if label else str(e)) for e in errors]
     for number, step in enumerate(formset.forms, start=1):
         for name, errors in step.errors.items():
-            where = _("Step %(n)s") % {"n": number}
+            where = _("Step %(n)s") % {"n": step_number(step, number)}
             if name in step.fields:
                 anchor, label = step[name].auto_id, f"{where} · {step.fields[name].label}"
             else:
@@ -119,7 +127,7 @@ def error_links(form: Any, formset: Any) -> list[ErrorLink]:
     return links
 
 
-def preview_steps(formset: Any) -> tuple[list[dict[str, Any]], list[int]]:
+def preview_steps(formset: Any) -> tuple[list[dict[str, Any]], list[str]]:
     """The steps of the (possibly unsaved) editor for the preview, and the numbers of the
     steps left out because they do not validate yet."""
     steps, left_out = [], []
@@ -127,7 +135,7 @@ def preview_steps(formset: Any) -> tuple[list[dict[str, Any]], list[int]]:
         if not step.has_changed() and step.instance.pk is None:
             continue  # the empty extra form
         if not step.is_valid():
-            left_out.append(number)
+            left_out.append(step_number(step, number))
             continue
         data = step.cleaned_data
         if data.get("DELETE"):

@@ -149,9 +149,34 @@ def test_errors_are_summarised_on_top_with_links_to_their_fields(supervisor: Use
     assert "1 problem stops saving" in summary
     anchor = f"id_steps-{total - 1}-event"
     assert f'href="#{anchor}"' in summary
-    assert f"Step {total} · Event: An event step must name its event." in summary
+    # the step goes by its own number, the one its summary line shows, not its list place
+    assert "Step 999 · Event: An event step must name its event." in summary
     assert f'id="{anchor}"' in html
     assert not standard.steps.filter(name="Broken").exists()
+
+
+def test_an_error_names_the_step_by_the_number_its_line_shows(supervisor: User) -> None:
+    """A step inserted by hand between 10 and 20 (order 15) is the 12th of the list: its
+    errors, and the preview's note that it is left out, say "Step 15", as its line does."""
+    standard = Policy.objects.get(code="standard")
+    client = client_for(supervisor)
+    page = client.get(reverse("ladder:policy_edit", args=[standard.pk]))
+    new = page.context["formset"].total_form_count() - 1
+    assert new + 1 != 15
+    data = _editor_post(page)
+    data.update({
+        f"steps-{new}-order": "15", f"steps-{new}-name": "Inserted",
+        f"steps-{new}-trigger": "event", f"steps-{new}-days": "0",
+        f"steps-{new}-action": "call", f"steps-{new}-assignee_role": "collector",
+        f"steps-{new}-scope": "counterparty", f"steps-{new}-min_overdue_amount": "0",
+    })  # fmt: skip
+    html = client.post(reverse("ladder:policy_edit", args=[standard.pk]), data).content.decode()
+    summary = html.split('id="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert "Step 15 · Event: An event step must name its event." in summary
+    assert "15. Inserted" in html
+    preview = client.post(reverse("ladder:policy_preview", args=[standard.pk]), data)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", preview.content.decode()))
+    assert "Step 15 is left out: it has errors." in text
 
 
 def test_the_preview_is_for_policy_editors_only(collector: User, supervisor: User) -> None:
