@@ -137,9 +137,10 @@ def fail_abandoned_runs(now: datetime | None = None) -> int:
 
 
 @transaction.atomic
-def rerun_import(run: ImportRun, user: User | None) -> ImportRun:
+def rerun_import(run: ImportRun, user: User | None, *, partial: bool | None = None) -> ImportRun:
     """Import the same file again with the same settings, as a new run (the failed one stays
-    in the list as it was). Only a failed run is re-run."""
+    in the list as it was); `partial` True applies the valid rows only this time (a file
+    rejected for some of its rows). Only a failed run is re-run."""
     fail_abandoned_runs()
     run.refresh_from_db()
     if run.status != ImportRun.Status.FAILED:
@@ -149,7 +150,7 @@ def rerun_import(run: ImportRun, user: User | None) -> ImportRun:
         company=run.company,
         file_name=run.file_name,
         stored_file=run.stored_file.name,
-        partial=run.partial,
+        partial=run.partial if partial is None else partial,
         encoding=run.encoding,
         mapping=run.mapping,
         user=user,

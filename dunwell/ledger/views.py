@@ -165,8 +165,10 @@ def import_rerun(request: HttpRequest, pk: int) -> HttpResponse:
     user = _importer(request)
     run = get_object_or_404(ImportRun, pk=pk)
     _may_run(user, run)
+    # "Import the valid rows only" (a file rejected for some rows) re-runs it as a partial one.
+    partial = True if request.POST.get("partial") == "1" else None
     try:
-        again = rerun_import(run, user)
+        again = rerun_import(run, user, partial=partial)
     except ValueError:
         return redirect("ledger:import_detail", run.pk)
     if not again.mapping:

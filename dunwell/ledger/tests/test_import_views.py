@@ -266,6 +266,34 @@ def test_an_abandoned_import_says_so_and_runs_again(
     assert run.status == "failed"  # the abandoned run stays as it was
 
 
+def test_a_file_rejected_for_some_rows_is_imported_again_with_the_valid_rows_only(
+    company: Company, finance: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A whole-file import refused for one bad row offers what its message says: importing
+    the valid rows only, without uploading the file again."""
+    client = client_for(finance)
+    response = upload(client, "external_id,name,country\nC1,Alpha,RO\nC2,Beta,Romania\n")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            response["Location"], {"col_0": "external_id", "col_1": "name", "col_2": "country"}
+        )
+    run = ImportRun.objects.get()
+    assert (run.status, run.created) == ("failed", 0) and not Counterparty.objects.exists()
+    page = client.get(reverse("ledger:import_detail", args=[run.pk])).content.decode()
+    form = page.split('id="import-valid-rows"', 1)[1].split("</form>", 1)[0]
+    assert "Import the valid rows only" in form and 'name="partial" value="1"' in form
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(reverse("ledger:import_rerun", args=[run.pk]), {"partial": "1"})
+    second = ImportRun.objects.exclude(pk=run.pk).get()
+    assert again["Location"] == reverse("ledger:import_detail", args=[second.pk])
+    assert (second.status, second.partial, second.created, second.rejected) == (
+        "done", True, 1, 1,
+    )  # fmt: skip
+    assert list(Counterparty.objects.values_list("name", flat=True)) == ["Alpha"]
+    result = client.get(reverse("ledger:import_detail", args=[second.pk])).content.decode()
+    assert "Download the rejected rows" in result and "import-valid-rows" not in result
+
+
 def test_a_running_import_with_recent_progress_is_not_abandoned(finance: User) -> None:
     run = ImportRun.objects.create(
         kind="documents",
