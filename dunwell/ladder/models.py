@@ -40,7 +40,8 @@ class Event(models.TextChoices):
 
 class Action(models.TextChoices):
     CALL = "call", _("Call")
-    EMAIL = "email", _("Email")
+    # Own context: the bare "Email" is django.contrib.auth's field, "Адрес электронной почты".
+    EMAIL = "email", pgettext_lazy("ladder step action", "Email")
     LETTER = "letter", _("Letter")
     MEETING = "meeting", _("Meeting")
     NOTIFY_SUPERVISOR = "notify_supervisor", _("Notify supervisor")

@@ -42,3 +42,26 @@ def test_a_steps_position_does_not_read_as_a_purchase_order(
     assert _label_of(html, "id_steps-0-order") == expected
     if purchase_order:
         assert purchase_order not in html
+
+
+@pytest.mark.parametrize(
+    ("language", "expected", "wrong"),
+    [
+        ("ru", "Письмо по e-mail", "Адрес электронной почты"),
+        ("uk", "Лист e-mail", None),
+        ("ro", "E-mail", None),
+    ],
+)
+def test_an_email_step_reads_as_an_action_not_as_an_address(
+    supervisor: User, language: str, expected: str, wrong: str | None
+) -> None:
+    """Django's auth catalog has the bare "Email" (the user's field): in Russian it made the
+    ladder's e-mail step read "Адрес электронной почты" in the policy list and editor."""
+    supervisor.language = language
+    supervisor.save(update_fields=["language"])
+    client = Client()
+    client.force_login(supervisor)
+    text = re.sub(r"\s+", " ", client.get(reverse("ladder:policies")).content.decode())
+    assert f"<td>{expected}</td>" in text
+    if wrong:
+        assert wrong not in text
