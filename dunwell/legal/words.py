@@ -32,12 +32,18 @@ CURRENCY_NAMES: dict[str, dict[str, tuple[str, str]]] = {
         "MDL": ("молдовських леїв", "бані"),
     },
     "ro": {
-        "EUR": ("euro", "cenți"),
-        "USD": ("dolari americani", "cenți"),
         "RUB": ("ruble", "copeici"),
         "UAH": ("grivne", "copeici"),
-        "MDL": ("lei moldovenești", "bani"),
     },
+}
+
+# Romanian masculine currencies are worded as num2words words lei and bani ("douăzeci și unu
+# de lei și un ban"), with the units renamed: its own EUR words say "cents" and "unu euro", and
+# the digits fallback drops the "de" Romanian needs from twenty on ("treizeci și doi de euro").
+RO_LIKE_LEI: dict[str, dict[str, str]] = {
+    "MDL": {"leu": "leu moldovenesc", "lei": "lei moldovenești", "ban": "ban", "bani": "bani"},
+    "EUR": {"leu": "euro", "lei": "euro", "ban": "cent", "bani": "cenți"},
+    "USD": {"leu": "dolar american", "lei": "dolari americani", "ban": "cent", "bani": "cenți"},
 }
 
 # Pairs where num2words has currency words but declines them wrongly ("сто леї").
@@ -91,7 +97,15 @@ def amount_in_words(amount: Decimal, currency: str, language: str) -> str:
     try:
         if (language, currency) in NO_CURRENCY_WORDS:
             raise NotImplementedError
-        words = num2words(amount, lang=language, to="currency", currency=currency)
+        if language == "ro" and currency in RO_LIKE_LEI:
+            units = RO_LIKE_LEI[currency]
+            words = re.sub(
+                r"\b(leu|lei|ban|bani)\b",
+                lambda unit: units[unit.group(1)],
+                num2words(amount, lang="ro", to="currency", currency="RON"),
+            )
+        else:
+            words = num2words(amount, lang=language, to="currency", currency=currency)
     except (NotImplementedError, IndexError, KeyError):
         whole = int(amount)
         cents = int((amount - whole) * 100)

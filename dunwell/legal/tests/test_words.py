@@ -35,16 +35,42 @@ def test_amount_in_words_with_currency_words(language: str, currency: str, expec
 @pytest.mark.parametrize(
     ("language", "currency", "expected"),
     [
-        ("ro", "MDL", "O mie două sute treizeci și patru lei moldovenești 56 bani"),
         ("en", "UAH", "One thousand, two hundred and thirty-four hryvnias 56 kopiykas"),
         ("ru", "RON", "Одна тысяча двести тридцать четыре румынских леев 56 бань"),
-        ("ro", "EUR", "O mie două sute treizeci și patru euro 56 cenți"),
+        ("ro", "UAH", "O mie două sute treizeci și patru grivne 56 copeici"),
     ],
 )
 def test_amount_in_words_falls_back_to_words_and_currency_name(
     language: str, currency: str, expected: str
 ) -> None:
     assert amount_in_words(Decimal("1234.56"), currency, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "expected"),
+    [
+        (
+            "1234.56",
+            "EUR",
+            "O mie două sute treizeci și patru de euro și cincizeci și șase de cenți",
+        ),
+        ("19.19", "EUR", "Nouăsprezece euro și nouăsprezece cenți"),  # was "cents"
+        ("1.05", "EUR", "Un euro și cinci cenți"),  # was "Unu euro și cinci cents"
+        (
+            "126672.40",
+            "MDL",
+            "O sută douăzeci și șase de mii șase sute șaptezeci și doi de lei moldovenești "
+            "și patruzeci de bani",
+        ),
+        ("1.00", "MDL", "Un leu moldovenesc"),
+        ("21.01", "USD", "Douăzeci și unu de dolari americani și un cent"),
+    ],
+)
+def test_romanian_amounts_in_euro_lei_and_dollars_read_as_romanian_writes_them(
+    amount: str, currency: str, expected: str
+) -> None:
+    """From twenty on Romanian says "de" before the unit, one is "un", cents are "cenți"."""
+    assert amount_in_words(Decimal(amount), currency, "ro") == expected
 
 
 def test_amount_in_words_rounds_to_cents_and_keeps_the_sign() -> None:
