@@ -4,6 +4,10 @@ steps fire now, which are stale, and when to look at it again. Pure Python, no D
 Rules (docs/pressure-scale.md):
 - A step's nominal date is the due date + N days (`due_offset`) or the previous step's date +
   N days (`after_previous`; the previous step's real date when it was reached).
+- A step whose nominal date is before the due date and not a working day of the debtor's
+  calendar is due on the working day before it (a reminder "3 days before" still comes before
+  the due date); steps on or after the due date keep their date and their task goes to the
+  next working day (`task_day`). Without a calendar (`is_working_day=None`) dates stay nominal.
 - Of the steps not reached yet, the last one whose nominal date has come fires, together with
   the steps sharing its date (day +10: pretension *and* stop shipments). Earlier steps that are
   also due are stale: after downtime the ladder does once what is due now, it does not replay
@@ -65,16 +69,59 @@ def first_offset(steps: Sequence[Step]) -> int | None:
     return min(offsets) if offsets else None
 
 
+WorkingDay = Callable[[date], bool]
+
+
+def has_early_steps(ladder: Sequence[Step]) -> bool:
+    """Whether a rung can fall before the due date (a negative number of days): only then do
+    the ladder's dates depend on the debtor's calendar (`step_date`)."""
+    return any(s.days < 0 for s in ladder)
+
+
+def step_date(nominal: date, due_date: date, is_working_day: WorkingDay | None) -> date:
+    """The day a step is due: a day before the due date that is not a working day moves back
+    to the working day before it, so the step still comes before the due date."""
+    if is_working_day is None or nominal >= due_date:
+        return nominal
+    day = nominal
+    for _ in range(60):
+        if is_working_day(day):
+            return day
+        day -= timedelta(days=1)
+    return nominal
+
+
+def last_due_date(as_of: date, first: int, is_working_day: WorkingDay | None) -> date:
+    """The latest due date of a document whose earliest rung (`first` days after the due date,
+    `first_offset`) is due on `as_of`, for the pre-filter of documents not seen yet. A rung
+    before the due date moves back over the non-working days after `as_of` (`step_date`)."""
+    latest = as_of - timedelta(days=first)
+    if first >= 0 or is_working_day is None:
+        return latest
+    day = as_of + timedelta(days=1)
+    for _ in range(60):
+        if is_working_day(day):
+            break
+        day += timedelta(days=1)
+    return day - timedelta(days=1 + first)
+
+
 def _nominal_dates(
-    ladder: Sequence[Step], due_date: date, step_order: int, reached_on: date | None
+    ladder: Sequence[Step],
+    due_date: date,
+    step_order: int,
+    reached_on: date | None,
+    is_working_day: WorkingDay | None = None,
 ) -> list[tuple[Step, date]]:
     previous = reached_on if (step_order and reached_on) else due_date
     result: list[tuple[Step, date]] = []
     for step in ladder:
-        nominal = (
+        nominal = step_date(
             due_date + timedelta(days=step.days)
             if step.trigger == DUE_OFFSET
-            else previous + timedelta(days=step.days)
+            else previous + timedelta(days=step.days),
+            due_date,
+            is_working_day,
         )
         if step.order > step_order:
             result.append((step, nominal))
@@ -92,10 +139,12 @@ def decide(
     reached_on: date | None = None,
     paused_until: date | None = None,
     pause_kind: str = "",
+    is_working_day: WorkingDay | None = None,
 ) -> Decision:
     """Decide one document. `ladder` comes from `rungs()`; `amount` is the open amount minus
-    what promises, disputes and agreements hold out."""
-    pending = _nominal_dates(ladder, due_date, step_order, reached_on)
+    what promises, disputes and agreements hold out; `is_working_day` is the debtor's calendar
+    (it matters only for steps before the due date, `step_date`)."""
+    pending = _nominal_dates(ladder, due_date, step_order, reached_on, is_working_day)
     upcoming = [nominal for _step, nominal in pending]
     if paused_until is not None and paused_until >= as_of:
         resume = paused_until + timedelta(days=1)
@@ -124,7 +173,7 @@ def decide(
     stale = tuple(step for step, nominal in due if nominal != last_date)
     fire = tuple(s for s in group if s.scope != "document" or amount >= s.min_amount)
     below = tuple(s for s in group if s.scope == "document" and amount < s.min_amount)
-    after = _nominal_dates(ladder, due_date, last.order, as_of)
+    after = _nominal_dates(ladder, due_date, last.order, as_of, is_working_day)
     next_due = max(min(d for _s, d in after), as_of + timedelta(days=1)) if after else None
     return Decision(
         fire=fire,

@@ -7,7 +7,8 @@ Shape of a run (docs/pressure-scale.md):
    whose `next_due_on` has come, via a partial index, plus open documents without progress),
    then only those are processed, in batches of counterparties. On PostgreSQL a batch stays
    in the database: its candidates go into a temporary table, the pure `decide()` runs once
-   per distinct (policy, due date, position), and progress rows and task documents are
+   per distinct (policy, due date, position; plus the debtor's calendar for a policy with a
+   step before the due date), and progress rows and task documents are
    written by INSERT … SELECT joins; documents with a hold are decided row by row. On SQLite
    the candidates are decided row by row in Python (slower; for orientation). Tasks are
    written with COPY / executemany, with one timeline entry per counterparty and run.
@@ -53,7 +54,9 @@ from dunwell.ladder.decide import (
     Step,
     decide,
     first_offset,
+    has_early_steps,
     held_amounts,
+    last_due_date,
     rungs,
     task_day,
     task_window,
@@ -150,6 +153,8 @@ class PolicyInfo:
     ladder: tuple[Step, ...]
     events: dict[str, list[StepInfo]]
     has_document_minimum: bool
+    # a rung before the due date: its dates depend on the debtor's calendar (decide.step_date)
+    has_early: bool = False
 
 
 @dataclass
@@ -240,9 +245,11 @@ class Context:
                 has_document_minimum=any(
                     s.scope == "document" and s.min_amount > 0 for s in ladder
                 ),
+                has_early=has_early_steps(ladder),
             )
         offsets = [first_offset(p.ladder) for p in self.policies.values()]
         self.first_offset = min((o for o in offsets if o is not None), default=0)
+        self.early_policies = sorted(p.id for p in self.policies.values() if p.has_early)
         users = list(User.objects.filter(is_active=True).values("id", "role", "supervisor_id"))
         self.supervisor_of = {u["id"]: u["supervisor_id"] for u in users}
         self.lawyers = sorted(u["id"] for u in users if u["role"] == Role.LAWYER)
@@ -253,6 +260,8 @@ class Context:
         self.rates = rate_table(as_of)
         self.company_currency = dict(Company.objects.values_list("id", "currency"))
         self.no_rate: set[tuple[str, str]] = set()
+        self._calendars: dict[tuple[int, str], WorkCalendar] = {}
+        self.new_until = self._new_until()
         self._days: dict[tuple[int, str], date] = {}
         self._windows: dict[tuple[str, date, time | None, time | None], tuple[datetime, ...]] = {}
 
@@ -286,6 +295,36 @@ class Context:
             return Decimal("1e15")
         return converted.amount
 
+    def calendar(self, company_id: int, country: str) -> WorkCalendar:
+        """The debtor's working days: its country's (RO when unknown) and its company's."""
+        key = (company_id, country)
+        calendar = self._calendars.get(key)
+        if calendar is None:
+            calendar = self._calendars[key] = WorkCalendar(
+                country or "RO", self.closed.get(company_id, ())
+            )
+        return calendar
+
+    def _new_until(self) -> date:
+        """The latest due date of an open document without progress that may have a step due
+        today (the candidates' pre-filter). A step before the due date moves back over the
+        non-working days after today in its debtor's calendar, so with such a policy every
+        debtor calendar in use is asked (one read of the debtors' countries)."""
+        if not self.early_policies:
+            return last_due_date(self.as_of, self.first_offset, None)
+        pairs = (
+            Counterparty.objects.filter(written_off=False)
+            .order_by()
+            .values_list("company_id", "country")
+        )
+        return max(
+            (
+                last_due_date(self.as_of, self.first_offset, self.calendar(*pair).is_working_day)
+                for pair in pairs.distinct()
+            ),
+            default=last_due_date(self.as_of, self.first_offset, None),
+        )
+
     def policy_for(self, policy_id: int | None) -> PolicyInfo | None:
         return self.policies.get(policy_id) if policy_id is not None else None
 
@@ -308,7 +347,7 @@ class Context:
         day_key = (cp.company_id, cp.country)
         day = self._days.get(day_key)
         if day is None:
-            calendar = WorkCalendar(cp.country or "RO", self.closed.get(cp.company_id, ()))
+            calendar = self.calendar(cp.company_id, cp.country)
             day = self._days[day_key] = task_day(self.as_of, calendar.is_working_day)
         key = (cp.time_zone, day, step.window_start, step.window_end)
         window = self._windows.get(key)
@@ -836,7 +875,7 @@ def _policies_of(cp_ids: list[int]) -> dict[int, int | None]:
 CANDIDATES_SQL = """
 SELECT d.id, d.counterparty_id, d.due_date, d.open_amount, d.currency,
        COALESCE(o.policy_id, s.policy_id), p.document_id, p.policy_id, p.step_order,
-       p.reached_on
+       p.reached_on, c.company_id, c.country
 FROM ledger_document d
 JOIN ledger_counterparty c ON c.id = d.counterparty_id
 LEFT JOIN ladder_counterpartypolicy o ON o.counterparty_id = c.id
@@ -968,7 +1007,7 @@ def _decide_rows(
         )
     for (
         doc_id, cp_id, due_raw, open_raw, currency, policy_id, has_progress, old_policy,
-        step_order, reached_raw,
+        step_order, reached_raw, company_id, country,
     ) in rows:  # fmt: skip
         policy = ctx.policy_for(policy_id)
         target = out.known if has_progress is not None else out.fresh
@@ -995,13 +1034,15 @@ def _decide_rows(
         if policy.has_document_minimum and amount > 0:
             compared = ctx.comparable(amount, currency, company_of.get(cp_id), summary)
         amount_key: Any = compared if policy.has_document_minimum else (amount > 0)
-        key = (policy_id, due_date, step_order, reached_on, paused_until, amount_key)
+        calendar = (company_id, country) if policy.has_early else None
+        key = (policy_id, due_date, step_order, reached_on, paused_until, amount_key, calendar)
         decision = cache.get(key)
         if decision is None:
             decision = cache[key] = decide(
                 policy.ladder, due_date=due_date, as_of=as_of, amount=compared,
                 step_order=step_order, reached_on=reached_on, paused_until=paused_until,
                 pause_kind=pause_kind,
+                is_working_day=ctx.calendar(*calendar).is_working_day if calendar else None,
             )  # fmt: skip
         target.append(
             (doc_id, cp_id, policy_id, decision.step_order, decision.reached_on,
@@ -1047,7 +1088,7 @@ def _document_batch(
         with connection.cursor() as cursor:
             cursor.execute(
                 CANDIDATES_SQL.format(shard=shard_sql),
-                [False, lo, hi, as_of - timedelta(days=ctx.first_offset), as_of],
+                [False, lo, hi, ctx.new_until, as_of],
             )
             rows = cursor.fetchall()
         if not rows:
@@ -1086,13 +1127,16 @@ SELECT x.*,
        (x.cp_id = ANY(%s) OR x.doc_id = ANY(%s) OR x.policy_id = ANY(%s)) AS special,
        COALESCE(x.policy_id, 0) AS pkey,
        CASE WHEN x.same THEN x.old_order ELSE 0 END AS step_order,
-       CASE WHEN x.same THEN COALESCE(x.old_reached, %s) ELSE %s END AS rkey
+       CASE WHEN x.same THEN COALESCE(x.old_reached, %s) ELSE %s END AS rkey,
+       -- the debtor's calendar, for the policies with a step before the due date
+       CASE WHEN x.policy_id = ANY(%s) THEN x.company_id || ':' || x.country ELSE '' END AS cal
 FROM (
   SELECT d.id AS doc_id, d.counterparty_id AS cp_id, d.due_date, d.open_amount, d.currency,
          k.policy_id, p.document_id AS had,
          p.policy_id AS old_policy, p.step_order AS old_order, p.reached_on AS old_reached,
-         (p.document_id IS NOT NULL AND p.policy_id IS NOT DISTINCT FROM k.policy_id) AS same
-  FROM (SELECT c.id, COALESCE(o.policy_id, s.policy_id) AS policy_id
+         (p.document_id IS NOT NULL AND p.policy_id IS NOT DISTINCT FROM k.policy_id) AS same,
+         k.company_id, k.country
+  FROM (SELECT c.id, COALESCE(o.policy_id, s.policy_id) AS policy_id, c.company_id, c.country
         FROM ledger_counterparty c
         LEFT JOIN ladder_counterpartypolicy o ON o.counterparty_id = c.id
         LEFT JOIN ladder_segmentpolicy s ON s.segment_id = c.segment_id
@@ -1106,7 +1150,7 @@ FROM (
 NO_DATE = date(1900, 1, 1)
 KEY_JOIN = (
     "d.pkey = c.pkey AND d.due_date = c.due_date AND d.step_order = c.step_order "
-    "AND d.rkey = c.rkey"
+    "AND d.rkey = c.rkey AND d.cal = c.cal"
 )
 PROGRESS_FROM_DECISIONS = (
     "INSERT INTO ladder_documentprogress (document_id, counterparty_id, policy_id, step_order, "  # noqa: S608
@@ -1151,10 +1195,11 @@ def _document_batch_sql(
                 row_by_row,
                 NO_DATE,
                 NO_DATE,
+                ctx.early_policies,
                 False,
                 lo,
                 hi,
-                as_of - timedelta(days=ctx.first_offset),
+                ctx.new_until,
                 as_of,
             ],
         )
@@ -1168,48 +1213,52 @@ def _document_batch_sql(
         # 1. the documents decided row by row
         cursor.execute(
             "SELECT doc_id, cp_id, due_date, open_amount, currency, policy_id, had, old_policy, "
-            "old_order, old_reached FROM ladder_cand WHERE special"
+            "old_order, old_reached, company_id, country FROM ladder_cand WHERE special"
         )
         decided = _decide_rows(ctx, cursor.fetchall(), holds, summary)
         # 2. the rest, once per distinct key
         cursor.execute(
-            "SELECT pkey, due_date, step_order, rkey, count(*) FROM ladder_cand "
-            "WHERE NOT special GROUP BY 1, 2, 3, 4"
+            "SELECT pkey, due_date, step_order, rkey, cal, count(*) FROM ladder_cand "
+            "WHERE NOT special GROUP BY 1, 2, 3, 4, 5"
         )
         decisions: list[tuple[Any, ...]] = []
         fires: list[tuple[Any, ...]] = []
-        for pkey, due_date, step_order, rkey, n in cursor.fetchall():
+        for pkey, due_date, step_order, rkey, cal, n in cursor.fetchall():
             policy = ctx.policy_for(pkey or None)
             if policy is None:
                 summary.skipped["no active policy"] += n
-                decisions.append((pkey, due_date, step_order, rkey, 0, None, None))
+                decisions.append((pkey, due_date, step_order, rkey, cal, 0, None, None))
                 continue
             reached_on = None if rkey == NO_DATE else rkey
+            working = None
+            if cal:
+                company_id, country = cal.split(":", 1)
+                working = ctx.calendar(int(company_id), country).is_working_day
             decision = decide(
                 policy.ladder, due_date=due_date, as_of=as_of, amount=Decimal("1"),
-                step_order=step_order, reached_on=reached_on,
+                step_order=step_order, reached_on=reached_on, is_working_day=working,
             )  # fmt: skip
             _count(summary, decision, n)
             decisions.append(
-                (pkey, due_date, step_order, rkey, decision.step_order, decision.reached_on,
+                (pkey, due_date, step_order, rkey, cal, decision.step_order, decision.reached_on,
                  decision.next_due_on)
             )  # fmt: skip
             fires.extend(
-                (pkey, due_date, step_order, rkey, step.id, step.scope == "document")
+                (pkey, due_date, step_order, rkey, cal, step.id, step.scope == "document")
                 for step in decision.fire
             )
         cursor.execute(
             "CREATE TEMP TABLE ladder_dec (pkey bigint, due_date date, step_order int, "
-            "rkey date, new_order int, new_reached date, new_next date) ON COMMIT DROP"
+            "rkey date, cal text, new_order int, new_reached date, new_next date) ON COMMIT DROP"
         )
-        _copy(cursor, "ladder_dec", ("pkey", "due_date", "step_order", "rkey", "new_order",
+        _copy(cursor, "ladder_dec", ("pkey", "due_date", "step_order", "rkey", "cal", "new_order",
                                      "new_reached", "new_next"), decisions)  # fmt: skip
         cursor.execute(
             "CREATE TEMP TABLE ladder_fire (pkey bigint, due_date date, step_order int, "
-            "rkey date, step_id bigint, per_document boolean) ON COMMIT DROP"
+            "rkey date, cal text, step_id bigint, per_document boolean) ON COMMIT DROP"
         )
-        _copy(cursor, "ladder_fire", ("pkey", "due_date", "step_order", "rkey", "step_id",
-                                      "per_document"), fires)  # fmt: skip
+        _copy(cursor, "ladder_fire", ("pkey", "due_date", "step_order", "rkey", "cal",
+                                      "step_id", "per_document"), fires)  # fmt: skip
         # 3. what each fired step covers: one row per (step, document)
         cursor.execute(
             "CREATE TEMP TABLE ladder_hit ON COMMIT DROP AS "
@@ -1301,7 +1350,7 @@ def _pending_counterparties(ctx: Context, shard: tuple[int, int]) -> list[int]:
     with connection.cursor() as cursor, pg_settings(cursor, **PARALLEL_SCAN):
         cursor.execute(
             PENDING_SQL.format(shard_p=shard_p, shard_d=shard_d),
-            [ctx.as_of, ctx.as_of - timedelta(days=ctx.first_offset)],
+            [ctx.as_of, ctx.new_until],
         )
         return sorted(row[0] for row in cursor.fetchall())
 

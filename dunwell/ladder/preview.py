@@ -3,9 +3,10 @@ step lands, in which window, for whom — shown beside the policy editor before 
 
 Dates follow the ladder's rules (ladder/decide.py): a due-date step is the due date + N days,
 an after-previous step is the previous step's real day + N days, and a task never lands on a
-weekend or holiday of the debtor's country (`task_day`). A step whose minimum overdue amount
-is above the sample's amount is listed as skipped. Event steps have no date; they are listed
-with their event.
+weekend or holiday of the debtor's country: a step before the due date moves back to the
+working day before (`step_date`), any other to the next working day (`task_day`). A step
+whose minimum overdue amount is above the sample's amount is listed as skipped. Event steps
+have no date; they are listed with their event.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from datetime import date, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from dunwell.ladder.decide import AFTER_PREVIOUS, DEFAULT_WINDOW, EVENT, task_day
+from dunwell.ladder.decide import AFTER_PREVIOUS, DEFAULT_WINDOW, EVENT, step_date, task_day
 from dunwell.workdays import WorkCalendar
 
 
@@ -72,7 +73,7 @@ def policy_calendar(
             continue
         days = timedelta(days=int(step["days"] or 0))
         nominal = previous + days if step["trigger"] == AFTER_PREVIOUS else due + days
-        day = task_day(nominal, calendar.is_working_day)
+        day = task_day(step_date(nominal, due, calendar.is_working_day), calendar.is_working_day)
         minimum = step.get("min_overdue_amount") or Decimal("0")
         rows.append(PreviewRow(nominal=nominal, day=day, skipped=amount < minimum, **common))
         previous = day
