@@ -8,6 +8,7 @@ ladder task is completed through `dunwell.work.services.record_written_step`."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -106,6 +107,33 @@ def check_wording(kind: str, language: str, subject: str, body: str) -> None:
                     % {"words": "”, “".join(words)},
                     name,
                 )
+
+
+@dataclass(frozen=True)
+class WordingPreview:
+    debtor: str
+    draft: Draft
+
+
+def wording_preview(
+    by: User, *, kind: str, language: str, subject: str, body: str
+) -> WordingPreview | None:
+    """The wording being edited filled with one debtor's data, as the letter would read, in
+    the wording's language: a debtor the user sees, writing in that language and overdue if
+    there is one. None when the user sees no debtor. Checked as saving checks it."""
+    check_wording(kind, language, subject, body)
+    seen = Counterparty.objects.filter(counterparty_filter(by)).order_by("pk")
+    candidates = list(seen.filter(language=language).values_list("pk", flat=True)[:20])
+    candidates += list(seen.values_list("pk", flat=True)[:5])
+    found = situations(candidates)
+    if not found:
+        return None
+    chosen = next(
+        (found[pk] for pk in candidates if pk in found and found[pk].total_overdue),
+        found[next(pk for pk in candidates if pk in found)],
+    )
+    sample = dataclasses.replace(chosen, language=language)
+    return WordingPreview(sample.name, draft(sample, subject, body, sender_of(by)))
 
 
 @transaction.atomic

@@ -205,7 +205,25 @@ def wording(request: HttpRequest, kind: str, language: str) -> HttpResponse:
         .order_by("-version")
     )
     newest = versions[0] if versions else None
-    if request.method == "POST":
+    preview, previewed = None, False
+    if request.method == "POST" and request.POST.get("preview"):
+        # "Preview": the text being edited filled with a debtor's data; nothing is saved.
+        form = WordingForm(request.POST)
+        status = 200
+        if form.is_valid():
+            try:
+                preview = services.wording_preview(
+                    user,
+                    kind=kind,
+                    language=language,
+                    subject=form.cleaned_data["subject"],
+                    body=form.cleaned_data["body"],
+                )
+                previewed = True
+            except services.LetterError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+                status = 400
+    elif request.method == "POST":
         form = WordingForm(request.POST)
         if form.is_valid():
             try:
@@ -237,6 +255,8 @@ def wording(request: HttpRequest, kind: str, language: str) -> HttpResponse:
             "form": form,
             "versions": versions,
             "newest": newest,
+            "preview": preview,
+            "previewed": previewed,
         },
         status=status,
     )

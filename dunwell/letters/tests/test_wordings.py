@@ -186,6 +186,35 @@ class TestPage:
         assert Wording.objects.filter(kind="firm", language="en").count() == 1
 
 
+def test_a_wording_is_previewed_with_a_debtors_data_before_it_is_saved(
+    client: Any, make_user: Any, debtor: Any
+) -> None:
+    """The Romanian wording being edited, filled with a debtor's facts (in Romanian, amounts
+    with their currency), shown under the form; nothing is saved."""
+    boss = make_user("boss", "director", language="ro")
+    client.force_login(boss)
+    url = reverse("letters:wording", args=["firm", "ro"])
+    before = Wording.objects.filter(kind="firm", language="ro").count()
+    page = client.post(
+        url,
+        {
+            "subject": "Plată restantă: {{ debtor.name }}",
+            "body": "Bună ziua,\n\nTotal restant: {{ total_overdue }}.\n{{ documents }}",
+            "preview": "1",
+        },
+    )
+    assert page.status_code == 200
+    html = page.content.decode()
+    shown = html.split('id="wording-preview"', 1)[1].split("</article>", 1)[0]
+    assert "Fabrica Nord SRL" in shown and "(nesalvat)" in shown
+    assert "Plată restantă: Fabrica Nord SRL" in shown
+    assert "Total restant: " in shown and "RON" in shown and "EUR" in shown
+    assert "F-101" in shown
+    assert Wording.objects.filter(kind="firm", language="ro").count() == before
+    broken = client.post(url, {"subject": "Plată", "body": "{% if x %}", "preview": "1"})
+    assert broken.status_code == 400 and 'id="wording-preview"' not in broken.content.decode()
+
+
 def test_a_name_that_ends_in_a_full_stop_does_not_get_a_second_one() -> None:
     context = {"debtor": {"name": "Acme S.R.L."}, "company": {"name": "Nord Inc."}}
     text = render_wording(
