@@ -13,6 +13,9 @@ from functools import lru_cache
 from typing import Any, ClassVar
 
 from django.template import Context, Engine, TemplateSyntaxError
+from django.utils.translation import gettext as _
+
+from dunwell.letters.template_library import FILTERS, TAGS
 
 # The names a wording may use; docs/mail.md describes each.
 DOCUMENTED_CONTEXT = (
@@ -46,12 +49,59 @@ class WordingSyntaxError(ValueError):
     """The wording does not parse; the message says where."""
 
 
+_BAD_TAG = re.compile(r"Invalid block tag on line (\d+): '([^']*)'")
+_UNCLOSED = re.compile(r"Unclosed tag on line (\d+): '([^']*)'")
+_BAD_FILTER = re.compile(r"Invalid filter: '([^']*)'")
+_REMAINDER = re.compile(r"Could not parse the remainder: '[^']*' from '([^']*)'")
+_UNDERSCORE = re.compile(r"Variables and attributes may not begin with underscores: '([^']*)'")
+_CLOSERS = ("else", "elif", "empty")
+
+
+def explain(message: str) -> str:
+    """Django's template error in the user's language, for the mistakes people make in a
+    wording (a tag the sandbox has not, an unclosed or stray tag, an unknown filter, a name
+    that is not one); any other error as Django words it."""
+    if found := _BAD_TAG.match(message):
+        line, tag = found.groups()
+        if tag.startswith("end") or tag in _CLOSERS:
+            return _("Line %(line)s: %(tag)s closes or continues nothing opened before it.") % {
+                "line": line,
+                "tag": f"{{% {tag} %}}",
+            }
+        return _("Line %(line)s: a wording cannot use the tag “%(tag)s”; it may use %(tags)s.") % {
+            "line": line,
+            "tag": tag,
+            "tags": ", ".join(TAGS),
+        }
+    if found := _UNCLOSED.match(message):
+        line, tag = found.groups()
+        return _("Line %(line)s: %(tag)s is never closed: %(end)s is missing.") % {
+            "line": line,
+            "tag": f"{{% {tag} %}}",
+            "end": f"{{% end{tag} %}}",
+        }
+    if found := _BAD_FILTER.match(message):
+        return _("There is no filter “%(name)s”; a wording may use %(filters)s.") % {
+            "name": found.group(1),
+            "filters": ", ".join(FILTERS),
+        }
+    if found := _REMAINDER.match(message):
+        return _("“%(text)s” cannot be read: print one name at a time, such as debtor.name.") % {
+            "text": found.group(1)
+        }
+    if found := _UNDERSCORE.match(message):
+        return _("“%(name)s” cannot be printed: names starting with “_” are not letter data.") % {
+            "name": found.group(1)
+        }
+    return message
+
+
 @lru_cache(maxsize=256)
 def compile_wording(source: str) -> Any:
     try:
         return sandbox().from_string(source)
     except TemplateSyntaxError as exc:
-        raise WordingSyntaxError(str(exc)) from exc
+        raise WordingSyntaxError(explain(str(exc))) from exc
 
 
 # A full stop right after a word's own full stop: a name that ends in an abbreviation ("Acme

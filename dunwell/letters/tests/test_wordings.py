@@ -215,6 +215,38 @@ def test_a_wording_is_previewed_with_a_debtors_data_before_it_is_saved(
     assert broken.status_code == 400 and 'id="wording-preview"' not in broken.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("Hi {% load static %}", "Line 1: a wording cannot use the tag “load”; it may use if, for"),
+        ("Hi\n{% if debtor %}x", "Line 2: {% if %} is never closed: {% endif %} is missing."),
+        ("x {% endif %}", "Line 1: {% endif %} closes or continues nothing opened before it."),
+        ("{{ total|money }}", "There is no filter “money”; a wording may use default,"),
+        ("{{ debtor name }}", "“debtor name” cannot be read: print one name at a time"),
+    ],
+)
+def test_a_wording_mistake_is_explained_in_plain_words(source: str, expected: str) -> None:
+    with pytest.raises(WordingSyntaxError) as raised:
+        render_wording(source, {})
+    assert expected in str(raised.value)
+    assert "Did you forget" not in str(raised.value)
+
+
+def test_a_wording_mistake_is_explained_in_the_editors_language(
+    client: Any, make_user: Any
+) -> None:
+    """Django's own message ("Invalid block tag on line 1: 'load'. Did you forget to register
+    or load this tag?") came out in English on a Romanian page."""
+    boss = make_user("boss", "director", language="ro")
+    client.force_login(boss)
+    url = reverse("letters:wording", args=["firm", "ro"])
+    page = client.post(url, {"subject": "Plată {% load static %}", "body": "Bună ziua"})
+    html = page.content.decode()
+    assert page.status_code == 400
+    assert "Linia 1: o formulare nu poate folosi eticheta „load”" in html
+    assert "Did you forget" not in html
+
+
 def test_a_name_that_ends_in_a_full_stop_does_not_get_a_second_one() -> None:
     context = {"debtor": {"name": "Acme S.R.L."}, "company": {"name": "Nord Inc."}}
     text = render_wording(
