@@ -8,7 +8,7 @@ import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from num2words import num2words
+from num2words import CONVERTER_CLASSES, num2words
 
 CENT = Decimal("0.01")
 LANGUAGES = ("en", "ru", "uk", "ro")
@@ -23,13 +23,7 @@ CURRENCY_NAMES: dict[str, dict[str, tuple[str, str]]] = {
         "RUB": ("roubles", "kopeks"),
     },
     "ru": {
-        "RON": ("румынских леев", "бань"),
-        "MDL": ("молдавских леев", "бань"),
         "UAH": ("гривен", "копеек"),
-    },
-    "uk": {
-        "RON": ("румунських леїв", "бані"),
-        "MDL": ("молдовських леїв", "бані"),
     },
     "ro": {
         "RUB": ("ruble", "copeici"),
@@ -46,8 +40,36 @@ RO_LIKE_LEI: dict[str, dict[str, str]] = {
     "USD": {"leu": "dolar american", "lei": "dolari americani", "ban": "cent", "bani": "cenți"},
 }
 
-# Pairs where num2words has currency words but declines them wrongly ("сто леї").
-NO_CURRENCY_WORDS = frozenset({("uk", "RON"), ("uk", "MDL")})
+# Lei and bani in Russian and Ukrainian, declined after the number (one, two to four, five
+# and more: "двадцать один молдавский лей", "два молдавских лея", "пять молдавских леев"); num2words
+# has no such words in Russian and declines them wrongly in Ukrainian ("сто леї").
+SLAVIC_LEI: dict[tuple[str, str], tuple[tuple[str, str, str], tuple[str, str, str]]] = {
+    ("ru", "MDL"): (
+        ("молдавский лей", "молдавских лея", "молдавских леев"),
+        ("бан", "бана", "бань"),
+    ),
+    ("ru", "RON"): (("румынский лей", "румынских лея", "румынских леев"), ("бан", "бана", "бань")),
+    ("uk", "MDL"): (
+        ("молдовський лей", "молдовські леї", "молдовських леїв"),
+        ("бан", "бані", "банів"),
+    ),
+    ("uk", "RON"): (
+        ("румунський лей", "румунські леї", "румунських леїв"),
+        ("бан", "бані", "банів"),
+    ),
+}
+
+
+def _slavic_lei(amount: Decimal, language: str, currency: str) -> str:
+    """ "Двадцать один молдавский лей, один бан", as num2words writes roubles and kopecks."""
+    converter = CONVERTER_CLASSES[language]
+    major, minor = SLAVIC_LEI[(language, currency)]
+    whole = int(amount)
+    cents = int((amount - whole) * 100)
+    return (
+        f"{converter.to_cardinal(whole)} {converter.pluralize(whole, major)}, "
+        f"{converter.to_cardinal(cents)} {converter.pluralize(cents, minor)}"
+    )
 
 
 def _cents(amount: Decimal) -> Decimal:
@@ -95,9 +117,9 @@ def amount_in_words(amount: Decimal, currency: str, language: str) -> str:
         sign = {"en": "minus ", "ru": "минус ", "uk": "мінус ", "ro": "minus "}[language]
         amount = -amount
     try:
-        if (language, currency) in NO_CURRENCY_WORDS:
-            raise NotImplementedError
-        if language == "ro" and currency in RO_LIKE_LEI:
+        if (language, currency) in SLAVIC_LEI:
+            words = _slavic_lei(amount, language, currency)
+        elif language == "ro" and currency in RO_LIKE_LEI:
             units = RO_LIKE_LEI[currency]
             words = re.sub(
                 r"\b(leu|lei|ban|bani)\b",

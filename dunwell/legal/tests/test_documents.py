@@ -24,8 +24,8 @@ TODAY = date(2026, 4, 15)
 OWED = {"en": "3,100.50", "ru": "3\u00a0100,50", "uk": "3\u00a0100,50", "ro": "3.100,50"}
 OWED_WORDS = {
     "en": "Three thousand, one hundred lei, fifty bani",
-    "ru": "Три тысячи сто румынских леев 50 бань",
-    "uk": "Три тисячі сто румунських леїв 50 бані",
+    "ru": "Три тысячи сто румынских леев, пятьдесят бань",
+    "uk": "Три тисячі сто румунських леїв, п'ятдесят банів",
     "ro": "Trei mii o sută de lei și cincizeci de bani",
 }
 TITLES = {
@@ -136,7 +136,7 @@ def test_pretension_carries_the_calculation_and_the_contract_deadline(
     # then 600.00 for 54 days; INV-2 2500.50 for 43 days -> 16.00 + 32.40 + 107.52 = 155.92
     assert "155,92" in text
     assert "3\u00a0256,42" in text  # principal + penalty
-    assert "Три тысячи двести пятьдесят шесть румынских леев 42 бань" in text
+    assert "Три тысячи двести пятьдесят шесть румынских леев, сорок два бана" in text
     assert "в течение 15 дней" in text  # the contract's pretension period
     assert "30.04.2026" in text
     assert "04.03.2026" in text and "107,52" in text  # a line of the appendix

@@ -36,7 +36,6 @@ def test_amount_in_words_with_currency_words(language: str, currency: str, expec
     ("language", "currency", "expected"),
     [
         ("en", "UAH", "One thousand, two hundred and thirty-four hryvnias 56 kopiykas"),
-        ("ru", "RON", "Одна тысяча двести тридцать четыре румынских леев 56 бань"),
         ("ro", "UAH", "O mie două sute treizeci și patru grivne 56 copeici"),
     ],
 )
@@ -71,6 +70,28 @@ def test_romanian_amounts_in_euro_lei_and_dollars_read_as_romanian_writes_them(
 ) -> None:
     """From twenty on Romanian says "de" before the unit, one is "un", cents are "cenți"."""
     assert amount_in_words(Decimal(amount), currency, "ro") == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "amount", "currency", "expected"),
+    [
+        (
+            "ru",
+            "1234.56",
+            "RON",
+            "Одна тысяча двести тридцать четыре румынских лея, пятьдесят шесть бань",
+        ),
+        ("ru", "21.01", "MDL", "Двадцать один молдавский лей, один бан"),
+        ("ru", "11.02", "MDL", "Одиннадцать молдавских леев, два бана"),
+        ("uk", "1032.44", "MDL", "Одна тисяча тридцять два молдовські леї, сорок чотири бані"),
+        ("uk", "5.01", "RON", "П'ять румунських леїв, один бан"),
+    ],
+)
+def test_lei_in_russian_and_ukrainian_are_declined_after_the_number(
+    language: str, amount: str, currency: str, expected: str
+) -> None:
+    """Was "Двадцать один молдавских леев 01 бань" whatever the number."""
+    assert amount_in_words(Decimal(amount), currency, language) == expected
 
 
 def test_amount_in_words_rounds_to_cents_and_keeps_the_sign() -> None:
