@@ -65,3 +65,31 @@ def test_an_email_step_reads_as_an_action_not_as_an_address(
     assert f"<td>{expected}</td>" in text
     if wrong:
         assert wrong not in text
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("ru", "Шаг 15 не учтён: в нём ошибки."), ("uk", "Крок 15 не враховано: у ньому помилки.")],
+)
+def test_one_step_left_out_of_the_preview_is_said_in_the_singular(
+    supervisor: User, language: str, expected: str
+) -> None:
+    from dunwell.ladder.tests.test_policy_editor import _editor_post
+
+    supervisor.language = language
+    supervisor.save(update_fields=["language"])
+    client = Client()
+    client.force_login(supervisor)
+    standard = Policy.objects.get(code="standard")
+    page = client.get(reverse("ladder:policy_edit", args=[standard.pk]))
+    new = page.context["formset"].total_form_count() - 1
+    data = _editor_post(page)
+    data.update({
+        f"steps-{new}-order": "15", f"steps-{new}-name": "Inserted",
+        f"steps-{new}-trigger": "event", f"steps-{new}-days": "0",
+        f"steps-{new}-action": "call", f"steps-{new}-assignee_role": "collector",
+        f"steps-{new}-scope": "counterparty", f"steps-{new}-min_overdue_amount": "0",
+    })  # fmt: skip
+    preview = client.post(reverse("ladder:policy_preview", args=[standard.pk]), data)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", preview.content.decode()))
+    assert expected in text
