@@ -282,7 +282,23 @@ def auto_send(request: HttpRequest, kind: str) -> HttpResponse:
     user = _manager(request)
     if kind not in WordingKind.values:
         raise Http404
-    services.set_auto_send(user, kind, request.POST.get("on") == "1")
+    on = request.POST.get("on") == "1"
+    services.set_auto_send(user, kind, on)
+    label = WordingKind(kind).label
+    if on:
+        messages.success(
+            request,
+            _(
+                "“%(kind)s” letters now go out by themselves, in each language whose wording is "
+                "approved."
+            )
+            % {"kind": label},
+        )
+    else:
+        messages.success(
+            request,
+            _("“%(kind)s” letters now wait for a collector to send them.") % {"kind": label},
+        )
     return redirect("letters:wordings")
 
 

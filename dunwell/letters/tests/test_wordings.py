@@ -3,6 +3,7 @@ before the legal stage; automatic sending only with an approved wording."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -245,6 +246,44 @@ def test_a_wording_mistake_is_explained_in_the_editors_language(
     assert page.status_code == 400
     assert "Linia 1: o formulare nu poate folosi eticheta „load”" in html
     assert "Did you forget" not in html
+
+
+def test_the_approve_button_on_the_wording_page_approves(client: Any, make_user: Any) -> None:
+    """Its URL (wordings/approve/<pk>/) was taken by the wording page's "<kind>/<language>/"
+    pattern: the button answered 404 and nothing was approved."""
+    boss = make_user("boss", "director", language="en")
+    client.force_login(boss)
+    newest = wording_of("firm", "ro")
+    assert not newest.approved
+    page = client.get(reverse("letters:wording", args=["firm", "ro"])).content.decode()
+    action = reverse("letters:wording_approve", args=[newest.pk])
+    assert f'action="{action}"' in page
+    done = client.post(action, follow=True)
+    assert done.status_code == 200 and "Approved." in done.content.decode()
+    newest.refresh_from_db()
+    assert newest.approved and newest.approved_by == boss
+
+
+def test_the_auto_send_switch_says_its_state_and_what_a_click_does(
+    client: Any, make_user: Any
+) -> None:
+    """The switch was one button reading its state ("off"): whether a click turns it off or
+    on was a guess, and nothing said what had happened."""
+    boss = make_user("boss", "director", language="ro")
+    client.force_login(boss)
+
+    def cell() -> str:
+        page = client.get(reverse("letters:wordings")).content.decode()
+        row = page.split('data-kind="firm"', 1)[1].split("</tr>", 1)[0]
+        return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row.rsplit("<td>", 1)[1])).strip()
+
+    assert cell() == "dezactivat Pornește"
+    done = client.post(reverse("letters:auto_send", args=["firm"]), {"on": "1"}, follow=True)
+    assert "Scrisorile „Solicitare fermă” pleacă acum singure" in done.content.decode()
+    assert cell() == "activat Oprește"
+    done = client.post(reverse("letters:auto_send", args=["firm"]), {"on": "0"}, follow=True)
+    assert "așteaptă acum ca un colector să le trimită" in done.content.decode()
+    assert cell() == "dezactivat Pornește"
 
 
 def test_a_name_that_ends_in_a_full_stop_does_not_get_a_second_one() -> None:
