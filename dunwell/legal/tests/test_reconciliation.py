@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from dunwell.legal.reconciliation import Entry, reconcile
 from dunwell.legal.rendering import render_html
-from dunwell.legal.selectors import reconciliation_data
+from dunwell.legal.selectors import reconciliation_data, snapshot
 
 D = Decimal
 
@@ -144,3 +144,25 @@ def test_a_settled_account_closes_at_zero(debtor, pay) -> None:
     rows = _balance_rows(debtor, "ro", date(2026, 1, 1), date(2026, 3, 31))
     closing = [cells for label, cells in rows.items() if label.startswith("Sold final")]
     assert closing == [["0,00", ""]]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "conclusion"),
+    [
+        ("ru", "На 31.03.2026: задолженность Șantierul Nord SRL перед Demo Supply LLC —"),
+        ("uk", "Станом на 31.03.2026: заборгованість Șantierul Nord SRL перед Demo Supply LLC —"),
+        ("ro", "La 31.03.2026: datoria Șantierul Nord SRL față de Demo Supply LLC,"),
+    ],
+)
+def test_the_conclusion_goes_on_in_lower_case_after_its_colon(
+    debtor, language: str, conclusion: str
+) -> None:
+    """Was "На 31.03.2026: Задолженность …": a capital mid-sentence in Russian, Ukrainian and
+    Romanian, which go on in lower case after a colon."""
+    data = snapshot(
+        "reconciliation", debtor, language, date(2026, 4, 15),
+        start=date(2026, 1, 1), end=date(2026, 3, 31),
+    )  # fmt: skip
+    html = render_html("reconciliation", language, data)
+    assert conclusion in html.replace("\u00a0", " ")
