@@ -286,6 +286,20 @@ def test_the_auto_send_switch_says_its_state_and_what_a_click_does(
     assert cell() == "dezactivat Pornește"
 
 
+def test_approved_and_not_approved_versions_are_said_with_the_same_word(
+    client: Any, make_user: Any
+) -> None:
+    """Russian: "утверждено" / "не утверждено", as the column says; the bare "approved" of the
+    credit and legal catalogs ("одобрено") no longer stands beside "не утверждено"."""
+    boss = make_user("boss", "director", language="ru")
+    approve_wording(boss, wording_of("firm", "ru"))
+    client.force_login(boss)
+    page = client.get(reverse("letters:wordings")).content.decode()
+    row = page.split('data-kind="firm"', 1)[1].split("</tr>", 1)[0]
+    assert '<span class="badge good">утверждено</span>' in row
+    assert "не утверждено" in row and "одобрено" not in page
+
+
 def test_a_name_that_ends_in_a_full_stop_does_not_get_a_second_one() -> None:
     context = {"debtor": {"name": "Acme S.R.L."}, "company": {"name": "Nord Inc."}}
     text = render_wording(
