@@ -231,6 +231,14 @@ class GenerateForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
+    def __init__(self, *args: Any, currencies: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The debtor's currencies, its main one first: every kind but the pretension (which
+        # claims each currency in its own part) is made in one of them.
+        self.fields["currency"] = forms.ChoiceField(
+            label=_("Currency"), required=False, choices=[(c, c) for c in currencies or []]
+        )
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         kind = data.get("kind")
@@ -263,6 +271,8 @@ class GenerateForm(forms.Form):
                 "agreed": lines(data.get("agreed") or ""),
                 "next_steps": lines(data.get("next_steps") or ""),
             }
+        if data.get("currency") and kind != PaperKind.PRETENSION and "agreement_id" not in params:
+            params["currency"] = data["currency"]
         data["params"] = params
         return data
 

@@ -81,6 +81,18 @@ def currency_for(counterparty: Counterparty) -> str:
     return str(row["currency"]) if row else counterparty.company.currency
 
 
+def currencies_for(counterparty: Counterparty) -> list[str]:
+    """Every currency the counterparty has documents in, the default one (`currency_for`)
+    first: a statement or reconciliation covers one currency, and each can be asked for."""
+    default = currency_for(counterparty)
+    others = set(
+        Document.objects.filter(counterparty=counterparty)
+        .values_list("currency", flat=True)
+        .distinct()
+    )
+    return [default, *sorted(others - {default})]
+
+
 def _common(
     kind: str, counterparty: Counterparty, language: str, today: date, contract: Contract | None
 ) -> Snapshot:

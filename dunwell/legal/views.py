@@ -543,7 +543,10 @@ def open_case(request: HttpRequest, counterparty_id: int) -> HttpResponse:
 def debtor_documents(request: HttpRequest, counterparty_id: int) -> HttpResponse:
     user = _user(request)
     counterparty = _visible_counterparty(request, counterparty_id)
-    form = forms.GenerateForm(request.POST or None, initial={"language": counterparty.language})
+    currencies = selectors.currencies_for(counterparty)
+    form = forms.GenerateForm(
+        request.POST or None, initial={"language": counterparty.language}, currencies=currencies
+    )
     if request.method == "POST" and form.is_valid():
         case = (
             LegalCase.objects.filter(counterparty=counterparty)
@@ -572,6 +575,7 @@ def debtor_documents(request: HttpRequest, counterparty_id: int) -> HttpResponse
             "papers": counterparty.generated_documents.select_related("created_by")[:100],
             "form": form,
             "kinds": PaperKind.choices,
+            "currencies": currencies,
             "today": today,
             "year_start": today.replace(month=1, day=1),
             "case": LegalCase.objects.filter(counterparty=counterparty)

@@ -343,3 +343,26 @@ def test_a_done_deadline_is_no_longer_the_next_one(case: LegalCase, director: An
     task = Task.objects.get(pk=deadline.task_id)
     complete_task(task, user=director, result="no answer; filing")
     assert shown not in client_for(director).get(url).content.decode()
+
+
+def test_a_statement_in_the_debtors_other_currency_can_be_made(
+    debtor: Counterparty, collector: User, make_document: Any
+) -> None:
+    """A debtor owing lei and euro: the statement was always made in lei, so the euro invoice
+    reached the debtor on no statement at all. The panel offers the currency, main one first."""
+    make_document(
+        debtor, "1032.44", number="EU-1", currency="EUR",
+        date=date(2026, 3, 1), due_date=date(2026, 3, 31),
+    )  # fmt: skip
+    client = client_for(collector)
+    url = reverse("legal:debtor_documents", args=[debtor.pk])
+    page = client.get(url).content.decode()
+    assert '<select name="currency"><option value="RON">RON</option><option value="EUR">' in page
+    response = client.post(
+        url, {"kind": "statement", "language": "ro", "as_of": "2026-04-15", "currency": "EUR"}
+    )
+    assert response.status_code == 302
+    paper = GeneratedDocument.objects.get(counterparty=debtor, kind="statement")
+    assert paper.data["currency"] == "EUR"
+    assert [row["label"] for row in paper.data["rows"]] == ["Factură nr. EU-1 din 01.03.2026"]
+    assert paper.data["total"] == "1.032,44"
