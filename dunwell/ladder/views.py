@@ -120,15 +120,18 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     if not services.can_approve(user, task):
         raise PermissionDenied
     comment = request.POST.get("comment", "")
+    # The list holds many alike steps ("Director decides on legal steps — …"): each message
+    # names the one decided.
+    step = task.localized_title
     try:
         if request.POST.get("decision") == "approve":
             services.approve_task(task, user=user, comment=comment)
-            messages.success(request, _("Approved."))
+            messages.success(request, _("Approved: %(step)s.") % {"step": step})
         else:
             services.reject_task(task, user=user, comment=comment)
-            messages.success(request, _("Rejected."))
+            messages.success(request, _("Rejected: %(step)s.") % {"step": step})
     except services.LadderError as exc:
-        messages.error(request, str(exc.message))
+        messages.error(request, f"{step}: {exc.message}")
     return redirect("ladder:approvals")
 
 

@@ -3,6 +3,7 @@ with the owner collector, a teammate and an outsider."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -190,3 +191,20 @@ def test_a_supervisor_decides_approvals_only_for_their_own_teams_debtors(
     assert own.post(url, {"decision": "reject", "comment": "not yet"}).status_code == 302
     task.refresh_from_db()
     assert task.status == TaskStatus.REJECTED and task.approver == supervisor
+
+
+def test_a_decision_names_the_step_it_was_about(
+    debtor: Counterparty, collector: User, director: User
+) -> None:
+    """The approvals list holds many alike steps: "Approved." alone did not say which one, and
+    "Say why the step is rejected." not which reject was refused."""
+    task = _task(debtor, collector, status=TaskStatus.AWAITING_APPROVAL, approval_role="director",
+                 action="stop_shipments", due_at=datetime(2026, 3, 1, tzinfo=UTC))  # fmt: skip
+    url = reverse("ladder:decide", args=[task.pk])
+    c = client_for(director)
+    refused = c.post(url, {"decision": "reject", "comment": ""}, follow=True).content.decode()
+    assert f"{task.localized_title}: " in html.unescape(refused)
+    task.refresh_from_db()
+    assert task.status == TaskStatus.AWAITING_APPROVAL
+    done = c.post(url, {"decision": "approve", "comment": "ok"}, follow=True).content.decode()
+    assert f"Approved: {task.localized_title}." in html.unescape(done)
