@@ -21,7 +21,7 @@ from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from dunwell.ladder.models import Agreement, Dispute, DisputeStatus
 from dunwell.ledger.models import Allocation, Contract, Counterparty, Document, Payment
-from dunwell.legal.calc import Calculation, ClaimItem, calculate_claim, pick_rule
+from dunwell.legal.calc import CalcLine, Calculation, ClaimItem, calculate_claim, pick_rule
 from dunwell.legal.errors import LegalError
 from dunwell.legal.i18n import doc_gettext as _
 from dunwell.legal.i18n import doc_ngettext as ngettext
@@ -356,6 +356,15 @@ def component_labels() -> dict[str, str]:
     }
 
 
+def _rate_text(line: CalcLine, language: str) -> str:
+    """ "16%" a year (the year column says which), "0,1% в день" for a contract's per-day
+    penalty: a bare "0,1%" beside an empty year read as a yearly rate."""
+    rate = format_percent(line.rate, language)
+    if line.year_basis or line.component == "inflation":
+        return rate
+    return _("%(rate)s per day") % {"rate": rate}
+
+
 def _calc_block(calc: Calculation, money: Money, language: str) -> Snapshot:
     names = component_labels()
     return {
@@ -370,8 +379,9 @@ def _calc_block(calc: Calculation, money: Money, language: str) -> Snapshot:
                 "end": format_date(line.end),
                 "days": line.days,
                 "base": money(line.base),
-                "rate": format_percent(line.rate, language),
-                "year_basis": line.year_basis,
+                "rate": _rate_text(line, language),
+                # A contract's per-day penalty and the inflation over the period have no year.
+                "year_basis": line.year_basis or "—",
                 "amount": money(line.amount),
                 "note": gettext(line.note) if line.note else "",  # interest app's phrase
             }

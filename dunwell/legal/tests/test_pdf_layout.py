@@ -1,14 +1,22 @@
-"""The printed PDF as laid out on the page: tables keep within the page's margins."""
+"""The printed PDF as laid out on the page: tables keep within the page's margins, and the
+calculation's cells say what their figures are."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
+import pytest
+from django.utils import translation
 from weasyprint import HTML
 from weasyprint.formatting_structure import boxes
 
+from dunwell.legal.calc import CalcLine, Calculation
 from dunwell.legal.rendering import render_html
+from dunwell.legal.selectors import Money, _calc_block
 
 NBSP = "\u00a0"
 
@@ -56,3 +64,28 @@ def test_the_calculation_appendix_keeps_within_the_right_margin() -> None:
             tables += 1
             assert table.position_x + table.margin_width() <= right_margin
     assert tables >= 2  # the claim's table and the calculation's
+
+
+@pytest.mark.parametrize(
+    ("language", "rate"),
+    [
+        ("ru", "0,03% в день"),
+        ("uk", "0,03% за день"),
+        ("ro", "0,03% pe zi"),
+        ("en", "0.03% per day"),
+    ],
+)
+def test_a_per_day_penalty_says_per_day_and_has_no_year(language: str, rate: str) -> None:
+    """A contract's 0,03% a day printed as a bare "0,03%" beside an empty year cell: it read as
+    a yearly rate, or a figure left out."""
+    line = CalcLine(
+        item="INV-1", component="penalty", start=date(2026, 11, 30), end=date(2026, 12, 6),
+        days=7, base=Decimal("31924.30"), rate=Decimal("0.03"), year_basis="",
+        amount=Decimal("67.04"),
+    )  # fmt: skip
+    yearly = dataclasses.replace(line, rate=Decimal("16"), year_basis="365")
+    calc = Calculation(rule="contract", options={}, to=date(2026, 12, 6), lines=[line, yearly])
+    with translation.override(language):
+        rows = _calc_block(calc, Money("UAH", language), language)["lines"]
+    assert (rows[0]["rate"], rows[0]["year_basis"]) == (rate, "—")
+    assert (rows[1]["rate"], rows[1]["year_basis"]) == ("16%", "365")
