@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from dunwell.forms import AmountField, date_input
@@ -19,13 +20,18 @@ class TranslatedNamesMixin:
 
     def _add_translation_fields(self) -> None:
         form: Any = self
+        english = dict(settings.LANGUAGES).get("en", "English")
         for json_field, base, long_text in self.translated:
             stored = getattr(form.instance, json_field) or {}
+            base_label = form.fields[base].label
+            # The base field holds the English text: say so, or a Romanian editor takes
+            # "Nume" for the Romanian name and the list (which shows it) does not change.
+            form.fields[base].label = f"{base_label} ({english})"
             for code, label in other_languages():
                 name = f"{base}_{code}"
                 widget = forms.Textarea(attrs={"rows": 2}) if long_text else forms.TextInput()
                 form.fields[name] = forms.CharField(
-                    label=f"{form.fields[base].label} ({label})",
+                    label=f"{base_label} ({label})",
                     required=False,
                     max_length=None if long_text else form.fields[base].max_length,
                     widget=widget,

@@ -93,3 +93,19 @@ def test_one_step_left_out_of_the_preview_is_said_in_the_singular(
     preview = client.post(reverse("ladder:policy_preview", args=[standard.pk]), data)
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", preview.content.decode()))
     assert expected in text
+
+
+def test_the_base_name_and_description_say_they_are_the_english_ones(supervisor: User) -> None:
+    """A Romanian editor read "Nume: Key customer" and took it for the Romanian name; the
+    list shows the Romanian one ("Client cheie"), kept under "in other languages"."""
+    supervisor.language = "ro"
+    supervisor.save(update_fields=["language"])
+    client = Client()
+    client.force_login(supervisor)
+    standard = Policy.objects.get(code="standard")
+    html = client.get(reverse("ladder:policy_edit", args=[standard.pk])).content.decode()
+    assert _label_of(html, "id_name") == "Nume (English):"
+    assert _label_of(html, "id_description") == "Descriere (English):"
+    assert _label_of(html, "id_name_ro") == "Nume (Română):"
+    assert _label_of(html, "id_steps-0-name") == "Nume (English):"
+    assert _label_of(html, "id_steps-0-name_ro") == "Nume (Română):"
