@@ -167,6 +167,33 @@ def test_rejected_rows_are_explained_in_the_language_of_who_started_the_import(
     assert "не код страны ISO 3166" in page and "Отклонено" in page
 
 
+def test_a_rejected_file_is_said_rejected_in_the_readers_language(
+    company: Company,
+    finance: User,
+    make_user: Callable[..., User],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """Started by a Romanian user, read by a Russian one: the headline of a rejected file
+    was the stored Romanian "Fișierul a fost respins…" (the rows' reasons stay in the
+    importer's language, as kept)."""
+    User.objects.filter(pk=finance.pk).update(language="ro")
+    client = client_for(finance)
+    response = upload(client, "external_id,name,country\nC1,Alpha,RO\nC2,Beta,Romania\n")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            response["Location"], {"col_0": "external_id", "col_1": "name", "col_2": "country"}
+        )
+    run = ImportRun.objects.get()
+    assert run.status == "failed" and run.failure.startswith("Fișierul a fost respins")
+    reader = client_for(make_user("rita", Role.FINANCE, language="ru"))
+    page = reader.get(reverse("ledger:import_detail", args=[run.pk])).content.decode()
+    assert "Fișierul a fost respins" not in page
+    assert "Ничего не загружено: исправьте эти строки" in page
+    listing = reader.get(reverse("ledger:imports")).content.decode()
+    assert "Fișierul a fost respins" not in listing
+    assert "Файл отклонён: ничего не импортировано." in listing
+
+
 def test_a_running_import_polls_for_progress(finance: User) -> None:
     run = ImportRun.objects.create(
         kind="documents", file_name="d.csv", status="running", rows_done=5, rows_total=10
