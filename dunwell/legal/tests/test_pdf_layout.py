@@ -89,3 +89,20 @@ def test_a_per_day_penalty_says_per_day_and_has_no_year(language: str, rate: str
         rows = _calc_block(calc, Money("UAH", language), language)["lines"]
     assert (rows[0]["rate"], rows[0]["year_basis"]) == (rate, "—")
     assert (rows[1]["rate"], rows[1]["year_basis"]) == ("16%", "365")
+
+
+def test_the_signatures_never_open_a_page_alone() -> None:
+    """A statement whose table just fills page one: the creditor's signature went over to page
+    two on its own, a page that could be put behind any letter. Now the closing paragraph
+    goes over with it, whatever the table's length."""
+    row = {
+        "label": "Счёт № СЧ-806 от 05.11.2026", "date": "05.11.2026", "due": "12.11.2026",
+        "amount": f"77{NBSP}753,99", "paid": "0,00", "open": f"77{NBSP}753,99", "days_late": 24,
+    }  # fmt: skip
+    for n in range(24, 31):
+        data = {"number": "SA-1", "creditor": {"name": "C"}, "debtor": {"name": "D"},
+                "rows": [row] * n, "currency": "RUB", "as_of": "06.12.2026"}  # fmt: skip
+        document = HTML(string=render_html("statement", "ru", data)).render()
+        for page in document.pages[1:]:
+            body = page._page_box.children[0].children[0]
+            assert body.children[0].element.get("class") != "signs", n
