@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
 from django.db.models import CharField, Exists, OuterRef, Sum, Value
@@ -91,6 +92,7 @@ from dunwell.ledger.models import (
     Payment,
     TimelineEntry,
 )
+from dunwell.lookups import int_array
 from dunwell.money import Amounts, Money, quantize
 from dunwell.outbox.models import EventKind
 from dunwell.workdays import WorkCalendar
@@ -179,6 +181,9 @@ class TaskDraft:
     # (`ladder_hit`): 1.4M ids at 1M documents do not pass through Python twice.
     documents_sql: str = ""
     documents: int = 0
+    # (document, amount, currency) of each document: known at once on SQLite and for events,
+    # read from `ladder_hit` on PostgreSQL only for the calls that `one_call_a_day` joins
+    rows: Sequence[tuple[int, Decimal, str]] | None = None
 
     @property
     def single(self) -> tuple[Decimal, str]:
@@ -343,12 +348,17 @@ class Context:
             return self.directors[0]
         return cp.collector_id
 
-    def window(self, step: StepInfo, cp: CounterpartyInfo) -> tuple[datetime, ...]:
+    def task_day(self, cp: CounterpartyInfo) -> date:
+        """The day the run's tasks for this debtor land on: its first working day from today."""
         day_key = (cp.company_id, cp.country)
         day = self._days.get(day_key)
         if day is None:
             calendar = self.calendar(cp.company_id, cp.country)
             day = self._days[day_key] = task_day(self.as_of, calendar.is_working_day)
+        return day
+
+    def window(self, step: StepInfo, cp: CounterpartyInfo) -> tuple[datetime, ...]:
+        day = self.task_day(cp)
         key = (cp.time_zone, day, step.window_start, step.window_end)
         window = self._windows.get(key)
         if window is None:
@@ -441,9 +451,96 @@ TASK_COLUMNS = (
 TIMELINE_COLUMNS = ("counterparty_id", "at", "actor_id", "kind", "summary", "data")
 
 
-def write_tasks(ctx: Context, drafts: list[TaskDraft], summary: RunSummary) -> list[int]:
-    """Create the drafted tasks (skipping keys that exist), their documents, timeline entries
-    and effects. Runs inside the caller's transaction."""
+RowsLoader = Callable[[list[TaskDraft]], None]
+
+
+def _joined(drafts: Sequence[TaskDraft], known: Iterable[int] = ()) -> tuple[list[int], Amounts]:
+    """The documents of `drafts` not in `known` (each once, in the order found) and their
+    amounts per currency."""
+    skip = set(known)
+    seen: dict[int, tuple[Decimal, str]] = {}
+    for draft in drafts:
+        for doc_id, amount, currency in draft.rows or ():
+            if doc_id not in skip:
+                seen.setdefault(doc_id, (amount, currency))
+    return list(seen), Amounts.of((currency, amount) for amount, currency in seen.values())
+
+
+def one_call_a_day(
+    ctx: Context, drafts: list[TaskDraft], summary: RunSummary, load_rows: RowsLoader | None
+) -> list[TaskDraft]:
+    """One call task per debtor, day and assignee (docs/pressure-scale.md). The drafted calls
+    of one debtor for one person become the call of the latest step (the highest order),
+    covering all their documents; when the debtor already has an open call task for that
+    person on that day (`nightly.open_calls`: a call-back, a retry, an event's call), that
+    task takes the documents instead. The steps left out are reached all the same (their
+    documents' progress is written by the caller). Calls waiting for an approval, and every
+    other action, stay as drafted. Returns the drafts to create."""
+    calls: dict[tuple[int, int | None], list[TaskDraft]] = defaultdict(list)
+    for draft in drafts:
+        if draft.step.step.action == Action.CALL and not draft.step.needs_approval:
+            calls[(draft.counterparty.id, ctx.assignee(draft.step, draft.counterparty))].append(
+                draft
+            )
+    if not calls:
+        return drafts
+    cps = {draft.counterparty.id: draft.counterparty for group in calls.values() for draft in group}
+    days = {cp_id: ctx.task_day(cp) for cp_id, cp in cps.items()}
+    taker: dict[tuple[int, int | None], tuple[int, list[int], dict[str, str]]] = {}
+    for task_id, cp_id, assignee_id, due_at, document_ids, amounts in (
+        nightly.open_calls(cps)
+        .filter(
+            due_at__gte=timezone.make_aware(datetime.combine(min(days.values()), time()))
+            - timedelta(days=1),
+            due_at__lt=timezone.make_aware(datetime.combine(max(days.values()), time()))
+            + timedelta(days=2),
+        )
+        .order_by("id")
+        .values_list("id", "counterparty_id", "assignee_id", "due_at", "document_ids", "amounts")
+    ):
+        zone = ZoneInfo(cps[cp_id].time_zone or "UTC")
+        if (cp_id, assignee_id) in calls and timezone.localtime(due_at, zone).date() == days[cp_id]:
+            taker.setdefault((cp_id, assignee_id), (task_id, list(document_ids), amounts))
+    joined = {key: group for key, group in calls.items() if len(group) > 1 or key in taker}
+    if not joined:
+        return drafts
+    missing = [d for group in joined.values() for d in group if d.rows is None]
+    if missing:
+        assert load_rows is not None, "drafts without their documents' rows"
+        load_rows(missing)
+    left_out: set[int] = set()
+    for key, group in joined.items():
+        if key in taker:
+            task_id, task_docs, task_amounts = taker[key]
+            new_ids, new_amounts = _joined(group, known=task_docs)
+            amounts = Amounts.from_json(task_amounts) + new_amounts
+            single = amounts.single()
+            Task.objects.filter(pk=task_id).update(
+                document_ids=task_docs + new_ids,
+                amounts=amounts.to_json(),
+                amount=quantize(single.amount) if single else Decimal("0"),
+                currency=single.currency if single else "",
+            )
+            left_out.update(id(d) for d in group)
+            summary.skipped["call joined to an open call the same day"] += len(group)
+            continue
+        keep = max(group, key=lambda d: (d.step.step.order, d.key))
+        doc_ids, amounts = _joined([keep, *(d for d in group if d is not keep)])
+        keep.document_ids, keep.amounts = doc_ids, amounts
+        keep.documents_sql, keep.documents = "", len(doc_ids)
+        left_out.update(id(d) for d in group if d is not keep)
+        summary.skipped["call joined to a later step's call the same day"] += len(group) - 1
+    return [d for d in drafts if id(d) not in left_out]
+
+
+def write_tasks(
+    ctx: Context,
+    drafts: list[TaskDraft],
+    summary: RunSummary,
+    load_rows: RowsLoader | None = None,
+) -> list[int]:
+    """Create the drafted tasks (skipping keys that exist; one call a day, `one_call_a_day`),
+    their documents, timeline entries and effects. Runs inside the caller's transaction."""
     if not drafts:
         return []
     keys = [d.key for d in drafts]
@@ -455,6 +552,7 @@ def write_tasks(ctx: Context, drafts: list[TaskDraft], summary: RunSummary) -> l
             Task.objects.filter(key__any=keys[start : start + chunk]).values_list("key", flat=True)
         )
     drafts = [d for d in drafts if d.key not in existing]
+    drafts = one_call_a_day(ctx, drafts, summary, load_rows)
     if not drafts:
         return []
     drafts.sort(key=lambda d: (d.counterparty.id, d.step.step.order, d.key))
@@ -842,6 +940,7 @@ def _events(ctx: Context, shard: tuple[int, int], summary: RunSummary) -> None:
                         counterparty=cp,
                         document_ids=[d[0] for d in docs],
                         amounts=Amounts.of((d[2], d[1]) for d in docs),
+                        rows=docs,
                     )
                 )
             summary.transitions[f"event {event['kind']}"] += 1
@@ -1107,6 +1206,7 @@ def _document_batch(
                 amounts = Amounts.of((d[2], d[1]) for d in docs)
                 draft = _draft(ctx, summary, group, cp, amounts, [d[0] for d in docs], len(docs))
                 if draft is not None:
+                    draft.rows = docs
                     drafts.append(draft)
         write_tasks(ctx, drafts, summary)
         _crash_point(summary.batches + 1)
@@ -1288,6 +1388,7 @@ def _document_batch_sql(
             entry[3].append(ids)
         cps = _counterparty_infos({entry[0] for entry in grouped.values()})
         drafts: list[TaskDraft] = []
+        groups: dict[str, tuple[int, int]] = {}
         for (step_id, ref), (cp_id, pairs, n, texts) in grouped.items():
             kind = "d" if ctx.steps[step_id].step.scope == "document" else "c"
             # one array per currency (a document has one): a task over several joins them
@@ -1296,7 +1397,24 @@ def _document_batch_sql(
                            [], n, text)  # fmt: skip
             if draft is not None:
                 drafts.append(draft)
-        write_tasks(ctx, drafts, summary)
+                groups[draft.key] = (step_id, ref)
+
+        def load_rows(wanted: list[TaskDraft]) -> None:
+            """The documents of the calls `one_call_a_day` joins (a few debtors'), one read."""
+            pairs = [groups[d.key] for d in wanted]
+            cursor.execute(
+                "SELECT h.step_id, h.ref, h.doc_id, h.amount, h.currency FROM ladder_hit h "
+                "JOIN unnest(%s::bigint[], %s::bigint[]) AS w(step_id, ref) "
+                "ON h.step_id = w.step_id AND h.ref = w.ref ORDER BY h.doc_id",
+                [int_array(p[0] for p in pairs), int_array(p[1] for p in pairs)],
+            )
+            rows: dict[tuple[int, int], list[tuple[int, Decimal, str]]] = defaultdict(list)
+            for step_id, ref, doc_id, amount, currency in cursor.fetchall():
+                rows[(step_id, ref)].append((doc_id, amount, currency))
+            for draft in wanted:
+                draft.rows = rows[groups[draft.key]]
+
+        write_tasks(ctx, drafts, summary, load_rows)
         _crash_point(summary.batches + 1)
         cursor.execute(PROGRESS_FROM_DECISIONS.format(""))
         cursor.execute(

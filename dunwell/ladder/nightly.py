@@ -547,6 +547,18 @@ def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name or "UTC")
 
 
+def open_calls(counterparty_ids: Iterable[int]) -> QuerySet[Task]:
+    """The open call tasks of these debtors: the one rule for "the debtor already has a call".
+    An unanswered call is not retried while one is open (below); the daily run gives no
+    second call the same day to the same person, the open call takes the new call's documents
+    (`engine.one_call_a_day`)."""
+    return Task.objects.filter(
+        counterparty_id__any=sorted(set(counterparty_ids)),
+        action=Action.CALL,
+        status=TaskStatus.OPEN,
+    )
+
+
 def retry_unanswered_calls(run: NightlyRun) -> None:
     """A call that got no answer (the debtor's latest call) is tried again on the next
     working day, within the window of the step it was made for — unless another call task for
@@ -563,11 +575,7 @@ def retry_unanswered_calls(run: NightlyRun) -> None:
     done = set(Task.objects.filter(key__in=keys).values_list("key", flat=True))
     calls = [c for c in calls if f"retry:call{c.call_id}" not in done]
     busy = set(
-        Task.objects.filter(
-            counterparty_id__in={c.counterparty_id for c in calls},
-            action=Action.CALL,
-            status=TaskStatus.OPEN,
-        ).values_list("counterparty_id", flat=True)
+        open_calls(c.counterparty_id for c in calls).values_list("counterparty_id", flat=True)
     )
     calls = [c for c in calls if c.counterparty_id not in busy]
     if not calls:
@@ -620,6 +628,7 @@ __all__ = [
     "NightlyRun",
     "UnansweredCall",
     "apply_rules",
+    "open_calls",
     "register_hook",
     "register_notifier",
     "register_unanswered_source",
