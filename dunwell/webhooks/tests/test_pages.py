@@ -134,3 +134,21 @@ def test_the_page_reads_in_romanian(make_user: Callable[..., User]) -> None:
     admin = make_user("ana", Role.ADMIN, language="ro")
     page = client_for(admin).get("/integrations/webhooks/new/").content.decode()
     assert "Promisiune" in page  # the event names are translated too
+
+
+def test_deleting_a_subscription_asks_first_naming_it(make_user: Callable[..., User]) -> None:
+    """One click on "Delete this subscription" deleted it with its waiting events and log."""
+    import html
+    import re
+
+    admin = make_user("ana", Role.ADMIN, language="ru")
+    subscription, _secret = create_subscription(
+        url="https://erp.example.com/x", events=["task.created"], user=admin
+    )
+    page = client_for(admin).get(f"/integrations/webhooks/{subscription.pk}/edit/")
+    action = f"/integrations/webhooks/{subscription.pk}/delete/"
+    form = re.search(rf'<form method="post" action="{action}"([^>]*)>', page.content.decode())
+    assert form
+    attrs = html.unescape(form.group(1))
+    assert 'hx-boost="true"' in attrs
+    assert "Удалить подписку на https://erp.example.com/x? Вместе с ней удалятся" in attrs
