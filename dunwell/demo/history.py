@@ -30,7 +30,7 @@ from dunwell.work.services import OutcomeInput, record_call_outcome
 from dunwell.workdays import WorkCalendar
 
 HISTORY_DAYS = 35  # covers the last full month, which the KPIs' collector results show
-CALLS_PER_DAY = 6  # per collector
+CALLS_PER_DAY = (3, 9)  # per collector and day, at random within: people differ
 # (outcome, weight): about what a collector's day of overdue calls looks like
 OUTCOMES = ((Outcome.NO_ANSWER, 45), (Outcome.PROMISE, 40), (Outcome.REFUSED, 15))
 PAID_WITHIN = timedelta(days=14)  # a payment this soon after a call answers its promise
@@ -77,7 +77,7 @@ def seed_history(company: Company, as_of: date, *, seed: int, days: int = HISTOR
                     if _overdue_on(day, first_due.get(cp), debts.get(cp), paid.get(cp, []))
                     and busy_until.get(cp, day) <= day
                 ]
-                for cp in rng.sample(due, min(CALLS_PER_DAY, len(due))):
+                for cp in rng.sample(due, min(rng.randint(*CALLS_PER_DAY), len(due))):
                     minute = rng.randrange(WORKING_MINUTES)
                     moment = datetime.combine(day, FIRST_CALL, tzinfo=zone) + timedelta(
                         minutes=minute
