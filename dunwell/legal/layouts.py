@@ -119,6 +119,7 @@ LAYOUTS: dict[str, tuple[Block, ...]] = {
             ),
             para(
                 _("%(rule)s up to %(to)s: %(amount)s %(currency)s; the calculation is attached."),
+                when="g.calc.lines",  # none yet (say, within a grace period): nothing to attach
                 rule="g.calc.rule_label",
                 to="g.calc.to",
                 amount="g.calc.total",
@@ -159,14 +160,22 @@ LAYOUTS: dict[str, tuple[Block, ...]] = {
         ),
         para("%(note)s", when="periods_note", note="periods_note"),
         CREDITOR_SIGNS,
-        Block("pagebreak"),
-        heading(_("Appendix to the pretension No. %(number)s: calculation"), number="number"),
+        # The appendix: the calculation of each block that has one (snapshots made before
+        # `no_calculation` existed keep theirs).
+        Block("pagebreak", unless="no_calculation"),
+        Block(
+            "heading",
+            _("Appendix to the pretension No. %(number)s: calculation"),
+            {"number": "number"},
+            unless="no_calculation",
+        ),
         each(
             "groups",
-            heading("%(label)s", label="g.label"),
-            para("%(rule)s", rule="g.calc.rule_label"),
+            Block("heading", "%(label)s", {"label": "g.label"}, when="g.calc.lines"),
+            para("%(rule)s", when="g.calc.lines", rule="g.calc.rule_label"),
             Block(
                 "table",
+                when="g.calc.lines",
                 columns=(
                     (_("Document"), "item", False),
                     (_("Component"), "component", False),

@@ -536,6 +536,7 @@ def pretension_data(
             "as_of": format_date(as_of),
             "groups": [block for block, _raw in blocks],
             "several": len(groups) > 1,
+            "no_calculation": not any(block["calc"]["lines"] for block, _raw in blocks),
             "totals": [
                 {
                     "currency": cur,

@@ -256,3 +256,39 @@ def test_the_letters_period_takes_the_plural_of_its_language(
     paper = generate_document(debtor, "pretension", lawyer, language=language, today=TODAY,
                               pdf=False)  # fmt: skip
     assert phrase in docx_text(paper.docx.read())
+
+
+def _claim(lines_per_group: list[int]) -> dict[str, Any]:
+    line = {"item": "FCT-32", "component": "Penalități", "start": "06.12.2026",
+            "end": "06.12.2026", "days": 1, "base": "53.861,19", "rate": "0,03% pe zi",
+            "year_basis": "—", "amount": "16,16"}  # fmt: skip
+    groups = [
+        {"label": f"Contractul nr. {n}", "documents": [], "principal": "1.032,44",
+         "currency": "EUR", "calc": {"rule_label": "Penalități contractuale", "to": "06.12.2026",
+                                     "total": "16,16" if lines else "0,00",
+                                     "lines": [line] * lines}}
+        for n, lines in enumerate(lines_per_group, start=1)
+    ]  # fmt: skip
+    return {"number": "PR-1", "groups": groups, "several": len(groups) > 1,
+            "no_calculation": not any(lines_per_group), "creditor": {"name": "C"},
+            "debtor": {"name": "D"}, "raw": {}}  # fmt: skip
+
+
+def test_a_block_without_a_calculation_claims_no_penalty_and_attaches_none() -> None:
+    """A euro invoice still within its contract's grace period: the letter read "Penalități
+    contractuale până la 06.12.2026: 0,00 EUR; calculul este anexat." and the appendix printed
+    that contract's empty table."""
+    from dunwell.legal.rendering import render_docx, render_html
+
+    attached = "calculul este anexat"
+    appendix = "Anexă la notificarea nr. PR-1: calcul"
+    data = _claim([1, 0])
+    for text in (docx_text(render_docx("pretension", "ro", data)),
+                 render_html("pretension", "ro", data)):  # fmt: skip
+        assert text.count(attached) == 1
+        assert appendix in text
+        assert text.count("Contractul nr. 2") == 1  # its claim, not an appendix part
+    data = _claim([0])
+    for text in (docx_text(render_docx("pretension", "ro", data)),
+                 render_html("pretension", "ro", data)):  # fmt: skip
+        assert attached not in text and appendix not in text
