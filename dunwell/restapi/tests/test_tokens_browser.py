@@ -28,7 +28,16 @@ def test_a_user_creates_uses_and_revokes_a_token(
     assert answer.json()["scopes"] == ["work:read"]
     page.goto(live_server.url + "/integrations/tokens/")
     assert page.locator("#token-secret").count() == 0  # shown once
+    asked: list[str] = []
+
+    def confirm(dialog: Any) -> None:  # 'Revoke' asks first, naming the token
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.once("dialog", confirm)
     page.click("#tokens button[type=submit]")
-    assert "revoked." in page.content()
+    page.wait_for_selector("p.flash")
+    assert "Spreadsheet" in asked[0]
+    assert "revoked." in page.inner_text("p.flash")
     answer = Client().get("/api/v1/token", headers={"Authorization": f"Bearer {secret}"})
     assert answer.status_code == 401
