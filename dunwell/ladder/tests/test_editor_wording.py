@@ -15,6 +15,15 @@ from dunwell.ladder.models import Policy
 pytestmark = pytest.mark.django_db
 
 
+def _signed_in(user: User, language: str) -> Client:
+    """A client signed in as `user`, who reads the product in `language`."""
+    user.language = language
+    user.save(update_fields=["language"])
+    client = Client()
+    client.force_login(user)
+    return client
+
+
 def _label_of(html: str, field_id: str) -> str:
     found = re.search(rf'<label for="{field_id}"[^>]*>([^<]*)</label>', html)
     assert found, field_id
@@ -33,10 +42,7 @@ def _label_of(html: str, field_id: str) -> str:
 def test_a_steps_position_does_not_read_as_a_purchase_order(
     supervisor: User, language: str, expected: str, purchase_order: str | None
 ) -> None:
-    supervisor.language = language
-    supervisor.save(update_fields=["language"])
-    client = Client()
-    client.force_login(supervisor)
+    client = _signed_in(supervisor, language)
     standard = Policy.objects.get(code="standard")
     html = client.get(reverse("ladder:policy_edit", args=[standard.pk])).content.decode()
     assert _label_of(html, "id_steps-0-order") == expected
@@ -57,10 +63,7 @@ def test_an_email_step_reads_as_an_action_not_as_an_address(
 ) -> None:
     """Django's auth catalog has the bare "Email" (the user's field): in Russian it made the
     ladder's e-mail step read "Адрес электронной почты" in the policy list and editor."""
-    supervisor.language = language
-    supervisor.save(update_fields=["language"])
-    client = Client()
-    client.force_login(supervisor)
+    client = _signed_in(supervisor, language)
     text = re.sub(r"\s+", " ", client.get(reverse("ladder:policies")).content.decode())
     assert f"<td>{expected}</td>" in text
     if wrong:
@@ -74,22 +77,13 @@ def test_an_email_step_reads_as_an_action_not_as_an_address(
 def test_one_step_left_out_of_the_preview_is_said_in_the_singular(
     supervisor: User, language: str, expected: str
 ) -> None:
-    from dunwell.ladder.tests.test_policy_editor import _editor_post
+    from dunwell.ladder.tests.test_policy_editor import _with_step_15
 
-    supervisor.language = language
-    supervisor.save(update_fields=["language"])
-    client = Client()
-    client.force_login(supervisor)
+    client = _signed_in(supervisor, language)
     standard = Policy.objects.get(code="standard")
     page = client.get(reverse("ladder:policy_edit", args=[standard.pk]))
     new = page.context["formset"].total_form_count() - 1
-    data = _editor_post(page)
-    data.update({
-        f"steps-{new}-order": "15", f"steps-{new}-name": "Inserted",
-        f"steps-{new}-trigger": "event", f"steps-{new}-days": "0",
-        f"steps-{new}-action": "call", f"steps-{new}-assignee_role": "collector",
-        f"steps-{new}-scope": "counterparty", f"steps-{new}-min_overdue_amount": "0",
-    })  # fmt: skip
+    data = _with_step_15(page, new)
     preview = client.post(reverse("ladder:policy_preview", args=[standard.pk]), data)
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", preview.content.decode()))
     assert expected in text

@@ -81,6 +81,18 @@ def _editor_post(page: Any, **changes: str) -> dict[str, str]:
     return data
 
 
+def _with_step_15(page: Any, new: int) -> dict[str, str]:
+    """The editor's form with a new event step numbered 15 in the empty form `new`."""
+    data = _editor_post(page)
+    data.update({
+        f"steps-{new}-order": "15", f"steps-{new}-name": "Inserted",
+        f"steps-{new}-trigger": "event", f"steps-{new}-days": "0",
+        f"steps-{new}-action": "call", f"steps-{new}-assignee_role": "collector",
+        f"steps-{new}-scope": "counterparty", f"steps-{new}-min_overdue_amount": "0",
+    })  # fmt: skip
+    return data
+
+
 def test_the_editor_lists_steps_as_one_line_each_and_previews_unsaved_changes(
     supervisor: User,
 ) -> None:
@@ -163,13 +175,7 @@ def test_an_error_names_the_step_by_the_number_its_line_shows(supervisor: User) 
     page = client.get(reverse("ladder:policy_edit", args=[standard.pk]))
     new = page.context["formset"].total_form_count() - 1
     assert new + 1 != 15
-    data = _editor_post(page)
-    data.update({
-        f"steps-{new}-order": "15", f"steps-{new}-name": "Inserted",
-        f"steps-{new}-trigger": "event", f"steps-{new}-days": "0",
-        f"steps-{new}-action": "call", f"steps-{new}-assignee_role": "collector",
-        f"steps-{new}-scope": "counterparty", f"steps-{new}-min_overdue_amount": "0",
-    })  # fmt: skip
+    data = _with_step_15(page, new)
     html = client.post(reverse("ladder:policy_edit", args=[standard.pk]), data).content.decode()
     summary = html.split('id="error-summary"', 1)[1].split("</div>", 1)[0]
     assert "Step 15 · Event: An event step must name its event." in summary
