@@ -128,14 +128,20 @@ def load(documents: int, counterparties: int) -> None:
               f"in {time.perf_counter() - t:.1f} s")  # fmt: skip
 
 
-def phase(name: str) -> dict[str, float]:
+def phase(name: str) -> dict[str, Any]:
     _setup()
     from django.db import connection
+
+    # The whole first run in one of the parallel modes, on this process's database (a copy).
+    if name.startswith("queue:"):
+        return measure_queue(int(name.split(":", 1)[1]))
+    if name.startswith("parallel:"):
+        return measure_parallel(int(name.split(":", 1)[1]))
 
     from dunwell.ladder.engine import parse_shard, run
 
     started = time.perf_counter()
-    result: dict[str, float] = {}
+    result: dict[str, Any] = {}
     if name == "floor":
         with connection.cursor() as c:
             c.execute(
@@ -180,8 +186,9 @@ def _with_database(url: str, name: str) -> str:
     return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
 
 
-def measure_copies(runs: int, pause: float) -> list[dict[str, Any]]:
-    """`runs` first runs, each on a fresh copy of the loaded database (made a template)."""
+def measure_copies(runs: int, pause: float, first: str = "first") -> list[dict[str, Any]]:
+    """`runs` first runs, each on a fresh copy of the loaded database (made a template);
+    `first` is the phase that runs them (one process, `parallel:N` or `queue:N`)."""
     from psycopg import sql
 
     url = os.environ["DATABASE_URL"]
@@ -210,7 +217,7 @@ def measure_copies(runs: int, pause: float) -> list[dict[str, Any]]:
                 copy_of(template, copy)
                 server.execute("CHECKPOINT")
                 time.sleep(pause)  # the copy's own writes settle; the load average falls
-                result = measure("first", _with_database(url, copy))
+                result = measure(first, _with_database(url, copy))
                 print(f"first run {index} of {runs}: {result['seconds']:.2f} s ({result['load']})")
                 results.append(result)
             # The re-run twice: at 1M the first one on a copy took 1.70 s where the same re-run
@@ -225,7 +232,7 @@ def measure_copies(runs: int, pause: float) -> list[dict[str, Any]]:
     return results
 
 
-def measure_parallel(shards: int) -> dict[str, float]:
+def measure_parallel(shards: int) -> dict[str, Any]:
     """The first run as `shards` processes at once (the worker's `--shards N`): each runs
     its shard; the time is the slowest shard's (Python start-up excluded, as for one)."""
     procs = [
@@ -245,7 +252,7 @@ def measure_parallel(shards: int) -> dict[str, float]:
     }
 
 
-def measure_queue(workers: int) -> dict[str, float]:
+def measure_queue(workers: int) -> dict[str, Any]:
     """The first run as the product runs it: the morning's `workers` shards claimed and
     enqueued as the worker's scheduler does (`ladder.tasks.claim_daily_run`), then taken from
     the database queue by `workers` `dunwell db_worker` processes started together. The time
@@ -318,15 +325,17 @@ def main() -> None:
     load(args.documents, args.counterparties)
     print(settings_line())
     floor = measure("floor")
+    mode = "first"
+    if args.shards > 1:
+        mode = f"{'queue' if args.queue else 'parallel'}:{args.shards}"
     if args.runs > 1:
-        *firsts, rerun = measure_copies(args.runs, args.pause)
+        # Each mode on each copy: before, `--runs` measured one process whatever `--shards`
+        # and `--queue` said.
+        *firsts, rerun = measure_copies(args.runs, args.pause, mode)
         first = dict(firsts[-1], seconds=median(f["seconds"] for f in firsts))
         first["load"] = f"median of {args.runs} runs on fresh copies"
     else:
-        if args.queue:
-            first = measure_queue(args.shards)
-        else:
-            first = measure("first") if args.shards == 1 else measure_parallel(args.shards)
+        first = measure(mode)
         rerun = measure("rerun")
     floor2 = measure("floor")
     base = min(floor["seconds"], floor2["seconds"])
