@@ -2,9 +2,12 @@
 step lands, in which window, for whom — shown beside the policy editor before it is saved.
 
 Dates follow the ladder's rules (ladder/decide.py): a due-date step is the due date + N days,
-an after-previous step is the previous step's real day + N days, and a task never lands on a
+an after-previous step is the previous step's day + N days, and a task never lands on a
 weekend or holiday of the debtor's country: a step before the due date moves back to the
-working day before (`step_date`), any other to the next working day (`task_day`). A step
+working day before (`step_date`), any other to the next working day (`task_day`). As in the
+daily run (`decide._nominal_dates`), "the previous step's day" is the day it is due on
+(moved back when before the due date), not the later working day its task lands on: the run
+reaches a step on that day, even on a Saturday, and counts the next one from it. A step
 whose minimum overdue amount is above the sample's amount is listed as skipped. Event steps
 have no date; they are listed with their event.
 """
@@ -73,10 +76,11 @@ def policy_calendar(
             continue
         days = timedelta(days=int(step["days"] or 0))
         nominal = previous + days if step["trigger"] == AFTER_PREVIOUS else due + days
-        day = task_day(step_date(nominal, due, calendar.is_working_day), calendar.is_working_day)
+        due_on = step_date(nominal, due, calendar.is_working_day)
+        day = task_day(due_on, calendar.is_working_day)
         minimum = step.get("min_overdue_amount") or Decimal("0")
         rows.append(PreviewRow(nominal=nominal, day=day, skipped=amount < minimum, **common))
-        previous = day
+        previous = due_on
     event_rows = [r for r in rows if r.day is None]
     dated = sorted((r for r in rows if r.day is not None), key=lambda r: (r.day, r.order))
     return dated + event_rows

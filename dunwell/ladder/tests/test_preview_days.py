@@ -1,0 +1,74 @@
+"""The policy editor's calendar shows the days the daily run gives: an "after the previous
+step" offset counts from the day the run reaches the previous step (its nominal day, moved
+back only before the due date), not from the later working day its task lands on."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from dunwell.accounts.models import User
+from dunwell.ladder.engine import run
+from dunwell.ladder.models import CounterpartyPolicy, Policy, Task
+from dunwell.ladder.preview import policy_calendar
+from dunwell.ledger.models import Counterparty, Document
+
+# Romania, May 2026: Wednesday 6 May is a due date; +3 is Saturday 9 May.
+DUE = date(2026, 5, 6)
+SATURDAY = date(2026, 5, 9)
+MONDAY = date(2026, 5, 11)
+
+
+def _step(order: int, trigger: str, days: int, action: str) -> dict[str, Any]:
+    return {
+        "order": order, "name": f"Step {order}", "trigger": trigger, "days": days,
+        "action": action, "action_label": action, "who_label": "collector",
+    }  # fmt: skip
+
+
+STEPS = [
+    _step(10, "due_offset", 3, "email"),  # Saturday 9 May: its task goes to Monday 11 May
+    _step(20, "after_previous", 2, "letter"),  # Saturday + 2 = Monday 11 May
+]
+
+
+def test_after_the_previous_step_counts_from_its_day_not_from_its_tasks_moved_day() -> None:
+    rows = policy_calendar(STEPS, due=DUE, amount=Decimal("10000"), country="RO")
+    assert [(r.order, r.nominal, r.day, r.moved) for r in rows] == [
+        (10, SATURDAY, MONDAY, True),
+        (20, MONDAY, MONDAY, False),  # not Wednesday 13 May (Monday + 2)
+    ]
+
+
+@pytest.mark.django_db
+def test_the_editors_calendar_shows_the_days_the_run_gives_the_tasks(
+    make_counterparty: Callable[..., Counterparty],
+    make_document: Callable[..., Document],
+    collector: User,
+) -> None:
+    policy = Policy.objects.create(name="Chained", code="chained")
+    for step in STEPS:
+        policy.steps.create(
+            order=step["order"], name=step["name"], trigger=step["trigger"],
+            days=step["days"], action=step["action"],
+        )  # fmt: skip
+    debtor = make_counterparty(collector=collector)
+    CounterpartyPolicy.objects.create(counterparty=debtor, policy=policy)
+    make_document(debtor, due_date=DUE)
+    day = DUE
+    while day <= date(2026, 5, 15):  # the run happens every morning, weekends too
+        run(day)
+        day = date.fromordinal(day.toordinal() + 1)
+    zone = timezone.get_fixed_timezone(180)  # Bucharest in May
+    days = {
+        t.action: timezone.localtime(t.window_start, zone).date()
+        for t in Task.objects.filter(counterparty=debtor)
+    }
+    assert days == {"email": MONDAY, "letter": MONDAY}
+    preview = policy_calendar(STEPS, due=DUE, amount=Decimal("10000"), country="RO")
+    assert {r.name: r.day for r in preview} == {"Step 10": MONDAY, "Step 20": MONDAY}
