@@ -302,3 +302,17 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
     if not hasattr(config, "workerinput"):
         faulthandler.dump_traceback_later(120, exit=True)
+
+
+@pytest.fixture
+def subscriber(db: None) -> None:
+    """A webhook subscription listing every event kind: events are written only when a
+    subscription wants their kind (outbox.services.wanted)."""
+    from dunwell.outbox.models import EventKind
+    from dunwell.webhooks.models import Subscription
+
+    Subscription.objects.create(
+        url="https://receiver.example/hook",
+        events=list(EventKind.values),
+        secret_sealed="-",  # noqa: S106 - never used: nothing is sent
+    )

@@ -143,6 +143,22 @@ def replay(delivery: Delivery) -> Delivery:
 # --- fan-out -----------------------------------------------------------------------------------
 
 
+# A subscription's events are a JSON list: its text holds "<kind>" quoted (`{}` is the kind).
+_LISTS_KIND = "CAST(s.events AS TEXT) LIKE '%%\"' || {} || '\"%%'"
+
+
+def subscribed(kind: str) -> bool:
+    """Whether a subscription, active or paused, lists `kind` (the outbox asks before writing
+    events of it). Paused ones count: one resumed before the fan-out still gets its events."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM webhooks_subscription s "  # noqa: S608 - a fixed fragment
+            f"WHERE {_LISTS_KIND.format('%s')} LIMIT 1",
+            [kind],
+        )
+        return cursor.fetchone() is not None
+
+
 def fan_out() -> int:
     """Turn undispatched events into deliveries for the subscriptions that want them; returns
     how many deliveries were queued. Set-based, in batches, each batch one transaction."""
@@ -162,7 +178,6 @@ def fan_out() -> int:
             if connection.vendor == "sqlite":
                 now = bulk.sqlite_value(now)  # stored as Django stores it, so that it compares
             with connection.cursor() as cursor:
-                # The subscription's events are a JSON list: its text holds "<kind>" quoted.
                 cursor.execute(
                     "INSERT INTO webhooks_delivery (subscription_id, event_id, counterparty_id, "  # noqa: S608 - placeholders only
                     "status, attempts, next_attempt_at, last_error, created_at) "
@@ -170,7 +185,7 @@ def fan_out() -> int:
                     "FROM outbox_event e "
                     "JOIN webhooks_subscription s ON s.active "
                     "AND e.occurred_at >= s.created_at "
-                    "AND CAST(s.events AS TEXT) LIKE '%%\"' || e.kind || '\"%%' "
+                    f"AND {_LISTS_KIND.format('e.kind')} "
                     "LEFT JOIN ledger_counterparty c ON c.id = e.counterparty_id "
                     f"WHERE e.id IN ({marks}) "
                     "AND (s.company_id IS NULL "

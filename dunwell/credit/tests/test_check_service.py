@@ -235,6 +235,7 @@ def test_no_limit_and_no_rules_need_approval(cp: Counterparty, sales: User) -> N
     assert set(messages(result)) == {"no_rules", "no_limit"}
 
 
+@pytest.mark.usefixtures("subscriber")
 def test_breach_under_stop_shipment_rules_stops_the_shipments_on_the_timeline(
     cp: Counterparty, rules: Callable[..., Any], limit: Callable[..., Any], sales: User
 ) -> None:
@@ -267,6 +268,7 @@ def test_the_segments_own_rules_win_over_the_default(
     assert CreditRuleSet.objects.filter(segment=None).get().version == 1
 
 
+@pytest.mark.usefixtures("subscriber")
 def test_approval_round_trip_with_expiry_and_webhook_event(
     cp: Counterparty,
     rules: Callable[..., Any],

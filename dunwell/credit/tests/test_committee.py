@@ -116,6 +116,7 @@ def test_a_collector_or_a_stranger_may_not_file(
             file(user, cp)
 
 
+@pytest.mark.usefixtures("subscriber")
 def test_round_trip_votes_decision_limit_event_and_the_new_check_answer(
     cp: Counterparty,
     sales: User,

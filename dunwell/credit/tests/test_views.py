@@ -191,6 +191,7 @@ def test_the_panel_speaks_the_language_of_the_card_that_loads_it(
     assert "Credit exposure" in plain and "Expunere de credit" not in plain
 
 
+@pytest.mark.usefixtures("subscriber")
 def test_lifting_stop_shipments_needs_the_role_and_a_reason(
     cp: Counterparty, collector: User, controller: User
 ) -> None:

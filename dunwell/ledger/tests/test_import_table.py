@@ -126,6 +126,7 @@ def test_a_cancelled_payment_that_names_its_document_pays_nothing(debtor: Compan
     assert Document.objects.get().open_amount == Decimal("100.00")
 
 
+@pytest.mark.usefixtures("subscriber")
 def test_an_import_that_applied_its_rows_is_an_event_for_integrations(debtor: Company) -> None:
     from dunwell.outbox.models import Event
 

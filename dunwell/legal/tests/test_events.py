@@ -11,7 +11,8 @@ from dunwell.ledger.models import Counterparty
 from dunwell.legal import services
 from dunwell.outbox.models import Event
 
-pytestmark = pytest.mark.django_db
+# Events are written when a subscription lists their kind (outbox.services.wanted).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("subscriber")]
 
 
 def test_opening_and_closing_a_case_emit_its_stage_changes(

@@ -171,6 +171,7 @@ def test_legal_tasks_add_to_an_open_case_only_the_documents_it_lacks(
     assert sorted(new.document_ids) == [d.pk for d in own]
 
 
+@pytest.mark.usefixtures("subscriber")
 def test_opening_cases_for_tasks_records_the_step_the_timeline_line_and_the_event(
     overdue: Counterparty,
     make_counterparty: Callable[..., Counterparty],

@@ -18,7 +18,7 @@ from dunwell.accounts.models import User
 from dunwell.ladder.services import record_promise, register_dispute
 from dunwell.ledger.models import Company, Counterparty
 from dunwell.outbox.models import Event
-from dunwell.webhooks.models import Attempt, Delivery, DeliveryStatus
+from dunwell.webhooks.models import Attempt, Delivery, DeliveryStatus, Subscription
 from dunwell.webhooks.services import (
     WebhookError,
     create_subscription,
@@ -82,8 +82,24 @@ def test_events_nobody_subscribed_to_are_not_sent(debtor: Counterparty, director
         promise(debtor, director)
         dispatch()
         assert rx.received == []
-    assert Event.objects.get().dispatched
+    # Not even written: no subscription lists promise.made (outbox.services.wanted).
+    assert not Event.objects.exists()
     assert not Delivery.objects.exists()
+
+
+def test_a_paused_subscription_still_has_its_events_kept(
+    debtor: Counterparty, director: User
+) -> None:
+    """Events of a kind only a paused subscription lists are written: resumed before the
+    fan-out, it gets them."""
+    with receiver() as rx:
+        sub, _secret = create_subscription(url=rx.url, events=["promise.made"], user=director)
+        Subscription.objects.filter(pk=sub.pk).update(active=False)
+        promise(debtor, director)
+        assert Event.objects.filter(kind="promise.made").count() == 1
+        Subscription.objects.filter(pk=sub.pk).update(active=True)
+        dispatch()
+        assert [json.loads(r.body)["type"] for r in rx.received] == ["promise.made"]
 
 
 def test_a_subscription_for_another_company_gets_nothing(
