@@ -41,12 +41,17 @@ class Command(BaseCommand):
         result = simulate(policy, start, end, progress)
         actions = list(Action.values)
         self.stdout.write(f"Simulation of {policy.name}, {start} … {end}")
+        self.stdout.write("tasks per day they land on (the debtor's working day), per action:")
         self.stdout.write("day        " + " ".join(f"{a[:10]:>10}" for a in actions))
         for day, fired in result.per_day.items():
             if fired:
                 self.stdout.write(f"{day} " + " ".join(f"{fired[a]:>10}" for a in actions))
-        self.stdout.write("per collector:")
-        for collector, fired in sorted(result.per_collector.items()):
+        self.stdout.write("per assignee:")
+        for who, fired in sorted(result.per_assignee.items()):
             parts = ", ".join(f"{a}: {n}" for a, n in sorted(fired.items()))
-            self.stdout.write(f"  {collector}: {parts}")
+            self.stdout.write(f"  {who}: {parts}")
         self.stdout.write(f"shipments stopped: {result.stopped_shipments}")
+        if result.skipped:
+            self.stdout.write("skipped:")
+            for reason, n in sorted(result.skipped.items()):
+                self.stdout.write(f"  {reason}: {n}")
