@@ -891,3 +891,12 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.file_name}"
+
+    def row_errors(self) -> list[dict[str, Any]]:
+        """The kept reasons of rejected rows, worded in the active language (the reader's)."""
+        from dunwell.ledger.importing.reasons import stored_reason
+
+        return [
+            {"row": e.get("row"), "column": e.get("column", ""), "reason": stored_reason(e)}
+            for e in self.errors
+        ]

@@ -43,8 +43,8 @@ def run_import(run_id: int) -> str:
     if not _claim(run_id):
         return "skipped"
     run = ImportRun.objects.select_related("company", "user").get(pk=run_id)
-    # The reasons of rejected rows are kept as text: in the language of the user who started
-    # the import, not the worker's.
+    # The failure kept as text is in the language of the user who started the import, not the
+    # worker's; the rows' reasons are kept as codes, worded in the language of who reads them.
     language = run.user.language if run.user is not None else settings.LANGUAGE_CODE
     with translation.override(language):
         return _run_import(run_id, run)
@@ -63,6 +63,7 @@ def _run_import(run_id: int, run: ImportRun) -> str:
                 user=run.user,
                 run=run,
                 rejected_out=rejected_out,
+                rejected_coded=True,
                 display_name=run.file_name,
                 encoding=run.encoding or None,
             )
@@ -70,7 +71,7 @@ def _run_import(run_id: int, run: ImportRun) -> str:
             ImportRun.objects.filter(pk=run_id).update(
                 status=ImportRun.Status.FAILED,
                 rejected=rejected.rejected,
-                errors=[e.__dict__ for e in rejected.errors[:1000]],
+                errors=[e.stored() for e in rejected.errors[:1000]],
                 failure=_("The file was rejected: nothing was imported."),
                 finished_at=timezone.now(),
             )
@@ -84,7 +85,7 @@ def _run_import(run_id: int, run: ImportRun) -> str:
         run.status = ImportRun.Status.DONE
         run.created, run.updated = result.created, result.updated
         run.unchanged, run.rejected = result.unchanged, result.rejected
-        run.errors = [e.__dict__ for e in result.errors[:1000]]
+        run.errors = [e.stored() for e in result.errors[:1000]]
         run.finished_at = timezone.now()
         if rejected_out.exists():
             with rejected_out.open("rb") as handle:

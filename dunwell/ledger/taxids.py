@@ -21,7 +21,13 @@ _VAT_PREFIX = {"GR": "EL"}
 
 
 class TaxIdError(ValueError):
-    """The tax id is not valid for the country."""
+    """The tax id is not valid for the country. `code` and `params` say why, for a message
+    in the reader's language (ledger/importing/reasons.py)."""
+
+    def __init__(self, message: str, code: str, **params: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 def tax_id_name(country: str) -> str:
@@ -52,8 +58,18 @@ def normalize_tax_id(country: str, value: str) -> str:
                 raw = prefix + raw
             compact = eu_vat.compact(raw)
             if compact[:2] != prefix:
-                raise TaxIdError(f"VAT number {value!r} is not from {country}")
+                raise TaxIdError(
+                    f"VAT number {value!r} is not from {country}",
+                    "tax_id_foreign",
+                    value=repr(value),
+                    country=country,
+                )
             return str(eu_vat.validate(compact))
     except stdnum_exceptions.ValidationError as exc:
-        raise TaxIdError(f"invalid {tax_id_name(country)} {value!r}: {exc}") from None
+        raise TaxIdError(
+            f"invalid {tax_id_name(country)} {value!r}: {exc}",
+            "tax_id_invalid",
+            value=repr(value),
+            country=country,
+        ) from None
     return "".join(raw.split()).upper()

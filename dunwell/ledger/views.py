@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import codecs
+import csv
+from collections.abc import Iterator
 from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -19,6 +24,7 @@ from dunwell.ledger.forms import CompanyForm, MappingForm, UploadForm
 from dunwell.ledger.importing.headers import header_signature, recognise
 from dunwell.ledger.importing.kinds import KINDS
 from dunwell.ledger.importing.readers import ENCODINGS, ReadError, file_encoding, sniff_preview
+from dunwell.ledger.importing.reasons import reworded
 from dunwell.ledger.models import ColumnMapping, Company, ImportKind, ImportRun
 from dunwell.ledger.services import CompanyError, create_company
 from dunwell.ledger.tasks import fail_abandoned_runs, fail_run, rerun_import, start_import
@@ -176,15 +182,32 @@ def import_rerun(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("ledger:import_detail", again.pk)
 
 
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
 @login_required
-def import_rejected(request: HttpRequest, pk: int) -> FileResponse:
+def import_rejected(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    """The rejected rows with their reasons in the reader's language (the kept file has
+    codes), as UTF-8 with a BOM: a spreadsheet then reads Cyrillic and ă, ș, ț right."""
     _importer(request)
     run = get_object_or_404(ImportRun, pk=pk)
     if not run.rejected_file:
         raise Http404
-    return FileResponse(
-        run.rejected_file.open("rb"),
-        as_attachment=True,
-        filename=f"rejected-{Path(run.file_name).stem}.csv",
-        content_type="text/csv",
+    handle = run.rejected_file.open("rb")
+    language = translation.get_language()
+
+    def lines() -> Iterator[str]:
+        # The response streams after the view returns: in the reader's language still.
+        with translation.override(language), handle:
+            writer = csv.writer(_Echo(), delimiter=";")
+            yield "\ufeff"
+            for row in reworded(codecs.iterdecode(handle, "utf-8")):
+                yield writer.writerow(row)
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"rejected-{Path(run.file_name).stem}.csv"
     )
+    return response

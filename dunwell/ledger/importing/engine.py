@@ -33,10 +33,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.backends.utils import CursorWrapper
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from dunwell.accounts.models import User
 from dunwell.cells import csv_row
@@ -46,6 +44,14 @@ from dunwell.ledger.importing.duedates import contract_due_dates
 from dunwell.ledger.importing.headers import header_signature, recognise
 from dunwell.ledger.importing.kinds import KINDS, NATURAL_KEY_KINDS, Field, Kind
 from dunwell.ledger.importing.readers import ReadError, Table, has_content, read_table
+from dunwell.ledger.importing.reasons import (
+    CODED_HEADER,
+    Reason,
+    encode,
+    reason,
+    render,
+    with_column,
+)
 from dunwell.ledger.models import ColumnMapping, Company, Counterparty, ImportRun
 from dunwell.ledger.parsing import ParseError, parse_bool, parse_date, parse_decimal, parse_money
 from dunwell.ledger.phones import PhoneError, normalize_phone
@@ -142,10 +148,29 @@ ROLES = ("orders", "accepts", "accountant", "decides_payments", "signs")
 
 @dataclass(frozen=True)
 class RowError:
+    """Why a row is rejected: a code and its parameters (reasons.py), worded when read."""
+
     file: str
     row: int
     column: str
-    reason: str
+    why: Reason
+
+    @property
+    def code(self) -> str:
+        return self.why.code
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return self.why.params
+
+    @property
+    def reason(self) -> str:
+        """The reason in the active language."""
+        return render(*self.why)
+
+    def stored(self) -> dict[str, Any]:
+        """As an import keeps it (ImportRun.errors): no text, read in the reader's language."""
+        return {"row": self.row, "column": self.column, "code": self.code, "params": self.params}
 
     def __str__(self) -> str:
         return f"{self.file}:{self.row}:{self.column}: {self.reason}"
@@ -265,7 +290,7 @@ class _Rejections:
         self._runs: list[int] = [0]
         self._last = -1
 
-    def add(self, row: int, column: str, reason: str) -> None:
+    def add(self, row: int, column: str, why: Reason) -> None:
         self.messages += 1
         byte, bit = divmod(row, 8)
         if byte >= len(self._bits):
@@ -276,10 +301,11 @@ class _Rejections:
         if row < self._last:
             self._runs.append(self._spill.tell())
         self._last = row
-        text = f"{column}: {reason}".replace("\r", " ").replace("\n", " ")
+        # One line per message: JSON escapes the line breaks a column name may hold.
+        text = json.dumps([column, why.code, why.params], ensure_ascii=False)
         self._spill.write(f"{row}\t{text}\n".encode())
         if len(self.errors) < self.keep:
-            self.errors.append(RowError(self.file, row, column, reason))
+            self.errors.append(RowError(self.file, row, column, why))
 
     def __bool__(self) -> bool:
         return self.rows > 0
@@ -292,7 +318,7 @@ class _Rejections:
                     if value & (1 << bit):
                         yield byte * 8 + bit
 
-    def _run(self, start: int, end: int | None) -> Iterator[tuple[int, str]]:
+    def _run(self, start: int, end: int | None) -> Iterator[tuple[int, tuple[str, Reason]]]:
         with self._path.open("rb") as handle:
             handle.seek(start)
             while end is None or handle.tell() < end:
@@ -300,9 +326,10 @@ class _Rejections:
                 if not raw:
                     break
                 line, _tab, text = raw.decode().rstrip("\n").partition("\t")
-                yield int(line), text
+                column, code, params = json.loads(text)
+                yield int(line), (column, Reason(code, params))
 
-    def reasons(self) -> Iterator[tuple[int, list[str]]]:
+    def reasons(self) -> Iterator[tuple[int, list[tuple[str, Reason]]]]:
         """(line, its messages) in line order, merged from the spill file's runs."""
         self._spill.flush()
         ends: list[int | None] = [*self._runs[1:], None]
@@ -311,7 +338,7 @@ class _Rejections:
             key=lambda item: item[0],
         )
         current = -1
-        texts: list[str] = []
+        texts: list[tuple[str, Reason]] = []
         for line, text in merged:
             if line != current and texts:
                 yield current, texts
@@ -390,25 +417,16 @@ class _RowParser:
         for index, f, convert, required in self.steps:
             text = row[index].strip() if index < width else ""
             if len(text) > MAX_CELL_CHARS:
-                errors.add(
-                    line,
-                    self.column(f.name),
-                    ngettext(
-                        "cell longer than %(n)d character",
-                        "cell longer than %(n)d characters",
-                        MAX_CELL_CHARS,
-                    )
-                    % {"n": MAX_CELL_CHARS},
-                )
+                errors.add(line, self.column(f.name), reason("cell_too_long", n=MAX_CELL_CHARS))
                 ok = False
                 continue
             if "\x00" in text:
-                errors.add(line, self.column(f.name), _("the cell contains a NUL byte"))
+                errors.add(line, self.column(f.name), reason("nul_byte"))
                 ok = False
                 continue
             if not text:
                 if required:
-                    errors.add(line, self.column(f.name), _("missing required value"))
+                    errors.add(line, self.column(f.name), reason("missing_value"))
                     ok = False
                 elif f.name in empty:
                     values[f.name] = empty[f.name]
@@ -416,7 +434,7 @@ class _RowParser:
             try:
                 values[f.name] = convert(f, text)
             except ParseError as exc:
-                errors.add(line, self.column(f.name), str(exc))
+                errors.add(line, self.column(f.name), exc.args[0])
                 ok = False
         if self.default_country is not None:
             values["country"] = self.default_country
@@ -425,7 +443,7 @@ class _RowParser:
             and self.has_counterparty
             and not (values.get("counterparty") or values.get("counterparty_tax_id"))
         ):
-            errors.add(line, self.column("counterparty"), _("missing required value"))
+            errors.add(line, self.column("counterparty"), reason("missing_value"))
             ok = False
         if ok:
             ok = self._row_rules(line, values, errors)
@@ -477,8 +495,7 @@ class _RowParser:
                     value = general(f, text)
                 if not low <= value.year <= high:
                     raise ParseError(
-                        _("date %(value)s is outside the years %(low)d-%(high)d")
-                        % {"value": repr(text), "low": low, "high": high}
+                        reason("date_out_of_range", value=repr(text), low=low, high=high)
                     )
                 return value
 
@@ -504,49 +521,38 @@ class _RowParser:
             try:
                 number = parse_decimal(text)
             except ParseError:
-                raise ParseError(_("bad number %(value)s") % {"value": repr(text)}) from None
+                raise ParseError(reason("bad_number", value=repr(text))) from None
             if abs(number) > MAX_AMOUNT:  # checked before rounding: 30 digits overflow it
-                raise ParseError(
-                    _("amount %(value)s is too large (at most %(max)s)")
-                    % {"value": text, "max": MAX_AMOUNT}
-                )
+                raise ParseError(reason("amount_too_large", value=text, max=str(MAX_AMOUNT)))
             try:
                 return parse_money(text)
             except ParseError:
-                raise ParseError(_("bad number %(value)s") % {"value": repr(text)}) from None
+                raise ParseError(reason("bad_number", value=repr(text))) from None
         if kind == "decimal":
             try:
                 return parse_decimal(text)
             except ParseError:
-                raise ParseError(_("bad number %(value)s") % {"value": repr(text)}) from None
+                raise ParseError(reason("bad_number", value=repr(text))) from None
         if kind == "int":
             try:
                 number = parse_decimal(text)
             except ParseError:
                 number = Decimal("0.5")
             if number != number.to_integral_value() or number < 0:
-                raise ParseError(_("not a whole number of days: %(value)s") % {"value": repr(text)})
+                raise ParseError(reason("not_whole_days", value=repr(text)))
             if number > MAX_DAYS:
-                raise ParseError(
-                    _("too many days: %(value)s (at most %(max)d)")
-                    % {"value": text, "max": MAX_DAYS}
-                )
+                raise ParseError(reason("too_many_days", value=text, max=MAX_DAYS))
             return int(number)
         if kind == "date":
             try:
                 return parse_date(text)
             except ParseError:
-                raise ParseError(
-                    _("bad date %(value)s (expected DD.MM.YYYY or YYYY-MM-DD)")
-                    % {"value": repr(text)}
-                ) from None
+                raise ParseError(reason("bad_date", value=repr(text))) from None
         if kind == "bool":
             try:
                 return parse_bool(text)
             except ParseError:
-                raise ParseError(
-                    _("not a yes/no value: %(value)s") % {"value": repr(text)}
-                ) from None
+                raise ParseError(reason("not_yes_no", value=repr(text))) from None
         if kind == "roles":
             roles = set()
             for word in text.replace("|", ",").replace(";", ",").split(","):
@@ -554,7 +560,7 @@ class _RowParser:
                 if not word:
                     continue
                 if word not in ROLE_WORDS:
-                    raise ParseError(_("unknown contact role %(value)s") % {"value": repr(word)})
+                    raise ParseError(reason("unknown_contact_role", value=repr(word)))
                 roles.add(ROLE_WORDS[word])
             return roles
         if kind == "upper":
@@ -562,11 +568,10 @@ class _RowParser:
         elif kind == "lower":
             text = text.lower()
         if len(text) > f.max_length:
-            raise ParseError(_("longer than %(n)d characters") % {"n": f.max_length})
+            raise ParseError(reason("too_long", n=f.max_length))
         if f.choices and text not in f.choices:
             raise ParseError(
-                _("unknown value %(value)s (expected one of: %(choices)s)")
-                % {"value": repr(text), "choices": ", ".join(f.choices)}
+                reason("unknown_choice", value=repr(text), choices=", ".join(f.choices))
             )
         return text
 
@@ -604,11 +609,11 @@ class _RowParser:
         amount = values.get("amount")
         if amount is not None:
             if kind == "payments" and amount <= 0:
-                errors.add(line, self.column("amount"), _("amount must be greater than zero"))
+                errors.add(line, self.column("amount"), reason("amount_not_positive"))
                 return False
             if amount < 0:
                 errors.add(
-                    line, self.column("amount"), _("negative amount %(value)s") % {"value": amount}
+                    line, self.column("amount"), reason("negative_amount", value=str(amount))
                 )
                 return False
             if amount > MAX_AMOUNT:
@@ -617,15 +622,14 @@ class _RowParser:
                 errors.add(
                     line,
                     self.column("amount"),
-                    _("amount %(value)s is too large (at most %(max)s)")
-                    % {"value": amount, "max": MAX_AMOUNT},
+                    reason("amount_too_large", value=str(amount), max=str(MAX_AMOUNT)),
                 )
                 return False
         if "currency" in values and not is_currency_code(values["currency"]):
             errors.add(
                 line,
                 self.column("currency"),
-                _("not an ISO 4217 currency code: %(value)s") % {"value": repr(values["currency"])},
+                reason("bad_currency", value=repr(values["currency"])),
             )
             return False
         if kind == "counterparties":
@@ -634,21 +638,21 @@ class _RowParser:
                 errors.add(
                     line,
                     self.column("country"),
-                    _("not an ISO 3166 country code: %(value)s") % {"value": repr(country)},
+                    reason("bad_country", value=repr(country)),
                 )
                 return False
             if values.get("tax_id"):
                 try:
                     values["tax_id"] = normalize_tax_id(country, values["tax_id"])
                 except TaxIdError as exc:
-                    errors.add(line, self.column("tax_id"), str(exc))
+                    errors.add(line, self.column("tax_id"), reason(exc.code, **exc.params))
                     return False
             zone = values.get("time_zone")
             if zone and zone not in _zones():
                 errors.add(
                     line,
                     self.column("time_zone"),
-                    _("unknown time zone %(value)s") % {"value": repr(zone)},
+                    reason("unknown_time_zone", value=repr(zone)),
                 )
                 return False
         if kind == "documents" and values.get("accepted_on") and "accepted" not in values:
@@ -666,7 +670,7 @@ class _RowParser:
             errors.add(
                 line,
                 self.column("probability"),
-                _("probability %(value)s is not between 0 and 100") % {"value": probability},
+                reason("bad_probability", value=str(probability)),
             )
             return False
         days = values.get("payment_days")
@@ -674,7 +678,7 @@ class _RowParser:
             errors.add(
                 line,
                 self.column("payment_days"),
-                _("negative number of days %(value)s") % {"value": days},
+                reason("negative_days", value=str(days)),
             )
             return False
         return True
@@ -686,14 +690,13 @@ class _RowParser:
             return True
         column = self.column("invoiced_amount")
         if invoiced < 0:
-            errors.add(line, column, _("negative amount %(value)s") % {"value": invoiced})
+            errors.add(line, column, reason("negative_amount", value=str(invoiced)))
             return False
         if invoiced > values["amount"]:
             errors.add(
                 line,
                 column,
-                _("invoiced amount %(value)s is more than the order's amount %(amount)s")
-                % {"value": invoiced, "amount": values["amount"]},
+                reason("invoiced_too_much", value=str(invoiced), amount=str(values["amount"])),
             )
             return False
         return True
@@ -844,12 +847,12 @@ class Importer:
     # --- resolving and checking (SQL) ------------------------------------------------------
 
     def _sql_errors(
-        self, cursor: CursorWrapper, sql: str, column: str, reason: Callable[..., str]
+        self, cursor: CursorWrapper, sql: str, column: str, why: Callable[..., Reason]
     ) -> None:
         cursor.execute(sql)
         while rows := cursor.fetchmany(BATCH):
             for row in rows:
-                self.errors.add(int(row[0]), column, reason(*row[1:]))
+                self.errors.add(int(row[0]), column, why(*row[1:]))
 
     @property
     def default_company(self) -> Company | None:
@@ -872,7 +875,7 @@ class Importer:
                 f"SELECT line, f_company FROM {STAGE} WHERE f_company IS NOT NULL "
                 "AND company_id IS NULL ORDER BY line",
                 col("company"),
-                lambda v: _("unknown company %(value)s") % {"value": repr(v)},
+                lambda v: reason("unknown_company", value=repr(v)),
             )
         if self.default_company is None:
             self._sql_errors(
@@ -880,7 +883,7 @@ class Importer:
                 f"SELECT line FROM {STAGE} WHERE company_id IS NULL AND f_company IS NULL "
                 "ORDER BY line",
                 col("company"),
-                lambda: _("which company? Give its code in a company column or choose one"),
+                lambda: reason("which_company"),
             )
         kind = self.kind.name
         names = self.kind.field_names
@@ -909,7 +912,7 @@ class Importer:
                     "AND company_id IS NOT NULL AND f_counterparty_tax_id IS NOT NULL "
                     "ORDER BY line",
                     col("counterparty_tax_id"),
-                    lambda v: _("no counterparty with the tax id %(value)s") % {"value": repr(v)},
+                    lambda v: reason("no_counterparty_with_tax_id", value=repr(v)),
                 )
             self._sql_errors(
                 cursor,
@@ -918,7 +921,7 @@ class Importer:
                 + ("AND f_counterparty_tax_id IS NULL " if by_tax else "")
                 + "ORDER BY line",
                 col("counterparty"),
-                lambda v: _("unknown counterparty %(value)s") % {"value": repr(v)},
+                lambda v: reason("unknown_counterparty", value=repr(v)),
             )
         if parser.natural:
             for name in ("contract", "document"):
@@ -943,7 +946,7 @@ class Importer:
                 f"SELECT line, f_contract FROM {STAGE} WHERE f_contract IS NOT NULL "
                 "AND contract_id IS NULL AND company_id IS NOT NULL ORDER BY line",
                 col("contract"),
-                lambda v: _("unknown contract %(value)s") % {"value": repr(v)},
+                lambda v: reason("unknown_contract", value=repr(v)),
             )
             if kind == "instalments":
                 cursor.execute(f"UPDATE {STAGE} SET cp_id = k_cp_id")
@@ -953,19 +956,14 @@ class Importer:
                     f"SELECT line, f_contract FROM {STAGE} WHERE contract_id IS NOT NULL "
                     "AND cp_id IS NOT NULL AND k_cp_id <> cp_id ORDER BY line",
                     col("contract"),
-                    lambda v: (
-                        _("contract %(value)s belongs to another counterparty") % {"value": repr(v)}
-                    ),
+                    lambda v: reason("contract_of_another", value=repr(v)),
                 )
                 self._sql_errors(
                     cursor,
                     f"SELECT line, f_currency, k_currency FROM {STAGE} "
                     "WHERE contract_id IS NOT NULL AND k_currency <> f_currency ORDER BY line",
                     col("currency"),
-                    lambda v, k: (
-                        _("currency %(value)s does not match the contract's %(contract)s")
-                        % {"value": v, "contract": k}
-                    ),
+                    lambda v, k: reason("contract_currency", value=v, contract=k),
                 )
         if "document" in names:
             self._sql_errors(
@@ -973,16 +971,14 @@ class Importer:
                 f"SELECT line, f_document FROM {STAGE} WHERE f_document IS NOT NULL "
                 "AND document_id IS NULL AND company_id IS NOT NULL ORDER BY line",
                 col("document"),
-                lambda v: _("unknown document %(value)s") % {"value": repr(v)},
+                lambda v: reason("unknown_document", value=repr(v)),
             )
             self._sql_errors(
                 cursor,
                 f"SELECT line, f_document FROM {STAGE} WHERE document_id IS NOT NULL "
                 "AND cp_id IS NOT NULL AND d_cp_id <> cp_id ORDER BY line",
                 col("document"),
-                lambda v: (
-                    _("document %(value)s belongs to another counterparty") % {"value": repr(v)}
-                ),
+                lambda v: reason("document_of_another", value=repr(v)),
             )
             # A payment is in the currency of the document it names, contract column or not.
             self._sql_errors(
@@ -990,10 +986,7 @@ class Importer:
                 f"SELECT line, f_currency, d_currency FROM {STAGE} "
                 "WHERE document_id IS NOT NULL AND d_currency <> f_currency ORDER BY line",
                 col("currency"),
-                lambda v, d: (
-                    _("currency %(value)s does not match the document's %(document)s")
-                    % {"value": v, "document": d}
-                ),
+                lambda v, d: reason("document_currency", value=v, document=d),
             )
             # The contract of the named document, when the payment names none.
             cursor.execute(
@@ -1010,7 +1003,7 @@ class Importer:
                 f"SELECT line, f_segment FROM {STAGE} WHERE f_segment IS NOT NULL "
                 "AND segment_id IS NULL ORDER BY line",
                 col("segment"),
-                lambda v: _("unknown segment %(value)s") % {"value": repr(v)},
+                lambda v: reason("unknown_segment", value=repr(v)),
             )
             for role in ("collector", "sales_manager"):
                 cursor.execute(
@@ -1022,7 +1015,7 @@ class Importer:
                     f"SELECT line, f_{role} FROM {STAGE} WHERE f_{role} IS NOT NULL "
                     f"AND {role}_id IS NULL ORDER BY line",
                     col(role),
-                    lambda v: _("unknown user %(value)s") % {"value": repr(v)},
+                    lambda v: reason("unknown_user", value=repr(v)),
                 )
         if kind == "deals":
             self._deal_references(cursor, parser)
@@ -1036,10 +1029,7 @@ class Importer:
                 f"MIN(line) OVER (PARTITION BY {scope}, f_external_id) AS first "
                 f"FROM {STAGE}) x WHERE line > first ORDER BY line",
                 col("external_id"),
-                lambda v, first: (
-                    _("duplicate external id %(value)s (first on row %(row)d)")
-                    % {"value": repr(v), "row": first}
-                ),
+                lambda v, first: reason("duplicate_external_id", value=repr(v), row=first),
             )
         if kind == "contacts":
             self._check_phones(cursor, parser)
@@ -1063,7 +1053,7 @@ class Importer:
             f"SELECT line, f_stage FROM {STAGE} WHERE stage_id IS NULL "
             "AND company_id IS NOT NULL ORDER BY line",
             col("stage"),
-            lambda v: _("unknown deal stage %(value)s") % {"value": repr(v)},
+            lambda v: reason("unknown_deal_stage", value=repr(v)),
         )
         if "owner" in parser.header_of:
             cursor.execute(
@@ -1075,7 +1065,7 @@ class Importer:
                 f"SELECT line, f_owner FROM {STAGE} WHERE f_owner IS NOT NULL "
                 "AND owner_id IS NULL ORDER BY line",
                 col("owner"),
-                lambda v: _("unknown user %(value)s") % {"value": repr(v)},
+                lambda v: reason("unknown_user", value=repr(v)),
             )
 
     def _deal_stage_dates(self, cursor: CursorWrapper, present: set[str]) -> None:
@@ -1211,7 +1201,7 @@ class Importer:
                     f"AND {unknown}"
                 )
             what, column = (
-                _("tax id or name"),
+                "tax_id_or_name",
                 col("tax_id" if "tax_id" in parser.header_of else "name"),
             )
         else:
@@ -1246,10 +1236,7 @@ class Importer:
                 f"MD5(c.external_id || '|{tag}|' || {STAGE}.nk) FROM ledger_counterparty c "
                 f"WHERE c.id = {STAGE}.cp_id AND {STAGE}.f_external_id IS NULL"
             )
-            if kind == "payments":
-                what = _("payer, number and date (or payer, date and amount)")
-            else:
-                what = _("counterparty, number and date")
+            what = "payer_number_date" if kind == "payments" else "counterparty_number_date"
             column = col("number" if "number" in parser.header_of else "date")
         self._sql_errors(
             cursor,
@@ -1257,9 +1244,7 @@ class Importer:
             f"f_external_id) AS first FROM {STAGE} WHERE f_external_id IS NOT NULL) x "
             "WHERE line > first ORDER BY line",
             column,
-            lambda first: (
-                _("duplicate of row %(row)d: the same %(key)s") % {"row": first, "key": what}
-            ),
+            lambda first: reason("duplicate_key", row=first, key=what),
         )
         cursor.execute("DROP TABLE IF EXISTS dunwell_import_names")
 
@@ -1397,7 +1382,7 @@ class Importer:
                     self.errors.add(
                         line,
                         parser.column(name),
-                        _("not a phone number: %(value)s") % {"value": repr(value)},
+                        reason("bad_phone", value=repr(value)),
                     )
                     fixed.append(value or "")
             updates.append((*fixed, line))
@@ -1673,23 +1658,18 @@ class Importer:
         try:
             size = self.path.stat().st_size
         except OSError as exc:
-            raise ImportRejected([RowError(self.file, 0, "", str(exc))]) from None
+            raise ImportRejected(
+                [RowError(self.file, 0, "", reason("file_unreadable", detail=str(exc)))]
+            ) from None
         limit = getattr(settings, "IMPORT_MAX_BYTES", 100 * 1024 * 1024)
         if size > limit:  # before reading a byte of it
-            raise ImportRejected(
-                [
-                    RowError(
-                        self.file,
-                        0,
-                        "",
-                        _("the file is larger than %(max)s") % {"max": filesizeformat(limit)},
-                    )
-                ]
-            )
+            raise ImportRejected([RowError(self.file, 0, "", reason("file_too_large", max=limit))])
         try:
             return read_table(self.path, self.encoding)
         except (ReadError, OSError) as exc:
-            raise ImportRejected([RowError(self.file, 0, "", str(exc))]) from None
+            raise ImportRejected(
+                [RowError(self.file, 0, "", reason("file_unreadable", detail=str(exc)))]
+            ) from None
 
     def execute(self) -> ImportResult:
         try:
@@ -1749,7 +1729,7 @@ class Importer:
             missing.insert(0, "counterparty")
         if missing:
             raise ImportRejected(
-                [RowError(self.file, 1, name, _("missing required column")) for name in missing]
+                [RowError(self.file, 1, name, reason("missing_column")) for name in missing]
             )
         with connection.cursor() as cursor:
             if self.postgres:
@@ -1796,20 +1776,26 @@ class Importer:
         self.result.errors = sorted(self.errors.errors, key=lambda e: (e.row, e.column))
         return self.result
 
-    def write_rejected(self, out: Path) -> None:
-        """The rejected rows as they were in the file, with a `reason` column."""
+    def write_rejected(self, out: Path, coded: bool = False) -> None:
+        """The rejected rows as they were in the file, with a `reason` column in the active
+        language; `coded`, with the reasons' codes instead (reasons.CODED_HEADER), for a file
+        kept and worded when someone downloads it."""
         assert self.path is not None, "rejected rows are written for files only"
         table = read_table(self.path, self.encoding)
         with out.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, delimiter=";")
-            writer.writerow(csv_row([*table.headers, "reason"]))
+            writer.writerow(csv_row([*table.headers, CODED_HEADER if coded else _("reason")]))
             reasons = self.errors.reasons()
             pending = next(reasons, None)
             for line, row in table.rows:
                 while pending is not None and pending[0] < line:
                     pending = next(reasons, None)
                 if pending is not None and pending[0] == line:
-                    writer.writerow(csv_row([*row, "; ".join(pending[1])]))
+                    if coded:
+                        text = encode(pending[1])
+                    else:
+                        text = "; ".join(with_column(c, render(*r)) for c, r in pending[1])
+                    writer.writerow(csv_row([*row, text]))
 
 
 def _large_temp_buffers(cursor: CursorWrapper) -> None:
@@ -1897,6 +1883,7 @@ def import_file(
     run: ImportRun | None = None,
     progress: Callable[[int, int], None] | None = None,
     rejected_out: Path | None = None,
+    rejected_coded: bool = False,
     display_name: str | None = None,
     encoding: str | None = None,
 ) -> ImportResult:
@@ -1904,8 +1891,9 @@ def import_file(
 
     All-or-nothing unless `partial`: with any bad row it raises ImportRejected and changes
     nothing. With `partial` the valid rows are applied and the bad ones written, with a
-    `reason` column, to `rejected_out`. Idempotent on (company, external id). `encoding`
-    (CSV only, one of readers.ENCODINGS) overrides the detection.
+    `reason` column, to `rejected_out` (`rejected_coded`: the reasons' codes, for a file
+    kept and worded for its reader, reasons.reworded). Idempotent on (company, external id).
+    `encoding` (CSV only, one of readers.ENCODINGS) overrides the detection.
     """
     if kind not in KINDS:
         raise ValueError(f"unknown import kind {kind!r}; expected one of {', '.join(KINDS)}")
@@ -1921,7 +1909,7 @@ def import_file(
         display_name=display_name,
         encoding=encoding,
     )
-    return _execute(importer, rejected_out)
+    return _execute(importer, rejected_out, rejected_coded)
 
 
 def import_table(
@@ -1965,7 +1953,9 @@ def _importer_class(kind: str) -> type[Importer]:
     return Importer
 
 
-def _execute(importer: Importer, rejected_out: Path | None) -> ImportResult:
+def _execute(
+    importer: Importer, rejected_out: Path | None, rejected_coded: bool = False
+) -> ImportResult:
     company = importer.company
     # One import per kind and company at a time: a second upload of the same file waits for
     # the first and then finds its rows unchanged (no double counts, no duplicate timeline).
@@ -1974,7 +1964,7 @@ def _execute(importer: Importer, rejected_out: Path | None) -> ImportResult:
         try:
             result = importer.execute()
             if rejected_out is not None and importer.errors:
-                importer.write_rejected(rejected_out)
+                importer.write_rejected(rejected_out, rejected_coded)
         finally:
             importer.errors.close()
     target = importer.default_company

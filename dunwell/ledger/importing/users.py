@@ -16,7 +16,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import translation
-from django.utils.translation import gettext as _
 
 from dunwell.accounts.models import Role, User, normalized_username
 from dunwell.ledger.importing.engine import (
@@ -27,6 +26,7 @@ from dunwell.ledger.importing.engine import (
     _RowParser,
 )
 from dunwell.ledger.importing.headers import normalize_header
+from dunwell.ledger.importing.reasons import reason
 
 # Columns written as they are (a present column with an empty cell clears the value).
 PLAIN = ("first_name", "last_name", "email", "extension")
@@ -63,7 +63,7 @@ class UsersImporter(Importer):
         ]
         if missing:
             raise ImportRejected(
-                [RowError(self.file, 1, name, _("missing required column")) for name in missing]
+                [RowError(self.file, 1, name, reason("missing_column")) for name in missing]
             )
         present = set(parser.header_of)
         col = parser.column
@@ -83,8 +83,7 @@ class UsersImporter(Importer):
                 self.errors.add(
                     line,
                     col("username"),
-                    _("duplicate username %(value)s (first on row %(row)d)")
-                    % {"value": repr(username), "row": first_line[username]},
+                    reason("duplicate_username", value=repr(username), row=first_line[username]),
                 )
             else:
                 first_line[username] = line
@@ -93,8 +92,11 @@ class UsersImporter(Importer):
                 self.errors.add(
                     line,
                     col("role"),
-                    _("unknown role %(value)s (expected one of: %(choices)s)")
-                    % {"value": repr(values["role"]), "choices": ", ".join(Role.values)},
+                    reason(
+                        "unknown_user_role",
+                        value=repr(values["role"]),
+                        choices=", ".join(Role.values),
+                    ),
                 )
             values["role"] = role
             if values.get("email"):
@@ -104,21 +106,19 @@ class UsersImporter(Importer):
                     self.errors.add(
                         line,
                         col("email"),
-                        _("not an email address: %(value)s") % {"value": repr(values["email"])},
+                        reason("bad_email", value=repr(values["email"])),
                     )
             extension = values.get("extension") or ""
             if extension and not (extension.isascii() and extension.isdigit()):
                 self.errors.add(
                     line,
                     col("extension"),
-                    _("a phone extension is digits only: %(value)s") % {"value": repr(extension)},
+                    reason("bad_extension", value=repr(extension)),
                 )
             if values.get("supervisor"):
                 values["supervisor"] = normalized_username(values["supervisor"])
                 if values["supervisor"] == username:
-                    self.errors.add(
-                        line, col("supervisor"), _("a user cannot be their own supervisor")
-                    )
+                    self.errors.add(line, col("supervisor"), reason("own_supervisor"))
             rows.append((line, values))
         self._report(done, max(done, table.total))
         in_file = {values["username"] for _line, values in rows}
@@ -129,9 +129,7 @@ class UsersImporter(Importer):
         for line, values in rows:
             boss = values.get("supervisor")
             if boss and boss not in in_file | in_db:
-                self.errors.add(
-                    line, col("supervisor"), _("unknown user %(value)s") % {"value": repr(boss)}
-                )
+                self.errors.add(line, col("supervisor"), reason("unknown_user", value=repr(boss)))
         if self.errors and not self.partial:
             raise ImportRejected(
                 sorted(self.errors.errors, key=lambda e: (e.row, e.column)), self.errors.rows
@@ -162,7 +160,7 @@ class UsersImporter(Importer):
                 self.errors.add(
                     line,
                     column,
-                    _("the row of supervisor %(value)s was rejected") % {"value": repr(boss)},
+                    reason("supervisor_rejected", value=repr(boss)),
                 )
 
     @transaction.atomic

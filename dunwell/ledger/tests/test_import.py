@@ -591,13 +591,14 @@ def test_error_memory_stays_bounded_however_many_rows_are_bad(
     import tracemalloc
 
     from dunwell.ledger.importing import engine
+    from dunwell.ledger.importing.reasons import reason
 
     monkeypatch.setattr(engine, "MAX_ERRORS_KEPT", 10)
     rejections = engine._Rejections("big.csv")
     tracemalloc.start()
     try:
         for line in range(2, 100_002):
-            rejections.add(line, "amount", f"bad number '{line}x'")
+            rejections.add(line, "amount", reason("bad_number", value=f"'{line}x'"))
         _current, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -609,7 +610,7 @@ def test_error_memory_stays_bounded_however_many_rows_are_bad(
         )
         assert peak < 2 * 1024 * 1024  # a per-line dict of messages took ~20 MB here
         first = next(rejections.reasons())
-        assert first == (2, ["amount: bad number '2x'"])
+        assert first == (2, [("amount", reason("bad_number", value="'2x'"))])
     finally:
         rejections.close()
 

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from dunwell.accounts.models import Role, User
+from dunwell.ledger.importing import import_file
 from dunwell.ledger.models import ColumnMapping, Company, Counterparty, ImportRun
-from dunwell.ledger.tasks import run_import
 
 
 @pytest.fixture(autouse=True)
@@ -151,20 +155,130 @@ def test_rejected_rows_are_listed_and_downloadable(
     assert "C2;Beta;Romania;country: not an ISO 3166 country code" in body
 
 
-def test_rejected_rows_are_explained_in_the_language_of_who_started_the_import(
-    company: Company, finance: User, django_capture_on_commit_callbacks: Any
+def import_bad_documents(client: Client, on_commit: Any, tmp_path: Path) -> ImportRun:
+    """A real XLSX file of documents: one good row, a bad date, a bad amount, an unknown
+    debtor and a repeated id; mapped, confirmed and imported applying the valid rows only."""
+    debtors = tmp_path / "debtors.csv"
+    debtors.write_text("external_id,name,country\nC1,Alpha,RO\n", encoding="utf-8")
+    import_file("counterparties", debtors)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["external_id", "counterparty", "number", "date", "amount", "currency"])
+    sheet.append(["D1", "C1", "F-1", "05.01.2026", "100,00", "RON"])
+    sheet.append(["D2", "C1", "F-2", "31.02.2026", "10", "RON"])
+    sheet.append(["D3", "C1", "F-3", "06.01.2026", "zece", "RON"])
+    sheet.append(["D4", "C9", "F-4", "07.01.2026", "10", "RON"])
+    sheet.append(["D1", "C1", "F-5", "08.01.2026", "10", "RON"])
+    path = tmp_path / "facturi.xlsx"
+    book.save(path)
+    response = client.post(
+        reverse("ledger:import_new"),
+        {
+            "kind": "documents",
+            "partial": "on",
+            "file": SimpleUploadedFile(path.name, path.read_bytes()),
+        },
+    )
+    fields = ["external_id", "counterparty", "number", "date", "amount", "currency"]
+    with on_commit(execute=True):
+        client.post(response["Location"], {f"col_{i}": name for i, name in enumerate(fields)})
+    return ImportRun.objects.get(kind="documents")
+
+
+def rejected_file(client: Client, run: ImportRun) -> list[list[str]]:
+    download = client.get(reverse("ledger:import_rejected", args=[run.pk]))
+    body = b"".join(download.streaming_content).decode()  # type: ignore[attr-defined]
+    assert body.startswith("\ufeff")  # a spreadsheet reads it as UTF-8
+    return list(csv.reader(io.StringIO(body[1:]), delimiter=";"))
+
+
+def test_rejected_rows_are_explained_in_the_language_of_who_reads_them(
+    company: Company,
+    finance: User,
+    make_user: Callable[..., User],
+    django_capture_on_commit_callbacks: Any,
+    tmp_path: Path,
 ) -> None:
-    """The worker runs in English; the reasons it keeps are in the importer's language."""
-    User.objects.filter(pk=finance.pk).update(language="ru")
+    """A Romanian user imports; a Russian one reads the reasons on the page and in the
+    rejected-rows file in Russian (they were kept as Romanian text)."""
+    User.objects.filter(pk=finance.pk).update(language="ro")
+    importer = client_for(finance)
+    run = import_bad_documents(importer, django_capture_on_commit_callbacks, tmp_path)
+    assert (run.status, run.created, run.rejected) == ("done", 1, 4)
+    assert [(e["row"], e["column"], e["code"]) for e in run.errors] == [
+        (3, "date", "bad_date"),
+        (4, "amount", "bad_number"),
+        (5, "counterparty", "unknown_counterparty"),
+        (6, "external_id", "duplicate_external_id"),
+    ]
+    assert all("reason" not in e for e in run.errors)  # no text in anyone's language
+
+    reader = client_for(make_user("rita", Role.FINANCE, language="ru"))
+    page = reader.get(reverse("ledger:import_detail", args=[run.pk])).content.decode()
+    for text in (
+        "неверная дата &#x27;31.02.2026&#x27; (ожидается ДД.ММ.ГГГГ или ГГГГ-ММ-ДД)",
+        "неверное число &#x27;zece&#x27;",
+        "неизвестный контрагент &#x27;C9&#x27;",
+        "повтор внешнего кода &#x27;D1&#x27; (впервые в строке 2)",
+    ):
+        assert text in page
+    rows = rejected_file(reader, run)
+    assert rows[0] == [
+        "external_id",
+        "counterparty",
+        "number",
+        "date",
+        "amount",
+        "currency",
+        "причина",
+    ]
+    assert [(row[0], row[-1]) for row in rows[1:]] == [
+        ("D2", "date: неверная дата '31.02.2026' (ожидается ДД.ММ.ГГГГ или ГГГГ-ММ-ДД)"),
+        ("D3", "amount: неверное число 'zece'"),
+        ("D4", "counterparty: неизвестный контрагент 'C9'"),
+        ("D1", "external_id: повтор внешнего кода 'D1' (впервые в строке 2)"),
+    ]
+
+    # The importer reads them in Romanian.
+    page = importer.get(reverse("ledger:import_detail", args=[run.pk])).content.decode()
+    assert "неверная дата" not in page and "dată greșită" in page
+    assert "partener necunoscut 'C9'" in rejected_file(importer, run)[3][-1]
+
+
+def test_reasons_kept_as_text_before_they_had_codes_are_still_shown(
+    company: Company, finance: User, settings: Any
+) -> None:
+    """Imports kept before: a reason as the importer's text, a rejected-rows file with a
+    `reason` column of that text."""
+    run = ImportRun.objects.create(
+        kind="counterparties",
+        file_name="cp.csv",
+        status="done",
+        rejected=1,
+        errors=[
+            {
+                "file": "cp.csv",
+                "row": 3,
+                "column": "country",
+                "reason": "nu este un cod de țară ISO 3166: 'ROMANIA'",
+            }
+        ],
+    )
+    run.rejected_file.save(
+        "rejected-old.csv",
+        ContentFile(
+            "external_id;name;country;reason\r\n"
+            "C2;Beta;Romania;country: nu este un cod de țară ISO 3166: 'ROMANIA'\r\n".encode()
+        ),
+    )
     client = client_for(finance)
-    import_a_bad_country(client, django_capture_on_commit_callbacks, run_task=False)
-    run = ImportRun.objects.get()
-    with translation.override("en"):
-        assert run_import.call(run.pk) == "done"
-    run.refresh_from_db()
-    assert run.errors[0]["reason"] == "не код страны ISO 3166: 'ROMANIA'"
     page = client.get(reverse("ledger:import_detail", args=[run.pk])).content.decode()
-    assert "не код страны ISO 3166" in page and "Отклонено" in page
+    assert "nu este un cod de țară ISO 3166: &#x27;ROMANIA&#x27;" in page
+    assert rejected_file(client, run) == [
+        ["external_id", "name", "country", "reason"],
+        ["C2", "Beta", "Romania", "country: nu este un cod de țară ISO 3166: 'ROMANIA'"],
+    ]
 
 
 def test_a_rejected_file_is_said_rejected_in_the_readers_language(

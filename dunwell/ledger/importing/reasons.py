@@ -1,0 +1,171 @@
+"""Why an import rejects a row: one catalogue of the messages, each under a code.
+
+A rejected row's reason is kept as its code and parameters (`Reason`), never as text: the
+import page, the rejected-rows file and the command line word it in the language of whoever
+reads it, not of whoever ran the import. Parameters are plain JSON values (the cell as the file
+wrote it, quoted; row numbers; limits), so a stored reason reads the same in every language.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, NamedTuple
+
+from django.template.defaultfilters import filesizeformat
+from django.utils.functional import Promise
+from django.utils.translation import gettext, ngettext_lazy
+from django.utils.translation import gettext_lazy as _
+
+from dunwell.cells import csv_row
+from dunwell.ledger.taxids import tax_id_name
+
+
+class Reason(NamedTuple):
+    code: str
+    params: dict[str, Any]
+
+
+def reason(code: str, **params: Any) -> Reason:
+    assert code in MESSAGES, code
+    return Reason(code, params)
+
+
+MESSAGES: dict[str, Promise] = {
+    # reading the file
+    "file_unreadable": _("the file cannot be read: %(detail)s"),
+    "file_too_large": _("the file is larger than %(max)s"),
+    "missing_column": _("missing required column"),
+    # one cell
+    "cell_too_long": ngettext_lazy(
+        "cell longer than %(n)d character", "cell longer than %(n)d characters", "n"
+    ),
+    "nul_byte": _("the cell contains a NUL byte"),
+    "missing_value": _("missing required value"),
+    "bad_number": _("bad number %(value)s"),
+    "amount_too_large": _("amount %(value)s is too large (at most %(max)s)"),
+    "not_whole_days": _("not a whole number of days: %(value)s"),
+    "too_many_days": _("too many days: %(value)s (at most %(max)d)"),
+    "bad_date": _("bad date %(value)s (expected DD.MM.YYYY or YYYY-MM-DD)"),
+    "date_out_of_range": _("date %(value)s is outside the years %(low)d-%(high)d"),
+    "not_yes_no": _("not a yes/no value: %(value)s"),
+    "unknown_contact_role": _("unknown contact role %(value)s"),
+    "too_long": _("longer than %(n)d characters"),
+    "unknown_choice": _("unknown value %(value)s (expected one of: %(choices)s)"),
+    # one row
+    "amount_not_positive": _("amount must be greater than zero"),
+    "negative_amount": _("negative amount %(value)s"),
+    "bad_currency": _("not an ISO 4217 currency code: %(value)s"),
+    "bad_country": _("not an ISO 3166 country code: %(value)s"),
+    "tax_id_invalid": _("invalid %(name)s %(value)s"),
+    "tax_id_foreign": _("VAT number %(value)s is not from %(country)s"),
+    "unknown_time_zone": _("unknown time zone %(value)s"),
+    "bad_probability": _("probability %(value)s is not between 0 and 100"),
+    "negative_days": _("negative number of days %(value)s"),
+    "invoiced_too_much": _("invoiced amount %(value)s is more than the order's amount %(amount)s"),
+    "bad_phone": _("not a phone number: %(value)s"),
+    # references and duplicates
+    "unknown_company": _("unknown company %(value)s"),
+    "which_company": _("which company? Give its code in a company column or choose one"),
+    "no_counterparty_with_tax_id": _("no counterparty with the tax id %(value)s"),
+    "unknown_counterparty": _("unknown counterparty %(value)s"),
+    "unknown_contract": _("unknown contract %(value)s"),
+    "contract_of_another": _("contract %(value)s belongs to another counterparty"),
+    "contract_currency": _("currency %(value)s does not match the contract's %(contract)s"),
+    "unknown_document": _("unknown document %(value)s"),
+    "document_of_another": _("document %(value)s belongs to another counterparty"),
+    "document_currency": _("currency %(value)s does not match the document's %(document)s"),
+    "unknown_segment": _("unknown segment %(value)s"),
+    "unknown_user": _("unknown user %(value)s"),
+    "unknown_deal_stage": _("unknown deal stage %(value)s"),
+    "duplicate_external_id": _("duplicate external id %(value)s (first on row %(row)d)"),
+    "duplicate_key": _("duplicate of row %(row)d: the same %(key)s"),
+    # users
+    "duplicate_username": _("duplicate username %(value)s (first on row %(row)d)"),
+    "unknown_user_role": _("unknown role %(value)s (expected one of: %(choices)s)"),
+    "bad_email": _("not an email address: %(value)s"),
+    "bad_extension": _("a phone extension is digits only: %(value)s"),
+    "own_supervisor": _("a user cannot be their own supervisor"),
+    "supervisor_rejected": _("the row of supervisor %(value)s was rejected"),
+}
+
+# The `key` of "duplicate_key": what makes two rows the same.
+KEYS: dict[str, Promise] = {
+    "tax_id_or_name": _("tax id or name"),
+    "payer_number_date": _("payer, number and date (or payer, date and amount)"),
+    "counterparty_number_date": _("counterparty, number and date"),
+}
+
+
+def _params(code: str, params: Mapping[str, Any]) -> dict[str, Any]:
+    """The parameters as the message shows them, in the active language."""
+    shown = dict(params)
+    if code == "file_too_large":
+        shown["max"] = filesizeformat(params["max"])
+    elif code == "duplicate_key":
+        shown["key"] = KEYS[params["key"]]
+    elif code == "tax_id_invalid":
+        name = tax_id_name(params["country"])  # INN, CUI...: the same in every language
+        shown["name"] = _("VAT number") if name == "VAT number" else name
+    return shown
+
+
+def render(code: str, params: Mapping[str, Any]) -> str:
+    """The reason in the active language."""
+    return str(MESSAGES[code] % _params(code, params))
+
+
+def stored_reason(error: Mapping[str, Any]) -> str:
+    """A reason kept by an import (ImportRun.errors): worded now, from its code; an import
+    kept before reasons had codes, or with a code this version does not know, keeps its text."""
+    code = error.get("code")
+    if code in MESSAGES:
+        try:
+            return render(code, error.get("params") or {})
+        except (KeyError, TypeError, ValueError):
+            pass
+    return str(error.get("reason", ""))
+
+
+def with_column(column: str, text: str) -> str:
+    return f"{column}: {text}" if column else text
+
+
+# The rejected-rows file an import keeps (ImportRun.rejected_file) has this last column: the
+# row's reasons as JSON, [[column, code, params], ...], worded when it is downloaded. A file kept
+# before (last column `reason`) has the text in the importer's language.
+CODED_HEADER = "dunwell:reasons"
+
+
+def encode(reasons: Iterable[tuple[str, Reason]]) -> str:
+    return json.dumps([[column, r.code, r.params] for column, r in reasons], ensure_ascii=False)
+
+
+def decode(cell: str) -> str:
+    """A coded cell of the kept file, worded in the active language."""
+    try:
+        items = json.loads(cell)
+    except ValueError:
+        return cell
+    return "; ".join(
+        with_column(column, stored_reason({"code": code, "params": params}))
+        for column, code, params in items
+    )
+
+
+def reworded(lines: Iterable[str]) -> Iterator[list[Any]]:
+    """The rows of a kept rejected-rows file with its reasons in the active language (a coded
+    file); an older file's rows as they are."""
+    reader = csv.reader(lines, delimiter=";")
+    headers = next(reader, None)
+    if headers is None:
+        return
+    coded = headers[-1:] == [CODED_HEADER]
+    if coded:
+        headers = [*headers[:-1], gettext("reason")]
+    yield headers
+    for row in reader:
+        if coded and row:
+            row = [*row[:-1], *csv_row([decode(row[-1])])]
+        yield row
