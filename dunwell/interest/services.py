@@ -25,6 +25,7 @@ from dunwell.interest.loading import UpsertCounts, upsert_rates, upsert_series
 from dunwell.interest.models import RateSeries, RateValue
 from dunwell.interest.ratefiles import RateFileError, SeriesRow, parse_fx_code, parse_rates
 from dunwell.interest.selectors import rate_book
+from dunwell.interest.texts import readable_params
 
 # Exchange rates are published every working day: a week without one is stale.
 FX_UPDATE_CYCLE = 7
@@ -32,7 +33,7 @@ FX_UPDATE_CYCLE = 7
 
 def _translated(template: str, params: Mapping[str, object]) -> str:
     text = gettext(template)
-    return text % dict(params) if params else text
+    return text % readable_params(params) if params else text
 
 
 def calculate(

@@ -509,6 +509,7 @@ def one_call_a_day(
         assert load_rows is not None, "drafts without their documents' rows"
         load_rows(missing)
     left_out: set[int] = set()
+    covered: list[TimelineEntry] = []
     for key, group in joined.items():
         if key in taker:
             task_id, task_docs, task_amounts = taker[key]
@@ -523,6 +524,9 @@ def one_call_a_day(
             )
             left_out.update(id(d) for d in group)
             summary.skipped["call joined to an open call the same day"] += len(group)
+            if new_ids:
+                # The debtor's timeline says why the open call now covers more (a few a day).
+                covered.append(_call_covers_more(task_id, key[0], group, new_ids, new_amounts))
             continue
         keep = max(group, key=lambda d: (d.step.step.order, d.key))
         doc_ids, amounts = _joined([keep, *(d for d in group if d is not keep)])
@@ -530,7 +534,29 @@ def one_call_a_day(
         keep.documents_sql, keep.documents = "", len(doc_ids)
         left_out.update(id(d) for d in group if d is not keep)
         summary.skipped["call joined to a later step's call the same day"] += len(group) - 1
+    TimelineEntry.objects.bulk_create(covered)
     return [d for d in drafts if id(d) not in left_out]
+
+
+def _call_covers_more(
+    task_id: int, cp_id: int, group: Sequence[TaskDraft], new_ids: list[int], amounts: Amounts
+) -> TimelineEntry:
+    """The timeline entry of an open call that takes the documents of the day's call steps
+    (rendered in the reader's language by `ladder.timeline_texts.call_covers_more`)."""
+    steps = sorted({d.step.step.id for d in group})
+    names = ", ".join(sorted({d.step.name for d in group}))
+    return TimelineEntry(
+        counterparty_id=cp_id,
+        at=timezone.now(),
+        kind="ladder.call_covers_more",
+        summary=f"{len(new_ids)} more document(s) on the open call ({names})"[:1000],
+        data={
+            "task": task_id,
+            "steps": steps,
+            "documents": len(new_ids),
+            "amounts": amounts.to_json(),
+        },
+    )
 
 
 def write_tasks(

@@ -14,7 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 
 from dunwell.ledger.timeline import referenced, register_renderer
-from dunwell.money import Money
+from dunwell.money import Amounts, Money
 from dunwell.money_l10n import money_text
 
 
@@ -101,6 +101,35 @@ def _task_renderer(free_key: str | None) -> Any:
         return out
 
     return render
+
+
+def call_covers_more(entries: Sequence[Any]) -> dict[int, str]:
+    """An open call that took the documents of the day's call steps (one call a day)."""
+    from dunwell.ladder.models import PolicyStep, Task
+
+    tasks = referenced(entries, "task", Task.objects.select_related("step", "counterparty"))
+    step_ids = {
+        int(step) for entry in entries for step in (entry.data or {}).get("steps", []) or []
+    }
+    names = {step.pk: step.localized_name for step in PolicyStep.objects.filter(pk__in=step_ids)}
+    out = {}
+    for entry in entries:
+        data = entry.data or {}
+        task = tasks.get(entry.pk)
+        if task is None or not isinstance(data.get("documents"), int):
+            continue
+        n = data["documents"]
+        out[entry.pk] = ngettext(
+            "%(call)s now also covers %(n)s document (%(amount)s) that reached %(steps)s",
+            "%(call)s now also covers %(n)s documents (%(amount)s) that reached %(steps)s",
+            n,
+        ) % {
+            "call": task.localized_title,
+            "n": n,
+            "amount": money_text(Amounts.from_json(data.get("amounts") or {})),
+            "steps": ", ".join(names[int(s)] for s in data.get("steps", []) if int(s) in names),
+        }
+    return out
 
 
 def shipments_stopped(entries: Sequence[Any]) -> dict[int, str]:
@@ -265,6 +294,7 @@ def register() -> None:
     register_renderer("ladder.task_approved", _task_renderer("comment"))
     register_renderer("ladder.task_rejected", _task_renderer("comment"))
     register_renderer("ladder.shipments_stopped", shipments_stopped)
+    register_renderer("ladder.call_covers_more", call_covers_more)
     register_renderer("ladder.dispute_registered", disputes)
     register_renderer("ladder.dispute_resolved", disputes)
     register_renderer("ladder.agreement_created", agreements)

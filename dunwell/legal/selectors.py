@@ -356,7 +356,7 @@ def component_labels() -> dict[str, str]:
     }
 
 
-def _rate_text(line: CalcLine, language: str) -> str:
+def rate_text(line: CalcLine, language: str) -> str:
     """ "16%" a year (the year column says which), "0,1% в день" for a contract's per-day
     penalty: a bare "0,1%" beside an empty year read as a yearly rate."""
     rate = format_percent(line.rate, language)
@@ -379,7 +379,7 @@ def _calc_block(calc: Calculation, money: Money, language: str) -> Snapshot:
                 "end": format_date(line.end),
                 "days": line.days,
                 "base": money(line.base),
-                "rate": _rate_text(line, language),
+                "rate": rate_text(line, language),
                 # A contract's per-day penalty and the inflation over the period have no year.
                 "year_basis": line.year_basis or "—",
                 "amount": money(line.amount),
@@ -593,6 +593,42 @@ def pretension_data(
 
 
 PERIOD_NAMES = {"day": gettext_noop("per day"), "year": gettext_noop("per year")}
+
+
+DEBTOR_KINDS = {"business": gettext_noop("business"), "consumer": gettext_noop("consumer")}
+
+
+def options_text(options: dict[str, str], language: str) -> str:
+    """A calculation's options as a reader says them ("0,2% per day, capped at 100% of the
+    debt"), not as the calculator's codes (rate_per_day=0.2000)."""
+    parts = []
+    for key, raw in options.items():
+        try:
+            number = Decimal(raw)
+        except (ArithmeticError, ValueError):
+            number = None
+        if key == "rate_per_day" and number is not None:
+            # as the calculation's lines write it
+            parts.append(_("%(rate)s per day") % {"rate": format_percent(number, language)})
+        elif key == "rate_per_year" and number is not None:
+            parts.append(
+                _("%(rate)s %(period)s")
+                % {"rate": format_percent(number, language), "period": _(PERIOD_NAMES["year"])}
+            )
+        elif key == "cap_percent" and number is not None:
+            parts.append(
+                _("capped at %(cap)s of the debt") % {"cap": format_percent(number, language)}
+            )
+        elif key == "eur_rate" and number is not None:
+            parts.append(
+                _("EUR rate for the compensation: %(rate)s")
+                % {"rate": format_percent(number, language).removesuffix("%")}
+            )
+        elif key == "debtor" and raw in DEBTOR_KINDS:
+            parts.append(_("debtor: %(kind)s") % {"kind": _(DEBTOR_KINDS[raw])})
+        else:
+            parts.append(f"{key}: {raw}")
+    return ", ".join(parts)
 
 
 def _terms_summary(contract: Contract | None, rule: str, language: str) -> str:

@@ -16,8 +16,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from dunwell.accounts.models import User
@@ -28,7 +28,7 @@ from dunwell.ladder.services import LadderError
 from dunwell.ladder.services import complete_task as complete_ladder_task
 from dunwell.ledger.models import Counterparty
 from dunwell.legal import forms, selectors, services, timeline_texts
-from dunwell.legal.calc import Calculation, ClaimItem, calculate_claim
+from dunwell.legal.calc import CalcLine, Calculation, ClaimItem, calculate_claim
 from dunwell.legal.errors import LegalError
 from dunwell.legal.models import (
     FINAL_STAGES,
@@ -76,6 +76,8 @@ class CalcBlock:
     components: list[tuple[str, Decimal, str]]
     principal: Decimal
     rule_label: str
+    options_text: str
+    rows: list[tuple[CalcLine, str]]
 
 
 def _block(
@@ -102,6 +104,9 @@ def _block(
         ],
         principal=sum((i.open for i in items), Decimal("0.00")),
         rule_label=selectors.RULE_LABELS().get(calc.rule, calc.rule),
+        options_text=selectors.options_text(calc.options, get_language()),
+        # "0,2% per day" beside an empty year column, as the papers print it
+        rows=[(line, selectors.rate_text(line, get_language())) for line in calc.lines],
     )
 
 

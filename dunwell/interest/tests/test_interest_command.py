@@ -133,8 +133,8 @@ def test_stale_series_warning_is_in_json_and_on_stderr() -> None:
         "json",
     )
     data = json.loads(out)
-    assert any("eu_ecb_mro" in w for w in data["warnings"])
-    assert "eu_ecb_mro" in err
+    assert any("ECB main refinancing operations rate" in w for w in data["warnings"])
+    assert "ECB main refinancing operations rate" in err
 
 
 @time_machine.travel("2024-03-05", tick=False)

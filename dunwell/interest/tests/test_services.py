@@ -47,4 +47,48 @@ def test_stale_warning_only_after_the_update_cycle() -> None:
     fresh = calculate("eu-directive", today=date(2025, 11, 1), **args)
     assert fresh.warnings == []
     stale = calculate("eu-directive", today=date(2026, 11, 23), **args)
-    assert len(stale.warnings) == 1 and "eu_ecb_mro" in stale.warnings[0]
+    assert len(stale.warnings) == 1 and "ECB main refinancing operations rate" in stale.warnings[0]
+
+
+def test_a_warning_names_the_series_and_writes_the_date_as_the_page_language_does() -> None:
+    args: dict[str, Any] = {
+        "debt": Decimal("10000"),
+        "due": date(2023, 6, 30),
+        "to": date(2023, 12, 31),
+    }
+    last = RateValue.objects.filter(series__code="eu_ecb_mro").latest("effective_from")
+    with translation.override("uk"):
+        (warning,) = calculate("eu-directive", today=date(2026, 11, 23), **args).warnings
+    assert "«ставка ЄЦБ за основними операціями рефінансування»" in warning
+    assert last.effective_from.strftime("%d.%m.%Y") in warning
+    assert "eu_ecb_mro" not in warning and last.effective_from.isoformat() not in warning
+    with translation.override("ro"):
+        (warning,) = calculate("eu-directive", today=date(2026, 11, 23), **args).warnings
+    assert "„rata BCE pentru operațiunile principale de refinanțare”" in warning
+
+
+def test_a_missing_price_index_is_named_by_its_month_not_an_iso_month() -> None:
+    last = RateValue.objects.filter(series__code="ua_cpi").latest("effective_from").effective_from
+    month_after = date(last.year + last.month // 12, last.month % 12 + 1, 1)
+    with translation.override("uk"):
+        result = calculate(
+            "ua-625",
+            debt=Decimal("1000"),
+            due=last,
+            to=date(month_after.year + 1, month_after.month, 1),
+            today=month_after,
+        )
+    text = " ".join(result.warnings)
+    assert f"за {month_after:%m.%Y}" in text
+    assert f"{month_after:%Y-%m}" not in text
+
+
+def test_series_names_in_russian() -> None:
+    from dunwell.interest.texts import series_name
+
+    with translation.override("ru"):
+        assert series_name("ua_discount_rate") == "учётная ставка НБУ"
+        assert series_name("ru_deposit_volga") == (
+            "средние ставки по вкладам физических лиц: Приволжский федеральный округ"
+        )
+        assert series_name("fx_eur_ron") == "курс EUR/RON"

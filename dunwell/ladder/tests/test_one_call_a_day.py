@@ -10,12 +10,14 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.utils import translation
 
 from dunwell.accounts.models import Role, User
 from dunwell.ladder import services
 from dunwell.ladder.engine import run
 from dunwell.ladder.models import Action, DocumentProgress, PolicyStep, Task
-from dunwell.ledger.models import Counterparty, Document
+from dunwell.ledger.models import Counterparty, Document, TimelineEntry
+from dunwell.ledger.timeline import with_texts
 
 pytestmark = pytest.mark.django_db
 
@@ -90,14 +92,15 @@ def test_calls_for_two_people_stay_two(
     ]
 
 
-def test_an_open_call_the_same_day_takes_the_new_calls_documents(
-    debtor: Counterparty,
-    make_document: Callable[..., Document],
-    collector: User,
-) -> None:
+@pytest.fixture
+def call_back(
+    debtor: Counterparty, make_document: Callable[..., Document], collector: User
+) -> tuple[Document, Document]:
+    """A call-back due Tuesday 14:00 about one document (`other`); the run of Tuesday brings
+    another document (`doc`) to the friendly call. Returns (doc, other)."""
     doc = make_document(debtor, "1000.00", due_date=date(2026, 3, 2))
     other = make_document(debtor, "200.00", due_date=date(2026, 3, 20))
-    call_back = services.create_manual_task(
+    task = services.create_manual_task(
         counterparty=debtor,
         assignee=collector,
         action=Action.CALL,
@@ -106,12 +109,42 @@ def test_an_open_call_the_same_day_takes_the_new_calls_documents(
         user=collector,
         documents=[other],
     )
-    Task.objects.filter(pk=call_back.pk).update(amounts={"RON": "200.00"})
+    Task.objects.filter(pk=task.pk).update(amounts={"RON": "200.00"})
+    return doc, other
+
+
+def test_an_open_call_the_same_day_takes_the_new_calls_documents(
+    call_back: tuple[Document, Document],
+) -> None:
+    doc, other = call_back
     with time_machine.travel(MORNING, tick=False):
         summary = run(TUESDAY)
     assert calls() == [("Call back", "colin", sorted([doc.pk, other.pk]), {"RON": "1200.00"})]
     assert summary.tasks_created["call"] == 0
     assert Task.objects.filter(action=Action.NOTIFY_SUPERVISOR).count() == 1
+
+
+def test_the_debtors_timeline_says_the_open_call_took_the_documents(
+    call_back: tuple[Document, Document], debtor: Counterparty
+) -> None:
+    """Before, the call-back silently grew by a document: nothing on the timeline said so."""
+    run_on_tuesday()
+    run_on_tuesday()  # a re-run adds nothing and says nothing again
+    entries = list(
+        TimelineEntry.objects.filter(counterparty=debtor, kind="ladder.call_covers_more")
+    )
+    assert len(entries) == 1
+    with translation.override("en"):
+        assert [e.text for e in with_texts(entries)] == [
+            "Call back now also covers 1 document (1,000.00\xa0RON) that reached "
+            "First friendly call"
+        ]
+    with translation.override("ru"):
+        [text] = [e.text for e in with_texts(entries)]
+    assert text == (
+        "Call back теперь включает ещё 1 документ (1\xa0000,00\xa0RON), дошедший до шага "
+        "«Первый дружеский звонок»"
+    ), text
 
 
 def test_an_open_call_on_another_day_does_not_take_it(

@@ -160,3 +160,22 @@ def test_the_result_writes_amounts_with_thousands_separators(
     assert '<td class="num">1,234,567.89</td>' in page  # the base of the line
     assert '<td class="num">11,111.11</td>' in page
     assert "1234567.89" not in page.split('id="result"')[1].split("<form")[0]
+
+
+def test_the_rule_and_rates_are_written_in_words_not_codes(
+    debtor: Counterparty, collector: Any
+) -> None:
+    collector.language = "uk"
+    collector.save(update_fields=["language"])
+    page = (
+        client_for(collector)
+        .get(
+            reverse("legal:calculator"),
+            {"counterparty": str(debtor.pk), "to": "2026-02-09", "rule": "", "cap_percent": "10"},
+        )
+        .content.decode()
+    )
+    result = page.split('id="result"')[1].split("<form")[0]
+    assert "Договірна пеня: 0,1% за день, не більше 10% від суми боргу" in result
+    assert "rate_per_day" not in result and "cap_percent" not in result and "<code>" not in result
+    assert '<td class="num">0,1% за день</td>' in result
