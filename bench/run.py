@@ -52,7 +52,7 @@ def _setup() -> None:
     django.setup()
 
 
-def load(documents: int, counterparties: int) -> None:
+def load(documents: int, counterparties: int, subscribed: bool = False) -> None:
     _setup()
     from django.core.management import call_command
     from django.db import connection
@@ -73,6 +73,16 @@ def load(documents: int, counterparties: int) -> None:
             "legal_casestep, legal_legalcase, outbox_event CASCADE"
         )
         c.execute("DELETE FROM accounts_user WHERE username LIKE 'bench%%'")
+        # Events are written only for kinds a webhook subscription lists (outbox.wanted):
+        # `--subscribed` measures the run with one subscription listing every kind.
+        c.execute("DELETE FROM webhooks_subscription WHERE url LIKE 'https://bench.invalid/%%'")
+        if subscribed:
+            c.execute(
+                "INSERT INTO webhooks_subscription (url, events, description, secret_sealed, "
+                "active, created_at) VALUES ('https://bench.invalid/hook', %s::jsonb, "
+                "'bench', '-', true, now() - interval '1 day')",
+                [json.dumps(["task.created", "legal_case.stage_changed"])],
+            )
         c.execute(
             "INSERT INTO ledger_company (name, country, currency, tax_id, time_zone, "
             "calendar_country, code) VALUES ('Bench', 'RO', 'RON', '', 'Europe/Bucharest', "
@@ -314,6 +324,12 @@ def main() -> None:
         action="store_true",
         help="with --shards N: the first run through the task queue, N db_worker processes",
     )
+    parser.add_argument(
+        "--subscribed",
+        action="store_true",
+        help="a webhook subscription lists the run's events (task.created, legal stages); "
+        "not with --queue, whose workers would then deliver them during the run",
+    )
     parser.add_argument("--phase")
     args = parser.parse_args()
     if args.phase:
@@ -322,7 +338,8 @@ def main() -> None:
     if "postgres" not in os.environ.get("DATABASE_URL", ""):
         sys.exit("bench/run.py needs DATABASE_URL=postgres://… (it empties that database)")
     print(f"this machine's speed now: {python_speed()}")
-    load(args.documents, args.counterparties)
+    load(args.documents, args.counterparties, args.subscribed)
+    print("webhook subscription to the run's events: " + ("yes" if args.subscribed else "no"))
     print(settings_line())
     floor = measure("floor")
     mode = "first"
