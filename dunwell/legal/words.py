@@ -17,28 +17,64 @@ LANGUAGES = ("en", "ru", "uk", "ro")
 # (major unit, minor unit) as written after a number in words / digits.
 CURRENCY_NAMES: dict[str, dict[str, tuple[str, str]]] = {
     "en": {
-        "UAH": ("hryvnias", "kopiykas"),
-        "MDL": ("Moldovan lei", "bani"),
         "RON": ("lei", "bani"),
         "RUB": ("roubles", "kopeks"),
     },
     "ru": {
         "UAH": ("гривен", "копеек"),
     },
-    "ro": {
-        "RUB": ("ruble", "copeici"),
-        "UAH": ("grivne", "copeici"),
-    },
 }
 
-# Romanian masculine currencies are worded as num2words words lei and bani ("douăzeci și unu
-# de lei și un ban"), with the units renamed: its own EUR words say "cents" and "unu euro", and
-# the digits fallback drops the "de" Romanian needs from twenty on ("treizeci și doi de euro").
-RO_LIKE_LEI: dict[str, dict[str, str]] = {
-    "MDL": {"leu": "leu moldovenesc", "lei": "lei moldovenești", "ban": "ban", "bani": "bani"},
-    "EUR": {"leu": "euro", "lei": "euro", "ban": "cent", "bani": "cenți"},
-    "USD": {"leu": "dolar american", "lei": "dolari americani", "ban": "cent", "bani": "cenți"},
+# English units num2words lacks: (one, many) for the major and the minor unit.
+EN_UNITS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
+    "UAH": (("hryvnia", "hryvnias"), ("kopiyka", "kopiykas")),
+    "MDL": (("Moldovan leu", "Moldovan lei"), ("ban", "bani")),
 }
+
+# Romanian currencies are worded as num2words words lei and bani ("douăzeci și unu de lei și
+# un ban": the "de" from twenty on, "o sută" and "o mie"), with the units renamed and, for a
+# feminine unit, the numeral before it made feminine ("o grivnă", "două ruble", "douăzeci și
+# una de copeici"). num2words' own Romanian EUR words say "cents" and "unu euro", its RUB and
+# PLN words are English ("roubles", "zlotys"), and it has none for UAH.
+# currency: (feminine, one, many) for the major unit, then for the minor unit.
+RoUnit = tuple[bool, str, str]
+RO_UNITS: dict[str, tuple[RoUnit, RoUnit]] = {
+    "MDL": ((False, "leu moldovenesc", "lei moldovenești"), (False, "ban", "bani")),
+    "EUR": ((False, "euro", "euro"), (False, "cent", "cenți")),
+    "USD": ((False, "dolar american", "dolari americani"), (False, "cent", "cenți")),
+    "UAH": ((True, "grivnă", "grivne"), (True, "copeică", "copeici")),
+    "RUB": ((True, "rublă", "ruble"), (True, "copeică", "copeici")),
+    "PLN": ((False, "zlot", "zloți"), (False, "groș", "groși")),
+}
+RO_FEMININE = {"un": "o", "unu": "una", "doi": "două", "doisprezece": "douăsprezece"}
+RO_LEI = re.compile(r"\b(?:(un|unu|doi|doisprezece) )?(de )?(leu|lei|ban|bani)\b")
+
+
+def _ro_units(lei_words: str, currency: str) -> str:
+    """num2words' Romanian lei and bani renamed to `currency`'s units."""
+    major, minor = RO_UNITS[currency]
+
+    def rename(match: re.Match[str]) -> str:
+        numeral, de, unit = match.group(1), match.group(2) or "", match.group(3)
+        feminine, one, many = major if unit in ("leu", "lei") else minor
+        noun = one if unit in ("leu", "ban") else many
+        if numeral and feminine:
+            numeral = RO_FEMININE[numeral]
+        return f"{numeral} {de}{noun}" if numeral else f"{de}{noun}"
+
+    return RO_LEI.sub(rename, lei_words)
+
+
+def _en_units(amount: Decimal, currency: str) -> str:
+    """ "One hryvnia, twenty-one kopiykas", as num2words writes its own English currencies."""
+    (one, many), (cent_one, cent_many) = EN_UNITS[currency]
+    whole = int(amount)
+    cents = int((amount - whole) * 100)
+    return (
+        f"{num2words(whole, lang='en')} {one if whole == 1 else many}, "
+        f"{num2words(cents, lang='en')} {cent_one if cents == 1 else cent_many}"
+    )
+
 
 # Lei and bani in Russian and Ukrainian, declined after the number (one, two to four, five
 # and more: "двадцать один молдавский лей", "два молдавских лея", "пять молдавских леев"); num2words
@@ -119,15 +155,15 @@ def amount_in_words(amount: Decimal, currency: str, language: str) -> str:
     try:
         if (language, currency) in SLAVIC_LEI:
             words = _slavic_lei(amount, language, currency)
-        elif language == "ro" and currency in RO_LIKE_LEI:
-            units = RO_LIKE_LEI[currency]
-            words = re.sub(
-                r"\b(leu|lei|ban|bani)\b",
-                lambda unit: units[unit.group(1)],
-                num2words(amount, lang="ro", to="currency", currency="RON"),
-            )
+        elif language == "ro" and currency in RO_UNITS:
+            words = _ro_units(num2words(amount, lang="ro", to="currency", currency="RON"), currency)
+        elif language == "en" and currency in EN_UNITS:
+            words = _en_units(amount, currency)
         else:
             words = num2words(amount, lang=language, to="currency", currency=currency)
+            if language == "ru":
+                # num2words misspells the Russian plural of the zloty ("два польских слотых").
+                words = re.sub(r"\bслотых\b", "злотых", words)
     except (NotImplementedError, IndexError, KeyError):
         whole = int(amount)
         cents = int((amount - whole) * 100)

@@ -33,16 +33,67 @@ def test_amount_in_words_with_currency_words(language: str, currency: str, expec
 
 
 @pytest.mark.parametrize(
-    ("language", "currency", "expected"),
+    ("language", "amount", "currency", "expected"),
     [
-        ("en", "UAH", "One thousand, two hundred and thirty-four hryvnias 56 kopiykas"),
-        ("ro", "UAH", "O mie două sute treizeci și patru grivne 56 copeici"),
+        ("en", "1.01", "UAH", "One hryvnia, one kopiyka"),  # was "One hryvnias 01 kopiykas"
+        (
+            "en",
+            "1234.56",
+            "UAH",
+            "One thousand, two hundred and thirty-four hryvnias, fifty-six kopiykas",
+        ),
+        ("en", "1.00", "MDL", "One Moldovan leu, zero bani"),  # was "One Moldovan lei 00 bani"
+        ("en", "21.02", "MDL", "Twenty-one Moldovan lei, two bani"),
     ],
 )
-def test_amount_in_words_falls_back_to_words_and_currency_name(
-    language: str, currency: str, expected: str
+def test_english_hryvnias_and_moldovan_lei_agree_with_the_number(
+    language: str, amount: str, currency: str, expected: str
 ) -> None:
-    assert amount_in_words(Decimal("1234.56"), currency, language) == expected
+    assert amount_in_words(Decimal(amount), currency, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "expected"),
+    [
+        # feminine units: "o", "una", "două", and "de" from twenty on (was "Unu grivne 00
+        # copeici", "Douăzeci grivne", "Doi roubles și zero kopeks")
+        ("1.01", "UAH", "O grivnă și o copeică"),
+        ("2.02", "UAH", "Două grivne și două copeici"),
+        ("12.00", "UAH", "Douăsprezece grivne"),
+        ("21.21", "UAH", "Douăzeci și una de grivne și douăzeci și una de copeici"),
+        ("100.00", "UAH", "O sută de grivne"),
+        ("102.00", "UAH", "O sută două grivne"),
+        (
+            "1234.56",
+            "UAH",
+            "O mie două sute treizeci și patru de grivne și cincizeci și șase de copeici",
+        ),
+        ("1.00", "RUB", "O rublă"),
+        ("2.00", "RUB", "Două ruble"),
+        ("22.00", "RUB", "Douăzeci și două de ruble"),
+        ("1000.05", "RUB", "O mie de ruble și cinci copeici"),
+        # masculine: "un zlot", "doi zloți" (was "Unu zloty și zero groszy", "Doi zlotys")
+        ("1.01", "PLN", "Un zlot și un groș"),
+        ("2.00", "PLN", "Doi zloți"),
+        ("21.00", "PLN", "Douăzeci și unu de zloți"),
+        ("120.20", "PLN", "O sută douăzeci de zloți și douăzeci de groși"),
+    ],
+)
+def test_romanian_hryvnias_roubles_and_zlotys(amount: str, currency: str, expected: str) -> None:
+    assert amount_in_words(Decimal(amount), currency, "ro") == expected
+
+
+@pytest.mark.parametrize(
+    ("amount", "expected"),
+    [
+        ("1.00", "Один польский злотый, ноль грошей"),
+        ("2.00", "Два польских злотых, ноль грошей"),  # num2words: "слотых"
+        ("3.02", "Три польских злотых, два гроша"),
+        ("5.00", "Пять польских злотых, ноль грошей"),
+    ],
+)
+def test_russian_zlotys_are_spelt_right(amount: str, expected: str) -> None:
+    assert amount_in_words(Decimal(amount), "PLN", "ru") == expected
 
 
 @pytest.mark.parametrize(
