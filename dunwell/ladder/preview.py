@@ -9,19 +9,24 @@ daily run (`decide._nominal_dates`), "the previous step's day" is the day it is 
 (moved back when before the due date), not the later working day its task lands on: the run
 reaches a step on that day, even on a Saturday, and counts the next one from it. A step
 whose minimum overdue amount is above the sample's amount is listed as skipped. Event steps
-have no date; they are listed with their event.
+have no date; they are listed with their event. A debtor gets one call a day per person
+(`engine.one_call_a_day`): a call step whose task lands on the day another call step's task
+for the same role lands on is listed as joined to that call — the call of the step reached
+first (of those reached the same day, the later step).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, time, timedelta
 from decimal import Decimal
 from typing import Any
 
 from dunwell.ladder.decide import AFTER_PREVIOUS, DEFAULT_WINDOW, EVENT, step_date, task_day
 from dunwell.workdays import WorkCalendar
+
+CALL = "call"  # Action.CALL: one call a day per debtor and person
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,7 @@ class PreviewRow:
     end: time
     event: str = ""  # the event's label, for event steps
     skipped: bool = False  # the sample's amount is below the step's minimum
+    joined_to: int | None = None  # the order of the step whose call task takes this call
 
     @property
     def moved(self) -> bool:
@@ -58,6 +64,8 @@ def policy_calendar(
     ordered: Sequence[Mapping[str, Any]] = sorted(steps, key=lambda s: (s["order"], s["name"]))
     rows: list[PreviewRow] = []
     previous = due
+    # the call steps that give a task: (day it lands on, who) → [(day reached, order, row)]
+    calls: dict[tuple[date, str], list[tuple[date, int, int]]] = {}
     for step in ordered:
         start = step.get("window_start") or DEFAULT_WINDOW[0]
         end = step.get("window_end") or DEFAULT_WINDOW[1]
@@ -79,8 +87,19 @@ def policy_calendar(
         due_on = step_date(nominal, due, calendar.is_working_day)
         day = task_day(due_on, calendar.is_working_day)
         minimum = step.get("min_overdue_amount") or Decimal("0")
-        rows.append(PreviewRow(nominal=nominal, day=day, skipped=amount < minimum, **common))
+        skipped = amount < minimum
+        if step.get("action") == CALL and not step.get("needs_approval") and not skipped:
+            calls.setdefault((day, common["who"]), []).append((due_on, step["order"], len(rows)))
+        rows.append(PreviewRow(nominal=nominal, day=day, skipped=skipped, **common))
         previous = due_on
+    for same_day in calls.values():
+        # the first run reaching one of them creates the call (of its steps, the later one);
+        # the runs after it find that call open and give it their documents
+        first = min(reached for reached, _order, _index in same_day)
+        taker = max(order for reached, order, _index in same_day if reached == first)
+        for _reached, order, index in same_day:
+            if order != taker:
+                rows[index] = replace(rows[index], joined_to=taker)
     event_rows = [r for r in rows if r.day is None]
     dated = sorted((r for r in rows if r.day is not None), key=lambda r: (r.day, r.order))
     return dated + event_rows

@@ -10,7 +10,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 
 from dunwell.accounts.models import User
 from dunwell.ladder.engine import run
@@ -72,3 +73,53 @@ def test_the_editors_calendar_shows_the_days_the_run_gives_the_tasks(
     assert days == {"email": MONDAY, "letter": MONDAY}
     preview = policy_calendar(STEPS, due=DUE, amount=Decimal("10000"), country="RO")
     assert {r.name: r.day for r in preview} == {"Step 10": MONDAY, "Step 20": MONDAY}
+
+
+def _standard_steps() -> list[dict[str, Any]]:
+    return [
+        {**_step(20, "due_offset", 1, "call"), "name": "Friendly call"},
+        {**_step(30, "due_offset", 3, "call"), "name": "Second-level call"},
+    ]
+
+
+def test_two_call_steps_landing_on_one_day_are_shown_as_one_call() -> None:
+    # due Friday 8 May 2026: +1 is Saturday 9 May (its task goes to Monday 11 May), +3 is
+    # Monday 11 May: the run's Monday call is joined to the open call of the Saturday's step
+    rows = policy_calendar(
+        _standard_steps(), due=date(2026, 5, 8), amount=Decimal("10000"), country="RO"
+    )
+    assert [(r.order, r.day, r.joined_to) for r in rows] == [
+        (20, MONDAY, None),
+        (30, MONDAY, 20),
+    ]
+    # due Thursday 7 May: +1 Friday, +3 Sunday -> Monday: two calls on two days
+    rows = policy_calendar(
+        _standard_steps(), due=date(2026, 5, 7), amount=Decimal("10000"), country="RO"
+    )
+    assert [r.joined_to for r in rows] == [None, None]
+
+
+@pytest.mark.django_db
+def test_the_run_gives_the_sample_one_call_on_the_day_both_call_steps_land_on(
+    make_counterparty: Callable[..., Counterparty],
+    make_document: Callable[..., Document],
+    collector: User,
+) -> None:
+    debtor = make_counterparty(collector=collector)  # the Standard policy: +1 and +3 calls
+    make_document(debtor, due_date=date(2026, 5, 8))
+    day = date(2026, 5, 8)
+    while day <= MONDAY:
+        run(day)
+        day = date.fromordinal(day.toordinal() + 1)
+    calls = Task.objects.filter(counterparty=debtor, action="call")
+    assert [t.step.order if t.step else None for t in calls] == [20]  # the Saturday step's call
+
+
+def test_the_joined_call_says_so_in_the_supervisors_language() -> None:
+    rows = policy_calendar(
+        _standard_steps(), due=date(2026, 5, 8), amount=Decimal("10000"), country="RO"
+    )
+    with translation.override("ro"):
+        html = render_to_string("ladder/_preview.html", {"rows": rows, "sample": None})
+    assert "același apel ca pasul 20 (un singur apel pe zi)" in html
+    assert 'class="window">09:00–18:00' in html  # the window is not broken over two lines
