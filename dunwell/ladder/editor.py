@@ -48,6 +48,8 @@ def _when(trigger: Any, days: Any, event: Any) -> str:
         return ngettext(
             "%(n)s day after the previous step", "%(n)s days after the previous step", n
         ) % {"n": n}
+    if n == 0:
+        return _("on the due date")  # as the policies page says it
     if n < 0:
         return ngettext("%(n)s day before the due date", "%(n)s days before the due date", -n) % {
             "n": -n

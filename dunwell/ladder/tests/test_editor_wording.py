@@ -103,3 +103,21 @@ def test_the_base_name_and_description_say_they_are_the_english_ones(supervisor:
     assert _label_of(html, "id_name_ro") == "Nume (Română):"
     assert _label_of(html, "id_steps-0-name") == "Nume (English):"
     assert _label_of(html, "id_steps-0-name_ro") == "Nume (Română):"
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("en", "on the due date"), ("ro", "în ziua scadenței"), ("ru", "в день срока оплаты")],
+)
+def test_a_step_on_the_due_date_reads_as_on_the_policies_page(
+    supervisor: User, language: str, expected: str
+) -> None:
+    """Not "0 days after the due date" in the editor beside "on the due date" on the list."""
+    standard = Policy.objects.get(code="standard")
+    standard.steps.filter(order=10).update(days=0)
+    client = _signed_in(supervisor, language)
+    listed = client.get(reverse("ladder:policies")).content.decode()
+    edited = client.get(reverse("ladder:policy_edit", args=[standard.pk])).content.decode()
+    assert expected in listed
+    summary = re.search(r"10\. [^<]*", edited)
+    assert summary and f"· {expected} ·" in summary.group(0), summary
