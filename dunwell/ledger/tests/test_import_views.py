@@ -316,6 +316,15 @@ def test_a_running_import_polls_for_progress(finance: User) -> None:
     assert 'hx-trigger="every 1s"' in page and 'value="5" max="10"' in page
 
 
+def test_an_import_not_started_yet_says_it_waits_not_zero_of_zero_rows(finance: User) -> None:
+    run = ImportRun.objects.create(kind="documents", file_name="d.csv", user=finance)
+    page = client_for(finance).get(reverse("ledger:import_detail", args=[run.pk])).content.decode()
+    assert "Waiting for the import to start" in page and "0 of 0 rows read" not in page
+    ImportRun.objects.filter(pk=run.pk).update(status="running")
+    page = client_for(finance).get(reverse("ledger:import_detail", args=[run.pk])).content.decode()
+    assert "Reading the file…" in page and "0 of 0 rows read" not in page
+
+
 def test_the_same_field_twice_is_refused(company: Company, finance: User) -> None:
     client = client_for(finance)
     response = upload(client, "a,b,c\n1,2,RO\n")
