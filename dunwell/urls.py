@@ -37,3 +37,6 @@ urlpatterns = [
 ]
 # No open /media/, not even in debug: uploaded files (call recordings, task attachments,
 # generated documents, import files) are served only by permission-checked views, as downloads.
+
+handler403 = "dunwell.views.permission_denied"
+handler404 = "dunwell.views.page_not_found"

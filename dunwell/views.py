@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from dunwell.accounts.models import User
 from dunwell.accounts.visibility import can_manage_integrations
@@ -53,3 +56,25 @@ def integrations(request: HttpRequest) -> HttpResponse:
     if not manager and not sections:
         raise PermissionDenied
     return render(request, "integrations.html", {"sections": sections})
+
+
+def _back(request: HttpRequest) -> str:
+    """The page the user came from, when it is one of ours and not this one; else ""."""
+    referer = request.META.get("HTTP_REFERER", "")
+    if not referer or not url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return ""
+    return "" if urlsplit(referer).path == request.path else referer
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """403 in the product's layout and the user's language, saying why and where to go; any
+    page a role may not open (Django's own is a bare English "403 Forbidden")."""
+    return render(request, "403.html", {"back": _back(request)}, status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """404 in the product's layout and the user's language (Django's own is bare English and
+    names the model, "No LegalCase matches the given query")."""
+    return render(request, "404.html", {"back": _back(request)}, status=404)
