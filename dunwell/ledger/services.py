@@ -12,6 +12,7 @@ from functools import cache
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
@@ -117,7 +118,10 @@ def create_company(
     try:
         tax_id = normalize_tax_id(country, tax_id)
     except TaxIdError as exc:
-        raise CompanyError("tax_id", str(exc)) from None
+        # Worded in the reader's language, as an import's rejected tax id.
+        from dunwell.ledger.importing.reasons import render
+
+        raise CompanyError("tax_id", capfirst(render(exc.code, exc.params))) from None
     if time_zone:
         if time_zone not in zoneinfo.available_timezones():
             raise CompanyError("time_zone", _("Unknown time zone %(value)s") % {"value": time_zone})

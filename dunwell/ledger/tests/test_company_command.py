@@ -61,7 +61,7 @@ def test_a_country_without_a_default_zone_needs_the_time_zone_option() -> None:
     [
         ("--country", "XY", "--country: Not an ISO 3166 country code: XY"),
         ("--currency", "ABC", "--currency: Not an ISO 4217 currency code: ABC"),
-        ("--tax-id", "12345", "--tax-id: invalid CUI '12345'"),
+        ("--tax-id", "12345", "--tax-id: Invalid CUI '12345'"),
         ("--time-zone", "Mars/Olympus", "--time-zone: Unknown time zone Mars/Olympus"),
         ("--code", "a b", "--code: The code must be"),
     ],

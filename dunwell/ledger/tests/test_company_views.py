@@ -68,8 +68,21 @@ def test_the_company_form_creates_the_company_and_leads_to_the_upload(admin: Use
 def test_a_bad_tax_id_is_shown_on_its_field_and_nothing_is_created(admin: User) -> None:
     response = client_for(admin).post(reverse("ledger:company_new"), {**COMPANY, "tax_id": "12345"})
     assert response.status_code == 200
-    assert "invalid CUI" in str(response.context["form"].errors["tax_id"])
+    assert response.context["form"].errors["tax_id"] == ["Invalid CUI '12345'"]
     assert not Company.objects.exists()
+
+
+def test_a_bad_tax_id_is_explained_in_the_administrators_language(admin: User) -> None:
+    """It was python-stdnum's English ("invalid CUI '12345': The number has an invalid
+    length.") on a Ukrainian page."""
+    User.objects.filter(pk=admin.pk).update(language="uk")
+    client = client_for(admin)
+    response = client.post(reverse("ledger:company_new"), {**COMPANY, "tax_id": "12345"})
+    assert response.context["form"].errors["tax_id"] == ["Неправильний CUI '12345'"]
+    response = client.post(
+        reverse("ledger:company_new"), {**COMPANY, "country": "DE", "tax_id": "FR40303265045"}
+    )
+    assert response.context["form"].errors["tax_id"] == ["Номер ПДВ 'FR40303265045' не з країни DE"]
 
 
 def test_finance_without_a_company_is_told_an_administrator_creates_it(
