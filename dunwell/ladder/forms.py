@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -8,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dunwell.forms import AmountField, date_input
 from dunwell.ladder.models import Policy, PolicyStep, Trigger
+from dunwell.ledger.models import Company, NonWorkingDay
 from dunwell.ledger.services import is_country_code
 from dunwell.names import other_languages
 
@@ -121,6 +123,22 @@ class SampleInvoiceForm(forms.Form):
     due = forms.DateField(label=_("Due date"), widget=date_input())
     amount = AmountField(label=_("Overdue amount"))
     country = forms.CharField(label=_("Debtor's country"), min_length=2, max_length=2, initial="RO")
+    # whose closed days the run counts (a debtor's company's); asked only when there are several
+    company = forms.ModelChoiceField(
+        label=_("Company"), queryset=Company.objects.order_by("name"), required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if Company.objects.count() < 2:
+            del self.fields["company"]
+
+    def closed_days(self) -> list[date]:
+        """The chosen company's closed days (the only company's when there is one)."""
+        company = self.cleaned_data.get("company") or Company.objects.order_by("pk").first()
+        if company is None:
+            return []
+        return list(NonWorkingDay.objects.filter(company=company).values_list("day", flat=True))
 
     def clean_country(self) -> str:
         code = str(self.cleaned_data["country"]).upper()

@@ -99,6 +99,7 @@ def policy_preview(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             due=sample.cleaned_data["due"],
             amount=sample.cleaned_data["amount"],
             country=sample.cleaned_data["country"],
+            closed=sample.closed_days(),
         )
         context["left_out"] = left_out
     return render(request, "ladder/_preview.html", context)

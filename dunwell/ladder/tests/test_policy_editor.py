@@ -15,6 +15,7 @@ from django.urls import reverse
 from dunwell.accounts.models import User
 from dunwell.ladder.models import Policy
 from dunwell.ladder.preview import policy_calendar
+from dunwell.ledger.models import Company, NonWorkingDay
 
 pytestmark = pytest.mark.django_db
 
@@ -202,3 +203,36 @@ def test_a_bad_sample_names_its_field(supervisor: User) -> None:
     text = client.post(reverse("ladder:policy_preview", args=[standard.pk]), data).content.decode()
     assert "Debtor&#x27;s country: Not an ISO 3166 country code: XX" in text
     assert "Overdue amount: Enter an amount such as" in text
+
+
+def test_the_preview_counts_the_companys_closed_days_as_the_run_does(
+    supervisor: User, company: Company
+) -> None:
+    # due Friday 12 June 2026: -3 is Tuesday 9 June, closed by the company -> Monday 8 June
+    NonWorkingDay.objects.create(company=company, day=date(2026, 6, 9))
+    new = Policy.objects.get(code="new")
+    client = client_for(supervisor)
+    page = client.get(reverse("ladder:policy_edit", args=[new.pk]))
+    assert "sample-company" not in page.content.decode()  # one company: nothing to choose
+    data = _editor_post(page, **{"sample-due": "2026-06-12"})
+    preview = client.post(reverse("ladder:policy_preview", args=[new.pk]), data)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", preview.content.decode()))
+    assert "Mon 08.06.2026 (moved from 09.06.2026, not a working day)" in text
+
+
+def test_with_several_companies_the_preview_asks_whose_closed_days(
+    supervisor: User, company: Company
+) -> None:
+    other = Company.objects.create(name="Other SRL", code="other", country="RO", currency="RON")
+    NonWorkingDay.objects.create(company=other, day=date(2026, 6, 9))
+    new = Policy.objects.get(code="new")
+    client = client_for(supervisor)
+    page = client.get(reverse("ladder:policy_edit", args=[new.pk]))
+    assert 'name="sample-company"' in page.content.decode()
+    url = reverse("ladder:policy_preview", args=[new.pk])
+    data = _editor_post(page, **{"sample-due": "2026-06-12", "sample-company": str(company.pk)})
+    text = re.sub(r"<[^>]+>", " ", client.post(url, data).content.decode())
+    assert "09.06.2026" in text and "moved from 09.06.2026" not in text
+    data["sample-company"] = str(other.pk)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", client.post(url, data).content.decode()))
+    assert "Mon 08.06.2026 (moved from 09.06.2026, not a working day)" in text
