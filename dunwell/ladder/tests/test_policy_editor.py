@@ -236,3 +236,8 @@ def test_with_several_companies_the_preview_asks_whose_closed_days(
     data["sample-company"] = str(other.pk)
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", client.post(url, data).content.decode()))
     assert "Mon 08.06.2026 (moved from 09.06.2026, not a working day)" in text
+
+
+def test_the_policies_page_keeps_a_steps_window_on_one_line(supervisor: User) -> None:
+    html = client_for(supervisor).get(reverse("ladder:policies")).content.decode()
+    assert '<td class="window">10:00–13:00</td>' in html  # styled white-space: nowrap
