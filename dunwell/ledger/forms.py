@@ -42,7 +42,11 @@ class UploadForm(forms.Form):
     kind = forms.ChoiceField(label=_("What the file holds"), choices=ImportKind.choices)
     file = forms.FileField(label=_("CSV or XLSX file"))
     company = forms.ModelChoiceField(
-        label=_("Company"), queryset=Company.objects.all(), required=False
+        label=_("Company"),
+        queryset=Company.objects.all(),
+        required=False,
+        # Not Django's "---------": what an import without a company chosen does.
+        empty_label=_("— the file's company column, or the only company —"),
     )
     partial = forms.BooleanField(
         label=_("Apply the valid rows and give me the rejected ones as a file"), required=False

@@ -325,6 +325,12 @@ def test_an_import_not_started_yet_says_it_waits_not_zero_of_zero_rows(finance: 
     assert "Reading the file…" in page and "0 of 0 rows read" not in page
 
 
+def test_the_company_left_empty_says_what_it_means(company: Company, finance: User) -> None:
+    page = client_for(finance).get(reverse("ledger:import_new")).content.decode()
+    assert "— the file&#x27;s company column, or the only company —" in page
+    assert "---------" not in page
+
+
 def test_the_same_field_twice_is_refused(company: Company, finance: User) -> None:
     client = client_for(finance)
     response = upload(client, "a,b,c\n1,2,RO\n")
