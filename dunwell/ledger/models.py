@@ -884,6 +884,10 @@ class ImportRun(models.Model):
     progress_at = models.DateTimeField(null=True, blank=True)
     failure = models.TextField(_("why it failed"), blank=True)
 
+    # The reasons of rejected rows kept on the run (shown on its page); the rejected-rows file
+    # has every one.
+    REASONS_KEPT = 1000
+
     class Meta:
         verbose_name = _("import")
         verbose_name_plural = _("imports")
@@ -891,6 +895,11 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.file_name}"
+
+    @property
+    def reasons_cut(self) -> bool:
+        """Not every reason is kept: the page lists the first ones."""
+        return len(self.errors) >= self.REASONS_KEPT
 
     def row_errors(self) -> list[dict[str, Any]]:
         """The kept reasons of rejected rows, worded in the active language (the reader's)."""

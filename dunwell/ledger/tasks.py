@@ -71,7 +71,7 @@ def _run_import(run_id: int, run: ImportRun) -> str:
             ImportRun.objects.filter(pk=run_id).update(
                 status=ImportRun.Status.FAILED,
                 rejected=rejected.rejected,
-                errors=[e.stored() for e in rejected.errors[:1000]],
+                errors=[e.stored() for e in rejected.errors[: ImportRun.REASONS_KEPT]],
                 failure=_("The file was rejected: nothing was imported."),
                 finished_at=timezone.now(),
             )
@@ -85,7 +85,7 @@ def _run_import(run_id: int, run: ImportRun) -> str:
         run.status = ImportRun.Status.DONE
         run.created, run.updated = result.created, result.updated
         run.unchanged, run.rejected = result.unchanged, result.rejected
-        run.errors = [e.stored() for e in result.errors[:1000]]
+        run.errors = [e.stored() for e in result.errors[: ImportRun.REASONS_KEPT]]
         run.finished_at = timezone.now()
         if rejected_out.exists():
             with rejected_out.open("rb") as handle:

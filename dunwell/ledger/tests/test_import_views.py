@@ -331,6 +331,24 @@ def test_the_company_left_empty_says_what_it_means(company: Company, finance: Us
     assert "---------" not in page
 
 
+def test_a_long_list_of_reasons_says_it_is_cut(finance: User, settings: Any) -> None:
+    """50 000 rejected rows and 1000 reasons listed: the page says the list stops."""
+    reasons = [
+        {"row": n, "column": "amount", "code": "bad_number", "params": {"value": "'x'"}}
+        for n in range(2, 2 + ImportRun.REASONS_KEPT)
+    ]
+    run = ImportRun.objects.create(
+        kind="documents", file_name="d.csv", status="done", rejected=50_000, errors=reasons
+    )
+    User.objects.filter(pk=finance.pk).update(language="ru")
+    page = client_for(finance).get(reverse("ledger:import_detail", args=[run.pk])).content.decode()
+    assert "Здесь перечислены только первые 1000 причин." in page
+    run.errors = reasons[:3]
+    run.save()
+    page = client_for(finance).get(reverse("ledger:import_detail", args=[run.pk])).content.decode()
+    assert 'id="reasons-cut"' not in page
+
+
 def test_the_same_field_twice_is_refused(company: Company, finance: User) -> None:
     client = client_for(finance)
     response = upload(client, "a,b,c\n1,2,RO\n")
