@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -87,7 +88,20 @@ class PolicyStepForm(TranslatedNamesMixin, forms.ModelForm):  # type: ignore[typ
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # typed and shown as the reader writes amounts ("50 000,00" in ro/ru/uk), like every
+        # amount of the product, and said in which currency the run compares it
+        self.fields["min_overdue_amount"] = AmountField(
+            label=self.fields["min_overdue_amount"].label,
+            allow_zero=True,
+            required=False,
+            help_text=_(
+                "In the company's currency; other currencies are converted at the day's rate."
+            ),
+        )
         self._add_translation_fields()
+
+    def clean_min_overdue_amount(self) -> Decimal:
+        return self.cleaned_data.get("min_overdue_amount") or Decimal("0")
 
     def save(self, commit: bool = True) -> PolicyStep:
         step: PolicyStep = super().save(commit=False)

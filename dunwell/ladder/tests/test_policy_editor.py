@@ -241,3 +241,25 @@ def test_with_several_companies_the_preview_asks_whose_closed_days(
 def test_the_policies_page_keeps_a_steps_window_on_one_line(supervisor: User) -> None:
     html = client_for(supervisor).get(reverse("ladder:policies")).content.decode()
     assert '<td class="window">10:00–13:00</td>' in html  # styled white-space: nowrap
+
+
+def test_a_steps_minimum_amount_is_written_as_the_supervisor_writes_amounts(
+    supervisor: User,
+) -> None:
+    supervisor.language = "ro"
+    supervisor.save(update_fields=["language"])
+    standard = Policy.objects.get(code="standard")
+    client = client_for(supervisor)
+    url = reverse("ladder:policy_edit", args=[standard.pk])
+    page = client.get(url)
+    html = page.content.decode()
+    assert re.search(r'name="steps-0-min_overdue_amount" value="0,00"', html)
+    assert "În moneda companiei" in html  # in which currency the run compares it
+    index = next(i for i, f in enumerate(page.context["formset"].forms) if f.instance.pk)
+    data = _editor_post(page, **{f"steps-{index}-min_overdue_amount": "50 000,50"})
+    for name, value in data.items():
+        if name.endswith("-min_overdue_amount") and value == "0.00":
+            data[name] = "0,00"  # as the page shows it
+    assert client.post(url, data).status_code == 302
+    step = page.context["formset"].forms[index].instance
+    assert standard.steps.get(pk=step.pk).min_overdue_amount == Decimal("50000.50")
