@@ -366,3 +366,14 @@ def test_a_statement_in_the_debtors_other_currency_can_be_made(
     assert paper.data["currency"] == "EUR"
     assert [row["label"] for row in paper.data["rows"]] == ["Factură nr. EU-1 din 01.03.2026"]
     assert paper.data["total"] == "1.032,44"
+
+
+def test_a_generated_paper_names_its_language_not_its_code(
+    debtor: Counterparty, paper: GeneratedDocument, collector: User
+) -> None:
+    collector.language = "ro"
+    collector.save(update_fields=["language"])
+    GeneratedDocument.objects.filter(pk=paper.pk).update(language="uk")
+    page = client_for(collector).get(reverse("legal:debtor_documents", args=[debtor.pk]))
+    row = page.content.decode().split(paper.number)[1].split("</tr>")[0]
+    assert "<td>Українська</td>" in row and "<td>uk</td>" not in row
