@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dunwell.dbindex import index_when_set
 from dunwell.idarray import IdArrayField
@@ -21,12 +22,15 @@ from dunwell.ledger.models import Company, Counterparty, Document, money_field
 class PaperKind(models.TextChoices):
     """The kinds of document the legal track generates."""
 
-    PRETENSION = "pretension", _("Pretension (claim letter)")
+    # In context: the pressure scale (ladder) translates the same English words as a step's
+    # name, and its catalogue, loaded first, would name the paper differently from its title
+    # ("Pretenție (somație)" beside a paper headed "Notificare de plată (somație)").
+    PRETENSION = "pretension", pgettext_lazy("paper kind", "Pretension (claim letter)")
     RECONCILIATION = "reconciliation", _("Reconciliation statement")
     STATEMENT = "statement", _("Statement of account")
     SCHEDULE = "schedule", _("Repayment-schedule agreement")
     PROTOCOL = "protocol", _("Meeting protocol")
-    FINAL_WARNING = "final_warning", _("Final warning")
+    FINAL_WARNING = "final_warning", pgettext_lazy("paper kind", "Final warning")
 
 
 class DocumentTemplate(models.Model):

@@ -377,3 +377,17 @@ def test_a_generated_paper_names_its_language_not_its_code(
     page = client_for(collector).get(reverse("legal:debtor_documents", args=[debtor.pk]))
     row = page.content.decode().split(paper.number)[1].split("</tr>")[0]
     assert "<td>Українська</td>" in row and "<td>uk</td>" not in row
+
+
+def test_the_papers_are_named_in_romanian_as_their_titles_read(
+    debtor: Counterparty, collector: User
+) -> None:
+    """The pressure scale's catalogue, loaded first, words the same English differently
+    ("Pretenție (somație)", "Avertisment final"); the paper kinds keep the legal wording."""
+    collector.language = "ro"
+    collector.save(update_fields=["language"])
+    page = client_for(collector).get(reverse("legal:debtor_documents", args=[debtor.pk]))
+    text = page.content.decode()
+    assert "<summary>Notificare de plată (somație)</summary>" in text
+    assert "<summary>Ultim avertisment</summary>" in text
+    assert "Pretenție (somație)" not in text and "Avertisment final" not in text
