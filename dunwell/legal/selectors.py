@@ -358,7 +358,10 @@ def component_labels() -> dict[str, str]:
 
 def rate_text(line: CalcLine, language: str) -> str:
     """ "16%" a year (the year column says which), "0,1% в день" for a contract's per-day
-    penalty: a bare "0,1%" beside an empty year read as a yearly rate."""
+    penalty: a bare "0,1%" beside an empty year read as a yearly rate. The fixed EUR 40
+    compensation has no rate ("—", not "0% per day")."""
+    if line.component == "compensation":
+        return "—"
     rate = format_percent(line.rate, language)
     if line.year_basis or line.component == "inflation":
         return rate

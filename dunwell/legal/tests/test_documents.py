@@ -179,6 +179,15 @@ def test_eu_debtor_gets_directive_interest_and_the_euro_compensation(
     text = docx_text(paper.docx.read())
     assert "Fixed compensation for recovery costs: 40.00 EUR." in text
     assert "Late-payment interest under Directive 2011/7/EU" in text
+    # the compensation's line in the calculation has no rate (was "0% per day")
+    (line,) = [
+        line
+        for block in paper.data["groups"]
+        for line in block["calc"]["lines"]
+        if line["component"] == "Fixed recovery compensation"
+    ]
+    assert line["rate"] == "—"
+    assert "0% per day" not in text
 
 
 def test_euro_compensation_stays_out_of_a_lei_claim(debtor: Any, lawyer: Any) -> None:
