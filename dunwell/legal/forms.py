@@ -10,6 +10,7 @@ from django import forms
 from django.conf import settings
 from django.db.models import Count
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from dunwell.forms import IdChoiceField, IdMultipleChoiceField, date_input, query_id
@@ -18,6 +19,7 @@ from dunwell.legal import sandbox
 from dunwell.legal.calc import RULES
 from dunwell.legal.models import Channel, DocumentTemplate, GatedAction, PaperKind
 from dunwell.legal.selectors import RULE_LABELS
+from dunwell.money import parse_amount
 
 DATE = date_input()
 
@@ -40,13 +42,14 @@ def parse_pairs(text: str, field: str) -> list[tuple[date, Decimal]]:
             continue
         parts = line.split()
         try:
-            raw_day, raw_amount = parts[0], "".join(parts[1:]).replace(",", ".")
+            raw_day, raw_amount = parts[0], " ".join(parts[1:])
             if "." in raw_day:
                 d, m, y = raw_day.split(".")
                 day = date(int(y), int(m), int(d))
             else:
                 day = date.fromisoformat(raw_day)
-            amount = Decimal(raw_amount)
+            # as the reader's language writes it: "1.500,00" (ro), "1 500,00" (ru, uk)
+            amount = parse_amount(raw_amount, get_language())
         except (ValueError, IndexError, InvalidOperation):
             raise forms.ValidationError(
                 _("%(field)s, line %(n)s: write a date and an amount, e.g. 2026-03-01 1500.00"),

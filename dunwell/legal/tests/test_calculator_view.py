@@ -4,10 +4,12 @@ documents load when the debtor is picked, and debtors with the same name are tol
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
@@ -179,3 +181,34 @@ def test_the_rule_and_rates_are_written_in_words_not_codes(
     assert "Договірна пеня: 0,1% за день, не більше 10% від суми боргу" in result
     assert "rate_per_day" not in result and "cap_percent" not in result and "<code>" not in result
     assert '<td class="num">0,1% за день</td>' in result
+
+
+@pytest.mark.parametrize(
+    ("language", "typed"),
+    [
+        ("ro", "01.03.2026 1.500,25"),  # was refused: "1.500,25" read as 1.500.25
+        ("ru", "01.03.2026 1 500,25"),
+        ("uk", "2026-03-01 1500,25"),
+        ("en", "2026-03-01 1,500.25"),
+    ],
+)
+def test_payments_by_hand_are_read_as_the_language_writes_amounts(
+    language: str, typed: str
+) -> None:
+    from django.utils import translation
+
+    from dunwell.legal.forms import parse_pairs
+
+    with translation.override(language):
+        assert parse_pairs(typed, "Payments") == [(date(2026, 3, 1), Decimal("1500.25"))]
+
+
+def test_the_payments_hint_shows_the_romanian_way_of_writing(collector: Any) -> None:
+    from django.utils import translation
+
+    from dunwell.legal.forms import parse_pairs
+
+    with translation.override("ro"):
+        with pytest.raises(ValidationError) as caught:
+            parse_pairs("ieri mult", "Plăți")
+        assert "01.03.2026 1.500,00" in caught.value.messages[0]
