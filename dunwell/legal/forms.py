@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from dunwell.forms import IdChoiceField, IdMultipleChoiceField, date_input, query_id
+from dunwell.forms import AmountField, IdChoiceField, IdMultipleChoiceField, date_input, query_id
 from dunwell.ledger.models import Counterparty, Document
 from dunwell.legal import sandbox
 from dunwell.legal.calc import RULES
@@ -120,7 +120,7 @@ class CalculatorForm(forms.Form):
         label=_("Documents (none chosen: all overdue)"),
         required=False,
     )
-    debt = forms.DecimalField(label=_("Debt (by hand)"), required=False, min_value=Decimal("0.01"))
+    debt = AmountField(label=_("Debt (by hand)"), required=False)
     due = forms.DateField(label=_("Due date (by hand)"), required=False, widget=DATE)
     payments = forms.CharField(
         label=_("Payments (by hand): one per line, date and amount"),

@@ -212,3 +212,25 @@ def test_the_payments_hint_shows_the_romanian_way_of_writing(collector: Any) -> 
         with pytest.raises(ValidationError) as caught:
             parse_pairs("ieri mult", "Plăți")
         assert "01.03.2026 1.500,00" in caught.value.messages[0]
+
+
+def test_a_debt_by_hand_is_read_as_the_language_writes_it(collector: Any) -> None:
+    collector.language = "ro"
+    collector.save(update_fields=["language"])
+    page = (
+        client_for(collector)
+        .get(
+            reverse("legal:calculator"),
+            {
+                "debt": "1.500,00",
+                "due": "2026-01-31",
+                "to": "2026-02-10",
+                "rule": "contract",
+                "rate_per_day": "0.1",
+            },
+        )
+        .content.decode()
+    )
+    result = page.split('id="result"')[1]
+    # 1,500.00 x 0.1% x 10 days = 15.00
+    assert '<td class="num">1.500,00</td>' in result and '<td class="num">15,00</td>' in result
