@@ -122,6 +122,11 @@ class CalculatorForm(forms.Form):
     )
     debt = AmountField(label=_("Debt (by hand)"), required=False)
     due = forms.DateField(label=_("Due date (by hand)"), required=False, widget=DATE)
+    currency = forms.CharField(
+        label=_("Currency (by hand)"),
+        required=False,
+        max_length=3,
+    )
     payments = forms.CharField(
         label=_("Payments (by hand): one per line, date and amount"),
         required=False,
@@ -178,6 +183,10 @@ class CalculatorForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         data["payment_pairs"] = parse_pairs(data.get("payments") or "", str(_("Payments")))
+        currency = (data.get("currency") or "").strip().upper()
+        if currency and not (len(currency) == 3 and currency.isascii() and currency.isalpha()):
+            self.add_error("currency", _("Enter a currency code such as EUR."))
+        data["currency"] = currency
         hand = data.get("debt") is not None
         if hand and not data.get("due"):
             self.add_error("due", _("Enter the due date of the debt."))

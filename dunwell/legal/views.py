@@ -26,7 +26,7 @@ from dunwell.forms import query_id
 from dunwell.ladder.models import OPEN_STATUSES, Task
 from dunwell.ladder.services import LadderError
 from dunwell.ladder.services import complete_task as complete_ladder_task
-from dunwell.ledger.models import Counterparty
+from dunwell.ledger.models import Company, Counterparty
 from dunwell.legal import forms, selectors, services, timeline_texts
 from dunwell.legal.calc import CalcLine, Calculation, ClaimItem, calculate_claim
 from dunwell.legal.errors import LegalError
@@ -125,7 +125,7 @@ def _by_hand(data: dict[str, Any]) -> CalcBlock:
             raise LegalError(_("Pick a rule, or a debtor whose country decides it."))
         rule, defaults = selectors.rule_for(counterparty, None)
         options = {**defaults, **options}
-    currency = selectors.currency_for(counterparty) if counterparty else ""
+    currency = selectors.currency_for(counterparty) if counterparty else data["currency"]
     calc = calculate_claim([item], rule, options, data["to"], currency=currency)
     return _block(_("Debt entered by hand"), currency, [item], [], calc)
 
@@ -156,6 +156,10 @@ def calculator(request: HttpRequest) -> HttpResponse:
     source = request.POST if request.method == "POST" else request.GET
     data: Any = source or None
     initial: dict[str, Any] = {"to": timezone.localdate()}
+    currencies = set(Company.objects.values_list("currency", flat=True))
+    if len(currencies) == 1:
+        # a debt by hand is in the company's currency unless the user says otherwise
+        initial["currency"] = currencies.pop()
     if request.method == "GET" and list(source) == ["counterparty"]:
         # A link for one debtor (from its legal case): the form with the debtor picked and
         # its documents listed, nothing calculated yet.

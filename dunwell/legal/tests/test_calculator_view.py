@@ -234,3 +234,37 @@ def test_a_debt_by_hand_is_read_as_the_language_writes_it(collector: Any) -> Non
     result = page.split('id="result"')[1]
     # 1,500.00 x 0.1% x 10 days = 15.00
     assert '<td class="num">1.500,00</td>' in result and '<td class="num">15,00</td>' in result
+
+
+def test_a_debt_by_hand_shows_its_currency(collector: Any, company: Any) -> None:
+    page = client_for(collector).get(reverse("legal:calculator")).content.decode()
+    assert f'name="currency" value="{company.currency}"' in page  # the company's, to start
+    page = (
+        client_for(collector)
+        .get(
+            reverse("legal:calculator"),
+            {
+                "debt": "1000",
+                "due": "2026-01-31",
+                "to": "2026-02-10",
+                "currency": "eur",
+                "rule": "contract",
+                "rate_per_day": "0.1",
+            },
+        )  # fmt: skip
+        .content.decode()
+    )
+    result = page.split('id="result"')[1]
+    assert "1,000.00\xa0EUR" in result and "10.00\xa0EUR" in result  # was "1,000.00", "10.00"
+
+
+def test_a_currency_by_hand_must_be_a_code(collector: Any) -> None:
+    page = (
+        client_for(collector)
+        .get(
+            reverse("legal:calculator"),
+            {"debt": "1000", "due": "2026-01-31", "to": "2026-02-10", "currency": "E1R"},
+        )
+        .content.decode()
+    )
+    assert "Enter a currency code such as EUR." in page
