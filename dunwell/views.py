@@ -71,7 +71,10 @@ def _back(request: HttpRequest) -> str:
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
     """403 in the product's layout and the user's language, saying why and where to go; any
     page a role may not open (Django's own is a bare English "403 Forbidden")."""
-    return render(request, "403.html", {"back": _back(request)}, status=403)
+    # A view may say why (PermissionDenied(_("The team view is for supervisors …")), already in
+    # the user's language); otherwise the page names the user's role.
+    reason = str(exception.args[0]) if exception.args and exception.args[0] else ""
+    return render(request, "403.html", {"back": _back(request), "reason": reason}, status=403)
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from dunwell.accounts.models import User
 
@@ -51,3 +52,17 @@ def test_a_missing_page_is_in_romanian_and_does_not_name_the_model(director: Use
     assert "<h1>Pagina nu a fost găsită</h1>" in page
     assert "LegalCase" not in page
     assert 'href="/">La pagina mea de start</a>' in page
+
+
+def test_a_page_that_says_why_is_refused_in_the_layout_with_its_reason(collector: User) -> None:
+    response = client_for(collector, "uk").get("/work/team/")
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "<h1>Немає доступу до цієї сторінки</h1>" in page
+    assert 'class="mainnav"' in page
+    # the view's own reason, in the user's language (was this text alone, as a bare page)
+    with translation.override("uk"):
+        reason = translation.gettext("The team view is for supervisors and the director.")
+    assert f"<p>{reason}</p>" in page and reason != (
+        "The team view is for supervisors and the director."
+    )

@@ -8,8 +8,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -200,7 +201,7 @@ def _owned_view_action(request: HttpRequest, pk: int) -> tuple[User, Any] | Http
     user = _user(request)
     view = saved_views.visible_view(user, pk)
     if view.owner_id != user.pk:
-        return HttpResponseForbidden(_("Only the person who saved this view can change it."))
+        raise PermissionDenied(_("Only the person who saved this view can change it."))
     return user, view
 
 
@@ -279,7 +280,7 @@ def bulk_reassign(request: HttpRequest) -> HttpResponse:
     then all of them in one transaction (or none)."""
     user = _user(request)
     if not can_reassign_debtors(user):
-        return HttpResponseForbidden(_("Only a supervisor or the director reassigns debtors."))
+        raise PermissionDenied(_("Only a supervisor or the director reassigns debtors."))
     ids = _ids(request)
     back = _safe_query(request.POST.get("back", ""))
     targets = {u.pk: u for u in _reassign_targets(user)}

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -400,7 +400,7 @@ def call_card(request: HttpRequest, counterparty_id: int) -> HttpResponse:
 def reassign(request: HttpRequest, counterparty_id: int) -> HttpResponse:
     user = _user(request)
     if not services.is_manager(user):
-        return HttpResponseForbidden(_("Only a supervisor or the director reassigns debtors."))
+        raise PermissionDenied(_("Only a supervisor or the director reassigns debtors."))
     counterparty = selectors.visible_counterparty(user, counterparty_id)
     candidates = selectors.reassignment_candidates(counterparty, user)
     choices = [(u.pk, str(u)) for u in candidates]
@@ -483,7 +483,7 @@ def scripts(request: HttpRequest) -> HttpResponse:
     editable = services.is_manager(user)
     if request.method == "POST":
         if not editable:
-            return HttpResponseForbidden(_("Only managers edit call scripts."))
+            raise PermissionDenied(_("Only managers edit call scripts."))
         form = ScriptForm(request.POST)
         if form.is_valid():
             services.save_call_script(user, **form.cleaned_data)
@@ -625,7 +625,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
 def team(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not (services.is_manager(user) or user.sees_all):
-        return HttpResponseForbidden(_("The team view is for supervisors and the director."))
+        raise PermissionDenied(_("The team view is for supervisors and the director."))
     from dunwell.telephony import popups
     from dunwell.telephony.selectors import TalkTime, talk_time
 
