@@ -31,9 +31,14 @@ from dunwell.interest.texts import readable_params
 FX_UPDATE_CYCLE = 7
 
 
-def _translated(template: str, params: Mapping[str, object]) -> str:
+def _translated(template: str, params: Mapping[str, object], readable: bool = False) -> str:
+    """The message in the active language; `readable` names a rate series and writes dates
+    as a reader of the calculation reads them (a rate file's errors keep the file's own code
+    and ISO date, which is what to look for in the file)."""
     text = gettext(template)
-    return text % readable_params(params) if params else text
+    if not params:
+        return text
+    return text % (readable_params(params) if readable else dict(params))
 
 
 def calculate(
@@ -54,9 +59,9 @@ def calculate(
             rule, debt=debt, due=due, to=to, payments=payments, options=options, rates=book
         )
     except CalcError as exc:
-        raise InterestError(_translated(exc.template, exc.params)) from exc
+        raise InterestError(_translated(exc.template, exc.params, readable=True)) from exc
     return dataclasses.replace(
-        result, warnings=[_translated(n.template, n.params) for n in result.notices]
+        result, warnings=[_translated(n.template, n.params, readable=True) for n in result.notices]
     )
 
 
