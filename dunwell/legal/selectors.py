@@ -368,6 +368,14 @@ def rate_text(line: CalcLine, language: str) -> str:
     return _("%(rate)s per day") % {"rate": rate}
 
 
+def other_currency(line: CalcLine, calc: Calculation, currency: str) -> str:
+    """The currency of a line whose amount is not in the block's `currency`: the fixed EUR 40
+    compensation without an EUR rate (outside the total too). Empty for every other line."""
+    if line.component == "compensation" and calc.compensation_currency not in ("", currency):
+        return calc.compensation_currency
+    return ""
+
+
 def _calc_block(calc: Calculation, money: Money, language: str) -> Snapshot:
     names = component_labels()
     return {
@@ -385,7 +393,10 @@ def _calc_block(calc: Calculation, money: Money, language: str) -> Snapshot:
                 "rate": rate_text(line, language),
                 # A contract's per-day penalty and the inflation over the period have no year.
                 "year_basis": line.year_basis or "—",
-                "amount": money(line.amount),
+                # "40,00 EUR" among RON lines: not in the RON total below the table
+                "amount": "\xa0".join(
+                    filter(None, (money(line.amount), other_currency(line, calc, money.currency)))
+                ),
                 "note": gettext(line.note) if line.note else "",  # interest app's phrase
             }
             for line in calc.lines

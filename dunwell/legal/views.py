@@ -77,7 +77,7 @@ class CalcBlock:
     principal: Decimal
     rule_label: str
     options_text: str
-    rows: list[tuple[CalcLine, str]]
+    rows: list[tuple[CalcLine, str, str]]
 
 
 def _block(
@@ -105,8 +105,16 @@ def _block(
         principal=sum((i.open for i in items), Decimal("0.00")),
         rule_label=selectors.RULE_LABELS().get(calc.rule, calc.rule),
         options_text=selectors.options_text(calc.options, get_language()),
-        # "0,2% per day" beside an empty year column, as the papers print it
-        rows=[(line, selectors.rate_text(line, get_language())) for line in calc.lines],
+        # "0,2% per day" beside an empty year column, as the papers print it; the EUR 40
+        # compensation's currency where it is not the block's
+        rows=[
+            (
+                line,
+                selectors.rate_text(line, get_language()),
+                selectors.other_currency(line, calc, currency),
+            )
+            for line in calc.lines
+        ],
     )
 
 

@@ -268,3 +268,26 @@ def test_a_currency_by_hand_must_be_a_code(collector: Any) -> None:
         .content.decode()
     )
     assert "Enter a currency code such as EUR." in page
+
+
+def test_the_eur_40_compensation_is_marked_in_euro_among_lei(collector: Any) -> None:
+    """Romanian late-payment interest on a RON debt: the fixed EUR 40 compensation's line is
+    not in lei (nor in the RON total): before, the table read a bare "40.00" among RON lines."""
+    page = (
+        client_for(collector)
+        .get(
+            reverse("legal:calculator"),
+            {
+                "debt": "1000",
+                "due": "2026-01-31",
+                "to": "2026-03-02",
+                "currency": "RON",
+                "rule": "ro-legal",
+            },
+        )  # fmt: skip
+        .content.decode()
+    )
+    result = page.split('id="result"')[1]
+    assert '<td class="num">40.00&nbsp;EUR</td>' in result
+    rows = [r for r in result.split("<tr>") if "Fixed recovery compensation" not in r]
+    assert not any("EUR" in r for r in rows[1:] if "<td" in r)  # the interest lines stay in lei

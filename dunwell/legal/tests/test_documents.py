@@ -197,6 +197,15 @@ def test_euro_compensation_stays_out_of_a_lei_claim(debtor: Any, lawyer: Any) ->
     assert raw["compensation"] == "80.00"  # two invoices, EUR 40 each
     assert Decimal(raw["claim_total"]) == Decimal("3100.50") + Decimal(raw["interest"])
     assert "80.00 EUR" in docx_text(paper.docx.read())
+    # In the appendix the compensation's lines say EUR among the lei lines (outside their
+    # total); before, a bare "40.00" read as lei.
+    amounts = {
+        (line["component"], line["amount"])
+        for block in paper.data["groups"]
+        for line in block["calc"]["lines"]
+    }
+    assert ("Fixed recovery compensation", "40.00\xa0EUR") in amounts
+    assert all(a.endswith("EUR") == (c == "Fixed recovery compensation") for c, a in amounts)
 
 
 def test_a_calculation_the_rates_cannot_cover_is_refused_clearly(
