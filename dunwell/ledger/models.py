@@ -882,6 +882,7 @@ class ImportRun(models.Model):
     # The last sign of life of the worker running it (claimed, rows read): a run that shows
     # none for a while was abandoned (the worker died), and says so.
     progress_at = models.DateTimeField(null=True, blank=True)
+    # reasons.failure(...): a code and its parameters, worded for the reader (`failure_text`).
     failure = models.TextField(_("why it failed"), blank=True)
 
     # The reasons of rejected rows kept on the run (shown on its page); the rejected-rows file
@@ -900,6 +901,13 @@ class ImportRun(models.Model):
     def reasons_cut(self) -> bool:
         """Not every reason is kept: the page lists the first ones."""
         return len(self.errors) >= self.REASONS_KEPT
+
+    def failure_text(self) -> str:
+        """Why it failed, in the active language (the reader's); a failure kept as text before
+        reasons had codes is shown as it was."""
+        from dunwell.ledger.importing.reasons import stored_failure
+
+        return stored_failure(self.failure)
 
     def row_errors(self) -> list[dict[str, Any]]:
         """The kept reasons of rejected rows, worded in the active language (the reader's)."""

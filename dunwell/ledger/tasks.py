@@ -12,12 +12,11 @@ from django.core.files import File
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django_tasks import task
 
 from dunwell.accounts.models import User
 from dunwell.ledger.importing import ImportRejected, import_file
+from dunwell.ledger.importing.reasons import failure
 from dunwell.ledger.models import ImportRun
 
 log = logging.getLogger(__name__)
@@ -43,8 +42,9 @@ def run_import(run_id: int) -> str:
     if not _claim(run_id):
         return "skipped"
     run = ImportRun.objects.select_related("company", "user").get(pk=run_id)
-    # The failure kept as text is in the language of the user who started the import, not the
-    # worker's; the rows' reasons are kept as codes, worded in the language of who reads them.
+    # The failure and the rows' reasons are kept as codes, worded in the language of who reads
+    # them; anything else worded on the way (an exception's text) is the importer's language,
+    # not the worker's.
     language = run.user.language if run.user is not None else settings.LANGUAGE_CODE
     with translation.override(language):
         return _run_import(run_id, run)
@@ -72,14 +72,14 @@ def _run_import(run_id: int, run: ImportRun) -> str:
                 status=ImportRun.Status.FAILED,
                 rejected=rejected.rejected,
                 errors=[e.stored() for e in rejected.errors[: ImportRun.REASONS_KEPT]],
-                failure=_("The file was rejected: nothing was imported."),
+                failure=failure("rejected"),
                 finished_at=timezone.now(),
             )
             return "rejected"
         except Exception as exc:
             # The import's own transaction rolled back; the run must not stay "running".
             log.exception("import %s failed", run_id)
-            fail_run(run_id, _("The import stopped with an error: %(error)s") % {"error": exc})
+            fail_run(run_id, failure("stopped", error=str(exc)))
             return "failed"
         run.refresh_from_db()
         run.status = ImportRun.Status.DONE
@@ -101,7 +101,8 @@ def start_import(run: ImportRun) -> None:
 
 
 def fail_run(run_id: int, reason: str) -> bool:
-    """Record that a run failed and why (unless it has finished meanwhile)."""
+    """Record that a run failed and why (unless it has finished meanwhile): `reason` is
+    `reasons.failure(...)`, worded when read."""
     return (
         ImportRun.objects.filter(pk=run_id, status__in=WAITING).update(
             status=ImportRun.Status.FAILED, failure=reason, finished_at=timezone.now()
@@ -125,14 +126,7 @@ def fail_abandoned_runs(now: datetime | None = None) -> int:
     minutes = int(STALE_AFTER.total_seconds() // 60)
     return ImportRun.objects.filter(stale_runs(now)).update(
         status=ImportRun.Status.FAILED,
-        failure=ngettext(
-            "Abandoned: nothing happened for %(minutes)s minute (no worker took the import, or "
-            "it stopped). Nothing was imported; run it again.",
-            "Abandoned: nothing happened for %(minutes)s minutes (no worker took the import, or "
-            "it stopped). Nothing was imported; run it again.",
-            minutes,
-        )
-        % {"minutes": minutes},
+        failure=failure("abandoned", minutes=minutes),
         finished_at=now or timezone.now(),
     )
 

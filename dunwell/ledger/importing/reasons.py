@@ -1,9 +1,12 @@
-"""Why an import rejects a row: one catalogue of the messages, each under a code.
+"""Why an import rejects a row, or fails as a whole: one catalogue of the messages, each under
+a code.
 
 A rejected row's reason is kept as its code and parameters (`Reason`), never as text: the
 import page, the rejected-rows file and the command line word it in the language of whoever
 reads it, not of whoever ran the import. Parameters are plain JSON values (the cell as the file
 wrote it, quoted; row numbers; limits), so a stored reason reads the same in every language.
+A whole import's failure (ImportRun.failure) is kept the same way (`failure`, `stored_failure`),
+and so is a 1C sync's (dunwell/onec/messages.py), through `coded` and `decoded`.
 """
 
 from __future__ import annotations
@@ -126,6 +129,63 @@ def stored_reason(error: Mapping[str, Any]) -> str:
         except (KeyError, TypeError, ValueError):
             pass
     return str(error.get("reason", ""))
+
+
+# Why a whole import failed (ImportRun.failure).
+FAILURES: dict[str, Promise] = {
+    "rejected": _("The file was rejected: nothing was imported."),
+    "unreadable": _("The file cannot be read: %(error)s"),
+    "stopped": _("The import stopped with an error: %(error)s"),
+    "abandoned": ngettext_lazy(
+        "Abandoned: nothing happened for %(minutes)s minute (no worker took the import, or "
+        "it stopped). Nothing was imported; run it again.",
+        "Abandoned: nothing happened for %(minutes)s minutes (no worker took the import, or "
+        "it stopped). Nothing was imported; run it again.",
+        "minutes",
+    ),
+}
+
+# A message kept in a text column (ImportRun.failure, onec SyncRun.error): its code and
+# parameters as JSON behind this mark, worded when it is shown. A text kept before has no mark
+# and is shown as it is.
+CODED_TEXT = "dunwell:message:"
+
+
+def coded(code: str, params: Mapping[str, Any]) -> str:
+    """A message as a text column keeps it: no words, only its code and parameters."""
+    return CODED_TEXT + json.dumps({"code": code, "params": dict(params)}, ensure_ascii=False)
+
+
+def decoded(text: str) -> tuple[str, dict[str, Any]] | None:
+    """(code, params) of a kept coded message; None for a text kept as words."""
+    if not text.startswith(CODED_TEXT):
+        return None
+    try:
+        data = json.loads(text[len(CODED_TEXT) :])
+        code, params = data["code"], data.get("params") or {}
+    except (ValueError, KeyError, TypeError):
+        return None
+    if not isinstance(code, str) or not isinstance(params, dict):
+        return None
+    return code, params
+
+
+def failure(code: str, **params: Any) -> str:
+    """What ImportRun.failure keeps for an import that failed: worded when read."""
+    assert code in FAILURES, code
+    return coded(code, params)
+
+
+def stored_failure(text: str) -> str:
+    """A kept ImportRun.failure in the active language (the reader's); a failure kept as text
+    before, or with a code this version does not know, as it is."""
+    found = decoded(text)
+    if found is not None and found[0] in FAILURES:
+        try:
+            return str(FAILURES[found[0]] % found[1])
+        except (KeyError, TypeError, ValueError):
+            pass
+    return text
 
 
 def with_column(column: str, text: str) -> str:
