@@ -62,6 +62,8 @@ class CalcLine:
     year_basis: str
     amount: Decimal
     note: str = ""
+    # inflation lines: the months ("YYYY-MM") without a price index, left out of the rate
+    missing_index: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -151,6 +153,7 @@ def calculate_claim(
                     year_basis=str(line.year_basis or ""),
                     amount=Decimal(line.amount),
                     note=str(line.note or ""),
+                    missing_index=tuple(getattr(line, "missing_index", ())),
                 )
             )
         result.warnings.extend(w for w in one.warnings if w not in result.warnings)

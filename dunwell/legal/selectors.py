@@ -347,6 +347,17 @@ def claim_groups(
     return ordered
 
 
+def claim_warnings(groups: Iterable[ClaimGroup]) -> list[str]:
+    """The calculations' warnings (those the calculator shows, in the active language), each
+    once: a pretension made from these groups may claim less than it should (say, no inflation
+    losses for months without a price index)."""
+    out: list[str] = []
+    for group in groups:
+        if group.calculation is not None:
+            out.extend(w for w in group.calculation.warnings if w not in out)
+    return out
+
+
 def component_labels() -> dict[str, str]:
     return {
         "interest": _("Interest"),
@@ -359,13 +370,39 @@ def component_labels() -> dict[str, str]:
 def rate_text(line: CalcLine, language: str) -> str:
     """ "16%" a year (the year column says which), "0,1% в день" for a contract's per-day
     penalty: a bare "0,1%" beside an empty year read as a yearly rate. The fixed EUR 40
-    compensation has no rate ("—", not "0% per day")."""
+    compensation has no rate ("—", not "0% per day"); an inflation line names the months that
+    have no price index yet instead of a bare "0%"."""
     if line.component == "compensation":
         return "—"
     rate = format_percent(line.rate, language)
+    if line.component == "inflation" and line.missing_index:
+        # not "0%" as if prices had not risen: the months without an index are named
+        absent = _("no price index yet for %(months)s") % {
+            "months": month_ranges(line.missing_index)
+        }
+        # the months that have one give a rate; none of them: the rate would be a bare 0%
+        return f"{rate}; {absent}" if line.rate else absent
     if line.year_basis or line.component == "inflation":
         return rate
     return _("%(rate)s per day") % {"rate": rate}
+
+
+def month_ranges(months: Sequence[str]) -> str:
+    """ "2026-10", "2026-11", "2026-12", "2027-02" as "10.2026–12.2026, 02.2027"."""
+    keys = sorted({(int(m[:4]), int(m[5:7])) for m in months})
+    runs: list[list[tuple[int, int]]] = []
+    for year, month in keys:
+        if runs:
+            last_year, last_month = runs[-1][-1]
+            if (year * 12 + month) - (last_year * 12 + last_month) == 1:
+                runs[-1].append((year, month))
+                continue
+        runs.append([(year, month)])
+    texts = []
+    for run in runs:
+        first, last = (f"{m:02d}.{y}" for y, m in (run[0], run[-1]))
+        texts.append(first if first == last else f"{first}–{last}")
+    return ", ".join(texts)
 
 
 def other_currency(line: CalcLine, calc: Calculation, currency: str) -> str:

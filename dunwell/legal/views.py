@@ -218,6 +218,8 @@ def calculator(request: HttpRequest) -> HttpResponse:
             context.update(
                 {
                     "blocks": blocks,
+                    # repeated beside the pretension buttons: the letter claims what they say
+                    "warnings": list(dict.fromkeys(w for b in blocks for w in b.calc.warnings)),
                     "labels": selectors.component_labels(),
                     "counterparty": counterparty,
                 }
@@ -580,6 +582,13 @@ def debtor_documents(request: HttpRequest, counterparty_id: int) -> HttpResponse
                 **form.cleaned_data["params"],
             )
             messages.success(request, _("%(number)s is ready.") % {"number": paper.number})
+            if paper.kind == PaperKind.PRETENSION:
+                # what the calculator would warn about (say, months without a price index:
+                # no inflation losses claimed for them), before the letter is sent
+                as_of = form.cleaned_data["params"].get("as_of") or timezone.localdate()
+                groups = selectors.claim_groups(counterparty, as_of)
+                for warning in selectors.claim_warnings(groups):
+                    messages.error(request, f"{paper.number}: {warning}")
             return redirect("legal:debtor_documents", counterparty_id=counterparty.pk)
         except LegalError as exc:
             messages.error(request, exc.message)

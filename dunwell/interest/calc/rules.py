@@ -383,12 +383,14 @@ def _ua_inflation(ctx: Context, start: date) -> list[Line]:
         if base > 0 and shown_end >= shown_start:
             index = Decimal(1)
             months = _months_between(_first_month(arising), _last_month(repaid))
+            line_missing: list[tuple[int, int]] = []
             for year, month in months:
                 value = ctx.rates.exact(UA_CPI, date(year, month, 1))
                 if value is None:
-                    missing.add((year, month))
+                    line_missing.append((year, month))
                     continue
                 index *= value / HUNDRED
+            missing.update(line_missing)
             if rounding == "3dp":
                 index = index.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
             amount = base * (index - 1) if index > 1 else ZERO
@@ -402,7 +404,8 @@ def _ua_inflation(ctx: Context, start: date) -> list[Line]:
                     rate=((index - 1) * HUNDRED).quantize(Decimal("0.001"), ROUND_HALF_UP),
                     year_basis=None,
                     amount=money(amount),
-                    note="" if index > 1 else DEFLATION_NOTE,
+                    note="" if index > 1 or line_missing else DEFLATION_NOTE,
+                    missing_index=tuple(f"{y:04d}-{m:02d}" for y, m in line_missing),
                 )
             )
         if boundary is not None:

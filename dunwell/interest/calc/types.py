@@ -74,6 +74,8 @@ class Line:
     `rate` is in percent: per year when `year_basis` is set, per day when it is None
     (contract per-day penalties), or the inflation over the period (component `inflation`).
     `note` is a fixed English phrase marked for translation (translate it with gettext).
+    `missing_index` lists the months ("YYYY-MM") of an inflation line that have no price index
+    (not published or not loaded): the line's rate leaves them out.
     """
 
     component: str
@@ -85,6 +87,7 @@ class Line:
     year_basis: int | None
     amount: Decimal
     note: str = ""
+    missing_index: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
