@@ -90,6 +90,8 @@ class SyncRun(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     # {entity key: {"read": n, "changed": n, "cancelled": n}}, in load order.
     stats = models.JSONField(default=dict, blank=True)
+    # Why it failed: a code and its parameters (messages.py), worded for the reader
+    # (`error_text`); an error kept as text before is shown as it was.
     error = models.TextField(blank=True)
     # What was loaded differently from 1C, and why (a tax id that is not valid, left empty).
     notes = models.JSONField(default=list, blank=True)
@@ -104,6 +106,12 @@ class SyncRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.connection_id}#{self.pk} {self.status}"
+
+    def error_text(self) -> str:
+        """Why it failed, in the active language (the reader's)."""
+        from dunwell.onec.messages import stored_error
+
+        return stored_error(self.error)
 
 
 class RecordVersion(models.Model):

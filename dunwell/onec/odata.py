@@ -14,9 +14,9 @@ from urllib.parse import quote, urlsplit
 from urllib.request import Request
 
 from defusedxml import ElementTree
-from django.utils.translation import gettext as _
 
 from dunwell import netguard
+from dunwell.onec.messages import Failure, Message, message
 from dunwell.onec.presets import Entity, Preset
 
 EMPTY_REF = "00000000-0000-0000-0000-000000000000"
@@ -24,7 +24,7 @@ PAGE_SIZE = 500
 TIMEOUT = 60
 
 
-class ODataError(Exception):
+class ODataError(Failure):
     """The infobase could not be read; the message is for the user (no password in it)."""
 
 
@@ -36,10 +36,10 @@ def odata_root(base_url: str) -> str:
     """The standard interface's root for an infobase's publication URL."""
     parts = urlsplit(base_url.strip())
     if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise ODataError(_("The 1C address must start with http:// or https://"))
+        raise ODataError("bad_scheme")
     if parts.username or parts.password:
         # Credentials in the URL would end up in logs and in the database in clear text.
-        raise ODataError(_("Give the 1C user and password in their own fields, not in the URL"))
+        raise ODataError("credentials_in_url")
     return base_url.strip().rstrip("/") + "/odata/standard.odata/"
 
 
@@ -58,9 +58,7 @@ def parse_metadata(xml: bytes) -> Metadata:
     try:
         root = ElementTree.fromstring(xml)
     except ElementTree.ParseError as exc:
-        raise ODataError(
-            _("The 1C $metadata is not valid XML: %(error)s") % {"error": exc}
-        ) from None
+        raise ODataError("bad_metadata", error=str(exc)) from None
     meta = Metadata()
     for element in root.iter():
         tag = element.tag.rsplit("}", 1)[-1]
@@ -76,24 +74,19 @@ def parse_metadata(xml: bytes) -> Metadata:
     return meta
 
 
-def missing_names(preset: Preset, meta: Metadata) -> list[str]:
-    """What the preset needs that the infobase does not publish, one line per name."""
-    problems: list[str] = []
+def missing_names(preset: Preset, meta: Metadata) -> list[Message]:
+    """What the preset needs that the infobase does not publish, one message per name."""
+    problems: list[Message] = []
     for entity in preset.entities:
         if entity.entity_set not in meta.entity_sets:
             if not entity.optional:
-                problems.append(
-                    _("entity set %(set)s is not published") % {"set": entity.entity_set}
-                )
+                problems.append(message("set_missing", set=entity.entity_set))
             continue
         published = meta.properties(entity.entity_set) or set()
         problems += _missing_props(entity.entity_set, entity.props.values(), published)
         if entity.lines:
             if entity.lines not in published:
-                problems.append(
-                    _("entity set %(set)s: field %(field)s is missing")
-                    % {"set": entity.entity_set, "field": entity.lines}
-                )
+                problems.append(message("field_missing", set=entity.entity_set, field=entity.lines))
                 continue
             row_type = row_type_properties(entity, meta)
             where = f"{entity.entity_set}.{entity.lines}"
@@ -106,16 +99,13 @@ def row_type_properties(entity: Entity, meta: Metadata) -> set[str]:
     return meta.properties(base + "_RowType") or meta.properties(base) or set()
 
 
-def _missing_props(where: str, props: Any, published: set[str]) -> list[str]:
+def _missing_props(where: str, props: Any, published: set[str]) -> list[Message]:
     problems = []
     for prop in props:
         names = [prop.name, prop.name + "_Type"] if prop.composite else [prop.name]
         for name in names:
             if name not in published and not prop.optional:
-                problems.append(
-                    _("entity set %(set)s: field %(field)s is missing")
-                    % {"set": where, "field": name}
-                )
+                problems.append(message("field_missing", set=where, field=name))
     return problems
 
 
@@ -162,25 +152,17 @@ class Client:
             with opener.open(request, timeout=TIMEOUT) as response:
                 return bytes(response.read())
         except netguard.UnsafeAddress as exc:
-            raise ODataError(
-                _("Cannot reach 1C at %(url)s: %(reason)s") % {"url": self.root, "reason": exc}
-            ) from None
+            # The guard's reason is worded now (dunwell.netguard has no codes).
+            raise ODataError("unreachable", url=self.root, reason=str(exc)) from None
         except HTTPError as exc:
             if exc.code == 401:
-                raise AuthFailed(_("1C refused the user name or password (HTTP 401)")) from None
+                raise AuthFailed("unauthorized") from None
             if exc.code == 403:
-                raise AuthFailed(
-                    _("The 1C user may not read %(path)s (HTTP 403)") % {"path": _name(path)}
-                ) from None
-            raise ODataError(
-                _("1C answered HTTP %(status)s for %(path)s")
-                % {"status": exc.code, "path": _name(path)}
-            ) from None
+                raise AuthFailed("forbidden", path=_name(path)) from None
+            raise ODataError("http_status", status=exc.code, path=_name(path)) from None
         except (URLError, TimeoutError, ConnectionError) as exc:
             reason = getattr(exc, "reason", exc)
-            raise ODataError(
-                _("Cannot reach 1C at %(url)s: %(reason)s") % {"url": self.root, "reason": reason}
-            ) from None
+            raise ODataError("unreachable", url=self.root, reason=str(reason)) from None
 
     def metadata(self) -> Metadata:
         return parse_metadata(self._get("$metadata"))
@@ -208,9 +190,7 @@ class Client:
             try:
                 records = json.loads(body)["value"]
             except (ValueError, KeyError, TypeError):
-                raise ODataError(
-                    _("1C did not answer %(set)s with OData JSON") % {"set": entity_set}
-                ) from None
+                raise ODataError("not_json", set=entity_set) from None
             if records:
                 yield records
             if len(records) < self.page_size:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dunwell.accounts.models import User
+from dunwell.onec.messages import Failure, message
 from dunwell.onec.models import Connection, SyncRun
 from dunwell.onec.odata import Client, ODataError, missing_names
 from dunwell.onec.presets import PRESETS
@@ -23,7 +24,7 @@ STALE_AFTER = timedelta(hours=6)
 WAITING = (SyncRun.Status.PENDING, SyncRun.Status.RUNNING)
 
 
-class ConnectionProblem(Exception):
+class ConnectionProblem(Failure):
     """A user's request about a connection that cannot be done; the message says why."""
 
 
@@ -37,16 +38,11 @@ def save_connection(connection: Connection, password: str) -> Connection:
 
 def password_of(connection: Connection) -> str:
     if not connection.password_sealed:
-        raise ConnectionProblem(_("No password is stored for this connection: enter it again."))
+        raise ConnectionProblem("no_password")
     try:
         return open_secret(connection.password_sealed, PURPOSE)
     except SecretUnreadable:
-        raise ConnectionProblem(
-            _(
-                "The stored password cannot be read any more (the server key changed): "
-                "enter it again."
-            )
-        ) from None
+        raise ConnectionProblem("password_unreadable") from None
 
 
 @dataclass
@@ -64,7 +60,7 @@ def test_connection(connection: Connection) -> TestResult:
     except (ConnectionProblem, ODataError) as exc:
         return TestResult(False, [str(exc)])
     if problems:
-        return TestResult(False, problems)
+        return TestResult(False, [str(problem) for problem in problems])
     return TestResult(True, [_("Connected: 1C publishes everything the preset needs.")])
 
 
@@ -74,7 +70,7 @@ def fail_abandoned_runs() -> int:
         status__in=WAITING, created_at__lt=timezone.now() - STALE_AFTER
     ).update(
         status=SyncRun.Status.FAILED,
-        error=_("Abandoned: no worker finished this sync (is `dunwell worker` running?)."),
+        error=message("abandoned").kept(),
         finished_at=timezone.now(),
     )
 
@@ -95,7 +91,7 @@ def request_sync(
     with transaction.atomic():
         Connection.objects.select_for_update().filter(pk=connection.pk).first()
         if busy(connection):
-            raise ConnectionProblem(_("A sync of this connection is already waiting or running."))
+            raise ConnectionProblem("already_waiting")
         run = SyncRun.objects.create(connection=connection, trigger=trigger, user=user)
         transaction.on_commit(lambda: sync_connection.enqueue(run.pk))
     return run

@@ -25,7 +25,6 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from dunwell.accounts.models import User
 from dunwell.ledger.importing import ImportRejected, Table, import_table
@@ -33,6 +32,7 @@ from dunwell.ledger.models import Company
 from dunwell.ledger.taxids import TaxIdError, normalize_tax_id
 from dunwell.locks import LockBusy, exclusive
 from dunwell.onec.codes import country_alpha2, currency_alpha
+from dunwell.onec.messages import Failure, message
 from dunwell.onec.models import Connection, RecordVersion, SyncRun
 from dunwell.onec.odata import EMPTY_REF, Client, Metadata, ODataError, missing_names, since_filter
 from dunwell.onec.presets import LOAD_ORDER, PRESETS, REFERENCE_PREFIX, SALES, Entity, Preset
@@ -73,7 +73,7 @@ HEADERS = {
 Progress = Callable[[dict[str, dict[str, int]]], object]
 
 
-class SyncFailed(Exception):
+class SyncFailed(Failure):
     """The sync stopped; nothing of it was written. The message is for the user."""
 
 
@@ -169,8 +169,9 @@ class Sync:
         problems = missing_names(self.preset, meta)
         if problems:
             raise SyncFailed(
-                _("The 1C infobase does not publish what the %(preset)s preset needs: %(what)s")
-                % {"preset": self.preset.name, "what": "; ".join(problems)}
+                "unpublished",
+                preset=self.preset.name,
+                what=[[problem.code, problem.params] for problem in problems],
             )
         return meta
 
@@ -501,22 +502,17 @@ class Sync:
                 user=self.user,
             )
         except ImportRejected as rejected:
-            lines = [
-                f"{batch.labels[error.row - 1] if 0 < error.row <= len(batch.labels) else kind}: "
-                f"{error.column}: {error.reason}"
+            rows = [
+                [
+                    batch.labels[error.row - 1] if 0 < error.row <= len(batch.labels) else kind,
+                    error.column,
+                    error.code,
+                    error.params,
+                ]
                 for error in rejected.errors[:MAX_ERRORS_SHOWN]
             ]
-            more = len(rejected.errors) - MAX_ERRORS_SHOWN
-            if more > 0:
-                lines.append(
-                    ngettext("… and %(count)d more error", "… and %(count)d more errors", more)
-                    % {"count": more}
-                )
-            raise SyncFailed(
-                _("The ledger rejected the 1C %(kind)s; nothing was written:") % {"kind": kind}
-                + "\n"
-                + "\n".join(lines)
-            ) from None
+            more = max(len(rejected.errors) - MAX_ERRORS_SHOWN, 0)
+            raise SyncFailed("ledger_rejected", kind=kind, rows=rows, more=more) from None
 
     def _save_versions(self) -> None:
         new: list[RecordVersion] = []
@@ -599,18 +595,19 @@ def run_sync(
         progress=report,
         client=client,
     )
+    # The error is kept as a code (messages.py), worded for whoever reads the log.
     status, error = SyncRun.Status.DONE, ""
     try:
         with exclusive(f"onec-sync-{connection.pk}", wait=False):
             sync.run()
     except LockBusy:
-        status, error = SyncRun.Status.FAILED, _("A sync of this connection is already running.")
+        status, error = SyncRun.Status.FAILED, message("already_running").kept()
     except (SyncFailed, ODataError) as exc:
-        status, error = SyncRun.Status.FAILED, str(exc)
+        status, error = SyncRun.Status.FAILED, exc.kept()
     except Exception as exc:  # noqa: BLE001 - the log must say why, the run must end
         log.exception("1C sync %s failed", run.pk)
         status = SyncRun.Status.FAILED
-        error = _("The sync stopped with an error: %(error)s") % {"error": exc}
+        error = message("stopped", error=str(exc)).kept()
     if status == SyncRun.Status.FAILED:
         # Nothing was written: the counts say what was read, not what changed.
         for counts in sync.stats.values():

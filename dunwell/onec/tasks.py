@@ -23,7 +23,7 @@ def sync_connection(run_id: int) -> str:
         password = password_of(run.connection)
     except ConnectionProblem as exc:
         SyncRun.objects.filter(pk=run_id).update(
-            status=SyncRun.Status.FAILED, error=str(exc), finished_at=timezone.now()
+            status=SyncRun.Status.FAILED, error=exc.kept(), finished_at=timezone.now()
         )
         return "failed"
     return str(run_sync(run, password).status)

@@ -271,3 +271,46 @@ def test_an_intranet_host_without_a_domain_is_accepted(
         },
     )
     assert Connection.objects.get().url == "http://srv1c/trade"
+
+
+def test_why_a_sync_failed_is_worded_in_the_readers_language(
+    make_user: Callable[..., User],
+    connection: Connection,
+    bp30: Fake1C,
+    django_capture_on_commit_callbacks: Callable[..., AbstractContextManager[Any]],
+) -> None:
+    """Syncs a Romanian director started, read by a Russian one: before, each failure was
+    kept worded once, in the language active when the sync ran (the worker's, or the
+    starter's), and shown so to every reader; the Romanian director read English."""
+    romanian = _client(make_user("radu", Role.DIRECTOR, language="ro"))
+    bp30.password = "changed-in-1c"
+    with django_capture_on_commit_callbacks(execute=True):
+        romanian.post(f"{URL}sync/", {"connection": connection.pk})
+    bp30.password = PASSWORD
+    sale = next(r for r in bp30.sets[fx.SALES] if r["Ref_Key"] == fx.D1)
+    sale["ВалютаДокумента_Key"] = fx.USD
+    with django_capture_on_commit_callbacks(execute=True):
+        romanian.post(f"{URL}sync/", {"connection": connection.pk})
+    assert SyncRun.objects.filter(status=SyncRun.Status.FAILED).count() == 2
+    page = romanian.get(f"{URL}log/?connection={connection.pk}").content.decode()
+    assert "1C a refuzat numele de utilizator sau parola (HTTP 401)" in page
+
+    russian = _client(make_user("rostislav", Role.DIRECTOR, language="ru"))
+    log = russian.get(f"{URL}log/?connection={connection.pk}").content.decode()
+    assert "1С отклонила имя пользователя или пароль (HTTP 401)" in log
+    assert "Реестр отклонил данные 1С (documents); ничего не записано:" in log
+    assert f"{fx.SALES} 00-000101 2026-01-10 ({fx.D1}): currency: валюта" in log
+    assert "1C a refuzat" not in log and "Registrul a respins" not in log
+    assert "dunwell:message" not in log
+
+
+def test_a_sync_failure_kept_as_text_before_it_had_a_code_is_shown_as_it_was(
+    director_client: Client, connection: Connection
+) -> None:
+    SyncRun.objects.create(
+        connection=connection,
+        status=SyncRun.Status.FAILED,
+        error="1C a refuzat numele de utilizator sau parola (HTTP 401)",
+    )
+    log = director_client.get(f"{URL}log/?connection={connection.pk}").content.decode()
+    assert "1C a refuzat numele de utilizator sau parola (HTTP 401)" in log

@@ -71,7 +71,7 @@ class Command(BaseCommand):
         for note in run.notes:
             self.stderr.write(f"note: {note}")
         if run.status != SyncRun.Status.DONE:
-            self.stderr.write(f"sync failed, nothing was written: {run.error}")
+            self.stderr.write(f"sync failed, nothing was written: {run.error_text()}")
             sys.exit(1)
         total = sum(c["changed"] for c in run.stats.values())
         self.stdout.write(f"done: {total} changed")
