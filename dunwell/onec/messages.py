@@ -4,7 +4,8 @@ under a code.
 A sync's failure is kept in its log line (SyncRun.error) as its code and parameters, the way
 an import keeps its failure (`coded` in dunwell/ledger/importing/reasons.py), and worded when
 it is read: the log shows it in the reader's language, not in the language of whoever (or
-whichever worker) ran the sync. A failure kept as text before is shown as it was.
+whichever worker) ran the sync. A failure kept as text before is shown as it was. The
+notes of a sync (SyncRun.notes) are kept and worded the same way.
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ MESSAGES: dict[str, Promise] = {
     "already_running": _("A sync of this connection is already running."),
     "stopped": _("The sync stopped with an error: %(error)s"),
     "abandoned": _("Abandoned: no worker finished this sync (is `dunwell worker` running?)."),
+    # notes: what was loaded differently from 1C (SyncRun.notes), kept the same way
+    "tax_id_left_empty": _("%(record)s: tax id %(value)s left empty: %(reason)s"),
 }
 
 
@@ -82,7 +85,10 @@ class Failure(Exception):  # noqa: N818 - the base of the connector's errors, no
 def render(code: str, params: Mapping[str, Any]) -> str:
     """The message in the active language."""
     shown = dict(params)
-    if code == "unpublished":
+    if code == "tax_id_left_empty":
+        # Why the tax id is not valid: a reason of the import catalogue, worded too.
+        shown["reason"] = stored_reason({"code": params["why"], "params": params["why_params"]})
+    elif code == "unpublished":
         # What is missing: [[code, params], ...], each worded too.
         shown["what"] = "; ".join(render(c, p) for c, p in params["what"])
     text = str(MESSAGES[code] % shown)

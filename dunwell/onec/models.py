@@ -93,7 +93,8 @@ class SyncRun(models.Model):
     # Why it failed: a code and its parameters (messages.py), worded for the reader
     # (`error_text`); an error kept as text before is shown as it was.
     error = models.TextField(blank=True)
-    # What was loaded differently from 1C, and why (a tax id that is not valid, left empty).
+    # What was loaded differently from 1C, and why (a tax id that is not valid, left empty):
+    # codes and parameters like `error`, worded for the reader (`notes_text`).
     notes = models.JSONField(default=list, blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -112,6 +113,13 @@ class SyncRun(models.Model):
         from dunwell.onec.messages import stored_error
 
         return stored_error(self.error)
+
+    def notes_text(self) -> list[str]:
+        """The notes in the active language (the reader's); notes kept as text before as
+        they were."""
+        from dunwell.onec.messages import stored_error
+
+        return [stored_error(str(note)) for note in self.notes]
 
 
 class RecordVersion(models.Model):

@@ -24,7 +24,6 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from dunwell.accounts.models import User
 from dunwell.ledger.importing import ImportRejected, Table, import_table
@@ -269,8 +268,13 @@ class Sync:
                 # Accounting holds tax ids that are not valid (typos, placeholders); one of
                 # them must not stop the whole sync: the debtor is loaded without it.
                 self.notes.append(
-                    _("%(record)s: tax id %(value)s left empty: %(reason)s")
-                    % {"record": label, "value": tax_id, "reason": exc}
+                    message(
+                        "tax_id_left_empty",
+                        record=label,
+                        value=tax_id,
+                        why=exc.code,
+                        why_params=exc.params,
+                    ).kept()
                 )
                 tax_id = ""
             batch.add(

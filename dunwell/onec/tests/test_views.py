@@ -314,3 +314,25 @@ def test_a_sync_failure_kept_as_text_before_it_had_a_code_is_shown_as_it_was(
     )
     log = director_client.get(f"{URL}log/?connection={connection.pk}").content.decode()
     assert "1C a refuzat numele de utilizator sau parola (HTTP 401)" in log
+
+
+def test_a_syncs_notes_are_worded_in_the_readers_language(
+    make_user: Callable[..., User],
+    connection: Connection,
+    bp30: Fake1C,
+    django_capture_on_commit_callbacks: Callable[..., AbstractContextManager[Any]],
+) -> None:
+    """A tax id left empty is noted; before, the note was kept worded once, in the language
+    active when the sync ran, and a Russian director read it so."""
+    counterparty = next(r for r in bp30.sets["Catalog_Контрагенты"] if r["Ref_Key"] == fx.SBER)
+    counterparty["ИНН"] = "7707083890"
+    romanian = _client(make_user("radu", Role.DIRECTOR, language="ro"))
+    with django_capture_on_commit_callbacks(execute=True):
+        romanian.post(f"{URL}sync/", {"connection": connection.pk})
+    assert SyncRun.objects.get().status == SyncRun.Status.DONE
+    page = romanian.get(f"{URL}log/?connection={connection.pk}").content.decode()
+    assert "codul fiscal 7707083890 a rămas gol: INN invalid" in page
+    russian = _client(make_user("rostislav", Role.DIRECTOR, language="ru"))
+    log = russian.get(f"{URL}log/?connection={connection.pk}").content.decode()
+    assert "налоговый номер 7707083890 не загружен: неверный INN" in log
+    assert "a rămas gol" not in log and "left empty" not in log and "dunwell:message" not in log

@@ -68,7 +68,7 @@ class Command(BaseCommand):
                 f"{key}: {counts['read']} read, {counts['changed']} changed, "
                 f"{counts['cancelled']} cancelled"
             )
-        for note in run.notes:
+        for note in run.notes_text():
             self.stderr.write(f"note: {note}")
         if run.status != SyncRun.Status.DONE:
             self.stderr.write(f"sync failed, nothing was written: {run.error_text()}")
