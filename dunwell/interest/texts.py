@@ -1,5 +1,6 @@
 """What the calculator's messages name, as a reader says it: a rate series by its translated
-name (not its code), dates and months in the active language's format (not ISO)."""
+name (not its code), an option by its form label (not "eur_rate"), dates and months in the
+active language's format (not ISO)."""
 
 from __future__ import annotations
 
@@ -40,6 +41,16 @@ DISTRICTS = {
     "far_east": pgettext_lazy("federal district", "Far Eastern Federal District"),
     "crimea": pgettext_lazy("federal district", "Crimean Federal District"),
 }
+# The calculator's options as its form labels them: a message names the field the user fills
+# in, not the option's code ("eur_rate"). The legal calculator's form uses these labels.
+OPTION_LABELS = {
+    "rate_per_day": gettext_lazy("Rate, % per day"),
+    "rate_per_year": gettext_lazy("Rate, % per year"),
+    "cap_percent": gettext_lazy("Cap as a percentage of the debt"),
+    "eur_rate": gettext_lazy("EUR exchange rate for the EUR 40 compensation"),
+}
+# Parameters of the calculator's messages that hold an option's code.
+OPTION_PARAMS = ("option", "other")
 # How each language quotes a name inside a sentence.
 QUOTES = {"ru": ("«", "»"), "uk": ("«", "»"), "ro": ("„", "”")}
 # Parameters of the calculator's messages that hold an ISO date (YYYY-MM-DD) or month (YYYY-MM).
@@ -81,11 +92,16 @@ def month_text(value: str) -> str:
 
 
 def readable_params(params: Mapping[str, object]) -> dict[str, object]:
-    """A message's parameters as the reader reads them: series named, dates formatted."""
+    """A message's parameters as the reader reads them: series and options named, dates
+    formatted."""
     out = dict(params)
+    opening, closing = QUOTES.get((get_language() or "en")[:2], ("“", "”"))
     if isinstance(out.get("series"), str):
-        opening, closing = QUOTES.get((get_language() or "en")[:2], ("“", "”"))
         out["series"] = f"{opening}{series_name(str(out['series']))}{closing}"
+    for key in OPTION_PARAMS:
+        code = out.get(key)
+        if isinstance(code, str) and code in OPTION_LABELS:
+            out[key] = f"{opening}{OPTION_LABELS[code]}{closing}"
     for key in DATE_PARAMS:
         if isinstance(out.get(key), str):
             out[key] = date_text(str(out[key]))

@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from dunwell.forms import AmountField, IdChoiceField, IdMultipleChoiceField, date_input, query_id
+from dunwell.interest.texts import OPTION_LABELS
 from dunwell.ledger.models import Counterparty, Document
 from dunwell.legal import sandbox
 from dunwell.legal.calc import RULES
@@ -138,12 +139,11 @@ class CalculatorForm(forms.Form):
         required=False,
         choices=rule_choices,
     )
-    rate_per_day = forms.DecimalField(label=_("Rate, % per day"), required=False)
-    rate_per_year = forms.DecimalField(label=_("Rate, % per year"), required=False)
-    cap_percent = forms.DecimalField(label=_("Cap as a percentage of the debt"), required=False)
-    eur_rate = forms.DecimalField(
-        label=_("EUR exchange rate for the EUR 40 compensation"), required=False, min_value=0
-    )
+    # labelled as the calculator's messages name them (dunwell.interest.texts)
+    rate_per_day = forms.DecimalField(label=OPTION_LABELS["rate_per_day"], required=False)
+    rate_per_year = forms.DecimalField(label=OPTION_LABELS["rate_per_year"], required=False)
+    cap_percent = forms.DecimalField(label=OPTION_LABELS["cap_percent"], required=False)
+    eur_rate = forms.DecimalField(label=OPTION_LABELS["eur_rate"], required=False, min_value=0)
     debtor_kind = forms.ChoiceField(
         label=_("Debtor"),
         required=False,

@@ -192,7 +192,11 @@ def _contract_rate(ctx: Context) -> tuple[Decimal | None, Decimal | None]:
     per_day = ctx.decimal("rate_per_day")
     per_year = ctx.decimal("rate_per_year")
     if (per_day is None) == (per_year is None):
-        raise CalcError(gettext_noop("Give exactly one of rate_per_day and rate_per_year."))
+        raise CalcError(
+            gettext_noop("Give exactly one of %(option)s and %(other)s."),
+            option="rate_per_day",
+            other="rate_per_year",
+        )
     return per_day, per_year
 
 
@@ -508,9 +512,10 @@ def _compensation(ctx: Context, start: date) -> list[Line]:
         ctx.notices.append(
             Notice(
                 gettext_noop(
-                    "The EUR 40 compensation is shown in euro; give eur_rate (the NBR "
+                    "The EUR 40 compensation is shown in euro; give %(option)s (the NBR "
                     "exchange rate) to have it in lei."
-                )
+                ),
+                {"option": "eur_rate"},
             )
         )
     return [Line("compensation", start, start, 0, ctx.debt, ZERO, None, amount, COMPENSATION_NOTE)]

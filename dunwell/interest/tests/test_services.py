@@ -92,3 +92,32 @@ def test_series_names_in_russian() -> None:
             "средние ставки по вкладам физических лиц: Приволжский федеральный округ"
         )
         assert series_name("fx_eur_ron") == "курс EUR/RON"
+
+
+@pytest.mark.parametrize(
+    ("language", "label"),
+    [
+        ("en", "“EUR exchange rate for the EUR 40 compensation”"),
+        ("ru", "«Курс евро для компенсации 40 евро»"),
+        ("uk", "«Курс євро для компенсації 40 євро»"),
+        ("ro", "„Cursul euro pentru compensația de 40 de euro”"),
+    ],
+)
+def test_the_eur_40_warning_names_the_field_by_its_label_not_eur_rate(
+    language: str, label: str
+) -> None:
+    """Romanian late-payment interest without an EUR rate: the warning tells which field to
+    fill in as the calculator's form labels it; before, it said "give eur_rate"."""
+    args: dict[str, Any] = {"debt": Decimal("1000"), "due": date(2025, 1, 31)}
+    with translation.override(language):
+        result = calculate("ro-legal", to=date(2025, 3, 2), today=date(2025, 3, 2), **args)
+    (warning,) = [w for w in result.warnings if "40" in w]
+    assert label in warning
+    assert "eur_rate" not in warning
+
+
+def test_the_rate_option_error_names_the_fields_by_their_labels() -> None:
+    with translation.override("ro"), pytest.raises(InterestError) as caught:
+        calculate("contract", debt=Decimal(1), due=date(2024, 1, 1), to=date(2024, 2, 1))
+    assert "„Rată, % pe zi” sau „Rată, % pe an”" in caught.value.message
+    assert "rate_per_day" not in caught.value.message

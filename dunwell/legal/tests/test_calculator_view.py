@@ -291,3 +291,28 @@ def test_the_eur_40_compensation_is_marked_in_euro_among_lei(collector: Any) -> 
     assert '<td class="num">40.00&nbsp;EUR</td>' in result
     rows = [r for r in result.split("<tr>") if "Fixed recovery compensation" not in r]
     assert not any("EUR" in r for r in rows[1:] if "<td" in r)  # the interest lines stay in lei
+
+
+def test_the_eur_40_warning_names_the_field_as_the_form_labels_it(collector: Any) -> None:
+    """Before, the Romanian page said "indicați eur_rate (cursul BNR)": a code the user never
+    sees. Now the warning quotes the label of the field under Options."""
+    collector.language = "ro"
+    collector.save(update_fields=["language"])
+    page = (
+        client_for(collector)
+        .get(
+            reverse("legal:calculator"),
+            {
+                "debt": "1000",
+                "due": "2026-01-31",
+                "to": "2026-03-02",
+                "currency": "RON",
+                "rule": "ro-legal",
+            },
+        )  # fmt: skip
+        .content.decode()
+    )
+    label = "Cursul euro pentru compensația de 40 de euro"
+    assert f'<label for="id_eur_rate">{label}:</label>' in page
+    assert f"completați câmpul „{label}” (cursul BNR)" in page
+    assert "eur_rate (" not in page
