@@ -148,6 +148,23 @@ def test_my_tasks_shows_only_mine(
         )
 
 
+def test_romanian_pages_say_partener_for_a_counterparty_as_the_rest_of_the_product(
+    debtor: Counterparty, collector: User, supervisor: User
+) -> None:
+    """Before, the pressure scale's Romanian said "Contrapartidă" (a column header shared
+    across the product, the policy editor's "o dată pe contrapartidă") where every other page
+    says "Partener"."""
+    User.objects.filter(pk__in=[collector.pk, supervisor.pk]).update(language="ro")
+    _task(debtor, collector)
+    tasks = client_for(collector).get(reverse("ladder:tasks")).content.decode()
+    assert "<th>Partener</th>" in tasks
+    standard = Policy.objects.get(code="standard")
+    editor = client_for(supervisor).get(reverse("ladder:policy_edit", args=[standard.pk]))
+    assert "o dată pe partener" in editor.content.decode()
+    for page in (tasks, editor.content.decode()):
+        assert "ontrapartid" not in page
+
+
 def test_approvals_only_for_the_approval_role(
     debtor: Counterparty, collector: User, teammate: User, outsider: User, director: User
 ) -> None:
