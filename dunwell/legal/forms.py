@@ -115,7 +115,13 @@ def shared_names(counterparties: Any, names: Any = None) -> frozenset[str]:
 
 
 class CalculatorForm(forms.Form):
-    counterparty = DebtorChoiceField(Counterparty.objects.none(), label=_("Debtor"), required=False)
+    counterparty = DebtorChoiceField(
+        Counterparty.objects.none(),
+        label=_("Debtor"),
+        required=False,
+        # what an empty choice means here (Django's "---------" did not say)
+        empty_label=_("— no debtor: enter the debt by hand —"),
+    )
     documents = IdMultipleChoiceField(
         Document.objects.none(),
         label=_("Documents (none chosen: all overdue)"),

@@ -316,3 +316,23 @@ def test_the_eur_40_warning_names_the_field_as_the_form_labels_it(collector: Any
     assert f'<label for="id_eur_rate">{label}:</label>' in page
     assert f"completați câmpul „{label}” (cursul BNR)" in page
     assert "eur_rate (" not in page
+
+
+@pytest.mark.parametrize(
+    ("language", "empty"),
+    [
+        ("en", "— no debtor: enter the debt by hand —"),
+        ("ru", "— без должника: долг вводится вручную —"),
+        ("uk", "— без боржника: борг вводиться вручну —"),
+        ("ro", "— fără debitor: datoria se introduce manual —"),
+    ],
+)
+def test_the_debtor_list_says_what_no_debtor_means(
+    collector: Any, language: str, empty: str
+) -> None:
+    collector.language = language
+    collector.save(update_fields=["language"])
+    page = client_for(collector).get(reverse("legal:calculator")).content.decode()
+    select = page.split('name="counterparty"')[1].split("</select>")[0]
+    assert f'<option value="" selected>{empty}</option>' in select
+    assert "---------" not in page
