@@ -310,3 +310,15 @@ def test_a_block_without_a_calculation_claims_no_penalty_and_attaches_none() -> 
     for text in (docx_text(render_docx("pretension", "ro", data)),
                  render_html("pretension", "ro", data)):  # fmt: skip
         assert attached not in text and appendix not in text
+
+
+def test_a_romanian_pretension_keeps_to_the_terms_of_its_title(debtor: Any, lawyer: Any) -> None:
+    """Headed "Notificare de plată (somație)", the letter spoke of a "pretenție" ("Total
+    pretenție", "Pretins pentru această parte"): one paper, one set of words."""
+    paper = generate_document(debtor, "pretension", lawyer, language="ro", today=TODAY,
+                              rule="eu-directive", pdf=False)  # fmt: skip
+    text = docx_text(paper.docx.read())
+    assert "NOTIFICARE DE PLATĂ (SOMAȚIE)" in text
+    assert "Total de plată: " in text
+    assert "Compensație fixă pentru cheltuielile de recuperare" in text  # as the letter says
+    assert "preten" not in text.lower() and "pretins" not in text.lower()
