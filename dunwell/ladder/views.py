@@ -3,7 +3,8 @@ overdue tasks and punctuality."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, time, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,8 +18,9 @@ from django.views.decorators.http import require_POST
 from dunwell.accounts.models import User
 from dunwell.accounts.visibility import can_see_team_task_reports
 from dunwell.ladder import editor, preview, selectors, services
+from dunwell.ladder.decide import task_window
 from dunwell.ladder.forms import PolicyForm, SampleInvoiceForm, StepFormSet
-from dunwell.ladder.models import Policy, SegmentPolicy, Task
+from dunwell.ladder.models import Policy, PolicyStep, SegmentPolicy, Task
 
 
 def _user(request: HttpRequest) -> User:
@@ -32,6 +34,20 @@ def _require_team_reports(user: User) -> None:
         raise PermissionDenied
 
 
+@dataclass(frozen=True)
+class Window:
+    start: time
+    end: time
+    default: bool  # the step has no window (or no start or end) of its own
+
+
+def step_window(step: PolicyStep) -> Window:
+    """The window the run gives a step's tasks, in the debtor's time: the step's own, or the
+    default working hours where it has none (decide.task_window, as the run computes it)."""
+    begins, ends = task_window(date(2026, 1, 5), step.window_start, step.window_end, "UTC")
+    return Window(begins.time(), ends.time(), not (step.window_start and step.window_end))
+
+
 @login_required
 def policies(request: HttpRequest) -> HttpResponse:
     """Every signed-in user may read the pressure scale; management edits it."""
@@ -43,7 +59,10 @@ def policies(request: HttpRequest) -> HttpResponse:
         request,
         "ladder/policies.html",
         {
-            "policies": [(p, segments.get(p.pk)) for p in items],
+            "policies": [
+                (p, segments.get(p.pk), [(step, step_window(step)) for step in p.steps.all()])
+                for p in items
+            ],
             "can_edit": services.can_edit_policies(_user(request)),
         },
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from django.test import Client
@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dunwell.accounts.models import User
-from dunwell.ladder.models import Policy, Task, TaskStatus
+from dunwell.ladder.models import Policy, PolicyStep, Task, TaskStatus
 from dunwell.ledger.models import Counterparty
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +53,37 @@ def test_everyone_reads_policies_only_management_edits(
         client_for(supervisor).get(reverse("ladder:policy_edit", args=[standard.pk])).status_code
         == 200
     )
+
+
+def test_a_step_without_a_window_shows_the_default_one_the_run_gives_its_tasks(
+    collector: User,
+) -> None:
+    """Before, the list left the window blank for a step without one (and "09:00–" for one
+    with a start only), while the run gives such tasks the working hours 09:00–18:00."""
+    policy = Policy.objects.create(name="Windows", code="windows")
+    steps = [
+        (1, None, None),
+        (2, time(10, 0), time(11, 30)),
+        (3, time(14, 0), None),
+    ]
+    for order, start, end in steps:
+        PolicyStep.objects.create(
+            policy=policy,
+            order=order,
+            name=f"Step {order}",
+            action="call",
+            window_start=start,
+            window_end=end,
+        )
+    User.objects.filter(pk=collector.pk).update(language="ru")
+    page = client_for(collector).get(reverse("ladder:policies")).content.decode()
+    article = page[page.index("Windows") :]
+    cells = [
+        html.unescape(cell.split("</td>")[0]) for cell in article.split('<td class="window">')[1:4]
+    ]
+    assert cells[0].startswith("09:00–18:00") and "по умолчанию" in cells[0]
+    assert cells[1] == "10:00–11:30"
+    assert cells[2].startswith("14:00–18:00") and "по умолчанию" in cells[2]
 
 
 def test_supervisor_creates_a_policy_with_a_step(supervisor: User) -> None:
