@@ -194,6 +194,13 @@ def test_romanian_pages_say_partener_for_a_counterparty_as_the_rest_of_the_produ
     assert "o dată pe partener" in editor.content.decode()
     for page in (tasks, editor.content.decode()):
         assert "ontrapartid" not in page
+    # the import mapping's field names take "counterparty" from the first catalogue that has
+    # it (outbox's, which said "contrapartidă")
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    with translation.override("ro"):
+        assert gettext("counterparty") == "partener"
 
 
 def test_approvals_only_for_the_approval_role(
