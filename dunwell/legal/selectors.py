@@ -370,21 +370,29 @@ def component_labels() -> dict[str, str]:
 def rate_text(line: CalcLine, language: str) -> str:
     """ "16%" a year (the year column says which), "0,1% в день" for a contract's per-day
     penalty: a bare "0,1%" beside an empty year read as a yearly rate. The fixed EUR 40
-    compensation has no rate ("—", not "0% per day"); an inflation line names the months that
-    have no price index yet instead of a bare "0%"."""
+    compensation has no rate ("—", not "0% per day"), nor an inflation line none of whose
+    months has a price index yet ("—", not "0%" as if prices had not risen: its component
+    names those months, see `component_text`)."""
     if line.component == "compensation":
         return "—"
+    if line.component == "inflation" and line.missing_index and not line.rate:
+        return "—"
     rate = format_percent(line.rate, language)
-    if line.component == "inflation" and line.missing_index:
-        # not "0%" as if prices had not risen: the months without an index are named
-        absent = _("no price index yet for %(months)s") % {
-            "months": month_ranges(line.missing_index)
-        }
-        # the months that have one give a rate; none of them: the rate would be a bare 0%
-        return f"{rate}; {absent}" if line.rate else absent
     if line.year_basis or line.component == "inflation":
         return rate
     return _("%(rate)s per day") % {"rate": rate}
+
+
+def component_text(line: CalcLine, names: dict[str, str]) -> str:
+    """The line's component as the table names it; an inflation line with months that have no
+    price index yet (not published or not loaded) says which: its rate leaves them out."""
+    name = names.get(line.component, line.component)
+    if line.component == "inflation" and line.missing_index:
+        absent = _("no price index yet for %(months)s") % {
+            "months": month_ranges(line.missing_index)
+        }
+        return f"{name} ({absent})"
+    return name
 
 
 def month_ranges(months: Sequence[str]) -> str:
@@ -422,7 +430,7 @@ def _calc_block(calc: Calculation, money: Money, language: str) -> Snapshot:
         "lines": [
             {
                 "item": line.item,
-                "component": names.get(line.component, line.component),
+                "component": component_text(line, names),
                 "start": format_date(line.start),
                 "end": format_date(line.end),
                 "days": line.days,

@@ -77,7 +77,7 @@ class CalcBlock:
     principal: Decimal
     rule_label: str
     options_text: str
-    rows: list[tuple[CalcLine, str, str]]
+    rows: list[tuple[CalcLine, str, str, str]]
 
 
 def _block(
@@ -106,12 +106,14 @@ def _block(
         rule_label=selectors.RULE_LABELS().get(calc.rule, calc.rule),
         options_text=selectors.options_text(calc.options, get_language()),
         # "0,2% per day" beside an empty year column, as the papers print it; the EUR 40
-        # compensation's currency where it is not the block's
+        # compensation's currency where it is not the block's; the component as the papers
+        # name it (with the months an inflation line has no price index for)
         rows=[
             (
                 line,
                 selectors.rate_text(line, get_language()),
                 selectors.other_currency(line, calc, currency),
+                selectors.component_text(line, names),
             )
             for line in calc.lines
         ],
@@ -220,7 +222,6 @@ def calculator(request: HttpRequest) -> HttpResponse:
                     "blocks": blocks,
                     # repeated beside the pretension buttons: the letter claims what they say
                     "warnings": list(dict.fromkeys(w for b in blocks for w in b.calc.warnings)),
-                    "labels": selectors.component_labels(),
                     "counterparty": counterparty,
                 }
             )
