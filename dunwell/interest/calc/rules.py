@@ -76,6 +76,9 @@ MD_HALF_YEAR_RULE_FROM = date(2019, 3, 1)
 MORATORIUM_NOTE = gettext_noop("moratorium: no accrual")
 CAPPED_NOTE = gettext_noop("capped at twice the NBU discount rate")
 DEFLATION_NOTE = gettext_noop("no inflation losses: prices did not rise over the period")
+# A delay within one month's halves (arising after the 15th, repaid by the 15th of the next):
+# no month is indexed at all, which says nothing about prices.
+NO_MONTH_NOTE = gettext_noop("no inflation losses: the delay covers no month to index")
 REFINANCING_NOTE = gettext_noop("Bank of Russia refinancing rate")
 DEPOSIT_NOTE = gettext_noop("average deposit rate of the federal district")
 KEY_RATE_NOTE = gettext_noop("Bank of Russia key rate")
@@ -408,7 +411,13 @@ def _ua_inflation(ctx: Context, start: date) -> list[Line]:
                     rate=((index - 1) * HUNDRED).quantize(Decimal("0.001"), ROUND_HALF_UP),
                     year_basis=None,
                     amount=money(amount),
-                    note="" if index > 1 or line_missing else DEFLATION_NOTE,
+                    note=(
+                        NO_MONTH_NOTE
+                        if not months
+                        else ""
+                        if index > 1 or line_missing
+                        else DEFLATION_NOTE
+                    ),
                     missing_index=tuple(f"{y:04d}-{m:02d}" for y, m in line_missing),
                 )
             )

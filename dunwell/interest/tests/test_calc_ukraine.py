@@ -167,3 +167,22 @@ def test_missing_cpi_month_is_warned() -> None:
     result = Case("x", "ua-625", "1000", date(2024, 1, 10), date(2024, 3, 31), "0").run(book)
     assert result.components["inflation"] == __import__("decimal").Decimal("10.00")
     assert any("2024-02" in w for w in result.warnings)
+
+
+def test_a_delay_with_no_month_to_index_says_so_not_that_prices_fell() -> None:
+    """Due 20 March, paid 10 April: March is not indexed (arising after the 15th), nor April
+    (repaid by the 15th). Before, the line said "prices did not rise over the period"."""
+    from decimal import Decimal
+
+    from dunwell.interest.calc.rules import DEFLATION_NOTE, NO_MONTH_NOTE
+    from dunwell.interest.calc.types import UA_CPI
+
+    book = RateBook({UA_CPI: [(date(2024, 1, 1), Decimal("101"))]})
+    short = Case("x", "ua-625", "1000", date(2024, 3, 20), date(2024, 5, 31), "0",
+                 payments=((date(2024, 4, 10), "1000"),)).run(book)  # fmt: skip
+    (line,) = [line for line in short.lines if line.component == "inflation"]
+    assert (line.note, line.amount) == (NO_MONTH_NOTE, Decimal("0.00"))
+    deflation = RateBook({UA_CPI: [(date(2024, m, 1), Decimal("99.5")) for m in (1, 2, 3)]})
+    long = Case("x", "ua-625", "1000", date(2024, 1, 10), date(2024, 3, 31), "0").run(deflation)
+    (line,) = [line for line in long.lines if line.component == "inflation"]
+    assert line.note == DEFLATION_NOTE
