@@ -72,7 +72,7 @@ class Scope(models.TextChoices):
 class Policy(models.Model):
     """A pressure scale: an ordered ladder of steps."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(pgettext_lazy("thing", "name"), max_length=100, unique=True)
     names = models.JSONField(_("name in other languages"), default=dict, blank=True)
     code = models.SlugField(_("code"), max_length=32, unique=True)
     description = models.TextField(_("description"), blank=True)
@@ -104,7 +104,7 @@ class PolicyStep(models.Model):
     # With its own context: the bare msgid "order" is a purchase order in the ledger and credit
     # catalogs, and the merged catalogs gave the editor's field "Comandă" / "Заказ".
     order = models.PositiveIntegerField(pgettext_lazy("position of a step in its policy", "order"))
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(pgettext_lazy("thing", "name"), max_length=200)
     names = models.JSONField(_("name in other languages"), default=dict, blank=True)
     trigger = models.CharField(
         _("trigger"), max_length=16, choices=Trigger.choices, default=Trigger.DUE_OFFSET
@@ -363,12 +363,14 @@ class DocumentProgress(models.Model):
 
 
 class TaskStatus(models.TextChoices):
+    # done/rejected with their own context: the bare msgids are an import run's state in the
+    # ledger's catalog, which wins the merge ("gata", "respins" for a task).
     OPEN = "open", _("open")
     AWAITING_APPROVAL = "awaiting_approval", _("awaiting approval")
-    DONE = "done", _("done")
+    DONE = "done", pgettext_lazy("task status", "done")
     SKIPPED = "skipped", _("skipped")
     CANCELLED_PAID = "cancelled_paid", _("cancelled: paid")
-    REJECTED = "rejected", _("rejected")
+    REJECTED = "rejected", pgettext_lazy("task status", "rejected")
 
 
 OPEN_STATUSES = (TaskStatus.OPEN, TaskStatus.AWAITING_APPROVAL)

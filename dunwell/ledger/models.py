@@ -18,7 +18,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 from django_stubs_ext import StrOrPromise
 
 from dunwell.dbindex import index_when_set
@@ -38,7 +38,9 @@ COUNTRY_LANGUAGES = {"RU": "ru", "UA": "uk", "RO": "ro", "MD": "ro", "BY": "ru",
 class Company(models.Model):
     """One of our own legal entities (the creditor)."""
 
-    name = models.CharField(_("name"), max_length=255)
+    # With its own context: the bare msgid "name" is a person's name in Django's own
+    # catalogs, which win the merge ("Nume", "Имя" for a company).
+    name = models.CharField(pgettext_lazy("organization", "name"), max_length=255)
     country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166 code"))
     currency = models.CharField(_("currency"), max_length=3)
     tax_id = models.CharField(_("tax id"), max_length=32, blank=True)
@@ -81,7 +83,7 @@ class Segment(models.Model):
     """Customer segment (key / standard / new / …): picks the collection strategy."""
 
     code = models.SlugField(_("code"), max_length=32, unique=True)
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("thing", "name"), max_length=100)
     names = models.JSONField(
         _("name in other languages"), default=dict, blank=True, help_text='{"ru": "…", "uk": "…"}'
     )
@@ -103,7 +105,9 @@ class Counterparty(models.Model):
 
     company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="counterparties")
     external_id = models.CharField(_("external id"), max_length=64)
-    name = models.CharField(_("name"), max_length=255)
+    # With its own context: the bare msgid "name" is a person's name in Django's own
+    # catalogs, which win the merge ("Nume", "Имя" for a company).
+    name = models.CharField(pgettext_lazy("organization", "name"), max_length=255)
     tax_id = models.CharField(_("tax id"), max_length=32, blank=True)
     country = models.CharField(_("country"), max_length=2)
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
@@ -577,7 +581,7 @@ class DealStage(models.Model):
 
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="deal_stages")
     code = models.SlugField(_("code"), max_length=32)
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("thing", "name"), max_length=100)
     names = models.JSONField(
         _("name in other languages"), default=dict, blank=True, help_text='{"ru": "…", "uk": "…"}'
     )
@@ -619,7 +623,7 @@ class Deal(models.Model):
     company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="deals")
     counterparty = models.ForeignKey(Counterparty, on_delete=models.CASCADE, related_name="deals")
     external_id = models.CharField(_("external id"), max_length=64)
-    name = models.CharField(_("name"), max_length=255, blank=True)
+    name = models.CharField(pgettext_lazy("thing", "name"), max_length=255, blank=True)
     amount = money_field(_("amount"))
     currency = models.CharField(_("currency"), max_length=3)
     stage = models.ForeignKey(DealStage, on_delete=models.PROTECT, related_name="deals")
@@ -829,7 +833,7 @@ class ColumnMapping(models.Model):
 
     kind = models.CharField(_("kind"), max_length=16, choices=ImportKind.choices)
     signature = models.CharField(max_length=64)
-    name = models.CharField(_("name"), max_length=255, blank=True)
+    name = models.CharField(pgettext_lazy("thing", "name"), max_length=255, blank=True)
     mapping = models.JSONField(_("mapping"), help_text=_("file header -> field"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

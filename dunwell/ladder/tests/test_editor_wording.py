@@ -98,11 +98,11 @@ def test_the_base_name_and_description_say_they_are_the_english_ones(supervisor:
     client.force_login(supervisor)
     standard = Policy.objects.get(code="standard")
     html = client.get(reverse("ladder:policy_edit", args=[standard.pk])).content.decode()
-    assert _label_of(html, "id_name") == "Nume (English):"
+    assert _label_of(html, "id_name") == "Denumire (English):"
     assert _label_of(html, "id_description") == "Descriere (English):"
-    assert _label_of(html, "id_name_ro") == "Nume (Română):"
-    assert _label_of(html, "id_steps-0-name") == "Nume (English):"
-    assert _label_of(html, "id_steps-0-name_ro") == "Nume (Română):"
+    assert _label_of(html, "id_name_ro") == "Denumire (Română):"
+    assert _label_of(html, "id_steps-0-name") == "Denumire (English):"
+    assert _label_of(html, "id_steps-0-name_ro") == "Denumire (Română):"
 
 
 @pytest.mark.parametrize(

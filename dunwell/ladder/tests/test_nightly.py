@@ -121,8 +121,7 @@ def test_grace_ends_when_the_open_amount_outgrows_its_limit_in_that_currency(
     with translation.override("ro"):
         (shown,) = with_texts([entry])
     assert shown.text == (
-        "Perioadă de grație încheiată: suma deschisă depășește limita "
-        "(900,00\xa0EUR > 500,00\xa0EUR)"
+        "Păsuire încheiată: suma deschisă depășește limita (900,00\xa0EUR > 500,00\xa0EUR)"
     )
     assert Task.objects.filter(step__isnull=False).exists()
 

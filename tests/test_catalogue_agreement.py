@@ -1,0 +1,109 @@
+"""One word per thing across the apps' catalogues, read from the merged catalogue (what the user
+reads): for one msgid Django takes the translation of the app listed first in INSTALLED_APPS
+(Django's own contrib apps come first), so an app's own wording can be silently replaced by
+another app's. Terms that meant one thing but read differently from page to page are pinned
+here, per language; meanings that share an English word carry a msgctxt at their call site."""
+
+from __future__ import annotations
+
+import gettext as stdlib_gettext
+from pathlib import Path
+
+import pytest
+from django.utils import translation
+from django.utils.translation import gettext
+
+from dunwell.ladder.models import TaskStatus
+from dunwell.ledger.forms import field_label
+from dunwell.ledger.models import Company, Contact, Counterparty, Deal, Segment
+
+DUNWELL = Path(__file__).resolve().parent.parent / "dunwell"
+
+
+def _in(lang: str, value: object) -> str:
+    with translation.override(lang):
+        return str(value)
+
+
+@pytest.mark.parametrize(
+    ("lang", "company_name", "person_name", "thing_name"),
+    [
+        ("ro", "denumire", "nume", "denumire"),
+        ("ru", "наименование", "имя", "название"),
+        ("uk", "найменування", "ім'я", "назва"),
+    ],
+)
+def test_a_companys_name_is_not_a_persons_name(
+    lang: str, company_name: str, person_name: str, thing_name: str
+) -> None:
+    # Django's own catalogues translate the bare "name" as a person's name and win the merge.
+    assert _in(lang, Counterparty._meta.get_field("name").verbose_name) == company_name
+    assert _in(lang, Company._meta.get_field("name").verbose_name) == company_name
+    assert _in(lang, Contact._meta.get_field("name").verbose_name) == person_name
+    assert _in(lang, Segment._meta.get_field("name").verbose_name) == thing_name
+    assert _in(lang, Deal._meta.get_field("name").verbose_name) == thing_name
+    # The import mapping's choice for the counterparties' name column.
+    with translation.override(lang):
+        assert field_label("counterparties", "name") == f"{company_name.capitalize()} (name)"
+        assert field_label("contacts", "name") == f"{person_name.capitalize()} (name)"
+
+
+@pytest.mark.parametrize(
+    ("lang", "company", "payments"),
+    [("ru", "Организация", "Платежи"), ("uk", "Організація", "Платежі")],
+)
+def test_one_word_for_our_company_and_for_payments(lang: str, company: str, payments: str) -> None:
+    with translation.override(lang):
+        assert gettext("Company") == company
+        assert gettext("company") == company.lower()
+        assert gettext("Payments") == payments
+    # The 1C pages, whose own catalogue said "Компания" / "Оплаты", agree with the rest.
+    own = _catalogue("onec", lang)
+    assert own["Company"] == company
+    assert own["company"] == company.lower()
+    assert own["Payments"] == payments
+
+
+@pytest.mark.parametrize(
+    ("lang", "done", "rejected"),
+    [
+        ("ro", "efectuată", "respinsă"),
+        ("ru", "выполнена", "отклонена"),
+        ("uk", "виконана", "відхилена"),
+    ],
+)
+def test_task_states_read_as_a_tasks(lang: str, done: str, rejected: str) -> None:
+    # The bare "done"/"rejected" are an import run's state in the ledger's catalogue ("gata").
+    assert _in(lang, TaskStatus.DONE.label) == done
+    assert _in(lang, TaskStatus.REJECTED.label) == rejected
+
+
+def test_romanian_grace_period_is_pasuire_everywhere() -> None:
+    with translation.override("ro"):
+        assert gettext("Grace period") == "Păsuire"
+    for app in ("ledger", "ladder"):
+        for msgid, msgstr in _catalogue(app, "ro").items():
+            if isinstance(msgid, str) and "grace" in msgid.lower() and "days" not in msgid:
+                assert "grație" not in msgstr, (app, msgid, msgstr)
+
+
+def test_romanian_claim_letter_follows_the_legal_papers() -> None:
+    """The legal papers call the letter 'Notificare de plată (somație)'; the pressure scale,
+    correspondence, debtor card and timeline say the same (they said 'pretenție', 'somație')."""
+    with translation.override("ro"):
+        assert gettext("Pretension (claim letter)") == "Notificare de plată (somație)"
+        assert gettext("Pretension sent") == "Notificare trimisă"
+        assert gettext("Pretension period") == "Termen de răspuns la notificare"
+    for app in ("ladder", "correspondence", "ledger", "work", "letters"):
+        for msgid, msgstr in _catalogue(app, "ro").items():
+            assert "pretenți" not in msgstr.lower(), (app, msgid, msgstr)
+        with translation.override("ro"):
+            for msgid in _catalogue(app, "ro"):
+                if isinstance(msgid, str) and "pretension" in msgid.lower():
+                    assert "pretenți" not in gettext(msgid).lower(), msgid
+
+
+def _catalogue(app: str, lang: str) -> dict[object, str]:
+    mo = DUNWELL / app / "locale" / lang / "LC_MESSAGES" / "django.mo"
+    with mo.open("rb") as fh:
+        return dict(stdlib_gettext.GNUTranslations(fh)._catalog)  # type: ignore[attr-defined]
