@@ -227,7 +227,7 @@ def test_payments_allocate_and_write_the_timeline(loaded: Company, write_csv: Wr
     from dunwell.ledger.timeline import with_texts
 
     with translation.override("ru"):  # one level of brackets: the kind's own
-        assert with_texts([entry])[0].text == "Загрузка: платежи, файл p.csv: новых 1, изменено 0"
+        assert with_texts([entry])[0].text == "Импорт: платежи, файл p.csv: новых 1, изменено 0"
     with translation.override("ro"):  # a count after its label: no "1 noi"
         assert with_texts([entry])[0].text.endswith(": rânduri noi: 1, modificate: 0")
     again = import_file("payments", write_csv("p.csv", payments))
