@@ -10,9 +10,12 @@ import gettext as stdlib_gettext
 from pathlib import Path
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
+from dunwell.accounts.models import User
 from dunwell.ladder.models import TaskStatus
 from dunwell.ledger.forms import field_label
 from dunwell.ledger.models import Company, Contact, Counterparty, Deal, Segment
@@ -107,3 +110,51 @@ def _catalogue(app: str, lang: str) -> dict[object, str]:
     mo = DUNWELL / app / "locale" / lang / "LC_MESSAGES" / "django.mo"
     with mo.open("rb") as fh:
         return dict(stdlib_gettext.GNUTranslations(fh)._catalog)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("lang", "sender", "recipient", "since", "until", "open_amount", "imports"),
+    [
+        ("ro", "De la", "Către", "de la", "până la", "Rest de plată", None),
+        ("ru", "От", "Кому", "с", "по", "Остаток", "Импорт"),
+        ("uk", "Від", "Кому", "з", "по", "Залишок", "Імпорт"),
+    ],
+)
+def test_homonyms_read_in_their_own_sense(
+    lang: str,
+    sender: str,
+    recipient: str,
+    since: str,
+    until: str,
+    open_amount: str,
+    imports: str | None,
+) -> None:
+    """Bare "To"/"From" are a date range in the legal catalogue (loaded first): the outbox's
+    recipient column read "По"/"Până la"; the bare "to" is an email's recipient, so an absence's
+    end date read "кому"; letters' open amount column read "Открыто"."""
+    from dunwell.telephony.models import Absence
+
+    with translation.override(lang):
+        assert pgettext("sender", "From") == sender
+        assert pgettext("recipient", "To") == recipient
+        assert str(Absence._meta.get_field("starts_on").verbose_name) == since
+        assert str(Absence._meta.get_field("ends_on").verbose_name) == until
+        assert pgettext("amount", "Open") == open_amount
+        if imports:  # the menu's "Import" and the imports page's title agree
+            assert gettext("Imports") == gettext("Import") == imports
+    for template, needle in [
+        ("mail/templates/mail/message.html", '{% translate "From" context "sender" %}'),
+        ("letters/templates/letters/compose.html", '{% translate "Open" context "amount" %}'),
+    ]:
+        assert needle in (DUNWELL / template).read_text(encoding="utf-8")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("lang", "recipient"), [("ro", "Către"), ("ru", "Кому"), ("uk", "Кому")])
+def test_the_outbox_names_the_recipient_column(director: User, lang: str, recipient: str) -> None:
+    director.language = lang
+    director.save(update_fields=["language"])
+    client = Client()
+    client.force_login(director)
+    html = client.get(reverse("mail:outbox")).content.decode()
+    assert f"<th>{recipient}</th>" in html

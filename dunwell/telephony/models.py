@@ -142,8 +142,9 @@ class Absence(models.Model):
         on_delete=models.CASCADE,
         related_name="absences",
     )
-    starts_on = models.DateField(_("from"))
-    ends_on = models.DateField(_("to"))
+    # Dates of a range: the bare "from"/"to" are an email's sender and recipient ("кому").
+    starts_on = models.DateField(pgettext_lazy("date range", "from"))
+    ends_on = models.DateField(pgettext_lazy("date range", "to"))
     note = models.CharField(_("note"), max_length=255, blank=True)
 
     class Meta:
