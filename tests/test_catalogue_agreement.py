@@ -158,3 +158,43 @@ def test_the_outbox_names_the_recipient_column(director: User, lang: str, recipi
     client.force_login(director)
     html = client.get(reverse("mail:outbox")).content.decode()
     assert f"<th>{recipient}</th>" in html
+
+
+@pytest.mark.parametrize(
+    ("lang", "thing", "thing_label", "view", "done_count", "enabled", "letter_no"),
+    [
+        ("ro", "denumire", "Denumire", "Vizualizare", "Efectuate", "Activat", "Nr."),
+        ("ru", "название", "Название", "Вид", "Выполнено", "Включено", "Исх. №"),
+        ("uk", "назва", "Назва", "Вигляд", "Виконано", "Увімкнено", "Вих. №"),
+    ],
+)
+def test_words_that_django_or_an_earlier_app_took_over(
+    lang: str,
+    thing: str,
+    thing_label: str,
+    view: str,
+    done_count: str,
+    enabled: str,
+    letter_no: str,
+) -> None:
+    """A token's, a saved view's, a queue's, a rate series' name read "Имя"/"Nume" (Django's
+    person's name); the calendar's "View" read "Просмотреть" (the admin's verb); the connections'
+    "Enabled" read "Разрешена" (auth); the legal case's task button "Done" read "Efectuate" (the
+    punctuality column); a letter's "Исх. №" read "№" (the legal table's column)."""
+    from dunwell.interest.models import RateSeries
+    from dunwell.restapi.forms import TokenForm
+    from dunwell.restapi.models import ApiToken
+    from dunwell.telephony.models import TeamQueue
+    from dunwell.work.forms import CalendarQueryForm
+    from dunwell.work.models import SavedView
+
+    for model in (ApiToken, SavedView, TeamQueue, RateSeries):
+        assert _in(lang, model._meta.get_field("name").verbose_name) == thing, model
+    with translation.override(lang):
+        assert str(TokenForm.base_fields["name"].label) == thing_label
+        assert str(CalendarQueryForm.base_fields["view"].label) == view
+        assert pgettext("count of tasks", "Done") == done_count
+        assert pgettext("connection", "Enabled") == enabled
+        assert pgettext("outgoing letter", "No.") == letter_no
+    with translation.override("ro"):
+        assert gettext("Done") == "Gata"  # the legal case's button: the task is done

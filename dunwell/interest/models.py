@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RateSeries(models.Model):
     """One official series: its code (as in the data files), source and usual update cycle."""
 
     code = models.SlugField(_("code"), max_length=64, unique=True)
-    name = models.CharField(_("name"), max_length=255)
+    name = models.CharField(pgettext_lazy("thing", "name"), max_length=255)
     source = models.CharField(_("source"), max_length=500, blank=True)
     update_cycle_days = models.PositiveIntegerField(
         _("usual update cycle (days)"),

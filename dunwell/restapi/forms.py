@@ -6,6 +6,7 @@ from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dunwell.accounts.models import User
 from dunwell.accounts.visibility import can_manage_integrations
@@ -15,7 +16,7 @@ from dunwell.restapi.tokens import grantable_scopes
 
 class TokenForm(forms.Form):
     name = forms.CharField(
-        label=_("Name"),
+        label=pgettext_lazy("thing", "Name"),
         max_length=100,
         required=False,
         help_text=_("What uses it, e.g. “ERP sync”."),

@@ -122,7 +122,7 @@ class TeamQueue(models.Model):
         related_name="team_queue",
     )
     number = models.CharField(_("queue number"), max_length=32)
-    name = models.CharField(_("name"), max_length=100, blank=True)
+    name = models.CharField(pgettext_lazy("thing", "name"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("team queue")

@@ -5,7 +5,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from dunwell.forms import AmountField, QueryDateField, date_input
@@ -186,7 +186,7 @@ class CalendarQueryForm(forms.Form):
     """The calendar's address: ?view=day|week&date=YYYY-MM-DD."""
 
     view = forms.ChoiceField(
-        label=_("View"),
+        label=pgettext_lazy("calendar", "View"),
         choices=[("week", _("Week")), ("day", _("Day"))],
         required=False,
     )

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dunwell.ledger.models import Contact, Counterparty
 
@@ -380,7 +381,7 @@ class SavedView(models.Model):
         on_delete=models.CASCADE,
         related_name="saved_views",
     )
-    name = models.CharField(_("name"), max_length=80)
+    name = models.CharField(pgettext_lazy("thing", "name"), max_length=80)
     query = models.CharField(_("filters and sort"), max_length=1000, blank=True)
     shared = models.BooleanField(_("shared with my team"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
