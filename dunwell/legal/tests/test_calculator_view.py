@@ -270,23 +270,18 @@ def test_a_currency_by_hand_must_be_a_code(collector: Any) -> None:
     assert "Enter a currency code such as EUR." in page
 
 
+def ro_legal_on_1000_lei(user: Any) -> str:
+    """The calculator's page for 1,000 RON due 31 January, Romanian legal interest to 2 March
+    (the EUR 40 compensation without an EUR rate)."""
+    query = {"debt": "1000", "due": "2026-01-31", "to": "2026-03-02", "currency": "RON",
+             "rule": "ro-legal"}  # fmt: skip
+    return client_for(user).get(reverse("legal:calculator"), query).content.decode()
+
+
 def test_the_eur_40_compensation_is_marked_in_euro_among_lei(collector: Any) -> None:
     """Romanian late-payment interest on a RON debt: the fixed EUR 40 compensation's line is
     not in lei (nor in the RON total): before, the table read a bare "40.00" among RON lines."""
-    page = (
-        client_for(collector)
-        .get(
-            reverse("legal:calculator"),
-            {
-                "debt": "1000",
-                "due": "2026-01-31",
-                "to": "2026-03-02",
-                "currency": "RON",
-                "rule": "ro-legal",
-            },
-        )  # fmt: skip
-        .content.decode()
-    )
+    page = ro_legal_on_1000_lei(collector)
     result = page.split('id="result"')[1]
     assert '<td class="num">40.00&nbsp;EUR</td>' in result
     rows = [r for r in result.split("<tr>") if "Fixed recovery compensation" not in r]
@@ -298,20 +293,7 @@ def test_the_eur_40_warning_names_the_field_as_the_form_labels_it(collector: Any
     sees. Now the warning quotes the label of the field under Options."""
     collector.language = "ro"
     collector.save(update_fields=["language"])
-    page = (
-        client_for(collector)
-        .get(
-            reverse("legal:calculator"),
-            {
-                "debt": "1000",
-                "due": "2026-01-31",
-                "to": "2026-03-02",
-                "currency": "RON",
-                "rule": "ro-legal",
-            },
-        )  # fmt: skip
-        .content.decode()
-    )
+    page = ro_legal_on_1000_lei(collector)
     label = "Cursul euro pentru compensația de 40 de euro"
     assert f'<label for="id_eur_rate">{label}:</label>' in page
     assert f"completați câmpul „{label}” (cursul BNR)" in page
