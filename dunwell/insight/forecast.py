@@ -6,6 +6,12 @@ Everything is as of a day *t* and uses only what was known on *t*: documents iss
 received (allocations by the day they were paid), promises recorded up to *t*. One grouped
 query returns the parts as (part, currency, day, delay, amount) rows; Python then places those
 few thousand rows on days and sums them into periods (forecast_math.py).
+
+Amounts are whole cents (ints) of one currency. The query returns exact sums of amounts in
+cents and, beside them, the share expected of them (the kept rate, a deal's probability, the
+part of a debt not covered by a promise); Python multiplies the two and rounds once, to the cent,
+half up (money.share_of_cents). SQL does not multiply money by a share: SQLite's floats made
+1.15 × 100 × 0.5 = 57.4999… → 57 cents where the amount is 57.5 → 58.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from dunwell.accounts.models import User
 from dunwell.insight import forecast_math as fm
 from dunwell.insight.kpi import month_end, month_ends_before
 from dunwell.insight.selectors import _visible_sql
+from dunwell.money import share_of_cents
 
 CURVE_MONTH_ENDS = 12  # month-ends behind the late-payment curves
 KEPT_RATE_DAYS = 365  # promises resolved in the year before t measure the kept rate
@@ -47,13 +54,13 @@ class Method(StrEnum):
 @dataclass
 class Row:
     period: fm.Period
-    parts: dict[Part, float]
-    low: float = 0.0
-    high: float = 0.0
-    actual: float | None = None
+    parts: dict[Part, int]  # cents
+    low: int = 0
+    high: int = 0
+    actual: int | None = None
 
     @property
-    def total(self) -> float:
+    def total(self) -> int:
         return sum(self.parts.values())
 
 
@@ -147,7 +154,8 @@ def kept_rate(as_of: date, user: User | None) -> tuple[float, bool]:
 def _parts_sql(
     as_of: date, user: User | None, rate: float, *, by_document: bool, deals: bool
 ) -> tuple[str, list[Any]]:
-    """One query: rows (part, currency, day, delay, extra days, cents, document id)."""
+    """One query: rows (part, currency, day, delay, extra days, cents, document id, share):
+    the cash expected is cents × share, rounded once in Python."""
     t = _date_param()
     after = _start_of_day_after(as_of)
     vis_d, vis_d_params = _visible(user, "d.counterparty_id")
@@ -204,29 +212,29 @@ WITH paid AS (
     WHERE k.date <= {t}{vis_k}
 )
 SELECT 'receivables', docs.currency, docs.due_date, ROUND(delay.days), 0,
-    ROUND(SUM(docs.open_t * (1 - COALESCE(share.f, 0))) * 100), {doc_key}
+    ROUND(SUM(docs.open_t) * 100), {doc_key}, 1 - COALESCE(share.f, 0)
 FROM docs LEFT JOIN delay ON delay.cp = docs.cp
 LEFT JOIN share ON share.cp = docs.cp AND share.currency = docs.currency
 WHERE docs.open_t > 0
-GROUP BY docs.currency, docs.due_date, ROUND(delay.days){group_doc}
+GROUP BY docs.currency, docs.due_date, ROUND(delay.days), 1 - COALESCE(share.f, 0){group_doc}
 UNION ALL
-SELECT 'delay', currency, NULL, ROUND(AVG({_days("last", "due_date")})), 0, 0, NULL
+SELECT 'delay', currency, NULL, ROUND(AVG({_days("last", "due_date")})), 0, 0, NULL, 1
 FROM docs WHERE open_t <= 0 AND last IS NOT NULL GROUP BY currency
 UNION ALL
 SELECT 'instalments', k.currency, s.due_date, ROUND(delay.days), 0,
     ROUND(SUM(CASE WHEN s.cum - COALESCE(inv.amt, 0) >= s.amount THEN s.amount
-        ELSE s.cum - COALESCE(inv.amt, 0) END) * 100), NULL
+        ELSE s.cum - COALESCE(inv.amt, 0) END) * 100), NULL, 1
 FROM schedule s JOIN ledger_contract k ON k.id = s.contract_id
 LEFT JOIN invoiced inv ON inv.contract_id = s.contract_id
 LEFT JOIN delay ON delay.cp = k.counterparty_id
 WHERE s.due_date > {t} AND s.cum > COALESCE(inv.amt, 0)
 GROUP BY k.currency, s.due_date, ROUND(delay.days)
 UNION ALL
-SELECT 'promises', p.currency, p.promised_date, 0, 0, ROUND(SUM(p.amount) * 100 * %s), NULL
+SELECT 'promises', p.currency, p.promised_date, 0, 0, ROUND(SUM(p.amount) * 100), NULL, %s
 FROM ladder_promise p WHERE {open_promise}{vis_p}
 GROUP BY p.currency, p.promised_date
 UNION ALL
-SELECT 'promises', g.currency, i.due_date, 0, 0, ROUND(SUM(i.amount) * 100 * %s), NULL
+SELECT 'promises', g.currency, i.due_date, 0, 0, ROUND(SUM(i.amount) * 100), NULL, %s
 FROM ladder_agreementinstalment i JOIN ladder_agreement g ON g.id = i.agreement_id
 WHERE {open_instalment}{vis_g}
 GROUP BY g.currency, i.due_date
@@ -241,11 +249,12 @@ GROUP BY g.currency, i.due_date
         # Deals on an open stage (their stage history is not kept: the forecast as of today).
         sql += f"""UNION ALL
 SELECT 'deals', s.currency, s.expected_close, ROUND(delay.days), s.payment_days,
-    ROUND(SUM(s.amount * COALESCE(s.probability, st.probability))), NULL
+    ROUND(SUM(s.amount) * 100), NULL, COALESCE(s.probability, st.probability) / 100.0
 FROM ledger_deal s JOIN ledger_dealstage st ON st.id = s.stage_id
 LEFT JOIN delay ON delay.cp = s.counterparty_id
 WHERE st.outcome = 'open'{vis_s}
-GROUP BY s.currency, s.expected_close, ROUND(delay.days), s.payment_days
+GROUP BY s.currency, s.expected_close, ROUND(delay.days), s.payment_days,
+    COALESCE(s.probability, st.probability)
 """  # noqa: S608 - constants and Django-compiled SQL; values are parameters
         params += vis_s_params
     return sql, params
@@ -294,7 +303,7 @@ WHERE o.open_e > 0
 GROUP BY o.e, o.currency, {bucket}, ({_days("a.paid_on", "o.e")} - 1) / 7
 """  # noqa: S608 - constants and Django-compiled SQL; values are parameters
     params = [*rows, as_of, ends[0], *vis_params]
-    base: dict[tuple[str, int], dict[date, float]] = defaultdict(dict)
+    base: dict[tuple[str, int], dict[date, float]] = defaultdict(dict)  # cents, for ratios
     paid: dict[tuple[str, int], dict[tuple[date, int], float]] = defaultdict(dict)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -327,8 +336,9 @@ def placements(
     *,
     method: Method = Method.HISTORY,
     deals: bool = True,
-) -> tuple[dict[str, dict[Part, dict[date, float]]], float, bool]:
-    """Cash expected after t, per currency and part, on days (cents). Also the kept rate."""
+) -> tuple[dict[str, dict[Part, dict[date, int]]], float, bool]:
+    """Cash expected after t, per currency and part, on days (whole cents). Also the kept
+    rate."""
     rate, measured = kept_rate(as_of, user)
     model = _model_dates(as_of) if method == Method.MODEL else None
     sql, params = _parts_sql(as_of, user, rate, by_document=model is not None, deals=deals)
@@ -337,14 +347,16 @@ def placements(
         rows = cursor.fetchall()
     fallback = {r[1]: int(r[3]) for r in rows if r[0] == "delay" and r[3] is not None}
     curves = _late_curves(as_of, user)
-    cash: dict[str, dict[Part, dict[date, float]]] = defaultdict(
-        lambda: {p: defaultdict(float) for p in Part}
+    cash: dict[str, dict[Part, dict[date, int]]] = defaultdict(
+        lambda: {p: defaultdict(int) for p in Part}
     )
     first = as_of + timedelta(days=1)
-    for kind, currency, day, delay, extra, cents, document in rows:
+    for kind, currency, day, delay, extra, cents, document, share in rows:
         if kind == "delay" or not cents:
             continue
-        amount = float(cents)
+        amount = share_of_cents(int(cents), share)
+        if not amount:
+            continue
         part = Part(kind)
         days = int(delay) if delay is not None else fallback.get(currency, 0)
         target = cash[currency][part]
@@ -369,7 +381,7 @@ def placements(
     return cash, rate, measured
 
 
-def receipts(start: date, end: date, user: User | None = None) -> dict[str, dict[date, float]]:
+def receipts(start: date, end: date, user: User | None = None) -> dict[str, dict[date, int]]:
     """Cash received (payments not cancelled) per currency and day, start to end included."""
     vis, params = _visible(user, "p.counterparty_id")
     t = _date_param()
@@ -380,22 +392,22 @@ def receipts(start: date, end: date, user: User | None = None) -> dict[str, dict
             "GROUP BY p.currency, p.date",
             [start, end, *params],
         )
-        result: dict[str, dict[date, float]] = defaultdict(dict)
+        result: dict[str, dict[date, int]] = defaultdict(dict)
         for currency, day, cents in cursor.fetchall():
-            result[currency][_day(day)] = float(cents or 0)
+            result[currency][_day(day)] = int(cents or 0)
     return result
 
 
 def _rows(
-    cash: dict[Part, dict[date, float]], periods: list[fm.Period], errors: list[float | None]
+    cash: dict[Part, dict[date, int]], periods: list[fm.Period], errors: list[float | None]
 ) -> list[Row]:
     sums = {part: fm.bucket_sums(cash[part], periods) for part in Part}
     rows = []
     for i, period in enumerate(periods):
         row = Row(period, {part: sums[part][i] for part in Part})
         error = errors[i] if i < len(errors) else None
-        spread = row.total * (error if error is not None else 0.0)
-        row.low, row.high = max(0.0, row.total - spread), row.total + spread
+        spread = share_of_cents(row.total, error if error is not None else 0.0)
+        row.low, row.high = max(0, row.total - spread), row.total + spread
         rows.append(row)
     return rows
 
@@ -441,7 +453,7 @@ def forecast(
             for row, value in zip(rows, actual, strict=True):
                 row.actual = value if row.period.end <= today else None
         history = [
-            Row(p, dict.fromkeys(Part, 0.0), actual=v)
+            Row(p, dict.fromkeys(Part, 0), actual=v)
             for p, v in zip(
                 history_periods,
                 fm.bucket_sums(received.get(currency, {}), history_periods),
@@ -469,20 +481,20 @@ def _month_ends_between(start: date, end: date) -> list[date]:
 
 def _weekly_pairs(
     as_of: date, user: User | None, known_until: date, *, months_too: bool = False
-) -> dict[str, dict[str, list[tuple[float, float]]]]:
-    """Per currency: (forecast, actual) of each week (and month) whose end is known."""
+) -> dict[str, dict[str, list[tuple[int, int]]]]:
+    """Per currency: (forecast, actual) cents of each week (and month) whose end is known."""
     cash, _rate, _m = placements(as_of, user, method=Method.HISTORY, deals=False)
     periods = {"weeks": fm.weeks(as_of)}
     if months_too:
         periods["months"] = fm.months(as_of)
     received = receipts(as_of + timedelta(days=1), known_until, user)
-    result: dict[str, dict[str, list[tuple[float, float]]]] = {}
+    result: dict[str, dict[str, list[tuple[int, int]]]] = {}
     for currency in set(cash) | set(received):
         parts = cash.get(currency) or {p: {} for p in Part}
-        per: dict[str, list[tuple[float, float]]] = {}
+        per: dict[str, list[tuple[int, int]]] = {}
         for grain, ps in periods.items():
             known = [p for p in ps if p.end <= known_until]
-            total = [0.0] * len(known)
+            total = [0] * len(known)
             for part in Part:
                 for i, v in enumerate(fm.bucket_sums(parts[part], known)):
                     total[i] += v
@@ -500,7 +512,7 @@ def backtest(
     received: WAPE per horizon and currency, with n (month-ends, weeks)."""
     known_until = known_until or timezone.localdate()
     ends = [e for e in _month_ends_between(start, end) if e < known_until]
-    pairs: dict[str, dict[str, list[tuple[float, float]]]] = defaultdict(
+    pairs: dict[str, dict[str, list[tuple[int, int]]]] = defaultdict(
         lambda: {name: [] for name, _w in HORIZONS}
     )
     counted: dict[str, dict[str, int]] = defaultdict(lambda: {name: 0 for name, _w in HORIZONS})
@@ -521,8 +533,9 @@ def backtest(
                 "wape": None if value is None else round(value, 4),
                 "n_month_ends": counted[currency][name],
                 "n_weeks": len(got),
-                "forecast": round(sum(f for f, _a in got) / 100, 2),
-                "actual": round(sum(a for _f, a in got) / 100, 2),
+                # JSON numbers: exact sums of whole cents, shown with two decimals.
+                "forecast": sum(f for f, _a in got) / 100,
+                "actual": sum(a for _f, a in got) / 100,
             }
         currencies.append({"currency": currency, "horizons": horizons})
     return {
@@ -539,7 +552,7 @@ def band_errors(as_of: date, user: User | None) -> dict[str, dict[str, list[floa
     """Per currency, the WAPE of each week index (1–13) and month index (1–12) over the
     forecasts as of the 6 month-ends before t whose period had ended by t."""
     ends = month_ends_before(as_of, BAND_MONTH_ENDS)
-    collected: dict[str, dict[str, list[list[tuple[float, float]]]]] = defaultdict(
+    collected: dict[str, dict[str, list[list[tuple[int, int]]]]] = defaultdict(
         lambda: {"weeks": [[] for _ in range(fm.WEEKS)], "months": [[] for _ in range(fm.MONTHS)]}
     )
     for e in ends:
@@ -589,5 +602,5 @@ def cached_band_errors(as_of: date, user: User | None) -> dict[str, dict[str, li
     return errors
 
 
-def totals(rows: Iterable[Row]) -> float:
+def totals(rows: Iterable[Row]) -> int:
     return sum(r.total for r in rows)

@@ -13,6 +13,7 @@ from openpyxl import Workbook
 
 from dunwell.cells import append_row, lay_out
 from dunwell.insight.forecast import Forecast, Part, Row
+from dunwell.money import from_cents
 
 PART_LABELS: dict[Part, StrOrPromise] = {
     Part.RECEIVABLES: gettext_lazy("Open receivables"),
@@ -22,12 +23,12 @@ PART_LABELS: dict[Part, StrOrPromise] = {
 }
 
 
-def money(cents: float | None) -> Decimal | None:
-    """Float cents to a Decimal amount with two places (the forecast's shares are fractions of
-    a cent until here)."""
+def money(cents: int | None) -> Decimal | None:
+    """Whole cents to a Decimal amount with two places (the forecast rounds each amount times
+    a share once, where it is placed, so nothing is rounded here)."""
     if cents is None:
         return None
-    return Decimal(round(cents)).scaleb(-2)
+    return from_cents(cents)
 
 
 def period_label(row: Row, monthly: bool) -> str:

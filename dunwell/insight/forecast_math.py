@@ -1,9 +1,11 @@
 """The cash forecast's arithmetic over plain numbers (docs/metrics.md, "Cash forecast"). No
 Django import.
 
-Amounts are cents of ONE currency (floats: a deal at 35 % or a promise at the kept rate is a
-fraction of a cent until the buckets are rounded). Days are dates; a forecast as of day *t*
-places cash on days after *t*.
+Amounts are whole cents of ONE currency (ints): an amount times a share (a deal's probability,
+the kept rate, a late-payment curve's weekly share) is rounded once, to the cent, half up
+(money.share_of_cents), where it is placed; periods then add whole cents, so a period's total is
+exactly the sum of its parts. Shares and errors stay floats. Days are dates; a forecast as of day
+*t* places cash on days after *t*.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from dunwell.insight.kpi import month_end
+from dunwell.money import share_of_cents
 
 WEEKS = 13
 MONTHS = 12
@@ -57,11 +60,11 @@ def late_bucket(days_past_due: int) -> int:
     return len(LATE_EDGES)
 
 
-def bucket_sums(cash: Mapping[date, float], periods: Sequence[Period]) -> list[float]:
-    """The cash of each period (days outside every period are left out)."""
+def bucket_sums(cash: Mapping[date, int], periods: Sequence[Period]) -> list[int]:
+    """The cash of each period in cents (days outside every period are left out)."""
     if not periods:
         return []
-    sums = [0.0] * len(periods)
+    sums = [0] * len(periods)
     first, last = periods[0].start, periods[-1].end
     for day, amount in cash.items():
         if day < first or day > last:
@@ -91,17 +94,27 @@ def late_curve(
     return shares
 
 
-def spread_late(amount: float, curve: Sequence[float], as_of: date) -> dict[date, float]:
-    """An overdue amount placed by a late-payment curve: the share of week w lands mid-week
-    (day t + 7w + 4). What the curve does not reach within a year is not forecast."""
-    return {
-        as_of + timedelta(days=7 * w + 4): amount * share
-        for w, share in enumerate(curve)
-        if share > 0
-    }
+def spread_late(amount: int, curve: Sequence[float], as_of: date) -> dict[date, int]:
+    """An overdue amount (cents) placed by a late-payment curve: the share of week w lands
+    mid-week (day t + 7w + 4). What the curve does not reach within a year is not forecast.
+
+    Rounded once: week w gets round(amount × the curve's shares up to w) less what the weeks
+    before it got, so the weeks add up to exactly round(amount × the curve's total share)."""
+    placed: dict[date, int] = {}
+    reached = 0.0
+    before = 0
+    for w, share in enumerate(curve):
+        if share <= 0:
+            continue
+        reached += share
+        upto = share_of_cents(amount, reached)
+        if upto != before:
+            placed[as_of + timedelta(days=7 * w + 4)] = upto - before
+        before = upto
+    return placed
 
 
-def wape(pairs: Iterable[tuple[float, float]]) -> float | None:
+def wape(pairs: Iterable[tuple[int, int]]) -> float | None:
     """Weighted absolute percentage error of (forecast, actual) pairs: Σ|F − A| ÷ ΣA. None
     when nothing was received (the ratio is undefined)."""
     error = actual = 0.0

@@ -52,7 +52,7 @@ def _chart(report: Forecast, chosen: CurrencyForecast) -> dict[str, Any]:
     """Numbers for Chart.js: 13 weeks of receipts before the as-of day, then 13 weeks of the
     forecast (its parts stacked) with the band and, for a past as-of day, the receipts."""
 
-    def number(cents: float | None) -> float | None:
+    def number(cents: int | None) -> float | None:
         value = money(cents)
         return None if value is None else float(value)
 

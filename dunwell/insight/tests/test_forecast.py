@@ -294,3 +294,40 @@ def test_a_model_trained_after_the_as_of_day_is_not_used_for_it(
     card = {"version": 1, "trained_as_of": "2026-04-15", "late_after_days": 0}
     (models / "payment-v1.json").write_text(json.dumps(card))
     assert forecast(T, band=False).method == Method.HISTORY
+
+
+# --- exact money -----------------------------------------------------------------------------
+
+
+def test_an_amount_times_the_kept_rate_is_rounded_once_half_up_without_float_drift(
+    customer: Counterparty,
+) -> None:
+    # 1.15 × 50 % is 0.575 → 0.58 (half up). SQLite's floats made 1.15 × 100 × 0.5 =
+    # 57.4999… → 57 cents.
+    _promise(customer, "1.15", date(2026, 4, 6), "active", date(2026, 3, 25))
+    _promise(customer, "0.70", date(2026, 4, 7), "active", date(2026, 3, 25))
+    assert kept_rate(T, None) == (0.5, False)
+    cash = placements(T, method=Method.HISTORY)[0]["RON"][Part.PROMISES]
+    assert dict(cash) == {date(2026, 4, 6): 58, date(2026, 4, 7): 35}
+    assert all(type(v) is int for v in cash.values())
+    (ron,) = forecast(T, method=Method.HISTORY, band=False).currencies
+    assert ron.weeks[0].parts[Part.PROMISES] == 93 and ron.weeks[0].total == 93
+
+
+def test_a_late_curve_spreads_whole_cents_that_add_up_to_the_amount_times_its_share() -> None:
+    # Three thirds of 100.00: 33.33 + 33.34 + 33.33 (each week what the running total adds),
+    # never 3 × 33.333… shown as 33.33 three times under a total of 100.00.
+    spread = fm.spread_late(10000, [1 / 3, 1 / 3, 1 / 3], T)
+    assert list(spread.values()) == [3333, 3334, 3333]
+    assert sum(spread.values()) == 10000
+    # A share of a cent rounds half up once: 0.05 at 50 % in one week is 0.03, not 0.02.
+    assert list(fm.spread_late(5, [0.5], T).values()) == [3]
+
+
+def test_the_money_home_rounds_a_share_once_half_up() -> None:
+    from dunwell.money import from_cents, share_of_cents
+
+    assert share_of_cents(115, 0.5) == 58
+    assert share_of_cents(1000, 0.35) == 350 and share_of_cents(10, 0.35) == 4
+    assert share_of_cents(3, Decimal("0.5")) == 2
+    assert from_cents(12345) == Decimal("123.45") and str(from_cents(5)) == "0.05"

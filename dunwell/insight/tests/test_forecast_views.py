@@ -93,6 +93,34 @@ def test_the_page_reads_in_russian(client: Client, ledger: None, director: User)
     assert "docs/" not in html  # no file of the source tree for a manager to look up
 
 
+def test_the_page_shows_a_promise_at_the_kept_rate_to_the_exact_cent_in_romanian(
+    client: Client, make_counterparty: Callable[..., Counterparty], director: User
+) -> None:
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from dunwell.ladder.models import Promise
+
+    debtor = make_counterparty(name="Cent SRL")
+    for amount, day in (("1.15", 6), ("0.70", 7)):  # at the default kept rate of 50 %
+        Promise.objects.create(
+            counterparty=debtor,
+            amount=Decimal(amount),
+            currency="RON",
+            promised_date=date(2026, 4, day),
+            recorded_at=timezone.now(),
+            status="active",
+        )
+    director.language = "ro"
+    director.save()
+    response = get(client, director, HTTP_ACCEPT_LANGUAGE="ro")
+    week = response.context["tables"][0]["weeks"][0]
+    # 0.575 → 0.58 and 0.35: the promises part and the total are 0.93, not 0.92.
+    assert week["parts"][2] == Decimal("0.58") + Decimal("0.35") == week["total"]
+    assert "0,93" in response.content.decode()
+
+
 def test_a_supervisor_forecasts_only_the_team(
     client: Client, ledger: None, supervisor: User
 ) -> None:
