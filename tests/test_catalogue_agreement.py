@@ -198,3 +198,52 @@ def test_words_that_django_or_an_earlier_app_took_over(
         assert pgettext("outgoing letter", "No.") == letter_no
     with translation.override("ro"):
         assert gettext("Done") == "Gata"  # the legal case's button: the task is done
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("lang", "days_in_a_year"),
+    [("ro", "Zile/an"), ("ru", "Дней в году"), ("uk", "Днів у році")],
+)
+def test_year_as_the_days_counted_in_a_year_has_its_own_context(
+    director: User, lang: str, days_in_a_year: str
+) -> None:
+    """The interest tables' column "Year" (360, 365 or actual) shared the bare msgid with any
+    calendar "Year": the legal catalogue's "Zile/an"/"Дней в году" took the bare word over for
+    every page, and the interest command's own catalogue read "An"/"Год" above 365."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from dunwell.legal.i18n import doc_gettext
+    from dunwell.legal.layouts import LAYOUTS
+
+    with translation.override(lang):
+        assert pgettext("day count basis", "Year") == days_in_a_year
+        # A calendar year never reads as a day count.
+        assert gettext("Year") != days_in_a_year
+        for app in ("legal", "interest"):
+            assert "Year" not in _catalogue(app, lang), app
+        out = StringIO()
+        call_command("interest", "--rule", "contract", "--debt", "1000", "--due", "2024-01-31",
+                     "--to", "2024-02-10", "--option", "rate_per_day=0.1", stdout=out)  # fmt: skip
+        assert days_in_a_year in out.getvalue().splitlines()[0]
+    # The pretension's calculation table, worded from the legal catalogue alone.
+    blocks = list(LAYOUTS["pretension"])
+    for block in blocks:
+        blocks.extend(block.children)
+    headers = [
+        doc_gettext(header, lang)
+        for block in blocks
+        for header, key, _numeric in block.columns
+        if key == "year_basis"
+    ]
+    assert headers == [days_in_a_year]
+    director.language = lang
+    director.save(update_fields=["language"])
+    client = Client()
+    client.force_login(director)
+    query = {"debt": "1000", "due": "2026-01-31", "to": "2026-02-09", "currency": "RON",
+             "rule": "contract", "rate_per_day": "0.1"}  # fmt: skip
+    html = client.get(reverse("legal:calculator"), query).content.decode()
+    assert f'<th class="num">{days_in_a_year}</th>' in html

@@ -23,9 +23,29 @@ def catalogue(language: str) -> gettext_module.NullTranslations:
     )
 
 
+class InContext(str):
+    """A msgid that carries its msgctxt, for texts marked now and translated at render time
+    (a table column "Year" that means the days counted in a year, not a calendar year)."""
+
+    context: str
+
+    def __new__(cls, context: str, message: str) -> InContext:
+        text = super().__new__(cls, message)
+        text.context = context
+        return text
+
+
+def pgettext_noop(context: str, message: str) -> InContext:
+    """Marks `message` for the catalogue under `context`; `doc_gettext` translates it there."""
+    return InContext(context, message)
+
+
 def doc_gettext(text: str, language: str | None = None) -> str:
     """`text` in `language` (default: the active one) from the legal catalogue."""
-    return catalogue(language or get_language() or "en").gettext(text)
+    translations = catalogue(language or get_language() or "en")
+    if isinstance(text, InContext):
+        return translations.pgettext(text.context, str(text))
+    return translations.gettext(text)
 
 
 def doc_ngettext(singular: str, plural: str, n: int, language: str | None = None) -> str:

@@ -18,6 +18,10 @@ from django.utils.translation import gettext_noop as _
 
 from dunwell.legal.i18n import doc_gettext as gettext
 
+# Marked now, translated by doc_gettext at render time; makemessages collects pgettext_lazy
+# (it has no keyword for pgettext_noop).
+from dunwell.legal.i18n import pgettext_noop as pgettext_lazy
+
 
 @dataclass(frozen=True)
 class Block:
@@ -184,7 +188,7 @@ LAYOUTS: dict[str, tuple[Block, ...]] = {
                     (_("Days"), "days", True),
                     (_("Base"), "base", True),
                     (_("Rate"), "rate", True),
-                    (_("Year"), "year_basis", True),
+                    (pgettext_lazy("day count basis", "Year"), "year_basis", True),
                     (_("Amount"), "amount", True),
                 ),
                 rows="g.calc.lines",

@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from dunwell.interest.calc import RULES, PaymentEvent, Result
@@ -84,7 +84,7 @@ def result_as_table(result: Result) -> str:
         gettext("Days"),
         gettext("Base"),
         gettext("Rate, %"),
-        gettext("Year"),
+        pgettext("day count basis", "Year"),
         gettext("Amount"),
         gettext("Note"),
     ]
