@@ -291,7 +291,7 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "uk": "Регламент стягнення: на 1-й день повідомляються менеджер і керівник, 10 днів "
         "на переговори, потім претензія та зупинка відвантажень, потім суд.",
         "ro": "Regulamentul de recuperare: în ziua +1 sunt anunțați managerul și supervizorul, "
-        "10 zile de negocieri, apoi somația și oprirea livrărilor, apoi instanța.",
+        "10 zile de negocieri, apoi notificarea de plată și oprirea livrărilor, apoi instanța.",
     },
     "Privileged customers: management grants grace per counterparty; legal steps only with "
     "the director's approval.": {
@@ -305,7 +305,8 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "Stricter and earlier: a reminder before the due date, pretension on day +7.": {
         "ru": "Строже и раньше: напоминание до срока оплаты, претензия на 7-й день.",
         "uk": "Суворіше й раніше: нагадування до строку оплати, претензія на 7-й день.",
-        "ro": "Mai strict și mai devreme: un memento înainte de scadență, somația în ziua +7.",
+        "ro": "Mai strict și mai devreme: un memento înainte de scadență, notificarea de plată "
+        "în ziua +7.",
     },
     # steps
     "Payment missed: notify the manager and the supervisor": {
@@ -331,7 +332,7 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "Pretension (claim letter) with the contract's period": {
         "ru": "Претензия со сроком по договору",
         "uk": "Претензія зі строком за договором",
-        "ro": "Somație cu termenul din contract",
+        "ro": "Notificare de plată cu termenul din contract",
     },
     "Stop shipments": {
         "ru": "Остановить отгрузки",
@@ -341,7 +342,8 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "Pretension deadline passed: prepare the court filing": {
         "ru": "Срок претензии истёк: подготовить иск в суд",
         "uk": "Строк претензії сплив: підготувати позов до суду",
-        "ro": "Termenul somației a expirat: pregătiți cererea de chemare în judecată",
+        "ro": "Termenul de răspuns la notificare a expirat: pregătiți cererea de chemare în "
+        "judecată",
     },
     "Promise broken: call the decision-maker at once": {
         "ru": "Обещание нарушено: сразу позвонить лицу, принимающему решения",
@@ -396,7 +398,8 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "Pretension deadline passed: court filing (director's approval)": {
         "ru": "Срок претензии истёк: иск в суд (одобрение директора)",
         "uk": "Строк претензії сплив: позов до суду (схвалення директора)",
-        "ro": "Termenul somației a expirat: acțiune în instanță (aprobarea directorului)",
+        "ro": "Termenul de răspuns la notificare a expirat: acțiune în instanță (aprobarea "
+        "directorului)",
     },
     "Reminder before the due date": {
         "ru": "Напоминание до срока оплаты",
@@ -421,7 +424,7 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "Pretension (claim letter)": {
         "ru": "Претензия",
         "uk": "Претензія",
-        "ro": "Somație",
+        "ro": "Notificare de plată",
     },
 }
 
@@ -475,8 +478,8 @@ TRANSLATIONS.update(
             "умолчанию 30 дней) и расчётом неустойки.",
             "uk": "Строк переговорів сплив. Надішліть претензію зі строком за договором (за "
             "замовчуванням 30 днів) і розрахунком неустойки.",
-            "ro": "Perioada de negociere s-a încheiat. Trimiteți somația cu termenul din contract "
-            "(implicit 30 de zile) și calculul penalităților.",
+            "ro": "Perioada de negociere s-a încheiat. Trimiteți notificarea de plată cu termenul "
+            "din contract (implicit 30 de zile) și calculul penalităților.",
         },
         "Shipments to this debtor are stopped. Tell the warehouse and sales.": {
             "ru": "Отгрузки этому должнику остановлены. Сообщите складу и отделу продаж.",
@@ -486,8 +489,8 @@ TRANSLATIONS.update(
         "The claim period has passed without payment: prepare the court filing.": {
             "ru": "Срок претензии истёк без оплаты: подготовьте исковое заявление.",
             "uk": "Строк претензії сплив без оплати: підготуйте позовну заяву.",
-            "ro": "Termenul somației a trecut fără plată: pregătiți cererea de chemare în "
-            "judecată.",
+            "ro": "Termenul de răspuns la notificare a trecut fără plată: pregătiți cererea de "
+            "chemare în judecată.",
         },
         "The promise was not kept. Call at once, ask for the person who decides payments and "
         "ask why; a repeated 'call me tomorrow' is stalling — escalate.": {

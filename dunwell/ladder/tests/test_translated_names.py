@@ -4,6 +4,7 @@ counted with the language's plural forms."""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from datetime import date
 
@@ -119,3 +120,79 @@ def test_a_task_page_gives_the_steps_instructions_in_the_viewers_language(
         page = client_for(collector, lang).get(url).content.decode()
         assert text in page, lang
     assert "A payment was missed" not in client_for(collector, "ro").get(url).content.decode()
+
+
+def _rename_claim_letter_steps() -> None:
+    """Run the data migration 0016 (the Romanian claim letter is "notificare de plată")."""
+    from django.apps import apps
+
+    module = importlib.import_module("dunwell.ladder.migrations.0016_romanian_claim_letter_names")
+    module.rename(apps, None)
+
+
+def test_romanian_claim_letter_rename_keeps_a_companys_own_wording() -> None:
+    standard = PolicyStep.objects.filter(policy__code="standard")
+    shipped = standard.get(name="Pretension (claim letter) with the contract's period")
+    court = standard.get(name="Pretension deadline passed: prepare the court filing")
+    renamed = standard.get(name="Stop shipments")
+    # as the migration 0005 left them, one edited in Romanian, one renamed in English
+    shipped.names = {**shipped.names, "ro": "Somație cu termenul din contract"}
+    shipped.translated_instructions = {
+        **shipped.translated_instructions,
+        "ro": "Perioada de negociere s-a încheiat. Trimiteți somația cu termenul din contract "
+        "(implicit 30 de zile) și calculul penalităților.",
+    }
+    shipped.save()
+    court.names = {**court.names, "ro": "Somația noastră a expirat: dosar la avocat"}
+    court.save()
+    renamed.name = "Pretension (claim letter)"
+    renamed.names = {"ru": "Стоп", "ro": "Somație"}
+    renamed.save()
+    key = Policy.objects.get(code="new")
+    key.descriptions = {
+        **key.descriptions,
+        "ro": "Mai strict și mai devreme: un memento înainte de scadență, somația în ziua +7.",
+    }
+    key.save()
+
+    _rename_claim_letter_steps()
+
+    shipped.refresh_from_db()
+    assert shipped.names["ro"] == "Notificare de plată cu termenul din contract"
+    assert shipped.names["ru"] == "Претензия со сроком по договору"
+    assert "Trimiteți notificarea de plată" in shipped.translated_instructions["ro"]
+    court.refresh_from_db()
+    assert court.names["ro"] == "Somația noastră a expirat: dosar la avocat"
+    key.refresh_from_db()
+    assert "notificarea de plată în ziua +7" in key.descriptions["ro"]
+    # a step whose English is a shipped name but whose row says it with the old shipped
+    # Romanian is updated; its other languages stay as they are
+    renamed.refresh_from_db()
+    assert renamed.names == {"ru": "Стоп", "ro": "Notificare de plată"}
+
+
+def test_a_romanian_reader_sees_the_claim_letter_called_notificare_de_plata(
+    make_counterparty: Callable[..., Counterparty],
+    make_document: Callable[..., Document],
+    collector: User,
+    lawyer: User,
+) -> None:
+    page = client_for(collector, "ro").get(reverse("ladder:policies")).content.decode()
+    assert "Notificare de plată cu termenul din contract" in page
+    assert "Termenul de răspuns la notificare a expirat" in page
+    # the action's label, "Notificare de plată (somație)", names the legal term; no step
+    # calls the letter a "somație" on its own
+    assert ">Somație" not in page and "Somație cu" not in page and "somației" not in page
+    debtor = make_counterparty(collector=collector)
+    make_document(debtor, due_date=date(2026, 3, 2))
+    run(date(2026, 3, 12))
+    task = Task.objects.get(step__name="Pretension (claim letter) with the contract's period")
+    assert task.assignee == lawyer
+    client = client_for(lawyer, "ro")
+    page = client.get(reverse("ladder:tasks")).content.decode()
+    assert f"Notificare de plată cu termenul din contract — {debtor.name}" in page
+    # the task opens its legal case, which lists it by the same name
+    page = client.get(reverse("work:task", args=[task.pk]), follow=True).content.decode()
+    assert f"Notificare de plată cu termenul din contract — {debtor.name}" in page
+    with translation.override("ro"):
+        assert "Trimiteți notificarea de plată cu termenul" in task.localized_instructions
