@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from dunwell.demo.calls import CallsSeeded
 from dunwell.demo.history import History
 from dunwell.demo.management.commands import demo
 from dunwell.demo.management.commands.demo import site_url
@@ -69,6 +70,7 @@ def test_the_command_prints_the_given_address_and_not_8000(
     seeded = {"rules": 0, "limits": 0, "orders": 0}
     monkeypatch.setattr("dunwell.credit.demo.seed_credit", lambda *a, **k: seeded)
     monkeypatch.setattr("dunwell.demo.history.seed_history", lambda *a, **k: History(0, 0))
+    monkeypatch.setattr("dunwell.demo.calls.seed_calls", lambda *a, **k: CallsSeeded(0, 0, 0))
     out = io.StringIO()
     call_command("demo", "--no-run", "--addr=0.0.0.0:9123", stdout=out)
     assert "Open http://127.0.0.1:9123/ and sign in" in out.getvalue()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from dunwell.ledger.models import (
     Payment,
 )
 
+DEMO_NOW = datetime.fromisoformat("2026-03-31 08:00:00+00:00")  # run_demo's moment
 MODELS = (User, Company, Counterparty, Contact, Contract, Document, Payment, Allocation)
 
 
@@ -169,3 +171,60 @@ def test_the_demo_team_has_a_month_of_calls_and_the_run_judges_their_promises(
     assert CallActivity.objects.count() == len(calls)
     assert Promise.objects.count() == len(promises)
     assert Decimal(0) not in {p.amount for p in promises}
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_the_demo_has_telephone_calls_and_a_collector_sees_their_own(
+    data_dir: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.urls import reverse
+
+    from dunwell.ladder.models import Task
+    from dunwell.telephony.models import Call, Direction, ScreenPop
+    from dunwell.work.models import CallActivity
+
+    with django_capture_on_commit_callbacks(execute=True):  # the call listeners, as in use
+        run_demo()
+    calls = list(Call.objects.select_related("agent", "counterparty"))
+    kinds = {(c.direction, c.answered_at is not None) for c in calls}
+    assert kinds == {
+        (Direction.OUTBOUND, True),
+        (Direction.OUTBOUND, False),
+        (Direction.INBOUND, True),
+        (Direction.INBOUND, False),
+    }
+    for call in calls:  # matched to the debtor's contact and the collector's extension
+        assert call.counterparty is not None and call.agent is not None
+        assert call.agent == call.counterparty.collector
+        assert call.ended_at is not None and call.ended_at < DEMO_NOW
+        assert (call.duration or 0) > 0 if call.answered_at else call.duration == 0
+    # Each outcome of the call card belongs to its outgoing call (the link the card makes).
+    outgoing = [c for c in calls if c.direction == Direction.OUTBOUND]
+    activities = {a.pk: a for a in CallActivity.objects.all()}
+    assert len(outgoing) == len(activities)
+    for call in outgoing:
+        activity = activities[call.activity_id]  # type: ignore[index]
+        assert (activity.counterparty_id, activity.user_id) == (call.counterparty_id, call.agent_id)
+        assert call.ended_at is not None and call.ended_at <= activity.at
+    # collector1 reads their own calls on a debtor's card, and the call-back of a missed call
+    # on the worklist.
+    collector = User.objects.get(username="collector1")
+    mine = [c for c in calls if c.agent == collector]
+    assert mine and all(c.counterparty.collector == collector for c in mine)  # type: ignore[union-attr]
+    client = Client()
+    client.force_login(collector)
+    answered = next(c for c in mine if c.direction == Direction.OUTBOUND and c.answered_at)
+    with time_machine.travel("2026-03-31 08:00:00+00:00", tick=False):
+        html = client.get(reverse("work:debtor", args=[answered.counterparty_id])).content.decode()
+        minutes, seconds = divmod(answered.duration or 0, 60)
+        assert f"Outgoing call to {answered.external_number}, {minutes}:{seconds:02d}" in html
+        missed = next(c for c in mine if c.direction == Direction.INBOUND and not c.answered_at)
+        title = f"Call back: missed call from {missed.external_number}"
+        assert Task.objects.filter(assignee=collector, title=title).exists()
+        assert title in client.get(reverse("work:worklist")).content.decode()
+    assert not ScreenPop.objects.exists()  # past calls pop up on no one's screen
+    # Running the demo again adds no call.
+    with django_capture_on_commit_callbacks(execute=True):
+        run_demo()
+    assert Call.objects.count() == len(calls)

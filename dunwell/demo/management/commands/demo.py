@@ -102,6 +102,13 @@ class Command(BaseCommand):
             f"  calls of the last {HISTORY_DAYS} days: {history.calls} calls, "
             f"{history.promises} promises"
         )
+        from dunwell.demo.calls import seed_calls
+
+        calls = seed_calls(company, as_of, seed=DEMO_SEED)
+        self.stdout.write(
+            f"  telephone calls: {calls.outgoing} outgoing, {calls.incoming} incoming, "
+            f"{calls.missed} missed"
+        )
         if "run" in get_commands() and not options["no_run"]:
             self.stdout.write("Running the pressure scale for today")
             call_command("run", stdout=self.stdout, stderr=self.stderr)
