@@ -16,7 +16,8 @@ from django_tasks import task
 
 from dunwell.accounts.models import User
 from dunwell.ledger.importing import ImportRejected, import_file
-from dunwell.ledger.importing.reasons import failure
+from dunwell.ledger.importing.readers import ReadError
+from dunwell.ledger.importing.reasons import failure, read_params
 from dunwell.ledger.models import ImportRun
 
 log = logging.getLogger(__name__)
@@ -76,6 +77,9 @@ def _run_import(run_id: int, run: ImportRun) -> str:
                 finished_at=timezone.now(),
             )
             return "rejected"
+        except ReadError as exc:  # a line further down the file cannot be read
+            fail_run(run_id, failure("unreadable", **read_params(exc)))
+            return "failed"
         except Exception as exc:
             # The import's own transaction rolled back; the run must not stay "running".
             log.exception("import %s failed", run_id)

@@ -24,7 +24,7 @@ from dunwell.ledger.forms import CompanyForm, MappingForm, UploadForm
 from dunwell.ledger.importing.headers import header_signature, recognise
 from dunwell.ledger.importing.kinds import KINDS
 from dunwell.ledger.importing.readers import ENCODINGS, ReadError, file_encoding, sniff_preview
-from dunwell.ledger.importing.reasons import failure, reworded
+from dunwell.ledger.importing.reasons import failure, read_params, read_text, reworded
 from dunwell.ledger.models import ColumnMapping, Company, ImportKind, ImportRun
 from dunwell.ledger.services import CompanyError, create_company
 from dunwell.ledger.tasks import fail_abandoned_runs, fail_run, rerun_import, start_import
@@ -115,8 +115,10 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
         headers, rows = sniff_preview(Path(run.stored_file.path), encoding=run.encoding or None)
     except (ReadError, OSError) as exc:
         # Rejected before it started: the run says so instead of "waiting" for ever.
-        fail_run(run.pk, failure("unreadable", error=str(exc)))
-        return render(request, "ledger/import_preview.html", {"run": run, "read_error": exc})
+        fail_run(run.pk, failure("unreadable", **read_params(exc)))
+        return render(
+            request, "ledger/import_preview.html", {"run": run, "read_error": read_text(exc)}
+        )
     signature = header_signature(headers)
     saved = ColumnMapping.objects.filter(kind=run.kind, signature=signature).first()
     initial = saved.mapping if saved else recognise(run.kind, KINDS[run.kind].field_names, headers)

@@ -48,6 +48,7 @@ from dunwell.ledger.importing.reasons import (
     CODED_HEADER,
     Reason,
     encode,
+    read_params,
     reason,
     render,
     with_column,
@@ -1659,7 +1660,7 @@ class Importer:
             size = self.path.stat().st_size
         except OSError as exc:
             raise ImportRejected(
-                [RowError(self.file, 0, "", reason("file_unreadable", detail=str(exc)))]
+                [RowError(self.file, 0, "", reason("file_unreadable", **read_params(exc)))]
             ) from None
         limit = getattr(settings, "IMPORT_MAX_BYTES", 100 * 1024 * 1024)
         if size > limit:  # before reading a byte of it
@@ -1668,7 +1669,7 @@ class Importer:
             return read_table(self.path, self.encoding)
         except (ReadError, OSError) as exc:
             raise ImportRejected(
-                [RowError(self.file, 0, "", reason("file_unreadable", detail=str(exc)))]
+                [RowError(self.file, 0, "", reason("file_unreadable", **read_params(exc)))]
             ) from None
 
     def execute(self) -> ImportResult:

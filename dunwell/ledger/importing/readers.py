@@ -17,11 +17,22 @@ from pathlib import Path
 
 import python_calamine
 
+from dunwell.ledger.importing.reasons import read_error_text
+
 SAMPLE_BYTES = 1 << 20
 
 
 class ReadError(ValueError):
-    """The file cannot be read at all (not a CSV/XLSX, unknown encoding)."""
+    """The file cannot be read at all (not a CSV/XLSX, unknown encoding, no header row): a code
+    of reasons.READ_ERRORS and its parameters, worded for whoever reads it; `detail` keeps the
+    library's own (English) words for the log."""
+
+    def __init__(self, code: str, detail: str = "", **params: object) -> None:
+        super().__init__(code, detail, params)
+        self.code, self.detail, self.params = code, detail, params
+
+    def __str__(self) -> str:
+        return read_error_text(self.code, self.params)
 
 
 @dataclass
@@ -87,7 +98,9 @@ def read_csv(path: Path, encoding: str | None = None) -> Table:
     if encoding is None:
         encoding = detect_encoding(sample)
     elif encoding not in ENCODINGS:
-        raise ReadError(f"unknown encoding {encoding!r}; expected one of {', '.join(ENCODINGS)}")
+        raise ReadError("unknown_encoding", encoding=encoding, choices=", ".join(ENCODINGS))
+    if not encoding.startswith("utf-16") and _looks_binary(sample):
+        raise ReadError("binary")
     text = sample.decode(encoding, errors="ignore")
     first_line = text.split("\n", 1)[0]
     delimiter = detect_delimiter(first_line)
@@ -99,10 +112,17 @@ def read_csv(path: Path, encoding: str | None = None) -> Table:
         headers = next(reader)
     except StopIteration:
         handle.close()
-        return Table([], iter(()), 0)
-    except (UnicodeDecodeError, csv.Error) as exc:
+        raise ReadError("empty_file") from None
+    except UnicodeDecodeError as exc:
         handle.close()
-        raise ReadError(str(exc)) from None
+        line = _undecodable_line(path, encoding)
+        raise ReadError("not_text", str(exc), line=line, encoding=encoding) from None
+    except csv.Error as exc:
+        handle.close()
+        raise _csv_error(exc, 1) from None
+    if not has_content(headers):
+        handle.close()
+        raise ReadError("no_header")
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         try:
@@ -112,15 +132,48 @@ def read_csv(path: Path, encoding: str | None = None) -> Table:
                     yield line + 1, row
                 line = reader.line_num
         except UnicodeDecodeError as exc:
-            raise ReadError(
-                f"line {reader.line_num + 1}: not {encoding} text ({exc.reason})"
-            ) from None
+            line = _undecodable_line(path, encoding)
+            raise ReadError("not_text", str(exc), line=line, encoding=encoding) from None
         except csv.Error as exc:
-            raise ReadError(f"line {reader.line_num}: {exc}") from None
+            raise _csv_error(exc, reader.line_num) from None
         finally:
             handle.close()
 
     return Table(headers, rows(), total, encoding, delimiter)
+
+
+# Every byte but the control ones that text does not hold (tab, line ends, form feed, DOS EOF
+# stay out of the count).
+NOT_CONTROL = bytes(b for b in range(256) if b >= 0x20 or b in (0x09, 0x0A, 0x0C, 0x0D, 0x1A))
+
+
+def _looks_binary(sample: bytes) -> bool:
+    """Whether the bytes are not text at all (a spreadsheet or archive named .csv): control
+    bytes are rare in text (one NUL in a cell is that row's problem, not the file's), about one
+    byte in eight in binary data."""
+    control = len(sample.translate(None, NOT_CONTROL))
+    return control > max(len(sample) // 20, 4)
+
+
+def _undecodable_line(path: Path, encoding: str) -> int:
+    """The first line of the file that is not `encoding` text: the text reader decodes ahead of
+    the row it hands out, so its own line count is not where the bytes went wrong."""
+    with path.open("rb") as raw:
+        for number, line in enumerate(raw, start=1):
+            try:
+                line.decode(encoding)
+            except UnicodeDecodeError:
+                return number
+    return 1
+
+
+def _csv_error(exc: csv.Error, line: int) -> ReadError:
+    text = str(exc)
+    if "NUL" in text:
+        return ReadError("binary", text)
+    if "field limit" in text:
+        return ReadError("csv_cell_too_long", text, line=line, max=csv.field_size_limit())
+    return ReadError("bad_csv", text, line=line)
 
 
 def has_content(row: list[str]) -> bool:
@@ -160,15 +213,22 @@ def cell_text(value: object) -> str:
 def read_xlsx(path: Path) -> Table:
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
-        sheet = workbook.get_sheet_by_index(0)
     except Exception as exc:  # calamine raises its own error types per format
-        raise ReadError(f"not a readable spreadsheet: {exc}") from None
+        raise ReadError("not_a_spreadsheet", str(exc)) from None
+    try:
+        sheet = workbook.get_sheet_by_index(0)
+    except Exception as exc:
+        raise ReadError("no_sheet", str(exc)) from None
     offset = (sheet.start or (0, 0))[0] + 1  # 1-based row of the first row calamine returns
     iterator = iter(sheet.iter_rows())
     try:
         headers = [cell_text(v) for v in next(iterator)]
     except StopIteration:
-        return Table([], iter(()), 0)
+        raise ReadError("empty_file") from None
+    except Exception as exc:  # a sheet whose cells calamine cannot decode
+        raise ReadError("not_a_spreadsheet", str(exc)) from None
+    if not any(headers):
+        raise ReadError("no_header")
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         for index, values in enumerate(iterator, start=offset + 1):

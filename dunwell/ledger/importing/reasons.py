@@ -108,6 +108,8 @@ def _params(code: str, params: Mapping[str, Any]) -> dict[str, Any]:
         shown["max"] = filesizeformat(params["max"])
     elif code == "duplicate_key":
         shown["key"] = KEYS[params["key"]]
+    elif code == "file_unreadable" and (text := _read_error(params)) is not None:
+        shown["detail"] = text
     elif code == "tax_id_invalid":
         name = tax_id_name(params["country"])  # INN, CUI...: the same in every language
         shown["name"] = _("VAT number") if name == "VAT number" else name
@@ -129,6 +131,73 @@ def stored_reason(error: Mapping[str, Any]) -> str:
         except (KeyError, TypeError, ValueError):
             pass
     return str(error.get("reason", ""))
+
+
+# Why the reader cannot read the file at all (readers.ReadError): shown after "The file cannot be
+# read:", in a rejected import's reason ("file_unreadable") and in its failure ("unreadable"),
+# which keep the code as `read` and these parameters; the library's own words, if any, are
+# kept as `library` for whoever looks into the data, never shown.
+READ_ERRORS: dict[str, Promise] = {
+    "not_a_spreadsheet": _(
+        "it is not a spreadsheet (XLSX, XLS or ODS) that can be opened: the file is damaged or "
+        "of another kind"
+    ),
+    "no_sheet": _("the spreadsheet has no sheet"),
+    "empty_file": _("the file is empty: its first row must hold the column headers"),
+    "no_header": _("the first row is empty: it must hold the column headers"),
+    "binary": _("it is not a text file, so not a CSV file (a spreadsheet under another name?)"),
+    "not_text": _(
+        "line %(line)d is not %(encoding)s text: choose the file's encoding when uploading it"
+    ),
+    "unknown_encoding": _("unknown encoding %(encoding)s (expected one of: %(choices)s)"),
+    "bad_csv": _("line %(line)d cannot be read as CSV: check its quotes"),
+    "csv_cell_too_long": ngettext_lazy(
+        "line %(line)d has a cell longer than %(max)d character",
+        "line %(line)d has a cell longer than %(max)d characters",
+        "max",
+    ),
+    "cannot_open": _("the stored file cannot be opened"),
+}
+
+
+def read_error_text(code: str, params: Mapping[str, Any]) -> str:
+    """A reader's error in the active language."""
+    shown = dict(params)
+    if "encoding" in shown:
+        from dunwell.ledger.importing.readers import ENCODINGS
+
+        shown["encoding"] = ENCODINGS.get(shown["encoding"], shown["encoding"])
+    return str(READ_ERRORS[code] % shown)
+
+
+def read_params(exc: Exception) -> dict[str, Any]:
+    """What a rejected or failed import keeps of a reader's error (ReadError or OSError): the
+    code as `read`, its parameters, the library's words as `library`."""
+    code = getattr(exc, "code", None)
+    if code in READ_ERRORS:
+        params: dict[str, Any] = {"read": code, **getattr(exc, "params", {})}
+        detail = getattr(exc, "detail", "")
+    else:
+        params, detail = {"read": "cannot_open"}, str(exc)
+    if detail:
+        params["library"] = detail
+    return params
+
+
+def read_text(exc: Exception) -> str:
+    """A reader's error (ReadError or OSError) in the active language."""
+    return _read_error(read_params(exc)) or str(exc)
+
+
+def _read_error(params: Mapping[str, Any]) -> str | None:
+    """The reader's error kept in `params` (read_params), worded; None for one kept as text."""
+    code = params.get("read")
+    if code not in READ_ERRORS:
+        return None
+    try:
+        return read_error_text(code, params)
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 # Why a whole import failed (ImportRun.failure).
@@ -181,8 +250,11 @@ def stored_failure(text: str) -> str:
     before, or with a code this version does not know, as it is."""
     found = decoded(text)
     if found is not None and found[0] in FAILURES:
+        params = found[1]
+        if found[0] == "unreadable" and (error := _read_error(params)) is not None:
+            params = {**params, "error": error}
         try:
-            return str(FAILURES[found[0]] % found[1])
+            return str(FAILURES[found[0]] % params)
         except (KeyError, TypeError, ValueError):
             pass
     return text

@@ -620,3 +620,61 @@ def test_a_declared_encoding_is_used_for_the_preview_and_the_import(
             response["Location"], {"col_0": "external_id", "col_1": "name", "col_2": "country"}
         )
     assert Counterparty.objects.get().name == "Łódź SA"
+
+
+def test_the_readers_own_errors_are_worded_in_the_users_language(
+    company: Company,
+    finance: User,
+    make_user: Callable[..., User],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """Before, a Russian page read "Файл не читается: not a readable spreadsheet: invalid Zip
+    archive: Could not find EOCD" or "'charmap' codec can't decode byte 0x98": the spreadsheet
+    and CSV readers' own English. Now each is a code, worded for whoever reads the run."""
+    User.objects.filter(pk=finance.pk).update(language="ru")
+    client = client_for(finance)
+
+    def preview(body: bytes, name: str) -> str:
+        data = {"kind": "counterparties", "file": SimpleUploadedFile(name, body)}
+        return client.get(
+            client.post(reverse("ledger:import_new"), data)["Location"]
+        ).content.decode()
+
+    page = preview(b"PK\x03\x04 this is no zip archive", "отчёт.xlsx")
+    assert "отчёт.xlsx · Контрагенты" in page
+    assert (
+        "Файл не читается: это не таблица XLSX, XLS или ODS, которую можно открыть: файл "
+        "повреждён или другого формата" in page
+    )
+    page = preview(bytes(range(256)) * 4, "dump.csv")
+    assert "dump.csv · Контрагенты" in page
+    assert "Файл не читается: это не текстовый файл, а значит, не CSV" in page
+    page = preview(b";;\nC1;Alpha;RO\n", "headless.csv")
+    assert "Файл не читается: первая строка пуста, а в ней должны быть заголовки столбцов" in page
+    for text in ("Zip", "EOCD", "codec", "not a readable"):
+        assert text not in page
+
+    # A line further down is not in the encoding declared: the run fails when it gets there.
+    data = {
+        "kind": "counterparties",
+        "encoding": "utf-8",
+        "file": SimpleUploadedFile(
+            "cp.csv", "external_id;name;country\nC1;Alpha;RO\nC2;Бета;RU\n".encode("cp1251")
+        ),
+    }
+    response = client.post(reverse("ledger:import_new"), data)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            response["Location"], {"col_0": "external_id", "col_1": "name", "col_2": "country"}
+        )
+    run = ImportRun.objects.get(file_name="cp.csv")
+    assert run.status == "failed"
+    ro = client_for(make_user("radu", Role.SUPERVISOR, language="ro"))
+    detail = ro.get(reverse("ledger:import_detail", args=[run.pk])).content.decode()
+    assert "rândul 3 nu este text UTF-8: alegeți codificarea fișierului la încărcare" in detail, (
+        detail
+    )
+    listing = client.get(reverse("ledger:imports")).content.decode()
+    assert "строка 3 — не текст в кодировке UTF-8" in listing
+    assert "Бета" not in listing and "codec" not in listing
+
