@@ -15,6 +15,8 @@ Rules (docs/pressure-scale.md):
 - A grace or a promise pauses the document until a date; an amount fully held out (promise,
   dispute, agreement) pauses it until the next day.
 - Event steps (promise broken, dispute resolved …) are not rungs; the engine fires them.
+- A debtor gets at most one call a day per person (`is_daily_call`, `call_kept`): the run
+  (`engine.one_call_a_day`), the simulation and the editor's preview all decide it here.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 DUE_OFFSET = "due_offset"
@@ -30,6 +33,10 @@ AFTER_PREVIOUS = "after_previous"
 EVENT = "event"
 
 DEFAULT_WINDOW = (time(9, 0), time(18, 0))
+
+CALL = "call"  # Action.CALL
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,3 +243,20 @@ def task_window(
     if ends <= begins:
         ends = begins + timedelta(hours=1)
     return begins, ends
+
+
+def is_daily_call(action: str, needs_approval: bool) -> bool:
+    """Whether a step's task is one of the calls a debtor gets at most one of a day per person
+    (docs/pressure-scale.md): a call, unless it waits for an approval; those, and every other
+    action, stay as drafted."""
+    return action == CALL and not needs_approval
+
+
+def call_kept(group: Sequence[T], order: Callable[[T], Any], *, open_call: bool) -> T | None:
+    """Of the calls of one debtor for one person landing on one day (`is_daily_call`), the one
+    whose task is created, covering the documents of them all: none when the debtor already
+    has an open call for that person that day (that call takes them), else the latest step's
+    (the highest `order`)."""
+    if open_call:
+        return None
+    return max(group, key=order)

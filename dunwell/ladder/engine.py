@@ -53,10 +53,12 @@ from dunwell.ladder.decide import (
     EVENT,
     Decision,
     Step,
+    call_kept,
     decide,
     first_offset,
     has_early_steps,
     held_amounts,
+    is_daily_call,
     last_due_date,
     rungs,
     task_day,
@@ -478,7 +480,7 @@ def one_call_a_day(
     other action, stay as drafted. Returns the drafts to create."""
     calls: dict[tuple[int, int | None], list[TaskDraft]] = defaultdict(list)
     for draft in drafts:
-        if draft.step.step.action == Action.CALL and not draft.step.needs_approval:
+        if is_daily_call(draft.step.step.action, draft.step.needs_approval):
             calls[(draft.counterparty.id, ctx.assignee(draft.step, draft.counterparty))].append(
                 draft
             )
@@ -511,7 +513,8 @@ def one_call_a_day(
     left_out: set[int] = set()
     covered: list[TimelineEntry] = []
     for key, group in joined.items():
-        if key in taker:
+        keep = call_kept(group, lambda d: (d.step.step.order, d.key), open_call=key in taker)
+        if keep is None:
             task_id, task_docs, task_amounts = taker[key]
             new_ids, new_amounts = _joined(group, known=task_docs)
             amounts = Amounts.from_json(task_amounts) + new_amounts
@@ -528,7 +531,6 @@ def one_call_a_day(
                 # The debtor's timeline says why the open call now covers more (a few a day).
                 covered.append(_call_covers_more(task_id, key[0], group, new_ids, new_amounts))
             continue
-        keep = max(group, key=lambda d: (d.step.step.order, d.key))
         doc_ids, amounts = _joined([keep, *(d for d in group if d is not keep)])
         keep.document_ids, keep.amounts = doc_ids, amounts
         keep.documents_sql, keep.documents = "", len(doc_ids)

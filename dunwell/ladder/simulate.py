@@ -9,8 +9,9 @@ a non-working day comes the working day before (`decide.step_date`); the tasks l
 debtor's next working day (`decide.task_day`) and are counted on that day; they go to the
 person the run gives them to (`engine.Context.assignee`); step minimums are compared in the
 company currency (`Context.comparable`, `Context.meets_minimum`); and a debtor gets at most one
-call a day per person (`engine.one_call_a_day`: the calls of one debtor for one person landing
-on the same day are one task; calls waiting for an approval stay apart). Promises, disputes and
+call a day per person (the run's rule, `decide.is_daily_call` and `decide.call_kept`: the calls
+of one debtor for one person landing on the same day are one task; calls waiting for an
+approval stay apart). Promises, disputes and
 graces of the past are not replayed (they were recorded under the old way of working).
 """
 
@@ -28,9 +29,11 @@ from django.db import connection
 from dunwell.accounts.models import User
 from dunwell.ladder.decide import (
     Step,
+    call_kept,
     decide,
     first_offset,
     has_early_steps,
+    is_daily_call,
     last_due_date,
     rungs,
     task_day,
@@ -93,6 +96,23 @@ def _step_infos(policy: Policy) -> dict[int, StepInfo]:
     }
 
 
+def _count_task(
+    result: Simulation,
+    stopped: set[int],
+    usernames: dict[int, str],
+    lands: date,
+    who: int | None,
+    action: str,
+    cp_id: int,
+) -> None:
+    """Count one task the run would create: on the day it lands on, for its assignee."""
+    result.per_day.setdefault(lands, Counter())[action] += 1
+    result.per_assignee[usernames.get(who, "-") if who else "-"][action] += 1
+    if action == Action.STOP_SHIPMENTS and cp_id not in stopped:
+        stopped.add(cp_id)
+        result.stopped_shipments += 1
+
+
 def simulate(
     policy: Policy, start: date, end: date, progress: Callable[[date], None] | None = None
 ) -> Simulation:
@@ -148,6 +168,8 @@ def simulate(
             for step in decision.fire:
                 ref = doc_id if step.scope == "document" else cp_id
                 groups.setdefault((step.id, ref), (cp, []))[1].append((amount, currency))
+        # the day's calls of one debtor for one person landing on one day → their steps
+        day_calls: dict[tuple[int, int | None, date], list[Step]] = defaultdict(list)
         for (step_id, _ref), (cp, amounts) in sorted(groups.items(), key=lambda g: g[0]):
             info = steps[step_id]
             step = info.step
@@ -158,16 +180,18 @@ def simulate(
                 continue
             lands = task_day(day, ctx.calendar(cp.company_id, cp.country).is_working_day)
             who = ctx.assignee(info, cp)
-            if step.action == Action.CALL and not info.needs_approval:
-                if (cp.id, who, lands) in calls:
-                    summary.skipped[JOINED_CALL] += 1
-                    continue
-                calls.add((cp.id, who, lands))
-            result.per_day.setdefault(lands, Counter())[step.action] += 1
-            result.per_assignee[usernames.get(who, "-") if who else "-"][step.action] += 1
-            if step.action == Action.STOP_SHIPMENTS and cp.id not in stopped:
-                stopped.add(cp.id)
-                result.stopped_shipments += 1
+            if is_daily_call(step.action, info.needs_approval):
+                day_calls[(cp.id, who, lands)].append(step)
+                continue
+            _count_task(result, stopped, usernames, lands, who, step.action, cp.id)
+        for slot, group in day_calls.items():
+            # a call of an earlier day landing on the same day is still open: it takes them
+            keep = call_kept(group, lambda s: s.order, open_call=slot in calls)
+            summary.skipped[JOINED_CALL] += len(group) - (keep is not None)
+            if keep is not None:
+                calls.add(slot)
+                cp_id, who, lands = slot
+                _count_task(result, stopped, usernames, lands, who, keep.action, cp_id)
         if progress is not None:
             progress(day)
         day += timedelta(days=1)

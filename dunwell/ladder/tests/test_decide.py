@@ -3,7 +3,16 @@ from __future__ import annotations
 from datetime import date, time
 from decimal import Decimal
 
-from dunwell.ladder.decide import Step, decide, held_amounts, rungs, task_day, task_window
+from dunwell.ladder.decide import (
+    Step,
+    call_kept,
+    decide,
+    held_amounts,
+    is_daily_call,
+    rungs,
+    task_day,
+    task_window,
+)
 
 LADDER = rungs(
     [
@@ -88,3 +97,14 @@ def test_task_day_skips_closed_days_and_window_is_in_the_debtors_zone() -> None:
     start, end = task_window(date(2026, 3, 9), time(10), time(11), "Europe/Bucharest")
     assert start.utcoffset() is not None and start.hour == 10 and end.hour == 11
     assert start.astimezone().utcoffset() is not None
+
+
+def test_one_call_a_day_joins_calls_only_and_keeps_the_latest_steps_call() -> None:
+    assert is_daily_call("call", needs_approval=False)
+    assert not is_daily_call("call", needs_approval=True)  # waits for an approval: apart
+    assert not is_daily_call("letter", needs_approval=False)
+    first = Step(1, 10, "due_offset", 1, "call")
+    second = Step(2, 20, "due_offset", 3, "call")
+    assert call_kept([second, first], lambda s: s.order, open_call=False) is second
+    # an open call for that person that day takes them all: no new task
+    assert call_kept([first, second], lambda s: s.order, open_call=True) is None
