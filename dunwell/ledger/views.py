@@ -103,6 +103,9 @@ def import_new(request: HttpRequest) -> HttpResponse:
     return render(request, "ledger/import_new.html", {"form": form})
 
 
+PREVIEW_VALUES = 3  # a column's first values shown beside its select
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
@@ -137,7 +140,9 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
             run.save(update_fields=["mapping"])
             start_import(run)
         return redirect("ledger:import_detail", run.pk)
-    table = [[(row[i] if i < len(row) else "") for i in range(len(headers))] for row in rows]
+    # Each column of the file with its first values, beside the select that maps it.
+    first = rows[:PREVIEW_VALUES]
+    samples = [[row[i] for row in first if i < len(row)] for i in range(len(headers))]
     encoding = ENCODINGS.get(run.encoding or file_encoding(Path(run.stored_file.path)), "")
     return render(
         request,
@@ -146,7 +151,7 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
             "run": run,
             "form": form,
             "headers": headers,
-            "rows": table,
+            "columns": list(zip(form, samples, strict=True)),
             "saved": saved,
             "encoding": encoding,
         },

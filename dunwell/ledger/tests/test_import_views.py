@@ -678,3 +678,21 @@ def test_the_readers_own_errors_are_worded_in_the_users_language(
     assert "строка 3 — не текст в кодировке UTF-8" in listing
     assert "Бета" not in listing and "codec" not in listing
 
+
+def test_a_file_of_many_columns_is_mapped_one_column_per_row(
+    company: Company, finance: User
+) -> None:
+    """A file of 30 columns made a table 7,800 px wide, cut at the right edge of a 1366 px
+    screen: now each column of the file is a row, its header, its select and first values."""
+    User.objects.filter(pk=finance.pk).update(language="ru")
+    client = client_for(finance)
+    headers = ";".join(f"Column {i}" for i in range(30))
+    rows = "\n".join(";".join(f"v{r}-{i}" for i in range(30)) for r in range(5))
+    page = client.get(upload(client, f"{headers}\n{rows}\n")["Location"]).content.decode()
+    assert '<th scope="col">Столбец файла</th>' in page
+    assert '<th scope="col">Импортировать как</th>' in page
+    assert '<th scope="row"><label for="id_col_29">Column 29</label></th>' in page
+    values = page.split('<label for="id_col_29">')[1].split("</tr>")[0]
+    assert '<select name="col_29"' in values
+    assert "<span>v0-29</span><span>v1-29</span><span>v2-29</span></td>" in values
+    assert "v3-29" not in page  # three values are enough to recognise a column
