@@ -122,13 +122,21 @@ def load_tasks(count: int) -> None:
         cur.execute(
             """
             INSERT INTO ladder_task (counterparty_id, assignee_id, action, title, instructions,
-                due_at, amount, currency, amounts, status, result, skip_reason, approval_role,
-                approval_comment, created_at, key)
-            SELECT c.id, c.collector_id, 'call', 'Reminder call', '',
+                document_ids, due_at, amount, currency, amounts, status, result, skip_reason,
+                approval_role, approval_comment, created_at, key)
+            SELECT c.id, c.collector_id, 'call', 'Reminder call', '', d.ids,
                 date_trunc('day', now()) + interval '9 hours' + (c.id %% 8) * interval '1 hour',
-                0, '', '{}', 'open', '', '', '', '', now(), 'bench:' || c.id
+                d.total, 'RON', jsonb_build_object('RON', CAST(d.total AS text)), 'open', '', '',
+                '', '', now(), 'bench:' || c.id
             FROM ledger_counterparty c
-            WHERE c.external_id LIKE 'B%%' AND c.collector_id IS NOT NULL
+            -- as the daily run names them: the debtor's oldest open documents, their sum at stake
+            CROSS JOIN LATERAL (
+                SELECT array_agg(x.id ORDER BY x.id) AS ids, SUM(x.open_amount) AS total
+                FROM (SELECT id, open_amount FROM ledger_document
+                      WHERE counterparty_id = c.id AND open_amount > 0
+                      ORDER BY due_date, id LIMIT 2) x
+            ) d
+            WHERE c.external_id LIKE 'B%%' AND c.collector_id IS NOT NULL AND d.ids IS NOT NULL
             ORDER BY c.id LIMIT %s
             """,
             [count],
