@@ -160,13 +160,31 @@ def _within(p: Mapping[str, Any]) -> str:
     }
 
 
+def _legal_case(p: Mapping[str, Any]) -> str:
+    """Which case, at which stage: "handed to the lawyer" is not yet a lawsuit in court. A
+    reason stored before the case was named says only that a case is open."""
+    if not p.get("stage"):
+        return _("legal case open")
+    from dunwell.legal.models import CaseStage
+
+    stage = CaseStage(p["stage"]).label if p["stage"] in CaseStage.values else p["stage"]
+    values = {"date": _day(p["since"]), "stage": stage, "number": p.get("case_number", "")}
+    if p.get("court"):
+        return _(
+            "legal case open since %(date)s, stage: %(stage)s, court case %(number)s at %(court)s"
+        ) % {**values, "court": p["court"]}
+    if p.get("case_number"):
+        return _("legal case open since %(date)s, stage: %(stage)s, court case %(number)s") % values
+    return _("legal case open since %(date)s, stage: %(stage)s") % values
+
+
 RENDER: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "limit_exceeded": _limit_exceeded,
     "component_limit_exceeded": _component_limit,
     "overdue_too_long": _overdue,
     "paid_late": _paid_late,
     "stop_shipments": _stop_shipments,
-    "legal_case_open": lambda p: _("legal case open"),
+    "legal_case_open": _legal_case,
     "promises_broken": _promises,
     "relationship_too_short": _young,
     "prepayment_required": _prepayment,

@@ -136,12 +136,34 @@ def _stop_info(counterparty: Counterparty) -> dict[str, str]:
     return {"on": timezone.localdate(at).isoformat(), "by": kind.split(".")[0]}
 
 
+def _legal_info(counterparty: Counterparty) -> dict[str, str]:
+    """Which legal case stands in the way: its stage, since when, and the court's case number
+    and court once the lawsuit is filed (one query, only for a debtor on the legal track).
+    Empty when the debtor is on the legal track without a case in progress."""
+    from dunwell.legal.models import FINAL_STAGES, LegalCase
+
+    case = (
+        LegalCase.objects.filter(counterparty_id=counterparty.pk)
+        .exclude(stage__in=FINAL_STAGES)
+        .values("stage", "opened_at", "case_number", "court")
+        .first()
+    )
+    if case is None:
+        return {}
+    info = {"stage": case["stage"], "since": timezone.localdate(case["opened_at"]).isoformat()}
+    if case["case_number"]:
+        info["case_number"] = case["case_number"]
+        if case["court"]:
+            info["court"] = case["court"]
+    return info
+
+
 def _rule_reasons(
     counterparty: Counterparty, rules: CreditRuleSet, on: date, effect: str, facts: Facts
 ) -> list[Reason]:
     reasons: list[Reason] = []
     if rules.no_open_legal_case and counterparty.legal:
-        reasons.append(Reason("legal_case_open", {}, effect))
+        reasons.append(Reason("legal_case_open", _legal_info(counterparty), effect))
     if rules.max_days_overdue is not None:
         allowed = rules.max_days_overdue
         if facts.oldest_overdue is not None:

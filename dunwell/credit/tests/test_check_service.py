@@ -366,3 +366,44 @@ def test_a_check_reads_with_a_handful_of_queries(
     with django_assert_max_num_queries(5 if connection.vendor == "postgresql" else 8):
         result = check(cp, ron("10"), "R-1", sales, on=DAY)
     assert result.decision == "allow"
+
+
+def test_an_open_legal_case_is_named_with_its_stage_and_court_case_in_the_readers_language(
+    cp: Counterparty, rules: Callable[..., Any], limit: Callable[..., Any], sales: User
+) -> None:
+    from dunwell.legal.models import CaseStage, LegalCase
+
+    rules()
+    limit(cp, "100000")
+    Counterparty.objects.filter(pk=cp.pk).update(legal=True)
+    cp.refresh_from_db()
+    case = LegalCase.objects.create(
+        company=cp.company,
+        counterparty=cp,
+        stage=CaseStage.NEW,
+        document_ids=[],
+        currency="RON",
+        opened_at=timezone.make_aware(datetime(2026, 2, 20, 10, 0)),
+    )
+    result = check(cp, ron("10"), "", sales, on=DAY)
+    assert result.decision == "needs_approval"
+    # Handed to the lawyer is not a lawsuit yet: the reader is told which stage it is.
+    assert messages(result)["legal_case_open"] == (
+        "legal case open since 20.02.2026, stage: Handed to the lawyer"
+    )
+    case.stage, case.case_number, case.court = CaseStage.HEARINGS, "3456/3/2026", "Tribunalul Cluj"
+    case.save()
+    result = check(cp, ron("10"), "", sales, on=DAY)
+    assert messages(result)["legal_case_open"] == (
+        "legal case open since 20.02.2026, stage: Hearings, court case 3456/3/2026 at "
+        "Tribunalul Cluj"
+    )
+    with translation.override("ru"):
+        found = {m["code"]: m["message"] for m in as_messages(result.check.reasons)}
+    assert found["legal_case_open"] == (
+        "судебное дело открыто с 20.02.2026, этап: Судебные заседания, дело в суде "
+        "№ 3456/3/2026, Tribunalul Cluj"
+    )
+    with translation.override("ro"):
+        found = {m["code"]: m["message"] for m in as_messages(result.check.reasons)}
+    assert found["legal_case_open"].startswith("dosar juridic deschis din 20.02.2026, etapa: ")
