@@ -8,6 +8,7 @@ a unique `key` so the daily run can never create the same task twice (DESIGN §3
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from django.conf import settings
@@ -520,27 +521,38 @@ class Task(models.Model):
         return self.status in OPEN_STATUSES
 
 
-# Titles the app itself gives a task without a step (the call-backs the call card schedules):
-# stored in English, shown in the reader's language; "%(who)s" stands for a person's name.
+# Titles the app itself gives a task without a step (call-backs the call card, a missed call
+# and a stalling debtor schedule): stored in English, shown in the reader's language. One named
+# placeholder at most ("%(who)s" a person's name, "%(number)s" a phone number), filled in the
+# stored English and read back from it.
+CALL_BACK_AS_ASKED = gettext_noop("Call back as asked")
+CALL_BACK_ABUSIVE = gettext_noop("Call back (the last call was abusive)")
+CALL_THE_DECIDER = gettext_noop("Call the person who decides payments: %(who)s")
+CALL_BACK_MISSED = gettext_noop("Call back: missed call from %(number)s")
+REACH_THE_DECIDER = gettext_noop("Reach the person who decides payments")
 STEPLESS_TITLES = (
-    gettext_noop("Call back as asked"),
-    gettext_noop("Call back (the last call was abusive)"),
-    gettext_noop("Call the person who decides payments: %(who)s"),
+    CALL_BACK_AS_ASKED,
+    CALL_BACK_ABUSIVE,
+    CALL_THE_DECIDER,
+    CALL_BACK_MISSED,
+    REACH_THE_DECIDER,
 )
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
 def stepless_title(title: str) -> str:
     """`title` in the active language when it is one of `STEPLESS_TITLES`; any other (one a
     person wrote, one stored translated before) as it is."""
     for source in STEPLESS_TITLES:
-        head, marker, tail = source.partition("%(who)s")
-        if not marker:
+        found = _PLACEHOLDER.search(source)
+        if found is None:
             if title == source:
                 return gettext(source)
             continue
+        head, tail = source[: found.start()], source[found.end() :]
         if title.startswith(head) and title.endswith(tail) and len(title) > len(head + tail):
-            who = title[len(head) : len(title) - len(tail)]
-            return gettext(source) % {"who": who}
+            value = title[len(head) : len(title) - len(tail)]
+            return gettext(source) % {found.group(1): value}
     return title
 
 

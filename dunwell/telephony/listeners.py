@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from dunwell.ladder.models import Action
+from dunwell.ladder.models import CALL_BACK_MISSED, Action
 from dunwell.ladder.services import create_manual_task
 from dunwell.ledger.models import Counterparty, TimelineEntry
 from dunwell.ledger.services import work_calendar
@@ -179,7 +179,8 @@ def call_ended(call: Call, event: CallEvent) -> None:
             assignee=counterparty.collector,
             action=Action.CALL,
             due_at=within_next_working_hour(counterparty, call.ended_at or event.at),
-            title=_("Call back: missed call from %(number)s") % {"number": call.external_number},
+            # English, shown in each reader's language (ladder.models.stepless_title)
+            title=CALL_BACK_MISSED % {"number": call.external_number},
             user=None,
         )
         task_id = task.pk

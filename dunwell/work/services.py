@@ -24,7 +24,12 @@ from django_stubs_ext import StrOrPromise
 from dunwell.accounts import visibility
 from dunwell.accounts.models import User
 from dunwell.accounts.visibility import can_collect, can_see_counterparty
-from dunwell.ladder.models import STEPLESS_TITLES
+from dunwell.ladder.models import (
+    CALL_BACK_ABUSIVE,
+    CALL_BACK_AS_ASKED,
+    CALL_THE_DECIDER,
+    REACH_THE_DECIDER,
+)
 from dunwell.ledger.models import Contact, Counterparty, TimelineEntry
 from dunwell.money import Money
 from dunwell.money_l10n import money_text
@@ -357,8 +362,7 @@ def record_call_outcome(
                 raise WorkError(_("Give a future time to call back."))
             call_back_at = data.call_back_at
         # English, shown in each reader's language (ladder.models.stepless_title)
-        asked, abusive, _decider = STEPLESS_TITLES
-        title = abusive if data.outcome == Outcome.ABUSIVE else asked
+        title = CALL_BACK_ABUSIVE if data.outcome == Outcome.ABUSIVE else CALL_BACK_AS_ASKED
         extra = {"task": ladder_bridge.create_call_back_task(by, counterparty, call_back_at, title)}
         params = {"when": date_format(timezone.localtime(call_back_at), "SHORT_DATETIME_FORMAT")}
     elif data.outcome == Outcome.WRONG_PERSON:
@@ -372,7 +376,7 @@ def record_call_outcome(
                 by,
                 counterparty,
                 selectors.next_working_morning(counterparty, now, FOLLOW_UP_HOUR),
-                STEPLESS_TITLES[2] % {"who": decider.name},
+                CALL_THE_DECIDER % {"who": decider.name},
             ),
         }
         params = {"who": decider.name}
@@ -469,10 +473,9 @@ def detect_stalling(counterparty_id: int, now: datetime | None = None) -> Stalli
         )
         collector = counterparty.collector
         if collector is not None:
-            with translation.override(collector.language):
-                title = gettext("Reach the person who decides payments")
+            # English, shown in each reader's language (ladder.models.stepless_title)
             ladder_bridge.create_call_back_task(
-                None, counterparty, now + timedelta(hours=1), title, assignee=collector
+                None, counterparty, now + timedelta(hours=1), REACH_THE_DECIDER, assignee=collector
             )
         _timeline(
             counterparty,

@@ -2,6 +2,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
 
 from dunwell.ladder.models import Action, Task
 from dunwell.ledger.models import Contact, TimelineEntry
@@ -63,6 +64,21 @@ def test_a_missed_incoming_call_creates_one_call_back_task_for_the_collector(
     assert TimelineEntry.objects.get(kind="telephony.call").summary == (
         "Missed incoming call from +40721234567"
     )
+
+
+def test_the_missed_call_task_is_stored_in_english_and_read_in_the_readers_language(
+    debtor_contact, call_events
+):
+    with translation.override("ru"):  # the worker or the PBX's request in another language
+        call_events("ringing", direction=Direction.INBOUND, external_number="+40721234567",
+                    extension="101")  # fmt: skip
+        call_events("ended", 20)
+    task = Task.objects.get(counterparty=debtor_contact.counterparty)
+    assert task.title == "Call back: missed call from +40721234567"
+    with translation.override("ro"):
+        assert task.localized_title == "Sunați înapoi: apel nepreluat de la +40721234567"
+    with translation.override("ru"):
+        assert task.localized_title == "Перезвонить: пропущенный звонок с +40721234567"
 
 
 def test_an_unanswered_outgoing_call_creates_no_task(debtor_contact, call_events):

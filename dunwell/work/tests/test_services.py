@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import TestCase
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from dunwell.accounts.models import Role, User
 from dunwell.ladder import services as ladder
@@ -277,6 +277,25 @@ def test_three_call_backs_without_a_promise_raise_a_stalling_alert_once(
     assert Notification.objects.filter(recipient=supervisor, kind="stalling").count() == 1
     record(collector, debtor, Outcome.CALL_BACK, call_back_at=timezone.now() + timedelta(hours=5))
     assert StallingAlert.objects.filter(counterparty=debtor).count() == 1
+
+
+def test_the_stalling_call_task_reads_in_each_readers_language(
+    debtor: Counterparty, collector: User
+) -> None:
+    # Stored in English whatever language the collector or the request had (it read in
+    # English on a Romanian worklist when the collector's language changed afterwards).
+    collector.language = "ru"
+    collector.save(update_fields=["language"])
+    with translation.override("ru"):
+        for hours in (1, 2, 3):
+            record(collector, debtor, Outcome.CALL_BACK,
+                   call_back_at=timezone.now() + timedelta(hours=hours))  # fmt: skip
+    task = Task.objects.get(counterparty=debtor, title__icontains="decides payments")
+    assert task.title == "Reach the person who decides payments"
+    with translation.override("ro"):
+        assert task.localized_title == "Contactați persoana care decide plățile"
+    with translation.override("ru"):
+        assert task.localized_title == "Выйти на того, кто решает платежи"
 
 
 def test_two_broken_promises_raise_a_stalling_alert_in_the_nightly_run(
