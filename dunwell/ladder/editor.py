@@ -4,14 +4,14 @@ fields, and the steps for the calendar preview (ladder/preview.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from dunwell.ladder.models import Action, AssigneeRole, Event, Trigger
 from dunwell.names import localized, other_languages
@@ -129,9 +129,36 @@ def error_links(form: Any, formset: Any) -> list[ErrorLink]:
     return links
 
 
-def preview_steps(formset: Any) -> tuple[list[dict[str, Any]], list[str]]:
+# What the preview's "Who" column says of a step the run gives the collector instead.
+STANDS_IN = {
+    AssigneeRole.SALES_MANAGER: gettext_noop(
+        "responsible collector (the debtor has no sales manager)"
+    ),
+    AssigneeRole.LAWYER: gettext_noop("responsible collector (no lawyer in the system)"),
+    AssigneeRole.DIRECTOR: gettext_noop("responsible collector (no director in the system)"),
+}
+
+
+def person(data: Mapping[str, Any], collector_for: Collection[str] = ()) -> str:
+    """Whom the run gives a step's task for the sample debtor, as `engine.Context.assignee`
+    decides it: a named user, the collector for a role in `collector_for` (nobody holds it
+    for this debtor), else the role's person. Steps with the same person are one person's."""
+    role = data.get("assignee_role") or AssigneeRole.COLLECTOR
+    if role == AssigneeRole.USER:
+        user = data.get("assignee_user")
+        return f"user {getattr(user, 'pk', user)}" if user else AssigneeRole.COLLECTOR
+    if role in collector_for:
+        return AssigneeRole.COLLECTOR
+    return str(role)
+
+
+def preview_steps(
+    formset: Any, collector_for: Collection[str] = ()
+) -> tuple[list[dict[str, Any]], list[str]]:
     """The steps of the (possibly unsaved) editor for the preview, and the numbers of the
-    steps left out because they do not validate yet."""
+    steps left out because they do not validate yet. `collector_for`: the roles whose steps
+    the run would give the sample debtor's collector
+    (`SampleInvoiceForm.collector_stands_in_for`)."""
     steps, left_out = [], []
     for number, step in enumerate(formset.forms, start=1):
         if not step.has_changed() and step.instance.pk is None:
@@ -145,12 +172,15 @@ def preview_steps(formset: Any) -> tuple[list[dict[str, Any]], list[str]]:
         who = _label(AssigneeRole, data.get("assignee_role"))
         if data.get("assignee_role") == AssigneeRole.USER and data.get("assignee_user"):
             who = str(data["assignee_user"])
+        elif data.get("assignee_role") in collector_for and data["assignee_role"] in STANDS_IN:
+            who = _(STANDS_IN[data["assignee_role"]])
         steps.append(
             {
                 **data,
                 "name": localized(_names(data.get), data.get("name") or ""),
                 "action_label": _label(Action, data.get("action")),
                 "who_label": who,
+                "person": person(data, collector_for),
                 "event_label": _label(Event, data.get("event")),
                 "min_overdue_amount": data.get("min_overdue_amount") or Decimal("0"),
             }

@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from dunwell.accounts.models import Role, User
 from dunwell.forms import AmountField, date_input
 from dunwell.ladder.models import Policy, PolicyStep, Trigger
 from dunwell.ledger.models import Company, NonWorkingDay
@@ -137,6 +138,11 @@ class SampleInvoiceForm(forms.Form):
     due = forms.DateField(label=_("Due date"), widget=date_input())
     amount = AmountField(label=_("Overdue amount"))
     country = forms.CharField(label=_("Debtor's country"), min_length=2, max_length=2, initial="RO")
+    # the run gives a sales manager's steps to the collector when the debtor has none, so
+    # their calls and the collector's that day are one call (`engine.Context.assignee`)
+    no_sales_manager = forms.BooleanField(
+        label=_("The debtor has no sales manager"), required=False
+    )
     # whose closed days the run counts (a debtor's company's); asked only when there are several
     company = forms.ModelChoiceField(
         label=_("Company"), queryset=Company.objects.order_by("name"), required=False
@@ -146,6 +152,18 @@ class SampleInvoiceForm(forms.Form):
         super().__init__(*args, **kwargs)
         if Company.objects.count() < 2:
             del self.fields["company"]
+
+    def collector_stands_in_for(self) -> set[str]:
+        """The roles whose steps the run would give the sample debtor's collector (as
+        `engine.Context.assignee` does): the sales manager's when the debtor has none, the
+        lawyer's and the director's when nobody active has that role."""
+        roles = {"sales_manager"} if self.cleaned_data.get("no_sales_manager") else set()
+        present = set(
+            User.objects.filter(is_active=True, role__in=(Role.LAWYER, Role.DIRECTOR))
+            .values_list("role", flat=True)
+            .distinct()
+        )
+        return roles | {role for role in (Role.LAWYER, Role.DIRECTOR) if role not in present}
 
     def closed_days(self) -> list[date]:
         """The chosen company's closed days (the only company's when there is one)."""

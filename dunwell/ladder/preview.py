@@ -10,9 +10,12 @@ daily run (`decide._nominal_dates`), "the previous step's day" is the day it is 
 reaches a step on that day, even on a Saturday, and counts the next one from it. A step
 whose minimum overdue amount is above the sample's amount is listed as skipped. Event steps
 have no date; they are listed with their event. A debtor gets one call a day per person
-(`engine.one_call_a_day`): a call step whose task lands on the day another call step's task
-for the same role lands on is listed as joined to that call — the call of the step reached
-first (of those reached the same day, the later step).
+(the run's rule, `decide.is_daily_call` and `decide.call_kept`): a call step whose task lands
+on the day another call step's task for the same person lands on is listed as joined to that
+call — the call of the step reached first (of those reached the same day, the later step).
+The same person, not the same role: a step's `person` says whom the run gives it to for the
+sample debtor (`editor.person`: the collector stands in for a sales manager the debtor does
+not have), so a sales manager's call and the collector's can be one call.
 """
 
 from __future__ import annotations
@@ -23,10 +26,16 @@ from datetime import date, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from dunwell.ladder.decide import AFTER_PREVIOUS, DEFAULT_WINDOW, EVENT, step_date, task_day
+from dunwell.ladder.decide import (
+    AFTER_PREVIOUS,
+    DEFAULT_WINDOW,
+    EVENT,
+    call_kept,
+    is_daily_call,
+    step_date,
+    task_day,
+)
 from dunwell.workdays import WorkCalendar
-
-CALL = "call"  # Action.CALL: one call a day per debtor and person
 
 
 @dataclass(frozen=True)
@@ -58,13 +67,13 @@ def policy_calendar(
 ) -> list[PreviewRow]:
     """One row per step, in the ladder's order; `steps` are mappings with the PolicyStep
     fields (order, name, trigger, days, event, action, window_start, window_end,
-    assignee_role, min_overdue_amount) and the labels `action_label`, `who_label`,
-    `event_label`."""
+    assignee_role, min_overdue_amount), the labels `action_label`, `who_label`,
+    `event_label`, and `person` (whom the run gives the task; the who label when missing)."""
     calendar = WorkCalendar(country or "RO", closed)
     ordered: Sequence[Mapping[str, Any]] = sorted(steps, key=lambda s: (s["order"], s["name"]))
     rows: list[PreviewRow] = []
     previous = due
-    # the call steps that give a task: (day it lands on, who) → [(day reached, order, row)]
+    # the call steps that give a task: (day it lands on, person) → [(day reached, order, row)]
     calls: dict[tuple[date, str], list[tuple[date, int, int]]] = {}
     for step in ordered:
         start = step.get("window_start") or DEFAULT_WINDOW[0]
@@ -88,15 +97,18 @@ def policy_calendar(
         day = task_day(due_on, calendar.is_working_day)
         minimum = step.get("min_overdue_amount") or Decimal("0")
         skipped = amount < minimum
-        if step.get("action") == CALL and not step.get("needs_approval") and not skipped:
-            calls.setdefault((day, common["who"]), []).append((due_on, step["order"], len(rows)))
+        if is_daily_call(step.get("action", ""), bool(step.get("needs_approval"))) and not skipped:
+            person = step.get("person") or common["who"]
+            calls.setdefault((day, person), []).append((due_on, step["order"], len(rows)))
         rows.append(PreviewRow(nominal=nominal, day=day, skipped=skipped, **common))
         previous = due_on
     for same_day in calls.values():
         # the first run reaching one of them creates the call (of its steps, the later one);
         # the runs after it find that call open and give it their documents
         first = min(reached for reached, _order, _index in same_day)
-        taker = max(order for reached, order, _index in same_day if reached == first)
+        kept = call_kept([c for c in same_day if c[0] == first], lambda c: c[1], open_call=False)
+        assert kept is not None
+        taker = kept[1]
         for _reached, order, index in same_day:
             if order != taker:
                 rows[index] = replace(rows[index], joined_to=taker)

@@ -112,7 +112,7 @@ def policy_preview(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if not formset.management_form.is_valid():
         context["broken"] = True
     elif sample.is_valid():
-        steps, left_out = editor.preview_steps(formset)
+        steps, left_out = editor.preview_steps(formset, sample.collector_stands_in_for())
         context["rows"] = preview.policy_calendar(
             steps,
             due=sample.cleaned_data["due"],

@@ -4,16 +4,20 @@ back only before the due date), not from the later working day its task lands on
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.template.loader import render_to_string
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from dunwell.accounts.models import User
+from dunwell.ladder.editor import person
 from dunwell.ladder.engine import run
 from dunwell.ladder.models import CounterpartyPolicy, Policy, Task
 from dunwell.ladder.preview import policy_calendar
@@ -123,3 +127,73 @@ def test_the_joined_call_says_so_in_the_supervisors_language() -> None:
         html = render_to_string("ladder/_preview.html", {"rows": rows, "sample": None})
     assert "același apel ca pasul 20 (un singur apel pe zi)" in html
     assert 'class="window">09:00–18:00' in html  # the window is not broken over two lines
+
+
+# Monday 4 May 2026 is a due date; +1 is Tuesday 5 May, a working day in Romania.
+def _two_people_calls(collector_for: set[str]) -> list[dict[str, Any]]:
+    steps = [
+        {**_step(20, "due_offset", 1, "call"), "assignee_role": "collector"},
+        {**_step(25, "due_offset", 1, "call"), "assignee_role": "sales_manager"},
+    ]
+    return [{**s, "person": person(s, collector_for)} for s in steps]
+
+
+def test_a_sales_managers_call_is_the_collectors_when_the_debtor_has_no_sales_manager() -> None:
+    due = date(2026, 5, 4)
+    rows = policy_calendar(_two_people_calls(set()), due=due, amount=Decimal("1"), country="RO")
+    assert [(r.order, r.day, r.joined_to) for r in rows] == [
+        (20, date(2026, 5, 5), None),
+        (25, date(2026, 5, 5), None),  # two people, two calls
+    ]
+    rows = policy_calendar(
+        _two_people_calls({"sales_manager"}), due=due, amount=Decimal("1"), country="RO"
+    )
+    assert [(r.order, r.day, r.joined_to) for r in rows] == [
+        (20, date(2026, 5, 5), 25),  # the collector makes both: one call, the later step's
+        (25, date(2026, 5, 5), None),
+    ]
+
+
+@pytest.mark.django_db
+def test_the_preview_joins_the_calls_the_run_joins_for_a_debtor_without_a_sales_manager(
+    make_counterparty: Callable[..., Counterparty],
+    make_document: Callable[..., Document],
+    collector: User,
+    supervisor: User,
+) -> None:
+    policy = Policy.objects.create(name="Both call", code="both")
+    for order, role in ((20, "collector"), (25, "sales_manager")):
+        policy.steps.create(
+            order=order, name=f"Call {order}", trigger="due_offset", days=1, action="call",
+            assignee_role=role, window_start=time(10), window_end=time(12),
+        )  # fmt: skip
+    debtor = make_counterparty(collector=collector)  # no sales manager
+    CounterpartyPolicy.objects.create(counterparty=debtor, policy=policy)
+    make_document(debtor, due_date=date(2026, 5, 4))
+    run(date(2026, 5, 5))
+    calls = Task.objects.filter(counterparty=debtor, action="call")
+    assert [(t.step.order if t.step else None, t.assignee) for t in calls] == [(25, collector)]
+
+    client = Client()
+    client.force_login(supervisor)
+    url = reverse("ladder:policy_preview", args=[policy.pk])
+    data = {
+        "steps-TOTAL_FORMS": "2", "steps-INITIAL_FORMS": "2",
+        "sample-due": "2026-05-04", "sample-amount": "10000", "sample-country": "RO",
+    }  # fmt: skip
+    for n, step in enumerate(policy.steps.order_by("order")):
+        data.update({
+            f"steps-{n}-id": str(step.pk), f"steps-{n}-order": str(step.order),
+            f"steps-{n}-name": step.name, f"steps-{n}-trigger": "due_offset",
+            f"steps-{n}-days": "1", f"steps-{n}-action": "call",
+            f"steps-{n}-assignee_role": step.assignee_role, f"steps-{n}-scope": "counterparty",
+            f"steps-{n}-min_overdue_amount": "0", f"steps-{n}-window_start": "10:00",
+            f"steps-{n}-window_end": "12:00",
+        })  # fmt: skip
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", client.post(url, data).content.decode()))
+    assert "the same call as step" not in text  # a sales manager calls too: two calls
+    assert "sales manager" in text
+    data["sample-no_sales_manager"] = "on"
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", client.post(url, data).content.decode()))
+    assert "20. Call 20 the same call as step 25 (one call a day)" in text
+    assert "responsible collector (the debtor has no sales manager)" in text
