@@ -197,3 +197,22 @@ def test_the_preview_joins_the_calls_the_run_joins_for_a_debtor_without_a_sales_
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", client.post(url, data).content.decode()))
     assert "20. Call 20 the same call as step 25 (one call a day)" in text
     assert "responsible collector (the debtor has no sales manager)" in text
+
+
+@pytest.mark.django_db
+def test_the_sample_reads_like_the_policies_page_in_russian(supervisor: User) -> None:
+    rows = policy_calendar(
+        _standard_steps(), due=date(2026, 5, 8), amount=Decimal("10000"), country="RO"
+    )
+    with translation.override("ru"):
+        html = render_to_string("ladder/_preview.html", {"rows": rows, "sample": None})
+    assert 'class="window">09:00–18:00' in html  # not "9:00" beside the page's "09:00"
+    supervisor.language = "ru"
+    supervisor.save()
+    client = Client()
+    client.force_login(supervisor)
+    page = client.get(reverse("ladder:policy_new")).content.decode()
+    # the box comes before its words, not squeezed after them at the grid's edge
+    label = re.search(r'<label for="id_sample-no_sales_manager">(.*?)</label>', page, re.S)
+    assert label is not None
+    assert re.match(r'\s*<input type="checkbox"[^>]*>\s*У должника нет менеджера', label[1])
