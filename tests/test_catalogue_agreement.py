@@ -247,3 +247,48 @@ def test_year_as_the_days_counted_in_a_year_has_its_own_context(
              "rule": "contract", "rate_per_day": "0.1"}  # fmt: skip
     html = client.get(reverse("legal:calculator"), query).content.decode()
     assert f'<th class="num">{days_in_a_year}</th>' in html
+
+
+@pytest.mark.parametrize(
+    ("lang", "approve", "approved", "credit_approve", "credit_approved", "credit_needs"),
+    [
+        ("ru", "Утвердить", "утверждено", "Одобрить", "одобрено", "требует одобрения"),
+        ("uk", "Затвердити", "затверджено", "Схвалити", "схвалено", "потребує схвалення"),
+    ],
+)
+def test_one_word_for_approving_a_step_and_one_for_a_credit_decision(
+    lang: str,
+    approve: str,
+    approved: str,
+    credit_approve: str,
+    credit_approved: str,
+    credit_needs: str,
+) -> None:
+    """Approving a ladder step, a grace, a legal step, a wording or a mailing read "Утвердить"
+    on one page, "Одобрить"/"одобрено" on the legal approvals and the grace's history, and
+    "Ждёт согласования" in the notifications; a credit decision read the ladder's "Утвердить"
+    and "требует утверждения" on the credit pages next to "Кредитные одобрения"."""
+    from dunwell.credit.forms import DecisionForm
+    from dunwell.credit.models import ApprovalStatus, BreachAction, Decision
+    from dunwell.legal.models import Approval as LegalApproval
+
+    with translation.override(lang):
+        assert gettext("Approve") == approve
+        assert gettext("Approve…") == f"{approve}…"
+        assert gettext("approved") == approved
+        assert str(LegalApproval.Status.APPROVED.label) == approved
+        assert str(ApprovalStatus.APPROVED.label) == credit_approved
+        assert str(BreachAction.NEEDS_APPROVAL.label) == credit_needs
+        assert str(Decision.NEEDS_APPROVAL.label) == credit_needs
+        choices = dict(DecisionForm.base_fields["decision"].choices)  # type: ignore[attr-defined]
+        assert str(choices["approve"]) == credit_approve
+    others = {"ru": ("одобр", "соглас"), "uk": ("схвал", "погодж")}[lang]
+    step_words = {"ru": ("утвер",), "uk": ("затвер",)}[lang]
+    for app in ("ladder", "legal", "work", "letters", "ledger", "credit"):
+        for key, msgstr in _catalogue(app, lang).items():
+            msgid = str(key[0] if isinstance(key, tuple) else key)
+            if "approv" not in msgid.lower() or "credit" in msgid.lower():
+                continue
+            context, _sep, text = msgid.rpartition("\x04")
+            wrong = step_words if app == "credit" or context == "credit" else others
+            assert not any(w in msgstr.lower() for w in wrong), (app, text, msgstr)

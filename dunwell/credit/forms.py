@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dunwell.accounts.models import User
 from dunwell.accounts.visibility import committee_members
@@ -48,7 +49,8 @@ class CheckForm(forms.Form):
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
-        label=_("Decision"), choices=[("approve", _("Approve")), ("reject", _("Reject"))]
+        label=_("Decision"),
+        choices=[("approve", pgettext_lazy("credit", "Approve")), ("reject", _("Reject"))],
     )
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
     expires_on = forms.DateField(

@@ -14,20 +14,21 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dunwell.ledger.models import Counterparty, Segment, money_field
 from dunwell.telephony.storage import recording_storage
 
 
 class BreachAction(models.TextChoices):
-    NEEDS_APPROVAL = "needs_approval", _("needs approval")
+    NEEDS_APPROVAL = "needs_approval", pgettext_lazy("credit", "needs approval")
     DENY = "deny", _("deny")
     STOP_SHIPMENTS = "stop_shipments", _("deny and stop shipments")
 
 
 class Decision(models.TextChoices):
     ALLOW = "allow", _("allow")
-    NEEDS_APPROVAL = "needs_approval", _("needs approval")
+    NEEDS_APPROVAL = "needs_approval", pgettext_lazy("credit", "needs approval")
     DENY = "deny", _("deny")
 
 
@@ -190,7 +191,7 @@ class CreditCheck(models.Model):
 
 class ApprovalStatus(models.TextChoices):
     PENDING = "pending", _("waiting")
-    APPROVED = "approved", _("approved")
+    APPROVED = "approved", pgettext_lazy("credit", "approved")
     REJECTED = "rejected", _("rejected")
 
 

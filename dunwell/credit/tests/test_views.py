@@ -71,7 +71,7 @@ def test_the_check_page_answers_in_english(cp: Counterparty, collector: User) ->
 def test_the_check_page_answers_in_russian(cp: Counterparty, collector: User) -> None:
     page = post_check(collector, amount="5 000,00", lang="ru")
     text = page.content.decode()
-    assert "Owner Debtor SRL: <strong>требует утверждения</strong>" in text
+    assert "Owner Debtor SRL: <strong>требует одобрения</strong>" in text
     assert "лимит 1\u00a0000,00\u00a0RON превышен на 4\u00a0000,00\u00a0RON" in text
 
 
@@ -388,7 +388,7 @@ def test_the_limit_page_says_what_is_in_force_today(
     CreditRuleSet.objects.update(default_limit=None)
     forget_rules()
     page = client_for(controller).get(reverse("credit:limit", args=[other.pk])).content.decode()
-    assert "Сегодня лимит не действует: каждый заказ в кредит требует утверждения." in page
+    assert "Сегодня лимит не действует: каждый заказ в кредит требует одобрения." in page
 
 
 def test_setting_a_limit_needs_the_role_and_keeps_the_history(

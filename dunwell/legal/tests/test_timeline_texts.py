@@ -98,8 +98,8 @@ def test_a_case_worked_in_english_reads_in_russian_step_by_step(
     assert texts["legal.judgment"] == "Решение от 03.06.2026: присуждено 3\u00a0456,42 RON"
     assert texts["legal.enforcement"] == "Исполнительное производство возбуждено 01.07.2026"
     assert texts["legal.written_off"] == "Долг списан"
-    assert texts["legal.approval_requested"] == "Запрошено одобрение директора: Списать долг"
-    assert texts["legal.approval_decided"] == "Списать долг: одобрено"
+    assert texts["legal.approval_requested"] == "Запрошено утверждение директора: Списать долг"
+    assert texts["legal.approval_decided"] == "Списать долг: утверждено"
 
     card, page = _card_and_case_in_russian(director, case)
     for html in (card, page):
