@@ -75,3 +75,31 @@ def test_an_error_is_summarised_on_top_and_its_link_reaches_the_field(
         target
     )
     page.screenshot(path=str(SCREENSHOTS / "policy-editor-errors-ru.png"))
+
+
+FITS = """(sel) => {
+    const style = getComputedStyle(sel);
+    const canvas = document.createElement("canvas").getContext("2d");
+    canvas.font = style.font;
+    const text = canvas.measureText(sel.options[sel.selectedIndex].text).width;
+    const room = sel.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    return text <= room;
+}"""
+
+
+def test_a_russian_step_shows_its_choices_whole_and_long_step_lines_do_not_overlap(
+    chromium: Any, sign_in: Callable[..., Any], live_server: Any, supervisor: User
+) -> None:
+    standard = Policy.objects.get(code="standard")
+    page = sign_in(chromium, supervisor, width=1366, language="ru")
+    page.goto(f"{live_server.url}/ladder/{standard.pk}/")
+    page.click("#add-step")
+    added = page.locator("ol.steps > li.step").last
+    for name in ("trigger", "assignee_role", "scope"):  # "ответственный взыскатель" …
+        select = added.locator(f"select[name$='-{name}']")
+        assert select.evaluate(FITS), (name, select.evaluate("s => s.selectedOptions[0].text"))
+    line = page.locator("summary.step-line").first
+    spacing = line.evaluate(
+        "s => parseFloat(getComputedStyle(s).lineHeight) / parseFloat(getComputedStyle(s).fontSize)"
+    )
+    assert spacing >= 1.3  # a wrapped line does not run into the next (Pico gives 1rem)
