@@ -537,22 +537,31 @@ STEPLESS_TITLES = (
     CALL_BACK_MISSED,
     REACH_THE_DECIDER,
 )
-_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def _parts(source: str) -> tuple[str, str | None, str]:
+    """A stepless title's text before its placeholder, the placeholder's name (None: no
+    placeholder) and the text after it."""
+    found = re.search(r"%\((\w+)\)s", source)
+    if found is None:
+        return source, None, ""
+    return source[: found.start()], found.group(1), source[found.end() :]
+
+
+# Split once: each listed task's title is matched against them all (the worklist's 60 rows).
+_STEPLESS_PARTS = tuple((source, *_parts(source)) for source in STEPLESS_TITLES)
 
 
 def stepless_title(title: str) -> str:
     """`title` in the active language when it is one of `STEPLESS_TITLES`; any other (one a
     person wrote, one stored translated before) as it is."""
-    for source in STEPLESS_TITLES:
-        found = _PLACEHOLDER.search(source)
-        if found is None:
+    for source, head, name, tail in _STEPLESS_PARTS:
+        if name is None:
             if title == source:
                 return gettext(source)
             continue
-        head, tail = source[: found.start()], source[found.end() :]
         if title.startswith(head) and title.endswith(tail) and len(title) > len(head + tail):
-            value = title[len(head) : len(title) - len(tail)]
-            return gettext(source) % {found.group(1): value}
+            return gettext(source) % {name: title[len(head) : len(title) - len(tail)]}
     return title
 
 
