@@ -296,9 +296,9 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "Privileged customers: management grants grace per counterparty; legal steps only with "
     "the director's approval.": {
         "ru": "Привилегированные клиенты: руководство даёт отсрочку каждому контрагенту; "
-        "юридические шаги только с одобрения директора.",
+        "юридические шаги утверждает директор.",
         "uk": "Привілейовані клієнти: керівництво надає відстрочку кожному контрагенту; "
-        "юридичні кроки лише зі схвалення директора.",
+        "юридичні кроки затверджує директор.",
         "ro": "Clienți privilegiați: conducerea acordă păsuire fiecărui partener; pașii "
         "juridici numai cu aprobarea directorului.",
     },
@@ -391,13 +391,13 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "ro": "Directorul decide asupra pașilor juridici",
     },
     "Stop shipments (director's approval)": {
-        "ru": "Остановить отгрузки (одобрение директора)",
-        "uk": "Зупинити відвантаження (схвалення директора)",
+        "ru": "Остановить отгрузки (утверждает директор)",
+        "uk": "Зупинити відвантаження (затверджує директор)",
         "ro": "Oprirea livrărilor (aprobarea directorului)",
     },
     "Pretension deadline passed: court filing (director's approval)": {
-        "ru": "Срок претензии истёк: иск в суд (одобрение директора)",
-        "uk": "Строк претензії сплив: позов до суду (схвалення директора)",
+        "ru": "Срок претензии истёк: иск в суд (утверждает директор)",
+        "uk": "Строк претензії сплив: позов до суду (затверджує директор)",
         "ro": "Termenul de răspuns la notificare a expirat: acțiune în instanță (aprobarea "
         "directorului)",
     },
@@ -538,8 +538,8 @@ TRANSLATIONS.update(
             "ro": "Cereți persoana care decide plățile; stabiliți o dată de plată.",
         },
         "Legal steps against a key customer need the director's approval.": {
-            "ru": "Юридические шаги против ключевого клиента требуют одобрения директора.",
-            "uk": "Юридичні кроки проти ключового клієнта потребують схвалення директора.",
+            "ru": "Юридические шаги против ключевого клиента утверждает директор.",
+            "uk": "Юридичні кроки проти ключового клієнта затверджує директор.",
             "ro": "Pașii juridici împotriva unui client cheie necesită aprobarea directorului.",
         },
         "A new customer: remind them politely of the coming due date.": {

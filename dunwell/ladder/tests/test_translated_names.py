@@ -171,6 +171,36 @@ def test_romanian_claim_letter_rename_keeps_a_companys_own_wording() -> None:
     assert renamed.names == {"ru": "Стоп", "ro": "Notificare de plată"}
 
 
+def test_a_steps_approval_reads_as_on_the_approval_pages_and_a_companys_wording_stays() -> None:
+    """Russian and Ukrainian step names said "одобрение"/"схвалення" for what the approvals
+    page asks to "Утвердить"/"Затвердити" (migration 0017)."""
+    from django.apps import apps
+
+    # as the migration 0005 left them; the court step edited in Russian by the company
+    shipped = PolicyStep.objects.get(name="Stop shipments (director's approval)")
+    shipped.names = {**shipped.names, "ru": "Остановить отгрузки (одобрение директора)",
+                     "uk": "Зупинити відвантаження (схвалення директора)"}  # fmt: skip
+    shipped.save()
+    edited = PolicyStep.objects.get(
+        name="Pretension deadline passed: court filing (director's approval)"
+    )
+    edited.names = {**edited.names, "ru": "Иск в суд (одобрение директора)",
+                    "uk": "Строк претензії сплив: позов до суду (схвалення директора)"}  # fmt: skip
+    edited.save()
+
+    importlib.import_module("dunwell.ladder.migrations.0017_approval_wording").reword(apps, None)
+
+    shipped.refresh_from_db()
+    assert shipped.names["ru"] == "Остановить отгрузки (утверждает директор)"
+    assert shipped.names["uk"] == "Зупинити відвантаження (затверджує директор)"
+    assert shipped.names["ro"] == "Oprirea livrărilor (aprobarea directorului)"
+    edited.refresh_from_db()
+    assert edited.names["ru"] == "Иск в суд (одобрение директора)"  # the company's own
+    assert edited.names["uk"] == "Строк претензії сплив: позов до суду (затверджує директор)"
+    with translation.override("ru"):
+        assert shipped.localized_name == "Остановить отгрузки (утверждает директор)"
+
+
 def test_a_romanian_reader_sees_the_claim_letter_called_notificare_de_plata(
     make_counterparty: Callable[..., Counterparty],
     make_document: Callable[..., Document],
