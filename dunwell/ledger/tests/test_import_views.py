@@ -392,6 +392,33 @@ def test_an_unreadable_file_fails_with_the_reason(company: Company, finance: Use
     assert "rejected" in listing and "The file cannot be read" in listing
 
 
+@pytest.mark.parametrize(
+    ("language", "title", "reason"),
+    [
+        ("en", "The file could not be read", "It is not a spreadsheet"),
+        ("ru", "Не удалось прочитать файл", "Это не таблица"),
+        ("uk", "Не вдалося прочитати файл", "Це не таблиця"),
+        ("ro", "Fișierul nu a putut fi citit", "Nu este o foaie de calcul"),
+    ],
+)
+def test_an_unreadable_file_is_titled_so_not_check_the_columns(
+    company: Company, finance: User, language: str, title: str, reason: str
+) -> None:
+    """A broken file has no columns to check: the page and its tab were titled "Check the
+    columns" ("Проверьте столбцы") above the error; they say the file could not be read, and
+    the error gives the reason once, without repeating the title."""
+    User.objects.filter(pk=finance.pk).update(language=language)
+    client = client_for(finance)
+    response = upload(client, "this is no spreadsheet", name="broken.xlsx")
+    page = client.get(response["Location"]).content.decode()
+    assert f"<h1>{title}</h1>" in page
+    assert f"<title>{title} · Dunwell</title>" in page
+    for check in ("Check the columns", "Проверьте столбцы", "Перевірте стовпці"):
+        assert check not in page
+    assert "Verificați coloanele" not in page
+    assert f'role="alert">{reason}' in page
+
+
 def test_why_an_import_failed_is_worded_in_the_readers_language(
     company: Company,
     finance: User,
@@ -643,14 +670,14 @@ def test_the_readers_own_errors_are_worded_in_the_users_language(
     page = preview(b"PK\x03\x04 this is no zip archive", "отчёт.xlsx")
     assert "отчёт.xlsx · Контрагенты" in page
     assert (
-        "Файл не читается: это не таблица XLSX, XLS или ODS, которую можно открыть: файл "
+        "Это не таблица XLSX, XLS или ODS, которую можно открыть: файл "
         "повреждён или другого формата" in page
     )
     page = preview(bytes(range(256)) * 4, "dump.csv")
     assert "dump.csv · Контрагенты" in page
-    assert "Файл не читается: это не текстовый файл, а значит, не CSV" in page
+    assert "Это не текстовый файл, а значит, не CSV" in page
     page = preview(b";;\nC1;Alpha;RO\n", "headless.csv")
-    assert "Файл не читается: первая строка пуста, а в ней должны быть заголовки столбцов" in page
+    assert "Первая строка пуста, а в ней должны быть заголовки столбцов" in page
     for text in ("Zip", "EOCD", "codec", "not a readable"):
         assert text not in page
 
