@@ -121,3 +121,22 @@ def test_a_step_on_the_due_date_reads_as_on_the_policies_page(
     assert expected in listed
     summary = re.search(r"10\. [^<]*", edited)
     assert summary and f"· {expected} ·" in summary.group(0), summary
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "odd"),
+    [
+        ("ru", "Календарь на примере счёта", "примерного"),
+        ("uk", "Календар на прикладі рахунку", "зразкового"),
+        ("ro", "Calendarul pentru o factură de exemplu", "factură exemplu"),
+    ],
+)
+def test_the_sample_calendar_heading_reads_naturally(
+    supervisor: User, language: str, heading: str, odd: str
+) -> None:
+    """The preview is the calendar of an example invoice, not of an "approximate" one
+    ("примерного счёта") nor of a "model" one ("зразкового рахунку")."""
+    client = _signed_in(supervisor, language)
+    html = client.get(reverse("ladder:policy_new")).content.decode()
+    assert f'<h2 id="preview-title">{heading}</h2>' in html
+    assert odd not in html
