@@ -178,6 +178,15 @@ def _legal_case(p: Mapping[str, Any]) -> str:
     return _("legal case open since %(date)s, stage: %(stage)s") % values
 
 
+def _order_converted(p: Mapping[str, Any]) -> str:
+    values = {"order": _money(p["order"]), "converted": _money(p["converted"])}
+    if p.get("rate_on"):
+        return _(
+            "this order of %(order)s counted as %(converted)s at the exchange rate of %(date)s"
+        ) % {**values, "date": _day(p["rate_on"])}
+    return _("this order of %(order)s counted as %(converted)s") % values
+
+
 RENDER: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "limit_exceeded": _limit_exceeded,
     "component_limit_exceeded": _component_limit,
@@ -195,6 +204,7 @@ RENDER: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "approval_rejected": _rejected,
     "approval_pending": lambda p: _("an approval of this order is already waiting"),
     "within_limit": _within,
+    "order_converted": _order_converted,
 }
 
 

@@ -52,7 +52,7 @@ from dunwell.credit.rules import (
 from dunwell.interest.fx import rates_on
 from dunwell.ledger.models import Counterparty, Segment, TimelineEntry
 from dunwell.locks import exclusive
-from dunwell.money import Money, quantize
+from dunwell.money import Money, RateTable, quantize
 from dunwell.outbox.models import EventKind
 from dunwell.outbox.services import emit
 from dunwell.rawrows import (
@@ -269,6 +269,20 @@ def _limit_reasons(
     return reasons
 
 
+def _order_converted(amount: Money, converted: Money, rates: RateTable) -> Reason:
+    """How an order in another currency than the limit's was counted: the sales manager
+    reads the amount the limit was compared with and the day of the rate it rests on."""
+    found = rates.rate(amount.currency, converted.currency)
+    return Reason(
+        "order_converted",
+        {
+            "order": money(amount.amount, amount.currency),
+            "converted": money(converted.amount, converted.currency),
+            "rate_on": found[1].isoformat() if found is not None else "",
+        },
+    )
+
+
 def evaluate(counterparty: Counterparty, amount: Money, order_ref: str, on: date) -> Evaluation:
     """The answer to a credit check, without writing anything: indexed reads in plain SQL
     (the limit, the exposure, the history's facts, the order's approval request), sent in one
@@ -316,6 +330,8 @@ def evaluate(counterparty: Counterparty, amount: Money, order_ref: str, on: date
     if limit is None:
         reasons.append(Reason("no_limit", {}, Decision.NEEDS_APPROVAL))
     elif converted is not None:
+        if amount.currency != currency:
+            reasons.append(_order_converted(amount, converted, rates))
         reasons += _limit_reasons(limit, exposure, converted, effect)
     facts = facts_from(history_rows) if history_rows is not None else Facts()
     if rules is not None:

@@ -407,3 +407,34 @@ def test_an_open_legal_case_is_named_with_its_stage_and_court_case_in_the_reader
     with translation.override("ro"):
         found = {m["code"]: m["message"] for m in as_messages(result.check.reasons)}
     assert found["legal_case_open"].startswith("dosar juridic deschis din 20.02.2026, etapa: ")
+
+
+def test_an_order_in_another_currency_says_what_it_counted_as_against_the_limit(
+    cp: Counterparty,
+    rules: Callable[..., Any],
+    limit: Callable[..., Any],
+    fx_rates: Callable[..., None],
+    sales: User,
+) -> None:
+    rules()
+    limit(cp, "500000")
+    fx_rates(on=date(2026, 3, 19), EUR_RON="4.9770")
+    result = check(cp, Money(Decimal("5000"), "EUR"), "R-EUR", sales, on=DAY)
+    assert result.decision == "allow"
+    found = messages(result)
+    # The limit is in RON, the order in EUR: the reader sees what 5,000 EUR counted as.
+    assert found["order_converted"] == (
+        "this order of 5,000.00\u00a0EUR counted as 24,885.00\u00a0RON at the exchange rate "
+        "of 19.03.2026"
+    )
+    assert found["within_limit"] == (
+        "exposure 24,885.00\u00a0RON with this order, limit 500,000.00\u00a0RON"
+    )
+    with translation.override("uk"):
+        shown = {m["code"]: m["message"] for m in as_messages(result.check.reasons)}
+    assert shown["order_converted"] == (
+        "замовлення на 5\u00a0000,00\u00a0EUR враховано як 24\u00a0885,00\u00a0RON за курсом "
+        "на 19.03.2026"
+    )
+    # An order in the limit's own currency needs no such line.
+    assert "order_converted" not in messages(check(cp, ron("10"), "", sales, on=DAY))
