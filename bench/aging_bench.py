@@ -494,7 +494,9 @@ def main() -> None:
     parser.add_argument("--as-of", type=date.fromisoformat, default=None)
     parser.add_argument("--data", type=Path, default=Path("var/bench/aging"))
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--database-url", default=None, help="default: $DATABASE_URL or SQLite")
+    parser.add_argument(
+        "--database-url", default=None, help="default: $DATABASE_URL, else a scratch SQLite file"
+    )
     parser.add_argument(
         "--reuse",
         action="store_true",

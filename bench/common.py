@@ -12,6 +12,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -25,12 +26,16 @@ T = TypeVar("T")
 
 
 def setup_django(database_url: str | None = None, *, migrate: bool = True) -> None:
-    """Configure Django on `database_url` (None: the environment's DATABASE_URL, else the
-    SQLite default) and migrate it."""
+    """Configure Django on `database_url` (None: the environment's DATABASE_URL, else a fresh
+    SQLite file in a scratch folder) and migrate it. Never the installation's own SQLite file:
+    the benchmarks empty the ledger they run on, and `aging_bench.py` and `metrics.py` run
+    without a database named emptied the demo's."""
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
     if database_url is not None:
         os.environ["DATABASE_URL"] = database_url
+    if not os.environ.get("DATABASE_URL"):
+        os.environ.setdefault("DUNWELL_DATA_DIR", tempfile.mkdtemp(prefix="dunwell-bench-"))
     os.environ.setdefault("DUNWELL_DEBUG", "1")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dunwell.settings")
     import django

@@ -177,7 +177,9 @@ def main() -> None:
     parser.add_argument("--stale", type=int, default=500, help="debtors a day's change touches")
     parser.add_argument("--live", action="store_true", help="also time the KPIs without snapshots")
     parser.add_argument("--no-predict", action="store_true", help="skip the payment prediction")
-    parser.add_argument("--database-url", default=None, help="default: $DATABASE_URL or SQLite")
+    parser.add_argument(
+        "--database-url", default=None, help="default: $DATABASE_URL, else a scratch SQLite file"
+    )
     args = parser.parse_args()
 
     setup_django(args.database_url)
