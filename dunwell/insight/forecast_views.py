@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dunwell.accounts.models import User
 from dunwell.accounts.visibility import can_see_forecast
-from dunwell.forms import QueryDateField, query_with_default
+from dunwell.forms import QueryDateField, date_input, query_with_default
 from dunwell.insight.forecast import CurrencyForecast, Forecast, Part, forecast
 from dunwell.insight.forecast_export import PART_LABELS, money, period_label, table_rows
 from dunwell.insight.forecast_export import write_xlsx as write_forecast_xlsx
@@ -24,9 +24,9 @@ from dunwell.views import bad_query
 
 
 class ForecastForm(forms.Form):
-    as_of = QueryDateField(
-        label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    # ISO whatever the language: a Russian or Romanian page showed the field empty (the
+    # localised 06.12.2026 is no value for <input type="date">).
+    as_of = QueryDateField(label=_("As of"), required=False, widget=date_input())
     currency = forms.CharField(label=_("Currency"), max_length=3, required=False)
 
     def clean_currency(self) -> str:

@@ -82,6 +82,18 @@ def test_the_date_field_shows_the_day_the_forecast_is_taken_as_of(
     assert 'name="as_of" value="2026-03-31"' in html
 
 
+@pytest.mark.parametrize("language", ["ru", "uk", "ro"])
+@pytest.mark.parametrize("query", [{}, {"currency": "RON"}])
+def test_the_date_field_shows_the_day_in_every_language(
+    client: Client, ledger: None, director: User, language: str, query: dict[str, str]
+) -> None:
+    """A Russian or Romanian director opened the forecast on an empty "По состоянию на" field:
+    the widget wrote the day as 31.03.2026, which <input type="date"> does not take."""
+    User.objects.filter(pk=director.pk).update(language=language)
+    html = get(client, director, data=query).content.decode()
+    assert 'name="as_of" value="2026-03-31"' in html
+
+
 def test_the_page_reads_in_russian(client: Client, ledger: None, director: User) -> None:
     director.language = "ru"
     director.save()
