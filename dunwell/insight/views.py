@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from dunwell.accounts.models import User
+from dunwell.forms import query_with_default
 from dunwell.insight.export import bucket_label, write_xlsx
 from dunwell.insight.forms import GROUP_CHOICES, AgingFilterForm
 from dunwell.insight.selectors import AgingReport, aging
@@ -25,8 +26,11 @@ def _report(
 ) -> tuple[AgingFilterForm, AgingReport]:
     """The filter form and the report it asks for; the default report when a parameter is bad
     (the caller answers 400 and names it). `largest`: only that many rows per currency."""
-    form = AgingFilterForm(request.GET or None)
     today = timezone.localdate()
+    # The field shows the day the report is taken as of (today unless chosen), as the title does.
+    form = AgingFilterForm(
+        query_with_default(request.GET, "as_of", today.isoformat()), initial={"as_of": today}
+    )
     if form.is_bound and form.is_valid():
         as_of, by, edges = form.as_of_or(today), form.group_by(), form.cleaned_data["buckets"]
         currency = form.cleaned_data["currency"] or None

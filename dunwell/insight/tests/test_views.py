@@ -121,6 +121,18 @@ def test_the_empty_buckets_field_shows_what_to_type(
     assert 'title="Days past due, e.g. 30,60,90,180"' in html
 
 
+@pytest.mark.parametrize("language", ["en", "ru", "ro"])
+@pytest.mark.parametrize("query", [{}, {"by": "collector"}])
+def test_the_date_field_shows_the_day_the_report_is_taken_as_of(
+    client: Client, ledger: object, director: User, language: str, query: dict[str, str]
+) -> None:
+    """The title said "Aging as of 31.03.2026" over an empty date field (mm/dd/yyyy)."""
+    User.objects.filter(pk=director.pk).update(language=language)
+    html = page(client, director, **query)
+    assert "31.03.2026" in html
+    assert 'name="as_of" value="2026-03-31"' in html
+
+
 def test_filters_change_as_of_grouping_and_buckets(
     client: Client, ledger: object, director: User
 ) -> None:
