@@ -292,3 +292,36 @@ def test_one_word_for_approving_a_step_and_one_for_a_credit_decision(
             context, _sep, text = msgid.rpartition("\x04")
             wrong = step_words if app == "credit" or context == "credit" else others
             assert not any(w in msgstr.lower() for w in wrong), (app, text, msgstr)
+
+
+@pytest.mark.parametrize(
+    ("lang", "responsible", "collectors", "other_words"),
+    [
+        ("ro", "recuperator responsabil", "Recuperatori responsabili", ("colector",)),
+        ("ru", "ответственный взыскатель", "Ответственные взыскатели", ("коллектор", "по взыск")),
+        ("uk", "відповідальний стягувач", "Відповідальні стягувачі", ("колектор", "зі стягн")),
+    ],
+)
+def test_one_word_for_the_responsible_collector(
+    lang: str, responsible: str, collectors: str, other_words: tuple[str, ...]
+) -> None:
+    """The ladder's catalogue said 'responsabilul de recuperare' / 'сотрудник по взысканию'
+    where the ledger's (which wins the merge) says 'recuperator responsabil'; the debtor card's
+    reassignments read 'Colectori responsabili' / 'Ответственные коллекторы'. The role is
+    'Recuperator' / 'Взыскатель' / 'Стягувач' (accounts), and so is the person everywhere."""
+    from dunwell.ladder.models import AssigneeRole
+
+    with translation.override(lang):
+        assert gettext("responsible collector") == responsible
+        assert str(AssigneeRole.COLLECTOR.label) == responsible
+        assert gettext("Responsible collectors") == collectors
+    for app in ("ladder", "ledger"):
+        assert _catalogue(app, lang)["responsible collector"] == responsible, app
+    # Each app's own words for the collector as a person (not a collection agency).
+    for app in ("work", "ladder", "telephony"):
+        for msgid, msgstr in _catalogue(app, lang).items():
+            if isinstance(msgid, str) and "collector" in msgid.lower():
+                if "agency" in msgid.lower():
+                    continue
+                for word in other_words:
+                    assert word not in msgstr.lower(), (app, msgid, msgstr)
