@@ -192,7 +192,7 @@ class CreditCheck(models.Model):
 class ApprovalStatus(models.TextChoices):
     PENDING = "pending", _("waiting")
     APPROVED = "approved", pgettext_lazy("credit", "approved")
-    REJECTED = "rejected", _("rejected")
+    REJECTED = "rejected", pgettext_lazy("credit", "rejected")
 
 
 class CreditApprovalRequest(models.Model):

@@ -437,3 +437,30 @@ def test_only_sales_managers_acknowledge_rules(cp: Counterparty, collector: User
     answer = client_for(collector).post(reverse("credit:acknowledge"), {"rule_set": [rules.pk]})
     assert answer.status_code == 403
     assert not RuleAcknowledgement.objects.exists()
+
+
+def test_a_rejected_order_reads_rejected_like_an_approved_one_in_romanian(
+    cp: Counterparty, collector: User, controller: User
+) -> None:
+    """The ledger's and the legal catalogue's 'rejected' (respins: a document, a step) came
+    first: the recent decisions read 'aprobată' beside 'respins'."""
+    check(cp, Money(__import__("decimal").Decimal("5000"), "RON"), "R-1", collector)
+    check(cp, Money(__import__("decimal").Decimal("6000"), "RON"), "R-2", collector)
+    first, second = CreditApprovalRequest.objects.order_by("pk")
+    until = (timezone.localdate() + timedelta(days=5)).isoformat()
+    client = client_for(controller)
+    client.post(
+        reverse("credit:approval", args=[first.pk]),
+        {"decision": "approve", "reason": "avans", "expires_on": until},
+    )
+    client.post(
+        reverse("credit:approval", args=[second.pk]), {"decision": "reject", "reason": "dosar"}
+    )
+    controller.language = "ro"
+    controller.save(update_fields=["language"])
+    page = client_for(controller).get(reverse("credit:approvals")).content.decode()
+    assert "aprobată (" in page
+    assert "respinsă (" in page
+    assert "respins (" not in page
+    shown = client_for(controller).get(reverse("credit:approval", args=[second.pk]))
+    assert "<strong>respinsă</strong>" in shown.content.decode()
