@@ -456,3 +456,17 @@ def test_a_single_next_task_is_counted_in_the_singular(
     call_task(debtor, collector, due_at=timezone.now() + timedelta(days=6))
     page = client_for(collector).get(reverse("work:worklist")).content.decode()
     assert "Next tasks: Monday, 16.03.2026 (1 task)." in page
+
+
+def test_the_romanian_day_counts_one_done_task_without_a_plural(
+    debtor: Counterparty, collector: User
+) -> None:
+    """'1 făcute · 1 rămase' (a plural adjective after one) read as 'Făcute: 1 · Rămase: 1'."""
+    collector.language = "ro"
+    collector.save()
+    call_task(debtor, collector, title="left one")
+    done = call_task(debtor, collector, title="done one")
+    ladder.complete_task(done, user=collector, result="ok")
+    page = client_for(collector).get(reverse("work:worklist")).content.decode()
+    assert '<p id="counts">Făcute: 1 · Rămase: 1' in page
+    assert "1 făcute" not in page
