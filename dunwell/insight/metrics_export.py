@@ -283,30 +283,40 @@ def write_xlsx(report: MetricsReport, out: IO[bytes]) -> None:
     workbook = Workbook(write_only=True)
     kpis = workbook.create_sheet(_("KPIs"))
     as_of = date_format(report.as_of, "SHORT_DATE_FORMAT")
+    # Each sheet says, above its headings, the day or the month it covers: a sheet copied or
+    # printed on its own (the collectors' month) read as numbers of no particular time.
+    title = _("Collection KPIs as of %(date)s") % {"date": as_of}
     head: list[Any] = [_("Currency"), _("Group"), *trend_header()]
     lay_out(kpis, head, first=12, above=1)
-    append_row(kpis, [_("Collection KPIs as of %(date)s") % {"date": as_of}])
+    append_row(kpis, [title])
     append_row(kpis, head)
     for series in report.series:
         for row in trend_rows(series):
             append_row(kpis, [series.currency, series.label, *row])
     roll = workbook.create_sheet(_("Roll rates"))
     head = [_("Currency"), _("Group"), _("Buckets"), *report.ends]
-    lay_out(roll, head, first=12)
+    lay_out(roll, head, first=12, above=1)
+    append_row(roll, [title])
     append_row(roll, head)
     for series in report.series:
         for label, row in zip(roll_labels(report), series.roll, strict=True):
             append_row(roll, [series.currency, series.label, label, *(one_place(v) for v in row)])
     recovery = workbook.create_sheet(_("Recovery odds"))
     head = [_("Currency"), _("Group"), *recovery_header(report)]
-    lay_out(recovery, head, first=12)
+    lay_out(recovery, head, first=12, above=1)
+    append_row(recovery, [title])
     append_row(recovery, head)
     for series in report.series:
         for row in recovery_rows(report, series):
             append_row(recovery, [series.currency, series.label, *row])
     collectors = workbook.create_sheet(_("Collectors"))
     head = collector_header()
-    lay_out(collectors, head, first=24)
+    lay_out(collectors, head, first=24, above=1)
+    start = date_format(report.period_start, "SHORT_DATE_FORMAT")
+    append_row(
+        collectors,
+        [_("Collector results from %(start)s to %(end)s") % {"start": start, "end": as_of}],
+    )
     append_row(collectors, head)
     for row in collector_rows(report):
         append_row(collectors, row)

@@ -125,7 +125,41 @@ def test_the_export_has_the_trend_roll_rates_recovery_and_collectors(
     assert [c.number_format for c in cells[2:5]] == ["dd.mm.yyyy", "#,##0.00", "#,##0.00"]
     assert cells[5].number_format == "#,##0.0"  # DSO, one place
     roll = list(book["Roll rates"].iter_rows(values_only=True))
-    assert roll[0][3] == datetime(2025, 4, 30)  # month-ends as dates
+    assert roll[1][3] == datetime(2025, 4, 30)  # month-ends as dates
+
+
+@pytest.mark.parametrize(
+    ("language", "kpis", "collectors"),
+    [
+        (
+            "en",
+            "Collection KPIs as of 31.03.2026",
+            "Collector results from 01.03.2026 to 31.03.2026",
+        ),
+        (
+            "ru",
+            "Показатели взыскания на 31.03.2026",
+            "Результаты взыскателей с 01.03.2026 по 31.03.2026",
+        ),
+        (
+            "ro",
+            "Indicatorii recuperării la 31.03.2026",
+            "Rezultatele recuperatorilor între 01.03.2026 și 31.03.2026",
+        ),
+    ],
+)
+def test_every_sheet_of_the_export_says_when_it_was_taken(
+    client: Client, ledger: None, director: User, language: str, kpis: str, collectors: str
+) -> None:
+    """The roll rates, recovery odds and collectors' sheets began with their headings: the
+    collectors' figures (a month's) did not say which month, as the page does above them."""
+    User.objects.filter(pk=director.pk).update(language=language)
+    response = get(client, director, "insight:metrics_export", data={"as_of": "2026-03-31"})
+    book = load_workbook(io.BytesIO(response.content), read_only=True)
+    titles = [next(sheet.iter_rows(values_only=True))[0] for sheet in book.worksheets]
+    assert titles == [kpis, kpis, kpis, collectors]
+    heads = [list(sheet.iter_rows(values_only=True))[1][0] for sheet in book.worksheets]
+    assert heads[0] == heads[1] == heads[2] != heads[3]  # Currency × 3, then Collector
 
 
 def test_the_page_opens_on_the_latest_month_end(client: Client, director: User) -> None:
