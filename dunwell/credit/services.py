@@ -451,13 +451,20 @@ def check(
         row.pk = ids[0]
         approval = _approval_request(row, user, ids[1])
         notices = _approval_notices(approval)
-        insert_together([row], [approval], notices, skip_conflicts=[Notification])
+        insert_together(
+            [row],
+            [approval],
+            [_requested_entry(approval)],
+            notices,
+            skip_conflicts=[Notification],
+        )
         return CheckResult(row, result)
     with transaction.atomic():
         insert_row(row)
         if request:
             approval = _approval_request(row, user)
             insert_row(approval)  # on the check's path: one INSERT, no ORM compiler
+            insert_row(_requested_entry(approval))
             insert_rows(_approval_notices(approval), skip_conflicts=True)
         else:
             _APPROVAL_REQUEST.set_cached_value(row, None)
@@ -480,6 +487,21 @@ def _approval_request(
         reasons=row.reasons,
         requested_by=user if user is not None and user.pk else None,
         requested_at=row.created_at,
+    )
+
+
+def _requested_entry(request: CreditApprovalRequest) -> TimelineEntry:
+    """The (unsaved) timeline entry of `request`: the debtor's timeline shows the order sent
+    for a credit decision before the decision that answers it."""
+    order = request.order_ref or f"#{request.credit_check_id}"
+    amount = money(request.amount, request.currency)
+    return TimelineEntry(
+        counterparty_id=request.counterparty_id,
+        at=request.requested_at,
+        actor=request.requested_by,
+        kind="credit.approval_requested",
+        summary=f"Order {order} of {request.amount} {request.currency} waits for a credit decision",
+        data={"request": request.pk, "order": order, "amount": amount},
     )
 
 

@@ -61,6 +61,20 @@ def decided(entries: Sequence[Any]) -> dict[int, str]:
     return out
 
 
+def requested(entries: Sequence[Any]) -> dict[int, str]:
+    out = {}
+    for e in entries:
+        data = e.data or {}
+        if "amount" not in data:
+            continue
+        amount = Money(Decimal(data["amount"]["amount"]), data["amount"]["currency"])
+        out[e.pk] = gettext("Order %(order)s of %(amount)s waits for a credit decision") % {
+            "order": data.get("order", ""),
+            "amount": money_text(amount),
+        }
+    return out
+
+
 def limit_set(entries: Sequence[Any]) -> dict[int, str]:
     out = {}
     for e in entries:
@@ -138,6 +152,8 @@ def register() -> None:
     register_renderer("credit.shipments_stopped", stopped)
     register_renderer("credit.shipments_resumed", resumed)
     register_renderer("credit.approval_decided", decided)
+    KIND_LABELS.setdefault("credit.approval_requested", _("Credit approval requested"))
+    register_renderer("credit.approval_requested", requested)
     register_renderer("credit.limit_set", limit_set)
     KIND_LABELS.setdefault("credit.limit_requested", _("Limit request filed"))
     KIND_LABELS.setdefault("credit.limit_request_withdrawn", _("Limit request withdrawn"))

@@ -46,6 +46,7 @@ def test_limit_approval_and_lift_read_in_english_and_russian(
     day = until.strftime("%d.%m.%Y")
     assert texts() == {
         "credit.limit_set": "Credit limit 1,000.00\u00a0RON from 01.01.2026: test limit",
+        "credit.approval_requested": "Order R-1 of 5,000.00\u00a0RON waits for a credit decision",
         "credit.approval_decided": f"Order R-1 approved by carla until {day}: prepaid",
         "credit.shipments_resumed": "Shipments resumed by carla: paid",
     }
@@ -91,3 +92,29 @@ def test_the_committee_entries_read_in_english_and_russian(
     assert russian["credit.committee_decided"] == (
         "Кредитный комитет 20.03.2026: лимит 4\u00a0000,00\u00a0RON, 21 день, пересмотр 20.03.2027."
     )
+
+
+def test_an_order_sent_for_approval_is_on_the_timeline_in_the_readers_language(
+    make_counterparty: Callable[..., Counterparty],
+    limit: Callable[..., Any],
+    rules: Callable[..., Any],
+    sales: User,
+) -> None:
+    """The sales manager's request shows on the debtor's timeline before the decision."""
+    cp = make_counterparty()
+    rules()
+    limit(cp, "1000")
+    check(cp, Money(Decimal("5000"), "EUR"), "R-7", sales)  # no rate: needs approval
+    entry = TimelineEntry.objects.get(kind="credit.approval_requested")
+    assert entry.actor == sales
+    with translation.override("uk"):
+        assert texts()["credit.approval_requested"] == (
+            "Замовлення R-7 на 5\u00a0000,00\u00a0EUR чекає кредитного рішення"
+        )
+    with translation.override("ro"):
+        assert texts()["credit.approval_requested"] == (
+            "Comanda R-7 de 5.000,00\u00a0EUR așteaptă o decizie de credit"
+        )
+    # A second check of the same order while it waits files nothing new.
+    check(cp, Money(Decimal("5000"), "EUR"), "R-7", sales)
+    assert TimelineEntry.objects.filter(kind="credit.approval_requested").count() == 1
