@@ -114,12 +114,17 @@ def append_row(sheet: Worksheet | Any, values: Iterable[Any]) -> None:
     sheet.append(xlsx_row(sheet, values))
 
 
+# A column is at least as wide as an amount of hundreds of millions with its places and groups
+# (123 456 789,12): at 12 a spreadsheet showed ######## for a total in roubles or hryvnias.
+NARROWEST = 15
+
+
 def lay_out(sheet: Worksheet | Any, headers: list[Any], *, first: int = 36, above: int = 0) -> None:
-    """Columns wide enough for their headings (and the first, the debtor's name, for a name),
-    and the headings kept in view while the rows scroll (`above`: rows written before them,
-    a title). A write-only sheet takes both only before its first row."""
+    """Columns wide enough for their headings (and the first, the debtor's name, for a name)
+    and for a large amount, and the headings kept in view while the rows scroll (`above`: rows
+    written before them, a title). A write-only sheet takes both only before its first row."""
     for column, heading in enumerate(headers, 1):
-        width = max(12, min(len(str(heading)) + 2, 30))
+        width = max(NARROWEST, min(len(str(heading)) + 2, 30))
         sheet.column_dimensions[get_column_letter(column)].width = (
             max(first, width) if column == 1 else width
         )

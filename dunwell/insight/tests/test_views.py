@@ -105,6 +105,28 @@ def test_director_sees_everything_in_page_and_export(
     assert float(str(total[-2])) == pytest.approx(2233.50)
 
 
+def test_a_total_of_hundreds_of_millions_fits_its_column_in_the_export(
+    client: Client,
+    make_counterparty: Callable[..., Counterparty],
+    make_document: Callable[..., Document],
+    director: User,
+) -> None:
+    """A total in roubles of 123 456 789,12 was written in columns 12 characters wide: a
+    spreadsheet shows ######## for a number that does not fit."""
+    debtor = make_counterparty(name="ООО Большой долг")
+    make_document(debtor, "123456789.12", currency="RUB", due_date=date(2026, 3, 20))
+    client.force_login(director)
+    response = client.get(reverse("insight:aging_export"))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
+    written = f"{123456789.12:,.2f}"  # each character counted as wide as a digit
+    for row in sheet.iter_rows(min_row=3):
+        for cell in row:
+            if isinstance(cell.value, float) and cell.value >= 1e8:
+                width = sheet.column_dimensions[cell.column_letter].width
+                assert width > len(written), (cell.coordinate, width)
+
+
 def test_collector_export_holds_only_own_rows(
     client: Client, ledger: object, collector: User
 ) -> None:
