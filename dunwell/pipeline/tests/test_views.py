@@ -87,6 +87,18 @@ def test_a_sales_manager_reads_days_on_the_stage_and_the_stuck_flag(
     assert "Deal S1" in only and "Deal S2" not in only
 
 
+def test_the_owner_column_names_the_person_not_their_login(
+    client: Client, deals: dict[str, Deal], seller: User
+) -> None:
+    """The page's header says "Ana Radu · Sales manager": the deals' owner read "sam"."""
+    seller.first_name, seller.last_name = "Ana", "Radu"
+    seller.save()
+    client.force_login(seller)
+    page = client.get(reverse("pipeline:deals")).content.decode()
+    assert page.count('data-label="Owner">Ana Radu</td>') == 2
+    assert 'data-label="Owner">sam</td>' not in page
+
+
 def test_the_page_reads_in_russian_with_stage_names_translated(
     client: Client, deals: dict[str, Deal], seller: User
 ) -> None:
