@@ -142,7 +142,11 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("ledger:import_detail", run.pk)
     # Each column of the file with its first values, beside the select that maps it.
     first = rows[:PREVIEW_VALUES]
-    samples = [[row[i] for row in first if i < len(row)] for i in range(len(headers))]
+    # An empty cell is None: the page says "(empty)" instead of "1 · ·".
+    samples = [
+        [row[i] if str(row[i]).strip() else None for row in first if i < len(row)]
+        for i in range(len(headers))
+    ]
     encoding = ENCODINGS.get(run.encoding or file_encoding(Path(run.stored_file.path)), "")
     return render(
         request,

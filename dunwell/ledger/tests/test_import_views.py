@@ -419,6 +419,19 @@ def test_an_unreadable_file_is_titled_so_not_check_the_columns(
     assert f'role="alert">{reason}' in page
 
 
+def test_an_empty_cell_among_a_columns_first_values_says_empty(
+    company: Company, finance: User
+) -> None:
+    """The first values of a column with empty cells read "1 · ·" (the separators of nothing)."""
+    User.objects.filter(pk=finance.pk).update(language="ro")
+    client = client_for(finance)
+    body = "external_id;name;country\nC1;Alpha;RO\nC2;Beta;\nC3;Gamma; \n"
+    page = client.get(upload(client, body)["Location"]).content.decode()
+    assert "<span>RO</span>" in page
+    assert page.count('<span class="import-empty">(gol)</span>') == 2
+    assert "<span></span>" not in page and "<span> </span>" not in page
+
+
 def test_why_an_import_failed_is_worded_in_the_readers_language(
     company: Company,
     finance: User,
