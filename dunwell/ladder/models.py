@@ -521,21 +521,26 @@ class Task(models.Model):
         return self.status in OPEN_STATUSES
 
 
-# Titles the app itself gives a task without a step (call-backs the call card, a missed call
-# and a stalling debtor schedule): stored in English, shown in the reader's language. One named
-# placeholder at most ("%(who)s" a person's name, "%(number)s" a phone number), filled in the
-# stored English and read back from it.
+# Titles the app itself gives a task without a step (call-backs the call card, a missed call,
+# a stalling debtor and the nightly retries schedule): stored in English, shown in the reader's
+# language. One named placeholder at most ("%(who)s" a person's name, "%(number)s" a phone
+# number, "%(debtor)s" a debtor's name, "%(title)s" the missed task's own stored title, itself
+# read back the same way), filled in the stored English and read back from it.
 CALL_BACK_AS_ASKED = gettext_noop("Call back as asked")
 CALL_BACK_ABUSIVE = gettext_noop("Call back (the last call was abusive)")
 CALL_THE_DECIDER = gettext_noop("Call the person who decides payments: %(who)s")
 CALL_BACK_MISSED = gettext_noop("Call back: missed call from %(number)s")
 REACH_THE_DECIDER = gettext_noop("Reach the person who decides payments")
+CALL_AGAIN = gettext_noop("Call again: %(title)s")
+CALL_AGAIN_NO_ANSWER = gettext_noop("Call again (no answer): %(debtor)s")
 STEPLESS_TITLES = (
     CALL_BACK_AS_ASKED,
     CALL_BACK_ABUSIVE,
     CALL_THE_DECIDER,
     CALL_BACK_MISSED,
     REACH_THE_DECIDER,
+    CALL_AGAIN,
+    CALL_AGAIN_NO_ANSWER,
 )
 
 
@@ -561,7 +566,10 @@ def stepless_title(title: str) -> str:
                 return gettext(source)
             continue
         if title.startswith(head) and title.endswith(tail) and len(title) > len(head + tail):
-            return gettext(source) % {name: title[len(head) : len(title) - len(tail)]}
+            value = title[len(head) : len(title) - len(tail)]
+            if name == "title":  # a retried task's own title: one of these, or kept as it is
+                value = stepless_title(value)
+            return gettext(source) % {name: value}
     return title
 
 

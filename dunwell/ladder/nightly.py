@@ -41,6 +41,8 @@ from dunwell.accounts.models import User
 from dunwell.ladder import events
 from dunwell.ladder.decide import task_window
 from dunwell.ladder.models import (
+    CALL_AGAIN,
+    CALL_AGAIN_NO_ANSWER,
     Action,
     Dispute,
     DisputeStatus,
@@ -49,6 +51,7 @@ from dunwell.ladder.models import (
     Task,
     TaskStatus,
 )
+from dunwell.ladder.timeline_texts import CALL_BACK_RETRIED, NO_ANSWER_RETRIED
 from dunwell.ledger.models import Counterparty, Document, TimelineEntry
 from dunwell.workdays import WorkCalendar
 
@@ -445,8 +448,9 @@ def escalate_overdue_disputes(run: NightlyRun) -> None:
 
 # --- 3 and 4. retries ------------------------------------------------------------------------
 
-RETRY_TITLE = gettext_lazy("Call again: %(title)s")
-NO_ANSWER_TITLE = gettext_lazy("Call again (no answer): %(debtor)s")
+# Stored in English, read in each reader's language (models.stepless_title, timeline_texts).
+RETRY_TITLE = CALL_AGAIN
+NO_ANSWER_TITLE = CALL_AGAIN_NO_ANSWER
 
 
 def _retry_task(
@@ -472,6 +476,12 @@ def _retry_task(
         currency="",
         key=key,
     )
+
+
+def _local_day(task: Task, debtor: _Debtor) -> str:
+    """The day a retry is planned for, as the debtor's clock reads it (ISO, for the timeline)."""
+    assert task.window_start is not None
+    return timezone.localtime(task.window_start, _zone(debtor.time_zone)).date().isoformat()
 
 
 def _step_window(task: Task | None) -> tuple[time | None, time | None]:
@@ -503,8 +513,7 @@ def retry_stale_call_backs(run: NightlyRun) -> None:
         for task_id, cp, assignee, title, due_at, _end in stale:
             debtor = debtors[cp]
             local_day = timezone.localtime(due_at, _zone(debtor.time_zone)).date()
-            with translation.override(_language_of(assignee)):
-                retry_title = str(RETRY_TITLE) % {"title": title}
+            retry_title = RETRY_TITLE % {"title": title}
             new.append(
                 _retry_task(
                     run, debtor, assignee, retry_title, local_day, (None, None), f"retry:{task_id}"
@@ -514,8 +523,9 @@ def retry_stale_call_backs(run: NightlyRun) -> None:
                 (
                     cp,
                     "ladder.call_back_missed",
-                    f"{title}: not done in time, called again on {new[-1].window_start:%d.%m.%Y}",
-                    {"task": task_id},
+                    CALL_BACK_RETRIED
+                    % {"title": title, "date": f"{new[-1].window_start:%d.%m.%Y}"},
+                    {"task": task_id, "title": title, "day": _local_day(new[-1], debtor)},
                 )
             )
         Task.objects.filter(pk__in=[row[0] for row in stale], status=TaskStatus.OPEN).update(
@@ -589,8 +599,7 @@ def retry_unanswered_calls(run: NightlyRun) -> None:
         debtor = debtors[call.counterparty_id]
         origin = origins.get(call.task_id) if call.task_id is not None else None
         assignee = origin.assignee_id if origin is not None else debtor.collector_id
-        with translation.override(_language_of(assignee)):
-            title = str(NO_ANSWER_TITLE) % {"debtor": debtor.name}
+        title = NO_ANSWER_TITLE % {"debtor": debtor.name}
         local_day = timezone.localtime(call.at, _zone(debtor.time_zone)).date()
         new.append(
             _retry_task(
@@ -612,8 +621,8 @@ def retry_unanswered_calls(run: NightlyRun) -> None:
                     (
                         t.counterparty_id,
                         "ladder.no_answer_retry",
-                        f"No answer: called again on {t.window_start:%d.%m.%Y}",
-                        {"key": t.key},
+                        NO_ANSWER_RETRIED % {"date": f"{t.window_start:%d.%m.%Y}"},
+                        {"key": t.key, "day": _local_day(t, debtors[t.counterparty_id])},
                     )
                     for t in created
                 ),

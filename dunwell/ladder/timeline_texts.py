@@ -11,7 +11,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_noop, ngettext
 
 from dunwell.ledger.timeline import referenced, register_renderer
 from dunwell.money import Amounts, Money
@@ -284,6 +284,32 @@ def graces(entries: Sequence[Any]) -> dict[int, str]:
     return out
 
 
+# The nightly run's retries: stored in English (the search's and an old entry's text), read in
+# the reader's language from the entry's data.
+CALL_BACK_RETRIED = gettext_noop("%(title)s: not done in time, called again on %(date)s")
+NO_ANSWER_RETRIED = gettext_noop("No answer: called again on %(date)s")
+
+
+def retries(entries: Sequence[Any]) -> dict[int, str]:
+    """ "No answer: called again on <day>"; a missed call-back's own title first. Entries
+    written before the day was kept in their data keep their English summary."""
+    from dunwell.ladder.models import stepless_title
+
+    out = {}
+    for entry in entries:
+        data = entry.data or {}
+        try:
+            day = date_format(date.fromisoformat(data["day"]), "SHORT_DATE_FORMAT")
+        except (KeyError, TypeError, ValueError):
+            continue
+        if entry.kind == "ladder.call_back_missed":
+            title = stepless_title(str(data.get("title") or ""))
+            out[entry.pk] = gettext(CALL_BACK_RETRIED) % {"title": title, "date": day}
+        else:
+            out[entry.pk] = gettext(NO_ANSWER_RETRIED) % {"date": day}
+    return out
+
+
 def register() -> None:
     register_renderer("ladder.tasks_created", tasks_created)
     register_renderer("ladder.promise_recorded", promise_recorded)
@@ -299,5 +325,7 @@ def register() -> None:
     register_renderer("ladder.dispute_resolved", disputes)
     register_renderer("ladder.agreement_created", agreements)
     register_renderer("ladder.policy_assigned", policy_assigned)
+    register_renderer("ladder.call_back_missed", retries)
+    register_renderer("ladder.no_answer_retry", retries)
     for kind in ("requested", "granted", "extended", "ended", "rejected"):
         register_renderer(f"ladder.grace_{kind}", graces)

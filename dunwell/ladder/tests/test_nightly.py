@@ -196,6 +196,40 @@ def test_missed_call_back_is_closed_and_retried_on_the_next_working_day(
     assert Task.objects.filter(key__startswith="retry:").count() == 1
 
 
+def test_a_missed_call_back_is_retried_in_each_readers_language(
+    debtor: Counterparty, collector: User
+) -> None:
+    """The retry's title and its timeline entry were English on a Romanian card: the title was
+    written in the assignee's language by the run, the entry in English always."""
+    collector.language = "ro"
+    collector.save()
+    at = datetime(2026, 3, 6, 15, tzinfo=BUCHAREST)
+    with time_machine.travel(at - timedelta(hours=1), tick=False):
+        services.create_manual_task(
+            counterparty=debtor, assignee=collector, action=Action.CALL, due_at=at,
+            title="Call back as asked", user=collector,
+        )  # fmt: skip
+    run_at(7)
+    retry = Task.objects.select_related("step", "counterparty").get(key__startswith="retry:")
+    assert retry.title == "Call again: Call back as asked"
+    entry = TimelineEntry.objects.get(kind="ladder.call_back_missed")
+    for language, title, text in [
+        (
+            "ro",
+            "Sunați din nou: Reapel, cum s-a cerut",
+            "Reapel, cum s-a cerut: neefectuat la timp, sunat din nou pe 09.03.2026",
+        ),
+        (
+            "uk",
+            "Зателефонувати ще раз: Передзвонити, як просили",
+            "Передзвонити, як просили: не виконано вчасно, повторний дзвінок 09.03.2026",
+        ),
+    ]:
+        with translation.override(language):
+            assert retry.localized_title == title
+            assert with_texts([entry])[0].text == text
+
+
 def test_a_ladder_call_task_left_open_is_not_a_call_back(
     debtor: Counterparty, invoice: Document
 ) -> None:

@@ -102,6 +102,35 @@ def test_no_answer_is_retried_next_working_day_within_the_steps_window(
     assert Task.objects.filter(key__startswith="retry:call").count() == 1
 
 
+def test_a_no_answer_retry_reads_in_each_readers_language(
+    debtor: Counterparty, collector: User
+) -> None:
+    """The retry's title was written in the collector's language when the run made it (a demo
+    made in English showed 'Call again (no answer): …' and 'No answer: called again on …' on a
+    Romanian card); stored in English, each reader reads it in their own."""
+    from django.utils import translation
+
+    from dunwell.ledger.models import TimelineEntry
+    from dunwell.ledger.timeline import with_texts
+
+    collector.language = "ro"
+    collector.save()
+    with time_machine.travel(at(date(2026, 2, 6), 11), tick=False):  # a Friday
+        services.record_call_outcome(collector, debtor, OutcomeInput(outcome=Outcome.NO_ANSWER))
+    run_on(date(2026, 2, 7))
+    retry = Task.objects.select_related("step", "counterparty").get(key__startswith="retry:call")
+    assert retry.title == f"Call again (no answer): {debtor.name}"
+    entry = TimelineEntry.objects.get(kind="ladder.no_answer_retry")
+    for language, title, text in [
+        ("ro", "Sunați din nou (fără răspuns)", "Fără răspuns: sunat din nou pe 09.02.2026"),
+        ("ru", "Позвонить ещё раз (нет ответа)", "Нет ответа: повторный звонок 09.02.2026"),
+        ("en", "Call again (no answer)", "No answer: called again on 09.02.2026"),
+    ]:
+        with translation.override(language):
+            assert retry.localized_title == f"{title}: {debtor.name}"
+            assert with_texts([entry])[0].text == text
+
+
 def test_an_answered_call_after_the_no_answer_cancels_the_retry(
     debtor: Counterparty, collector: User
 ) -> None:
