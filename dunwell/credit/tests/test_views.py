@@ -464,3 +464,22 @@ def test_a_rejected_order_reads_rejected_like_an_approved_one_in_romanian(
     assert "respins (" not in page
     shown = client_for(controller).get(reverse("credit:approval", args=[second.pk]))
     assert "<strong>respinsă</strong>" in shown.content.decode()
+
+
+def test_a_sales_manager_reads_who_lifts_a_stop_on_shipments(
+    cp: Counterparty, collector: User, controller: User
+) -> None:
+    """The panel said only 'Shipments stopped': a sales manager did not learn who releases it."""
+    Counterparty.objects.filter(pk=cp.pk).update(stop_shipments=True)
+    collector.language = "uk"
+    collector.save(update_fields=["language"])
+    url = reverse("credit:panel", args=[cp.pk])
+    text = client_for(collector).get(url).content.decode()
+    assert (
+        "Кредитний контролер або директор знімає зупинку, коли відвантаження можна відновити."
+        in text
+    )
+    # The controller has the form to lift it instead.
+    decider = client_for(controller).get(url).content.decode()
+    assert "credit-who-lifts" not in decider
+    assert "Lift stop-shipments" in decider
