@@ -339,3 +339,29 @@ def test_the_task_page_speaks_the_users_language(
     )
     page = client_for(collector).get(reverse("work:task", args=[task.pk])).content.decode()
     assert button in page and hold in page
+
+
+@pytest.mark.parametrize(
+    ("language", "column", "opened"),
+    [
+        ("uk", "Залишок", "Відкрито"),
+        ("ru", "Остаток", "Открыто"),
+        ("ro", "Sold deschis", "Deschis"),
+    ],
+)
+def test_a_task_pages_documents_name_the_open_amount_as_the_card_does(
+    debtor: Counterparty,
+    collector: User,
+    make_document: Callable[..., Document],
+    language: str,
+    column: str,
+    opened: str,
+) -> None:
+    """The amount column read 'Відкрито' / 'Deschis' ('opened') beside the card's 'Залишок'."""
+    make_document(debtor, "1500.00")
+    task = ladder_task(debtor, collector, "email")
+    collector.language = language
+    collector.save()
+    page = client_for(collector).get(reverse("work:task", args=[task.pk])).content.decode()
+    assert f'<th class="num">{column}</th>' in page
+    assert f'<th class="num">{opened}</th>' not in page
