@@ -364,11 +364,19 @@ def call_card(request: HttpRequest, counterparty_id: int) -> HttpResponse:
     }
     script = scripts.get(situation)
     skip_task = None
+    # The task being worked (a missed call's call-back, a step's call): named on the card.
+    open_task = None
     task_param = query_id(request.GET.get("task", ""))
     if task_param is not None:
-        candidate = Task.objects.filter(pk=task_param, counterparty=counterparty).first()
-        if candidate is not None and candidate.is_open and can_skip_task(user, candidate):
-            skip_task = candidate
+        candidate = (
+            Task.objects.select_related("step", "counterparty")
+            .filter(pk=task_param, counterparty=counterparty)
+            .first()
+        )
+        if candidate is not None and candidate.is_open:
+            open_task = candidate
+            if can_skip_task(user, candidate):
+                skip_task = candidate
     call_back = selectors.call_back_suggestion(
         counterparty, timezone.now(), services.FOLLOW_UP_HOUR
     )
@@ -385,6 +393,7 @@ def call_card(request: HttpRequest, counterparty_id: int) -> HttpResponse:
             "script_text": fill_script(script.text, values) if script else "",
             "task_id": request.GET.get("task", ""),
             "skip_task": skip_task,
+            "open_task": open_task,
             "skip_form": SkipForm(),
             "outcomes": Outcome,
             "now_local": timezone.localtime(call_back).strftime("%Y-%m-%dT%H:%M"),

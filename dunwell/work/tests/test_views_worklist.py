@@ -470,3 +470,35 @@ def test_the_romanian_day_counts_one_done_task_without_a_plural(
     page = client_for(collector).get(reverse("work:worklist")).content.decode()
     assert '<p id="counts">Făcute: 1 · Rămase: 1' in page
     assert "1 făcute" not in page
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "due"),
+    [
+        ("uk", "Передзвонити: пропущений дзвінок з +380441234567", "строк 16.03.2026 10:00"),
+        ("ro", "Sunați înapoi: apel nepreluat de la +380441234567", "termen 16.03.2026, 10:00"),
+    ],
+)
+def test_the_call_card_names_the_task_it_was_opened_for(
+    debtor: Counterparty, collector: User, language: str, title: str, due: str
+) -> None:
+    """A missed call's call-back opened the call card with nothing about the missed call: the
+    card names the task (and its time) that the outcome will close."""
+    from dunwell.ladder.models import CALL_BACK_MISSED
+
+    collector.language = language
+    collector.save()
+    due_at = datetime(2026, 3, 16, 10, tzinfo=ZoneInfo("UTC"))  # the tests read UTC
+    task = call_task(
+        debtor, collector, title=CALL_BACK_MISSED % {"number": "+380441234567"}, due_at=due_at
+    )
+    url = reverse("work:call", args=[debtor.pk])
+    page = client_for(collector).get(url, {"task": task.pk}).content.decode()
+    shown = page.split('<p id="call-task">', 1)[1].split("</p>", 1)[0]
+    assert title in shown and due in shown
+    # without a task, or with one that is done, nothing is named
+    assert 'id="call-task"' not in client_for(collector).get(url).content.decode()
+    ladder.complete_task(task, user=collector, result="ok")
+    assert (
+        'id="call-task"' not in client_for(collector).get(url, {"task": task.pk}).content.decode()
+    )
