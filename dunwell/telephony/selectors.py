@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext
 
 from dunwell.compiled import Reusable
 from dunwell.ledger.models import Contact
@@ -23,8 +24,12 @@ class TalkTime:
 
     @staticmethod
     def minutes(seconds: int) -> str:
+        """Hours and minutes with their units ("57 min", "1 h 05 min"): "0:57" read as the
+        timeline's minutes and seconds of one call."""
         hours, rest = divmod(seconds // 60, 60)
-        return f"{hours}:{rest:02d}"
+        if hours:
+            return gettext("%(hours)s h %(minutes)02d min") % {"hours": hours, "minutes": rest}
+        return gettext("%(minutes)s min") % {"minutes": rest}
 
     @property
     def today(self) -> str:

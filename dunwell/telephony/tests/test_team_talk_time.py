@@ -28,7 +28,29 @@ def test_the_team_view_shows_calls_and_talk_time_today_and_this_week(
     page = client.get(reverse("work:team")).content.decode()
     assert "Talk time today / this week" in page
     assert f"2 / {3 if earlier < day_start else 2}" in page
-    assert ("0:12 / 1:12" if earlier < day_start else "0:12 / 0:12") in page
+    assert ("12 min / 1 h 12 min" if earlier < day_start else "12 min / 12 min") in page
+
+
+def test_talk_time_reads_with_its_units_in_russian(client, supervisor, collector):
+    """The team's talk time read "0:57" (hours and minutes) beside the timeline's "5:39"
+    (minutes and seconds of a call)."""
+    from django.utils import translation
+
+    from dunwell.telephony.selectors import TalkTime
+
+    with translation.override("ru"):
+        assert TalkTime(seconds_today=3425, seconds_week=3900).today == "57 мин"
+        assert TalkTime(seconds_today=3425, seconds_week=3900).week == "1 ч 05 мин"
+    with translation.override("ro"):
+        assert TalkTime(seconds_week=3900).week == "1 h 05 min"
+    with translation.override("uk"):
+        assert TalkTime(seconds_week=3900).week == "1 год 05 хв"
+    supervisor.language = "ru"
+    supervisor.save()
+    make_call(collector, 1, timezone.localtime(), 3425)
+    client.force_login(supervisor)
+    page = client.get(reverse("work:team")).content.decode()
+    assert "57 мин / 57 мин" in page
 
 
 def test_a_supervisor_can_follow_the_teams_pops_from_the_team_view(client, supervisor):
