@@ -5,6 +5,7 @@ and a confirmation page that says what will happen."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -348,3 +349,18 @@ def test_the_selection_pages_use_a_bounded_number_of_queries(
     client = client_for(supervisor)
     with django_assert_max_num_queries(8):
         assert client.get(reverse(name)).status_code == 200
+
+
+def test_no_task_past_its_time_is_not_said_as_no_open_task(
+    debtors: list[Counterparty], supervisor: User
+) -> None:
+    """Showing only the tasks past their time, an empty list said 'Нет открытых задач.' while
+    the team had open tasks for later."""
+    supervisor.language = "ru"
+    supervisor.save()
+    task = task_for(debtors[0], None, title="Later")
+    Task.objects.filter(pk=task.pk).update(due_at=timezone.now() + timedelta(days=1))
+    page = client_for(supervisor).get(reverse("work:bulk_tasks"), {"overdue": "1"})
+    text = page.content.decode()
+    assert '<td colspan="5" id="tasks-empty">Просроченных задач нет.</td>' in text
+    assert "Нет открытых задач." not in text
