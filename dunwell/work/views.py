@@ -30,7 +30,7 @@ from dunwell.accounts.visibility import (
 from dunwell.compiled import together
 from dunwell.forms import query_id
 from dunwell.ladder.models import Dispute, Task
-from dunwell.money import Money, format_amounts
+from dunwell.money import ZERO, Amounts, Money, format_amounts, format_money
 from dunwell.money_l10n import money_text
 from dunwell.views import bad_query
 from dunwell.work import calendar as work_calendar
@@ -357,8 +357,8 @@ def call_card(request: HttpRequest, counterparty_id: int) -> HttpResponse:
         "collector": str(user),
         "company": counterparty.company.name,
         # The script is read to the debtor: amounts in the debtor's language, per currency.
-        "overdue": format_amounts(card.header.overdue, language),
-        "total": format_amounts(card.header.total_due, language),
+        "overdue": _script_amounts(card.header.overdue, counterparty.company.currency, language),
+        "total": _script_amounts(card.header.total_due, counterparty.company.currency, language),
         "days_overdue": str(card.header.max_days_overdue),
         "oldest_document": oldest.number if oldest else "",
     }
@@ -403,6 +403,14 @@ def call_card(request: HttpRequest, counterparty_id: int) -> HttpResponse:
             "quick_outcomes": QUICK_OUTCOMES,
         },
     )
+
+
+def _script_amounts(amounts: Amounts, home_currency: str, language: str) -> str:
+    """Amounts as the script reads them to the debtor; nothing owed is a zero in our company's
+    currency ("0,00 MDL"), not a bare "0,00" (a debtor who called without a debt)."""
+    if not amounts.by_currency:
+        return format_money(Money(ZERO, home_currency), language)
+    return format_amounts(amounts, language)
 
 
 @login_required

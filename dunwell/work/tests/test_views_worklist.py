@@ -502,3 +502,17 @@ def test_the_call_card_names_the_task_it_was_opened_for(
     assert (
         'id="call-task"' not in client_for(collector).get(url, {"task": task.pk}).content.decode()
     )
+
+
+def test_the_script_says_a_zero_debt_with_its_currency(
+    make_counterparty: Callable[..., Counterparty], collector: User
+) -> None:
+    """A debtor who called back without owing anything: the script read 'Datoria de 0,00'."""
+    from dunwell.ledger.models import Contact
+
+    cp = make_counterparty(collector=collector)
+    Contact.objects.create(counterparty=cp, name="Ion Rusu", phone="+40721000001")
+    url = reverse("work:call", args=[cp.pk])
+    page = client_for(collector).get(url, {"situation": "decision_maker"}).content.decode()
+    currency = cp.company.currency
+    assert f"Datoria de 0,00\xa0{currency} are 0 zile" in page
