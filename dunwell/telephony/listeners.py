@@ -17,6 +17,7 @@ from dunwell.ladder.models import CALL_BACK_MISSED, Action
 from dunwell.ladder.services import create_manual_task
 from dunwell.ledger.models import Counterparty, TimelineEntry
 from dunwell.ledger.services import work_calendar
+from dunwell.ledger.timeline import referenced
 from dunwell.telephony import popups
 from dunwell.telephony.models import Call, CallState, Direction, Disposition
 from dunwell.telephony.services import CallEvent
@@ -130,10 +131,16 @@ def summary_text(
     return _("Outgoing call to %(number)s, %(length)s") % {"number": number, "length": length}
 
 
+def who(number: str, name: str = "") -> str:
+    """The other end of a call as the timeline and a call-back task name it: the contact with
+    their number, or the bare number of an unknown caller."""
+    return f"{name} ({number})" if name and number else number
+
+
 def summary_of(call: Call) -> str:
     return summary_text(
         call.direction,
-        call.external_number,
+        who(call.external_number, call.contact.name if call.contact else ""),
         call.answered_at is not None,
         call.duration or 0,
         call.disposition,
@@ -141,15 +148,19 @@ def summary_of(call: Call) -> str:
 
 
 def render_calls(entries: Sequence[Any]) -> dict[int, str]:
-    """Timeline renderer: each call entry in the reader's language (from its data)."""
+    """Timeline renderer: each call entry in the reader's language (from its data), naming the
+    call's contact (one query for the page's calls)."""
+    calls = referenced(entries, "call", Call.objects.select_related("contact"))
     out = {}
     for entry in entries:
         data = entry.data or {}
         if "number" not in data:
             continue
+        call = calls.get(entry.pk)
+        name = call.contact.name if call is not None and call.contact is not None else ""
         out[entry.pk] = summary_text(
             data.get("direction", ""),
-            data["number"],
+            who(data["number"], name),
             bool(data.get("answered")),
             int(data.get("duration") or 0),
             str(data.get("disposition") or ""),
@@ -180,7 +191,8 @@ def call_ended(call: Call, event: CallEvent) -> None:
             action=Action.CALL,
             due_at=within_next_working_hour(counterparty, call.ended_at or event.at),
             # English, shown in each reader's language (ladder.models.stepless_title)
-            title=CALL_BACK_MISSED % {"number": call.external_number},
+            title=CALL_BACK_MISSED
+            % {"number": who(call.external_number, call.contact.name if call.contact else "")},
             user=None,
         )
         task_id = task.pk

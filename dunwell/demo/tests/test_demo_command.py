@@ -218,9 +218,12 @@ def test_the_demo_has_telephone_calls_and_a_collector_sees_their_own(
     with time_machine.travel("2026-03-31 08:00:00+00:00", tick=False):
         html = client.get(reverse("work:debtor", args=[answered.counterparty_id])).content.decode()
         minutes, seconds = divmod(answered.duration or 0, 60)
-        assert f"Outgoing call to {answered.external_number}, {minutes}:{seconds:02d}" in html
+        assert answered.contact is not None  # the timeline names who answered
+        to = f"{answered.contact.name} ({answered.external_number})"
+        assert f"Outgoing call to {to}, {minutes}:{seconds:02d}" in html
         missed = next(c for c in mine if c.direction == Direction.INBOUND and not c.answered_at)
-        title = f"Call back: missed call from {missed.external_number}"
+        assert missed.contact is not None
+        title = f"Call back: missed call from {missed.contact.name} ({missed.external_number})"
         assert Task.objects.filter(assignee=collector, title=title).exists()
         assert title in client.get(reverse("work:worklist")).content.decode()
     assert not ScreenPop.objects.exists()  # past calls pop up on no one's screen
