@@ -284,7 +284,9 @@ def test_one_word_for_approving_a_step_and_one_for_a_credit_decision(
         assert str(choices["approve"]) == credit_approve
     others = {"ru": ("одобр", "соглас"), "uk": ("схвал", "погодж")}[lang]
     step_words = {"ru": ("утвер",), "uk": ("затвер",)}[lang]
-    for app in ("ladder", "legal", "work", "letters", "ledger", "credit"):
+    # "." is the project's own catalogue: the menu ("Legal approvals" read "Юридические
+    # согласования" beside "Утверждения")
+    for app in (".", "ladder", "legal", "work", "letters", "ledger", "credit"):
         for key, msgstr in _catalogue(app, lang).items():
             msgid = str(key[0] if isinstance(key, tuple) else key)
             if "approv" not in msgid.lower() or "credit" in msgid.lower():
