@@ -3,6 +3,7 @@ with dunwell.ledger.timeline at start-up)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -290,14 +291,31 @@ CALL_BACK_RETRIED = gettext_noop("%(title)s: not done in time, called again on %
 NO_ANSWER_RETRIED = gettext_noop("No answer: called again on %(date)s")
 
 
+# The English summaries entries had before they kept their day and title in their data.
+_OLD_NO_ANSWER = re.compile(r"^No answer: called again on (\d\d)\.(\d\d)\.(\d{4})$")
+_OLD_CALL_BACK = re.compile(r"^(.+): not done in time, called again on (\d\d)\.(\d\d)\.(\d{4})$")
+
+
+def _old_data(summary: str) -> dict[str, str] | None:
+    found = _OLD_NO_ANSWER.match(summary)
+    if found is not None:
+        return {"day": f"{found[3]}-{found[2]}-{found[1]}"}
+    found = _OLD_CALL_BACK.match(summary)
+    if found is not None:
+        return {"title": found[1], "day": f"{found[4]}-{found[3]}-{found[2]}"}
+    return None
+
+
 def retries(entries: Sequence[Any]) -> dict[int, str]:
     """ "No answer: called again on <day>"; a missed call-back's own title first. Entries
-    written before the day was kept in their data keep their English summary."""
+    written before the day was kept in their data are read from their English summary."""
     from dunwell.ladder.models import stepless_title
 
     out = {}
     for entry in entries:
         data = entry.data or {}
+        if "day" not in data:
+            data = _old_data(entry.summary or "") or {}
         try:
             day = date_format(date.fromisoformat(data["day"]), "SHORT_DATE_FORMAT")
         except (KeyError, TypeError, ValueError):

@@ -253,3 +253,28 @@ def test_stale_hours_come_from_settings(
     with time_machine.travel(at + timedelta(hours=hours), tick=False):
         run(day(1))
     assert Task.objects.filter(key__startswith="retry:").exists() == (hours > 2)
+
+
+def test_retry_entries_written_before_read_in_the_readers_language(debtor: Counterparty) -> None:
+    """Entries the run wrote in English before it kept the day in their data (the demo's)."""
+    old = [
+        TimelineEntry.objects.create(
+            counterparty=debtor,
+            at=datetime(2026, 3, 7, 6, tzinfo=UTC),
+            kind=kind,
+            summary=summary,
+            data={"key": "retry:call1"},
+        )
+        for kind, summary in [
+            ("ladder.no_answer_retry", "No answer: called again on 09.03.2026"),
+            (
+                "ladder.call_back_missed",
+                "Call back as asked: not done in time, called again on 09.03.2026",
+            ),
+        ]
+    ]
+    with translation.override("ro"):
+        assert [e.text for e in with_texts(old)] == [
+            "Fără răspuns: sunat din nou pe 09.03.2026",
+            "Reapel, cum s-a cerut: neefectuat la timp, sunat din nou pe 09.03.2026",
+        ]
