@@ -10,7 +10,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from dunwell.accounts.models import Role, User
 from dunwell.credit.models import BreachAction, CreditLimit, CreditRuleSet, LimitSource
@@ -23,6 +24,11 @@ def seed_credit(company: Company, as_of: date, user: User | None = None) -> dict
         return {"rules": 0, "limits": 0, "orders": 0}
     now = timezone.now()
     start = as_of.replace(month=1, day=1)
+    # A rule's notes and a limit's reason are the company's own text, typed by its credit
+    # controller: in the company's language, as every reader then sees them.
+    with translation.override(company.language or "en"):
+        over_limit_note = gettext("Orders over the limit need a credit controller's approval.")
+        limit_reason = gettext("contract credit limit")
     segments = {s.code: s for s in Segment.objects.filter(code__in=["key", "new"])}
     common = {
         "effective_from": start,
@@ -44,7 +50,7 @@ def seed_credit(company: Company, as_of: date, user: User | None = None) -> dict
             new_customer_days=90,
             new_customer_prepayment_percent=Decimal("30"),
             breach_action=BreachAction.NEEDS_APPROVAL,
-            notes="Orders over the limit need a credit controller's approval.",
+            notes=over_limit_note,
             **common,
         )
     ]
@@ -89,7 +95,7 @@ def seed_credit(company: Company, as_of: date, user: User | None = None) -> dict
             total=total,
             valid_from=start,
             source=LimitSource.IMPORT,
-            reason="contract credit limit",
+            reason=limit_reason,
             set_by=user,
             set_at=now,
         )

@@ -47,6 +47,22 @@ def test_the_demo_seed_gives_rules_limits_orders_and_every_answer(
     assert check(young, ron, "C", None, on=DAY).decision == "deny"
 
 
+def test_the_demo_rules_notes_and_limit_reasons_are_the_companys_own_text(
+    company: Company,
+    make_counterparty: Callable[..., Counterparty],
+    make_contract: Callable[..., Any],
+) -> None:
+    # English on the Romanian company's rules and limits read as a foreign text to every
+    # reader; its credit controller writes them in Romanian.
+    good = make_counterparty()
+    make_contract(good, credit_limit=Decimal("50000"))
+    assert company.language == "ro"
+    seed_credit(company, DAY)
+    default = CreditRuleSet.objects.get(segment=None)
+    assert default.notes == "Comenzile peste limită necesită aprobarea controlorului de credit."
+    assert CreditLimit.objects.get(counterparty=good).reason == "limita de credit din contract"
+
+
 def test_the_demo_committee_has_a_decided_meeting_and_an_agenda(
     company: Company,
     make_counterparty: Callable[..., Counterparty],
