@@ -297,15 +297,33 @@ def test_one_word_for_approving_a_step_and_one_for_a_credit_decision(
 
 
 @pytest.mark.parametrize(
-    ("lang", "responsible", "collectors", "other_words"),
+    ("lang", "responsible", "collectors", "other_words", "person"),
     [
-        ("ro", "recuperator responsabil", "Recuperatori responsabili", ("colector",)),
-        ("ru", "ответственный взыскатель", "Ответственные взыскатели", ("коллектор", "по взыск")),
-        ("uk", "відповідальний стягувач", "Відповідальні стягувачі", ("колектор", "зі стягн")),
+        (
+            "ro",
+            "recuperator responsabil",
+            "Recuperatori responsabili",
+            ("colector",),
+            "recuperator",
+        ),
+        (
+            "ru",
+            "ответственный взыскатель",
+            "Ответственные взыскатели",
+            ("коллектор", "по взыск"),
+            "взыскател",
+        ),
+        (
+            "uk",
+            "відповідальний стягувач",
+            "Відповідальні стягувачі",
+            ("колектор", "зі стягн"),
+            "стягувач",
+        ),
     ],
 )
 def test_one_word_for_the_responsible_collector(
-    lang: str, responsible: str, collectors: str, other_words: tuple[str, ...]
+    lang: str, responsible: str, collectors: str, other_words: tuple[str, ...], person: str
 ) -> None:
     """The ladder's catalogue said 'responsabilul de recuperare' / 'сотрудник по взысканию'
     where the ledger's (which wins the merge) says 'recuperator responsabil'; the debtor card's
@@ -327,3 +345,15 @@ def test_one_word_for_the_responsible_collector(
                     continue
                 for word in other_words:
                     assert word not in msgstr.lower(), (app, msgid, msgstr)
+    # Every app's catalogue names the person with the product's word: the letters' pages read
+    # 'așteaptă ca un colector…', 'Менеджер зі стягнення', 'Responsabil de încasare'; the mail
+    # settings 'Colectorii pot trimite…', 'Сотрудники могут…'; the work messages 'agent de
+    # recuperare'. A '{collector}' placeholder and a collection agency are other things.
+    for mo in sorted(DUNWELL.glob(f"*/locale/{lang}/LC_MESSAGES/django.mo")):
+        app = mo.parent.parent.parent.parent.name
+        for key, msgstr in _catalogue(app, lang).items():
+            msgid = str(key[0] if isinstance(key, tuple) else key).lower()
+            if "collector" not in msgid.replace("{collector}", "") or "agency" in msgid:
+                continue
+            assert person in msgstr.lower(), (app, msgid, msgstr)
+            assert not any(word in msgstr.lower() for word in other_words), (app, msgid, msgstr)
