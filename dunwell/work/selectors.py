@@ -340,6 +340,11 @@ class DebtorCard:
     meetings: list[Meeting]
     ladder: ladder_bridge.LadderFacts = field(default_factory=ladder_bridge.LadderFacts)
 
+    @property
+    def decider(self) -> Contact | None:
+        """The contact who decides payments (one per debtor, listed first), if known."""
+        return next((c for c in self.contacts if c.decides_payments), None)
+
 
 DOCUMENTS_ON_CARD = 200
 
