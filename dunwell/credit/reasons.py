@@ -108,12 +108,17 @@ def _stop_shipments(p: Mapping[str, Any]) -> str:
     return _("stop-shipments is set")
 
 
+def _days(n: int) -> str:
+    return ngettext("%(n)d day", "%(n)d days", n) % {"n": n}
+
+
 def _promises(p: Mapping[str, Any]) -> str:
+    # Two numbers, each with its own plural: Romanian says "2 promisiuni … în 60 de zile".
     broken = ngettext(
-        "%(n)d promise broken in %(days)d days",
-        "%(n)d promises broken in %(days)d days",
+        "%(n)d promise broken in %(period)s",
+        "%(n)d promises broken in %(period)s",
         p["n"],
-    ) % {"n": p["n"], "days": p["days"]}
+    ) % {"n": p["n"], "period": _days(p["days"])}
     return _("%(what)s, rule allows %(allowed)d") % {"what": broken, "allowed": p["allowed"]}
 
 

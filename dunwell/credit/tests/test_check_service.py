@@ -197,6 +197,64 @@ def test_an_open_legal_case_and_broken_promises_are_reasons(
     assert result.decision == "needs_approval"
 
 
+@pytest.mark.parametrize(
+    ("lang", "n", "days", "expected"),
+    [
+        ("ro", 2, 60, "2 promisiuni încălcate în 60 de zile, regula permite 1"),
+        ("ro", 2, 7, "2 promisiuni încălcate în 7 zile, regula permite 1"),
+        ("ro", 25, 1, "25 de promisiuni încălcate în 1 zi, regula permite 1"),
+        ("ru", 2, 60, "2 обещания нарушены за 60 дней, правило допускает 1"),
+        ("uk", 5, 31, "5 обіцянок порушено за 31 день, правило допускає 1"),
+    ],
+)
+def test_the_broken_promises_and_their_days_each_take_their_own_plural(
+    lang: str, n: int, days: int, expected: str
+) -> None:
+    """The credit panel read '2 promisiuni încălcate în 60 zile': the form was chosen by the
+    promises, so the days never took Romanian's 'de' from 20 on."""
+    reason = {"code": "promises_broken", "params": {"n": n, "days": days, "allowed": 1}}
+    with translation.override(lang):
+        assert as_messages([reason])[0]["message"] == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "ro",
+            [
+                "cel mult 30 de zile de întârziere în ultimele 24 de luni",
+                "cel mult 2 în 60 de zile",
+            ],
+        ),
+        ("ru", ["не более 30 дней просрочки за последние 24 месяца", "не более 2 за 60 дней"]),
+    ],
+)
+def test_the_rules_windows_take_their_own_plural(lang: str, expected: list[str]) -> None:
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+
+    r = SimpleNamespace(
+        default_limit=None,
+        default_term_days=30,
+        min_relationship_days=90,
+        max_days_overdue=30,
+        history_months=24,
+        no_open_legal_case=False,
+        max_broken_promises=2,
+        broken_promises_days=60,
+        new_customer_prepayment_percent=Decimal("50"),
+        new_customer_days=90,
+        get_breach_action_display=lambda: "",
+        notes="",
+    )
+    with translation.override(lang):
+        page = render_to_string("credit/_rules_table.html", {"r": r})
+    for text in expected:
+        assert text in page
+
+
 def test_a_new_customer_is_asked_for_prepayment_and_a_young_one_refused_under_deny_rules(
     cp: Counterparty,
     rules: Callable[..., Any],
