@@ -959,6 +959,15 @@ class TeamRow:
     def punctuality(self) -> int | None:
         return round(100 * self.on_time_30 / self.done_30) if self.done_30 else None
 
+    @property
+    def role_group(self) -> str:
+        """The heading the person stands under on the team page: their role, in plural."""
+        return str(TEAM_GROUPS.get(self.user.role, self.user.get_role_display()))
+
+
+# The team page's headings, collectors first, then sales managers, then anyone else.
+TEAM_GROUPS = {"collector": _("Collectors"), "sales": _("Sales managers")}
+
 
 def team(user: User, now: datetime) -> list[TeamRow]:
     """Load, punctuality and results of the people `user` supervises: grouped queries."""
@@ -967,7 +976,10 @@ def team(user: User, now: datetime) -> list[TeamRow]:
     from dunwell.ladder.models import OPEN_STATUSES, Promise, Task
     from dunwell.work.models import CallActivity
 
-    members = list(team_members(user))
+    order = list(TEAM_GROUPS)
+    members = sorted(
+        team_members(user), key=lambda m: order.index(m.role) if m.role in order else len(order)
+    )
     rows = {m.pk: TeamRow(user=m) for m in members}
     ids = list(rows)
     local_now = timezone.localtime(now)
@@ -1019,12 +1031,15 @@ def team(user: User, now: datetime) -> list[TeamRow]:
         .annotate(n=Count("id"))
     ):
         rows[c["user_id"]].calls_30 = c["n"]
+    # The debtors each person works on: as their collector or as their sales manager, each
+    # debtor once.
     for k in (
-        Counterparty.objects.filter(collector_id__in=ids)
-        .values("collector_id")
+        Counterparty.objects.filter(Q(collector_id__in=ids) | Q(sales_manager_id__in=ids))
+        .values("collector_id", "sales_manager_id")
         .annotate(n=Count("id"))
     ):
-        rows[k["collector_id"]].debtors = k["n"]
+        for person in {k["collector_id"], k["sales_manager_id"]} & rows.keys():
+            rows[person].debtors += k["n"]
     return list(rows.values())
 
 

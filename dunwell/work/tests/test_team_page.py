@@ -1,0 +1,59 @@
+"""The team page (supervisors, the director): each person stands under their role, and the
+debtors they work on count whether they collect them or are their sales manager."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from dunwell.accounts.models import Role, User
+from dunwell.ledger.models import Counterparty
+
+pytestmark = pytest.mark.django_db
+
+
+def team_table(user: User) -> list[list[str]]:
+    """The team table as the reader reads it: the header row, then each row's cells."""
+    client = Client()
+    client.force_login(user)
+    page = client.get(reverse("work:team")).content.decode()
+    table = re.search(r'<table[^>]*id="team"[^>]*>(.*?)</table>', page, re.S)
+    assert table
+    return [
+        [
+            html.unescape(" ".join(re.sub(r"<[^>]+>", " ", cell).split()))
+            for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+        ]
+        for row in re.findall(r"<tr>(.*?)</tr>", table.group(1), re.S)
+    ]
+
+
+def test_the_supervisor_reads_sales_managers_under_their_own_role_with_their_debtors(
+    supervisor: User,
+    collector: User,
+    make_user: Callable[..., User],
+    make_counterparty: Callable[..., Counterparty],
+) -> None:
+    seller = make_user(
+        "sam", Role.SALES, supervisor=supervisor, first_name="Vlad", last_name="Stoica"
+    )
+    User.objects.filter(pk=collector.pk).update(first_name="Cristina", last_name="Ionescu")
+    make_counterparty(collector=collector, sales_manager=seller)
+    make_counterparty(collector=collector)
+    make_counterparty(collector=None, sales_manager=seller)
+    User.objects.filter(pk=supervisor.pk).update(language="ru")
+
+    rows = team_table(supervisor)
+    assert rows[0][:2] == ["Сотрудник", "Должники"]
+    # a heading per role, then its people: name, debtors
+    assert [r[:2] for r in rows[1:]] == [
+        ["Взыскатели"],
+        ["Cristina Ionescu", "2"],
+        ["Менеджеры по продажам"],
+        ["Vlad Stoica", "2"],
+    ]
