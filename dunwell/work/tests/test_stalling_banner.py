@@ -56,24 +56,49 @@ def stalling(debtor: Counterparty) -> Counterparty:
     ],
 )
 def test_the_banner_names_the_known_decider_instead_of_asking(
-    stalling: Counterparty, collector: User, language: str, call_card: str, debtor_card: str
+    stalling: Counterparty,
+    collector: User,
+    supervisor: User,
+    language: str,
+    call_card: str,
+    debtor_card: str,
 ) -> None:
     Contact.objects.create(counterparty=stalling, name="Elena Popova", decides_payments=True)
-    User.objects.filter(pk=collector.pk).update(language=language)
+    User.objects.filter(pk__in=[collector.pk, supervisor.pk]).update(language=language)
     call = reverse("work:call", args=[stalling.pk])
     assert banner(collector, call) == call_card
-    assert banner(collector, reverse("work:debtor", args=[stalling.pk])) == debtor_card
+    # The supervisor, who may reassign, is offered fresh eyes too (with its button).
+    assert banner(supervisor, reverse("work:debtor", args=[stalling.pk])) == debtor_card + (
+        " Reassign" if language == "en" else " Передать"
+    )
 
 
 def test_the_banner_asks_who_decides_only_when_nobody_is_known(
-    stalling: Counterparty, collector: User
+    stalling: Counterparty, collector: User, supervisor: User
 ) -> None:
     # The debtor's only contact is its accountant.
     call = reverse("work:call", args=[stalling.pk])
     assert banner(collector, call) == (
         "Stalling: Repeated broken promises. Ask: who decides on payments?"
     )
-    assert banner(collector, reverse("work:debtor", args=[stalling.pk])) == (
+    assert banner(supervisor, reverse("work:debtor", args=[stalling.pk])) == (
         "Stalling: Repeated broken promises (2). Ask who decides payments and reach that"
-        " person, or give the debtor to fresh eyes."
+        " person, or give the debtor to fresh eyes. Reassign"
+    )
+
+
+def test_a_collector_is_not_told_to_give_the_debtor_to_fresh_eyes_they_cannot_give(
+    stalling: Counterparty, collector: User
+) -> None:
+    # Reassigning is the supervisor's (who has the alert too): the collector's card says
+    # only what the collector can do.
+    card = reverse("work:debtor", args=[stalling.pk])
+    assert banner(collector, card) == (
+        "Stalling: Repeated broken promises (2). Ask: who decides on payments?"
+    )
+    Contact.objects.create(counterparty=stalling, name="Elena Popova", decides_payments=True)
+    User.objects.filter(pk=collector.pk).update(language="uk")
+    assert banner(collector, card) == (
+        "Затягування: Повторно порушені обіцянки (2). Платежі вирішує Elena Popova:"
+        " вийдіть на цю людину."
     )
