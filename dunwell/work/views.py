@@ -237,19 +237,33 @@ def _situation(card: selectors.DebtorCard, contact_decides: bool) -> str:
     return Situation.REPEAT_CALL if card.calls else Situation.FIRST_CALL
 
 
+def _debt_currencies(counterparty: Any, owed: list[str]) -> list[str]:
+    """The currencies a promise, dispute or agreement may be in: those the debtor owes in;
+    one who owes nothing (who rang back after a missed call) may still promise, in one of its
+    contracts' currencies (first: what it deals in) or in our company's."""
+    if owed:
+        return owed
+    from dunwell.ledger.models import Contract
+
+    home = counterparty.company.currency
+    contracts = Contract.objects.filter(counterparty=counterparty).values_list(
+        "currency", flat=True
+    )
+    return [*sorted(set(contracts) - {home}), home]
+
+
 def _open_currencies(counterparty: Any) -> list[str]:
-    return selectors.debtor_header(counterparty, timezone.localdate()).currencies or [
-        counterparty.company.currency
-    ]
+    header = selectors.debtor_header(counterparty, timezone.localdate())
+    return _debt_currencies(counterparty, header.currencies)
 
 
-def _promise_choices(card: selectors.DebtorCard) -> list[tuple[str, Any]]:
-    """Each currency the debtor owes in, with the amount to pre-fill: what is overdue in it,
-    else all that is open in it."""
+def _promise_choices(card: selectors.DebtorCard, currencies: list[str]) -> list[tuple[str, Any]]:
+    """Each currency a promise may be in, with the amount to pre-fill: what is overdue in it,
+    else all that is open in it, else nothing (a currency the debtor owes nothing in)."""
     header = card.header
     return [
-        (c, header.overdue.get(c).amount or header.total_due.get(c).amount)
-        for c in header.currencies
+        (c, header.overdue.get(c).amount or header.total_due.get(c).amount or None)
+        for c in currencies
     ]
 
 
@@ -271,7 +285,7 @@ def call_card(request: HttpRequest, counterparty_id: int) -> HttpResponse:
         )
         for row in card.documents
     ]
-    currencies = card.header.currencies
+    currencies = _debt_currencies(counterparty, card.header.currencies)
     if request.method == "POST":
         form = OutcomeForm(
             request.POST,
@@ -397,7 +411,7 @@ def call_card(request: HttpRequest, counterparty_id: int) -> HttpResponse:
             "skip_form": SkipForm(),
             "outcomes": Outcome,
             "now_local": timezone.localtime(call_back).strftime("%Y-%m-%dT%H:%M"),
-            "promise_choices": _promise_choices(card),
+            "promise_choices": _promise_choices(card, currencies),
             # A refused outcome comes back with what was typed, in the form it was typed in.
             "posted": form.data.get("outcome", "") if form.is_bound else "",
             "quick_outcomes": QUICK_OUTCOMES,

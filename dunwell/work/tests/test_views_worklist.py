@@ -516,3 +516,42 @@ def test_the_script_says_a_zero_debt_with_its_currency(
     page = client_for(collector).get(url, {"situation": "decision_maker"}).content.decode()
     currency = cp.company.currency
     assert f"Datoria de 0,00\xa0{currency} are 0 zile" in page
+
+
+def test_a_debtor_who_owes_nothing_can_promise_in_our_or_its_contracts_currency(
+    make_counterparty: Callable[..., Counterparty], collector: User
+) -> None:
+    """One who rang back after a missed call and owes nothing: the promise form's currency
+    list was empty, so no promise could be recorded."""
+    import re
+
+    from dunwell.ledger.models import Contract
+
+    cp = make_counterparty(collector=collector)
+    home = cp.company.currency
+    other = "EUR" if home != "EUR" else "USD"
+    Contract.objects.create(
+        company=cp.company,
+        counterparty=cp,
+        external_id="K-1",
+        number="K-1",
+        date=timezone.localdate(),
+        currency=other,
+    )
+    client = client_for(collector)
+    url = reverse("work:call", args=[cp.pk])
+    page = client.get(url).content.decode()
+    select = page.split('name="promised_currency"', 1)[1].split("</select>", 1)[0]
+    assert re.findall(r'<option value="(\w+)"', select) == [other, home]
+    response = client.post(
+        url,
+        {
+            "outcome": "promise",
+            "promised_on": (timezone.localdate() + timedelta(days=3)).isoformat(),
+            "promised_amount": "100.00",
+            "promised_currency": other,
+        },
+    )
+    assert response.status_code == 302
+    promise = Promise.objects.get(counterparty=cp)
+    assert (promise.amount, promise.currency) == (Decimal("100.00"), other)
