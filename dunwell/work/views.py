@@ -13,6 +13,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -334,9 +335,19 @@ def call_card(request: HttpRequest, counterparty_id: int) -> HttpResponse:
                 from dunwell.telephony.services import link_outcome
 
                 link_outcome(request.GET.get("call", ""), user, activity, closing)
-                messages.success(
-                    request, _("Outcome recorded: %s") % Outcome(data["outcome"]).label
-                )
+                label = Outcome(data["outcome"]).label
+                if activity.call_back_at is not None:
+                    # Say when: "Reapel" alone left the collector to open the task to check.
+                    when = date_format(
+                        timezone.localtime(activity.call_back_at), "SHORT_DATETIME_FORMAT"
+                    )
+                    messages.success(
+                        request,
+                        _("Outcome recorded: %(outcome)s. The call-back is scheduled for %(when)s.")
+                        % {"outcome": label, "when": when},
+                    )
+                else:
+                    messages.success(request, _("Outcome recorded: %s") % label)
                 if data["task"]:
                     return redirect("work:worklist")
                 return redirect("work:debtor", counterparty.pk)

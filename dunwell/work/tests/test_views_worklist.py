@@ -555,3 +555,32 @@ def test_a_debtor_who_owes_nothing_can_promise_in_our_or_its_contracts_currency(
     assert response.status_code == 302
     promise = Promise.objects.get(counterparty=cp)
     assert (promise.amount, promise.currency) == (Decimal("100.00"), other)
+
+
+@pytest.mark.parametrize(
+    ("lang", "zone", "expected"),
+    [
+        (
+            "ro",
+            "Europe/Bucharest",
+            "Rezultat înregistrat: Reapel. Reapelul este programat pentru 11.03.2026, 14:30.",
+        ),
+        (
+            "uk",
+            "Europe/Kyiv",
+            "Результат записано: Передзвонити. Повторний дзвінок призначено на 11.03.2026 14:30.",
+        ),
+    ],
+)
+def test_the_call_back_confirmation_says_when(
+    debtor: Counterparty, collector: User, lang: str, zone: str, expected: str
+) -> None:
+    """It read 'Rezultat înregistrat: Reapel' without saying when: the collector had to open
+    the task to check the time was taken right."""
+    User.objects.filter(pk=collector.pk).update(language=lang, time_zone=zone)
+    response = client_for(collector).post(
+        reverse("work:call", args=[debtor.pk]),
+        {"outcome": "call_back", "call_back_at": "2026-03-11T14:30"},
+        follow=True,
+    )
+    assert expected in response.content.decode()
