@@ -415,7 +415,10 @@ def call_card(request: HttpRequest, counterparty_id: int) -> HttpResponse:
             "contact": contact,
             "situation": situation,
             "situations": Situation.choices,
-            "script_text": fill_script(script.text, values) if script else "",
+            # A debtor with no open document (one who rang back after a missed call) has no debt
+            # to read out: every script speaks of one ("overdue 0 days, 0.00 to pay").
+            "owes_nothing": not card.documents,
+            "script_text": fill_script(script.text, values) if script and card.documents else "",
             "task_id": request.GET.get("task", ""),
             "skip_task": skip_task,
             "open_task": open_task,

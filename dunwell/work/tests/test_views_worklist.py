@@ -505,17 +505,41 @@ def test_the_call_card_names_the_task_it_was_opened_for(
 
 
 def test_the_script_says_a_zero_debt_with_its_currency(
-    make_counterparty: Callable[..., Counterparty], collector: User
+    make_counterparty: Callable[..., Counterparty],
+    make_document: Callable[..., Any],
+    collector: User,
 ) -> None:
-    """A debtor who called back without owing anything: the script read 'Datoria de 0,00'."""
+    """A debtor with nothing overdue yet (an invoice not due): the script read 'Datoria de
+    0,00' without a currency."""
     from dunwell.ledger.models import Contact
 
     cp = make_counterparty(collector=collector)
+    make_document(cp, "500", due_date=timezone.localdate() + timedelta(days=10))
     Contact.objects.create(counterparty=cp, name="Ion Rusu", phone="+40721000001")
     url = reverse("work:call", args=[cp.pk])
     page = client_for(collector).get(url, {"situation": "decision_maker"}).content.decode()
     currency = cp.company.currency
     assert f"Datoria de 0,00\xa0{currency} are 0 zile" in page
+
+
+def test_a_debtor_who_owes_nothing_gets_no_debt_script_read_to_them(
+    make_counterparty: Callable[..., Counterparty], collector: User
+) -> None:
+    """One who rang back after a missed call and owes nothing: the card read them the first
+    call's script ('Телефоную щодо рахунку : прострочення 0 дн., до сплати 0,00 RON') under
+    'oldest 0 days overdue'."""
+    from dunwell.ledger.models import Contact
+
+    cp = make_counterparty(collector=collector)
+    Contact.objects.create(counterparty=cp, name="Ion Rusu", phone="+40721000001")
+    url = reverse("work:call", args=[cp.pk])
+    User.objects.filter(pk=collector.pk).update(language="uk")
+    collector.refresh_from_db()
+    page = client_for(collector).get(url).content.decode()
+    script = page.split('id="script"', 1)[1].split("</", 1)[0]
+    assert "Зараз боргу немає" in script
+    assert "0,00" not in script
+    assert "0 днів" not in page.split("</hgroup>", 1)[0]
 
 
 def test_a_debtor_who_owes_nothing_can_promise_in_our_or_its_contracts_currency(
