@@ -357,3 +357,16 @@ def test_one_word_for_the_responsible_collector(
                 continue
             assert person in msgstr.lower(), (app, msgid, msgstr)
             assert not any(word in msgstr.lower() for word in other_words), (app, msgid, msgstr)
+
+
+@pytest.mark.parametrize(
+    ("lang", "badge"),
+    [("ro", "Decide plățile"), ("ru", "Решает платежи"), ("uk", "Вирішує платежі")],
+)
+def test_the_deciders_badge_reads_as_the_stalling_banner_says_it(lang: str, badge: str) -> None:
+    """The call card's badge read "Решает об оплате" (the ledger's, ungrammatical) above the
+    banner's "Платежи решает …" (work's "Решает платежи")."""
+    with translation.override(lang):
+        assert gettext("Decides payments") == badge
+    for app in ("ledger", "work"):
+        assert _catalogue(app, lang)["Decides payments"] == badge, app
