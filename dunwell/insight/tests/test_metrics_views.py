@@ -86,6 +86,16 @@ def test_the_page_reads_in_russian(client: Client, ledger: None, director: User)
     assert "docs/" not in html
 
 
+def test_the_day_figures_say_they_are_days(client: Client, ledger: None, director: User) -> None:
+    """DSO, simple DSO, best possible DSO and ADD stood as bare numbers under their headings:
+    only the chart below said "DSO, дней"."""
+    director.language = "ru"
+    director.save()
+    html = get(client, director, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    head = html.split('id="kpi-summary"', 1)[1].split("</thead>", 1)[0]
+    assert head.count('<small class="muted">дней</small>') == 4
+
+
 def test_a_supervisor_sees_only_the_team(client: Client, ledger: None, supervisor: User) -> None:
     html = get(client, supervisor).content.decode()
     assert "1,234.50" in html
