@@ -93,6 +93,20 @@ def seed_calls(company: Company, as_of: date, *, seed: int) -> CallsSeeded:
             outgoing += 1
         calendar = WorkCalendar(company.calendar_country)
         days = _last_working_days(calendar, as_of, INBOUND_DAYS)
+
+        def ring_in(
+            mine: list[tuple[int, str]], extension: str, day: date, since: time, minutes: int,
+            *, answered: bool,
+        ) -> None:  # fmt: skip
+            """A debtor of the collector at `extension` rings within `minutes` after `since`."""
+            _collector, phone = rng.choice(mine)
+            start = datetime.combine(day, since, tzinfo=zone) + timedelta(
+                minutes=rng.randrange(minutes)
+            )
+            ring = rng.randint(*RING_SECONDS)
+            talk = rng.randint(*TALK_SECONDS) if answered else None
+            _call(call_id(start), Direction.INBOUND, phone, extension, start, ring, talk)
+
         for collector in (
             User.objects.filter(role=Role.COLLECTOR, is_active=True)
             .exclude(extension="")
@@ -103,38 +117,14 @@ def seed_calls(company: Company, as_of: date, *, seed: int) -> CallsSeeded:
                 continue
             for day in days:
                 for _n in range(rng.randint(*INBOUND_PER_DAY)):
-                    _collector, phone = rng.choice(mine)
-                    start = datetime.combine(day, time(9, 0), tzinfo=zone) + timedelta(
-                        minutes=rng.randrange(8 * 60)
-                    )
-                    ring = rng.randint(*RING_SECONDS)
-                    talk = rng.randint(*TALK_SECONDS)
-                    _call(
-                        call_id(start),
-                        Direction.INBOUND,
-                        phone,
-                        collector.extension,
-                        start,
-                        ring,
-                        talk,
-                    )
+                    ring_in(mine, collector.extension, day, time(9, 0), 8 * 60, answered=True)
                     incoming += 1
             if days:
                 for _n in range(rng.randint(*MISSED_PER_COLLECTOR)):
-                    _collector, phone = rng.choice(mine)
-                    start = datetime.combine(days[-1], MISSED_FROM, tzinfo=zone) + timedelta(
-                        minutes=rng.randrange(MISSED_MINUTES)
-                    )
-                    ring = rng.randint(*RING_SECONDS)
-                    _call(
-                        call_id(start),
-                        Direction.INBOUND,
-                        phone,
-                        collector.extension,
-                        start,
-                        ring,
-                        None,
-                    )
+                    ring_in(
+                        mine, collector.extension, days[-1], MISSED_FROM, MISSED_MINUTES,
+                        answered=False,
+                    )  # fmt: skip
                     missed += 1
         # A past call rings at no one's screen: its pops go once the listeners have made them
         # at the commit (the daily job would drop them tomorrow; a tab open now would show
