@@ -4,6 +4,7 @@ from datetime import date
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from dunwell.forms import QueryDateField, date_input
 from dunwell.insight.buckets import MAX_EDGE_DAYS, BucketError, parse_edges
@@ -45,7 +46,12 @@ class AgingFilterForm(forms.Form):
             edges = ()
         if edges and max(edges) > MAX_EDGE_DAYS:
             raise forms.ValidationError(
-                _("A bucket can end at most %(max)d days past due.") % {"max": MAX_EDGE_DAYS}
+                ngettext(
+                    "A bucket can end at most %(max)d day past due.",
+                    "A bucket can end at most %(max)d days past due.",
+                    MAX_EDGE_DAYS,
+                )
+                % {"max": MAX_EDGE_DAYS}
             )
         try:
             return parse_edges(text)

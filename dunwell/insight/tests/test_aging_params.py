@@ -57,3 +57,22 @@ def test_the_export_says_the_page_cannot_be_shown_in_the_readers_language(
 def test_good_parameters_still_show_the_report(collector: User) -> None:
     url = f"{reverse('insight:aging')}?as_of=2026-03-10&buckets=30,60,36500"
     assert client_for(collector).get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("language", "reason"),
+    [
+        # 20 and more take "de" in Romanian; 36500 ends in 00, so it does too.
+        ("ro", "Un interval se poate încheia cel mult la 36500 de zile de întârziere."),
+        ("ru", "Интервал может заканчиваться не позже чем на 36500-м дне просрочки."),
+        ("uk", "Інтервал може закінчуватися не пізніше ніж на 36500-му дні прострочення."),
+    ],
+)
+def test_the_largest_bucket_edge_is_said_with_its_day_word(
+    language: str, reason: str, collector: User
+) -> None:
+    collector.language = language
+    collector.save()
+    response = client_for(collector).get(f"{reverse('insight:aging')}?buckets=30,60,100000")
+    assert response.status_code == 400
+    assert reason in response.content.decode()
