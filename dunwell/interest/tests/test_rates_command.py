@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from dunwell.interest.models import RateSeries, RateValue
 
@@ -119,6 +120,35 @@ def test_status_flags_series_older_than_their_cycle(tmp_path: Path) -> None:
     lines = {line.split()[0]: line for line in rates("status").splitlines()}
     assert "STALE" not in lines["eu_ecb_mro"]
     assert "STALE" in lines["ro_reference_rate"]
+
+
+@time_machine.travel("2026-11-23", tick=False)
+@pytest.mark.parametrize(
+    ("language", "sixty", "seven"),
+    [
+        ("ro", "de actualizare de 60 de zile", "de actualizare de 7 zile"),
+        ("ru", "цикла обновления в 60 дней", "цикла обновления в 7 дней"),
+        ("uk", "цикл оновлення в 60 днів", "цикл оновлення в 7 днів"),
+    ],
+)
+def test_a_stale_series_says_its_cycle_with_the_right_day_word(
+    language: str, sixty: str, seven: str
+) -> None:
+    with translation.override(language):
+        lines = {line.split()[0]: line for line in rates("status").splitlines()}
+    assert lines["ro_reference_rate"].endswith(sixty)  # a 60-day cycle: "de" in Romanian
+    assert lines["fx_eur_ron"].endswith(seven)
+
+
+@time_machine.travel("2026-11-23", tick=False)
+@pytest.mark.parametrize(
+    ("language", "phrase"),
+    [("ru", "цикла обновления в 62 дня"), ("uk", "цикл оновлення в 62 дні")],
+)
+def test_a_stale_series_with_a_62_day_cycle_takes_the_few_form(language: str, phrase: str) -> None:
+    with translation.override(language):
+        lines = {line.split()[0]: line for line in rates("status").splitlines()}
+    assert lines["ua_cpi"].endswith(phrase)
 
 
 @time_machine.travel("2026-11-23", tick=False)

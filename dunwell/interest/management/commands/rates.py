@@ -13,7 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from dunwell.interest.errors import InterestError
 from dunwell.interest.loading import upsert_series
@@ -82,7 +82,11 @@ class Command(BaseCommand):
                 self.stdout.write(
                     line
                     + "  "
-                    + gettext("STALE: older than its usual update cycle of %(days)d days")
+                    + ngettext(
+                        "STALE: older than its usual update cycle of %(days)d day",
+                        "STALE: older than its usual update cycle of %(days)d days",
+                        status.update_cycle_days,
+                    )
                     % {"days": status.update_cycle_days}
                 )
             else:
