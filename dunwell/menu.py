@@ -63,6 +63,31 @@ MENU: tuple[MenuEntry, ...] = (
 )
 
 
+# Where a role lands after signing in when nothing is due for them today: the page its work
+# starts from. A user with open tasks due by the end of their day lands on "My day" whatever
+# the role (`views.home`); a collector and a sales manager always do.
+ROLE_HOME: dict[str, str] = {
+    "director": "insight:metrics",
+    "finance": "insight:aging",
+    "supervisor": "work:team",
+    "lawyer": "legal:cases",
+    "credit_control": "credit:check",
+    "admin": "integrations",
+}
+
+
+def role_home(request: HttpRequest, items: list[dict[str, object]]) -> str | None:
+    """The URL of the user's role page, if it is in their menu (`items`)."""
+    name = ROLE_HOME.get(getattr(request.user, "role", ""))
+    if name is None:
+        return None
+    try:
+        url = reverse(name)
+    except NoReverseMatch:
+        return None
+    return url if any(item["url"] == url for item in items) else None
+
+
 @dataclass(frozen=True)
 class Section:
     url_name: str

@@ -8,21 +8,30 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from dunwell.accounts.models import User
 from dunwell.accounts.visibility import can_manage_integrations
 from dunwell.forms import query_errors
-from dunwell.menu import INTEGRATION_SECTIONS, menu_for, reachable
+from dunwell.menu import INTEGRATION_SECTIONS, menu_for, reachable, role_home
+from dunwell.work.task_queries import has_work_today
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Send the user to the first page of their menu (the worklist for a collector)."""
+    """Send the user to the first page of their menu (the worklist for a collector), or,
+    when nothing is due for them today, to their role's page (`menu.ROLE_HOME`: a director
+    to the indicators, finance to aging, a lawyer to the legal cases…)."""
     items = menu_for(request)
-    if items:
-        return redirect(str(items[0]["url"]))
-    return render(request, "home.html")
+    if not items:
+        return render(request, "home.html")
+    elsewhere = role_home(request, items)
+    user = request.user
+    assert isinstance(user, User)
+    if elsewhere is not None and not has_work_today(user, timezone.now()):
+        return redirect(elsewhere)
+    return redirect(str(items[0]["url"]))
 
 
 def favicon(request: HttpRequest) -> HttpResponse:

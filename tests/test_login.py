@@ -128,3 +128,74 @@ def test_createsuperuser_stores_the_normalised_name(django_user_model) -> None:
 
     call_command("createsuperuser", username="ＡDMIN", email="a@b.invalid", interactive=False)
     assert django_user_model.objects.filter(username="admin").exists()
+
+
+@pytest.mark.parametrize(
+    ("role", "page", "heading"),
+    [
+        ("director", "insight:metrics", "Collection KPIs as of"),
+        ("finance", "insight:aging", "Aging as of"),
+        ("lawyer", "legal:cases", "Legal cases"),
+        ("supervisor", "work:team", "Team"),
+        ("credit_control", "credit:check", "Credit check"),
+    ],
+)
+def test_signing_in_with_nothing_due_lands_on_the_roles_page(
+    make_user, role: str, page: str, heading: str
+) -> None:
+    """A director, finance, a lawyer, a supervisor or a credit controller with no task today
+    lands on the page their work starts from, not on an empty "My day"."""
+    make_user("rhea", role)
+    client = Client()
+    response = client.post(
+        reverse("login"), {"username": "rhea", "password": "pw-rhea"}, follow=True
+    )
+    assert [url for url, _status in response.redirect_chain] == [reverse("home"), reverse(page)]
+    assert heading in response.content.decode()
+
+
+def test_signing_in_with_a_task_due_today_lands_on_my_day_whatever_the_role(
+    make_user, make_counterparty
+) -> None:
+    from django.utils import timezone
+
+    from dunwell.ladder import services as ladder
+
+    director = make_user("rhea", "director")
+    ladder.create_manual_task(
+        counterparty=make_counterparty(),
+        assignee=director,
+        action="call",
+        due_at=timezone.now(),
+        title="Call the owner",
+        user=None,
+    )
+    client = Client()
+    response = client.post(
+        reverse("login"), {"username": "rhea", "password": "pw-rhea"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("work:worklist")
+    assert "Call the owner" in response.content.decode()
+
+
+def test_a_task_due_tomorrow_does_not_keep_a_director_on_my_day(
+    make_user, make_counterparty
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from dunwell.ladder import services as ladder
+
+    director = make_user("rhea", "director")
+    ladder.create_manual_task(
+        counterparty=make_counterparty(),
+        assignee=director,
+        action="call",
+        due_at=timezone.now() + timedelta(days=2),
+        title="Call the owner",
+        user=None,
+    )
+    response = Client()
+    response.login(username="rhea", password="pw-rhea")
+    assert response.get(reverse("home"))["Location"] == reverse("insight:metrics")

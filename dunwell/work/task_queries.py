@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from dunwell.accounts.models import User
 from dunwell.accounts.visibility import can_skip_task, can_work_task
@@ -132,3 +133,13 @@ def on_hold(user: User, now: Any) -> list[tuple[Task, Hold, str]]:
         (t, holds[t.pk], task_url(t.pk, t.counterparty_id, t.action))
         for t in tasks.order_by("due_at")[:500]
     ]
+
+
+def has_work_today(user: User, now: datetime) -> bool:
+    """Whether `user` has an open task due by the end of their day (today's or overdue): what
+    "My day" lists, holds aside. Decides where signing in lands (`dunwell.views.home`)."""
+    from dunwell.ladder.models import OPEN_STATUSES
+
+    start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    end = start + timedelta(days=1)
+    return Task.objects.filter(assignee=user, status__in=OPEN_STATUSES, due_at__lt=end).exists()
