@@ -417,6 +417,19 @@ def promise_times(
     return made, broken
 
 
+def broken_promise_makers(counterparty: Counterparty, since: datetime, until: datetime) -> set[str]:
+    """Who made the promises found broken between `since` and `until`, as recorded (a name)."""
+    rows = (
+        Promise.objects.filter(counterparty=counterparty, status=PromiseStatus.BROKEN)
+        .filter(
+            Q(resolved_at__gte=since, resolved_at__lte=until)
+            | Q(resolved_at__isnull=True, recorded_at__gte=since, recorded_at__lte=until)
+        )
+        .values_list("promised_by", "promised_by_contact")
+    )
+    return {name for pair in rows for name in pair if name}
+
+
 def move_open_tasks(counterparty: Counterparty, old: User | None, new: User) -> int:
     """Open tasks of the previous collector follow the debtor to the new one. (The ladder has
     no reassignment service yet: a thin, set-based update.)"""

@@ -24,12 +24,17 @@ class Situation(models.TextChoices):
     AFTER_BROKEN_PROMISE = "after_broken_promise", _("After a broken promise")
     AFTER_DISPUTE_RESOLVED = "after_dispute_resolved", _("After a resolved dispute")
     DECISION_MAKER = "decision_maker", _("Talking to the decision-maker")
+    # Nothing is overdue yet (a reminder call before the due date): the only situation offered
+    # then, and never while something is overdue (every other script speaks of overdue debt).
+    BEFORE_DUE = "before_due", _("Reminder before the due date")
 
 
 class CallScript(models.Model):
     """What to say in a situation, in one language. Placeholders in braces ({debtor},
-    {overdue}, {oldest_document}, {days_overdue}, {collector}, {company}, {contact}) are filled
-    on the call card."""
+    {overdue}, {total}, {oldest_document}, {due_date}, {days_overdue}, {days_late},
+    {collector}, {company}, {contact}) are filled on the call card: {days_late} is the days
+    overdue with their word in the debtor's language ("34 de zile", "34 дня"), {days_overdue}
+    the bare number."""
 
     situation = models.CharField(_("situation"), max_length=32, choices=Situation.choices)
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)

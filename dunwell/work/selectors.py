@@ -67,6 +67,7 @@ from dunwell.work.models import (
     CardPreference,
     Meeting,
     Note,
+    Outcome,
     Reassignment,
     StallingAlert,
 )
@@ -340,10 +341,40 @@ class DebtorCard:
     meetings: list[Meeting]
     ladder: ladder_bridge.LadderFacts = field(default_factory=ladder_bridge.LadderFacts)
 
+    # The open stalling alert is the decider's own doing: "reach the decider" has been done.
+    decider_stalling: bool = False
+
     @property
     def decider(self) -> Contact | None:
         """The contact who decides payments (one per debtor, listed first), if known."""
         return next((c for c in self.contacts if c.decides_payments), None)
+
+
+def _same_person(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def decider_is_stalling(
+    counterparty: Counterparty, alert: StallingAlert, decider: Contact | None
+) -> bool:
+    """Whether the person who decides payments is the one stalling: they made a promise broken
+    in the alert's window (alert for broken promises), or asked for a call-back in it (alert for
+    call-backs). Telling the collector to reach them then is no advice: they were reached."""
+    if decider is None:
+        return False
+    from dunwell.work.services import stalling_rule  # services reads from here
+
+    since = alert.detected_at - timedelta(days=stalling_rule().window_days)
+    if alert.reason == StallingAlert.Reason.BROKEN_PROMISES:
+        makers = ladder_bridge.broken_promise_makers(counterparty, since, alert.detected_at)
+        return _same_person(decider.name) in {_same_person(name) for name in makers}
+    return CallActivity.objects.filter(
+        counterparty=counterparty,
+        contact=decider,
+        outcome=Outcome.CALL_BACK,
+        at__gte=since,
+        at__lte=alert.detected_at,
+    ).exists()
 
 
 DOCUMENTS_ON_CARD = 200
@@ -473,6 +504,8 @@ def debtor_card(counterparty: Counterparty, today: date, timeline_filter: str = 
     facts = ladder_bridge.facts_for(counterparty, today)
     disputed = facts.disputed_documents
     stalling = _STALLING(counterparty.pk)
+    contacts = _CONTACTS(counterparty.pk)
+    decider = next((c for c in contacts if c.decides_payments), None)
     return DebtorCard(
         counterparty=counterparty,
         header=header,
@@ -486,10 +519,11 @@ def debtor_card(counterparty: Counterparty, today: date, timeline_filter: str = 
             for d in documents
         ],
         documents_total=header.open_documents,
-        contacts=_CONTACTS(counterparty.pk),
+        contacts=contacts,
         timeline=_with_notes(with_texts(timeline(counterparty.pk))),
         calls=_CALLS(counterparty.pk),
         stalling=stalling[0] if stalling else None,
+        decider_stalling=bool(stalling) and decider_is_stalling(counterparty, stalling[0], decider),
         reassignments=_REASSIGNMENTS(counterparty.pk),
         meetings=_MEETINGS(counterparty.pk),
         ladder=facts,

@@ -12,10 +12,10 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, npgettext
 from django.views.decorators.http import require_POST
 
 from dunwell.accounts.models import User
@@ -229,6 +229,8 @@ def debtor_export(request: HttpRequest, counterparty_id: int) -> HttpResponse:
 
 
 def _situation(card: selectors.DebtorCard, contact_decides: bool) -> str:
+    if not card.header.max_days_overdue:
+        return Situation.BEFORE_DUE
     if contact_decides:
         return Situation.DECISION_MAKER
     if card.ladder.broken_promises:
@@ -370,23 +372,43 @@ def call_card(request: HttpRequest, counterparty_id: int) -> HttpResponse:
         contact = next((c for c in contacts if c.decides_payments), None) or (
             contacts[0] if contacts else None
         )
-    situation = request.GET.get("situation") or _situation(
-        card, bool(contact and contact.decides_payments)
-    )
+    # Every script but the reminder speaks of overdue debt, and the reminder of a due date still
+    # to come: a debtor with nothing overdue is offered the reminder alone, one in arrears all
+    # but the reminder ("0 zile de întârziere" was read to a debtor not yet late).
+    before_due = not card.header.max_days_overdue
+    situations = [
+        (value, label)
+        for value, label in Situation.choices
+        if (value == Situation.BEFORE_DUE) == before_due
+    ]
+    situation = request.GET.get("situation", "")
+    if situation not in dict(situations):
+        situation = _situation(card, bool(contact and contact.decides_payments))
     language = counterparty.language
     scripts = {s.situation: s for s in CallScript.objects.filter(language=language)}
     oldest = card.documents[0]["document"] if card.documents else None
-    values = {
-        "debtor": counterparty.name,
-        "contact": contact.name if contact else "",
-        "collector": str(user),
-        "company": counterparty.company.name,
-        # The script is read to the debtor: amounts in the debtor's language, per currency.
-        "overdue": _script_amounts(card.header.overdue, counterparty.company.currency, language),
-        "total": _script_amounts(card.header.total_due, counterparty.company.currency, language),
-        "days_overdue": str(card.header.max_days_overdue),
-        "oldest_document": oldest.number if oldest else "",
-    }
+    # The script is read to the debtor: amounts, dates and day counts in the debtor's language.
+    with translation.override(language):
+        values = {
+            "debtor": counterparty.name,
+            "contact": contact.name if contact else "",
+            "collector": str(user),
+            "company": counterparty.company.name,
+            "overdue": _script_amounts(
+                card.header.overdue, counterparty.company.currency, language
+            ),
+            "total": _script_amounts(
+                card.header.total_due, counterparty.company.currency, language
+            ),
+            # The bare number, for scripts written before {days_late}.
+            "days_overdue": str(card.header.max_days_overdue),
+            "days_late": npgettext(
+                "call script", "%(n)s day", "%(n)s days", card.header.max_days_overdue
+            )
+            % {"n": card.header.max_days_overdue},
+            "oldest_document": oldest.number if oldest else "",
+            "due_date": date_format(oldest.due_date, "SHORT_DATE_FORMAT") if oldest else "",
+        }
     script = scripts.get(situation)
     skip_task = None
     # The task being worked (a missed call's call-back, a step's call): named on the card.
@@ -414,7 +436,8 @@ def call_card(request: HttpRequest, counterparty_id: int) -> HttpResponse:
             "form": form,
             "contact": contact,
             "situation": situation,
-            "situations": Situation.choices,
+            "situations": situations,
+            "can_reassign": services.is_manager(user),
             # A debtor with no open document (one who rang back after a missed call) has no debt
             # to read out: every script speaks of one ("overdue 0 days, 0.00 to pay").
             "owes_nothing": not card.documents,

@@ -102,3 +102,108 @@ def test_a_collector_is_not_told_to_give_the_debtor_to_fresh_eyes_they_cannot_gi
         "Затягування: Повторно порушені обіцянки (2). Платежі вирішує Elena Popova:"
         " вийдіть на цю людину."
     )
+
+
+def _broken_promise(cp: Counterparty, who: str) -> None:
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from dunwell.ladder.models import Promise, PromiseStatus
+
+    now = timezone.now()
+    Promise.objects.create(
+        counterparty=cp,
+        amount=Decimal("100.00"),
+        currency="RON",
+        promised_date=timezone.localdate() - timedelta(days=5),
+        promised_by=who,
+        promised_by_contact=who,
+        recorded_at=now - timedelta(days=10),
+        status=PromiseStatus.BROKEN,
+        resolved_at=now - timedelta(days=2),
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "collectors", "supervisors"),
+    [
+        (
+            "en",
+            "Stalling: Repeated broken promises. Elena Popova decides payments and is the one"
+            " stalling: another call will not help. Ask your supervisor to call them, or write"
+            " the final warning before the pretension.",
+            "Stalling: Repeated broken promises (2). Elena Popova decides payments and is the"
+            " one stalling: another call will not help. Call them yourself, have the pretension"
+            " sent, or give the debtor to fresh eyes. Reassign",
+        ),
+        (
+            "ro",
+            "Tergiversare: Promisiuni încălcate repetat. Plățile le decide Elena Popova și"
+            " tocmai această persoană tergiversează: încă un apel nu va ajuta. Implicați"
+            " supervizorul: cereți-i să sune această persoană sau scrieți ultimul avertisment"
+            " înainte de notificarea de plată.",
+            None,
+        ),
+        (
+            "uk",
+            "Затягування: Повторно порушені обіцянки. Платежі вирішує Elena Popova, і затягує"
+            " саме ця людина: ще один дзвінок нічого не дасть. Залучіть керівництво: попросіть"
+            " керівника зателефонувати цій людині або напишіть останнє попередження перед"
+            " претензією.",
+            None,
+        ),
+    ],
+)
+def test_when_the_decider_broke_the_promises_the_banner_says_to_escalate(
+    stalling: Counterparty,
+    collector: User,
+    supervisor: User,
+    language: str,
+    collectors: str,
+    supervisors: str | None,
+) -> None:
+    """'Elena Popova decides payments: reach them' was no advice when Elena Popova made the
+    promises and broke them: she has been reached."""
+    Contact.objects.create(counterparty=stalling, name="Elena Popova", decides_payments=True)
+    _broken_promise(stalling, "Elena Popova")
+    _broken_promise(stalling, "elena  popova")
+    User.objects.filter(pk__in=[collector.pk, supervisor.pk]).update(language=language)
+    assert banner(collector, reverse("work:call", args=[stalling.pk])) == collectors
+    if supervisors is not None:
+        assert banner(supervisor, reverse("work:debtor", args=[stalling.pk])) == supervisors
+
+
+def test_when_someone_else_broke_the_promises_the_decider_is_still_to_be_reached(
+    stalling: Counterparty, collector: User
+) -> None:
+    Contact.objects.create(counterparty=stalling, name="Elena Popova", decides_payments=True)
+    _broken_promise(stalling, "Ana Pop")
+    _broken_promise(stalling, "Ana Pop")
+    assert banner(collector, reverse("work:call", args=[stalling.pk])) == (
+        "Stalling: Repeated broken promises. Elena Popova decides payments: reach them."
+    )
+
+
+def test_a_decider_who_keeps_asking_to_be_called_back_is_the_one_stalling(
+    debtor: Counterparty, collector: User
+) -> None:
+    from datetime import timedelta
+
+    from dunwell.work.models import CallActivity
+
+    decider = Contact.objects.create(
+        counterparty=debtor, name="Elena Popova", decides_payments=True
+    )
+    now = timezone.now()
+    for days in (3, 2, 1):
+        CallActivity.objects.create(
+            counterparty=debtor,
+            user=collector,
+            contact=decider,
+            at=now - timedelta(days=days),
+            outcome="call_back",
+        )
+    StallingAlert.objects.create(counterparty=debtor, reason="call_backs", count=3, detected_at=now)
+    assert "Ask your supervisor to call them" in banner(
+        collector, reverse("work:call", args=[debtor.pk])
+    )

@@ -510,7 +510,7 @@ def test_the_script_says_a_zero_debt_with_its_currency(
     collector: User,
 ) -> None:
     """A debtor with nothing overdue yet (an invoice not due): the script read 'Datoria de
-    0,00' without a currency."""
+    0,00' without a currency. Now it is read the reminder, with the amount to pay in all."""
     from dunwell.ledger.models import Contact
 
     cp = make_counterparty(collector=collector)
@@ -519,7 +519,7 @@ def test_the_script_says_a_zero_debt_with_its_currency(
     url = reverse("work:call", args=[cp.pk])
     page = client_for(collector).get(url, {"situation": "decision_maker"}).content.decode()
     currency = cp.company.currency
-    assert f"Datoria de 0,00\xa0{currency} are 0 zile" in page
+    assert f"suma totală de plată este de 500,00\xa0{currency}" in page
 
 
 def test_a_debtor_who_owes_nothing_gets_no_debt_script_read_to_them(
