@@ -650,6 +650,10 @@ class _Generation:
         self.rng_drift = _rng(seed, "drift")
         self.rng_deal = _rng(seed, "deals")
         self.supervisors, self.collectors, self.sales = staff_counts(debtors)
+        # A debtor's people never bear the name of one of our staff: "Ana Stan" answering
+        # collector Ana Stan's call reads as a mix-up on the card, the timeline and the KPIs.
+        self.staff_names = {(first, last) for _u, _r, first, last, _s in _staff(seed, debtors)}
+        self._free_names: dict[str, list[tuple[str, str]]] = {}
         self.behaviours = behaviours(debtors, seed)
         # Seasonal weights over the document window, cumulative for bisect sampling.
         cumulative: list[float] = []
@@ -742,6 +746,10 @@ class _Generation:
         for roles in role_sets:
             self.contact_seq += 1
             first, last = rng.choice(firsts), rng.choice(lasts)
+            if (first, last) in self.staff_names:
+                free = self.free_names(country.code)
+                if free:  # none left only when a huge staff took every pair
+                    first, last = rng.choice(free)
             number = rng.choice(mobiles) + "".join(str(rng.randrange(10)) for _ in range(digits))
             phone = f"{prefix} {number}"
             if country.code == "RO" and rng.random() < 0.5:
@@ -770,6 +778,15 @@ class _Generation:
                     notes,
                 )
             )
+
+    def free_names(self, country: str) -> list[tuple[str, str]]:
+        """The (first, last) pairs of the country's people that no staff member bears."""
+        if country not in self._free_names:
+            firsts, lasts = _PEOPLE[country]
+            self._free_names[country] = [
+                (f, last) for f in firsts for last in lasts if (f, last) not in self.staff_names
+            ]
+        return self._free_names[country]
 
     def contracts(
         self, counterparty: str, country: Country, behaviour: str, first_day: int

@@ -233,3 +233,13 @@ def test_russian_and_polish_surnames_agree_with_the_person_and_notes_use_their_l
     notes = {c["language"]: c["notes"] for c in data["contacts"] if c["notes"]}
     assert notes["ru"] == "Согласовывает платежи по вторникам и четвергам"
     assert notes["ro"] == "Aprobă plățile marțea și joia"
+
+
+def test_no_contact_bears_the_name_of_a_staff_member(
+    data: dict[str, list[dict[str, str]]],
+) -> None:
+    staff = {f"{u['first_name']} {u['last_name']}" for u in data["users"]}
+    romanian = {c["external_id"] for c in data["counterparties"] if c["country"] == "RO"}
+    # Staff names are Romanian pairs, drawn from the same names as the Romanian debtors' people.
+    assert sum(1 for c in data["contacts"] if c["counterparty"] in romanian) > 100
+    assert [c["name"] for c in data["contacts"] if c["name"] in staff] == []
