@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -17,7 +18,7 @@ from django.utils.formats import date_format
 from dunwell.accounts.models import Role, User
 from dunwell.credit import committee
 from dunwell.credit.models import CommitteeMeeting, CreditLimit, LimitRequest, Negotiation
-from dunwell.ledger.models import Counterparty
+from dunwell.ledger.models import Allocation, Counterparty, Payment
 
 pytestmark = pytest.mark.django_db
 
@@ -116,6 +117,66 @@ def test_the_request_page_shows_the_customers_file_to_the_owner_only(
     assert client_for(member).get(url).status_code == 200  # sits on the meeting
     for user in (sales_teammate, outsider):
         assert client_for(user).get(url).status_code == 404
+
+
+def _paid(cp: Counterparty, doc: Any, on: date) -> None:
+    payment = Payment.objects.create(
+        company=cp.company,
+        counterparty=cp,
+        external_id=f"P-{doc.pk}",
+        date=on,
+        amount=doc.amount,
+        currency=doc.currency,
+        unallocated=0,
+    )
+    Allocation.objects.create(
+        payment=payment, document=doc, counterparty=cp, amount=doc.amount, paid_on=on
+    )
+    type(doc).objects.filter(pk=doc.pk).update(open_amount=0)
+
+
+@time_machine.travel("2026-03-20 12:00", tick=False)
+@pytest.mark.parametrize(
+    ("language", "phrase"),
+    [
+        (
+            "ro",
+            "<strong>plătește mai prost</strong> (întârziere medie, zile: 25,0 în ultimele "
+            "3 luni, 2,5 în cele 3 dinainte)",
+        ),
+        (
+            "ru",
+            "<strong>платит хуже</strong> (средняя просрочка, дней: 25,0 за последние 3 месяца, "
+            "2,5 за 3 предыдущих)",
+        ),
+        (
+            "uk",
+            "<strong>платить гірше</strong> (середнє прострочення, днів: 25,0 за останні "
+            "3 місяці, 2,5 за 3 попередні)",
+        ),
+    ],
+)
+def test_the_trend_gives_the_average_days_late_under_a_days_heading(
+    request_: Any,
+    cp: Counterparty,
+    sales: User,
+    make_document: Callable[..., Any],
+    language: str,
+    phrase: str,
+) -> None:
+    # A fractional average takes no day word of its own ("2,5 zile", "2,5 дня" are each right
+    # only for some numbers): it stands under "days" as the "Average days late" line does.
+    for due, paid in (
+        (date(2025, 11, 1), date(2025, 11, 6)),  # the 3 months before: 5 and 0 days late
+        (date(2025, 12, 10), date(2025, 12, 1)),
+        (date(2026, 1, 10), date(2026, 2, 4)),  # the last 3 months: 25 days late
+    ):
+        _paid(cp, make_document(cp, "100.00", due_date=due), paid)
+    sales.language = language
+    sales.save(update_fields=["language"])
+    page = client_for(sales).get(reverse("credit:request", args=[request_.pk])).content.decode()
+    assert phrase in page
+    assert "zile întârziere" not in page and "дн. просрочки" not in page
 
 
 def test_the_request_links_its_meeting_only_for_those_who_may_open_it(
