@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 from dunwell.forms import AmountField
 from dunwell.letters.models import WordingKind
 from dunwell.letters.services import BUCKETS
+from dunwell.work.bucket_names import bucket_name_lazy
 
 ATTACHMENTS = (
     ("statement", _("Statement of account (PDF)")),
@@ -48,7 +49,7 @@ class MailingForm(forms.Form):
     bucket = forms.ChoiceField(
         label=_("Aging bucket"),
         required=False,
-        choices=[("", _("any")), *[(b, _("%(b)s days") % {"b": b}) for b in BUCKETS]],
+        choices=[("", _("any")), *[(b, bucket_name_lazy(b)) for b in BUCKETS]],
     )
     min_days_overdue = forms.IntegerField(
         label=_("At least this many days overdue"), min_value=1, max_value=3650, initial=1

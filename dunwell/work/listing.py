@@ -48,6 +48,7 @@ from dunwell.interest.fx import rates_on
 from dunwell.ladder.models import Dispute, DisputeStatus, Promise, PromiseStatus
 from dunwell.ledger.models import Contact, Counterparty, Document, Segment
 from dunwell.money import Amounts, is_currency_code
+from dunwell.work.bucket_names import bucket_name
 from dunwell.work.logic import DEFAULT_BUCKETS, bucket_labels
 from dunwell.work.selectors import MONEY, ZERO, equivalent_expression
 
@@ -102,13 +103,9 @@ def sort_choices() -> list[tuple[str, Any]]:
 
 
 def bucket_choices() -> list[tuple[str, Any]]:
-    """The aging buckets, named as on the debtor card ("Not yet due", "1-30 days", …)."""
+    """The aging buckets, named as on the debtor card ("Not yet due", "1–30 days", …)."""
     choices: list[tuple[str, Any]] = [("", _("Any bucket"))]
-    for label in bucket_labels(DEFAULT_BUCKETS):
-        if label == "current":
-            choices.append((label, gettext("Not yet due")))
-        else:
-            choices.append((label, gettext("%(label)s days") % {"label": label}))
+    choices += [(label, bucket_name(label)) for label in bucket_labels(DEFAULT_BUCKETS)]
     return choices
 
 

@@ -179,6 +179,23 @@ def test_the_trend_gives_the_average_days_late_under_a_days_heading(
     assert "zile întârziere" not in page and "дн. просрочки" not in page
 
 
+@pytest.mark.parametrize(
+    ("language", "headings"),
+    [
+        ("ro", ["Nescadent", "1–30 de zile", "61–90 de zile", "90+ de zile"]),
+        ("ru", ["Срок не наступил", "1–30 дней", "61–90 дней", "90+ дней"]),
+    ],
+)
+def test_the_customers_aging_names_its_buckets_as_the_debtor_card_does(
+    request_: Any, sales: User, language: str, headings: list[str]
+) -> None:
+    sales.language = language
+    sales.save(update_fields=["language"])
+    page = client_for(sales).get(reverse("credit:request", args=[request_.pk])).content.decode()
+    for heading in headings:
+        assert f'<th class="num">{heading}</th>' in page
+
+
 def test_the_request_links_its_meeting_only_for_those_who_may_open_it(
     request_: Any, meeting: CommitteeMeeting, sales: User, member: User
 ) -> None:

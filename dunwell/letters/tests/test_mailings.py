@@ -137,6 +137,26 @@ class TestPages:
         bar = client.get(reverse("letters:mailing_progress", args=[mailing.pk])).content.decode()
         assert "0 of 1 sent · 1 queued · 0 failed" in bar
 
+    @pytest.mark.parametrize(
+        ("language", "options"),
+        [
+            ("ro", ["1–30 de zile", "61–90 de zile", "90+ de zile"]),
+            ("ru", ["1–30 дней", "61–90 дней", "90+ дней"]),
+            ("uk", ["1–30 днів", "61–90 днів", "90+ днів"]),
+        ],
+    )
+    def test_the_bucket_choices_count_days_in_the_readers_language(
+        self, client: Any, supervisor: Any, language: str, options: list[str]
+    ) -> None:
+        # The choices are made when the form's module is imported: each page still names them
+        # in its reader's language, the day word agreeing with the bucket's last number.
+        supervisor.language = language
+        supervisor.save(update_fields=["language"])
+        client.force_login(supervisor)
+        page = client.get(reverse("letters:mailings")).content.decode()
+        for value, option in zip(["1-30", "61-90", "90+"], options, strict=True):
+            assert f'<option value="{value}">{option}</option>' in page
+
     def test_collectors_get_403(
         self, client: Any, book: Any, collector: Any, supervisor: Any
     ) -> None:

@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from dunwell.money import Amounts, Money
 from dunwell.money_l10n import money_text
 from dunwell.templatetags.money import amount_input, money_lines
+from dunwell.work.bucket_names import bucket_name
 
 register = template.Library()
 
@@ -26,6 +27,8 @@ def money(value: Decimal | Money | Amounts | None, currency: str = "") -> str:
 
 register.filter("money_lines", money_lines)
 register.filter("amount_input", amount_input)
+# An aging bucket's heading ("Not yet due", "61–90 days"), for work's and credit's pages.
+register.filter("bucket_name", bucket_name)
 
 
 # Languages that capitalise a weekday's name inside a sentence; Russian, Ukrainian, Romanian
