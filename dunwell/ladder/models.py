@@ -531,6 +531,14 @@ CALL_BACK_ABUSIVE = gettext_noop("Call back (the last call was abusive)")
 CALL_THE_DECIDER = gettext_noop("Call the person who decides payments: %(who)s")
 CALL_BACK_MISSED = gettext_noop("Call back: missed call from %(number)s")
 REACH_THE_DECIDER = gettext_noop("Reach the person who decides payments")
+# The stalling is the decider's own (they broke the promises, they keep asking to be called
+# back): they have been reached, the next step is up (work's stalling banner says how).
+ESCALATE_DECIDER_BREAKS_PROMISES = gettext_noop(
+    "Escalate: the person who decides payments keeps breaking promises (%(who)s)"
+)
+ESCALATE_DECIDER_ASKS_CALL_BACKS = gettext_noop(
+    "Escalate: the person who decides payments keeps asking to be called back (%(who)s)"
+)
 CALL_AGAIN = gettext_noop("Call again: %(title)s")
 CALL_AGAIN_NO_ANSWER = gettext_noop("Call again (no answer): %(debtor)s")
 STEPLESS_TITLES = (
@@ -539,6 +547,8 @@ STEPLESS_TITLES = (
     CALL_THE_DECIDER,
     CALL_BACK_MISSED,
     REACH_THE_DECIDER,
+    ESCALATE_DECIDER_BREAKS_PROMISES,
+    ESCALATE_DECIDER_ASKS_CALL_BACKS,
     CALL_AGAIN,
     CALL_AGAIN_NO_ANSWER,
 )

@@ -28,6 +28,8 @@ from dunwell.ladder.models import (
     CALL_BACK_ABUSIVE,
     CALL_BACK_AS_ASKED,
     CALL_THE_DECIDER,
+    ESCALATE_DECIDER_ASKS_CALL_BACKS,
+    ESCALATE_DECIDER_BREAKS_PROMISES,
     REACH_THE_DECIDER,
 )
 from dunwell.ledger.models import Contact, Counterparty, TimelineEntry
@@ -442,8 +444,9 @@ def save_decider(counterparty: Counterparty, data: OutcomeInput) -> Contact:
 
 
 def detect_stalling(counterparty_id: int, now: datetime | None = None) -> StallingAlert | None:
-    """Open a stalling alert when the rule fires: a task to reach the decider for the
-    collector, a notice for the supervisor. Idempotent: one open alert per debtor."""
+    """Open a stalling alert when the rule fires: a task for the collector to reach the decider
+    (to escalate, when the decider is the one stalling), a notice for the supervisor.
+    Idempotent: one open alert per debtor."""
     now = now or timezone.now()
     rule = stalling_rule()
     since = now - timedelta(days=rule.window_days)
@@ -472,10 +475,25 @@ def detect_stalling(counterparty_id: int, now: datetime | None = None) -> Stalli
             counterparty=counterparty, reason=reason, count=count, detected_at=now
         )
         collector = counterparty.collector
+        # The one the debtor card names (one decider per debtor; by name should there be two).
+        decider = (
+            Contact.objects.filter(counterparty=counterparty, decides_payments=True)
+            .order_by("name")
+            .first()
+        )
+        # When the decider is the one stalling, reaching them has been done: the task says what
+        # comes next, as the card's banner does.
+        stalling_decider = (
+            decider if selectors.decider_is_stalling(counterparty, alert, decider) else None
+        )
         if collector is not None:
             # English, shown in each reader's language (ladder.models.stepless_title)
             ladder_bridge.create_call_back_task(
-                None, counterparty, now + timedelta(hours=1), REACH_THE_DECIDER, assignee=collector
+                None,
+                counterparty,
+                now + timedelta(hours=1),
+                _stalling_task_title(reason, stalling_decider),
+                assignee=collector,
             )
         _timeline(
             counterparty,
@@ -498,6 +516,24 @@ def detect_stalling(counterparty_id: int, now: datetime | None = None) -> Stalli
                 params={"debtor": counterparty.name},
             )
         return alert
+
+
+TASK_TITLE_LENGTH = 255  # ladder.models.Task.title
+
+
+def _stalling_task_title(reason: str, stalling_decider: Contact | None) -> str:
+    """The stored English title of the stalling alert's task: reach the decider, or, when the
+    decider is the one stalling, escalate (reaching them has been done)."""
+    if stalling_decider is None:
+        return REACH_THE_DECIDER
+    source = (
+        ESCALATE_DECIDER_BREAKS_PROMISES
+        if reason == StallingAlert.Reason.BROKEN_PROMISES
+        else ESCALATE_DECIDER_ASKS_CALL_BACKS
+    )
+    # A long name is cut to fit the title, never the title's own words.
+    room = TASK_TITLE_LENGTH - len(source % {"who": ""})
+    return source % {"who": stalling_decider.name[:room]}
 
 
 @transaction.atomic

@@ -298,6 +298,123 @@ def test_the_stalling_call_task_reads_in_each_readers_language(
         assert task.localized_title == "Выйти на того, кто решает платежи"
 
 
+def _decider_asks_three_call_backs(debtor: Counterparty, collector: User) -> Contact:
+    decider = Contact.objects.create(
+        counterparty=debtor, name="Elena Popova", decides_payments=True
+    )
+    for hours in (1, 2, 3):
+        record(collector, debtor, Outcome.CALL_BACK, contact_id=decider.pk,
+               call_back_at=timezone.now() + timedelta(hours=hours))  # fmt: skip
+    return decider
+
+
+@pytest.mark.parametrize(
+    ("language", "title"),
+    [
+        (
+            "en",
+            "Escalate: the person who decides payments keeps asking to be called back"
+            " (Elena Popova)",
+        ),
+        (
+            "ru",
+            "Подключить руководство: тот, кто решает платежи, раз за разом просит перезвонить"
+            " (Elena Popova)",
+        ),
+        (
+            "uk",
+            "Залучити керівництво: той, хто вирішує платежі, раз у раз просить передзвонити"
+            " (Elena Popova)",
+        ),
+        (
+            "ro",
+            "Implicați supervizorul: persoana care decide plățile cere mereu să fie sunată"
+            " înapoi (Elena Popova)",
+        ),
+    ],
+)
+def test_when_the_decider_is_the_one_stalling_the_task_says_to_escalate(
+    debtor: Counterparty, collector: User, language: str, title: str
+) -> None:
+    """'Reach the person who decides payments' was no task when that person asked for the
+    call-backs: they have been reached."""
+    _decider_asks_three_call_backs(debtor, collector)
+    task = Task.objects.get(counterparty=debtor, title__startswith="Escalate")
+    assert task.assignee == collector
+    assert not Task.objects.filter(title="Reach the person who decides payments").exists()
+    with translation.override(language):
+        assert task.localized_title == title
+
+
+@pytest.mark.parametrize(
+    ("language", "title"),
+    [
+        ("en", "Escalate: the person who decides payments keeps breaking promises (Elena Popova)"),
+        (
+            "ru",
+            "Подключить руководство: тот, кто решает платежи, раз за разом нарушает обещания"
+            " (Elena Popova)",
+        ),
+        (
+            "uk",
+            "Залучити керівництво: той, хто вирішує платежі, раз у раз порушує обіцянки"
+            " (Elena Popova)",
+        ),
+        (
+            "ro",
+            "Implicați supervizorul: persoana care decide plățile își încalcă mereu promisiunile"
+            " (Elena Popova)",
+        ),
+    ],
+)
+def test_when_the_decider_broke_the_promises_the_task_says_to_escalate(
+    debtor: Counterparty, collector: User, language: str, title: str
+) -> None:
+    Contact.objects.create(counterparty=debtor, name="Elena Popova", decides_payments=True)
+    now = timezone.now()
+    for days in (10, 6):
+        Promise.objects.create(
+            counterparty=debtor, amount=Decimal("100.00"), currency="RON",
+            promised_date=timezone.localdate() - timedelta(days=days - 2),
+            promised_by="Elena Popova", recorded_at=now - timedelta(days=days),
+            status=PromiseStatus.BROKEN, resolved_at=now - timedelta(days=days - 3),
+        )  # fmt: skip
+    assert services.detect_stalling(debtor.pk) is not None
+    task = Task.objects.get(counterparty=debtor, title__startswith="Escalate")
+    with translation.override(language):
+        assert task.localized_title == title
+
+
+def test_when_someone_else_stalls_the_task_is_still_to_reach_the_decider(
+    debtor: Counterparty, collector: User
+) -> None:
+    Contact.objects.create(counterparty=debtor, name="Elena Popova", decides_payments=True)
+    accountant = Contact.objects.get(counterparty=debtor, name="Ana Pop")
+    for hours in (1, 2, 3):
+        record(collector, debtor, Outcome.CALL_BACK, contact_id=accountant.pk,
+               call_back_at=timezone.now() + timedelta(hours=hours))  # fmt: skip
+    assert Task.objects.filter(
+        counterparty=debtor, title="Reach the person who decides payments"
+    ).exists()
+    notice = Notification.objects.get(kind="stalling")
+    assert notice.texts["en"].endswith("is stalling: consider reassigning it.")
+
+
+def test_a_very_long_decider_name_is_cut_to_fit_the_escalation_task(
+    debtor: Counterparty, collector: User
+) -> None:
+    decider = Contact.objects.create(
+        counterparty=debtor, name="Elena " + "Popova" * 40, decides_payments=True
+    )
+    for hours in (1, 2, 3):
+        record(collector, debtor, Outcome.CALL_BACK, contact_id=decider.pk,
+               call_back_at=timezone.now() + timedelta(hours=hours))  # fmt: skip
+    task = Task.objects.get(counterparty=debtor, title__startswith="Escalate")
+    assert len(task.title) == 255 and task.title.endswith("Popova)")
+    with translation.override("ru"):
+        assert task.localized_title.startswith("Подключить руководство:")
+
+
 def test_two_broken_promises_raise_a_stalling_alert_in_the_nightly_run(
     debtor: Counterparty, collector: User, frozen: Any
 ) -> None:
