@@ -317,7 +317,7 @@ def decide_limit_request(
         if request.filed_by is not None and request.filed_by != user:
             notify(
                 request.filed_by,
-                "approval",
+                "credit_committee",
                 _("The credit committee decided the limit of %(name)s."),
                 counterparty=request.counterparty,
                 url=reverse("credit:request", kwargs={"pk": request.pk}),

@@ -511,7 +511,7 @@ def _approval_notices(request: CreditApprovalRequest) -> list[Notification]:
     row = request.credit_check
     return notices_for(
         credit_approvers_kept(),
-        "approval",
+        "credit_approval",
         gettext_lazy("Order %(order)s of %(name)s waits for a credit decision."),
         counterparty=row.counterparty,
         url=reverse("credit:approval", kwargs={"pk": request.pk}),
@@ -606,7 +606,7 @@ def decide_approval(
         if request.requested_by is not None and request.requested_by != user:
             notify(
                 request.requested_by,
-                "approval",
+                "credit_approval",
                 gettext_lazy("Order %(order)s of %(name)s: %(status)s."),
                 counterparty=request.counterparty,
                 url=reverse("credit:approval", kwargs={"pk": request.pk}),

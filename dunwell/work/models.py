@@ -224,6 +224,10 @@ class Notification(models.Model):
         STALLING = "stalling", _("Stalling")
         REASSIGNED = "reassigned", _("Reassignment")
         APPROVAL = "approval", _("Approval waiting")
+        # Credit speaks of its own decisions (ru "одобрение", uk "схвалення"): an order waiting
+        # for a credit decision or decided, and the committee's decision on a limit.
+        CREDIT_APPROVAL = "credit_approval", _("Credit approval")
+        CREDIT_COMMITTEE = "credit_committee", _("Credit committee")
         DISPUTE = "dispute", _("Dispute")
         PAYMENT_MISSED = "payment_missed", _("Payment missed")
         EMAIL_REFUSED = "email_refused", _("Email refused")

@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 import time_machine
 from django.db import connection
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from dunwell.accounts.models import User
@@ -342,7 +344,7 @@ def test_approval_round_trip_with_expiry_and_webhook_event(
         assert first.decision == "needs_approval"
         request = CreditApprovalRequest.objects.get()
         assert request.credit_check == first.check
-        assert {n.recipient for n in Notification.objects.filter(kind="approval")} == {
+        assert {n.recipient for n in Notification.objects.filter(kind="credit_approval")} == {
             controller,
             director,
         }
@@ -496,3 +498,34 @@ def test_an_order_in_another_currency_says_what_it_counted_as_against_the_limit(
     )
     # An order in the limit's own currency needs no such line.
     assert "order_converted" not in messages(check(cp, ron("10"), "", sales, on=DAY))
+
+
+@pytest.mark.parametrize(
+    ("language", "badge"),
+    [
+        ("ru", "Кредитное одобрение"),
+        ("uk", "Кредитне схвалення"),
+        ("ro", "Aprobare de credit"),
+    ],
+)
+def test_the_notifications_page_labels_a_credit_approval_in_the_credit_words(
+    cp: Counterparty,
+    rules: Callable[..., Any],
+    limit: Callable[..., Any],
+    sales: User,
+    director: User,
+    language: str,
+    badge: str,
+) -> None:
+    # A ladder step is "утвердить"/"затвердити"; an order on credit is "одобрить"/"схвалити",
+    # as the credit pages say: its notice does not read "Ждёт утверждения".
+    rules()
+    limit(cp, "100")
+    check(cp, ron("500"), "R-7", sales, on=DAY)
+    director.language = language
+    director.save(update_fields=["language"])
+    client = Client()
+    client.force_login(director)
+    page = client.get(reverse("work:notifications")).content.decode()
+    assert f'<span class="badge">{badge}</span>' in page
+    assert "Ждёт утверждения" not in page and "Чекає затвердження" not in page

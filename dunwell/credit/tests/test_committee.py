@@ -33,6 +33,7 @@ from dunwell.ladder.models import Promise, PromiseStatus
 from dunwell.ledger.models import Allocation, Counterparty, Payment, TimelineEntry
 from dunwell.money import Money
 from dunwell.outbox.models import Event
+from dunwell.work.models import Notification
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 3, 20)
@@ -152,6 +153,10 @@ def test_round_trip_votes_decision_limit_event_and_the_new_check_answer(
     assert request.status == RequestStatus.DECIDED
     assert request.applied_limit == applied
     assert TimelineEntry.objects.filter(kind="credit.committee_decided", counterparty=cp).exists()
+    # The seller who filed hears of it under the committee's name, not "Approval waiting".
+    told = Notification.objects.get(recipient=sales, kind="credit_committee")
+    with translation.override("ru"):
+        assert told.get_kind_display() == "Кредитный комитет"
     event = Event.objects.get(kind="credit.decided")
     assert event.data["subject"] == "limit_request"
     assert event.data["limit"] == "40000.00"

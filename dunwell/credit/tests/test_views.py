@@ -237,7 +237,7 @@ def test_the_approval_page_decides_with_reason_and_expiry(
     assert done.status_code == 302
     request.refresh_from_db()
     assert (request.status, request.decision_reason) == ("approved", "prepaid half")
-    assert Notification.objects.filter(recipient=collector, kind="approval").exists()
+    assert Notification.objects.filter(recipient=collector, kind="credit_approval").exists()
 
 
 def test_the_approval_page_adds_up_to_the_excess_it_names(
