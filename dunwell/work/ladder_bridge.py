@@ -453,9 +453,11 @@ def task_events(user: User, start: datetime, end: datetime) -> list[Any]:
                 uid=f"task-{task.pk}@dunwell",
                 starts=task.window_start or task.due_at,
                 ends=ends,
+                # A step's task names its debtor in its title; a call-back's or a retry's
+                # (stored in English, read in the reader's language) does not.
                 title=task.localized_title
                 if task.step_id
-                else f"{task.title} — {task.counterparty.name}",
+                else f"{task.localized_title} — {task.counterparty.name}",
                 url=task_url(task.pk, task.counterparty_id, task.action),
                 kind="task",
                 done=task.status == "done",
