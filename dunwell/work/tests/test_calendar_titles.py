@@ -3,6 +3,8 @@ the app schedules itself are stored in English: ladder.models.stepless_title).""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -33,3 +35,11 @@ def test_a_call_back_reads_in_the_readers_language_on_the_calendar_and_in_its_fe
     assert f"Перезвонить, как просили — {debtor.name}" in page
     assert f"Выйти на того, кто решает платежи — {debtor.name}" in page
     assert "Call back as asked" not in page and "Reach the person" not in page
+    from icalendar import Calendar
+
+    from dunwell.work.calendar import ical
+
+    now = timezone.now()
+    feed = Calendar.from_ical(ical(collector, now - timedelta(days=1), now + timedelta(days=1)))
+    summaries = {str(event["summary"]) for event in feed.walk("VEVENT")}
+    assert f"Перезвонить, как просили — {debtor.name}" in summaries
