@@ -481,8 +481,8 @@ def detect_stalling(counterparty_id: int, now: datetime | None = None) -> Stalli
             .order_by("name")
             .first()
         )
-        # When the decider is the one stalling, reaching them has been done: the task says what
-        # comes next, as the card's banner does.
+        # When the decider is the one stalling, reaching them has been done: the task and the
+        # supervisor's notice say what comes next, as the card's banner does.
         stalling_decider = (
             decider if selectors.decider_is_stalling(counterparty, alert, decider) else None
         )
@@ -505,15 +505,26 @@ def detect_stalling(counterparty_id: int, now: datetime | None = None) -> Stalli
         )
         url = reverse("work:debtor", args=[counterparty.pk])
         supervisor = collector.supervisor if collector else None
+        message = (
+            _(
+                "%(debtor)s is stalling: %(who)s decides payments and is the one stalling. Call"
+                " them yourself, have the pretension sent, or give the debtor to fresh eyes."
+            )
+            if stalling_decider is not None
+            else _("%(debtor)s is stalling: consider reassigning it.")
+        )
         for recipient in {u for u in (supervisor,) if u is not None}:
             notify(
                 recipient,
                 Notification.Kind.STALLING,
-                _("%(debtor)s is stalling: consider reassigning it."),
+                message,
                 counterparty,
                 url,
                 key=f"stalling:{alert.pk}",
-                params={"debtor": counterparty.name},
+                params={
+                    "debtor": counterparty.name,
+                    "who": stalling_decider.name if stalling_decider else "",
+                },
             )
         return alert
 

@@ -415,6 +415,44 @@ def test_a_very_long_decider_name_is_cut_to_fit_the_escalation_task(
         assert task.localized_title.startswith("Подключить руководство:")
 
 
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        (
+            "en",
+            "{debtor} is stalling: Elena Popova decides payments and is the one stalling. Call"
+            " them yourself, have the pretension sent, or give the debtor to fresh eyes.",
+        ),
+        (
+            "ru",
+            "{debtor} затягивает: платежи решает Elena Popova, и затягивает именно этот человек."
+            " Позвоните этому человеку сами, отправьте претензию — или передайте должника"
+            " свежему взгляду.",
+        ),
+        (
+            "uk",
+            "{debtor} затягує: платежі вирішує Elena Popova, і затягує саме ця людина."
+            " Зателефонуйте цій людині самі, надішліть претензію — або передайте боржника"
+            " свіжому погляду.",
+        ),
+        (
+            "ro",
+            "{debtor} tergiversează: plățile le decide Elena Popova și tocmai această persoană"
+            " tergiversează. Sunați-o personal, trimiteți notificarea de plată sau dați"
+            " debitorul unor ochi noi.",
+        ),
+    ],
+)
+def test_the_supervisor_is_told_the_options_when_the_decider_is_the_one_stalling(
+    debtor: Counterparty, collector: User, supervisor: User, language: str, text: str
+) -> None:
+    """'consider reassigning it' left out what the banner offers a supervisor when the decider
+    is the one stalling: to call them, to send the pretension."""
+    _decider_asks_three_call_backs(debtor, collector)
+    notice = Notification.objects.get(recipient=supervisor, kind="stalling")
+    assert notice.texts[language] == text.format(debtor=debtor.name)
+
+
 def test_two_broken_promises_raise_a_stalling_alert_in_the_nightly_run(
     debtor: Counterparty, collector: User, frozen: Any
 ) -> None:
