@@ -728,7 +728,9 @@ def contract_facts(
     terms and the rule that applies, in the active language. Plain data, one dict per group:
 
     contract_id, contract_number, contract_date (date | None), currency, documents (count),
-    open, overdue, disputed (Decimal, in `currency`; never added across currencies),
+    open, overdue, disputed, not_due (Decimal, in `currency`; never added across currencies;
+    not_due is the undisputed open amount not yet due), next_due (the first due date to come
+    among those, or None), due_dates (how many different due dates they have),
     payment_days, penalty_rate, penalty_period ("day"/"year"), penalty_cap_percent,
     penalty_from_day, governing_law, rule (code), rule_label, pretension_days, summary (one
     translated sentence: "Contract 12 of 01.02.2026: payment within 30 days; penalty 0.03%
@@ -743,6 +745,7 @@ def contract_facts(
     disputed = disputed_shares(counterparty, {d.pk: d.open_amount for d in docs})
     language = translation.get_language() or "en"
     groups: dict[tuple[int | None, str], dict[str, Any]] = {}
+    coming: dict[tuple[int | None, str], set[date]] = {}  # due dates not yet reached
     for doc in docs:
         key = (doc.contract_id, doc.currency)
         fact = groups.get(key)
@@ -758,6 +761,9 @@ def contract_facts(
                 "open": ZERO,
                 "overdue": ZERO,
                 "disputed": ZERO,
+                "not_due": ZERO,
+                "next_due": None,
+                "due_dates": 0,
                 "payment_days": contract.payment_days if contract else None,
                 "penalty_rate": contract.penalty_rate if contract else None,
                 "penalty_period": contract.penalty_period if contract else "",
@@ -776,6 +782,12 @@ def contract_facts(
         fact["disputed"] += share
         if doc.due_date < today:
             fact["overdue"] += doc.open_amount - share
+        elif doc.open_amount > share:
+            fact["not_due"] += doc.open_amount - share
+            coming.setdefault(key, set()).add(doc.due_date)
+    for key, dates in coming.items():
+        groups[key]["next_due"] = min(dates)
+        groups[key]["due_dates"] = len(dates)
     return sorted(
         groups.values(),
         key=lambda f: (
