@@ -14,8 +14,10 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import lazy
 from django.utils.translation import gettext, gettext_noop, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from dunwell.accounts.models import Role
 from dunwell.dbindex import index_when_set
@@ -507,6 +509,12 @@ class Task(models.Model):
         if self.title != f"{self.step.name} — {self.counterparty.name}"[:255]:
             return self.title  # a title someone wrote, not the step's name: keep it
         return f"{self.step.localized_name} — {self.counterparty.name}"[:255]
+
+    @property
+    def title_in_each_language(self) -> StrOrPromise:
+        """`localized_title` as a lazy text: a notification stores its message in every
+        language (`work.services.notify`), and the task's title is read in each of them."""
+        return lazy(lambda: self.localized_title, str)()
 
     @property
     def localized_instructions(self) -> str:

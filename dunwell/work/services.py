@@ -688,7 +688,7 @@ def send_scheduled_notices(now: datetime | None = None) -> int:
         status=TaskStatus.OPEN,
         due_at__lt=now - timedelta(days=1),
         assignee__supervisor__isnull=False,
-    ).select_related("assignee__supervisor", "counterparty")
+    ).select_related("assignee__supervisor", "counterparty", "step")
     for task in late.iterator(chunk_size=500):
         assert task.assignee is not None and task.assignee.supervisor is not None
         sent += bool(
@@ -701,14 +701,14 @@ def send_scheduled_notices(now: datetime | None = None) -> int:
                 key=f"overdue:{task.pk}",
                 params={
                     "who": str(task.assignee),
-                    "task": task.title,
+                    "task": task.title_in_each_language,
                     "debtor": task.counterparty.name,
                     "due": task.due_at,
                 },
             )
         )
     waiting = Task.objects.filter(status=TaskStatus.AWAITING_APPROVAL).select_related(
-        "counterparty"
+        "counterparty", "step"
     )
     for task in waiting.iterator(chunk_size=500):
         for approver in ladder_bridge.approvers_for(task):
@@ -722,7 +722,7 @@ def send_scheduled_notices(now: datetime | None = None) -> int:
                     task.counterparty,
                     reverse("ladder:approvals"),
                     key=f"approval:{task.pk}",
-                    params={"task": task.title, "debtor": task.counterparty.name},
+                    params={"task": task.title_in_each_language, "debtor": task.counterparty.name},
                 )
             )
     return sent
@@ -921,7 +921,7 @@ def complete_notify_task(by: User, task: Any, note: str = "") -> list[User]:
             counterparty,
             url,
             key=notify_key(done),
-            params={"debtor": counterparty.name, "task": done.title},
+            params={"debtor": counterparty.name, "task": done.title_in_each_language},
         )
         if sent is not None:
             notified.append(person)

@@ -751,3 +751,22 @@ def test_reassignment_and_meetings_read_in_the_readers_language(
         "Переговоры назначены на 12.03.2026 10:00",
         "Переговоры изменены (13.03.2026 10:00)",
     ]
+
+
+def test_the_day_plus_one_notice_names_a_call_back_in_each_language(
+    debtor: Counterparty, collector: User, supervisor: User
+) -> None:
+    from dunwell.ladder.models import CALL_BACK_AS_ASKED
+
+    ladder.create_manual_task(
+        counterparty=debtor,
+        assignee=collector,
+        action="call",
+        due_at=timezone.now() - timedelta(days=2),
+        title=CALL_BACK_AS_ASKED,
+        user=None,
+    )
+    assert services.send_scheduled_notices() == 1
+    notice = Notification.objects.get(recipient=supervisor, kind="overdue_day_one")
+    assert "«Перезвонить, как просили»" in notice.text("ru")
+    assert "“Call back as asked”" in notice.text("en")

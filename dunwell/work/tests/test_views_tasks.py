@@ -365,3 +365,33 @@ def test_a_task_pages_documents_name_the_open_amount_as_the_card_does(
     page = client_for(collector).get(reverse("work:task", args=[task.pk])).content.decode()
     assert f'<th class="num">{column}</th>' in page
     assert f'<th class="num">{opened}</th>' not in page
+
+
+def test_a_notice_names_its_task_in_each_readers_language(
+    debtor: Counterparty, collector: User, supervisor: User, make_user: Callable[..., User]
+) -> None:
+    """The missed-payment notice stores its message in every language: the task's title (the
+    step's name, stored in English) is read in each, not left in English inside Russian."""
+    from django.utils import translation
+
+    step = Policy.objects.get(code="standard").steps.get(action="notify_supervisor")
+    sales = make_user("sam", Role.SALES)
+    Counterparty.objects.filter(pk=debtor.pk).update(sales_manager=sales)
+    task = Task.objects.create(
+        counterparty=debtor,
+        assignee=collector,
+        action="notify_supervisor",
+        title=f"{step.name} — {debtor.name}",
+        due_at=timezone.now(),
+        key="test:notify",
+        step=step,
+        document_ids=[],
+    )
+    client_for(collector).post(reverse("work:task_done", args=[task.pk]))
+    notice = Notification.objects.get(recipient=sales)
+    for language in ("ru", "ro"):
+        with translation.override(language):
+            name = step.localized_name
+        assert name != step.name
+        assert f"({name} — {debtor.name})" in notice.text(language)
+    assert f"({step.name} — {debtor.name})" in notice.text("en")
