@@ -13,6 +13,7 @@ from dunwell.demo.calls import CallsSeeded
 from dunwell.demo.history import History
 from dunwell.demo.management.commands import demo
 from dunwell.demo.management.commands.demo import site_url
+from dunwell.demo.past import Past
 
 
 @pytest.fixture(autouse=True)
@@ -70,6 +71,7 @@ def test_the_command_prints_the_given_address_and_not_8000(
     seeded = {"rules": 0, "limits": 0, "orders": 0}
     monkeypatch.setattr("dunwell.credit.demo.seed_credit", lambda *a, **k: seeded)
     monkeypatch.setattr("dunwell.demo.history.seed_history", lambda *a, **k: History(0, 0))
+    monkeypatch.setattr("dunwell.demo.past.seed_past", lambda *a, **k: Past(0, 0, 0, 0, 0, 0))
     monkeypatch.setattr("dunwell.demo.calls.seed_calls", lambda *a, **k: CallsSeeded(0, 0, 0))
     out = io.StringIO()
     call_command("demo", "--no-run", "--addr=0.0.0.0:9123", stdout=out)

@@ -102,6 +102,14 @@ class Command(BaseCommand):
             f"  calls of the last {HISTORY_DAYS} days: {history.calls} calls, "
             f"{history.promises} promises"
         )
+        from dunwell.demo.past import PAST_WEEKS, seed_past
+
+        past = seed_past(company, as_of, seed=DEMO_SEED)
+        self.stdout.write(
+            f"  the last {PAST_WEEKS} weeks: {past.runs} morning runs, {past.tasks_done} tasks "
+            f"done ({past.tasks_late} late), {past.cases} legal cases, "
+            f"{past.pretensions_sent} pretensions sent, {past.lawsuits} lawsuits filed"
+        )
         from dunwell.demo.calls import seed_calls
 
         calls = seed_calls(company, as_of, seed=DEMO_SEED)

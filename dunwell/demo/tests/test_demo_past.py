@@ -1,0 +1,101 @@
+"""`dunwell demo`'s past weeks (`demo.past`): legal cases opened on many days and moved on by
+the lawyer, and the team's tasks done on time or late, so the pages show a company in use."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from dunwell.accounts.models import Role, User
+from dunwell.ladder.models import Task, TaskStatus
+from dunwell.ledger.models import Contact, TimelineEntry
+from dunwell.legal.models import CaseDeadline, CaseStage, CaseStep, DeadlineKind, LegalCase
+
+MOMENT = "2026-03-31 08:00:00+00:00"
+NOW = datetime.fromisoformat(MOMENT)
+
+
+@pytest.fixture
+def demo(settings: Any, tmp_path: Path) -> None:
+    settings.DATA_DIR = tmp_path
+    with time_machine.travel(MOMENT, tick=False):
+        call_command("demo", "--debtors=60", "--documents=800", stdout=io.StringIO())
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_legal_cases_were_opened_on_many_past_days_and_some_moved_on(demo: None) -> None:
+    cases = list(LegalCase.objects.select_related("counterparty"))
+    opened = {case.opened_at.date() for case in cases}
+    assert len(opened - {NOW.date()}) >= 4, opened
+    assert min(opened) <= NOW.date() - timedelta(days=42)
+    assert all(case.opened_at <= NOW for case in cases)
+    stages = {case.stage for case in cases}
+    assert {CaseStage.AWAITING_RESPONSE, CaseStage.HEARINGS} <= stages, stages
+    for case in cases:
+        steps = list(CaseStep.objects.filter(case=case).order_by("at", "pk"))
+        assert steps[0].kind == "case_opened" and steps[0].at == case.opened_at
+        assert all(step.at <= NOW for step in steps)
+        entries = TimelineEntry.objects.filter(
+            counterparty=case.counterparty, kind="legal.case_opened"
+        ).values_list("at", flat=True)
+        assert case.opened_at in set(entries)
+        if case.stage == CaseStage.AWAITING_RESPONSE:
+            assert case.pretension_sent_on is not None and case.response_due is not None
+            assert case.pretension_sent_on < NOW.date()
+            sent = next(s for s in steps if s.kind == "pretension_sent")
+            assert sent.at.date() == case.pretension_sent_on
+            deadline = CaseDeadline.objects.get(case=case, kind=DeadlineKind.RESPONSE)
+            assert deadline.due_at.date() == case.response_due
+        if case.stage == CaseStage.HEARINGS:
+            assert case.filed_on is not None and case.response_due is not None
+            assert case.response_due < case.filed_on < NOW.date()
+            assert CaseDeadline.objects.filter(case=case, kind=DeadlineKind.HEARING).exists()
+    # The lawyer reads them on the legal cases page, with their past opening days.
+    client = Client()
+    client.force_login(User.objects.get(username="lawyer"))
+    with time_machine.travel(MOMENT, tick=False):
+        html = client.get(reverse("legal:cases")).content.decode()
+    oldest = min(cases, key=lambda c: c.opened_at)
+    assert oldest.counterparty.name in html
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_the_team_did_tasks_on_time_and_late_and_the_pages_show_punctuality(demo: None) -> None:
+    from dunwell.insight.metrics import collector_results
+    from dunwell.work.selectors import team
+
+    done = list(Task.objects.filter(status=TaskStatus.DONE, done_by__role=Role.COLLECTOR))
+    late = [t for t in done if t.done_at is not None and t.done_at > t.due_at]
+    assert len(done) > 20 and 0 < len(late) < len(done)
+    assert all(t.done_at is not None and t.done_at < NOW for t in done)
+    assert {t.action for t in done} >= {"call", "letter"}
+    supervisor = User.objects.get(username="supervisor1")
+    rows = {row.user.username: row for row in team(supervisor, NOW)}
+    collectors = [rows[f"collector{n}"] for n in (1, 2, 3)]
+    assert all(row.punctuality is not None for row in collectors)
+    assert any(row.punctuality < 100 for row in collectors)  # type: ignore[operator]
+    with time_machine.travel(MOMENT, tick=False):
+        results = collector_results(date(2026, 3, 31))
+        client = Client()
+        client.force_login(supervisor)
+        html = client.get(reverse("work:team")).content.decode()
+    mine = [r for r in results if r.collector_id is not None and r.tasks_due]
+    assert sum(r.tasks_on_time for r in mine) > 0 and sum(r.tasks_late for r in mine) > 0
+    assert f"{collectors[0].punctuality}%" in html
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_no_contact_of_the_demo_bears_a_staff_members_name(demo: None) -> None:
+    staff = {f"{u.first_name} {u.last_name}" for u in User.objects.all()}
+    assert not Contact.objects.filter(name__in=staff).exists()
