@@ -45,6 +45,7 @@ from dunwell.credit.models import (
     RequestKind,
     RequestStatus,
     Vote,
+    committee_limit_reason,
 )
 from dunwell.credit.services import CreditError, _timeline, set_limit
 from dunwell.ledger.models import Counterparty
@@ -269,9 +270,7 @@ def decide_limit_request(
         )
         if changed != 1:
             raise CreditError(_("This request was already decided."))
-        reason = f"Credit committee of {meeting.day:%d.%m.%Y}, request #{request.pk}"
-        if conditions:
-            reason += f": {conditions}"
+        reason = committee_limit_reason(meeting.day, request.pk, conditions)
         limit = set_limit(
             request.counterparty,
             user,

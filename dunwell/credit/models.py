@@ -7,14 +7,16 @@ so that a later credit committee sets limits with an audit trail by adding a row
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.formats import date_format
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from dunwell.ledger.models import Counterparty, Segment, money_field
 from dunwell.telephony.storage import recording_storage
@@ -148,6 +150,42 @@ class CreditLimit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.total} {self.currency} ({self.valid_from:%d.%m.%Y})"
+
+    @property
+    def localized_reason(self) -> str:
+        """The reason in the active language (a committee's worded, a person's as typed)."""
+        return limit_reason_text(self.reason, self.source)
+
+
+# A committee's limit names its meeting and request in a reason stored in English (the API,
+# the admin and an export read it so) and worded in each reader's language on display; the
+# chair's conditions after it stay as the chair typed them.
+_COMMITTEE_REASON = re.compile(
+    r"Credit committee of (\d{2})\.(\d{2})\.(\d{4}), request #(\d+)(?:: (.*))?\Z", re.DOTALL
+)
+
+
+def committee_limit_reason(day: date, request: int, conditions: str) -> str:
+    """The stored reason of a limit the credit committee of `day` decided on `request`."""
+    reason = f"Credit committee of {day:%d.%m.%Y}, request #{request}"
+    return f"{reason}: {conditions}" if conditions else reason
+
+
+def limit_reason_text(reason: str, source: str) -> str:
+    """A limit's `reason` in the active language: one `committee_limit_reason` wrote is worded
+    anew, any other (typed by a person, or from accounting) is read as it is."""
+    found = _COMMITTEE_REASON.match(reason) if source == LimitSource.COMMITTEE else None
+    if found is None:
+        return reason
+    day, month, year, request, conditions = found.groups()
+    try:
+        values = {"day": date_format(date(int(year), int(month), int(day)), "SHORT_DATE_FORMAT")}
+    except ValueError:
+        return reason
+    values |= {"n": request, "conditions": conditions or ""}
+    if conditions:
+        return gettext("Credit committee of %(day)s, limit request #%(n)s: %(conditions)s") % values
+    return gettext("Credit committee of %(day)s, limit request #%(n)s") % values
 
 
 class Channel(models.TextChoices):

@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from dunwell.credit.models import limit_reason_text
 from dunwell.ledger.timeline import KIND_LABELS, register_renderer
 from dunwell.money import Money
 from dunwell.money_l10n import money_text
@@ -81,7 +82,8 @@ def limit_set(entries: Sequence[Any]) -> dict[int, str]:
         data = e.data or {}
         if "valid_from" not in data:
             continue
-        values = {"day": _day(data["valid_from"]), "reason": data.get("reason", "")}
+        reason = limit_reason_text(data.get("reason", ""), data.get("source", ""))
+        values = {"day": _day(data["valid_from"]), "reason": reason}
         if data.get("total") is not None:
             values["limit"] = money_text(Money(Decimal(data["total"]), data["currency"]))
             text = gettext("Credit limit %(limit)s from %(day)s: %(reason)s")

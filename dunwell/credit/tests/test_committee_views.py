@@ -13,6 +13,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 
 from dunwell.accounts.models import Role, User
@@ -390,3 +391,64 @@ def test_the_panel_offers_the_committee_to_the_seller_and_shows_its_last_decisio
     assert reverse("credit:minutes", args=[request_.meeting_id, "pdf"]) not in seller
     chair = client_for(director).get(url).content.decode()
     assert reverse("credit:minutes", args=[request_.meeting_id, "pdf"]) in chair
+
+
+@pytest.mark.parametrize(
+    ("language", "reason"),
+    [
+        ("ru", "Кредитный комитет 20.03.2026, запрос на лимит №{n}: plata la 30 de zile"),
+        ("uk", "Кредитний комітет 20.03.2026, запит на ліміт №{n}: plata la 30 de zile"),
+        (
+            "ro",
+            "Comitetul de credit din 20.03.2026, cererea de limită nr. {n}: plata la 30 de zile",
+        ),
+    ],
+)
+def test_the_limit_history_names_the_committee_in_the_readers_language(
+    request_: Any, director: User, sales: User, language: str, reason: str
+) -> None:
+    # The limit's reason was stored as an English sentence ("Credit committee of 20.03.2026,
+    # request #1: ...") and read so in every language; the chair's conditions stay as typed.
+    committee.decide_limit_request(
+        director,
+        request_,
+        committee.CommitteeDecision(
+            limit=Decimal("7000"),
+            term_days=30,
+            review_on=date(2027, 3, 20),
+            conditions="plata la 30 de zile",
+        ),
+    )
+    sales.language = language
+    sales.save(update_fields=["language"])
+    page = client_for(sales).get(reverse("credit:request", args=[request_.pk])).content.decode()
+    assert f">{reason.format(n=request_.pk)}</td>" in page
+    assert "Credit committee of" not in page
+    director.language = language
+    director.save(update_fields=["language"])
+    limit_page = client_for(director).get(reverse("credit:limit", args=[request_.counterparty_id]))
+    assert f"<td>{reason.format(n=request_.pk)}</td>" in limit_page.content.decode()
+
+
+def test_a_limit_the_committee_set_before_reads_in_the_readers_language(
+    cp: Counterparty, sales: User, director: User
+) -> None:
+    # Rows stored before keep their English reason and are worded on display; a reason a
+    # person typed that looks the same is left as it is.
+    CreditLimit.objects.create(
+        counterparty=cp, currency="RON", total=Decimal("5000"), valid_from=date(2026, 1, 5),
+        source="committee", reason="Credit committee of 22.11.2025, request #4: cash first",
+        set_at=timezone.now(),
+    )  # fmt: skip
+    CreditLimit.objects.create(
+        counterparty=cp, currency="RON", total=Decimal("6000"), valid_from=date(2026, 2, 5),
+        source="manual", reason="Credit committee of 22.11.2025, request #4",
+        set_at=timezone.now(),
+    )  # fmt: skip
+    director.language = "ro"
+    director.save(update_fields=["language"])
+    page = client_for(director).get(reverse("credit:limit", args=[cp.pk])).content.decode()
+    assert (
+        "<td>Comitetul de credit din 22.11.2025, cererea de limită nr. 4: cash first</td>" in page
+    )
+    assert "<td>Credit committee of 22.11.2025, request #4</td>" in page

@@ -92,6 +92,16 @@ def test_the_committee_entries_read_in_english_and_russian(
     assert russian["credit.committee_decided"] == (
         "Кредитный комитет 20.03.2026: лимит 4\u00a0000,00\u00a0RON, 21 день, пересмотр 20.03.2027."
     )
+    # The limit it set names the committee in the reader's language too, not in English.
+    assert russian["credit.limit_set"].startswith(
+        "Кредитный лимит 4\u00a0000,00\u00a0RON с "
+    ) and russian["credit.limit_set"].endswith(
+        f": Кредитный комитет 20.03.2026, запрос на лимит №{request.pk}"
+    )
+    with translation.override("ro"):
+        assert texts()["credit.limit_set"].endswith(
+            f": Comitetul de credit din 20.03.2026, cererea de limită nr. {request.pk}"
+        )
 
 
 def test_an_order_sent_for_approval_is_on_the_timeline_in_the_readers_language(
