@@ -19,7 +19,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_stubs_ext import StrOrPromise
 
 from dunwell.accounts.models import User
 from dunwell.accounts.visibility import (
@@ -49,7 +52,7 @@ from dunwell.credit.models import (
 )
 from dunwell.credit.services import CreditError, _timeline, set_limit
 from dunwell.ledger.models import Counterparty
-from dunwell.money import MAX_AMOUNT, quantize
+from dunwell.money import MAX_AMOUNT, Money, quantize
 from dunwell.outbox.models import EventKind
 from dunwell.outbox.services import emit
 from dunwell.work.services import notify
@@ -270,13 +273,21 @@ def decide_limit_request(
         )
         if changed != 1:
             raise CreditError(_("This request was already decided."))
+        valid_from = max(meeting.day, timezone.localdate())
+        before = (
+            CreditLimit.objects.filter(
+                counterparty_id=request.counterparty_id, valid_from__lte=valid_from
+            )
+            .order_by("-valid_from", "-id")
+            .first()
+        )
         reason = committee_limit_reason(meeting.day, request.pk, conditions)
         limit = set_limit(
             request.counterparty,
             user,
             currency=request.currency,
             total=decision.limit,
-            valid_from=max(meeting.day, timezone.localdate()),
+            valid_from=valid_from,
             reason=reason,
             review_on=decision.review_on,
             term_days=decision.term_days,
@@ -314,15 +325,38 @@ def decide_limit_request(
             by=user.username,
         )
         if request.filed_by is not None and request.filed_by != user:
+            # The notice's label already says "Credit committee": the message says what it
+            # decided, so that the pair does not read "Credit committee | The credit committee
+            # decided".
             notify(
                 request.filed_by,
                 "credit_committee",
-                _("The credit committee decided the limit of %(name)s."),
+                _decision_message(before, limit),
                 counterparty=request.counterparty,
                 url=reverse("credit:request", kwargs={"pk": request.pk}),
-                params={"name": request.counterparty.name},
+                params={
+                    "name": request.counterparty.name,
+                    "limit": Money(limit.total or Decimal(0), limit.currency),
+                    "term": _days(decision.term_days),
+                },
             )
     return limit
+
+
+def _days(n: int) -> StrOrPromise:
+    """ "30 days", translated into whichever language a notice is rendered in."""
+    return lazy(lambda: ngettext("%(n)d day", "%(n)d days", n) % {"n": n}, str)()
+
+
+def _decision_message(before: CreditLimit | None, after: CreditLimit) -> StrOrPromise:
+    """What the committee did to the limit, against the limit in force before it."""
+    if before is None or before.total is None or before.currency != after.currency:
+        return _("Credit limit for %(name)s set at %(limit)s, payment term %(term)s.")
+    if after.total is not None and after.total > before.total:
+        return _("Credit limit for %(name)s raised to %(limit)s, payment term %(term)s.")
+    if after.total is not None and after.total < before.total:
+        return _("Credit limit for %(name)s lowered to %(limit)s, payment term %(term)s.")
+    return _("Credit limit for %(name)s kept at %(limit)s, payment term %(term)s.")
 
 
 def close_meeting(user: User, meeting: CommitteeMeeting) -> int:

@@ -414,3 +414,33 @@ def test_the_worker_looks_for_due_reviews_once_an_hour(
     with django_assert_num_queries(0):
         assert committee.file_due_reviews_periodically() == 0
     committee._last_review_run.clear()
+
+
+@pytest.mark.parametrize(
+    ("before", "decided", "message"),
+    [
+        (None, "40000", "Credit limit for Committee Customer SRL set at 40,000.00\u00a0RON"),
+        ("50000", "40000", "Credit limit for Committee Customer SRL lowered to 40,000.00\u00a0RON"),
+        ("40000", "40000", "Credit limit for Committee Customer SRL kept at 40,000.00\u00a0RON"),
+        ("1000", "40000", "Credit limit for Committee Customer SRL raised to 40,000.00\u00a0RON"),
+    ],
+)
+def test_the_seller_reads_what_the_committee_did_to_the_limit(
+    cp: Counterparty,
+    sales: User,
+    director: User,
+    meeting: CommitteeMeeting,
+    limit: Callable[..., Any],
+    before: str | None,
+    decided: str,
+    message: str,
+) -> None:
+    if before is not None:
+        limit(cp, before)
+    request = file(sales, cp)
+    committee.put_on_agenda(director, meeting, [request.pk])
+    request.refresh_from_db()
+    committee.decide_limit_request(director, request, decision(limit=Decimal(decided)))
+    told = Notification.objects.get(recipient=sales, kind="credit_committee")
+    assert told.texts["en"] == f"{message}, payment term 30 days."
+    assert "комитет" not in told.texts["ru"]

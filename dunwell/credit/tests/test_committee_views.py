@@ -452,3 +452,56 @@ def test_a_limit_the_committee_set_before_reads_in_the_readers_language(
         "<td>Comitetul de credit din 22.11.2025, cererea de limită nr. 4: cash first</td>" in page
     )
     assert "<td>Credit committee of 22.11.2025, request #4</td>" in page
+
+
+@pytest.mark.parametrize(
+    ("language", "badge", "text"),
+    [
+        (
+            "ru",
+            "Кредитный комитет",
+            "Кредитный лимит для Owner Customer SRL повышен до 7\u00a0000,00\u00a0RON, "
+            "отсрочка 21 день.",
+        ),
+        (
+            "uk",
+            "Кредитний комітет",
+            "Кредитний ліміт для Owner Customer SRL підвищено до 7\u00a0000,00\u00a0RON, "
+            "відстрочка 21 день.",
+        ),
+        (
+            "ro",
+            "Comitetul de credit",
+            "Limita de credit pentru Owner Customer SRL a fost majorată la 7.000,00\u00a0RON, "
+            "termen de plată 21 de zile.",
+        ),
+    ],
+)
+def test_the_sellers_notice_says_what_the_committee_decided(
+    request_: Any,
+    cp: Counterparty,
+    director: User,
+    sales: User,
+    language: str,
+    badge: str,
+    text: str,
+) -> None:
+    # The notice's label says "Credit committee": its message no longer repeats it ("Кредитный
+    # комитет | Кредитный комитет принял решение о лимите ..."), it says what was decided.
+    from dunwell.credit.services import set_limit
+
+    set_limit(cp, director, currency="RON", total=Decimal("5000"), valid_from=date(2026, 1, 1),
+              reason="contract")  # fmt: skip
+    committee.decide_limit_request(
+        director,
+        request_,
+        committee.CommitteeDecision(
+            limit=Decimal("7000"), term_days=21, review_on=date(2027, 3, 20)
+        ),
+    )
+    sales.language = language
+    sales.save(update_fields=["language"])
+    page = client_for(sales).get(reverse("work:notifications")).content.decode()
+    assert f'<span class="badge">{badge}</span>' in page
+    assert f">{text}</a>" in page
+    assert page.count(badge) == 1
