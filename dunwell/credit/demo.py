@@ -153,42 +153,54 @@ def seed_committee(company: Company, as_of: date) -> int:
     if len(customers) < 3:
         return 0
     chair, controller, finance = people["director"], people["credit"], people["finance"]
+    # What the people of the company type (the meeting's place, a justification, a comment,
+    # the chair's conditions) is in the company's language, as every reader then reads it.
+    with translation.override(company.language or "en"):
+        text = {
+            "place": gettext("Board room"),
+            "first": gettext("Opens two new shops; orders double from next month."),
+            "pays": gettext("Pays on time for two years."),
+            "too_fast": gettext("Too fast a step: 45 000 first."),
+            "conditions": gettext("Raised to 60 000 at the review if paid within terms."),
+            "second": gettext("Seasonal business: sells in autumn, asks for 60 days."),
+            "third": gettext("New distributor in Iași, references from two suppliers."),
+        }
     past = committee.plan_meeting(
         controller, day=as_of - timedelta(days=14), chair=chair, members=[controller, finance],
-        place="Board room",
+        place=text["place"],
     )  # fmt: skip
     first = committee.file_limit_request(
         seller, customers[0], kind="change_limit", currency=company.currency,
         requested_limit=Decimal("60000"), requested_term_days=45,
-        justification="Opens two new shops; orders double from next month.",
+        justification=text["first"],
     )  # fmt: skip
     committee.put_on_agenda(controller, past, [first.pk])
     first.refresh_from_db()
-    committee.cast_vote(controller, first, "approve", "Pays on time for two years.")
-    committee.cast_vote(finance, first, "reject", "Too fast a step: 45 000 first.")
+    committee.cast_vote(controller, first, "approve", text["pays"])
+    committee.cast_vote(finance, first, "reject", text["too_fast"])
     committee.cast_vote(chair, first, "approve")
     committee.decide_limit_request(
         chair,
         first,
         committee.CommitteeDecision(
             limit=Decimal("45000"), term_days=30, review_on=as_of + timedelta(days=180),
-            conditions="Raised to 60 000 at the review if paid within terms.",
+            conditions=text["conditions"],
         ),
     )  # fmt: skip
     committee.close_meeting(chair, past)
     upcoming = committee.plan_meeting(
         controller, day=as_of + timedelta(days=3), chair=chair, members=[controller, finance],
-        place="Board room",
+        place=text["place"],
     )  # fmt: skip
     second = committee.file_limit_request(
         seller, customers[1], kind="change_term", currency=company.currency,
         requested_limit=None, requested_term_days=60,
-        justification="Seasonal business: sells in autumn, asks for 60 days.",
+        justification=text["second"],
     )  # fmt: skip
     committee.put_on_agenda(controller, upcoming, [second.pk])
     committee.file_limit_request(
         seller, customers[2], kind="new_limit", currency=company.currency,
         requested_limit=Decimal("15000"), requested_term_days=30,
-        justification="New distributor in Iași, references from two suppliers.",
+        justification=text["third"],
     )  # fmt: skip
     return 3

@@ -84,3 +84,36 @@ def test_the_demo_committee_has_a_decided_meeting_and_an_agenda(
     assert CreditLimit.objects.get(source="committee").total == Decimal("45000.00")
     assert LimitRequest.objects.filter(status="on_agenda", meeting=upcoming).count() == 1
     assert LimitRequest.objects.filter(status="filed").count() == 1
+
+
+def test_the_demo_committees_typed_texts_are_the_companys_own(
+    company: Company,
+    make_counterparty: Callable[..., Counterparty],
+    make_user: Callable[..., Any],
+) -> None:
+    # The justification, the members' comments and the chair's conditions are typed by the
+    # Romanian company's people: in Romanian, not in English for every reader.
+    from dunwell.accounts.models import Role
+    from dunwell.credit.demo import seed_committee
+    from dunwell.credit.models import CommitteeMeeting, CommitteeVote, LimitRequest
+
+    for name, role in (("director", Role.DIRECTOR), ("credit", Role.CREDIT_CONTROLLER),
+                       ("finance", Role.FINANCE)):  # fmt: skip
+        make_user(name, role)
+    seller = make_user("sales1", Role.SALES)
+    for _ in range(3):
+        make_counterparty(sales_manager=seller)
+    seed_committee(company, DAY)
+    decided = LimitRequest.objects.get(status="decided")
+    assert decided.justification == (
+        "Deschide două magazine noi; de luna viitoare comenzile se dublează."
+    )
+    assert decided.conditions == "Se majorează la 60.000 la revizuire dacă plătește în termen."
+    assert set(CommitteeVote.objects.exclude(comment="").values_list("comment", flat=True)) == {
+        "Plătește la timp de doi ani.",
+        "Un pas prea mare: întâi 45.000.",
+    }
+    assert set(CommitteeMeeting.objects.values_list("place", flat=True)) == {"Sala de consiliu"}
+    assert CreditLimit.objects.get(source="committee").reason.endswith(
+        ": Se majorează la 60.000 la revizuire dacă plătește în termen."
+    )
