@@ -378,7 +378,7 @@ def record_call_outcome(
                 by,
                 counterparty,
                 selectors.next_working_morning(counterparty, now, FOLLOW_UP_HOUR),
-                CALL_THE_DECIDER % {"who": decider.name},
+                titled(CALL_THE_DECIDER, decider.name),
             ),
         }
         params = {"who": decider.name}
@@ -542,9 +542,14 @@ def _stalling_task_title(reason: str, stalling_decider: Contact | None) -> str:
         if reason == StallingAlert.Reason.BROKEN_PROMISES
         else ESCALATE_DECIDER_ASKS_CALL_BACKS
     )
-    # A long name is cut to fit the title, never the title's own words.
+    return titled(source, stalling_decider.name)
+
+
+def titled(source: str, who: str) -> str:
+    """A stepless task title `source` (one "%(who)s" place) with a person's name, the name cut
+    to fit the title, never the title's own words (a contact's name may be as long as it)."""
     room = TASK_TITLE_LENGTH - len(source % {"who": ""})
-    return source % {"who": stalling_decider.name[:room]}
+    return source % {"who": who[:room]}
 
 
 @transaction.atomic

@@ -415,6 +415,19 @@ def test_a_very_long_decider_name_is_cut_to_fit_the_escalation_task(
         assert task.localized_title.startswith("Подключить руководство:")
 
 
+def test_a_very_long_name_is_cut_to_fit_the_call_to_the_decider(
+    debtor: Counterparty, collector: User
+) -> None:
+    """A decider named at the call card may have a name as long as a title: the name is cut,
+    the title's words stay, and the task is saved (it failed with a too long title)."""
+    activity = record(collector, debtor, Outcome.WRONG_PERSON, decider_name="Ion " + "Rusu" * 70)
+    task = Task.objects.get(pk=activity.data["task"])
+    assert len(task.title) == 255
+    assert task.title.startswith("Call the person who decides payments: Ion RusuRusu")
+    with translation.override("ro"):
+        assert task.localized_title.startswith("Sunați persoana care decide plățile: Ion Rusu")
+
+
 @pytest.mark.parametrize(
     ("language", "text"),
     [
