@@ -562,32 +562,43 @@ STEPLESS_TITLES = (
 )
 
 
-def _parts(source: str) -> tuple[str, str | None, str]:
-    """A stepless title's text before its placeholder, the placeholder's name (None: no
-    placeholder) and the text after it."""
-    found = re.search(r"%\((\w+)\)s", source)
-    if found is None:
-        return source, None, ""
-    return source[: found.start()], found.group(1), source[found.end() :]
+def _pattern(source: str) -> re.Pattern[str]:
+    """What a title stored from `source` looks like: its words around one group per
+    placeholder (an earlier value takes what it can: "Court hearing: A, case B, case 7" is
+    debtor "A, case B", case "7")."""
+    pieces = re.split(r"%\((\w+)\)s", source)
+    return re.compile(
+        "".join(
+            re.escape(piece) if index % 2 == 0 else f"(?P<{piece}>.+)"
+            for index, piece in enumerate(pieces)
+        ),
+        re.DOTALL,
+    )
 
 
-# Split once: each listed task's title is matched against them all (the worklist's 60 rows).
-_STEPLESS_PARTS = tuple((source, *_parts(source)) for source in STEPLESS_TITLES)
+# Compiled once: each listed task's title is matched against them all (the worklist's 60 rows).
+_STEPLESS_PATTERNS = [(source, _pattern(source)) for source in STEPLESS_TITLES]
+
+
+def add_stepless_titles(*titles: str) -> None:
+    """Titles another app gives the tasks it makes, read the same way (the legal app's
+    deadlines, "Court hearing: %(debtor)s, case %(number)s", translated in its catalogue);
+    registered from its AppConfig.ready(), since the ladder does not import it."""
+    known = {source for source, _pattern_ in _STEPLESS_PATTERNS}
+    _STEPLESS_PATTERNS.extend((title, _pattern(title)) for title in titles if title not in known)
 
 
 def stepless_title(title: str) -> str:
     """`title` in the active language when it is one of `STEPLESS_TITLES`; any other (one a
     person wrote, one stored translated before) as it is."""
-    for source, head, name, tail in _STEPLESS_PARTS:
-        if name is None:
-            if title == source:
-                return gettext(source)
+    for source, pattern in _STEPLESS_PATTERNS:
+        found = pattern.fullmatch(title)
+        if found is None:
             continue
-        if title.startswith(head) and title.endswith(tail) and len(title) > len(head + tail):
-            value = title[len(head) : len(title) - len(tail)]
-            if name == "title":  # a retried task's own title: one of these, or kept as it is
-                value = stepless_title(value)
-            return gettext(source) % {name: value}
+        values = found.groupdict()
+        if "title" in values:  # a retried task's own title: one of these, or kept as it is
+            values["title"] = stepless_title(values["title"])
+        return gettext(source) % values if values else gettext(source)
     return title
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 
 from dunwell.dbindex import index_when_set
 from dunwell.idarray import IdArrayField
+from dunwell.ladder.models import stepless_title
 from dunwell.ledger.models import Company, Counterparty, Document, money_field
 
 
@@ -134,6 +135,11 @@ class LegalCase(models.Model):
         _("proof of delivery"), upload_to="legal/proofs/", blank=True
     )
     response_due = models.DateField(_("response due"), null=True, blank=True)
+    # The day the pretension period's count gave when it was not a working day: the response
+    # is due on the next working day instead (legal/periods.py).
+    response_due_moved_from = models.DateField(
+        _("response due by the calendar count"), null=True, blank=True
+    )
     # Lawsuit
     court = models.CharField(_("court"), max_length=255, blank=True)
     case_number = models.CharField(_("court case number"), max_length=64, blank=True)
@@ -236,6 +242,12 @@ class CaseDeadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.due_at:%Y-%m-%d %H:%M} {self.title}"
+
+    @property
+    def localized_title(self) -> str:
+        """The title in the reader's language: the app's own titles (`deadline_titles`) are
+        stored in English and worded on display; one a person typed stays as typed."""
+        return stepless_title(self.title)
 
 
 class GatedAction(models.TextChoices):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -26,6 +26,7 @@ from dunwell.legal.errors import LegalError
 from dunwell.legal.i18n import doc_gettext as _
 from dunwell.legal.i18n import doc_ngettext as ngettext
 from dunwell.legal.models import PaperKind
+from dunwell.legal.periods import period_end
 from dunwell.legal.reconciliation import Entry, balance_sides, reconcile
 from dunwell.legal.words import (
     amount_in_words,
@@ -583,7 +584,9 @@ def pretension_data(
     blocks = [_group_block(group, language) for group in groups]
     periods = {group.pretension_days for group in groups}
     days = min(periods)
-    deadline = today + timedelta(days=days)
+    # The letter names the day the response period ends: the next working day when the count
+    # ends on a weekend or a public holiday, as the case's response deadline (legal/periods.py).
+    deadline = period_end(counterparty, today, days).day
     totals: dict[str, Decimal] = {}
     for group in groups:
         totals[group.currency] = totals.get(group.currency, ZERO) + group.claim_total
@@ -972,7 +975,7 @@ def final_warning_data(
     money = Money(currency, language)
     rows, _total, overdue = _open_rows(counterparty, today, currency, money)
     rows = [row for row in rows if row["days_late"] > 0]
-    deadline = today + timedelta(days=days)
+    deadline = period_end(counterparty, today, days).day
     data = _common(
         PaperKind.FINAL_WARNING,
         counterparty,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -26,6 +26,7 @@ from dunwell.ladder.models import Action, Task, TaskStatus
 from dunwell.ladder.services import complete_open_tasks
 from dunwell.ledger.models import Counterparty, Document, TimelineEntry
 from dunwell.legal import selectors
+from dunwell.legal.deadline_titles import COURT_HEARING, RESPONSE_DUE
 from dunwell.legal.deadlines import schedule_task
 from dunwell.legal.errors import LegalError
 from dunwell.legal.models import (
@@ -40,8 +41,9 @@ from dunwell.legal.models import (
     LegalCase,
     PaperKind,
 )
+from dunwell.legal.periods import moved_why, period_end
 from dunwell.legal.rendering import render_docx, render_pdf
-from dunwell.legal.timeline_texts import judgment_text
+from dunwell.legal.timeline_texts import judgment_text, moved_text
 from dunwell.lookups import int_array
 from dunwell.outbox.models import EventKind
 from dunwell.outbox.services import emit_many, emit_select
@@ -456,7 +458,10 @@ def record_pretension_sent(
         days, differ = _pretension_period(case)
         case.pretension_sent_on = sent_on
         case.pretension_channel = channel
-        case.response_due = sent_on + timedelta(days=days)
+        # Ending on a weekend or a public holiday, the period runs to the next working day.
+        end = period_end(case.counterparty, sent_on, days)
+        case.response_due = end.day
+        case.response_due_moved_from = end.moved_from
         if proof is not None:
             case.pretension_proof.save(proof.name or "proof", proof, save=False)
         case.save()
@@ -465,12 +470,15 @@ def record_pretension_sent(
             user,
             DeadlineKind.RESPONSE,
             _local_deadline(case, case.response_due),
-            _("Pretension response due: %(debtor)s") % {"debtor": case.counterparty},
+            RESPONSE_DUE % {"debtor": case.counterparty},
         )
         summary = _("Pretension sent on %(date)s; response due %(due)s") % {
             "date": _day(sent_on),
             "due": _day(case.response_due),
         }
+        why = moved_why(case.counterparty, end.moved_from) if end.moved_from else ""
+        if end.moved_from is not None:
+            summary += f" ({moved_text(end.moved_from, why)})"
         if differ:
             summary += " " + ngettext(
                 "(%(days)s day: the shortest period of the contracts concerned)",
@@ -490,6 +498,8 @@ def record_pretension_sent(
                 "sent_on": sent_on,
                 "channel": channel,
                 "response_due": case.response_due,
+                "moved_from": end.moved_from,
+                "moved_why": why,
                 "days": days,
                 "shortest": differ,
                 "tasks_done": tasks,
@@ -545,7 +555,7 @@ def schedule_hearing(case: LegalCase, user: User, *, at: datetime, note: str = "
     with transaction.atomic():
         case = LegalCase.objects.select_for_update().get(pk=case.pk)
         _ensure_open(case)
-        title = _("Court hearing: %(debtor)s, case %(number)s") % {
+        title = COURT_HEARING % {
             "debtor": case.counterparty,
             "number": case.case_number or "—",
         }

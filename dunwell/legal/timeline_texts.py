@@ -31,6 +31,20 @@ def _day(value: Any) -> str:
     return date_format(date.fromisoformat(str(value)), "SHORT_DATE_FORMAT")
 
 
+def moved_text(moved_from: date, why: str) -> str:
+    """Why a period's end moved to the next working day, in the active language ("moved from
+    01.01.2027, a public holiday"); `why` is one of legal.periods' reasons."""
+    reasons = {
+        "saturday": gettext("a Saturday"),
+        "sunday": gettext("a Sunday"),
+        "closed": gettext("a day the company is closed"),
+    }
+    return gettext("moved from %(date)s, %(why)s") % {
+        "date": date_format(moved_from, "SHORT_DATE_FORMAT"),
+        "why": reasons.get(why) or gettext("a public holiday"),
+    }
+
+
 def _pretension_prepared(data: dict[str, Any]) -> str | None:
     number = data.get("number")
     return gettext("Pretension %(number)s prepared") % {"number": number} if number else None
@@ -43,6 +57,9 @@ def _pretension_sent(data: dict[str, Any]) -> str | None:
         "date": _day(data["sent_on"]),
         "due": _day(data["response_due"]),
     }
+    if data.get("moved_from"):  # the period ended on a non-working day (legal/periods.py)
+        moved_from = date.fromisoformat(str(data["moved_from"])[:10])
+        text += f" ({moved_text(moved_from, str(data.get('moved_why') or ''))})"
     if data["shortest"]:
         days = int(data.get("days") or 0)
         text += " " + ngettext(

@@ -27,7 +27,7 @@ from dunwell.ladder.models import OPEN_STATUSES, Task
 from dunwell.ladder.services import LadderError
 from dunwell.ladder.services import complete_task as complete_ladder_task
 from dunwell.ledger.models import Company, Counterparty
-from dunwell.legal import forms, selectors, services, timeline_texts
+from dunwell.legal import forms, periods, selectors, services, timeline_texts
 from dunwell.legal.calc import CalcLine, Calculation, ClaimItem, calculate_claim
 from dunwell.legal.errors import LegalError
 from dunwell.legal.models import (
@@ -35,6 +35,7 @@ from dunwell.legal.models import (
     Approval,
     CaseDeadline,
     CaseStage,
+    DeadlineKind,
     GeneratedDocument,
     LegalCase,
     PaperKind,
@@ -267,6 +268,14 @@ def cases(request: HttpRequest) -> HttpResponse:
                 .order_by("due_at")
                 .values("due_at")[:1]
             ),
+            next_deadline_kind=Subquery(
+                CaseDeadline.objects.filter(
+                    case=OuterRef("pk"),
+                    task_id__in=Task.objects.filter(status__in=OPEN_STATUSES).values("pk"),
+                )
+                .order_by("due_at")
+                .values("kind")[:1]
+            ),
             pending_approvals=Min(
                 "approvals__id", filter=Q(approvals__status=Approval.Status.PENDING)
             ),
@@ -282,6 +291,9 @@ def cases(request: HttpRequest) -> HttpResponse:
         case.debtor_label = forms.debtor_label(  # type: ignore[attr-defined]
             case.counterparty, shared
         )
+        kind = case.next_deadline_kind  # type: ignore[attr-defined]
+        # what the nearest deadline is, in the reader's language ("Court hearing")
+        case.next_deadline_label = DeadlineKind(kind).label if kind else ""  # type: ignore[attr-defined]
     return render(
         request,
         "legal/cases.html",
@@ -344,6 +356,15 @@ def _worded(steps: Any) -> list[Any]:
     return out
 
 
+def _response_moved(case: LegalCase) -> str:
+    """Why the response is due later than the pretension period's count ("moved from
+    01.01.2027, a public holiday"), or ""."""
+    moved_from = case.response_due_moved_from
+    if moved_from is None:
+        return ""
+    return timeline_texts.moved_text(moved_from, periods.moved_why(case.counterparty, moved_from))
+
+
 @login_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
@@ -363,6 +384,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "case": case,
             "steps": _worded(case.steps.select_related("actor")[:200]),
             "deadlines": case.deadlines.all(),
+            "response_moved": _response_moved(case),
             "approvals": case.approvals.select_related("requested_by", "decided_by"),
             "papers": case.counterparty.generated_documents.all()[:50],
             "tasks": tasks,

@@ -192,7 +192,8 @@ def test_a_delivered_pretension_sets_the_cases_response_deadline(debtor, directo
 def test_registering_a_delivered_pretension_at_once_sets_the_deadline(debtor, director, case):
     letter(debtor, legal_case_id=case.pk, delivered_on=date(2026, 3, 5), by=director)
     case.refresh_from_db()
-    assert case.response_due == date(2026, 4, 4)
+    # 30 days end on Saturday 04.04.2026: the period runs to Monday (docs/legal.md)
+    assert case.response_due == date(2026, 4, 6)
 
 
 def test_a_pretension_already_recorded_on_the_case_is_left_as_it_was(debtor, director, case):

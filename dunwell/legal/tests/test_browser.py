@@ -61,7 +61,8 @@ def test_lawyer_prepares_documents_and_opens_the_deadline(
     deadlines = page.locator("article:has(h3:text-is('Deadlines'))").inner_text()
     due = case.deadlines.get().due_at
     shown = date_format(timezone.localtime(due), "SHORT_DATETIME_FORMAT")
-    assert timezone.localtime(due).date() == date(2026, 5, 1)  # the contract's 15 days
+    # the contract's 15 days end on 01.05.2026, Labour Day, then a weekend: Monday 04.05
+    assert timezone.localtime(due).date() == date(2026, 5, 4)
     assert shown in deadlines and "in the calendar" in deadlines
     kinds = set(GeneratedDocument.objects.values_list("kind", "language"))
     assert kinds == {("pretension", "ru"), ("reconciliation", "uk")}
@@ -116,4 +117,5 @@ def test_lawyer_completes_a_pretension_task_on_the_case(
     assert in_my_day == 0
     case.refresh_from_db()
     assert case.stage == "awaiting_response"
-    assert task.deadline == case.response_due == date(2026, 5, 1)  # the contract's 15 days
+    # the contract's 15 days end on 01.05.2026, Labour Day, then a weekend: Monday 04.05
+    assert task.deadline == case.response_due == date(2026, 5, 4)

@@ -238,7 +238,9 @@ def test_recording_the_pretension_sent_completes_the_ladder_task(
         case = services.record_pretension_sent(case, lawyer, sent_on=day(11), channel="post")
     task.refresh_from_db()
     assert (task.status, task.done_by) == (TaskStatus.DONE, lawyer)
-    assert task.deadline == case.response_due == day(11) + timedelta(days=30)
+    # 30 days end on Sunday 12.04.2026 (Orthodox Easter; Monday too is a holiday in RO)
+    assert day(11) + timedelta(days=30) == date(2026, 4, 12)
+    assert task.deadline == case.response_due == date(2026, 4, 14)
     assert TimelineEntry.objects.filter(
         counterparty=overdue, kind="ladder.task_done", data__task=task.pk
     ).exists()

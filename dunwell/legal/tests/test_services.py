@@ -56,8 +56,8 @@ def test_full_case_flow_puts_deadlines_into_the_lawyers_calendar(
         case, lawyer, sent_on=date(2026, 4, 16), channel="post",
         proof=ContentFile(b"receipt", name="receipt.pdf"),
     )  # fmt: skip
-    # the contract's pretension period is 15 days
-    assert case.response_due == date(2026, 5, 1)
+    # the contract's pretension period is 15 days: to 01.05.2026, Labour Day, then a weekend
+    assert case.response_due == date(2026, 5, 4)
     assert case.stage == CaseStage.AWAITING_RESPONSE
     assert case.pretension_proof.read() == b"receipt"
     response = case.deadlines.get(kind="response")
@@ -65,7 +65,7 @@ def test_full_case_flow_puts_deadlines_into_the_lawyers_calendar(
     assert task.assignee == lawyer
     assert task.counterparty == debtor
     assert task.action == Action.COURT_FILING
-    assert task.due_at == datetime(2026, 5, 1, 10, 0, tzinfo=BUCHAREST)
+    assert task.due_at == datetime(2026, 5, 4, 10, 0, tzinfo=BUCHAREST)
 
     services.file_lawsuit(
         case, lawyer, court="Tribunalul Cluj", case_number="123/117/2026",

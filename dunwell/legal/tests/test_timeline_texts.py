@@ -91,7 +91,8 @@ def test_a_case_worked_in_english_reads_in_russian_step_by_step(
     assert texts["legal.pretension_prepared"] == f"Подготовлена претензия {number}"
     assert texts["legal.document_generated"] == f"Сформирован документ «Претензия» {number} (en)"
     assert texts["legal.pretension_sent"] == (
-        "Претензия отправлена 16.04.2026; срок ответа 01.05.2026"
+        "Претензия отправлена 16.04.2026; срок ответа 04.05.2026 "
+        "(перенесено с 01.05.2026 — праздничный день)"
     )
     assert texts["legal.lawsuit_filed"] == "Иск подан в Tribunalul Cluj, дело 123/117/2026"
     assert texts["legal.hearing_scheduled"] == "Заседание 03.06.2026 06:30"
