@@ -448,16 +448,17 @@ def task_events(user: User, start: datetime, end: datetime) -> list[Any]:
     events = []
     for task in tasks.exclude(status__in=["cancelled_paid", "rejected", "skipped"]):
         ends = task.window_end or task.due_at + timedelta(minutes=30)
+        # A step's task names its debtor in its title, as a legal deadline's does; a call-back's
+        # or a retry's (stored in English, read in the reader's language) does not.
+        title = task.localized_title
+        if task.counterparty.name not in title:
+            title = f"{title} — {task.counterparty.name}"
         events.append(
             CalendarEvent(
                 uid=f"task-{task.pk}@dunwell",
                 starts=task.window_start or task.due_at,
                 ends=ends,
-                # A step's task names its debtor in its title; a call-back's or a retry's
-                # (stored in English, read in the reader's language) does not.
-                title=task.localized_title
-                if task.step_id
-                else f"{task.localized_title} — {task.counterparty.name}",
+                title=title,
                 url=task_url(task.pk, task.counterparty_id, task.action),
                 kind="task",
                 done=task.status == "done",

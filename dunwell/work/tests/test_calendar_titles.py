@@ -43,3 +43,23 @@ def test_a_call_back_reads_in_the_readers_language_on_the_calendar_and_in_its_fe
     feed = Calendar.from_ical(ical(collector, now - timedelta(days=1), now + timedelta(days=1)))
     summaries = {str(event["summary"]) for event in feed.walk("VEVENT")}
     assert f"Перезвонить, как просили — {debtor.name}" in summaries
+
+
+def test_a_title_that_names_its_debtor_is_not_followed_by_the_name_again(
+    collector: User, debtor: Counterparty
+) -> None:
+    """A legal deadline's task ("Court hearing: X, case N") names its debtor already."""
+    from dunwell.legal.deadline_titles import COURT_HEARING
+
+    ladder.create_manual_task(
+        counterparty=debtor,
+        assignee=collector,
+        action="call",
+        due_at=timezone.now(),
+        title=COURT_HEARING % {"debtor": debtor.name, "number": "123/3/2026"},
+        user=None,
+    )
+    client = Client()
+    client.force_login(collector)
+    page = client.get(reverse("work:calendar")).content.decode()
+    assert f"Court hearing: {debtor.name}, case 123/3/2026</a>" in page
