@@ -27,7 +27,7 @@ import bisect
 import csv
 import math
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -406,7 +406,28 @@ _DOC_PREFIX = {
     "act": {"ru": "АКТ", "uk": "АКТ", "ro": "PV", "en": "SRV"},
 }
 
-_DEAL_NAMES = ("Equipment", "Annual supply", "Spare parts", "Service contract", "Expansion")
+
+def gettext_noop(message: str) -> str:
+    """Marks a text for the demo app's catalogue (no Django here: `demo.setup.deal_names`
+    translates the marked texts into the company's language)."""
+    return message
+
+
+# What a distributor's sales managers call their deals; {year} and {quarter} are those of the
+# supply sold, which starts the month after the deal closes. A list in another language
+# (`generate`'s deal_names) has the same length and order.
+DEAL_NAMES = (
+    gettext_noop("Annual supply contract {year}"),
+    gettext_noop("Supply for Q{quarter} {year}"),
+    gettext_noop("Refrigerated display cases"),
+    gettext_noop("Forklift trucks for the warehouse"),
+    gettext_noop("Spare parts for the packaging line"),
+    gettext_noop("Forklift maintenance contract"),
+    gettext_noop("Warehouse shelving"),
+    gettext_noop("Cleaning and hygiene products"),
+    gettext_noop("Stretch film and cardboard boxes"),
+    gettext_noop("Fit-out of the new store"),
+)
 _MONTH_SEASON = (0.7, 0.85, 1.05, 1.0, 0.95, 1.0, 0.9, 0.8, 1.1, 1.15, 1.2, 1.3)
 _WEEKDAY_SEASON = (1.0, 1.0, 1.0, 1.0, 1.0, 0.12, 0.02)
 
@@ -606,20 +627,24 @@ def generate(
     seed: int,
     as_of: date,
     progress: Progress | None = None,
+    deal_names: Sequence[str] = DEAL_NAMES,
 ) -> dict[str, Path]:
     """Write the synthetic data set into `out`; return the path of each file by kind
     ("users", "counterparties", "contacts", "contracts", "instalments", "documents",
-    "payments", "deals", "orders"). `progress(stage, done, total)` is called now and then."""
+    "payments", "deals", "orders"). `progress(stage, done, total)` is called now and then.
+    `deal_names`: DEAL_NAMES in the language the deals are named in (same order)."""
     if debtors < 1:
         raise ValueError("debtors must be at least 1")
     if documents < 0:
         raise ValueError("documents must not be negative")
+    if len(deal_names) != len(DEAL_NAMES):
+        raise ValueError(f"deal_names: {len(DEAL_NAMES)} names, as DEAL_NAMES")
     out.mkdir(parents=True, exist_ok=True)
     writers = {name: _Writer(out, name) for name in FILES}
     try:
         for user in _staff(seed, debtors):
             writers["users"].row(user)
-        _Generation(writers, debtors, documents, seed, as_of, progress).run()
+        _Generation(writers, debtors, documents, seed, as_of, progress, deal_names).run()
     finally:
         for writer in writers.values():
             writer.close()
@@ -635,6 +660,7 @@ class _Generation:
         seed: int,
         as_of: date,
         progress: Progress | None,
+        deal_names: Sequence[str] = DEAL_NAMES,
     ) -> None:
         self.w = writers
         self.debtors = debtors
@@ -642,6 +668,7 @@ class _Generation:
         self.seed = seed
         self.as_of = as_of.toordinal()
         self.progress = progress
+        self.deal_names = tuple(deal_names)
         self.start = self.as_of - HISTORY_DAYS
         self.days = _Days(self.start - 1200, self.as_of + 800)
         self.rng_cp = _rng(seed, "counterparties")
@@ -1028,7 +1055,7 @@ class _Generation:
                 (
                     deal_id,
                     counterparty,
-                    f"{_DEAL_NAMES[r.randrange(len(_DEAL_NAMES))]} {self.deal_seq}",
+                    self.deal_name(r.randrange(len(self.deal_names)), expected),
                     _cents(amount),
                     contract.currency,
                     stage,
@@ -1053,6 +1080,12 @@ class _Generation:
                         _cents(amount) if invoiced else "0.00",
                     )
                 )
+
+    def deal_name(self, index: int, close: int) -> str:
+        """The deal's name, with the year and the quarter of the supply it sells: from the
+        month after its (expected) close."""
+        day = date.fromordinal(close + 31)
+        return self.deal_names[index].format(year=day.year, quarter=(day.month - 1) // 3 + 1)
 
     @staticmethod
     def _stage_index(stage: str) -> int:

@@ -13,7 +13,9 @@ Everything goes through the services a run or a click uses, at the past moment i
 - the lawyer prepared the pretension (`generate_document`) and sent it (`record_pretension_sent`:
   the response deadline), and when the run's court-filing step came after the deadline, filed
   most lawsuits (`file_lawsuit`) and had a hearing scheduled (`schedule_hearing`), and marked
-  the others' step done on the case page (the lawsuit being prepared).
+  the others' step done on the case page (the lawsuit being prepared);
+- at the end of each working day everybody read the notices that had come in (the bell's
+  `mark_notifications_read`), so only those of the last few days are still unread.
 
 The services read the time from `django.utils.timezone.now`; while replaying a moment the demo
 sets that clock to it (`_at`), so that every row they write (tasks, timeline entries, case
@@ -50,11 +52,12 @@ from dunwell.legal.services import (
     schedule_hearing,
 )
 from dunwell.work.errors import WorkError
-from dunwell.work.models import Outcome, TaskAttachment
+from dunwell.work.models import Notification, Outcome, TaskAttachment
 from dunwell.work.services import (
     OutcomeInput,
     complete_notify_task,
     confirm_shipments_stopped,
+    mark_notifications_read,
     record_call_outcome,
     record_written_step,
 )
@@ -68,6 +71,10 @@ ON_TIME_SHARE = 0.75  # of those, done on the day within the task's window
 # (outcome, weight) of a call made for a task, as in demo.history
 CALL_OUTCOMES = ((Outcome.NO_ANSWER, 45), (Outcome.PROMISE, 40), (Outcome.REFUSED, 15))
 LAWSUIT_SHARE = 0.7  # of the cases whose pretension went unanswered
+# The staff read their notices near the end of each working day; those of the last
+# READ_AFTER_DAYS days are still unread (the bell shows a handful, not two months' worth).
+READ_AT = (time(16, 0), time(17, 30))
+READ_AFTER_DAYS = 3
 # A case whose pretension went unanswered: the run's court-filing step finds it here.
 UNANSWERED = frozenset({CaseStage.AWAITING_RESPONSE, CaseStage.LAWSUIT_PREPARING})
 WRITTEN = frozenset({Action.LETTER, Action.EMAIL, Action.FINAL_WARNING})
@@ -92,6 +99,7 @@ class Past:
     cases: int
     pretensions_sent: int
     lawsuits: int
+    notices_read: int = 0
 
 
 def _void(_result: object) -> None:
@@ -120,6 +128,7 @@ class _Replay:
     def __init__(self, company: Company, as_of: date, seed: int) -> None:
         self.company = company
         self.as_of = as_of
+        self.seed = seed
         self.rng = random.Random(f"{seed}:past")
         self.zone = ZoneInfo(company.time_zone or settings.TIME_ZONE)
         self.calendar = WorkCalendar(company.calendar_country)
@@ -321,6 +330,41 @@ class _Replay:
 
         self.plan(self.moment(filed, time(10, 0), time(16, 0)), file)
 
+    # -- the notices ------------------------------------------------------------------------
+
+    def read_notices(self, until: date) -> int:
+        """Near the end of each working day before `until`, each recipient read the notices
+        that had come in by then, through the bell's own service at that moment."""
+        rng = random.Random(f"{self.seed}:read")  # its own stream: the replay stays as it was
+        unread = Notification.objects.filter(
+            counterparty__company=self.company,
+            read_at__isnull=True,
+            created_at__lt=datetime.combine(until, time(0), tzinfo=self.zone),
+        )
+        first = unread.order_by("created_at").values_list("created_at", flat=True).first()
+        if first is None:
+            return 0
+        readers = list(User.objects.filter(pk__in=unread.values("recipient_id")).order_by("pk"))
+        read = 0
+        day = first.astimezone(self.zone).date()
+        while day < until:
+            if self.calendar.is_working_day(day):
+                start = datetime.combine(day, READ_AT[0], tzinfo=self.zone)
+                end = datetime.combine(day, READ_AT[1], tzinfo=self.zone)
+                span = int((end - start).total_seconds())
+                for reader in readers:
+                    at = start + timedelta(seconds=rng.randrange(span))
+                    ids = list(
+                        unread.filter(recipient=reader, created_at__lte=at).values_list(
+                            "pk", flat=True
+                        )
+                    )
+                    if ids:
+                        with _at(at):
+                            read += mark_notifications_read(reader, ids)
+            day += timedelta(days=1)
+        return read
+
     @staticmethod
     def claim(case: LegalCase) -> tuple[Decimal, Decimal]:
         """The principal and the penalty of the case's pretension letter, else what its
@@ -351,6 +395,7 @@ def seed_past(company: Company, as_of: date, *, seed: int, weeks: int = PAST_WEE
             run(day)
         replay.work_tasks(day, since, next_run)
         replay.replay()
+    read = replay.read_notices(as_of - timedelta(days=READ_AFTER_DAYS))
     done = Task.objects.filter(counterparty__company=company, status=TaskStatus.DONE)
     return Past(
         runs=len(days),
@@ -359,4 +404,5 @@ def seed_past(company: Company, as_of: date, *, seed: int, weeks: int = PAST_WEE
         cases=LegalCase.objects.filter(company=company).count(),
         pretensions_sent=replay.sent,
         lawsuits=replay.lawsuits,
+        notices_read=read,
     )

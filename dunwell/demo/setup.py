@@ -15,9 +15,11 @@ from datetime import date
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext
 
 from dunwell.accounts.models import Role, User
-from dunwell.demo.generator import generate
+from dunwell.demo.generator import DEAL_NAMES, generate
 from dunwell.ladder.default_policies import translations_of
 from dunwell.ledger.models import Company, Segment
 
@@ -139,8 +141,36 @@ def ensure_users(users_csv: Path) -> list[Login]:
     return logins
 
 
-def generate_demo_data(out: Path, *, debtors: int, documents: int, as_of: date) -> dict[str, Path]:
-    return generate(out, debtors=debtors, documents=documents, seed=DEMO_SEED, as_of=as_of)
+def deal_names(language: str) -> list[str]:
+    """The generator's deal names in `language`: the company's sales managers name their deals
+    in the company's language, as every reader then reads them (like the credit rules' notes)."""
+    with translation.override(language or "en"):
+        return [gettext(name) for name in DEAL_NAMES]
+
+
+def generate_demo_data(
+    out: Path, *, debtors: int, documents: int, as_of: date, language: str = "en"
+) -> dict[str, Path]:
+    """The demo's data set; its deals named in `language` (the company's)."""
+    return generate(
+        out,
+        debtors=debtors,
+        documents=documents,
+        seed=DEMO_SEED,
+        as_of=as_of,
+        deal_names=deal_names(language),
+    )
+
+
+def train_prediction(as_of: date) -> tuple[Path | None, int | None]:
+    """The payment prediction, as the worker's weekly and daily jobs make it
+    (insight.retrain_prediction, insight.rescore_prediction) run on `as_of`: a model trained on
+    the ledger and its promises, then every open document scored, so that the receipts forecast
+    and the worklist's "likely late" use it. (The model's path or None when one of this week
+    exists or there are too few paid documents; how many documents were scored or None.)"""
+    from dunwell.insight.prediction.model import rescore_if_due, retrain_if_due
+
+    return retrain_if_due(as_of), rescore_if_due(as_of)
 
 
 def load_demo_data(

@@ -64,7 +64,8 @@ def test_the_command_prints_the_given_address_and_not_8000(
     settings.DATA_DIR = tmp_path
     # The data loading is tested in test_demo_command.py; here only the last line matters.
     monkeypatch.setattr(demo, "generate_demo_data", lambda *a, **k: {"users": None})
-    monkeypatch.setattr(demo, "ensure_company", lambda: type("C", (), {"name": "Demo"})())
+    company = type("C", (), {"name": "Demo", "language": "ro"})()
+    monkeypatch.setattr(demo, "ensure_company", lambda: company)
     login = type("L", (), {"username": "admin", "password": "demo", "role": "admin"})()
     monkeypatch.setattr(demo, "ensure_users", lambda path: [login])
     monkeypatch.setattr(demo, "load_demo_data", lambda *a, **k: None)
@@ -73,6 +74,7 @@ def test_the_command_prints_the_given_address_and_not_8000(
     monkeypatch.setattr("dunwell.demo.history.seed_history", lambda *a, **k: History(0, 0))
     monkeypatch.setattr("dunwell.demo.past.seed_past", lambda *a, **k: Past(0, 0, 0, 0, 0, 0))
     monkeypatch.setattr("dunwell.demo.calls.seed_calls", lambda *a, **k: CallsSeeded(0, 0, 0))
+    monkeypatch.setattr(demo, "train_prediction", lambda as_of: (None, None))
     out = io.StringIO()
     call_command("demo", "--no-run", "--addr=0.0.0.0:9123", stdout=out)
     assert "Open http://127.0.0.1:9123/ and sign in" in out.getvalue()

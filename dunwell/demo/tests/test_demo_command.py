@@ -11,8 +11,10 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.test import Client
+from django.urls import reverse
 
 from dunwell.accounts.models import Role, User
+from dunwell.demo.generator import DEAL_NAMES
 from dunwell.demo.setup import DEMO_PASSWORD
 from dunwell.ledger.models import (
     Allocation,
@@ -20,6 +22,7 @@ from dunwell.ledger.models import (
     Contact,
     Contract,
     Counterparty,
+    Deal,
     Document,
     Payment,
 )
@@ -233,3 +236,32 @@ def test_the_demo_has_telephone_calls_and_a_collector_sees_their_own(
     with django_capture_on_commit_callbacks(execute=True):
         run_demo()
     assert Call.objects.count() == len(calls)
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_the_demo_names_its_deals_in_the_company_language(data_dir: Path) -> None:
+    run_demo()
+    names = list(Deal.objects.values_list("name", flat=True))
+    assert len(names) > 10
+    # Carpați Distribuție SRL is Romanian: its sales managers name their deals in Romanian,
+    # whatever the customer's country.
+    romanian = ("Contract de furnizare anuală 20", "Aprovizionare T", "Vitrine frigorifice",
+                "Stivuitoare pentru depozit", "Piese de schimb pentru linia de ambalare",
+                "Contract de mentenanță pentru stivuitoare", "Rafturi pentru depozit",
+                "Produse de curățenie și igienă", "Folie stretch și cutii de carton",
+                "Amenajarea magazinului nou")  # fmt: skip
+    assert len(romanian) == len(DEAL_NAMES)
+    assert all(name.startswith(romanian) for name in names), names
+    assert len(set(names)) > 5
+    seller = User.objects.get(username="sales1")
+    seller.language = "ro"
+    seller.save(update_fields=["language"])
+    client = Client()
+    client.force_login(seller)
+    with time_machine.travel(DEMO_NOW, tick=False):
+        html = client.get(reverse("pipeline:deals")).content.decode()
+    mine = list(Deal.objects.filter(owner=seller).values_list("name", flat=True))
+    assert mine and any(name in html for name in mine)
+    english = ("Equipment", "Annual supply", "Spare parts", "Service contract", "Expansion")
+    assert not any(word in html for word in english)

@@ -99,3 +99,69 @@ def test_the_team_did_tasks_on_time_and_late_and_the_pages_show_punctuality(demo
 def test_no_contact_of_the_demo_bears_a_staff_members_name(demo: None) -> None:
     staff = {f"{u.first_name} {u.last_name}" for u in User.objects.all()}
     assert not Contact.objects.filter(name__in=staff).exists()
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_the_forecast_and_the_worklist_use_the_trained_prediction_model(demo: None) -> None:
+    from dunwell.insight.models import DocumentPrediction
+    from dunwell.insight.prediction.model import latest_card
+    from dunwell.work.selectors import worklist
+
+    card = latest_card()
+    assert card is not None and card["trained_as_of"] == NOW.date().isoformat()
+    scored = DocumentPrediction.objects.filter(scored_on=NOW.date(), model_version=card["version"])
+    assert scored.count() > 100
+    client = Client()
+    client.force_login(User.objects.get(username="finance"))
+    with time_machine.travel(MOMENT, tick=False):
+        html = client.get(reverse("insight:forecast")).content.decode()
+    assert "the payment dates the prediction model expects" in html
+    assert "no prediction model is trained yet" not in html
+    # A collector's worklist ranks debtors likely to pay late higher, from the stored scores.
+    collector = User.objects.get(username="collector1")
+    items = worklist(collector, NOW).items
+    assert any(name == "likely_late" for item in items for name, _p in item.priority.reasons)
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_promises_were_kept_and_broken_on_past_days_and_the_kpis_count_them(demo: None) -> None:
+    from dunwell.insight.metrics import collector_results
+    from dunwell.ladder.models import Promise, PromiseStatus
+
+    resolved = Promise.objects.filter(resolved_at__lt=NOW - timedelta(days=1))
+    kept = list(resolved.filter(status=PromiseStatus.KEPT))
+    broken = list(resolved.filter(status=PromiseStatus.BROKEN))
+    assert len(kept) >= 5 and len(broken) >= 5, (len(kept), len(broken))
+    assert len({p.resolved_at.date() for p in kept + broken}) >= 3  # type: ignore[union-attr]
+    for promise in broken:  # the morning after the promised day and its grace
+        assert promise.resolved_at.date() > promise.promised_date  # type: ignore[union-attr]
+    with time_machine.travel(MOMENT, tick=False):
+        results = collector_results(NOW.date())
+    mine = [r for r in results if r.collector_id is not None]
+    assert sum(m.kept for r in mine for m in r.money.values()) > 0
+    assert sum(m.broken for r in mine for m in r.money.values()) > 0
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_the_staff_read_the_notices_of_past_days(demo: None) -> None:
+    from dunwell.work.models import Notification
+    from dunwell.work.selectors import unread_notifications
+
+    supervisor = User.objects.get(username="supervisor1")
+    mine = Notification.objects.filter(recipient=supervisor)
+    assert mine.count() > 20
+    old = mine.filter(created_at__lt=NOW - timedelta(days=3))
+    assert old.exists() and not old.filter(read_at__isnull=True).exists()
+    for notice in old:  # read that day or on a next one, in the past
+        assert notice.created_at <= notice.read_at < NOW  # type: ignore[operator]
+    unread = unread_notifications(supervisor)
+    assert 0 < unread <= 30, unread
+    client = Client()
+    client.force_login(supervisor)
+    with time_machine.travel(MOMENT, tick=False):
+        html = client.get(reverse("work:notifications")).content.decode()
+    assert f'<span class="badge bad">{unread}</span>' in html
+    assert html.count('class="unread"') == unread

@@ -18,6 +18,7 @@ from dunwell.demo.setup import (
     ensure_users,
     generate_demo_data,
     load_demo_data,
+    train_prediction,
 )
 
 # runserver's own default, used when neither --addr nor make run's variables say otherwise.
@@ -75,11 +76,15 @@ class Command(BaseCommand):
         started = time.perf_counter()
         as_of = timezone.localdate()
         out = settings.DATA_DIR / "demo"
+        company = ensure_company()
         self.stdout.write(f"Generating {options['documents']:,} documents as of {as_of} in {out}")
         paths = generate_demo_data(
-            out, debtors=options["debtors"], documents=options["documents"], as_of=as_of
+            out,
+            debtors=options["debtors"],
+            documents=options["documents"],
+            as_of=as_of,
+            language=company.language,
         )
-        company = ensure_company()
         logins = ensure_users(paths["users"])
         self.stdout.write(f"Loading into {company.name}")
         try:
@@ -108,7 +113,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  the last {PAST_WEEKS} weeks: {past.runs} morning runs, {past.tasks_done} tasks "
             f"done ({past.tasks_late} late), {past.cases} legal cases, "
-            f"{past.pretensions_sent} pretensions sent, {past.lawsuits} lawsuits filed"
+            f"{past.pretensions_sent} pretensions sent, {past.lawsuits} lawsuits filed, "
+            f"{past.notices_read} notices read"
         )
         from dunwell.demo.calls import seed_calls
 
@@ -120,6 +126,14 @@ class Command(BaseCommand):
         if "run" in get_commands() and not options["no_run"]:
             self.stdout.write("Running the pressure scale for today")
             call_command("run", stdout=self.stdout, stderr=self.stderr)
+        # After the history and today's run: the model learns from the promises broken so far.
+        began = time.perf_counter()
+        model, scored = train_prediction(as_of)
+        self.stdout.write(
+            f"Payment prediction: {f'trained {model.name}' if model else 'model kept'}, "
+            f"{scored if scored is not None else 'no'} open documents scored "
+            f"({time.perf_counter() - began:.1f} s)"
+        )
         self.stdout.write(f"Done in {time.perf_counter() - started:.1f} s\n")
         width = max(len(login.username) for login in logins)
         self.stdout.write(f"{'username'.ljust(width)}  {'password'.ljust(12)}  role")
