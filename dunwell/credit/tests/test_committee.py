@@ -444,3 +444,39 @@ def test_the_seller_reads_what_the_committee_did_to_the_limit(
     told = Notification.objects.get(recipient=sales, kind="credit_committee")
     assert told.texts["en"] == f"{message}, payment term 30 days."
     assert "комитет" not in told.texts["ru"]
+
+
+RU = "Кредитный лимит для Committee Customer SRL "
+UK = "Кредитний ліміт для Committee Customer SRL "
+
+
+@pytest.mark.parametrize(
+    ("before", "language", "message"),
+    [
+        (None, "ru", RU + "установлен в размере 40\u00a0000,00\u00a0RON, отсрочка 30 дней."),
+        ("40000", "ru", RU + "сохранён на уровне 40\u00a0000,00\u00a0RON, отсрочка 30 дней."),
+        (None, "uk", UK + "встановлено в розмірі 40\u00a0000,00\u00a0RON, відстрочка 30 днів."),
+        ("40000", "uk", UK + "залишено на рівні 40\u00a0000,00\u00a0RON, відстрочка 30 днів."),
+    ],
+    ids=["ru-set", "ru-kept", "uk-set", "uk-kept"],
+)
+def test_a_set_or_kept_limit_reads_as_a_credit_controller_says_it(
+    cp: Counterparty,
+    sales: User,
+    director: User,
+    meeting: CommitteeMeeting,
+    limit: Callable[..., Any],
+    before: str | None,
+    language: str,
+    message: str,
+) -> None:
+    # "установлен в размере" / "сохранён на уровне", not "установлен: 40 000,00 RON" or
+    # "оставлен прежним: ...", a colon where the sentence should go on.
+    if before is not None:
+        limit(cp, before)
+    request = file(sales, cp)
+    committee.put_on_agenda(director, meeting, [request.pk])
+    request.refresh_from_db()
+    committee.decide_limit_request(director, request, decision(limit=Decimal("40000")))
+    told = Notification.objects.get(recipient=sales, kind="credit_committee")
+    assert told.texts[language] == message
