@@ -148,4 +148,5 @@ def test_the_script_editor_names_the_new_placeholders(supervisor: User) -> None:
     listed = html.unescape(re.sub(r"<[^>]+>", "", found.group(1)))
     assert "{days_late} — дни просрочки вместе со словом («34 дня»)" in listed
     assert "{due_date} — его срок оплаты" in listed
+    assert "{days_overdue} — только число." in listed  # not "одно число", "one number"
     assert "Напоминание до срока оплаты" in page

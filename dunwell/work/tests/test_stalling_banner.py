@@ -140,8 +140,8 @@ def _broken_promise(cp: Counterparty, who: str) -> None:
             "ro",
             "Tergiversare: Promisiuni încălcate repetat. Plățile le decide Elena Popova și"
             " tocmai această persoană tergiversează: încă un apel nu va ajuta. Implicați"
-            " supervizorul: cereți-i să sune această persoană sau scrieți ultimul avertisment"
-            " înainte de notificarea de plată.",
+            " supervizorul: cereți-i să o sune pe această persoană sau scrieți ultimul"
+            " avertisment înainte de notificarea de plată.",
             None,
         ),
         (
