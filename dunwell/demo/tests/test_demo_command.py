@@ -246,7 +246,7 @@ def test_the_demo_names_its_deals_in_the_company_language(data_dir: Path) -> Non
     assert len(names) > 10
     # Carpați Distribuție SRL is Romanian: its sales managers name their deals in Romanian,
     # whatever the customer's country.
-    romanian = ("Contract de furnizare anuală 20", "Aprovizionare T", "Vitrine frigorifice",
+    romanian = ("Contract anual de furnizare 20", "Furnizare T", "Vitrine frigorifice",
                 "Stivuitoare pentru depozit", "Piese de schimb pentru linia de ambalare",
                 "Contract de mentenanță pentru stivuitoare", "Rafturi pentru depozit",
                 "Produse de curățenie și igienă", "Folie stretch și cutii de carton",

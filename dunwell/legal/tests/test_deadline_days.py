@@ -56,7 +56,7 @@ def test_a_period_ending_on_new_years_day_ends_on_the_next_working_day(
     url = reverse("legal:case", args=[case.pk])
     page = page_for(lawyer, "ro", url)
     assert "04.01.2027" in page
-    assert "mutat de pe 01.01.2027, zi de sărbătoare legală" in page
+    assert "mutat de la 01.01.2027, zi de sărbătoare legală" in page
     page = page_for(lawyer, "uk", url)
     assert "перенесено з 01.01.2027 — святковий день" in page
 

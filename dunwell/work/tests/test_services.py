@@ -440,19 +440,19 @@ def test_a_very_long_name_is_cut_to_fit_the_call_to_the_decider(
             "ru",
             "{debtor} затягивает: платежи решает Elena Popova, и затягивает именно этот человек."
             " Позвоните этому человеку сами, отправьте претензию — или передайте должника"
-            " свежему взгляду.",
+            " другому взыскателю.",
         ),
         (
             "uk",
             "{debtor} затягує: платежі вирішує Elena Popova, і затягує саме ця людина."
             " Зателефонуйте цій людині самі, надішліть претензію — або передайте боржника"
-            " свіжому погляду.",
+            " іншому стягувачу.",
         ),
         (
             "ro",
             "{debtor} tergiversează: plățile le decide Elena Popova și tocmai această persoană"
-            " tergiversează. Sunați-o personal, trimiteți notificarea de plată sau dați"
-            " debitorul unor ochi noi.",
+            " tergiversează. Sunați-o personal, trimiteți notificarea de plată sau atribuiți"
+            " debitorul altui recuperator.",
         ),
     ],
 )
