@@ -380,8 +380,16 @@ class _Replay:
         return owed, Decimal(0)
 
 
-def seed_past(company: Company, as_of: date, *, seed: int, weeks: int = PAST_WEEKS) -> Past:
-    """Replay the runs and the work of the `weeks` weeks before `as_of` (see the module)."""
+def seed_past(
+    company: Company,
+    as_of: date,
+    *,
+    seed: int,
+    weeks: int = PAST_WEEKS,
+    say: Callable[[str], object] = lambda _line: None,
+) -> Past:
+    """Replay the runs and the work of the `weeks` weeks before `as_of` (see the module);
+    `say` hears which week is being replayed (the replay takes a while)."""
     if (
         Task.objects.filter(counterparty__company=company, status=TaskStatus.DONE).exists()
         or LegalCase.objects.filter(company=company).exists()
@@ -389,7 +397,8 @@ def seed_past(company: Company, as_of: date, *, seed: int, weeks: int = PAST_WEE
         return Past(0, 0, 0, 0, 0, 0)
     replay = _Replay(company, as_of, seed)
     days = run_days(replay.calendar, as_of, weeks)
-    for day, next_run in zip(days, [*days[1:], as_of], strict=True):
+    for number, (day, next_run) in enumerate(zip(days, [*days[1:], as_of], strict=True), 1):
+        say(f"  the last {weeks} weeks: {number}/{len(days)}, the run of {day.isoformat()}")
         since = datetime.combine(day, RUN_AT, tzinfo=replay.zone)
         with _at(since):
             run(day)

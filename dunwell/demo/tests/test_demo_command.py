@@ -73,6 +73,9 @@ def test_running_the_demo_twice_changes_nothing(data_dir: Path) -> None:
 def test_every_printed_login_works_and_roles_are_set(data_dir: Path) -> None:
     text = run_demo()
     assert "http://127.0.0.1:8000/" in text  # make run's default address
+    # The replay of the past weeks takes a while: it says which week it is at.
+    assert "the last 8 weeks: 1/8, the run of " in text
+    assert "the last 8 weeks: 8/8, the run of " in text
     roles = {user.username: user.role for user in User.objects.all()}
     for username in (
         "admin",

@@ -109,7 +109,7 @@ class Command(BaseCommand):
         )
         from dunwell.demo.past import PAST_WEEKS, seed_past
 
-        past = seed_past(company, as_of, seed=DEMO_SEED)
+        past = seed_past(company, as_of, seed=DEMO_SEED, say=self.stdout.write)
         self.stdout.write(
             f"  the last {PAST_WEEKS} weeks: {past.runs} morning runs, {past.tasks_done} tasks "
             f"done ({past.tasks_late} late), {past.cases} legal cases, "
