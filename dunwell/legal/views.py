@@ -283,6 +283,7 @@ def cases(request: HttpRequest) -> HttpResponse:
         .order_by(F("next_deadline").asc(nulls_last=True), "-opened_at")
     )
     listed = list(rows[:500])
+    now = timezone.now()
     # Namesakes (two "MedNord SA" among the debtors the user sees) are told apart.
     shared = forms.shared_names(
         visible_counterparties(user), {case.counterparty.name for case in listed}
@@ -294,6 +295,8 @@ def cases(request: HttpRequest) -> HttpResponse:
         kind = case.next_deadline_kind  # type: ignore[attr-defined]
         # what the nearest deadline is, in the reader's language ("Court hearing")
         case.next_deadline_label = DeadlineKind(kind).label if kind else ""  # type: ignore[attr-defined]
+        # a deadline gone by with its task still open: the lawyer has something late
+        case.deadline_passed = bool(case.next_deadline and case.next_deadline < now)  # type: ignore[attr-defined]
     return render(
         request,
         "legal/cases.html",

@@ -4,7 +4,7 @@ debtor's calendar, and the deadlines' titles read in each reader's language."""
 from __future__ import annotations
 
 import importlib
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -166,3 +166,20 @@ def test_the_cases_list_says_what_the_nearest_deadline_is(
     sent(debtor, lawyer, date(2026, 4, 20))
     page = page_for(lawyer, "ro", reverse("legal:cases"))
     assert "Termenul de răspuns la notificare" in page
+
+
+def test_the_cases_list_marks_a_deadline_gone_by(
+    debtor: Counterparty, lawyer: Any, make_counterparty: Any
+) -> None:
+    """A response deadline that has passed with its task still open reads as overdue; one
+    still to come does not."""
+    from django.utils import timezone
+
+    sent(debtor, lawyer, timezone.localdate() - timedelta(days=60))
+    later = sent(make_counterparty(name="Viitor SRL"), lawyer, timezone.localdate())
+    page = page_for(lawyer, "ru", reverse("legal:cases"))
+    assert page.count("deadline-passed") == 1
+    assert "· просрочен</span>" in page
+    row = page[page.index("Viitor SRL") :]
+    row = row[: row.index("</tr>")]
+    assert later.response_due.strftime("%d.%m.%Y") in row and "просрочен" not in row
