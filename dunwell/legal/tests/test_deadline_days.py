@@ -182,4 +182,5 @@ def test_the_cases_list_marks_a_deadline_gone_by(
     assert "· просрочен</span>" in page
     row = page[page.index("Viitor SRL") :]
     row = row[: row.index("</tr>")]
+    assert later.response_due is not None
     assert later.response_due.strftime("%d.%m.%Y") in row and "просрочен" not in row
