@@ -256,26 +256,16 @@ def cases(request: HttpRequest) -> HttpResponse:
         rows = rows.exclude(stage__in=FINAL_STAGES)
     elif show in CaseStage.values:
         rows = rows.filter(stage=show)
+    # the earliest deadline whose calendar task is still open (overdue ones included)
+    nearest = CaseDeadline.objects.filter(
+        case=OuterRef("pk"),
+        task_id__in=Task.objects.filter(status__in=OPEN_STATUSES).values("pk"),
+    ).order_by("due_at")
     rows = (
         rows.select_related("counterparty", "lawyer")
         .annotate(
-            # the earliest deadline whose calendar task is still open (overdue ones included)
-            next_deadline=Subquery(
-                CaseDeadline.objects.filter(
-                    case=OuterRef("pk"),
-                    task_id__in=Task.objects.filter(status__in=OPEN_STATUSES).values("pk"),
-                )
-                .order_by("due_at")
-                .values("due_at")[:1]
-            ),
-            next_deadline_kind=Subquery(
-                CaseDeadline.objects.filter(
-                    case=OuterRef("pk"),
-                    task_id__in=Task.objects.filter(status__in=OPEN_STATUSES).values("pk"),
-                )
-                .order_by("due_at")
-                .values("kind")[:1]
-            ),
+            next_deadline=Subquery(nearest.values("due_at")[:1]),
+            next_deadline_kind=Subquery(nearest.values("kind")[:1]),
             pending_approvals=Min(
                 "approvals__id", filter=Q(approvals__status=Approval.Status.PENDING)
             ),
