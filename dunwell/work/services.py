@@ -488,10 +488,14 @@ def detect_stalling(counterparty_id: int, now: datetime | None = None) -> Stalli
         )
         if collector is not None:
             # English, shown in each reader's language (ladder.models.stepless_title)
+            # within the hour, or the debtor's next working morning when that hour is not a
+            # working one (the nightly check, a call recorded on a Saturday evening)
             ladder_bridge.create_call_back_task(
                 None,
                 counterparty,
-                now + timedelta(hours=1),
+                selectors.call_back_suggestion(
+                    counterparty, now, FOLLOW_UP_HOUR, after=timedelta(hours=1)
+                ),
                 _stalling_task_title(reason, stalling_decider),
                 assignee=collector,
             )

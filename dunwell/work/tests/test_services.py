@@ -783,3 +783,20 @@ def test_the_day_plus_one_notice_names_a_call_back_in_each_language(
     notice = Notification.objects.get(recipient=supervisor, kind="overdue_day_one")
     assert "«Перезвонить, как просили»" in notice.text("ru")
     assert "“Call back as asked”" in notice.text("en")
+
+
+def test_a_stalling_found_on_a_saturday_evening_is_a_task_for_monday_morning(
+    debtor: Counterparty, collector: User
+) -> None:
+    """The stalling task was due an hour after the check whatever the hour: 21:00 on a
+    Saturday, 02:00 after the nightly check. It comes on the debtor's next working morning."""
+    import time_machine
+
+    accountant = Contact.objects.get(counterparty=debtor, name="Ana Pop")
+    saturday = datetime.fromisoformat("2026-03-14 20:00+02:00")
+    with time_machine.travel(saturday, tick=False):
+        for hours in (1, 2, 3):
+            record(collector, debtor, Outcome.CALL_BACK, contact_id=accountant.pk,
+                   call_back_at=saturday + timedelta(days=2, hours=hours))  # fmt: skip
+    task = Task.objects.get(counterparty=debtor, title="Reach the person who decides payments")
+    assert task.due_at == datetime.fromisoformat("2026-03-16 10:00+02:00")
