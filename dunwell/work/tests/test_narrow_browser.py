@@ -151,3 +151,27 @@ def test_the_weeks_days_start_level_and_their_entries_carry_no_bullets(
     )
     assert len(tops) == 7 and len(set(tops)) == 1, tops  # every day's list starts level
     page.screenshot(path=str(SHOTS / f"calendar-week-{language}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("language", ["ro", "uk"])
+def test_a_tasks_priority_reasons_wrap_under_its_score(
+    chromium: Any,
+    sign_in: Callable[..., Any],
+    live_server: Any,
+    busy_debtor: Counterparty,
+    collector: User,
+    language: str,
+) -> None:
+    """The reasons under a task's score ('suma +28, zile de întârziere +30, pasul scării +9,
+    …') sat in a number cell, which keeps to one line: on a day of late tasks they took half
+    the row and pushed the overdue amount and the days off a 1366 px screen. They wrap now."""
+    width = 1366
+    page = sign_in(chromium, collector, width=width, language=language)
+    page.goto(live_server.url + "/work/day/")
+    reasons = page.locator("table.worklist tbody .reasons").first
+    assert reasons.inner_text() != ""
+    assert page.evaluate("e => getComputedStyle(e).whiteSpace", reasons.element_handle()) == (
+        "normal"
+    )
+    assert page.evaluate(SCROLL) <= width
+    page.screenshot(path=str(SHOTS / f"day-reasons-{language}.png"))
