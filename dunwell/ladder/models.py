@@ -511,6 +511,15 @@ class Task(models.Model):
         return f"{self.step.localized_name} — {self.counterparty.name}"[:255]
 
     @property
+    def title_beside_debtor(self) -> str:
+        """`localized_title` for a list whose own column names the debtor: a ladder task's step
+        name alone ("Stop shipments — ACME" beside "ACME" read the debtor twice)."""
+        step = self.step if self.step_id is not None else None
+        if step is not None and self.title == f"{step.name} — {self.counterparty.name}"[:255]:
+            return step.localized_name
+        return self.localized_title
+
+    @property
     def title_in_each_language(self) -> StrOrPromise:
         """`localized_title` as a lazy text: a notification stores its message in every
         language (`work.services.notify`), and the task's title is read in each of them."""

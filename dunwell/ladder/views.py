@@ -128,7 +128,10 @@ def policy_preview(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 def approvals(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     return render(
-        request, "ladder/approvals.html", {"tasks": selectors.awaiting_approval(user)[:500]}
+        request,
+        "ladder/approvals.html",
+        # A step past its day waits on the approver: its day is marked, as on the overdue list.
+        {"tasks": selectors.awaiting_approval(user)[:500], "now": timezone.now()},
     )
 
 

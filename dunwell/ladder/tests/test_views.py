@@ -10,7 +10,7 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from dunwell.accounts.models import User
 from dunwell.ladder.models import Policy, PolicyStep, Task, TaskStatus
@@ -264,3 +264,37 @@ def test_a_decision_names_the_step_it_was_about(
     assert task.status == TaskStatus.AWAITING_APPROVAL
     done = c.post(url, {"decision": "approve", "comment": "ok"}, follow=True).content.decode()
     assert f"Approved: {task.localized_title}." in html.unescape(done)
+
+
+def test_the_approvals_list_names_the_debtor_once_and_marks_a_step_past_its_day(
+    debtor: Counterparty, collector: User, director: User
+) -> None:
+    """The step column read "Stop shipments — Overdue Trading SRL" beside the debtor's own
+    column, and a step waiting for weeks looked like one due today."""
+    step = PolicyStep.objects.filter(policy__code="standard", action="stop_shipments").first()
+    assert step is not None
+    late, coming = (
+        _task(
+            debtor,
+            collector,
+            step=step,
+            title=f"{step.name} — {debtor.name}",
+            status=TaskStatus.AWAITING_APPROVAL,
+            approval_role="director",
+            action="stop_shipments",
+            due_at=timezone.now() + shift,
+            key=key,
+        )
+        for shift, key in ((-timedelta(days=20), "late"), (timedelta(days=2), "coming"))
+    )
+    director.language = "ro"
+    director.save(update_fields=["language"])
+    page = client_for(director).get(reverse("ladder:approvals")).content.decode()
+    rows = html.unescape(page).split("<tr>")[2:]
+    assert len(rows) == 2 and page.count("Overdue Trading SRL") == 2  # its column, once a row
+    with translation.override("ro"):
+        name = step.localized_name
+    assert all(f'<td data-label="Pas">{name}</td>' in row for row in rows)
+    late_day, coming_day = (f"{timezone.localtime(t.due_at):%d.%m.%Y}" for t in (late, coming))
+    assert "depășit" in rows[0] and late_day in rows[0]
+    assert "depășit" not in rows[1] and coming_day in rows[1]
