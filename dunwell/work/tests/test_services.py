@@ -418,9 +418,10 @@ def test_a_very_long_decider_name_is_cut_to_fit_the_escalation_task(
 def test_a_very_long_name_is_cut_to_fit_the_call_to_the_decider(
     debtor: Counterparty, collector: User
 ) -> None:
-    """A decider named at the call card may have a name as long as a title: the name is cut,
-    the title's words stay, and the task is saved (it failed with a too long title)."""
-    activity = record(collector, debtor, Outcome.WRONG_PERSON, decider_name="Ion " + "Rusu" * 70)
+    """A decider named at the call card may have a name almost as long as a title (a contact's
+    name holds 255 characters, as a title does): the name is cut, the title's words stay, and
+    the task is saved (it failed with a too long title)."""
+    activity = record(collector, debtor, Outcome.WRONG_PERSON, decider_name="Ion " + "Rusu" * 60)
     task = Task.objects.get(pk=activity.data["task"])
     assert len(task.title) == 255
     assert task.title.startswith("Call the person who decides payments: Ion RusuRusu")
