@@ -913,6 +913,20 @@ class ImportRun(models.Model):
 
         return stored_failure(self.failure)
 
+    def may_run_again(self) -> bool:
+        """Whether running this failed import again, the same file unchanged, can succeed: a
+        file rejected only for what it refers to (once that is imported), an import that stopped
+        or was abandoned. Not a file rejected for its own rows or one that cannot be read: only a
+        corrected file helps (the kept reasons are the first ones when many rows failed)."""
+        from dunwell.ledger.importing.reasons import decoded, may_succeed_again
+
+        if self.status != self.Status.FAILED:
+            return False
+        if self.errors:
+            return may_succeed_again(self.errors)
+        found = decoded(self.failure)
+        return found is None or found[0] != "unreadable"
+
     def row_errors(self) -> list[dict[str, Any]]:
         """The kept reasons of rejected rows, worded in the active language (the reader's)."""
         from dunwell.ledger.importing.reasons import stored_reason

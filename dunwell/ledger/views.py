@@ -5,7 +5,10 @@ from __future__ import annotations
 import codecs
 import csv
 from collections.abc import Iterator
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +17,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
+from django.utils.formats import date_format, number_format
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -28,6 +32,7 @@ from dunwell.ledger.importing.reasons import failure, read_params, read_text, re
 from dunwell.ledger.models import ColumnMapping, Company, ImportKind, ImportRun
 from dunwell.ledger.services import CompanyError, create_company
 from dunwell.ledger.tasks import fail_abandoned_runs, fail_run, rerun_import, start_import
+from dunwell.money_l10n import money_text
 
 
 def _importer(request: HttpRequest) -> User:
@@ -84,8 +89,12 @@ def import_new(request: HttpRequest) -> HttpResponse:
         if can_create_company(user):
             return redirect("ledger:company_new")
         return render(request, "ledger/import_new.html", {"no_company": True})
+    # "Upload a corrected file" of a rejected import comes back with its kind chosen.
     form = UploadForm(
-        request.POST or None, request.FILES or None, may_import_users=can_import_users(user)
+        request.POST or None,
+        request.FILES or None,
+        initial={"kind": request.GET.get("kind", "")},
+        may_import_users=can_import_users(user),
     )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -104,6 +113,21 @@ def import_new(request: HttpRequest) -> HttpResponse:
 
 
 PREVIEW_VALUES = 3  # a column's first values shown beside its select
+
+
+def _shown(value: Any) -> str | None:
+    """A first value as its reader reads it (readers.preview_cell): a spreadsheet's date in the
+    language's short form, a number with cents as an amount (1 200,50), one with more places
+    with the language's decimal mark; a CSV file's text as it is; None for an empty cell."""
+    if isinstance(value, datetime):
+        return date_format(value, "SHORT_DATETIME_FORMAT")
+    if isinstance(value, date):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    if isinstance(value, Decimal):
+        places = -int(value.as_tuple().exponent)
+        return money_text(value) if places <= 2 else number_format(value)
+    text = str(value)
+    return text if text.strip() else None
 
 
 @login_required
@@ -143,10 +167,7 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     # Each column of the file with its first values, beside the select that maps it.
     first = rows[:PREVIEW_VALUES]
     # An empty cell is None: the page says "(empty)" instead of "1 · ·".
-    samples = [
-        [row[i] if str(row[i]).strip() else None for row in first if i < len(row)]
-        for i in range(len(headers))
-    ]
+    samples = [[_shown(row[i]) for row in first if i < len(row)] for i in range(len(headers))]
     encoding = ENCODINGS.get(run.encoding or file_encoding(Path(run.stored_file.path)), "")
     return render(
         request,

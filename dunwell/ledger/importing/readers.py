@@ -10,10 +10,12 @@ them (Windows-1251), Latin letters with accents are single ones between ASCII le
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import python_calamine
 
@@ -210,7 +212,20 @@ def cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def read_xlsx(path: Path) -> Table:
+def preview_cell(value: object) -> object:
+    """A spreadsheet cell as the upload preview shows it: a date (with its time, if any) and a
+    number with a fraction stay values, for the page to write as its reader reads dates and
+    amounts (`1200.5` is 1 200,50 in Russian); other cells as `cell_text`."""
+    if isinstance(value, datetime):
+        return value.date() if value.time() == time(0) else value
+    if isinstance(value, date):
+        return value
+    if isinstance(value, float) and not value.is_integer():
+        return Decimal(cell_text(value))
+    return cell_text(value)
+
+
+def read_xlsx(path: Path, cell: Callable[[object], Any] = cell_text) -> Table:
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types per format
@@ -232,20 +247,23 @@ def read_xlsx(path: Path) -> Table:
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         for index, values in enumerate(iterator, start=offset + 1):
-            cells = [cell_text(v) for v in values]
-            if any(cells):
+            cells = [cell(v) for v in values]
+            if any(c != "" for c in cells):
                 yield index, cells
         workbook.close()
 
     return Table(headers, rows(), max(sheet.height - 1, 0))
 
 
-def read_table(path: Path, encoding: str | None = None) -> Table:
-    """A CSV or spreadsheet; `encoding` (CSV only) overrides the detection."""
+def read_table(
+    path: Path, encoding: str | None = None, cell: Callable[[object], Any] = cell_text
+) -> Table:
+    """A CSV or spreadsheet; `encoding` (CSV only) overrides the detection; `cell` turns a
+    spreadsheet's cell into what the rows hold (text unless told)."""
     with path.open("rb") as raw:
         magic = raw.read(4)
     if magic.startswith(b"PK\x03\x04") or path.suffix.lower() in {".xlsx", ".xls", ".ods"}:
-        return read_xlsx(path)
+        return read_xlsx(path, cell)
     return read_csv(path, encoding)
 
 
@@ -260,10 +278,11 @@ def file_encoding(path: Path) -> str:
 
 def sniff_preview(
     path: Path, limit: int = 10, encoding: str | None = None
-) -> tuple[list[str], list[list[str]]]:
-    """Headers and the first rows, for the upload preview."""
-    table = read_table(path, encoding)
-    preview: list[list[str]] = []
+) -> tuple[list[str], list[list[Any]]]:
+    """Headers and the first rows, for the upload preview: a spreadsheet's cells as
+    `preview_cell` keeps them, a CSV file's as the text it holds."""
+    table = read_table(path, encoding, cell=preview_cell)
+    preview: list[list[Any]] = []
     for _line, row in table.rows:
         preview.append(row)
         if len(preview) >= limit:

@@ -93,6 +93,19 @@ MESSAGES: dict[str, Promise] = {
     "supervisor_rejected": _("the row of supervisor %(value)s was rejected"),
 }
 
+# What to do about a row that refers to what is not imported (yet): said after the reason where
+# a file's import is read (the import page, the rejected-rows file), not by the push API, which
+# sends no file. Once what is missing is imported, the same file imports: the import page offers
+# to run it again.
+HINTS: dict[str, Promise] = {
+    "no_counterparty_with_tax_id": _(
+        "import the counterparties first, or correct the tax id in the file"
+    ),
+    "unknown_counterparty": _("import the counterparties first, or correct the code in the file"),
+    "unknown_contract": _("import the contracts first, or correct the contract in the file"),
+    "unknown_document": _("import the documents first, or correct the document in the file"),
+}
+
 # The `key` of "duplicate_key": what makes two rows the same.
 KEYS: dict[str, Promise] = {
     "tax_id_or_name": _("tax id or name"),
@@ -122,15 +135,26 @@ def render(code: str, params: Mapping[str, Any]) -> str:
 
 
 def stored_reason(error: Mapping[str, Any]) -> str:
-    """A reason kept by an import (ImportRun.errors): worded now, from its code; an import
-    kept before reasons had codes, or with a code this version does not know, keeps its text."""
+    """A reason kept by an import (ImportRun.errors): worded now, from its code, with what to do
+    about it (HINTS); an import kept before reasons had codes, or with a code this version does
+    not know, keeps its text."""
     code = error.get("code")
     if code in MESSAGES:
         try:
-            return render(code, error.get("params") or {})
+            text = render(code, error.get("params") or {})
         except (KeyError, TypeError, ValueError):
             pass
+        else:
+            return f"{text}: {HINTS[code]}" if code in HINTS else text
     return str(error.get("reason", ""))
+
+
+def may_succeed_again(errors: Iterable[Mapping[str, Any]]) -> bool:
+    """Whether a file rejected for these kept reasons can import unchanged once what it refers
+    to is imported: every reason is a missing reference (HINTS). Any other reason is in the file
+    itself, and only a corrected file helps."""
+    codes = {error.get("code") for error in errors}
+    return bool(codes) and codes <= HINTS.keys()
 
 
 # Why the reader cannot read the file at all (readers.ReadError): shown after "The file cannot be

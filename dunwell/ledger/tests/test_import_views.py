@@ -236,7 +236,11 @@ def test_rejected_rows_are_explained_in_the_language_of_who_reads_them(
     assert [(row[0], row[-1]) for row in rows[1:]] == [
         ("D2", "date: неверная дата '31.02.2026' (ожидается ДД.ММ.ГГГГ или ГГГГ-ММ-ДД)"),
         ("D3", "amount: неверное число 'zece'"),
-        ("D4", "counterparty: неизвестный контрагент 'C9'"),
+        (
+            "D4",
+            "counterparty: неизвестный контрагент 'C9': сначала импортируйте контрагентов или "
+            "исправьте код в файле",
+        ),
         ("D1", "external_id: повтор внешнего кода 'D1' (впервые в строке 2)"),
     ]
 
@@ -736,3 +740,193 @@ def test_a_file_of_many_columns_is_mapped_one_column_per_row(
     assert '<select name="col_29"' in values
     assert "<span>v0-29</span><span>v1-29</span><span>v2-29</span></td>" in values
     assert "v3-29" not in page  # three values are enough to recognise a column
+
+
+@pytest.mark.parametrize(
+    ("language", "reason"),
+    [
+        (
+            "en",
+            "unknown counterparty 'C9': import the counterparties first, or correct the code "
+            "in the file",
+        ),
+        (
+            "ru",
+            "неизвестный контрагент 'C9': сначала импортируйте контрагентов или исправьте код "
+            "в файле",
+        ),
+        (
+            "uk",
+            "невідомий контрагент 'C9': спершу імпортуйте контрагентів або виправте код у файлі",
+        ),
+        (
+            "ro",
+            "partener necunoscut 'C9': importați mai întâi partenerii sau corectați codul în "
+            "fișier",
+        ),
+    ],
+)
+def test_a_row_naming_a_counterparty_not_imported_says_what_to_do(
+    company: Company,
+    finance: User,
+    make_user: Callable[..., User],
+    django_capture_on_commit_callbacks: Any,
+    tmp_path: Path,
+    language: str,
+    reason: str,
+) -> None:
+    """ "неизвестный контрагент 'CP999999'" said what was wrong, not what to do about it: the
+    page and the rejected-rows file say it, in the reader's language."""
+    run = import_bad_documents(client_for(finance), django_capture_on_commit_callbacks, tmp_path)
+    reader = client_for(make_user("rita", Role.FINANCE, language=language))
+    page = reader.get(reverse("ledger:import_detail", args=[run.pk])).content.decode()
+    escaped = reason.replace("'", "&#x27;")
+    assert f"<td>{escaped}</td>" in page
+    assert rejected_file(reader, run)[3][-1] == f"counterparty: {reason}"
+
+
+def test_contracts_and_documents_not_imported_say_what_to_do(
+    company: Company, finance: User, tmp_path: Path
+) -> None:
+    from dunwell.ledger.importing.reasons import stored_reason
+
+    assert stored_reason({"code": "unknown_contract", "params": {"value": "'K9'"}}) == (
+        "unknown contract 'K9': import the contracts first, or correct the contract in the file"
+    )
+    assert stored_reason({"code": "unknown_document", "params": {"value": "'F-9'"}}) == (
+        "unknown document 'F-9': import the documents first, or correct the document in the file"
+    )
+    assert stored_reason({"code": "bad_currency", "params": {"value": "'LEU'"}}) == (
+        "not an ISO 4217 currency code: 'LEU'"  # the file itself is wrong: nothing to add
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "done", "rejected"),
+    [("en", "Done", "Rejected"), ("ru", "Готово", "Отклонено"), ("uk", "Готово", "Відхилено"),
+     ("ro", "Gata", "Respins")],
+)  # fmt: skip
+def test_the_status_of_an_import_reads_as_a_status(
+    finance: User, language: str, done: str, rejected: str
+) -> None:
+    """The status line at the top was a word in lower case ("готово", "respins")."""
+    User.objects.filter(pk=finance.pk).update(language=language)
+    client = client_for(finance)
+    for status, word in (("done", done), ("failed", rejected)):
+        run = ImportRun.objects.create(kind="counterparties", file_name="cp.csv", status=status)
+        page = client.get(reverse("ledger:import_detail", args=[run.pk])).content.decode()
+        assert f"<p><strong>{word}</strong></p>" in page
+
+
+def test_a_file_rejected_for_its_own_rows_offers_a_corrected_file_not_the_same_file_again(
+    company: Company, finance: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Running the same file again can only fail again: the page offered it beside the rows
+    to fix. It offers the valid rows only and uploading a corrected file of the same kind."""
+    User.objects.filter(pk=finance.pk).update(language="ro")
+    client = client_for(finance)
+    response = upload(client, "external_id,name,country\nC1,Alpha,RO\nC2,Beta,Romania\n")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            response["Location"], {"col_0": "external_id", "col_1": "name", "col_2": "country"}
+        )
+    run = ImportRun.objects.get()
+    assert run.status == "failed"
+    page = client.get(reverse("ledger:import_detail", args=[run.pk])).content.decode()
+    assert "Rulați din nou importul" not in page and "import-again" not in page
+    assert 'id="import-valid-rows"' in page
+    link = reverse("ledger:import_new") + "?kind=counterparties"
+    assert f'<a href="{link}" role="button" class="secondary" id="import-corrected">' in page
+    assert ">Încărcați un fișier corectat</a>" in page
+    form = client.get(link).context["form"]
+    assert form["kind"].value() == "counterparties"
+
+
+def test_an_unreadable_file_offers_another_file_not_the_same_one_again(
+    company: Company, finance: User
+) -> None:
+    client = client_for(finance)
+    response = upload(client, "this is no spreadsheet", name="broken.xlsx")
+    client.get(response["Location"])
+    run = ImportRun.objects.get()
+    page = client.get(reverse("ledger:import_detail", args=[run.pk])).content.decode()
+    assert "Run this import again" not in page and ">Upload another file</a>" in page
+
+
+def test_a_file_rejected_for_counterparties_not_imported_yet_runs_again_once_they_are(
+    company: Company, finance: User, django_capture_on_commit_callbacks: Any, tmp_path: Path
+) -> None:
+    """The one case where the same file succeeds again: what it names was missing, not wrong."""
+    User.objects.filter(pk=finance.pk).update(language="ru")
+    client = client_for(finance)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    fields = ["external_id", "counterparty", "number", "date", "amount", "currency"]
+    sheet.append(fields)
+    sheet.append(["D1", "C9", "F-1", "05.01.2026", "100,00", "RON"])
+    path = tmp_path / "facturi.xlsx"
+    book.save(path)
+    response = client.post(
+        reverse("ledger:import_new"),
+        {"kind": "documents", "file": SimpleUploadedFile(path.name, path.read_bytes())},
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(response["Location"], {f"col_{i}": name for i, name in enumerate(fields)})
+    run = ImportRun.objects.get()
+    assert run.status == "failed"
+    page = client.get(reverse("ledger:import_detail", args=[run.pk])).content.decode()
+    again = page.split('id="import-again"', 1)[1].split("</form>", 1)[0]
+    assert "Запустить импорт снова" in again
+    assert "Когда контрагенты, договоры или документы из этих строк будут импортированы" in again
+    assert 'id="import-corrected"' in page  # or correct the code in the file
+
+    debtors = tmp_path / "debtors.csv"
+    debtors.write_text("external_id,name,country\nC9,Alpha,RO\n", encoding="utf-8")
+    import_file("counterparties", debtors)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("ledger:import_rerun", args=[run.pk]))
+    second = ImportRun.objects.exclude(pk=run.pk).get()
+    assert (second.status, second.created) == ("done", 1)
+
+
+@pytest.mark.parametrize(
+    ("language", "day", "amount"),
+    [("ru", "20.11.2026", "1\u00a0200,50"), ("ro", "20.11.2026", "1.200,50"),
+     ("en", "20.11.2026", "1,200.50")],
+)  # fmt: skip
+def test_a_spreadsheets_first_values_read_as_dates_and_amounts(
+    company: Company, finance: User, tmp_path: Path, language: str, day: str, amount: str
+) -> None:
+    """An Excel date showed as 2026-11-20 and 1200.50 as 1200.5; a whole number (a tax id)
+    stays its digits, a rate keeps its places, a CSV file's text stays as written."""
+    from datetime import date, datetime
+
+    User.objects.filter(pk=finance.pk).update(language=language)
+    client = client_for(finance)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["external_id", "date", "amount", "tax_id", "rate", "paid_at"])
+    sheet.append(
+        ["D1", date(2026, 11, 20), 1200.5, 7701234567, 0.125, datetime(2026, 11, 20, 9, 5)]
+    )
+    path = tmp_path / "facturi.xlsx"
+    book.save(path)
+    response = client.post(
+        reverse("ledger:import_new"),
+        {"kind": "documents", "file": SimpleUploadedFile(path.name, path.read_bytes())},
+    )
+    page = client.get(response["Location"]).content.decode()
+    decimal_mark = "." if language == "en" else ","
+    for shown in (day, amount, "7701234567", f"0{decimal_mark}125"):
+        assert f"<span>{shown}</span>" in page
+    assert f"<span>{day}{',' if language == 'ro' else ''} 09:05</span>" in page
+    assert "2026-11-20" not in page and "1200.5<" not in page
+
+    csv_page = client.get(
+        upload(client, "external_id;date;amount\nD1;2026-11-20;1200.5\n", kind="documents")[
+            "Location"
+        ]
+    ).content.decode()
+    assert "<span>2026-11-20</span>" in csv_page and "<span>1200.5</span>" in csv_page
