@@ -99,7 +99,8 @@ def test_task_titles_render_in_the_viewers_language(
         assert task.localized_title == f"Перший дружній дзвінок — {debtor.name}"
         assert task.localized_instructions.startswith("Дружнє нагадування")
     page = client_for(collector, "ro").get(reverse("ladder:tasks")).content.decode()
-    assert f"Primul apel amical — {debtor.name}" in page
+    # the list's own column names the debtor: the title column names the step alone
+    assert f"<td>{debtor.name}</td>" in page and "<td>Primul apel amical</td>" in page
 
 
 def test_a_task_page_gives_the_steps_instructions_in_the_viewers_language(
@@ -220,7 +221,7 @@ def test_a_romanian_reader_sees_the_claim_letter_called_notificare_de_plata(
     assert task.assignee == lawyer
     client = client_for(lawyer, "ro")
     page = client.get(reverse("ladder:tasks")).content.decode()
-    assert f"Notificare de plată cu termenul din contract — {debtor.name}" in page
+    assert "<td>Notificare de plată cu termenul din contract" in page
     # the task opens its legal case, which lists it by the same name
     page = client.get(reverse("work:task", args=[task.pk]), follow=True).content.decode()
     assert f"Notificare de plată cu termenul din contract — {debtor.name}" in page

@@ -298,3 +298,17 @@ def test_the_approvals_list_names_the_debtor_once_and_marks_a_step_past_its_day(
     late_day, coming_day = (f"{timezone.localtime(t.due_at):%d.%m.%Y}" for t in (late, coming))
     assert "depășit" in rows[0] and late_day in rows[0]
     assert "depășit" not in rows[1] and coming_day in rows[1]
+
+
+def test_my_tasks_and_the_overdue_list_name_the_debtor_once_a_row(
+    debtor: Counterparty, collector: User, supervisor: User
+) -> None:
+    """Both lists have a debtor column: a ladder task's title, "<step> — <debtor>", named the
+    debtor a second time beside it."""
+    step = PolicyStep.objects.filter(policy__code="standard", action="call").first()
+    assert step is not None
+    _task(debtor, collector, step=step, title=f"{step.name} — {debtor.name}")
+    for user, name in ((collector, "ladder:tasks"), (supervisor, "ladder:overdue")):
+        page = client_for(user).get(reverse(name)).content.decode()
+        assert html.unescape(page).count("Overdue Trading SRL") == 1, name
+        assert f"<td>{html.escape(step.name)}</td>" in page or f"<td>{step.name}</td>" in page
