@@ -816,6 +816,9 @@ def test_the_status_of_an_import_reads_as_a_status(
         run = ImportRun.objects.create(kind="counterparties", file_name="cp.csv", status=status)
         page = client.get(reverse("ledger:import_detail", args=[run.pk])).content.decode()
         assert f"<p><strong>{word}</strong></p>" in page
+    # and so does the list of imports
+    page = client.get(reverse("ledger:imports")).content.decode()
+    assert f"<td>{done}" in page and f"<td>{rejected}" in page
 
 
 def test_a_file_rejected_for_its_own_rows_offers_a_corrected_file_not_the_same_file_again(
