@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.functional import lazy
-from django.utils.translation import gettext, gettext_noop, ngettext, pgettext_lazy
+from django.utils.translation import gettext, gettext_noop, ngettext, override, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
@@ -526,6 +526,12 @@ class Task(models.Model):
         return lazy(lambda: self.localized_title, str)()
 
     @property
+    def localized_result(self) -> str:
+        """The result in the viewer's language when the app wrote it (`TASK_RESULTS`); one a
+        person typed as typed."""
+        return localized_result(self.result)
+
+    @property
     def localized_instructions(self) -> str:
         """The step's instructions in the viewer's language (the task keeps the English copy
         made when it was created; a manual task has only its own)."""
@@ -609,6 +615,44 @@ def stepless_title(title: str) -> str:
             values["title"] = stepless_title(values["title"])
         return gettext(source) % values if values else gettext(source)
     return title
+
+
+# Results the app itself gives a done task (a person typed nothing): stored in English, the
+# API's and the exports' words, shown in the reader's language. Placeholders as in the stepless
+# titles ("%(file)s" the name of the file sent). Other apps add theirs from AppConfig.ready().
+SHIPMENTS_STOPPED = gettext_noop("shipments stopped")
+TASK_RESULTS: list[str] = [SHIPMENTS_STOPPED]
+_RESULT_PATTERNS: list[tuple[str, re.Pattern[str]]] = []
+
+
+def add_task_results(*results: str) -> None:
+    TASK_RESULTS.extend(result for result in results if result not in TASK_RESULTS)
+    _RESULT_PATTERNS.clear()
+
+
+def _result_patterns() -> list[tuple[str, re.Pattern[str]]]:
+    """Each result's English words and, for a result stored before it was kept in English (by
+    a lawyer working in Romanian: "Pretenție trimisă"), its words in each catalogue."""
+    if not _RESULT_PATTERNS:
+        built: list[tuple[str, re.Pattern[str]]] = []
+        for source in TASK_RESULTS:
+            worded = {source}
+            for language, _name in settings.LANGUAGES:
+                with override(language):
+                    worded.add(gettext(source))
+            built.extend((source, _pattern(words)) for words in sorted(worded))
+        _RESULT_PATTERNS[:] = built
+    return _RESULT_PATTERNS
+
+
+def localized_result(result: str) -> str:
+    """`result` in the active language when it is one of `TASK_RESULTS` (in English or in the
+    language of whoever did the task); any other, one a person typed, as it is."""
+    for source, pattern in _result_patterns():
+        found = pattern.fullmatch(result)
+        if found is not None:
+            return gettext(source) % found.groupdict() if found.groupdict() else gettext(source)
+    return result
 
 
 class PromiseStatus(models.TextChoices):

@@ -24,6 +24,7 @@ from dunwell.accounts.visibility import can_decide_approval, can_skip_task
 from dunwell.ladder import events, hooks
 from dunwell.ladder.models import (
     OPEN_STATUSES,
+    SHIPMENTS_STOPPED,
     Action,
     Agreement,
     AgreementInstalment,
@@ -449,7 +450,7 @@ def confirm_shipments_stopped(task: Task, *, user: User, note: str = "") -> Task
     on; who confirmed it and when are on the timeline, and the task is done."""
     if task.action != Action.STOP_SHIPMENTS:
         raise LadderError(_("This is not a stop-shipments task."))
-    task = complete_task(task, user=user, result=note or "shipments stopped")
+    task = complete_task(task, user=user, result=note or SHIPMENTS_STOPPED)
     Counterparty.objects.filter(pk=task.counterparty_id).update(
         stop_shipments=True, updated_at=task.done_at
     )

@@ -80,8 +80,17 @@ RESULT_LABELS: dict[str, Any] = {}
 
 
 def _free_text(data: dict[str, Any], key: str) -> object:
-    label = RESULT_LABELS.get(data.get("result_code") or "") if key == "result" else None
-    return str(label) if label is not None else data.get(key)
+    """What was typed; a result the app wrote (`ladder.models.TASK_RESULTS`) in the reader's
+    language, as one another app words by its code."""
+    if key != "result":
+        return data.get(key)
+    from dunwell.ladder.models import localized_result
+
+    label = RESULT_LABELS.get(data.get("result_code") or "")
+    if label is not None:
+        return str(label)
+    result = data.get(key)
+    return localized_result(result) if isinstance(result, str) else result
 
 
 def _task_renderer(free_key: str | None) -> Any:

@@ -17,7 +17,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 
 from dunwell import bulk
 from dunwell.accounts.models import Role, User
@@ -52,6 +52,10 @@ KEY_SEGMENT = "key"
 DEADLINE_HOUR = time(10, 0)  # deadlines land in the lawyer's calendar at 10:00 local time
 # The ladder's legal steps that create or advance a case (see open_case_for_task).
 LEGAL_TASK_ACTIONS = frozenset({"pretension", "hand_to_lawyer", "court_filing"})
+# What the ladder's task reads as done when the case records its step: stored in English, read
+# in the reader's language (ladder.models.TASK_RESULTS, registered in apps.py).
+PRETENSION_SENT = gettext_noop("Pretension sent")
+LAWSUIT_FILED = gettext_noop("Lawsuit filed")
 PREFIXES = {
     PaperKind.PRETENSION: "PR",
     PaperKind.RECONCILIATION: "RS",
@@ -486,7 +490,7 @@ def record_pretension_sent(
                 days,
             ) % {"days": days}
         tasks = _complete_ladder_tasks(
-            case, user, ["pretension"], _("Pretension sent"), deadline=case.response_due
+            case, user, ["pretension"], PRETENSION_SENT, deadline=case.response_due
         )
         _advance(
             case,
@@ -530,7 +534,7 @@ def file_lawsuit(
         case.claim_interest = interest
         case.claim_state_fee = state_fee
         case.save()
-        tasks = _complete_ladder_tasks(case, user, ["court_filing"], _("Lawsuit filed"))
+        tasks = _complete_ladder_tasks(case, user, ["court_filing"], LAWSUIT_FILED)
         _advance(
             case,
             user,

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.functional import Promise
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
@@ -741,6 +741,15 @@ def send_scheduled_notices(now: datetime | None = None) -> int:
 
 # Steps done in writing: a letter or an email (and the final warning, which is a letter).
 WRITTEN_ACTIONS = frozenset({"letter", "email", "final_warning"})
+# A written step's and a notice's results, stored in English and read in the reader's language
+# (ladder.models.TASK_RESULTS, registered in timeline_texts): a note typed with them is kept
+# instead.
+SENT_RESULTS = {
+    TaskAttachment.Method.BY_HAND: gettext_noop("Sent by hand: %(file)s"),
+    TaskAttachment.Method.EMAIL: gettext_noop("Sent by email: %(file)s"),
+    TaskAttachment.Method.POST: gettext_noop("Printed for post: %(file)s"),
+}
+NOTIFIED = gettext_noop("notified")
 TASK_FILE_MAX_BYTES = 10 * 1024 * 1024
 RECORDING_MAX_BYTES = 20 * 1024 * 1024
 
@@ -837,9 +846,8 @@ def record_written_step(
         raise WorkError(_("This task is not a letter or an email."))
     _check_can_work(by, task)
     method_label = TaskAttachment.Method(method).label
-    done: Task = _ladder_call(
-        ladder.complete_task, task, user=by, result=f"{method_label}: {file_name}"
-    )
+    result = SENT_RESULTS[TaskAttachment.Method(method)] % {"file": file_name}
+    done: Task = _ladder_call(ladder.complete_task, task, user=by, result=result)
     attachment = TaskAttachment(
         task=done,
         counterparty_id=done.counterparty_id,
@@ -915,7 +923,7 @@ def complete_notify_task(by: User, task: Any, note: str = "") -> list[User]:
     if task.action != "notify_supervisor":
         raise WorkError(_("This is not a notification task."))
     _check_can_work(by, task)
-    done = _ladder_call(ladder.complete_task, task, user=by, result=note or "notified")
+    done = _ladder_call(ladder.complete_task, task, user=by, result=note or NOTIFIED)
     counterparty = done.counterparty
     url = reverse("work:debtor", args=[counterparty.pk])
     notified = []

@@ -176,6 +176,10 @@ def register() -> None:
     from dunwell.ladder.timeline_texts import RESULT_LABELS
 
     RESULT_LABELS.update({f"call.{o.value}": o.label for o in Outcome})
+    from dunwell.ladder.models import add_task_results
+    from dunwell.work.services import NOTIFIED, SENT_RESULTS
+
+    add_task_results(NOTIFIED, *SENT_RESULTS.values())
     register_renderer("work.stalling", stalling)
     register_renderer("work.reassigned", reassigned)
     register_renderer("work.task.notified", notified)
