@@ -67,6 +67,22 @@ def sees(user: User, counterparty: Counterparty) -> bool:
     return False
 
 
+# --- people ----------------------------------------------------------------------------------
+
+
+def visible_people(user: User) -> QuerySet[User]:
+    """The people whose work `user` may see by name (whose tasks a filter may be narrowed to):
+    themselves; a supervisor also their team (the people they supervise); those who see every
+    debtor, every active user. The same lines as `counterparty_filter`."""
+    if not user.is_authenticated or not user.is_active:
+        return User.objects.none()
+    if user.sees_all:
+        return User.objects.filter(is_active=True)
+    if user.role == Role.SUPERVISOR:
+        return User.objects.filter(Q(supervisor=user) | Q(pk=user.pk), is_active=True)
+    return User.objects.filter(pk=user.pk)
+
+
 # --- tasks and decisions ---------------------------------------------------------------------
 
 # Who manages collectors: skips tasks, reassigns debtors, edits call scripts (DESIGN §1.9).

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -266,13 +267,27 @@ def run_tasks(by: User, ids: Iterable[int], action: str, note: str) -> int:
     return len(tasks)
 
 
-def open_tasks_for_bulk(by: User, only_overdue: bool, now: datetime) -> QuerySet[Task]:
+def open_tasks_for_bulk(
+    by: User,
+    now: datetime,
+    *,
+    assignee: User | None = None,
+    due: str = "",
+    status: str = TaskStatus.OPEN,
+) -> QuerySet[Task]:
     """The open tasks a user can act on in bulk: their own, and for a manager those of the
-    debtors they see (their team's), by due time."""
-    # Steps waiting for approval are decided on the approvals page, not done here.
-    qs = visible_tasks(by).filter(status=TaskStatus.OPEN)
+    debtors they see (their team's), by due time; of one `assignee` if given; `due` "today"
+    keeps those due by the end of today, "past" those past their time (as the team page
+    counts them). Steps waiting for approval (`status`) are decided on the approvals page, not
+    done here: the page only counts them, as the team page's figures include them."""
+    qs = visible_tasks(by).filter(status=status)
     if not services.is_manager(by):
         qs = qs.filter(Q(assignee=by))
-    if only_overdue:
+    if assignee is not None:
+        qs = qs.filter(assignee=assignee)
+    if due == "past":
         qs = qs.filter(due_at__lt=now)
+    elif due == "today":
+        start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+        qs = qs.filter(due_at__lt=start + timedelta(days=1))
     return qs.select_related("counterparty", "assignee", "step").order_by("due_at", "pk")

@@ -8,7 +8,9 @@ from django.conf import settings
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from dunwell.forms import AmountField, QueryDateField, date_input
+from dunwell.accounts.models import User
+from dunwell.accounts.visibility import visible_people
+from dunwell.forms import AmountField, IdChoiceField, QueryDateField, date_input
 from dunwell.money import parse_amount
 from dunwell.work.models import Meeting, Outcome, Situation
 from dunwell.work.services import DISPUTE_REASONS
@@ -198,3 +200,34 @@ class WorklistAmountForm(forms.Form):
     a value that is not an amount (or beyond any amount) gets the 400 page naming the filter."""
 
     min_amount = AmountField(label=_("Overdue at least"), required=False, allow_zero=True)
+
+
+class OpenTasksForm(forms.Form):
+    """The open tasks page's address: ?assignee=<user id>&due=today|past. Only a person whose
+    work the reader may see can be chosen (accounts.visibility); anyone else is the 400 page
+    naming the filter, never an empty list that looks like an answer."""
+
+    assignee = IdChoiceField(
+        label=_("Who"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("Everyone"),
+        error_messages={"invalid_choice": _("Not a person whose tasks you may see.")},
+    )
+    due = forms.ChoiceField(
+        label=_("Due"),
+        required=False,
+        choices=[
+            ("", _("Any time")),
+            ("today", _("By the end of today")),
+            ("past", _("Past their time")),
+        ],
+    )
+
+    def __init__(self, data: Any, *, user: User) -> None:
+        if data is not None and data.get("overdue") == "1" and not data.get("due"):
+            # The page's first address for the same filter (?overdue=1), kept for bookmarks.
+            data = data.copy()
+            data["due"] = "past"
+        super().__init__(data)
+        self.fields["assignee"].queryset = visible_people(user).order_by("username")  # type: ignore[attr-defined]

@@ -5,6 +5,7 @@ Thin: read the address or the form, call a selector or a service, render."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -27,11 +28,14 @@ from dunwell.accounts.visibility import (
     is_manager,
 )
 from dunwell.forms import query_id
+from dunwell.ladder.models import TaskStatus
 from dunwell.ladder.selectors import awaiting_approval
 from dunwell.ledger.models import Counterparty
 from dunwell.paging import CountedPaginator
+from dunwell.views import bad_query
 from dunwell.work import bulk_actions, exports, listing, saved_views
 from dunwell.work.errors import WorkError
+from dunwell.work.forms import OpenTasksForm
 from dunwell.work.listing import DebtorListForm
 from dunwell.work.rows import debtor_list_rows
 
@@ -349,21 +353,47 @@ def _task_context(action: str, ids: list[int], note: str, back_url: str) -> dict
     }
 
 
+def _open_tasks_filters(form: OpenTasksForm) -> tuple[User | None, str, str]:
+    """The valid filters of the open tasks page: the person, the due choice, and both as the
+    page's query (to come back to after a bulk action)."""
+    assignee = form.cleaned_data.get("assignee")
+    due = form.cleaned_data.get("due") or ""
+    pairs = [("assignee", assignee.pk if assignee else ""), ("due", due)]
+    return assignee, due, urlencode([(k, v) for k, v in pairs if v])
+
+
 @login_required
 def bulk_tasks(request: HttpRequest) -> HttpResponse:
     """Open tasks to select and complete or skip together: one's own, and for a manager the
-    team's."""
+    team's; of one person (the team page's counts link here) and by when they are due."""
     user = _user(request)
-    only_overdue = request.GET.get("overdue") == "1"
-    tasks = bulk_actions.open_tasks_for_bulk(user, only_overdue, timezone.now())[
+    form = OpenTasksForm(request.GET, user=user)
+    if not form.is_valid():
+        return bad_query(request, form)
+    assignee, due, back = _open_tasks_filters(form)
+    now = timezone.now()
+    tasks = bulk_actions.open_tasks_for_bulk(user, now, assignee=assignee, due=due)[
         : bulk_actions.BULK_MAX
     ]
+    # One person's figures on the team page count their steps waiting for approval too: say
+    # how many of those this list leaves out, so that the numbers add up.
+    waiting = (
+        bulk_actions.open_tasks_for_bulk(
+            user, now, assignee=assignee, due=due, status=TaskStatus.AWAITING_APPROVAL
+        ).count()
+        if assignee is not None
+        else 0
+    )
     return render(
         request,
         "work/bulk_tasks.html",
         {
             "tasks": tasks,
-            "only_overdue": only_overdue,
+            "form": form,
+            "show_people": is_manager(user),
+            "only_overdue": due == "past",
+            "back": back,
+            "waiting": waiting,
             "can_skip": is_manager(user),
         },
     )
@@ -389,12 +419,22 @@ def bulk_tasks_apply(request: HttpRequest) -> HttpResponse:
     action = request.POST.get("action", "")
     approving = action in ("approve", "reject")
     back_url = reverse("work:bulk_approvals" if approving else "work:bulk_tasks")
+    # Back to the open tasks as they were filtered (one person's, past their time).
+    back = ""
+    if not approving:
+        form = OpenTasksForm(QueryDict(request.POST.get("back", "")), user=user)
+        if form.is_valid():
+            back = _open_tasks_filters(form)[2]
+    if back:
+        back_url = f"{back_url}?{back}"
     ids = _ids(request)
     if action not in bulk_actions.TASK_ACTIONS or ids is None or not ids:
         messages.error(request, _("Select at least one row."))
         return redirect(back_url)
     note = request.POST.get("note", "")
     context = _task_context(action, ids, note, back_url)
+    if back:
+        context["hidden"].append(("back", back))
     if request.POST.get("confirm") == "1":
         problem = bulk_actions.note_problem(action, note)
         if problem:
