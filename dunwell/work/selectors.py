@@ -987,6 +987,10 @@ class TeamRow:
     promises_30: int = 0
     promised_amount_30: Amounts = field(default_factory=Amounts)
     calls_30: int = 0
+    # Calls made: outcomes recorded on the call card, whether dialled through the PBX or not
+    # (a promise taken on a mobile phone is a call made; the PBX's own count missed it).
+    calls_today: int = 0
+    calls_week: int = 0
     debtors: int = 0
 
     @property
@@ -1059,12 +1063,18 @@ def team(user: User, now: datetime) -> list[TeamRow]:
         promised[recorder].append((currency, amount))
     for recorder, pairs in promised.items():
         rows[recorder].promised_amount_30 = Amounts.of(pairs)
+    week_start = start_of_day - timedelta(days=start_of_day.weekday())
     for c in (
-        CallActivity.objects.filter(user_id__in=ids, at__gte=since)
+        CallActivity.objects.filter(user_id__in=ids, at__gte=min(since, week_start))
         .values("user_id")
-        .annotate(n=Count("id"))
+        .annotate(
+            n=Count("id", filter=Q(at__gte=since)),
+            today=Count("id", filter=Q(at__gte=start_of_day)),
+            week=Count("id", filter=Q(at__gte=week_start)),
+        )
     ):
-        rows[c["user_id"]].calls_30 = c["n"]
+        row = rows[c["user_id"]]
+        row.calls_30, row.calls_today, row.calls_week = c["n"], c["today"], c["week"]
     # The debtors each person works on: as their collector or as their sales manager, each
     # debtor once.
     for k in (

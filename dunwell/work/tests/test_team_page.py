@@ -57,3 +57,47 @@ def test_the_supervisor_reads_sales_managers_under_their_own_role_with_their_deb
         ["Менеджеры по продажам"],
         ["Vlad Stoica", "2"],
     ]
+
+
+def test_a_call_made_without_dialling_counts_in_calls_today(
+    supervisor: User,
+    collector: User,
+    make_counterparty: Callable[..., Counterparty],
+    make_document: Callable[..., object],
+) -> None:
+    """A promise recorded from the call card, the number dialled on a mobile phone, left the
+    "calls today" column at 0: it counted the PBX's calls only. A call made is an outcome
+    recorded, dialled through the PBX or not."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from dunwell.telephony.models import Call
+
+    debtor = make_counterparty(collector=collector)
+    make_document(debtor, "500.00")
+    client = Client()
+    client.force_login(collector)
+    response = client.post(
+        reverse("work:call", args=[debtor.pk]),
+        {
+            "outcome": "promise",
+            "promised_on": (timezone.localdate() + timedelta(days=3)).isoformat(),
+            "promised_amount": "500",
+        },
+    )
+    assert response.status_code == 302
+    # PBX calls nobody recorded an outcome of (they rang at the extension) are no calls made
+    for n in (1, 2):
+        Call.objects.create(
+            provider="asterisk",
+            provider_call_id=f"rang-{n}",
+            direction="in",
+            agent=collector,
+            started_at=timezone.now(),
+            state="ended",
+        )
+    User.objects.filter(pk=supervisor.pk).update(language="uk")
+    rows = team_table(supervisor)
+    column = rows[0].index("Дзвінків сьогодні / за тиждень")
+    assert rows[2][0] == "colin" and rows[2][column] == "1 / 1"
