@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -347,6 +348,21 @@ def call_card(request: HttpRequest, counterparty_id: int) -> HttpResponse:
                         request,
                         _("Outcome recorded: %(outcome)s. The call-back is scheduled for %(when)s.")
                         % {"outcome": label, "when": when},
+                    )
+                elif activity.outcome == Outcome.PROMISE:
+                    # What was promised, to check it at a glance: the label alone did not say.
+                    promised = activity.data
+                    messages.success(
+                        request,
+                        _("Promise to pay recorded: %(amount)s by %(date)s.")
+                        % {
+                            "amount": money_text(
+                                Money(Decimal(promised["amount"]), promised["currency"])
+                            ),
+                            "date": date_format(
+                                date.fromisoformat(promised["date"]), "SHORT_DATE_FORMAT"
+                            ),
+                        },
                     )
                 else:
                     messages.success(request, _("Outcome recorded: %s") % label)
