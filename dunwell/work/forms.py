@@ -43,8 +43,9 @@ class OutcomeForm(forms.Form):
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
-    decider_name = forms.CharField(label=_("Who decides payments"), required=False)
-    decider_position = forms.CharField(label=_("Position"), required=False)
+    # as long as the contact's own fields (ledger.Contact): a longer name was a server error
+    decider_name = forms.CharField(label=_("Who decides payments"), required=False, max_length=255)
+    decider_position = forms.CharField(label=_("Position"), required=False, max_length=255)
     decider_phone = forms.CharField(label=_("Phone"), required=False, max_length=32)
     decider_email = forms.EmailField(label=_("Email"), required=False)
 

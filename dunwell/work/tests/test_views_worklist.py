@@ -177,6 +177,24 @@ def test_a_refused_wrong_person_keeps_the_decision_maker_typed(
     assert ">Contabilul nu decide</textarea>" in form
 
 
+def test_a_decider_name_longer_than_a_contact_holds_is_refused_with_a_reason(
+    debtor: Counterparty, collector: User
+) -> None:
+    """A contact's name and position hold 255 characters: a longer one typed at the call card
+    was a server error on PostgreSQL (value too long); it is the form's error, nothing saved."""
+    from dunwell.ledger.models import Contact
+
+    contacts = Contact.objects.count()
+    response = client_for(collector).post(
+        reverse("work:call", args=[debtor.pk]),
+        {"outcome": "wrong_person", "decider_name": "M" * 300, "decider_position": "P" * 300},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.count("Ensure this value has at most 255 characters (it has 300).") == 2
+    assert Contact.objects.count() == contacts
+
+
 @pytest.mark.parametrize(
     ("language", "word"), [("ro", "activă"), ("uk", "діє"), ("ru", "действует")]
 )
