@@ -393,7 +393,7 @@ def test_an_unreadable_file_fails_with_the_reason(company: Company, finance: Use
     run = ImportRun.objects.get()
     assert run.status == "failed"
     listing = client.get(reverse("ledger:imports")).content.decode()
-    assert "rejected" in listing and "The file cannot be read" in listing
+    assert "<td>Rejected" in listing and "The file cannot be read" in listing
 
 
 @pytest.mark.parametrize(
