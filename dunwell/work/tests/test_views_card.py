@@ -53,6 +53,18 @@ def pay(debtor: Counterparty, on: date, amount: str, currency: str = "RON", **kw
 # --- payment history ---------------------------------------------------------------------
 
 
+def test_a_debtor_who_never_paid_gets_no_average_over_zero_documents(
+    debtor: Counterparty, collector: User, frozen: None
+) -> None:
+    """The help under "Average days late" said "Plain average over 0 documents paid in full"
+    (uk "Просте середнє за 0 документами") beside a dash; it comes with a figure only."""
+    page = card(collector, debtor)
+    assert 'id="days-late-help"' not in page and "over 0 documents" not in page
+    first = Document.objects.get(counterparty=debtor, amount=Decimal("1500.00"))
+    pay(debtor, date(2026, 2, 10), "1500.00", document=first)
+    assert "Plain average over 1 document paid in full" in card(collector, debtor)
+
+
 def test_payment_history_lists_payments_newest_first_with_the_documents_they_paid(
     debtor: Counterparty, collector: User, frozen: None
 ) -> None:
