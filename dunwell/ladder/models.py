@@ -506,17 +506,21 @@ class Task(models.Model):
         is one of `STEPLESS_TITLES`."""
         if self.step_id is None or self.step is None:
             return stepless_title(self.title)
-        if self.title != f"{self.step.name} — {self.counterparty.name}"[:255]:
+        if not self._titled_by_its_step():
             return self.title  # a title someone wrote, not the step's name: keep it
         return f"{self.step.localized_name} — {self.counterparty.name}"[:255]
+
+    def _titled_by_its_step(self) -> bool:
+        """The title is the one the run gives a step's task: its step's name and the debtor's."""
+        step = self.step if self.step_id is not None else None
+        return step is not None and self.title == f"{step.name} — {self.counterparty.name}"[:255]
 
     @property
     def title_beside_debtor(self) -> str:
         """`localized_title` for a list whose own column names the debtor: a ladder task's step
         name alone ("Stop shipments — ACME" beside "ACME" read the debtor twice)."""
-        step = self.step if self.step_id is not None else None
-        if step is not None and self.title == f"{step.name} — {self.counterparty.name}"[:255]:
-            return step.localized_name
+        if self.step is not None and self._titled_by_its_step():
+            return self.step.localized_name
         return self.localized_title
 
     @property
