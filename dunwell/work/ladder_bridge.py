@@ -388,7 +388,7 @@ def create_call_back_task(
 
 
 def complete_task(by: User, counterparty: Counterparty, task_id: int, outcome: str) -> None:
-    from dunwell.work.models import Outcome
+    from dunwell.work.models import outcome_result
 
     task = Task.objects.filter(pk=task_id, counterparty=counterparty).first()
     if task is None:
@@ -399,7 +399,7 @@ def complete_task(by: User, counterparty: Counterparty, task_id: int, outcome: s
         return  # done already (a double click): the outcome is still recorded
     try:
         ladder.complete_task(
-            task, user=by, result=str(Outcome(outcome).label), result_code=f"call.{outcome}"
+            task, user=by, result=outcome_result(outcome), result_code=f"call.{outcome}"
         )
     except ladder.LadderError as exc:
         raise WorkError(exc.message) from exc

@@ -66,6 +66,14 @@ class Outcome(models.TextChoices):
     ABUSIVE = "abusive", _("Abusive")
 
 
+def outcome_result(outcome: str) -> str:
+    """The outcome's words as the result of the task it closes: in English whoever records it
+    (the webhooks' and the API's words), read in the reader's language through
+    `ladder.models.localized_result` (registered in timeline_texts)."""
+    with translation.override(None):
+        return str(Outcome(outcome).label)
+
+
 class CallActivity(models.Model):
     """One contact attempt and its outcome (DESIGN §1.6), with an optional recording."""
 

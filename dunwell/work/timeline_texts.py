@@ -169,7 +169,7 @@ def task_sent(entries: Sequence[Any]) -> dict[int, str]:
 def register() -> None:
     KIND_LABELS["work.note"] = _("Note")
     register_renderer("work.note", notes)
-    from dunwell.work.models import Outcome
+    from dunwell.work.models import Outcome, outcome_result
 
     for outcome in Outcome.values:
         register_renderer(f"work.call.{outcome}", calls)
@@ -179,7 +179,7 @@ def register() -> None:
     from dunwell.ladder.models import add_task_results
     from dunwell.work.services import NOTIFIED, SENT_RESULTS
 
-    add_task_results(NOTIFIED, *SENT_RESULTS.values())
+    add_task_results(NOTIFIED, *SENT_RESULTS.values(), *map(outcome_result, Outcome.values))
     register_renderer("work.stalling", stalling)
     register_renderer("work.reassigned", reassigned)
     register_renderer("work.task.notified", notified)
