@@ -515,21 +515,11 @@ def one_call_a_day(
     for key, group in joined.items():
         keep = call_kept(group, lambda d: (d.step.step.order, d.key), open_call=key in taker)
         if keep is None:
-            task_id, task_docs, task_amounts = taker[key]
-            new_ids, new_amounts = _joined(group, known=task_docs)
-            amounts = Amounts.from_json(task_amounts) + new_amounts
-            single = amounts.single()
-            Task.objects.filter(pk=task_id).update(
-                document_ids=task_docs + new_ids,
-                amounts=amounts.to_json(),
-                amount=quantize(single.amount) if single else Decimal("0"),
-                currency=single.currency if single else "",
-            )
+            entry = _widen(taker[key], key[0], group)
             left_out.update(id(d) for d in group)
             summary.skipped["call joined to an open call the same day"] += len(group)
-            if new_ids:
-                # The debtor's timeline says why the open call now covers more (a few a day).
-                covered.append(_call_covers_more(task_id, key[0], group, new_ids, new_amounts))
+            if entry is not None:
+                covered.append(entry)
             continue
         doc_ids, amounts = _joined([keep, *(d for d in group if d is not keep)])
         keep.document_ids, keep.amounts = doc_ids, amounts
@@ -540,18 +530,106 @@ def one_call_a_day(
     return [d for d in drafts if id(d) not in left_out]
 
 
-def _call_covers_more(
-    task_id: int, cp_id: int, group: Sequence[TaskDraft], new_ids: list[int], amounts: Amounts
+def _widen(
+    taker: tuple[int, list[int], dict[str, str]],
+    cp_id: int,
+    group: Sequence[TaskDraft],
+    kind: str = "ladder.call_covers_more",
+) -> TimelineEntry | None:
+    """An unfinished task (id, documents, amounts) takes the documents of `group`'s drafts
+    that it does not cover yet, with their amounts per currency. Returns the debtor's
+    timeline entry saying so (of `kind`), or None when it covered them all already."""
+    task_id, task_docs, task_amounts = taker
+    new_ids, new_amounts = _joined(group, known=task_docs)
+    if not new_ids:
+        return None
+    amounts = Amounts.from_json(task_amounts) + new_amounts
+    single = amounts.single()
+    Task.objects.filter(pk=task_id).update(
+        document_ids=task_docs + new_ids,
+        amounts=amounts.to_json(),
+        amount=quantize(single.amount) if single else Decimal("0"),
+        currency=single.currency if single else "",
+    )
+    # The debtor's timeline says why the task now covers more (a few a day).
+    return _task_covers_more(task_id, cp_id, group, new_ids, new_amounts, kind)
+
+
+def one_task_per_step(
+    ctx: Context, drafts: list[TaskDraft], summary: RunSummary, load_rows: RowsLoader | None
+) -> list[TaskDraft]:
+    """One unfinished task per debtor and step (docs/pressure-scale.md). When documents reach
+    a debtor's step whose task is still unfinished from an earlier day, that task takes them
+    instead of a second one: a lawyer has one pretension to send per debtor, not one per week
+    of new documents. Unfinished means open for a step without approval, and still waiting
+    for its approval for a step that needs one: a task already approved is not widened behind
+    its approver's back, the new documents get a task of their own to approve. The step is
+    reached all the same (the caller writes the documents' progress). Calls keep their own
+    rule (`one_call_a_day`); steps per document stay one task per document. Returns the
+    drafts to create."""
+    wanted: dict[tuple[int, int], TaskDraft] = {
+        (d.counterparty.id, d.step.step.id): d
+        for d in drafts
+        if d.step.step.scope != "document"
+        and not is_daily_call(d.step.step.action, d.step.needs_approval)
+    }
+    if not wanted:
+        return drafts
+    taker: dict[tuple[int, int], tuple[int, list[int], dict[str, str]]] = {}
+    for task_id, cp_id, step_id, status, document_ids, amounts in (
+        Task.objects.filter(
+            counterparty_id__any=sorted({cp_id for cp_id, _step in wanted}),
+            status__in=(TaskStatus.OPEN, TaskStatus.AWAITING_APPROVAL),
+            step_id__any=sorted({step_id for _cp, step_id in wanted}),
+        )
+        .order_by("id")
+        .values_list("id", "counterparty_id", "step_id", "status", "document_ids", "amounts")
+    ):
+        draft = wanted.get((cp_id, step_id))
+        waits = TaskStatus.AWAITING_APPROVAL if draft and draft.step.needs_approval else None
+        if draft is not None and status == (waits or TaskStatus.OPEN):
+            taker.setdefault((cp_id, step_id), (task_id, list(document_ids), amounts))
+    if not taker:
+        return drafts
+    joined = [wanted[key] for key in taker]
+    missing = [d for d in joined if d.rows is None]
+    if missing:
+        assert load_rows is not None, "drafts without their documents' rows"
+        load_rows(missing)
+    covered: list[TimelineEntry] = []
+    widened: list[int] = []
+    for key, draft in zip(taker, joined, strict=True):
+        entry = _widen(taker[key], key[0], [draft], "ladder.step_covers_more")
+        if entry is not None:
+            covered.append(entry)
+            if draft.step.step.action in LEGAL_ACTIONS and not draft.step.needs_approval:
+                widened.append(taker[key][0])
+    summary.skipped["documents joined to the step's unfinished task"] += len(joined)
+    TimelineEntry.objects.bulk_create(covered)
+    # the debtor's legal case covers the new documents too (`legal.services`)
+    hooks.legal_task_created(widened)
+    left_out = {id(d) for d in joined}
+    return [d for d in drafts if id(d) not in left_out]
+
+
+def _task_covers_more(
+    task_id: int,
+    cp_id: int,
+    group: Sequence[TaskDraft],
+    new_ids: list[int],
+    amounts: Amounts,
+    kind: str,
 ) -> TimelineEntry:
-    """The timeline entry of an open call that takes the documents of the day's call steps
-    (rendered in the reader's language by `ladder.timeline_texts.call_covers_more`)."""
+    """The timeline entry of an unfinished task that takes the documents of the day's drafts
+    (rendered in the reader's language by `ladder.timeline_texts`: `call_covers_more` for a
+    call, `step_covers_more` for a task of an earlier day)."""
     steps = sorted({d.step.step.id for d in group})
     names = ", ".join(sorted({d.step.name for d in group}))
     return TimelineEntry(
         counterparty_id=cp_id,
         at=timezone.now(),
-        kind="ladder.call_covers_more",
-        summary=f"{len(new_ids)} more document(s) on the open call ({names})"[:1000],
+        kind=kind,
+        summary=f"{len(new_ids)} more document(s) on the open task ({names})"[:1000],
         data={
             "task": task_id,
             "steps": steps,
@@ -581,6 +659,7 @@ def write_tasks(
         )
     drafts = [d for d in drafts if d.key not in existing]
     drafts = one_call_a_day(ctx, drafts, summary, load_rows)
+    drafts = one_task_per_step(ctx, drafts, summary, load_rows)
     if not drafts:
         return []
     drafts.sort(key=lambda d: (d.counterparty.id, d.step.step.order, d.key))

@@ -11,7 +11,9 @@ person the run gives them to (`engine.Context.assignee`); step minimums are comp
 company currency (`Context.comparable`, `Context.meets_minimum`); and a debtor gets at most one
 call a day per person (the run's rule, `decide.is_daily_call` and `decide.call_kept`: the calls
 of one debtor for one person landing on the same day are one task; calls waiting for an
-approval stay apart). Promises, disputes and
+approval stay apart). A task is counted as drafted: the simulation does not know when it would
+be done, so the run's joining of new documents into a step's unfinished task
+(`engine.one_task_per_step`) is not replayed. Promises, disputes and
 graces of the past are not replayed (they were recorded under the old way of working).
 """
 

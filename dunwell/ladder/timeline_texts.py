@@ -113,6 +113,36 @@ def _task_renderer(free_key: str | None) -> Any:
     return render
 
 
+def step_covers_more(entries: Sequence[Any]) -> dict[int, str]:
+    """An unfinished task that took the documents reaching its step on a later day (one
+    unfinished task per debtor and step, `engine.one_task_per_step`)."""
+    from dunwell.ladder.models import PolicyStep
+
+    step_ids = {
+        int(step) for entry in entries for step in (entry.data or {}).get("steps", []) or []
+    }
+    names = {step.pk: step.localized_name for step in PolicyStep.objects.filter(pk__in=step_ids)}
+    out = {}
+    for entry in entries:
+        data = entry.data or {}
+        steps = [names[int(s)] for s in data.get("steps", []) if int(s) in names]
+        if not steps or not isinstance(data.get("documents"), int):
+            continue
+        n = data["documents"]
+        out[entry.pk] = ngettext(
+            "The unfinished task “%(step)s” now also covers %(n)s more document (%(amount)s) "
+            "that reached its step",
+            "The unfinished task “%(step)s” now also covers %(n)s more documents (%(amount)s) "
+            "that reached its step",
+            n,
+        ) % {
+            "step": ", ".join(steps),
+            "n": n,
+            "amount": money_text(Amounts.from_json(data.get("amounts") or {})),
+        }
+    return out
+
+
 def call_covers_more(entries: Sequence[Any]) -> dict[int, str]:
     """An open call that took the documents of the day's call steps (one call a day)."""
     from dunwell.ladder.models import PolicyStep, Task
@@ -247,6 +277,11 @@ def _until(data: dict[str, Any]) -> str:
     return text
 
 
+# How `services.set_grace` summarised a grace it granted: "Delay forgiven until 31.03.2026: <the
+# reason as typed>" (its data held the date, not the reason).
+_OLD_GRACE_GRANTED = "Delay forgiven until "
+
+
 def graces(entries: Sequence[Any]) -> dict[int, str]:
     out = {}
     for entry in entries:
@@ -261,6 +296,10 @@ def graces(entries: Sequence[Any]) -> dict[int, str]:
                 ) % {"until": _until(data)}
             elif kind == "grace_granted" and "reason" in data:
                 text = gettext("Grace granted %(until)s") % {"until": _until(data)}
+            elif kind == "grace_granted" and entry.summary.startswith(_OLD_GRACE_GRANTED):
+                # Written before the reason was kept in the data: the summary ends with it.
+                text = gettext("Grace granted %(until)s") % {"until": _until(data)}
+                data = {"reason": entry.summary.partition(": ")[2]}
             elif kind == "grace_extended" and "reason" in data:
                 text = gettext("Grace extended from %(old)s %(until)s") % {
                     "old": _day(data["previous"]),
@@ -348,6 +387,7 @@ def register() -> None:
     register_renderer("ladder.task_rejected", _task_renderer("comment"))
     register_renderer("ladder.shipments_stopped", shipments_stopped)
     register_renderer("ladder.call_covers_more", call_covers_more)
+    register_renderer("ladder.step_covers_more", step_covers_more)
     register_renderer("ladder.dispute_registered", disputes)
     register_renderer("ladder.dispute_resolved", disputes)
     register_renderer("ladder.agreement_created", agreements)
