@@ -3,8 +3,10 @@
 Every group is one query for its first rows (one more than shown, to know whether there are
 more) and, only when there are more, one count: at most nine queries whatever the data.
 Matching is `icontains`, which PostgreSQL answers from the trigram indexes of this app's
-migrations and SQLite by scanning (docs/search.md). Document numbers are matched in their own
-table (`DocumentNumber`), which the database keeps equal to the documents'.
+migrations and SQLite by scanning (docs/search.md). Names also match by their Latin spelling
+(search/latin.py): "agropod" finds "АгроПоділля", "ромашка" "Romashka SRL". Document numbers
+are matched in their own table (`DocumentNumber`), which the database keeps equal to the
+documents'.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, F, Func, IntegerField, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +24,7 @@ from dunwell.accounts.models import User
 from dunwell.accounts.visibility import counterparty_filter
 from dunwell.ledger.models import Company, Contact, Contract, Counterparty, Document
 from dunwell.money import Money
+from dunwell.search.latin import latin_key
 from dunwell.search.models import DocumentNumber
 from dunwell.search.terms import PhoneQuery, phone_query
 
@@ -61,22 +64,41 @@ def _first_rows(qs: QuerySet[Any], group: Group) -> list[Any]:
     return rows[:PER_GROUP]
 
 
-def _prefix_first(text: str, *fields: str) -> Case:
-    """Rows whose field starts with the text come before those that only contain it."""
+def _prefix_first(text: str, *fields: str, latin: str = "") -> Case:
+    """Rows whose field (or Latin name) starts with the text come before those that only
+    contain it."""
     whens = [When(**{f"{name}__istartswith": text}, then=Value(0)) for name in fields]
+    if latin:
+        whens.append(When(latin_name__startswith=latin, then=Value(0)))
     return Case(*whens, default=Value(1), output_field=IntegerField())
+
+
+def _latin_name() -> Func:
+    """The name's Latin key, as the trigram index of search/migrations/0003 has it."""
+    return Func(F("name"), function="search_latin", output_field=CharField())
+
+
+def _by_latin_name(latin: str) -> Q:
+    return Q(latin_name__contains=latin) if latin else Q(pk__in=[])
 
 
 def _debtors(user: User, text: str) -> Group:
     group = Group("debtors", _("Debtors"))
-    found = Q(name__icontains=text) | Q(tax_id__icontains=text) | Q(external_id__icontains=text)
+    latin = latin_key(text)
+    found = (
+        _by_latin_name(latin)
+        | Q(name__icontains=text)
+        | Q(tax_id__icontains=text)
+        | Q(external_id__icontains=text)
+    )
     compact = "".join(text.split())
     if compact != text:  # a tax id as printed on paper: "RO 185 472 90"
         found |= Q(tax_id__icontains=compact)
     qs = (
         Counterparty.objects.filter(counterparty_filter(user))
+        .annotate(latin_name=_latin_name())
         .filter(found)
-        .annotate(rank=_prefix_first(text, "name", "tax_id", "external_id"))
+        .annotate(rank=_prefix_first(text, "name", "tax_id", "external_id", latin=latin))
         .order_by("rank", "name", "pk")
         .values("pk", "name", "tax_id", "external_id")
     )
@@ -97,10 +119,13 @@ def _phone_filter(phone: PhoneQuery | None) -> Q:
 
 def _contacts(user: User, text: str, phone: PhoneQuery | None) -> Group:
     group = Group("contacts", _("Contacts"))
+    latin = latin_key(text)
+    found = Q(name__icontains=text) | _by_latin_name(latin) | Q(email__icontains=text)
     qs = (
         Contact.objects.filter(counterparty_filter(user, "counterparty__"))
-        .filter(Q(name__icontains=text) | Q(email__icontains=text) | _phone_filter(phone))
-        .annotate(rank=_prefix_first(text, "name", "email"))
+        .annotate(latin_name=_latin_name())
+        .filter(found | _phone_filter(phone))
+        .annotate(rank=_prefix_first(text, "name", "email", latin=latin))
         .order_by("rank", "name", "pk")
         .values(
             "pk",
