@@ -23,7 +23,8 @@ def awaiting_approval(user: User) -> QuerySet[Task]:
     qs = visible_tasks(user).filter(status=TaskStatus.AWAITING_APPROVAL)
     if not (user.is_superuser or user.role == Role.ADMIN):
         qs = qs.filter(approval_role=user.role)
-    return qs.select_related("counterparty", "assignee", "step").order_by("due_at")
+    # pk breaks ties: a page boundary between steps due at the same minute is stable
+    return qs.select_related("counterparty", "assignee", "step").order_by("due_at", "pk")
 
 
 def overdue_tasks(user: User, now: datetime) -> QuerySet[Task]:

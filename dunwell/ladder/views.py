@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,6 +22,7 @@ from dunwell.ladder import editor, preview, selectors, services
 from dunwell.ladder.decide import task_window
 from dunwell.ladder.forms import PolicyForm, SampleInvoiceForm, StepFormSet
 from dunwell.ladder.models import Policy, PolicyStep, SegmentPolicy, Task
+from dunwell.paging import CountedPaginator
 
 
 def _user(request: HttpRequest) -> User:
@@ -124,14 +126,20 @@ def policy_preview(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return render(request, "ladder/_preview.html", context)
 
 
+APPROVALS_PER_PAGE = 50
+
+
 @login_required
 def approvals(request: HttpRequest) -> HttpResponse:
     user = _user(request)
+    page = CountedPaginator(selectors.awaiting_approval(user), APPROVALS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "ladder/approvals.html",
         # A step past its day waits on the approver: its day is marked, as on the overdue list.
-        {"tasks": selectors.awaiting_approval(user)[:500], "now": timezone.now()},
+        {"page": page, "tasks": page.object_list, "now": timezone.now()},
     )
 
 
@@ -155,7 +163,10 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Rejected: %(step)s.") % {"step": step})
     except services.LadderError as exc:
         messages.error(request, f"{step}: {exc.message}")
-    return redirect("ladder:approvals")
+    # back to the page the decision was taken on
+    page = request.POST.get("page", "")
+    url = reverse("ladder:approvals")
+    return redirect(f"{url}?page={page}" if page.isdigit() and page != "1" else url)
 
 
 @login_required

@@ -312,3 +312,56 @@ def test_my_tasks_and_the_overdue_list_name_the_debtor_once_a_row(
         page = client_for(user).get(reverse(name)).content.decode()
         assert html.unescape(page).count("Overdue Trading SRL") == 1, name
         assert f"<td>{html.escape(step.name)}</td>" in page or f"<td>{step.name}</td>" in page
+
+
+def test_approvals_are_paged_with_their_count_and_the_way_to_decide_several(
+    debtor: Counterparty, collector: User, director: User
+) -> None:
+    from dunwell.ladder.views import APPROVALS_PER_PAGE
+
+    total = APPROVALS_PER_PAGE + 3
+    start = datetime(2026, 3, 1, tzinfo=UTC)
+    for n in range(total):
+        _task(
+            debtor,
+            collector,
+            status=TaskStatus.AWAITING_APPROVAL,
+            approval_role="director",
+            action="letter",
+            title=f"Letter {n:03}",
+            due_at=start + timedelta(hours=n),
+        )
+    c = client_for(director)
+    first = c.get(reverse("ladder:approvals")).content.decode()
+    assert f"{total} steps wait for approval" in first
+    assert f'href="{reverse("work:bulk_approvals")}"' in first
+    assert "Page 1 of 2" in first and "?page=2" in first
+    assert "Letter 000" in first and f"Letter {APPROVALS_PER_PAGE:03}" not in first
+    second = c.get(reverse("ladder:approvals"), {"page": 2}).content.decode()
+    assert f"Letter {APPROVALS_PER_PAGE:03}" in second and "Letter 000" not in second
+    # a decision on page 2 comes back to page 2
+    last = Task.objects.get(title=f"Letter {total - 1:03}")
+    answer = c.post(reverse("ladder:decide", args=[last.pk]), {"decision": "reject", "page": "2"})
+    assert answer["Location"] == reverse("ladder:approvals") + "?page=2"
+
+
+@pytest.mark.parametrize(
+    ("language", "one", "few", "many"),
+    [
+        ("ro", "1 pas așteaptă", "2 pași așteaptă", "20 de pași așteaptă"),
+        ("uk", "1 крок очікує", "2 кроки очікують", "20 кроків очікують"),
+        ("ru", "1 шаг ожидает", "2 шага ожидают", "20 шагов ожидают"),
+    ],
+)
+def test_the_approvals_count_reads_in_each_language(
+    language: str, one: str, few: str, many: str
+) -> None:
+    from django.utils import translation
+    from django.utils.translation import ngettext
+
+    with translation.override(language):
+        for n, text in ((1, one), (2, few), (20, many)):
+            words = ngettext(
+                "%(counter)s step waits for approval", "%(counter)s steps wait for approval", n
+            ) % {"counter": n}
+            assert words.startswith(text)
