@@ -288,6 +288,15 @@ def can_set_company_sender(user: User) -> bool:
     return bool(user.is_authenticated and (user.is_superuser or user.role in SENDER_MANAGERS))
 
 
+# Who sets up sending email (the server's DUNWELL_EMAIL_URL, docs/mail.md): administrators; the
+# outbox tells everyone else to ask one, since they cannot act on the setting.
+MAIL_SETUP = frozenset({Role.ADMIN})
+
+
+def can_set_up_mail(user: User) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or user.role in MAIL_SETUP))
+
+
 # --- saved views of the debtor list (issue 16, item 2) ---------------------------------------
 # A saved view is only filters and a sort: whoever sees it still sees only their own debtors.
 # Its owner sees and changes it; a view its owner shares is seen (never changed) by the owner's

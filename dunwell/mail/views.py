@@ -16,6 +16,7 @@ from dunwell.accounts.visibility import (
     can_act_on_message,
     can_act_on_visible_message,
     can_set_company_sender,
+    can_set_up_mail,
 )
 from dunwell.ledger.models import Company
 from dunwell.mail import selectors, services
@@ -74,6 +75,7 @@ def outbox(request: HttpRequest) -> HttpResponse:
             "states": states,
             "counterparty": debtor_id or "",
             "configured": is_configured(),
+            "sets_up_mail": can_set_up_mail(user),
         },
     )
 
@@ -93,6 +95,7 @@ def message(request: HttpRequest, pk: int) -> HttpResponse:
             "can_cancel": services.can_cancel(item),
             "can_post": item.channel == "post" and item.state == MessageState.QUEUED,
             "configured": is_configured(),
+            "sets_up_mail": can_set_up_mail(user),
         },
     )
 
