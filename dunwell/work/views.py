@@ -461,6 +461,11 @@ def call_card(request: HttpRequest, counterparty_id: int) -> HttpResponse:
             "task_id": request.GET.get("task", ""),
             "skip_task": skip_task,
             "open_task": open_task,
+            # What an active promise covers, so that a call about the rest is not read as the
+            # promise lost (a promise pauses only the documents it pays).
+            "promise_notes": task_queries.promise_notes(
+                task_queries.promise_covers(counterparty.pk, today), open_task
+            ),
             "skip_form": SkipForm(),
             "outcomes": Outcome,
             "now_local": timezone.localtime(call_back).strftime("%Y-%m-%dT%H:%M"),

@@ -248,7 +248,8 @@ def test_call_card_shows_the_script_in_the_debtors_language(
         # 26, then issue 16's card: payment history (count, page, documents paid, last date,
         # days late), pinned notes, the company's closed days, the remembered filter
         ("work:debtor", True, 34),
-        ("work:call", True, 28),
+        # 28, then what an active promise covers: its promises, open disputes, open documents
+        ("work:call", True, 31),
         # 10, then issue 16's list: saved views and the default one, segments for the filter,
         # days overdue, promises and disputes of the page's debtors
         ("work:debtors", False, 15),
