@@ -203,10 +203,10 @@ class WorklistAmountForm(forms.Form):
     min_amount = AmountField(label=_("Overdue at least"), required=False, allow_zero=True)
 
 
-class OpenTasksForm(forms.Form):
-    """The open tasks page's address: ?assignee=<user id>&due=today|past. Only a person whose
-    work the reader may see can be chosen (accounts.visibility); anyone else is the 400 page
-    naming the filter, never an empty list that looks like an answer."""
+class PersonFilterForm(forms.Form):
+    """A task page's "who" filter: ?assignee=<user id>. Only a person whose work the reader
+    may see can be chosen (accounts.visibility); anyone else is the 400 page naming the
+    filter, never an empty list that looks like an answer."""
 
     assignee = IdChoiceField(
         label=_("Who"),
@@ -215,6 +215,15 @@ class OpenTasksForm(forms.Form):
         empty_label=_("Everyone"),
         error_messages={"invalid_choice": _("Not a person whose tasks you may see.")},
     )
+
+    def __init__(self, data: Any, *, user: User) -> None:
+        super().__init__(data)
+        self.fields["assignee"].queryset = visible_people(user).order_by("username")  # type: ignore[attr-defined]
+
+
+class OpenTasksForm(PersonFilterForm):
+    """The open tasks page's address: ?assignee=<user id>&due=today|past."""
+
     due = forms.ChoiceField(
         label=_("Due"),
         required=False,
@@ -230,5 +239,4 @@ class OpenTasksForm(forms.Form):
             # The page's first address for the same filter (?overdue=1), kept for bookmarks.
             data = data.copy()
             data["due"] = "past"
-        super().__init__(data)
-        self.fields["assignee"].queryset = visible_people(user).order_by("username")  # type: ignore[attr-defined]
+        super().__init__(data, user=user)

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -15,7 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 
 from dunwell.accounts.models import User
-from dunwell.accounts.visibility import can_skip_task, can_work_task
+from dunwell.accounts.visibility import can_skip_task, can_work_task, visible_people
 from dunwell.ladder.decide import held_amounts
 from dunwell.ladder.holds import ACTIVE_PROMISES_OF, OPEN_DISPUTES_OF, Hold, task_holds
 from dunwell.ladder.models import Action, Task
@@ -128,19 +129,22 @@ def task_page(user: User, task: Task, today: date) -> TaskPage:
     return page
 
 
-def on_hold(user: User, now: Any) -> list[tuple[Task, Hold, str]]:
-    """My open tasks that are on hold today, with their hold and the page they open."""
-    from django.utils import timezone
-
+def on_hold(user: User, now: Any, person: User | None = None) -> list[tuple[Task, Hold, str]]:
+    """The open tasks on hold today of the people `user` may see (their own; a supervisor's
+    team's too; everyone's for those who see all), or of `person` among them, with their hold
+    and the page they open."""
     from dunwell.ladder.models import OPEN_STATUSES
 
     today = timezone.localdate(now)
-    qs = Task.objects.filter(assignee=user, status__in=OPEN_STATUSES)
+    people: QuerySet[User] = visible_people(user)
+    if person is not None:
+        people = people.filter(pk=person.pk)
+    qs = Task.objects.filter(assignee__in=people.values("pk"), status__in=OPEN_STATUSES)
     holds = task_holds(qs, today)
-    tasks = Task.objects.filter(pk__in=list(holds)).select_related("counterparty")
+    tasks = Task.objects.filter(pk__in=list(holds)).select_related("counterparty", "assignee")
     return [
         (t, holds[t.pk], task_url(t.pk, t.counterparty_id, t.action))
-        for t in tasks.order_by("due_at")[:500]
+        for t in tasks.order_by("due_at", "pk")[:500]
     ]
 
 

@@ -43,6 +43,7 @@ from dunwell.work.forms import (
     LanguageForm,
     MeetingForm,
     OutcomeForm,
+    PersonFilterForm,
     ReassignForm,
     ScriptForm,
     SentByHandForm,
@@ -890,6 +891,18 @@ def call_recording(request: HttpRequest, call_id: int) -> FileResponse:
 
 @login_required
 def on_hold(request: HttpRequest) -> HttpResponse:
-    """My tasks that left "My day" because a promise, agreement, dispute or grace holds them."""
-    items = task_queries.on_hold(_user(request), timezone.now())
-    return render(request, "work/on_hold.html", {"items": items})
+    """Tasks that left "My day" because a promise, agreement, dispute or grace holds them: the
+    reader's own, and for those who see other people's work theirs too, of one person if asked
+    (?assignee=, only a person the reader may see)."""
+    user = _user(request)
+    form = PersonFilterForm(request.GET, user=user)
+    if not form.is_valid():
+        return bad_query(request, form)
+    items = task_queries.on_hold(user, timezone.now(), form.cleaned_data.get("assignee"))
+    # Whose tasks these are is said as soon as the reader may see anyone's but their own.
+    show_people = len(form.fields["assignee"].queryset[:2]) > 1  # type: ignore[attr-defined]
+    return render(
+        request,
+        "work/on_hold.html",
+        {"items": items, "form": form, "show_people": show_people},
+    )
