@@ -117,6 +117,14 @@ def metrics_page(request: HttpRequest) -> HttpResponse:
                 }
                 for currency, m in sorted(row.money.items())
             ],
+            # A column with nothing in any currency reads "—", as a row without money does
+            # (the unassigned debtors' payments gave "0 · 0,00 EUR" under promises).
+            "has": {
+                "collected": any(m.collected for m in row.money.values()),
+                "promises": any(m.promises for m in row.money.values()),
+                "kept": any(m.kept for m in row.money.values()),
+                "broken": any(m.broken for m in row.money.values()),
+            },
             "tasks_due": row.tasks_due,
             "tasks_on_time": row.tasks_on_time,
             "punctuality": one_place(row.punctuality),
