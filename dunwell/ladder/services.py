@@ -589,9 +589,12 @@ def set_grace(*, counterparty: Counterparty, until: date, reason: str, user: Use
         counterparty.pk,
         user,
         "grace_granted",
-        f"Delay forgiven until {until:%d.%m.%Y}: {reason}",
+        f"Grace granted until {until:%d.%m.%Y}: {reason}",
         grace=grace.pk,
         until=until.isoformat(),
+        limits={},
+        approved_by=user.pk,
+        reason=reason,
     )
     return grace
 
