@@ -41,7 +41,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dunwell.accounts.models import Role, User
-from dunwell.accounts.visibility import COLLECTING_ROLES, visible_counterparties
+from dunwell.accounts.visibility import COLLECTING_ROLES, visible_counterparties, visible_people
 from dunwell.compiled import Reusable
 from dunwell.forms import AmountField
 from dunwell.interest.fx import rates_on
@@ -198,18 +198,16 @@ class People:
 
 def list_people(user: User) -> People:
     """Whom the collector and team filters offer: nothing for a collector (they see their
-    own debtors), the team for a supervisor, everybody for those who see all."""
-    if user.sees_all:
-        collectors = User.objects.filter(is_active=True, role__in=COLLECTING_ROLES)
-        supervisors = list(
-            User.objects.filter(is_active=True, role=Role.SUPERVISOR).order_by("username")
-        )
-    elif user.role == Role.SUPERVISOR:
-        collectors = User.objects.filter(Q(supervisor=user) | Q(pk=user.pk), is_active=True)
-        supervisors = []
-    else:
+    own debtors), the team for a supervisor, everybody for those who see all: of the people
+    `visibility.visible_people` names, those who can hold debtors (a supervisor cannot, so is
+    not offered as a collector) and, for the team filter, the other supervisors."""
+    if not (user.sees_all or user.role == Role.SUPERVISOR):
         return People([], [])
-    return People(list(collectors.order_by("username")), supervisors)
+    people = visible_people(user).order_by("username")
+    return People(
+        list(people.filter(role__in=COLLECTING_ROLES)),
+        list(people.filter(role=Role.SUPERVISOR).exclude(pk=user.pk)),
+    )
 
 
 @dataclass(frozen=True)

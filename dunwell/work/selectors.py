@@ -43,7 +43,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dunwell.accounts.models import User
-from dunwell.accounts.visibility import COLLECTING_ROLES, sees, visible_counterparties
+from dunwell.accounts.visibility import (
+    COLLECTING_ROLES,
+    sees,
+    visible_counterparties,
+    visible_people,
+)
 from dunwell.compiled import Reusable, together
 from dunwell.insight.labels import LIKELY_LATE_LABEL
 from dunwell.interest.fx import rates_on
@@ -602,11 +607,9 @@ def unread_notifications(user: User) -> int:
 
 
 def team_members(user: User) -> QuerySet[User]:
-    if user.sees_all:
-        return User.objects.filter(is_active=True, role__in=["collector", "sales"]).order_by(
-            "username"
-        )
-    return User.objects.filter(is_active=True, supervisor=user).order_by("username")
+    """The collectors and sales managers on the team page: of the people `user` sees by name
+    (`visibility.visible_people`: a supervisor their team, the director everybody)."""
+    return visible_people(user).filter(role__in=list(TEAM_GROUPS)).order_by("username")
 
 
 @dataclass
