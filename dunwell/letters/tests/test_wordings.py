@@ -280,7 +280,7 @@ def test_the_auto_send_switch_says_its_state_and_what_a_click_does(
     assert cell() == "dezactivat Pornește"
     done = client.post(reverse("letters:auto_send", args=["firm"]), {"on": "1"}, follow=True)
     assert "Scrisorile „Solicitare fermă” pleacă acum singure" in done.content.decode()
-    assert cell() == "activat Oprește"
+    assert cell() == "activat Opriți"
     done = client.post(reverse("letters:auto_send", args=["firm"]), {"on": "0"}, follow=True)
     assert "așteaptă acum ca un recuperator să le trimită" in done.content.decode()
     assert cell() == "dezactivat Pornește"
