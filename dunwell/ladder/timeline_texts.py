@@ -106,7 +106,8 @@ def _task_renderer(free_key: str | None) -> Any:
             data = entry.data or {}
             if entry.pk not in tasks or (free_key is not None and free_key not in data):
                 continue
-            title = tasks[entry.pk].localized_title
+            # the debtor's own timeline: the step alone, not "<step> — <debtor>"
+            title = tasks[entry.pk].title_beside_debtor
             out[entry.pk] = _with(title, _free_text(data, free_key)) if free_key else title
         return out
 
@@ -164,7 +165,7 @@ def call_covers_more(entries: Sequence[Any]) -> dict[int, str]:
             "%(call)s now also covers %(n)s documents (%(amount)s) that reached %(steps)s",
             n,
         ) % {
-            "call": task.localized_title,
+            "call": task.title_beside_debtor,
             "n": n,
             "amount": money_text(Amounts.from_json(data.get("amounts") or {})),
             "steps": ", ".join(names[int(s)] for s in data.get("steps", []) if int(s) in names),

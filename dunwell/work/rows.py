@@ -111,7 +111,7 @@ def worklist_rows(
                 when,
                 awaiting if task.status == "awaiting_approval" else "",
                 item.call_url,
-                task.localized_title,
+                task.title_beside_debtor,
                 item.action_label,
                 item.debtor_url,
                 debtor.name,

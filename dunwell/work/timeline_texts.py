@@ -158,7 +158,7 @@ def task_sent(entries: Sequence[Any]) -> dict[int, str]:
         if sent is None:
             continue
         text = gettext("%(task)s: %(how)s, file %(file)s") % {
-            "task": sent.task.localized_title,
+            "task": sent.task.title_beside_debtor,
             "how": sent.get_method_display(),
             "file": sent.original_name,
         }

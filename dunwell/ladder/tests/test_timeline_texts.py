@@ -98,7 +98,9 @@ def test_tasks_disputes_agreements_graces_and_the_scale_read_in_the_readers_lang
         graces.extend_grace(grace, until=date(2026, 3, 25), reason="late harvest", user=director)
         graces.end_grace(grace, user=director, reason="paid")
     english = _texts(debtor)
-    assert f"ladder.task_done: {task.title}: they will pay" in english
+    # the debtor's own timeline names the step alone, not "<step> — <debtor>" again
+    assert task.title == f"{task.step.name} — {debtor.name}"
+    assert f"ladder.task_done: {task.step.name}: they will pay" in english
     assert "ladder.task_approved: Stop: agreed" in english
     assert "ladder.dispute_registered: Dispute (quality) for 200.00\u00a0RON" in english
     assert (
@@ -109,7 +111,7 @@ def test_tasks_disputes_agreements_graces_and_the_scale_read_in_the_readers_lang
         russian = _texts(debtor)
         step = standard.localized_name
     assert step != standard.name  # the standard scale has a Russian name
-    title = f"{task.step.names['ru']} — {debtor.name}"
+    title = task.step.names["ru"]
     expected = [
         f"ladder.task_done: {title}: they will pay",
         "ladder.task_approved: Stop: agreed",

@@ -1,0 +1,60 @@
+"""Lists and pages that name the debtor beside a task show a ladder task's step alone: the
+run titles its tasks "<step> — <debtor>", and My day, the open tasks page and the debtor's card
+read the debtor twice ("Претензия со сроком по договору — Elbservice GmbH" beside
+"Elbservice GmbH")."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from dunwell.accounts.models import User
+from dunwell.ladder import services as ladder
+from dunwell.ladder.models import PolicyStep, Task
+from dunwell.ledger.models import Counterparty
+
+pytestmark = pytest.mark.usefixtures("frozen")
+
+
+def step_task(debtor: Counterparty, collector: User) -> tuple[Task, PolicyStep]:
+    step = PolicyStep.objects.filter(policy__code="standard", action="call").first()
+    assert step is not None
+    task = ladder.create_manual_task(
+        counterparty=debtor,
+        assignee=collector,
+        action="call",
+        due_at=timezone.now(),
+        title=f"{step.name} — {debtor.name}",
+        user=None,
+    )
+    Task.objects.filter(pk=task.pk).update(step=step)
+    return task, step
+
+
+def page(user: User, name: str, *args: int) -> str:
+    """What the user reads: the page's text without its tags (a checkbox's label for a screen
+    reader names the debtor on purpose)."""
+    client = Client()
+    client.force_login(user)
+    markup = client.get(reverse(name, args=args)).content.decode()
+    return html.unescape(re.sub(r"<[^>]*>", " ", markup))
+
+
+def test_my_day_the_open_tasks_and_the_card_name_the_debtor_once(
+    debtor: Counterparty, collector: User
+) -> None:
+    _task, step = step_task(debtor, collector)
+    joined = f"{step.name} — {debtor.name}"
+    for name, args in (
+        ("work:worklist", ()),
+        ("work:bulk_tasks", ()),
+        ("work:debtor", (debtor.pk,)),
+    ):
+        text = page(collector, name, *args)
+        assert step.name in text, name
+        assert joined not in text, name
