@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -15,8 +18,8 @@ from django.utils import timezone
 
 from dunwell.accounts.models import User
 from dunwell.ladder import services as ladder
-from dunwell.ladder.models import PolicyStep, Task
-from dunwell.ledger.models import Counterparty
+from dunwell.ladder.models import PolicyStep, Task, TaskStatus
+from dunwell.ledger.models import Counterparty, Document
 
 pytestmark = pytest.mark.usefixtures("frozen")
 
@@ -58,3 +61,26 @@ def test_my_day_the_open_tasks_and_the_card_name_the_debtor_once(
         text = page(collector, name, *args)
         assert step.name in text, name
         assert joined not in text, name
+
+
+def test_the_on_hold_and_approvals_pages_name_the_debtor_once(
+    make_counterparty: Callable[..., Counterparty],
+    collector: User,
+    director: User,
+    make_document: Callable[..., Document],
+) -> None:
+    debtor = make_counterparty(collector=collector)
+    task, step = step_task(debtor, collector)
+    doc = make_document(debtor, "500.00")
+    Task.objects.filter(pk=task.pk).update(action="letter", document_ids=[doc.pk])
+    ladder.record_promise(
+        counterparty=debtor, amount=Decimal("500.00"), promised_date=date(2026, 3, 20), user=None
+    )
+    joined = f"{step.name} — {debtor.name}"
+    text = page(collector, "work:on_hold")
+    assert step.name in text and joined not in text
+    Task.objects.filter(pk=task.pk).update(
+        status=TaskStatus.AWAITING_APPROVAL, approval_role="director"
+    )
+    text = page(director, "work:bulk_approvals")
+    assert step.name in text and joined not in text
