@@ -55,6 +55,34 @@ def test_catalogue_is_complete_and_compiled(catalogue: Path) -> None:
     assert not stale, f"{compiled} is older than its .po (run compilemessages): {stale[:5]}"
 
 
+PLURAL = re.compile(
+    r'^(?P<head>(?:#.*\n)*)(?:msgctxt (?:".*"\n)+)?msgid (?P<id>(?:".*"\n)+)'
+    r'msgid_plural (?:".*"\n)+(?P<forms>(?:msgstr\[\d+\] (?:".*"\n)+)+)',
+    re.MULTILINE,
+)
+FORM = re.compile(r'^msgstr\[(\d+)\] ((?:".*"\n)+)', re.MULTILINE)
+
+
+@pytest.mark.parametrize("catalogue", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_plural_entry_has_every_form_of_its_language(catalogue: Path) -> None:
+    """A count's text needs each of the language's forms (ro 3: 1 minut / 2 minute / 20 de
+    minute; ru and uk 4, the last for fractions). An entry with fewer read the English text
+    for the counts it lacked ("every 5 minutes" on a Russian page) and kept `msgfmt --check`
+    from passing; the check above reads singular entries only."""
+    text = catalogue.read_text(encoding="utf-8")
+    entries = list(PLURAL.finditer(text))
+    wanted = re.search(r"nplurals=(\d+)", text)
+    assert wanted or not entries, f"{catalogue}: plural entries but no Plural-Forms header"
+    short = []
+    for match in entries:
+        assert wanted
+        forms = FORM.findall(match.group("forms"))
+        filled = [i for i, value in forms if _unquote(value)]
+        if "#, fuzzy" not in match.group("head") and len(filled) != int(wanted.group(1)):
+            short.append(_unquote(match.group("id")))
+    assert not short, f"{catalogue}: plural entries without all {wanted.group(1)} forms: {short}"
+
+
 def _unquote(block: str) -> str:
     return "".join(ast.literal_eval(line) for line in block.strip().splitlines())
 
