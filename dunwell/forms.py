@@ -1,4 +1,5 @@
-"""Form fields shared by every app: an amount of money typed in the user's language."""
+"""Form fields shared by every app: an amount of money typed in the user's language, a currency
+picked from the ones the company works in, a date."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.http import QueryDict
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +22,46 @@ def date_input() -> forms.DateInput:
     """An <input type="date">: its value must be ISO (YYYY-MM-DD) whatever the language, or
     the browser shows it empty (a Russian user saw "Valid from" blank, not today)."""
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def known_currencies() -> list[str]:
+    """The currencies the company works in: its companies' own, then those of its exchange-rate
+    series (`fx_eur_ron`: EUR and RON), each once. Two small tables."""
+    from dunwell.interest.fx import FX_PREFIX
+    from dunwell.interest.models import RateSeries
+    from dunwell.interest.ratefiles import parse_fx_code
+    from dunwell.ledger.models import Company
+
+    codes = list(Company.objects.order_by("pk").values_list("currency", flat=True))
+    for code in RateSeries.objects.filter(code__startswith=FX_PREFIX).values_list(
+        "code", flat=True
+    ):
+        codes.extend(parse_fx_code(code) or ())
+    return list(dict.fromkeys(code.upper() for code in codes if code))
+
+
+class CurrencyInput(forms.TextInput):
+    """A currency's ISO 4217 code: the company's currencies are offered as the user types
+    (a <datalist>: "грн" or an empty box left a user guessing the form wanted "UAH"), and any
+    other code may still be typed."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(
+            {
+                "autocomplete": "off",
+                "maxlength": "3",
+                "autocapitalize": "characters",
+                **(attrs or {}),
+            }
+        )
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        options = f"{(attrs or {}).get('id') or name}-currencies"
+        box = super().render(name, value, {**(attrs or {}), "list": options}, renderer)
+        choices = format_html_join("", '<option value="{}">', ((c,) for c in known_currencies()))
+        return format_html('{}<datalist id="{}">{}</datalist>', box, options, choices)
 
 
 class AmountInput(forms.TextInput):

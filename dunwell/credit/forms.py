@@ -13,7 +13,7 @@ from dunwell.accounts.models import User
 from dunwell.accounts.visibility import committee_members
 from dunwell.credit.models import CreditRuleSet, RequestKind, Vote
 from dunwell.credit.services import RULE_FIELDS
-from dunwell.forms import AmountField, date_input
+from dunwell.forms import AmountField, CurrencyInput, date_input
 from dunwell.money import is_currency_code
 
 
@@ -40,7 +40,9 @@ class CheckForm(forms.Form):
         ),
     )
     amount = AmountField(label=_("Order amount"))
-    currency = forms.CharField(label=_("Currency"), max_length=3, min_length=3)
+    currency = forms.CharField(
+        label=_("Currency"), max_length=3, min_length=3, widget=CurrencyInput
+    )
     order = forms.CharField(label=_("Order reference"), max_length=64, required=False)
 
     def clean_currency(self) -> str:
@@ -71,7 +73,9 @@ class LiftForm(forms.Form):
 
 
 class LimitForm(forms.Form):
-    currency = forms.CharField(label=_("Currency"), max_length=3, min_length=3)
+    currency = forms.CharField(
+        label=_("Currency"), max_length=3, min_length=3, widget=CurrencyInput
+    )
     total = AmountField(label=_("Total limit"), required=False, allow_zero=True)
     open_not_due = AmountField(label=_("Open, not yet due"), required=False, allow_zero=True)
     overdue = AmountField(label=_("Overdue"), required=False, allow_zero=True)
@@ -116,7 +120,9 @@ class LimitRequestForm(forms.Form):
         ],
     )
     requested_limit = AmountField(label=_("Requested limit"), required=False, allow_zero=True)
-    currency = forms.CharField(label=_("Currency"), max_length=3, min_length=3)
+    currency = forms.CharField(
+        label=_("Currency"), max_length=3, min_length=3, widget=CurrencyInput
+    )
     requested_term_days = forms.IntegerField(
         label=_("Requested payment term, days"), required=False, min_value=0, max_value=3650
     )

@@ -13,6 +13,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from dunwell.forms import CurrencyInput
 from dunwell.ledger.importing.kinds import KINDS
 from dunwell.ledger.importing.readers import ENCODINGS
 from dunwell.ledger.models import Company, ImportKind
@@ -28,7 +29,12 @@ class CompanyForm(forms.Form):
     )
     name = forms.CharField(label=_("Legal name"), max_length=255)
     country = forms.CharField(label=_("Country"), max_length=2, help_text=_("ISO 3166 code: RO"))
-    currency = forms.CharField(label=_("Currency"), max_length=3, help_text=_("ISO 4217 code: RON"))
+    currency = forms.CharField(
+        label=_("Currency"),
+        max_length=3,
+        help_text=_("ISO 4217 code: RON"),
+        widget=CurrencyInput,
+    )
     tax_id = forms.CharField(label=_("Tax id"), max_length=32, required=False)
     time_zone = forms.CharField(
         label=_("Time zone"),

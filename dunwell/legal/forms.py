@@ -13,7 +13,14 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from dunwell.forms import AmountField, IdChoiceField, IdMultipleChoiceField, date_input, query_id
+from dunwell.forms import (
+    AmountField,
+    CurrencyInput,
+    IdChoiceField,
+    IdMultipleChoiceField,
+    date_input,
+    query_id,
+)
 from dunwell.interest.texts import OPTION_LABELS
 from dunwell.ledger.models import Counterparty, Document
 from dunwell.legal import sandbox
@@ -133,6 +140,7 @@ class CalculatorForm(forms.Form):
         label=_("Currency (by hand)"),
         required=False,
         max_length=3,
+        widget=CurrencyInput,
     )
     payments = forms.CharField(
         label=_("Payments (by hand): one per line, date and amount"),

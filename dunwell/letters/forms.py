@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from dunwell.forms import AmountField
+from dunwell.forms import AmountField, CurrencyInput
 from dunwell.letters.models import WordingKind
 from dunwell.letters.services import BUCKETS
 from dunwell.work.bucket_names import bucket_name_lazy
@@ -56,7 +56,10 @@ class MailingForm(forms.Form):
     )
     collector = forms.TypedChoiceField(label=_("Collector"), required=False, coerce=int, choices=())
     currency = forms.CharField(
-        label=_("Currency of the minimum amount"), required=False, max_length=3
+        label=_("Currency of the minimum amount"),
+        required=False,
+        max_length=3,
+        widget=CurrencyInput,
     )
     min_amount = AmountField(label=_("Minimum overdue amount"), required=False)
 

@@ -9,7 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from dunwell.accounts.models import User
 from dunwell.accounts.visibility import visible_counterparties
-from dunwell.forms import AmountField
+from dunwell.forms import AmountField, CurrencyInput
 from dunwell.ledger.models import Counterparty, DealStage
 from dunwell.money import is_currency_code
 
@@ -22,7 +22,9 @@ class DealForm(forms.Form):
     )
     name = forms.CharField(label=_("Deal"), max_length=255, required=False)
     amount = AmountField(label=_("Amount"))
-    currency = forms.CharField(label=_("Currency"), max_length=3, min_length=3)
+    currency = forms.CharField(
+        label=_("Currency"), max_length=3, min_length=3, widget=CurrencyInput
+    )
     stage = forms.ModelChoiceField(
         label=pgettext_lazy("deal", "Stage"), queryset=DealStage.objects.none()
     )

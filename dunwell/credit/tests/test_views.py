@@ -483,3 +483,18 @@ def test_a_sales_manager_reads_who_lifts_a_stop_on_shipments(
     decider = client_for(controller).get(url).content.decode()
     assert "credit-who-lifts" not in decider
     assert "Lift stop-shipments" in decider
+
+
+def test_the_check_page_offers_the_companys_currencies(
+    collector: User, fx_rates: Callable[..., None]
+) -> None:
+    """The currency box was empty with nothing to pick: a user typed "лей" or "грн" and was told
+    it is not an ISO 4217 code. The company's currency and those of its exchange-rate series
+    are offered as one types (a <datalist>); any other code may still be typed."""
+    fx_rates(eur_ron="4.97", usd_ron="4.60")
+    page = client_for(collector).get(reverse("credit:check")).content.decode()
+    box = page[page.index('name="currency"') :]
+    box = box[: box.index("</datalist>")]
+    assert 'list="id_currency-currencies"' in box
+    for code in ("RON", "EUR", "USD"):
+        assert f'<option value="{code}">' in box, code
