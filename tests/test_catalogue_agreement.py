@@ -370,3 +370,60 @@ def test_the_deciders_badge_reads_as_the_stalling_banner_says_it(lang: str, badg
         assert gettext("Decides payments") == badge
     for app in ("ledger", "work"):
         assert _catalogue(app, lang)["Decides payments"] == badge, app
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        (
+            "ro",
+            {"Save": "Salvați", "Delete": "Ștergeți", "Close": "Închideți", "Search": "Căutare"},
+        ),
+        ("ru", {"Save": "Сохранить", "Delete": "Удалить", "Close": "Закрыть", "Search": "Поиск"}),
+        ("uk", {"Save": "Зберегти", "Delete": "Видалити", "All": "Усі", "Search": "Пошук"}),
+    ],
+)
+def test_our_buttons_words_outrank_djangos_admin(lang: str, words: dict[str, str]) -> None:
+    """django.contrib.admin is installed before our apps, so its catalogue won the bare words:
+    the note's buttons read 'Salvează'/'Șterge' beside the polite 'Salvați' of every other
+    button, the search page's title read 'Найти'/'Caută', the timeline filter 'Всі'. The project
+    catalogue (LOCALE_PATHS) outranks every app's and says them as the product does; a search
+    or filter button says its verb with the context 'button'."""
+    with translation.override(lang):
+        for msgid, msgstr in words.items():
+            assert gettext(msgid) == msgstr, msgid
+        search, filter_ = {"ro": ("Căutați", "Filtrați"), "ru": ("Найти", "Отобрать"),
+                           "uk": ("Знайти", "Відібрати")}[lang]  # fmt: skip
+        assert pgettext("button", "Search") == search
+        assert pgettext("button", "Filter") == filter_
+    # Each app's own catalogue says the button the way the merged catalogue now does.
+    for mo in sorted(DUNWELL.glob(f"*/locale/{lang}/LC_MESSAGES/django.mo")):
+        app = mo.parent.parent.parent.parent.name
+        own = _catalogue(app, lang)
+        for msgid in ("Save", "Delete", "Close"):
+            if msgid in own and msgid in words:
+                assert own[msgid] == words[msgid], (app, msgid)
+        for key, msgstr in (("button\x04Search", search), ("button\x04Filter", filter_)):
+            if key in own:
+                assert own[key] == msgstr, (app, key)
+
+
+@pytest.mark.parametrize(
+    ("lang", "notified"),
+    [
+        ("ro", "Notificări trimise"),
+        ("ru", "Уведомления отправлены"),
+        ("uk", "Сповіщення надіслано"),
+    ],
+)
+def test_notified_reads_as_done_not_as_an_order(lang: str, notified: str) -> None:
+    """The timeline's 'Notified' (a missed payment told to the sales manager and the supervisor)
+    and the task page's 'Notified: …' read 'Notificați' in Romanian, an imperative ('Notify!');
+    they say what was done, as the task's result 'notificări trimise' does."""
+    from dunwell.ledger.timeline import KIND_LABELS
+
+    with translation.override(lang):
+        assert gettext("Notified") == notified
+        assert str(KIND_LABELS["work.task.notified"]) == notified
+    for app in ("ledger", "work"):
+        assert _catalogue(app, lang)["Notified"] == notified, app

@@ -281,9 +281,9 @@ def test_deleting_a_note_takes_a_second_deliberate_click(
     html = section(card(collector, debtor), "timeline-entries")
     delete = reverse("work:note_delete", args=[debtor.pk, note.pk])
     form_at = html.index(f'action="{delete}"')
-    # The delete form sits folded inside its own <details>: one click on "Șterge" only opens it.
+    # The delete form sits folded inside its own <details>: one click on "Ștergeți" only opens it.
     opener = html.rindex("<details", 0, form_at)
-    assert "<summary>Șterge</summary>" in html[opener:form_at]
+    assert "<summary>Ștergeți</summary>" in html[opener:form_at]
     inside = html[form_at : html.index("</details>", form_at)]
     assert "Textul notei nu mai poate fi recuperat." in inside
     assert "Ștergeți nota</button>" in inside
