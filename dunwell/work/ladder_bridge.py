@@ -266,7 +266,7 @@ def facts_for(counterparty: Counterparty, today: date, window_days: int = 60) ->
     from dunwell.work.task_queries import task_url
 
     facts.open_task_rows = [
-        (t, task_holds.get(t.pk), task_url(t.pk, t.counterparty_id, t.action))
+        (t, task_holds.get(t.pk), task_url(t.pk, t.counterparty_id, t.action, t.is_open))
         for t in facts.open_tasks
     ]
     return facts
@@ -387,7 +387,8 @@ def create_call_back_task(
     return task.pk
 
 
-def complete_task(by: User, counterparty: Counterparty, task_id: int, outcome: str) -> None:
+def complete_task(by: User, counterparty: Counterparty, task_id: int, outcome: str) -> bool:
+    """Close the debtor's task with a call's outcome; False when it was closed already."""
     from dunwell.work.models import outcome_result
 
     task = Task.objects.filter(pk=task_id, counterparty=counterparty).first()
@@ -396,13 +397,14 @@ def complete_task(by: User, counterparty: Counterparty, task_id: int, outcome: s
     if not can_work_task(by, task):
         raise WorkError(_("Only the person the task is given to, or their manager, can do it."))
     if not task.is_open:
-        return  # done already (a double click): the outcome is still recorded
+        return False  # done already (a double click): the outcome is still recorded
     try:
         ladder.complete_task(
             task, user=by, result=outcome_result(outcome), result_code=f"call.{outcome}"
         )
     except ladder.LadderError as exc:
         raise WorkError(exc.message) from exc
+    return True
 
 
 def promise_times(
@@ -459,7 +461,7 @@ def task_events(user: User, start: datetime, end: datetime) -> list[Any]:
                 starts=task.window_start or task.due_at,
                 ends=ends,
                 title=title,
-                url=task_url(task.pk, task.counterparty_id, task.action),
+                url=task_url(task.pk, task.counterparty_id, task.action, task.is_open),
                 kind="task",
                 done=task.status == "done",
             )

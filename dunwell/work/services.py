@@ -382,8 +382,9 @@ def record_call_outcome(
             ),
         }
         params = {"who": decider.name}
-    if data.task_id:
-        ladder_bridge.complete_task(by, counterparty, data.task_id, data.outcome)
+    if data.task_id and ladder_bridge.complete_task(by, counterparty, data.task_id, data.outcome):
+        # The closed task's page tells this call (its outcome, the promise it took).
+        extra["closed_task"] = data.task_id
     activity = CallActivity.objects.create(
         counterparty=counterparty,
         contact=contact,

@@ -19,12 +19,12 @@ from dunwell.accounts.models import User
 from dunwell.accounts.visibility import can_skip_task, can_work_task, visible_people
 from dunwell.ladder.decide import held_amounts
 from dunwell.ladder.holds import ACTIVE_PROMISES_OF, OPEN_DISPUTES_OF, Hold, task_holds
-from dunwell.ladder.models import Action, Task
+from dunwell.ladder.models import Action, Promise, Task, TaskStatus
 from dunwell.ladder.selectors import visible_tasks
 from dunwell.ledger.models import Document
 from dunwell.money import Money
 from dunwell.money_l10n import money_text
-from dunwell.work.models import Notification, TaskAttachment
+from dunwell.work.models import CallActivity, Notification, TaskAttachment
 from dunwell.work.services import WRITTEN_ACTIONS, notify_key, notify_recipients
 
 LEGAL_ACTIONS = frozenset({Action.PRETENSION, Action.HAND_TO_LAWYER, Action.COURT_FILING})
@@ -55,14 +55,25 @@ def kind_of(action: str) -> str:
     return "generic"
 
 
-def task_url(task_id: int, counterparty_id: int, action: str) -> str:
-    """The page a task opens from "My day", the calendar and the debtor card."""
+def task_url(task_id: int, counterparty_id: int, action: str, is_open: bool) -> str:
+    """The page a task opens from "My day", the calendar and the debtor card: an open call the
+    call card, an open legal step its legal case; anything else, and every closed task (what
+    was done, by whom and when), its own task page."""
     kind = kind_of(action)
-    if kind == "call":
+    if kind == "call" and is_open:
         return reverse("work:call", args=[counterparty_id]) + f"?task={task_id}"
-    if kind == "legal":
+    if kind == "legal" and is_open:
         return legal_case_url(task_id) or reverse("work:task", args=[task_id])
     return reverse("work:task", args=[task_id])
+
+
+@dataclass(frozen=True)
+class ClosingCall:
+    """The call that closed a call task, as its page tells it."""
+
+    activity: CallActivity
+    summary: str  # "Call: promise to pay 1 500,00 RON by 20.03.2026 (Ana Pop)", reader's words
+    promise: Promise | None  # the promise it took, with its status now
 
 
 @dataclass
@@ -79,6 +90,8 @@ class TaskPage:
     attachments: list[TaskAttachment] = field(default_factory=list)
     legal_url: str = ""
     promises: list[str] = field(default_factory=list)  # `promise_notes` of the task
+    closed: str = ""  # a closed task: who closed it and when (`closed_text`)
+    call: ClosingCall | None = None  # a closed call task: the call that closed it
 
 
 def visible_task(user: User, task_id: int) -> Task:
@@ -92,6 +105,8 @@ def visible_task(user: User, task_id: int) -> Task:
                 "counterparty__sales_manager",
                 "assignee",
                 "step",
+                "done_by",
+                "approver",
             )
             .get(pk=task_id)
         )
@@ -121,12 +136,67 @@ def task_page(user: User, task: Task, today: date) -> TaskPage:
         if task.is_open
         else [],
     )
+    if not task.is_open:
+        page.closed = closed_text(task)
+        if kind == "call":
+            page.call = closing_call(task)
     if kind == "notify":
         page.recipients = notify_recipients(task.counterparty)
         page.notified = list(
             Notification.objects.filter(key=notify_key(task)).select_related("recipient")
         )
     return page
+
+
+def closed_text(task: Task) -> str:
+    """Who closed the task and when, in the reader's language: "Done by Ana Pop on 10.03.2026
+    09:00." (the run closes a paid task by itself; a rejected step was closed by its approver)."""
+    if task.status == TaskStatus.REJECTED:
+        who, at = task.approver, task.decided_at
+    else:
+        who, at = task.done_by, task.done_at
+    values = {
+        "who": str(who) if who is not None else "—",
+        "when": date_format(timezone.localtime(at), "SHORT_DATETIME_FORMAT") if at else "—",
+    }
+    if task.status == TaskStatus.DONE:
+        if who is None:
+            return gettext("Done on %(when)s.") % values
+        return gettext("Done by %(who)s on %(when)s.") % values
+    if task.status == TaskStatus.SKIPPED:
+        if who is None:  # the nightly retry skips a missed call-back and makes a new one
+            return gettext("Skipped on %(when)s.") % values
+        return gettext("Skipped by %(who)s on %(when)s.") % values
+    if task.status == TaskStatus.REJECTED:
+        return gettext("Rejected by %(who)s on %(when)s.") % values
+    if task.status == TaskStatus.CANCELLED_PAID:
+        return gettext("Closed on %(when)s: its documents were paid.") % values
+    return ""
+
+
+def closing_call(task: Task) -> ClosingCall | None:
+    """The call whose outcome closed `task`, with its words and the promise it took. A call
+    keeps the task it closed (`closed_task`); one recorded before it did is the call its closer
+    recorded on the debtor as the task was closed (the same transaction: within the minute)."""
+    from dunwell.work.timeline_texts import call_summary
+
+    calls = CallActivity.objects.filter(counterparty_id=task.counterparty_id).select_related(
+        "contact"
+    )
+    activity = calls.filter(data__closed_task=task.pk).first()
+    if activity is None and task.done_at is not None and task.done_by_id is not None:
+        near = calls.filter(
+            user_id=task.done_by_id,
+            at__gte=task.done_at - timedelta(minutes=1),
+            at__lte=task.done_at + timedelta(minutes=1),
+        ).exclude(data__has_key="closed_task")
+        done_at = task.done_at
+        activity = min(near, key=lambda call: abs(call.at - done_at), default=None)
+    if activity is None:
+        return None
+    promise_id = (activity.data or {}).get("promise")
+    promise = Promise.objects.filter(pk=promise_id).first() if promise_id else None
+    return ClosingCall(activity, call_summary(activity) or activity.get_outcome_display(), promise)
 
 
 def on_hold(user: User, now: Any, person: User | None = None) -> list[tuple[Task, Hold, str]]:
@@ -143,7 +213,7 @@ def on_hold(user: User, now: Any, person: User | None = None) -> list[tuple[Task
     holds = task_holds(qs, today)
     tasks = Task.objects.filter(pk__in=list(holds)).select_related("counterparty", "assignee")
     return [
-        (t, holds[t.pk], task_url(t.pk, t.counterparty_id, t.action))
+        (t, holds[t.pk], task_url(t.pk, t.counterparty_id, t.action, t.is_open))
         for t in tasks.order_by("due_at", "pk")[:500]
     ]
 

@@ -54,27 +54,37 @@ def _call_params(outcome: str, data: dict[str, Any], call_back_at: Any) -> dict[
     return {}
 
 
-def calls(entries: Sequence[Any]) -> dict[int, str]:
+def call_summary(activity: Any, data: dict[str, Any] | None = None) -> str | None:
     """ "Call: promise to pay 1 500,00 RON by 20.03.2026 (Ana Pop) — <the collector's note>" in
-    the reader's language (one query for the page's calls)."""
-    from dunwell.work.models import CallActivity
+    the reader's language, from `data` (the call's own, or its timeline entry's); None when a
+    call recorded before its words were kept lacks them."""
     from dunwell.work.services import OUTCOME_SUMMARY
+
+    if activity.outcome not in OUTCOME_SUMMARY:
+        return None
+    try:
+        params = _call_params(
+            activity.outcome, activity.data if data is None else data, activity.call_back_at
+        )
+    except (KeyError, TypeError, ValueError, InvalidOperation):
+        return None
+    if params is None:
+        return None
+    text = str(OUTCOME_SUMMARY[activity.outcome]) % params
+    return f"{text} — {activity.note}" if activity.note else text
+
+
+def calls(entries: Sequence[Any]) -> dict[int, str]:
+    """Each call's entry as `call_summary` words it (one query for the page's calls)."""
+    from dunwell.work.models import CallActivity
 
     found = referenced(entries, "activity", CallActivity.objects.all())
     out = {}
     for entry in entries:
-        data = entry.data or {}
         activity = found.get(entry.pk)
-        if activity is None or activity.outcome not in OUTCOME_SUMMARY:
-            continue
-        try:
-            params = _call_params(activity.outcome, data, activity.call_back_at)
-        except (KeyError, TypeError, ValueError, InvalidOperation):
-            continue
-        if params is None:
-            continue
-        text = str(OUTCOME_SUMMARY[activity.outcome]) % params
-        out[entry.pk] = f"{text} — {activity.note}" if activity.note else text
+        text = call_summary(activity, entry.data or {}) if activity is not None else None
+        if text is not None:
+            out[entry.pk] = text
     return out
 
 

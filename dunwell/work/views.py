@@ -777,13 +777,14 @@ def _render_task(
 
 @login_required
 def task(request: HttpRequest, task_id: int) -> HttpResponse:
-    """The page a task opens: calls go to the call card, legal steps to their legal case;
-    letters, emails, stop-shipments, notices and the rest have their own page here."""
+    """The page a task opens: an open call goes to the call card, an open legal step to its
+    legal case; letters, emails, stop-shipments, notices and the rest, and every closed task
+    (what was done, by whom and when), have their own page here."""
     user = _user(request)
     item = task_queries.visible_task(user, task_id)
     kind = task_queries.kind_of(item.action)
-    if kind == "call":
-        return redirect(task_queries.task_url(item.pk, item.counterparty_id, item.action))
+    if kind == "call" and item.is_open:
+        return redirect(task_queries.task_url(item.pk, item.counterparty_id, item.action, True))
     if kind == "legal" and item.is_open:
         legal_url = task_queries.legal_case_url(item.pk)
         if legal_url:
