@@ -10,8 +10,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import get_language, gettext_noop, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop, ngettext
 
 from dunwell.ladder.models import Action, AssigneeRole, Event, Trigger
 from dunwell.names import localized, other_languages
@@ -37,7 +37,19 @@ def _label(choices: Any, value: Any) -> str:
     return str(choices(value).label) if value in choices.values else ""
 
 
-def _when(trigger: Any, days: Any, event: Any) -> str:
+def _after_previous(n: int) -> str:
+    return ngettext("%(n)s day after the previous step", "%(n)s days after the previous step", n)
+
+
+def _before_due(n: int) -> str:
+    return ngettext("%(n)s day before the due date", "%(n)s days before the due date", n)
+
+
+def _after_due(n: int) -> str:
+    return ngettext("%(n)s day after the due date", "%(n)s days after the due date", n)
+
+
+def when_text(trigger: Any, days: Any, event: Any) -> str:
     try:
         n = int(days or 0)
     except (TypeError, ValueError):
@@ -45,16 +57,34 @@ def _when(trigger: Any, days: Any, event: Any) -> str:
     if trigger == Trigger.EVENT:
         return _("on %(event)s") % {"event": _label(Event, event) or "?"}
     if trigger == Trigger.AFTER_PREVIOUS:
-        return ngettext(
-            "%(n)s day after the previous step", "%(n)s days after the previous step", n
-        ) % {"n": n}
+        return _after_previous(abs(n)) % {"n": n}
     if n == 0:
         return _("on the due date")  # as the policies page says it
     if n < 0:
-        return ngettext("%(n)s day before the due date", "%(n)s days before the due date", -n) % {
-            "n": -n
-        }
-    return ngettext("%(n)s day after the due date", "%(n)s days after the due date", n) % {"n": n}
+        return _before_due(-n) % {"n": -n}
+    return _after_due(n) % {"n": n}
+
+
+# Counts whose plural forms the page's script needs: one of each form of every UI language
+# (en 1/2; ro 1/2/20; ru and uk 1/2/5 …), a few more in case a language splits elsewhere.
+PLURAL_SAMPLES = (0, 1, 2, 3, 5, 11, 12, 20, 21, 22, 25, 100, 101, 102, 111)
+
+
+def step_texts() -> dict[str, Any]:
+    """The words of `step_summary` for the editor's script, which rewrites a step's line as
+    it is edited: the translated texts with their placeholders, and each counted text in the
+    forms of the reader's language, keyed by a count that takes that form (the script picks
+    the one whose `Intl.PluralRules` category is its own count's)."""
+    return {
+        "language": get_language() or "en",
+        "new_step": _("New step"),
+        "on_event": _("on %(event)s"),
+        "on_due": _("on the due date"),
+        "removed": _("removed when you save"),
+        "after_previous": [[n, _after_previous(n)] for n in PLURAL_SAMPLES],
+        "before_due": [[n, _before_due(n)] for n in PLURAL_SAMPLES],
+        "after_due": [[n, _after_due(n)] for n in PLURAL_SAMPLES],
+    }
 
 
 def _names(value: Callable[[str], Any]) -> dict[str, Any]:
@@ -74,9 +104,11 @@ def step_summary(form: Any) -> str:
         return _("New step")
     parts = [
         f"{form['order'].value() or '?'}. {name or '—'}",
-        _when(form["trigger"].value(), form["days"].value(), form["event"].value()),
+        when_text(form["trigger"].value(), form["days"].value(), form["event"].value()),
         _label(Action, form["action"].value()),
     ]
+    if "DELETE" in form.fields and form["DELETE"].value():
+        parts.append(_("removed when you save"))
     return " · ".join(p for p in parts if p)
 
 
@@ -94,12 +126,21 @@ def policy_fields(form: Any) -> tuple[list[Any], list[Any]]:
     return _split(form, ("name", "description"))
 
 
+def _order(form: Any) -> int | None:
+    try:
+        return int(form["order"].value())
+    except (TypeError, ValueError):
+        return None
+
+
 def step_views(formset: Any) -> list[StepView]:
+    """The steps in the order of their numbers: a page sent back with an error keeps the
+    steps where the editor moved them (the form set lists them as they were loaded)."""
     views = []
     for form in formset.forms:
         main, translations = _split(form, TRANSLATED)
         views.append(StepView(form, step_summary(form), main, translations))
-    return views
+    return sorted(views, key=lambda view: (_order(view.form) is None, _order(view.form) or 0))
 
 
 def step_number(step: Any, position: int) -> str:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dunwell.accounts.models import Role, User
 from dunwell.forms import AmountField, date_input
+from dunwell.ladder.editor import when_text
 from dunwell.ladder.models import Policy, PolicyStep, Trigger
 from dunwell.ledger.models import Company, NonWorkingDay
 from dunwell.ledger.services import is_country_code
@@ -115,6 +116,8 @@ class PolicyStepForm(TranslatedNamesMixin, forms.ModelForm):  # type: ignore[typ
         data = super().clean() or {}
         if data.get("trigger") == Trigger.EVENT and not data.get("event"):
             self.add_error("event", _("An event step must name its event."))
+        if data.get("trigger") == Trigger.AFTER_PREVIOUS and (data.get("days") or 0) < 0:  # type: ignore[operator]
+            self.add_error("days", _("Days after the previous step cannot be negative."))
         if data.get("needs_approval") and not data.get("approval_role"):
             self.add_error("approval_role", _("Say which role approves this step."))
         start, end = data.get("window_start"), data.get("window_end")
@@ -123,8 +126,48 @@ class PolicyStepForm(TranslatedNamesMixin, forms.ModelForm):  # type: ignore[typ
         return data
 
 
+class BaseStepFormSet(forms.BaseInlineFormSet):  # type: ignore[type-arg]
+    def clean(self) -> None:
+        """A rung may not come before the rung numbered above it: the run fires the last step
+        whose day has come and never goes back (`decide.decide`), so the earlier-numbered step
+        would be skipped for every document. Said on the later step's days."""
+        super().clean()
+        rungs = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if (
+                not data
+                or form.errors
+                or data.get("DELETE")
+                or data.get("trigger") == Trigger.EVENT
+            ):
+                continue
+            if data.get("order") is not None:
+                rungs.append((data["order"], form))
+        previous: tuple[int, int] | None = None  # (order, days after the due date)
+        for order, form in sorted(rungs, key=lambda rung: rung[0]):
+            data = form.cleaned_data
+            days = data.get("days") or 0
+            offset = (
+                days
+                if data["trigger"] != Trigger.AFTER_PREVIOUS or previous is None
+                else previous[1] + days
+            )
+            if previous is not None and offset < previous[1]:
+                form.add_error(
+                    "days",
+                    _(
+                        "This step comes before step %(n)s (%(when)s): step %(n)s would never "
+                        "fire. Give this step a later day or move it above step %(n)s."
+                    )
+                    % {"n": previous[0], "when": when_text(Trigger.DUE_OFFSET, previous[1], "")},
+                )
+                continue
+            previous = (order, offset)
+
+
 StepFormSet = forms.inlineformset_factory(
-    Policy, PolicyStep, form=PolicyStepForm, extra=1, can_delete=True
+    Policy, PolicyStep, form=PolicyStepForm, formset=BaseStepFormSet, extra=1, can_delete=True
 )
 
 

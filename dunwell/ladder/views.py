@@ -93,6 +93,7 @@ def policy_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "form": form,
             "formset": formset,
             "steps": editor.step_views(formset),
+            "step_texts": editor.step_texts(),
             "policy_fields": editor.policy_fields(form),
             "errors": editor.error_links(form, formset) if request.method == "POST" else [],
             "policy": policy,

@@ -263,3 +263,68 @@ def test_a_steps_minimum_amount_is_written_as_the_supervisor_writes_amounts(
     assert client.post(url, data).status_code == 302
     step = page.context["formset"].forms[index].instance
     assert standard.steps.get(pk=step.pk).min_overdue_amount == Decimal("50000.50")
+
+
+def test_a_step_before_the_one_numbered_above_it_is_refused_on_its_days(
+    supervisor: User,
+) -> None:
+    """The run never goes back to a skipped rung: a step whose day comes before the previous
+    step's, or "-2 days after the previous step", is refused on its days, named by its number;
+    what was typed (the moved order, a step marked for removal) comes back as typed."""
+    standard = Policy.objects.get(code="standard")  # 10: +1, 20: +1, 30: +3, 40: +7, 50: +10 …
+    steps = list(standard.steps.order_by("order"))
+    client = client_for(supervisor)
+    page = client.get(reverse("ladder:policy_edit", args=[standard.pk]))
+    index = {form.instance.pk: i for i, form in enumerate(page.context["formset"].forms)}
+    forty, thirty, sixty = index[steps[3].pk], index[steps[2].pk], index[steps[5].pk]
+    data = _editor_post(
+        page,
+        **{
+            f"steps-{forty}-days": "0",  # before step 20's day 1 (30 is refused itself)
+            f"steps-{thirty}-trigger": "after_previous",
+            f"steps-{thirty}-days": "-2",
+            f"steps-{sixty}-DELETE": "on",
+        },
+    )
+    response = client.post(reverse("ladder:policy_edit", args=[standard.pk]), data)
+    html = response.content.decode()
+    summary = html.split('id="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert "Step 30 · Days: Days after the previous step cannot be negative." in summary
+    assert (
+        "Step 40 · Days: This step comes before step 20 (1 day after the due date): step 20 "
+        "would never fire." in summary
+    )
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    assert f"40. {steps[3].name} · on the due date" in text
+    assert f"30. {steps[2].name} · -2 days after the previous step" in text
+    removed = (
+        f"60. {steps[5].name} · 10 days after the due date · Stop shipments · removed when you save"
+    )
+    assert removed in text
+    assert standard.steps.get(pk=steps[3].pk).days == 7  # nothing saved
+
+
+def test_a_folded_step_keeps_the_place_it_was_moved_to_when_the_page_comes_back(
+    supervisor: User,
+) -> None:
+    standard = Policy.objects.get(code="standard")
+    steps = list(standard.steps.order_by("order"))
+    client = client_for(supervisor)
+    page = client.get(reverse("ladder:policy_edit", args=[standard.pk]))
+    index = {form.instance.pk: i for i, form in enumerate(page.context["formset"].forms)}
+    # step 20 moved down below 30 (the script renumbers them), and an error elsewhere
+    data = _editor_post(
+        page,
+        **{
+            f"steps-{index[steps[1].pk]}-order": "30",
+            f"steps-{index[steps[2].pk]}-order": "20",
+            f"steps-{index[steps[6].pk]}-event": "",
+        },
+    )
+    response = client.post(reverse("ladder:policy_edit", args=[standard.pk]), data)
+    lines = re.findall(r'<summary class="step-line">([^<]*)</summary>', response.content.decode())
+    assert [line.split(" · ")[0] for line in lines[:3]] == [
+        f"10. {steps[0].name}",
+        f"20. {steps[2].name}",
+        f"30. {steps[1].name}",
+    ]

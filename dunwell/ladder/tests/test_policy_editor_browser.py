@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import SCREENSHOTS
 from dunwell.accounts.models import User
@@ -41,6 +42,7 @@ def test_duplicate_move_add_and_save(
     page.click("#add-step")
     added = page.locator("ol.steps > li.step").last
     added.locator("input[name$='-name']").fill("Last word")
+    added.locator("input[name$='-days']").fill("30")  # on day 0 the run would skip every step
     added.locator("select[name$='-action']").select_option("call")
     page.screenshot(path=str(SCREENSHOTS / f"policy-editor-{width}.png"), full_page=True)
     with page.expect_navigation():
@@ -103,3 +105,76 @@ def test_a_russian_step_shows_its_choices_whole_and_long_step_lines_do_not_overl
         "s => parseFloat(getComputedStyle(s).lineHeight) / parseFloat(getComputedStyle(s).fontSize)"
     )
     assert spacing >= 1.3  # a wrapped line does not run into the next (Pico gives 1rem)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "ro",
+            {
+                "-1": "1 zi înainte de scadență",
+                "2": "2 zile după scadență",
+                "20": "20 de zile după scadență",
+                "0": "în ziua scadenței",
+            },
+        ),
+        (
+            "ru",
+            {
+                "-1": "1 день до срока оплаты",
+                "3": "3 дня после срока оплаты",
+                "5": "5 дней после срока оплаты",
+                "21": "21 день после срока оплаты",
+            },
+        ),
+    ],
+)
+def test_a_folded_step_and_the_calendar_follow_its_edits_in_the_readers_language(
+    chromium: Any,
+    sign_in: Callable[..., Any],
+    live_server: Any,
+    director: User,
+    language: str,
+    expected: dict[str, str],
+) -> None:
+    """The line a folded step shows (day, action) and the calendar follow an edit at once, in
+    the reader's language with its plural forms; a new step's line names it as typed; a step
+    marked for removal says so."""
+    standard = Policy.objects.get(code="standard")
+    page = sign_in(chromium, director, width=1280, language=language)
+    page.goto(f"{live_server.url}/ladder/{standard.pk}/")
+    page.wait_for_selector("table.preview-calendar")
+    step = page.locator("ol.steps > li.step").nth(2)  # 30: call on day +3
+    line = step.locator("summary.step-line")
+    line.click()
+    for days, when in expected.items():
+        step.locator("input[name$='-days']").fill(days)
+        assert f" · {when} · " in line.inner_text(), (days, line.inner_text())
+    step.locator("input[name$='-days']").fill("4")
+    step.locator("select[name$='-action']").select_option("letter")
+    letter = step.locator("select[name$='-action'] option[value=letter]").inner_text()
+    line.click()  # folded
+    assert line.inner_text().endswith(f" · {letter}")
+    row = page.locator("table.preview-calendar tbody tr", has_text="30. ")
+    expect(row.locator("td").nth(2)).to_have_text(letter)  # the calendar follows too
+
+    page.click("#add-step")
+    added = page.locator("ol.steps > li.step").last
+    added.locator("input[name$='-name']").fill("Ultimul apel")
+    added.locator("select[name$='-action']").select_option("call")
+    call = added.locator("select[name$='-action'] option[value=call]").inner_text()
+    assert added.locator("summary.step-line").inner_text().startswith("130. Ultimul apel · ")
+    assert added.locator("summary.step-line").inner_text().endswith(f" · {call}")
+
+    removed = page.locator("ol.steps > li.step").nth(5)
+    removed.locator("summary.step-line").click()
+    removed.locator("input[name$='-DELETE']").check()
+    assert (
+        removed.locator("summary.step-line")
+        .inner_text()
+        .endswith(
+            {"ro": " · va fi șters la salvare", "ru": " · будет удалён при сохранении"}[language]
+        )
+    )
+    page.screenshot(path=str(SCREENSHOTS / f"policy-editor-follows-edits-{language}.png"))
