@@ -170,6 +170,7 @@ class CounterpartyInfo:
     time_zone: str
     collector_id: int | None
     sales_manager_id: int | None
+    stop_shipments: bool = False  # the debtor's shipments are stopped already
 
 
 @dataclass
@@ -612,6 +613,22 @@ def one_task_per_step(
     return [d for d in drafts if id(d) not in left_out]
 
 
+def not_stopped_twice(drafts: list[TaskDraft], summary: RunSummary) -> list[TaskDraft]:
+    """No task to stop the shipments of a debtor whose shipments are stopped already
+    (docs/pressure-scale.md): the sales manager was asked every week new documents reached the
+    step to stop what the debtor's card said was stopped. The step is reached all the same;
+    once shipments may go again (the credit page lifts the stop), the next documents to reach
+    it bring the task back."""
+    kept = [
+        d
+        for d in drafts
+        if d.step.step.action != Action.STOP_SHIPMENTS or not d.counterparty.stop_shipments
+    ]
+    if len(kept) < len(drafts):
+        summary.skipped["shipments already stopped"] += len(drafts) - len(kept)
+    return kept
+
+
 def _task_covers_more(
     task_id: int,
     cp_id: int,
@@ -660,6 +677,7 @@ def write_tasks(
     drafts = [d for d in drafts if d.key not in existing]
     drafts = one_call_a_day(ctx, drafts, summary, load_rows)
     drafts = one_task_per_step(ctx, drafts, summary, load_rows)
+    drafts = not_stopped_twice(drafts, summary)
     if not drafts:
         return []
     drafts.sort(key=lambda d: (d.counterparty.id, d.step.step.order, d.key))
@@ -996,7 +1014,14 @@ def _counterparty_infos(cp_ids: Iterable[int]) -> dict[int, CounterpartyInfo]:
     ids = list(cp_ids)
     for start in range(0, len(ids), 5000):
         for row in Counterparty.objects.filter(pk__any=ids[start : start + 5000]).values_list(
-            "id", "company_id", "name", "country", "time_zone", "collector_id", "sales_manager_id"
+            "id",
+            "company_id",
+            "name",
+            "country",
+            "time_zone",
+            "collector_id",
+            "sales_manager_id",
+            "stop_shipments",
         ):
             infos[row[0]] = CounterpartyInfo(*row)
     return infos

@@ -154,3 +154,22 @@ def test_amounts_in_two_currencies_stay_apart(
     assert len(docs) == 2 and amounts == {"EUR": "300.00", "RON": "1000.00"}
     task = Task.objects.get(action=Action.PRETENSION)
     assert task.amount == 0 and task.currency == ""
+
+
+def test_no_task_to_stop_shipments_that_are_stopped_already(
+    debtor: Counterparty, make_document: Callable[..., Document]
+) -> None:
+    """The demo's sales manager had "Stop shipments" tasks for debtors whose card said
+    "Shipments stopped" (stopped by an earlier task that was done)."""
+    Counterparty.objects.filter(pk=debtor.pk).update(stop_shipments=True)
+    make_document(debtor, "1000.00", due_date=FIRST - timedelta(days=11))
+    with time_machine.travel(datetime(2026, 3, 3, 5, 0, tzinfo=UTC)):
+        summary = run(FIRST)
+    assert tasks(Action.STOP_SHIPMENTS) == []
+    assert summary.skipped["shipments already stopped"] == 1
+    assert [status for status, *_ in tasks(Action.PRETENSION)] == ["open"]
+    # shipments may go again (the credit page lifts the stop): the next documents bring it back
+    Counterparty.objects.filter(pk=debtor.pk).update(stop_shipments=False)
+    second = make_document(debtor, "400.00", due_date=FIRST + WEEK - timedelta(days=11))
+    run_on(FIRST + WEEK)
+    assert tasks(Action.STOP_SHIPMENTS) == [("open", [second.pk], {"RON": "400.00"})]
