@@ -536,6 +536,12 @@ class Task(models.Model):
         return localized_result(self.result)
 
     @property
+    def localized_skip_reason(self) -> str:
+        """The reason the task was skipped in the viewer's language when the app wrote it (the
+        nightly retry's, stored in English); one a person typed as typed."""
+        return localized_result(self.skip_reason)
+
+    @property
     def localized_instructions(self) -> str:
         """The step's instructions in the viewer's language (the task keeps the English copy
         made when it was created; a manual task has only its own)."""
@@ -625,7 +631,10 @@ def stepless_title(title: str) -> str:
 # API's and the exports' words, shown in the reader's language. Placeholders as in the stepless
 # titles ("%(file)s" the name of the file sent). Other apps add theirs from AppConfig.ready().
 SHIPMENTS_STOPPED = gettext_noop("shipments stopped")
-TASK_RESULTS: list[str] = [SHIPMENTS_STOPPED]
+# The skip reason of a call the nightly run found not done in time and retried (read through
+# `Task.localized_skip_reason`, as a result is).
+CALL_MISSED_RETRIED = gettext_noop("missed: not done in time, retried")
+TASK_RESULTS: list[str] = [SHIPMENTS_STOPPED, CALL_MISSED_RETRIED]
 _RESULT_PATTERNS: list[tuple[str, re.Pattern[str]]] = []
 
 

@@ -43,6 +43,7 @@ from dunwell.ladder.decide import task_window
 from dunwell.ladder.models import (
     CALL_AGAIN,
     CALL_AGAIN_NO_ANSWER,
+    CALL_MISSED_RETRIED,
     Action,
     Dispute,
     DisputeStatus,
@@ -530,7 +531,7 @@ def retry_stale_call_backs(run: NightlyRun) -> None:
             )
         Task.objects.filter(pk__in=[row[0] for row in stale], status=TaskStatus.OPEN).update(
             status=TaskStatus.SKIPPED,
-            skip_reason="missed: not done in time, retried",
+            skip_reason=CALL_MISSED_RETRIED,
             done_at=run.now,
         )
         _create_new(new)

@@ -186,6 +186,10 @@ def test_missed_call_back_is_closed_and_retried_on_the_next_working_day(
     summary = run_at(7)  # Sunday morning: the retry lands on Monday
     call_back.refresh_from_db()
     assert call_back.status == TaskStatus.SKIPPED
+    # Stored in English (the API's words), read in the viewer's language.
+    assert call_back.skip_reason == "missed: not done in time, retried"
+    with translation.override("ro"):
+        assert call_back.localized_skip_reason == "ratat: neefectuat la timp, apel reprogramat"
     retry = Task.objects.get(key=f"retry:{call_back.pk}")
     assert retry.status == TaskStatus.OPEN and retry.assignee == collector
     assert retry.title == "Call again: Call back as asked"

@@ -209,3 +209,36 @@ def test_a_call_back_the_nightly_retry_skipped_names_no_one(
     )
     page = text(client_for(collector, "ru").get(reverse("work:task", args=[task.pk])))
     assert "Пропущена 09.03.2026" in page and "Пропустил(а) —" not in page
+
+
+@pytest.mark.parametrize(
+    ("language", "reason"),
+    [
+        ("ru", "Причина: пропущено: не выполнено вовремя, назначен повторный звонок"),
+        ("uk", "Причина: пропущено: не виконано вчасно, призначено повторний дзвінок"),
+        ("ro", "Motiv: ratat: neefectuat la timp, apel reprogramat"),
+        ("en", "Reason: missed: not done in time, retried"),
+    ],
+)
+def test_the_nightly_retrys_skip_reason_reads_in_the_readers_language(
+    debtor: Counterparty, collector: User, language: str, reason: str
+) -> None:
+    """The nightly retry stores its skip reason in English (the API's and the exports' words);
+    the task page read it in English in every language. A row stored before reads translated."""
+    task = ladder_task(debtor, collector, "call")
+    Task.objects.filter(pk=task.pk).update(
+        status=TaskStatus.SKIPPED,
+        skip_reason="missed: not done in time, retried",
+        done_at=datetime.fromisoformat("2026-03-09T23:00+02:00"),
+    )
+    page = text(client_for(collector, language).get(reverse("work:task", args=[task.pk])))
+    assert reason in page
+    if language != "en":
+        assert "not done in time" not in page
+
+
+def test_a_skip_reason_a_person_typed_reads_as_typed(debtor: Counterparty, collector: User) -> None:
+    task = ladder_task(debtor, collector, "call")
+    Task.objects.filter(pk=task.pk).update(status=TaskStatus.SKIPPED, skip_reason="retried")
+    page = text(client_for(collector, "ru").get(reverse("work:task", args=[task.pk])))
+    assert "Причина: retried" in page
