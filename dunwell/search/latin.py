@@ -5,27 +5,36 @@ Collectors in Moldova and Romania type Latin letters: "agropod" has to find "А�
 "Romashka SRL". Both the name and the query are reduced to one lower-case Latin key and the
 query's key is looked for inside the name's.
 
-Each Cyrillic or accented Latin letter becomes what `anyascii` writes for it (Ж → zh,
-ї → i, ş → s), soft and hard signs and apostrophes are dropped, and the spellings people use
-for the same sound are made one: y → i ("podillya"/"podillia", "kyiv"), kh → h ("harkov"),
-w → v. The database computes the same key with the SQL function `search_latin`, generated from
-`LETTERS` by search/migrations/0003 (PostgreSQL, with a trigram index on it) and registered on
-every SQLite connection (search/apps.py). A change here changes stored index entries: it needs a
-migration that recreates the function and its indexes.
+Each Cyrillic or accented Latin letter of the scripts our debtors write in becomes what
+`anyascii` writes for it (Ж → zh, ї → yi, ş → s), soft and hard signs and apostrophes are
+dropped, and the letters people write for one sound are made one: y → i ("podillya" /
+"podillia", "kyiv"), w → v, and Cyrillic х → h ("harkov"). Every letter is replaced on its own,
+so a name that contains the typed text, whatever its case, has a key that contains the text's
+key: the search asks the key alone, one index (a Latin "kh" typed for х is asked both ways,
+`latin_keys`). The database computes the same key with the SQL function `search_latin`,
+generated from `LETTERS` by search/migrations (PostgreSQL, with a trigram index on it) and
+registered on every SQLite connection (search/apps.py). A change here changes stored index
+entries: it needs a migration that recreates the function and reindexes (as 0004 does).
 """
 
 from __future__ import annotations
 
 from anyascii import anyascii
 
-# Latin-1 letters, Latin Extended-A and -B (Romanian ş ţ ș ț ă â î), Cyrillic and its supplement.
-_RANGES = ((0x00C0, 0x024F), (0x0400, 0x052F))
+# The scripts our debtors' names are written in: Latin-1 letters and Latin Extended-A (æ ß œ ş ă
+# â î), the Romanian ș ț of Latin Extended-B, Russian, Ukrainian and the other basic Cyrillic
+# letters, Ukrainian ґ and Moldovan Cyrillic ӂ. Other scripts keep their letters (lower-cased):
+# each letter in this table costs the database a step per name it reads.
+_RANGES = ((0x00C0, 0x017F), (0x0218, 0x021B), (0x0400, 0x045F), (0x0490, 0x0491), (0x04C1, 0x04C2))
 _DROPPED = "'\"\u2019\u02bc`"  # apostrophes: "Ірпінь" is written "Irpin'" or "Irpin"
+# One letter for one sound, applied to each letter's spelling (so to plain Latin letters too).
+_SOUNDS = str.maketrans({"y": "i", "w": "v"})
+_OWN = {"х": "h", "Х": "h"}  # anyascii writes "kh"; "Харків" is typed "harkiv" as often
 
 
 def _letter(char: str) -> str:
-    latin = anyascii(char).lower()
-    return "".join(c for c in latin if c.isascii() and c.isalnum())
+    latin = _OWN.get(char) or anyascii(char).lower()
+    return "".join(c for c in latin if c.isascii() and c.isalnum()).translate(_SOUNDS)
 
 
 LETTERS: dict[str, str] = {
@@ -34,21 +43,23 @@ LETTERS: dict[str, str] = {
     for code in range(start, end + 1)
     if chr(code).isalpha()
 }
+LETTERS.update({"y": "i", "Y": "i", "w": "v", "W": "v"})
 LETTERS.update(dict.fromkeys(_DROPPED, ""))
 _TABLE = str.maketrans(LETTERS)
-
-# Applied in this order after the letters, to the lower-cased text.
-SOUNDS = (("kh", "h"), ("y", "i"), ("w", "v"))
 
 
 def latin_key(text: str | None) -> str:
     """The text's search key: Latin letters, lower case, one spelling per sound."""
     if text is None:
         return ""
-    key = text.translate(_TABLE).lower()
-    for spelled, written in SOUNDS:
-        key = key.replace(spelled, written)
-    return key
+    return text.translate(_TABLE).lower()
+
+
+def latin_keys(text: str) -> list[str]:
+    """The keys a name's key is searched for: the text's, and when it has a Latin "kh" (typed
+    for х: "kharkiv") the same with "h"."""
+    key = latin_key(text)
+    return [key, key.replace("kh", "h")] if "kh" in key else [key]
 
 
 def sql_function_body(argument: str) -> str:
@@ -72,7 +83,4 @@ def sql_function_body(argument: str) -> str:
     expr = (
         f"translate({expr}, {quote(''.join(single_from + dropped))}, {quote(''.join(single_to))})"
     )
-    expr = f"lower({expr})"
-    for spelled, written in SOUNDS:
-        expr = f"replace({expr}, {quote(spelled)}, {quote(written)})"
-    return expr
+    return f"lower({expr})"

@@ -24,7 +24,7 @@ from dunwell.accounts.models import User
 from dunwell.accounts.visibility import counterparty_filter
 from dunwell.ledger.models import Company, Contact, Contract, Counterparty, Document
 from dunwell.money import Money
-from dunwell.search.latin import latin_key
+from dunwell.search.latin import latin_keys
 from dunwell.search.models import DocumentNumber
 from dunwell.search.terms import PhoneQuery, phone_query
 
@@ -78,19 +78,20 @@ def _latin_name() -> Func:
     return Func(F("name"), function="search_latin", output_field=CharField())
 
 
-def _by_latin_name(latin: str) -> Q:
-    return Q(latin_name__contains=latin) if latin else Q(pk__in=[])
+def _by_name(text: str) -> Q:
+    """Names that contain the text, by their Latin keys (search/latin.py): a name that contains
+    it as typed, in any case, has a key that contains the text's key, so one condition on one
+    index finds both "Debtor 12" and "АгроПоділля" for "agropod"."""
+    found = Q(pk__in=[])
+    for key in latin_keys(text):
+        found |= Q(latin_name__contains=key)
+    return found
 
 
 def _debtors(user: User, text: str) -> Group:
     group = Group("debtors", _("Debtors"))
-    latin = latin_key(text)
-    found = (
-        _by_latin_name(latin)
-        | Q(name__icontains=text)
-        | Q(tax_id__icontains=text)
-        | Q(external_id__icontains=text)
-    )
+    latin = latin_keys(text)[0]
+    found = _by_name(text) | Q(tax_id__icontains=text) | Q(external_id__icontains=text)
     compact = "".join(text.split())
     if compact != text:  # a tax id as printed on paper: "RO 185 472 90"
         found |= Q(tax_id__icontains=compact)
@@ -119,8 +120,8 @@ def _phone_filter(phone: PhoneQuery | None) -> Q:
 
 def _contacts(user: User, text: str, phone: PhoneQuery | None) -> Group:
     group = Group("contacts", _("Contacts"))
-    latin = latin_key(text)
-    found = Q(name__icontains=text) | _by_latin_name(latin) | Q(email__icontains=text)
+    latin = latin_keys(text)[0]
+    found = _by_name(text) | Q(email__icontains=text)
     qs = (
         Contact.objects.filter(counterparty_filter(user, "counterparty__"))
         .annotate(latin_name=_latin_name())

@@ -52,6 +52,15 @@ def _page(user: User, q: str) -> str:
         # Romanian letters typed without their marks
         ("Vinăria Ştefan Vodă", "stefan voda"),
         ("Vinăria Ştefan Vodă", "vinaria"),
+        # х typed "h" or "kh", a Latin "kh" found by х and by itself
+        ("Харків Агро", "kharkiv"),
+        ("Харків Агро", "harkiv"),
+        ("Kharkiv Trade", "Харків"),
+        ("Mikhailov SRL", "mikhail"),
+        # the name as written, in any case: the key alone answers it (no second condition)
+        ("DEBTOR Lumina 12", "lumina 1"),
+        ("Debtor 4217", "DEBTOR 42"),
+        ("ООО «Ромашка»", "«ромаш"),
     ],
 )
 def test_a_name_is_found_by_its_other_spelling(
@@ -152,3 +161,24 @@ def test_postgresql_answers_the_latin_search_from_an_index(make_counterparty: Ma
             plan = "\n".join(row[0] for row in cursor.fetchall())
             cursor.execute("SET enable_seqscan = on")
         assert index in plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram indexes: PostgreSQL only")
+def test_the_search_asks_one_index_for_a_name(director: User, make_counterparty: Make) -> None:
+    """A name matched as written and by its Latin key was two trigram scans of the debtors
+    (3.5 ms more per search at 1M documents): the key alone answers both."""
+    from django.test.utils import CaptureQueriesContext
+
+    from dunwell.search.selectors import search
+
+    make_counterparty(name="АгроПоділля ТОВ")
+    with CaptureQueriesContext(connection) as ctx:
+        search(director, "agropod")
+    [sql] = [q["sql"] for q in ctx.captured_queries if 'FROM "ledger_counterparty"' in q["sql"]][:1]
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("SET enable_seqscan = on")
+    assert "search_cp_name_latin_trgm" in plan
+    assert "search_cp_name_trgm" not in plan
