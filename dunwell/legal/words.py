@@ -31,38 +31,83 @@ EN_UNITS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
     "MDL": (("Moldovan leu", "Moldovan lei"), ("ban", "bani")),
 }
 
-# Romanian currencies are worded as num2words words lei and bani ("douăzeci și unu de lei și
-# un ban": the "de" from twenty on, "o sută" and "o mie"), with the units renamed and, for a
-# feminine unit, the numeral before it made feminine ("o grivnă", "două ruble", "douăzeci și
-# una de copeici"). num2words' own Romanian EUR words say "cents" and "unu euro", its RUB and
-# PLN words are English ("roubles", "zlotys"), and it has none for UAH.
-# currency: (feminine, one, many) for the major unit, then for the minor unit.
-RoUnit = tuple[bool, str, str]
+# Romanian amounts are worded here, not by num2words, whose thousands and millions lose their
+# gender and their "de" once a hundreds digit stands before them ("patru sute patruzeci și doi
+# de mii" for 442,000, "o sută doisprezece de mii", "douăzeci și unu milioane"). The rules: a
+# count of a noun takes "de" when its last two digits are 00 or from 20 on ("o sută de lei",
+# "douăzeci și unu de lei", but "o sută două grivne"); "mie" is feminine ("două mii",
+# "douăzeci și una de mii"), "milion" and "miliard" neuter ("un milion", "două milioane"); the
+# units keep their gender ("o grivnă", "două ruble", "douăzeci și una de copeici", "un euro").
+# currency: (gender, one, many) for the major unit, then for the minor unit; the gender is "m",
+# "f" or "n" (neuter: one as the masculine, two as the feminine).
+RoUnit = tuple[str, str, str]
 RO_UNITS: dict[str, tuple[RoUnit, RoUnit]] = {
-    "MDL": ((False, "leu moldovenesc", "lei moldovenești"), (False, "ban", "bani")),
-    "EUR": ((False, "euro", "euro"), (False, "cent", "cenți")),
-    "USD": ((False, "dolar american", "dolari americani"), (False, "cent", "cenți")),
-    "UAH": ((True, "grivnă", "grivne"), (True, "copeică", "copeici")),
-    "RUB": ((True, "rublă", "ruble"), (True, "copeică", "copeici")),
-    "PLN": ((False, "zlot", "zloți"), (False, "groș", "groși")),
+    "RON": (("m", "leu", "lei"), ("m", "ban", "bani")),
+    "MDL": (("m", "leu moldovenesc", "lei moldovenești"), ("m", "ban", "bani")),
+    "EUR": (("m", "euro", "euro"), ("m", "cent", "cenți")),
+    "USD": (("m", "dolar american", "dolari americani"), ("m", "cent", "cenți")),
+    "UAH": (("f", "grivnă", "grivne"), ("f", "copeică", "copeici")),
+    "RUB": (("f", "rublă", "ruble"), ("f", "copeică", "copeici")),
+    "PLN": (("m", "zlot", "zloți"), ("m", "groș", "groși")),
 }
-RO_FEMININE = {"un": "o", "unu": "una", "doi": "două", "doisprezece": "douăsprezece"}
-RO_LEI = re.compile(r"\b(?:(un|unu|doi|doisprezece) )?(de )?(leu|lei|ban|bani)\b")
+RO_ONES = ("", "unu", "doi", "trei", "patru", "cinci", "șase", "șapte", "opt", "nouă")
+RO_TEENS = (
+    "zece", "unsprezece", "doisprezece", "treisprezece", "paisprezece", "cincisprezece",
+    "șaisprezece", "șaptesprezece", "optsprezece", "nouăsprezece",
+)  # fmt: skip
+RO_TENS = ("", "", "douăzeci", "treizeci", "patruzeci", "cincizeci", "șaizeci", "șaptezeci",
+           "optzeci", "nouăzeci")  # fmt: skip
+RO_SCALES = ((10**9, "n", "miliard", "miliarde"), (10**6, "n", "milion", "milioane"),
+             (1000, "f", "mie", "mii"))  # fmt: skip
 
 
-def _ro_units(lei_words: str, currency: str) -> str:
-    """num2words' Romanian lei and bani renamed to `currency`'s units."""
+def _ro_below_hundred(n: int, gender: str) -> str:
+    tens, ones = divmod(n, 10)
+    if n < 10:
+        word = RO_ONES[n]
+    elif n < 20:
+        word = RO_TEENS[ones]
+    else:
+        word = RO_TENS[tens] + (f" și {RO_ONES[ones]}" if ones else "")
+    if gender == "f":
+        word = re.sub(r"\bunu$", "una", word)
+    if gender != "m":
+        word = re.sub(r"\bdoi(sprezece)?$", r"două\1", word)
+    return word
+
+
+def _ro_number(n: int, gender: str) -> str:
+    """n (from 1) as it is said before a noun of `gender`, one as "unu"/"una"."""
+    parts = []
+    for scale, scale_gender, one, many in RO_SCALES:
+        count, n = divmod(n, scale)
+        if count:
+            parts.append(_ro_count(count, scale_gender, one, many))
+    hundreds, rest = divmod(n, 100)
+    if hundreds:
+        parts.append("o sută" if hundreds == 1 else f"{_ro_below_hundred(hundreds, 'f')} sute")
+    if rest:
+        parts.append(_ro_below_hundred(rest, gender))
+    return " ".join(parts)
+
+
+def _ro_count(n: int, gender: str, one: str, many: str) -> str:
+    """n of a noun: "un leu", "o mie", "două mii", "o sută de lei", "o sută două grivne"."""
+    if n == 0:
+        return f"zero {many}"
+    if n == 1:
+        return f"{'o' if gender == 'f' else 'un'} {one}"
+    de = "de " if n % 100 == 0 or n % 100 >= 20 else ""
+    return f"{_ro_number(n, gender)} {de}{many}"
+
+
+def _ro_amount(amount: Decimal, currency: str) -> str:
+    """ "Patru sute patruzeci și două de mii ... de lei și doisprezece bani"; no cents, no "și"."""
     major, minor = RO_UNITS[currency]
-
-    def rename(match: re.Match[str]) -> str:
-        numeral, de, unit = match.group(1), match.group(2) or "", match.group(3)
-        feminine, one, many = major if unit in ("leu", "lei") else minor
-        noun = one if unit in ("leu", "ban") else many
-        if numeral and feminine:
-            numeral = RO_FEMININE[numeral]
-        return f"{numeral} {de}{noun}" if numeral else f"{de}{noun}"
-
-    return RO_LEI.sub(rename, lei_words)
+    whole = int(amount)
+    cents = int((amount - whole) * 100)
+    words = _ro_count(whole, *major)
+    return f"{words} și {_ro_count(cents, *minor)}" if cents else words
 
 
 def _en_units(amount: Decimal, currency: str) -> str:
@@ -156,7 +201,7 @@ def amount_in_words(amount: Decimal, currency: str, language: str) -> str:
         if (language, currency) in SLAVIC_LEI:
             words = _slavic_lei(amount, language, currency)
         elif language == "ro" and currency in RO_UNITS:
-            words = _ro_units(num2words(amount, lang="ro", to="currency", currency="RON"), currency)
+            words = _ro_amount(amount, currency)
         elif language == "en" and currency in EN_UNITS:
             words = _en_units(amount, currency)
         else:

@@ -154,3 +154,29 @@ def test_dates_and_rates_are_written_as_courts_write_them() -> None:
     assert format_date(None) == ""
     assert format_percent(Decimal("0.1000"), "ru") == "0,1%"
     assert format_percent(Decimal("16.00"), "en") == "16%"
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "expected"),
+    [
+        # A pretension's "1.442.234,12 RON" read "patruzeci și doi de mii": "mie" is feminine.
+        (
+            "1442234.12",
+            "RON",
+            "Un milion patru sute patruzeci și două de mii două sute treizeci și patru de lei "
+            "și doisprezece bani",
+        ),
+        ("21000.00", "MDL", "Douăzeci și una de mii de lei moldovenești"),  # was "unu de mii"
+        # no "de" below twenty, even after hundreds (was "o sută doisprezece de mii")
+        ("112000.00", "RON", "O sută douăsprezece mii de lei"),
+        ("302000.00", "EUR", "Trei sute două mii de euro"),  # was "trei sute doi de mii"
+        # millions take "de" from twenty on (was "treizeci și două milioane")
+        ("32000000.00", "RON", "Treizeci și două de milioane de lei"),
+        ("21000000.00", "RON", "Douăzeci și unu de milioane de lei"),
+        ("2000000.00", "UAH", "Două milioane de grivne"),
+    ],
+)
+def test_romanian_thousands_and_millions_agree_with_their_noun(
+    amount: str, currency: str, expected: str
+) -> None:
+    assert amount_in_words(Decimal(amount), currency, "ro") == expected
