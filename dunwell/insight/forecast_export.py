@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 from typing import IO, Any
 
@@ -33,7 +34,12 @@ def money(cents: int | None) -> Decimal | None:
 
 def period_label(row: Row, monthly: bool) -> str:
     if monthly:
-        return row.period.start.strftime("%m.%Y")
+        start, end = row.period.start, row.period.end
+        # The first month starts the day after the as-of day: "12.2026" would read as the whole
+        # month, the days already past (and their receipts) included.
+        if start.day != 1 or (end + timedelta(days=1)).day != 1:
+            return f"{start:%d.%m}–{end:%d.%m.%Y}"
+        return start.strftime("%m.%Y")
     return f"{row.period.start:%d.%m}–{row.period.end:%d.%m.%Y}"
 
 

@@ -171,3 +171,18 @@ def test_the_export_has_weeks_and_months_per_currency(
     assert cells[1].number_format == cells[2].number_format == "dd.mm.yyyy"
     assert len(rows) == 2 + 13
     assert len(list(book["Months"].iter_rows(values_only=True))) == 2 + 12
+
+
+@pytest.mark.parametrize("language", ["en", "uk"])
+def test_a_first_month_already_under_way_is_named_by_its_days(
+    client: Client, ledger: None, director: User, language: str
+) -> None:
+    """Taken on 15.03, the first month's row holds 16.03–31.03 only: labelled "03.2026" a
+    finance reader took it for the whole of March, the receipts of 1–15 March included."""
+    User.objects.filter(pk=director.pk).update(language=language)
+    with time_machine.travel("2026-03-15 09:00:00+00:00", tick=False):
+        response = get(client, director)
+    months = response.context["tables"][0]["months"]
+    assert [m["label"] for m in months[:2]] == ["16.03–31.03.2026", "04.2026"]
+    html = response.content.decode()
+    assert "<th>16.03–31.03.2026</th>" in html and "<th>03.2026</th>" not in html
