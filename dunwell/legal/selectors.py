@@ -590,6 +590,13 @@ def pretension_data(
     totals: dict[str, Decimal] = {}
     for group in groups:
         totals[group.currency] = totals.get(group.currency, ZERO) + group.claim_total
+    for group in groups:
+        # The fixed EUR 40 of a lei (or other) block is claimed too: in its own currency's
+        # total, never added to the block's (Law 72/2013 art. 13, Directive 2011/7/EU art. 6).
+        calc = group.calculation
+        if calc is not None and calc.compensation and calc.compensation_currency != group.currency:
+            cur = calc.compensation_currency
+            totals[cur] = totals.get(cur, ZERO) + calc.compensation
     contracts = {group.contract for group in groups}
     only = next(iter(contracts)) if len(contracts) == 1 else None
     data = _common(PaperKind.PRETENSION, counterparty, language, today, only)

@@ -208,6 +208,20 @@ def test_euro_compensation_stays_out_of_a_lei_claim(debtor: Any, lawyer: Any) ->
     assert all(a.endswith("EUR") == (c == "Fixed recovery compensation") for c, a in amounts)
 
 
+def test_euro_compensation_of_a_lei_claim_is_in_the_euro_total(debtor: Any, lawyer: Any) -> None:
+    """The letter claims the EUR 40 per invoice beside a lei debt: its totals (what the debtor
+    is asked to pay) list it in euro, apart from the lei. Before, 'Total claim' named the lei
+    alone and the 80.00 EUR claimed above it was in no total."""
+    paper = generate_document(debtor, "pretension", lawyer, language="en", today=TODAY,
+                              rule="eu-directive", pdf=False)  # fmt: skip
+    raw = paper.data["raw"]
+    assert raw["totals"] == {"RON": raw["claim_total"], "EUR": "80.00"}
+    text = docx_text(paper.docx.read())
+    lei = Decimal(raw["claim_total"])
+    assert f"Total claim: {lei:,.2f} RON" in text
+    assert "Total claim: 80.00 EUR (Eighty euro, zero cents)." in text
+
+
 def test_a_calculation_the_rates_cannot_cover_is_refused_clearly(
     debtor: Any, lawyer: Any, monkeypatch: Any
 ) -> None:
