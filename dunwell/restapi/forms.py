@@ -14,6 +14,12 @@ from dunwell.restapi.models import Scope
 from dunwell.restapi.tokens import grantable_scopes
 
 
+def user_label(user: User) -> str:
+    """'Adrian Admin (admin)': the name people know, and the login the API answers with."""
+    name = user.get_full_name()
+    return f"{name} ({user.username})" if name else user.username
+
+
 class TokenForm(forms.Form):
     name = forms.CharField(
         label=pgettext_lazy("thing", "Name"),
@@ -41,6 +47,8 @@ class TokenForm(forms.Form):
         if can_manage_integrations(actor):
             user_field: Any = self.fields["user"]
             user_field.queryset = User.objects.filter(is_active=True).order_by("username")
+            # The login beside the name, as the table of tokens and the API's "user" say it.
+            user_field.label_from_instance = user_label
             user_field.help_text = _("Empty: yourself.")
         else:
             del self.fields["user"]

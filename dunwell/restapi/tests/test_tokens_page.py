@@ -120,3 +120,18 @@ def test_the_page_is_translated(collector: User) -> None:
 def test_preferences_link_to_the_tokens_page(collector: User) -> None:
     page = signed_in(collector).get("/work/preferences/").content.decode()
     assert 'href="/integrations/tokens/"' in page
+
+
+def test_the_owner_reads_as_the_same_person_in_the_form_and_the_table(
+    director: User, make_user: Callable[..., User]
+) -> None:
+    """The administrator picked "Florin Florea" under "For user" and the table of tokens then
+    said "fiona": the form now names the login beside the name, and the table the same."""
+    finance = make_user("fiona", Role.FINANCE, first_name="Florin", last_name="Florea")
+    client = signed_in(director)
+    form = client.get(URL).content.decode()
+    assert f'<option value="{finance.pk}">Florin Florea (fiona)</option>' in form
+    client.post(URL, {"user": finance.pk, "scopes": ["ledger:read"], "name": "ERP"})
+    page = client.get(URL).content.decode()
+    row = re.search(r"<td>ERP</td>\s*<td>([^<]*)</td>", page)
+    assert row is not None and row.group(1) == "Florin Florea (fiona)"
