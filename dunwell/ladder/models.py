@@ -80,7 +80,7 @@ class Policy(models.Model):
     code = models.SlugField(_("code"), max_length=32, unique=True)
     description = models.TextField(_("description"), blank=True)
     descriptions = models.JSONField(_("description in other languages"), default=dict, blank=True)
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("policy", "active"), default=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -669,10 +669,11 @@ def localized_result(result: str) -> str:
 
 
 class PromiseStatus(models.TextChoices):
-    ACTIVE = "active", _("active")
-    KEPT = "kept", _("kept")
-    BROKEN = "broken", _("broken")
-    CANCELLED = "cancelled", _("cancelled")
+    # A promise's own words: "active" alone is Django's auth's masculine "активный"/"activ".
+    ACTIVE = "active", pgettext_lazy("promise status", "active")
+    KEPT = "kept", pgettext_lazy("promise status", "kept")
+    BROKEN = "broken", pgettext_lazy("promise status", "broken")
+    CANCELLED = "cancelled", pgettext_lazy("promise status", "cancelled")
 
 
 class Promise(models.Model):
@@ -763,10 +764,10 @@ class Dispute(models.Model):
 
 
 class AgreementStatus(models.TextChoices):
-    ACTIVE = "active", _("active")
-    COMPLETED = "completed", _("completed")
-    BROKEN = "broken", _("broken")
-    CANCELLED = "cancelled", _("cancelled")
+    ACTIVE = "active", pgettext_lazy("agreement status", "active")
+    COMPLETED = "completed", pgettext_lazy("agreement status", "completed")
+    BROKEN = "broken", pgettext_lazy("agreement status", "broken")
+    CANCELLED = "cancelled", pgettext_lazy("agreement status", "cancelled")
 
 
 class Agreement(models.Model):

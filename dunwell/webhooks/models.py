@@ -26,7 +26,7 @@ class Subscription(models.Model):
     description = models.CharField(_("description"), max_length=255, blank=True)
     # The signing secret, sealed (dunwell.secrets_box); shown once, when created.
     secret_sealed = models.TextField()
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("webhook subscription", "active"), default=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
