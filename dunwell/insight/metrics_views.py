@@ -20,6 +20,7 @@ from dunwell.insight.export import bucket_label
 from dunwell.insight.forms import METRICS_GROUP_CHOICES, MetricsFilterForm
 from dunwell.insight.metrics import MetricsReport, Series, last_month_end, metrics
 from dunwell.insight.metrics_export import cents, one_place, roll_labels, series_title, write_xlsx
+from dunwell.insight.selectors import currency_choices
 from dunwell.views import bad_query
 
 
@@ -134,9 +135,12 @@ def metrics_page(request: HttpRequest) -> HttpResponse:
         }
         for row in report.collectors
     ]
+    narrowed = form.cleaned_data.get("currency") if form.is_bound and form.is_valid() else None
+    assert isinstance(request.user, User)
     context = {
         "form": form,
         "report": report,
+        "currency_choices": currency_choices(request.user, narrowed) if narrowed else currencies,
         "group_label": dict(METRICS_GROUP_CHOICES)[report.by.value] if report.by else _("Currency"),
         "chart_currency": chart_currency,
         "summary": summary,

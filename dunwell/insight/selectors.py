@@ -32,7 +32,7 @@ from dunwell.accounts.visibility import counterparty_filter
 from dunwell.dbrouting import on_report_database, report_connection
 from dunwell.insight.buckets import Bucket, due_date_thresholds, make_buckets
 from dunwell.insight.models import saved_edges
-from dunwell.ledger.models import Company, Counterparty, Segment
+from dunwell.ledger.models import Company, Counterparty, Document, Segment
 from dunwell.money import ZERO
 
 
@@ -102,6 +102,22 @@ def _visible_sql(user: User | None) -> tuple[str, list[Any]] | None:
     query = Counterparty.objects.filter(condition).values("id").query
     sql, params = query.sql_with_params()
     return sql, list(params)
+
+
+@on_report_database
+def currency_choices(user: User, chosen: str | None = None) -> list[str]:
+    """The currency filter's choices on a report narrowed to one currency: every currency of a
+    document the user may see (a report of one currency only knows that one, and the list
+    would shrink to it), and the chosen one even when nothing is in it."""
+    codes = set(
+        Document.objects.filter(counterparty_filter(user, "counterparty__"))
+        .order_by()
+        .values_list("currency", flat=True)
+        .distinct()
+    )
+    if chosen:
+        codes.add(chosen)
+    return sorted(codes)
 
 
 @on_report_database

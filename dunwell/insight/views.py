@@ -14,7 +14,7 @@ from dunwell.accounts.models import User
 from dunwell.forms import query_with_default
 from dunwell.insight.export import bucket_label, write_xlsx
 from dunwell.insight.forms import GROUP_CHOICES, AgingFilterForm
-from dunwell.insight.selectors import AgingReport, aging
+from dunwell.insight.selectors import AgingReport, aging, currency_choices
 from dunwell.views import bad_query
 
 PAGE_ROWS = 200  # the page shows the largest debts; the export has every row
@@ -73,9 +73,12 @@ def aging_page(request: HttpRequest) -> HttpResponse:
         }
         for currency in currencies
     ]
+    chosen = form.cleaned_data.get("currency") if form.is_bound and form.is_valid() else None
+    assert isinstance(request.user, User)
     context = {
         "form": form,
         "report": report,
+        "currency_choices": currency_choices(request.user, chosen) if chosen else currencies,
         "bucket_labels": labels,
         "group_label": dict(GROUP_CHOICES)[report.by.value],
         "totals": totals,
