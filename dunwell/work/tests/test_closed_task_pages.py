@@ -74,7 +74,7 @@ def text(page: Any) -> str:
             "Результат: Обещание оплаты",
             "Выполнил(а) colin 10.03.2026",
             "Звонок: обещание оплатить 1 500,00 RON до 20.03.2026 (Ana Pop) — pays after",
-            "Статус обещания: активн",
+            "Статус обещания: действует",
             "Позвонить должнику ещё раз",
         ),
         (
@@ -82,7 +82,7 @@ def text(page: Any) -> str:
             "Rezultat: Promisiune de plată",
             "Efectuată de colin la 10.03.2026",
             "Apel: promisiune de plată 1.500,00 RON până la 20.03.2026 (Ana Pop) — pays after",
-            "Starea promisiunii: activ",
+            "Starea promisiunii: activă",
             "Sunați din nou debitorul",
         ),
     ],
