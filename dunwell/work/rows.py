@@ -69,6 +69,9 @@ def worklist_rows(
     for item in items:
         task = item.task
         debtor = task.counterparty
+        # the step's name; its action's name beside it unless the name says it already
+        # ("Oprirea livrărilor" read "Oprirea livrărilor Oprirea livrărilor")
+        title = task.title_beside_debtor
         when = whens.get((item.late, task.due_at))
         if when is None:
             due = task.due_at.astimezone(zone)
@@ -111,8 +114,10 @@ def worklist_rows(
                 when,
                 awaiting if task.status == "awaiting_approval" else "",
                 item.call_url,
-                task.title_beside_debtor,
-                item.action_label,
+                title,
+                ""
+                if title.casefold().startswith(item.action_label.casefold())
+                else item.action_label,
                 item.debtor_url,
                 debtor.name,
                 segment,

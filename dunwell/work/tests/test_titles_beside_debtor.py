@@ -84,3 +84,23 @@ def test_the_on_hold_and_approvals_pages_name_the_debtor_once(
     )
     text = page(director, "work:bulk_approvals")
     assert step.name in text and joined not in text
+
+
+def test_my_day_names_the_action_beside_a_step_only_when_the_step_does_not(
+    debtor: Counterparty, collector: User
+) -> None:
+    """A step named after its action read twice: "Oprirea livrărilor Oprirea livrărilor"."""
+    task, step = step_task(debtor, collector)
+    Task.objects.filter(pk=task.pk).update(action="stop_shipments")
+    PolicyStep.objects.filter(pk=step.pk).update(name="Stop shipments (director approves)")
+    Task.objects.filter(pk=task.pk).update(
+        title=f"Stop shipments (director approves) — {debtor.name}"
+    )
+    text = " ".join(page(collector, "work:worklist").split())
+    assert "Stop shipments (director approves)" in text
+    assert "Stop shipments (director approves) Stop shipments" not in text
+    # a step whose name does not say its action keeps the action's name beside it
+    other, _step = step_task(debtor, collector)
+    Task.objects.filter(pk=other.pk).update(action="letter")
+    text = " ".join(page(collector, "work:worklist").split())
+    assert f"{_step.name} Letter" in text
