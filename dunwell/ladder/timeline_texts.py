@@ -114,19 +114,31 @@ def _task_renderer(free_key: str | None) -> Any:
     return render
 
 
-def step_covers_more(entries: Sequence[Any]) -> dict[int, str]:
-    """An unfinished task that took the documents reaching its step on a later day (one
-    unfinished task per debtor and step, `engine.one_task_per_step`)."""
+def _entries_steps(entries: Sequence[Any]) -> dict[int, list[str]]:
+    """Each entry's steps (its data's "steps", ids) by name in the reader's language, in one
+    query for the page."""
     from dunwell.ladder.models import PolicyStep
 
     step_ids = {
         int(step) for entry in entries for step in (entry.data or {}).get("steps", []) or []
     }
     names = {step.pk: step.localized_name for step in PolicyStep.objects.filter(pk__in=step_ids)}
+    return {
+        entry.pk: [
+            names[int(s)] for s in (entry.data or {}).get("steps", []) or [] if int(s) in names
+        ]
+        for entry in entries
+    }
+
+
+def step_covers_more(entries: Sequence[Any]) -> dict[int, str]:
+    """An unfinished task that took the documents reaching its step on a later day (one
+    unfinished task per debtor and step, `engine.one_task_per_step`)."""
+    names = _entries_steps(entries)
     out = {}
     for entry in entries:
         data = entry.data or {}
-        steps = [names[int(s)] for s in data.get("steps", []) if int(s) in names]
+        steps = names.get(entry.pk, [])
         if not steps or not isinstance(data.get("documents"), int):
             continue
         n = data["documents"]
@@ -146,13 +158,10 @@ def step_covers_more(entries: Sequence[Any]) -> dict[int, str]:
 
 def call_covers_more(entries: Sequence[Any]) -> dict[int, str]:
     """An open call that took the documents of the day's call steps (one call a day)."""
-    from dunwell.ladder.models import PolicyStep, Task
+    from dunwell.ladder.models import Task
 
     tasks = referenced(entries, "task", Task.objects.select_related("step", "counterparty"))
-    step_ids = {
-        int(step) for entry in entries for step in (entry.data or {}).get("steps", []) or []
-    }
-    names = {step.pk: step.localized_name for step in PolicyStep.objects.filter(pk__in=step_ids)}
+    names = _entries_steps(entries)
     out = {}
     for entry in entries:
         data = entry.data or {}
@@ -168,7 +177,7 @@ def call_covers_more(entries: Sequence[Any]) -> dict[int, str]:
             "call": task.title_beside_debtor,
             "n": n,
             "amount": money_text(Amounts.from_json(data.get("amounts") or {})),
-            "steps": ", ".join(names[int(s)] for s in data.get("steps", []) if int(s) in names),
+            "steps": ", ".join(names.get(entry.pk, [])),
         }
     return out
 
