@@ -178,3 +178,35 @@ def test_a_folded_step_and_the_calendar_follow_its_edits_in_the_readers_language
         )
     )
     page.screenshot(path=str(SCREENSHOTS / f"policy-editor-follows-edits-{language}.png"))
+
+
+def test_the_save_button_stays_put_while_the_calendar_is_redrawn(
+    chromium: Any, sign_in: Callable[..., Any], live_server: Any, supervisor: User
+) -> None:
+    """The calendar redraws itself after each edit (93f9cb6); the Save button under it moved
+    while the user went to click it, and a click at 390 px landed beside it (CI caught the
+    editor's test saving nothing)."""
+    standard = Policy.objects.get(code="standard")
+    page = sign_in(chromium, supervisor, width=390)
+    page.goto(f"{live_server.url}/ladder/{standard.pk}/")
+    page.wait_for_selector("table.preview-calendar")
+    save = page.locator("#policy-form button[type=submit]")
+    before = save.bounding_box()
+    rows = page.locator("table.preview-calendar tr").count()
+    page.click("#add-step")
+    added = page.locator("ol.steps > li.step").last
+    added.locator("input[name$='-name']").fill("Last word")
+    added.locator("input[name$='-days']").fill("30")
+    added.locator("select[name$='-action']").select_option("call")
+    # the calendar has been redrawn with the new step's row
+    expect(page.locator("table.preview-calendar tr")).to_have_count(rows + 1, timeout=10_000)
+    page.click("#preview-button")  # and once more, as a user may
+    page.wait_for_load_state("networkidle")
+    after = save.bounding_box()
+    assert before is not None and after is not None
+    # the button moves only by what was added above it (the new step), never by the calendar
+    added_box = added.bounding_box()
+    assert added_box is not None
+    assert after["y"] <= before["y"] + added_box["height"] + 20
+    page.evaluate("document.querySelector('#preview-result').innerHTML += '<p>x</p>'.repeat(20)")
+    assert save.bounding_box() == after
