@@ -24,7 +24,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Max, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +43,7 @@ from dunwell.ladder.models import (
     Task,
 )
 from dunwell.ledger.models import Document
+from dunwell.money import Money
 
 GRACE = "grace"
 AGREEMENT = "agreement"
@@ -206,36 +207,7 @@ def _task_holds(
             rest[cp_id].append(task_id)
     if not rest:
         return result
-    # (kind, amount, currency, document ids, until) per counterparty; one row per document
-    # a promise or dispute names (None: it names none, the oldest documents first).
-    claims: dict[int, list[tuple[str, Decimal, str, list[int], date | None]]] = defaultdict(list)
-    promises: dict[int, tuple[int, Decimal, str, date, list[int]]] = {}
-    claimants = listed or sorted(rest)
-    for p in ACTIVE_PROMISES_OF(claimants):
-        entry = promises.setdefault(
-            p["id"],
-            (
-                p["counterparty_id"],
-                p["amount"],
-                p["currency"],
-                p["promised_date"] + timedelta(days=p["grace_days"]),
-                [],
-            ),
-        )
-        if p["documents"] is not None:
-            entry[4].append(p["documents"])
-    disputes: dict[int, tuple[int, Decimal, str, date | None, list[int]]] = {}
-    for d in OPEN_DISPUTES_OF(claimants):
-        entry_d = disputes.setdefault(
-            d["id"], (d["counterparty_id"], d["amount"], d["currency"], d["deadline"], [])
-        )
-        if d["documents"] is not None:
-            entry_d[4].append(d["documents"])
-    for cp_id, amount, currency, ends, ids in promises.values():
-        if ends >= today:  # a promise past its date no longer holds, whatever its status
-            claims[cp_id].append((PROMISE, amount, currency, ids, ends))
-    for cp_id, amount, currency, deadline, ids in disputes.values():
-        claims[cp_id].append((DISPUTE, amount, currency, ids, deadline))
+    claims = _claims_of(listed or sorted(rest), today)
     # Only the counterparties in `rest` can hold a task by a claim: the others are held whole.
     claimed = [cp for cp in claims if cp in rest]
     if not claimed:
@@ -268,30 +240,115 @@ def _task_holds(
     return result
 
 
-def _covered_documents(
-    docs_by_currency: dict[str, list[tuple[int, date, Decimal]]],
-    claims: list[tuple[str, Decimal, str, list[int], date | None]],
-) -> dict[int, tuple[str, date | None]]:
-    """Documents fully held by the claims (promises first, then disputes, per currency), with
-    the kind that held them and until when."""
-    covered: dict[int, tuple[str, date | None]] = {}
+class Claim(NamedTuple):
+    """An active promise (within its date) or an open dispute, as it holds documents."""
+
+    kind: str  # PROMISE or DISPUTE
+    id: int
+    amount: Decimal
+    currency: str
+    documents: list[int]  # the documents it names; empty: the oldest first
+    until: date | None  # a promise's date plus its grace days; a dispute's deadline
+    promised_date: date | None = None
+
+
+def _claims_of(counterparty_ids: list[int], today: date) -> dict[int, list[Claim]]:
+    """The counterparties' claims by counterparty: their active promises whose date (plus grace)
+    has not passed, in the order they were recorded, then their open disputes. Two reads."""
+    promises: dict[int, tuple[int, Claim]] = {}
+    for p in ACTIVE_PROMISES_OF(counterparty_ids):
+        ends = p["promised_date"] + timedelta(days=p["grace_days"])
+        claim = Claim(PROMISE, p["id"], p["amount"], p["currency"], [], ends, p["promised_date"])
+        entry = promises.setdefault(p["id"], (p["counterparty_id"], claim))
+        if p["documents"] is not None:
+            entry[1].documents.append(p["documents"])
+    disputes: dict[int, tuple[int, Claim]] = {}
+    for d in OPEN_DISPUTES_OF(counterparty_ids):
+        claim_d = Claim(DISPUTE, d["id"], d["amount"], d["currency"], [], d["deadline"])
+        entry_d = disputes.setdefault(d["id"], (d["counterparty_id"], claim_d))
+        if d["documents"] is not None:
+            entry_d[1].documents.append(d["documents"])
+    claims: dict[int, list[Claim]] = defaultdict(list)
+    for _id, (cp_id, claim) in sorted(promises.items()):
+        assert claim.until is not None
+        if claim.until >= today:  # a promise past its date no longer holds, whatever its status
+            claims[cp_id].append(claim)
+    for _id, (cp_id, claim) in sorted(disputes.items()):
+        claims[cp_id].append(claim)
+    return claims
+
+
+def _reached(
+    docs_by_currency: dict[str, list[tuple[int, date, Decimal]]], claims: list[Claim]
+) -> list[tuple[Claim, set[int]]]:
+    """Each claim with the documents it reaches that the claims of its currency hold in full
+    together (promises first, then disputes, as the daily run lays them)."""
+    out: list[tuple[Claim, set[int]]] = []
     for currency, open_docs in docs_by_currency.items():
-        mine = [c for c in claims if c[2] == currency]
+        mine = [c for c in claims if c.currency == currency]
         if not mine:
             continue
-        mine.sort(key=lambda c: c[0] != PROMISE)  # promises first, as the daily run does
+        mine.sort(key=lambda c: c.kind != PROMISE)
         open_amount = {doc_id: amount for doc_id, _due, amount in open_docs}
-        held = held_amounts(open_docs, [(c[1], c[3]) for c in mine])
+        held = held_amounts(open_docs, [(c.amount, c.documents) for c in mine])
         full = {d for d, amount in held.items() if amount >= open_amount[d]}
-        if not full:
-            continue
         # Which claim reaches which document: lay each claim alone in the same order.
-        for kind, amount, _cur, ids, until in mine:
-            for doc_id in held_amounts(open_docs, [(amount, ids)]):
-                if doc_id in full:
-                    previous = covered.get(doc_id)
-                    if previous is None:
-                        covered[doc_id] = (kind, until)
-                    elif previous[0] == kind:
-                        covered[doc_id] = (kind, _later(previous[1], until))
+        for claim in mine:
+            reached = held_amounts(open_docs, [(claim.amount, claim.documents)])
+            out.append((claim, {d for d in reached if d in full}))
+    return out
+
+
+def _covered_documents(
+    docs_by_currency: dict[str, list[tuple[int, date, Decimal]]], claims: list[Claim]
+) -> dict[int, tuple[str, date | None]]:
+    """Documents fully held by the claims, with the kind that held them and until when."""
+    covered: dict[int, tuple[str, date | None]] = {}
+    for claim, documents in _reached(docs_by_currency, claims):
+        for doc_id in documents:
+            previous = covered.get(doc_id)
+            if previous is None:
+                covered[doc_id] = (claim.kind, claim.until)
+            elif previous[0] == claim.kind:
+                covered[doc_id] = (claim.kind, _later(previous[1], claim.until))
     return covered
+
+
+@dataclass(frozen=True)
+class PromiseCover:
+    """An active promise and the debtor's open documents it holds out of the ladder: those it
+    reaches and that the debtor's promises and open disputes pay in full together. Its other
+    documents, and the debtor's in other currencies, go on up the ladder."""
+
+    amount: Money
+    promised_date: date
+    covers: frozenset[int]
+    overdue: frozenset[int]  # the debtor's overdue open documents, every currency
+
+
+def promise_covers(counterparty_id: int, today: date) -> list[PromiseCover]:
+    """The debtor's promises that hold today, in the order they were recorded, with what each
+    covers (laid as `task_holds` lays them). Two reads, a third (open documents) only if a
+    promise holds."""
+    claims = _claims_of([counterparty_id], today).get(counterparty_id, [])
+    if not any(c.kind == PROMISE for c in claims):
+        return []
+    docs: dict[str, list[tuple[int, date, Decimal]]] = defaultdict(list)
+    overdue: set[int] = set()
+    for doc_id, currency, due, amount in Document.objects.filter(
+        counterparty_id=counterparty_id, open_amount__gt=0
+    ).values_list("id", "currency", "due_date", "open_amount"):
+        docs[currency].append((doc_id, due, amount))
+        if due < today:
+            overdue.add(doc_id)
+    covers = {claim.id: frozenset(found) for claim, found in _reached(docs, claims)}
+    return [
+        PromiseCover(
+            amount=Money(claim.amount, claim.currency),
+            promised_date=claim.promised_date,
+            covers=covers.get(claim.id, frozenset()),
+            overdue=frozenset(overdue),
+        )
+        for claim in claims
+        if claim.kind == PROMISE and claim.promised_date is not None
+    ]

@@ -17,12 +17,10 @@ from django.utils.translation import gettext, ngettext
 
 from dunwell.accounts.models import User
 from dunwell.accounts.visibility import can_skip_task, can_work_task, visible_people
-from dunwell.ladder.decide import held_amounts
-from dunwell.ladder.holds import ACTIVE_PROMISES_OF, OPEN_DISPUTES_OF, Hold, task_holds
+from dunwell.ladder.holds import Hold, PromiseCover, promise_covers, task_holds
 from dunwell.ladder.models import Action, Promise, Task, TaskStatus
 from dunwell.ladder.selectors import visible_tasks
 from dunwell.ledger.models import Document
-from dunwell.money import Money
 from dunwell.money_l10n import money_text
 from dunwell.work.models import CallActivity, Notification, TaskAttachment
 from dunwell.work.services import WRITTEN_ACTIONS, notify_key, notify_recipients
@@ -229,68 +227,6 @@ def has_work_today(user: User, now: datetime) -> bool:
 
 
 # --- promises to pay, as the collector acting on the debtor reads them ----------------------
-
-
-@dataclass(frozen=True)
-class PromiseCover:
-    """An active promise and the debtor's open documents it holds out of the ladder: those it
-    reaches and that are paid in full by the debtor's promises and open disputes together,
-    laid as `ladder.holds` lays them (own currency, oldest first, promises before disputes).
-    Its other documents, and the debtor's in other currencies, go on up the ladder."""
-
-    amount: Money
-    promised_date: date
-    covers: frozenset[int]
-    overdue: frozenset[int]  # the debtor's overdue open documents, every currency
-
-
-def promise_covers(counterparty_id: int, today: date) -> list[PromiseCover]:
-    """The debtor's promises that hold today (active, promised date plus grace not past), in
-    the order they were recorded. Two reads, a third (open documents) only if one holds."""
-    promises: dict[int, tuple[Decimal, str, date, list[int]]] = {}
-    for p in ACTIVE_PROMISES_OF([counterparty_id]):
-        if p["promised_date"] + timedelta(days=p["grace_days"]) < today:
-            continue  # past its date: no longer holds, whatever its status says
-        entry = promises.setdefault(p["id"], (p["amount"], p["currency"], p["promised_date"], []))
-        if p["documents"] is not None:
-            entry[3].append(p["documents"])
-    if not promises:
-        return []
-    disputes: dict[int, tuple[Decimal, str, list[int]]] = {}
-    for d in OPEN_DISPUTES_OF([counterparty_id]):
-        entry_d = disputes.setdefault(d["id"], (d["amount"], d["currency"], []))
-        if d["documents"] is not None:
-            entry_d[2].append(d["documents"])
-    docs: dict[str, list[tuple[int, date, Decimal]]] = defaultdict(list)
-    overdue: set[int] = set()
-    for doc_id, currency, due, amount in Document.objects.filter(
-        counterparty_id=counterparty_id, open_amount__gt=0
-    ).values_list("id", "currency", "due_date", "open_amount"):
-        docs[currency].append((doc_id, due, amount))
-        if due < today:
-            overdue.add(doc_id)
-    covers: dict[int, frozenset[int]] = {}
-    for currency, open_docs in docs.items():
-        mine = sorted(pid for pid, p in promises.items() if p[1] == currency)
-        if not mine:
-            continue
-        claims = [(promises[pid][0], promises[pid][3]) for pid in mine]
-        claims += [(a, ids) for a, cur, ids in disputes.values() if cur == currency]
-        open_amount = {doc_id: amount for doc_id, _due, amount in open_docs}
-        held = held_amounts(open_docs, claims)
-        full = {d for d, amount in held.items() if amount >= open_amount[d]}
-        for pid in mine:
-            reached = held_amounts(open_docs, [(promises[pid][0], promises[pid][3])])
-            covers[pid] = frozenset(d for d in reached if d in full)
-    return [
-        PromiseCover(
-            amount=Money(amount, currency),
-            promised_date=promised_date,
-            covers=covers.get(pid, frozenset()),
-            overdue=frozenset(overdue),
-        )
-        for pid, (amount, currency, promised_date, _ids) in sorted(promises.items())
-    ]
 
 
 def promise_notes(covers: list[PromiseCover], task: Task | None) -> list[str]:

@@ -31,6 +31,7 @@ from dunwell.accounts.visibility import (
 )
 from dunwell.compiled import together
 from dunwell.forms import query_id
+from dunwell.ladder.holds import promise_covers
 from dunwell.ladder.models import Dispute, Task
 from dunwell.money import ZERO, Amounts, Money, format_amounts, format_money
 from dunwell.money_l10n import money_text
@@ -465,7 +466,7 @@ def call_card(request: HttpRequest, counterparty_id: int) -> HttpResponse:
             # What an active promise covers, so that a call about the rest is not read as the
             # promise lost (a promise pauses only the documents it pays).
             "promise_notes": task_queries.promise_notes(
-                task_queries.promise_covers(counterparty.pk, today), open_task
+                promise_covers(counterparty.pk, today), open_task
             ),
             "skip_form": SkipForm(),
             "outcomes": Outcome,
