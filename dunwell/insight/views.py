@@ -78,6 +78,8 @@ def aging_page(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "report": report,
+        # The currency the reader chose, even when nothing is open in it (named when empty).
+        "chosen": chosen or "",
         "currency_choices": currency_choices(request.user, chosen) if chosen else currencies,
         "bucket_labels": labels,
         "group_label": dict(GROUP_CHOICES)[report.by.value],

@@ -12,7 +12,7 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from dunwell.accounts.models import User
+from dunwell.accounts.models import Role, User
 from dunwell.ledger.models import Counterparty, Document
 
 pytestmark = pytest.mark.django_db
@@ -58,3 +58,34 @@ def test_the_list_offers_only_currencies_of_debtors_the_reader_sees(
     client: Client, ledger: None, collector: User
 ) -> None:
     assert choices(client, collector, "insight:aging", currency="RON") == ["", "RON"]
+
+
+@pytest.mark.parametrize(
+    ("language", "says"),
+    [
+        ("en", "No open receivables in USD that you can see on this date."),
+        ("ru", "На эту дату нет доступной вам открытой задолженности в USD."),
+        ("ro", "La această dată nu există creanțe deschise în USD pe care le puteți vedea."),
+    ],
+)
+def test_a_currency_with_nothing_open_is_named_on_the_empty_page_and_stays_chosen(
+    client: Client,
+    ledger: None,
+    make_user: Callable[..., User],
+    make_counterparty: Callable[..., Counterparty],
+    make_document: Callable[..., Document],
+    language: str,
+    says: str,
+) -> None:
+    # Paid in full: USD is among the reader's currencies, with nothing open in it.
+    paid = make_document(make_counterparty(name="Paid Ltd"), "50.00", currency="USD")
+    Document.objects.filter(pk=paid.pk).update(open_amount=0)
+    finance = make_user("fiona", Role.FINANCE, language=language)
+    client.force_login(finance)
+    html = client.get(reverse("insight:aging"), {"currency": "USD"}).content.decode()
+    assert f"<p>{says}</p>" in html
+    assert '<option value="USD" selected>USD</option>' in html
+    # Without a currency chosen, the page has debts to show and no empty sentence.
+    html = client.get(reverse("insight:aging")).content.decode()
+    assert "USD" not in re.sub(r"<select.*?</select>", "", html, flags=re.S)
+    assert 'id="aging-totals"' in html
