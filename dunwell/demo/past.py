@@ -14,6 +14,9 @@ Everything goes through the services a run or a click uses, at the past moment i
   the response deadline), and when the run's court-filing step came after the deadline, filed
   most lawsuits (`file_lawsuit`) and had a hearing scheduled (`schedule_hearing`), and marked
   the others' step done on the case page (the lawsuit being prepared);
+- the approvers (the director; the supervisor for the team's largest debts, which they put on a
+  scale of their own beforehand: `demo.approvals`) approved most steps waiting for them on the
+  day or a few days later; the others, and those of today's run, still wait;
 - at the end of each working day everybody read the notices that had come in (the bell's
   `mark_notifications_read`), so only those of the last few days are still unread.
 
@@ -39,8 +42,11 @@ from django.db import transaction
 from django.db.models import F
 
 from dunwell.accounts.models import Role, User
+from dunwell.accounts.visibility import can_decide_approval
+from dunwell.demo.approvals import put_large_debts_on_approval
 from dunwell.ladder.engine import run
 from dunwell.ladder.models import Action, Task, TaskStatus
+from dunwell.ladder.services import approve_task
 from dunwell.ladder.services import complete_task as complete_ladder_task
 from dunwell.ledger.models import Company, Contact
 from dunwell.legal.errors import LegalError
@@ -179,6 +185,16 @@ class _Replay:
             .select_related("assignee", "counterparty")
             .order_by("pk")
         )
+        for approval in (
+            Task.objects.filter(
+                counterparty__company=self.company,
+                created_at__gte=since,
+                status=TaskStatus.AWAITING_APPROVAL,
+            )
+            .select_related("counterparty")
+            .order_by("pk")
+        ):
+            self.plan_decision(approval, day, next_run)
         for task in tasks:
             if task.action in (Action.PRETENSION, Action.COURT_FILING):
                 if task.counterparty_id not in cases:
@@ -249,6 +265,31 @@ class _Replay:
             record_call_outcome(by, task.counterparty, data, now=at)
         except WorkError:
             return  # the task closed meanwhile (the debt was paid): nothing to call about
+
+    # -- the approvers ---------------------------------------------------------------------
+
+    def approver(self, task: Task) -> User | None:
+        """Who decides a step waiting for approval: the first user of its approval role who may
+        (a supervisor: the debtor's team's)."""
+        for user in User.objects.filter(role=task.approval_role, is_active=True).order_by("pk"):
+            if can_decide_approval(user, task):
+                return user
+        return None
+
+    def plan_decision(self, task: Task, day: date, next_run: date) -> None:
+        """The approver approves most steps on the day of the run or a few working days later;
+        the others still wait (with those of today's run, the approvals page's work)."""
+        approver = self.approver(task)
+        if approver is None or self.rng.random() >= DONE_SHARE:
+            return
+        if self.rng.random() < ON_TIME_SHARE:
+            at = self.moment(day, time(9, 0), time(12, 0))
+        else:
+            later = self.later_day(day, next_run)
+            if later is None:
+                return
+            at = self.moment(later)
+        self.plan(at, lambda at: _void(approve_task(task, user=approver)))
 
     # -- the lawyer ------------------------------------------------------------------------
 
@@ -397,6 +438,9 @@ def seed_past(
         return Past(0, 0, 0, 0, 0, 0)
     replay = _Replay(company, as_of, seed)
     days = run_days(replay.calendar, as_of, weeks)
+    # The supervisor put the team's largest debts on the scale they approve, the week before.
+    with _at(replay.moment(replay.calendar.next_working_day(days[0] - timedelta(days=7)))):
+        put_large_debts_on_approval(company)
     for number, (day, next_run) in enumerate(zip(days, [*days[1:], as_of], strict=True), 1):
         say(f"  the last {weeks} weeks: {number}/{len(days)}, the run of {day.isoformat()}")
         since = datetime.combine(day, RUN_AT, tzinfo=replay.zone)
