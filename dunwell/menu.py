@@ -12,7 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from dunwell.accounts.visibility import can_manage_provider_secrets
+from dunwell.accounts.visibility import can_manage_provider_secrets, can_open_admin_list
 from dunwell.insight.labels import FORECAST_MENU_LABEL, METRICS_MENU_LABEL
 from dunwell.letters.labels import MENU_LABEL as LETTERS_LABEL
 from dunwell.pipeline.labels import MENU_LABEL as PIPELINE_LABEL
@@ -24,6 +24,8 @@ class MenuEntry:
     url_name: str
     label: str | Promise
     roles: frozenset[str] | None = None  # None: everybody signed in
+    # A rule from visibility.py beside the roles (None: the roles decide).
+    allowed: Callable[[Any], bool] | None = None
 
 
 MENU: tuple[MenuEntry, ...] = (
@@ -60,6 +62,19 @@ MENU: tuple[MenuEntry, ...] = (
         "ledger:imports", _("Import"), frozenset({"finance", "director", "admin", "supervisor"})
     ),
     MenuEntry("integrations", _("Integrations"), frozenset({"director", "admin"})),
+    # Users and companies are managed in the Django admin, which only the admin role enters.
+    MenuEntry(
+        "admin:accounts_user_changelist",
+        _("Users"),
+        frozenset({"admin"}),
+        allowed=lambda user: can_open_admin_list(user, "accounts.view_user"),
+    ),
+    MenuEntry(
+        "admin:ledger_company_changelist",
+        _("Companies"),
+        frozenset({"admin"}),
+        allowed=lambda user: can_open_admin_list(user, "ledger.view_company"),
+    ),
 )
 
 
@@ -151,6 +166,8 @@ def menu_for(request: HttpRequest) -> list[dict[str, object]]:
     items: list[dict[str, object]] = []
     for entry in MENU:
         if entry.roles is not None and not (user.is_superuser or user.role in entry.roles):
+            continue
+        if entry.allowed is not None and not entry.allowed(user):
             continue
         try:
             url = reverse(entry.url_name)

@@ -133,6 +133,19 @@ def can_manage_provider_secrets(user: User) -> bool:
     )
 
 
+def can_open_admin_list(user: User, permission: str) -> bool:
+    """An administrator's list in the Django admin (users, companies): the admin role, let
+    into the Django admin (staff) and given `permission` ("accounts.view_user"), so that the
+    menu never links to a page that answers 403."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and (user.is_superuser or user.role == Role.ADMIN)
+        and user.has_perm(permission)
+    )
+
+
 def is_manager(user: User) -> bool:
     return bool(user.is_authenticated and (user.is_superuser or user.role in MANAGERS))
 
