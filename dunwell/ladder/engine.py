@@ -564,32 +564,40 @@ def one_task_per_step(
     instead of a second one: a lawyer has one pretension to send per debtor, not one per week
     of new documents. Unfinished means open for a step without approval, and still waiting
     for its approval for a step that needs one: a task already approved is not widened behind
-    its approver's back, the new documents get a task of their own to approve. The step is
-    reached all the same (the caller writes the documents' progress). Calls keep their own
-    rule (`one_call_a_day`); steps per document stay one task per document. Returns the
-    drafts to create."""
+    its approver's back, the new documents get a task of their own to approve. A call (after
+    `one_call_a_day` kept one a day) joins the debtor's open call of the same step for the same
+    person: a collector back from a week away found three "second-level call" tasks for one
+    debtor, one per week its documents reached the step. The step is reached all the same (the
+    caller writes the documents' progress). Steps per document stay one task per document.
+    Returns the drafts to create."""
     wanted: dict[tuple[int, int], TaskDraft] = {
-        (d.counterparty.id, d.step.step.id): d
-        for d in drafts
-        if d.step.step.scope != "document"
-        and not is_daily_call(d.step.step.action, d.step.needs_approval)
+        (d.counterparty.id, d.step.step.id): d for d in drafts if d.step.step.scope != "document"
     }
     if not wanted:
         return drafts
     taker: dict[tuple[int, int], tuple[int, list[int], dict[str, str]]] = {}
-    for task_id, cp_id, step_id, status, document_ids, amounts in (
+    for task_id, cp_id, step_id, status, assignee_id, document_ids, amounts in (
         Task.objects.filter(
             counterparty_id__any=sorted({cp_id for cp_id, _step in wanted}),
             status__in=(TaskStatus.OPEN, TaskStatus.AWAITING_APPROVAL),
             step_id__any=sorted({step_id for _cp, step_id in wanted}),
         )
         .order_by("id")
-        .values_list("id", "counterparty_id", "step_id", "status", "document_ids", "amounts")
+        .values_list(
+            "id", "counterparty_id", "step_id", "status", "assignee_id", "document_ids", "amounts"
+        )
     ):
         draft = wanted.get((cp_id, step_id))
-        waits = TaskStatus.AWAITING_APPROVAL if draft and draft.step.needs_approval else None
-        if draft is not None and status == (waits or TaskStatus.OPEN):
-            taker.setdefault((cp_id, step_id), (task_id, list(document_ids), amounts))
+        if draft is None:
+            continue
+        waits = TaskStatus.AWAITING_APPROVAL if draft.step.needs_approval else None
+        if status != (waits or TaskStatus.OPEN):
+            continue
+        if is_daily_call(draft.step.step.action, draft.step.needs_approval) and assignee_id != (
+            ctx.assignee(draft.step, draft.counterparty)
+        ):
+            continue  # calls are one per person (`one_call_a_day`)
+        taker.setdefault((cp_id, step_id), (task_id, list(document_ids), amounts))
     if not taker:
         return drafts
     joined = [wanted[key] for key in taker]

@@ -173,3 +173,85 @@ def test_no_task_to_stop_shipments_that_are_stopped_already(
     second = make_document(debtor, "400.00", due_date=FIRST + WEEK - timedelta(days=11))
     run_on(FIRST + WEEK)
     assert tasks(Action.STOP_SHIPMENTS) == [("open", [second.pk], {"RON": "400.00"})]
+
+
+# --- calls: the open call of the same step for the same person takes the documents ----------
+
+SECOND_CALL = "Second-level call to the person who decides payments"
+FRIENDLY_CALL = "First friendly call"
+
+
+def calls() -> list[tuple[str, str, str, list[int], dict[str, str]]]:
+    return sorted(
+        (t.step.name if t.step else t.title, str(t.status),
+         t.assignee.username if t.assignee else "-", sorted(t.document_ids), t.amounts)
+        for t in Task.objects.filter(action=Action.CALL).select_related("step", "assignee")
+    )  # fmt: skip
+
+
+@pytest.fixture
+def second_call(
+    debtor: Counterparty, make_document: Callable[..., Document]
+) -> tuple[Document, Document]:
+    """Tuesday 3 March: the first document is at +3, the second-level call. The second
+    document, due that Tuesday, arrives on Wednesday (+1, the friendly call) and reaches +3 on
+    Friday. Returns (first, second)."""
+    first = make_document(debtor, "1000.00", due_date=FIRST - timedelta(days=3))
+    run_on(FIRST)
+    second = make_document(debtor, "500.00", due_date=FIRST)
+    run_on(FIRST + timedelta(days=1))
+    return first, second
+
+
+def test_documents_reaching_a_call_step_join_the_debtors_open_call_of_that_step(
+    second_call: tuple[Document, Document], debtor: Counterparty
+) -> None:
+    """Before, a collector found one "second-level call" per week of new documents for one
+    debtor (three of them for one debtor of the demo, all open)."""
+    first, second = second_call
+    run_on(FIRST + timedelta(days=3))  # Friday: the second document at +3
+    assert calls() == [
+        (FRIENDLY_CALL, "open", "colin", [second.pk], {"RON": "500.00"}),
+        (SECOND_CALL, "open", "colin", sorted([first.pk, second.pk]), {"RON": "1500.00"}),
+    ]
+    run_on(FIRST + timedelta(days=3))  # a re-run of the day changes nothing
+    assert len(calls()) == 2
+    [entry] = with_texts(
+        TimelineEntry.objects.filter(counterparty=debtor, kind="ladder.step_covers_more")
+    )
+    with translation.override("en"):
+        assert entry.text == (
+            f"The unfinished task “{SECOND_CALL}” now also covers 1 more document "
+            "(500.00\xa0RON) that reached its step"
+        )
+
+
+def test_a_call_already_made_does_not_take_new_documents(
+    second_call: tuple[Document, Document], collector: User
+) -> None:
+    first, second = second_call
+    with time_machine.travel(datetime(2026, 3, 5, 9, 0, tzinfo=UTC)):
+        services.complete_task(
+            Task.objects.get(step__name=SECOND_CALL), user=collector, result="no_answer"
+        )
+    run_on(FIRST + timedelta(days=3))
+    assert [(name, status, docs) for name, status, _who, docs, _a in calls()] == [
+        (FRIENDLY_CALL, "open", [second.pk]),
+        (SECOND_CALL, "done", [first.pk]),
+        (SECOND_CALL, "open", [second.pk]),
+    ]
+
+
+def test_an_open_call_of_another_person_does_not_take_them(
+    second_call: tuple[Document, Document], make_user: Callable[..., User]
+) -> None:
+    """Calls are one per person: the supervisor took over the first call, the collector
+    still gets the new one."""
+    first, second = second_call
+    Task.objects.filter(step__name=SECOND_CALL).update(assignee=make_user("sue", Role.SUPERVISOR))
+    run_on(FIRST + timedelta(days=3))
+    assert [(name, who, docs) for name, _status, who, docs, _a in calls()] == [
+        (FRIENDLY_CALL, "colin", [second.pk]),
+        (SECOND_CALL, "colin", [second.pk]),
+        (SECOND_CALL, "sue", [first.pk]),
+    ]
