@@ -21,6 +21,7 @@ from dunwell.accounts.visibility import can_resolve_dispute, can_work_task
 from dunwell.compiled import Reusable
 from dunwell.ladder import holds
 from dunwell.ladder import services as ladder
+from dunwell.ladder.editor import when_text
 from dunwell.ladder.holds import Hold
 from dunwell.ladder.models import (
     OPEN_STATUSES,
@@ -179,7 +180,13 @@ def facts_for(counterparty: Counterparty, today: date, window_days: int = 60) ->
     step_policy: int | None = progress["policy"] or policy_id
     if progress["step"] and step_policy is not None:
         step = next(iter(_STEP(step_policy, progress["step"])), None)
-        facts.step = f"{progress['step']}. {step.localized_name}" if step else str(progress["step"])
+        # Named with when it fires ("Stop shipments · 10 days after the due date"), as the
+        # policies page says it: the step's order (10, 20 … 70) told a collector nothing.
+        facts.step = (
+            f"{step.localized_name} · {when_text(step.trigger, step.days, step.event)}"
+            if step
+            else str(progress["step"])
+        )
     since = timezone.now() - timedelta(days=window_days)
     promises = _PROMISES(counterparty.pk)
     for p in promises:

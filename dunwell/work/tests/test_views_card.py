@@ -619,3 +619,30 @@ def test_a_payment_row_reads_its_documents_and_its_credit_in_russian(
         "Счёт INV-2 (срок 04.04.2026): 700,00\xa0RON",
         "Не разнесено (аванс): 300,00\xa0RON",
     ]
+
+
+# --- where the debtor stands on the pressure scale ------------------------------------------
+
+
+def test_the_current_step_says_when_it_fires_not_its_order_number(
+    debtor: Counterparty, collector: User, frozen: None
+) -> None:
+    """The card read "Current step: 70. Stop shipments" (ru "Текущий шаг: 70. Остановить
+    отгрузки"): 70 is the step's place in the policy (10, 20 …), which tells a collector
+    nothing. It now says when the step fires, as the policies page does."""
+    from dunwell.ladder.engine import run
+
+    run(date(2026, 3, 10))
+    collector.language = "en"
+    collector.save()
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", section_of(card(collector, debtor))))
+    assert "Current step: Stop shipments · 10 days after the due date" in text, text
+    collector.language = "ru"
+    collector.save()
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", section_of(card(collector, debtor))))
+    assert "Текущий шаг: Остановить отгрузки · 10 дней после срока оплаты" in text, text
+
+
+def section_of(html: str) -> str:
+    start = html.index('id="ladder-state"')
+    return html[start : html.index("</article>", start)]
