@@ -21,8 +21,36 @@ from dunwell.ledger.models import Company, ImportKind
 ALLOWED_SUFFIXES = {".csv", ".txt", ".xlsx"}
 
 
-class CompanyForm(forms.Form):
+class RequisitesForm(forms.Form):
+    """What the company's letters print so that the debtor knows where to pay (checked by
+    ledger.services.clean_requisites)."""
+
+    legal_address = forms.CharField(label=_("Legal address"), max_length=500, required=False)
+    registration_number = forms.CharField(
+        label=_("Registration number"),
+        max_length=64,
+        required=False,
+        help_text=_("In the national register: ОГРН, ЄДРПОУ, IDNO, Nr. Reg. Com."),
+    )
+    bank_name = forms.CharField(label=_("Bank"), max_length=255, required=False)
+    bank_account = forms.CharField(
+        label=_("Bank account"),
+        max_length=60,  # an IBAN typed in groups of four
+        required=False,
+        help_text=_("IBAN, or the national account number"),
+    )
+    bank_code = forms.CharField(
+        label=_("Bank code"),
+        max_length=20,
+        required=False,
+        help_text=_("BIC (SWIFT), БИК or МФО"),
+    )
+
+
+class CompanyForm(RequisitesForm):
     """Our own company, on a fresh database (ledger.services.create_company checks it)."""
+
+    field_order = ("code", "name", "country", "currency", "tax_id", "time_zone")
 
     code = forms.CharField(
         label=_("Code"), max_length=32, help_text=_("Short, used by import files: e.g. main")
@@ -42,6 +70,14 @@ class CompanyForm(forms.Form):
         required=False,
         help_text=_("Leave empty to use the country's (e.g. Europe/Bucharest)"),
     )
+
+
+class CompanyEditForm(RequisitesForm):
+    """Our company's name, tax id and requisites (ledger.services.update_company)."""
+
+    name = forms.CharField(label=_("Legal name"), max_length=255)
+    tax_id = forms.CharField(label=_("Tax id"), max_length=32, required=False)
+    field_order = ("name", "tax_id")
 
 
 class UploadForm(forms.Form):

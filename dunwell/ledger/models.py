@@ -22,6 +22,7 @@ from django.utils.translation import ngettext, pgettext_lazy
 from django_stubs_ext import StrOrPromise
 
 from dunwell.dbindex import index_when_set
+from dunwell.ledger.requisites import validate_bank_account, validate_bank_code
 from dunwell.names import localized
 
 
@@ -49,6 +50,17 @@ class Company(models.Model):
         _("working calendar country"), max_length=2, help_text=_("ISO 3166 code")
     )
     code = models.SlugField(_("code"), max_length=32, unique=True)
+    # The requisites a letter prints so that the debtor knows whom and where to pay.
+    legal_address = models.CharField(_("legal address"), max_length=500, blank=True)
+    # One field for the national register's number: ОГРН, ЄДРПОУ, IDNO, Nr. Reg. Com.
+    registration_number = models.CharField(_("registration number"), max_length=64, blank=True)
+    bank_name = models.CharField(_("bank"), max_length=255, blank=True)
+    bank_account = models.CharField(
+        _("bank account"), max_length=34, blank=True, validators=[validate_bank_account]
+    )
+    bank_code = models.CharField(
+        _("bank code"), max_length=11, blank=True, validators=[validate_bank_code]
+    )
 
     class Meta:
         verbose_name = _("company")

@@ -30,6 +30,7 @@ from dunwell.ledger.models import (
     Payment,
     TimelineEntry,
 )
+from dunwell.ledger.requisites import RequisiteError, normalize_bank_account, normalize_bank_code
 from dunwell.ledger.taxids import TaxIdError, normalize_tax_id
 from dunwell.money import is_currency_code
 from dunwell.workdays import WorkCalendar
@@ -84,6 +85,7 @@ def create_company(
     currency: str,
     tax_id: str = "",
     time_zone: str = "",
+    **requisites: str,
 ) -> Company:
     """Create one of our own companies (onboarding without the demo).
 
@@ -115,13 +117,8 @@ def create_company(
         raise CompanyError(
             "currency", _("Not an ISO 4217 currency code: %(value)s") % {"value": currency}
         )
-    try:
-        tax_id = normalize_tax_id(country, tax_id)
-    except TaxIdError as exc:
-        # Worded in the reader's language, as an import's rejected tax id.
-        from dunwell.ledger.importing.reasons import render
-
-        raise CompanyError("tax_id", capfirst(render(exc.code, exc.params))) from None
+    tax_id = _company_tax_id(country, tax_id)
+    requisites = clean_requisites(**requisites)
     if time_zone:
         if time_zone not in zoneinfo.available_timezones():
             raise CompanyError("time_zone", _("Unknown time zone %(value)s") % {"value": time_zone})
@@ -141,7 +138,60 @@ def create_company(
         tax_id=tax_id,
         time_zone=time_zone,
         calendar_country=country,
+        **requisites,
     )
+
+
+def _company_tax_id(country: str, tax_id: str) -> str:
+    try:
+        return normalize_tax_id(country, tax_id)
+    except TaxIdError as exc:
+        # Worded in the reader's language, as an import's rejected tax id.
+        from dunwell.ledger.importing.reasons import render
+
+        raise CompanyError("tax_id", capfirst(render(exc.code, exc.params))) from None
+
+
+REQUISITES = ("legal_address", "registration_number", "bank_name", "bank_account", "bank_code")
+
+
+def clean_requisites(
+    *,
+    legal_address: str = "",
+    registration_number: str = "",
+    bank_name: str = "",
+    bank_account: str = "",
+    bank_code: str = "",
+) -> dict[str, str]:
+    """The requisites a letter prints, trimmed; the account and the bank code checked
+    (ledger.requisites). Raises CompanyError naming the bad field."""
+    try:
+        account = normalize_bank_account(bank_account)
+        code = normalize_bank_code(bank_code)
+    except RequisiteError as exc:
+        raise CompanyError(exc.field, exc.message) from None
+    return {
+        "legal_address": " ".join(legal_address.split()),
+        "registration_number": " ".join(registration_number.split()),
+        "bank_name": " ".join(bank_name.split()),
+        "bank_account": account,
+        "bank_code": code,
+    }
+
+
+@transaction.atomic
+def update_company(company: Company, *, name: str, tax_id: str = "", **requisites: str) -> Company:
+    """Change our company's name, tax id and requisites (what its letters print); the code,
+    country and currency stay, as the ledger and the calendars hang on them."""
+    name = " ".join(name.split())
+    if not name or len(name) > 255:
+        raise CompanyError("name", _("The name must be 1-255 characters."))
+    company.name = name
+    company.tax_id = _company_tax_id(company.country, tax_id)
+    for field, value in clean_requisites(**requisites).items():
+        setattr(company, field, value)
+    company.save()
+    return company
 
 
 # A company's own closed days, its SQL built once per process (read on every debtor card).

@@ -7,6 +7,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("imports/", views.imports, name="imports"),
     path("imports/new/", views.import_new, name="import_new"),
     path("imports/company/", views.company_new, name="company_new"),
+    path("imports/company/<int:pk>/", views.company_edit, name="company_edit"),
     path("imports/<int:pk>/mapping/", views.import_preview, name="import_preview"),
     path("imports/<int:pk>/", views.import_detail, name="import_detail"),
     path("imports/<int:pk>/again/", views.import_rerun, name="import_rerun"),

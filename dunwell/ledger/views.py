@@ -24,13 +24,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from dunwell.accounts.models import User
 from dunwell.accounts.visibility import can_create_company, can_import, can_import_users
-from dunwell.ledger.forms import CompanyForm, MappingForm, UploadForm
+from dunwell.ledger.forms import CompanyEditForm, CompanyForm, MappingForm, UploadForm
 from dunwell.ledger.importing.headers import header_signature, recognise
 from dunwell.ledger.importing.kinds import KINDS
 from dunwell.ledger.importing.readers import ENCODINGS, ReadError, file_encoding, sniff_preview
 from dunwell.ledger.importing.reasons import failure, read_params, read_text, reworded
 from dunwell.ledger.models import ColumnMapping, Company, ImportKind, ImportRun
-from dunwell.ledger.services import CompanyError, create_company
+from dunwell.ledger.requisites import account_as_read
+from dunwell.ledger.services import REQUISITES, CompanyError, create_company, update_company
 from dunwell.ledger.tasks import fail_abandoned_runs, fail_run, rerun_import, start_import
 from dunwell.money_l10n import money_text
 
@@ -55,7 +56,8 @@ def imports(request: HttpRequest) -> HttpResponse:
         return redirect("ledger:company_new")
     fail_abandoned_runs()
     runs = ImportRun.objects.select_related("user", "company")[:50]
-    return render(request, "ledger/imports.html", {"runs": runs})
+    companies = Company.objects.order_by("name") if can_create_company(user) else None
+    return render(request, "ledger/imports.html", {"runs": runs, "companies": companies})
 
 
 @login_required
@@ -79,6 +81,28 @@ def company_new(request: HttpRequest) -> HttpResponse:
             return redirect("ledger:import_new")
     first = not Company.objects.exists()
     return render(request, "ledger/company_new.html", {"form": form, "first": first})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def company_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Our company's name, tax id and the requisites its letters print."""
+    user = _importer(request)
+    if not can_create_company(user):
+        raise PermissionDenied
+    company = get_object_or_404(Company, pk=pk)
+    initial = {field: getattr(company, field) for field in ("name", "tax_id", *REQUISITES)}
+    initial["bank_account"] = account_as_read(company.bank_account)  # as the letters print it
+    form = CompanyEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_company(company, **form.cleaned_data)
+        except CompanyError as exc:
+            form.add_error(exc.field, str(exc.message))
+        else:
+            messages.success(request, _("Company %(name)s saved.") % {"name": company})
+            return redirect("ledger:imports")
+    return render(request, "ledger/company_edit.html", {"form": form, "company": company})
 
 
 @login_required

@@ -160,3 +160,102 @@ def test_other_importers_cannot_upload_or_run_a_users_file(
     assert client.get(reverse("ledger:import_preview", args=[run.pk])).status_code == 403
     assert client.post(reverse("ledger:import_rerun", args=[run.pk])).status_code == 403
     assert not User.objects.filter(username="ana").exists()
+
+
+REQUISITES = {
+    "name": "Carpați SRL",
+    "tax_id": "18547290",
+    "legal_address": "Str. Fabricii nr. 12, Cluj-Napoca",
+    "registration_number": "J12/3456/2006",
+    "bank_name": "Banca Transilvania",
+    "bank_account": "RO39 BTRL 0130 1202 5417 0901",
+    "bank_code": "btrlro22",
+}
+
+
+def test_the_administrator_gives_the_company_its_address_and_bank_details(
+    company: Company, admin: User
+) -> None:
+    client = client_for(admin)
+    imports = client.get(reverse("ledger:imports")).content.decode()
+    assert reverse("ledger:company_edit", args=[company.pk]) in imports
+    response = client.post(reverse("ledger:company_edit", args=[company.pk]), REQUISITES)
+    assert response.status_code == 302
+    company.refresh_from_db()
+    assert (company.legal_address, company.registration_number, company.bank_name) == (
+        "Str. Fabricii nr. 12, Cluj-Napoca",
+        "J12/3456/2006",
+        "Banca Transilvania",
+    )
+    assert (company.bank_account, company.bank_code) == ("RO39BTRL0130120254170901", "BTRLRO22")
+    page = client.get(reverse("ledger:company_edit", args=[company.pk])).content.decode()
+    assert 'value="RO39 BTRL 0130 1202 5417 0901"' in page
+
+
+def test_a_bad_iban_is_shown_on_its_field_and_what_was_typed_is_kept(
+    company: Company, admin: User
+) -> None:
+    client = client_for(admin)
+    bad = {**REQUISITES, "bank_account": "RO39 BTRL 0130 1202 5417 0902"}
+    response = client.post(reverse("ledger:company_edit", args=[company.pk]), bad)
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "bank_account": ["The bank account RO39 BTRL 0130 1202 5417 0902 is not a valid IBAN."]
+    }
+    page = response.content.decode()
+    for value in ("Str. Fabricii nr. 12, Cluj-Napoca", "J12/3456/2006", "btrlro22"):
+        assert f'value="{value}"' in page
+    company.refresh_from_db()
+    assert company.bank_account == "" and company.legal_address == ""
+
+
+def test_bad_requisites_are_explained_in_the_administrators_language(
+    company: Company, admin: User
+) -> None:
+    User.objects.filter(pk=admin.pk).update(language="ru")
+    bad = {**REQUISITES, "bank_account": "4070281000000000000X", "bank_code": "04452522"}
+    response = client_for(admin).post(reverse("ledger:company_edit", args=[company.pk]), bad)
+    errors = response.context["form"].errors
+    assert errors["bank_account"] == [
+        "Расчётный счёт должен быть IBAN или номером из 5–34 цифр: 4070281000000000000X"
+    ]
+    bad = {**REQUISITES, "bank_code": "XX12"}
+    response = client_for(admin).post(reverse("ledger:company_edit", args=[company.pk]), bad)
+    assert response.context["form"].errors["bank_code"][0].startswith("Код банка должен быть BIC")
+
+
+def test_a_russian_account_and_bik_are_digits(company: Company, admin: User) -> None:
+    account = {**REQUISITES, "bank_account": "40702810900000012345", "bank_code": "044525225"}
+    client_for(admin).post(reverse("ledger:company_edit", args=[company.pk]), account)
+    company.refresh_from_db()
+    assert (company.bank_account, company.bank_code) == ("40702810900000012345", "044525225")
+
+
+def test_the_new_company_form_checks_the_bank_code_too(admin: User) -> None:
+    response = client_for(admin).post(
+        reverse("ledger:company_new"), {**COMPANY, "bank_code": "BTRLXX22"}
+    )
+    assert list(response.context["form"].errors) == ["bank_code"]
+    assert not Company.objects.exists()
+
+
+def test_only_an_administrator_edits_the_company(
+    company: Company, make_user: Callable[..., User], collector: User, outsider: User
+) -> None:
+    url = reverse("ledger:company_edit", args=[company.pk])
+    for user in (make_user("fiona", Role.FINANCE), make_user("dan", Role.DIRECTOR), collector,
+                 outsider):  # fmt: skip
+        client = client_for(user)
+        assert client.get(url).status_code == 403
+        assert client.post(url, REQUISITES).status_code == 403
+    company.refresh_from_db()
+    assert company.bank_account == ""
+    imports = client_for(make_user("sam", Role.SUPERVISOR)).get(reverse("ledger:imports"))
+    assert url not in imports.content.decode()
+
+
+def test_the_demo_company_has_requisites_the_form_accepts() -> None:
+    from dunwell.demo.setup import DEMO_REQUISITES
+    from dunwell.ledger.services import clean_requisites
+
+    assert clean_requisites(**DEMO_REQUISITES) == DEMO_REQUISITES
