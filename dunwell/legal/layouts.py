@@ -67,6 +67,12 @@ PARTIES = (
     para(
         _("Creditor: %(name)s, tax id %(tax_id)s"), name="creditor.name", tax_id="creditor.tax_id"
     ),
+    para(
+        _("Registration number: %(number)s"),
+        when="creditor.registration_number",
+        number="creditor.registration_number",
+    ),
+    para(_("Address: %(address)s"), when="creditor.address", address="creditor.address"),
     para(_("Debtor: %(name)s, tax id %(tax_id)s"), name="debtor.name", tax_id="debtor.tax_id"),
     para(_("Address: %(address)s"), when="debtor.address", address="debtor.address"),
 )
@@ -77,6 +83,24 @@ DOC_COLUMNS = (
     (_("Amount"), "amount", True),
     (_("Paid"), "paid", True),
     (_("Outstanding"), "open", True),
+)
+# Where to pay: a claim that does not say it lets the debtor argue it did not know where.
+# `creditor.payment` is in the snapshot only when the company has a bank account.
+PAYMENT_DETAILS = (
+    Block("heading", _("Payment details"), when="creditor.payment"),
+    para(
+        _("Recipient: %(name)s, tax id %(tax_id)s"),
+        when="creditor.payment",
+        name="creditor.name",
+        tax_id="creditor.tax_id",
+    ),
+    para(
+        _("Bank account: %(account)s"),
+        when="creditor.payment",
+        account="creditor.payment.account",
+    ),
+    para(_("Bank: %(bank)s"), when="creditor.payment.bank", bank="creditor.payment.bank"),
+    para(_("Bank code: %(code)s"), when="creditor.payment.code", code="creditor.payment.code"),
 )
 CREDITOR_SIGNS = Block("signatures", both_sides=False)
 BOTH_SIGN = Block("signatures", both_sides=True)
@@ -163,6 +187,7 @@ LAYOUTS: dict[str, tuple[Block, ...]] = {
             deadline="deadline",
         ),
         para("%(note)s", when="periods_note", note="periods_note"),
+        *PAYMENT_DETAILS,
         CREDITOR_SIGNS,
         # The appendix: the calculation of each block that has one (snapshots made before
         # `no_calculation` existed keep theirs).
@@ -276,6 +301,7 @@ LAYOUTS: dict[str, tuple[Block, ...]] = {
             overdue="overdue",
         ),
         para(_("Please check this statement against your records and pay the overdue amount.")),
+        *PAYMENT_DETAILS,
         CREDITOR_SIGNS,
     ),
     "final_warning": (
@@ -306,6 +332,7 @@ LAYOUTS: dict[str, tuple[Block, ...]] = {
                 "schedule, contact us before that date."
             )
         ),
+        *PAYMENT_DETAILS,
         CREDITOR_SIGNS,
     ),
     "schedule": (
@@ -347,6 +374,7 @@ LAYOUTS: dict[str, tuple[Block, ...]] = {
                 "statutory interest."
             )
         ),
+        *PAYMENT_DETAILS,
         BOTH_SIGN,
     ),
     "protocol": (

@@ -21,6 +21,7 @@ from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from dunwell.ladder.models import Agreement, Dispute, DisputeStatus
 from dunwell.ledger.models import Allocation, Contract, Counterparty, Document, Payment
+from dunwell.ledger.requisites import account_as_read
 from dunwell.legal.calc import CalcLine, Calculation, ClaimItem, calculate_claim, pick_rule
 from dunwell.legal.errors import LegalError
 from dunwell.legal.i18n import doc_gettext as _
@@ -102,7 +103,22 @@ def _common(
         "kind": kind,
         "language": language,
         "date": format_date(today),
-        "creditor": {"name": company.name, "tax_id": company.tax_id, "country": company.country},
+        "creditor": {
+            "name": company.name,
+            "tax_id": company.tax_id,
+            "country": company.country,
+            "address": company.legal_address,
+            "registration_number": company.registration_number,
+            "payment": (
+                {
+                    "account": account_as_read(company.bank_account),
+                    "bank": company.bank_name,
+                    "code": company.bank_code,
+                }
+                if company.bank_account
+                else None
+            ),
+        },
         "debtor": {
             "name": counterparty.name,
             "tax_id": counterparty.tax_id,
