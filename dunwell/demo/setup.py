@@ -66,6 +66,18 @@ def ensure_segments() -> None:
         )
 
 
+# What the demo's letters print as the creditor's requisites. Made up, in the formats a
+# Romanian company has: the trade register's number (J<county>/<number>/<year>) and an IBAN
+# whose check digits are right (RO + 2 + the bank's 4 letters + 16), at a bank's real BIC.
+DEMO_REQUISITES = {
+    "legal_address": "Str. Fabricii nr. 12, 400632 Cluj-Napoca, jud. Cluj",
+    "registration_number": "J12/3456/2006",
+    "bank_name": "Banca Transilvania",
+    "bank_account": "RO39BTRL0130120254170901",
+    "bank_code": "BTRLRO22",
+}
+
+
 def ensure_company() -> Company:
     ensure_segments()
     company, _ = Company.objects.get_or_create(
@@ -77,8 +89,13 @@ def ensure_company() -> Company:
             "tax_id": "18547290",  # a valid CUI
             "time_zone": "Europe/Bucharest",
             "calendar_country": "RO",
+            **DEMO_REQUISITES,
         },
     )
+    # A demo made before the requisites existed gets them once; once any is filled, it stays.
+    if not any(getattr(company, field) for field in DEMO_REQUISITES):
+        Company.objects.filter(pk=company.pk).update(**DEMO_REQUISITES)
+        company.refresh_from_db()
     return company
 
 
