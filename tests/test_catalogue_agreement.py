@@ -444,13 +444,8 @@ _TO_RESOLVE = {
     ("ru", "Amount"), ("uk", "Amount"),
     # A count of days (legal, interest) against work's "Days" (weekdays?).
     ("ru", "Days"), ("uk", "Days"),
-    # Gender of the thing the status or date belongs to (a model's field label or status).
-    *((lang, m) for lang in ("ru", "uk", "ro") for m in ("Cancelled", "created at", "owner")),
-    *((lang, m) for lang in ("ru", "uk") for m in ("open", "rejected", "stage", "title")),
-    *(("ro", m) for m in ("Approved.", "Created", "None.", "Requested by", "accepted",
-                          "approved", "cancelled in accounting", "closed", "decided at",
-                          "default", "due", "registered at", "rejected", "requested at",
-                          "valid from")),
+    # A deal's stage (ledger's import columns, "этап") and a legal case's ("стадия").
+    ("ru", "stage"), ("uk", "stage"),
 }  # fmt: skip
 
 
@@ -524,3 +519,177 @@ def test_the_words_another_app_took_over(
             assert gettext("Edit") == edit
         if content_type:
             assert str(ContentType._meta.verbose_name) == content_type
+
+
+def _label(model: type, field: str) -> str:
+    return str(model._meta.get_field(field).verbose_name)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("lang", "meeting", "documents"),
+    [
+        ("ru", "Отменена", "Отменено"),
+        ("uk", "Скасована", "Скасовано"),
+        ("ro", "Anulată", "Anulate"),
+    ],
+)
+def test_a_cancelled_meeting_and_the_cancelled_documents_of_a_sync(
+    lang: str, meeting: str, documents: str
+) -> None:
+    """The 1C sync log's column (how many documents were cancelled) read the meeting's
+    "Отменена"/"Anulată"."""
+    from dunwell.work.models import Meeting
+
+    with translation.override(lang):
+        assert str(Meeting.Status.CANCELLED.label) == meeting
+        assert pgettext("count of documents", "Cancelled") == documents
+    needle = '{% translate "Cancelled" context "count of documents" %}'
+    assert needle in (DUNWELL / "onec/templates/onec/_log.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("lang", "document", "mailing", "message", "subscription", "address"),
+    [
+        ("ru", "создан", "создана", "создано", "создана", "создан"),
+        ("uk", "створено", "створена", "створено", "створена", "створена"),
+        ("ro", "creat la", "creată la", "creat la", "creat la", "creată la"),
+    ],
+)
+def test_created_at_agrees_with_the_thing_created(
+    lang: str, document: str, mailing: str, message: str, subscription: str, address: str
+) -> None:
+    """The legal catalogue's "создан" (a document) was every model's "created at": a mailing,
+    a message, a webhook subscription ("creată", un abonament), a known address."""
+    from dunwell.correspondence.models import KnownAddress
+    from dunwell.legal.models import GeneratedDocument
+    from dunwell.letters.models import Mailing
+    from dunwell.mail.models import OutgoingMessage
+    from dunwell.webhooks.models import Subscription
+
+    with translation.override(lang):
+        assert _label(GeneratedDocument, "created_at") == document
+        assert _label(Mailing, "created_at") == mailing
+        assert _label(OutgoingMessage, "created_at") == message
+        assert _label(Subscription, "created_at") == subscription
+        assert _label(KnownAddress, "created_at") == address
+
+
+@pytest.mark.parametrize(
+    ("lang", "deal_owner", "view_owner"),
+    [("ru", "ответственный", "владелец"), ("uk", "відповідальний", "власник"),
+     ("ro", "responsabil", "proprietar")],
+)  # fmt: skip
+def test_a_deals_owner_is_responsible_a_saved_views_owner_owns_it(
+    lang: str, deal_owner: str, view_owner: str
+) -> None:
+    from dunwell.work.models import SavedView
+
+    with translation.override(lang):
+        assert _label(Deal, "owner") == deal_owner
+        assert _label(SavedView, "owner") == view_owner
+
+
+@pytest.mark.parametrize(
+    ("lang", "task", "dispute", "grace_request", "approval"),
+    [
+        ("ru", ("открыта", "отклонена"), ("открыт", "отклонён"), ("утверждено", "отклонено"),
+         ("утверждено", "отклонено")),
+        ("uk", ("відкрита", "відхилена"), ("відкрито", "відхилено"), ("затверджено", "відхилено"),
+         ("затверджено", "відхилено")),
+        ("ro", ("deschisă", "respinsă"), ("deschis", "respins"), ("aprobată", "respinsă"),
+         ("aprobat", "respins")),
+    ],
+)  # fmt: skip
+def test_open_and_rejected_agree_with_what_is_open_or_rejected(
+    lang: str,
+    task: tuple[str, str],
+    dispute: tuple[str, str],
+    grace_request: tuple[str, str],
+    approval: tuple[str, str],
+) -> None:
+    """A dispute (спор, litigiu) read a task's "открыта"/"отклонена" on the debtor card and
+    "открыто" in the letters' situation; a grace request (cerere) read "aprobată" but a legal
+    approval too; a legal approval's "rejected" read the grace request's "отклонена"."""
+    from dunwell.ladder.models import DisputeStatus, GraceRequest, GraceRequestStatus
+    from dunwell.ledger.models import DealOutcome
+    from dunwell.legal.models import Approval as LegalApproval
+
+    with translation.override(lang):
+        assert (str(TaskStatus.OPEN.label), str(TaskStatus.REJECTED.label)) == task
+        assert str(DealOutcome.OPEN.label) == task[0]  # o tranzacție, сделка
+        assert (str(DisputeStatus.OPEN.label), str(DisputeStatus.REJECTED.label)) == dispute
+        assert pgettext("dispute", "open") == dispute[0]
+        statuses = (GraceRequestStatus.APPROVED.label, GraceRequestStatus.REJECTED.label)
+        assert tuple(map(str, statuses)) == grace_request
+        statuses = (LegalApproval.Status.APPROVED.label, LegalApproval.Status.REJECTED.label)
+        assert tuple(map(str, statuses)) == approval
+        if lang == "ro":  # the grace request's table against the legal approvals'
+            assert pgettext("request", "Requested by") == "Cerută de"
+            assert gettext("Requested by") == "Cerut de"
+            assert _label(GraceRequest, "requested_at") == "cerută la"
+            assert _label(LegalApproval, "requested_at") == "solicitat la"
+    compose = (DUNWELL / "letters/templates/letters/compose.html").read_text(encoding="utf-8")
+    assert '{% translate "open" context "dispute" %}' in compose
+
+
+@pytest.mark.parametrize(
+    ("lang", "task_title", "deadline_title"),
+    [("ru", "заголовок", "название"), ("uk", "заголовок", "назва"), ("ro", "titlu", "titlu")],
+)
+def test_a_tasks_title_and_a_legal_deadlines(
+    lang: str, task_title: str, deadline_title: str
+) -> None:
+    """The ladder's "заголовок" (loaded before legal) named a legal deadline too."""
+    from dunwell.ladder.models import Task
+    from dunwell.legal.models import CaseDeadline
+
+    with translation.override(lang):
+        assert _label(Task, "title") == task_title
+        assert _label(CaseDeadline, "title") == deadline_title
+
+
+def test_romanian_words_agree_with_the_gender_of_their_noun() -> None:
+    """Each pair: the word the merged catalogue gave both, now each in its own gender (a
+    request, a payment, a meeting, a letter are feminine; a document, a token, a debtor are
+    not)."""
+    from dunwell.correspondence.models import PaperLetter
+    from dunwell.credit.models import (
+        CreditApprovalRequest,
+        CreditLimit,
+        LimitRequest,
+        MeetingStatus,
+    )
+    from dunwell.ladder.models import Dispute, GraceRequest, Task
+    from dunwell.ledger.models import Contract, Document
+    from dunwell.legal.models import Approval as LegalApproval
+
+    with translation.override("ro"):
+        assert pgettext("wording", "Approved.") == "Aprobată."
+        assert (pgettext("API token", "Created"), gettext("Created")) == ("Creat", "Create")
+        assert (pgettext("debtors", "None."), gettext("None.")) == ("Niciunul.", "Niciuna.")
+        assert pgettext("document", "accepted") == "acceptat"
+        assert _label(Document, "accepted") == "recepționat"
+        assert pgettext("payment", "cancelled in accounting") == "anulată în contabilitate"
+        assert _label(Document, "cancelled") == "anulat în contabilitate"
+        assert (str(MeetingStatus.CLOSED.label), gettext("closed")) == ("închisă", "închis")
+        for model in (CreditApprovalRequest, LimitRequest, GraceRequest):
+            assert _label(model, "decided_at") == "decisă la", model
+        assert _label(Task, "decided_at") == _label(LegalApproval, "decided_at") == "decis la"
+        assert (pgettext("credit rules", "default"), gettext("default")) == (
+            "implicite",
+            "implicită",
+        )
+        assert (pgettext("document", "due"), gettext("due")) == ("scadent", "termen")
+        assert _label(Task, "due_at") == "termen"
+        assert _label(PaperLetter, "registered_at") == "înregistrată la"
+        assert _label(Dispute, "registered_at") == "înregistrat la"
+        assert _label(CreditApprovalRequest, "requested_at") == "cerută la"
+        assert _label(CreditLimit, "valid_from") == "valabilă de la"
+        assert _label(Contract, "valid_from") == "valabil de la"
+    for template, needle in [
+        ("restapi/templates/restapi/tokens.html", '{% translate "Created" context "API token" %}'),
+        ("letters/templates/letters/mailing.html", '{% translate "None." context "debtors" %}'),
+        ("work/templates/work/call.html", '{% translate "accepted" context "document" %}'),
+        ("work/templates/work/call.html", '{% translate "due" context "document" %}'),
+    ]:
+        assert needle in (DUNWELL / template).read_text(encoding="utf-8"), template

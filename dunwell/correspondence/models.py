@@ -56,7 +56,7 @@ class PaperLetter(models.Model):
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    registered_at = models.DateTimeField(_("registered at"))
+    registered_at = models.DateTimeField(pgettext_lazy("letter", "registered at"))
 
     class Meta:
         verbose_name = _("letter")
@@ -210,7 +210,7 @@ class KnownAddress(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(_("created at"))
+    created_at = models.DateTimeField(pgettext_lazy("known address", "created at"))
 
     class Meta:
         verbose_name = _("known address")

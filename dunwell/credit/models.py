@@ -103,7 +103,11 @@ class CreditRuleSet(models.Model):
         indexes = [models.Index(fields=["segment", "-effective_from"])]
 
     def __str__(self) -> str:
-        scope = self.segment.localized_name if self.segment else str(_("default"))
+        scope = (
+            self.segment.localized_name
+            if self.segment
+            else str(pgettext_lazy("credit rules", "default"))
+        )
         return f"{scope} v{self.version}"
 
 
@@ -126,7 +130,7 @@ class CreditLimit(models.Model):
     overdue = money_field(_("limit on overdue"), null=True, blank=True)
     orders_confirmed = money_field(_("limit on confirmed orders"), null=True, blank=True)
     orders_shipped = money_field(_("limit on shipped, not invoiced"), null=True, blank=True)
-    valid_from = models.DateField(_("valid from"))
+    valid_from = models.DateField(pgettext_lazy("credit limit", "valid from"))
     review_on = models.DateField(_("review on"), null=True, blank=True)
     # The payment term granted with the limit (a committee decides both); empty: the rules'.
     term_days = models.PositiveIntegerField(_("payment term, days"), null=True, blank=True)
@@ -256,11 +260,11 @@ class CreditApprovalRequest(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    requested_at = models.DateTimeField(_("requested at"))
+    requested_at = models.DateTimeField(pgettext_lazy("request", "requested at"))
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_at = models.DateTimeField(pgettext_lazy("request", "decided at"), null=True, blank=True)
     decision_reason = models.TextField(_("reason"), blank=True)
     expires_on = models.DateField(_("valid until"), null=True, blank=True)
 
@@ -307,7 +311,7 @@ class RuleAcknowledgement(models.Model):
 
 class MeetingStatus(models.TextChoices):
     PLANNED = "planned", _("planned")
-    CLOSED = "closed", _("closed")
+    CLOSED = "closed", pgettext_lazy("committee meeting", "closed")
 
 
 class CommitteeMeeting(models.Model):
@@ -411,7 +415,7 @@ class LimitRequest(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_at = models.DateTimeField(pgettext_lazy("request", "decided at"), null=True, blank=True)
     applied_limit = models.OneToOneField(
         CreditLimit,
         null=True,

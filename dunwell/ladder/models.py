@@ -246,8 +246,8 @@ class Grace(models.Model):
 
 class GraceRequestStatus(models.TextChoices):
     PENDING = "pending", _("waiting for the director")
-    APPROVED = "approved", _("approved")
-    REJECTED = "rejected", _("rejected")
+    APPROVED = "approved", pgettext_lazy("request", "approved")
+    REJECTED = "rejected", pgettext_lazy("request", "rejected")
 
 
 class GraceRequest(models.Model):
@@ -267,7 +267,7 @@ class GraceRequest(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    requested_at = models.DateTimeField(_("requested at"))
+    requested_at = models.DateTimeField(pgettext_lazy("request", "requested at"))
     status = models.CharField(
         _("status"),
         max_length=10,
@@ -277,7 +277,7 @@ class GraceRequest(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_at = models.DateTimeField(pgettext_lazy("request", "decided at"), null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True)
 
     class Meta:
@@ -404,7 +404,7 @@ class Task(models.Model):
         db_constraint=False,
     )
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
-    title = models.CharField(_("title"), max_length=255)
+    title = models.CharField(pgettext_lazy("task", "title"), max_length=255)
     instructions = models.TextField(_("instructions"), blank=True)
     step = models.ForeignKey(
         PolicyStep,
@@ -716,9 +716,9 @@ class DisputeReason(models.TextChoices):
 
 
 class DisputeStatus(models.TextChoices):
-    OPEN = "open", _("open")
+    OPEN = "open", pgettext_lazy("dispute", "open")
     RESOLVED = "resolved", _("resolved")
-    REJECTED = "rejected", _("rejected")
+    REJECTED = "rejected", pgettext_lazy("dispute", "rejected")
 
 
 class Dispute(models.Model):

@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryD
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
 
 from dunwell.accounts.models import User
@@ -272,7 +272,7 @@ def wording_approve(request: HttpRequest, pk: int) -> HttpResponse:
     except services.LetterError as exc:
         messages.error(request, str(exc.message))
     else:
-        messages.success(request, _("Approved."))
+        messages.success(request, pgettext("wording", "Approved."))
     return redirect("letters:wording", found.kind, found.language)
 
 

@@ -108,7 +108,7 @@ class OutgoingMessage(models.Model):
         _("reason"), max_length=16, choices=RefusalReason.choices, blank=True, db_default=""
     )
     last_error = models.TextField(_("last error"), blank=True)
-    created_at = models.DateTimeField(_("created at"))
+    created_at = models.DateTimeField(pgettext_lazy("outgoing message", "created at"))
 
     class Meta:
         verbose_name = _("outgoing message")

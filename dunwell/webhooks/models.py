@@ -30,7 +30,9 @@ class Subscription(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(
+        pgettext_lazy("webhook subscription", "created at"), auto_now_add=True
+    )
 
     class Meta:
         verbose_name = _("webhook subscription")

@@ -313,8 +313,10 @@ def payment_rows(rows: list[Any]) -> list[SafeString]:
     documents each payment paid, as `work/debtor.html` printed them."""
     short_date = formats.get_format("SHORT_DATE_FORMAT")
     kinds = {value: str(label) for value, label in DocumentKind.choices}
-    cancelled = html(' <span class="badge bad">{}</span>', gettext("cancelled in accounting"))
-    due, unallocated = gettext("due"), gettext("Not allocated (credit)")
+    cancelled = html(
+        ' <span class="badge bad">{}</span>', pgettext("payment", "cancelled in accounting")
+    )
+    due, unallocated = pgettext("document", "due"), gettext("Not allocated (credit)")
     out = []
     for row in rows:
         p = row.payment
