@@ -61,6 +61,13 @@ def test_my_day_the_open_tasks_and_the_card_name_the_debtor_once(
         text = page(collector, name, *args)
         assert step.name in text, name
         assert joined not in text, name
+    # the call card: "Call: <debtor>" above "Task: <step>"
+    client = Client()
+    client.force_login(collector)
+    markup = client.get(reverse("work:call", args=[debtor.pk]), {"task": _task.pk}).content
+    text = html.unescape(re.sub(r"<[^>]*>", " ", markup.decode()))
+    assert f"Task: {step.name} ·" in re.sub(r"\s+", " ", text), text
+    assert joined not in text
 
 
 def test_the_on_hold_and_approvals_pages_name_the_debtor_once(
