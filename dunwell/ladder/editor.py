@@ -65,6 +65,16 @@ def when_text(trigger: Any, days: Any, event: Any) -> str:
     return _after_due(n) % {"n": n}
 
 
+def days_help(trigger: Any) -> str:
+    """What a step's days count, said under its Days field for the chosen trigger (the page's
+    script changes it with the trigger); nothing for an event step, which has no days."""
+    if trigger == Trigger.AFTER_PREVIOUS:
+        return _("Counted from the previous step's day; 0 or more.")
+    if trigger == Trigger.EVENT:
+        return ""
+    return _("negative = before the due date (due-date trigger)")
+
+
 # Counts whose plural forms the page's script needs: one of each form of every UI language
 # (en 1/2; ro 1/2/20; ru and uk 1/2/5 …), a few more in case a language splits elsewhere.
 PLURAL_SAMPLES = (0, 1, 2, 3, 5, 11, 12, 20, 21, 22, 25, 100, 101, 102, 111)
@@ -81,6 +91,7 @@ def step_texts() -> dict[str, Any]:
         "on_event": _("on %(event)s"),
         "on_due": _("on the due date"),
         "removed": _("removed when you save"),
+        "days_help": {trigger: days_help(trigger) for trigger in Trigger.values},
         "after_previous": [[n, _after_previous(n)] for n in PLURAL_SAMPLES],
         "before_due": [[n, _before_due(n)] for n in PLURAL_SAMPLES],
         "after_due": [[n, _after_due(n)] for n in PLURAL_SAMPLES],

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dunwell.accounts.models import Role, User
 from dunwell.forms import AmountField, date_input
-from dunwell.ladder.editor import when_text
+from dunwell.ladder.editor import days_help, when_text
 from dunwell.ladder.models import Policy, PolicyStep, Trigger
 from dunwell.ledger.models import Company, NonWorkingDay
 from dunwell.ledger.services import is_country_code
@@ -101,6 +101,9 @@ class PolicyStepForm(TranslatedNamesMixin, forms.ModelForm):  # type: ignore[typ
             ),
         )
         self._add_translation_fields()
+        # Under Days: what the days count for the step's trigger ("after the previous step" is
+        # not counted from the due date, which the model's help text speaks of).
+        self.fields["days"].help_text = days_help(self["trigger"].value())
 
     def clean_min_overdue_amount(self) -> Decimal:
         return self.cleaned_data.get("min_overdue_amount") or Decimal("0")

@@ -210,3 +210,58 @@ def test_the_save_button_stays_put_while_the_calendar_is_redrawn(
     assert after["y"] <= before["y"] + added_box["height"] + 20
     page.evaluate("document.querySelector('#preview-result').innerHTML += '<p>x</p>'.repeat(20)")
     assert save.bounding_box() == after
+
+
+@pytest.mark.parametrize(
+    ("language", "due_help", "previous_help"),
+    [
+        (
+            "en",
+            "negative = before the due date (due-date trigger)",
+            "Counted from the previous step's day; 0 or more.",
+        ),
+        (
+            "ro",
+            "negativ = înainte de scadență (declanșare după scadență)",
+            "Se numără de la ziua pasului anterior; 0 sau mai mult.",
+        ),
+    ],
+)
+def test_a_step_marked_for_removal_looks_removed_and_the_days_help_follows_the_trigger(
+    chromium: Any,
+    sign_in: Callable[..., Any],
+    live_server: Any,
+    supervisor: User,
+    language: str,
+    due_help: str,
+    previous_help: str,
+) -> None:
+    standard = Policy.objects.get(code="standard")
+    page = sign_in(chromium, supervisor, width=1280, language=language)
+    page.goto(f"{live_server.url}/ladder/{standard.pk}/")
+    step = page.locator("ol.steps > li.step").nth(1)
+    step.locator("summary.step-line").click()
+    line = step.locator("summary.step-line")
+    name = step.locator(".field-name")
+    assert "line-through" not in line.evaluate("e => getComputedStyle(e).textDecorationLine")
+    step.locator("input[name$='-DELETE']").check()
+    # Before saving: struck through, its fields faded, the Delete box as it was (to undo).
+    expect(step).to_have_class("step removed")
+    assert "line-through" in line.evaluate("e => getComputedStyle(e).textDecorationLine")
+    assert float(name.evaluate("e => getComputedStyle(e).opacity")) < 0.6
+    delete = step.locator(".field-DELETE")
+    assert float(delete.evaluate("e => getComputedStyle(e).opacity")) == 1
+    page.screenshot(path=str(SCREENSHOTS / f"policy-editor-removed-{language}.png"))
+    step.locator("input[name$='-DELETE']").uncheck()
+    expect(step).to_have_class("step")
+
+    # The days' help stands under the Days field and says what they count for the trigger.
+    days = step.locator(".field-days")
+    help_text = days.locator("small.help")
+    expect(help_text).to_have_text(due_help)
+    step.locator("select[name$='-trigger']").select_option("after_previous")
+    expect(help_text).to_have_text(previous_help)
+    box = days.locator("input").bounding_box()
+    under = help_text.bounding_box()
+    assert box is not None and under is not None
+    assert under["y"] >= box["y"] + box["height"] and abs(under["x"] - box["x"]) < 2

@@ -66,13 +66,25 @@
     function summarise(step) {  // as editor.step_summary
       var line = step.querySelector("summary.step-line");
       if (!line || !field(step, "order")) { return; }
+      var deleted = field(step, "DELETE");
+      // marked for removal: the step looks removed before saving (app.css li.step.removed)
+      step.classList.toggle("removed", Boolean(deleted && deleted.checked));
+      daysHelp(step);
       var name = localizedName(step);
       var action = chosenText(field(step, "action"));
       if (!name && !action) { line.textContent = texts.new_step; return; }
       var parts = [(value(step, "order").trim() || "?") + ". " + (name || "—"), when(step), action];
-      var deleted = field(step, "DELETE");
       if (deleted && deleted.checked) { parts.push(texts.removed); }
       line.textContent = parts.filter(Boolean).join(" · ");
+    }
+
+    // Under Days, what the days count for the chosen trigger (editor.days_help).
+    function daysHelp(step) {
+      var days = field(step, "days");
+      var help = days && days.closest(".field").querySelector("small.help");
+      if (!help || !texts.days_help) { return; }
+      var text = texts.days_help[value(step, "trigger")];
+      if (text !== undefined) { help.textContent = text; }
     }
 
     function summariseAll() {
