@@ -217,7 +217,7 @@ def test_documents_reaching_a_call_step_join_the_debtors_open_call_of_that_step(
     run_on(FIRST + timedelta(days=3))  # a re-run of the day changes nothing
     assert len(calls()) == 2
     [entry] = with_texts(
-        TimelineEntry.objects.filter(counterparty=debtor, kind="ladder.step_covers_more")
+        list(TimelineEntry.objects.filter(counterparty=debtor, kind="ladder.step_covers_more"))
     )
     with translation.override("en"):
         assert entry.text == (
