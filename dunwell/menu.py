@@ -12,7 +12,11 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from dunwell.accounts.visibility import can_manage_provider_secrets, can_open_admin_list
+from dunwell.accounts.visibility import (
+    can_create_company,
+    can_manage_provider_secrets,
+    can_open_admin_list,
+)
 from dunwell.insight.labels import FORECAST_MENU_LABEL, METRICS_MENU_LABEL
 from dunwell.letters.labels import MENU_LABEL as LETTERS_LABEL
 from dunwell.pipeline.labels import MENU_LABEL as PIPELINE_LABEL
@@ -62,19 +66,15 @@ MENU: tuple[MenuEntry, ...] = (
         "ledger:imports", _("Import"), frozenset({"finance", "director", "admin", "supervisor"})
     ),
     MenuEntry("integrations", _("Integrations"), frozenset({"director", "admin"})),
-    # Users and companies are managed in the Django admin, which only the admin role enters.
+    # Users are managed in the Django admin, which only the admin role enters; our companies
+    # and their requisites on our own page, through `ledger.services.update_company`'s checks.
     MenuEntry(
         "admin:accounts_user_changelist",
         _("Users"),
         frozenset({"admin"}),
         allowed=lambda user: can_open_admin_list(user, "accounts.view_user"),
     ),
-    MenuEntry(
-        "admin:ledger_company_changelist",
-        _("Companies"),
-        frozenset({"admin"}),
-        allowed=lambda user: can_open_admin_list(user, "ledger.view_company"),
-    ),
+    MenuEntry("ledger:companies", _("Companies"), frozenset({"admin"}), allowed=can_create_company),
 )
 
 

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.test import RequestFactory
 from django.urls import reverse
@@ -46,10 +48,10 @@ def test_the_admin_reaches_users_and_companies_from_the_menu(
     client.force_login(admin)
     html = client.get(reverse("integrations")).content.decode()
     assert f'<a href="/admin/accounts/user/">{users}</a>' in html
-    assert f'<a href="/admin/ledger/company/">{companies}</a>' in html
+    assert f'<a href="/ledger/companies/">{companies}</a>' in html
     # The links lead to the lists, which the admin may open.
     assert client.get("/admin/accounts/user/").status_code == 200
-    assert client.get("/admin/ledger/company/").status_code == 200
+    assert client.get("/ledger/companies/").status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -60,7 +62,8 @@ def test_other_roles_have_no_users_or_companies_in_the_menu(client, make_user, r
     client.force_login(user)
     html = client.get(reverse("home"), follow=True).content.decode()
     assert "/admin/accounts/user/" not in html
-    assert "/admin/ledger/company/" not in html
+    assert "/ledger/companies/" not in html
+    assert client.get("/ledger/companies/").status_code == 403
 
 
 def test_an_admin_without_the_django_admin_permissions_gets_no_link_that_answers_403(
@@ -71,4 +74,26 @@ def test_an_admin_without_the_django_admin_permissions_gets_no_link_that_answers
     assert client.get("/admin/accounts/user/").status_code == 403
     html = client.get(reverse("integrations")).content.decode()
     assert "/admin/accounts/user/" not in html
-    assert "/admin/ledger/company/" not in html
+    # our own companies page answers the admin role whatever the Django admin allows
+    assert "/ledger/companies/" in html
+
+
+def test_the_companies_page_shows_the_requisites_as_the_letters_print_them(
+    client, make_user, company
+) -> None:
+    """The menu's "Companies" opened the Django admin's list, which saved an IBAN typed with
+    spaces as it was, past the checks of `update_company`; it now opens our own list."""
+    from dunwell.ledger.models import Company
+
+    Company.objects.filter(pk=company.pk).update(
+        bank_account="RO49AAAA1B31007593840000",
+        bank_code="BTRLRO22",
+        registration_number="J12/1/2020",
+    )
+    admin = make_user("ada", Role.ADMIN, is_staff=True, is_superuser=True, language="ru")
+    client.force_login(admin)
+    html = client.get("/ledger/companies/").content.decode()
+    text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    assert "RO49 AAAA 1B31 0075 9384 0000" in text and "J12/1/2020" in text, text
+    assert "Ваши организации-кредиторы" in text
+    assert f'href="/ledger/imports/company/{company.pk}/"' in html

@@ -6,6 +6,7 @@ app_name = "ledger"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("imports/", views.imports, name="imports"),
     path("imports/new/", views.import_new, name="import_new"),
+    path("companies/", views.companies, name="companies"),
     path("imports/company/", views.company_new, name="company_new"),
     path("imports/company/<int:pk>/", views.company_edit, name="company_edit"),
     path("imports/<int:pk>/mapping/", views.import_preview, name="import_preview"),

@@ -84,6 +84,21 @@ def company_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def companies(request: HttpRequest) -> HttpResponse:
+    """Our own companies (the creditors) with the requisites their letters print, each to edit:
+    the administrator's menu leads here (the Django admin's list saved what was typed as it
+    was, without `update_company`'s checks and tidying)."""
+    user = _importer(request)
+    if not can_create_company(user):
+        raise PermissionDenied
+    rows = [
+        (company, account_as_read(company.bank_account))
+        for company in Company.objects.order_by("name", "pk")
+    ]
+    return render(request, "ledger/companies.html", {"rows": rows})
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def company_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Our company's name, tax id and the requisites its letters print."""
@@ -101,7 +116,7 @@ def company_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(exc.field, str(exc.message))
         else:
             messages.success(request, _("Company %(name)s saved.") % {"name": company})
-            return redirect("ledger:imports")
+            return redirect("ledger:companies")
     return render(request, "ledger/company_edit.html", {"form": form, "company": company})
 
 
