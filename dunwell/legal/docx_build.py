@@ -95,7 +95,7 @@ def _table(doc: DocxDocument, block: Block) -> None:
 
 
 def _signatures(doc: DocxDocument, block: Block) -> None:
-    sides = [(SIGN_CREDITOR, "creditor.name")]
+    sides = [(block.text or SIGN_CREDITOR, "creditor.name")]
     if block.both_sides:
         sides.append((SIGN_DEBTOR, "debtor.name"))
     doc.add_paragraph()

@@ -275,7 +275,7 @@ class GenerateForm(forms.Form):
             if data["end"] < data["start"]:
                 raise forms.ValidationError(_("The period ends before it starts."))
             params = {"start": data["start"], "end": data["end"]}
-        elif kind == PaperKind.STATEMENT or kind == PaperKind.PRETENSION:
+        elif kind in (PaperKind.STATEMENT, PaperKind.PRETENSION, PaperKind.STATEMENT_OF_CLAIM):
             params = {"as_of": data.get("as_of")} if data.get("as_of") else {}
         elif kind == PaperKind.FINAL_WARNING:
             params = {"days": data["days"]} if data.get("days") else {}
@@ -297,7 +297,9 @@ class GenerateForm(forms.Form):
                 "agreed": lines(data.get("agreed") or ""),
                 "next_steps": lines(data.get("next_steps") or ""),
             }
-        if data.get("currency") and kind != PaperKind.PRETENSION and "agreement_id" not in params:
+        # the pretension and the statement of claim claim each currency in its own part
+        per_currency = kind in (PaperKind.PRETENSION, PaperKind.STATEMENT_OF_CLAIM)
+        if data.get("currency") and not per_currency and "agreement_id" not in params:
             params["currency"] = data["currency"]
         data["params"] = params
         return data

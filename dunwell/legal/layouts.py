@@ -64,16 +64,27 @@ NUMBER_DATE = Block(
     "subtitle", _("No. %(number)s of %(date)s"), {"number": "number", "date": "date"}
 )
 PARTIES = (
+    # The tax id only when there is one: "tax id" with nothing after it read as a blank form.
     para(
-        _("Creditor: %(name)s, tax id %(tax_id)s"), name="creditor.name", tax_id="creditor.tax_id"
+        _("Creditor: %(name)s, tax id %(tax_id)s"),
+        when="creditor.tax_id",
+        name="creditor.name",
+        tax_id="creditor.tax_id",
     ),
+    para(_("Creditor: %(name)s"), unless="creditor.tax_id", name="creditor.name"),
     para(
         _("Registration number: %(number)s"),
         when="creditor.registration_number",
         number="creditor.registration_number",
     ),
     para(_("Address: %(address)s"), when="creditor.address", address="creditor.address"),
-    para(_("Debtor: %(name)s, tax id %(tax_id)s"), name="debtor.name", tax_id="debtor.tax_id"),
+    para(
+        _("Debtor: %(name)s, tax id %(tax_id)s"),
+        when="debtor.tax_id",
+        name="debtor.name",
+        tax_id="debtor.tax_id",
+    ),
+    para(_("Debtor: %(name)s"), unless="debtor.tax_id", name="debtor.name"),
     para(_("Address: %(address)s"), when="debtor.address", address="debtor.address"),
 )
 DOC_COLUMNS = (
@@ -102,6 +113,89 @@ PAYMENT_DETAILS = (
     para(_("Bank: %(bank)s"), when="creditor.payment.bank", bank="creditor.payment.bank"),
     para(_("Bank code: %(code)s"), when="creditor.payment.code", code="creditor.payment.code"),
 )
+# The claim itself, per contract and currency: the pretension's and the statement of claim's.
+CLAIM_BODY = (
+    para(
+        _(
+            "Under contract No. %(number)s of %(date)s, %(creditor)s supplied goods (works, "
+            "services) to %(debtor)s that have not been paid on time:"
+        ),
+        when="contract",
+        number="contract.number",
+        date="contract.date",
+        creditor="creditor.name",
+        debtor="debtor.name",
+    ),
+    para(
+        _(
+            "%(creditor)s supplied goods (works, services) to %(debtor)s that have not been "
+            "paid on time:"
+        ),
+        unless="contract",
+        creditor="creditor.name",
+        debtor="debtor.name",
+    ),
+    each(
+        "groups",
+        heading("%(label)s", label="g.label"),
+        Block("table", columns=DOC_COLUMNS, rows="g.documents"),
+        para(
+            _("Excluded from this claim while they are disputed:"),
+            when="g.excluded",
+        ),
+        Block("table", columns=DOC_COLUMNS, rows="g.excluded", when="g.excluded"),
+        para(
+            _("The outstanding principal is %(amount)s %(currency)s (%(words)s)."),
+            amount="g.principal",
+            currency="g.currency",
+            words="g.principal_words",
+        ),
+        para(
+            _("%(rule)s up to %(to)s: %(amount)s %(currency)s; the calculation is attached."),
+            when="g.calc.lines",  # none yet (say, within a grace period): nothing to attach
+            rule="g.calc.rule_label",
+            to="g.calc.to",
+            amount="g.calc.total",
+            currency="g.currency",
+        ),
+        para(
+            _("Fixed compensation for recovery costs: %(amount)s %(currency)s."),
+            when="g.calc.compensation",
+            amount="g.calc.compensation",
+            currency="g.calc.compensation_currency",
+        ),
+        para(
+            _("Claimed in this part: %(amount)s %(currency)s (%(words)s)."),
+            when="several",
+            amount="g.claim_total",
+            currency="g.currency",
+            words="g.claim_total_words",
+        ),
+    ),
+)
+# The calculation of each block that has one, for the appendix.
+CALCULATIONS = each(
+    "groups",
+    Block("heading", "%(label)s", {"label": "g.label"}, when="g.calc.lines"),
+    para("%(rule)s", when="g.calc.lines", rule="g.calc.rule_label"),
+    Block(
+        "table",
+        when="g.calc.lines",
+        columns=(
+            (_("Document"), "item", False),
+            (_("Component"), "component", False),
+            (_("From"), "start", False),
+            (_("To"), "end", False),
+            (_("Days"), "days", True),
+            (_("Base"), "base", True),
+            (_("Rate"), "rate", True),
+            (pgettext_lazy("day count basis", "Year"), "year_basis", True),
+            (_("Amount"), "amount", True),
+        ),
+        rows="g.calc.lines",
+        foot=((_("Total"), {"amount": "g.calc.total"}),),
+    ),
+)
 CREDITOR_SIGNS = Block("signatures", both_sides=False)
 BOTH_SIGN = Block("signatures", both_sides=True)
 
@@ -110,63 +204,7 @@ LAYOUTS: dict[str, tuple[Block, ...]] = {
         title(_("PRETENSION (PRE-TRIAL CLAIM)")),
         NUMBER_DATE,
         *PARTIES,
-        para(
-            _(
-                "Under contract No. %(number)s of %(date)s, %(creditor)s supplied goods (works, "
-                "services) to %(debtor)s that have not been paid on time:"
-            ),
-            when="contract",
-            number="contract.number",
-            date="contract.date",
-            creditor="creditor.name",
-            debtor="debtor.name",
-        ),
-        para(
-            _(
-                "%(creditor)s supplied goods (works, services) to %(debtor)s that have not been "
-                "paid on time:"
-            ),
-            unless="contract",
-            creditor="creditor.name",
-            debtor="debtor.name",
-        ),
-        each(
-            "groups",
-            heading("%(label)s", label="g.label"),
-            Block("table", columns=DOC_COLUMNS, rows="g.documents"),
-            para(
-                _("Excluded from this claim while they are disputed:"),
-                when="g.excluded",
-            ),
-            Block("table", columns=DOC_COLUMNS, rows="g.excluded", when="g.excluded"),
-            para(
-                _("The outstanding principal is %(amount)s %(currency)s (%(words)s)."),
-                amount="g.principal",
-                currency="g.currency",
-                words="g.principal_words",
-            ),
-            para(
-                _("%(rule)s up to %(to)s: %(amount)s %(currency)s; the calculation is attached."),
-                when="g.calc.lines",  # none yet (say, within a grace period): nothing to attach
-                rule="g.calc.rule_label",
-                to="g.calc.to",
-                amount="g.calc.total",
-                currency="g.currency",
-            ),
-            para(
-                _("Fixed compensation for recovery costs: %(amount)s %(currency)s."),
-                when="g.calc.compensation",
-                amount="g.calc.compensation",
-                currency="g.calc.compensation_currency",
-            ),
-            para(
-                _("Claimed in this part: %(amount)s %(currency)s (%(words)s)."),
-                when="several",
-                amount="g.claim_total",
-                currency="g.currency",
-                words="g.claim_total_words",
-            ),
-        ),
+        *CLAIM_BODY,
         each(
             "totals",
             para(
@@ -198,28 +236,7 @@ LAYOUTS: dict[str, tuple[Block, ...]] = {
             {"number": "number"},
             unless="no_calculation",
         ),
-        each(
-            "groups",
-            Block("heading", "%(label)s", {"label": "g.label"}, when="g.calc.lines"),
-            para("%(rule)s", when="g.calc.lines", rule="g.calc.rule_label"),
-            Block(
-                "table",
-                when="g.calc.lines",
-                columns=(
-                    (_("Document"), "item", False),
-                    (_("Component"), "component", False),
-                    (_("From"), "start", False),
-                    (_("To"), "end", False),
-                    (_("Days"), "days", True),
-                    (_("Base"), "base", True),
-                    (_("Rate"), "rate", True),
-                    (pgettext_lazy("day count basis", "Year"), "year_basis", True),
-                    (_("Amount"), "amount", True),
-                ),
-                rows="g.calc.lines",
-                foot=((_("Total"), {"amount": "g.calc.total"}),),
-            ),
-        ),
+        CALCULATIONS,
     ),
     "reconciliation": (
         title(_("RECONCILIATION STATEMENT")),
@@ -405,6 +422,162 @@ LAYOUTS: dict[str, tuple[Block, ...]] = {
         Block("bullets", rows="next_steps"),
         BOTH_SIGN,
     ),
+    # The statement of claim to the court, when the pretension's period has passed unanswered:
+    # the parties with the plaintiff's requisites, the claim per contract and currency as the
+    # pretension states it, the pre-trial procedure, what the court is asked for (per currency,
+    # never added across currencies) and the attachments.
+    "court_claim": (
+        para(_("To: %(court)s"), when="court", court="court"),
+        para(_("To: ________________________________________"), unless="court"),
+        para(
+            _("Plaintiff: %(name)s, tax id %(tax_id)s"),
+            when="creditor.tax_id",
+            name="creditor.name",
+            tax_id="creditor.tax_id",
+        ),
+        para(_("Plaintiff: %(name)s"), unless="creditor.tax_id", name="creditor.name"),
+        para(
+            _("Registration number: %(number)s"),
+            when="creditor.registration_number",
+            number="creditor.registration_number",
+        ),
+        para(_("Address: %(address)s"), when="creditor.address", address="creditor.address"),
+        para(
+            _("Bank account: %(account)s"),
+            when="creditor.payment",
+            account="creditor.payment.account",
+        ),
+        para(_("Bank: %(bank)s"), when="creditor.payment.bank", bank="creditor.payment.bank"),
+        para(_("Bank code: %(code)s"), when="creditor.payment.code", code="creditor.payment.code"),
+        para(
+            _("Defendant: %(name)s, tax id %(tax_id)s"),
+            when="debtor.tax_id",
+            name="debtor.name",
+            tax_id="debtor.tax_id",
+        ),
+        para(_("Defendant: %(name)s"), unless="debtor.tax_id", name="debtor.name"),
+        para(_("Address: %(address)s"), when="debtor.address", address="debtor.address"),
+        each(
+            "claims",
+            para(
+                _("Value of the claim: %(amount)s %(currency)s."),
+                amount="g.total",
+                currency="g.currency",
+            ),
+        ),
+        each(
+            "fees",
+            para(
+                _("Court fee: %(amount)s %(currency)s (%(rule)s)."),
+                when="g.rule",
+                amount="g.amount",
+                currency="g.currency",
+                rule="g.rule",
+            ),
+            para(
+                _("Court fee: %(amount)s %(currency)s."),
+                unless="g.rule",
+                amount="g.amount",
+                currency="g.currency",
+            ),
+        ),
+        title(_("STATEMENT OF CLAIM")),
+        Block("subtitle", _("on the recovery of a debt")),
+        NUMBER_DATE,
+        *CLAIM_BODY,
+        para(
+            _(
+                "The defendant has not paid for the goods (works, services) it received, "
+                "although the payment was due; the plaintiff is therefore entitled to recover "
+                "the debt together with the penalty or statutory interest for the delay."
+            )
+        ),
+        para(
+            _(
+                "On %(sent_on)s the plaintiff sent the defendant pretension No. %(number)s of "
+                "%(date)s demanding payment of the debt. The period for a response ended on "
+                "%(due)s; the debt has not been paid and the pretension has not been answered. "
+                "The pre-trial procedure for settling the dispute has been followed."
+            ),
+            when="pretension.sent_on",
+            sent_on="pretension.sent_on",
+            number="pretension.number",
+            date="pretension.date",
+            due="pretension.response_due",
+        ),
+        heading(_("On these grounds, the plaintiff asks the court:")),
+        each(
+            "claims",
+            para(
+                _(
+                    "to recover from %(debtor)s in favour of %(creditor)s %(total)s %(currency)s "
+                    "(%(words)s), of which %(principal)s %(currency)s of principal debt and "
+                    "%(interest)s %(currency)s of penalty (interest);"
+                ),
+                when="g.interest",
+                debtor="debtor.name",
+                creditor="creditor.name",
+                total="g.total",
+                words="g.words",
+                principal="g.principal",
+                interest="g.interest",
+                currency="g.currency",
+            ),
+            para(
+                _(
+                    "to recover from %(debtor)s in favour of %(creditor)s %(total)s %(currency)s "
+                    "(%(words)s) of principal debt;"
+                ),
+                when="g.principal_only",
+                debtor="debtor.name",
+                creditor="creditor.name",
+                total="g.total",
+                words="g.words",
+                currency="g.currency",
+            ),
+            # a currency claimed only for the fixed EUR 40 compensation of another block
+            para(
+                _(
+                    "to recover from %(debtor)s in favour of %(creditor)s %(total)s %(currency)s "
+                    "(%(words)s) of fixed compensation for recovery costs;"
+                ),
+                when="g.compensation_only",
+                debtor="debtor.name",
+                creditor="creditor.name",
+                total="g.total",
+                words="g.words",
+                currency="g.currency",
+            ),
+        ),
+        each(
+            "fees",
+            para(
+                _(
+                    "to recover from %(debtor)s the court fee paid by the plaintiff, %(amount)s "
+                    "%(currency)s."
+                ),
+                debtor="debtor.name",
+                amount="g.amount",
+                currency="g.currency",
+            ),
+        ),
+        para(
+            _("to recover from %(debtor)s the court fee paid by the plaintiff."),
+            unless="fees",
+            debtor="debtor.name",
+        ),
+        heading(_("Attachments:")),
+        Block("bullets", rows="attachments"),
+        Block("signatures", _("For the plaintiff"), both_sides=False),
+        Block("pagebreak", unless="no_calculation"),
+        Block(
+            "heading",
+            _("Appendix to the statement of claim No. %(number)s: calculation"),
+            {"number": "number"},
+            unless="no_calculation",
+        ),
+        CALCULATIONS,
+    ),
 }
 
 SIGN_CREDITOR = _("For the creditor")
@@ -465,7 +638,10 @@ def _resolve(blocks: tuple[Block, ...], data: Mapping[str, Any]) -> list[dict[st
         elif block.kind == "bullets":
             item["items"] = [str(x) for x in lookup(data, block.rows) or []]
         elif block.kind == "signatures":
-            item["sides"] = [(gettext(SIGN_CREDITOR), lookup(data, "creditor.name"))]
+            # the creditor's side, under the block's own label when it has one ("For the
+            # plaintiff" on a statement of claim)
+            label = gettext(block.text or SIGN_CREDITOR)
+            item["sides"] = [(label, lookup(data, "creditor.name"))]
             if block.both_sides:
                 item["sides"].append((gettext(SIGN_DEBTOR), lookup(data, "debtor.name")))
             item["line"] = SIGN_LINE

@@ -32,6 +32,7 @@ class PaperKind(models.TextChoices):
     SCHEDULE = "schedule", _("Repayment-schedule agreement")
     PROTOCOL = "protocol", _("Meeting protocol")
     FINAL_WARNING = "final_warning", pgettext_lazy("paper kind", "Final warning")
+    STATEMENT_OF_CLAIM = "court_claim", _("Statement of claim")
 
 
 class DocumentTemplate(models.Model):

@@ -34,7 +34,8 @@ DOCUMENTED_FIELDS = frozenset(
      "closing", "closing_words", "in_favour", "as_of", "total", "total_words",
      "overdue", "overdue_words", "instalments", "meeting_date", "place",
      "participants", "agreed", "next_steps", "row", "item", "groups",
-     "totals", "several", "no_calculation", "deadline_period", "periods_note", "g"}
+     "totals", "several", "no_calculation", "deadline_period", "periods_note", "g",
+     "court", "pretension", "claims", "fees", "attachments"}
 )  # fmt: skip
 
 ALLOWED_FILTERS = (

@@ -23,10 +23,11 @@ from dunwell.ladder.models import Agreement, Dispute, DisputeStatus
 from dunwell.ledger.models import Allocation, Contract, Counterparty, Document, Payment
 from dunwell.ledger.requisites import account_as_read
 from dunwell.legal.calc import CalcLine, Calculation, ClaimItem, calculate_claim, pick_rule
+from dunwell.legal.court_fee import CourtFee, court_fee
 from dunwell.legal.errors import LegalError
 from dunwell.legal.i18n import doc_gettext as _
 from dunwell.legal.i18n import doc_ngettext as ngettext
-from dunwell.legal.models import PaperKind
+from dunwell.legal.models import LegalCase, PaperKind
 from dunwell.legal.periods import period_end
 from dunwell.legal.reconciliation import Entry, balance_sides, reconcile
 from dunwell.legal.words import (
@@ -35,6 +36,7 @@ from dunwell.legal.words import (
     format_date,
     format_percent,
 )
+from dunwell.money import Money as MoneyValue
 
 ZERO = Decimal("0.00")
 DEFAULT_PRETENSION_DAYS = 30
@@ -1097,6 +1099,120 @@ def protocol_data(
     return data
 
 
+def _case_pretension(case: LegalCase | None) -> Snapshot | None:
+    """The case's pretension as a statement of claim cites it: when it was sent, the letter's
+    number and date, the day the response was due. None until it is recorded as sent."""
+    if case is None or case.pretension_sent_on is None:
+        return None
+    letter = case.papers.filter(kind=PaperKind.PRETENSION).order_by("-created_at", "-id").first()
+    made = date.fromisoformat(letter.data["raw"]["date"]) if letter is not None else None
+    return {
+        "sent_on": format_date(case.pretension_sent_on),
+        "number": letter.number if letter is not None else "",
+        "date": format_date(made) if made is not None else "",
+        "response_due": format_date(case.response_due) if case.response_due else "",
+    }
+
+
+def claim_fee(
+    counterparty: Counterparty, claim: Decimal, currency: str, on: date
+) -> CourtFee | None:
+    """The court fee for claiming `claim` in `currency` from the debtor, before a court of the
+    debtor's country, filed on `on` (legal/court_fee.py), or None where the rule is unknown."""
+    return court_fee(MoneyValue(claim, currency), counterparty.country, on)
+
+
+def case_court_fee(case: LegalCase, today: date) -> CourtFee | None:
+    """The court fee for the case's claim in its currency (principal and penalty or interest of
+    the debtor's overdue documents, as the statement of claim claims them) filed today; None
+    when the rule is unknown or the claim cannot be calculated."""
+    try:
+        groups = claim_groups(case.counterparty, today, currency=case.currency)
+    except (LookupError, ValueError):  # say, no rate for the period in the rate tables
+        return None
+    total = sum((group.claim_total for group in groups), ZERO)
+    return claim_fee(case.counterparty, total, case.currency, today)
+
+
+def court_claim_data(
+    counterparty: Counterparty,
+    language: str,
+    today: date,
+    *,
+    case: LegalCase | None = None,
+    as_of: date | None = None,
+) -> Snapshot:
+    """The statement of claim: the pretension's claim (the blocks per contract and currency,
+    their calculations) with the court, the pretension sent and unanswered, what is asked per
+    currency (principal and penalty, never added across currencies), the court fee where its
+    rule is known (or as the lawyer entered it on the case) and the attachments."""
+    data = pretension_data(counterparty, language, today, as_of=as_of)
+    data["kind"] = PaperKind.STATEMENT_OF_CLAIM
+    principal: dict[str, Decimal] = {}
+    for raw in data["raw"]["groups"]:
+        principal[raw["currency"]] = principal.get(raw["currency"], ZERO) + Decimal(
+            raw["principal"]
+        )
+    claims, fees, raw_fees = [], [], {}
+    for cur, total_text in data["raw"]["totals"].items():
+        money = Money(cur, language)
+        total = Decimal(total_text)
+        base = principal.get(cur, ZERO)
+        claims.append(
+            {
+                "currency": cur,
+                "total": money(total),
+                "words": money.words(total),
+                "principal": money(base),
+                # principal and penalty, principal alone, or (a currency that has only the
+                # fixed EUR 40 of another block) the compensation alone
+                "interest": money(total - base) if base and total != base else "",
+                "principal_only": bool(base) and total == base,
+                "compensation_only": not base,
+            }
+        )
+        entered = case is not None and case.claim_state_fee is not None and case.currency == cur
+        fee = None if entered else claim_fee(counterparty, total, cur, today)
+        if entered:
+            assert case is not None and case.claim_state_fee is not None
+            fees.append({"currency": cur, "amount": money(case.claim_state_fee), "rule": ""})
+            raw_fees[cur] = str(case.claim_state_fee)
+        elif fee is not None:
+            fees.append({"currency": cur, "amount": money(fee.amount.amount), "rule": _(fee.rule)})
+            raw_fees[cur] = str(fee.amount.amount)
+    pretension = _case_pretension(case)
+    attachments = []
+    seen = set()
+    for block in data["groups"]:
+        contract = block["contract"]
+        if contract and (contract["number"], contract["date"]) not in seen:
+            seen.add((contract["number"], contract["date"]))
+            attachments.append(_("Copy of contract No. %(number)s of %(date)s") % contract)
+    attachments.append(_("Copies of the unpaid documents listed in the statement"))
+    if pretension is not None and pretension["number"]:
+        attachments.append(
+            _("Copy of pretension No. %(number)s of %(date)s with proof of sending") % pretension
+        )
+    else:
+        attachments.append(_("Copy of the pretension with proof of sending"))
+    attachments.append(_("Reconciliation statement"))
+    if not data["no_calculation"]:
+        attachments.append(_("Calculation of the penalty (interest)"))
+    attachments.append(_("Receipt for the court fee"))
+    attachments.append(_("Extract from the register of legal entities on the defendant"))
+    data.update(
+        {
+            "court": case.court if case is not None else "",
+            "pretension": pretension,
+            "claims": claims,
+            "fees": fees,
+            "attachments": attachments,
+        }
+    )
+    data["raw"].update({"fees": raw_fees, "case": case.pk if case is not None else None})
+    return data
+
+
 def snapshot(
     kind: str, counterparty: Counterparty, language: str, today: date, **params: Any
 ) -> Snapshot:
@@ -1108,6 +1224,7 @@ def snapshot(
         PaperKind.FINAL_WARNING: final_warning_data,
         PaperKind.SCHEDULE: schedule_data,
         PaperKind.PROTOCOL: protocol_data,
+        PaperKind.STATEMENT_OF_CLAIM: court_claim_data,
     }
     with translation.override(language):
         return builders[PaperKind(kind)](counterparty, language, today, **params)  # type: ignore[operator]

@@ -63,6 +63,7 @@ PREFIXES = {
     PaperKind.SCHEDULE: "AG",
     PaperKind.PROTOCOL: "MP",
     PaperKind.FINAL_WARNING: "FW",
+    PaperKind.STATEMENT_OF_CLAIM: "SC",
 }
 
 
@@ -162,15 +163,17 @@ def generate_document(
     transaction. The same data on the same day gives back the letter already made."""
     language = language or counterparty.language or "en"
     today = today or timezone.localdate()
-    if case is None and kind == PaperKind.PRETENSION:
-        # The letter belongs to the debtor's case: its period becomes the case's deadline.
+    if case is None and kind in (PaperKind.PRETENSION, PaperKind.STATEMENT_OF_CLAIM):
+        # The letter belongs to the debtor's case: its period becomes the case's deadline; a
+        # statement of claim names the case's court and its pretension.
         case = (
             LegalCase.objects.filter(counterparty=counterparty)
             .exclude(stage__in=FINAL_STAGES)
             .first()
         )
     try:
-        data = selectors.snapshot(kind, counterparty, language, today, **params)
+        extra = {"case": case} if kind == PaperKind.STATEMENT_OF_CLAIM else {}
+        data = selectors.snapshot(kind, counterparty, language, today, **params, **extra)
     except (LookupError, ValueError) as exc:  # e.g. no rate for the period in the rate tables
         raise LegalError(_("The document cannot be made: %(error)s") % {"error": exc}) from exc
     same = _same_letter(counterparty, kind, language, data)

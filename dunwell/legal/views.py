@@ -364,6 +364,12 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = _visible_case(request, pk)
     today = timezone.localdate()
     deadline_tasks = case.deadlines.exclude(task_id=None).values("task_id")
+    # The fee the statement of claim prints, filled in for the lawyer to check (or change).
+    fee = (
+        selectors.case_court_fee(case, today)
+        if case.is_open and case.filed_on is None and services.can_work_cases(user)
+        else None
+    )
     tasks = (
         Task.objects.filter(counterparty_id=case.counterparty_id, status__in=OPEN_STATUSES)
         .filter(Q(action__in=services.LEGAL_TASK_ACTIONS) | Q(pk__in=deadline_tasks))
@@ -378,6 +384,9 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "steps": _worded(case.steps.select_related("actor")[:200]),
             "deadlines": case.deadlines.all(),
             "response_moved": _response_moved(case),
+            "court_fee": fee,
+            "court_fee_rule": _(fee.rule) if fee is not None else "",
+            "preparing_lawsuit": case.stage == CaseStage.LAWSUIT_PREPARING,
             "approvals": case.approvals.select_related("requested_by", "decided_by"),
             "papers": case.counterparty.generated_documents.all()[:50],
             "tasks": tasks,
@@ -389,7 +398,13 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "forms": {
                 "pretension_sent": forms.PretensionSentForm(initial={"sent_on": today}),
                 "lawsuit": forms.in_currency(
-                    forms.LawsuitForm(initial={"filed_on": today}), case.currency
+                    forms.LawsuitForm(
+                        initial={
+                            "filed_on": today,
+                            "state_fee": fee.amount.amount if fee is not None else None,
+                        }
+                    ),
+                    case.currency,
                 ),
                 "hearing": forms.HearingForm(),
                 "judgment": forms.in_currency(
