@@ -48,6 +48,13 @@ def events_for(user: User, start: datetime, end: datetime) -> list[CalendarEvent
     return sorted(events, key=lambda e: e.starts)
 
 
+def overdue_events(user: User, now: datetime) -> list[CalendarEvent]:
+    """The user's open tasks left from past days (My day's overdue rows, holds excepted)."""
+    from dunwell.work.selectors import overdue_tasks
+
+    return [ladder_bridge.task_event(task) for task in overdue_tasks(user, now)]
+
+
 def user_for_token(token: str) -> User | None:
     row = (
         CalendarFeedToken.objects.filter(token=token, revoked_at__isnull=True, user__is_active=True)

@@ -448,32 +448,35 @@ def move_open_tasks(counterparty: Counterparty, old: User | None, new: User) -> 
 
 
 def task_events(user: User, start: datetime, end: datetime) -> list[Any]:
-    from dunwell.work.calendar import CalendarEvent
-    from dunwell.work.task_queries import task_url
-
     tasks = Task.objects.filter(assignee=user, due_at__gte=start, due_at__lt=end).select_related(
         "counterparty", "step"
     )
-    events = []
-    for task in tasks.exclude(status__in=["cancelled_paid", "rejected", "skipped"]):
-        ends = task.window_end or task.due_at + timedelta(minutes=30)
-        # A step's task names its debtor in its title, as a legal deadline's does; a call-back's
-        # or a retry's (stored in English, read in the reader's language) does not.
-        title = task.localized_title
-        if task.counterparty.name not in title:
-            title = f"{title} — {task.counterparty.name}"
-        events.append(
-            CalendarEvent(
-                uid=f"task-{task.pk}@dunwell",
-                starts=task.window_start or task.due_at,
-                ends=ends,
-                title=title,
-                url=task_url(task.pk, task.counterparty_id, task.action, task.is_open),
-                kind="task",
-                done=task.status == "done",
-            )
-        )
-    return events
+    return [
+        task_event(task)
+        for task in tasks.exclude(status__in=["cancelled_paid", "rejected", "skipped"])
+    ]
+
+
+def task_event(task: Task) -> Any:
+    """A task as the calendar shows it: in its time window, titled with its debtor."""
+    from dunwell.work.calendar import CalendarEvent
+    from dunwell.work.task_queries import task_url
+
+    ends = task.window_end or task.due_at + timedelta(minutes=30)
+    # A step's task names its debtor in its title, as a legal deadline's does; a call-back's
+    # or a retry's (stored in English, read in the reader's language) does not.
+    title = task.localized_title
+    if task.counterparty.name not in title:
+        title = f"{title} — {task.counterparty.name}"
+    return CalendarEvent(
+        uid=f"task-{task.pk}@dunwell",
+        starts=task.window_start or task.due_at,
+        ends=ends,
+        title=title,
+        url=task_url(task.pk, task.counterparty_id, task.action, task.is_open),
+        kind="task",
+        done=task.status == "done",
+    )
 
 
 def approvers_for(task: Task) -> list[User]:

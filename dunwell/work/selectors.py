@@ -777,6 +777,17 @@ def _day_tasks(user_id: int, before: datetime) -> QuerySet[Any]:
     )
 
 
+def overdue_tasks(user: User, now: datetime) -> list[Any]:
+    """The user's open tasks due before today and not on hold, oldest first: My day's overdue
+    rows, which the calendar shows on today (a week of past days would hide them)."""
+    from dunwell.ladder.holds import task_holds
+
+    start_of_day, _end = _day_bounds(now)
+    qs = _day_tasks(user.pk, start_of_day)
+    held = task_holds(qs, timezone.localtime(now).date())
+    return list(qs.exclude(pk__in=list(held))[:_DAY_LIMIT])
+
+
 _DAY_LIMIT = 300
 # The worklist without filters (most pages): the day's tasks but those on hold (a list of ids),
 # its SQL built once per process.

@@ -366,6 +366,8 @@ def call_card(request: HttpRequest, counterparty_id: int) -> HttpResponse:
                             ),
                         },
                     )
+                elif activity.outcome == Outcome.DISPUTE:
+                    messages.success(request, _dispute_recorded(activity.data["dispute"]))
                 else:
                     messages.success(request, _("Outcome recorded: %s") % label)
                 if data["task"]:
@@ -632,6 +634,25 @@ def _calendar_range(form: CalendarQueryForm) -> tuple[str, Any, Any]:
     return view, start, end
 
 
+def _dispute_recorded(dispute_id: int) -> str:
+    """What was registered and who settles it by when: "Dispute" alone left the collector to
+    open the card to check the amount and the routing."""
+    dispute = Dispute.objects.select_related("responsible").get(pk=dispute_id)
+    text = _("Dispute registered: %(reason)s, %(amount)s.") % {
+        "reason": services.dispute_reason_label(dispute.reason),
+        "amount": money_text(Money(dispute.amount, dispute.currency)),
+    }
+    if dispute.responsible is not None and dispute.deadline is not None:
+        routed = _("%(who)s settles it by %(date)s.") % {
+            "who": dispute.responsible,
+            "date": date_format(dispute.deadline, "SHORT_DATE_FORMAT"),
+        }
+        text = f"{text} {routed}"
+    elif dispute.responsible is not None:
+        text = f"{text} " + _("%(who)s settles it.") % {"who": dispute.responsible}
+    return text
+
+
 @login_required
 def calendar(request: HttpRequest) -> HttpResponse:
     user = _user(request)
@@ -648,6 +669,10 @@ def calendar(request: HttpRequest) -> HttpResponse:
     days = [start + timedelta(days=i) for i in range((end - start).days)]
     by_day = {d: [e for e in events if timezone.localtime(e.starts).date() == d] for d in days}
     step = timedelta(days=1 if view == "day" else 7)
+    # Tasks left from past days stay to do: shown on today, as My day lists them, or a week
+    # of past days would read as a free week.
+    today = timezone.localdate()
+    overdue = work_calendar.overdue_events(user, timezone.now()) if today in by_day else []
     return render(
         request,
         "work/calendar.html",
@@ -655,6 +680,8 @@ def calendar(request: HttpRequest) -> HttpResponse:
             "view": view,
             "days": days,
             "by_day": by_day,
+            "today": today,
+            "overdue": overdue,
             "start": start,
             "prev": start - step,
             "next": start + step,

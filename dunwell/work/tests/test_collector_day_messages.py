@@ -1,0 +1,113 @@
+"""What a collector reads along the day: the calendar keeps the tasks left from past days on
+today (My day lists them), a dispute's message says what was registered and who settles it
+by when, and an open letter task's heading asks to write and send (it read "Sent")."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from dunwell.accounts.models import Role, User
+from dunwell.ladder import services as ladder
+from dunwell.ladder.models import Dispute
+from dunwell.ledger.models import Counterparty
+
+pytestmark = pytest.mark.usefixtures("frozen")
+
+
+def _client(user: User, language: str) -> Client:
+    User.objects.filter(pk=user.pk).update(language=language)
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"),
+    [("ro", "1 sarcină întârziată"), ("uk", "1 прострочене завдання"), ("en", "1 overdue task")],
+)
+def test_the_calendar_shows_the_tasks_left_from_past_days_on_today(
+    debtor: Counterparty, collector: User, language: str, heading: str
+) -> None:
+    ladder.create_manual_task(
+        counterparty=debtor,
+        assignee=collector,
+        action="call",
+        due_at=timezone.now() - timedelta(days=20),
+        title="Ring the buyer",
+        user=None,
+    )
+    page = _client(collector, language).get(reverse("work:calendar")).content.decode()
+    assert heading in page
+    assert "18.02.2026</span> <a" in page
+    assert f"Ring the buyer — {debtor.name}</a>" in page
+    # A week in the past shows it on its own day only.
+    past = _client(collector, language).get(reverse("work:calendar") + "?date=2026-02-18")
+    assert heading not in past.content.decode()
+
+
+def test_the_dispute_message_says_the_amount_and_who_settles_it_by_when(
+    debtor: Counterparty, collector: User, make_user: object
+) -> None:
+    sales = make_user("vlad", Role.SALES)  # type: ignore[operator]
+    Counterparty.objects.filter(pk=debtor.pk).update(sales_manager=sales)
+    response = _client(collector, "ro").post(
+        reverse("work:call", args=[debtor.pk]),
+        {
+            "outcome": "dispute",
+            "dispute_reason": "quality",
+            "dispute_amount": "1000",
+            "dispute_currency": "RON",
+        },
+        follow=True,
+    )
+    dispute = Dispute.objects.get(counterparty=debtor)
+    assert dispute.responsible is not None and dispute.deadline is not None
+    who = str(dispute.responsible)
+    when = dispute.deadline.strftime("%d.%m.%Y")
+    messages = [str(m) for m in response.context["messages"]]
+    assert messages == [
+        f"Dispută înregistrată: Calitate, 1.000,00\u00a0RON. {who} o soluționează până la {when}."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "sent"),
+    [("ro", "Scrieți și trimiteți", "Trimis"), ("en", "Write and send", "Sent")],
+)
+def test_an_open_letter_task_asks_to_write_and_send(
+    debtor: Counterparty, collector: User, language: str, heading: str, sent: str
+) -> None:
+    task = ladder.create_manual_task(
+        counterparty=debtor,
+        assignee=collector,
+        action="letter",
+        due_at=timezone.now(),
+        title="Reminder letter",
+        user=None,
+    )
+    page = _client(collector, language).get(reverse("work:task", args=[task.pk])).content
+    text = page.decode()
+    assert f">{heading}</h2>" in text
+    assert f">{sent}</h2>" not in text
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("ro", "niciuna în contracte; limita clientului este la Expunere de credit"),
+        ("uk", "у договорах немає; ліміт клієнта — у блоці «Кредитний ризик»"),
+    ],
+)
+def test_the_card_does_not_read_no_credit_limit_beside_the_customers_limit(
+    debtor: Counterparty, collector: User, language: str, expected: str
+) -> None:
+    """The tile counts the contracts' limits; a bare "Credit limit: —" beside the credit
+    panel's "limit 20,000.00 RON exceeded" read as two answers to one question."""
+    page = _client(collector, language).get(reverse("work:debtor", args=[debtor.pk]))
+    text = page.content.decode()
+    assert f'<small id="no-contract-limit">{expected}</small>' in text
