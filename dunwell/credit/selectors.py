@@ -46,7 +46,7 @@ from dunwell.credit.rules import (
 from dunwell.credit.services import DEFAULT_BEYOND_DAYS, evaluate
 from dunwell.interest.fx import rates_on
 from dunwell.ladder.models import Dispute, DisputeStatus, Promise, PromiseStatus
-from dunwell.ledger.models import Allocation, Counterparty
+from dunwell.ledger.models import Allocation, Counterparty, Document
 from dunwell.legal.models import LegalCase
 from dunwell.markup import html
 from dunwell.money import ZERO, Amounts, Money
@@ -60,6 +60,22 @@ class NotFound(LookupError):
 
     def __init__(self, message: StrOrPromise) -> None:
         super().__init__(str(message))
+
+
+def order_currency(user: User, key: str) -> str:
+    """The currency an order of the customer `key` is most likely in, to fill in the check
+    form the card links to: its latest document's, else its company's; "" if not found."""
+    try:
+        counterparty = find_counterparty(user, key)
+    except NotFound:
+        return ""
+    latest = (
+        Document.objects.filter(counterparty=counterparty)
+        .order_by("-date", "-pk")
+        .values_list("currency", flat=True)
+        .first()
+    )
+    return latest or counterparty.company.currency
 
 
 def find_counterparty(user: User | None, key: str) -> Counterparty:

@@ -103,7 +103,11 @@ def check_page(request: HttpRequest) -> HttpResponse:
     """A sales manager asks before promising an order: allow, deny or needs approval, why."""
     user = _user(request)
     # The card's panel links here with the customer filled in.
-    initial = {"counterparty": request.GET.get("counterparty", "")[:64]}
+    key = request.GET.get("counterparty", "")[:64]
+    initial = {"counterparty": key}
+    if key and request.method != "POST":
+        # The customer's currency, or the form asked for one the user had to look up.
+        initial["currency"] = selectors.order_currency(user, key)
     form = CheckForm(request.POST or None, initial=initial)
     result = None
     counterparty = None

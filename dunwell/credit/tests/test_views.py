@@ -498,3 +498,17 @@ def test_the_check_page_offers_the_companys_currencies(
     assert 'list="id_currency-currencies"' in box
     for code in ("RON", "EUR", "USD"):
         assert f'<option value="{code}">' in box, code
+
+
+def test_the_check_the_card_links_to_comes_with_the_customers_currency(
+    cp: Counterparty, collector: User, make_document: Callable[..., Any]
+) -> None:
+    """The card's "Check an order" filled in the customer and left the required currency
+    empty: the sales manager had to look it up. An order is most likely in the currency the
+    customer was last invoiced in."""
+    make_document(cp, "100.00", currency="EUR", due_date=date(2026, 1, 10))
+    page = client_for(collector).get(reverse("credit:check") + "?counterparty=CP00001")
+    assert 'name="currency" value="EUR"' in page.content.decode()
+    # A customer not found leaves it to the user.
+    page = client_for(collector).get(reverse("credit:check") + "?counterparty=NOPE")
+    assert 'name="currency" value=' not in page.content.decode()
