@@ -7,13 +7,14 @@ here, per language; meanings that share an English word carry a msgctxt at their
 from __future__ import annotations
 
 import gettext as stdlib_gettext
+import warnings
 from pathlib import Path
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext, ngettext, npgettext, pgettext
 
 from dunwell.accounts.models import User
 from dunwell.ladder.models import TaskStatus
@@ -438,8 +439,6 @@ _SAME_WORDS_OTHER_ORDER = {  # plural phrases: the same words, in another order;
     for msgid in ("%(count)d step approved.", "%(count)d step rejected.")
 }
 _TO_RESOLVE = {
-    # The fractional form (ru/uk 4th plural) of the work app's days reads "дней"/"днів".
-    ("ru", "%(n)s day"), ("uk", "%(n)s day"),
     # The interest table's "Amount" is the interest accrued ("Начислено"), not an amount.
     ("ru", "Amount"), ("uk", "Amount"),
     # A count of days (legal, interest) against work's "Days" (weekdays?).
@@ -693,3 +692,21 @@ def test_romanian_words_agree_with_the_gender_of_their_noun() -> None:
         ("work/templates/work/call.html", '{% translate "due" context "document" %}'),
     ]:
         assert needle in (DUNWELL / template).read_text(encoding="utf-8"), template
+
+
+@pytest.mark.parametrize("lang", ["ru", "uk"])
+def test_a_fraction_of_a_day_reads_in_the_genitive_singular(lang: str) -> None:
+    """After a fraction Russian and Ukrainian put the noun in the genitive singular ("1.5 дня");
+    the work catalogue, which wins the merge, read "1.5 дней"/"1.5 днів" (and the credit one's
+    Ukrainian "1.5 дні") where the legal one read "дня"."""
+    with translation.override(lang), warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # gettext: a float count
+        assert ngettext("%(n)s day", "%(n)s days", 1.5) % {"n": 1.5} == "1.5 дня"
+        days = npgettext("call script", "%(n)s day", "%(n)s days", 1.5) % {"n": 1.5}
+        assert days == "1.5 дня"
+        assert (
+            ngettext("%(n)s day", "%(n)s days", 5) % {"n": 5}
+            == {"ru": "5 дней", "uk": "5 днів"}[lang]
+        )
+    for app in ("work", "legal", "credit"):
+        assert _catalogue(app, lang)[("%(n)s day", 3)] == "%(n)s дня", app
