@@ -359,16 +359,24 @@ def register_dispute(
     if responsible is not None and responsible.pk != by.pk:
         from django.urls import reverse
 
+        from dunwell.money import Money
         from dunwell.work.models import Notification
-        from dunwell.work.services import notify
+        from dunwell.work.services import DISPUTE_REASONS, notify
 
+        # What is disputed and how much, and the word the card uses: "Claim from X" read, in
+        # Russian and Ukrainian, as the pretension letter ("Претензия") of the legal track.
         notify(
             responsible,
             Notification.Kind.DISPUTE,
-            _("Claim from %(debtor)s to settle by %(deadline)s."),
+            _("Dispute with %(debtor)s: %(reason)s, %(amount)s; settle it by %(deadline)s."),
             counterparty,
             reverse("work:debtor", args=[counterparty.pk]),
-            params={"debtor": counterparty.name, "deadline": deadline},
+            params={
+                "debtor": counterparty.name,
+                "reason": DISPUTE_REASONS.get(reason, reason),
+                "amount": Money(amount, currency),
+                "deadline": deadline,
+            },
         )
     return dispute.pk
 

@@ -174,7 +174,12 @@ def test_dispute_is_routed_to_the_supervisor_with_a_deadline(
     notice = Notification.objects.get(recipient=supervisor, kind="dispute")
     # the deadline as the recipient's language writes a date, not 2026-03-17
     day = dispute.deadline.strftime("%d.%m.%Y")
-    assert notice.message == f"Claim from {debtor.name} to settle by {day}."
+    amount = f"{doc.open_amount:,.2f}\u00a0{doc.currency}"
+    assert notice.message == (
+        f"Dispute with {debtor.name}: Documents missing, {amount}; settle it by {day}."
+    )
+    # in Ukrainian the card's word for it, not the pretension letter's ("Претензія")
+    assert notice.texts["uk"].startswith(f"Спір із {debtor.name}: Немає документів, ")
 
 
 def test_a_notice_writes_dates_and_moments_in_the_recipients_language_and_time_zone(
