@@ -10,7 +10,7 @@ from django import forms
 from django.conf import settings
 from django.db.models import Count
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from dunwell.forms import (
@@ -360,7 +360,9 @@ class ClosingForm(forms.Form):
 
 class ApprovalRequestForm(forms.Form):
     action = forms.ChoiceField(label=_("Step"), choices=GatedAction.choices)
-    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea)
+    reason = forms.CharField(
+        label=pgettext_lazy("legal approval", "Reason"), required=False, widget=forms.Textarea
+    )
 
 
 class DecisionForm(forms.Form):

@@ -52,3 +52,9 @@ def doc_ngettext(singular: str, plural: str, n: int, language: str | None = None
     """The plural form for `n` in `language` (default: the active one), from the legal
     catalogue ("1 день", "2 дня", "5 дней")."""
     return catalogue(language or get_language() or "en").ngettext(singular, plural, n)
+
+
+def doc_pgettext(context: str, message: str, language: str | None = None) -> str:
+    """`message` under `context` in `language` (default: the active one), from the legal
+    catalogue (a calculation's "Penalty" is the papers' "пеня", not a contract clause)."""
+    return catalogue(language or get_language() or "en").pgettext(context, message)

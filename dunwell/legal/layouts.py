@@ -186,7 +186,7 @@ CALCULATIONS = each(
             (_("Component"), "component", False),
             (_("From"), "start", False),
             (_("To"), "end", False),
-            (_("Days"), "days", True),
+            (pgettext_lazy("count of days", "Days"), "days", True),
             (_("Base"), "base", True),
             (_("Rate"), "rate", True),
             (pgettext_lazy("day count basis", "Year"), "year_basis", True),

@@ -100,7 +100,10 @@ class LegalCase(models.Model):
         db_constraint=False,
     )
     stage = models.CharField(
-        _("stage"), max_length=20, choices=CaseStage.choices, default=CaseStage.NEW
+        pgettext_lazy("legal case", "stage"),
+        max_length=20,
+        choices=CaseStage.choices,
+        default=CaseStage.NEW,
     )
     lawyer = models.ForeignKey(
         settings.AUTH_USER_MODEL,

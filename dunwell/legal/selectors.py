@@ -27,6 +27,7 @@ from dunwell.legal.court_fee import CourtFee, court_fee
 from dunwell.legal.errors import LegalError
 from dunwell.legal.i18n import doc_gettext as _
 from dunwell.legal.i18n import doc_ngettext as ngettext
+from dunwell.legal.i18n import doc_pgettext as pgettext
 from dunwell.legal.models import LegalCase, PaperKind
 from dunwell.legal.periods import period_end
 from dunwell.legal.reconciliation import Entry, balance_sides, reconcile
@@ -380,7 +381,8 @@ def claim_warnings(groups: Iterable[ClaimGroup]) -> list[str]:
 def component_labels() -> dict[str, str]:
     return {
         "interest": _("Interest"),
-        "penalty": _("Penalty"),
+        # The Ukrainian papers' "пеня", not the contract clause's "неустойка" (work's word).
+        "penalty": pgettext("calculation component", "Penalty"),
         "inflation": _("Inflation losses"),
         "compensation": _("Fixed recovery compensation"),
     }

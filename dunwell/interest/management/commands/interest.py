@@ -81,11 +81,11 @@ def result_as_table(result: Result) -> str:
         gettext("Component"),
         gettext("From"),
         gettext("To"),
-        gettext("Days"),
+        pgettext("count of days", "Days"),
         gettext("Base"),
         gettext("Rate, %"),
         pgettext("day count basis", "Year"),
-        gettext("Amount"),
+        pgettext("interest accrued", "Amount"),
         gettext("Note"),
     ]
     rows = [
