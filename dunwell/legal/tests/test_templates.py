@@ -180,3 +180,21 @@ def test_loop_variables_can_be_used_in_an_upload() -> None:
         _docx("{%p for row in rows %}", "{{ loop.index }}. {{ row.date }}", "{%p endfor %}")
     )
     assert form.is_valid(), form.errors
+
+
+def test_the_security_guide_lists_the_names_and_filters_a_template_may_use() -> None:
+    """docs/security.md tells a template author what the sandbox lets through; it named no
+    field, and the statement of claim's (court, pretension, claims, fees, attachments) came
+    after it."""
+    import re
+    from pathlib import Path
+
+    from dunwell.legal.sandbox import ALLOWED_FILTERS, DOCUMENTED_FIELDS
+
+    guide = Path(__file__).resolve().parents[3] / "docs" / "security.md"
+    section = guide.read_text(encoding="utf-8").split("\n## Templates\n", 1)[1]
+    filters = section.split("`ALLOWED_FILTERS`", 1)[1].split("\n- An upload", 1)[0]
+    assert set(re.findall(r"`(\w+)`", filters)) == set(ALLOWED_FILTERS)
+    names = section.split("The top-level names a template may use", 1)[1]
+    names = names.split("\n- A template forced", 1)[0]
+    assert set(re.findall(r"`(\w+)`", names)) == DOCUMENTED_FIELDS
