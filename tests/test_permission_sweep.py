@@ -53,6 +53,7 @@ SHARED = {
     "ledger:import_detail",
     "ledger:import_rerun",
     "ledger:import_rejected",
+    "ledger:company_edit",
     "webhooks:log",
     "webhooks:edit",
     "webhooks:delete",

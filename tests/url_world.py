@@ -226,6 +226,7 @@ def build_world(
         "ledger:import_detail": run.pk,
         "ledger:import_rerun": run.pk,
         "ledger:import_rejected": run.pk,
+        "ledger:company_edit": cp.company_id,
         "webhooks:log": subscription.pk,
         "webhooks:edit": subscription.pk,
         "webhooks:delete": subscription.pk,
