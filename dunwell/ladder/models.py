@@ -521,6 +521,10 @@ class Task(models.Model):
         name alone ("Stop shipments — ACME" beside "ACME" read the debtor twice)."""
         if self.step is not None and self._titled_by_its_step():
             return self.step.localized_name
+        if self.step_id is None:
+            beside = stepless_title_beside(self.title, self.counterparty.name)
+            if beside:
+                return beside
         return self.localized_title
 
     @property
@@ -625,6 +629,22 @@ def stepless_title(title: str) -> str:
             values["title"] = stepless_title(values["title"])
         return gettext(source) % values if values else gettext(source)
     return title
+
+
+# A stepless title that names its debtor, as a list whose own column names the debtor reads
+# it (`Task.title_beside_debtor`): "Call again (no answer): ACME" beside "ACME" read it twice.
+CALL_AGAIN_NO_ANSWER_BESIDE = gettext_noop("Call again (no answer)")
+_BESIDE_DEBTOR = [(_pattern(CALL_AGAIN_NO_ANSWER), CALL_AGAIN_NO_ANSWER_BESIDE)]
+
+
+def stepless_title_beside(title: str, debtor: str) -> str:
+    """`title` without its debtor's name, in the active language, when it is a stepless title
+    naming `debtor`; "" otherwise."""
+    for pattern, beside in _BESIDE_DEBTOR:
+        found = pattern.fullmatch(title)
+        if found is not None and found.group("debtor") == debtor:
+            return gettext(beside)
+    return ""
 
 
 # Results the app itself gives a done task (a person typed nothing): stored in English, the

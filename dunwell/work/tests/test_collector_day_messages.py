@@ -111,3 +111,23 @@ def test_the_card_does_not_read_no_credit_limit_beside_the_customers_limit(
     page = _client(collector, language).get(reverse("work:debtor", args=[debtor.pk]))
     text = page.content.decode()
     assert f'<small id="no-contract-limit">{expected}</small>' in text
+
+
+def test_a_call_again_task_beside_its_debtor_does_not_name_it_twice(
+    debtor: Counterparty, collector: User
+) -> None:
+    """The nightly run's "Call again (no answer): ACME" read the debtor twice on the open
+    tasks page, whose own column names it."""
+    from dunwell.ladder.models import CALL_AGAIN_NO_ANSWER
+
+    task = ladder.create_manual_task(
+        counterparty=debtor,
+        assignee=collector,
+        action="call",
+        due_at=timezone.now(),
+        title=CALL_AGAIN_NO_ANSWER % {"debtor": debtor.name},
+        user=None,
+    )
+    page = _client(collector, "ro").get(reverse("work:bulk_tasks")).content.decode()
+    assert f'<a href="/work/tasks/{task.pk}/">Sunați din nou (fără răspuns)</a>' in page
+    assert f">Sunați din nou (fără răspuns): {debtor.name}<" not in page
