@@ -57,6 +57,8 @@ def load(documents: int, counterparties: int, subscribed: bool = False) -> None:
     from django.core.management import call_command
     from django.db import connection
 
+    from dunwell.ledger.models import Company
+
     call_command("migrate", verbosity=0)
     with connection.cursor() as c:
         c.execute(
@@ -83,12 +85,16 @@ def load(documents: int, counterparties: int, subscribed: bool = False) -> None:
                 "'bench', '-', true, now() - interval '1 day')",
                 [json.dumps(["task.created", "legal_case.stage_changed"])],
             )
-        c.execute(
-            "INSERT INTO ledger_company (name, country, currency, tax_id, time_zone, "
-            "calendar_country, code) VALUES ('Bench', 'RO', 'RON', '', 'Europe/Bucharest', "
-            "'RO', 'bench') RETURNING id"
-        )
-        company = c.fetchone()[0]
+        # Through the model, so that columns a later migration adds get their defaults (a raw
+        # INSERT failed on the company's requisites, NOT NULL without a database default).
+        company = Company.objects.create(
+            name="Bench",
+            country="RO",
+            currency="RON",
+            time_zone="Europe/Bucharest",
+            calendar_country="RO",
+            code="bench",
+        ).pk
         c.execute(
             """INSERT INTO accounts_user (password, is_superuser, username, first_name,
                last_name, email, is_staff, is_active, date_joined, role, language, time_zone,
