@@ -66,6 +66,7 @@ from dunwell.ladder.decide import (
 )
 from dunwell.ladder.models import (
     OPEN_STATUSES,
+    REMINDER_TOO_LATE,
     Action,
     Agreement,
     AgreementInstalment,
@@ -84,6 +85,7 @@ from dunwell.ladder.models import (
     PromiseStatus,
     Task,
     TaskStatus,
+    Trigger,
 )
 from dunwell.ladder.services import LEGAL_ACTIONS
 from dunwell.ledger.models import (
@@ -1017,6 +1019,33 @@ def _cancel_paid(shard: tuple[int, int], summary: RunSummary) -> None:
     summary.transitions["task_cancelled_paid"] += len(ids)
 
 
+def _drop_passed_reminders(as_of: date, shard: tuple[int, int], summary: RunSummary) -> None:
+    """An open task of a step that fires before the due date ("Reminder before the due date")
+    is skipped once every one of its documents is past its due date: a reminder of a date gone
+    by only cluttered My day (a collector's "Reminder before the due date" was still open 50
+    days after it), and the steps after the due date take over. Its page says why
+    (`REMINDER_TOO_LATE`, in the reader's language)."""
+    shard_sql = f"AND {_in_shard('t.counterparty_id', shard)}" if shard[1] > 1 else ""
+    of_task = member_sql(connection.vendor, "d.id", "t.document_ids")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT t.id FROM ladder_task t
+                JOIN ladder_policystep s ON s.id = t.step_id
+                WHERE t.status IN (%s, %s) AND s.trigger = %s AND s.days < 0 {shard_sql}
+                  AND EXISTS (SELECT 1 FROM ledger_document d WHERE {of_task})
+                  AND NOT EXISTS (
+                    SELECT 1 FROM ledger_document d WHERE {of_task} AND d.due_date >= %s)""",  # noqa: S608 - ints only
+            [*OPEN_STATUSES, Trigger.DUE_OFFSET, as_of],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    if not ids:
+        return
+    Task.objects.filter(pk__any=ids, status__in=OPEN_STATUSES).update(
+        status=TaskStatus.SKIPPED, skip_reason=REMINDER_TOO_LATE, done_at=timezone.now()
+    )
+    summary.transitions["reminder_too_late"] += len(ids)
+
+
 def _counterparty_infos(cp_ids: Iterable[int]) -> dict[int, CounterpartyInfo]:
     infos: dict[int, CounterpartyInfo] = {}
     ids = list(cp_ids)
@@ -1655,6 +1684,7 @@ def run(
         _agreements(as_of, shard, summary)
         _pretension_deadlines(as_of, shard, summary)
         _cancel_paid(shard, summary)
+        _drop_passed_reminders(as_of, shard, summary)
         nightly.apply_rules(ctx, shard, summary)
         _events(ctx, shard, summary)
         ranges = _counterparty_ranges(_pending_counterparties(ctx, shard), batch_size)

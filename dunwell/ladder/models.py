@@ -654,7 +654,10 @@ SHIPMENTS_STOPPED = gettext_noop("shipments stopped")
 # The skip reason of a call the nightly run found not done in time and retried (read through
 # `Task.localized_skip_reason`, as a result is).
 CALL_MISSED_RETRIED = gettext_noop("missed: not done in time, retried")
-TASK_RESULTS: list[str] = [SHIPMENTS_STOPPED, CALL_MISSED_RETRIED]
+# The skip reason of a reminder before the due date that the due date overtook (the run's
+# `_drop_passed_reminders`).
+REMINDER_TOO_LATE = gettext_noop("not done before the due date; the steps after it take over")
+TASK_RESULTS: list[str] = [SHIPMENTS_STOPPED, CALL_MISSED_RETRIED, REMINDER_TOO_LATE]
 _RESULT_PATTERNS: list[tuple[str, re.Pattern[str]]] = []
 
 
