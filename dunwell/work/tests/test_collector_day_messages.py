@@ -4,6 +4,8 @@ by when, and an open letter task's heading asks to write and send (it read "Sent
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import timedelta
 
 import pytest
@@ -48,6 +50,39 @@ def test_the_calendar_shows_the_tasks_left_from_past_days_on_today(
     # A week in the past shows it on its own day only.
     past = _client(collector, language).get(reverse("work:calendar") + "?date=2026-02-18")
     assert heading not in past.content.decode()
+
+
+def _day_texts(page: str) -> dict[str, str]:
+    """Each day column of the calendar as the reader reads it, by its date ("10.03.2026")."""
+    days = {}
+    for section in re.findall(r'<section class="day">(.*?)</section>', page, re.S):
+        text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", section)).split())
+        date = re.search(r'<span class="date">([^<]+)</span>', section)
+        assert date is not None
+        days[date.group(1)] = text
+    return days
+
+
+@pytest.mark.parametrize("view", ["day", "week"])
+def test_today_under_the_overdue_tasks_has_no_dash_when_nothing_else_is_due(
+    debtor: Counterparty, collector: User, view: str
+) -> None:
+    ladder.create_manual_task(
+        counterparty=debtor,
+        assignee=collector,
+        action="call",
+        due_at=timezone.now() - timedelta(days=20),
+        title="Ring the buyer",
+        user=None,
+    )
+    page = _client(collector, "uk").get(reverse("work:calendar"), {"view": view})
+    days = _day_texts(page.content.decode())
+    # Today lists the overdue task and nothing after it: no "—" as if the day were free.
+    assert days["10.03.2026"] == (
+        f"Вт 10.03.2026 1 прострочене завдання 18.02.2026 Ring the buyer — {debtor.name}"
+    )
+    if view == "week":  # a free day of the week still reads "—"
+        assert days["11.03.2026"] == "Ср 11.03.2026 —"
 
 
 def test_the_dispute_message_says_the_amount_and_who_settles_it_by_when(
