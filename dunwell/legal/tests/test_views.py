@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -391,3 +393,41 @@ def test_the_papers_are_named_in_romanian_as_their_titles_read(
     assert "<summary>Notificare de plată (somație)</summary>" in text
     assert "<summary>Ultim avertisment</summary>" in text
     assert "Pretenție (somație)" not in text and "Avertisment final" not in text
+
+
+def _link_texts(page: str, href: str) -> list[str]:
+    """The words of each link of the page that opens `href` (a query string allowed)."""
+    pattern = rf'<a href="{re.escape(href)}(?:\?[^"]*)?"[^>]*>([^<]*)</a>'
+    return [html.unescape(text).strip() for text in re.findall(pattern, page)]
+
+
+@pytest.mark.parametrize(
+    ("language", "name"),
+    [
+        ("ru", "Неустойка и проценты"),
+        ("uk", "Пеня та відсотки"),
+        ("ro", "Penalități și dobânzi"),
+    ],
+)
+def test_the_calculator_is_named_alike_in_the_menu_its_heading_and_the_case_page(
+    case: LegalCase, lawyer: User, language: str, name: str
+) -> None:
+    """The page computes the contractual penalty and the statutory interest: the menu read
+    "Калькулятор процентов" above the heading "Неустойка и проценты"."""
+    User.objects.filter(pk=lawyer.pk).update(language=language)
+    client = client_for(lawyer)
+    url = reverse("legal:calculator")
+    page = client.get(url).content.decode()
+    heading = re.search(r"<h1>([^<]*)</h1>", page)
+    assert heading is not None and heading.group(1) == name
+    assert _link_texts(page, url) == [name]  # the main menu's entry
+    assert f"<title>{name} · Dunwell</title>" in page
+    case_page = client.get(reverse("legal:case", args=[case.pk])).content.decode()
+    assert name in _link_texts(case_page, url)
+
+
+def test_the_calculator_keeps_its_english_name(case: LegalCase, lawyer: User) -> None:
+    User.objects.filter(pk=lawyer.pk).update(language="en")
+    page = client_for(lawyer).get(reverse("legal:calculator")).content.decode()
+    assert _link_texts(page, reverse("legal:calculator")) == ["Interest calculator"]
+    assert "<h1>Penalty and statutory interest</h1>" in page
