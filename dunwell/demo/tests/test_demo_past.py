@@ -165,3 +165,27 @@ def test_the_staff_read_the_notices_of_past_days(demo: None) -> None:
         html = client.get(reverse("work:notifications")).content.decode()
     assert f'<span class="badge bad">{unread}</span>' in html
     assert html.count('class="unread"') == unread
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_the_notices_of_past_days_read_in_the_readers_language(demo: None) -> None:
+    """The missed-payment notices name their task in the reader's language, as the product's
+    own do (`work.services.notify`): a uk reader read "… пропустив платіж: … (Payment missed:
+    notify the manager and the supervisor — …)"."""
+    from dunwell.ladder.models import PolicyStep
+    from dunwell.work.models import Notification
+
+    english = {s.name for s in PolicyStep.objects.all() if s.names.get("uk", s.name) != s.name}
+    missed = Notification.objects.filter(kind=Notification.Kind.PAYMENT_MISSED)
+    readers = User.objects.filter(pk__in=missed.values("recipient_id"))
+    assert english and readers.exists()
+    for reader in readers:
+        User.objects.filter(pk=reader.pk).update(language="uk")
+        client = Client()
+        client.force_login(reader)
+        with time_machine.travel(MOMENT, tick=False):
+            page = client.get(reverse("work:notifications")).content.decode()
+        assert "пропустив платіж" in page
+        assert "Платіж пропущено: повідомити менеджера і керівника" in page
+        assert [name for name in english if name in page] == []
