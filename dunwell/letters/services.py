@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Q, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
@@ -319,7 +319,16 @@ def _timeline(
 
 
 def _complete(
-    by: User, task: Task | None, method: str, name: str, content: bytes, ctype: str, note: str
+    by: User,
+    task: Task | None,
+    method: str,
+    name: str,
+    content: bytes,
+    ctype: str,
+    note: str,
+    *,
+    result: str = "",
+    timeline: bool = True,
 ) -> bool:
     """Complete the ladder task with the letter as its file; False when there is no open task
     to complete (the caller then writes the timeline entry itself)."""
@@ -333,7 +342,15 @@ def _complete(
         return False  # done by hand already: this letter is an extra one
     try:
         record_written_step(
-            by, task, method=method, file_name=name, content=content, content_type=ctype, note=note
+            by,
+            task,
+            method=method,
+            file_name=name,
+            content=content,
+            content_type=ctype,
+            note=note,
+            result=result,
+            timeline=timeline,
         )
     except WorkError as exc:
         raise LetterError(exc.message) from exc
@@ -411,19 +428,43 @@ def send_email(
         raise LetterError(str(exc), "contact") from exc
     content = _eml(message, files)
     name = f"email-{timezone.localdate():%Y%m%d}-{message.pk}.eml"
-    if not _complete(by, task, "email", name, content, "message/rfc822", note):
-        _timeline(
-            counterparty,
-            by,
-            gettext("Email “%(subject)s” to %(to)s, attachments: %(files)s")
-            % {
-                "subject": message.subject,
-                "to": message.to_email,
-                "files": ", ".join(f.filename for f in files) or "—",
-            },
-            {"message": message.pk, "method": "email", "files": [f.filename for f in files]},
-        )
+    # Queued, not sent: the task is done (the collector's part is), its result and the
+    # timeline say "queued for sending"; the outbox writes "sent" or "not delivered" later.
+    result = EMAIL_QUEUED % {"to": message.to_email, "subject": message.subject}
+    _complete(
+        by, task, "email", name, content, "message/rfc822", note, result=result, timeline=False
+    )
+    _queued_entry(counterparty, by, message, [f.filename for f in files], task)
     return message
+
+
+# The task's result when the composer queued its email (stored in English, read in the
+# reader's language: ladder.models.TASK_RESULTS, registered in apps.py).
+EMAIL_QUEUED = gettext_noop("Email “%(subject)s” to %(to)s queued for sending")
+
+
+def _queued_entry(
+    counterparty: Counterparty,
+    by: User,
+    message: OutgoingMessage,
+    files: list[str],
+    task: Task | None,
+) -> None:
+    from dunwell.letters.timeline_texts import queued_text
+
+    TimelineEntry.objects.create(
+        counterparty=counterparty,
+        at=timezone.now(),
+        actor=by,
+        kind="letters.queued",
+        summary=queued_text(message, files),
+        data={
+            "message": message.pk,
+            "method": "email",
+            "files": files,
+            **({"task": task.pk} if task is not None else {}),
+        },
+    )
 
 
 def unusable_text(contact: ContactInfo) -> str:

@@ -35,3 +35,40 @@ def sent(entries: Sequence[Any]) -> dict[int, str]:
                 "subject": message.subject,
             }
     return out
+
+
+def queued_text(message: Any, files: Sequence[str]) -> str:
+    """What the collector reads when the composer has queued an email: queued for sending, to
+    whom and what; while mail is not configured, that it waits for the administrator."""
+    from dunwell.mail.models import MessageState
+    from dunwell.mail.sending import is_configured
+
+    text = gettext("Email “%(subject)s” to %(to)s queued for sending, attachments: %(files)s") % {
+        "subject": message.subject,
+        "to": message.to_email,
+        "files": ", ".join(files) or "—",
+    }
+    waiting = message.state in (MessageState.QUEUED, MessageState.FAILED)
+    if waiting and not is_configured():
+        text += ". " + waits_text()
+    return text
+
+
+def waits_text() -> str:
+    return gettext(
+        "Mail is not configured: the email waits in the outbox until an administrator sets up "
+        "sending."
+    )
+
+
+def queued(entries: Sequence[Any]) -> dict[int, str]:
+    """The composer's queued emails, from the message itself (one query for the page); the
+    outbox's own entries say when it was sent or not delivered."""
+    from dunwell.mail.models import OutgoingMessage
+
+    found = referenced(entries, "message", OutgoingMessage.objects.all())
+    return {
+        entry.pk: queued_text(found[entry.pk], (entry.data or {}).get("files") or [])
+        for entry in entries
+        if entry.pk in found
+    }

@@ -30,6 +30,8 @@ from dunwell.letters import services
 from dunwell.letters.forms import LANGUAGE_NAMES, ComposeForm, MailingForm, WordingForm
 from dunwell.letters.models import KindSetting, Mailing, Wording, WordingKind
 from dunwell.letters.situation import ContactInfo
+from dunwell.letters.timeline_texts import waits_text
+from dunwell.mail.sending import is_configured
 
 
 def _user(request: HttpRequest) -> User:
@@ -120,10 +122,13 @@ def compose(request: HttpRequest) -> HttpResponse:
                 field = exc.field if exc.field in form.fields else None
                 form.add_error(field, str(exc.message))
             else:
-                messages.success(
-                    request,
-                    _("The email to %(to)s is in the outbox.") % {"to": message.to_email},
-                )
+                said = _("The email “%(subject)s” to %(to)s is queued for sending.") % {
+                    "subject": message.subject,
+                    "to": message.to_email,
+                }
+                if not is_configured():
+                    said = f"{said} {waits_text()}"
+                messages.success(request, said)
                 if task is not None:
                     return redirect("work:task", task.pk)
                 return redirect("work:debtor", counterparty.pk)

@@ -15,7 +15,7 @@ class MailConfig(AppConfig):
             {
                 "mail": _("Mail"),
                 "mail.sent": _("Email sent"),
-                "mail.gave_up": _("Email not sent"),
+                "mail.gave_up": _("Email not delivered"),
                 "mail.posted": _("Letter posted"),
             }
         )

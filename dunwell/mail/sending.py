@@ -298,11 +298,11 @@ def refusals(messages: list[OutgoingMessage]) -> dict[int, str]:
 
 
 def _sent_summary(to: str, subject: str) -> str:
-    return gettext("Email to %(to)s: %(subject)s") % {"to": to, "subject": subject}
+    return gettext("Email “%(subject)s” sent to %(to)s") % {"to": to, "subject": subject}
 
 
 def _gave_up_summary(to: str, subject: str, reason: str) -> str:
-    return gettext("Email to %(to)s not sent (%(reason)s): %(subject)s") % {
+    return gettext("Email “%(subject)s” to %(to)s not delivered: %(reason)s") % {
         "to": to,
         "subject": subject,
         "reason": reason,

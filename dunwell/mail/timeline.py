@@ -15,9 +15,11 @@ def _sent(entries: Sequence[Any]) -> dict[int, str]:
         if not {"to", "subject"} <= set(data):
             continue
         if data.get("unconfirmed"):
-            text = gettext("Email to %(to)s (the server's answer was not received): %(subject)s")
+            text = gettext(
+                "Email “%(subject)s” sent to %(to)s (the server's answer was not received)"
+            )
         else:
-            text = gettext("Email to %(to)s: %(subject)s")
+            text = gettext("Email “%(subject)s” sent to %(to)s")
         out[entry.pk] = text % {"to": data["to"], "subject": data["subject"]}
     return out
 
@@ -36,7 +38,7 @@ def _gave_up(entries: Sequence[Any]) -> dict[int, str]:
             if code in RefusalReason.values
             else data.get("error", "")
         )
-        out[entry.pk] = gettext("Email to %(to)s not sent (%(reason)s): %(subject)s") % {
+        out[entry.pk] = gettext("Email “%(subject)s” to %(to)s not delivered: %(reason)s") % {
             "to": data["to"],
             "subject": data["subject"],
             "reason": reason,

@@ -833,10 +833,13 @@ def record_written_step(
     content: bytes,
     content_type: str,
     note: str = "",
+    result: str = "",
+    timeline: bool = True,
 ) -> TaskAttachment:
     """A letter or email of the ladder went out: the file as sent is stored with the task, the
-    task is done and the debtor's timeline says so. Today only "sent by hand"
-    (`mark_sent_by_hand`); the mail channel will call this with its own method after sending."""
+    task is done and the debtor's timeline says so. The composer passes its own `result` (in
+    English, one of TASK_RESULTS) and writes its own timeline entry (`timeline=False`): an
+    email it queued is not sent yet."""
     from django.core.files.base import ContentFile
 
     from dunwell.ladder import services as ladder
@@ -847,7 +850,7 @@ def record_written_step(
         raise WorkError(_("This task is not a letter or an email."))
     _check_can_work(by, task)
     method_label = TaskAttachment.Method(method).label
-    result = SENT_RESULTS[TaskAttachment.Method(method)] % {"file": file_name}
+    result = result or SENT_RESULTS[TaskAttachment.Method(method)] % {"file": file_name}
     done: Task = _ladder_call(ladder.complete_task, task, user=by, result=result)
     attachment = TaskAttachment(
         task=done,
@@ -866,6 +869,8 @@ def record_written_step(
     )
     attachment.file.save(f"task-{done.pk}{suffix}", ContentFile(content), save=False)
     attachment.save()
+    if not timeline:
+        return attachment
     _timeline(
         done.counterparty,
         by,

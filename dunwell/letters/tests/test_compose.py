@@ -125,7 +125,7 @@ def test_sending_queues_once_and_completes_the_task_with_the_email(
         "extras-EUR.pdf",
         "extras-RON.pdf",
     ]
-    assert TimelineEntry.objects.filter(counterparty=debtor, kind="work.task.sent").count() == 1
+    assert TimelineEntry.objects.filter(counterparty=debtor, kind="letters.queued").count() == 1
 
 
 def test_without_a_task_the_same_token_queues_once_and_the_timeline_says_so(
@@ -143,12 +143,16 @@ def test_without_a_task_the_same_token_queues_once_and_the_timeline_says_so(
             token="abc",
         )
     assert OutgoingMessage.objects.count() == 1
-    entry = TimelineEntry.objects.get(counterparty=debtor, kind="letters.sent")
+    entry = TimelineEntry.objects.get(counterparty=debtor, kind="letters.queued")
     address = OutgoingMessage.objects.get().to_email
     with translation.override("en"):
-        assert with_texts([entry])[0].text == f"Email “Plată” to {address}, attachments: —"
+        assert with_texts([entry])[0].text.startswith(
+            f"Email “Plată” to {address} queued for sending, attachments: —"
+        )
     with translation.override("ru"):
-        assert with_texts([entry])[0].text == f"Письмо «Plată» на {address}, вложения: —"
+        assert with_texts([entry])[0].text.startswith(
+            f"Письмо «Plată» на {address} поставлено в очередь отправки, вложения: —"
+        )
 
 
 def test_an_opted_out_contact_is_refused(collector: Any, debtor: Any) -> None:

@@ -98,7 +98,7 @@ def test_the_timeline_reads_in_the_readers_language(
     entry = TimelineEntry.objects.get(counterparty=debtor, kind="mail.sent")
     with translation.override("uk"):
         [shown] = with_texts([entry])
-        assert shown.text == "Лист на b0@d0.example: Invoice 0"
+        assert shown.text == "Лист «Invoice 0» надіслано на b0@d0.example"
         assert str(shown.label) == "Лист надіслано"
 
 
