@@ -534,6 +534,12 @@ class Task(models.Model):
         return lazy(lambda: self.localized_title, str)()
 
     @property
+    def beside_debtor_in_each_language(self) -> StrOrPromise:
+        """`title_beside_debtor` as a lazy text, for a notice that names the debtor itself
+        ("X missed a payment … (Payment missed: notify … — X)" read the debtor twice)."""
+        return lazy(lambda: self.title_beside_debtor, str)()
+
+    @property
     def localized_result(self) -> str:
         """The result in the viewer's language when the app wrote it (`TASK_RESULTS`); one a
         person typed as typed."""

@@ -711,7 +711,7 @@ def send_scheduled_notices(now: datetime | None = None) -> int:
                 key=f"overdue:{task.pk}",
                 params={
                     "who": str(task.assignee),
-                    "task": task.title_in_each_language,
+                    "task": task.beside_debtor_in_each_language,
                     "debtor": task.counterparty.name,
                     "due": task.due_at,
                 },
@@ -732,7 +732,10 @@ def send_scheduled_notices(now: datetime | None = None) -> int:
                     task.counterparty,
                     reverse("ladder:approvals"),
                     key=f"approval:{task.pk}",
-                    params={"task": task.title_in_each_language, "debtor": task.counterparty.name},
+                    params={
+                        "task": task.beside_debtor_in_each_language,
+                        "debtor": task.counterparty.name,
+                    },
                 )
             )
     return sent
@@ -944,7 +947,7 @@ def complete_notify_task(by: User, task: Any, note: str = "") -> list[User]:
             counterparty,
             url,
             key=notify_key(done),
-            params={"debtor": counterparty.name, "task": done.title_in_each_language},
+            params={"debtor": counterparty.name, "task": done.beside_debtor_in_each_language},
         )
         if sent is not None:
             notified.append(person)
