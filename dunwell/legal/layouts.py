@@ -63,29 +63,38 @@ def heading(text: str, **fields: str) -> Block:
 NUMBER_DATE = Block(
     "subtitle", _("No. %(number)s of %(date)s"), {"number": "number", "date": "date"}
 )
+
+
+def _party(
+    with_tax_id: str, without: str, who: str, *, registration: bool = False
+) -> tuple[Block, ...]:
+    """A party's lines: its name with its tax id (the tax id only when there is one: "tax id"
+    with nothing after it read as a blank form), its registration number (`registration`) and
+    its address when known. `who` is its path in the snapshot ("creditor", "debtor")."""
+    blocks = [
+        para(with_tax_id, when=f"{who}.tax_id", name=f"{who}.name", tax_id=f"{who}.tax_id"),
+        para(without, unless=f"{who}.tax_id", name=f"{who}.name"),
+    ]
+    if registration:
+        blocks.append(
+            para(
+                _("Registration number: %(number)s"),
+                when=f"{who}.registration_number",
+                number=f"{who}.registration_number",
+            )
+        )
+    blocks.append(para(_("Address: %(address)s"), when=f"{who}.address", address=f"{who}.address"))
+    return tuple(blocks)
+
+
 PARTIES = (
-    # The tax id only when there is one: "tax id" with nothing after it read as a blank form.
-    para(
+    *_party(
         _("Creditor: %(name)s, tax id %(tax_id)s"),
-        when="creditor.tax_id",
-        name="creditor.name",
-        tax_id="creditor.tax_id",
+        _("Creditor: %(name)s"),
+        "creditor",
+        registration=True,
     ),
-    para(_("Creditor: %(name)s"), unless="creditor.tax_id", name="creditor.name"),
-    para(
-        _("Registration number: %(number)s"),
-        when="creditor.registration_number",
-        number="creditor.registration_number",
-    ),
-    para(_("Address: %(address)s"), when="creditor.address", address="creditor.address"),
-    para(
-        _("Debtor: %(name)s, tax id %(tax_id)s"),
-        when="debtor.tax_id",
-        name="debtor.name",
-        tax_id="debtor.tax_id",
-    ),
-    para(_("Debtor: %(name)s"), unless="debtor.tax_id", name="debtor.name"),
-    para(_("Address: %(address)s"), when="debtor.address", address="debtor.address"),
+    *_party(_("Debtor: %(name)s, tax id %(tax_id)s"), _("Debtor: %(name)s"), "debtor"),
 )
 DOC_COLUMNS = (
     (_("Document"), "label", False),
@@ -429,19 +438,12 @@ LAYOUTS: dict[str, tuple[Block, ...]] = {
     "court_claim": (
         para(_("To: %(court)s"), when="court", court="court"),
         para(_("To: ________________________________________"), unless="court"),
-        para(
+        *_party(
             _("Plaintiff: %(name)s, tax id %(tax_id)s"),
-            when="creditor.tax_id",
-            name="creditor.name",
-            tax_id="creditor.tax_id",
+            _("Plaintiff: %(name)s"),
+            "creditor",
+            registration=True,
         ),
-        para(_("Plaintiff: %(name)s"), unless="creditor.tax_id", name="creditor.name"),
-        para(
-            _("Registration number: %(number)s"),
-            when="creditor.registration_number",
-            number="creditor.registration_number",
-        ),
-        para(_("Address: %(address)s"), when="creditor.address", address="creditor.address"),
         para(
             _("Bank account: %(account)s"),
             when="creditor.payment",
@@ -449,14 +451,7 @@ LAYOUTS: dict[str, tuple[Block, ...]] = {
         ),
         para(_("Bank: %(bank)s"), when="creditor.payment.bank", bank="creditor.payment.bank"),
         para(_("Bank code: %(code)s"), when="creditor.payment.code", code="creditor.payment.code"),
-        para(
-            _("Defendant: %(name)s, tax id %(tax_id)s"),
-            when="debtor.tax_id",
-            name="debtor.name",
-            tax_id="debtor.tax_id",
-        ),
-        para(_("Defendant: %(name)s"), unless="debtor.tax_id", name="debtor.name"),
-        para(_("Address: %(address)s"), when="debtor.address", address="debtor.address"),
+        *_party(_("Defendant: %(name)s, tax id %(tax_id)s"), _("Defendant: %(name)s"), "debtor"),
         each(
             "claims",
             para(
