@@ -589,7 +589,7 @@ def test_a_deals_owner_is_responsible_a_saved_views_owner_owns_it(
          ("утверждено", "отклонено")),
         ("uk", ("відкрита", "відхилена"), ("відкрито", "відхилено"), ("затверджено", "відхилено"),
          ("затверджено", "відхилено")),
-        ("ro", ("deschisă", "respinsă"), ("deschis", "respins"), ("aprobată", "respinsă"),
+        ("ro", ("deschisă", "respinsă"), ("deschisă", "respinsă"), ("aprobată", "respinsă"),
          ("aprobat", "respins")),
     ],
 )  # fmt: skip
@@ -600,7 +600,7 @@ def test_open_and_rejected_agree_with_what_is_open_or_rejected(
     grace_request: tuple[str, str],
     approval: tuple[str, str],
 ) -> None:
-    """A dispute (спор, litigiu) read a task's "открыта"/"отклонена" on the debtor card and
+    """A dispute (спор, dispută) read a task's "открыта"/"отклонена" on the debtor card and
     "открыто" in the letters' situation; a grace request (cerere) read "aprobată" but a legal
     approval too; a legal approval's "rejected" read the grace request's "отклонена"."""
     from dunwell.ladder.models import DisputeStatus, GraceRequest, GraceRequestStatus
@@ -780,3 +780,23 @@ def test_the_legal_pages_keep_their_own_words(
     assert f"<td>{penalty}</td>" in html  # its line in the table
     html = client.get(reverse("legal:approvals")).content.decode()
     assert f'<th scope="col">{justification}</th>' in html
+
+
+def test_a_dispute_is_one_word_in_romanian() -> None:
+    """The card and the timeline said "Litigiu" (a lawsuit's word) where the call card, the
+    notices and the credit page said "Dispută": one customer claim, two names. The legal
+    track's pre-trial text keeps "soluționare a litigiului" (that is the court's word)."""
+    from dunwell.ladder.models import DisputeStatus
+
+    lines = []
+    for _app, catalogue in _catalogues("ro")[1]:
+        for key, text in catalogue.items():
+            msgid = str(key[0] if isinstance(key, tuple) else key)
+            legal = msgid.startswith("On %(sent_on)s the plaintiff")  # the pre-trial procedure
+            if "dispute" in msgid.lower() and "litigi" in str(text).lower() and not legal:
+                lines.append((msgid, text))
+    assert not lines, lines
+    with translation.override("ro"):
+        assert gettext("Dispute") == "Dispută"
+        assert gettext("Dispute registered") == "Dispută înregistrată"
+        assert str(DisputeStatus.RESOLVED.label) == "soluționată"
