@@ -106,6 +106,16 @@ DOC_COLUMNS = (
 )
 # Where to pay: a claim that does not say it lets the debtor argue it did not know where.
 # `creditor.payment` is in the snapshot only when the company has a bank account.
+# The creditor's account, bank and bank code: the payment details' and the plaintiff's.
+BANK_LINES = (
+    para(
+        _("Bank account: %(account)s"),
+        when="creditor.payment",
+        account="creditor.payment.account",
+    ),
+    para(_("Bank: %(bank)s"), when="creditor.payment.bank", bank="creditor.payment.bank"),
+    para(_("Bank code: %(code)s"), when="creditor.payment.code", code="creditor.payment.code"),
+)
 PAYMENT_DETAILS = (
     Block("heading", _("Payment details"), when="creditor.payment"),
     para(
@@ -114,13 +124,7 @@ PAYMENT_DETAILS = (
         name="creditor.name",
         tax_id="creditor.tax_id",
     ),
-    para(
-        _("Bank account: %(account)s"),
-        when="creditor.payment",
-        account="creditor.payment.account",
-    ),
-    para(_("Bank: %(bank)s"), when="creditor.payment.bank", bank="creditor.payment.bank"),
-    para(_("Bank code: %(code)s"), when="creditor.payment.code", code="creditor.payment.code"),
+    *BANK_LINES,
 )
 # The claim itself, per contract and currency: the pretension's and the statement of claim's.
 CLAIM_BODY = (
@@ -444,13 +448,7 @@ LAYOUTS: dict[str, tuple[Block, ...]] = {
             "creditor",
             registration=True,
         ),
-        para(
-            _("Bank account: %(account)s"),
-            when="creditor.payment",
-            account="creditor.payment.account",
-        ),
-        para(_("Bank: %(bank)s"), when="creditor.payment.bank", bank="creditor.payment.bank"),
-        para(_("Bank code: %(code)s"), when="creditor.payment.code", code="creditor.payment.code"),
+        *BANK_LINES,
         *_party(_("Defendant: %(name)s, tax id %(tax_id)s"), _("Defendant: %(name)s"), "debtor"),
         each(
             "claims",
