@@ -679,6 +679,12 @@ def set_limit(
     for name, value in [("total", total), *values.items()]:
         if value is not None and value < 0:
             raise CreditError(gettext_lazy("A limit cannot be negative."), name)
+    # A row without any amount limits nothing: the customer would get unlimited credit (and a
+    # blank limit form, saved to change only the review date, once did just that).
+    if total is None and all(value is None for value in values.values()):
+        raise CreditError(
+            gettext_lazy("Give the total limit or a limit on one of its parts."), "total"
+        )
     with transaction.atomic():
         row = CreditLimit.objects.create(
             counterparty=counterparty,

@@ -5,6 +5,7 @@ service or selector does the work, `accounts.visibility` says who may."""
 from __future__ import annotations
 
 import logging
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -69,6 +70,8 @@ from dunwell.credit.models import (
 )
 from dunwell.credit.reasons import as_messages, component_label, exposure_line_label
 from dunwell.credit.rules import (
+    LIMIT_COMPONENTS,
+    LimitInForce,
     current_rule_sets,
     limit_in_force,
     rule_history,
@@ -382,16 +385,30 @@ def panel(request: HttpRequest, counterparty_id: int) -> HttpResponse:
     )
 
 
+def _limit_initial(
+    counterparty: Counterparty, in_force: LimitInForce | None, today: date
+) -> dict[str, Any]:
+    """The limit form starts from the customer's own limit in force, so that a change of one
+    amount (or of the review date) keeps the others instead of blanking them."""
+    initial: dict[str, Any] = {"currency": counterparty.company.currency, "valid_from": today}
+    row = in_force.row if in_force is not None else None
+    if row is not None:
+        initial["currency"] = row.currency
+        initial["review_on"] = row.review_on
+        for name in ("total", *LIMIT_COMPONENTS):
+            initial[name] = getattr(row, name)
+    return initial
+
+
 @login_required
 def limit(request: HttpRequest, counterparty_id: int) -> HttpResponse:
     user = _user(request)
     counterparty = _counterparty(user, counterparty_id)
     if not can_decide_credit(user):
         raise PermissionDenied
-    form = LimitForm(
-        request.POST or None,
-        initial={"currency": counterparty.company.currency, "valid_from": timezone.localdate()},
-    )
+    today = timezone.localdate()
+    in_force = limit_in_force(counterparty, today, rules_in_force(counterparty.segment_id, today))
+    form = LimitForm(request.POST or None, initial=_limit_initial(counterparty, in_force, today))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -422,11 +439,7 @@ def limit(request: HttpRequest, counterparty_id: int) -> HttpResponse:
             "history": counterparty.credit_limits.order_by("-valid_from", "-id")[:50],
             # What a check compares with today: the debtor's own limit or the rules' default
             # (a debtor without a row of its own has an empty history, not no limit).
-            "in_force": limit_in_force(
-                counterparty,
-                timezone.localdate(),
-                rules_in_force(counterparty.segment_id, timezone.localdate()),
-            ),
+            "in_force": in_force,
         },
         status=422 if request.method == "POST" else 200,
     )

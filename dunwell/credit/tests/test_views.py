@@ -413,6 +413,42 @@ def test_setting_a_limit_needs_the_role_and_keeps_the_history(
     assert latest.valid_from == date(2026, 3, 1)
 
 
+def test_the_limit_form_starts_from_the_limit_in_force(
+    cp: Counterparty, controller: User, limit: Callable[..., Any]
+) -> None:
+    """A controller who opens the form to move the review date reads today's amounts in it;
+    saved as it stands, the limit stays 2,500 RON (a blank form once saved unlimited credit)."""
+    limit(cp, "2500", orders_shipped="100")
+    url = reverse("credit:limit", args=[cp.pk])
+    page = client_for(controller).get(url).content.decode()
+    assert 'name="total" value="2500.00"' in page
+    assert 'name="orders_shipped" value="100.00"' in page
+    assert 'name="overdue" ' in page and 'name="overdue" value' not in page
+
+
+@pytest.mark.parametrize(
+    ("lang", "error"),
+    [
+        ("en", "Give the total limit or a limit on one of its parts."),
+        ("ro", "Indicați limita totală sau o limită pentru una dintre componentele ei."),
+    ],
+)
+def test_a_limit_without_any_amount_is_refused_at_the_total(
+    cp: Counterparty, controller: User, lang: str, error: str
+) -> None:
+    controller.language = lang
+    controller.save(update_fields=["language"])
+    answer = client_for(controller).post(
+        reverse("credit:limit", args=[cp.pk]),
+        {"currency": "RON", "valid_from": "2026-03-01", "review_on": "2026-09-01", "reason": "r"},
+    )
+    assert answer.status_code == 422
+    page = answer.content.decode()
+    assert f'<ul class="errorlist" id="id_total_error"><li>{error}</li></ul>' in page
+    assert 'name="review_on" value="2026-09-01"' in page  # what was typed stays
+    assert CreditLimit.objects.filter(counterparty=cp).count() == 1  # the 1,000 RON one
+
+
 @pytest.mark.parametrize("name", ["credit:panel", "credit:limit", "credit:lift_stop"])
 def test_the_debtor_pages_refuse_a_teammate_and_an_outsider(
     cp: Counterparty,
