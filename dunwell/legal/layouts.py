@@ -492,10 +492,22 @@ LAYOUTS: dict[str, tuple[Block, ...]] = {
                 "%(due)s; the debt has not been paid and the pretension has not been answered. "
                 "The pre-trial procedure for settling the dispute has been followed."
             ),
-            when="pretension.sent_on",
+            when="pretension.number",
             sent_on="pretension.sent_on",
             number="pretension.number",
             date="pretension.date",
+            due="pretension.response_due",
+        ),
+        # sent, but no letter of Dunwell's dated by then (made elsewhere): no "No.  of "
+        para(
+            _(
+                "On %(sent_on)s the plaintiff sent the defendant a pretension demanding payment "
+                "of the debt. The period for a response ended on %(due)s; the debt has not been "
+                "paid and the pretension has not been answered. The pre-trial procedure for "
+                "settling the dispute has been followed."
+            ),
+            when="pretension.unnumbered",
+            sent_on="pretension.sent_on",
             due="pretension.response_due",
         ),
         heading(_("On these grounds, the plaintiff asks the court:")),

@@ -1103,15 +1103,25 @@ def protocol_data(
 
 def _case_pretension(case: LegalCase | None) -> Snapshot | None:
     """The case's pretension as a statement of claim cites it: when it was sent, the letter's
-    number and date, the day the response was due. None until it is recorded as sent."""
+    number and date, the day the response was due. None until it is recorded as sent.
+
+    The letter is the last one dated on or before the day it was sent: one made later (to see
+    the amounts grown since) was never sent, and "sent on 09.10 the pretension of 06.12" is a
+    date the court would not accept. Without such a letter the claim names the sending alone
+    (`unnumbered`)."""
     if case is None or case.pretension_sent_on is None:
         return None
-    letter = case.papers.filter(kind=PaperKind.PRETENSION).order_by("-created_at", "-id").first()
-    made = date.fromisoformat(letter.data["raw"]["date"]) if letter is not None else None
+    letter, made = None, None
+    for paper in case.papers.filter(kind=PaperKind.PRETENSION).order_by("-created_at", "-id"):
+        dated = date.fromisoformat(paper.data["raw"]["date"])
+        if dated <= case.pretension_sent_on:
+            letter, made = paper, dated
+            break
     return {
         "sent_on": format_date(case.pretension_sent_on),
         "number": letter.number if letter is not None else "",
         "date": format_date(made) if made is not None else "",
+        "unnumbered": letter is None,
         "response_due": format_date(case.response_due) if case.response_due else "",
     }
 

@@ -122,3 +122,38 @@ def test_a_party_without_a_tax_id_reads_without_an_empty_tax_id(debtor: Any, law
         assert "Debtor: Șantierul Nord SRL" in text
         assert "tax id Address" not in text
         assert "Debtor: Șantierul Nord SRL, tax id" not in text
+
+
+def test_the_claim_cites_the_pretension_that_was_sent_not_one_made_later(
+    debtor: Any, lawyer: Any
+) -> None:
+    """A lawyer who makes the pretension again after sending it (to see the amounts grown since)
+    did not send that one: the claim cites the letter dated on or before the sending."""
+    case = case_with_pretension(debtor, lawyer)  # made 10.03, sent 11.03
+    sent = case.papers.get(kind="pretension")
+    later = generate_document(debtor, "pretension", lawyer, language="ro", today=TODAY)
+    assert later.number != sent.number
+    paper = generate_document(debtor, "court_claim", lawyer, language="ro", today=TODAY)
+    for text in texts(paper):
+        assert (
+            f"La data de 11.03.2026, reclamantul a transmis pârâtului notificarea nr. "
+            f"{sent.number} din 10.03.2026" in " ".join(text.split())
+        )
+        assert f"Copia notificării nr. {sent.number} din 10.03.2026" in text
+        assert later.number not in text
+
+
+def test_a_pretension_sent_without_a_letter_of_ours_is_cited_without_a_number(
+    debtor: Any, lawyer: Any
+) -> None:
+    """Sent on a letter made elsewhere (or only made again after the sending): the claim says
+    the pretension was sent, without "No.  of "."""
+    case = services.open_case(debtor, lawyer, lawyer=lawyer)
+    services.record_pretension_sent(case, lawyer, sent_on=date(2026, 3, 11), channel="post")
+    generate_document(debtor, "pretension", lawyer, language="ru", today=TODAY)  # made later
+    paper = generate_document(debtor, "court_claim", lawyer, language="ru", today=TODAY)
+    for text in texts(paper):
+        text = " ".join(text.split())
+        assert "11.03.2026 истец направил ответчику претензию с требованием погасить" in text
+        assert "претензию № " not in text and "№ от" not in text
+        assert "Копия претензии с доказательством её направления" in text
