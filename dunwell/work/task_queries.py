@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -16,10 +16,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 
 from dunwell.accounts.models import User
-from dunwell.accounts.visibility import can_skip_task, can_work_task, visible_people
+from dunwell.accounts.visibility import can_skip_task, can_work_task, is_manager, visible_people
 from dunwell.ladder.holds import Hold, PromiseCover, promise_covers, task_holds
 from dunwell.ladder.models import Action, Promise, Task, TaskStatus
-from dunwell.ladder.selectors import visible_tasks
+from dunwell.ladder.selectors import awaiting_approval, visible_tasks
 from dunwell.ledger.models import Document
 from dunwell.money_l10n import money_text
 from dunwell.work.models import CallActivity, Notification, TaskAttachment
@@ -223,7 +223,33 @@ def has_work_today(user: User, now: datetime) -> bool:
 
     start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     end = start + timedelta(days=1)
-    return Task.objects.filter(assignee=user, status__in=OPEN_STATUSES, due_at__lt=end).exists()
+    if Task.objects.filter(assignee=user, status__in=OPEN_STATUSES, due_at__lt=end).exists():
+        return True
+    # A step waiting for this user's decision is their work too: a director with approvals
+    # weeks past their day landed on the KPIs, and My day told them "Nothing left for today".
+    return is_manager(user) and awaiting_approval(user).filter(due_at__lt=end).exists()
+
+
+@dataclass(frozen=True)
+class ApprovalsWaiting:
+    """Steps waiting for a decision this user takes (the Approvals page), and how many of
+    them are past their day."""
+
+    count: int = 0
+    late: int = 0
+
+
+def approvals_waiting(user: User, now: datetime) -> ApprovalsWaiting:
+    """What My day tells an approver beside their own tasks. Only supervisors, the director and
+    administrators decide steps (`visibility.is_manager`); others are spared the query."""
+    if not is_manager(user):
+        return ApprovalsWaiting()
+    got = (
+        awaiting_approval(user)
+        .order_by()
+        .aggregate(count=Count("pk"), late=Count("pk", filter=Q(due_at__lt=now)))
+    )
+    return ApprovalsWaiting(count=got["count"], late=got["late"])
 
 
 # --- promises to pay, as the collector acting on the debtor reads them ----------------------

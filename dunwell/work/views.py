@@ -721,6 +721,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     from dunwell.work.rows import worklist_rows
 
     now = timezone.now()
+    approvals = task_queries.approvals_waiting(user, now)
     # The page renders inside the block: the day's reads and the menu's badge go out in one
     # round trip, then the worklist sends its rows' reads (the phones to call among them).
     with together(selectors.day_reads(user, now) + selectors.page_reads(user)):
@@ -736,7 +737,13 @@ def worklist(request: HttpRequest) -> HttpResponse:
         phones = contacts_to_call({item.task.counterparty_id for item in data.items})
         # The token as the template gets it: lazy, read only by a dial form.
         rows = worklist_rows(data.items, phones, csrf(request)["csrf_token"])
-        return render(request, "work/worklist.html", {"wl": data, "filters": filters, "rows": rows})
+        context = {
+            "wl": data,
+            "filters": filters,
+            "rows": rows,
+            "approvals": approvals,
+        }
+        return render(request, "work/worklist.html", context)
 
 
 @login_required
