@@ -740,6 +740,16 @@ def _opened_by_database(
     )
 
 
+def _case_currency(currency: str, amounts: dict[str, str] | None) -> str:
+    """The currency of a case opened for a task: the task's own, or for a task over documents
+    in several currencies (no currency of its own) the one with the most at stake, as
+    `selectors.currency_for` picks it for a case opened by hand. Never the company's currency
+    when the debtor owes nothing in it: the case's claim, fee and judgment are in its currency."""
+    if currency or not amounts:
+        return currency
+    return max(amounts, key=lambda cur: (Decimal(amounts[cur]), cur))
+
+
 def open_cases_for_tasks(
     task_ids: Sequence[int], user: User | None = None, *, written_now: bool = False
 ) -> list[int]:
@@ -753,14 +763,15 @@ def open_cases_for_tasks(
     # tasks table as nearly empty) walked every open task to test it against the id list,
     # 0.15–0.67 s per batch at 1M documents.
     rows = [
-        (task_id, cp_id, currency, assignee_id, role, document_ids)
-        for task_id, cp_id, currency, assignee_id, role, action, status, document_ids in (
+        (task_id, cp_id, _case_currency(currency, amounts), assignee_id, role, document_ids)
+        for task_id, cp_id, currency, amounts, assignee_id, role, action, status, document_ids in (
             Task.objects.filter(pk__any=list(task_ids))
             .order_by("id")
             .values_list(
                 "pk",
                 "counterparty_id",
                 "currency",
+                "amounts",
                 "assignee_id",
                 "assignee__role",
                 "action",

@@ -386,3 +386,37 @@ def test_the_migration_opens_the_cases_the_ladder_left_without_one(
     assert case.lawyer == lawyer and set(case.documents.all()) == set(task.documents.all())
     overdue.refresh_from_db()
     assert overdue.legal
+
+
+def test_a_case_opened_for_a_task_in_two_currencies_is_in_the_debtors_main_one(
+    make_counterparty: Callable[..., Counterparty],
+    make_document: Callable[..., Document],
+    collector: User,
+    lawyer: User,
+) -> None:
+    """A Russian debtor owing roubles and euros: the legal task has no currency of its own
+    (its amounts are per currency), and the case it opens was in the company's lei, which the
+    debtor does not owe. Its page then said the court fee's rule was unknown while the
+    statement of claim priced it. The case is in roubles, and its page prices the fee."""
+    cp = make_counterparty(name="ООО «Восток»", country="RU", language="ru", collector=collector)
+    rub = make_document(cp, "200000.00", currency="RUB", due_date=DUE)
+    eur = make_document(cp, "1000.00", currency="EUR", due_date=DUE)
+    task = manual_task(cp, "pretension", lawyer, [rub, eur])
+    # as the daily run writes a task over documents in two currencies
+    Task.objects.filter(pk=task.pk).update(
+        currency="", amount=0, amounts={"RUB": "200000.00", "EUR": "1000.00"}
+    )
+    LegalCase.objects.all().delete()  # whatever creating the task did: only the call counts
+
+    (case_id,) = services.open_cases_for_tasks([task.pk])
+
+    case = LegalCase.objects.get(pk=case_id)
+    assert case.currency == "RUB"
+    LegalCase.objects.filter(pk=case_id).update(stage=CaseStage.LAWSUIT_PREPARING)
+    lawyer.language = "ru"
+    lawyer.save(update_fields=["language"])
+    page = client_for(lawyer).get(reverse("legal:case", args=[case_id])).content.decode()
+    fee = page.split('id="court-fee">', 1)[1].split("</p>", 1)[0]
+    assert "Государственная пошлина:" in fee and "RUB" in fee
+    assert "333.21" in fee
+    assert "RON" not in page.split('id="court-fee">', 1)[1].split("</article>", 1)[0]
