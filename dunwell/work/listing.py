@@ -88,6 +88,7 @@ VIEW_PARAMS = (
     "promise",
     "dispute",
     "legal",
+    "stopped",
     "no_decider",
     "sort",
 )
@@ -127,6 +128,8 @@ class DebtorListForm(forms.Form):
     promise = forms.BooleanField(label=_("Has a promise"), required=False)
     dispute = forms.BooleanField(label=_("In dispute"), required=False)
     legal = forms.BooleanField(label=_("On the legal track"), required=False)
+    # The credit controller's list of customers to review for lifting the stop.
+    stopped = forms.BooleanField(label=_("Shipments stopped"), required=False)
     no_decider = forms.BooleanField(label=_("No contact who decides payments"), required=False)
     sort = forms.ChoiceField(label=_("Sort by"), required=False)
 
@@ -185,6 +188,7 @@ class DebtorListForm(forms.Form):
             has_promise=bool(data.get("promise")),
             in_dispute=bool(data.get("dispute")),
             on_legal=bool(data.get("legal")),
+            shipments_stopped=bool(data.get("stopped")),
             no_decider=bool(data.get("no_decider")),
             sort=data.get("sort") or DEFAULT_SORT,
         )
@@ -225,6 +229,7 @@ class DebtorFilters:
     has_promise: bool = False
     in_dispute: bool = False
     on_legal: bool = False
+    shipments_stopped: bool = False
     no_decider: bool = False
     sort: str = DEFAULT_SORT
 
@@ -283,6 +288,8 @@ def debtor_rows(user: User, filters: DebtorFilters, today: date) -> QuerySet[Cou
         qs = qs.filter(segment__code=filters.segment)
     if filters.on_legal:
         qs = qs.filter(legal=True)
+    if filters.shipments_stopped:
+        qs = qs.filter(stop_shipments=True)
     if filters.only_overdue:
         qs = qs.filter(Exists(open_docs.filter(due_date__lt=today)))
     if filters.currency:

@@ -208,6 +208,26 @@ def test_the_page_speaks_the_users_language(
         assert text in page
 
 
+def test_the_credit_controller_lists_the_customers_whose_shipments_are_stopped(
+    book: dict[str, Counterparty], make_user: Callable[..., User], collector: User
+) -> None:
+    """Whom to review for lifting the stop: the badge's customers, by the badge's own words."""
+    Counterparty.objects.filter(pk__in=[book["bravo"].pk, book["charlie"].pk]).update(
+        stop_shipments=True
+    )
+    controller = make_user("cora", Role.CREDIT_CONTROLLER)
+    controller.language = "ro"
+    controller.save()
+    page = client_for(controller).get(reverse("work:debtors"), {"stopped": "on", "sort": "name"})
+    text = page.content.decode()
+    assert listed(text) == ["Bravo LLC", "Charlie SA"]
+    assert re.search(r'<input type="checkbox" name="stopped"[^>]* checked> Livrări oprite', text)
+    assert listed(
+        client_for(collector).get(reverse("work:debtors"), {"stopped": "on"}).content.decode()
+    ) == ["Bravo LLC"]  # only their own
+    assert names(collector, shipments_stopped=True) == ["Bravo LLC"]
+
+
 def test_a_bad_filter_is_named_and_answers_400(collector: User) -> None:
     response = client_for(collector).get(reverse("work:debtors"), {"amount_min": "1000"})
     assert response.status_code == 400
