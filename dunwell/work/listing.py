@@ -131,9 +131,14 @@ class DebtorListForm(forms.Form):
     # The credit controller's list of customers to review for lifting the stop.
     stopped = forms.BooleanField(label=_("Shipments stopped"), required=False)
     no_decider = forms.BooleanField(label=_("No contact who decides payments"), required=False)
-    sort = forms.ChoiceField(label=_("Sort by"), required=False)
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, initial=DEFAULT_SORT)
 
     def __init__(self, data: Any, *, user: User) -> None:
+        if data is not None and not data.get("sort"):
+            # The list is in DEFAULT_SORT when the address names no order: the select says so
+            # (it showed its first choice, "Debtor ↑", above a list sorted by the overdue).
+            data = data.copy()
+            data["sort"] = DEFAULT_SORT
         super().__init__(data)
         self.user = user
         people = list_people(user)

@@ -228,6 +228,23 @@ def test_the_credit_controller_lists_the_customers_whose_shipments_are_stopped(
     assert names(collector, shipments_stopped=True) == ["Bravo LLC"]
 
 
+@pytest.mark.parametrize(
+    ("language", "overdue_down"), [("en", "Overdue ↓"), ("uk", "Прострочено ↓")]
+)
+def test_the_sort_select_names_the_order_the_list_is_in(
+    book: dict[str, Counterparty], supervisor: User, language: str, overdue_down: str
+) -> None:
+    """Without a sort in the address the list is by overdue, largest first; the select said
+    "Debtor ↑" (its first choice) above it."""
+    supervisor.language = language
+    supervisor.save()
+    for query in ({}, {"promise": "on"}):
+        page = client_for(supervisor).get(reverse("work:debtors"), query).content.decode()
+        select = re.search(r'(?s)<select name="sort".*?</select>', page)
+        assert select is not None
+        assert re.findall(r"<option[^>]* selected>([^<]*)", select.group(0)) == [overdue_down]
+
+
 def test_a_bad_filter_is_named_and_answers_400(collector: User) -> None:
     response = client_for(collector).get(reverse("work:debtors"), {"amount_min": "1000"})
     assert response.status_code == 400
