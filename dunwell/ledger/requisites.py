@@ -74,6 +74,23 @@ def normalize_bank_code(value: str) -> str:
     )
 
 
+# What a bank code is, named as the banks name it in every language: a letter must not call a
+# SWIFT code "БИК" (the Bank of Russia's national code) or "МФО" (the Ukrainian one).
+BIC, BIK, MFO = "SWIFT (BIC)", "БИК", "МФО"
+
+
+def bank_code_name(code: str) -> str:
+    """The kind of a stored bank code as a letter labels it: SWIFT (BIC) when it has letters, a
+    Russian БИК when it has 9 digits, a Ukrainian МФО when it has 6; "" for another national
+    code (the caller labels it "Bank code") or none."""
+    code = _compact(code)
+    if not code:
+        return ""
+    if not code.isdigit():
+        return BIC if bic.is_valid(code) else ""
+    return {9: BIK, 6: MFO}.get(len(code), "")
+
+
 def account_as_read(account: str) -> str:
     """The account as a letter prints it: an IBAN in groups of four, other numbers as kept."""
     if account[:2].isalpha():

@@ -30,7 +30,7 @@ from dunwell.ledger.importing.kinds import KINDS
 from dunwell.ledger.importing.readers import ENCODINGS, ReadError, file_encoding, sniff_preview
 from dunwell.ledger.importing.reasons import failure, read_params, read_text, reworded
 from dunwell.ledger.models import ColumnMapping, Company, ImportKind, ImportRun
-from dunwell.ledger.requisites import account_as_read
+from dunwell.ledger.requisites import account_as_read, bank_code_name
 from dunwell.ledger.services import REQUISITES, CompanyError, create_company, update_company
 from dunwell.ledger.tasks import fail_abandoned_runs, fail_run, rerun_import, start_import
 from dunwell.money_l10n import money_text
@@ -91,8 +91,9 @@ def companies(request: HttpRequest) -> HttpResponse:
     user = _importer(request)
     if not can_create_company(user):
         raise PermissionDenied
+    # the bank code with its kind, as the letters label it ("SWIFT (BIC)", "БИК", "МФО")
     rows = [
-        (company, account_as_read(company.bank_account))
+        (company, account_as_read(company.bank_account), bank_code_name(company.bank_code))
         for company in Company.objects.order_by("name", "pk")
     ]
     return render(request, "ledger/companies.html", {"rows": rows})
@@ -109,6 +110,11 @@ def company_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {field: getattr(company, field) for field in ("name", "tax_id", *REQUISITES)}
     initial["bank_account"] = account_as_read(company.bank_account)  # as the letters print it
     form = CompanyEditForm(request.POST or None, initial=initial)
+    kind = bank_code_name(company.bank_code)
+    if kind:
+        form.fields["bank_code"].help_text = _(
+            "BIC (SWIFT), БИК or МФО: the letters label this one “%(kind)s”."
+        ) % {"kind": kind}
     if request.method == "POST" and form.is_valid():
         try:
             update_company(company, **form.cleaned_data)

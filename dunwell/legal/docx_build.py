@@ -160,8 +160,9 @@ def _blocks(doc: DocxDocument, blocks: tuple[Block, ...]) -> None:
             _signatures(doc, block)
         elif block.kind == "pagebreak":
             doc.add_page_break()
-        if block.when or block.unless:
-            doc.add_paragraph("{%p endif %}")
+        for condition in (block.when, block.unless):
+            if condition:
+                doc.add_paragraph("{%p endif %}")
 
 
 def build_all(target: Path) -> list[Path]:

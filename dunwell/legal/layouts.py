@@ -114,7 +114,21 @@ BANK_LINES = (
         account="creditor.payment.account",
     ),
     para(_("Bank: %(bank)s"), when="creditor.payment.bank", bank="creditor.payment.bank"),
-    para(_("Bank code: %(code)s"), when="creditor.payment.code", code="creditor.payment.code"),
+    # The code under the name of its kind, which reads the same in every language ("SWIFT
+    # (BIC)", "БИК", "МФО": ledger.requisites.bank_code_name); a national code of another kind,
+    # and a letter made before the kind was in the snapshot, under "Bank code".
+    para(
+        "%(kind)s: %(code)s",
+        when="creditor.payment.code_kind",
+        kind="creditor.payment.code_kind",
+        code="creditor.payment.code",
+    ),
+    para(
+        _("Bank code: %(code)s"),
+        when="creditor.payment.code",
+        unless="creditor.payment.code_kind",
+        code="creditor.payment.code",
+    ),
 )
 PAYMENT_DETAILS = (
     Block("heading", _("Payment details"), when="creditor.payment"),

@@ -21,7 +21,7 @@ from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from dunwell.ladder.models import Agreement, Dispute, DisputeStatus
 from dunwell.ledger.models import Allocation, Contract, Counterparty, Document, Payment
-from dunwell.ledger.requisites import account_as_read
+from dunwell.ledger.requisites import account_as_read, bank_code_name
 from dunwell.legal.calc import CalcLine, Calculation, ClaimItem, calculate_claim, pick_rule
 from dunwell.legal.court_fee import CourtFee, court_fee
 from dunwell.legal.errors import LegalError
@@ -117,6 +117,7 @@ def _common(
                     "account": account_as_read(company.bank_account),
                     "bank": company.bank_name,
                     "code": company.bank_code,
+                    "code_kind": bank_code_name(company.bank_code),
                 }
                 if company.bank_account
                 else None

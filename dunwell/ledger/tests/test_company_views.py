@@ -259,3 +259,33 @@ def test_the_demo_company_has_requisites_the_form_accepts() -> None:
     from dunwell.ledger.services import clean_requisites
 
     assert clean_requisites(**DEMO_REQUISITES) == DEMO_REQUISITES
+
+
+HELP = {
+    "ru": "BIC (SWIFT), БИК или МФО: в письмах этот код подписан «%s».",
+    "uk": "BIC (SWIFT), БІК або МФО: у листах цей код підписано «%s».",
+}
+
+
+@pytest.mark.parametrize(
+    ("code", "kind"),
+    [("BTRLRO22", "SWIFT (BIC)"), ("044525225", "БИК"), ("305299", "МФО")],
+)
+@pytest.mark.parametrize("language", ["ru", "uk"])
+def test_the_bank_code_is_shown_with_its_kind(
+    company: Company, admin: User, code: str, kind: str, language: str
+) -> None:
+    """A SWIFT code was listed as a bare "Код банка"; the letters called it "БИК" / "МФО"."""
+    Company.objects.filter(pk=company.pk).update(bank_code=code)
+    User.objects.filter(pk=admin.pk).update(language=language)
+    client = client_for(admin)
+    listed = client.get(reverse("ledger:companies")).content.decode()
+    assert f'{code}<br><small class="code-kind">{kind}</small>' in listed
+    page = client.get(reverse("ledger:company_edit", args=[company.pk])).content.decode()
+    assert HELP[language] % kind in page
+
+
+def test_a_bank_code_of_no_known_kind_is_shown_without_one(company: Company, admin: User) -> None:
+    Company.objects.filter(pk=company.pk).update(bank_code="1234567")
+    listed = client_for(admin).get(reverse("ledger:companies")).content.decode()
+    assert "1234567</td>" in listed and "code-kind" not in listed

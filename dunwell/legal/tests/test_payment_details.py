@@ -32,14 +32,14 @@ LINES = {
         "Адрес: Str. Fabricii nr. 12, 400632 Cluj-Napoca",
         "Расчётный счёт: " + IBAN_AS_READ,
         "Банк: Banca Transilvania",
-        "Код банка (БИК): BTRLRO22",
+        "SWIFT (BIC): BTRLRO22",
     ],
     "ro": [
         "Nr. de înregistrare: J12/3456/2006",
         "Adresa: Str. Fabricii nr. 12, 400632 Cluj-Napoca",
         "Cont bancar: " + IBAN_AS_READ,
         "Banca: Banca Transilvania",
-        "Cod BIC: BTRLRO22",
+        "SWIFT (BIC): BTRLRO22",
     ],
 }
 
@@ -118,3 +118,27 @@ def test_a_letter_made_before_the_requisites_existed_still_renders(debtor: Any) 
                  render_html("statement", "ro", snapshot)):  # fmt: skip
         assert "Demo Supply LLC" in text
         assert "Date bancare" not in text and "Nr. de înregistrare" not in text
+
+
+@pytest.mark.parametrize(
+    ("language", "account", "code", "line", "wrong"),
+    [
+        # The demo's SWIFT code was "Код банка (БИК)" in Russian, "Код банку (МФО)" in Ukrainian.
+        ("ru", "RO39BTRL0130120254170901", "BTRLRO22", "SWIFT (BIC): BTRLRO22", "БИК"),
+        ("uk", "RO39BTRL0130120254170901", "BTRLRO22", "SWIFT (BIC): BTRLRO22", "МФО"),
+        ("ru", "40702810900000012345", "044525225", "БИК: 044525225", "SWIFT"),
+        ("uk", "UA213223130000026007233566001", "322313", "МФО: 322313", "SWIFT"),
+        ("ro", "40702810900000012345", "1234567", "Codul băncii: 1234567", "BIC"),
+    ],
+)
+def test_the_bank_code_is_labelled_with_the_kind_of_code_it_is(
+    language: str, account: str, code: str, line: str, wrong: str, debtor: Any, lawyer: Any
+) -> None:
+    with_requisites(debtor.company, **{**REQUISITES, "bank_account": account, "bank_code": code})
+    paper = generate_document(debtor, "pretension", lawyer, language=language, today=TODAY)
+    docx = docx_text(paper.docx.read())
+    pdf = " ".join(pdf_text(Path(paper.pdf.path)).split())
+    for text in (docx, pdf):
+        assert line in text
+        assert wrong not in text
+        assert "{{" not in text and "{%" not in text
