@@ -359,5 +359,8 @@ def _labels(by: GroupBy, keys: set[Any]) -> dict[Any, str]:
         labels.update((user.pk, str(user)) for user in User.objects.filter(id__in=ids))
         return labels
     if by == GroupBy.SEGMENT:
-        return dict(Segment.objects.filter(id__in=ids).values_list("id", "name"))
+        # In the reader's language, as the debtor list and the card name it ("Client cheie");
+        # the bare name read "Key customer" on a Romanian or Russian report.
+        segments = Segment.objects.filter(id__in=ids).only("id", "name", "names")
+        return {segment.pk: segment.localized_name for segment in segments}
     return dict(Company.objects.filter(id__in=ids).values_list("id", "name"))
