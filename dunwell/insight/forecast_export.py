@@ -72,8 +72,11 @@ def header() -> list[str]:
     ]
 
 
-def write_xlsx(report: Forecast, out: IO[bytes]) -> None:
+def write_xlsx(report: Forecast, out: IO[bytes], currency: str = "") -> None:
+    """Weeks and months per currency; only `currency`'s when the reader chose one the forecast
+    has, as the page shows it and the aging and KPI exports do."""
     workbook = Workbook(write_only=True)
+    chosen = [c for c in report.currencies if c.currency == currency] or report.currencies
     for grain, monthly in ((_("Weeks"), False), (_("Months"), True)):
         sheet = workbook.create_sheet(grain)
         as_of = date_format(report.as_of, "SHORT_DATE_FORMAT")
@@ -81,13 +84,13 @@ def write_xlsx(report: Forecast, out: IO[bytes]) -> None:
         lay_out(sheet, head, first=12, above=1)
         append_row(sheet, [_("Cash forecast as of %(date)s") % {"date": as_of}])
         append_row(sheet, head)
-        for currency in report.currencies:
-            rows = currency.months if monthly else currency.weeks
+        for one in chosen:
+            rows = one.months if monthly else one.weeks
             for row in table_rows(rows, monthly):
                 append_row(
                     sheet,
                     [
-                        currency.currency,
+                        one.currency,
                         row["start"],
                         row["end"],
                         *row["parts"],

@@ -116,7 +116,10 @@ def forecast_export(request: HttpRequest) -> HttpResponse:
     if report is None:
         return bad_query(request, form)
     buffer = io.BytesIO()
-    write_forecast_xlsx(report, buffer)
+    # The currency the page shows when the reader chose one: a reader on the MDL forecast got
+    # a file of five currencies, EUR first.
+    currency = form.cleaned_data.get("currency", "") if form.is_bound else ""
+    write_forecast_xlsx(report, buffer, currency)
     response = HttpResponse(
         buffer.getvalue(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

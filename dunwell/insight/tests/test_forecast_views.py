@@ -186,3 +186,32 @@ def test_a_first_month_already_under_way_is_named_by_its_days(
     assert [m["label"] for m in months[:2]] == ["16.03–31.03.2026", "04.2026"]
     html = response.content.decode()
     assert "<th>16.03–31.03.2026</th>" in html and "<th>03.2026</th>" not in html
+
+
+def test_the_export_holds_the_currency_the_reader_chose(
+    client: Client,
+    make_counterparty: Callable[..., Counterparty],
+    make_document: Callable[..., Document],
+    director: User,
+) -> None:
+    """A reader of the MDL forecast who clicked "Export to Excel" got five currencies, EUR
+    first; the aging and KPI exports keep the chosen currency."""
+    debtor = make_counterparty(name="Two Currencies SRL")
+    make_document(debtor, "100.00", date=date(2026, 3, 1), due_date=date(2026, 4, 2))
+    make_document(
+        debtor, "250.00", currency="EUR", date=date(2026, 3, 1), due_date=date(2026, 4, 2)
+    )
+
+    def currencies(**data: str) -> list[set[object]]:
+        response = get(client, director, "insight:forecast_export", data=data)
+        assert response.status_code == 200
+        book = load_workbook(io.BytesIO(response.content), read_only=True)
+        return [
+            {row[0] for row in book[name].iter_rows(min_row=3, values_only=True)}
+            for name in book.sheetnames
+        ]
+
+    assert currencies(currency="ron") == [{"RON"}, {"RON"}]
+    assert currencies() == [{"EUR", "RON"}, {"EUR", "RON"}]
+    # a currency the forecast has nothing in: the whole forecast, not an empty file
+    assert currencies(currency="USD") == [{"EUR", "RON"}, {"EUR", "RON"}]
