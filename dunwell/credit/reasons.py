@@ -86,7 +86,7 @@ def _overdue(p: Mapping[str, Any]) -> str:
         "document %(number)s overdue %(days)d days",
         p["days"],
     ) % {"number": p["number"], "days": p["days"]}
-    return _("%(what)s, rule allows %(allowed)d") % {"what": days, "allowed": p["allowed"]}
+    return _allows_days(days, p["allowed"])
 
 
 def _paid_late(p: Mapping[str, Any]) -> str:
@@ -95,7 +95,12 @@ def _paid_late(p: Mapping[str, Any]) -> str:
         "document %(number)s was paid %(days)d days late on %(paid)s",
         p["days"],
     ) % {"number": p["number"], "days": p["days"], "paid": _day(p["paid_on"])}
-    return _("%(what)s, rule allows %(allowed)d") % {"what": late, "allowed": p["allowed"]}
+    return _allows_days(late, p["allowed"])
+
+
+def _allows_days(what: str, allowed: int) -> str:
+    # The allowance names its unit: "rule allows 30" left the reader to guess days.
+    return _("%(what)s, rule allows %(allowed)s") % {"what": what, "allowed": _days(allowed)}
 
 
 def _stop_shipments(p: Mapping[str, Any]) -> str:

@@ -112,15 +112,19 @@ def test_an_invoice_overdue_beyond_the_rule_is_named_with_its_days(
     make_document(cp, "100", number="РН-200", due_date=DAY - timedelta(days=10))
     result = check(cp, ron("10"), "", sales, on=DAY)
     assert result.decision == "needs_approval"
-    assert messages(result)["overdue_too_long"] == "document РН-114 overdue 47 days, rule allows 30"
+    assert messages(result)["overdue_too_long"] == (
+        "document РН-114 overdue 47 days, rule allows 30 days"
+    )
     with translation.override("ru"):
         assert messages(result)["overdue_too_long"] == (
-            "документ РН-114 просрочен на 47 дней, правило допускает 30"
+            "документ РН-114 просрочен на 47 дней, правило допускает 30 дней"
         )
     with translation.override("uk"):
         assert messages(result)["overdue_too_long"] == (
-            "документ РН-114 прострочено на 47 днів, правило допускає 30"
+            "документ РН-114 прострочено на 47 днів, правило допускає 30 днів"
         )
+    with translation.override("ro"):
+        assert messages(result)["overdue_too_long"].endswith(", regula permite 30 de zile")
 
 
 def test_an_invoice_paid_late_in_the_history_window_counts(
@@ -137,21 +141,21 @@ def test_an_invoice_paid_late_in_the_history_window_counts(
     add_payment(company, cp, date(2026, 2, 15), Decimal("100"), "RON", "P-9")
     result = check(cp, ron("10"), "", sales, on=DAY)
     assert messages(result)["paid_late"] == (
-        "document F-9 was paid 45 days late on 15.02.2026, rule allows 30"
+        "document F-9 was paid 45 days late on 15.02.2026, rule allows 30 days"
     )
     # The day it was paid reads with "paid", not trailing after the days of delay.
     with translation.override("ru"):
         assert messages(result)["paid_late"] == (
-            "документ F-9 оплачен 15.02.2026 с опозданием на 45 дней, правило допускает 30"
+            "документ F-9 оплачен 15.02.2026 с опозданием на 45 дней, правило допускает 30 дней"
         )
     with translation.override("uk"):
         assert messages(result)["paid_late"] == (
-            "документ F-9 оплачено 15.02.2026 із запізненням на 45 днів, правило допускає 30"
+            "документ F-9 оплачено 15.02.2026 із запізненням на 45 днів, правило допускає 30 днів"
         )
     with translation.override("ro"):
         assert messages(result)["paid_late"] == (
             "documentul F-9 a fost plătit pe 15.02.2026, cu 45 de zile de întârziere, "
-            "regula permite 30"
+            "regula permite 30 de zile"
         )
 
 
