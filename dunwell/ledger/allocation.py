@@ -28,10 +28,13 @@ whose value changes are touched (re-running is a no-op).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import nullcontext
 from typing import Any
 
 from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
+
+from dunwell.dbindex import built_after, doubles
 
 _CENTS = "CAST(ROUND({col} * 100) AS BIGINT)"
 
@@ -194,6 +197,15 @@ _LOAD_OLD = f"""INSERT INTO dunwell_rl_old (id, payment, doc, cp, cents, paid_on
 # New allocations go in in (payment, document) order: the unique, payment and counterparty
 # indexes and the foreign-key lookups then touch their pages in order instead of at random
 # (at 1M rows the random order thrashed the buffer cache: minutes instead of seconds).
+_INSERT_NEW = """INSERT INTO ledger_allocation (payment_id, document_id, counterparty_id, amount,
+        paid_on, explicit, company_id, currency, document_date, due_date, closes_document)
+    SELECT n.payment, n.doc, n.cp, n.cents / 100.0, n.paid_on, n.explicit, n.company, n.cur,
+        n.ddate, n.due, n.closes
+    FROM dunwell_rl_new n
+    LEFT JOIN dunwell_rl_old o ON o.payment = n.payment AND o.doc = n.doc
+    WHERE o.id IS NULL
+    ORDER BY n.payment, n.doc"""
+
 _WRITE = [
     # Allocations that are no longer wanted (including those of payments or documents that
     # moved to another counterparty).
@@ -213,14 +225,7 @@ _WRITE = [
              OR o.cp <> n.cp OR o.company <> n.company OR o.cur <> n.cur
              OR o.ddate <> n.ddate OR o.due <> n.due OR o.closes <> n.closes) x
     WHERE ledger_allocation.id = x.id""",
-    """INSERT INTO ledger_allocation (payment_id, document_id, counterparty_id, amount, paid_on,
-        explicit, company_id, currency, document_date, due_date, closes_document)
-    SELECT n.payment, n.doc, n.cp, n.cents / 100.0, n.paid_on, n.explicit, n.company, n.cur,
-        n.ddate, n.due, n.closes
-    FROM dunwell_rl_new n
-    LEFT JOIN dunwell_rl_old o ON o.payment = n.payment AND o.doc = n.doc
-    WHERE o.id IS NULL
-    ORDER BY n.payment, n.doc""",
+    _INSERT_NEW,
     f"""UPDATE ledger_document SET open_amount = r.rem / 100.0
     FROM ({_remaining("doc")}) r
     WHERE r.id = ledger_document.id
@@ -347,8 +352,15 @@ def _run(
     if postgres:
         cursor.execute("ANALYZE dunwell_rl_new")
         cursor.execute("ANALYZE dunwell_rl_old")
+    new_rows = 0
+    if postgres:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'dunwell_rl_new'::regclass")
+        new_rows = int(max(cursor.fetchone()[0], 0))
     for sql in _WRITE:
-        cursor.execute(sql)
+        # A first load's allocations: the table's indexes built once after the insert.
+        bulk = sql is _INSERT_NEW and doubles(cursor, "ledger_allocation", new_rows)
+        with built_after(cursor, "ledger_allocation") if bulk else nullcontext():
+            cursor.execute(sql)
 
 
 # Higher apps keeping data derived from the allocations (insight's KPI snapshots) register a

@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 
 from dunwell.accounts.models import User
 from dunwell.cells import csv_row
+from dunwell.dbindex import built_after, doubles
 from dunwell.ledger.allocation import reallocate_query
 from dunwell.ledger.importing import natural, unchanged
 from dunwell.ledger.importing.duedates import contract_due_dates
@@ -1589,17 +1590,21 @@ class Importer:
             # the order of the file, whatever the staging updates did to the row order.
             f"ORDER BY {STAGE}.line"
         )
-        try:
-            with transaction.atomic():
-                cursor.execute(select, params)
-        except IntegrityError as error:
-            if self.postgres and getattr(error.__cause__, "sqlstate", None) != UNIQUE_VIOLATION:
-                raise
-            cursor.execute(
-                f"{select} ON CONFLICT (company_id, external_id) DO UPDATE SET "
-                + ", ".join(f"{c} = excluded.{c}" for c in updates),
-                params,
-            )
+        with contextlib.ExitStack() as rebuilt:
+            for table, indexes in BUILT_AFTER.get(self.kind.name, ()):
+                if doubles(cursor, table, created):
+                    rebuilt.enter_context(built_after(cursor, table, indexes))
+            try:
+                with transaction.atomic():
+                    cursor.execute(select, params)
+            except IntegrityError as error:
+                if self.postgres and getattr(error.__cause__, "sqlstate", None) != UNIQUE_VIOLATION:
+                    raise
+                cursor.execute(
+                    f"{select} ON CONFLICT (company_id, external_id) DO UPDATE SET "
+                    + ", ".join(f"{c} = excluded.{c}" for c in updates),
+                    params,
+                )
 
     def _apply_instalments(self, cursor: CursorWrapper) -> None:
         cursor.execute(
@@ -1797,6 +1802,19 @@ class Importer:
                     else:
                         text = "; ".join(with_column(c, render(*r)) for c, r in pending[1])
                     writer.writerow(csv_row([*row, text]))
+
+
+# Indexes built once after an insert that at least doubles their table (a first load), instead
+# of entry by entry (`dunwell.dbindex.built_after`; None: every index but the unique ones): the
+# written table's and, for documents, their numbers' trigram index (search/0002's table, filled
+# by the documents' trigger).
+BUILT_AFTER: dict[str, tuple[tuple[str, tuple[str, ...] | None], ...]] = {
+    "documents": (
+        ("ledger_document", None),
+        ("search_documentnumber", ("search_documentnumber_trgm",)),
+    ),
+    "payments": (("ledger_payment", None),),
+}
 
 
 def _large_temp_buffers(cursor: CursorWrapper) -> None:
