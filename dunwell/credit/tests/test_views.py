@@ -240,6 +240,19 @@ def test_the_approval_page_decides_with_reason_and_expiry(
     assert Notification.objects.filter(recipient=collector, kind="credit_approval").exists()
 
 
+def test_the_approval_page_leads_to_the_customers_card(
+    cp: Counterparty, collector: User, controller: User
+) -> None:
+    """The controller deciding an order goes on to the customer's history, limit and stop."""
+    check(cp, Money(Decimal("5000"), "RON"), "R-1", collector)
+    request = CreditApprovalRequest.objects.get()
+    page = client_for(controller).get(reverse("credit:approval", args=[request.pk]))
+    card = reverse("work:debtor", args=[cp.pk])
+    assert f'<a href="{card}" class="approval-customer">Owner Debtor SRL</a>' in (
+        page.content.decode()
+    )
+
+
 def test_the_approval_page_adds_up_to_the_excess_it_names(
     cp: Counterparty,
     collector: User,
