@@ -1509,11 +1509,12 @@ class Importer:
                 f"UPDATE {target} SET {', '.join(f'{db} = s.{st}' for st, db, _x in columns)} "
                 f"FROM {STAGE} s WHERE s.target_id = {target}.id AND s.changed"
             )
-            cursor.execute(
-                f"INSERT INTO {target} ({', '.join(insert_cols)}) "
-                f"SELECT {', '.join(insert_vals)} FROM {STAGE} WHERE target_id IS NULL",
-                params,
-            )
+            with self._built_after(cursor, created):
+                cursor.execute(
+                    f"INSERT INTO {target} ({', '.join(insert_cols)}) "
+                    f"SELECT {', '.join(insert_vals)} FROM {STAGE} WHERE target_id IS NULL",
+                    params,
+                )
         else:
             self._write_rows(cursor, insert_cols, insert_vals, updates, params, created, updated)
         if self.postgres and created > 10_000:
@@ -1590,10 +1591,7 @@ class Importer:
             # the order of the file, whatever the staging updates did to the row order.
             f"ORDER BY {STAGE}.line"
         )
-        with contextlib.ExitStack() as rebuilt:
-            for table, indexes in BUILT_AFTER.get(self.kind.name, ()):
-                if doubles(cursor, table, created):
-                    rebuilt.enter_context(built_after(cursor, table, indexes))
+        with self._built_after(cursor, created):
             try:
                 with transaction.atomic():
                     cursor.execute(select, params)
@@ -1605,6 +1603,16 @@ class Importer:
                     + ", ".join(f"{c} = excluded.{c}" for c in updates),
                     params,
                 )
+
+    @contextlib.contextmanager
+    def _built_after(self, cursor: CursorWrapper, created: int) -> Iterator[None]:
+        """The inserting statement inside, with the indexes of each table it at least doubles
+        built after it (BUILT_AFTER)."""
+        with contextlib.ExitStack() as rebuilt:
+            for table, indexes in BUILT_AFTER.get(self.kind.name, ()):
+                if doubles(cursor, table, created):
+                    rebuilt.enter_context(built_after(cursor, table, indexes))
+            yield
 
     def _apply_instalments(self, cursor: CursorWrapper) -> None:
         cursor.execute(
@@ -1806,9 +1814,12 @@ class Importer:
 
 # Indexes built once after an insert that at least doubles their table (a first load), instead
 # of entry by entry (`dunwell.dbindex.built_after`; None: every index but the unique ones): the
-# written table's and, for documents, their numbers' trigram index (search/0002's table, filled
-# by the documents' trigger).
+# written table's (the counterparties' and contacts' trigram indexes of the search among them)
+# and, for documents, their numbers' trigram index (search/0002's table, filled by the
+# documents' trigger).
 BUILT_AFTER: dict[str, tuple[tuple[str, tuple[str, ...] | None], ...]] = {
+    "counterparties": (("ledger_counterparty", None),),
+    "contacts": (("ledger_contact", None),),
     "documents": (
         ("ledger_document", None),
         ("search_documentnumber", ("search_documentnumber_trgm",)),

@@ -14,7 +14,7 @@ from django.db import DatabaseError, connection, transaction
 
 from dunwell import dbindex
 from dunwell.ledger.importing import engine, import_file
-from dunwell.ledger.models import Allocation, Company, Document, Payment
+from dunwell.ledger.models import Allocation, Company, Contact, Counterparty, Document, Payment
 from dunwell.search.models import DocumentNumber
 
 pytestmark = [
@@ -221,3 +221,33 @@ def test_a_table_never_analysed_counts_as_empty() -> None:
         assert dbindex.doubles(cursor, "bulk_probe", dbindex.BULK_ROWS)
         assert not dbindex.doubles(cursor, "bulk_probe", dbindex.BULK_ROWS - 1)
         assert not dbindex.doubles(cursor, "", dbindex.BULK_ROWS)
+
+
+def test_a_first_load_of_counterparties_and_contacts_builds_their_search_indexes_after(
+    company: Company, write_csv: Writer, bulk_from_ten: None, statements: list[str]
+) -> None:
+    indexes = _indexes("ledger_counterparty", "ledger_contact")
+    parties = "external_id;name;tax_id;country\n" + "".join(
+        f"C{n};Lumina {n} SRL;;RO\n" for n in range(1, 13)
+    )
+    contacts = "external_id,counterparty,name,phone\n" + "".join(
+        f"K{n},C{n},Ana Pop {n},0721 234 5{n:02d}\n" for n in range(1, 13)
+    )
+    _analyze()
+    assert import_file("counterparties", write_csv("cp.csv", parties)).created == 12
+    assert import_file("contacts", write_csv("k.csv", contacts)).created == 12
+
+    dropped = {s.split('"')[1] for s in statements if s.startswith("DROP INDEX")}
+    assert {"search_cp_name_trgm", "search_contact_phone_trgm"} <= dropped
+    assert _indexes("ledger_counterparty", "ledger_contact") == indexes
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        for sql, index in [
+            (Counterparty.objects.filter(name__icontains="mina 1"), "search_cp_name_trgm"),
+            (Contact.objects.filter(phone__contains="2345"), "search_contact_phone_trgm"),
+        ]:
+            query, params = sql.query.sql_with_params()
+            cursor.execute(f"EXPLAIN {query}", params)
+            assert index in " ".join(row[0] for row in cursor.fetchall())
+    assert Counterparty.objects.filter(name__icontains="mina 1").count() == 4  # 1, 10, 11, 12
+    assert Contact.objects.filter(phone__contains="2345").count() == 12
