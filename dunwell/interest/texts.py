@@ -1,11 +1,12 @@
 """What the calculator's messages name, as a reader says it: a rate series by its translated
-name (not its code), an option by its form label (not "eur_rate"), dates and months in the
-active language's format (not ISO)."""
+name (not its code), an option by its form label (not "eur_rate"), dates, months and percents
+in the active language's format (not ISO, not "10.00")."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from decimal import Decimal
 
 from django.utils import formats
 from django.utils.translation import get_language, gettext, gettext_lazy, pgettext_lazy
@@ -20,6 +21,7 @@ from dunwell.interest.calc.types import (
     UA_CPI,
     UA_DISCOUNT_RATE,
 )
+from dunwell.money_l10n import number_text
 
 SERIES_NAMES = {
     RU_KEY_RATE: gettext_lazy("Bank of Russia key rate"),
@@ -56,6 +58,8 @@ QUOTES = {"ru": ("«", "»"), "uk": ("«", "»"), "ro": ("„", "”")}
 # Parameters of the calculator's messages that hold an ISO date (YYYY-MM-DD) or month (YYYY-MM).
 DATE_PARAMS = ("day", "to", "due")
 MONTH_PARAMS = ("month",)
+# Parameters of the calculator's messages that hold a rate or a share in percent (a Decimal).
+PERCENT_PARAMS = ("percent",)
 
 
 def series_name(code: str) -> str:
@@ -92,8 +96,8 @@ def month_text(value: str) -> str:
 
 
 def readable_params(params: Mapping[str, object]) -> dict[str, object]:
-    """A message's parameters as the reader reads them: series and options named, dates
-    formatted."""
+    """A message's parameters as the reader reads them: series and options named, dates and
+    percents formatted."""
     out = dict(params)
     opening, closing = QUOTES.get((get_language() or "en")[:2], ("“", "”"))
     if isinstance(out.get("series"), str):
@@ -108,4 +112,8 @@ def readable_params(params: Mapping[str, object]) -> dict[str, object]:
     for key in MONTH_PARAMS:
         if isinstance(out.get(key), str):
             out[key] = month_text(str(out[key]))
+    for key in PERCENT_PARAMS:
+        value = out.get(key)
+        if isinstance(value, Decimal):
+            out[key] = number_text(value)  # "10", "0,5": not str()'s "10.00"
     return out

@@ -214,7 +214,8 @@ def _cap(ctx: Context, lines: list[Line]) -> list[Line]:
         ctx.notices.append(
             Notice(
                 gettext_noop("The penalty reached its cap of %(percent)s%% of the debt."),
-                {"percent": str(cap_percent)},
+                # a number, written in the reader's language (interest.texts.readable_params)
+                {"percent": cap_percent},
             )
         )
     return capped

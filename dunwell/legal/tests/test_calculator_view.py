@@ -318,3 +318,30 @@ def test_the_debtor_list_says_what_no_debtor_means(
     select = page.split('name="counterparty"')[1].split("</select>")[0]
     assert f'<option value="" selected>{empty}</option>' in select
     assert "---------" not in page
+
+
+@pytest.mark.parametrize(
+    ("language", "cap", "warning"),
+    [
+        # was "plafonul de 2.50%": the cap went through str()
+        ("ro", "2.50", "Penalitatea a atins plafonul de 2,5% din datorie."),
+        ("ru", "2.50", "Неустойка достигла предела в 2,5% от суммы долга."),
+        ("en", "2.50", "The penalty reached its cap of 2.5% of the debt."),
+    ],
+)
+def test_the_cap_reached_is_written_as_the_readers_language_writes_numbers(
+    debtor: Counterparty, collector: Any, language: str, cap: str, warning: str
+) -> None:
+    collector.language = language
+    collector.save(update_fields=["language"])
+    # a number input sends "2.50" whatever the language shows
+    page = (
+        client_for(collector)
+        .get(
+            reverse("legal:calculator"),
+            {"counterparty": str(debtor.pk), "to": "2026-12-31", "rule": "", "cap_percent": cap},
+        )
+        .content.decode()
+    )
+    result = page.split('id="result"')[1].split("<form")[0]
+    assert warning in result
