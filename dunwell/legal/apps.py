@@ -19,7 +19,9 @@ class LegalConfig(AppConfig):
         # The deadlines' calendar tasks are stored with English titles read in each reader's
         # language, like the ladder's own call-backs.
         add_stepless_titles(*DEADLINE_TITLES)
-        add_task_results(services.PRETENSION_SENT, services.LAWSUIT_FILED)
+        add_task_results(
+            services.PRETENSION_SENT, services.LAWSUIT_FILED, services.MOOT_AFTER_JUDGMENT
+        )
 
         if services.open_cases_for_tasks not in hooks.on_legal_task_created:
             hooks.on_legal_task_created.append(services.open_cases_for_tasks)

@@ -23,7 +23,7 @@ from dunwell import bulk
 from dunwell.accounts.models import Role, User
 from dunwell.idarray import set_arrays
 from dunwell.ladder.models import Action, Task, TaskStatus
-from dunwell.ladder.services import complete_open_tasks
+from dunwell.ladder.services import complete_open_tasks, complete_task
 from dunwell.ledger.models import Counterparty, Document, TimelineEntry
 from dunwell.legal import selectors
 from dunwell.legal.deadline_titles import COURT_HEARING, RESPONSE_DUE
@@ -44,6 +44,7 @@ from dunwell.legal.models import (
 from dunwell.legal.periods import moved_why, period_end
 from dunwell.legal.rendering import render_docx, render_pdf
 from dunwell.legal.timeline_texts import judgment_text, moved_text
+from dunwell.legal.words import format_date
 from dunwell.lookups import int_array
 from dunwell.outbox.models import EventKind
 from dunwell.outbox.services import emit_many, emit_select
@@ -56,6 +57,9 @@ LEGAL_TASK_ACTIONS = frozenset({"pretension", "hand_to_lawyer", "court_filing"})
 # in the reader's language (ladder.models.TASK_RESULTS, registered in apps.py).
 PRETENSION_SENT = gettext_noop("Pretension sent")
 LAWSUIT_FILED = gettext_noop("Lawsuit filed")
+# A hearing set for after the judgment (or a pretension's response still awaited) is not held:
+# the judgment closes its calendar task with this result.
+MOOT_AFTER_JUDGMENT = gettext_noop("Not needed: the judgment was given on %(date)s")
 PREFIXES = {
     PaperKind.PRETENSION: "PR",
     PaperKind.RECONCILIATION: "RS",
@@ -590,15 +594,42 @@ def record_judgment(
         case.judgment_amount = amount
         case.judgment_note = note
         case.save()
+        moot = _close_moot_deadlines(case, user, judgment_on)
         _advance(
             case,
             user,
             CaseStage.JUDGMENT,
             "judgment",
             judgment_text(judgment_on, amount, case.currency),
-            {"judgment_on": judgment_on, "amount": amount, "note": note, "currency": case.currency},
+            {
+                "judgment_on": judgment_on,
+                "amount": amount,
+                "note": note,
+                "currency": case.currency,
+                "tasks_done": moot,
+            },
         )
     return case
+
+
+def _close_moot_deadlines(case: LegalCase, user: User, judgment_on: date) -> list[int]:
+    """The judgment ends the first instance: the calendar tasks of hearings set for a later
+    day, and of a pretension's response still awaited, are closed with a result saying why.
+    The deadlines themselves stay on the case, as its history."""
+    zone = ZoneInfo(case.company.time_zone or "UTC")
+
+    def moot(deadline: CaseDeadline) -> bool:
+        if deadline.kind == DeadlineKind.HEARING:
+            return deadline.due_at.astimezone(zone).date() > judgment_on
+        return deadline.kind == DeadlineKind.RESPONSE
+
+    task_ids = [d.task_id for d in case.deadlines.all() if d.task_id is not None and moot(d)]
+    result = MOOT_AFTER_JUDGMENT % {"date": format_date(judgment_on)}
+    done = []
+    for task in Task.objects.filter(pk__in=task_ids, status=TaskStatus.OPEN).order_by("due_at"):
+        complete_task(task, user=user, result=result, notify=False)
+        done.append(int(task.pk))
+    return done
 
 
 def start_enforcement(

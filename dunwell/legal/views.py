@@ -358,6 +358,16 @@ def _response_moved(case: LegalCase) -> str:
     return timeline_texts.moved_text(moved_from, periods.moved_why(case.counterparty, moved_from))
 
 
+def _with_tasks(deadlines: Any) -> list[CaseDeadline]:
+    """Each deadline with `task`, its calendar task (or None): whether it is still to do, or
+    done and with what result (a hearing the judgment made moot says so)."""
+    out = list(deadlines)
+    tasks = Task.objects.in_bulk([d.task_id for d in out if d.task_id is not None])
+    for deadline in out:
+        deadline.task = tasks.get(deadline.task_id)  # type: ignore[attr-defined]
+    return out
+
+
 @login_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
@@ -382,7 +392,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "case": case,
             "steps": _worded(case.steps.select_related("actor")[:200]),
-            "deadlines": case.deadlines.all(),
+            "deadlines": _with_tasks(case.deadlines.all()),
             "response_moved": _response_moved(case),
             "court_fee": fee,
             "court_fee_rule": _(fee.rule) if fee is not None else "",
