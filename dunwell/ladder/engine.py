@@ -558,6 +558,13 @@ def _widen(
     return _task_covers_more(task_id, cp_id, group, new_ids, new_amounts, kind)
 
 
+# Actions that act on the debtor, whatever documents brought them: an approved stop of the
+# shipments stops every shipment, so documents reaching its step later join the open task
+# instead of asking the approver again (a sales manager found three approved "Stop shipments"
+# tasks for one debtor, one per week, none done yet).
+DEBTOR_WIDE = frozenset({Action.STOP_SHIPMENTS})
+
+
 def one_task_per_step(
     ctx: Context, drafts: list[TaskDraft], summary: RunSummary, load_rows: RowsLoader | None
 ) -> list[TaskDraft]:
@@ -566,7 +573,8 @@ def one_task_per_step(
     instead of a second one: a lawyer has one pretension to send per debtor, not one per week
     of new documents. Unfinished means open for a step without approval, and still waiting
     for its approval for a step that needs one: a task already approved is not widened behind
-    its approver's back, the new documents get a task of their own to approve. A call (after
+    its approver's back, the new documents get a task of their own to approve, except for an
+    action on the whole debtor (DEBTOR_WIDE), which the approval covers already. A call (after
     `one_call_a_day` kept one a day) joins the debtor's open call of the same step for the same
     person: a collector back from a week away found three "second-level call" tasks for one
     debtor, one per week its documents reached the step. The step is reached all the same (the
@@ -593,7 +601,9 @@ def one_task_per_step(
         if draft is None:
             continue
         waits = TaskStatus.AWAITING_APPROVAL if draft.step.needs_approval else None
-        if status != (waits or TaskStatus.OPEN):
+        if status != (waits or TaskStatus.OPEN) and not (
+            draft.step.step.action in DEBTOR_WIDE and status == TaskStatus.OPEN
+        ):
             continue
         if is_daily_call(draft.step.step.action, draft.step.needs_approval) and assignee_id != (
             ctx.assignee(draft.step, draft.counterparty)

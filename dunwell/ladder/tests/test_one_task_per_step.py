@@ -255,3 +255,31 @@ def test_an_open_call_of_another_person_does_not_take_them(
         (SECOND_CALL, "colin", [second.pk]),
         (SECOND_CALL, "sue", [first.pk]),
     ]
+
+
+def test_an_approved_stop_of_shipments_takes_the_later_documents(
+    debtor: Counterparty, make_document: Callable[..., Document], director: User
+) -> None:
+    """Stopping shipments acts on the debtor, not on its documents: once the director approved
+    it, documents reaching the step later join the open task instead of asking the director
+    again. sales1's day in the demo listed "Stop shipments (director approves)" three times
+    for one debtor, on three dates, none of them done."""
+    debtor.segment = Segment.objects.get(code="key")
+    debtor.save()
+    first = make_document(debtor, "1000.00", due_date=FIRST - timedelta(days=31))
+    run_on(FIRST)
+    stop = Task.objects.get(action=Action.STOP_SHIPMENTS)
+    assert stop.status == TaskStatus.AWAITING_APPROVAL
+    with time_machine.travel(datetime(2026, 3, 4, 9, 0, tzinfo=UTC)):
+        services.approve_task(stop, user=director)
+    second = make_document(debtor, "400.00", due_date=FIRST + WEEK - timedelta(days=31))
+    run_on(FIRST + WEEK)
+    third = make_document(debtor, "50.00", due_date=FIRST + 2 * WEEK - timedelta(days=31))
+    run_on(FIRST + 2 * WEEK)
+    assert tasks(Action.STOP_SHIPMENTS) == [
+        ("open", sorted([first.pk, second.pk, third.pk]), {"RON": "1450.00"})
+    ]
+    entries = TimelineEntry.objects.filter(counterparty=debtor, kind="ladder.step_covers_more")
+    with translation.override("ru"):
+        texts = [e.text for e in with_texts(list(entries)) if "отгруз" in e.text]
+    assert len(texts) == 2, texts
