@@ -25,6 +25,7 @@ Sources (checked 2026-12):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -117,21 +118,33 @@ def _romania(claim: Decimal, filed_on: date) -> Decimal | None:
     return max(_on_scale(claim, RO_SCALE), RO_MIN)
 
 
+# Per country: the currency its rule counts claims in, the rule, and the fee on a claim in it.
+COURTS: dict[str, tuple[str, str, Callable[[Decimal, date], Decimal | None]]] = {
+    "RU": ("RUB", RULE_RU, _russia),
+    "UA": ("UAH", RULE_UA, _ukraine),
+    "RO": ("RON", RULE_RO, _romania),
+}
+
+
+def court_rule(country: str) -> tuple[str, str] | None:
+    """The currency the court fee rule of `country` counts claims in, and the rule's
+    citation (a msgid); None where no rule is implemented here. A claim in another currency
+    (a Ukrainian claim in EUR) gets no fee from us: the court counts it at an exchange rate of
+    the filing day, which the lawyer enters with the fee."""
+    court = COURTS.get(country.upper())
+    return None if court is None else (court[0], court[1])
+
+
 def court_fee(claim: Money, country: str, filed_on: date) -> CourtFee | None:
     """The fee for filing a claim of `claim` in `country` (ISO code) on `filed_on`, or None
     when it is not known here (see the module's note)."""
-    if claim.amount <= 0:
+    court = COURTS.get(country.upper())
+    if claim.amount <= 0 or court is None:
         return None
-    country = country.upper()
-    fee: Decimal | None
-    if country == "RU" and claim.currency == "RUB":
-        fee, rule = _russia(claim.amount, filed_on), RULE_RU
-    elif country == "UA" and claim.currency == "UAH":
-        fee, rule = _ukraine(claim.amount, filed_on), RULE_UA
-    elif country == "RO" and claim.currency == "RON":
-        fee, rule = _romania(claim.amount, filed_on), RULE_RO
-    else:
+    currency, rule, fee_on = court
+    if claim.currency != currency:
         return None
+    fee = fee_on(claim.amount, filed_on)
     if fee is None:
         return None
     return CourtFee(Money(quantize(fee), claim.currency), rule)

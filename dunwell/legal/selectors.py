@@ -23,7 +23,7 @@ from dunwell.ladder.models import Agreement, Dispute, DisputeStatus
 from dunwell.ledger.models import Allocation, Contract, Counterparty, Document, Payment
 from dunwell.ledger.requisites import account_as_read, bank_code_name
 from dunwell.legal.calc import CalcLine, Calculation, ClaimItem, calculate_claim, pick_rule
-from dunwell.legal.court_fee import CourtFee, court_fee
+from dunwell.legal.court_fee import CourtFee, court_fee, court_rule
 from dunwell.legal.errors import LegalError
 from dunwell.legal.i18n import doc_gettext as _
 from dunwell.legal.i18n import doc_ngettext as ngettext
@@ -1145,6 +1145,20 @@ def case_court_fee(case: LegalCase, today: date) -> CourtFee | None:
         return None
     total = sum((group.claim_total for group in groups), ZERO)
     return claim_fee(case.counterparty, total, case.currency, today)
+
+
+def fee_uncovered(case: LegalCase) -> list[tuple[str, str, str]]:
+    """The currencies the case claims in (its own and its open documents') that the court fee
+    rule of the debtor's country does not count in, each with the rule's currency and citation
+    (a msgid): the fee on them is the lawyer's to enter. Empty where no rule is known."""
+    court = court_rule(case.counterparty.country)
+    if court is None:
+        return []
+    currencies = {case.currency} | set(
+        case.documents.filter(open_amount__gt=0).values_list("currency", flat=True)
+    )
+    others = sorted(currencies - {court[0]}, key=lambda cur: (cur != case.currency, cur))
+    return [(cur, *court) for cur in others]
 
 
 def court_claim_data(

@@ -380,6 +380,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if case.is_open and case.filed_on is None and services.can_work_cases(user)
         else None
     )
+    preparing = case.stage == CaseStage.LAWSUIT_PREPARING
     tasks = (
         Task.objects.filter(counterparty_id=case.counterparty_id, status__in=OPEN_STATUSES)
         .filter(Q(action__in=services.LEGAL_TASK_ACTIONS) | Q(pk__in=deadline_tasks))
@@ -396,7 +397,12 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "response_moved": _response_moved(case),
             "court_fee": fee,
             "court_fee_rule": _(fee.rule) if fee is not None else "",
-            "preparing_lawsuit": case.stage == CaseStage.LAWSUIT_PREPARING,
+            # a claim in a currency the country's rule does not count in: say so, not nothing
+            "fee_uncovered": [
+                {"currency": cur, "court": court, "rule": _(rule)}
+                for cur, court, rule in (selectors.fee_uncovered(case) if preparing else [])
+            ],
+            "preparing_lawsuit": preparing,
             "approvals": case.approvals.select_related("requested_by", "decided_by"),
             "papers": case.counterparty.generated_documents.all()[:50],
             "tasks": tasks,

@@ -5,6 +5,7 @@ lawsuit form starts with it."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -157,3 +158,53 @@ def test_a_pretension_sent_without_a_letter_of_ours_is_cited_without_a_number(
         assert "11.03.2026 истец направил ответчику претензию с требованием погасить" in text
         assert "претензию № " not in text and "№ от" not in text
         assert "Копия претензии с доказательством её направления" in text
+
+
+UNCOVERED = {
+    "en": "Court fee on the claim in EUR: not computed here, as the rule (Emergency Ordinance "
+    "80/2013, art. 3 para. (1)) is for claims in RON; enter it when recording the filing.",
+    "ro": "Taxa judiciară de timbru pentru pretenția în EUR: nu este calculată aici, deoarece "
+    "regula (art. 3 alin. (1) din OUG nr. 80/2013) se aplică pretențiilor în RON; "
+    "introduceți-o când înregistrați depunerea cererii.",
+}
+UNKNOWN = {
+    "en": "Court fee: the rule for this court is not known here",
+    "ro": "Taxa judiciară de timbru: regula de calcul pentru această instanță nu este cunoscută",
+}
+
+
+def fee_line(lawyer: Any, case: LegalCase, language: str) -> str:
+    type(lawyer).objects.filter(pk=lawyer.pk).update(language=language)
+    page = client_for(lawyer).get(f"/legal/cases/{case.pk}/").content.decode()
+    html = page.split('id="court-fee">')[1].split("</p>")[0]
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+@pytest.mark.parametrize("language", ["en", "ro"])
+def test_the_case_page_says_the_fee_on_a_claim_in_another_currency_is_the_lawyers(
+    debtor: Any, lawyer: Any, make_document: Any, language: str
+) -> None:
+    """Lei and euros owed: the fee on the lei, and a word on the euros (nothing was said)."""
+    make_document(debtor, "700.00", number="INV-E", currency="EUR",
+                  date=date(2026, 1, 10), due_date=date(2026, 2, 9))  # fmt: skip
+    case = case_with_pretension(debtor, lawyer)
+    line = fee_line(lawyer, case, language)
+    assert line.startswith({"en": "Court fee: ", "ro": "Taxa judiciară de timbru: "}[language])
+    assert " RON (" in line
+    assert UNCOVERED[language] in line
+    assert UNKNOWN[language] not in line
+
+
+@pytest.mark.parametrize("language", ["en", "ro"])
+def test_a_case_in_a_currency_the_rule_does_not_count_in_says_why_there_is_no_fee(
+    debtor: Any, lawyer: Any, make_document: Any, language: str
+) -> None:
+    """A Romanian claim in euros had 'the rule for this court is not known here': it is known,
+    and counts claims in lei."""
+    make_document(debtor, "700.00", number="INV-E", currency="EUR",
+                  date=date(2026, 1, 10), due_date=date(2026, 2, 9))  # fmt: skip
+    case = case_with_pretension(debtor, lawyer)
+    LegalCase.objects.filter(pk=case.pk).update(currency="EUR")
+    line = fee_line(lawyer, case, language)
+    assert line.startswith(UNCOVERED[language])
+    assert UNKNOWN[language] not in line
