@@ -29,9 +29,12 @@ class BreachAction(models.TextChoices):
 
 
 class Decision(models.TextChoices):
-    ALLOW = "allow", _("allow")
-    NEEDS_APPROVAL = "needs_approval", pgettext_lazy("credit", "needs approval")
-    DENY = "deny", _("deny")
+    """The check's answer, read as a state ("ÎM VinNistru SRL: allowed"), not as the order to
+    allow or deny that `BreachAction` names: its own context keeps the two apart."""
+
+    ALLOW = "allow", pgettext_lazy("credit verdict", "allowed")
+    NEEDS_APPROVAL = "needs_approval", pgettext_lazy("credit verdict", "needs approval")
+    DENY = "deny", pgettext_lazy("credit verdict", "denied")
 
 
 class CreditRuleSet(models.Model):

@@ -31,7 +31,7 @@ TEXTS = {
         "decided": "Decided: the new limit applies.",
         "minutes": "MINUTES OF THE CREDIT COMMITTEE",
         "decision": "Decision: credit limit 40,000.00",
-        "allow": "allow",
+        "allow": "allowed",
     },
     "ru": {
         "filed": "Запрос подан в кредитный комитет.",
@@ -39,7 +39,7 @@ TEXTS = {
         "decided": "Решено: новый лимит действует.",
         "minutes": "ПРОТОКОЛ КРЕДИТНОГО КОМИТЕТА",
         "decision": "Решение: кредитный лимит 40 000,00",
-        "allow": "разрешить",
+        "allow": "разрешено",
     },
 }
 

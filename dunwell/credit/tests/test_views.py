@@ -561,3 +561,36 @@ def test_the_check_the_card_links_to_comes_with_the_customers_currency(
     # A customer not found leaves it to the user.
     page = client_for(collector).get(reverse("credit:check") + "?counterparty=NOPE")
     assert 'name="currency" value=' not in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("lang", "allowed", "denied", "waiting"),
+    [
+        ("ru", "разрешено", "отказано", "требует одобрения"),
+        ("uk", "дозволено", "відмовлено", "потребує схвалення"),
+        ("ro", "permis", "refuzat", "necesită aprobare"),
+        ("en", "allowed", "denied", "needs approval"),
+    ],
+)
+def test_the_checks_verdict_reads_as_a_state(
+    cp: Counterparty, collector: User, lang: str, allowed: str, denied: str, waiting: str
+) -> None:
+    """The verdicts read as commands ('ÎM VinNistru SRL: разрешить', 'Elbversand AG:
+    відмовити') beside a state ('требует одобрения'): the check says what the order is."""
+    amount = {"en": "500", "ru": "500,00", "uk": "500,00", "ro": "500,00"}[lang]
+    assert (
+        f"Owner Debtor SRL: <strong>{allowed}</strong>"
+        in post_check(collector, amount=amount, lang=lang).content.decode()
+    )
+    assert (
+        f"Owner Debtor SRL: <strong>{waiting}</strong>"
+        in post_check(collector, amount="5000", lang=lang).content.decode()
+    )
+    Counterparty.objects.filter(pk=cp.pk).update(stop_shipments=True)
+    assert (
+        f"Owner Debtor SRL: <strong>{denied}</strong>"
+        in post_check(collector, amount=amount, lang=lang).content.decode()
+    )
+    # The card's panel names the last check the same way.
+    panel = client_for(collector).get(reverse("credit:panel", args=[cp.pk])).content.decode()
+    assert f": {denied}</small>" in panel
