@@ -1387,9 +1387,9 @@ class Importer:
                         reason("bad_phone", value=repr(value)),
                     )
                     fixed.append(value or "")
-            updates.append((*fixed, line))
-        sets = ", ".join(f"f_{p} = %s" for p in present)
-        cursor.executemany(f"UPDATE {STAGE} SET {sets} WHERE line = %s", updates)
+            if fixed != phones:  # a phone stored as the file wrote it is not rewritten
+                updates.append((line, *fixed))
+        self._set_stage(cursor, [(f"f_{p}", "TEXT") for p in present], updates)
 
     def _due_dates(self, cursor: CursorWrapper) -> None:
         """Documents without a due date: from the contract's terms, else the document date."""
@@ -1405,28 +1405,46 @@ class Importer:
         rows = cursor.fetchall()
         if not rows:
             return
-        updates: list[tuple[int, Any]] = [
-            (line, due if self.postgres else due.isoformat())
-            for line, due in contract_due_dates(rows)
-        ]
+        self._set_stage(
+            cursor,
+            [("f_due_date", "DATE")],
+            [
+                (line, due if self.postgres else due.isoformat())
+                for line, due in contract_due_dates(rows)
+            ],
+        )
+
+    def _set_stage(
+        self, cursor: CursorWrapper, columns: list[tuple[str, str]], rows: list[tuple[Any, ...]]
+    ) -> None:
+        """Write values computed in Python back into staging rows: `rows` are (line, value
+        per column). On PostgreSQL one COPY and one join instead of a round trip per row
+        (300,000 contacts' phones: 13.6 s of single-row UPDATEs); SQLite runs in process."""
+        if not rows:
+            return
+        names = [name for name, _type in columns]
         if not self.postgres:
             cursor.executemany(
-                f"UPDATE {STAGE} SET f_due_date = %s WHERE line = %s",
-                [(due, line) for line, due in updates],
+                f"UPDATE {STAGE} SET {', '.join(f'{n} = %s' for n in names)} WHERE line = %s",
+                [(*values, line) for line, *values in rows],
             )
             return
-        # One COPY and one join instead of a round trip per document.
-        cursor.execute("DROP TABLE IF EXISTS dunwell_import_due")
-        cursor.execute("CREATE TEMP TABLE dunwell_import_due (line BIGINT PRIMARY KEY, due DATE)")
-        with cursor.cursor.copy("COPY dunwell_import_due (line, due) FROM STDIN") as copy:
-            for values in updates:
-                copy.write_row(values)
-        cursor.execute("ANALYZE dunwell_import_due")
+        work = f"{STAGE}_computed"
+        cursor.execute(f"DROP TABLE IF EXISTS {work}")
         cursor.execute(
-            f"UPDATE {STAGE} SET f_due_date = d.due FROM dunwell_import_due d "
-            f"WHERE d.line = {STAGE}.line"
+            f"CREATE TEMP TABLE {work} (line BIGINT PRIMARY KEY, "
+            + ", ".join(f"{name} {sql_type}" for name, sql_type in columns)
+            + ")"
         )
-        cursor.execute("DROP TABLE dunwell_import_due")
+        with cursor.cursor.copy(f"COPY {work} (line, {', '.join(names)}) FROM STDIN") as copy:
+            for values in rows:
+                copy.write_row(values)
+        cursor.execute(f"ANALYZE {work}")
+        cursor.execute(
+            f"UPDATE {STAGE} SET {', '.join(f'{n} = w.{n}' for n in names)} FROM {work} w "
+            f"WHERE w.line = {STAGE}.line"
+        )
+        cursor.execute(f"DROP TABLE {work}")
 
     # --- applying --------------------------------------------------------------------------
 
