@@ -24,7 +24,8 @@ from dunwell.accounts.models import User
 from dunwell.accounts.visibility import counterparty_filter, visible_counterparties
 from dunwell.forms import query_id
 from dunwell.ladder.models import OPEN_STATUSES, Task
-from dunwell.ladder.services import LadderError
+from dunwell.ladder.selectors import awaiting_approval
+from dunwell.ladder.services import LEGAL_ACTIONS, LadderError
 from dunwell.ladder.services import complete_task as complete_ladder_task
 from dunwell.ledger.models import Company, Counterparty
 from dunwell.legal import forms, periods, selectors, services, timeline_texts
@@ -502,16 +503,28 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("legal:case", pk=approval.case_id)
 
 
+LADDER_STEPS_SHOWN = 50
+
+
 @login_required
 def approvals(request: HttpRequest) -> HttpResponse:
     """The director's waiting legal steps, to select and approve or reject together."""
     user = _user(request)
     if not services.can_approve(user):
         raise PermissionDenied
+    # The pressure scale's legal steps that wait for the approver (a pretension or a court
+    # filing against a key customer) are decided on the ladder's Approvals page; they are
+    # listed here too, so that this page does not say that nothing waits while they do.
+    ladder_steps = awaiting_approval(user).filter(action__in=LEGAL_ACTIONS)
     return render(
         request,
         "legal/approvals.html",
-        {"approvals": services.pending_approvals(user)[: services.BULK_MAX]},
+        {
+            "approvals": services.pending_approvals(user)[: services.BULK_MAX],
+            "ladder_steps": ladder_steps[:LADDER_STEPS_SHOWN],
+            "ladder_steps_count": ladder_steps.count(),
+            "now": timezone.now(),
+        },
     )
 
 

@@ -5,12 +5,15 @@ none of them."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
+from dunwell.ladder.models import PolicyStep, Task, TaskStatus
 from dunwell.ledger.models import Counterparty, Document, TimelineEntry
 from dunwell.legal import services
 from dunwell.legal.models import Approval, LegalCase
@@ -137,3 +140,52 @@ def test_an_id_no_request_can_have_is_refused_without_a_server_error(
     response = client_for(director).post(reverse("legal:approvals_decide"), data)
     assert response.status_code == 302
     assert Approval.objects.get(pk=two_requests[0].pk).status == "approved"
+
+
+def _awaiting(debtor: Counterparty, assignee: Any, action: str, key: str) -> Task:
+    """A task of the key customers' scale waiting for the director, as the daily run makes it."""
+    step = PolicyStep.objects.get(policy__code="key", action=action, needs_approval=True)
+    return Task.objects.create(
+        counterparty=debtor, assignee=assignee, action=action, key=key, step=step,
+        title=f"{step.name} — {debtor.name}", status=TaskStatus.AWAITING_APPROVAL,
+        approval_role="director", due_at=timezone.now() - timedelta(days=3),
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("lang", "count", "step", "empty", "nothing"),
+    [
+        ("ru", "1 юридический шаг шкалы давления ждёт вашего утверждения.",
+         "Директор решает о юридических шагах", "Ничто не ждёт вашего решения.",
+         "Решений от вас ничто не ждёт."),
+        ("ro", "1 pas juridic al scării de presiune așteaptă aprobarea dvs.",
+         "Directorul decide asupra pașilor juridici", "Nimic nu așteaptă decizia dvs.", None),
+    ],
+)  # fmt: skip
+def test_the_pressure_scales_legal_steps_waiting_for_the_director_are_listed(
+    director: Any,
+    debtor: Counterparty,
+    lawyer: Any,
+    lang: str,
+    count: str,
+    step: str,
+    empty: str,
+    nothing: str | None,
+) -> None:
+    """The demo's director read 'Решений от вас ничто не ждёт.' here while the Approvals page
+    listed seven overdue 'Director decides on legal steps': the page counted only the legal
+    cases' requests, not the ladder's legal steps awaiting the director's approval."""
+    director.language = lang
+    director.save(update_fields=["language"])
+    client = client_for(director)
+    page = client.get(reverse("legal:approvals")).content.decode()
+    assert empty in page  # nothing of either kind waits
+    assert nothing is None or nothing not in page
+    _awaiting(debtor, lawyer, "pretension", "p1")
+    _awaiting(debtor, lawyer, "stop_shipments", "s1")  # not a legal step: not listed here
+    page = client.get(reverse("legal:approvals")).content.decode()
+    assert empty not in page
+    assert count in page
+    assert page.count(debtor.name) == 1
+    assert reverse("ladder:approvals") in page
+    assert step in page
