@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 from dunwell.letters.engine import render_wording
 from dunwell.letters.situation import Situation
 from dunwell.money import Money
-from dunwell.money_l10n import money_text
+from dunwell.money_l10n import money_text, number_text
 
 REPLY_DAYS = 7
 
@@ -120,15 +120,13 @@ def _terms_block(situation: Situation) -> str:
                 % {"n": k.payment_days}
             )
         if k.penalty_rate:
-            rate = f"{k.penalty_rate.normalize():f}".replace(
-                ".", "," if translation.get_language() != "en" else "."
-            )
+            rate = number_text(k.penalty_rate)
             if k.penalty_period == "year":
                 text = _("a late-payment penalty of %(rate)s%% per year") % {"rate": rate}
             else:
                 text = _("a late-payment penalty of %(rate)s%% per day") % {"rate": rate}
             if k.penalty_cap_percent is not None:
-                cap = f"{k.penalty_cap_percent.normalize():f}"
+                cap = number_text(k.penalty_cap_percent)
                 text += ", " + _("at most %(cap)s%% of the debt") % {"cap": cap}
             parts.append(text)
         lines.append("; ".join(parts))

@@ -1,6 +1,7 @@
 """Money in templates, in the active language: `{{ value|money:currency }}` for an amount and
 its currency, `{{ money_or_amounts|money }}` for a `Money` or an `Amounts` (one line per
-currency, never a sum across currencies), `{{ amount|amount_input }}` to pre-fill a field."""
+currency, never a sum across currencies), `{{ amount|amount_input }}` to pre-fill a field,
+`{{ rate|percent }}` for a rate or share ("0,1%", "10%")."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from django.utils.translation import get_language
 from dunwell.markup import html
 from dunwell.money import Amounts, Money, format_input_amount
 from dunwell.money import format_money as format_one
-from dunwell.money_l10n import money_text
+from dunwell.money_l10n import money_text, percent_text
 
 register = template.Library()
 
@@ -40,3 +41,11 @@ def amount_input(value: Decimal | Money | None) -> str:
         return ""
     amount = value.amount if isinstance(value, Money) else Decimal(value)
     return format_input_amount(amount, get_language())
+
+
+@register.filter
+def percent(value: Decimal | int | None) -> str:
+    """A rate as the language writes it, trailing zeros dropped: "0,1%" (ru, uk, ro), "10%"."""
+    if value is None or value == "":
+        return ""
+    return percent_text(Decimal(value))
