@@ -1,5 +1,6 @@
 """Form fields shared by every app: an amount of money typed in the user's language, a currency
-picked from the ones the company works in, a date."""
+picked from the ones the company works in, a date, a rate or percent typed in the user's
+language."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.http import QueryDict
+from django.utils.formats import get_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
@@ -112,6 +114,61 @@ class AmountField(forms.Field):
         if amount > MAX_AMOUNT:
             raise forms.ValidationError(self.error_messages["too_large"], code="too_large")
         return amount
+
+
+class RateInput(forms.TextInput):
+    """A rate or percent in a text box with the decimal keypad: `type=number` refused "2,5",
+    and the browser's refusal was never shown on the page."""
+
+    input_type = "text"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, Decimal):
+            text = f"{value:f}"
+            if "." in text:
+                text = text.rstrip("0").rstrip(".")
+            return text.replace(".", str(get_format("DECIMAL_SEPARATOR")))
+        return super().format_value(value)
+
+
+class RateField(forms.DecimalField):
+    """A rate, a percent or an exchange rate as the user types it: "2,5" in ru, uk and ro
+    ("2.5" too, what a number keypad gives), "2.5" in en. No thousands grouping (a rate has
+    none, and in English "2,5" would be read as 25)."""
+
+    widget = RateInput
+    default_error_messages = {"invalid": _("Enter a number such as %(example)s.")}
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        return {}  # no `step`, `min` or `max`: those are for `type=number`
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Decimal):
+            return value
+        text = str(value).strip()
+        mark = str(get_format("DECIMAL_SEPARATOR"))
+        if mark == "," and "." not in text:
+            text = text.replace(",", ".")
+        sign = text[:1] if text[:1] in "+-" else ""
+        whole, _dot, fraction = text.removeprefix(sign).partition(".")
+        if not (whole or fraction) or not (whole + fraction).isascii():
+            raise self._invalid()
+        if not ((whole.isdigit() or not whole) and (fraction.isdigit() or not _dot)):
+            raise self._invalid()
+        if len(whole) > 20 or len(fraction) > 20:
+            raise self._invalid()
+        return Decimal(f"{sign}{whole or '0'}" + (f".{fraction}" if fraction else ""))
+
+    def _invalid(self) -> forms.ValidationError:
+        example = RateInput().format_value(Decimal("2.5"))
+        return forms.ValidationError(
+            self.error_messages["invalid"], code="invalid", params={"example": example}
+        )
 
 
 # --- query parameters: what a page reads from its address (issue 9, item 6) ------------------

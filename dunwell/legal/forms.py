@@ -18,6 +18,7 @@ from dunwell.forms import (
     CurrencyInput,
     IdChoiceField,
     IdMultipleChoiceField,
+    RateField,
     date_input,
     query_id,
 )
@@ -154,10 +155,11 @@ class CalculatorForm(forms.Form):
         choices=rule_choices,
     )
     # labelled as the calculator's messages name them (dunwell.interest.texts)
-    rate_per_day = forms.DecimalField(label=OPTION_LABELS["rate_per_day"], required=False)
-    rate_per_year = forms.DecimalField(label=OPTION_LABELS["rate_per_year"], required=False)
-    cap_percent = forms.DecimalField(label=OPTION_LABELS["cap_percent"], required=False)
-    eur_rate = forms.DecimalField(label=OPTION_LABELS["eur_rate"], required=False, min_value=0)
+    # typed as the user's language writes numbers ("2,5" in ru, uk, ro)
+    rate_per_day = RateField(label=OPTION_LABELS["rate_per_day"], required=False)
+    rate_per_year = RateField(label=OPTION_LABELS["rate_per_year"], required=False)
+    cap_percent = RateField(label=OPTION_LABELS["cap_percent"], required=False)
+    eur_rate = RateField(label=OPTION_LABELS["eur_rate"], required=False, min_value=0)
     debtor_kind = forms.ChoiceField(
         label=_("Debtor"),
         required=False,

@@ -345,3 +345,64 @@ def test_the_cap_reached_is_written_as_the_readers_language_writes_numbers(
     )
     result = page.split('id="result"')[1].split("<form")[0]
     assert warning in result
+
+
+@pytest.mark.parametrize(
+    ("language", "warning"),
+    [
+        ("ro", "Penalitatea a atins plafonul de 2,5% din datorie."),
+        ("ru", "Неустойка достигла предела в 2,5% от суммы долга."),
+    ],
+)
+def test_a_cap_and_rate_typed_with_a_decimal_comma_are_calculated(
+    debtor: Counterparty, collector: Any, language: str, warning: str
+) -> None:
+    collector.language = language
+    collector.save(update_fields=["language"])
+    page = (
+        client_for(collector)
+        .get(
+            reverse("legal:calculator"),
+            {
+                "counterparty": str(debtor.pk),
+                "to": "2026-12-31",
+                "rule": "contract",
+                "rate_per_day": "0,1",
+                "cap_percent": "2,5",
+            },
+        )
+        .content.decode()
+    )
+    assert 'id="result"' in page  # was "Enter a number.", shown nowhere: no result at all
+    result = page.split('id="result"')[1].split("<form")[0]
+    assert warning in result
+    # the form keeps the numbers as the user wrote them
+    assert 'name="cap_percent" value="2,5"' in page
+
+
+@pytest.mark.parametrize(
+    ("language", "error"),
+    [
+        ("ro", "Introduceți un număr, de exemplu 2,5."),
+        ("ru", "Введите число, например 2,5."),
+        ("en", "Enter a number such as 2.5."),
+    ],
+)
+def test_a_rate_that_is_not_a_number_is_refused_beside_its_field(
+    debtor: Counterparty, collector: Any, language: str, error: str
+) -> None:
+    collector.language = language
+    collector.save(update_fields=["language"])
+    page = (
+        client_for(collector)
+        .get(
+            reverse("legal:calculator"),
+            {"counterparty": str(debtor.pk), "to": "2026-12-31", "cap_percent": "2,5,1"},
+        )
+        .content.decode()
+    )
+    assert 'id="result"' not in page
+    options = page.split("<details")[1].split("</details>")[0]
+    assert options.startswith(" open>")  # the options are shown, with the error beside the box
+    after_box = options.split('name="cap_percent"')[1]
+    assert error in after_box.split("<label")[0]
