@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -462,6 +463,12 @@ def lift_stop(request: HttpRequest, counterparty_id: int) -> HttpResponse:
             messages.error(request, str(exc))
         else:
             messages.success(request, _("Shipments may go again."))
+    # Back to the page the form was on (a limit request's file), else the debtor card.
+    back = request.POST.get("back", "")
+    if back.startswith("/") and url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(back)
     return redirect("work:debtor", counterparty.pk)
 
 
@@ -604,6 +611,9 @@ def request_page(request: HttpRequest, pk: int) -> HttpResponse:
             "can_negotiate": can_record_negotiation(user, item.counterparty_id),
             "negotiation_form": _negotiation_form(negotiation),
             "negotiation_url": reverse("credit:request_negotiation", args=[item.pk]),
+            # The file's credit panel is the card's: who may lift the stop gets the form.
+            "decider": can_decide_credit(user),
+            "lift_form": LiftForm(),
         },
     )
 

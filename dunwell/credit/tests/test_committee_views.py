@@ -505,3 +505,60 @@ def test_the_sellers_notice_says_what_the_committee_decided(
     assert f'<span class="badge">{badge}</span>' in page
     assert f">{text}</a>" in page
     assert page.count(badge) == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "lift", "reason", "lifted"),
+    [
+        ("ro", "Reia livrările", "De ce se pot relua livrările", "Livrările se pot relua."),
+        (
+            "ru",
+            "Снять стоп-отгрузку",
+            "Почему отгрузки можно возобновить",
+            "Отгрузки можно возобновить.",
+        ),
+    ],
+)
+def test_the_request_page_lets_the_credit_controller_lift_the_stop(
+    request_: Any,
+    cp: Counterparty,
+    controller: User,
+    sales: User,
+    language: str,
+    lift: str,
+    reason: str,
+    lifted: str,
+) -> None:
+    """The request page told the credit controller that 'a credit controller or the director
+    lifts the stop' and gave no form: the controller has the card's form there; the sales
+    manager who filed still reads who lifts it."""
+    Counterparty.objects.filter(pk=cp.pk).update(stop_shipments=True)
+    controller.language = language
+    controller.save(update_fields=["language"])
+    url = reverse("credit:request", args=[request_.pk])
+    client = client_for(controller)
+    page = client.get(url).content.decode()
+    assert "credit-who-lifts" not in page
+    assert lift in page and reason in page
+    form = page[page.index('class="credit-lift"') :]
+    assert f'name="back" value="{url}"' in form[: form.index("</form>")]
+    # Lifting it there comes back to the request, which now says there is no stop.
+    done = client.post(
+        reverse("credit:lift_stop", args=[cp.pk]),
+        {"reason": "paid in full", "back": url},
+        follow=True,
+    )
+    assert done.redirect_chain[-1][0] == url
+    assert lifted in done.content.decode()
+    assert not Counterparty.objects.get(pk=cp.pk).stop_shipments
+    # A page elsewhere is not where the form goes back to.
+    Counterparty.objects.filter(pk=cp.pk).update(stop_shipments=True)
+    away = client.post(
+        reverse("credit:lift_stop", args=[cp.pk]), {"reason": "x", "back": "https://evil.example/"}
+    )
+    assert away["Location"] == reverse("work:debtor", args=[cp.pk])
+    Counterparty.objects.filter(pk=cp.pk).update(stop_shipments=True)
+    sales.language = language
+    sales.save(update_fields=["language"])
+    seller = client_for(sales).get(url).content.decode()
+    assert "credit-who-lifts" in seller and 'class="credit-lift"' not in seller
