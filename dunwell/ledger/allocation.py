@@ -178,6 +178,8 @@ _COMPUTE = [
         WINDOW w AS (PARTITION BY a.doc ORDER BY p.pdate, a.payment ROWS UNBOUNDED PRECEDING)
     ) x JOIN dunwell_rl_doc d ON d.id = x.doc""",
 ]
+# `_run` reads how many allocations there are from the last one's row count.
+assert _COMPUTE[-1].startswith("INSERT INTO dunwell_rl_new")
 
 # The existing allocations of the scope are copied to a temporary table first, so that the
 # diff below joins temporary tables (hash joins on analysed tables) instead of probing
@@ -358,14 +360,11 @@ def _run(
         cursor.execute("ANALYZE dunwell_rl_doc")
     for sql in _COMPUTE:
         cursor.execute(sql)
+    new_rows = max(cursor.rowcount, 0)  # the last of them fills dunwell_rl_new
     cursor.execute(_LOAD_OLD)
     if postgres:
         cursor.execute("ANALYZE dunwell_rl_new")
         cursor.execute("ANALYZE dunwell_rl_old")
-    new_rows = 0
-    if postgres:
-        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'dunwell_rl_new'::regclass")
-        new_rows = int(max(cursor.fetchone()[0], 0))
     bulk = doubles(cursor, "ledger_allocation", new_rows)
     for sql in _WRITE:
         table = _BUILT_AFTER.get(sql) if bulk else None
