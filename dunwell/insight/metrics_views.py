@@ -61,6 +61,12 @@ def _chart(report: MetricsReport, series: list[Series]) -> dict[str, Any]:
     }
 
 
+def _with_currency(request: HttpRequest, currency: str) -> str:
+    query = request.GET.copy()
+    query["currency"] = currency
+    return query.urlencode()
+
+
 @login_required
 def metrics_page(request: HttpRequest) -> HttpResponse:
     form, report = _report(request)
@@ -82,9 +88,14 @@ def metrics_page(request: HttpRequest) -> HttpResponse:
         }
         for s in report.series
     ]
+    # Roll rates and recovery odds are per currency, one block each (amounts never added
+    # across currencies). A report grouped by segment or collector has a block per group and
+    # currency, too many to read at once: it shows the chart's currency and links to the others.
+    detailed = report.series if report.by is None else shown
     details = [
         {
             "title": series_title(s),
+            "anchor": f"details-{s.currency}-{s.key}" if report.by else f"details-{s.currency}",
             "roll": [
                 {"label": label, "rates": [one_place(v) for v in row]}
                 for label, row in zip(roll_labels(report), s.roll, strict=True)
@@ -100,7 +111,7 @@ def metrics_page(request: HttpRequest) -> HttpResponse:
                 for r in s.recovery
             ],
         }
-        for s in shown
+        for s in detailed
     ]
     collectors = [
         {
@@ -137,10 +148,18 @@ def metrics_page(request: HttpRequest) -> HttpResponse:
     ]
     narrowed = form.cleaned_data.get("currency") if form.is_bound and form.is_valid() else None
     assert isinstance(request.user, User)
+    choices = currency_choices(request.user, narrowed) if narrowed else currencies
     context = {
         "form": form,
         "report": report,
-        "currency_choices": currency_choices(request.user, narrowed) if narrowed else currencies,
+        "currency_choices": choices,
+        # The chart (and a grouped report's details) show one currency: the others, one click
+        # away, keeping the other filters.
+        "other_currencies": [
+            {"currency": c, "query": _with_currency(request, c)}
+            for c in choices
+            if c != chart_currency
+        ],
         "group_label": dict(METRICS_GROUP_CHOICES)[report.by.value] if report.by else _("Currency"),
         "chart_currency": chart_currency,
         "summary": summary,

@@ -187,3 +187,44 @@ def test_the_date_field_shows_the_month_end_the_page_is_taken_as_of(
         text = get(client, director, data=query).content.decode()
     assert "Collection KPIs as of 31.03.2026" in text
     assert 'name="as_of" value="2026-03-31"' in text
+
+
+@pytest.fixture
+def two_currencies(
+    make_counterparty: Callable[..., Counterparty],
+    make_document: Callable[..., Document],
+    collector: User,
+) -> None:
+    euro = make_counterparty(collector=collector, name="Euro Debtor GmbH")
+    leu = make_counterparty(collector=collector, name="Leu Debtor SRL")
+    make_document(euro, "500.00", date=date(2026, 1, 10), due_date=date(2026, 2, 9), currency="EUR")
+    make_document(leu, "700.00", date=date(2026, 1, 10), due_date=date(2026, 2, 9), currency="RON")
+
+
+@pytest.mark.parametrize(
+    ("lang", "eur", "ron", "shown"),
+    [
+        ("en", "Roll rates and recovery odds, EUR", "Roll rates and recovery odds, RON",
+         "Roll rates and recovery odds below are for EUR. Other currencies:"),
+        ("ro", "Rate de trecere și șanse de recuperare, EUR",
+         "Rate de trecere și șanse de recuperare, RON",
+         "Ratele de trecere și șansele de recuperare de mai jos sunt pentru EUR. Alte monede:"),
+    ],
+)  # fmt: skip
+def test_every_currency_has_its_roll_rates_and_recovery_odds(
+    client: Client, two_currencies: None, director: User, lang: str, eur: str, ron: str, shown: str
+) -> None:
+    """All currencies showed the roll rates and recovery odds of the first only, under a bare
+    "EUR" heading, with no word that the others exist."""
+    director.language = lang
+    director.save(update_fields=["language"])
+    html = get(client, director).content.decode()
+    assert html.count('class="data roll-rates"') == 2
+    assert html.count('class="data recovery"') == 2
+    assert eur in html and ron in html
+    # Grouped by segment, a block per group and currency: the page says which currency it
+    # shows and links to the other.
+    html = get(client, director, data={"by": "segment"}).content.decode()
+    assert shown in html
+    assert ron not in html
+    assert "?by=segment&amp;currency=RON" in html
