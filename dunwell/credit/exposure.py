@@ -79,6 +79,14 @@ class Exposure:
     converted: Mapping[str, Money]
     missing_rates: tuple[str, ...] = ()
     rates: Mapping[str, Decimal] = field(default_factory=dict)
+    # The day each rate was set (its own date, the older of the two for a cross rate): the
+    # panel names it as the check's reasons do, not the day of the exposure.
+    rate_days: Mapping[str, date] = field(default_factory=dict)
+
+    @property
+    def rate_lines(self) -> list[tuple[str, Decimal, date | None]]:
+        """(currency, units of the limit's currency per unit, the rate's own day) per rate."""
+        return [(code, rate, self.rate_days.get(code)) for code, rate in self.rates.items()]
 
     @property
     def total(self) -> Money:
@@ -109,6 +117,7 @@ class Exposure:
             "total": str(self.total.amount),
             "missing_rates": list(self.missing_rates),
             "rates": {c: str(r) for c, r in self.rates.items()},
+            "rate_dates": {c: d.isoformat() for c, d in self.rate_days.items()},
         }
 
 
@@ -173,6 +182,7 @@ def convert(
     converted: dict[str, Money] = {}
     missing: set[str] = set()
     used: dict[str, Decimal] = {}
+    days: dict[str, date] = {}
     for name in COMPONENTS:
         total, lacking = rates.equivalent(native[name], currency)
         converted[name] = total
@@ -181,7 +191,7 @@ def convert(
             if money.currency != currency and money.currency not in lacking:
                 found = rates.rate(money.currency, currency)
                 if found is not None:
-                    used[money.currency] = found[0]
+                    used[money.currency], days[money.currency] = found
     return Exposure(
         counterparty_id=counterparty_id,
         on=on,
@@ -190,6 +200,7 @@ def convert(
         converted=converted,
         missing_rates=tuple(sorted(missing)),
         rates=used,
+        rate_days=days,
     )
 
 

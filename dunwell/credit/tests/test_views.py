@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
@@ -135,14 +136,53 @@ def test_with_a_limit_the_panel_says_at_which_rates_it_converted(
     make_document: Callable[..., Any],
     fx_rates: Callable[..., None],
 ) -> None:
-    """The limit is in RON, one document in EUR: the panel's figures are RON, and it says so."""
+    """The limit is in RON, one document in EUR: the panel's figures are RON, and it says so,
+    with the day the rate was set (the check names the same day)."""
     fx_rates(on=timezone.localdate() - timedelta(days=3), eur_ron="4.9770")
     make_document(cp, "100.00", currency="EUR", due_date=timezone.localdate() + timedelta(days=9))
     page = client_for(collector).get(reverse("credit:panel", args=[cp.pk])).content.decode()
     assert "497.70\u00a0RON" in page
-    today = timezone.localdate().strftime("%d.%m.%Y")
-    assert f"Amounts converted to RON at the rates in force on {today}:" in page
+    set_on = (timezone.localdate() - timedelta(days=3)).strftime("%d.%m.%Y")
+    assert "Amounts converted to RON:" in page
     assert '<span class="rate">1&nbsp;EUR = 4.9770&nbsp;RON</span>' in page
+    assert f'<span class="rate-day">(rate of {set_on})</span>' in page
+
+
+@pytest.mark.parametrize(
+    ("lang", "panel_says", "check_says"),
+    [
+        ("ru", "Суммы пересчитаны в RON: 1 EUR = 4,9770 RON (курс на {d})", "по курсу на {d}"),
+        ("uk", "Суми перераховано в RON: 1 EUR = 4,9770 RON (курс на {d})", "за курсом на {d}"),
+        ("ro", "Sume convertite în RON: 1 EUR = 4,9770 RON (cursul din {d})", "la cursul din {d}"),
+    ],
+)
+def test_the_panel_and_the_check_name_the_same_day_of_the_rate(
+    cp: Counterparty,
+    collector: User,
+    make_document: Callable[..., Any],
+    fx_rates: Callable[..., None],
+    lang: str,
+    panel_says: str,
+    check_says: str,
+) -> None:
+    """The check said 'за курсом на 02.11.2026' (the rate's own day) and the card's panel
+    'rates in force on 06.12.2026' (today) for the same rate: both name the day it was set."""
+    today = timezone.localdate()
+    fx_rates(on=today - timedelta(days=5), eur_ron="4.9770")
+    make_document(cp, "100.00", currency="EUR", due_date=today + timedelta(days=9))
+    collector.language = lang
+    collector.save(update_fields=["language"])
+    set_on = (today - timedelta(days=5)).strftime("%d.%m.%Y")
+    page = client_for(collector).get(reverse("credit:panel", args=[cp.pk])).content.decode()
+    rates = page[page.index('class="credit-rates"') :]
+    rates = rates[: rates.index("</p>")]
+    text = re.sub(r"<[^>]+>", "", rates).replace("&nbsp;", " ").replace("\u00a0", " ")
+    assert panel_says.format(d=set_on) in text
+    assert today.strftime("%d.%m.%Y") not in text
+    answer = client_for(collector).post(
+        reverse("credit:check"), {"counterparty": "CP00001", "amount": "10", "currency": "EUR"}
+    )
+    assert check_says.format(d=set_on) in answer.content.decode()
 
 
 def test_the_panel_shows_overdue_long_as_a_part_of_overdue(
