@@ -18,7 +18,9 @@ from dunwell.insight.selectors import AgingReport
 
 
 def bucket_label(bucket: Bucket) -> str:
-    return _("Current") if bucket.low is None else bucket.label
+    # The KPI page's column, the debtor card and the debtor list name this bucket so: one word
+    # (ru "Не просрочено" here beside "Срок не наступил" there read as two things).
+    return _("Not yet due") if bucket.low is None else bucket.label
 
 
 def header(report: AgingReport) -> list[str]:

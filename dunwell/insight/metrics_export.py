@@ -29,7 +29,7 @@ def _text(value: Decimal | None) -> str | None:
 
 
 def roll_labels(report: MetricsReport) -> list[str]:
-    """ "Current → 1–30", "1–30 → 31–60", …: the rows of the roll-rate matrix."""
+    """ "Not yet due → 1–30", "1–30 → 31–60", …: the rows of the roll-rate matrix."""
     labels = [bucket_label(b) for b in report.buckets]
     return [f"{labels[k]} → {labels[k + 1]}" for k in range(len(labels) - 1)]
 

@@ -50,7 +50,7 @@ def test_csv_has_a_header_rows_and_totals(ledger: None) -> None:
     assert rows[0] == [
         "Currency",
         "Currency",
-        "Current",
+        "Not yet due",
         "1–30",
         "31–90",
         "90+",

@@ -92,7 +92,7 @@ def test_the_table_names_the_figures(ledger: None) -> None:
     text = run("--as-of", "2026-03-31")
     assert "Collection KPIs as of 2026-03-31" in text
     assert "Best possible DSO" in text
-    assert "Current → 1–30" in text
+    assert "Not yet due → 1–30" in text
     assert "2,100.00" in text
 
 

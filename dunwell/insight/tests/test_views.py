@@ -182,4 +182,4 @@ def test_the_page_is_translated(client: Client, ledger: object, director: User) 
     director.save()
     html = page(client, director, HTTP_ACCEPT_LANGUAGE="ro")
     assert "Vechimea creanțelor la 31.03.2026" in html
-    assert "În termen" in html
+    assert "Nescadent" in html
