@@ -269,6 +269,25 @@ class RateTable:
         return found is not None and (self.as_of - found[1]).days > self.stale_after_days
 
 
+def largest_currency(amounts: Mapping[str, Decimal], home: str, rates: RateTable | None) -> str:
+    """The currency in which `amounts` (per currency, not empty) are worth the most, compared
+    in `home` (the company's currency) at `rates`: 100,000 UAH (about 2,300 EUR) is less than
+    5,000 EUR. When a currency has no rate to `home` (or there is no table), the figures are
+    compared as they are, the largest first, as before: without a rate nothing else can be
+    compared. Ties go to the later currency code, so the choice never depends on order."""
+    figures = dict(amounts)
+    if rates is not None:
+        converted: dict[str, Decimal] = {}
+        for currency, amount in figures.items():
+            money = rates.convert(Money(to_decimal(amount), currency), home)
+            if money is None:
+                break
+            converted[currency] = money.amount
+        else:
+            figures = converted
+    return max(figures, key=lambda currency: (figures[currency], currency))
+
+
 # --- what users type and read ----------------------------------------------------------------
 
 # Separators per language: 1,234.56 (en); 1 234,56 (ru, uk, with a no-break space); 1.234,56 (ro).

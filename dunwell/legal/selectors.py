@@ -19,6 +19,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
+from dunwell.interest.fx import rates_on
 from dunwell.ladder.models import Agreement, Dispute, DisputeStatus
 from dunwell.ledger.models import Allocation, Contract, Counterparty, Document, Payment
 from dunwell.ledger.requisites import account_as_read, bank_code_name
@@ -38,6 +39,7 @@ from dunwell.legal.words import (
     format_percent,
 )
 from dunwell.money import Money as MoneyValue
+from dunwell.money import largest_currency
 
 ZERO = Decimal("0.00")
 DEFAULT_PRETENSION_DAYS = 30
@@ -75,15 +77,21 @@ def shared_contract(counterparty: Counterparty, currency: str) -> Contract | Non
 
 
 def currency_for(counterparty: Counterparty) -> str:
-    """The currency the counterparty's open documents are in (the company's when none)."""
-    row = (
+    """The currency of the counterparty's open documents with the most at stake (the
+    company's when none): compared in the company's currency at today's rates
+    (`money.largest_currency`; 100,000 UAH is less than 5,000 EUR); when a currency has no
+    rate, the open amounts are compared as they are, the largest figure first."""
+    totals = dict(
         Document.objects.filter(counterparty=counterparty, open_amount__gt=0)
         .values("currency")
         .annotate(total=Sum("open_amount"))
-        .order_by("-total")
-        .first()
+        .order_by()
+        .values_list("currency", "total")
     )
-    return str(row["currency"]) if row else counterparty.company.currency
+    home = counterparty.company.currency
+    if len(totals) < 2:
+        return str(next(iter(totals), home))
+    return largest_currency(totals, home, rates_on(timezone.localdate()))
 
 
 def currencies_for(counterparty: Counterparty) -> list[str]:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 from dunwell import bulk
 from dunwell.accounts.models import Role, User
 from dunwell.idarray import set_arrays
+from dunwell.interest.fx import rates_on
 from dunwell.ladder.models import Action, Task, TaskStatus
 from dunwell.ladder.services import complete_open_tasks, complete_task
 from dunwell.ledger.models import Counterparty, Document, TimelineEntry
@@ -46,6 +47,7 @@ from dunwell.legal.rendering import render_docx, render_pdf
 from dunwell.legal.timeline_texts import judgment_text, moved_text
 from dunwell.legal.words import format_date
 from dunwell.lookups import int_array
+from dunwell.money import largest_currency
 from dunwell.outbox.models import EventKind
 from dunwell.outbox.services import emit_many, emit_select
 
@@ -771,14 +773,18 @@ def _opened_by_database(
     )
 
 
-def _case_currency(currency: str, amounts: dict[str, str] | None) -> str:
+def _case_currency(currency: str, amounts: dict[str, str] | None, home: str) -> str:
     """The currency of a case opened for a task: the task's own, or for a task over documents
     in several currencies (no currency of its own) the one with the most at stake, as
-    `selectors.currency_for` picks it for a case opened by hand. Never the company's currency
-    when the debtor owes nothing in it: the case's claim, fee and judgment are in its currency."""
+    `selectors.currency_for` picks it for a case opened by hand: compared in the company's
+    currency `home` at today's rates, or as the figures are when a currency has no rate
+    (`money.largest_currency`). Never the company's currency when the debtor owes nothing in
+    it: the case's claim, fee and judgment are in its currency."""
     if currency or not amounts:
-        return currency
-    return max(amounts, key=lambda cur: (Decimal(amounts[cur]), cur))
+        return currency or home
+    totals = {cur: Decimal(amount) for cur, amount in amounts.items()}
+    rates = rates_on(timezone.localdate()) if len(totals) > 1 else None
+    return largest_currency(totals, home, rates)
 
 
 def open_cases_for_tasks(
@@ -794,7 +800,7 @@ def open_cases_for_tasks(
     # tasks table as nearly empty) walked every open task to test it against the id list,
     # 0.15–0.67 s per batch at 1M documents.
     rows = [
-        (task_id, cp_id, _case_currency(currency, amounts), assignee_id, role, document_ids)
+        (task_id, cp_id, (currency, amounts), assignee_id, role, document_ids)
         for task_id, cp_id, currency, amounts, assignee_id, role, action, status, document_ids in (
             Task.objects.filter(pk__any=list(task_ids))
             .order_by("id")
@@ -815,7 +821,7 @@ def open_cases_for_tasks(
     if not rows:
         return []
     tasks_of: dict[int, list[int]] = {}
-    first: dict[int, tuple[str, int | None, str | None]] = {}
+    first: dict[int, tuple[tuple[str, dict[str, str] | None], int | None, str | None]] = {}
     for task_id, cp_id, currency, assignee_id, role, _ids in rows:
         tasks_of.setdefault(cp_id, []).append(task_id)
         first.setdefault(cp_id, (currency, assignee_id, role))
@@ -841,7 +847,7 @@ def open_cases_for_tasks(
                 "company_id": company_id,
                 "counterparty_id": cp_id,
                 "lawyer_id": first[cp_id][1] if first[cp_id][2] == Role.LAWYER else None,
-                "currency": first[cp_id][0] or company_currency,
+                "currency": _case_currency(*first[cp_id][0], company_currency),
                 "opened_at": now,
                 "opened_by_id": user.pk if user is not None else None,
                 "document_ids": docs_of[cp_id],

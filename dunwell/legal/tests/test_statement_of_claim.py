@@ -184,8 +184,10 @@ def fee_line(lawyer: Any, case: LegalCase, language: str) -> str:
 def test_the_case_page_says_the_fee_on_a_claim_in_another_currency_is_the_lawyers(
     debtor: Any, lawyer: Any, make_document: Any, language: str
 ) -> None:
-    """Lei and euros owed: the fee on the lei, and a word on the euros (nothing was said)."""
-    make_document(debtor, "700.00", number="INV-E", currency="EUR",
+    """Lei and euros owed: the fee on the lei, and a word on the euros (nothing was said).
+    The lei are the case's currency: 500 EUR is worth less than the 3,100.50 RON owed (at
+    700 EUR the euros were, and the case was in euros)."""
+    make_document(debtor, "500.00", number="INV-E", currency="EUR",
                   date=date(2026, 1, 10), due_date=date(2026, 2, 9))  # fmt: skip
     case = case_with_pretension(debtor, lawyer)
     line = fee_line(lawyer, case, language)

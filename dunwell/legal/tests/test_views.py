@@ -351,9 +351,10 @@ def test_a_statement_in_the_debtors_other_currency_can_be_made(
     debtor: Counterparty, collector: User, make_document: Any
 ) -> None:
     """A debtor owing lei and euro: the statement was always made in lei, so the euro invoice
-    reached the debtor on no statement at all. The panel offers the currency, main one first."""
+    reached the debtor on no statement at all. The panel offers the currency, main one first
+    (the lei: 432.44 EUR is worth less than the 3,100.50 RON owed)."""
     make_document(
-        debtor, "1032.44", number="EU-1", currency="EUR",
+        debtor, "432.44", number="EU-1", currency="EUR",
         date=date(2026, 3, 1), due_date=date(2026, 3, 31),
     )  # fmt: skip
     client = client_for(collector)
@@ -367,7 +368,7 @@ def test_a_statement_in_the_debtors_other_currency_can_be_made(
     paper = GeneratedDocument.objects.get(counterparty=debtor, kind="statement")
     assert paper.data["currency"] == "EUR"
     assert [row["label"] for row in paper.data["rows"]] == ["Factură nr. EU-1 din 01.03.2026"]
-    assert paper.data["total"] == "1.032,44"
+    assert paper.data["total"] == "432,44"
 
 
 def test_a_generated_paper_names_its_language_not_its_code(
