@@ -562,3 +562,45 @@ def test_the_request_page_lets_the_credit_controller_lift_the_stop(
     sales.save(update_fields=["language"])
     seller = client_for(sales).get(url).content.decode()
     assert "credit-who-lifts" in seller and 'class="credit-lift"' not in seller
+
+
+@time_machine.travel("2026-12-06 12:00", tick=False)
+@pytest.mark.parametrize(
+    ("language", "figure"),
+    [
+        ("ru", "<dd>136,0 <small>(1 документ с оплатой)</small></dd>"),
+        ("uk", "<dd>136,0 <small>(1 документ з оплатою)</small></dd>"),
+        ("en", "<dd>136.0 <small>(1 document with a payment)</small></dd>"),
+    ],
+)
+def test_the_average_days_late_counts_a_document_paid_in_part(
+    request_: Any,
+    cp: Counterparty,
+    sales: User,
+    make_document: Callable[..., Any],
+    language: str,
+    figure: str,
+) -> None:
+    """ООО «ТоргПлюс»'s only payment paid most of УПД-14 136 days late: the file listed it
+    ('paid 09.02.2026, 136 days late') and read '—' for the average, which counted only
+    documents paid in full."""
+    doc = make_document(cp, "1000.00", due_date=date(2025, 9, 26))
+    payment = Payment.objects.create(
+        company=cp.company,
+        counterparty=cp,
+        external_id="P-part",
+        date=date(2026, 2, 9),
+        amount=Decimal("800.00"),
+        currency=doc.currency,
+        unallocated=0,
+    )
+    Allocation.objects.create(
+        payment=payment, document=doc, counterparty=cp, amount=Decimal("800.00"),
+        paid_on=date(2026, 2, 9),
+    )  # fmt: skip
+    type(doc).objects.filter(pk=doc.pk).update(open_amount=Decimal("200.00"))
+    sales.language = language
+    sales.save(update_fields=["language"])
+    page = client_for(sales).get(reverse("credit:request", args=[request_.pk])).content.decode()
+    box = page[page.index('class="facts customer-file-payments"') :]
+    assert figure in box[: box.index("</dl>")]
