@@ -58,6 +58,9 @@ class Row:
     low: int = 0
     high: int = 0
     actual: int | None = None
+    # The last day `actual` counts when the period is not over yet (it holds today): the cash
+    # received so far in it. None when `actual` is the whole period's (or there is none).
+    actual_until: date | None = None
 
     @property
     def total(self) -> int:
@@ -448,10 +451,15 @@ def forecast(
         currency_errors = errors.get(currency, {})
         weekly = _rows(parts, week_periods, currency_errors.get("weeks", []))
         monthly = _rows(parts, month_periods, currency_errors.get("months", []))
+        # Receipts up to today: the period holding today shows what came in so far.
+        so_far = {day: cents for day, cents in later.get(currency, {}).items() if day <= today}
         for rows in (weekly, monthly):
-            actual = fm.bucket_sums(later.get(currency, {}), [r.period for r in rows])
+            actual = fm.bucket_sums(so_far, [r.period for r in rows])
             for row, value in zip(rows, actual, strict=True):
-                row.actual = value if row.period.end <= today else None
+                if row.period.end <= today:
+                    row.actual = value
+                elif row.period.start <= today:
+                    row.actual, row.actual_until = value, today
         history = [
             Row(p, dict.fromkeys(Part, 0), actual=v)
             for p, v in zip(

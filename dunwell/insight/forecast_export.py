@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import IO, Any
 
@@ -54,6 +54,7 @@ def table_rows(rows: list[Row], monthly: bool) -> list[dict[str, Any]]:
             "low": money(row.low),
             "high": money(row.high),
             "actual": money(row.actual),
+            "actual_until": row.actual_until,
         }
         for row in rows
     ]
@@ -69,7 +70,16 @@ def header() -> list[str]:
         _("Low"),
         _("High"),
         _("Received"),
+        # The day the received amount counts to: the period's end, or today in the period
+        # holding today (what came in so far).
+        _("Received until"),
     ]
+
+
+def _received_until(row: dict[str, Any]) -> date | None:
+    if row["actual"] is None:
+        return None
+    return row["actual_until"] or row["end"]
 
 
 def write_xlsx(report: Forecast, out: IO[bytes], currency: str = "") -> None:
@@ -98,6 +108,7 @@ def write_xlsx(report: Forecast, out: IO[bytes], currency: str = "") -> None:
                         row["low"],
                         row["high"],
                         row["actual"],
+                        _received_until(row),
                     ],
                 )
     workbook.save(out)

@@ -215,3 +215,46 @@ def test_the_export_holds_the_currency_the_reader_chose(
     assert currencies() == [{"EUR", "RON"}, {"EUR", "RON"}]
     # a currency the forecast has nothing in: the whole forecast, not an empty file
     assert currencies(currency="USD") == [{"EUR", "RON"}, {"EUR", "RON"}]
+
+
+@pytest.mark.parametrize(
+    ("lang", "received", "so_far", "until"),
+    [("ro", "300,00", "până la 31.03 inclusiv", "Încasat până la"),
+     ("ru", "300,00", "по 31.03 включительно", "Поступило по")],
+)  # fmt: skip
+def test_the_week_holding_today_shows_what_was_received_so_far(
+    client: Client,
+    make_counterparty: Callable[..., Counterparty],
+    make_document: Callable[..., Document],
+    pay: Callable[..., Any],
+    director: User,
+    lang: str,
+    received: str,
+    so_far: str,
+    until: str,
+) -> None:
+    """Taken as of 27.03 and read on 31.03, the week 28.03–03.04 said "Încasat —" though four
+    of its days had passed and 300.00 RON came in on them."""
+    debtor = make_counterparty(name="Early Payer SRL")
+    invoice = make_document(debtor, "1000.00", date=date(2026, 3, 1), due_date=date(2026, 3, 25))
+    pay(invoice, "100.00", date(2026, 3, 27))  # the as-of day: before the week
+    pay(invoice, "120.00", date(2026, 3, 28))
+    pay(invoice, "180.00", date(2026, 3, 31))
+    director.language = lang
+    director.save(update_fields=["language"])
+    response = get(client, director, data={"as_of": "2026-03-27", "currency": "RON"})
+    html = response.content.decode()
+    week = response.context["tables"][0]["weeks"][0]
+    assert (week["start"], week["end"]) == (date(2026, 3, 28), date(2026, 4, 3))
+    assert f"{received}<br><small" in html.replace("\xa0", " ")
+    assert so_far in html
+    assert response.context["tables"][0]["weeks"][1]["actual"] is None  # not begun
+    book = load_workbook(
+        io.BytesIO(
+            get(client, director, "insight:forecast_export", data={"as_of": "2026-03-27"}).content
+        ),
+        read_only=True,
+    )
+    rows = list(book.worksheets[0].iter_rows(values_only=True))
+    assert rows[1][-1] == until
+    assert rows[2][-2:] == (300, datetime(2026, 3, 31))
