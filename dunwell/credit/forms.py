@@ -26,6 +26,20 @@ def _currency(value: str) -> str:
     return code
 
 
+def limit_field(label: Any, *, required: bool = False) -> AmountField:
+    """A limit's amount: zero or more. 0 is a limit of its own (no credit, prepayment only:
+    the check then asks for approval of any order on credit), so a negative amount is told
+    that, not the order amount's 'greater than zero'."""
+    return AmountField(
+        label=label,
+        required=required,
+        allow_zero=True,
+        error_messages={
+            "positive": _("A limit is zero or more: 0 means no credit, prepayment only.")
+        },
+    )
+
+
 class CheckForm(forms.Form):
     counterparty = forms.CharField(
         label=_("Customer (external id or tax id)"),
@@ -76,11 +90,11 @@ class LimitForm(forms.Form):
     currency = forms.CharField(
         label=_("Currency"), max_length=3, min_length=3, widget=CurrencyInput
     )
-    total = AmountField(label=_("Total limit"), required=False, allow_zero=True)
-    open_not_due = AmountField(label=_("Open, not yet due"), required=False, allow_zero=True)
-    overdue = AmountField(label=_("Overdue"), required=False, allow_zero=True)
-    orders_confirmed = AmountField(label=_("Confirmed orders"), required=False, allow_zero=True)
-    orders_shipped = AmountField(label=_("Shipped, not invoiced"), required=False, allow_zero=True)
+    total = limit_field(_("Total limit"))
+    open_not_due = limit_field(_("Open, not yet due"))
+    overdue = limit_field(_("Overdue"))
+    orders_confirmed = limit_field(_("Confirmed orders"))
+    orders_shipped = limit_field(_("Shipped, not invoiced"))
     valid_from = forms.DateField(label=_("Valid from"), widget=date_input())
     review_on = forms.DateField(label=_("Review on"), required=False, widget=date_input())
     reason = forms.CharField(label=_("Reason"), max_length=2000)
@@ -90,7 +104,7 @@ class LimitForm(forms.Form):
 
 
 class RuleSetForm(forms.ModelForm[CreditRuleSet]):
-    default_limit = AmountField(label=_("Default limit"), required=False, allow_zero=True)
+    default_limit = limit_field(_("Default limit"))
 
     class Meta:
         model = CreditRuleSet
@@ -119,7 +133,7 @@ class LimitRequestForm(forms.Form):
             (RequestKind.CHANGE_TERM.value, RequestKind.CHANGE_TERM.label),
         ],
     )
-    requested_limit = AmountField(label=_("Requested limit"), required=False, allow_zero=True)
+    requested_limit = limit_field(_("Requested limit"))
     currency = forms.CharField(
         label=_("Currency"), max_length=3, min_length=3, widget=CurrencyInput
     )
@@ -164,7 +178,7 @@ class VoteForm(forms.Form):
 
 
 class CommitteeDecisionForm(forms.Form):
-    limit = AmountField(label=_("Credit limit"), allow_zero=True)
+    limit = limit_field(_("Credit limit"), required=True)
     term_days = forms.IntegerField(label=_("Payment term, days"), min_value=0, max_value=3650)
     review_on = forms.DateField(label=_("Review on"), widget=date_input())
     conditions = forms.CharField(

@@ -634,3 +634,38 @@ def test_the_checks_verdict_reads_as_a_state(
     # The card's panel names the last check the same way.
     panel = client_for(collector).get(reverse("credit:panel", args=[cp.pk])).content.decode()
     assert f": {denied}</small>" in panel
+
+
+@pytest.mark.parametrize(
+    ("lang", "error", "valid_from"),
+    [
+        ("en", "A limit is zero or more: 0 means no credit, prepayment only.", "2026-03-01"),
+        (
+            "ro",
+            "Limita este zero sau mai mult: 0 înseamnă fără credit, doar plată în avans.",
+            "01.03.2026",
+        ),
+        (
+            "ru",
+            "Лимит — ноль или больше: 0 означает, что кредита нет, только предоплата.",
+            "01.03.2026",
+        ),
+    ],
+)
+def test_a_negative_limit_is_told_zero_or_more_and_a_zero_limit_means_prepayment(
+    cp: Counterparty, controller: User, collector: User, lang: str, error: str, valid_from: str
+) -> None:
+    """A limit of 0 was accepted while -5 was told 'must be greater than zero': 0 is a limit
+    (no credit, prepayment only), and the check asks for approval of any order on credit."""
+    controller.language = lang
+    controller.save(update_fields=["language"])
+    url = reverse("credit:limit", args=[cp.pk])
+    data = {"currency": "RON", "valid_from": valid_from, "reason": "r"}
+    refused = client_for(controller).post(url, {**data, "total": "-5"})
+    assert refused.status_code == 422
+    assert f'<ul class="errorlist" id="id_total_error"><li>{error}</li></ul>' in (
+        refused.content.decode()
+    )
+    assert client_for(controller).post(url, {**data, "total": "0"}).status_code == 302
+    assert CreditLimit.objects.filter(counterparty=cp).latest("id").total == 0
+    assert check(cp, Money(Decimal("1"), "RON"), "R-0", collector).decision == "needs_approval"
