@@ -5,7 +5,9 @@ a string cell in XLSX and with a leading `'` in CSV, so a spreadsheet never eval
 Numbers and dates stay numbers and dates, shown as the pages show them: an amount with its
 places and thousands grouped (`#,##0.00`: a spreadsheet in Russian shows 14 588 901,57, in
 English 14,588,901.57), a date in the language's short form (`dd.mm.yyyy`), instead of
-`General` (14588901.57, 0.5 for 0.50) and ISO dates. Integers (counts, days) stay `General`."""
+`General` (14588901.57, 0.5 for 0.50) and ISO dates; a `Money` is its amount with its currency
+written by the format (`#,##0.00 "EUR"`: still a number to add up). Integers (counts, days)
+stay `General`."""
 
 from __future__ import annotations
 
@@ -18,6 +20,8 @@ from django.utils.formats import get_format
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+
+from dunwell.money import Money
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -56,6 +60,12 @@ def number_pattern(value: Decimal) -> str | None:
     return "#,##0." + "0" * places if places else "#,##0"
 
 
+def money_pattern(money: Money) -> str | None:
+    """An amount's pattern with its currency after it, as the pages write money."""
+    pattern = number_pattern(money.amount)
+    return f'{pattern} "{money.currency}"' if pattern else None
+
+
 # A write-only sheet writes each row as it is appended, so one cell per column and format is
 # reused row after row, kept on the sheet: the format is looked up once, not per amount. The
 # styled cells still make a large export about 1.6× as long as an unformatted one (openpyxl's
@@ -90,7 +100,10 @@ def xlsx_row(sheet: Any, values: Iterable[Any]) -> list[Any]:
                 row.append(value)
             continue
         kind = type(value)
-        if kind is Decimal:
+        if kind is Money:
+            pattern = money_pattern(value)
+            value = value.amount
+        elif kind is Decimal:
             pattern = number_pattern(value)
         elif kind is date or kind is datetime:
             days = days or date_pattern()
@@ -139,6 +152,7 @@ __all__ = [
     "date_pattern",
     "lay_out",
     "looks_like_formula",
+    "money_pattern",
     "number_pattern",
     "xlsx_row",
 ]

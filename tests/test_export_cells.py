@@ -162,7 +162,8 @@ def test_the_aging_and_debtor_exports_read_as_the_pages_do(
     head, row = list(debtors.active.iter_rows())[:2]
     columns = {cell.value: n for n, cell in enumerate(head)}
     assert row[columns["Всего к оплате"]].value == 1234.5
-    assert row[columns["Всего к оплате"]].number_format == "#,##0.00"
+    # the amount says its currency, as the page does (still a number)
+    assert row[columns["Всего к оплате"]].number_format == '#,##0.00 "RON"'
     due = row[columns["Самый ранний срок оплаты"]]
     assert (due.value.date(), due.number_format) == (date(2026, 1, 10), "dd.mm.yyyy")
     assert debtors.active.freeze_panes == "A2"
@@ -201,3 +202,13 @@ def test_an_amount_shows_its_own_places(value: str, pattern: str) -> None:
     from dunwell.cells import number_pattern
 
     assert number_pattern(Decimal(value)) == pattern
+
+
+def test_money_is_a_number_with_its_currency_in_the_format() -> None:
+    from decimal import Decimal
+
+    from dunwell.cells import money_pattern
+    from dunwell.money import Money
+
+    assert money_pattern(Money(Decimal("1234.50"), "EUR")) == '#,##0.00 "EUR"'
+    assert money_pattern(Money(Decimal("1.234"), "KWD")) == '#,##0.000 "KWD"'

@@ -1,4 +1,4 @@
-"""Excel export of a debtor's open documents."""
+"""Excel exports of the work pages: a debtor's open documents, the debtor list."""
 
 from __future__ import annotations
 
@@ -59,26 +59,40 @@ def open_documents_xlsx(counterparty: Counterparty, today: date) -> bytes:
 
 
 def debtor_list_xlsx(rows: Any, today: date) -> bytes:
-    """The debtor list as on screen (same filters and sort): one row per debtor and currency
-    (amounts are never added across currencies), read from the database in batches."""
-    from dunwell.work.listing import page_details
+    """The debtor list as on screen (same filters and sort, the same columns, in the user's
+    language): one row per debtor and currency (amounts are never added across currencies),
+    read from the database in batches. Amounts carry their currency (`cells.money_pattern`).
 
+    The credit column is the one the page shows: exposure against the limit in force, in the
+    limit's currency, from the `credit_mark` that the credit app's page column sets on each
+    row (`listing.PAGE_COLUMNS`); empty where it set none. The status badges are yes/no
+    columns headed by the badges' own words."""
+    from dunwell.work.listing import column_labels, page_details
+
+    labels = column_labels()
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Debtors")[:31])
     headers = [
         _("Debtor"),
         _("Tax id"),
-        _("Country"),
-        _("Segment"),
-        _("Collector"),
+        labels["country"],
+        labels["segment"],
+        labels["collector"],
         _("Currency"),
-        _("Total due"),
-        _("Overdue"),
+        labels["total"],
+        labels["overdue"],
         _("Oldest due date"),
-        _("Days overdue"),
-        _("Has a promise"),
-        _("In dispute"),
-        _("On the legal track"),
+        labels["days"],
+        _("Exposure"),
+        _("Credit limit"),
+        # xgettext:no-python-format
+        _("Of the limit, %"),
+        _("Over the limit"),
+        _("Left out of the exposure: no exchange rate"),
+        labels["stopped"],
+        labels["legal"],
+        labels["dispute"],
+        labels["promise"],
     ]
     lay_out(sheet, headers)
     append_row(sheet, headers)
@@ -88,19 +102,33 @@ def debtor_list_xlsx(rows: Any, today: date) -> bytes:
     def flush() -> None:
         for cp in page_details(batch, today):
             fixed = [cp.name, cp.tax_id, cp.country, str(cp.segment), str(cp.collector or "")]
+            mark = getattr(cp, "credit_mark", None)
+            credit = (
+                [
+                    mark.exposure,
+                    mark.limit,
+                    mark.percent,
+                    (yes if mark.over else no) if mark.limit is not None else "",
+                    ", ".join(mark.missing_rates),
+                ]
+                if mark is not None
+                else [None, None, None, "", ""]
+            )
             flags = [
                 cp.oldest_open_due,  # type: ignore[attr-defined]
                 cp.days_overdue,  # type: ignore[attr-defined]
-                yes if cp.has_promise else no,  # type: ignore[attr-defined]
-                yes if cp.in_dispute else no,  # type: ignore[attr-defined]
+                *credit,
+                yes if cp.stop_shipments else no,
                 yes if cp.legal else no,
+                yes if cp.in_dispute else no,  # type: ignore[attr-defined]
+                yes if cp.has_promise else no,  # type: ignore[attr-defined]
             ]
             total = cp.total_due  # type: ignore[attr-defined]
             overdue = cp.overdue  # type: ignore[attr-defined]
             currencies = total.currencies or [""]
             for currency in currencies:
                 amounts = (
-                    [currency, total.get(currency).amount, overdue.get(currency).amount]
+                    [currency, total.get(currency), overdue.get(currency)]
                     if currency
                     else ["", None, None]
                 )

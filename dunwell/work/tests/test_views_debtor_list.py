@@ -351,3 +351,50 @@ def test_export_writes_a_formula_like_name_as_text(
     assert sheet is not None
     cell = sheet["A2"]
     assert cell.value == '=HYPERLINK("http://evil","pay")' and cell.data_type == "s"
+
+
+def test_export_carries_the_credit_column_and_the_status_badges_in_the_users_language(
+    book: dict[str, Counterparty], supervisor: User
+) -> None:
+    """What the page shows and the export left out: exposure against the limit (in the
+    limit's currency) and the badges 'Livrări oprite', 'Procedură juridică' and the others."""
+    from django.utils import timezone
+
+    from dunwell.credit.models import CreditLimit
+
+    CreditLimit.objects.create(
+        counterparty=book["alpha"],
+        currency="RON",
+        total=Decimal("4000.00"),
+        valid_from=date(2026, 1, 1),
+        reason="test",
+        set_at=timezone.now(),
+    )
+    Counterparty.objects.filter(pk=book["alpha"].pk).update(stop_shipments=True)
+    supervisor.language = "ro"
+    supervisor.save(update_fields=["language"])
+    response = client_for(supervisor).get(reverse("work:debtors_export"), {"sort": "name"})
+    sheet = load_workbook(BytesIO(response.content)).active
+    assert sheet is not None
+    heading = [cell.value for cell in sheet[1]]
+    assert heading[:3] == ["Debitor", "Cod fiscal", "Țara"]
+    column = {name: n for n, name in enumerate(heading)}
+    for name in ("Expunere", "Limită de credit", "Peste limită", "Livrări oprite"):
+        assert name in column, heading
+    assert "Procedură juridică" in column and "Dispută" in column and "Promisiune" in column
+    by_name = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
+    alpha, charlie = by_name["Alpha SRL"], by_name["Charlie SA"]
+    exposure, limit = alpha[column["Expunere"]], alpha[column["Limită de credit"]]
+    assert exposure.value == 5000 and exposure.number_format == '#,##0.00 "RON"'
+    assert limit.value == 4000 and limit.number_format == '#,##0.00 "RON"'
+    assert alpha[column["Din limită, %"]].value == 125  # the page's "(125%)"
+    assert alpha[column["Peste limită"]].value == "da"
+    assert alpha[column["Livrări oprite"]].value == "da"
+    assert alpha[column["Procedură juridică"]].value == "nu"
+    assert charlie[column["Procedură juridică"]].value == "da"
+    assert charlie[column["Livrări oprite"]].value == "nu"
+    # a debtor without a limit: nothing in the credit columns, as the page's "—"
+    assert charlie[column["Expunere"]].value is None
+    # every amount says its currency
+    total = alpha[column["Total de plată"]]
+    assert total.value == 5000 and total.number_format == '#,##0.00 "RON"'
