@@ -8,11 +8,13 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from dunwell.accounts.models import User
 from dunwell.accounts.visibility import can_manage_integrations
+from dunwell.credit.selectors import orders_wait_for
 from dunwell.forms import query_errors
 from dunwell.menu import INTEGRATION_SECTIONS, menu_for, reachable, role_home
 from dunwell.work.task_queries import has_work_today
@@ -29,6 +31,10 @@ def home(request: HttpRequest) -> HttpResponse:
     elsewhere = role_home(request, items)
     user = request.user
     assert isinstance(user, User)
+    # A credit controller's work starts from the orders waiting for their decision (a sale
+    # waits on each); with none waiting, from the credit check.
+    if elsewhere == reverse("credit:check") and orders_wait_for(user):
+        return redirect("credit:approvals")
     if elsewhere is not None and not has_work_today(user, timezone.now()):
         return redirect(elsewhere)
     return redirect(str(items[0]["url"]))

@@ -189,3 +189,37 @@ def test_a_task_due_later_does_not_keep_a_director_on_my_day(make_user, make_cou
     client = Client()
     client.login(username="rhea", password="pw-rhea")
     assert client.get(reverse("home"))["Location"] == reverse("insight:metrics")
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"), [("en", "Credit approvals"), ("ro", "Aprobări de credit")]
+)
+def test_a_credit_controller_with_orders_waiting_lands_on_them(
+    make_user, make_counterparty, language: str, heading: str
+) -> None:
+    """The credit controller landed on the credit check while orders waited for their
+    decision: with one waiting, signing in opens the queue; with none, the credit check."""
+    from decimal import Decimal
+
+    from dunwell.accounts.models import User
+    from dunwell.credit.models import CreditApprovalRequest
+    from dunwell.credit.services import check
+    from dunwell.money import Money
+
+    make_user("rhea", "credit_control", language=language)
+    seller = make_user("sam", "sales")
+    cp = make_counterparty(sales_manager=seller)
+    check(cp, Money(Decimal("100"), "RON"), "R-1", seller)  # no rules: needs approval
+    assert CreditApprovalRequest.objects.filter(status="pending").exists()
+    client = Client()
+    response = client.post(
+        reverse("login"), {"username": "rhea", "password": "pw-rhea"}, follow=True
+    )
+    chain = [url for url, _status in response.redirect_chain]
+    assert chain == [reverse("home"), reverse("credit:approvals")]
+    assert heading in response.content.decode()
+    # With none waiting, the credit check, as before.
+    CreditApprovalRequest.objects.update(status="approved")
+    again = Client()
+    again.force_login(User.objects.get(username="rhea"))
+    assert again.get(reverse("home"))["Location"] == reverse("credit:check")

@@ -19,6 +19,7 @@ from django_stubs_ext import StrOrPromise
 from dunwell.accounts.models import User
 from dunwell.accounts.visibility import (
     EVERYTHING,
+    can_decide_credit,
     can_run_committee,
     counterparty_filter,
     visible_counterparties,
@@ -181,6 +182,12 @@ def pending_approvals() -> QuerySet[CreditApprovalRequest]:
         .select_related("counterparty", "requested_by")
         .order_by("requested_at", "id")
     )
+
+
+def orders_wait_for(user: User) -> bool:
+    """Whether orders wait for a credit decision `user` may take (the Approvals page): one
+    query, none for who decides no credit."""
+    return can_decide_credit(user) and pending_approvals().exists()
 
 
 def recent_decisions() -> QuerySet[CreditApprovalRequest]:
