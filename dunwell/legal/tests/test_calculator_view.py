@@ -25,6 +25,18 @@ def client_for(user: Any) -> Client:
     return client
 
 
+def calculator_in(user: Any, language: str, query: dict[str, str]) -> str:
+    """The calculator's page for `query`, as `user` reads it in `language`."""
+    user.language = language
+    user.save(update_fields=["language"])
+    return client_for(user).get(reverse("legal:calculator"), query).content.decode()
+
+
+def result_of(page: str) -> str:
+    """The calculation's result on a calculator page, without the form below it."""
+    return page.split('id="result"')[1].split("<form")[0]
+
+
 def test_calculate_up_to_defaults_to_today(collector: Any) -> None:
     with time_machine.travel("2026-05-20 10:00:00+03:00", tick=False):
         page = client_for(collector).get(reverse("legal:calculator")).content.decode()
@@ -167,17 +179,8 @@ def test_the_result_writes_amounts_with_thousands_separators(
 def test_the_rule_and_rates_are_written_in_words_not_codes(
     debtor: Counterparty, collector: Any
 ) -> None:
-    collector.language = "uk"
-    collector.save(update_fields=["language"])
-    page = (
-        client_for(collector)
-        .get(
-            reverse("legal:calculator"),
-            {"counterparty": str(debtor.pk), "to": "2026-02-09", "rule": "", "cap_percent": "10"},
-        )
-        .content.decode()
-    )
-    result = page.split('id="result"')[1].split("<form")[0]
+    query = {"counterparty": str(debtor.pk), "to": "2026-02-09", "rule": "", "cap_percent": "10"}
+    result = result_of(calculator_in(collector, "uk", query))
     assert "Договірна пеня: 0,1% за день, не більше 10% від суми боргу" in result
     assert "rate_per_day" not in result and "cap_percent" not in result and "<code>" not in result
     assert '<td class="num">0,1% за день</td>' in result
@@ -312,9 +315,7 @@ def test_the_eur_40_warning_names_the_field_as_the_form_labels_it(collector: Any
 def test_the_debtor_list_says_what_no_debtor_means(
     collector: Any, language: str, empty: str
 ) -> None:
-    collector.language = language
-    collector.save(update_fields=["language"])
-    page = client_for(collector).get(reverse("legal:calculator")).content.decode()
+    page = calculator_in(collector, language, {})
     select = page.split('name="counterparty"')[1].split("</select>")[0]
     assert f'<option value="" selected>{empty}</option>' in select
     assert "---------" not in page
@@ -332,19 +333,9 @@ def test_the_debtor_list_says_what_no_debtor_means(
 def test_the_cap_reached_is_written_as_the_readers_language_writes_numbers(
     debtor: Counterparty, collector: Any, language: str, cap: str, warning: str
 ) -> None:
-    collector.language = language
-    collector.save(update_fields=["language"])
     # a number input sends "2.50" whatever the language shows
-    page = (
-        client_for(collector)
-        .get(
-            reverse("legal:calculator"),
-            {"counterparty": str(debtor.pk), "to": "2026-12-31", "rule": "", "cap_percent": cap},
-        )
-        .content.decode()
-    )
-    result = page.split('id="result"')[1].split("<form")[0]
-    assert warning in result
+    query = {"counterparty": str(debtor.pk), "to": "2026-12-31", "rule": "", "cap_percent": cap}
+    assert warning in result_of(calculator_in(collector, language, query))
 
 
 @pytest.mark.parametrize(
@@ -357,25 +348,11 @@ def test_the_cap_reached_is_written_as_the_readers_language_writes_numbers(
 def test_a_cap_and_rate_typed_with_a_decimal_comma_are_calculated(
     debtor: Counterparty, collector: Any, language: str, warning: str
 ) -> None:
-    collector.language = language
-    collector.save(update_fields=["language"])
-    page = (
-        client_for(collector)
-        .get(
-            reverse("legal:calculator"),
-            {
-                "counterparty": str(debtor.pk),
-                "to": "2026-12-31",
-                "rule": "contract",
-                "rate_per_day": "0,1",
-                "cap_percent": "2,5",
-            },
-        )
-        .content.decode()
-    )
+    query = {"counterparty": str(debtor.pk), "to": "2026-12-31", "rule": "contract",
+             "rate_per_day": "0,1", "cap_percent": "2,5"}  # fmt: skip
+    page = calculator_in(collector, language, query)
     assert 'id="result"' in page  # was "Enter a number.", shown nowhere: no result at all
-    result = page.split('id="result"')[1].split("<form")[0]
-    assert warning in result
+    assert warning in result_of(page)
     # the form keeps the numbers as the user wrote them
     assert 'name="cap_percent" value="2,5"' in page
 
@@ -391,16 +368,8 @@ def test_a_cap_and_rate_typed_with_a_decimal_comma_are_calculated(
 def test_a_rate_that_is_not_a_number_is_refused_beside_its_field(
     debtor: Counterparty, collector: Any, language: str, error: str
 ) -> None:
-    collector.language = language
-    collector.save(update_fields=["language"])
-    page = (
-        client_for(collector)
-        .get(
-            reverse("legal:calculator"),
-            {"counterparty": str(debtor.pk), "to": "2026-12-31", "cap_percent": "2,5,1"},
-        )
-        .content.decode()
-    )
+    query = {"counterparty": str(debtor.pk), "to": "2026-12-31", "cap_percent": "2,5,1"}
+    page = calculator_in(collector, language, query)
     assert 'id="result"' not in page
     options = page.split("<details")[1].split("</details>")[0]
     assert options.startswith(" open>")  # the options are shown, with the error beside the box
