@@ -103,11 +103,13 @@ def _answer(row: CreditCheck) -> dict[str, Any]:
         "checked_on": row.checked_on.isoformat(),
         "exposure": row.exposure,
         "approval": None,
+        "exception": _exception(row),
     }
     if approval is not None:
         today = timezone.localdate()
         out["approval"] = {
             "id": approval.pk,
+            "kind": approval.kind,
             "status": approval.status,
             "in_force": approval.in_force(today),
             "decided_at": approval.decided_at.isoformat() if approval.decided_at else None,
@@ -116,6 +118,26 @@ def _answer(row: CreditCheck) -> dict[str, Any]:
             "expires_on": approval.expires_on.isoformat() if approval.expires_on else None,
         }
     return out
+
+
+def _exception(row: CreditCheck) -> dict[str, Any] | None:
+    """The approved exception to the stop of shipments that let this order through (read from
+    the check's stored reason, as it was when checked), else None."""
+    for reason in row.reasons:
+        if reason.get("code") == "stop_exception":
+            p = reason.get("params", {})
+            amount = p.get("amount") or {}
+            return {
+                "id": p.get("request"),
+                "order": row.order_ref or None,
+                "amount": amount.get("amount"),
+                "currency": amount.get("currency"),
+                "approved_by": p.get("by_username") or None,
+                "approved_on": p.get("on") or None,
+                "expires_on": p.get("until") or None,
+                "reason": p.get("reason") or None,
+            }
+    return None
 
 
 def _json(data: dict[str, Any], status: int = 200) -> HttpResponse:
@@ -168,7 +190,9 @@ _BODY_SCHEMA = {
     description=(
         "Answers allow, deny or needs_approval with every reason (code and message). "
         "needs_approval files a request for a credit controller; poll "
-        "GET /credit-check/{id} or subscribe to the credit.decided webhook."
+        "GET /credit-check/{id} or subscribe to the credit.decided webhook. An order let "
+        "through a stop of shipments by an approved exception answers allow with the "
+        "exception named in `exception`."
     ),
     openapi_extra=_BODY_SCHEMA,
     operation_id="credit_check",

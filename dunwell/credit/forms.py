@@ -75,11 +75,38 @@ class DecisionForm(forms.Form):
         widget=date_input(),
     )
 
+    def __init__(self, *args: Any, exception: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # An exception to a stop of shipments holds to the end of the day after the approval
+        # unless the approver names another day.
+        self.exception = exception
+        if exception:
+            self.fields["expires_on"].help_text = _("Empty: until the end of tomorrow.")
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("decision") == "approve" and not data.get("expires_on"):
+        if data.get("decision") == "approve" and not data.get("expires_on") and not self.exception:
             self.add_error("expires_on", _("Give the day the approval holds until."))
         return data
+
+
+class ExceptionForm(forms.Form):
+    """A sales manager's request to let one order through a customer's stop of shipments."""
+
+    order = forms.CharField(label=_("Order reference"), max_length=64)
+    amount = AmountField(label=_("Order amount"))
+    currency = forms.CharField(
+        label=_("Currency"), max_length=3, min_length=3, widget=CurrencyInput
+    )
+    reason = forms.CharField(
+        label=_("Why the order may go despite the stop"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example: the customer paid today and the bank statement is not in yet."),
+    )
+
+    def clean_currency(self) -> str:
+        return _currency(self.cleaned_data["currency"])
 
 
 class LiftForm(forms.Form):

@@ -240,9 +240,19 @@ class ApprovalStatus(models.TextChoices):
     REJECTED = "rejected", pgettext_lazy("credit", "rejected")
 
 
+class ApprovalKind(models.TextChoices):
+    """What a request asks: to pass an order over the rules, or to let one order through a
+    stop of the customer's shipments (the stop stays for every other order)."""
+
+    ORDER = "order", _("order over the rules")
+    STOP_EXCEPTION = "stop_exception", _("exception to the stop of shipments")
+
+
 class CreditApprovalRequest(models.Model):
     """An order the rules did not let through, waiting for a credit controller or the director.
-    An approval holds until `expires_on` for this order and at most this amount."""
+    An approval holds until `expires_on` for this order and at most this amount. A
+    `STOP_EXCEPTION` is asked by the sales manager, with `request_reason`, for one order of a
+    customer whose shipments are stopped; approved, it lets that order through the stop too."""
 
     credit_check = models.OneToOneField(
         CreditCheck, on_delete=models.CASCADE, related_name="approval_request"
@@ -257,6 +267,10 @@ class CreditApprovalRequest(models.Model):
     amount = money_field(_("amount"))
     currency = models.CharField(_("currency"), max_length=3)
     reasons = models.JSONField(_("reasons"), default=list)
+    kind = models.CharField(
+        _("request"), max_length=16, choices=ApprovalKind.choices, default=ApprovalKind.ORDER
+    )
+    request_reason = models.TextField(_("why the exception is asked"), blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=ApprovalStatus.choices, default=ApprovalStatus.PENDING
     )
@@ -287,6 +301,10 @@ class CreditApprovalRequest(models.Model):
         return self.status == ApprovalStatus.APPROVED and (
             self.expires_on is None or on <= self.expires_on
         )
+
+    @property
+    def is_stop_exception(self) -> bool:
+        return self.kind == ApprovalKind.STOP_EXCEPTION
 
 
 class RuleAcknowledgement(models.Model):

@@ -163,6 +163,31 @@ def _rejected(p: Mapping[str, Any]) -> str:
     return _("rejected by %(by)s: %(reason)s") % {"by": p["by"], "reason": p["reason"]}
 
 
+def _exception(p: Mapping[str, Any]) -> str:
+    values = {"by": p["by"], "date": _day(p["on"]), "reason": p.get("reason", "")}
+    if p.get("until"):
+        return _(
+            "exception to the stop of shipments approved by %(by)s on %(date)s, valid until"
+            " %(until)s: %(reason)s"
+        ) % {**values, "until": _day(p["until"])}
+    return _("exception to the stop of shipments approved by %(by)s on %(date)s: %(reason)s") % (
+        values
+    )
+
+
+def _exception_refused(p: Mapping[str, Any]) -> str:
+    return _("exception to the stop of shipments refused by %(by)s: %(reason)s") % {
+        "by": p["by"],
+        "reason": p["reason"],
+    }
+
+
+def _exception_expired(p: Mapping[str, Any]) -> str:
+    return _("the exception to the stop of shipments for this order expired on %(date)s") % {
+        "date": _day(p["until"])
+    }
+
+
 def _within(p: Mapping[str, Any]) -> str:
     return _("exposure %(exposure)s with this order, limit %(limit)s") % {
         "exposure": _money(p["exposure"]),
@@ -213,6 +238,12 @@ RENDER: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "approved": _approved,
     "approval_rejected": _rejected,
     "approval_pending": lambda p: _("an approval of this order is already waiting"),
+    "stop_exception": _exception,
+    "exception_refused": _exception_refused,
+    "exception_pending": lambda p: _(
+        "an exception to the stop of shipments for this order is waiting for a decision"
+    ),
+    "exception_expired": _exception_expired,
     "within_limit": _within,
     "order_converted": _order_converted,
 }

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -23,6 +23,7 @@ from dunwell.accounts.models import User
 from dunwell.accounts.visibility import (
     can_decide_credit,
     can_edit_credit_rules,
+    can_see_counterparty,
     credit_approvers_kept,
     credit_rule_readers,
 )
@@ -30,6 +31,7 @@ from dunwell.credit.exposure import Exposure, amounts_from, exposure_query
 from dunwell.credit.exposure import convert as convert_exposure
 from dunwell.credit.history import Facts, facts_from, history_query
 from dunwell.credit.models import (
+    ApprovalKind,
     ApprovalStatus,
     BreachAction,
     Channel,
@@ -67,7 +69,7 @@ from dunwell.rawrows import (
     select_query,
 )
 from dunwell.work.models import Notification
-from dunwell.work.services import notices_for, notify
+from dunwell.work.services import notices_for, notify, notify_each
 
 # Without written rules, a breach asks for approval and the exposure's "overdue long" starts
 # after this many days.
@@ -344,10 +346,13 @@ def evaluate(counterparty: Counterparty, amount: Money, order_ref: str, on: date
     elif any(r.effect == Decision.NEEDS_APPROVAL for r in reasons):
         decision = Decision.NEEDS_APPROVAL
     stop = breach == BreachAction.STOP_SHIPMENTS and any(
-        r.effect == Decision.DENY and r.code not in {"stop_shipments", "approval_rejected"}
-        for r in reasons
+        r.effect == Decision.DENY and r.code not in _NOT_A_BREACH for r in reasons
     )
     return Evaluation(decision, reasons, exposure, rules, limit, approval, stop)
+
+
+# Denials that are no breach of the rules: they never stop shipments themselves.
+_NOT_A_BREACH = frozenset({"stop_shipments", "approval_rejected", "exception_refused"})
 
 
 def _approval_query(counterparty_id: int, order_ref: str) -> Query:
@@ -380,6 +385,8 @@ def _apply_approval(
     pass (a stop-shipments is lifted apart, with its own reason); a rejection denies."""
     who = str(approval.decided_by) if approval.decided_by else ""
     covers = approval.currency == amount.currency and amount.amount <= approval.amount
+    if approval.is_stop_exception:
+        return _apply_exception(approval, who, covers, on, reasons)
     if approval.in_force(on) and covers:
         passed = [
             r if r.code == "stop_shipments" else Reason(r.code, r.params, "") for r in reasons
@@ -398,6 +405,44 @@ def _apply_approval(
         ]
     if approval.status == ApprovalStatus.PENDING:
         return [*reasons, Reason("approval_pending", {})]
+    return reasons
+
+
+def _apply_exception(
+    approval: CreditApprovalRequest, who: str, covers: bool, on: date, reasons: list[Reason]
+) -> list[Reason]:
+    """An exception to the stop in force for this order (and at most its amount) lets it
+    through the stop and the rules alike: the approver saw the check's reasons. Refused, the
+    order is denied with the refusal; still waiting or expired, the stop answers as it is."""
+    if approval.in_force(on) and covers:
+        passed = [Reason(r.code, r.params, "") for r in reasons]
+        decided = timezone.localdate(approval.decided_at) if approval.decided_at else on
+        return [
+            *passed,
+            Reason(
+                "stop_exception",
+                {
+                    "request": approval.pk,
+                    "by": who,
+                    "by_username": approval.decided_by.username if approval.decided_by else "",
+                    "on": decided.isoformat(),
+                    "until": approval.expires_on.isoformat() if approval.expires_on else "",
+                    "reason": approval.decision_reason,
+                    "amount": money(approval.amount, approval.currency),
+                },
+            ),
+        ]
+    if approval.status == ApprovalStatus.REJECTED and covers:
+        return [
+            *reasons,
+            Reason(
+                "exception_refused", {"by": who, "reason": approval.decision_reason}, Decision.DENY
+            ),
+        ]
+    if approval.status == ApprovalStatus.PENDING:
+        return [*reasons, Reason("exception_pending", {})]
+    if approval.status == ApprovalStatus.APPROVED and approval.expires_on is not None and covers:
+        return [*reasons, Reason("exception_expired", {"until": approval.expires_on.isoformat()})]
     return reasons
 
 
@@ -541,6 +586,94 @@ def _stop_shipments(counterparty: Counterparty, user: User | None, row: CreditCh
     )
 
 
+def denied_by_the_stop(row: CreditCheck) -> bool:
+    """Whether the check `row` was denied because the customer's shipments are stopped (what
+    an exception to the stop is asked for)."""
+    return row.decision == Decision.DENY and any(
+        r.get("code") == "stop_shipments" and r.get("effect") == Decision.DENY for r in row.reasons
+    )
+
+
+def ask_stop_exception(
+    row: CreditCheck, user: User, *, order_ref: str, amount: Money, reason: str
+) -> CreditApprovalRequest:
+    """Ask the credit controllers and the director to let one order through the stop of the
+    customer's shipments that denied the check `row` (the customer paid today and the bank
+    statement is not in yet, a prepaid order): a request with the order, its amount and why,
+    on the debtor's timeline, and a notice to each of them. The stop itself stays."""
+    counterparty = row.counterparty
+    if not can_see_counterparty(user, counterparty.pk):
+        raise CreditError(gettext_lazy("You do not see this customer."))
+    if not denied_by_the_stop(row):
+        raise CreditError(gettext_lazy("This check was not denied by a stop of shipments."))
+    if not counterparty.stop_shipments:
+        raise CreditError(gettext_lazy("Shipments to this customer are not stopped."))
+    order_ref = order_ref.strip()[:64]
+    if not order_ref:
+        raise CreditError(
+            gettext_lazy("Give the order's reference: an exception is for one order."), "order"
+        )
+    if amount.amount <= 0:
+        raise CreditError(gettext_lazy("The amount must be greater than zero."), "amount")
+    reason = reason.strip()
+    if not reason:
+        raise CreditError(
+            gettext_lazy("Say why this order may go despite the stop of shipments."), "reason"
+        )
+    with transaction.atomic():
+        if CreditApprovalRequest.objects.filter(credit_check=row).exists():
+            raise CreditError(gettext_lazy("A decision on this check was already asked."))
+        if CreditApprovalRequest.objects.filter(
+            counterparty=counterparty, order_ref=order_ref, status=ApprovalStatus.PENDING
+        ).exists():
+            raise CreditError(
+                gettext_lazy("A request for this order is already waiting for a decision."),
+                "order",
+            )
+        request = CreditApprovalRequest.objects.create(
+            credit_check=row,
+            counterparty=counterparty,
+            kind=ApprovalKind.STOP_EXCEPTION,
+            order_ref=order_ref,
+            amount=quantize(amount.amount),
+            currency=amount.currency,
+            reasons=row.reasons,
+            request_reason=reason,
+            requested_by=user,
+            requested_at=timezone.now(),
+        )
+        _timeline(
+            counterparty.pk,
+            user,
+            "exception_requested",
+            f"{user} asks for an exception to the stop of shipments for order {order_ref}"
+            f" of {request.amount} {request.currency}: {reason}",
+            request=request.pk,
+            order=order_ref,
+            amount=money(request.amount, request.currency),
+            reason=reason,
+            by_name=str(user),
+        )
+        notify_each(
+            [u for u in credit_approvers_kept() if u.pk != user.pk],
+            "credit_approval",
+            gettext_lazy(
+                "%(who)s asks to let order %(order)s of %(name)s through the stop of shipments."
+            ),
+            counterparty=counterparty,
+            url=reverse("credit:approval", kwargs={"pk": request.pk}),
+            key=f"credit-exception:{request.pk}",
+            params={"who": str(user), "order": order_ref, "name": counterparty.name},
+        )
+    return request
+
+
+def exception_expiry(decided_on: date) -> date:
+    """The last day an exception to the stop holds when its approver names none: the end of
+    the day after the approval (time for the order to leave the warehouse, not a new limit)."""
+    return decided_on + timedelta(days=1)
+
+
 def decide_approval(
     request: CreditApprovalRequest,
     user: User,
@@ -553,10 +686,16 @@ def decide_approval(
     learns it by polling the check or by the `credit.decided` webhook."""
     if not can_decide_credit(user):
         raise CreditError(gettext_lazy("Only a credit controller or the director decides."))
+    exception = request.is_stop_exception
+    if exception and request.requested_by_id == user.pk:
+        # Four eyes: who asks to pass the stop does not also release the order.
+        raise CreditError(gettext_lazy("Someone else decides on an exception you asked for."))
     reason = reason.strip()
     if not reason:
         raise CreditError(gettext_lazy("Give the reason of the decision."), "reason")
     today = timezone.localdate()
+    if approve and expires_on is None and exception:
+        expires_on = exception_expiry(today)
     if approve and expires_on is None:
         raise CreditError(gettext_lazy("Give the day the approval holds until."), "expires_on")
     if expires_on is not None and expires_on < today:
@@ -580,12 +719,14 @@ def decide_approval(
         _timeline(
             request.counterparty_id,
             user,
-            "approval_decided",
-            f"Order {request.order_ref or request.credit_check_id} {status} by {user}: {reason}",
+            "exception_decided" if exception else "approval_decided",
+            f"{'Exception to the stop for order' if exception else 'Order'}"
+            f" {request.order_ref or request.credit_check_id} {status} by {user}: {reason}",
             request=request.pk,
             status=status,
             expires_on=expires_on.isoformat() if approve and expires_on else None,
             order=request.order_ref or f"#{request.credit_check_id}",
+            amount=money(request.amount, request.currency),
             reason=reason,
             by_name=str(user),
         )
@@ -602,6 +743,7 @@ def decide_approval(
             reason=reason,
             expires_on=request.expires_on.isoformat() if request.expires_on else None,
             by=user.username,
+            kind=request.kind,
         )
         if request.requested_by is not None and request.requested_by != user:
             notify(

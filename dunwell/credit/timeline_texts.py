@@ -76,6 +76,51 @@ def requested(entries: Sequence[Any]) -> dict[int, str]:
     return out
 
 
+def exception_requested(entries: Sequence[Any]) -> dict[int, str]:
+    out = {}
+    for e in entries:
+        data = e.data or {}
+        if "amount" not in data:
+            continue
+        amount = Money(Decimal(data["amount"]["amount"]), data["amount"]["currency"])
+        out[e.pk] = gettext(
+            "%(who)s asks to let order %(order)s of %(amount)s through the stop of shipments:"
+            " %(reason)s"
+        ) % {
+            "who": data.get("by_name", ""),
+            "order": data.get("order", ""),
+            "amount": money_text(amount),
+            "reason": data.get("reason", ""),
+        }
+    return out
+
+
+def exception_decided(entries: Sequence[Any]) -> dict[int, str]:
+    out = {}
+    for e in entries:
+        data = e.data or {}
+        if "by_name" not in data:
+            continue
+        values = {
+            "order": data.get("order", ""),
+            "who": data["by_name"],
+            "reason": data.get("reason", ""),
+            "until": _day(data.get("expires_on")),
+        }
+        if data.get("status") == "approved":
+            text = gettext(
+                "Exception to the stop of shipments for order %(order)s approved by %(who)s"
+                " until %(until)s: %(reason)s"
+            )
+        else:
+            text = gettext(
+                "Exception to the stop of shipments for order %(order)s refused by %(who)s:"
+                " %(reason)s"
+            )
+        out[e.pk] = text % values
+    return out
+
+
 def limit_set(entries: Sequence[Any]) -> dict[int, str]:
     out = {}
     for e in entries:
@@ -157,6 +202,10 @@ def register() -> None:
     KIND_LABELS.setdefault("credit.approval_requested", _("Credit approval requested"))
     register_renderer("credit.approval_requested", requested)
     register_renderer("credit.limit_set", limit_set)
+    KIND_LABELS.setdefault("credit.exception_requested", _("Exception to the stop asked"))
+    KIND_LABELS.setdefault("credit.exception_decided", _("Exception to the stop decided"))
+    register_renderer("credit.exception_requested", exception_requested)
+    register_renderer("credit.exception_decided", exception_decided)
     KIND_LABELS.setdefault("credit.limit_requested", _("Limit request filed"))
     KIND_LABELS.setdefault("credit.limit_request_withdrawn", _("Limit request withdrawn"))
     KIND_LABELS.setdefault("credit.limit_review_due", _("Credit limit review due"))

@@ -8,6 +8,7 @@ app_name = "credit"
 
 urlpatterns = [
     path("check/", views.check_page, name="check"),
+    path("check/<int:pk>/exception/", views.ask_exception, name="ask_exception"),
     path("rules/", views.rules_page, name="rules"),
     path("rules/new/", views.rule_new, name="rule_new"),
     path("rules/<int:pk>/edit/", views.rule_edit, name="rule_edit"),

@@ -49,6 +49,7 @@ from dunwell.credit.forms import (
     CheckForm,
     CommitteeDecisionForm,
     DecisionForm,
+    ExceptionForm,
     LiftForm,
     LimitForm,
     LimitRequestForm,
@@ -138,11 +139,61 @@ def check_page(request: HttpRequest) -> HttpResponse:
             "result": result,
             "counterparty": counterparty,
             "reasons": as_messages(result.check.reasons) if result else [],
+            "exception_form": _exception_form(result.check) if result else None,
             "unread_rules": services.pending_rule_sets(user)
             if must_acknowledge_credit_rules(user)
             else [],
         },
         status=422 if request.method == "POST" and result is None else 200,
+    )
+
+
+def _exception_form(row: CreditCheck) -> ExceptionForm | None:
+    """The form asking for an exception to the stop of shipments, filled with the checked
+    order: only under an answer the stop denied, and not while one for the order waits."""
+    if not services.denied_by_the_stop(row) or any(
+        r.get("code") == "exception_pending" for r in row.reasons
+    ):
+        return None
+    return ExceptionForm(
+        initial={"order": row.order_ref, "amount": row.amount, "currency": row.currency}
+    )
+
+
+@login_required
+def ask_exception(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who ran a check the stop of shipments denied asks to let that one order through."""
+    user = _user(request)
+    row = get_object_or_404(CreditCheck.objects.select_related("counterparty"), pk=pk)
+    if row.user_id != user.pk or not can_see_counterparty(user, row.counterparty_id):
+        raise PermissionDenied
+    form = ExceptionForm(
+        request.POST or None,
+        initial={"order": row.order_ref, "amount": row.amount, "currency": row.currency},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            asked = services.ask_stop_exception(
+                row,
+                user,
+                order_ref=data["order"],
+                amount=Money(data["amount"], data["currency"]),
+                reason=data["reason"],
+            )
+        except services.CreditError as exc:
+            form.add_error(exc.field or None, str(exc))
+        else:
+            messages.success(
+                request,
+                _("Your request was sent to the credit controllers and the director."),
+            )
+            return redirect("credit:approval", pk=asked.pk)
+    return render(
+        request,
+        "credit/exception.html",
+        {"check": row, "reasons": as_messages(row.reasons), "form": form},
+        status=422 if request.method == "POST" else 200,
     )
 
 
@@ -267,14 +318,16 @@ def approval(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     decider = can_decide_credit(user)
+    # Who asked for an exception to the stop does not decide on it (services.decide_approval).
+    own_exception = decider and item.is_stop_exception and item.requested_by_id == user.pk
     # Whoever asked sees the answer; the deciders see and decide.
     if not decider and not (
         item.requested_by_id == user.pk and can_see_counterparty(user, item.counterparty_id)
     ):
         raise PermissionDenied
-    form = DecisionForm(request.POST or None)
+    form = DecisionForm(request.POST or None, exception=item.is_stop_exception)
     if request.method == "POST":
-        if not decider:
+        if not decider or own_exception:
             raise PermissionDenied
         if form.is_valid():
             data = form.cleaned_data
@@ -300,7 +353,8 @@ def approval(request: HttpRequest, pk: int) -> HttpResponse:
             "reasons": as_messages([r for r in item.reasons if r.get("effect")] or item.reasons),
             "exposure": _exposure_lines(item.credit_check),
             "form": form,
-            "decider": decider,
+            "decider": decider and not own_exception,
+            "own_exception": own_exception,
             "in_force": item.in_force(timezone.localdate()),
             "negotiation": getattr(item, "negotiation", None),
             "can_negotiate": can_record_negotiation(user, item.counterparty_id),
