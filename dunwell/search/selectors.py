@@ -24,6 +24,7 @@ from dunwell.accounts.models import User
 from dunwell.accounts.visibility import counterparty_filter
 from dunwell.ledger.models import Company, Contact, Contract, Counterparty, Document
 from dunwell.money import Money
+from dunwell.processcache import Kept
 from dunwell.search.latin import latin_keys
 from dunwell.search.models import DocumentNumber
 from dunwell.search.terms import PhoneQuery, phone_query
@@ -210,10 +211,25 @@ def _contracts(user: User, text: str) -> Group:
     return group
 
 
+# The countries our debtors are in change only with an import: read them once a minute.
+_debtor_countries: Kept[str, list[str]] = Kept(60)
+
+
 def _countries() -> list[str]:
-    """Our companies' countries: a national number is read as one of theirs."""
-    countries = Company.objects.order_by("pk").values_list("country", flat=True)
-    return list(dict.fromkeys(countries))
+    """Our companies' countries, then our debtors': a national number is read as one of theirs.
+
+    A collector types a debtor's number as the debtor says it: a Romanian company's collector
+    calling Moscow writes "8 905 278-84-02" (Russia's trunk 8), which is +79052788402 only
+    when read as Russian.
+    """
+    companies = Company.objects.order_by("pk").values_list("country", flat=True)
+    debtors = _debtor_countries.get(
+        "",
+        lambda: sorted(
+            Counterparty.objects.order_by().values_list("country", flat=True).distinct()
+        ),
+    )
+    return list(dict.fromkeys(c.upper() for c in [*companies, *debtors] if c))
 
 
 def search(user: User, text: str) -> list[Group]:

@@ -85,6 +85,21 @@ def test_a_phone_number_is_found_however_it_is_written(
     assert "+40721234567" in response.content.decode()
 
 
+@pytest.mark.parametrize("q", ["8 905 278-84-02", "89052788402", "8 (905) 2788402"])
+def test_a_debtors_number_is_found_as_it_is_written_in_the_debtors_country(
+    collector: User, make_counterparty: Callable[..., Counterparty], q: str
+) -> None:
+    # A Romanian company's collector types a Moscow buyer's number as the buyer says it, with
+    # Russia's trunk 8: it is +79052788402, which a number read as Romanian never finds.
+    cp = make_counterparty(
+        collector=collector, name="ООО «ТоргХолдинг»", country="RU", language="ru"
+    )
+    Contact.objects.create(counterparty=cp, name="Дмитрий Соколов", phone="+79052788402")
+    page = _get(collector, q).content.decode()
+    assert "Дмитрий Соколов" in page
+    assert "ООО «ТоргХолдинг»" in page
+
+
 def test_a_collector_finds_only_their_own_debtors(
     owned: Counterparty, teammates: Counterparty, collector: User
 ) -> None:
