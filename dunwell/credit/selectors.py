@@ -53,7 +53,7 @@ from dunwell.markup import html
 from dunwell.money import ZERO, Amounts, Money
 from dunwell.money_l10n import money_text
 from dunwell.rawrows import as_instances, fetch_each, select_query, union_query
-from dunwell.work.selectors import RowMark
+from dunwell.work.selectors import RowMark, days_late_figure, days_late_query
 
 
 class NotFound(LookupError):
@@ -275,23 +275,10 @@ def payment_trend(counterparty: Counterparty, on: date) -> Trend:
 
 
 def days_late(counterparty: Counterparty, on: date) -> tuple[Decimal | None, int]:
-    """The average days late (early counts as 0) of the documents that received a payment by
-    `on`, each by its last payment, and how many: one query. A document paid in part counts:
-    the file lists such a payment ('document УПД-14 paid 136 days late') and the average
-    left it out, reading '—' for a customer whose only payment was late."""
-    rows = (
-        Allocation.objects.filter(
-            counterparty=counterparty, paid_on__lte=on, document__cancelled=False
-        )
-        .values("document_id", "document__due_date")
-        .annotate(last=Max("paid_on"))
-        .values_list("document__due_date", "last")
-        .order_by()
-    )
-    late = [max((last - due).days, 0) for due, last in rows]
-    if not late:
-        return None, 0
-    return (Decimal(sum(late)) / len(late)).quantize(Decimal("0.1")), len(late)
+    """The average days late of the documents that received a payment by `on`, each by its
+    last payment, and how many: the debtor card's figure (work.selectors.days_late_query) as
+    of the committee's day, one query."""
+    return days_late_figure(list(days_late_query(counterparty.pk, on)))
 
 
 def customer_file(counterparty: Counterparty, on: date) -> CustomerFile:

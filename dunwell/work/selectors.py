@@ -1120,8 +1120,8 @@ class PaymentHistory:
     rows: list[PaymentRow]
     page: Page[Payment]
     last_paid_on: date | None
-    # Plain average over documents paid in full: date of the allocation that closed the
-    # document minus its due date, in days; paid early counts as 0 (not as a credit).
+    # Plain average over the documents with a payment (days_late_query): the date of each
+    # one's last payment minus its due date, in days; paid early counts as 0 (not a credit).
     average_days_late: Decimal | None
     documents_paid: int
 
@@ -1176,17 +1176,24 @@ def payment_history(counterparty: Counterparty, page: Any = 1) -> PaymentHistory
     )
 
 
-def _days_late_sums(cp: int) -> QuerySet[Any]:
-    closed_on = (
-        Allocation.objects.filter(document=OuterRef("pk"))
-        .order_by("-paid_on")
-        .values("paid_on")[:1]
-    )
-    late = ExpressionWrapper(F("closed_on") - F("due_date"), output_field=DurationField())
+def days_late_query(cp: int, on: date | None = None) -> QuerySet[Any]:
+    """The average days late of a counterparty's documents that received a payment (by `on`,
+    when given), and how many: one grouped row, one query. Each document counts by its last
+    payment: that payment's date minus the due date, early counting as 0. A document paid in
+    part counts too: a collector and a credit controller read a late payment as lateness even
+    while some of the document is still open (the committee's file lists 'paid 136 days
+    late', and the average must not read '—' beside it). The debtor card (without `on`) and
+    the committee's customer file (as of its day) both read this; `days_late_figure` turns
+    its row into the figure they show."""
+    payments = Allocation.objects.filter(document=OuterRef("pk"))
+    if on is not None:
+        payments = payments.filter(paid_on__lte=on)
+    last_paid = payments.order_by("-paid_on").values("paid_on")[:1]
+    late = ExpressionWrapper(F("last_paid_on") - F("due_date"), output_field=DurationField())
     return (
-        Document.objects.filter(counterparty_id=cp, cancelled=False, open_amount=0, amount__gt=0)
-        .annotate(closed_on=Subquery(closed_on, output_field=DateField()))
-        .filter(closed_on__isnull=False)
+        Document.objects.filter(counterparty_id=cp, cancelled=False, amount__gt=0)
+        .annotate(last_paid_on=Subquery(last_paid, output_field=DateField()))
+        .filter(last_paid_on__isnull=False)
         .annotate(late=Greatest(late, Value(timedelta(0), output_field=DurationField())))
         .values("counterparty_id")
         .annotate(average=Avg("late"), count=Count("pk"))
@@ -1194,15 +1201,20 @@ def _days_late_sums(cp: int) -> QuerySet[Any]:
     )
 
 
-_DAYS_LATE = Reusable(_days_late_sums, int)
-
-
-def _days_late(counterparty: Counterparty) -> tuple[Decimal | None, int]:
-    found = _DAYS_LATE(counterparty.pk)
+def days_late_figure(found: Sequence[dict[str, Any]]) -> tuple[Decimal | None, int]:
+    """The average days late to one decimal (None without a document paid) and the number of
+    documents it is taken over, from `days_late_query`'s rows."""
     if not found or found[0]["average"] is None:
         return None, found[0]["count"] if found else 0
     days = Decimal(found[0]["average"].total_seconds()) / Decimal(86400)
     return days.quantize(Decimal("0.1")), found[0]["count"]
+
+
+_DAYS_LATE = Reusable(days_late_query, int)  # the card's, sent with its other reads
+
+
+def _days_late(counterparty: Counterparty) -> tuple[Decimal | None, int]:
+    return days_late_figure(_DAYS_LATE(counterparty.pk))
 
 
 def pinned_notes(counterparty: Counterparty) -> list[Note]:

@@ -59,10 +59,12 @@ def test_a_debtor_who_never_paid_gets_no_average_over_zero_documents(
     """The help under "Average days late" said "Plain average over 0 documents paid in full"
     (uk "Просте середнє за 0 документами") beside a dash; it comes with a figure only."""
     page = card(collector, debtor)
-    assert 'id="days-late-help"' not in page and "over 0 documents" not in page
+    assert 'id="days-late-help"' not in page and "0 documents" not in page
     first = Document.objects.get(counterparty=debtor, amount=Decimal("1500.00"))
     pay(debtor, date(2026, 2, 10), "1500.00", document=first)
-    assert "Plain average over 1 document paid in full" in card(collector, debtor)
+    assert "Average days late: <strong>6.0</strong> <small>(1 document with a payment)" in card(
+        collector, debtor
+    )
 
 
 def test_payment_history_lists_payments_newest_first_with_the_documents_they_paid(
@@ -87,8 +89,8 @@ def test_last_payment_date_and_average_days_late_come_from_paid_documents(
 ) -> None:
     late = Document.objects.get(counterparty=debtor, amount=Decimal("1500.00"))  # due 04.02
     early = make_document(debtor, "200.00", due_date=date(2026, 3, 5))
-    pay(debtor, date(2026, 2, 1), "500.00", document=late)  # part: does not close it
-    pay(debtor, date(2026, 2, 14), "1000.00", document=late)  # closes it 10 days late
+    pay(debtor, date(2026, 2, 1), "500.00", document=late)  # part: not its last payment
+    pay(debtor, date(2026, 2, 14), "1000.00", document=late)  # its last, 10 days late
     pay(debtor, date(2026, 3, 2), "200.00", document=early)  # paid early: counts as 0
     history = selectors.payment_history(debtor)
     assert history.last_paid_on == date(2026, 3, 2)
@@ -96,8 +98,8 @@ def test_last_payment_date_and_average_days_late_come_from_paid_documents(
     assert history.average_days_late == Decimal("5.0")
     html = card(collector, debtor)
     assert re.search(r'id="last-payment">Last payment: <strong>02\.03\.2026', html)
-    assert "Average days late: <strong>5.0" in html
-    assert "Plain average over 2 documents paid in full" in html
+    assert "Average days late: <strong>5.0</strong> <small>(2 documents with payments)" in html
+    assert "the date of each document's last payment minus its due date" in html
 
 
 def test_a_debtor_with_no_payments_shows_dashes(debtor: Counterparty, collector: User) -> None:
@@ -154,7 +156,8 @@ def test_the_payment_history_reads_in_russian(
     text = html.content.decode()
     assert "История платежей" in text
     assert "Последний платёж" in text
-    assert "Простое среднее по 1 документу, оплаченному полностью" in text
+    assert "<strong>10,0</strong> <small>(1 документ с оплатой)</small>" in text
+    assert "Простое среднее: дата последней оплаты каждого документа минус срок оплаты" in text
     assert "Закреплено" in text and "Добавить заметку" in text and "Открепить" in text
     assert ">Заметки</a>" in text and ">Платежи</a>" in text
 
