@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -379,6 +380,27 @@ def test_the_amount_filter_reads_the_users_language(debtor: Counterparty, collec
     page = client_for(collector).get(reverse("work:worklist"), {"min_amount": "1 000,50"})
     assert page.status_code == 200
     assert debtor.name in page.content.decode()  # 1,500 RON overdue reaches 1,000.50
+
+
+@pytest.mark.parametrize(
+    ("language", "says"),
+    [
+        ("en", "Overdue at least, in the company currency"),
+        ("ru", "Просрочено не менее, в валюте организации"),
+        ("ro", "Restant cel puțin, în moneda companiei"),
+    ],
+)
+def test_the_amount_filter_says_it_is_an_amount_not_days(
+    collector: User, language: str, says: str
+) -> None:
+    # 'Просрочка не меньше' alone reads as days: a collector typed 30 for a month late and
+    # got every task of the day (30 RON overdue). The box says which figure it filters.
+    collector.language = language
+    collector.save()
+    page = client_for(collector).get(reverse("work:worklist")).content.decode()
+    box = re.search(r'<input name="min_amount"[^>]*>', page)
+    assert box is not None
+    assert f'placeholder="{says}"' in box.group(0)
 
 
 def test_the_worklist_reads_its_rows_in_a_few_round_trips(
