@@ -381,10 +381,12 @@ def send_email(
     attach: Sequence[str] = (),
     token: str = "",
     note: str = "",
+    in_reply_to: str = "",
 ) -> OutgoingMessage:
     """Queue the letter as an email to the chosen contact with the ticked documents, and
     complete the task with the email as sent. A double submit (the same task, or the same
-    composer token) queues once."""
+    composer token) queues once. `in_reply_to`: the Message-ID of the debtor's email it
+    answers, so that the answer stays in their thread."""
     _check_task(by, counterparty, task)
     composed = compose(by, counterparty, task)
     check_no_threat(composed.kind, composed.situation.language, subject, body, composed.draft.facts)
@@ -423,6 +425,7 @@ def send_email(
             source=f"task:{task.pk}" if task is not None else "composer",
             task_id=task.pk if task is not None else None,
             key=key,
+            in_reply_to=in_reply_to,
         )
     except MailError as exc:
         raise LetterError(str(exc), "contact") from exc

@@ -23,6 +23,7 @@ from dunwell.accounts.visibility import (
     is_manager,
     visible_counterparties,
 )
+from dunwell.correspondence.models import InboundMessage, InboundState
 from dunwell.forms import query_id
 from dunwell.ladder.models import Task
 from dunwell.ledger.models import Counterparty, Segment
@@ -80,12 +81,34 @@ def _target(request: HttpRequest, user: User) -> tuple[Counterparty, Task | None
     return counterparty, task
 
 
+def _answered(request: HttpRequest, counterparty: Counterparty) -> InboundMessage | None:
+    """The debtor's email this letter answers (`?reply=`): its reply stays in the thread."""
+    source = request.POST if request.method == "POST" else request.GET
+    pk = _int(source.get("reply"))
+    if pk is None:
+        return None
+    found = (
+        InboundMessage.objects.filter(pk=pk, counterparty=counterparty)
+        .exclude(state=InboundState.BOUNCE)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def _reply_subject(subject: str) -> str:
+    subject = " ".join(subject.split())
+    return subject if subject[:3].lower() == "re:" else f"Re: {subject}".strip()
+
+
 @login_required
 def compose(request: HttpRequest) -> HttpResponse:
     """The letter for this debtor (and task): a draft from its situation, sent by email or
     printed for post."""
     user = _user(request)
     counterparty, task = _target(request, user)
+    answered = _answered(request, counterparty)
     composed = services.compose(user, counterparty, task)
     contacts = [(c.id, _contact_label(c), c.usable) for c in composed.contacts if c.email]
     if request.method == "POST":
@@ -117,6 +140,7 @@ def compose(request: HttpRequest) -> HttpResponse:
                     attach=data["attach"],
                     token=data["token"],
                     note=data["note"],
+                    in_reply_to=answered.message_id if answered is not None else "",
                 )
             except services.LetterError as exc:
                 field = exc.field if exc.field in form.fields else None
@@ -136,6 +160,10 @@ def compose(request: HttpRequest) -> HttpResponse:
     else:
         usable = [c for c in composed.contacts if c.usable]
         chosen = composed.situation.addressee
+        if answered is not None:
+            # The answer goes to who wrote, when that is one of the debtor's contacts.
+            sender = answered.from_email.lower()
+            chosen = next((c for c in usable if c.email.lower() == sender), chosen)
         default = (
             chosen.id
             if chosen is not None and chosen.usable
@@ -143,7 +171,11 @@ def compose(request: HttpRequest) -> HttpResponse:
         )
         form = ComposeForm(
             initial={
-                "subject": composed.draft.subject,
+                "subject": (
+                    _reply_subject(answered.subject)
+                    if answered is not None and answered.subject.strip()
+                    else composed.draft.subject
+                ),
                 "body": composed.draft.body,
                 "contact": default,
                 "attach": ["statement"],
@@ -158,6 +190,7 @@ def compose(request: HttpRequest) -> HttpResponse:
         {
             "cp": counterparty,
             "task": task,
+            "answered": answered,
             "composed": composed,
             "form": form,
             "kind_label": WordingKind(composed.kind).label,
@@ -435,6 +468,9 @@ def mailing_progress(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "letters/_progress.html", {"mailing": found, "progress": counts})
 
 
-def compose_url(counterparty_id: int, task_id: int | None = None) -> str:
+def compose_url(
+    counterparty_id: int, task_id: int | None = None, reply_id: int | None = None
+) -> str:
     url = f"{reverse('letters:compose')}?counterparty={counterparty_id}"
-    return url + (f"&task={task_id}" if task_id else "")
+    url += f"&task={task_id}" if task_id else ""
+    return url + (f"&reply={reply_id}" if reply_id else "")
