@@ -258,3 +258,18 @@ def test_the_week_holding_today_shows_what_was_received_so_far(
     rows = list(book.worksheets[0].iter_rows(values_only=True))
     assert rows[1][-1] == until
     assert rows[2][-2:] == (300, datetime(2026, 3, 31))
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("ru", "обещания и соглашения учтены в размере 50%."),  # was "50 %", "%" on a line alone
+        ("en", "promises and agreements count at 50%."),
+    ],
+)
+def test_the_kept_rate_reads_as_the_language_writes_percents(
+    client: Client, ledger: None, director: User, language: str, said: str
+) -> None:
+    director.language = language
+    director.save()
+    assert said in get(client, director, HTTP_ACCEPT_LANGUAGE=language).content.decode()

@@ -4,8 +4,10 @@ open them (finance, supervisor, director, admin; collectors are refused)."""
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -228,3 +230,34 @@ def test_every_currency_has_its_roll_rates_and_recovery_odds(
     assert shown in html
     assert ron not in html
     assert "?by=segment&amp;currency=RON" in html
+
+
+@pytest.mark.parametrize(("language", "point"), [("ru", ","), ("en", ".")])
+def test_the_recovery_odds_read_as_the_language_writes_percents(
+    client: Client,
+    make_counterparty: Callable[..., Counterparty],
+    make_document: Callable[..., Document],
+    director: User,
+    language: str,
+    point: str,
+) -> None:
+    """'54,4%' in Russian and '54.4%' in English, as the debtor card and the calculator write
+    a percent (the |percent filter); the page wrote '54,4 %', the sign apart from its number."""
+    from dunwell.ledger.services import add_payment
+
+    debtor = make_counterparty(name="Slow Payer SRL")
+    for n, (due, paid) in enumerate([(date(2025, 11, 20), date(2026, 1, 10)),
+                                     (date(2025, 12, 20), date(2026, 3, 5))]):  # fmt: skip
+        doc = make_document(debtor, "300.00", date=due - timedelta(days=30), due_date=due)
+        add_payment(
+            debtor.company, debtor, paid, Decimal("100"), doc.currency, f"P{n}", document=doc
+        )
+    director.language = language
+    director.save()
+    html = get(client, director, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    table = html[html.index('class="data recovery"') :]
+    table = table[: table.index("</table>")]
+    cells = re.findall(r'<td class="num">([^<]*)<br>', table)
+    shares = [c for c in cells if c != "—"]
+    assert shares, cells
+    assert all(re.fullmatch(rf"\d+(\{point}\d)?%", c) for c in shares), shares

@@ -90,7 +90,7 @@ def test_the_debtor_card_shows_the_chance_and_the_factors_in_russian(
     assert "Прогноз оплаты" in text and "Главные факторы" in text
     assert latest.number in text
     percent = round(100 * DocumentPrediction.objects.get(document=latest).late_probability)
-    assert f"{percent} %" in text
+    assert f">{percent}%</td>" in text  # as the language writes a percent (|percent)
 
 
 # --- the worklist priority ------------------------------------------------------------------
