@@ -36,6 +36,7 @@ from dunwell.ladder.models import (
     PromiseStatus,
     SegmentPolicy,
     Task,
+    TaskStatus,
 )
 from dunwell.ledger.models import Counterparty, Document
 from dunwell.work.errors import WorkError
@@ -420,6 +421,32 @@ def complete_task(by: User, counterparty: Counterparty, task_id: int, outcome: s
     except ladder.LadderError as exc:
         raise WorkError(exc.message) from exc
     return True
+
+
+def due_call_tasks(
+    counterparty: Counterparty, task_id: int | None, by: User, before: datetime
+) -> list[int]:
+    """The debtor's other open call tasks due before `before` (the end of the caller's day),
+    given to the same person as the task `task_id` (the caller's own when there is none)."""
+    assignee_id = (
+        Task.objects.filter(pk=task_id, counterparty=counterparty)
+        .values_list("assignee_id", flat=True)
+        .first()
+        if task_id
+        else None
+    ) or by.pk
+    return list(
+        Task.objects.filter(
+            counterparty=counterparty,
+            assignee_id=assignee_id,
+            action=Action.CALL,
+            status=TaskStatus.OPEN,
+            due_at__lt=before,
+        )
+        .exclude(pk=task_id or 0)
+        .order_by("due_at", "pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def promise_times(

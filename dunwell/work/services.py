@@ -310,6 +310,13 @@ def record_call_outcome(
         contact = Contact.objects.filter(pk=data.contact_id, counterparty=counterparty).first()
         if contact is None:
             raise WorkError(_("This contact does not belong to the debtor."))
+    # One call is one call: it settles every call of the debtor due today for the same person
+    # (a step's call beside a broken promise's), each task closed by its home with the outcome,
+    # not the named task alone, which left the other on My day to record the call twice. Read
+    # before this outcome schedules its call-back, which stays, as does a call due on a later day.
+    due = ladder_bridge.due_call_tasks(
+        counterparty, data.task_id, by, selectors._day_bounds(now)[1]
+    )
     params: dict[str, Any] = {}
     extra: dict[str, Any] = {}
     call_back_at = None
@@ -385,6 +392,13 @@ def record_call_outcome(
     if data.task_id and ladder_bridge.complete_task(by, counterparty, data.task_id, data.outcome):
         # The closed task's page tells this call (its outcome, the promise it took).
         extra["closed_task"] = data.task_id
+    settled = [
+        task_id
+        for task_id in due
+        if ladder_bridge.complete_task(by, counterparty, task_id, data.outcome)
+    ]
+    if settled:
+        extra["settled_tasks"] = settled
     activity = CallActivity.objects.create(
         counterparty=counterparty,
         contact=contact,

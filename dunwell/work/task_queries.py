@@ -187,9 +187,20 @@ def closing_call(task: Task) -> ClosingCall | None:
             user_id=task.done_by_id,
             at__gte=task.done_at - timedelta(minutes=1),
             at__lte=task.done_at + timedelta(minutes=1),
-        ).exclude(data__has_key="closed_task")
+        )
+        # A call that closed another task closed this one only when it settled it too (the
+        # debtor's other calls due that day, `settled_tasks`).
         done_at = task.done_at
-        activity = min(near, key=lambda call: abs(call.at - done_at), default=None)
+        activity = min(
+            (
+                call
+                for call in near
+                if "closed_task" not in (call.data or {})
+                or task.pk in (call.data or {}).get("settled_tasks", ())
+            ),
+            key=lambda call: abs(call.at - done_at),
+            default=None,
+        )
     if activity is None:
         return None
     promise_id = (activity.data or {}).get("promise")
