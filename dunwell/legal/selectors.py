@@ -730,16 +730,22 @@ def options_text(options: dict[str, str], language: str) -> str:
 
 
 def _terms_summary(contract: Contract | None, rule: str, language: str) -> str:
-    head = (
-        _("Contract %(number)s of %(date)s")
-        % {"number": contract.number, "date": format_date(contract.date)}
-        if contract is not None
-        else _("No contract")
-    )
+    period = days_text(contract_period(contract))
+    if contract is None:
+        # One sentence, not "No contract: no penalty clause: Legal interest …" (two colons
+        # in a row read on the call card as a list of labels).
+        return _("No contract, no penalty clause. %(rule)s; pretension period %(period)s") % {
+            "rule": RULE_LABELS().get(rule, rule),
+            "period": period,
+        }
+    head = _("Contract %(number)s of %(date)s") % {
+        "number": contract.number,
+        "date": format_date(contract.date),
+    }
     parts = []
-    if contract is not None and contract.payment_days:
+    if contract.payment_days:
         parts.append(_("payment %(within)s") % {"within": within_text(contract.payment_days)})
-    if contract is not None and rule in {"contract", "ua-penalty"} and contract.penalty_rate:
+    if rule in {"contract", "ua-penalty"} and contract.penalty_rate:
         penalty = _("penalty %(rate)s %(period)s") % {
             "rate": format_percent(contract.penalty_rate, language),
             "period": _(PERIOD_NAMES.get(contract.penalty_period, "per day")),
@@ -751,9 +757,7 @@ def _terms_summary(contract: Contract | None, rule: str, language: str) -> str:
         parts.append(penalty)
     else:
         parts.append(_("no penalty clause: %(rule)s") % {"rule": RULE_LABELS().get(rule, rule)})
-    parts.append(
-        _("pretension period %(period)s") % {"period": days_text(contract_period(contract))}
-    )
+    parts.append(_("pretension period %(period)s") % {"period": period})
     return f"{head}: {'; '.join(parts)}"
 
 

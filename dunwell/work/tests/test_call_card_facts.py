@@ -95,3 +95,43 @@ def test_a_contract_in_arrears_still_says_what_is_overdue(
     assert [tail(line) for line in contract_lines(collector, debtor)] == [
         "Прострочено 1\xa0500,00\xa0RON"
     ]
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        (
+            "en",
+            "No contract, no penalty clause. Legal penalty interest under Law 72/2013 (Romania);"
+            " pretension period 30 days",
+        ),
+        (
+            "ru",
+            "Без договора, неустойка не предусмотрена. Законные штрафные проценты по Закону"
+            " 72/2013 (Румыния); срок претензии 30 дней",
+        ),
+        (
+            "uk",
+            "Без договору, пеня не передбачена. Законні штрафні відсотки за Законом 72/2013"
+            " (Румунія); строк претензії 30 днів",
+        ),
+        (
+            "ro",
+            "Fără contract, fără clauză penală. Dobânda legală penalizatoare conform Legii"
+            " nr. 72/2013; termen de răspuns la notificare 30 de zile",
+        ),
+    ],
+)
+def test_without_a_contract_the_terms_read_as_a_sentence(
+    make_counterparty: Callable[..., Counterparty],
+    make_document: Callable[..., Document],
+    collector: User,
+    language: str,
+    said: str,
+) -> None:
+    """It read "Fără contract: fără clauză penală: Dobânda legală…", two colons in a row."""
+    cp = make_counterparty(collector=collector)
+    make_document(cp, "700", due_date=date(2026, 2, 4))
+    User.objects.filter(pk=collector.pk).update(language=language)
+    [line] = contract_lines(collector, cp)
+    assert line.split(" · ")[0] == said
