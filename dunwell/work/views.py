@@ -273,6 +273,24 @@ def _promise_choices(card: selectors.DebtorCard, currencies: list[str]) -> list[
     ]
 
 
+def _wrong_person_recorded(data: dict[str, Any]) -> str:
+    """What a wrong person's outcome did: who decides payments, saved among the debtor's
+    contacts, and when the call to them is (it read "Outcome recorded: Wrong person" alone)."""
+    due_at = Task.objects.filter(pk=data.get("task", 0)).values_list("due_at", flat=True).first()
+    if due_at is None:
+        return _(
+            "Recorded: wrong person. Payments are decided by %(who)s: saved among the "
+            "debtor's contacts."
+        ) % {"who": data["who"]}
+    return _(
+        "Recorded: wrong person. Payments are decided by %(who)s: saved among the debtor's "
+        "contacts, a call to them is scheduled for %(when)s."
+    ) % {
+        "who": data["who"],
+        "when": date_format(timezone.localtime(due_at), "SHORT_DATETIME_FORMAT"),
+    }
+
+
 # The outcomes recorded with one button of the quick form (its note is theirs).
 QUICK_OUTCOMES = ("no_answer", "refused", "abusive")
 
@@ -368,6 +386,8 @@ def call_card(request: HttpRequest, counterparty_id: int) -> HttpResponse:
                     )
                 elif activity.outcome == Outcome.DISPUTE:
                     messages.success(request, _dispute_recorded(activity.data["dispute"]))
+                elif activity.outcome == Outcome.WRONG_PERSON:
+                    messages.success(request, _wrong_person_recorded(activity.data))
                 else:
                     messages.success(request, _("Outcome recorded: %s") % label)
                 if data["task"]:
