@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Q, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_noop, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
@@ -792,6 +792,120 @@ def no_address_labels() -> dict[str, str]:
     }
 
 
+# Why a debtor the selection matched is left out of the mailing although it may have an
+# address (stored in MailingDebtor.reason, as the no-address reasons are).
+LEGAL_TRACK = "legal"
+PAUSED = "paused"
+LEFT_OUT = (LEGAL_TRACK, PAUSED)
+
+
+def left_out_debtors(ids: Sequence[int], today: date | None = None) -> dict[int, str]:
+    """The debtors not to write to now, and why: an open legal case (not closed or written
+    off), or a pause the ladder honours too — a grace in force, an active repayment agreement,
+    or promises and disputes holding out every overdue document (laid over the documents as
+    the ladder lays them, `ladder.decide.held_amounts`)."""
+    from dunwell.ladder.decide import held_amounts
+    from dunwell.ladder.models import (
+        Agreement,
+        AgreementStatus,
+        Dispute,
+        DisputeStatus,
+        Grace,
+        Promise,
+        PromiseStatus,
+    )
+    from dunwell.legal.models import FINAL_STAGES, LegalCase
+
+    today = today or timezone.localdate()
+    out: dict[int, str] = {}
+    for start in range(0, len(ids), BATCH):
+        batch = list(ids[start : start + BATCH])
+        for cp_id in (
+            LegalCase.objects.filter(counterparty_id__in=batch)
+            .exclude(stage__in=FINAL_STAGES)
+            .values_list("counterparty_id", flat=True)
+        ):
+            out[cp_id] = LEGAL_TRACK
+        rest = [i for i in batch if i not in out]
+        paused = set(
+            Grace.objects.filter(counterparty_id__in=rest, until__gte=today).values_list(
+                "counterparty_id", flat=True
+            )
+        ) | set(
+            Agreement.objects.filter(
+                counterparty_id__in=rest, status=AgreementStatus.ACTIVE
+            ).values_list("counterparty_id", flat=True)
+        )
+        # Promises and disputes hold documents of their own currency (as the ladder's run).
+        holds: dict[tuple[int, str], list[tuple[Decimal, list[int]]]] = {}
+        for model, active in ((Promise, PromiseStatus.ACTIVE), (Dispute, DisputeStatus.OPEN)):
+            found = list(
+                model.objects.filter(counterparty_id__in=rest, status=active).values_list(
+                    "id", "counterparty_id", "currency", "amount"
+                )
+            )
+            docs: dict[int, list[int]] = {}
+            for owner, doc_id in model.documents.through.objects.filter(
+                **{f"{model._meta.model_name}_id__in": [f[0] for f in found]}
+            ).values_list(f"{model._meta.model_name}_id", "document_id"):
+                docs.setdefault(owner, []).append(doc_id)
+            for pk, cp_id, currency, amount in found:
+                holds.setdefault((cp_id, currency), []).append((amount, docs.get(pk, [])))
+        held_cps = {cp for cp, _currency in holds} - paused
+        if held_cps:
+            open_docs: dict[tuple[int, str], list[tuple[int, date, Decimal]]] = {}
+            for doc_id, cp_id, currency, due, amount in Document.objects.filter(
+                counterparty_id__in=held_cps, open_amount__gt=0, cancelled=False
+            ).values_list("id", "counterparty_id", "currency", "due_date", "open_amount"):
+                open_docs.setdefault((cp_id, currency), []).append((doc_id, due, amount))
+            unheld: set[int] = set()
+            for (cp_id, currency), rows in open_docs.items():
+                held = held_amounts(rows, holds.get((cp_id, currency), []))
+                if any(
+                    due < today and amount > held.get(doc_id, Decimal("0"))
+                    for doc_id, due, amount in rows
+                ):
+                    unheld.add(cp_id)
+            paused |= held_cps - unheld
+        for cp_id in paused:
+            out[cp_id] = PAUSED
+    return out
+
+
+def left_out_counts(mailing: Mailing) -> list[str]:
+    """The mailing page's lines on who is left out and why, each with its count."""
+    counts = dict(
+        mailing.rows.filter(reason__in=LEFT_OUT)
+        .values_list("reason")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    lines = []
+    if counts.get(LEGAL_TRACK):
+        n = counts[LEGAL_TRACK]
+        lines.append(
+            ngettext(
+                "%(n)s debtor is in the legal track: left out.",
+                "%(n)s debtors are in the legal track: left out.",
+                n,
+            )
+            % {"n": n}
+        )
+    if counts.get(PAUSED):
+        n = counts[PAUSED]
+        lines.append(
+            ngettext(
+                "%(n)s debtor has its debt paused by a grace, a repayment agreement, a promise "
+                "or a dispute: left out.",
+                "%(n)s debtors have their debt paused by a grace, a repayment agreement, a "
+                "promise or a dispute: left out.",
+                n,
+            )
+            % {"n": n}
+        )
+    return lines
+
+
 def no_address_reason(contacts: Sequence[ContactInfo]) -> str:
     """Why a debtor gets no mailing message: no contact, no email, refused, or opted out."""
     if not contacts:
@@ -823,24 +937,26 @@ def create_mailing(
         created_at=timezone.now(),
     )
     ids = select_debtors(by, selection, company_id)
+    left_out = left_out_debtors(ids)
     rows: list[MailingDebtor] = []
     for start in range(0, len(ids), BATCH):
         batch = ids[start : start + BATCH]
         contacts = _contacts_of(batch)
         for cp_id in batch:
             recipient = choose_recipient(contacts.get(cp_id, []))
+            reason = "" if recipient else no_address_reason(contacts.get(cp_id, []))
             rows.append(
                 MailingDebtor(
                     mailing=mailing,
                     counterparty_id=cp_id,
                     contact_id=recipient.id if recipient else None,
                     email=recipient.email if recipient else "",
-                    reason="" if recipient else no_address_reason(contacts.get(cp_id, [])),
+                    reason=left_out.get(cp_id, reason),
                 )
             )
     MailingDebtor.objects.bulk_create(rows, batch_size=BATCH)
     mailing.debtors = len(rows)
-    mailing.without_address = sum(1 for r in rows if not r.email)
+    mailing.without_address = sum(1 for r in rows if not r.email and r.reason not in LEFT_OUT)
     mailing.save(update_fields=["debtors", "without_address"])
     return mailing
 
@@ -873,11 +989,14 @@ def _drafts(
     return out
 
 
+def _to_write(mailing: Mailing) -> Any:
+    """The mailing's rows that get a message: an address, and not left out."""
+    return mailing.rows.exclude(email="").exclude(reason__in=LEFT_OUT)
+
+
 def preview(mailing: Mailing, sample: int = 3) -> list[tuple[MailingDebtor, Situation, Draft]]:
     """A few of the mailing's messages, rendered as they would go out."""
-    rows = list(
-        mailing.rows.exclude(email="").select_related("counterparty").order_by("id")[:sample]
-    )
+    rows = list(_to_write(mailing).select_related("counterparty").order_by("id")[:sample])
     return _drafts(mailing, rows, sender_of(mailing.created_by))
 
 
@@ -924,7 +1043,13 @@ def approve_mailing(by: User, mailing: Mailing) -> int:
     mailing.refresh_from_db()
     sender = sender_of(mailing.created_by)
     queued = 0
-    rows = mailing.rows.exclude(email="").select_related("counterparty__company").order_by("id")
+    # Who went into the legal track or got paused since the mailing was prepared is left out
+    # now (the page counts them).
+    now_out = left_out_debtors(list(_to_write(mailing).values_list("counterparty_id", flat=True)))
+    for reason in LEFT_OUT:
+        ids = [cp for cp, why in now_out.items() if why == reason]
+        mailing.rows.filter(counterparty_id__in=ids).update(reason=reason)
+    rows = _to_write(mailing).select_related("counterparty__company").order_by("id")
     last = 0
     while True:
         chunk = list(rows.filter(id__gt=last)[:BATCH])

@@ -429,7 +429,12 @@ def mailing_from_list(request: HttpRequest) -> HttpResponse:
 def mailing(request: HttpRequest, pk: int) -> HttpResponse:
     _user_, found = _mailing(request, pk)
     samples = services.preview(found)
-    missing = found.rows.filter(email="").select_related("counterparty").order_by("id")[:200]
+    missing = (
+        found.rows.filter(email="")
+        .exclude(reason__in=services.LEFT_OUT)
+        .select_related("counterparty")
+        .order_by("id")[:200]
+    )
     return render(
         request,
         "letters/mailing.html",
@@ -438,6 +443,7 @@ def mailing(request: HttpRequest, pk: int) -> HttpResponse:
             "samples": samples,
             "missing": missing,
             "reasons": services.no_address_labels(),
+            "left_out": services.left_out_counts(found),
             "progress": services.progress(found),
         },
     )

@@ -85,9 +85,16 @@ class Command(BaseCommand):
         self.stdout.write(f"mailing {mailing.pk}")
         self.stdout.write(f"debtors: {mailing.debtors}")
         self.stdout.write(f"without an address: {mailing.without_address}")
-        for row in mailing.rows.filter(email="").select_related("counterparty").order_by("id"):
+        for row in (
+            mailing.rows.filter(email="")
+            .exclude(reason__in=services.LEFT_OUT)
+            .select_related("counterparty")
+            .order_by("id")
+        ):
             cp = row.counterparty
             self.stdout.write(f"  no address: {cp.external_id} {cp.name} ({row.reason})")
+        for line in services.left_out_counts(mailing):
+            self.stdout.write(line)
 
     def _approve(self, options: dict[str, Any]) -> None:
         by = self._user(options["by"])
