@@ -473,6 +473,8 @@ def call_card(request: HttpRequest, counterparty_id: int) -> HttpResponse:
         {
             "card": card,
             "cp": counterparty,
+            # When to call is the debtor's hour, not the collector's (a Moscow buyer an hour on).
+            "clock": selectors.debtor_clock(counterparty, timezone.now()),
             "form": form,
             "contact": contact,
             "situation": situation,
