@@ -246,6 +246,7 @@ def facts_for(counterparty: Counterparty, today: date, window_days: int = 60) ->
     for a in agreements:
         facts.agreements.append(
             {
+                "id": a.pk,
                 "signed_on": a.signed_on,
                 "total": a.total,
                 "currency": a.currency,

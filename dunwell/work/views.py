@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
@@ -543,42 +544,50 @@ def meeting(
         instance = get_object_or_404(Meeting, pk=meeting_id, counterparty=counterparty)
         if request.method == "POST" and not can_edit_meeting(user, instance):
             raise PermissionDenied
-    agreement_form: AgreementForm | None = None
-    if request.method == "POST" and request.POST.get("form") == "agreement" and instance:
-        agreement_form = AgreementForm(request.POST, currencies=_open_currencies(counterparty))
-        if agreement_form.is_valid():
+    posted = request.POST if request.method == "POST" else None
+    wants_agreement = posted is not None and posted.get("form") == "agreement" and instance
+    # The meeting and its agreement are one form: saving the schedule keeps (and saves) what
+    # was just typed into the checklist and the protocol, which the agreement also takes.
+    form = MeetingForm(posted, instance=instance)
+    currencies = _open_currencies(counterparty)
+    agreement_form = (
+        AgreementForm(posted if wants_agreement else None, currencies=currencies)
+        if instance is not None
+        else None
+    )
+    if posted is not None and form.is_valid():
+        if wants_agreement:
+            assert agreement_form is not None and instance is not None
+            if agreement_form.is_valid():
+                try:
+                    with transaction.atomic():
+                        saved = services.save_meeting(
+                            user, counterparty, form.cleaned_data, instance
+                        )
+                        ladder_bridge.create_agreement(
+                            user,
+                            counterparty,
+                            agreement_form.cleaned_data["signed_on"],
+                            agreement_form.cleaned_data["instalments"],
+                            saved.good_relations_until,
+                            saved.protocol,
+                            agreement_form.cleaned_data["currency"],
+                        )
+                except services.WorkError as exc:
+                    messages.error(request, str(exc.message))
+                else:
+                    messages.success(request, _("Repayment agreement saved."))
+                    return redirect("work:meeting", counterparty.pk, saved.pk)
+            else:
+                messages.error(request, _("Please correct the repayment schedule."))
+        else:
             try:
-                ladder_bridge.create_agreement(
-                    user,
-                    counterparty,
-                    agreement_form.cleaned_data["signed_on"],
-                    agreement_form.cleaned_data["instalments"],
-                    instance.good_relations_until,
-                    instance.protocol,
-                    agreement_form.cleaned_data["currency"],
-                )
+                saved = services.save_meeting(user, counterparty, form.cleaned_data, instance)
             except services.WorkError as exc:
                 messages.error(request, str(exc.message))
             else:
-                messages.success(request, _("Repayment agreement saved."))
-                return redirect("work:meeting", counterparty.pk, instance.pk)
-        else:
-            messages.error(request, _("Please correct the repayment schedule."))
-    # Bound only when the meeting itself is submitted: a GET shows a clean form, no errors.
-    meeting_posted = request.method == "POST" and request.POST.get("form") != "agreement"
-    form = MeetingForm(request.POST if meeting_posted else None, instance=instance)
-    if meeting_posted and form.is_valid():
-        try:
-            saved = services.save_meeting(user, counterparty, form.cleaned_data, instance)
-        except services.WorkError as exc:
-            messages.error(request, str(exc.message))
-        else:
-            messages.success(request, _("Meeting saved."))
-            return redirect("work:meeting", counterparty.pk, saved.pk)
-    if instance is None:
-        agreement_form = None
-    elif request.method != "POST" or request.POST.get("form") != "agreement":
-        agreement_form = AgreementForm(currencies=_open_currencies(counterparty))
+                messages.success(request, _("Meeting saved."))
+                return redirect("work:meeting", counterparty.pk, saved.pk)
     return render(
         request,
         "work/meeting.html",
@@ -588,6 +597,11 @@ def meeting(
             "meeting": instance,
             "agreement_form": agreement_form,
             "agreements": ladder_bridge.facts_for(counterparty, timezone.localdate()).agreements,
+            # The signed schedule and the protocol as documents (DOCX, PDF) in the debtor's
+            # language, made from what was recorded here rather than typed again.
+            "protocol_lines": (instance.protocol if instance else "").strip(),
+            "meeting_day": timezone.localtime(instance.starts_at).date() if instance else None,
+            "currencies": currencies,
         },
     )
 
