@@ -968,9 +968,17 @@ def _wordings(kind: str) -> dict[str, Wording]:
     return found
 
 
+def mailing_sender(mailing: Mailing, counterparty: Counterparty) -> User | None:
+    """Who a mailing's message to this debtor is from, signed by and answered to: the debtor's
+    own collector, as the composer signs a letter; the one who prepared the mailing only when
+    the debtor has none."""
+    return counterparty.collector or mailing.created_by
+
+
 def _drafts(
-    mailing: Mailing, rows: Sequence[MailingDebtor], sender: Sender
+    mailing: Mailing, rows: Sequence[MailingDebtor]
 ) -> list[tuple[MailingDebtor, Situation, Draft]]:
+    """Each row's message, signed by `mailing_sender` (rows come with counterparty__collector)."""
     wordings = _wordings(mailing.kind)
     found = situations([r.counterparty_id for r in rows])
     out = []
@@ -985,6 +993,7 @@ def _drafts(
             wording = wordings.get(situation.language) or wordings.get("en")
         if situation is None or wording is None:
             continue
+        sender = sender_of(mailing_sender(mailing, row.counterparty))
         out.append((row, situation, draft(situation, wording.subject, wording.body, sender)))
     return out
 
@@ -996,8 +1005,12 @@ def _to_write(mailing: Mailing) -> Any:
 
 def preview(mailing: Mailing, sample: int = 3) -> list[tuple[MailingDebtor, Situation, Draft]]:
     """A few of the mailing's messages, rendered as they would go out."""
-    rows = list(_to_write(mailing).select_related("counterparty").order_by("id")[:sample])
-    return _drafts(mailing, rows, sender_of(mailing.created_by))
+    rows = list(
+        _to_write(mailing)
+        .select_related("counterparty__collector", "counterparty__company")
+        .order_by("id")[:sample]
+    )
+    return _drafts(mailing, rows)
 
 
 def queue_many(messages: Iterable[OutgoingMessage]) -> list[OutgoingMessage]:
@@ -1041,7 +1054,6 @@ def approve_mailing(by: User, mailing: Mailing) -> int:
         mailing.refresh_from_db()
         return 0
     mailing.refresh_from_db()
-    sender = sender_of(mailing.created_by)
     queued = 0
     # Who went into the legal track or got paused since the mailing was prepared is left out
     # now (the page counts them).
@@ -1049,7 +1061,11 @@ def approve_mailing(by: User, mailing: Mailing) -> int:
     for reason in LEFT_OUT:
         ids = [cp for cp, why in now_out.items() if why == reason]
         mailing.rows.filter(counterparty_id__in=ids).update(reason=reason)
-    rows = _to_write(mailing).select_related("counterparty__company").order_by("id")
+    rows = (
+        _to_write(mailing)
+        .select_related("counterparty__company", "counterparty__collector")
+        .order_by("id")
+    )
     last = 0
     while True:
         chunk = list(rows.filter(id__gt=last)[:BATCH])
@@ -1059,14 +1075,14 @@ def approve_mailing(by: User, mailing: Mailing) -> int:
         with transaction.atomic():
             messages = []
             entries = []
-            for row, _situation, made in _drafts(mailing, chunk, sender):
+            for row, _situation, made in _drafts(mailing, chunk):
                 cp = row.counterparty
                 messages.append(
                     OutgoingMessage(
                         company_id=cp.company_id,
                         counterparty_id=cp.pk,
                         contact_id=row.contact_id,
-                        sender=mailing.created_by,
+                        sender=mailing_sender(mailing, cp),
                         created_by=by,
                         channel=Channel.EMAIL,
                         to_email=row.email,
