@@ -12,7 +12,7 @@ import dataclasses
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from email.message import EmailMessage
 from typing import Any
@@ -796,14 +796,17 @@ def no_address_labels() -> dict[str, str]:
 # address (stored in MailingDebtor.reason, as the no-address reasons are).
 LEGAL_TRACK = "legal"
 PAUSED = "paused"
-LEFT_OUT = (LEGAL_TRACK, PAUSED)
+WRITTEN_TODAY = "written_today"
+LEFT_OUT = (LEGAL_TRACK, PAUSED, WRITTEN_TODAY)
 
 
 def left_out_debtors(ids: Sequence[int], today: date | None = None) -> dict[int, str]:
     """The debtors not to write to now, and why: an open legal case (not closed or written
     off), or a pause the ladder honours too — a grace in force, an active repayment agreement,
     or promises and disputes holding out every overdue document (laid over the documents as
-    the ladder lays them, `ladder.decide.held_amounts`)."""
+    the ladder lays them, `ladder.decide.held_amounts`); and a debtor we already emailed today
+    (by hand, a step or another mailing: a message not cancelled), so that nobody gets two
+    emails from us the same day."""
     from dunwell.ladder.decide import held_amounts
     from dunwell.ladder.models import (
         Agreement,
@@ -869,6 +872,18 @@ def left_out_debtors(ids: Sequence[int], today: date | None = None) -> dict[int,
             paused |= held_cps - unheld
         for cp_id in paused:
             out[cp_id] = PAUSED
+        rest = [i for i in batch if i not in out]
+        start_of_day = timezone.make_aware(datetime.combine(today, time.min))
+        for cp_id in (
+            OutgoingMessage.objects.filter(
+                counterparty_id__in=rest, channel=Channel.EMAIL, created_at__gte=start_of_day
+            )
+            .exclude(state=MessageState.CANCELLED)
+            .values_list("counterparty_id", flat=True)
+            .distinct()
+        ):
+            if cp_id is not None:
+                out[cp_id] = WRITTEN_TODAY
     return out
 
 
@@ -899,6 +914,16 @@ def left_out_counts(mailing: Mailing) -> list[str]:
                 "or a dispute: left out.",
                 "%(n)s debtors have their debt paused by a grace, a repayment agreement, a "
                 "promise or a dispute: left out.",
+                n,
+            )
+            % {"n": n}
+        )
+    if counts.get(WRITTEN_TODAY):
+        n = counts[WRITTEN_TODAY]
+        lines.append(
+            ngettext(
+                "%(n)s debtor already got an email from us today: left out.",
+                "%(n)s debtors already got an email from us today: left out.",
                 n,
             )
             % {"n": n}
@@ -1055,8 +1080,8 @@ def approve_mailing(by: User, mailing: Mailing) -> int:
         return 0
     mailing.refresh_from_db()
     queued = 0
-    # Who went into the legal track or got paused since the mailing was prepared is left out
-    # now (the page counts them).
+    # Who went into the legal track, got paused or got an email from us since the mailing was
+    # prepared is left out now (the page counts them).
     now_out = left_out_debtors(list(_to_write(mailing).values_list("counterparty_id", flat=True)))
     for reason in LEFT_OUT:
         ids = [cp for cp, why in now_out.items() if why == reason]
