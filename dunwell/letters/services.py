@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Q, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.translation import gettext, gettext_noop, ngettext
+from django.utils.translation import gettext, gettext_noop, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
@@ -1139,21 +1139,57 @@ def approve_mailing(by: User, mailing: Mailing) -> int:
     return queued
 
 
+# A message in one of these states may still go out: the mailing is not done while any is.
+LEFT_TO_SEND = (MessageState.QUEUED, MessageState.SENDING, MessageState.FAILED)
+
+
 def progress(mailing: Mailing) -> dict[str, int]:
-    """Queued / sent / failed counts of the mailing's messages in the outbox."""
-    counts = {"queued": 0, "sending": 0, "sent": 0, "failed": 0, "total": 0}
+    """The mailing's messages in the outbox per state (`failed`: failed, will retry), their
+    total (the states add up to it) and how many are `left` to send."""
+    counts = dict.fromkeys(MessageState.values, 0)
     for state, n in (
         OutgoingMessage.objects.filter(source=f"mailing:{mailing.pk}")
         .values_list("state")
         .annotate(n=Count("id"))
         .order_by()
     ):
-        if state in (MessageState.FAILED, MessageState.GAVE_UP, MessageState.CANCELLED):
-            counts["failed"] += n
-        elif state in counts:
-            counts[state] += n
-        counts["total"] += n
+        counts[state] = counts.get(state, 0) + n
+    counts["total"] = sum(counts.values())
+    counts["left"] = sum(counts[state] for state in LEFT_TO_SEND)
     return counts
+
+
+def progress_text(counts: dict[str, int]) -> str:
+    """The progress line: how many of the total are sent, then each other state with messages
+    in it, by its name ("89 of 89 sent", "80 of 89 sent · queued: 6 · given up: 3")."""
+    parts = [gettext("%(sent)s of %(total)s sent") % counts]
+    for state in MessageState:
+        if state != MessageState.SENT and counts.get(state.value):
+            parts.append(
+                gettext("%(state)s: %(n)s") % {"state": state.label, "n": counts[state.value]}
+            )
+    return " · ".join(parts)
+
+
+def state_label(mailing: Mailing, counts: dict[str, int]) -> str:
+    """The mailing's badge: waiting for approval; approved and queued while a message may
+    still go out; done once nothing is left to send."""
+    if mailing.state == MailingState.APPROVED and not counts["left"]:
+        return pgettext("mailing", "done: nothing left to send")
+    return str(mailing.get_state_display())
+
+
+def state_labels(mailings: Sequence[Mailing]) -> list[tuple[Mailing, str]]:
+    """The mailings list's badges, `state_label` of each, counted in one query."""
+    left = dict(
+        OutgoingMessage.objects.filter(
+            source__in=[f"mailing:{m.pk}" for m in mailings], state__in=LEFT_TO_SEND
+        )
+        .values_list("source")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return [(m, state_label(m, {"left": left.get(f"mailing:{m.pk}", 0)})) for m in mailings]
 
 
 def visible_mailings(by: User) -> Any:

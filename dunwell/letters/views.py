@@ -391,7 +391,10 @@ def mailings(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "letters/mailings.html",
-        {"form": form, "mailings": services.visible_mailings(user)[:50]},
+        {
+            "form": form,
+            "mailings": services.state_labels(list(services.visible_mailings(user)[:50])),
+        },
         status=status,
     )
 
@@ -444,9 +447,18 @@ def mailing(request: HttpRequest, pk: int) -> HttpResponse:
             "missing": missing,
             "reasons": services.no_address_labels(),
             "left_out": services.left_out_counts(found),
-            "progress": services.progress(found),
+            **_progress(found),
         },
     )
+
+
+def _progress(found: Mailing) -> dict[str, Any]:
+    counts = services.progress(found)
+    return {
+        "progress": counts,
+        "progress_text": services.progress_text(counts),
+        "state_label": services.state_label(found, counts),
+    }
 
 
 @login_required
@@ -468,10 +480,11 @@ def mailing_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def mailing_progress(request: HttpRequest, pk: int) -> HttpResponse:
     _user_, found = _mailing(request, pk)
-    counts = services.progress(found)
+    shown = _progress(found)
     if request.GET.get("format") == "json":
-        return JsonResponse({"state": found.state, **counts})
-    return render(request, "letters/_progress.html", {"mailing": found, "progress": counts})
+        return JsonResponse({"state": found.state, **shown["progress"]})
+    # The badge beside the title follows the line (htmx swaps it out of band).
+    return render(request, "letters/_progress.html", {"mailing": found, "badge": True, **shown})
 
 
 def compose_url(
