@@ -1180,7 +1180,7 @@ def _as_money(value: Any) -> Decimal:
 @dataclass
 class Holds:
     grace_until: dict[int, date]
-    paused_cps: set[int]  # active repayment agreement
+    agreed: set[tuple[int, str]]  # (counterparty, currency) of an active repayment agreement
     held: dict[int, Decimal]  # document → held amount
     promise_until: dict[int, date]  # document → promise end, when a promise holds it
 
@@ -1191,10 +1191,11 @@ def _holds(as_of: date, lo: int, hi: int, shard: tuple[int, int]) -> Holds:
             counterparty_id__gte=lo, counterparty_id__lte=hi, until__gte=as_of
         ).values_list("counterparty_id", "until")
     )
-    paused = set(
+    # An agreement holds the debt of its own currency: the others go on up the ladder.
+    agreed = set(
         Agreement.objects.filter(
             counterparty_id__gte=lo, counterparty_id__lte=hi, status=AgreementStatus.ACTIVE
-        ).values_list("counterparty_id", flat=True)
+        ).values_list("counterparty_id", "currency")
     )
     # Keyed by (counterparty, currency): a promise or dispute holds documents of its own
     # currency only.
@@ -1242,7 +1243,7 @@ def _holds(as_of: date, lo: int, hi: int, shard: tuple[int, int]) -> Holds:
             if by_promise:
                 end = max(e for _a, _ids, e in promise_holds[key])
                 promise_until.update(dict.fromkeys(by_promise, end))
-    return Holds(grace, paused, held, promise_until)
+    return Holds(grace, agreed, held, promise_until)
 
 
 Group = tuple[int, str, int]  # (step id, "d" document / "c" counterparty, its id)
@@ -1304,7 +1305,7 @@ def _decide_rows(
         pause_kind = ""
         if cp_id in holds.grace_until:
             paused_until, pause_kind = holds.grace_until[cp_id], "grace"
-        elif cp_id in holds.paused_cps:
+        elif (cp_id, currency) in holds.agreed:
             paused_until, pause_kind = as_of, "agreement"
         elif amount <= 0 and doc_id in holds.promise_until:
             paused_until, pause_kind = holds.promise_until[doc_id], "promise"
@@ -1469,7 +1470,7 @@ def _document_batch_sql(
         cursor.execute(
             CANDIDATES_TEMP_SQL.format(shard=shard_sql),
             [
-                sorted(set(holds.grace_until) | holds.paused_cps),
+                sorted(set(holds.grace_until) | {cp for cp, _currency in holds.agreed}),
                 sorted(holds.held),
                 row_by_row,
                 NO_DATE,

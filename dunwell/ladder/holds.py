@@ -4,8 +4,9 @@ the debtor card and the task pages.
 A hold is what pauses the pressure scale (DESIGN §1.4, §1.6–1.8):
 
 - a management **grace** covers every ladder task of the counterparty until its date;
-- an active **repayment agreement** covers them while the agreement runs (shown until its
-  last instalment);
+- an active **repayment agreement** covers the tasks whose open documents are all in its
+  currency while the agreement runs (shown until its last instalment): a schedule of the
+  hryvnia debt does not pay the euro one, which goes on up the ladder;
 - an active **promise** covers the tasks whose open documents it pays in full, until the
   promised date plus the promise's grace days;
 - an open **dispute** covers the tasks whose open documents are all disputed, until the
@@ -27,6 +28,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from django.db.models import Max, QuerySet
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
@@ -61,14 +63,20 @@ REASON_LABELS: dict[str, StrOrPromise] = {
 @dataclass(frozen=True)
 class Hold:
     """`reason` is one of GRACE, AGREEMENT, PROMISE, DISPUTE; `until` is the last day the
-    hold lasts (None: until a person settles it, e.g. a dispute without a deadline)."""
+    hold lasts (None: until a person settles it, e.g. a dispute without a deadline).
+    `currencies` are the debts an agreement holds, each with its last instalment's day (empty:
+    every currency, as a grace)."""
 
     reason: str
     until: date | None
+    currencies: tuple[tuple[str, date | None], ...] = ()
 
     @property
     def label(self) -> StrOrPromise:
-        return REASON_LABELS[self.reason]
+        if not self.currencies:
+            return REASON_LABELS[self.reason]
+        codes = ", ".join(code for code, _until in self.currencies)
+        return format_lazy("{}, {}", REASON_LABELS[self.reason], codes)
 
 
 def _later(a: date | None, b: date | None) -> date | None:
@@ -89,13 +97,14 @@ def _graces(ids: Any, today: date) -> QuerySet[Any]:
 
 
 def _agreements(ids: Any) -> QuerySet[Any]:
-    """The last instalment's day of each counterparty of `ids` with an active agreement."""
+    """The last instalment's day of the active agreements of each counterparty of `ids`, by
+    currency."""
     lookup = "counterparty_id__in" if isinstance(ids, QuerySet) else "counterparty_id__any"
     return (
         Agreement.objects.filter(**{lookup: ids}, status=AgreementStatus.ACTIVE)
-        .values("counterparty_id")
+        .values("counterparty_id", "currency")
         .annotate(until=Max("instalments__due_date"))
-        .order_by()
+        .order_by("counterparty_id", "currency")
     )
 
 
@@ -106,7 +115,9 @@ AGREEMENTS_OF = Reusable(_agreements, list)
 def counterparty_holds(
     counterparty_ids: Collection[int] | QuerySet[Any], today: date
 ) -> dict[int, Hold]:
-    """Holds that cover a whole counterparty (grace, then an active agreement), by id.
+    """Holds of a counterparty as a whole, by id: a grace covers all of its debts; else its
+    active agreements cover the debts of their currencies (`Hold.currencies`), which
+    `task_holds` lays over the tasks' documents.
 
     `counterparty_ids` is a list or a values("counterparty_id") queryset (kept as a subquery).
     Two queries whatever the number of counterparties."""
@@ -119,9 +130,14 @@ def counterparty_holds(
         graces, agreements = GRACES_OF(ids, today), AGREEMENTS_OF(ids)
     for row in graces:
         holds[row["counterparty_id"]] = Hold(GRACE, row["until"])
-    # An active agreement pauses the ladder while it runs; shown until its last instalment.
+    # An active agreement pauses the ladder for its currency while it runs; shown until its
+    # last instalment.
+    by_currency: dict[int, list[tuple[str, date | None]]] = defaultdict(list)
     for row in agreements:
-        holds.setdefault(row["counterparty_id"], Hold(AGREEMENT, row["until"]))
+        by_currency[row["counterparty_id"]].append((row["currency"], row["until"]))
+    for cp_id, currencies in by_currency.items():
+        last = max((until for _code, until in currencies if until is not None), default=None)
+        holds.setdefault(cp_id, Hold(AGREEMENT, last, tuple(sorted(currencies))))
     return holds
 
 
@@ -201,15 +217,18 @@ def _task_holds(
     result: dict[int, Hold] = {}
     rest: dict[int, list[int]] = defaultdict(list)  # counterparty → its task ids
     for task_id, cp_id in rows:
-        if cp_id in whole:
-            result[task_id] = whole[cp_id]
+        hold = whole.get(cp_id)
+        if hold is not None and not hold.currencies:
+            result[task_id] = hold
         else:
             rest[cp_id].append(task_id)
     if not rest:
         return result
     claims = _claims_of(listed or sorted(rest), today)
-    # Only the counterparties in `rest` can hold a task by a claim: the others are held whole.
-    claimed = [cp for cp in claims if cp in rest]
+    # Only the counterparties in `rest` can hold a task by a claim or an agreement of a
+    # currency: the others are held whole.
+    agreed = {cp: whole[cp].currencies for cp in rest if cp in whole}
+    claimed = [cp for cp in rest if cp in claims or cp in agreed]
     if not claimed:
         return result
     docs: dict[int, dict[str, list[tuple[int, date, Decimal]]]] = defaultdict(
@@ -225,14 +244,16 @@ def _task_holds(
         )
     )
     for cp_id in claimed:
-        covered = _covered_documents(docs[cp_id], claims[cp_id])
+        covered = _covered_documents(docs[cp_id], claims.get(cp_id, []))
+        for currency, last in agreed.get(cp_id, ()):
+            covered.update((d[0], (AGREEMENT, last)) for d in docs[cp_id].get(currency, []))
         open_ids = {d[0] for cur in docs[cp_id].values() for d in cur}
         for task_id in rest[cp_id]:
             wanted = [d for d in task_docs.get(task_id, []) if d in open_ids]
             if not wanted or any(d not in covered for d in wanted):
                 continue
             kinds = {covered[d][0] for d in wanted}
-            reason = PROMISE if PROMISE in kinds else DISPUTE
+            reason = next(k for k in (AGREEMENT, PROMISE, DISPUTE) if k in kinds)
             until: date | None = covered[wanted[0]][1]
             for d in wanted[1:]:
                 until = _later(until, covered[d][1])

@@ -253,6 +253,22 @@ def test_missed_instalment_fires_its_step(
     assert tasks(step__event="instalment_missed") == [("call", "colin")]
 
 
+def test_an_agreement_pauses_the_debt_of_its_currency_only(
+    invoices: list[Document], debtor: Counterparty, make_document: Callable[..., Document]
+) -> None:
+    """A schedule of the lei debt does not pay the euro one: the euro invoice goes on up the
+    ladder (a task naming it alone), the lei invoices wait for the instalments."""
+    euro = make_document(debtor, "800.00", currency="EUR", due_date=DUE)
+    services.create_agreement(
+        counterparty=debtor, signed_on=day(1), user=None, currency="RON",
+        instalments=[(day(5), Decimal("500")), (day(20), Decimal("1000"))],
+    )  # fmt: skip
+    run(day(3))
+    made = Task.objects.filter(step__isnull=False)
+    assert made.exists()
+    assert all(task.document_ids == [euro.pk] for task in made)
+
+
 # §1.9 fresh eyes: a reassigned debtor's next tasks go to the new collector
 def test_reassigned_debtor_next_step_goes_to_the_new_collector(
     invoices: list[Document], debtor: Counterparty, make_user: Callable[..., User]

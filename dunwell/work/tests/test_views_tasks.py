@@ -265,8 +265,32 @@ def test_an_active_agreement_pauses_the_ladder_on_the_card(
     )  # fmt: skip
     client = client_for(collector)
     card = client.get(reverse("work:debtor", args=[debtor.pk])).content.decode()
-    assert "Paused until 15.05.2026 (repayment agreement)" in card
+    assert "Paused until 15.05.2026 (repayment agreement, RON)" in card
     assert "Reminder letter" not in client.get(reverse("work:worklist")).content.decode()
+
+
+def test_an_agreement_holds_the_debt_of_its_currency_only(
+    debtor: Counterparty, collector: User, make_document: Callable[..., Document]
+) -> None:
+    """A schedule of the lei debt does not pay the euro one: the euro letter stays on My day
+    and the card says which debt the agreement pauses."""
+    ladder_task(debtor, collector, "letter", title="Lei letter")
+    euro = make_document(debtor, "400.00", currency="EUR", due_date=date(2026, 2, 20))
+    Task.objects.create(
+        counterparty=debtor, assignee=collector, action="letter", title="Euro letter",
+        due_at=timezone.now(), key="test:euro", document_ids=[euro.pk],
+        step=Policy.objects.get(code="standard").steps.first(),
+    )  # fmt: skip
+    ladder.create_agreement(
+        counterparty=debtor, signed_on=date(2026, 3, 9), user=None, currency="RON",
+        instalments=[(date(2026, 4, 15), Decimal("1000")), (date(2026, 5, 15), Decimal("1200"))],
+    )  # fmt: skip
+    client = client_for(collector)
+    card = client.get(reverse("work:debtor", args=[debtor.pk])).content.decode()
+    assert "Paused until 15.05.2026 (repayment agreement, RON)" in card
+    day = client.get(reverse("work:worklist")).content.decode()
+    assert "Euro letter" in day
+    assert "Lei letter" not in day
 
 
 def test_my_day_with_holds_uses_a_bounded_number_of_queries(
