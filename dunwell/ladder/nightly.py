@@ -452,6 +452,15 @@ def escalate_overdue_disputes(run: NightlyRun) -> None:
 # Stored in English, read in each reader's language (models.stepless_title, timeline_texts).
 RETRY_TITLE = CALL_AGAIN
 NO_ANSWER_TITLE = CALL_AGAIN_NO_ANSWER
+_RETRY_PREFIXES = tuple(title.split("%(")[0] for title in (RETRY_TITLE, NO_ANSWER_TITLE))
+
+
+def retry_title(title: str) -> str:
+    """The title of the retry of a missed call-back. A call-back that was itself a retry keeps
+    its title: three missed days read 'Call again: Call again: Call again (no answer): …'."""
+    if title.startswith(_RETRY_PREFIXES):
+        return title
+    return RETRY_TITLE % {"title": title}
 
 
 def _retry_task(
@@ -514,10 +523,15 @@ def retry_stale_call_backs(run: NightlyRun) -> None:
         for task_id, cp, assignee, title, due_at, _end in stale:
             debtor = debtors[cp]
             local_day = timezone.localtime(due_at, _zone(debtor.time_zone)).date()
-            retry_title = RETRY_TITLE % {"title": title}
             new.append(
                 _retry_task(
-                    run, debtor, assignee, retry_title, local_day, (None, None), f"retry:{task_id}"
+                    run,
+                    debtor,
+                    assignee,
+                    retry_title(title),
+                    local_day,
+                    (None, None),
+                    f"retry:{task_id}",
                 )
             )
             timeline.append(

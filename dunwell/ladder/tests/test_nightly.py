@@ -200,6 +200,39 @@ def test_missed_call_back_is_closed_and_retried_on_the_next_working_day(
     assert Task.objects.filter(key__startswith="retry:").count() == 1
 
 
+def test_a_retry_missed_again_keeps_its_title(debtor: Counterparty, collector: User) -> None:
+    """A retry nobody made is retried once more under the same title: My day and the calendar
+    read 'Позвонить ещё раз: Позвонить ещё раз: Позвонить ещё раз (нет ответа): …' after three
+    missed days."""
+    at = datetime(2026, 3, 6, 15, tzinfo=BUCHAREST)
+    with time_machine.travel(at - timedelta(hours=1), tick=False):
+        services.create_manual_task(
+            counterparty=debtor, assignee=collector, action=Action.CALL, due_at=at,
+            title="Call back as asked", user=collector,
+        )  # fmt: skip
+        services.create_manual_task(
+            counterparty=debtor, assignee=collector, action=Action.CALL, due_at=at,
+            title=f"Call again (no answer): {debtor.name}", user=collector,
+        )  # fmt: skip
+    run_at(7)  # retried on Monday 09.03; nobody calls
+    assert sorted(
+        Task.objects.filter(key__startswith="retry:").values_list("title", flat=True)
+    ) == [
+        "Call again (no answer): " + debtor.name,
+        "Call again: Call back as asked",
+    ]
+    run_at(11)  # retried again on Wednesday
+    titles = sorted(
+        Task.objects.filter(status=TaskStatus.OPEN, key__startswith="retry:").values_list(
+            "title", flat=True
+        )
+    )
+    assert titles == ["Call again (no answer): " + debtor.name, "Call again: Call back as asked"]
+    retry = Task.objects.filter(status=TaskStatus.OPEN, title__startswith="Call again: ").get()
+    with translation.override("ru"):
+        assert retry.localized_title == "Позвонить ещё раз: Перезвонить, как просили"
+
+
 def test_a_missed_call_back_is_retried_in_each_readers_language(
     debtor: Counterparty, collector: User
 ) -> None:
