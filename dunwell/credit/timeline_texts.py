@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.formats import date_format
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_noop, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from dunwell.credit.models import limit_reason_text
@@ -42,7 +42,9 @@ def resumed(entries: Sequence[Any]) -> dict[int, str]:
     return out
 
 
-def decided(entries: Sequence[Any]) -> dict[int, str]:
+def _decisions(entries: Sequence[Any], approved: str, refused: str) -> dict[int, str]:
+    """A decision on a request by its stored data: `approved` or `refused` (English msgids,
+    marked with gettext_noop) read in the reader's language."""
     out = {}
     for e in entries:
         data = e.data or {}
@@ -54,12 +56,17 @@ def decided(entries: Sequence[Any]) -> dict[int, str]:
             "reason": data.get("reason", ""),
             "until": _day(data.get("expires_on")),
         }
-        if data.get("status") == "approved":
-            text = gettext("Order %(order)s approved by %(who)s until %(until)s: %(reason)s")
-        else:
-            text = gettext("Order %(order)s rejected by %(who)s: %(reason)s")
-        out[e.pk] = text % values
+        text = approved if data.get("status") == "approved" else refused
+        out[e.pk] = gettext(text) % values
     return out
+
+
+def decided(entries: Sequence[Any]) -> dict[int, str]:
+    return _decisions(
+        entries,
+        gettext_noop("Order %(order)s approved by %(who)s until %(until)s: %(reason)s"),
+        gettext_noop("Order %(order)s rejected by %(who)s: %(reason)s"),
+    )
 
 
 def requested(entries: Sequence[Any]) -> dict[int, str]:
@@ -96,29 +103,16 @@ def exception_requested(entries: Sequence[Any]) -> dict[int, str]:
 
 
 def exception_decided(entries: Sequence[Any]) -> dict[int, str]:
-    out = {}
-    for e in entries:
-        data = e.data or {}
-        if "by_name" not in data:
-            continue
-        values = {
-            "order": data.get("order", ""),
-            "who": data["by_name"],
-            "reason": data.get("reason", ""),
-            "until": _day(data.get("expires_on")),
-        }
-        if data.get("status") == "approved":
-            text = gettext(
-                "Exception to the stop of shipments for order %(order)s approved by %(who)s"
-                " until %(until)s: %(reason)s"
-            )
-        else:
-            text = gettext(
-                "Exception to the stop of shipments for order %(order)s refused by %(who)s:"
-                " %(reason)s"
-            )
-        out[e.pk] = text % values
-    return out
+    return _decisions(
+        entries,
+        gettext_noop(
+            "Exception to the stop of shipments for order %(order)s approved by %(who)s"
+            " until %(until)s: %(reason)s"
+        ),
+        gettext_noop(
+            "Exception to the stop of shipments for order %(order)s refused by %(who)s: %(reason)s"
+        ),
+    )
 
 
 def limit_set(entries: Sequence[Any]) -> dict[int, str]:
