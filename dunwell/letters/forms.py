@@ -30,6 +30,8 @@ class ComposeForm(forms.Form):
     )
     note = forms.CharField(label=_("Note for the task"), required=False, max_length=500)
     token = forms.CharField(widget=forms.HiddenInput)
+    # The contact the draft greets: the email goes to no one else.
+    greets = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, contacts: list[tuple[int, str, bool]] = (), **kwargs: Any):  # type: ignore[assignment]
         super().__init__(*args, **kwargs)

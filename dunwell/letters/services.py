@@ -221,15 +221,29 @@ class Composition:
     draft: Draft
     task: Task | None = None
     contacts: list[ContactInfo] = field(default_factory=list)
+    # The person the letter would be addressed to who cannot get it by email (the draft then
+    # greets whoever it goes to).
+    passed_over: ContactInfo | None = None
 
 
-def compose(by: User, counterparty: Counterparty, task: Task | None = None) -> Composition:
+def compose(
+    by: User, counterparty: Counterparty, task: Task | None = None, greet_id: int | None = None
+) -> Composition:
     """The draft for this debtor (and task): its situation in the letter's language, written
-    with the wording of the task's step."""
+    with the wording of the task's step. It greets the contact `greet_id` when given, else the
+    addressee, or, when the addressee cannot get an email, the contact the email goes to (a
+    letter greets the person who reads it)."""
     if not can_see_counterparty(by, counterparty.pk):
         raise LetterError(_("You do not have access to this debtor."))
     found = situations([counterparty.pk]).get(counterparty.pk)
     assert found is not None
+    passed_over = None
+    greeted = next((c for c in found.contacts if c.id == greet_id), None)
+    if greeted is None and found.addressee is not None and not found.addressee.usable:
+        greeted = choose_recipient(found.contacts)
+        passed_over = found.addressee if greeted is not None else None
+    if greeted is not None:
+        found.addressee = greeted
     kind = kind_for_task(task, counterparty)
     wording = current_wording(kind, found.language)
     step = task.step.localized_name if task is not None and task.step is not None else ""
@@ -237,7 +251,7 @@ def compose(by: User, counterparty: Counterparty, task: Task | None = None) -> C
         made = Draft(subject="", body="", language=found.language, facts="")
     else:
         made = draft(found, wording.subject, wording.body, sender_of(by), step)
-    return Composition(found, kind, wording, made, task, found.contacts)
+    return Composition(found, kind, wording, made, task, found.contacts, passed_over)
 
 
 def check_no_threat(kind: str, language: str, subject: str, body: str, facts: str) -> None:
@@ -382,13 +396,15 @@ def send_email(
     token: str = "",
     note: str = "",
     in_reply_to: str = "",
+    greets: int | None = None,
 ) -> OutgoingMessage:
     """Queue the letter as an email to the chosen contact with the ticked documents, and
     complete the task with the email as sent. A double submit (the same task, or the same
     composer token) queues once. `in_reply_to`: the Message-ID of the debtor's email it
-    answers, so that the answer stays in their thread."""
+    answers, so that the answer stays in their thread. `greets`: the contact the composer's
+    draft greets; the email goes to no one else."""
     _check_task(by, counterparty, task)
-    composed = compose(by, counterparty, task)
+    composed = compose(by, counterparty, task, greets)
     check_no_threat(composed.kind, composed.situation.language, subject, body, composed.draft.facts)
     contact = next((c for c in composed.contacts if c.id == contact_id), None)
     if contact is None:
@@ -397,6 +413,16 @@ def send_email(
         raise LetterError(
             _("%(name)s's address cannot be used: %(why)s")
             % {"name": contact.name, "why": unusable_text(contact)},
+            "contact",
+        )
+    greeted = next((c for c in composed.contacts if c.id == greets), None)
+    if greeted is not None and greeted.id != contact.id:
+        raise LetterError(
+            _(
+                "The letter greets %(greeted)s, not %(name)s: send it to %(greeted)s, or write "
+                "it again for %(name)s."
+            )
+            % {"greeted": greeted.name, "name": contact.name},
             "contact",
         )
     if not subject.strip():
@@ -525,6 +551,7 @@ def print_for_post(
     attach: Sequence[str] = (),
     token: str = "",
     note: str = "",
+    greets: int | None = None,
 ) -> Printed:
     """The letter as a PDF with its register number, an outbox message on the post channel,
     the outgoing register's entry, and the task completed with the PDF (once, as above)."""
@@ -532,7 +559,7 @@ def print_for_post(
     from dunwell.correspondence.services import register_letter
 
     _check_task(by, counterparty, task)
-    composed = compose(by, counterparty, task)
+    composed = compose(by, counterparty, task, greets)
     language = composed.situation.language
     check_no_threat(composed.kind, language, subject, body, composed.draft.facts)
     if not subject.strip():

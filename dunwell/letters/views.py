@@ -109,8 +109,19 @@ def compose(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     counterparty, task = _target(request, user)
     answered = _answered(request, counterparty)
-    composed = services.compose(user, counterparty, task)
+    source = request.POST if request.method == "POST" else request.GET
+    # The draft greets the contact it is written for (`greet`, "write it for …"), else the
+    # one it goes to by default.
+    greet = _int(source.get("greets" if request.method == "POST" else "greet"))
+    composed = services.compose(user, counterparty, task, greet)
+    if answered is not None and greet is None:
+        # The answer goes to who wrote, when that is one of the debtor's contacts.
+        wrote = answered.from_email.lower()
+        author = next((c for c in composed.contacts if c.usable and c.email.lower() == wrote), None)
+        if author is not None:
+            composed = services.compose(user, counterparty, task, author.id)
     contacts = [(c.id, _contact_label(c), c.usable) for c in composed.contacts if c.email]
+    rewrite_for = None
     if request.method == "POST":
         form = ComposeForm(request.POST, contacts=contacts)
         if form.is_valid():
@@ -126,6 +137,7 @@ def compose(request: HttpRequest) -> HttpResponse:
                         attach=data["attach"],
                         token=data["token"],
                         note=data["note"],
+                        greets=data["greets"],
                     )
                     response = HttpResponse(printed.pdf, content_type="application/pdf")
                     response["Content-Disposition"] = f'inline; filename="{printed.number}.pdf"'
@@ -141,8 +153,13 @@ def compose(request: HttpRequest) -> HttpResponse:
                     token=data["token"],
                     note=data["note"],
                     in_reply_to=answered.message_id if answered is not None else "",
+                    greets=data["greets"],
                 )
             except services.LetterError as exc:
+                if data["greets"] is not None and data["contact"] != data["greets"]:
+                    rewrite_for = next(
+                        (c for c in composed.contacts if c.id == data["contact"]), None
+                    )
                 field = exc.field if exc.field in form.fields else None
                 form.add_error(field, str(exc.message))
             else:
@@ -160,10 +177,6 @@ def compose(request: HttpRequest) -> HttpResponse:
     else:
         usable = [c for c in composed.contacts if c.usable]
         chosen = composed.situation.addressee
-        if answered is not None:
-            # The answer goes to who wrote, when that is one of the debtor's contacts.
-            sender = answered.from_email.lower()
-            chosen = next((c for c in usable if c.email.lower() == sender), chosen)
         default = (
             chosen.id
             if chosen is not None and chosen.usable
@@ -180,6 +193,7 @@ def compose(request: HttpRequest) -> HttpResponse:
                 "contact": default,
                 "attach": ["statement"],
                 "token": uuid.uuid4().hex,
+                "greets": chosen.id if chosen is not None else None,
             },
             contacts=contacts,
         )
@@ -195,6 +209,7 @@ def compose(request: HttpRequest) -> HttpResponse:
             "form": form,
             "kind_label": WordingKind(composed.kind).label,
             "language_name": LANGUAGE_NAMES.get(composed.situation.language, ""),
+            "rewrite_for": rewrite_for,
             "unusable": [(c, services.unusable_text(c)) for c in composed.contacts if not c.usable],
         },
         status=status,
