@@ -113,3 +113,14 @@ def test_sending_to_someone_the_letter_does_not_greet_is_refused(
     data["contact"] = no_email["store"].pk
     assert client.post(reverse("letters:compose"), data).status_code == 302
     assert OutgoingMessage.objects.get().to_email == "depozit@nord.example"
+
+
+def test_no_note_when_the_same_person_has_a_second_record_with_an_email(
+    client: Any, collector: Any, debtor: Any, letter_task: Any, frozen: Any
+) -> None:
+    Contact.objects.filter(counterparty=debtor, name="Ana Pop").update(email="")
+    Contact.objects.create(counterparty=debtor, name="Ana Pop", email="ana.pop@nord.example")
+    client.force_login(collector)
+    page = client.get(url(debtor, letter_task))
+    assert form(page)["body"].startswith("Bună ziua, Ana Pop,")
+    assert 'id="addressee-elsewhere"' not in page.content.decode()
