@@ -431,15 +431,19 @@ LAYOUTS: dict[str, tuple[Block, ...]] = {
             meeting_date="meeting_date",
             place="place",
         ),
-        para(
-            _(
-                "Debt on the day of the meeting: %(amount)s %(currency)s (%(words)s), of which "
-                "overdue: %(overdue)s %(currency)s."
+        # each currency owed on its own line, the agreed one first: never a sum across them
+        each(
+            "debts",
+            para(
+                _(
+                    "Debt on the day of the meeting: %(amount)s %(currency)s (%(words)s), of "
+                    "which overdue: %(overdue)s %(currency)s."
+                ),
+                amount="g.total",
+                currency="g.currency",
+                words="g.words",
+                overdue="g.overdue",
             ),
-            amount="total",
-            currency="currency",
-            words="total_words",
-            overdue="overdue",
         ),
         heading(_("Participants")),
         Block("bullets", rows="participants"),

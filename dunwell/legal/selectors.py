@@ -1092,11 +1092,37 @@ def protocol_data(
     next_steps: Sequence[str],
     currency: str = "",
 ) -> Snapshot:
+    """The meeting protocol: the debt on the day of the meeting in each currency the debtor
+    owed (`currency`, the one the meeting agreed on, first; never added across currencies),
+    the participants, what was agreed and the next steps."""
     currency = currency or currency_for(counterparty)
-    money = Money(currency, language)
-    _rows, total, overdue = _open_rows(counterparty, meeting_date, currency, money)
+    owed = set(
+        open_documents_as_of(counterparty, meeting_date, "")
+        .values_list("currency", flat=True)
+        .distinct()
+    )
+    debts, raw_totals = [], {}
+    for cur in [currency, *sorted(owed - {currency})]:
+        money = Money(cur, language)
+        _rows, total, overdue = _open_rows(counterparty, meeting_date, cur, money)
+        if not total and cur != currency:
+            continue
+        debts.append(
+            {
+                "currency": cur,
+                "total": money(total),
+                "words": money.words(total),
+                "overdue": money(overdue),
+            }
+        )
+        raw_totals[cur] = str(total)
+    if len(debts) > 1 and raw_totals[currency] == str(ZERO):
+        # nothing owed in the agreed currency, but something in another: no "0,00" line
+        debts = debts[1:]
+        del raw_totals[currency]
     contract = shared_contract(counterparty, currency)
     data = _common(PaperKind.PROTOCOL, counterparty, language, today, contract)
+    main = debts[0] if debts[0]["currency"] == currency else None
     data.update(
         {
             "currency": currency,
@@ -1105,12 +1131,20 @@ def protocol_data(
             "participants": list(participants),
             "agreed": list(agreed),
             "next_steps": list(next_steps),
-            "total": money(total),
-            "total_words": money.words(total),
-            "overdue": money(overdue),
+            "debts": debts,
+            # the agreed currency's figures, for templates uploaded before `debts`
+            "total": main["total"] if main else "",
+            "total_words": main["words"] if main else "",
+            "overdue": main["overdue"] if main else "",
         }
     )
-    data["raw"].update({"meeting_date": meeting_date.isoformat(), "total": str(total)})
+    data["raw"].update(
+        {
+            "meeting_date": meeting_date.isoformat(),
+            "total": raw_totals.get(currency, str(ZERO)),
+            "totals": raw_totals,
+        }
+    )
     return data
 
 

@@ -1299,3 +1299,15 @@ def remembered_timeline_filter(user: User) -> str:
     found = _CARD_PREFERENCE(user.pk)
     choice = found[0].timeline_filter if found else None
     return choice if choice in TIMELINE_FILTERS else ""
+
+
+def meeting_agreement(counterparty: Counterparty) -> Any:
+    """The repayment agreement a negotiation meeting reached: the debtor's newest active one,
+    or None. The protocol is made in its currency."""
+    from dunwell.ladder.models import Agreement, AgreementStatus
+
+    return (
+        Agreement.objects.filter(counterparty=counterparty, status=AgreementStatus.ACTIVE)
+        .order_by("-signed_on", "-pk")
+        .first()
+    )

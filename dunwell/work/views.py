@@ -602,8 +602,18 @@ def meeting(
             "protocol_lines": (instance.protocol if instance else "").strip(),
             "meeting_day": timezone.localtime(instance.starts_at).date() if instance else None,
             "currencies": currencies,
+            # the protocol states the debt in each currency, the agreed one first
+            "protocol_currency": _protocol_currency(counterparty, currencies),
         },
     )
+
+
+def _protocol_currency(counterparty: Any, currencies: list[str]) -> str:
+    """The currency the meeting agreed on (its agreement's), else the debtor's first."""
+    agreement = selectors.meeting_agreement(counterparty)
+    if agreement is not None:
+        return str(agreement.currency)
+    return currencies[0] if currencies else ""
 
 
 @login_required

@@ -1,0 +1,132 @@
+"""What the debtor reads in the meeting protocol and the repayment schedule made from the
+negotiation meeting page (DESIGN §1.8, §1.14), and what the page says beside the schedule."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+from datetime import date, datetime
+from typing import Any
+
+import docx
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from dunwell.accounts.models import User
+from dunwell.ladder.models import Agreement
+from dunwell.ledger.models import Counterparty
+from dunwell.legal.models import GeneratedDocument
+from dunwell.work import services
+from dunwell.work.models import Meeting
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def meeting(frozen: Any, debtor: Counterparty, collector: User) -> Meeting:
+    at = datetime(2026, 3, 12, 10, tzinfo=timezone.get_current_timezone())
+    values = {"starts_at": at, "place": "Cluj, their office"}
+    return services.save_meeting(collector, debtor, values)
+
+
+@pytest.fixture
+def owes_euros(debtor: Counterparty, make_document: Any) -> Counterparty:
+    """The debtor of conftest (2,200.00 RON open) also owes 1,032.44 EUR."""
+    make_document(debtor, "1032.44", currency="EUR", due_date=date(2026, 2, 20))
+    return debtor
+
+
+def _meeting_fields(**changed: str) -> dict[str, str]:
+    fields = {
+        "starts_at": "2026-03-12T10:00",
+        "duration_minutes": "60",
+        "place": "Cluj, their office",
+        "status": "held",
+        "economic_situation": "",
+        "ideal_terms": "",
+        "acceptable_terms": "",
+        "questions": "",
+        "protocol": "",
+        "good_relations_until": "",
+    }
+    return fields | changed
+
+
+def _docx_text(paper: GeneratedDocument) -> str:
+    document = docx.Document(io.BytesIO(paper.docx.read()))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+def _flat(text: str) -> str:
+    """The text with every run of spaces (non-breaking ones too) as one space."""
+    return " ".join(text.split())
+
+
+def _pdf_text(paper: GeneratedDocument) -> str:
+    out = subprocess.run(["pdftotext", "-layout", paper.pdf.path, "-"], check=True,
+                         capture_output=True, text=True).stdout  # fmt: skip
+    return _flat(out)
+
+
+def _protocol_from_the_page(client: Client, debtor: Counterparty, meeting: Meeting,
+                            language: str, **typed: str) -> GeneratedDocument:  # fmt: skip
+    """Posts the page's protocol form as the collector sends it: its hidden fields and the
+    currency it preselects, with `typed` in its text boxes."""
+    page = client.get(reverse("work:meeting", args=[debtor.pk, meeting.pk])).content.decode()
+    form = page[page.index('id="protocol-document"') :]
+    form = form[: form.index("</form>")]
+    fields = {"kind": "protocol", "language": language, "participants": "", "next_steps": ""}
+    for name in ("meeting_date", "place", "currency"):
+        marker = f'name="{name}" value="'
+        if marker in form:
+            start = form.index(marker) + len(marker)
+            fields[name] = form[start : form.index('"', start)]
+    if 'name="currency"' in form and "currency" not in fields:
+        select = form[form.index('<select name="currency">') :]
+        select = select[: select.index("</select>")]
+        chosen = select[: select.index(" selected>")]
+        fields["currency"] = chosen[chosen.rindex('value="') + 7 : -1]
+    fields["agreed"] = meeting.protocol
+    fields.update(typed)
+    client.post(reverse("legal:debtor_documents", args=[debtor.pk]), fields)
+    return GeneratedDocument.objects.filter(counterparty=debtor, kind="protocol").latest("pk")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("language", "euros", "lei"),
+    [
+        ("ro", "1.032,44 EUR", "2.200,00 RON"),
+        ("ru", "1\u00a0032,44 EUR", "2\u00a0200,00 RON"),
+    ],
+)
+def test_the_protocol_states_the_debt_in_every_currency_the_agreed_one_first(
+    client: Client,
+    collector: User,
+    owes_euros: Counterparty,
+    meeting: Meeting,
+    language: str,
+    euros: str,
+    lei: str,
+) -> None:
+    """A debtor owing euros and lei agrees a schedule in lei: the protocol made from the page
+    states both debts, each in its own currency, the lei first, and never a sum of them."""
+    client.force_login(collector)
+    client.post(
+        reverse("work:meeting", args=[owes_euros.pk, meeting.pk]),
+        _meeting_fields(
+            form="agreement", signed_on="2026-03-12", currency="RON", schedule="2026-04-01 2200"
+        ),  # fmt: skip
+    )
+    assert Agreement.objects.get(counterparty=owes_euros).currency == "RON"
+    page = client.get(reverse("work:meeting", args=[owes_euros.pk, meeting.pk])).content.decode()
+    assert '<option value="RON" selected>' in page
+    paper = _protocol_from_the_page(client, owes_euros, meeting, language)
+    euros, lei = _flat(euros), _flat(lei)
+    for text in (_flat(_docx_text(paper)), _pdf_text(paper)):
+        assert euros in text and lei in text
+        assert text.index(lei) < text.index(euros)
+        assert "3.232,44" not in text and "3 232,44" not in text
