@@ -829,9 +829,10 @@ LEFT_OUT = (LEGAL_TRACK, PAUSED, WRITTEN_TODAY)
 
 def left_out_debtors(ids: Sequence[int], today: date | None = None) -> dict[int, str]:
     """The debtors not to write to now, and why: an open legal case (not closed or written
-    off), or a pause the ladder honours too — a grace in force, an active repayment agreement,
-    or promises and disputes holding out every overdue document (laid over the documents as
-    the ladder lays them, `ladder.decide.held_amounts`); and a debtor we already emailed today
+    off), or a pause the ladder honours too — a grace in force, or every overdue document held
+    out by an active repayment agreement of its currency, by promises or by disputes (laid over
+    the documents as the ladder lays them, `ladder.decide.held_amounts`, `ladder.holds`); and
+    a debtor we already emailed today
     (by hand, a step or another mailing: a message not cancelled), so that nobody gets two
     emails from us the same day."""
     from dunwell.ladder.decide import held_amounts
@@ -861,10 +862,12 @@ def left_out_debtors(ids: Sequence[int], today: date | None = None) -> dict[int,
             Grace.objects.filter(counterparty_id__in=rest, until__gte=today).values_list(
                 "counterparty_id", flat=True
             )
-        ) | set(
+        )
+        # An active repayment agreement holds the debt of its own currency (ladder.holds).
+        agreed = set(
             Agreement.objects.filter(
                 counterparty_id__in=rest, status=AgreementStatus.ACTIVE
-            ).values_list("counterparty_id", flat=True)
+            ).values_list("counterparty_id", "currency")
         )
         # Promises and disputes hold documents of their own currency (as the ladder's run).
         holds: dict[tuple[int, str], list[tuple[Decimal, list[int]]]] = {}
@@ -881,7 +884,7 @@ def left_out_debtors(ids: Sequence[int], today: date | None = None) -> dict[int,
                 docs.setdefault(owner, []).append(doc_id)
             for pk, cp_id, currency, amount in found:
                 holds.setdefault((cp_id, currency), []).append((amount, docs.get(pk, [])))
-        held_cps = {cp for cp, _currency in holds} - paused
+        held_cps = {cp for cp, _currency in (*holds, *agreed)} - paused
         if held_cps:
             open_docs: dict[tuple[int, str], list[tuple[int, date, Decimal]]] = {}
             for doc_id, cp_id, currency, due, amount in Document.objects.filter(
@@ -890,6 +893,8 @@ def left_out_debtors(ids: Sequence[int], today: date | None = None) -> dict[int,
                 open_docs.setdefault((cp_id, currency), []).append((doc_id, due, amount))
             unheld: set[int] = set()
             for (cp_id, currency), rows in open_docs.items():
+                if (cp_id, currency) in agreed:
+                    continue
                 held = held_amounts(rows, holds.get((cp_id, currency), []))
                 if any(
                     due < today and amount > held.get(doc_id, Decimal("0"))

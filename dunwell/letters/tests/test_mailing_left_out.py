@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from dunwell.ladder.models import Dispute, Promise
+from dunwell.ladder.models import Agreement, Dispute, Promise
 from dunwell.ledger.models import Contact
 from dunwell.legal.models import LegalCase
 from dunwell.letters import services
@@ -132,3 +132,20 @@ def test_the_mailing_page_says_who_is_left_out_and_why(
     for line in lines:
         assert line in page
     assert "БудТрейд" not in page.split('id="without-address"')[1]
+
+
+def test_an_agreement_pauses_only_the_debt_of_its_currency(
+    book: Any, supervisor: Any, collector: Any
+) -> None:
+    # Fabrica Nord owes RON and EUR: a schedule of the RON debt leaves the EUR one to write
+    # about; a schedule of both leaves it out.
+    Agreement.objects.create(
+        counterparty=book["nord"], signed_on=date(2026, 3, 1), total=Decimal("1500"), currency="RON"
+    )
+    first = services.create_mailing(supervisor, services.Selection())
+    assert first.rows.get(counterparty=book["nord"]).reason == ""
+    Agreement.objects.create(
+        counterparty=book["nord"], signed_on=date(2026, 3, 1), total=Decimal("300"), currency="EUR"
+    )
+    second = services.create_mailing(supervisor, services.Selection())
+    assert second.rows.get(counterparty=book["nord"]).reason == "paused"
