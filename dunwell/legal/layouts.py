@@ -60,6 +60,11 @@ def heading(text: str, **fields: str) -> Block:
     return Block("heading", text, fields)
 
 
+def _section(text: str, rows: str) -> tuple[Block, ...]:
+    """A heading and its list, both left out when the list `rows` is empty."""
+    return Block("heading", text, when=rows), Block("bullets", rows=rows, when=rows)
+
+
 NUMBER_DATE = Block(
     "subtitle", _("No. %(number)s of %(date)s"), {"number": "number", "date": "date"}
 )
@@ -445,12 +450,11 @@ LAYOUTS: dict[str, tuple[Block, ...]] = {
                 overdue="g.overdue",
             ),
         ),
-        heading(_("Participants")),
-        Block("bullets", rows="participants"),
-        heading(_("Agreed")),
-        Block("bullets", rows="agreed"),
-        heading(_("Next steps")),
-        Block("bullets", rows="next_steps"),
+        # a section with nothing in it is left out, its heading too: a heading over nothing
+        # reads as a blank to fill in
+        *_section(_("Participants"), "participants"),
+        *_section(_("Agreed"), "agreed"),
+        *_section(_("Next steps"), "next_steps"),
         BOTH_SIGN,
     ),
     # The statement of claim to the court, when the pretension's period has passed unanswered:

@@ -130,3 +130,38 @@ def test_the_protocol_states_the_debt_in_every_currency_the_agreed_one_first(
         assert euros in text and lei in text
         assert text.index(lei) < text.index(euros)
         assert "3.232,44" not in text and "3 232,44" not in text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("language", "participants", "agreed", "next_steps"),
+    [
+        ("ro", "Participanți", "S-a convenit", "Pașii următori"),
+        ("uk", "Учасники", "Домовилися", "Наступні кроки"),
+    ],
+)
+def test_an_empty_protocol_section_is_left_out_with_its_heading(
+    client: Client,
+    collector: User,
+    debtor: Counterparty,
+    meeting: Meeting,
+    language: str,
+    participants: str,
+    agreed: str,
+    next_steps: str,
+) -> None:
+    """Nobody was listed and no next step was written: the protocol prints what was agreed
+    under its heading and no 'Participants' or 'Next steps' heading over nothing."""
+    meeting.protocol = "Pay 500 by 1 April"
+    meeting.save(update_fields=["protocol"])
+    client.force_login(collector)
+    paper = _protocol_from_the_page(client, debtor, meeting, language)
+    for text in (_flat(_docx_text(paper)), _pdf_text(paper).replace("• ", "")):
+        assert f"{agreed} Pay 500 by 1 April" in text
+        assert participants not in text
+        assert next_steps not in text
+    full = _protocol_from_the_page(
+        client, debtor, meeting, language, participants="Ana Pop", next_steps="Sign"
+    )
+    text = _flat(_docx_text(full))
+    assert f"{participants} Ana Pop" in text and f"{next_steps} Sign" in text
