@@ -431,10 +431,19 @@ LAYOUTS: dict[str, tuple[Block, ...]] = {
         NUMBER_DATE,
         para(
             _("Meeting between %(creditor)s and %(debtor)s on %(meeting_date)s, %(place)s."),
+            when="place",
             creditor="creditor.name",
             debtor="debtor.name",
             meeting_date="meeting_date",
             place="place",
+        ),
+        # no place recorded: no ", ." after the date
+        para(
+            _("Meeting between %(creditor)s and %(debtor)s on %(meeting_date)s."),
+            unless="place",
+            creditor="creditor.name",
+            debtor="debtor.name",
+            meeting_date="meeting_date",
         ),
         # each currency owed on its own line, the agreed one first: never a sum across them
         each(

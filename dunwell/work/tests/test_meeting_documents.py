@@ -165,3 +165,28 @@ def test_an_empty_protocol_section_is_left_out_with_its_heading(
     )
     text = _flat(_docx_text(full))
     assert f"{participants} Ana Pop" in text and f"{next_steps} Sign" in text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("ro", "Întâlnire între Demo Supply LLC și Customer 1 SRL la 12.03.2026. Datoria"),
+        ("ru", "Встреча представителей Demo Supply LLC и Customer 1 SRL 12.03.2026. Задолженность"),
+    ],
+)
+def test_a_meeting_without_a_place_leaves_no_stray_comma(
+    client: Client,
+    collector: User,
+    debtor: Counterparty,
+    meeting: Meeting,
+    language: str,
+    sentence: str,
+) -> None:
+    meeting.place = ""
+    meeting.save(update_fields=["place"])
+    client.force_login(collector)
+    paper = _protocol_from_the_page(client, debtor, meeting, language)
+    for text in (_flat(_docx_text(paper)), _pdf_text(paper)):
+        assert sentence in text
+        assert ", ." not in text
