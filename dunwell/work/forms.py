@@ -1,17 +1,19 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.utils.formats import date_format, get_format
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from dunwell.accounts.models import User
 from dunwell.accounts.visibility import visible_people
 from dunwell.forms import AmountField, IdChoiceField, QueryDateField, date_input
-from dunwell.money import parse_amount
+from dunwell.money import format_amount, parse_amount
 from dunwell.work.models import Meeting, Outcome, Situation
 from dunwell.work.services import DISPUTE_REASONS
 
@@ -126,19 +128,38 @@ class MeetingForm(forms.ModelForm):
         }
 
 
+def schedule_example() -> str:
+    """An instalment line as the active language writes a date and an amount:
+    "15.04.2026 5.000,00" (ro), "15.04.2026 5 000,00" (ru, uk)."""
+    day = date_format(date(2026, 4, 15), "SHORT_DATE_FORMAT")
+    return f"{day} {format_amount(Decimal(5000), get_language())}"
+
+
+def _schedule_date(text: str) -> date:
+    """A date as the language writes it ("15.04.2026") or as ISO ("2026-04-15")."""
+    for pattern in ("%Y-%m-%d", *get_format("DATE_INPUT_FORMATS")):
+        try:
+            return datetime.strptime(text, pattern).date()  # noqa: DTZ007 - a day, no time
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
 class AgreementForm(forms.Form):
-    """A repayment schedule typed as lines "YYYY-MM-DD amount"."""
+    """A repayment schedule typed as lines "date amount", each written as the user's language
+    writes it ("15.04.2026 5.000,00" in ro) or as ISO with a decimal point."""
 
     signed_on = forms.DateField(label=_("Signed on"), widget=date_input())
     currency = forms.ChoiceField(label=_("Currency"), choices=[])
     schedule = forms.CharField(
         label=_("Instalments, one per line: date amount"),
-        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "2026-04-15 5000.00"}),
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
     def __init__(self, *args: Any, currencies: list[str] | None = None, **kw: Any) -> None:
         super().__init__(*args, **kw)
         self.fields["currency"].choices = [(c, c) for c in currencies or []]  # type: ignore[attr-defined]
+        self.fields["schedule"].widget.attrs["placeholder"] = schedule_example()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -146,12 +167,12 @@ class AgreementForm(forms.Form):
         instalments = []
         for number, parts in enumerate(lines, start=1):
             try:
-                due = date.fromisoformat(parts[0])
+                due = _schedule_date(parts[0])
                 amount = parse_amount("".join(parts[1:]), get_language())
             except (IndexError, ValueError):
                 raise forms.ValidationError(
-                    _("Line %(n)s: write a date (YYYY-MM-DD) and an amount."),
-                    params={"n": number},
+                    _("Line %(n)s: write a date and an amount, e.g. %(example)s."),
+                    params={"n": number, "example": schedule_example()},
                 ) from None
             instalments.append((due, amount))
         data["instalments"] = instalments

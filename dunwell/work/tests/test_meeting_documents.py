@@ -22,6 +22,7 @@ from dunwell.work import services
 from dunwell.work.models import Meeting
 
 pytestmark = pytest.mark.django_db
+NBSP = "\u00a0"
 
 
 @pytest.fixture
@@ -190,3 +191,45 @@ def test_a_meeting_without_a_place_leaves_no_stray_comma(
     for text in (_flat(_docx_text(paper)), _pdf_text(paper)):
         assert sentence in text
         assert ", ." not in text
+
+
+@pytest.mark.parametrize(
+    ("language", "example", "typed", "error"),
+    [
+        ("ro", "15.04.2026 5.000,00", "01.04.2026 1.500,50", "de exemplu 15.04.2026 5.000,00"),
+        (
+            "ru",
+            "15.04.2026 5\u00a0000,00",
+            "01.04.2026 1 500,50",
+            "например 15.04.2026 5\u00a0000,00",
+        ),
+    ],
+)
+def test_the_schedule_is_written_as_the_language_writes_dates_and_amounts(
+    client: Client,
+    collector: User,
+    debtor: Counterparty,
+    meeting: Meeting,
+    language: str,
+    example: str,
+    typed: str,
+    error: str,
+) -> None:
+    """The example under the schedule box and the line the collector types read alike: the
+    day as 15.04.2026 and the amount with the language's decimal comma."""
+    collector.language = language
+    collector.save(update_fields=["language"])
+    client.force_login(collector)
+    url = reverse("work:meeting", args=[debtor.pk, meeting.pk])
+    page = client.get(url).content.decode()
+    assert f'placeholder="{example}"' in page
+    assert "2026-04-15 5000.00" not in page
+    wrong = client.post(url, _meeting_fields(form="agreement", signed_on="2026-03-12",
+                                             currency="RON", schedule="1 April 1500"))  # fmt: skip
+    assert error in wrong.content.decode()
+    client.post(url, _meeting_fields(form="agreement", signed_on="2026-03-12", currency="RON",
+                                     schedule=typed))  # fmt: skip
+    agreement = Agreement.objects.get(counterparty=debtor)
+    assert [(str(i.due_date), str(i.amount)) for i in agreement.instalments.all()] == [
+        ("2026-04-01", "1500.50")
+    ]
