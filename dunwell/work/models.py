@@ -197,6 +197,11 @@ class Meeting(models.Model):
         blank=True,
         help_text=_("After this date a final warning is sent and the case goes to the lawyers."),
     )
+    # The schedules signed at this meeting: they take its good-relations date, then and
+    # whenever the meeting is saved with another.
+    agreements = models.ManyToManyField(
+        "ladder.Agreement", blank=True, related_name="+", verbose_name=_("repayment agreements")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1301,13 +1301,13 @@ def remembered_timeline_filter(user: User) -> str:
     return choice if choice in TIMELINE_FILTERS else ""
 
 
-def meeting_agreement(counterparty: Counterparty) -> Any:
-    """The repayment agreement a negotiation meeting reached: the debtor's newest active one,
-    or None. The protocol is made in its currency."""
-    from dunwell.ladder.models import Agreement, AgreementStatus
+def meeting_agreement(meeting: Meeting) -> Any:
+    """The repayment agreement a negotiation meeting reached: its newest active one, or None.
+    The protocol is made in its currency."""
+    from dunwell.ladder.models import AgreementStatus
 
     return (
-        Agreement.objects.filter(counterparty=counterparty, status=AgreementStatus.ACTIVE)
+        meeting.agreements.filter(status=AgreementStatus.ACTIVE)
         .order_by("-signed_on", "-pk")
         .first()
     )

@@ -676,7 +676,55 @@ def save_meeting(
         % {"when": date_format(timezone.localtime(meeting.starts_at), "SHORT_DATETIME_FORMAT")},
         {"meeting": meeting.pk, "status": meeting.status, "at": meeting.starts_at.isoformat()},
     )
+    if not created:
+        _carry_good_relations(by, meeting)
     return meeting
+
+
+def agreement_date_text(
+    signed_on: date, currency: str, until: date | None, was: date | None
+) -> str:
+    """The timeline's words, in the active language, for an agreement given the good-relations
+    date of its meeting."""
+
+    def day(value: date | None) -> str:
+        return date_format(value, "SHORT_DATE_FORMAT") if value else "—"
+
+    return gettext(
+        "Repayment agreement of %(signed)s (%(currency)s): good relations until %(until)s, as "
+        "at the negotiation meeting (was %(was)s)."
+    ) % {"signed": day(signed_on), "currency": currency, "until": day(until), "was": day(was)}
+
+
+def _carry_good_relations(by: User, meeting: Meeting) -> None:
+    """The meeting's active agreements take its good-relations date: it was copied to them only
+    when they were signed, so a date changed at the meeting later never reached the schedule
+    the ladder watches (the final warning follows it)."""
+    from dunwell.ladder.models import Agreement, AgreementStatus
+
+    until = meeting.good_relations_until
+    changed = (
+        meeting.agreements.filter(status=AgreementStatus.ACTIVE)
+        .exclude(good_relations_until=until)
+        .order_by("signed_on", "pk")
+    )
+    for agreement in list(changed.select_for_update()):
+        was = agreement.good_relations_until
+        Agreement.objects.filter(pk=agreement.pk).update(good_relations_until=until)
+        _timeline(
+            meeting.counterparty,
+            by,
+            "work.meeting.agreement_date",
+            agreement_date_text(agreement.signed_on, agreement.currency, until, was),
+            {
+                "meeting": meeting.pk,
+                "agreement": agreement.pk,
+                "signed_on": agreement.signed_on.isoformat(),
+                "currency": agreement.currency,
+                "until": until.isoformat() if until else None,
+                "was": was.isoformat() if was else None,
+            },
+        )
 
 
 # --- approvals and scheduled notices -------------------------------------------------------

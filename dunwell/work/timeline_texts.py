@@ -156,6 +156,27 @@ def meetings(entries: Sequence[Any]) -> dict[int, str]:
     return out
 
 
+def agreement_dates(entries: Sequence[Any]) -> dict[int, str]:
+    """ "Repayment agreement of 12.03.2026 (RON): good relations until 30.06.2026, as at the
+    negotiation meeting (was 31.05.2026)." in the reader's language."""
+    from dunwell.work.services import agreement_date_text
+
+    def day(value: Any) -> date | None:
+        return date.fromisoformat(value) if value else None
+
+    out = {}
+    for entry in entries:
+        data = entry.data or {}
+        if "signed_on" in data:
+            out[entry.pk] = agreement_date_text(
+                date.fromisoformat(data["signed_on"]),
+                data.get("currency", ""),
+                day(data.get("until")),
+                day(data.get("was")),
+            )
+    return out
+
+
 def task_sent(entries: Sequence[Any]) -> dict[int, str]:
     """ "<task>: by post, file <name> — <note>" from the file kept with the task."""
     from dunwell.work.models import TaskAttachment
@@ -196,3 +217,4 @@ def register() -> None:
     register_renderer("work.task.sent", task_sent)
     register_renderer("work.meeting.planned", meetings)
     register_renderer("work.meeting.updated", meetings)
+    register_renderer("work.meeting.agreement_date", agreement_dates)

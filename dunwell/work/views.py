@@ -564,7 +564,7 @@ def meeting(
                         saved = services.save_meeting(
                             user, counterparty, form.cleaned_data, instance
                         )
-                        ladder_bridge.create_agreement(
+                        agreement_id = ladder_bridge.create_agreement(
                             user,
                             counterparty,
                             agreement_form.cleaned_data["signed_on"],
@@ -573,6 +573,8 @@ def meeting(
                             saved.protocol,
                             agreement_form.cleaned_data["currency"],
                         )
+                        # the meeting's later good-relations dates reach this schedule too
+                        saved.agreements.add(agreement_id)
                 except services.WorkError as exc:
                     messages.error(request, str(exc.message))
                 else:
@@ -603,14 +605,14 @@ def meeting(
             "meeting_day": timezone.localtime(instance.starts_at).date() if instance else None,
             "currencies": currencies,
             # the protocol states the debt in each currency, the agreed one first
-            "protocol_currency": _protocol_currency(counterparty, currencies),
+            "protocol_currency": _protocol_currency(instance, currencies),
         },
     )
 
 
-def _protocol_currency(counterparty: Any, currencies: list[str]) -> str:
+def _protocol_currency(meeting: Meeting | None, currencies: list[str]) -> str:
     """The currency the meeting agreed on (its agreement's), else the debtor's first."""
-    agreement = selectors.meeting_agreement(counterparty)
+    agreement = selectors.meeting_agreement(meeting) if meeting is not None else None
     if agreement is not None:
         return str(agreement.currency)
     return currencies[0] if currencies else ""

@@ -233,3 +233,45 @@ def test_the_schedule_is_written_as_the_language_writes_dates_and_amounts(
     assert [(str(i.due_date), str(i.amount)) for i in agreement.instalments.all()] == [
         ("2026-04-01", "1500.50")
     ]
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        (
+            "ro",
+            "Acordul de rambursare din 12.03.2026 (RON): relații bune până la 31.07.2026, "
+            "conform întâlnirii de negociere (anterior: 30.06.2026).",
+        ),
+        (
+            "uk",
+            "Угода про погашення від 12.03.2026 (RON): добрі відносини до 31.07.2026, як "
+            "вирішено на переговорах (було: 30.06.2026).",
+        ),
+    ],
+)
+def test_a_new_good_relations_date_at_the_meeting_reaches_its_agreement(
+    client: Client,
+    collector: User,
+    debtor: Counterparty,
+    meeting: Meeting,
+    language: str,
+    said: str,
+) -> None:
+    """The schedule signed at the meeting took its good-relations date; the date moved at the
+    meeting later moves on the agreement the ladder watches, and the debtor's timeline says so
+    in the reader's language."""
+    client.force_login(collector)
+    url = reverse("work:meeting", args=[debtor.pk, meeting.pk])
+    client.post(url, _meeting_fields(good_relations_until="2026-06-30", form="agreement",
+                                     signed_on="2026-03-12", currency="RON",
+                                     schedule="2026-04-01 2200"))  # fmt: skip
+    agreement = Agreement.objects.get(counterparty=debtor)
+    assert str(agreement.good_relations_until) == "2026-06-30"
+    client.post(url, _meeting_fields(good_relations_until="2026-07-31", form="meeting"))
+    agreement.refresh_from_db()
+    assert str(agreement.good_relations_until) == "2026-07-31"
+    collector.language = language
+    collector.save(update_fields=["language"])
+    card = client.get(reverse("work:debtor", args=[debtor.pk])).content.decode()
+    assert said in card
