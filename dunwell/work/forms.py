@@ -61,6 +61,9 @@ class OutcomeForm(forms.Form):
     ):
         super().__init__(*args, **kw)
         self.region = region
+        # Required in the promise's own <form> on the call card; the other outcomes post
+        # without it (the service checks what each outcome needs).
+        self.fields["promised_on"].widget.attrs["required"] = True
         self.fields["dispute_documents"].choices = documents or []  # type: ignore[attr-defined]
         for name in ("promised_currency", "dispute_currency"):
             self.fields[name].choices = [(c, c) for c in currencies or []]  # type: ignore[attr-defined]
