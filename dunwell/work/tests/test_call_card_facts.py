@@ -135,3 +135,29 @@ def test_without_a_contract_the_terms_read_as_a_sentence(
     User.objects.filter(pk=collector.pk).update(language=language)
     [line] = contract_lines(collector, cp)
     assert line.split(" · ")[0] == said
+
+
+@pytest.mark.parametrize(("language", "heading"), [("ru", "Что сказать"), ("ro", "De menționat")])
+def test_a_debtor_who_owes_nothing_gets_no_empty_facts_heading(
+    make_counterparty: Callable[..., Counterparty],
+    make_document: Callable[..., Document],
+    collector: User,
+    language: str,
+    heading: str,
+) -> None:
+    """One who owes nothing (rang back after a missed call): the card showed the heading 'Что
+    сказать' over an empty list. A debtor with a debt still gets it."""
+    from dunwell.ledger.models import Contact
+
+    User.objects.filter(pk=collector.pk).update(language=language)
+    cp = make_counterparty(collector=collector)
+    Contact.objects.create(counterparty=cp, name="Ion Rusu", phone="+40721000001")
+    client = Client()
+    client.force_login(collector)
+    page = html.unescape(client.get(reverse("work:call", args=[cp.pk])).content.decode())
+    assert f"<h2>{heading}</h2>" not in page
+    assert 'class="facts"' not in page
+    owing = make_counterparty(collector=collector)
+    make_document(owing, "100.00", number="F-1", due_date=date(2026, 2, 10))
+    page = html.unescape(client.get(reverse("work:call", args=[owing.pk])).content.decode())
+    assert f"<h2>{heading}</h2>" in page and "F-1" in page.split(heading, 1)[1]
