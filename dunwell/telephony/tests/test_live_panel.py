@@ -90,3 +90,37 @@ def test_the_call_card_loads_the_panel_once_and_does_not_poll(client, collector,
     assert f'data-call="{call.pk}"' in html
     assert 'hx-trigger="load"' in html and "every 2s" not in html
     assert call.state == CallState.RINGING
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        (
+            "ru",
+            "Сначала зазвонит ваш рабочий телефон (внутренний 101): снимите трубку, и АТС"
+            " наберёт +40721234567.",
+        ),
+        (
+            "ro",
+            "Mai întâi sună telefonul dvs. de birou (interior 101): ridicați receptorul,"
+            " iar centrala formează apoi +40721234567.",
+        ),
+    ],
+)
+def test_a_click_to_call_being_set_up_says_the_collectors_phone_rings_first(
+    client, call, language, said
+):
+    """The panel read 'Исходящий · +79255428868 · звонит' and the collector waited for the
+    debtor while their own desk phone rang unanswered."""
+    import html
+
+    call.agent.language = language
+    call.agent.save()
+    client.force_login(call.agent)
+    url = reverse("telephony:call_state", args=[call.pk])
+    page = html.unescape(client.get(url).content.decode())
+    assert said in page
+    record_event(CallEvent(provider="zadarma", provider_call_id="live-1", kind="answered",
+                           at=T0 + timedelta(seconds=5), extension="101"))  # fmt: skip
+    page = html.unescape(client.get(url).content.decode())
+    assert said not in page
