@@ -26,7 +26,7 @@ def test_the_team_view_shows_calls_and_talk_time_today_and_this_week(
     make_call(collector, 5, day_start - timedelta(days=8), 999)  # last week: not counted
     client.force_login(supervisor)
     page = client.get(reverse("work:team")).content.decode()
-    assert "Talk time today / this week" in page
+    assert "Talk time on the phone system: today / since Monday" in page
     # The calls column counts calls made, i.e. outcomes recorded (work.tests.test_team_page):
     # these PBX calls have none, so they show in the talk time only.
     assert ("12 min / 1 h 12 min" if earlier < day_start else "12 min / 12 min") in page

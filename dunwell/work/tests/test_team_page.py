@@ -99,5 +99,50 @@ def test_a_call_made_without_dialling_counts_in_calls_today(
         )
     User.objects.filter(pk=supervisor.pk).update(language="uk")
     rows = team_table(supervisor)
-    column = rows[0].index("Дзвінків сьогодні / за тиждень")
-    assert rows[2][0] == "colin" and rows[2][column] == "1 / 1"
+    column = rows[0].index("Дзвінки із записаним результатом: сьогодні / з понеділка / 30 днів")
+    assert rows[2][0] == "colin" and rows[2][column] == "1 / 1 / 1"
+
+
+@pytest.mark.parametrize(
+    ("language", "calls", "talk"),
+    [
+        (
+            "uk",
+            "Дзвінки із записаним результатом: сьогодні / з понеділка / 30 днів",
+            "Час розмов через телефонію: сьогодні / з понеділка",
+        ),
+        (
+            "ro",
+            "Apeluri cu rezultat înregistrat: azi / de luni / 30 de zile",
+            "Timp de convorbire prin telefonie: azi / de luni",
+        ),
+    ],
+)
+def test_the_calls_column_says_what_it_counts_over_which_periods(
+    supervisor: User,
+    collector: User,
+    make_counterparty: Callable[..., Counterparty],
+    language: str,
+    calls: str,
+    talk: str,
+) -> None:
+    """'Дзвінки, 30 днів' (188) stood apart from 'Дзвінків сьогодні / за тиждень' (0 / 22): the
+    same calls over different periods read as two different things. One column says what it
+    counts and gives the three periods side by side; the talk time says it is the phone
+    system's."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from dunwell.work.models import CallActivity
+
+    debtor = make_counterparty(collector=collector)
+    now = timezone.now()
+    for days in (0, 20, 40):
+        CallActivity.objects.create(
+            counterparty=debtor, user=collector, at=now - timedelta(days=days), outcome="no_answer"
+        )
+    User.objects.filter(pk=supervisor.pk).update(language=language)
+    rows = team_table(supervisor)
+    assert calls in rows[0] and talk in rows[0]
+    assert rows[2][rows[0].index(calls)] == "1 / 1 / 2"
