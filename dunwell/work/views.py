@@ -32,8 +32,10 @@ from dunwell.accounts.visibility import (
 )
 from dunwell.compiled import together
 from dunwell.forms import query_id
+from dunwell.ladder.decide import DEFAULT_WINDOW
 from dunwell.ladder.holds import promise_covers
 from dunwell.ladder.models import Dispute, Task
+from dunwell.ledger.services import work_calendar as company_calendar
 from dunwell.money import ZERO, Amounts, Money, format_amounts, format_money
 from dunwell.money_l10n import money_text
 from dunwell.views import bad_query
@@ -292,6 +294,47 @@ def _wrong_person_recorded(data: dict[str, Any]) -> str:
     }
 
 
+def _abusive_call_back_moved(
+    counterparty: Any, activity: CallActivity, label: Any, when: str
+) -> str:
+    """Why an abusive call is called back later than in 30 minutes (the debtor's working hours
+    are over by then, or it is their day off), or "" when it is called back in 30 minutes: the
+    collector read only the later time and took it for a mistake."""
+    if activity.outcome != Outcome.ABUSIVE or activity.call_back_at is None:
+        return ""
+    then = activity.at + services.ABUSIVE_CALL_BACK
+    if activity.call_back_at == then:
+        return ""
+    clock = selectors.debtor_clock(counterparty, then)
+    if clock is None:
+        return ""
+    start, end = DEFAULT_WINDOW
+    values = {
+        "outcome": label,
+        "when": when,
+        "local": clock.at.strftime("%H:%M"),
+        "hours": f"{start:%H:%M}–{end:%H:%M}",
+    }
+    if not company_calendar(counterparty.company, counterparty.country).is_working_day(
+        clock.at.date()
+    ):
+        return (
+            _(
+                "Outcome recorded: %(outcome)s. The call-back is scheduled for %(when)s, not in"
+                " 30 minutes: it is a day off for the debtor then (their local time %(local)s)."
+            )
+            % values
+        )
+    return (
+        _(
+            "Outcome recorded: %(outcome)s. The call-back is scheduled for %(when)s, not in 30"
+            " minutes: it is outside the debtor's working hours then (their local time"
+            " %(local)s; working hours %(hours)s)."
+        )
+        % values
+    )
+
+
 # The outcomes recorded with one button of the quick form (its note is theirs).
 QUICK_OUTCOMES = ("no_answer", "refused", "abusive")
 
@@ -365,9 +408,15 @@ def call_card(request: HttpRequest, counterparty_id: int) -> HttpResponse:
                     when = date_format(
                         timezone.localtime(activity.call_back_at), "SHORT_DATETIME_FORMAT"
                     )
+                    # An abusive call's call-back later than in 30 minutes says why.
+                    said = _abusive_call_back_moved(counterparty, activity, label, when)
                     messages.success(
                         request,
-                        _("Outcome recorded: %(outcome)s. The call-back is scheduled for %(when)s.")
+                        said
+                        or _(
+                            "Outcome recorded: %(outcome)s."
+                            " The call-back is scheduled for %(when)s."
+                        )
                         % {"outcome": label, "when": when},
                     )
                 elif activity.outcome == Outcome.PROMISE:
