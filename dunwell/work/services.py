@@ -409,15 +409,19 @@ def record_call_outcome(
         call_back_at=call_back_at,
         data=extra,
     )
+    heard: dict[str, str] = {}
     if data.recording is not None:
         activity.recording.save(recording_name, data.recording, save=True)
+        # The timeline plays it where the call is told (the debtor card), as a PBX call's
+        # recording: uploaded with the outcome it was reachable only from a closed task's page.
+        heard = {"recording_url": reverse("work:call_recording", args=[activity.pk])}
     summary = str(OUTCOME_SUMMARY[data.outcome]) % params
     _timeline(
         counterparty,
         by,
         f"work.call.{data.outcome}",
         summary + (f" — {data.note}" if data.note else ""),
-        {"activity": activity.pk, **extra, "note": data.note},
+        {"activity": activity.pk, **extra, **heard, "note": data.note},
         at=now,
     )
     transaction.on_commit(lambda: detect_stalling(counterparty.pk))

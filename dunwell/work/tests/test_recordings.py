@@ -92,3 +92,23 @@ def test_there_is_no_open_media_url_even_in_debug() -> None:
     finally:
         importlib.reload(dunwell.urls)
         clear_url_caches()
+
+
+@pytest.mark.parametrize("language", ["uk", "ro"])
+def test_a_recording_uploaded_with_the_outcome_plays_on_the_debtors_timeline(
+    debtor: Counterparty, collector: User, supervisor: User, language: str
+) -> None:
+    """The supervisor listening to a collector's call found no player on the debtor card: a
+    recording uploaded with the outcome was reachable only from a closed task's page."""
+    import re
+
+    _post_call(collector, debtor, "call.wav", WAV)
+    call = CallActivity.objects.get()
+    User.objects.filter(pk=supervisor.pk).update(language=language)
+    page = client_for(supervisor).get(reverse("work:debtor", args=[debtor.pk])).content.decode()
+    url = reverse("work:call_recording", args=[call.pk])
+    row = next(r for r in re.findall(r"<tr.*?</tr>", page, re.S) if "<audio" in r)
+    assert f'<audio controls preload="none" src="{url}">' in row
+    assert {"uk": "Дзвінок: немає відповіді", "ro": "Apel: fără răspuns"}[language] in row
+    response = client_for(supervisor).get(url)
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
