@@ -27,10 +27,12 @@ from dunwell.ladder.models import (
     OPEN_STATUSES,
     Action,
     Agreement,
+    AgreementStatus,
     CounterpartyPolicy,
     Dispute,
     DisputeStatus,
     DocumentProgress,
+    InstalmentStatus,
     PolicyStep,
     Promise,
     PromiseStatus,
@@ -251,6 +253,12 @@ def facts_for(counterparty: Counterparty, today: date, window_days: int = 60) ->
                 "total": a.total,
                 "currency": a.currency,
                 "status": a.get_status_display(),
+                "active": a.status == AgreementStatus.ACTIVE,
+                # what the schedule still asks for: its instalments not yet paid
+                "to_pay": sum(
+                    (i.amount for i in a.instalments.all() if i.status != InstalmentStatus.PAID),
+                    Decimal(0),
+                ),
                 "good_relations_until": a.good_relations_until,
                 "instalments": [
                     {

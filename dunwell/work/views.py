@@ -647,7 +647,7 @@ def meeting(
             "form": form,
             "meeting": instance,
             "agreement_form": agreement_form,
-            "agreements": ladder_bridge.facts_for(counterparty, timezone.localdate()).agreements,
+            **_schedule_checks(counterparty),
             # The signed schedule and the protocol as documents (DOCX, PDF) in the debtor's
             # language, made from what was recorded here rather than typed again.
             "protocol_lines": (instance.protocol if instance else "").strip(),
@@ -657,6 +657,25 @@ def meeting(
             "protocol_currency": _protocol_currency(instance, currencies),
         },
     )
+
+
+def _schedule_checks(counterparty: Any) -> dict[str, Any]:
+    """The debtor's open debt per currency (never added across currencies), shown beside the
+    schedule, and its agreements, each active one whose unpaid instalments do not add up to
+    the open debt of its currency marked `differs` with that debt as `owed`: a warning, not a
+    refusal, since a schedule for part of the debt is legitimate."""
+    today = timezone.localdate()
+    owed = selectors.debtor_header(counterparty, today).total_due
+    agreements = ladder_bridge.facts_for(counterparty, today).agreements
+    for agreement in agreements:
+        agreement["owed"] = owed.get(agreement["currency"])
+        agreement["differs"] = agreement["active"] and (
+            agreement["to_pay"] != agreement["owed"].amount
+        )
+    return {
+        "open_debt": [owed.get(currency) for currency in owed.currencies],
+        "agreements": agreements,
+    }
 
 
 def _protocol_currency(meeting: Meeting | None, currencies: list[str]) -> str:

@@ -275,3 +275,56 @@ def test_a_new_good_relations_date_at_the_meeting_reaches_its_agreement(
     collector.save(update_fields=["language"])
     card = client.get(reverse("work:debtor", args=[debtor.pk])).content.decode()
     assert said in card
+
+
+@pytest.mark.parametrize(
+    ("language", "owed", "warning"),
+    [
+        (
+            "ro",
+            "Total de plată: 1.032,44 EUR · 2.200,00 RON",
+            "Ratele neachitate (1.500,00 RON) nu corespund datoriei deschise în RON "
+            "(2.200,00 RON).",
+        ),
+        (
+            "ru",
+            f"Всего к оплате: 1{NBSP}032,44 EUR · 2{NBSP}200,00 RON",
+            f"Неоплаченные платежи по графику (1{NBSP}500,00 RON) не совпадают с открытым "
+            f"долгом в RON (2{NBSP}200,00 RON).",
+        ),
+    ],
+)
+def test_the_page_checks_the_schedule_against_the_open_debt_of_its_currency(
+    client: Client,
+    collector: User,
+    owes_euros: Counterparty,
+    meeting: Meeting,
+    language: str,
+    owed: str,
+    warning: str,
+) -> None:
+    """Beside the schedule the page shows what the debtor owes in each currency, and a schedule
+    for part of the lei debt is saved with a warning giving both figures; one for all of it
+    is not warned about."""
+    owed, warning = _flat(owed), _flat(warning)
+    collector.language = language
+    collector.save(update_fields=["language"])
+    client.force_login(collector)
+    url = reverse("work:meeting", args=[owes_euros.pk, meeting.pk])
+    assert owed in _flat_html(client.get(url).content.decode())
+    client.post(url, _meeting_fields(form="agreement", signed_on="2026-03-12", currency="RON",
+                                     schedule="2026-04-01 500\n2026-05-01 1000"))  # fmt: skip
+    assert Agreement.objects.filter(counterparty=owes_euros).count() == 1
+    assert warning in _flat_html(client.get(url).content.decode())
+    Agreement.objects.filter(counterparty=owes_euros).update(status="cancelled")
+    client.post(url, _meeting_fields(form="agreement", signed_on="2026-03-12", currency="RON",
+                                     schedule="2026-04-01 1200\n2026-05-01 1000"))  # fmt: skip
+    page = _flat_html(client.get(url).content.decode())
+    assert warning.split("(")[0] not in page
+
+
+def _flat_html(page: str) -> str:
+    """The page's text as read: tags dropped, spaces run together."""
+    import re
+
+    return _flat(re.sub(r"<[^>]+>", "", page))
