@@ -27,11 +27,16 @@ def seed_data(installation_data: None) -> None:
 
 
 @pytest.fixture
-def five_calls(debtor: Counterparty, collector: User) -> list[Task]:
+def five_calls(
+    debtor: Counterparty, collector: User, make_counterparty: Callable[..., Counterparty]
+) -> list[Task]:
+    """Five calls of five debtors: one call settles every call of its debtor due that day
+    (cfad87b), so five calls of one debtor would be one call."""
     now = timezone.now()
+    debtors = [debtor] + [make_counterparty(collector=collector) for _ in range(4)]
     return [
         ladder.create_manual_task(
-            counterparty=debtor,
+            counterparty=debtors[n - 1],
             assignee=collector,
             action="call",
             due_at=now - timedelta(hours=6 - n),
