@@ -254,6 +254,7 @@ def build_world(
         "work:view_default": saved_view.pk,
         "credit:rule_edit": credit_rules.pk,
         "credit:approval": credit_request.pk,
+        "credit:ask_exception": credit_check.pk,
         **_committee(cp, collector, director, credit_request, now),
         "pipeline:deal_edit": deal.pk,
     }
