@@ -32,7 +32,7 @@ from dunwell.ladder.models import (
     ESCALATE_DECIDER_BREAKS_PROMISES,
     REACH_THE_DECIDER,
 )
-from dunwell.ledger.models import Contact, Counterparty, TimelineEntry
+from dunwell.ledger.models import Contact, Counterparty, Document, TimelineEntry
 from dunwell.money import Money
 from dunwell.money_l10n import money_text
 from dunwell.rawrows import insert_rows
@@ -476,6 +476,15 @@ def detect_stalling(counterparty_id: int, now: datetime | None = None) -> Stalli
             .get(pk=counterparty_id)
         )
         if StallingAlert.objects.filter(counterparty=counterparty, closed_at__isnull=True).exists():
+            return None
+        # "Call me tomorrow" before anything falls due is not stalling: the debtor has time, and
+        # the alert would tell the collector to escalate a debt nobody owes yet.
+        if not Document.objects.filter(
+            counterparty=counterparty,
+            open_amount__gt=0,
+            cancelled=False,
+            due_date__lt=timezone.localdate(now),
+        ).exists():
             return None
         calls = CallActivity.objects.filter(
             counterparty=counterparty, at__gte=since, outcome=Outcome.CALL_BACK

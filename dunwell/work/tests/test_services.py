@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from dunwell.accounts.models import Role, User
 from dunwell.ladder import services as ladder
 from dunwell.ladder.models import Dispute, Promise, PromiseStatus, Task, TaskStatus
-from dunwell.ledger.models import Contact, Counterparty, TimelineEntry
+from dunwell.ledger.models import Contact, Counterparty, Document, TimelineEntry
 from dunwell.work import services
 from dunwell.work.models import CallActivity, Notification, Outcome, Reassignment, StallingAlert
 from dunwell.work.services import OutcomeInput, WorkError
@@ -282,6 +282,21 @@ def test_three_call_backs_without_a_promise_raise_a_stalling_alert_once(
     assert Notification.objects.filter(recipient=supervisor, kind="stalling").count() == 1
     record(collector, debtor, Outcome.CALL_BACK, call_back_at=timezone.now() + timedelta(hours=5))
     assert StallingAlert.objects.filter(counterparty=debtor).count() == 1
+
+
+def test_call_backs_before_anything_is_due_are_not_stalling(
+    make_counterparty: Callable[..., Counterparty], make_document: Callable[..., Document],
+    collector: User, supervisor: User,
+) -> None:  # fmt: skip
+    """A debtor whose documents are not due yet may ask to be called back: the banner told the
+    collector to escalate a debt nobody owed yet."""
+    early = make_counterparty(collector=collector)
+    make_document(early, "900.00", due_date=timezone.localdate() + timedelta(days=10))
+    for hours in (1, 2, 3):
+        record(collector, early, Outcome.CALL_BACK,
+               call_back_at=timezone.now() + timedelta(hours=hours))  # fmt: skip
+    assert not StallingAlert.objects.filter(counterparty=early).exists()
+    assert not Notification.objects.filter(recipient=supervisor, kind="stalling").exists()
 
 
 def test_the_stalling_call_task_reads_in_each_readers_language(
