@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils import timezone
 
 from dunwell.compiled import Reusable
 from dunwell.insight.models import DocumentPrediction
@@ -35,12 +36,16 @@ def card_reads(counterparty: Any) -> list[tuple[Reusable, tuple[Any, ...]]]:
 @register.inclusion_tag("insight/_prediction_panel.html")
 def payment_prediction(counterparty: Any) -> dict[str, Any]:
     rows = _MOST_LIKELY_LATE(counterparty.pk)
+    # An open document is not expected to be paid in the past: scored on an earlier day (the
+    # worker rescores once a day), a day that has gone by reads as today, as the model itself
+    # puts it when it scores today (`score_columns`: no earlier than the scoring day).
+    today = timezone.localdate()
     return {
         "predictions": [
             {
                 "document": p.document,
                 "percent": round(100 * p.late_probability),
-                "expected": p.expected_payment,
+                "expected": max(p.expected_payment, today),
                 "factors": [{"label": feature_label(name)} for name, _value in p.factors],
             }
             for p in rows

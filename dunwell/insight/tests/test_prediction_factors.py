@@ -93,6 +93,24 @@ def test_the_debtor_card_shows_the_chance_and_the_factors_in_russian(
     assert f">{percent}%</td>" in text  # as the language writes a percent (|percent)
 
 
+def test_the_card_never_expects_an_open_document_to_be_paid_in_the_past(
+    scored: list[Document], make_user: Callable[..., User]
+) -> None:
+    # Scored on AS_OF, months ago: a stored day that has gone by reads as today.
+    latest = max(scored, key=lambda d: d.counterparty_id)
+    stored = DocumentPrediction.objects.get(document=latest).expected_payment
+    today = timezone.localdate()
+    assert stored < today
+    director = make_user("dora", "director", language="ru")
+    client = Client()
+    client.force_login(director)
+    text = client.get(reverse("work:debtor", args=[latest.counterparty_id])).content.decode()
+    row = text[text.index(latest.number, text.index('id="payment-prediction"')) :]
+    row = row[: row.index("</tr>")]
+    assert today.strftime("%d.%m.%Y") in row
+    assert stored.strftime("%d.%m.%Y") not in row
+
+
 # --- the worklist priority ------------------------------------------------------------------
 
 
