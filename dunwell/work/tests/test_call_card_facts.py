@@ -161,3 +161,24 @@ def test_a_debtor_who_owes_nothing_gets_no_empty_facts_heading(
     make_document(owing, "100.00", number="F-1", due_date=date(2026, 2, 10))
     page = html.unescape(client.get(reverse("work:call", args=[owing.pk])).content.decode())
     assert f"<h2>{heading}</h2>" in page and "F-1" in page.split(heading, 1)[1]
+
+
+def test_a_debtor_who_owes_nothing_is_offered_no_reminder_script(
+    make_counterparty: Callable[..., Counterparty],
+    make_document: Callable[..., Document],
+    collector: User,
+) -> None:
+    """One who owes nothing (rang back after a missed call): the card offered 'Reminder before
+    the due date' as the situation, with nothing falling due. A debtor with a document still to
+    fall due is offered it."""
+    User.objects.filter(pk=collector.pk).update(language="ro")
+    cp = make_counterparty(collector=collector)
+    client = Client()
+    client.force_login(collector)
+    page = html.unescape(client.get(reverse("work:call", args=[cp.pk])).content.decode())
+    assert "Acum nu există nicio datorie" in page
+    assert "Memento înainte de scadență" not in page
+    coming = make_counterparty(collector=collector)
+    make_document(coming, "100.00", number="F-2", due_date=date(2026, 4, 4))
+    page = html.unescape(client.get(reverse("work:call", args=[coming.pk])).content.decode())
+    assert "Memento înainte de scadență" in page
