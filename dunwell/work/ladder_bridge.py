@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Max, Q, Sum, prefetch_related_objects
+from django.db.models import Case, Max, Q, Sum, Value, When, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -127,7 +127,15 @@ _DISPUTES = Reusable(
     ),
     int,
 )
-_AGREEMENTS = Reusable(lambda cp: Agreement.objects.filter(counterparty_id=cp)[:5], int)
+# The debtor's agreements the card lists: the running ones first, then the newest.
+_AGREEMENTS = Reusable(
+    lambda cp: Agreement.objects.filter(counterparty_id=cp).order_by(
+        Case(When(status=AgreementStatus.ACTIVE, then=Value(0)), default=Value(1)),
+        "-signed_on",
+        "-pk",
+    )[:5],
+    int,
+)
 _OPEN_TASKS = Reusable(
     lambda cp: (
         Task.objects.filter(counterparty_id=cp, status__in=OPEN_STATUSES)
