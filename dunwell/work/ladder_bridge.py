@@ -122,7 +122,7 @@ _PROMISES = Reusable(
 _DISPUTES = Reusable(
     lambda cp: (
         Dispute.objects.filter(counterparty_id=cp)
-        .select_related("responsible")
+        .select_related("responsible", "resolved_by")
         .order_by("-registered_at")[:20]
     ),
     int,
@@ -226,6 +226,12 @@ def facts_for(counterparty: Counterparty, today: date, window_days: int = 60) ->
     for d in disputes:
         facts.disputes.append(
             {
+                # what is disputed, in the words written down, and how it was settled: the
+                # card shows the claims the customer raised and how they were resolved (§1.1)
+                "documents": sorted(doc.number for doc in d.documents.all()),
+                "description": d.description,
+                "resolution": d.resolution,
+                "resolved_by": d.resolved_by,
                 "id": d.pk,
                 "open": d.status == DisputeStatus.OPEN,
                 "responsible_id": d.responsible_id,
