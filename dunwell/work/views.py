@@ -32,11 +32,12 @@ from dunwell.accounts.visibility import (
 )
 from dunwell.compiled import together
 from dunwell.forms import query_id
+from dunwell.interest.fx import rates_on
 from dunwell.ladder.decide import DEFAULT_WINDOW
 from dunwell.ladder.holds import promise_covers
 from dunwell.ladder.models import Dispute, Task
 from dunwell.ledger.services import work_calendar as company_calendar
-from dunwell.money import ZERO, Amounts, Money, format_amounts, format_money
+from dunwell.money import ZERO, Amounts, Money, format_amounts, format_money, largest_currency
 from dunwell.money_l10n import money_text
 from dunwell.views import bad_query
 from dunwell.work import calendar as work_calendar
@@ -246,15 +247,22 @@ def _situation(card: selectors.DebtorCard, contact_decides: bool) -> str:
     return Situation.REPEAT_CALL if card.calls else Situation.FIRST_CALL
 
 
-def _debt_currencies(counterparty: Any, owed: list[str]) -> list[str]:
-    """The currencies a promise, dispute or agreement may be in: those the debtor owes in;
-    one who owes nothing (who rang back after a missed call) may still promise, in one of its
-    contracts' currencies (first: what it deals in) or in our company's."""
+def _debt_currencies(counterparty: Any, owed: Amounts) -> list[str]:
+    """The currencies a promise, dispute or agreement may be in: those the debtor owes in,
+    the one worth the most first (compared in our company's currency at today's rates,
+    `money.largest_currency`: 100,000 UAH is less than 5,000 EUR), as the statement and a legal
+    case choose it; one who owes nothing (who rang back after a missed call) may still
+    promise, in one of its contracts' currencies (first: what it deals in) or in our
+    company's."""
+    home = counterparty.company.currency
     if owed:
-        return owed
+        amounts = {m.currency: m.amount for m in owed}
+        if len(amounts) == 1:
+            return list(amounts)
+        main = largest_currency(amounts, home, rates_on(timezone.localdate()))
+        return [main, *sorted(set(amounts) - {main})]
     from dunwell.ledger.models import Contract
 
-    home = counterparty.company.currency
     contracts = Contract.objects.filter(counterparty=counterparty).values_list(
         "currency", flat=True
     )
@@ -263,7 +271,7 @@ def _debt_currencies(counterparty: Any, owed: list[str]) -> list[str]:
 
 def _open_currencies(counterparty: Any) -> list[str]:
     header = selectors.debtor_header(counterparty, timezone.localdate())
-    return _debt_currencies(counterparty, header.currencies)
+    return _debt_currencies(counterparty, header.total_due)
 
 
 def _promise_choices(card: selectors.DebtorCard, currencies: list[str]) -> list[tuple[str, Any]]:
@@ -353,7 +361,7 @@ def call_card(request: HttpRequest, counterparty_id: int) -> HttpResponse:
         )
         for row in card.documents
     ]
-    currencies = _debt_currencies(counterparty, card.header.currencies)
+    currencies = _debt_currencies(counterparty, card.header.total_due)
     if request.method == "POST":
         form = OutcomeForm(
             request.POST,
