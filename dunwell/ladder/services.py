@@ -16,12 +16,13 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from dunwell.accounts.models import Role, User
 from dunwell.accounts.visibility import can_decide_approval, can_skip_task
-from dunwell.ladder import events, hooks
+from dunwell.ladder import events, hooks, nightly
 from dunwell.ladder.models import (
     OPEN_STATUSES,
     SHIPMENTS_STOPPED,
@@ -550,7 +551,33 @@ def _decide(task: Task, user: User, comment: str, approve: bool) -> Task:
         task=task.pk,
         comment=comment,
     )
+    _tell_decision(task, user, comment, approve)
     return task
+
+
+STEP_APPROVED_NOTICE = _("%(who)s approved the step “%(step)s” for %(debtor)s.")
+STEP_APPROVED_WITH_COMMENT_NOTICE = _(
+    "%(who)s approved the step “%(step)s” for %(debtor)s: %(comment)s"
+)
+STEP_REFUSED_NOTICE = _("%(who)s refused the step “%(step)s” for %(debtor)s: %(comment)s")
+
+
+def _tell_decision(task: Task, user: User, comment: str, approve: bool) -> None:
+    """The step's assignee (a lawyer whose list it now joins, or not) and the debtor's
+    collector learn the approver's decision and why, each in their language; the decider is
+    not told their own decision. Without this a refusal changed nothing anyone was shown."""
+    counterparty = Counterparty.objects.only("name", "collector_id").get(pk=task.counterparty_id)
+    recipients = {task.assignee_id, counterparty.collector_id} - {None, user.pk}
+    if approve:
+        message = STEP_APPROVED_WITH_COMMENT_NOTICE if comment.strip() else STEP_APPROVED_NOTICE
+    else:
+        message = STEP_REFUSED_NOTICE
+    step = lazy(lambda: task.title_beside_debtor, str)()
+    params = {"who": str(user), "step": step, "debtor": counterparty.name, "comment": comment}
+    for recipient_id in sorted(r for r in recipients if r is not None):
+        nightly.notify(
+            recipient_id, "decision", message, params, counterparty.pk, f"task_decision:{task.pk}"
+        )
 
 
 @transaction.atomic

@@ -237,6 +237,8 @@ class Notification(models.Model):
         STALLING = "stalling", _("Stalling")
         REASSIGNED = "reassigned", _("Reassignment")
         APPROVAL = "approval", _("Approval waiting")
+        # The approver's answer (a ladder step, a grace): approved or refused, and why.
+        DECISION = "decision", _("Decision")
         # Credit speaks of its own decisions (ru "одобрение", uk "схвалення"): an order waiting
         # for a credit decision or decided, and the committee's decision on a limit.
         CREDIT_APPROVAL = "credit_approval", _("Credit approval")

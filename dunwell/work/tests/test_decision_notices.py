@@ -1,0 +1,106 @@
+"""The approver's decision reaches the people it concerns (DESIGN §1.4: a key customer goes to
+legal only with the director's approval). A refused legal step was written on the timeline and
+nowhere else: the collector and the lawyer were never told, so the refusal and its reason were
+lost to the people working the debtor."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from dunwell.accounts.models import Role, User
+from dunwell.ladder.models import Action, Policy, PolicyStep, Task, TaskStatus
+from dunwell.ledger.models import Counterparty, Segment
+
+pytestmark = pytest.mark.django_db
+DUE = datetime(2026, 3, 10, 8, 0, tzinfo=UTC)
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def notifications_page(user: User) -> str:
+    response = client_for(user).get(reverse("work:notifications"))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.fixture
+def key_debtor(make_counterparty: Callable[..., Counterparty], collector: User) -> Counterparty:
+    return make_counterparty(
+        name="VinTrade SRL", collector=collector, segment=Segment.objects.get(code="key")
+    )
+
+
+@pytest.fixture
+def legal_step(key_debtor: Counterparty, make_user: Callable[..., User]) -> Task:
+    lawyer = make_user("laura", Role.LAWYER)
+    step = PolicyStep.objects.filter(
+        policy=Policy.objects.get(code="key"), action=Action.PRETENSION
+    ).first()
+    assert step is not None and step.needs_approval
+    return Task.objects.create(
+        counterparty=key_debtor, step=step, action=Action.PRETENSION, assignee=lawyer,
+        title=f"{step.name} — {key_debtor.name}", due_at=DUE, key="t:legal",
+        status=TaskStatus.AWAITING_APPROVAL, approval_role="director",
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "en",
+            "Diana Director refused the step “Director decides on legal steps” for VinTrade "
+            "SRL: ten years of good relations, wait until January",
+        ),
+        (
+            "ru",
+            "Diana Director: шаг «Директор решает о юридических шагах» для VinTrade SRL "
+            "отклонён: ten years of good relations, wait until January",
+        ),
+    ],
+)
+def test_a_refused_legal_step_tells_the_collector_and_the_lawyer_why(
+    legal_step: Task, collector: User, director: User, language: str, expected: str
+) -> None:
+    director.first_name, director.last_name = "Diana", "Director"
+    director.save()
+    response = client_for(director).post(
+        reverse("ladder:decide", args=[legal_step.pk]),
+        {"decision": "reject", "comment": "ten years of good relations, wait until January"},
+    )
+    assert response.status_code == 302
+    assert Task.objects.get().status == TaskStatus.REJECTED
+    for reader in (collector, legal_step.assignee):
+        assert reader is not None
+        reader.language = language
+        reader.save()
+        assert expected in notifications_page(reader).replace("&nbsp;", " ")
+    assert expected not in notifications_page(director)
+
+
+def test_an_approved_legal_step_tells_the_lawyer_it_is_theirs_now(
+    legal_step: Task, director: User
+) -> None:
+    director.first_name, director.last_name = "Diana", "Director"
+    director.save()
+    client_for(director).post(
+        reverse("ladder:decide", args=[legal_step.pk]), {"decision": "approve", "comment": ""}
+    )
+    assert Task.objects.get().status == TaskStatus.OPEN
+    lawyer = legal_step.assignee
+    assert lawyer is not None
+    lawyer.language = "ro"
+    lawyer.save()
+    assert (
+        "Diana Director: pasul „Directorul decide asupra pașilor juridici” pentru VinTrade SRL "
+        "a fost aprobat." in notifications_page(lawyer)
+    )
