@@ -36,6 +36,8 @@ from dunwell.ladder.services import write_timeline as _timeline
 from dunwell.ledger.models import Counterparty
 
 GRACE_REQUEST_NOTICE = _("%(who)s asks for a grace for %(debtor)s until %(until)s.")
+GRACE_APPROVED_NOTICE = _("%(who)s approved the grace for %(debtor)s until %(until)s.")
+GRACE_REFUSED_NOTICE = _("%(who)s refused the grace for %(debtor)s: %(comment)s")
 # Segments whose graces always need the director (DESIGN §1.4: key customers).
 KEY_SEGMENTS = frozenset({"key"})
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
@@ -341,6 +343,7 @@ def decide_request(
             request=request.pk,
             comment=comment,
         )
+        _tell_decision(request, user)
         return request
     if request.until <= today:
         raise GraceError(_("The requested grace would already be over."))
@@ -352,7 +355,31 @@ def decide_request(
         _grant(
             request.counterparty, request.until, request.reason, request.limits, user, user, today
         )
+    _tell_decision(request, user)
     return request
+
+
+def _tell_decision(request: GraceRequest, user: User) -> None:
+    """The one who asked and the debtor's collector learn the director's answer, each in their
+    language (the decider is not told their own). Without it a request was decided and nobody
+    who asked ever heard."""
+    counterparty = request.counterparty
+    recipients = {request.requested_by_id, counterparty.collector_id} - {None, user.pk}
+    approved = request.status == GraceRequestStatus.APPROVED
+    for recipient_id in sorted(r for r in recipients if r is not None):
+        nightly.notify(
+            recipient_id,
+            "decision",
+            GRACE_APPROVED_NOTICE if approved else GRACE_REFUSED_NOTICE,
+            {
+                "who": str(user),
+                "debtor": counterparty.name,
+                "until": request.until,
+                "comment": request.comment,
+            },
+            counterparty.pk,
+            f"grace_decision:{request.pk}",
+        )
 
 
 def days_left_text(grace: Grace, today: date) -> str:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 
@@ -103,4 +104,58 @@ def test_an_approved_legal_step_tells_the_lawyer_it_is_theirs_now(
     assert (
         "Diana Director: pasul „Directorul decide asupra pașilor juridici” pentru VinTrade SRL "
         "a fost aprobat." in notifications_page(lawyer)
+    )
+
+
+# --- a grace for a key customer: the director decides, the one who asked learns it ----------
+
+
+def _ask_for_grace(supervisor: User, debtor: Counterparty) -> None:
+    response = client_for(supervisor).post(
+        reverse("ladder:grace", args=[debtor.pk]),
+        {"action": "grant", "until": "2026-03-31", "reason": "waits for its own buyer"},
+    )
+    assert response.status_code == 302
+
+
+def _decide_grace(director: User, debtor: Counterparty, action: str, comment: str) -> None:
+    from dunwell.ladder.models import GraceRequest
+
+    pending = GraceRequest.objects.get(counterparty=debtor)
+    response = client_for(director).post(
+        reverse("ladder:grace", args=[debtor.pk]),
+        {"action": action, "request": pending.pk, "comment": comment},
+    )
+    assert response.status_code == 302
+
+
+@time_machine.travel(DUE, tick=False)
+def test_a_refused_grace_tells_the_supervisor_who_asked_why(
+    key_debtor: Counterparty, supervisor: User, director: User
+) -> None:
+    director.first_name, director.last_name = "Diana", "Director"
+    director.save()
+    _ask_for_grace(supervisor, key_debtor)
+    _decide_grace(director, key_debtor, "reject", "they paid late three times this year")
+    supervisor.language = "uk"
+    supervisor.save()
+    assert (
+        "Diana Director: відстрочку для VinTrade SRL відхилено: they paid late three times this "
+        "year" in notifications_page(supervisor)
+    )
+
+
+@time_machine.travel(DUE, tick=False)
+def test_an_approved_grace_tells_the_collector_until_when(
+    key_debtor: Counterparty, supervisor: User, collector: User, director: User
+) -> None:
+    director.first_name, director.last_name = "Diana", "Director"
+    director.save()
+    _ask_for_grace(supervisor, key_debtor)
+    _decide_grace(director, key_debtor, "approve", "")
+    collector.language = "ro"
+    collector.save()
+    assert (
+        "Diana Director: păsuirea pentru VinTrade SRL până la 31.03.2026 a fost aprobată."
+        in notifications_page(collector)
     )
