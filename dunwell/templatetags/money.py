@@ -8,6 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import template
+from django.utils.formats import number_format
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
@@ -44,8 +45,13 @@ def amount_input(value: Decimal | Money | None) -> str:
 
 
 @register.filter
-def percent(value: Decimal | int | None) -> str:
-    """A rate as the language writes it, trailing zeros dropped: "0,1%" (ru, uk, ro), "10%"."""
+def percent(value: Decimal | int | None, places: int | None = None) -> str:
+    """A rate as the language writes it, trailing zeros dropped: "0,1%" (ru, uk, ro), "10%".
+    With `places` (a table's column, `|percent:1`) always that many decimals, so that one
+    column does not mix "18%" and "24,8%": "18,0%"."""
     if value is None or value == "":
         return ""
+    if places is not None:
+        text = number_format(Decimal(value), decimal_pos=int(places), use_l10n=True)
+        return f"{text}%"
     return percent_text(Decimal(value))

@@ -33,6 +33,17 @@ def card_reads(counterparty: Any) -> list[tuple[Reusable, tuple[Any, ...]]]:
     return [(_MOST_LIKELY_LATE, (counterparty.pk,))]
 
 
+def _chance(probability: float) -> int:
+    """A chance in whole percents that never reads as a certainty it is not: 0.9998 is "99%",
+    not "100%", and 0.0004 is "1%", not "0%"."""
+    percent = round(100 * probability)
+    if percent >= 100 and probability < 1:
+        return 99
+    if percent <= 0 < probability:
+        return 1
+    return percent
+
+
 @register.inclusion_tag("insight/_prediction_panel.html")
 def payment_prediction(counterparty: Any) -> dict[str, Any]:
     rows = _MOST_LIKELY_LATE(counterparty.pk)
@@ -44,7 +55,7 @@ def payment_prediction(counterparty: Any) -> dict[str, Any]:
         "predictions": [
             {
                 "document": p.document,
-                "percent": round(100 * p.late_probability),
+                "percent": _chance(p.late_probability),
                 "expected": max(p.expected_payment, today),
                 "factors": [{"label": feature_label(name)} for name, _value in p.factors],
             }

@@ -260,4 +260,5 @@ def test_the_recovery_odds_read_as_the_language_writes_percents(
     cells = re.findall(r'<td class="num">([^<]*)<br>', table)
     shares = [c for c in cells if c != "—"]
     assert shares, cells
-    assert all(re.fullmatch(rf"\d+(\{point}\d)?%", c) for c in shares), shares
+    # One decimal in every cell, so that a column does not mix "18%" and "24,8%".
+    assert all(re.fullmatch(rf"\d+\{point}\d%", c) for c in shares), shares

@@ -89,8 +89,25 @@ def test_the_debtor_card_shows_the_chance_and_the_factors_in_russian(
     text = html.content.decode()
     assert "Прогноз оплаты" in text and "Главные факторы" in text
     assert latest.number in text
-    percent = round(100 * DocumentPrediction.objects.get(document=latest).late_probability)
+    chance = DocumentPrediction.objects.get(document=latest).late_probability
+    percent = round(100 * chance)
+    if percent == 100 and chance < 1:  # short of certain (the test below)
+        percent = 99
     assert f">{percent}%</td>" in text  # as the language writes a percent (|percent)
+
+
+def test_a_chance_short_of_certain_never_reads_as_certain(
+    scored: list[Document], make_user: Callable[..., User]
+) -> None:
+    latest = max(scored, key=lambda d: d.counterparty_id)
+    DocumentPrediction.objects.filter(document=latest).update(late_probability=0.9998)
+    director = make_user("dora", "director", language="ru")
+    client = Client()
+    client.force_login(director)
+    text = client.get(reverse("work:debtor", args=[latest.counterparty_id])).content.decode()
+    row = text[text.index(latest.number, text.index('id="payment-prediction"')) :]
+    row = row[: row.index("</tr>")]
+    assert ">99%</td>" in row and "100%" not in row
 
 
 def test_the_card_never_expects_an_open_document_to_be_paid_in_the_past(
