@@ -41,6 +41,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from dunwell.accounts.models import User
 from dunwell.accounts.visibility import (
@@ -543,19 +544,48 @@ def open_documents_for_export(counterparty: Counterparty) -> QuerySet[Document]:
     )
 
 
+# How someone already worked with a debtor, as the reassignment page names it (DESIGN §1.9).
+WORKED_AS = {
+    "collector": _("responsible now"),
+    "sales_manager": _("sales manager"),
+    "was_responsible": _("was responsible before"),
+    "called": _("called the debtor"),
+}
+
+
+def worked_with(counterparty: Counterparty) -> list[tuple[User, list[StrOrPromise]]]:
+    """Everyone who already worked with this counterparty (its collector, its sales manager,
+    an earlier collector, the author of a call on it), each with how, in that order: the
+    reassignment page shows them so that the supervisor sees whose eyes are not fresh."""
+    ways: dict[int, list[str]] = defaultdict(list)
+    if counterparty.collector_id:
+        ways[counterparty.collector_id].append("collector")
+    if counterparty.sales_manager_id:
+        ways[counterparty.sales_manager_id].append("sales_manager")
+    for user_id in Reassignment.objects.filter(counterparty=counterparty).values_list(
+        "from_user_id", flat=True
+    ):
+        if user_id and "was_responsible" not in ways[user_id]:
+            ways[user_id].append("was_responsible")
+    for user_id in (
+        CallActivity.objects.filter(counterparty=counterparty)
+        .values_list("user_id", flat=True)
+        .distinct()
+    ):
+        if user_id and "called" not in ways[user_id]:
+            ways[user_id].append("called")
+    users = User.objects.in_bulk(list(ways))
+    return [
+        (users[user_id], [WORKED_AS[way] for way in found])
+        for user_id, found in ways.items()
+        if user_id in users
+    ]
+
+
 def reassignment_candidates(counterparty: Counterparty, by: User) -> list[User]:
     """Active collectors (and the director) the supervisor may assign, who never worked with
-    this counterparty (never its collector, sales manager, or author of a call on it). A sales
-    manager is not a collector: never offered."""
-    worked = set(
-        Reassignment.objects.filter(counterparty=counterparty).values_list(
-            "from_user_id", flat=True
-        )
-    )
-    worked |= set(
-        CallActivity.objects.filter(counterparty=counterparty).values_list("user_id", flat=True)
-    )
-    worked |= {u for u in (counterparty.collector_id, counterparty.sales_manager_id) if u}
+    this counterparty (`worked_with`). A sales manager is not a collector: never offered."""
+    worked = {user.pk for user, _ways in worked_with(counterparty)}
     qs = User.objects.filter(is_active=True, role__in=COLLECTING_ROLES)
     if not by.sees_all:
         qs = qs.filter(Q(supervisor=by) | Q(pk=by.pk))

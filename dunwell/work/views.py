@@ -587,7 +587,11 @@ def reassign(request: HttpRequest, counterparty_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Reassigned to %s.") % target)
             return redirect("work:debtor", counterparty.pk)
-    return render(request, "work/reassign.html", {"cp": counterparty, "form": form})
+    return render(
+        request,
+        "work/reassign.html",
+        {"cp": counterparty, "form": form, "worked": selectors.worked_with(counterparty)},
+    )
 
 
 @login_required
