@@ -13,8 +13,8 @@ from typing import Any
 
 from django.db.models import Case, Max, Q, Sum, Value, When, prefetch_related_objects
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from dunwell.accounts.models import Role, User
 from dunwell.accounts.visibility import can_resolve_dispute, can_work_task
@@ -71,6 +71,8 @@ DISPUTE_DAYS = 5  # working days the responsible person has to settle a claim
 @dataclass
 class LadderFacts:
     policy: str = ""
+    policy_why: str = ""  # its segment's scale, or the debtor's own
+    policy_description: str = ""  # what the scale does, as its editor wrote it
     step: str = ""
     paused_until: date | None = None
     pause: Hold | None = None  # what pauses the whole ladder: grace, agreement or promise
@@ -158,12 +160,26 @@ _HOLDABLE = Reusable(
 
 
 def policy_name(counterparty: Counterparty) -> tuple[int | None, str]:
+    policy_id, name, _why, _description = policy_and_why(counterparty)
+    return policy_id, name
+
+
+def policy_and_why(counterparty: Counterparty) -> tuple[int | None, str, str, str]:
+    """The debtor's pressure scale (id, name), why it applies (its segment's, or its own) and
+    what the scale does (its description), in the reader's language (DESIGN §1.4: the strategy
+    follows the segment; a new customer's stricter ladder says so where it is shown)."""
     for override in _OWN_POLICY(counterparty.pk):
-        return override.policy_id, override.policy.localized_name
+        policy = override.policy
+        why = gettext("This debtor's own scale, not its segment's.")
+        return policy.pk, policy.localized_name, why, policy.localized_description
     if counterparty.segment_id is not None:
         for by_segment in _SEGMENT_POLICY(counterparty.segment_id):
-            return by_segment.policy_id, by_segment.policy.localized_name
-    return None, ""
+            policy = by_segment.policy
+            why = gettext("The scale of the segment “%(segment)s”.") % {
+                "segment": counterparty.segment
+            }
+            return policy.pk, policy.localized_name, why, policy.localized_description
+    return None, "", "", ""
 
 
 def card_reads(counterparty: Counterparty, today: date) -> list[tuple[Reusable, tuple[Any, ...]]]:
@@ -185,7 +201,9 @@ def card_reads(counterparty: Counterparty, today: date) -> list[tuple[Reusable, 
 
 def facts_for(counterparty: Counterparty, today: date, window_days: int = 60) -> LadderFacts:
     facts = LadderFacts()
-    policy_id, facts.policy = policy_name(counterparty)
+    policy_id, facts.policy, facts.policy_why, facts.policy_description = policy_and_why(
+        counterparty
+    )
     reached = _PROGRESS(counterparty.pk)
     progress = reached[0] if reached else {"step": None, "policy": None}
     step_policy: int | None = progress["policy"] or policy_id
