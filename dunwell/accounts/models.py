@@ -36,6 +36,14 @@ class DunwellUserManager(UserManager["User"]):
     def get_by_natural_key(self, username: str | None) -> User:
         return self.get(username=normalized_username(username or ""))
 
+    def create_superuser(  # type: ignore[override]
+        self, username: str, email: str | None = None, password: str | None = None, **extra: Any
+    ) -> User:
+        """`dunwell createsuperuser`, the first user of a fresh installation: an administrator
+        (it was a collector, the field's default, and the pages said "boss · Collector")."""
+        extra.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra)
+
 
 class User(AbstractUser):
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.COLLECTOR)
