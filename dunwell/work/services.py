@@ -584,6 +584,10 @@ def titled(source: str, who: str) -> str:
     return source % {"who": who[:room]}
 
 
+REASSIGNED_TO_YOU = _("%(who)s gave you %(debtor)s.")
+REASSIGNED_TO_YOU_WHY = _("%(who)s gave you %(debtor)s: %(reason)s")
+
+
 @transaction.atomic
 def reassign_counterparty(
     by: User, counterparty: Counterparty, to_user: User, reason: str = ""
@@ -628,13 +632,14 @@ def reassign_counterparty(
             url,
             params={"debtor": counterparty.name, "new": str(to_user)},
         )
+    # the new owner learns who gave them the debtor and why (the reason the supervisor typed)
     notify(
         to_user,
         Notification.Kind.REASSIGNED,
-        _("%(debtor)s is now yours."),
+        REASSIGNED_TO_YOU_WHY if reason.strip() else REASSIGNED_TO_YOU,
         counterparty,
         url,
-        params={"debtor": counterparty.name},
+        params={"debtor": counterparty.name, "who": str(by), "reason": reason.strip()},
     )
     return record
 

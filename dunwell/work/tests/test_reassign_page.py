@@ -50,7 +50,7 @@ def worked_with(html: str) -> list[str]:
             [
                 "Tanya Teammate · відповідальний зараз",
                 "Sam Sales · менеджер з продажу",
-                "Colin Collector · був відповідальним раніше, телефонував(-ла) боржнику",
+                "Colin Collector · був відповідальним раніше, телефонував(ла) боржнику",
             ],
         ),
     ],
@@ -77,3 +77,31 @@ def test_the_page_names_who_already_worked_with_the_debtor_and_how(
     supervisor.save()
     html = reassign_page(supervisor, Counterparty.objects.get(pk=debtor.pk))
     assert worked_with(html) == expected
+
+
+def notifications_page(user: User) -> str:
+    client = Client()
+    client.force_login(user)
+    response = client.get(reverse("work:notifications"))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_new_owner_is_told_who_gave_them_the_debtor_and_why(
+    make_counterparty: Callable[..., Counterparty],
+    collector: User,
+    teammate: User,
+    supervisor: User,
+) -> None:
+    supervisor.first_name, supervisor.last_name = "Sofia", "Supervisor"
+    supervisor.save()
+    debtor = make_counterparty(name="Elektrobud S.A.", collector=collector)
+    services.reassign_counterparty(
+        supervisor, debtor, teammate, "Colin cannot reach the finance director"
+    )
+    teammate.language = "ru"
+    teammate.save()
+    assert (
+        "Sofia Supervisor передал(а) вам должника Elektrobud S.A.: Colin cannot reach the "
+        "finance director" in notifications_page(teammate)
+    )
