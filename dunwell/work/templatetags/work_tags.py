@@ -60,3 +60,27 @@ def unread_notifications(context: template.Context) -> int:
     if not user.is_authenticated:
         return 0
     return unread(user)
+
+
+@register.inclusion_tag("work/_first_run.html", takes_context=True)
+def first_run(context: template.Context) -> dict[str, Any]:
+    """On an empty page of a fresh installation (no counterparty at all, so nothing to work
+    on yet), what to do first: our company, then an import, each link for those who may use
+    it; the others are told who loads the ledger. Read only where a page is empty."""
+    from dunwell.accounts.visibility import (
+        can_create_company,
+        can_import,
+        can_manage_integrations,
+    )
+    from dunwell.ledger.models import Company, Counterparty
+
+    user = context["request"].user
+    if Counterparty.objects.exists():
+        return {"empty": False}
+    return {
+        "empty": True,
+        "no_company": not Company.objects.exists(),
+        "can_create_company": can_create_company(user),
+        "can_import": can_import(user),
+        "can_integrate": can_manage_integrations(user),
+    }
