@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dunwell.accounts.visibility import (
     can_create_company,
+    can_manage_bank_accounts,
     can_manage_provider_secrets,
     can_open_admin_list,
 )
@@ -75,6 +76,7 @@ MENU: tuple[MenuEntry, ...] = (
         allowed=lambda user: can_open_admin_list(user, "accounts.view_user"),
     ),
     MenuEntry("ledger:companies", _("Companies"), frozenset({"admin"}), allowed=can_create_company),
+    MenuEntry("ledger:bank_accounts", _("Bank accounts"), allowed=can_manage_bank_accounts),
 )
 
 

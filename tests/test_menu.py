@@ -83,12 +83,14 @@ def test_the_companies_page_shows_the_requisites_as_the_letters_print_them(
 ) -> None:
     """The menu's "Companies" opened the Django admin's list, which saved an IBAN typed with
     spaces as it was, past the checks of `update_company`; it now opens our own list."""
-    from dunwell.ledger.models import Company
+    from dunwell.ledger.models import BankAccount, Company
 
-    Company.objects.filter(pk=company.pk).update(
-        bank_account="RO49AAAA1B31007593840000",
+    Company.objects.filter(pk=company.pk).update(registration_number="J12/1/2020")
+    BankAccount.objects.create(
+        company=company,
+        currency=company.currency,
+        account="RO49AAAA1B31007593840000",
         bank_code="BTRLRO22",
-        registration_number="J12/1/2020",
     )
     admin = make_user("ada", Role.ADMIN, is_staff=True, is_superuser=True, language="ru")
     client.force_login(admin)

@@ -192,8 +192,14 @@ def build_world(
     saved_view = save_view(collector, "Sweep view", "sort=name")
     credit_rules, credit_check, credit_request = _credit(cp, collector, director, now)
     deal = _deal(cp)
+    from dunwell.ledger.models import BankAccount
+
+    bank_account = BankAccount.objects.create(
+        company=cp.company, currency="EUR", account="RO22BTRL0130420254170901"
+    )
     world = World(collector, teammate, outsider, supervisor, director, cp)
     world.ids = {
+        "account_id": bank_account.pk,
         "counterparty_id": cp.pk,
         "task_id": task.pk,
         "dispute_id": dispute.pk,
@@ -227,6 +233,9 @@ def build_world(
         "ledger:import_rerun": run.pk,
         "ledger:import_rejected": run.pk,
         "ledger:company_edit": cp.company_id,
+        "ledger:bank_account_new": cp.company_id,
+        "ledger:bank_account_edit": cp.company_id,
+        "ledger:bank_account_delete": cp.company_id,
         "webhooks:log": subscription.pk,
         "webhooks:edit": subscription.pk,
         "webhooks:delete": subscription.pk,

@@ -112,6 +112,14 @@ def can_create_company(user: User) -> bool:
     return can_import_users(user)
 
 
+# Who keeps our companies' bank accounts, the ones the documents tell the debtors to pay into.
+BANK_ACCOUNT_KEEPERS = frozenset({Role.FINANCE, Role.ADMIN})
+
+
+def can_manage_bank_accounts(user: User) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or user.role in BANK_ACCOUNT_KEEPERS))
+
+
 # Who connects Dunwell to other systems: webhooks, the 1C connection, every user's API tokens.
 INTEGRATORS = frozenset({Role.DIRECTOR, Role.ADMIN})
 

@@ -22,6 +22,7 @@ from dunwell.accounts.models import Role, User
 from dunwell.demo.generator import DEAL_NAMES, generate
 from dunwell.ladder.default_policies import translations_of
 from dunwell.ledger.models import Company, Segment
+from dunwell.ledger.services import save_bank_account
 
 DEMO_SEED = 42
 DEMO_COMPANY_CODE = "demo"
@@ -67,15 +68,25 @@ def ensure_segments() -> None:
 
 
 # What the demo's letters print as the creditor's requisites. Made up, in the formats a
-# Romanian company has: the trade register's number (J<county>/<number>/<year>) and an IBAN
-# whose check digits are right (RO + 2 + the bank's 4 letters + 16), at a bank's real BIC.
+# Romanian company has: the trade register's number (J<county>/<number>/<year>) and IBANs
+# whose check digits are right (stdnum.iban.calc_check_digits), at banks' real BICs.
 DEMO_REQUISITES = {
     "legal_address": "Str. Fabricii nr. 12, 400632 Cluj-Napoca, jud. Cluj",
     "registration_number": "J12/3456/2006",
-    "bank_name": "Banca Transilvania",
-    "bank_account": "RO39BTRL0130120254170901",
-    "bank_code": "BTRLRO22",
 }
+# One account per currency the demo's debtors owe in: lei and euro at a Romanian bank, lei
+# moldovenești at a Moldovan one, hryvnias at a Ukrainian one (its national code is an МФО).
+# None in roubles: the settings page warns that the rouble documents print the lei account.
+DEMO_BANK_ACCOUNTS = (
+    {"currency": "RON", "bank_name": "Banca Transilvania",
+     "bank_account": "RO39BTRL0130120254170901", "bank_code": "BTRLRO22"},
+    {"currency": "EUR", "bank_name": "Banca Transilvania",
+     "bank_account": "RO22BTRL0130420254170901", "bank_code": "BTRLRO22"},
+    {"currency": "MDL", "bank_name": "Moldova Agroindbank",
+     "bank_account": "MD44AG000000022515134711", "bank_code": "AGRNMD2X"},
+    {"currency": "UAH", "bank_name": "ПриватБанк",
+     "bank_account": "UA303052990000026007015512345", "bank_code": "305299"},
+)  # fmt: skip
 
 
 def ensure_company() -> Company:
@@ -96,6 +107,18 @@ def ensure_company() -> Company:
     if not any(getattr(company, field) for field in DEMO_REQUISITES):
         Company.objects.filter(pk=company.pk).update(**DEMO_REQUISITES)
         company.refresh_from_db()
+    # Each currency's account once: one changed on the settings page stays as it was changed.
+    have = set(company.bank_accounts.values_list("currency", flat=True))
+    for account in DEMO_BANK_ACCOUNTS:
+        if account["currency"] not in have:
+            save_bank_account(
+                company,
+                None,
+                currency=account["currency"],
+                bank_account=account["bank_account"],
+                bank_name=account["bank_name"],
+                bank_code=account["bank_code"],
+            )
     return company
 
 

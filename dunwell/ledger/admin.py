@@ -14,9 +14,16 @@ def document_numbers(documents: QuerySet[models.Document]) -> str:
     return ", ".join(documents.order_by("due_date", "id").values_list("number", flat=True))
 
 
+class BankAccountInline(admin.TabularInline):
+    model = models.BankAccount
+    extra = 0
+    fields = ("currency", "account", "bank_name", "bank_code", "is_default")
+
+
 @admin.register(models.Company)
 class CompanyAdmin(admin.ModelAdmin):
     list_display = ("name", "code", "country", "currency", "tax_id", "time_zone")
+    inlines = (BankAccountInline,)
 
 
 @admin.register(models.NonWorkingDay)

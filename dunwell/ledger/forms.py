@@ -32,6 +32,11 @@ class RequisitesForm(forms.Form):
         required=False,
         help_text=_("In the national register: ОГРН, ЄДРПОУ, IDNO, Nr. Reg. Com."),
     )
+
+
+class BankFields(forms.Form):
+    """Where the debtor pays (checked by ledger.services.clean_requisites)."""
+
     bank_name = forms.CharField(label=_("Bank"), max_length=255, required=False)
     bank_account = forms.CharField(
         label=_("Bank account"),
@@ -47,8 +52,31 @@ class RequisitesForm(forms.Form):
     )
 
 
-class CompanyForm(RequisitesForm):
-    """Our own company, on a fresh database (ledger.services.create_company checks it)."""
+class BankAccountForm(BankFields):
+    """One of our company's bank accounts (ledger.services.save_bank_account checks it)."""
+
+    field_order = ("currency", "bank_account", "bank_name", "bank_code", "is_default")
+
+    currency = forms.CharField(
+        label=_("Currency"), max_length=3, help_text=_("ISO 4217 code: EUR"), widget=CurrencyInput
+    )
+    is_default = forms.BooleanField(
+        label=_("Print this account on the documents in its currency"),
+        required=False,
+        help_text=_(
+            "A currency's first account is always printed. Tick this on another account of the "
+            "same currency to print it instead of the first."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["bank_account"].required = True
+
+
+class CompanyForm(RequisitesForm, BankFields):
+    """Our own company, on a fresh database (ledger.services.create_company checks it); the
+    account given is the one of the company's own currency."""
 
     field_order = ("code", "name", "country", "currency", "tax_id", "time_zone")
 

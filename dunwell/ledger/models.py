@@ -54,13 +54,7 @@ class Company(models.Model):
     legal_address = models.CharField(_("legal address"), max_length=500, blank=True)
     # One field for the national register's number: ОГРН, ЄДРПОУ, IDNO, Nr. Reg. Com.
     registration_number = models.CharField(_("registration number"), max_length=64, blank=True)
-    bank_name = models.CharField(_("bank"), max_length=255, blank=True)
-    bank_account = models.CharField(
-        _("bank account"), max_length=34, blank=True, validators=[validate_bank_account]
-    )
-    bank_code = models.CharField(
-        _("bank code"), max_length=11, blank=True, validators=[validate_bank_code]
-    )
+    # Where to pay: the company's bank accounts, one per currency (BankAccount).
 
     class Meta:
         verbose_name = _("company")
@@ -73,6 +67,41 @@ class Company(models.Model):
     def language(self) -> str:
         """The language of the company's own documents: its country's, or "" when unknown."""
         return COUNTRY_LANGUAGES.get(self.country.upper(), "")
+
+
+class BankAccount(models.Model):
+    """One of our company's bank accounts: a document asking for money in a currency prints
+    the account of that currency (ledger.requisites.account_for), so that a debtor owing EUR
+    is not sent to the lei account. At most one is printed per currency (`is_default`)."""
+
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="bank_accounts", verbose_name=_("company")
+    )
+    currency = models.CharField(_("currency"), max_length=3)
+    bank_name = models.CharField(_("bank"), max_length=255, blank=True)
+    account = models.CharField(_("bank account"), max_length=34, validators=[validate_bank_account])
+    bank_code = models.CharField(
+        _("bank code"), max_length=11, blank=True, validators=[validate_bank_code]
+    )
+    is_default = models.BooleanField(_("printed on the documents in its currency"), default=True)
+
+    class Meta:
+        verbose_name = _("bank account")
+        verbose_name_plural = _("bank accounts")
+        ordering = ("currency", "-is_default", "pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("company", "currency"),
+                condition=models.Q(is_default=True),
+                name="one_default_bank_account_per_currency",
+            ),
+            models.UniqueConstraint(
+                fields=("company", "account"), name="bank_account_once_per_company"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.currency} {self.account}"
 
 
 class NonWorkingDay(models.Model):

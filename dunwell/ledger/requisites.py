@@ -8,11 +8,17 @@ a national code of digits only (a Russian БИК has 9, a Ukrainian МФО 6).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 from stdnum import bic, iban
 from stdnum.exceptions import ValidationError as StdnumError
+
+if TYPE_CHECKING:
+    from dunwell.ledger.models import BankAccount, Company
 
 
 class RequisiteError(ValueError):
@@ -111,3 +117,55 @@ def validate_bank_code(value: str) -> None:
         normalize_bank_code(value)
     except RequisiteError as exc:
         raise ValidationError(exc.message) from None
+
+
+# Where a document asks the debtor to pay: the company's account of the document's currency.
+def account_for(company: Company, currency: str) -> BankAccount | None:
+    """The account a document in `currency` prints: the company's default account of that
+    currency; when it has none there, its default account of its own currency (then of any
+    currency), as a document must say where to pay and no account is ever made up
+    (`missing_currencies` warns the settings page); None when it has no account at all."""
+    accounts = {a.currency: a for a in company.bank_accounts.filter(is_default=True)}
+    return (
+        accounts.get(currency)
+        or accounts.get(company.currency)
+        or next((accounts[cur] for cur in sorted(accounts)), None)
+    )
+
+
+def payment_details(account: BankAccount) -> dict[str, str]:
+    """An account as a document's snapshot keeps it (`creditor.payment`)."""
+    return {
+        "currency": account.currency,
+        "account": account_as_read(account.account),
+        "bank": account.bank_name,
+        "code": account.bank_code,
+        "code_kind": bank_code_name(account.bank_code),
+    }
+
+
+def payments_for(company: Company, currencies: Sequence[str]) -> list[dict[str, str]]:
+    """The accounts a document with amounts in `currencies` (its main currency first) prints,
+    each once, in the order of the currencies: one when all are paid to the same account."""
+    out: list[dict[str, str]] = []
+    seen: set[int] = set()
+    for currency in dict.fromkeys(currencies):
+        account = account_for(company, currency)
+        if account is not None and account.pk not in seen:
+            seen.add(account.pk)
+            out.append(payment_details(account))
+    return out
+
+
+def missing_currencies(company: Company) -> list[str]:
+    """The currencies the company's debtors owe in (and its own) that have no account of
+    their own: the documents in them print the default account instead."""
+    from dunwell.ledger.models import Document
+
+    owed = set(
+        Document.objects.filter(counterparty__company=company)
+        .values_list("currency", flat=True)
+        .distinct()
+    )
+    have = set(company.bank_accounts.values_list("currency", flat=True))
+    return sorted((owed | {company.currency}) - have)

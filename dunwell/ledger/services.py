@@ -21,6 +21,7 @@ from dunwell.compiled import Reusable
 from dunwell.ledger import terms
 from dunwell.ledger.allocation import reallocate
 from dunwell.ledger.models import (
+    BankAccount,
     Company,
     Contract,
     Counterparty,
@@ -30,7 +31,12 @@ from dunwell.ledger.models import (
     Payment,
     TimelineEntry,
 )
-from dunwell.ledger.requisites import RequisiteError, normalize_bank_account, normalize_bank_code
+from dunwell.ledger.requisites import (
+    RequisiteError,
+    account_as_read,
+    normalize_bank_account,
+    normalize_bank_code,
+)
 from dunwell.ledger.taxids import TaxIdError, normalize_tax_id
 from dunwell.money import is_currency_code
 from dunwell.workdays import WorkCalendar
@@ -130,7 +136,8 @@ def create_company(
                 _("No default time zone for %(country)s: give one (e.g. Europe/Berlin).")
                 % {"country": country},
             )
-    return Company.objects.create(
+    bank = {field: requisites.pop(field) for field in BANK_FIELDS}
+    company = Company.objects.create(
         code=code,
         name=name,
         country=country,
@@ -140,6 +147,15 @@ def create_company(
         calendar_country=country,
         **requisites,
     )
+    if bank["bank_account"]:  # the account of the company's own currency
+        BankAccount.objects.create(
+            company=company,
+            currency=currency,
+            bank_name=bank["bank_name"],
+            account=bank["bank_account"],
+            bank_code=bank["bank_code"],
+        )
+    return company
 
 
 def _company_tax_id(country: str, tax_id: str) -> str:
@@ -152,7 +168,8 @@ def _company_tax_id(country: str, tax_id: str) -> str:
         raise CompanyError("tax_id", capfirst(render(exc.code, exc.params))) from None
 
 
-REQUISITES = ("legal_address", "registration_number", "bank_name", "bank_account", "bank_code")
+REQUISITES = ("legal_address", "registration_number")
+BANK_FIELDS = ("bank_name", "bank_account", "bank_code")
 
 
 def clean_requisites(
@@ -180,18 +197,94 @@ def clean_requisites(
 
 
 @transaction.atomic
-def update_company(company: Company, *, name: str, tax_id: str = "", **requisites: str) -> Company:
-    """Change our company's name, tax id and requisites (what its letters print); the code,
-    country and currency stay, as the ledger and the calendars hang on them."""
+def update_company(
+    company: Company,
+    *,
+    name: str,
+    tax_id: str = "",
+    legal_address: str = "",
+    registration_number: str = "",
+) -> Company:
+    """Change our company's name, tax id, address and registration number (what its letters
+    print; its bank accounts: `save_bank_account`); the code, country and currency stay, as the
+    ledger and the calendars hang on them."""
     name = " ".join(name.split())
     if not name or len(name) > 255:
         raise CompanyError("name", _("The name must be 1-255 characters."))
     company.name = name
     company.tax_id = _company_tax_id(company.country, tax_id)
-    for field, value in clean_requisites(**requisites).items():
-        setattr(company, field, value)
+    requisites = clean_requisites(
+        legal_address=legal_address, registration_number=registration_number
+    )
+    company.legal_address = requisites["legal_address"]
+    company.registration_number = requisites["registration_number"]
     company.save()
     return company
+
+
+@transaction.atomic
+def save_bank_account(
+    company: Company,
+    account: BankAccount | None,
+    *,
+    currency: str,
+    bank_account: str,
+    bank_name: str = "",
+    bank_code: str = "",
+    is_default: bool = False,
+) -> tuple[BankAccount, BankAccount | None]:
+    """Add (`account` None) or change one of the company's bank accounts; returns it and the
+    account of its currency it replaced on the documents, if any. The first account of a
+    currency is the one its documents print; another one of that currency is a spare unless
+    `is_default` asks for it to be printed instead (the caller says which one it replaced).
+    Raises CompanyError naming the bad field (currency, bank_account, bank_code)."""
+    currency = currency.strip().upper()
+    if not is_currency_code(currency):
+        raise CompanyError(
+            "currency", _("Not an ISO 4217 currency code: %(value)s") % {"value": currency}
+        )
+    if not bank_account.strip():
+        raise CompanyError("bank_account", _("Enter the account number (IBAN)."))
+    bank = clean_requisites(bank_name=bank_name, bank_account=bank_account, bank_code=bank_code)
+    others = BankAccount.objects.select_for_update().filter(company=company)
+    if account is not None:
+        others = others.exclude(pk=account.pk)
+    same = others.filter(account=bank["bank_account"]).first()
+    if same is not None:
+        raise CompanyError(
+            "bank_account",
+            _("The account %(account)s is already among the company's accounts, in %(currency)s.")
+            % {"account": account_as_read(same.account), "currency": same.currency},
+        )
+    printed = others.filter(currency=currency, is_default=True).first()
+    if printed is None:
+        is_default = True  # a currency's only printed account: its documents need one
+    elif is_default:
+        printed.is_default = False
+        printed.save(update_fields=["is_default"])
+    if account is None:
+        account = BankAccount(company=company)
+    account.currency = currency
+    account.bank_name = bank["bank_name"]
+    account.account = bank["bank_account"]
+    account.bank_code = bank["bank_code"]
+    account.is_default = is_default
+    account.save()
+    return account, printed if is_default else None
+
+
+@transaction.atomic
+def delete_bank_account(account: BankAccount) -> None:
+    """Remove an account; a spare one of its currency, if any, is printed instead."""
+    account.delete()
+    if account.is_default:
+        spare = (
+            BankAccount.objects.filter(company_id=account.company_id, currency=account.currency)
+            .order_by("pk")
+            .first()
+        )
+        if spare is not None:
+            BankAccount.objects.filter(pk=spare.pk).update(is_default=True)
 
 
 # A company's own closed days, its SQL built once per process (read on every debtor card).

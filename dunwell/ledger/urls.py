@@ -7,6 +7,18 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("imports/", views.imports, name="imports"),
     path("imports/new/", views.import_new, name="import_new"),
     path("companies/", views.companies, name="companies"),
+    path("bank-accounts/", views.bank_accounts, name="bank_accounts"),
+    path("bank-accounts/<int:pk>/new/", views.bank_account_edit, name="bank_account_new"),
+    path(
+        "bank-accounts/<int:pk>/<int:account_id>/",
+        views.bank_account_edit,
+        name="bank_account_edit",
+    ),
+    path(
+        "bank-accounts/<int:pk>/<int:account_id>/delete/",
+        views.bank_account_delete,
+        name="bank_account_delete",
+    ),
     path("imports/company/", views.company_new, name="company_new"),
     path("imports/company/<int:pk>/", views.company_edit, name="company_edit"),
     path("imports/<int:pk>/mapping/", views.import_preview, name="import_preview"),

@@ -23,15 +23,38 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dunwell.accounts.models import User
-from dunwell.accounts.visibility import can_create_company, can_import, can_import_users
-from dunwell.ledger.forms import CompanyEditForm, CompanyForm, MappingForm, UploadForm
+from dunwell.accounts.visibility import (
+    can_create_company,
+    can_import,
+    can_import_users,
+    can_manage_bank_accounts,
+)
+from dunwell.ledger.forms import (
+    BankAccountForm,
+    CompanyEditForm,
+    CompanyForm,
+    MappingForm,
+    UploadForm,
+)
 from dunwell.ledger.importing.headers import header_signature, recognise
 from dunwell.ledger.importing.kinds import KINDS
 from dunwell.ledger.importing.readers import ENCODINGS, ReadError, file_encoding, sniff_preview
 from dunwell.ledger.importing.reasons import failure, read_params, read_text, reworded
-from dunwell.ledger.models import ColumnMapping, Company, ImportKind, ImportRun
-from dunwell.ledger.requisites import account_as_read, bank_code_name
-from dunwell.ledger.services import REQUISITES, CompanyError, create_company, update_company
+from dunwell.ledger.models import BankAccount, ColumnMapping, Company, ImportKind, ImportRun
+from dunwell.ledger.requisites import (
+    account_as_read,
+    account_for,
+    bank_code_name,
+    missing_currencies,
+)
+from dunwell.ledger.services import (
+    REQUISITES,
+    CompanyError,
+    create_company,
+    delete_bank_account,
+    save_bank_account,
+    update_company,
+)
 from dunwell.ledger.tasks import fail_abandoned_runs, fail_run, rerun_import, start_import
 from dunwell.money_l10n import money_text
 
@@ -83,6 +106,15 @@ def company_new(request: HttpRequest) -> HttpResponse:
     return render(request, "ledger/company_new.html", {"form": form, "first": first})
 
 
+def _account_rows(company: Company) -> list[tuple[BankAccount, str, str]]:
+    """The company's accounts as the documents print them, the code with its kind ("SWIFT
+    (BIC)", "БИК", "МФО")."""
+    return [
+        (account, account_as_read(account.account), bank_code_name(account.bank_code))
+        for account in company.bank_accounts.all()
+    ]
+
+
 @login_required
 def companies(request: HttpRequest) -> HttpResponse:
     """Our own companies (the creditors) with the requisites their letters print, each to edit:
@@ -91,10 +123,9 @@ def companies(request: HttpRequest) -> HttpResponse:
     user = _importer(request)
     if not can_create_company(user):
         raise PermissionDenied
-    # the bank code with its kind, as the letters label it ("SWIFT (BIC)", "БИК", "МФО")
     rows = [
-        (company, account_as_read(company.bank_account), bank_code_name(company.bank_code))
-        for company in Company.objects.order_by("name", "pk")
+        (company, _account_rows(company))
+        for company in Company.objects.order_by("name", "pk").prefetch_related("bank_accounts")
     ]
     return render(request, "ledger/companies.html", {"rows": rows})
 
@@ -102,19 +133,14 @@ def companies(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def company_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """Our company's name, tax id and the requisites its letters print."""
+    """Our company's name, tax id, address and registration number; its bank accounts are
+    on their own page (`bank_accounts`)."""
     user = _importer(request)
     if not can_create_company(user):
         raise PermissionDenied
     company = get_object_or_404(Company, pk=pk)
     initial = {field: getattr(company, field) for field in ("name", "tax_id", *REQUISITES)}
-    initial["bank_account"] = account_as_read(company.bank_account)  # as the letters print it
     form = CompanyEditForm(request.POST or None, initial=initial)
-    kind = bank_code_name(company.bank_code)
-    if kind:
-        form.fields["bank_code"].help_text = _(
-            "BIC (SWIFT), БИК or МФО: the letters label this one “%(kind)s”."
-        ) % {"kind": kind}
     if request.method == "POST" and form.is_valid():
         try:
             update_company(company, **form.cleaned_data)
@@ -124,6 +150,103 @@ def company_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Company %(name)s saved.") % {"name": company})
             return redirect("ledger:companies")
     return render(request, "ledger/company_edit.html", {"form": form, "company": company})
+
+
+def _bank_keeper(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User) or not can_manage_bank_accounts(user):
+        raise PermissionDenied
+    return user
+
+
+@login_required
+def bank_accounts(request: HttpRequest) -> HttpResponse:
+    """Each company's bank accounts, the one printed on the documents of each currency, and
+    the currencies its debtors owe in that have none (their documents print the default
+    account, which the debtor may not be able to pay into)."""
+    _bank_keeper(request)
+    sections = [
+        {
+            "company": company,
+            "accounts": _account_rows(company),
+            "missing": missing_currencies(company),
+            "default": account_for(company, company.currency),
+        }
+        for company in Company.objects.order_by("name", "pk").prefetch_related("bank_accounts")
+    ]
+    return render(request, "ledger/bank_accounts.html", {"sections": sections})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def bank_account_edit(request: HttpRequest, pk: int, account_id: int | None = None) -> HttpResponse:
+    """Add one of the company's bank accounts, or change one."""
+    _bank_keeper(request)
+    company = get_object_or_404(Company, pk=pk)
+    account = (
+        get_object_or_404(BankAccount, pk=account_id, company=company)
+        if account_id is not None
+        else None
+    )
+    initial: dict[str, Any] = {"currency": request.GET.get("currency", "")}
+    if account is not None:
+        initial = {
+            "currency": account.currency,
+            "bank_account": account_as_read(account.account),  # as the documents print it
+            "bank_name": account.bank_name,
+            "bank_code": account.bank_code,
+            "is_default": account.is_default,
+        }
+    form = BankAccountForm(request.POST or None, initial=initial)
+    kind = bank_code_name(account.bank_code) if account is not None else ""
+    if kind:
+        form.fields["bank_code"].help_text = _(
+            "BIC (SWIFT), БИК or МФО: the letters label this one “%(kind)s”."
+        ) % {"kind": kind}
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved, replaced = save_bank_account(company, account, **form.cleaned_data)
+        except CompanyError as exc:
+            form.add_error(exc.field, str(exc.message))
+        else:
+            messages.success(
+                request,
+                _("Bank account %(account)s in %(currency)s saved.")
+                % {"account": account_as_read(saved.account), "currency": saved.currency},
+            )
+            if replaced is not None:
+                messages.info(
+                    request,
+                    _(
+                        "The documents in %(currency)s now print %(account)s instead of "
+                        "%(replaced)s, which is kept as a spare."
+                    )
+                    % {
+                        "currency": saved.currency,
+                        "account": account_as_read(saved.account),
+                        "replaced": account_as_read(replaced.account),
+                    },
+                )
+            return redirect("ledger:bank_accounts")
+    return render(
+        request,
+        "ledger/bank_account_edit.html",
+        {"form": form, "company": company, "account": account},
+    )
+
+
+@login_required
+@require_POST
+def bank_account_delete(request: HttpRequest, pk: int, account_id: int) -> HttpResponse:
+    _bank_keeper(request)
+    account = get_object_or_404(BankAccount, pk=account_id, company_id=pk)
+    delete_bank_account(account)
+    messages.success(
+        request,
+        _("Bank account %(account)s in %(currency)s removed.")
+        % {"account": account_as_read(account.account), "currency": account.currency},
+    )
+    return redirect("ledger:bank_accounts")
 
 
 @login_required

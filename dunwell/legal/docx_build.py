@@ -136,6 +136,8 @@ def _blocks(doc: DocxDocument, blocks: tuple[Block, ...]) -> None:
             doc.add_paragraph("{%p for " + EACH_VAR + " in " + block.rows + " %}")
             _blocks(doc, block.children)
             doc.add_paragraph("{%p endfor %}")
+        elif block.kind == "group":
+            _blocks(doc, block.children)
         elif block.kind == "title":
             paragraph = doc.add_paragraph()
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER

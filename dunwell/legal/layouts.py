@@ -25,7 +25,7 @@ from dunwell.legal.i18n import pgettext_noop as pgettext_lazy
 
 @dataclass(frozen=True)
 class Block:
-    kind: str  # title, subtitle, para, heading, table, bullets, signatures, pagebreak
+    kind: str  # title, subtitle, para, heading, table, bullets, signatures, pagebreak, group
     text: str = ""
     fields: Mapping[str, str] = field(default_factory=dict)
     when: str = ""
@@ -46,6 +46,11 @@ EACH_VAR = "g"
 
 def each(rows: str, *children: Block) -> Block:
     return Block("each", rows=rows, children=children)
+
+
+def group(*children: Block, when: str = "", unless: str = "") -> Block:
+    """Blocks shown or hidden together."""
+    return Block("group", when=when, unless=unless, children=children)
 
 
 def title(text: str) -> Block:
@@ -110,29 +115,44 @@ DOC_COLUMNS = (
     (_("Outstanding"), "open", True),
 )
 # Where to pay: a claim that does not say it lets the debtor argue it did not know where.
-# `creditor.payment` is in the snapshot only when the company has a bank account.
+# `creditor.payment` is in the snapshot only when the company has a bank account: the account
+# of the document's currency (ledger.requisites.account_for).
 # The creditor's account, bank and bank code: the payment details' and the plaintiff's.
+
+
+def _bank_lines(path: str, account: str) -> tuple[Block, ...]:
+    return (
+        para(account, when=path, account=f"{path}.account", currency=f"{path}.currency"),
+        para(_("Bank: %(bank)s"), when=f"{path}.bank", bank=f"{path}.bank"),
+        # The code under the name of its kind, which reads the same in every language ("SWIFT
+        # (BIC)", "БИК", "МФО": ledger.requisites.bank_code_name); a national code of another
+        # kind, and a letter made before the kind was in the snapshot, under "Bank code".
+        para(
+            "%(kind)s: %(code)s",
+            when=f"{path}.code_kind",
+            kind=f"{path}.code_kind",
+            code=f"{path}.code",
+        ),
+        para(
+            _("Bank code: %(code)s"),
+            when=f"{path}.code",
+            unless=f"{path}.code_kind",
+            code=f"{path}.code",
+        ),
+    )
+
+
 BANK_LINES = (
-    para(
-        _("Bank account: %(account)s"),
-        when="creditor.payment",
-        account="creditor.payment.account",
+    # One account for the whole document (and every snapshot made before `payments`)...
+    group(
+        *_bank_lines("creditor.payment", _("Bank account: %(account)s")),
+        unless="creditor.payments",
     ),
-    para(_("Bank: %(bank)s"), when="creditor.payment.bank", bank="creditor.payment.bank"),
-    # The code under the name of its kind, which reads the same in every language ("SWIFT
-    # (BIC)", "БИК", "МФО": ledger.requisites.bank_code_name); a national code of another kind,
-    # and a letter made before the kind was in the snapshot, under "Bank code".
-    para(
-        "%(kind)s: %(code)s",
-        when="creditor.payment.code_kind",
-        kind="creditor.payment.code_kind",
-        code="creditor.payment.code",
-    ),
-    para(
-        _("Bank code: %(code)s"),
-        when="creditor.payment.code",
-        unless="creditor.payment.code_kind",
-        code="creditor.payment.code",
+    # ...or, when its amounts in several currencies are paid to different accounts, each
+    # account under its currency: a debtor must not pay the EUR into the lei account.
+    each(
+        "creditor.payments",
+        *_bank_lines(EACH_VAR, _("Bank account in %(currency)s: %(account)s")),
     ),
 )
 PAYMENT_DETAILS = (
@@ -665,6 +685,9 @@ def _resolve(blocks: tuple[Block, ...], data: Mapping[str, Any]) -> list[dict[st
         if block.kind == "each":
             for element in lookup(data, block.rows) or []:
                 out.extend(_resolve(block.children, {**data, EACH_VAR: element}))
+            continue
+        if block.kind == "group":
+            out.extend(_resolve(block.children, data))
             continue
         item: dict[str, Any] = {"kind": block.kind, "bold": block.bold}
         if block.kind in {"title", "subtitle", "para", "heading"}:

@@ -22,7 +22,7 @@ from django.utils.translation import gettext, gettext_lazy, gettext_noop
 from dunwell.interest.fx import rates_on
 from dunwell.ladder.models import Agreement, Dispute, DisputeStatus
 from dunwell.ledger.models import Allocation, Contract, Counterparty, Document, Payment
-from dunwell.ledger.requisites import account_as_read, bank_code_name
+from dunwell.ledger.requisites import payments_for
 from dunwell.legal.calc import CalcLine, Calculation, ClaimItem, calculate_claim, pick_rule
 from dunwell.legal.court_fee import CourtFee, court_fee, court_rule
 from dunwell.legal.errors import LegalError
@@ -107,9 +107,19 @@ def currencies_for(counterparty: Counterparty) -> list[str]:
 
 
 def _common(
-    kind: str, counterparty: Counterparty, language: str, today: date, contract: Contract | None
+    kind: str,
+    counterparty: Counterparty,
+    language: str,
+    today: date,
+    contract: Contract | None,
+    currencies: Sequence[str],
 ) -> Snapshot:
+    """What every document says about the parties and the contract. Where to pay is the
+    company's account of the document's currency (`currencies`, its main one first): `payment`
+    is that one; `payments` lists each account with its currency when the amounts in several
+    currencies go to different accounts (a pretension for lei and the EUR 40 compensation)."""
     company = counterparty.company
+    payments = payments_for(company, currencies)
     return {
         "kind": kind,
         "language": language,
@@ -120,16 +130,8 @@ def _common(
             "country": company.country,
             "address": company.legal_address,
             "registration_number": company.registration_number,
-            "payment": (
-                {
-                    "account": account_as_read(company.bank_account),
-                    "bank": company.bank_name,
-                    "code": company.bank_code,
-                    "code_kind": bank_code_name(company.bank_code),
-                }
-                if company.bank_account
-                else None
-            ),
+            "payment": payments[0] if payments else None,
+            "payments": payments if len(payments) > 1 else [],
         },
         "debtor": {
             "name": counterparty.name,
@@ -628,7 +630,7 @@ def pretension_data(
             totals[cur] = totals.get(cur, ZERO) + calc.compensation
     contracts = {group.contract for group in groups}
     only = next(iter(contracts)) if len(contracts) == 1 else None
-    data = _common(PaperKind.PRETENSION, counterparty, language, today, only)
+    data = _common(PaperKind.PRETENSION, counterparty, language, today, only, list(totals))
     data.update(
         {
             "as_of": format_date(as_of),
@@ -908,7 +910,7 @@ def reconciliation_data(
         }
     else:
         in_favour = _("No debt on either side")
-    data = _common(PaperKind.RECONCILIATION, counterparty, language, today, None)
+    data = _common(PaperKind.RECONCILIATION, counterparty, language, today, None, [currency])
     data["contract"] = None
     data.update(
         {
@@ -988,7 +990,7 @@ def statement_data(
     money = Money(currency, language)
     rows, total, overdue = _open_rows(counterparty, as_of, currency, money)
     contract = shared_contract(counterparty, currency)
-    data = _common(PaperKind.STATEMENT, counterparty, language, today, contract)
+    data = _common(PaperKind.STATEMENT, counterparty, language, today, contract, [currency])
     data.update(
         {
             "currency": currency,
@@ -1022,6 +1024,7 @@ def final_warning_data(
         language,
         today,
         shared_contract(counterparty, currency),
+        [currency],
     )
     data.update(
         {
@@ -1059,7 +1062,7 @@ def schedule_data(
     money = Money(currency, language)
     total = sum((amount for _, amount in instalments), ZERO)
     contract = shared_contract(counterparty, currency)
-    data = _common(PaperKind.SCHEDULE, counterparty, language, today, contract)
+    data = _common(PaperKind.SCHEDULE, counterparty, language, today, contract, [currency])
     data.update(
         {
             "currency": currency,
@@ -1121,7 +1124,9 @@ def protocol_data(
         debts = debts[1:]
         del raw_totals[currency]
     contract = shared_contract(counterparty, currency)
-    data = _common(PaperKind.PROTOCOL, counterparty, language, today, contract)
+    data = _common(
+        PaperKind.PROTOCOL, counterparty, language, today, contract, [d["currency"] for d in debts]
+    )
     main = debts[0] if debts[0]["currency"] == currency else None
     data.update(
         {

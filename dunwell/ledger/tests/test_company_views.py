@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from dunwell.accounts.models import Role, User
-from dunwell.ledger.models import Company, ImportRun
+from dunwell.ledger.models import BankAccount, Company, ImportRun
 
 
 @pytest.fixture(autouse=True)
@@ -167,10 +167,18 @@ REQUISITES = {
     "tax_id": "18547290",
     "legal_address": "Str. Fabricii nr. 12, Cluj-Napoca",
     "registration_number": "J12/3456/2006",
+}
+ACCOUNT = {
+    "currency": "RON",
     "bank_name": "Banca Transilvania",
     "bank_account": "RO39 BTRL 0130 1202 5417 0901",
     "bank_code": "btrlro22",
 }
+EUR_ACCOUNT = {**ACCOUNT, "currency": "EUR", "bank_account": "RO22BTRL0130420254170901"}
+
+
+def new_account_url(company: Company) -> str:
+    return reverse("ledger:bank_account_new", args=[company.pk])
 
 
 def test_the_administrator_gives_the_company_its_address_and_bank_details(
@@ -182,53 +190,59 @@ def test_the_administrator_gives_the_company_its_address_and_bank_details(
     response = client.post(reverse("ledger:company_edit", args=[company.pk]), REQUISITES)
     assert response.status_code == 302
     company.refresh_from_db()
-    assert (company.legal_address, company.registration_number, company.bank_name) == (
+    assert (company.legal_address, company.registration_number) == (
         "Str. Fabricii nr. 12, Cluj-Napoca",
         "J12/3456/2006",
-        "Banca Transilvania",
     )
-    assert (company.bank_account, company.bank_code) == ("RO39BTRL0130120254170901", "BTRLRO22")
-    page = client.get(reverse("ledger:company_edit", args=[company.pk])).content.decode()
-    assert 'value="RO39 BTRL 0130 1202 5417 0901"' in page
+    assert client.post(new_account_url(company), ACCOUNT).status_code == 302
+    account = company.bank_accounts.get()
+    assert (account.currency, account.bank_name, account.account, account.bank_code) == (
+        "RON",
+        "Banca Transilvania",
+        "RO39BTRL0130120254170901",
+        "BTRLRO22",
+    )
+    assert account.is_default
+    url = reverse("ledger:bank_account_edit", args=[company.pk, account.pk])
+    assert 'value="RO39 BTRL 0130 1202 5417 0901"' in client.get(url).content.decode()
 
 
 def test_a_bad_iban_is_shown_on_its_field_and_what_was_typed_is_kept(
     company: Company, admin: User
 ) -> None:
     client = client_for(admin)
-    bad = {**REQUISITES, "bank_account": "RO39 BTRL 0130 1202 5417 0902"}
-    response = client.post(reverse("ledger:company_edit", args=[company.pk]), bad)
+    bad = {**ACCOUNT, "bank_account": "RO39 BTRL 0130 1202 5417 0902"}
+    response = client.post(new_account_url(company), bad)
     assert response.status_code == 200
     assert response.context["form"].errors == {
         "bank_account": ["The bank account RO39 BTRL 0130 1202 5417 0902 is not a valid IBAN."]
     }
     page = response.content.decode()
-    for value in ("Str. Fabricii nr. 12, Cluj-Napoca", "J12/3456/2006", "btrlro22"):
+    for value in ("Banca Transilvania", "btrlro22", "RO39 BTRL 0130 1202 5417 0902"):
         assert f'value="{value}"' in page
-    company.refresh_from_db()
-    assert company.bank_account == "" and company.legal_address == ""
+    assert not company.bank_accounts.exists()
 
 
 def test_bad_requisites_are_explained_in_the_administrators_language(
     company: Company, admin: User
 ) -> None:
     User.objects.filter(pk=admin.pk).update(language="ru")
-    bad = {**REQUISITES, "bank_account": "4070281000000000000X", "bank_code": "04452522"}
-    response = client_for(admin).post(reverse("ledger:company_edit", args=[company.pk]), bad)
+    bad = {**ACCOUNT, "bank_account": "4070281000000000000X", "bank_code": "04452522"}
+    response = client_for(admin).post(new_account_url(company), bad)
     errors = response.context["form"].errors
     assert errors["bank_account"] == [
         "Расчётный счёт должен быть IBAN или номером из 5–34 цифр: 4070281000000000000X"
     ]
-    bad = {**REQUISITES, "bank_code": "XX12"}
-    response = client_for(admin).post(reverse("ledger:company_edit", args=[company.pk]), bad)
+    bad = {**ACCOUNT, "bank_code": "XX12"}
+    response = client_for(admin).post(new_account_url(company), bad)
     assert response.context["form"].errors["bank_code"][0].startswith("Код банка должен быть BIC")
 
 
 def test_a_russian_account_and_bik_are_digits(company: Company, admin: User) -> None:
-    account = {**REQUISITES, "bank_account": "40702810900000012345", "bank_code": "044525225"}
-    client_for(admin).post(reverse("ledger:company_edit", args=[company.pk]), account)
-    company.refresh_from_db()
-    assert (company.bank_account, company.bank_code) == ("40702810900000012345", "044525225")
+    account = {**ACCOUNT, "bank_account": "40702810900000012345", "bank_code": "044525225"}
+    client_for(admin).post(new_account_url(company), account)
+    saved = company.bank_accounts.get()
+    assert (saved.account, saved.bank_code) == ("40702810900000012345", "044525225")
 
 
 def test_the_new_company_form_checks_the_bank_code_too(admin: User) -> None:
@@ -237,6 +251,19 @@ def test_the_new_company_form_checks_the_bank_code_too(admin: User) -> None:
     )
     assert list(response.context["form"].errors) == ["bank_code"]
     assert not Company.objects.exists()
+
+
+def test_the_new_company_s_account_is_the_one_of_its_own_currency(admin: User) -> None:
+    client_for(admin).post(
+        reverse("ledger:company_new"), {**COMPANY, **{k: ACCOUNT[k] for k in ACCOUNT if
+                                                       k != "currency"}}
+    )  # fmt: skip
+    account = Company.objects.get().bank_accounts.get()
+    assert (account.currency, account.account, account.is_default) == (
+        "RON",
+        "RO39BTRL0130120254170901",
+        True,
+    )
 
 
 def test_only_an_administrator_edits_the_company(
@@ -249,22 +276,124 @@ def test_only_an_administrator_edits_the_company(
         assert client.get(url).status_code == 403
         assert client.post(url, REQUISITES).status_code == 403
     company.refresh_from_db()
-    assert company.bank_account == ""
+    assert company.legal_address == ""
     imports = client_for(make_user("sam", Role.SUPERVISOR)).get(reverse("ledger:imports"))
     assert url not in imports.content.decode()
 
 
+def test_finance_and_the_administrator_keep_the_bank_accounts_nobody_else(
+    company: Company, admin: User, make_user: Callable[..., User], collector: User,
+    outsider: User,
+) -> None:  # fmt: skip
+    finance = make_user("fiona", Role.FINANCE)
+    for user in (finance, admin):
+        assert client_for(user).get(reverse("ledger:bank_accounts")).status_code == 200
+    assert client_for(finance).post(new_account_url(company), ACCOUNT).status_code == 302
+    account = company.bank_accounts.get()
+    urls = [
+        reverse("ledger:bank_accounts"),
+        new_account_url(company),
+        reverse("ledger:bank_account_edit", args=[company.pk, account.pk]),
+    ]
+    delete = reverse("ledger:bank_account_delete", args=[company.pk, account.pk])
+    for user in (make_user("dan", Role.DIRECTOR), make_user("sam", Role.SUPERVISOR), collector,
+                 outsider):  # fmt: skip
+        client = client_for(user)
+        for url in urls:
+            assert client.get(url).status_code == 403
+        assert client.post(new_account_url(company), EUR_ACCOUNT).status_code == 403
+        assert client.post(delete).status_code == 403
+    assert list(company.bank_accounts.values_list("currency", flat=True)) == ["RON"]
+    assert client_for(finance).post(delete).status_code == 302
+    assert not company.bank_accounts.exists()
+
+
+def test_a_second_account_in_a_currency_is_a_spare_unless_it_is_asked_to_replace_the_first(
+    company: Company, admin: User
+) -> None:
+    client = client_for(admin)
+    client.post(new_account_url(company), EUR_ACCOUNT)
+    second = {**EUR_ACCOUNT, "bank_account": "RO92BTRL0130420254170902"}
+    client.post(new_account_url(company), second)
+    printed = dict(company.bank_accounts.values_list("account", "is_default"))
+    assert printed == {"RO22BTRL0130420254170901": True, "RO92BTRL0130420254170902": False}
+    spare = company.bank_accounts.get(is_default=False)
+    url = reverse("ledger:bank_account_edit", args=[company.pk, spare.pk])
+    response = client.post(url, {**second, "is_default": "on"}, follow=True)
+    assert (
+        "The documents in EUR now print RO92 BTRL 0130 4202 5417 0902 instead of "
+        "RO22 BTRL 0130 4202 5417 0901, which is kept as a spare."
+    ) in response.content.decode()
+    printed = dict(company.bank_accounts.values_list("account", "is_default"))
+    assert printed == {"RO22BTRL0130420254170901": False, "RO92BTRL0130420254170902": True}
+
+
+def test_the_same_account_twice_is_refused_on_its_field(company: Company, admin: User) -> None:
+    client = client_for(admin)
+    client.post(new_account_url(company), ACCOUNT)
+    response = client.post(new_account_url(company), {**ACCOUNT, "currency": "EUR"})
+    assert response.context["form"].errors == {
+        "bank_account": [
+            "The account RO39 BTRL 0130 1202 5417 0901 is already among the company's "
+            "accounts, in RON."
+        ]
+    }
+    response = client.post(new_account_url(company), {**EUR_ACCOUNT, "currency": "EUX"})
+    assert response.context["form"].errors == {"currency": ["Not an ISO 4217 currency code: EUX"]}
+
+
+@pytest.mark.parametrize(
+    ("language", "warning"),
+    [
+        ("en", "No account in EUR: the documents in EUR print the account in RON."),
+        ("ro", "Niciun cont în EUR: documentele în EUR tipăresc contul în RON."),
+    ],
+)
+def test_the_page_warns_of_a_currency_owed_without_an_account(
+    company: Company,
+    admin: User,
+    make_counterparty: Any,
+    make_document: Any,
+    language: str,
+    warning: str,
+) -> None:
+    User.objects.filter(pk=admin.pk).update(language=language)
+    client = client_for(admin)
+    client.post(new_account_url(company), ACCOUNT)
+    make_document(make_counterparty(), "800.00", currency="EUR")
+    page = client.get(reverse("ledger:bank_accounts")).content.decode()
+    assert warning in page
+    assert f"{new_account_url(company)}?currency=EUR" in page
+    client.post(new_account_url(company), EUR_ACCOUNT)
+    assert "missing-account" not in client.get(reverse("ledger:bank_accounts")).content.decode()
+
+
 def test_the_demo_company_has_requisites_the_form_accepts() -> None:
-    from dunwell.demo.setup import DEMO_REQUISITES
+    from dunwell.demo.setup import DEMO_BANK_ACCOUNTS, DEMO_REQUISITES
+    from dunwell.ledger.requisites import normalize_bank_account, normalize_bank_code
     from dunwell.ledger.services import clean_requisites
 
-    assert clean_requisites(**DEMO_REQUISITES) == DEMO_REQUISITES
+    assert clean_requisites(**DEMO_REQUISITES) == {
+        **DEMO_REQUISITES,
+        "bank_name": "",
+        "bank_account": "",
+        "bank_code": "",
+    }
+    for account in DEMO_BANK_ACCOUNTS:
+        assert normalize_bank_account(account["bank_account"]) == account["bank_account"]
+        assert normalize_bank_code(account["bank_code"]) == account["bank_code"]
 
 
 HELP = {
     "ru": "BIC (SWIFT), БИК или МФО: в письмах этот код подписан «%s».",
     "uk": "BIC (SWIFT), БІК або МФО: у листах цей код підписано «%s».",
 }
+
+
+def account_of(company: Company, code: str) -> BankAccount:
+    return BankAccount.objects.create(
+        company=company, currency="RON", account="RO39BTRL0130120254170901", bank_code=code
+    )
 
 
 @pytest.mark.parametrize(
@@ -276,16 +405,16 @@ def test_the_bank_code_is_shown_with_its_kind(
     company: Company, admin: User, code: str, kind: str, language: str
 ) -> None:
     """A SWIFT code was listed as a bare "Код банка"; the letters called it "БИК" / "МФО"."""
-    Company.objects.filter(pk=company.pk).update(bank_code=code)
+    account = account_of(company, code)
     User.objects.filter(pk=admin.pk).update(language=language)
     client = client_for(admin)
     listed = client.get(reverse("ledger:companies")).content.decode()
     assert f'{code}<br><small class="code-kind">{kind}</small>' in listed
-    page = client.get(reverse("ledger:company_edit", args=[company.pk])).content.decode()
-    assert HELP[language] % kind in page
+    url = reverse("ledger:bank_account_edit", args=[company.pk, account.pk])
+    assert HELP[language] % kind in client.get(url).content.decode()
 
 
 def test_a_bank_code_of_no_known_kind_is_shown_without_one(company: Company, admin: User) -> None:
-    Company.objects.filter(pk=company.pk).update(bank_code="1234567")
+    account_of(company, "1234567")
     listed = client_for(admin).get(reverse("ledger:companies")).content.decode()
     assert "1234567</td>" in listed and "code-kind" not in listed

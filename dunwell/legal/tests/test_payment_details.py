@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from dunwell.ledger.models import Company
+from dunwell.ledger.models import BankAccount, Company
 from dunwell.legal.services import generate_document
 from dunwell.legal.tests.test_documents import PARAMS, TODAY, docx_text, pdf_text
 
@@ -45,9 +45,22 @@ LINES = {
 
 
 def with_requisites(company: Company, **requisites: str) -> None:
-    for field, value in (requisites or REQUISITES).items():
+    """The company's address and number, and its account in its own currency when given."""
+    requisites = dict(requisites or REQUISITES)
+    bank = {
+        field: requisites.pop(field, "") for field in ("bank_name", "bank_account", "bank_code")
+    }
+    for field, value in requisites.items():
         setattr(company, field, value)
     company.save()
+    if bank["bank_account"]:
+        BankAccount.objects.create(
+            company=company,
+            currency=company.currency,
+            bank_name=bank["bank_name"],
+            account=bank["bank_account"],
+            bank_code=bank["bank_code"],
+        )
 
 
 @pytest.mark.parametrize("language", ["ru", "ro"])
