@@ -373,3 +373,30 @@ def promise_covers(counterparty_id: int, today: date) -> list[PromiseCover]:
         for claim in claims
         if claim.kind == PROMISE and claim.promised_date is not None
     ]
+
+
+def disputed_amounts(
+    open_docs: dict[int, dict[str, list[tuple[int, date, Decimal]]]], today: date
+) -> dict[int, dict[int, Decimal]]:
+    """How much of each open document the debtors' open disputes hold out of escalation
+    (counterparty → document → amount), laid as the daily run lays them: per currency, the
+    active promises first, then the disputes, each over the documents it names or the oldest
+    first. A letter asks for the overdue debt less this (DESIGN §1.7).
+
+    `open_docs` are each counterparty's open documents by currency, (id, due date, open
+    amount). Two reads whatever the number of counterparties."""
+    claims = _claims_of(sorted(open_docs), today) if open_docs else {}
+    out: dict[int, dict[int, Decimal]] = {}
+    for cp_id, by_currency in open_docs.items():
+        for currency, rows in by_currency.items():
+            mine = [c for c in claims.get(cp_id, []) if c.currency == currency]
+            disputes = [(c.amount, c.documents) for c in mine if c.kind == DISPUTE]
+            if not disputes:
+                continue
+            promises = [(c.amount, c.documents) for c in mine if c.kind == PROMISE]
+            before = held_amounts(rows, promises)
+            for doc_id, amount in held_amounts(rows, promises + disputes).items():
+                disputed = amount - before.get(doc_id, Decimal("0"))
+                if disputed > 0:
+                    out.setdefault(cp_id, {})[doc_id] = disputed
+    return out

@@ -77,6 +77,7 @@ def _groups(situation: Situation) -> list[dict[str, Any]]:
             "currency": g.currency,
             "total": money_text(g.total),
             "overdue": money_text(g.overdue) if g.overdue else "",
+            "disputed": money_text(g.disputed) if g.disputed else "",
             "documents": [
                 {
                     "kind": _kind_name(d.kind),
@@ -87,6 +88,7 @@ def _groups(situation: Situation) -> list[dict[str, Any]]:
                     "open": money_text(d.open),
                     "days_overdue": d.days_overdue,
                     "overdue_text": _overdue(d.days_overdue) if d.days_overdue else "",
+                    "disputed": money_text(Money(d.disputed, g.currency)) if d.disputed else "",
                 }
                 for d in g.documents
             ],
@@ -96,14 +98,29 @@ def _groups(situation: Situation) -> list[dict[str, Any]]:
 
 
 def _documents_block(groups: list[dict[str, Any]]) -> str:
+    """The documents and each currency's total. What open disputes hold is named on its
+    document and beside the total, as not asked for: the total overdue a wording prints next
+    leaves it out, and the debtor must see why."""
     lines: list[str] = []
     for g in groups:
         for d in g["documents"]:
             line = _("%(kind)s No. %(number)s of %(date)s, due %(due)s: %(open)s") % d
-            if d["overdue_text"]:
-                line += f" ({d['overdue_text']})"
+            notes = [d["overdue_text"]] if d["overdue_text"] else []
+            if d["disputed"]:
+                notes.append(_("%(amount)s disputed") % {"amount": d["disputed"]})
+            if notes:
+                line += f" ({'; '.join(notes)})"
             lines.append(f"- {line}")
-        lines.append(_("Total in %(currency)s: %(total)s") % g)
+        if g["disputed"]:
+            lines.append(
+                _(
+                    "Total in %(currency)s: %(total)s, of which %(disputed)s is disputed and "
+                    "not asked for until your objection is settled."
+                )
+                % g
+            )
+        else:
+            lines.append(_("Total in %(currency)s: %(total)s") % g)
         lines.append("")
     return "\n".join(lines).strip()
 
@@ -229,6 +246,9 @@ def letter_context(situation: Situation, sender: Sender, step: str = "") -> dict
             "documents": _documents_block(groups),
             "total_open": money_text(situation.total_open),
             "total_overdue": money_text(situation.total_overdue) if situation.total_overdue else "",
+            "total_disputed": (
+                money_text(situation.total_disputed) if situation.total_disputed else ""
+            ),
             "terms": _terms_block(situation),
             "penalty": _penalty_block(situation),
             "promises": _promises_block(situation),

@@ -20,8 +20,8 @@ from dunwell.letters.template_library import FILTERS, TAGS
 # The names a wording may use; docs/mail.md describes each.
 DOCUMENTED_CONTEXT = (
     "company", "debtor", "addressee", "sender", "step", "today", "reply_by", "documents",
-    "groups", "total_overdue", "total_open", "terms", "penalty", "promises", "disputes",
-    "language",
+    "groups", "total_overdue", "total_open", "total_disputed", "terms", "penalty", "promises",
+    "disputes", "language",
 )  # fmt: skip
 
 

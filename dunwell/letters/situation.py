@@ -5,7 +5,11 @@ Plain data out: the addressee, the open documents grouped per currency with a to
 currency (`dunwell.money`: currencies are never added), the contracts' payment terms and
 penalty clauses with the penalty accrued to date (the interest calculator the legal claims
 use, counted as `dunwell.legal.calc.calculate_claim` counts it), promises made and broken,
-disputes and how they were settled, and the language the letter is written in."""
+disputes and how they were settled, and the language the letter is written in.
+
+What an open dispute holds is not asked for (DESIGN §1.7): it is laid over the documents as
+the ladder lays it (`ladder.holds.disputed_amounts`), and the overdue amounts a letter states
+are the overdue debt less that."""
 
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from dunwell.ladder.holds import disputed_amounts
 from dunwell.ladder.models import Dispute, DisputeStatus, Promise, PromiseStatus
 from dunwell.ledger.models import COUNTRY_LANGUAGES, Allocation, Contact, Counterparty, Document
 from dunwell.money import Amounts, Money
@@ -57,6 +62,8 @@ class DocumentLine:
     amount: Money
     open: Money
     days_overdue: int
+    # What open disputes hold of this document (laid as the ladder lays them): not asked for.
+    disputed: Decimal = Decimal("0")
 
 
 @dataclass
@@ -70,8 +77,17 @@ class CurrencyGroup:
 
     @property
     def overdue(self) -> Money:
-        amount = sum((d.open.amount for d in self.documents if d.days_overdue), Decimal("0"))
+        """The overdue debt the letter asks for: what is overdue less what open disputes hold
+        of it."""
+        amount = sum(
+            (d.open.amount - d.disputed for d in self.documents if d.days_overdue), Decimal("0")
+        )
         return Money(amount, self.currency)
+
+    @property
+    def disputed(self) -> Money:
+        """What open disputes hold of the open documents: not asked for until settled."""
+        return Money(sum((d.disputed for d in self.documents), Decimal("0")), self.currency)
 
 
 @dataclass(frozen=True)
@@ -130,7 +146,12 @@ class Situation:
 
     @property
     def total_overdue(self) -> Amounts:
+        """The overdue debt asked for, per currency: open disputes' amounts left out."""
         return Amounts.of((g.currency, g.overdue.amount) for g in self.groups).nonzero()
+
+    @property
+    def total_disputed(self) -> Amounts:
+        return Amounts.of((g.currency, g.disputed.amount) for g in self.groups).nonzero()
 
     @property
     def usable_contacts(self) -> list[ContactInfo]:
@@ -269,6 +290,12 @@ def situations(counterparty_ids: Iterable[int], today: date | None = None) -> di
         .select_related("contract")
         .order_by("currency", "due_date", "date", "id")
     )
+    open_docs: dict[int, dict[str, list[tuple[int, date, Decimal]]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for doc in docs:
+        open_docs[doc.counterparty_id][doc.currency].append((doc.pk, doc.due_date, doc.open_amount))
+    disputed = disputed_amounts(open_docs, today)
     groups: dict[tuple[int, str], CurrencyGroup] = {}
     contracts: dict[int, dict[int, ContractTerms]] = defaultdict(dict)
     for doc in docs:
@@ -290,6 +317,7 @@ def situations(counterparty_ids: Iterable[int], today: date | None = None) -> di
                 amount=Money(doc.amount, doc.currency),
                 open=Money(doc.open_amount, doc.currency),
                 days_overdue=max((today - doc.due_date).days, 0),
+                disputed=disputed.get(doc.counterparty_id, {}).get(doc.pk, Decimal("0")),
             )
         )
         k = doc.contract
