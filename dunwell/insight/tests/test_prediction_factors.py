@@ -101,13 +101,17 @@ def test_a_chance_short_of_certain_never_reads_as_certain(
 ) -> None:
     latest = max(scored, key=lambda d: d.counterparty_id)
     DocumentPrediction.objects.filter(document=latest).update(late_probability=0.9998)
-    director = make_user("dora", "director", language="ru")
-    client = Client()
-    client.force_login(director)
-    text = client.get(reverse("work:debtor", args=[latest.counterparty_id])).content.decode()
-    row = text[text.index(latest.number, text.index('id="payment-prediction"')) :]
-    row = row[: row.index("</tr>")]
+    row = prediction_row(latest, make_user("dora", "director", language="ru"))
     assert ">99%</td>" in row and "100%" not in row
+
+
+def prediction_row(document: Document, reader: User) -> str:
+    """The debtor card's prediction row of `document`, as `reader` sees it."""
+    client = Client()
+    client.force_login(reader)
+    text = client.get(reverse("work:debtor", args=[document.counterparty_id])).content.decode()
+    row = text[text.index(document.number, text.index('id="payment-prediction"')) :]
+    return row[: row.index("</tr>")]
 
 
 def test_the_card_never_expects_an_open_document_to_be_paid_in_the_past(
@@ -118,12 +122,7 @@ def test_the_card_never_expects_an_open_document_to_be_paid_in_the_past(
     stored = DocumentPrediction.objects.get(document=latest).expected_payment
     today = timezone.localdate()
     assert stored < today
-    director = make_user("dora", "director", language="ru")
-    client = Client()
-    client.force_login(director)
-    text = client.get(reverse("work:debtor", args=[latest.counterparty_id])).content.decode()
-    row = text[text.index(latest.number, text.index('id="payment-prediction"')) :]
-    row = row[: row.index("</tr>")]
+    row = prediction_row(latest, make_user("dora", "director", language="ru"))
     assert today.strftime("%d.%m.%Y") in row
     assert stored.strftime("%d.%m.%Y") not in row
 

@@ -7,37 +7,22 @@ noticed."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, date, datetime
-from decimal import Decimal
 
 import pytest
-import time_machine
 from django.test import Client
 from django.urls import reverse
 
 from dunwell.accounts.models import User
-from dunwell.interest.fx import forget_rates
-from dunwell.interest.models import RateSeries, RateValue
+from dunwell.interest.models import RateValue
 from dunwell.ledger.models import Counterparty, Document
+
+# 2026-06-01 with fresh rates (autouse), and a rate written for the test, as the legal case's test.
+from dunwell.legal.tests.test_main_currency import frozen_and_fresh_rates, rate  # noqa: F401
 from dunwell.work import services
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def frozen_and_fresh_rates() -> Iterator[None]:
-    forget_rates()
-    with time_machine.travel(datetime(2026, 6, 1, 9, tzinfo=UTC), tick=False):
-        yield
-    forget_rates()
-
-
-def rate(code: str, value: str) -> None:
-    series = RateSeries.objects.get_or_create(
-        code=f"fx_{code}", defaults={"name": code, "update_cycle_days": 7}
-    )[0]
-    RateValue.objects.create(series=series, effective_from=date(2026, 5, 29), value=Decimal(value))
 
 
 def currency_options(page: str, name: str) -> list[str]:
