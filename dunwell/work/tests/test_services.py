@@ -624,10 +624,10 @@ def test_notifications_are_written_in_the_recipients_language(
     note = Notification.objects.get(recipient=collector)
     assert note.message == f"{debtor.name} передан сотруднику {teammate}."
     welcome = Notification.objects.get(recipient=teammate)
-    assert welcome.message == ROMANIAN_NOW_YOURS % {"debtor": debtor.name}
+    assert welcome.message == ROMANIAN_NOW_YOURS % {"who": supervisor, "debtor": debtor.name}
 
 
-ROMANIAN_NOW_YOURS = "%(debtor)s este acum al dumneavoastră."
+ROMANIAN_NOW_YOURS = "%(who)s v-a atribuit debitorul %(debtor)s."
 
 
 def test_a_notification_reads_in_the_language_the_reader_switched_to(
