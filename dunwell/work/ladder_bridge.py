@@ -84,6 +84,8 @@ class LadderFacts:
     open_tasks: list[Task] = field(default_factory=list)
     disputed_documents: set[int] = field(default_factory=set)
     broken_promises: int = 0
+    # A dispute settled or rejected since the last call: the customer has not heard the
+    # decision from us yet (the dispute's "since_last_call").
     resolved_dispute_since_last_call: bool = False
 
 
@@ -241,7 +243,21 @@ def facts_for(counterparty: Counterparty, today: date, window_days: int = 60) ->
         facts.paused_until = max(facts.paused_until or pause.until, pause.until)
     disputes = _DISPUTES(counterparty.pk)
     prefetch_related_objects(disputes, "documents")
+    last_call = None
+    if any(d.status != DisputeStatus.OPEN and d.resolved_at is not None for d in disputes):
+        from dunwell.work.models import CallActivity
+
+        last_call = (
+            CallActivity.objects.filter(counterparty=counterparty).aggregate(at=Max("at")).get("at")
+        )
     for d in disputes:
+        # Settled or rejected since the last call (a rejected claim is closed as surely as a
+        # settled one): the collector tells the decision before asking for a date (§1.7).
+        news = (
+            d.status != DisputeStatus.OPEN
+            and d.resolved_at is not None
+            and (last_call is None or d.resolved_at > last_call)
+        )
         facts.disputes.append(
             {
                 # what is disputed, in the words written down, and how it was settled: the
@@ -254,6 +270,8 @@ def facts_for(counterparty: Counterparty, today: date, window_days: int = 60) ->
                 "open": d.status == DisputeStatus.OPEN,
                 "responsible_id": d.responsible_id,
                 "reason": d.get_reason_display(),
+                "rejected": d.status == DisputeStatus.REJECTED,
+                "since_last_call": news,
                 "amount": d.amount,
                 "currency": d.currency,
                 "deadline": d.deadline,
@@ -265,16 +283,7 @@ def facts_for(counterparty: Counterparty, today: date, window_days: int = 60) ->
         )
         if d.status == DisputeStatus.OPEN:
             facts.disputed_documents.update(doc.pk for doc in d.documents.all())
-    resolved = [d.resolved_at for d in disputes if d.status == DisputeStatus.RESOLVED]
-    if resolved:
-        from dunwell.work.models import CallActivity
-
-        last_call = (
-            CallActivity.objects.filter(counterparty=counterparty).aggregate(at=Max("at")).get("at")
-        )
-        facts.resolved_dispute_since_last_call = any(
-            at is not None and (last_call is None or at > last_call) for at in resolved
-        )
+        facts.resolved_dispute_since_last_call |= news
     agreements = _AGREEMENTS(counterparty.pk)
     prefetch_related_objects(agreements, "instalments")
     for a in agreements:

@@ -238,12 +238,16 @@ def debtor_export(request: HttpRequest, counterparty_id: int) -> HttpResponse:
 def _situation(card: selectors.DebtorCard, contact_decides: bool) -> str:
     if not card.header.max_days_overdue:
         return Situation.BEFORE_DUE
+    # A dispute settled or rejected since the last call wins over talking to the
+    # decision-maker: the customer is waiting for the decision, and asking a decision-maker
+    # for a date on money they still believe disputed gets no date (DESIGN §1.7: once
+    # resolved, the collector asks again). The decision-maker is the one to hear it anyway.
+    if card.ladder.resolved_dispute_since_last_call:
+        return Situation.AFTER_DISPUTE_RESOLVED
     if contact_decides:
         return Situation.DECISION_MAKER
     if card.ladder.broken_promises:
         return Situation.AFTER_BROKEN_PROMISE
-    if card.ladder.resolved_dispute_since_last_call:
-        return Situation.AFTER_DISPUTE_RESOLVED
     return Situation.REPEAT_CALL if card.calls else Situation.FIRST_CALL
 
 
