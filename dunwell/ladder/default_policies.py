@@ -505,8 +505,9 @@ TRANSLATIONS.update(
             "escaladați.",
         },
         "The claim is settled. Call and ask for a firm payment date.": {
-            "ru": "Претензия клиента урегулирована. Позвоните и спросите твёрдую дату оплаты.",
-            "uk": "Претензію клієнта врегульовано. Зателефонуйте й запитайте тверду дату оплати.",
+            # "Closed": the step follows a rejected claim too; "претензия" is the pretension.
+            "ru": "Спор закрыт. Позвоните и спросите твёрдую дату оплаты.",
+            "uk": "Спір закрито. Зателефонуйте й запитайте тверду дату оплати.",
             "ro": "Reclamația este rezolvată. Sunați și cereți o dată fermă de plată.",
         },
         "An instalment of the signed schedule was missed. Call the signatory.": {

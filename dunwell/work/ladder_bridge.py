@@ -250,6 +250,8 @@ def facts_for(counterparty: Counterparty, today: date, window_days: int = 60) ->
         last_call = (
             CallActivity.objects.filter(counterparty=counterparty).aggregate(at=Max("at")).get("at")
         )
+    from dunwell.work.services import dispute_reason_label
+
     for d in disputes:
         # Settled or rejected since the last call (a rejected claim is closed as surely as a
         # settled one): the collector tells the decision before asking for a date (§1.7).
@@ -269,7 +271,8 @@ def facts_for(counterparty: Counterparty, today: date, window_days: int = 60) ->
                 "id": d.pk,
                 "open": d.status == DisputeStatus.OPEN,
                 "responsible_id": d.responsible_id,
-                "reason": d.get_reason_display(),
+                # the word the call form and the notices use
+                "reason": dispute_reason_label(d.reason),
                 "rejected": d.status == DisputeStatus.REJECTED,
                 "since_last_call": news,
                 "amount": d.amount,

@@ -60,11 +60,11 @@ def closed_dispute(debtor: Counterparty, collector: User, supervisor: User, reje
 @pytest.mark.parametrize(
     ("language", "rejected", "said"),
     [
-        ("en", True, "Dispute: quality, 600.00\u00a0RON ({number}) · <strong>rejected by sofia "
+        ("en", True, "Dispute: Quality, 600.00\u00a0RON ({number}) · <strong>rejected by sofia "
          "on 10.03.2026</strong>: The goods were fine"),
-        ("en", False, "Dispute: quality, 600.00\u00a0RON ({number}) · <strong>settled by sofia "
+        ("en", False, "Dispute: Quality, 600.00\u00a0RON ({number}) · <strong>settled by sofia "
          "on 10.03.2026</strong>: The goods were fine"),
-        ("uk", True, "Спір: якість, 600,00\u00a0RON ({number}) · <strong>відхилив(ла) sofia "
+        ("uk", True, "Спір: Якість, 600,00\u00a0RON ({number}) · <strong>відхилив(ла) sofia "
          "10.03.2026</strong>: The goods were fine"),
     ],
 )  # fmt: skip
