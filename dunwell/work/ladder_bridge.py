@@ -13,8 +13,10 @@ from typing import Any
 
 from django.db.models import Case, Max, Q, Sum, Value, When, prefetch_related_objects
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from dunwell.accounts.models import Role, User
 from dunwell.accounts.visibility import can_resolve_dispute, can_work_task
@@ -419,10 +421,19 @@ def register_dispute(
 
         # What is disputed and how much, and the word the card uses: "Claim from X" read, in
         # Russian and Ukrainian, as the pretension letter ("Претензия") of the legal track.
+        # The documents and the customer's words too: the settler starts from the notice,
+        # without opening the card to learn what is disputed.
+        parts: list[StrOrPromise] = [
+            _("Dispute with %(debtor)s: %(reason)s, %(amount)s; settle it by %(deadline)s.")
+        ]
+        if docs:
+            parts.append(_("Documents: %(documents)s."))
+        if note.strip():
+            parts.append(_("Note: %(note)s"))
         notify(
             responsible,
             Notification.Kind.DISPUTE,
-            _("Dispute with %(debtor)s: %(reason)s, %(amount)s; settle it by %(deadline)s."),
+            format_lazy(" ".join("{}" for _part in parts), *parts),
             counterparty,
             reverse("work:debtor", args=[counterparty.pk]),
             params={
@@ -430,6 +441,8 @@ def register_dispute(
                 "reason": DISPUTE_REASONS.get(reason, reason),
                 "amount": Money(amount, currency),
                 "deadline": deadline,
+                "documents": ", ".join(sorted(d.number for d in docs)),
+                "note": note.strip(),
             },
         )
     return dispute.pk

@@ -176,7 +176,8 @@ def test_dispute_is_routed_to_the_supervisor_with_a_deadline(
     day = dispute.deadline.strftime("%d.%m.%Y")
     amount = f"{doc.open_amount:,.2f}\u00a0{doc.currency}"
     assert notice.message == (
-        f"Dispute with {debtor.name}: Documents missing, {amount}; settle it by {day}."
+        f"Dispute with {debtor.name}: Documents missing, {amount}; settle it by {day}. "
+        f"Documents: {doc.number}."
     )
     # in Ukrainian the card's word for it, not the pretension letter's ("Претензія")
     assert notice.texts["uk"].startswith(f"Спір із {debtor.name}: Немає документів, ")
