@@ -271,6 +271,7 @@ def build_world(
     world.ids["fmt"] = "docx"
     world.ids["kind"] = "firm"
     world.ids["language"] = "en"
+    world.ids["import_kind"] = "contacts"
     return world
 
 

@@ -6,6 +6,7 @@ app_name = "ledger"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("imports/", views.imports, name="imports"),
     path("imports/new/", views.import_new, name="import_new"),
+    path("imports/samples/<slug:import_kind>.xlsx", views.import_sample, name="import_sample"),
     path("companies/", views.companies, name="companies"),
     path("bank-accounts/", views.bank_accounts, name="bank_accounts"),
     path("bank-accounts/<int:pk>/new/", views.bank_account_edit, name="bank_account_new"),

@@ -47,6 +47,7 @@ from dunwell.ledger.requisites import (
     bank_code_name,
     missing_currencies,
 )
+from dunwell.ledger.samples import XLSX, import_guide, sample_workbook
 from dunwell.ledger.services import (
     REQUISITES,
     CompanyError,
@@ -277,7 +278,22 @@ def import_new(request: HttpRequest) -> HttpResponse:
         run.stored_file.save(Path(upload.name).name, upload, save=False)
         run.save()
         return redirect("ledger:import_preview", run.pk)
-    return render(request, "ledger/import_new.html", {"form": form})
+    guide = import_guide(may_import_users=form.may_import_users)
+    return render(request, "ledger/import_new.html", {"form": form, "guide": guide})
+
+
+@login_required
+def import_sample(request: HttpRequest, import_kind: str) -> HttpResponse:
+    """A sample file of a kind to fill in (samples.py), named as `dunwell import DIR` reads."""
+    user = _importer(request)
+    if import_kind not in KINDS:
+        raise Http404
+    if import_kind == ImportKind.USERS and not can_import_users(user):
+        raise PermissionDenied
+    content = sample_workbook(import_kind, Company.objects.order_by("pk").first())
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, f"{import_kind}.xlsx")
+    return response
 
 
 PREVIEW_VALUES = 3  # a column's first values shown beside its select
