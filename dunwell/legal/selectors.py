@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from dunwell.interest.fx import rates_on
-from dunwell.ladder.models import Agreement, Dispute, DisputeStatus
+from dunwell.ladder.models import Agreement
 from dunwell.ledger.models import Allocation, Contract, Counterparty, Document, Payment
 from dunwell.ledger.requisites import payments_for
 from dunwell.legal.calc import CalcLine, Calculation, ClaimItem, calculate_claim, pick_rule
@@ -232,30 +232,29 @@ def claim_items(
     return [_item(d, payments) for d in docs]
 
 
-def disputed_shares(counterparty: Counterparty, open_of: dict[int, Decimal]) -> dict[int, Decimal]:
-    """How much of each document (id -> what is open on it) is under an open dispute: a
-    dispute's amount spread over its documents, earliest first, up to what is open on each
-    (a dispute for the whole debt of its documents holds them out entirely). Held out of
-    claims until the dispute is resolved."""
-    through = Dispute.documents.through
-    rows = (
-        through.objects.filter(
-            dispute__counterparty=counterparty,
-            dispute__status=DisputeStatus.OPEN,
-            document_id__in=list(open_of),
-        )
-        .order_by("dispute_id", "document__due_date", "document_id")
-        .values_list("dispute_id", "dispute__amount", "document_id")
-    )
-    left: dict[int, Decimal] = {}
+def disputed_shares(
+    counterparty: Counterparty, open_of: dict[int, Decimal], today: date | None = None
+) -> dict[int, Decimal]:
+    """How much of each document (id -> what is open on it) is under an open dispute, laid as
+    the daily run and the letters lay it (`ladder.holds.disputed_amounts`: per currency, over
+    the documents a dispute names or, naming none, the oldest first), up to what is open on
+    each. Held out of claims until the dispute is resolved. A dispute that named no document
+    was claimed in full here while the ladder and the letters held it out."""
+    from dunwell.ladder.holds import disputed_amounts
+
+    by_currency: dict[str, list[tuple[int, date, Decimal]]] = {}
+    for doc_id, currency, due, amount in Document.objects.filter(
+        counterparty=counterparty, open_amount__gt=0, cancelled=False
+    ).values_list("id", "currency", "due_date", "open_amount"):
+        by_currency.setdefault(currency, []).append((doc_id, due, amount))
+    if not by_currency:
+        return {}
+    held = disputed_amounts({counterparty.pk: by_currency}, today or timezone.localdate())
     shares: dict[int, Decimal] = {}
-    for dispute_id, amount, doc_id in rows:
-        remaining = left.setdefault(dispute_id, amount)
-        free = open_of[doc_id] - shares.get(doc_id, ZERO)
-        share = min(remaining, free)
+    for doc_id, amount in held.get(counterparty.pk, {}).items():
+        share = min(amount, open_of.get(doc_id, ZERO))
         if share > 0:
-            shares[doc_id] = shares.get(doc_id, ZERO) + share
-            left[dispute_id] = remaining - share
+            shares[doc_id] = share
     return shares
 
 
@@ -335,6 +334,7 @@ def claim_groups(
     disputed = disputed_shares(
         counterparty,
         {d.pk: d.amount - sum((a for _d, a in payments.get(d.pk, [])), ZERO) for d in docs},
+        as_of,
     )
     groups: dict[tuple[int | None, str], ClaimGroup] = {}
     for doc in docs:
@@ -787,7 +787,7 @@ def contract_facts(
     if isinstance(documents, QuerySet):
         documents = documents.select_related("contract")
     docs = list(documents)
-    disputed = disputed_shares(counterparty, {d.pk: d.open_amount for d in docs})
+    disputed = disputed_shares(counterparty, {d.pk: d.open_amount for d in docs}, today)
     language = translation.get_language() or "en"
     groups: dict[tuple[int | None, str], dict[str, Any]] = {}
     coming: dict[tuple[int | None, str], set[date]] = {}  # due dates not yet reached

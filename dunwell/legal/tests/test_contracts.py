@@ -280,3 +280,22 @@ def test_a_partly_disputed_invoice_is_claimed_for_the_undisputed_part(
     assert (facts[1]["overdue"], facts[1]["disputed"]) == (Decimal("1800.00"), Decimal("700.00"))
     paper = services.generate_document(cp, "pretension", lawyer, today=TODAY, pdf=False)
     assert paper.data["raw"]["groups"][1]["principal"] == "1800.00"
+
+
+def test_a_dispute_naming_no_document_is_held_out_of_the_claim_as_the_ladder_holds_it(
+    two_contracts: dict[str, Any], collector: User, lawyer: User, fake_calculator: Any
+) -> None:
+    """A dispute over part of the debt with no document named: the ladder and the letters hold
+    it out of the oldest documents first; the pretension claimed it in full."""
+    cp = two_contracts["cp"]
+    ladder.register_dispute(counterparty=cp, reason="quality", amount=Decimal("300.00"),
+                            currency="RUB", user=collector)  # fmt: skip
+    a = selectors.claim_groups(cp, TODAY)[0]
+    assert [(i.label, i.open) for i in a.items] == [
+        ("Invoice No. A-INV-1 of 10.01.2026", Decimal("700.00"))
+    ]
+    assert [(i.label, i.open) for i in a.excluded] == [
+        ("Invoice No. A-INV-1 of 10.01.2026", Decimal("300.00"))
+    ]
+    paper = services.generate_document(cp, "pretension", lawyer, today=TODAY, pdf=False)
+    assert paper.data["raw"]["groups"][0]["principal"] == "700.00"
