@@ -31,10 +31,11 @@ class Situation(models.TextChoices):
 
 class CallScript(models.Model):
     """What to say in a situation, in one language. Placeholders in braces ({debtor},
-    {overdue}, {total}, {oldest_document}, {due_date}, {days_overdue}, {days_late},
-    {collector}, {company}, {contact}) are filled on the call card: {days_late} is the days
-    overdue with their word in the debtor's language ("34 de zile", "34 дня"), {days_overdue}
-    the bare number."""
+    {overdue}, {disputed}, {total}, {oldest_document}, {due_date}, {days_overdue},
+    {days_late}, {collector}, {company}, {contact}) are filled on the call card: {overdue} is
+    the overdue debt asked for, less what open disputes hold (as the letters ask), {disputed}
+    what they hold; {days_late} is the days overdue with their word in the debtor's language
+    ("34 de zile", "34 дня"), {days_overdue} the bare number."""
 
     situation = models.CharField(_("situation"), max_length=32, choices=Situation.choices)
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)

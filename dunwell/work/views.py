@@ -34,8 +34,9 @@ from dunwell.compiled import together
 from dunwell.forms import query_id
 from dunwell.interest.fx import rates_on
 from dunwell.ladder.decide import DEFAULT_WINDOW
-from dunwell.ladder.holds import promise_covers
+from dunwell.ladder.holds import disputed_amounts, promise_covers
 from dunwell.ladder.models import Dispute, Task
+from dunwell.ledger.models import Document
 from dunwell.ledger.services import work_calendar as company_calendar
 from dunwell.money import ZERO, Amounts, Money, format_amounts, format_money, largest_currency
 from dunwell.money_l10n import money_text
@@ -489,6 +490,7 @@ def call_card(request: HttpRequest, counterparty_id: int) -> HttpResponse:
     language = counterparty.language
     scripts = {s.situation: s for s in CallScript.objects.filter(language=language)}
     oldest = card.documents[0]["document"] if card.documents else None
+    asked, disputed = _asked_and_disputed(counterparty.pk, today)
     # The script is read to the debtor: amounts, dates and day counts in the debtor's language.
     with translation.override(language):
         values = {
@@ -496,9 +498,9 @@ def call_card(request: HttpRequest, counterparty_id: int) -> HttpResponse:
             "contact": contact.name if contact else "",
             "collector": str(user),
             "company": counterparty.company.name,
-            "overdue": _script_amounts(
-                card.header.overdue, counterparty.company.currency, language
-            ),
+            # What the letters ask for: the overdue debt less what open disputes hold.
+            "overdue": _script_amounts(asked, counterparty.company.currency, language),
+            "disputed": _script_amounts(disputed, counterparty.company.currency, language),
             "total": _script_amounts(
                 card.header.total_due, counterparty.company.currency, language
             ),
@@ -563,6 +565,31 @@ def call_card(request: HttpRequest, counterparty_id: int) -> HttpResponse:
             "quick_outcomes": QUICK_OUTCOMES,
         },
     )
+
+
+def _asked_and_disputed(counterparty_id: int, today: date) -> tuple[Amounts, Amounts]:
+    """The overdue debt a call asks for, per currency, and what open disputes hold of the open
+    debt: laid over the documents as the ladder and the letters lay them
+    (`ladder.holds.disputed_amounts`), so the script asks for what the letter asks for (it read
+    the disputed 3 000 out as overdue while the letter left them out)."""
+    rows = list(
+        Document.objects.filter(counterparty_id=counterparty_id, open_amount__gt=0)
+        .order_by("due_date", "id")
+        .values_list("id", "currency", "due_date", "open_amount")
+    )
+    by_currency: dict[str, list[tuple[int, date, Decimal]]] = {}
+    for doc_id, currency, due, amount in rows:
+        by_currency.setdefault(currency, []).append((doc_id, due, amount))
+    held = disputed_amounts({counterparty_id: by_currency}, today).get(counterparty_id, {})
+    asked = Amounts.of(
+        (currency, amount - held.get(doc_id, ZERO))
+        for doc_id, currency, due, amount in rows
+        if due < today
+    ).nonzero()
+    disputed = Amounts.of(
+        (currency, held.get(doc_id, ZERO)) for doc_id, currency, _due, _amount in rows
+    ).nonzero()
+    return asked, disputed
 
 
 def _script_amounts(amounts: Amounts, home_currency: str, language: str) -> str:
