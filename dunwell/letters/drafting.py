@@ -196,6 +196,22 @@ def _disputes_block(situation: Situation) -> str:
                 )
                 % values
             )
+        elif d.status == "rejected" and values["resolution"]:
+            lines.append(
+                _(
+                    "Your objection of %(date)s about %(reason)s (%(amount)s) was rejected on "
+                    "%(resolved)s: %(resolution)s."
+                )
+                % values
+            )
+        elif d.status == "rejected":
+            lines.append(
+                _(
+                    "Your objection of %(date)s about %(reason)s (%(amount)s) was rejected on "
+                    "%(resolved)s."
+                )
+                % values
+            )
         elif values["resolution"]:
             lines.append(
                 _(

@@ -214,22 +214,37 @@ def penalty_to_date(
     penalty_from_day: int,
     today: date,
     book: Any,
+    disputed: dict[int, Decimal] | None = None,
 ) -> Decimal:
     """The penalty accrued on `docs` (one contract, one currency) up to `today`, by the interest
     calculator the legal claims use, counted as `dunwell.legal.calc.calculate_claim` counts it
     (from the contract's `penalty_from_day`, payments up to `today`). The rate book is loaded
     once per batch by the caller: `calculate_claim` loads it per document, which a mailing of
-    thousands of debtors cannot afford."""
+    thousands of debtors cannot afford.
+
+    What open disputes hold (`disputed`, document → amount) is left out as the pretension
+    leaves it out (`legal.selectors.disputed_shares`): a document disputed in full bears no
+    penalty here, one disputed in part bears it on the rest."""
     from dunwell.interest.calc import PaymentEvent, calculate
 
+    disputed = disputed or {}
     total = Decimal("0.00")
     for doc in docs:
         due = doc.due_date + timedelta(days=max(penalty_from_day, 1) - 1)
         if due >= today:
             continue
+        share = disputed.get(doc.pk, Decimal("0"))
+        if share >= doc.open_amount:
+            continue
         paid = tuple(PaymentEvent(day, amount) for day, amount in sorted(payments.get(doc.pk, [])))
         result = calculate(
-            rule, debt=doc.amount, due=due, to=today, payments=paid, options=options, rates=book
+            rule,
+            debt=doc.amount - share,
+            due=due,
+            to=today,
+            payments=paid,
+            options=options,
+            rates=book,
         )
         total += result.total
     return total
@@ -336,7 +351,7 @@ def situations(counterparty_ids: Iterable[int], today: date | None = None) -> di
         out[pk].contracts = sorted(terms.values(), key=lambda t: (t.date, t.id))
 
     # The penalty accrued to date on the overdue documents of contracts with a penalty
-    # clause, per contract and currency.
+    # clause, per contract and currency, on what no open dispute holds.
     penalised = [
         d
         for d in docs
@@ -363,7 +378,14 @@ def situations(counterparty_ids: Iterable[int], today: date | None = None) -> di
             continue
         try:
             total = penalty_to_date(
-                group_docs, payments, rule, options, contract.penalty_from_day, today, book
+                group_docs,
+                payments,
+                rule,
+                options,
+                contract.penalty_from_day,
+                today,
+                book,
+                disputed.get(cp_id, {}),
             )
         except CalcError:
             continue  # a rate missing for the period: the letter names no figure
