@@ -203,6 +203,13 @@ def can_resolve_dispute(user: User, dispute: Any) -> bool:
     return bool(dispute.counterparty.collector_id == user.pk or is_manager(user))
 
 
+def can_register_dispute(user: User, counterparty_id: int) -> bool:
+    """Register a customer's claim on the debtor card (one that came by e-mail, letter or at a
+    meeting): whoever may record a call's outcome on the debtor, i.e. whoever sees it (its
+    collector and sales manager, their supervisor, the director)."""
+    return _active(user) and can_see_counterparty(user, counterparty_id)
+
+
 def can_edit_meeting(user: User, meeting: Any) -> bool:
     """Change a meeting (checklist, protocol) or sign its repayment agreement: its organiser,
     the debtor's collector, or a manager who sees the debtor."""

@@ -225,8 +225,11 @@ def register_dispute(
     description: str = "",
     responsible: User | None = None,
     deadline: date | None = None,
+    channel: str = "",
 ) -> Dispute:
-    """Register a claim; the disputed amount is held out of escalation while it is open."""
+    """Register a claim; the disputed amount is held out of escalation while it is open.
+    `channel`: how the claim came when it was not on a call ("email", "letter", "meeting"),
+    kept on the timeline entry."""
     if reason not in DisputeReason.values:
         raise LadderError(_("Unknown dispute reason."))
     if amount <= 0:
@@ -245,14 +248,15 @@ def register_dispute(
     )
     if docs:
         dispute.documents.set(docs)
+    data: dict[str, Any] = {"dispute": dispute.pk, "reason": reason, "amount": str(amount)}
+    if channel:
+        data["channel"] = channel
     write_timeline(
         counterparty.pk,
         user,
         "dispute_registered",
         f"Dispute ({reason}) for {amount} {dispute.currency}",
-        dispute=dispute.pk,
-        reason=reason,
-        amount=str(amount),
+        **data,
     )
     events.dispute(EventKind.DISPUTE_OPENED, dispute)
     return dispute

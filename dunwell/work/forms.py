@@ -15,7 +15,7 @@ from dunwell.accounts.visibility import visible_people
 from dunwell.forms import AmountField, IdChoiceField, QueryDateField, date_input
 from dunwell.money import format_amount, parse_amount
 from dunwell.work.models import Meeting, Outcome, Situation
-from dunwell.work.services import DISPUTE_REASONS
+from dunwell.work.services import DISPUTE_CHANNELS, DISPUTE_REASONS
 
 
 class OutcomeForm(forms.Form):
@@ -264,3 +264,41 @@ class OpenTasksForm(PersonFilterForm):
             data = data.copy()
             data["due"] = "past"
         super().__init__(data, user=user)
+
+
+class DisputeForm(forms.Form):
+    """A customer's claim that did not come on a call (an e-mail, a letter, a meeting), or one
+    written down after a call by someone who did not record that call's outcome."""
+
+    reason = forms.ChoiceField(label=_("Reason"), choices=[("", "—"), *DISPUTE_REASONS.items()])
+    amount = AmountField(
+        label=_("Disputed amount"),
+        required=False,
+        help_text=_("Empty: what the chosen documents still owe."),
+    )
+    currency = forms.ChoiceField(label=_("Currency"), choices=[])
+    documents = forms.TypedMultipleChoiceField(
+        label=_("Documents"),
+        required=False,
+        coerce=int,
+        choices=[],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    channel = forms.ChoiceField(
+        label=_("How it came"), choices=DISPUTE_CHANNELS.items(), widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        documents: list[tuple[int, str]] | None = None,
+        currencies: list[str] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["documents"].choices = documents or []  # type: ignore[attr-defined]
+        # the debtor's main currency first (`views._debt_currencies`)
+        self.fields["currency"].choices = [(c, c) for c in currencies or []]  # type: ignore[attr-defined]

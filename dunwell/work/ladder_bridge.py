@@ -382,6 +382,7 @@ def register_dispute(
     currency: str | None,
     document_ids: Sequence[int],
     note: str,
+    channel: str = "",
 ) -> int:
     docs = _documents(counterparty, document_ids)
     try:
@@ -409,6 +410,7 @@ def register_dispute(
             description=note,
             responsible=responsible,
             deadline=deadline,
+            channel=channel,
         )
     except ladder.LadderError as exc:
         raise WorkError(exc.message) from exc

@@ -277,6 +277,16 @@ DISPUTE_REASONS: dict[str, StrOrPromise] = {
 }
 
 
+# How a claim came when it is registered on the debtor card rather than as a call's outcome
+# (kept on the timeline entry, ladder.services.register_dispute).
+DISPUTE_CHANNELS: dict[str, StrOrPromise] = {
+    "email": _("E-mail"),
+    "letter": _("Letter"),
+    "meeting": _("Meeting"),
+    "call": _("Call"),
+}
+
+
 def dispute_reason_label(code: str) -> str:
     return str(DISPUTE_REASONS.get(code, code))
 

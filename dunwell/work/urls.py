@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from dunwell.work import list_views, views
+from dunwell.work import dispute_views, list_views, views
 
 app_name = "work"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -23,6 +23,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "debtors/<int:counterparty_id>/meetings/<int:meeting_id>/",
         views.meeting,
         name="meeting",
+    ),
+    path(
+        "debtors/<int:counterparty_id>/disputes/new/",
+        dispute_views.register_dispute,
+        name="dispute_new",
     ),
     path(
         "debtors/<int:counterparty_id>/disputes/<int:dispute_id>/resolve/",

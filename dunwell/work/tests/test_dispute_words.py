@@ -55,7 +55,7 @@ def test_the_card_calls_a_dispute_a_dispute_and_its_reason_reads_as_in_the_notic
     page = client_for(supervisor, language).get(reverse("work:debtor", args=[debtor.pk]))
     text = page.content.decode()
     section = disputes_section(text)
-    assert f"<li>{reason} · " in section
+    assert f">{reason} · " in section  # the item opens with the reason
     assert f": {reason}, " in notice.text(language)
     assert rejected in section
     assert f"<th>{column}</th>" in text
