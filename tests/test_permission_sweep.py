@@ -204,6 +204,7 @@ ACTIONS: list[tuple[str, dict[str, Any]]] = [
     ("work:meeting", {"starts_at": "2026-03-20T10:00", "place": "Cafe"}),
     ("work:call", {"outcome": "no_answer", "task": "{task_id}"}),
     ("ladder:decide", {"decision": "approve"}),
+    ("ladder:debtor_scale", {"policy": "{policy_id}", "reason": "set by a sales manager"}),
     ("legal:decide", {"approve": "1"}),
     ("work:note_edit", {"text": "changed by someone else"}),
     ("work:note_delete", {}),

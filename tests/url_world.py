@@ -212,6 +212,8 @@ def build_world(
         "file_id": email.attachments.get().pk,
         "note_id": note.pk,
         "check_id": credit_check.pk,
+        # a scale to set on the debtor's card (ladder:debtor_scale's form)
+        "policy_id": Policy.objects.get(code="new").pk,
     }
     world.pks = {
         "telephony:unknown": pbx_call.pk,

@@ -158,6 +158,22 @@ def is_manager(user: User) -> bool:
     return bool(user.is_authenticated and (user.is_superuser or user.role in MANAGERS))
 
 
+# Who sets one debtor's pressure scale instead of its segment's (DESIGN §1.4: management sets a
+# key customer's strategy explicitly): supervisors (on their team's debtors), the director and
+# administrators. A collector or a sales manager works the scale they are given.
+DEBTOR_SCALE_SETTERS = frozenset({Role.SUPERVISOR, Role.DIRECTOR, Role.ADMIN})
+
+
+def can_set_debtor_scale(user: User) -> bool:
+    """May give a debtor its own pressure scale, or put it back on its segment's (on the
+    debtors `visible_counterparties` lets them see)."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user.role in DEBTOR_SCALE_SETTERS)
+    )
+
+
 def can_collect(user: User) -> bool:
     """May be made the responsible collector of a debtor."""
     return user.is_active and user.role in COLLECTING_ROLES

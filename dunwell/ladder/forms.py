@@ -225,3 +225,30 @@ class SampleInvoiceForm(forms.Form):
                 _("Not an ISO 3166 country code: %(value)s") % {"value": code}
             )
         return code
+
+
+class DebtorScaleForm(forms.Form):
+    """The debtor card's choice of a pressure scale for one debtor: one of the active scales,
+    or "" for its segment's; with the reason management gives."""
+
+    policy = forms.ChoiceField(label=_("Scale"), required=False)
+    reason = forms.CharField(
+        label=_("Why"),
+        max_length=500,
+        strip=True,
+        error_messages={"required": _("Say why the debtor's scale changes.")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = sorted(
+            ((str(p.pk), p.localized_name) for p in Policy.objects.filter(active=True)),
+            key=lambda choice: choice[1].casefold(),
+        )
+        policy_field = self.fields["policy"]
+        assert isinstance(policy_field, forms.ChoiceField)
+        policy_field.choices = [("", _("The segment's scale")), *choices]
+
+    def chosen_policy(self) -> Policy | None:
+        value = self.cleaned_data["policy"]
+        return Policy.objects.get(pk=int(value)) if value else None

@@ -21,7 +21,12 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from dunwell.accounts.models import Role, User
-from dunwell.accounts.visibility import can_decide_approval, can_skip_task
+from dunwell.accounts.visibility import (
+    can_decide_approval,
+    can_see_counterparty,
+    can_set_debtor_scale,
+    can_skip_task,
+)
 from dunwell.ladder import events, hooks, nightly
 from dunwell.ladder.models import (
     OPEN_STATUSES,
@@ -630,11 +635,36 @@ def set_grace(*, counterparty: Counterparty, until: date, reason: str, user: Use
     return grace
 
 
+# The debtor's collector learns who changed its scale, to which, and why (in their language).
+SCALE_SET_NOTICE = _("%(who)s put %(debtor)s on its own pressure scale “%(scale)s”: %(reason)s")
+SCALE_CLEARED_NOTICE = _(
+    "%(who)s put %(debtor)s back on the pressure scale of its segment “%(segment)s”: %(reason)s"
+)
+
+
 @transaction.atomic
 def assign_policy(
-    *, counterparty: Counterparty, policy: Policy | None, user: User | None
+    *, counterparty: Counterparty, policy: Policy | None, user: User | None, reason: str = ""
 ) -> CounterpartyPolicy | None:
-    """Give one counterparty its own policy (None: back to its segment's policy)."""
+    """Give one counterparty its own policy (None: back to its segment's policy), and why.
+    Management sets it (DESIGN §1.4: a key customer's strategy is set explicitly); the segment
+    itself comes from the accounting import and is not changed here. The debtor's collector is
+    told, unless they made the change."""
+    if user is not None and not (
+        can_set_debtor_scale(user) and can_see_counterparty(user, counterparty.pk)
+    ):
+        raise LadderError(
+            _("Only supervisors, the director and admins set a debtor's pressure scale.")
+        )
+    current = (
+        CounterpartyPolicy.objects.filter(counterparty=counterparty)
+        .values_list("policy_id", flat=True)
+        .first()
+    )
+    if current == (policy.pk if policy else None):
+        raise LadderError(_("The debtor is already on this scale."))
+    if policy is not None and not policy.active:
+        raise LadderError(_("This scale is not active."))
     if policy is None:
         CounterpartyPolicy.objects.filter(counterparty=counterparty).delete()
         override = None
@@ -643,14 +673,37 @@ def assign_policy(
             counterparty=counterparty, defaults={"policy": policy, "assigned_by": user}
         )
     recheck(counterparty.pk, timezone.localdate())
+    name = policy.name if policy else "segment default"
     write_timeline(
         counterparty.pk,
         user,
         "policy_assigned",
-        f"Pressure scale: {policy.name if policy else 'segment default'}",
+        f"Pressure scale: {name}: {reason}" if reason.strip() else f"Pressure scale: {name}",
         policy=policy.pk if policy else None,
+        reason=reason,
     )
+    _tell_scale_changed(counterparty, policy, user, reason)
     return override
+
+
+def _tell_scale_changed(
+    counterparty: Counterparty, policy: Policy | None, user: User | None, reason: str
+) -> None:
+    collector_id = counterparty.collector_id
+    if user is None or collector_id is None or collector_id == user.pk:
+        return
+    why = reason.strip() or "—"  # the demo's and other callers' changes without a reason
+    params: dict[str, Any] = {"who": str(user), "debtor": counterparty.name, "reason": why}
+    if policy is not None:
+        message = SCALE_SET_NOTICE
+        params["scale"] = lazy(lambda: policy.localized_name, str)()
+    else:
+        message = SCALE_CLEARED_NOTICE
+        segment = Segment.objects.filter(pk=counterparty.segment_id).first()
+        params["segment"] = lazy(lambda: segment.localized_name if segment else "—", str)()
+    # every change is its own notice: the key only keeps a retried call from repeating it
+    key = f"debtor_scale:{counterparty.pk}:{uuid.uuid4().hex}"
+    nightly.notify(collector_id, "other", message, params, counterparty.pk, key)
 
 
 @transaction.atomic

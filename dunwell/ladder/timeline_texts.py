@@ -266,10 +266,14 @@ def policy_assigned(entries: Sequence[Any]) -> dict[int, str]:
         if "policy" not in data:
             continue
         if data["policy"] is None:
-            out[entry.pk] = gettext("Pressure scale: the segment's own")
+            text = gettext("Pressure scale: the segment's own")
         elif entry.pk in policies:
             name = policies[entry.pk].localized_name
-            out[entry.pk] = gettext("Pressure scale: %(name)s") % {"name": name}
+            text = gettext("Pressure scale: this debtor's own “%(name)s”") % {"name": name}
+        else:
+            continue
+        # why management changed it (kept in the data since the card's form asks for it)
+        out[entry.pk] = _with(text, data.get("reason"))
     return out
 
 

@@ -17,10 +17,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dunwell.accounts.models import User
-from dunwell.accounts.visibility import can_see_team_task_reports
+from dunwell.accounts.visibility import (
+    can_see_team_task_reports,
+    can_set_debtor_scale,
+    visible_counterparties,
+)
 from dunwell.ladder import editor, preview, selectors, services
 from dunwell.ladder.decide import task_window
-from dunwell.ladder.forms import PolicyForm, SampleInvoiceForm, StepFormSet
+from dunwell.ladder.forms import DebtorScaleForm, PolicyForm, SampleInvoiceForm, StepFormSet
 from dunwell.ladder.models import Policy, PolicyStep, SegmentPolicy, Task
 from dunwell.paging import CountedPaginator
 
@@ -168,6 +172,43 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     page = request.POST.get("page", "")
     url = reverse("ladder:approvals")
     return redirect(f"{url}?page={page}" if page.isdigit() and page != "1" else url)
+
+
+@login_required
+@require_POST
+def debtor_scale(request: HttpRequest, counterparty_id: int) -> HttpResponse:
+    """The debtor card's form: give this debtor its own pressure scale, or put it back on its
+    segment's, with a reason (management only)."""
+    user = _user(request)
+    if not can_set_debtor_scale(user):
+        raise PermissionDenied
+    counterparty = get_object_or_404(visible_counterparties(user), pk=counterparty_id)
+    form = DebtorScaleForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+    else:
+        policy = form.chosen_policy()
+        try:
+            services.assign_policy(
+                counterparty=counterparty,
+                policy=policy,
+                user=user,
+                reason=form.cleaned_data["reason"],
+            )
+        except services.LadderError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            if policy is None:
+                messages.success(request, _("The debtor is back on its segment's scale."))
+            else:
+                messages.success(
+                    request,
+                    _("The debtor is now on its own scale “%(name)s”.")
+                    % {"name": policy.localized_name},
+                )
+    return redirect(reverse("work:debtor", args=[counterparty.pk]) + "#ladder-state")
 
 
 @login_required

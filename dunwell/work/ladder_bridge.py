@@ -19,11 +19,12 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from dunwell.accounts.models import Role, User
-from dunwell.accounts.visibility import can_resolve_dispute, can_work_task
+from dunwell.accounts.visibility import can_resolve_dispute, can_set_debtor_scale, can_work_task
 from dunwell.compiled import Reusable
 from dunwell.ladder import holds
 from dunwell.ladder import services as ladder
 from dunwell.ladder.editor import when_text
+from dunwell.ladder.forms import DebtorScaleForm
 from dunwell.ladder.holds import Hold
 from dunwell.ladder.models import (
     OPEN_STATUSES,
@@ -630,3 +631,23 @@ def resolve_dispute(
         ladder.resolve_dispute(dispute, user=by, resolution=resolution, rejected=rejected)
     except ladder.LadderError as exc:
         raise WorkError(exc.message) from exc
+
+
+@dataclass
+class ScaleControl:
+    """The card's form for management to set this debtor's own pressure scale (DESIGN §1.4);
+    the segment itself comes from the accounting system."""
+
+    form: DebtorScaleForm
+    segment: str
+
+
+def scale_control(user: User, counterparty: Counterparty) -> ScaleControl | None:
+    """The form with the debtor's own scale chosen ("" when it follows its segment's), for a
+    user who may set it (`can_set_debtor_scale`); None for anyone else."""
+    if not can_set_debtor_scale(user):
+        return None
+    own = next(iter(_OWN_POLICY(counterparty.pk)), None)
+    form = DebtorScaleForm(initial={"policy": str(own.policy_id) if own else ""})
+    segment = counterparty.segment.localized_name if counterparty.segment_id else "—"
+    return ScaleControl(form=form, segment=segment)

@@ -140,6 +140,7 @@ def _render_debtor(
                 "timeline_filter": timeline_filter,
                 "timeline_filters": list(selectors.TIMELINE_FILTERS),
                 "can_reassign": manager,
+                "scale_control": ladder_bridge.scale_control(user, counterparty),
                 "documents_url": _url_or_empty("legal:debtor_documents", counterparty.pk),
                 "correspondence_url": _url_or_empty("correspondence:debtor", counterparty.pk),
                 "payments": payments,

@@ -119,7 +119,7 @@ def test_tasks_disputes_agreements_graces_and_the_scale_read_in_the_readers_lang
         "ladder.dispute_resolved: Спор закрыт: credit note issued",
         "ladder.agreement_created: Соглашение о погашении от 03.03.2026: 1\u00a0500,00\u00a0RON, "
         "2 платежа",
-        f"ladder.policy_assigned: Шкала давления: {step}",
+        f"ladder.policy_assigned: Шкала давления: собственная шкала должника «{step}»",
         "ladder.policy_assigned: Шкала давления: по сегменту",
         "ladder.grace_granted: Отсрочка предоставлена до 20.03.2026 (лимит 1\u00a0500,00\u00a0RON)"
         ": harvest",
