@@ -5,6 +5,7 @@ by the sandboxed engine."""
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -20,6 +21,8 @@ from dunwell.money import Money
 from dunwell.money_l10n import money_text, number_text
 
 REPLY_DAYS = 7
+# A wording that prints the payment details where it wants them.
+PLACES_PAYMENT_DETAILS = re.compile(r"\{\{\s*payment_details\b")
 
 
 @dataclass(frozen=True)
@@ -231,6 +234,40 @@ def _disputes_block(situation: Situation) -> str:
     return "\n".join(lines)
 
 
+def _payment_block(situation: Situation) -> str:
+    """Where to pay, one block per currency the letter asks for: the recipient, the company's
+    account of that currency, its bank and bank code, as the documents print them
+    (`ledger.requisites`). A letter that asks for money and says nowhere where to pay it
+    leaves the debtor to ask. Empty when nothing is asked for or the company has no account."""
+    blocks = []
+    for currency in situation.asked_currencies:
+        account = situation.accounts.get(currency)
+        if account is None:
+            continue
+        if situation.company_tax_id:
+            recipient = _("Recipient: %(name)s, tax id %(tax_id)s") % {
+                "name": situation.company_name,
+                "tax_id": situation.company_tax_id,
+            }
+        else:
+            recipient = _("Recipient: %(name)s") % {"name": situation.company_name}
+        lines = [
+            _("Payment details for payments in %(currency)s:") % {"currency": currency},
+            recipient,
+            _("Bank account: %(account)s") % {"account": account["account"]},
+        ]
+        if account["bank"]:
+            lines.append(_("Bank: %(bank)s") % {"bank": account["bank"]})
+        if account["code"]:
+            # Named as the banks name it ("SWIFT (BIC)", "БИК", "МФО"), else "Bank code".
+            if account["code_kind"]:
+                lines.append(f"{account['code_kind']}: {account['code']}")
+            else:
+                lines.append(_("Bank code: %(code)s") % {"code": account["code"]})
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
 def reply_by(situation: Situation) -> date:
     """The date the letter asks to pay or answer by: a week from today, never before a date
     the debtor was given in an active promise (a letter that thanks for a promise due on the
@@ -269,22 +306,30 @@ def letter_context(situation: Situation, sender: Sender, step: str = "") -> dict
             "penalty": _penalty_block(situation),
             "promises": _promises_block(situation),
             "disputes": _disputes_block(situation),
+            "payment_details": _payment_block(situation),
         }
 
 
 def facts_text(context: dict[str, Any]) -> str:
     return "\n".join(
-        str(context[key]) for key in ("documents", "terms", "penalty", "promises", "disputes")
+        str(context[key])
+        for key in ("documents", "terms", "penalty", "promises", "disputes", "payment_details")
     )
 
 
 def draft(situation: Situation, subject: str, body: str, sender: Sender, step: str = "") -> Draft:
-    """The wording (`subject`, `body`) filled with this debtor's situation."""
+    """The wording (`subject`, `body`) filled with this debtor's situation. The payment details
+    end every letter that asks for money: a wording that does not place `payment_details`
+    itself gets them after its last line, so the wordings a company wrote before print them
+    without being rewritten."""
     context = letter_context(situation, sender, step)
     with translation.override(situation.language):
+        text = render_wording(body, context)
+        if context["payment_details"] and not PLACES_PAYMENT_DETAILS.search(body):
+            text = f"{text}\n\n{context['payment_details']}"
         return Draft(
             subject=" ".join(render_wording(subject, context).split()),
-            body=render_wording(body, context),
+            body=text,
             language=situation.language,
             facts=facts_text(context),
         )

@@ -21,7 +21,7 @@ from dunwell.letters.template_library import FILTERS, TAGS
 DOCUMENTED_CONTEXT = (
     "company", "debtor", "addressee", "sender", "step", "today", "reply_by", "documents",
     "groups", "total_overdue", "total_open", "total_disputed", "terms", "penalty", "promises",
-    "disputes", "language",
+    "disputes", "payment_details", "language",
 )  # fmt: skip
 
 

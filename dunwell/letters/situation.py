@@ -28,6 +28,7 @@ from django.utils import timezone
 from dunwell.ladder.holds import disputed_amounts
 from dunwell.ladder.models import Dispute, DisputeStatus, Promise, PromiseStatus
 from dunwell.ledger.models import COUNTRY_LANGUAGES, Allocation, Contact, Counterparty, Document
+from dunwell.ledger.requisites import account_for, payment_details
 from dunwell.money import Amounts, Money
 
 HISTORY_DAYS = 365
@@ -139,6 +140,10 @@ class Situation:
     penalty: Amounts = field(default_factory=Amounts)
     promises: list[PromiseLine] = field(default_factory=list)
     disputes: list[DisputeLine] = field(default_factory=list)
+    # Where to pay, per currency of the open documents: the company's account of that currency
+    # as a document prints it (`ledger.requisites.account_for`, `payment_details`).
+    company_tax_id: str = ""
+    accounts: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def total_open(self) -> Amounts:
@@ -152,6 +157,15 @@ class Situation:
     @property
     def total_disputed(self) -> Amounts:
         return Amounts.of((g.currency, g.disputed.amount) for g in self.groups).nonzero()
+
+    @property
+    def asked_currencies(self) -> list[str]:
+        """The currencies the letter asks to pay in: those with overdue debt asked for; with
+        none overdue (a reminder before the due date), those with open debt."""
+        overdue = self.total_overdue.currencies
+        if overdue:
+            return overdue
+        return [g.currency for g in self.groups if g.total.amount > g.disputed.amount]
 
     @property
     def usable_contacts(self) -> list[ContactInfo]:
@@ -349,6 +363,20 @@ def situations(counterparty_ids: Iterable[int], today: date | None = None) -> di
             )
     for pk, terms in contracts.items():
         out[pk].contracts = sorted(terms.values(), key=lambda t: (t.date, t.id))
+
+    # Where to pay: each company's account per currency, read once per batch.
+    accounts: dict[tuple[int, str], dict[str, str] | None] = {}
+    for pk, found in out.items():
+        company = debtors[pk].company
+        found.company_tax_id = company.tax_id
+        for group in found.groups:
+            key = (company.pk, group.currency)
+            if key not in accounts:
+                account = account_for(company, group.currency)
+                accounts[key] = payment_details(account) if account is not None else None
+            details = accounts[key]
+            if details is not None:
+                found.accounts[group.currency] = details
 
     # The penalty accrued to date on the overdue documents of contracts with a penalty
     # clause, per contract and currency, on what no open dispute holds.
