@@ -36,6 +36,10 @@ class MenuEntry:
 MENU: tuple[MenuEntry, ...] = (
     MenuEntry("work:worklist", _("My day")),
     MenuEntry("work:team", _("Team"), frozenset({"supervisor", "director", "admin", "finance"})),
+    # The open disputes to see settled (DESIGN §1.7); a collector finds theirs on the card.
+    MenuEntry(
+        "work:disputes", _("Disputes"), frozenset({"supervisor", "director", "admin", "sales"})
+    ),
     MenuEntry("work:calendar", _("Calendar")),
     MenuEntry("work:debtors", _("Debtors")),
     MenuEntry("insight:aging", _("Aging")),

@@ -10,14 +10,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from dunwell.accounts.models import User
 from dunwell.accounts.visibility import can_register_dispute
+from dunwell.forms import query_id
 from dunwell.ledger.models import Document
 from dunwell.money import Money
 from dunwell.money_l10n import money_text
 from dunwell.work import ladder_bridge, selectors, services
+from dunwell.work.disputes import SORTS, open_disputes
 from dunwell.work.forms import DisputeForm
+from dunwell.work.services import DISPUTE_REASONS
 from dunwell.work.views import _debt_currencies, _dispute_recorded
 
 
@@ -78,4 +82,37 @@ def register_dispute(request: HttpRequest, counterparty_id: int) -> HttpResponse
         "work/dispute_new.html",
         {"cp": counterparty, "form": form},
         status=status,
+    )
+
+
+@login_required
+def disputes(request: HttpRequest) -> HttpResponse:
+    """The open disputes the user follows up (DESIGN §1.7): who settles each and by when, the
+    overdue ones marked; narrowed to one settler or one reason, sorted by deadline or age."""
+    user = _user(request)
+    owner = query_id(request.GET.get("owner", ""))
+    reason = request.GET.get("reason", "")
+    if reason not in DISPUTE_REASONS:
+        reason = ""
+    sort = request.GET.get("sort", "deadline")
+    if sort not in SORTS:
+        sort = "deadline"
+    found = open_disputes(user, owner=owner, reason=reason, sort=sort)
+    rows = [
+        {"row": row, "age": ngettext("%(n)s day", "%(n)s days", row.age_days) % {"n": row.age_days}}
+        for row in found.rows
+    ]
+    return render(
+        request,
+        "work/disputes.html",
+        {
+            "rows": rows,
+            "totals": found.totals,
+            "owners": found.owners,
+            "owner": owner,
+            "reasons": list(DISPUTE_REASONS.items()),
+            "reason": reason,
+            "sort": sort,
+            "overdue": sum(1 for row in found.rows if row.overdue),
+        },
     )

@@ -66,4 +66,5 @@ urlpatterns += [
     path("tasks/files/<int:attachment_id>/", views.task_file, name="task_file"),
     path("calls/<int:call_id>/recording/", views.call_recording, name="call_recording"),
     path("team/", views.team, name="team"),
+    path("disputes/", dispute_views.disputes, name="disputes"),
 ]
