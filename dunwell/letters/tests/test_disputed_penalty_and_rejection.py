@@ -89,3 +89,20 @@ def test_a_rejected_objection_reads_as_rejected(
     text = body(debtor, language)
     assert rejected in text
     assert settled not in text
+
+
+def test_the_composer_lists_a_rejected_dispute_as_rejected(
+    client: Any, collector: Any, debtor: Any, letter_task: Any, frozen: Any
+) -> None:
+    from django.urls import reverse
+
+    closed = dispute(debtor, collector, "500", "F-101")
+    ladder.resolve_dispute(closed, user=collector, resolution="The goods were fine", rejected=True)
+    collector.language = "ro"
+    collector.save(update_fields=["language"])
+    client.force_login(collector)
+    page = client.get(
+        f"{reverse('letters:compose')}?counterparty={debtor.pk}&task={letter_task.pk}"
+    ).content.decode()
+    assert "500,00\u00a0RON · respinsă 10.03.2026: The goods were fine" in page
+    assert "soluționată 10.03.2026" not in page
