@@ -148,6 +148,12 @@ def approvals(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _one_stop(sentence: str) -> str:
+    """A sentence that ends with a name ending in a full stop ("… — Elektrobud S.A.") ends
+    with one full stop, not two."""
+    return sentence[:-1] if sentence.endswith("..") else sentence
+
+
 @login_required
 @require_POST
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
@@ -162,10 +168,10 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if request.POST.get("decision") == "approve":
             services.approve_task(task, user=user, comment=comment)
-            messages.success(request, _("Approved: %(step)s.") % {"step": step})
+            messages.success(request, _one_stop(_("Approved: %(step)s.") % {"step": step}))
         else:
             services.reject_task(task, user=user, comment=comment)
-            messages.success(request, _("Rejected: %(step)s.") % {"step": step})
+            messages.success(request, _one_stop(_("Rejected: %(step)s.") % {"step": step}))
     except services.LadderError as exc:
         messages.error(request, f"{step}: {exc.message}")
     # back to the page the decision was taken on

@@ -4,6 +4,7 @@ with the owner collector, a teammate and an outsider."""
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 
@@ -365,3 +366,29 @@ def test_the_approvals_count_reads_in_each_language(
                 "%(counter)s step waits for approval", "%(counter)s steps wait for approval", n
             ) % {"counter": n}
             assert words.startswith(text)
+
+
+def test_a_decision_on_a_debtor_whose_name_ends_in_a_full_stop_ends_with_one(
+    make_counterparty: Callable[..., Counterparty], collector: User, director: User
+) -> None:
+    """ "Respins: Directorul decide asupra pașilor juridici — Elektrobud S.A.." read with two
+    full stops: the message adds one after the step's title, which ends with the name."""
+    debtor = make_counterparty(collector=collector, name="Elektrobud S.A.")
+    step = PolicyStep.objects.filter(
+        policy__code="key", name="Director decides on legal steps"
+    ).first()
+    assert step is not None
+    director.language = "ro"
+    director.save(update_fields=["language"])
+    c = client_for(director)
+    for decision, said in (("reject", "Respins"), ("approve", "Aprobat")):
+        task = _task(debtor, collector, step=step, title=f"{step.name} — {debtor.name}",
+                     status=TaskStatus.AWAITING_APPROVAL, approval_role="director",
+                     action=step.action, due_at=datetime(2026, 3, 1, tzinfo=UTC))  # fmt: skip
+        url = reverse("ladder:decide", args=[task.pk])
+        page = c.post(url, {"decision": decision, "comment": "no"}, follow=True).content.decode()
+        message = re.search(rf"{said}: [^<]*", html.unescape(page))
+        assert message is not None
+        assert message.group(0).strip() == (
+            f"{said}: Directorul decide asupra pașilor juridici — Elektrobud S.A."
+        )
