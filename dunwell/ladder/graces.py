@@ -24,7 +24,7 @@ from django_stubs_ext import StrOrPromise
 
 from dunwell.accounts.grace_rules import GRACE_APPROVERS, can_approve_grace, can_manage_grace
 from dunwell.accounts.models import Role, User
-from dunwell.ladder import nightly
+from dunwell.ladder import hooks, nightly
 from dunwell.ladder.models import (
     Grace,
     GraceRequest,
@@ -334,6 +334,8 @@ def decide_request(
     request.decided_at = timezone.now()
     request.comment = comment
     request.save(update_fields=["status", "decided_by", "decided_at", "comment"])
+    # the directors' "asks for a grace" notices are answered, whoever of them decided
+    hooks.notices_settled(f"grace_request:{request.pk}")
     if not approve:
         _timeline(
             request.counterparty_id,

@@ -21,6 +21,10 @@ if TYPE_CHECKING:
 on_legal_task_created: list[Callable[..., object]] = []
 # Called with a legal task completed from the ladder (the calendar, "My day").
 on_legal_task_done: list[Callable[[Task, User | None], object]] = []
+# Called with the key of the notices that asked for something now done (a grace request the
+# director decided): the workspace marks them read for every recipient, so they stop waiting
+# among the unread ones.
+on_notices_settled: list[Callable[[str], object]] = []
 
 
 def legal_task_created(
@@ -35,3 +39,8 @@ def legal_task_created(
 def legal_task_done(task: Task, user: User | None) -> None:
     for handler in on_legal_task_done:
         handler(task, user)
+
+
+def notices_settled(key: str) -> None:
+    for handler in on_notices_settled:
+        handler(key)

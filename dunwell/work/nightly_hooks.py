@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
+from django.utils import timezone
 from django_stubs_ext import StrOrPromise
 
 from dunwell.accounts.models import User
@@ -95,3 +96,8 @@ def unanswered_calls(since: datetime, until: datetime) -> Iterable[UnansweredCal
     )
     for call_id, counterparty_id, at, task_id in rows:
         yield UnansweredCall(call_id, counterparty_id, at, task_id)
+
+
+def settle_in_app(key: str) -> None:
+    """The notices with `key` asked for something now done: read, for every recipient."""
+    Notification.objects.filter(key=key, read_at__isnull=True).update(read_at=timezone.now())

@@ -3,6 +3,7 @@ timeline, and the link from the debtor card."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
@@ -241,3 +242,41 @@ def test_only_the_director_sees_waiting_grace_requests(
         assert response.status_code == 200 and key_debtor.name not in response.content.decode()
     page = client_for(director).get(requests_url).content.decode()
     assert key_debtor.name in page and "key customer" in page
+
+
+def _unread_grace_asks(user: User) -> tuple[list[str], str]:
+    """The director's notifications page: the unread "asks for a grace" rows, and the badge."""
+    page = client_for(user).get(reverse("work:notifications")).content.decode()
+    rows = re.findall(r'<tr class="unread">.*?</tr>', page, re.S)
+    badge = re.search(r'id="notifications-link">[^<]*(?:<span class="badge bad">(\d+))?', page)
+    assert badge is not None
+    return [r for r in rows if "asks for a grace" in r], badge.group(1) or ""
+
+
+@pytest.mark.parametrize("approve", [True, False])
+def test_the_directors_grace_request_notice_is_read_once_the_request_is_decided(
+    key_debtor: Counterparty,
+    supervisor: User,
+    director: User,
+    make_user: Callable[..., User],
+    approve: bool,
+) -> None:
+    """The director's "sofia asks for a grace for … until …" stayed unread after the request
+    was decided, so it kept asking for a decision already taken (and another director's did)."""
+    deputy = make_user("dora", Role.DIRECTOR)
+    client_for(supervisor).post(
+        url(key_debtor), {"action": "grant", "until": "2026-03-20", "reason": "key client"}
+    )
+    request = GraceRequest.objects.get()
+    for person in (director, deputy):
+        asks, badge = _unread_grace_asks(person)
+        assert len(asks) == 1 and badge == "1"
+    response = client_for(director).post(
+        url(key_debtor),
+        {"action": "approve" if approve else "reject", "request": request.pk, "comment": "no"},
+    )
+    assert response.status_code == 302
+    assert GraceRequest.objects.get().status != GraceRequestStatus.PENDING
+    for person in (director, deputy):
+        asks, badge = _unread_grace_asks(person)
+        assert asks == [] and badge == ""
