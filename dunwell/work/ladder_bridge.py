@@ -390,13 +390,38 @@ def register_dispute(
         currency = ladder.currency_of(counterparty, docs, currency)
     except ladder.LadderError as exc:
         raise WorkError(exc.message) from exc
-    if amount is None or amount <= 0:
-        # No amount given: the chosen documents, else all that is open in that currency.
-        amount = sum((d.open_amount for d in docs), Decimal("0"))
-    if amount <= 0:
-        amount = Document.objects.filter(
+    # What can be disputed: what the chosen documents still owe, else all that is open in
+    # that currency. No amount given: all of it; more than that is refused (a slip of a digit
+    # held 100,000 RON out of escalation against a 789.15 RON invoice).
+    owed = sum((d.open_amount for d in docs), Decimal("0")) if docs else Decimal("0")
+    if not docs:
+        owed = Document.objects.filter(
             counterparty=counterparty, currency=currency, open_amount__gt=0
         ).aggregate(s=Sum("open_amount"))["s"] or Decimal("0")
+    if amount is None or amount <= 0:
+        amount = owed
+    elif amount > owed:
+        from dunwell.money import Money
+        from dunwell.money_l10n import money_text
+
+        raise WorkError(
+            (
+                _(
+                    "The disputed amount, %(amount)s, is more than the chosen documents "
+                    "still owe: %(owed)s."
+                )
+                if docs
+                else _(
+                    "The disputed amount, %(amount)s, is more than the debtor owes in "
+                    "%(currency)s: %(owed)s."
+                )
+            )
+            % {
+                "amount": money_text(Money(amount, currency)),
+                "owed": money_text(Money(owed, currency)),
+                "currency": currency,
+            }
+        )
     responsible = dispute_route(counterparty, reason)
     calendar = WorkCalendar(counterparty.company.calendar_country)
     deadline = calendar.add_working_days(timezone.localdate(), DISPUTE_DAYS)

@@ -4,6 +4,7 @@ as a call's dispute outcome, and how it came is kept."""
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
 
@@ -116,3 +117,36 @@ def test_the_form_speaks_russian(debtor: Counterparty, collector: User) -> None:
     text = page.content.decode()
     assert "Зарегистрировать спор" in text and "Как поступил" in text and "Письмо" in text
     assert "претензи" not in text.lower()
+
+
+def test_more_than_the_documents_owe_is_refused(debtor: Counterparty, collector: User) -> None:
+    """A slip of a digit (100,000 against a 1,500 invoice) held more out of escalation than
+    the debtor owes; it is refused, on the card's form and on the call card alike."""
+    first = debtor.documents.order_by("due_date").first()
+    assert first is not None
+    response = _client(collector).post(
+        reverse("work:dispute_new", args=[debtor.pk]),
+        {
+            "reason": "quality",
+            "amount": "100000",
+            "currency": "RON",
+            "documents": [first.pk],
+            "channel": "email",
+            "note": "Broken boxes",
+        },
+    )
+    assert response.status_code == 400
+    assert (
+        "The disputed amount, 100,000.00\xa0RON, is more than the chosen documents still owe: "
+        "1,500.00\xa0RON." in html.unescape(response.content.decode())
+    )
+    assert not Dispute.objects.exists()
+    call = _client(collector).post(
+        reverse("work:call", args=[debtor.pk]),
+        {"outcome": "dispute", "dispute_reason": "quality", "dispute_amount": "5000",
+         "dispute_currency": "RON"},
+    )  # fmt: skip
+    assert "is more than the debtor owes in RON: 2,200.00\xa0RON." in html.unescape(
+        call.content.decode()
+    )
+    assert not Dispute.objects.exists()
