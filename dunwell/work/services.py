@@ -596,6 +596,7 @@ def titled(source: str, who: str) -> str:
 
 REASSIGNED_TO_YOU = _("%(who)s gave you %(debtor)s.")
 REASSIGNED_TO_YOU_WHY = _("%(who)s gave you %(debtor)s: %(reason)s")
+REASSIGNED_AWAY_WHY = _("%(who)s reassigned %(debtor)s to %(new)s: %(reason)s")
 
 
 @transaction.atomic
@@ -637,10 +638,16 @@ def reassign_counterparty(
         notify(
             old,
             Notification.Kind.REASSIGNED,
-            _("%(debtor)s was reassigned to %(new)s."),
+            # with the reason too, as the new owner's (the one who loses it asks why first)
+            REASSIGNED_AWAY_WHY if reason.strip() else _("%(debtor)s was reassigned to %(new)s."),
             counterparty,
             url,
-            params={"debtor": counterparty.name, "new": str(to_user)},
+            params={
+                "debtor": counterparty.name,
+                "new": str(to_user),
+                "who": str(by),
+                "reason": reason.strip(),
+            },
         )
     # the new owner learns who gave them the debtor and why (the reason the supervisor typed)
     notify(

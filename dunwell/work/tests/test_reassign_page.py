@@ -105,3 +105,25 @@ def test_the_new_owner_is_told_who_gave_them_the_debtor_and_why(
         "Sofia Supervisor передал(а) вам должника Elektrobud S.A.: Colin cannot reach the "
         "finance director" in notifications_page(teammate)
     )
+
+
+def test_the_old_collector_is_told_who_took_the_debtor_to_whom_and_why(
+    make_counterparty: Callable[..., Counterparty],
+    collector: User,
+    teammate: User,
+    supervisor: User,
+) -> None:
+    """The one who loses the debtor read "Elektrobud S.A. a fost reatribuit lui tanya." without
+    the reason the new owner's notice carries (d64b4ed)."""
+    supervisor.first_name, supervisor.last_name = "Sofia", "Supervisor"
+    supervisor.save()
+    debtor = make_counterparty(name="Elektrobud S.A.", collector=collector)
+    services.reassign_counterparty(
+        supervisor, debtor, teammate, "Colin cannot reach the finance director"
+    )
+    collector.language = "ro"
+    collector.save()
+    assert (
+        "Sofia Supervisor a reatribuit debitorul Elektrobud S.A. lui tanya: Colin cannot reach "
+        "the finance director" in notifications_page(collector)
+    )
