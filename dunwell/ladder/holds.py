@@ -375,6 +375,24 @@ def promise_covers(counterparty_id: int, today: date) -> list[PromiseCover]:
     ]
 
 
+def disputed_of(counterparty_id: int, today: date) -> dict[int, Decimal]:
+    """One debtor's open documents held by its open disputes (document → amount), laid as
+    `disputed_amounts` lays them, the documents read here: one read when the debtor has no
+    open dispute (most debtors), four when it has."""
+    if not Dispute.objects.filter(
+        counterparty_id=counterparty_id, status=DisputeStatus.OPEN
+    ).exists():
+        return {}
+    by_currency: dict[str, list[tuple[int, date, Decimal]]] = defaultdict(list)
+    for doc_id, currency, due, amount in Document.objects.filter(
+        counterparty_id=counterparty_id, open_amount__gt=0, cancelled=False
+    ).values_list("id", "currency", "due_date", "open_amount"):
+        by_currency[currency].append((doc_id, due, amount))
+    if not by_currency:
+        return {}
+    return disputed_amounts({counterparty_id: dict(by_currency)}, today).get(counterparty_id, {})
+
+
 def disputed_amounts(
     open_docs: dict[int, dict[str, list[tuple[int, date, Decimal]]]], today: date
 ) -> dict[int, dict[int, Decimal]]:

@@ -240,18 +240,11 @@ def disputed_shares(
     the documents a dispute names or, naming none, the oldest first), up to what is open on
     each. Held out of claims until the dispute is resolved. A dispute that named no document
     was claimed in full here while the ladder and the letters held it out."""
-    from dunwell.ladder.holds import disputed_amounts
+    from dunwell.ladder.holds import disputed_of
 
-    by_currency: dict[str, list[tuple[int, date, Decimal]]] = {}
-    for doc_id, currency, due, amount in Document.objects.filter(
-        counterparty=counterparty, open_amount__gt=0, cancelled=False
-    ).values_list("id", "currency", "due_date", "open_amount"):
-        by_currency.setdefault(currency, []).append((doc_id, due, amount))
-    if not by_currency:
-        return {}
-    held = disputed_amounts({counterparty.pk: by_currency}, today or timezone.localdate())
+    held = disputed_of(counterparty.pk, today or timezone.localdate())
     shares: dict[int, Decimal] = {}
-    for doc_id, amount in held.get(counterparty.pk, {}).items():
+    for doc_id, amount in held.items():
         share = min(amount, open_of.get(doc_id, ZERO))
         if share > 0:
             shares[doc_id] = share

@@ -126,11 +126,12 @@ _PROGRESS = Reusable(  # the furthest step the counterparty's documents reached
 _PROMISES = Reusable(
     lambda cp: Promise.objects.filter(counterparty_id=cp).order_by("-recorded_at")[:20], int
 )
+DISPUTES_ON_CARD = 20  # the newest; an older open one is still held (`may_hold_disputed`)
 _DISPUTES = Reusable(
     lambda cp: (
         Dispute.objects.filter(counterparty_id=cp)
         .select_related("responsible", "resolved_by")
-        .order_by("-registered_at")[:20]
+        .order_by("-registered_at")[:DISPUTES_ON_CARD]
     ),
     int,
 )
@@ -373,6 +374,13 @@ def dispute_route(counterparty: Counterparty, reason: str) -> User | None:
     if reason in ("quality", "quantity", "price") and counterparty.sales_manager is not None:
         return counterparty.sales_manager
     return supervisor or counterparty.sales_manager or collector
+
+
+def may_hold_disputed(facts: LadderFacts) -> bool:
+    """Whether an open dispute may hold part of the debtor's debt, by the disputes the card
+    already read: one of them open, or as many as the card lists (an older one may be open).
+    False spares the pages the reads of laying disputes over the documents."""
+    return len(facts.disputes) >= DISPUTES_ON_CARD or any(d["open"] for d in facts.disputes)
 
 
 def register_dispute(

@@ -491,7 +491,11 @@ def call_card(request: HttpRequest, counterparty_id: int) -> HttpResponse:
     language = counterparty.language
     scripts = {s.situation: s for s in CallScript.objects.filter(language=language)}
     oldest = card.documents[0]["document"] if card.documents else None
-    asked, disputed = _asked_and_disputed(counterparty.pk, today)
+    asked, disputed = (
+        _asked_and_disputed(counterparty.pk, today)
+        if ladder_bridge.may_hold_disputed(card.ladder)
+        else (card.header.overdue, Amounts())  # no open dispute: all that is overdue
+    )
     # The script is read to the debtor: amounts, dates and day counts in the debtor's language.
     with translation.override(language):
         values = {
