@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -45,7 +46,15 @@ def busy_debtor(debtor: Counterparty, collector: User) -> Counterparty:
         counterparty=debtor,
         assignee=collector,
         action="call",
-        due_at=timezone.now() - timedelta(hours=1),
+        # Due today, never yesterday: an hour ago in the first hour after the collector's
+        # midnight was yesterday, an overdue task, and the week's first column then carried
+        # the overdue heading above its list (the test below failed from 00:00 to 01:00).
+        due_at=max(
+            timezone.now() - timedelta(hours=1),
+            timezone.localtime(timezone.now(), ZoneInfo(collector.time_zone)).replace(
+                hour=0, minute=0, second=0, microsecond=0
+            ),
+        ),
         title="A reminder call with a rather long title that wraps on a phone",
         user=None,
     )
