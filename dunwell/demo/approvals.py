@@ -16,6 +16,8 @@ policies, which other companies of the same installation use, stay as they are.
 from __future__ import annotations
 
 from django.db.models import Q, Sum
+from django.utils import translation
+from django.utils.translation import gettext
 
 from dunwell.accounts.models import Role, User
 from dunwell.ladder.models import Action, CounterpartyPolicy, Policy
@@ -86,7 +88,11 @@ def put_large_debts_on_approval(company: Company) -> int:
             .order_by("-owed", "pk")
         )
         count = max(LARGE_DEBTS_MIN, round(len(team) * LARGE_DEBTS_SHARE))
+        # The reason as the supervisor types it, in their language (the collector's notice and
+        # the timeline read it as typed; without one they read ": —").
+        with translation.override(supervisor.language):
+            reason = gettext("One of the team's largest debts: I approve its pretension and court.")
         for counterparty in team[:count]:
-            assign_policy(counterparty=counterparty, policy=policy, user=supervisor)
+            assign_policy(counterparty=counterparty, policy=policy, user=supervisor, reason=reason)
             assigned += 1
     return assigned

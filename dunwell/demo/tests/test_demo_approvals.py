@@ -81,3 +81,27 @@ def test_the_director_still_has_legal_steps_to_approve_and_the_policies_stay_shi
     # The supervisor's scale is a copy: the shipped standard policy asks nobody's approval.
     standard = Policy.objects.get(code="standard")
     assert not standard.steps.filter(needs_approval=True).exists()
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_the_collectors_are_told_why_their_debtors_went_on_the_large_debts_scale(
+    demo: None,
+) -> None:
+    """The supervisor puts the team's largest debts on the large-debts scale with a reason, as
+    the card's form asks for one; the collectors' notices ended in ': —'."""
+    from dunwell.work.models import Notification
+
+    notices = list(Notification.objects.filter(key__startswith="debtor_scale:"))
+    assert notices
+    from django.utils import translation
+
+    from dunwell.accounts.models import Role
+
+    said = set()
+    for supervisor in User.objects.filter(role=Role.SUPERVISOR):
+        with translation.override(supervisor.language):  # as the supervisor typed it
+            said.add(translation.gettext("One of the team's largest debts: I approve its "
+                                         "pretension and court."))  # fmt: skip
+    assert all(any(reason in n.text("ro") for reason in said) for n in notices)
+    assert not any(n.text(lang).rstrip().endswith("—") for n in notices for lang in ("en", "ru"))
