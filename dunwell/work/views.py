@@ -280,12 +280,22 @@ def _open_currencies(counterparty: Any) -> list[str]:
     return _debt_currencies(counterparty, header.total_due)
 
 
-def _promise_choices(card: selectors.DebtorCard, currencies: list[str]) -> list[tuple[str, Any]]:
-    """Each currency a promise may be in, with the amount to pre-fill: what is overdue in it,
-    else all that is open in it, else nothing (a currency the debtor owes nothing in)."""
+def _promise_choices(
+    card: selectors.DebtorCard, currencies: list[str], asked: Amounts | None = None
+) -> list[tuple[str, Any]]:
+    """Each currency a promise may be in, with the amount to pre-fill: what is asked for in it
+    (`asked`: the overdue less what open disputes hold, as the script and the letters ask;
+    the header's overdue without it), else all that is open in it, else nothing (a currency the
+    debtor owes nothing in)."""
     header = card.header
+    wanted = header.overdue if asked is None else asked
     return [
-        (c, header.overdue.get(c).amount or header.total_due.get(c).amount or None)
+        (
+            c,
+            (wanted.get(c).amount or None)  # all of it disputed: nothing to pre-fill
+            if header.overdue.get(c).amount
+            else header.total_due.get(c).amount or None,
+        )
         for c in currencies
     ]
 
@@ -564,7 +574,7 @@ def call_card(request: HttpRequest, counterparty_id: int) -> HttpResponse:
             "skip_form": SkipForm(),
             "outcomes": Outcome,
             "now_local": timezone.localtime(call_back).strftime("%Y-%m-%dT%H:%M"),
-            "promise_choices": _promise_choices(card, currencies),
+            "promise_choices": _promise_choices(card, currencies, asked),
             # A refused outcome comes back with what was typed, in the form it was typed in.
             "posted": form.data.get("outcome", "") if form.is_bound else "",
             "quick_outcomes": QUICK_OUTCOMES,

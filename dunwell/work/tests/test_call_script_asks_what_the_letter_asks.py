@@ -75,3 +75,26 @@ def test_the_script_editor_says_what_overdue_and_disputed_are(supervisor: User) 
     listed = html.unescape(re.sub(r"<[^>]+>", "", found.group(1)))
     assert "{overdue}: restanța solicitată, fără sumele contestate" in listed
     assert "{disputed}: sumele contestate în dispute deschise" in listed
+
+
+def test_the_promise_is_pre_filled_with_what_is_asked_for(
+    make_counterparty: Callable[..., Counterparty],
+    make_document: Callable[..., Document],
+    collector: User,
+) -> None:
+    """The promise form offered the whole overdue, the disputed 3 000 included (77718,45 on a
+    debtor whose script asked for 74 718,45); a currency disputed in full pre-fills nothing."""
+    cp = make_counterparty(collector=collector)
+    make_document(cp, "13021.88", due_date=date(2026, 2, 4))
+    make_document(cp, "400.00", currency="EUR", due_date=date(2026, 2, 4))
+    ladder.register_dispute(
+        counterparty=cp, reason="quality", amount=Decimal("3000"), currency="RON", user=collector
+    )
+    ladder.register_dispute(
+        counterparty=cp, reason="price", amount=Decimal("400"), currency="EUR", user=collector
+    )
+    client = Client()
+    client.force_login(collector)
+    page = client.get(reverse("work:call", args=[cp.pk])).content.decode()
+    options = dict(re.findall(r'<option value="([A-Z]{3})" data-amount="([^"]*)"', page))
+    assert options == {"RON": "10021.88", "EUR": ""}
