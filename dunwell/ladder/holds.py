@@ -375,22 +375,36 @@ def promise_covers(counterparty_id: int, today: date) -> list[PromiseCover]:
     ]
 
 
-def disputed_of(counterparty_id: int, today: date) -> dict[int, Decimal]:
+def open_documents(counterparty_id: int) -> dict[str, list[tuple[int, date, Decimal]]]:
+    """One debtor's open documents by currency, (id, due date, open amount), oldest first: what
+    `disputed_amounts` lays claims over. One read."""
+    by_currency: dict[str, list[tuple[int, date, Decimal]]] = defaultdict(list)
+    for doc_id, currency, due, amount in (
+        Document.objects.filter(counterparty_id=counterparty_id, open_amount__gt=0, cancelled=False)
+        .order_by("due_date", "id")
+        .values_list("id", "currency", "due_date", "open_amount")
+    ):
+        by_currency[currency].append((doc_id, due, amount))
+    return dict(by_currency)
+
+
+def disputed_of(
+    counterparty_id: int,
+    today: date,
+    documents: dict[str, list[tuple[int, date, Decimal]]] | None = None,
+) -> dict[int, Decimal]:
     """One debtor's open documents held by its open disputes (document → amount), laid as
-    `disputed_amounts` lays them, the documents read here: one read when the debtor has no
-    open dispute (most debtors), four when it has."""
+    `disputed_amounts` lays them over `documents` (`open_documents`, read here when not
+    given): one read when the debtor has no open dispute (most debtors)."""
     if not Dispute.objects.filter(
         counterparty_id=counterparty_id, status=DisputeStatus.OPEN
     ).exists():
         return {}
-    by_currency: dict[str, list[tuple[int, date, Decimal]]] = defaultdict(list)
-    for doc_id, currency, due, amount in Document.objects.filter(
-        counterparty_id=counterparty_id, open_amount__gt=0, cancelled=False
-    ).values_list("id", "currency", "due_date", "open_amount"):
-        by_currency[currency].append((doc_id, due, amount))
-    if not by_currency:
+    if documents is None:
+        documents = open_documents(counterparty_id)
+    if not documents:
         return {}
-    return disputed_amounts({counterparty_id: dict(by_currency)}, today).get(counterparty_id, {})
+    return disputed_amounts({counterparty_id: documents}, today).get(counterparty_id, {})
 
 
 def disputed_amounts(

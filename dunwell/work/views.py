@@ -34,9 +34,8 @@ from dunwell.compiled import together
 from dunwell.forms import query_id
 from dunwell.interest.fx import rates_on
 from dunwell.ladder.decide import DEFAULT_WINDOW
-from dunwell.ladder.holds import disputed_amounts, promise_covers
+from dunwell.ladder.holds import disputed_of, open_documents, promise_covers
 from dunwell.ladder.models import Dispute, Task
-from dunwell.ledger.models import Document
 from dunwell.ledger.services import work_calendar as company_calendar
 from dunwell.money import ZERO, Amounts, Money, format_amounts, format_money, largest_currency
 from dunwell.money_l10n import money_text
@@ -585,24 +584,18 @@ def call_card(request: HttpRequest, counterparty_id: int) -> HttpResponse:
 def _asked_and_disputed(counterparty_id: int, today: date) -> tuple[Amounts, Amounts]:
     """The overdue debt a call asks for, per currency, and what open disputes hold of the open
     debt: laid over the documents as the ladder and the letters lay them
-    (`ladder.holds.disputed_amounts`), so the script asks for what the letter asks for (it read
+    (`ladder.holds.disputed_of`), so the script asks for what the letter asks for (it read
     the disputed 3 000 out as overdue while the letter left them out)."""
-    rows = list(
-        Document.objects.filter(counterparty_id=counterparty_id, open_amount__gt=0)
-        .order_by("due_date", "id")
-        .values_list("id", "currency", "due_date", "open_amount")
-    )
-    by_currency: dict[str, list[tuple[int, date, Decimal]]] = {}
-    for doc_id, currency, due, amount in rows:
-        by_currency.setdefault(currency, []).append((doc_id, due, amount))
-    held = disputed_amounts({counterparty_id: by_currency}, today).get(counterparty_id, {})
+    documents = open_documents(counterparty_id)
+    held = disputed_of(counterparty_id, today, documents)
+    rows = [(currency, *row) for currency, found in documents.items() for row in found]
     asked = Amounts.of(
         (currency, amount - held.get(doc_id, ZERO))
-        for doc_id, currency, due, amount in rows
+        for currency, doc_id, due, amount in rows
         if due < today
     ).nonzero()
     disputed = Amounts.of(
-        (currency, held.get(doc_id, ZERO)) for doc_id, currency, _due, _amount in rows
+        (currency, held.get(doc_id, ZERO)) for currency, doc_id, _due, _amount in rows
     ).nonzero()
     return asked, disputed
 
