@@ -29,11 +29,12 @@ from openpyxl.utils import get_column_letter
 
 from dunwell.accounts.models import Role, User
 from dunwell.ledger.importing.engine import ROLES
+from dunwell.ledger.importing.folder import LOAD_ORDER as FOLDER_ORDER
 from dunwell.ledger.importing.kinds import KINDS, Field, Kind
 from dunwell.ledger.models import Company, ImportKind
 
 # The order files load in: each kind names rows of the kinds before it.
-LOAD_ORDER: tuple[str, ...] = tuple(KINDS)
+LOAD_ORDER = FOLDER_ORDER  # the order `dunwell import DIR` loads a folder in
 # A row needs one of these to name its counterparty (both may be given).
 EITHER = ("counterparty", "counterparty_tax_id")
 
