@@ -8,7 +8,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,16 +15,9 @@ from dunwell.accounts.models import User
 from dunwell.ladder import services as ladder
 from dunwell.ledger.models import Contact, Counterparty
 from dunwell.work.models import CallActivity, Outcome
+from dunwell.work.tests.test_dispute_walk import client_for
 
 pytestmark = pytest.mark.usefixtures("frozen")
-
-
-def client_for(user: User, language: str) -> Client:
-    user.language = language
-    user.save(update_fields=["language"])
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def facts(page: str) -> str:

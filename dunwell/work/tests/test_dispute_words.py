@@ -9,7 +9,6 @@ from decimal import Decimal
 
 import pytest
 from django.apps import apps
-from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
@@ -18,21 +17,9 @@ from dunwell.ladder.models import PolicyStep
 from dunwell.ledger.models import Counterparty
 from dunwell.work import ladder_bridge
 from dunwell.work.models import Notification
+from dunwell.work.tests.test_dispute_walk import client_for, disputes_section
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
-
-
-def client_for(user: User, language: str) -> Client:
-    user.language = language
-    user.save(update_fields=["language"])
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def disputes_section(page: str) -> str:
-    start = page.index('id="disputes"')
-    return page[start : page.index("</section>", start)]
 
 
 @pytest.mark.parametrize(
