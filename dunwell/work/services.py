@@ -1016,6 +1016,36 @@ def notify_recipients(counterparty: Counterparty) -> list[User]:
     return people
 
 
+def negotiation_deadline(task: Any) -> date | None:
+    """The day the regulation's negotiation window ends (DESIGN §1.3): the day the notice's
+    policy sends the pretension, counted like the notice from the due date of the task's
+    earliest document. None when no pretension follows the notice on that scale."""
+    from dunwell.ladder.models import Action, PolicyStep, Trigger
+
+    step = task.step
+    if step is None or step.trigger != Trigger.DUE_OFFSET or not task.document_ids:
+        return None
+    pretension = (
+        PolicyStep.objects.filter(
+            policy_id=step.policy_id,
+            order__gt=step.order,
+            action=Action.PRETENSION,
+            trigger=Trigger.DUE_OFFSET,
+        )
+        .order_by("order")
+        .first()
+    )
+    due = (
+        Document.objects.filter(pk__in=task.document_ids)
+        .order_by("due_date")
+        .values_list("due_date", flat=True)
+        .first()
+    )
+    if pretension is None or due is None:
+        return None
+    return due + timedelta(days=pretension.days)
+
+
 def notify_key(task: Any) -> str:
     return f"task-notify:{task.pk}"
 
@@ -1033,18 +1063,33 @@ def complete_notify_task(by: User, task: Any, note: str = "") -> list[User]:
     counterparty = done.counterparty
     url = reverse("work:debtor", args=[counterparty.pk])
     notified = []
+    # The date the window ends and who takes over then, not the notice's own task title ("…
+    # (Payment missed: notify the manager and the supervisor)"), which told its readers nothing.
+    deadline = negotiation_deadline(done)
+    message = (
+        _(
+            "%(debtor)s missed a payment: settle it by negotiation by %(deadline)s; after that"
+            " the lawyers send the pretension."
+        )
+        if deadline is not None
+        else _(
+            "%(debtor)s missed a payment: settle it by negotiation within the regulation's "
+            "window (%(task)s)."
+        )
+    )
     for person in notify_recipients(counterparty):
         sent = notify(
             person,
             Notification.Kind.PAYMENT_MISSED,
-            _(
-                "%(debtor)s missed a payment: settle it by negotiation within the regulation's "
-                "window (%(task)s)."
-            ),  # fmt: skip
+            message,
             counterparty,
             url,
             key=notify_key(done),
-            params={"debtor": counterparty.name, "task": done.beside_debtor_in_each_language},
+            params={
+                "debtor": counterparty.name,
+                "task": done.beside_debtor_in_each_language,
+                "deadline": deadline,
+            },
         )
         if sent is not None:
             notified.append(person)
