@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -18,7 +19,13 @@ from dunwell.accounts.visibility import can_see_metrics
 from dunwell.forms import query_with_default
 from dunwell.insight.export import bucket_label
 from dunwell.insight.forms import METRICS_GROUP_CHOICES, MetricsFilterForm
-from dunwell.insight.metrics import MetricsReport, Series, last_month_end, metrics
+from dunwell.insight.metrics import (
+    SIMPLE_DSO_MONTHS,
+    MetricsReport,
+    Series,
+    last_month_end,
+    metrics,
+)
 from dunwell.insight.metrics_export import cents, one_place, roll_labels, series_title, write_xlsx
 from dunwell.insight.selectors import currency_choices
 from dunwell.views import bad_query
@@ -58,6 +65,23 @@ def _chart(report: MetricsReport, series: list[Series]) -> dict[str, Any]:
             {"label": s.label or s.currency, "data": [number(one_place(p.cei)) for p in s.points]}
             for s in series
         ],
+    }
+
+
+def _periods(as_of: date) -> dict[str, Any]:
+    """The days the key figures are taken over, for the formulas under the table: the simple
+    and best possible DSO divide by the credit sales of the last months to the as-of day, the
+    CEI is of the as-of day's month (opening on the day before it)."""
+    month_start = as_of.replace(day=1)
+    sales_start = month_start
+    for _month in range(SIMPLE_DSO_MONTHS - 1):
+        sales_start = (sales_start - timedelta(days=1)).replace(day=1)
+    return {
+        "end": as_of,
+        "sales_start": sales_start,
+        "sales_days": (as_of - sales_start).days + 1,
+        "month_start": month_start,
+        "opening": month_start - timedelta(days=1),
     }
 
 
@@ -165,6 +189,7 @@ def metrics_page(request: HttpRequest) -> HttpResponse:
         "summary": summary,
         "details": details,
         "months": list(report.ends),
+        "periods": _periods(report.as_of),
         "collectors": collectors,
         "chart": _chart(report, shown),
         "query": request.GET.urlencode(),

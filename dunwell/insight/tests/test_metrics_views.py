@@ -262,3 +262,34 @@ def test_the_recovery_odds_read_as_the_language_writes_percents(
     assert shares, cells
     # One decimal in every cell, so that a column does not mix "18%" and "24,8%".
     assert all(re.fullmatch(rf"\d+\{point}\d%", c) for c in shares), shares
+
+
+def test_the_page_says_how_dso_and_cei_are_computed_and_over_which_days(
+    client: Client, ledger: None, director: User
+) -> None:
+    """The key figures stood as bare numbers under headings whose hints named no formula and
+    no period: a director could not tell which sales a DSO of 107 divides by, nor which month
+    a CEI is of."""
+    html = get(client, director).content.decode()
+    formulas = html.split('id="kpi-formulas"', 1)[1].split("</div>", 1)[0]
+    assert (
+        "Simple DSO = receivables on 31.03.2026 ÷ credit sales from 01.01.2026 to 31.03.2026"
+        " × 90 days." in formulas
+    )
+    assert "Best possible DSO = not yet due on 31.03.2026" in formulas
+    assert "ADD = simple DSO − best possible DSO" in formulas
+    assert (
+        "CEI, % = (receivables on 28.02.2026 + credit sales from 01.03.2026 to 31.03.2026"
+        " − receivables on 31.03.2026) ÷ (receivables on 28.02.2026 + the same credit sales"
+        " − not yet due on 31.03.2026) × 100" in formulas
+    )
+    assert "DSO (count-back): the receivables on 31.03.2026" in formulas
+
+
+def test_the_formulas_read_in_romanian(client: Client, ledger: None, director: User) -> None:
+    director.language = "ro"
+    director.save()
+    html = get(client, director, HTTP_ACCEPT_LANGUAGE="ro").content.decode()
+    formulas = html.split('id="kpi-formulas"', 1)[1].split("</div>", 1)[0]
+    assert "Cum se calculează indicatorii principali" in formulas
+    assert "01.01.2026" in formulas and "90 de zile" in formulas
