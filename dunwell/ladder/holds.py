@@ -10,7 +10,11 @@ A hold is what pauses the pressure scale (DESIGN §1.4, §1.6–1.8):
 - an active **promise** covers the tasks whose open documents it pays in full, until the
   promised date plus the promise's grace days;
 - an open **dispute** covers the tasks whose open documents are all disputed, until the
-  dispute's deadline (or until it is settled).
+  dispute's deadline (or until it is settled);
+- a dispute **accepted in part** (settled, a credit note to come) goes on holding the amount
+  accepted over the documents it names until the ledger credits it: until what they (or, naming
+  none, the debtor's debt in its currency) owe falls by that amount, as a credit note or the
+  documents' settlement brings about (`accepted_still_held`).
 
 Promises and disputes are laid over documents of their own currency only, oldest first, as
 the daily run does; a task is held when every open document it names is fully held. Tasks
@@ -27,7 +31,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from django.db.models import Max, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
@@ -159,10 +163,25 @@ ACTIVE_PROMISES_OF = Reusable(
     ),
     list,
 )
+# What a dispute holds: an open one its disputed amount; a settled one accepted in part the
+# amount accepted, until the ledger credits it (`_still_held` decides, by the documents).
+HOLDING_DISPUTES = Q(status=DisputeStatus.OPEN) | Q(
+    status=DisputeStatus.RESOLVED, accepted_amount__gt=0
+)
 OPEN_DISPUTES_OF = Reusable(
     lambda ids: (
-        Dispute.objects.filter(counterparty_id__any=ids, status=DisputeStatus.OPEN)
-        .values("id", "counterparty_id", "amount", "currency", "deadline", "documents")
+        Dispute.objects.filter(HOLDING_DISPUTES, counterparty_id__any=ids)
+        .values(
+            "id",
+            "counterparty_id",
+            "amount",
+            "currency",
+            "deadline",
+            "documents",
+            "status",
+            "accepted_amount",
+            "accepted_open",
+        )
         .order_by()
     ),
     list,
@@ -271,6 +290,9 @@ class Claim(NamedTuple):
     documents: list[int]  # the documents it names; empty: the oldest first
     until: date | None  # a promise's date plus its grace days; a dispute's deadline
     promised_date: date | None = None
+    # A dispute accepted in part: what its documents owed when accepted (the claim's amount
+    # is then the accepted amount, held until they owe that much less).
+    accepted_open: Decimal | None = None
 
 
 def _claims_of(counterparty_ids: list[int], today: date) -> dict[int, list[Claim]]:
@@ -285,7 +307,18 @@ def _claims_of(counterparty_ids: list[int], today: date) -> dict[int, list[Claim
             entry[1].documents.append(p["documents"])
     disputes: dict[int, tuple[int, Claim]] = {}
     for d in OPEN_DISPUTES_OF(counterparty_ids):
-        claim_d = Claim(DISPUTE, d["id"], d["amount"], d["currency"], [], d["deadline"])
+        if d["status"] == DisputeStatus.OPEN:
+            claim_d = Claim(DISPUTE, d["id"], d["amount"], d["currency"], [], d["deadline"])
+        else:  # accepted in part: the accepted amount, until the ledger credits it
+            claim_d = Claim(
+                DISPUTE,
+                d["id"],
+                d["accepted_amount"],
+                d["currency"],
+                [],
+                None,
+                accepted_open=d["accepted_open"] or Decimal("0"),
+            )
         entry_d = disputes.setdefault(d["id"], (d["counterparty_id"], claim_d))
         if d["documents"] is not None:
             entry_d[1].documents.append(d["documents"])
@@ -306,7 +339,7 @@ def _reached(
     together (promises first, then disputes, as the daily run lays them)."""
     out: list[tuple[Claim, set[int]]] = []
     for currency, open_docs in docs_by_currency.items():
-        mine = [c for c in claims if c.currency == currency]
+        mine = [c for c in claims if c.currency == currency and _still_held(c, open_docs)]
         if not mine:
             continue
         mine.sort(key=lambda c: c.kind != PROMISE)
@@ -375,6 +408,68 @@ def promise_covers(counterparty_id: int, today: date) -> list[PromiseCover]:
     ]
 
 
+def _still_held(claim: Claim, open_docs: Sequence[tuple[int, date, Decimal]]) -> bool:
+    """Whether a claim holds anything: an accepted part of a settled dispute until the ledger
+    credits it, i.e. until what the documents it names (none named: the debtor's open
+    documents of its currency, `open_docs`) owe falls by the accepted amount; every other
+    claim always."""
+    if claim.accepted_open is None:
+        return True
+    named = set(claim.documents)
+    owed = sum(
+        (amount for doc_id, _due, amount in open_docs if not named or doc_id in named),
+        Decimal("0"),
+    )
+    return owed > claim.accepted_open - claim.amount
+
+
+def owed_now(counterparty_id: int, currency: str, documents: Collection[int]) -> Decimal:
+    """What the documents (none: the debtor's open documents in `currency`) owe today: what a
+    dispute accepted in part is measured against (`Dispute.accepted_open`). One read."""
+    found = Document.objects.filter(
+        counterparty_id=counterparty_id, currency=currency, open_amount__gt=0
+    )
+    if documents:
+        found = found.filter(pk__in=list(documents))
+    return sum(found.values_list("open_amount", flat=True), Decimal("0"))
+
+
+def accepted_still_held(counterparty_ids: Collection[int]) -> dict[int, Money]:
+    """The disputes of the counterparties settled with a part accepted whose credit the ledger
+    has not brought yet (dispute id → the amount accepted, still held out of escalation). Two
+    reads (one when none was accepted in part)."""
+    accepted: dict[int, tuple[int, Claim]] = {}
+    for row in Dispute.objects.filter(
+        counterparty_id__in=list(counterparty_ids),
+        status=DisputeStatus.RESOLVED,
+        accepted_amount__gt=0,
+    ).values("id", "counterparty_id", "accepted_amount", "accepted_open", "currency", "documents"):
+        claim = Claim(
+            DISPUTE,
+            row["id"],
+            row["accepted_amount"],
+            row["currency"],
+            [],
+            None,
+            accepted_open=row["accepted_open"] or Decimal("0"),
+        )
+        entry = accepted.setdefault(row["id"], (row["counterparty_id"], claim))
+        if row["documents"] is not None:
+            entry[1].documents.append(row["documents"])
+    if not accepted:
+        return {}
+    docs: dict[tuple[int, str], list[tuple[int, date, Decimal]]] = defaultdict(list)
+    for doc_id, cp_id, currency, due, amount in Document.objects.filter(
+        counterparty_id__in={cp for cp, _c in accepted.values()}, open_amount__gt=0
+    ).values_list("id", "counterparty_id", "currency", "due_date", "open_amount"):
+        docs[(cp_id, currency)].append((doc_id, due, amount))
+    return {
+        dispute_id: Money(claim.amount, claim.currency)
+        for dispute_id, (cp_id, claim) in accepted.items()
+        if _still_held(claim, docs.get((cp_id, claim.currency), []))
+    }
+
+
 def open_documents(counterparty_id: int) -> dict[str, list[tuple[int, date, Decimal]]]:
     """One debtor's open documents by currency, (id, due date, open amount), oldest first: what
     `disputed_amounts` lays claims over. One read."""
@@ -396,9 +491,7 @@ def disputed_of(
     """One debtor's open documents held by its open disputes (document → amount), laid as
     `disputed_amounts` lays them over `documents` (`open_documents`, read here when not
     given): one read when the debtor has no open dispute (most debtors)."""
-    if not Dispute.objects.filter(
-        counterparty_id=counterparty_id, status=DisputeStatus.OPEN
-    ).exists():
+    if not Dispute.objects.filter(HOLDING_DISPUTES, counterparty_id=counterparty_id).exists():
         return {}
     if documents is None:
         documents = open_documents(counterparty_id)
@@ -421,7 +514,9 @@ def disputed_amounts(
     out: dict[int, dict[int, Decimal]] = {}
     for cp_id, by_currency in open_docs.items():
         for currency, rows in by_currency.items():
-            mine = [c for c in claims.get(cp_id, []) if c.currency == currency]
+            mine = [
+                c for c in claims.get(cp_id, []) if c.currency == currency and _still_held(c, rows)
+            ]
             disputes = [(c.amount, c.documents) for c in mine if c.kind == DISPUTE]
             if not disputes:
                 continue

@@ -782,6 +782,12 @@ class Dispute(models.Model):
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # A claim accepted in part: the amount the company agreed to drop (a credit note will
+    # come), held out of escalation after the dispute is settled until the ledger credits it
+    # (`ladder.holds`); `accepted_open` is what the documents it names (none: the debtor's
+    # debt in its currency) still owed when it was accepted.
+    accepted_amount = money_field(_("accepted amount"), null=True, blank=True)
+    accepted_open = money_field(_("open when accepted"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("dispute")

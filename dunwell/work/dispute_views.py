@@ -19,7 +19,7 @@ from dunwell.ledger.models import Document
 from dunwell.money import Money
 from dunwell.money_l10n import money_text
 from dunwell.work import ladder_bridge, selectors, services
-from dunwell.work.disputes import SORTS, open_disputes
+from dunwell.work.disputes import SORTS, awaiting_credit, open_disputes
 from dunwell.work.forms import DisputeForm
 from dunwell.work.services import DISPUTE_REASONS
 from dunwell.work.views import _debt_currencies, _dispute_recorded
@@ -114,5 +114,6 @@ def disputes(request: HttpRequest) -> HttpResponse:
             "reason": reason,
             "sort": sort,
             "overdue": sum(1 for row in found.rows if row.overdue),
+            "awaiting": awaiting_credit(user),
         },
     )

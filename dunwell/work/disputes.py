@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from dunwell.accounts.models import User
 from dunwell.accounts.visibility import dispute_filter
+from dunwell.ladder.holds import accepted_still_held
 from dunwell.ladder.models import Dispute, DisputeStatus
 from dunwell.ledger.models import TimelineEntry
 from dunwell.money import Amounts, Money
@@ -103,3 +104,46 @@ def _channels(dispute_ids: list[int], counterparty_ids: set[int]) -> dict[int, s
         for data in entries
         if isinstance(data, dict) and data.get("dispute") in wanted and data.get("channel")
     }
+
+
+@dataclass(frozen=True)
+class AcceptedRow:
+    """A claim settled with a part accepted whose credit note the ledger has not brought yet:
+    that part is still held out of escalation."""
+
+    id: int
+    counterparty_id: int
+    debtor: str
+    accepted: Money
+    documents: list[str]
+    resolved_by: User | None
+    resolved_on: date | None
+
+
+def awaiting_credit(user: User) -> list[AcceptedRow]:
+    """The disputes `user` may see that were settled with a part accepted and still wait for
+    the credit note (`ladder.holds.accepted_still_held`), the oldest decision first."""
+    found = list(
+        Dispute.objects.filter(
+            dispute_filter(user), status=DisputeStatus.RESOLVED, accepted_amount__gt=0
+        )
+        .select_related("counterparty", "resolved_by")
+        .prefetch_related("documents")
+        .order_by("resolved_at", "pk")
+    )
+    if not found:
+        return []
+    held = accepted_still_held({d.counterparty_id for d in found})
+    return [
+        AcceptedRow(
+            id=d.pk,
+            counterparty_id=d.counterparty_id,
+            debtor=d.counterparty.name,
+            accepted=held[d.pk],
+            documents=sorted(doc.number for doc in d.documents.all()),
+            resolved_by=d.resolved_by,
+            resolved_on=timezone.localdate(d.resolved_at) if d.resolved_at else None,
+        )
+        for d in found
+        if d.pk in held
+    ]

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Case, Max, Q, Sum, Value, When, prefetch_related_objects
 from django.utils import timezone
 from django.utils.text import format_lazy
@@ -286,11 +287,18 @@ def facts_for(counterparty: Counterparty, today: date, window_days: int = 60) ->
                 "status": d.get_status_display(),
                 "css": STATUS_CSS.get(d.status, ""),
                 "resolved_at": d.resolved_at,
+                "accepted": d.accepted_amount if d.status == DisputeStatus.RESOLVED else None,
+                # the accepted part still held, awaiting the credit note (`holds`)
+                "awaiting_credit": False,
             }
         )
         if d.status == DisputeStatus.OPEN:
             facts.disputed_documents.update(doc.pk for doc in d.documents.all())
         facts.resolved_dispute_since_last_call |= news
+    if any(d["accepted"] for d in facts.disputes):  # rare: two reads only then
+        waiting = holds.accepted_still_held([counterparty.pk])
+        for entry in facts.disputes:
+            entry["awaiting_credit"] = entry["id"] in waiting
     agreements = _AGREEMENTS(counterparty.pk)
     prefetch_related_objects(agreements, "instalments")
     for a in agreements:
@@ -380,7 +388,9 @@ def may_hold_disputed(facts: LadderFacts) -> bool:
     """Whether an open dispute may hold part of the debtor's debt, by the disputes the card
     already read: one of them open, or as many as the card lists (an older one may be open).
     False spares the pages the reads of laying disputes over the documents."""
-    return len(facts.disputes) >= DISPUTES_ON_CARD or any(d["open"] for d in facts.disputes)
+    return len(facts.disputes) >= DISPUTES_ON_CARD or any(
+        d["open"] or d["awaiting_credit"] for d in facts.disputes
+    )
 
 
 def register_dispute(
@@ -646,11 +656,20 @@ def create_agreement(
     return agreement.pk
 
 
+@transaction.atomic
 def resolve_dispute(
-    by: User, counterparty: Counterparty, dispute_id: int, resolution: str, rejected: bool
+    by: User,
+    counterparty: Counterparty,
+    dispute_id: int,
+    resolution: str,
+    rejected: bool,
+    accepted: Decimal | None = None,
 ) -> None:
     """Close a claim. The ladder's "dispute resolved" step then puts the call "ask for the
-    payment date" into the collector's day at the next run."""
+    payment date" into the collector's day at the next run. `accepted`: the part of a settled
+    claim the company agreed to drop (a credit note will come), in the dispute's currency; it
+    stays held out of escalation until the ledger credits it (`ladder.holds`), the rest
+    returns to escalation."""
     dispute = Dispute.objects.filter(pk=dispute_id, counterparty=counterparty).first()
     if dispute is None:
         raise WorkError(_("This dispute belongs to another debtor."))
@@ -660,6 +679,27 @@ def resolve_dispute(
         )
     if not resolution.strip():
         raise WorkError(_("Write how the dispute was settled."))
+    if accepted is not None and accepted > 0 and not rejected:
+        if accepted > dispute.amount:
+            from dunwell.money import Money
+            from dunwell.money_l10n import money_text
+
+            raise WorkError(
+                _("The accepted amount, %(accepted)s, is more than the disputed %(amount)s.")
+                % {
+                    "accepted": money_text(Money(accepted, dispute.currency)),
+                    "amount": money_text(Money(dispute.amount, dispute.currency)),
+                }
+            )
+        # Set before the ladder closes it, so its re-check already holds the accepted part.
+        Dispute.objects.filter(pk=dispute.pk, status=DisputeStatus.OPEN).update(
+            accepted_amount=accepted,
+            accepted_open=holds.owed_now(
+                counterparty.pk,
+                dispute.currency,
+                list(dispute.documents.values_list("pk", flat=True)),
+            ),
+        )
     try:
         ladder.resolve_dispute(dispute, user=by, resolution=resolution, rejected=rejected)
     except ladder.LadderError as exc:

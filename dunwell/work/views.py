@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
@@ -31,7 +31,7 @@ from dunwell.accounts.visibility import (
     can_write_note,
 )
 from dunwell.compiled import together
-from dunwell.forms import query_id
+from dunwell.forms import AmountField, query_id
 from dunwell.interest.fx import rates_on
 from dunwell.ladder.decide import DEFAULT_WINDOW
 from dunwell.ladder.holds import disputed_of, open_documents, promise_covers
@@ -942,13 +942,25 @@ def resolve_dispute(request: HttpRequest, counterparty_id: int, dispute_id: int)
     dispute = get_object_or_404(Dispute, pk=dispute_id, counterparty=counterparty)
     if not can_resolve_dispute(user, dispute):
         raise PermissionDenied
+    rejected = request.POST.get("decision") == "reject"
+    try:
+        # The part accepted (a credit note will come), typed as the user writes amounts.
+        accepted = (
+            None
+            if rejected
+            else AmountField(required=False).clean(request.POST.get("accepted", ""))
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(reverse("work:debtor", args=[counterparty.pk]) + f"#dispute-{dispute.pk}")
     try:
         ladder_bridge.resolve_dispute(
             user,
             counterparty,
             dispute_id,
             request.POST.get("resolution", ""),
-            rejected=request.POST.get("decision") == "reject",
+            rejected=rejected,
+            accepted=accepted,
         )
     except services.WorkError as exc:
         messages.error(request, str(exc.message))
