@@ -183,3 +183,24 @@ def test_the_page_is_translated(client: Client, ledger: object, director: User) 
     html = page(client, director, HTTP_ACCEPT_LANGUAGE="ro")
     assert "Vechimea creanțelor la 31.03.2026" in html
     assert "Nescadent" in html
+
+
+def test_a_debtor_in_a_bucket_opens_its_card(
+    client: Client, ledger: tuple[Counterparty, Counterparty], director: User
+) -> None:
+    """A director who saw a debtor in 61–90 could not get from the row to the documents
+    behind it: the name was plain text."""
+    mine, other = ledger
+    html = page(client, director)
+    card = reverse("work:debtor", args=[other.pk])
+    assert f'<a href="{card}">{other.name} ({other.external_id})</a>' in html
+    assert f'href="{reverse("work:debtor", args=[mine.pk])}"' in html
+
+
+def test_a_collector_is_linked_only_to_the_cards_they_may_open(
+    client: Client, ledger: tuple[Counterparty, Counterparty], collector: User
+) -> None:
+    mine, other = ledger
+    html = page(client, collector)
+    assert f'href="{reverse("work:debtor", args=[mine.pk])}"' in html
+    assert f'href="{reverse("work:debtor", args=[other.pk])}"' not in html
