@@ -140,7 +140,7 @@ def _key() -> list[dict[str, Any]]:
             "window": ("09:00", "17:00"),
         },
         {
-            "name": "Director decides on legal steps",
+            "name": "Pretension (director's approval)",
             "days": 30,
             "action": "pretension",
             "assignee": "lawyer",
@@ -385,10 +385,10 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "uk": "Особистий лист із випискою",
         "ro": "Scrisoare personală cu extras de cont",
     },
-    "Director decides on legal steps": {
-        "ru": "Директор решает о юридических шагах",
-        "uk": "Директор вирішує щодо юридичних кроків",
-        "ro": "Directorul decide asupra pașilor juridici",
+    "Pretension (director's approval)": {
+        "ru": "Претензия (утверждает директор)",
+        "uk": "Претензія (затверджує директор)",
+        "ro": "Notificare de plată (aprobarea directorului)",
     },
     "Stop shipments (director's approval)": {
         "ru": "Остановить отгрузки (утверждает директор)",

@@ -162,7 +162,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     if not services.can_approve(user, task):
         raise PermissionDenied
     comment = request.POST.get("comment", "")
-    # The list holds many alike steps ("Director decides on legal steps — …"): each message
+    # The list holds many alike steps ("Stop shipments (director's approval) — …"): each message
     # names the one decided.
     step = task.localized_title
     try:

@@ -229,3 +229,80 @@ def test_a_romanian_reader_sees_the_claim_letter_called_notificare_de_plata(
     assert f"Notificare de plată cu termenul din contract — {debtor.name}" not in page
     with translation.override("ro"):
         assert "Trimiteți notificarea de plată cu termenul" in task.localized_instructions
+
+
+def test_the_lawyer_reads_an_approved_legal_step_as_a_pretension_to_write(
+    make_counterparty: Callable[..., Counterparty],
+    make_document: Callable[..., Document],
+    make_user: Callable[..., User],
+    collector: User,
+    director: User,
+) -> None:
+    """The key customers' legal step was named for its approval ("Director decides on legal
+    steps"), and the lawyer's list kept that title once the director had approved it: the
+    lawyer read a decision already taken instead of the pretension to write."""
+    from dunwell.accounts.models import Role
+    from dunwell.ladder import services
+    from dunwell.ladder.models import TaskStatus
+
+    make_user("laura", Role.LAWYER)
+    debtor = make_counterparty(collector=collector, segment=Segment.objects.get(code="key"))
+    make_document(debtor, due_date=date(2026, 3, 2))
+    run(date(2026, 4, 6))
+    task = Task.objects.get(step__policy__code="key", action="pretension")
+    assert task.status == TaskStatus.AWAITING_APPROVAL
+    services.approve_task(task, user=director)
+    lawyer = task.assignee
+    assert lawyer is not None
+    for lang, title in (
+        ("ru", "Претензия (утверждает директор)"),
+        ("ro", "Notificare de plată (aprobarea directorului)"),
+    ):
+        page = client_for(lawyer, lang).get(reverse("ladder:tasks")).content.decode()
+        assert f"<td>{title}</td>" in page, lang
+        assert "Director" not in page.split("<tbody", 1)[1].split("</tbody>", 1)[0], lang
+
+
+def test_the_legal_steps_rename_reaches_the_step_and_its_tasks_and_keeps_own_wording(
+    make_counterparty: Callable[..., Counterparty], collector: User
+) -> None:
+    """Migration 0020 renames the shipped step where a company kept it, and the titles its
+    tasks took from it; a language the company named itself and a title someone wrote stay."""
+    from datetime import UTC, datetime
+
+    from django.apps import apps
+
+    old = "Director decides on legal steps"
+    step = PolicyStep.objects.get(policy__code="key", action="pretension")
+    step.name = old
+    own = "Juriștii, doar cu acordul"
+    step.names = {
+        "ru": "Директор решает о юридических шагах",
+        "uk": "Директор вирішує щодо юридичних кроків",
+        "ro": own,
+    }
+    step.save()
+    debtor = make_counterparty(collector=collector, name="VinTrade SRL")
+    due = datetime(2026, 3, 10, 8, 0, tzinfo=UTC)
+    made = Task.objects.create(counterparty=debtor, step=step, action="pretension", due_at=due,
+                               title=f"{old} — VinTrade SRL", key="t:made")  # fmt: skip
+    written = Task.objects.create(counterparty=debtor, step=step, action="pretension", due_at=due,
+                                  title="Ask Laura about VinTrade", key="t:written")  # fmt: skip
+
+    importlib.import_module("dunwell.ladder.migrations.0020_pretension_approval_name").rename(
+        apps, None
+    )
+
+    step.refresh_from_db()
+    assert step.name == "Pretension (director's approval)"
+    assert step.names == {
+        "ru": "Претензия (утверждает директор)",
+        "uk": "Претензія (затверджує директор)",
+        "ro": own,
+    }
+    made.refresh_from_db()
+    assert made.title == "Pretension (director's approval) — VinTrade SRL"
+    with translation.override("uk"):
+        assert made.localized_title == "Претензія (затверджує директор) — VinTrade SRL"
+    written.refresh_from_db()
+    assert written.title == "Ask Laura about VinTrade"

@@ -371,11 +371,11 @@ def test_the_approvals_count_reads_in_each_language(
 def test_a_decision_on_a_debtor_whose_name_ends_in_a_full_stop_ends_with_one(
     make_counterparty: Callable[..., Counterparty], collector: User, director: User
 ) -> None:
-    """ "Respins: Directorul decide asupra pașilor juridici — Elektrobud S.A.." read with two
+    """ "Respins: Notificare de plată (aprobarea directorului) — Elektrobud S.A.." read with two
     full stops: the message adds one after the step's title, which ends with the name."""
     debtor = make_counterparty(collector=collector, name="Elektrobud S.A.")
     step = PolicyStep.objects.filter(
-        policy__code="key", name="Director decides on legal steps"
+        policy__code="key", name="Pretension (director's approval)"
     ).first()
     assert step is not None
     director.language = "ro"
@@ -390,5 +390,5 @@ def test_a_decision_on_a_debtor_whose_name_ends_in_a_full_stop_ends_with_one(
         message = re.search(rf"{said}: [^<]*", html.unescape(page))
         assert message is not None
         assert message.group(0).strip() == (
-            f"{said}: Directorul decide asupra pașilor juridici — Elektrobud S.A."
+            f"{said}: Notificare de plată (aprobarea directorului) — Elektrobud S.A."
         )

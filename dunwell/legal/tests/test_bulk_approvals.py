@@ -156,10 +156,10 @@ def _awaiting(debtor: Counterparty, assignee: Any, action: str, key: str) -> Tas
     ("lang", "count", "step", "empty", "nothing"),
     [
         ("ru", "1 юридический шаг шкалы давления ждёт вашего утверждения.",
-         "Директор решает о юридических шагах", "Ничто не ждёт вашего решения.",
+         "Претензия (утверждает директор)", "Ничто не ждёт вашего решения.",
          "Решений от вас ничто не ждёт."),
         ("ro", "1 pas juridic al scării de presiune așteaptă aprobarea dvs.",
-         "Directorul decide asupra pașilor juridici", "Nimic nu așteaptă decizia dvs.", None),
+         "Notificare de plată (aprobarea directorului)", "Nimic nu așteaptă decizia dvs.", None),
     ],
 )  # fmt: skip
 def test_the_pressure_scales_legal_steps_waiting_for_the_director_are_listed(
@@ -173,7 +173,7 @@ def test_the_pressure_scales_legal_steps_waiting_for_the_director_are_listed(
     nothing: str | None,
 ) -> None:
     """The demo's director read 'Решений от вас ничто не ждёт.' here while the Approvals page
-    listed seven overdue 'Director decides on legal steps': the page counted only the legal
+    listed seven overdue legal steps of key customers: the page counted only the legal
     cases' requests, not the ladder's legal steps awaiting the director's approval."""
     director.language = lang
     director.save(update_fields=["language"])

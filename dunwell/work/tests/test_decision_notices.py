@@ -5,6 +5,7 @@ lost to the people working the debtor."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -59,12 +60,12 @@ def legal_step(key_debtor: Counterparty, make_user: Callable[..., User]) -> Task
     [
         (
             "en",
-            "Diana Director refused the step “Director decides on legal steps” for VinTrade "
+            "Diana Director refused the step “Pretension (director's approval)” for VinTrade "
             "SRL: ten years of good relations, wait until January",
         ),
         (
             "ru",
-            "Diana Director: шаг «Директор решает о юридических шагах» для VinTrade SRL "
+            "Diana Director: шаг «Претензия (утверждает директор)» для VinTrade SRL "
             "отклонён: ten years of good relations, wait until January",
         ),
     ],
@@ -84,8 +85,8 @@ def test_a_refused_legal_step_tells_the_collector_and_the_lawyer_why(
         assert reader is not None
         reader.language = language
         reader.save()
-        assert expected in notifications_page(reader).replace("&nbsp;", " ")
-    assert expected not in notifications_page(director)
+        assert expected in html.unescape(notifications_page(reader).replace("&nbsp;", " "))
+    assert expected not in html.unescape(notifications_page(director).replace("&nbsp;", " "))
 
 
 def test_an_approved_legal_step_tells_the_lawyer_it_is_theirs_now(
@@ -102,7 +103,7 @@ def test_an_approved_legal_step_tells_the_lawyer_it_is_theirs_now(
     lawyer.language = "ro"
     lawyer.save()
     assert (
-        "Diana Director: pasul „Directorul decide asupra pașilor juridici” pentru VinTrade SRL "
+        "Diana Director: pasul „Notificare de plată (aprobarea directorului)” pentru VinTrade SRL "
         "a fost aprobat." in notifications_page(lawyer)
     )
 
