@@ -15,6 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from dunwell.letters.defaults import SIGNATURE
 from dunwell.letters.engine import render_wording
 from dunwell.letters.situation import Situation
 from dunwell.money import Money
@@ -317,16 +318,32 @@ def facts_text(context: dict[str, Any]) -> str:
     )
 
 
+# The sign-offs the shipped wordings close with ("Kind regards," and its translations).
+SIGN_OFFS = frozenset(SIGNATURE.values())
+
+
+def with_payment_details(text: str, details: str) -> str:
+    """`text` with the payment details placed where a letter gives them: before its sign-off
+    (the last line that is one of `SIGN_OFFS`), or after its last line when it has none. They
+    followed the signature, as a postscript, in every shipped wording."""
+    lines = text.split("\n")
+    for at in range(len(lines) - 1, -1, -1):
+        if lines[at].strip() in SIGN_OFFS:
+            before = "\n".join(lines[:at]).rstrip("\n")
+            return f"{before}\n\n{details}\n\n" + "\n".join(lines[at:])
+    return f"{text}\n\n{details}"
+
+
 def draft(situation: Situation, subject: str, body: str, sender: Sender, step: str = "") -> Draft:
-    """The wording (`subject`, `body`) filled with this debtor's situation. The payment details
-    end every letter that asks for money: a wording that does not place `payment_details`
-    itself gets them after its last line, so the wordings a company wrote before print them
-    without being rewritten."""
+    """The wording (`subject`, `body`) filled with this debtor's situation. Every letter that
+    asks for money says where to pay: a wording that does not place `payment_details` itself
+    gets them before its sign-off (`with_payment_details`), so the wordings a company wrote
+    before print them without being rewritten."""
     context = letter_context(situation, sender, step)
     with translation.override(situation.language):
         text = render_wording(body, context)
         if context["payment_details"] and not PLACES_PAYMENT_DETAILS.search(body):
-            text = f"{text}\n\n{context['payment_details']}"
+            text = with_payment_details(text, context["payment_details"])
         return Draft(
             subject=" ".join(render_wording(subject, context).split()),
             body=text,

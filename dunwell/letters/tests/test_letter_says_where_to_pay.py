@@ -53,7 +53,7 @@ def composed(client: Any, user: Any, debtor: Any, task: Any, language: str) -> s
 
 
 @pytest.mark.parametrize(
-    ("language", "ron", "eur"),
+    ("language", "ron", "eur", "sign_off"),
     [
         (
             "en",
@@ -61,6 +61,7 @@ def composed(client: Any, user: Any, debtor: Any, task: Any, language: str) -> s
             f"RO18547290\nBank account: {RON}\nBank: Banca Transilvania\nSWIFT (BIC): BTRLRO22",
             f"Payment details for payments in EUR:\nRecipient: Demo Supply LLC, tax id "
             f"RO18547290\nBank account: {EUR}\nBank: Banca Transilvania\nSWIFT (BIC): BTRLRO22",
+            "Kind regards,\ncolin\nDemo Supply LLC",
         ),
         (
             "ro",
@@ -68,10 +69,11 @@ def composed(client: Any, user: Any, debtor: Any, task: Any, language: str) -> s
             f"RO18547290\nCont bancar: {RON}\nBanca: Banca Transilvania\nSWIFT (BIC): BTRLRO22",
             "Date bancare pentru plata în EUR:\nBeneficiar: Demo Supply LLC, cod fiscal "
             f"RO18547290\nCont bancar: {EUR}\nBanca: Banca Transilvania\nSWIFT (BIC): BTRLRO22",
+            "Cu stimă,\ncolin\nDemo Supply LLC",
         ),
     ],
 )
-def test_the_letter_ends_with_where_to_pay_each_currency_it_asks_for(
+def test_the_letter_says_where_to_pay_each_currency_it_asks_for_before_its_sign_off(
     client: Any,
     collector: Any,
     debtor: Any,
@@ -81,10 +83,13 @@ def test_the_letter_ends_with_where_to_pay_each_currency_it_asks_for(
     language: str,
     ron: str,
     eur: str,
+    sign_off: str,
 ) -> None:
+    """The blocks followed the signature, as a postscript: they stand before the sign-off."""
     body = composed(client, collector, debtor, letter_task, language)
     # Overdue: 300 EUR and 1,500 RON; the EUR block first, as the total names them.
-    assert body.endswith(f"{eur}\n\n{ron}")
+    assert f"{eur}\n\n{ron}\n\n{sign_off}" in body
+    assert body.count(eur) == 1 and body.count(ron) == 1
     assert "BCR" not in body  # no USD is asked for
 
 
@@ -116,3 +121,12 @@ def test_a_wording_places_the_payment_details_itself(
     assert f"Расчётный счёт: {EUR}" in body and f"Расчётный счёт: {RON}" in body
     assert body.endswith("Спасибо.")
     assert body.count("Платёжные реквизиты для оплаты в RON") == 1
+
+
+def test_a_letter_without_a_sign_off_gets_the_details_after_its_last_line(
+    debtor: Any, frozen: Any, accounts: None
+) -> None:
+    s = situation_of(debtor.pk)
+    s.language = "en"
+    body = draft(s, "x", "Please pay.\nColin", Sender("Colin")).body
+    assert body.startswith("Please pay.\nColin\n\nPayment details for payments in EUR:")
