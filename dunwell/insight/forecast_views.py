@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -106,6 +107,7 @@ def forecast_page(request: HttpRequest) -> HttpResponse:
         "kept_percent": round(report.kept_rate * 100),
         "chart": _chart(report, chosen) if chosen else None,
         "query": request.GET.urlencode(),
+        "pipeline_url": reverse("pipeline:deals"),
     }
     return render(request, "insight/forecast.html", context)
 

@@ -273,3 +273,31 @@ def test_the_kept_rate_reads_as_the_language_writes_percents(
     director.language = language
     director.save()
     assert said in get(client, director, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+
+def test_the_page_says_where_instalments_and_deals_come_from(
+    client: Client, ledger: None, director: User
+) -> None:
+    """The note under the title explained the open receivables, the promises and the band, but
+    not the two other columns: a director read "Pipeline deals 4 979,26" with nothing saying it
+    is weighted by the deals' probability, nor when a deal is expected to pay."""
+    html = get(client, director).content.decode()
+    assert (
+        "Contract instalments are the contracts' payment schedules not yet invoiced, on"
+        " their due dates plus the customer's average delay." in html
+    )
+    assert (
+        f'Pipeline deals are the open deals of the <a href="{reverse("pipeline:deals")}">sales'
+        " pipeline</a> weighted by their probability" in html
+    )
+    assert "on the expected close date plus the deal's payment terms" in html
+
+
+def test_where_the_deals_come_from_reads_in_ukrainian(
+    client: Client, ledger: None, director: User
+) -> None:
+    director.language = "uk"
+    director.save()
+    html = get(client, director, HTTP_ACCEPT_LANGUAGE="uk").content.decode()
+    assert "ще не виставлені до оплати платежі з графіків договорів" in html
+    assert "зважені на їхню ймовірність" in html
