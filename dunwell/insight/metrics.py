@@ -87,6 +87,9 @@ class Series:
     # roll[k][m]: share (per cent) of bucket k at the end before points[m] in bucket k+1 at it
     roll: list[list[Decimal | None]]
     recovery: list[Recovery]
+    # Per horizon: the first and last month-end the recovery odds rest on (some document open
+    # in some bucket on it, its outcome known), None when none: the period the page names.
+    recovery_ends: list[tuple[date, date] | None] = field(default_factory=list)
 
     @property
     def last(self) -> Point:
@@ -717,6 +720,7 @@ def _series(
             for b in range(n_b - 1):
                 roll[b].append(kpi.share(rolled[b], previous_buckets[b]))
         recovery = []
+        spans: list[tuple[date, date] | None] = [None] * n_h
         for b, bucket in enumerate(report.buckets):
             base, paid, observations = [0] * n_h, [0] * n_h, [0] * n_h
             for i, end in enumerate(ends[:-1]):
@@ -731,6 +735,9 @@ def _series(
                     base[j] += bucket_cents[b]
                     paid[j] += paid_cents[b][j]
                     observations[j] += count
+                    if count:
+                        span = spans[j]
+                        spans[j] = (min(span[0], end), max(span[1], end)) if span else (end, end)
             recovery.append(
                 Recovery(
                     bucket=bucket,
@@ -740,7 +747,9 @@ def _series(
                     observations=observations,
                 )
             )
-        result.append(Series(group[0], labels.get(group[0], ""), group[1], points, roll, recovery))
+        result.append(
+            Series(group[0], labels.get(group[0], ""), group[1], points, roll, recovery, spans)
+        )
     return result
 
 

@@ -124,6 +124,7 @@ def metrics_page(request: HttpRequest) -> HttpResponse:
                 {"label": label, "rates": [one_place(v) for v in row]}
                 for label, row in zip(roll_labels(report), s.roll, strict=True)
             ],
+            "recovery_ends": s.recovery_ends,
             "recovery": [
                 {
                     "bucket": bucket_label(r.bucket),

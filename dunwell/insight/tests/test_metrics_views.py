@@ -293,3 +293,16 @@ def test_the_formulas_read_in_romanian(client: Client, ledger: None, director: U
     formulas = html.split('id="kpi-formulas"', 1)[1].split("</div>", 1)[0]
     assert "Cum se calculează indicatorii principali" in formulas
     assert "01.01.2026" in formulas and "90 de zile" in formulas
+
+
+def test_the_recovery_odds_name_the_month_ends_they_rest_on(
+    client: Client, ledger: None, director: User
+) -> None:
+    """The note said "past month-ends (24 months)" whatever the ledger held: a ledger begun
+    in February read as two years of history, and a 365-day column with nothing to measure
+    yet did not say why it was empty."""
+    html = get(client, director).content.decode()
+    table = html.split('class="data recovery"', 1)[1].split("</thead>", 1)[0]
+    cells = re.findall(r'<th class="num"><small class="muted">([^<]*)</small></th>', table)
+    assert cells == ["28.02.2026 to 28.02.2026", "none yet", "none yet", "none yet"]
+    assert "Month-ends measured" in table
