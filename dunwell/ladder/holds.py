@@ -12,9 +12,11 @@ A hold is what pauses the pressure scale (DESIGN §1.4, §1.6–1.8):
 - an open **dispute** covers the tasks whose open documents are all disputed, until the
   dispute's deadline (or until it is settled);
 - a dispute **accepted in part** (settled, a credit note to come) goes on holding the amount
-  accepted over the documents it names until the ledger credits it: until what they (or, naming
-  none, the debtor's debt in its currency) owe falls by that amount, as a credit note or the
-  documents' settlement brings about (`accepted_still_held`).
+  accepted over the documents it names until the ledger credits it: until what they (naming
+  none, the debtor's documents in its currency dated by the decision) are billed falls by that
+  amount, as the accounting system's credit note or correction brings about, or nothing of
+  them is left open (`accepted_still_held`). A payment lowers what they owe, not what they
+  were billed: the customer paying the rest does not bring the accepted part back.
 
 Promises and disputes are laid over documents of their own currency only, oldest first, as
 the daily run does; a task is held when every open document it names is fully held. Tasks
@@ -25,13 +27,14 @@ task leaves "My day" and comes back by itself the day after its hold ends.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, NamedTuple
 
 from django.db.models import Max, Q, QuerySet
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
@@ -164,7 +167,7 @@ ACTIVE_PROMISES_OF = Reusable(
     list,
 )
 # What a dispute holds: an open one its disputed amount; a settled one accepted in part the
-# amount accepted, until the ledger credits it (`_still_held` decides, by the documents).
+# amount accepted, until the ledger credits it (`_credited` decides, by the documents).
 HOLDING_DISPUTES = Q(status=DisputeStatus.OPEN) | Q(
     status=DisputeStatus.RESOLVED, accepted_amount__gt=0
 )
@@ -180,7 +183,8 @@ OPEN_DISPUTES_OF = Reusable(
             "documents",
             "status",
             "accepted_amount",
-            "accepted_open",
+            "accepted_billed",
+            "resolved_at",
         )
         .order_by()
     ),
@@ -290,9 +294,25 @@ class Claim(NamedTuple):
     documents: list[int]  # the documents it names; empty: the oldest first
     until: date | None  # a promise's date plus its grace days; a dispute's deadline
     promised_date: date | None = None
-    # A dispute accepted in part: what its documents owed when accepted (the claim's amount
-    # is then the accepted amount, held until they owe that much less).
-    accepted_open: Decimal | None = None
+    # A dispute accepted in part: what its documents were billed when accepted, and the day
+    # (the claim's amount is then the accepted amount, held until they are billed that much
+    # less, `_credited`).
+    accepted_billed: Decimal | None = None
+    accepted_on: date | None = None
+
+
+def _accepted_claim(row: Mapping[str, Any]) -> Claim:
+    """The claim of a dispute settled with a part accepted: the accepted amount."""
+    return Claim(
+        DISPUTE,
+        row["id"],
+        row["accepted_amount"],
+        row["currency"],
+        [],
+        None,
+        accepted_billed=row["accepted_billed"] or Decimal("0"),
+        accepted_on=timezone.localdate(row["resolved_at"]) if row["resolved_at"] else None,
+    )
 
 
 def _claims_of(counterparty_ids: list[int], today: date) -> dict[int, list[Claim]]:
@@ -310,18 +330,14 @@ def _claims_of(counterparty_ids: list[int], today: date) -> dict[int, list[Claim
         if d["status"] == DisputeStatus.OPEN:
             claim_d = Claim(DISPUTE, d["id"], d["amount"], d["currency"], [], d["deadline"])
         else:  # accepted in part: the accepted amount, until the ledger credits it
-            claim_d = Claim(
-                DISPUTE,
-                d["id"],
-                d["accepted_amount"],
-                d["currency"],
-                [],
-                None,
-                accepted_open=d["accepted_open"] or Decimal("0"),
-            )
+            claim_d = _accepted_claim(d)
         entry_d = disputes.setdefault(d["id"], (d["counterparty_id"], claim_d))
         if d["documents"] is not None:
             entry_d[1].documents.append(d["documents"])
+    for dispute_id in _credited(
+        {i: e for i, e in disputes.items() if e[1].accepted_billed is not None}
+    ):
+        del disputes[dispute_id]
     claims: dict[int, list[Claim]] = defaultdict(list)
     for _id, (cp_id, claim) in sorted(promises.items()):
         assert claim.until is not None
@@ -339,7 +355,7 @@ def _reached(
     together (promises first, then disputes, as the daily run lays them)."""
     out: list[tuple[Claim, set[int]]] = []
     for currency, open_docs in docs_by_currency.items():
-        mine = [c for c in claims if c.currency == currency and _still_held(c, open_docs)]
+        mine = [c for c in claims if c.currency == currency]
         if not mine:
             continue
         mine.sort(key=lambda c: c.kind != PROMISE)
@@ -408,30 +424,49 @@ def promise_covers(counterparty_id: int, today: date) -> list[PromiseCover]:
     ]
 
 
-def _still_held(claim: Claim, open_docs: Sequence[tuple[int, date, Decimal]]) -> bool:
-    """Whether a claim holds anything: an accepted part of a settled dispute until the ledger
-    credits it, i.e. until what the documents it names (none named: the debtor's open
-    documents of its currency, `open_docs`) owe falls by the accepted amount; every other
-    claim always."""
-    if claim.accepted_open is None:
-        return True
-    named = set(claim.documents)
-    owed = sum(
-        (amount for doc_id, _due, amount in open_docs if not named or doc_id in named),
-        Decimal("0"),
+def _credited(accepted: dict[int, tuple[int, Claim]]) -> set[int]:
+    """The disputes among `accepted` (id → counterparty, claim accepted in part) whose accepted
+    part the ledger has credited: what the documents a claim names (none: the counterparty's
+    documents in its currency dated by the decision) are billed fell by the accepted amount
+    (the credit note, or the invoice corrected in accounting), or nothing of them is open. One
+    read of those counterparties' documents when there are any; a payment changes neither."""
+    if not accepted:
+        return set()
+    rows = list(
+        Document.objects.filter(
+            counterparty_id__in={cp for cp, _claim in accepted.values()}, cancelled=False
+        ).values_list("id", "counterparty_id", "currency", "date", "amount", "open_amount")
     )
-    return owed > claim.accepted_open - claim.amount
+    done: set[int] = set()
+    for dispute_id, (cp_id, claim) in accepted.items():
+        named = set(claim.documents)
+        billed, owed = Decimal("0"), Decimal("0")
+        for doc_id, doc_cp, currency, day, amount, open_amount in rows:
+            if doc_cp != cp_id or currency != claim.currency:
+                continue
+            if named and doc_id not in named:
+                continue
+            if not named and claim.accepted_on is not None and day > claim.accepted_on:
+                continue
+            billed += amount
+            owed += open_amount
+        if owed <= 0 or billed <= (claim.accepted_billed or Decimal("0")) - claim.amount:
+            done.add(dispute_id)
+    return done
 
 
-def owed_now(counterparty_id: int, currency: str, documents: Collection[int]) -> Decimal:
-    """What the documents (none: the debtor's open documents in `currency`) owe today: what a
-    dispute accepted in part is measured against (`Dispute.accepted_open`). One read."""
+def billed_now(counterparty_id: int, currency: str, documents: Collection[int]) -> Decimal:
+    """What the documents (none: the debtor's documents in `currency` dated by today) are
+    billed, cancelled ones aside: what a dispute accepted in part is measured against
+    (`Dispute.accepted_billed`). One read."""
     found = Document.objects.filter(
-        counterparty_id=counterparty_id, currency=currency, open_amount__gt=0
+        counterparty_id=counterparty_id, currency=currency, cancelled=False
     )
     if documents:
         found = found.filter(pk__in=list(documents))
-    return sum(found.values_list("open_amount", flat=True), Decimal("0"))
+    else:
+        found = found.filter(date__lte=timezone.localdate())
+    return sum(found.values_list("amount", flat=True), Decimal("0"))
 
 
 def accepted_still_held(counterparty_ids: Collection[int]) -> dict[int, Money]:
@@ -443,30 +478,23 @@ def accepted_still_held(counterparty_ids: Collection[int]) -> dict[int, Money]:
         counterparty_id__in=list(counterparty_ids),
         status=DisputeStatus.RESOLVED,
         accepted_amount__gt=0,
-    ).values("id", "counterparty_id", "accepted_amount", "accepted_open", "currency", "documents"):
-        claim = Claim(
-            DISPUTE,
-            row["id"],
-            row["accepted_amount"],
-            row["currency"],
-            [],
-            None,
-            accepted_open=row["accepted_open"] or Decimal("0"),
-        )
-        entry = accepted.setdefault(row["id"], (row["counterparty_id"], claim))
+    ).values(
+        "id",
+        "counterparty_id",
+        "accepted_amount",
+        "accepted_billed",
+        "resolved_at",
+        "currency",
+        "documents",
+    ):
+        entry = accepted.setdefault(row["id"], (row["counterparty_id"], _accepted_claim(row)))
         if row["documents"] is not None:
             entry[1].documents.append(row["documents"])
-    if not accepted:
-        return {}
-    docs: dict[tuple[int, str], list[tuple[int, date, Decimal]]] = defaultdict(list)
-    for doc_id, cp_id, currency, due, amount in Document.objects.filter(
-        counterparty_id__in={cp for cp, _c in accepted.values()}, open_amount__gt=0
-    ).values_list("id", "counterparty_id", "currency", "due_date", "open_amount"):
-        docs[(cp_id, currency)].append((doc_id, due, amount))
+    credited = _credited(accepted)
     return {
         dispute_id: Money(claim.amount, claim.currency)
-        for dispute_id, (cp_id, claim) in accepted.items()
-        if _still_held(claim, docs.get((cp_id, claim.currency), []))
+        for dispute_id, (_cp, claim) in accepted.items()
+        if dispute_id not in credited
     }
 
 
@@ -514,9 +542,7 @@ def disputed_amounts(
     out: dict[int, dict[int, Decimal]] = {}
     for cp_id, by_currency in open_docs.items():
         for currency, rows in by_currency.items():
-            mine = [
-                c for c in claims.get(cp_id, []) if c.currency == currency and _still_held(c, rows)
-            ]
+            mine = [c for c in claims.get(cp_id, []) if c.currency == currency]
             disputes = [(c.amount, c.documents) for c in mine if c.kind == DISPUTE]
             if not disputes:
                 continue

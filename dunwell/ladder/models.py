@@ -784,10 +784,11 @@ class Dispute(models.Model):
     )
     # A claim accepted in part: the amount the company agreed to drop (a credit note will
     # come), held out of escalation after the dispute is settled until the ledger credits it
-    # (`ladder.holds`); `accepted_open` is what the documents it names (none: the debtor's
-    # debt in its currency) still owed when it was accepted.
+    # (`ladder.holds`); `accepted_billed` is what the documents it names (none: the debtor's
+    # documents in its currency dated by then) were billed when it was accepted: the credit
+    # note lowers it, a payment does not.
     accepted_amount = money_field(_("accepted amount"), null=True, blank=True)
-    accepted_open = money_field(_("open when accepted"), null=True, blank=True)
+    accepted_billed = money_field(_("billed when accepted"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("dispute")

@@ -694,7 +694,7 @@ def resolve_dispute(
         # Set before the ladder closes it, so its re-check already holds the accepted part.
         Dispute.objects.filter(pk=dispute.pk, status=DisputeStatus.OPEN).update(
             accepted_amount=accepted,
-            accepted_open=holds.owed_now(
+            accepted_billed=holds.billed_now(
                 counterparty.pk,
                 dispute.currency,
                 list(dispute.documents.values_list("pk", flat=True)),

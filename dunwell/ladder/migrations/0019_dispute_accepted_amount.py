@@ -22,13 +22,13 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name="dispute",
-            name="accepted_open",
+            name="accepted_billed",
             field=models.DecimalField(
                 blank=True,
                 decimal_places=2,
                 max_digits=18,
                 null=True,
-                verbose_name="open when accepted",
+                verbose_name="billed when accepted",
             ),
         ),
     ]

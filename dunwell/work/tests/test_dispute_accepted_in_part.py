@@ -63,16 +63,34 @@ def test_the_accepted_part_stays_held_until_the_credit_note(
     page = client_for(supervisor).get(reverse("work:disputes")).content.decode()
     assert f'id="accepted-dispute-{dispute.pk}"' in page
     assert "Accepted 300.00\xa0RON, awaiting the credit note" in page
-    # The ledger brings the credit note: the invoice owes 300 less, nothing more is held.
+    # The ledger brings the credit note (accounting corrects the invoice by 300): nothing
+    # more is held, and the invoice owes 300 less.
     invoice = debtor.documents.order_by("due_date").first()
     assert invoice is not None
+    invoice.amount -= Decimal("300")
     invoice.open_amount -= Decimal("300")
-    invoice.save(update_fields=["open_amount"])
+    invoice.save(update_fields=["amount", "open_amount"])
     assert _prefilled(collector, debtor) == {"RON": "1200.00"}
     card = client_for(collector).get(reverse("work:debtor", args=[debtor.pk])).content.decode()
     assert "Accepted 300.00\xa0RON, credited" in disputes_section(card)
     page = client_for(supervisor).get(reverse("work:disputes")).content.decode()
     assert f'id="accepted-dispute-{dispute.pk}"' not in page
+
+
+def test_a_payment_of_the_rest_does_not_bring_the_accepted_part_back(
+    debtor: Counterparty, collector: User, supervisor: User
+) -> None:
+    """The customer pays what was not accepted before the credit note arrives: the invoice
+    owes 700 less, but the 300 the company agreed to drop is still not asked for."""
+    dispute = _dispute(debtor, collector, supervisor)
+    _settle(supervisor, debtor, dispute, "300")
+    invoice = debtor.documents.order_by("due_date").first()
+    assert invoice is not None
+    invoice.open_amount -= Decimal("700")  # the payment's allocation; the amount billed stays
+    invoice.save(update_fields=["open_amount"])
+    assert _prefilled(collector, debtor) == {"RON": "500.00"}  # 1 500 − 700 paid − 300 held
+    card = client_for(collector).get(reverse("work:debtor", args=[debtor.pk])).content.decode()
+    assert "Accepted 300.00\xa0RON, awaiting the credit note" in disputes_section(card)
 
 
 def test_more_accepted_than_disputed_is_refused_with_both_figures(
