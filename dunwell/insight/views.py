@@ -8,12 +8,15 @@ import io
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from dunwell.accounts.models import User
+from dunwell.accounts.visibility import can_open_admin_list
 from dunwell.forms import query_with_default
 from dunwell.insight.export import bucket_label, write_xlsx
 from dunwell.insight.forms import GROUP_CHOICES, AgingFilterForm
+from dunwell.insight.models import saved_edges
 from dunwell.insight.selectors import AgingReport, aging, currency_choices
 from dunwell.views import bad_query
 
@@ -75,6 +78,11 @@ def aging_page(request: HttpRequest) -> HttpResponse:
     ]
     chosen = form.cleaned_data.get("currency") if form.is_bound and form.is_valid() else None
     assert isinstance(request.user, User)
+    # The empty field stands for the company's buckets: it shows them, not the shipped default
+    # (a company on 15,45,90 read "30,60,90,180" there), and the page says who changes them.
+    company_edges = saved_edges()
+    form.fields["buckets"].widget.attrs["placeholder"] = ",".join(map(str, company_edges))
+    can_change = can_open_admin_list(request.user, "insight.change_agingbuckets")
     context = {
         "form": form,
         "report": report,
@@ -88,6 +96,8 @@ def aging_page(request: HttpRequest) -> HttpResponse:
         "hidden_rows": max(0, report.row_count - PAGE_ROWS),
         "chart": chart,
         "query": request.GET.urlencode(),
+        "company_edges": ", ".join(map(str, company_edges)),
+        "buckets_admin_url": reverse("admin:insight_agingbuckets_changelist") if can_change else "",
     }
     # A bad parameter: the form names it beside the field, over the default report, as a 400.
     status = 400 if form.is_bound and not form.is_valid() else 200

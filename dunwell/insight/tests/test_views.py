@@ -12,7 +12,8 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from dunwell.accounts.models import User
+from dunwell.accounts.models import Role, User
+from dunwell.insight.models import AgingBuckets
 from dunwell.ledger.models import Counterparty, Document
 
 TODAY = date(2026, 3, 31)
@@ -204,3 +205,26 @@ def test_a_collector_is_linked_only_to_the_cards_they_may_open(
     html = page(client, collector)
     assert f'href="{reverse("work:debtor", args=[mine.pk])}"' in html
     assert f'href="{reverse("work:debtor", args=[other.pk])}"' not in html
+
+
+def test_the_page_names_the_company_buckets_and_who_changes_them(
+    client: Client, ledger: tuple[Counterparty, Counterparty], director: User
+) -> None:
+    """A company on 15,45,90 read "30,60,90,180" in the empty Buckets field, and nothing on the
+    page said whose buckets the columns were or where a director could have them changed."""
+    AgingBuckets.objects.create(edges="15,45,90")
+    html = page(client, director)
+    assert 'placeholder="15,45,90"' in html
+    note = html.split('id="aging-buckets-note"', 1)[1].split("</p>", 1)[0]
+    assert "The company's buckets end at 15, 45, 90 days past due" in note
+    assert "An administrator changes them in Administration → Reports → Aging buckets." in note
+    assert "/admin/" not in note
+
+
+def test_the_administrator_is_linked_to_the_company_buckets(
+    client: Client, ledger: tuple[Counterparty, Counterparty], make_user: Callable[..., User]
+) -> None:
+    admin = make_user("ada", Role.ADMIN, is_staff=True, is_superuser=True)
+    note = page(client, admin).split('id="aging-buckets-note"', 1)[1].split("</p>", 1)[0]
+    assert "The company's buckets end at 30, 60, 90, 180 days past due" in note
+    assert f'<a href="{reverse("admin:insight_agingbuckets_changelist")}">' in note
