@@ -197,6 +197,15 @@ def recovery_rows(report: MetricsReport, series: Series) -> list[list[Any]]:
         for j in range(len(report.horizons)):
             row += [one_place(r.shares[j]), r.observations[j]]
         rows.append(row)
+    # The month-ends each column rests on, as the page names them under its headings.
+    spans: list[Any] = [_("Month-ends measured")]
+    for span in series.recovery_ends:
+        if span is None:
+            spans += [_("none yet"), None]
+        else:
+            first, last = (date_format(day, "SHORT_DATE_FORMAT") for day in span)
+            spans += [_("%(first)s to %(last)s") % {"first": first, "last": last}, None]
+    rows.append(spans)
     return rows
 
 

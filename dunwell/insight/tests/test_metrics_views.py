@@ -306,3 +306,27 @@ def test_the_recovery_odds_name_the_month_ends_they_rest_on(
     cells = re.findall(r'<th class="num"><small class="muted">([^<]*)</small></th>', table)
     assert cells == ["28.02.2026 to 28.02.2026", "none yet", "none yet", "none yet"]
     assert "Month-ends measured" in table
+
+
+def test_the_exported_recovery_odds_name_the_month_ends_as_the_page_does(
+    client: Client, ledger: None, director: User
+) -> None:
+    """The page names the month-ends under each column; the sheet gave the shares alone."""
+    response = get(client, director, "insight:metrics_export")
+    rows = list(
+        load_workbook(io.BytesIO(response.content), read_only=True)["Recovery odds"].iter_rows(
+            values_only=True
+        )
+    )
+    assert rows[-1] == (
+        "RON",
+        None,
+        "Month-ends measured",
+        "28.02.2026 to 28.02.2026",
+        None,
+        "none yet",
+        None,
+        "none yet",
+        None,
+        "none yet",
+    )
