@@ -16,5 +16,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("tasks/", views.my_tasks, name="tasks"),
     path("grace/<int:counterparty_id>/", grace_views.grace_page, name="grace"),
     path("debtor/<int:counterparty_id>/scale/", views.debtor_scale, name="debtor_scale"),
+    path("debtor/<int:counterparty_id>/next/", views.debtor_next, name="debtor_next"),
     path("graces/", grace_views.grace_requests, name="grace_requests"),
 ]

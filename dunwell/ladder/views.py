@@ -22,7 +22,7 @@ from dunwell.accounts.visibility import (
     can_set_debtor_scale,
     visible_counterparties,
 )
-from dunwell.ladder import editor, preview, selectors, services
+from dunwell.ladder import editor, preview, selectors, services, upcoming
 from dunwell.ladder.decide import task_window
 from dunwell.ladder.forms import DebtorScaleForm, PolicyForm, SampleInvoiceForm, StepFormSet
 from dunwell.ladder.models import Policy, PolicyStep, SegmentPolicy, Task
@@ -178,6 +178,16 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     page = request.POST.get("page", "")
     url = reverse("ladder:approvals")
     return redirect(f"{url}?page={page}" if page.isdigit() and page != "1" else url)
+
+
+@login_required
+def debtor_next(request: HttpRequest, counterparty_id: int) -> HttpResponse:
+    """The debtor card's "Next on the pressure scale" (loaded by htmx into the card): the days
+    the steps still ahead land on, for whom, and where the regulation turns."""
+    user = _user(request)
+    counterparty = get_object_or_404(visible_counterparties(user), pk=counterparty_id)
+    ahead = upcoming.upcoming(counterparty, timezone.localdate())
+    return render(request, "ladder/_next_steps.html", {"ahead": ahead})
 
 
 @login_required
