@@ -24,7 +24,7 @@ import json
 import os
 import signal
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -175,6 +175,37 @@ class CounterpartyInfo:
     stop_shipments: bool = False  # the debtor's shipments are stopped already
 
 
+# What a document in a currency without an exchange rate counts as against a step's minimum:
+# escalating is safer than silently skipping (`Context.comparable`).
+REACHES_EVERY_MINIMUM = Decimal("1e15")
+
+
+def assignee_of(
+    role: str,
+    assignee_user_id: int | None,
+    cp: CounterpartyInfo,
+    supervisor_of: Mapping[int, int | None],
+    lawyers: Sequence[int],
+    directors: Sequence[int],
+) -> int | None:
+    """Whom a step's task goes to for a debtor: its named user; the sales manager (else the
+    collector); the collector's supervisor (else the collector); a lawyer, spread over the
+    active lawyers (sorted ids) by debtor; the first director; else the collector. The run's
+    rule, and the card's "Next on the pressure scale" (`ladder.upcoming`)."""
+    if role == AssigneeRole.USER and assignee_user_id:
+        return assignee_user_id
+    if role == AssigneeRole.SALES_MANAGER:
+        return cp.sales_manager_id or cp.collector_id
+    if role == AssigneeRole.SUPERVISOR:
+        boss = supervisor_of.get(cp.collector_id) if cp.collector_id else None
+        return boss or cp.collector_id
+    if role == AssigneeRole.LAWYER and lawyers:
+        return lawyers[cp.id % len(lawyers)]
+    if role == AssigneeRole.DIRECTOR and directors:
+        return directors[0]
+    return cp.collector_id
+
+
 @dataclass
 class TaskDraft:
     key: str
@@ -302,7 +333,7 @@ class Context:
         converted = self.rates.convert(Money(amount, currency), target)
         if converted is None:
             summary.skipped[f"no exchange rate {currency}->{target}: minimum not checked"] += 1
-            return Decimal("1e15")
+            return REACHES_EVERY_MINIMUM
         return converted.amount
 
     def calendar(self, company_id: int, country: str) -> WorkCalendar:
@@ -339,19 +370,14 @@ class Context:
         return self.policies.get(policy_id) if policy_id is not None else None
 
     def assignee(self, step: StepInfo, cp: CounterpartyInfo) -> int | None:
-        role = step.assignee_role
-        if role == AssigneeRole.USER and step.assignee_user_id:
-            return step.assignee_user_id
-        if role == AssigneeRole.SALES_MANAGER:
-            return cp.sales_manager_id or cp.collector_id
-        if role == AssigneeRole.SUPERVISOR:
-            boss = self.supervisor_of.get(cp.collector_id) if cp.collector_id else None
-            return boss or cp.collector_id
-        if role == AssigneeRole.LAWYER and self.lawyers:
-            return self.lawyers[cp.id % len(self.lawyers)]
-        if role == AssigneeRole.DIRECTOR and self.directors:
-            return self.directors[0]
-        return cp.collector_id
+        return assignee_of(
+            step.assignee_role,
+            step.assignee_user_id,
+            cp,
+            self.supervisor_of,
+            self.lawyers,
+            self.directors,
+        )
 
     def task_day(self, cp: CounterpartyInfo) -> date:
         """The day the run's tasks for this debtor land on: its first working day from today."""
