@@ -55,7 +55,8 @@ class Action(models.TextChoices):
     COLLECTION_AGENCY = "collection_agency", _("Hand to collection agency")
     DIRECTOR_DECISION = "director_decision", _("Director decision")
     FINAL_WARNING = "final_warning", _("Final warning")
-    REVIEW_DISPUTE = "review_dispute", _("Settle an overdue dispute")
+    # The settler's task from the moment a dispute is routed, and its escalation once overdue.
+    REVIEW_DISPUTE = "review_dispute", _("Settle a dispute")
 
 
 class AssigneeRole(models.TextChoices):
@@ -584,6 +585,8 @@ ESCALATE_DECIDER_ASKS_CALL_BACKS = gettext_noop(
 )
 CALL_AGAIN = gettext_noop("Call again: %(title)s")
 CALL_AGAIN_NO_ANSWER = gettext_noop("Call again (no answer): %(debtor)s")
+# The task of the person a dispute is routed to, due on its deadline (`services.register_dispute`).
+SETTLE_DISPUTE = gettext_noop("Settle the dispute of %(debtor)s")
 STEPLESS_TITLES = (
     CALL_BACK_AS_ASKED,
     CALL_BACK_ABUSIVE,
@@ -594,6 +597,7 @@ STEPLESS_TITLES = (
     ESCALATE_DECIDER_ASKS_CALL_BACKS,
     CALL_AGAIN,
     CALL_AGAIN_NO_ANSWER,
+    SETTLE_DISPUTE,
 )
 
 
@@ -640,7 +644,11 @@ def stepless_title(title: str) -> str:
 # A stepless title that names its debtor, as a list whose own column names the debtor reads
 # it (`Task.title_beside_debtor`): "Call again (no answer): ACME" beside "ACME" read it twice.
 CALL_AGAIN_NO_ANSWER_BESIDE = gettext_noop("Call again (no answer)")
-_BESIDE_DEBTOR = [(_pattern(CALL_AGAIN_NO_ANSWER), CALL_AGAIN_NO_ANSWER_BESIDE)]
+SETTLE_DISPUTE_BESIDE = gettext_noop("Settle a dispute")  # the action's own name
+_BESIDE_DEBTOR = [
+    (_pattern(CALL_AGAIN_NO_ANSWER), CALL_AGAIN_NO_ANSWER_BESIDE),
+    (_pattern(SETTLE_DISPUTE), SETTLE_DISPUTE_BESIDE),
+]
 
 
 def stepless_title_beside(title: str, debtor: str) -> str:
@@ -663,7 +671,16 @@ CALL_MISSED_RETRIED = gettext_noop("missed: not done in time, retried")
 # The skip reason of a reminder before the due date that the due date overtook (the run's
 # `_drop_passed_reminders`).
 REMINDER_TOO_LATE = gettext_noop("not done before the due date; the steps after it take over")
-TASK_RESULTS: list[str] = [SHIPMENTS_STOPPED, CALL_MISSED_RETRIED, REMINDER_TOO_LATE]
+# The result of a dispute's tasks when the dispute is decided (`services.resolve_dispute`).
+DISPUTE_SETTLED = gettext_noop("the dispute was settled")
+DISPUTE_REJECTED = gettext_noop("the claim was rejected")
+TASK_RESULTS: list[str] = [
+    SHIPMENTS_STOPPED,
+    CALL_MISSED_RETRIED,
+    REMINDER_TOO_LATE,
+    DISPUTE_SETTLED,
+    DISPUTE_REJECTED,
+]
 _RESULT_PATTERNS: list[tuple[str, re.Pattern[str]]] = []
 
 

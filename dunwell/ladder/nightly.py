@@ -44,6 +44,7 @@ from dunwell.ladder.models import (
     CALL_AGAIN,
     CALL_AGAIN_NO_ANSWER,
     CALL_MISSED_RETRIED,
+    OPEN_STATUSES,
     Action,
     Dispute,
     DisputeStatus,
@@ -360,6 +361,11 @@ def dispute_key(dispute_id: int) -> str:
     return f"dispute_overdue:{dispute_id}"
 
 
+def settle_key(dispute_id: int) -> str:
+    """The key of the task the dispute's settler gets when it is routed (`services`)."""
+    return f"dispute:{dispute_id}"
+
+
 def escalate_overdue_disputes(run: NightlyRun) -> None:
     """An open dispute past its deadline: a task for the supervisor of the responsible person
     to settle it, and an in-app notification — once per dispute (the task key)."""
@@ -384,8 +390,17 @@ def escalate_overdue_disputes(run: NightlyRun) -> None:
         return
     debtors = _debtors(d["counterparty_id"] for d in overdue)
     reasons = dict(Dispute._meta.get_field("reason").choices or [])
+    # The settler's own open task (`settle_key`), by dispute: when the supervisor picked is
+    # that same person, their task becomes the escalation (one task, not two).
+    settling = {
+        key: (task_id, assignee_id)
+        for key, task_id, assignee_id in Task.objects.filter(
+            key__in=[settle_key(d["id"]) for d in overdue], status__in=OPEN_STATUSES
+        ).values_list("key", "id", "assignee_id")
+    }
     with transaction.atomic():
         tasks: list[Task] = []
+        rekeyed: list[tuple[int, str]] = []
         notices: list[tuple[int, dict[str, Any], int, str]] = []
         timeline: list[tuple[int, str, str, dict[str, Any]]] = []
         docs: dict[int, list[int]] = defaultdict(list)
@@ -408,22 +423,26 @@ def escalate_overdue_disputes(run: NightlyRun) -> None:
                 title = str(OVERDUE_DISPUTE_TITLE) % params
                 instructions = str(OVERDUE_DISPUTE_NOTICE) % params
             key = dispute_key(dispute["id"])
-            tasks.append(
-                Task(
-                    counterparty_id=debtor.id,
-                    assignee_id=boss,
-                    action=Action.REVIEW_DISPUTE,
-                    title=title[:255],
-                    instructions=instructions,
-                    due_at=ends,
-                    window_start=begins,
-                    window_end=ends,
-                    amount=dispute["amount"],
-                    currency=dispute["currency"],
-                    key=key,
-                    document_ids=docs.get(dispute["id"], []),
+            own = settling.get(settle_key(dispute["id"]))
+            if own is not None and own[1] == boss:
+                rekeyed.append((own[0], key))
+            else:
+                tasks.append(
+                    Task(
+                        counterparty_id=debtor.id,
+                        assignee_id=boss,
+                        action=Action.REVIEW_DISPUTE,
+                        title=title[:255],
+                        instructions=instructions,
+                        due_at=ends,
+                        window_start=begins,
+                        window_end=ends,
+                        amount=dispute["amount"],
+                        currency=dispute["currency"],
+                        key=key,
+                        document_ids=docs.get(dispute["id"], []),
+                    )
                 )
-            )
             if boss is not None:  # the notice is rendered in every language: lazy reason, a date
                 notice = {**params, "deadline": dispute["deadline"]}
                 notice["reason"] = reasons.get(dispute["reason"], dispute["reason"])
@@ -436,6 +455,8 @@ def escalate_overdue_disputes(run: NightlyRun) -> None:
                     {"dispute": dispute["id"], "assignee": boss},
                 )
             )
+        for task_id, key in rekeyed:
+            Task.objects.filter(pk=task_id).update(key=key)
         Task.objects.bulk_create(tasks)
         events.tasks_created(
             Task.objects.filter(key__in=[t.key for t in tasks]).values_list("id", flat=True)
@@ -443,7 +464,7 @@ def escalate_overdue_disputes(run: NightlyRun) -> None:
         TimelineEntry.objects.bulk_create(_timeline_rows(timeline, run.now))
         for recipient, params, cp, key in notices:
             notify(recipient, "dispute", OVERDUE_DISPUTE_NOTICE, params, cp, key)
-    run.summary.transitions["dispute_overdue"] += len(tasks)
+    run.summary.transitions["dispute_overdue"] += len(tasks) + len(rekeyed)
     run.summary.tasks_created[Action.REVIEW_DISPUTE] += len(tasks)
 
 

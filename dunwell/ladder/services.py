@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
@@ -29,7 +29,10 @@ from dunwell.accounts.visibility import (
 )
 from dunwell.ladder import events, hooks, nightly
 from dunwell.ladder.models import (
+    DISPUTE_REJECTED,
+    DISPUTE_SETTLED,
     OPEN_STATUSES,
+    SETTLE_DISPUTE,
     SHIPMENTS_STOPPED,
     Action,
     Agreement,
@@ -253,6 +256,8 @@ def register_dispute(
     )
     if docs:
         dispute.documents.set(docs)
+    if responsible is not None and deadline is not None:
+        _settle_task(dispute, counterparty, responsible, deadline, docs)
     data: dict[str, Any] = {"dispute": dispute.pk, "reason": reason, "amount": str(amount)}
     if channel:
         data["channel"] = channel
@@ -265,6 +270,66 @@ def register_dispute(
     )
     events.dispute(EventKind.DISPUTE_OPENED, dispute)
     return dispute
+
+
+# The settler's task's details, as the notice they get words them (`work.ladder_bridge`).
+SETTLE_INSTRUCTIONS = _("Disputed: %(reason)s, %(amount)s; settle it by %(deadline)s.")
+
+
+def _settle_task(
+    dispute: Dispute,
+    counterparty: Counterparty,
+    responsible: User,
+    deadline: date,
+    docs: Sequence[Document],
+) -> Task:
+    """The settler's task, due on the dispute's deadline from the moment it is routed (the
+    nightly run escalates it to their supervisor once the deadline has passed). Its title is
+    stored in English and read in each reader's language; its details in the settler's."""
+    from django.utils import translation
+
+    from dunwell.ladder.decide import task_window
+    from dunwell.money import Money
+    from dunwell.money_l10n import money_text
+
+    begins, ends = task_window(deadline, None, None, counterparty.time_zone)
+    with translation.override(responsible.language or None):
+        instructions = str(SETTLE_INSTRUCTIONS) % {
+            "reason": dispute.get_reason_display(),
+            "amount": money_text(Money(dispute.amount, dispute.currency)),
+            "deadline": formats.date_format(deadline, "SHORT_DATE_FORMAT"),
+        }
+    if dispute.description.strip():
+        instructions += "\n" + dispute.description.strip()
+    task = Task.objects.create(
+        counterparty=counterparty,
+        assignee=responsible,
+        action=Action.REVIEW_DISPUTE,
+        title=(SETTLE_DISPUTE % {"debtor": counterparty.name})[:255],
+        instructions=instructions,
+        due_at=ends,
+        window_start=begins,
+        window_end=ends,
+        amount=dispute.amount,
+        currency=dispute.currency,
+        key=nightly.settle_key(dispute.pk),
+        document_ids=[doc.pk for doc in docs],
+    )
+    events.tasks_created([task.pk])
+    return task
+
+
+def _close_dispute_tasks(dispute: Dispute, user: User | None) -> None:
+    """The dispute's settle task and its overdue escalation are done once it is decided."""
+    keys = [nightly.settle_key(dispute.pk), nightly.dispute_key(dispute.pk)]
+    result = DISPUTE_REJECTED if dispute.status == DisputeStatus.REJECTED else DISPUTE_SETTLED
+    for task in Task.objects.select_for_update().filter(key__in=keys, status__in=OPEN_STATUSES):
+        task.status = TaskStatus.DONE
+        task.result = result
+        task.done_at = dispute.resolved_at
+        task.done_by = user
+        task.save(update_fields=["status", "result", "done_at", "done_by"])
+        events.task_completed(task)
 
 
 @transaction.atomic
@@ -282,6 +347,7 @@ def resolve_dispute(
     dispute.resolved_at = timezone.now()
     dispute.resolved_by = user
     dispute.save(update_fields=["status", "resolution", "resolved_at", "resolved_by"])
+    _close_dispute_tasks(dispute, user)
     LadderEvent.objects.get_or_create(
         key=f"dispute_resolved:{dispute.pk}",
         defaults={

@@ -67,6 +67,20 @@ def task_url(task_id: int, counterparty_id: int, action: str, is_open: bool) -> 
     return reverse("work:task", args=[task_id])
 
 
+def dispute_url(task: Task) -> str:
+    """The card at the dispute a dispute's task is about (its settler's task, or the overdue
+    escalation: keyed by the dispute, `ladder.nightly`), or "" for any other task."""
+    from dunwell.ladder.nightly import dispute_key, settle_key
+
+    if task.action != Action.REVIEW_DISPUTE:
+        return ""
+    for prefix in (settle_key(0)[:-1], dispute_key(0)[:-1]):
+        number = task.key.removeprefix(prefix)
+        if number != task.key and number.isdigit():
+            return reverse("work:debtor", args=[task.counterparty_id]) + f"#dispute-{number}"
+    return ""
+
+
 @dataclass(frozen=True)
 class ClosingCall:
     """The call that closed a call task, as its page tells it."""

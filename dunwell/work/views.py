@@ -1003,6 +1003,10 @@ def task(request: HttpRequest, task_id: int) -> HttpResponse:
         legal_url = task_queries.legal_case_url(item.pk)
         if legal_url:
             return redirect(legal_url)
+    if item.is_open:  # a dispute to settle: the card at the dispute, where it is settled
+        dispute_url = task_queries.dispute_url(item)
+        if dispute_url:
+            return redirect(dispute_url)
     return _render_task(request, item)
 
 

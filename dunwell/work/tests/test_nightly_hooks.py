@@ -74,7 +74,7 @@ def test_overdue_dispute_notifies_the_supervisor_in_their_language_once(
     run_on(date(2026, 3, 7))
     notice = Notification.objects.get(recipient=supervisor, kind="dispute")
     assert "a depășit termenul" in notice.message and debtor.name in notice.message
-    assert Task.objects.get(action=Action.REVIEW_DISPUTE).assignee == supervisor
+    assert Task.objects.get(key__startswith="dispute_overdue:").assignee == supervisor
     # every language reads its own reason, amount and date, whoever's language ran the job
     assert "(calitate, 1.500,00 RON)" in notice.text("ro") and "05.03.2026" in notice.text("ro")
     assert "(quality, 1,500.00 RON)" in notice.text("en")
