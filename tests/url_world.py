@@ -211,6 +211,7 @@ def build_world(
         "token_id": api_token.pk,
         "file_id": email.attachments.get().pk,
         "note_id": note.pk,
+        "contact_id": world_contact.pk,
         "check_id": credit_check.pk,
         # a scale to set on the debtor's card (ladder:debtor_scale's form)
         "policy_id": Policy.objects.get(code="new").pk,

@@ -235,6 +235,21 @@ def dispute_filter(user: User) -> Q:
 
 
 def can_edit_meeting(user: User, meeting: Any) -> bool:
+# Finance and the credit controller see every debtor to read the ledger and the orders; the
+# people on a customer's side are kept by those who talk to it (DESIGN §1.5).
+CONTACT_KEEPERS_EXCLUDED = frozenset({Role.FINANCE, Role.CREDIT_CONTROLLER})
+
+
+def can_edit_contacts(user: User, counterparty_id: int, *, seen: bool = False) -> bool:
+    """Add, correct or deactivate a debtor's contacts: whoever works the debtor (its collector
+    and sales manager, their supervisor, the lawyer on a legal case, the director, an
+    administrator), not the roles that only read it. `seen`: the caller read this counterparty
+    for `user` through `visible_counterparties` (or `sees`) in this request."""
+    if not _active(user) or user.role in CONTACT_KEEPERS_EXCLUDED:
+        return False
+    return seen or can_see_counterparty(user, counterparty_id)
+
+
     """Change a meeting (checklist, protocol) or sign its repayment agreement: its organiser,
     the debtor's collector, or a manager who sees the debtor."""
     if not can_see_counterparty(user, meeting.counterparty_id):

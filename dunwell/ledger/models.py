@@ -230,6 +230,9 @@ class Contact(models.Model):
     language = models.CharField(_("language"), max_length=8, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     abusive = models.BooleanField(_("flagged abusive"), default=False)
+    # "No longer works there": kept (calls and promises keep their names), not offered to call.
+    # The import does not carry it, so a re-import leaves it as the collector set it.
+    active = models.BooleanField(_("works there"), default=True, db_default=True)
 
     class Meta:
         verbose_name = _("contact")

@@ -352,8 +352,14 @@ class DebtorCard:
 
     @property
     def decider(self) -> Contact | None:
-        """The contact who decides payments (one per debtor, listed first), if known."""
-        return next((c for c in self.contacts if c.decides_payments), None)
+        """The contact who decides payments (one per debtor, listed first), if known and still
+        working there."""
+        return next((c for c in self.contacts if c.decides_payments and c.active), None)
+
+    @property
+    def active_contacts(self) -> list[Contact]:
+        """The people to call: those who no longer work there stay on the card, not here."""
+        return [c for c in self.contacts if c.active]
 
 
 def _same_person(name: str) -> str:
@@ -398,7 +404,9 @@ _CONTRACTS = Reusable(
     lambda cp: Contract.objects.filter(counterparty_id=cp).order_by("-date", "id"), int
 )
 _CONTACTS = Reusable(
-    lambda cp: Contact.objects.filter(counterparty_id=cp).order_by("-decides_payments", "name"),
+    lambda cp: Contact.objects.filter(counterparty_id=cp).order_by(
+        "-active", "-decides_payments", "name"
+    ),
     int,
 )
 _CALLS = Reusable(
@@ -511,7 +519,7 @@ def debtor_card(counterparty: Counterparty, today: date, timeline_filter: str = 
     disputed = facts.disputed_documents
     stalling = _STALLING(counterparty.pk)
     contacts = _CONTACTS(counterparty.pk)
-    decider = next((c for c in contacts if c.decides_payments), None)
+    decider = next((c for c in contacts if c.decides_payments and c.active), None)
     return DebtorCard(
         counterparty=counterparty,
         header=header,

@@ -462,6 +462,7 @@ def save_decider(counterparty: Counterparty, data: OutcomeInput) -> Contact:
         pk=contact.pk
     ).update(decides_payments=False)
     contact.decides_payments = True
+    contact.active = True  # named again as the one who decides: they work there
     contact.phone = phone or contact.phone
     contact.email = data.decider_email or contact.email
     contact.position = data.decider_position or contact.position

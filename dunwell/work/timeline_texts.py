@@ -197,8 +197,39 @@ def task_sent(entries: Sequence[Any]) -> dict[int, str]:
     return out
 
 
+def contact_text(data: dict[str, Any], action: str) -> str:
+    """ "Contact added: Ana Pop (accountant, phone)", "Contact Ana Pop changed: phone",
+    "Ana Pop no longer works there" in the active language (work.contacts)."""
+    from dunwell.work.contacts import FIELD_LABELS
+
+    name = data["name"]
+    fields = ", ".join(str(FIELD_LABELS.get(f, f)).lower() for f in data.get("fields", []))
+    if action == "deactivated":
+        return gettext("%(name)s no longer works there") % {"name": name}
+    if action == "reactivated":
+        return gettext("%(name)s works there again") % {"name": name}
+    if action == "added":
+        if not fields:
+            return gettext("Contact added: %(name)s") % {"name": name}
+        return gettext("Contact added: %(name)s (%(fields)s)") % {"name": name, "fields": fields}
+    return gettext("Contact %(name)s changed: %(fields)s") % {"name": name, "fields": fields}
+
+
+def contacts(entries: Sequence[Any]) -> dict[int, str]:
+    out = {}
+    for entry in entries:
+        try:
+            out[entry.pk] = contact_text(entry.data or {}, entry.kind.rsplit(".", 1)[-1])
+        except (KeyError, TypeError):
+            continue
+    return out
+
+
 def register() -> None:
     KIND_LABELS["work.note"] = _("Note")
+    KIND_LABELS["work.contact"] = _("Contact")
+    for action in ("added", "changed", "deactivated", "reactivated"):
+        register_renderer(f"work.contact.{action}", contacts)
     register_renderer("work.note", notes)
     from dunwell.work.models import Outcome, outcome_result
 

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from dunwell.work import dispute_views, list_views, views
+from dunwell.work import contact_views, dispute_views, list_views, views
 
 app_name = "work"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -33,6 +33,16 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "debtors/<int:counterparty_id>/disputes/<int:dispute_id>/resolve/",
         views.resolve_dispute,
         name="resolve_dispute",
+    ),
+    path(
+        "debtors/<int:counterparty_id>/contacts/new/",
+        contact_views.contact_edit,
+        name="contact_add",
+    ),
+    path(
+        "debtors/<int:counterparty_id>/contacts/<int:contact_id>/",
+        contact_views.contact_edit,
+        name="contact_edit",
     ),
     path("debtors/<int:counterparty_id>/notes/", views.note_add, name="note_add"),
     path(

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from dunwell.accounts.models import User
 from dunwell.accounts.visibility import (
     can_change_note,
+    can_edit_contacts,
     can_edit_meeting,
     can_resolve_dispute,
     can_see_counterparty,
@@ -139,6 +140,7 @@ def _render_debtor(
                 "timeline_filter": timeline_filter,
                 "timeline_filters": list(selectors.TIMELINE_FILTERS),
                 "can_reassign": manager,
+                "can_edit_contacts": can_edit_contacts(user, counterparty.pk, seen=True),
                 "scale_control": ladder_bridge.scale_control(user, counterparty),
                 "documents_url": _url_or_empty("legal:debtor_documents", counterparty.pk),
                 "correspondence_url": _url_or_empty("correspondence:debtor", counterparty.pk),
@@ -478,7 +480,7 @@ def call_card(request: HttpRequest, counterparty_id: int) -> HttpResponse:
             )
     else:
         form = OutcomeForm(documents=documents, currencies=currencies)
-    contacts = card.contacts
+    contacts = card.active_contacts
     contact_id = request.GET.get("contact")
     contact = next((c for c in contacts if str(c.pk) == contact_id), None)
     if contact is None:
@@ -558,6 +560,7 @@ def call_card(request: HttpRequest, counterparty_id: int) -> HttpResponse:
             "situation": situation,
             "situations": situations,
             "can_reassign": services.is_manager(user),
+            "can_edit_contacts": can_edit_contacts(user, counterparty.pk, seen=True),
             # A debtor with no open document (one who rang back after a missed call) has no debt
             # to read out: every script speaks of one ("overdue 0 days, 0.00 to pay").
             "owes_nothing": not card.documents,

@@ -1,0 +1,142 @@
+"""The debtor's people kept by the collector (DESIGN §1.5: talk to the right person): add one,
+correct one, mark one as no longer working there. Each change is told on the debtor's
+timeline, in the reader's language (`work.timeline_texts.contacts`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
+
+from dunwell.accounts.models import User
+from dunwell.accounts.visibility import can_edit_contacts
+from dunwell.ledger.models import Contact, ContactRole, Counterparty, TimelineEntry
+from dunwell.ledger.phones import PhoneError, normalize_phone
+from dunwell.work.errors import WorkError
+
+ROLE_FIELDS = tuple(role.value for role in ContactRole)
+
+# What the timeline names when a field changed (the reader's language).
+FIELD_LABELS: dict[str, StrOrPromise] = {
+    "name": _("name"),
+    "position": _("position"),
+    **{role.value: role.label for role in ContactRole},
+    "phone": _("phone"),
+    "phone_alt": _("second phone"),
+    "email": _("e-mail"),
+    "language": _("language"),
+    "notes": _("note"),
+    "active": _("works there"),
+}
+FIELDS = tuple(FIELD_LABELS)
+
+
+class ContactForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=255)
+    position = forms.CharField(label=_("Position"), required=False, max_length=255)
+    orders = forms.BooleanField(label=ContactRole.ORDERS.label, required=False)
+    accepts = forms.BooleanField(label=ContactRole.ACCEPTS.label, required=False)
+    accountant = forms.BooleanField(label=ContactRole.ACCOUNTANT.label, required=False)
+    decides_payments = forms.BooleanField(
+        label=ContactRole.DECIDES_PAYMENTS.label,
+        required=False,
+        help_text=_("One person per debtor: marking this one unmarks the other."),
+    )
+    signs = forms.BooleanField(label=ContactRole.SIGNS.label, required=False)
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=32)
+    phone_alt = forms.CharField(label=_("Second phone"), required=False, max_length=32)
+    email = forms.EmailField(label=_("Email"), required=False)
+    language = forms.ChoiceField(label=_("Language"), required=False, choices=[])
+    notes = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    active = forms.BooleanField(
+        label=_("Works there"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "Untick when the person no longer works there: their name stays in the history."
+        ),
+    )
+
+    def __init__(self, *args: Any, region: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.region = region
+        self.fields["language"].choices = [("", "—"), *settings.LANGUAGES]  # type: ignore[attr-defined]
+
+    def _phone(self, name: str) -> str:
+        """E.164, a local number read with the debtor's country (as the "Wrong person" path)."""
+        value = self.cleaned_data.get(name, "")
+        try:
+            return normalize_phone(value, self.region)
+        except PhoneError:
+            raise forms.ValidationError(
+                _("“%(value)s” is not a phone number."), params={"value": value}
+            ) from None
+
+    def clean_phone(self) -> str:
+        return self._phone("phone")
+
+    def clean_phone_alt(self) -> str:
+        return self._phone("phone_alt")
+
+    def clean_name(self) -> str:
+        return " ".join(self.cleaned_data["name"].split())
+
+
+def initial_of(contact: Contact) -> dict[str, Any]:
+    return {field: getattr(contact, field) for field in FIELDS}
+
+
+def save_contact(
+    by: User, counterparty: Counterparty, contact: Contact | None, values: dict[str, Any]
+) -> Contact:
+    """Add a contact (`contact` None) or change one; `values` are a valid `ContactForm`'s. One
+    person decides payments per debtor: marking one unmarks the other. The timeline tells
+    who changed what (nothing when nothing changed)."""
+    if not can_edit_contacts(by, counterparty.pk):
+        raise WorkError(_("You may not change this debtor's contacts."))
+    with transaction.atomic():
+        if contact is None:
+            contact = Contact(counterparty=counterparty)
+            changed = [f for f in FIELDS if values.get(f) and f not in ("name", "active")]
+            action = "added"
+        else:
+            contact = Contact.objects.select_for_update().get(
+                pk=contact.pk, counterparty=counterparty
+            )
+            changed = [f for f in FIELDS if getattr(contact, f) != values[f]]
+            if not changed:
+                return contact
+            action = "changed"
+            if changed == ["active"]:
+                action = "reactivated" if values["active"] else "deactivated"
+        for field in FIELDS:
+            setattr(contact, field, values[field])
+        if contact.decides_payments and contact.active:
+            Contact.objects.filter(counterparty=counterparty, decides_payments=True).exclude(
+                pk=contact.pk
+            ).update(decides_payments=False)
+        contact.save()
+        entry = TimelineEntry(
+            counterparty=counterparty,
+            at=timezone.now(),
+            actor=by,
+            kind=f"work.contact.{action}",
+            data={
+                "contact": contact.pk,
+                "name": contact.name,
+                "fields": changed,
+                "imported": bool(contact.external_id),
+            },
+        )
+        from dunwell.work.timeline_texts import contact_text
+
+        entry.summary = contact_text(entry.data, action)
+        entry.save()
+    return contact
