@@ -516,7 +516,7 @@ def detect_stalling(counterparty_id: int, now: datetime | None = None) -> Stalli
         collector = counterparty.collector
         # The one the debtor card names (one decider per debtor; by name should there be two).
         decider = (
-            Contact.objects.filter(counterparty=counterparty, decides_payments=True)
+            Contact.objects.filter(counterparty=counterparty, decides_payments=True, active=True)
             .order_by("name")
             .first()
         )
@@ -555,6 +555,11 @@ def detect_stalling(counterparty_id: int, now: datetime | None = None) -> Stalli
             )
             if stalling_decider is not None
             else _("%(debtor)s is stalling: consider reassigning it.")
+            if decider is not None
+            else _(
+                "%(debtor)s is stalling: no one who decides payments is known. Have the"
+                " collector ask who does, or consider reassigning it."
+            )
         )
         for recipient in {u for u in (supervisor,) if u is not None}:
             notify(
