@@ -24,8 +24,9 @@ from typing import Any
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from dunwell.accounts.models import User
+from dunwell.accounts.models import Role, User
 from dunwell.dbrouting import on_report_database, report_connection
 from dunwell.insight import kpi
 from dunwell.insight.buckets import Bucket, make_buckets
@@ -96,6 +97,10 @@ class Series:
         return self.points[-1]
 
 
+# Whose results are a collector's: the others with tasks or calls are listed apart, by role.
+COLLECTING = frozenset({Role.COLLECTOR, Role.SALES})
+
+
 @dataclass(slots=True)
 class CollectorMoney:
     collected: int = 0
@@ -118,6 +123,15 @@ class CollectorResult:
     calls: int = 0
     calls_answered: int = 0
     talk_seconds: int = 0
+    # The person's role ("" for the debtors assigned to nobody): a lawyer or a supervisor has
+    # tasks too, and read as a bad collector among the collectors.
+    role: str = ""
+
+    @property
+    def collects(self) -> bool:
+        """A collector, a sales manager (who collects from their customers too), or the row of
+        the debtors assigned to nobody."""
+        return self.collector_id is None or self.role in COLLECTING
 
     @property
     def punctuality(self) -> Decimal | None:
@@ -897,7 +911,20 @@ def collector_results(
             row_result = result(collector_id)
             row_result.calls, row_result.calls_answered = int(calls), int(answered or 0)
             row_result.talk_seconds = int(seconds or 0)
-    labels = _labels(GroupBy.COLLECTOR, set(results))
+    people = {user.pk: user for user in User.objects.filter(id__in=[k for k in results if k])}
     for collector_id, row_result in results.items():
-        row_result.label = labels.get(collector_id, "")
-    return sorted(results.values(), key=lambda r: (r.collector_id is None, r.label))
+        person = people.get(collector_id) if collector_id is not None else None
+        if person is not None:
+            row_result.label, row_result.role = str(person), person.role
+        elif collector_id is None:
+            row_result.label = gettext("Not assigned")
+    # The collectors first (the unassigned row last among them), then the others by role.
+    return sorted(
+        results.values(),
+        key=lambda r: (
+            not r.collects,
+            r.role if not r.collects else "",
+            r.collector_id is None,
+            r.label,
+        ),
+    )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from openpyxl import Workbook
 
+from dunwell.accounts.models import Role
 from dunwell.cells import append_row, lay_out
 from dunwell.insight.export import bucket_label
 from dunwell.insight.metrics import CollectorResult, MetricsReport, Point, Series
@@ -87,6 +88,7 @@ def _collector_json(row: CollectorResult) -> dict[str, Any]:
     return {
         "collector_id": row.collector_id,
         "collector": row.label,
+        "role": row.role,
         "money": {
             currency: {
                 "collected": str(cents(m.collected)),
@@ -140,9 +142,12 @@ def _cell(value: Any) -> str:
 
 def _table(head: list[str], rows: list[list[Any]]) -> list[str]:
     body = [[_cell(c) for c in row] for row in rows]
-    widths = [max(len(line[i]) for line in [head, *body]) for i in range(len(head))]
+    full = [line for line in [head, *body] if len(line) == len(head)]
+    widths = [max(len(line[i]) for line in full) for i in range(len(head))]
 
     def fmt(line: list[str]) -> str:
+        if len(line) < len(head):  # a title between the rows (or an empty line)
+            return " ".join(line)
         return "  ".join(
             c.ljust(widths[i]) if i == 0 else c.rjust(widths[i]) for i, c in enumerate(line)
         ).rstrip()
@@ -212,6 +217,7 @@ def recovery_rows(report: MetricsReport, series: Series) -> list[list[Any]]:
 def collector_header() -> list[str]:
     return [
         _("Collector"),
+        _("Role"),
         _("Currency"),
         _("Collected"),
         _("Promises made"),
@@ -224,20 +230,29 @@ def collector_header() -> list[str]:
         _("On time"),
         _("Punctuality, %"),
         _("Calls"),
+        _("Answered"),
         _("Talk time, min"),
     ]
 
 
 def collector_rows(report: MetricsReport) -> list[list[Any]]:
+    """The collectors' (and sales managers') rows, then, under their own title, the others
+    with tasks or calls (a lawyer, a supervisor), each with their role, as the page lists them."""
     rows: list[list[Any]] = []
+    others_titled = False
     for row in report.collectors:
+        if not row.collects and not others_titled:
+            rows += [[], [_("Others with tasks or calls (not collecting)")]]
+            others_titled = True
         tail = [
             row.tasks_due,
             row.tasks_on_time,
             one_place(row.punctuality),
             row.calls,
+            row.calls_answered,
             row.talk_seconds // 60,
         ]
+        role = str(Role(row.role).label) if row.role else None
         currencies = sorted(row.money) or [""]
         for n, currency in enumerate(currencies):
             m = row.money.get(currency)
@@ -254,8 +269,8 @@ def collector_rows(report: MetricsReport) -> list[list[Any]]:
                 if m
                 else [None] * 7
             )
-            # Tasks and calls have no currency: shown once per collector.
-            rows.append([row.label, currency, *money, *(tail if n == 0 else [None] * 5)])
+            # Tasks and calls have no currency: shown once per person.
+            rows.append([row.label, role, currency, *money, *(tail if n == 0 else [None] * 6)])
     return rows
 
 

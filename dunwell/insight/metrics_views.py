@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dunwell.accounts.models import User
+from dunwell.accounts.models import Role, User
 from dunwell.accounts.visibility import can_see_metrics
 from dunwell.forms import query_with_default
 from dunwell.insight.export import bucket_label
@@ -138,9 +138,11 @@ def metrics_page(request: HttpRequest) -> HttpResponse:
         }
         for s in detailed
     ]
-    collectors = [
+    rows = [
         {
             "label": row.label,
+            "role": Role(row.role).label if row.role else "",
+            "collects": row.collects,
             "money": [
                 {
                     "currency": currency,
@@ -171,6 +173,10 @@ def metrics_page(request: HttpRequest) -> HttpResponse:
         }
         for row in report.collectors
     ]
+    # Collectors and sales managers under "Collector"; a lawyer or a supervisor with tasks is
+    # not a collector, and is listed apart by role (a lawyer read as a bad collector).
+    collectors = [row for row in rows if row["collects"]]
+    others = [row for row in rows if not row["collects"]]
     narrowed = form.cleaned_data.get("currency") if form.is_bound and form.is_valid() else None
     assert isinstance(request.user, User)
     choices = currency_choices(request.user, narrowed) if narrowed else currencies
@@ -192,6 +198,19 @@ def metrics_page(request: HttpRequest) -> HttpResponse:
         "months": list(report.ends),
         "periods": _periods(report.as_of),
         "collectors": collectors,
+        "collector_groups": [
+            group
+            for group in (
+                {"id": "collector-results", "heading": _("Collector"), "rows": collectors},
+                {
+                    "id": "other-results",
+                    "title": _("Others with tasks or calls (not collecting)"),
+                    "heading": _("Person"),
+                    "rows": others,
+                },
+            )
+            if group["rows"]
+        ],
         "chart": _chart(report, shown),
         "query": request.GET.urlencode(),
     }
