@@ -154,6 +154,15 @@ def can_open_admin_list(user: User, permission: str) -> bool:
     )
 
 
+# The company's aging buckets (DESIGN §1.13) are management's: the director and an
+# administrator save them on the aging page; everyone else reads who changes them there.
+BUCKET_EDITORS = frozenset({Role.DIRECTOR, Role.ADMIN})
+
+
+def can_edit_buckets(user: User) -> bool:
+    return _active(user) and (user.is_superuser or user.role in BUCKET_EDITORS)
+
+
 def is_manager(user: User) -> bool:
     return bool(user.is_authenticated and (user.is_superuser or user.role in MANAGERS))
 

@@ -11,6 +11,41 @@ from dunwell.insight.buckets import MAX_EDGE_DAYS, BucketError, parse_edges
 from dunwell.insight.metrics import MetricsBy
 from dunwell.insight.selectors import GroupBy
 
+
+def clean_edges(text: str) -> tuple[int, ...]:
+    """Bucket edges typed by the reader ("30,60,90,180"): increasing whole days, at least one;
+    a ValidationError in the reader's language otherwise."""
+    try:
+        edges = tuple(int(part) for part in text.replace(";", ",").split(",") if part.strip())
+    except ValueError:
+        edges = ()
+    if edges and max(edges) > MAX_EDGE_DAYS:
+        raise forms.ValidationError(
+            ngettext(
+                "A bucket can end at most %(max)d day past due.",
+                "A bucket can end at most %(max)d days past due.",
+                MAX_EDGE_DAYS,
+            )
+            % {"max": MAX_EDGE_DAYS}
+        )
+    try:
+        return parse_edges(text)
+    except BucketError:
+        raise forms.ValidationError(
+            _("Enter increasing whole numbers of days separated by commas.")
+        ) from None
+
+
+class CompanyBucketsForm(forms.Form):
+    """The company's aging buckets, saved from the aging page by the director or an
+    administrator (visibility.can_edit_buckets)."""
+
+    edges = forms.CharField(label=_("The company's buckets"), max_length=100)
+
+    def clean_edges(self) -> tuple[int, ...]:
+        return clean_edges(self.cleaned_data.get("edges") or "")
+
+
 GROUP_CHOICES = [
     (GroupBy.COUNTERPARTY.value, _("Counterparty")),
     (GroupBy.COLLECTOR.value, _("Collector")),
@@ -40,25 +75,7 @@ class AgingFilterForm(forms.Form):
         text = self.cleaned_data.get("buckets") or ""
         if not text.strip():
             return None
-        try:
-            edges = tuple(int(part) for part in text.replace(";", ",").split(",") if part.strip())
-        except ValueError:
-            edges = ()
-        if edges and max(edges) > MAX_EDGE_DAYS:
-            raise forms.ValidationError(
-                ngettext(
-                    "A bucket can end at most %(max)d day past due.",
-                    "A bucket can end at most %(max)d days past due.",
-                    MAX_EDGE_DAYS,
-                )
-                % {"max": MAX_EDGE_DAYS}
-            )
-        try:
-            return parse_edges(text)
-        except BucketError:
-            raise forms.ValidationError(
-                _("Enter increasing whole numbers of days separated by commas.")
-            ) from None
+        return clean_edges(text)
 
     def as_of_or(self, today: date) -> date:
         return self.cleaned_data.get("as_of") or today

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +33,15 @@ class AgingBuckets(models.Model):
         help_text=_("30,60,90,180 gives current, 1–30, 31–60, 61–90, 91–180 and 180+."),
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Who saved them (from the aging page); each save adds a row, so the rows are the history.
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("saved by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("aging buckets")
@@ -39,15 +51,29 @@ class AgingBuckets(models.Model):
         return self.edges
 
 
-def saved_edges() -> tuple[int, ...]:
-    """The saved bucket edges, or the defaults when none are saved."""
-    row = AgingBuckets.objects.order_by("-updated_at", "-id").first()
+def latest_buckets() -> AgingBuckets | None:
+    """The most recently saved company buckets (with who saved them), or None."""
+    return AgingBuckets.objects.select_related("saved_by").order_by("-updated_at", "-id").first()
+
+
+def edges_of(row: AgingBuckets | None) -> tuple[int, ...]:
     if row is None:
         return DEFAULT_EDGES
     try:
         return parse_edges(row.edges)
     except BucketError:
         return DEFAULT_EDGES
+
+
+def saved_edges() -> tuple[int, ...]:
+    """The company's bucket edges (the one home of them: the aging report, the KPIs, the
+    debtor list and the debtor card), or the defaults when none are saved."""
+    return edges_of(AgingBuckets.objects.order_by("-updated_at", "-id").first())
+
+
+def save_company_edges(edges: tuple[int, ...], user: Any) -> AgingBuckets:
+    """A new row: the company's buckets from now on, and who set them when (the audit)."""
+    return AgingBuckets.objects.create(edges=",".join(map(str, edges)), saved_by=user)
 
 
 class DocumentPrediction(models.Model):

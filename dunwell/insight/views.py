@@ -5,18 +5,21 @@ from __future__ import annotations
 
 import io
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.urls import reverse
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from dunwell.accounts.models import User
-from dunwell.accounts.visibility import can_open_admin_list
+from dunwell.accounts.visibility import can_edit_buckets
 from dunwell.forms import query_with_default
 from dunwell.insight.export import bucket_label, write_xlsx
-from dunwell.insight.forms import GROUP_CHOICES, AgingFilterForm
-from dunwell.insight.models import saved_edges
+from dunwell.insight.forms import GROUP_CHOICES, AgingFilterForm, CompanyBucketsForm
+from dunwell.insight.models import edges_of, latest_buckets, save_company_edges
 from dunwell.insight.selectors import AgingReport, aging, currency_choices
 from dunwell.views import bad_query
 
@@ -53,6 +56,33 @@ def _report(
 
 @login_required
 def aging_page(request: HttpRequest) -> HttpResponse:
+    return _aging_page(request)
+
+
+@login_required
+@require_POST
+def aging_buckets(request: HttpRequest) -> HttpResponse:
+    """The director or an administrator saves the company's buckets; a bad value is named
+    beside the field, over the report, as a 400."""
+    assert isinstance(request.user, User)
+    if not can_edit_buckets(request.user):
+        raise PermissionDenied
+    form = CompanyBucketsForm(request.POST)
+    if not form.is_valid():
+        return _aging_page(request, form)
+    edges = form.cleaned_data["edges"]
+    save_company_edges(edges, request.user)
+    messages.success(
+        request,
+        _("The company's buckets now end at %(edges)s days past due.")
+        % {"edges": ", ".join(map(str, edges))},
+    )
+    return redirect("insight:aging")
+
+
+def _aging_page(
+    request: HttpRequest, buckets_form: CompanyBucketsForm | None = None
+) -> HttpResponse:
     form, report = _report(request, largest=PAGE_ROWS)
     currencies = report.currencies
     chart_currency = form.data.get("currency", "").upper() if form.is_bound else ""
@@ -80,9 +110,12 @@ def aging_page(request: HttpRequest) -> HttpResponse:
     assert isinstance(request.user, User)
     # The empty field stands for the company's buckets: it shows them, not the shipped default
     # (a company on 15,45,90 read "30,60,90,180" there), and the page says who changes them.
-    company_edges = saved_edges()
+    latest = latest_buckets()
+    company_edges = edges_of(latest)
     form.fields["buckets"].widget.attrs["placeholder"] = ",".join(map(str, company_edges))
-    can_change = can_open_admin_list(request.user, "insight.change_agingbuckets")
+    can_edit = can_edit_buckets(request.user)
+    if can_edit and buckets_form is None:
+        buckets_form = CompanyBucketsForm(initial={"edges": ",".join(map(str, company_edges))})
     context = {
         "form": form,
         "report": report,
@@ -97,10 +130,12 @@ def aging_page(request: HttpRequest) -> HttpResponse:
         "chart": chart,
         "query": request.GET.urlencode(),
         "company_edges": ", ".join(map(str, company_edges)),
-        "buckets_admin_url": reverse("admin:insight_agingbuckets_changelist") if can_change else "",
+        "buckets_form": buckets_form if can_edit else None,
+        "buckets_saved": latest if latest is not None and latest.saved_by_id else None,
     }
     # A bad parameter: the form names it beside the field, over the default report, as a 400.
-    status = 400 if form.is_bound and not form.is_valid() else 200
+    bad = (form.is_bound and not form.is_valid()) or (buckets_form and buckets_form.is_bound)
+    status = 400 if bad else 200
     return render(request, "insight/aging.html", context, status=status)
 
 

@@ -207,24 +207,76 @@ def test_a_collector_is_linked_only_to_the_cards_they_may_open(
     assert f'href="{reverse("work:debtor", args=[other.pk])}"' not in html
 
 
+def note_of(html: str) -> str:
+    return html.split('id="aging-buckets-note"', 1)[1].split("</div>", 1)[0]
+
+
 def test_the_page_names_the_company_buckets_and_who_changes_them(
-    client: Client, ledger: tuple[Counterparty, Counterparty], director: User
+    client: Client,
+    ledger: tuple[Counterparty, Counterparty],
+    director: User,
+    make_user: Callable[..., User],
 ) -> None:
     """A company on 15,45,90 read "30,60,90,180" in the empty Buckets field, and nothing on the
-    page said whose buckets the columns were or where a director could have them changed."""
-    AgingBuckets.objects.create(edges="15,45,90")
-    html = page(client, director)
+    page said whose buckets the columns were; finance reads who changes them, and cannot."""
+    AgingBuckets.objects.create(edges="15,45,90", saved_by=director)
+    finance = make_user("fiona", Role.FINANCE)
+    html = page(client, finance)
     assert 'placeholder="15,45,90"' in html
-    note = html.split('id="aging-buckets-note"', 1)[1].split("</p>", 1)[0]
+    note = note_of(html)
     assert "The company's buckets end at 15, 45, 90 days past due" in note
-    assert "An administrator changes them in Administration → Reports → Aging buckets." in note
-    assert "/admin/" not in note
+    assert "The director or an administrator changes them on this page." in note
+    assert "Last changed by diana on 31.03.2026" in note
+    assert 'id="company-buckets"' not in note
+    before = AgingBuckets.objects.count()
+    response = client.post(reverse("insight:aging_buckets"), {"edges": "10,20"})
+    assert response.status_code == 403 and AgingBuckets.objects.count() == before
 
 
-def test_the_administrator_is_linked_to_the_company_buckets(
-    client: Client, ledger: tuple[Counterparty, Counterparty], make_user: Callable[..., User]
+@pytest.mark.parametrize("role", [Role.DIRECTOR, Role.ADMIN])
+def test_management_saves_the_company_buckets_on_the_aging_page(
+    client: Client,
+    ledger: tuple[Counterparty, Counterparty],
+    make_user: Callable[..., User],
+    role: str,
 ) -> None:
-    admin = make_user("ada", Role.ADMIN, is_staff=True, is_superuser=True)
-    note = page(client, admin).split('id="aging-buckets-note"', 1)[1].split("</p>", 1)[0]
-    assert "The company's buckets end at 30, 60, 90, 180 days past due" in note
-    assert f'<a href="{reverse("admin:insight_agingbuckets_changelist")}">' in note
+    """Only an administrator could change them, in the Django admin; the director could not."""
+    boss = make_user("boss", role, first_name="Bo", last_name="Boss")
+    note = note_of(page(client, boss))
+    assert 'id="company-buckets"' in note and 'value="30,60,90,180"' in note
+    response = client.post(reverse("insight:aging_buckets"), {"edges": " 15, 45,90 "})
+    assert response.status_code == 302
+    html = client.get(response["Location"]).content.decode()
+    assert "The company&#x27;s buckets now end at 15, 45, 90 days past due." in html
+    note = note_of(html)
+    assert "The company's buckets end at 15, 45, 90 days past due" in note
+    assert "Last changed by Bo Boss on 31.03.2026" in note
+    assert 'value="15,45,90"' in note
+    saved = AgingBuckets.objects.order_by("-id").first()
+    assert saved is not None and (saved.edges, saved.saved_by) == ("15,45,90", boss)
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "error"),
+    [
+        ("en", "60,30", "Enter increasing whole numbers of days separated by commas."),
+        ("en", "", "This field is required."),
+        ("en", "30,6o", "Enter increasing whole numbers of days separated by commas."),
+        ("ru", "0,30", "Введите возрастающие целые числа дней через запятую."),
+    ],
+)
+def test_bad_company_buckets_are_named_and_not_saved(
+    client: Client,
+    ledger: tuple[Counterparty, Counterparty],
+    director: User,
+    language: str,
+    typed: str,
+    error: str,
+) -> None:
+    User.objects.filter(pk=director.pk).update(language=language)
+    client.force_login(director)
+    response = client.post(reverse("insight:aging_buckets"), {"edges": typed})
+    assert response.status_code == 400
+    note = note_of(response.content.decode())
+    assert error in note and f'value="{typed}"' in note
+    assert not AgingBuckets.objects.exists()
