@@ -252,3 +252,9 @@ class DebtorScaleForm(forms.Form):
     def chosen_policy(self) -> Policy | None:
         value = self.cleaned_data["policy"]
         return Policy.objects.get(pk=int(value)) if value else None
+
+
+class RefusalForm(forms.Form):
+    """The approvals page's optional day to ask again on, beside a refusal."""
+
+    ask_again_on = forms.DateField(label=_("Ask again on"), required=False, widget=date_input())

@@ -460,6 +460,19 @@ class Task(models.Model):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     approval_comment = models.TextField(_("approval comment"), blank=True)
+    # A step refused "not now": the day the approver is asked again while its documents still
+    # owe (`nightly.ask_again_refused_steps`), and on the task that asks again, the refusal.
+    ask_again_on = models.DateField(_("ask again on"), null=True, blank=True)
+    asked_again_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+        verbose_name=_("asked again after"),
+    )
     deadline = models.DateField(
         _("debtor's deadline"),
         null=True,

@@ -12,7 +12,8 @@ the tasks it writes are unique, ended graces carry `ended_at`) and runs in its o
 3. call-back tasks not done by their time + LADDER_STALE_CALL_BACK_HOURS are closed and
    retried on the next working day, within the step's window;
 4. calls that got no answer are retried the same way;
-5. the hooks that higher apps registered run (the workspace's stalling detector).
+5. a step the approver refused until a day is asked again on that day while still unpaid;
+6. the hooks that higher apps registered run (the workspace's stalling detector).
 
 The ladder never imports the apps above it (STYLE: apps depend downwards): the workspace
 registers its stalling detector, its notifier and its "calls without an answer" source here
@@ -55,6 +56,7 @@ from dunwell.ladder.models import (
 )
 from dunwell.ladder.timeline_texts import CALL_BACK_RETRIED, NO_ANSWER_RETRIED
 from dunwell.ledger.models import Counterparty, Document, TimelineEntry
+from dunwell.money import Amounts, quantize
 from dunwell.workdays import WorkCalendar
 
 if TYPE_CHECKING:
@@ -164,6 +166,7 @@ def apply_rules(ctx: Context, shard: tuple[int, int], summary: RunSummary) -> No
     escalate_overdue_disputes(run)
     retry_stale_call_backs(run)
     retry_unanswered_calls(run)
+    ask_again_refused_steps(run)
     for hook in list(_hooks):
         hook(run)
 
@@ -678,3 +681,73 @@ __all__ = [
     "register_notifier",
     "register_unanswered_source",
 ]
+
+
+# --- 6. steps refused until a day ---------------------------------------------------------------
+
+
+def ask_again_key(task_id: int) -> str:
+    return f"ask-again:{task_id}"
+
+
+def ask_again_refused_steps(run: NightlyRun) -> None:
+    """A step the approver refused until a day ("not now: ask me again on 15 January",
+    `Task.ask_again_on`) is asked again on that day while its documents still owe: a task
+    awaiting the same approval, for the same person, on the documents still open with what
+    they owe now, in the step's window, linked to the refusal (`asked_again_from`). The
+    refusal's day is then cleared: it is asked once. A step whose documents were all paid by
+    then is not asked again. Without this a refused legal step was never asked again unless
+    new documents reached it."""
+    with transaction.atomic():
+        refused = list(
+            run.in_shard(
+                Task.objects.filter(status=TaskStatus.REJECTED, ask_again_on__lte=run.as_of)
+            )
+            .select_for_update(of=("self",))
+            .select_related("step")
+        )
+        if not refused:
+            return
+        wanted = {doc for task in refused for doc in task.document_ids}
+        owed = {
+            pk: (currency, amount)
+            for pk, currency, amount in Document.objects.filter(
+                pk__in=sorted(wanted), open_amount__gt=0
+            ).values_list("pk", "currency", "open_amount")
+        }
+        debtors = _debtors(task.counterparty_id for task in refused)
+        new: list[Task] = []
+        for task in refused:
+            still = [doc for doc in task.document_ids if doc in owed]
+            if not still:
+                continue
+            amounts = Amounts.of(owed[doc] for doc in still)
+            single = amounts.single()
+            begins, ends = retry_window(
+                run, debtors[task.counterparty_id], run.as_of - timedelta(days=1),
+                *_step_window(task),
+            )  # fmt: skip
+            new.append(
+                Task(
+                    counterparty_id=task.counterparty_id,
+                    assignee_id=task.assignee_id,
+                    action=task.action,
+                    title=task.title,
+                    instructions=task.instructions,
+                    step_id=task.step_id,
+                    document_ids=still,
+                    due_at=ends,
+                    window_start=begins,
+                    window_end=ends,
+                    amounts=amounts.to_json(),
+                    amount=quantize(single.amount) if single else Decimal("0"),
+                    currency=single.currency if single else "",
+                    status=TaskStatus.AWAITING_APPROVAL,
+                    approval_role=task.approval_role,
+                    asked_again_from_id=task.pk,
+                    key=ask_again_key(task.pk),
+                )
+            )
+        Task.objects.filter(pk__in=[task.pk for task in refused]).update(ask_again_on=None)
+        _create_new(new)
+    run.summary.transitions["refused_step_asked_again"] += len(new)

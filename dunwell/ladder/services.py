@@ -603,7 +603,9 @@ def can_approve(user: User, task: Task) -> bool:
     return can_decide_approval(user, task)
 
 
-def _decide(task: Task, user: User, comment: str, approve: bool) -> Task:
+def _decide(
+    task: Task, user: User, comment: str, approve: bool, ask_again_on: date | None = None
+) -> Task:
     task = _lock_open(task)
     if task.status != TaskStatus.AWAITING_APPROVAL:
         raise LadderError(_("This task does not need approval."))
@@ -613,7 +615,10 @@ def _decide(task: Task, user: User, comment: str, approve: bool) -> Task:
     task.approver = user
     task.decided_at = timezone.now()
     task.approval_comment = comment
-    task.save(update_fields=["status", "approver", "decided_at", "approval_comment"])
+    task.ask_again_on = None if approve else ask_again_on
+    task.save(
+        update_fields=["status", "approver", "decided_at", "approval_comment", "ask_again_on"]
+    )
     if approve:
         apply_task_effects(task)
         if task.action in LEGAL_ACTIONS:
@@ -625,6 +630,7 @@ def _decide(task: Task, user: User, comment: str, approve: bool) -> Task:
         f"{task.title}: {'approved' if approve else 'rejected'}. {comment}".strip(),
         task=task.pk,
         comment=comment,
+        ask_again_on=task.ask_again_on.isoformat() if task.ask_again_on else None,
     )
     _tell_decision(task, user, comment, approve)
     return task
@@ -635,6 +641,10 @@ STEP_APPROVED_WITH_COMMENT_NOTICE = _(
     "%(who)s approved the step “%(step)s” for %(debtor)s: %(comment)s"
 )
 STEP_REFUSED_NOTICE = _("%(who)s refused the step “%(step)s” for %(debtor)s: %(comment)s")
+STEP_REFUSED_UNTIL_NOTICE = _(
+    "%(who)s refused the step “%(step)s” for %(debtor)s until %(date)s, when it is asked "
+    "again if still unpaid: %(comment)s"
+)
 
 
 def _tell_decision(task: Task, user: User, comment: str, approve: bool) -> None:
@@ -646,9 +656,11 @@ def _tell_decision(task: Task, user: User, comment: str, approve: bool) -> None:
     if approve:
         message = STEP_APPROVED_WITH_COMMENT_NOTICE if comment.strip() else STEP_APPROVED_NOTICE
     else:
-        message = STEP_REFUSED_NOTICE
+        message = STEP_REFUSED_UNTIL_NOTICE if task.ask_again_on else STEP_REFUSED_NOTICE
     step = lazy(lambda: task.title_beside_debtor, str)()
     params = {"who": str(user), "step": step, "debtor": counterparty.name, "comment": comment}
+    if task.ask_again_on:
+        params["date"] = f"{task.ask_again_on:%d.%m.%Y}"
     for recipient_id in sorted(r for r in recipients if r is not None):
         nightly.notify(
             recipient_id, "decision", message, params, counterparty.pk, f"task_decision:{task.pk}"
@@ -662,10 +674,14 @@ def approve_task(task: Task, *, user: User, comment: str = "") -> Task:
 
 
 @transaction.atomic
-def reject_task(task: Task, *, user: User, comment: str) -> Task:
+def reject_task(task: Task, *, user: User, comment: str, ask_again_on: date | None = None) -> Task:
+    """Refuse a step; with `ask_again_on`, refuse it until that day: the morning run asks the
+    approver again then, while its documents still owe (`nightly.ask_again_refused_steps`)."""
     if not comment.strip():
         raise LadderError(_("Say why the step is rejected."))
-    return _decide(task, user, comment, approve=False)
+    if ask_again_on is not None and ask_again_on <= timezone.localdate():
+        raise LadderError(_("The day to ask again must be after today."))
+    return _decide(task, user, comment, approve=False, ask_again_on=ask_again_on)
 
 
 # --- grace and policy assignment -------------------------------------------------------------

@@ -390,6 +390,20 @@ def retries(entries: Sequence[Any]) -> dict[int, str]:
     return out
 
 
+REFUSED_UNTIL = gettext_noop("%(text)s (asked again on %(date)s if still unpaid)")
+
+
+def _refused(entries: Sequence[Any]) -> dict[int, str]:
+    """A refused step's entry, and the day it is asked again on when the approver gave one."""
+    out = _task_renderer("comment")(entries)
+    for entry in entries:
+        day = (entry.data or {}).get("ask_again_on")
+        if entry.pk in out and isinstance(day, str) and day:
+            when = date_format(date.fromisoformat(day), "SHORT_DATE_FORMAT")
+            out[entry.pk] = gettext(REFUSED_UNTIL) % {"text": out[entry.pk], "date": when}
+    return out
+
+
 def register() -> None:
     register_renderer("ladder.tasks_created", tasks_created)
     register_renderer("ladder.promise_recorded", promise_recorded)
@@ -398,7 +412,7 @@ def register() -> None:
     register_renderer("ladder.task_done", _task_renderer("result"))
     register_renderer("ladder.task_skipped", _task_renderer("reason"))
     register_renderer("ladder.task_approved", _task_renderer("comment"))
-    register_renderer("ladder.task_rejected", _task_renderer("comment"))
+    register_renderer("ladder.task_rejected", _refused)
     register_renderer("ladder.shipments_stopped", shipments_stopped)
     register_renderer("ladder.call_covers_more", call_covers_more)
     register_renderer("ladder.step_covers_more", step_covers_more)

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,7 +25,13 @@ from dunwell.accounts.visibility import (
 )
 from dunwell.ladder import editor, preview, selectors, services, upcoming
 from dunwell.ladder.decide import task_window
-from dunwell.ladder.forms import DebtorScaleForm, PolicyForm, SampleInvoiceForm, StepFormSet
+from dunwell.ladder.forms import (
+    DebtorScaleForm,
+    PolicyForm,
+    RefusalForm,
+    SampleInvoiceForm,
+    StepFormSet,
+)
 from dunwell.ladder.models import Policy, PolicyStep, SegmentPolicy, Task
 from dunwell.paging import CountedPaginator
 
@@ -137,14 +144,18 @@ APPROVALS_PER_PAGE = 50
 @login_required
 def approvals(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    page = CountedPaginator(selectors.awaiting_approval(user), APPROVALS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    waiting = selectors.awaiting_approval(user).select_related("asked_again_from__approver")
+    page = CountedPaginator(waiting, APPROVALS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "ladder/approvals.html",
         # A step past its day waits on the approver: its day is marked, as on the overdue list.
-        {"page": page, "tasks": page.object_list, "now": timezone.now()},
+        {
+            "page": page,
+            "tasks": page.object_list,
+            "now": timezone.now(),
+            "tomorrow": timezone.localdate() + timedelta(days=1),
+        },
     )
 
 
@@ -170,8 +181,18 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
             services.approve_task(task, user=user, comment=comment)
             messages.success(request, _one_stop(_("Approved: %(step)s.") % {"step": step}))
         else:
-            services.reject_task(task, user=user, comment=comment)
-            messages.success(request, _one_stop(_("Rejected: %(step)s.") % {"step": step}))
+            refusal = RefusalForm(request.POST)
+            if not refusal.is_valid():
+                raise services.LadderError(_("Enter the day to ask again as a date."))
+            again = refusal.cleaned_data["ask_again_on"]
+            services.reject_task(task, user=user, comment=comment, ask_again_on=again)
+            said = _("Rejected: %(step)s.") % {"step": step}
+            if again is not None:
+                said = _("Rejected until %(date)s: %(step)s.") % {
+                    "step": step,
+                    "date": date_format(again, "SHORT_DATE_FORMAT"),
+                }
+            messages.success(request, _one_stop(said))
     except services.LadderError as exc:
         messages.error(request, f"{step}: {exc.message}")
     # back to the page the decision was taken on
