@@ -235,15 +235,6 @@ def can_register_dispute(user: User, counterparty_id: int) -> bool:
     return _active(user) and can_see_counterparty(user, counterparty_id)
 
 
-def dispute_filter(user: User) -> Q:
-    """The disputes `user` may list: those on the debtors they see, and those routed to them
-    to settle (a sales manager settles a claim about the goods on another's customer too)."""
-    if not _active(user):
-        return Q(pk__in=[])
-    return counterparty_filter(user, "counterparty__") | Q(responsible=user)
-
-
-def can_edit_meeting(user: User, meeting: Any) -> bool:
 # Finance and the credit controller see every debtor to read the ledger and the orders; the
 # people on a customer's side are kept by those who talk to it (DESIGN §1.5).
 CONTACT_KEEPERS_EXCLUDED = frozenset({Role.FINANCE, Role.CREDIT_CONTROLLER})
@@ -259,6 +250,15 @@ def can_edit_contacts(user: User, counterparty_id: int, *, seen: bool = False) -
     return seen or can_see_counterparty(user, counterparty_id)
 
 
+def dispute_filter(user: User) -> Q:
+    """The disputes `user` may list: those on the debtors they see, and those routed to them
+    to settle (a sales manager settles a claim about the goods on another's customer too)."""
+    if not _active(user):
+        return Q(pk__in=[])
+    return counterparty_filter(user, "counterparty__") | Q(responsible=user)
+
+
+def can_edit_meeting(user: User, meeting: Any) -> bool:
     """Change a meeting (checklist, protocol) or sign its repayment agreement: its organiser,
     the debtor's collector, or a manager who sees the debtor."""
     if not can_see_counterparty(user, meeting.counterparty_id):
