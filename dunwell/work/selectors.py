@@ -40,6 +40,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
@@ -701,16 +702,42 @@ def register_row_reads(
 
 
 def _mark_rows(items: list[WorkItem], today: date) -> None:
-    if not ROW_MARKS or not items:
+    if not items:
         return
     by_debtor: dict[int, list[WorkItem]] = defaultdict(list)
     for item in items:
         by_debtor[item.task.counterparty_id].append(item)
+    _mark_one_debtor(by_debtor)
+    if not ROW_MARKS:
+        return
     debtors = [rows[0].task.counterparty for rows in by_debtor.values()]
     for function in ROW_MARKS:
         for cp_id, marks in function(debtors, today).items():
             for item in by_debtor.get(cp_id, []):
                 item.marks.extend(marks)
+
+
+def _mark_one_debtor(by_debtor: dict[int, list[WorkItem]]) -> None:
+    """A debtor with several tasks on the list (a step's call, a call-back asked for, the
+    stalling alert's "reach the person who decides payments") is one debtor: each row says so,
+    as one call recorded on the call card settles the debtor's calls due that day
+    (services.record_call_outcome)."""
+    for rows in by_debtor.values():
+        if len(rows) < 2:
+            continue
+        mark = RowMark(
+            ngettext(
+                "one of %(n)d task for this debtor",
+                "one of %(n)d tasks for this debtor",
+                len(rows),
+            )
+            % {"n": len(rows)},
+            title=gettext(
+                "One call recorded on the call card settles the debtor's calls due today."
+            ),
+        )
+        for item in rows:
+            item.marks.append(mark)
 
 
 @dataclass
