@@ -14,7 +14,7 @@ A page is LIMIT/OFFSET over that query; the per-currency amounts shown are compu
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -44,12 +44,13 @@ from dunwell.accounts.models import Role, User
 from dunwell.accounts.visibility import COLLECTING_ROLES, visible_counterparties, visible_people
 from dunwell.compiled import Reusable
 from dunwell.forms import AmountField
+from dunwell.insight.models import saved_edges
 from dunwell.interest.fx import rates_on
 from dunwell.ladder.models import Dispute, DisputeStatus, Promise, PromiseStatus
 from dunwell.ledger.models import Contact, Counterparty, Document, Segment
 from dunwell.money import Amounts, is_currency_code
 from dunwell.work.bucket_names import bucket_name
-from dunwell.work.logic import DEFAULT_BUCKETS, bucket_labels
+from dunwell.work.logic import DEFAULT_BUCKETS, bucket_labels, bucket_range, company_bounds
 from dunwell.work.selectors import MONEY, ZERO, equivalent_expression
 
 PAGE_SIZE = 50
@@ -103,11 +104,21 @@ def sort_choices() -> list[tuple[str, Any]]:
     return choices
 
 
-def bucket_choices() -> list[tuple[str, Any]]:
-    """The aging buckets, named as on the debtor card ("Not yet due", "1–30 days", …)."""
+def bucket_choices(bounds: Sequence[int]) -> list[tuple[str, Any]]:
+    """The company's aging buckets, named as on the debtor card ("Not yet due", "1–30 days")."""
     choices: list[tuple[str, Any]] = [("", _("Any bucket"))]
-    choices += [(label, bucket_name(label)) for label in bucket_labels(DEFAULT_BUCKETS)]
+    choices += [(label, bucket_name(label)) for label in bucket_labels(bounds)]
     return choices
+
+
+class BucketField(forms.ChoiceField):
+    """A bucket of the company's buckets, or "N+" for one of their edges (an older link's
+    "90+" when the company's last edge is 180)."""
+
+    bounds: Sequence[int] = DEFAULT_BUCKETS
+
+    def valid_value(self, value: Any) -> bool:
+        return super().valid_value(value) or bucket_range(str(value), self.bounds) is not None
 
 
 class DebtorListForm(forms.Form):
@@ -121,7 +132,7 @@ class DebtorListForm(forms.Form):
     team = forms.TypedChoiceField(label=_("Team"), coerce=int, required=False, empty_value=None)
     country = forms.CharField(label=_("Country"), required=False, max_length=2)
     segment = forms.ChoiceField(label=_("Segment"), required=False)
-    bucket = forms.ChoiceField(label=_("Oldest debt"), required=False)
+    bucket = BucketField(label=_("Oldest debt"), required=False)
     currency = forms.CharField(label=_("Currency"), required=False, max_length=3)
     amount_min = AmountField(label=_("Amount from"), required=False, allow_zero=True)
     amount_max = AmountField(label=_("Amount up to"), required=False, allow_zero=True)
@@ -151,7 +162,15 @@ class DebtorListForm(forms.Form):
         self.fields["segment"].choices = [("", _("Any segment"))] + [  # type: ignore[attr-defined]
             (s.code, s.localized_name) for s in Segment.objects.order_by("name")
         ]
-        self.fields["bucket"].choices = bucket_choices()  # type: ignore[attr-defined]
+        bounds = company_bounds(saved_edges())
+        field = self.fields["bucket"]
+        assert isinstance(field, BucketField)
+        field.bounds = bounds
+        choices = bucket_choices(bounds)
+        asked = str((data or {}).get("bucket") or "")
+        if asked and asked not in dict(choices) and bucket_range(asked, bounds) is not None:
+            choices.append((asked, bucket_name(asked)))  # the older link's bucket, as asked
+        field.choices = choices
         self.fields["sort"].choices = sort_choices()  # type: ignore[attr-defined]
         self.show_people = bool(people.collectors)
 
@@ -187,6 +206,7 @@ class DebtorListForm(forms.Form):
             country=data.get("country") or "",
             segment=data.get("segment") or "",
             bucket=data.get("bucket") or "",
+            bucket_bounds=tuple(self.fields["bucket"].bounds),  # type: ignore[attr-defined]
             currency=data.get("currency") or "",
             amount_min=data.get("amount_min"),
             amount_max=data.get("amount_max"),
@@ -228,6 +248,8 @@ class DebtorFilters:
     country: str = ""
     segment: str = ""
     bucket: str = ""
+    # The company's buckets the bucket is one of (work.logic.company_bounds).
+    bucket_bounds: tuple[int, ...] = DEFAULT_BUCKETS
     currency: str = ""
     amount_min: Decimal | None = None
     amount_max: Decimal | None = None
@@ -253,23 +275,21 @@ def _per_debtor(queryset: QuerySet[Document], expression: Any) -> Subquery:
     return Subquery(inner)
 
 
-def bucket_condition(label: str, today: date) -> Q:
+def bucket_condition(label: str, today: date, bounds: Sequence[int] = DEFAULT_BUCKETS) -> Q:
     """Debtors whose OLDEST open document falls in the aging bucket `label` (the bucket that
     decides how urgent the debtor is). "The oldest is due before X" is "some open document is
     due before X", and "the oldest is due on or after Y" is "no open document is due before
     Y": two index probes per debtor that stop at the first match, instead of the minimum."""
-    bounds = DEFAULT_BUCKETS
-    index = bucket_labels(bounds).index(label)
+    days = bucket_range(label, bounds)
+    if days is None:
+        raise ValueError(f"no such bucket: {label!r}")
+    low, high = days
     open_docs = _open_documents()
     condition = Q(Exists(open_docs))
-    if index < len(bounds):
-        condition &= ~Q(
-            Exists(open_docs.filter(due_date__lt=today - timedelta(days=bounds[index])))
-        )
-    if index > 0:
-        condition &= Q(
-            Exists(open_docs.filter(due_date__lt=today - timedelta(days=bounds[index - 1])))
-        )
+    if high is not None:
+        condition &= ~Q(Exists(open_docs.filter(due_date__lt=today - timedelta(days=high))))
+    if low is not None:
+        condition &= Q(Exists(open_docs.filter(due_date__lt=today - timedelta(days=low))))
     return condition
 
 
@@ -324,7 +344,7 @@ def debtor_rows(user: User, filters: DebtorFilters, today: date) -> QuerySet[Cou
         )
     key = filters.sort.lstrip("-")
     if filters.bucket:
-        qs = qs.filter(bucket_condition(filters.bucket, today))
+        qs = qs.filter(bucket_condition(filters.bucket, today, filters.bucket_bounds))
     if key == "days":
         qs = qs.annotate(oldest_due=_per_debtor(open_docs, Min("due_date")))
     if key in ("total", "overdue"):

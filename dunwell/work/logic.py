@@ -12,8 +12,30 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-# Days-overdue bucket upper bounds (DESIGN §1.13: current, 1–30, 31–60, 61–90, 90+).
+# Days-overdue bucket upper bounds (DESIGN §1.13: current, 1–30, 31–60, 61–90, 90+). The
+# debtor list and the card use the company's buckets (`company_bounds`), as the aging page does.
 DEFAULT_BUCKETS: tuple[int, ...] = (0, 30, 60, 90)
+
+
+def company_bounds(edges: Sequence[int]) -> tuple[int, ...]:
+    """The bounds of the company's bucket edges (insight.models.saved_edges, e.g. 30,60,90,180):
+    current (not yet due) ends at 0, then each edge; the last bucket is over the last edge."""
+    return (0, *edges)
+
+
+def bucket_range(label: str, bounds: Sequence[int]) -> tuple[int | None, int | None] | None:
+    """Days overdue of the bucket `label` of `bounds`: (more than low, at most high), None
+    for no limit; None when `label` names no bucket. "N+" for any bound N above 0 is "more than
+    N days" too: a link saved as "90+" still filters when 90 is not the last edge."""
+    labels = bucket_labels(bounds)
+    if label in labels:
+        index = labels.index(label)
+        low = bounds[index - 1] if index > 0 else None
+        high = bounds[index] if index < len(bounds) else None
+        return (low, high)
+    if label.endswith("+") and label[:-1].isdigit() and int(label[:-1]) in bounds[1:]:
+        return (int(label[:-1]), None)
+    return None
 
 
 def bucket_labels(bounds: Sequence[int] = DEFAULT_BUCKETS) -> list[str]:

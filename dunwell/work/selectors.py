@@ -54,6 +54,7 @@ from dunwell.accounts.visibility import (
 from dunwell.compiled import Reusable, together
 from dunwell.insight.labels import LIKELY_LATE_LABEL
 from dunwell.interest.fx import rates_on
+from dunwell.insight.models import saved_edges
 from dunwell.ladder.decide import DEFAULT_WINDOW
 from dunwell.ledger.models import (
     Allocation,
@@ -68,7 +69,13 @@ from dunwell.ledger.services import CLOSED_DAYS, work_calendar
 from dunwell.ledger.timeline import with_texts
 from dunwell.money import Amounts, Money, RateTable
 from dunwell.work import ladder_bridge
-from dunwell.work.logic import DEFAULT_BUCKETS, LocalClock, bucket_labels, local_clock
+from dunwell.work.logic import (
+    DEFAULT_BUCKETS,
+    LocalClock,
+    bucket_labels,
+    company_bounds,
+    local_clock,
+)
 from dunwell.work.models import (
     CallActivity,
     CardPreference,
@@ -262,17 +269,35 @@ def _header_sums(cp: int, today: date, *cuts: date) -> QuerySet[Any]:
     )
 
 
-_HEADER_SUMS = Reusable(_header_sums, int, date, *[date for _bound in DEFAULT_BUCKETS])
+# One compiled read per number of bucket bounds (the company's buckets may change).
+_HEADER_SUMS: dict[int, Reusable] = {}
+
+
+def _header_sums_read(bounds: int) -> Reusable:
+    read = _HEADER_SUMS.get(bounds)
+    if read is None:
+        read = _HEADER_SUMS.setdefault(bounds, Reusable(_header_sums, int, date, *[date] * bounds))
+    return read
+
+
+def card_bounds() -> tuple[int, ...]:
+    """The bucket bounds of the card's aging row and the debtor list: the company's buckets,
+    as the aging report has them (insight.models.saved_edges), one query."""
+    return company_bounds(saved_edges())
 
 
 def debtor_header(
-    counterparty: Counterparty, today: date, contracts: list[Contract] | None = None
+    counterparty: Counterparty,
+    today: date,
+    contracts: list[Contract] | None = None,
+    bounds: tuple[int, ...] | None = None,
 ) -> Header:
     """Totals and aging buckets per currency in one grouped query; credit lines in one more
-    (and one for the contracts unless the caller has read them, newest first)."""
-    bounds = DEFAULT_BUCKETS
+    (and one for the contracts unless the caller has read them, newest first). `bounds`: the
+    company's buckets (`card_bounds`) if the caller has read them."""
+    bounds = bounds or card_bounds()
     cuts = [today - timedelta(days=bound) for bound in bounds]
-    rows: list[dict[str, Any]] = _HEADER_SUMS(counterparty.pk, today, *cuts)
+    rows: list[dict[str, Any]] = _header_sums_read(len(bounds))(counterparty.pk, today, *cuts)
     labels = bucket_labels(bounds)
     oldest_days = [r["oldest"] for r in rows if r["oldest"] is not None]
     oldest: date | None = min(oldest_days) if oldest_days else None
@@ -460,16 +485,19 @@ _TIMELINES = {"": _timeline_read(()), **{k: _timeline_read(v) for k, v in TIMELI
 
 
 def card_reads(
-    counterparty: Counterparty, today: date, timeline_filter: str = ""
+    counterparty: Counterparty,
+    today: date,
+    timeline_filter: str = "",
+    bounds: tuple[int, ...] = DEFAULT_BUCKETS,
 ) -> list[tuple[Reusable, tuple[Any, ...]]]:
     """The reads the debtor card makes of every counterparty (`debtor_card`, its payment
     history, pinned notes and average days late), to send in one round trip
     (`compiled.together`)."""
     cp = counterparty.pk
-    cuts = tuple(today - timedelta(days=bound) for bound in DEFAULT_BUCKETS)
+    cuts = tuple(today - timedelta(days=bound) for bound in bounds)
     timeline = _TIMELINES[timeline_filter if timeline_filter in TIMELINE_FILTERS else ""]
     reads: list[tuple[Reusable, tuple[Any, ...]]] = [
-        (_HEADER_SUMS, (cp, today, *cuts)),
+        (_header_sums_read(len(bounds)), (cp, today, *cuts)),
         (timeline, (cp,)),
     ]
     reads += [
@@ -511,10 +539,15 @@ def page_reads(user: User) -> list[tuple[Reusable, tuple[Any, ...]]]:
     return [(_UNREAD, (user.pk,))]
 
 
-def debtor_card(counterparty: Counterparty, today: date, timeline_filter: str = "") -> DebtorCard:
+def debtor_card(
+    counterparty: Counterparty,
+    today: date,
+    timeline_filter: str = "",
+    bounds: tuple[int, ...] | None = None,
+) -> DebtorCard:
     documents = _CARD_DOCUMENTS(counterparty.pk)
     contracts = _CONTRACTS(counterparty.pk)
-    header = debtor_header(counterparty, today, contracts)
+    header = debtor_header(counterparty, today, contracts, bounds)
     timeline = _TIMELINES[timeline_filter if timeline_filter in TIMELINE_FILTERS else ""]
     facts = ladder_bridge.facts_for(counterparty, today)
     disputed = facts.disputed_documents

@@ -57,7 +57,7 @@ from dunwell.work.forms import (
     TaskNoteForm,
     WorklistAmountForm,
 )
-from dunwell.work.logic import fill_script
+from dunwell.work.logic import DEFAULT_BUCKETS, fill_script
 from dunwell.work.models import (
     NOTE_MAX_LENGTH,
     CallActivity,
@@ -112,10 +112,11 @@ def _render_debtor(
     user = _user(request)
     timeline_filter = _timeline_choice(user, request.GET.get("timeline"))
     today = timezone.localdate()
-    reads = selectors.card_reads(counterparty, today, timeline_filter)
+    bounds = selectors.card_bounds()  # the company's buckets, as the aging page has them
+    reads = selectors.card_reads(counterparty, today, timeline_filter, bounds)
     # The page renders inside the block: its panels and the menu's badge read there too.
     with together(reads + selectors.page_reads(user)):
-        card = selectors.debtor_card(counterparty, today, timeline_filter)
+        card = selectors.debtor_card(counterparty, today, timeline_filter, bounds)
         payments = selectors.payment_history(counterparty, request.GET.get("payments"))
         pinned = selectors.pinned_notes(counterparty)
         # Every caller read `counterparty` with `selectors.visible_counterparty` for this user.
@@ -277,7 +278,8 @@ def _debt_currencies(counterparty: Any, owed: Amounts) -> list[str]:
 
 
 def _open_currencies(counterparty: Any) -> list[str]:
-    header = selectors.debtor_header(counterparty, timezone.localdate())
+    # Only its totals are read: the shipped buckets spare reading the company's.
+    header = selectors.debtor_header(counterparty, timezone.localdate(), bounds=DEFAULT_BUCKETS)
     return _debt_currencies(counterparty, header.total_due)
 
 
@@ -369,7 +371,8 @@ def call_card(request: HttpRequest, counterparty_id: int) -> HttpResponse:
     user = _user(request)
     counterparty = selectors.visible_counterparty(user, counterparty_id)
     today = timezone.localdate()
-    card = selectors.debtor_card(counterparty, today)
+    # The call card shows no aging row: the shipped buckets spare reading the company's.
+    card = selectors.debtor_card(counterparty, today, bounds=DEFAULT_BUCKETS)
     documents = [
         (
             row["document"].pk,
@@ -719,7 +722,7 @@ def _schedule_checks(counterparty: Any) -> dict[str, Any]:
     the open debt of its currency marked `differs` with that debt as `owed`: a warning, not a
     refusal, since a schedule for part of the debt is legitimate."""
     today = timezone.localdate()
-    owed = selectors.debtor_header(counterparty, today).total_due
+    owed = selectors.debtor_header(counterparty, today, bounds=DEFAULT_BUCKETS).total_due
     agreements = ladder_bridge.facts_for(counterparty, today).agreements
     for agreement in agreements:
         agreement["owed"] = owed.get(agreement["currency"])

@@ -183,8 +183,8 @@ def test_the_trend_gives_the_average_days_late_under_a_days_heading(
 @pytest.mark.parametrize(
     ("language", "headings"),
     [
-        ("ro", ["Nescadent", "1–30 de zile", "61–90 de zile", "90+ de zile"]),
-        ("ru", ["Срок не наступил", "1–30 дней", "61–90 дней", "90+ дней"]),
+        ("ro", ["Nescadent", "1–30 de zile", "61–90 de zile", "91–180 de zile", "180+ de zile"]),
+        ("ru", ["Срок не наступил", "1–30 дней", "61–90 дней", "91–180 дней", "180+ дней"]),
     ],
 )
 def test_the_customers_aging_names_its_buckets_as_the_debtor_card_does(

@@ -58,9 +58,9 @@ def test_the_current_bucket_is_not_yet_due() -> None:
 @pytest.mark.parametrize(
     ("language", "headings"),
     [
-        ("ro", ["1–30 de zile", "31–60 de zile", "61–90 de zile", "90+ de zile"]),
-        ("ru", ["1–30 дней", "31–60 дней", "61–90 дней", "90+ дней"]),
-        ("uk", ["1–30 днів", "31–60 днів", "61–90 днів", "90+ днів"]),
+        ("ro", ["1–30 de zile", "31–60 de zile", "61–90 de zile", "91–180 de zile"]),
+        ("ru", ["1–30 дней", "31–60 дней", "61–90 дней", "91–180 дней", "180+ дней"]),
+        ("uk", ["1–30 днів", "31–60 днів", "61–90 днів", "91–180 днів", "180+ днів"]),
     ],
 )
 def test_the_debtor_cards_aging_table_names_its_buckets_in_the_readers_language(

@@ -252,8 +252,9 @@ def test_call_card_shows_the_script_in_the_debtors_language(
         # 28, then what an active promise covers: its promises, open disputes, open documents
         ("work:call", True, 31),
         # 10, then issue 16's list: saved views and the default one, segments for the filter,
-        # days overdue, promises and disputes of the page's debtors
-        ("work:debtors", False, 15),
+        # days overdue, promises and disputes of the page's debtors; the company's buckets
+        # for the bucket filter (as the aging page has them)
+        ("work:debtors", False, 16),
         ("work:team", False, 14),
     ],
 )
