@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from dunwell.cells import append_row, csv_row, lay_out
 from dunwell.insight.buckets import Bucket
 from dunwell.insight.selectors import AgingReport
+from dunwell.work.bucket_names import bucket_name
 
 
 def bucket_label(bucket: Bucket) -> str:
@@ -23,7 +24,13 @@ def bucket_label(bucket: Bucket) -> str:
     return _("Not yet due") if bucket.low is None else bucket.label
 
 
-def header(report: AgingReport) -> list[str]:
+def bucket_heading(bucket: Bucket) -> str:
+    """The bucket as the aging page and its XLSX head a column: with its unit, as the debtor
+    card names it ("91–180 days", ro "91–180 de zile"; the page read a bare "91–180")."""
+    return bucket_name(bucket.label)
+
+
+def header(report: AgingReport, *, days: bool = False) -> list[str]:
     by_label = {
         "counterparty": _("Counterparty"),
         "collector": _("Collector"),
@@ -34,7 +41,7 @@ def header(report: AgingReport) -> list[str]:
     return [
         by_label,
         _("Currency"),
-        *(bucket_label(b) for b in report.buckets),
+        *((bucket_heading if days else bucket_label)(b) for b in report.buckets),
         _("Total"),
         _("Documents"),
     ]
@@ -127,7 +134,7 @@ def write_xlsx(report: AgingReport, out: IO[bytes]) -> None:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Aging"))
     as_of = date_format(report.as_of, "SHORT_DATE_FORMAT")
-    head = header(report)
+    head = header(report, days=True)
     lay_out(sheet, head, above=1)
     sheet.append([_("Aging as of %(date)s") % {"date": as_of}])
     append_row(sheet, head)

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from dunwell.accounts.models import User
 from dunwell.accounts.visibility import can_edit_buckets
 from dunwell.forms import query_with_default
-from dunwell.insight.export import bucket_label, write_xlsx
+from dunwell.insight.export import bucket_heading, write_xlsx
 from dunwell.insight.forms import GROUP_CHOICES, AgingFilterForm, CompanyBucketsForm
 from dunwell.insight.models import edges_of, latest_buckets, save_company_edges
 from dunwell.insight.selectors import AgingReport, aging, currency_choices
@@ -88,7 +88,7 @@ def _aging_page(
     chart_currency = form.data.get("currency", "").upper() if form.is_bound else ""
     if chart_currency not in currencies:
         chart_currency = currencies[0] if currencies else ""
-    labels = [bucket_label(b) for b in report.buckets]
+    labels = [bucket_heading(b) for b in report.buckets]
     chart_rows = [r for r in report.rows if r.currency == chart_currency][:CHART_GROUPS]
     chart = {
         "currency": chart_currency,

@@ -34,6 +34,8 @@ class DealRow:
     days_on_stage: int
     stuck: bool
     probability: int
+    # An open deal whose expected close date has passed: the forecast still counts on it.
+    close_passed: bool = False
 
 
 def deal_rows(deals: list[Deal], today: date) -> list[DealRow]:
@@ -42,7 +44,8 @@ def deal_rows(deals: list[Deal], today: date) -> list[DealRow]:
         days = max(0, (today - deal.stage_entered_on).days)
         stage = deal.stage
         stuck = stage.outcome == DealOutcome.OPEN and 0 < stage.usual_days < days
-        rows.append(DealRow(deal, days, stuck, deal.effective_probability))
+        close_passed = stage.outcome == DealOutcome.OPEN and deal.expected_close < today
+        rows.append(DealRow(deal, days, stuck, deal.effective_probability, close_passed))
     return rows
 
 

@@ -237,3 +237,20 @@ def test_a_supervisor_sees_the_deals_of_their_team_only(
     client.force_login(supervisor)
     page = client.get(reverse("pipeline:deals")).content.decode()
     assert "Deal S1" in page and "Deal S3" not in page
+
+
+@pytest.mark.parametrize(
+    ("language", "flag"), [("en", "close date passed"), ("ro", "data închiderii a trecut")]
+)
+def test_an_open_deal_past_its_expected_close_is_flagged(
+    client: Client, deals: dict[str, Deal], seller: User, language: str, flag: str
+) -> None:
+    """An open deal whose expected close date had passed read like any other: the forecast
+    still counted on it and nobody was told to re-date or close it."""
+    Deal.objects.filter(pk=deals["stuck"].pk).update(expected_close=date(2026, 3, 15))
+    User.objects.filter(pk=seller.pk).update(language=language)
+    client.force_login(seller)
+    page = client.get(reverse("pipeline:deals")).content.decode()
+    row = page[page.index("Deal S1") :]
+    assert f"15.03.2026 <mark>{flag}</mark>" in row[: row.index("</tr>")]
+    assert page.count(f"<mark>{flag}</mark>") == 1  # Deal S2 closes on 01.05.2026
