@@ -52,7 +52,7 @@ from dunwell.ladder.models import (
     Task,
 )
 from dunwell.ledger.models import Document
-from dunwell.money import Money
+from dunwell.money import Amounts, Money
 
 GRACE = "grace"
 AGREEMENT = "agreement"
@@ -552,4 +552,39 @@ def disputed_amounts(
                 disputed = amount - before.get(doc_id, Decimal("0"))
                 if disputed > 0:
                     out.setdefault(cp_id, {})[doc_id] = disputed
+    return out
+
+
+def disputed_overdue(counterparty_ids: Collection[int], today: date) -> dict[int, Amounts]:
+    """What the debtors' disputes hold of their overdue debt, per currency (counterparty →
+    amounts; a debtor none holds is left out): the part of "Overdue X" the collector does not
+    ask for (`disputed_amounts`, laid over the open documents). Three reads, whatever the
+    number of debtors: call it for the debtors a page knows to have a dispute."""
+    ids = sorted(set(counterparty_ids))
+    if not ids:
+        return {}
+    open_docs: dict[int, dict[str, list[tuple[int, date, Decimal]]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for doc_id, cp_id, currency, due, amount in (
+        Document.objects.filter(counterparty_id__in=ids, open_amount__gt=0, cancelled=False)
+        .order_by("due_date", "id")
+        .values_list("id", "counterparty_id", "currency", "due_date", "open_amount")
+    ):
+        open_docs[cp_id][currency].append((doc_id, due, amount))
+    overdue_of = {
+        doc_id: (currency, due < today)
+        for by_currency in open_docs.values()
+        for currency, rows in by_currency.items()
+        for doc_id, due, _amount in rows
+    }
+    out: dict[int, Amounts] = {}
+    for cp_id, held in disputed_amounts(dict(open_docs), today).items():
+        amounts = Amounts.of(
+            (overdue_of[doc_id][0], amount)
+            for doc_id, amount in held.items()
+            if overdue_of[doc_id][1]
+        ).nonzero()
+        if amounts:
+            out[cp_id] = amounts
     return out

@@ -30,7 +30,7 @@ _ROW = (
     "  <td>{}{}</td>\n"
     '  <td><a href="{}">{}</a> <small>{}</small></td>\n'
     '  <td><a href="{}">{}</a> <small>{} · {}</small> {}{}</td>\n'
-    '  <td class="num">{}{}</td>\n'
+    '  <td class="num">{}{}{}</td>\n'
     '  <td class="num">{}</td>\n'
     "</tr>\n"
 )
@@ -48,6 +48,17 @@ def integer_text() -> Callable[[int | Decimal], str]:
         return numberformat.format(value, decimal, None, grouping, thousands, use_l10n=True)
 
     return text
+
+
+def disputed_note(disputed: Any) -> SafeString | str:
+    """The note "of which Y disputed" under a debtor's overdue figure, per currency: the part
+    its disputes hold, which the script, the promise and the letters do not ask for."""
+    if not disputed:
+        return ""
+    return html(
+        '<small class="disputed">{}</small>',
+        gettext("of which %(amount)s disputed") % {"amount": money_text(disputed)},
+    )
 
 
 def worklist_rows(
@@ -125,6 +136,7 @@ def worklist_rows(
                 dial_button_html((phones or {}).get(task.counterparty_id), csrf_token),
                 SafeString(marks),
                 money_lines(item.overdue),
+                disputed_note(item.disputed),
                 equivalent,
                 number(item.max_days_overdue),
             )

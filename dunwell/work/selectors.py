@@ -23,6 +23,7 @@ from django.db.models import (
     DateField,
     DecimalField,
     DurationField,
+    Exists,
     ExpressionWrapper,
     F,
     Max,
@@ -699,6 +700,8 @@ class WorkItem:
     reasons: str = ""
     action_label: str = ""
     marks: list[RowMark] = field(default_factory=list)
+    # the part of `overdue` the debtor's disputes hold (not asked for), per currency
+    disputed: Amounts = field(default_factory=Amounts)
 
 
 @dataclass(frozen=True)
@@ -824,16 +827,28 @@ _SEGMENTS = Reusable(_segments)
 
 
 # The worklist's reads of its debtors (a list of ids), their SQL built once per process.
-_OVERDUE_OF = Reusable(
-    lambda ids, today: (
+def _overdue_of(ids: list[int], today: date) -> QuerySet[Any]:
+    """The debtors' overdue debt per currency, with whether a dispute may hold part of it
+    (`disputed`: then My day reads how much, `ladder.holds.disputed_overdue`)."""
+    from dunwell.ladder.holds import HOLDING_DISPUTES
+    from dunwell.ladder.models import Dispute
+
+    return (
         Document.objects.filter(counterparty_id__any=ids, open_amount__gt=0, due_date__lt=today)
         .values("counterparty_id", "currency")
         .annotate(total=Sum("open_amount"), oldest=Min("due_date"))
+        .annotate(
+            disputed=Exists(
+                Dispute.objects.filter(
+                    HOLDING_DISPUTES, counterparty_id=OuterRef("counterparty_id")
+                )
+            )
+        )
         .order_by()
-    ),
-    list,
-    date,
-)
+    )
+
+
+_OVERDUE_OF = Reusable(_overdue_of, list, date)
 
 
 def _broken_of(ids: list[int], since: datetime) -> QuerySet[Any]:
@@ -943,7 +958,7 @@ def worklist(
     and step, then every read of the listed debtors together (overdue totals, broken promises,
     predictions, step ranks and the registered apps' reads).
     """
-    from dunwell.ladder.holds import task_holds
+    from dunwell.ladder.holds import disputed_overdue, task_holds
     from dunwell.ladder.models import Action
     from dunwell.work.logic import PriorityInput, priority
 
@@ -983,15 +998,20 @@ def worklist(
     with together(reads):
         overdue: dict[int, list[tuple[str, Decimal]]] = defaultdict(list)
         oldest_due: dict[int, date] = {}
+        in_dispute: set[int] = set()
         for row in _OVERDUE_OF(ids, today):
             cp_id, oldest = row["counterparty_id"], row["oldest"]
             overdue[cp_id].append((row["currency"], row["total"]))
             oldest_due[cp_id] = min(oldest, oldest_due.get(cp_id, oldest))
+            if row["disputed"]:
+                in_dispute.add(cp_id)
         broken = {r["counterparty_id"]: r["n"] for r in _BROKEN_OF(ids, since)}
         likely_late = {r["counterparty_id"]: r["p"] for r in _LIKELY_LATE_OF(ids)}
         table = rates_on(today)
         currencies = company_currencies()
         ranks = step_ranks(policies)
+        # "Overdue X, of which Y disputed": read only for the debtors with a dispute.
+        disputed = disputed_overdue(in_dispute, today) if in_dispute else {}
         items = []
         for task in tasks:
             amounts = Amounts.of(overdue.get(task.counterparty_id, []))
@@ -1022,6 +1042,7 @@ def worklist(
                     late=task.due_at < start_of_day,
                     equivalent=equivalent if len(amounts) > 1 or missing else None,
                     no_rate=missing,
+                    disputed=disputed.get(task.counterparty_id, Amounts()),
                 )
             )
         items.sort(key=lambda i: (-i.priority.score, i.task.due_at))

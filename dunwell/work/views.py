@@ -510,6 +510,10 @@ def call_card(request: HttpRequest, counterparty_id: int) -> HttpResponse:
         if ladder_bridge.may_hold_disputed(card.ladder)
         else (card.header.overdue, Amounts())  # no open dispute: all that is overdue
     )
+    # "Overdue X, of which Y disputed": the header's figure beside what the script asks for.
+    header_disputed = Amounts.of(
+        (m.currency, m.amount - asked.get(m.currency).amount) for m in card.header.overdue
+    ).nonzero()
     # The script is read to the debtor: amounts, dates and day counts in the debtor's language.
     with translation.override(language):
         values = {
@@ -561,6 +565,7 @@ def call_card(request: HttpRequest, counterparty_id: int) -> HttpResponse:
             "form": form,
             "contact": contact,
             "situation": situation,
+            "header_disputed": header_disputed,
             "situations": situations,
             "can_reassign": services.is_manager(user),
             "can_edit_contacts": can_edit_contacts(user, counterparty.pk, seen=True),
