@@ -206,6 +206,17 @@ def promise_cancelled(entries: Sequence[Any]) -> dict[int, str]:
 # --- disputes, agreements, the scale ------------------------------------------------------------
 
 
+DISPUTE_REGISTERED = gettext_noop("Dispute (%(reason)s) for %(amount)s")
+# How a claim registered on the card came (`services.register_dispute`'s channel); one from a
+# call's outcome has none (the call's own entry stands beside it).
+DISPUTE_CAME_BY = {
+    "email": gettext_noop("Dispute (%(reason)s) for %(amount)s, received by e-mail"),
+    "letter": gettext_noop("Dispute (%(reason)s) for %(amount)s, received by letter"),
+    "meeting": gettext_noop("Dispute (%(reason)s) for %(amount)s, raised at a meeting"),
+    "call": gettext_noop("Dispute (%(reason)s) for %(amount)s, raised on a call"),
+}
+
+
 def disputes(entries: Sequence[Any]) -> dict[int, str]:
     """Registered and closed disputes, from the dispute itself (one query for the page)."""
     from dunwell.ladder.models import Dispute
@@ -217,7 +228,9 @@ def disputes(entries: Sequence[Any]) -> dict[int, str]:
         if dispute is None:
             continue
         if entry.kind == "ladder.dispute_registered":
-            out[entry.pk] = gettext("Dispute (%(reason)s) for %(amount)s") % {
+            channel = (entry.data or {}).get("channel", "")
+            words = DISPUTE_CAME_BY.get(channel, DISPUTE_REGISTERED)
+            out[entry.pk] = gettext(words) % {
                 "reason": dispute.get_reason_display(),
                 "amount": money_text(Money(dispute.amount, dispute.currency)),
             }
