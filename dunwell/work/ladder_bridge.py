@@ -127,12 +127,24 @@ _PROGRESS = Reusable(  # the furthest step the counterparty's documents reached
 _PROMISES = Reusable(
     lambda cp: Promise.objects.filter(counterparty_id=cp).order_by("-recorded_at")[:20], int
 )
-DISPUTES_ON_CARD = 20  # the newest; an older open one is still held (`may_hold_disputed`)
+DISPUTES_ON_CARD = 20  # the newest; beside them every one still open or accepted in part
+# The disputes the card lists: every one still open and every one accepted in part (its
+# accepted part may await the credit note), whatever their age, so the Disputes page's link
+# to one always finds it, and the newest others.
 _DISPUTES = Reusable(
     lambda cp: (
         Dispute.objects.filter(counterparty_id=cp)
+        .filter(
+            Q(status=DisputeStatus.OPEN)
+            | Q(status=DisputeStatus.RESOLVED, accepted_amount__gt=0)
+            | Q(
+                pk__in=Dispute.objects.filter(counterparty_id=cp)
+                .order_by("-registered_at")
+                .values("pk")[:DISPUTES_ON_CARD]
+            )
+        )
         .select_related("responsible", "resolved_by")
-        .order_by("-registered_at")[:DISPUTES_ON_CARD]
+        .order_by("-registered_at")
     ),
     int,
 )
@@ -385,12 +397,11 @@ def dispute_route(counterparty: Counterparty, reason: str) -> User | None:
 
 
 def may_hold_disputed(facts: LadderFacts) -> bool:
-    """Whether an open dispute may hold part of the debtor's debt, by the disputes the card
-    already read: one of them open, or as many as the card lists (an older one may be open).
-    False spares the pages the reads of laying disputes over the documents."""
-    return len(facts.disputes) >= DISPUTES_ON_CARD or any(
-        d["open"] or d["awaiting_credit"] for d in facts.disputes
-    )
+    """Whether a dispute holds part of the debtor's debt, by the disputes the card already
+    read (every open one and every one accepted in part among them): one of them open or
+    awaiting its credit note. False spares the pages the reads of laying disputes over the
+    documents."""
+    return any(d["open"] or d["awaiting_credit"] for d in facts.disputes)
 
 
 def register_dispute(
