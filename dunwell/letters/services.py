@@ -793,7 +793,8 @@ def select_debtors(
 
 def _contacts_of(ids: Sequence[int]) -> dict[int, list[ContactInfo]]:
     out: dict[int, list[ContactInfo]] = {}
-    for c in Contact.objects.filter(counterparty_id__in=ids).order_by("id"):
+    # Someone who no longer works there is written to no more (`Contact.active`).
+    for c in Contact.objects.filter(counterparty_id__in=ids, active=True).order_by("id"):
         out.setdefault(c.counterparty_id, []).append(
             ContactInfo(
                 id=c.pk,

@@ -280,7 +280,8 @@ def situations(counterparty_ids: Iterable[int], today: date | None = None) -> di
         for cp in Counterparty.objects.filter(pk__in=ids).select_related("company", "collector")
     }
     contacts: dict[int, list[ContactInfo]] = defaultdict(list)
-    for c in Contact.objects.filter(counterparty_id__in=ids).order_by("id"):
+    # Someone who no longer works there is written to no more (`Contact.active`).
+    for c in Contact.objects.filter(counterparty_id__in=ids, active=True).order_by("id"):
         contacts[c.counterparty_id].append(
             ContactInfo(
                 id=c.pk,

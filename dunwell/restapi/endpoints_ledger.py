@@ -258,6 +258,7 @@ def _contact(c: Contact) -> s.ContactOut:
         phone_alt=c.phone_alt,
         email=c.email,
         language=c.language,
+        active=c.active,
     )
 
 

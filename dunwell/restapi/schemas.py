@@ -107,6 +107,7 @@ class ContactOut(Schema):
     phone_alt: str
     email: str
     language: str
+    active: bool  # False: no longer works at the debtor (kept for the history)
 
 
 class TaskOut(Schema):

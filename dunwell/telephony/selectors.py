@@ -66,10 +66,11 @@ def talk_time(user_ids: Iterable[int], day_start: datetime) -> dict[int, TalkTim
     }
 
 
-# The contacts with a phone of a page's debtors, its SQL built once per process.
+# The contacts with a phone of a page's debtors who still work there, its SQL built once per
+# process.
 _WITH_PHONE_OF = Reusable(
     lambda ids: (
-        Contact.objects.filter(counterparty_id__any=ids)
+        Contact.objects.filter(counterparty_id__any=ids, active=True)
         .exclude(phone="")
         .order_by("counterparty_id", "-decides_payments", "pk")
     ),

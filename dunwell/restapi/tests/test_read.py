@@ -318,3 +318,18 @@ def test_single_reads_need_their_scope(
     other = "work:read" if scope == "ledger:read" else "ledger:read"
     assert api_client(collector, [other]).get(address).status_code == 403
     assert api_client(collector, [scope]).get(address).status_code == 200
+
+
+def test_a_contact_says_whether_they_still_work_there(
+    api_client: Callable[..., Any], director: User, world: dict[str, Any]
+) -> None:
+    """Someone marked on the card as no longer working at the debtor is kept for the history;
+    the API says so instead of listing them as a current contact."""
+    gone = world["mine"].contacts.create(name="Ion Popa", active=False)
+    items = api_client(director, ["ledger:read"]).get("/api/v1/contacts").json()["items"]
+    active = {
+        item["name"]: item["active"]
+        for item in items
+        if item["counterparty_id"] == world["mine"].pk
+    }
+    assert active == {"Ana": True, gone.name: False}
