@@ -54,6 +54,13 @@ def _report(
     return form, report
 
 
+def _without(request: HttpRequest, *names: str) -> str:
+    params = request.GET.copy()
+    for name in names:
+        params.pop(name, None)
+    return params.urlencode()
+
+
 @login_required
 def aging_page(request: HttpRequest) -> HttpResponse:
     return _aging_page(request)
@@ -83,7 +90,24 @@ def aging_buckets(request: HttpRequest) -> HttpResponse:
 def _aging_page(
     request: HttpRequest, buckets_form: CompanyBucketsForm | None = None
 ) -> HttpResponse:
-    form, report = _report(request, largest=PAGE_ROWS)
+    # A bucket figure of the totals opens the rows with money in that bucket (`in_bucket`, a
+    # bucket's key): every row of the report is read, then those with money there are shown.
+    wanted = request.GET.get("in_bucket", "")
+    form, report = _report(request, largest=None if wanted else PAGE_ROWS)
+    keys = [bucket.key for bucket in report.buckets]
+    drill = keys.index(wanted) if wanted in keys else None
+    if drill is not None:
+        report.rows = sorted(
+            (
+                row
+                for row in report.rows
+                if row.cents[drill] and row.currency == request.GET.get("in_currency", row.currency)
+            ),
+            key=lambda row: (row.currency, -row.cents[drill], row.label),
+        )
+        report.row_counts = {
+            c: sum(1 for r in report.rows if r.currency == c) for c in report.currencies
+        }
     currencies = report.currencies
     chart_currency = form.data.get("currency", "").upper() if form.is_bound else ""
     if chart_currency not in currencies:
@@ -129,6 +153,10 @@ def _aging_page(
         "hidden_rows": max(0, report.row_count - PAGE_ROWS),
         "chart": chart,
         "query": request.GET.urlencode(),
+        "drill": bucket_heading(report.buckets[drill]) if drill is not None else "",
+        "drill_count": len(report.rows) if drill is not None else 0,
+        "all_rows_query": _without(request, "in_bucket", "in_currency"),
+        "bucket_keys": keys,
         "company_edges": ", ".join(map(str, company_edges)),
         "buckets_form": buckets_form if can_edit else None,
         "buckets_saved": latest if latest is not None and latest.saved_by_id else None,
