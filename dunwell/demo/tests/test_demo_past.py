@@ -170,9 +170,10 @@ def test_the_staff_read_the_notices_of_past_days(demo: None) -> None:
 @pytest.mark.slow
 @pytest.mark.django_db
 def test_the_notices_of_past_days_read_in_the_readers_language(demo: None) -> None:
-    """The missed-payment notices name their task in the reader's language, as the product's
-    own do (`work.services.notify`): a uk reader read "… пропустив платіж: … (Payment missed:
-    notify the manager and the supervisor — …)"."""
+    """The missed-payment notices read in the reader's language, as the product's own do
+    (`work.services.notify`): a uk reader read "… пропустив платіж: … (Payment missed: notify
+    the manager and the supervisor — …)". They now give the day the negotiation window ends
+    instead of naming their task."""
     from dunwell.ladder.models import PolicyStep
     from dunwell.work.models import Notification
 
@@ -187,5 +188,5 @@ def test_the_notices_of_past_days_read_in_the_readers_language(demo: None) -> No
         with time_machine.travel(MOMENT, tick=False):
             page = client.get(reverse("work:notifications")).content.decode()
         assert "пропустив платіж" in page
-        assert "Платіж пропущено: повідомити менеджера і керівника" in page
+        assert "урегулюйте його переговорами до" in page
         assert [name for name in english if name in page] == []
