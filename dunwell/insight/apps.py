@@ -30,3 +30,11 @@ class InsightConfig(AppConfig):
         from dunwell.work.selectors import register_card_reads
 
         register_card_reads(card_reads)
+
+        # The company's buckets are kept a few seconds per process; a save applies at once.
+        from django.db.models.signals import post_delete, post_save
+
+        from dunwell.insight.models import AgingBuckets, forget_saved_edges
+
+        for signal in (post_save, post_delete):
+            signal.connect(forget_saved_edges, sender=AgingBuckets, dispatch_uid="insight.edges")

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dunwell.insight.buckets import DEFAULT_EDGES, BucketError, parse_edges
+from dunwell.processcache import Kept
 
 
 def validate_edges_text(value: str) -> None:
@@ -65,10 +66,24 @@ def edges_of(row: AgingBuckets | None) -> tuple[int, ...]:
         return DEFAULT_EDGES
 
 
+# The debtor list and the card read the edges on every request: kept a few seconds per
+# process (dunwell.processcache). A save in this process, through the aging page or the admin,
+# applies at once (`forget_saved_edges`, a signal connected in insight/apps.py); the other
+# processes see it within EDGES_KEPT_SECONDS.
+EDGES_KEPT_SECONDS = 5
+_edges: Kept[str, tuple[int, ...]] = Kept(EDGES_KEPT_SECONDS, size=1)
+
+
 def saved_edges() -> tuple[int, ...]:
     """The company's bucket edges (the one home of them: the aging report, the KPIs, the
     debtor list and the debtor card), or the defaults when none are saved."""
-    return edges_of(AgingBuckets.objects.order_by("-updated_at", "-id").first())
+    return _edges.get(
+        "edges", lambda: edges_of(AgingBuckets.objects.order_by("-updated_at", "-id").first())
+    )
+
+
+def forget_saved_edges(*args: object, **kwargs: object) -> None:
+    _edges.forget()
 
 
 def save_company_edges(edges: tuple[int, ...], user: Any) -> AgingBuckets:
