@@ -54,8 +54,8 @@ from dunwell.accounts.visibility import (
 )
 from dunwell.compiled import Reusable, together
 from dunwell.insight.labels import LIKELY_LATE_LABEL
-from dunwell.interest.fx import rates_on
 from dunwell.insight.models import saved_edges
+from dunwell.interest.fx import rates_on
 from dunwell.ladder.decide import DEFAULT_WINDOW
 from dunwell.ledger.models import (
     Allocation,
