@@ -493,6 +493,9 @@ class Task(models.Model):
             models.Index(fields=["status", "due_at"]),
             index_when_set("done_by", "ladder_task_done_by"),
             index_when_set("approver", "ladder_task_approver"),
+            # the morning's steps refused until a day; a deleted refusal's SET_NULL cascade
+            index_when_set("ask_again_on", "ladder_task_ask_again_on"),
+            index_when_set("asked_again_from", "ladder_task_asked_again_from"),
         ]
         constraints = [models.UniqueConstraint(fields=["key"], name="ladder_task_key_key")]
 
