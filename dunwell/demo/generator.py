@@ -75,6 +75,9 @@ CHANGES: dict[str, tuple[str, ...]] = {
     "partial_payer": ("reliable", "chronic_late"),
     "defaulter": ("defaulter",),
 }
+# The share of chronic late and partial payers whose arrears grow until they stop paying as
+# the defaulters do: the old debt of a ledger is mostly theirs, and mostly never comes back.
+GOING_BAD: dict[str, float] = {"chronic_late": 0.25, "partial_payer": 0.2}
 # The pipeline's open stages in order: (code, usual days, share of deals lost when leaving it).
 DEAL_STAGES: tuple[tuple[str, int, float], ...] = (
     ("lead", 14, 0.35),
@@ -703,13 +706,18 @@ class _Generation:
         counts = _document_counts(self.rng_doc, self.debtors, self.documents)
         done_docs = 0
         step = max(1, self.debtors // 50)
+        carried = 0  # documents a defaulter got no more, given to the next debtor
         for index in range(self.debtors):
-            self.debtor(index, counts[index])
-            done_docs += counts[index]
+            wanted = counts[index] + carried
+            written = self.debtor(index, wanted, last=index == self.debtors - 1)
+            carried = wanted - written
+            done_docs += written
             if self.progress is not None and (index % step == 0 or index == self.debtors - 1):
                 self.progress("documents", done_docs, self.documents)
 
-    def debtor(self, index: int, n_documents: int) -> None:
+    def debtor(self, index: int, n_documents: int, *, last: bool = False) -> int:
+        """Write one debtor; how many documents it got (fewer than `n_documents` when it stopped
+        paying and was shipped no more, unless it is the `last`)."""
         rng = self.rng_cp
         country = COUNTRIES[_weighted_index(rng, _COUNTRY_CUM)]
         behaviour = self.behaviours[index]
@@ -748,10 +756,19 @@ class _Generation:
         else:
             first_day = self.start + int(rng.random() ** 2 * HISTORY_DAYS * 0.5)
         contracts = self.contracts(external_id, country, behaviour, first_day)
-        self.documents_and_payments(
-            external_id, country, language, name, behaviour, contracts, first_day, n_documents
+        n_documents = self.documents_and_payments(
+            external_id,
+            country,
+            language,
+            name,
+            behaviour,
+            contracts,
+            first_day,
+            n_documents,
+            trim=not last,
         )
         self.deals(external_id, country, sales_manager, contracts[0], first_day, n_documents)
+        return n_documents
 
     def contacts(self, counterparty: str, country: Country, language: str, firm: str) -> None:
         rng = self.rng_cp
@@ -905,9 +922,14 @@ class _Generation:
         contracts: list[_Contract],
         first_day: int,
         n_documents: int,
-    ) -> None:
+        *,
+        trim: bool = True,
+    ) -> int:
+        """Write the debtor's documents and payments; how many documents (`trim`: a debtor who
+        stopped paying is shipped no more a few weeks to months later, and gets as many of
+        `n_documents` as its seasonal sales until then would have)."""
         if n_documents == 0:
-            return
+            return 0
         rng = self.rng_doc
         pay = self.rng_pay
         days = self.days
@@ -915,18 +937,34 @@ class _Generation:
         season = self.season
         lo = season[max(0, first_day - self.start) - 1] if first_day > self.start else 0.0
         hi = season[-1]
-        # Defaulters stop paying at some point in the past and never pay again.
-        stop_paying = as_of - pay.randrange(60, 360) if behaviour == "defaulter" else as_of + 1
+        # Defaulters stop paying on some day of the history and never pay again; the
+        # shipments to them stop a few weeks to months later.
+        stop_paying = as_of + 1
+        if behaviour == "defaulter" or pay.random() < GOING_BAD.get(behaviour, 0.0):
+            # More of them early in the history than late: debtors in trouble go on owing.
+            stopped = self.start + 30 + int((HISTORY_DAYS - 75) * pay.random() ** 2)
+            stop_paying = max(first_day + 30, stopped)
         # Drift: the debtor's own pace (days per year, on top of everybody's), and for some a
-        # day from which documents falling due are paid with another behaviour.
+        # day from which documents falling due are paid with another behaviour (a debtor who
+        # went bad stops paying on that day).
         drift = self.rng_drift
         per_year = DRIFT_DAYS_PER_YEAR + drift.gauss(0.0, DEBTOR_DRIFT_SPREAD)
         change_day, changed = as_of + 1, behaviour
         if drift.random() < CHANGE_SHARE:
             change_day = self.start + drift.randrange(90, HISTORY_DAYS)
             changed = drift.choice(CHANGES[behaviour])
+        if trim and stop_paying <= as_of:
+            last_shipment = stop_paying + pay.randrange(20, 75)
+            if last_shipment < as_of and season[last_shipment - self.start] > lo:
+                cut = season[last_shipment - self.start]
+                usual = 2 * self.documents / self.debtors  # they are small customers
+                n_documents = max(1, round(min(n_documents, usual) * (cut - lo) / (hi - lo)))
+                hi = cut
         scale = country.scale * (3.0 if pay.random() < 0.1 else 1.0)
         median = rng.lognormvariate(7.0, 0.8)  # in EUR-equivalent per document
+        if stop_paying <= as_of:
+            # Those who stop paying are small customers: the large ones are watched closely.
+            scale, median = country.scale, min(median, 1500.0)
         lang = "en" if language not in ("ru", "uk", "ro") else language
         dates = sorted(
             self.start + bisect.bisect_left(season, lo + rng.random() * (hi - lo))
@@ -997,11 +1035,12 @@ class _Generation:
                 when += shift
                 # Banks do not book on weekends and holidays; nobody pays before the invoice.
                 when = days.next_working(country.code, max(when, doc_date))
-                if when > as_of:
+                if when > as_of or when >= stop_paying:
                     continue
                 pay_rows.append((when, paid, doc_id, contract_id, currency))
         self.w["documents"].rows_many(doc_rows)
         self.write_payments(counterparty, payer, behaviour, pay_rows)
+        return n_documents
 
     def deals(
         self,
@@ -1106,7 +1145,10 @@ class _Generation:
         if behaviour == "chronic_late":
             if r.random() < 0.1:
                 return []  # forgotten invoices pile up in the old buckets
-            return [(due + int(r.expovariate(1 / 60)) + 20, amount)]
+            late = int(r.expovariate(1 / 60)) + 20
+            if late > 90 and r.random() < 0.6:
+                return []  # let slide this long, most of it never comes back
+            return [(due + late, amount)]
         if behaviour == "disputer":
             if r.random() < 0.3:
                 disputed = amount * r.randrange(10, 60) // 100
@@ -1149,7 +1191,10 @@ class _Generation:
             return
         r = self.rng_pay
         rows.sort(key=lambda row: (row[0], row[2]))
-        names_document = 0.8 if behaviour == "reliable" else 0.5
+        # Those who leave some documents unpaid say which ones they pay.
+        names_document = {"reliable": 0.8, "chronic_late": 0.9, "partial_payer": 0.9}.get(
+            behaviour, 0.5
+        )
         merged: list[list[Any]] = []
         for when, cents, document, contract, currency in rows:
             roll = r.random()
