@@ -679,6 +679,7 @@ class _Generation:
         self.rng_pay = _rng(seed, "payments")
         self.rng_drift = _rng(seed, "drift")
         self.rng_deal = _rng(seed, "deals")
+        self.rng_schedule = _rng(seed, "schedules")
         self.supervisors, self.collectors, self.sales = staff_counts(debtors)
         # A debtor's people never bear the name of one of our staff: "Ana Stan" answering
         # collector Ana Stan's call reads as a mix-up on the card, the timeline and the KPIs.
@@ -875,40 +876,52 @@ class _Generation:
             valid_to = ""
             if rng.random() < 0.6:  # fixed-term contracts, extended so far
                 valid_to = self.days.s(self.as_of + rng.randrange(30, 700))
-            self.w["contracts"].row(
-                (
-                    external_id,
-                    counterparty,
-                    f"{rng.randrange(1, 999)}/{date.fromordinal(signed).year}",
-                    self.days.s(signed),
-                    self.days.s(signed),
-                    valid_to,
-                    currency,
-                    payment_days,
-                    "banking" if banking else "calendar",
-                    "acceptance" if from_acceptance else "document",
-                    prepay_percent,
-                    prepay_days,
-                    limit,
-                    penalty_rate,
-                    penalty_period,
-                    cap,
-                    from_day,
-                    rng.choice((10, 15, 20, 30, 30, 30)),
-                    rng.choice(("", "5", "10", "14")),
-                    rng.choice((country.code, country.code, "RO")),
-                )
+            row = (
+                external_id,
+                counterparty,
+                f"{rng.randrange(1, 999)}/{date.fromordinal(signed).year}",
+                self.days.s(signed),
+                self.days.s(signed),
+                valid_to,
+                currency,
+                payment_days,
+                "banking" if banking else "calendar",
+                "acceptance" if from_acceptance else "document",
+                prepay_percent,
+                prepay_days,
+                limit,
+                penalty_rate,
+                penalty_period,
+                cap,
+                from_day,
+                rng.choice((10, 15, 20, 30, 30, 30)),
+                rng.choice(("", "5", "10", "14")),
+                rng.choice((country.code, country.code, "RO")),
             )
+            self.w["contracts"].row(row)
             if rng.random() < 0.05:
-                # A contractual payment schedule (e.g. equipment on instalments).
-                months = rng.randrange(3, 13)
-                amount = rng.randrange(1000, 20000) * 100 * max(1, round(country.scale))
-                for m in range(months):
-                    self.w["instalments"].row(
-                        (external_id, self.days.s(signed + 30 * (m + 1)), _cents(amount))
-                    )
+                self.schedule_contract(row, country.scale if currency != "EUR" else 1.0)
             result.append(_Contract(external_id, currency, payment_days, banking, from_acceptance))
         return result
+
+    def schedule_contract(self, terms: tuple[Any, ...], scale: float) -> None:
+        """A contractual payment schedule (equipment sold on instalments): a contract of its
+        own on the terms `terms` (a contract row), signed within the last year, whose monthly
+        instalments run on past as_of for many. Nothing is invoiced on it, so the cash
+        forecast expects the instalments still to come (amounts in EUR × `scale`)."""
+        months = self.rng_cp.randrange(3, 13) + 6
+        amount = self.rng_cp.randrange(1000, 20000) * 100 * max(1, round(scale))
+        rng = self.rng_schedule
+        self.contract_seq += 1
+        signed = self.as_of - rng.randrange(20, 330)
+        row = list(terms)
+        row[0] = f"K{self.contract_seq:07d}"
+        row[2] = f"{rng.randrange(1, 999)}-R/{date.fromordinal(signed).year}"
+        row[3] = row[4] = self.days.s(signed)
+        row[5] = self.days.s(signed + 30 * (months + 1))
+        self.w["contracts"].row(tuple(row))
+        for m in range(months):
+            self.w["instalments"].row((row[0], self.days.s(signed + 30 * (m + 1)), _cents(amount)))
 
     # -- documents and payments -------------------------------------------------------------
 

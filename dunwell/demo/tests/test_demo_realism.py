@@ -12,6 +12,7 @@ import pytest
 
 from dunwell.demo.setup import ensure_company, ensure_users, generate_demo_data, load_demo_data
 from dunwell.insight import kpi
+from dunwell.insight.forecast import Part, forecast
 from dunwell.ledger.models import Allocation, Document
 
 AS_OF = date(2026, 12, 7)
@@ -70,3 +71,16 @@ def test_old_debt_mostly_never_comes_back(demo: None) -> None:
     assert shares["61–90"] > shares["90+"], shares
     assert shares["90+"] <= 60, shares
     assert shares["1–30"] - shares["90+"] >= 20, shares
+
+
+@pytest.mark.django_db
+def test_the_cash_forecast_expects_contract_instalments(demo: None) -> None:
+    """The demo's payment schedules all fell due months before its today, so the forecast's
+    'Contract instalments' column read 0.00 in every currency: now some schedules were signed
+    within the last year and run on into the coming months."""
+    result = forecast(AS_OF, band=False)
+    expected = {
+        c.currency: sum(row.parts.get(Part.INSTALMENTS, 0) for row in c.months)
+        for c in result.currencies
+    }
+    assert sum(1 for cents in expected.values() if cents > 0) >= 2, expected
