@@ -1043,7 +1043,8 @@ class _Generation:
             )
             contract_id = contract.external_id if contract else ""
             now = changed if due >= change_day else behaviour
-            shift = round(per_year * (due - self.start) / 365)
+            # Reliable debtors keep their terms however the economy goes.
+            shift = round(per_year * (due - self.start) / 365) if now != "reliable" else 0
             for when, paid in self.schedule(now, due, amount, stop_paying):
                 when += shift
                 # Banks do not book on weekends and holidays; nobody pays before the invoice.
