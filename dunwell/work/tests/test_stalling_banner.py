@@ -1,6 +1,6 @@
 """The stalling banner on the call card and the debtor card (DESIGN §1.5): it names the
 contact who decides payments when the debtor has one, and asks who decides only when nobody
-is known."""
+is known. Both cards count what was seen (39b169d: the call card gave the reason alone)."""
 
 from __future__ import annotations
 
@@ -42,13 +42,13 @@ def stalling(debtor: Counterparty) -> Counterparty:
     [
         (
             "en",
-            "Stalling: Repeated broken promises. Elena Popova decides payments: reach them.",
+            "Stalling: Repeated broken promises (2). Elena Popova decides payments: reach them.",
             "Stalling: Repeated broken promises (2). Elena Popova decides payments: reach"
             " them, or give the debtor to fresh eyes.",
         ),
         (
             "ru",
-            "Затягивание: Повторно нарушенные обещания. Платежи решает Elena Popova:"
+            "Затягивание: Повторно нарушенные обещания (2). Платежи решает Elena Popova:"
             " выйдите на этого человека.",
             "Затягивание: Повторно нарушенные обещания (2). Платежи решает Elena Popova:"
             " выйдите на этого человека — или передайте должника другому взыскателю.",
@@ -79,7 +79,7 @@ def test_the_banner_asks_who_decides_only_when_nobody_is_known(
     # The debtor's only contact is its accountant.
     call = reverse("work:call", args=[stalling.pk])
     assert banner(collector, call) == (
-        "Stalling: Repeated broken promises. Ask: who decides on payments?"
+        "Stalling: Repeated broken promises (2). Ask: who decides on payments?"
     )
     assert banner(supervisor, reverse("work:debtor", args=[stalling.pk])) == (
         "Stalling: Repeated broken promises (2). Ask who decides payments and reach that"
@@ -129,7 +129,7 @@ def _broken_promise(cp: Counterparty, who: str) -> None:
     [
         (
             "en",
-            "Stalling: Repeated broken promises. Elena Popova decides payments and is the one"
+            "Stalling: Repeated broken promises (2). Elena Popova decides payments and is the one"
             " stalling: another call will not help. Ask your supervisor to call them, or write"
             " the final warning before the pretension.",
             "Stalling: Repeated broken promises (2). Elena Popova decides payments and is the"
@@ -138,7 +138,7 @@ def _broken_promise(cp: Counterparty, who: str) -> None:
         ),
         (
             "ro",
-            "Tergiversare: Promisiuni încălcate repetat. Plățile le decide Elena Popova și"
+            "Tergiversare: Promisiuni încălcate repetat (2). Plățile le decide Elena Popova și"
             " tocmai această persoană tergiversează: încă un apel nu va ajuta. Implicați"
             " supervizorul: cereți-i să o sune pe această persoană sau scrieți ultimul"
             " avertisment înainte de notificarea de plată.",
@@ -146,7 +146,7 @@ def _broken_promise(cp: Counterparty, who: str) -> None:
         ),
         (
             "uk",
-            "Затягування: Повторно порушені обіцянки. Платежі вирішує Elena Popova, і затягує"
+            "Затягування: Повторно порушені обіцянки (2). Платежі вирішує Elena Popova, і затягує"
             " саме ця людина: ще один дзвінок нічого не дасть. Залучіть керівництво: попросіть"
             " керівника зателефонувати цій людині або напишіть останнє попередження перед"
             " претензією.",
@@ -180,7 +180,7 @@ def test_when_someone_else_broke_the_promises_the_decider_is_still_to_be_reached
     _broken_promise(stalling, "Ana Pop")
     _broken_promise(stalling, "Ana Pop")
     assert banner(collector, reverse("work:call", args=[stalling.pk])) == (
-        "Stalling: Repeated broken promises. Elena Popova decides payments: reach them."
+        "Stalling: Repeated broken promises (2). Elena Popova decides payments: reach them."
     )
 
 
