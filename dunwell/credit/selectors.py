@@ -63,6 +63,15 @@ class NotFound(LookupError):
         super().__init__(str(message))
 
 
+def _latest_currency() -> Subquery:
+    """The currency of the counterparty's latest document (an outer reference to its row)."""
+    return Subquery(
+        Document.objects.filter(counterparty=OuterRef("pk"))
+        .order_by("-date", "-pk")
+        .values("currency")[:1]
+    )
+
+
 def order_currency(user: User, key: str) -> str:
     """The currency an order of the customer `key` is most likely in, to fill in the check
     form the card links to: its latest document's, else its company's; "" if not found."""
@@ -71,12 +80,37 @@ def order_currency(user: User, key: str) -> str:
     except NotFound:
         return ""
     latest = (
-        Document.objects.filter(counterparty=counterparty)
-        .order_by("-date", "-pk")
-        .values_list("currency", flat=True)
+        Counterparty.objects.filter(pk=counterparty.pk)
+        .annotate(latest_currency=_latest_currency())
+        .values_list("latest_currency", flat=True)
         .first()
     )
     return latest or counterparty.company.currency
+
+
+def customer_options(user: User, text: str) -> list[dict[str, Any]]:
+    """The check page's customer picker: at most 10 customers `user` sees whose name, external
+    id or tax id holds `text`, each with the currency an order of it is most likely in (as
+    `order_currency` says, so picking one fills the form as the card's link does)."""
+    found = (
+        visible_counterparties(user)
+        .filter(
+            Q(name__icontains=text) | Q(external_id__icontains=text) | Q(tax_id__icontains=text)
+        )
+        .annotate(latest_currency=_latest_currency())
+        .order_by("name", "id")
+        .values("id", "name", "external_id", "tax_id", "latest_currency", "company__currency")[:10]
+    )
+    return [
+        {
+            "id": row["id"],
+            "name": row["name"],
+            "external_id": row["external_id"],
+            "tax_id": row["tax_id"],
+            "currency": row["latest_currency"] or row["company__currency"],
+        }
+        for row in found
+    ]
 
 
 def find_counterparty(user: User | None, key: str) -> Counterparty:

@@ -13,7 +13,6 @@ from dateutil.relativedelta import relativedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -966,18 +965,9 @@ def minutes(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 @login_required
 def customers(request: HttpRequest) -> JsonResponse:
-    """The check page's customer picker: visible customers whose name, external id or tax id
-    holds the typed text (at most 10)."""
+    """The check page's customer picker (`selectors.customer_options`)."""
     user = _user(request)
     text = (request.GET.get("q") or "").strip()[:100]
     if len(text) < 2:
         return JsonResponse({"results": []})
-    found = (
-        visible_counterparties(user)
-        .filter(
-            Q(name__icontains=text) | Q(external_id__icontains=text) | Q(tax_id__icontains=text)
-        )
-        .order_by("name", "id")
-        .values("id", "name", "external_id", "tax_id")[:10]
-    )
-    return JsonResponse({"results": list(found)})
+    return JsonResponse({"results": selectors.customer_options(user, text)})
