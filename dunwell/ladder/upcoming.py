@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q
@@ -28,6 +29,7 @@ from dunwell.ladder.models import (
     DocumentProgress,
     Event,
     Policy,
+    PolicyStep,
     Scope,
     SegmentPolicy,
 )
@@ -81,6 +83,43 @@ def policy_of(counterparty: Counterparty) -> Policy | None:
     for found in by_segment.select_related("policy"):
         return found.policy
     return None
+
+
+def debtor_calendar(
+    counterparty: Counterparty, steps: list[dict[str, Any]], *, due: date, amount: Decimal
+) -> list[PreviewRow]:
+    """The days `steps` land on for this debtor from `due`: the policy editor's calendar with
+    the debtor's country's working days and its company's closed days."""
+    closed = NonWorkingDay.objects.filter(company_id=counterparty.company_id).values_list(
+        "day", flat=True
+    )
+    return policy_calendar(
+        steps, due=due, amount=amount, country=counterparty.country, closed=list(closed)
+    )
+
+
+def step_day(counterparty: Counterparty, step: PolicyStep, due: date) -> date | None:
+    """The working day a due-date step lands on for this debtor's document due on `due`, as
+    the card's "Next on the pressure scale" shows it (None for an event step)."""
+    row = debtor_calendar(
+        counterparty,
+        [
+            {
+                "order": step.order,
+                "name": step.name,
+                "trigger": step.trigger,
+                "days": step.days,
+                "event": step.event,
+                "action": step.action,
+                "needs_approval": step.needs_approval,
+                "action_label": "",
+                "who_label": "",
+            }
+        ],
+        due=due,
+        amount=REACHES_EVERY_MINIMUM,
+    )[0]
+    return row.day
 
 
 def upcoming(counterparty: Counterparty, today: date) -> Upcoming | None:
@@ -156,16 +195,7 @@ def upcoming(counterparty: Counterparty, today: date) -> Upcoming | None:
                 "event_label": str(Event(step.event).label) if step.event else "",
             }
         )
-    closed = NonWorkingDay.objects.filter(company_id=counterparty.company_id).values_list(
-        "day", flat=True
-    )
-    rows = policy_calendar(
-        steps,
-        due=document.due_date,
-        amount=amount,
-        country=counterparty.country,
-        closed=list(closed),
-    )
+    rows = debtor_calendar(counterparty, steps, due=document.due_date, amount=amount)
     actions = {s["order"]: s["action"] for s in steps}
     return Upcoming(
         policy=policy.localized_name,

@@ -1025,8 +1025,11 @@ def notify_recipients(counterparty: Counterparty) -> list[User]:
 def negotiation_deadline(task: Any) -> date | None:
     """The day the regulation's negotiation window ends (DESIGN §1.3): the day the notice's
     policy sends the pretension, counted like the notice from the due date of the task's
-    earliest document. None when no pretension follows the notice on that scale."""
+    earliest document, on the working day the debtor card's "Next on the pressure scale"
+    shows (`ladder.upcoming.step_day`: off weekends and the debtor's country's holidays).
+    None when no pretension follows the notice on that scale."""
     from dunwell.ladder.models import Action, PolicyStep, Trigger
+    from dunwell.ladder.upcoming import step_day
 
     step = task.step
     if step is None or step.trigger != Trigger.DUE_OFFSET or not task.document_ids:
@@ -1049,7 +1052,7 @@ def negotiation_deadline(task: Any) -> date | None:
     )
     if pretension is None or due is None:
         return None
-    return due + timedelta(days=pretension.days)
+    return step_day(task.counterparty, pretension, due)
 
 
 def notify_key(task: Any) -> str:
