@@ -155,10 +155,31 @@ def kept_rate(as_of: date, user: User | None) -> tuple[float, bool]:
 
 
 def _parts_sql(
-    as_of: date, user: User | None, rate: float, *, by_document: bool, deals: bool
+    as_of: date,
+    user: User | None,
+    rate: float,
+    *,
+    by_document: bool,
+    deals: bool,
+    items: bool = False,
 ) -> tuple[str, list[Any]]:
     """One query: rows (part, currency, day, delay, extra days, cents, document id, share):
-    the cash expected is cents × share, rounded once in Python."""
+    the cash expected is cents × share, rounded once in Python. `items`: one row per thing
+    behind the cash (a document, a contract instalment, a promise, an agreement instalment, a
+    deal), with three more columns: what it is, its id and its counterparty (week_items)."""
+
+    def item(kind: str, key: str, cp: str) -> tuple[str, str]:
+        """The item's columns and their GROUP BY (nothing unless `items`)."""
+        if not items:
+            return "", ""
+        return f", '{kind}', {key}, {cp}", f", {key}, {cp}"
+
+    sel_d, grp_d = item("document", "docs.id", "docs.cp")
+    sel_k, grp_k = item("instalment", "s.id", "k.counterparty_id")
+    sel_p, grp_p = item("promise", "p.id", "p.counterparty_id")
+    sel_g, grp_g = item("agreement", "i.id", "g.counterparty_id")
+    sel_s, grp_s = item("deal", "s.id", "s.counterparty_id")
+    none = ", NULL, NULL, NULL" if items else ""
     t = _date_param()
     after = _start_of_day_after(as_of)
     vis_d, vis_d_params = _visible(user, "d.counterparty_id")
@@ -209,38 +230,38 @@ WITH paid AS (
     WHERE d.contract_id IS NOT NULL AND d.cancelled = {false} AND d.date <= {t}
     GROUP BY d.contract_id
 ), schedule AS (
-    SELECT i.contract_id, i.due_date, i.amount,
+    SELECT i.id, i.contract_id, i.due_date, i.amount,
         SUM(i.amount) OVER (PARTITION BY i.contract_id ORDER BY i.due_date, i.id) AS cum
     FROM ledger_contractinstalment i JOIN ledger_contract k ON k.id = i.contract_id
     WHERE k.date <= {t}{vis_k}
 )
 SELECT 'receivables', docs.currency, docs.due_date, ROUND(delay.days), 0,
-    ROUND(SUM(docs.open_t) * 100), {doc_key}, 1 - COALESCE(share.f, 0)
+    ROUND(SUM(docs.open_t) * 100), {doc_key}, 1 - COALESCE(share.f, 0){sel_d}
 FROM docs LEFT JOIN delay ON delay.cp = docs.cp
 LEFT JOIN share ON share.cp = docs.cp AND share.currency = docs.currency
 WHERE docs.open_t > 0
-GROUP BY docs.currency, docs.due_date, ROUND(delay.days), 1 - COALESCE(share.f, 0){group_doc}
+GROUP BY docs.currency, docs.due_date, ROUND(delay.days), 1 - COALESCE(share.f, 0){group_doc}{grp_d}
 UNION ALL
-SELECT 'delay', currency, NULL, ROUND(AVG({_days("last", "due_date")})), 0, 0, NULL, 1
+SELECT 'delay', currency, NULL, ROUND(AVG({_days("last", "due_date")})), 0, 0, NULL, 1{none}
 FROM docs WHERE open_t <= 0 AND last IS NOT NULL GROUP BY currency
 UNION ALL
 SELECT 'instalments', k.currency, s.due_date, ROUND(delay.days), 0,
     ROUND(SUM(CASE WHEN s.cum - COALESCE(inv.amt, 0) >= s.amount THEN s.amount
-        ELSE s.cum - COALESCE(inv.amt, 0) END) * 100), NULL, 1
+        ELSE s.cum - COALESCE(inv.amt, 0) END) * 100), NULL, 1{sel_k}
 FROM schedule s JOIN ledger_contract k ON k.id = s.contract_id
 LEFT JOIN invoiced inv ON inv.contract_id = s.contract_id
 LEFT JOIN delay ON delay.cp = k.counterparty_id
 WHERE s.due_date > {t} AND s.cum > COALESCE(inv.amt, 0)
-GROUP BY k.currency, s.due_date, ROUND(delay.days)
+GROUP BY k.currency, s.due_date, ROUND(delay.days){grp_k}
 UNION ALL
-SELECT 'promises', p.currency, p.promised_date, 0, 0, ROUND(SUM(p.amount) * 100), NULL, %s
+SELECT 'promises', p.currency, p.promised_date, 0, 0, ROUND(SUM(p.amount) * 100), NULL, %s{sel_p}
 FROM ladder_promise p WHERE {open_promise}{vis_p}
-GROUP BY p.currency, p.promised_date
+GROUP BY p.currency, p.promised_date{grp_p}
 UNION ALL
-SELECT 'promises', g.currency, i.due_date, 0, 0, ROUND(SUM(i.amount) * 100), NULL, %s
+SELECT 'promises', g.currency, i.due_date, 0, 0, ROUND(SUM(i.amount) * 100), NULL, %s{sel_g}
 FROM ladder_agreementinstalment i JOIN ladder_agreement g ON g.id = i.agreement_id
 WHERE {open_instalment}{vis_g}
-GROUP BY g.currency, i.due_date
+GROUP BY g.currency, i.due_date{grp_g}
 """  # noqa: S608 - constants and Django-compiled SQL; values are parameters
     params: list[Any] = [as_of, as_of, *vis_d_params]
     params += [rate, after, after, *vis_p_params, as_of, as_of, as_of, *vis_g_params]
@@ -252,12 +273,12 @@ GROUP BY g.currency, i.due_date
         # Deals on an open stage (their stage history is not kept: the forecast as of today).
         sql += f"""UNION ALL
 SELECT 'deals', s.currency, s.expected_close, ROUND(delay.days), s.payment_days,
-    ROUND(SUM(s.amount) * 100), NULL, COALESCE(s.probability, st.probability) / 100.0
+    ROUND(SUM(s.amount) * 100), NULL, COALESCE(s.probability, st.probability) / 100.0{sel_s}
 FROM ledger_deal s JOIN ledger_dealstage st ON st.id = s.stage_id
 LEFT JOIN delay ON delay.cp = s.counterparty_id
 WHERE st.outcome = 'open'{vis_s}
 GROUP BY s.currency, s.expected_close, ROUND(delay.days), s.payment_days,
-    COALESCE(s.probability, st.probability)
+    COALESCE(s.probability, st.probability){grp_s}
 """  # noqa: S608 - constants and Django-compiled SQL; values are parameters
         params += vis_s_params
     return sql, params
@@ -333,6 +354,58 @@ def _model_dates(as_of: date) -> dict[int, date] | None:
     return {s["document"]: date.fromisoformat(s["expected_payment"]) for s in score_open(as_of)}
 
 
+@dataclass(frozen=True, slots=True)
+class _Placing:
+    """What places one row of the parts' query on days (the same for the whole forecast and
+    for a week's items, so that the two add up to the same cents)."""
+
+    as_of: date
+    model: dict[int, date] | None
+    fallback: dict[str, int]
+    curves: dict[tuple[str, int], list[float]]
+
+    def days(self, row: Any, amount: int) -> tuple[dict[date, int], str, int]:
+        """(cents on days, why those days, the delay in days) of `amount` cents of `row`.
+        Why: 'model' (the prediction), 'delay' (due date + the customer's average delay),
+        'late' (overdue: the late-payment history spreads it), 'schedule' (a contract
+        instalment), 'promise' (the promised or agreed day), 'deal' (the expected close)."""
+        kind, currency, day, delay, extra, _cents, document, _share = row[:8]
+        part = Part(kind)
+        days = int(delay) if delay is not None else self.fallback.get(currency, 0)
+        first = self.as_of + timedelta(days=1)
+        if part == Part.RECEIVABLES:
+            due = _day(day)
+            expected, why = due + timedelta(days=days), "delay"
+            if self.model is not None and document in self.model:
+                expected, why = self.model[document], "model"
+            if expected > self.as_of:
+                return {expected: amount}, why, days
+            curve = self.curves.get((currency, fm.late_bucket(max(1, (self.as_of - due).days))))
+            return fm.spread_late(amount, curve or [], self.as_of), "late", days
+        if part == Part.DEALS:
+            close = max(_day(day), first)
+            return {max(first, close + timedelta(days=int(extra) + days)): amount}, "deal", days
+        if part == Part.INSTALMENTS:
+            return {max(first, _day(day) + timedelta(days=days)): amount}, "schedule", days
+        return {max(first, _day(day)): amount}, "promise", days
+
+
+def _rows_and_placing(
+    as_of: date, user: User | None, method: Method, deals: bool, items: bool
+) -> tuple[list[Any], _Placing, float, bool]:
+    rate, measured = kept_rate(as_of, user)
+    model = _model_dates(as_of) if method == Method.MODEL else None
+    sql, params = _parts_sql(
+        as_of, user, rate, by_document=model is not None or items, deals=deals, items=items
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    fallback = {r[1]: int(r[3]) for r in rows if r[0] == "delay" and r[3] is not None}
+    placing = _Placing(as_of, model, fallback, _late_curves(as_of, user))
+    return [r for r in rows if r[0] != "delay"], placing, rate, measured
+
+
 def placements(
     as_of: date,
     user: User | None = None,
@@ -342,46 +415,94 @@ def placements(
 ) -> tuple[dict[str, dict[Part, dict[date, int]]], float, bool]:
     """Cash expected after t, per currency and part, on days (whole cents). Also the kept
     rate."""
-    rate, measured = kept_rate(as_of, user)
-    model = _model_dates(as_of) if method == Method.MODEL else None
-    sql, params = _parts_sql(as_of, user, rate, by_document=model is not None, deals=deals)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    fallback = {r[1]: int(r[3]) for r in rows if r[0] == "delay" and r[3] is not None}
-    curves = _late_curves(as_of, user)
+    rows, placing, rate, measured = _rows_and_placing(as_of, user, method, deals, items=False)
     cash: dict[str, dict[Part, dict[date, int]]] = defaultdict(
         lambda: {p: defaultdict(int) for p in Part}
     )
-    first = as_of + timedelta(days=1)
-    for kind, currency, day, delay, extra, cents, document, share in rows:
-        if kind == "delay" or not cents:
+    for row in rows:
+        cents, share = row[5], row[7]
+        if not cents:
             continue
         amount = share_of_cents(int(cents), share)
         if not amount:
             continue
-        part = Part(kind)
-        days = int(delay) if delay is not None else fallback.get(currency, 0)
-        target = cash[currency][part]
-        if part == Part.RECEIVABLES:
-            due = _day(day)
-            expected = due + timedelta(days=days)
-            if model is not None and document in model:
-                expected = model[document]
-            if expected > as_of:
-                target[expected] += amount
-            else:
-                curve = curves.get((currency, fm.late_bucket(max(1, (as_of - due).days))))
-                for when, share in fm.spread_late(amount, curve or [], as_of).items():
-                    target[when] += share
-        elif part == Part.DEALS:
-            close = max(_day(day), first)
-            target[max(first, close + timedelta(days=int(extra) + days))] += amount
-        elif part == Part.INSTALMENTS:
-            target[max(first, _day(day) + timedelta(days=days))] += amount
-        else:
-            target[max(first, _day(day))] += amount
+        target = cash[row[1]][Part(row[0])]
+        for day, placed in placing.days(row, amount)[0].items():
+            target[day] += placed
     return cash, rate, measured
+
+
+@dataclass
+class Item:
+    """One thing behind a week's cash: `kind` 'document', 'instalment' (of a contract's
+    schedule), 'promise', 'agreement' (an agreement's instalment) or 'deal', its id."""
+
+    part: Part
+    kind: str
+    id: int
+    counterparty_id: int
+    currency: str
+    cents: int
+    expected: date  # the first day of the week it is placed on
+    basis: date  # the due, promised or expected-close day it is placed from
+    why: str  # _Placing.days
+    delay: int  # the customer's average delay in days
+    share: float  # the share counted: kept rate, probability, part not promised
+
+
+def week_items(
+    as_of: date,
+    user: User | None,
+    method: Method,
+    period: fm.Period,
+    currency: str,
+) -> list[Item]:
+    """What the forecast places in `period` in `currency`, one item per document, instalment,
+    promise or deal, largest first. Each group of the forecast's query is placed as the page
+    places it and its cents on each day are shared among the group's items by their amounts
+    (largest remainder), so the items of a part add up to exactly the page's figure."""
+    rows, placing, _rate, _measured = _rows_and_placing(as_of, user, method, deals=True, items=True)
+    model = placing.model
+    groups: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
+    for row in rows:
+        if row[1] != currency or not row[5]:
+            continue
+        kind, cur, day, delay, extra, _cents, document, share = row[:8]
+        # The forecast's own grouping: documents are grouped one by one only by the model.
+        key = (kind, cur, day, delay, extra, share, document if model is not None else None)
+        groups[key].append(row)
+    found: dict[tuple[str, int], Item] = {}
+    for key, members in groups.items():
+        total = sum(int(m[5]) for m in members)
+        amount = share_of_cents(total, key[5])
+        if not amount:
+            continue
+        on_days, why, delay = placing.days(members[0], amount)
+        for day in sorted(on_days):
+            if not period.start <= day <= period.end:
+                continue
+            split = fm.split_cents(on_days[day], [int(m[5]) for m in members])
+            for member, cents in zip(members, split, strict=True):
+                if not cents:
+                    continue
+                ident = (member[8], int(member[9]))
+                if ident in found:
+                    found[ident].cents += cents
+                    continue
+                found[ident] = Item(
+                    Part(key[0]),
+                    member[8],
+                    int(member[9]),
+                    int(member[10]),
+                    currency,
+                    cents,
+                    day,
+                    _day(key[2]),
+                    why,
+                    delay,
+                    float(key[5]),
+                )
+    return sorted(found.values(), key=lambda i: (-i.cents, i.kind, i.id))
 
 
 def receipts(start: date, end: date, user: User | None = None) -> dict[str, dict[date, int]]:
@@ -415,6 +536,16 @@ def _rows(
     return rows
 
 
+def method_for(as_of: date) -> Method:
+    """The stored model when there is one trained by `as_of`, else history."""
+    from dunwell.insight.prediction.model import latest_card
+
+    # A model trained after the as-of day knows that day's future: history then.
+    card = latest_card()
+    trained = date.fromisoformat(card["trained_as_of"]) if card is not None else None
+    return Method.MODEL if trained is not None and trained <= as_of else Method.HISTORY
+
+
 def forecast(
     as_of: date,
     user: User | None = None,
@@ -430,13 +561,7 @@ def forecast(
         _visible_sql(user)
     except EmptyResultSet:
         return Forecast(as_of, Method.HISTORY, DEFAULT_KEPT_RATE, False, {}, [])
-    if method is None:
-        from dunwell.insight.prediction.model import latest_card
-
-        # A model trained after the as-of day knows that day's future: history then.
-        card = latest_card()
-        trained = date.fromisoformat(card["trained_as_of"]) if card is not None else None
-        method = Method.MODEL if trained is not None and trained <= as_of else Method.HISTORY
+    method = method or method_for(as_of)
     cash, rate, measured = placements(as_of, user, method=method)
     week_periods, month_periods = fm.weeks(as_of), fm.months(as_of)
     errors = cached_band_errors(as_of, user) if band else {}

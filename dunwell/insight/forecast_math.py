@@ -114,6 +114,21 @@ def spread_late(amount: int, curve: Sequence[float], as_of: date) -> dict[date, 
     return placed
 
 
+def split_cents(total: int, weights: Sequence[int]) -> list[int]:
+    """`total` cents shared by positive `weights`, each share rounded down and the cents left
+    given to the largest remainders (the earlier first on a tie): the shares add up to
+    exactly `total`."""
+    whole = sum(weights)
+    if whole <= 0:
+        return [total] + [0] * (len(weights) - 1) if weights else []
+    shares = [total * w // whole for w in weights]
+    left = total - sum(shares)
+    order = sorted(range(len(weights)), key=lambda i: (-(total * weights[i] % whole), i))
+    for i in order[:left]:
+        shares[i] += 1
+    return shares
+
+
 def wape(pairs: Iterable[tuple[int, int]]) -> float | None:
     """Weighted absolute percentage error of (forecast, actual) pairs: Σ|F − A| ÷ ΣA. None
     when nothing was received (the ratio is undefined)."""

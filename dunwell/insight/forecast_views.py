@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,8 +18,23 @@ from django.utils.translation import gettext_lazy as _
 from dunwell.accounts.models import User
 from dunwell.accounts.visibility import can_see_forecast
 from dunwell.forms import QueryDateField, date_input, query_with_default
-from dunwell.insight.forecast import CurrencyForecast, Forecast, Part, forecast
-from dunwell.insight.forecast_export import PART_LABELS, money, period_label, table_rows
+from dunwell.insight import forecast_math as fm
+from dunwell.insight.forecast import (
+    CurrencyForecast,
+    Forecast,
+    Part,
+    forecast,
+    method_for,
+    week_items,
+)
+from dunwell.insight.forecast_export import (
+    PART_LABELS,
+    item_rows,
+    money,
+    period_label,
+    table_rows,
+    write_week_xlsx,
+)
 from dunwell.insight.forecast_export import write_xlsx as write_forecast_xlsx
 from dunwell.views import bad_query
 
@@ -32,6 +47,10 @@ class ForecastForm(forms.Form):
 
     def clean_currency(self) -> str:
         return str(self.cleaned_data.get("currency") or "").upper()
+
+
+class WeekForm(ForecastForm):
+    week = forms.IntegerField(label=_("Week"), min_value=1, max_value=fm.WEEKS)
 
 
 def _report(request: HttpRequest) -> tuple[ForecastForm, Forecast | None]:
@@ -110,6 +129,64 @@ def forecast_page(request: HttpRequest) -> HttpResponse:
         "pipeline_url": reverse("pipeline:deals"),
     }
     return render(request, "insight/forecast.html", context)
+
+
+def _week(request: HttpRequest) -> tuple[WeekForm, dict[str, Any] | None]:
+    """One week of the forecast opened: the documents, instalments, promises and deals
+    behind its figure in one currency, over the counterparties the user may see."""
+    assert isinstance(request.user, User)
+    if not can_see_forecast(request.user):
+        raise PermissionDenied
+    today = timezone.localdate()
+    form = WeekForm(query_with_default(request.GET, "as_of", today.isoformat()))
+    if not form.is_valid():
+        return form, None
+    as_of = form.cleaned_data["as_of"] or today
+    number = form.cleaned_data["week"]
+    period = fm.weeks(as_of)[number - 1]
+    currency = form.cleaned_data["currency"]
+    items = week_items(as_of, request.user, method_for(as_of), period, currency)
+    totals = {p: sum(i.cents for i in items if i.part == p) for p in Part}
+    return form, {
+        "as_of": as_of,
+        "week": number,
+        "period": period,
+        "currency": currency,
+        "items": item_rows(items),
+        "parts": [(PART_LABELS[p], money(totals[p])) for p in Part],
+        "total": money(sum(totals.values())),
+    }
+
+
+@login_required
+def forecast_week(request: HttpRequest) -> HttpResponse:
+    form, week = _week(request)
+    if week is None:
+        return bad_query(request, form)
+    back = QueryDict(mutable=True)
+    back.update({"as_of": week["as_of"].isoformat(), "currency": week["currency"]})
+    context = {
+        **week,
+        "back": f"{reverse('insight:forecast')}?{back.urlencode()}",
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "insight/forecast_week.html", context)
+
+
+@login_required
+def forecast_week_export(request: HttpRequest) -> HttpResponse:
+    form, week = _week(request)
+    if week is None:
+        return bad_query(request, form)
+    buffer = io.BytesIO()
+    write_week_xlsx(week, buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = f"cash-forecast-{week['as_of'].isoformat()}-week-{week['week']}-{week['currency']}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @login_required

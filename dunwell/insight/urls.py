@@ -11,4 +11,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("metrics/export.xlsx", metrics_views.metrics_export, name="metrics_export"),
     path("forecast/", forecast_views.forecast_page, name="forecast"),
     path("forecast/export.xlsx", forecast_views.forecast_export, name="forecast_export"),
+    path("forecast/week/", forecast_views.forecast_week, name="forecast_week"),
+    path(
+        "forecast/week/export.xlsx",
+        forecast_views.forecast_week_export,
+        name="forecast_week_export",
+    ),
 ]
