@@ -3,10 +3,13 @@ from __future__ import annotations
 from datetime import date
 
 from django import forms
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from dunwell.forms import QueryDateField, date_input
+from dunwell.insight import kpi
 from dunwell.insight.buckets import MAX_EDGE_DAYS, BucketError, parse_edges
 from dunwell.insight.metrics import MetricsBy
 from dunwell.insight.selectors import GroupBy
@@ -92,12 +95,23 @@ METRICS_GROUP_CHOICES = [
 ]
 
 
+PERIOD_CHOICES = [
+    (kpi.MONTH, _("Month")),
+    (kpi.QUARTER, _("Quarter")),
+    (kpi.YEAR, _("Year to date")),
+    (kpi.CUSTOM, _("From – to")),
+]
+
+
 class MetricsFilterForm(forms.Form):
+    period = forms.ChoiceField(label=_("Period"), choices=PERIOD_CHOICES, required=False)
     as_of = QueryDateField(
         label=_("As of"),
         required=False,
         widget=date_input(),
     )
+    start = QueryDateField(label=_("From"), required=False, widget=date_input())
+    end = QueryDateField(label=_("To"), required=False, widget=date_input())
     by = forms.ChoiceField(label=_("Group by"), choices=METRICS_GROUP_CHOICES, required=False)
     currency = forms.CharField(label=_("Currency"), max_length=3, required=False)
 
@@ -110,3 +124,36 @@ class MetricsFilterForm(forms.Form):
     def group_by(self) -> MetricsBy | None:
         value = self.cleaned_data.get("by")
         return MetricsBy(value) if value else None
+
+    def clean(self) -> dict[str, object]:
+        """A custom period needs both days, the first not after the last, neither after today:
+        each error stands beside its field."""
+        data = super().clean() or {}
+        if data.get("period") != kpi.CUSTOM:
+            return data
+        today = timezone.localdate()
+        start, end = data.get("start"), data.get("end")
+        for name, day in (("start", start), ("end", end)):
+            if name in self.errors:
+                continue
+            if day is None:
+                self.add_error(name, _("Enter the first and the last day of the period."))
+            elif day > today:
+                self.add_error(
+                    name,
+                    _("%(field)s cannot be after today, %(today)s.")
+                    % {
+                        "field": self.fields[name].label,
+                        "today": date_format(today, "SHORT_DATE_FORMAT"),
+                    },
+                )
+        if start and end and start > end and not self.errors:
+            self.add_error("start", _("From must be on or before To."))
+        return data
+
+    def period_or(self, as_of: date) -> kpi.Period:
+        """The period the reader chose (valid form), ending on `as_of` unless custom."""
+        kind = self.cleaned_data.get("period") or kpi.MONTH
+        if kind == kpi.CUSTOM:
+            return kpi.Period(kind, self.cleaned_data["start"], self.cleaned_data["end"])
+        return kpi.Period.ending(kind, as_of)

@@ -100,3 +100,69 @@ def rounded(value: Decimal | None, places: int = 1) -> Decimal | None:
     if value is None:
         return None
     return value.quantize(Decimal(1).scaleb(-places))
+
+
+# The period the key figures are taken over, chosen on the KPI page. A month, a quarter and a
+# year run from their first day to the as-of day; a custom period is any range of days.
+MONTH, QUARTER, YEAR, CUSTOM = "month", "quarter", "year", "custom"
+# Months a period of each kind goes back to the one before it (a custom period: its own days).
+_STEP = {MONTH: 1, QUARTER: 3, YEAR: 12}
+
+
+def shift_months(day: date, months: int) -> date:
+    """`day` so many months later (earlier when negative), on the month's last day when the
+    month is shorter; a month's last day stays the last day (30.09 - 3 months is 30.06, and
+    30.06 + 3 months is 30.09)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    if day == month_end(day):
+        return date(year, month + 1, last)
+    return date(year, month + 1, min(day.day, last))
+
+
+def quarter_end(today: date) -> date:
+    """The latest quarter-end on or before `today`."""
+    end = month_end(date(today.year, (today.month - 1) // 3 * 3 + 3, 1))
+    return end if end <= today else shift_months(end, -3)
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    kind: str  # MONTH, QUARTER, YEAR or CUSTOM
+    start: date
+    end: date
+
+    @classmethod
+    def ending(cls, kind: str, end: date) -> Period:
+        """The month, the quarter or the year to date that `end` falls in, up to `end`."""
+        if kind == QUARTER:
+            return cls(kind, date(end.year, (end.month - 1) // 3 * 3 + 1, 1), end)
+        if kind == YEAR:
+            return cls(kind, date(end.year, 1, 1), end)
+        return cls(MONTH, end.replace(day=1), end)
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    @property
+    def opening(self) -> date:
+        """The day before the period: its receivables open the CEI."""
+        return self.start - ONE_DAY
+
+    def previous(self) -> Period:
+        """The period before it: the month, quarter or year before, cut at the same day (a year
+        to date 1.01-30.09.2026 against 1.01-30.09.2025), or as many days just before a custom
+        period."""
+        step = _STEP.get(self.kind)
+        if step is None:
+            return Period(self.kind, self.start - timedelta(days=self.days), self.opening)
+        return Period(self.kind, shift_months(self.start, -step), shift_months(self.end, -step))
+
+    def sales_start(self, months: int) -> date:
+        """The first day of the credit sales the simple and best possible DSO divide by: the
+        period, but at least the `months` months to its end (a month's DSO over its own 30 days
+        swings with one large invoice)."""
+        floor = shift_months(self.end.replace(day=1), 1 - months)
+        return min(self.start, floor)

@@ -138,6 +138,21 @@ class CollectorResult:
         return kpi.share(self.tasks_on_time, self.tasks_due)
 
 
+@dataclass(slots=True)
+class PeriodFigures:
+    """The key figures of one group and currency over a period; amounts in cents."""
+
+    receivables: int  # on the period's last day
+    current: int  # not yet due on it
+    opening: int  # receivables on the day before the period
+    sales: int  # credit sales of the period
+    dso: Decimal | None
+    simple_dso: Decimal | None
+    best_dso: Decimal | None
+    add: Decimal | None
+    cei: Decimal | None
+
+
 @dataclass
 class MetricsReport:
     as_of: date
@@ -147,7 +162,11 @@ class MetricsReport:
     ends: list[date]  # the trend's period ends
     series: list[Series]
     collectors: list[CollectorResult]
-    period_start: date  # of the collector results (the month of the as-of day)
+    period_start: date  # of the key figures and the collector results
+    period: kpi.Period | None = None
+    # The key figures over `period` and over the period before it, per (group, currency).
+    figures: dict[tuple[Any, str], PeriodFigures] = field(default_factory=dict)
+    previous: dict[tuple[Any, str], PeriodFigures] = field(default_factory=dict)
 
     @property
     def currencies(self) -> list[str]:
@@ -171,9 +190,13 @@ def metrics(
     company: Company | None = None,
     currency: str | None = None,
     horizons: Sequence[int] = HORIZONS,
+    period: kpi.Period | None = None,
 ) -> MetricsReport:
-    """Every KPI as of `as_of` over what `user` may see (None: everything)."""
+    """Every KPI as of `as_of` over what `user` may see (None: everything). The key figures
+    and the collector results are over `period` (ending on `as_of`; by default its month),
+    the key figures over the period before it too."""
     by = MetricsBy(by) if by else None
+    period = period or kpi.Period.ending(kpi.MONTH, as_of)
     edges = tuple(edges) if edges is not None else saved_edges()
     buckets = make_buckets(edges)
     horizons = tuple(horizons)
@@ -186,7 +209,8 @@ def metrics(
         ends=ends[-TREND_MONTHS:],
         series=[],
         collectors=[],
-        period_start=as_of.replace(day=1),
+        period_start=period.start,
+        period=period,
     )
     try:
         visible = _visible_sql(user)
@@ -201,9 +225,70 @@ def metrics(
         snapshots = _past(cursor, ends, edges, horizons, by, filters)
         sales_ends = kpi.cuts(as_of, LOOKBACK_MONTHS + TREND_MONTHS)
         sales_rows = _sales(cursor, sales_ends, by, filters)
+        report.figures = _period_figures(cursor, period, edges, by, filters)
+        report.previous = _period_figures(cursor, period.previous(), edges, by, filters)
     report.series = _series(report, ends, sales_ends, snapshots, sales_rows)
-    report.collectors = collector_results(as_of, user=user, company=company, currency=currency)
+    report.collectors = collector_results(
+        as_of, user=user, company=company, currency=currency, start=period.start
+    )
     return report
+
+
+def _period_figures(
+    cursor: Any, period: kpi.Period, edges: Sequence[int], by: MetricsBy | None, filters: _Filters
+) -> dict[tuple[Any, str], PeriodFigures]:
+    """DSO, best possible DSO, ADD and CEI over `period`, per (group, currency): the
+    receivables on its last day and on the day before it, its credit sales, the credit sales
+    of the simple DSO's window (the period, at least SIMPLE_DSO_MONTHS months) and the monthly
+    sales the count-back DSO reaches back over."""
+    opening, end = period.opening, period.end
+    open_rows = _past(cursor, [opening, end], edges, HORIZONS, by, filters)
+    history_ends = kpi.cuts(end, LOOKBACK_MONTHS)
+    history_rows = _sales(cursor, history_ends, by, filters)
+    period_rows = _sales(cursor, [opening, end], by, filters)
+    window_start = period.sales_start(SIMPLE_DSO_MONTHS)
+    window_rows = (
+        period_rows
+        if window_start == period.start
+        else _sales(cursor, [window_start - kpi.ONE_DAY, end], by, filters)
+    )
+    window_days = (end - window_start).days + 1
+    held: dict[tuple[Any, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for i, key, cur, _documents, cents, current, *_rest in open_rows:
+        if i == 1:
+            held[(key, cur)][0], held[(key, cur)][1] = int(cents), int(current)
+        else:
+            held[(key, cur)][2] = int(cents)
+    history: dict[tuple[Any, str], dict[int, int]] = defaultdict(dict)
+    for key, cur, m, cents in history_rows:
+        history[(key, cur)][m] = int(cents)
+    sold = {(key, cur): int(cents) for key, cur, _m, cents in period_rows}
+    window = {(key, cur): int(cents) for key, cur, _m, cents in window_rows}
+    month_days = [(history_ends[m] - history_ends[m - 1]).days for m in range(1, len(history_ends))]
+    result: dict[tuple[Any, str], PeriodFigures] = {}
+    for group in set(held) | set(sold) | set(history):
+        receivables, current, opened = held.get(group, [0, 0, 0])
+        months = history.get(group, {})
+        simple = kpi.simple_dso(receivables, window.get(group, 0), window_days)
+        best = kpi.simple_dso(current, window.get(group, 0), window_days)
+        result[group] = PeriodFigures(
+            receivables=receivables,
+            current=current,
+            opening=opened,
+            sales=sold.get(group, 0),
+            dso=kpi.count_back_dso(
+                receivables,
+                [
+                    kpi.MonthSales(months.get(m, 0), month_days[m - 1])
+                    for m in range(len(month_days), 0, -1)
+                ],
+            ),
+            simple_dso=simple,
+            best_dso=best,
+            add=kpi.add_days(simple, best),
+            cei=kpi.cei(opened, sold.get(group, 0), receivables, current),
+        )
+    return result
 
 
 def _past(
@@ -784,12 +869,14 @@ def collector_results(
     user: User | None = None,
     company: Company | None = None,
     currency: str | None = None,
+    start: date | None = None,
 ) -> list[CollectorResult]:
-    """What each collector achieved from the first of the month of `as_of` to `as_of`, on the
+    """What each collector achieved from `start` (by default the first of the month of
+    `as_of`) to `as_of`, on the
     debtors assigned to them now: payments received, promises made (recorded by them), kept
     and broken (resolved in the period), punctuality of their tasks due in the period, and
     their calls. Only over counterparties `user` may see."""
-    start, stop = as_of.replace(day=1), as_of
+    start, stop = start or as_of.replace(day=1), as_of
     start_at, stop_at = _day_start(start), _day_start(stop + kpi.ONE_DAY)
     try:
         visible = _visible_sql(user)

@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from decimal import Decimal
 from typing import IO, Any
 
 from django.utils.formats import date_format
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from openpyxl import Workbook
 
 from dunwell.accounts.models import Role
 from dunwell.cells import append_row, lay_out
+from dunwell.insight import kpi
 from dunwell.insight.export import bucket_label
-from dunwell.insight.metrics import CollectorResult, MetricsReport, Point, Series
+from dunwell.insight.metrics import (
+    CollectorResult,
+    MetricsReport,
+    PeriodFigures,
+    Point,
+    Series,
+)
 
 
 def cents(value: int) -> Decimal:
@@ -27,6 +35,47 @@ def one_place(value: Decimal | None) -> Decimal | None:
 
 def _text(value: Decimal | None) -> str | None:
     return None if value is None else str(one_place(value))
+
+
+def period_words(period: kpi.Period) -> str:
+    """The period in words, "1 July – 30 September 2026", in the reader's language (the year
+    once when both days share it)."""
+
+    def day(value: date, year: bool) -> str:
+        month = date_format(value, "E")
+        # Only English writes the month with a capital in running text (ro "Octombrie").
+        if not (get_language() or "en").startswith("en"):
+            month = month.lower()
+        return f"{value.day} {month} {value.year}" if year else f"{value.day} {month}"
+
+    same_year = period.start.year == period.end.year
+    return f"{day(period.start, not same_year)} – {day(period.end, True)}"
+
+
+def figures_header() -> list[str]:
+    return [
+        _("Receivables"),
+        _("Not yet due"),
+        _("DSO"),
+        _("Simple DSO"),
+        _("Best possible DSO"),
+        _("ADD"),
+        _("CEI, %"),
+    ]
+
+
+def figures_row(figures: PeriodFigures | None) -> list[Any]:
+    if figures is None:
+        return [None] * 7
+    return [
+        cents(figures.receivables),
+        cents(figures.current),
+        one_place(figures.dso),
+        one_place(figures.simple_dso),
+        one_place(figures.best_dso),
+        one_place(figures.add),
+        one_place(figures.cei),
+    ]
 
 
 def roll_labels(report: MetricsReport) -> list[str]:
@@ -305,12 +354,34 @@ def to_table(report: MetricsReport) -> str:
 
 def write_xlsx(report: MetricsReport, out: IO[bytes]) -> None:
     workbook = Workbook(write_only=True)
-    kpis = workbook.create_sheet(_("KPIs"))
     as_of = date_format(report.as_of, "SHORT_DATE_FORMAT")
+    period = report.period or kpi.Period.ending(kpi.MONTH, report.as_of)
+    # The key figures of the chosen period beside the period before it, as the page shows them.
+    figures = workbook.create_sheet(_("Key figures"))
+    now, before = period_words(period), period_words(period.previous())
+    head: list[Any] = [_("Currency"), _("Group")]
+    head += [f"{name}, {now}" for name in figures_header()]
+    head += [f"{name}, {before}" for name in figures_header()]
+    lay_out(figures, head, first=12, above=2)
+    append_row(figures, [_("Collection KPIs, %(period)s") % {"period": now}])
+    append_row(figures, [_("Previous period: %(period)s") % {"period": before}])
+    append_row(figures, head)
+    for series in report.series:
+        group = (series.key, series.currency)
+        append_row(
+            figures,
+            [
+                series.currency,
+                series.label,
+                *figures_row(report.figures.get(group)),
+                *figures_row(report.previous.get(group)),
+            ],
+        )
+    kpis = workbook.create_sheet(_("KPIs"))
     # Each sheet says, above its headings, the day or the month it covers: a sheet copied or
     # printed on its own (the collectors' month) read as numbers of no particular time.
     title = _("Collection KPIs as of %(date)s") % {"date": as_of}
-    head: list[Any] = [_("Currency"), _("Group"), *trend_header()]
+    head = [_("Currency"), _("Group"), *trend_header()]
     lay_out(kpis, head, first=12, above=1)
     append_row(kpis, [title])
     append_row(kpis, head)
@@ -336,7 +407,7 @@ def write_xlsx(report: MetricsReport, out: IO[bytes]) -> None:
     collectors = workbook.create_sheet(_("Collectors"))
     head = collector_header()
     lay_out(collectors, head, first=24, above=1)
-    start = date_format(report.period_start, "SHORT_DATE_FORMAT")
+    start = date_format(period.start, "SHORT_DATE_FORMAT")
     append_row(
         collectors,
         [_("Collector results from %(start)s to %(end)s") % {"start": start, "end": as_of}],

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -17,16 +16,25 @@ from django.utils.translation import gettext as _
 from dunwell.accounts.models import Role, User
 from dunwell.accounts.visibility import can_see_metrics
 from dunwell.forms import query_with_default
+from dunwell.insight import kpi
 from dunwell.insight.export import bucket_label
 from dunwell.insight.forms import METRICS_GROUP_CHOICES, MetricsFilterForm
 from dunwell.insight.metrics import (
     SIMPLE_DSO_MONTHS,
     MetricsReport,
+    PeriodFigures,
     Series,
     last_month_end,
     metrics,
 )
-from dunwell.insight.metrics_export import cents, one_place, roll_labels, series_title, write_xlsx
+from dunwell.insight.metrics_export import (
+    cents,
+    one_place,
+    period_words,
+    roll_labels,
+    series_title,
+    write_xlsx,
+)
 from dunwell.insight.selectors import currency_choices
 from dunwell.views import bad_query
 
@@ -35,18 +43,24 @@ def _report(request: HttpRequest) -> tuple[MetricsFilterForm, MetricsReport]:
     assert isinstance(request.user, User)
     if not can_see_metrics(request.user):
         raise PermissionDenied
-    # By default the last month-end: a month's CEI and roll rates over a month cut short on
-    # today's date read as nonsense (a CEI of 0.3 % on the first of the month).
-    default = last_month_end(timezone.localdate())
+    # By default the last month-end (the last quarter-end for a quarter): a month's CEI and
+    # roll rates over a month cut short on today's date read as nonsense (a CEI of 0.3 % on
+    # the first of the month).
+    today = timezone.localdate()
+    quarter = request.GET.get("period") == kpi.QUARTER
+    default = kpi.quarter_end(today) if quarter else last_month_end(today)
     form = MetricsFilterForm(
         query_with_default(request.GET, "as_of", default.isoformat()), initial={"as_of": default}
     )
     if form.is_bound and form.is_valid():
         as_of, by = form.as_of_or(default), form.group_by()
         currency = form.cleaned_data["currency"] or None
+        period = form.period_or(as_of)
     else:
         as_of, by, currency = default, None, None
-    return form, metrics(as_of, by, user=request.user, currency=currency)
+        period = kpi.Period.ending(kpi.MONTH, as_of)
+    report = metrics(period.end, by, user=request.user, currency=currency, period=period)
+    return form, report
 
 
 def _chart(report: MetricsReport, series: list[Series]) -> dict[str, Any]:
@@ -68,21 +82,35 @@ def _chart(report: MetricsReport, series: list[Series]) -> dict[str, Any]:
     }
 
 
-def _periods(as_of: date) -> dict[str, Any]:
+def _periods(period: kpi.Period) -> dict[str, Any]:
     """The days the key figures are taken over, for the formulas under the table: the simple
-    and best possible DSO divide by the credit sales of the last months to the as-of day, the
-    CEI is of the as-of day's month (opening on the day before it)."""
-    month_start = as_of.replace(day=1)
-    sales_start = month_start
-    for _month in range(SIMPLE_DSO_MONTHS - 1):
-        sales_start = (sales_start - timedelta(days=1)).replace(day=1)
+    and best possible DSO divide by the credit sales of the period (at least its last three
+    months), the CEI is of the period (opening on the day before it)."""
+    sales_start = period.sales_start(SIMPLE_DSO_MONTHS)
     return {
-        "end": as_of,
+        "end": period.end,
         "sales_start": sales_start,
-        "sales_days": (as_of - sales_start).days + 1,
-        "month_start": month_start,
-        "opening": month_start - timedelta(days=1),
+        "sales_days": (period.end - sales_start).days + 1,
+        "month_start": period.start,
+        "days": period.days,
+        "opening": period.opening,
+        "words": period_words(period),
+        "previous": period_words(period.previous()),
     }
+
+
+def _figures(figures: PeriodFigures | None) -> dict[str, Any]:
+    """One period's key figures as the page shows them ("—" where None)."""
+    if figures is None:
+        return {"receivables": 0, "current": 0, **dict.fromkeys(KEY_FIGURES)}
+    return {
+        "receivables": cents(figures.receivables),
+        "current": cents(figures.current),
+        **{name: one_place(getattr(figures, name)) for name in KEY_FIGURES},
+    }
+
+
+KEY_FIGURES = ("dso", "simple_dso", "best_dso", "add", "cei")
 
 
 def _with_currency(request: HttpRequest, currency: str) -> str:
@@ -102,13 +130,8 @@ def metrics_page(request: HttpRequest) -> HttpResponse:
         {
             "title": series_title(s),
             "currency": s.currency,
-            "receivables": cents(s.last.receivables),
-            "current": cents(s.last.current),
-            "dso": one_place(s.last.dso),
-            "simple_dso": one_place(s.last.simple_dso),
-            "best_dso": one_place(s.last.best_dso),
-            "add": one_place(s.last.add),
-            "cei": one_place(s.last.cei),
+            **_figures(report.figures.get((s.key, s.currency))),
+            "before": _figures(report.previous.get((s.key, s.currency))),
         }
         for s in report.series
     ]
@@ -196,7 +219,7 @@ def metrics_page(request: HttpRequest) -> HttpResponse:
         "summary": summary,
         "details": details,
         "months": list(report.ends),
-        "periods": _periods(report.as_of),
+        "periods": _periods(report.period or kpi.Period.ending(kpi.MONTH, report.as_of)),
         "collectors": collectors,
         "collector_groups": [
             group
@@ -229,6 +252,7 @@ def metrics_export(request: HttpRequest) -> HttpResponse:
         buffer.getvalue(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    name = f"kpis-{report.as_of.isoformat()}.xlsx"
+    period = report.period or kpi.Period.ending(kpi.MONTH, report.as_of)
+    name = f"kpis-{period.start.isoformat()}-{period.end.isoformat()}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
