@@ -9,8 +9,8 @@ from django.utils.translation import pgettext_lazy
 
 from dunwell.forms import AmountField, CurrencyInput
 from dunwell.letters.models import WordingKind
-from dunwell.letters.services import BUCKETS
-from dunwell.work.bucket_names import bucket_name_lazy
+from dunwell.letters.services import LEGACY_BUCKETS, overdue_buckets
+from dunwell.work.bucket_names import bucket_name
 
 ATTACHMENTS = (
     ("statement", _("Statement of account (PDF)")),
@@ -45,14 +45,18 @@ class WordingForm(forms.Form):
     body = forms.CharField(label=_("Body"), widget=forms.Textarea(attrs={"rows": 24}))
 
 
+class BucketField(forms.ChoiceField):
+    """The company's buckets; a fixed bucket of before is still accepted when posted
+    (services.LEGACY_BUCKETS), though no longer offered."""
+
+    def valid_value(self, value: Any) -> bool:
+        return super().valid_value(value) or value in LEGACY_BUCKETS
+
+
 class MailingForm(forms.Form):
     kind = forms.ChoiceField(label=_("Wording"), choices=WordingKind.choices)
     segment = forms.ChoiceField(label=_("Segment"), required=False, choices=())
-    bucket = forms.ChoiceField(
-        label=_("Aging bucket"),
-        required=False,
-        choices=[("", _("any")), *[(b, bucket_name_lazy(b)) for b in BUCKETS]],
-    )
+    bucket = BucketField(label=_("Aging bucket"), required=False, choices=())
     min_days_overdue = forms.IntegerField(
         label=_("At least this many days overdue"), min_value=1, max_value=3650, initial=1
     )
@@ -77,6 +81,10 @@ class MailingForm(forms.Form):
             field = self.fields[name]
             assert isinstance(field, forms.ChoiceField)
             field.choices = [("", _("any")), *choices]
+        # The company's buckets as the aging page has them, named in the reader's language.
+        buckets = self.fields["bucket"]
+        assert isinstance(buckets, forms.ChoiceField)
+        buckets.choices = [("", _("any")), *[(b, bucket_name(b)) for b in overdue_buckets()]]
 
     def clean_currency(self) -> str:
         code = (self.cleaned_data.get("currency") or "").strip().upper()

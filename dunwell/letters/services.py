@@ -754,7 +754,37 @@ class Selection:
         }
 
 
-BUCKETS = {"1-30": (1, 30), "31-60": (31, 60), "61-90": (61, 90), "90+": (91, None)}
+# The fixed buckets the mailing form offered before it took the company's own (saved on the
+# aging page, insight.models.saved_edges). A saved mailing keeps the days it was created with
+# (`Mailing.filters` holds min/max days overdue, never a bucket), so nothing stored needs
+# migrating; a form posted with one of these keys (a page opened before the change) still
+# selects those days.
+LEGACY_BUCKETS = {"1-30": (1, 30), "31-60": (31, 60), "61-90": (61, 90), "90+": (91, None)}
+
+
+def overdue_buckets() -> list[str]:
+    """The company's overdue buckets as neutral labels ("1-15", "16-45", "45+"): the aging
+    page's buckets without the not-yet-due one (a mailing writes about overdue debts)."""
+    from dunwell.insight.models import saved_edges
+    from dunwell.work.logic import bucket_labels, company_bounds
+
+    return bucket_labels(company_bounds(saved_edges()))[1:]
+
+
+def bucket_days(label: str) -> tuple[int | None, int | None]:
+    """(at least, at most) days overdue of a bucket label, the company's first, else one of
+    the fixed buckets of before; (None, None) for none."""
+    from dunwell.insight.models import saved_edges
+    from dunwell.work.logic import bucket_range, company_bounds
+
+    if not label:
+        return None, None
+    if label in overdue_buckets():
+        found = bucket_range(label, company_bounds(saved_edges()))
+        if found is not None:
+            low, high = found
+            return (low or 0) + 1, high
+    return LEGACY_BUCKETS.get(label, (None, None))
 
 
 def select_debtors(

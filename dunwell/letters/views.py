@@ -384,7 +384,7 @@ def mailings(request: HttpRequest) -> HttpResponse:
         form = _mailing_form(user, request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            low, high = services.BUCKETS.get(data["bucket"] or "", (None, None))
+            low, high = services.bucket_days(data["bucket"] or "")
             selection = services.Selection(
                 segment=data["segment"] or "",
                 min_days_overdue=max(data["min_days_overdue"] or 1, low or 1),

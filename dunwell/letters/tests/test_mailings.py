@@ -146,9 +146,9 @@ class TestPages:
     @pytest.mark.parametrize(
         ("language", "options"),
         [
-            ("ro", ["1–30 de zile", "61–90 de zile", "90+ de zile"]),
-            ("ru", ["1–30 дней", "61–90 дней", "90+ дней"]),
-            ("uk", ["1–30 днів", "61–90 днів", "90+ днів"]),
+            ("ro", ["1–30 de zile", "61–90 de zile", "180+ de zile"]),
+            ("ru", ["1–30 дней", "61–90 дней", "180+ дней"]),
+            ("uk", ["1–30 днів", "61–90 днів", "180+ днів"]),
         ],
     )
     def test_the_bucket_choices_count_days_in_the_readers_language(
@@ -160,8 +160,37 @@ class TestPages:
         supervisor.save(update_fields=["language"])
         client.force_login(supervisor)
         page = client.get(reverse("letters:mailings")).content.decode()
-        for value, option in zip(["1-30", "61-90", "90+"], options, strict=True):
+        # The company's buckets: the default edges 30, 60, 90, 180.
+        for value, option in zip(["1-30", "61-90", "180+"], options, strict=True):
             assert f'<option value="{value}">{option}</option>' in page
+
+    def test_the_buckets_are_the_companys_and_a_fixed_one_of_before_still_selects(
+        self, client: Any, book: Any, supervisor: Any, director: Any
+    ) -> None:
+        from dunwell.insight.models import save_company_edges
+
+        save_company_edges((15, 45), director)  # 1–15, 16–45, 45+ (the aging page's save)
+        client.force_login(supervisor)
+        page = client.get(reverse("letters:mailings")).content.decode()
+        for value, option in (("1-15", "1–15 days"), ("16-45", "16–45 days"), ("45+", "45+ days")):
+            assert f'<option value="{value}">{option}</option>' in page
+        assert 'value="31-60"' not in page and 'value="90+"' not in page
+        post = {"kind": "friendly", "min_days_overdue": "1", "bucket": "16-45"}
+        assert client.post(reverse("letters:mailings"), post).status_code == 302
+        mailing = Mailing.objects.get()
+        assert (mailing.filters["min_days_overdue"], mailing.filters["max_days_overdue"]) == (
+            16,
+            45,
+        )
+        # Fabrica Nord's RON invoice is 34 days overdue; Opt Out (59) and Bare (9) are not in.
+        assert set(mailing.rows.values_list("counterparty__name", flat=True)) == {
+            "Fabrica Nord SRL"
+        }
+        # A page opened before the change posts a fixed bucket: it selects those days still.
+        post["bucket"] = "31-60"
+        assert client.post(reverse("letters:mailings"), post).status_code == 302
+        old = Mailing.objects.latest("pk")
+        assert (old.filters["min_days_overdue"], old.filters["max_days_overdue"]) == (31, 60)
 
     def test_collectors_get_403(
         self, client: Any, book: Any, collector: Any, supervisor: Any
