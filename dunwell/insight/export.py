@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import IO, Any
 
@@ -130,13 +131,19 @@ def to_table(report: AgingReport) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_xlsx(report: AgingReport, out: IO[bytes]) -> None:
+def write_xlsx(report: AgingReport, out: IO[bytes], notes: Sequence[tuple[str, Any]] = ()) -> None:
+    """The report on one sheet: its title, then `notes` (what it was built with: a label and
+    a value a row, above the table, so a sheet sent on says what it holds), then the table."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Aging"))
     as_of = date_format(report.as_of, "SHORT_DATE_FORMAT")
     head = header(report, days=True)
-    lay_out(sheet, head, above=1)
+    lay_out(sheet, head, above=1 + (len(notes) + 1 if notes else 0))
     sheet.append([_("Aging as of %(date)s") % {"date": as_of}])
+    for label, value in notes:
+        append_row(sheet, [label, value])
+    if notes:
+        sheet.append([])
     append_row(sheet, head)
     for row in table_rows(report):
         append_row(sheet, row)

@@ -4,6 +4,8 @@ so a collector sees (and exports) only their own counterparties."""
 from __future__ import annotations
 
 import io
+from decimal import Decimal
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -25,6 +27,7 @@ from dunwell.views import bad_query
 
 PAGE_ROWS = 200  # the page shows the largest debts; the export has every row
 CHART_GROUPS = 15
+ZERO = Decimal("0.00")
 
 
 def _report(
@@ -52,6 +55,69 @@ def _report(
         largest=largest,
     )
     return form, report
+
+
+def _drill_down(request: HttpRequest, report: AgingReport) -> int | None:
+    """Keep the rows with money in the bucket `in_bucket` (and in the currency `in_currency`)
+    as the page's totals link them, the largest there first; the bucket's index, or None when
+    the reader did not ask. The page and its export narrow the same way."""
+    keys = [bucket.key for bucket in report.buckets]
+    wanted = request.GET.get("in_bucket", "")
+    if wanted not in keys:
+        return None
+    drill = keys.index(wanted)
+    currency = request.GET.get("in_currency")
+    report.rows = sorted(
+        (
+            row
+            for row in report.rows
+            if row.cents[drill] and row.currency == (currency or row.currency)
+        ),
+        key=lambda row: (row.currency, -row.cents[drill], row.label),
+    )
+    report.row_counts = {
+        c: sum(1 for r in report.rows if r.currency == c) for c in report.currencies
+    }
+    return drill
+
+
+def _export_notes(
+    form: AgingFilterForm, report: AgingReport, drill: int | None, request: HttpRequest
+) -> list[tuple[str, Any]]:
+    """What the export was built with, in the reader's language, for the rows above its
+    table: the day, the buckets, the grouping, the currency and the page's narrowing."""
+    chosen = form.cleaned_data.get("buckets") if form.is_valid() else None
+    buckets = ", ".join(bucket_heading(b) for b in report.buckets)
+    if chosen:
+        buckets += " " + _(
+            "(chosen for this report; the company's buckets end at %(edges)s days past due)"
+        ) % {"edges": ", ".join(map(str, edges_of(latest_buckets())))}
+    else:
+        buckets += " " + _("(the company's buckets)")
+    currency = (form.cleaned_data.get("currency") if form.is_valid() else "") or ""
+    notes: list[tuple[str, Any]] = [
+        (_("As of"), report.as_of),
+        (_("Buckets"), buckets),
+        (_("Group by"), str(dict(GROUP_CHOICES)[report.by.value])),
+        (_("Currency"), currency or _("All currencies")),
+        (
+            _("Amounts"),
+            _(
+                "In the currency of their row; amounts in different currencies are never "
+                "added (a total row per currency)."
+            ),
+        ),
+    ]
+    if drill is not None:
+        bucket = bucket_heading(report.buckets[drill])
+        narrowed = request.GET.get("in_currency")
+        notes.append(
+            (
+                _("Only the rows with money in"),
+                f"{bucket}, {narrowed}" if narrowed else bucket,
+            )
+        )
+    return notes
 
 
 def _without(request: HttpRequest, *names: str) -> str:
@@ -95,19 +161,7 @@ def _aging_page(
     wanted = request.GET.get("in_bucket", "")
     form, report = _report(request, largest=None if wanted else PAGE_ROWS)
     keys = [bucket.key for bucket in report.buckets]
-    drill = keys.index(wanted) if wanted in keys else None
-    if drill is not None:
-        report.rows = sorted(
-            (
-                row
-                for row in report.rows
-                if row.cents[drill] and row.currency == request.GET.get("in_currency", row.currency)
-            ),
-            key=lambda row: (row.currency, -row.cents[drill], row.label),
-        )
-        report.row_counts = {
-            c: sum(1 for r in report.rows if r.currency == c) for c in report.currencies
-        }
+    drill = _drill_down(request, report)
     currencies = report.currencies
     chart_currency = form.data.get("currency", "").upper() if form.is_bound else ""
     if chart_currency not in currencies:
@@ -172,8 +226,16 @@ def aging_export(request: HttpRequest) -> HttpResponse:
     form, report = _report(request)
     if form.is_bound and not form.is_valid():
         return bad_query(request, form)
+    drill = _drill_down(request, report)
+    if drill is not None:
+        # The total rows add up the rows exported, not the whole report.
+        report.totals, report.documents = {}, {}
+        for row in report.rows:
+            amounts = report.totals.setdefault(row.currency, [ZERO] * len(report.buckets))
+            report.totals[row.currency] = [a + b for a, b in zip(amounts, row.amounts, strict=True)]
+            report.documents[row.currency] = report.documents.get(row.currency, 0) + row.documents
     buffer = io.BytesIO()
-    write_xlsx(report, buffer)
+    write_xlsx(report, buffer, notes=_export_notes(form, report, drill, request))
     response = HttpResponse(
         buffer.getvalue(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
