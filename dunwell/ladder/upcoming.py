@@ -13,6 +13,7 @@ own rule (`engine.assignee_of`). Six small reads, none of them over the whole le
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -70,19 +71,32 @@ class Upcoming:
     steps: list[UpcomingStep]
 
 
+def scale_of(
+    own: Iterable[CounterpartyPolicy], by_segment: Callable[[], Iterable[SegmentPolicy]]
+) -> tuple[Policy | None, bool]:
+    """The debtor's pressure scale as the daily run picks it (DESIGN §1.4), from the reads of
+    its own assignment and (read only when it has none) its segment's: its own, else its
+    segment's; and whether it is its own. As in the run (`engine`, COALESCE of the two), a
+    switched-off own scale does not hand the debtor to its segment's: the run skips it."""
+    for override in own:
+        return override.policy, True
+    for found in by_segment():
+        return found.policy, False
+    return None, False
+
+
 def policy_of(counterparty: Counterparty) -> Policy | None:
-    """The debtor's scale as the daily run picks it: its own, else its segment's."""
-    own = CounterpartyPolicy.objects.filter(counterparty=counterparty, policy__active=True)
-    for override in own.select_related("policy"):
-        return override.policy
-    if counterparty.segment_id is None:
-        return None
-    by_segment = SegmentPolicy.objects.filter(
-        segment_id=counterparty.segment_id, policy__active=True
+    """The scale the daily run works the debtor on (None: none, or it is switched off)."""
+    segment_id = counterparty.segment_id
+    policy, _own = scale_of(
+        CounterpartyPolicy.objects.filter(counterparty=counterparty).select_related("policy"),
+        lambda: (
+            SegmentPolicy.objects.filter(segment_id=segment_id).select_related("policy")
+            if segment_id is not None
+            else []
+        ),
     )
-    for found in by_segment.select_related("policy"):
-        return found.policy
-    return None
+    return policy if policy is not None and policy.active else None
 
 
 def debtor_calendar(

@@ -44,6 +44,7 @@ from dunwell.ladder.models import (
     Task,
     TaskStatus,
 )
+from dunwell.ladder.upcoming import scale_of
 from dunwell.ledger.models import Counterparty, Document
 from dunwell.work.errors import WorkError
 from dunwell.workdays import WorkCalendar
@@ -187,18 +188,19 @@ def policy_and_why(counterparty: Counterparty) -> tuple[int | None, str, str, st
     """The debtor's pressure scale (id, name), why it applies (its segment's, or its own) and
     what the scale does (its description), in the reader's language (DESIGN §1.4: the strategy
     follows the segment; a new customer's stricter ladder says so where it is shown)."""
-    for override in _OWN_POLICY(counterparty.pk):
-        policy = override.policy
-        why = gettext("This debtor's own scale, not its segment's.")
-        return policy.pk, policy.localized_name, why, policy.localized_description
-    if counterparty.segment_id is not None:
-        for by_segment in _SEGMENT_POLICY(counterparty.segment_id):
-            policy = by_segment.policy
-            why = gettext("The scale of the segment “%(segment)s”.") % {
-                "segment": counterparty.segment
-            }
-            return policy.pk, policy.localized_name, why, policy.localized_description
-    return None, "", "", ""
+    segment_id = counterparty.segment_id
+    policy, own = scale_of(
+        _OWN_POLICY(counterparty.pk),
+        lambda: _SEGMENT_POLICY(segment_id) if segment_id is not None else [],
+    )
+    if policy is None:
+        return None, "", "", ""
+    why = (
+        gettext("This debtor's own scale, not its segment's.")
+        if own
+        else gettext("The scale of the segment “%(segment)s”.") % {"segment": counterparty.segment}
+    )
+    return policy.pk, policy.localized_name, why, policy.localized_description
 
 
 def card_reads(counterparty: Counterparty, today: date) -> list[tuple[Reusable, tuple[Any, ...]]]:

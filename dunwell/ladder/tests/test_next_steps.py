@@ -119,3 +119,26 @@ def test_the_card_loads_it(debtor: Counterparty, collector: User) -> None:
     client.force_login(collector)
     card = client.get(reverse("work:debtor", args=[debtor.pk])).content.decode()
     assert f'hx-get="{reverse("ladder:debtor_next", args=[debtor.pk])}"' in card
+
+
+def test_a_debtor_on_its_own_switched_off_scale_shows_nothing_ahead_as_the_run_skips_it(
+    debtor: Counterparty, collector: User
+) -> None:
+    """One rule picks the scale (`upcoming.scale_of`): the card's own scale, not its segment's.
+    The daily run does not hand such a debtor to its segment's scale when its own is switched
+    off; the card said the segment's steps were coming."""
+    from dunwell.ladder.models import CounterpartyPolicy, Policy, Task
+    from dunwell.work.ladder_bridge import policy_and_why
+
+    own = Policy.objects.exclude(code="standard").order_by("pk").first()
+    assert own is not None
+    Policy.objects.filter(pk=own.pk).update(active=False)
+    CounterpartyPolicy.objects.create(counterparty=debtor, policy=own)
+
+    run(date(2026, 3, 12))
+    assert not Task.objects.filter(counterparty=debtor).exists()
+    policy_id, _name, why, _description = policy_and_why(debtor)
+    assert (policy_id, why) == (own.pk, "This debtor's own scale, not its segment's.")
+    with time_machine.travel("2026-03-12 12:00 +02:00", tick=False):
+        page = fragment(collector, debtor, "en")
+    assert "Next on the pressure scale" not in page
