@@ -45,7 +45,13 @@ def contact_edit(
     )
     back = _back(request, counterparty.pk)
     if request.method == "POST":
-        form = ContactForm(request.POST, region=counterparty.country)
+        form = ContactForm(
+            request.POST,
+            region=counterparty.country,
+            counterparty=counterparty,
+            contact=contact,
+            back=back,
+        )
         if form.is_valid():
             try:
                 saved = save_contact(user, counterparty, contact, form.cleaned_data)

@@ -5,11 +5,16 @@ timeline, in the reader's language (`work.timeline_texts.contacts`)."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
+import phonenumbers
 from django import forms
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
@@ -64,9 +69,20 @@ class ContactForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args: Any, region: str = "", **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        region: str = "",
+        counterparty: Counterparty | None = None,
+        contact: Contact | None = None,
+        back: str = "",
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.region = region
+        self.counterparty = counterparty
+        self.contact = contact
+        self.back = back
         self.fields["language"].choices = [("", "—"), *settings.LANGUAGES]  # type: ignore[attr-defined]
 
     def _phone(self, name: str) -> str:
@@ -87,6 +103,78 @@ class ContactForm(forms.Form):
 
     def clean_name(self) -> str:
         return " ".join(self.cleaned_data["name"].split())
+
+    def clean(self) -> dict[str, Any]:
+        """Refuse a phone or e-mail that is already another active contact's of this debtor:
+        the same person twice splits their calls and promises (one who no longer works there
+        may hand the number on: allowed)."""
+        cleaned = super().clean() or {}
+        if self.counterparty is None:
+            return cleaned
+        for field, other in clashes(self.counterparty, cleaned, self.contact).items():
+            self.add_error(
+                field, clash_message(self.counterparty, field, cleaned, other, self.back)
+            )
+        return cleaned
+
+
+def display_phone(e164: str) -> str:
+    """`+373 69 123 456` for `+37369123456`: the number as people write it."""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def clashes(
+    counterparty: Counterparty, values: dict[str, Any], contact: Contact | None = None
+) -> dict[str, Contact]:
+    """The form's fields (phone, phone_alt, email) whose value another ACTIVE contact of the
+    debtor already has (either phone; the e-mail in any case), with that contact."""
+    wanted = {f: values.get(f) or "" for f in ("phone", "phone_alt", "email")}
+    if not any(wanted.values()):
+        return {}
+    phones = {wanted["phone"], wanted["phone_alt"]} - {""}
+    query = Q(phone__in=phones) | Q(phone_alt__in=phones)
+    if wanted["email"]:
+        query |= Q(email__iexact=wanted["email"])
+    others = Contact.objects.filter(query, counterparty=counterparty, active=True).order_by("pk")
+    if contact is not None:
+        others = others.exclude(pk=contact.pk)
+    found: dict[str, Contact] = {}
+    for other in others:
+        for field in ("phone", "phone_alt"):
+            if wanted[field] and wanted[field] in (other.phone, other.phone_alt):
+                found.setdefault(field, other)
+        if wanted["email"] and wanted["email"].lower() == other.email.lower():
+            found.setdefault("email", other)
+    return found
+
+
+def clash_message(
+    counterparty: Counterparty, field: str, values: dict[str, Any], other: Contact, back: str
+) -> str:
+    """ "+373 69 123 456 is already Ion Popescu's number. Edit Ion Popescu instead", linked."""
+    if field == "email":
+        text = _("%(email)s is already %(name)s's e-mail.") % {
+            "email": values[field],
+            "name": other.name,
+        }
+    else:
+        text = _("%(number)s is already %(name)s's number.") % {
+            "number": display_phone(values[field]),
+            "name": other.name,
+        }
+    url = reverse("work:contact_edit", args=[counterparty.pk, other.pk])
+    if back:
+        url += "?" + urlencode({"next": back})
+    return format_html(
+        '{} <a href="{}" class="contact-clash">{}</a>',
+        text,
+        url,
+        _("Edit %(name)s instead") % {"name": other.name},
+    )
 
 
 def initial_of(contact: Contact) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -442,9 +443,10 @@ FOLLOW_UP_HOUR = time(10, 0)
 
 
 def save_decider(counterparty: Counterparty, data: OutcomeInput) -> Contact:
-    """Create or update the contact who decides payments (matched by name). There is one
-    decider per debtor: the new one replaces the old one's flag. The phone is stored in
-    E.164, a local number read with the debtor's country."""
+    """Create or update the contact who decides payments. There is one decider per debtor:
+    the new one replaces the old one's flag. The phone is stored in E.164, a local number read
+    with the debtor's country. The one already known is found by phone (either of theirs) or
+    e-mail among those who work there, then by name: never the same person twice."""
     from dunwell.ledger.phones import PhoneError, normalize_phone
 
     try:
@@ -453,11 +455,21 @@ def save_decider(counterparty: Counterparty, data: OutcomeInput) -> Contact:
         raise WorkError(
             gettext("Phone: “%(value)s” is not a phone number.") % {"value": data.decider_phone}
         ) from None
-    contact = Contact.objects.filter(
-        counterparty=counterparty, name__iexact=data.decider_name.strip()
-    ).first()
+    name = " ".join(data.decider_name.split())
+    reachable = Q(phone=phone) | Q(phone_alt=phone) if phone else Q(pk__in=[])
+    if data.decider_email:
+        reachable |= Q(email__iexact=data.decider_email)
+    contact = (
+        Contact.objects.filter(reachable, counterparty=counterparty, active=True)
+        .order_by("pk")
+        .first()
+    )
+    if contact is not None:
+        contact.name = name or contact.name
+    else:
+        contact = Contact.objects.filter(counterparty=counterparty, name__iexact=name).first()
     if contact is None:
-        contact = Contact(counterparty=counterparty, name=data.decider_name.strip())
+        contact = Contact(counterparty=counterparty, name=name)
     Contact.objects.filter(counterparty=counterparty, decides_payments=True).exclude(
         pk=contact.pk
     ).update(decides_payments=False)
