@@ -219,6 +219,14 @@ class Contact(models.Model):
     signs = models.BooleanField(_("signs documents"), default=False)
     phone = models.CharField(_("phone (E.164)"), max_length=20, blank=True)
     phone_alt = models.CharField(_("second phone (E.164)"), max_length=20, blank=True)
+    # The extension to ask the switchboard for ("069 12 34 56 ext. 12"): the phone is dialled
+    # without it (tel: links and the PBX take the main number), the card shows it to ask for.
+    phone_ext = models.CharField(
+        _("phone extension"), max_length=10, blank=True, default="", db_default=""
+    )
+    phone_alt_ext = models.CharField(
+        _("second phone's extension"), max_length=10, blank=True, default="", db_default=""
+    )
     email = models.EmailField(_("email"), blank=True)
     # The address bounced or was refused for good (mail channel): not used until corrected.
     email_bad_at = models.DateTimeField(_("email refused at"), null=True, blank=True)

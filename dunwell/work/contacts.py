@@ -4,6 +4,7 @@ timeline, in the reader's language (`work.timeline_texts.contacts`)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import urlencode
 
@@ -33,6 +34,8 @@ FIELD_LABELS: dict[str, StrOrPromise] = {
     **{role.value: role.label for role in ContactRole},
     "phone": _("phone"),
     "phone_alt": _("second phone"),
+    "phone_ext": _("extension"),
+    "phone_alt_ext": _("second phone's extension"),
     "email": _("e-mail"),
     "language": _("language"),
     "notes": _("note"),
@@ -86,14 +89,16 @@ class ContactForm(forms.Form):
         self.fields["language"].choices = [("", "—"), *settings.LANGUAGES]  # type: ignore[attr-defined]
 
     def _phone(self, name: str) -> str:
-        """E.164, a local number read with the debtor's country (as the "Wrong person" path)."""
+        """E.164, a local number read with the debtor's country (as the "Wrong person" path);
+        an extension written after it ("x 12", "доб. 12") goes to `<name>_ext`."""
         value = self.cleaned_data.get(name, "")
         try:
-            return normalize_phone(value, self.region)
+            phone, self.cleaned_data[f"{name}_ext"] = read_phone(value, self.region)
         except PhoneError:
             raise forms.ValidationError(
                 _("“%(value)s” is not a phone number."), params={"value": value}
             ) from None
+        return phone
 
     def clean_phone(self) -> str:
         return self._phone("phone")
@@ -118,13 +123,44 @@ class ContactForm(forms.Form):
         return cleaned
 
 
-def display_phone(e164: str) -> str:
-    """`+373 69 123 456` for `+37369123456`: the number as people write it."""
+# The words written before an extension, in the languages the collectors and the accounting
+# systems write: "x 12", "ext. 12", "доб. 12", "вн. 12", "дод. 12", "int. 12", "interior 12".
+# `phonenumbers` reads "x"/"ext."/"доб."/"int." itself, not the Ukrainian and Romanian ones.
+_EXTENSION = re.compile(
+    r"[\s,;]*(?<![^\W\d_])(?:#|(?:ext(?:ension)?|x|доб(?:авочный)?|вн(?:утр(?:енний|ішній)?)?"
+    r"|дод(?:атковий)?|int(?:erior)?|extensi[ae])\.?)\s*[:.]?\s*(\d{1,10})\s*$",
+    re.IGNORECASE,
+)
+
+
+def read_phone(text: str, country: str) -> tuple[str, str]:
+    """(E.164, extension) of a phone as written: `("+37369123456", "12")` for
+    `069 12 34 56 доб. 12` with country MD; ("", "") for an empty value. Raises PhoneError."""
+    match = _EXTENSION.search(text)
+    main = text[: match.start()] if match else text
+    extension = match.group(1) if match else ""
+    phone = normalize_phone(main, country)
+    if not phone and extension:
+        raise PhoneError(f"not a phone number: {text!r}")
+    return phone, extension
+
+
+def written_phone(phone: str, extension: str) -> str:
+    """The phone as the form shows it again: `+37369123456 ext. 12`."""
+    return f"{phone} ext. {extension}" if phone and extension else phone
+
+
+def display_phone(e164: str, extension: str = "") -> str:
+    """`+373 691 23 456` for `+37369123456` (the number as people write it), `ext. 12` after."""
     try:
         number = phonenumbers.parse(e164, None)
     except phonenumbers.NumberParseException:
-        return e164
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+        shown = e164
+    else:
+        shown = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    if extension:
+        shown += " " + _("ext. %(extension)s") % {"extension": extension}
+    return shown
 
 
 def clashes(
@@ -133,6 +169,8 @@ def clashes(
     """The form's fields (phone, phone_alt, email) whose value another ACTIVE contact of the
     debtor already has (either phone; the e-mail in any case), with that contact."""
     wanted = {f: values.get(f) or "" for f in ("phone", "phone_alt", "email")}
+    # Two people behind one switchboard differ by their extension.
+    pairs = {f: (wanted[f], values.get(f"{f}_ext") or "") for f in ("phone", "phone_alt")}
     if not any(wanted.values()):
         return {}
     phones = {wanted["phone"], wanted["phone_alt"]} - {""}
@@ -144,8 +182,9 @@ def clashes(
         others = others.exclude(pk=contact.pk)
     found: dict[str, Contact] = {}
     for other in others:
+        theirs = {(other.phone, other.phone_ext), (other.phone_alt, other.phone_alt_ext)}
         for field in ("phone", "phone_alt"):
-            if wanted[field] and wanted[field] in (other.phone, other.phone_alt):
+            if wanted[field] and pairs[field] in theirs:
                 found.setdefault(field, other)
         if wanted["email"] and wanted["email"].lower() == other.email.lower():
             found.setdefault("email", other)
@@ -163,7 +202,7 @@ def clash_message(
         }
     else:
         text = _("%(number)s is already %(name)s's number.") % {
-            "number": display_phone(values[field]),
+            "number": display_phone(values[field], values.get(f"{field}_ext") or ""),
             "name": other.name,
         }
     url = reverse("work:contact_edit", args=[counterparty.pk, other.pk])
@@ -178,7 +217,10 @@ def clash_message(
 
 
 def initial_of(contact: Contact) -> dict[str, Any]:
-    return {field: getattr(contact, field) for field in FIELDS}
+    initial = {field: getattr(contact, field) for field in FIELDS}
+    for field in ("phone", "phone_alt"):
+        initial[field] = written_phone(initial[field], initial.pop(f"{field}_ext"))
+    return initial
 
 
 def save_contact(
@@ -189,6 +231,7 @@ def save_contact(
     who changed what (nothing when nothing changed)."""
     if not can_edit_contacts(by, counterparty.pk):
         raise WorkError(_("You may not change this debtor's contacts."))
+    values = {"phone_ext": "", "phone_alt_ext": "", **values}
     with transaction.atomic():
         if contact is None:
             contact = Contact(counterparty=counterparty)
