@@ -15,7 +15,7 @@ from dunwell.accounts.models import User
 from dunwell.accounts.visibility import can_edit_contacts
 from dunwell.ledger.models import Contact
 from dunwell.work import selectors
-from dunwell.work.contacts import ContactForm, initial_of, save_contact
+from dunwell.work.contacts import ContactForm, country_name, initial_of, save_contact
 from dunwell.work.errors import WorkError
 
 
@@ -72,6 +72,7 @@ def contact_edit(
             "contact": contact,
             "form": form,
             "back": back,
+            "country": country_name(counterparty.country),
             "imported": bool(contact and contact.external_id),
         },
         status=400 if request.method == "POST" else 200,

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
@@ -214,6 +214,18 @@ def clash_message(
         url,
         _("Edit %(name)s instead") % {"name": other.name},
     )
+
+
+def country_name(code: str) -> str:
+    """The country a local number is read in, named in the reader's language ("Republica
+    Moldova", "Молдова" for MD; CLDR's names as Babel ships them); the code when unknown."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        locale = Locale.parse(translation.to_locale(translation.get_language() or "en"))
+    except (UnknownLocaleError, ValueError):
+        locale = Locale("en")
+    return str(locale.territories.get(code.upper(), code))
 
 
 def initial_of(contact: Contact) -> dict[str, Any]:
