@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -16,20 +17,21 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dunwell.accounts.models import User
 from dunwell.accounts.visibility import counterparty_filter, visible_counterparties
 from dunwell.forms import query_id
-from dunwell.ladder.models import OPEN_STATUSES, Task
+from dunwell.ladder.models import OPEN_STATUSES, Task, TaskStatus
 from dunwell.ladder.selectors import awaiting_approval
 from dunwell.ladder.services import LEGAL_ACTIONS, LadderError
 from dunwell.ladder.services import complete_task as complete_ladder_task
 from dunwell.ledger.models import Company, Counterparty
 from dunwell.legal import forms, periods, selectors, services, timeline_texts
 from dunwell.legal.calc import CalcLine, Calculation, ClaimItem, calculate_claim
+from dunwell.legal.court_fee import CourtFee
 from dunwell.legal.errors import LegalError
 from dunwell.legal.models import (
     FINAL_STAGES,
@@ -37,6 +39,7 @@ from dunwell.legal.models import (
     CaseDeadline,
     CaseStage,
     DeadlineKind,
+    GatedAction,
     GeneratedDocument,
     LegalCase,
     PaperKind,
@@ -361,12 +364,127 @@ def _response_moved(case: LegalCase) -> str:
 
 def _with_tasks(deadlines: Any) -> list[CaseDeadline]:
     """Each deadline with `task`, its calendar task (or None): whether it is still to do, or
-    done and with what result (a hearing the judgment made moot says so)."""
+    done and with what result (a hearing the judgment made moot says so); `passed`, for one
+    gone by and not done, "passed 3 days ago". The ones to come first (the nearest first),
+    then the ones gone by (the latest first)."""
     out = list(deadlines)
     tasks = Task.objects.in_bulk([d.task_id for d in out if d.task_id is not None])
+    now = timezone.now()
+    today = timezone.localdate()
     for deadline in out:
-        deadline.task = tasks.get(deadline.task_id)  # type: ignore[attr-defined]
-    return out
+        task = tasks.get(deadline.task_id)
+        deadline.task = task  # type: ignore[attr-defined]
+        deadline.passed = ""  # type: ignore[attr-defined]
+        # when its task was done ("done on 04.11.2026: Preparing the lawsuit"); not for one the
+        # judgment made moot, whose result says so with its day
+        deadline.done_on = (  # type: ignore[attr-defined]
+            task.done_at
+            if task is not None
+            and task.status == TaskStatus.DONE
+            and not task.result.startswith(MOOT_PREFIX)
+            else None
+        )
+        if deadline.due_at < now and (task is None or task.is_open):
+            days = (today - timezone.localdate(deadline.due_at)).days
+            deadline.passed = (  # type: ignore[attr-defined]
+                ngettext("passed %(days)s day ago", "passed %(days)s days ago", days)
+                % {"days": days}
+                if days > 0
+                else _("passed today")
+            )
+    coming = sorted((d for d in out if d.due_at >= now), key=lambda d: d.due_at)
+    gone = sorted((d for d in out if d.due_at < now), key=lambda d: d.due_at, reverse=True)
+    return coming + gone
+
+
+MOOT_PREFIX = services.MOOT_AFTER_JUDGMENT.split("%(")[0]
+
+# The case's stages in their order, and the stage each step on the case page moves it to.
+STAGE_ORDER = [
+    CaseStage.NEW,
+    CaseStage.PRETENSION_PREPARED,
+    CaseStage.AWAITING_RESPONSE,
+    CaseStage.LAWSUIT_PREPARING,
+    CaseStage.LAWSUIT_FILED,
+    CaseStage.HEARINGS,
+    CaseStage.JUDGMENT,
+    CaseStage.ENFORCEMENT,
+]
+STEP_STAGE = {
+    "pretension_sent": CaseStage.AWAITING_RESPONSE,
+    "lawsuit": CaseStage.LAWSUIT_FILED,
+    "hearing": CaseStage.HEARINGS,
+    "judgment": CaseStage.JUDGMENT,
+    "enforcement": CaseStage.ENFORCEMENT,
+}
+# What a lawyer does next at each stage (DESIGN §1.3: the pretension, its deadline, the court).
+NATURAL_STEP = {
+    CaseStage.NEW: "pretension_sent",
+    CaseStage.PRETENSION_PREPARED: "pretension_sent",
+    CaseStage.AWAITING_RESPONSE: "lawsuit",
+    CaseStage.LAWSUIT_PREPARING: "lawsuit",
+    CaseStage.LAWSUIT_FILED: "hearing",
+    CaseStage.HEARINGS: "judgment",
+    CaseStage.JUDGMENT: "enforcement",
+}
+STEP_LABELS = {
+    "pretension_sent": gettext_lazy("Pretension sent"),
+    "lawsuit": gettext_lazy("Lawsuit filed"),
+    "hearing": gettext_lazy("Hearing scheduled"),
+    "judgment": gettext_lazy("Judgment"),
+    "enforcement": gettext_lazy("Enforcement"),
+    "close": gettext_lazy("Close the case"),
+    "write_off": gettext_lazy("Write off"),
+    "request_approval": gettext_lazy("Ask the director"),
+}
+STEP_GATE = {"pretension_sent": GatedAction.PRETENSION, "lawsuit": GatedAction.LAWSUIT}
+
+
+def _next_steps(case: LegalCase, user: User, step_forms: dict[str, Any]) -> dict[str, Any]:
+    """The steps of the case page's "Next step", sorted for the lawyer: `primary`, the one the
+    stage calls for; `forward`, the others that move the case on (or, a hearing, keep it where
+    it is); `ending`, closing and writing off; `corrections`, a step already taken recorded
+    again, which moves the case back to that earlier stage (services accept every step on an
+    open case: they are offered apart, as a correction); `gate`, whether the primary step
+    waits for the director (None, "ask" or "pending")."""
+
+    def step(name: str) -> dict[str, Any]:
+        return {"name": name, "label": STEP_LABELS[name], "form": step_forms[name]}
+
+    rank = (
+        STAGE_ORDER.index(CaseStage(case.stage)) if case.stage in STAGE_ORDER else len(STAGE_ORDER)
+    )
+    natural = NATURAL_STEP.get(case.stage)  # type: ignore[call-overload]
+    forward, corrections = [], []
+    for name, stage in STEP_STAGE.items():
+        if name == natural:
+            continue
+        if name != "hearing" and STAGE_ORDER.index(stage) <= rank:
+            corrections.append(step(name))
+        else:
+            forward.append(step(name))
+    gate = None
+    action = STEP_GATE.get(natural or "")
+    if (
+        action is not None
+        and not services.can_approve(user)
+        and services.needs_approval(case, action)
+    ):
+        asked = set(
+            case.approvals.filter(
+                action=action, status__in=[Approval.Status.PENDING, Approval.Status.APPROVED]
+            ).values_list("status", flat=True)
+        )
+        gate = None if Approval.Status.APPROVED in asked else ("pending" if asked else "ask")
+    if not services.can_approve(user):  # the director approves; they ask no one
+        forward.append(step("request_approval"))
+    return {
+        "primary": step(natural) if natural else None,
+        "gate": gate,
+        "forward": forward,
+        "ending": [step("close"), step("write_off")],
+        "corrections": corrections,
+    }
 
 
 @login_required
@@ -388,6 +506,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("assignee")
         .order_by("due_at", "pk")
     )
+    step_forms = _step_forms(case, today, fee)
     return render(
         request,
         "legal/case.html",
@@ -412,29 +531,34 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "documents": case.documents.order_by("due_date"),
             "can_work": services.can_work_cases(user) and case.is_open,
             "can_approve": services.can_approve(user),
-            "forms": {
-                "pretension_sent": forms.PretensionSentForm(initial={"sent_on": today}),
-                "lawsuit": forms.in_currency(
-                    forms.LawsuitForm(
-                        initial={
-                            "filed_on": today,
-                            "state_fee": fee.amount.amount if fee is not None else None,
-                        }
-                    ),
-                    case.currency,
-                ),
-                "hearing": forms.HearingForm(),
-                "judgment": forms.in_currency(
-                    forms.JudgmentForm(initial={"judgment_on": today}), case.currency
-                ),
-                "enforcement": forms.EnforcementForm(initial={"started_on": today}),
-                "close": forms.ClosingForm(initial={"closed_on": today}),
-                "write_off": forms.ClosingForm(initial={"closed_on": today}),
-                "request_approval": forms.ApprovalRequestForm(),
-            },
+            "next": _next_steps(case, user, step_forms),
             "decision_form": forms.DecisionForm(),
         },
     )
+
+
+def _step_forms(case: LegalCase, today: date, fee: CourtFee | None) -> dict[str, Any]:
+    """The forms of the case page's steps, filled in with today and the court fee."""
+    return {
+        "pretension_sent": forms.PretensionSentForm(initial={"sent_on": today}),
+        "lawsuit": forms.in_currency(
+            forms.LawsuitForm(
+                initial={
+                    "filed_on": today,
+                    "state_fee": fee.amount.amount if fee is not None else None,
+                }
+            ),
+            case.currency,
+        ),
+        "hearing": forms.HearingForm(),
+        "judgment": forms.in_currency(
+            forms.JudgmentForm(initial={"judgment_on": today}), case.currency
+        ),
+        "enforcement": forms.EnforcementForm(initial={"started_on": today}),
+        "close": forms.ClosingForm(initial={"closed_on": today}),
+        "write_off": forms.ClosingForm(initial={"closed_on": today}),
+        "request_approval": forms.ApprovalRequestForm(),
+    }
 
 
 def _pretension_sent(case: LegalCase, user: User, data: dict[str, Any]) -> Any:

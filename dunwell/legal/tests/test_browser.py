@@ -64,6 +64,14 @@ def test_lawyer_prepares_documents_and_opens_the_deadline(
     # the contract's 15 days end on 01.05.2026, Labour Day, then a weekend: Monday 04.05
     assert timezone.localtime(due).date() == date(2026, 5, 4)
     assert shown in deadlines and "in the calendar" in deadlines
+    # the pretension is out: the lawsuit is what comes next, a button of its own width; the
+    # pretension, done, is offered again only folded away, as a correction
+    primary = page.locator("#next-step .primary-step > summary")
+    assert primary.inner_text().strip() == "Lawsuit filed"
+    assert primary.bounding_box()["width"] < 400
+    assert page.locator("#other-steps summary:text-is('Pretension sent')").count() == 0
+    correction = page.locator("#correct-stage summary:text-is('Pretension sent')")
+    assert correction.count() == 1 and not correction.is_visible()
     kinds = set(GeneratedDocument.objects.values_list("kind", "language"))
     assert kinds == {("pretension", "ru"), ("reconciliation", "uk")}
     task_id = case.deadlines.values_list("task_id", flat=True).get()
