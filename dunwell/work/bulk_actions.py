@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -31,6 +31,7 @@ from dunwell.accounts.visibility import (
     can_work_task,
     visible_counterparties,
 )
+from dunwell.ladder import services as ladder_services
 from dunwell.ladder.models import OPEN_STATUSES, Task, TaskStatus
 from dunwell.ladder.selectors import visible_tasks
 from dunwell.ledger.models import Counterparty
@@ -220,11 +221,17 @@ def plan_tasks(by: User, ids: Iterable[int], action: str) -> tuple[Plan, list[Ta
     return Plan(_task_summary(action, len(rows)), rows, problems), tasks
 
 
-def _do_task(by: User, task: Task, action: str, note: str) -> None:
+def _do_task(by: User, task: Task, action: str, note: str, ask_again_on: date | None) -> None:
     """The single action's service for `task` (the same call the task and approval pages
     make)."""
     if action == "approve":
         services.approve(by, task, note)
+    elif action == "reject" and ask_again_on is not None:
+        # the approvals page's refusal "until a day": the ladder's service checks the day
+        try:
+            ladder_services.reject_task(task, user=by, comment=note, ask_again_on=ask_again_on)
+        except ladder_services.LadderError as exc:
+            raise WorkError(exc.message) from exc
     elif action == "reject":
         services.reject(by, task, note)
     elif action == "skip":
@@ -250,8 +257,11 @@ def note_problem(action: str, note: str) -> str:
     return _("Note: write what was done.")
 
 
-def run_tasks(by: User, ids: Iterable[int], action: str, note: str) -> int:
-    """Do `action` on every selected task, or on none of them."""
+def run_tasks(
+    by: User, ids: Iterable[int], action: str, note: str, ask_again_on: date | None = None
+) -> int:
+    """Do `action` on every selected task, or on none of them; a rejection with `ask_again_on`
+    refuses every step until that day (the morning run asks again then)."""
     plan, tasks = plan_tasks(by, ids, action)
     problems = list(plan.problems)
     if note_problem(action, note):
@@ -261,7 +271,7 @@ def run_tasks(by: User, ids: Iterable[int], action: str, note: str) -> int:
     with transaction.atomic():
         for task in tasks:
             try:
-                _do_task(by, task, action, note)
+                _do_task(by, task, action, note, ask_again_on)
             except WorkError as exc:
                 raise BulkRefused([_named(task.localized_title, exc.message)]) from exc
     return len(tasks)

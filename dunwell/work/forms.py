@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from django.utils.formats import date_format, get_format
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from dunwell.accounts.models import User
 from dunwell.accounts.visibility import visible_people
 from dunwell.forms import AmountField, IdChoiceField, QueryDateField, date_input
+from dunwell.ladder.forms import RefusalForm
 from dunwell.money import format_amount, parse_amount
 from dunwell.work.models import Meeting, Outcome, Situation
 from dunwell.work.services import DISPUTE_CHANNELS, DISPUTE_REASONS
@@ -243,6 +245,25 @@ class PersonFilterForm(forms.Form):
     def __init__(self, data: Any, *, user: User) -> None:
         super().__init__(data)
         self.fields["assignee"].queryset = visible_people(user).order_by("username")  # type: ignore[attr-defined]
+
+
+class BulkRefusalForm(RefusalForm):
+    """The bulk approvals' rejection: the approvals page's optional day to ask again on, one
+    for every selected step. The ladder's service refuses a day not after today; the form says
+    so on the field, before any step is decided."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        tomorrow = timezone.localdate() + timedelta(days=1)
+        attrs = self.fields["ask_again_on"].widget.attrs
+        attrs["min"] = tomorrow.isoformat()
+        attrs["aria-describedby"] = "bulk-again-error bulk-again-help"  # the error when shown
+
+    def clean_ask_again_on(self) -> date | None:
+        day: date | None = self.cleaned_data["ask_again_on"]
+        if day is not None and day <= timezone.localdate():
+            raise forms.ValidationError(_("The day to ask again must be after today."))
+        return day
 
 
 class OpenTasksForm(PersonFilterForm):

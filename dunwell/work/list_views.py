@@ -4,6 +4,7 @@ Thin: read the address or the form, call a selector or a service, render."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
@@ -15,9 +16,9 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from dunwell.accounts.models import User
@@ -35,7 +36,7 @@ from dunwell.paging import CountedPaginator
 from dunwell.views import bad_query
 from dunwell.work import bulk_actions, exports, listing, saved_views
 from dunwell.work.errors import WorkError
-from dunwell.work.forms import OpenTasksForm
+from dunwell.work.forms import BulkRefusalForm, OpenTasksForm
 from dunwell.work.listing import DebtorListForm
 from dunwell.work.rows import debtor_list_rows
 
@@ -332,11 +333,12 @@ def _reassign_context(ids: list[int], target: User, reason: str, back: str) -> d
     }
 
 
+# Lazy: read in the reader's language (built at import, they were English on every page).
 NOTE_LABELS = {
-    "approve": _("Comment (optional)"),
-    "reject": _("Why are they rejected?"),
-    "complete": _("What was done?"),
-    "skip": _("Why are they skipped?"),
+    "approve": gettext_lazy("Comment (optional)"),
+    "reject": gettext_lazy("Why are they rejected?"),
+    "complete": gettext_lazy("What was done?"),
+    "skip": gettext_lazy("Why are they skipped?"),
 }
 
 
@@ -433,29 +435,42 @@ def bulk_tasks_apply(request: HttpRequest) -> HttpResponse:
         return redirect(back_url)
     note = request.POST.get("note", "")
     context = _task_context(action, ids, note, back_url)
+    # A rejection may be "not now": one day to ask again on, for every selected step.
+    refusal = BulkRefusalForm(request.POST) if action == "reject" else None
+    context["refusal"] = refusal
     if back:
         context["hidden"].append(("back", back))
     if request.POST.get("confirm") == "1":
         problem = bulk_actions.note_problem(action, note)
-        if problem:
+        day_wrong = refusal is not None and not refusal.is_valid()
+        if problem or day_wrong:
             plan, _tasks = bulk_actions.plan_tasks(user, ids, action)
             context["note_error"] = problem
             return _confirm_page(request, plan, context, status=400)
+        again = refusal.cleaned_data["ask_again_on"] if refusal is not None else None
         try:
-            count = bulk_actions.run_tasks(user, ids, action, note)
+            count = bulk_actions.run_tasks(user, ids, action, note, ask_again_on=again)
         except bulk_actions.BulkRefused as exc:
             plan, _tasks = bulk_actions.plan_tasks(user, ids, action)
             plan.problems = exc.problems
             return _confirm_page(request, plan, context)
-        messages.success(request, _done_message(action, count))
+        messages.success(request, _done_message(action, count, again))
         return redirect(back_url)
     plan, _tasks = bulk_actions.plan_tasks(user, ids, action)
     return _confirm_page(request, plan, context)
 
 
-def _done_message(action: str, count: int) -> str:
+def _done_message(action: str, count: int, again: date | None = None) -> str:
     if action == "approve":
         text = ngettext("%(count)d step approved.", "%(count)d steps approved.", count)
+    elif action == "reject" and again is not None:
+        # as the approvals page says it of one step: "Rejected until 12.01.2027: …"
+        text = ngettext(
+            "%(count)d step rejected until %(date)s.",
+            "%(count)d steps rejected until %(date)s.",
+            count,
+        )
+        return text % {"count": count, "date": date_format(again, "SHORT_DATE_FORMAT")}
     elif action == "reject":
         text = ngettext("%(count)d step rejected.", "%(count)d steps rejected.", count)
     elif action == "complete":
