@@ -200,6 +200,10 @@ def policy_and_why(counterparty: Counterparty) -> tuple[int | None, str, str, st
         if own
         else gettext("The scale of the segment “%(segment)s”.") % {"segment": counterparty.segment}
     )
+    if not policy.active:
+        # The run skips a debtor whose scale is switched off (`scale_of`): the card named the
+        # scale as if it worked.
+        why += " " + gettext("It is switched off: the daily run takes no step for this debtor.")
     return policy.pk, policy.localized_name, why, policy.localized_description
 
 

@@ -138,7 +138,11 @@ def test_a_debtor_on_its_own_switched_off_scale_shows_nothing_ahead_as_the_run_s
     run(date(2026, 3, 12))
     assert not Task.objects.filter(counterparty=debtor).exists()
     policy_id, _name, why, _description = policy_and_why(debtor)
-    assert (policy_id, why) == (own.pk, "This debtor's own scale, not its segment's.")
+    assert (policy_id, why) == (
+        own.pk,
+        "This debtor's own scale, not its segment's. "
+        "It is switched off: the daily run takes no step for this debtor.",
+    )
     with time_machine.travel("2026-03-12 12:00 +02:00", tick=False):
         page = fragment(collector, debtor, "en")
     assert "Next on the pressure scale" not in page
