@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -39,13 +40,16 @@ def run_push(request: HttpRequest, kind: str, body: bytes) -> HttpResponse:
     token = api_token(request)
     try:
         items = push.parse_body(body)
+        active = push.take_active(items) if kind == "contacts" else {}
         table = push.build_table(kind, items)
-        result = import_table(
-            kind,
-            table,
-            display_name=f"API {token.prefix}",
-            user=token.user,
-        )
+        with transaction.atomic():
+            result = import_table(
+                kind,
+                table,
+                display_name=f"API {token.prefix}",
+                user=token.user,
+            )
+            changed = push.apply_active(items, active)
     except push.PushRejected as exc:
         return _rejected(request, exc.status, exc.detail, exc.errors)
     except ImportRejected as exc:
@@ -65,6 +69,10 @@ def run_push(request: HttpRequest, kind: str, body: bytes) -> HttpResponse:
     except ApiProblem as exc:
         return exc.response(request)
     counts = {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}
+    if active:
+        # `active` is not among the fields the engine compares: a contact only (re)activated
+        # or marked gone counts as unchanged there, and is counted here.
+        counts["active_changed"] = changed
     return HttpResponse(json.dumps(counts), content_type="application/json")
 
 
@@ -72,6 +80,12 @@ def _push_schema(kind: str) -> dict[str, Any]:
     """The request body in the OpenAPI schema (the body is read by hand: exact numbers)."""
     scalar = {"type": ["string", "number", "boolean", "null"]}
     fields = {f.name: {**scalar, "description": f.type} for f in KINDS[kind].fields}
+    if kind == "contacts":
+        fields["active"] = {
+            "type": ["boolean", "null"],
+            "description": "false: no longer works at the debtor; absent or null keeps an "
+            "existing contact's, a new one works there",
+        }
     required = [f.name for f in KINDS[kind].fields if f.required]
     return {
         "requestBody": {

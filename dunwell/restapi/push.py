@@ -173,6 +173,60 @@ def build_table(kind: str, items: list[Any]) -> Table:
     return Table(headers=headers, rows=iter(rows), total=len(rows))
 
 
+def take_active(items: list[Any]) -> dict[int, bool]:
+    """Take `active` out of contact items (the import engine does not carry it: a file import
+    leaves it as the collector set it): {index: true/false} of the items that give it; an
+    absent or null `active` keeps an existing contact's and makes a new one active. Raises
+    PushRejected (422) for a value that is not true, false or null."""
+    given: dict[int, bool] = {}
+    errors = []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict) or "active" not in item:
+            continue
+        value = item.pop("active")
+        if isinstance(value, bool):
+            given[index] = value
+        elif value is not None:
+            errors.append(ItemError(index, "active", _("expected true, false or null")))
+    if errors:
+        raise PushRejected(422, _("Some items cannot be read."), errors)
+    return given
+
+
+def apply_active(items: list[Any], given: dict[int, bool]) -> int:
+    """Set `active` on the pushed contacts that give it, after the engine wrote them; the
+    number of contacts whose `active` changed. A contact is found as the engine finds it: its
+    external id under its counterparty's, in the item's company (else the only company)."""
+    from dunwell.ledger.models import Company, Contact
+
+    if not given:
+        return 0
+    only = list(Company.objects.all()[:2])
+    codes = {items[i].get("company") for i in given} - {None, ""}
+    by_code = {c.code: c.pk for c in Company.objects.filter(code__in=codes)}
+    wanted: dict[tuple[int | None, str, str], bool] = {}
+    for index, active in given.items():
+        item = items[index]
+        code = item.get("company")
+        company = by_code.get(code) if code else (only[0].pk if len(only) == 1 else None)
+        key = (company, str(item.get("counterparty", "")), str(item.get("external_id", "")))
+        wanted[key] = active
+    flip: dict[bool, list[int]] = {True: [], False: []}
+    found = Contact.objects.filter(
+        counterparty__company_id__in={k[0] for k in wanted},
+        external_id__in={k[2] for k in wanted},
+    ).values_list(
+        "pk", "counterparty__company_id", "counterparty__external_id", "external_id", "active"
+    )
+    for pk, company, counterparty, external_id, active in found.iterator():
+        target = wanted.get((company, counterparty, external_id))
+        if target is not None and target != active:
+            flip[target].append(pk)
+    for active, pks in flip.items():
+        Contact.objects.filter(pk__in=pks).update(active=active)
+    return len(flip[True]) + len(flip[False])
+
+
 def item_errors(row_errors: Sequence[Any]) -> list[ItemError]:
     """The engine's RowErrors as item errors (row -> index; table-wide ones get no index)."""
     out = []
