@@ -36,6 +36,7 @@ from dunwell.insight.forecast_export import (
     write_week_xlsx,
 )
 from dunwell.insight.forecast_export import write_xlsx as write_forecast_xlsx
+from dunwell.money import Money, from_cents
 from dunwell.views import bad_query
 
 
@@ -131,9 +132,15 @@ def forecast_page(request: HttpRequest) -> HttpResponse:
     return render(request, "insight/forecast.html", context)
 
 
-def _week(request: HttpRequest) -> tuple[WeekForm, dict[str, Any] | None]:
+# The week page lists this many items, the largest; the rest are counted and summed under the
+# table (a week of a million open documents was 14 MB of HTML). The Excel export has them all.
+WEEK_PAGE_ITEMS = 200
+
+
+def _week(request: HttpRequest, limit: int | None = None) -> tuple[WeekForm, dict[str, Any] | None]:
     """One week of the forecast opened: the documents, instalments, promises and deals
-    behind its figure in one currency, over the counterparties the user may see."""
+    behind its figure in one currency, over the counterparties the user may see; with `limit`,
+    only that many rows of the largest items (the parts' totals are of all of them)."""
     assert isinstance(request.user, User)
     if not can_see_forecast(request.user):
         raise PermissionDenied
@@ -147,12 +154,16 @@ def _week(request: HttpRequest) -> tuple[WeekForm, dict[str, Any] | None]:
     currency = form.cleaned_data["currency"]
     items = week_items(as_of, request.user, method_for(as_of), period, currency)
     totals = {p: sum(i.cents for i in items if i.part == p) for p in Part}
+    shown = items if limit is None else items[:limit]  # largest first
+    rest = items[len(shown) :]
     return form, {
         "as_of": as_of,
         "week": number,
         "period": period,
         "currency": currency,
-        "items": item_rows(items),
+        "items": item_rows(shown),
+        "more": len(rest),
+        "more_total": Money(from_cents(sum(i.cents for i in rest)), currency) if rest else None,
         "parts": [(PART_LABELS[p], money(totals[p])) for p in Part],
         "total": money(sum(totals.values())),
     }
@@ -160,7 +171,7 @@ def _week(request: HttpRequest) -> tuple[WeekForm, dict[str, Any] | None]:
 
 @login_required
 def forecast_week(request: HttpRequest) -> HttpResponse:
-    form, week = _week(request)
+    form, week = _week(request, WEEK_PAGE_ITEMS)
     if week is None:
         return bad_query(request, form)
     back = QueryDict(mutable=True)

@@ -190,3 +190,36 @@ def test_a_week_out_of_range_is_answered_400(client: Client, director: User) -> 
     client.force_login(director)
     response = client.get(reverse("insight:forecast_week"), {"currency": "RON", "week": "14"})
     assert response.status_code == 400
+
+
+def test_the_week_page_lists_the_largest_items_and_counts_the_rest_the_export_keeps_all(
+    client: Client, ledger: dict[str, Any], director: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dunwell.insight import forecast_views
+
+    monkeypatch.setattr(forecast_views, "WEEK_PAGE_ITEMS", 2)
+    client.force_login(director)
+    query = {"as_of": "2026-03-31", "currency": "RON", "week": "2"}
+    export = client.get(reverse("insight:forecast_week_export"), query)
+    rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
+    every = [Decimal(str(r[4])) for r in rows if r[1] and r[3] and r[0] != "Debtor"]
+    assert len(every) > 3  # the export keeps every item
+    response = client.get(reverse("insight:forecast_week"), query)
+    html = response.content.decode()
+    assert [row["amount"] for row in response.context["items"]] == every[:2]  # the largest
+    rest = sum(every[2:], Decimal(0))
+    assert f"and {len(every) - 2} more items ({rest:,.2f}\xa0RON in total)" in html
+    assert "all of them are in the Excel export" in html
+    # the parts' totals stay those of every item
+    table = forecast(T, method=Method.HISTORY, band=False).currencies[0].weeks[1]
+    assert response.context["total"] == Decimal(table.total) / 100
+    assert sum(every, Decimal(0)) == Decimal(table.total) / 100
+
+
+def test_a_short_week_has_no_more_line(
+    client: Client, ledger: dict[str, Any], director: User
+) -> None:
+    client.force_login(director)
+    query = {"as_of": "2026-03-31", "currency": "RON", "week": "2"}
+    html = client.get(reverse("insight:forecast_week"), query).content.decode()
+    assert "more item" not in html
