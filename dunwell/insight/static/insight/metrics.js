@@ -1,3 +1,17 @@
+// The period form: "As of" is not used for a From – to range; hidden while that is chosen (without
+// JavaScript it stays, saying so under it).
+(function () {
+  const form = document.getElementById("kpi-filters");
+  const asOf = document.getElementById("kpi-as-of");
+  const period = form && form.elements.namedItem("period");
+  if (!asOf || !period) return;
+  function toggle() {
+    asOf.hidden = period.value === "custom";
+  }
+  period.addEventListener("change", toggle);
+  toggle();
+})();
+
 // The KPI dashboard's trend charts: DSO and CEI over 12 months, one line per group.
 (function () {
   const source = document.getElementById("metrics-chart-data");
