@@ -161,3 +161,21 @@ def test_a_deadline_done_says_when(preparing: LegalCase, lawyer: Any) -> None:
     assert "done on 04.11.2026: Preparing the lawsuit" in rows[0]
     assert "passed" not in rows[0]
     assert timezone.now() > preparing.deadlines.get().due_at
+
+
+def test_the_case_list_tells_the_case_number_from_the_court(
+    preparing: LegalCase, lawyer: Any
+) -> None:
+    """'Tribunalul București, Secția a VI-a civilă 22818/3/2026' read as one name: the number
+    comes first, the court under it."""
+    LegalCase.objects.filter(pk=preparing.pk).update(
+        court="Tribunalul București, Secția a VI-a civilă", case_number="22818/3/2026"
+    )
+    client = Client()
+    client.force_login(lawyer)
+    tree = lxml_html.fromstring(client.get(reverse("legal:cases")).content.decode())
+    (cell,) = tree.xpath("//td[@class='court-case']")
+    assert (cell.text, cell.xpath("./small/text()")) == (
+        "22818/3/2026",
+        ["Tribunalul București, Secția a VI-a civilă"],
+    )
