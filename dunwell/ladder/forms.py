@@ -257,4 +257,19 @@ class DebtorScaleForm(forms.Form):
 class RefusalForm(forms.Form):
     """The approvals page's optional day to ask again on, beside a refusal."""
 
-    ask_again_on = forms.DateField(label=_("Ask again on"), required=False, widget=date_input())
+    ask_again_on = forms.DateField(
+        label=_("Ask again on"),
+        required=False,
+        widget=date_input(),
+        error_messages={"invalid": _("Enter the day to ask again as a date.")},
+    )
+
+    def clean_ask_again_on(self) -> date | None:
+        from dunwell.ladder.services import LadderError, check_ask_again_on
+
+        day: date | None = self.cleaned_data["ask_again_on"]
+        try:
+            check_ask_again_on(day)
+        except LadderError as exc:
+            raise forms.ValidationError(exc.message) from exc
+        return day

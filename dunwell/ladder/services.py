@@ -674,13 +674,19 @@ def approve_task(task: Task, *, user: User, comment: str = "") -> Task:
 
 
 @transaction.atomic
+def check_ask_again_on(day: date | None) -> None:
+    """The one rule for a refusal's day to ask again: after today (the forms say it on their
+    field before anything is decided; `reject_task` enforces it)."""
+    if day is not None and day <= timezone.localdate():
+        raise LadderError(_("The day to ask again must be after today."))
+
+
 def reject_task(task: Task, *, user: User, comment: str, ask_again_on: date | None = None) -> Task:
     """Refuse a step; with `ask_again_on`, refuse it until that day: the morning run asks the
     approver again then, while its documents still owe (`nightly.ask_again_refused_steps`)."""
     if not comment.strip():
         raise LadderError(_("Say why the step is rejected."))
-    if ask_again_on is not None and ask_again_on <= timezone.localdate():
-        raise LadderError(_("The day to ask again must be after today."))
+    check_ask_again_on(ask_again_on)
     return _decide(task, user, comment, approve=False, ask_again_on=ask_again_on)
 
 

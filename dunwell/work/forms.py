@@ -249,8 +249,8 @@ class PersonFilterForm(forms.Form):
 
 class BulkRefusalForm(RefusalForm):
     """The bulk approvals' rejection: the approvals page's optional day to ask again on, one
-    for every selected step. The ladder's service refuses a day not after today; the form says
-    so on the field, before any step is decided."""
+    for every selected step. A day not after today is said on the field (RefusalForm, the
+    ladder's one rule), before any step is decided."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -258,12 +258,6 @@ class BulkRefusalForm(RefusalForm):
         attrs = self.fields["ask_again_on"].widget.attrs
         attrs["min"] = tomorrow.isoformat()
         attrs["aria-describedby"] = "bulk-again-error bulk-again-help"  # the error when shown
-
-    def clean_ask_again_on(self) -> date | None:
-        day: date | None = self.cleaned_data["ask_again_on"]
-        if day is not None and day <= timezone.localdate():
-            raise forms.ValidationError(_("The day to ask again must be after today."))
-        return day
 
 
 class OpenTasksForm(PersonFilterForm):

@@ -106,6 +106,18 @@ def test_a_day_gone_by_is_refused_and_the_step_stays_waiting(
     assert task.status == TaskStatus.AWAITING_APPROVAL
 
 
+@time_machine.travel(DUE, tick=False)
+def test_a_day_that_is_not_a_date_is_said_so_and_the_step_stays_waiting(
+    refused: tuple[Task, Document], director: User
+) -> None:
+    """The approvals page and the bulk page read the day through one form (RefusalForm)."""
+    task, _invoice = refused
+    said = _refuse(director, task, "soon")
+    assert "Enter the day to ask again as a date." in said
+    task.refresh_from_db()
+    assert task.status == TaskStatus.AWAITING_APPROVAL
+
+
 def test_on_that_day_the_director_is_asked_again_for_what_is_still_owed(
     refused: tuple[Task, Document], director: User
 ) -> None:
