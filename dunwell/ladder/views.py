@@ -184,7 +184,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
             refusal = RefusalForm(request.POST)
             if not refusal.is_valid():
                 # not a date, or not after today: the field's own message
-                raise services.LadderError(refusal.errors["ask_again_on"][0])
+                raise services.LadderError(str(refusal.errors["ask_again_on"][0]))
             again = refusal.cleaned_data["ask_again_on"]
             services.reject_task(task, user=user, comment=comment, ask_again_on=again)
             said = _("Rejected: %(step)s.") % {"step": step}
