@@ -16,6 +16,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.http import HttpResponse
 from django.utils.formats import get_format
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
@@ -144,6 +145,16 @@ def lay_out(sheet: Worksheet | Any, headers: list[Any], *, first: int = 36, abov
     sheet.freeze_panes = f"A{above + 2}"
 
 
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(content: bytes, name: str) -> HttpResponse:
+    """An XLSX file `name` for the browser to save (every page's "Export to Excel")."""
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
 __all__ = [
     "FORMULA_STARTS",
     "append_row",
@@ -154,5 +165,7 @@ __all__ = [
     "looks_like_formula",
     "money_pattern",
     "number_pattern",
+    "xlsx_response",
     "xlsx_row",
+    "XLSX_TYPE",
 ]

@@ -22,6 +22,7 @@ from dunwell.accounts.visibility import (
     mail_assignable_counterparties,
     visible_counterparties,
 )
+from dunwell.cells import xlsx_response
 from dunwell.correspondence import exports, services
 from dunwell.correspondence.forms import AssignForm, LetterFilterForm, LetterForm
 from dunwell.correspondence.models import (
@@ -219,13 +220,8 @@ def registered_export(request: HttpRequest) -> HttpResponse:
     rows, _form = _filtered(request, _letters(_user(request)))
     rows = rows.filter(direction=Direction.OUTGOING).exclude(tracking_number="")
     content = exports.registered_mail_xlsx(rows.select_related("counterparty"))
-    response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
     name = f"registered-mail-{timezone.localdate():%Y-%m-%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return xlsx_response(content, name)
 
 
 @login_required

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dunwell.accounts.models import User
 from dunwell.accounts.visibility import can_see_forecast
+from dunwell.cells import xlsx_response
 from dunwell.forms import QueryDateField, date_input, query_with_default
 from dunwell.insight import forecast_math as fm
 from dunwell.insight.forecast import (
@@ -191,13 +192,8 @@ def forecast_week_export(request: HttpRequest) -> HttpResponse:
         return bad_query(request, form)
     buffer = io.BytesIO()
     write_week_xlsx(week, buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
     name = f"cash-forecast-{week['as_of'].isoformat()}-week-{week['week']}-{week['currency']}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return xlsx_response(buffer.getvalue(), name)
 
 
 @login_required
@@ -210,10 +206,5 @@ def forecast_export(request: HttpRequest) -> HttpResponse:
     # a file of five currencies, EUR first.
     currency = form.cleaned_data.get("currency", "") if form.is_bound else ""
     write_forecast_xlsx(report, buffer, currency)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
     name = f"cash-forecast-{report.as_of.isoformat()}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return xlsx_response(buffer.getvalue(), name)

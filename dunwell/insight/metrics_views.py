@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from dunwell.accounts.models import Role, User
 from dunwell.accounts.visibility import can_see_metrics
+from dunwell.cells import xlsx_response
 from dunwell.forms import query_with_default
 from dunwell.insight import kpi
 from dunwell.insight.export import bucket_label
@@ -248,11 +249,6 @@ def metrics_export(request: HttpRequest) -> HttpResponse:
         return bad_query(request, form)
     buffer = io.BytesIO()
     write_xlsx(report, buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
     period = report.period or kpi.Period.ending(kpi.MONTH, report.as_of)
     name = f"kpis-{period.start.isoformat()}-{period.end.isoformat()}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return xlsx_response(buffer.getvalue(), name)

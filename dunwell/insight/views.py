@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from dunwell.accounts.models import User
 from dunwell.accounts.visibility import can_edit_buckets
+from dunwell.cells import xlsx_response
 from dunwell.forms import query_with_default
 from dunwell.insight.export import bucket_heading, write_xlsx
 from dunwell.insight.forms import GROUP_CHOICES, AgingFilterForm, CompanyBucketsForm
@@ -236,10 +237,5 @@ def aging_export(request: HttpRequest) -> HttpResponse:
             report.documents[row.currency] = report.documents.get(row.currency, 0) + row.documents
     buffer = io.BytesIO()
     write_xlsx(report, buffer, notes=_export_notes(form, report, drill, request))
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
     name = f"aging-{report.by.value}-{report.as_of.isoformat()}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return xlsx_response(buffer.getvalue(), name)

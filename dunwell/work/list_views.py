@@ -28,6 +28,7 @@ from dunwell.accounts.visibility import (
     can_share_views,
     is_manager,
 )
+from dunwell.cells import xlsx_response
 from dunwell.forms import query_id
 from dunwell.ladder.models import TaskStatus
 from dunwell.ladder.selectors import awaiting_approval
@@ -171,12 +172,7 @@ def debtors_export(request: HttpRequest) -> HttpResponse:
         query = listing.view_query(request.GET.dict())
         return redirect(_list_url(query))
     content = exports.debtor_list_xlsx(rows, today)
-    response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="debtors-{today:%Y-%m-%d}.xlsx"'
-    return response
+    return xlsx_response(content, f"debtors-{today:%Y-%m-%d}.xlsx")
 
 
 # --- saved views -----------------------------------------------------------------------------

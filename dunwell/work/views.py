@@ -31,6 +31,7 @@ from dunwell.accounts.visibility import (
     can_work_task,
     can_write_note,
 )
+from dunwell.cells import xlsx_response
 from dunwell.compiled import together
 from dunwell.forms import AmountField, query_id
 from dunwell.interest.fx import rates_on
@@ -230,13 +231,8 @@ def note_delete(request: HttpRequest, counterparty_id: int, note_id: int) -> Htt
 def debtor_export(request: HttpRequest, counterparty_id: int) -> HttpResponse:
     counterparty = selectors.visible_counterparty(_user(request), counterparty_id)
     content = exports.open_documents_xlsx(counterparty, timezone.localdate())
-    response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
     filename = f"open-documents-{counterparty.external_id}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return xlsx_response(content, filename)
 
 
 def _situation(card: selectors.DebtorCard, contact_decides: bool) -> str:
