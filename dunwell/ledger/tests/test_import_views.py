@@ -321,12 +321,35 @@ def test_a_running_import_polls_for_progress(finance: User) -> None:
 
 
 def test_an_import_not_started_yet_says_it_waits_not_zero_of_zero_rows(finance: User) -> None:
-    run = ImportRun.objects.create(kind="documents", file_name="d.csv", user=finance)
+    run = ImportRun.objects.create(
+        kind="documents", file_name="d.csv", user=finance, mapping={"Sum": "amount"}
+    )
     page = client_for(finance).get(reverse("ledger:import_detail", args=[run.pk])).content.decode()
     assert "Waiting for the import to start" in page and "0 of 0 rows read" not in page
     ImportRun.objects.filter(pk=run.pk).update(status="running")
     page = client_for(finance).get(reverse("ledger:import_detail", args=[run.pk])).content.decode()
     assert "Reading the file…" in page and "0 of 0 rows read" not in page
+
+
+def test_a_file_whose_columns_are_not_checked_says_so_and_leads_back_to_them(
+    company: Company, finance: User, make_user: Callable[..., User]
+) -> None:
+    """Uploaded, then the column page left (or refused for a column left unmapped): the run
+    is not queued. Its page said 'Waiting for the import to start: this page follows it.' and
+    polled for ever; it says what is missing and leads to the columns, as does the list."""
+    client = client_for(make_user("radu", Role.FINANCE, language="ro"))
+    assert upload(client, "Name;Tax id\nAcme;\n").status_code == 302
+    run = ImportRun.objects.get()
+    preview = reverse("ledger:import_preview", args=[run.pk])
+    page = client.get(reverse("ledger:import_detail", args=[run.pk])).content.decode()
+    assert (
+        "Coloanele acestui fișier nu au fost încă verificate: până atunci nu se importă nimic."
+        in page
+    )
+    assert f'<a href="{preview}" role="button">Verificați coloanele</a>' in page
+    assert "hx-trigger" not in page and "Se așteaptă pornirea importului" not in page
+    listing = client.get(reverse("ledger:imports")).content.decode()
+    assert f'<a href="{preview}">Verificați coloanele</a>' in listing
 
 
 def test_the_company_left_empty_says_what_it_means(company: Company, finance: User) -> None:
