@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping
+from decimal import Decimal
 from typing import Any, NamedTuple
 
 from django.template.defaultfilters import filesizeformat
@@ -23,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dunwell.cells import csv_row
 from dunwell.ledger.taxids import tax_id_name
+from dunwell.money_l10n import money_text
 
 
 class Reason(NamedTuple):
@@ -114,9 +117,25 @@ KEYS: dict[str, Promise] = {
 }
 
 
+# Amounts the engine worked out (a negative amount, the largest one allowed, what an order
+# invoiced): kept as str(Decimal), "-5.00", and shown as the reader writes amounts, "-5,00" in
+# ru, uk and ro, "1,234.50" in en. A cell as the file wrote it is shown as it is, and so is a
+# figure of more than 20 digits (money's rounding to cents works within 28 significant digits).
+AMOUNT_PARAMS: dict[str, tuple[str, ...]] = {
+    "negative_amount": ("value",),
+    "amount_too_large": ("value", "max"),
+    "invoiced_too_much": ("value", "amount"),
+}
+_PLAIN_DECIMAL = re.compile(r"-?\d{1,20}(\.\d{1,2})?")
+
+
 def _params(code: str, params: Mapping[str, Any]) -> dict[str, Any]:
     """The parameters as the message shows them, in the active language."""
     shown = dict(params)
+    for name in AMOUNT_PARAMS.get(code, ()):
+        value = params.get(name)
+        if isinstance(value, str) and _PLAIN_DECIMAL.fullmatch(value):
+            shown[name] = money_text(Decimal(value))
     if code == "file_too_large":
         shown["max"] = filesizeformat(params["max"])
     elif code == "duplicate_key":

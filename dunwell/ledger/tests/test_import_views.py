@@ -250,6 +250,37 @@ def test_rejected_rows_are_explained_in_the_language_of_who_reads_them(
     assert "partener necunoscut 'C9'" in rejected_file(importer, run)[3][-1]
 
 
+def test_an_amount_in_a_reason_reads_as_the_reader_writes_amounts(
+    company: Company,
+    make_user: Callable[..., User],
+    django_capture_on_commit_callbacks: Any,
+    tmp_path: Path,
+) -> None:
+    """A negative amount was named as the engine keeps it, '-1234.50', on a Ukrainian page
+    and in its rejected-rows file; it reads '-1 234,50' there (and '-1,234.50' in English),
+    while a cell quoted as the file wrote it stays as written."""
+    debtors = tmp_path / "debtors.csv"
+    debtors.write_text("external_id,name,country\nC1,Alpha,RO\n", encoding="utf-8")
+    import_file("counterparties", debtors)
+    client = client_for(make_user("olena", Role.FINANCE, language="uk"))
+    body = (
+        "external_id;counterparty;number;date;amount;currency\n"
+        "D1;C1;F-1;05.01.2026;-1234,50;RON\n"
+        "D2;C1;F-2;06.01.2026;zece;RON\n"
+    )
+    response = upload(client, body, name="d.csv", kind="documents")
+    fields = ["external_id", "counterparty", "number", "date", "amount", "currency"]
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(response["Location"], {f"col_{i}": name for i, name in enumerate(fields)})
+    run = ImportRun.objects.get(kind="documents")
+    page = client.get(reverse("ledger:import_detail", args=[run.pk])).content.decode()
+    assert "від&#x27;ємна сума -1\u00a0234,50" in page
+    assert "неправильне число &#x27;zece&#x27;" in page
+    reader = client_for(make_user("ed", Role.FINANCE, language="en"))
+    page = reader.get(reverse("ledger:import_detail", args=[run.pk])).content.decode()
+    assert "negative amount -1,234.50" in page
+
+
 def test_reasons_kept_as_text_before_they_had_codes_are_still_shown(
     company: Company, finance: User, settings: Any
 ) -> None:
