@@ -49,6 +49,40 @@ MESSAGES: dict[str, Promise] = {
 }
 
 
+# Why the network did not lead to 1C, as the operating system says it (in English, with an
+# errno: "[Errno 111] Connection refused"), worded for the reader; a reason not listed here
+# (the address guard's, already worded) is shown as it is.
+NETWORK_REASONS: tuple[tuple[tuple[str, ...], Promise], ...] = (
+    (
+        ("connection refused",),
+        _("the server refused the connection (is the 1C web server listening on that port?)"),
+    ),
+    (("timed out",), _("the server did not answer in time")),
+    (
+        (
+            "name or service not known",
+            "temporary failure in name resolution",
+            "nodename nor servname",
+            "no address associated with hostname",
+            "getaddrinfo failed",
+        ),
+        _("no server of that name was found (check the address)"),
+    ),
+    (("certificate verify failed",), _("its HTTPS certificate is not trusted")),
+    (("no route to host", "network is unreachable"), _("the network does not reach the server")),
+    (("connection reset",), _("the server closed the connection")),
+)
+
+
+def network_reason(reason: str) -> str:
+    """The operating system's reason in the active language, or as it is if not known."""
+    lowered = reason.lower()
+    for needles, text in NETWORK_REASONS:
+        if any(needle in lowered for needle in needles):
+            return str(text)
+    return reason
+
+
 class Message(NamedTuple):
     """A message as its code and parameters (plain JSON values); str() words it."""
 
@@ -88,6 +122,8 @@ def render(code: str, params: Mapping[str, Any]) -> str:
     if code == "tax_id_left_empty":
         # Why the tax id is not valid: a reason of the import catalogue, worded too.
         shown["reason"] = stored_reason({"code": params["why"], "params": params["why_params"]})
+    elif code == "unreachable":
+        shown["reason"] = network_reason(str(params["reason"]))
     elif code == "unpublished":
         # What is missing: [[code, params], ...], each worded too.
         shown["what"] = "; ".join(render(c, p) for c, p in params["what"])

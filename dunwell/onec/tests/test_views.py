@@ -336,3 +336,27 @@ def test_a_syncs_notes_are_worded_in_the_readers_language(
     log = russian.get(f"{URL}log/?connection={connection.pk}").content.decode()
     assert "налоговый номер 7707083890 не загружен: неверный INN" in log
     assert "a rămas gol" not in log and "left empty" not in log and "dunwell:message" not in log
+
+
+def test_why_1c_could_not_be_reached_is_worded_in_the_readers_language(
+    make_user: Callable[..., User], connection: Connection
+) -> None:
+    """The operating system's reason was shown as it came, in English with its errno, on a
+    Ukrainian page: 'Немає зв’язку з 1С за адресою …: [Errno 111] Connection refused'."""
+    from dunwell.onec.messages import message
+
+    for reason in ("[Errno 111] Connection refused", "timed out", "something else"):
+        SyncRun.objects.create(
+            connection=connection,
+            status=SyncRun.Status.FAILED,
+            error=message("unreachable", url="https://1c.example.com/trade", reason=reason).kept(),
+        )
+    ukrainian = _client(make_user("olena", Role.DIRECTOR, language="uk"))
+    log = ukrainian.get(f"{URL}log/?connection={connection.pk}").content.decode()
+    assert (
+        "Немає зв’язку з 1С за адресою https://1c.example.com/trade: сервер відхилив з’єднання "
+        "(чи слухає вебсервер 1С цей порт?)"
+    ) in log
+    assert "сервер не відповів вчасно" in log
+    assert "Errno" not in log and "Connection refused" not in log
+    assert "https://1c.example.com/trade: something else" in log  # not known: as it came
