@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -987,3 +987,27 @@ def test_a_spreadsheets_first_values_read_as_dates_and_amounts(
         ]
     ).content.decode()
     assert "<span>2026-11-20</span>" in csv_page and "<span>1200.5</span>" in csv_page
+
+
+def test_the_list_and_an_import_say_when_it_was_uploaded_in_the_readers_format(
+    make_user: Callable[..., User],
+) -> None:
+    """The list of imports named each file, its kind and counts, never when it came: an
+    accountant could not tell this morning's file from last month's."""
+    reader = make_user("radu", Role.FINANCE, language="ro")
+    run = ImportRun.objects.create(
+        kind="documents",
+        file_name="facturi.csv",
+        user=reader,
+        status="done",
+        created_at=timezone.make_aware(datetime(2026, 3, 5, 14, 7)),
+    )
+    client = client_for(reader)
+    listing = client.get(reverse("ledger:imports")).content.decode()
+    assert "<th>Încărcat</th>" in listing
+    assert "<td>05.03.2026, 14:07</td>" in listing
+    page = client.get(reverse("ledger:import_detail", args=[run.pk])).content.decode()
+    assert (
+        "facturi.csv · Documente (facturi, livrări, procese-verbale) · încărcat 05.03.2026, 14:07"
+        in page
+    )
