@@ -11,6 +11,7 @@ stay `General`."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
@@ -27,8 +28,20 @@ from dunwell.money import Money
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+# A sign, then only digits, spaces and separators: a number or a phone as the file wrote it
+# ("-5", "-1 234,50", "+37369123456"), which a spreadsheet reads as a value, not a formula.
+_SIGNED_NUMBER = re.compile(r"[+-]?\d[\d ,.]*")
+
+
 def looks_like_formula(value: object) -> bool:
-    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+    """A text a spreadsheet would run ("=HYPERLINK(…)", "-2+3", "@SUM(…)"). A signed number is
+    not one: the rejected rows' file quoted "-5" and "+37369123456", so the file corrected and
+    imported again read "'-5" as no amount (docs/security.md, "Exports")."""
+    return (
+        isinstance(value, str)
+        and value.startswith(FORMULA_STARTS)
+        and _SIGNED_NUMBER.fullmatch(value) is None
+    )
 
 
 def csv_cell(value: Any) -> Any:

@@ -41,6 +41,20 @@ def test_formula_like_text_is_a_string_cell_and_a_quoted_csv_cell(start: str) ->
     assert csv_row([start + "1+1", 5, "plain", -3]) == ["'" + start + "1+1", 5, "plain", -3]
 
 
+def test_a_signed_number_or_phone_is_written_as_the_file_had_it() -> None:
+    """The rejected rows' file is corrected and imported again: "-5" quoted as "'-5" read as no
+    amount, "+37369123456" as no phone. A sign before anything but a plain number still is."""
+    values = ["-5", "-1 234,50", "+37369123456", "-2+3", "-cmd|' /C calc'!A0", "+1e3"]
+    assert csv_row(values) == [
+        "-5",
+        "-1 234,50",
+        "+37369123456",
+        "'-2+3",
+        "'-cmd|' /C calc'!A0",
+        "'+1e3",
+    ]
+
+
 def test_aging_xlsx_export_writes_a_hyperlink_name_as_text(
     client: Client,
     make_counterparty: Callable[..., Counterparty],
