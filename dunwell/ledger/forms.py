@@ -215,7 +215,7 @@ class MappingForm(forms.Form):
         if duplicates:
             raise forms.ValidationError(
                 _("Each field may be chosen for one column only: %(fields)s")
-                % {"fields": ", ".join(duplicates)}
+                % {"fields": self._named(duplicates)}
             )
         missing = [f.name for f in self.kind.fields if f.required and f.name not in chosen]
         if "counterparty_tax_id" in self.kind.field_names and not {
@@ -234,6 +234,10 @@ class MappingForm(forms.Form):
                     "imported without them.",
                     len(missing),
                 )
-                % {"fields": ", ".join(missing)}
+                % {"fields": self._named(missing)}
             )
         return data
+
+    def _named(self, fields: list[str]) -> str:
+        """Fields as the column selects name them ("Amount (amount)"), not by code alone."""
+        return ", ".join(field_label(self.kind.name, name) for name in fields)

@@ -424,7 +424,8 @@ def test_a_required_column_left_unmapped_is_named_and_nothing_is_imported(
         page = client.post(response["Location"], {"col_0": "external_id", "col_1": "", "col_2": ""})
     text = page.content.decode()
     assert page.status_code == 200
-    assert "required field name:" in text
+    # named as the column's select names it, not by its code alone
+    assert "required field Name (name):" in text
     run = ImportRun.objects.get()
     assert run.status == "pending" and run.mapping == {}
     assert not Counterparty.objects.exists()
@@ -437,7 +438,9 @@ def test_required_columns_left_unmapped_are_named_in_the_plural(
     response = upload(client, "Nr;Data;Suma\n1;2026-01-01;5\n", name="d.csv", kind="documents")
     page = client.post(response["Location"], {"col_0": "number", "col_1": "", "col_2": "amount"})
     # Documents need a counterparty column (by id, name or tax id) and a date.
-    assert "the required fields counterparty, date:" in page.content.decode()
+    assert "the required fields Counterparty (counterparty), Date (date):" in (
+        page.content.decode()
+    )
 
 
 def test_an_unreadable_file_fails_with_the_reason(company: Company, finance: User) -> None:
