@@ -148,8 +148,19 @@ def _params(code: str, params: Mapping[str, Any]) -> dict[str, Any]:
     return shown
 
 
+# A date written the way the import reads dates that no calendar has ('31.02.2026',
+# '2026-13-01'): "expected DD.MM.YYYY" read as if the format were wrong.
+_DATE_SHAPE = re.compile(r"'?(?:[0-9]{2}[./][0-9]{2}[./][0-9]{4}|[0-9]{4}-[0-9]{2}-[0-9]{2})'?")
+NO_SUCH_DATE = _(
+    "no such date %(value)s (written as dates are, but the month has no such day, or there is "
+    "no such month)"
+)
+
+
 def render(code: str, params: Mapping[str, Any]) -> str:
     """The reason in the active language."""
+    if code == "bad_date" and _DATE_SHAPE.fullmatch(str(params.get("value", "")).strip()):
+        return str(NO_SUCH_DATE % _params(code, params))
     return str(MESSAGES[code] % _params(code, params))
 
 

@@ -252,7 +252,9 @@ BAD_DOCUMENTS = [
     ("D9,C1,K9,N,2026-01-01,,10,RON", "contract", "unknown contract 'K9'"),
     ("D9,C1,K2,N,2026-01-01,,10,RUB", "contract", "contract 'K2' belongs to another counterparty"),
     ("D9,C1,K1,N,2026-01-01,,10,EUR", "currency", "currency EUR does not match the contract's RON"),
-    ("D9,C1,,N,31.02.2026,,10,RON", "date", "bad date '31.02.2026'"),
+    # written as dates are, but no calendar has it: not "expected DD.MM.YYYY"
+    ("D9,C1,,N,31.02.2026,,10,RON", "date", "no such date '31.02.2026' (written as dates are"),
+    ("D9,C1,,N,next week,,10,RON", "date", "bad date 'next week' (expected DD.MM.YYYY"),
     ("D9,C1,,N,2026-01-01,,1O0,RON", "amount", "bad number '1O0'"),
     ("D9,C1,,N,2026-01-01,,-10,RON", "amount", "negative amount -10.00"),
     ("D9,C1,,N,2026-01-01,,10,XYZ", "currency", "not an ISO 4217 currency code: 'XYZ'"),

@@ -217,7 +217,7 @@ def test_rejected_rows_are_explained_in_the_language_of_who_reads_them(
     reader = client_for(make_user("rita", Role.FINANCE, language="ru"))
     page = reader.get(reverse("ledger:import_detail", args=[run.pk])).content.decode()
     for text in (
-        "неверная дата &#x27;31.02.2026&#x27; (ожидается ДД.ММ.ГГГГ или ГГГГ-ММ-ДД)",
+        "такой даты нет: &#x27;31.02.2026&#x27; (формат верный, но в этом месяце нет такого дня",
         "неверное число &#x27;zece&#x27;",
         "неизвестный контрагент &#x27;C9&#x27;",
         "повтор внешнего кода &#x27;D1&#x27; (впервые в строке 2)",
@@ -234,7 +234,11 @@ def test_rejected_rows_are_explained_in_the_language_of_who_reads_them(
         "причина",
     ]
     assert [(row[0], row[-1]) for row in rows[1:]] == [
-        ("D2", "date: неверная дата '31.02.2026' (ожидается ДД.ММ.ГГГГ или ГГГГ-ММ-ДД)"),
+        (
+            "D2",
+            "date: такой даты нет: '31.02.2026' (формат верный, но в этом месяце нет такого дня "
+            "или нет такого месяца)",
+        ),
         ("D3", "amount: неверное число 'zece'"),
         (
             "D4",
@@ -246,7 +250,7 @@ def test_rejected_rows_are_explained_in_the_language_of_who_reads_them(
 
     # The importer reads them in Romanian.
     page = importer.get(reverse("ledger:import_detail", args=[run.pk])).content.decode()
-    assert "неверная дата" not in page and "dată greșită" in page
+    assert "такой даты нет" not in page and "această dată nu există" in page
     assert "partener necunoscut 'C9'" in rejected_file(importer, run)[3][-1]
 
 
