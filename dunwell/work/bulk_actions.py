@@ -31,7 +31,6 @@ from dunwell.accounts.visibility import (
     can_work_task,
     visible_counterparties,
 )
-from dunwell.ladder import services as ladder_services
 from dunwell.ladder.models import OPEN_STATUSES, Task, TaskStatus
 from dunwell.ladder.selectors import visible_tasks
 from dunwell.ledger.models import Counterparty
@@ -226,14 +225,8 @@ def _do_task(by: User, task: Task, action: str, note: str, ask_again_on: date | 
     make)."""
     if action == "approve":
         services.approve(by, task, note)
-    elif action == "reject" and ask_again_on is not None:
-        # the approvals page's refusal "until a day": the ladder's service checks the day
-        try:
-            ladder_services.reject_task(task, user=by, comment=note, ask_again_on=ask_again_on)
-        except ladder_services.LadderError as exc:
-            raise WorkError(exc.message) from exc
     elif action == "reject":
-        services.reject(by, task, note)
+        services.reject(by, task, note, ask_again_on)
     elif action == "skip":
         services.skip_task(by, task, note)
     else:

@@ -793,11 +793,12 @@ def approve(by: User, task: Any, comment: str) -> Any:
         raise WorkError(exc.message) from exc
 
 
-def reject(by: User, task: Any, comment: str) -> Any:
+def reject(by: User, task: Any, comment: str, ask_again_on: date | None = None) -> Any:
+    """Refuse a step; with `ask_again_on`, until that day (the ladder checks the day)."""
     from dunwell.ladder import services as ladder
 
     try:
-        return ladder.reject_task(task, user=by, comment=comment)
+        return ladder.reject_task(task, user=by, comment=comment, ask_again_on=ask_again_on)
     except ladder.LadderError as exc:
         raise WorkError(exc.message) from exc
 
