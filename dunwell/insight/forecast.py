@@ -51,6 +51,14 @@ class Method(StrEnum):
     HISTORY = "history"  # on due date + the customer's average delay known on t
 
 
+class Predicted(StrEnum):
+    """Where the receivables' predicted payment days come from (`_parts_sql`)."""
+
+    NONE = "none"  # history: no prediction
+    STORED = "stored"  # the day's scoring stored them: joined in SQL, grouped by the day
+    SCORED = "scored"  # none stored for t: scored now, one row per document (`_with_scores`)
+
+
 @dataclass
 class Row:
     period: fm.Period
@@ -159,14 +167,18 @@ def _parts_sql(
     user: User | None,
     rate: float,
     *,
-    by_document: bool,
+    predicted: Predicted,
     deals: bool,
     items: bool = False,
 ) -> tuple[str, list[Any]]:
-    """One query: rows (part, currency, day, delay, extra days, cents, document id, share):
-    the cash expected is cents × share, rounded once in Python. `items`: one row per thing
-    behind the cash (a document, a contract instalment, a promise, an agreement instalment, a
-    deal), with three more columns: what it is, its id and its counterparty (week_items)."""
+    """One query: rows (part, currency, day, delay, extra days, cents, predicted, share): the
+    cash expected is cents × share, rounded once in Python. `predicted` (receivables only):
+    NULL, or with the predictions stored for t the day the model expects the document paid
+    (t itself when that day is already past: the late-payment curve places it), or with
+    predictions scored now the document's id (`_with_scores` puts the day in its place).
+    `items`: one row per thing behind the cash (a document, a contract instalment, a promise,
+    an agreement instalment, a deal), with three more columns: what it is, its id and its
+    counterparty (week_items)."""
 
     def item(kind: str, key: str, cp: str) -> tuple[str, str]:
         """The item's columns and their GROUP BY (nothing unless `items`)."""
@@ -187,9 +199,20 @@ def _parts_sql(
     vis_p, vis_p_params = _visible(user, "p.counterparty_id")
     vis_g, vis_g_params = _visible(user, "g.counterparty_id")
     vis_s, vis_s_params = _visible(user, "s.counterparty_id")
-    doc_key = "docs.id" if by_document else "NULL"
-    # PostgreSQL refuses a constant in GROUP BY: group by the document only when asked.
-    group_doc = ", docs.id" if by_document else ""
+    # PostgreSQL refuses a constant in GROUP BY: group by the prediction only when there is one.
+    predicted_cte, predicted_join, predicted_params = "", "", []
+    if predicted is Predicted.STORED:
+        predicted_cte = f""", predicted AS (
+    SELECT document_id, CASE WHEN expected_payment > {t} THEN expected_payment ELSE {t} END AS day
+    FROM insight_documentprediction WHERE scored_on = {t}
+)"""  # noqa: S608 - a constant; the day is a parameter
+        predicted_join = " LEFT JOIN predicted ON predicted.document_id = docs.id"
+        predicted_params = [as_of, as_of, as_of]
+        doc_key, group_doc = "predicted.day", ", predicted.day"
+    elif predicted is Predicted.SCORED:
+        doc_key, group_doc = "docs.id", ", docs.id"
+    else:
+        doc_key, group_doc = "NULL", ""
     false = _false()
     # Promises open on t: recorded by then and not resolved (kept, broken, cancelled) by then.
     open_promise = "p.recorded_at < %s AND (p.resolved_at IS NULL OR p.resolved_at >= %s)"
@@ -234,11 +257,11 @@ WITH paid AS (
         SUM(i.amount) OVER (PARTITION BY i.contract_id ORDER BY i.due_date, i.id) AS cum
     FROM ledger_contractinstalment i JOIN ledger_contract k ON k.id = i.contract_id
     WHERE k.date <= {t}{vis_k}
-)
+){predicted_cte}
 SELECT 'receivables', docs.currency, docs.due_date, ROUND(delay.days), 0,
     ROUND(SUM(docs.open_t) * 100), {doc_key}, 1 - COALESCE(share.f, 0){sel_d}
 FROM docs LEFT JOIN delay ON delay.cp = docs.cp
-LEFT JOIN share ON share.cp = docs.cp AND share.currency = docs.currency
+LEFT JOIN share ON share.cp = docs.cp AND share.currency = docs.currency{predicted_join}
 WHERE docs.open_t > 0
 GROUP BY docs.currency, docs.due_date, ROUND(delay.days), 1 - COALESCE(share.f, 0){group_doc}{grp_d}
 UNION ALL
@@ -265,7 +288,7 @@ GROUP BY g.currency, i.due_date{grp_g}
 """  # noqa: S608 - constants and Django-compiled SQL; values are parameters
     params: list[Any] = [as_of, as_of, *vis_d_params]
     params += [rate, after, after, *vis_p_params, as_of, as_of, as_of, *vis_g_params]
-    params += [as_of, as_of, *vis_k_params]  # invoiced, schedule
+    params += [as_of, as_of, *vis_k_params, *predicted_params]  # invoiced, schedule, predicted
     params += [as_of]  # instalments: due after t
     params += [rate, after, after, *vis_p_params]
     params += [rate, as_of, as_of, as_of, *vis_g_params]
@@ -340,18 +363,40 @@ GROUP BY o.e, o.currency, {bucket}, ({_days("a.paid_on", "o.e")} - 1) / 7
     return {key: fm.late_curve(base[key], paid.get(key, {}), as_of) for key in base}
 
 
-def _model_dates(as_of: date) -> dict[int, date] | None:
-    """Expected payment day of each open document by the stored model (None: no model):
-    the predictions stored by the day's scoring when they are of `as_of`, else scored now."""
+def _predictions(as_of: date) -> tuple[Predicted, dict[int, date] | None]:
+    """Where the model's expected payment days of the open documents come from: the
+    predictions stored by the day's scoring when they are of `as_of` (the query joins them),
+    else scored now (their days, by document). (NONE, None) when no model is stored."""
     from dunwell.insight.models import DocumentPrediction
     from dunwell.insight.prediction.model import latest_card, score_open
 
     if latest_card() is None:
-        return None
-    stored = DocumentPrediction.objects.filter(scored_on=as_of)
-    if stored.exists():
-        return dict(stored.values_list("document_id", "expected_payment"))
-    return {s["document"]: date.fromisoformat(s["expected_payment"]) for s in score_open(as_of)}
+        return Predicted.NONE, None
+    if DocumentPrediction.objects.filter(scored_on=as_of).exists():
+        return Predicted.STORED, None
+    scored = {s["document"]: date.fromisoformat(s["expected_payment"]) for s in score_open(as_of)}
+    return Predicted.SCORED, scored
+
+
+def _with_scores(
+    rows: list[Any], scored: dict[int, date], as_of: date, *, items: bool
+) -> list[Any]:
+    """Rows of the SCORED query (one per document) as the STORED query returns them: the
+    document's id replaced by its predicted day (as_of when that day is past, None when the
+    document was not scored) and, unless `items`, rows of the same key summed, so that cents
+    are rounded once per group whichever way the predictions came."""
+    out: list[Any] = []
+    for row in rows:
+        if row[0] == Part.RECEIVABLES:
+            day = scored.get(row[6])
+            row = (*row[:6], None if day is None else max(day, as_of), *row[7:])
+        out.append(row)
+    if items:
+        return out
+    groups: dict[tuple[Any, ...], int] = defaultdict(int)
+    for row in out:
+        groups[(*row[:5], *row[6:8])] += int(row[5] or 0)
+    return [(*key[:5], cents, *key[5:]) for key, cents in groups.items()]
 
 
 @dataclass(frozen=True, slots=True)
@@ -360,7 +405,6 @@ class _Placing:
     for a week's items, so that the two add up to the same cents)."""
 
     as_of: date
-    model: dict[int, date] | None
     fallback: dict[str, int]
     curves: dict[tuple[str, int], list[float]]
 
@@ -369,15 +413,15 @@ class _Placing:
         Why: 'model' (the prediction), 'delay' (due date + the customer's average delay),
         'late' (overdue: the late-payment history spreads it), 'schedule' (a contract
         instalment), 'promise' (the promised or agreed day), 'deal' (the expected close)."""
-        kind, currency, day, delay, extra, _cents, document, _share = row[:8]
+        kind, currency, day, delay, extra, _cents, predicted, _share = row[:8]
         part = Part(kind)
         days = int(delay) if delay is not None else self.fallback.get(currency, 0)
         first = self.as_of + timedelta(days=1)
         if part == Part.RECEIVABLES:
             due = _day(day)
             expected, why = due + timedelta(days=days), "delay"
-            if self.model is not None and document in self.model:
-                expected, why = self.model[document], "model"
+            if predicted is not None:
+                expected, why = _day(predicted), "model"
             if expected > self.as_of:
                 return {expected: amount}, why, days
             curve = self.curves.get((currency, fm.late_bucket(max(1, (self.as_of - due).days))))
@@ -394,16 +438,17 @@ def _rows_and_placing(
     as_of: date, user: User | None, method: Method, deals: bool, items: bool
 ) -> tuple[list[Any], _Placing, float, bool]:
     rate, measured = kept_rate(as_of, user)
-    model = _model_dates(as_of) if method == Method.MODEL else None
-    sql, params = _parts_sql(
-        as_of, user, rate, by_document=model is not None or items, deals=deals, items=items
-    )
+    predicted, scored = _predictions(as_of) if method == Method.MODEL else (Predicted.NONE, None)
+    sql, params = _parts_sql(as_of, user, rate, predicted=predicted, deals=deals, items=items)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     fallback = {r[1]: int(r[3]) for r in rows if r[0] == "delay" and r[3] is not None}
-    placing = _Placing(as_of, model, fallback, _late_curves(as_of, user))
-    return [r for r in rows if r[0] != "delay"], placing, rate, measured
+    rows = [r for r in rows if r[0] != "delay"]
+    if scored is not None:
+        rows = _with_scores(rows, scored, as_of, items=items)
+    placing = _Placing(as_of, fallback, _late_curves(as_of, user))
+    return rows, placing, rate, measured
 
 
 def placements(
@@ -462,14 +507,13 @@ def week_items(
     places it and its cents on each day are shared among the group's items by their amounts
     (largest remainder), so the items of a part add up to exactly the page's figure."""
     rows, placing, _rate, _measured = _rows_and_placing(as_of, user, method, deals=True, items=True)
-    model = placing.model
     groups: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
     for row in rows:
         if row[1] != currency or not row[5]:
             continue
-        kind, cur, day, delay, extra, _cents, document, share = row[:8]
-        # The forecast's own grouping: documents are grouped one by one only by the model.
-        key = (kind, cur, day, delay, extra, share, document if model is not None else None)
+        kind, cur, day, delay, extra, _cents, predicted, share = row[:8]
+        # The forecast's own grouping (its query's GROUP BY).
+        key = (kind, cur, day, delay, extra, share, predicted)
         groups[key].append(row)
     found: dict[tuple[str, int], Item] = {}
     for key, members in groups.items():
