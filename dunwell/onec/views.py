@@ -124,10 +124,16 @@ def sync_now(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def log(request: HttpRequest) -> HttpResponse:
-    """The sync log of a connection (the page polls it while a sync runs)."""
+    """The sync log of a connection (the connection page polls it while a sync runs), as a page
+    of its own when opened directly."""
     _manager(request)
     connection = _connection(request.GET.get("connection"))
     if connection is None:
-        raise Http404
+        # Opened on its own (a bookmark, a link): the connections whose log there is, or, before
+        # the first one, where to set one up, rather than "Page not found".
+        listed = {"connections": Connection.objects.select_related("company")}
+        return render(request, "onec/log.html", listed)
     context = {"selected": connection, "runs": _runs(connection), "busy": services.busy(connection)}
-    return render(request, "onec/_log.html", context)
+    if request.headers.get("HX-Request"):  # the running sync's log, polled
+        return render(request, "onec/_log.html", context)
+    return render(request, "onec/log.html", context)

@@ -360,3 +360,28 @@ def test_why_1c_could_not_be_reached_is_worded_in_the_readers_language(
     assert "сервер не відповів вчасно" in log
     assert "Errno" not in log and "Connection refused" not in log
     assert "https://1c.example.com/trade: something else" in log  # not known: as it came
+
+
+def test_the_sync_log_before_any_connection_leads_to_setting_one_up(
+    make_user: Callable[..., User], trade: Company
+) -> None:
+    """A new administrator opening the sync log meets no "Page not found": the page says there
+    is no 1C connection yet and leads to where one is set up; once there is one, it opens that
+    connection's log as a page of its own."""
+    client = _client(make_user("ada", Role.ADMIN, language="uk"))
+    page = client.get(f"{URL}log/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Журнал синхронізацій" in text and "Підключень до 1С поки немає." in text
+    assert 'href="/integrations/1c/"' in text and "Налаштувати підключення до 1С" in text
+
+    made = services.save_connection(
+        Connection(url="http://srv1c/trade", username="odata", preset="bp30", company=trade), "p"
+    )
+    listing = client.get(f"{URL}log/").content.decode()
+    assert f'href="/integrations/1c/log/?connection={made.pk}"' in listing
+    own = client.get(f"{URL}log/?connection={made.pk}").content.decode()
+    assert "<html" in own and "http://srv1c/trade" in own
+    assert "Синхронізацій ще не було." in own
+    polled = client.get(f"{URL}log/?connection={made.pk}", HTTP_HX_REQUEST="true")
+    assert "<html" not in polled.content.decode() and 'id="onec-log"' in polled.content.decode()
