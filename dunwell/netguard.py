@@ -25,7 +25,13 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
 class UnsafeAddress(ValueError):
-    """The URL may not be fetched; the message is for the user and names the host."""
+    """The URL may not be fetched; the message is for the user and names the host. `private`:
+    the host resolves to a private address (rather than a bad scheme or an unknown host), which
+    a caller may allow for hosts the operator trusts (the 1C server on the office network)."""
+
+    def __init__(self, message: str, *, private: bool = False) -> None:
+        super().__init__(message)
+        self.private = private
 
 
 def _allow_private() -> bool:
@@ -54,7 +60,8 @@ def is_public_address(address: IPAddress) -> bool:
 def _refused(host: str) -> UnsafeAddress:
     return UnsafeAddress(
         _("The host %(host)s is on a private network; only public addresses are allowed.")
-        % {"host": host}
+        % {"host": host},
+        private=True,
     )
 
 

@@ -6,8 +6,9 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from dunwell import netguard
 from dunwell.onec.models import Connection
-from dunwell.onec.odata import ODataError, odata_root
+from dunwell.onec.odata import ODataError, odata_root, trusted_hosts
 
 
 class ConnectionForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -46,6 +47,20 @@ class ConnectionForm(forms.ModelForm):  # type: ignore[type-arg]
             odata_root(url)
         except ODataError as exc:
             raise forms.ValidationError(str(exc)) from None
+        # The sync's own guard (odata.Client._get), said here rather than at every sync: a 1C
+        # server on the office network is the usual case, but Dunwell reaches a private host
+        # only when the operator trusts it, so that an address typed here cannot point Dunwell
+        # at this server or another machine of the network (SSRF).
+        try:
+            netguard.check_public_url(url, trusted_hosts())
+        except netguard.UnsafeAddress as exc:
+            if not exc.private:
+                raise forms.ValidationError(str(exc)) from None
+            hint = _(
+                "A 1C server on the office network is reached once whoever runs Dunwell's "
+                "server names it in DUNWELL_ONEC_PRIVATE_HOSTS."
+            )
+            raise forms.ValidationError(f"{exc} {hint}") from None
         return url
 
     def clean_every_minutes(self) -> int:

@@ -385,3 +385,36 @@ def test_the_sync_log_before_any_connection_leads_to_setting_one_up(
     assert "Синхронізацій ще не було." in own
     polled = client.get(f"{URL}log/?connection={made.pk}", HTTP_HX_REQUEST="true")
     assert "<html" not in polled.content.decode() and 'id="onec-log"' in polled.content.decode()
+
+
+def test_a_private_1c_address_is_refused_on_its_field_unless_the_operator_trusts_it(
+    make_user: Callable[..., User], trade: Company, settings: Any
+) -> None:
+    """1C usually runs on the office network, but the sync reaches a private host only when
+    the operator names it in DUNWELL_ONEC_PRIVATE_HOSTS: the form says so when the address is
+    typed, rather than each sync failing afterwards."""
+    settings.WEBHOOKS_ALLOW_PRIVATE = False  # production's rule (the tests allow private)
+    settings.DUNWELL_ONEC_PRIVATE_HOSTS = []
+    client = _client(make_user("ada", Role.ADMIN, language="ro"))
+    form = {
+        "url": "http://10.0.0.15/trade",
+        "username": "odata",
+        "password": "p",
+        "preset": "bp30",
+        "company": trade.pk,
+        "schedule": "manual",
+        "every_minutes": "60",
+    }
+    page = client.post(URL, form)
+    assert page.status_code == 200 and not Connection.objects.exists()
+    text = page.content.decode()
+    error = text[text.index('id="id_url_error"') :]
+    assert "Hostul 10.0.0.15 se află într-o rețea privată" in error[:600]
+    assert "DUNWELL_ONEC_PRIVATE_HOSTS" in error[:600]
+    for url in ("http://127.0.0.1:8080/trade", "http://169.254.169.254/latest"):
+        client.post(URL, {**form, "url": url})
+    assert not Connection.objects.exists()
+
+    settings.DUNWELL_ONEC_PRIVATE_HOSTS = ["10.0.0.15"]
+    assert client.post(URL, form).status_code == 302
+    assert Connection.objects.get().url == "http://10.0.0.15/trade"

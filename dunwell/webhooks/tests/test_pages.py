@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -59,6 +60,21 @@ def test_a_bad_url_is_refused_with_the_reason(director: User) -> None:
     assert page.status_code == 200
     assert not Subscription.objects.exists()
     assert "Enter a valid URL" in page.content.decode() or "http" in page.content.decode()
+
+
+def test_a_private_address_is_refused_on_the_field_in_the_readers_language(
+    make_user: Callable[..., User], settings: Any
+) -> None:
+    """In production (private addresses not allowed) the form refuses a receiver on this
+    server or the office network when it is typed, not at delivery."""
+    settings.WEBHOOKS_ALLOW_PRIVATE = False
+    client = client_for(make_user("ada", Role.ADMIN, language="uk"))
+    for url in ("http://127.0.0.1:9000/hook", "http://10.0.0.5/", "http://localhost/x"):
+        page = client.post("/integrations/webhooks/new/", {"url": url, "events": ["task.created"]})
+        text = page.content.decode()
+        error = text[text.index('id="id_url_error"') :][:400]
+        assert "розташований у приватній мережі; дозволено лише публічні адреси" in error
+    assert not Subscription.objects.exists()
 
 
 def test_the_log_shows_each_attempt_and_replays_a_given_up_delivery(
