@@ -7,6 +7,7 @@ from dunwell.credit.models import (
     CreditRuleSet,
     RuleAcknowledgement,
 )
+from dunwell.ledger.audit import RecordAdmin
 
 
 @admin.register(CreditRuleSet)
@@ -22,18 +23,22 @@ class CreditLimitAdmin(admin.ModelAdmin[CreditLimit]):
     raw_id_fields = ("counterparty",)
 
 
+# A check's answer as it was given, the request decided on the approvals page (who and when),
+# a manager's acknowledgement of the rules: records, not edited by hand (RecordAdmin).
 @admin.register(CreditCheck)
-class CreditCheckAdmin(admin.ModelAdmin[CreditCheck]):
+class CreditCheckAdmin(RecordAdmin):
     list_display = ("created_at", "counterparty", "order_ref", "amount", "currency", "decision")
     list_filter = ("decision", "channel")
     raw_id_fields = ("counterparty",)
 
 
 @admin.register(CreditApprovalRequest)
-class CreditApprovalRequestAdmin(admin.ModelAdmin[CreditApprovalRequest]):
+class CreditApprovalRequestAdmin(RecordAdmin):
     list_display = ("requested_at", "counterparty", "order_ref", "amount", "status", "expires_on")
     list_filter = ("status",)
     raw_id_fields = ("counterparty", "credit_check")
 
 
-admin.site.register(RuleAcknowledgement)
+@admin.register(RuleAcknowledgement)
+class RuleAcknowledgementAdmin(RecordAdmin):
+    list_display = ("rule_set", "user", "acknowledged_at")

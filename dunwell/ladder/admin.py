@@ -24,7 +24,7 @@ from dunwell.ladder.models import (
     Task,
 )
 from dunwell.ledger.admin import document_numbers
-from dunwell.ledger.audit import AuditedAdmin
+from dunwell.ledger.audit import AuditedAdmin, RecordAdmin
 
 
 class PolicyStepInline(admin.TabularInline):
@@ -122,18 +122,21 @@ class AgreementAdmin(admin.ModelAdmin):
     inlines = [AgreementInstalmentInline]
 
 
+# The ladder's own state, written by the daily run and the services (RecordAdmin): an event
+# added by hand would fire steps with no source, a progress edited by hand would skip or
+# repeat a step, a run edited by hand would confuse the workers that claim it.
 @admin.register(LadderEvent)
-class LadderEventAdmin(admin.ModelAdmin):
+class LadderEventAdmin(RecordAdmin):
     list_display = ("kind", "counterparty", "occurred_on", "processed_at")
     raw_id_fields = ("counterparty",)
 
 
 @admin.register(DocumentProgress)
-class DocumentProgressAdmin(admin.ModelAdmin):
+class DocumentProgressAdmin(RecordAdmin):
     list_display = ("document", "policy", "step_order", "reached_on", "next_due_on")
     raw_id_fields = ("document", "counterparty")
 
 
 @admin.register(DailyRun)
-class DailyRunAdmin(admin.ModelAdmin):
+class DailyRunAdmin(RecordAdmin):
     list_display = ("as_of", "shard", "enqueued_at", "started_at", "finished_at")

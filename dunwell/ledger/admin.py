@@ -6,7 +6,7 @@ from django.http import HttpRequest
 
 from dunwell.ledger import models
 from dunwell.ledger.allocation import reallocate
-from dunwell.ledger.audit import AuditedAdmin
+from dunwell.ledger.audit import AuditedAdmin, RecordAdmin
 
 
 def document_numbers(documents: QuerySet[models.Document]) -> str:
@@ -119,15 +119,17 @@ class PaymentAdmin(admin.ModelAdmin):
     inlines = [AllocationInline]
 
 
+# The counterparty's history (DESIGN §2): written by the program, never by hand.
 @admin.register(models.TimelineEntry)
-class TimelineEntryAdmin(admin.ModelAdmin):
+class TimelineEntryAdmin(RecordAdmin):
     list_display = ("at", "counterparty", "kind", "actor", "summary")
     list_filter = ("kind",)
     raw_id_fields = ("counterparty",)
 
 
+# An import's run and its outcome, written by the import only (its page is /ledger/imports/).
 @admin.register(models.ImportRun)
-class ImportRunAdmin(admin.ModelAdmin):
+class ImportRunAdmin(RecordAdmin):
     list_display = ("id", "kind", "file_name", "status", "rows_done", "rows_total", "rejected")
     list_filter = ("kind", "status")
 

@@ -7,12 +7,44 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.forms import BaseFormSet, ModelForm
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from dunwell.ledger.models import Contract, Counterparty, TimelineEntry
+
+
+class RecordAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """The admin of rows the program writes as a record of what happened (an import's run, a
+    timeline entry, a credit check's answer, a generated document, the daily run's state):
+    listed and opened read-only, never added, changed or deleted by hand, which would forge
+    or lose the record. They still go with what they belong to (a counterparty deleted in
+    the admin takes its history, as before): deleting is refused only here, on their own
+    pages, not in the check of what a deletion elsewhere takes along."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        raise PermissionDenied
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        context = {**(extra_context or {}), "show_delete": False}
+        return super().change_view(request, object_id, form_url, context)
 
 
 def counterparty_id_of(obj: Model) -> int | None:

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from dunwell.ledger.admin import document_numbers
+from dunwell.ledger.audit import RecordAdmin
 from dunwell.legal import models
 from dunwell.legal.forms import DocumentTemplateForm
 
@@ -20,8 +21,9 @@ class DocumentTemplateAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
+# A document as it was made, with its number and the data it was rendered from: a record.
 @admin.register(models.GeneratedDocument)
-class GeneratedDocumentAdmin(admin.ModelAdmin):
+class GeneratedDocumentAdmin(RecordAdmin):
     list_display = ("number", "kind", "language", "counterparty", "created_by", "created_at")
     list_filter = ("kind", "language")
     raw_id_fields = ("counterparty", "case")
