@@ -14,6 +14,7 @@ from django_stubs_ext import StrOrPromise
 from openpyxl import Workbook
 
 from dunwell.cells import append_row, lay_out
+from dunwell.insight import forecast_math as fm
 from dunwell.insight.forecast import Forecast, Item, Part, Row
 from dunwell.money import from_cents
 from dunwell.money_l10n import percent_text
@@ -34,15 +35,19 @@ def money(cents: int | None) -> Decimal | None:
     return from_cents(cents)
 
 
-def period_label(row: Row, monthly: bool) -> str:
+def period_text(period: fm.Period, monthly: bool) -> str:
     if monthly:
-        start, end = row.period.start, row.period.end
+        start, end = period.start, period.end
         # The first month starts the day after the as-of day: "12.2026" would read as the whole
         # month, the days already past (and their receipts) included.
         if start.day != 1 or (end + timedelta(days=1)).day != 1:
             return f"{start:%d.%m}–{end:%d.%m.%Y}"
         return start.strftime("%m.%Y")
-    return f"{row.period.start:%d.%m}–{row.period.end:%d.%m.%Y}"
+    return f"{period.start:%d.%m}–{period.end:%d.%m.%Y}"
+
+
+def period_label(row: Row, monthly: bool) -> str:
+    return period_text(row.period, monthly)
 
 
 def table_rows(rows: list[Row], monthly: bool) -> list[dict[str, Any]]:
@@ -226,7 +231,7 @@ def item_rows(items: list[Item]) -> list[dict[str, Any]]:
 def write_week_xlsx(week: dict[str, Any], out: IO[bytes]) -> None:
     """One week of the forecast opened: its items, then the total per part."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Week"))
+    sheet = workbook.create_sheet(_("Month") if week.get("month") else _("Week"))
     head = [
         _("Debtor"),
         _("Document, instalment or deal"),
@@ -238,11 +243,17 @@ def write_week_xlsx(week: dict[str, Any], out: IO[bytes]) -> None:
     ]
     lay_out(sheet, head, first=30, above=1)
     period = week["period"]
-    title = _("Cash forecast as of %(date)s, week %(start)s–%(end)s") % {
-        "date": _short(week["as_of"]),
-        "start": _short(period.start),
-        "end": _short(period.end),
-    }
+    if week.get("month"):
+        title = _("Cash forecast as of %(date)s, month %(month)s") % {
+            "date": _short(week["as_of"]),
+            "month": week["label"],
+        }
+    else:
+        title = _("Cash forecast as of %(date)s, week %(start)s–%(end)s") % {
+            "date": _short(week["as_of"]),
+            "start": _short(period.start),
+            "end": _short(period.end),
+        }
     append_row(sheet, [title])
     append_row(sheet, head)
     for row in week["items"]:

@@ -33,6 +33,7 @@ from dunwell.insight.forecast_export import (
     item_rows,
     money,
     period_label,
+    period_text,
     table_rows,
     write_week_xlsx,
 )
@@ -52,7 +53,18 @@ class ForecastForm(forms.Form):
 
 
 class WeekForm(ForecastForm):
-    week = forms.IntegerField(label=_("Week"), min_value=1, max_value=fm.WEEKS)
+    """A week (1–13) or a month (1–12) of the forecast to open."""
+
+    week = forms.IntegerField(label=_("Week"), min_value=1, max_value=fm.WEEKS, required=False)
+    month = forms.IntegerField(label=_("Month"), min_value=1, max_value=fm.MONTHS, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors:
+            return data
+        if (data.get("week") is None) == (data.get("month") is None):
+            raise forms.ValidationError(_("Choose one week or one month of the forecast."))
+        return data
 
 
 def _report(request: HttpRequest) -> tuple[ForecastForm, Forecast | None]:
@@ -139,8 +151,8 @@ WEEK_PAGE_ITEMS = 200
 
 
 def _week(request: HttpRequest, limit: int | None = None) -> tuple[WeekForm, dict[str, Any] | None]:
-    """One week of the forecast opened: the documents, instalments, promises and deals
-    behind its figure in one currency, over the counterparties the user may see; with `limit`,
+    """One week (or month) of the forecast opened: the documents, instalments, promises and
+    deals behind its figure in one currency, over the counterparties the user may see; with `limit`,
     only that many rows of the largest items (the parts' totals are of all of them)."""
     assert isinstance(request.user, User)
     if not can_see_forecast(request.user):
@@ -150,8 +162,9 @@ def _week(request: HttpRequest, limit: int | None = None) -> tuple[WeekForm, dic
     if not form.is_valid():
         return form, None
     as_of = form.cleaned_data["as_of"] or today
-    number = form.cleaned_data["week"]
-    period = fm.weeks(as_of)[number - 1]
+    monthly = form.cleaned_data["month"] is not None
+    number = form.cleaned_data["month"] if monthly else form.cleaned_data["week"]
+    period = (fm.months(as_of) if monthly else fm.weeks(as_of))[number - 1]
     currency = form.cleaned_data["currency"]
     items = week_items(as_of, request.user, method_for(as_of), period, currency)
     totals = {p: sum(i.cents for i in items if i.part == p) for p in Part}
@@ -159,8 +172,10 @@ def _week(request: HttpRequest, limit: int | None = None) -> tuple[WeekForm, dic
     rest = items[len(shown) :]
     return form, {
         "as_of": as_of,
-        "week": number,
+        "week": None if monthly else number,
+        "month": number if monthly else None,
         "period": period,
+        "label": period_text(period, monthly),
         "currency": currency,
         "items": item_rows(shown),
         "more": len(rest),
@@ -192,7 +207,8 @@ def forecast_week_export(request: HttpRequest) -> HttpResponse:
         return bad_query(request, form)
     buffer = io.BytesIO()
     write_week_xlsx(week, buffer)
-    name = f"cash-forecast-{week['as_of'].isoformat()}-week-{week['week']}-{week['currency']}.xlsx"
+    which = f"month-{week['month']}" if week["month"] else f"week-{week['week']}"
+    name = f"cash-forecast-{week['as_of'].isoformat()}-{which}-{week['currency']}.xlsx"
     return xlsx_response(buffer.getvalue(), name)
 
 

@@ -223,3 +223,55 @@ def test_a_short_week_has_no_more_line(
     query = {"as_of": "2026-03-31", "currency": "RON", "week": "2"}
     html = client.get(reverse("insight:forecast_week"), query).content.decode()
     assert "more item" not in html
+
+
+# --- a month opened as a week is --------------------------------------------------------------
+
+
+def test_the_items_of_every_month_add_up_to_the_months_figure_to_the_cent(
+    ledger: dict[str, Any],
+) -> None:
+    report = forecast(T, method=Method.HISTORY, band=False)
+    (ron,) = report.currencies
+    for number, row in enumerate(ron.months, 1):
+        items = week_items(T, None, Method.HISTORY, fm.months(T)[number - 1], "RON")
+        for part in Part:
+            assert sum(i.cents for i in items if i.part == part) == row.parts[part], (number, part)
+
+
+def test_finance_opens_a_month_from_the_forecast_page_in_romanian(
+    client: Client, ledger: dict[str, Any], make_user: Callable[..., User]
+) -> None:
+    client.force_login(make_user("fiona", Role.FINANCE, language="ro"))
+    page = client.get(reverse("insight:forecast"), {"currency": "RON"}).content.decode()
+    link = f"{reverse('insight:forecast_week')}?as_of=2026-03-31&amp;currency=RON&amp;month=1"
+    assert link in page  # April 2026: as of 31.03 nothing of March is left
+    assert "Deschideți o săptămână sau o lună" in page
+    response = client.get(
+        reverse("insight:forecast_week"), {"as_of": "2026-03-31", "currency": "RON", "month": "1"}
+    )
+    html = response.content.decode()
+    assert "Luna 04.2026, RON" in html
+    assert "Team Debtor SRL" in html and "INV-7" in html
+    april = forecast(T, method=Method.HISTORY, band=False).currencies[0].months[0]
+    assert response.context["total"] == Decimal(april.total) / 100
+    export = client.get(
+        reverse("insight:forecast_week_export"),
+        {"as_of": "2026-03-31", "currency": "RON", "month": "1"},
+    )
+    assert "month-1-RON.xlsx" in export["Content-Disposition"]
+    rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
+    assert rows[0][0] == "Prognoza încasărilor la 31.03.2026, luna 04.2026"
+    assert Decimal(str(rows[-1][4])) == Decimal(april.total) / 100
+
+
+def test_a_month_and_a_week_together_or_neither_are_refused_with_the_reason(
+    client: Client, director: User
+) -> None:
+    client.force_login(director)
+    url = reverse("insight:forecast_week")
+    for query in ({"currency": "RON", "week": "2", "month": "1"}, {"currency": "RON"}):
+        response = client.get(url, query)
+        assert response.status_code == 400
+        assert "Choose one week or one month of the forecast." in response.content.decode()
+    assert client.get(url, {"currency": "RON", "month": "13"}).status_code == 400
