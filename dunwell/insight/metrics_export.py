@@ -164,9 +164,45 @@ def _collector_json(row: CollectorResult) -> dict[str, Any]:
     }
 
 
+def _figures_json(figures: PeriodFigures | None) -> dict[str, str | None] | None:
+    """As a series' `kpis`: amounts to the cent, days and per cents to one place."""
+    if figures is None:
+        return None
+    return {
+        "receivables": str(cents(figures.receivables)),
+        "current": str(cents(figures.current)),
+        "opening": str(cents(figures.opening)),
+        "sales": str(cents(figures.sales)),
+        "dso": _text(one_place(figures.dso)),
+        "simple_dso": _text(one_place(figures.simple_dso)),
+        "best_dso": _text(one_place(figures.best_dso)),
+        "add": _text(one_place(figures.add)),
+        "cei": _text(one_place(figures.cei)),
+    }
+
+
+def _period_json(period: kpi.Period) -> dict[str, str]:
+    return {"kind": period.kind, "from": period.start.isoformat(), "to": period.end.isoformat()}
+
+
 def to_json(report: MetricsReport) -> str:
+    period = report.period or kpi.Period.ending(kpi.MONTH, report.as_of)
     data = {
         "as_of": report.as_of.isoformat(),
+        # The key figures over the period and over the one before it, per series.
+        "period": _period_json(period),
+        "previous_period": _period_json(period.previous()),
+        "key_figures": [
+            {
+                "currency": series.currency,
+                "group": series.label,
+                "period": _figures_json(report.figures.get((series.key, series.currency))),
+                "previous_period": _figures_json(
+                    report.previous.get((series.key, series.currency))
+                ),
+            }
+            for series in report.series
+        ],
         "by": report.by.value if report.by else None,
         "buckets": [{"key": b.key, "label": b.label} for b in report.buckets],
         "horizons": list(report.horizons),
@@ -331,6 +367,17 @@ def to_table(report: MetricsReport) -> str:
     lines = [_("Collection KPIs as of %(date)s") % {"date": report.as_of.isoformat()}, ""]
     if not report.series:
         lines.append(_("No receivables you can see in this period."))
+    else:
+        period = report.period or kpi.Period.ending(kpi.MONTH, report.as_of)
+        now, before = period_words(period), period_words(period.previous())
+        lines += [_("Collection KPIs, %(period)s") % {"period": now}]
+        lines += [_("Previous period: %(period)s") % {"period": before}, ""]
+        rows = []
+        for series in report.series:
+            group = (series.key, series.currency)
+            rows.append([series_title(series), now, *figures_row(report.figures.get(group))])
+            rows.append(["", before, *figures_row(report.previous.get(group))])
+        lines += _table([_("Currency"), _("Period"), *figures_header()], rows) + [""]
     for series in report.series:
         lines += [series_title(series), ""]
         lines += _table(trend_header(), trend_rows(series)) + [""]

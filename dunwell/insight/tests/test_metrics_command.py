@@ -103,3 +103,53 @@ def test_bad_arguments_are_named(ledger: None) -> None:
         run("--buckets", "60,30")
     with pytest.raises(CommandError, match="not a date"):
         run("--as-of", "2026-02-30")
+
+
+# --- the key figures over a period, beside the one before -------------------------------------
+
+
+def test_the_key_figures_of_the_month_and_the_one_before_are_in_the_json(ledger: None) -> None:
+    data = as_json()
+    assert data["period"] == {"kind": "month", "from": "2026-03-01", "to": "2026-03-31"}
+    assert data["previous_period"] == {"kind": "month", "from": "2026-02-01", "to": "2026-02-28"}
+    [figures] = data["key_figures"]
+    assert figures["currency"] == "RON"
+    # March: 2,100.00 held on 31.03, 900.00 of it not yet due; 900.00 sold in March.
+    assert figures["period"]["receivables"] == "2100.00"
+    assert figures["period"]["current"] == "900.00"
+    assert figures["period"]["sales"] == "900.00"
+    # February: 1,000 + 600 held on 28.02 (the payment came on 05.03), 600 sold.
+    assert figures["previous_period"]["receivables"] == "1600.00"
+    assert figures["previous_period"]["sales"] == "600.00"
+
+
+def test_a_quarter_and_a_range_of_days_are_taken_with_their_previous_periods(
+    ledger: None,
+) -> None:
+    quarter = as_json("--period", "quarter")
+    assert quarter["period"] == {"kind": "quarter", "from": "2026-01-01", "to": "2026-03-31"}
+    assert quarter["previous_period"]["from"] == "2025-10-01"
+    [figures] = quarter["key_figures"]
+    # The quarter sold all three invoices and opened with nothing.
+    assert figures["period"]["sales"] == "2500.00"
+    assert figures["period"]["opening"] == "0.00"
+    assert quarter["collectors"]["from"] == "2026-01-01"
+    days = as_json("--from", "2026-02-15")
+    assert days["period"] == {"kind": "custom", "from": "2026-02-15", "to": "2026-03-31"}
+    assert days["previous_period"] == {
+        "kind": "custom",
+        "from": "2026-01-01",
+        "to": "2026-02-14",
+    }
+    [figures] = days["key_figures"]
+    assert figures["period"]["sales"] == "1500.00"  # 600 on 15.02 and 900 on 20.03
+    assert figures["period"]["opening"] == "1000.00"
+
+
+def test_the_table_names_both_periods_and_a_start_after_the_end_is_refused(ledger: None) -> None:
+    table = run("--as-of", "2026-03-31", "--period", "year")
+    assert "Collection KPIs, 1 January – 31 March 2026" in table
+    assert "Previous period: 1 January – 31 March 2025" in table
+    assert "2,100.00" in table
+    with pytest.raises(CommandError, match="--from: 2026-04-02 is after the as-of day 2026-03-31"):
+        run("--as-of", "2026-03-31", "--from", "2026-04-02")

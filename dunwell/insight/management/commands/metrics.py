@@ -1,4 +1,5 @@
-"""`dunwell metrics`: the collection KPIs (docs/metrics.md) as of a date, as JSON or a table;
+"""`dunwell metrics`: the collection KPIs (docs/metrics.md) as of a date, the key figures over a
+month, a quarter, the year to date or any range beside the period before, as JSON or a table;
 `dunwell metrics snapshot [--through D] [--months N] [--full]` writes the KPI snapshots."""
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from dunwell.accounts.models import User
+from dunwell.insight import kpi
 from dunwell.insight.buckets import BucketError, parse_edges
 from dunwell.insight.management.commands.aging import parse_date
 from dunwell.insight.metrics import MetricsBy, last_month_end, metrics
@@ -55,6 +57,20 @@ class Command(BaseCommand):
         parser.add_argument(
             "--buckets", help="bucket edges in days past due, e.g. 30,60,90,180 (default: saved)"
         )
+        parser.add_argument(
+            "--period",
+            choices=[kpi.MONTH, kpi.QUARTER, kpi.YEAR],
+            default=kpi.MONTH,
+            help="the key figures and collector results over the month, the quarter or the "
+            "year to date that --as-of falls in, beside the one before (default: month)",
+        )
+        parser.add_argument(
+            "--from",
+            dest="start",
+            type=parse_date,
+            help="YYYY-MM-DD: the key figures over --from to --as-of instead, beside as many "
+            "days just before",
+        )
         parser.add_argument("--currency", help="only this currency")
         parser.add_argument("--user", help="only what this username may see")
 
@@ -73,9 +89,20 @@ class Command(BaseCommand):
             user = User.objects.filter(username=options["user"]).first()
             if user is None:
                 raise CommandError(f"--user: no user {options['user']!r}")
+        as_of = options["as_of"] or last_month_end(timezone.localdate())
+        if options["start"] is not None:
+            if options["start"] > as_of:
+                raise CommandError(
+                    f"--from: {options['start'].isoformat()} is after the as-of day "
+                    f"{as_of.isoformat()}"
+                )
+            period = kpi.Period(kpi.CUSTOM, options["start"], as_of)
+        else:
+            period = kpi.Period.ending(options["period"], as_of)
         report = metrics(
-            options["as_of"] or last_month_end(timezone.localdate()),
+            as_of,
             options["by"],
+            period=period,
             user=user,
             edges=edges,
             currency=(options["currency"] or "").upper() or None,
