@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dunwell.accounts.visibility import (
     can_create_company,
@@ -25,52 +26,112 @@ from dunwell.telephony.labels import SECRETS_DESCRIPTION, SECRETS_LABEL
 
 
 @dataclass(frozen=True)
+class MenuGroup:
+    """A drop-down of the header: pages a person looks for together."""
+
+    key: str
+    label: str | Promise
+
+
+# Twenty-odd links did not fit one header row (three rows at 1366 px in Russian, the work area
+# starting a third down the screen): the daily pages are plain links, the rest are grouped.
+COLLECTION = MenuGroup("collection", pgettext_lazy("menu section", "Collection"))
+REPORTS = MenuGroup("reports", pgettext_lazy("menu section", "Reports"))
+LEGAL = MenuGroup("legal", pgettext_lazy("menu section", "Legal and credit"))
+SETUP = MenuGroup("setup", pgettext_lazy("menu section", "Setup"))
+GROUPS: tuple[MenuGroup, ...] = (COLLECTION, REPORTS, LEGAL, SETUP)
+
+
+@dataclass(frozen=True)
 class MenuEntry:
     url_name: str
     label: str | Promise
     roles: frozenset[str] | None = None  # None: everybody signed in
     # A rule from visibility.py beside the roles (None: the roles decide).
     allowed: Callable[[Any], bool] | None = None
+    # The drop-down it is in (None: a plain link for everybody). A role's start page
+    # (ROLE_HOME) and the roles in `daily_for`, who open it every day, get it as a plain link.
+    group: MenuGroup | None = None
+    daily_for: frozenset[str] = frozenset()
 
 
 MENU: tuple[MenuEntry, ...] = (
     MenuEntry("work:worklist", _("My day")),
-    MenuEntry("work:team", _("Team"), frozenset({"supervisor", "director", "admin", "finance"})),
+    MenuEntry(
+        "work:team",
+        _("Team"),
+        frozenset({"supervisor", "director", "admin", "finance"}),
+        group=COLLECTION,
+    ),
     # The open disputes to see settled (DESIGN §1.7); a collector finds theirs on the card.
     MenuEntry(
-        "work:disputes", _("Disputes"), frozenset({"supervisor", "director", "admin", "sales"})
+        "work:disputes",
+        _("Disputes"),
+        frozenset({"supervisor", "director", "admin", "sales"}),
+        group=COLLECTION,
     ),
     MenuEntry("work:calendar", _("Calendar")),
     MenuEntry("work:debtors", _("Debtors")),
-    MenuEntry("insight:aging", _("Aging")),
+    MenuEntry("insight:aging", _("Aging"), group=REPORTS),
     MenuEntry(
         "insight:metrics",
         METRICS_MENU_LABEL,
         frozenset({"finance", "supervisor", "director", "admin"}),
+        group=REPORTS,
     ),
     MenuEntry(
         "insight:forecast",
         FORECAST_MENU_LABEL,
         frozenset({"finance", "supervisor", "director", "admin"}),
+        group=REPORTS,
     ),
     MenuEntry(
         "pipeline:deals",
         PIPELINE_LABEL,
         frozenset({"sales", "finance", "supervisor", "director", "admin"}),
+        group=REPORTS,
+        daily_for=frozenset({"sales"}),
     ),
-    MenuEntry("ladder:policies", _("Pressure scale")),
-    MenuEntry("ladder:approvals", _("Approvals"), frozenset({"supervisor", "director", "admin"})),
-    MenuEntry("letters:mailings", LETTERS_LABEL, frozenset({"supervisor", "director", "admin"})),
-    MenuEntry("legal:cases", _("Legal")),
-    MenuEntry("legal:approvals", _("Legal approvals"), frozenset({"director", "admin"})),
-    MenuEntry("credit:check", _("Credit")),
-    MenuEntry("legal:calculator", _("Interest calculator")),
-    MenuEntry("correspondence:inbox", _("Correspondence")),
-    MenuEntry("mail:outbox", _("Outbox")),
+    MenuEntry("ladder:policies", _("Pressure scale"), group=COLLECTION),
     MenuEntry(
-        "ledger:imports", _("Import"), frozenset({"finance", "director", "admin", "supervisor"})
+        "ladder:approvals",
+        _("Approvals"),
+        frozenset({"supervisor", "director", "admin"}),
+        group=COLLECTION,
     ),
-    MenuEntry("integrations", _("Integrations"), frozenset({"director", "admin"})),
+    MenuEntry(
+        "letters:mailings",
+        LETTERS_LABEL,
+        frozenset({"supervisor", "director", "admin"}),
+        group=COLLECTION,
+    ),
+    MenuEntry("legal:cases", _("Legal"), group=LEGAL),
+    MenuEntry(
+        "legal:approvals", _("Legal approvals"), frozenset({"director", "admin"}), group=LEGAL
+    ),
+    # A sales manager checks an order's credit before it ships (DESIGN §1.10).
+    MenuEntry("credit:check", _("Credit"), group=LEGAL, daily_for=frozenset({"sales"})),
+    MenuEntry(
+        "legal:calculator",
+        _("Interest calculator"),
+        group=LEGAL,
+        daily_for=frozenset({"lawyer"}),
+    ),
+    # The replies and letters that came in: a collector answers them every day.
+    MenuEntry(
+        "correspondence:inbox",
+        _("Correspondence"),
+        group=COLLECTION,
+        daily_for=frozenset({"collector"}),
+    ),
+    MenuEntry("mail:outbox", _("Outbox"), group=COLLECTION),
+    MenuEntry(
+        "ledger:imports",
+        _("Import"),
+        frozenset({"finance", "director", "admin", "supervisor"}),
+        group=SETUP,
+    ),
+    MenuEntry("integrations", _("Integrations"), frozenset({"director", "admin"}), group=SETUP),
     # Users are managed in the Django admin, which only the admin role enters; our companies
     # and their requisites on our own page, through `ledger.services.update_company`'s checks.
     MenuEntry(
@@ -78,9 +139,18 @@ MENU: tuple[MenuEntry, ...] = (
         _("Users"),
         frozenset({"admin"}),
         allowed=lambda user: can_open_admin_list(user, "accounts.view_user"),
+        group=SETUP,
     ),
-    MenuEntry("ledger:companies", _("Companies"), frozenset({"admin"}), allowed=can_create_company),
-    MenuEntry("ledger:bank_accounts", _("Bank accounts"), allowed=can_manage_bank_accounts),
+    MenuEntry(
+        "ledger:companies",
+        _("Companies"),
+        frozenset({"admin"}),
+        allowed=can_create_company,
+        group=SETUP,
+    ),
+    MenuEntry(
+        "ledger:bank_accounts", _("Bank accounts"), allowed=can_manage_bank_accounts, group=SETUP
+    ),
 )
 
 
@@ -169,9 +239,10 @@ def menu_for(request: HttpRequest) -> list[dict[str, object]]:
     user = request.user
     if not user.is_authenticated:
         return []
+    role = getattr(user, "role", "")
     items: list[dict[str, object]] = []
     for entry in MENU:
-        if entry.roles is not None and not (user.is_superuser or user.role in entry.roles):
+        if entry.roles is not None and not (user.is_superuser or role in entry.roles):
             continue
         if entry.allowed is not None and not entry.allowed(user):
             continue
@@ -179,7 +250,11 @@ def menu_for(request: HttpRequest) -> list[dict[str, object]]:
             url = reverse(entry.url_name)
         except NoReverseMatch:
             continue
-        items.append({"url": url, "label": entry.label, "active": False})
+        plain = (
+            entry.group is None or role in entry.daily_for or ROLE_HOME.get(role) == entry.url_name
+        )
+        group = None if plain or entry.group is None else entry.group
+        items.append({"url": url, "label": entry.label, "active": False, "group": group})
     # Only the longest matching prefix is the current page (/work/ must not light up on
     # /work/calendar/).
     matching = [item for item in items if request.path.startswith(str(item["url"]))]
@@ -188,6 +263,28 @@ def menu_for(request: HttpRequest) -> list[dict[str, object]]:
     return items
 
 
+def arrange(items: list[dict[str, object]]) -> list[dict[str, object]]:
+    """The header's menu: the plain links (`menu_for` decides which) first, then one drop-down
+    per group, in GROUPS' order; a group with one link for this user is that link (a drop-down
+    for one page is a click for nothing)."""
+    out: list[dict[str, object]] = [{"link": item} for item in items if item["group"] is None]
+    for group in GROUPS:
+        links = [item for item in items if item["group"] is group]
+        if len(links) == 1:
+            out.append({"link": links[0]})
+        elif links:
+            out.append(
+                {
+                    "key": group.key,
+                    "label": group.label,
+                    "links": links,
+                    "active": any(link["active"] for link in links),
+                }
+            )
+    return out
+
+
 def main_menu(request: HttpRequest) -> dict[str, object]:
     """Context processor."""
-    return {"main_menu": menu_for(request)}
+    items = menu_for(request)
+    return {"main_menu": items, "main_menu_groups": arrange(items)}
