@@ -36,7 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "django_tasks",
-    "django_tasks_db",
+    "dunwell.background_tasks.BackgroundTasksConfig",  # django_tasks_db, its name translated
     "dunwell",
     "dunwell.accounts",
     "dunwell.outbox",

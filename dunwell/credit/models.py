@@ -84,7 +84,12 @@ class CreditRuleSet(models.Model):
     )
     notes = models.TextField(_("further conditions"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created"))
 
@@ -125,7 +130,10 @@ class CreditLimit(models.Model):
     (empty: no limit on that component). Rows are never changed, only added."""
 
     counterparty = models.ForeignKey(
-        Counterparty, on_delete=models.CASCADE, related_name="credit_limits"
+        Counterparty,
+        on_delete=models.CASCADE,
+        related_name="credit_limits",
+        verbose_name=_("counterparty"),
     )
     currency = models.CharField(_("currency"), max_length=3)
     total = money_field(_("total limit"), null=True, blank=True)
@@ -142,7 +150,12 @@ class CreditLimit(models.Model):
     )
     reason = models.TextField(_("reason"))
     set_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("set by"),
     )
     set_at = models.DateTimeField(_("set at"))
 
@@ -207,10 +220,19 @@ class CreditCheck(models.Model):
 
     # Its reads start with the counterparty: the index below serves them (no index of its own).
     counterparty = models.ForeignKey(
-        Counterparty, on_delete=models.CASCADE, related_name="credit_checks", db_index=False
+        Counterparty,
+        on_delete=models.CASCADE,
+        related_name="credit_checks",
+        db_index=False,
+        verbose_name=_("counterparty"),
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("asked by"),
     )
     channel = models.CharField(_("asked through"), max_length=4, choices=Channel.choices)
     order_ref = models.CharField(_("order"), max_length=64, blank=True)
@@ -221,7 +243,12 @@ class CreditCheck(models.Model):
     reasons = models.JSONField(_("reasons"), default=list)
     exposure = models.JSONField(_("exposure"), default=dict)
     rule_set = models.ForeignKey(
-        CreditRuleSet, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        CreditRuleSet,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("credit rules"),
     )
     created_at = models.DateTimeField(_("checked at"))
 
@@ -255,13 +282,17 @@ class CreditApprovalRequest(models.Model):
     customer whose shipments are stopped; approved, it lets that order through the stop too."""
 
     credit_check = models.OneToOneField(
-        CreditCheck, on_delete=models.CASCADE, related_name="approval_request"
+        CreditCheck,
+        on_delete=models.CASCADE,
+        related_name="approval_request",
+        verbose_name=_("credit check"),
     )
     counterparty = models.ForeignKey(  # served by the (counterparty, order_ref) index
         Counterparty,
         on_delete=models.CASCADE,
         related_name="credit_approval_requests",
         db_index=False,
+        verbose_name=_("counterparty"),
     )
     order_ref = models.CharField(_("order"), max_length=64, blank=True)
     amount = money_field(_("amount"))
@@ -275,11 +306,21 @@ class CreditApprovalRequest(models.Model):
         _("status"), max_length=10, choices=ApprovalStatus.choices, default=ApprovalStatus.PENDING
     )
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("requested by"),
     )
     requested_at = models.DateTimeField(pgettext_lazy("request", "requested at"))
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(pgettext_lazy("request", "decided at"), null=True, blank=True)
     decision_reason = models.TextField(_("reason"), blank=True)
@@ -311,9 +352,14 @@ class RuleAcknowledgement(models.Model):
     """A sales manager read this version of the rules (recorded once)."""
 
     rule_set = models.ForeignKey(
-        CreditRuleSet, on_delete=models.CASCADE, related_name="acknowledgements"
+        CreditRuleSet,
+        on_delete=models.CASCADE,
+        related_name="acknowledgements",
+        verbose_name=_("credit rules"),
     )
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
     acknowledged_at = models.DateTimeField(_("acknowledged at"))
 
     class Meta:

@@ -82,7 +82,7 @@ class Policy(models.Model):
     description = models.TextField(_("description"), blank=True)
     descriptions = models.JSONField(_("description in other languages"), default=dict, blank=True)
     active = models.BooleanField(pgettext_lazy("policy", "active"), default=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("policy")
@@ -104,7 +104,9 @@ class Policy(models.Model):
 class PolicyStep(models.Model):
     """One rung of a ladder: when, what, by whom, in which window, with which approval."""
 
-    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="steps")
+    policy = models.ForeignKey(
+        Policy, on_delete=models.CASCADE, related_name="steps", verbose_name=_("policy")
+    )
     # With its own context: the bare msgid "order" is a purchase order in the ledger and credit
     # catalogs, and the merged catalogs gave the editor's field "Comandă" / "Заказ".
     order = models.PositiveIntegerField(pgettext_lazy("position of a step in its policy", "order"))
@@ -175,8 +177,12 @@ class PolicyStep(models.Model):
 class SegmentPolicy(models.Model):
     """The policy a segment's counterparties follow unless they have their own."""
 
-    segment = models.OneToOneField(Segment, on_delete=models.CASCADE, related_name="+")
-    policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="segments")
+    segment = models.OneToOneField(
+        Segment, on_delete=models.CASCADE, related_name="+", verbose_name=_("segment")
+    )
+    policy = models.ForeignKey(
+        Policy, on_delete=models.PROTECT, related_name="segments", verbose_name=_("policy")
+    )
 
     class Meta:
         verbose_name = _("segment policy")
@@ -190,13 +196,23 @@ class CounterpartyPolicy(models.Model):
     """A per-counterparty override of the segment's policy."""
 
     counterparty = models.OneToOneField(
-        Counterparty, on_delete=models.CASCADE, related_name="policy_override"
+        Counterparty,
+        on_delete=models.CASCADE,
+        related_name="policy_override",
+        verbose_name=_("counterparty"),
     )
-    policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="overrides")
+    policy = models.ForeignKey(
+        Policy, on_delete=models.PROTECT, related_name="overrides", verbose_name=_("policy")
+    )
     assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("assigned by"),
     )
-    assigned_at = models.DateTimeField(auto_now=True)
+    assigned_at = models.DateTimeField(auto_now=True, verbose_name=_("assigned at"))
 
     class Meta:
         verbose_name = _("counterparty policy")
@@ -214,7 +230,12 @@ class Grace(models.Model):
     amount the grace covers per currency ({"RUB": "100000.00"}); when the open amount in a
     capped currency grows beyond it, the nightly run ends the grace."""
 
-    counterparty = models.ForeignKey(Counterparty, on_delete=models.CASCADE, related_name="graces")
+    counterparty = models.ForeignKey(
+        Counterparty,
+        on_delete=models.CASCADE,
+        related_name="graces",
+        verbose_name=_("counterparty"),
+    )
     until = models.DateField(_("forgiven until"))
     reason = models.TextField(_("reason"))
     limits = models.JSONField(_("amount limit per currency"), default=dict, blank=True)
@@ -256,17 +277,28 @@ class GraceRequest(models.Model):
     longer than the policy's limit). Nothing pauses the ladder until it is approved."""
 
     counterparty = models.ForeignKey(
-        Counterparty, on_delete=models.CASCADE, related_name="grace_requests"
+        Counterparty,
+        on_delete=models.CASCADE,
+        related_name="grace_requests",
+        verbose_name=_("counterparty"),
     )
     grace = models.ForeignKey(
-        Grace, null=True, blank=True, on_delete=models.CASCADE, related_name="requests"
+        Grace,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="requests",
+        verbose_name=_("grace"),
     )
     until = models.DateField(_("forgiven until"))
     reason = models.TextField(_("reason"))
     limits = models.JSONField(_("amount limit per currency"), default=dict, blank=True)
     why_approval = models.CharField(_("why approval is needed"), max_length=255, blank=True)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("requested by"),
     )
     requested_at = models.DateTimeField(pgettext_lazy("request", "requested at"))
     status = models.CharField(
@@ -276,7 +308,12 @@ class GraceRequest(models.Model):
         default=GraceRequestStatus.PENDING,
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(pgettext_lazy("request", "decided at"), null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True)
@@ -319,6 +356,7 @@ class DocumentProgress(models.Model):
         on_delete=models.CASCADE,
         related_name="ladder_progress",
         db_constraint=False,
+        verbose_name=_("document"),
     )
     # Copies kept for the daily run's filters (the document says both): no database-level
     # foreign key, so writing a million rows does not lock-check a million parents; Django
@@ -334,6 +372,7 @@ class DocumentProgress(models.Model):
         related_name="+",
         db_constraint=False,
         db_index=False,
+        verbose_name=_("counterparty"),
     )
     # No index either: the only read by policy is `services.policy_changed`, which marks every
     # row of the policy due (most of the table when one policy covers most debtors: a scan
@@ -345,6 +384,7 @@ class DocumentProgress(models.Model):
         related_name="+",
         db_constraint=False,
         db_index=False,
+        verbose_name=_("policy"),
     )
     step_order = models.PositiveIntegerField(_("last step reached"), default=0)
     reached_on = models.DateField(_("reached on"), null=True)
@@ -393,6 +433,7 @@ class Task(models.Model):
         related_name="tasks",
         db_index=False,
         db_constraint=False,
+        verbose_name=_("counterparty"),
     )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -414,6 +455,7 @@ class Task(models.Model):
         on_delete=models.SET_NULL,
         related_name="tasks",
         db_constraint=False,
+        verbose_name=_("step"),
     )
     # The documents the task is about (distinct ids), written with the task. Not a link table:
     # the first daily run at 1M documents names 1.4M of them (dunwell/idarray.py).
@@ -445,6 +487,7 @@ class Task(models.Model):
         related_name="+",
         db_index=False,
         db_constraint=False,
+        verbose_name=_("done by"),
     )
     approval_role = models.CharField(
         _("approved by role"), max_length=16, choices=Role.choices, blank=True
@@ -457,6 +500,7 @@ class Task(models.Model):
         related_name="+",
         db_index=False,
         db_constraint=False,
+        verbose_name=_("approver"),
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     approval_comment = models.TextField(_("approval comment"), blank=True)
@@ -479,10 +523,10 @@ class Task(models.Model):
         blank=True,
         help_text=_("for a pretension: the date the claim period ends"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     # Unique through a constraint, not `unique=True`: on PostgreSQL the field option adds a
     # second index for LIKE lookups (varchar_pattern_ops), which nothing runs on a key.
-    key = models.CharField(max_length=120, help_text=_("idempotency key"))
+    key = models.CharField(max_length=120, help_text=_("idempotency key"), verbose_name=_("key"))
 
     class Meta:
         verbose_name = _("task")
@@ -742,16 +786,25 @@ class Promise(models.Model):
     """A promise to pay: pauses the ladder for its amount until date + grace (DESIGN §1.6)."""
 
     counterparty = models.ForeignKey(
-        Counterparty, on_delete=models.CASCADE, related_name="promises"
+        Counterparty,
+        on_delete=models.CASCADE,
+        related_name="promises",
+        verbose_name=_("counterparty"),
     )
-    documents = models.ManyToManyField(Document, related_name="promises", blank=True)
+    documents = models.ManyToManyField(
+        Document, related_name="promises", blank=True, verbose_name=_("documents")
+    )
     amount = money_field(_("amount"))
     currency = models.CharField(_("currency"), max_length=3)
     promised_date = models.DateField(_("promised date"))
     promised_by = models.CharField(_("who promised"), max_length=255, blank=True)
     promised_by_contact = models.CharField(_("contact"), max_length=255, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
     recorded_at = models.DateTimeField(_("recorded at"))
     grace_days = models.PositiveIntegerField(_("grace, days"), default=0)
@@ -787,9 +840,14 @@ class Dispute(models.Model):
     """A customer's claim: the disputed amount is held out of escalation (DESIGN §1.7)."""
 
     counterparty = models.ForeignKey(
-        Counterparty, on_delete=models.CASCADE, related_name="disputes"
+        Counterparty,
+        on_delete=models.CASCADE,
+        related_name="disputes",
+        verbose_name=_("counterparty"),
     )
-    documents = models.ManyToManyField(Document, related_name="disputes", blank=True)
+    documents = models.ManyToManyField(
+        Document, related_name="disputes", blank=True, verbose_name=_("documents")
+    )
     reason = models.CharField(_("reason"), max_length=20, choices=DisputeReason.choices)
     amount = money_field(_("disputed amount"))
     currency = models.CharField(_("currency"), max_length=3)
@@ -808,12 +866,21 @@ class Dispute(models.Model):
     )
     resolution = models.TextField(_("resolution"), blank=True)
     registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("registered by"),
     )
     registered_at = models.DateTimeField(_("registered at"))
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("resolved by"),
     )
     # A claim accepted in part: the amount the company agreed to drop (a credit note will
     # come), held out of escalation after the dispute is settled until the ledger credits it
@@ -843,7 +910,10 @@ class Agreement(models.Model):
     """A repayment schedule the debtor signed (DESIGN §1.8)."""
 
     counterparty = models.ForeignKey(
-        Counterparty, on_delete=models.CASCADE, related_name="agreements"
+        Counterparty,
+        on_delete=models.CASCADE,
+        related_name="agreements",
+        verbose_name=_("counterparty"),
     )
     signed_on = models.DateField(_("signed on"))
     total = money_field(_("total"))
@@ -854,9 +924,13 @@ class Agreement(models.Model):
     )
     notes = models.TextField(_("notes"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("repayment agreement")
@@ -873,7 +947,12 @@ class InstalmentStatus(models.TextChoices):
 
 
 class AgreementInstalment(models.Model):
-    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="instalments")
+    agreement = models.ForeignKey(
+        Agreement,
+        on_delete=models.CASCADE,
+        related_name="instalments",
+        verbose_name=_("repayment agreement"),
+    )
     due_date = models.DateField(_("due date"))
     amount = money_field(_("amount"))
     status = models.CharField(
@@ -897,12 +976,14 @@ class LadderEvent(models.Model):
     resolved dispute …). `key` names its source, so the same event is never recorded twice;
     the daily run processes unprocessed events and marks them in the same transaction."""
 
-    counterparty = models.ForeignKey(Counterparty, on_delete=models.CASCADE, related_name="+")
+    counterparty = models.ForeignKey(
+        Counterparty, on_delete=models.CASCADE, related_name="+", verbose_name=_("counterparty")
+    )
     kind = models.CharField(_("event"), max_length=32, choices=Event.choices)
     occurred_on = models.DateField(_("occurred on"))
-    key = models.CharField(max_length=120, unique=True)
-    data = models.JSONField(default=dict, blank=True)
-    processed_at = models.DateTimeField(null=True, blank=True)
+    key = models.CharField(max_length=120, unique=True, verbose_name=_("key"))
+    data = models.JSONField(default=dict, blank=True, verbose_name=_("details"))
+    processed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("processed at"))
 
     class Meta:
         verbose_name = _("ladder event")
@@ -917,16 +998,21 @@ class DailyRun(models.Model):
     """One morning's run (or one shard of it). Workers claim it with a conditional update."""
 
     as_of = models.DateField(_("as of"))
-    shard = models.CharField(max_length=16, default="1/1")
+    shard = models.CharField(max_length=16, default="1/1", verbose_name=_("shard"))
     # The company whose morning this run is (its local date is `as_of`); empty for a run
     # started by hand for every company.
     company = models.ForeignKey(
-        Company, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        Company,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("company"),
     )
-    enqueued_at = models.DateTimeField(null=True, blank=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    summary = models.JSONField(default=dict, blank=True)
+    enqueued_at = models.DateTimeField(null=True, blank=True, verbose_name=_("queued at"))
+    started_at = models.DateTimeField(null=True, blank=True, verbose_name=_("started at"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
+    summary = models.JSONField(default=dict, blank=True, verbose_name=_("summary"))
 
     class Meta:
         verbose_name = _("daily run")

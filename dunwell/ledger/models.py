@@ -107,7 +107,9 @@ class BankAccount(models.Model):
 class NonWorkingDay(models.Model):
     """A company's own closed day, on top of the country's public holidays."""
 
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="closed_days")
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="closed_days", verbose_name=_("company")
+    )
     day = models.DateField(_("day"))
     note = models.CharField(_("note"), max_length=255, blank=True)
 
@@ -144,7 +146,9 @@ class Segment(models.Model):
 class Counterparty(models.Model):
     """A customer who owes us (the debtor)."""
 
-    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="counterparties")
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, related_name="counterparties", verbose_name=_("company")
+    )
     external_id = models.CharField(_("external id"), max_length=64)
     # With its own context: the bare msgid "name" is a person's name in Django's own
     # catalogs, which win the merge ("Nume", "Имя" for a company).
@@ -176,8 +180,8 @@ class Counterparty(models.Model):
     legal = models.BooleanField(_("on the legal track"), default=False)
     written_off = models.BooleanField(_("written off"), default=False)
     address = models.TextField(_("address"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("counterparty")
@@ -207,7 +211,10 @@ class Contact(models.Model):
     """A person at a counterparty; roles say whom to ask for what (DESIGN §1.5)."""
 
     counterparty = models.ForeignKey(
-        Counterparty, on_delete=models.CASCADE, related_name="contacts"
+        Counterparty,
+        on_delete=models.CASCADE,
+        related_name="contacts",
+        verbose_name=_("counterparty"),
     )
     external_id = models.CharField(_("external id"), max_length=64, blank=True)
     name = models.CharField(_("name"), max_length=255)
@@ -277,9 +284,14 @@ class RatePeriod(models.TextChoices):
 
 
 class Contract(models.Model):
-    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="contracts")
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("company")
+    )
     counterparty = models.ForeignKey(
-        Counterparty, on_delete=models.CASCADE, related_name="contracts"
+        Counterparty,
+        on_delete=models.CASCADE,
+        related_name="contracts",
+        verbose_name=_("counterparty"),
     )
     external_id = models.CharField(_("external id"), max_length=64)
     number = models.CharField(_("number"), max_length=64)
@@ -352,7 +364,9 @@ class Contract(models.Model):
 class ContractInstalment(models.Model):
     """A contractual payment schedule line (expected cash for the forecast)."""
 
-    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="instalments")
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="instalments", verbose_name=_("contract")
+    )
     due_date = models.DateField(_("due date"))
     amount = money_field(_("amount"))
 
@@ -385,6 +399,7 @@ class Document(models.Model):
         related_name="documents",
         db_index=False,
         db_constraint=False,
+        verbose_name=_("company"),
     )
     # No index of its own: (counterparty, due_date) below starts with it.
     # The counterparty and the contract are checked once per statement, not once per row
@@ -396,6 +411,7 @@ class Document(models.Model):
         related_name="documents",
         db_index=False,
         db_constraint=False,
+        verbose_name=_("counterparty"),
     )
     contract = models.ForeignKey(
         Contract,
@@ -404,6 +420,7 @@ class Document(models.Model):
         on_delete=models.PROTECT,
         related_name="documents",
         db_constraint=False,
+        verbose_name=_("contract"),
     )
     external_id = models.CharField(_("external id"), max_length=64)
     kind = models.CharField(_("kind"), max_length=10, choices=DocumentKind.choices)
@@ -418,7 +435,7 @@ class Document(models.Model):
     # Cancelled in accounting (deleted, marked for deletion or un-posted): kept for the record,
     # owes nothing (the allocation sets its open amount to 0 and gives it no payment).
     cancelled = models.BooleanField(_("cancelled in accounting"), default=False, db_default=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("document")
@@ -476,6 +493,7 @@ class Payment(models.Model):
         related_name="payments",
         db_index=False,
         db_constraint=False,
+        verbose_name=_("company"),
     )
     # Counterparty, contract and document are checked once per statement, as for documents
     # (`dunwell/dbkeys.py`, migration 0025).
@@ -485,6 +503,7 @@ class Payment(models.Model):
         related_name="payments",
         db_index=False,
         db_constraint=False,
+        verbose_name=_("counterparty"),
     )
     contract = models.ForeignKey(
         Contract,
@@ -493,6 +512,7 @@ class Payment(models.Model):
         on_delete=models.SET_NULL,
         related_name="payments",
         db_constraint=False,
+        verbose_name=_("contract"),
     )
     document = models.ForeignKey(
         Document,
@@ -514,7 +534,7 @@ class Payment(models.Model):
     unallocated = money_field(_("unallocated credit"))
     # Cancelled in accounting: kept for the record, pays nothing.
     cancelled = models.BooleanField(_("cancelled in accounting"), default=False, db_default=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("payment")
@@ -631,7 +651,9 @@ class DealStage(models.Model):
     """A stage of the sales pipeline of one company, with the probability a deal on it is won
     by default and the days a deal usually stays on it (beyond them the deal is "stuck")."""
 
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="deal_stages")
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="deal_stages", verbose_name=_("company")
+    )
     code = models.SlugField(_("code"), max_length=32)
     name = models.CharField(pgettext_lazy("thing", "name"), max_length=100)
     names = models.JSONField(
@@ -672,13 +694,19 @@ class Deal(models.Model):
     `probability` empty means the stage's default; `stage_entered_on` restarts whenever the
     deal moves to another stage (ledger/services.py `move_deal`, and the import)."""
 
-    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="deals")
-    counterparty = models.ForeignKey(Counterparty, on_delete=models.CASCADE, related_name="deals")
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, related_name="deals", verbose_name=_("company")
+    )
+    counterparty = models.ForeignKey(
+        Counterparty, on_delete=models.CASCADE, related_name="deals", verbose_name=_("counterparty")
+    )
     external_id = models.CharField(_("external id"), max_length=64)
     name = models.CharField(pgettext_lazy("thing", "name"), max_length=255, blank=True)
     amount = money_field(_("amount"))
     currency = models.CharField(_("currency"), max_length=3)
-    stage = models.ForeignKey(DealStage, on_delete=models.PROTECT, related_name="deals")
+    stage = models.ForeignKey(
+        DealStage, on_delete=models.PROTECT, related_name="deals", verbose_name=_("stage")
+    )
     stage_entered_on = models.DateField(_("on the stage since"))
     probability = models.PositiveSmallIntegerField(
         _("probability, %"), null=True, blank=True, help_text=_("empty: the stage's default")
@@ -693,7 +721,7 @@ class Deal(models.Model):
         related_name="deals",
         verbose_name=_("owner"),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("deal")
@@ -736,6 +764,7 @@ class Allocation(models.Model):
         related_name="allocations",
         db_index=False,
         db_constraint=False,
+        verbose_name=_("payment"),
     )
     document = models.ForeignKey(
         Document,
@@ -743,6 +772,7 @@ class Allocation(models.Model):
         related_name="allocations",
         db_index=False,
         db_constraint=False,
+        verbose_name=_("document"),
     )
     # The counterparty of its payment and of its document (the allocation engine writes it
     # from the payment; a payment pays only documents of its own counterparty). No
@@ -754,6 +784,7 @@ class Allocation(models.Model):
         related_name="+",
         db_index=False,
         db_constraint=False,
+        verbose_name=_("counterparty"),
     )
     amount = money_field(_("amount"))
     paid_on = models.DateField(_("paid on"))
@@ -765,7 +796,12 @@ class Allocation(models.Model):
     # documents (issue 15, item 5). No foreign-key constraint on the company: the allocation
     # lives and dies with its document, which protects its company.
     company = models.ForeignKey(
-        Company, on_delete=models.DO_NOTHING, related_name="+", db_index=False, db_constraint=False
+        Company,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+        verbose_name=_("company"),
     )
     currency = models.CharField(_("currency"), max_length=3)
     document_date = models.DateField(_("document date"))
@@ -830,6 +866,7 @@ class TimelineEntry(models.Model):
         related_name="timeline",
         db_index=False,
         db_constraint=False,
+        verbose_name=_("counterparty"),
     )
     at = models.DateTimeField(_("at"), db_index=True)
     # Empty on what imports and the daily run write: indexed only when set.
@@ -884,13 +921,18 @@ class ColumnMapping(models.Model):
     headers (`signature` is a hash of the normalised header row)."""
 
     kind = models.CharField(_("kind"), max_length=16, choices=ImportKind.choices)
-    signature = models.CharField(max_length=64)
+    signature = models.CharField(max_length=64, verbose_name=_("header signature"))
     name = models.CharField(pgettext_lazy("thing", "name"), max_length=255, blank=True)
     mapping = models.JSONField(_("mapping"), help_text=_("file header -> field"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("column mapping")
@@ -913,31 +955,44 @@ class ImportRun(models.Model):
         FAILED = "failed", _("rejected")
 
     kind = models.CharField(_("kind"), max_length=16, choices=ImportKind.choices)
-    company = models.ForeignKey(Company, null=True, blank=True, on_delete=models.SET_NULL)
+    company = models.ForeignKey(
+        Company, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("company")
+    )
     file_name = models.CharField(_("file"), max_length=255)
-    stored_file = models.FileField(upload_to="imports/", blank=True)
+    stored_file = models.FileField(
+        upload_to="imports/", blank=True, verbose_name=_("uploaded file")
+    )
     partial = models.BooleanField(_("apply valid rows only"), default=False)
     # The CSV encoding the user declared ("": detected; readers.ENCODINGS).
     encoding = models.CharField(_("encoding"), max_length=16, blank=True)
-    mapping = models.JSONField(default=dict, blank=True)
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
-    rows_total = models.PositiveIntegerField(default=0)
-    rows_done = models.PositiveIntegerField(default=0)
-    created = models.PositiveIntegerField(default=0)
-    updated = models.PositiveIntegerField(default=0)
-    unchanged = models.PositiveIntegerField(default=0)
-    rejected = models.PositiveIntegerField(default=0)
-    errors = models.JSONField(default=list, blank=True)
-    rejected_file = models.FileField(upload_to="imports/rejected/", blank=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    mapping = models.JSONField(default=dict, blank=True, verbose_name=_("mapping"))
+    status = models.CharField(
+        max_length=8, choices=Status.choices, default=Status.PENDING, verbose_name=_("status")
     )
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    rows_total = models.PositiveIntegerField(default=0, verbose_name=_("rows in the file"))
+    rows_done = models.PositiveIntegerField(default=0, verbose_name=_("rows read"))
+    created = models.PositiveIntegerField(default=0, verbose_name=_("rows created"))
+    updated = models.PositiveIntegerField(default=0, verbose_name=_("rows updated"))
+    unchanged = models.PositiveIntegerField(default=0, verbose_name=_("rows unchanged"))
+    rejected = models.PositiveIntegerField(default=0, verbose_name=_("rows rejected"))
+    errors = models.JSONField(default=list, blank=True, verbose_name=_("reasons of rejected rows"))
+    rejected_file = models.FileField(
+        upload_to="imports/rejected/", blank=True, verbose_name=_("file of rejected rows")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    started_at = models.DateTimeField(null=True, blank=True, verbose_name=_("started at"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
     created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
     # The last sign of life of the worker running it (claimed, rows read): a run that shows
     # none for a while was abandoned (the worker died), and says so.
-    progress_at = models.DateTimeField(null=True, blank=True)
+    progress_at = models.DateTimeField(null=True, blank=True, verbose_name=_("last progress at"))
     # reasons.failure(...): a code and its parameters, worded for the reader (`failure_text`).
     failure = models.TextField(_("why it failed"), blank=True)
 

@@ -43,7 +43,12 @@ class DocumentTemplate(models.Model):
     file = models.FileField(_("DOCX template"), upload_to="legal/templates/")
     note = models.CharField(_("note"), max_length=255, blank=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("uploaded by"),
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now=True)
 
@@ -88,7 +93,11 @@ class LegalCase(models.Model):
     # Its four keys are checked once per statement (`dunwell/dbkeys.py`, migration 0008): the
     # first daily run opens 57,500 cases at 1M documents.
     company = models.ForeignKey(
-        Company, on_delete=models.PROTECT, related_name="legal_cases", db_constraint=False
+        Company,
+        on_delete=models.PROTECT,
+        related_name="legal_cases",
+        db_constraint=False,
+        verbose_name=_("company"),
     )
     # No index of its own: the (counterparty, stage) index below serves the lookups by debtor.
     counterparty = models.ForeignKey(
@@ -129,6 +138,7 @@ class LegalCase(models.Model):
         related_name="+",
         db_index=False,
         db_constraint=False,
+        verbose_name=_("opened by"),
     )
     # Pretension
     pretension_sent_on = models.DateField(_("pretension sent on"), null=True, blank=True)
@@ -297,7 +307,9 @@ class Approval(models.Model):
 class GeneratedDocument(models.Model):
     """A document made for a counterparty, with the data snapshot it was rendered from."""
 
-    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="+")
+    company = models.ForeignKey(
+        Company, on_delete=models.PROTECT, related_name="+", verbose_name=_("company")
+    )
     counterparty = models.ForeignKey(
         Counterparty,
         verbose_name=_("counterparty"),
@@ -305,7 +317,12 @@ class GeneratedDocument(models.Model):
         related_name="generated_documents",
     )
     case = models.ForeignKey(
-        LegalCase, null=True, blank=True, on_delete=models.SET_NULL, related_name="papers"
+        LegalCase,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="papers",
+        verbose_name=_("legal case"),
     )
     kind = models.CharField(_("kind"), max_length=16, choices=PaperKind.choices)
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
@@ -315,7 +332,12 @@ class GeneratedDocument(models.Model):
     data = models.JSONField(_("data"), default=dict)
     inputs = models.JSONField(_("inputs"), default=dict, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created at"))
 
