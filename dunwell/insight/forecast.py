@@ -327,12 +327,18 @@ def _late_curves(as_of: date, user: User | None) -> dict[tuple[str, int], list[f
 WITH ends (e, e_last) AS (VALUES {values}),
 last_paid AS (SELECT document_id, MAX(paid_on) AS last FROM ledger_allocation GROUP BY document_id),
 cand AS (
-    SELECT d.id, d.currency, d.date, d.due_date, d.amount FROM ledger_document d
+    SELECT d.id, d.currency, d.date, d.due_date, d.amount, d.open_amount > 0 AS open_now,
+        l.last FROM ledger_document d
     LEFT JOIN last_paid l ON l.document_id = d.id
     WHERE d.cancelled = {false} AND d.date <= {t} AND (d.open_amount > 0 OR l.last > {t}){vis}
 ), pairs AS (
+    -- Only documents that can be open at e: open now, or paid after e. One open today is open
+    -- at every e before; one settled with its last payment by e owed at e what it owes now,
+    -- nothing (the open amount is the amount less every allocation). The pairs of documents
+    -- long settled (most of a ledger, for the later month-ends) are not made and summed.
     SELECT ends.e, ends.e_last, c.id, c.currency, c.due_date, c.amount
     FROM ends JOIN cand c ON c.date <= ends.e AND c.due_date < ends.e
+        AND (c.open_now OR c.last > ends.e)
 ), o AS (
     SELECT p.e, p.e_last, p.id, p.currency, p.due_date,
         p.amount - COALESCE(SUM(a.amount), 0) AS open_e

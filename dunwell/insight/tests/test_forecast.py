@@ -217,6 +217,20 @@ def test_an_overdue_amount_is_spread_by_the_measured_late_curve(
     assert week1 == pytest.approx(10000.0)
 
 
+def test_an_invoice_settled_since_counts_in_the_curve_of_the_month_end_it_was_open_on(
+    customer: Counterparty, make_document: Callable[..., Document], pay: Callable[..., object]
+) -> None:
+    """The curve's month-ends see every invoice open on them, paid in full since included
+    (most of a ledger): the query skips only pairs of a month-end and an invoice already
+    settled by then."""
+    settled = make_document(customer, "1000.00", date=date(2025, 12, 1), due_date=date(2026, 1, 15))
+    pay(settled, "1000.00", date(2026, 2, 3))  # open on 31.01 (1–30 days late), paid in week 1
+    make_document(customer, "200.00", date=date(2026, 2, 10), due_date=date(2026, 3, 11))
+    cash = placements(T, method=Method.HISTORY)[0]["RON"][Part.RECEIVABLES]
+    # On 31.01 1000 open in 1–30, all of it paid in the week after; on 28.02 nothing open.
+    assert {week_of(d): v for d, v in cash.items() if v} == {1: 20000}
+
+
 # --- visibility ---------------------------------------------------------------------------
 
 
