@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -22,7 +23,14 @@ from django.utils.translation import ngettext, pgettext_lazy
 from django_stubs_ext import StrOrPromise
 
 from dunwell.dbindex import index_when_set
-from dunwell.ledger.requisites import validate_bank_account, validate_bank_code
+from dunwell.ledger.requisites import (
+    RequisiteError,
+    check_bank_code_fits_account,
+    normalize_bank_account,
+    normalize_bank_code,
+    validate_bank_account,
+    validate_bank_code,
+)
 from dunwell.names import localized
 
 
@@ -102,6 +110,19 @@ class BankAccount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.currency} {self.account}"
+
+    def clean(self) -> None:
+        """The admin's form: the bank code of the account's country, as the bank accounts page
+        checks it (ledger.services.clean_requisites)."""
+        try:
+            account = normalize_bank_account(self.account)
+            code = normalize_bank_code(self.bank_code)
+        except RequisiteError:
+            return  # said on the field by its validator
+        try:
+            check_bank_code_fits_account(account, code)
+        except RequisiteError as exc:
+            raise ValidationError({exc.field: exc.message}) from None
 
 
 class NonWorkingDay(models.Model):

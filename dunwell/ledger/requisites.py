@@ -80,6 +80,42 @@ def normalize_bank_code(value: str) -> str:
     )
 
 
+# Where an IBAN's country and its bank's BIC country differ and both are right: the Crown
+# dependencies bank in the GB scheme, Åland in the Finnish one, the French overseas territories
+# and Monaco in the French one.
+_SAME_BANKING_COUNTRY = [
+    {"GB", "GG", "JE", "IM"},
+    {"FI", "AX"},
+    {"FR", "MC", "GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF", "NC", "PF", "WF", "TF"},
+]
+
+
+def check_bank_code_fits_account(account: str, code: str) -> None:
+    """An IBAN and a BIC (both normalised) of the same country: a BIC copied from another
+    account (BTRLRO22 beside an MD… IBAN) would send the debtor's payment to the wrong bank.
+    Raises RequisiteError on the bank code."""
+    if not account[:2].isalpha() or not code or code.isdigit():
+        return
+    account_country, bank_country = account[:2], code[4:6]
+    if account_country == bank_country or any(
+        {account_country, bank_country} <= group for group in _SAME_BANKING_COUNTRY
+    ):
+        return
+    raise RequisiteError(
+        "bank_code",
+        _(
+            "The bank code %(code)s is of a bank in %(bank_country)s, but the IBAN %(account)s "
+            "is of an account in %(account_country)s: one of them belongs to another account."
+        )
+        % {
+            "code": code,
+            "bank_country": bank_country,
+            "account": account_as_read(account),
+            "account_country": account_country,
+        },
+    )
+
+
 # What a bank code is, named as the banks name it in every language: a letter must not call a
 # SWIFT code "БИК" (the Bank of Russia's national code) or "МФО" (the Ukrainian one).
 BIC, BIK, MFO = "SWIFT (BIC)", "БИК", "МФО"

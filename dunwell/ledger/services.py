@@ -34,6 +34,7 @@ from dunwell.ledger.models import (
 from dunwell.ledger.requisites import (
     RequisiteError,
     account_as_read,
+    check_bank_code_fits_account,
     normalize_bank_account,
     normalize_bank_code,
 )
@@ -185,6 +186,7 @@ def clean_requisites(
     try:
         account = normalize_bank_account(bank_account)
         code = normalize_bank_code(bank_code)
+        check_bank_code_fits_account(account, code)
     except RequisiteError as exc:
         raise CompanyError(exc.field, exc.message) from None
     return {

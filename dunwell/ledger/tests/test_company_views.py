@@ -342,6 +342,38 @@ def test_the_same_account_twice_is_refused_on_its_field(company: Company, admin:
     assert response.context["form"].errors == {"currency": ["Not an ISO 4217 currency code: EUX"]}
 
 
+def test_an_administrators_typing_mistakes_are_refused_on_their_fields_in_their_language(
+    company: Company, admin: User
+) -> None:
+    """Bank code "zz", a BIC of 7 letters, an IBAN with a wrong check digit, an account number
+    with letters, and a BIC of a bank in another country than the IBAN's (copied from another
+    account): each is refused on its field, in Ukrainian, and nothing is saved."""
+    User.objects.filter(pk=admin.pk).update(language="uk")
+    client = client_for(admin)
+    mistakes = [
+        ({"bank_code": "zz"}, "bank_code", "Код банку має бути BIC"),
+        ({"bank_code": "BTRLRO2"}, "bank_code", "Код банку має бути BIC"),
+        ({"bank_account": "RO39 BTRL 0130 1202 5417 0902"}, "bank_account", "не є правильним IBAN"),
+        ({"bank_account": "40702810ABC0000012345"}, "bank_account", "номером із 5–34 цифр"),
+        (
+            {"bank_account": "MD24 AG00 0225 1000 1310 4168"},
+            "bank_code",
+            "Код банку BTRLRO22 належить банку в RO, а IBAN MD24 AG00 0225 1000 1310 4168 — "
+            "рахунку в MD: один із них від іншого рахунку.",
+        ),
+    ]
+    for typed, field, said in mistakes:
+        response = client.post(new_account_url(company), {**ACCOUNT, **typed})
+        errors = response.context["form"].errors
+        assert list(errors) == [field], typed
+        assert said in errors[field][0], (typed, errors)
+    assert not company.bank_accounts.exists()
+    # an account in a bank of another country, with that bank's code, is the company's choice
+    abroad = {**ACCOUNT, "bank_account": "MD24AG000225100013104168", "bank_code": "AGRNMD2X"}
+    assert client.post(new_account_url(company), abroad).status_code == 302
+    assert company.bank_accounts.get().bank_code == "AGRNMD2X"
+
+
 @pytest.mark.parametrize(
     ("language", "warning"),
     [
