@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from dunwell.accounts.models import User
 from dunwell.accounts.visibility import counterparty_filter
 from dunwell.ledger.models import Company, Contact, Contract, Counterparty, Document
+from dunwell.ledger.phones import format_phone
 from dunwell.money import Money
 from dunwell.processcache import Kept
 from dunwell.search.latin import latin_keys
@@ -141,9 +142,15 @@ def _contacts(user: User, text: str, phone: PhoneQuery | None) -> Group:
         )
     )
     for row in _first_rows(qs, group):
+        # the phones as people read them ("+373 22 213 456"), stored in E.164
         details = tuple(
             value
-            for value in (row["position"], row["phone"], row["phone_alt"], row["email"])
+            for value in (
+                row["position"],
+                format_phone(row["phone"]),
+                format_phone(row["phone_alt"]),
+                row["email"],
+            )
             if value
         )
         group.hits.append(

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from dunwell.ladder.models import CALL_BACK_MISSED, Action
 from dunwell.ladder.services import create_manual_task
 from dunwell.ledger.models import Counterparty, TimelineEntry
+from dunwell.ledger.phones import format_phone
 from dunwell.ledger.services import work_calendar
 from dunwell.ledger.timeline import referenced
 from dunwell.telephony import popups
@@ -44,6 +45,7 @@ def _took_transfer(call: Call, event: CallEvent) -> bool:
 
 def transfer_text(number: str, agent: str, extension: str) -> str:
     """A transfer as the timeline says it, in the active language."""
+    number = format_phone(number)
     if agent:
         return _("Call with %(number)s transferred to %(agent)s (extension %(extension)s)") % {
             "number": number,
@@ -133,7 +135,9 @@ def summary_text(
 
 def who(number: str, name: str = "") -> str:
     """The other end of a call as the timeline and a call-back task name it: the contact with
-    their number, or the bare number of an unknown caller."""
+    their number, or the bare number of an unknown caller; the number as people read it
+    ("+40 721 234 567")."""
+    number = format_phone(number)
     return f"{name} ({number})" if name and number else number
 
 

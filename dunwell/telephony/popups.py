@@ -11,6 +11,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from dunwell.accounts.models import User
+from dunwell.ledger.phones import format_phone
 from dunwell.telephony.models import Call, CallState, PopFollow, ScreenPop
 
 # How long a pop is worth showing: a tab reconnecting later must not pop a finished call.
@@ -57,7 +58,7 @@ def payload(pop: ScreenPop) -> dict[str, Any]:
     """What the browser shows: the debtor's call card for a known number, else a search with
     "new contact" prefilled with the number."""
     call = pop.call
-    number = call.external_number
+    number = format_phone(call.external_number)
     transferred = _transferred_to(call, pop.user)
     if call.counterparty_id is not None:
         name = call.counterparty.name if call.counterparty else ""

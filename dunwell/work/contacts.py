@@ -4,11 +4,9 @@ timeline, in the reader's language (`work.timeline_texts.contacts`)."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 from urllib.parse import urlencode
 
-import phonenumbers
 from django import forms
 from django.conf import settings
 from django.db import transaction
@@ -22,7 +20,7 @@ from django_stubs_ext import StrOrPromise
 from dunwell.accounts.models import User
 from dunwell.accounts.visibility import can_edit_contacts
 from dunwell.ledger.models import Contact, ContactRole, Counterparty, TimelineEntry
-from dunwell.ledger.phones import PhoneError, normalize_phone
+from dunwell.ledger.phones import PhoneError, format_phone, read_phone
 from dunwell.work.errors import WorkError
 
 ROLE_FIELDS = tuple(role.value for role in ContactRole)
@@ -123,41 +121,15 @@ class ContactForm(forms.Form):
         return cleaned
 
 
-# The words written before an extension, in the languages the collectors and the accounting
-# systems write: "x 12", "ext. 12", "доб. 12", "вн. 12", "дод. 12", "int. 12", "interior 12".
-# `phonenumbers` reads "x"/"ext."/"доб."/"int." itself, not the Ukrainian and Romanian ones.
-_EXTENSION = re.compile(
-    r"[\s,;]*(?<![^\W\d_])(?:#|(?:ext(?:ension)?|x|доб(?:авочный)?|вн(?:утр(?:енний|ішній)?)?"
-    r"|дод(?:атковий)?|int(?:erior)?|extensi[ae])\.?)\s*[:.]?\s*(\d{1,10})\s*$",
-    re.IGNORECASE,
-)
-
-
-def read_phone(text: str, country: str) -> tuple[str, str]:
-    """(E.164, extension) of a phone as written: `("+37369123456", "12")` for
-    `069 12 34 56 доб. 12` with country MD; ("", "") for an empty value. Raises PhoneError."""
-    match = _EXTENSION.search(text)
-    main = text[: match.start()] if match else text
-    extension = match.group(1) if match else ""
-    phone = normalize_phone(main, country)
-    if not phone and extension:
-        raise PhoneError(f"not a phone number: {text!r}")
-    return phone, extension
-
-
 def written_phone(phone: str, extension: str) -> str:
-    """The phone as the form shows it again: `+37369123456 ext. 12`."""
-    return f"{phone} ext. {extension}" if phone and extension else phone
+    """The phone as the form shows it again, as people write it: `+373 691 23 456 доб. 12`
+    in Russian (`read_phone` reads the word for an extension of each language)."""
+    return display_phone(phone, extension) if phone else ""
 
 
 def display_phone(e164: str, extension: str = "") -> str:
     """`+373 691 23 456` for `+37369123456` (the number as people write it), `ext. 12` after."""
-    try:
-        number = phonenumbers.parse(e164, None)
-    except phonenumbers.NumberParseException:
-        shown = e164
-    else:
-        shown = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    shown = format_phone(e164)
     if extension:
         shown += " " + _("ext. %(extension)s") % {"extension": extension}
     return shown

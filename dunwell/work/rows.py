@@ -20,7 +20,7 @@ from django.utils.translation import get_language, gettext, pgettext
 from dunwell.ledger.models import DocumentKind
 from dunwell.markup import html
 from dunwell.money_l10n import money_text
-from dunwell.telephony.templatetags.telephony import dial_button_html
+from dunwell.telephony.templatetags.telephony import dial_button_html, extension_html
 from dunwell.templatetags.money import money_lines
 from dunwell.work.selectors import WorkItem
 
@@ -94,6 +94,7 @@ def worklist_rows(
             else:
                 when = dateformat.time_format(due, time_of_day)
             whens[(item.late, task.due_at)] = when
+        to_call = (phones or {}).get(task.counterparty_id)
         segment = segments.get(debtor.segment_id)
         if segment is None:
             segment = segments[debtor.segment_id] = str(debtor.segment)
@@ -133,7 +134,7 @@ def worklist_rows(
                 debtor.name,
                 segment,
                 debtor.country,
-                dial_button_html((phones or {}).get(task.counterparty_id), csrf_token),
+                dial_button_html(to_call, csrf_token) + extension_html(to_call),
                 SafeString(marks),
                 money_lines(item.overdue),
                 disputed_note(item.disputed),

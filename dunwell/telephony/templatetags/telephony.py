@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from dunwell.ledger.phones import format_phone
 from dunwell.markup import html
 from dunwell.telephony.dialing import configured_provider
 
@@ -27,11 +28,13 @@ _PHONE_ICON = mark_safe(  # noqa: S308 - a constant
 
 def dial_button_html(contact: Any, csrf_token: Any) -> SafeString:
     """A contact's dial button: a form posting to the PBX dialer while an exchange is
-    connected, else a `tel:` link; nothing for a contact without a phone. Built in Python:
-    the worklist prints one per row (`work/rows.py`)."""
+    connected, else a `tel:` link dialling the E.164 number; nothing for a contact without a
+    phone. The button reads the number as people write it ("+373 22 213 456"). Built in
+    Python: the worklist prints one per row (`work/rows.py`)."""
     phone = str(getattr(contact, "phone", None) or "")
     if not phone:
         return SafeString("")
+    shown = format_phone(phone)
     if configured_provider():
         token = str(csrf_token or "")
         hidden = (
@@ -47,20 +50,45 @@ def dial_button_html(contact: Any, csrf_token: Any) -> SafeString:
             contact.pk,
             gettext("Call through the office phone"),
             _PHONE_ICON,
-            phone,
+            shown,
         )
     return html(
         '<a role="button" class="small" href="tel:{}" data-testid="call-{}">{} {}</a>',
         phone,
         contact.pk,
         _PHONE_ICON,
-        phone,
+        shown,
+    )
+
+
+def extension_html(contact: Any) -> SafeString:
+    """ "ext. 12" after a contact's phone, the extension to ask the switchboard for (the dial
+    button dials the main number); nothing without one. The card, the call card and the
+    worklist's rows (`work/rows.py`) print it beside the dial button."""
+    extension = str(getattr(contact, "phone_ext", None) or "")
+    if not extension or not getattr(contact, "phone", None):
+        return SafeString("")
+    return html(
+        ' <small class="phone-ext" data-testid="ext-{}">{}</small>',
+        contact.pk,
+        gettext("ext. %(extension)s") % {"extension": extension},
     )
 
 
 @register.simple_tag(takes_context=True)
 def dial_button(context: Any, contact: Any) -> SafeString:
     return dial_button_html(contact, context.get("csrf_token"))
+
+
+@register.simple_tag
+def phone_extension(contact: Any) -> SafeString:
+    return extension_html(contact)
+
+
+@register.filter
+def phone(value: Any) -> str:
+    """`{{ number|phone }}`: an E.164 number as people read it, "+373 22 213 456"."""
+    return format_phone(str(value or ""))
 
 
 @register.inclusion_tag("telephony/pop_banner.html", takes_context=True)

@@ -401,15 +401,15 @@ def test_a_blind_transfer_pops_the_card_for_the_new_agent_and_is_on_the_timeline
     assert {pop.user for pop in ScreenPop.objects.filter(call=call)} == {collector, teammate}
     pop = ScreenPop.objects.get(call=call, user=teammate)
     name = debtor_contact.counterparty.name
-    assert popups.payload(pop)["text"] == f"Call transferred to you: {name} (+{CALLER})"
+    assert popups.payload(pop)["text"] == f"Call transferred to you: {name} (+40 721 234 567)"
     assert popups.payload(ScreenPop.objects.get(call=call, user=collector))["text"].startswith(
         "Incoming call from"
     )
     assert transfer_texts(call, "en") == [
-        f"Call with +{CALLER} transferred to tanya (extension 102)"
+        "Call with +40 721 234 567 transferred to tanya (extension 102)"
     ]
     assert transfer_texts(call, "ru") == [
-        f"Звонок с номером +{CALLER} переведён на tanya (внутренний номер 102)"
+        "Звонок с номером +40 721 234 567 переведён на tanya (внутренний номер 102)"
     ]
 
 
@@ -433,7 +433,7 @@ def test_an_attended_transfer_pops_for_the_colleague_once_even_when_replayed(
     assert tracker.calls  # still talking
     assert ScreenPop.objects.filter(call=call, user=teammate).count() == 1
     assert transfer_texts(call, "uk") == [
-        f"Дзвінок з номером +{CALLER} переведено на tanya (внутрішній номер 102)"
+        "Дзвінок з номером +40 721 234 567 переведено на tanya (внутрішній номер 102)"
     ]
     call.refresh_from_db()
     assert [e["extension"] for e in call.events if e["kind"] == "transferred"] == ["102", "102"]

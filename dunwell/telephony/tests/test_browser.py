@@ -72,14 +72,14 @@ def test_a_ringing_call_pops_the_debtors_card_in_the_collectors_open_page(
     ring("b-1", "+40721234567")
     banner = page.locator(".screen-pop.known")
     banner.wait_for(timeout=3000)
-    assert "Incoming call from Fabrica Nord SRL (+40721234567)" in banner.inner_text()
+    assert "Incoming call from Fabrica Nord SRL (+40 721 234 567)" in banner.inner_text()
     href = banner.locator("a").get_attribute("href")
     assert href is not None and href.startswith(f"/work/debtors/{debtor.pk}/call/")
 
     ring("b-2", "+40219999999")
     unknown = page.locator(".screen-pop.unknown")
     unknown.wait_for(timeout=3000)
-    assert "unknown number +40219999999" in unknown.inner_text()
+    assert "unknown number +40 21 999 9999" in unknown.inner_text()
     page.goto(live_server.url + unknown.locator("a").get_attribute("href"))
     assert page.input_value("#phone") == "+40219999999"
     assert page.locator("#new-contact").is_visible()

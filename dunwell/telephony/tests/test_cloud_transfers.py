@@ -114,13 +114,13 @@ def test_a_zadarma_transfer_moves_the_call_pops_for_the_colleague_and_is_on_the_
     assert {pop.user for pop in ScreenPop.objects.filter(call=call)} == {collector, teammate}
     pop = ScreenPop.objects.get(call=call, user=teammate)
     assert popups.payload(pop)["text"] == (
-        f"Call transferred to you: {contact.counterparty.name} (+40721234567)"
+        f"Call transferred to you: {contact.counterparty.name} (+40 721 234 567)"
     )
     assert transfer_texts(call, "en") == [
-        "Call with +40721234567 transferred to tanya (extension 102)"
+        "Call with +40 721 234 567 transferred to tanya (extension 102)"
     ]
     assert transfer_texts(call, "ro") == [
-        "Apelul cu +40721234567 a fost transferat către tanya (interior 102)"
+        "Apelul cu +40 721 234 567 a fost transferat către tanya (interior 102)"
     ]
 
 
@@ -236,6 +236,6 @@ def test_a_mango_consultative_transfer_moves_the_call_to_the_colleague(
     pop = ScreenPop.objects.get(call=call, user=teammate)
     assert popups.payload(pop)["text"].startswith("Call transferred to you:")
     assert transfer_texts(call, "ru") == [
-        "Звонок с номером +40721234567 переведён на tanya (внутренний номер 102)"
+        "Звонок с номером +40 721 234 567 переведён на tanya (внутренний номер 102)"
     ]
     assert Call.objects.count() == 1  # the consultation made no call of its own

@@ -46,7 +46,7 @@ def test_an_answered_call_is_on_the_timeline_once_with_its_length(debtor_contact
     call_events("ended", 95)
     call_events("ended", 120)  # the provider's retry
     entries = TimelineEntry.objects.filter(kind="telephony.call")
-    assert [e.summary for e in entries] == ["Incoming call from Ana Pop (+40721234567), 1:30"]
+    assert [e.summary for e in entries] == ["Incoming call from Ana Pop (+40 721 234 567), 1:30"]
     assert not Task.objects.filter(counterparty=debtor_contact.counterparty).exists()
 
 
@@ -59,10 +59,10 @@ def test_a_missed_incoming_call_creates_one_call_back_task_for_the_collector(
     call_events("ended", 25)
     task = Task.objects.get(counterparty=debtor_contact.counterparty)
     assert (task.action, task.assignee) == (Action.CALL, collector)
-    assert task.title == "Call back: missed call from Ana Pop (+40721234567)"
+    assert task.title == "Call back: missed call from Ana Pop (+40 721 234 567)"
     assert task.due_at == T0 + timedelta(seconds=20) + timedelta(hours=1)
     assert TimelineEntry.objects.get(kind="telephony.call").summary == (
-        "Missed incoming call from Ana Pop (+40721234567)"
+        "Missed incoming call from Ana Pop (+40 721 234 567)"
     )
 
 
@@ -74,11 +74,13 @@ def test_the_missed_call_task_is_stored_in_english_and_read_in_the_readers_langu
                     extension="101")  # fmt: skip
         call_events("ended", 20)
     task = Task.objects.get(counterparty=debtor_contact.counterparty)
-    assert task.title == "Call back: missed call from Ana Pop (+40721234567)"
+    assert task.title == "Call back: missed call from Ana Pop (+40 721 234 567)"
     with translation.override("ro"):
-        assert task.localized_title == "Sunați înapoi: apel nepreluat de la Ana Pop (+40721234567)"
+        assert (
+            task.localized_title == "Sunați înapoi: apel nepreluat de la Ana Pop (+40 721 234 567)"
+        )
     with translation.override("ru"):
-        assert task.localized_title == "Перезвонить: пропущенный звонок с Ana Pop (+40721234567)"
+        assert task.localized_title == "Перезвонить: пропущенный звонок с Ana Pop (+40 721 234 567)"
 
 
 def test_an_unanswered_outgoing_call_creates_no_task(debtor_contact, call_events):
@@ -87,7 +89,7 @@ def test_an_unanswered_outgoing_call_creates_no_task(debtor_contact, call_events
     call_events("ended", 30)
     assert not Task.objects.exists()
     assert TimelineEntry.objects.get(kind="telephony.call").summary == (
-        "Outgoing call to Ana Pop (+40721234567), not answered"
+        "Outgoing call to Ana Pop (+40 721 234 567), not answered"
     )
 
 
@@ -162,5 +164,5 @@ def test_the_call_on_the_timeline_reads_in_the_readers_language(
 
     page = client.get(reverse("work:debtor", args=[debtor_contact.counterparty_id]),
                       HTTP_ACCEPT_LANGUAGE="ru").content.decode()  # fmt: skip
-    assert "Пропущенный входящий звонок с Ana Pop (+40721234567)" in page
+    assert "Пропущенный входящий звонок с Ana Pop (+40 721 234 567)" in page
     assert "Телефонный звонок" in page

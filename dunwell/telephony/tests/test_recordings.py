@@ -125,7 +125,7 @@ def test_the_debtor_card_plays_the_recording_in_the_timeline(client, collector, 
     assert (
         f'<audio controls preload="none" src="/telephony/calls/{ended_call.pk}/recording/"' in page
     )
-    assert "Incoming call from Ana Pop (+40721234567), 1:00" in page
+    assert "Incoming call from Ana Pop (+40 721 234 567), 1:00" in page
 
 
 def test_the_worker_deletes_recordings_past_the_retention_period_and_says_so(

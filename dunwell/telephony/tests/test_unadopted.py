@@ -53,9 +53,9 @@ def test_a_click_to_call_nobody_took_over_ends_as_not_connected_with_its_timelin
         NOW,
     )
     assert stale.events[-1]["unadopted"] is True
-    assert texts(stale, "en") == ["Outgoing call to Ana (+40721234567), not connected"]
+    assert texts(stale, "en") == ["Outgoing call to Ana (+40 721 234 567), not connected"]
     assert texts(stale, "ru") == [
-        "Исходящий звонок на Ana (+40721234567), соединение не установлено"
+        "Исходящий звонок на Ana (+40 721 234 567), соединение не установлено"
     ]
 
 

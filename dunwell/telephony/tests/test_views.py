@@ -26,7 +26,7 @@ def test_the_stream_sends_the_users_own_pops_only(unknown_call, collector, teamm
     sent = "".join(pop_events(collector.pk, 0, seconds=0.01))
     data = events_of(sent)
     assert [d["id"] for d in data] == [mine.pk]
-    assert data[0]["text"] == "Incoming call from an unknown number +40219999999"
+    assert data[0]["text"] == "Incoming call from an unknown number +40 21 999 9999"
     assert f"id: {mine.pk}\n" in sent
     assert "".join(pop_events(collector.pk, mine.pk, seconds=0.01)).count("data:") == 0
 
@@ -48,7 +48,7 @@ def test_who_sees_the_unknown_callers_page(client, request, unknown_call, who, s
     response = client.get(reverse("telephony:unknown", args=[unknown_call.pk]))
     assert response.status_code == status
     if status == 200:
-        assert "Call from an unknown number +40219999999" in response.content.decode()
+        assert "Call from an unknown number +40 21 999 9999" in response.content.decode()
 
 
 def test_the_collector_finds_a_debtor_and_saves_the_number_as_a_contact(
@@ -272,7 +272,7 @@ def test_the_stream_speaks_the_language_of_the_request_that_opened_it(
     response = client.get(reverse("telephony:pops"), headers={"Last-Event-ID": "0"})
     first = next(chunk for chunk in response.streaming_content if b"data:" in chunk)
     text = events_of(first.decode())[0]["text"]
-    assert text == "Входящий звонок с неизвестного номера +40219999999"
+    assert text == "Входящий звонок с неизвестного номера +40 21 999 9999"
 
 
 STREAM = 'data-stream="/telephony/pops/"'

@@ -113,7 +113,7 @@ def test_correcting_the_deciders_phone_is_told_and_marking_another_unmarks_them(
     client = _client(collector)
     url = reverse("work:contact_edit", args=[moldovan.pk, decider.pk])
     form = client.get(url).content.decode()
-    assert 'value="Ion Popa"' in form and 'value="+37369000000"' in form
+    assert 'value="Ion Popa"' in form and 'value="+373 690 00 000"' in form
     response = client.post(
         url, _form(name="Ion Popa", decides_payments="on", phone="0 22 123 456", active="on")
     )
@@ -149,7 +149,7 @@ def test_who_no_longer_works_there_stays_on_the_card_and_leaves_the_call_card(
     assert not gone.active
     card = client.get(reverse("work:debtor", args=[moldovan.pk])).content.decode()
     assert "nu mai lucrează acolo" in _row(card, gone)
-    assert "+37369000000" in _row(card, gone)
+    assert "+373 690 00 000" in _row(card, gone)
     assert f'data-testid="call-{gone.pk}"' not in card
     assert "Ion Popa nu mai lucrează acolo" in _timeline(client, moldovan)
     call = client.get(reverse("work:call", args=[moldovan.pk])).content.decode()
