@@ -28,10 +28,13 @@
       table.querySelectorAll("tbody tr, tfoot tr").forEach(function (row) {
         var col = 0;
         Array.prototype.forEach.call(row.children, function (cell) {
-          if (!cell.hasAttribute("data-label") && names[col]) {
+          var span = parseInt(cell.getAttribute("colspan") || "1", 10);
+          // A cell across the whole row is a message ("Nothing left for today"), not the first
+          // column's value: no "Priority:" before it.
+          if (!cell.hasAttribute("data-label") && names[col] && span < names.length) {
             cell.setAttribute("data-label", names[col]);
           }
-          col += parseInt(cell.getAttribute("colspan") || "1", 10);
+          col += span;
         });
       });
     });
