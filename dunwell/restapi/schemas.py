@@ -103,8 +103,10 @@ class ContactOut(Schema):
     name: str
     position: str
     roles: list[str]
-    phone: str
+    phone: str  # E.164
+    phone_ext: str  # the extension to ask the switchboard for ("12"), "" for none
     phone_alt: str
+    phone_alt_ext: str
     email: str
     language: str
     active: bool  # False: no longer works at the debtor (kept for the history)

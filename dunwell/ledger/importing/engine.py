@@ -56,7 +56,7 @@ from dunwell.ledger.importing.reasons import (
 )
 from dunwell.ledger.models import ColumnMapping, Company, Counterparty, ImportRun
 from dunwell.ledger.parsing import ParseError, parse_bool, parse_date, parse_decimal, parse_money
-from dunwell.ledger.phones import PhoneError, normalize_phone
+from dunwell.ledger.phones import PhoneError, read_phone
 from dunwell.ledger.taxids import TaxIdError, normalize_tax_id
 from dunwell.locks import exclusive
 from dunwell.money import MAX_AMOUNT, is_currency_code
@@ -269,6 +269,9 @@ RESOLVED = [
     ("sales_manager_id", "BIGINT"),
     ("stage_id", "BIGINT"),
     ("owner_id", "BIGINT"),
+    # a contact's extensions, read off its phones ("069 12 34 56 доб. 12"): _check_phones
+    ("x_phone_ext", "TEXT DEFAULT ''"),
+    ("x_phone_alt_ext", "TEXT DEFAULT ''"),
 ]
 
 
@@ -1367,6 +1370,9 @@ class Importer:
         )
 
     def _check_phones(self, cursor: CursorWrapper, parser: _RowParser) -> None:
+        """Each phone in E.164, read with the debtor's country as the contact form reads it
+        (`phones.read_phone`): an extension written after it ("доб. 12", "int. 12") is kept
+        apart (x_phone_ext, x_phone_alt_ext; '' unless written)."""
         present = [p for p in ("phone", "phone_alt") if p in parser.header_of]
         if not present:
             return
@@ -1377,19 +1383,27 @@ class Importer:
         updates: list[tuple[Any, ...]] = []
         for line, country, *phones in cursor.fetchall():
             fixed: list[str] = []
+            extensions: list[str] = []
             for name, value in zip(present, phones, strict=True):
                 try:
-                    fixed.append(normalize_phone(value or "", country or ""))
+                    phone, extension = read_phone(value or "", country or "")
                 except PhoneError:
                     self.errors.add(
                         line,
                         parser.column(name),
                         reason("bad_phone", value=repr(value)),
                     )
-                    fixed.append(value or "")
-            if fixed != phones:  # a phone stored as the file wrote it is not rewritten
-                updates.append((line, *fixed))
-        self._set_stage(cursor, [(f"f_{p}", "TEXT") for p in present], updates)
+                    phone, extension = value or "", ""
+                fixed.append(phone)
+                extensions.append(extension)
+            # a phone stored as the file wrote it, without an extension, is not rewritten
+            if fixed != phones or any(extensions):
+                updates.append((line, *fixed, *extensions))
+        self._set_stage(
+            cursor,
+            [(f"f_{p}", "TEXT") for p in present] + [(f"x_{p}_ext", "TEXT") for p in present],
+            updates,
+        )
 
     def _due_dates(self, cursor: CursorWrapper) -> None:
         """Documents without a due date: from the contract's terms, else the document date."""

@@ -121,6 +121,9 @@ CONTACTS = Kind(
         ("r_signs", "signs", "roles"),
         ("f_phone", "phone", "phone"),
         ("f_phone_alt", "phone_alt", "phone_alt"),
+        # read off the phone's cell ("069 12 34 56 доб. 12": engine._check_phones)
+        ("x_phone_ext", "phone_ext", "phone"),
+        ("x_phone_alt_ext", "phone_alt_ext", "phone_alt"),
         ("f_email", "email", "email"),
         ("f_language", "language", "language"),
         ("f_notes", "notes", "notes"),
