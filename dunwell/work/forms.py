@@ -71,16 +71,20 @@ class OutcomeForm(forms.Form):
             self.fields[name].choices = [(c, c) for c in currencies or []]  # type: ignore[attr-defined]
 
     def clean_decider_phone(self) -> str:
-        """E.164, read with the debtor's country as the region of a local number."""
-        from dunwell.ledger.phones import PhoneError, normalize_phone
+        """The phone as typed, once it reads as one (`phones.read_phone`, with the debtor's
+        country for a local number; an extension after it, "доб. 12", is part of it): the
+        service reads it again into the number and its extension (`services.save_decider`)."""
+        from dunwell.ledger.phones import PhoneError, read_phone
 
+        value = self.cleaned_data.get("decider_phone", "").strip()
         try:
-            return normalize_phone(self.cleaned_data.get("decider_phone", ""), self.region)
+            read_phone(value, self.region)
         except PhoneError:
             raise forms.ValidationError(
                 _("“%(value)s” is not a phone number."),
                 params={"value": self.cleaned_data.get("decider_phone", "")},
             ) from None
+        return value
 
 
 class ReassignForm(forms.Form):

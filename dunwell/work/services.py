@@ -445,18 +445,24 @@ FOLLOW_UP_HOUR = time(10, 0)
 def save_decider(counterparty: Counterparty, data: OutcomeInput) -> Contact:
     """Create or update the contact who decides payments. There is one decider per debtor:
     the new one replaces the old one's flag. The phone is stored in E.164, a local number read
-    with the debtor's country. The one already known is found by phone (either of theirs) or
-    e-mail among those who work there, then by name: never the same person twice."""
-    from dunwell.ledger.phones import PhoneError, normalize_phone
+    with the debtor's country, and an extension written after it ("доб. 12") apart, as the
+    contact form reads it. The one already known is found by phone (either of theirs, with
+    its extension: two people behind one switchboard differ by theirs) or e-mail among those
+    who work there, then by name: never the same person twice."""
+    from dunwell.ledger.phones import PhoneError, read_phone
 
     try:
-        phone = normalize_phone(data.decider_phone, counterparty.country)
+        phone, extension = read_phone(data.decider_phone, counterparty.country)
     except PhoneError:
         raise WorkError(
             gettext("Phone: “%(value)s” is not a phone number.") % {"value": data.decider_phone}
         ) from None
     name = " ".join(data.decider_name.split())
-    reachable = Q(phone=phone) | Q(phone_alt=phone) if phone else Q(pk__in=[])
+    reachable = (
+        Q(phone=phone, phone_ext=extension) | Q(phone_alt=phone, phone_alt_ext=extension)
+        if phone
+        else Q(pk__in=[])
+    )
     if data.decider_email:
         reachable |= Q(email__iexact=data.decider_email)
     contact = (
@@ -475,7 +481,9 @@ def save_decider(counterparty: Counterparty, data: OutcomeInput) -> Contact:
     ).update(decides_payments=False)
     contact.decides_payments = True
     contact.active = True  # named again as the one who decides: they work there
-    contact.phone = phone or contact.phone
+    # their second phone given: it stays their second one
+    if phone and (contact.phone_alt, contact.phone_alt_ext) != (phone, extension):
+        contact.phone, contact.phone_ext = phone, extension
     contact.email = data.decider_email or contact.email
     contact.position = data.decider_position or contact.position
     contact.save()
