@@ -15,7 +15,14 @@ from dunwell.accounts.models import User
 from dunwell.accounts.visibility import can_edit_contacts
 from dunwell.ledger.models import Contact
 from dunwell.work import selectors
-from dunwell.work.contacts import ContactForm, country_name, initial_of, save_contact
+from dunwell.work.contacts import (
+    ContactClash,
+    ContactForm,
+    clash_message,
+    country_name,
+    initial_of,
+    save_contact,
+)
 from dunwell.work.errors import WorkError
 
 
@@ -55,6 +62,11 @@ def contact_edit(
         if form.is_valid():
             try:
                 saved = save_contact(user, counterparty, contact, form.cleaned_data)
+            except ContactClash as exc:  # saved by another meanwhile: on its field, as clean()
+                for field, other in exc.found.items():
+                    form.add_error(
+                        field, clash_message(counterparty, field, form.cleaned_data, other, back)
+                    )
             except WorkError as exc:
                 form.add_error(None, str(exc.message))
             else:

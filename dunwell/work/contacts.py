@@ -163,20 +163,34 @@ def clashes(
     return found
 
 
+class ContactClash(WorkError):
+    """`save_contact` refused a phone or e-mail that another active contact of the debtor has
+    (`clashes`): `found` names, per field, who has it."""
+
+    def __init__(self, values: dict[str, Any], found: dict[str, Contact]) -> None:
+        field, other = next(iter(found.items()))
+        super().__init__(clash_text(field, values, other))
+        self.found = found
+
+
+def clash_text(field: str, values: dict[str, Any], other: Contact) -> str:
+    """ "+373 69 123 456 is already Ion Popescu's number." """
+    if field == "email":
+        return _("%(email)s is already %(name)s's e-mail.") % {
+            "email": values[field],
+            "name": other.name,
+        }
+    return _("%(number)s is already %(name)s's number.") % {
+        "number": display_phone(values[field], values.get(f"{field}_ext") or ""),
+        "name": other.name,
+    }
+
+
 def clash_message(
     counterparty: Counterparty, field: str, values: dict[str, Any], other: Contact, back: str
 ) -> str:
     """ "+373 69 123 456 is already Ion Popescu's number. Edit Ion Popescu instead", linked."""
-    if field == "email":
-        text = _("%(email)s is already %(name)s's e-mail.") % {
-            "email": values[field],
-            "name": other.name,
-        }
-    else:
-        text = _("%(number)s is already %(name)s's number.") % {
-            "number": display_phone(values[field], values.get(f"{field}_ext") or ""),
-            "name": other.name,
-        }
+    text = clash_text(field, values, other)
     url = reverse("work:contact_edit", args=[counterparty.pk, other.pk])
     if back:
         url += "?" + urlencode({"next": back})
@@ -211,12 +225,19 @@ def save_contact(
     by: User, counterparty: Counterparty, contact: Contact | None, values: dict[str, Any]
 ) -> Contact:
     """Add a contact (`contact` None) or change one; `values` are a valid `ContactForm`'s. One
-    person decides payments per debtor: marking one unmarks the other. The timeline tells
-    who changed what (nothing when nothing changed)."""
+    person decides payments per debtor: marking one unmarks the other. A phone or e-mail that
+    another active contact of the debtor has is refused (`ContactClash`, the rule of
+    `clashes`, which the form asks first), checked under the debtor's lock so that two saves
+    at once cannot both pass. The timeline tells who changed what (nothing when nothing
+    changed)."""
     if not can_edit_contacts(by, counterparty.pk):
         raise WorkError(_("You may not change this debtor's contacts."))
     values = {"phone_ext": "", "phone_alt_ext": "", **values}
     with transaction.atomic():
+        Counterparty.objects.select_for_update().filter(pk=counterparty.pk).first()
+        found = clashes(counterparty, values, contact)
+        if found:
+            raise ContactClash(values, found)
         if contact is None:
             contact = Contact(counterparty=counterparty)
             changed = [f for f in FIELDS if values.get(f) and f not in ("name", "active")]

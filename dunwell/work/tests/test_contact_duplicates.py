@@ -157,3 +157,46 @@ def test_wrong_person_with_a_known_number_marks_that_contact_as_the_decider(
     assert Contact.objects.filter(counterparty=moldovan).count() == 2
     ion.refresh_from_db()
     assert ion.name == "I. Popescu" and ion.decides_payments
+
+
+def test_the_service_refuses_a_clash_itself_and_saves_nothing(
+    moldovan: Counterparty, ion: Contact, collector: User
+) -> None:
+    """The rule lives in `save_contact`, not only in the form: a caller that skips the form
+    gets the same refusal, and nothing is written."""
+    from dunwell.ledger.models import TimelineEntry
+    from dunwell.work.contacts import FIELDS, ContactClash, save_contact
+
+    values = {field: "" for field in FIELDS} | {
+        "name": "Ana Rusu",
+        "phone": "+37369123456",
+        "active": True,
+        **{role: False for role in ("orders", "accepts", "accountant", "signs")},
+        "decides_payments": False,
+    }
+    before = TimelineEntry.objects.count()
+    with pytest.raises(ContactClash) as caught:
+        save_contact(collector, moldovan, None, values)
+    assert str(caught.value.message) == "+373 691 23 456 is already Ion Popescu's number."
+    assert caught.value.found == {"phone": ion}
+    assert list(Contact.objects.filter(counterparty=moldovan)) == [ion]
+    assert TimelineEntry.objects.count() == before
+
+
+def test_a_clash_saved_meanwhile_is_refused_on_its_field(
+    moldovan: Counterparty, ion: Contact, collector: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ion saved with the number in another tab after this form was checked: the save refuses
+    it on the phone field, as the form does, and the page keeps what was typed."""
+    from dunwell.work import contacts
+
+    monkeypatch.setattr(contacts.ContactForm, "clean", lambda form: form.cleaned_data)
+    response = _client(collector).post(
+        reverse("work:contact_add", args=[moldovan.pk]),
+        _form(name="Ana Rusu", phone="069 123 456", active="on"),
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["phone"]
+    text = _text(response.content.decode())
+    assert "+373 691 23 456 is already Ion Popescu's number. Edit Ion Popescu instead" in text
+    assert list(Contact.objects.filter(counterparty=moldovan)) == [ion]
