@@ -20,3 +20,27 @@ def test_my_days_filter_button_sits_beside_the_fields(
     field = page.locator("form.filters select[name=action]").bounding_box()
     assert button["width"] < 250, button
     assert abs((button["y"] + button["height"] / 2) - (field["y"] + field["height"] / 2)) < 10
+
+
+@pytest.mark.parametrize("path", ["/work/bulk/tasks/", "/work/day/on-hold/"])
+def test_open_tasks_and_on_hold_filter_like_my_day(
+    installation_data: None,
+    live_server: Any,
+    supervisor: Any,
+    collector: Any,
+    chromium: Any,
+    sign_in: Any,
+    path: str,
+) -> None:
+    """Open tasks and On hold mark their filter row role="search": Pico drew it as one joined
+    group, the Filter button a pill-ended bar to the page's right edge and the "Who" list a pill."""
+    page = sign_in(chromium, supervisor, width=1366, language="uk")
+    page.goto(live_server.url + path)
+    button = page.locator("form.filters button[type=submit]")
+    field = page.locator("form.filters select[name=assignee]")
+    box, field_box = button.bounding_box(), page.locator("form.filters label").last.bounding_box()
+    assert box["width"] < 250, box
+    assert box["x"] < field_box["x"] + field_box["width"] + 50, (box, field_box)
+    assert abs((box["y"] + box["height"] / 2) - (field_box["y"] + field_box["height"] / 2)) < 10
+    radius = "el => parseFloat(getComputedStyle(el).borderTopRightRadius)"
+    assert button.evaluate(radius) < 10 and field.evaluate(radius) < 10  # not pill-ended (80 px)
