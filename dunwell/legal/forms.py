@@ -374,6 +374,26 @@ class DecisionForm(forms.Form):
         choices=[("yes", _("Approve")), ("no", _("Reject"))],
     )
     note = forms.CharField(label=_("Note"), required=False)
+    # Rejected with a day: not now, the director is asked again then (services.decide_approval).
+    ask_again_on = forms.DateField(
+        label=_("If rejected, ask me again on (optional)"), required=False, widget=DATE
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        day = data.get("ask_again_on")
+        if day is None:
+            return data
+        from dunwell.ladder.services import LadderError, check_ask_again_on
+
+        if data.get("approve"):
+            self.add_error("ask_again_on", _("A day to ask again goes only with a rejection."))
+            return data
+        try:
+            check_ask_again_on(day)
+        except LadderError as exc:
+            self.add_error("ask_again_on", str(exc.message))
+        return data
 
 
 class DocumentTemplateForm(forms.ModelForm):

@@ -294,6 +294,9 @@ class Approval(models.Model):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
+    # "Not now, ask me again on …": the request stays waiting, off the director's list until
+    # that day (services.pending_approvals), as the pressure scale's refused steps come back.
+    ask_again_on = models.DateField(_("ask again on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("approval")

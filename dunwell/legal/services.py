@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.files.base import ContentFile, File
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -403,25 +404,64 @@ def request_approval(case: LegalCase, action: str, user: User, reason: str = "")
     return approval
 
 
-def decide_approval(approval: Approval, user: User, *, approve: bool, note: str = "") -> Approval:
+def _check_ask_again_on(approve: bool, ask_again_on: date | None) -> None:
+    """The pressure scale's rule for the day (after today), and only with a rejection."""
+    from dunwell.ladder.services import LadderError, check_ask_again_on
+
+    if ask_again_on is None:
+        return
+    if approve:
+        raise LegalError(gettext_lazy("A day to ask again goes only with a rejection."))
+    try:
+        check_ask_again_on(ask_again_on)
+    except LadderError as exc:
+        raise LegalError(exc.message) from None
+
+
+def decide_approval(
+    approval: Approval,
+    user: User,
+    *,
+    approve: bool,
+    note: str = "",
+    ask_again_on: date | None = None,
+) -> Approval:
+    """Approve or reject a waiting step. Rejected with `ask_again_on`, it is not decided: it
+    keeps waiting, off the director's list until that day ("not now")."""
     if not can_approve(user):
         raise LegalError(gettext_lazy("Only the director can decide on this step."))
+    _check_ask_again_on(approve, ask_again_on)
     with transaction.atomic():
         approval = Approval.objects.select_for_update().get(pk=approval.pk)
         if approval.status != Approval.Status.PENDING:
             raise LegalError(gettext_lazy("This request has already been decided."))
-        approval.status = Approval.Status.APPROVED if approve else Approval.Status.REJECTED
+        if ask_again_on is None:
+            approval.status = Approval.Status.APPROVED if approve else Approval.Status.REJECTED
+        approval.ask_again_on = ask_again_on
         approval.decided_by = user
         approval.decided_at = timezone.now()
         approval.decision_note = note
         approval.save()
-        verb = _("approved") if approve else _("rejected")
+        label = GatedAction(approval.action).label
+        if ask_again_on is not None:
+            summary = _("%(step)s: not now, to be asked again on %(day)s") % {
+                "step": label,
+                "day": date_format(ask_again_on, "SHORT_DATE_FORMAT"),
+            }
+        else:
+            summary = f"{label}: {_('approved') if approve else _('rejected')}"
         _step(
             approval.case,
             user,
             "approval_decided",
-            f"{GatedAction(approval.action).label}: {verb}",
-            {"approval": approval.pk, "approved": approve, "note": note, "action": approval.action},
+            summary,
+            {
+                "approval": approval.pk,
+                "approved": approve,
+                "note": note,
+                "action": approval.action,
+                "ask_again_on": ask_again_on.isoformat() if ask_again_on else None,
+            },
         )
     return approval
 
@@ -1031,6 +1071,8 @@ def pending_approvals(user: User) -> Any:
         Approval.objects.filter(
             counterparty_filter(user, "case__counterparty__"), status=Approval.Status.PENDING
         )
+        # Put off until a day ("not now"): back on that day.
+        .filter(Q(ask_again_on__isnull=True) | Q(ask_again_on__lte=timezone.localdate()))
         .select_related("case", "case__counterparty", "requested_by")
         .order_by("requested_at", "pk")
     )
@@ -1072,7 +1114,12 @@ def approval_problems(user: User, ids: Sequence[int], *, approve: bool, note: st
 
 
 def decide_approvals(
-    user: User, ids: Sequence[int], *, approve: bool, note: str = ""
+    user: User,
+    ids: Sequence[int],
+    *,
+    approve: bool,
+    note: str = "",
+    ask_again_on: date | None = None,
 ) -> list[Approval]:
     """Approve or reject several requests in one transaction, each through `decide_approval`
     (so each case's timeline records it); one refused request refuses them all."""
@@ -1083,5 +1130,12 @@ def decide_approvals(
         problems = approval_problems(user, ids, approve=approve, note=note)
         if problems or len(locked) != len(set(ids)):
             raise ApprovalsRefused(problems or [_("Select at least one row.")])
+        try:
+            _check_ask_again_on(approve, ask_again_on)
+        except LegalError as exc:
+            raise ApprovalsRefused([str(exc.message)]) from None
         approvals = Approval.objects.filter(pk__in=ids).order_by("requested_at", "pk")
-        return [decide_approval(a, user, approve=approve, note=note) for a in approvals]
+        return [
+            decide_approval(a, user, approve=approve, note=note, ask_again_on=ask_again_on)
+            for a in approvals
+        ]

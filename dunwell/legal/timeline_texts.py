@@ -114,6 +114,11 @@ def _approval_decided(data: dict[str, Any]) -> str | None:
         return None
     if data.get("approved"):
         return gettext("%(step)s: approved") % {"step": step}
+    if data.get("ask_again_on"):
+        return gettext("%(step)s: not now, to be asked again on %(day)s") % {
+            "step": step,
+            "day": _day(data["ask_again_on"]),
+        }
     return gettext("%(step)s: rejected") % {"step": step}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -17,6 +17,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -619,11 +620,19 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.decide_approval(
-                approval, user, approve=form.cleaned_data["approve"], note=form.cleaned_data["note"]
+                approval,
+                user,
+                approve=form.cleaned_data["approve"],
+                note=form.cleaned_data["note"],
+                ask_again_on=form.cleaned_data["ask_again_on"],
             )
             messages.success(request, _("Saved."))
         except LegalError as exc:
             messages.error(request, exc.message)
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
     return redirect("legal:case", pk=approval.case_id)
 
 
@@ -676,19 +685,39 @@ def approvals_decide(request: HttpRequest) -> HttpResponse:
     approve = decision == "approve"
     ids = _selected_ids(request)
     note = request.POST.get("note", "")
+    raw_day = request.POST.get("ask_again_on", "").strip()
+    ask_again_on = None
+    if raw_day:
+        try:
+            ask_again_on = date.fromisoformat(raw_day)
+        except ValueError:
+            ask_again_on = None
     if request.POST.get("confirm") == "1":
         try:
-            done = services.decide_approvals(user, ids, approve=approve, note=note)
+            if raw_day and ask_again_on is None:
+                raise services.ApprovalsRefused(
+                    [_("Ask again on: %(value)s is not a date.") % {"value": raw_day}]
+                )
+            done = services.decide_approvals(
+                user, ids, approve=approve, note=note, ask_again_on=ask_again_on
+            )
         except services.ApprovalsRefused as exc:
             problems = exc.problems
         else:
             count = len(done)
-            text = (
-                ngettext("%(count)d step approved.", "%(count)d steps approved.", count)
-                if approve
-                else ngettext("%(count)d step rejected.", "%(count)d steps rejected.", count)
-            )
-            messages.success(request, text % {"count": count})
+            if ask_again_on is not None:
+                text = ngettext(
+                    "%(count)d step put off: you will be asked again on %(day)s.",
+                    "%(count)d steps put off: you will be asked again on %(day)s.",
+                    count,
+                ) % {"count": count, "day": date_format(ask_again_on, "SHORT_DATE_FORMAT")}
+            else:
+                text = (
+                    ngettext("%(count)d step approved.", "%(count)d steps approved.", count)
+                    if approve
+                    else ngettext("%(count)d step rejected.", "%(count)d steps rejected.", count)
+                ) % {"count": count}
+            messages.success(request, text)
             return redirect("legal:approvals")
     else:
         # Only the note is asked on the confirmation page, so it is not checked yet.
@@ -717,6 +746,8 @@ def approvals_decide(request: HttpRequest) -> HttpResponse:
             "decision": decision,
             "approve": approve,
             "note": note,
+            "ask_again_on": raw_day,
+            "tomorrow": timezone.localdate() + timedelta(days=1),
             "summary": summary,
             "problems": problems,
         },

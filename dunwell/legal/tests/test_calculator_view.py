@@ -371,7 +371,9 @@ def test_a_rate_that_is_not_a_number_is_refused_beside_its_field(
     query = {"counterparty": str(debtor.pk), "to": "2026-12-31", "cap_percent": "2,5,1"}
     page = calculator_in(collector, language, query)
     assert 'id="result"' not in page
-    options = page.split("<details")[1].split("</details>")[0]
+    # The calculator's own "Options" (the header's menu sections are <details> too).
+    blocks = [b.split("</details>")[0] for b in page.split("<details")[1:]]
+    options = next(b for b in blocks if 'name="cap_percent"' in b)
     assert options.startswith(" open>")  # the options are shown, with the error beside the box
     after_box = options.split('name="cap_percent"')[1]
     assert error in after_box.split("<label")[0]
