@@ -513,6 +513,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "legal/case.html",
         {
             "case": case,
+            "steps_behind": _steps_behind(case),
             "steps": _worded(case.steps.select_related("actor")[:200]),
             "deadlines": _with_tasks(case.deadlines.all()),
             "response_moved": _response_moved(case),
@@ -536,6 +537,23 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "decision_form": forms.DecisionForm(),
         },
     )
+
+
+# The scale's legal tasks done by a step of the case: a pretension task by "Pretension sent", a
+# court filing task by "Lawsuit filed".
+TASK_STEP = {"pretension": "pretension_sent", "court_filing": "lawsuit"}
+
+
+def _steps_behind(case: LegalCase) -> list[str]:
+    """The scale's legal task actions whose case step is already taken: recording it again is
+    a correction that moves the case back, so such a task (the pretension for a document that
+    fell due after the case's letter) is marked done on its own, with what was done."""
+    rank = (
+        STAGE_ORDER.index(CaseStage(case.stage)) if case.stage in STAGE_ORDER else len(STAGE_ORDER)
+    )
+    return [
+        action for action, step in TASK_STEP.items() if STAGE_ORDER.index(STEP_STAGE[step]) <= rank
+    ]
 
 
 def _step_forms(case: LegalCase, today: date, fee: CourtFee | None) -> dict[str, Any]:

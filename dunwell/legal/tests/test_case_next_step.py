@@ -179,3 +179,37 @@ def test_the_case_list_tells_the_case_number_from_the_court(
         "22818/3/2026",
         ["Tribunalul București, Secția a VI-a civilă"],
     )
+
+
+def test_a_pretension_task_of_a_later_document_is_done_on_its_own_past_the_pretension(
+    preparing: LegalCase, lawyer: Any, director: Any
+) -> None:
+    """The scale's pretension for an invoice that fell due after the case's letter: its "done
+    when the pretension is recorded as sent" could only be met by recording the pretension
+    again, a correction that takes the case back to awaiting the response. Past that step the
+    task is marked done with what was sent, and the case stays where it is."""
+    from dunwell.ladder import services as ladder
+
+    with time_machine.travel(TODAY, tick=False):
+        task = ladder.create_manual_task(
+            counterparty=preparing.counterparty,
+            assignee=lawyer,
+            action="pretension",
+            due_at=TODAY,
+            title="Pretension (claim letter) for INV-17",
+            user=director,
+        )
+        tree = page_of(lawyer, preparing, "uk")
+        row = texts(tree, f'//tr[@data-task="{task.pk}"]')[0]
+        assert "Претензію у справі вже зареєстровано" in row
+        assert tree.xpath(f'//tr[@data-task="{task.pk}"]//form//button')
+        client = Client()
+        client.force_login(lawyer)
+        url = reverse("legal:complete_task", args=[preparing.pk, task.pk])
+        assert (
+            client.post(url, {"result": "претензію щодо INV-17 надіслано 07.12"}).status_code == 302
+        )
+    task.refresh_from_db()
+    preparing.refresh_from_db()
+    assert task.status == TaskStatus.DONE
+    assert preparing.stage == CaseStage.LAWSUIT_PREPARING
