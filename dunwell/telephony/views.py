@@ -212,8 +212,10 @@ def dial(request: HttpRequest, pk: int) -> HttpResponse:
         Contact.objects.filter(counterparty_filter(_user(request), "counterparty__")), pk=pk
     )
     card = reverse("work:call", args=[contact.counterparty_id])
+    # The contact's second number when its own button was pressed ("which=alt").
+    number = contact.phone_alt if request.POST.get("which") == "alt" else contact.phone
     try:
-        call = dialing.start_call(_user(request), contact.phone, contact_id=contact.pk)
+        call = dialing.start_call(_user(request), number, contact_id=contact.pk)
     except dialing.DialError as exc:
         messages.error(request, str(exc))
         return redirect(f"{card}?contact={contact.pk}")

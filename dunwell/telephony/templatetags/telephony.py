@@ -26,15 +26,17 @@ _PHONE_ICON = mark_safe(  # noqa: S308 - a constant
 )
 
 
-def dial_button_html(contact: Any, csrf_token: Any) -> SafeString:
+def dial_button_html(contact: Any, csrf_token: Any, alt: bool = False) -> SafeString:
     """A contact's dial button: a form posting to the PBX dialer while an exchange is
     connected, else a `tel:` link dialling the E.164 number; nothing for a contact without a
-    phone. The button reads the number as people write it ("+373 22 213 456"). Built in
-    Python: the worklist prints one per row (`work/rows.py`)."""
-    phone = str(getattr(contact, "phone", None) or "")
+    phone. The button reads the number as people write it ("+373 22 213 456"). `alt`: the
+    contact's second number. Built in Python: the worklist prints one per row
+    (`work/rows.py`)."""
+    phone = str(getattr(contact, "phone_alt" if alt else "phone", None) or "")
     if not phone:
         return SafeString("")
     shown = format_phone(phone)
+    suffix = "-alt" if alt else ""
     if configured_provider():
         token = str(csrf_token or "")
         hidden = (
@@ -42,47 +44,53 @@ def dial_button_html(contact: Any, csrf_token: Any) -> SafeString:
             if token and token != "NOTPROVIDED"  # noqa: S105 - Django's "no token" marker
             else ""
         )
+        which = html('<input type="hidden" name="which" value="alt">') if alt else ""
         return html(
-            '<form method="post" action="{}" class="inline dial">{}<button type="submit" '
-            'class="small" data-testid="dial-{}" title="{}">{} {}</button></form>',
+            '<form method="post" action="{}" class="inline dial">{}{}<button type="submit" '
+            'class="small" data-testid="dial-{}{}" title="{}">{} {}</button></form>',
             reverse("telephony:dial", args=[contact.pk]),
             hidden,
+            which,
             contact.pk,
+            suffix,
             gettext("Call through the office phone"),
             _PHONE_ICON,
             shown,
         )
     return html(
-        '<a role="button" class="small" href="tel:{}" data-testid="call-{}">{} {}</a>',
+        '<a role="button" class="small" href="tel:{}" data-testid="call-{}{}">{} {}</a>',
         phone,
         contact.pk,
+        suffix,
         _PHONE_ICON,
         shown,
     )
 
 
-def extension_html(contact: Any) -> SafeString:
+def extension_html(contact: Any, alt: bool = False) -> SafeString:
     """ "ext. 12" after a contact's phone, the extension to ask the switchboard for (the dial
     button dials the main number); nothing without one. The card, the call card and the
-    worklist's rows (`work/rows.py`) print it beside the dial button."""
-    extension = str(getattr(contact, "phone_ext", None) or "")
-    if not extension or not getattr(contact, "phone", None):
+    worklist's rows (`work/rows.py`) print it beside the dial button. `alt`: the second
+    number's."""
+    extension = str(getattr(contact, "phone_alt_ext" if alt else "phone_ext", None) or "")
+    if not extension or not getattr(contact, "phone_alt" if alt else "phone", None):
         return SafeString("")
     return html(
-        ' <small class="phone-ext" data-testid="ext-{}">{}</small>',
+        ' <small class="phone-ext" data-testid="ext-{}{}">{}</small>',
         contact.pk,
+        "-alt" if alt else "",
         gettext("ext. %(extension)s") % {"extension": extension},
     )
 
 
 @register.simple_tag(takes_context=True)
-def dial_button(context: Any, contact: Any) -> SafeString:
-    return dial_button_html(contact, context.get("csrf_token"))
+def dial_button(context: Any, contact: Any, alt: bool = False) -> SafeString:
+    return dial_button_html(contact, context.get("csrf_token"), alt)
 
 
 @register.simple_tag
-def phone_extension(contact: Any) -> SafeString:
-    return extension_html(contact)
+def phone_extension(contact: Any, alt: bool = False) -> SafeString:
+    return extension_html(contact, alt)
 
 
 @register.filter
