@@ -43,7 +43,7 @@ from bench.common import (  # noqa: E402
     setup_django,
     timed,
 )
-from bench.metrics import floor  # noqa: E402
+from bench.metrics import floor, ledger_arguments  # noqa: E402
 
 
 def _plain(cash: Any) -> dict[str, dict[str, dict[date, int]]]:
@@ -80,13 +80,7 @@ def _compare(cash: dict[str, dict[str, dict[date, int]]], other_path: Path) -> s
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--debtors", type=int, default=100_000)
-    parser.add_argument("--documents", type=int, default=1_000_000)
-    parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--as-of", type=date.fromisoformat, default=None)
-    parser.add_argument("--data", type=Path, default=Path("var/bench/metrics"))
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--reuse", action="store_true", help="keep the ledger of the last run")
+    ledger_arguments(parser)
     parser.add_argument(
         "--model-dir",
         type=Path,

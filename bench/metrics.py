@@ -165,8 +165,9 @@ def _load() -> str:
         return "?"
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+def ledger_arguments(parser: argparse.ArgumentParser) -> None:
+    """The generated ledger's options, shared with the benchmarks that run on it (forecast.py):
+    its size and seed, the as-of day, where the CSV go, the repeats, --reuse."""
     parser.add_argument("--debtors", type=int, default=100_000)
     parser.add_argument("--documents", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=42)
@@ -174,6 +175,11 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=Path("var/bench/metrics"))
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--reuse", action="store_true", help="keep the ledger of the last run")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    ledger_arguments(parser)
     parser.add_argument("--stale", type=int, default=500, help="debtors a day's change touches")
     parser.add_argument("--live", action="store_true", help="also time the KPIs without snapshots")
     parser.add_argument("--no-predict", action="store_true", help="skip the payment prediction")

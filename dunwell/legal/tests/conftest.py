@@ -14,6 +14,8 @@ import pytest
 
 from dunwell.accounts.models import Role, User
 from dunwell.ledger.models import Allocation, Counterparty, Document, Payment
+from dunwell.legal import services
+from dunwell.legal.models import Approval, LegalCase
 
 
 @pytest.fixture(autouse=True)
@@ -142,3 +144,23 @@ def debtor(
     )
     pay(first, date(2026, 2, 20), "400.00")
     return cp
+
+
+@pytest.fixture
+def two_requests(
+    debtor: Counterparty,
+    make_counterparty: Callable[..., Counterparty],
+    make_document: Callable[..., Document],
+    collector: Any,
+    director: Any,
+    lawyer: Any,
+) -> list[Approval]:
+    """Two debtors' cases, each with a write-off waiting for the director."""
+    other = make_counterparty(name="Depozitul Sud SRL", collector=collector)
+    make_document(other, "500.00", number="INV-9")
+    first: LegalCase = services.open_case(debtor, director, lawyer=lawyer)
+    second: LegalCase = services.open_case(other, director, lawyer=lawyer)
+    return [
+        services.request_approval(first, "write_off", lawyer, "insolvent"),
+        services.request_approval(second, "write_off", lawyer, "no assets"),
+    ]

@@ -4,7 +4,6 @@ and the case says when the director will be asked again."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -15,11 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from dunwell.ledger.models import Counterparty, Document, TimelineEntry
+from dunwell.ledger.models import TimelineEntry
 from dunwell.ledger.timeline import with_texts
 from dunwell.legal import services
 from dunwell.legal.errors import LegalError
-from dunwell.legal.models import Approval, LegalCase
+from dunwell.legal.models import Approval
 
 pytestmark = pytest.mark.django_db
 
@@ -28,25 +27,6 @@ def client_for(user: Any) -> Client:
     client = Client()
     client.force_login(user)
     return client
-
-
-@pytest.fixture
-def two_requests(
-    debtor: Counterparty,
-    make_counterparty: Callable[..., Counterparty],
-    make_document: Callable[..., Document],
-    collector: Any,
-    director: Any,
-    lawyer: Any,
-) -> list[Approval]:
-    other = make_counterparty(name="Depozitul Sud SRL", collector=collector)
-    make_document(other, "500.00", number="INV-9")
-    first: LegalCase = services.open_case(debtor, director, lawyer=lawyer)
-    second: LegalCase = services.open_case(other, director, lawyer=lawyer)
-    return [
-        services.request_approval(first, "write_off", lawyer, "insolvent"),
-        services.request_approval(second, "write_off", lawyer, "no assets"),
-    ]
 
 
 def test_a_step_put_off_leaves_the_list_until_its_day_and_comes_back_then(
