@@ -278,6 +278,9 @@ def test_one_word_for_approving_a_step_and_one_for_a_credit_decision(
         assert gettext("Approve…") == f"{approve}…"
         assert gettext("approved") == approved
         assert str(LegalApproval.Status.APPROVED.label) == approved
+        # The lawyer's button asks for that same approval ("Запитати схвалення" read the
+        # credit word beside the case's "Затвердження").
+        assert approved[:6] in gettext("Ask the director").lower()
         assert str(ApprovalStatus.APPROVED.label) == credit_approved
         assert str(BreachAction.NEEDS_APPROVAL.label) == credit_needs
         assert str(Decision.NEEDS_APPROVAL.label) == credit_needs
