@@ -44,3 +44,21 @@ def test_open_tasks_and_on_hold_filter_like_my_day(
     assert abs((box["y"] + box["height"] / 2) - (field_box["y"] + field_box["height"] / 2)) < 10
     radius = "el => parseFloat(getComputedStyle(el).borderTopRightRadius)"
     assert button.evaluate(radius) < 10 and field.evaluate(radius) < 10  # not pill-ended (80 px)
+
+
+def test_open_disputes_filter_like_my_day(
+    installation_data: None, live_server: Any, supervisor: Any, chromium: Any, sign_in: Any
+) -> None:
+    """Open disputes laid its filters out as a three-column grid: the "Show" button a thin bar
+    as wide as a column beside the two lists; it is a filter row as Open tasks' now."""
+    page = sign_in(chromium, supervisor, width=1366, language="ro")
+    page.goto(live_server.url + "/work/disputes/")
+    box = page.locator("#disputes-filter button[type=submit]").bounding_box()
+    label = page.locator("#disputes-filter label").last.bounding_box()
+    field = page.locator("#disputes-filter select[name=reason]").bounding_box()
+    assert box["width"] < 250, box
+    assert box["x"] < label["x"] + label["width"] + 50, (box, label)
+    assert abs((box["y"] + box["height"] / 2) - (field["y"] + field["height"] / 2)) < 2, (
+        box,
+        field,
+    )
