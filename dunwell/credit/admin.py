@@ -7,7 +7,7 @@ from dunwell.credit.models import (
     CreditRuleSet,
     RuleAcknowledgement,
 )
-from dunwell.ledger.audit import RecordAdmin
+from dunwell.ledger.audit import AuditedAdmin, RecordAdmin
 
 
 @admin.register(CreditRuleSet)
@@ -17,7 +17,7 @@ class CreditRuleSetAdmin(admin.ModelAdmin[CreditRuleSet]):
 
 
 @admin.register(CreditLimit)
-class CreditLimitAdmin(admin.ModelAdmin[CreditLimit]):
+class CreditLimitAdmin(AuditedAdmin):
     list_display = ("counterparty", "total", "currency", "valid_from", "source", "set_by")
     list_filter = ("source", "currency")
     raw_id_fields = ("counterparty",)

@@ -76,7 +76,7 @@ class GraceAdmin(AuditedAdmin):
 
 
 @admin.register(GraceRequest)
-class GraceRequestAdmin(admin.ModelAdmin):
+class GraceRequestAdmin(AuditedAdmin):
     list_display = ("counterparty", "until", "status", "requested_by", "decided_by")
     list_filter = ("status",)
     raw_id_fields = ("counterparty", "grace")
@@ -97,14 +97,14 @@ class TaskAdmin(admin.ModelAdmin):
 
 
 @admin.register(Promise)
-class PromiseAdmin(admin.ModelAdmin):
+class PromiseAdmin(AuditedAdmin):
     list_display = ("counterparty", "amount", "currency", "promised_date", "status")
     list_filter = ("status",)
     raw_id_fields = ("counterparty", "documents")
 
 
 @admin.register(Dispute)
-class DisputeAdmin(admin.ModelAdmin):
+class DisputeAdmin(AuditedAdmin):
     list_display = ("counterparty", "reason", "amount", "currency", "status", "deadline")
     list_filter = ("status", "reason")
     raw_id_fields = ("counterparty", "documents")
@@ -116,7 +116,7 @@ class AgreementInstalmentInline(admin.TabularInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(AuditedAdmin):
     list_display = ("counterparty", "signed_on", "total", "currency", "status")
     raw_id_fields = ("counterparty",)
     inlines = [AgreementInstalmentInline]

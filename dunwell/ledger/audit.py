@@ -4,14 +4,17 @@ from what to what — in the admin's own transaction, for the object and its inl
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from django.apps import apps
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db.models import Model, QuerySet
 from django.forms import BaseFormSet, ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from dunwell.ledger.models import Contract, Counterparty, TimelineEntry
 
@@ -53,6 +56,9 @@ def counterparty_id_of(obj: Model) -> int | None:
         return obj.pk
     if getattr(obj, "counterparty_id", None) is not None:
         return int(obj.counterparty_id)  # type: ignore[attr-defined]
+    agreement = getattr(obj, "agreement", None)  # a repayment agreement's instalment
+    if agreement is not None and getattr(agreement, "counterparty_id", None) is not None:
+        return int(agreement.counterparty_id)
     contract_id = getattr(obj, "contract_id", None)
     if contract_id is not None:
         return (
@@ -109,10 +115,46 @@ def record(
         data={
             "model": obj._meta.label_lower,
             "object": obj.pk,
+            "label": str(obj),
             "changes": changed or {},
             "by": getattr(user, "username", ""),
         },
     )
+
+
+_VERBS = {
+    "added": gettext_lazy("Added by an administrator: %(what)s"),
+    "changed": gettext_lazy("Changed by an administrator: %(what)s"),
+    "deleted": gettext_lazy("Deleted by an administrator: %(what)s"),
+}
+
+
+def admin_texts(entries: Sequence[Any]) -> dict[int, str]:
+    """The timeline's admin entries in the reader's language: the object's kind and the
+    changed fields by their names in that language ("Изменено администратором: обещание
+    Promise #12 — сумма: 100.00 → 150.00"); the values as they were shown. Entries written
+    before the object's label was kept, or of a model no longer there, keep their summary."""
+    out: dict[int, str] = {}
+    for entry in entries:
+        data = entry.data or {}
+        verb = entry.kind.removeprefix("admin.")
+        if verb not in _VERBS or "label" not in data:
+            continue
+        try:
+            model = apps.get_model(data["model"])
+        except (LookupError, ValueError, KeyError):
+            continue
+        what = f"{model._meta.verbose_name} {data['label']}"
+        text = str(_VERBS[verb]) % {"what": what}
+        parts = []
+        for name, (old, new) in (data.get("changes") or {}).items():
+            try:
+                field = str(model._meta.get_field(name).verbose_name)
+            except FieldDoesNotExist:
+                field = name
+            parts.append(f"{field}: {old} → {new}")
+        out[entry.pk] = text + (" — " + "; ".join(parts) if parts else "")
+    return out
 
 
 class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]

@@ -178,3 +178,63 @@ def test_a_document_edited_in_admin_is_reallocated_and_its_allocations_follow(
     allocation = Allocation.objects.get()
     assert allocation.due_date == date(2026, 4, 15)
     assert allocation.closes_document is False
+
+
+def test_a_promise_edited_in_admin_is_on_the_timeline_in_the_readers_language(
+    admin_client_for: Client, make_counterparty: Callable[..., Counterparty], director: User
+) -> None:
+    """Promises, disputes, agreements, grace requests and credit limits were edited in the
+    admin with no trace on the debtor; and an admin entry read "Admin changed: …" in English
+    whatever the reader's language."""
+    from django.utils import translation
+
+    from dunwell.ladder.models import Promise
+    from dunwell.ledger.timeline import with_texts
+
+    cp = make_counterparty()
+    promise = Promise.objects.create(
+        counterparty=cp,
+        amount=Decimal("100.00"),
+        currency="RON",
+        promised_date=date(2026, 12, 20),
+        recorded_at="2026-12-01T10:00:00Z",
+        recorded_by=director,
+        status="active",
+    )
+    url = f"/admin/ladder/promise/{promise.pk}/change/"
+    data = form_data(admin_client_for, url)
+    data["amount"] = "150.00"
+    data.pop("recorded_at", None)
+    data.update({"recorded_at_0": "2026-12-01", "recorded_at_1": "10:00:00"})
+    response = admin_client_for.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    entry = TimelineEntry.objects.get(counterparty=cp, kind="admin.changed")
+    assert entry.actor is not None and entry.actor.username == "adam"
+    with translation.override("ru"):
+        (worded,) = with_texts([entry])
+    assert worded.text.startswith("Изменено администратором: обещание ")
+    assert "сумма: 100.00 → 150.00" in worded.text
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/ladder/dispute/add/",
+        "/admin/ladder/agreement/add/",
+        "/admin/ladder/gracerequest/add/",
+        "/admin/credit/creditlimit/add/",
+    ],
+)
+def test_the_other_collection_records_edited_in_admin_are_audited(
+    admin_client_for: Client, url: str
+) -> None:
+    """Their admins write the timeline as the promise's does (the audited admin)."""
+    from django.contrib import admin as django_admin
+
+    from dunwell.ledger.audit import AuditedAdmin
+
+    app, model = url.split("/")[2:4]
+    registered = next(
+        a for m, a in django_admin.site._registry.items() if m._meta.label_lower == f"{app}.{model}"
+    )
+    assert isinstance(registered, AuditedAdmin)
