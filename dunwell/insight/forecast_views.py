@@ -82,6 +82,12 @@ def _report(request: HttpRequest) -> tuple[ForecastForm, Forecast | None]:
     return form, forecast(as_of, request.user)
 
 
+def _week_url(report: Forecast, currency: str, number: int) -> str:
+    query = QueryDict(mutable=True)
+    query.update({"as_of": report.as_of.isoformat(), "currency": currency, "week": str(number)})
+    return f"{reverse('insight:forecast_week')}?{query.urlencode()}"
+
+
 def _chart(report: Forecast, chosen: CurrencyForecast) -> dict[str, Any]:
     """Numbers for Chart.js: 13 weeks of receipts before the as-of day, then 13 weeks of the
     forecast (its parts stacked) with the band and, for a past as-of day, the receipts."""
@@ -102,6 +108,9 @@ def _chart(report: Forecast, chosen: CurrencyForecast) -> dict[str, Any]:
         ],
         "low": blanks + [number(r.low) for r in weeks],
         "high": blanks + [number(r.high) for r in weeks],
+        # A forecast week's bar opens the week, as its row in the table does.
+        "links": [None] * len(history)
+        + [_week_url(report, chosen.currency, n) for n in range(1, len(weeks) + 1)],
         "texts": {
             "actual": str(_("Received")),
             "low": str(_("Low")),

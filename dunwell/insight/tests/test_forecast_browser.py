@@ -76,3 +76,32 @@ def test_the_forecast_chart_is_drawn_in_english_and_russian(
         no_sideways_scroll(page)
         page.screenshot(path=str(SCREENSHOTS / f"forecast-{language}-{width}.png"), full_page=True)
         page.close()
+
+
+def test_a_forecast_weeks_bar_opens_the_week(
+    ledger: None,
+    chromium: Any,
+    sign_in: Callable[..., Any],
+    live_server: Any,
+    director: User,
+) -> None:
+    """The chart's bars were pictures only: finance reads the tallest week on the chart and
+    then had to find its row in the table to open it."""
+    page = sign_in(chromium, director, width=1280, language="ru")
+    page.goto(f"{live_server.url}/reports/forecast/?as_of=2026-03-31")
+    page.wait_for_function("document.getElementById('forecast-chart').dataset.drawn === '1'")
+    # The tallest bar of the receivables part among the forecast's weeks, where it is drawn.
+    x, y, index = page.evaluate(
+        "(() => { const c = Chart.getChart(document.getElementById('forecast-chart'));"
+        " const values = c.data.datasets[0].data;"
+        " let best = -1;"
+        " values.forEach((v, i) => {"
+        "   if (v !== null && (best < 0 || v > values[best])) best = i; });"
+        " const bar = c.getDatasetMeta(0).data[best];"
+        " return [bar.x, (bar.y + bar.base) / 2, best]; })()"
+    )
+    box = page.locator("#forecast-chart").bounding_box()
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    page.wait_for_url("**/reports/forecast/week/**")
+    assert page.locator("h1").inner_text().startswith("Неделя ")
+    assert f"week={index - 12}" in page.url  # 13 weeks of receipts before the forecast's

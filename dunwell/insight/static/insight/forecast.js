@@ -56,6 +56,15 @@
       maintainAspectRatio: false,
       animation: false,
       scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true } },
+      // A forecast week's bar opens the week (its row in the table below is the same link).
+      onClick: function (event, elements) {
+        const link = elements.length ? data.links[elements[0].index] : null;
+        if (link) window.location.assign(link);
+      },
+      onHover: function (event, elements) {
+        const link = elements.length ? data.links[elements[0].index] : null;
+        canvas.style.cursor = link ? "pointer" : "";
+      },
     },
   });
   canvas.dataset.drawn = "1";
