@@ -26,6 +26,7 @@ from dunwell.ledger.models import (
     Document,
     Payment,
 )
+from dunwell.ledger.phones import format_phone
 
 DEMO_NOW = datetime.fromisoformat("2026-03-31 08:00:00+00:00")  # run_demo's moment
 MODELS = (User, Company, Counterparty, Contact, Contract, Document, Payment, Allocation)
@@ -227,11 +228,13 @@ def test_the_demo_has_telephone_calls_and_a_collector_sees_their_own(
         html = client.get(reverse("work:debtor", args=[answered.counterparty_id])).content.decode()
         minutes, seconds = divmod(answered.duration or 0, 60)
         assert answered.contact is not None  # the timeline names who answered
-        to = f"{answered.contact.name} ({answered.external_number})"
+        # The number as people read it ("+373 689 72 346"), ledger.phones.format_phone.
+        to = f"{answered.contact.name} ({format_phone(answered.external_number)})"
         assert f"Outgoing call to {to}, {minutes}:{seconds:02d}" in html
         missed = next(c for c in mine if c.direction == Direction.INBOUND and not c.answered_at)
         assert missed.contact is not None
-        title = f"Call back: missed call from {missed.contact.name} ({missed.external_number})"
+        number = format_phone(missed.external_number)
+        title = f"Call back: missed call from {missed.contact.name} ({number})"
         assert Task.objects.filter(assignee=collector, title=title).exists()
         assert title in client.get(reverse("work:worklist")).content.decode()
     assert not ScreenPop.objects.exists()  # past calls pop up on no one's screen
