@@ -11,10 +11,11 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.http import QueryDict
-from django.utils.formats import get_format
+from django.utils import timezone
+from django.utils.formats import date_format, get_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from dunwell.money import MAX_AMOUNT, AmountError, format_input_amount, parse_amount
@@ -184,6 +185,25 @@ def query_date_range() -> tuple[date, date]:
     low = getattr(settings, "DUNWELL_QUERY_DATE_MIN", QUERY_DATE_MIN)
     high = getattr(settings, "DUNWELL_QUERY_DATE_MAX", QUERY_DATE_MAX)
     return low, high
+
+
+class DoneOnField(forms.DateField):
+    """The day something was done (a pretension sent, a lawsuit filed, a judgment given): today
+    or before, in the user's time zone. A later day is a typo, refused naming the field."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", date_input())
+        super().__init__(**kwargs)
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        today = timezone.localdate()
+        if value and value > today:
+            raise forms.ValidationError(
+                gettext("%(field)s cannot be after today, %(today)s.")
+                % {"field": self.label, "today": date_format(today, "SHORT_DATE_FORMAT")},
+                code="after_today",
+            )
 
 
 class QueryDateField(forms.DateField):

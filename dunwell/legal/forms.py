@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from dunwell.forms import (
     AmountField,
     CurrencyInput,
+    DoneOnField,
     IdChoiceField,
     IdMultipleChoiceField,
     RateField,
@@ -308,7 +309,7 @@ class GenerateForm(forms.Form):
 
 
 class PretensionSentForm(forms.Form):
-    sent_on = forms.DateField(label=_("Sent on"), widget=DATE)
+    sent_on = DoneOnField(label=_("Sent on"))
     channel = forms.ChoiceField(label=_("Sent by"), choices=Channel.choices)
     proof = forms.FileField(label=_("Proof of delivery"), required=False)
 
@@ -328,7 +329,7 @@ def in_currency(form: forms.Form, currency: str) -> forms.Form:
 class LawsuitForm(forms.Form):
     court = forms.CharField(label=_("Court"), max_length=255)
     case_number = forms.CharField(label=_("Court case number"), max_length=64)
-    filed_on = forms.DateField(label=_("Filed on"), widget=DATE)
+    filed_on = DoneOnField(label=_("Filed on"))
     principal = forms.DecimalField(label=_("Principal claimed"), min_value=0, decimal_places=2)
     interest = forms.DecimalField(
         label=_("Penalty / interest claimed"), min_value=0, decimal_places=2
@@ -345,13 +346,13 @@ class HearingForm(forms.Form):
 
 
 class JudgmentForm(forms.Form):
-    judgment_on = forms.DateField(label=_("Judgment date"), widget=DATE)
+    judgment_on = DoneOnField(label=_("Judgment date"))
     amount = forms.DecimalField(label=_("Amount awarded"), min_value=0, decimal_places=2)
     note = forms.CharField(label=_("Judgment"), required=False, widget=forms.Textarea)
 
 
 class EnforcementForm(forms.Form):
-    started_on = forms.DateField(label=_("Enforcement started on"), widget=DATE)
+    started_on = DoneOnField(label=_("Enforcement started on"))
     reference = forms.CharField(label=_("Enforcement reference"), required=False, max_length=128)
 
 
