@@ -170,13 +170,15 @@ def _from_ledger(counterparty: Counterparty, data: dict[str, Any]) -> list[CalcB
 def calculator(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     source = request.POST if request.method == "POST" else request.GET
-    data: Any = source or None
+    # ?lang= only picks the page's language (the middleware): by itself it asks for nothing
+    asked = [key for key in source if key != "lang"]
+    data: Any = source if asked else None
     initial: dict[str, Any] = {"to": timezone.localdate()}
     currencies = set(Company.objects.values_list("currency", flat=True))
     if len(currencies) == 1:
         # a debt by hand is in the company's currency unless the user says otherwise
         initial["currency"] = currencies.pop()
-    if request.method == "GET" and list(source) == ["counterparty"]:
+    if request.method == "GET" and asked == ["counterparty"]:
         # A link for one debtor (from its legal case): the form with the debtor picked and
         # its documents listed, nothing calculated yet.
         initial["counterparty"] = source["counterparty"]
