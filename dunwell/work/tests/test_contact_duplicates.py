@@ -167,11 +167,11 @@ def test_the_service_refuses_a_clash_itself_and_saves_nothing(
     from dunwell.ledger.models import TimelineEntry
     from dunwell.work.contacts import FIELDS, ContactClash, save_contact
 
-    values = {field: "" for field in FIELDS} | {
+    values = dict.fromkeys(FIELDS, "") | {
         "name": "Ana Rusu",
         "phone": "+37369123456",
         "active": True,
-        **{role: False for role in ("orders", "accepts", "accountant", "signs")},
+        **dict.fromkeys(("orders", "accepts", "accountant", "signs"), False),
         "decides_payments": False,
     }
     before = TimelineEntry.objects.count()
