@@ -451,6 +451,21 @@ def deal_filter(user: User) -> Q:
     return counterparty_filter(user, "counterparty__") | Q(owner=user)
 
 
+# Who may own a deal (the deals page's "Owner"): sales managers. The others who open the pipeline
+# follow deals but sell nothing; a lawyer, a collector or a credit controller cannot even open
+# the deal they would own.
+DEAL_OWNING_ROLES = frozenset({Role.SALES})
+
+
+def deal_owners(keep: int | None = None) -> QuerySet[User]:
+    """The people a deal may be given to: active sales managers, and the user `keep` (a deal's
+    current owner, kept even when no longer one, so that an old deal still saves)."""
+    eligible = Q(is_active=True, role__in=DEAL_OWNING_ROLES)
+    if keep is not None:
+        eligible |= Q(pk=keep)
+    return User.objects.filter(eligible)
+
+
 def can_see_forecast(user: User) -> bool:
     """The cash forecast: the same people as the KPI dashboard, over what they may see."""
     return can_see_metrics(user)

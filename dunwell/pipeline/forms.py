@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from dunwell.accounts.models import User
-from dunwell.accounts.visibility import visible_counterparties
+from dunwell.accounts.visibility import deal_owners, visible_counterparties
 from dunwell.forms import AmountField, CurrencyInput
 from dunwell.ledger.models import Counterparty, DealStage
 from dunwell.money import is_currency_code
@@ -46,16 +46,23 @@ class DealForm(forms.Form):
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
 
     def __init__(
-        self, *args: Any, user: User, stages: list[DealStage], editing: bool, **kwargs: Any
+        self,
+        *args: Any,
+        user: User,
+        stages: list[DealStage],
+        editing: bool,
+        owner_id: int | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["stage"].queryset = DealStage.objects.filter(  # type: ignore[attr-defined]
             pk__in=[s.pk for s in stages]
         )
-        self.fields["owner"].queryset = User.objects.filter(  # type: ignore[attr-defined]
-            is_active=True
-        ).order_by("username")
+        # Who may own a deal (sales managers), and the deal's owner as it is (`owner_id`).
+        self.fields["owner"].queryset = deal_owners(owner_id).order_by(  # type: ignore[attr-defined]
+            "username"
+        )
         if editing:
             # The customer of an existing deal does not change (a new deal for another one).
             del self.fields["customer"]

@@ -125,7 +125,9 @@ def deal_edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     stages = list(DealStage.objects.filter(company_id=deal.company_id))
     if request.method == "POST":
-        form = DealForm(request.POST, user=user, stages=stages, editing=True)
+        form = DealForm(
+            request.POST, user=user, stages=stages, editing=True, owner_id=deal.owner_id
+        )
         if form.is_valid():
             try:
                 save_deal(user, _changes(form), deal=deal)
@@ -149,6 +151,7 @@ def deal_edit(request: HttpRequest, pk: int) -> HttpResponse:
             user=user,
             stages=stages,
             editing=True,
+            owner_id=deal.owner_id,
         )
     row = selectors.deal_rows([deal], timezone.localdate())[0]
     return render(request, "pipeline/deal_form.html", {"form": form, "deal": deal, "row": row})
