@@ -1,5 +1,5 @@
 """A sales manager's deal page (found by a walk as a sales manager, in Romanian): the owner
-list offers who may own a deal."""
+list offers who may own a deal, and a close date already past is said as on the list."""
 
 from __future__ import annotations
 
@@ -120,3 +120,26 @@ def test_a_deal_of_an_owner_no_longer_eligible_keeps_them_and_saves(
     assert refused.context["form"].errors["owner"]
     deal.refresh_from_db()
     assert deal.name == "Boilers 2" and deal.owner == lawyer
+
+
+@pytest.mark.parametrize(
+    ("language", "flag"),
+    [
+        ("ro", "data închiderii a trecut"),
+        ("ru", "срок закрытия прошёл"),
+        ("en", "close date passed"),
+    ],
+)
+def test_the_deal_page_says_its_close_date_has_passed(
+    deal: Deal, seller: User, language: str, flag: str
+) -> None:
+    """The list flagged it; the deal's own page said nothing."""
+    User.objects.filter(pk=seller.pk).update(language=language)
+    client = login(seller)
+    page = client.get(reverse("pipeline:deal_edit", args=[deal.pk])).content.decode()
+    head = page.split("<h1>")[1].split('name="name"')[0]  # above the form's fields
+    assert f"15.03.2026 <mark>{flag}</mark>" in head
+    # Re-dated to a day to come, the flag goes.
+    Deal.objects.filter(pk=deal.pk).update(expected_close=date(2026, 4, 30))
+    page = client.get(reverse("pipeline:deal_edit", args=[deal.pk])).content.decode()
+    assert "30.04.2026" in page.split("<h1>")[1] and flag not in page
