@@ -82,6 +82,9 @@ class Exposure:
     # The day each rate was set (its own date, the older of the two for a cross rate): the
     # panel names it as the check's reasons do, not the day of the exposure.
     rate_days: Mapping[str, date] = field(default_factory=dict)
+    # How many days past due make `overdue_beyond` (the rules' overdue_beyond_days): the pages
+    # name it ("of which more than 30 days overdue"); None where the caller did not say.
+    beyond_days: int | None = None
 
     @property
     def rate_lines(self) -> list[tuple[str, Decimal, date | None]]:
@@ -118,6 +121,7 @@ class Exposure:
             "missing_rates": list(self.missing_rates),
             "rates": {c: str(r) for c, r in self.rates.items()},
             "rate_dates": {c: d.isoformat() for c, d in self.rate_days.items()},
+            "beyond_days": self.beyond_days,
         }
 
 
@@ -177,8 +181,10 @@ def convert(
     currency: str,
     rates: RateTable,
     on: date,
+    beyond_days: int | None = None,
 ) -> Exposure:
-    """The exposure in `currency` at the rates of `rates` (the check's day)."""
+    """The exposure in `currency` at the rates of `rates` (the check's day); `beyond_days`,
+    the days `native`'s overdue_beyond was counted with."""
     converted: dict[str, Money] = {}
     missing: set[str] = set()
     used: dict[str, Decimal] = {}
@@ -201,6 +207,7 @@ def convert(
         missing_rates=tuple(sorted(missing)),
         rates=used,
         rate_days=days,
+        beyond_days=beyond_days,
     )
 
 
@@ -209,4 +216,4 @@ def exposure_of(
 ) -> Exposure:
     """One counterparty's exposure in `currency` (the check and the card's panel)."""
     native = native_amounts([counterparty_id], on, beyond_days)[counterparty_id]
-    return convert(counterparty_id, native, currency, rates, on)
+    return convert(counterparty_id, native, currency, rates, on, beyond_days)

@@ -57,11 +57,19 @@ def component_label(name: str) -> str:
     return labels.get(name, name)
 
 
-def exposure_line_label(name: str) -> str:
+def exposure_line_label(name: str, beyond_days: int | None = None) -> str:
     """A component as a line of an exposure table: overdue long is a part of overdue (the
-    total does not add it twice), and says so."""
+    total does not add it twice), and says so, with the days past due it starts after
+    (`beyond_days`, the rules' overdue_beyond_days the amount was counted with): "long"
+    alone read as a contradiction beside "rule allows 60 days"."""
     if name == "overdue_beyond":
-        return _("of which overdue long")
+        if beyond_days is None:  # a check stored before the snapshot kept its days
+            return _("of which overdue long")
+        return ngettext(
+            "of which more than %(days)d day overdue",
+            "of which more than %(days)d days overdue",
+            beyond_days,
+        ) % {"days": beyond_days}
     return component_label(name)
 
 

@@ -192,7 +192,7 @@ def panel(counterparty: Counterparty, on: date) -> Panel:
         lines.append(
             ComponentLine(
                 name,
-                exposure_line_label(name),
+                exposure_line_label(name, exposure.beyond_days),
                 exposure.converted[name],
                 Money(cap, currency) if cap is not None else None,
                 exposure.native[name],

@@ -313,7 +313,7 @@ def evaluate(counterparty: Counterparty, amount: Money, order_ref: str, on: date
     effect = Decision.NEEDS_APPROVAL if breach == BreachAction.NEEDS_APPROVAL else Decision.DENY
     rates = rates_on(on)
     native = amounts_from(exposure_rows, [counterparty.pk])[counterparty.pk]
-    exposure = convert_exposure(counterparty.pk, native, currency, rates, on)
+    exposure = convert_exposure(counterparty.pk, native, currency, rates, on, beyond)
     converted = rates.convert(amount, currency) if amount else Money(amount.amount, currency)
     reasons: list[Reason] = []
     if counterparty.stop_shipments:

@@ -385,7 +385,8 @@ def _exposure_lines(check: CreditCheck) -> list[tuple[str, Money, bool]]:
         if not amount:
             continue
         if name == "overdue_beyond":
-            lines.append((exposure_line_label(name), Money(amount, currency), True))
+            label = exposure_line_label(name, exposure.get("beyond_days"))
+            lines.append((label, Money(amount, currency), True))
         elif name == "unapplied":
             lines.append((component_label(name), Money(-amount, currency), False))
         else:

@@ -195,7 +195,7 @@ def test_the_panel_shows_overdue_long_as_a_part_of_overdue(
     collector.language = "ru"
     collector.save(update_fields=["language"])
     page = client_for(collector).get(reverse("credit:panel", args=[cp.pk])).content.decode()
-    assert "в т. ч. долгая просрочка</th>" in page
+    assert "в т. ч. просрочка более 30 дней</th>" in page
     assert ">долгая просрочка</th>" not in page
 
 
@@ -326,7 +326,7 @@ def test_the_approval_page_adds_up_to_the_excess_it_names(
     assert rows == [
         f"открыто, срок не наступил = 300,00{nbsp}RON",
         f"просрочено = 300,00{nbsp}RON",
-        f"в т. ч. долгая просрочка = 100,00{nbsp}RON",
+        f"в т. ч. просрочка более 30 дней = 100,00{nbsp}RON",
         f"итого = 600,00{nbsp}RON",
         f"этот заказ (400,00{nbsp}EUR) = 2{nbsp}000,00{nbsp}RON",
         f"итого с этим заказом = 2{nbsp}600,00{nbsp}RON",
