@@ -443,7 +443,9 @@ STEP_LABELS = {
 STEP_GATE = {"pretension_sent": GatedAction.PRETENSION, "lawsuit": GatedAction.LAWSUIT}
 
 
-def _next_steps(case: LegalCase, user: User, step_forms: dict[str, Any]) -> dict[str, Any]:
+def _next_steps(
+    case: LegalCase, user: User, step_forms: dict[str, Any], failed: str | None = None
+) -> dict[str, Any]:
     """The steps of the case page's "Next step", sorted for the lawyer: `primary`, the one the
     stage calls for; `forward`, the others that move the case on (or, a hearing, keep it where
     it is); `ending`, closing and writing off; `corrections`, a step already taken recorded
@@ -452,7 +454,13 @@ def _next_steps(case: LegalCase, user: User, step_forms: dict[str, Any]) -> dict
     waits for the director (None, "ask" or "pending")."""
 
     def step(name: str) -> dict[str, Any]:
-        return {"name": name, "label": STEP_LABELS[name], "form": step_forms[name]}
+        # A step whose form was refused opens again with what was typed (`failed`).
+        return {
+            "name": name,
+            "label": STEP_LABELS[name],
+            "form": step_forms[name],
+            "open": name == failed,
+        }
 
     rank = (
         STAGE_ORDER.index(CaseStage(case.stage)) if case.stage in STAGE_ORDER else len(STAGE_ORDER)
@@ -487,13 +495,24 @@ def _next_steps(case: LegalCase, user: User, step_forms: dict[str, Any]) -> dict
         "forward": forward,
         "ending": [step("close"), step("write_off")],
         "corrections": corrections,
+        "correcting": any(c["open"] for c in corrections),
     }
 
 
 @login_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_case(request, _visible_case(request, pk))
+
+
+def _render_case(
+    request: HttpRequest,
+    case: LegalCase,
+    failed: str | None = None,
+    failed_form: Any = None,
+) -> HttpResponse:
+    """The case page; with `failed`, the step whose form was refused, shown open with
+    `failed_form` (what the lawyer typed, the reasons beside the fields), answered 400."""
     user = _user(request)
-    case = _visible_case(request, pk)
     today = timezone.localdate()
     deadline_tasks = case.deadlines.exclude(task_id=None).values("task_id")
     # The fee the statement of claim prints, filled in for the lawyer to check (or change).
@@ -510,6 +529,12 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("due_at", "pk")
     )
     step_forms = _step_forms(case, today, fee)
+    if failed is not None:
+        step_forms[failed] = (
+            forms.in_currency(failed_form, case.currency)
+            if failed in ("lawsuit", "judgment")
+            else failed_form
+        )
     return render(
         request,
         "legal/case.html",
@@ -535,9 +560,10 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "documents": case.documents.order_by("due_date"),
             "can_work": services.can_work_cases(user) and case.is_open,
             "can_approve": services.can_approve(user),
-            "next": _next_steps(case, user, step_forms),
+            "next": _next_steps(case, user, step_forms, failed),
             "decision_form": forms.DecisionForm(),
         },
+        status=400 if failed is not None else 200,
     )
 
 
@@ -614,17 +640,18 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise PermissionDenied
     form_class, run = CASE_ACTIONS[action]
     form = form_class(request.POST, request.FILES)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect("legal:case", pk=case.pk)
-    try:
-        run(case, user, form.cleaned_data)
-        messages.success(request, _("Saved."))
-    except LegalError as exc:
-        messages.error(request, exc.message)
-    return redirect("legal:case", pk=case.pk)
+    if form.is_valid():
+        try:
+            run(case, user, form.cleaned_data)
+        except LegalError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("legal:case", pk=case.pk)
+    # Refused: the page again with the step open and what was typed kept (a redirect lost the
+    # court, the case number and the amounts), the reasons beside the fields and on top.
+    messages.error(request, _("Nothing was saved: %(step)s.") % {"step": STEP_LABELS[action]})
+    return _render_case(request, case, action, form)
 
 
 @login_required

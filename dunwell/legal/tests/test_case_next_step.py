@@ -213,3 +213,38 @@ def test_a_pretension_task_of_a_later_document_is_done_on_its_own_past_the_prete
     preparing.refresh_from_db()
     assert task.status == TaskStatus.DONE
     assert preparing.stage == CaseStage.LAWSUIT_PREPARING
+
+
+def test_a_refused_step_opens_again_with_what_the_lawyer_typed(
+    preparing: LegalCase, lawyer: Any
+) -> None:
+    """A lawsuit's form refused (a fee that is no number) sent the lawyer back to the case page
+    with a red line and an empty form: the court, the case number and the amounts typed were
+    lost. The page comes back with the step open, everything typed in it, the reason beside
+    the field."""
+    client = Client()
+    client.force_login(lawyer)
+    with time_machine.travel(TODAY, tick=False):
+        response = client.post(
+            reverse("legal:case_action", args=[preparing.pk, "lawsuit"]),
+            {
+                "court": "Judecătoria Chișinău, sediul Centru",
+                "case_number": "2-1234/26",
+                "filed_on": "2026-12-07",
+                "principal": "96792.86",
+                "interest": "3097.37",
+                "state_fee": "1 935,86 lei",
+            },
+        )
+    assert response.status_code == 400
+    tree = lxml_html.fromstring(response.content.decode())
+    (step,) = tree.xpath('//details[@data-step="lawsuit"]')
+    assert step.get("open") is not None
+    values = {i.get("name"): i.get("value") for i in step.xpath(".//input")}
+    assert values["court"] == "Judecătoria Chișinău, sediul Centru"
+    assert values["case_number"] == "2-1234/26"
+    assert values["principal"] == "96792.86"
+    assert "Enter a number." in step.text_content()
+    assert "Nothing was saved: Lawsuit filed." in response.content.decode()
+    preparing.refresh_from_db()
+    assert preparing.stage == CaseStage.LAWSUIT_PREPARING and preparing.filed_on is None
