@@ -303,26 +303,18 @@ def _notify(call: Call, event: CallEvent) -> None:
 @transaction.atomic
 def add_caller_as_contact(call: Call, counterparty: Any, *, name: str, by: User) -> Contact:
     """The unknown caller's number becomes a new contact of `counterparty`; the call (and the
-    caller's other calls from that number without a debtor) are matched to it."""
-    from django.utils import timezone
-    from django.utils.translation import gettext as _
+    caller's other calls from that number without a debtor) are matched to it. Saved by the
+    contacts' one home (`work.contacts.save_contact`): who may, the timeline's "Contact added",
+    and a number another active contact of the debtor already has refused (`ContactClash`,
+    nothing saved)."""
+    from dunwell.work.contacts import FIELDS, save_contact
 
-    from dunwell.ledger.models import TimelineEntry
-
-    contact = Contact.objects.create(
-        counterparty=counterparty, name=name, phone=call.external_number
-    )
+    blank = Contact()  # the fields' defaults: no role, works there
+    values = {field: getattr(blank, field) for field in FIELDS}
+    values.update(name=" ".join(name.split()), phone=call.external_number)
+    contact = save_contact(by, counterparty, None, values)
     Call.objects.filter(external_number=call.external_number, counterparty__isnull=True).update(
         contact=contact, counterparty=counterparty
-    )
-    TimelineEntry.objects.create(
-        counterparty=counterparty,
-        at=timezone.now(),
-        actor=by,
-        kind="telephony.contact_added",
-        summary=_("New contact %(name)s, %(number)s (from a call)")
-        % {"name": name, "number": call.external_number},
-        data={"call": call.pk, "contact": contact.pk},
     )
     return contact
 

@@ -26,6 +26,7 @@ from dunwell.accounts.visibility import counterparty_filter, visible_counterpart
 from dunwell.ledger.models import Contact
 from dunwell.telephony import dialing, popups, services
 from dunwell.telephony.models import Call, CallState, Direction, ScreenPop
+from dunwell.work.errors import WorkError
 
 POLL_SECONDS = 0.25
 HEARTBEAT_SECONDS = 15
@@ -186,7 +187,14 @@ def add_contact(request: HttpRequest, pk: int) -> HttpResponse:
     counterparty = get_object_or_404(
         visible_counterparties(_user(request)), pk=int(counterparty_id)
     )
-    services.add_caller_as_contact(call, counterparty, name=name, by=_user(request))
+    try:
+        services.add_caller_as_contact(call, counterparty, name=name, by=_user(request))
+    except WorkError as exc:
+        # Refused (the number is already another contact's of this debtor, or the user may not
+        # change its contacts): the page again, the debtor and the name as chosen, the reason.
+        context = {"call": call, "q": counterparty.name, "debtors": [counterparty]}
+        context |= {"name": name, "error": exc.message}
+        return render(request, "telephony/unknown.html", context, status=400)
     messages.success(request, _("The number is saved as a new contact."))
     return redirect("work:call", counterparty.pk)
 

@@ -308,3 +308,39 @@ def test_a_call_card_in_live_mode_opens_the_stream_for_its_panel(
     client.force_login(supervisor)
     page = client.get(reverse("work:call", args=[debtor.pk]), {"call": call.pk})
     assert STREAM in page.content.decode() and f'data-call="{call.pk}"' in page.content.decode()
+
+
+def test_a_number_another_contact_of_the_debtor_has_is_refused_on_the_page(
+    client, collector, make_counterparty, unknown_call
+):
+    """The caller's number saved as a new contact follows the contacts' one rule: a number
+    another active contact of the debtor already has is refused, said on the unknown caller's
+    page (the debtor and the name kept), nothing saved, the call left unmatched."""
+    debtor = make_counterparty(collector=collector, name="Acme Timber SRL")
+    Contact.objects.create(counterparty=debtor, name="Ana Pop", phone="+40219999999")
+    client.force_login(collector)
+    response = client.post(reverse("telephony:add_contact", args=[unknown_call.pk]),
+                           {"counterparty": debtor.pk, "name": "Ion Rusu"})  # fmt: skip
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "+40 21 999 9999 is already Ana Pop&#x27;s number." in page
+    assert 'value="Ion Rusu"' in page
+    assert f'<option value="{debtor.pk}">Acme Timber SRL</option>' in page
+    assert list(Contact.objects.values_list("name", flat=True)) == ["Ana Pop"]
+    unknown_call.refresh_from_db()
+    assert unknown_call.counterparty is None
+
+
+def test_the_callers_number_saved_as_a_contact_is_told_on_the_timeline(
+    client, collector, make_counterparty, unknown_call
+):
+    from dunwell.ledger.models import TimelineEntry
+
+    debtor = make_counterparty(collector=collector, name="Acme Timber SRL")
+    client.force_login(collector)
+    client.post(reverse("telephony:add_contact", args=[unknown_call.pk]),
+                {"counterparty": debtor.pk, "name": "  Ion   Rusu "})  # fmt: skip
+    assert Contact.objects.get(counterparty=debtor).name == "Ion Rusu"
+    entries = TimelineEntry.objects.filter(counterparty=debtor)
+    summaries = list(entries.values_list("summary", flat=True))
+    assert summaries == ["Contact added: Ion Rusu (phone)"]
