@@ -23,12 +23,12 @@ from django.utils.translation import gettext_lazy as _
 from dunwell.accounts.models import User
 from dunwell.accounts.visibility import counterparty_filter
 from dunwell.ledger.models import Company, Contact, Contract, Counterparty, Document
-from dunwell.ledger.phones import format_phone
 from dunwell.money import Money
 from dunwell.processcache import Kept
 from dunwell.search.latin import latin_keys
 from dunwell.search.models import DocumentNumber
 from dunwell.search.terms import PhoneQuery, phone_query
+from dunwell.work.contacts import written_phone
 
 PER_GROUP = 10
 
@@ -135,20 +135,23 @@ def _contacts(user: User, text: str, phone: PhoneQuery | None) -> Group:
             "name",
             "position",
             "phone",
+            "phone_ext",
             "phone_alt",
+            "phone_alt_ext",
             "email",
             "counterparty_id",
             "counterparty__name",
         )
     )
     for row in _first_rows(qs, group):
-        # the phones as people read them ("+373 22 213 456"), stored in E.164
+        # the phones as people read them ("+373 22 213 456 ext. 12"), stored in E.164, with the
+        # extension to ask the switchboard for (as the card shows it)
         details = tuple(
             value
             for value in (
                 row["position"],
-                format_phone(row["phone"]),
-                format_phone(row["phone_alt"]),
+                written_phone(row["phone"], row["phone_ext"]),
+                written_phone(row["phone_alt"], row["phone_alt_ext"]),
                 row["email"],
             )
             if value

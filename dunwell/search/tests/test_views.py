@@ -201,3 +201,25 @@ def test_the_number_of_queries_does_not_grow_with_the_results(
         ("documents", 10, 15),
         ("contracts", 10, 15),
     ]
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [
+        ("en", "+40 721 234 567 ext. 123 · +40 21 300 4000 ext. 7"),
+        ("ru", "+40 721 234 567 доб. 123 · +40 21 300 4000 доб. 7"),
+        ("uk", "+40 721 234 567 дод. 123 · +40 21 300 4000 дод. 7"),
+        ("ro", "+40 721 234 567 int. 123 · +40 21 300 4000 int. 7"),
+    ],
+)
+def test_a_contacts_phones_are_shown_with_their_extensions(
+    owned: Counterparty, collector: User, language: str, shown: str
+) -> None:
+    """The search shows the number to ask the switchboard for, as the card does: the phone
+    and its extension (the header's box opens this same page)."""
+    Contact.objects.filter(name="Ilinca Barbu").update(
+        phone_ext="123", phone_alt="+40213004000", phone_alt_ext="7"
+    )
+    User.objects.filter(pk=collector.pk).update(language=language)
+    page = _get(collector, "ilinca", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert shown in page
