@@ -37,24 +37,57 @@ def overdue_tasks(user: User, now: datetime) -> QuerySet[Task]:
     )
 
 
-def punctuality(user: User, since: datetime, until: datetime) -> list[dict[str, Any]]:
-    """Per assignee: ladder tasks due in the period, how many were done, and how many inside
-    their window (DESIGN §1.2: the ladder is applied punctually)."""
+def _punctuality_counts(
+    tasks: QuerySet[Task], since: datetime, until: datetime, *per: str
+) -> QuerySet[Task, dict[str, Any]]:
+    """The punctuality rule, one home for the punctuality page and the team page: of the ladder
+    tasks due in [since, until) (those cancelled because the debt was paid, and rejected ones,
+    asked nothing of anyone), how many were done, and how many inside their window (DESIGN
+    §1.2: the ladder is applied punctually). A task left undone counts as not on time. One
+    row per assignee, with the fields `per` names (the assignee's id at least)."""
     in_window = Q(
         status=TaskStatus.DONE, done_at__gte=F("window_start"), done_at__lte=F("window_end")
     )
-    rows = (
-        visible_tasks(user)
-        .filter(step__isnull=False, due_at__gte=since, due_at__lt=until, assignee__isnull=False)
+    due = Q(step__isnull=False, due_at__gte=since, due_at__lt=until, assignee__isnull=False)
+    return (
+        tasks.filter(due)
         .exclude(status__in=[TaskStatus.CANCELLED_PAID, TaskStatus.REJECTED])
-        .values("assignee_id", "assignee__username", "assignee__first_name", "assignee__last_name")
+        .values("assignee_id", *per)
         .annotate(
             total=Count("id"),
             done=Count("id", filter=Q(status=TaskStatus.DONE)),
             on_time=Count("id", filter=in_window),
         )
-        .order_by("assignee__username")
     )
+
+
+def punctuality_share(on_time: int, total: int) -> int | None:
+    """On time as a whole percentage of the tasks due; None when none was due."""
+    return round(100 * on_time / total) if total else None
+
+
+def punctuality_by_assignee(
+    user: User, assignee_ids: list[int], since: datetime, until: datetime
+) -> dict[int, tuple[int, int]]:
+    """Per assignee id, (tasks due, done inside their window), as the punctuality page counts
+    them for `user`: the team page reads its column from here."""
+    rows = _punctuality_counts(
+        visible_tasks(user).filter(assignee_id__in=assignee_ids), since, until
+    ).order_by()
+    return {row["assignee_id"]: (row["total"], row["on_time"]) for row in rows}
+
+
+def punctuality(user: User, since: datetime, until: datetime) -> list[dict[str, Any]]:
+    """Per assignee: ladder tasks due in the period, how many were done, and how many inside
+    their window (`_punctuality_counts`)."""
+    rows = _punctuality_counts(
+        visible_tasks(user),
+        since,
+        until,
+        "assignee__username",
+        "assignee__first_name",
+        "assignee__last_name",
+    ).order_by("assignee__username")
     result = []
     for row in rows:
         name = f"{row['assignee__first_name']} {row['assignee__last_name']}".strip()
@@ -64,7 +97,7 @@ def punctuality(user: User, since: datetime, until: datetime) -> list[dict[str, 
                 "total": row["total"],
                 "done": row["done"],
                 "on_time": row["on_time"],
-                "share": round(100 * row["on_time"] / row["total"]) if row["total"] else 0,
+                "share": punctuality_share(row["on_time"], row["total"]) or 0,
             }
         )
     return result
