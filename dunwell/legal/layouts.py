@@ -39,6 +39,8 @@ class Block:
     both_sides: bool = True
     # each: the blocks repeated for every element of `rows`, which they name as "g."
     children: tuple[Block, ...] = ()
+    # group: its blocks printed on one page (the PDF moves them to the next rather than split)
+    keep: bool = False
 
 
 EACH_VAR = "g"
@@ -48,9 +50,9 @@ def each(rows: str, *children: Block) -> Block:
     return Block("each", rows=rows, children=children)
 
 
-def group(*children: Block, when: str = "", unless: str = "") -> Block:
-    """Blocks shown or hidden together."""
-    return Block("group", when=when, unless=unless, children=children)
+def group(*children: Block, when: str = "", unless: str = "", keep: bool = False) -> Block:
+    """Blocks shown or hidden together; with `keep`, printed on one page."""
+    return Block("group", when=when, unless=unless, children=children, keep=keep)
 
 
 def title(text: str) -> Block:
@@ -155,15 +157,20 @@ BANK_LINES = (
         *_bank_lines(EACH_VAR, _("Bank account in %(currency)s: %(account)s")),
     ),
 )
+# On one page: split, the heading and the recipient ended a page and the account or the bank
+# code began the next, and the debtor copying the details read half of them.
 PAYMENT_DETAILS = (
-    Block("heading", _("Payment details"), when="creditor.payment"),
-    para(
-        _("Recipient: %(name)s, tax id %(tax_id)s"),
-        when="creditor.payment",
-        name="creditor.name",
-        tax_id="creditor.tax_id",
+    group(
+        Block("heading", _("Payment details"), when="creditor.payment"),
+        para(
+            _("Recipient: %(name)s, tax id %(tax_id)s"),
+            when="creditor.payment",
+            name="creditor.name",
+            tax_id="creditor.tax_id",
+        ),
+        *BANK_LINES,
+        keep=True,
     ),
-    *BANK_LINES,
 )
 # The claim itself, per contract and currency: the pretension's and the statement of claim's.
 CLAIM_BODY = (
@@ -687,7 +694,11 @@ def _resolve(blocks: tuple[Block, ...], data: Mapping[str, Any]) -> list[dict[st
                 out.extend(_resolve(block.children, {**data, EACH_VAR: element}))
             continue
         if block.kind == "group":
-            out.extend(_resolve(block.children, data))
+            children = _resolve(block.children, data)
+            if block.keep and children:
+                out.append({"kind": "keep", "blocks": children})
+            else:
+                out.extend(children)
             continue
         item: dict[str, Any] = {"kind": block.kind, "bold": block.bold}
         if block.kind in {"title", "subtitle", "para", "heading"}:
