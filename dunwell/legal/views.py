@@ -141,7 +141,9 @@ def _by_hand(data: dict[str, Any]) -> CalcBlock:
             raise LegalError(_("Pick a rule, or a debtor whose country decides it."))
         rule, defaults = selectors.rule_for(counterparty, None)
         options = {**defaults, **options}
-    currency = selectors.currency_for(counterparty) if counterparty else data["currency"]
+    # the currency the form shows (the debtor's own once one is picked: `_debtor_currency`),
+    # else the debtor's: a currency typed for a debtor was overruled by its documents' one
+    currency = data["currency"] or (selectors.currency_for(counterparty) if counterparty else "")
     calc = calculate_claim([item], rule, options, data["to"], currency=currency)
     return _block(_("Debt entered by hand"), currency, [item], [], calc)
 
@@ -166,6 +168,17 @@ def _from_ledger(counterparty: Counterparty, data: dict[str, Any]) -> list[CalcB
     ]
 
 
+def _debtor_currency(user: User, raw: Any) -> str:
+    """The currency a debt by hand of the debtor `raw` (its id as sent) is pre-filled with:
+    its open documents' (their contract's), not the company's (a EUR debtor's read RON); ""
+    for no debtor, or one the user does not see."""
+    pk = query_id(raw)
+    if pk is None:
+        return ""
+    found = visible_counterparties(user).select_related("company").filter(pk=pk).first()
+    return selectors.currency_for(found) if found is not None else ""
+
+
 @login_required
 def calculator(request: HttpRequest) -> HttpResponse:
     user = _user(request)
@@ -182,6 +195,9 @@ def calculator(request: HttpRequest) -> HttpResponse:
         # A link for one debtor (from its legal case): the form with the debtor picked and
         # its documents listed, nothing calculated yet.
         initial["counterparty"] = source["counterparty"]
+        initial["currency"] = _debtor_currency(user, source["counterparty"]) or initial.get(
+            "currency", ""
+        )
         data = None
     form = forms.CalculatorForm(
         data,
@@ -244,11 +260,18 @@ def calculator(request: HttpRequest) -> HttpResponse:
 def calculator_documents(request: HttpRequest) -> HttpResponse:
     """The calculator's document list for the debtor just picked (htmx), without calculating:
     only the open documents of a debtor the user sees."""
+    user = _user(request)
+    counterparties = visible_counterparties(user)
     form = forms.CalculatorForm(
-        {"counterparty": request.GET.get("counterparty", "")},
-        counterparties=visible_counterparties(_user(request)),
+        {"counterparty": request.GET.get("counterparty", "")}, counterparties=counterparties
     )
-    return render(request, "legal/_calculator_documents.html", {"form": form})
+    context: dict[str, Any] = {"form": form}
+    currency = _debtor_currency(user, request.GET.get("counterparty"))
+    if currency:
+        # the debt by hand's currency becomes the debtor's too (swapped in beside the list)
+        filled = forms.CalculatorForm(counterparties=counterparties, initial={"currency": currency})
+        context["currency_field"] = filled["currency"]
+    return render(request, "legal/_calculator_documents.html", context)
 
 
 # --- cases -----------------------------------------------------------------------------------
