@@ -44,6 +44,7 @@ from django.db.models import F
 from dunwell.accounts.models import Role, User
 from dunwell.accounts.visibility import can_decide_approval
 from dunwell.demo.approvals import put_large_debts_on_approval
+from dunwell.demo.courts import court_for
 from dunwell.ladder.engine import run
 from dunwell.ladder.models import Action, Task, TaskStatus
 from dunwell.ladder.services import approve_task
@@ -84,8 +85,6 @@ READ_AFTER_DAYS = 3
 # A case whose pretension went unanswered: the run's court-filing step finds it here.
 UNANSWERED = frozenset({CaseStage.AWAITING_RESPONSE, CaseStage.LAWSUIT_PREPARING})
 WRITTEN = frozenset({Action.LETTER, Action.EMAIL, Action.FINAL_WARNING})
-# The court of the company's seat (Carpați Distribuție SRL, Bucharest), where it sues.
-COURT = "Tribunalul București, Secția a VI-a civilă"
 # What the lawyer (Laura Lupu, Bucharest) wrote on a court-filing step not filed yet.
 PREPARING = "Pregătesc cererea de chemare în judecată"
 # What was sent by hand: a one-page PDF stands for the letter the collector printed.
@@ -352,13 +351,17 @@ class _Replay:
         filed = self.calendar.add_working_days(day, self.rng.randint(2, 4))
         if filed >= next_run:
             return
-        number = f"{self.rng.randrange(1000, 48000)}/3/{filed.year}"  # a Romanian file number
+        # The court of the debtor's country and city, its file number written as it writes them.
+        debtor = case.counterparty
+        court, number = court_for(
+            debtor.country, debtor.address, self.rng.randrange(1000, 48000), filed.year
+        )
         hearing_in = self.rng.randint(30, 60)
 
         def file(at: datetime) -> None:
             principal, interest = self.claim(case)
             filed_case = file_lawsuit(
-                case, lawyer, court=COURT, case_number=number, filed_on=filed,
+                case, lawyer, court=court, case_number=number, filed_on=filed,
                 principal=principal, interest=interest,
                 state_fee=(principal * Decimal("0.02")).quantize(Decimal("0.01")),
             )  # fmt: skip

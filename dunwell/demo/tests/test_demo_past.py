@@ -190,3 +190,30 @@ def test_the_notices_of_past_days_read_in_the_readers_language(demo: None) -> No
         assert "пропустив платіж" in page
         assert "урегулюйте його переговорами до" in page
         assert [name for name in english if name in page] == []
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_each_lawsuit_is_filed_in_a_court_of_the_debtors_country_and_city(demo: None) -> None:
+    """A Russian or Ukrainian debtor was sued in "Tribunalul București": each filed case names
+    the commercial court of its debtor's city (its country's capital's when not listed), and a
+    case number written as that court writes it; the case page shows it."""
+    from dunwell.demo.courts import COURTS
+
+    filed = list(LegalCase.objects.exclude(court="").select_related("counterparty"))
+    assert filed
+    assert {case.counterparty.country for case in filed} - {"RO"}, "only Romanian debtors sued"
+    for case in filed:
+        debtor = case.counterparty
+        city = debtor.address.split(",")[0]
+        court, number = COURTS[debtor.country][city]
+        assert case.court == court, (debtor.country, debtor.address, case.court)
+        head = number.split("{n}")[0]
+        assert case.case_number.startswith(head), (case.court, case.case_number)
+    client = Client()
+    client.force_login(User.objects.get(username="lawyer"))
+    case = next(c for c in filed if c.counterparty.country != "RO")
+    with time_machine.travel(MOMENT, tick=False):
+        html = client.get(reverse("legal:case", args=[case.pk])).content.decode()
+    assert case.court in html and "Tribunalul București" not in html
+
