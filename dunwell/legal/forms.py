@@ -382,17 +382,13 @@ class DecisionForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        day = data.get("ask_again_on")
-        if day is None:
-            return data
-        from dunwell.ladder.services import LadderError, check_ask_again_on
+        # the service's rule (one home), said on the field before anything is decided
+        from dunwell.legal.errors import LegalError
+        from dunwell.legal.services import check_ask_again_on
 
-        if data.get("approve"):
-            self.add_error("ask_again_on", _("A day to ask again goes only with a rejection."))
-            return data
         try:
-            check_ask_again_on(day)
-        except LadderError as exc:
+            check_ask_again_on(bool(data.get("approve")), data.get("ask_again_on"))
+        except LegalError as exc:
             self.add_error("ask_again_on", str(exc.message))
         return data
 

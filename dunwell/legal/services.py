@@ -404,16 +404,18 @@ def request_approval(case: LegalCase, action: str, user: User, reason: str = "")
     return approval
 
 
-def _check_ask_again_on(approve: bool, ask_again_on: date | None) -> None:
-    """The pressure scale's rule for the day (after today), and only with a rejection."""
-    from dunwell.ladder.services import LadderError, check_ask_again_on
+def check_ask_again_on(approve: bool, ask_again_on: date | None) -> None:
+    """The pressure scale's rule for the day (after today), and only with a rejection: the
+    decision, the bulk decision and the decision form (on its field) check it here."""
+    from dunwell.ladder.services import LadderError
+    from dunwell.ladder.services import check_ask_again_on as check_day
 
     if ask_again_on is None:
         return
     if approve:
         raise LegalError(gettext_lazy("A day to ask again goes only with a rejection."))
     try:
-        check_ask_again_on(ask_again_on)
+        check_day(ask_again_on)
     except LadderError as exc:
         raise LegalError(exc.message) from None
 
@@ -430,7 +432,7 @@ def decide_approval(
     keeps waiting, off the director's list until that day ("not now")."""
     if not can_approve(user):
         raise LegalError(gettext_lazy("Only the director can decide on this step."))
-    _check_ask_again_on(approve, ask_again_on)
+    check_ask_again_on(approve, ask_again_on)
     with transaction.atomic():
         approval = Approval.objects.select_for_update().get(pk=approval.pk)
         if approval.status != Approval.Status.PENDING:
@@ -1131,7 +1133,7 @@ def decide_approvals(
         if problems or len(locked) != len(set(ids)):
             raise ApprovalsRefused(problems or [_("Select at least one row.")])
         try:
-            _check_ask_again_on(approve, ask_again_on)
+            check_ask_again_on(approve, ask_again_on)
         except LegalError as exc:
             raise ApprovalsRefused([str(exc.message)]) from None
         approvals = Approval.objects.filter(pk__in=ids).order_by("requested_at", "pk")

@@ -124,3 +124,30 @@ def test_the_bulk_rejection_puts_the_selection_off_until_a_day(
     )
     assert bad.status_code == 400
     assert "Ask again on: soon is not a date." in bad.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("approve", "days", "said"),
+    [("yes", 3, "A day to ask again goes only with a rejection."),
+     ("no", 0, "The day to ask again must be after today."),
+     ("no", -1, "The day to ask again must be after today.")],
+)  # fmt: skip
+def test_the_decision_form_says_the_services_rule_on_its_field(
+    approve: str, days: int, said: str
+) -> None:
+    """The form asks the service's check (services.check_ask_again_on, one home for the rule)
+    and says its refusal beside the day, not above the form."""
+    from dunwell.legal.forms import DecisionForm
+
+    day = timezone.localdate() + timedelta(days=days)
+    form = DecisionForm({"approve": approve, "ask_again_on": day.isoformat()})
+    assert not form.is_valid()
+    assert form.errors == {"ask_again_on": [said]}
+
+
+def test_the_decision_form_takes_a_rejection_with_a_day_to_come() -> None:
+    from dunwell.legal.forms import DecisionForm
+
+    day = timezone.localdate() + timedelta(days=3)
+    assert DecisionForm({"approve": "no", "ask_again_on": day.isoformat()}).is_valid()
+    assert DecisionForm({"approve": "yes"}).is_valid()
