@@ -184,3 +184,58 @@ def test_a_tasks_priority_reasons_wrap_under_its_score(
     )
     assert page.evaluate(SCROLL) <= width
     page.screenshot(path=str(SHOTS / f"day-reasons-{language}.png"))
+
+
+# Each word of an element's text whose letters stand on more than one line: a word cut in two.
+CUT_WORDS = """e => {
+  const cut = [];
+  const walker = document.createTreeWalker(e, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (const m of node.data.matchAll(/\\S+/g)) {
+      const tops = new Set();
+      for (let i = m.index; i < m.index + m[0].length; i++) {
+        const r = document.createRange();
+        r.setStart(node, i);
+        r.setEnd(node, i + 1);
+        tops.add(Math.round(r.getBoundingClientRect().top));
+      }
+      if (tops.size > 1) cut.push(m[0]);
+    }
+  }
+  return cut;
+}"""
+
+
+@pytest.mark.parametrize("language", ["ru", "uk", "ro"])
+def test_the_workspace_links_keep_their_words_whole_on_a_phone(
+    chromium: Any,
+    sign_in: Callable[..., Any],
+    live_server: Any,
+    supervisor: User,
+    language: str,
+) -> None:
+    """At 390 px the links above the team page (Notifications, Open tasks, Call scripts,
+    Language and calendar) shrank into four columns and broke their words anywhere: the
+    supervisor read 'Уведомлен' over 'ия 65'. Now the row wraps and each word stays whole."""
+    from dunwell.work.models import Notification
+
+    Notification.objects.create(
+        recipient=supervisor, kind=Notification.Kind.OTHER, message="x",
+        created_at=timezone.now(),
+    )  # fmt: skip
+    page = sign_in(chromium, supervisor, width=390, language=language)
+    response = page.goto(live_server.url + "/work/team/")
+    assert response is not None and response.status == 200
+    page.screenshot(path=str(SHOTS / f"subnav-{language}-390.png"))
+    links = page.locator("nav.subnav a")
+    assert links.count() == 4
+    assert links.first.inner_text().split()[0] == {
+        "ru": "Уведомления", "uk": "Сповіщення", "ro": "Notificări"
+    }[language]  # fmt: skip
+    assert [page.evaluate(CUT_WORDS, links.nth(i).element_handle()) for i in range(4)] == [
+        [],
+        [],
+        [],
+        [],
+    ]
+    assert page.evaluate(SCROLL) <= 390
