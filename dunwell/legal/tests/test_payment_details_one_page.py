@@ -46,10 +46,10 @@ def test_the_payment_details_are_not_split_across_pages(
     debtor: Counterparty, lawyer: Any, make_document: Callable[..., Document], more: int
 ) -> None:
     with_requisites(debtor.company)
-    contract = debtor.documents.first().contract  # type: ignore[attr-defined]
+    contract = Document.objects.filter(counterparty=debtor).values_list("contract", flat=True)[0]
     for n in range(more):
         make_document(
-            debtor, "250.00", number=f"INV-{100 + n}", contract=contract,
+            debtor, "250.00", number=f"INV-{100 + n}", contract_id=contract,
             date=date(2026, 1, 5) + timedelta(days=n), due_date=date(2026, 2, 4),
         )  # fmt: skip
     paper = generate_document(debtor, "pretension", lawyer, language="ru", today=TODAY)
