@@ -22,6 +22,10 @@ class InsightConfig(AppConfig):
         from dunwell.ledger.allocation import on_reallocate
 
         on_reallocate(snapshots.mark_stale)
+        # What the cash forecast keeps (its curves, its band) is keyed by the ledger's state.
+        from dunwell.insight import forecast
+
+        on_reallocate(forecast.ledger_changed)
         pre_delete.connect(snapshots.forget_counterparty, sender="ledger.Counterparty", weak=False)
         periodic.register("insight.kpi_snapshots", snapshots.refresh_if_due)
 

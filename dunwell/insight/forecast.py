@@ -17,7 +17,7 @@ half up (money.share_of_cents). SQL does not multiply money by a share: SQLite's
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -25,6 +25,7 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from dunwell.accounts.models import User
@@ -453,7 +454,7 @@ def _rows_and_placing(
     rows = [r for r in rows if r[0] != "delay"]
     if scored is not None:
         rows = _with_scores(rows, scored, as_of, items=items)
-    placing = _Placing(as_of, fallback, _late_curves(as_of, user))
+    placing = _Placing(as_of, fallback, cached_late_curves(as_of, user))
     return rows, placing, rate, measured
 
 
@@ -760,29 +761,77 @@ def band_errors(as_of: date, user: User | None) -> dict[str, dict[str, list[floa
 
 
 BAND_CACHE_SECONDS = 6 * 3600
+LEDGER_CHANGES_KEPT = 10_000
 
 
-def cached_band_errors(as_of: date, user: User | None) -> dict[str, dict[str, list[float | None]]]:
-    """band_errors, kept for 6 hours per day, user and state of the ledger (the newest
-    document and payment): it rebuilds six past forecasts, the page's slowest part."""
-    from dunwell.insight.models import ForecastBand
+def ledger_changed(cursor: Any, counterparty_sql: str) -> None:
+    """The ledger's reallocation hook: one `LedgerChange` row in the reallocation's own
+    transaction, so what the forecast keeps is recomputed once it commits."""
+    from dunwell.insight.models import LedgerChange
+
+    cursor.execute(f"INSERT INTO {LedgerChange._meta.db_table} DEFAULT VALUES")
+
+
+def ledger_state() -> str:
+    """The ledger as this reader sees it: the newest document and payment, and the
+    reallocations committed. A new row or any reallocation (a payment's money moved, an open
+    amount changed) gives another state."""
+    from dunwell.insight.models import LedgerChange
     from dunwell.ledger.models import Document, Payment
 
-    newest = (
-        Document.objects.order_by("-pk").values_list("pk", flat=True).first(),
-        Payment.objects.order_by("-pk").values_list("pk", flat=True).first(),
-    )
+    newest = [
+        model.objects.order_by("-pk").values_list("pk", flat=True).first()
+        for model in (Document, Payment)
+    ]
+    # The count too: a long import that took its row's id before a short change committed
+    # leaves the newest id as it was when it commits.
+    changes = LedgerChange.objects.aggregate(n=Count("pk"), newest=Max("pk"))
+    return ":".join(str(n) for n in (*newest, changes["n"], changes["newest"]))
+
+
+def _kept(what: str, as_of: date, user: User | None, compute: Callable[[], Any]) -> Any:
+    """`compute()`'s JSON value, kept for 6 hours per what, day, user and ledger state:
+    the forecast's slow parts that the same question asks again (a week opened after the
+    forecast, the next user's visit)."""
+    from dunwell.insight.models import ForecastBand, LedgerChange
+
     who = user.pk if user is not None else "all"
-    key = f"{as_of.isoformat()}:{who}:{newest[0]}:{newest[1]}"
+    state = ledger_state()
+    key = f"{what}:{as_of.isoformat()}:{who}:{state}"
     now = timezone.now()
     fresh_since = now - timedelta(seconds=BAND_CACHE_SECONDS)
     found = ForecastBand.objects.filter(key=key, computed_at__gte=fresh_since).first()
     if found is not None:
-        return found.errors  # type: ignore[no-any-return]
-    errors = band_errors(as_of, user)
+        return found.errors
+    value = compute()
     ForecastBand.objects.filter(computed_at__lt=fresh_since).delete()
-    ForecastBand.objects.update_or_create(key=key, defaults={"errors": errors, "computed_at": now})
+    ForecastBand.objects.update_or_create(key=key, defaults={"errors": value, "computed_at": now})
+    changes, newest_change = state.split(":")[2:]
+    if int(changes) > LEDGER_CHANGES_KEPT:
+        # The next reader computes once more (the count changed): once in that many changes.
+        LedgerChange.objects.filter(pk__lt=int(newest_change)).delete()
+    return value
+
+
+def cached_band_errors(as_of: date, user: User | None) -> dict[str, dict[str, list[float | None]]]:
+    """band_errors, kept (`_kept`): it rebuilds six past forecasts, the page's slowest part."""
+    errors: dict[str, dict[str, list[float | None]]] = _kept(
+        "band", as_of, user, lambda: band_errors(as_of, user)
+    )
     return errors
+
+
+def cached_late_curves(as_of: date, user: User | None) -> dict[tuple[str, int], list[float]]:
+    """_late_curves, kept (`_kept`): a year of month-ends paired with the invoices open on
+    them, the largest part of a forecast at 1M documents, asked again by every week or month
+    opened from it. JSON keeps a float as written, so a kept curve is the computed one."""
+    rows = _kept(
+        "curves",
+        as_of,
+        user,
+        lambda: [[cur, b, curve] for (cur, b), curve in _late_curves(as_of, user).items()],
+    )
+    return {(cur, int(b)): curve for cur, b, curve in rows}
 
 
 def totals(rows: Iterable[Row]) -> int:

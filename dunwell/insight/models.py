@@ -120,8 +120,9 @@ class DocumentPrediction(models.Model):
 
 
 class ForecastBand(models.Model):
-    """The cash forecast's band errors, kept for a few hours (insight/forecast.py): each is
-    six past forecasts rebuilt. Keyed by day, user and the ledger's newest rows."""
+    """What the cash forecast keeps for a few hours (insight/forecast.py, `_kept`): its band
+    errors (six past forecasts rebuilt) and its late-payment curves (a year of month-ends).
+    Keyed by what, the day, the user and the ledger's state (`forecast.ledger_state`)."""
 
     key = models.CharField(max_length=200, unique=True)
     errors = models.JSONField(default=dict)
@@ -193,3 +194,20 @@ class KpiStale(models.Model):
 
     def __str__(self) -> str:
         return str(self.counterparty_id)
+
+
+class LedgerChange(models.Model):
+    """One row per reallocation of the ledger (written in its transaction by the reallocation
+    hook): the newest id a reader sees tells whether payments or open amounts changed since
+    something was kept (the forecast's curves and band). An insert blocks no other writer,
+    and a change not yet committed is not seen: nothing is kept under a state the reader
+    cannot see. The rows are pruned when there are 10,000 (`forecast.LEDGER_CHANGES_KEPT`)."""
+
+    id = models.BigAutoField(primary_key=True)
+
+    class Meta:
+        verbose_name = _("ledger change")
+        verbose_name_plural = _("ledger changes")
+
+    def __str__(self) -> str:
+        return str(self.pk)
