@@ -223,10 +223,11 @@ def metrics(
             cursor.execute("SET LOCAL work_mem = '64MB'")
             cursor.execute("SET LOCAL jit = off")
         snapshots = _past(cursor, ends, edges, horizons, by, filters)
+        sales = _Sales(cursor, by, filters)
         sales_ends = kpi.cuts(as_of, LOOKBACK_MONTHS + TREND_MONTHS)
-        sales_rows = _sales(cursor, sales_ends, by, filters)
-        report.figures = _period_figures(cursor, period, edges, by, filters)
-        report.previous = _period_figures(cursor, period.previous(), edges, by, filters)
+        sales_rows = sales(sales_ends)
+        report.figures = _period_figures(cursor, period, edges, by, filters, sales)
+        report.previous = _period_figures(cursor, period.previous(), edges, by, filters, sales)
     report.series = _series(report, ends, sales_ends, snapshots, sales_rows)
     report.collectors = collector_results(
         as_of, user=user, company=company, currency=currency, start=period.start
@@ -235,7 +236,12 @@ def metrics(
 
 
 def _period_figures(
-    cursor: Any, period: kpi.Period, edges: Sequence[int], by: MetricsBy | None, filters: _Filters
+    cursor: Any,
+    period: kpi.Period,
+    edges: Sequence[int],
+    by: MetricsBy | None,
+    filters: _Filters,
+    sales: _Sales,
 ) -> dict[tuple[Any, str], PeriodFigures]:
     """DSO, best possible DSO, ADD and CEI over `period`, per (group, currency): the
     receivables on its last day and on the day before it, its credit sales, the credit sales
@@ -244,13 +250,11 @@ def _period_figures(
     opening, end = period.opening, period.end
     open_rows = _past(cursor, [opening, end], edges, HORIZONS, by, filters)
     history_ends = kpi.cuts(end, LOOKBACK_MONTHS)
-    history_rows = _sales(cursor, history_ends, by, filters)
-    period_rows = _sales(cursor, [opening, end], by, filters)
+    history_rows = sales(history_ends)
+    period_rows = sales([opening, end])
     window_start = period.sales_start(SIMPLE_DSO_MONTHS)
     window_rows = (
-        period_rows
-        if window_start == period.start
-        else _sales(cursor, [window_start - kpi.ONE_DAY, end], by, filters)
+        period_rows if window_start == period.start else sales([window_start - kpi.ONE_DAY, end])
     )
     window_days = (end - window_start).days + 1
     held: dict[tuple[Any, str], list[int]] = defaultdict(lambda: [0, 0, 0])
@@ -694,31 +698,55 @@ def _per_document_sql(
     return sql, params
 
 
-def _sales(
-    cursor: Any, ends: list[date], by: MetricsBy | None, filters: _Filters
-) -> list[tuple[Any, str, int, int]]:
-    """Credit sales per (group, currency, month index of `ends`). With few groups (none,
-    company, currency) they are summed per day in SQL and per month here: a plain GROUP BY
-    is cheaper than bucketing every document by a CASE over 36 months."""
-    if by in (MetricsBy.SEGMENT, MetricsBy.COLLECTOR):
-        cursor.execute(*_sales_sql(ends, by, filters))
-        return [tuple(row) for row in cursor.fetchall()]  # type: ignore[misc]
-    key, join = _key_sql(by)
-    conditions, condition_params = filters.sql()
-    cursor.execute(
-        f"SELECT {key}, d.currency, d.date, {_cents('d.amount')} "  # noqa: S608
-        f"FROM ledger_document d {join}"
-        "WHERE d.cancelled = %s AND d.date > %s AND d.date <= %s"
-        + "".join(f" AND {c}" for c in conditions)
-        + " GROUP BY 1, 2, 3",
-        [False, ends[0], ends[-1], *condition_params],
-    )
-    months: dict[tuple[Any, str, int], int] = defaultdict(int)
-    for key_value, cur, day, cents in cursor.fetchall():
-        if not isinstance(day, date):
-            day = date.fromisoformat(str(day)[:10])
-        months[(key_value, cur, bisect_left(ends, day))] += int(cents)
-    return [(k, cur, m, cents) for (k, cur, m), cents in months.items()]
+class _Sales:
+    """Credit sales per (group, currency, month index of `ends`) for each question a report
+    asks (the trend's 36 months, each period's count-back history, the period, the simple
+    DSO's window). With few groups (none, company, currency) the documents are read once, summed
+    per day in SQL, and each question summed per month from those days here: one scan of the
+    documents' span instead of one per question (a plain GROUP BY is also cheaper than bucketing
+    every document by a CASE over 36 months). By segment or collector each question is its own
+    query (`_sales_sql`)."""
+
+    def __init__(self, cursor: Any, by: MetricsBy | None, filters: _Filters) -> None:
+        self.cursor, self.by, self.filters = cursor, by, filters
+        self.days: dict[tuple[Any, str, date], int] = defaultdict(int)
+        self.read: tuple[date, date] | None = None  # (after, up to) already in `days`
+
+    def __call__(self, ends: list[date]) -> list[tuple[Any, str, int, int]]:
+        if self.by in (MetricsBy.SEGMENT, MetricsBy.COLLECTOR):
+            self.cursor.execute(*_sales_sql(ends, self.by, self.filters))
+            return [tuple(row) for row in self.cursor.fetchall()]  # type: ignore[misc]
+        after, up_to = ends[0], ends[-1]
+        if self.read is None:
+            self._read(after, up_to)
+            self.read = (after, up_to)
+        else:
+            if after < self.read[0]:
+                self._read(after, self.read[0])
+            if up_to > self.read[1]:
+                self._read(self.read[1], up_to)
+            self.read = (min(after, self.read[0]), max(up_to, self.read[1]))
+        months: dict[tuple[Any, str, int], int] = defaultdict(int)
+        for (key_value, cur, day), cents in self.days.items():
+            if after < day <= up_to:
+                months[(key_value, cur, bisect_left(ends, day))] += cents
+        return [(k, cur, m, cents) for (k, cur, m), cents in months.items()]
+
+    def _read(self, after: date, up_to: date) -> None:
+        key, join = _key_sql(self.by)
+        conditions, condition_params = self.filters.sql()
+        self.cursor.execute(
+            f"SELECT {key}, d.currency, d.date, {_cents('d.amount')} "  # noqa: S608
+            f"FROM ledger_document d {join}"
+            "WHERE d.cancelled = %s AND d.date > %s AND d.date <= %s"
+            + "".join(f" AND {c}" for c in conditions)
+            + " GROUP BY 1, 2, 3",
+            [False, after, up_to, *condition_params],
+        )
+        for key_value, cur, day, cents in self.cursor.fetchall():
+            if not isinstance(day, date):
+                day = date.fromisoformat(str(day)[:10])
+            self.days[(key_value, cur, day)] += int(cents)
 
 
 def _sales_sql(ends: list[date], by: MetricsBy | None, filters: _Filters) -> tuple[str, list[Any]]:
