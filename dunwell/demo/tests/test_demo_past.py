@@ -217,3 +217,18 @@ def test_each_lawsuit_is_filed_in_a_court_of_the_debtors_country_and_city(demo: 
         html = client.get(reverse("legal:case", args=[case.pk])).content.decode()
     assert case.court in html and "Tribunalul București" not in html
 
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_the_demos_foreign_debts_have_an_exchange_rate_on_its_day(demo: None) -> None:
+    """The demo built on 31.03.2026, months before the shipped rates' day (02.11.2026): the
+    debtor list's credit column said 'rate missing' for every debtor in EUR, MDL, RUB, UAH;
+    now it converts them at the demo's approximate monthly rates."""
+    collector = User.objects.get(username="collector1")
+    client = Client()
+    client.force_login(collector)
+    with time_machine.travel(MOMENT, tick=False):
+        page = client.get(reverse("work:debtors") + "?sort=name").content.decode()
+    assert "Exposure / limit" in page
+    assert "rate missing" not in page
+    assert "EUR" in page or "MDL" in page or "RUB" in page or "UAH" in page

@@ -77,6 +77,10 @@ class Command(BaseCommand):
         as_of = timezone.localdate()
         out = settings.DATA_DIR / "demo"
         company = ensure_company()
+        from dunwell.demo.fx_history import ensure_fx_history
+
+        if added := ensure_fx_history():
+            self.stdout.write(f"  exchange rates: {added} approximate monthly values for the demo")
         self.stdout.write(f"Generating {options['documents']:,} documents as of {as_of} in {out}")
         paths = generate_demo_data(
             out,
