@@ -10,6 +10,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.formats import date_format, get_format
@@ -232,11 +233,15 @@ class QueryDateField(forms.DateField):
 
 
 def query_errors(form: forms.Form) -> list[tuple[str, str]]:
-    """(field label, reason) for each bad parameter, for the 400 page."""
+    """(field label, reason) for each bad parameter, for the 400 page; a reason that is about
+    the parameters together (the form's clean()) has no label, never Django's '__all__'."""
     rows: list[tuple[str, str]] = []
     for name, errors in form.errors.items():
         field = form.fields.get(name)
-        label = str(field.label or name) if field is not None else name
+        if name == NON_FIELD_ERRORS:
+            label = ""
+        else:
+            label = str(field.label or name) if field is not None else name
         rows.extend((label, str(error)) for error in errors)
     return rows
 
