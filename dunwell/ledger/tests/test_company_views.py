@@ -450,3 +450,23 @@ def test_a_bank_code_of_no_known_kind_is_shown_without_one(company: Company, adm
     account_of(company, "1234567")
     listed = client_for(admin).get(reverse("ledger:companies")).content.decode()
     assert "1234567</td>" in listed and "code-kind" not in listed
+
+
+def test_the_ukrainian_tax_id_label_does_not_name_the_register_code(
+    company: Company, admin: User
+) -> None:
+    """In Ukrainian the company's tax id read 'Податковий номер (ЄДРПОУ)' while the field below
+    it, the registration number, says 'У державному реєстрі: ЄДРПОУ, ...', and a Romanian
+    company's tax id typed wrong answered 'Неправильний CUI': two fields for one code, and the
+    wrong code for the field. The tax id is 'Податковий номер', as ro 'Cod fiscal'."""
+    User.objects.filter(pk=admin.pk).update(language="uk")
+    client = client_for(admin)
+    url = reverse("ledger:company_edit", args=[company.pk])
+    response = client.post(url, {**REQUISITES, "tax_id": "RO-bad tax"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert '<label for="id_tax_id">Податковий номер:</label>' in page
+    assert "Неправильний CUI" in page
+    assert page.count("ЄДРПОУ") == 1  # the registration number's help only
+    listing = client.get(reverse("ledger:companies")).content.decode()
+    assert "<th>Податковий номер</th>" in listing and "ЄДРПОУ" not in listing
