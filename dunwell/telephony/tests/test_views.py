@@ -344,3 +344,9 @@ def test_the_callers_number_saved_as_a_contact_is_told_on_the_timeline(
     entries = TimelineEntry.objects.filter(counterparty=debtor)
     summaries = list(entries.values_list("summary", flat=True))
     assert summaries == ["Contact added: Ion Rusu (phone)"]
+
+
+def test_the_new_contacts_phone_reads_as_people_write_it(client, collector, unknown_call):
+    client.force_login(collector)
+    page = client.get(reverse("telephony:unknown", args=[unknown_call.pk])).content.decode()
+    assert 'id="phone" name="phone" value="+40 21 999 9999" readonly' in page
