@@ -180,3 +180,50 @@ def test_the_worklist_puts_the_likely_late_debtor_first_without_a_query_per_row(
     assert items[0].task.counterparty.name == "Risky SRL"
     assert ("likely_late", 9) in items[0].priority.reasons
     assert all(not any(n == "likely_late" for n, _p in i.priority.reasons) for i in items[1:])
+
+
+def test_scoring_rows_alike_once_gives_every_rows_own_contributions() -> None:
+    """`top_factors` scores one row of each group of rows alike in the features revealed so
+    far; the factors are those of scoring every row, as the plain sampled Shapley does."""
+    import random
+
+    import numpy as np
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    from dunwell.insight.prediction.model import FACTOR_ORDERS, TOP_FACTORS, top_factors
+
+    rng = np.random.default_rng(7)
+    width = len(FEATURES)
+    customers = rng.normal(size=(40, width))
+    # 600 documents of 40 customers: the customer's features shared, three of their own, some
+    # missing; a few documents exact copies of others.
+    x = customers[rng.integers(0, 40, 600)]
+    x[:, -3:] = rng.integers(0, 5, size=(600, 3))
+    x[rng.random(x.shape) < 0.05] = np.nan
+    x[500:] = x[:100]
+    late = (np.nan_to_num(x[:, 0]) + np.nan_to_num(x[:, -1]) / 3 + rng.normal(size=600)) > 0.5
+    classifier = HistGradientBoostingClassifier(max_iter=30, random_state=0).fit(x, late)
+
+    # The plain computation: every row scored at every step.
+    contributions = np.zeros_like(x)
+    orders = random.Random(0)
+    unknown = np.full_like(x, np.nan)
+    start = classifier.decision_function(unknown)
+    for _ in range(FACTOR_ORDERS):
+        order = list(range(width))
+        orders.shuffle(order)
+        current, before = unknown.copy(), start
+        for j in order:
+            current[:, j] = x[:, j]
+            after = classifier.decision_function(current)
+            contributions[:, j] += after - before
+            before = after
+    contributions /= FACTOR_ORDERS
+    expected = []
+    for row in contributions:
+        ranked = sorted(range(width), key=lambda j: -row[j])[:TOP_FACTORS]
+        expected.append([[FEATURES[j], round(row[j], 4)] for j in ranked if row[j] >= 0.05])
+
+    found = top_factors(classifier, x.tolist())
+    assert found == expected
+    assert sum(1 for f in found if f) > 300  # most rows have a factor: the test compares them
