@@ -114,15 +114,19 @@ def plan_reassign(by: User, ids: Iterable[int], to_user: User) -> Plan:
             problems.append(
                 _named(cp.name, _("This person is already responsible for the debtor."))
             )
-        rows.append(PlanRow(cp, _("from %(old)s") % {"old": cp.collector or "—"}))
+        # A debtor nobody collects says so: "from —" read as a name left out.
+        if cp.collector is None:
+            rows.append(PlanRow(cp, _("assigned to nobody until now")))
+        else:
+            rows.append(PlanRow(cp, _("from %(old)s") % {"old": cp.collector}))
     olds = {row.counterparty.collector_id for row in rows}
     count = len(rows)
-    if len(olds) == 1 and rows:
+    if len(olds) == 1 and rows and None not in olds:
         summary = ngettext(
             "Reassign %(count)d debtor from %(old)s to %(new)s.",
             "Reassign %(count)d debtors from %(old)s to %(new)s.",
             count,
-        ) % {"count": count, "old": rows[0].counterparty.collector or "—", "new": to_user}
+        ) % {"count": count, "old": rows[0].counterparty.collector, "new": to_user}
     else:
         summary = ngettext(
             "Reassign %(count)d debtor to %(new)s.",

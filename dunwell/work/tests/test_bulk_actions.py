@@ -152,6 +152,36 @@ def test_the_confirmation_speaks_russian_with_the_right_plural(
     assert "Передать 1 должника от colin к tanya." in page.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("language", "row", "summary"),
+    [
+        ("ru", "пока ни за кем не закреплён", "Передать 2 должников к tanya."),
+        ("uk", "досі ні за ким не закріплений", "Передати 2 боржників до tanya."),
+        ("ro", "până acum nu era alocat nimănui", "Reatribuiți 2 debitori către tanya."),
+    ],
+)
+def test_a_debtor_nobody_collects_reads_so_on_the_confirmation(
+    make_counterparty: Callable[..., Counterparty],
+    director: User,
+    teammate: User,
+    language: str,
+    row: str,
+    summary: str,
+) -> None:
+    """Two debtors with no collector read 'ПП «ПостГруп» — от —' under 'Передать 2 должников
+    от — к tanya.': a name seemed left out. Now each says it was assigned to nobody, and the
+    summary names only who takes them."""
+    unassigned = [make_counterparty(collector=None, name=f"Orphan {n} SRL") for n in range(2)]
+    User.objects.filter(pk=director.pk).update(language=language)
+    page = client_for(director).post(
+        reverse("work:bulk_reassign"), {"ids": [d.pk for d in unassigned], "to_user": teammate.pk}
+    )
+    text = page.content.decode()
+    assert f"<li><strong>Orphan 0 SRL</strong> — {row}</li>" in text
+    assert f"<strong>{summary}</strong>" in text
+    assert " —</li>" not in text and "— к" not in text
+
+
 def test_collectors_cannot_reassign_in_bulk(
     debtors: list[Counterparty], collector: User, teammate: User, outsider: User
 ) -> None:
