@@ -223,8 +223,9 @@ def metrics(
             cursor.execute("SET LOCAL work_mem = '64MB'")
             cursor.execute("SET LOCAL jit = off")
         snapshots = _past(cursor, ends, edges, horizons, by, filters)
-        sales = _Sales(cursor, by, filters)
         sales_ends = kpi.cuts(as_of, LOOKBACK_MONTHS + TREND_MONTHS)
+        questions = [sales_ends, *_sales_questions(period), *_sales_questions(period.previous())]
+        sales = _Sales(cursor, by, filters, questions)
         sales_rows = sales(sales_ends)
         report.figures = _period_figures(cursor, period, edges, by, filters, sales)
         report.previous = _period_figures(cursor, period.previous(), edges, by, filters, sales)
@@ -233,6 +234,18 @@ def metrics(
         as_of, user=user, company=company, currency=currency, start=period.start
     )
     return report
+
+
+def _sales_questions(period: kpi.Period) -> list[list[date]]:
+    """The credit sales `_period_figures` asks of a period, as period ends: the months the
+    count-back DSO reaches back over, the period, the simple DSO's window (the period, at least
+    SIMPLE_DSO_MONTHS months)."""
+    window_start = period.sales_start(SIMPLE_DSO_MONTHS)
+    return [
+        kpi.cuts(period.end, LOOKBACK_MONTHS),
+        [period.opening, period.end],
+        [window_start - kpi.ONE_DAY, period.end],
+    ]
 
 
 def _period_figures(
@@ -249,14 +262,11 @@ def _period_figures(
     sales the count-back DSO reaches back over."""
     opening, end = period.opening, period.end
     open_rows = _past(cursor, [opening, end], edges, HORIZONS, by, filters)
-    history_ends = kpi.cuts(end, LOOKBACK_MONTHS)
+    history_ends, period_ends, window_ends = _sales_questions(period)
     history_rows = sales(history_ends)
-    period_rows = sales([opening, end])
-    window_start = period.sales_start(SIMPLE_DSO_MONTHS)
-    window_rows = (
-        period_rows if window_start == period.start else sales([window_start - kpi.ONE_DAY, end])
-    )
-    window_days = (end - window_start).days + 1
+    period_rows = sales(period_ends)
+    window_rows = period_rows if window_ends == period_ends else sales(window_ends)
+    window_days = (end - window_ends[0]).days
     held: dict[tuple[Any, str], list[int]] = defaultdict(lambda: [0, 0, 0])
     for i, key, cur, _documents, cents, current, *_rest in open_rows:
         if i == 1:
@@ -704,18 +714,27 @@ class _Sales:
     DSO's window). With few groups (none, company, currency) the documents are read once, summed
     per day in SQL, and each question summed per month from those days here: one scan of the
     documents' span instead of one per question (a plain GROUP BY is also cheaper than bucketing
-    every document by a CASE over 36 months). By segment or collector each question is its own
-    query (`_sales_sql`)."""
+    every document by a CASE over 36 months). By segment or collector (thousands of groups: too
+    many rows per day) they are read once per interval between any two of the `questions`' ends
+    (`_sales_sql` over all those ends), and each question sums the intervals inside its months;
+    a question with an end not among them is its own query."""
 
-    def __init__(self, cursor: Any, by: MetricsBy | None, filters: _Filters) -> None:
+    def __init__(
+        self,
+        cursor: Any,
+        by: MetricsBy | None,
+        filters: _Filters,
+        questions: Sequence[Sequence[date]] = (),
+    ) -> None:
         self.cursor, self.by, self.filters = cursor, by, filters
         self.days: dict[tuple[Any, str, date], int] = defaultdict(int)
         self.read: tuple[date, date] | None = None  # (after, up to) already in `days`
+        self.grid = sorted({day for ends in questions for day in ends})
+        self.intervals: list[tuple[Any, ...]] | None = None  # per (group, currency, grid index)
 
     def __call__(self, ends: list[date]) -> list[tuple[Any, str, int, int]]:
         if self.by in (MetricsBy.SEGMENT, MetricsBy.COLLECTOR):
-            self.cursor.execute(*_sales_sql(ends, self.by, self.filters))
-            return [tuple(row) for row in self.cursor.fetchall()]  # type: ignore[misc]
+            return self._grouped(ends)
         after, up_to = ends[0], ends[-1]
         if self.read is None:
             self._read(after, up_to)
@@ -730,6 +749,22 @@ class _Sales:
         for (key_value, cur, day), cents in self.days.items():
             if after < day <= up_to:
                 months[(key_value, cur, bisect_left(ends, day))] += cents
+        return [(k, cur, m, cents) for (k, cur, m), cents in months.items()]
+
+    def _grouped(self, ends: list[date]) -> list[tuple[Any, str, int, int]]:
+        if not set(ends) <= set(self.grid):
+            self.cursor.execute(*_sales_sql(ends, self.by, self.filters))
+            return [tuple(row) for row in self.cursor.fetchall()]  # type: ignore[misc]
+        if self.intervals is None:
+            self.cursor.execute(*_sales_sql(self.grid, self.by, self.filters))
+            self.intervals = [tuple(row) for row in self.cursor.fetchall()]
+        months: dict[tuple[Any, str, int], int] = defaultdict(int)
+        for key_value, cur, m, cents in self.intervals:
+            # The interval (grid[m - 1], grid[m]] lies inside one month of `ends`: both of its
+            # ends are grid days.
+            day = self.grid[m]
+            if ends[0] < day <= ends[-1]:
+                months[(key_value, cur, bisect_left(ends, day))] += int(cents)
         return [(k, cur, m, cents) for (k, cur, m), cents in months.items()]
 
     def _read(self, after: date, up_to: date) -> None:
