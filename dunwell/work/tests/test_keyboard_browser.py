@@ -112,3 +112,29 @@ def test_question_mark_lists_the_keys_and_n_p_walk_the_worklist(
     # typing in a field is not a shortcut
     page.keyboard.type("1")
     assert "/call/" in page.url
+
+
+def test_my_day_opens_at_its_top_on_a_phone(
+    chromium: Any,
+    sign_in: Callable[..., Any],
+    live_server: Any,
+    five_calls: list[Task],
+    collector: User,
+) -> None:
+    """The first task is selected for the keys, and the page still opens at its top: at 390 px
+    the selection scrolled My day down on opening (its row taller than the room left under the
+    filters), the menu and the first lines cut off; j / k still bring a row into view."""
+    page = sign_in(chromium, collector, width=390, language="uk")
+    page.set_viewport_size({"width": 390, "height": 700})
+    page.goto(live_server.url + "/work/day/")
+    page.wait_for_load_state("load")
+    rows = page.locator("table.worklist tbody tr[data-href]")
+    assert "selected" in (rows.first.get_attribute("class") or "")
+    scrolled = page.evaluate("window.scrollY")
+    box = rows.first.bounding_box()
+    assert scrolled + box["y"] + box["height"] > 700  # the first row reaches below the screen
+    assert scrolled == 0
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    assert "selected" in (rows.nth(2).get_attribute("class") or "")
+    assert page.evaluate("window.scrollY") > 0  # the selected row is brought into view

@@ -5,13 +5,15 @@ document.addEventListener("DOMContentLoaded", () => {
   const rows = Array.from(table.querySelectorAll("tbody tr[data-href]"));
   if (!rows.length) return;
   let index = 0;
-  const select = (i) => {
+  const select = (i, scroll = true) => {
     rows[index].classList.remove("selected");
     index = Math.max(0, Math.min(rows.length - 1, i));
     rows[index].classList.add("selected");
-    rows[index].scrollIntoView({ block: "nearest" });
+    if (scroll) rows[index].scrollIntoView({ block: "nearest" });
   };
-  select(0);
+  // The first row is selected for the keys, but the page opens at its top: on a phone the
+  // row reaches below the screen and scrolling to it cut off the menu and the filters.
+  select(0, false);
   document.addEventListener("keydown", (event) => {
     const tag = (event.target.tagName || "").toLowerCase();
     if (["input", "textarea", "select", "button"].includes(tag) || event.ctrlKey || event.metaKey) return;
