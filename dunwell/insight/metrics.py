@@ -27,12 +27,13 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from dunwell.accounts.models import Role, User
-from dunwell.dbrouting import on_report_database, report_connection
+from dunwell.dbrouting import on_report_database, report_alias, report_connection
 from dunwell.insight import kpi
 from dunwell.insight.buckets import Bucket, make_buckets
 from dunwell.insight.models import saved_edges
 from dunwell.insight.selectors import GroupBy, _labels, _visible_sql
-from dunwell.ladder.models import PromiseStatus, TaskStatus
+from dunwell.ladder.models import PromiseStatus, Task
+from dunwell.ladder.selectors import punctuality_counts, visible_tasks
 from dunwell.ledger.models import Company
 
 TREND_MONTHS = 12  # the trend charts and the roll-rate matrix
@@ -1021,32 +1022,23 @@ def collector_results(
             row.promises, row.promised = int(made or 0), int(made_c or 0)
             row.kept, row.kept_amount = int(kept or 0), int(kept_c or 0)
             row.broken, row.broken_amount = int(broken or 0), int(broken_c or 0)
-        # Tasks due in the period (those cancelled because the debt was paid, or rejected,
-        # asked nothing of the collector); on time when done by the time they were due.
-        cursor.execute(
-            "SELECT x.assignee_id, COUNT(*), "  # noqa: S608
-            "SUM(CASE WHEN x.status = %s AND x.done_at <= x.due_at THEN 1 ELSE 0 END), "
-            "SUM(CASE WHEN x.status = %s AND x.done_at > x.due_at AND x.done_at < %s "
-            "THEN 1 ELSE 0 END) "
-            "FROM ladder_task x JOIN ledger_counterparty c ON c.id = x.counterparty_id "
-            "WHERE x.assignee_id IS NOT NULL AND x.due_at >= %s AND x.due_at < %s "
-            f"AND x.status NOT IN (%s, %s){where} GROUP BY x.assignee_id",
-            [
-                TaskStatus.DONE,
-                TaskStatus.DONE,
-                stop_at,
-                start_at,
-                # A task due later today is not yet due: it counts once its time has come.
-                min(stop_at, timezone.now()),
-                TaskStatus.CANCELLED_PAID,
-                TaskStatus.REJECTED,
-                *condition_params,
-            ],
+        # Punctuality by the pressure scale's one rule (`ladder.selectors.punctuality_counts`:
+        # ladder tasks due in the period, done inside their window; one left undone is not on
+        # time), as the punctuality page and the team page count it. A task due later today
+        # is not yet due: it counts once its time has come.
+        tasks = (visible_tasks(user) if user is not None else Task.objects.all()).using(
+            report_alias()
         )
-        for collector_id, due, on_time, late in cursor.fetchall():
+        if company is not None:
+            tasks = tasks.filter(counterparty__company=company)
+        counts = punctuality_counts(tasks, start_at, min(stop_at, timezone.now()), stop_at)
+        for collector_id, (due, on_time, late) in counts.items():
             row_result = result(collector_id)
-            row_result.tasks_due = int(due)
-            row_result.tasks_on_time, row_result.tasks_late = int(on_time or 0), int(late or 0)
+            row_result.tasks_due, row_result.tasks_on_time, row_result.tasks_late = (
+                due,
+                on_time,
+                late,
+            )
         # A call without a counterparty is shown only to who may see everything.
         cursor.execute(
             "SELECT x.agent_id, COUNT(*), "  # noqa: S608

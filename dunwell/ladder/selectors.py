@@ -61,6 +61,19 @@ def _punctuality_counts(
     )
 
 
+def punctuality_counts(
+    tasks: QuerySet[Task], since: datetime, until: datetime, known_by: datetime
+) -> dict[int, tuple[int, int, int]]:
+    """Per assignee id, (tasks due, done inside their window, done after it by `known_by`),
+    by `_punctuality_counts`' rule over `tasks`: the KPI page's collector results read it, so
+    its punctuality is the punctuality page's and the team page's."""
+    late = Q(status=TaskStatus.DONE, done_at__gt=F("window_end"), done_at__lt=known_by)
+    rows = (
+        _punctuality_counts(tasks, since, until).annotate(late=Count("id", filter=late)).order_by()
+    )
+    return {row["assignee_id"]: (row["total"], row["on_time"], row["late"]) for row in rows}
+
+
 def punctuality_share(on_time: int, total: int) -> int | None:
     """On time as a whole percentage of the tasks due; None when none was due."""
     return round(100 * on_time / total) if total else None

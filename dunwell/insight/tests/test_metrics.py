@@ -13,7 +13,7 @@ reads written first (insight/snapshots.py): the figures must not differ.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -24,7 +24,7 @@ from dunwell.insight import metrics as metrics_module
 from dunwell.insight.metrics import MetricsReport, Series
 from dunwell.insight.models import KpiSnapshotMonth
 from dunwell.insight.snapshots import refresh
-from dunwell.ladder.models import Promise, PromiseStatus, Task, TaskStatus
+from dunwell.ladder.models import PolicyStep, Promise, PromiseStatus, Task, TaskStatus
 from dunwell.ledger.models import Counterparty, Document, Payment
 from dunwell.telephony.models import Call
 
@@ -189,23 +189,33 @@ def test_collector_results_of_the_month(
     promise("100.00", aware(2026, 3, 30, 10), PromiseStatus.KEPT, aware(2026, 4, 2, 9))
     promise("70.00", aware(2026, 2, 20, 10), PromiseStatus.BROKEN, aware(2026, 3, 1, 9))
 
-    def task(n: int, due: datetime, status: str, done: datetime | None) -> None:
+    step = PolicyStep.objects.filter(policy__code="standard").first()
+
+    def task(
+        n: int, due: datetime, status: str, done: datetime | None, ladder: bool = True
+    ) -> None:
         Task.objects.create(
             counterparty=ledger,
             assignee=collector,
+            step=step if ladder else None,
             action="call",
             title=f"t{n}",
             due_at=due,
+            window_start=due - timedelta(hours=3) if ladder else None,
+            window_end=due + timedelta(hours=3) if ladder else None,
             status=status,
             done_at=done,
             key=f"t{n}",
         )
 
+    # The punctuality page's rule: ladder tasks due in the period, done inside their window.
     task(1, aware(2026, 3, 3, 12), TaskStatus.DONE, aware(2026, 3, 3, 11))
-    task(2, aware(2026, 3, 4, 12), TaskStatus.DONE, aware(2026, 3, 6, 11))
+    task(2, aware(2026, 3, 4, 12), TaskStatus.DONE, aware(2026, 3, 6, 11))  # late
     task(3, aware(2026, 3, 5, 12), TaskStatus.OPEN, None)
     task(4, aware(2026, 3, 6, 12), TaskStatus.CANCELLED_PAID, None)
     task(5, aware(2026, 4, 6, 12), TaskStatus.OPEN, None)
+    task(6, aware(2026, 3, 9, 12), TaskStatus.DONE, aware(2026, 3, 9, 7))  # before its window
+    task(7, aware(2026, 3, 10, 12), TaskStatus.DONE, aware(2026, 3, 10, 11), ladder=False)
     for n, (answered, seconds) in enumerate([(True, 120), (True, 300), (False, None)]):
         start = aware(2026, 3, 10 + n, 10)
         Call.objects.create(
@@ -225,8 +235,8 @@ def test_collector_results_of_the_month(
     assert (money.promises, money.promised) == (3, 75_000)
     assert (money.kept, money.kept_amount) == (1, 40_000)  # the 100 was kept in April
     assert (money.broken, money.broken_amount) == (2, 32_000)
-    assert (row.tasks_due, row.tasks_on_time, row.tasks_late) == (3, 1, 1)
-    assert row.punctuality == D(1) / 3 * 100
+    assert (row.tasks_due, row.tasks_on_time, row.tasks_late) == (4, 1, 1)
+    assert row.punctuality == D(1) / 4 * 100
     assert (row.calls, row.calls_answered, row.talk_seconds) == (3, 2, 420)
     assert metrics(AS_OF, user=User.objects.create_user("x", role=Role.COLLECTOR)).collectors == []
 
@@ -234,11 +244,42 @@ def test_collector_results_of_the_month(
 def test_a_task_due_later_today_is_not_yet_counted(ledger: Counterparty, collector: User) -> None:
     import time_machine
 
+    step = PolicyStep.objects.filter(policy__code="standard").first()
     for n, hour in enumerate([9, 17]):
         Task.objects.create(
-            counterparty=ledger, assignee=collector, action="call", title=f"today {n}",
-            due_at=aware(2026, 3, 31, hour), status=TaskStatus.OPEN, key=f"today{n}",
+            counterparty=ledger, assignee=collector, step=step, action="call",
+            title=f"today {n}", due_at=aware(2026, 3, 31, hour), status=TaskStatus.OPEN,
+            key=f"today{n}",
         )  # fmt: skip
     with time_machine.travel(aware(2026, 3, 31, 12), tick=False):
         [row] = metrics(AS_OF).collectors
     assert (row.tasks_due, row.tasks_on_time) == (1, 0)
+
+
+def test_the_kpi_punctuality_is_the_punctuality_pages(
+    ledger: Counterparty, collector: User, make_user: Callable[..., User]
+) -> None:
+    """The KPI page's collector results and the punctuality page (`/ladder/punctuality/`)
+    count the same tasks the same way over the same days."""
+    from dunwell.ladder.selectors import punctuality
+
+    step = PolicyStep.objects.filter(policy__code="standard").first()
+    for n, (due, done) in enumerate(
+        [
+            (aware(2026, 3, 2, 12), aware(2026, 3, 2, 12)),
+            (aware(2026, 3, 3, 12), aware(2026, 3, 3, 8)),  # before its window
+            (aware(2026, 3, 4, 12), aware(2026, 3, 5, 12)),  # after it
+            (aware(2026, 3, 5, 12), None),
+            (aware(2026, 3, 6, 12), aware(2026, 3, 6, 14)),
+        ]
+    ):
+        Task.objects.create(
+            counterparty=ledger, assignee=collector, step=step, action="call", title=f"p{n}",
+            due_at=due, window_start=due - timedelta(hours=2), window_end=due + timedelta(hours=2),
+            status=TaskStatus.DONE if done else TaskStatus.OPEN, done_at=done, key=f"p{n}",
+        )  # fmt: skip
+    [row] = metrics(AS_OF).collectors
+    director = make_user("boss", role=Role.DIRECTOR)
+    [page] = punctuality(director, aware(2026, 3, 1, 0), aware(2026, 4, 1, 0))
+    assert (row.tasks_due, row.tasks_on_time) == (page["total"], page["on_time"]) == (5, 2)
+    assert row.punctuality == D(40)

@@ -16,7 +16,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from dunwell.accounts.models import Role, User
-from dunwell.ladder.models import Task, TaskStatus
+from dunwell.ladder.models import PolicyStep, Task, TaskStatus
 from dunwell.ledger.models import Counterparty
 from dunwell.telephony.models import Call
 
@@ -40,9 +40,10 @@ def people(
     lawyer = make_user("lev", Role.LAWYER, first_name="Lev", last_name="Lawyer")
     sales = make_user("sam", Role.SALES, first_name="Sam", last_name="Sales")
     debtor = make_counterparty(collector=collector, name="Team SRL")
-    for n, person in enumerate([collector, lawyer, sales, lawyer]):
+    step = PolicyStep.objects.filter(policy__code="standard").first()  # punctuality counts
+    for n, person in enumerate([collector, lawyer, sales, lawyer]):  # the scale's tasks
         Task.objects.create(
-            counterparty=debtor, assignee=person, action="call", title=f"t{n}",
+            counterparty=debtor, assignee=person, step=step, action="call", title=f"t{n}",
             due_at=at(3 + n), status=TaskStatus.OPEN, key=f"t{n}",
         )  # fmt: skip
     for n, answered in enumerate([True, True, False]):
