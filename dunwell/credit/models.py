@@ -262,7 +262,7 @@ class CreditCheck(models.Model):
 
 
 class ApprovalStatus(models.TextChoices):
-    PENDING = "pending", _("waiting")
+    PENDING = "pending", _("waiting for a decision")
     APPROVED = "approved", pgettext_lazy("credit", "approved")
     REJECTED = "rejected", pgettext_lazy("credit", "rejected")
 

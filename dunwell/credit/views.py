@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from dateutil.relativedelta import relativedelta
 from django.contrib import messages
@@ -70,6 +70,7 @@ from dunwell.credit.models import (
     RequestStatus,
 )
 from dunwell.credit.reasons import as_messages, component_label, exposure_line_label
+from dunwell.credit.reasons import message as reason_message
 from dunwell.credit.rules import (
     LIMIT_COMPONENTS,
     LimitInForce,
@@ -364,16 +365,28 @@ def approval(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _exposure_lines(check: CreditCheck) -> list[tuple[str, Money, bool]]:
-    """The exposure a check saw (its stored snapshot) as label, amount and whether the line is
-    a part of the line above it, then the order asked about and the limit, so that the lines
-    explain the excess the reasons name: overdue long is a part of overdue (not added twice),
-    unapplied credit is subtracted, and the order counts on top of the total."""
+class ExposureLine(NamedTuple):
+    """A line of the approval page's exposure table: `part` of the line above it, or, on the
+    total with the order, `against` the limit it is decided on ("limit … exceeded by …")."""
+
+    label: str
+    amount: Money
+    part: bool = False
+    against: str = ""
+    over: bool = False
+
+
+def _exposure_lines(check: CreditCheck) -> list[ExposureLine]:
+    """The exposure a check saw (its stored snapshot), then the order asked about and the
+    total with it against the limit, so that the lines explain the excess the reasons name:
+    overdue long is a part of overdue (not added twice), unapplied credit is subtracted, and
+    the order counts on top of the total. The total with the order is the line the decider
+    decides on: it carries the limit beside it."""
     exposure = check.exposure
     currency = exposure.get("currency")
     if not currency:
         return []
-    lines: list[tuple[str, Money, bool]] = []
+    lines: list[ExposureLine] = []
     components = exposure.get("components") or {}
     # In the exposure's own order: PostgreSQL's jsonb keeps an object's keys in its own order
     # (shorter first), which put "overdue" above "open, not yet due".
@@ -386,13 +399,13 @@ def _exposure_lines(check: CreditCheck) -> list[tuple[str, Money, bool]]:
             continue
         if name == "overdue_beyond":
             label = exposure_line_label(name, exposure.get("beyond_days"))
-            lines.append((label, Money(amount, currency), True))
+            lines.append(ExposureLine(label, Money(amount, currency), part=True))
         elif name == "unapplied":
-            lines.append((component_label(name), Money(-amount, currency), False))
+            lines.append(ExposureLine(component_label(name), Money(-amount, currency)))
         else:
-            lines.append((component_label(name), Money(amount, currency), False))
+            lines.append(ExposureLine(component_label(name), Money(amount, currency)))
     total = Decimal(exposure["total"])
-    lines.append((component_label("total"), Money(total, currency), False))
+    lines.append(ExposureLine(component_label("total"), Money(total, currency)))
     # The order in the limit's currency, as the check counted it: the limit reasons store the
     # limit and the excess (or the total with the order), so the difference is exact even
     # where the rate used is not in the snapshot.
@@ -410,9 +423,19 @@ def _exposure_lines(check: CreditCheck) -> list[tuple[str, Money, bool]]:
         label = _("this order")
         if check.currency != currency:
             label = _("this order (%(amount)s)") % {"amount": money_text(asked)}
-        lines.append((label, Money(with_order - total, currency), False))
-        lines.append((_("total with this order"), Money(with_order, currency), False))
-        lines.append((_("limit"), Money(limit, currency), False))
+        lines.append(ExposureLine(label, Money(with_order - total, currency)))
+        over = with_order > limit
+        if over:
+            against = reason_message("limit_exceeded", params)
+        else:
+            against = _("within the limit %(limit)s") % {
+                "limit": money_text(Money(limit, currency))
+            }
+        lines.append(
+            ExposureLine(
+                _("total with this order"), Money(with_order, currency), against=against, over=over
+            )
+        )
         break
     return lines
 

@@ -318,7 +318,7 @@ def test_the_approval_page_adds_up_to_the_excess_it_names(
     rows = [
         cell.split("</th>")[0].split(">")[-1].strip()
         + " = "
-        + cell.split('<td class="num">')[1].split("</td>")[0]
+        + cell.split('<td class="num">')[1].split("</td>")[0].split("<small")[0]
         for cell in text.split('class="data credit-exposure">')[1]
         .split("</table>")[0]
         .split("<tr")[1:]
@@ -330,8 +330,10 @@ def test_the_approval_page_adds_up_to_the_excess_it_names(
         f"итого = 600,00{nbsp}RON",
         f"этот заказ (400,00{nbsp}EUR) = 2{nbsp}000,00{nbsp}RON",
         f"итого с этим заказом = 2{nbsp}600,00{nbsp}RON",
-        f"лимит = 1{nbsp}000,00{nbsp}RON",
     ]
+    # the limit beside the total with the order (the line decided on)
+    decisive = text.split('<tr class="decisive">')[1].split("</tr>")[0]
+    assert f"лимит 1{nbsp}000,00{nbsp}RON превышен на 1{nbsp}600,00{nbsp}RON</small>" in decisive
 
 
 def test_only_the_director_and_admins_edit_the_rules_as_new_versions(
@@ -552,7 +554,7 @@ def test_a_rejected_order_reads_rejected_like_an_approved_one_in_romanian(
     assert "respinsă (" in page
     assert "respins (" not in page
     shown = client_for(controller).get(reverse("credit:approval", args=[second.pk]))
-    assert "<strong>respinsă</strong>" in shown.content.decode()
+    assert '<strong class="approval-status">Respinsă</strong>' in shown.content.decode()
 
 
 def test_a_sales_manager_reads_who_lifts_a_stop_on_shipments(
