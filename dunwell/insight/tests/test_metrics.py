@@ -270,7 +270,8 @@ def test_the_kpi_punctuality_is_the_punctuality_pages(
             (aware(2026, 3, 3, 12), aware(2026, 3, 3, 8)),  # before its window
             (aware(2026, 3, 4, 12), aware(2026, 3, 5, 12)),  # after it
             (aware(2026, 3, 5, 12), None),
-            (aware(2026, 3, 6, 12), aware(2026, 3, 6, 14)),
+            (aware(2026, 3, 6, 12), aware(2026, 3, 6, 14)),  # after its due time, in its window
+            (aware(2026, 3, 9, 12), aware(2026, 3, 9, 13)),  # the same
         ]
     ):
         Task.objects.create(
@@ -281,5 +282,5 @@ def test_the_kpi_punctuality_is_the_punctuality_pages(
     [row] = metrics(AS_OF).collectors
     director = make_user("boss", role=Role.DIRECTOR)
     [page] = punctuality(director, aware(2026, 3, 1, 0), aware(2026, 4, 1, 0))
-    assert (row.tasks_due, row.tasks_on_time) == (page["total"], page["on_time"]) == (5, 2)
-    assert row.punctuality == D(40)
+    assert (row.tasks_due, row.tasks_on_time) == (page["total"], page["on_time"]) == (6, 3)
+    assert row.punctuality == D(50)
