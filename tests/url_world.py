@@ -240,6 +240,7 @@ def build_world(
         "ledger:bank_account_edit": cp.company_id,
         "ledger:bank_account_delete": cp.company_id,
         "webhooks:log": subscription.pk,
+        "webhooks:created": subscription.pk,
         "webhooks:edit": subscription.pk,
         "webhooks:delete": subscription.pk,
         "webhooks:replay": subscription.pk,

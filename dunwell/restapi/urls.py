@@ -8,5 +8,6 @@ app_name = "restapi"
 
 urlpatterns = [
     path("", views.tokens, name="tokens"),
+    path("<int:token_id>/created/", views.created, name="created"),
     path("<int:token_id>/revoke/", views.revoke, name="revoke"),
 ]

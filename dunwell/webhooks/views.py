@@ -10,7 +10,8 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dunwell.accounts.models import User
 from dunwell.accounts.visibility import can_manage_integrations
@@ -21,10 +22,13 @@ from dunwell.webhooks.services import (
     WebhookError,
     create_subscription,
     replay,
+    secret_of,
     update_subscription,
 )
 
 LOG_PAGE = 50
+# The session key of the new subscriptions whose signing secret is still to be shown once.
+_TO_SHOW = "webhooks.secrets_to_show"
 
 
 def _integrator(request: HttpRequest) -> User:
@@ -57,7 +61,7 @@ def new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            subscription, secret = create_subscription(
+            subscription, _secret = create_subscription(
                 url=data["url"],
                 events=data["events"],
                 user=user,
@@ -69,13 +73,31 @@ def new(request: HttpRequest) -> HttpResponse:
         else:
             if not data["active"]:
                 Subscription.objects.filter(pk=subscription.pk).update(active=False)
-            # The secret is shown this once, never again.
-            return render(
-                request,
-                "webhooks/created.html",
-                {"subscription": subscription, "secret": secret},
-            )
+            # Post/Redirect/Get: the page shows the secret once; reloading it neither adds
+            # a second subscription nor shows the secret again. The session keeps only which
+            # subscription's secret is still to be shown (the secret itself is stored sealed).
+            request.session[_TO_SHOW] = [*request.session.get(_TO_SHOW, []), subscription.pk]
+            return redirect("webhooks:created", subscription.pk)
     return render(request, "webhooks/form.html", {"form": form, "subscription": None})
+
+
+@never_cache  # the browser's Back asks again: the secret is not kept in its history
+@login_required
+@require_GET
+def created(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new subscription's signing secret, the first time only; later the page says it was
+    shown once."""
+    _integrator(request)
+    subscription = get_object_or_404(Subscription, pk=pk)
+    waiting = list(request.session.get(_TO_SHOW, []))
+    secret = None
+    if subscription.pk in waiting:
+        waiting.remove(subscription.pk)
+        request.session[_TO_SHOW] = waiting
+        secret = secret_of(subscription)
+    return render(
+        request, "webhooks/created.html", {"subscription": subscription, "secret": secret}
+    )
 
 
 @login_required

@@ -41,3 +41,28 @@ def test_a_user_creates_uses_and_revokes_a_token(
     assert "revoked." in page.inner_text("p.flash")
     answer = Client().get("/api/v1/token", headers={"Authorization": f"Bearer {secret}"})
     assert answer.status_code == 401
+
+
+def test_reloading_the_new_tokens_page_creates_no_second_token(
+    live_server: Any, make_user: Any, chromium: Any, sign_in: Any
+) -> None:
+    """F5 on the page that shows a new token's secret: the browser asked to send the form again
+    and a second live token was created. Now that page is a GET: reloading it shows the secret
+    no more, says so, and creates nothing."""
+    from dunwell.accounts.models import Role
+    from dunwell.restapi.models import ApiToken
+
+    admin = make_user("ada", Role.ADMIN, language="uk")
+    page = sign_in(chromium, admin)
+    page.goto(live_server.url + "/integrations/tokens/")
+    page.fill("input[name=name]", "ERP")
+    page.check("input[value='work:read']")
+    page.click("#token-form button[type=submit]")
+    secret = page.input_value("#token-secret")
+    page.reload()
+    assert page.locator("#token-secret").count() == 0
+    assert secret not in page.content()
+    assert "було показано один раз" in page.inner_text("#secret-shown")
+    assert ApiToken.objects.count() == 1
+    answer = Client().get("/api/v1/token", headers={"Authorization": f"Bearer {secret}"})
+    assert answer.status_code == 200

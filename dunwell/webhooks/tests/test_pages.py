@@ -37,8 +37,10 @@ def test_a_director_adds_a_subscription_and_reads_its_secret_once(director: User
             "description": "ERP",
             "active": "on",
         },
+        follow=True,
     )
     assert page.status_code == 200
+    assert page.redirect_chain  # Post/Redirect/Get (test_secret_once.py)
     subscription = Subscription.objects.get()
     secret = secret_of(subscription)
     text = page.content.decode()
