@@ -8,6 +8,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from dunwell.accounts.visibility import LIMIT_REQUEST_FILERS, can_decide_credit, can_run_committee
+from dunwell.credit.selectors import pending_approvals
 
 register = template.Library()
 
@@ -15,6 +16,21 @@ register = template.Library()
 @register.filter
 def decides_credit(user: Any) -> bool:
     return bool(user is not None and user.is_authenticated and can_decide_credit(user))
+
+
+@register.simple_tag(takes_context=True)
+def orders_waiting(context: template.Context) -> int:
+    """How many orders wait for a credit decision the signed-in user may take (My day says
+    so beside the steps waiting for approval); none is counted for who decides no credit."""
+    user = getattr(context.get("request"), "user", None)
+    if not decides_credit(user):
+        return 0
+    return pending_approvals().count()
+
+
+@register.inclusion_tag("credit/_orders_waiting.html")
+def orders_waiting_line(count: int) -> dict[str, int]:
+    return {"count": count}
 
 
 @register.filter
