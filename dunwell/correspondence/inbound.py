@@ -13,6 +13,7 @@ import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -151,9 +152,12 @@ def _fingerprint(mail: ParsedMail, raw: bytes) -> str:
     return mail.message_id or "sha256:" + hashlib.sha256(raw).hexdigest()
 
 
-def store_message(place: Mailbox, uidvalidity: int, uid: int, raw: bytes) -> str | None:
+def store_message(
+    place: Mailbox, uidvalidity: int, uid: int, raw: bytes, *, received_at: datetime | None = None
+) -> str | None:
     """Keep one received message and act on it; returns its state, or None when it was stored
-    before (then only the mailbox's place moves on)."""
+    before (then only the mailbox's place moves on). `received_at` is now unless given (the
+    demo's messages arrived on past days)."""
     mail = parse_mail(raw)
     fingerprint = _fingerprint(mail, raw)[:255]
     try:
@@ -161,7 +165,9 @@ def store_message(place: Mailbox, uidvalidity: int, uid: int, raw: bytes) -> str
             _advance(place, uid)
             if InboundMessage.objects.filter(fingerprint=fingerprint).exists():
                 return None
-            message = _save(place, uidvalidity, uid, raw, mail, fingerprint)
+            message = _save(
+                place, uidvalidity, uid, raw, mail, fingerprint, received_at or timezone.now()
+            )
             try:
                 with transaction.atomic():
                     _act(message, mail)
@@ -176,7 +182,13 @@ def store_message(place: Mailbox, uidvalidity: int, uid: int, raw: bytes) -> str
 
 
 def _save(
-    place: Mailbox, uidvalidity: int, uid: int, raw: bytes, mail: ParsedMail, fingerprint: str
+    place: Mailbox,
+    uidvalidity: int,
+    uid: int,
+    raw: bytes,
+    mail: ParsedMail,
+    fingerprint: str,
+    received_at: datetime,
 ) -> InboundMessage:
     message = InboundMessage(
         mailbox=place,
@@ -189,7 +201,7 @@ def _save(
         to=mail.to,
         subject=mail.subject,
         sent_at=mail.date,
-        received_at=timezone.now(),
+        received_at=received_at,
         text=mail.text,
         state=InboundState.TRIAGE,
     )
@@ -218,7 +230,7 @@ def _act(message: InboundMessage, mail: ParsedMail) -> None:
         counterparty = Counterparty.objects.select_related("collector").get(
             pk=found.counterparty_id
         )
-        put_on_debtor(message, counterparty, found.matched_by, actor=None)
+        put_on_debtor(message, counterparty, found.matched_by, actor=None, at=message.received_at)
         return
     message.candidates = found.counterparty_ids
     message.save(update_fields=["reply_to", "candidates"])
@@ -229,10 +241,14 @@ def message_url(message: InboundMessage) -> str:
 
 
 def put_on_debtor(
-    message: InboundMessage, counterparty: Counterparty, matched_by: str, actor: User | None
+    message: InboundMessage,
+    counterparty: Counterparty,
+    matched_by: str,
+    actor: User | None,
+    at: datetime | None = None,
 ) -> None:
-    """The message belongs to this debtor: its timeline says so, its collector is told.
-    Call inside the storing (or assigning) transaction."""
+    """The message belongs to this debtor: its timeline says so (at `at`, else now), its
+    collector is told. Call inside the storing (or assigning) transaction."""
     from dunwell.work.models import Notification
     from dunwell.work.services import notify
 
@@ -247,7 +263,7 @@ def put_on_debtor(
     ]
     TimelineEntry.objects.create(
         counterparty=counterparty,
-        at=timezone.now(),
+        at=at or timezone.now(),
         actor=actor,
         kind="correspondence.email_received",
         summary=gettext("Email from %(sender)s: %(subject)s") % _who(message),

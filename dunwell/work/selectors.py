@@ -789,6 +789,8 @@ class Worklist:
     # or a holiday's work on the next working day) and how many are due then.
     next_day: date | None = None
     next_count: int = 0
+    # The companies' currencies, which the "overdue at least" filter is in (each debtor's own).
+    currencies: list[str] = field(default_factory=list)
 
 
 def _next_day(user_id: int, end_of_day: datetime) -> tuple[date | None, int]:
@@ -1063,6 +1065,7 @@ def worklist(
             on_hold=len(held),
             next_day=next_day,
             next_count=next_count,
+            currencies=sorted(set(currencies.values())),
         )
 
 

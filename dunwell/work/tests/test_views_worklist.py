@@ -386,24 +386,36 @@ def test_the_amount_filter_reads_the_users_language(debtor: Counterparty, collec
 
 
 @pytest.mark.parametrize(
-    ("language", "says"),
+    ("language", "says", "several"),
     [
-        ("en", "Overdue at least, in the company currency"),
-        ("ru", "Просрочено не менее, в валюте организации"),
-        ("ro", "Restant cel puțin, în moneda companiei"),
+        ("en", "Overdue at least, RON", "Overdue at least, in the company currency"),
+        ("ru", "Просрочено не менее, RON", "Просрочено не менее, в валюте организации"),
+        ("uk", "Прострочено щонайменше, RON", "Прострочено щонайменше, у валюті організації"),
+        ("ro", "Restant cel puțin, RON", "Restant cel puțin, în moneda companiei"),
     ],
 )
 def test_the_amount_filter_says_it_is_an_amount_not_days(
-    collector: User, language: str, says: str
+    collector: User, company: Any, language: str, says: str, several: str
 ) -> None:
     # 'Просрочка не меньше' alone reads as days: a collector typed 30 for a month late and
-    # got every task of the day (30 RON overdue). The box says which figure it filters.
+    # got every task of the day (30 RON overdue). The box says which figure it filters, in a
+    # label that stays in sight (its placeholder was cut at 390 px: "…у валюті орга"), naming
+    # the company's currency; with companies in several currencies, each debtor's company's.
+    from dunwell.ledger.models import Company
+
     collector.language = language
     collector.save()
-    page = client_for(collector).get(reverse("work:worklist")).content.decode()
-    box = re.search(r'<input name="min_amount"[^>]*>', page)
-    assert box is not None
-    assert f'placeholder="{says}"' in box.group(0)
+    client = client_for(collector)
+
+    def label() -> str:
+        page = client.get(reverse("work:worklist")).content.decode()
+        found = re.search(r'<label class="amount-filter">([^<]*)<input name="min_amount"', page)
+        assert found is not None
+        return " ".join(found.group(1).split())
+
+    assert label() == says
+    Company.objects.create(name="Other", code="other", country="MD", currency="MDL")
+    assert label() == several
 
 
 def test_the_worklist_reads_its_rows_in_a_few_round_trips(

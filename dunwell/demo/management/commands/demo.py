@@ -127,6 +127,12 @@ class Command(BaseCommand):
             f"  telephone calls: {calls.outgoing} outgoing, {calls.incoming} incoming, "
             f"{calls.missed} missed"
         )
+        from dunwell.demo.inbox import seed_inbox
+
+        inbox = seed_inbox(company, as_of)
+        self.stdout.write(
+            f"  received emails: {inbox.matched} on debtors, {inbox.triage} to triage"
+        )
         if "run" in get_commands() and not options["no_run"]:
             self.stdout.write("Running the pressure scale for today")
             call_command("run", stdout=self.stdout, stderr=self.stderr)
