@@ -21,6 +21,7 @@ has its own Message-ID, which is stored once).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -170,14 +171,18 @@ class _Writers:
         return None
 
     def stranger(self, at: datetime) -> _Letter | None:
-        """A debtor's new accountant writes from a private address naming the firm only."""
+        """A debtor's new accountant writes from a private address naming the firm only (a name
+        no other debtor bears, so that the supervisor finds the one it means)."""
+        names = Counter(
+            Counterparty.objects.filter(company=self.company).values_list("name", flat=True)
+        )
         debtors = (
             Counterparty.objects.filter(company=self.company, language="ro")
             .exclude(pk__in=self.used)
             .order_by("external_id")
         )
         for debtor in sorted(debtors, key=lambda c: c.collector_id != self.first_collector_id):
-            if any(ch.isdigit() for ch in debtor.name):
+            if names[debtor.name] > 1 or any(ch.isdigit() for ch in debtor.name):
                 continue  # a number in the text could match a document or a tax id
             self.used.add(debtor.pk)
             return _Letter(

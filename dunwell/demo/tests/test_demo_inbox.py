@@ -19,7 +19,7 @@ from django.utils.html import escape
 
 from dunwell.accounts.models import User
 from dunwell.correspondence.models import InboundMessage, InboundState
-from dunwell.ledger.models import TimelineEntry
+from dunwell.ledger.models import Counterparty, TimelineEntry
 from dunwell.work.models import Notification
 
 MOMENT = "2026-03-31 08:00:00+00:00"  # a Tuesday
@@ -83,6 +83,9 @@ def test_the_demo_inbox_has_the_debtors_emails_and_a_strangers_in_triage(
     # The stranger writes from a public mail service about a firm: nothing matches.
     assert stranger.state == InboundState.TRIAGE
     assert stranger.counterparty is None and stranger.candidates == []
+    # It names a firm no other debtor's name is: the supervisor finds the one it means.
+    firm = stranger.text.split("contabilă a firmei ")[1].split(" și preiau")[0]
+    assert Counterparty.objects.filter(name=firm).count() == 1, firm
 
     inbox = page(collector, reverse("correspondence:inbox"), "ru")
     for mail in (promise, dispute, statement):
