@@ -50,6 +50,17 @@ class WorkCalendar:
                 remaining -= 1
         return current
 
+    def working_days_before(self, day: date, count: int, within: int = 30) -> list[date]:
+        """The `count` working days before `day` (fewer when `within` days back hold fewer),
+        oldest first."""
+        days: list[date] = []
+        current = day - timedelta(days=1)
+        while len(days) < count and current > day - timedelta(days=within):
+            if self.is_working_day(current):
+                days.append(current)
+            current -= timedelta(days=1)
+        return sorted(days)
+
     def working_days_between(self, start: date, end: date) -> int:
         """Working days in (start, end]."""
         count = 0

@@ -92,7 +92,7 @@ def seed_calls(company: Company, as_of: date, *, seed: int) -> CallsSeeded:
             link_outcome(str(call.pk), activity.user, activity, None)
             outgoing += 1
         calendar = WorkCalendar(company.calendar_country)
-        days = _last_working_days(calendar, as_of, INBOUND_DAYS)
+        days = calendar.working_days_before(as_of, INBOUND_DAYS)
 
         def ring_in(
             mine: list[tuple[int, str]], extension: str, day: date, since: time, minutes: int,
@@ -202,14 +202,3 @@ def _numbers(company: Company) -> list[tuple[int, str]]:
             seen.add(cp)
             result.append((collector, phone))
     return result
-
-
-def _last_working_days(calendar: WorkCalendar, as_of: date, count: int) -> list[date]:
-    """The `count` working days before `as_of`, oldest first."""
-    days: list[date] = []
-    day = as_of - timedelta(days=1)
-    while len(days) < count and day > as_of - timedelta(days=30):
-        if calendar.is_working_day(day):
-            days.append(day)
-        day -= timedelta(days=1)
-    return sorted(days)

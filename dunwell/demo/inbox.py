@@ -77,7 +77,7 @@ def seed_inbox(company: Company, as_of: date) -> InboxSeeded:
         return InboxSeeded(0, 0)
     zone = ZoneInfo(company.time_zone or settings.TIME_ZONE)
     calendar = WorkCalendar(company.calendar_country)
-    days = _last_working_days(calendar, as_of, 3)
+    days = calendar.working_days_before(as_of, 3)
     if len(days) < 3:
         return InboxSeeded(0, 0)
     promised = calendar.add_working_days(as_of, PROMISE_IN_WORKING_DAYS)
@@ -259,14 +259,3 @@ def _raw(letter: _Letter, uid: int) -> bytes:
     message["Message-ID"] = f"<demo-{uid}.{int(letter.at.timestamp())}@{address.split('@')[1]}>"
     message.set_content(letter.text)
     return message.as_bytes()
-
-
-def _last_working_days(calendar: WorkCalendar, as_of: date, count: int) -> list[date]:
-    """The `count` working days before `as_of`, oldest first."""
-    days: list[date] = []
-    day = as_of - timedelta(days=1)
-    while len(days) < count and day > as_of - timedelta(days=30):
-        if calendar.is_working_day(day):
-            days.append(day)
-        day -= timedelta(days=1)
-    return sorted(days)

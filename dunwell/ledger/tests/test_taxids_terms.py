@@ -91,3 +91,15 @@ def test_payment_terms_read_with_the_right_plural(
     contract = Contract(payment_days=days, payment_day_kind=kind, payment_from="document")
     with translation.override(language):
         assert contract.payment_terms_text().startswith(expected)
+
+
+def test_the_working_days_before_a_day_skip_weekends_and_holidays() -> None:
+    # Before Tuesday 6.01.2026 in Romania: Monday 5.01, then back over the weekend, 2.01 and
+    # 1.01 (holidays) and the weekend before to Wednesday 31.12 and Tuesday 30.12.2025.
+    calendar = WorkCalendar("RO")
+    assert calendar.working_days_before(date(2026, 1, 6), 3) == [
+        date(2025, 12, 30),
+        date(2025, 12, 31),
+        date(2026, 1, 5),
+    ]
+    assert calendar.working_days_before(date(2026, 1, 6), 3, within=5) == [date(2026, 1, 5)]
