@@ -11,6 +11,7 @@ from django.core.management.base import CommandError
 
 from dunwell.demo.calls import CallsSeeded
 from dunwell.demo.history import History
+from dunwell.demo.inbox import InboxSeeded
 from dunwell.demo.management.commands import demo
 from dunwell.demo.management.commands.demo import site_url
 from dunwell.demo.past import Past
@@ -74,6 +75,7 @@ def test_the_command_prints_the_given_address_and_not_8000(
     monkeypatch.setattr("dunwell.demo.history.seed_history", lambda *a, **k: History(0, 0))
     monkeypatch.setattr("dunwell.demo.past.seed_past", lambda *a, **k: Past(0, 0, 0, 0, 0, 0))
     monkeypatch.setattr("dunwell.demo.calls.seed_calls", lambda *a, **k: CallsSeeded(0, 0, 0))
+    monkeypatch.setattr("dunwell.demo.inbox.seed_inbox", lambda *a, **k: InboxSeeded(0, 0))
     monkeypatch.setattr(demo, "train_prediction", lambda as_of: (None, None))
     out = io.StringIO()
     call_command("demo", "--no-run", "--addr=0.0.0.0:9123", stdout=out)
