@@ -9,9 +9,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import F, QuerySet
+from django.utils.translation import gettext as _
 
 from dunwell.compiled import Reusable
-from dunwell.credit.models import CreditLimit, CreditRuleSet
+from dunwell.credit.models import CreditLimit, CreditRuleSet, LimitSource
 from dunwell.ledger.models import Counterparty
 from dunwell.processcache import Kept
 from dunwell.rawrows import Query, as_instances, fetch_each, param_date, select_one, select_query
@@ -122,3 +123,32 @@ def limit_from(rows: Sequence[Sequence[Any]], rules: CreditRuleSet | None) -> Li
     if rules is not None and rules.default_limit is not None:
         return LimitInForce(rules.limit_currency, rules.default_limit, {}, "rules")
     return None
+
+
+def governing_limit_text(limit: LimitInForce | None) -> str:
+    """Which limit an order's credit check compares with (`limit_from`), as the credit
+    controller reads it beside the contracts' own limits, which no check compares with."""
+    if limit is None:
+        return _(
+            "Without a limit each order needs a credit decision. "
+            "The contracts' limits are not checked."
+        )
+    if limit.row is None:
+        return _(
+            "Orders are checked against this limit: the credit rules' default, as none is "
+            "set for this customer. The contracts' limits are not checked."
+        )
+    if limit.row.source == LimitSource.COMMITTEE:
+        return _(
+            "Orders are checked against this limit: the customer's, set by the credit "
+            "committee. The contracts' limits are not checked."
+        )
+    if limit.row.source == LimitSource.IMPORT:
+        return _(
+            "Orders are checked against this limit: the customer's, from accounting. "
+            "The contracts' limits are not checked."
+        )
+    return _(
+        "Orders are checked against this limit: the customer's, set by hand. "
+        "The contracts' limits are not checked."
+    )

@@ -42,6 +42,7 @@ from dunwell.credit.rules import (
     LIMIT_COMPONENTS,
     LimitInForce,
     current_rule_sets,
+    governing_limit_text,
     rule_set_reads,
 )
 from dunwell.credit.services import DEFAULT_BEYOND_DAYS, evaluate
@@ -178,6 +179,11 @@ class Panel:
     breaches: list[str]
     total_percent: int | None
     last_check: CreditCheck | None
+
+    @property
+    def governs(self) -> str:
+        """Which limit an order is checked against, in words (the contracts' are not)."""
+        return governing_limit_text(self.limit)
 
 
 def panel(counterparty: Counterparty, on: date) -> Panel:
