@@ -35,7 +35,13 @@ def home(request: HttpRequest) -> HttpResponse:
     # waits on each); with none waiting, from the credit check.
     if elsewhere == reverse("credit:check") and orders_wait_for(user):
         return redirect("credit:approvals")
-    if elsewhere is not None and not has_work_today(user, timezone.now()):
+    # Orders waiting for a credit decision are work My day lists too (a director with only
+    # those landed on the KPIs): who decides them lands on My day, which says so.
+    if (
+        elsewhere is not None
+        and not has_work_today(user, timezone.now())
+        and not orders_wait_for(user)
+    ):
         return redirect(elsewhere)
     return redirect(str(items[0]["url"]))
 

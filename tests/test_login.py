@@ -223,3 +223,40 @@ def test_a_credit_controller_with_orders_waiting_lands_on_them(
     again = Client()
     again.force_login(User.objects.get(username="rhea"))
     assert again.get(reverse("home"))["Location"] == reverse("credit:check")
+
+
+@pytest.mark.parametrize(
+    ("language", "says"),
+    [
+        ("en", "1 order waits for a credit decision"),
+        ("ru", "1 заказ ожидает кредитного решения"),
+    ],
+)
+def test_a_director_whose_only_work_is_an_order_waiting_for_credit_lands_on_my_day(
+    make_user, make_counterparty, language: str, says: str
+) -> None:
+    """A director with no task due and no step to approve, but an order waiting for a credit
+    decision, landed on the KPIs: signing in now opens My day, which says the order waits;
+    with none waiting, the KPIs as before."""
+    from decimal import Decimal
+
+    from dunwell.accounts.models import User
+    from dunwell.credit.models import CreditApprovalRequest
+    from dunwell.credit.services import check
+    from dunwell.money import Money
+
+    make_user("rhea", "director", language=language)
+    seller = make_user("sam", "sales")
+    cp = make_counterparty(sales_manager=seller)
+    check(cp, Money(Decimal("100"), "RON"), "R-1", seller)  # no rules: needs approval
+    client = Client()
+    response = client.post(
+        reverse("login"), {"username": "rhea", "password": "pw-rhea"}, follow=True
+    )
+    chain = [url for url, _status in response.redirect_chain]
+    assert chain == [reverse("home"), reverse("work:worklist")]
+    assert says in response.content.decode()
+    CreditApprovalRequest.objects.update(status="approved")
+    again = Client()
+    again.force_login(User.objects.get(username="rhea"))
+    assert again.get(reverse("home"))["Location"] == reverse("insight:metrics")
