@@ -58,6 +58,12 @@ def render_html(kind: str, language: str, data: dict[str, Any]) -> str:
 
 
 def render_pdf(kind: str, language: str, data: dict[str, Any]) -> bytes:
+    return bytes(render_pages(kind, language, data).write_pdf())
+
+
+def render_pages(kind: str, language: str, data: dict[str, Any]) -> Any:
+    """The laid-out WeasyPrint document: its PDF, or its pages printed after another's (a
+    letter printed for post with its statement)."""
     # Its progress messages ("Step 1 - Fetching and parsing HTML") log at INFO for every page,
     # some while it is imported.
     logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
@@ -65,4 +71,4 @@ def render_pdf(kind: str, language: str, data: dict[str, Any]) -> bytes:
     from weasyprint import HTML
 
     html = render_html(kind, language, data)
-    return bytes(HTML(string=html, base_url=str(SHIPPED)).write_pdf())
+    return HTML(string=html, base_url=str(SHIPPED)).render()

@@ -277,8 +277,19 @@ def documents_pdfs(
 ) -> list[Attachment]:
     """The statement of account and/or reconciliation statement, one per currency, printed by
     the legal app's documents code."""
+    return [
+        Attachment(name, bytes(pages.write_pdf()), "application/pdf")
+        for name, pages in documents_pages(counterparty, language, which)
+    ]
+
+
+def documents_pages(
+    counterparty: Counterparty, language: str, which: Sequence[str]
+) -> list[tuple[str, Any]]:
+    """documents_pdfs' documents laid out (file name, WeasyPrint document): a letter printed
+    for post prints their pages after its own."""
     from dunwell.legal.errors import LegalError
-    from dunwell.legal.rendering import render_pdf
+    from dunwell.legal.rendering import render_pages
     from dunwell.legal.selectors import snapshot
 
     today = timezone.localdate()
@@ -288,7 +299,7 @@ def documents_pdfs(
         .values_list("currency", flat=True)
         .distinct()
     ) or [counterparty.company.currency]
-    out: list[Attachment] = []
+    out: list[tuple[str, Any]] = []
     for kind in which:
         for currency in currencies:
             params: dict[str, Any] = {"currency": currency}
@@ -296,12 +307,12 @@ def documents_pdfs(
                 params.update(start=date(today.year, 1, 1), end=today)
             try:
                 data = snapshot(kind, counterparty, language, today, **params)
-                content = render_pdf(kind, language, data)
+                pages = render_pages(kind, language, data)
             except LegalError as exc:
                 raise LetterError(exc.message, "attachments") from exc
             with translation.override(language):
                 label = gettext("statement") if kind == "statement" else gettext("reconciliation")
-            out.append(Attachment(f"{label}-{currency}.pdf", content, "application/pdf"))
+            out.append((f"{label}-{currency}.pdf", pages))
     return out
 
 
@@ -510,9 +521,10 @@ def unusable_text(contact: ContactInfo) -> str:
 
 def letter_pdf(
     counterparty: Counterparty, language: str, *, number: str, on: date, addressee: str,
-    subject: str, body: str, company: str,
+    subject: str, body: str, company: str, enclosed: Sequence[Any] = (),
 ) -> bytes:  # fmt: skip
-    """The letter printed for the post (WeasyPrint, as the legal documents are)."""
+    """The letter printed for the post (WeasyPrint, as the legal documents are), followed by
+    the pages of the documents `enclosed` with it (laid-out WeasyPrint documents)."""
     logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     from weasyprint import HTML
 
@@ -530,7 +542,9 @@ def letter_pdf(
                 "language": language,
             },
         )
-    return bytes(HTML(string=html).write_pdf())
+    letter = HTML(string=html).render()
+    pages = [page for document in (letter, *enclosed) for page in document.pages]
+    return bytes(letter.copy(pages).write_pdf())
 
 
 @dataclass
@@ -568,7 +582,17 @@ def print_for_post(
         raise LetterError(_("This field is required."), "body")
     key = f"post:task:{task.pk}" if task is not None else f"post:{token}" if token else ""
     existing = OutgoingMessage.objects.filter(key=key).first() if key else None
-    files = [] if existing is not None else documents_pdfs(counterparty, language, attach)
+    # What is ticked is printed after the letter, to go in the same envelope (also when the
+    # letter is printed again).
+    enclosed = documents_pages(counterparty, language, attach)
+    files = (
+        []
+        if existing is not None
+        else [
+            Attachment(name, bytes(pages.write_pdf()), "application/pdf")
+            for name, pages in enclosed
+        ]
+    )
     addressee = composed.situation.addressee
     party = f"{addressee.name}, {counterparty.name}" if addressee is not None else counterparty.name
     message = existing or queue_message(
@@ -606,6 +630,7 @@ def print_for_post(
         subject=message.subject,
         body=message.body_text,
         company=counterparty.company.name,
+        enclosed=[pages for _name, pages in enclosed],
     )
     name = f"{letter.our_number}.pdf"
     if not message.attachments.filter(filename=name).exists():
