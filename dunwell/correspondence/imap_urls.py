@@ -35,6 +35,21 @@ class ImapAccount:
         return f"{self.scheme}://{self.user}@{self.host}:{self.port}/{self.folder}"
 
 
+def mailbox_address(label: str) -> str:
+    """A stored mailbox (`ImapAccount.label`, "imaps://user@host:993/INBOX") as people read
+    it: its email address (the user name when it is one, as most providers' logins are, else
+    user@host), and the folder after it when it is not the inbox."""
+    rest = label.split("://", 1)[-1]
+    place, _slash, folder = rest.partition("/")
+    user, _at, host = place.rpartition("@")
+    host = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    address = user if "@" in user or not user else f"{user}@{host}"
+    address = address or host
+    if folder and folder.upper() != "INBOX":
+        return f"{address} ({folder})"
+    return address
+
+
 def parse_imap_url(url: str) -> ImapAccount:
     parts = urlsplit(url.strip())
     if parts.scheme not in {"imap", "imaps"}:

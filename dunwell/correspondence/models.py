@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from dunwell.correspondence.imap_urls import mailbox_address
 from dunwell.ledger.models import Company, Counterparty
 
 
@@ -93,6 +94,11 @@ class Mailbox(models.Model):
 
     def __str__(self) -> str:
         return self.address
+
+    @property
+    def email(self) -> str:
+        """The mailbox as people read it: its email address (`imap_urls.mailbox_address`)."""
+        return mailbox_address(self.address)
 
 
 class InboundState(models.TextChoices):

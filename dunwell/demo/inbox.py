@@ -47,7 +47,7 @@ DEMO_MAILBOX = ImapAccount(
     scheme="imaps",
     host="mail.carpati-distributie.example",
     port=993,
-    user="incasari",
+    user=DEMO_ADDRESS,  # most providers sign in with the mailbox's own address
     password="",
     folder="INBOX",
 )
