@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, time, timedelta
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,7 +23,9 @@ from dunwell.accounts.visibility import (
     can_see_team_task_reports,
     can_set_debtor_scale,
     visible_counterparties,
+    visible_people,
 )
+from dunwell.forms import query_id
 from dunwell.ladder import editor, preview, selectors, services, upcoming
 from dunwell.ladder.decide import task_window
 from dunwell.ladder.forms import (
@@ -249,12 +252,34 @@ def debtor_scale(request: HttpRequest, counterparty_id: int) -> HttpResponse:
     return redirect(reverse("work:debtor", args=[counterparty.pk]) + "#ladder-state")
 
 
+TASKS_PER_PAGE = 50
+
+
 @login_required
 def overdue(request: HttpRequest) -> HttpResponse:
+    """The team's tasks not done on time, every one a page at a time (the page showed the
+    first 500 and nothing of the rest), narrowed to one person if asked."""
     user = _user(request)
     _require_team_reports(user)
-    tasks = selectors.overdue_tasks(user, timezone.now())[:500]
-    return render(request, "ladder/overdue.html", {"tasks": tasks})
+    people = list(visible_people(user).order_by("first_name", "last_name", "username"))
+    who = query_id(request.GET.get("who"))
+    if who not in {person.pk for person in people}:
+        who = None
+    tasks = selectors.overdue_tasks(user, timezone.now()).order_by("due_at", "pk")
+    if who is not None:
+        tasks = tasks.filter(assignee_id=who)
+    page = CountedPaginator(tasks, TASKS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "ladder/overdue.html",
+        {
+            "page": page,
+            "tasks": page.object_list,
+            "people": people,
+            "who": who,
+            "page_query": urlencode({"who": who}) if who else "",
+        },
+    )
 
 
 @login_required
@@ -278,6 +303,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
         selectors.visible_tasks(user)
         .filter(assignee=user, status__in=["open", "awaiting_approval"])
         .select_related("counterparty", "step")
-        .order_by("due_at")[:500]
+        .order_by("due_at", "pk")
     )
-    return render(request, "ladder/tasks.html", {"tasks": tasks})
+    page = CountedPaginator(tasks, TASKS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "ladder/tasks.html", {"page": page, "tasks": page.object_list})

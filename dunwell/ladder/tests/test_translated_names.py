@@ -100,7 +100,8 @@ def test_task_titles_render_in_the_viewers_language(
         assert task.localized_instructions.startswith("Дружнє нагадування")
     page = client_for(collector, "ro").get(reverse("ladder:tasks")).content.decode()
     # the list's own column names the debtor: the title column names the step alone
-    assert f"<td>{debtor.name}</td>" in page and "<td>Primul apel amical</td>" in page
+    # (each a link: to the debtor's card, to the task)
+    assert f">{debtor.name}</a></td>" in page and ">Primul apel amical</a></td>" in page
 
 
 def test_a_task_page_gives_the_steps_instructions_in_the_viewers_language(
@@ -221,7 +222,7 @@ def test_a_romanian_reader_sees_the_claim_letter_called_notificare_de_plata(
     assert task.assignee == lawyer
     client = client_for(lawyer, "ro")
     page = client.get(reverse("ladder:tasks")).content.decode()
-    assert "<td>Notificare de plată cu termenul din contract" in page
+    assert ">Notificare de plată cu termenul din contract</a>" in page
     # the task opens its legal case, which lists it by the same name (the case is the
     # debtor's: the step alone, not "<step> — <debtor>" again)
     page = client.get(reverse("work:task", args=[task.pk]), follow=True).content.decode()
@@ -259,7 +260,7 @@ def test_the_lawyer_reads_an_approved_legal_step_as_a_pretension_to_write(
         ("ro", "Notificare de plată (aprobarea directorului)"),
     ):
         page = client_for(lawyer, lang).get(reverse("ladder:tasks")).content.decode()
-        assert f"<td>{title}</td>" in page, lang
+        assert f">{title}</a></td>" in page, lang
         assert "Director" not in page.split("<tbody", 1)[1].split("</tbody>", 1)[0], lang
 
 
