@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from dunwell.accounts.models import Role, User
 from dunwell.accounts.visibility import counterparty_filter, visible_counterparties
-from dunwell.ledger.models import Contact
+from dunwell.ledger.models import Contact, Counterparty
 from dunwell.telephony import dialing, popups, services
 from dunwell.telephony.models import Call, CallState, Direction, ScreenPop
 from dunwell.work.errors import WorkError
@@ -155,14 +155,20 @@ def unknown_caller(request: HttpRequest, pk: int) -> HttpResponse:
     if call.agent_id != _user(request).pk and not _follows_agent(request, call):
         raise PermissionDenied
     query = request.GET.get("q", "").strip()
-    debtors = visible_counterparties(_user(request)).order_by("name")
-    if query:
-        debtors = debtors.filter(name__icontains=query)
     return render(
         request,
         "telephony/unknown.html",
-        {"call": call, "q": query, "debtors": debtors[:20] if query else []},
+        {"call": call, "q": query, "debtors": _debtors_found(request, query)},
     )
+
+
+def _debtors_found(request: HttpRequest, query: str) -> list[Counterparty]:
+    """The user's debtors whose name has `query` (none without one), the first twenty. With
+    more than one the page pre-selects none: the collector chooses."""
+    if not query:
+        return []
+    debtors = visible_counterparties(_user(request)).filter(name__icontains=query)
+    return list(debtors.order_by("name")[:20])
 
 
 def _follows_agent(request: HttpRequest, call: Call) -> bool:
@@ -178,12 +184,17 @@ def add_contact(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     counterparty_id = request.POST.get("counterparty", "")
     name = request.POST.get("name", "").strip()
+    query = request.POST.get("q", "").strip()
+    error = ""
     if not (counterparty_id.isascii() and counterparty_id.isdigit() and len(counterparty_id) < 16):
-        messages.error(request, _("Choose the debtor."))
-        return redirect("telephony:unknown", call.pk)
-    if not name:
-        messages.error(request, _("Name: enter the contact's name."))
-        return redirect("telephony:unknown", call.pk)
+        error = _("Debtor: choose the debtor the caller belongs to.")
+    elif not name:
+        error = _("Name: enter the contact's name.")
+    if error:
+        # The page again with the debtors found, the choice and the name as they were.
+        context = {"call": call, "q": query, "debtors": _debtors_found(request, query)}
+        context |= {"name": name, "chosen": counterparty_id, "error": error}
+        return render(request, "telephony/unknown.html", context, status=400)
     counterparty = get_object_or_404(
         visible_counterparties(_user(request)), pk=int(counterparty_id)
     )
