@@ -38,7 +38,7 @@ def signed_in(user: User) -> Client:
 
 
 def shown_secret(page: str) -> str | None:
-    match = re.search(r'value="(dw_[^"]+)" id="token-secret"', page)
+    match = re.search(r'id="token-secret"[^>]*>(dw_[^<]+)</textarea>', page)
     return match.group(1) if match else None
 
 

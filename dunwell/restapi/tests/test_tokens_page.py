@@ -37,7 +37,7 @@ def test_create_shows_the_secret_once(collector: User) -> None:
     assert response.redirect_chain  # Post/Redirect/Get (test_token_secret_once.py)
     page = response.content.decode()
     assert "it is shown only once" in page
-    match = re.search(r'value="(dw_[^"]+)" id="token-secret"', page)
+    match = re.search(r'id="token-secret"[^>]*>(dw_[^<]+)</textarea>', page)
     assert match
     token = find_token(match.group(1))
     assert token is not None and token.user == collector
