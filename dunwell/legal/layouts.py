@@ -72,8 +72,11 @@ def _section(text: str, rows: str) -> tuple[Block, ...]:
     return Block("heading", text, when=rows), Block("bullets", rows=rows, when=rows)
 
 
+# Left out without a number: a statement or reconciliation made to go with a letter is not
+# registered among the legal documents ("No.  of 07.12.2026" read as a blank form's line); its
+# day is in what it lists ("Unpaid documents as of …").
 NUMBER_DATE = Block(
-    "subtitle", _("No. %(number)s of %(date)s"), {"number": "number", "date": "date"}
+    "subtitle", _("No. %(number)s of %(date)s"), {"number": "number", "date": "date"}, when="number"
 )
 
 

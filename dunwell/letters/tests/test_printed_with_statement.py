@@ -7,6 +7,7 @@ as the debtor reads it (pdftotext)."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -56,3 +57,16 @@ def test_nothing_ticked_prints_the_letter_alone(
     text = _text(_print(client, debtor, letter_task, []), tmp_path)
     assert "OUT-2026-0001" in text
     assert "EXTRAS DE CONT" not in text
+
+
+def test_the_statement_sent_with_a_letter_has_no_blank_number(
+    client: Any, collector: Any, debtor: Any, letter_task: Any, frozen: Any, tmp_path: Path
+) -> None:
+    """A statement made for a letter is not registered among the legal documents and has no
+    number of its own: it read "Nr.  din 10.03.2026" (uk "№  від …"), a blank form's line;
+    it now names its day where it says what it lists, without the blank number."""
+    client.force_login(collector)
+    text = _text(_print(client, debtor, letter_task, ["statement"]), tmp_path)
+    after = text[text.index("EXTRAS DE CONT") :]
+    assert not re.search(r"Nr\.\s+din", after), after
+    assert "Documente neachitate la 10.03.2026" in after
