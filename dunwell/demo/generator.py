@@ -685,6 +685,9 @@ class _Generation:
         # collector Ana Stan's call reads as a mix-up on the card, the timeline and the KPIs.
         self.staff_names = {(first, last) for _u, _r, first, last, _s in _staff(seed, debtors)}
         self._free_names: dict[str, list[tuple[str, str]]] = {}
+        self.firm_names: set[str] = set()  # the debtors' names so far (`firm_name`)
+        self.forms_full: set[tuple[str, str]] = set()  # (country, legal form) with none left
+        self.firm_numbers: dict[tuple[str, str], int] = {}  # the last number given a name
         self.behaviours = behaviours(debtors, seed)
         # Seasonal weights over the document window, cumulative for bisect sampling.
         cumulative: list[float] = []
@@ -726,8 +729,10 @@ class _Generation:
         segment = "key" if segment_roll < 0.1 else "new" if segment_roll < 0.3 else "standard"
         external_id = f"CP{index + 1:06d}"
         stems, suffixes = _NAME_WORDS[country.code]
-        # "ТоргСервис", "AgroNord", "Rheinlogistik": names repeat, tax ids tell them apart.
-        name = rng.choice(country.legal_forms).format(rng.choice(stems) + rng.choice(suffixes))
+        # "ООО ТоргСервис", "AgroNord SRL", "Rheinlogistik GmbH": one debtor each (`firm_name`).
+        form = rng.choice(country.legal_forms)
+        stem, suffix = rng.choice(stems), rng.choice(suffixes)
+        name = self.firm_name(country.code, form, stem, suffix)
         language = rng.choice(country.languages)
         time_zone = rng.choice(country.time_zones)
         collector = ""
@@ -770,6 +775,32 @@ class _Generation:
         )
         self.deals(external_id, country, sales_manager, contracts[0], first_day, n_documents)
         return n_documents
+
+    def firm_name(self, country: str, form: str, stem: str, suffix: str) -> str:
+        """A debtor's name no other debtor of the company bears (two 'ProdGrup SRL' made a
+        collector searching one find both): the name drawn, else the next free stem and suffix
+        of the country in a fixed order (the random stream is the same), else, all of them
+        taken in that legal form, the name drawn with a number ('ProdGrup 2 SRL')."""
+        stems, suffixes = _NAME_WORDS[country]
+        if (country, form) not in self.forms_full:
+            count = len(stems) * len(suffixes)
+            start = stems.index(stem) * len(suffixes) + suffixes.index(suffix)
+            for k in range(count):
+                j = (start + k) % count
+                name = form.format(stems[j // len(suffixes)] + suffixes[j % len(suffixes)])
+                if name not in self.firm_names:
+                    self.firm_names.add(name)
+                    return name
+            self.forms_full.add((country, form))
+        base = stem + suffix
+        number = self.firm_numbers.get((form, base), 1)
+        name = form.format(base)
+        while name in self.firm_names:
+            number += 1
+            name = form.format(f"{base} {number}")
+        self.firm_numbers[(form, base)] = number
+        self.firm_names.add(name)
+        return name
 
     def contacts(self, counterparty: str, country: Country, language: str, firm: str) -> None:
         rng = self.rng_cp
