@@ -506,8 +506,9 @@ def detect_stalling(counterparty_id: int, now: datetime | None = None) -> Stalli
             .select_related("collector__supervisor")
             .get(pk=counterparty_id)
         )
-        if StallingAlert.objects.filter(counterparty=counterparty, closed_at__isnull=True).exists():
-            return None
+        open_alert = StallingAlert.objects.filter(
+            counterparty=counterparty, closed_at__isnull=True
+        ).first()
         # "Call me tomorrow" before anything falls due is not stalling: the debtor has time, and
         # the alert would tell the collector to escalate a debt nobody owes yet.
         if not Document.objects.filter(
@@ -530,6 +531,12 @@ def detect_stalling(counterparty_id: int, now: datetime | None = None) -> Stalli
         if found is None:
             return None
         reason, count = found
+        if open_alert is not None:
+            # One open alert per debtor; a promise broken since it was raised is counted on
+            # the card's banner ("Repeated broken promises (3)", not the (2) it was raised with).
+            if open_alert.reason == reason and count > open_alert.count:
+                StallingAlert.objects.filter(pk=open_alert.pk).update(count=count)
+            return None
         alert = StallingAlert.objects.create(
             counterparty=counterparty, reason=reason, count=count, detected_at=now
         )
