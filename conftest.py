@@ -5,6 +5,7 @@ App-specific fixtures live in `dunwell/<app>/tests/conftest.py`.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
@@ -220,22 +221,123 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 SCREENSHOTS = Path(__file__).resolve().parent / "test-artifacts" / "screenshots"
 
 
+class _SharedChromium:
+    """One Playwright driver and one Chromium per test process, started by the first browser
+    test (starting them took about 1.5 s of every browser test). Each test gets its own
+    contexts (`TestBrowser`), closed when it ends: cookies, storage and cache are a context's,
+    so tests stay as separate as with a browser each.
+
+    Playwright's sync API leaves its event loop set as the thread's running loop; between
+    browser tests it is unset, so the other tests run as before (no running loop: Django's
+    async-unsafe guard, `asyncio.run`), and set again for the next browser test."""
+
+    def __init__(self) -> None:
+        self.playwright: Any = None
+        self.browser: Any = None
+        self.loop: Any = None
+
+    def enter(self) -> Any:
+        import asyncio
+
+        if self.playwright is None:
+            from playwright.sync_api import sync_playwright
+
+            self.playwright = sync_playwright().start()
+            self.loop = asyncio.events._get_running_loop()
+        else:
+            asyncio.events._set_running_loop(self.loop)
+        if self.browser is None or not self.browser.is_connected():
+            self.browser = self.playwright.chromium.launch(
+                executable_path=CHROMIUM, args=CHROMIUM_ARGS
+            )
+        return self.browser
+
+    def leave(self) -> None:
+        import asyncio
+
+        if self.loop is not None and asyncio.events._get_running_loop() is self.loop:
+            asyncio.events._set_running_loop(None)
+
+    def stop(self) -> None:
+        import asyncio
+
+        if self.playwright is None:
+            return
+        asyncio.events._set_running_loop(self.loop)
+        try:
+            if self.browser is not None and self.browser.is_connected():
+                self.browser.close()
+        finally:
+            self.playwright.stop()
+            self.playwright = self.browser = None
+            asyncio.events._set_running_loop(None)
+
+
+_SHARED_CHROMIUM = _SharedChromium()
+
+
+class TestBrowser:
+    """The shared Chromium as one test sees it: `new_page` and `new_context` as a Browser's,
+    each page in a new context; `close` (and the test's end) closes what this test opened, never
+    the shared browser."""
+
+    __test__ = False  # not a test class
+
+    def __init__(self, browser: Any) -> None:
+        self._browser = browser
+        self._contexts: list[Any] = []
+
+    def new_context(self, **options: Any) -> Any:
+        context = self._browser.new_context(**options)
+        self._contexts.append(context)
+        return context
+
+    def new_page(self, **options: Any) -> Any:
+        return self.new_context(**options).new_page()
+
+    def close(self) -> None:
+        for context in self._contexts:
+            with contextlib.suppress(Exception):  # already closed, or gone with its browser
+                context.close()
+        self._contexts.clear()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._browser, name)
+
+
+@pytest.fixture(scope="session")
+def _shared_chromium() -> Iterator[_SharedChromium]:
+    yield _SHARED_CHROMIUM
+    _SHARED_CHROMIUM.stop()
+
+
 @pytest.fixture
-def chromium(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    """A headless Chromium browser; skips where Debian's chromium is missing. Screenshots go
-    to `SCREENSHOTS` (kept by CI as artifacts)."""
+def chromium(monkeypatch: pytest.MonkeyPatch, _shared_chromium: _SharedChromium) -> Iterator[Any]:
+    """A headless Chromium browser for this test (the process's shared one, seen through
+    `TestBrowser`: what the test opens is closed at its end); skips where Debian's chromium is
+    missing. Screenshots go to `SCREENSHOTS` (kept by CI as artifacts)."""
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
     # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
     # still synchronous and safe.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
+    browser = TestBrowser(_shared_chromium.enter())
+    yield browser
+    # Before the database's teardown (a transactional test's flush must not see a running
+    # loop): the test's pages and contexts closed, the loop unset.
+    try:
         browser.close()
+    finally:
+        _shared_chromium.leave()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """Whatever a failed test left, the shared browser's event loop is not the thread's
+    running loop once the test is torn down."""
+    yield
+    _SHARED_CHROMIUM.leave()
 
 
 @pytest.fixture
@@ -272,7 +374,8 @@ def sign_in(live_server: Any) -> Iterator[Callable[..., Any]]:
 
     yield open_page
     for page in pages:
-        page.close()
+        if not page.is_closed():  # `chromium` closes its pages when it is torn down first
+            page.close()
 
 
 # A test still running this many seconds after it started is stuck where pytest-timeout's

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -18,7 +17,6 @@ from dunwell.credit.services import set_limit
 from dunwell.ledger.models import Counterparty, TimelineEntry
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
 @pytest.mark.parametrize("width", [390, 1280])
@@ -28,12 +26,9 @@ def test_the_card_loads_the_panel_and_a_controller_lifts_stop_shipments(
     make_counterparty: Callable[..., Counterparty],
     make_document: Callable[..., Any],
     make_user: Callable[..., User],
-    monkeypatch: pytest.MonkeyPatch,
+    chromium: Any,
     width: int,
 ) -> None:
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not os.path.exists("/usr/bin/chromium"):
-        pytest.skip("no Chromium")
     controller = make_user("carla", Role.CREDIT_CONTROLLER)
     cp = make_counterparty(name="Panel Debtor SRL", stop_shipments=True)
     CreditRuleSet.objects.create(
@@ -45,26 +40,22 @@ def test_the_card_loads_the_panel_and_a_controller_lifts_stop_shipments(
         reason="test",
     )  # fmt: skip
     make_document(cp, "1500.00", due_date=timezone.localdate())
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": width, "height": 900})
-        page.goto(live_server.url + "/login/")
-        page.fill("input[name=username]", "carla")
-        page.fill("input[name=password]", "pw-carla")
-        page.click("button[type=submit]")
-        page.goto(f"{live_server.url}/work/debtors/{cp.pk}/")
-        page.wait_for_selector("#credit-panel table.credit-panel")
-        panel = page.locator("#credit-panel").inner_text()
-        page.locator("#credit-panel").screenshot(
-            path=str(SCREENSHOTS / f"credit-panel-{width}.png")
-        )
-        page.fill("#credit-panel input[name=reason]", "paid the overdue invoice")
-        page.click("#credit-panel form button")
-        page.wait_for_load_state()
-        page.wait_for_selector("#credit-panel table.credit-panel")
-        after = page.locator("#credit-panel").inner_text()
-        browser.close()
+    browser = chromium
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto(live_server.url + "/login/")
+    page.fill("input[name=username]", "carla")
+    page.fill("input[name=password]", "pw-carla")
+    page.click("button[type=submit]")
+    page.goto(f"{live_server.url}/work/debtors/{cp.pk}/")
+    page.wait_for_selector("#credit-panel table.credit-panel")
+    panel = page.locator("#credit-panel").inner_text()
+    page.locator("#credit-panel").screenshot(path=str(SCREENSHOTS / f"credit-panel-{width}.png"))
+    page.fill("#credit-panel input[name=reason]", "paid the overdue invoice")
+    page.click("#credit-panel form button")
+    page.wait_for_load_state()
+    page.wait_for_selector("#credit-panel table.credit-panel")
+    after = page.locator("#credit-panel").inner_text()
+    browser.close()
     assert "1,500.00" in panel and "150% of the limit" in panel
     assert "Shipments stopped" in panel
     assert "No stop on shipments" in after

@@ -5,7 +5,6 @@ under the label, as a long label wraps."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -21,7 +20,6 @@ from dunwell.credit.services import set_limit
 from dunwell.ledger.models import Counterparty, Order
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 # The card's content box and the panel's table, and the total line's words.
 MEASURE = """() => {
@@ -49,14 +47,11 @@ def test_the_total_exposure_stays_inside_the_card(
     make_counterparty: Callable[..., Counterparty],
     make_document: Callable[..., Any],
     make_user: Callable[..., User],
-    monkeypatch: pytest.MonkeyPatch,
+    chromium: Any,
     language: str,
     total: str,
     width: int,
 ) -> None:
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not os.path.exists("/usr/bin/chromium"):
-        pytest.skip("no Chromium")
     controller = make_user("carla", Role.CREDIT_CONTROLLER, language=language)
     cp = make_counterparty(name="АО «СнабВолга»")
     CreditRuleSet.objects.create(
@@ -74,21 +69,19 @@ def test_the_total_exposure_stays_inside_the_card(
         company=company, counterparty=cp, external_id="O1", number="ZK-1", date=today,
         amount=Decimal("40909.09"), currency="RUB", status="confirmed",
     )  # fmt: skip
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": width, "height": 900})
-        page.goto(live_server.url + "/login/")
-        page.fill("input[name=username]", "carla")
-        page.fill("input[name=password]", "pw-carla")
-        page.click("button[type=submit]")
-        page.goto(f"{live_server.url}/work/debtors/{cp.pk}/")
-        page.wait_for_selector("#credit-panel table.credit-panel")
-        found = page.evaluate(MEASURE)
-        page.locator("#credit-panel").screenshot(
-            path=str(SCREENSHOTS / f"credit-panel-fits-{language}-{width}.png")
-        )
-        browser.close()
+    browser = chromium
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto(live_server.url + "/login/")
+    page.fill("input[name=username]", "carla")
+    page.fill("input[name=password]", "pw-carla")
+    page.click("button[type=submit]")
+    page.goto(f"{live_server.url}/work/debtors/{cp.pk}/")
+    page.wait_for_selector("#credit-panel table.credit-panel")
+    found = page.evaluate(MEASURE)
+    page.locator("#credit-panel").screenshot(
+        path=str(SCREENSHOTS / f"credit-panel-fits-{language}-{width}.png")
+    )
+    browser.close()
     lines = {text.split("\t")[0].split("\n")[0]: (row, cell) for text, row, cell in found["rows"]}
     assert total in lines, lines
     assert any("21\xa0399\xa0191,81\xa0RUB" in text for text, _, _ in found["rows"])

@@ -5,9 +5,7 @@ call card; an unknown number offers the search with "new contact"."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,24 +24,13 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("installation_data"),
 ]
-CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture
-def chromium_page() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.set_default_timeout(10000)
-        yield page
-        browser.close()
+def chromium_page(chromium: Any) -> Any:
+    page = chromium.new_page(viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(10000)
+    return page
 
 
 def ring(call_id: str, number: str) -> None:
