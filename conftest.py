@@ -214,6 +214,34 @@ def installation_data(transactional_db: None) -> None:
         getattr(importlib.import_module(module), function)(apps, None)
 
 
+@contextlib.contextmanager
+def rows_for_the_module(django_db_blocker: Any) -> Iterator[None]:
+    """For a module-scoped fixture whose rows the module's tests only need to find (a demo
+    built once instead of once per test): what the fixture writes inside this block is kept
+    in a transaction open until the module's last test has run, then rolled back. Each test
+    (`django_db`, not transactional) runs in a savepoint inside it, rolled back at its end as
+    always, as Django's TestCase nests its tests in `setUpTestData`'s transaction; so the tests
+    stay independent of each other and of other modules. Every test of the module that uses
+    the database sees the rows (the transaction stays open through the module): use it only
+    where all of them ask for the fixture, none transactional. The fixture writes with the
+    database unblocked: `with django_db_blocker.unblock(): ...` inside the block, then yields.
+    Like a test, it starts in English without another test's kept rates, tokens and rules."""
+    from django.db import transaction
+
+    forget_rates()
+    forget_all()
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+    try:
+        with translation.override("en"):
+            yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
 # --- browser tests ---------------------------------------------------------------------------
 # One way to drive Debian's Chromium (never `playwright install`: no downloads here).
 CHROMIUM = "/usr/bin/chromium"

@@ -6,17 +6,18 @@ decided the older ones in the replayed weeks."""
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
 import time_machine
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils.html import escape
 
+from conftest import rows_for_the_module
 from dunwell.accounts.models import User
 from dunwell.ladder.models import Policy, Task, TaskStatus
 
@@ -24,11 +25,19 @@ MOMENT = "2026-03-31 08:00:00+00:00"
 NOW = datetime.fromisoformat(MOMENT)
 
 
-@pytest.fixture
-def demo(settings: Any, tmp_path: Path) -> None:
-    settings.DATA_DIR = tmp_path
-    with time_machine.travel(MOMENT, tick=False):
-        call_command("demo", "--debtors=60", "--documents=800", stdout=io.StringIO())
+@pytest.fixture(scope="module")
+def demo(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
+    """The demo, made once for the module's tests (they read it; what a test writes is rolled
+    back at its end): conftest.rows_for_the_module."""
+    with (
+        override_settings(DATA_DIR=tmp_path_factory.mktemp("demo")),
+        rows_for_the_module(django_db_blocker),
+    ):
+        with django_db_blocker.unblock(), time_machine.travel(MOMENT, tick=False):
+            call_command("demo", "--debtors=60", "--documents=800", stdout=io.StringIO())
+        yield
 
 
 def page(user: User, name: str) -> str:

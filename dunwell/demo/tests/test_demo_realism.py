@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from conftest import rows_for_the_module
 from dunwell.demo.generator import behaviours, generate
 from dunwell.demo.setup import ensure_company, ensure_users, generate_demo_data, load_demo_data
 from dunwell.insight import kpi
@@ -22,13 +25,20 @@ AS_OF = date(2026, 12, 7)
 BUCKETS = {"1–30": (1, 30), "31–60": (31, 60), "61–90": (61, 90), "90+": (91, 10_000)}
 
 
-@pytest.fixture
-def demo(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def demo(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
     """The demo's ledger as `dunwell demo` makes it (its seed and size), without the team's
-    work."""
-    paths = generate_demo_data(tmp_path, debtors=300, documents=4000, as_of=AS_OF)
-    ensure_users(paths["users"])
-    load_demo_data(ensure_company(), paths)
+    work; made once for the module's tests, which read it (conftest.rows_for_the_module)."""
+    with rows_for_the_module(django_db_blocker):
+        with django_db_blocker.unblock():
+            paths = generate_demo_data(
+                tmp_path_factory.mktemp("demo"), debtors=300, documents=4000, as_of=AS_OF
+            )
+            ensure_users(paths["users"])
+            load_demo_data(ensure_company(), paths)
+        yield
 
 
 def paid_within_a_year() -> dict[str, float]:
