@@ -36,6 +36,45 @@ def _sqlite_readers_do_not_lock(sender: Any, connection: Any, **kwargs: Any) -> 
 connection_created.connect(_sqlite_readers_do_not_lock)
 
 
+_MIGRATED_SQLITE: list[Path] = []
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """pytest-django's test database; on SQLite, also its copy in a file just as the
+    migrations left it (before any test), for `migrated_sqlite_file`."""
+    import sqlite3
+
+    from django.db import connection as default
+
+    connection: Any = default  # SQLite's wrapper, when the vendor says so
+    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
+        return
+
+    target = tmp_path_factory.mktemp("migrated") / "migrated.sqlite3"
+    with django_db_blocker.unblock():
+        connection.ensure_connection()
+        copy = sqlite3.connect(target)
+        try:
+            connection.connection.backup(copy)
+        finally:
+            copy.close()
+    _MIGRATED_SQLITE.append(target)
+
+
+def migrated_sqlite_file(path: Path) -> None:
+    """Writes at `path` a SQLite database as `manage.py migrate` makes it on an empty file (for
+    tests whose subprocesses share a database): the test database's copy taken right after
+    its migrations, instead of migrating again (a minute and more)."""
+    import shutil
+
+    if not _MIGRATED_SQLITE:
+        raise RuntimeError("no migrated SQLite copy: the test database is not SQLite in memory")
+    shutil.copyfile(_MIGRATED_SQLITE[0], path)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _no_session_left_on_the_test_database(
     django_db_setup: None, django_db_blocker: Any

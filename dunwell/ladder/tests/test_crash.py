@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from conftest import migrated_sqlite_file
+
 ROOT = Path(__file__).resolve().parents[3]
 
 
@@ -56,8 +58,7 @@ def _scenario(url: str, *args: str, kill_at: int | None = None) -> str:
 def test_killed_run_rerun_equals_one_clean_run(installation_data: None, tmp_path: Path) -> None:
     url, needs_migrate = _database_url(tmp_path)
     if needs_migrate:
-        migrate = _call(url, "manage.py", "migrate", "-v0")
-        assert migrate.returncode == 0, migrate.stderr
+        migrated_sqlite_file(tmp_path / "crash.sqlite3")
     _scenario(url, "seed")
     _scenario(url, "run", "2026-03-12", kill_at=3)  # killed inside the third batch
     crashed_partial = json.loads(_scenario(url, "dump"))

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from conftest import migrated_sqlite_file
 from dunwell.mail.tests.smtp_sink import SmtpSink
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -75,7 +76,7 @@ def test_a_worker_killed_mid_mailing_and_restarted_sends_each_message_exactly_on
         url, needs_migrate = _database_url(tmp_path)
         env = _env(url, tmp_path, sink)
         if needs_migrate:
-            _run(env, "manage.py", "migrate", "-v0")
+            migrated_sqlite_file(tmp_path / "kill.sqlite3")
         _run(env, "-m", "dunwell.mail.tests.kill_scenario", "seed", str(MESSAGES))
         for after in KILL_AFTER:
             _send_and_kill(env, sink, after)
