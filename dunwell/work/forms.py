@@ -183,6 +183,21 @@ class AgreementForm(forms.Form):
                     _("Line %(n)s: write a date and an amount, e.g. %(example)s."),
                     params={"n": number, "example": schedule_example()},
                 ) from None
+            signed_on = data.get("signed_on")
+            if signed_on is not None and due < signed_on:
+                # A year typed wrong in December ("15.01.2026" for 2027) was an instalment
+                # already missed, and the next daily run escalated a debtor who had just signed.
+                raise forms.ValidationError(
+                    _(
+                        "Line %(n)s: the instalment of %(due)s falls before the signing on "
+                        "%(signed)s."
+                    ),
+                    params={
+                        "n": number,
+                        "due": date_format(due, "SHORT_DATE_FORMAT"),
+                        "signed": date_format(signed_on, "SHORT_DATE_FORMAT"),
+                    },
+                )
             instalments.append((due, amount))
         data["instalments"] = instalments
         return data
