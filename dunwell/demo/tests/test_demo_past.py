@@ -3,24 +3,21 @@ the lawyer, and the team's tasks done on time or late, so the pages show a compa
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
 import time_machine
-from django.core.management import call_command
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
 
-from conftest import rows_for_the_module
 from dunwell.accounts.models import Role, User
+from dunwell.demo.tests.built_once import MOMENT, small_demo
 from dunwell.ladder.models import Task, TaskStatus
 from dunwell.ledger.models import Contact, TimelineEntry
 from dunwell.legal.models import CaseDeadline, CaseStage, CaseStep, DeadlineKind, LegalCase
 
-MOMENT = "2026-03-31 08:00:00+00:00"
 NOW = datetime.fromisoformat(MOMENT)
 
 
@@ -28,14 +25,7 @@ NOW = datetime.fromisoformat(MOMENT)
 def demo(
     django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[None]:
-    """The demo, made once for the module's tests (they read it; what a test writes is rolled
-    back at its end): conftest.rows_for_the_module."""
-    with (
-        override_settings(DATA_DIR=tmp_path_factory.mktemp("demo")),
-        rows_for_the_module(django_db_blocker),
-    ):
-        with django_db_blocker.unblock(), time_machine.travel(MOMENT, tick=False):
-            call_command("demo", "--debtors=60", "--documents=800", stdout=io.StringIO())
+    with small_demo(django_db_blocker, tmp_path_factory):
         yield
 
 
