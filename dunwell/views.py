@@ -31,17 +31,15 @@ def home(request: HttpRequest) -> HttpResponse:
     elsewhere = role_home(request, items)
     user = request.user
     assert isinstance(user, User)
+    # Orders waiting for the user's credit decision (asked once).
+    waiting = elsewhere is not None and orders_wait_for(user)
     # A credit controller's work starts from the orders waiting for their decision (a sale
     # waits on each); with none waiting, from the credit check.
-    if elsewhere == reverse("credit:check") and orders_wait_for(user):
+    if elsewhere == reverse("credit:check") and waiting:
         return redirect("credit:approvals")
     # Orders waiting for a credit decision are work My day lists too (a director with only
     # those landed on the KPIs): who decides them lands on My day, which says so.
-    if (
-        elsewhere is not None
-        and not has_work_today(user, timezone.now())
-        and not orders_wait_for(user)
-    ):
+    if elsewhere is not None and not waiting and not has_work_today(user, timezone.now()):
         return redirect(elsewhere)
     return redirect(str(items[0]["url"]))
 
